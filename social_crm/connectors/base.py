@@ -118,7 +118,9 @@ class RateLimitError(ConnectorError):
 
     retryable = True
 
-    def __init__(self, message: str, *, reset_at: dt.datetime | None = None, status: int | None = 429):
+    def __init__(
+        self, message: str, *, reset_at: dt.datetime | None = None, status: int | None = 429
+    ):
         super().__init__(message, status=status)
         self.reset_at = reset_at
 
@@ -161,5 +163,5 @@ def register(cls: type[Connector]) -> type[Connector]:
 def utc(value: dt.datetime) -> dt.datetime:
     """Aware UTC datetime from an aware or naive-UTC one."""
     if value.tzinfo is None:
-        return value.replace(tzinfo=dt.timezone.utc)
-    return value.astimezone(dt.timezone.utc)
+        return value.replace(tzinfo=dt.UTC)
+    return value.astimezone(dt.UTC)

@@ -1,0 +1,250 @@
+"""Mastodon REST API (any instance) through ``requests``.
+
+Kinds (``config.base_url`` is the instance, token in ``credentials['access_token']``):
+
+* ``mentions``: ``GET /api/v1/notifications?types[]=mention`` (needs a token)
+* ``hashtag``: ``GET /api/v1/timelines/tag/:hashtag`` (``config.query``, with or without ``#``)
+* ``search``: ``GET /api/v2/search?type=statuses&q=...`` (``config.query``)
+
+Paging follows the ``Link: <...>; rel="next"`` header (``response.links``) for timelines,
+``offset`` for search. Parsing is in :func:`parse_status` / :func:`parse_account`.
+
+Cursor: the newest id seen (notification id for ``mentions``, status id otherwise), sent as
+``since_id`` (``min_id`` for search, whose results are also filtered client side). Results
+come newest first, so only the last page yielded carries the cursor; pages cut off by
+``config.max_pages`` are skipped.
+
+Identities: ``Author.external_id`` is the account's full address ``user@instance`` (stable
+across instances, unlike the instance-local numeric account id, which is kept in ``raw``);
+``Post.external_id`` is the status id on the configured instance (what replies need).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import quote, urlsplit
+
+import requests
+
+from . import http
+from .base import (
+    DEFAULT_TIMEOUT,
+    Author,
+    ConfigurationError,
+    Connector,
+    MalformedResponseError,
+    Page,
+    Post,
+    ReplyResult,
+    SourceConfig,
+    register,
+)
+from .util import expect_dict, expect_list, html_to_text, id_key, max_id, parse_datetime, to_int
+
+NETWORK = "mastodon"
+MAX_LIMIT = 40
+
+
+def instance_url(base_url: str) -> str:
+    base_url = (base_url or "").strip().rstrip("/")
+    if not base_url:
+        raise ConfigurationError("mastodon: the instance URL (base_url) is missing")
+    if "://" not in base_url:
+        base_url = "https://" + base_url
+    parts = urlsplit(base_url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise ConfigurationError(f"mastodon: {base_url!r} is not an instance URL")
+    return f"{parts.scheme}://{parts.netloc}"
+
+
+def full_acct(acct: str | None, host: str) -> str | None:
+    """``user@instance`` for any account address (local accounts get ``host``)."""
+    if not acct:
+        return None
+    acct = acct.lstrip("@")
+    return acct if "@" in acct else f"{acct}@{host}"
+
+
+# --- parsing ---------------------------------------------------------------------------------
+def parse_account(account: Mapping[str, Any] | None, host: str) -> Author | None:
+    """Author from a Mastodon Account entity (None when missing)."""
+    if not account or not isinstance(account, dict):
+        return None
+    acct = full_acct(account.get("acct") or account.get("username"), host)
+    if not acct:
+        raise MalformedResponseError("mastodon: account without 'acct'")
+    fields = account.get("fields") or []
+    return Author(
+        network=NETWORK,
+        external_id=acct.lower(),
+        handle=acct,
+        display_name=account.get("display_name") or account.get("username") or None,
+        profile_url=account.get("url") or None,
+        bio=html_to_text(account.get("note")) or None,
+        followers_count=to_int(account.get("followers_count")),
+        following_count=to_int(account.get("following_count")),
+        posts_count=to_int(account.get("statuses_count")),
+        verified=any(isinstance(f, dict) and f.get("verified_at") for f in fields),
+    )
+
+
+def parse_status(status: Mapping[str, Any], host: str) -> Post:
+    """Post from a Mastodon Status entity (a boost is read as the boosted status)."""
+    status = expect_dict(status, "status", NETWORK)
+    if isinstance(status.get("reblog"), dict):
+        status = status["reblog"]
+    status_id = status.get("id")
+    if not status_id:
+        raise MalformedResponseError("mastodon: status without 'id'")
+    text = html_to_text(status.get("content"))
+    if status.get("spoiler_text"):
+        text = f"{status['spoiler_text']}\n\n{text}".strip()
+    author = parse_account(status.get("account"), host)
+    mentions = [m for m in (status.get("mentions") or []) if isinstance(m, dict)]
+    accts = [full_acct(m.get("acct") or m.get("username"), host) for m in mentions]
+    own = author.external_id if author else None
+    accts = [a for a in dict.fromkeys(accts) if a and a.lower() != own]
+    return Post(
+        network=NETWORK,
+        external_id=str(status_id),
+        text=text,
+        posted_at=parse_datetime(status.get("created_at"), "status.created_at", NETWORK),
+        author=author,
+        url=status.get("url") or status.get("uri") or None,
+        lang=status.get("language") or None,
+        in_reply_to_external_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id")
+        else None,
+        like_count=to_int(status.get("favourites_count")) or 0,
+        repost_count=to_int(status.get("reblogs_count")) or 0,
+        reply_count=to_int(status.get("replies_count")) or 0,
+        quote_count=to_int(status.get("quotes_count")) or 0,
+        mentioned_external_ids=tuple(a.lower() for a in accts),
+        mentioned_handles=tuple(accts),
+        raw=dict(status),
+    )
+
+
+def parse_statuses(items: Any, host: str) -> list[Post]:
+    return [parse_status(s, host) for s in expect_list(items, "statuses", NETWORK)]
+
+
+def parse_notifications(items: Any, host: str) -> tuple[list[Post], str | None]:
+    """Posts of mention notifications, and the newest notification id."""
+    posts, newest = [], None
+    for item in expect_list(items, "notifications", NETWORK):
+        item = expect_dict(item, "notification", NETWORK)
+        newest = max_id(newest, str(item["id"]) if item.get("id") else None)
+        if item.get("type", "mention") != "mention" or not isinstance(item.get("status"), dict):
+            continue  # status deleted meanwhile, or another notification type
+        posts.append(parse_status(item["status"], host))
+    return posts, newest
+
+
+# --- connector -------------------------------------------------------------------------------
+@register
+class MastodonConnector(Connector):
+    network = NETWORK
+    kinds = ("mentions", "hashtag", "search")
+
+    def __init__(self, config: SourceConfig, session=None):
+        super().__init__(config, session)
+        if config.kind not in self.kinds:
+            raise ConfigurationError(f"mastodon: unknown source kind {config.kind!r}")
+        self.base = instance_url(config.base_url)
+        self.host = urlsplit(self.base).netloc
+        self.token = (config.credentials or {}).get("access_token")
+        if config.kind == "mentions" and not self.token:
+            raise ConfigurationError("mastodon: mentions need credentials['access_token']")
+        if config.kind in ("hashtag", "search") and not config.query.strip().lstrip("#"):
+            raise ConfigurationError(f"mastodon: a {config.kind} source needs a query")
+        self.session = session or requests.Session()
+        self.limit = min(max(config.page_size, 1), MAX_LIMIT)
+
+    def _get(self, url: str, params=None, expect: type = list) -> tuple[Any, requests.Response]:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        return http.request_json(
+            self.session, "GET", url, network=NETWORK, params=params, headers=headers,
+            timeout=self.config.timeout, secrets=(self.token,), expect=expect,
+        )
+
+    def fetch(self, cursor: str | None) -> Iterator[Page]:
+        if self.config.kind == "search":
+            yield from self._fetch_search(cursor)
+        else:
+            yield from self._fetch_timeline(cursor)
+
+    def _fetch_timeline(self, cursor: str | None) -> Iterator[Page]:
+        if self.config.kind == "mentions":
+            url = f"{self.base}/api/v1/notifications"
+            params: Any = [("types[]", "mention"), ("limit", self.limit)]
+        else:
+            tag = self.config.query.strip().lstrip("#")
+            url = f"{self.base}/api/v1/timelines/tag/{quote(tag, safe='')}"
+            params = [("limit", self.limit)]
+        if cursor:
+            params.append(("since_id", cursor))
+        newest = cursor or None
+        for number in range(1, max(1, self.config.max_pages) + 1):
+            body, response = self._get(url, params)
+            if self.config.kind == "mentions":
+                posts, page_newest = parse_notifications(body, self.host)
+            else:
+                posts = parse_statuses(body, self.host)
+                page_newest = max_id(*(str(s.get("id")) for s in body if isinstance(s, dict)))
+            newest = max_id(newest, page_newest)
+            next_url = (response.links.get("next") or {}).get("url")
+            is_last = not body or not next_url or number >= self.config.max_pages
+            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last)
+            if is_last:
+                return
+            url, params = next_url, None  # the next link carries since_id and max_id
+
+    def _fetch_search(self, cursor: str | None) -> Iterator[Page]:
+        url = f"{self.base}/api/v2/search"
+        newest = cursor or None
+        offset = 0
+        for number in range(1, max(1, self.config.max_pages) + 1):
+            params = {"q": self.config.query.strip(), "type": "statuses", "limit": self.limit,
+                      "resolve": "false"}
+            if cursor:
+                params["min_id"] = cursor
+            if offset:
+                params["offset"] = offset
+            body, _response = self._get(url, params, expect=dict)
+            statuses = expect_list(body.get("statuses"), "statuses", NETWORK)
+            posts = [p for p in parse_statuses(statuses, self.host)
+                     if not cursor or id_key(p.external_id) > id_key(cursor)]
+            newest = max_id(newest, *(p.external_id for p in posts))
+            offset += len(statuses)
+            is_last = (len(statuses) < self.limit or len(posts) < len(statuses)
+                       or number >= self.config.max_pages)
+            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last)
+            if is_last:
+                return
+
+
+# --- replies ---------------------------------------------------------------------------------
+def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None, visibility: str | None = None) -> ReplyResult:
+    """Post ``text`` as a reply to status ``in_reply_to_external_id`` on the instance
+    ``base_url`` (or ``credentials['base_url']``). The reply should start with the
+    ``@handle`` of the author so that they are notified."""
+    token = (credentials or {}).get("access_token")
+    if not token:
+        raise ConfigurationError("mastodon: replies need credentials['access_token']")
+    base = instance_url(base_url or (credentials or {}).get("base_url", ""))
+    payload = {"status": text, "in_reply_to_id": in_reply_to_external_id}
+    if visibility:
+        payload["visibility"] = visibility
+    key = hashlib.sha256(f"{in_reply_to_external_id}\n{text}".encode()).hexdigest()
+    body, _response = http.request_json(
+        session, "POST", f"{base}/api/v1/statuses", network=NETWORK, json=payload,
+        headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
+        timeout=timeout, secrets=(token,), expect=dict,
+    )
+    if not body.get("id"):
+        raise MalformedResponseError("mastodon: reply answer without 'id'")
+    return ReplyResult(external_id=str(body["id"]), url=body.get("url") or body.get("uri"))

@@ -1,0 +1,179 @@
+"""Small parsing helpers shared by the connectors (no network, no ``odoo``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+import re
+from collections.abc import Iterable
+from html.parser import HTMLParser
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from dateutil import parser as date_parser
+
+from .base import MalformedResponseError, utc
+
+# query parameters and header names whose value is a secret
+SECRET_PARAMS = frozenset({
+    "access_token", "input_token", "client_secret", "appsecret_proof", "token",
+    "bearer_token", "oauth_token", "oauth_signature", "password", "api_key", "key",
+})
+_SECRET_IN_TEXT = re.compile(
+    r"(?i)\b(access_token|input_token|client_secret|appsecret_proof|oauth_token|oauth_signature"
+    r"|bearer_token|password|api_key)(=|%3D|\"?\s*:\s*\"?)([^&\s\"',;]+)"
+)
+_AUTH_HEADER = re.compile(
+    r"(?i)\b(authorization\"?'?\s*[:=]\s*\"?'?)(bearer|oauth|basic)?\s*[^\s\"',}]+"
+)
+_BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/%]+=*")
+MAX_MESSAGE = 300
+
+
+def scrub(text: Any, secrets: Iterable[str | None] = ()) -> str:
+    """``text`` as a string without any secret: the given secret values, ``access_token=...``
+    style parameters, ``Authorization`` header values and bearer tokens are replaced by ``***``.
+    """
+    text = str(text)
+    for secret in secrets:
+        if secret and len(str(secret)) >= 4:
+            text = text.replace(str(secret), "***")
+    text = _SECRET_IN_TEXT.sub(lambda m: f"{m.group(1)}{m.group(2)}***", text)
+    text = _AUTH_HEADER.sub(lambda m: f"{m.group(1)}***", text)
+    return _BEARER.sub("Bearer ***", text)
+
+
+def safe_url(url: str | None) -> str:
+    """``url`` without secret query parameters (for messages and logs)."""
+    if not url:
+        return ""
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return scrub(url)
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in SECRET_PARAMS]
+    return scrub(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")))
+
+
+def short(text: Any, secrets: Iterable[str | None] = (), limit: int = MAX_MESSAGE) -> str:
+    """Scrubbed, single-line, truncated ``text`` for an error message."""
+    text = " ".join(scrub(text, secrets).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def parse_datetime(value: Any, field: str, network: str = "") -> dt.datetime:
+    """Aware UTC datetime from an ISO 8601 string (or epoch number).
+
+    Raises :class:`MalformedResponseError` naming ``field`` when the value is missing or bad.
+    """
+    where = f"{network}: " if network else ""
+    if isinstance(value, dt.datetime):
+        return utc(value)
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        try:
+            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError) as exc:
+            raise MalformedResponseError(f"{where}bad timestamp in field {field!r}") from exc
+    if not isinstance(value, str) or not value.strip():
+        raise MalformedResponseError(f"{where}missing or empty date in field {field!r}")
+    try:
+        parsed = date_parser.isoparse(value.strip())
+    except (ValueError, OverflowError):
+        try:
+            parsed = date_parser.parse(value.strip())
+        except (ValueError, OverflowError) as exc:
+            raise MalformedResponseError(
+                f"{where}malformed date {short(value, limit=40)!r} in field {field!r}") from exc
+    return utc(parsed)
+
+
+def iso(value: dt.datetime) -> str:
+    """ISO 8601 text of an aware datetime, in UTC (``2024-05-01T10:00:00.123000+00:00``)."""
+    return utc(value).isoformat()
+
+
+def to_int(value: Any) -> int | None:
+    """int or None (for counters the network may omit or null)."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def id_key(value: str | None) -> tuple[int, str]:
+    """Sort key for numeric-string ids (snowflakes): longer is larger, then lexicographic."""
+    value = value or ""
+    return (len(value), value)
+
+
+def max_id(*ids: str | None) -> str | None:
+    present = [i for i in ids if i]
+    return max(present, key=id_key) if present else None
+
+
+def expect_dict(value: Any, what: str, network: str = "") -> dict:
+    if not isinstance(value, dict):
+        raise MalformedResponseError(f"{network + ': ' if network else ''}{what} is not an object")
+    return value
+
+
+def expect_list(value: Any, what: str, network: str = "") -> list:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise MalformedResponseError(f"{network + ': ' if network else ''}{what} is not a list")
+    return value
+
+
+class _TextExtractor(HTMLParser):
+    _BREAK_BEFORE = {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "tr", "ul", "ol"}
+
+    def __init__(self):
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._skip = 0
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "style"):
+            self._skip += 1
+        elif tag == "br":
+            self.parts.append("\n")
+        elif tag in self._BREAK_BEFORE:
+            self.parts.append("\n\n" if tag == "p" else "\n")
+
+    def handle_startendtag(self, tag, attrs):
+        if tag == "br":
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag):
+        if tag in ("script", "style"):
+            self._skip = max(0, self._skip - 1)
+        elif tag in self._BREAK_BEFORE:
+            self.parts.append("\n\n" if tag == "p" else "\n")
+
+    def handle_data(self, data):
+        if not self._skip:
+            self.parts.append(data)
+
+
+def html_to_text(value: str | None) -> str:
+    """Plain text of an HTML fragment: tags dropped, entities unescaped, paragraphs and
+    ``<br>`` kept as line breaks, runs of spaces collapsed."""
+    if not value:
+        return ""
+    if "<" not in value:
+        return html.unescape(value).strip()
+    extractor = _TextExtractor()
+    try:
+        extractor.feed(value)
+        extractor.close()
+    except Exception:
+        return html.unescape(re.sub(r"<[^>]*>", " ", value)).strip()
+    text = "".join(extractor.parts).replace("\xa0", " ")
+    lines = [re.sub(r"[ \t\r\f\v]+", " ", line).strip() for line in text.split("\n")]
+    text = "\n".join(lines)
+    return re.sub(r"\n{3,}", "\n\n", text).strip()
