@@ -1,0 +1,78 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+USER = "social_crm.group_social_crm_user"
+LATEST_POSTS = 10
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    social_identity_ids = fields.One2many(
+        "social.crm.identity", "partner_id", string="Social Identities", groups=USER
+    )
+    social_post_ids = fields.One2many(
+        "social.crm.post", "partner_id", string="Social Posts", groups=USER
+    )
+    social_latest_post_ids = fields.Many2many(
+        "social.crm.post",
+        string="Latest Posts",
+        compute="_compute_social_latest_post_ids",
+        groups=USER,
+    )
+    social_identity_count = fields.Integer(
+        compute="_compute_social_counts", string="Identities", groups=USER
+    )
+    social_post_count = fields.Integer(
+        compute="_compute_social_counts", string="Social Posts Count", groups=USER
+    )
+    social_origin = fields.Boolean(
+        string="From Social Media",
+        help="Created automatically from a social media author.",
+        groups=USER,
+    )
+
+    def _compute_social_counts(self):
+        ids = [pid for pid in self.ids if pid]
+        identity_counts = dict(
+            self.env["social.crm.identity"]._read_group(
+                [("partner_id", "in", ids)], ["partner_id"], ["__count"]
+            )
+        )
+        post_counts = dict(
+            self.env["social.crm.post"]._read_group(
+                [("partner_id", "in", ids)], ["partner_id"], ["__count"]
+            )
+        )
+        for partner in self:
+            partner.social_identity_count = identity_counts.get(partner, 0)
+            partner.social_post_count = post_counts.get(partner, 0)
+
+    @api.depends("social_post_ids")
+    def _compute_social_latest_post_ids(self):
+        post_model = self.env["social.crm.post"]
+        for partner in self:
+            if not partner.id:
+                partner.social_latest_post_ids = post_model
+                continue
+            partner.social_latest_post_ids = post_model.search(
+                [("partner_id", "=", partner.id)], order="posted_at desc, id desc", limit=LATEST_POSTS
+            )
+
+    def action_view_social_posts(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.social_crm_post_action_timeline"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["display_name"] = self.env._("Social history of %(name)s", name=self.name)
+        return action
+
+    def action_view_social_identities(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.social_crm_identity_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["context"] = {"default_partner_id": self.id}
+        return action

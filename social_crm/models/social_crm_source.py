@@ -1,0 +1,333 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import dataclasses
+import datetime as dt
+import logging
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools.misc import file_path
+
+from ..connectors import base as connector_base
+
+_logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=15)  # a poll that takes longer loses its claim on the source
+MANAGER = "social_crm.group_social_crm_manager"
+
+
+class SocialCrmSource(models.Model):
+    _name = "social.crm.source"
+    _description = "Social Listening Source"
+    _order = "sequence, name, id"
+
+    name = fields.Char(required=True, translate=True)
+    sequence = fields.Integer(default=10)
+    active = fields.Boolean(default=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    network_id = fields.Many2one(
+        "social.crm.network",
+        string="Network",
+        required=True,
+        ondelete="restrict",
+        domain=[("can_listen", "=", True)],
+    )
+    network_code = fields.Char(related="network_id.code")
+    kind = fields.Selection(
+        [
+            ("search", "Search (keywords, query)"),
+            ("mentions", "Mentions of our account"),
+            ("hashtag", "Hashtag"),
+            ("page", "Comments and mentions of our page"),
+            ("feed", "RSS/Atom feed"),
+            ("replay", "Replay of recorded posts"),
+        ],
+        string="Listen To",
+        required=True,
+        default="search",
+    )
+    query = fields.Char(
+        help="Search query, hashtag (without #), feed URL, or for a replay the path of a JSON "
+        "Lines file inside an addon.",
+    )
+    keywords = fields.Char(
+        help="Comma-separated words: feed entries are kept only when they mention one of them.",
+    )
+    base_url = fields.Char(
+        string="Server URL",
+        help="Mastodon: the instance, e.g. https://mastodon.social. Bluesky: the AppView. "
+        "Empty: the network's default.",
+    )
+    account_id = fields.Char(
+        string="Our Account ID", help="Our own user id (X mentions) or Facebook page id."
+    )
+    bearer_token = fields.Char(groups=MANAGER, copy=False)
+    api_key = fields.Char(string="API Key", groups=MANAGER, copy=False)
+    api_secret = fields.Char(string="API Secret", groups=MANAGER, copy=False)
+    access_token = fields.Char(groups=MANAGER, copy=False)
+    access_token_secret = fields.Char(groups=MANAGER, copy=False)
+    cursor = fields.Char(
+        copy=False, readonly=True, help="Where the next poll starts; stored with the posts."
+    )
+    interval_minutes = fields.Integer(string="Poll Every (minutes)", default=15, required=True)
+    max_pages = fields.Integer(string="Pages per Poll", default=5, required=True)
+    page_size = fields.Integer(default=100, required=True)
+    unknown_author_policy = fields.Selection(
+        [
+            ("create_contact", "Create a contact marked as coming from social media"),
+            ("keep_post", "Keep the post without contact"),
+        ],
+        string="Unknown Authors",
+        default="create_contact",
+        required=True,
+    )
+    last_poll_at = fields.Datetime(string="Last Poll", readonly=True, copy=False)
+    next_poll_at = fields.Datetime(string="Next Poll", copy=False)
+    polling_until = fields.Datetime(readonly=True, copy=False)
+    last_error = fields.Text(readonly=True, copy=False)
+    last_error_at = fields.Datetime(string="Last Error Time", readonly=True, copy=False)
+    posts_fetched_total = fields.Integer(string="Posts Fetched", readonly=True, copy=False)
+    posts_fetched_last = fields.Integer(string="Posts in Last Poll", readonly=True, copy=False)
+    contacts_created_last = fields.Integer(
+        string="Contacts in Last Poll", readonly=True, copy=False
+    )
+    status = fields.Selection(
+        [("never", "Never polled"), ("ok", "OK"), ("error", "Error")],
+        compute="_compute_status",
+    )
+    post_ids = fields.One2many("social.crm.post", "source_id", string="Posts")
+
+    _interval_positive = models.Constraint(
+        "CHECK(interval_minutes > 0)", "The poll interval must be at least one minute."
+    )
+    _pages_positive = models.Constraint(
+        "CHECK(max_pages > 0 AND page_size > 0)",
+        "Pages per poll and page size must be positive.",
+    )
+
+    @api.depends("last_poll_at", "last_error")
+    def _compute_status(self):
+        for source in self:
+            if source.last_error:
+                source.status = "error"
+            elif source.last_poll_at:
+                source.status = "ok"
+            else:
+                source.status = "never"
+
+    @api.constrains("kind", "query", "network_id", "base_url")
+    def _check_settings(self):
+        for source in self:
+            if source.kind in ("search", "hashtag", "feed", "replay") and not source.query:
+                raise ValidationError(
+                    self.env._("The source “%(name)s” needs a query.", name=source.name)
+                )
+            if source.kind == "feed" and not (source.query or "").startswith(("http://", "https://")):
+                raise ValidationError(
+                    self.env._(
+                        "The feed address of “%(name)s” must start with https:// or http://.",
+                        name=source.name,
+                    )
+                )
+            if source.base_url and not source.base_url.startswith(("http://", "https://")):
+                raise ValidationError(
+                    self.env._(
+                        "The server URL of “%(name)s” must start with https:// or http://.",
+                        name=source.name,
+                    )
+                )
+
+    # --- polling ---------------------------------------------------------------------------
+    def _connector_config(self):
+        self.ensure_one()
+        source = self.sudo()
+        query = source.query or ""
+        if source.kind == "replay":
+            try:
+                query = file_path(query)
+            except (FileNotFoundError, ValueError) as error:
+                raise connector_base.ConfigurationError(
+                    self.env._("The replay file “%(path)s” was not found.", path=source.query)
+                ) from error
+        credentials = {
+            "bearer_token": source.bearer_token,
+            "consumer_key": source.api_key,
+            "consumer_secret": source.api_secret,
+            "access_token": source.access_token,
+            "access_token_secret": source.access_token_secret,
+            "page_access_token": source.access_token,
+        }
+        return connector_base.SourceConfig(
+            kind=source.kind,
+            query=query,
+            keywords=tuple(k.strip() for k in (source.keywords or "").split(",") if k.strip()),
+            base_url=source.base_url or "",
+            account_id=source.account_id or "",
+            credentials={k: v for k, v in credentials.items() if v},
+            max_pages=source.max_pages,
+            page_size=source.page_size,
+        )
+
+    def _get_connector(self):
+        from .. import connectors
+
+        return connectors.get_connector(self.network_id.code, self._connector_config())
+
+    def _poll(self, commit=None):
+        """Poll this source once; return the summed :class:`IngestResult`.
+
+        Each page is stored, with the cursor it carries, inside one savepoint: a page is
+        stored whole or not at all, and the stored cursor is never ahead of the stored
+        posts. ``commit`` (the cron's ``_commit_progress``) is called after each page.
+        Network faults end the poll with the source showing the error; what was stored stays.
+        """
+        self.ensure_one()
+        from .social_crm_post import IngestResult
+
+        post_model = self.env["social.crm.post"]
+        now = fields.Datetime.now()
+        total = IngestResult()
+        error, retry_at = None, None
+        try:
+            connector = self._get_connector()
+            for page in connector.fetch(self.cursor or None):
+                posts = page.posts
+                if self.network_id.code == "replay":
+                    posts = self._replay_as_live(posts, now)
+                with self.env.cr.savepoint():
+                    result = post_model._ingest_posts(posts, source=self)
+                    if page.cursor is not None:
+                        self.cursor = page.cursor
+                total += result
+                if commit:
+                    commit(len(posts))
+        except connector_base.RateLimitError as exc:
+            error = str(exc)
+            retry_at = exc.reset_at
+        except connector_base.ConnectorError as exc:
+            error = str(exc)
+        except Exception as exc:  # noqa: BLE001 - a poll must never leave the source silent
+            _logger.exception("Social CRM: storing posts of source %s failed", self.id)
+            error = self.env._(
+                "Storing the posts failed, nothing of that page was kept: %(error)s",
+                error=f"{type(exc).__name__}: {exc}",
+            )
+        if error:
+            _logger.warning("Social CRM: source %s (%s): %s", self.id, self.name, error)
+        next_poll = now + dt.timedelta(minutes=self.interval_minutes)
+        if retry_at:
+            retry_at = connector_base.utc(retry_at).replace(tzinfo=None)
+            next_poll = max(retry_at, now + dt.timedelta(seconds=30))
+        vals = {
+            "last_poll_at": now,
+            "next_poll_at": next_poll,
+            "posts_fetched_last": total.created,
+            "posts_fetched_total": self.posts_fetched_total + total.created,
+            "contacts_created_last": total.new_contacts,
+            "polling_until": False,
+        }
+        if error:
+            vals.update(last_error=error, last_error_at=now)
+        else:
+            vals["last_error"] = False
+        self.write(vals)
+        return total
+
+    @api.model
+    def _replay_as_live(self, posts, now):
+        """Replayed posts look like they arrive now (the demo shows live traffic)."""
+        now = now.replace(tzinfo=dt.UTC)
+        count = len(posts)
+        return [
+            dataclasses.replace(post, posted_at=now - dt.timedelta(seconds=30 * (count - index)))
+            for index, post in enumerate(posts)
+        ]
+
+    def action_poll(self):
+        """The “Fetch now” button."""
+        self.check_access("write")
+        messages, failed = [], False
+        for source in self:
+            claimed = source._claim()
+            if not claimed:
+                raise UserError(
+                    self.env._(
+                        "“%(name)s” is being polled right now; try again in a moment.",
+                        name=source.name,
+                    )
+                )
+            result = source.sudo()._poll()
+            if source.last_error:
+                failed = True
+                messages.append(
+                    self.env._("%(name)s: %(error)s", name=source.name, error=source.last_error)
+                )
+            else:
+                messages.append(
+                    self.env._(
+                        "%(name)s: %(posts)s new posts, %(updated)s updated, "
+                        "%(contacts)s new contacts, %(identities)s new identities.",
+                        name=source.name,
+                        posts=result.created,
+                        updated=result.updated,
+                        contacts=result.new_contacts,
+                        identities=result.new_identities,
+                    )
+                )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Polling failed") if failed else self.env._("Polled"),
+                "message": "\n".join(messages),
+                "type": "danger" if failed else "success",
+                "sticky": failed,
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
+
+    def _claim(self):
+        """Claim this source for one poll; False when another worker polls it now."""
+        self.ensure_one()
+        locked = self.try_lock_for_update()
+        if not locked:
+            return False
+        now = fields.Datetime.now()
+        if self.polling_until and self.polling_until > now:
+            return False
+        self.polling_until = now + LEASE
+        return True
+
+    @api.model
+    def _cron_poll_due(self, limit=50):
+        """Poll the sources that are due, each in its own transaction."""
+        now = fields.Datetime.now()
+        cron = self.env["ir.cron"]
+        sources = self.search(
+            [
+                ("active", "=", True),
+                "|",
+                ("next_poll_at", "=", False),
+                ("next_poll_at", "<=", now),
+                "|",
+                ("polling_until", "=", False),
+                ("polling_until", "<", now),
+            ],
+            order="next_poll_at asc, id",
+            limit=limit,
+        )
+        cron._commit_progress(remaining=len(sources))
+        for source in sources:
+            if not source._claim():
+                cron._commit_progress(1)
+                continue
+            cron._commit_progress(0)  # the claim is visible to the other workers from now on
+
+            def commit_page(count):
+                cron._commit_progress(0)
+
+            source._poll(commit=commit_page)
+            remaining_time = cron._commit_progress(1)
+            if not remaining_time:
+                break

@@ -1,0 +1,1 @@
+"""Plain-Python helpers of social_crm (no ORM): author matching."""

@@ -1,0 +1,162 @@
+"""Per-company model learned from agents' decisions, with the rules as prior.
+
+log-odds(complaint) = prior_scale * rules_logit + bias + sum(weight[f] for f in features)
+
+Features are word unigrams/bigrams plus the rule cue categories. Training is L2-regularised
+logistic regression (AdaGrad SGD) in plain Python. The L2 penalty pulls `prior_scale` towards
+1 and everything else towards 0 with a fixed total strength, so a handful of labels only nudge
+the rules while thousands of labels can override them. With no labels the model *is* the rules.
+"""
+
+import json
+import math
+import random
+
+from .rules import analyse, feature_names, sigmoid
+from .text import tokens
+
+FORMAT_VERSION = 1
+_STOP_UNIGRAMS = frozenset("a an the to of and or in on at it is i my me you your for".split())
+
+
+def text_features(text, rule_result=None):
+    """Feature names for `text`: unigrams, bigrams and rule categories."""
+    toks = tokens(text)[:400]
+    feats = set()
+    for t in toks:
+        if t not in _STOP_UNIGRAMS:
+            feats.add("w:" + t)
+    for a, b in zip(toks, toks[1:]):
+        feats.add("b:" + a + "_" + b)
+    if rule_result is not None:
+        feats |= feature_names(rule_result)
+    return feats
+
+
+class AdaptiveModel:
+    """Complaint-vs-not model trained from agent labels; JSON serialisable.
+
+    >>> m = AdaptiveModel().fit([("parcel never arrived", True, "en"), ("love it", False, "en")])
+    >>> AdaptiveModel.from_json(m.to_json()).p_complaint("parcel never arrived") > 0.5
+    True
+    """
+
+    def __init__(self, l2=4.0, epochs=8, learning_rate=0.5, min_count=1, seed=0):
+        self.l2 = l2
+        self.epochs = epochs
+        self.learning_rate = learning_rate
+        self.min_count = min_count
+        self.seed = seed
+        self.weights = {}
+        self.bias = 0.0
+        self.prior_scale = 1.0
+        self.n_labels = 0
+        self.n_complaints = 0
+
+    # ----------------------------------------------------------------- training
+    def fit(self, examples):
+        """Train from `[(text, is_complaint, lang), ...]` (lang may be omitted or None).
+
+        Replaces any previous training; returns self.
+        """
+        rows = []
+        for ex in examples or ():
+            text, label = ex[0], bool(ex[1])
+            lang = ex[2] if len(ex) > 2 else None
+            rr = analyse(text, lang)
+            rows.append((text_features(text, rr), rr.logit, 1.0 if label else 0.0))
+        self.weights, self.bias, self.prior_scale = {}, 0.0, 1.0
+        self.n_labels = len(rows)
+        self.n_complaints = int(sum(r[2] for r in rows))
+        if not rows:
+            return self
+        counts = {}
+        for feats, _, _ in rows:
+            for f in feats:
+                counts[f] = counts.get(f, 0) + 1
+        vocab = [f for f, c in counts.items() if c >= self.min_count]
+        index = {f: i for i, f in enumerate(vocab)}
+        data = [([index[f] for f in feats if f in index], prior, y) for feats, prior, y in rows]
+        n_feat = len(vocab)
+        w = [0.0] * n_feat
+        g2 = [1e-8] * n_feat
+        bias, scale, g2_bias, g2_scale = 0.0, 1.0, 1e-8, 1e-8
+        lam = self.l2 / len(data)  # fixed total penalty: more labels -> more influence
+        lr = self.learning_rate
+        order = list(range(len(data)))
+        rng = random.Random(self.seed)
+        for _ in range(self.epochs):
+            rng.shuffle(order)
+            for k in order:
+                idx, prior, y = data[k]
+                z = scale * prior + bias
+                for i in idx:
+                    z += w[i]
+                err = sigmoid(z) - y
+                for i in idx:
+                    g = err + lam * w[i] * 4
+                    g2[i] += g * g
+                    w[i] -= lr * g / math.sqrt(g2[i])
+                g = err
+                g2_bias += g * g
+                bias -= lr * g / math.sqrt(g2_bias)
+                g = err * prior + lam * (scale - 1.0) * 4
+                g2_scale += g * g
+                scale -= 0.2 * lr * g / math.sqrt(g2_scale)
+        self.weights = {f: round(w[i], 4) for f, i in index.items() if abs(w[i]) >= 1e-3}
+        self.bias = round(bias, 4)
+        self.prior_scale = round(scale, 4)
+        return self
+
+    # --------------------------------------------------------------- prediction
+    def logit(self, text, lang=None, rule_result=None):
+        rr = rule_result if rule_result is not None else analyse(text, lang)
+        if not self.n_labels:
+            return rr.logit
+        z = self.prior_scale * rr.logit + self.bias
+        for f in text_features(text, rr):
+            z += self.weights.get(f, 0.0)
+        return z
+
+    def p_complaint(self, text, lang=None, rule_result=None):
+        return sigmoid(self.logit(text, lang, rule_result))
+
+    def top_features(self, text, lang=None, rule_result=None, k=3):
+        """The learned features that pushed this text most, as [(feature, weight)]."""
+        rr = rule_result if rule_result is not None else analyse(text, lang)
+        found = [(f, self.weights[f]) for f in text_features(text, rr) if f in self.weights]
+        found.sort(key=lambda fw: -abs(fw[1]))
+        return found[:k]
+
+    # ------------------------------------------------------------ serialisation
+    def to_dict(self):
+        return {
+            "format": "social_crm_helpdesk.complaint_model",
+            "version": FORMAT_VERSION,
+            "params": {"l2": self.l2, "epochs": self.epochs, "learning_rate": self.learning_rate,
+                       "min_count": self.min_count, "seed": self.seed},
+            "n_labels": self.n_labels,
+            "n_complaints": self.n_complaints,
+            "bias": self.bias,
+            "prior_scale": self.prior_scale,
+            "weights": dict(sorted(self.weights.items())),
+        }
+
+    def to_json(self):
+        return json.dumps(self.to_dict(), ensure_ascii=False, separators=(",", ":"))
+
+    @classmethod
+    def from_dict(cls, data):
+        if not isinstance(data, dict) or data.get("version") != FORMAT_VERSION:
+            raise ValueError("not a complaint model of version %s" % FORMAT_VERSION)
+        model = cls(**data.get("params", {}))
+        model.n_labels = int(data.get("n_labels", 0))
+        model.n_complaints = int(data.get("n_complaints", 0))
+        model.bias = float(data.get("bias", 0.0))
+        model.prior_scale = float(data.get("prior_scale", 1.0))
+        model.weights = {str(k): float(v) for k, v in data.get("weights", {}).items()}
+        return model
+
+    @classmethod
+    def from_json(cls, payload):
+        return cls.from_dict(json.loads(payload))

@@ -1,0 +1,313 @@
+"""Cue patterns for complaint / question / praise detection in English and German.
+
+Each cue is a regular expression matched against lower-cased text (URLs and @mentions blanked).
+Cues describe what complaints *do* (report a failure, demand, blame, mock, wait) rather than
+product or brand vocabulary, so they carry over to other domains.
+
+Patterns are deliberately linear (no nested quantifiers) so very long input stays cheap.
+"""
+
+# A "word" gap: allows one optional filler word between two parts of a phrase.
+_W = r"(?:\w+ )?"
+
+# Phrases that look like failure cues but say the opposite; blanked before other cues run and
+# counted as reassurance (a sign of *not* complaining).
+NEUTRALISERS = {
+    "en": [
+        r"\bno (?:problems?|worries|issues?|complaints?|rush|hurry)\b",
+        r"\bnot (?:a|any) (?:problem|issue)\b",
+        r"\bcan(?:'t|not| not) wait\b", r"\bnot bad\b", r"\bnever (?:disappoints?|fails?|lets? me down)\b",
+        r"\b(?:fixed|sorted|resolved|working|works) (?:now|again)\b",
+        r"\b(?:all|now) (?:sorted|fixed|resolved|good)\b", r"\bproblem (?:solved|fixed|resolved)\b",
+        r"\bno longer (?:an? )?(?:problem|issue)\b",
+    ],
+    "de": [
+        r"\bkein(?:e)? (?:problem(?:e)?|sorge|stress|eile)\b", r"\bnicht schlecht\b",
+        r"\b(?:kann|können) es kaum erwarten\b", r"\benttäuscht nie\b",
+        r"\b(?:funktioniert|geht|läuft|klappt) (?:jetzt |nun )?wieder\b",
+        r"\b(?:hat|ist) (?:alles )?(?:geklappt|gelöst|erledigt)\b", r"\bproblem (?:gelöst|behoben)\b",
+    ],
+}
+
+# category -> language -> patterns
+CUES = {
+    "failure": {
+        "en": [
+            r"\b(?:broken|broke|breaks|breaking)\b(?! (?:news|up|even))",
+            r"\b(?:not|n't|never|no longer|stopped|stops) " + _W
+            + r"(?:work|works|working|worked|function|functioning|load|loading|charge|charging"
+            r"|connect|connecting|turn on|turning on|start|starting|open|opening|respond|responding"
+            r"|sync|syncing|print|printing|boot|booting|fit|fits|ship|shipped)\b",
+            r"\b(?:can't|cannot|can not|couldn't|could not|unable to|won't let me|impossible to) "
+            + _W + r"(?:log ?in|login|sign in|access|connect|order|pay|check ?out|download|install"
+            r"|update|use|track|reach|get through|get hold|get in touch|contact|cancel|return"
+            r"|redeem|activate|find my|see my|get my|play|stream|watch|book)\b",
+            r"\bstill (?:waiting|not|no|nothing|haven't|hasn't|didn't|don't|doesn't|can't|broken"
+            r"|missing|charging|unresolved|having)\b",
+            r"\bnever (?:arrived|received|got|came|showed|delivered|turned up|heard back|replied"
+            r"|responded|shipped|refunded|answered|called)\b",
+            r"\b(?:hasn't|has not|haven't|have not|hadn't|didn't|did not|wasn't|was not|isn't|not) "
+            r"(?:yet |even )?(?:arrived|been delivered|been refunded|received|heard back|come|turned up"
+            r"|been shipped|shipped|delivered|refunded|showed up|been resolved|resolved|been fixed"
+            r"|fixed|replied|responded)\b",
+            r"\b(?:the |a |me )?wrong (?:item|size|order|product|colou?r|address|package|parcel|one"
+            r"|amount|charge|price|model|thing|delivery|food|meal|bill|invoice)s?\b",
+            r"\b(?:missing|damaged|defective|faulty|cracked|scratched|ripped|torn|stained|leaking"
+            r"|leaked|mou?ldy|expired|stale|rotten|undercooked|smashed|dented|shrunk|shrank"
+            r"|counterfeit|malfunction(?:ing|ed)?|unusable|unreadable)\b",
+            r"\b(?:fell|falling|came|comes|coming) apart\b",
+            r"\b(?:crash(?:es|ed|ing)?|freez(?:es|ing)|froze|glitch(?:es|ed|ing|y)?|bugg?(?:y|ed)"
+            r"|lag(?:s|ging|gy)|error(?:s)?|outage|overheat(?:s|ing)?|disconnect(?:s|ed|ing))\b",
+            r"\bkeeps? (?:crashing|freezing|dropping|disconnecting|restarting|failing|breaking"
+            r"|cutting|logging me|kicking me|telling me|saying|charging|sending)\b",
+            r"\b(?:fail(?:s|ed|ing)?|failure)\b(?! to (?:see|understand))",
+            r"\b(?:charged|billed) (?:me )?(?:twice|double|again|two times|extra|wrong)\b",
+            r"\b(?:double[- ]charged|overcharged|over-charged|charged twice|took my money"
+            r"|taken my money|stole my money)\b",
+            r"\b(?:cancel?l?ed|lost|stolen|misplaced|delayed) (?:my |our |the )?(?:order|package|parcel"
+            r"|delivery|booking|flight|account|item|luggage|bag|money|payment|refund)\b",
+            r"\b(?:package|parcel|order|delivery|item|luggage|bag)s? (?:was |were |is |got |has been )?"
+            r"(?:stolen|lost|late|delayed|damaged|missing|cancel?l?ed)\b",
+            r"\b(?:delayed|overdue|took forever|takes forever|taking forever|taking ages|took ages)\b",
+            r"\bno (?:response|reply|replies|answer|help|update|updates|email|call ?back|refund"
+            r"|signal|service|internet|wifi|power|one (?:has|is|will|seems|cares|answers|responds)"
+            r"|way to|option to|explanation|apology|tracking|contact)\b",
+            r"\b(?:nobody|no-one|no one) " + _W + r"(?:answers|answered|responds|responded|replied"
+            r"|helps|helped|cares|called|calls|picks up|knows)\b",
+            r"\b(?:ignored|ignoring|ignore my|hung up|on hold|been waiting|kept waiting|left waiting"
+            r"|waiting for (?:my|a|an|the|your)|waited)\b",
+            r"\b(?:rude|unhelpful|incompetent|unprofessional|clueless)\b",
+        ],
+        "de": [
+            r"\b(?:kaputt|defekt|defekte[nmrs]?|beschädigt|zerbrochen|zerkratzt|gerissen|verschimmelt"
+            r"|abgelaufen|fehlerhaft|fehlerhafte[nmrs]?|unbrauchbar|undicht)\b",
+            r"\b(?:funktioniert|funktionieren|geht|gehen|läuft|laufen|lädt|startet|öffnet|klappt"
+            r"|reagiert|verbindet) " + _W + _W + r"(?:nicht|nie|gar nicht|überhaupt nicht)\b",
+            r"\b(?:immer noch|noch immer|bis heute|noch) (?:nicht|nichts|kein|keine|keinen)\b",
+            r"\b(?:nie|nicht|noch nicht|niemals|bis heute nicht) " + _W
+            + r"(?:angekommen|geliefert|erhalten|zugestellt|bekommen|eingetroffen|erstattet"
+            r"|gemeldet|geantwortet|zurückgerufen|bearbeitet|verschickt|versendet|gebucht)\b",
+            r"\bkeine(?:n|r)? (?:antwort|rückmeldung|reaktion|lieferung|erstattung|hilfe|info"
+            r"|information|rückruf|ersatz|lösung|verbindung|netz|internet|empfang|ahnung)\b",
+            r"\bfalsche(?:n|r|s)? (?:artikel|größe|lieferung|ware|farbe|produkt|paket|rechnung|betrag"
+            r"|adresse|bestellung|essen|modell)\b",
+            r"\b(?:fehlt|fehlen|fehlte|fehlten|fehlend|fehlende[nmrs]?)\b",
+            r"\b(?:doppelt|zweimal|zu viel|falsch) " + _W
+            + r"(?:abgebucht|berechnet|belastet|abgerechnet|bezahlt)\b",
+            r"\b(?:verspätet|verspätung|verzögert|verzögerung|ausgefallen|ausfall|störung"
+            r"|fehlermeldung|fehler|abgestürzt|absturz)\b",
+            r"\bstürzt (?:\w+ )?ab\b", r"\bhängt sich (?:\w+ )?auf\b",
+            r"\b(?:storniert|verloren|gestohlen|verschwunden|nicht erreichbar|warteschleife)\b",
+            r"\b(?:niemand|keiner) " + _W + r"(?:antwortet|meldet|hilft|geht ran|ruft|kümmert)\b",
+            r"\b(?:unfreundlich|unhöflich|inkompetent|unprofessionell|ahnungslos)\b",
+        ],
+    },
+    "problem": {
+        "en": [r"\b(?:problems?|issues?|trouble|faults?)\b"],
+        "de": [r"\b(?:problem|probleme|problemen|ärger|mangel|mängel)\b"],
+    },
+    "negative": {
+        "en": [
+            r"\b(?:disappoint(?:ed|ing|ment)|terrible|awful|horrible|horrendous|worst|poor|poorly"
+            r"|rubbish|crap|crappy|garbage|joke|ridiculous|pathetic|shocking|disgusting|disgusted"
+            r"|appall?ing|appalled|frustrat(?:ed|ing|ion)|annoy(?:ed|ing)|angry|furious|livid|upset"
+            r"|nightmare|scam|misleading|lied|lying|sucks|sucked|useless|worthless|dreadful|abysmal"
+            r"|atrocious|outrageous|absurd|infuriating|unbelievable|fuming|gutted|sad|wtf|smh|ugh"
+            r"|#fail|fml|hopeless|embarrassing|inconvenien(?:t|ce)|hassle|mess)\b",
+            r"\b(?:sick|tired) of\b", r"\bfed up\b", r"\bwaste of (?:time|money|space)\b",
+            r"\brip[- ]?off\b", r"\bfalse advertising\b", r"\bnot (?:happy|impressed|pleased)\b",
+        ],
+        "de": [
+            r"\b(?:enttäuscht|enttäuschend|enttäuschung|schlecht|schlechte[nmrs]?|schlechteste[nmrs]?"
+            r"|katastrophe|katastrophal|unmöglich|ärgerlich|nervig|nervt|schlimm|mies|miserabel"
+            r"|schrott|mangelhaft|lächerlich|peinlich|sauer|wütend|genervt|verärgert|ätzend"
+            r"|scheiße|scheisse|scheiss|mist|abzocke|betrug|betrüger|albtraum|alptraum|chaos"
+            r"|unfassbar|traurig|furchtbar|schrecklich|grauenhaft|ärgere)\b",
+            r"\b(?:die )?nase voll\b", r"\breicht mir\b",
+        ],
+    },
+    "demand": {
+        "en": [
+            r"\b(?:refund|refunded|reimburse(?:ment)?|compensat(?:e|ion)|replacement|chargeback)\b",
+            r"\bmy money back\b", r"\bmoney back\b",
+            r"\b(?:fix|sort|solve|resolve) (?:this|it|the problem|the issue|my|your|that)\b",
+            r"\bsort (?:this|it) out\b",
+            r"\bi (?:want|need|expect|demand|deserve|require) (?:a |an |my |some |to speak |to talk )?"
+            r"(?:refund|replacement|answer|response|explanation|apology|compensation|money|call"
+            r"|manager|supervisor|solution|update)\b",
+            r"\bi (?:expect|demand|deserve)\b",
+            r"\b(?:escalate|escalated|speak to (?:a|your|the) (?:manager|supervisor)|do something"
+            r"|get back to me|respond to (?:me|my)|answer (?:me|my)|take responsibility"
+            r"|make (?:this|it) right)\b",
+            r"\bcancel my (?:order|account|subscription|contract|membership|service|plan)\b",
+            r"\b(?:formal )?complaint\b",
+        ],
+        "de": [
+            r"\b(?:rückerstattung|erstattung|erstatten|geld zurück|mein geld|entschädigung"
+            r"|schadensersatz|ersatz|kulanz|gutschrift|chargeback)\b",
+            r"\bich (?:erwarte|verlange|fordere|bestehe)\b",
+            r"\b(?:kündige|kündigen|kündigung|beschwerde|beschweren|reklamation|reklamieren"
+            r"|widerruf|anwalt|verbraucherzentrale)\b",
+            r"\b(?:lösen|klären|regeln|beheben) sie\b", r"\bkümmern sie sich\b",
+            r"\bmelden sie sich\b", r"\bmeldet euch\b", r"\bmacht (?:endlich|mal) was\b",
+        ],
+    },
+    "blame": {
+        "en": [
+            r"\b(?:your|ur) fault\b",
+            r"\b(?:you|you've|you have|u|y'all) (?:have |guys |people )?(?:ruined|broke|broken|lost"
+            r"|messed|screwed|failed|ignored|overcharged|charged|cancel?l?ed|promised|refuse|refused"
+            r"|keep|never|lied|stole|suck|destroyed|wasted|ripped)\b",
+            r"\byou guys (?:are|need|suck|should)\b",
+            r"\bshame on\b", r"\b(?:un|not )acceptable\b", r"\bdisgrace(?:ful)?\b",
+            r"\bhow dare\b", r"\bhow hard (?:is|can) it\b",
+            r"\bhow (?:is|can) (?:this|it|that) (?:be )?(?:acceptable|possible|legal|ok|okay|fair)\b",
+            r"\bwhy (?:is|does|do|did|can't|won't|isn't|hasn't|haven't|am i|do i|would|is it|are you"
+            r"|does it|has it|have i|should i|the hell)\b",
+            r"\bnever (?:again|buying|shopping|ordering|using|flying|coming back|recommend)\b",
+            r"\bwill never\b", r"\bwon't be (?:buying|ordering|using|shopping|back|returning)\b",
+            r"\blast time i\b", r"\blost a (?:loyal )?customer\b",
+            r"\bworst (?:customer service|company|service|experience|product|app)\b",
+            r"\b(?:thanks to you|because of you|no thanks to)\b",
+        ],
+        "de": [
+            r"\b(?:eure|ihre|deine) schuld\b", r"\b(?:euer|ihr) fehler\b",
+            r"\b(?:ihr habt|sie haben|du hast) " + _W
+            + r"(?:kaputt|verloren|vergessen|falsch|zerstört|ignoriert|versprochen|berechnet)\b",
+            r"\b(?:unverschämt|unverschämtheit|frechheit|inakzeptabel|nicht akzeptabel|schande"
+            r"|skandal|skandalös|zumutung|unzumutbar|sauerei|armutszeugnis|dreist)\b",
+            r"\bnie (?:wieder|mehr)\b", r"\bletztes mal\b", r"\bwie kann es sein\b",
+            r"\b(?:warum|wieso|weshalb) (?:ist|geht|funktioniert|dauert|kommt|bekomme|kann|muss"
+            r"|habe|wird|werden|gibt|meldet|antwortet|sind|bin)\b",
+            r"\bwie lange (?:noch|soll|muss)\b",
+        ],
+    },
+    "sarcasm": {
+        "en": [
+            r"\bthanks? (?:you )?(?:a lot )?for (?:nothing|ruining|wasting|making me|breaking|losing"
+            r"|ignoring|leaving|charging|cancel?ling|the (?:delay|wait|headache|hassle|disappointment)"
+            r"|ruin|never)\b",
+            r"\bthanks a lot\b(?! for (?:the|your) help)", r"\bthanks? for nothing\b",
+            r"\b(?:great|nice|good|well|fantastic|brilliant) (?:job|work|done|one)\b[^.!?\n]{0,40}"
+            r"\bnot\b",
+            r"#not\b", r"(?:^|\s)/s\b", r"\bso much for\b", r"\byeah right\b",
+            r"\b(?:love|loving|great|nice) (?:how|that|when) (?:you|your|my|it|the)\b[^.!?\n]{0,60}"
+            r"\b(?:not|n't|never|no|broke|broken|again|still|wrong|late|charge|lost)",
+            r"\b(?:oh|just|how|really) (?:great|wonderful|fantastic|brilliant|lovely)\b",
+            r"\bjust what i needed\b", r"\bwhat a (?:joke|surprise|shock|shambles)\b",
+        ],
+        "de": [
+            r"\bdanke für nichts\b", r"\b(?:vielen |herzlichen |besten )?dank auch\b",
+            r"\bna (?:toll|super|prima|klasse|bravo|danke)\b", r"\bganz toll\b",
+            r"\b(?:toll|super|klasse) gemacht\b[^.!?\n]{0,40}\b(?:nicht|kein|nie)",
+            r"\b(?:danke|dankeschön) (?:\w+ )?(?:fürs|für das|für die) (?:warten|ruinieren|ignorieren"
+            r"|verlieren|nichts)\b",
+            r"\bwie immer\b[^.!?\n]{0,40}\b(?:nicht|kein|zu spät|falsch|kaputt)",
+        ],
+    },
+    "negated_positive": {
+        "en": [
+            r"\b(?:not|n't|never|hardly|no longer|not very|not at all|not exactly|not really) "
+            + _W + r"(?:happy|pleased|satisfied|impressed|good|great|helpful|ok|okay|acceptable"
+            r"|fair|fun|amused|professional|worth|reliable|useful|the best|what i ordered"
+            r"|as described|as advertised)\b",
+            r"\b(?:no|zero) (?:help|use|good|customer service)\b", r"\bnothing good\b",
+            r"\b(?:unhappy|dissatisfied|unsatisfied|unimpressed)\b",
+        ],
+        "de": [
+            r"\bnicht (?:\w+ )?(?:zufrieden|gut|ok|okay|hilfreich|akzeptabel|in ordnung|schön|toll"
+            r"|fair|professionell|zuverlässig|wie beschrieben|das was ich bestellt)\b",
+            r"\b(?:unzufrieden|kein guter|keine gute|kein gutes|nicht so toll|nicht so gut)\b",
+        ],
+    },
+    "waiting": {
+        "en": [
+            r"\b(?:\d+|a|an|one|two|three|four|five|six|seven|eight|nine|ten|several|many|few)"
+            r" (?:more )?(?:days|weeks|months|hours|hrs|business days|working days|week|month)\b",
+            r"\bfor (?:days|weeks|months|ages|hours|over a|more than a|almost a|nearly a)\b",
+            r"\bsince (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|last|yesterday"
+            r"|early|this morning|january|february|march|april|may|june|july|august|september"
+            r"|october|november|december|\d+)\b",
+            r"\b(?:still|been|keep|kept|am|are|is) waiting\b", r"\ball day\b",
+        ],
+        "de": [
+            r"\bseit (?:\d+ |drei |zwei |vier |fünf |sechs |mehreren |einigen |vielen |über |fast )?"
+            r"(?:tagen|wochen|monaten|stunden|gestern|montag|dienstag|mittwoch|donnerstag|freitag"
+            r"|samstag|sonntag|anfang|letzter|letztem|ewigkeiten|jahren|einer woche|einem monat)\b",
+            r"\b(?:\d+|zwei|drei|vier|fünf|sechs|mehrere|einige) (?:tage|wochen|monate|stunden)\b",
+            r"\bwarte(?:n|t)? (?:\w+ )?(?:seit|schon|immer noch|noch immer|ewig)\b",
+            r"\bgewartet\b", r"\bwarte(?:n)? auf (?:mein|meine|meinen|die|den|das|eine|einen)\b",
+        ],
+    },
+    "question": {
+        "en": [
+            r"^\W*(?:how|what|when|where|which|who|whom|whose|can|could|would|will|do|does|did|is"
+            r"|are|was|were|should|may|any)\b",
+            r"\b(?:is there|are there|can i|could i|may i|can you|could you|would you|do you|does it"
+            r"|does this|will it|will there|how do|how can|how long|how much|how many|where can"
+            r"|when will|when does|when is|is it possible|do i need|what is|what's the|which one)\b",
+            r"\b(?:wondering|any idea|please advise|let me know|let us know|more info|information on"
+            r"|information about|details on|i(?:'d| would) like to know|want to know|need to know"
+            r"|need to check|need to find|looking for|interested in|need some help|need help with)\b",
+            r"\?",
+        ],
+        "de": [
+            r"^\W*(?:wie|wann|wo|was|welche[rsnm]?|wer|kann|können|könnt|gibt|habt|haben|ist|sind"
+            r"|wird|werden|weiß|hat|darf|soll)\b",
+            r"\b(?:kann ich|können sie|könnt ihr|gibt es|habt ihr|haben sie|ist es möglich"
+            r"|weiß jemand|ich möchte wissen|wie lange dauert|bis wann|wo finde ich|wie kann ich"
+            r"|wäre es möglich|bitte um info|frage zu|eine frage|kurze frage)\b",
+            r"\?",
+        ],
+    },
+    "praise": {
+        "en": [
+            r"\b(?:thanks|thank you|thank u|thx|ty|tysm|cheers|love|loving|loved|loves|great|awesome"
+            r"|amazing|excellent|perfect|best|brilliant|appreciate|appreciated|kudos|fantastic"
+            r"|wonderful|superb|impressed|helpful|lovely|beautiful|glad|pleased|delighted|outstanding"
+            r"|incredible|happy|enjoy|enjoyed|enjoying|recommend|congrats|congratulations|yay"
+            r"|grateful|favourite|favorite|well done|good job|nice job|nice|cool|proud|blessed)\b",
+            "[\u2764\U0001F60D\U0001F44D\U0001F64F\U0001F60A\U0001F642\U0001F600\U0001F495\u2665"
+            "\U0001F970\U0001F929\U0001F389\U0001F44F\U0001F499\U0001F49C\U0001F49A\U0001F49B]",
+        ],
+        "de": [
+            r"\b(?:danke|dankeschön|vielen dank|besten dank|super|toll|tolle[nmrs]?|klasse|großartig"
+            r"|perfekt|liebe|lieben|zufrieden|hervorragend|spitze|top|prima|gerne wieder"
+            r"|empfehlen|empfehlenswert|wunderbar|genial|freue mich|begeistert|glücklich|schön"
+            r"|schöne[nmrs]?|lob|hilfreich|freundlich|schnell geliefert|weiter so|bravo)\b",
+            "[\u2764\U0001F60D\U0001F44D\U0001F64F\U0001F60A\U0001F642\U0001F600\U0001F495\u2665"
+            "\U0001F970\U0001F929\U0001F389\U0001F44F\U0001F499\U0001F49C\U0001F49A\U0001F49B]",
+        ],
+    },
+    "service": {
+        "en": [
+            r"\b(?:order|orders|ordered|delivery|delivered|package|parcel|item|items|product|account"
+            r"|app|update|customer service|customer care|support|store|shop|staff|website|site"
+            r"|payment|card|bill|billing|invoice|subscription|shipping|shipment|courier|driver"
+            r"|warranty|repair|return|returns|exchange|contract|plan|booking|reservation|receipt"
+            r"|purchase|purchased|bought|paid|tracking|helpline|agent|branch|restaurant|manager)\b",
+        ],
+        "de": [
+            r"\b(?:bestellung|bestellt|lieferung|geliefert|paket|artikel|produkt|konto|app|update"
+            r"|kundenservice|kundendienst|support|filiale|laden|shop|mitarbeiter|webseite|website"
+            r"|zahlung|bezahlt|rechnung|abo|versand|kurier|bote|garantie|reparatur|rücksendung"
+            r"|umtausch|vertrag|tarif|hotline|buchung|gekauft|kauf|sendung|zustellung|service)\b",
+        ],
+    },
+}
+
+# How a reason is phrased for each cue category (short English phrases for the agent).
+REASON_PHRASES = {
+    "failure": "reports a failure",
+    "problem": "mentions a problem",
+    "negative": "expresses frustration",
+    "demand": "demands action",
+    "blame": "blames",
+    "sarcasm": "sarcasm",
+    "negated_positive": "negated positive",
+    "waiting": "waiting time",
+    "question": "asks a question",
+    "praise": "praise or thanks",
+    "service": "about an order or service",
+    "reassurance": "says it is resolved / no problem",
+}

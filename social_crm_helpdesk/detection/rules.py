@@ -1,0 +1,139 @@
+"""Rule layer: finds cues in a post and turns them into a complaint log-odds plus reasons."""
+
+import math
+import re
+from dataclasses import dataclass, field
+
+from . import lexicon
+from .text import clean, guess_lang, is_shouting, lower_same_length, strip_social
+
+_COMPILED = {
+    cat: {lang: [re.compile(p) for p in pats] for lang, pats in by_lang.items()}
+    for cat, by_lang in lexicon.CUES.items()
+}
+_NEUTRAL = {lang: [re.compile(p) for p in pats] for lang, pats in lexicon.NEUTRALISERS.items()}
+_WORD_RE = re.compile(r"[^\W\d_]{2,}")
+_BANG_RE = re.compile(r"!{2,}|\?!|!\?|\?{3,}")
+
+# Log-odds contribution of the first cue of each category; further cues add a third of it.
+WEIGHTS = {
+    "failure": 2.2,
+    "problem": 1.0,
+    "negative": 1.5,
+    "demand": 1.7,
+    "blame": 1.6,
+    "sarcasm": 2.8,
+    "negated_positive": 1.6,
+    "waiting": 0.9,
+    "intensity": 0.6,
+    "service": 0.5,
+    "question": -0.6,
+    "praise": -1.1,
+    "reassurance": -2.2,
+}
+BIAS = -2.0
+COMPLAINT_CATS = ("failure", "problem", "negative", "demand", "blame", "sarcasm",
+                  "negated_positive")
+LANGS = ("en", "de")
+
+
+@dataclass
+class Cue:
+    category: str
+    snippet: str
+    start: int
+
+
+@dataclass
+class RuleResult:
+    """What the rules found in one post."""
+
+    lang: str
+    cues: list = field(default_factory=list)
+    logit: float = BIAS
+
+    def count(self, category):
+        return sum(1 for c in self.cues if c.category == category)
+
+    @property
+    def categories(self):
+        return {c.category for c in self.cues}
+
+    @property
+    def p_complaint(self):
+        return sigmoid(self.logit)
+
+
+def sigmoid(x):
+    if x >= 0:
+        return 1.0 / (1.0 + math.exp(-x))
+    z = math.exp(x)
+    return z / (1.0 + z)
+
+
+def _blank(text, start, end):
+    return text[:start] + " " * (end - start) + text[end:]
+
+
+def analyse(text, lang=None):
+    """Find cues in `text` and compute the rules-only complaint log-odds."""
+    text = clean(text)
+    if lang not in LANGS:
+        lang = guess_lang(text) if lang is None or not str(lang).strip() else (
+            "de" if str(lang).lower().startswith("de") else "en")
+    result = RuleResult(lang=lang)
+    if not text.strip():
+        return result
+    body = strip_social(text)
+    low = lower_same_length(body)
+    # Neutralisers ("no problem", "works again") are removed first and count as reassurance.
+    for rx in _NEUTRAL[lang]:
+        for m in rx.finditer(low):
+            result.cues.append(Cue("reassurance", text[m.start():m.end()], m.start()))
+            low = _blank(low, m.start(), m.end())
+    for cat, by_lang in _COMPILED.items():
+        for rx in by_lang[lang]:
+            for m in rx.finditer(low):
+                if m.end() > m.start():
+                    result.cues.append(Cue(cat, text[m.start():m.end()].strip(), m.start()))
+    shouted = [w for w in _WORD_RE.findall(body) if is_shouting(w)]
+    if len(shouted) >= 1 and len(shouted) * 3 >= len(_WORD_RE.findall(body)) or len(shouted) >= 2:
+        result.cues.append(Cue("intensity", " ".join(shouted[:3]), 0))
+    bang = _BANG_RE.search(body)
+    if bang:
+        result.cues.append(Cue("intensity", bang.group(), bang.start()))
+    result.cues.sort(key=lambda c: c.start)
+    result.logit = _score(result)
+    return result
+
+
+def _score(result):
+    counts = {}
+    for cue in result.cues:
+        counts[cue.category] = counts.get(cue.category, 0) + 1
+    complaintish = any(counts.get(c) for c in COMPLAINT_CATS)
+    logit = BIAS
+    for cat, n in counts.items():
+        w = WEIGHTS[cat]
+        if cat == "question" and complaintish:
+            continue  # "why is my order still not here?" is not a plain question
+        if cat == "praise" and complaintish:
+            continue  # praise words next to a failure are usually sarcasm, not praise
+        if cat in ("intensity", "waiting", "service") and not complaintish:
+            w *= 0.5  # amplifiers count fully only next to a complaint cue
+        logit += w + (n - 1) * w / 3.0 if n > 1 else w
+    if counts.get("praise") and complaintish and not counts.get("sarcasm"):
+        # praise + failure: either sarcasm or thanking for a fix; slight push towards complaint
+        logit += 0.3
+    return logit
+
+
+def feature_names(result):
+    """Sparse binary features derived from the rule cues (used by the adaptive model)."""
+    feats = {"rule:" + c for c in result.categories}
+    cats = result.categories
+    if cats & set(COMPLAINT_CATS) and "praise" in cats:
+        feats.add("rule:praise+complaint")
+    if "question" in cats and not cats & set(COMPLAINT_CATS):
+        feats.add("rule:pure_question")
+    return feats

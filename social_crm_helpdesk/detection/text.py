@@ -1,0 +1,92 @@
+"""Text normalisation, tokenisation and a cheap language guess (plain Python, no Odoo)."""
+
+import re
+import unicodedata
+
+# Posts are short; anything beyond this is cut before analysis so hostile input stays cheap.
+MAX_CHARS = 20000
+
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'",
+                         "\u201c": '"', "\u201d": '"', "\u201e": '"'})
+URL_RE = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.I)
+MENTION_RE = re.compile(r"(?<!\w)@\w+")
+_TOKEN_RE = re.compile(r"[#]?[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,:]\d+)*|[!?]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+
+
+def clean(text):
+    """Return `text` as a safe str: None -> '', control/bidi characters -> space, cut to MAX_CHARS.
+
+    The result has the same meaning and is what every detector works on.
+    """
+    if text is None:
+        return ""
+    if not isinstance(text, str):
+        text = str(text)
+    text = text[:MAX_CHARS]
+    text = _CONTROL_RE.sub(" ", text)
+    return text.translate(_QUOTES)
+
+
+def lower_same_length(text):
+    """Lower-case `text` without changing its length (so spans map back to the original)."""
+    out = []
+    for ch in text:
+        low = ch.lower()
+        out.append(low if len(low) == 1 else ch)
+    return "".join(out)
+
+
+def strip_social(text):
+    """Replace URLs and @mentions by spaces of the same length (keeps offsets stable)."""
+    text = URL_RE.sub(lambda m: " " * len(m.group()), text)
+    return MENTION_RE.sub(lambda m: " " * len(m.group()), text)
+
+
+def tokens(text):
+    """Lower-case word tokens; numbers become '<num>', hashtags lose their '#'."""
+    out = []
+    for tok in _TOKEN_RE.findall(lower_same_length(strip_social(clean(text)))):
+        if tok[0].isdigit():
+            out.append("<num>")
+        elif tok[0] in "!?":
+            out.append(tok[0] * min(len(tok), 2))
+        else:
+            out.append(tok.lstrip("#"))
+    return out
+
+
+_DE_WORDS = frozenset("""
+der die das und ist nicht ich ein eine einen mit für auf bei seit noch immer schon mein meine
+meinen wir ihr sie es zu von dem den des auch aber wie wann was kann habe hat sind war wurde
+wird bitte danke keine kein nichts heute gestern warum wieso weshalb geht gibt euch eure euer
+mir mich uns nach über oder wenn dass weil jetzt leider mal doch nur sehr bin hab habt haben
+dank vielen hallo guten ihnen ihre ihren eure bestellung paket lieferung seit wochen tagen
+""".split())
+_EN_WORDS = frozenset("""
+the and is not i a an with for on at since still my we you they it to of in also but how when
+what can have has are was were will please thanks thank no nothing today yesterday why does do
+me us after over or if that because now just very am this your got been
+""".split())
+
+
+def guess_lang(text):
+    """Return 'de' or 'en' using stopwords and umlauts; defaults to 'en' when undecided."""
+    words = tokens(text)
+    de = sum(1 for w in words if w in _DE_WORDS)
+    en = sum(1 for w in words if w in _EN_WORDS)
+    sample = clean(text)[:2000]
+    de += 0.5 * sum(1 for ch in sample if ch in "äöüÄÖÜß")
+    return "de" if de > en else "en"
+
+
+def is_shouting(word):
+    """True for an ALL-CAPS word of 3+ letters (not a mention/hashtag, not a short acronym)."""
+    letters = [c for c in word if c.isalpha()]
+    return len(letters) >= 4 and all(c.isupper() for c in letters)
+
+
+def fold(text):
+    """Accent-folded lower-case text, used only for loose keyword comparisons."""
+    text = unicodedata.normalize("NFKD", lower_same_length(text))
+    return "".join(c for c in text if not unicodedata.combining(c))

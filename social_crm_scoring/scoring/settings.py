@@ -1,0 +1,169 @@
+"""Per-company scoring settings: part weights, time windows, tier thresholds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from datetime import datetime
+
+#: The parts of the Social Customer Score, in display order.
+PARTS = ("reach", "engagement", "mentions", "network", "professional")
+
+PART_LABELS = {
+    "reach": "Reach",
+    "engagement": "Engagement",
+    "mentions": "Brand mentions",
+    "network": "Network position",
+    "professional": "Professional weight",
+}
+
+DEFAULT_WEIGHTS = {
+    "reach": 30.0,
+    "engagement": 25.0,
+    "mentions": 20.0,
+    "network": 15.0,
+    "professional": 10.0,
+}
+
+
+@dataclass(frozen=True)
+class Tier:
+    """A tier reached by contacts whose score is at least ``min_score`` (0-100)."""
+
+    code: str
+    min_score: float
+    is_influencer: bool = False
+    label: str = ""
+
+
+DEFAULT_TIERS = (
+    Tier("top_influencer", 90.0, True, "Top influencer"),
+    Tier("multiplier", 70.0, True, "Multiplier"),
+    Tier("regular", 0.0, False, "Regular"),
+)
+
+
+def _finite_number(value, what):
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
+        raise ValueError(f"{what} must be a number, got {value!r}.")
+    value = float(value)
+    if not math.isfinite(value):
+        raise ValueError(f"{what} must be a finite number, got {value!r}.")
+    return value
+
+
+@dataclass(frozen=True)
+class ScoringSettings:
+    """Settings of one company.
+
+    ``weights`` maps part name (see :data:`PARTS`) to a weight >= 0; missing parts weigh 0.
+    Weights are relative: they are divided by their sum, so ``{"reach": 3, "mentions": 1}``
+    means 75 % / 25 %. ``tiers`` are checked from the highest ``min_score`` down; the lowest
+    tier must start at 0 so every contact gets one. ``now`` is the reference time of the
+    engagement window and of the mention decay (naive datetimes are taken as UTC, as Odoo
+    stores them); ``None`` means "now" when a helper needs it.
+    """
+
+    weights: dict = field(default_factory=lambda: dict(DEFAULT_WEIGHTS))
+    window_days: float = 90.0
+    half_life_days: float = 30.0
+    tiers: tuple = DEFAULT_TIERS
+    now: datetime | None = None
+    #: pseudo-posts with no reaction added to every contact's engagement average, so that a
+    #: single lucky post does not outrank a steady record (0 = plain average).
+    engagement_prior_posts: float = 2.0
+    #: the quantile (of contacts with a non-zero value) that maps to 100/100 in each part.
+    reference_quantile: float = 0.99
+    #: PageRank damping factor.
+    damping: float = 0.85
+
+    def __post_init__(self):
+        object.__setattr__(self, "weights", self._check_weights(self.weights))
+        object.__setattr__(self, "tiers", self._check_tiers(self.tiers))
+        for name in ("window_days", "half_life_days"):
+            value = _finite_number(getattr(self, name), name)
+            if value <= 0:
+                raise ValueError(f"{name} must be greater than 0, got {value:g}.")
+            object.__setattr__(self, name, value)
+        prior = _finite_number(self.engagement_prior_posts, "engagement_prior_posts")
+        if prior < 0:
+            raise ValueError(f"engagement_prior_posts cannot be negative, got {prior:g}.")
+        object.__setattr__(self, "engagement_prior_posts", prior)
+        quantile = _finite_number(self.reference_quantile, "reference_quantile")
+        if not 0.5 <= quantile <= 1.0:
+            raise ValueError(f"reference_quantile must be between 0.5 and 1, got {quantile:g}.")
+        object.__setattr__(self, "reference_quantile", quantile)
+        damping = _finite_number(self.damping, "damping")
+        if not 0.0 <= damping < 1.0:
+            raise ValueError(f"damping must be at least 0 and below 1, got {damping:g}.")
+        object.__setattr__(self, "damping", damping)
+        if self.now is not None and not isinstance(self.now, datetime):
+            raise ValueError(f"now must be a datetime or None, got {self.now!r}.")
+
+    @staticmethod
+    def _check_weights(weights):
+        if weights is None or not hasattr(weights, "items"):
+            raise ValueError("weights must be a mapping of part name to weight.")
+        unknown = sorted(set(weights) - set(PARTS))
+        if unknown:
+            raise ValueError(
+                f"Unknown scoring part(s) {', '.join(map(repr, unknown))}; "
+                f"expected some of {', '.join(PARTS)}."
+            )
+        checked = {}
+        for part in PARTS:
+            value = _finite_number(weights.get(part, 0.0), f"The weight of {part!r}")
+            if value < 0:
+                raise ValueError(f"The weight of {part!r} cannot be negative, got {value:g}.")
+            checked[part] = value
+        if sum(checked.values()) <= 0:
+            raise ValueError(
+                "The scoring weights sum to 0: give at least one part "
+                f"({', '.join(PARTS)}) a positive weight."
+            )
+        return checked
+
+    @staticmethod
+    def _check_tiers(tiers):
+        checked = []
+        for tier in tiers or ():
+            if not isinstance(tier, Tier):
+                tier = Tier(*tier)
+            if not tier.code:
+                raise ValueError("Every tier needs a code.")
+            min_score = _finite_number(tier.min_score, f"The threshold of tier {tier.code!r}")
+            if not 0 <= min_score <= 100:
+                raise ValueError(
+                    f"The threshold of tier {tier.code!r} must be between 0 and 100, "
+                    f"got {min_score:g}."
+                )
+            checked.append(
+                Tier(tier.code, min_score, bool(tier.is_influencer), tier.label or tier.code)
+            )
+        if not checked:
+            raise ValueError("At least one tier is needed.")
+        codes = [tier.code for tier in checked]
+        if len(set(codes)) != len(codes):
+            raise ValueError(f"Tier codes must be unique, got {', '.join(codes)}.")
+        thresholds = [tier.min_score for tier in checked]
+        if len(set(thresholds)) != len(thresholds):
+            raise ValueError("Two tiers cannot have the same threshold.")
+        checked.sort(key=lambda tier: tier.min_score, reverse=True)
+        if checked[-1].min_score != 0:
+            raise ValueError(
+                "The lowest tier must start at score 0 so that every contact gets a tier."
+            )
+        return tuple(checked)
+
+    @property
+    def normalised_weights(self):
+        """Weights divided by their sum (they add up to 1)."""
+        total = sum(self.weights.values())
+        return {part: weight / total for part, weight in self.weights.items()}
+
+    def tier_for(self, score):
+        """The tier of a 0-100 score (the highest tier whose threshold it reaches)."""
+        for tier in self.tiers:
+            if score >= tier.min_score:
+                return tier
+        return self.tiers[-1]
