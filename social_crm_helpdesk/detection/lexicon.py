@@ -9,6 +9,9 @@ Patterns are deliberately linear (no nested quantifiers) so very long input stay
 
 # A "word" gap: allows one optional filler word between two parts of a phrase.
 _W = r"(?:\w+ )?"
+# English negation, also without apostrophe as often typed on phones ("didnt", "cant").
+NEG = (r"(?:\bnot|\bnever|\bno longer|\bstopped|\bstops|\b(?:do|does|did|is|are|was|were|has|have"
+       r"|had|ca|wo|could|would|should|ai)n'?t)")
 
 # Phrases that look like failure cues but say the opposite; blanked before other cues run and
 # counted as reassurance (a sign of *not* complaining).
@@ -34,19 +37,37 @@ CUES = {
     "failure": {
         "en": [
             r"\b(?:broken|broke|breaks|breaking)\b(?! (?:news|up|even))",
-            r"\b(?:not|n't|never|no longer|stopped|stops) " + _W
+            NEG + r" " + _W
             + r"(?:work|works|working|worked|function|functioning|load|loading|charge|charging"
             r"|connect|connecting|turn on|turning on|start|starting|open|opening|respond|responding"
-            r"|sync|syncing|print|printing|boot|booting|fit|fits|ship|shipped)\b",
-            r"\b(?:can't|cannot|can not|couldn't|could not|unable to|won't let me|impossible to) "
+            r"|sync|syncing|print|printing|boot|booting|fit|fits|ship|shipped|display|displaying"
+            r"|show|showing|update|updating|download|downloading|send|sending|receive|receiving"
+            r"|play|playing|recogni[sz]e|recogni[sz]ing|detect|detecting|pair|pairing|install"
+            r"|installing|register|registering|accept|accepting|process|processing|refund)\b",
+            NEG + r" (?:yet |even |ever )?(?:get|got|gotten|receive|received|had|hear|heard)"
+            r" (?:any|a|an|my|the|one|anything|it|them|back|what i)\b",
+            r"\b(?:where is|where's|wheres|where are) (?:my|our|the) (?:\w+ )?(?:order|parcel|package"
+            r"|delivery|refund|money|item|items|update|replacement|food|stuff|shipment)\b",
+            r"\b(?:refused|refuses|refusing|denied|declined|rejected) (?:to|my|me|it|the)\b",
+            r"\b(?:won'?t|wouldn'?t|will not|would not) (?:let|give|accept|refund|honou?r|help"
+            r"|replace|exchange|respond|answer|budge|take)\b",
+            r"\b(?:banned|suspended|locked out|hacked|deactivated|blocked|short[- ]?changed"
+            r"|scammed|cheated|ripped off|messed up|screwed up|fucked up)\b",
+            r"\bonly (?:worn|used|had (?:it|them|this|these)|bought (?:it|them|this|these)|owned)\b",
+            r"\b(?:already|after only|after just) (?:broke|broken|ripped|torn|faded|falling|fell"
+            r"|stopped|died|dead|cracked|damaged|worn out|peeling|puffed|coming apart)\b",
+            r"\b(?:still got nothing|got nothing|nothing has happened|heard nothing)\b",
+            r"(?:\bcan'?t|\bcannot|\bcan not|\bcouldn'?t|\bcould not|\bunable to|\bwon'?t let me"
+            r"|\bimpossible to) "
             + _W + r"(?:log ?in|login|sign in|access|connect|order|pay|check ?out|download|install"
             r"|update|use|track|reach|get through|get hold|get in touch|contact|cancel|return"
-            r"|redeem|activate|find my|see my|get my|play|stream|watch|book)\b",
-            r"\bstill (?:waiting|not|no|nothing|haven't|hasn't|didn't|don't|doesn't|can't|broken"
-            r"|missing|charging|unresolved|having)\b",
+            r"|redeem|activate|find my|see my|get my|play|stream|watch|book|send|receive|add|change"
+            r"|make|buy|purchase|complete|submit|upload|open|load|sync|connect)\b",
+            r"\bstill (?:waiting|not|no|nothing|haven'?t|hasn'?t|didn'?t|don'?t|doesn'?t|can'?t"
+            r"|isn'?t|won'?t|broken|missing|charging|unresolved|having|happening|the same)\b",
             r"\bnever (?:arrived|received|got|came|showed|delivered|turned up|heard back|replied"
             r"|responded|shipped|refunded|answered|called)\b",
-            r"\b(?:hasn't|has not|haven't|have not|hadn't|didn't|did not|wasn't|was not|isn't|not) "
+            NEG + r" "
             r"(?:yet |even )?(?:arrived|been delivered|been refunded|received|heard back|come|turned up"
             r"|been shipped|shipped|delivered|refunded|showed up|been resolved|resolved|been fixed"
             r"|fixed|replied|responded)\b",
@@ -84,6 +105,11 @@ CUES = {
             r"\b(?:funktioniert|funktionieren|geht|gehen|läuft|laufen|lädt|startet|öffnet|klappt"
             r"|reagiert|verbindet) " + _W + _W + r"(?:nicht|nie|gar nicht|überhaupt nicht)\b",
             r"\b(?:immer noch|noch immer|bis heute|noch) (?:nicht|nichts|kein|keine|keinen)\b",
+            r"\b(?:wo bleibt|wo ist|wo sind) (?:mein|meine|meinen|unser|unsere|die|das|der) (?:\w+ )?"
+            r"(?:paket|bestellung|lieferung|erstattung|geld|ware|sendung|artikel|essen)\b",
+            r"\b(?:gesperrt|gehackt|deaktiviert|blockiert|abgelehnt|verweigert|abgezockt)\b",
+            r"\b(?:schon|bereits|nach (?:nur|erst) \w+ \w+) (?:kaputt|gerissen|defekt|ausgeblichen"
+            r"|verfärbt|kaputtgegangen)\b",
             r"\b(?:nie|nicht|noch nicht|niemals|bis heute nicht) " + _W
             + r"(?:angekommen|geliefert|erhalten|zugestellt|bekommen|eingetroffen|erstattet"
             r"|gemeldet|geantwortet|zurückgerufen|bearbeitet|verschickt|versendet|gebucht)\b",
@@ -103,8 +129,14 @@ CUES = {
         ],
     },
     "problem": {
-        "en": [r"\b(?:problems?|issues?|trouble|faults?)\b"],
-        "de": [r"\b(?:problem|probleme|problemen|ärger|mangel|mängel)\b"],
+        "en": [r"\b(?:problems?|issues?|trouble|faults?)\b",
+               r"\b(?:out of stock|sold out|not available|unavailable|discontinued)\b",
+               r"(?:\bcan'?t|\bcannot|\bcouldn'?t|\bunable to) (?!wait\b|believe how (?:good|great))",
+               r"\b(?:please (?:help|assist|fix|sort|look into)|help me|help!)"],
+        "de": [r"\b(?:problem|probleme|problemen|ärger|mangel|mängel|ausverkauft"
+               r"|nicht (?:mehr )?(?:verfügbar|lieferbar|erhältlich))\b",
+               r"\b(?:kann|können|konnte|konnten) (?:\w+ )?(?:\w+ )?nicht\b",
+               r"\b(?:bitte helfen|helft mir|hilfe!)"],
     },
     "negative": {
         "en": [
@@ -113,7 +145,15 @@ CUES = {
             r"|appall?ing|appalled|frustrat(?:ed|ing|ion)|annoy(?:ed|ing)|angry|furious|livid|upset"
             r"|nightmare|scam|misleading|lied|lying|sucks|sucked|useless|worthless|dreadful|abysmal"
             r"|atrocious|outrageous|absurd|infuriating|unbelievable|fuming|gutted|sad|wtf|smh|ugh"
-            r"|#fail|fml|hopeless|embarrassing|inconvenien(?:t|ce)|hassle|mess)\b",
+            r"|#fail|fml|hopeless|embarrassing|inconvenien(?:t|ce)|hassle|mess|pissed|shitty"
+            r"|shittiest|bummer|bullshit|bs|damn|dammit|wth|ffs|omfg|seriously\W*\?|too bad"
+            r"|unreal|insane|beyond|rip)\b",
+            r"\bwhat the (?:hell|heck|fuck|f)\b|\bwhat the\W*$|\bcome on\b|\bfuck\w*",
+            r"\bhow (?:does|did|could|can) (?:this|that) (?:happen|be)\b",
+            r"\bheard of (?:customer service|quality control)\b",
+            r"(?:^|\s)(?::-?\(|:'\(|:-?/|>:\(|D:)(?=\s|$)|[\U0001F620\U0001F621\U0001F624\U0001F612"
+            r"\U0001F61E\U0001F622\U0001F62D\U0001F644\U0001F44E\U0001F92C\U0001F629\U0001F62B"
+            r"\U0001F616\U0001F623]",
             r"\b(?:sick|tired) of\b", r"\bfed up\b", r"\bwaste of (?:time|money|space)\b",
             r"\brip[- ]?off\b", r"\bfalse advertising\b", r"\bnot (?:happy|impressed|pleased)\b",
         ],
@@ -123,7 +163,10 @@ CUES = {
             r"|schrott|mangelhaft|lächerlich|peinlich|sauer|wütend|genervt|verärgert|ätzend"
             r"|scheiße|scheisse|scheiss|mist|abzocke|betrug|betrüger|albtraum|alptraum|chaos"
             r"|unfassbar|traurig|furchtbar|schrecklich|grauenhaft|ärgere)\b",
-            r"\b(?:die )?nase voll\b", r"\breicht mir\b",
+            r"\b(?:die )?nase voll\b", r"\breicht mir\b", r"\b(?:echt jetzt|ernsthaft)\W*\?",
+            r"\b(?:verdammt|kotz\w*|verarsch\w*|fuck\w*)\b",
+            r"(?:^|\s)(?::-?\(|:'\(|:-?/|>:\()(?=\s|$)|[\U0001F620\U0001F621\U0001F624\U0001F612"
+            r"\U0001F61E\U0001F622\U0001F62D\U0001F644\U0001F44E\U0001F92C\U0001F629\U0001F62B]",
         ],
     },
     "demand": {

@@ -18,7 +18,7 @@ _BANG_RE = re.compile(r"!{2,}|\?!|!\?|\?{3,}")
 # Log-odds contribution of the first cue of each category; further cues add a third of it.
 WEIGHTS = {
     "failure": 2.2,
-    "problem": 1.0,
+    "problem": 1.2,
     "negative": 1.5,
     "demand": 1.7,
     "blame": 1.6,
@@ -26,12 +26,12 @@ WEIGHTS = {
     "negated_positive": 1.6,
     "waiting": 0.9,
     "intensity": 0.6,
-    "service": 0.5,
+    "service": 0.6,
     "question": -0.6,
     "praise": -1.1,
     "reassurance": -2.2,
 }
-BIAS = -2.0
+BIAS = -1.8
 COMPLAINT_CATS = ("failure", "problem", "negative", "demand", "blame", "sarcasm",
                   "negated_positive")
 LANGS = ("en", "de")
