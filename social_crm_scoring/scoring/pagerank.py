@@ -104,8 +104,7 @@ def _iterate_numpy(count, sources, targets, weights, damping, tol, max_iter):
     ranks = numpy.full(count, 1.0 / count)
     for _ in range(max_iter):
         base = (1.0 - damping + damping * ranks[dangling].sum()) / count
-        new = numpy.bincount(targets, weights=ranks[sources] * share, minlength=count)
-        new += base
+        new = numpy.bincount(targets, weights=ranks[sources] * share, minlength=count) + base
         error = numpy.abs(new - ranks).sum()
         ranks = new
         if error < tol:
