@@ -296,9 +296,10 @@ class XConnector(Connector):
 
 # --- replies and moderation ------------------------------------------------------------------
 def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
-          timeout: float = DEFAULT_TIMEOUT, session: requests.Session | None = None
-          ) -> ReplyResult:
-    """Post ``text`` as a reply to tweet ``in_reply_to_external_id`` (user context)."""
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None) -> ReplyResult:
+    """Post ``text`` as a reply to tweet ``in_reply_to_external_id`` (user context;
+    ``base_url`` is ignored: it is there for one signature across networks)."""
     client = make_client(credentials, timeout=timeout, session=session, user_auth=True)
     with translate_errors(_secrets(credentials), "reply"):
         body = client.create_tweet(text=text, in_reply_to_tweet_id=in_reply_to_external_id,
@@ -310,8 +311,8 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
 
 
 def hide_reply(credentials: Mapping[str, str], tweet_id: str,
-               timeout: float = DEFAULT_TIMEOUT, session: requests.Session | None = None,
-               hidden: bool = True) -> bool:
+               timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+               session: requests.Session | None = None, hidden: bool = True) -> bool:
     """Hide (or, with ``hidden=False``, unhide) a reply to one of the account's tweets."""
     client = make_client(credentials, timeout=timeout, session=session, user_auth=True)
     with translate_errors(_secrets(credentials), "hide reply"):

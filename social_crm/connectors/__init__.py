@@ -1,0 +1,105 @@
+"""Network connectors: plain Python (no ``odoo``), one module per network.
+
+Reading::
+
+    connector = get_connector("x", SourceConfig(kind="search", query="acme", credentials=...))
+    for page in connector.fetch(stored_cursor):
+        store(page.posts)
+        if page.cursor is not None:
+            stored_cursor = page.cursor
+
+Network codes and source kinds (``REGISTRY``): ``x`` (search, mentions), ``mastodon``
+(mentions, hashtag, search), ``bluesky`` (search), ``facebook`` (page), ``rss`` (feed),
+``replay`` (replay).
+
+Writing (each raises the typed errors of :mod:`.base`)::
+
+    reply(network, credentials, in_reply_to_external_id, text, timeout=..., base_url="")
+        -> ReplyResult                      # x, mastodon, facebook (REPLIERS)
+    hide(network, credentials, external_id, timeout=..., base_url="") -> bool
+                                            # x (hide reply), facebook (hide comment) (HIDERS)
+
+``base_url`` is the Mastodon instance / Graph API base; X ignores it. X needs the user
+context keys (consumer_key, consumer_secret, access_token, access_token_secret), Mastodon
+``access_token``, Facebook ``page_access_token``.
+"""
+
+from collections.abc import Callable, Mapping
+
+from . import bluesky, facebook, feeds, mastodon, replay, x
+from .base import (
+    DEFAULT_TIMEOUT,
+    REGISTRY,
+    AuthError,
+    Author,
+    ConfigurationError,
+    Connector,
+    ConnectorError,
+    MalformedResponseError,
+    Page,
+    Post,
+    RateLimitError,
+    ReplyResult,
+    SourceConfig,
+    TemporaryError,
+)
+
+REPLIERS: dict[str, Callable[..., ReplyResult]] = {
+    "x": x.reply,
+    "mastodon": mastodon.reply,
+    "facebook": facebook.reply,
+}
+HIDERS: dict[str, Callable[..., bool]] = {
+    "x": x.hide_reply,
+    "facebook": facebook.hide_comment,
+}
+
+
+def get_connector(network_code: str, config: SourceConfig, session=None) -> Connector:
+    """A connector for ``network_code`` set up with ``config``.
+
+    Raises :class:`ConfigurationError` for an unknown network or a config it cannot use.
+    """
+    cls = REGISTRY.get((network_code or "").strip().lower())
+    if cls is None:
+        raise ConfigurationError(
+            f"No connector for network {network_code!r} (known: {', '.join(sorted(REGISTRY))})")
+    return cls(config, session=session)
+
+
+def can_reply(network_code: str) -> bool:
+    return network_code in REPLIERS
+
+
+def can_hide(network_code: str) -> bool:
+    return network_code in HIDERS
+
+
+def reply(network_code: str, credentials: Mapping[str, str], in_reply_to_external_id: str,
+          text: str, timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session=None) -> ReplyResult:
+    """Publish ``text`` as a reply to post ``in_reply_to_external_id`` on ``network_code``."""
+    replier = REPLIERS.get(network_code)
+    if replier is None:
+        raise ConfigurationError(f"Replying is not available for network {network_code!r}")
+    if not (text or "").strip():
+        raise ConfigurationError("A reply needs some text")
+    return replier(credentials, in_reply_to_external_id, text, timeout,
+                   base_url=base_url, session=session)
+
+
+def hide(network_code: str, credentials: Mapping[str, str], external_id: str,
+         timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "", session=None) -> bool:
+    """Hide post/comment ``external_id`` (a reply to or a comment on the company's own)."""
+    hider = HIDERS.get(network_code)
+    if hider is None:
+        raise ConfigurationError(f"Hiding is not available for network {network_code!r}")
+    return hider(credentials, external_id, timeout, base_url=base_url, session=session)
+
+
+__all__ = [
+    "DEFAULT_TIMEOUT", "HIDERS", "REGISTRY", "REPLIERS", "AuthError", "Author",
+    "ConfigurationError", "Connector", "ConnectorError", "MalformedResponseError", "Page",
+    "Post", "RateLimitError", "ReplyResult", "SourceConfig", "TemporaryError", "can_hide",
+    "can_reply", "get_connector", "hide", "reply",
+]

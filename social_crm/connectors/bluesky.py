@@ -1,0 +1,225 @@
+"""Bluesky (AT Protocol AppView) through ``requests``.
+
+Kind ``search``: ``app.bsky.feed.searchPosts`` (``q=config.query``, ``sort=latest``, cursor
+paging) against ``config.base_url`` (default :data:`DEFAULT_BASE_URL`); authors' counters and
+bios come from ``app.bsky.actor.getProfiles`` (batches of 25). An optional
+``credentials['access_token']`` (an access JWT) is sent as a Bearer token for AppViews that
+want one.
+
+Cursor: the newest ``indexedAt`` (``record.createdAt`` when absent) seen, as ISO 8601 text.
+Results come newest first: paging stops at the first post not newer than the cursor, and
+only the last page yielded carries the new cursor.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import requests
+
+from . import http
+from .base import (
+    Author,
+    ConfigurationError,
+    Connector,
+    MalformedResponseError,
+    Page,
+    Post,
+    SourceConfig,
+    register,
+)
+from .util import expect_dict, expect_list, iso, parse_datetime, to_int
+
+NETWORK = "bluesky"
+DEFAULT_BASE_URL = "https://public.api.bsky.app"
+WEB = "https://bsky.app"
+PROFILES_BATCH = 25
+MAX_LIMIT = 100
+
+
+def _did_of(uri: str | None) -> str | None:
+    """``did:plc:...`` of an ``at://did/collection/rkey`` uri."""
+    if not uri or not uri.startswith("at://"):
+        return None
+    authority = uri[5:].split("/", 1)[0]
+    return authority if authority.startswith("did:") else None
+
+
+def post_url(uri: str, handle: str | None) -> str | None:
+    """``https://bsky.app/profile/<handle>/post/<rkey>`` for a post's at:// uri."""
+    if not uri.startswith("at://"):
+        return None
+    parts = uri[5:].split("/")
+    if len(parts) != 3 or not parts[2]:
+        return None
+    who = handle if handle and handle != "handle.invalid" else parts[0]
+    return f"{WEB}/profile/{who}/post/{parts[2]}"
+
+
+# --- parsing ---------------------------------------------------------------------------------
+def parse_profile(profile: Mapping[str, Any] | None,
+                  detailed: Mapping[str, Any] | None = None) -> Author | None:
+    """Author from a profileViewBasic (in a post) merged with a profileViewDetailed."""
+    if not isinstance(profile, dict) or not profile.get("did"):
+        return None
+    full = {**profile, **(detailed or {})}
+    handle = full.get("handle") or None
+    if handle == "handle.invalid":
+        handle = None
+    return Author(
+        network=NETWORK,
+        external_id=str(full["did"]),
+        handle=handle,
+        display_name=full.get("displayName") or handle,
+        profile_url=f"{WEB}/profile/{handle or full['did']}",
+        bio=full.get("description") or None,
+        followers_count=to_int(full.get("followersCount")),
+        following_count=to_int(full.get("followsCount")),
+        posts_count=to_int(full.get("postsCount")),
+        verified=bool((full.get("verification") or {}).get("verifiedStatus") == "valid"),
+    )
+
+
+def sort_time(post: Mapping[str, Any]) -> dt.datetime:
+    """The time a post is ordered by for the cursor: indexedAt, else record.createdAt."""
+    if post.get("indexedAt"):
+        return parse_datetime(post.get("indexedAt"), "posts[].indexedAt", NETWORK)
+    record = post.get("record") or {}
+    return parse_datetime(record.get("createdAt"), "posts[].record.createdAt", NETWORK)
+
+
+def _mentions(record: Mapping[str, Any]) -> tuple[list[str], list[str]]:
+    """DIDs and handles of the mention facets (byte offsets into the UTF-8 text)."""
+    dids, handles = [], []
+    raw = (record.get("text") or "").encode("utf-8")
+    for facet in record.get("facets") or []:
+        if not isinstance(facet, dict):
+            continue
+        for feature in facet.get("features") or []:
+            if not isinstance(feature, dict) or not str(feature.get("$type", "")).endswith(
+                    "#mention") or not feature.get("did"):
+                continue
+            dids.append(feature["did"])
+            index = facet.get("index") or {}
+            start, end = to_int(index.get("byteStart")), to_int(index.get("byteEnd"))
+            if start is not None and end is not None and 0 <= start < end <= len(raw):
+                handle = raw[start:end].decode("utf-8", errors="ignore").lstrip("@").strip()
+                if handle:
+                    handles.append(handle)
+    return dids, handles
+
+
+def parse_post(post: Mapping[str, Any], profiles: Mapping[str, Mapping[str, Any]]) -> Post:
+    """Post from an ``app.bsky.feed.defs#postView``."""
+    post = expect_dict(post, "posts[]", NETWORK)
+    uri = post.get("uri")
+    if not uri or not isinstance(uri, str):
+        raise MalformedResponseError("bluesky: posts[] item without 'uri'")
+    record = post.get("record")
+    record = record if isinstance(record, dict) else {}
+    basic = post.get("author") if isinstance(post.get("author"), dict) else None
+    author = parse_profile(basic, profiles.get((basic or {}).get("did", "")))
+    try:
+        posted_at = parse_datetime(record.get("createdAt"), "posts[].record.createdAt", NETWORK)
+    except MalformedResponseError:
+        if not post.get("indexedAt"):
+            raise
+        posted_at = parse_datetime(post.get("indexedAt"), "posts[].indexedAt", NETWORK)
+    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    parent = (reply.get("parent") or {}).get("uri")
+    root = (reply.get("root") or {}).get("uri")
+    dids, handles = _mentions(record)
+    own = author.external_id if author else None
+    mentioned = [d for d in dict.fromkeys([_did_of(parent), *dids]) if d and d != own]
+    langs = record.get("langs") or []
+    return Post(
+        network=NETWORK,
+        external_id=uri,
+        text=record.get("text") or "",
+        posted_at=posted_at,
+        author=author,
+        url=post_url(uri, author.handle if author else None),
+        lang=langs[0] if langs and isinstance(langs[0], str) else None,
+        in_reply_to_external_id=parent or None,
+        conversation_external_id=root or uri,
+        like_count=to_int(post.get("likeCount")) or 0,
+        repost_count=to_int(post.get("repostCount")) or 0,
+        reply_count=to_int(post.get("replyCount")) or 0,
+        quote_count=to_int(post.get("quoteCount")) or 0,
+        mentioned_external_ids=tuple(mentioned),
+        mentioned_handles=tuple(dict.fromkeys(handles)),
+        raw=dict(post),
+    )
+
+
+# --- connector -------------------------------------------------------------------------------
+@register
+class BlueskyConnector(Connector):
+    network = NETWORK
+    kinds = ("search",)
+
+    def __init__(self, config: SourceConfig, session=None):
+        super().__init__(config, session)
+        if config.kind not in self.kinds:
+            raise ConfigurationError(f"bluesky: unknown source kind {config.kind!r}")
+        if not config.query.strip():
+            raise ConfigurationError("bluesky: a search source needs a query")
+        self.base = (config.base_url or DEFAULT_BASE_URL).strip().rstrip("/")
+        if not self.base.startswith(("http://", "https://")):
+            raise ConfigurationError(f"bluesky: {self.base!r} is not an AppView URL")
+        self.token = (config.credentials or {}).get("access_token")
+        self.session = session or requests.Session()
+        self.limit = min(max(config.page_size, 1), MAX_LIMIT)
+
+    def _get(self, method: str, params) -> dict:
+        headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
+        body, _response = http.request_json(
+            self.session, "GET", f"{self.base}/xrpc/{method}", network=NETWORK, params=params,
+            headers=headers, timeout=self.config.timeout, secrets=(self.token,), expect=dict,
+        )
+        return body
+
+    def get_profiles(self, dids: list[str]) -> dict[str, dict]:
+        """profileViewDetailed by DID (actors the AppView does not know are left out)."""
+        profiles: dict[str, dict] = {}
+        unique = list(dict.fromkeys(d for d in dids if d))
+        for start in range(0, len(unique), PROFILES_BATCH):
+            batch = unique[start:start + PROFILES_BATCH]
+            body = self._get("app.bsky.actor.getProfiles", [("actors", d) for d in batch])
+            for profile in expect_list(body.get("profiles"), "profiles", NETWORK):
+                if isinstance(profile, dict) and profile.get("did"):
+                    profiles[profile["did"]] = profile
+        return profiles
+
+    def fetch(self, cursor: str | None) -> Iterator[Page]:
+        since = parse_datetime(cursor, "cursor", NETWORK) if cursor else None
+        newest = since
+        page_cursor = None
+        for number in range(1, max(1, self.config.max_pages) + 1):
+            params = {"q": self.config.query.strip(), "limit": self.limit, "sort": "latest"}
+            if page_cursor:
+                params["cursor"] = page_cursor
+            body = self._get("app.bsky.feed.searchPosts", params)
+            items = [expect_dict(p, "posts[]", NETWORK)
+                     for p in expect_list(body.get("posts"), "posts", NETWORK)]
+            fresh, reached_cursor = [], False
+            for item in items:
+                when = sort_time(item)
+                if since is not None and when <= since:
+                    reached_cursor = True
+                    continue
+                fresh.append(item)
+                newest = when if newest is None or when > newest else newest
+            authors = [(p.get("author") or {}).get("did") for p in fresh
+                       if isinstance(p.get("author"), dict)]
+            profiles = self.get_profiles(authors) if authors else {}
+            posts = [parse_post(p, profiles) for p in fresh]
+            page_cursor = body.get("cursor")
+            is_last = (reached_cursor or not items or not page_cursor
+                       or number >= self.config.max_pages)
+            new_cursor = iso(newest) if is_last and newest is not None else None
+            yield Page(posts=posts, cursor=new_cursor, is_last=is_last)
+            if is_last:
+                return

@@ -1,0 +1,351 @@
+"""Facebook Pages through the Graph API (``requests``).
+
+Kind ``page`` (page id in ``config.account_id``, else ``config.query``; page access token in
+``credentials['page_access_token']``, optional ``credentials['app_secret']`` for
+``appsecret_proof``; ``config.base_url`` overrides :data:`DEFAULT_BASE_URL`):
+
+1. comments (and replies to comments) on the page's recent posts:
+   ``GET /{page-id}/posts?fields=id,message,created_time,permalink_url,comments{...}``
+2. posts the page is tagged / mentioned in: ``GET /{page-id}/tagged`` (skipped with a warning
+   when the token lacks the permission).
+
+The token travels as the ``access_token`` parameter and is struck from every message.
+Paging follows ``paging.next``. Graph errors: code 190/102 -> AuthError, 4/17/32/613/80001..
+-> RateLimitError (reset from ``x-business-use-case-usage`` / ``x-page-usage``, else one
+hour), 1/2 or ``is_transient`` -> TemporaryError.
+
+Cursor: the newest ``created_time`` (ISO 8601) of the comments and tagged posts seen; older
+ones are skipped. Results come newest first, so the cursor comes on a last, empty page.
+Posts older than the cursor minus :data:`LOOKBACK` end the walk through the page's posts.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import hmac
+import json
+import logging
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import requests
+
+from . import http
+from .base import (
+    DEFAULT_TIMEOUT,
+    AuthError,
+    Author,
+    ConfigurationError,
+    Connector,
+    ConnectorError,
+    MalformedResponseError,
+    Page,
+    Post,
+    RateLimitError,
+    ReplyResult,
+    SourceConfig,
+    TemporaryError,
+    register,
+)
+from .util import expect_dict, expect_list, iso, parse_datetime, safe_url, short, to_int
+
+_logger = logging.getLogger(__name__)
+
+NETWORK = "facebook"
+DEFAULT_BASE_URL = "https://graph.facebook.com/v23.0"
+LOOKBACK = dt.timedelta(days=14)
+COMMENT_FIELDS = "id,message,created_time,permalink_url,from{id,name},like_count," \
+                 "comment_count,parent{id},is_hidden"
+COMMENTS_LIMIT = 50
+MAX_COMMENT_PAGES = 5
+RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
+AUTH_CODES = frozenset({102, 190})
+PERMISSION_CODES = frozenset({10, *range(200, 300)})
+TEMPORARY_CODES = frozenset({1, 2})
+
+
+# --- errors ----------------------------------------------------------------------------------
+def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None) -> dt.datetime:
+    """When a Graph rate limit ends: ``estimated_time_to_regain_access`` (minutes) of the
+    usage headers, else ``Retry-After``, else one hour from now."""
+    now = now or http.now_utc()
+    minutes = []
+    for name in ("x-business-use-case-usage", "x-page-usage", "x-ad-account-usage",
+                 "x-app-usage"):
+        value = headers.get(name)
+        if not value:
+            continue
+        try:
+            usage = json.loads(value)
+        except ValueError:
+            continue
+        items = [usage] if isinstance(usage, dict) else []
+        if isinstance(usage, dict) and name == "x-business-use-case-usage":
+            items = [i for v in usage.values() if isinstance(v, list) for i in v]
+        for item in items:
+            if isinstance(item, dict):
+                regain = to_int(item.get("estimated_time_to_regain_access"))
+                if regain is not None:
+                    minutes.append(regain)
+    if minutes:
+        return now + dt.timedelta(minutes=max(max(minutes), 1))
+    return http.parse_reset({"retry-after": headers.get("retry-after", "")}, now) \
+        or now + dt.timedelta(hours=1)
+
+
+def graph_error(response: requests.Response, body: Any) -> ConnectorError | None:
+    """Typed error for a Graph API error body ``{"error": {message, type, code, ...}}``."""
+    error = body.get("error") if isinstance(body, dict) else None
+    if not isinstance(error, dict):
+        return None
+    code = to_int(error.get("code"))
+    subcode = to_int(error.get("error_subcode"))
+    status = response.status_code
+    text = (f"facebook: {response.request.method if response.request else ''} "
+            f"{safe_url(response.url)} failed: {short(error.get('message') or '?', limit=200)} "
+            f"(type {error.get('type') or '?'}, code {code}"
+            + (f", subcode {subcode}" if subcode else "") + ")")
+    if code in AUTH_CODES:
+        err: ConnectorError = AuthError(text + ": the page token is invalid, expired or revoked",
+                                        status=status)
+    elif code in RATE_LIMIT_CODES:
+        reset_at = rate_limit_reset(response.headers)
+        err = RateLimitError(text + f": rate limited until {reset_at.isoformat()}",
+                             reset_at=reset_at, status=status)
+    elif code in PERMISSION_CODES:
+        err = AuthError(text + ": the token lacks a permission", status=status)
+    elif code in TEMPORARY_CODES or error.get("is_transient") or status >= 500:
+        err = TemporaryError(text, status=status)
+    else:
+        err = ConnectorError(text, status=status)
+    err.code = code
+    return err
+
+
+# --- parsing ---------------------------------------------------------------------------------
+def parse_from(value: Any) -> Author | None:
+    """Author of a ``from {id, name}`` (missing when Facebook withholds the user)."""
+    if not isinstance(value, dict) or not value.get("id"):
+        return None
+    return Author(
+        network=NETWORK,
+        external_id=str(value["id"]),
+        display_name=value.get("name") or None,
+        profile_url=f"https://www.facebook.com/{value['id']}",
+    )
+
+
+def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
+    comment = expect_dict(comment, "comments.data[]", NETWORK)
+    if not comment.get("id"):
+        raise MalformedResponseError("facebook: comment without 'id'")
+    parent = (comment.get("parent") or {}).get("id") if isinstance(comment.get("parent"),
+                                                                   dict) else None
+    post_author = post.get("from") if isinstance(post.get("from"), dict) else {}
+    author = parse_from(comment.get("from"))
+    replied_to = [post_author.get("id")] if post_author.get("id") and not parent else []
+    return Post(
+        network=NETWORK,
+        external_id=str(comment["id"]),
+        text=comment.get("message") or "",
+        posted_at=parse_datetime(comment.get("created_time"), "comments.data[].created_time",
+                                 NETWORK),
+        author=author,
+        url=comment.get("permalink_url") or None,
+        in_reply_to_external_id=str(parent or post.get("id") or "") or None,
+        conversation_external_id=str(post["id"]) if post.get("id") else None,
+        like_count=to_int(comment.get("like_count")) or 0,
+        reply_count=to_int(comment.get("comment_count")) or 0,
+        mentioned_external_ids=tuple(
+            str(i) for i in replied_to if not author or str(i) != author.external_id),
+        raw={**comment, "post_id": post.get("id")},
+    )
+
+
+def parse_tagged(item: Mapping[str, Any], page_id: str) -> Post:
+    item = expect_dict(item, "tagged.data[]", NETWORK)
+    if not item.get("id"):
+        raise MalformedResponseError("facebook: tagged post without 'id'")
+    author = parse_from(item.get("from"))
+    return Post(
+        network=NETWORK,
+        external_id=str(item["id"]),
+        text=item.get("message") or "",
+        posted_at=parse_datetime(item.get("created_time"), "tagged.data[].created_time",
+                                 NETWORK),
+        author=author,
+        url=item.get("permalink_url") or None,
+        conversation_external_id=str(item["id"]),
+        mentioned_external_ids=(page_id,),
+        raw=dict(item),
+    )
+
+
+# --- connector -------------------------------------------------------------------------------
+def _proof(token: str, app_secret: str | None) -> dict[str, str]:
+    if not app_secret:
+        return {}
+    digest = hmac.new(app_secret.encode(), token.encode(), hashlib.sha256).hexdigest()
+    return {"appsecret_proof": digest}
+
+
+def _base(base_url: str) -> str:
+    base = (base_url or DEFAULT_BASE_URL).strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigurationError(f"facebook: {base!r} is not a Graph API URL")
+    return base
+
+
+@register
+class FacebookConnector(Connector):
+    network = NETWORK
+    kinds = ("page",)
+
+    def __init__(self, config: SourceConfig, session=None):
+        super().__init__(config, session)
+        if config.kind not in self.kinds:
+            raise ConfigurationError(f"facebook: unknown source kind {config.kind!r}")
+        self.page_id = (config.account_id or config.query or "").strip()
+        if not self.page_id:
+            raise ConfigurationError("facebook: the page id is missing")
+        self.token = (config.credentials or {}).get("page_access_token")
+        if not self.token:
+            raise ConfigurationError("facebook: credentials['page_access_token'] is missing")
+        self.app_secret = (config.credentials or {}).get("app_secret")
+        self.base = _base(config.base_url)
+        self.session = session or requests.Session()
+        self.limit = min(max(config.page_size, 1), 100)
+
+    def _get(self, url: str, params: dict | None) -> dict:
+        if params is not None:
+            params = {**params, "access_token": self.token, **_proof(self.token, self.app_secret)}
+        body, _response = http.request_json(
+            self.session, "GET", url, network=NETWORK, params=params,
+            timeout=self.config.timeout, secrets=(self.token, self.app_secret),
+            error_hook=graph_error, expect=dict,
+        )
+        return body
+
+    def _pages(self, url: str, params: dict) -> Iterator[tuple[dict, bool]]:
+        """(answer, has_next) along ``paging.next``, at most ``config.max_pages``."""
+        for number in range(1, max(1, self.config.max_pages) + 1):
+            body = self._get(url, params)
+            next_url = (body.get("paging") or {}).get("next")
+            has_next = bool(next_url) and number < self.config.max_pages
+            yield body, has_next
+            if not has_next:
+                return
+            url, params = next_url, None  # the next link carries every parameter
+
+    def _comments(self, post: dict, since: dt.datetime | None) -> list[Post]:
+        """New comments of one post, following the comments' own paging if needed."""
+        comments = post.get("comments") or {}
+        result = []
+        for number in range(MAX_COMMENT_PAGES):
+            items = expect_list(comments.get("data"), "comments.data", NETWORK)
+            reached = False
+            for item in items:
+                comment = parse_comment(item, post)
+                if since is not None and comment.posted_at <= since:
+                    reached = True
+                    continue
+                result.append(comment)
+            next_url = (comments.get("paging") or {}).get("next")
+            if reached or not next_url or not items or number + 1 >= MAX_COMMENT_PAGES:
+                return result
+            comments = self._get(next_url, None)
+        return result
+
+    def fetch(self, cursor: str | None) -> Iterator[Page]:
+        since = parse_datetime(cursor, "cursor", NETWORK) if cursor else None
+        newest = since
+
+        def note(posts):
+            nonlocal newest
+            for post in posts:
+                if newest is None or post.posted_at > newest:
+                    newest = post.posted_at
+
+        fields = (f"id,message,created_time,permalink_url,from{{id,name}},"
+                  f"comments.filter(stream).order(reverse_chronological)"
+                  f".limit({COMMENTS_LIMIT}){{{COMMENT_FIELDS}}}")
+        for body, has_next in self._pages(f"{self.base}/{self.page_id}/posts",
+                                          {"fields": fields, "limit": self.limit}):
+            posts, oldest = [], None
+            for item in expect_list(body.get("data"), "posts.data", NETWORK):
+                item = expect_dict(item, "posts.data[]", NETWORK)
+                created = parse_datetime(item.get("created_time"), "posts.data[].created_time",
+                                         NETWORK)
+                oldest = created if oldest is None or created < oldest else oldest
+                posts.extend(self._comments(item, since))
+            note(posts)
+            yield Page(posts=posts)
+            if since is not None and oldest is not None and oldest < since - LOOKBACK:
+                break
+            if not has_next:
+                break
+
+        try:
+            for body, _has_next in self._pages(
+                    f"{self.base}/{self.page_id}/tagged",
+                    {"fields": "id,message,created_time,permalink_url,from{id,name}",
+                     "limit": self.limit}):
+                posts, reached = [], False
+                for item in expect_list(body.get("data"), "tagged.data", NETWORK):
+                    post = parse_tagged(item, self.page_id)
+                    if since is not None and post.posted_at <= since:
+                        reached = True
+                        continue
+                    posts.append(post)
+                note(posts)
+                yield Page(posts=posts)
+                if reached:
+                    break
+        except AuthError as error:
+            if getattr(error, "code", None) not in PERMISSION_CODES:
+                raise
+            _logger.warning("facebook: page %s: tagged posts skipped: %s", self.page_id, error)
+
+        # everything was yielded: a last, empty page carries the new high-water mark
+        yield Page(posts=[], cursor=iso(newest) if newest else None, is_last=True)
+
+
+# --- replies and moderation ------------------------------------------------------------------
+def _token(credentials: Mapping[str, str]) -> str:
+    token = (credentials or {}).get("page_access_token")
+    if not token:
+        raise ConfigurationError("facebook: credentials['page_access_token'] is missing")
+    return token
+
+
+def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None) -> ReplyResult:
+    """Reply as the page to comment (or post) ``in_reply_to_external_id``."""
+    token = _token(credentials)
+    app_secret = (credentials or {}).get("app_secret")
+    body, _response = http.request_json(
+        session, "POST", f"{_base(base_url)}/{in_reply_to_external_id}/comments",
+        network=NETWORK, data={"message": text, "access_token": token,
+                               **_proof(token, app_secret)},
+        timeout=timeout, secrets=(token, app_secret), error_hook=graph_error, expect=dict,
+    )
+    if not body.get("id"):
+        raise MalformedResponseError("facebook: reply answer without 'id'")
+    return ReplyResult(external_id=str(body["id"]), url=body.get("permalink_url"))
+
+
+def hide_comment(credentials: Mapping[str, str], comment_id: str,
+                 timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+                 session: requests.Session | None = None, hidden: bool = True) -> bool:
+    """Hide (``hidden=False``: unhide) a comment on the page; True when Facebook agreed."""
+    token = _token(credentials)
+    app_secret = (credentials or {}).get("app_secret")
+    body, _response = http.request_json(
+        session, "POST", f"{_base(base_url)}/{comment_id}", network=NETWORK,
+        data={"is_hidden": "true" if hidden else "false", "access_token": token,
+              **_proof(token, app_secret)},
+        timeout=timeout, secrets=(token, app_secret), error_hook=graph_error, expect=dict,
+    )
+    return bool(body.get("success"))

@@ -1,0 +1,200 @@
+"""RSS / Atom feeds: fetched with ``requests`` (timeout), parsed with feedparser.
+
+Kind ``feed`` (network code ``rss``): ``config.query`` is the feed URL. Only entries
+mentioning one of ``config.keywords`` (case-insensitive, in title, summary or content) are
+kept; all entries when there are no keywords.
+
+Cursor: JSON text ``{"published": ISO time of the newest entry seen, "etag": ...,
+"modified": ...}`` (a bare ISO time is accepted too). Entries not newer than ``published``
+are skipped; ``etag`` / ``modified`` are sent back as ``If-None-Match`` /
+``If-Modified-Since`` and a 304 answer yields one empty last page. Entries without any date
+are always yielded (ingestion dedupes them). A feed is one document: it is cut into pages of
+``config.page_size`` and only the last page carries the cursor.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+from urllib.parse import urlsplit
+
+import feedparser
+import requests
+
+from . import http
+from .base import (
+    Author,
+    ConfigurationError,
+    Connector,
+    MalformedResponseError,
+    Page,
+    Post,
+    SourceConfig,
+    register,
+)
+from .util import html_to_text, iso, parse_datetime, safe_url
+
+NETWORK = "rss"
+ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+          "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
+
+
+# --- cursor ----------------------------------------------------------------------------------
+def read_cursor(cursor: str | None) -> dict[str, str]:
+    if not cursor:
+        return {}
+    cursor = cursor.strip()
+    if cursor.startswith("{"):
+        try:
+            value = json.loads(cursor)
+        except ValueError:
+            return {}
+        return {k: str(v) for k, v in value.items() if v} if isinstance(value, dict) else {}
+    return {"published": cursor}
+
+
+def write_cursor(published: dt.datetime | None, etag: str | None, modified: str | None) -> str:
+    value = {"published": iso(published) if published else None, "etag": etag,
+             "modified": modified}
+    return json.dumps({k: v for k, v in value.items() if v}, sort_keys=True)
+
+
+# --- parsing ---------------------------------------------------------------------------------
+def _entry_time(entry: Mapping[str, Any], index: int) -> dt.datetime | None:
+    """Published (else updated) time of an entry; None when it gives none."""
+    for key in ("published", "updated", "created"):
+        parsed = entry.get(f"{key}_parsed")
+        if parsed:
+            return dt.datetime.fromtimestamp(calendar.timegm(parsed), tz=dt.UTC)
+        if entry.get(key):  # present but feedparser could not read it
+            return parse_datetime(entry[key], f"entries[{index}].{key}", NETWORK)
+    return None
+
+
+def parse_author(entry: Mapping[str, Any], host: str) -> Author | None:
+    """The entry's author, scoped to the feed's host (feeds have no user ids)."""
+    detail = entry.get("author_detail") or {}
+    name = (detail.get("name") or entry.get("author") or "").strip()
+    email = (detail.get("email") or "").strip()
+    uri = (detail.get("href") or "").strip()
+    identity = uri or email.lower() or name.lower()
+    if not identity:
+        return None
+    return Author(
+        network=NETWORK,
+        external_id=f"{host}:{identity}",
+        handle=None,
+        display_name=name or email or None,
+        profile_url=uri or None,
+    )
+
+
+def _entry_text(entry: Mapping[str, Any]) -> tuple[str, str]:
+    title = html_to_text(entry.get("title") or "")
+    summary = entry.get("summary") or ""
+    if not summary:
+        contents = entry.get("content") or []
+        summary = contents[0].get("value", "") if contents else ""
+    return title, html_to_text(summary)
+
+
+def matches(entry: Mapping[str, Any], keywords) -> bool:
+    keywords = [k.strip().lower() for k in keywords or () if k and k.strip()]
+    if not keywords:
+        return True
+    title, summary = _entry_text(entry)
+    haystack = "\n".join([title, summary, *(html_to_text(c.get("value", ""))
+                                            for c in entry.get("content") or [])]).lower()
+    return any(k in haystack for k in keywords)
+
+
+def parse_entry(entry: Mapping[str, Any], index: int, host: str, feed_lang: str | None,
+                fallback_time: dt.datetime) -> Post:
+    title, summary = _entry_text(entry)
+    text = "\n\n".join(part for part in (title, summary) if part)
+    link = entry.get("link") or None
+    external_id = entry.get("id") or link
+    if not external_id:
+        digest = hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()[:32]
+        external_id = f"{host}:{digest}"
+    return Post(
+        network=NETWORK,
+        external_id=str(external_id),
+        text=text,
+        posted_at=_entry_time(entry, index) or fallback_time,
+        author=parse_author(entry, host),
+        url=link,
+        lang=entry.get("language") or feed_lang or None,
+        raw={k: v for k, v in entry.items() if isinstance(v, (str, int, float, bool))},
+    )
+
+
+def parse_feed(content: bytes, url: str = "", headers: Mapping[str, str] | None = None):
+    """feedparser's result for the bytes, or MalformedResponseError when it is no feed."""
+    parsed = feedparser.parse(content, response_headers={
+        "content-location": url, **{k.lower(): v for k, v in (headers or {}).items()
+                                    if k.lower() in ("content-type", "content-language")}})
+    if parsed.get("bozo") and not parsed.get("entries") and not (parsed.get("feed") or {}):
+        reason = type(parsed.get("bozo_exception")).__name__
+        raise MalformedResponseError(f"rss: {safe_url(url)} is not an RSS/Atom feed ({reason})")
+    return parsed
+
+
+# --- connector -------------------------------------------------------------------------------
+@register
+class FeedConnector(Connector):
+    network = NETWORK
+    kinds = ("feed", "rss", "atom")
+
+    def __init__(self, config: SourceConfig, session=None):
+        super().__init__(config, session)
+        if config.kind not in self.kinds:
+            raise ConfigurationError(f"rss: unknown source kind {config.kind!r}")
+        self.url = config.query.strip()
+        parts = urlsplit(self.url)
+        if parts.scheme not in ("http", "https") or not parts.netloc:
+            raise ConfigurationError(f"rss: {safe_url(self.url)!r} is not a feed URL")
+        self.host = parts.netloc.lower()
+        self.session = session or requests.Session()
+
+    def fetch(self, cursor: str | None) -> Iterator[Page]:
+        state = read_cursor(cursor)
+        since = parse_datetime(state["published"], "cursor", NETWORK) \
+            if state.get("published") else None
+        headers = {"Accept": ACCEPT}
+        if state.get("etag"):
+            headers["If-None-Match"] = state["etag"]
+        if state.get("modified"):
+            headers["If-Modified-Since"] = state["modified"]
+        response = http.request(
+            self.session, "GET", self.url, network=NETWORK, headers=headers,
+            timeout=self.config.timeout, ok_status=(304,),
+        )
+        if response.status_code == 304:
+            yield Page(posts=[], cursor=cursor or None, is_last=True)
+            return
+        parsed = parse_feed(response.content, self.url, response.headers)
+        feed_lang = (parsed.get("feed") or {}).get("language")
+        fallback = http.now_utc()
+        newest = since
+        posts = []
+        for index, entry in enumerate(parsed.get("entries") or []):
+            if not matches(entry, self.config.keywords):
+                continue
+            post = parse_entry(entry, index, self.host, feed_lang, fallback)
+            if _entry_time(entry, index) is not None:
+                if since is not None and post.posted_at <= since:
+                    continue
+                newest = post.posted_at if newest is None or post.posted_at > newest else newest
+            posts.append(post)
+        new_cursor = write_cursor(newest, response.headers.get("ETag"),
+                                  response.headers.get("Last-Modified"))
+        size = max(1, self.config.page_size)
+        chunks = [posts[i:i + size] for i in range(0, len(posts), size)] or [[]]
+        for number, chunk in enumerate(chunks, 1):
+            is_last = number == len(chunks)
+            yield Page(posts=chunk, cursor=new_cursor if is_last else None, is_last=is_last)
