@@ -18,9 +18,10 @@ class PartResult:
 
     ``value``: the number that was normalised (followers; reactions per post after the
     few-posts discount; decayed mentions; PageRank lift; professional followers).
-    ``normalised``: 0..1 among the company's contacts (``min(1, log1p(value) /
-    log1p(reference))``). ``reference``: the value that maps to 1.0 (the
-    ``reference_quantile`` of the contacts having some), 0 when nobody has any.
+    ``normalised``: 0..1 among the company's contacts, log-scaled (see
+    :func:`~.normalise.log_normalise`): 0 for nothing, 1 for the company's highest value.
+    ``reference``: the value that maps to ``reference_quantile`` (99/100 by default): the
+    ``reference_quantile`` of the contacts having some, 0 when nobody has any.
     ``weight``: the part's share of the weights (0..1); ``contribution = weight *
     normalised``. ``inputs``: the plain numbers for the explanation.
     """
@@ -101,9 +102,7 @@ def compute_scores(contacts, edges=(), settings=None, use_numpy=None):
     if not contacts:
         return []
     columns = _columns(contacts)
-    network = analyse_network(
-        edges, partner_ids, damping=settings.damping, use_numpy=use_numpy
-    )
+    network = analyse_network(edges, partner_ids, damping=settings.damping, use_numpy=use_numpy)
     prior = settings.engagement_prior_posts
     engagement = [
         reactions / (posts + prior) if posts > 0 else 0.0

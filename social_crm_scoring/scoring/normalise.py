@@ -55,21 +55,18 @@ def quantile(ordered, q):
     return ordered[low] + (ordered[high] - ordered[low]) * (position - low)
 
 
-def log_reference(values, q=0.99):
-    """``log1p`` of the reference that maps to 1.0: the ``q`` quantile (computed on the log
-    scale) of the values above 0; 0.0 when no value is above 0."""
-    logs = sorted(math.log1p(value) for value in values if value > 0)
-    if not logs:
-        return 0.0
-    return quantile(logs, q)
-
-
 def log_normalise(values, q=0.99):
-    """Each value >= 0 mapped to 0..1 as ``min(1, log1p(v) / log1p(reference))``.
+    """Each value >= 0 mapped to 0..1 on a log scale anchored at a robust reference.
 
-    The reference is the ``q`` quantile of the non-zero values (see :func:`log_reference`),
-    so one outlier (100 million followers, a viral post) caps at 1.0 without squashing
-    everybody else, the log scale keeps magnitudes comparable, and 0 stays 0.
+    With ``L = log1p(value)``, ``R = log1p(reference)`` where the reference is the ``q``
+    quantile (computed on the log scale) of the non-zero values, and ``M = log1p(highest)``:
+    ``L <= R`` maps linearly to ``q * L / R`` and ``R < L <= M`` linearly to
+    ``q + (1 - q) * (L - R) / (M - R)``. So 0 stays 0, the reference gets ``q`` (0.99), the
+    highest value(s) 1.0, and the mapping is strictly increasing (no ties are made). One
+    outlier (100 million followers, a viral post) only stretches the top ``1 - q`` band:
+    everybody below the reference keeps the same normalised value. ``q = 1`` is plain
+    ``log1p(value) / log1p(max)``.
+
     Returns ``(normalised values, reference value)``; the reference is in the values' own
     unit (e.g. followers), 0.0 when every value is 0.
     """
@@ -77,8 +74,19 @@ def log_normalise(values, q=0.99):
     for value in values:
         if value < 0:
             raise ValueError(f"Cannot log-normalise a negative value ({value:g}).")
-    reference_log = log_reference(values, q)
-    if reference_log <= 0:
+    logs = sorted(math.log1p(value) for value in values if value > 0)
+    if not logs:
         return [0.0] * len(values), 0.0
-    normalised = [min(1.0, math.log1p(value) / reference_log) for value in values]
+    reference_log = quantile(logs, q)
+    top_log = logs[-1]
+    band = top_log - reference_log
+    normalised = []
+    for value in values:
+        log_value = math.log1p(value)
+        if log_value >= top_log:
+            normalised.append(1.0)
+        elif log_value <= reference_log:
+            normalised.append(q * log_value / reference_log)
+        else:
+            normalised.append(min(1.0, q + (1.0 - q) * (log_value - reference_log) / band))
     return normalised, math.expm1(reference_log)

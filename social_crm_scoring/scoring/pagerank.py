@@ -118,8 +118,10 @@ def _iterate_python(count, merged, damping, tol, max_iter):
     out_weight = [0.0] * count
     for (source, _target), weight in merged.items():
         out_weight[source] += weight
-    links = [(source, target, weight / out_weight[source] * damping)
-             for (source, target), weight in merged.items()]
+    links = [
+        (source, target, weight / out_weight[source] * damping)
+        for (source, target), weight in merged.items()
+    ]
     dangling = [node for node in range(count) if out_weight[node] == 0]
     ranks = [1.0 / count] * count
     for _ in range(max_iter):
@@ -145,7 +147,7 @@ class Network:
     ``in_count``: distinct other nodes linking to it; ``in_weight``: their total weight.
     """
 
-    __slots__ = ("nodes", "ranks", "floor", "lift", "in_count", "in_weight")
+    __slots__ = ("floor", "in_count", "in_weight", "lift", "nodes", "ranks")
 
     def __init__(self, nodes, ranks, floor, lift, in_count, in_weight):
         self.nodes = nodes
@@ -189,8 +191,10 @@ def analyse_network(edges, nodes, damping=0.85, tol=1e-10, max_iter=200, use_num
     for (_source, target), weight in merged.items():
         in_count[target] += 1
         in_weight[target] += weight
-    lift = [max(rank / floor - 1.0, 0.0) if in_count[position] else 0.0
-            for position, rank in enumerate(ranks)]
+    lift = [
+        max(rank / floor - 1.0, 0.0) if in_count[position] else 0.0
+        for position, rank in enumerate(ranks)
+    ]
     return Network(nodes, ranks, floor, lift, in_count, in_weight)
 
 

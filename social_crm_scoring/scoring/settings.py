@@ -44,12 +44,11 @@ DEFAULT_TIERS = (
 
 
 def _finite_number(value, what):
-    if isinstance(value, bool) or not isinstance(value, (int, float)):
-        raise ValueError(f"{what} must be a number, got {value!r}.")
-    value = float(value)
-    if not math.isfinite(value):
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    number = float(value) if is_number else math.nan
+    if not math.isfinite(number):
         raise ValueError(f"{what} must be a finite number, got {value!r}.")
-    return value
+    return number
 
 
 @dataclass(frozen=True)
@@ -72,7 +71,8 @@ class ScoringSettings:
     #: pseudo-posts with no reaction added to every contact's engagement average, so that a
     #: single lucky post does not outrank a steady record (0 = plain average).
     engagement_prior_posts: float = 2.0
-    #: the quantile (of contacts with a non-zero value) that maps to 100/100 in each part.
+    #: in each part, the quantile of the contacts with a non-zero value that maps to this
+    #: share of 100 points (0.99: the top-1 % level is 99/100, the highest value 100/100).
     reference_quantile: float = 0.99
     #: PageRank damping factor.
     damping: float = 0.85

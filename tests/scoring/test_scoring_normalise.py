@@ -1,3 +1,4 @@
+import itertools
 import math
 
 import pytest
@@ -92,3 +93,20 @@ def test_log_normalise_keeps_order_and_ties():
     assert normalised[1] == normalised[2]
     assert normalised == sorted(normalised)
     assert all(0 <= value <= 1 and not math.isnan(value) for value in normalised)
+
+
+def test_log_normalise_reference_maps_to_its_quantile_and_top_to_one():
+    values = [math.expm1(1), math.expm1(2), math.expm1(3), 0]
+    normalised, reference = log_normalise(values, q=0.5)
+    assert reference == pytest.approx(math.expm1(2))  # median of the non-zero logs
+    assert normalised == pytest.approx([0.25, 0.5, 1.0, 0.0])
+
+
+def test_log_normalise_is_strictly_increasing_above_the_reference():
+    """No artificial ties among the top contacts: the highest still ranks first."""
+    values = list(range(1, 1001))
+    normalised, _ = log_normalise(values)
+    assert all(a < b for a, b in itertools.pairwise(normalised))
+    assert normalised[-1] == 1.0
+    single, _ = log_normalise([0, 42, 0])
+    assert single == [0.0, 1.0, 0.0]

@@ -26,7 +26,7 @@ def test_negative_weight_is_refused_with_the_part_name():
 
 def test_weights_summing_to_zero_are_refused():
     with pytest.raises(ValueError, match="weights sum to 0"):
-        ScoringSettings(weights={part: 0 for part in PARTS})
+        ScoringSettings(weights=dict.fromkeys(PARTS, 0))
     with pytest.raises(ValueError, match="weights sum to 0"):
         ScoringSettings(weights={})
 
