@@ -281,7 +281,7 @@ class XConnector(Connector):
                     body = next(responses)
                 except StopIteration:
                     return
-                except (AttributeError, TypeError):  # tweepy choked on a non-object answer
+                except (AttributeError, TypeError, RuntimeError):  # tweepy: not an object
                     raise MalformedResponseError(f"x: {what}: the answer is not an object") \
                         from None
             count += 1

@@ -9,11 +9,14 @@ import pathlib
 import sys
 import types
 
-ROOT = pathlib.Path(__file__).resolve().parents[2]
-PAYLOADS = pathlib.Path(__file__).resolve().parent / "payloads"
+HERE = pathlib.Path(__file__).resolve().parent
+ROOT = HERE.parents[1]
 
 if "social_crm" not in sys.modules:
     _package = types.ModuleType("social_crm")
     _package.__path__ = [str(ROOT / "social_crm")]
     _package.__file__ = str(ROOT / "social_crm" / "__init__.py")
     sys.modules["social_crm"] = _package
+
+if str(HERE) not in sys.path:  # for connector_helpers
+    sys.path.insert(0, str(HERE))
