@@ -41,7 +41,7 @@ class AdaptiveModel:
     True
     """
 
-    def __init__(self, l2=4.0, epochs=8, learning_rate=0.5, min_count=1, seed=0):
+    def __init__(self, l2=1.0, epochs=4, learning_rate=0.15, min_count=1, seed=0):
         self.l2 = l2
         self.epochs = epochs
         self.learning_rate = learning_rate

@@ -36,14 +36,22 @@ NEUTRALISERS = {
 CUES = {
     "failure": {
         "en": [
-            r"\b(?:broken|broke|breaks|breaking)\b(?! (?:news|up|even))",
+            r"\b(?:broken|broke (?:down|again|after|within|off|apart|on me|my)|breaks down"
+            r"|keeps breaking|(?:it|they|this|that|has|have|had|already|just|screen|zip|handle)"
+            r" broke)\b",
+            r"\b(?:is|are|was|were|went|still|item|items|part|parts|piece|pieces) missing\b"
+            r"|\bmissing (?:item|items|part|parts|piece|pieces|from|order|package|parcel|money"
+            r"|refund|delivery)\b",
+            r"\b(?:has|have|had|is|am|are) yet to (?:arrive|receive|hear|be|get|see)\b",
+            r"\b(?:let (?:me|us|them) down|let down|letting (?:me|us) down)\b",
             NEG + r" " + _W
             + r"(?:work|works|working|worked|function|functioning|load|loading|charge|charging"
             r"|connect|connecting|turn on|turning on|start|starting|open|opening|respond|responding"
             r"|sync|syncing|print|printing|boot|booting|fit|fits|ship|shipped|display|displaying"
             r"|show|showing|update|updating|download|downloading|send|sending|receive|receiving"
             r"|play|playing|recogni[sz]e|recogni[sz]ing|detect|detecting|pair|pairing|install"
-            r"|installing|register|registering|accept|accepting|process|processing|refund)\b",
+            r"|installing|register|registering|accept|accepting|process|processing|refund|let me"
+            r"|letting me|allow me|allowing me)\b",
             NEG + r" (?:yet |even |ever )?(?:get|got|gotten|receive|received|had|hear|heard)"
             r" (?:any|a|an|my|the|one|anything|it|them|back|what i)\b",
             r"\b(?:where is|where's|wheres|where are) (?:my|our|the) (?:\w+ )?(?:order|parcel|package"
@@ -73,11 +81,11 @@ CUES = {
             r"|fixed|replied|responded)\b",
             r"\b(?:the |a |me )?wrong (?:item|size|order|product|colou?r|address|package|parcel|one"
             r"|amount|charge|price|model|thing|delivery|food|meal|bill|invoice)s?\b",
-            r"\b(?:missing|damaged|defective|faulty|cracked|scratched|ripped|torn|stained|leaking"
+            r"\b(?:damaged|defective|faulty|cracked|scratched|ripped|torn|stained|leaking"
             r"|leaked|mou?ldy|expired|stale|rotten|undercooked|smashed|dented|shrunk|shrank"
             r"|counterfeit|malfunction(?:ing|ed)?|unusable|unreadable)\b",
             r"\b(?:fell|falling|came|comes|coming) apart\b",
-            r"\b(?:crash(?:es|ed|ing)?|freez(?:es|ing)|froze|glitch(?:es|ed|ing|y)?|bugg?(?:y|ed)"
+            r"\b(?:crash(?:es|ed|ing)|freezes|froze|glitch(?:es|ed|ing|y)?|bugg?(?:y|ed)"
             r"|lag(?:s|ging|gy)|error(?:s)?|outage|overheat(?:s|ing)?|disconnect(?:s|ed|ing))\b",
             r"\bkeeps? (?:crashing|freezing|dropping|disconnecting|restarting|failing|breaking"
             r"|cutting|logging me|kicking me|telling me|saying|charging|sending)\b",
@@ -147,7 +155,8 @@ CUES = {
             r"|atrocious|outrageous|absurd|infuriating|unbelievable|fuming|gutted|sad|wtf|smh|ugh"
             r"|#fail|fml|hopeless|embarrassing|inconvenien(?:t|ce)|hassle|mess|pissed|shitty"
             r"|shittiest|bummer|bullshit|bs|damn|dammit|wth|ffs|omfg|seriously\W*\?|too bad"
-            r"|unreal|insane|beyond|rip)\b",
+            r"|unreal|kidding me)\b",
+            r"\bbeyond (?:pissed|angry|annoyed|frustrated|disappointed|furious|fed up)\b",
             r"\bwhat the (?:hell|heck|fuck|f)\b|\bwhat the\W*$|\bcome on\b|\bfuck\w*",
             r"\bhow (?:does|did|could|can) (?:this|that) (?:happen|be)\b",
             r"\bheard of (?:customer service|quality control)\b",
@@ -178,7 +187,8 @@ CUES = {
             r"\bi (?:want|need|expect|demand|deserve|require) (?:a |an |my |some |to speak |to talk )?"
             r"(?:refund|replacement|answer|response|explanation|apology|compensation|money|call"
             r"|manager|supervisor|solution|update)\b",
-            r"\bi (?:expect|demand|deserve)\b",
+            r"\bi (?:demand|deserve)\b", r"\bi expect (?:a |an |better|more|to be|you|someone|some"
+            r"|my money|compensation)",
             r"\b(?:escalate|escalated|speak to (?:a|your|the) (?:manager|supervisor)|do something"
             r"|get back to me|respond to (?:me|my)|answer (?:me|my)|take responsibility"
             r"|make (?:this|it) right)\b",
@@ -205,8 +215,11 @@ CUES = {
             r"\bshame on\b", r"\b(?:un|not )acceptable\b", r"\bdisgrace(?:ful)?\b",
             r"\bhow dare\b", r"\bhow hard (?:is|can) it\b",
             r"\bhow (?:is|can) (?:this|it|that) (?:be )?(?:acceptable|possible|legal|ok|okay|fair)\b",
-            r"\bwhy (?:is|does|do|did|can't|won't|isn't|hasn't|haven't|am i|do i|would|is it|are you"
-            r"|does it|has it|have i|should i|the hell)\b",
+            r"\bwhy (?:is|does|do|did|can'?t|won'?t|isn'?t|hasn'?t|haven'?t|don'?t|doesn'?t|didn'?t"
+            r"|wasn'?t|am i|do i|would|is it|are you|does it|has it|have i|should i|the hell|not)\b",
+            r"\bhow is it (?:that|possible|ok|okay|acceptable)\b",
+            r"\byou (?:seriously|really|honestly) (?:need|should|have to)\b",
+            r"\bshould (?:have )?never\b", r"\bshouldn'?t have to\b",
             r"\bnever (?:again|buying|shopping|ordering|using|flying|coming back|recommend)\b",
             r"\bwill never\b", r"\bwon't be (?:buying|ordering|using|shopping|back|returning)\b",
             r"\blast time i\b", r"\blost a (?:loyal )?customer\b",
@@ -233,10 +246,11 @@ CUES = {
             r"\bthanks a lot\b(?! for (?:the|your) help)", r"\bthanks? for nothing\b",
             r"\b(?:great|nice|good|well|fantastic|brilliant) (?:job|work|done|one)\b[^.!?\n]{0,40}"
             r"\bnot\b",
-            r"#not\b", r"(?:^|\s)/s\b", r"\bso much for\b", r"\byeah right\b",
+            r"#not\b", r"(?:^|\s)/s\b", r"(?<!thanks )(?<!thank you )(?<!you )\bso much for\b",
+            r"\byeah right\b",
             r"\b(?:love|loving|great|nice) (?:how|that|when) (?:you|your|my|it|the)\b[^.!?\n]{0,60}"
             r"\b(?:not|n't|never|no|broke|broken|again|still|wrong|late|charge|lost)",
-            r"\b(?:oh|just|how|really) (?:great|wonderful|fantastic|brilliant|lovely)\b",
+            r"\b(?:oh|just|how) (?:great|wonderful|fantastic|brilliant|lovely)\b",
             r"\bjust what i needed\b", r"\bwhat a (?:joke|surprise|shock|shambles)\b",
         ],
         "de": [
@@ -339,6 +353,14 @@ CUES = {
     },
 }
 
+# Signs that the writer blames themselves ("I accidentally ordered ..."): usually a request.
+SELF_BLAME = {
+    "en": [r"\b(?:accidentally|accidently|by mistake|my (?:fault|mistake|bad)|i forgot|i dropped"
+           r"|i (?:accidentally |mistakenly )?(?:put|entered|typed|ordered) the wrong)\b"],
+    "de": [r"\b(?:versehentlich|aus versehen|mein fehler|meine schuld|ich habe vergessen"
+           r"|hab vergessen)\b"],
+}
+
 # How a reason is phrased for each cue category (short English phrases for the agent).
 REASON_PHRASES = {
     "failure": "reports a failure",
@@ -353,4 +375,5 @@ REASON_PHRASES = {
     "praise": "praise or thanks",
     "service": "about an order or service",
     "reassurance": "says it is resolved / no problem",
+    "self_blame": "blames themselves",
 }

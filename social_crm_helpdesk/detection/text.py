@@ -30,6 +30,9 @@ def clean(text):
 
 def lower_same_length(text):
     """Lower-case `text` without changing its length (so spans map back to the original)."""
+    low = text.lower()
+    if len(low) == len(text):
+        return low
     out = []
     for ch in text:
         low = ch.lower()
