@@ -35,7 +35,7 @@
     ],
     "assets": {
         "web.assets_tests": [
-            "social_crm/static/src/js/tours/*.js",
+            "social_crm/static/tests/tours/*.js",
         ],
     },
 }

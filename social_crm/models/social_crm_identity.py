@@ -6,6 +6,8 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..services.cleaning import clean_text
+
 
 def normalise_handle(handle):
     """Strip blanks and the leading @ users like to type; None stays None."""
@@ -82,8 +84,9 @@ class SocialCrmIdentity(models.Model):
     @api.depends("network_id.profile_url_pattern", "handle")
     def _compute_profile_url(self):
         for identity in self:
-            if identity.network_id.profile_url_pattern and identity.handle:
-                identity.profile_url = identity.network_id._profile_url(identity.handle)
+            handle = normalise_handle(identity.handle)
+            if identity.network_id.profile_url_pattern and handle:
+                identity.profile_url = identity.network_id._profile_url(handle)
             elif not identity.profile_url:
                 identity.profile_url = False
 
@@ -110,18 +113,79 @@ class SocialCrmIdentity(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
-            if vals.get("handle"):
-                vals["handle"] = normalise_handle(vals["handle"])
-            if vals.get("profile_url"):
-                vals["profile_url"] = vals["profile_url"].strip()
+            self._normalise_vals(vals)
+        if not self.env.context.get("social_crm_ingest"):
+            self._precheck(vals_list)
         return super().create(vals_list)
 
     def write(self, vals):
+        self._normalise_vals(vals)
+        if {"handle", "external_id", "profile_url", "network_id"} & set(vals):
+            self._precheck(
+                [
+                    {
+                        "network_id": vals.get("network_id", identity.network_id.id),
+                        "company_id": vals.get("company_id", identity.company_id.id),
+                        "handle": vals.get("handle", identity.handle),
+                        "external_id": vals.get("external_id", identity.external_id),
+                        "profile_url": vals.get("profile_url"),
+                        "origin": identity.origin,
+                        "_id": identity.id,
+                    }
+                    for identity in self
+                ]
+            )
+        return super().write(vals)
+
+    @api.model
+    def _normalise_vals(self, vals):
         if vals.get("handle"):
             vals["handle"] = normalise_handle(vals["handle"])
         if vals.get("profile_url"):
             vals["profile_url"] = vals["profile_url"].strip()
-        return super().write(vals)
+
+    @api.model
+    def _precheck(self, vals_list):
+        """Refuse bad handles, URLs and duplicates before anything is written, with a message
+        that says what is wrong (and which contact already has the account)."""
+        networks = self.env["social.crm.network"].browse(
+            {vals["network_id"] for vals in vals_list if vals.get("network_id")}
+        )
+        network_by_id = {network.id: network for network in networks}
+        for vals in vals_list:
+            network = network_by_id.get(vals.get("network_id"))
+            if network and vals.get("handle") and vals.get("origin", "manual") != "listening":
+                message = network._check_handle(vals["handle"])
+                if message:
+                    raise ValidationError(message)
+            if vals.get("profile_url"):
+                self._check_url(vals["profile_url"])
+        self._check_duplicates(
+            [
+                (
+                    vals.get("_id"),
+                    vals.get("network_id"),
+                    vals.get("company_id") or self.env.company.id,
+                    vals.get("handle"),
+                    vals.get("external_id"),
+                    vals.get("partner_id"),
+                )
+                for vals in vals_list
+                if vals.get("network_id")
+            ]
+        )
+
+    @api.model
+    def _check_url(self, url):
+        parsed = urlparse(url)
+        if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in parsed.netloc:
+            raise ValidationError(
+                self.env._(
+                    "“%(url)s” is not a valid profile URL: it must start with https:// "
+                    "(or http://) and name a web site.",
+                    url=url,
+                )
+            )
 
     @api.constrains("handle", "network_id")
     def _check_handle(self):
@@ -135,15 +199,7 @@ class SocialCrmIdentity(models.Model):
     @api.constrains("profile_url")
     def _check_profile_url(self):
         for identity in self.filtered("profile_url"):
-            parsed = urlparse(identity.profile_url)
-            if parsed.scheme not in ("http", "https") or not parsed.netloc or " " in parsed.netloc:
-                raise ValidationError(
-                    self.env._(
-                        "“%(url)s” is not a valid profile URL: it must start with https:// "
-                        "(or http://) and name a web site.",
-                        url=identity.profile_url,
-                    )
-                )
+            self._check_url(identity.profile_url)
 
     @api.constrains("followers_count", "following_count", "posts_count", "listed_count")
     def _check_counts(self):
@@ -159,48 +215,59 @@ class SocialCrmIdentity(models.Model):
 
     @api.constrains("network_id", "external_id", "handle", "company_id")
     def _check_unique_account(self):
-        """Say which contact already has this account (the unique indexes are the safety net)."""
+        """The unique indexes are the safety net; this says which contact has the account."""
+        self._check_duplicates(
+            [
+                (i.id, i.network_id.id, i.company_id.id, i.handle, i.external_id, i.partner_id.id)
+                for i in self
+            ]
+        )
+
+    @api.model
+    def _check_duplicates(self, rows):
+        """rows: (own id or None, network id, company id, handle, external id, partner id)."""
         domains = []
-        for identity in self:
-            if identity.external_id:
-                domains.append(
-                    Domain("network_id", "=", identity.network_id.id)
-                    & Domain("company_id", "=", identity.company_id.id)
-                    & Domain("external_id", "=", identity.external_id)
-                )
-            if identity.handle:
-                domains.append(
-                    Domain("network_id", "=", identity.network_id.id)
-                    & Domain("company_id", "=", identity.company_id.id)
-                    & Domain("handle", "=ilike", identity.handle)
-                )
+        for _id, network_id, company_id, handle, external_id, _partner in rows:
+            base = Domain("network_id", "=", network_id) & Domain("company_id", "=", company_id)
+            if external_id:
+                domains.append(base & Domain("external_id", "=", external_id))
+            if handle:
+                domains.append(base & Domain("handle", "=ilike", handle))
         if not domains:
             return
-        others = (
-            self.sudo()
-            .with_context(active_test=False)
-            .search(Domain.OR(domains) & Domain("id", "not in", self.ids))
+        own_ids = [row[0] for row in rows if row[0]]
+        partners = self.env["res.partner"].browse({row[5] for row in rows if row[5]})
+        partner_names = {partner.id: partner.display_name for partner in partners}
+        others = self.sudo().with_context(active_test=False).search(
+            Domain.OR(domains) & Domain("id", "not in", own_ids)
         )
-        for identity in self:
-            for other in others:
-                if other.network_id != identity.network_id or other.company_id != identity.company_id:
+        seen = {}
+        for own_id, network_id, company_id, handle, external_id, partner_id in rows:
+            candidates = [
+                (o.network_id.id, o.company_id.id, (o.handle or "").lower(), o.external_id,
+                 o.partner_id.display_name)
+                for o in others
+            ] + [value for key, value in seen.items() if key != own_id]
+            for o_network, o_company, o_handle, o_ext, o_partner in candidates:
+                if (o_network, o_company) != (network_id, company_id):
                     continue
-                same_id = identity.external_id and other.external_id == identity.external_id
-                same_handle = (
-                    identity.handle
-                    and other.handle
-                    and other.handle.lower() == identity.handle.lower()
-                )
+                same_id = external_id and o_ext == external_id
+                same_handle = handle and o_handle == handle.lower()
                 if same_id or same_handle:
+                    network = self.env["social.crm.network"].browse(network_id)
                     raise ValidationError(
                         self.env._(
-                            "The %(network)s account %(account)s already belongs to the contact "
-                            "“%(partner)s”.",
-                            network=identity.network_id.name,
-                            account=f"@{identity.handle}" if same_handle else identity.external_id,
-                            partner=other.partner_id.display_name,
+                            "The %(network)s account %(account)s already belongs to the "
+                            "contact “%(partner)s”.",
+                            network=network.name,
+                            account=f"@{handle}" if same_handle else external_id,
+                            partner=o_partner or self.env._("(this form)"),
                         )
                     )
+            seen[own_id or object()] = (
+                network_id, company_id, (handle or "").lower(), external_id,
+                partner_names.get(partner_id),
+            )
 
     # --- actions ---------------------------------------------------------------------------
     def action_open_profile(self):
@@ -306,7 +373,7 @@ class SocialCrmIdentity(models.Model):
             self._ingest_refresh(dict(found), unique, now)
         # 4. new identities in one create (their history row comes from the same refresh path)
         if new_identity_vals:
-            created = self.create(new_identity_vals)
+            created = self.with_context(social_crm_ingest=True).create(new_identity_vals)
             if result is not None:
                 result.new_identities += len(created)
             new_keys = {
@@ -431,33 +498,34 @@ class SocialCrmIdentity(models.Model):
             "company_id": company.id,
             "network_id": networks[author.network].id,
             "external_id": str(author.external_id),
-            "handle": author.handle or False,
-            "display_name_on_network": author.display_name or False,
+            "handle": clean_text(author.handle) or False,
+            "display_name_on_network": clean_text(author.display_name) or False,
             "profile_url": author.profile_url or False,
             "followers_count": _count(author.followers_count),
             "following_count": _count(author.following_count),
             "posts_count": _count(author.posts_count),
             "listed_count": _count(author.listed_count),
             "verified": bool(author.verified),
-            "bio": author.bio or False,
+            "bio": clean_text(author.bio) or False,
             "last_synced_at": now,
             "origin": "listening",
         }
 
     @api.model
     def _ingest_partner_vals(self, author, company):
-        name = (author.display_name or "").strip() or (
+        name = clean_text(author.display_name or "").strip() or (
             f"@{author.handle}" if author.handle else str(author.external_id)
         )
         return {
             "name": name[:128],
             "social_origin": True,
             "company_id": False,
-            "comment": author.bio or False,
+            "comment": clean_text(author.bio) or False,
         }
 
     def _ingest_refresh(self, known, authors, now):
         """One UPDATE for the counts and profile of known identities, then their history."""
+        self.env.flush_all()
         ids, followers, following, posts, listed, verified, names, bios = ([] for _ in range(8))
         for key, identity_id in known.items():
             author = authors[key]
@@ -467,8 +535,8 @@ class SocialCrmIdentity(models.Model):
             posts.append(_nullable_count(author.posts_count))
             listed.append(_nullable_count(author.listed_count))
             verified.append(bool(author.verified))
-            names.append(author.display_name or None)
-            bios.append(author.bio or None)
+            names.append(clean_text(author.display_name) or None)
+            bios.append(clean_text(author.bio) or None)
         self.env.cr.execute(
             SQL(
                 """UPDATE social_crm_identity AS i

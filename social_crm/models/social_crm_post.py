@@ -8,6 +8,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..connectors.base import Author, Post
+from ..services.cleaning import clean_json, clean_text
 
 _logger = logging.getLogger(__name__)
 
@@ -228,6 +229,7 @@ class SocialCrmPost(models.Model):
 
     def _ingest_update_counts(self, pairs):
         """Refresh the reaction counts of known posts in one statement."""
+        self.env.flush_all()
         ids, likes, reposts, replies, quotes = [], [], [], [], []
         for post, record_id in pairs:
             ids.append(record_id)
@@ -269,9 +271,9 @@ class SocialCrmPost(models.Model):
             "identity_id": identity,
             "source_id": source.id if source else False,
             "author_external_id": author.external_id if author else False,
-            "author_handle": author.handle if author else False,
-            "author_name": author.display_name if author else False,
-            "text": post.text or "",
+            "author_handle": clean_text(author.handle) if author else False,
+            "author_name": clean_text(author.display_name) if author else False,
+            "text": clean_text(post.text) or "",
             "url": post.url or False,
             "posted_at": _naive_utc(post.posted_at) or now,
             "fetched_at": now,
@@ -284,7 +286,7 @@ class SocialCrmPost(models.Model):
             "repost_count": reposts,
             "reply_count": replies,
             "quote_count": quotes,
-            "raw_payload": dict(post.raw) if post.raw else False,
+            "raw_payload": clean_json(dict(post.raw)) if post.raw else False,
         }
 
     def _ingest_prepare_vals_list(self, vals_list, posts):

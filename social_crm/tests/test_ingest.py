@@ -1,0 +1,176 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .common import SocialCrmCase
+
+
+@tagged("post_install", "-at_install")
+class TestIngest(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Post = cls.env["social.crm.post"]
+        cls.Identity = cls.env["social.crm.identity"]
+        cls.source = cls.env["social.crm.source"].create(
+            {"name": "X search", "network_id": cls.x.id, "kind": "search", "query": "acme",
+             "unknown_author_policy": "create_contact"}
+        )
+        cls.keep_source = cls.env["social.crm.source"].create(
+            {"name": "X search keep", "network_id": cls.x.id, "kind": "search", "query": "acme",
+             "unknown_author_policy": "keep_post"}
+        )
+
+    def test_dedupe_and_metrics_update(self):
+        author = self.make_author("7", "known", "Known Author", followers_count=10)
+        first = self.Post._ingest_posts([self.make_post("1", author, like_count=1)], self.source)
+        self.assertEqual((first.created, first.updated), (1, 0))
+        again = self.Post._ingest_posts(
+            [self.make_post("1", author, like_count=5, repost_count=2),
+             self.make_post("1", author, like_count=6, repost_count=2)],
+            self.source,
+        )
+        self.assertEqual((again.created, again.updated), (0, 1))
+        post = self.Post.search([("external_id", "=", "1")])
+        self.assertEqual(len(post), 1, "polling again never stores a post twice")
+        self.assertEqual((post.like_count, post.repost_count, post.engagement_count), (6, 2, 8))
+
+    def test_identity_upsert_and_count_history(self):
+        author = self.make_author("7", "known", "Known", followers_count=10, posts_count=3)
+        self.Post._ingest_posts([self.make_post("1", author)], self.source)
+        identity = self.Identity.search([("external_id", "=", "7")])
+        self.assertEqual(identity.followers_count, 10)
+        self.assertEqual(identity.origin, "listening")
+        self.assertTrue(identity.partner_id.social_origin, "contact marked as from social media")
+        self.assertEqual(identity.metric_ids.followers_count, 10)
+        bigger = self.make_author("7", "known", "Known Renamed", followers_count=250)
+        self.Post._ingest_posts([self.make_post("2", bigger)], self.source)
+        self.assertEqual(identity.followers_count, 250)
+        self.assertEqual(identity.display_name_on_network, "Known Renamed")
+        self.assertEqual(identity.posts_count, 3, "a count the network did not send is kept")
+        self.assertEqual(len(identity.metric_ids), 1, "one history row per day")
+        self.assertEqual(identity.metric_ids.followers_count, 250)
+        self.assertEqual(self.Identity.search_count([("external_id", "=", "7")]), 1)
+
+    def test_resolution_linked_identity_first(self):
+        self.Identity.create({"partner_id": self.partner.id, "network_id": self.x.id,
+                              "external_id": "42", "handle": "petra_vogel"})
+        result = self.Post._ingest_posts(
+            [self.make_post("1", self.make_author("42", "petra_new_name"))], self.source
+        )
+        self.assertEqual(result.new_contacts, 0)
+        self.assertEqual(self.Post.search([("external_id", "=", "1")]).partner_id, self.partner)
+
+    def test_resolution_by_handle_entered_by_hand(self):
+        manual = self.Identity.create(
+            {"partner_id": self.partner.id, "network_id": self.x.id, "handle": "Petra_Vogel"}
+        )
+        result = self.Post._ingest_posts(
+            [self.make_post("1", self.make_author("42", "petra_vogel", followers_count=99))],
+            self.source,
+        )
+        self.assertEqual(result.linked_identities, 1)
+        self.assertEqual(manual.external_id, "42")
+        self.assertEqual(manual.followers_count, 99)
+        self.assertEqual(self.Post.search([("external_id", "=", "1")]).identity_id, manual)
+
+    def test_resolution_by_profile_url(self):
+        manual = self.Identity.create(
+            {"partner_id": self.partner.id, "network_id": self.rss.id, "handle": "P. Vogel",
+             "profile_url": "https://blog.example.de/autorin/petra/"}
+        )
+        author = self.make_author(
+            "blog.example.de/petra", "Petra V.", network="rss",
+            profile_url="http://www.blog.example.de/autorin/petra",
+        )
+        self.Post._ingest_posts([self.make_post("a1", author, network="rss")], self.source)
+        self.assertEqual(manual.external_id, "blog.example.de/petra")
+        # a contact whose web site is the profile URL
+        site = self.env["res.partner"].create(
+            {"name": "Karl Blogger", "website": "https://karl.example.org/"}
+        )
+        author = self.make_author("karl", None, "Karl", network="rss",
+                                  profile_url="https://karl.example.org")
+        self.Post._ingest_posts([self.make_post("a2", author, network="rss")], self.source)
+        self.assertEqual(self.Post.search([("external_id", "=", "a2")]).partner_id, site)
+
+    def test_resolution_by_email_in_bio(self):
+        author = self.make_author("99", "pv", "P V", bio="Kontakt: Petra.Vogel@example.de 📧")
+        result = self.Post._ingest_posts([self.make_post("1", author)], self.source)
+        self.assertEqual(result.new_contacts, 0)
+        self.assertEqual(self.Post.search([("external_id", "=", "1")]).partner_id, self.partner)
+
+    def test_fuzzy_name_is_only_a_suggestion(self):
+        author = self.make_author("77", "pvogel", "Petra Vögel")
+        result = self.Post._ingest_posts([self.make_post("1", author)], self.source)
+        self.assertEqual(result.suggestions, 1)
+        self.assertEqual(result.new_contacts, 0, "no contact created while a match waits")
+        post = self.Post.search([("external_id", "=", "1")])
+        self.assertFalse(post.partner_id)
+        suggestion = self.env["social.crm.match.suggestion"].search([("author_external_id", "=", "77")])
+        self.assertEqual(suggestion.partner_id, self.partner)
+        self.assertGreater(suggestion.confidence, 0.85)
+        self.assertEqual(suggestion.post_count, 1)
+        # a second poll does not suggest it twice
+        self.Post._ingest_posts([self.make_post("2", author)], self.source)
+        self.assertEqual(
+            self.env["social.crm.match.suggestion"].search_count([("author_external_id", "=", "77")]), 1
+        )
+        suggestion.with_user(self.user).action_confirm()
+        self.assertEqual(post.partner_id, self.partner)
+        self.assertEqual(self.Post.search([("external_id", "=", "2")]).partner_id, self.partner)
+        self.assertEqual(suggestion.state, "confirmed")
+        # from now on the author is known
+        result = self.Post._ingest_posts([self.make_post("3", author)], self.source)
+        self.assertEqual((result.suggestions, result.new_contacts), (0, 0))
+
+    def test_unknown_author_policy(self):
+        created = self.Post._ingest_posts(
+            [self.make_post("1", self.make_author("500", "newbie", "Zoe Newcomer"))], self.source
+        )
+        self.assertEqual(created.new_contacts, 1)
+        partner = self.Post.search([("external_id", "=", "1")]).partner_id
+        self.assertEqual(partner.name, "Zoe Newcomer")
+        self.assertTrue(partner.social_origin)
+        kept = self.Post._ingest_posts(
+            [self.make_post("2", self.make_author("501", "other", "Yuri Unknown"))],
+            self.keep_source,
+        )
+        self.assertEqual(kept.new_contacts, 0)
+        post = self.Post.search([("external_id", "=", "2")])
+        self.assertFalse(post.partner_id)
+        self.assertEqual(post.author_handle, "other")
+
+    def test_deleted_author_and_hostile_text(self):
+        text = "<script>alert('x')</script> \u202e evil \x00 " + "ü" * 30000
+        result = self.Post._ingest_posts([self.make_post("1", None, text=text)], self.source)
+        self.assertEqual(result.created, 1)
+        post = self.Post.search([("external_id", "=", "1")])
+        self.assertFalse(post.identity_id)
+        self.assertIn("<script>", post.text, "stored as plain text, shown escaped")
+        self.assertNotIn("\x00", post.text, "PostgreSQL cannot store NUL: it is dropped")
+        self.assertIn("\u202e", post.text)
+
+    def test_unknown_network_is_skipped(self):
+        with self.assertLogs("odoo.addons.social_crm.models.social_crm_post", "WARNING"):
+            result = self.Post._ingest_posts([self.make_post("1", None, network="myspace")])
+        self.assertEqual((result.created, result.skipped), (0, 1))
+
+    def test_queries_do_not_grow_with_batch_size(self):
+        def batch(offset, size):
+            return [
+                self.make_post(
+                    f"q{offset + i}",
+                    self.make_author(f"a{offset + i % (size // 2)}", f"h{offset + i % (size // 2)}",
+                                     f"Author {offset + i}", followers_count=i),
+                )
+                for i in range(size)
+            ]
+
+        counts = []
+        for offset, size in ((0, 10), (1000, 80)):
+            posts = batch(offset, size)
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Post._ingest_posts(posts, self.keep_source)
+            counts.append(self.env.cr.sql_log_count - before)
+        self.assertLessEqual(counts[1], counts[0] + 3, f"queries per batch: {counts}")

@@ -1,0 +1,39 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import Form, tagged
+
+from .common import SocialCrmCase
+
+
+@tagged("post_install", "-at_install")
+class TestViews(SocialCrmCase):
+    def test_contact_form_social_page(self):
+        with Form(self.partner.with_user(self.manager)) as form:
+            with form.social_identity_ids.new() as line:
+                line.network_id = self.x
+                line.handle = "@petra_vogel"
+        identity = self.partner.social_identity_ids
+        self.assertEqual(identity.profile_url, "https://x.com/petra_vogel")
+
+    def test_inbox_views_load(self):
+        for model, types in (
+            ("social.crm.post", ["list", "kanban", "form", "search"]),
+            ("social.crm.identity", ["list", "form", "search"]),
+            ("social.crm.source", ["list", "form", "search"]),
+            ("social.crm.match.suggestion", ["list", "search"]),
+            ("social.crm.network", ["list", "form"]),
+        ):
+            env = self.env(user=self.manager)
+            views = env[model].get_views([(False, t) for t in types])
+            self.assertEqual(set(views["views"]), set(types))
+        user_views = self.env(user=self.user)["res.partner"].get_views([(False, "form")])
+        self.assertIn("social_identity_ids", user_views["views"]["form"]["arch"])
+        plain = self.env(user=self.plain_user)["res.partner"].get_views([(False, "form")])
+        self.assertNotIn("social_identity_ids", plain["views"]["form"]["arch"],
+                         "users without Social CRM rights do not see the page")
+
+    def test_inbox_actions_for_user(self):
+        env = self.env(user=self.user)
+        action = env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_post_action")
+        self.assertEqual(action["res_model"], "social.crm.post")
+        grouped = env["social.crm.post"]._read_group([], ["network_id", "state"], ["__count"])
+        self.assertIsInstance(grouped, list)
