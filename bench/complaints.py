@@ -35,12 +35,12 @@ def load(path):
 def scores(gold, pred):
     """Accuracy and macro-F1 over the two classes (complaint / not complaint)."""
     n = len(gold)
-    acc = sum(g == p for g, p in zip(gold, pred)) / n if n else 0.0
+    acc = sum(g == p for g, p in zip(gold, pred, strict=True)) / n if n else 0.0
     f1s = []
     for cls in (True, False):
-        tp = sum(1 for g, p in zip(gold, pred) if g == cls and p == cls)
-        fp = sum(1 for g, p in zip(gold, pred) if g != cls and p == cls)
-        fn = sum(1 for g, p in zip(gold, pred) if g == cls and p != cls)
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == cls and p == cls)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != cls and p == cls)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == cls and p != cls)
         prec = tp / (tp + fp) if tp + fp else 0.0
         rec = tp / (tp + fn) if tp + fn else 0.0
         f1s.append(2 * prec * rec / (prec + rec) if prec + rec else 0.0)
@@ -60,7 +60,7 @@ def main(argv):
     print("rows: %d (complaints %d)" % (len(rows), sum(gold)))
     print("rules only: accuracy %.3f  macro-F1 %.3f" % (acc, f1))
     by_domain = {}
-    for (_, g, d), p in zip(rows, pred):
+    for (_, g, d), p in zip(rows, pred, strict=True):
         by_domain.setdefault(d, ([], []))
         by_domain[d][0].append(g)
         by_domain[d][1].append(p)
@@ -88,7 +88,7 @@ def main(argv):
             g = [rows[i][1] for i in test]
             results.append(scores(g, p)[1])
             if n == max(NS):
-                for i, pi in zip(test, p):
+                for i, pi in zip(test, p, strict=True):
                     dom_f1.setdefault(rows[i][2], ([], []))
                     dom_f1[rows[i][2]][0].append(rows[i][1])
                     dom_f1[rows[i][2]][1].append(pi)

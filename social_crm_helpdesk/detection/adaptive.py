@@ -26,7 +26,7 @@ def text_features(text, rule_result=None):
     for t in toks:
         if t not in _STOP_UNIGRAMS:
             feats.add("w:" + t)
-    for a, b in zip(toks, toks[1:]):
+    for a, b in zip(toks, toks[1:], strict=False):
         feats.add("b:" + a + "_" + b)
     if rule_result is not None:
         feats |= feature_names(rule_result)

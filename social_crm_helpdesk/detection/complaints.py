@@ -114,4 +114,4 @@ def classify_many(texts, langs=None, model=None):
     if langs is None:
         langs = [None] * len(texts)
     langs = list(langs) + [None] * (len(texts) - len(langs))
-    return [classify(t, lang=lg, model=model) for t, lg in zip(texts, langs)]
+    return [classify(t, lang=lg, model=model) for t, lg in zip(texts, langs, strict=False)]

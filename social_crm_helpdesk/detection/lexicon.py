@@ -19,7 +19,8 @@ NEUTRALISERS = {
     "en": [
         r"\bno (?:problems?|worries|issues?|complaints?|rush|hurry)\b",
         r"\bnot (?:a|any) (?:problem|issue)\b",
-        r"\bcan(?:'t|not| not) wait\b", r"\bnot bad\b", r"\bnever (?:disappoints?|fails?|lets? me down)\b",
+        r"\bcan(?:'t|not| not) wait\b", r"\bnot bad\b",
+        r"\bnever (?:disappoints?|fails?|lets? me down)\b",
         r"\b(?:fixed|sorted|resolved|working|works) (?:now|again)\b",
         r"\b(?:all|now) (?:sorted|fixed|resolved|good)\b", r"\bproblem (?:solved|fixed|resolved)\b",
         r"\bno longer (?:an? )?(?:problem|issue)\b",
@@ -28,7 +29,8 @@ NEUTRALISERS = {
         r"\bkein(?:e)? (?:problem(?:e)?|sorge|stress|eile)\b", r"\bnicht schlecht\b",
         r"\b(?:kann|können) es kaum erwarten\b", r"\benttäuscht nie\b",
         r"\b(?:funktioniert|geht|läuft|klappt) (?:jetzt |nun )?wieder\b",
-        r"\b(?:hat|ist) (?:alles )?(?:geklappt|gelöst|erledigt)\b", r"\bproblem (?:gelöst|behoben)\b",
+        r"\b(?:hat|ist) (?:alles )?(?:geklappt|gelöst|erledigt)\b",
+        r"\bproblem (?:gelöst|behoben)\b",
     ],
 }
 
@@ -54,14 +56,16 @@ CUES = {
             r"|letting me|allow me|allowing me)\b",
             NEG + r" (?:yet |even |ever )?(?:get|got|gotten|receive|received|had|hear|heard)"
             r" (?:any|a|an|my|the|one|anything|it|them|back|what i)\b",
-            r"\b(?:where is|where's|wheres|where are) (?:my|our|the) (?:\w+ )?(?:order|parcel|package"
+            r"\b(?:where is|where's|wheres|where are) (?:my|our|the) (?:\w+ )?(?:order|parcel"
+            r"|package"
             r"|delivery|refund|money|item|items|update|replacement|food|stuff|shipment)\b",
             r"\b(?:refused|refuses|refusing|denied|declined|rejected) (?:to|my|me|it|the)\b",
             r"\b(?:won'?t|wouldn'?t|will not|would not) (?:let|give|accept|refund|honou?r|help"
             r"|replace|exchange|respond|answer|budge|take)\b",
             r"\b(?:banned|suspended|locked out|hacked|deactivated|blocked|short[- ]?changed"
             r"|scammed|cheated|ripped off|messed up|screwed up|fucked up)\b",
-            r"\bonly (?:worn|used|had (?:it|them|this|these)|bought (?:it|them|this|these)|owned)\b",
+            r"\bonly (?:worn|used|had (?:it|them|this|these)|bought (?:it|them|this|these)"
+            r"|owned)\b",
             r"\b(?:already|after only|after just) (?:broke|broken|ripped|torn|faded|falling|fell"
             r"|stopped|died|dead|cracked|damaged|worn out|peeling|puffed|coming apart)\b",
             r"\b(?:still got nothing|got nothing|nothing has happened|heard nothing)\b",
@@ -76,7 +80,8 @@ CUES = {
             r"\bnever (?:arrived|received|got|came|showed|delivered|turned up|heard back|replied"
             r"|responded|shipped|refunded|answered|called)\b",
             NEG + r" "
-            r"(?:yet |even )?(?:arrived|been delivered|been refunded|received|heard back|come|turned up"
+            r"(?:yet |even )?(?:arrived|been delivered|been refunded|received|heard back|come"
+            r"|turned up"
             r"|been shipped|shipped|delivered|refunded|showed up|been resolved|resolved|been fixed"
             r"|fixed|replied|responded)\b",
             r"\b(?:the |a |me )?wrong (?:item|size|order|product|colou?r|address|package|parcel|one"
@@ -93,27 +98,33 @@ CUES = {
             r"\b(?:charged|billed) (?:me )?(?:twice|double|again|two times|extra|wrong)\b",
             r"\b(?:double[- ]charged|overcharged|over-charged|charged twice|took my money"
             r"|taken my money|stole my money)\b",
-            r"\b(?:cancel?l?ed|lost|stolen|misplaced|delayed) (?:my |our |the )?(?:order|package|parcel"
+            r"\b(?:cancel?l?ed|lost|stolen|misplaced|delayed) (?:my |our |the )?(?:order|package"
+            r"|parcel"
             r"|delivery|booking|flight|account|item|luggage|bag|money|payment|refund)\b",
-            r"\b(?:package|parcel|order|delivery|item|luggage|bag)s? (?:was |were |is |got |has been )?"
+            r"\b(?:package|parcel|order|delivery|item|luggage|bag)s? (?:was |were |is |got "
+            r"|has been )?"
             r"(?:stolen|lost|late|delayed|damaged|missing|cancel?l?ed)\b",
-            r"\b(?:delayed|overdue|took forever|takes forever|taking forever|taking ages|took ages)\b",
+            r"\b(?:delayed|overdue|took forever|takes forever|taking forever|taking ages"
+            r"|took ages)\b",
             r"\bno (?:response|reply|replies|answer|help|update|updates|email|call ?back|refund"
             r"|signal|service|internet|wifi|power|one (?:has|is|will|seems|cares|answers|responds)"
             r"|way to|option to|explanation|apology|tracking|contact)\b",
             r"\b(?:nobody|no-one|no one) " + _W + r"(?:answers|answered|responds|responded|replied"
             r"|helps|helped|cares|called|calls|picks up|knows)\b",
-            r"\b(?:ignored|ignoring|ignore my|hung up|on hold|been waiting|kept waiting|left waiting"
+            r"\b(?:ignored|ignoring|ignore my|hung up|on hold|been waiting|kept waiting"
+            r"|left waiting"
             r"|waiting for (?:my|a|an|the|your)|waited)\b",
             r"\b(?:rude|unhelpful|incompetent|unprofessional|clueless)\b",
         ],
         "de": [
-            r"\b(?:kaputt|defekt|defekte[nmrs]?|beschädigt|zerbrochen|zerkratzt|gerissen|verschimmelt"
+            r"\b(?:kaputt|defekt|defekte[nmrs]?|beschädigt|zerbrochen|zerkratzt|gerissen"
+            r"|verschimmelt"
             r"|abgelaufen|fehlerhaft|fehlerhafte[nmrs]?|unbrauchbar|undicht)\b",
             r"\b(?:funktioniert|funktionieren|geht|gehen|läuft|laufen|lädt|startet|öffnet|klappt"
             r"|reagiert|verbindet) " + _W + _W + r"(?:nicht|nie|gar nicht|überhaupt nicht)\b",
             r"\b(?:immer noch|noch immer|bis heute|noch) (?:nicht|nichts|kein|keine|keinen)\b",
-            r"\b(?:wo bleibt|wo ist|wo sind) (?:mein|meine|meinen|unser|unsere|die|das|der) (?:\w+ )?"
+            r"\b(?:wo bleibt|wo ist|wo sind) (?:mein|meine|meinen|unser|unsere|die|das"
+            r"|der) (?:\w+ )?"
             r"(?:paket|bestellung|lieferung|erstattung|geld|ware|sendung|artikel|essen)\b",
             r"\b(?:gesperrt|gehackt|deaktiviert|blockiert|abgelehnt|verweigert|abgezockt)\b",
             r"\b(?:schon|bereits|nach (?:nur|erst) \w+ \w+) (?:kaputt|gerissen|defekt|ausgeblichen"
@@ -123,7 +134,8 @@ CUES = {
             r"|gemeldet|geantwortet|zurückgerufen|bearbeitet|verschickt|versendet|gebucht)\b",
             r"\bkeine(?:n|r)? (?:antwort|rückmeldung|reaktion|lieferung|erstattung|hilfe|info"
             r"|information|rückruf|ersatz|lösung|verbindung|netz|internet|empfang|ahnung)\b",
-            r"\bfalsche(?:n|r|s)? (?:artikel|größe|lieferung|ware|farbe|produkt|paket|rechnung|betrag"
+            r"\bfalsche(?:n|r|s)? (?:artikel|größe|lieferung|ware|farbe|produkt|paket|rechnung"
+            r"|betrag"
             r"|adresse|bestellung|essen|modell)\b",
             r"\b(?:fehlt|fehlen|fehlte|fehlten|fehlend|fehlende[nmrs]?)\b",
             r"\b(?:doppelt|zweimal|zu viel|falsch) " + _W
@@ -139,7 +151,8 @@ CUES = {
     "problem": {
         "en": [r"\b(?:problems?|issues?|trouble|faults?)\b",
                r"\b(?:out of stock|sold out|not available|unavailable|discontinued)\b",
-               r"(?:\bcan'?t|\bcannot|\bcouldn'?t|\bunable to) (?!wait\b|believe how (?:good|great))",
+               r"(?:\bcan'?t|\bcannot|\bcouldn'?t|\bunable to) (?!wait\b|believe how (?:good"
+               r"|great))",
                r"\b(?:please (?:help|assist|fix|sort|look into)|help me|help!)"],
         "de": [r"\b(?:problem|probleme|problemen|ärger|mangel|mängel|ausverkauft"
                r"|nicht (?:mehr )?(?:verfügbar|lieferbar|erhältlich))\b",
@@ -167,7 +180,8 @@ CUES = {
             r"\brip[- ]?off\b", r"\bfalse advertising\b", r"\bnot (?:happy|impressed|pleased)\b",
         ],
         "de": [
-            r"\b(?:enttäuscht|enttäuschend|enttäuschung|schlecht|schlechte[nmrs]?|schlechteste[nmrs]?"
+            r"\b(?:enttäuscht|enttäuschend|enttäuschung|schlecht|schlechte[nmrs]?"
+            r"|schlechteste[nmrs]?"
             r"|katastrophe|katastrophal|unmöglich|ärgerlich|nervig|nervt|schlimm|mies|miserabel"
             r"|schrott|mangelhaft|lächerlich|peinlich|sauer|wütend|genervt|verärgert|ätzend"
             r"|scheiße|scheisse|scheiss|mist|abzocke|betrug|betrüger|albtraum|alptraum|chaos"
@@ -184,7 +198,8 @@ CUES = {
             r"\bmy money back\b", r"\bmoney back\b",
             r"\b(?:fix|sort|solve|resolve) (?:this|it|the problem|the issue|my|your|that)\b",
             r"\bsort (?:this|it) out\b",
-            r"\bi (?:want|need|expect|demand|deserve|require) (?:a |an |my |some |to speak |to talk )?"
+            r"\bi (?:want|need|expect|demand|deserve|require) (?:a |an |my |some |to speak "
+            r"|to talk )?"
             r"(?:refund|replacement|answer|response|explanation|apology|compensation|money|call"
             r"|manager|supervisor|solution|update)\b",
             r"\bi (?:demand|deserve)\b", r"\bi expect (?:a |an |better|more|to be|you|someone|some"
@@ -209,14 +224,17 @@ CUES = {
         "en": [
             r"\b(?:your|ur) fault\b",
             r"\b(?:you|you've|you have|u|y'all) (?:have |guys |people )?(?:ruined|broke|broken|lost"
-            r"|messed|screwed|failed|ignored|overcharged|charged|cancel?l?ed|promised|refuse|refused"
+            r"|messed|screwed|failed|ignored|overcharged|charged|cancel?l?ed|promised|refuse"
+            r"|refused"
             r"|keep|never|lied|stole|suck|destroyed|wasted|ripped)\b",
             r"\byou guys (?:are|need|suck|should)\b",
             r"\bshame on\b", r"\b(?:un|not )acceptable\b", r"\bdisgrace(?:ful)?\b",
             r"\bhow dare\b", r"\bhow hard (?:is|can) it\b",
-            r"\bhow (?:is|can) (?:this|it|that) (?:be )?(?:acceptable|possible|legal|ok|okay|fair)\b",
+            r"\bhow (?:is|can) (?:this|it|that) (?:be )?(?:acceptable|possible|legal|ok|okay"
+            r"|fair)\b",
             r"\bwhy (?:is|does|do|did|can'?t|won'?t|isn'?t|hasn'?t|haven'?t|don'?t|doesn'?t|didn'?t"
-            r"|wasn'?t|am i|do i|would|is it|are you|does it|has it|have i|should i|the hell|not)\b",
+            r"|wasn'?t|am i|do i|would|is it|are you|does it|has it|have i|should i|the hell"
+            r"|not)\b",
             r"\bhow is it (?:that|possible|ok|okay|acceptable)\b",
             r"\byou (?:seriously|really|honestly) (?:need|should|have to)\b",
             r"\bshould (?:have )?never\b", r"\bshouldn'?t have to\b",
@@ -240,8 +258,10 @@ CUES = {
     },
     "sarcasm": {
         "en": [
-            r"\bthanks? (?:you )?(?:a lot )?for (?:nothing|ruining|wasting|making me|breaking|losing"
-            r"|ignoring|leaving|charging|cancel?ling|the (?:delay|wait|headache|hassle|disappointment)"
+            r"\bthanks? (?:you )?(?:a lot )?for (?:nothing|ruining|wasting|making me|breaking"
+            r"|losing"
+            r"|ignoring|leaving|charging|cancel?ling|the (?:delay|wait|headache|hassle"
+            r"|disappointment)"
             r"|ruin|never)\b",
             r"\bthanks a lot\b(?! for (?:the|your) help)", r"\bthanks? for nothing\b",
             r"\b(?:great|nice|good|well|fantastic|brilliant) (?:job|work|done|one)\b[^.!?\n]{0,40}"
@@ -257,7 +277,8 @@ CUES = {
             r"\bdanke für nichts\b", r"\b(?:vielen |herzlichen |besten )?dank auch\b",
             r"\bna (?:toll|super|prima|klasse|bravo|danke)\b", r"\bganz toll\b",
             r"\b(?:toll|super|klasse) gemacht\b[^.!?\n]{0,40}\b(?:nicht|kein|nie)",
-            r"\b(?:danke|dankeschön) (?:\w+ )?(?:fürs|für das|für die) (?:warten|ruinieren|ignorieren"
+            r"\b(?:danke|dankeschön) (?:\w+ )?(?:fürs|für das|für die) (?:warten|ruinieren"
+            r"|ignorieren"
             r"|verlieren|nichts)\b",
             r"\bwie immer\b[^.!?\n]{0,40}\b(?:nicht|kein|zu spät|falsch|kaputt)",
         ],
@@ -288,7 +309,8 @@ CUES = {
             r"\b(?:still|been|keep|kept|am|are|is) waiting\b", r"\ball day\b",
         ],
         "de": [
-            r"\bseit (?:\d+ |drei |zwei |vier |fünf |sechs |mehreren |einigen |vielen |über |fast )?"
+            r"\bseit (?:\d+ |drei |zwei |vier |fünf |sechs |mehreren |einigen |vielen |über "
+            r"|fast )?"
             r"(?:tagen|wochen|monaten|stunden|gestern|montag|dienstag|mittwoch|donnerstag|freitag"
             r"|samstag|sonntag|anfang|letzter|letztem|ewigkeiten|jahren|einer woche|einem monat)\b",
             r"\b(?:\d+|zwei|drei|vier|fünf|sechs|mehrere|einige) (?:tage|wochen|monate|stunden)\b",
@@ -300,12 +322,16 @@ CUES = {
         "en": [
             r"^\W*(?:how|what|when|where|which|who|whom|whose|can|could|would|will|do|does|did|is"
             r"|are|was|were|should|may|any)\b",
-            r"\b(?:is there|are there|can i|could i|may i|can you|could you|would you|do you|does it"
+            r"\b(?:is there|are there|can i|could i|may i|can you|could you|would you|do you"
+            r"|does it"
             r"|does this|will it|will there|how do|how can|how long|how much|how many|where can"
-            r"|when will|when does|when is|is it possible|do i need|what is|what's the|which one)\b",
-            r"\b(?:wondering|any idea|please advise|let me know|let us know|more info|information on"
+            r"|when will|when does|when is|is it possible|do i need|what is|what's the"
+            r"|which one)\b",
+            r"\b(?:wondering|any idea|please advise|let me know|let us know|more info"
+            r"|information on"
             r"|information about|details on|i(?:'d| would) like to know|want to know|need to know"
-            r"|need to check|need to find|looking for|interested in|need some help|need help with)\b",
+            r"|need to check|need to find|looking for|interested in|need some help"
+            r"|need help with)\b",
             r"\?",
         ],
         "de": [
@@ -319,16 +345,19 @@ CUES = {
     },
     "praise": {
         "en": [
-            r"\b(?:thanks|thank you|thank u|thx|ty|tysm|cheers|love|loving|loved|loves|great|awesome"
+            r"\b(?:thanks|thank you|thank u|thx|ty|tysm|cheers|love|loving|loved|loves|great"
+            r"|awesome"
             r"|amazing|excellent|perfect|best|brilliant|appreciate|appreciated|kudos|fantastic"
-            r"|wonderful|superb|impressed|helpful|lovely|beautiful|glad|pleased|delighted|outstanding"
+            r"|wonderful|superb|impressed|helpful|lovely|beautiful|glad|pleased|delighted"
+            r"|outstanding"
             r"|incredible|happy|enjoy|enjoyed|enjoying|recommend|congrats|congratulations|yay"
             r"|grateful|favourite|favorite|well done|good job|nice job|nice|cool|proud|blessed)\b",
             "[\u2764\U0001F60D\U0001F44D\U0001F64F\U0001F60A\U0001F642\U0001F600\U0001F495\u2665"
             "\U0001F970\U0001F929\U0001F389\U0001F44F\U0001F499\U0001F49C\U0001F49A\U0001F49B]",
         ],
         "de": [
-            r"\b(?:danke|dankeschön|vielen dank|besten dank|super|toll|tolle[nmrs]?|klasse|großartig"
+            r"\b(?:danke|dankeschön|vielen dank|besten dank|super|toll|tolle[nmrs]?|klasse"
+            r"|großartig"
             r"|perfekt|liebe|lieben|zufrieden|hervorragend|spitze|top|prima|gerne wieder"
             r"|empfehlen|empfehlenswert|wunderbar|genial|freue mich|begeistert|glücklich|schön"
             r"|schöne[nmrs]?|lob|hilfreich|freundlich|schnell geliefert|weiter so|bravo)\b",
@@ -338,7 +367,8 @@ CUES = {
     },
     "service": {
         "en": [
-            r"\b(?:order|orders|ordered|delivery|delivered|package|parcel|item|items|product|account"
+            r"\b(?:order|orders|ordered|delivery|delivered|package|parcel|item|items|product"
+            r"|account"
             r"|app|update|customer service|customer care|support|store|shop|staff|website|site"
             r"|payment|card|bill|billing|invoice|subscription|shipping|shipment|courier|driver"
             r"|warranty|repair|return|returns|exchange|contract|plan|booking|reservation|receipt"

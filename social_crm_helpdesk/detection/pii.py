@@ -74,11 +74,13 @@ _NEG_CONTEXT = re.compile(
 _TAX_CONTEXT = re.compile(r"steuer|idnr|identifikationsnummer|tax|tin\b|finanzamt", re.I)
 _ID_CONTEXT = re.compile(r"ausweis|perso\b|personalausweis|id[- ]?card|identity card"
                          r"|dokumentennummer|document number|id[- ]?number|ausweisnummer", re.I)
-_PHONE_CONTEXT = re.compile(r"tel\b|tel\.|telefon|phone|call|ring|mobile?|handy|anruf|ruf|rufen"
-                            r"|nummer|number|erreichbar|whatsapp|fax|festnetz|cell|contact"
-                            r"|kontakt|hotline|sms|text me", re.I)
+_PHONE_CONTEXT = re.compile(r"\btel\b|\btel\.|telefon|phone|\bcall|\bring\b|\bmobil|handy|anruf"
+                            r"|\bruf|erreichbar|whatsapp|\bfax|festnetz|\bcell|\bsms\b|text me"
+                            r"|(?:meine|my) (?:nummer|number)|hotline", re.I)
 _CURRENCY_BEFORE = re.compile(r"(?:[€$£]|eur|usd|chf|gbp)\s*$", re.I)
 _CURRENCY_AFTER = re.compile(r"^\s*(?:[€$£]|eur|euro|usd|chf|gbp|dollar|pfund|cent|ct)", re.I)
+_GLUED_BEFORE = re.compile(r"\d[.,:/]$|\w$")
+_GLUED_AFTER = re.compile(r"^[.,:/]\d|^\w")
 _DATE_OR_TIME = re.compile(
     r"^\s*(?:\d{1,2}[./]\d{1,2}[./](?:\d{2}|\d{4})|\d{4}-\d{2}-\d{2}|\d{1,2}:\d{2}"
     r"(?::\d{2})?)\s*$")
@@ -115,7 +117,7 @@ _BBAN_PART = re.compile(r"(\d+)!?[nac]")
 
 def _iban_length(cc):
     try:
-        info = std_iban._ibandb.info(cc)  # noqa: SLF001 - stdnum's own registry of countries
+        info = std_iban._ibandb.info(cc)  # stdnum's registry of countries
     except Exception:  # pragma: no cover - defensive
         return None
     props = info[0][1] if info else {}
@@ -175,14 +177,30 @@ def _card_brand(num):
     return None
 
 
+_CARD_CONTEXT = re.compile(r"card|karte|visa|master|amex|american express|maestro|kreditk", re.I)
+
+
+def _card_grouping(raw):
+    """Card numbers are printed in fours (Amex/Diners: 4-6-5 / 4-6-4)."""
+    groups = [len(g) for g in re.split(r"[ -]", raw)]
+    if groups in ([4, 6, 5], [4, 6, 4]):
+        return True
+    return all(g == 4 for g in groups[:-1]) and 1 <= groups[-1] <= 4
+
+
 def _find_cards(text):
     for m in _CARD_RE.finditer(text):
         raw = m.group()
-        seps = set(ch for ch in raw if not ch.isdigit())
+        seps = {ch for ch in raw if not ch.isdigit()}
         if len(seps) > 1:
             continue  # mixed separators: not how card numbers are written
         num = "".join(ch for ch in raw if ch.isdigit())
         if not 13 <= len(num) <= 19 or not luhn.is_valid(num):
+            continue
+        if seps and not _card_grouping(raw):
+            continue  # "302-1234567-1234567" is an order number, not a card
+        if _has_negative_context(text, m.start()) and not _near(_CARD_CONTEXT, text, m.start(),
+                                                                m.end()):
             continue
         brand = _card_brand(num)
         if brand:
@@ -267,16 +285,19 @@ def _find_phones(text):
                 continue
             seen.add(span)
             raw = pm.raw_string
-            if _DATE_OR_TIME.match(raw):
-                continue
+            glued = _GLUED_BEFORE.search(text[max(0, pm.start - 2):pm.start]) or \
+                _GLUED_AFTER.match(text[pm.end:pm.end + 2])
+            if glued or _DATE_OR_TIME.match(raw):
+                continue  # part of a price, date or longer number
             if _CURRENCY_BEFORE.search(_before(text, pm.start, 6)) or \
                     _CURRENCY_AFTER.match(text[pm.end:pm.end + 6]):
                 continue
             context = _near(_PHONE_CONTEXT, text, pm.start, pm.end)
             international = raw.lstrip("(").startswith(("+", "00"))
             formatted = any(not ch.isdigit() for ch in raw)
-            if not context and _has_negative_context(text, pm.start):
-                continue
+            if _has_negative_context(text, pm.start) and not (
+                    international or _PHONE_CONTEXT.search(_before(text, pm.start, 25))):
+                continue  # "Bestellnummer 0301234567": an order number, not a phone
             if not (international or context or formatted or raw.startswith("0")):
                 continue  # a bare digit run with no sign of being a phone number
             cc = phonenumbers.region_code_for_number(pm.number) or region

@@ -8,7 +8,6 @@ from . import lexicon
 from .text import clean, guess_lang, is_shouting, lower_same_length, strip_social
 
 
-
 def _join(patterns):
     """One alternation per category and language: far fewer regex passes per post."""
     return [re.compile("|".join("(?:%s)" % p for p in patterns))]

@@ -11,7 +11,8 @@ _QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u00b4": "'", "`": "'",
                          "\u201c": '"', "\u201d": '"', "\u201e": '"'})
 URL_RE = re.compile(r"(?:https?://|www\.)\S+|\bpic\.twitter\.com/\S+", re.I)
 MENTION_RE = re.compile(r"(?<!\w)@\w+")
-_TOKEN_RE = re.compile(r"[#]?[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,:]\d+)*|[!?]+|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
+_TOKEN_RE = re.compile(r"[#]?[^\W\d_]+(?:'[^\W\d_]+)?|\d+(?:[.,:]\d+)*|[!?]+"
+                       r"|[\U0001F300-\U0001FAFF\u2600-\u27BF]")
 
 
 def clean(text):
