@@ -17,6 +17,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import html
+import logging
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -40,6 +41,8 @@ from .base import (
     register,
 )
 from .util import expect_dict, expect_list, max_id, parse_datetime, short, to_int
+
+_logger = logging.getLogger(__name__)
 
 NETWORK = "x"
 WEB = "https://x.com"
@@ -125,9 +128,7 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
         raise TemporaryError(f"x: {what} timed out") from None
     except requests.ConnectionError as exc:
         raise TemporaryError(f"x: {what}: could not connect ({type(exc).__name__})") from None
-    except ValueError as exc:  # includes JSONDecodeError
-        if isinstance(exc, ConnectorError):
-            raise
+    except ValueError:  # includes requests' JSONDecodeError
         raise MalformedResponseError(f"x: {what}: the answer is not valid JSON") from None
     except requests.RequestException as exc:
         raise ConnectorError(f"x: {what} failed ({short(exc, secrets, 200)})") from None
@@ -281,6 +282,14 @@ class XConnector(Connector):
                     body = next(responses)
                 except StopIteration:
                     return
+                except tweepy.BadRequest as exc:
+                    # recent search refuses a since_id older than its 7-day window: start
+                    # afresh (what lies before the window cannot be fetched anyway)
+                    if count or not cursor or "since_id" not in str(exc):
+                        raise
+                    _logger.info("x: since_id %s is too old; fetching without it", cursor)
+                    responses = iter(self._paginator(None))
+                    body = next(responses)
                 except (AttributeError, TypeError, RuntimeError):  # tweepy: not an object
                     raise MalformedResponseError(f"x: {what}: the answer is not an object") \
                         from None

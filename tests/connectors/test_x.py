@@ -259,3 +259,29 @@ def test_hide_reply_rate_limited():
         x.hide_reply(USER_CREDS, "1")
     assert info.value.reset_at is not None
     assert isinstance(info.value, ConnectorError)
+
+
+@responses.activate
+def test_stale_since_id_is_dropped():
+    responses.get(SEARCH, status=400, json={
+        "errors": [{"parameters": {"since_id": ["1700000000000000000"]},
+                    "message": "Invalid 'since_id':'1700000000000000000'. 'since_id' must be a "
+                               "tweet id created after 2024-05-06T10:00:00Z."}],
+        "title": "Invalid Request", "detail": "One or more parameters to your request was "
+        "invalid.", "type": "https://api.twitter.com/2/problems/invalid-request"},
+        match=[matchers.query_param_matcher({"since_id": "1700000000000000000"},
+                                            strict_match=False)])
+    responses.get(SEARCH, json=load_payload("x/search_page2.json"))
+    pages = list(search_connector().fetch("1700000000000000000"))
+    assert pages[-1].cursor == "1790000000000000000"
+    assert "since_id" not in responses.calls[1].request.params
+
+
+@responses.activate
+def test_other_bad_request_is_not_retried():
+    responses.get(SEARCH, status=400, json={"title": "Invalid Request", "detail": "bad query",
+                                            "type": "about:blank"})
+    with pytest.raises(ConnectorError) as info:
+        pages(search_connector(), "1700000000000000000")
+    assert info.value.status == 400 and not info.value.retryable
+    assert len(responses.calls) == 1
