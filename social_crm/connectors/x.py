@@ -40,9 +40,22 @@ from .base import (
     TemporaryError,
     register,
 )
-from .util import expect_dict, expect_list, max_id, parse_datetime, short, to_int
+from .util import expect_dict, expect_list, max_id, parse_datetime, scrub, short, to_int
 
 _logger = logging.getLogger(__name__)
+
+
+class _ScrubSecrets(logging.Filter):
+    """tweepy logs each request's headers (the bearer token) at DEBUG: strike secrets."""
+
+    def filter(self, record):
+        if record.levelno <= logging.DEBUG:
+            record.msg, record.args = scrub(record.getMessage()), ()
+        return True
+
+
+if not any(isinstance(f, _ScrubSecrets) for f in logging.getLogger("tweepy.client").filters):
+    logging.getLogger("tweepy.client").addFilter(_ScrubSecrets())
 
 NETWORK = "x"
 WEB = "https://x.com"

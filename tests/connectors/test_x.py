@@ -285,3 +285,12 @@ def test_other_bad_request_is_not_retried():
         pages(search_connector(), "1700000000000000000")
     assert info.value.status == 400 and not info.value.retryable
     assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_tweepy_debug_log_does_not_show_the_token(caplog):
+    responses.get(SEARCH, json=load_payload("x/empty.json"))
+    with caplog.at_level("DEBUG", logger="tweepy.client"):
+        pages(search_connector())
+    assert "Making API request" in caplog.text
+    assert BEARER not in caplog.text
