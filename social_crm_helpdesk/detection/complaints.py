@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from .adaptive import AdaptiveModel
 from .lexicon import REASON_PHRASES
-from .rules import COMPLAINT_CATS, analyse
+from .rules import STRONG_CATS, analyse
 
 LABELS = ("complaint", "question", "praise", "other")
 _MAX_REASONS = 5
@@ -43,7 +43,6 @@ def _snip(s, limit=40):
 
 def _reasons(rr, label):
     cats = rr.categories
-    complaintish = bool(cats & set(COMPLAINT_CATS))
     wanted = []
     if label == "complaint":
         wanted = [c for c in _REASON_ORDER if c not in ("question", "praise", "reassurance")]
@@ -67,7 +66,8 @@ def _reasons(rr, label):
                 seen.add(reason)
                 out.append(reason)
             break  # one example per category keeps the list short
-    if label == "complaint" and "praise" in cats and complaintish and "sarcasm" not in cats:
+    strong = bool(cats & set(STRONG_CATS))
+    if label == "complaint" and "praise" in cats and strong and "sarcasm" not in cats:
         cue = next(c for c in rr.cues if c.category == "praise")
         out.append("sarcasm: praise word '%s' next to a complaint" % _snip(cue.snippet))
     return out[:_MAX_REASONS]

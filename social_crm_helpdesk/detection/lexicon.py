@@ -24,6 +24,8 @@ NEUTRALISERS = {
         r"\b(?:fixed|sorted|resolved|working|works) (?:now|again)\b",
         r"\b(?:all|now) (?:sorted|fixed|resolved|good)\b", r"\bproblem (?:solved|fixed|resolved)\b",
         r"\bno longer (?:an? )?(?:problem|issue)\b",
+        r"\b(?:refund|replacement|money|parcel|package|order) (?:has )?(?:arrived|came|went through"
+        r"|was processed|is here|showed up)\b", r"\bgot my (?:refund|money back|replacement)\b",
     ],
     "de": [
         r"\bkein(?:e)? (?:problem(?:e)?|sorge|stress|eile)\b", r"\bnicht schlecht\b",
@@ -31,6 +33,7 @@ NEUTRALISERS = {
         r"\b(?:funktioniert|geht|läuft|klappt) (?:jetzt |nun )?wieder\b",
         r"\b(?:hat|ist) (?:alles )?(?:geklappt|gelöst|erledigt)\b",
         r"\bproblem (?:gelöst|behoben)\b",
+        r"\b(?:erstattung|ersatz|geld|paket|bestellung) (?:ist )?(?:angekommen|eingegangen|da)\b",
     ],
 }
 
@@ -98,8 +101,8 @@ CUES = {
             r"\b(?:charged|billed) (?:me )?(?:twice|double|again|two times|extra|wrong)\b",
             r"\b(?:double[- ]charged|overcharged|over-charged|charged twice|took my money"
             r"|taken my money|stole my money)\b",
-            r"\b(?:cancel?l?ed|lost|stolen|misplaced|delayed) (?:my |our |the )?(?:order|package"
-            r"|parcel"
+            r"\b(?:cancel?l?ed|lost|losing|stolen|misplaced|delayed) (?:my |our |the )?"
+            r"(?:order|package|parcel"
             r"|delivery|booking|flight|account|item|luggage|bag|money|payment|refund)\b",
             r"\b(?:package|parcel|order|delivery|item|luggage|bag)s? (?:was |were |is |got "
             r"|has been )?"
@@ -144,6 +147,7 @@ CUES = {
             r"|fehlermeldung|fehler|abgestürzt|absturz)\b",
             r"\bstürzt (?:\w+ )?ab\b", r"\bhängt sich (?:\w+ )?auf\b",
             r"\b(?:storniert|verloren|gestohlen|verschwunden|nicht erreichbar|warteschleife)\b",
+            r"\bwarte(?:n|t)? (?:\w+ )?(?:seit|schon|immer noch|noch immer|ewig)\b",
             r"\b(?:niemand|keiner) " + _W + r"(?:antwortet|meldet|hilft|geht ran|ruft|kümmert)\b",
             r"\b(?:unfreundlich|unhöflich|inkompetent|unprofessionell|ahnungslos)\b",
         ],
@@ -264,7 +268,7 @@ CUES = {
             r"|disappointment)"
             r"|ruin|never)\b",
             r"\bthanks a lot\b(?! for (?:the|your) help)", r"\bthanks? for nothing\b",
-            r"\b(?:great|nice|good|well|fantastic|brilliant) (?:job|work|done|one)\b[^.!?\n]{0,40}"
+            r"\b(?:great|nice|good|well|fantastic|brilliant) (?:job|work|done|one)\b[^!?\n]{0,40}"
             r"\bnot\b",
             r"#not\b", r"(?:^|\s)/s\b", r"(?<!thanks )(?<!thank you )(?<!you )\bso much for\b",
             r"\byeah right\b",

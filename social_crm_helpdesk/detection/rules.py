@@ -42,6 +42,8 @@ WEIGHTS = {
 BIAS = -1.8
 COMPLAINT_CATS = ("failure", "problem", "negative", "demand", "blame", "sarcasm",
                   "negated_positive")
+# Cues that on their own mark a complaint (a demand or a "problem" may also be a plain request).
+STRONG_CATS = ("failure", "negative", "blame", "sarcasm", "negated_positive")
 LANGS = ("en", "de")
 
 
@@ -120,17 +122,18 @@ def _score(result):
     for cue in result.cues:
         counts[cue.category] = counts.get(cue.category, 0) + 1
     complaintish = any(counts.get(c) for c in COMPLAINT_CATS)
+    strong = any(counts.get(c) for c in STRONG_CATS)
     logit = BIAS
     for cat, n in counts.items():
         w = WEIGHTS[cat]
-        if cat == "question" and complaintish:
+        if cat == "question" and strong:
             continue  # "why is my order still not here?" is not a plain question
-        if cat == "praise" and complaintish:
+        if cat == "praise" and strong:
             continue  # praise words next to a failure are usually sarcasm, not praise
         if cat in ("intensity", "waiting", "service") and not complaintish:
             w *= 0.5  # amplifiers count fully only next to a complaint cue
         logit += w + (n - 1) * w / 3.0 if n > 1 else w
-    if counts.get("praise") and complaintish and not counts.get("sarcasm"):
+    if counts.get("praise") and strong and not counts.get("sarcasm"):
         # praise + failure: either sarcasm or thanking for a fix; slight push towards complaint
         logit += 0.3
     return logit
