@@ -9,7 +9,6 @@
     "author": "Social CRM contributors",
     "license": "AGPL-3",
     "application": True,
-    "installable": True,
     "depends": ["mail", "contacts"],
     "external_dependencies": {
         "python": ["requests", "tweepy", "feedparser", "python-dateutil"],

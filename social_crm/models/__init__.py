@@ -1,7 +1,9 @@
-from . import social_crm_network
-from . import social_crm_identity
-from . import social_crm_identity_metric
-from . import social_crm_source
-from . import social_crm_post
-from . import social_crm_match_suggestion
-from . import res_partner
+from . import (
+    res_partner,
+    social_crm_identity,
+    social_crm_identity_metric,
+    social_crm_match_suggestion,
+    social_crm_network,
+    social_crm_post,
+    social_crm_source,
+)

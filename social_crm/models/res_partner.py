@@ -56,7 +56,9 @@ class ResPartner(models.Model):
                 partner.social_latest_post_ids = post_model
                 continue
             partner.social_latest_post_ids = post_model.search(
-                [("partner_id", "=", partner.id)], order="posted_at desc, id desc", limit=LATEST_POSTS
+                [("partner_id", "=", partner.id)],
+                order="posted_at desc, id desc",
+                limit=LATEST_POSTS,
             )
 
     def action_view_social_posts(self):

@@ -30,7 +30,7 @@ class SocialCrmIdentity(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     network_id = fields.Many2one(
-        "social.crm.network", string="Network", required=True, index=True, ondelete="restrict"
+        "social.crm.network", required=True, index=True, ondelete="restrict"
     )
     network_code = fields.Char(related="network_id.code")
     network_icon = fields.Char(related="network_id.icon")
@@ -216,6 +216,8 @@ class SocialCrmIdentity(models.Model):
     @api.constrains("network_id", "external_id", "handle", "company_id")
     def _check_unique_account(self):
         """The unique indexes are the safety net; this says which contact has the account."""
+        if self.env.context.get("social_crm_ingest"):
+            return  # ingestion matched these accounts itself, in batch
         self._check_duplicates(
             [
                 (i.id, i.network_id.id, i.company_id.id, i.handle, i.external_id, i.partner_id.id)
@@ -238,14 +240,21 @@ class SocialCrmIdentity(models.Model):
         own_ids = [row[0] for row in rows if row[0]]
         partners = self.env["res.partner"].browse({row[5] for row in rows if row[5]})
         partner_names = {partner.id: partner.display_name for partner in partners}
-        others = self.sudo().with_context(active_test=False).search(
-            Domain.OR(domains) & Domain("id", "not in", own_ids)
+        others = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(Domain.OR(domains) & Domain("id", "not in", own_ids))
         )
         seen = {}
         for own_id, network_id, company_id, handle, external_id, partner_id in rows:
             candidates = [
-                (o.network_id.id, o.company_id.id, (o.handle or "").lower(), o.external_id,
-                 o.partner_id.display_name)
+                (
+                    o.network_id.id,
+                    o.company_id.id,
+                    (o.handle or "").lower(),
+                    o.external_id,
+                    o.partner_id.display_name,
+                )
                 for o in others
             ] + [value for key, value in seen.items() if key != own_id]
             for o_network, o_company, o_handle, o_ext, o_partner in candidates:
@@ -265,7 +274,10 @@ class SocialCrmIdentity(models.Model):
                         )
                     )
             seen[own_id or object()] = (
-                network_id, company_id, (handle or "").lower(), external_id,
+                network_id,
+                company_id,
+                (handle or "").lower(),
+                external_id,
                 partner_names.get(partner_id),
             )
 
@@ -286,7 +298,9 @@ class SocialCrmIdentity(models.Model):
     # --- ingestion -------------------------------------------------------------------------
     @api.model
     def _ingest_authors(self, authors, company, source=None, result=None, now=None):
-        """Upsert the authors of a batch; return {(network code, external id): identity id}.
+        """Upsert the authors of a batch.
+
+        :return: {(network code, external id): (identity id, partner id)}
 
         Resolution order for an author not yet linked: an identity of a contact with the same
         handle or profile URL; a contact whose website is the profile URL; a contact whose
@@ -310,7 +324,7 @@ class SocialCrmIdentity(models.Model):
         # 1. identities already linked to these accounts (one query)
         rows = self.env.execute_query(
             SQL(
-                """SELECT i.network_id, i.external_id, i.id
+                """SELECT i.network_id, i.external_id, i.id, i.partner_id
                      FROM social_crm_identity i
                      JOIN unnest(%s::int[], %s::varchar[]) AS k(network_id, external_id)
                        ON i.network_id = k.network_id AND i.external_id = k.external_id
@@ -321,7 +335,7 @@ class SocialCrmIdentity(models.Model):
             )
         )
         by_network_id = {network.id: code for code, network in networks.items()}
-        found = {(by_network_id[nid], ext): iid for nid, ext, iid in rows}
+        found = {(by_network_id[nid], ext): (iid, pid) for nid, ext, iid, pid in rows}
         missing = {key: author for key, author in unique.items() if key not in found}
 
         links = {}  # existing identity id -> author (to receive the external id)
@@ -333,7 +347,7 @@ class SocialCrmIdentity(models.Model):
                     new_identity_vals.append(
                         self._ingest_identity_vals(author, networks, company, partner_for[key], now)
                     )
-            linked_keys = {(a.network, str(a.external_id)) for a in links.values()}
+            linked_keys = {(a.network, str(a.external_id)) for a, _pid in links.values()}
             unmatched = {
                 key: author
                 for key, author in missing.items()
@@ -350,8 +364,14 @@ class SocialCrmIdentity(models.Model):
                     (key, author) for key, author in unmatched.items() if key not in suggested
                 ]
                 if policy == "create_contact" and to_create:
-                    partners = self.env["res.partner"].create(
-                        [self._ingest_partner_vals(author, company) for _key, author in to_create]
+                    partners = (
+                        self.env["res.partner"]
+                        .with_context(
+                            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
+                        )
+                        .create(
+                            [self._ingest_partner_vals(author, company) for _k, author in to_create]
+                        )
                     )
                     if result is not None:
                         result.new_contacts += len(partners)
@@ -361,34 +381,56 @@ class SocialCrmIdentity(models.Model):
                         )
 
         # 2. link identities entered by hand (handle/URL match) to the network account
-        for identity_id, author in links.items():
-            identity = self.browse(identity_id)
-            identity.write({"external_id": str(author.external_id)})
-            found[(author.network, str(author.external_id))] = identity_id
-        if result is not None:
-            result.linked_identities += len(links)
+        if links:
+            self._ingest_link(links)
+            for identity_id, (author, partner_id) in links.items():
+                found[(author.network, str(author.external_id))] = (identity_id, partner_id)
+            if result is not None:
+                result.linked_identities += len(links)
 
         # 3. refresh the counts of every known identity in one statement, keep the history
         if found:
-            self._ingest_refresh(dict(found), unique, now)
+            self._ingest_refresh({key: ids[0] for key, ids in found.items()}, unique, now)
         # 4. new identities in one create (their history row comes from the same refresh path)
         if new_identity_vals:
             created = self.with_context(social_crm_ingest=True).create(new_identity_vals)
             if result is not None:
                 result.new_identities += len(created)
-            new_keys = {
-                (identity.network_id.code, identity.external_id): identity.id
-                for identity in created
-            }
+            new_keys = {}
+            for vals, identity_id in zip(new_identity_vals, created.ids, strict=True):
+                key = (by_network_id[vals["network_id"]], vals["external_id"])
+                new_keys[key] = identity_id
+                found[key] = (identity_id, vals["partner_id"])
             self._ingest_history(new_keys, unique, now)
-            found.update(new_keys)
         return found
+
+    def _ingest_link(self, links):
+        """Give identities entered by hand their network id, in one statement.
+
+        :param links: {identity id: (author, partner id)}
+        """
+        self.env.flush_all()
+        ids = list(links)
+        ext_ids = [str(links[iid][0].external_id) for iid in ids]
+        self.env.cr.execute(
+            SQL(
+                """UPDATE social_crm_identity AS i
+                      SET external_id = v.ext, write_date = now() AT TIME ZONE 'UTC',
+                          write_uid = %s
+                     FROM unnest(%s::int[], %s::varchar[]) AS v(id, ext)
+                    WHERE i.id = v.id AND i.external_id IS NULL""",
+                self.env.uid,
+                ids,
+                ext_ids,
+            )
+        )
+        self.invalidate_model(["external_id"])
 
     def _ingest_match_existing(self, missing, networks, company, matching):
         """Match unlinked authors to identities entered by hand or to contacts.
 
-        :return: ({identity id: author} to link, {author key: partner id} to create an
-                 identity for)
+        :return: ({identity id: (author, partner id)} to link, {author key: partner id} to
+                 create an identity for)
         """
         handles = sorted({a.handle.lower() for a in missing.values() if a.handle})
         urls = {
@@ -400,7 +442,7 @@ class SocialCrmIdentity(models.Model):
         # identities entered by hand that carry no network id yet, or whose handle is reused
         rows = self.env.execute_query(
             SQL(
-                """SELECT id, network_id, lower(handle), profile_url, external_id
+                """SELECT id, network_id, lower(handle), profile_url, external_id, partner_id
                      FROM social_crm_identity
                     WHERE company_id = %s AND network_id = ANY(%s)
                       AND (external_id IS NULL OR lower(handle) = ANY(%s))""",
@@ -410,7 +452,9 @@ class SocialCrmIdentity(models.Model):
             )
         )
         by_handle, by_url, stale = {}, {}, []
-        for iid, nid, handle, url, ext in rows:
+        partner_of = {}
+        for iid, nid, handle, url, ext, pid in rows:
+            partner_of[iid] = pid
             if ext:
                 stale.append((iid, nid, handle))
                 continue
@@ -429,9 +473,9 @@ class SocialCrmIdentity(models.Model):
                 iid = by_url.get((nid, urls[key]))
             if iid and iid not in taken:
                 taken.add(iid)
-                links[iid] = author
+                links[iid] = (author, partner_of[iid])
         # a handle now used by another account: the stored one is stale, free it
-        linked_keys = {(a.network, str(a.external_id)) for a in links.values()}
+        linked_keys = {(a.network, str(a.external_id)) for a, _pid in links.values()}
         new_handles = {
             (networks[key[0]].id, author.handle.lower())
             for key, author in missing.items()
@@ -447,11 +491,13 @@ class SocialCrmIdentity(models.Model):
         if wanted_urls:
             rows = self.env.execute_query(
                 SQL(
-                    """SELECT id, rtrim(regexp_replace(lower(website), '^https?://(www\\.)?', ''), '/')
-                         FROM res_partner
-                        WHERE active AND website IS NOT NULL
-                          AND rtrim(regexp_replace(lower(website), '^https?://(www\\.)?', ''), '/')
-                              = ANY(%s)
+                    """SELECT id, site
+                         FROM (SELECT id, active, company_id,
+                                      rtrim(regexp_replace(lower(website),
+                                                           '^https?://(www\\.)?', ''), '/') AS site
+                                 FROM res_partner
+                                WHERE website IS NOT NULL) AS p
+                        WHERE active AND site = ANY(%s)
                           AND (company_id IS NULL OR company_id = %s)""",
                     wanted_urls,
                     company.id,

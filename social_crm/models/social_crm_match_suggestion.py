@@ -66,19 +66,22 @@ class SocialCrmMatchSuggestion(models.Model):
                 tokens[key] = words
         if not tokens:
             return set()
-        patterns = sorted({f"%{max(words, key=len)}%" for words in tokens.values()})
+        patterns = sorted(
+            {f"%{word}%" for words in tokens.values() for word in words if len(word) > 2}
+        )
         rows = self.env.execute_query(
             SQL(
                 """SELECT id, name FROM res_partner
-                    WHERE active AND name ILIKE ANY(%s) AND NOT is_company
+                    WHERE active AND NOT is_company AND name ILIKE ANY(%s)
                       AND (company_id IS NULL OR company_id = %s)
-                    LIMIT 5000""",
+                    LIMIT 20000""",
                 patterns,
                 company.id,
             )
         )
         if not rows:
             return set()
+        index = matching.NameIndex(rows)
         existing = {
             (s.network_id.id, s.author_external_id, s.partner_id.id)
             for s in self.search(
@@ -89,11 +92,9 @@ class SocialCrmMatchSuggestion(models.Model):
             )
         }
         vals_list, suggested = [], set()
-        for key, _words in tokens.items():
+        for key in tokens:
             author = unmatched[key]
-            for partner_id, confidence in matching.best_name_matches(
-                author.display_name, rows, threshold=0.85
-            )[:3]:
+            for partner_id, confidence in index.best(author.display_name, threshold=0.85):
                 suggested.add(key)
                 if (networks[key[0]].id, key[1], partner_id) in existing:
                     continue

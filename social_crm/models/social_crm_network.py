@@ -82,5 +82,5 @@ class SocialCrmNetwork(models.Model):
 
     def _by_code(self):
         """{code: network} for all networks, active or not (one query)."""
-        networks = self.with_context(active_test=False).search([])
+        networks = self.with_context(active_test=False).search([], limit=1000)
         return {network.code: network for network in networks}

@@ -36,7 +36,7 @@ def _naive_utc(value):
     if value is None:
         return None
     if value.tzinfo is not None:
-        value = value.astimezone(dt.timezone.utc).replace(tzinfo=None)
+        value = value.astimezone(dt.UTC).replace(tzinfo=None)
     return value
 
 
@@ -54,7 +54,7 @@ class SocialCrmPost(models.Model):
     _rec_name = "external_id"
 
     network_id = fields.Many2one(
-        "social.crm.network", string="Network", required=True, index=True, ondelete="restrict"
+        "social.crm.network", required=True, index=True, ondelete="restrict"
     )
     network_code = fields.Char(related="network_id.code")
     network_icon = fields.Char(related="network_id.icon")
@@ -73,9 +73,7 @@ class SocialCrmPost(models.Model):
         index=True,
         ondelete="set null",
     )
-    source_id = fields.Many2one(
-        "social.crm.source", string="Source", index=True, ondelete="set null", readonly=True
-    )
+    source_id = fields.Many2one("social.crm.source", index=True, ondelete="set null", readonly=True)
     author_external_id = fields.Char(string="Author ID on Network", readonly=True, index=True)
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
@@ -261,7 +259,11 @@ class SocialCrmPost(models.Model):
 
     def _ingest_post_vals(self, post: Post, networks, identities, company, source, now):
         author: Author | None = post.author
-        identity = identities.get((author.network, str(author.external_id))) if author else None
+        identity = (
+            identities.get((author.network, str(author.external_id)), (False, False))[0]
+            if author
+            else False
+        )
         likes, reposts = _count(post.like_count), _count(post.repost_count)
         replies, quotes = _count(post.reply_count), _count(post.quote_count)
         return {
@@ -305,9 +307,8 @@ class SocialCrmPost(models.Model):
     def _get_conversation_domain(self):
         self.ensure_one()
         key = self.conversation_external_id or self.external_id
-        return Domain("network_id", "=", self.network_id.id) & Domain(
-            "company_id", "=", self.company_id.id
-        ) & (
-            Domain("conversation_external_id", "=", key) | Domain("external_id", "=", key)
+        return (
+            Domain("network_id", "=", self.network_id.id)
+            & Domain("company_id", "=", self.company_id.id)
+            & (Domain("conversation_external_id", "=", key) | Domain("external_id", "=", key))
         )
-

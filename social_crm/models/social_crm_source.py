@@ -28,7 +28,6 @@ class SocialCrmSource(models.Model):
     )
     network_id = fields.Many2one(
         "social.crm.network",
-        string="Network",
         required=True,
         ondelete="restrict",
         domain=[("can_listen", "=", True)],
@@ -123,7 +122,9 @@ class SocialCrmSource(models.Model):
                 raise ValidationError(
                     self.env._("The source “%(name)s” needs a query.", name=source.name)
                 )
-            if source.kind == "feed" and not (source.query or "").startswith(("http://", "https://")):
+            if source.kind == "feed" and not (source.query or "").startswith(
+                ("http://", "https://")
+            ):
                 raise ValidationError(
                     self.env._(
                         "The feed address of “%(name)s” must start with https:// or http://.",
@@ -207,7 +208,7 @@ class SocialCrmSource(models.Model):
             retry_at = exc.reset_at
         except connector_base.ConnectorError as exc:
             error = str(exc)
-        except Exception as exc:  # noqa: BLE001 - a poll must never leave the source silent
+        except Exception as exc:
             _logger.exception("Social CRM: storing posts of source %s failed", self.id)
             error = self.env._(
                 "Storing the posts failed, nothing of that page was kept: %(error)s",

@@ -10,7 +10,9 @@ import re
 import unicodedata
 from urllib.parse import urlparse
 
-EMAIL_RE = re.compile(r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})")
+EMAIL_RE = re.compile(
+    r"(?<![\w.+-])([A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,24})"
+)
 _WORD_RE = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 # words in display names that say nothing about who someone is
@@ -56,6 +58,51 @@ def name_similarity(author_name: str | None, partner_name: str | None) -> float:
     if len(left) == 1 or len(right) == 1:
         ratio *= 0.8  # a single first name is weak evidence
     return round(ratio, 4)
+
+
+class NameIndex:
+    """Contacts' names indexed by word, to find similar names without comparing every pair.
+
+    Only names that share a word with the author's name are compared, and cheap upper bounds
+    of the similarity (``real_quick_ratio``, ``quick_ratio``) skip most of them.
+    """
+
+    def __init__(self, candidates):
+        self.by_word = {}
+        for pid, name in candidates:
+            words = name_tokens(name)
+            if not words:
+                continue
+            entry = (pid, words, " ".join(sorted(words)))
+            for word in set(words):
+                self.by_word.setdefault(word, []).append(entry)
+
+    def best(self, author_name, threshold=0.8, limit=3, per_word=500):
+        words = name_tokens(author_name)
+        if not words:
+            return []
+        key = " ".join(sorted(words))
+        matcher = difflib.SequenceMatcher(None, key)
+        scores = {}
+        for word in set(words):
+            for pid, other_words, other_key in self.by_word.get(word, ())[:per_word]:
+                if pid in scores:
+                    continue
+                penalty = 0.8 if len(words) == 1 or len(other_words) == 1 else 1.0
+                if set(words) == set(other_words):
+                    scores[pid] = round(0.97 * penalty, 4)
+                    continue
+                matcher.set_seq1(other_key)
+                if matcher.real_quick_ratio() * penalty < threshold:
+                    continue
+                if matcher.quick_ratio() * penalty < threshold:
+                    continue
+                scores[pid] = round(matcher.ratio() * penalty, 4)
+        ranked = sorted(
+            ((pid, score) for pid, score in scores.items() if score >= threshold),
+            key=lambda item: -item[1],
+        )
+        return ranked[:limit]
 
 
 def best_name_matches(author_name, candidates, threshold=0.8):

@@ -1,6 +1,1 @@
-from . import test_identity
-from . import test_security
-from . import test_ingest
-from . import test_poll
-from . import test_views
-from . import test_tour
+from . import test_identity, test_ingest, test_poll, test_security, test_tour, test_views

@@ -12,9 +12,8 @@ from urllib.parse import urlsplit
 
 import requests
 
-from odoo.tests import TransactionCase, new_test_user
-
 from odoo.addons.social_crm.connectors.base import Author, Post
+from odoo.tests import TransactionCase, new_test_user
 
 
 class FakeNetwork:

@@ -56,7 +56,9 @@ class TestIdentity(SocialCrmCase):
     def test_duplicate_names_the_other_contact(self):
         self._identity(handle="petra_vogel", external_id="42")
         other = self.env["res.partner"].create({"name": "Someone Else"})
-        with self.assertRaisesRegex(ValidationError, "already belongs to the contact “Petra Vogel”"):
+        with self.assertRaisesRegex(
+            ValidationError, "already belongs to the contact “Petra Vogel”"
+        ):
             self.env["social.crm.identity"].create(
                 {"partner_id": other.id, "network_id": self.x.id, "handle": "Petra_Vogel"}
             )
@@ -79,7 +81,9 @@ class TestIdentity(SocialCrmCase):
         )
 
     def test_duplicate_in_one_batch(self):
-        with self.assertRaisesRegex(ValidationError, "already belongs to the contact “Petra Vogel”"):
+        with self.assertRaisesRegex(
+            ValidationError, "already belongs to the contact “Petra Vogel”"
+        ):
             self.env["social.crm.identity"].create(
                 [
                     {"partner_id": self.partner.id, "network_id": self.x.id, "handle": "twin"},

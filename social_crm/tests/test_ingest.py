@@ -12,12 +12,22 @@ class TestIngest(SocialCrmCase):
         cls.Post = cls.env["social.crm.post"]
         cls.Identity = cls.env["social.crm.identity"]
         cls.source = cls.env["social.crm.source"].create(
-            {"name": "X search", "network_id": cls.x.id, "kind": "search", "query": "acme",
-             "unknown_author_policy": "create_contact"}
+            {
+                "name": "X search",
+                "network_id": cls.x.id,
+                "kind": "search",
+                "query": "acme",
+                "unknown_author_policy": "create_contact",
+            }
         )
         cls.keep_source = cls.env["social.crm.source"].create(
-            {"name": "X search keep", "network_id": cls.x.id, "kind": "search", "query": "acme",
-             "unknown_author_policy": "keep_post"}
+            {
+                "name": "X search keep",
+                "network_id": cls.x.id,
+                "kind": "search",
+                "query": "acme",
+                "unknown_author_policy": "keep_post",
+            }
         )
 
     def test_dedupe_and_metrics_update(self):
@@ -25,8 +35,10 @@ class TestIngest(SocialCrmCase):
         first = self.Post._ingest_posts([self.make_post("1", author, like_count=1)], self.source)
         self.assertEqual((first.created, first.updated), (1, 0))
         again = self.Post._ingest_posts(
-            [self.make_post("1", author, like_count=5, repost_count=2),
-             self.make_post("1", author, like_count=6, repost_count=2)],
+            [
+                self.make_post("1", author, like_count=5, repost_count=2),
+                self.make_post("1", author, like_count=6, repost_count=2),
+            ],
             self.source,
         )
         self.assertEqual((again.created, again.updated), (0, 1))
@@ -52,8 +64,14 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(self.Identity.search_count([("external_id", "=", "7")]), 1)
 
     def test_resolution_linked_identity_first(self):
-        self.Identity.create({"partner_id": self.partner.id, "network_id": self.x.id,
-                              "external_id": "42", "handle": "petra_vogel"})
+        self.Identity.create(
+            {
+                "partner_id": self.partner.id,
+                "network_id": self.x.id,
+                "external_id": "42",
+                "handle": "petra_vogel",
+            }
+        )
         result = self.Post._ingest_posts(
             [self.make_post("1", self.make_author("42", "petra_new_name"))], self.source
         )
@@ -75,11 +93,17 @@ class TestIngest(SocialCrmCase):
 
     def test_resolution_by_profile_url(self):
         manual = self.Identity.create(
-            {"partner_id": self.partner.id, "network_id": self.rss.id, "handle": "P. Vogel",
-             "profile_url": "https://blog.example.de/autorin/petra/"}
+            {
+                "partner_id": self.partner.id,
+                "network_id": self.rss.id,
+                "handle": "P. Vogel",
+                "profile_url": "https://blog.example.de/autorin/petra/",
+            }
         )
         author = self.make_author(
-            "blog.example.de/petra", "Petra V.", network="rss",
+            "blog.example.de/petra",
+            "Petra V.",
+            network="rss",
             profile_url="http://www.blog.example.de/autorin/petra",
         )
         self.Post._ingest_posts([self.make_post("a1", author, network="rss")], self.source)
@@ -88,8 +112,9 @@ class TestIngest(SocialCrmCase):
         site = self.env["res.partner"].create(
             {"name": "Karl Blogger", "website": "https://karl.example.org/"}
         )
-        author = self.make_author("karl", None, "Karl", network="rss",
-                                  profile_url="https://karl.example.org")
+        author = self.make_author(
+            "karl", None, "Karl", network="rss", profile_url="https://karl.example.org"
+        )
         self.Post._ingest_posts([self.make_post("a2", author, network="rss")], self.source)
         self.assertEqual(self.Post.search([("external_id", "=", "a2")]).partner_id, site)
 
@@ -106,14 +131,19 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(result.new_contacts, 0, "no contact created while a match waits")
         post = self.Post.search([("external_id", "=", "1")])
         self.assertFalse(post.partner_id)
-        suggestion = self.env["social.crm.match.suggestion"].search([("author_external_id", "=", "77")])
+        suggestion = self.env["social.crm.match.suggestion"].search(
+            [("author_external_id", "=", "77")]
+        )
         self.assertEqual(suggestion.partner_id, self.partner)
         self.assertGreater(suggestion.confidence, 0.85)
         self.assertEqual(suggestion.post_count, 1)
         # a second poll does not suggest it twice
         self.Post._ingest_posts([self.make_post("2", author)], self.source)
         self.assertEqual(
-            self.env["social.crm.match.suggestion"].search_count([("author_external_id", "=", "77")]), 1
+            self.env["social.crm.match.suggestion"].search_count(
+                [("author_external_id", "=", "77")]
+            ),
+            1,
         )
         suggestion.with_user(self.user).action_confirm()
         self.assertEqual(post.partner_id, self.partner)
@@ -160,8 +190,12 @@ class TestIngest(SocialCrmCase):
             return [
                 self.make_post(
                     f"q{offset + i}",
-                    self.make_author(f"a{offset + i % (size // 2)}", f"h{offset + i % (size // 2)}",
-                                     f"Author {offset + i}", followers_count=i),
+                    self.make_author(
+                        f"a{offset + i % (size // 2)}",
+                        f"h{offset + i % (size // 2)}",
+                        f"Author {offset + i}",
+                        followers_count=i,
+                    ),
                 )
                 for i in range(size)
             ]

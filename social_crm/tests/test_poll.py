@@ -76,8 +76,16 @@ class TestPoll(SocialCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.source = cls.env["social.crm.source"].create(
-            {"name": "#acme", "network_id": cls.mastodon.id, "kind": "hashtag", "query": "acme",
-             "base_url": BASE, "access_token": TOKEN, "max_pages": 3, "page_size": 2}
+            {
+                "name": "#acme",
+                "network_id": cls.mastodon.id,
+                "kind": "hashtag",
+                "query": "acme",
+                "base_url": BASE,
+                "access_token": TOKEN,
+                "max_pages": 3,
+                "page_size": 2,
+            }
         )
         cls.Post = cls.env["social.crm.post"]
 
@@ -89,9 +97,14 @@ class TestPoll(SocialCrmCase):
         self.startPatcher(patcher)
 
     def _two_pages(self):
-        self.net.add("GET", TAG_URL, json_body=[status(12), status(11, acct="bo@social.example")],
-                     headers={"Link": f'<{TAG_URL}?max_id=11>; rel="next", '
-                                      f'<{TAG_URL}?min_id=12>; rel="prev"'})
+        self.net.add(
+            "GET",
+            TAG_URL,
+            json_body=[status(12), status(11, acct="bo@social.example")],
+            headers={
+                "Link": f'<{TAG_URL}?max_id=11>; rel="next", <{TAG_URL}?min_id=12>; rel="prev"'
+            },
+        )
         self.net.add("GET", TAG_URL, json_body=[status(10)])
 
     def test_poll_stores_pages_and_moves_cursor(self):
@@ -108,8 +121,9 @@ class TestPoll(SocialCrmCase):
         self.assertTrue(self.source.next_poll_at > self.source.last_poll_at)
         sent = self.net.requests[0][0]
         self.assertEqual(sent.headers["Authorization"], f"Bearer {TOKEN}")
-        self.assertTrue(all(kw.get("timeout") for _req, kw in self.net.requests),
-                        "every request has a timeout")
+        self.assertTrue(
+            all(kw.get("timeout") for _req, kw in self.net.requests), "every request has a timeout"
+        )
         anna = self.env["social.crm.identity"].search([("handle", "=", "anna@mastodon.example")])
         self.assertEqual(anna.followers_count, 10)
         # the next poll asks only for newer posts and stores nothing twice
@@ -150,41 +164,67 @@ class TestPoll(SocialCrmCase):
 
     def test_fault_server_errors(self):
         self._assert_fault("500", status=500, json_body={"error": "Internal"})
-        self._assert_fault("503", recover_id=7, status=503,
-                           body="<html>Service Unavailable</html>",
-                           headers={"Content-Type": "text/html"})
+        self._assert_fault(
+            "503",
+            recover_id=7,
+            status=503,
+            body="<html>Service Unavailable</html>",
+            headers={"Content-Type": "text/html"},
+        )
 
     def test_fault_malformed_json(self):
-        self._assert_fault("(?i)json|malformed|unexpected", body="{not json",
-                           headers={"Content-Type": "application/json"})
-        self._assert_fault("(?i)list|expected|unexpected", recover_id=7,
-                           json_body={"statuses": "nope"})
+        self._assert_fault(
+            "(?i)json|malformed|unexpected",
+            body="{not json",
+            headers={"Content-Type": "application/json"},
+        )
+        self._assert_fault(
+            "(?i)list|expected|unexpected", recover_id=7, json_body={"statuses": "nope"}
+        )
 
     def test_fault_revoked_token(self):
-        self._assert_fault("(?i)token|auth|401",
-                           status=401, json_body={"error": "The access token was revoked"})
+        self._assert_fault(
+            "(?i)token|auth|401", status=401, json_body={"error": "The access token was revoked"}
+        )
 
     def test_fault_rate_limit_schedules_at_reset(self):
         reset = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=7)).replace(microsecond=0)
         self.source.cursor = "5"
-        self.net.add("GET", TAG_URL, status=429, json_body={"error": "Too many requests"},
-                     headers={"X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
-                              "X-RateLimit-Remaining": "0"})
+        self.net.add(
+            "GET",
+            TAG_URL,
+            status=429,
+            json_body={"error": "Too many requests"},
+            headers={
+                "X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "X-RateLimit-Remaining": "0",
+            },
+        )
         with self.assertLogs("odoo.addons.social_crm.models.social_crm_source", "WARNING"):
             self.source._poll()
         self.assertEqual(self.source.status, "error")
-        self.assertEqual(self.source.next_poll_at, reset.replace(tzinfo=None),
-                         "the next poll waits for the reset the network named")
+        self.assertEqual(
+            self.source.next_poll_at,
+            reset.replace(tzinfo=None),
+            "the next poll waits for the reset the network named",
+        )
         self.assertEqual(self.source.cursor, "5")
 
     def test_fault_page_fails_midway(self):
-        self.net.add("GET", TAG_URL, json_body=[status(12), status(11)],
-                     headers={"Link": f'<{TAG_URL}?max_id=11>; rel="next"'})
+        self.net.add(
+            "GET",
+            TAG_URL,
+            json_body=[status(12), status(11)],
+            headers={"Link": f'<{TAG_URL}?max_id=11>; rel="next"'},
+        )
         self.net.add("GET", TAG_URL, status=503, json_body={"error": "busy"})
         with self.assertLogs("odoo.addons.social_crm.models.social_crm_source", "WARNING"):
             self.source._poll()
-        self.assertEqual(self.Post.search_count([("source_id", "=", self.source.id)]), 2,
-                         "the page that arrived is kept")
+        self.assertEqual(
+            self.Post.search_count([("source_id", "=", self.source.id)]),
+            2,
+            "the page that arrived is kept",
+        )
         self.assertFalse(self.source.cursor, "not ahead of what was stored: page 2 is missing")
         self.assertEqual(self.source.status, "error")
         # next poll: both pages again; page 1 is deduplicated, page 2 stored, cursor moves
@@ -208,8 +248,10 @@ class TestPoll(SocialCrmCase):
                 vals_list[0]["network_id"] = None
             return vals_list
 
-        with patch.object(type(self.Post), "_ingest_prepare_vals_list", broken), \
-                mute_logger("odoo.addons.social_crm.models.social_crm_source", "odoo.sql_db"):
+        with (
+            patch.object(type(self.Post), "_ingest_prepare_vals_list", broken),
+            mute_logger("odoo.addons.social_crm.models.social_crm_source", "odoo.sql_db"),
+        ):
             self.source._poll()
         self.assertEqual(self.source.status, "error")
         self.assertIn("Storing the posts failed", self.source.last_error)
@@ -236,8 +278,10 @@ class TestPoll(SocialCrmCase):
         self.assertTrue(demo._claim(), "this worker claims the source (row lock + lease)")
         with sql_db.db_connect(self.env.cr.dbname).cursor() as cr2:
             env2 = api.Environment(cr2, api.SUPERUSER_ID, {})
-            self.assertFalse(env2["social.crm.source"].browse(demo.id)._claim(),
-                             "the other worker skips a source that is being polled")
+            self.assertFalse(
+                env2["social.crm.source"].browse(demo.id)._claim(),
+                "the other worker skips a source that is being polled",
+            )
             cr2.rollback()
         # a lease still running also keeps a second worker out, even without the row lock
         self.source.polling_until = fields.Datetime.now() + dt.timedelta(minutes=5)
@@ -250,16 +294,26 @@ class TestPoll(SocialCrmCase):
     def test_cron_polls_due_sources_only(self):
         self._two_pages()
         later = self.env["social.crm.source"].create(
-            {"name": "later", "network_id": self.mastodon.id, "kind": "hashtag", "query": "other",
-             "base_url": BASE, "next_poll_at": fields.Datetime.now() + dt.timedelta(hours=1)}
+            {
+                "name": "later",
+                "network_id": self.mastodon.id,
+                "kind": "hashtag",
+                "query": "other",
+                "base_url": BASE,
+                "next_poll_at": fields.Datetime.now() + dt.timedelta(hours=1),
+            }
         )
         self.env["social.crm.source"].search([("id", "not in", (self.source | later).ids)]).write(
             {"active": False}
         )
         commits = []
-        with patch.object(type(self.env["ir.cron"]), "_commit_progress",
-                          lambda cron, processed=0, remaining=None, deactivate=False:
-                          commits.append(processed) or 60.0):
+        with patch.object(
+            type(self.env["ir.cron"]),
+            "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: (
+                commits.append(processed) or 60.0
+            ),
+        ):
             self.env["social.crm.source"]._cron_poll_due()
         self.assertEqual(self.source.cursor, "12")
         self.assertFalse(later.last_poll_at)

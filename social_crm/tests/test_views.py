@@ -28,8 +28,11 @@ class TestViews(SocialCrmCase):
         user_views = self.env(user=self.user)["res.partner"].get_views([(False, "form")])
         self.assertIn("social_identity_ids", user_views["views"]["form"]["arch"])
         plain = self.env(user=self.plain_user)["res.partner"].get_views([(False, "form")])
-        self.assertNotIn("social_identity_ids", plain["views"]["form"]["arch"],
-                         "users without Social CRM rights do not see the page")
+        self.assertNotIn(
+            "social_identity_ids",
+            plain["views"]["form"]["arch"],
+            "users without Social CRM rights do not see the page",
+        )
 
     def test_inbox_actions_for_user(self):
         env = self.env(user=self.user)
