@@ -15,41 +15,75 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 def _pg_env():
     out = subprocess.run(
-        ["bash", "-c", f"source {ROOT}/scripts/lib.sh && setup_all >&2 && "
-         "echo PGHOST=$PGHOST && echo PGPORT=$PGPORT && echo PGUSER=$PGUSER && "
-         "echo ADDONS_PATH=$(addons_path)"],
-        check=True, capture_output=True, text=True,
+        [
+            "bash",
+            "-c",
+            f"source {ROOT}/scripts/lib.sh && setup_all >&2 && "
+            "echo PGHOST=$PGHOST && echo PGPORT=$PGPORT && echo PGUSER=$PGUSER && "
+            "echo ADDONS_PATH=$(addons_path)",
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
     ).stdout
     return dict(line.split("=", 1) for line in out.strip().splitlines() if "=" in line)
 
 
 def _db_exists(env, dbname):
-    out = subprocess.run(
-        ["psql", "-h", env["PGHOST"], "-p", env["PGPORT"], "-U", env["PGUSER"], "-d", "postgres",
-         "-tAc", f"SELECT 1 FROM pg_database WHERE datname = '{dbname}'"],
-        check=True, capture_output=True, text=True,
-    ).stdout
-    return out.strip() == "1"
+    import psycopg2
+
+    conn = psycopg2.connect(
+        host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"], dbname="postgres"
+    )
+    try:
+        with conn.cursor() as cr:
+            cr.execute("SELECT 1 FROM pg_database WHERE datname = %s", (dbname,))
+            return cr.fetchone() is not None
+    finally:
+        conn.close()
 
 
 @contextlib.contextmanager
 def odoo_env(dbname, modules, rebuild=False):
     env_vars = _pg_env()
     common = [
-        f"--addons-path={env_vars['ADDONS_PATH']}", f"--db_host={env_vars['PGHOST']}",
-        f"--db_port={env_vars['PGPORT']}", f"--db_user={env_vars['PGUSER']}",
+        f"--addons-path={env_vars['ADDONS_PATH']}",
+        f"--db_host={env_vars['PGHOST']}",
+        f"--db_port={env_vars['PGPORT']}",
+        f"--db_user={env_vars['PGUSER']}",
     ]
     if rebuild and _db_exists(env_vars, dbname):
-        subprocess.run(["dropdb", "-h", env_vars["PGHOST"], "-p", env_vars["PGPORT"],
-                        "-U", env_vars["PGUSER"], dbname], check=True)
+        subprocess.run(
+            [
+                "dropdb",
+                "-h",
+                env_vars["PGHOST"],
+                "-p",
+                env_vars["PGPORT"],
+                "-U",
+                env_vars["PGUSER"],
+                dbname,
+            ],
+            check=True,
+        )
     if not _db_exists(env_vars, dbname):
         print(f"creating database {dbname} with {', '.join(modules)} …", file=sys.stderr)
         subprocess.run(
-            [sys.executable, "-c",
-             "import sys; from odoo.cli.command import main; sys.argv[0] = 'odoo'; main()",
-             *common, "-d", dbname, "-i", ",".join(modules), "--stop-after-init",
-             "--log-level=warn", "--http-port=8999"],
-            check=True, cwd="/",
+            [
+                sys.executable,
+                "-c",
+                "import sys; from odoo.cli.command import main; sys.argv[0] = 'odoo'; main()",
+                *common,
+                "-d",
+                dbname,
+                "-i",
+                ",".join(modules),
+                "--stop-after-init",
+                "--log-level=warn",
+                "--http-port=8999",
+            ],
+            check=True,
+            cwd="/",
         )
     import odoo
     from odoo.modules.registry import Registry

@@ -22,17 +22,25 @@ import time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _odoo import odoo_env
 
-WORDS_DE = ("Lieferung Rückerstattung kaputt Danke Support Paket warte seit Tagen endlich "
-            "großartig Akku App Update Rechnung Kundenservice schnell nie wieder Frechheit").split()
-WORDS_EN = ("delivery refund broken thanks support parcel waiting since days finally great "
-            "battery app update invoice customer service fast never again unacceptable").split()
+WORDS_DE = (
+    "Lieferung Rückerstattung kaputt Danke Support Paket warte seit Tagen endlich "
+    "großartig Akku App Update Rechnung Kundenservice schnell nie wieder Frechheit"
+).split()
+WORDS_EN = (
+    "delivery refund broken thanks support parcel waiting since days finally great "
+    "battery app update invoice customer service fast never again unacceptable"
+).split()
 
 
-FIRST = ("Anna Ben Clara David Emma Felix Greta Hannah Jonas Karl Lena Lukas Marie Max Mia Noah "
-         "Olivia Paul Sophie Tom Emily James Oliver Amelia Harry Isla Jack Grace Leo Ella").split()
-LAST = ("Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Koch Richter "
-        "Klein Wolf Schröder Smith Jones Taylor Brown Williams Wilson Johnson Davies Evans Walker "
-        "Wright Thompson Robinson Green Hall Wood Clarke Lewis Hughes Edwards").split()
+FIRST = (
+    "Anna Ben Clara David Emma Felix Greta Hannah Jonas Karl Lena Lukas Marie Max Mia Noah "
+    "Olivia Paul Sophie Tom Emily James Oliver Amelia Harry Isla Jack Grace Leo Ella"
+).split()
+LAST = (
+    "Müller Schmidt Schneider Fischer Weber Meyer Wagner Becker Schulz Hoffmann Koch Richter "
+    "Klein Wolf Schröder Smith Jones Taylor Brown Williams Wilson Johnson Davies Evans Walker "
+    "Wright Thompson Robinson Green Hall Wood Clarke Lewis Hughes Edwards"
+).split()
 
 
 def make_posts(n_posts, n_authors, seed=7):
@@ -43,29 +51,51 @@ def make_posts(n_posts, n_authors, seed=7):
     authors = []
     for i in range(n_authors):
         net = networks[i % len(networks)]
-        handle = {"mastodon": f"user{i}@social.example", "bluesky": f"user{i}.bsky.social",
-                  "facebook": f"user.{i}"}.get(net, f"user_{i}")
-        authors.append(Author(
-            network=net, external_id=handle.lower() if net == "mastodon" else f"{net}-{i}",
-            handle=handle, display_name=f"{rng.choice(FIRST)} {rng.choice(LAST)} {rng.choice(['🚲', '', '✨'])}".strip(),
-            profile_url=None, bio=rng.choice(["", "Kaffee, Räder, Berlin.", "Writer. Opinions mine."]),
-            followers_count=int(rng.paretovariate(1.2) * 50), following_count=rng.randint(0, 900),
-            posts_count=rng.randint(1, 50000), listed_count=rng.randint(0, 30), verified=i % 97 == 0,
-        ))
+        handle = {
+            "mastodon": f"user{i}@social.example",
+            "bluesky": f"user{i}.bsky.social",
+            "facebook": f"user.{i}",
+        }.get(net, f"user_{i}")
+        authors.append(
+            Author(
+                network=net,
+                external_id=handle.lower() if net == "mastodon" else f"{net}-{i}",
+                handle=handle,
+                display_name=" ".join(
+                    (rng.choice(FIRST), rng.choice(LAST), rng.choice(["🚲", "", "✨"]))
+                ).strip(),
+                profile_url=None,
+                bio=rng.choice(["", "Kaffee, Räder, Berlin.", "Writer. Opinions mine."]),
+                followers_count=int(rng.paretovariate(1.2) * 50),
+                following_count=rng.randint(0, 900),
+                posts_count=rng.randint(1, 50000),
+                listed_count=rng.randint(0, 30),
+                verified=i % 97 == 0,
+            )
+        )
     now = dt.datetime.now(dt.UTC)
     posts = []
     for i in range(n_posts):
         author = authors[int(rng.paretovariate(1.0)) % n_authors if i % 3 else i % n_authors]
         words = WORDS_DE if i % 2 else WORDS_EN
         text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 60)))
-        posts.append(Post(
-            network=author.network, external_id=f"{author.network}-post-{i}", text=f"@acme {text}",
-            posted_at=now - dt.timedelta(minutes=i), author=author, url=f"https://example.net/p/{i}",
-            lang="de" if i % 2 else "en", conversation_external_id=f"{author.network}-post-{i - i % 4}",
-            like_count=rng.randint(0, 500), repost_count=rng.randint(0, 50),
-            reply_count=rng.randint(0, 20), quote_count=rng.randint(0, 5),
-            raw={"id": i, "text": text[:50]},
-        ))
+        posts.append(
+            Post(
+                network=author.network,
+                external_id=f"{author.network}-post-{i}",
+                text=f"@acme {text}",
+                posted_at=now - dt.timedelta(minutes=i),
+                author=author,
+                url=f"https://example.net/p/{i}",
+                lang="de" if i % 2 else "en",
+                conversation_external_id=f"{author.network}-post-{i - i % 4}",
+                like_count=rng.randint(0, 500),
+                repost_count=rng.randint(0, 50),
+                reply_count=rng.randint(0, 20),
+                quote_count=rng.randint(0, 5),
+                raw={"id": i, "text": text[:50]},
+            )
+        )
     return authors, posts
 
 
@@ -79,11 +109,15 @@ def prepare(env, authors):
     vals = []
     for i, partner in enumerate(partners):
         author = authors[i * 2]
-        vals.append({
-            "partner_id": partner.id, "network_id": networks[author.network].id,
-            "handle": author.handle, "external_id": author.external_id if i < 500 else False,
-            "origin": "listening" if i < 500 else "manual",
-        })
+        vals.append(
+            {
+                "partner_id": partner.id,
+                "network_id": networks[author.network].id,
+                "handle": author.handle,
+                "external_id": author.external_id if i < 500 else False,
+                "origin": "listening" if i < 500 else "manual",
+            }
+        )
     env["social.crm.identity"].with_context(social_crm_ingest=True).create(vals)
     env.flush_all()
 
@@ -92,7 +126,7 @@ def run_pipeline(env, posts, batch):
     Post = env["social.crm.post"]
     start = time.perf_counter()
     for i in range(0, len(posts), batch):
-        Post._ingest_posts(posts[i:i + batch])
+        Post._ingest_posts(posts[i : i + batch])
         env.flush_all()
     return time.perf_counter() - start
 
@@ -107,19 +141,28 @@ def run_floor(env, posts, batch):
     start = time.perf_counter()
     for i in range(0, len(posts), batch):
         vals_list = []
-        for post in posts[i:i + batch]:
+        for post in posts[i : i + batch]:
             nid = networks[post.network].id
-            vals_list.append({
-                "network_id": nid, "external_id": post.external_id,
-                "identity_id": identities.get((nid, post.author.external_id), False),
-                "author_external_id": post.author.external_id, "author_handle": post.author.handle,
-                "author_name": post.author.display_name, "text": post.text, "url": post.url,
-                "posted_at": post.posted_at.replace(tzinfo=None), "lang": post.lang,
-                "conversation_external_id": post.conversation_external_id,
-                "like_count": post.like_count, "repost_count": post.repost_count,
-                "reply_count": post.reply_count, "quote_count": post.quote_count,
-                "raw_payload": dict(post.raw),
-            })
+            vals_list.append(
+                {
+                    "network_id": nid,
+                    "external_id": post.external_id,
+                    "identity_id": identities.get((nid, post.author.external_id), False),
+                    "author_external_id": post.author.external_id,
+                    "author_handle": post.author.handle,
+                    "author_name": post.author.display_name,
+                    "text": post.text,
+                    "url": post.url,
+                    "posted_at": post.posted_at.replace(tzinfo=None),
+                    "lang": post.lang,
+                    "conversation_external_id": post.conversation_external_id,
+                    "like_count": post.like_count,
+                    "repost_count": post.repost_count,
+                    "reply_count": post.reply_count,
+                    "quote_count": post.quote_count,
+                    "raw_payload": dict(post.raw),
+                }
+            )
         Post.create(vals_list)
         env.flush_all()
     return time.perf_counter() - start
@@ -129,7 +172,7 @@ def queries_per_100(env, posts, batch):
     cr = env.cr
     before = cr.sql_log_count
     for i in range(0, len(posts), batch):
-        env["social.crm.post"]._ingest_posts(posts[i:i + batch])
+        env["social.crm.post"]._ingest_posts(posts[i : i + batch])
         env.flush_all()
         env.invalidate_all()
     return (cr.sql_log_count - before) * 100 / len(posts)
@@ -163,8 +206,13 @@ def main():
         env.cr.execute("ROLLBACK TO SAVEPOINT bench")
         pipeline, floor = min(results["pipeline"]), min(results["floor"])
         print(f"bench/ingest: {len(posts):,} posts from {len(authors):,} authors, batches of 1,000")
-        print(f"  pipeline (_ingest_posts)        {pipeline:7.2f} s  ({len(posts) / pipeline:,.0f} posts/s)")
-        print(f"  floor (bare ORM batch create)   {floor:7.2f} s  ({len(posts) / floor:,.0f} posts/s)")
+        print(
+            f"  pipeline (_ingest_posts)        {pipeline:7.2f} s"
+            f"  ({len(posts) / pipeline:,.0f} posts/s)"
+        )
+        print(
+            f"  floor (bare ORM batch create)   {floor:7.2f} s  ({len(posts) / floor:,.0f} posts/s)"
+        )
         print(f"  ratio pipeline / floor          {pipeline / floor:7.2f}x   (target <= 1.5x)")
         print(f"  SQL queries per 100 posts       batch 100: {q100:.1f}   batch 1,000: {q1000:.1f}")
 
