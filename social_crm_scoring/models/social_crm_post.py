@@ -1,0 +1,76 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import fields, models
+
+
+class SocialCrmPost(models.Model):
+    _inherit = "social.crm.post"
+
+    def _ingest_after_create(self, records, posts):
+        result = super()._ingest_after_create(records, posts)
+        self._social_score_notify_influencers(records)
+        return result
+
+    def _social_score_notify_influencers(self, records):
+        """One to-do for the salesperson of each influencer who posted in this batch.
+
+        Posts are grouped by contact: a batch of ten posts by the same influencer gives one
+        activity listing the ten posts, not ten activities.
+        """
+        by_partner = {}
+        for post in records.sudo():
+            partner = post.partner_id
+            if (
+                partner
+                and partner.is_social_influencer
+                and not partner.social_score_excluded
+                and partner.user_id
+                and partner.user_id.active
+            ):
+                by_partner.setdefault(partner, []).append(post)
+        if not by_partner:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("res.partner")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for partner, partner_posts in by_partner.items():
+            user = partner.user_id
+            env = self.with_context(lang=user.lang).env
+            tier = dict(
+                partner._fields["social_score_tier"]._description_selection(env)
+            ).get(partner.social_score_tier, "")
+            items = Markup("").join(
+                Markup('<li><a href="/odoo/social.crm.post/%s">%s</a>%s: %s</li>')
+                % (
+                    post.id,
+                    post.display_name,
+                    Markup(' (<a href="%s" target="_blank">%s</a>)') % (post.url, env._("open"))
+                    if post.url
+                    else "",
+                    post.text_preview or "",
+                )
+                for post in partner_posts
+            )
+            note = Markup("<p>%s</p><ul>%s</ul>") % (
+                env._(
+                    "%(name)s (%(tier)s, Social Score %(score)s) posted about the company:",
+                    name=partner.display_name,
+                    tier=tier,
+                    score=partner.social_score,
+                ),
+                items,
+            )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": partner.id,
+                    "activity_type_id": todo.id if todo else False,
+                    "user_id": user.id,
+                    "summary": env._("Influencer posted about us"),
+                    "note": note,
+                    "date_deadline": today,
+                }
+            )
+        self.env["mail.activity"].sudo().create(vals_list)

@@ -1,0 +1,85 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import fields, models
+
+TIERS = [
+    ("top_influencer", "Top influencer"),
+    ("multiplier", "Multiplier"),
+    ("regular", "Regular"),
+]
+
+
+class SocialCrmScoreHistory(models.Model):
+    """The Social Customer Score of a contact on one day, with its parts and their inputs.
+
+    Written in bulk by the scoring run (one row per contact and day, the day's last run wins);
+    the contact form explains the current score from the latest row.
+    """
+
+    _name = "social.crm.score.history"
+    _description = "Social Customer Score History"
+    _order = "date desc, id desc"
+    _rec_name = "date"
+
+    partner_id = fields.Many2one(
+        "res.partner", string="Contact", required=True, index=True, ondelete="cascade",
+        readonly=True,
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    date = fields.Date(required=True, readonly=True)
+    score = fields.Float(digits=(5, 1), readonly=True, aggregator="avg")
+    tier = fields.Selection(TIERS, readonly=True)
+    is_influencer = fields.Boolean(string="Influencer", readonly=True)
+    rank = fields.Integer(readonly=True, aggregator="min", help="1 = the highest score.")
+    population = fields.Integer(
+        string="Scored Contacts", readonly=True, aggregator="max",
+        help="How many contacts of the company were scored together.",
+    )
+    # parts on a 0-100 scale (normalised among the company's contacts)
+    reach_points = fields.Float(string="Reach", digits=(5, 1), readonly=True, aggregator="avg")
+    engagement_points = fields.Float(
+        string="Engagement", digits=(5, 1), readonly=True, aggregator="avg"
+    )
+    mentions_points = fields.Float(
+        string="Brand Mentions", digits=(5, 1), readonly=True, aggregator="avg"
+    )
+    network_points = fields.Float(
+        string="Network Position", digits=(5, 1), readonly=True, aggregator="avg"
+    )
+    professional_points = fields.Float(
+        string="Professional Weight", digits=(5, 1), readonly=True, aggregator="avg"
+    )
+    # the numbers the parts came from
+    followers = fields.Float(digits=(16, 0), readonly=True, aggregator="sum")
+    identity_count = fields.Integer(string="Identities", readonly=True)
+    post_count = fields.Integer(string="Posts in Window", readonly=True)
+    reaction_count = fields.Float(
+        string="Reactions in Window", digits=(16, 0), readonly=True, aggregator="sum"
+    )
+    mention_count = fields.Integer(string="Brand Mentions Count", readonly=True)
+    mentions_decayed = fields.Float(
+        string="Brand Mentions After Ageing", digits=(16, 2), readonly=True
+    )
+    mentioned_by = fields.Integer(
+        string="Mentioned By", readonly=True,
+        help="Other scored contacts that mention or reply to this contact.",
+    )
+    network_lift = fields.Float(
+        digits=(16, 2), readonly=True,
+        help="How much higher the PageRank is than that of a contact nobody mentions "
+        "(0 = not mentioned).",
+    )
+    professional_followers = fields.Float(
+        digits=(16, 0), readonly=True, aggregator="sum",
+        help="Followers or connections on professional networks (LinkedIn, Xing).",
+    )
+    professional_identity_count = fields.Integer(
+        string="Professional Profiles", readonly=True
+    )
+    settings = fields.Json(
+        readonly=True, help="Weights (shares of 1), window and half-life used on that day."
+    )
+
+    _partner_date_uniq = models.Constraint(
+        "UNIQUE(partner_id, date)", "A contact has one score per day."
+    )
+    _company_date_idx = models.Index("(company_id, date)")

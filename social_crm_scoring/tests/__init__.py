@@ -1,0 +1,10 @@
+from . import (
+    test_access,
+    test_activity,
+    test_compute,
+    test_exclusion,
+    test_lead,
+    test_performance,
+    test_settings,
+    test_tour,
+)
