@@ -82,7 +82,7 @@ class NameIndex:
         if not words:
             return []
         key = " ".join(sorted(words))
-        matcher = difflib.SequenceMatcher(None, key)
+        matcher = difflib.SequenceMatcher(None, "", key)
         scores = {}
         for word in set(words):
             for pid, other_words, other_key in self.by_word.get(word, ())[:per_word]:
