@@ -1,9 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import itertools
+
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..connectors.base import Author
+
+# the letters ``matching.fold`` folds, for the same folding inside SQL (ß → s: prefixes only)
+ACCENTS = "äöüßàáâãåèéêëìíîïòóôõøùúûýÿçñ"
+FOLDED = "aousaaaaaeeeeiiiiooooouuuyycn"
 
 
 class SocialCrmMatchSuggestion(models.Model):
@@ -66,16 +72,25 @@ class SocialCrmMatchSuggestion(models.Model):
                 tokens[key] = words
         if not tokens:
             return set()
-        patterns = sorted(
-            {f"%{word}%" for words in tokens.values() for word in words if len(word) > 2}
-        )
+        # candidates share the first letters of two words with the author (as NameIndex
+        # requires), compared on a lower-cased, accent-folded name
+        patterns = set()
+        for words in tokens.values():
+            prefixes = sorted({word[:3] for word in words})[:3]
+            if len(prefixes) == 1:
+                patterns.add(f"%{prefixes[0]}%")
+            for first, second in itertools.permutations(prefixes, 2):
+                patterns.add(f"%{first}%{second}%")
         rows = self.env.execute_query(
             SQL(
                 """SELECT id, name FROM res_partner
-                    WHERE active AND NOT is_company AND name ILIKE ANY(%s)
+                    WHERE active AND NOT is_company
+                      AND translate(lower(name), %s, %s) LIKE ANY(%s)
                       AND (company_id IS NULL OR company_id = %s)
                     LIMIT 20000""",
-                patterns,
+                ACCENTS,
+                FOLDED,
+                sorted(patterns),
                 company.id,
             )
         )

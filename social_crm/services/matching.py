@@ -61,47 +61,56 @@ def name_similarity(author_name: str | None, partner_name: str | None) -> float:
 
 
 class NameIndex:
-    """Contacts' names indexed by word, to find similar names without comparing every pair.
+    """Contacts' names indexed by the first letters of each word, to find similar names
+    without comparing every pair.
 
-    Only names that share a word with the author's name are compared, and cheap upper bounds
-    of the similarity (``real_quick_ratio``, ``quick_ratio``) skip most of them.
+    A contact is compared only when its name shares the first three letters of at least two
+    words with the author's name (one word for one-word names), so a typo in one word is still
+    found ("Emily Brooks" ~ "Emily Brookes") while namesakes of one word are skipped. Cheap upper
+    bounds of the similarity (``real_quick_ratio``, ``quick_ratio``) skip most of the rest.
     """
 
     def __init__(self, candidates):
-        self.by_word = {}
+        self.by_prefix = {}
         for pid, name in candidates:
             words = name_tokens(name)
             if not words:
                 continue
             entry = (pid, words, " ".join(sorted(words)))
-            for word in set(words):
-                self.by_word.setdefault(word, []).append(entry)
+            for prefix in {word[:3] for word in words}:
+                self.by_prefix.setdefault(prefix, []).append(entry)
 
-    def best(self, author_name, threshold=0.8, limit=3, per_word=500):
+    def best(self, author_name, threshold=0.8, limit=3):
         words = name_tokens(author_name)
         if not words:
             return []
         key = " ".join(sorted(words))
+        prefixes = {word[:3] for word in words}
+        needed = min(len(prefixes), 2)
+        hits, entries = {}, {}
+        for prefix in prefixes:
+            for entry in self.by_prefix.get(prefix, ()):
+                hits[entry[0]] = hits.get(entry[0], 0) + 1
+                entries[entry[0]] = entry
         matcher = difflib.SequenceMatcher(None, "", key)
         scores = {}
-        for word in set(words):
-            for pid, other_words, other_key in self.by_word.get(word, ())[:per_word]:
-                if pid in scores:
-                    continue
-                penalty = 0.8 if len(words) == 1 or len(other_words) == 1 else 1.0
-                if set(words) == set(other_words):
-                    scores[pid] = round(0.97 * penalty, 4)
-                    continue
-                matcher.set_seq1(other_key)
-                if matcher.real_quick_ratio() * penalty < threshold:
-                    continue
-                if matcher.quick_ratio() * penalty < threshold:
-                    continue
-                scores[pid] = round(matcher.ratio() * penalty, 4)
-        ranked = sorted(
-            ((pid, score) for pid, score in scores.items() if score >= threshold),
-            key=lambda item: -item[1],
-        )
+        for pid, count in hits.items():
+            _pid, other_words, other_key = entries[pid]
+            if count < min(needed, len({w[:3] for w in other_words})):
+                continue
+            penalty = 0.8 if len(words) == 1 or len(other_words) == 1 else 1.0
+            if set(words) == set(other_words):
+                scores[pid] = round(0.97 * penalty, 4)
+                continue
+            matcher.set_seq1(other_key)
+            if matcher.real_quick_ratio() * penalty < threshold:
+                continue
+            if matcher.quick_ratio() * penalty < threshold:
+                continue
+            score = round(matcher.ratio() * penalty, 4)
+            if score >= threshold:
+                scores[pid] = score
+        ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
         return ranked[:limit]
 
 
