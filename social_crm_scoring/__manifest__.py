@@ -9,7 +9,6 @@
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
     "license": "AGPL-3",
-    "installable": True,
     "depends": ["social_crm", "crm"],
     "external_dependencies": {
         "python": ["numpy"],

@@ -1,6 +1,8 @@
-from . import res_company
-from . import res_config_settings
-from . import social_crm_score_history
-from . import res_partner
-from . import crm_lead
-from . import social_crm_post
+from . import (
+    crm_lead,
+    res_company,
+    res_config_settings,
+    res_partner,
+    social_crm_post,
+    social_crm_score_history,
+)

@@ -59,13 +59,12 @@ class ResCompany(models.Model):
 
     def _social_score_check_settings(self):
         """Raise a ValidationError saying what is wrong with the scoring settings."""
-        _ = self.env._
         labels = self._social_score_part_labels()
         for company in self:
             for part, field_name in WEIGHT_FIELDS.items():
                 if company[field_name] < 0:
                     raise ValidationError(
-                        _(
+                        self.env._(
                             "The weight of “%(part)s” cannot be negative (%(company)s): use 0 "
                             "to leave the part out of the Social Customer Score.",
                             part=labels[part],
@@ -74,7 +73,7 @@ class ResCompany(models.Model):
                     )
             if not any(company[field_name] > 0 for field_name in WEIGHT_FIELDS.values()):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "At least one part of the Social Customer Score needs a weight above 0 "
                         "(%(company)s).",
                         company=company.name,
@@ -82,14 +81,14 @@ class ResCompany(models.Model):
                 )
             if company.social_score_window_days < 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The engagement window must be at least 1 day (%(company)s).",
                         company=company.name,
                     )
                 )
             if company.social_score_half_life_days < 1:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The half-life of brand mentions must be at least 1 day (%(company)s).",
                         company=company.name,
                     )
@@ -98,15 +97,14 @@ class ResCompany(models.Model):
             multiplier = company.social_score_multiplier_threshold
             if not (0 < multiplier <= 100 and 0 < top <= 100):
                 raise ValidationError(
-                    _(
-                        "The tier thresholds must be scores above 0 and at most 100 "
-                        "(%(company)s).",
+                    self.env._(
+                        "The tier thresholds must be scores above 0 and at most 100 (%(company)s).",
                         company=company.name,
                     )
                 )
             if multiplier >= top:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The top influencer threshold (%(top)s) must be higher than the "
                         "multiplier threshold (%(multiplier)s) (%(company)s).",
                         top=top,
@@ -120,13 +118,12 @@ class ResCompany(models.Model):
         self._social_score_check_settings()
 
     def _social_score_part_labels(self):
-        _ = self.env._
         return {
-            "reach": _("Reach"),
-            "engagement": _("Engagement"),
-            "mentions": _("Brand mentions"),
-            "network": _("Network position"),
-            "professional": _("Professional weight"),
+            "reach": self.env._("Reach"),
+            "engagement": self.env._("Engagement"),
+            "mentions": self.env._("Brand mentions"),
+            "network": self.env._("Network position"),
+            "professional": self.env._("Professional weight"),
         }
 
     def _social_score_settings(self, now=None):
@@ -140,10 +137,18 @@ class ResCompany(models.Model):
             window_days=self.social_score_window_days,
             half_life_days=self.social_score_half_life_days,
             tiers=(
-                Tier("top_influencer", self.social_score_top_threshold, True,
-                     tier_labels["top_influencer"]),
-                Tier("multiplier", self.social_score_multiplier_threshold, True,
-                     tier_labels["multiplier"]),
+                Tier(
+                    "top_influencer",
+                    self.social_score_top_threshold,
+                    True,
+                    tier_labels["top_influencer"],
+                ),
+                Tier(
+                    "multiplier",
+                    self.social_score_multiplier_threshold,
+                    True,
+                    tier_labels["multiplier"],
+                ),
                 Tier("regular", 0.0, False, tier_labels["regular"]),
             ),
             now=now,

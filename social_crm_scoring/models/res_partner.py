@@ -12,7 +12,7 @@ import json
 import logging
 from collections import defaultdict
 
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -70,7 +70,6 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     social_score = fields.Float(
-        string="Social Score",
         digits=(5, 1),
         readonly=True,
         copy=False,
@@ -99,7 +98,10 @@ class ResPartner(models.Model):
         help="Top influencer or multiplier by the Social Score.",
     )
     social_score_rank = fields.Integer(
-        string="Social Rank", readonly=True, copy=False, groups="base.group_user",
+        string="Social Rank",
+        readonly=True,
+        copy=False,
+        groups="base.group_user",
         help="1 = the highest Social Score among the company's scored contacts.",
     )
     social_score_date = fields.Datetime(
@@ -124,7 +126,6 @@ class ResPartner(models.Model):
     social_score_history_ids = fields.One2many(
         "social.crm.score.history",
         "partner_id",
-        string="Social Score History",
         readonly=True,
         groups="base.group_user",
     )
@@ -135,7 +136,8 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
     social_score_previous_date = fields.Date(
-        string="Previous Score Date", compute="_compute_social_score_trend",
+        string="Previous Score Date",
+        compute="_compute_social_score_trend",
         groups="base.group_user",
     )
     social_score_delta = fields.Float(
@@ -214,15 +216,16 @@ class ResPartner(models.Model):
 
     def _social_score_part_sentence(self, part, row):
         """The plain numbers of one part, as a translated sentence."""
-        _ = self.env._
         n = self._social_score_number
         settings = row.settings or {}
         if part == "reach":
             if not row.identity_count:
-                return _("No social identity")
+                return self.env._("No social identity")
             if row.identity_count == 1:
-                return _("%(followers)s followers on 1 identity", followers=n(row.followers))
-            return _(
+                return self.env._(
+                    "%(followers)s followers on 1 identity", followers=n(row.followers)
+                )
+            return self.env._(
                 "%(followers)s followers on %(count)s identities",
                 followers=n(row.followers),
                 count=row.identity_count,
@@ -230,8 +233,8 @@ class ResPartner(models.Model):
         if part == "engagement":
             days = n(settings.get("window_days", 0))
             if not row.post_count:
-                return _("No post in the last %(days)s days", days=days)
-            return _(
+                return self.env._("No post in the last %(days)s days", days=days)
+            return self.env._(
                 "%(reactions)s reactions on %(posts)s post(s) in the last %(days)s days "
                 "(%(per_post)s per post)",
                 reactions=n(row.reaction_count),
@@ -241,8 +244,8 @@ class ResPartner(models.Model):
             )
         if part == "mentions":
             if not row.mention_count:
-                return _("No post about the company")
-            return _(
+                return self.env._("No post about the company")
+            return self.env._(
                 "%(count)s post(s) about the company, worth %(decayed)s after ageing "
                 "(half-life %(days)s days)",
                 count=n(row.mention_count),
@@ -251,16 +254,16 @@ class ResPartner(models.Model):
             )
         if part == "network":
             if not row.mentioned_by:
-                return _("Not mentioned or replied to by other contacts")
-            return _(
+                return self.env._("Not mentioned or replied to by other contacts")
+            return self.env._(
                 "Mentioned or replied to by %(count)s other contact(s); network rank "
                 "%(lift)s× that of an unmentioned contact",
                 count=n(row.mentioned_by),
                 lift=n(row.network_lift + 1, 1),
             )
         if not row.professional_identity_count:
-            return _("No professional profile (LinkedIn, Xing)")
-        return _(
+            return self.env._("No professional profile (LinkedIn, Xing)")
+        return self.env._(
             "%(followers)s followers/connections on %(count)s professional profile(s)",
             followers=n(row.professional_followers),
             count=row.professional_identity_count,
@@ -269,12 +272,11 @@ class ResPartner(models.Model):
     def _social_score_explain(self, row):
         """HTML table: one line per part with its numbers, points, weight and contribution."""
         self.ensure_one()
-        _ = self.env._
         n = self._social_score_number
         labels = self.env["res.company"]._social_score_part_labels()
         weights = (row.settings or {}).get("weights", {})
         if row.score > 0:
-            summary = _(
+            summary = self.env._(
                 "More influential than %(score)s%% of the %(population)s other scored contacts "
                 "of %(company)s (rank %(rank)s), computed on %(date)s.",
                 score=n(row.score, 1),
@@ -284,8 +286,10 @@ class ResPartner(models.Model):
                 date=fields.Date.to_string(row.date),
             )
         else:
-            summary = _("No social activity or audience known (computed on %(date)s).",
-                        date=fields.Date.to_string(row.date))
+            summary = self.env._(
+                "No social activity or audience known (computed on %(date)s).",
+                date=fields.Date.to_string(row.date),
+            )
         lines = []
         for part in PARTS:
             points = row[f"{part}_points"]
@@ -310,13 +314,13 @@ class ResPartner(models.Model):
             "<p class='text-muted small'>%s</p>"
         ) % (
             summary,
-            _("Part"),
-            _("Based on"),
-            _("Points (0-100)"),
-            _("Weight"),
-            _("Contribution"),
+            self.env._("Part"),
+            self.env._("Based on"),
+            self.env._("Points (0-100)"),
+            self.env._("Weight"),
+            self.env._("Contribution"),
             Markup("").join(lines),
-            _(
+            self.env._(
                 "Each part is compared on a logarithmic scale with the company's other "
                 "contacts; the weighted sum is then ranked among them (percentile)."
             ),
@@ -352,9 +356,7 @@ class ResPartner(models.Model):
     def action_social_score_recompute(self):
         """Recompute the score of these contacts now (among their company's contacts)."""
         if not self.env.user.has_group(USER):
-            raise AccessError(
-                self.env._("Only Social CRM users can recompute Social Scores.")
-            )
+            raise AccessError(self.env._("Only Social CRM users can recompute Social Scores."))
         self.check_access("read")
         excluded = self.filtered("social_score_excluded")
         if excluded and excluded == self:
@@ -385,10 +387,8 @@ class ResPartner(models.Model):
         Progress is committed after each written chunk; when the cron's time is up, the
         remaining companies are left for the next (immediate) run.
         """
-        companies = self.env["res.company"].search([])
-        companies = companies.sorted(
-            lambda c: (c.social_score_last_run or dt.datetime.min, c.id)
-        )
+        companies = self.env["res.company"].search([("active", "=", True)])
+        companies = companies.sorted(lambda c: (c.social_score_last_run or dt.datetime.min, c.id))
         population = self._social_score_population(companies)
         ir_cron = self.env["ir.cron"]
         ir_cron._commit_progress(remaining=sum(map(len, population.values())))
@@ -416,7 +416,7 @@ class ResPartner(models.Model):
             scored = {pid for ids in population.values() for pid in ids}
             only.filtered(lambda partner: partner.id not in scored)._social_score_clear()
         else:
-            companies = companies or self.env["res.company"].search([])
+            companies = companies or self.env["res.company"].search([("active", "=", True)])
             population = self._social_score_population(companies)
         counts = {}
         for company in companies:

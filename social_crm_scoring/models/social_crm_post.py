@@ -38,9 +38,9 @@ class SocialCrmPost(models.Model):
         for partner, partner_posts in by_partner.items():
             user = partner.user_id
             env = self.with_context(lang=user.lang).env
-            tier = dict(
-                partner._fields["social_score_tier"]._description_selection(env)
-            ).get(partner.social_score_tier, "")
+            tier = dict(partner._fields["social_score_tier"]._description_selection(env)).get(
+                partner.social_score_tier, ""
+            )
             items = Markup("").join(
                 Markup('<li><a href="/odoo/social.crm.post/%s">%s</a>%s: %s</li>')
                 % (

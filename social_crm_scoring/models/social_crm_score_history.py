@@ -21,7 +21,11 @@ class SocialCrmScoreHistory(models.Model):
     _rec_name = "date"
 
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, index=True, ondelete="cascade",
+        "res.partner",
+        string="Contact",
+        required=True,
+        index=True,
+        ondelete="cascade",
         readonly=True,
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
@@ -31,7 +35,9 @@ class SocialCrmScoreHistory(models.Model):
     is_influencer = fields.Boolean(string="Influencer", readonly=True)
     rank = fields.Integer(readonly=True, aggregator="min", help="1 = the highest score.")
     population = fields.Integer(
-        string="Scored Contacts", readonly=True, aggregator="max",
+        string="Scored Contacts",
+        readonly=True,
+        aggregator="max",
         help="How many contacts of the company were scored together.",
     )
     # parts on a 0-100 scale (normalised among the company's contacts)
@@ -60,21 +66,22 @@ class SocialCrmScoreHistory(models.Model):
         string="Brand Mentions After Ageing", digits=(16, 2), readonly=True
     )
     mentioned_by = fields.Integer(
-        string="Mentioned By", readonly=True,
+        readonly=True,
         help="Other scored contacts that mention or reply to this contact.",
     )
     network_lift = fields.Float(
-        digits=(16, 2), readonly=True,
+        digits=(16, 2),
+        readonly=True,
         help="How much higher the PageRank is than that of a contact nobody mentions "
         "(0 = not mentioned).",
     )
     professional_followers = fields.Float(
-        digits=(16, 0), readonly=True, aggregator="sum",
+        digits=(16, 0),
+        readonly=True,
+        aggregator="sum",
         help="Followers or connections on professional networks (LinkedIn, Xing).",
     )
-    professional_identity_count = fields.Integer(
-        string="Professional Profiles", readonly=True
-    )
+    professional_identity_count = fields.Integer(string="Professional Profiles", readonly=True)
     settings = fields.Json(
         readonly=True, help="Weights (shares of 1), window and half-life used on that day."
     )

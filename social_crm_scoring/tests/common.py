@@ -4,7 +4,6 @@
 import datetime as dt
 
 from odoo import fields
-
 from odoo.addons.social_crm.tests.common import SocialCrmCase
 
 

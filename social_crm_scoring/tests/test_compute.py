@@ -1,0 +1,117 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
+
+from odoo.tests import tagged
+
+from .common import ScoringCase
+
+
+@tagged("post_install", "-at_install")
+class TestScoringCompute(ScoringCase):
+    def test_scores_and_parts(self):
+        counts = self.recompute()
+        self.assertEqual(counts[self.score_company.id], 4, "the ghost has no identity")
+        self.assertEqual(self.star.social_score, 100)
+        self.assertEqual(self.star.social_score_tier, "top_influencer")
+        self.assertTrue(self.star.is_social_influencer)
+        self.assertEqual(self.star.social_score_rank, 1)
+        self.assertEqual(self.star.social_score_company_id, self.score_company)
+        for partner in (self.pro, self.fan, self.quiet):
+            self.assertEqual(partner.social_score_tier, "regular")
+            self.assertLess(partner.social_score, self.star.social_score)
+        self.assertFalse(self.ghost.social_score_tier)
+        self.assertFalse(self.ghost.social_score_date)
+
+        row = self.history(self.star)
+        self.assertEqual(len(row), 1)
+        self.assertEqual(row.score, 100)
+        self.assertEqual(row.followers, 250000)
+        self.assertEqual(row.identity_count, 1)
+        self.assertEqual(row.post_count, 2, "the 200-day old post is out of the 90-day window")
+        self.assertEqual(row.reaction_count, 900 + 200 + 1500 + 300)
+        self.assertEqual(row.mention_count, 3)
+        self.assertLess(row.mentions_decayed, 3)
+        self.assertGreater(row.mentions_decayed, 1.9)
+        # the fan mentions and replies (one contact); the pro's LinkedIn post names an X
+        # account id: networks do not mix, so it does not count
+        self.assertEqual(row.mentioned_by, 1)
+        self.assertGreater(row.network_lift, 0)
+        self.assertEqual(row.reach_points, 100)
+        self.assertEqual(row.population, 4)
+        self.assertAlmostEqual(row.settings["weights"]["reach"], 0.3)
+        pro_row = self.history(self.pro)
+        self.assertEqual(pro_row.professional_followers, 10200)
+        self.assertEqual(pro_row.professional_identity_count, 2)
+        self.assertEqual(pro_row.professional_points, 100)
+
+        explanation = str(self.star.social_score_explanation)
+        self.assertIn("250,000 followers on 1 identity", explanation)
+        self.assertIn("Mentioned or replied to by 1 other contact(s)", explanation)
+        self.assertIn("rank 1", explanation)
+        self.assertIn("No post in the last 90 days", str(self.quiet.social_score_explanation))
+        self.assertIn("Not scored yet", str(self.ghost.social_score_explanation))
+
+    def test_history_one_row_per_day_and_trend(self):
+        yesterday = self.now - dt.timedelta(days=1)
+        self.recompute(now=yesterday)
+        self.recompute(now=yesterday + dt.timedelta(hours=1))
+        self.assertEqual(len(self.history(self.fan)), 1, "same day: the row is updated")
+        self.assertFalse(self.fan.social_score_previous_date)
+        # the fan gets popular: the next day's row shows the change
+        self.env["social.crm.identity"].search(
+            [("partner_id", "=", self.fan.id)]
+        ).followers_count = 900000
+        self.recompute()
+        history = self.history(self.fan)
+        self.assertEqual(len(history), 2)
+        self.assertEqual(history.mapped("date"), [self.now.date(), yesterday.date()])
+        self.assertEqual(self.fan.social_score_previous_date, yesterday.date())
+        self.assertEqual(self.fan.social_score_previous, history[1].score)
+        self.assertAlmostEqual(self.fan.social_score_delta, history[0].score - history[1].score)
+        self.assertGreater(self.fan.social_score_delta, 0)
+
+    def test_cron(self):
+        cron = self.env.ref("social_crm_scoring.ir_cron_social_score")
+        with self.enter_registry_test_mode():
+            cron.method_direct_trigger()
+        self.assertEqual(self.star.social_score_tier, "top_influencer")
+        self.assertTrue(self.score_company.social_score_last_run)
+        self.assertEqual(len(self.history(self.quiet)), 1)
+
+    def test_on_demand(self):
+        self.star.with_user(self.user).action_social_score_recompute()
+        self.env.invalidate_all()
+        self.assertEqual(self.star.social_score, 100)
+        self.assertEqual(len(self.history(self.star)), 1)
+        self.assertFalse(self.fan.social_score_date, "only the contact asked for is written")
+        self.assertFalse(self.history(self.fan))
+        # a contact without identity gets no score
+        self.ghost.with_user(self.user).action_social_score_recompute()
+        self.assertFalse(self.ghost.social_score_tier)
+
+    def test_contact_without_identities_loses_its_score(self):
+        self.recompute()
+        self.assertEqual(self.quiet.social_score_tier, "regular")
+        self.quiet.social_identity_ids.unlink()
+        self.recompute()
+        self.assertFalse(self.quiet.social_score_tier)
+        self.assertFalse(self.quiet.social_score_date)
+        self.assertEqual(len(self.history(self.quiet)), 1, "the past stays in the history")
+
+    def test_archived_contact_not_scored(self):
+        self.quiet.active = False
+        counts = self.recompute()
+        self.assertEqual(counts[self.score_company.id], 3)
+        self.assertFalse(self.quiet.social_score_tier)
+
+    def test_other_company_is_separate(self):
+        other = self.make_contact(
+            "Olga Other", [(self.x, "ext-olga", 10)], company=self.other_company
+        )
+        self.recompute()
+        self.assertFalse(other.social_score_tier)
+        self.Partner._social_score_recompute(companies=self.other_company)
+        self.env.invalidate_all()
+        self.assertEqual(other.social_score, 100, "alone in its company")
+        self.assertEqual(other.social_score_company_id, self.other_company)
+        self.assertEqual(self.star.social_score, 100)
