@@ -149,3 +149,18 @@ setup_all() {
   install_python_deps
   start_postgres
 }
+
+write_odoo_conf() {
+  # A config file for Odoo's other commands (shell, i18n export): scripts/odoo-conf prints it.
+  mkdir -p "$STATE"
+  cat > "$STATE/odoo.conf" <<CONF
+[options]
+addons_path = $(addons_path)
+db_host = $PGHOST
+db_port = $PGPORT
+db_user = $PGUSER
+data_dir = $STATE/filestore
+http_interface = 127.0.0.1
+CONF
+  echo "$STATE/odoo.conf"
+}
