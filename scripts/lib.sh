@@ -100,6 +100,14 @@ run_pg() {  # run a PostgreSQL binary as a non-root user (postgres refuses to ru
 start_postgres() {
   local bin
   bin="$(pg_bin)" || { apt_install postgresql; bin="$(pg_bin)" || die "PostgreSQL not found after install"; }
+  if [ "$(id -u)" = 0 ] && [ ! -e "$PGDATA_DIR" ] && ! runuser -u postgres -- test -x "$ROOT"; then
+    # the postgres user cannot reach this checkout (e.g. under /root): keep the cluster in
+    # /var/tmp and link it from .local/pgdata
+    local outside="/var/tmp/social-crm-$(echo "$ROOT" | md5sum | cut -c1-8)/pgdata"
+    mkdir -p "$outside" "$STATE"
+    ln -sfn "$outside" "$PGDATA_DIR"
+  fi
+  if [ -L "$PGDATA_DIR" ]; then PGDATA_DIR="$(readlink -f "$PGDATA_DIR")"; fi
   PGSOCK="$PGDATA_DIR"
   # unix socket paths are limited to 107 bytes
   if [ ${#PGSOCK} -gt 90 ]; then PGSOCK="/tmp/social-crm-pg-$(echo "$ROOT" | md5sum | cut -c1-8)"; fi
