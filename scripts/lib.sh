@@ -94,7 +94,7 @@ pg_bin() {
 }
 
 run_pg() {  # run a PostgreSQL binary as a non-root user (postgres refuses to run as root)
-  if [ "$(id -u)" = 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi
+  if [ "$(id -u)" = 0 ]; then (cd / && runuser -u postgres -- "$@"); else "$@"; fi
 }
 
 start_postgres() {
