@@ -32,8 +32,6 @@ PARTNER_SCORE_FIELDS = [
     "social_score",
     "social_score_tier",
     "is_social_influencer",
-    "social_score_rank",
-    "social_score_date",
     "social_score_company_id",
 ]
 LEAD_SCORE_FIELDS = ["social_score", "social_score_tier", "is_social_influencer"]
@@ -59,10 +57,27 @@ HISTORY_COLUMNS = (
         lambda r: r.parts["professional"].inputs["identities"],
     ),
 )
-#: SQL array parameter of each column type, and how Python values are prepared for it
+
+
+def _array(values, cast=str):
+    """A PostgreSQL array literal ('{1,2.5,3}') of numbers or booleans, passed as one string
+    parameter: PostgreSQL parses it far faster than the ``ARRAY[...]`` psycopg2 makes of a
+    Python list (10,000-element arrays, twenty of them per chunk)."""
+    return "{" + ",".join(map(cast, values)) + "}"
+
+
+def _float_text(value):
+    return repr(round(value, 2))
+
+
+def _bool_text(value):
+    return "t" if value else "f"
+
+
+#: SQL array parameter of each column type, from the column's Python values
 ARRAYS = {
-    "float8": (lambda values: SQL("%s::float8[]", values), lambda value: round(value, 2)),
-    "int4": (lambda values: SQL("%s::int4[]", values), int),
+    "float8": lambda values: SQL("%s::float8[]", _array(values, _float_text)),
+    "int4": lambda values: SQL("%s::int4[]", _array(values, lambda value: str(int(value)))),
 }
 
 
@@ -84,7 +99,6 @@ class ResPartner(models.Model):
         string="Social Tier",
         readonly=True,
         copy=False,
-        index=True,
         groups="base.group_user",
         help="Tier reached by the Social Score; thresholds are set per company in the "
         "settings. Empty: the contact is not scored (no social identity, or excluded).",
@@ -93,19 +107,21 @@ class ResPartner(models.Model):
         string="Influencer",
         readonly=True,
         copy=False,
-        index=True,
         groups="base.group_user",
         help="Top influencer or multiplier by the Social Score.",
     )
+    # from the latest history row (kept off res_partner so that a run only rewrites the
+    # contacts whose score, tier or flag changed)
     social_score_rank = fields.Integer(
         string="Social Rank",
-        readonly=True,
-        copy=False,
+        compute="_compute_social_score_trend",
         groups="base.group_user",
         help="1 = the highest Social Score among the company's scored contacts.",
     )
-    social_score_date = fields.Datetime(
-        string="Social Score Computed On", readonly=True, copy=False, groups="base.group_user"
+    social_score_date = fields.Date(
+        string="Social Score Computed On",
+        compute="_compute_social_score_trend",
+        groups="base.group_user",
     )
     social_score_company_id = fields.Many2one(
         "res.company",
@@ -179,11 +195,13 @@ class ResPartner(models.Model):
             result[row.partner_id.id].append(row)
         return result
 
-    @api.depends("social_score", "social_score_date")
+    @api.depends("social_score", "social_score_tier")
     def _compute_social_score_trend(self):
         latest = self._social_score_latest_history()
         for partner in self:
-            rows = latest.get(partner.id, [])
+            rows = latest.get(partner.id, []) if partner.social_score_tier else []
+            partner.social_score_rank = rows[0].rank if rows else 0
+            partner.social_score_date = rows[0].date if rows else False
             previous = rows[1] if len(rows) > 1 else None
             if previous and partner.social_score_tier:
                 partner.social_score_previous = previous.score
@@ -194,7 +212,7 @@ class ResPartner(models.Model):
                 partner.social_score_previous_date = False
                 partner.social_score_delta = 0.0
 
-    @api.depends("social_score", "social_score_date", "social_score_excluded")
+    @api.depends("social_score", "social_score_tier", "social_score_excluded")
     def _compute_social_score_explanation(self):
         latest = self._social_score_latest_history(count=1)
         for partner in self:
@@ -339,15 +357,13 @@ class ResPartner(models.Model):
             self.env["social.crm.score.history"].sudo().search(
                 [("partner_id", "in", self.ids)]
             ).unlink()
-        scored = self.sudo().filtered("social_score_date")
+        scored = self.sudo().filtered("social_score_tier")
         if scored:
             scored.write(
                 {
                     "social_score": 0.0,
                     "social_score_tier": False,
                     "is_social_influencer": False,
-                    "social_score_rank": 0,
-                    "social_score_date": False,
                     "social_score_company_id": False,
                 }
             )
@@ -611,34 +627,37 @@ class ResPartner(models.Model):
             return
         cr = self.env.cr
         ids = [result.partner_id for result in results]
-        scores = [result.score for result in results]
+        id_array = _array(ids)
+        scores = _array(result.score for result in results)
         tiers = [result.tier for result in results]
-        influencers = [result.is_influencer for result in results]
-        ranks = [result.rank for result in results]
+        influencers = _array((result.is_influencer for result in results), _bool_text)
+        ranks = _array(result.rank for result in results)
         self.flush_model()
+        # only the contacts whose score, tier, flag or company changed are rewritten
         cr.execute(
             SQL(
                 """UPDATE res_partner AS p
                       SET social_score = v.score, social_score_tier = v.tier,
-                          is_social_influencer = v.influencer, social_score_rank = v.rank,
-                          social_score_date = %s, social_score_company_id = %s
-                     FROM unnest(%s::int[], %s::numeric[], %s::varchar[], %s::bool[], %s::int[])
-                          AS v(id, score, tier, influencer, rank)
-                    WHERE p.id = v.id""",
-                now,
+                          is_social_influencer = v.influencer, social_score_company_id = %s
+                     FROM unnest(%s::int[], %s::numeric[], %s::varchar[], %s::bool[])
+                          AS v(id, score, tier, influencer)
+                    WHERE p.id = v.id
+                      AND (p.social_score IS DISTINCT FROM v.score
+                           OR p.social_score_tier IS DISTINCT FROM v.tier
+                           OR p.is_social_influencer IS DISTINCT FROM v.influencer
+                           OR p.social_score_company_id IS DISTINCT FROM %s)""",
                 company.id,
-                ids,
+                id_array,
                 scores,
                 tiers,
                 influencers,
-                ranks,
+                company.id,
             )
         )
         columns = [SQL.identifier(column) for column, _type, _getter in HISTORY_COLUMNS]
         arrays = []
         for _column, array_type, getter in HISTORY_COLUMNS:
-            to_sql, prepare = ARRAYS[array_type]
-            arrays.append(to_sql([prepare(getter(result)) for result in results]))
+            arrays.append(ARRAYS[array_type]([getter(result) for result in results]))
         names = [SQL.identifier(f"c{index}") for index in range(len(columns))]
         self.env["social.crm.score.history"].flush_model()
         cr.execute(
@@ -667,7 +686,7 @@ class ResPartner(models.Model):
                 uid=self.env.uid,
                 now=now,
                 values=SQL(", ").join(SQL("v.%s", name) for name in names),
-                ids=ids,
+                ids=id_array,
                 scores=scores,
                 tiers=tiers,
                 influencers=influencers,
@@ -690,12 +709,11 @@ class ResPartner(models.Model):
             SQL(
                 """UPDATE res_partner
                       SET social_score = 0, social_score_tier = NULL,
-                          is_social_influencer = FALSE, social_score_rank = 0,
-                          social_score_date = NULL, social_score_company_id = NULL
-                    WHERE social_score_company_id = %s AND NOT (id = ANY(%s))
+                          is_social_influencer = FALSE, social_score_company_id = NULL
+                    WHERE social_score_company_id = %s AND NOT (id = ANY(%s::int[]))
                 RETURNING id""",
                 company.id,
-                partner_ids,
+                _array(partner_ids),
             )
         )
         if rows:
@@ -712,11 +730,11 @@ class ResPartner(models.Model):
                       SET social_score = p.social_score, social_score_tier = p.social_score_tier,
                           is_social_influencer = p.is_social_influencer
                      FROM res_partner AS p
-                    WHERE l.partner_id = p.id AND p.id = ANY(%s)
+                    WHERE l.partner_id = p.id AND p.id = ANY(%s::int[])
                       AND (l.social_score IS DISTINCT FROM p.social_score
                            OR l.social_score_tier IS DISTINCT FROM p.social_score_tier
                            OR l.is_social_influencer IS DISTINCT FROM p.is_social_influencer)""",
-                partner_ids,
+                _array(partner_ids),
             )
         )
         if self.env.cr.rowcount:

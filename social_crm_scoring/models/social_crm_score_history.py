@@ -24,11 +24,10 @@ class SocialCrmScoreHistory(models.Model):
         "res.partner",
         string="Contact",
         required=True,
-        index=True,
         ondelete="cascade",
         readonly=True,
     )
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True)
     score = fields.Float(digits=(5, 1), readonly=True, aggregator="avg")
     tier = fields.Selection(TIERS, readonly=True)
