@@ -85,6 +85,7 @@ class SocialCrmPost(models.Model):
     in_reply_to_external_id = fields.Char(string="In Reply To", readonly=True)
     conversation_external_id = fields.Char(string="Conversation", index=True, readonly=True)
     mentioned_external_ids = fields.Char(
+        string="Mentioned Accounts",
         readonly=True, help="Network user ids this post mentions or replies to, space-separated."
     )
     mentioned_handles = fields.Char(readonly=True)
