@@ -24,16 +24,33 @@ means. Nothing else is kept (the last digits of a tax ID or ID card help nobody 
 Pass keep_last=0 to `redact` to drop those endings too.
 """
 
+import os
 import re
 from dataclasses import dataclass, field
 
 import phonenumbers
-from stdnum import iban as std_iban
-from stdnum import luhn
-from stdnum.de import idnr as std_idnr
-from stdnum.de import vat as std_vat
+from stdnum import numdb as _numdb
 
-from .text import clean
+
+def _numdb_stream(name):
+    """The registry file ``name`` of stdnum, read from the package folder."""
+    return open(os.path.join(os.path.dirname(_numdb.__file__), name), "rb")
+
+
+# python-stdnum reads its registries (iban.dat...) through importlib.resources, which cannot
+# see them when an import hook replaced stdnum's loader, as Odoo 19's lazy monkeypatcher does
+# ("Can't open orphan path"): then read the files next to the module instead.
+try:
+    _numdb.get("iban")
+except FileNotFoundError:
+    _numdb._get_resource_stream = _numdb_stream
+
+from stdnum import iban as std_iban  # noqa: E402
+from stdnum import luhn  # noqa: E402
+from stdnum.de import idnr as std_idnr  # noqa: E402
+from stdnum.de import vat as std_vat  # noqa: E402
+
+from .text import clean  # noqa: E402
 
 KINDS = ("email", "iban", "card", "tax_id", "id_card", "vat", "phone")
 LABELS = {

@@ -1,0 +1,109 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+
+def _words(value):
+    return [w.strip().casefold() for w in (value or "").split(",") if w.strip()]
+
+
+class HelpdeskTicketTeam(models.Model):
+    _inherit = "helpdesk.ticket.team"
+
+    social_auto_ticket = fields.Boolean(
+        string="Tickets from Social Complaints",
+        help="Complaints detected in social posts that match these rules become tickets of "
+        "this team automatically. Teams are tried in their order; the first match wins.",
+    )
+    social_network_ids = fields.Many2many(
+        "social.crm.network",
+        string="Networks",
+        help="Only posts of these networks. Empty: all networks.",
+    )
+    social_lang_codes = fields.Char(
+        string="Languages",
+        help="Comma-separated language codes, e.g. “de, en”. Empty: all languages.",
+    )
+    social_keywords_include = fields.Char(
+        string="Keywords",
+        help="Comma-separated words: only posts mentioning one of them. Empty: all posts.",
+    )
+    social_keywords_exclude = fields.Char(
+        string="Excluded Keywords",
+        help="Comma-separated words: posts mentioning one of them never match this team.",
+    )
+    social_min_confidence = fields.Float(
+        string="Minimum Confidence",
+        default=0.6,
+        help="Complaint probability (0-1) a post needs for an automatic ticket.",
+    )
+    social_ticket_count = fields.Integer(
+        string="Social Tickets", compute="_compute_social_ticket_count"
+    )
+
+    @api.constrains("social_min_confidence")
+    def _check_social_min_confidence(self):
+        for team in self:
+            if not 0.0 <= team.social_min_confidence <= 1.0:
+                raise ValidationError(
+                    self.env._(
+                        "The minimum confidence of “%(team)s” must lie between 0 and 1.",
+                        team=team.display_name,
+                    )
+                )
+
+    def _compute_social_ticket_count(self):
+        groups = self.env["helpdesk.ticket"]._read_group(
+            [("team_id", "in", self.ids), ("social_network_id", "!=", False)],
+            ["team_id"],
+            ["__count"],
+        )
+        counts = {team.id: count for team, count in groups}
+        for team in self:
+            team.social_ticket_count = counts.get(team.id, 0)
+
+    def _social_rule_matches(self, post, automatic=True):
+        """Whether ``post`` (already classified) passes this team's social media rules."""
+        self.ensure_one()
+        if self.company_id and self.company_id != post.company_id:
+            return False
+        if automatic:
+            if not self.social_auto_ticket or post.complaint_label != "complaint":
+                return False
+            if post.complaint_p < self.social_min_confidence:
+                return False
+        if self.social_network_ids and post.network_id not in self.social_network_ids:
+            return False
+        langs = _words(self.social_lang_codes)
+        if langs:
+            lang = (post.complaint_lang or post.lang or "").casefold()
+            if not any(lang == code or lang.startswith(code + "-") for code in langs):
+                return False
+        text = (post.text or "").casefold()
+        if any(word in text for word in _words(self.social_keywords_exclude)):
+            return False
+        include = _words(self.social_keywords_include)
+        return not include or any(word in text for word in include)
+
+    @api.model
+    def _social_candidate_teams(self, companies, automatic=True):
+        domain = [("company_id", "in", [False, *companies.ids])]
+        if automatic:
+            domain.append(("social_auto_ticket", "=", True))
+        return self.sudo().search(domain)
+
+    def _social_team_for(self, post, automatic=True):
+        """The first of these teams whose rules ``post`` passes (or an empty recordset)."""
+        for team in self:
+            if team._social_rule_matches(post, automatic=automatic):
+                return team
+        return self.browse()
+
+    def action_view_social_tickets(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "helpdesk_mgmt.helpdesk_ticket_action"
+        )
+        action["domain"] = [("team_id", "=", self.id), ("social_network_id", "!=", False)]
+        action["context"] = {"default_team_id": self.id}
+        return action

@@ -1,0 +1,195 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Reaction-time KPIs of social tickets: one row per ticket (pivot, graph) and medians/means per
+company, team, network and month (percentile_cont in SQL)."""
+
+from odoo import api, fields, models
+from odoo.addons.social_crm_scoring.models.social_crm_score_history import TIERS
+from odoo.tools import SQL
+
+#: KPI column of the per-ticket report -> the SQL expression of one ticket
+TICKET_SQL = SQL(
+    """
+    SELECT t.id AS id,
+           t.id AS ticket_id,
+           t.company_id AS company_id,
+           t.team_id AS team_id,
+           t.user_id AS user_id,
+           t.stage_id AS stage_id,
+           t.social_network_id AS network_id,
+           t.priority AS priority,
+           t.social_tier AS tier,
+           t.social_is_influencer AS is_influencer,
+           t.social_rating AS rating,
+           t.social_posted_at AS posted_at,
+           t.social_ticket_at AS ticket_at,
+           t.social_first_reply_at AS first_reply_at,
+           1 AS ticket_count,
+           EXTRACT(EPOCH FROM t.social_first_reply_at - t.social_posted_at) / 60.0
+               AS reaction_minutes,
+           EXTRACT(EPOCH FROM t.social_ticket_at - t.social_detected_at) / 60.0
+               AS detection_minutes,
+           h.answer_minutes AS handoff_minutes,
+           COALESCE(h.handoff_count, 0) AS handoff_count,
+           CASE WHEN s.closed THEN 1 ELSE 0 END AS closed_count,
+           CASE WHEN s.closed THEN
+               CASE WHEN t.social_rating = 'positive' THEN 100.0 ELSE 0.0 END
+           END AS positive_rate,
+           CASE WHEN t.social_first_reply_at IS NOT NULL THEN
+               CASE WHEN t.social_deadline_met THEN 100.0 ELSE 0.0 END
+           END AS deadline_met_rate
+      FROM helpdesk_ticket t
+      LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
+      LEFT JOIN (
+            SELECT ticket_id,
+                   count(*) AS handoff_count,
+                   avg(EXTRACT(EPOCH FROM answer_date - date) / 60.0)
+                       FILTER (WHERE answer_date IS NOT NULL) AS answer_minutes
+              FROM social_crm_ticket_handoff
+             GROUP BY ticket_id
+      ) h ON h.ticket_id = t.id
+     WHERE t.social_network_id IS NOT NULL AND t.active
+    """
+)
+
+
+class SocialCrmHelpdeskReport(models.Model):
+    _name = "social.crm.helpdesk.report"
+    _description = "Social Helpdesk Analysis"
+    _auto = False
+    _order = "posted_at desc"
+    _rec_name = "ticket_id"
+
+    ticket_id = fields.Many2one("helpdesk.ticket", string="Ticket", readonly=True)
+    company_id = fields.Many2one("res.company", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    user_id = fields.Many2one("res.users", string="Assigned User", readonly=True)
+    stage_id = fields.Many2one("helpdesk.ticket.stage", string="Stage", readonly=True)
+    network_id = fields.Many2one("social.crm.network", string="Network", readonly=True)
+    priority = fields.Selection(
+        [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")], readonly=True
+    )
+    tier = fields.Selection(TIERS, string="Social Tier", readonly=True)
+    is_influencer = fields.Boolean(string="Influencer", readonly=True)
+    rating = fields.Selection(
+        [("positive", "Satisfied"), ("neutral", "Neutral"), ("negative", "Dissatisfied")],
+        string="Customer Rating",
+        readonly=True,
+    )
+    posted_at = fields.Datetime(string="Posted On", readonly=True)
+    ticket_at = fields.Datetime(string="Ticket Opened On", readonly=True)
+    first_reply_at = fields.Datetime(string="First Public Reply", readonly=True)
+    ticket_count = fields.Integer(string="Tickets", readonly=True, aggregator="sum")
+    reaction_minutes = fields.Float(
+        string="Reaction Time (min)",
+        readonly=True,
+        aggregator="avg",
+        help="From the customer's post to the first public reply.",
+    )
+    detection_minutes = fields.Float(
+        string="Detection to Ticket (min)",
+        readonly=True,
+        aggregator="avg",
+        help="From storing the post to opening its ticket.",
+    )
+    handoff_minutes = fields.Float(
+        string="Hand-off Answer Time (min)",
+        readonly=True,
+        aggregator="avg",
+        help="From passing the ticket to another team to that team's first answer.",
+    )
+    handoff_count = fields.Integer(string="Hand-offs", readonly=True, aggregator="sum")
+    closed_count = fields.Integer(string="Closed", readonly=True, aggregator="sum")
+    positive_rate = fields.Float(
+        string="Closed Satisfied (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the closed tickets the customer rated satisfied.",
+    )
+    deadline_met_rate = fields.Float(
+        string="Answered in Time (%)", readonly=True, aggregator="avg"
+    )
+
+    @property
+    def _table_query(self):
+        return TICKET_SQL
+
+    @api.model
+    def _social_kpi_summary(self, domain=None):
+        """Medians and means of the KPIs over the rows matching ``domain`` (one query)."""
+        query = self._search(domain or [])
+        row = self.env.execute_query_dict(
+            SQL(
+                """SELECT count(*) AS tickets,
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY r.reaction_minutes)
+                              AS reaction_median,
+                          avg(r.reaction_minutes) AS reaction_mean,
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY r.detection_minutes)
+                              AS detection_median,
+                          avg(r.detection_minutes) AS detection_mean,
+                          percentile_cont(0.5) WITHIN GROUP (ORDER BY r.handoff_minutes)
+                              AS handoff_median,
+                          avg(r.handoff_minutes) AS handoff_mean,
+                          sum(r.closed_count) AS closed,
+                          avg(r.positive_rate) AS positive_share
+                     FROM (%s) r
+                    WHERE r.id IN %s""",
+                self._table_query,
+                query.subselect(),
+            )
+        )[0]
+        return {key: (float(value) if value is not None else None) for key, value in row.items()}
+
+
+class SocialCrmHelpdeskKpi(models.Model):
+    _name = "social.crm.helpdesk.kpi"
+    _description = "Social Helpdesk KPIs per Month"
+    _auto = False
+    _order = "month desc, company_id, team_id, network_id"
+
+    company_id = fields.Many2one("res.company", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    network_id = fields.Many2one("social.crm.network", string="Network", readonly=True)
+    month = fields.Date(readonly=True)
+    ticket_count = fields.Integer(string="Tickets", readonly=True, aggregator="sum")
+    reaction_median = fields.Float(string="Reaction Median (min)", readonly=True, aggregator=None)
+    reaction_mean = fields.Float(string="Reaction Mean (min)", readonly=True, aggregator=None)
+    detection_median = fields.Float(
+        string="Detection to Ticket Median (min)", readonly=True, aggregator=None
+    )
+    detection_mean = fields.Float(
+        string="Detection to Ticket Mean (min)", readonly=True, aggregator=None
+    )
+    handoff_median = fields.Float(
+        string="Hand-off Answer Median (min)", readonly=True, aggregator=None
+    )
+    handoff_mean = fields.Float(string="Hand-off Answer Mean (min)", readonly=True, aggregator=None)
+    closed_count = fields.Integer(string="Closed", readonly=True, aggregator="sum")
+    positive_share = fields.Float(string="Closed Satisfied (%)", readonly=True, aggregator=None)
+
+    @property
+    def _table_query(self):
+        return SQL(
+            """SELECT row_number() OVER (ORDER BY r.company_id, r.team_id, r.network_id,
+                                                  r.month) AS id,
+                      r.*
+                 FROM (
+                    SELECT t.company_id, t.team_id, t.network_id,
+                           date_trunc('month', t.posted_at)::date AS month,
+                           count(*) AS ticket_count,
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY t.reaction_minutes)
+                               AS reaction_median,
+                           avg(t.reaction_minutes) AS reaction_mean,
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY t.detection_minutes)
+                               AS detection_median,
+                           avg(t.detection_minutes) AS detection_mean,
+                           percentile_cont(0.5) WITHIN GROUP (ORDER BY t.handoff_minutes)
+                               AS handoff_median,
+                           avg(t.handoff_minutes) AS handoff_mean,
+                           sum(t.closed_count) AS closed_count,
+                           avg(t.positive_rate) AS positive_share
+                      FROM (%s) t
+                     GROUP BY t.company_id, t.team_id, t.network_id,
+                              date_trunc('month', t.posted_at)::date
+                 ) r""",
+            TICKET_SQL,
+        )

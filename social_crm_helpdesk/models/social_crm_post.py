@@ -1,0 +1,349 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
+from markupsafe import Markup
+
+from odoo import api, fields, models
+from odoo.addons.social_crm import connectors
+from odoo.addons.social_crm.connectors.base import ConnectorError
+from odoo.fields import Domain
+
+from ..detection import classify
+from ..detection.pii import placeholder, redact, redact_report
+
+_logger = logging.getLogger(__name__)
+
+COMPLAINT_LABELS = [
+    ("complaint", "Complaint"),
+    ("question", "Question"),
+    ("praise", "Praise"),
+    ("other", "Other"),
+]
+PROCESS_BATCH = 1000
+
+
+def _scrub(value, matches):
+    """``value`` (a JSON tree) with every string redacted: first the values found in the
+    post's text, then whatever the PII finder sees in the string itself."""
+    if isinstance(value, str):
+        for match in matches:
+            if match.value in value:
+                value = value.replace(match.value, placeholder(match))
+        if any(ch.isdigit() or ch == "@" for ch in value):
+            value = redact(value)
+        return value
+    if isinstance(value, dict):
+        return {key: _scrub(item, matches) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_scrub(item, matches) for item in value]
+    return value
+
+
+class SocialCrmPost(models.Model):
+    _inherit = "social.crm.post"
+
+    state = fields.Selection(
+        selection_add=[("ticket", "Ticket")], ondelete={"ticket": "set default"}
+    )
+    complaint_label = fields.Selection(
+        COMPLAINT_LABELS, string="Detected As", readonly=True, index=True, copy=False
+    )
+    complaint_confidence = fields.Float(string="Confidence", digits=(3, 2), readonly=True)
+    complaint_p = fields.Float(
+        string="Complaint Probability", digits=(3, 2), readonly=True,
+        help="How likely the post is a complaint (0-1), by the rules and the company's labels.",
+    )
+    complaint_reasons = fields.Text(string="Why", readonly=True)
+    complaint_lang = fields.Char(string="Detected Language", readonly=True)
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket", string="Ticket", readonly=True, copy=False,
+        index="btree_not_null", ondelete="set null",
+    )
+    has_sensitive_data = fields.Boolean(
+        string="Sensitive Data Removed", readonly=True, copy=False,
+        help="Personal data was found in the post and removed before it was stored.",
+    )
+    pii_kinds = fields.Char(string="Removed Data Kinds", readonly=True, copy=False)
+    social_hidden = fields.Boolean(string="Hidden on the Network", readonly=True, copy=False)
+    complaint_decision = fields.Selection(
+        [("complaint", "Complaint"), ("not_complaint", "Not a complaint")],
+        string="Agent Decision", compute="_compute_complaint_decision",
+    )
+    can_hide_on_network = fields.Boolean(compute="_compute_can_hide_on_network")
+
+    def _compute_complaint_decision(self):
+        labels = self.env["social.crm.complaint.label"].sudo().search(
+            [("post_id", "in", self.ids)]
+        )
+        decided = {label.post_id.id: label.is_complaint for label in labels}
+        for post in self:
+            if post.id in decided:
+                post.complaint_decision = "complaint" if decided[post.id] else "not_complaint"
+            else:
+                post.complaint_decision = False
+
+    @api.depends("network_id")
+    def _compute_can_hide_on_network(self):
+        for post in self:
+            post.can_hide_on_network = connectors.can_hide(post.network_id.code or "")
+
+    @api.model
+    def _social_pii_kind_labels(self):
+        return {
+            "email": self.env._("e-mail address"),
+            "iban": self.env._("IBAN"),
+            "card": self.env._("card number"),
+            "tax_id": self.env._("tax ID"),
+            "id_card": self.env._("ID card number"),
+            "vat": self.env._("VAT ID"),
+            "phone": self.env._("phone number"),
+        }
+
+    def _social_conversation_key(self):
+        self.ensure_one()
+        return self.conversation_external_id or self.external_id
+
+    # --- ingestion hooks -------------------------------------------------------------------
+    def _ingest_prepare_vals_list(self, vals_list, posts):
+        """Redact personal data (text and raw payload) and classify, before anything is stored."""
+        vals_list = super()._ingest_prepare_vals_list(vals_list, posts)
+        company_ids = {vals.get("company_id") or self.env.company.id for vals in vals_list}
+        models_by_company = self.env["res.company"].browse(company_ids)._social_complaint_models()
+        for vals in vals_list:
+            self._social_prepare_vals(
+                vals, models_by_company.get(vals.get("company_id") or self.env.company.id)
+            )
+        return vals_list
+
+    @api.model
+    def _social_prepare_vals(self, vals, model=None):
+        text = vals.get("text") or ""
+        report = redact_report(text)
+        if report.matches:
+            vals["text"] = report.text
+            vals["has_sensitive_data"] = True
+            vals["pii_kinds"] = ",".join(report.kinds)
+            if vals.get("raw_payload"):
+                vals["raw_payload"] = _scrub(vals["raw_payload"], report.matches)
+        verdict = classify(vals.get("text") or "", lang=vals.get("lang") or None, model=model)
+        vals.update(
+            complaint_label=verdict.label,
+            complaint_confidence=verdict.confidence,
+            complaint_p=verdict.p_complaint,
+            complaint_reasons="\n".join(verdict.reasons) or False,
+            complaint_lang=verdict.lang or False,
+        )
+        return vals
+
+    def _ingest_after_create(self, records, posts):
+        records = super()._ingest_after_create(records, posts)
+        records._social_route(automatic=True)
+        return records
+
+    # --- routing to tickets ----------------------------------------------------------------
+    def _social_existing_tickets(self):
+        """{(company id, network id, conversation key): ticket} for these posts (one query)."""
+        keys = {post._social_conversation_key() for post in self}
+        if not keys:
+            return {}
+        tickets = self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(
+            [
+                ("social_conversation_key", "in", list(keys)),
+                ("social_network_id", "in", self.network_id.ids),
+                ("company_id", "in", self.company_id.ids),
+            ]
+        )
+        return {
+            (t.company_id.id, t.social_network_id.id, t.social_conversation_key): t
+            for t in tickets
+        }
+
+    def _social_route(self, automatic=True, team=None):
+        """Posts to tickets: a post of a conversation that has a ticket goes to its chatter;
+        other posts open one ticket per conversation (automatic: complaints that pass a team's
+        rules; by hand: every post, with the first matching team or ``team``).
+
+        Returns the tickets touched.
+        """
+        posts = self.filtered(lambda p: not p.ticket_id).sorted(lambda p: (p.posted_at, p.id))
+        if not posts:
+            return self.env["helpdesk.ticket"]
+        Ticket = self.env["helpdesk.ticket"]
+        existing = posts._social_existing_tickets()
+        teams = self.env["helpdesk.ticket.team"]._social_candidate_teams(
+            posts.company_id, automatic=automatic
+        )
+        follow_ups = {}  # ticket -> posts
+        openers = {}  # key -> (post, team)
+        later = {}  # key -> posts of a conversation opened in this batch
+        for post in posts:
+            key = (post.company_id.id, post.network_id.id, post._social_conversation_key())
+            if key in existing:
+                follow_ups.setdefault(existing[key], []).append(post)
+            elif key in openers:
+                later.setdefault(key, []).append(post)
+            else:
+                chosen = teams._social_team_for(post, automatic=automatic)
+                if not chosen and not automatic:
+                    chosen = team or post.company_id.social_helpdesk_team_id
+                if chosen or not automatic:
+                    openers[key] = (post, chosen)
+        if openers:
+            items = list(openers.values())
+            if automatic:
+                Ticket = Ticket.sudo()
+            created = Ticket._social_create_from_posts(items)
+            for ticket, key in zip(created, openers, strict=True):
+                existing[key] = ticket
+                if key in later:
+                    follow_ups.setdefault(ticket, []).extend(later[key])
+            Ticket |= created
+        for ticket, ticket_posts in follow_ups.items():
+            ticket._social_add_posts(self.browse([p.id for p in ticket_posts]))
+            Ticket |= ticket
+        return Ticket
+
+    # --- agent decisions -------------------------------------------------------------------
+    def action_convert_to_ticket(self):
+        """Open tickets from these posts (one per conversation) and keep the decision."""
+        self.check_access("write")
+        if not self:
+            return False
+        self.env["helpdesk.ticket"].check_access("create")
+        self.env["social.crm.complaint.label"]._record_decisions(self, True)
+        already = self.ticket_id
+        tickets = self._social_route(automatic=False) | already
+        if len(tickets) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "helpdesk.ticket",
+                "res_id": tickets.id,
+                "view_mode": "form",
+                "views": [(False, "form")],
+            }
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Tickets"),
+            "res_model": "helpdesk.ticket",
+            "domain": [("id", "in", tickets.ids)],
+            "view_mode": "list,form",
+            "views": [(False, "list"), (False, "form")],
+        }
+
+    def action_not_complaint(self):
+        """The agent says these posts are no complaints: keep the label, mark them reviewed."""
+        self.check_access("write")
+        self.env["social.crm.complaint.label"]._record_decisions(self, False)
+        self.filtered(lambda p: p.state == "new").write({"state": "reviewed"})
+        return True
+
+    def action_open_ticket(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "helpdesk.ticket",
+            "res_id": self.ticket_id.id,
+            "view_mode": "form",
+            "views": [(False, "form")],
+        }
+
+    def action_hide_on_network(self):
+        self.ensure_one()
+        self.check_access("write")
+        return self._social_hide()
+
+    def _social_hide(self, ticket=None):
+        """Hide this post on its network (Facebook comment, X reply); a notification says how
+        it went."""
+        self.ensure_one()
+        post = self.sudo()
+        code = post.network_id.code or ""
+
+        def notify(message, kind):
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Hide on the network"),
+                    "message": message,
+                    "type": kind,
+                    "sticky": kind == "danger",
+                    "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+                },
+            }
+
+        if not connectors.can_hide(code):
+            return notify(
+                self.env._(
+                    "%(network)s does not allow hiding posts.", network=post.network_id.name
+                ),
+                "warning",
+            )
+        if not post.source_id:
+            return notify(
+                self.env._("The post came without a listening source: no credentials to use."),
+                "danger",
+            )
+        try:
+            config = post.source_id._connector_config()
+            hidden = connectors.hide(
+                code, config.credentials, post.external_id, base_url=config.base_url
+            )
+        except ConnectorError as error:
+            _logger.info("Social CRM: hiding post %s failed: %s", post.id, error)
+            return notify(
+                self.env._("The post could not be hidden: %(error)s", error=str(error)), "danger"
+            )
+        if not hidden:
+            return notify(
+                self.env._("%(network)s did not confirm that the post is hidden.",
+                           network=post.network_id.name),
+                "danger",
+            )
+        post.social_hidden = True
+        target = ticket or post.ticket_id
+        if target:
+            target.sudo().message_post(
+                body=Markup("<p>%s</p>") % self.env._(
+                    "The customer's post was hidden on %(network)s by %(user)s.",
+                    network=post.network_id.name,
+                    user=self.env.user.name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return notify(
+            self.env._("The post is hidden on %(network)s.", network=post.network_id.name),
+            "success",
+        )
+
+    # --- posts stored before installation ------------------------------------------------------
+    @api.model
+    def _social_process_existing(self):
+        """Redact and classify the posts without a detected label, in batches."""
+        models_by_company = self.env["res.company"].sudo().search([])._social_complaint_models()
+        last_id = 0
+        while True:
+            posts = self.sudo().search(
+                Domain("complaint_label", "=", False) & Domain("id", ">", last_id),
+                order="id",
+                limit=PROCESS_BATCH,
+            )
+            if not posts:
+                break
+            last_id = posts[-1].id
+            for post in posts:
+                vals = {
+                    "text": post.text or "",
+                    "lang": post.lang,
+                    "raw_payload": post.raw_payload,
+                }
+                self._social_prepare_vals(vals, models_by_company.get(post.company_id.id))
+                if not vals.get("has_sensitive_data"):
+                    vals.pop("text")
+                    vals.pop("raw_payload")
+                vals.pop("lang")
+                post.write(vals)
+            self.env.flush_all()
+            self.env.invalidate_all()
+        return True
