@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 
 
 def _words(value):
@@ -87,9 +88,17 @@ class HelpdeskTicketTeam(models.Model):
 
     @api.model
     def _social_candidate_teams(self, companies, automatic=True):
-        domain = [("company_id", "in", [False, *companies.ids])]
+        """Teams with social media rules (automatic: with automatic tickets), in order."""
+        domain = Domain("company_id", "in", [False, *companies.ids])
         if automatic:
-            domain.append(("social_auto_ticket", "=", True))
+            domain &= Domain("social_auto_ticket", "=", True)
+        else:
+            domain &= (
+                Domain("social_auto_ticket", "=", True)
+                | Domain("social_network_ids", "!=", False)
+                | Domain("social_lang_codes", "!=", False)
+                | Domain("social_keywords_include", "!=", False)
+            )
         return self.sudo().search(domain)
 
     def _social_team_for(self, post, automatic=True):

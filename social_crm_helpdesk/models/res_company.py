@@ -64,7 +64,8 @@ class ResCompany(models.Model):
         self.env["social.crm.complaint.label"].flush_model()
         rows = self.env.execute_query(
             SQL(
-                """SELECT company_id, count(*), max(id), max(write_date)
+                """SELECT company_id, count(*), max(id), count(*) FILTER (WHERE is_complaint),
+                          max(write_date)
                      FROM social_crm_complaint_label
                     WHERE company_id = ANY(%s) GROUP BY company_id""",
                 self.ids,
@@ -73,8 +74,8 @@ class ResCompany(models.Model):
         stamps = dict.fromkeys(self.ids, "0:0")
         stamps.update(
             {
-                company_id: f"{count}:{max_id}:{changed.isoformat() if changed else ''}"
-                for company_id, count, max_id, changed in rows
+                company_id: f"{count}:{max_id}:{yes}:{changed.isoformat() if changed else ''}"
+                for company_id, count, max_id, yes, changed in rows
             }
         )
         return stamps

@@ -52,8 +52,32 @@ TICKET_SQL = SQL(
 )
 
 
+class SocialFlushMixin(models.AbstractModel):
+    """Report models read tickets and hand-offs through SQL: flush them first."""
+
+    _name = "social.crm.helpdesk.report.mixin"
+    _description = "Social Helpdesk Report Flush"
+
+    def _social_flush(self):
+        for model in ("helpdesk.ticket", "helpdesk.ticket.stage", "social.crm.ticket.handoff"):
+            self.env[model].flush_model()
+
+    @api.model
+    def search_fetch(self, domain, field_names=None, offset=0, limit=None, order=None):
+        self._social_flush()
+        return super().search_fetch(domain, field_names, offset=offset, limit=limit, order=order)
+
+    @api.model
+    def _read_group(self, domain, groupby=(), aggregates=(), having=(), offset=0, limit=None,
+                    order=None):
+        self._social_flush()
+        return super()._read_group(domain, groupby, aggregates, having=having, offset=offset,
+                                   limit=limit, order=order)
+
+
 class SocialCrmHelpdeskReport(models.Model):
     _name = "social.crm.helpdesk.report"
+    _inherit = ["social.crm.helpdesk.report.mixin"]
     _description = "Social Helpdesk Analysis"
     _auto = False
     _order = "posted_at desc"
@@ -116,6 +140,7 @@ class SocialCrmHelpdeskReport(models.Model):
     @api.model
     def _social_kpi_summary(self, domain=None):
         """Medians and means of the KPIs over the rows matching ``domain`` (one query)."""
+        self._social_flush()
         query = self._search(domain or [])
         row = self.env.execute_query_dict(
             SQL(
@@ -142,6 +167,7 @@ class SocialCrmHelpdeskReport(models.Model):
 
 class SocialCrmHelpdeskKpi(models.Model):
     _name = "social.crm.helpdesk.kpi"
+    _inherit = ["social.crm.helpdesk.report.mixin"]
     _description = "Social Helpdesk KPIs per Month"
     _auto = False
     _order = "month desc, company_id, team_id, network_id"

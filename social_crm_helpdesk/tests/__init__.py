@@ -1,0 +1,9 @@
+from . import (
+    test_access,
+    test_detection,
+    test_kpi,
+    test_pii,
+    test_replies,
+    test_tickets,
+    test_tour,
+)

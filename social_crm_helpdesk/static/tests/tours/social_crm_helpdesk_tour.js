@@ -1,0 +1,61 @@
+import { registry } from "@web/core/registry";
+
+// An agent opens a ticket created from a complaint, sees the priority badge and the redaction
+// banner, answers on the network from the wizard and sees the reply in the chatter.
+registry.category("web_tour.tours").add("social_crm_helpdesk_tour", {
+    steps: () => [
+        {
+            content: "The influencer badge with the response deadline",
+            trigger: ".o_form_view .o_social_deadline_badge:visible:contains('Influencer')",
+        },
+        {
+            content: "The banner says which data was removed",
+            trigger: ".o_form_view .o_social_pii_banner:visible:contains('IBAN')",
+        },
+        {
+            content: "The description shows the redacted text",
+            trigger: ".o_form_view .o_field_widget[name=description]:contains('[IBAN removed, ends 3000]')",
+        },
+        {
+            content: "Open the reply wizard",
+            trigger: ".o_form_view button.o_social_reply_button",
+            run: "click",
+        },
+        {
+            content: "Write the reply",
+            trigger: ".modal .o_field_widget[name=text] textarea",
+            run: "edit @tina_tour Sorry! We are on it and sent you a DM.",
+        },
+        {
+            content: "Send it",
+            trigger: ".modal button.o_social_reply_send",
+            run: "click",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal .o_social_reply_send))",
+        },
+        {
+            content: "The reply is in the chatter",
+            trigger: ".o-mail-Message:contains('We are on it and sent you a DM.')",
+        },
+    ],
+});
+
+registry.category("web_tour.tours").add("social_crm_helpdesk_report_tour", {
+    steps: () => [
+        {
+            content: "The analysis opens as a pivot table",
+            trigger: ".o_pivot_view .o_pivot",
+        },
+        {
+            content: "Switch to the graph",
+            trigger: ".o_switch_view.o_graph",
+            run: "click",
+        },
+        {
+            content: "The graph is shown",
+            trigger: ".o_graph_view canvas",
+        },
+    ],
+});

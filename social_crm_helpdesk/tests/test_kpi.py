@@ -1,0 +1,91 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
+
+from freezegun import freeze_time
+
+from odoo.tests import tagged
+
+from .common import SocialHelpdeskCase
+
+T0 = dt.datetime(2026, 3, 2, 9, 0, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestKpi(SocialHelpdeskCase):
+    def make_ticket(self, ext, posted, detected, opened, replied=None, network="x", team=None):
+        post = self.ingest(self.complaint(ext, network=network))
+        ticket = post.ticket_id
+        ticket.sudo().write(
+            {
+                "social_posted_at": posted,
+                "social_detected_at": detected,
+                "social_ticket_at": opened,
+                "social_first_reply_at": replied,
+                "team_id": (team or self.team).id,
+            }
+        )
+        return ticket
+
+    def test_reaction_times_median_and_mean(self):
+        m = dt.timedelta(minutes=1)
+        t1 = self.make_ticket("k1", T0, T0 + 1 * m, T0 + 1 * m, T0 + 10 * m)
+        t2 = self.make_ticket("k2", T0, T0 + 2 * m, T0 + 3 * m, T0 + 20 * m)
+        self.make_ticket("k3", T0, T0 + 2 * m, T0 + 7 * m, T0 + 90 * m)
+        self.make_ticket("k4", T0, T0, T0 + 30 * m, None, network="mastodon")
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        (t1 | t2).write({"stage_id": done.id})
+        t1.social_rating = "positive"
+        t2.social_rating = "negative"
+        Report = self.env["social.crm.helpdesk.report"]
+        domain = [("ticket_id.social_post_id.external_id", "in", ["k1", "k2", "k3", "k4"])]
+        kpi = Report._social_kpi_summary(domain)
+        self.assertEqual(kpi["tickets"], 4)
+        self.assertAlmostEqual(kpi["reaction_median"], 20.0)
+        self.assertAlmostEqual(kpi["reaction_mean"], 40.0)
+        # detection to ticket: 0, 1, 5, 30
+        self.assertAlmostEqual(kpi["detection_median"], 3.0)
+        self.assertAlmostEqual(kpi["detection_mean"], 9.0)
+        self.assertEqual(kpi["closed"], 2)
+        self.assertAlmostEqual(kpi["positive_share"], 50.0)
+        # volume by network and team, means by the ORM
+        groups = Report._read_group(
+            domain, ["network_id"], ["ticket_count:sum", "reaction_minutes:avg"]
+        )
+        by_network = {network.code: (count, avg) for network, count, avg in groups}
+        self.assertEqual(by_network["x"][0], 3)
+        self.assertAlmostEqual(by_network["x"][1], 40.0)
+        self.assertEqual(by_network["mastodon"][0], 1)
+        # per month in the KPI view
+        rows = self.env["social.crm.helpdesk.kpi"].search(
+            [("month", "=", "2026-03-01"), ("network_id", "=", self.x.id),
+             ("team_id", "=", self.team.id)]
+        )
+        self.assertEqual(rows.ticket_count, 3)
+        self.assertAlmostEqual(rows.reaction_median, 20.0)
+        self.assertAlmostEqual(rows.positive_share, 50.0)
+
+    def test_handoff_time(self):
+        ticket = self.make_ticket("h1", T0, T0, T0)
+        member = self.agent
+        self.second_team.user_ids = [(6, 0, member.ids)]
+        with freeze_time(T0 + dt.timedelta(minutes=5)):
+            ticket.write({"team_id": self.second_team.id})
+        handoff = ticket.social_handoff_ids
+        self.assertEqual(handoff.from_team_id, self.team)
+        self.assertEqual(handoff.to_team_id, self.second_team)
+        self.assertEqual(handoff.date, T0 + dt.timedelta(minutes=5))
+        # someone outside the receiving team writing does not count
+        with freeze_time(T0 + dt.timedelta(minutes=10)):
+            ticket.message_post(
+                body="Looking", message_type="comment", subtype_xmlid="mail.mt_note")
+        self.assertFalse(handoff.answer_date)
+        with freeze_time(T0 + dt.timedelta(minutes=47)):
+            ticket.with_user(member).message_post(
+                body="We take it from here", message_type="comment",
+                subtype_xmlid="mail.mt_note")
+        self.assertEqual(handoff.answer_date, T0 + dt.timedelta(minutes=47))
+        self.assertEqual(handoff.answer_user_id, member)
+        self.assertAlmostEqual(handoff.answer_minutes, 42.0)
+        kpi = self.env["social.crm.helpdesk.report"]._social_kpi_summary(
+            [("ticket_id", "=", ticket.id)])
+        self.assertAlmostEqual(kpi["handoff_median"], 42.0)
