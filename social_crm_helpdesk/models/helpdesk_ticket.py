@@ -27,7 +27,6 @@ class HelpdeskTicket(models.Model):
 
     social_post_id = fields.Many2one(
         "social.crm.post",
-        string="Social Post",
         readonly=True,
         copy=False,
         index="btree_not_null",
@@ -47,10 +46,10 @@ class HelpdeskTicket(models.Model):
         help="The network's conversation id: later posts of it are added to this ticket.",
     )
     social_identity_id = fields.Many2one(
-        "social.crm.identity", string="Social Identity", readonly=True, copy=False
+        "social.crm.identity", readonly=True, copy=False
     )
     social_tier = fields.Selection(
-        TIERS, string="Social Tier", readonly=True, copy=False,
+        TIERS, readonly=True, copy=False,
         help="The author's Social Score tier when the ticket was opened.",
     )
     social_is_influencer = fields.Boolean(string="Influencer", readonly=True, copy=False)

@@ -2,6 +2,7 @@
 import logging
 
 from odoo import fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..detection import AdaptiveModel
@@ -138,7 +139,13 @@ class ResCompany(models.Model):
 
     def _cron_social_complaint_train(self):
         """Retrain the models of the companies whose labels changed."""
-        companies = self.sudo().search([])
+        labelled = self.env["social.crm.complaint.label"].sudo()._read_group(
+            [("company_id", "!=", False)], ["company_id"]
+        )
+        companies = self.sudo().search(
+            Domain("id", "in", [company.id for (company,) in labelled])
+            | Domain("social_complaint_model_stamp", "!=", False)
+        )
         stamps = companies._social_label_stamps()
         stale = companies.filtered(lambda c: c.social_complaint_model_stamp != stamps[c.id])
         stale._social_complaint_train(stamps)

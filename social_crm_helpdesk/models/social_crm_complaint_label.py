@@ -20,7 +20,7 @@ class SocialCrmComplaintLabel(models.Model):
     text = fields.Text(required=True, help="The post's text, with personal data removed.")
     is_complaint = fields.Boolean(string="Complaint")
     lang = fields.Char(string="Language")
-    post_id = fields.Many2one("social.crm.post", string="Post", index="btree_not_null",
+    post_id = fields.Many2one("social.crm.post", index="btree_not_null",
                               ondelete="set null")
     network_id = fields.Many2one(related="post_id.network_id")
     user_id = fields.Many2one(

@@ -83,12 +83,12 @@ class SocialCrmHelpdeskReport(models.Model):
     _order = "posted_at desc"
     _rec_name = "ticket_id"
 
-    ticket_id = fields.Many2one("helpdesk.ticket", string="Ticket", readonly=True)
+    ticket_id = fields.Many2one("helpdesk.ticket", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     user_id = fields.Many2one("res.users", string="Assigned User", readonly=True)
-    stage_id = fields.Many2one("helpdesk.ticket.stage", string="Stage", readonly=True)
-    network_id = fields.Many2one("social.crm.network", string="Network", readonly=True)
+    stage_id = fields.Many2one("helpdesk.ticket.stage", readonly=True)
+    network_id = fields.Many2one("social.crm.network", readonly=True)
     priority = fields.Selection(
         [("0", "Low"), ("1", "Medium"), ("2", "High"), ("3", "Very High")], readonly=True
     )
@@ -173,8 +173,8 @@ class SocialCrmHelpdeskKpi(models.Model):
     _order = "month desc, company_id, team_id, network_id"
 
     company_id = fields.Many2one("res.company", readonly=True)
-    team_id = fields.Many2one("helpdesk.ticket.team", string="Team", readonly=True)
-    network_id = fields.Many2one("social.crm.network", string="Network", readonly=True)
+    team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    network_id = fields.Many2one("social.crm.network", readonly=True)
     month = fields.Date(readonly=True)
     ticket_count = fields.Integer(string="Tickets", readonly=True, aggregator="sum")
     reaction_median = fields.Float(string="Reaction Median (min)", readonly=True, aggregator=None)

@@ -56,7 +56,7 @@ class SocialCrmPost(models.Model):
     complaint_reasons = fields.Text(string="Why", readonly=True)
     complaint_lang = fields.Char(string="Detected Language", readonly=True)
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", string="Ticket", readonly=True, copy=False,
+        "helpdesk.ticket", readonly=True, copy=False,
         index="btree_not_null", ondelete="set null",
     )
     has_sensitive_data = fields.Boolean(
@@ -321,7 +321,6 @@ class SocialCrmPost(models.Model):
     @api.model
     def _social_process_existing(self):
         """Redact and classify the posts without a detected label, in batches."""
-        models_by_company = self.env["res.company"].sudo().search([])._social_complaint_models()
         last_id = 0
         while True:
             posts = self.sudo().search(
@@ -332,6 +331,7 @@ class SocialCrmPost(models.Model):
             if not posts:
                 break
             last_id = posts[-1].id
+            models_by_company = posts.company_id._social_complaint_models()
             for post in posts:
                 vals = {
                     "text": post.text or "",

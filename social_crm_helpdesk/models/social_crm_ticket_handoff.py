@@ -13,8 +13,8 @@ class SocialCrmTicketHandoff(models.Model):
         "helpdesk.ticket", required=True, index=True, ondelete="cascade", readonly=True
     )
     company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
-    from_team_id = fields.Many2one("helpdesk.ticket.team", string="From Team", readonly=True)
-    to_team_id = fields.Many2one("helpdesk.ticket.team", string="To Team", readonly=True)
+    from_team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
+    to_team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     date = fields.Datetime(string="Handed Over", required=True, readonly=True)
     user_id = fields.Many2one("res.users", string="Handed Over By", readonly=True)
     answer_date = fields.Datetime(string="First Answer", readonly=True)
