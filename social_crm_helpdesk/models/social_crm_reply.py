@@ -5,7 +5,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 from odoo.addons.social_crm import connectors
-from odoo.addons.social_crm.connectors.base import ConnectorError
+from odoo.addons.social_crm.connectors.base import ConnectorError, ReplyResult
 
 _logger = logging.getLogger(__name__)
 
@@ -59,7 +59,11 @@ class SocialCrmReply(models.Model):
             )
         elif not post.source_id:
             error = self.env._("The post came without a listening source: no credentials.")
-        if error is None:
+        replayed = post.source_id.network_id.code == "replay"
+        if error is None and replayed:
+            # the demo's replayed traffic has no network behind it: record the answer, say so
+            result = ReplyResult(external_id=f"replay-reply-{self.id}")
+        elif error is None:
             try:
                 config = post.source_id._connector_config()
                 result = connectors.reply(
@@ -85,7 +89,13 @@ class SocialCrmReply(models.Model):
         ticket = self.ticket_id
         body = Markup("<p>%s</p><p class='text-muted small'>%s") % (
             self.text,
-            self.env._("Public reply on %(network)s", network=post.network_id.name),
+            self.env._("Public reply on %(network)s", network=post.network_id.name)
+            if not replayed
+            else self.env._(
+                "Demo: the post came from the replay source, so this reply was recorded "
+                "but not sent to %(network)s",
+                network=post.network_id.name,
+            ),
         )
         if result.url:
             body += Markup(" · <a href='%s' target='_blank' rel='noopener'>%s</a>") % (

@@ -164,8 +164,11 @@ class TestReplies(SocialHelpdeskCase):
         self.assertFalse(ticket.social_reply_ids.error_message)
 
     def test_reply_without_credentials(self):
-        post = self.ingest(self.complaint("1990000000000000003"), source=self.env.ref(
-            "social_crm.source_demo_replay"))
+        bare = self.env["social.crm.source"].create(
+            {"name": "X without tokens", "network_id": self.env.ref("social_crm.network_x").id,
+             "kind": "search", "query": "acme"}
+        )
+        post = self.ingest(self.complaint("1990000000000000003"), source=bare)
         wizard = self.open_wizard(post.ticket_id, "Hello")
         with mute_logger("odoo.addons.social_crm_helpdesk"):
             action = wizard.action_send()
@@ -210,3 +213,16 @@ class TestReplies(SocialHelpdeskCase):
         # Mastodon cannot hide
         self.assertFalse(self.env["social.crm.post"].new(
             {"network_id": self.mastodon.id}).can_hide_on_network)
+
+    def test_reply_to_replayed_demo_post_is_recorded_not_sent(self):
+        replay = self.env.ref("social_crm.source_demo_replay")
+        post = self.ingest(self.complaint("1990000000000000777", author=self.ina()), source=replay)
+        ticket = post.ticket_id
+        wizard = self.open_wizard(ticket, "@ina_influencer Das tut uns leid!")
+        wizard.action_send()
+        self.assertFalse(self.net.requests, "nothing goes out for replayed demo traffic")
+        reply = ticket.social_reply_ids
+        self.assertEqual(reply.state, "sent")
+        self.assertTrue(ticket.social_first_reply_at)
+        note = ticket.message_ids.filtered(lambda m: "recorded but not sent" in (m.body or ""))
+        self.assertEqual(len(note), 1)
