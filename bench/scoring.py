@@ -158,7 +158,7 @@ def floor(env, half_life_days=30):
 def phases(env):
     """Time the steps of the model's run separately (same code, called step by step)."""
     from odoo import fields
-    from odoo.addons.social_crm_scoring.scoring import compute_scores
+    from odoo.addons.social_crm_scoring.scoring import compute_score_table
 
     partner = env["res.partner"]
     company = env.company
@@ -169,16 +169,13 @@ def phases(env):
     timings["population query"] = time.perf_counter() - started
     settings = company._social_score_settings(now)
     started = time.perf_counter()
-    contacts, edges = partner._social_score_read_inputs(company, population, settings, now)
+    columns, edges = partner._social_score_read_inputs(company, population, settings, now)
     timings["input queries (identities, posts, graph)"] = time.perf_counter() - started
     started = time.perf_counter()
-    results = compute_scores(contacts, edges, settings)
+    table = compute_score_table(population, columns, edges, settings)
     timings["maths (scoring package, PageRank)"] = time.perf_counter() - started
     started = time.perf_counter()
-    for start in range(0, len(results), 10000):
-        partner._social_score_write(
-            company, results[start : start + 10000], len(contacts), now, "{}"
-        )
+    partner._social_score_write_table(company, table, now, "{}")
     timings["writes (scores, history, leads)"] = time.perf_counter() - started
     return timings, len(edges)
 

@@ -1,13 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The Social Customer Score of contacts: batched reads, plain-Python maths, batched writes.
+"""The Social Customer Score of contacts: batched reads, columnar maths, batched writes.
 
 One scoring run per company reads everything it needs in four queries (population, identity
-sums, post sums, mention/reply graph), scores all contacts with :mod:`..scoring`, then writes
-the scores and the day's history rows in chunks of :data:`WRITE_BATCH` contacts (one
-``UPDATE ... FROM unnest(...)`` and one ``INSERT ... ON CONFLICT`` per chunk).
+sums, post sums, mention/reply graph), scores all contacts with
+:func:`..scoring.compute_score_table` (columns, no object per contact), then writes the
+scores and the day's history rows in chunks of :data:`WRITE_BATCH` contacts: the chunk is
+streamed with ``COPY`` into a temporary table, then one ``UPDATE`` of the contacts whose
+score changed and one ``INSERT ... ON CONFLICT`` of the history rows (a row of the same day
+holding the same numbers is left as it is).
 """
 
 import datetime as dt
+import io
 import json
 import logging
 from collections import defaultdict
@@ -19,7 +23,7 @@ from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from ..scoring import PARTS, ContactInput, compute_scores
+from ..scoring import PARTS, compute_score_table
 from .social_crm_score_history import TIERS
 
 _logger = logging.getLogger(__name__)
@@ -35,50 +39,51 @@ PARTNER_SCORE_FIELDS = [
     "social_score_company_id",
 ]
 LEAD_SCORE_FIELDS = ["social_score", "social_score_tier", "is_social_influencer"]
+#: temporary table a chunk of scores is copied into (dropped after the chunk)
+RUN_TABLE = "social_crm_score_run"
+#: (column, SQL type, COPY text format, whole-table column of a ScoreTable); "%.2f" is the
+#: text of round(value, 2), "%d" that of int(value)
 HISTORY_COLUMNS = (
-    # (column, SQL array type, getter of a ScoreResult)
-    ("reach_points", "float8", lambda r: r.parts["reach"].normalised * 100),
-    ("engagement_points", "float8", lambda r: r.parts["engagement"].normalised * 100),
-    ("mentions_points", "float8", lambda r: r.parts["mentions"].normalised * 100),
-    ("network_points", "float8", lambda r: r.parts["network"].normalised * 100),
-    ("professional_points", "float8", lambda r: r.parts["professional"].normalised * 100),
-    ("followers", "float8", lambda r: r.parts["reach"].inputs["followers"]),
-    ("identity_count", "int4", lambda r: r.parts["reach"].inputs["identities"]),
-    ("post_count", "int4", lambda r: r.parts["engagement"].inputs["posts"]),
-    ("reaction_count", "float8", lambda r: r.parts["engagement"].inputs["reactions"]),
-    ("mention_count", "int4", lambda r: r.parts["mentions"].inputs["mentions"]),
-    ("mentions_decayed", "float8", lambda r: r.parts["mentions"].inputs["decayed"]),
-    ("mentioned_by", "int4", lambda r: r.parts["network"].inputs["mentioned_by"]),
-    ("network_lift", "float8", lambda r: r.parts["network"].inputs["lift"]),
-    ("professional_followers", "float8", lambda r: r.parts["professional"].inputs["followers"]),
+    ("reach_points", SQL("float8"), "%.2f", lambda t: _points(t, "reach")),
+    ("engagement_points", SQL("float8"), "%.2f", lambda t: _points(t, "engagement")),
+    ("mentions_points", SQL("float8"), "%.2f", lambda t: _points(t, "mentions")),
+    ("network_points", SQL("float8"), "%.2f", lambda t: _points(t, "network")),
+    ("professional_points", SQL("float8"), "%.2f", lambda t: _points(t, "professional")),
+    ("followers", SQL("float8"), "%.2f", lambda t: t.columns["followers"]),
+    ("identity_count", SQL("int4"), "%d", lambda t: t.columns["identities"]),
+    ("post_count", SQL("int4"), "%d", lambda t: t.columns["posts"]),
+    ("reaction_count", SQL("float8"), "%.2f", lambda t: t.columns["reactions"]),
+    ("mention_count", SQL("int4"), "%d", lambda t: t.columns["mention_count"]),
+    ("mentions_decayed", SQL("float8"), "%.2f", lambda t: t.columns["mentions"]),
+    ("mentioned_by", SQL("int4"), "%d", lambda t: t.network.in_count),
+    ("network_lift", SQL("float8"), "%.2f", lambda t: t.network.lift),
+    (
+        "professional_followers",
+        SQL("float8"),
+        "%.2f",
+        lambda t: t.columns["professional_followers"],
+    ),
     (
         "professional_identity_count",
-        "int4",
-        lambda r: r.parts["professional"].inputs["identities"],
+        SQL("int4"),
+        "%d",
+        lambda t: t.columns["professional_identities"],
     ),
 )
+#: COPY text of one row of RUN_TABLE: id, score, tier, influencer, rank, HISTORY_COLUMNS
+ROW_FORMAT = "\t".join(["%d", "%.1f", "%s", "%s", "%d", *(c[2] for c in HISTORY_COLUMNS)]) + "\n"
+#: COPY text escapes (tier codes are plain identifiers; escaped all the same)
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _points(table, part):
+    return [value * 100 for value in table.normalised[part]]
 
 
 def _array(values, cast=str):
-    """A PostgreSQL array literal ('{1,2.5,3}') of numbers or booleans, passed as one string
-    parameter: PostgreSQL parses it far faster than the ``ARRAY[...]`` psycopg2 makes of a
-    Python list (10,000-element arrays, twenty of them per chunk)."""
+    """A PostgreSQL array literal ('{1,2,3}') of numbers, passed as one string parameter:
+    PostgreSQL parses it far faster than the ``ARRAY[...]`` psycopg2 makes of a list."""
     return "{" + ",".join(map(cast, values)) + "}"
-
-
-def _float_text(value):
-    return repr(round(value, 2))
-
-
-def _bool_text(value):
-    return "t" if value else "f"
-
-
-#: SQL array parameter of each column type, from the column's Python values
-ARRAYS = {
-    "float8": lambda values: SQL("%s::float8[]", _array(values, _float_text)),
-    "int4": lambda values: SQL("%s::int4[]", _array(values, lambda value: str(int(value)))),
-}
 
 
 class ResPartner(models.Model):
@@ -479,7 +484,9 @@ class ResPartner(models.Model):
 
     @api.model
     def _social_score_read_inputs(self, company, partner_ids, settings, now):
-        """ContactInput list and mention/reply edges of one company (three queries)."""
+        """The numbers of one company's contacts as ``{ContactInput field: list aligned
+        with partner_ids}`` and the mention/reply edges ``(source, target, weight)``
+        (three queries)."""
         start = now - dt.timedelta(days=settings.window_days)
         half_life_seconds = settings.half_life_days * 86400.0
         identities = {
@@ -522,27 +529,13 @@ class ResPartner(models.Model):
                 )
             )
         }
-        contacts = []
-        no_identity = (0, 0, 0, 0)
-        no_post = (0, 0, 0, 0.0)
-        for partner_id in partner_ids:
-            followers, identity_count, pro_followers, pro_count = identities.get(
-                partner_id, no_identity
-            )
-            post_count, reactions, mention_count, mentions = posts.get(partner_id, no_post)
-            contacts.append(
-                ContactInput(
-                    partner_id,
-                    followers=followers,
-                    identities=identity_count,
-                    posts=post_count,
-                    reactions=reactions,
-                    mentions=mentions,
-                    mention_count=mention_count,
-                    professional_followers=pro_followers,
-                    professional_identities=pro_count,
-                )
-            )
+        columns = {}
+        rows = [identities.get(partner_id, (0, 0, 0, 0)) for partner_id in partner_ids]
+        names = ("followers", "identities", "professional_followers", "professional_identities")
+        columns.update(zip(names, map(list, zip(*rows, strict=True)), strict=False))
+        rows = [posts.get(partner_id, (0, 0, 0, 0.0)) for partner_id in partner_ids]
+        names = ("posts", "reactions", "mention_count", "mentions")
+        columns.update(zip(names, map(list, zip(*rows, strict=True)), strict=False))
         edges = self.env.execute_query(
             SQL(
                 """WITH links AS (
@@ -579,7 +572,7 @@ class ResPartner(models.Model):
                 cap=MAX_HALF_LIVES,
             )
         )
-        return contacts, edges
+        return columns, edges
 
     @api.model
     def _social_score_run_company(
@@ -589,11 +582,8 @@ class ResPartner(models.Model):
         cron (or None outside a cron)."""
         now = now or fields.Datetime.now()
         settings = company._social_score_settings(now)
-        contacts, edges = self._social_score_read_inputs(company, partner_ids, settings, now)
-        results = compute_scores(contacts, edges, settings)
-        if only is not None:
-            wanted = set(only.ids)
-            results = [result for result in results if result.partner_id in wanted]
+        columns, edges = self._social_score_read_inputs(company, partner_ids, settings, now)
+        table = compute_score_table(partner_ids, columns, edges, settings)
         settings_json = json.dumps(
             {
                 "weights": settings.normalised_weights,
@@ -601,12 +591,9 @@ class ResPartner(models.Model):
                 "half_life_days": settings.half_life_days,
             }
         )
-        time_left = None
-        for start in range(0, len(results), WRITE_BATCH):
-            chunk = results[start : start + WRITE_BATCH]
-            self._social_score_write(company, chunk, len(contacts), now, settings_json)
-            if commit_progress:
-                time_left = commit_progress(len(chunk))
+        written, time_left = self._social_score_write_table(
+            company, table, now, settings_json, only=only, commit_progress=commit_progress
+        )
         if only is None:
             self._social_score_reset_others(company, partner_ids)
             company.sudo().social_score_last_run = now
@@ -614,70 +601,111 @@ class ResPartner(models.Model):
                 time_left = commit_progress(0)
         _logger.info(
             "Social scores: %s contacts of %s scored, %s written",
-            len(contacts),
+            len(table),
             company.name,
-            len(results),
+            written,
         )
         return time_left
 
     @api.model
-    def _social_score_write(self, company, results, population, now, settings_json):
-        """Write one chunk of scores and history rows (two statements, plus the leads)."""
-        if not results:
+    def _social_score_write_table(
+        self, company, table, now, settings_json, only=None, commit_progress=None
+    ):
+        """Write the scores and history rows of ``table`` (those of ``only`` if given) in
+        chunks of :data:`WRITE_BATCH`; returns (rows written, time left of the cron)."""
+        escaped = {code: code.translate(COPY_ESCAPES) for code in set(table.tier)}
+        rows = zip(
+            table.partner_ids,
+            table.score,
+            [escaped[code] for code in table.tier],
+            ["t" if flag else "f" for flag in table.is_influencer],
+            table.rank,
+            *(getter(table) for _column, _type, _format, getter in HISTORY_COLUMNS),
+            strict=True,
+        )
+        if only is not None:
+            wanted = set(only.ids)
+            rows = [row for row in rows if row[0] in wanted]
+        else:
+            rows = list(rows)
+        ids = [row[0] for row in rows]
+        lines = list(map(ROW_FORMAT.__mod__, rows))
+        time_left = None
+        for start in range(0, len(ids), WRITE_BATCH):
+            chunk = ids[start : start + WRITE_BATCH]
+            self._social_score_write(
+                company, chunk, lines[start : start + WRITE_BATCH], len(table), now, settings_json
+            )
+            if commit_progress:
+                time_left = commit_progress(len(chunk))
+        return len(ids), time_left
+
+    @api.model
+    def _social_score_write(self, company, ids, lines, population, now, settings_json):
+        """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
+        :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``."""
+        if not ids:
             return
         cr = self.env.cr
-        ids = [result.partner_id for result in results]
-        id_array = _array(ids)
-        scores = _array(result.score for result in results)
-        tiers = [result.tier for result in results]
-        influencers = _array((result.is_influencer for result in results), _bool_text)
-        ranks = _array(result.rank for result in results)
+        run = SQL.identifier(RUN_TABLE)
+        columns = [SQL.identifier(column) for column, _type, _format, _getter in HISTORY_COLUMNS]
         self.flush_model()
+        self.env["social.crm.score.history"].flush_model()
+        cr.execute(
+            SQL(
+                """CREATE TEMPORARY TABLE %s (id int4, score numeric, tier varchar,
+                                             influencer bool, rank int4, %s)
+                   ON COMMIT DROP""",
+                run,
+                SQL(", ").join(
+                    SQL("%s %s", column, column_type)
+                    for column, (_name, column_type, _format, _getter) in zip(
+                        columns, HISTORY_COLUMNS, strict=True
+                    )
+                ),
+            )
+        )
+        copy = SQL("COPY %s FROM STDIN", run)
+        cr._obj.copy_expert(copy.code, io.StringIO("".join(lines)))
         # only the contacts whose score, tier, flag or company changed are rewritten
         cr.execute(
             SQL(
                 """UPDATE res_partner AS p
                       SET social_score = v.score, social_score_tier = v.tier,
                           is_social_influencer = v.influencer, social_score_company_id = %s
-                     FROM unnest(%s::int[], %s::numeric[], %s::varchar[], %s::bool[])
-                          AS v(id, score, tier, influencer)
+                     FROM %s AS v
                     WHERE p.id = v.id
                       AND (p.social_score IS DISTINCT FROM v.score
                            OR p.social_score_tier IS DISTINCT FROM v.tier
                            OR p.is_social_influencer IS DISTINCT FROM v.influencer
                            OR p.social_score_company_id IS DISTINCT FROM %s)""",
                 company.id,
-                id_array,
-                scores,
-                tiers,
-                influencers,
+                run,
                 company.id,
             )
         )
-        columns = [SQL.identifier(column) for column, _type, _getter in HISTORY_COLUMNS]
-        arrays = []
-        for _column, array_type, getter in HISTORY_COLUMNS:
-            arrays.append(ARRAYS[array_type]([getter(result) for result in results]))
-        names = [SQL.identifier(f"c{index}") for index in range(len(columns))]
-        self.env["social.crm.score.history"].flush_model()
+        # a row of the same day is updated unless it already holds the same numbers
+        kept = [
+            SQL.identifier(column)
+            for column in ("company_id", "score", "tier", "is_influencer", "rank", "population")
+        ]
         cr.execute(
             SQL(
-                """INSERT INTO social_crm_score_history
+                """INSERT INTO social_crm_score_history AS h
                           (partner_id, company_id, date, score, tier, is_influencer, rank,
                            population, settings, create_uid, create_date, write_uid,
                            write_date, %(columns)s)
                    SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
                           %(population)s, %(settings)s::jsonb, %(uid)s, %(now)s, %(uid)s,
                           %(now)s, %(values)s
-                     FROM unnest(%(ids)s::int[], %(scores)s::numeric[], %(tiers)s::varchar[],
-                                 %(influencers)s::bool[], %(ranks)s::int[], %(arrays)s)
-                          AS v(id, score, tier, influencer, rank, %(names)s)
+                     FROM %(run)s AS v
               ON CONFLICT (partner_id, date) DO UPDATE
                       SET company_id = EXCLUDED.company_id, score = EXCLUDED.score,
                           tier = EXCLUDED.tier, is_influencer = EXCLUDED.is_influencer,
                           rank = EXCLUDED.rank, population = EXCLUDED.population,
                           settings = EXCLUDED.settings, write_uid = EXCLUDED.write_uid,
-                          write_date = EXCLUDED.write_date, %(updates)s""",
+                          write_date = EXCLUDED.write_date, %(updates)s
+                    WHERE (h.settings, %(old)s) IS DISTINCT FROM (EXCLUDED.settings, %(new)s)""",
                 columns=SQL(", ").join(columns),
                 company=company.id,
                 date=now.date(),
@@ -685,20 +713,17 @@ class ResPartner(models.Model):
                 settings=settings_json,
                 uid=self.env.uid,
                 now=now,
-                values=SQL(", ").join(SQL("v.%s", name) for name in names),
-                ids=id_array,
-                scores=scores,
-                tiers=tiers,
-                influencers=influencers,
-                ranks=ranks,
-                arrays=SQL(", ").join(arrays),
-                names=SQL(", ").join(names),
+                values=SQL(", ").join(SQL("v.%s", column) for column in columns),
+                run=run,
                 updates=SQL(", ").join(
                     SQL("%s = EXCLUDED.%s", column, column) for column in columns
                 ),
+                old=SQL(", ").join(SQL("h.%s", column) for column in kept + columns),
+                new=SQL(", ").join(SQL("EXCLUDED.%s", column) for column in kept + columns),
             )
         )
         self._social_score_sync_leads(ids)
+        cr.execute(SQL("DROP TABLE %s", run))
         self.invalidate_model(PARTNER_SCORE_FIELDS)
         self.env["social.crm.score.history"].invalidate_model()
 

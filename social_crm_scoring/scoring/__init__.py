@@ -22,7 +22,7 @@ Parts are log-scaled and normalised among the company's contacts (see
 of that sum (see :func:`~.normalise.percentile_normalise`), 0 for contacts with nothing.
 """
 
-from .engine import PartResult, ScoreResult, compute_scores
+from .engine import PartResult, ScoreResult, ScoreTable, compute_score_table, compute_scores
 from .explain import describe_part, explain_part, explain_score
 from .inputs import (
     PROFESSIONAL_NETWORKS,
@@ -47,6 +47,7 @@ __all__ = [
     "ContactInput",
     "PartResult",
     "ScoreResult",
+    "ScoreTable",
     "ScoringSettings",
     "Tier",
     "aggregate_identities",
@@ -54,6 +55,7 @@ __all__ = [
     "aggregate_posts",
     "analyse_network",
     "build_contacts",
+    "compute_score_table",
     "compute_scores",
     "decay_weight",
     "describe_part",

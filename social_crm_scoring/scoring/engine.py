@@ -7,8 +7,8 @@ from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
 from .inputs import CONTACT_FIELDS, _check_contact_value
-from .normalise import log_normalise, midrank_fractions
-from .pagerank import analyse_network
+from .normalise import log_normalise, midrank_fractions, quantile
+from .pagerank import _want_numpy, analyse_network, numpy
 from .settings import PARTS, ScoringSettings
 
 
@@ -66,43 +66,157 @@ class ScoreResult:
 
 def _columns(contacts):
     """Validated float columns of the contacts' numbers, by field name."""
-    columns = {}
-    for name in CONTACT_FIELDS:
-        column = [getattr(contact, name) or 0 for contact in contacts]
-        try:
-            column = [float(value) for value in column]
-            valid = all(0.0 <= value < math.inf for value in column)
-        except (TypeError, ValueError):
-            valid = False
-        if not valid:
-            for contact in contacts:
-                _check_contact_value(contact, name)
-        columns[name] = column
-    return columns
+    partner_ids = [contact.partner_id for contact in contacts]
+    return {
+        name: _check_column(partner_ids, name, [getattr(contact, name) for contact in contacts])
+        for name in CONTACT_FIELDS
+    }
 
 
-def compute_scores(contacts, edges=(), settings=None, use_numpy=None):
-    """Score every contact of one company; returns one :class:`ScoreResult` per contact,
-    in the order of ``contacts``.
+def _check_column(partner_ids, name, column):
+    """``column`` as a list of floats (None/False counting 0), or ValueError naming the
+    first contact whose value is not a finite number >= 0."""
+    try:
+        values = [float(value or 0) for value in column]
+        valid = all(0.0 <= value < math.inf for value in values)
+    except (TypeError, ValueError):
+        valid = False
+    if not valid:
+        for partner_id, value in zip(partner_ids, column, strict=True):
+            _check_contact_value(_Value(partner_id, name, value), name)
+    return values
 
-    ``contacts``: :class:`~.inputs.ContactInput` list, one per scored contact (the whole
-    population of the percentile). ``edges``: ``(source_partner_id, target_partner_id)``
-    or ``(source, target, weight)`` tuples, "source mentions / replies to target";
-    edges touching partners outside ``contacts`` are ignored. ``settings``:
-    :class:`~.settings.ScoringSettings` (defaults if None).
+
+class _Value:
+    """One contact's value, shaped like a ContactInput for :func:`_check_contact_value`."""
+
+    def __init__(self, partner_id, name, value):
+        self.partner_id = partner_id
+        setattr(self, name, value)
+
+
+def _check_column_numpy(partner_ids, name, column):
+    try:  # numbers (None becomes NaN: the pure-Python check below counts it 0)
+        values = numpy.asarray(column, float)
+    except (TypeError, ValueError):
+        values = None
+    if values is not None and values.ndim == 1 and ((values >= 0) & (values < math.inf)).all():
+        return values
+    return numpy.array(_check_column(partner_ids, name, column), float)
+
+
+class ScoreTable:
+    """The scores of one company's contacts as columns (lists aligned with ``partner_ids``).
+
+    ``score``, ``tier``, ``is_influencer``, ``raw_total``, ``rank``: as in
+    :class:`ScoreResult`; ``values``, ``normalised``: ``{part: list}``; ``references``,
+    ``weights``: ``{part: number}``; ``columns``: the validated inputs ``{field: list}``
+    (floats); ``network``: the :class:`~.pagerank.Network`. Built by
+    :func:`compute_score_table`, which :func:`compute_scores` turns into objects; callers
+    that only store numbers can read the columns and skip building one object per contact.
+    """
+
+    __slots__ = (
+        "columns",
+        "is_influencer",
+        "network",
+        "normalised",
+        "partner_ids",
+        "rank",
+        "raw_total",
+        "references",
+        "score",
+        "settings",
+        "tier",
+        "values",
+        "weights",
+    )
+
+    def __init__(self, **values):
+        for name in self.__slots__:
+            setattr(self, name, values[name])
+
+    def __len__(self):
+        return len(self.partner_ids)
+
+    def inputs(self, position):
+        """The plain numbers of each part of one contact, for the explanation."""
+        columns, network = self.columns, self.network
+        posts = columns["posts"][position]
+        reactions = columns["reactions"][position]
+        return {
+            "reach": {
+                "followers": columns["followers"][position],
+                "identities": columns["identities"][position],
+            },
+            "engagement": {
+                "posts": posts,
+                "reactions": reactions,
+                "per_post": reactions / posts if posts else 0.0,
+                "window_days": self.settings.window_days,
+            },
+            "mentions": {
+                "mentions": columns["mention_count"][position],
+                "decayed": columns["mentions"][position],
+                "half_life_days": self.settings.half_life_days,
+            },
+            "network": {
+                "mentioned_by": network.in_count[position],
+                "mention_weight": network.in_weight[position],
+                "pagerank": network.ranks[position],
+                "lift": network.lift[position],
+            },
+            "professional": {
+                "followers": columns["professional_followers"][position],
+                "identities": columns["professional_identities"][position],
+            },
+        }
+
+
+def compute_score_table(partner_ids, columns, edges=(), settings=None, use_numpy=None):
+    """Score every contact of one company from columns of numbers; returns a
+    :class:`ScoreTable` (see :func:`compute_scores` for the meaning of the arguments).
+
+    ``columns``: ``{field: sequence aligned with partner_ids}`` for the
+    :class:`~.inputs.ContactInput` number fields (a missing field is all zeros).
+    With numpy (``use_numpy`` None = if installed) the maths run on arrays; the results
+    are the same, bit for bit, as those of the pure-Python path.
     """
     settings = settings or ScoringSettings()
-    contacts = list(contacts)
-    partner_ids = [contact.partner_id for contact in contacts]
+    partner_ids = list(partner_ids)
     if len(set(partner_ids)) != len(partner_ids):
         seen, duplicates = set(), set()
         for partner_id in partner_ids:
             (duplicates if partner_id in seen else seen).add(partner_id)
         raise ValueError(f"Duplicate contacts: {sorted(duplicates, key=str)[:10]}.")
-    if not contacts:
-        return []
-    columns = _columns(contacts)
+    count = len(partner_ids)
+    fast = _want_numpy(use_numpy)
+    checked = {}
+    for name in CONTACT_FIELDS:
+        column = columns.get(name)
+        if column is None:
+            column = [0.0] * count
+        elif len(column) != count:
+            raise ValueError(f"Column {name!r} has {len(column)} values for {count} contacts.")
+        check = _check_column_numpy if fast else _check_column
+        checked[name] = check(partner_ids, name, column)
     network = analyse_network(edges, partner_ids, damping=settings.damping, use_numpy=use_numpy)
+    if fast:
+        table = _score_numpy(checked, network, settings)
+        checked = {name: column.tolist() for name, column in checked.items()}
+    else:
+        table = _score_python(checked, network, settings)
+    return ScoreTable(
+        partner_ids=partner_ids,
+        columns=checked,
+        network=network,
+        settings=settings,
+        weights=settings.normalised_weights,
+        **table,
+    )
+
+
+def _score_python(columns, network, settings):
     prior = settings.engagement_prior_posts
     engagement = [
         reactions / (posts + prior) if posts > 0 else 0.0
@@ -120,7 +234,7 @@ def compute_scores(contacts, edges=(), settings=None, use_numpy=None):
     normalised, references = {}, {}
     for part in PARTS:
         normalised[part], references[part] = log_normalise(values[part], quantile)
-    totals = [0.0] * len(contacts)
+    totals = [0.0] * len(columns["posts"])
     for part in PARTS:
         weight = weights[part]
         if weight:
@@ -131,62 +245,135 @@ def compute_scores(contacts, edges=(), settings=None, use_numpy=None):
     numerators, denominator = midrank_fractions(totals)
     ordered = sorted(totals)
     count = len(totals)
-    window, half_life = settings.window_days, settings.half_life_days
-    results = []
-    for position, contact in enumerate(contacts):
-        total = totals[position]
+    scores, tiers, influencers, ranks = [], [], [], []
+    for position, total in enumerate(totals):
         score = (1000 * numerators[position]) // denominator / 10 if total > 0 else 0.0
         tier = settings.tier_for(score)
-        posts = columns["posts"][position]
-        reactions = columns["reactions"][position]
-        inputs = {
-            "reach": {
-                "followers": columns["followers"][position],
-                "identities": columns["identities"][position],
-            },
-            "engagement": {
-                "posts": posts,
-                "reactions": reactions,
-                "per_post": reactions / posts if posts else 0.0,
-                "window_days": window,
-            },
-            "mentions": {
-                "mentions": columns["mention_count"][position],
-                "decayed": columns["mentions"][position],
-                "half_life_days": half_life,
-            },
-            "network": {
-                "mentioned_by": network.in_count[position],
-                "mention_weight": network.in_weight[position],
-                "pagerank": network.ranks[position],
-                "lift": network.lift[position],
-            },
-            "professional": {
-                "followers": columns["professional_followers"][position],
-                "identities": columns["professional_identities"][position],
-            },
-        }
-        parts = {}
-        for part in PARTS:
-            part_normalised = normalised[part][position]
-            parts[part] = PartResult(
-                part,
-                values[part][position],
-                part_normalised,
-                weights[part],
-                weights[part] * part_normalised,
-                references[part],
-                inputs[part],
-            )
-        results.append(
-            ScoreResult(
-                contact.partner_id,
-                score,
-                tier.code,
-                tier.is_influencer and total > 0,
-                total,
-                count - bisect_right(ordered, total) + 1,
-                parts,
-            )
+        scores.append(score)
+        tiers.append(tier.code)
+        influencers.append(tier.is_influencer and total > 0)
+        ranks.append(count - bisect_right(ordered, total) + 1)
+    return {
+        "values": values,
+        "normalised": normalised,
+        "references": references,
+        "raw_total": totals,
+        "score": scores,
+        "tier": tiers,
+        "is_influencer": influencers,
+        "rank": ranks,
+    }
+
+
+def _log_normalise_numpy(values, q):
+    """:func:`~.normalise.log_normalise` on an array (logs by ``math.log1p``, so that the
+    results are those of the pure-Python function)."""
+    logs = numpy.fromiter(map(math.log1p, values.tolist()), float, len(values))
+    positive = numpy.sort(logs[values > 0])
+    if not len(positive):
+        return numpy.zeros(len(values)), 0.0
+    reference_log = quantile(positive.tolist(), q)
+    top_log = float(positive[-1])
+    band = top_log - reference_log
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        low = q * logs / reference_log
+        high = numpy.minimum(1.0, q + (1.0 - q) * (logs - reference_log) / band)
+    normalised = numpy.where(logs >= top_log, 1.0, numpy.where(logs <= reference_log, low, high))
+    return normalised, math.expm1(reference_log)
+
+
+def _score_numpy(columns, network, settings):
+    prior = settings.engagement_prior_posts
+    posts, reactions = columns["posts"], columns["reactions"]
+    engagement = numpy.zeros(len(posts))
+    numpy.divide(reactions, posts + prior, out=engagement, where=posts > 0)
+    values = {
+        "reach": columns["followers"],
+        "engagement": engagement,
+        "mentions": columns["mentions"],
+        "network": numpy.array(network.lift, float),
+        "professional": columns["professional_followers"],
+    }
+    weights = settings.normalised_weights
+    q = settings.reference_quantile
+    normalised, references = {}, {}
+    for part in PARTS:
+        normalised[part], references[part] = _log_normalise_numpy(values[part], q)
+    count = len(posts)
+    totals = numpy.zeros(count)
+    for part in PARTS:
+        weight = weights[part]
+        if weight:
+            totals = totals + weight * normalised[part]
+    ordered = numpy.sort(totals)
+    below = numpy.searchsorted(ordered, totals, "left")
+    above = numpy.searchsorted(ordered, totals, "right")
+    if count > 1:  # see midrank_fractions
+        numerators, denominator = below + above - 1, 2 * (count - 1)
+    else:
+        numerators, denominator = numpy.ones(count, numpy.int64), 1
+    scores = numpy.where(totals > 0, (1000 * numerators) // denominator / 10, 0.0)
+    tier_index = numpy.full(count, len(settings.tiers) - 1)
+    for index in range(len(settings.tiers) - 1, -1, -1):  # highest tier reached wins
+        tier_index[scores >= settings.tiers[index].min_score] = index
+    codes = [tier.code for tier in settings.tiers]
+    flags = numpy.array([tier.is_influencer for tier in settings.tiers], bool)
+    return {
+        "values": {part: value.tolist() for part, value in values.items()},
+        "normalised": {part: value.tolist() for part, value in normalised.items()},
+        "references": references,
+        "raw_total": totals.tolist(),
+        "score": scores.tolist(),
+        "tier": [codes[index] for index in tier_index.tolist()],
+        "is_influencer": (flags[tier_index] & (totals > 0)).tolist(),
+        "rank": (count - above + 1).tolist(),
+    }
+
+
+def compute_scores(contacts, edges=(), settings=None, use_numpy=None):
+    """Score every contact of one company; returns one :class:`ScoreResult` per contact,
+    in the order of ``contacts``.
+
+    ``contacts``: :class:`~.inputs.ContactInput` list, one per scored contact (the whole
+    population of the percentile). ``edges``: ``(source_partner_id, target_partner_id)``
+    or ``(source, target, weight)`` tuples, "source mentions / replies to target";
+    edges touching partners outside ``contacts`` are ignored. ``settings``:
+    :class:`~.settings.ScoringSettings` (defaults if None). See
+    :func:`compute_score_table` for the same scores as columns.
+    """
+    contacts = list(contacts)
+    partner_ids = [contact.partner_id for contact in contacts]
+    if not contacts:
+        return []
+    if len(set(partner_ids)) == len(partner_ids):  # else compute_score_table raises
+        columns = _columns(contacts)
+    else:
+        columns = {}
+    table = compute_score_table(partner_ids, columns, edges, settings, use_numpy)
+    return [_result(table, position, partner_id) for position, partner_id in enumerate(partner_ids)]
+
+
+def _result(table, position, partner_id):
+    inputs = table.inputs(position)
+    parts = {}
+    for part in PARTS:
+        part_normalised = table.normalised[part][position]
+        weight = table.weights[part]
+        parts[part] = PartResult(
+            part,
+            table.values[part][position],
+            part_normalised,
+            weight,
+            weight * part_normalised,
+            table.references[part],
+            inputs[part],
         )
-    return results
+    return ScoreResult(
+        partner_id,
+        table.score[position],
+        table.tier[position],
+        table.is_influencer[position],
+        table.raw_total[position],
+        table.rank[position],
+        parts,
+    )

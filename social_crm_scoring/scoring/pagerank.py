@@ -52,7 +52,9 @@ def _prepare_edges_numpy(edges, nodes, index):
     integer_nodes = all(type(node) is int for node in nodes)  # not bool, not numpy ints
     if integer_nodes and not isinstance(edges, dict):
         try:
-            array = numpy.asarray(edges if isinstance(edges, list) else list(edges), float)
+            array = numpy.asarray(
+                edges if isinstance(edges, (list, numpy.ndarray)) else list(edges), float
+            )
         except (TypeError, ValueError):  # ragged rows or non-numeric ids
             array = None
         if array is not None and (array.ndim != 2 or array.shape[1] not in (2, 3)):
