@@ -18,7 +18,9 @@ from .rules import STRONG_CATS, analyse
 LABELS = ("complaint", "question", "praise", "other")
 _MAX_REASONS = 5
 _REASON_ORDER = ("failure", "demand", "blame", "sarcasm", "negated_positive", "negative",
-                 "problem", "waiting", "intensity", "reassurance", "question", "praise")
+                 "explain", "expectation", "problem", "waiting", "persistence", "regret",
+                 "intensity", "money", "negation", "possessive", "past", "reassurance", "question",
+                 "praise")
 
 __all__ = ["AdaptiveModel", "LABELS", "Verdict", "classify", "classify_many"]
 

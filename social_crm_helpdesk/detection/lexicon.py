@@ -118,6 +118,9 @@ CUES = {
             r"|left waiting"
             r"|waiting for (?:my|a|an|the|your)|waited)\b",
             r"\b(?:rude|unhelpful|incompetent|unprofessional|clueless)\b",
+            r"\b(?:been trying|tried|keep trying|trying) (?:\w+ )?to (?:reach|contact|call"
+            r"|get (?:hold|through|in touch)|speak|talk|get an answer|cancel|return"
+            r"|get a refund)\b",
         ],
         "de": [
             r"\b(?:kaputt|defekt|defekte[nmrs]?|beschädigt|zerbrochen|zerkratzt|gerissen"
@@ -150,6 +153,8 @@ CUES = {
             r"\bwarte(?:n|t)? (?:\w+ )?(?:seit|schon|immer noch|noch immer|ewig)\b",
             r"\b(?:niemand|keiner) " + _W + r"(?:antwortet|meldet|hilft|geht ran|ruft|kümmert)\b",
             r"\b(?:unfreundlich|unhöflich|inkompetent|unprofessionell|ahnungslos)\b",
+            r"\b(?:versuche|versuchen|versucht|versuchte|probiere) (?:\w+,? ){0,5}(?:zu erreichen"
+            r"|anzurufen|durchzukommen|zu kontaktieren|zu stornieren|zu kündigen)\b",
         ],
     },
     "problem": {
@@ -157,11 +162,18 @@ CUES = {
                r"\b(?:out of stock|sold out|not available|unavailable|discontinued)\b",
                r"(?:\bcan'?t|\bcannot|\bcouldn'?t|\bunable to) (?!wait\b|believe how (?:good"
                r"|great))",
-               r"\b(?:please (?:help|assist|fix|sort|look into)|help me|help!)"],
+               r"\b(?:please (?:help|assist|fix|sort|look into)|help me|help!)",
+               r"\b(?:can|could|will) (?:someone|somebody|anyone|anybody) (?:please )?"
+               r"(?:help|explain why|get back|respond|answer)\b",
+               r"\b(?:please|pls|plz) stop\b|\bstop (?:sending|charging|calling|emailing"
+               r"|texting|spamming)\b"],
         "de": [r"\b(?:problem|probleme|problemen|ärger|mangel|mängel|ausverkauft"
                r"|nicht (?:mehr )?(?:verfügbar|lieferbar|erhältlich))\b",
                r"\b(?:kann|können|konnte|konnten) (?:\w+ )?(?:\w+ )?nicht\b",
-               r"\b(?:bitte helfen|helft mir|hilfe!)"],
+               r"\b(?:bitte helfen|helft mir|hilfe!)",
+               r"\bkann (?:mir )?(?:jemand|irgendwer) (?:mal )?(?:helfen|erklären"
+               r"|antworten)\b",
+               r"\bhört (?:bitte )?auf (?:mit|mir|zu)\b"],
     },
     "negative": {
         "en": [
@@ -232,13 +244,15 @@ CUES = {
             r"|refused"
             r"|keep|never|lied|stole|suck|destroyed|wasted|ripped)\b",
             r"\byou guys (?:are|need|suck|should)\b",
+            r"\b(?:you guys|you people|y'?all|ya'?ll|your (?:company|staff|team|service|store"
+            r"|customer service|support|app|website|site|system|driver|courier)) (?:really |just )?"
+            r"(?:never|always|keep|can'?t|cannot|don'?t|didn'?t|won'?t|need to|should|seriously"
+            r"|clearly|obviously)\b",
             r"\bshame on\b", r"\b(?:un|not )acceptable\b", r"\bdisgrace(?:ful)?\b",
             r"\bhow dare\b", r"\bhow hard (?:is|can) it\b",
             r"\bhow (?:is|can) (?:this|it|that) (?:be )?(?:acceptable|possible|legal|ok|okay"
             r"|fair)\b",
-            r"\bwhy (?:is|does|do|did|can'?t|won'?t|isn'?t|hasn'?t|haven'?t|don'?t|doesn'?t|didn'?t"
-            r"|wasn'?t|am i|do i|would|is it|are you|does it|has it|have i|should i|the hell"
-            r"|not)\b",
+            r"\bwhy the (?:hell|heck|fuck)\b",
             r"\bhow is it (?:that|possible|ok|okay|acceptable)\b",
             r"\byou (?:seriously|really|honestly) (?:need|should|have to)\b",
             r"\bshould (?:have )?never\b", r"\bshouldn'?t have to\b",
@@ -255,8 +269,10 @@ CUES = {
             r"\b(?:unverschämt|unverschämtheit|frechheit|inakzeptabel|nicht akzeptabel|schande"
             r"|skandal|skandalös|zumutung|unzumutbar|sauerei|armutszeugnis|dreist)\b",
             r"\bnie (?:wieder|mehr)\b", r"\bletztes mal\b", r"\bwie kann es sein\b",
-            r"\b(?:warum|wieso|weshalb) (?:ist|geht|funktioniert|dauert|kommt|bekomme|kann|muss"
-            r"|habe|wird|werden|gibt|meldet|antwortet|sind|bin)\b",
+            r"\b(?:ihr|sie|euer (?:\w+ )?|eure (?:\w+ )?|ihr (?:\w+ )?) (?:seid|habt|sind|haben"
+            r"|ist|hat|könnt|können|schafft|schaffen) (?:es )?(?:\w+ )?(?:nie|nicht mal|immer noch"
+            r"|echt|wirklich) (?:nicht|unfähig|inkompetent|das letzte)\b",
+            r"\bihr (?:schafft|kriegt) (?:es|das) (?:\w+ )?(?:nie|nicht)\b",
             r"\bwie lange (?:noch|soll|muss)\b",
         ],
     },
@@ -387,6 +403,109 @@ CUES = {
     },
 }
 
+
+# Weaker context cues (Preoţiuc-Pietro et al. 2019, "Automatically Identifying Complaints in
+# Social Media"): complaints tend to demand an explanation, use negation, possessives ("my order"),
+# past tense for what happened, time references ("still", "again", "for two weeks") and money.
+# Each is weak on its own; together they tip a post over.
+CONTEXT_CUES = {
+    "explain": {
+        "en": [
+            r"\bwhy\b(?! not\b(?! \w+ing\b))", r"\bhow come\b",
+            r"\bwhat'?s (?:up|going on|happening|happened|wrong) with\b",
+            r"\bwhat (?:is|was) (?:going on|happening|wrong) with\b",
+            r"\bwhat (?:happened|has happened|is happening) (?:to|with)\b",
+            r"\bwhat is (?:going on|happening|this)\W*\?", r"\bwhat'?s going on\b",
+            r"\bis (?:this|that|it) (?:normal|a joke|really|seriously|how you|what you|supposed"
+            r"|acceptable|for real|legit|the best you)\b",
+            r"\b(?:any|is there a) reason (?:why|for)\b", r"\bexplain (?:why|this|to me)\b",
+            r"\bwhen (?:will|can|do|am|are|should|would) (?:i|we) (?:ever |finally |actually )?"
+            r"(?:get|receive|hear|see|be (?:able|refunded|contacted|compensated))\b",
+            r"\bwhen (?:will|is|are|does|do|did) (?:my|our)\b",
+        ],
+        "de": [
+            r"\b(?:warum|wieso|weshalb|weswegen)\b", r"\bwie kommt es\b",
+            r"\bwas ist (?:da |denn |bei euch |mit )?(?:los|passiert)\b",
+            r"\bwas soll (?:das|der|die)\b", r"\bist das (?:normal|euer ernst|ihr ernst)\b",
+            r"\b(?:erklären sie|erklärt) mir\b",
+            r"\bwann (?:bekomme|kriege|erhalte|bekommen|erhalten|sehe|höre) (?:ich|wir)\b",
+            r"\bwann (?:kommt|kommen|wird|werden|ist|sind) (?:endlich )?(?:mein|meine|meinen"
+            r"|unser|unsere)\b",
+        ],
+    },
+    # Broken expectations: what was promised or should have happened.
+    "expectation": {
+        "en": [r"\b(?:supposed to|meant to|should have|should've|shouldve|was promised"
+               r"|were promised|you promised|as promised|was told|were told|expected (?:it|them"
+               r"|my|to|better|more))\b",
+               r"\b(?:said|told (?:me|us)) (?:it|they|i|we|that) (?:would|will|'d)\b",
+               r"\bas a (?:loyal |long[- ]?time |regular |paying |valued )?customer\b"
+               r"|\bcustomer (?:for|since) (?:\d+|years|over)\b",
+               r"\btoo (?:long|late|small|big|short|expensive|slow|much money|hot|cold|tight"
+               r"|loose|thin|noisy|loud)\b"],
+        "de": [r"\b(?:sollte (?:eigentlich|doch|schon)|hätte (?:\w+ ){0,4}(?:sollen|müssen)"
+               r"|wurde (?:mir |uns )?versprochen|habt (?:\w+ )?versprochen|angeblich|hieß es"
+               r"|eigentlich sollte)\b",
+               r"\bals (?:treuer |langjähriger |zahlender )?(?:kunde|kundin)\b",
+               r"\bzu (?:lange|spät|klein|groß|kurz|teuer|langsam|heiß|kalt|eng|weit|laut)\b"],
+    },
+    # Regret markers: the writer reports something that went wrong, politely.
+    "regret": {
+        "en": [r"\b(?:unfortunately|sadly|regrettably|i'?m afraid|to my (?:surprise|dismay))\b"],
+        "de": [r"\b(?:leider|bedauerlicherweise|dummerweise|blöderweise|ärgerlicherweise)\b"],
+    },
+    "negation": {
+        "en": [r"\b(?:not|no|never|nothing|nobody|none|nowhere|neither|nor|without|cannot)\b"
+               r"|n'?t\b|\b(?:dont|didnt|doesnt|cant|wont|isnt|wasnt|havent|hasnt|arent"
+               r"|werent|couldnt|wouldnt|shouldnt)\b"],
+        "de": [r"\b(?:nicht|nichts|nie|niemals|niemand|kein|keine|keinen|keinem|keiner|keines"
+               r"|ohne|weder)\b"],
+    },
+    "possessive": {
+        "en": [r"\b(?:my|our)\b(?! (?:pleasure|goodness|god|gosh|friends?|family|favou?rite"
+               r"|heart|love|mom|mum|dad|kids?|wife|husband|birthday)\b)"],
+        "de": [r"\b(?:mein|meine|meinen|meinem|meiner|meines|unser|unsere|unseren|unserem"
+               r"|unserer)\b(?! (?:freund|freundin|familie|mann|frau|kinder?|geburtstag)\b)"],
+    },
+    "past": {
+        "en": [r"\b(?:ordered|bought|purchased|paid|received|sent|tried|called|rang|emailed"
+               r"|messaged|contacted|returned|went|got|came|told|said|asked|booked|signed up"
+               r"|spent|waited|arrived|happened|changed|took|gave|was|were|had)\b"],
+        "de": [r"\b(?:habe|hab|hatte|hat|haben|ist|sind|wurde|wurden|war|waren)\b"
+               r"(?: \w+){0,4} ge\w{2,}(?:t|en)\b",
+               r"\b(?:bestellt|gekauft|bezahlt|erhalten|bekommen|geschickt|angerufen"
+               r"|geschrieben|versucht|gewartet|zurückgeschickt|gebucht)\b"],
+    },
+    "persistence": {
+        "en": [r"\b(?:still|again|yet|already|anymore|any more|every time|each time|constantly"
+               r"|keeps?|kept|repeatedly|multiple times|several times|numerous|countless"
+               r"|for (?:the )?(?:second|third|\d+(?:st|nd|rd|th)) time)\b",
+               r"\b(?:trying|tried|attempted|attempting) to\b",
+               r"\b(?:'ve|have|has|had) been\b|\b(?:it'?s|its|it has) been\b",
+               r"\bany (?:update|news|word|progress) (?:on|about|regarding|re)\b"],
+        "de": [r"\b(?:schon wieder|immer noch|noch immer|wieder|erneut|nochmal|schon|bereits"
+               r"|jedes mal|jedesmal|ständig|dauernd|mehrfach|mehrmals|zum (?:zweiten|dritten"
+               r"|\d+\.) mal|nicht mehr)\b",
+               r"\b(?:versuche|versuchen|versucht|versuchte|probiere|probiert) (?:\w+ ){0,3}"
+               r"(?:zu|seit|schon|mehrmals|vergeblich)\b",
+               r"\bgibt es (?:schon )?(?:neuigkeiten|ein update|infos?) (?:zu|zur|zum|über)\b"],
+    },
+    "intensity": {
+        "en": [r"\b(?:seriously|literally|absolutely|completely|totally|ridiculously|so many"
+               r"|at all|even|ever|really\W*\?)\b"],
+        "de": [r"\b(?:ernsthaft|echt|wirklich|total|völlig|komplett|absolut|überhaupt|gar nicht"
+               r"|sogar|endlich)\b"],
+    },
+    "money": {
+        "en": [r"\b(?:money|charge|charged|charges|charging me|paid|pay|paying|payment|price"
+               r"|prices|fee|fees|cost|costs|expensive|overpriced|bill|billed|cash|refund"
+               r"|dollars?|pounds|bucks)\b|[$£€]\s?\d"],
+        "de": [r"\b(?:geld|bezahlt|zahlen|bezahlen|gezahlt|zahlung|preis|preise|gebühr"
+               r"|gebühren|kosten|kostet|teuer|überteuert|abgebucht|rechnung|euro)\b"
+               r"|\d\s?(?:€|eur\b)|€\s?\d"],
+    },
+}
+
 # Signs that the writer blames themselves ("I accidentally ordered ..."): usually a request.
 SELF_BLAME = {
     "en": [r"\b(?:accidentally|accidently|by mistake|my (?:fault|mistake|bad)|i forgot|i dropped"
@@ -408,6 +527,14 @@ REASON_PHRASES = {
     "question": "asks a question",
     "praise": "praise or thanks",
     "service": "about an order or service",
+    "explain": "demands an explanation",
+    "expectation": "broken expectation",
+    "regret": "regrets",
+    "negation": "negation",
+    "possessive": "about their own order/account",
+    "past": "describes what happened",
+    "persistence": "time reference (still/again)",
+    "money": "mentions money",
     "reassurance": "says it is resolved / no problem",
     "self_blame": "blames themselves",
 }

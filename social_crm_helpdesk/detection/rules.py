@@ -17,10 +17,14 @@ _COMPILED = {
     cat: {lang: _join(pats) for lang, pats in by_lang.items()}
     for cat, by_lang in lexicon.CUES.items()
 }
+_COMPILED.update({
+    cat: {lang: _join(pats) for lang, pats in by_lang.items()}
+    for cat, by_lang in lexicon.CONTEXT_CUES.items()
+})
 _COMPILED["self_blame"] = {lang: _join(pats) for lang, pats in lexicon.SELF_BLAME.items()}
 _NEUTRAL = {lang: _join(pats) for lang, pats in lexicon.NEUTRALISERS.items()}
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
-_BANG_RE = re.compile(r"!{2,}|\?!|!\?|\?{3,}")
+_BANG_RE = re.compile(r"!{2,}|\?!|!\?|\?{2,}")
 
 # Log-odds contribution of the first cue of each category; further cues add a third of it.
 WEIGHTS = {
@@ -34,17 +38,27 @@ WEIGHTS = {
     "waiting": 0.9,
     "intensity": 0.6,
     "service": 0.6,
-    "question": -0.6,
+    "explain": 1.6,
+    "expectation": 1.0,
+    "regret": 0.8,
+    "negation": 0.6,
+    "possessive": 0.5,
+    "past": 0.35,
+    "persistence": 0.5,
+    "money": 0.4,
+    "question": -0.4,
     "praise": -1.1,
     "reassurance": -2.2,
     "self_blame": -1.5,
 }
 BIAS = -1.8
 COMPLAINT_CATS = ("failure", "problem", "negative", "demand", "blame", "sarcasm",
-                  "negated_positive")
+                  "negated_positive", "explain", "expectation")
 # Cues that on their own mark a complaint (a demand or a "problem" may also be a plain request).
 STRONG_CATS = ("failure", "negative", "blame", "sarcasm", "negated_positive")
 LANGS = ("en", "de")
+# Context cues that say little unless the post is about an order, account or service.
+_ANCHORED = ("negation", "past", "persistence", "money")
 
 
 @dataclass
@@ -123,15 +137,21 @@ def _score(result):
         counts[cue.category] = counts.get(cue.category, 0) + 1
     complaintish = any(counts.get(c) for c in COMPLAINT_CATS)
     strong = any(counts.get(c) for c in STRONG_CATS)
+    anchored = complaintish or counts.get("service") or counts.get("possessive")
     logit = BIAS
     for cat, n in counts.items():
         w = WEIGHTS[cat]
-        if cat == "question" and strong:
+        if cat == "question" and complaintish:
             continue  # "why is my order still not here?" is not a plain question
         if cat == "praise" and strong:
             continue  # praise words next to a failure are usually sarcasm, not praise
-        if cat in ("intensity", "waiting", "service") and not complaintish:
+        if cat == "praise" and complaintish:
+            w *= 0.5  # "thanks, but my order is still missing": polite, not praise
+        if cat in ("intensity", "service") and not complaintish or (
+                cat == "waiting" and not anchored):
             w *= 0.5  # amplifiers count fully only next to a complaint cue
+        if cat in _ANCHORED and not anchored:
+            w *= 0.5  # "I didn't go yesterday": negation/past tense matter when about a service
         logit += w + (n - 1) * w / 3.0 if n > 1 else w
     if counts.get("praise") and strong and not counts.get("sarcasm"):
         # praise + failure: either sarcasm or thanking for a fix; slight push towards complaint

@@ -247,3 +247,66 @@ def test_fit_accepts_two_tuples_and_empty():
     m = AdaptiveModel().fit([("kaputt", True), ("danke", False)])
     assert m.n_labels == 2
     assert AdaptiveModel().fit([]).n_labels == 0
+
+
+# Context cue families (after Preoţiuc-Pietro et al. 2019): each weak alone, decisive together.
+CONTEXT_COMPLAINTS = [
+    # demands an explanation
+    ("Why does my account keep logging me out?", "en", "explanation"),
+    ("How come my refund hasn't shown up yet?", "en", "explanation"),
+    ("Warum ist meine Bestellung immer noch nicht da?", "de", None),
+    ("Wieso wurde mir das schon wieder doppelt berechnet?", "de", None),
+    # broken expectations
+    ("My order was supposed to arrive on Monday.", "en", "broken expectation"),
+    ("Meine Bestellung sollte eigentlich seit Montag da sein.", "de", "broken expectation"),
+    ("Als treuer Kunde bin ich echt enttäuscht.", "de", None),
+    # time references and repeated attempts
+    ("I've been trying to reach your support for a week.", "en", "time reference"),
+    ("Ich versuche seit Tagen, euren Kundenservice zu erreichen.", "de", None),
+    # regret + problem
+    ("Unfortunately the lid is too small and the zip sticks :(", "en", "regrets"),
+    ("Leider ist die Jacke viel zu klein und der Reißverschluss klemmt :(", "de", "regrets"),
+    # money + possessive + waiting
+    ("When will I get my money back?", "en", None),
+    ("Wann bekomme ich endlich mein Geld zurück?", "de", None),
+    # second-person blame
+    ("You people never answer the phone", "en", "blames"),
+    ("Ihr schafft es echt nie, pünktlich zu liefern.", "de", "blames"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "reason"), CONTEXT_COMPLAINTS)
+def test_context_cue_complaints(text, lang, reason):
+    v = classify(text)
+    assert v.lang == lang
+    assert v.label == "complaint", (text, v)
+    if reason:
+        assert any(reason in r for r in v.reasons), v.reasons
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("Just ordered my new shoes, can't wait!", "en"),
+    ("Got my order today, thank you so much!", "en"),
+    ("Why not try the new menu, it's lovely", "en"),
+    ("My friend and I loved the food last night", "en"),
+    ("I went to the store yesterday and bought a new jacket", "en"),
+    ("When does the new collection come out?", "en"),
+    ("Habe gestern bestellt, freue mich schon!", "de"),
+    ("Hab meine Bestellung heute bekommen, vielen Dank!", "de"),
+    ("Wie lange dauert der Versand nach Österreich?", "de"),
+    ("Wann öffnet ihr wieder nach den Feiertagen?", "de"),
+    ("Can someone tell me if the charger fits the 2023 model?", "en"),
+    ("Kann mir jemand sagen, ob das Ladegerät in das Modell 2023 passt?", "de"),
+])
+def test_context_cues_alone_are_not_complaints(text, lang):
+    v = classify(text, lang=lang)
+    assert v.label != "complaint", (text, v)
+
+
+def test_context_cues_are_weak_alone():
+    # negation + past tense in small talk does not make a complaint, next to an order it counts
+    small_talk = classify("I didn't go out yesterday, it rained", lang="en")
+    about_order = classify("I didn't get my order yesterday, it never came", lang="en")
+    assert small_talk.label != "complaint"
+    assert about_order.label == "complaint"
+    assert about_order.p_complaint > small_talk.p_complaint
