@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
 
 USER = "social_crm.group_social_crm_user"
 LATEST_POSTS = 10
@@ -50,16 +51,31 @@ class ResPartner(models.Model):
 
     @api.depends("social_post_ids")
     def _compute_social_latest_post_ids(self):
+        """The ten newest posts of each contact, for all contacts in one query."""
         post_model = self.env["social.crm.post"]
-        for partner in self:
-            if not partner.id:
-                partner.social_latest_post_ids = post_model
-                continue
-            partner.social_latest_post_ids = post_model.search(
-                [("partner_id", "=", partner.id)],
-                order="posted_at desc, id desc",
-                limit=LATEST_POSTS,
+        ids = [pid for pid in self.ids if pid]
+        latest = {}
+        if ids:
+            # the user's access rules apply: search the allowed posts, rank them in SQL
+            query = post_model._search([("partner_id", "in", ids)])
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT partner_id, id FROM (
+                           SELECT p.partner_id, p.id, row_number() OVER (
+                                      PARTITION BY p.partner_id
+                                      ORDER BY p.posted_at DESC, p.id DESC) AS rank
+                             FROM social_crm_post p
+                            WHERE p.id IN %s) AS ranked
+                        WHERE rank <= %s
+                        ORDER BY partner_id, rank""",
+                    query.subselect(),
+                    LATEST_POSTS,
+                )
             )
+            for partner_id, post_id in rows:
+                latest.setdefault(partner_id, []).append(post_id)
+        for partner in self:
+            partner.social_latest_post_ids = post_model.browse(latest.get(partner.id, []))
 
     def action_view_social_posts(self):
         self.ensure_one()

@@ -45,10 +45,28 @@ class SocialCrmMatchSuggestion(models.Model):
     )
 
     def _compute_post_count(self):
-        for suggestion in self:
-            suggestion.post_count = self.env["social.crm.post"].search_count(
-                suggestion._posts_domain()
+        counts = dict.fromkeys(self.ids, 0)
+        if self.ids:
+            groups = self.env["social.crm.post"]._read_group(
+                [("author_external_id", "in", list(set(self.mapped("author_external_id"))))],
+                ["company_id", "network_id", "author_external_id"],
+                ["__count"],
             )
+            by_author = {
+                (company.id, network.id, author): count
+                for company, network, author, count in groups
+            }
+            for suggestion in self:
+                counts[suggestion.id] = by_author.get(
+                    (
+                        suggestion.company_id.id,
+                        suggestion.network_id.id,
+                        suggestion.author_external_id,
+                    ),
+                    0,
+                )
+        for suggestion in self:
+            suggestion.post_count = counts.get(suggestion.id, 0)
 
     def _posts_domain(self):
         self.ensure_one()

@@ -86,7 +86,8 @@ class SocialCrmPost(models.Model):
     conversation_external_id = fields.Char(string="Conversation", index=True, readonly=True)
     mentioned_external_ids = fields.Char(
         string="Mentioned Accounts",
-        readonly=True, help="Network user ids this post mentions or replies to, space-separated."
+        readonly=True,
+        help="Network user ids this post mentions or replies to, space-separated.",
     )
     mentioned_handles = fields.Char(readonly=True)
     like_count = fields.Integer(string="Likes", readonly=True)

@@ -119,6 +119,26 @@ class TestIdentity(SocialCrmCase):
         self.assertEqual(len(latest), 10, "the contact form shows the latest ten")
         self.assertEqual(latest[0].external_id, "0", "newest first")
         self.assertEqual(identity.post_count, 12)
+        other = self.env["res.partner"].create({"name": "Other Poster"})
+        self.env["social.crm.identity"].create(
+            {
+                "partner_id": other.id,
+                "network_id": self.x.id,
+                "handle": "other_p",
+                "external_id": "43",
+            }
+        )
+        self.env["social.crm.post"]._ingest_posts(
+            [self.make_post("o1", self.make_author("43", "other_p"))]
+        )
+        both = (self.partner | other).with_context(prefetch_fields=False)
+        both.invalidate_recordset()
+        self.assertEqual(
+            [len(p.social_latest_post_ids) for p in both],
+            [10, 1],
+            "computed for several contacts at once, each its own posts",
+        )
+        self.assertEqual(other.social_latest_post_ids.external_id, "o1")
         action = self.partner.action_view_social_posts()
         self.assertEqual(self.env["social.crm.post"].search_count(action["domain"]), 12)
 

@@ -38,5 +38,11 @@ class TestViews(SocialCrmCase):
         env = self.env(user=self.user)
         action = env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_post_action")
         self.assertEqual(action["res_model"], "social.crm.post")
+        self.env["social.crm.post"]._ingest_posts(
+            [self.make_post("v1", self.make_author("9", "viewer")), self.make_post("v2", None)]
+        )
         grouped = env["social.crm.post"]._read_group([], ["network_id", "state"], ["__count"])
-        self.assertIsInstance(grouped, list)
+        self.assertEqual(
+            sum(count for _n, _s, count in grouped), env["social.crm.post"].search_count([])
+        )
+        self.assertIn((self.x, "new"), [(n, s) for n, s, _c in grouped])
