@@ -56,7 +56,7 @@ NETWORK = "facebook"
 DEFAULT_BASE_URL = "https://graph.facebook.com/v23.0"
 LOOKBACK = dt.timedelta(days=14)
 COMMENT_FIELDS = "id,message,created_time,permalink_url,from{id,name},like_count," \
-                 "comment_count,parent{id},is_hidden"
+                 "comment_count,parent{id,from{id}},is_hidden"
 COMMENTS_LIMIT = 50
 MAX_COMMENT_PAGES = 5
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
@@ -140,11 +140,16 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
     comment = expect_dict(comment, "comments.data[]", NETWORK)
     if not comment.get("id"):
         raise MalformedResponseError("facebook: comment without 'id'")
-    parent = (comment.get("parent") or {}).get("id") if isinstance(comment.get("parent"),
-                                                                   dict) else None
+    parent_comment = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
+    parent = parent_comment.get("id")
     post_author = post.get("from") if isinstance(post.get("from"), dict) else {}
+    parent_author = (parent_comment.get("from") if isinstance(parent_comment.get("from"), dict)
+                     else {})
     author = parse_from(comment.get("from"))
-    replied_to = [post_author.get("id")] if post_author.get("id") and not parent else []
+    # the replied-to account counts as mentioned (as X, Mastodon and Bluesky do): the
+    # comment's parent comment's author, or the post's author for a top-level comment
+    replied_to = [(parent_author if parent else post_author).get("id")]
+    replied_to = [i for i in replied_to if i]
     return Post(
         network=NETWORK,
         external_id=str(comment["id"]),

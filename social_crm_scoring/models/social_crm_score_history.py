@@ -9,15 +9,22 @@ TIERS = [
 
 
 class SocialCrmScoreHistory(models.Model):
-    """The Social Customer Score of a contact on one day, with its parts and their inputs.
+    """The Social Customer Score of a contact from one day on, with its parts and their inputs.
 
-    Written in bulk by the scoring run (one row per contact and day, the day's last run wins);
-    the contact form explains the current score from the latest row.
+    Written in bulk by the scoring run: a row when the score, tier or influencer flag of the
+    contact changes (at most one per contact and day, the day's last run wins), so the
+    history stays small however many contacts are scored every night; the contact form
+    explains the current score from the latest row and shows the trend against the row
+    before it. Numbers are float8
+    (no ``digits``: numeric costs several times more to write); the views round them.
     """
 
     _name = "social.crm.score.history"
     _description = "Social Customer Score History"
     _order = "date desc, id desc"
+    # written only by the scoring run (in bulk): no create/write user and date columns,
+    # whose foreign keys cost more than the rest of the row
+    _log_access = False
     _rec_name = "date"
 
     partner_id = fields.Many2one(
@@ -29,7 +36,7 @@ class SocialCrmScoreHistory(models.Model):
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True)
-    score = fields.Float(digits=(5, 1), readonly=True, aggregator="avg")
+    score = fields.Float(readonly=True, aggregator="avg")
     tier = fields.Selection(TIERS, readonly=True)
     is_influencer = fields.Boolean(string="Influencer", readonly=True)
     rank = fields.Integer(readonly=True, aggregator="min", help="1 = the highest score.")
@@ -40,42 +47,30 @@ class SocialCrmScoreHistory(models.Model):
         help="How many contacts of the company were scored together.",
     )
     # parts on a 0-100 scale (normalised among the company's contacts)
-    reach_points = fields.Float(string="Reach", digits=(5, 1), readonly=True, aggregator="avg")
-    engagement_points = fields.Float(
-        string="Engagement", digits=(5, 1), readonly=True, aggregator="avg"
-    )
-    mentions_points = fields.Float(
-        string="Brand Mentions", digits=(5, 1), readonly=True, aggregator="avg"
-    )
-    network_points = fields.Float(
-        string="Network Position", digits=(5, 1), readonly=True, aggregator="avg"
-    )
+    reach_points = fields.Float(string="Reach", readonly=True, aggregator="avg")
+    engagement_points = fields.Float(string="Engagement", readonly=True, aggregator="avg")
+    mentions_points = fields.Float(string="Brand Mentions", readonly=True, aggregator="avg")
+    network_points = fields.Float(string="Network Position", readonly=True, aggregator="avg")
     professional_points = fields.Float(
-        string="Professional Weight", digits=(5, 1), readonly=True, aggregator="avg"
+        string="Professional Weight", readonly=True, aggregator="avg"
     )
     # the numbers the parts came from
-    followers = fields.Float(digits=(16, 0), readonly=True, aggregator="sum")
+    followers = fields.Float(readonly=True, aggregator="sum")
     identity_count = fields.Integer(string="Identities", readonly=True)
     post_count = fields.Integer(string="Posts in Window", readonly=True)
-    reaction_count = fields.Float(
-        string="Reactions in Window", digits=(16, 0), readonly=True, aggregator="sum"
-    )
+    reaction_count = fields.Float(string="Reactions in Window", readonly=True, aggregator="sum")
     mention_count = fields.Integer(string="Brand Mentions Count", readonly=True)
-    mentions_decayed = fields.Float(
-        string="Brand Mentions After Ageing", digits=(16, 2), readonly=True
-    )
+    mentions_decayed = fields.Float(string="Brand Mentions After Ageing", readonly=True)
     mentioned_by = fields.Integer(
         readonly=True,
         help="Other scored contacts that mention or reply to this contact.",
     )
     network_lift = fields.Float(
-        digits=(16, 2),
         readonly=True,
         help="How much higher the PageRank is than that of a contact nobody mentions "
         "(0 = not mentioned).",
     )
     professional_followers = fields.Float(
-        digits=(16, 0),
         readonly=True,
         aggregator="sum",
         help="Followers or connections on professional networks (LinkedIn, Xing).",

@@ -45,8 +45,10 @@ class ScoreResult:
     """The score of one contact.
 
     ``score``: 0-100 percentile of ``raw_total`` among the scored contacts, rounded down
-    to one decimal (90 = more influential than 90 % of the other contacts, ties counting
-    half); 0 when ``raw_total`` is 0. ``raw_total``: sum of the parts' contributions (0..1).
+    to a whole percent (90 = more influential than 90 % of the other contacts, ties counting
+    half; whole percents, so that a score moves when a contact passes 1 % of the others,
+    not with every small shift of the ranks); 0 when ``raw_total`` is 0. ``raw_total``: sum
+    of the parts' contributions (0..1).
     ``rank``: 1 for the highest raw total (equal totals share a rank). ``tier``: code of the
     tier reached; ``is_influencer``: that tier is flagged as influencer and raw_total > 0.
     """
@@ -247,7 +249,7 @@ def _score_python(columns, network, settings):
     count = len(totals)
     scores, tiers, influencers, ranks = [], [], [], []
     for position, total in enumerate(totals):
-        score = (1000 * numerators[position]) // denominator / 10 if total > 0 else 0.0
+        score = float((100 * numerators[position]) // denominator) if total > 0 else 0.0
         tier = settings.tier_for(score)
         scores.append(score)
         tiers.append(tier.code)
@@ -312,7 +314,7 @@ def _score_numpy(columns, network, settings):
         numerators, denominator = below + above - 1, 2 * (count - 1)
     else:
         numerators, denominator = numpy.ones(count, numpy.int64), 1
-    scores = numpy.where(totals > 0, (1000 * numerators) // denominator / 10, 0.0)
+    scores = numpy.where(totals > 0, ((100 * numerators) // denominator).astype(float), 0.0)
     tier_index = numpy.full(count, len(settings.tiers) - 1)
     for index in range(len(settings.tiers) - 1, -1, -1):  # highest tier reached wins
         tier_index[scores >= settings.tiers[index].min_score] = index

@@ -77,8 +77,8 @@ def explain_score(result, tier_labels=None):
     tier = (tier_labels or {}).get(result.tier, result.tier)
     if result.raw_total > 0:
         summary = (
-            f"Social score {_number(result.score, 1)}/100 ({tier}): more influential than "
-            f"{_number(result.score, 1)}% of the other scored contacts."
+            f"Social score {_number(result.score)}/100 ({tier}): more influential than "
+            f"{_number(result.score)}% of the other scored contacts."
         )
     else:
         summary = f"Social score 0/100 ({tier}): no social activity or audience known."

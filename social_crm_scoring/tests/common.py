@@ -31,7 +31,8 @@ class ScoringCase(SocialCrmCase):
         cls.make_post(cls.star, "star-2", likes=1500, reposts=300, hours=30)
         cls.make_post(cls.star, "star-old", likes=10, hours=24 * 200)
         cls.make_post(cls.fan, "fan-1", likes=3, mentions="ext-star", hours=5)
-        cls.make_post(cls.fan, "fan-2", likes=1, reply_to="star-1", hours=2)
+        # a reply: the connectors add the replied-to account to the mentioned ones
+        cls.make_post(cls.fan, "fan-2", likes=1, reply_to="star-1", mentions="ext-star", hours=2)
         cls.make_post(cls.pro, "pro-1", likes=40, mentions="ext-star", hours=50)
 
     @classmethod

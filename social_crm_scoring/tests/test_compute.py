@@ -51,7 +51,7 @@ class TestScoringCompute(ScoringCase):
         self.assertIn("No post in the last 90 days", str(self.quiet.social_score_explanation))
         self.assertIn("Not scored yet", str(self.ghost.social_score_explanation))
 
-    def test_history_one_row_per_day_and_trend(self):
+    def test_history_one_row_per_change_and_trend(self):
         yesterday = self.now - dt.timedelta(days=1)
         self.recompute(now=yesterday)
         self.recompute(now=yesterday + dt.timedelta(hours=1))
@@ -69,6 +69,15 @@ class TestScoringCompute(ScoringCase):
         self.assertEqual(self.fan.social_score_previous, history[1].score)
         self.assertAlmostEqual(self.fan.social_score_delta, history[0].score - history[1].score)
         self.assertGreater(self.fan.social_score_delta, 0)
+        # a night without change adds no row; the explanation keeps the date of the score
+        contacts = self.star | self.pro | self.fan | self.quiet
+        before = {partner: len(self.history(partner)) for partner in contacts}
+        scores = {partner: partner.social_score for partner in contacts}
+        self.recompute(now=self.now + dt.timedelta(days=1))
+        self.assertEqual({partner: partner.social_score for partner in contacts}, scores)
+        self.assertEqual({partner: len(self.history(partner)) for partner in contacts}, before)
+        self.assertEqual(self.fan.social_score_date, self.now.date())
+        self.assertIn(f"since {self.now.date()}", str(self.fan.social_score_explanation))
 
     def test_cron(self):
         cron = self.env.ref("social_crm_scoring.ir_cron_social_score")
@@ -88,6 +97,24 @@ class TestScoringCompute(ScoringCase):
         # a contact without identity gets no score
         self.ghost.with_user(self.user).action_social_score_recompute()
         self.assertFalse(self.ghost.social_score_tier)
+
+    def test_on_demand_records_the_day(self):
+        """The button records the day's numbers even when the score did not change."""
+        yesterday = self.now - dt.timedelta(days=1)
+        self.recompute(now=yesterday)
+        self.Partner._social_score_recompute(only=self.fan, now=self.now)
+        self.env.invalidate_all()
+        history = self.history(self.fan)
+        self.assertEqual(history.mapped("date"), [self.now.date(), yesterday.date()])
+        self.assertEqual(history[0].score, history[1].score)
+        self.assertEqual(len(self.history(self.star)), 1, "only the contact asked for")
+
+    def test_reads_restore_planner_settings(self):
+        self.env.cr.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+        before = self.env.cr.fetchone()
+        self.recompute()
+        self.env.cr.execute("SELECT current_setting('jit'), current_setting('work_mem')")
+        self.assertEqual(self.env.cr.fetchone(), before)
 
     def test_contact_without_identities_loses_its_score(self):
         self.recompute()

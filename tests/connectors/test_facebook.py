@@ -66,6 +66,8 @@ def test_comments_and_tagged_with_cursor_on_last_page():
     anonymous = pages[0].posts[1]
     assert anonymous.author is None
     assert anonymous.in_reply_to_external_id == "811111111111111_990000000000000"
+    # the replied-to comment's author counts as mentioned (the graph of the Social Score)
+    assert anonymous.mentioned_external_ids == ("7654321098765432",)
     tagged = pages[2].posts[0]
     assert tagged.external_id == "1234567890_5555555555" and tagged.mentioned_external_ids == (
         PAGE,)

@@ -77,10 +77,10 @@ def test_ties_get_the_same_score_and_rank():
     assert results[3].rank == 3
 
 
-def test_score_rounds_down_to_one_decimal():
+def test_score_rounds_down_to_a_whole_percent():
     contacts = [ContactInput(pid, followers=pid, identities=1) for pid in range(1, 8)]
     scores = sorted(result.score for result in compute_scores(contacts, settings=ONLY_REACH))
-    assert scores == [0.0, 16.6, 33.3, 50.0, 66.6, 83.3, 100.0]
+    assert scores == [0.0, 16.0, 33.0, 50.0, 66.0, 83.0, 100.0]
 
 
 def test_tiers_and_influencer_flag_follow_thresholds():

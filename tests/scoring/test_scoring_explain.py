@@ -39,7 +39,7 @@ def test_every_part_has_a_sentence():
     result = scores(contacts, [(2, 1)], window_days=90, half_life_days=30)[1]
     lines = explain_score(result, {"top_influencer": "Top influencer"})
     assert lines[0] == (
-        "Social score 100.0/100 (Top influencer): more influential than 100.0% of the other "
+        "Social score 100/100 (Top influencer): more influential than 100% of the other "
         "scored contacts."
     )
     assert lines[2] == (
