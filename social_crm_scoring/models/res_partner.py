@@ -725,20 +725,16 @@ class ResPartner(models.Model):
                 len(table),
                 now,
                 settings_json,
-                force_history=only is not None,
             )
             if commit_progress:
                 time_left = commit_progress(len(chunk))
         return len(ids), time_left
 
     @api.model
-    def _social_score_write(
-        self, company, ids, lines, population, now, settings_json, force_history=False
-    ):
+    def _social_score_write(self, company, ids, lines, population, now, settings_json):
         """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
-        :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``.
-        ``force_history``: give each of them a row of the day, even when its score, tier and
-        flag did not change."""
+        :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``, each of which
+        gets a history row of the day."""
         if not ids:
             return
         cr = self.env.cr
@@ -784,10 +780,11 @@ class ResPartner(models.Model):
                 company.id,
             )
         )
-        # the history keeps a row per change: a contact gets a new row when its score, tier
-        # or flag differs from its latest row (or it has none); a row of the same day is
-        # updated unless it already holds the same numbers (an UPDATE join and an INSERT of
-        # the changed ones: far cheaper than a row-by-row ON CONFLICT)
+        # the history keeps a row per change (the caller only writes the contacts whose score,
+        # tier or flag changed, or those asked for): the day's row is updated unless it
+        # already holds the same numbers, the others get a new row (an UPDATE join and an
+        # anti-join INSERT bounded to the chunk's range: far cheaper than a row-by-row
+        # ON CONFLICT)
         kept = [
             SQL.identifier(column)
             for column in ("company_id", "score", "tier", "is_influencer", "rank", "population")
@@ -828,18 +825,9 @@ class ResPartner(models.Model):
                    SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
                           %(population)s, %(settings)s::jsonb, %(values)s
                      FROM %(run)s AS v
-                LEFT JOIN LATERAL (
-                          SELECT h.date, h.score, h.tier, h.is_influencer
-                            FROM social_crm_score_history AS h
-                           WHERE h.partner_id = v.id AND h.date <= %(date)s
-                        ORDER BY h.date DESC
-                           LIMIT 1) AS latest ON TRUE
-                    WHERE latest.date IS NULL
-                       OR (latest.date < %(date)s
-                           AND (%(force)s
-                                OR (latest.score, latest.tier, latest.is_influencer)
-                                   IS DISTINCT FROM (v.score::float8, v.tier, v.influencer)))""",
-                force=bool(force_history),
+                    WHERE NOT EXISTS (SELECT 1 FROM social_crm_score_history AS h
+                                       WHERE h.partner_id = v.id AND h.date = %(date)s
+                                         AND h.partner_id BETWEEN %(low)s AND %(high)s)""",
                 **values,
                 columns=SQL(", ").join(columns),
                 values=SQL(", ").join(SQL("v.%s", column) for column in columns),
