@@ -104,38 +104,36 @@ def _decay_sql(now, rate):
 
 #: planner settings of the scoring reads: JIT compilation costs more than it saves on
 #: these one-pass aggregates, and the hash tables of 100,000s of contacts should not spill
-FAST_READ_SETTINGS = {"jit": "off", "work_mem": "64MB"}
+#: (work_mem is only ever raised: a server configured with more keeps its value)
+FAST_READ_JIT = "off"
+FAST_READ_WORK_MEM = "64MB"
 
 
 @contextlib.contextmanager
 def _fast_reads(cr):
-    """Run the block with :data:`FAST_READ_SETTINGS` (transaction-local), then restore the
-    previous values."""
-    names = list(FAST_READ_SETTINGS)
+    """Run the block with :data:`FAST_READ_JIT` and at least :data:`FAST_READ_WORK_MEM`
+    (transaction-local), then restore the previous values."""
+    cr.execute(SQL("SELECT current_setting('jit'), current_setting('work_mem')"))
+    jit, work_mem = cr.fetchone()
     cr.execute(
         SQL(
-            "SELECT %s",
-            SQL(", ").join(SQL("current_setting(%s)", name) for name in names),
-        )
-    )
-    previous = cr.fetchone()
-    cr.execute(
-        SQL(
-            "SELECT %s",
-            SQL(", ").join(
-                SQL("set_config(%s, %s, true)", name, FAST_READ_SETTINGS[name]) for name in names
-            ),
+            """SELECT set_config('jit', %s, true),
+                      set_config('work_mem',
+                                 CASE WHEN pg_size_bytes(current_setting('work_mem'))
+                                           < pg_size_bytes(%s)
+                                      THEN %s ELSE current_setting('work_mem') END, true)""",
+            FAST_READ_JIT,
+            FAST_READ_WORK_MEM,
+            FAST_READ_WORK_MEM,
         )
     )
     # an error aborts the transaction (or savepoint), which undoes the settings too
     yield
     cr.execute(
         SQL(
-            "SELECT %s",
-            SQL(", ").join(
-                SQL("set_config(%s, %s, true)", name, value)
-                for name, value in zip(names, previous, strict=True)
-            ),
+            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
+            jit,
+            work_mem,
         )
     )
 

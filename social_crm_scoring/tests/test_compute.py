@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
 
+from odoo.addons.social_crm_scoring.models.res_partner import _fast_reads
 from odoo.tests import tagged
 
 from .common import ScoringCase
@@ -115,6 +116,19 @@ class TestScoringCompute(ScoringCase):
         self.recompute()
         self.env.cr.execute("SELECT current_setting('jit'), current_setting('work_mem')")
         self.assertEqual(self.env.cr.fetchone(), before)
+        # during the reads: no JIT, work_mem raised but never lowered
+        cr = self.env.cr
+        settings = "SELECT current_setting('jit'), current_setting('work_mem')"
+        cr.execute("SET LOCAL work_mem = '4MB'")
+        with _fast_reads(cr):
+            cr.execute(settings)
+            self.assertEqual(cr.fetchone(), ("off", "64MB"))
+        cr.execute("SET LOCAL work_mem = '256MB'")
+        with _fast_reads(cr):
+            cr.execute(settings)
+            self.assertEqual(cr.fetchone()[1], "256MB")
+        cr.execute(settings)
+        self.assertEqual(cr.fetchone(), (before[0], "256MB"))
 
     def test_contact_without_identities_loses_its_score(self):
         self.recompute()
