@@ -565,7 +565,8 @@ class ResPartner(models.Model):
                               COUNT(*) FILTER (WHERE i.network_id = ANY(%(professional)s))
                          FROM social_crm_identity i
                         WHERE i.company_id = %(company)s AND i.partner_id IS NOT NULL
-                     GROUP BY i.partner_id""",
+                     GROUP BY i.partner_id
+                     ORDER BY i.partner_id""",
                     company=company.id,
                     professional=professional,
                 )
@@ -575,8 +576,7 @@ class ResPartner(models.Model):
                 SQL(
                     """SELECT p.id
                          FROM res_partner p
-                        WHERE p.id IN (SELECT partner_id FROM social_crm_identity
-                                        WHERE company_id = %(company)s)
+                        WHERE p.id = ANY(%(candidates)s::int[])
                           AND (NOT p.active OR p.social_score_excluded
                                OR p.company_id != %(company)s
                                OR (p.company_id IS NULL AND p.id IN (
@@ -584,6 +584,7 @@ class ResPartner(models.Model):
                                     WHERE company_id < %(company)s
                                       AND partner_id IS NOT NULL)))""",
                     company=company.id,
+                    candidates=_array(row[0] for row in identities),
                 )
             )
             posts = self.env.execute_query(
@@ -620,7 +621,7 @@ class ResPartner(models.Model):
                 )
             )
         skipped = {row[0] for row in skipped}
-        identities = sorted(row for row in identities if row[0] not in skipped)
+        identities = [row for row in identities if row[0] not in skipped]
         partner_ids = [row[0] for row in identities]
         names = ("followers", "identities", "professional_followers", "professional_identities")
         columns = dict(
@@ -652,11 +653,21 @@ class ResPartner(models.Model):
                 "half_life_days": settings.half_life_days,
             }
         )
+        previous = self._social_score_previous(company) if only is None else None
         written, time_left = self._social_score_write_table(
-            company, table, now, settings_json, only=only, commit_progress=commit_progress
+            company,
+            table,
+            now,
+            settings_json,
+            only=only,
+            previous=previous,
+            commit_progress=commit_progress,
         )
         if only is None:
-            self._social_score_reset_others(company, partner_ids)
+            scored = set(partner_ids)
+            self._social_score_reset_others(
+                company, [partner_id for partner_id in previous if partner_id not in scored]
+            )
             company.sudo().social_score_last_run = now
             if commit_progress:
                 time_left = commit_progress(0)
@@ -669,11 +680,27 @@ class ResPartner(models.Model):
         return len(partner_ids), time_left
 
     @api.model
+    def _social_score_previous(self, company):
+        """{partner id: (score, tier, flag)} of the contacts scored for ``company``."""
+        self.flush_model(PARTNER_SCORE_FIELDS)
+        return {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                SQL(
+                    """SELECT id, social_score, social_score_tier, is_social_influencer
+                         FROM res_partner WHERE social_score_company_id = %s""",
+                    company.id,
+                )
+            )
+        }
+
+    @api.model
     def _social_score_write_table(
-        self, company, table, now, settings_json, only=None, commit_progress=None
+        self, company, table, now, settings_json, only=None, previous=None, commit_progress=None
     ):
-        """Write the scores and history rows of ``table`` (those of ``only`` if given) in
-        chunks of :data:`WRITE_BATCH`; returns (rows written, time left of the cron)."""
+        """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
+        those of ``only`` if given, else those that differ from ``previous`` (see
+        :meth:`_social_score_previous`); returns (rows written, time left of the cron)."""
         escaped = {code: code.translate(COPY_ESCAPES) for code in set(table.tier)}
         rows = zip(
             table.partner_ids,
@@ -691,17 +718,8 @@ class ResPartner(models.Model):
         else:
             # a contact whose score, tier and flag are unchanged is left as it is (its
             # history keeps the row of the last change): most contacts on most nights
-            self.flush_model(PARTNER_SCORE_FIELDS)
-            previous = {
-                row[0]: row[1:]
-                for row in self.env.execute_query(
-                    SQL(
-                        """SELECT id, social_score, social_score_tier, is_social_influencer
-                             FROM res_partner WHERE social_score_company_id = %s""",
-                        company.id,
-                    )
-                )
-            }
+            if previous is None:
+                previous = self._social_score_previous(company)
             keep = [
                 previous.get(partner_id) != (score, tier, flag)
                 for partner_id, score, tier, flag in zip(
@@ -838,13 +856,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _social_score_reset_others(self, company, partner_ids):
-        """Forget the scores of the company's contacts that are no longer scored."""
+        """Forget the scores of these contacts of the company, which are no longer scored."""
+        if not partner_ids:
+            return
         rows = self.env.execute_query(
             SQL(
                 """UPDATE res_partner
                       SET social_score = 0, social_score_tier = NULL,
                           is_social_influencer = FALSE, social_score_company_id = NULL
-                    WHERE social_score_company_id = %s AND NOT (id = ANY(%s::int[]))
+                    WHERE social_score_company_id = %s AND id = ANY(%s::int[])
                 RETURNING id""",
                 company.id,
                 _array(partner_ids),
