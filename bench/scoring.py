@@ -171,6 +171,8 @@ def reset_scores(env):
 
 def vacuum(env):
     """VACUUM ANALYZE the generated tables (outside a transaction)."""
+    from odoo.tools import SQL
+
     with env.registry.cursor() as cr:
         cr.rollback()
         cr._cnx.autocommit = True
@@ -181,7 +183,7 @@ def vacuum(env):
                 "social_crm_post",
                 "social_crm_score_history",
             ):
-                cr._obj.execute(f"VACUUM ANALYZE {table}")
+                cr.execute(SQL("VACUUM ANALYZE %s", SQL.identifier(table)))
         finally:
             cr._cnx.autocommit = False
 

@@ -498,32 +498,40 @@ class ResPartner(models.Model):
         return counts
 
     @api.model
-    def _social_score_population(self, companies=None, partners=None):
-        """{company id: sorted partner ids} of the contacts to score (one query).
+    def _social_score_eligible_sql(self, company):
+        """SQL condition on ``p`` (res_partner): the contact is scored for ``company`` (an
+        id or an SQL expression), given it has a social identity there. It is when it is
+        active and not excluded, and belongs to that company, or to none and has no identity
+        in a company of lower id (a shared contact is scored for its first company). Never
+        NULL, so that ``NOT`` of it is safe."""
+        return SQL(
+            """(p.active IS TRUE AND p.social_score_excluded IS NOT TRUE
+                AND CASE WHEN p.company_id IS NULL
+                         THEN NOT EXISTS (SELECT 1 FROM social_crm_identity AS o
+                                           WHERE o.partner_id = p.id
+                                             AND o.company_id < %(company)s)
+                         ELSE p.company_id = %(company)s END)""",
+            company=company,
+        )
 
-        A contact is scored when it is active, not excluded and has a social identity in the
-        company; a contact shared by all companies (no company) is scored for the first
-        company it has identities in.
-        """
+    @api.model
+    def _social_score_population(self, companies=None, partners=None):
+        """{company id: sorted partner ids} of the contacts to score (one query; see
+        :meth:`_social_score_eligible_sql`)."""
         self.env.flush_all()
         conditions = [SQL("TRUE")]
         if partners is not None:
             conditions.append(SQL("p.id = ANY(%s)", partners.ids))
-        having = SQL("TRUE")
         if companies is not None:
-            having = SQL("COALESCE(p.company_id, MIN(i.company_id)) = ANY(%s)", companies.ids)
+            conditions.append(SQL("i.company_id = ANY(%s)", companies.ids))
         rows = self.env.execute_query(
             SQL(
-                """SELECT COALESCE(p.company_id, MIN(i.company_id)), p.id
+                """SELECT DISTINCT i.company_id, p.id
                      FROM res_partner p
                      JOIN social_crm_identity i ON i.partner_id = p.id
-                    WHERE p.active AND p.social_score_excluded IS NOT TRUE
-                      AND (p.company_id IS NULL OR i.company_id = p.company_id)
-                      AND %s
-                 GROUP BY p.id
-                   HAVING %s""",
+                    WHERE %s AND %s""",
                 SQL(" AND ").join(conditions),
-                having,
+                self._social_score_eligible_sql(SQL("i.company_id")),
             )
         )
         population = defaultdict(list)
@@ -539,9 +547,8 @@ class ResPartner(models.Model):
         ``{ContactInput field: list aligned with the ids}`` and the mention/reply edges
         ``(source, target, weight)``: three queries, run with :func:`_fast_reads`.
 
-        A contact is scored when it is active, not excluded and has a social identity in
-        the company; a contact shared by all companies (no company) is scored for the
-        first company it has identities in. Replies count through the replied-to account,
+        A contact is scored when it has a social identity in the company and
+        :meth:`_social_score_eligible_sql` holds. Replies count through the replied-to account,
         which the connectors add to a post's mentioned accounts (X ``in_reply_to_user_id``,
         Mastodon mentions, Bluesky parent DID, Facebook parent comment's author).
         """
@@ -576,14 +583,8 @@ class ResPartner(models.Model):
                 SQL(
                     """SELECT p.id
                          FROM res_partner p
-                        WHERE p.id = ANY(%(candidates)s::int[])
-                          AND (NOT p.active OR p.social_score_excluded
-                               OR p.company_id != %(company)s
-                               OR (p.company_id IS NULL AND p.id IN (
-                                   SELECT partner_id FROM social_crm_identity
-                                    WHERE company_id < %(company)s
-                                      AND partner_id IS NOT NULL)))""",
-                    company=company.id,
+                        WHERE p.id = ANY(%(candidates)s::int[]) AND NOT %(eligible)s""",
+                    eligible=self._social_score_eligible_sql(company.id),
                     candidates=_array(row[0] for row in identities),
                 )
             )

@@ -145,6 +145,32 @@ class TestScoringCompute(ScoringCase):
         self.assertEqual(counts[self.score_company.id], 3)
         self.assertFalse(self.quiet.social_score_tier)
 
+    def test_shared_contact_scored_for_its_first_company(self):
+        """A contact of no company with identities in two companies is scored once, for
+        the company of lower id, and left out of the other's population."""
+        first, second = sorted(self.score_company | self.other_company, key=lambda c: c.id)
+        shared = self.Partner.create({"name": "Sasha Shared"})
+        for company, ext in ((first, "ext-shared-1"), (second, "ext-shared-2")):
+            self.env["social.crm.identity"].create(
+                {
+                    "partner_id": shared.id,
+                    "company_id": company.id,
+                    "network_id": self.x.id,
+                    "external_id": ext,
+                    "followers_count": 5000,
+                    "origin": "listening",
+                }
+            )
+        population = self.Partner._social_score_population(first | second)
+        self.assertIn(shared.id, population[first.id])
+        self.assertNotIn(shared.id, population.get(second.id, []))
+        self.Partner._social_score_recompute(companies=second)
+        self.env.invalidate_all()
+        self.assertFalse(shared.social_score_tier, "not scored for its second company")
+        self.Partner._social_score_recompute(companies=first)
+        self.env.invalidate_all()
+        self.assertEqual(shared.social_score_company_id, first)
+
     def test_other_company_is_separate(self):
         other = self.make_contact(
             "Olga Other", [(self.x, "ext-olga", 10)], company=self.other_company
