@@ -4,7 +4,7 @@
     "name": "Social CRM Scoring",
     "summary": "Social Customer Score: reach, engagement, brand mentions, network position "
     "and professional weight of contacts; influencers on contacts and leads",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "Sales/CRM",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
@@ -26,6 +26,7 @@
     "demo": [
         "demo/social_crm_scoring_demo.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "social_crm_scoring/static/tests/tours/*.js",

@@ -3,6 +3,8 @@ from . import (
     res_company,
     res_config_settings,
     res_partner,
+    social_crm_identity,
+    social_crm_mention,
     social_crm_post,
     social_crm_score_history,
 )

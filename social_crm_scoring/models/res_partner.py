@@ -28,9 +28,17 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..scoring import PARTS, compute_score_table
+from ..scoring.copy_binary import copy_sql, parse_columns
 from .social_crm_score_history import TIERS
 
+TIER_CODES = [code for code, _label in TIERS]
+
 _logger = logging.getLogger(__name__)
+
+try:  # an external dependency of this module (see the manifest)
+    import numpy
+except ImportError:  # pragma: no cover
+    _logger.debug("numpy is not installed: Social Scores cannot be computed.")
 
 USER = "social_crm.group_social_crm_user"
 WRITE_BATCH = 10000
@@ -82,6 +90,36 @@ COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 def _points(table, part):
     return [value * 100 for value in table.normalised[part]]
+
+
+def _copy_columns(cr, query, types):
+    """Columns (numpy arrays) of the rows of the SELECT ``query``, streamed by a binary
+    COPY (far cheaper than one Python tuple per row); ``types``: see
+    :func:`..scoring.copy_binary.parse_columns`. The parameters are bound by psycopg2, as
+    for any query."""
+    statement = copy_sql(cr._obj.mogrify(query.code, query.params).decode())
+    buffer = io.BytesIO()
+    cr._obj.copy_expert(statement, buffer)
+    return parse_columns(buffer.getvalue(), types, use_numpy=True)
+
+
+def _changed(table, previous):
+    """Boolean array: which contacts of the ScoreTable ``table`` have another score, tier or
+    flag than in ``previous`` (see ``res.partner._social_score_previous``), or none."""
+    previous_ids, previous_score, previous_tier, previous_flag = previous
+    ids = numpy.array(table.partner_ids, numpy.int64)
+    if not len(previous_ids):
+        return numpy.ones(len(ids), bool)
+    found = numpy.searchsorted(previous_ids, ids).clip(0, len(previous_ids) - 1)
+    positions = {code: position for position, code in enumerate(TIER_CODES, 1)}
+    tiers = numpy.array([positions.get(code, -1) for code in table.tier], numpy.int64)
+    same = (
+        (previous_ids[found] == ids)
+        & (previous_score[found] == numpy.asarray(table.score, float))
+        & (previous_tier[found] == tiers)
+        & (previous_flag[found] == numpy.asarray(table.is_influencer, numpy.int64))
+    )
+    return ~same
 
 
 def _array(values, cast=str):
@@ -544,15 +582,19 @@ class ResPartner(models.Model):
     @api.model
     def _social_score_read_inputs(self, company, settings, now):
         """The contacts of ``company`` to score (sorted ids), their numbers as
-        ``{ContactInput field: list aligned with the ids}`` and the mention/reply edges
-        ``(source, target, weight)``: three queries, run with :func:`_fast_reads`.
+        ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
+        edges as an array of ``(source, target, weight)`` rows: four queries, run with
+        :func:`_fast_reads`, the large ones streamed as binary COPY into arrays.
 
         A contact is scored when it has a social identity in the company and
-        :meth:`_social_score_eligible_sql` holds. Replies count through the replied-to account,
-        which the connectors add to a post's mentioned accounts (X ``in_reply_to_user_id``,
-        Mastodon mentions, Bluesky parent DID, Facebook parent comment's author).
+        :meth:`_social_score_eligible_sql` holds. The edges are the rows of
+        ``social.crm.mention`` (one per post and mentioned account, kept at ingestion);
+        replies count through the replied-to account, which the connectors add to a post's
+        mentioned accounts (X ``in_reply_to_user_id``, Mastodon mentions, Bluesky parent
+        DID, Facebook parent comment's author).
         """
         self.env.flush_all()
+        cr = self.env.cr
         start = now - dt.timedelta(days=settings.window_days)
         rate = math.log(2) / (settings.half_life_days * 86400.0)
         decay = _decay_sql(now, rate)
@@ -562,21 +604,26 @@ class ResPartner(models.Model):
             .search([("is_professional", "=", True)])
             .ids
         )
-        with _fast_reads(self.env.cr):
-            identities = self.env.execute_query(
+        with _fast_reads(cr):
+            identity_columns = _copy_columns(
+                cr,
                 SQL(
                     """SELECT i.partner_id,
-                              SUM(GREATEST(COALESCE(i.followers_count, 0), 0)), COUNT(*),
+                              SUM(GREATEST(COALESCE(i.followers_count, 0), 0))::float8,
+                              COUNT(*)::float8,
                               COALESCE(SUM(GREATEST(COALESCE(i.followers_count, 0), 0))
-                                       FILTER (WHERE i.network_id = ANY(%(professional)s)), 0),
-                              COUNT(*) FILTER (WHERE i.network_id = ANY(%(professional)s))
+                                       FILTER (WHERE i.network_id = ANY(%(professional)s)),
+                                       0)::float8,
+                              (COUNT(*) FILTER (WHERE i.network_id = ANY(%(professional)s)))
+                                  ::float8
                          FROM social_crm_identity i
                         WHERE i.company_id = %(company)s AND i.partner_id IS NOT NULL
                      GROUP BY i.partner_id
                      ORDER BY i.partner_id""",
                     company=company.id,
                     professional=professional,
-                )
+                ),
+                ("int4", "float8", "float8", "float8", "float8"),
             )
             # contacts with identities here that are not scored here (usually few)
             skipped = self.env.execute_query(
@@ -585,16 +632,17 @@ class ResPartner(models.Model):
                          FROM res_partner p
                         WHERE p.id = ANY(%(candidates)s::int[]) AND NOT %(eligible)s""",
                     eligible=self._social_score_eligible_sql(company.id),
-                    candidates=_array(row[0] for row in identities),
+                    candidates=_array(identity_columns[0].tolist()),
                 )
             )
-            posts = self.env.execute_query(
+            post_columns = _copy_columns(
+                cr,
                 SQL(
                     """SELECT partner_id,
-                              COUNT(*) FILTER (WHERE posted_at >= %(start)s),
+                              (COUNT(*) FILTER (WHERE posted_at >= %(start)s))::float8,
                               COALESCE(SUM(GREATEST(COALESCE(engagement_count, 0), 0))
-                                       FILTER (WHERE posted_at >= %(start)s), 0),
-                              COUNT(*) FILTER (WHERE state != 'ignored'),
+                                       FILTER (WHERE posted_at >= %(start)s), 0)::float8,
+                              (COUNT(*) FILTER (WHERE state != 'ignored'))::float8,
                               COALESCE(SUM(%(decay)s) FILTER (WHERE state != 'ignored'), 0)
                          FROM social_crm_post
                         WHERE company_id = %(company)s AND partner_id IS NOT NULL
@@ -602,42 +650,43 @@ class ResPartner(models.Model):
                     start=start,
                     decay=decay,
                     company=company.id,
-                )
+                ),
+                ("int4", "float8", "float8", "float8", "float8"),
             )
-            edges = self.env.execute_query(
+            edge_columns = _copy_columns(
+                cr,
                 SQL(
-                    """SELECT p.partner_id, i.partner_id, SUM(%(decay)s)
-                         FROM social_crm_post p
-                   CROSS JOIN LATERAL unnest(string_to_array(p.mentioned_external_ids, ' '))
-                              AS m(external_id)
-                         JOIN social_crm_identity i
-                           ON i.company_id = p.company_id AND i.network_id = p.network_id
-                          AND i.external_id = m.external_id
-                        WHERE p.company_id = %(company)s AND p.partner_id IS NOT NULL
-                          AND p.mentioned_external_ids IS NOT NULL
-                          AND i.partner_id != p.partner_id
-                     GROUP BY p.partner_id, i.partner_id""",
+                    """SELECT source_partner_id, target_partner_id, %(decay)s
+                         FROM social_crm_mention
+                        WHERE company_id = %(company)s AND source_partner_id IS NOT NULL
+                          AND target_partner_id IS NOT NULL
+                          AND source_partner_id != target_partner_id""",
                     decay=decay,
                     company=company.id,
-                )
+                ),
+                ("int4", "int4", "float8"),
             )
-        skipped = {row[0] for row in skipped}
-        identities = [row for row in identities if row[0] not in skipped]
-        partner_ids = [row[0] for row in identities]
+        ids = identity_columns[0]
+        if skipped:
+            keep = ~numpy.isin(ids, [row[0] for row in skipped])
+            identity_columns = [column[keep] for column in identity_columns]
+            ids = identity_columns[0]
         names = ("followers", "identities", "professional_followers", "professional_identities")
-        columns = dict(
-            zip(names, map(list, zip(*[row[1:] for row in identities], strict=True)), strict=False)
-        )
-        for name in names:
-            columns.setdefault(name, [])
-        by_partner = {row[0]: row[1:] for row in posts}
-        empty = (0, 0, 0, 0.0)
-        rows = [by_partner.get(partner_id, empty) for partner_id in partner_ids]
-        names = ("posts", "reactions", "mention_count", "mentions")
-        columns.update(zip(names, map(list, zip(*rows, strict=True)), strict=False))
-        for name in names:
-            columns.setdefault(name, [])
-        return partner_ids, columns, edges
+        columns = dict(zip(names, identity_columns[1:], strict=True))
+        # post sums of the scored contacts, aligned with the ids (both sorted: a search)
+        post_ids = post_columns[0]
+        found = numpy.searchsorted(ids, post_ids).clip(0, max(len(ids) - 1, 0))
+        known = (ids[found] == post_ids) if len(ids) else numpy.zeros(len(post_ids), bool)
+        for name, values in zip(
+            ("posts", "reactions", "mention_count", "mentions"), post_columns[1:], strict=True
+        ):
+            column = numpy.zeros(len(ids))
+            column[found[known]] = values[known]
+            columns[name] = column
+        edges = numpy.column_stack(
+            [column.astype(float) for column in edge_columns]
+        ).reshape(-1, 3)
+        return ids.tolist(), columns, edges
 
     @api.model
     def _social_score_run_company(self, company, now=None, only=None, commit_progress=None):
@@ -665,9 +714,10 @@ class ResPartner(models.Model):
             commit_progress=commit_progress,
         )
         if only is None:
-            scored = set(partner_ids)
+            previous_ids = previous[0]
             self._social_score_reset_others(
-                company, [partner_id for partner_id in previous if partner_id not in scored]
+                company,
+                previous_ids[~numpy.isin(previous_ids, numpy.array(partner_ids, int))].tolist(),
             )
             company.sudo().social_score_last_run = now
             if commit_progress:
@@ -682,18 +732,23 @@ class ResPartner(models.Model):
 
     @api.model
     def _social_score_previous(self, company):
-        """{partner id: (score, tier, flag)} of the contacts scored for ``company``."""
+        """The contacts scored for ``company`` as arrays: sorted ids, score, tier (position
+        in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1); one binary COPY
+        (no tuple per contact)."""
         self.flush_model(PARTNER_SCORE_FIELDS)
-        return {
-            row[0]: row[1:]
-            for row in self.env.execute_query(
-                SQL(
-                    """SELECT id, social_score, social_score_tier, is_social_influencer
-                         FROM res_partner WHERE social_score_company_id = %s""",
-                    company.id,
-                )
-            )
-        }
+        return _copy_columns(
+            self.env.cr,
+            SQL(
+                """SELECT id, COALESCE(social_score, 0)::float8,
+                          COALESCE(array_position(%s::varchar[], social_score_tier), 0)::int4,
+                          COALESCE(is_social_influencer, FALSE)::int4
+                     FROM res_partner WHERE social_score_company_id = %s
+                 ORDER BY id""",
+                TIER_CODES,
+                company.id,
+            ),
+            ("int4", "float8", "int4", "int4"),
+        )
 
     @api.model
     def _social_score_write_table(
@@ -721,12 +776,7 @@ class ResPartner(models.Model):
             # history keeps the row of the last change): most contacts on most nights
             if previous is None:
                 previous = self._social_score_previous(company)
-            keep = [
-                previous.get(partner_id) != (score, tier, flag)
-                for partner_id, score, tier, flag in zip(
-                    table.partner_ids, table.score, table.tier, table.is_influencer, strict=True
-                )
-            ]
+            keep = _changed(table, previous).tolist()
         rows = list(itertools.compress(rows, keep))
         ids = [row[0] for row in rows]
         lines = list(map(ROW_FORMAT.__mod__, rows))

@@ -1,11 +1,23 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class SocialCrmPost(models.Model):
     _inherit = "social.crm.post"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        posts = super().create(vals_list)
+        self.env["social.crm.mention"]._sync_posts(posts.filtered("mentioned_external_ids"))
+        return posts
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "mentioned_external_ids" in vals:
+            self.env["social.crm.mention"]._sync_posts(self)
+        return result
 
     def _ingest_after_create(self, records, posts):
         result = super()._ingest_after_create(records, posts)

@@ -10,6 +10,9 @@ except ImportError:  # pragma: no cover - exercised by use_numpy=False in tests
     numpy = None
 
 HAS_NUMPY = numpy is not None
+#: node ids up to FACTOR x the node count + MIN are located through a lookup table by id
+DENSE_LOOKUP_FACTOR = 16
+DENSE_LOOKUP_MIN = 1_000_000
 
 
 def _want_numpy(use_numpy):
@@ -77,15 +80,28 @@ def _prepare_edges_numpy(edges, nodes, index):
     else:
         weights = numpy.ones(len(array))
     ids = numpy.array(nodes, numpy.int64)
-    order = numpy.argsort(ids, kind="stable")
-    sorted_ids = ids[order]
+    low, high = (int(ids.min()), int(ids.max())) if len(ids) else (0, -1)
+    if 0 <= low and high < DENSE_LOOKUP_FACTOR * len(ids) + DENSE_LOOKUP_MIN:
+        # ids are database ids: a lookup table by id is far cheaper than a binary search
+        lookup = numpy.full(high + 2, -1, numpy.int64)
+        lookup[ids] = numpy.arange(len(ids))
 
-    def locate(column):  # node positions of an id column, and which ids are known nodes
-        raw = array[:, column]
-        whole = raw == numpy.floor(raw)
-        values = numpy.where(whole, raw, -1).astype(numpy.int64)
-        found = numpy.searchsorted(sorted_ids, values).clip(0, len(ids) - 1)
-        return order[found], whole & (sorted_ids[found] == values)
+        def locate(column):  # node positions of an id column, and which ids are known nodes
+            raw = array[:, column]
+            usable = (raw == numpy.floor(raw)) & (raw >= 0) & (raw <= high)
+            found = lookup[numpy.where(usable, raw, high + 1).astype(numpy.int64)]
+            return found, found >= 0
+
+    else:
+        order = numpy.argsort(ids, kind="stable")
+        sorted_ids = ids[order]
+
+        def locate(column):  # node positions of an id column, and which ids are known nodes
+            raw = array[:, column]
+            whole = raw == numpy.floor(raw)
+            values = numpy.where(whole, raw, -1).astype(numpy.int64)
+            found = numpy.searchsorted(sorted_ids, values).clip(0, len(ids) - 1)
+            return order[found], whole & (sorted_ids[found] == values)
 
     sources, known_sources = locate(0)
     targets, known_targets = locate(1)

@@ -4,6 +4,7 @@ from . import (
     test_compute,
     test_exclusion,
     test_lead,
+    test_mentions,
     test_performance,
     test_settings,
     test_tour,

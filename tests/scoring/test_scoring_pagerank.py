@@ -127,3 +127,28 @@ def test_network_lift_and_in_links(use_numpy):
     # contacts nobody links to sit exactly on the floor
     assert network.ranks[0] == pytest.approx(network.floor)
     assert network.ranks[2] == pytest.approx(network.floor * (1 + network.lift[2]))
+
+
+@pytest.mark.skipif(not HAS_NUMPY, reason="numpy")
+def test_numpy_id_lookup_and_binary_search_agree():
+    """Database ids are located through a lookup table by id, far-apart ids by a binary
+    search: both give the Python results, and odd ids (NaN, negative, fractional, huge)
+    are ignored."""
+    import numpy
+
+    rnd = random.Random(11)
+    for offset in (0, 10**12):  # lookup table / binary search
+        nodes = [offset + 3 * index + 1 for index in range(400)]
+        edges = [(rnd.choice(nodes), rnd.choice(nodes), rnd.random()) for _ in range(2000)]
+        odd = [
+            (float("nan"), nodes[0], 1.0),
+            (-5, nodes[1], 1.0),
+            (nodes[2] + 0.5, nodes[3], 1.0),
+            (nodes[4], 10**15, 1.0),
+            (nodes[5], nodes[6] + 1, 1.0),  # an id between two nodes
+        ]
+        expected = analyse_network(edges, nodes, use_numpy=False)
+        found = analyse_network(numpy.array(edges + odd, float), nodes, use_numpy=True)
+        assert found.ranks == pytest.approx(expected.ranks, rel=1e-9)
+        assert found.in_count == expected.in_count
+        assert found.in_weight == pytest.approx(expected.in_weight)

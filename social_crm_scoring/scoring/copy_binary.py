@@ -1,0 +1,102 @@
+"""Columns of numbers from PostgreSQL's binary ``COPY ... TO STDOUT (FORMAT binary)`` output.
+
+Fetching 100,000s of rows as Python tuples costs more than the query that computes them;
+the binary COPY format of fixed-width numbers can be read as whole columns instead
+(``numpy.frombuffer``, or :func:`struct.iter_unpack` without numpy). Only the types below
+and no NULL: the query must ``COALESCE`` and cast its columns.
+
+Format (PostgreSQL documentation, "COPY", binary format): an 11-byte signature, a 32-bit
+flags field, a 32-bit header extension length and the extension; then per row a 16-bit
+field count and, per field, a 32-bit length (-1 for NULL) and the value in network byte
+order; then a 16-bit -1 trailer.
+"""
+
+from __future__ import annotations
+
+import struct
+
+try:
+    import numpy
+except ImportError:  # pragma: no cover - exercised by use_numpy=False in tests
+    numpy = None
+
+SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
+TRAILER = b"\xff\xff"
+#: SQL type: (numpy dtype, struct code, size in bytes)
+TYPES = {
+    "int4": (">i4", "i", 4),
+    "int8": (">i8", "q", 8),
+    "float8": (">f8", "d", 8),
+}
+
+
+class CopyFormatError(ValueError):
+    """The COPY output is not the binary format of the expected columns."""
+
+
+def copy_sql(query_code):
+    """The COPY statement that streams the rows of the SELECT ``query_code`` in binary."""
+    return f"COPY ({query_code}) TO STDOUT (FORMAT binary)"
+
+
+def parse_columns(data, types, use_numpy=None):
+    """Split binary COPY output into one column per entry of ``types`` (``"int4"``,
+    ``"int8"`` or ``"float8"``): numpy arrays (native byte order), or lists with
+    ``use_numpy=False`` or without numpy. Raises :class:`CopyFormatError` on anything else
+    (another type, a NULL, a truncated stream)."""
+    types = list(types)
+    unknown = [name for name in types if name not in TYPES]
+    if unknown or not types:
+        raise CopyFormatError(f"Unsupported column types: {unknown or 'none'}.")
+    data = bytes(data)
+    if not data.startswith(SIGNATURE) or len(data) < len(SIGNATURE) + 8 + len(TRAILER):
+        raise CopyFormatError("Not PostgreSQL binary COPY output (no signature).")
+    _flags, extension = struct.unpack_from(">iI", data, len(SIGNATURE))
+    start = len(SIGNATURE) + 8 + extension
+    if not data.endswith(TRAILER) or start > len(data) - len(TRAILER):
+        raise CopyFormatError("Truncated binary COPY output (no trailer).")
+    body = memoryview(data)[start : len(data) - len(TRAILER)]
+    row_size = 2 + sum(4 + TYPES[name][2] for name in types)
+    if len(body) % row_size:
+        raise CopyFormatError(
+            "Binary COPY rows are not the expected fixed-width columns (a NULL, or another "
+            f"type than {', '.join(types)})."
+        )
+    count = len(body) // row_size
+    if use_numpy is None:
+        use_numpy = numpy is not None
+    if use_numpy:
+        return _parse_numpy(body, types, count)
+    return _parse_python(body, types, count)
+
+
+def _mismatch(types):
+    return CopyFormatError(
+        f"Binary COPY rows do not hold the expected columns ({', '.join(types)}): a NULL or "
+        "another type."
+    )
+
+
+def _parse_numpy(body, types, count):
+    fields = [("count", ">i2")]
+    for position, name in enumerate(types):
+        fields += [(f"length{position}", ">i4"), (f"value{position}", TYPES[name][0])]
+    rows = numpy.frombuffer(body, numpy.dtype(fields), count)
+    if count and (rows["count"] != len(types)).any():
+        raise _mismatch(types)
+    columns = []
+    for position, name in enumerate(types):
+        if count and (rows[f"length{position}"] != TYPES[name][2]).any():
+            raise _mismatch(types)
+        columns.append(rows[f"value{position}"].astype(TYPES[name][0].replace(">", "=")))
+    return columns
+
+
+def _parse_python(body, types, count):
+    layout = ">h" + "".join("i" + TYPES[name][1] for name in types)
+    rows = list(struct.iter_unpack(layout, body)) if count else []
+    sizes = tuple(TYPES[name][2] for name in types)
+    for row in rows:
+        if row[0] != len(types) or row[1::2] != sizes:
+            raise _mismatch(types)
+    return [[row[2 + 2 * position] for row in rows] for position in range(len(types))]

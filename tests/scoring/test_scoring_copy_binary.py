@@ -1,0 +1,104 @@
+"""The binary COPY reader, on streams built by hand after PostgreSQL's documented format."""
+
+import struct
+
+import pytest
+
+from social_crm_scoring.scoring.copy_binary import (
+    SIGNATURE,
+    CopyFormatError,
+    copy_sql,
+    parse_columns,
+)
+from social_crm_scoring.scoring.pagerank import HAS_NUMPY
+
+BACKENDS = [False, pytest.param(True, marks=pytest.mark.skipif(not HAS_NUMPY, reason="numpy"))]
+CODES = {"int4": ">i", "int8": ">q", "float8": ">d"}
+
+
+@pytest.fixture(params=BACKENDS, ids=lambda value: "numpy" if value else "python")
+def use_numpy(request):
+    return request.param
+
+
+def stream(types, rows, extension=b"", trailer=True):
+    """Binary COPY output: signature, flags, header extension, rows, trailer; a value None
+    is written as NULL (length -1, no data)."""
+    data = SIGNATURE + struct.pack(">iI", 0, len(extension)) + extension
+    for row in rows:
+        data += struct.pack(">h", len(row))
+        for name, value in zip(types, row, strict=True):
+            if value is None:
+                data += struct.pack(">i", -1)
+            else:
+                packed = struct.pack(CODES[name], value)
+                data += struct.pack(">i", len(packed)) + packed
+    return data + (b"\xff\xff" if trailer else b"")
+
+
+def plain(columns):
+    return [list(column) for column in columns]
+
+
+def test_columns_of_each_type(use_numpy):
+    types = ("int4", "int8", "float8")
+    rows = [(1, 2**40, 0.5), (-7, -1, 1e300), (2**31 - 1, 0, -0.25)]
+    columns = parse_columns(stream(types, rows), types, use_numpy=use_numpy)
+    assert plain(columns) == [[1, -7, 2**31 - 1], [2**40, -1, 0], [0.5, 1e300, -0.25]]
+    if use_numpy:
+        assert [column.dtype.kind for column in columns] == ["i", "i", "f"]
+        assert all(column.dtype.isnative for column in columns)
+
+
+def test_no_rows(use_numpy):
+    columns = parse_columns(stream(("int4", "float8"), []), ("int4", "float8"), use_numpy)
+    assert plain(columns) == [[], []]
+
+
+def test_header_extension_is_skipped(use_numpy):
+    data = stream(("int4",), [(5,), (6,)], extension=b"\x00\x01\x02")
+    assert plain(parse_columns(data, ("int4",), use_numpy)) == [[5, 6]]
+
+
+def test_null_is_refused(use_numpy):
+    data = stream(("int4", "float8"), [(1, 2.0), (2, None)])
+    with pytest.raises(CopyFormatError, match="NULL"):
+        parse_columns(data, ("int4", "float8"), use_numpy)
+
+
+def test_null_that_keeps_the_length_is_refused(use_numpy):
+    # an int4 NULL and an extra int4 make a row as long as an expected int8 one
+    data = SIGNATURE + struct.pack(">iI", 0, 0)
+    data += struct.pack(">hii", 2, -1, 4) + struct.pack(">i", 9) + struct.pack(">i", 0)
+    data += b"\xff\xff"
+    with pytest.raises(CopyFormatError):
+        parse_columns(data, ("int4", "int8"), use_numpy)
+
+
+def test_other_types_are_refused(use_numpy):
+    data = stream(("int8",), [(1,)])
+    with pytest.raises(CopyFormatError, match="int4"):
+        parse_columns(data, ("int4",), use_numpy)
+    with pytest.raises(CopyFormatError, match="Unsupported"):
+        parse_columns(data, ("numeric",), use_numpy)
+
+
+def test_not_copy_output_or_truncated(use_numpy):
+    with pytest.raises(CopyFormatError, match="signature"):
+        parse_columns(b"1\t2\n", ("int4",), use_numpy)
+    with pytest.raises(CopyFormatError, match="Truncated"):
+        parse_columns(stream(("int4",), [(1,)], trailer=False), ("int4",), use_numpy)
+    with pytest.raises(CopyFormatError):
+        parse_columns(stream(("int4",), [(1,), (2,)])[:-5] + b"\xff\xff", ("int4",), use_numpy)
+
+
+def test_copy_statement():
+    assert copy_sql("SELECT 1") == "COPY (SELECT 1) TO STDOUT (FORMAT binary)"
+
+
+@pytest.mark.skipif(not HAS_NUMPY, reason="numpy")
+def test_large_stream_matches_python():
+    types = ("int4", "float8", "int4")
+    rows = [(index, index / 7, index % 3) for index in range(20000)]
+    data = stream(types, rows)
+    assert plain(parse_columns(data, types, True)) == parse_columns(data, types, False)
