@@ -14,7 +14,6 @@ changed (the history keeps a row per change, not one per contact and day).
 import contextlib
 import datetime as dt
 import io
-import itertools
 import json
 import logging
 import math
@@ -757,29 +756,33 @@ class ResPartner(models.Model):
         """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
         those of ``only`` if given, else those that differ from ``previous`` (see
         :meth:`_social_score_previous`); returns (rows written, time left of the cron)."""
+        if only is not None:
+            # an explicit recompute always records the day's numbers of these contacts
+            wanted = set(only.ids)
+            positions = [
+                position
+                for position, partner_id in enumerate(table.partner_ids)
+                if partner_id in wanted
+            ]
+        else:
+            # a contact whose score, tier and flag are unchanged is left as it is (its
+            # history keeps the row of the last change): most contacts on most nights
+            if previous is None:
+                previous = self._social_score_previous(company)
+            positions = numpy.flatnonzero(_changed(table, previous)).tolist()
         escaped = {code: code.translate(COPY_ESCAPES) for code in set(table.tier)}
-        rows = zip(
+        columns = [
             table.partner_ids,
             table.score,
             [escaped[code] for code in table.tier],
             ["t" if flag else "f" for flag in table.is_influencer],
             table.rank,
             *(getter(table) for _column, _type, _format, getter in HISTORY_COLUMNS),
-            strict=True,
-        )
-        if only is not None:
-            # an explicit recompute always records the day's numbers of these contacts
-            wanted = set(only.ids)
-            keep = [partner_id in wanted for partner_id in table.partner_ids]
-        else:
-            # a contact whose score, tier and flag are unchanged is left as it is (its
-            # history keeps the row of the last change): most contacts on most nights
-            if previous is None:
-                previous = self._social_score_previous(company)
-            keep = _changed(table, previous).tolist()
-        rows = list(itertools.compress(rows, keep))
-        ids = [row[0] for row in rows]
-        lines = list(map(ROW_FORMAT.__mod__, rows))
+        ]
+        if len(positions) < len(table):  # only the rows to write
+            columns = [[column[position] for position in positions] for column in columns]
+        ids = columns[0]
+        lines = list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
         time_left = None
         if commit_progress and len(ids) < len(table):
             time_left = commit_progress(len(table) - len(ids))
