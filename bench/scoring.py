@@ -6,18 +6,24 @@ A database ``bench_scoring`` (social_crm_scoring, no demo data) gets 100,000 con
 posts (heavy-tailed per author, over the last year, 20 % mentioning another account of the same
 network, 10 % replying to an earlier post, whose author is then among the mentioned accounts
 as the connectors store it), generated in SQL (``INSERT ... SELECT generate_series``),
-committed and vacuumed like a production database (reused with ``--keep-db``). Then:
+committed and vacuumed like a production database (reused with ``--keep-db``); the
+mention/reply rows the module keeps at ingestion (``social.crm.mention``) are built from them
+once, as on installation (timed apart). Then:
 
-* ``res.partner._social_score_recompute()``, the real model method (batched reads, the maths
-  of ``social_crm_scoring.scoring`` with PageRank, scores and history rows written in chunks),
-  three times: the first scoring (every contact's score and a history row written), the next
-  night (one day later: only the contacts whose whole-percent score, tier or flag changed are
-  written) and a rerun the same day. Each run is committed and followed by a VACUUM, as
-  autovacuum would between two nights; the scores are reset at the end;
+* ``res.partner._social_score_recompute()``, the real model method (batched reads streamed
+  by binary COPY, the maths of ``social_crm_scoring.scoring`` with PageRank, history rows
+  written in chunks; the contacts' scores are their current history rows), three times: the
+  first scoring (a history row for every contact), the next night (one day later: only the
+  contacts whose whole-percent score, tier or flag changed get a new row) and a rerun the
+  same day. Each run is committed and followed by a VACUUM and a checkpoint, as autovacuum
+  and the checkpointer would between two nights; the whole sequence runs ``--rounds`` times
+  from unscored contacts (best time of each kind kept), the scores are reset at the end;
 * the floor: one hand-written SQL aggregate of the reach (followers over all identities) and
   brand-mention (decayed post count, same float8 decay expression as the model) parts of
   every contact, rows fetched into Python; best of four, with the default planner settings
-  and with the model's (no JIT, more work_mem).
+  and with the model's (no JIT, more work_mem);
+* for the first scoring's writes, a bare ``INSERT ... SELECT`` of one history row per
+  contact (rolled back): what writing those rows costs, whoever writes them.
 
 Prints the times, the ratio of each run to the floor, a phase breakdown of one more run and
 the peak memory.
@@ -166,15 +172,8 @@ def reset_scores(env):
     """Forget every score and history row (committed, vacuumed): each run starts unscored."""
     from odoo.tools import SQL
 
+    # the contacts' current scores are their current history rows
     env.cr.execute(SQL("DELETE FROM social_crm_score_history"))
-    env.cr.execute(
-        SQL(
-            """UPDATE res_partner
-                  SET social_score = NULL, social_score_tier = NULL,
-                      is_social_influencer = NULL, social_score_company_id = NULL
-                WHERE social_score_company_id IS NOT NULL"""
-        )
-    )
     env.cr.commit()
     env.invalidate_all()
     vacuum(env)
@@ -248,6 +247,42 @@ def floor(env, half_life_days=30, fast_settings=False, textbook=False):
         env.cr.execute(query)
         rows = env.cr.fetchall()
     return time.perf_counter() - started, len(rows)
+
+
+def bare_insert(env):
+    """Time one INSERT ... SELECT of a history row for every bench contact (the least a first
+    scoring must write: one dated row per contact, with its foreign keys and indexes), in a
+    savepoint that is rolled back. The values are constants: only the writing is timed."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    cr.execute(SQL("SAVEPOINT bare_insert"))
+    try:
+        started = time.perf_counter()
+        cr.execute(
+            SQL(
+                """INSERT INTO social_crm_score_history
+                          (partner_id, company_id, date, score, tier, is_influencer, rank,
+                           population, settings, is_current, reach_points, engagement_points,
+                           mentions_points, network_points, professional_points, followers,
+                           identity_count, post_count, reaction_count, mention_count,
+                           mentions_decayed, mentioned_by, network_lift,
+                           professional_followers, professional_identity_count)
+                   SELECT id, %(company)s, %(date)s, 50, 'regular', FALSE, 1, 100000,
+                          %(settings)s::jsonb, TRUE, 1.5, 2.5, 3.5, 4.5, 5.5, 100, 3, 2, 10.5,
+                          1, 0.5, 1, 0.25, 0, 0
+                     FROM res_partner WHERE name LIKE 'Bench Contact %%'""",
+                company=env.company.id,
+                date=dt.date(2000, 1, 1),
+                settings='{"weights": {"reach": 0.3, "engagement": 0.25, "mentions": 0.2, '
+                '"network": 0.15, "professional": 0.1}, "window_days": 90, '
+                '"half_life_days": 30}',
+            )
+        )
+        elapsed = time.perf_counter() - started
+        return elapsed, cr.rowcount
+    finally:
+        cr.execute(SQL("ROLLBACK TO SAVEPOINT bare_insert"))
 
 
 def phases(env):
@@ -375,6 +410,12 @@ def report(env, args, runs, times, rss_before, rss_after, has_numpy):
     print(
         f"  (the same aggregate with the textbook decay POWER(0.5, EXTRACT(...)), computed "
         f"in numeric: {textbook:.2f} s; not used as the floor)"
+    )
+    inserted = min(bare_insert(env) for _ in range(2))
+    print(
+        f"  (writes alone: a bare INSERT ... SELECT of {inserted[1]:,} history rows, one per "
+        f"contact as a first scoring must write, takes {inserted[0]:.2f} s, "
+        f"{inserted[0] / best_floor:.1f}x the floor by itself)"
     )
     print(
         "ratio model / floor: "

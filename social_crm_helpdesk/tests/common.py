@@ -4,6 +4,7 @@ FakeNetwork of social_crm's tests at the HTTP boundary (real connector code, can
 
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.addons.social_crm.tests.common import FakeNetwork, SocialCrmCase
 from odoo.tests import new_test_user
 
@@ -81,10 +82,13 @@ class SocialHelpdeskCase(SocialCrmCase):
         cls.influencer = cls.env["res.partner"].create(
             {"name": "Ina Influencer", "phone": "+49 30 1234567", "email": "ina@example.org"}
         )
-        cls.influencer.sudo().write(
-            {"social_score": 95.0, "social_score_tier": "top_influencer",
-             "is_social_influencer": True}
+        # the contact's current score is its current Social Score history row
+        cls.env["social.crm.score.history"].sudo().create(
+            {"partner_id": cls.influencer.id, "company_id": cls.env.company.id,
+             "date": fields.Date.today(), "score": 95.0, "tier": "top_influencer",
+             "is_influencer": True, "is_current": True}
         )
+        cls.influencer.invalidate_recordset()
         cls.env["social.crm.identity"].create(
             {
                 "partner_id": cls.influencer.id,

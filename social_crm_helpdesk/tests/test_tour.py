@@ -3,6 +3,7 @@ import json
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
+from odoo import fields
 from odoo.addons.social_crm.connectors.base import Author, Post
 from odoo.addons.social_crm.tests.common import FakeNetwork
 from odoo.tests import HttpCase, tagged
@@ -36,7 +37,11 @@ class TestAgentTour(HttpCase):
             }
         )
         partner = env["res.partner"].create({"name": "Tina Tour"})
-        partner.write({"social_score_tier": "top_influencer", "is_social_influencer": True})
+        env["social.crm.score.history"].create(
+            {"partner_id": partner.id, "company_id": env.company.id,
+             "date": fields.Date.today(), "score": 97.0, "tier": "top_influencer",
+             "is_influencer": True, "is_current": True}
+        )
         env["social.crm.identity"].create(
             {"partner_id": partner.id, "network_id": x.id, "external_id": "7007",
              "handle": "tina_tour"}

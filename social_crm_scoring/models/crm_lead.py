@@ -1,16 +1,31 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import api, fields, models
+
+from .social_crm_score_history import TIERS
 
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
 
-    social_score = fields.Float(
-        related="partner_id.social_score", store=True, string="Social Score"
-    )
+    # copies of the contact's current score (stored, so that leads can be filtered and
+    # grouped by them cheaply): set when the contact changes, and by every scoring run
+    social_score = fields.Float(compute="_compute_social_score", store=True, readonly=True)
     social_score_tier = fields.Selection(
-        related="partner_id.social_score_tier", store=True, string="Social Tier", index=True
+        TIERS,
+        string="Social Tier",
+        compute="_compute_social_score",
+        store=True,
+        readonly=True,
+        index=True,
     )
     is_social_influencer = fields.Boolean(
-        related="partner_id.is_social_influencer", store=True, string="Influencer"
+        string="Influencer", compute="_compute_social_score", store=True, readonly=True
     )
+
+    @api.depends("partner_id")
+    def _compute_social_score(self):
+        for lead in self:
+            partner = lead.partner_id.sudo()
+            lead.social_score = partner.social_score
+            lead.social_score_tier = partner.social_score_tier
+            lead.is_social_influencer = partner.is_social_influencer

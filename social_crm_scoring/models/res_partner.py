@@ -1,14 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """The Social Customer Score of contacts: batched reads, columnar maths, batched writes.
 
-One scoring run per company reads everything it needs in three queries (the contacts to
-score with their identity sums, post sums, mention/reply graph; no JIT, enough work_mem),
-scores all contacts with :func:`..scoring.compute_score_table` (columns, no object per
-contact), then writes the scores and the day's history rows in chunks of
-:data:`WRITE_BATCH` contacts: the chunk is streamed with ``COPY`` into a temporary table,
-then one ``UPDATE`` of the contacts whose score changed, one ``UPDATE`` of the day's history
-rows that changed and one ``INSERT`` of the rows of contacts whose score, tier or flag
-changed (the history keeps a row per change, not one per contact and day).
+One scoring run per company reads everything it needs in a few queries (the contacts to
+score with their identity sums, their post sums, the mention/reply edges kept in
+``social.crm.mention``, the current scores; the large ones streamed by binary COPY into
+arrays, no JIT, enough work_mem), scores all contacts with
+:func:`..scoring.compute_score_table` (columns, no object per contact), then writes the
+history rows of the contacts whose score, tier or flag changed in chunks of
+:data:`WRITE_BATCH`: the chunk is streamed with ``COPY`` into a temporary table, then the
+contacts' current rows of earlier days are current no more, the day's rows are updated and
+the others inserted as current rows. The contacts themselves are never written: their score,
+tier and flag are read from their current history row (and searched, sorted and grouped
+through a join on it); leads keep a stored copy.
 """
 
 import contextlib
@@ -23,6 +26,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
@@ -43,12 +47,16 @@ USER = "social_crm.group_social_crm_user"
 WRITE_BATCH = 10000
 #: exponent cap of the mention decay in SQL (0.5 ** 1000 ~ 1e-301; beyond, float8 underflows)
 MAX_HALF_LIVES = 1000
-PARTNER_SCORE_FIELDS = [
-    "social_score",
-    "social_score_tier",
-    "is_social_influencer",
-    "social_score_company_id",
-]
+#: contact fields read from the current history row: {field: history column}
+CURRENT_FIELDS = {
+    "social_score": "score",
+    "social_score_tier": "tier",
+    "is_social_influencer": "is_influencer",
+    "social_score_company_id": "company_id",
+}
+PARTNER_SCORE_FIELDS = list(CURRENT_FIELDS)
+#: those that can be sorted and grouped by (through a join on the current row)
+SQL_FIELDS = ("social_score", "social_score_tier", "is_social_influencer")
 LEAD_SCORE_FIELDS = ["social_score", "social_score_tier", "is_social_influencer"]
 #: temporary table a chunk of scores is copied into (dropped after the chunk)
 RUN_TABLE = "social_crm_score_run"
@@ -178,10 +186,13 @@ def _fast_reads(cr):
 class ResPartner(models.Model):
     _inherit = "res.partner"
 
+    # read from the contact's current history row (see social.crm.score.history): a scoring
+    # run writes history rows only, never the contacts; searched, sorted and grouped through
+    # a join on that row (see _field_to_sql)
     social_score = fields.Float(
         digits=(5, 0),
-        readonly=True,
-        copy=False,
+        compute="_compute_social_score",
+        search="_search_social_score",
         groups="base.group_user",
         aggregator="avg",
         help="Social Customer Score, 0-100: the share of the company's other scored contacts "
@@ -191,21 +202,20 @@ class ResPartner(models.Model):
     social_score_tier = fields.Selection(
         TIERS,
         string="Social Tier",
-        readonly=True,
-        copy=False,
+        compute="_compute_social_score",
+        search="_search_social_score_tier",
         groups="base.group_user",
         help="Tier reached by the Social Score; thresholds are set per company in the "
         "settings. Empty: the contact is not scored (no social identity, or excluded).",
     )
     is_social_influencer = fields.Boolean(
         string="Influencer",
-        readonly=True,
-        copy=False,
+        compute="_compute_social_score",
+        search="_search_is_social_influencer",
         groups="base.group_user",
         help="Top influencer or multiplier by the Social Score.",
     )
-    # from the latest history row (kept off res_partner so that a run only rewrites the
-    # contacts whose score, tier or flag changed)
+    # from the latest history rows
     social_score_rank = fields.Integer(
         string="Social Rank",
         compute="_compute_social_score_trend",
@@ -220,8 +230,8 @@ class ResPartner(models.Model):
     social_score_company_id = fields.Many2one(
         "res.company",
         string="Scored For",
-        readonly=True,
-        copy=False,
+        compute="_compute_social_score",
+        search="_search_social_score_company_id",
         groups="base.group_user",
         help="The company among whose contacts the score was computed.",
     )
@@ -264,10 +274,99 @@ class ResPartner(models.Model):
         groups="base.group_user",
     )
 
+    # --- the current score ------------------------------------------------------------------
+    @api.model
+    def _social_score_current_fields(self):
+        return PARTNER_SCORE_FIELDS
+
+    def _compute_social_score(self):
+        # a contact being edited (onchange) is a new record whose origin holds the score
+        ids = [partner._origin.id for partner in self if partner._origin.id]
+        rows = {}
+        if ids:
+            self.env["social.crm.score.history"].flush_model(
+                ["partner_id", "is_current", *CURRENT_FIELDS.values()]
+            )
+            rows = {
+                row[0]: row[1:]
+                for row in self.env.execute_query(
+                    SQL(
+                        """SELECT partner_id, score, tier, is_influencer, company_id
+                             FROM social_crm_score_history
+                            WHERE is_current AND partner_id = ANY(%s)""",
+                        ids,
+                    )
+                )
+            }
+        companies = self.env["res.company"].sudo()
+        for partner in self:
+            score, tier, flag, company = rows.get(
+                partner._origin.id, (0.0, False, False, False)
+            )
+            partner.social_score = score or 0.0
+            partner.social_score_tier = tier or False
+            partner.is_social_influencer = bool(flag)
+            partner.social_score_company_id = companies.browse(company or [])
+
+    def _social_score_search(self, fname, operator, value):
+        """Domain of the contacts whose current score row meets ``fname operator value``
+        (contacts without one have no score, tier or flag: they meet what the empty value
+        meets)."""
+        column = CURRENT_FIELDS[fname]
+        history = self.env["social.crm.score.history"].sudo().with_context(active_test=False)
+        condition = Domain(column, operator, value)
+        current = Domain("is_current", "=", True)
+        if history.new({}).filtered_domain(condition):
+            return Domain(
+                "id", "not in", history._search(current & ~condition).select("partner_id")
+            )
+        return Domain("id", "in", history._search(current & condition).select("partner_id"))
+
+    def _search_social_score(self, operator, value):
+        return self._social_score_search("social_score", operator, value)
+
+    def _search_social_score_tier(self, operator, value):
+        return self._social_score_search("social_score_tier", operator, value)
+
+    def _search_is_social_influencer(self, operator, value):
+        return self._social_score_search("is_social_influencer", operator, value)
+
+    def _search_social_score_company_id(self, operator, value):
+        return self._social_score_search("social_score_company_id", operator, value)
+
+    def _field_to_sql(self, alias, field_expr, query=None):
+        """Score, tier and flag are the columns of the current history row, joined once per
+        query: contacts can be sorted and grouped by them."""
+        if field_expr not in SQL_FIELDS:
+            return super()._field_to_sql(alias, field_expr, query)
+        self._check_field_access(self._fields[field_expr], "read")
+        column = SQL.identifier(CURRENT_FIELDS[field_expr])
+        if query is None:
+            return SQL(
+                """(SELECT h.%s FROM social_crm_score_history AS h
+                     WHERE h.partner_id = %s AND h.is_current)""",
+                column,
+                SQL.identifier(alias, "id"),
+            )
+        current = query.make_alias(alias, "social_score_current")
+        query.add_join(
+            "LEFT JOIN",
+            current,
+            "social_crm_score_history",
+            SQL(
+                "%s = %s AND %s",
+                SQL.identifier(current, "partner_id"),
+                SQL.identifier(alias, "id"),
+                SQL.identifier(current, "is_current"),
+            ),
+        )
+        return SQL("%s.%s", SQL.identifier(current), column)
+
     # --- display ---------------------------------------------------------------------------
     def _social_score_latest_history(self, count=2):
         """{partner id: [latest history rows, newest first]} (one query, access-checked)."""
-        ids = [pid for pid in self.ids if pid]
+        # a contact being edited (onchange) is a new record whose origin holds the rows
+        ids = [partner._origin.id for partner in self if partner._origin.id]
         if not ids:
             return {}
         self.env["social.crm.score.history"].flush_model(["partner_id", "date"])
@@ -293,7 +392,7 @@ class ResPartner(models.Model):
     def _compute_social_score_trend(self):
         latest = self._social_score_latest_history()
         for partner in self:
-            rows = latest.get(partner.id, []) if partner.social_score_tier else []
+            rows = latest.get(partner._origin.id, []) if partner.social_score_tier else []
             partner.social_score_rank = rows[0].rank if rows else 0
             partner.social_score_date = rows[0].date if rows else False
             previous = rows[1] if len(rows) > 1 else None
@@ -310,7 +409,7 @@ class ResPartner(models.Model):
     def _compute_social_score_explanation(self):
         latest = self._social_score_latest_history(count=1)
         for partner in self:
-            rows = latest.get(partner.id)
+            rows = latest.get(partner._origin.id)
             if partner.social_score_excluded:
                 partner.social_score_explanation = Markup("<p>%s</p>") % self.env._(
                     "This contact objected to being profiled: no Social Score is computed."
@@ -446,21 +545,25 @@ class ResPartner(models.Model):
         return result
 
     def _social_score_clear(self, delete_history=False):
-        """Forget the scores of these contacts (and their history on objection)."""
+        """Forget the scores of these contacts (and their history on objection): their
+        current row, if any, is no longer current (or deleted with the rest)."""
+        history = self.env["social.crm.score.history"].sudo()
         if delete_history:
-            self.env["social.crm.score.history"].sudo().search(
-                [("partner_id", "in", self.ids)]
-            ).unlink()
-        scored = self.sudo().filtered("social_score_tier")
-        if scored:
-            scored.write(
-                {
-                    "social_score": 0.0,
-                    "social_score_tier": False,
-                    "is_social_influencer": False,
-                    "social_score_company_id": False,
-                }
+            history.search([("partner_id", "in", self.ids)]).unlink()
+            return
+        history.flush_model(["partner_id", "is_current"])
+        rows = self.env.execute_query(
+            SQL(
+                """UPDATE social_crm_score_history SET is_current = FALSE
+                    WHERE is_current AND partner_id = ANY(%s)
+                RETURNING partner_id""",
+                self.ids,
             )
+        )
+        if rows:
+            history.invalidate_model(["is_current"])
+            self._social_score_sync_leads([row[0] for row in rows])
+            self.invalidate_model(PARTNER_SCORE_FIELDS)
 
     # --- actions ---------------------------------------------------------------------------
     def action_social_score_recompute(self):
@@ -732,17 +835,18 @@ class ResPartner(models.Model):
     @api.model
     def _social_score_previous(self, company):
         """The contacts scored for ``company`` as arrays: sorted ids, score, tier (position
-        in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1); one binary COPY
-        (no tuple per contact)."""
-        self.flush_model(PARTNER_SCORE_FIELDS)
+        in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1) of their current
+        history rows; one binary COPY (no tuple per contact)."""
+        self.env["social.crm.score.history"].flush_model()
         return _copy_columns(
             self.env.cr,
             SQL(
-                """SELECT id, COALESCE(social_score, 0)::float8,
-                          COALESCE(array_position(%s::varchar[], social_score_tier), 0)::int4,
-                          COALESCE(is_social_influencer, FALSE)::int4
-                     FROM res_partner WHERE social_score_company_id = %s
-                 ORDER BY id""",
+                """SELECT partner_id, COALESCE(score, 0)::float8,
+                          COALESCE(array_position(%s::varchar[], tier), 0)::int4,
+                          COALESCE(is_influencer, FALSE)::int4
+                     FROM social_crm_score_history
+                    WHERE is_current AND company_id = %s
+                 ORDER BY partner_id""",
                 TIER_CODES,
                 company.id,
             ),
@@ -810,7 +914,6 @@ class ResPartner(models.Model):
         cr = self.env.cr
         run = SQL.identifier(RUN_TABLE)
         columns = [SQL.identifier(column) for column, _type, _format, _getter in HISTORY_COLUMNS]
-        self.flush_model()
         self.env["social.crm.score.history"].flush_model()
         cr.execute(
             SQL(
@@ -831,34 +934,6 @@ class ResPartner(models.Model):
         # the chunk is a range of ids (sorted): the range conditions below let the joins
         # read that range of the indexes instead of whole tables
         low, high = min(ids), max(ids)
-        # only the contacts whose score, tier, flag or company changed are rewritten
-        cr.execute(
-            SQL(
-                """UPDATE res_partner AS p
-                      SET social_score = v.score, social_score_tier = v.tier,
-                          is_social_influencer = v.influencer, social_score_company_id = %s
-                     FROM %s AS v
-                    WHERE p.id = v.id AND p.id BETWEEN %s AND %s
-                      AND (p.social_score IS DISTINCT FROM v.score
-                           OR p.social_score_tier IS DISTINCT FROM v.tier
-                           OR p.is_social_influencer IS DISTINCT FROM v.influencer
-                           OR p.social_score_company_id IS DISTINCT FROM %s)""",
-                company.id,
-                run,
-                low,
-                high,
-                company.id,
-            )
-        )
-        # the history keeps a row per change (the caller only writes the contacts whose score,
-        # tier or flag changed, or those asked for): the day's row is updated unless it
-        # already holds the same numbers, the others get a new row (an UPDATE join and an
-        # anti-join INSERT bounded to the chunk's range: far cheaper than a row-by-row
-        # ON CONFLICT)
-        kept = [
-            SQL.identifier(column)
-            for column in ("company_id", "score", "tier", "is_influencer", "rank", "population")
-        ]
         values = {
             "company": company.id,
             "date": now.date(),
@@ -868,36 +943,64 @@ class ResPartner(models.Model):
             "low": low,
             "high": high,
         }
+        # the contacts' current rows of earlier days are current no more
+        cr.execute(
+            SQL(
+                """UPDATE social_crm_score_history AS h SET is_current = FALSE
+                     FROM %(run)s AS v
+                    WHERE h.partner_id = v.id AND h.is_current AND h.date != %(date)s
+                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
+                **values,
+            )
+        )
+        # the history keeps a row per change (the caller only writes the contacts whose score,
+        # tier or flag changed, or those asked for): the day's row is updated (and current)
+        # unless it already holds the same numbers, the others get a new current row (UPDATE
+        # and INSERT joins bounded to the chunk's range: far cheaper than a row-by-row
+        # ON CONFLICT)
+        kept = [
+            SQL.identifier(column)
+            for column in ("company_id", "score", "tier", "is_influencer", "rank", "population")
+        ]
         cr.execute(
             SQL(
                 """UPDATE social_crm_score_history AS h
                       SET company_id = %(company)s, score = v.score, tier = v.tier,
                           is_influencer = v.influencer, rank = v.rank,
                           population = %(population)s, settings = %(settings)s::jsonb,
-                          %(updates)s
+                          is_current = TRUE, %(updates)s
                      FROM %(run)s AS v
                     WHERE h.partner_id = v.id AND h.date = %(date)s
                       AND h.partner_id BETWEEN %(low)s AND %(high)s
-                      AND (h.settings, %(old)s) IS DISTINCT FROM
-                          (%(settings)s::jsonb, %(company)s, v.score, v.tier, v.influencer,
-                           v.rank, %(population)s, %(new)s)""",
+                      AND (h.is_current, h.settings, %(old)s) IS DISTINCT FROM
+                          (TRUE, %(settings)s::jsonb, %(company)s, v.score, v.tier,
+                           v.influencer, v.rank, %(population)s, %(new)s)""",
                 **values,
                 updates=SQL(", ").join(SQL("%s = v.%s", column, column) for column in columns),
                 old=SQL(", ").join(SQL("h.%s", column) for column in kept + columns),
                 new=SQL(", ").join(SQL("v.%s", column) for column in columns),
             )
         )
+        # the rows left are those without a row of the day: a statement of its own, so that
+        # the INSERT below does not look for existing rows while it adds some (with an empty
+        # history, PostgreSQL may scan the table once per row, rescanning what it inserts)
+        cr.execute(
+            SQL(
+                """DELETE FROM %(run)s AS v
+                    USING social_crm_score_history AS h
+                    WHERE h.partner_id = v.id AND h.date = %(date)s
+                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
+                **values,
+            )
+        )
         cr.execute(
             SQL(
                 """INSERT INTO social_crm_score_history
                           (partner_id, company_id, date, score, tier, is_influencer, rank,
-                           population, settings, %(columns)s)
+                           population, settings, is_current, %(columns)s)
                    SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
-                          %(population)s, %(settings)s::jsonb, %(values)s
-                     FROM %(run)s AS v
-                    WHERE NOT EXISTS (SELECT 1 FROM social_crm_score_history AS h
-                                       WHERE h.partner_id = v.id AND h.date = %(date)s
-                                         AND h.partner_id BETWEEN %(low)s AND %(high)s)""",
+                          %(population)s, %(settings)s::jsonb, TRUE, %(values)s
+                     FROM %(run)s AS v""",
                 **values,
                 columns=SQL(", ").join(columns),
                 values=SQL(", ").join(SQL("v.%s", column) for column in columns),
@@ -910,38 +1013,43 @@ class ResPartner(models.Model):
 
     @api.model
     def _social_score_reset_others(self, company, partner_ids):
-        """Forget the scores of these contacts of the company, which are no longer scored."""
+        """Forget the scores of these contacts of the company, which are no longer scored
+        (their current rows are current no more; the history stays)."""
         if not partner_ids:
             return
+        self.env["social.crm.score.history"].flush_model(["partner_id", "is_current"])
         rows = self.env.execute_query(
             SQL(
-                """UPDATE res_partner
-                      SET social_score = 0, social_score_tier = NULL,
-                          is_social_influencer = FALSE, social_score_company_id = NULL
-                    WHERE social_score_company_id = %s AND id = ANY(%s::int[])
-                RETURNING id""",
+                """UPDATE social_crm_score_history SET is_current = FALSE
+                    WHERE is_current AND company_id = %s AND partner_id = ANY(%s::int[])
+                RETURNING partner_id""",
                 company.id,
                 _array(partner_ids),
             )
         )
         if rows:
+            self.env["social.crm.score.history"].invalidate_model(["is_current"])
             self._social_score_sync_leads([row[0] for row in rows])
             self.invalidate_model(PARTNER_SCORE_FIELDS)
 
     @api.model
     def _social_score_sync_leads(self, partner_ids):
-        """Copy the partners' tier, score and flag to their leads' stored related fields."""
+        """Copy the partners' current tier, score and flag to their leads' stored fields."""
         self.env["crm.lead"].flush_model(["partner_id", *LEAD_SCORE_FIELDS])
+        self.env["social.crm.score.history"].flush_model()
         self.env.cr.execute(
             SQL(
                 """UPDATE crm_lead AS l
-                      SET social_score = p.social_score, social_score_tier = p.social_score_tier,
-                          is_social_influencer = p.is_social_influencer
-                     FROM res_partner AS p
-                    WHERE l.partner_id = p.id AND p.id = ANY(%s::int[])
-                      AND (l.social_score IS DISTINCT FROM p.social_score
-                           OR l.social_score_tier IS DISTINCT FROM p.social_score_tier
-                           OR l.is_social_influencer IS DISTINCT FROM p.is_social_influencer)""",
+                      SET social_score = COALESCE(h.score, 0), social_score_tier = h.tier,
+                          is_social_influencer = COALESCE(h.is_influencer, FALSE)
+                     FROM crm_lead AS c
+                LEFT JOIN social_crm_score_history AS h
+                       ON h.partner_id = c.partner_id AND h.is_current
+                    WHERE l.id = c.id AND c.partner_id = ANY(%s::int[])
+                      AND (l.social_score IS DISTINCT FROM COALESCE(h.score, 0)
+                           OR l.social_score_tier IS DISTINCT FROM h.tier
+                           OR l.is_social_influencer
+                              IS DISTINCT FROM COALESCE(h.is_influencer, FALSE))""",
                 _array(partner_ids),
             )
         )

@@ -13,10 +13,13 @@ class SocialCrmScoreHistory(models.Model):
 
     Written in bulk by the scoring run: a row when the score, tier or influencer flag of the
     contact changes (at most one per contact and day, the day's last run wins), so the
-    history stays small however many contacts are scored every night; the contact form
-    explains the current score from the latest row and shows the trend against the row
-    before it. Numbers are float8
-    (no ``digits``: numeric costs several times more to write); the views round them.
+    history stays small however many contacts are scored every night. The row of the
+    contact's current score is flagged ``is_current`` (at most one per contact): the
+    contact's score, tier and flag are read from it (nothing is written on the contact
+    itself, a table with a dozen indexes that users keep busy), the contact form explains
+    the score from it and shows the trend against the row before. A contact that is no
+    longer scored keeps its rows, none current. Numbers are float8 (no ``digits``: numeric
+    costs several times more to write); the views round them.
     """
 
     _name = "social.crm.score.history"
@@ -79,8 +82,26 @@ class SocialCrmScoreHistory(models.Model):
     settings = fields.Json(
         readonly=True, help="Weights (shares of 1), window and half-life used on that day."
     )
+    is_current = fields.Boolean(
+        string="Current",
+        readonly=True,
+        help="The contact's current score (the latest row, unless the contact is no longer "
+        "scored).",
+    )
 
     _partner_date_uniq = models.Constraint(
         "UNIQUE(partner_id, date)", "A contact has one score per day."
     )
     _company_date_idx = models.Index("(company_id, date)")
+    _current_partner_uniq = models.UniqueIndex("(partner_id) WHERE is_current")
+    _current_company_idx = models.Index("(company_id) WHERE is_current")
+
+    def unlink(self):
+        """Deleting a contact's current row leaves the contact unscored (leads follow)."""
+        current = self.filtered("is_current").partner_id.ids
+        result = super().unlink()
+        if current:
+            partners = self.env["res.partner"]
+            partners._social_score_sync_leads(current)
+            partners.invalidate_model(partners._social_score_current_fields())
+        return result

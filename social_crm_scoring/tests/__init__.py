@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_activity,
     test_compute,
+    test_current,
     test_exclusion,
     test_lead,
     test_mentions,

@@ -1,0 +1,109 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The contacts' scores are their current history rows: searched, sorted and grouped in SQL."""
+
+import datetime as dt
+
+from odoo.tests import tagged
+
+from .common import ScoringCase
+
+
+@tagged("post_install", "-at_install")
+class TestCurrentScore(ScoringCase):
+    def setUp(self):
+        super().setUp()
+        self.recompute()
+        self.contacts = self.star | self.pro | self.fan | self.quiet | self.ghost
+
+    def current_rows(self, partners):
+        return self.env["social.crm.score.history"].search(
+            [("partner_id", "in", partners.ids), ("is_current", "=", True)]
+        )
+
+    def search(self, domain, order=None):
+        return self.Partner.search([("id", "in", self.contacts.ids), *domain], order=order)
+
+    def test_one_current_row_per_scored_contact(self):
+        rows = self.current_rows(self.contacts)
+        self.assertEqual(rows.partner_id, self.star | self.pro | self.fan | self.quiet)
+        self.assertEqual(rows.filtered(lambda r: r.partner_id == self.star).score, 100)
+        # a new day with a changed score: a new current row, the old one stays as history
+        self.make_post(self.quiet, "quiet-boost", likes=50000, hours=1)
+        self.recompute(now=self.now + dt.timedelta(days=1))
+        history = self.history(self.quiet)
+        self.assertEqual(len(history), 2)
+        self.assertEqual(history.mapped("is_current"), [True, False])
+        self.assertEqual(self.quiet.social_score, history[0].score)
+
+    def test_search_by_score_tier_and_flag(self):
+        self.assertEqual(self.search([("is_social_influencer", "=", True)]), self.star)
+        self.assertEqual(
+            self.search([("is_social_influencer", "=", False)]),
+            self.pro | self.fan | self.quiet | self.ghost,
+        )
+        self.assertEqual(self.search([("social_score_tier", "=", False)]), self.ghost)
+        self.assertEqual(
+            self.search([("social_score_tier", "in", ["top_influencer", "multiplier"])]),
+            self.contacts.filtered(
+                lambda p: p.social_score_tier in ("top_influencer", "multiplier")
+            ),
+        )
+        self.assertEqual(
+            self.search([("social_score", ">=", 50)]),
+            self.contacts.filtered(lambda p: p.social_score >= 50),
+        )
+        self.assertIn(self.ghost, self.search([("social_score", "<", 1)]))
+        self.assertEqual(
+            self.search([("social_score_company_id", "=", self.score_company.id)]),
+            self.contacts - self.ghost,
+        )
+
+    def test_sort_and_group(self):
+        ordered = self.search([("social_score_tier", "!=", False)], order="social_score desc, id")
+        scores = ordered.mapped("social_score")
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        self.assertEqual(ordered[0], self.star)
+        groups = self.Partner.formatted_read_group(
+            [("id", "in", self.contacts.ids)],
+            ["social_score_tier"],
+            ["__count", "social_score:avg"],
+        )
+        counts = {group["social_score_tier"]: group["__count"] for group in groups}
+        self.assertEqual(counts.get("top_influencer"), 1)
+        self.assertEqual(counts.get(False), 1)  # the ghost
+        self.assertEqual(sum(counts.values()), 5)
+        description = self.Partner.fields_get(
+            ["social_score", "social_score_tier"], ["sortable", "groupable"]
+        )
+        self.assertTrue(description["social_score"]["sortable"])
+        self.assertTrue(description["social_score_tier"]["groupable"])
+
+    def test_deleted_current_row_unscores_the_contact_and_its_leads(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Star deal", "partner_id": self.star.id, "company_id": self.score_company.id}
+        )
+        self.assertEqual(lead.social_score_tier, "top_influencer")
+        self.current_rows(self.star).unlink()
+        self.assertFalse(self.star.social_score_tier)
+        self.assertFalse(self.star.is_social_influencer)
+        self.assertFalse(lead.social_score_tier)
+        # the next run scores it again, though its score did not change
+        self.recompute()
+        self.assertEqual(self.star.social_score_tier, "top_influencer")
+        self.assertEqual(lead.social_score_tier, "top_influencer")
+
+    def test_lead_follows_its_contact(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Deal", "partner_id": self.ghost.id, "company_id": self.score_company.id}
+        )
+        self.assertFalse(lead.social_score_tier)
+        lead.partner_id = self.star
+        self.assertEqual(lead.social_score_tier, "top_influencer")
+        self.assertTrue(lead.is_social_influencer)
+
+    def test_contact_being_edited_keeps_its_score(self):
+        edited = self.Partner.new({"name": "Stella S."}, origin=self.star)
+        self.assertEqual(edited.social_score_tier, "top_influencer")
+        self.assertEqual(edited.social_score, 100)
+        self.assertIn("More influential than", str(edited.social_score_explanation))
+        self.assertFalse(self.Partner.new({"name": "Nobody"}).social_score_tier)
