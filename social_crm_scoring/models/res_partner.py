@@ -96,7 +96,7 @@ COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r
 
 
 def _points(table, part):
-    return [value * 100 for value in table.normalised[part]]
+    return numpy.asarray(table.normalised[part], float) * 100
 
 
 def _copy_columns(cr, query, types):
@@ -119,7 +119,9 @@ def _changed(table, previous):
         return numpy.ones(len(ids), bool)
     found = numpy.searchsorted(previous_ids, ids).clip(0, len(previous_ids) - 1)
     positions = {code: position for position, code in enumerate(TIER_CODES, 1)}
-    tiers = numpy.array([positions.get(code, -1) for code in table.tier], numpy.int64)
+    tiers = numpy.fromiter(
+        (positions.get(code, -1) for code in table.tier), numpy.int64, len(table)
+    )
     same = (
         (previous_ids[found] == ids)
         & (previous_score[found] == numpy.asarray(table.score, float))
@@ -685,8 +687,8 @@ class ResPartner(models.Model):
     def _social_score_read_inputs(self, company, settings, now):
         """The contacts of ``company`` to score (sorted ids), their numbers as
         ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
-        edges as an array of ``(source, target, weight)`` rows: four queries, run with
-        :func:`_fast_reads`, the large ones streamed as binary COPY into arrays.
+        edges as an array of ``(source, target, weight)`` rows: three queries, run with
+        :func:`_fast_reads`, streamed as binary COPY into arrays.
 
         A contact is scored when it has a social identity in the company and
         :meth:`_social_score_eligible_sql` holds. The edges are the rows of
@@ -707,35 +709,31 @@ class ResPartner(models.Model):
             .ids
         )
         with _fast_reads(cr):
+            # the contacts scored here, with their identity sums
             identity_columns = _copy_columns(
                 cr,
                 SQL(
-                    """SELECT i.partner_id,
-                              SUM(GREATEST(COALESCE(i.followers_count, 0), 0))::float8,
-                              COUNT(*)::float8,
-                              COALESCE(SUM(GREATEST(COALESCE(i.followers_count, 0), 0))
-                                       FILTER (WHERE i.network_id = ANY(%(professional)s)),
-                                       0)::float8,
-                              (COUNT(*) FILTER (WHERE i.network_id = ANY(%(professional)s)))
-                                  ::float8
-                         FROM social_crm_identity i
-                        WHERE i.company_id = %(company)s AND i.partner_id IS NOT NULL
-                     GROUP BY i.partner_id
-                     ORDER BY i.partner_id""",
+                    """SELECT a.*
+                         FROM (SELECT i.partner_id,
+                                      SUM(GREATEST(COALESCE(i.followers_count, 0), 0))::float8,
+                                      COUNT(*)::float8,
+                                      COALESCE(SUM(GREATEST(COALESCE(i.followers_count, 0), 0))
+                                               FILTER (WHERE i.network_id
+                                                             = ANY(%(professional)s)),
+                                               0)::float8,
+                                      (COUNT(*) FILTER (WHERE i.network_id
+                                                              = ANY(%(professional)s)))::float8
+                                 FROM social_crm_identity i
+                                WHERE i.company_id = %(company)s AND i.partner_id IS NOT NULL
+                             GROUP BY i.partner_id) AS a
+                         JOIN res_partner AS p ON p.id = a.partner_id
+                        WHERE %(eligible)s
+                     ORDER BY a.partner_id""",
                     company=company.id,
                     professional=professional,
+                    eligible=self._social_score_eligible_sql(company.id),
                 ),
                 ("int4", "float8", "float8", "float8", "float8"),
-            )
-            # contacts with identities here that are not scored here (usually few)
-            skipped = self.env.execute_query(
-                SQL(
-                    """SELECT p.id
-                         FROM res_partner p
-                        WHERE p.id = ANY(%(candidates)s::int[]) AND NOT %(eligible)s""",
-                    eligible=self._social_score_eligible_sql(company.id),
-                    candidates=_array(identity_columns[0].tolist()),
-                )
             )
             post_columns = _copy_columns(
                 cr,
@@ -769,10 +767,6 @@ class ResPartner(models.Model):
                 ("int4", "int4", "float8"),
             )
         ids = identity_columns[0]
-        if skipped:
-            keep = ~numpy.isin(ids, [row[0] for row in skipped])
-            identity_columns = [column[keep] for column in identity_columns]
-            ids = identity_columns[0]
         names = ("followers", "identities", "professional_followers", "professional_identities")
         columns = dict(zip(names, identity_columns[1:], strict=True))
         # post sums of the scored contacts, aligned with the ids (both sorted: a search)
@@ -797,7 +791,7 @@ class ResPartner(models.Model):
         now = now or fields.Datetime.now()
         settings = company._social_score_settings(now)
         partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
-        table = compute_score_table(partner_ids, columns, edges, settings)
+        table = compute_score_table(partner_ids, columns, edges, settings, arrays=True)
         settings_json = json.dumps(
             {
                 "weights": settings.normalised_weights,
@@ -874,17 +868,21 @@ class ResPartner(models.Model):
             if previous is None:
                 previous = self._social_score_previous(company)
             positions = numpy.flatnonzero(_changed(table, previous)).tolist()
-        escaped = {code: code.translate(COPY_ESCAPES) for code in set(table.tier)}
         columns = [
-            table.partner_ids,
-            table.score,
-            [escaped[code] for code in table.tier],
-            ["t" if flag else "f" for flag in table.is_influencer],
-            table.rank,
-            *(getter(table) for _column, _type, _format, getter in HISTORY_COLUMNS),
+            numpy.asarray(table.partner_ids, numpy.int64),
+            numpy.asarray(table.score, float),
+            numpy.asarray(table.tier, object),
+            numpy.asarray(table.is_influencer, bool),
+            numpy.asarray(table.rank, numpy.int64),
+            *(numpy.asarray(getter(table)) for _column, _type, _format, getter in HISTORY_COLUMNS),
         ]
         if len(positions) < len(table):  # only the rows to write
-            columns = [[column[position] for position in positions] for column in columns]
+            positions = numpy.asarray(positions, numpy.int64)
+            columns = [column[positions] for column in columns]
+        columns = [column.tolist() for column in columns]
+        escaped = {code: code.translate(COPY_ESCAPES) for code in set(columns[2])}
+        columns[2] = [escaped[code] for code in columns[2]]
+        columns[3] = ["t" if flag else "f" for flag in columns[3]]
         ids = columns[0]
         lines = list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
         time_left = None

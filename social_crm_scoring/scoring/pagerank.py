@@ -49,10 +49,15 @@ def _prepare_edges_python(edges, index):
     return merged
 
 
-def _prepare_edges_numpy(edges, nodes, index):
+def _integer_nodes(nodes):
+    return all(type(node) is int for node in nodes)  # not bool, not numpy ints
+
+
+def _prepare_edges_numpy(edges, nodes, index, integer_nodes=None):
     """Aggregated (sources, targets, weights) index arrays of the usable edges."""
     array = None
-    integer_nodes = all(type(node) is int for node in nodes)  # not bool, not numpy ints
+    if integer_nodes is None:
+        integer_nodes = _integer_nodes(nodes)
     if integer_nodes and not isinstance(edges, dict):
         try:
             array = numpy.asarray(
@@ -63,6 +68,8 @@ def _prepare_edges_numpy(edges, nodes, index):
         if array is not None and (array.ndim != 2 or array.shape[1] not in (2, 3)):
             array = None if array.size else numpy.zeros((0, 3))
     if array is None:
+        if index is None:
+            index = {node: position for position, node in enumerate(nodes)}
         merged = _prepare_edges_python(edges, index)
         if not merged:
             empty = numpy.zeros(0, numpy.int64)
@@ -176,11 +183,23 @@ class Network:
         self.in_weight = in_weight
 
 
-def analyse_network(edges, nodes, damping=0.85, tol=1e-10, max_iter=200, use_numpy=None):
-    """PageRank over ``nodes`` with its explanation numbers; see :func:`pagerank`."""
+def analyse_network(
+    edges, nodes, damping=0.85, tol=1e-10, max_iter=200, use_numpy=None, arrays=False
+):
+    """PageRank over ``nodes`` with its explanation numbers; see :func:`pagerank`.
+    ``arrays``: with numpy, the Network's columns are numpy arrays instead of lists."""
     nodes = list(nodes)
-    index = {node: position for position, node in enumerate(nodes)}
-    if len(index) != len(nodes):
+    fast = _want_numpy(use_numpy)
+    integer_nodes = fast and _integer_nodes(nodes)
+    if integer_nodes:
+        ids = numpy.array(nodes, numpy.int64)
+        # database ids usually come sorted: then a pass finds duplicates
+        unique = bool((ids[1:] > ids[:-1]).all()) or len(numpy.unique(ids)) == len(ids)
+        index = None  # built below only if the edges need the pure-Python merge
+    else:
+        index = {node: position for position, node in enumerate(nodes)}
+        unique = len(index) == len(nodes)
+    if not unique:
         raise ValueError("PageRank nodes must be unique.")
     damping = float(damping)
     if not 0.0 <= damping < 1.0:
@@ -193,12 +212,14 @@ def analyse_network(edges, nodes, damping=0.85, tol=1e-10, max_iter=200, use_num
             if len(edge) == 3:
                 _check_weight(edge[2])
         return Network([], [], 0.0, [], [], [])
-    if _want_numpy(use_numpy):
-        sources, targets, weights = _prepare_edges_numpy(edges, nodes, index)
+    if fast:
+        sources, targets, weights = _prepare_edges_numpy(edges, nodes, index, integer_nodes)
         ranks, floor = _iterate_numpy(count, sources, targets, weights, damping, tol, max_iter)
         in_count = numpy.bincount(targets, minlength=count)
         in_weight = numpy.bincount(targets, weights=weights, minlength=count)
         lift = numpy.where(in_count > 0, numpy.maximum(ranks / floor - 1.0, 0.0), 0.0)
+        if arrays:
+            return Network(nodes, ranks, floor, lift, in_count, in_weight)
         return Network(
             nodes, ranks.tolist(), floor, lift.tolist(), in_count.tolist(), in_weight.tolist()
         )
