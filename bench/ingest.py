@@ -9,7 +9,12 @@ same posts in batches of 1,000 (identities of known authors only, nothing resolv
 twice, alternating, in one transaction that is rolled back after each run; the best time of
 each is printed with the ratio. Then SQL queries per 100 posts at batch sizes 100 and 1,000.
 
-Usage: python3 bench/ingest.py [--posts 10000] [--authors 2000]
+Every post names the brand's account, one in five also another author. With
+``--with-scoring`` the database has social_crm_scoring installed: its hooks (a mention/reply
+row per post and mentioned account, influencer to-dos) run in both the pipeline and the
+floor, and rebuilding the mention rows of all posts is timed apart.
+
+Usage: python3 bench/ingest.py [--posts 10000] [--authors 2000] [--with-scoring]
 """
 
 import argparse
@@ -79,6 +84,12 @@ def make_posts(n_posts, n_authors, seed=7):
         author = authors[int(rng.paretovariate(1.0)) % n_authors if i % 3 else i % n_authors]
         words = WORDS_DE if i % 2 else WORDS_EN
         text = " ".join(rng.choice(words) for _ in range(rng.randint(5, 60)))
+        # every post names the brand's account; one in five another author of the network
+        mentioned = [f"{author.network}-acme"]
+        if i % 5 == 0:
+            other = authors[rng.randrange(n_authors)]
+            if other.network == author.network and other is not author:
+                mentioned.append(other.external_id)
         posts.append(
             Post(
                 network=author.network,
@@ -94,6 +105,7 @@ def make_posts(n_posts, n_authors, seed=7):
                 reply_count=rng.randint(0, 20),
                 quote_count=rng.randint(0, 5),
                 raw={"id": i, "text": text[:50]},
+                mentioned_external_ids=tuple(mentioned),
             )
         )
     return authors, posts
@@ -161,6 +173,7 @@ def run_floor(env, posts, batch):
                     "reply_count": post.reply_count,
                     "quote_count": post.quote_count,
                     "raw_payload": dict(post.raw),
+                    "mentioned_external_ids": " ".join(post.mentioned_external_ids) or False,
                 }
             )
         Post.create(vals_list)
@@ -183,8 +196,18 @@ def main():
     parser.add_argument("--posts", type=int, default=10000)
     parser.add_argument("--authors", type=int, default=2000)
     parser.add_argument("--rebuild", action="store_true", help="recreate the bench database")
+    parser.add_argument(
+        "--with-scoring",
+        action="store_true",
+        help="with social_crm_scoring installed (database bench_ingest_scoring): its hooks "
+        "(mention/reply rows, influencer to-dos) run in both the pipeline and the floor, and "
+        "the mention rows of all posts are timed apart",
+    )
     args = parser.parse_args()
-    with odoo_env("bench_ingest", ["social_crm"], rebuild=args.rebuild) as env:
+    dbname, modules = "bench_ingest", ["social_crm"]
+    if args.with_scoring:
+        dbname, modules = "bench_ingest_scoring", ["social_crm_scoring"]
+    with odoo_env(dbname, modules, rebuild=args.rebuild) as env:
         authors, posts = make_posts(args.posts, args.authors)
         results = {"pipeline": [], "floor": []}
         for _round in range(2):
@@ -204,8 +227,14 @@ def main():
         prepare(env, authors)
         q1000 = queries_per_100(env, sample, 1000)
         env.cr.execute("ROLLBACK TO SAVEPOINT bench")
+        mentions = None
+        if args.with_scoring:
+            mentions = time_mentions(env, authors, posts)
         pipeline, floor = min(results["pipeline"]), min(results["floor"])
-        print(f"bench/ingest: {len(posts):,} posts from {len(authors):,} authors, batches of 1,000")
+        print(
+            f"bench/ingest ({', '.join(modules)}): {len(posts):,} posts from "
+            f"{len(authors):,} authors, batches of 1,000"
+        )
         print(
             f"  pipeline (_ingest_posts)        {pipeline:7.2f} s"
             f"  ({len(posts) / pipeline:,.0f} posts/s)"
@@ -215,6 +244,30 @@ def main():
         )
         print(f"  ratio pipeline / floor          {pipeline / floor:7.2f}x   (target <= 1.5x)")
         print(f"  SQL queries per 100 posts       batch 100: {q100:.1f}   batch 1,000: {q1000:.1f}")
+        if mentions:
+            elapsed, rows = mentions
+            print(
+                f"  mention/reply rows (scoring)    {rows:,} rows for {len(posts):,} posts built "
+                f"again in {elapsed:.2f} s ({elapsed / pipeline:.0%} of the pipeline's time)"
+            )
+
+
+def time_mentions(env, authors, posts):
+    """Ingest the posts, then time rebuilding their mention/reply rows (what the scoring
+    addon adds to each batch, done here for all posts in one go)."""
+    env.cr.execute("SAVEPOINT bench")
+    try:
+        prepare(env, authors)
+        run_pipeline(env, posts, 1000)
+        stored = env["social.crm.post"].search([])
+        started = time.perf_counter()
+        env["social.crm.mention"]._sync_posts(stored)
+        env.flush_all()
+        elapsed = time.perf_counter() - started
+        return elapsed, env["social.crm.mention"].search_count([])
+    finally:
+        env.cr.execute("ROLLBACK TO SAVEPOINT bench")
+        env.invalidate_all()
 
 
 if __name__ == "__main__":
