@@ -22,7 +22,12 @@ class CrmLead(models.Model):
         string="Influencer", compute="_compute_social_score", store=True, readonly=True
     )
 
-    @api.depends("partner_id")
+    @api.depends(
+        "partner_id",
+        "partner_id.social_score",
+        "partner_id.social_score_tier",
+        "partner_id.is_social_influencer",
+    )
     def _compute_social_score(self):
         for lead in self:
             partner = lead.partner_id.sudo()

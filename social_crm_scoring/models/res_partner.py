@@ -55,6 +55,16 @@ CURRENT_FIELDS = {
     "social_score_company_id": "company_id",
 }
 PARTNER_SCORE_FIELDS = list(CURRENT_FIELDS)
+#: contact fields computed from the history rows (invalidated after the SQL writes)
+PARTNER_HISTORY_FIELDS = [
+    *PARTNER_SCORE_FIELDS,
+    "social_score_rank",
+    "social_score_date",
+    "social_score_previous",
+    "social_score_previous_date",
+    "social_score_delta",
+    "social_score_explanation",
+]
 #: those that can be sorted and grouped by (through a join on the current row)
 SQL_FIELDS = ("social_score", "social_score_tier", "is_social_influencer")
 LEAD_SCORE_FIELDS = ["social_score", "social_score_tier", "is_social_influencer"]
@@ -279,7 +289,7 @@ class ResPartner(models.Model):
     # --- the current score ------------------------------------------------------------------
     @api.model
     def _social_score_current_fields(self):
-        return PARTNER_SCORE_FIELDS
+        return PARTNER_HISTORY_FIELDS
 
     def _compute_social_score(self):
         # a contact being edited (onchange) is a new record whose origin holds the score
@@ -344,12 +354,14 @@ class ResPartner(models.Model):
         self._check_field_access(self._fields[field_expr], "read")
         column = SQL.identifier(CURRENT_FIELDS[field_expr])
         if query is None:
-            return SQL(
+            sql = SQL(
                 """(SELECT h.%s FROM social_crm_score_history AS h
                      WHERE h.partner_id = %s AND h.is_current)""",
                 column,
                 SQL.identifier(alias, "id"),
             )
+            # unscored contacts count 0, as everywhere else (not NULL: first in DESC order)
+            return SQL("COALESCE(%s, 0)", sql) if field_expr == "social_score" else sql
         current = query.make_alias(alias, "social_score_current")
         query.add_join(
             "LEFT JOIN",
@@ -362,7 +374,9 @@ class ResPartner(models.Model):
                 SQL.identifier(current, "is_current"),
             ),
         )
-        return SQL("%s.%s", SQL.identifier(current), column)
+        sql = SQL("%s.%s", SQL.identifier(current), column)
+        # unscored contacts count 0, as everywhere else (not NULL: first in DESC order)
+        return SQL("COALESCE(%s, 0)", sql) if field_expr == "social_score" else sql
 
     # --- display ---------------------------------------------------------------------------
     def _social_score_latest_history(self, count=2):
@@ -371,12 +385,13 @@ class ResPartner(models.Model):
         ids = [partner._origin.id for partner in self if partner._origin.id]
         if not ids:
             return {}
-        self.env["social.crm.score.history"].flush_model(["partner_id", "date"])
+        self.env["social.crm.score.history"].flush_model(["partner_id", "date", "is_current"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT id FROM (
                        SELECT id, row_number() OVER (
-                                  PARTITION BY partner_id ORDER BY date DESC, id DESC) AS n
+                                  PARTITION BY partner_id
+                                  ORDER BY is_current IS TRUE DESC, date DESC, id DESC) AS n
                          FROM social_crm_score_history
                         WHERE partner_id = ANY(%s)) AS h
                     WHERE n <= %s""",
@@ -386,7 +401,8 @@ class ResPartner(models.Model):
         )
         history = self.env["social.crm.score.history"].browse([row[0] for row in rows])
         result = defaultdict(list)
-        for row in history._filtered_access("read").sorted(lambda h: (h.date, h.id), reverse=True):
+        rows = history._filtered_access("read")
+        for row in rows.sorted(lambda h: (h.is_current, h.date, h.id), reverse=True):
             result[row.partner_id.id].append(row)
         return result
 
@@ -565,7 +581,7 @@ class ResPartner(models.Model):
         if rows:
             history.invalidate_model(["is_current"])
             self._social_score_sync_leads([row[0] for row in rows])
-            self.invalidate_model(PARTNER_SCORE_FIELDS)
+            self.invalidate_model(PARTNER_HISTORY_FIELDS)
 
     # --- actions ---------------------------------------------------------------------------
     def action_social_score_recompute(self):
@@ -815,6 +831,8 @@ class ResPartner(models.Model):
                 company,
                 previous_ids[~numpy.isin(previous_ids, numpy.array(partner_ids, int))].tolist(),
             )
+            # and every lead whose copy differs (made stale by SQL elsewhere: merges...)
+            self._social_score_sync_leads(None)
             company.sudo().social_score_last_run = now
             if commit_progress:
                 time_left = commit_progress(0)
@@ -1006,7 +1024,7 @@ class ResPartner(models.Model):
         )
         self._social_score_sync_leads(ids)
         cr.execute(SQL("DROP TABLE %s", run))
-        self.invalidate_model(PARTNER_SCORE_FIELDS)
+        self.invalidate_model(PARTNER_HISTORY_FIELDS)
         self.env["social.crm.score.history"].invalidate_model()
 
     @api.model
@@ -1028,11 +1046,12 @@ class ResPartner(models.Model):
         if rows:
             self.env["social.crm.score.history"].invalidate_model(["is_current"])
             self._social_score_sync_leads([row[0] for row in rows])
-            self.invalidate_model(PARTNER_SCORE_FIELDS)
+            self.invalidate_model(PARTNER_HISTORY_FIELDS)
 
     @api.model
     def _social_score_sync_leads(self, partner_ids):
-        """Copy the partners' current tier, score and flag to their leads' stored fields."""
+        """Copy the partners' current tier, score and flag to their leads' stored fields
+        (``partner_ids`` None: of every lead that differs)."""
         self.env["crm.lead"].flush_model(["partner_id", *LEAD_SCORE_FIELDS])
         self.env["social.crm.score.history"].flush_model()
         self.env.cr.execute(
@@ -1043,12 +1062,14 @@ class ResPartner(models.Model):
                      FROM crm_lead AS c
                 LEFT JOIN social_crm_score_history AS h
                        ON h.partner_id = c.partner_id AND h.is_current
-                    WHERE l.id = c.id AND c.partner_id = ANY(%s::int[])
+                    WHERE l.id = c.id AND %s
                       AND (l.social_score IS DISTINCT FROM COALESCE(h.score, 0)
                            OR l.social_score_tier IS DISTINCT FROM h.tier
                            OR l.is_social_influencer
                               IS DISTINCT FROM COALESCE(h.is_influencer, FALSE))""",
-                _array(partner_ids),
+                SQL("TRUE")
+                if partner_ids is None
+                else SQL("c.partner_id = ANY(%s::int[])", _array(partner_ids)),
             )
         )
         if self.env.cr.rowcount:

@@ -27,7 +27,7 @@ class SocialCrmMention(models.Model):
     network_id = fields.Many2one(related="post_id.network_id", store=True)
     posted_at = fields.Datetime(related="post_id.posted_at", store=True)
     source_partner_id = fields.Many2one(
-        related="post_id.partner_id", store=True, string="Author Contact"
+        related="post_id.partner_id", store=True, string="Author Contact", index="btree_not_null"
     )
     target_external_id = fields.Char(string="Mentioned Account ID", required=True, readonly=True)
     target_identity_id = fields.Many2one(
@@ -38,7 +38,10 @@ class SocialCrmMention(models.Model):
         ondelete="set null",
     )
     target_partner_id = fields.Many2one(
-        related="target_identity_id.partner_id", store=True, string="Mentioned Contact"
+        related="target_identity_id.partner_id",
+        store=True,
+        string="Mentioned Contact",
+        index="btree_not_null",
     )
 
     _account_idx = models.Index("(company_id, network_id, target_external_id)")

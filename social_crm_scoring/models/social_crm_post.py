@@ -15,7 +15,7 @@ class SocialCrmPost(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if "mentioned_external_ids" in vals:
+        if {"mentioned_external_ids", "company_id", "network_id"} & set(vals):
             self.env["social.crm.mention"]._sync_posts(self)
         return result
 

@@ -51,7 +51,9 @@ def parse_columns(data, types, use_numpy=None):
     data = bytes(data)
     if not data.startswith(SIGNATURE) or len(data) < len(SIGNATURE) + 8 + len(TRAILER):
         raise CopyFormatError("Not PostgreSQL binary COPY output (no signature).")
-    _flags, extension = struct.unpack_from(">iI", data, len(SIGNATURE))
+    flags, extension = struct.unpack_from(">II", data, len(SIGNATURE))
+    if flags & 0xFFFF0000:  # bits 16-31 are critical: unknown ones must be refused
+        raise CopyFormatError(f"Unsupported binary COPY header flags {flags:#x}.")
     start = len(SIGNATURE) + 8 + extension
     if not data.endswith(TRAILER) or start > len(data) - len(TRAILER):
         raise CopyFormatError("Truncated binary COPY output (no trailer).")

@@ -28,6 +28,9 @@ class TestScoringAccess(ScoringCase):
                 self.row.with_user(user).write({"score": 1})
             with self.assertRaises(AccessError):
                 self.row.with_user(user).unlink()
+        # managers may delete rows (the contact is then unscored), not forge them
+        with self.assertRaises(AccessError):
+            self.row.with_user(self.manager).write({"score": 1})
         self.row.with_user(self.manager).unlink()
 
     def test_recompute_needs_social_crm_user(self):

@@ -107,3 +107,50 @@ class TestCurrentScore(ScoringCase):
         self.assertEqual(edited.social_score, 100)
         self.assertIn("More influential than", str(edited.social_score_explanation))
         self.assertFalse(self.Partner.new({"name": "Nobody"}).social_score_tier)
+
+    def test_unscored_contacts_sort_and_average_as_zero(self):
+        ordered = self.search([], order="social_score desc, id")
+        self.assertEqual(ordered[0], self.star)
+        self.assertEqual(ordered[-1], self.ghost)  # no score: 0, not NULL first
+        scores = ordered.mapped("social_score")
+        self.assertEqual(scores, sorted(scores, reverse=True))
+        groups = self.Partner.formatted_read_group(
+            [("id", "in", self.contacts.ids)], [], ["social_score:avg"]
+        )
+        self.assertAlmostEqual(
+            groups[0]["social_score:avg"], sum(self.contacts.mapped("social_score")) / 5
+        )
+
+    def test_merge_keeps_one_current_score(self):
+        star_lead = self.env["crm.lead"].create(
+            {"name": "Star deal", "partner_id": self.star.id, "company_id": self.score_company.id}
+        )
+        wizard = self.env["base.partner.merge.automatic.wizard"]
+        wizard._merge((self.fan | self.star).ids, dst_partner=self.fan, extra_checks=False)
+        self.env.invalidate_all()
+        self.assertFalse(self.star.exists())
+        rows = self.history(self.fan)
+        # both were scored the same day: the merge keeps one row per contact and day
+        self.assertEqual(len(rows.filtered("is_current")), 1)
+        self.assertEqual(self.fan.social_score_tier, "regular")  # the kept contact's score
+        self.assertEqual(star_lead.partner_id, self.fan)
+        self.assertEqual(star_lead.social_score_tier, "regular")
+
+    def test_lead_loses_the_copy_when_its_contact_is_deleted(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Deal", "partner_id": self.quiet.id, "company_id": self.score_company.id}
+        )
+        self.assertTrue(lead.social_score_tier)
+        self.quiet.unlink()
+        self.assertFalse(lead.partner_id)
+        self.assertFalse(lead.social_score_tier)
+
+    def test_full_run_repairs_stale_lead_copies(self):
+        lead = self.env["crm.lead"].create(
+            {"name": "Deal", "partner_id": self.star.id, "company_id": self.score_company.id}
+        )
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE crm_lead SET social_score_tier = NULL WHERE id = %s", [lead.id])
+        self.env.invalidate_all()
+        self.recompute()
+        self.assertEqual(lead.social_score_tier, "top_influencer")

@@ -170,3 +170,9 @@ class TestMentions(ScoringCase):
         self.assertFalse(Mention.with_user(self.other_user).search_count([]))
         self.assertFalse(Mention.with_user(self.user).has_access("write"))
         self.assertFalse(Mention.with_user(self.plain_user).has_access("read"))
+
+    def test_post_moved_to_another_network_is_resolved_again(self):
+        post = self.env["social.crm.post"].search([("external_id", "=", "pro-1")])
+        self.assertFalse(self.rows(post)[("pro-1", "ext-star")][2])  # LinkedIn
+        post.network_id = self.x
+        self.assertEqual(self.rows(post)[("pro-1", "ext-star")][2], self.star)

@@ -102,3 +102,32 @@ def test_large_stream_matches_python():
     rows = [(index, index / 7, index % 3) for index in range(20000)]
     data = stream(types, rows)
     assert plain(parse_columns(data, types, True)) == parse_columns(data, types, False)
+
+
+def test_unknown_critical_header_flags_are_refused(use_numpy):
+    data = bytearray(stream(("int4",), [(1,)]))
+    data[len(SIGNATURE) : len(SIGNATURE) + 4] = struct.pack(">I", 1 << 16)  # OIDs included
+    with pytest.raises(CopyFormatError, match="flags"):
+        parse_columns(bytes(data), ("int4",), use_numpy)
+
+
+@pytest.mark.skipif(not HAS_NUMPY, reason="numpy")
+def test_score_table_arrays_match_lists():
+    from social_crm_scoring.scoring import compute_score_table
+
+    ids = list(range(1, 201))
+    columns = {
+        "followers": [(index * 37) % 1000 for index in ids],
+        "identities": [1 + index % 3 for index in ids],
+        "posts": [index % 7 for index in ids],
+        "reactions": [(index * 13) % 90 for index in ids],
+        "mentions": [(index % 5) / 2 for index in ids],
+    }
+    edges = [(index, 1 + (index * 7) % 200, 1.0) for index in ids]
+    lists = compute_score_table(ids, columns, edges, use_numpy=True)
+    arrays = compute_score_table(ids, columns, edges, use_numpy=True, arrays=True)
+    for name in ("score", "rank", "raw_total"):
+        assert list(getattr(arrays, name)) == getattr(lists, name)
+    assert list(arrays.tier) == lists.tier
+    assert [bool(flag) for flag in arrays.is_influencer] == lists.is_influencer
+    assert list(arrays.network.lift) == lists.network.lift

@@ -7,7 +7,8 @@ from odoo.tools.sql import column_exists
 def migrate(cr, version):
     """19.0.1.1.0 keeps the mention/reply edges in social.crm.mention, and the contacts'
     current scores as flagged history rows instead of columns of res_partner: build the
-    edges from the posts stored before, flag the latest row of each scored contact."""
+    edges from the posts stored before, flag the latest row of each scored contact, drop the
+    contacts' former score columns."""
     if not version:
         return
     env = api.Environment(cr, SUPERUSER_ID, {})
@@ -24,4 +25,15 @@ def migrate(cr, version):
                          ORDER BY h.partner_id, h.date DESC, h.id DESC) AS latest
                     WHERE h.id = latest.id"""
             )
+        )
+    # the contacts' former score columns: not left behind (an objection to profiling deletes
+    # the history, it must not leave a copy of the score on the contact)
+    for column in (
+        "social_score",
+        "social_score_tier",
+        "is_social_influencer",
+        "social_score_company_id",
+    ):
+        cr.execute(
+            SQL("ALTER TABLE res_partner DROP COLUMN IF EXISTS %s", SQL.identifier(column))
         )

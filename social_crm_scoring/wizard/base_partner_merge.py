@@ -1,0 +1,36 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, models
+from odoo.tools import SQL
+
+
+class MergePartnerAutomatic(models.TransientModel):
+    _inherit = "base.partner.merge.automatic.wizard"
+
+    @api.model
+    def _update_foreign_keys(self, src_partners, dst_partner):
+        """Merged contacts' score histories move to the kept contact, which keeps one current
+        score: its own if it has one, else that of the first merged contact that has one
+        (the others' current rows become plain history rows, instead of clashing with it
+        and being deleted by the merge)."""
+        history = self.env["social.crm.score.history"]
+        history.flush_model(["partner_id", "is_current"])
+        self.env.cr.execute(
+            SQL(
+                """UPDATE social_crm_score_history SET is_current = FALSE
+                    WHERE is_current AND partner_id = ANY(%(sources)s)
+                      AND id != (SELECT id FROM social_crm_score_history
+                                  WHERE is_current AND partner_id = ANY(%(all)s)
+                               ORDER BY partner_id = %(dst)s DESC,
+                                        array_position(%(all)s, partner_id)
+                                  LIMIT 1)""",
+                sources=src_partners.ids,
+                all=[dst_partner.id, *src_partners.ids],
+                dst=dst_partner.id,
+            )
+        )
+        history.invalidate_model(["is_current"])
+        result = super()._update_foreign_keys(src_partners, dst_partner)
+        partners = self.env["res.partner"]
+        partners._social_score_sync_leads([dst_partner.id])
+        partners.invalidate_model(partners._social_score_current_fields())
+        return result
