@@ -328,27 +328,23 @@ def _score_numpy(columns, network, settings, arrays=False):
         tier_index[scores >= settings.tiers[index].min_score] = index
     codes = [tier.code for tier in settings.tiers]
     flags = numpy.array([tier.is_influencer for tier in settings.tiers], bool)
-    if arrays:
-        return {
-            "values": values,
-            "normalised": normalised,
-            "references": references,
-            "raw_total": totals,
-            "score": scores,
-            "tier": numpy.array(codes, object)[tier_index],
-            "is_influencer": flags[tier_index] & (totals > 0),
-            "rank": count - above + 1,
-        }
-    return {
-        "values": {part: value.tolist() for part, value in values.items()},
-        "normalised": {part: value.tolist() for part, value in normalised.items()},
+    table = {
+        "values": values,
+        "normalised": normalised,
         "references": references,
-        "raw_total": totals.tolist(),
-        "score": scores.tolist(),
-        "tier": [codes[index] for index in tier_index.tolist()],
-        "is_influencer": (flags[tier_index] & (totals > 0)).tolist(),
-        "rank": (count - above + 1).tolist(),
+        "raw_total": totals,
+        "score": scores,
+        "tier": numpy.array(codes, object)[tier_index],
+        "is_influencer": flags[tier_index] & (totals > 0),
+        "rank": count - above + 1,
     }
+    if arrays:
+        return table
+    for name in ("values", "normalised"):
+        table[name] = {part: value.tolist() for part, value in table[name].items()}
+    for name in ("raw_total", "score", "tier", "is_influencer", "rank"):
+        table[name] = table[name].tolist()
+    return table
 
 
 def compute_scores(contacts, edges=(), settings=None, use_numpy=None):
