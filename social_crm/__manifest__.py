@@ -11,7 +11,7 @@
     "application": True,
     "depends": ["mail", "contacts"],
     "external_dependencies": {
-        "python": ["requests", "tweepy", "feedparser", "python-dateutil"],
+        "python": ["requests", "tweepy", "feedparser", "python-dateutil", "websocket-client"],
     },
     "data": [
         "security/social_crm_security.xml",
@@ -25,6 +25,8 @@
         "views/social_crm_match_suggestion_views.xml",
         "views/res_partner_views.xml",
         "views/social_crm_menus.xml",
+        "views/social_crm_event_views.xml",
+        "views/social_crm_source_intake_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

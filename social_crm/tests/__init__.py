@@ -1,1 +1,10 @@
-from . import test_identity, test_ingest, test_poll, test_security, test_tour, test_views
+from . import (
+    test_identity,
+    test_ingest,
+    test_intake_listener,
+    test_intake_webhook,
+    test_poll,
+    test_security,
+    test_tour,
+    test_views,
+)
