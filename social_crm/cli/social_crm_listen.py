@@ -24,6 +24,10 @@ import time
 import psycopg2
 
 from odoo import SUPERUSER_ID, api
+
+# Odoo loads this file as ``odoo.cli.social_crm_listen`` (not inside the addon's package), so
+# relative imports cannot work here.
+# pylint: disable=odoo-addons-relative-import
 from odoo.addons.social_crm.connectors import bluesky, mastodon, streams
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.connectors.base import ConfigurationError, ConnectorError

@@ -355,7 +355,7 @@ def parse_v1_time(value: Any, field: str) -> dt.datetime:
         try:
             return dt.datetime.strptime(value.strip(), V1_TIME_FORMAT).astimezone(dt.UTC)
         except ValueError:
-            pass
+            _logger.debug("x: %r is not a v1.1 time; reading it as ISO 8601", value)
     return parse_datetime(value, field, NETWORK)
 
 

@@ -8,6 +8,8 @@ the request's short transaction and answers at once; a cron triggered on commit 
 
 import logging
 
+from werkzeug.exceptions import RequestEntityTooLarge
+
 from odoo import http
 from odoo.http import request
 
@@ -24,6 +26,7 @@ class SocialCrmWebhook(http.Controller):
         methods=["GET", "POST"],
         csrf=False,
         save_session=False,
+        readonly=False,
     )
     def social_crm_webhook(self, token, **_params):
         httprequest = request.httprequest
@@ -35,8 +38,12 @@ class SocialCrmWebhook(http.Controller):
         if (httprequest.content_length or 0) > MAX_BODY:
             source._intake_refused(request.env._("body over the size limit"))
             return self._answer(413, "text/plain", "Payload too large")
-        body = httprequest.stream.read(MAX_BODY + 1)
-        if len(body) > MAX_BODY:
+        httprequest.max_content_length = MAX_BODY  # also bounds a body sent in chunks
+        try:
+            body = httprequest.get_data(cache=False)
+        except RequestEntityTooLarge:
+            body = None
+        if body is None or len(body) > MAX_BODY:
             source._intake_refused(request.env._("body over the size limit"))
             return self._answer(413, "text/plain", "Payload too large")
         return self._answer(*source._webhook_receive(body, httprequest.headers))

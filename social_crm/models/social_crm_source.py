@@ -131,7 +131,10 @@ class SocialCrmSource(models.Model):
                         name=source.name,
                     )
                 )
-            if source.base_url and not source.base_url.startswith(("http://", "https://")):
+            schemes = ("http://", "https://")
+            if source.network_id.code == "bluesky":
+                schemes += ("ws://", "wss://")  # a Jetstream instance for the stream mode
+            if source.base_url and not source.base_url.startswith(schemes):
                 raise ValidationError(
                     self.env._(
                         "The server URL of “%(name)s” must start with https:// or http://.",

@@ -59,7 +59,6 @@ class SocialCrmSource(models.Model):
         help="Enter this address as the callback URL in the network's developer console.",
     )
     app_secret = fields.Char(
-        string="App Secret",
         groups=MANAGER,
         copy=False,
         help="Meta: the app secret, which signs every webhook delivery (X-Hub-Signature-256). "
@@ -290,7 +289,7 @@ class SocialCrmSource(models.Model):
         self.env.execute_query(
             SQL(
                 """UPDATE social_crm_source
-                      SET refused_count = refused_count + 1, refused_reason = %s,
+                      SET refused_count = COALESCE(refused_count, 0) + 1, refused_reason = %s,
                           last_refused_at = now() AT TIME ZONE 'UTC'
                     WHERE id = %s""",
                 reason,

@@ -13,6 +13,7 @@ import time
 from odoo.addons.social_crm.cli.social_crm_listen import Listener
 from odoo.addons.social_crm.connectors.streams import Backoff
 from odoo.tests import TransactionCase, tagged
+from odoo.tests.common import release_test_lock
 from odoo.tools import mute_logger
 
 _spec = importlib.util.spec_from_file_location(
@@ -101,12 +102,23 @@ class TestListener(TransactionCase):
     def make_source(self, **vals):
         return self.env["social.crm.source"].create({"intake_mode": "stream", **vals})
 
-    def listener(self, source):
+    def listen(self, source, condition=None, then=None):
+        """Run a listener for ``source`` until ``condition(env)`` holds, call ``then(listener)``
+        and stop it. The test lock is released meanwhile, so that the listener's threads can
+        open (test) cursors; this thread only reads through such cursors then."""
         self.env.flush_all()
         listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
                             backoff_factory=lambda: Backoff(base=0.01, cap=0.05))
-        listener.start()
-        self.addCleanup(listener.shutdown)
+        with release_test_lock():
+            listener.start()
+            try:
+                if condition:
+                    self.wait_for(condition)
+                if then:
+                    then(listener)
+            finally:
+                listener.shutdown()
+        self.env.invalidate_all()
         return listener
 
     def wait_for(self, condition, timeout=20.0):
@@ -139,18 +151,13 @@ class TestListener(TransactionCase):
             events = env["social.crm.event"].search([("source_id", "=", source.id)])
             return len(events) == 3 and set(events.mapped("state")) == {"done"}
 
-        first = self.listener(source)
-        self.wait_for(all_done)
-        first.shutdown()
-        source.invalidate_recordset()
+        self.listen(source, all_done)
         self.assertEqual(source.stream_cursor, "3")
         posts = self.env["social.crm.post"].search([("source_id", "=", source.id)])
         self.assertEqual(len(posts), 3)
         self.assertIn("worst service", posts.filtered(
             lambda p: p.external_id == "1869000000000000001").text)
-        second = self.listener(source)
-        second.process_pending()
-        second.shutdown()
+        self.listen(source, then=lambda listener: listener.process_pending())
         self.assertEqual(len(self.events_of(source)), 3)
         self.assertEqual(
             self.env["social.crm.post"].search_count([("source_id", "=", source.id)]), 3)
@@ -183,9 +190,7 @@ class TestListener(TransactionCase):
             return len(events.filtered(lambda e: e.kind == "jetstream" and e.state == "done")) == 2
 
         with mute_logger(LISTENER_LOG, STREAM_LOG):
-            listener = self.listener(source)
-            self.wait_for(stored)
-            listener.shutdown()
+            self.listen(source, stored)
         events = self.events_of(source)
         self.assertEqual(sorted(events.mapped("state")), ["done", "done", "quarantined"])
         self.assertEqual(events.filtered(lambda e: e.state == "quarantined").kind, "unreadable")
@@ -203,9 +208,7 @@ class TestListener(TransactionCase):
         # restart: the new listener resumes where the stored events end
         self.server.sessions.append([("hold",)])
         with mute_logger(LISTENER_LOG, STREAM_LOG):
-            again = self.listener(source)
-            self.wait_for(lambda env: len(self.server.requests) >= 3)
-            again.shutdown()
+            self.listen(source, lambda env: len(self.server.requests) >= 3)
         self.assertIn(f"cursor={T0 + 3000 - 2_000_000}", self.server.requests[2][0])
         self.assertEqual(len(self.events_of(source)), 3)
 
@@ -237,9 +240,7 @@ class TestListener(TransactionCase):
             events = env["social.crm.event"].search([("source_id", "=", source.id)])
             return len(events) == 2 and set(events.mapped("state")) == {"done"}
 
-        listener = self.listener(source)
-        self.wait_for(stored)
-        listener.shutdown()
+        self.listen(source, stored)
         events = self.events_of(source)
         self.assertEqual(sorted(events.mapped("channel")), ["catch_up", "stream"])
         self.assertEqual(sorted(self.env["social.crm.post"].search(
@@ -260,9 +261,7 @@ class TestListener(TransactionCase):
             base_url=self.server.http_url,
         )
         with mute_logger(LISTENER_LOG, STREAM_LOG):
-            listener = self.listener(source)
-            self.wait_for(lambda env: env["social.crm.source"].browse(source.id).last_error)
-            listener.shutdown()
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id).last_error)
         source.invalidate_recordset()
         self.assertIn("HTTP 401", source.last_error)
         self.assertIn("token", source.last_error)

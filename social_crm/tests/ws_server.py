@@ -20,6 +20,7 @@ When the sessions run out, connections are held open. A plain GET whose path is 
 """
 
 import base64
+import contextlib
 import hashlib
 import json
 import queue
@@ -70,10 +71,8 @@ class LoopbackServer:
 
     def stop(self):
         self.stopped.set()
-        try:
+        with contextlib.suppress(OSError):
             self.sock.close()
-        except OSError:
-            pass
 
     def __enter__(self):
         return self
@@ -131,12 +130,10 @@ class LoopbackServer:
                           ).encode())
             self._play(conn, steps)
         except OSError:
-            pass
+            return
         finally:
-            try:
+            with contextlib.suppress(OSError):
                 conn.close()
-            except OSError:
-                pass
 
     def _play(self, conn, steps):
         for step in steps:
