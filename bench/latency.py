@@ -181,7 +181,7 @@ class Watcher:
             )
             return {row[0]: (row[1], row[2]) for row in cr.fetchall()}
 
-    def wait(self, source_id, external_id, start, timeout=30.0):
+    def wait(self, source_id, external_id, start, timeout=10.0):
         """(post seconds, ticket seconds or None, priority) once the post is visible."""
         while time.monotonic() - start < timeout:
             found = self.visible(source_id, [external_id])
@@ -215,7 +215,7 @@ def main():
 
     ws_server = load_ws_server()
     server = ws_server.LoopbackServer()
-    server.sessions = [[("feed",)]]
+    server.default_session = [("feed",)]
     tag = uuid.uuid4().hex[:6]
     rng = random.Random(5)
     with odoo_env(DB, MODULES, rebuild=args.rebuild) as env:

@@ -304,11 +304,11 @@ class SocialCrmListen(Command):
         parser = config.parser
         parser.prog = self.prog
         group = optparse.OptionGroup(parser, "Social CRM listener")
-        group.add_option("--source-ids", dest="social_crm_source_ids", default="",
+        group.add_option("--source-ids", dest="social_crm_source_ids", my_default="",
                          help="Comma-separated ids of the sources to listen to (default: all "
                               "active sources in stream mode).")
         group.add_option("--no-process", dest="social_crm_no_process", action="store_true",
-                         default=False, help="Only store events; leave processing to the cron.")
+                         my_default=False, help="Only store events; leave processing to the cron.")
         parser.add_option_group(group)
         opt = config.parse_config(cmdargs, setup_logging=True)
         dbnames = config["db_name"]

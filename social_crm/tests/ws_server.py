@@ -14,8 +14,8 @@ steps:
 * ``("hold",)``: keep the connection open until the client goes or the server stops
 * ``("feed",)``: send every text put in :attr:`LoopbackServer.feed` (a queue) until ``None``
 
-When the sessions run out, connections are held open. A plain GET whose path is in
-:attr:`LoopbackServer.routes` is answered with that JSON. :attr:`requests` records
+When the sessions run out, connections play :attr:`default_session` (held open). A plain GET
+whose path is in :attr:`LoopbackServer.routes` is answered with that JSON. :attr:`requests` records
 ``(path, headers)`` of every request.
 """
 
@@ -56,6 +56,7 @@ class LoopbackServer:
         self.requests = []
         self.connections = 0
         self.feed = queue.Queue()
+        self.default_session = [("hold",)]
         self.stopped = threading.Event()
         self.lock = threading.Lock()
         self.thread = threading.Thread(target=self._serve, daemon=True)
@@ -117,7 +118,7 @@ class LoopbackServer:
             with self.lock:
                 index = self.connections
                 self.connections += 1
-            steps = self.sessions[index] if index < len(self.sessions) else [("hold",)]
+            steps = self.sessions[index] if index < len(self.sessions) else self.default_session
             if steps and steps[0][0] == "refuse":
                 status = steps[0][1]
                 conn.sendall(f"HTTP/1.1 {status} Refused\r\nContent-Length: 0\r\n"
@@ -154,8 +155,7 @@ class LoopbackServer:
             elif kind == "hold":
                 break
             elif kind == "feed":
-                while (text := self.feed.get()) is not None:
-                    conn.sendall(frame(0x1, text.encode()))
+                self._feed(conn)
                 return
         conn.settimeout(0.2)
         while not self.stopped.is_set():  # hold: answer pings until the client goes
@@ -168,6 +168,33 @@ class LoopbackServer:
             if data[0] & 0x0F == 0x9:  # ping (masked, short): pong
                 conn.sendall(frame(0xA, b""))
             if data[0] & 0x0F == 0x8:
+                return
+
+    def _feed(self, conn):
+        """Send what is put in :attr:`feed`, answering pings meanwhile; a message taken when
+        the client is already gone is put back for the next connection."""
+        conn.settimeout(0)
+        while not self.stopped.is_set():
+            try:
+                data = conn.recv(4096)
+                if not data:
+                    return
+                if data[0] & 0x0F == 0x9:
+                    conn.sendall(frame(0xA, b""))
+                elif data[0] & 0x0F == 0x8:
+                    return
+            except (BlockingIOError, InterruptedError):
+                pass
+            try:
+                text = self.feed.get(timeout=0.05)
+            except queue.Empty:
+                continue
+            if text is None:
+                return
+            try:
+                conn.sendall(frame(0x1, text.encode()))
+            except OSError:
+                self.feed.put(text)
                 return
 
     def _answer_http(self, conn, path):
