@@ -177,14 +177,13 @@ class LoopbackServer:
         while not self.stopped.is_set():
             try:
                 data = conn.recv(4096)
-                if not data:
-                    return
+            except (BlockingIOError, InterruptedError):
+                data = None  # nothing from the client now
+            else:
+                if not data or data[0] & 0x0F == 0x8:
+                    return  # the client went
                 if data[0] & 0x0F == 0x9:
                     conn.sendall(frame(0xA, b""))
-                elif data[0] & 0x0F == 0x8:
-                    return
-            except (BlockingIOError, InterruptedError):
-                pass
             try:
                 text = self.feed.get(timeout=0.05)
             except queue.Empty:
