@@ -216,7 +216,8 @@ class ReplayStream:
                     return
                 if event.payload:
                     event = RawEvent(event.kind, event.key,
-                                     {**event.payload, "posted_at": iso(self.clock())},
+                                     {**event.payload,
+                                      "posted_at": iso(self.clock().replace(microsecond=0))},
                                      event.cursor)
                 on_event(event)
                 self.start = int(event.cursor)
