@@ -18,7 +18,7 @@ Visibility is read from another connection every 5 ms, so figures include the co
 few ms of polling. Goal: p95 <= 2 s for push and stream. No assertion: figures are printed.
 
 Usage: python3 bench/latency.py [--events 500] [--stream-events 200] [--burst 1000]
-                                [--burst-seconds 10] [--workers 0] [--port 8390] [--rebuild]
+                                [--burst-seconds 10] [--port 8390] [--rebuild]
 """
 
 import argparse
@@ -209,8 +209,6 @@ def main():
     parser.add_argument("--burst", type=int, default=1000)
     parser.add_argument("--burst-seconds", type=float, default=10.0)
     parser.add_argument("--port", type=int, default=int(os.environ.get("BENCH_PORT", 8390)))
-    parser.add_argument("--workers", type=int, default=0,
-                        help="Odoo HTTP workers (0: threaded server, as scripts/run)")
     parser.add_argument("--rebuild", action="store_true")
     args = parser.parse_args()
     import requests
@@ -224,7 +222,7 @@ def main():
         push_id, token, stream_id, floor = prepare(env, f"{server.url}/subscribe", tag)
     env_vars = _pg_env()
     common = odoo_args(env_vars, args.port)
-    odoo = odoo_process([*common, "--max-cron-threads=1", f"--workers={args.workers}"])
+    odoo = odoo_process([*common, "--max-cron-threads=1", "--workers=0"])
     listener = odoo_process([common[0], "social_crm_listen", *common,
                              f"--source-ids={stream_id}"])
     base = f"http://127.0.0.1:{args.port}"
@@ -245,9 +243,8 @@ def main():
             post_delivery(session, url, payload)
             watcher.wait(push_id, external_id, time.monotonic())
 
-        print(f"bench/latency on {DB} ({', '.join(MODULES)}), server with "
-          f"{args.workers or 'no'} workers (threaded: 0) and 1 cron thread, "
-          "listener as its own process")
+        print(f"bench/latency on {DB} ({', '.join(MODULES)}), threaded server (as scripts/run) "
+          "with 1 cron thread, listener as its own process")
         print(f"floor: one ORM create of a helpdesk ticket: {floor * 1000:.1f} ms (median of 50)")
 
         acks, posts, tickets, priorities, lost = [], [], [], {}, 0
