@@ -382,7 +382,7 @@ class SocialCrmOutbox(models.Model):
     def _notify_origin(self):
         """Tell each item's origin its result (``_social_outbox_update(item)``); a failing
         origin is logged and told again at the next run."""
-        for item in self:
+        for item in self.sudo():
             if item.notified:
                 continue
             origin = (
