@@ -3,6 +3,7 @@ from . import (
     test_ingest,
     test_intake_listener,
     test_intake_webhook,
+    test_outbox,
     test_poll,
     test_security,
     test_tour,
