@@ -192,7 +192,7 @@ class SocialCrmPost(models.Model):
             items = list(openers.values())
             if automatic:
                 Ticket = Ticket.sudo()
-            created = Ticket._social_create_from_posts(items)
+            created = Ticket._social_create_from_posts(items, automatic=automatic)
             for ticket, key in zip(created, openers, strict=True):
                 existing[key] = ticket
                 if key in later:
