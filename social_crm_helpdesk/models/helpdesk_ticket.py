@@ -497,7 +497,7 @@ class HelpdeskTicket(models.Model):
                     self.env._("priority %(priority)s", priority=priorities.get(priority))
                 )
             if not ticket.social_first_reply_at and ticket.social_posted_at:
-                urgent = _urgent_pii(ticket.social_pii_kinds) if ticket.has_sensitive_data else False
+                urgent = ticket.has_sensitive_data and _urgent_pii(ticket.social_pii_kinds)
                 minutes = ticket.company_id._social_response_minutes(influencer or urgent)
                 deadline = ticket.social_posted_at + dt.timedelta(minutes=minutes)
                 if deadline != ticket.social_response_deadline:
