@@ -12,6 +12,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import format_datetime
 
 from ..dispatch import escalation_due
+from .helpdesk_ticket_guard import product_env
 
 _logger = logging.getLogger(__name__)
 
@@ -332,7 +333,7 @@ class HelpdeskTicket(models.Model):
             for vals in vals_list:
                 # helpdesk_mgmt's "auto assign" would give the ticket to the job's user
                 vals["user_id"] = False
-        tickets = self.create(vals_list)
+        tickets = product_env(self).create(vals_list).with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
         flagged = tickets.filtered("has_sensitive_data")

@@ -120,10 +120,13 @@ class TestKpi(SocialHelpdeskCase):
         self.assertEqual(kpi.in_time_label, "50 %")
         self.assertFalse(kpi.handoff_median_label)
         self.assertEqual(kpi.reaction_median_label, "1 h 15 min")
-        kpi_de = kpi.with_context(lang="de_DE")
         self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm_helpdesk"], ["de_DE"], overwrite=True)
+        kpi_de = kpi.with_context(lang="de_DE")
         kpi_de.invalidate_recordset()
         self.assertEqual(kpi_de.month_label, "März 2026")
+        self.assertEqual(kpi_de.reaction_median_label, "1 Std. 15 Min.")
 
     def test_duration_parts(self):
         self.assertIsNone(duration_parts(None))
