@@ -252,6 +252,12 @@ class HelpdeskTicket(models.Model):
         partner = post.partner_id
         influencer = bool(partner.is_social_influencer)
         tier = partner.social_score_tier or False
+        followers = (self.env.context.get("social_unlinked_followers") or {}).get(post.id)
+        if not partner and followers:
+            # no contact yet: the tier the follower floors give to what the network sent
+            floor = post.company_id._social_score_settings().floor_tier(followers)
+            if floor:
+                tier, influencer = floor.code, floor.is_influencer
         posted = post.posted_at or now
         urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
         minutes = post.company_id._social_response_minutes(influencer or urgent)

@@ -254,6 +254,20 @@ class TestArrival(SocialHelpdeskCase):
         self.assertFalse(ticket.activity_ids.filtered(lambda a: a.user_id == self.odoobot))
 
     # --- bank and card data ----------------------------------------------------------------------
+    def test_author_without_contact_gets_the_floor_tier(self):
+        # the source keeps posts of unknown authors without creating contacts
+        self.x_source.unknown_author_policy = "keep_post"
+        post = self.critic_post(ext="nocontact", followers=27400)
+        self.assertFalse(post.partner_id)
+        ticket = post.ticket_id
+        self.assertEqual(ticket.social_tier, "top_influencer")
+        self.assertEqual(ticket.priority, "3")
+        self.assertTrue(ticket.social_alerted_at)
+        small = self.ingest(self.complaint("nocontact-2", author=self.make_author(
+            "small-1", "small", "Small", followers_count=50)))
+        self.assertFalse(small.ticket_id.social_tier)
+        self.assertEqual(small.ticket_id.priority, "1")
+
     def test_bank_data_is_top_priority_with_alert(self):
         self.online(self.cleo)
         post = self.ingest(self.complaint("pii-1", text=IBAN_TEXT))
