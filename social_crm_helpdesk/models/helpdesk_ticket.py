@@ -9,7 +9,7 @@ from odoo.addons.social_crm_scoring.models.social_crm_score_history import TIERS
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.misc import format_datetime
+from odoo.tools.misc import format_datetime, formatLang
 
 from ..dispatch import escalation_due
 from .helpdesk_ticket_guard import product_env
@@ -431,7 +431,7 @@ class HelpdeskTicket(models.Model):
             )
         return self.env._(
             "Complaint of a top influencer (%(reach)s followers reached).",
-            reach=f"{self.social_reach:,}",
+            reach=formatLang(self.env, self.social_reach, digits=0),
         )
 
     def _social_alert(self):
