@@ -144,5 +144,11 @@ class TestAlertTour(HttpCase):
             "social_crm_helpdesk_alert_tour",
             login="admin",
         )
-        self.assertEqual(ticket.social_reply_ids.state, "sent")
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress",
+                          lambda cron, processed=0, remaining=None, deactivate=False: 60.0):
+            self.env["social.crm.outbox"]._cron_send()
+        self.env.invalidate_all()
+        reply = ticket.social_reply_ids
+        self.assertIn("Ein Techniker meldet sich heute noch", reply.text)
+        self.assertEqual(reply.state, "demo")
         self.assertTrue(ticket.social_first_reply_at)

@@ -72,7 +72,8 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_report_tour", {
 
 // The critic with 10,000 followers: an agent sees the alert in the team's "Social alerts"
 // channel, follows its link to the ticket (top priority, influencer deadline, assigned) and
-// answers from the reply wizard.
+// answers from the reply wizard (the demo's replayed posts have no network behind them: the
+// reply is recorded, not sent).
 registry.category("web_tour.tours").add("social_crm_helpdesk_alert_tour", {
     steps: () => [
         {
@@ -112,8 +113,8 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_alert_tour", {
             trigger: "body:not(:has(.modal .o_social_reply_send))",
         },
         {
-            content: "The reply is in the chatter",
-            trigger: ".o-mail-Message:contains('Ein Techniker meldet sich heute noch')",
+            content: "The demo says what really happens: recorded, not sent",
+            trigger: ".o_notification:contains('not sent')",
         },
     ],
 });
