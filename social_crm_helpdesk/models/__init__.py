@@ -4,6 +4,7 @@ from . import (
     helpdesk_ticket_team,
     res_company,
     res_config_settings,
+    res_partner,
     social_crm_complaint_label,
     social_crm_helpdesk_report,
     social_crm_post,

@@ -136,7 +136,20 @@ class SocialCrmPost(models.Model):
 
     def _ingest_after_create(self, records, posts):
         records = super()._ingest_after_create(records, posts)
-        records._social_route(automatic=True)
+        # authors not linked to a contact (a match suggestion waits, or the source creates
+        # no contacts) have no score: their tickets use the follower floors on what the
+        # network sent, so a loud stranger is never handled as a regular customer
+        followers = {
+            (post.network, str(post.external_id)): post.author.followers_count
+            for post in posts
+            if post.author and post.author.followers_count
+        }
+        unlinked = {
+            record.id: followers[key]
+            for record in records.filtered(lambda r: not r.identity_id)
+            if (key := (record.network_id.code, record.external_id)) in followers
+        }
+        records.with_context(social_unlinked_followers=unlinked)._social_route(automatic=True)
         return records
 
     # --- routing to tickets ----------------------------------------------------------------
@@ -191,7 +204,7 @@ class SocialCrmPost(models.Model):
             items = list(openers.values())
             if automatic:
                 Ticket = Ticket.sudo()
-            created = Ticket._social_create_from_posts(items)
+            created = Ticket._social_create_from_posts(items, automatic=automatic)
             for ticket, key in zip(created, openers, strict=True):
                 existing[key] = ticket
                 if key in later:

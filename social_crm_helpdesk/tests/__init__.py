@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_arrival,
     test_detection,
     test_kpi,
     test_pii,

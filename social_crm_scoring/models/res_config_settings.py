@@ -32,6 +32,12 @@ class ResConfigSettings(models.TransientModel):
     social_score_multiplier_threshold = fields.Float(
         related="company_id.social_score_multiplier_threshold", readonly=False
     )
+    social_score_top_followers = fields.Integer(
+        related="company_id.social_score_top_followers", readonly=False
+    )
+    social_score_multiplier_followers = fields.Integer(
+        related="company_id.social_score_multiplier_followers", readonly=False
+    )
     social_score_last_run = fields.Datetime(related="company_id.social_score_last_run")
 
     def action_social_score_recompute(self):
