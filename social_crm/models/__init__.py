@@ -1,5 +1,8 @@
 from . import (
+    res_company,
+    res_config_settings,
     res_partner,
+    res_partner_privacy,
     social_crm_identity,
     social_crm_identity_metric,
     social_crm_match_suggestion,

@@ -1,4 +1,6 @@
 from . import (
+    social_crm_pii_pattern,
+    social_crm_pii_mixin,
     helpdesk_ticket,
     helpdesk_ticket_team,
     res_company,
@@ -9,4 +11,11 @@ from . import (
     social_crm_reply,
     social_crm_source,
     social_crm_ticket_handoff,
+    social_crm_post_privacy,
+    helpdesk_ticket_privacy,
+    social_crm_reply_privacy,
+    social_crm_identity,
+    social_crm_match_suggestion,
+    res_company_privacy,
+    res_partner_privacy,
 )
