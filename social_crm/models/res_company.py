@@ -67,7 +67,7 @@ class ResCompany(models.Model):
         batches (one commit each); the counts go to the log and to the company's settings."""
         cron = self.env["ir.cron"]
         now = fields.Datetime.now()
-        for company in self.search([]):
+        for company in self.search([("active", "in", (True, False))]):
             counts = {}
             for label, model_name, domain, action in company._social_retention_steps(now):
                 Model = self.env[model_name].sudo().with_context(active_test=False)

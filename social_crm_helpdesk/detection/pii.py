@@ -52,12 +52,11 @@ try:
 except FileNotFoundError:
     _numdb._get_resource_stream = _numdb_stream
 
+import regex as _regex  # noqa: E402
 from stdnum import iban as std_iban  # noqa: E402
 from stdnum import luhn  # noqa: E402
 from stdnum.de import idnr as std_idnr  # noqa: E402
 from stdnum.de import vat as std_vat  # noqa: E402
-
-import regex as _regex  # noqa: E402
 
 from .text import clean  # noqa: E402
 

@@ -8,7 +8,6 @@ from odoo.addons.social_crm import connectors
 from odoo.addons.social_crm.connectors.base import ConnectorError
 from odoo.fields import Domain
 
-
 _logger = logging.getLogger(__name__)
 
 COMPLAINT_LABELS = [

@@ -240,18 +240,25 @@ class TestGdpr(SocialHelpdeskCase):
 
     def test_export(self):
         partner, _identity, _post, _ticket = self._person()
-        partner.social_score_excluded = True
         action = partner.action_social_export()
         self.assertEqual(action["type"], "ir.actions.act_url")
-        attachment = self.env["ir.attachment"].browse(int(action["url"].split("/")[3].split("?")[0]))
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
         archive = zipfile.ZipFile(io.BytesIO(attachment.raw))
         names = set(archive.namelist())
         self.assertIn("social-data.json", names)
         self.assertTrue({"identities.csv", "posts.csv", "tickets.csv", "replies.csv",
                          "score_history.csv", "mentions.csv", "profiling.csv"} <= names, names)
         data = json.loads(archive.read("social-data.json"))
-        self.assertTrue(data["profiling"][0]["objection_to_profiling_art_21"])
+        self.assertFalse(data["profiling"][0]["objection_to_profiling_art_21"])
         self.assertEqual(data["identities"][0]["handle"], "erika")
+        self.assertEqual(data["score_history"][0]["score"], 42.0)
+        self.assertIn("Router", data["posts"][0]["text"])
+        # the export says whether the person objected to profiling (Art. 21)
+        partner.social_score_excluded = True
+        data = partner._social_export_data()
+        self.assertTrue(data["profiling"][0]["objection_to_profiling_art_21"])
+        self.assertTrue(partner.message_ids.filtered(lambda m: "exported" in (m.body or "")))
 
     def test_erase_leaves_nothing(self):
         partner, identity, post, ticket = self._person()
