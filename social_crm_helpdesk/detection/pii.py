@@ -304,7 +304,14 @@ def _find_vats(text):
 
 
 # ------------------------------------------------------------------- phones
+# no phone number valid in the regions checked has fewer than 6 digits: texts without such a
+# run skip the (costly) matcher of `phonenumbers`
+_PHONE_GATE = re.compile(r"\d(?:[\s./()\-]{0,3}\d){5,}")
+
+
 def _find_phones(text):
+    if not _PHONE_GATE.search(text):
+        return
     seen = set()
     leniency = phonenumbers.Leniency.VALID
     for region in PHONE_REGIONS:

@@ -32,7 +32,7 @@ class HelpdeskTicket(models.Model):
     def message_post(self, **kwargs):
         """Messages on a social ticket (notes, e-mails, agents' answers) are redacted too."""
         body = kwargs.get("body")
-        if len(self) == 1 and self.social_network_id and body:
+        if len(self) == 1 and self.sudo().social_network_id and body:
             kwargs["body"], report = self._social_pii_redact_text(body)
             if report:
                 vals = {}
