@@ -91,8 +91,8 @@ class SocialCrmPost(models.Model):
             if connectors.can_hide(code):
                 outcome = post._social_hide(ticket=ticket) or {}
                 params = outcome.get("params") or {}
-                if params.get("type") == "success" or not ticket:
-                    continue
+                if params.get("type") in ("success", "info") or not ticket:
+                    continue  # hidden, or queued: the outcome is noted on the ticket then
                 body = self.env._(
                     "Bank or card data in the customer's post: hiding it on %(network)s "
                     "automatically did not work (%(reason)s). Hide it by hand or ask the author "
