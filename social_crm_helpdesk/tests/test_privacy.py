@@ -10,7 +10,7 @@ from unittest.mock import patch
 from markupsafe import Markup
 
 from odoo import fields
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -297,6 +297,22 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertTrue(log)
         self.assertNotIn("Router", log[0].body)
         self.assertIn("posts: 1", log[0].body)
+
+    def test_erase_from_the_contact_needs_a_manager(self):
+        partner, identity, _post, _ticket = self._person()
+        with self.assertRaises(AccessError):
+            partner.with_user(self.agent).action_social_erase()
+        with self.assertRaises(AccessError):
+            partner.with_user(self.agent).action_social_export()
+        wizard = (
+            self.env["social.crm.privacy.wizard"]
+            .with_context(active_model="res.partner", active_ids=partner.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.partner_ids, partner)
+        self.assertEqual((wizard.identity_count, wizard.post_count), (1, 1))
+        wizard.action_erase()
+        self.assertFalse(identity.exists())
 
     def test_privacy_lookup_finds_social_rows(self):
         partner, identity, _post, _ticket = self._person()
