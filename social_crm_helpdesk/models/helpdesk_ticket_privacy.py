@@ -39,3 +39,14 @@ class HelpdeskTicket(models.Model):
                 self._social_pii_found(vals, report.kinds)
                 self.sudo().with_context(social_crm_pii_done=True).write(vals)
         return super().message_post(**kwargs)
+
+    def _message_update_content(self, message, /, *, body, **kwargs):
+        """An edited message of a social ticket is redacted like a new one."""
+        if len(self) == 1 and self.sudo().social_network_id and body:
+            body, report = self._social_pii_redact_text(body)
+            if report:
+                vals = {}
+                self._social_pii_found(vals, report.kinds)
+                self.sudo().with_context(social_crm_pii_done=True).write(vals)
+        return super()._message_update_content(message, body=body, **kwargs)
+

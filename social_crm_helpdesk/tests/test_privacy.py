@@ -77,8 +77,10 @@ class TestRedactionPaths(SocialHelpdeskCase):
         ticket.write({"description": Markup("<p>Kunde schickt %s</p>") % CARD})
         self.assertNotIn("1111 1111 1111", str(ticket.description))
         self.assertIn("card", ticket.social_pii_kinds)
-        ticket.message_post(body=f"Laut Telefonat IBAN {IBAN}", message_type="comment")
+        message = ticket.message_post(body=f"Laut Telefonat IBAN {IBAN}", message_type="comment")
         self.assertFalse(self.env["mail.message"].search([("body", "ilike", "0532 0130")]))
+        ticket._message_update_content(message, body=f"Korrektur: Karte {CARD}")
+        self.assertNotIn("1111 1111 1111", str(message.body))
         # a ticket that did not come from social media keeps helpdesk's behaviour
         plain = self.Ticket.create({"name": "Mail", "description": f"<p>{CARD}</p>"})
         self.assertIn("1111 1111 1111", str(plain.description))
@@ -125,6 +127,12 @@ class TestRedactionPaths(SocialHelpdeskCase):
             }
         )
         self.assertNotIn("0532", json.dumps(suggestion.author_data))
+
+    def test_complaint_label_text(self):
+        label = self.env["social.crm.complaint.label"].create(
+            {"text": f"Geld zurück auf {IBAN}", "is_complaint": True}
+        )
+        self.assertNotIn("0532", label.text)
 
     def test_fediverse_handles_are_not_emails(self):
         author = self.make_author(
