@@ -29,12 +29,17 @@
         "wizards/social_crm_privacy_wizard_views.xml",
         "wizards/privacy_lookup_wizard_views.xml",
         "views/social_crm_menus.xml",
+        "security/social_crm_outbox_security.xml",
+        "data/social_crm_outbox_data.xml",
+        "views/social_crm_account_views.xml",
+        "views/social_crm_outbox_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/social_crm_identity_demo.xml",
         "demo/social_crm_source_demo.xml",
         "demo/social_crm_post_demo.xml",
+        "demo/social_crm_account_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -3,10 +3,12 @@ from . import (
     res_config_settings,
     res_partner,
     res_partner_privacy,
+    social_crm_account,
     social_crm_identity,
     social_crm_identity_metric,
     social_crm_match_suggestion,
     social_crm_network,
+    social_crm_outbox,
     social_crm_post,
     social_crm_source,
 )
