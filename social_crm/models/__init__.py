@@ -1,5 +1,8 @@
 from . import (
+    res_company,
+    res_config_settings,
     res_partner,
+    res_partner_privacy,
     social_crm_account,
     social_crm_event,
     social_crm_identity,
