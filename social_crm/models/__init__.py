@@ -1,3 +1,7 @@
+# the mixin first: the models below inherit it
+from . import social_crm_ingest_mixin
+
+# isort: split
 from . import (
     res_partner,
     social_crm_identity,
@@ -5,5 +9,6 @@ from . import (
     social_crm_match_suggestion,
     social_crm_network,
     social_crm_post,
+    social_crm_quarantine,
     social_crm_source,
 )

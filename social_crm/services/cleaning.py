@@ -1,16 +1,23 @@
 """Make text from the networks safe to store: PostgreSQL refuses NUL characters (in text and
-in JSON), and other control characters only garble the UI. Plain functions, no ORM."""
+in JSON) and lone UTF-16 surrogates (not UTF-8), and other control characters only garble the
+UI. Plain functions, no ORM."""
 
+import math
 import re
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
 
 
 def clean_text(value):
-    """Text without NUL and other C0 control characters (tabs and line breaks stay)."""
+    """Text without NUL and other C0 control characters (tabs and line breaks stay); pairs of
+    surrogates are joined, lone ones become U+FFFD."""
     if not value or not isinstance(value, str):
         return value
-    return _CONTROL.sub("", value)
+    value = _CONTROL.sub("", value)
+    if _SURROGATE.search(value):
+        value = value.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
+    return value
 
 
 def clean_json(value):
@@ -21,4 +28,6 @@ def clean_json(value):
         return {clean_text(str(k)): clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [clean_json(v) for v in value]
+    if isinstance(value, float) and not math.isfinite(value):
+        return None  # JSON has no NaN or infinity: PostgreSQL refuses them
     return value

@@ -16,11 +16,12 @@ class SocialCrmIdentity(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        if ACCOUNT_FIELDS & set(vals):
+        # ingestion links identities one by one, then calls _ingest_after_link once per batch
+        if ACCOUNT_FIELDS & set(vals) and not self.env.context.get("social_crm_ingest"):
             self.env["social.crm.mention"]._resolve_identities(self)
         return result
 
-    def _ingest_link(self, links):
-        result = super()._ingest_link(links)
-        self.env["social.crm.mention"]._resolve_identities(self.browse(list(links)))
+    def _ingest_after_link(self, authors):
+        result = super()._ingest_after_link(authors)
+        self.env["social.crm.mention"]._resolve_identities(self)
         return result
