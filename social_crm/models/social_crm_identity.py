@@ -1,15 +1,26 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from urllib.parse import urlparse
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
-from odoo.tools import SQL, plaintext2html
+from odoo.tools import SQL
 
 from ..services import ingest
 
 #: identity fields a known author refreshes (read to write only what changed)
 REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "verified", "display_name_on_network", "bio")
+
+
+def _plain_note(text):
+    """An author's bio for the contact's notes: the plain text it is, escaped (no markup of
+    the author's and no links made of it), line breaks kept."""
+    if not text:
+        return False
+    lines = Markup("<br>").join(escape(line) for line in text.splitlines())
+    return Markup("<p>%s</p>") % lines
 
 
 def normalise_handle(handle):
@@ -430,8 +441,7 @@ class SocialCrmIdentity(models.Model):
                             "name": contact.name,
                             "social_origin": True,
                             "company_id": False,
-                            # the bio is the author's plain text: escaped, never markup
-                            "comment": plaintext2html(contact.note) if contact.note else False,
+                            "comment": _plain_note(contact.note),
                         }
                         for contact in plan.contacts_to_create
                     ]

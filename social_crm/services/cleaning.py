@@ -4,15 +4,17 @@ UI. Plain functions, no ORM."""
 
 import math
 import re
+from collections.abc import Mapping
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
+_ANY_BAD = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def clean_text(value):
     """Text without NUL and other C0 control characters (tabs and line breaks stay); pairs of
     surrogates are joined, lone ones become U+FFFD."""
-    if not value or not isinstance(value, str):
+    if not value or not isinstance(value, str) or not _ANY_BAD.search(value):
         return value
     value = _CONTROL.sub("", value)
     if _SURROGATE.search(value):
@@ -24,10 +26,12 @@ def clean_json(value):
     """The same, through nested dicts and lists of a raw payload."""
     if isinstance(value, str):
         return clean_text(value)
-    if isinstance(value, dict):
+    if isinstance(value, Mapping):
         return {clean_text(str(k)): clean_json(v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [clean_json(v) for v in value]
     if isinstance(value, float) and not math.isfinite(value):
         return None  # JSON has no NaN or infinity: PostgreSQL refuses them
-    return value
+    if value is None or isinstance(value, bool | int | float):
+        return value
+    return clean_text(str(value))  # dates and other objects: as text

@@ -25,6 +25,7 @@ import dataclasses
 import datetime as dt
 import itertools
 import json
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
@@ -37,7 +38,6 @@ MAX_INT = 2**31 - 1  # PostgreSQL ``integer``
 MAX_KEY_BYTES = 1000
 MAX_NAME = 512  # names, language codes and such: longer is garbage, cut
 MAX_URL = 4096
-MAX_RAW_BYTES = 512 * 1024  # a raw payload larger than this is kept as a note of its size
 SUGGEST_THRESHOLD = 0.85
 EMAIL_CONFIDENCE = 0.95
 
@@ -60,12 +60,10 @@ POST_COUNT_FIELDS = ("like_count", "repost_count", "reply_count", "quote_count")
 # --- cleaning --------------------------------------------------------------------------------
 def text(value: Any, limit: int | None = None) -> str | None:
     """A storable string or None: numbers become text, anything else None; cut to ``limit``."""
-    if value is None or isinstance(value, bool):
-        return None
-    if isinstance(value, int | float):
+    if type(value) is not str:
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
+            return None
         value = str(value)
-    if not isinstance(value, str):
-        return None
     value = clean_text(value)
     if limit is not None and len(value) > limit:
         value = value[:limit]
@@ -74,6 +72,8 @@ def text(value: Any, limit: int | None = None) -> str | None:
 
 def count(value: Any) -> int | None:
     """An ``integer`` column value: None stays None, garbage 0, clamped to 0..2^31-1."""
+    if type(value) is int and 0 <= value <= MAX_INT:
+        return value
     if value is None:
         return None
     if isinstance(value, bool):
@@ -85,13 +85,16 @@ def count(value: Any) -> int | None:
     return min(max(number, 0), MAX_INT)
 
 
+_BLANK = re.compile(r"\s")
+
+
 def url(value: Any) -> str | None:
     """An http(s) URL naming a host, or None (``javascript:``, garbage, over-long)."""
     value = text(value)
     if not value:
         return None
     value = value.strip()
-    if len(value) > MAX_URL or any(ch.isspace() for ch in value):
+    if len(value) > MAX_URL or _BLANK.search(value):
         return None
     scheme, sep, rest = value.partition("://")
     if not sep or scheme.lower() not in ("http", "https"):
@@ -137,17 +140,13 @@ def naive_utc(value: Any, default: dt.datetime) -> dt.datetime:
 
 
 def raw_payload(raw: Any) -> Any:
-    """The raw item as storable JSON (no NUL, no lone surrogates), or a note of its size."""
+    """The raw item as storable JSON (no NUL, no lone surrogates, no NaN), or a note."""
     if not raw:
         return None
     try:
-        value = clean_json(json.loads(json.dumps(dict(raw), default=str)))
-        size = len(json.dumps(value))
-    except (TypeError, ValueError, RecursionError):
-        return {"_unreadable": True}
-    if size > MAX_RAW_BYTES:
-        return {"_truncated": True, "size": size}
-    return value
+        return clean_json(raw)
+    except RecursionError:
+        return {"_unreadable": "nested too deep"}
 
 
 def clean_author(author: Author | None) -> tuple[Author | None, str | None]:
@@ -191,8 +190,11 @@ def _ids(values: Any) -> tuple[str, ...]:
     return tuple(out)
 
 
-def clean_post(post: Post, now: dt.datetime) -> tuple[Post | None, str | None, str]:
-    """(post fit for storage, None, "") or (None, reason code, detail)."""
+def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None, str | None, str]:
+    """(post fit for storage, None, "") or (None, reason code, detail).
+
+    ``authors``: a dict the caller keeps for one batch, so that an author object shared by
+    several posts is cleaned once."""
     ext, reason = key_id(post.external_id)
     if ext is None:
         detail = ""
@@ -207,7 +209,13 @@ def clean_post(post: Post, now: dt.datetime) -> tuple[Post | None, str | None, s
             body = str(body)
         else:
             return None, BAD_TEXT, type(body).__name__
-    author, author_reason = clean_author(post.author)
+    if authors is None:
+        author, author_reason = clean_author(post.author)
+    else:
+        cached = authors.get(id(post.author))
+        if cached is None:
+            cached = authors[id(post.author)] = (post.author, *clean_author(post.author))
+        _original, author, author_reason = cached
     if author_reason:
         return None, author_reason, ""
     conversation = text(post.conversation_external_id)
@@ -334,6 +342,7 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
     """Clean and dedupe a batch; refuse what cannot be stored, skip unknown networks."""
     known = set(networks)
     batch = Batch(posts={}, authors={}, refused=[], skipped=[])
+    cleaned_authors = {}  # id(author) -> (author, clean author, reason); keeps the ids valid
     for post in posts:
         if not isinstance(post, Post):
             batch.refused.append(Refused(Post("", None, "", now), BAD_ID, type(post).__name__))
@@ -341,7 +350,7 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
         if post.network not in known:
             batch.skipped.append(post)
             continue
-        clean, reason, detail = clean_post(post, now)
+        clean, reason, detail = clean_post(post, now, cleaned_authors)
         if clean is None:
             batch.refused.append(Refused(post, reason, detail))
             continue

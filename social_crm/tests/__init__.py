@@ -1,1 +1,10 @@
-from . import test_identity, test_ingest, test_poll, test_security, test_tour, test_views
+from . import (
+    test_identity,
+    test_ingest,
+    test_ingest_hooks,
+    test_ingest_quarantine,
+    test_poll,
+    test_security,
+    test_tour,
+    test_views,
+)
