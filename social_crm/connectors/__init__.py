@@ -63,8 +63,7 @@ def get_connector(network_code: str, config: SourceConfig, session=None) -> Conn
     cls = REGISTRY.get((network_code or "").strip().lower())
     if cls is None:
         raise ConfigurationError(
-            f"No connector for network {network_code!r} (known: {', '.join(sorted(REGISTRY))})"
-        )
+            f"No connector for network {network_code!r} (known: {', '.join(sorted(REGISTRY))})")
     return cls(config, session=session)
 
 
@@ -76,36 +75,21 @@ def can_hide(network_code: str) -> bool:
     return network_code in HIDERS
 
 
-def reply(
-    network_code: str,
-    credentials: Mapping[str, str],
-    in_reply_to_external_id: str,
-    text: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session=None,
-) -> ReplyResult:
+def reply(network_code: str, credentials: Mapping[str, str], in_reply_to_external_id: str,
+          text: str, timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session=None) -> ReplyResult:
     """Publish ``text`` as a reply to post ``in_reply_to_external_id`` on ``network_code``."""
     replier = REPLIERS.get(network_code)
     if replier is None:
         raise ConfigurationError(f"Replying is not available for network {network_code!r}")
     if not (text or "").strip():
         raise ConfigurationError("A reply needs some text")
-    return replier(
-        credentials, in_reply_to_external_id, text, timeout, base_url=base_url, session=session
-    )
+    return replier(credentials, in_reply_to_external_id, text, timeout,
+                   base_url=base_url, session=session)
 
 
-def hide(
-    network_code: str,
-    credentials: Mapping[str, str],
-    external_id: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session=None,
-) -> bool:
+def hide(network_code: str, credentials: Mapping[str, str], external_id: str,
+         timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "", session=None) -> bool:
     """Hide post/comment ``external_id`` (a reply to or a comment on the company's own)."""
     hider = HIDERS.get(network_code)
     if hider is None:
@@ -114,25 +98,8 @@ def hide(
 
 
 __all__ = [
-    "DEFAULT_TIMEOUT",
-    "HIDERS",
-    "REGISTRY",
-    "REPLIERS",
-    "AuthError",
-    "Author",
-    "ConfigurationError",
-    "Connector",
-    "ConnectorError",
-    "MalformedResponseError",
-    "Page",
-    "Post",
-    "RateLimitError",
-    "ReplyResult",
-    "SourceConfig",
-    "TemporaryError",
-    "can_hide",
-    "can_reply",
-    "get_connector",
-    "hide",
-    "reply",
+    "DEFAULT_TIMEOUT", "HIDERS", "REGISTRY", "REPLIERS", "AuthError", "Author",
+    "ConfigurationError", "Connector", "ConnectorError", "MalformedResponseError", "Page",
+    "Post", "RateLimitError", "ReplyResult", "SourceConfig", "TemporaryError", "can_hide",
+    "can_reply", "get_connector", "hide", "reply",
 ]

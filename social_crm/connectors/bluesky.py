@@ -59,9 +59,8 @@ def post_url(uri: str, handle: str | None) -> str | None:
 
 
 # --- parsing ---------------------------------------------------------------------------------
-def parse_profile(
-    profile: Mapping[str, Any] | None, detailed: Mapping[str, Any] | None = None
-) -> Author | None:
+def parse_profile(profile: Mapping[str, Any] | None,
+                  detailed: Mapping[str, Any] | None = None) -> Author | None:
     """Author from a profileViewBasic (in a post) merged with a profileViewDetailed."""
     if not isinstance(profile, dict) or not profile.get("did"):
         return None
@@ -99,11 +98,8 @@ def _mentions(record: Mapping[str, Any]) -> tuple[list[str], list[str]]:
         if not isinstance(facet, dict):
             continue
         for feature in facet.get("features") or []:
-            if (
-                not isinstance(feature, dict)
-                or not str(feature.get("$type", "")).endswith("#mention")
-                or not feature.get("did")
-            ):
+            if not isinstance(feature, dict) or not str(feature.get("$type", "")).endswith(
+                    "#mention") or not feature.get("did"):
                 continue
             dids.append(feature["did"])
             index = facet.get("index") or {}
@@ -180,15 +176,8 @@ class BlueskyConnector(Connector):
     def _get(self, method: str, params) -> dict:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         body, _response = http.request_json(
-            self.session,
-            "GET",
-            f"{self.base}/xrpc/{method}",
-            network=NETWORK,
-            params=params,
-            headers=headers,
-            timeout=self.config.timeout,
-            secrets=(self.token,),
-            expect=dict,
+            self.session, "GET", f"{self.base}/xrpc/{method}", network=NETWORK, params=params,
+            headers=headers, timeout=self.config.timeout, secrets=(self.token,), expect=dict,
         )
         return body
 
@@ -197,7 +186,7 @@ class BlueskyConnector(Connector):
         profiles: dict[str, dict] = {}
         unique = list(dict.fromkeys(d for d in dids if d))
         for start in range(0, len(unique), PROFILES_BATCH):
-            batch = unique[start : start + PROFILES_BATCH]
+            batch = unique[start:start + PROFILES_BATCH]
             body = self._get("app.bsky.actor.getProfiles", [("actors", d) for d in batch])
             for profile in expect_list(body.get("profiles"), "profiles", NETWORK):
                 if isinstance(profile, dict) and profile.get("did"):
@@ -213,10 +202,8 @@ class BlueskyConnector(Connector):
             if page_cursor:
                 params["cursor"] = page_cursor
             body = self._get("app.bsky.feed.searchPosts", params)
-            items = [
-                expect_dict(p, "posts[]", NETWORK)
-                for p in expect_list(body.get("posts"), "posts", NETWORK)
-            ]
+            items = [expect_dict(p, "posts[]", NETWORK)
+                     for p in expect_list(body.get("posts"), "posts", NETWORK)]
             fresh, reached_cursor = [], False
             for item in items:
                 when = sort_time(item)
@@ -225,17 +212,13 @@ class BlueskyConnector(Connector):
                     continue
                 fresh.append(item)
                 newest = when if newest is None or when > newest else newest
-            authors = [
-                (p.get("author") or {}).get("did")
-                for p in fresh
-                if isinstance(p.get("author"), dict)
-            ]
+            authors = [(p.get("author") or {}).get("did") for p in fresh
+                       if isinstance(p.get("author"), dict)]
             profiles = self.get_profiles(authors) if authors else {}
             posts = [parse_post(p, profiles) for p in fresh]
             page_cursor = body.get("cursor")
-            is_last = (
-                reached_cursor or not items or not page_cursor or number >= self.config.max_pages
-            )
+            is_last = (reached_cursor or not items or not page_cursor
+                       or number >= self.config.max_pages)
             new_cursor = iso(newest) if is_last and newest is not None else None
             yield Page(posts=posts, cursor=new_cursor, is_last=is_last)
             if is_last:

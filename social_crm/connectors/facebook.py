@@ -55,10 +55,8 @@ _logger = logging.getLogger(__name__)
 NETWORK = "facebook"
 DEFAULT_BASE_URL = "https://graph.facebook.com/v23.0"
 LOOKBACK = dt.timedelta(days=14)
-COMMENT_FIELDS = (
-    "id,message,created_time,permalink_url,from{id,name},like_count,"
-    "comment_count,parent{id,from{id}},is_hidden"
-)
+COMMENT_FIELDS = "id,message,created_time,permalink_url,from{id,name},like_count," \
+                 "comment_count,parent{id,from{id}},is_hidden"
 COMMENTS_LIMIT = 50
 MAX_COMMENT_PAGES = 5
 RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
@@ -73,7 +71,8 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None)
     usage headers, else ``Retry-After``, else one hour from now."""
     now = now or http.now_utc()
     minutes = []
-    for name in ("x-business-use-case-usage", "x-page-usage", "x-ad-account-usage", "x-app-usage"):
+    for name in ("x-business-use-case-usage", "x-page-usage", "x-ad-account-usage",
+                 "x-app-usage"):
         value = headers.get(name)
         if not value:
             continue
@@ -91,9 +90,8 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None)
                     minutes.append(regain)
     if minutes:
         return now + dt.timedelta(minutes=max(max(minutes), 1))
-    return http.parse_reset(
-        {"retry-after": headers.get("retry-after", "")}, now
-    ) or now + dt.timedelta(hours=1)
+    return http.parse_reset({"retry-after": headers.get("retry-after", "")}, now) \
+        or now + dt.timedelta(hours=1)
 
 
 def graph_error(response: requests.Response, body: Any) -> ConnectorError | None:
@@ -104,22 +102,17 @@ def graph_error(response: requests.Response, body: Any) -> ConnectorError | None
     code = to_int(error.get("code"))
     subcode = to_int(error.get("error_subcode"))
     status = response.status_code
-    text = (
-        f"facebook: {response.request.method if response.request else ''} "
-        f"{safe_url(response.url)} failed: {short(error.get('message') or '?', limit=200)} "
-        f"(type {error.get('type') or '?'}, code {code}"
-        + (f", subcode {subcode}" if subcode else "")
-        + ")"
-    )
+    text = (f"facebook: {response.request.method if response.request else ''} "
+            f"{safe_url(response.url)} failed: {short(error.get('message') or '?', limit=200)} "
+            f"(type {error.get('type') or '?'}, code {code}"
+            + (f", subcode {subcode}" if subcode else "") + ")")
     if code in AUTH_CODES:
-        err: ConnectorError = AuthError(
-            text + ": the page token is invalid, expired or revoked", status=status
-        )
+        err: ConnectorError = AuthError(text + ": the page token is invalid, expired or revoked",
+                                        status=status)
     elif code in RATE_LIMIT_CODES:
         reset_at = rate_limit_reset(response.headers)
-        err = RateLimitError(
-            text + f": rate limited until {reset_at.isoformat()}", reset_at=reset_at, status=status
-        )
+        err = RateLimitError(text + f": rate limited until {reset_at.isoformat()}",
+                             reset_at=reset_at, status=status)
     elif code in PERMISSION_CODES:
         err = AuthError(text + ": the token lacks a permission", status=status)
     elif code in TEMPORARY_CODES or error.get("is_transient") or status >= 500:
@@ -150,9 +143,8 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
     parent_comment = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
     parent = parent_comment.get("id")
     post_author = post.get("from") if isinstance(post.get("from"), dict) else {}
-    parent_author = (
-        parent_comment.get("from") if isinstance(parent_comment.get("from"), dict) else {}
-    )
+    parent_author = (parent_comment.get("from") if isinstance(parent_comment.get("from"), dict)
+                     else {})
     author = parse_from(comment.get("from"))
     # the replied-to account counts as mentioned (as X, Mastodon and Bluesky do): the
     # comment's parent comment's author, or the post's author for a top-level comment
@@ -162,9 +154,8 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
         network=NETWORK,
         external_id=str(comment["id"]),
         text=comment.get("message") or "",
-        posted_at=parse_datetime(
-            comment.get("created_time"), "comments.data[].created_time", NETWORK
-        ),
+        posted_at=parse_datetime(comment.get("created_time"), "comments.data[].created_time",
+                                 NETWORK),
         author=author,
         url=comment.get("permalink_url") or None,
         in_reply_to_external_id=str(parent or post.get("id") or "") or None,
@@ -172,8 +163,7 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
         like_count=to_int(comment.get("like_count")) or 0,
         reply_count=to_int(comment.get("comment_count")) or 0,
         mentioned_external_ids=tuple(
-            str(i) for i in replied_to if not author or str(i) != author.external_id
-        ),
+            str(i) for i in replied_to if not author or str(i) != author.external_id),
         raw={**comment, "post_id": post.get("id")},
     )
 
@@ -187,7 +177,8 @@ def parse_tagged(item: Mapping[str, Any], page_id: str) -> Post:
         network=NETWORK,
         external_id=str(item["id"]),
         text=item.get("message") or "",
-        posted_at=parse_datetime(item.get("created_time"), "tagged.data[].created_time", NETWORK),
+        posted_at=parse_datetime(item.get("created_time"), "tagged.data[].created_time",
+                                 NETWORK),
         author=author,
         url=item.get("permalink_url") or None,
         conversation_external_id=str(item["id"]),
@@ -235,15 +226,9 @@ class FacebookConnector(Connector):
         if params is not None:
             params = {**params, "access_token": self.token, **_proof(self.token, self.app_secret)}
         body, _response = http.request_json(
-            self.session,
-            "GET",
-            url,
-            network=NETWORK,
-            params=params,
-            timeout=self.config.timeout,
-            secrets=(self.token, self.app_secret),
-            error_hook=graph_error,
-            expect=dict,
+            self.session, "GET", url, network=NETWORK, params=params,
+            timeout=self.config.timeout, secrets=(self.token, self.app_secret),
+            error_hook=graph_error, expect=dict,
         )
         return body
 
@@ -287,20 +272,16 @@ class FacebookConnector(Connector):
                 if newest is None or post.posted_at > newest:
                     newest = post.posted_at
 
-        fields = (
-            f"id,message,created_time,permalink_url,from{{id,name}},"
-            f"comments.filter(stream).order(reverse_chronological)"
-            f".limit({COMMENTS_LIMIT}){{{COMMENT_FIELDS}}}"
-        )
-        for body, has_next in self._pages(
-            f"{self.base}/{self.page_id}/posts", {"fields": fields, "limit": self.limit}
-        ):
+        fields = (f"id,message,created_time,permalink_url,from{{id,name}},"
+                  f"comments.filter(stream).order(reverse_chronological)"
+                  f".limit({COMMENTS_LIMIT}){{{COMMENT_FIELDS}}}")
+        for body, has_next in self._pages(f"{self.base}/{self.page_id}/posts",
+                                          {"fields": fields, "limit": self.limit}):
             posts, oldest = [], None
             for item in expect_list(body.get("data"), "posts.data", NETWORK):
                 item = expect_dict(item, "posts.data[]", NETWORK)
-                created = parse_datetime(
-                    item.get("created_time"), "posts.data[].created_time", NETWORK
-                )
+                created = parse_datetime(item.get("created_time"), "posts.data[].created_time",
+                                         NETWORK)
                 oldest = created if oldest is None or created < oldest else oldest
                 posts.extend(self._comments(item, since))
             note(posts)
@@ -312,12 +293,9 @@ class FacebookConnector(Connector):
 
         try:
             for body, _has_next in self._pages(
-                f"{self.base}/{self.page_id}/tagged",
-                {
-                    "fields": "id,message,created_time,permalink_url,from{id,name}",
-                    "limit": self.limit,
-                },
-            ):
+                    f"{self.base}/{self.page_id}/tagged",
+                    {"fields": "id,message,created_time,permalink_url,from{id,name}",
+                     "limit": self.limit}):
                 posts, reached = [], False
                 for item in expect_list(body.get("data"), "tagged.data", NETWORK):
                     post = parse_tagged(item, self.page_id)
@@ -346,59 +324,33 @@ def _token(credentials: Mapping[str, str]) -> str:
     return token
 
 
-def reply(
-    credentials: Mapping[str, str],
-    in_reply_to_external_id: str,
-    text: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session: requests.Session | None = None,
-) -> ReplyResult:
+def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None) -> ReplyResult:
     """Reply as the page to comment (or post) ``in_reply_to_external_id``."""
     token = _token(credentials)
     app_secret = (credentials or {}).get("app_secret")
     body, _response = http.request_json(
-        session,
-        "POST",
-        f"{_base(base_url)}/{in_reply_to_external_id}/comments",
-        network=NETWORK,
-        data={"message": text, "access_token": token, **_proof(token, app_secret)},
-        timeout=timeout,
-        secrets=(token, app_secret),
-        error_hook=graph_error,
-        expect=dict,
+        session, "POST", f"{_base(base_url)}/{in_reply_to_external_id}/comments",
+        network=NETWORK, data={"message": text, "access_token": token,
+                               **_proof(token, app_secret)},
+        timeout=timeout, secrets=(token, app_secret), error_hook=graph_error, expect=dict,
     )
     if not body.get("id"):
         raise MalformedResponseError("facebook: reply answer without 'id'")
     return ReplyResult(external_id=str(body["id"]), url=body.get("permalink_url"))
 
 
-def hide_comment(
-    credentials: Mapping[str, str],
-    comment_id: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session: requests.Session | None = None,
-    hidden: bool = True,
-) -> bool:
+def hide_comment(credentials: Mapping[str, str], comment_id: str,
+                 timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+                 session: requests.Session | None = None, hidden: bool = True) -> bool:
     """Hide (``hidden=False``: unhide) a comment on the page; True when Facebook agreed."""
     token = _token(credentials)
     app_secret = (credentials or {}).get("app_secret")
     body, _response = http.request_json(
-        session,
-        "POST",
-        f"{_base(base_url)}/{comment_id}",
-        network=NETWORK,
-        data={
-            "is_hidden": "true" if hidden else "false",
-            "access_token": token,
-            **_proof(token, app_secret),
-        },
-        timeout=timeout,
-        secrets=(token, app_secret),
-        error_hook=graph_error,
-        expect=dict,
+        session, "POST", f"{_base(base_url)}/{comment_id}", network=NETWORK,
+        data={"is_hidden": "true" if hidden else "false", "access_token": token,
+              **_proof(token, app_secret)},
+        timeout=timeout, secrets=(token, app_secret), error_hook=graph_error, expect=dict,
     )
     return bool(body.get("success"))

@@ -39,10 +39,8 @@ from .base import (
 from .util import html_to_text, iso, parse_datetime, safe_url
 
 NETWORK = "rss"
-ACCEPT = (
-    "application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
-    "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5"
-)
+ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
+          "application/xml;q=0.8, text/xml;q=0.8, */*;q=0.5")
 
 
 # --- cursor ----------------------------------------------------------------------------------
@@ -60,7 +58,8 @@ def read_cursor(cursor: str | None) -> dict[str, str]:
 
 
 def write_cursor(published: dt.datetime | None, etag: str | None, modified: str | None) -> str:
-    value = {"published": iso(published) if published else None, "etag": etag, "modified": modified}
+    value = {"published": iso(published) if published else None, "etag": etag,
+             "modified": modified}
     return json.dumps({k: v for k, v in value.items() if v}, sort_keys=True)
 
 
@@ -108,19 +107,13 @@ def matches(entry: Mapping[str, Any], keywords) -> bool:
     if not keywords:
         return True
     title, summary = _entry_text(entry)
-    haystack = "\n".join(
-        [title, summary, *(html_to_text(c.get("value", "")) for c in entry.get("content") or [])]
-    ).lower()
+    haystack = "\n".join([title, summary, *(html_to_text(c.get("value", ""))
+                                            for c in entry.get("content") or [])]).lower()
     return any(k in haystack for k in keywords)
 
 
-def parse_entry(
-    entry: Mapping[str, Any],
-    index: int,
-    host: str,
-    feed_lang: str | None,
-    fallback_time: dt.datetime,
-) -> Post:
+def parse_entry(entry: Mapping[str, Any], index: int, host: str, feed_lang: str | None,
+                fallback_time: dt.datetime) -> Post:
     title, summary = _entry_text(entry)
     text = "\n\n".join(part for part in (title, summary) if part)
     link = entry.get("link") or None
@@ -142,17 +135,9 @@ def parse_entry(
 
 def parse_feed(content: bytes, url: str = "", headers: Mapping[str, str] | None = None):
     """feedparser's result for the bytes, or MalformedResponseError when it is no feed."""
-    parsed = feedparser.parse(
-        content,
-        response_headers={
-            "content-location": url,
-            **{
-                k.lower(): v
-                for k, v in (headers or {}).items()
-                if k.lower() in ("content-type", "content-language")
-            },
-        },
-    )
+    parsed = feedparser.parse(content, response_headers={
+        "content-location": url, **{k.lower(): v for k, v in (headers or {}).items()
+                                    if k.lower() in ("content-type", "content-language")}})
     if parsed.get("bozo") and not parsed.get("entries") and not (parsed.get("feed") or {}):
         reason = type(parsed.get("bozo_exception")).__name__
         raise MalformedResponseError(f"rss: {safe_url(url)} is not an RSS/Atom feed ({reason})")
@@ -178,24 +163,16 @@ class FeedConnector(Connector):
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
         state = read_cursor(cursor)
-        since = (
-            parse_datetime(state["published"], "cursor", NETWORK)
-            if state.get("published")
-            else None
-        )
+        since = parse_datetime(state["published"], "cursor", NETWORK) \
+            if state.get("published") else None
         headers = {"Accept": ACCEPT}
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
         if state.get("modified"):
             headers["If-Modified-Since"] = state["modified"]
         response = http.request(
-            self.session,
-            "GET",
-            self.url,
-            network=NETWORK,
-            headers=headers,
-            timeout=self.config.timeout,
-            ok_status=(304,),
+            self.session, "GET", self.url, network=NETWORK, headers=headers,
+            timeout=self.config.timeout, ok_status=(304,),
         )
         if response.status_code == 304:
             yield Page(posts=[], cursor=cursor or None, is_last=True)
@@ -214,11 +191,10 @@ class FeedConnector(Connector):
                     continue
                 newest = post.posted_at if newest is None or post.posted_at > newest else newest
             posts.append(post)
-        new_cursor = write_cursor(
-            newest, response.headers.get("ETag"), response.headers.get("Last-Modified")
-        )
+        new_cursor = write_cursor(newest, response.headers.get("ETag"),
+                                  response.headers.get("Last-Modified"))
         size = max(1, self.config.page_size)
-        chunks = [posts[i : i + size] for i in range(0, len(posts), size)] or [[]]
+        chunks = [posts[i:i + size] for i in range(0, len(posts), size)] or [[]]
         for number, chunk in enumerate(chunks, 1):
             is_last = number == len(chunks)
             yield Page(posts=chunk, cursor=new_cursor if is_last else None, is_last=is_last)

@@ -100,9 +100,7 @@ def _body(response: requests.Response) -> Any:
 
 
 def error_for_response(
-    response: requests.Response,
-    network: str,
-    secrets: Iterable[str | None] = (),
+    response: requests.Response, network: str, secrets: Iterable[str | None] = (),
 ) -> ConnectorError | None:
     """Typed error for a non-2xx response (None for 2xx)."""
     status = response.status_code
@@ -110,22 +108,17 @@ def error_for_response(
         return None
     secrets = tuple(secrets)
     body = _body(response)
-    where = (
-        f"{network}: {response.request.method if response.request else ''} "
-        f"{safe_url(response.url)}".rstrip()
-    )
+    where = f"{network}: {response.request.method if response.request else ''} " \
+            f"{safe_url(response.url)}".rstrip()
     detail = short(_api_message(response, body), secrets, 200)
     text = f"{where} answered HTTP {status}" + (f" ({detail})" if detail else "")
     if status in (401, 403):
-        return AuthError(
-            f"{text}: the credentials are missing, wrong, expired or revoked", status=status
-        )
+        return AuthError(f"{text}: the credentials are missing, wrong, expired or revoked",
+                         status=status)
     if status == 429:
         reset_at = parse_reset(response.headers)
-        return RateLimitError(
-            f"{text}: rate limited" + (f" until {reset_at.isoformat()}" if reset_at else ""),
-            reset_at=reset_at,
-        )
+        return RateLimitError(f"{text}: rate limited" + (
+            f" until {reset_at.isoformat()}" if reset_at else ""), reset_at=reset_at)
     if status >= 500:
         return TemporaryError(f"{text}: server error, will retry", status=status)
     return ConnectorError(text, status=status)
@@ -158,12 +151,7 @@ def request(
     all_headers.update(headers or {})
     try:
         response = session.request(
-            method,
-            url,
-            params=params,
-            data=data,
-            json=json,
-            headers=all_headers,
+            method, url, params=params, data=data, json=json, headers=all_headers,
             timeout=timeout or DEFAULT_TIMEOUT,
         )
     except requests.Timeout:
@@ -195,6 +183,7 @@ def _looks_like_error(response: requests.Response) -> bool:
     return b'"error"' in (response.content[:200] if response.content else b"")
 
 
+
 def decode_json(response: requests.Response, network: str, expect: type | tuple = dict) -> Any:
     """The JSON body, of type ``expect``, or MalformedResponseError."""
     try:
@@ -208,8 +197,7 @@ def decode_json(response: requests.Response, network: str, expect: type | tuple 
     if expect is not None and not isinstance(body, expect):
         raise MalformedResponseError(
             f"{network}: {safe_url(response.url)} answered JSON of an unexpected shape "
-            f"({type(body).__name__})",
-            status=response.status_code,
+            f"({type(body).__name__})", status=response.status_code,
         )
     return body
 

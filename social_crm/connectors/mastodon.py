@@ -114,8 +114,7 @@ def parse_status(status: Mapping[str, Any], host: str) -> Post:
         author=author,
         url=status.get("url") or status.get("uri") or None,
         lang=status.get("language") or None,
-        in_reply_to_external_id=str(status["in_reply_to_id"])
-        if status.get("in_reply_to_id")
+        in_reply_to_external_id=str(status["in_reply_to_id"]) if status.get("in_reply_to_id")
         else None,
         like_count=to_int(status.get("favourites_count")) or 0,
         repost_count=to_int(status.get("reblogs_count")) or 0,
@@ -166,15 +165,8 @@ class MastodonConnector(Connector):
     def _get(self, url: str, params=None, expect: type = list) -> tuple[Any, requests.Response]:
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         return http.request_json(
-            self.session,
-            "GET",
-            url,
-            network=NETWORK,
-            params=params,
-            headers=headers,
-            timeout=self.config.timeout,
-            secrets=(self.token,),
-            expect=expect,
+            self.session, "GET", url, network=NETWORK, params=params, headers=headers,
+            timeout=self.config.timeout, secrets=(self.token,), expect=expect,
         )
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
@@ -214,46 +206,29 @@ class MastodonConnector(Connector):
         newest = cursor or None
         offset = 0
         for number in range(1, max(1, self.config.max_pages) + 1):
-            params = {
-                "q": self.config.query.strip(),
-                "type": "statuses",
-                "limit": self.limit,
-                "resolve": "false",
-            }
+            params = {"q": self.config.query.strip(), "type": "statuses", "limit": self.limit,
+                      "resolve": "false"}
             if cursor:
                 params["min_id"] = cursor
             if offset:
                 params["offset"] = offset
             body, _response = self._get(url, params, expect=dict)
             statuses = expect_list(body.get("statuses"), "statuses", NETWORK)
-            posts = [
-                p
-                for p in parse_statuses(statuses, self.host)
-                if not cursor or id_key(p.external_id) > id_key(cursor)
-            ]
+            posts = [p for p in parse_statuses(statuses, self.host)
+                     if not cursor or id_key(p.external_id) > id_key(cursor)]
             newest = max_id(newest, *(p.external_id for p in posts))
             offset += len(statuses)
-            is_last = (
-                len(statuses) < self.limit
-                or len(posts) < len(statuses)
-                or number >= self.config.max_pages
-            )
+            is_last = (len(statuses) < self.limit or len(posts) < len(statuses)
+                       or number >= self.config.max_pages)
             yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last)
             if is_last:
                 return
 
 
 # --- replies ---------------------------------------------------------------------------------
-def reply(
-    credentials: Mapping[str, str],
-    in_reply_to_external_id: str,
-    text: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session: requests.Session | None = None,
-    visibility: str | None = None,
-) -> ReplyResult:
+def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None, visibility: str | None = None) -> ReplyResult:
     """Post ``text`` as a reply to status ``in_reply_to_external_id`` on the instance
     ``base_url`` (or ``credentials['base_url']``). The reply should start with the
     ``@handle`` of the author so that they are notified."""
@@ -266,15 +241,9 @@ def reply(
         payload["visibility"] = visibility
     key = hashlib.sha256(f"{in_reply_to_external_id}\n{text}".encode()).hexdigest()
     body, _response = http.request_json(
-        session,
-        "POST",
-        f"{base}/api/v1/statuses",
-        network=NETWORK,
-        json=payload,
+        session, "POST", f"{base}/api/v1/statuses", network=NETWORK, json=payload,
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
-        timeout=timeout,
-        secrets=(token,),
-        expect=dict,
+        timeout=timeout, secrets=(token,), expect=dict,
     )
     if not body.get("id"):
         raise MalformedResponseError("mastodon: reply answer without 'id'")

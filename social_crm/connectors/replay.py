@@ -104,8 +104,7 @@ class ReplayConnector(Connector):
             handle = open(self.path, encoding="utf-8")  # closed by the with below
         except OSError as error:
             raise ConfigurationError(
-                f"replay: cannot read {self.path!r} ({error.strerror})"
-            ) from None
+                f"replay: cannot read {self.path!r} ({error.strerror})") from None
         with handle:
             consumed, posts, pages = 0, [], 0
             for consumed, line in enumerate(handle, 1):
@@ -116,8 +115,7 @@ class ReplayConnector(Connector):
                         value = json.loads(line)
                     except ValueError:
                         raise MalformedResponseError(
-                            f"replay: line {consumed} is not JSON"
-                        ) from None
+                            f"replay: line {consumed} is not JSON") from None
                     posts.append(post_from_dict(value))
                 if len(posts) >= size:
                     pages += 1

@@ -15,21 +15,10 @@ from dateutil import parser as date_parser
 from .base import MalformedResponseError, utc
 
 # query parameters and header names whose value is a secret
-SECRET_PARAMS = frozenset(
-    {
-        "access_token",
-        "input_token",
-        "client_secret",
-        "appsecret_proof",
-        "token",
-        "bearer_token",
-        "oauth_token",
-        "oauth_signature",
-        "password",
-        "api_key",
-        "key",
-    }
-)
+SECRET_PARAMS = frozenset({
+    "access_token", "input_token", "client_secret", "appsecret_proof", "token",
+    "bearer_token", "oauth_token", "oauth_signature", "password", "api_key", "key",
+})
 _SECRET_IN_TEXT = re.compile(
     r"(?i)\b(access_token|input_token|client_secret|appsecret_proof|oauth_token|oauth_signature"
     r"|bearer_token|password|api_key)(=|%3D|\"?\s*:\s*\"?)([^&\s\"',;]+)"
@@ -62,11 +51,8 @@ def safe_url(url: str | None) -> str:
         parts = urlsplit(url)
     except ValueError:
         return scrub(url)
-    query = [
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if k.lower() not in SECRET_PARAMS
-    ]
+    query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True)
+             if k.lower() not in SECRET_PARAMS]
     return scrub(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), "")))
 
 
@@ -98,8 +84,7 @@ def parse_datetime(value: Any, field: str, network: str = "") -> dt.datetime:
             parsed = date_parser.parse(value.strip())
         except (ValueError, OverflowError) as exc:
             raise MalformedResponseError(
-                f"{where}malformed date {short(value, limit=40)!r} in field {field!r}"
-            ) from exc
+                f"{where}malformed date {short(value, limit=40)!r} in field {field!r}") from exc
     return utc(parsed)
 
 
@@ -144,22 +129,8 @@ def expect_list(value: Any, what: str, network: str = "") -> list:
 
 
 class _TextExtractor(HTMLParser):
-    _BREAK_BEFORE = {
-        "p",
-        "div",
-        "li",
-        "blockquote",
-        "pre",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "tr",
-        "ul",
-        "ol",
-    }
+    _BREAK_BEFORE = {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6",
+                     "tr", "ul", "ol"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)

@@ -61,15 +61,8 @@ NETWORK = "x"
 WEB = "https://x.com"
 EXPANSIONS = ["author_id", "referenced_tweets.id.author_id", "entities.mentions.username"]
 TWEET_FIELDS = [
-    "created_at",
-    "conversation_id",
-    "in_reply_to_user_id",
-    "referenced_tweets",
-    "public_metrics",
-    "lang",
-    "entities",
-    "author_id",
-    "note_tweet",
+    "created_at", "conversation_id", "in_reply_to_user_id", "referenced_tweets",
+    "public_metrics", "lang", "entities", "author_id", "note_tweet",
 ]
 USER_FIELDS = ["public_metrics", "description", "url", "verified", "username", "name"]
 USER_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
@@ -100,13 +93,8 @@ def _secrets(credentials: Mapping[str, str]) -> tuple[str, ...]:
     return tuple(str(v) for v in credentials.values() if v)
 
 
-def make_client(
-    credentials: Mapping[str, str],
-    *,
-    timeout: float | None = DEFAULT_TIMEOUT,
-    session: requests.Session | None = None,
-    user_auth: bool = False,
-) -> tweepy.Client:
+def make_client(credentials: Mapping[str, str], *, timeout: float | None = DEFAULT_TIMEOUT,
+                session: requests.Session | None = None, user_auth: bool = False) -> tweepy.Client:
     """A ``tweepy.Client`` answering dicts, never sleeping on rate limits, with timeouts."""
     credentials = credentials or {}
     if user_auth:
@@ -139,22 +127,16 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
             reset_at = dt.datetime.fromtimestamp(int(exc.reset_time), tz=dt.UTC)
         raise RateLimitError(
             f"x: {what} rate limited" + (f" until {reset_at.isoformat()}" if reset_at else ""),
-            reset_at=reset_at,
-        ) from None
+            reset_at=reset_at) from None
     except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
-        raise AuthError(
-            f"x: {what} refused ({short(exc, secrets, 200)}): the credentials are "
-            "missing, wrong, revoked or lack access",
-            status=_status(exc),
-        ) from None
+        raise AuthError(f"x: {what} refused ({short(exc, secrets, 200)}): the credentials are "
+                        "missing, wrong, revoked or lack access", status=_status(exc)) from None
     except tweepy.TwitterServerError as exc:
-        raise TemporaryError(
-            f"x: {what} server error ({short(exc, secrets, 200)})", status=_status(exc)
-        ) from None
+        raise TemporaryError(f"x: {what} server error ({short(exc, secrets, 200)})",
+                             status=_status(exc)) from None
     except tweepy.HTTPException as exc:
-        raise ConnectorError(
-            f"x: {what} failed ({short(exc, secrets, 200)})", status=_status(exc)
-        ) from None
+        raise ConnectorError(f"x: {what} failed ({short(exc, secrets, 200)})",
+                             status=_status(exc)) from None
     except requests.Timeout:
         raise TemporaryError(f"x: {what} timed out") from None
     except requests.ConnectionError as exc:
@@ -201,9 +183,8 @@ def _unique(values) -> tuple[str, ...]:
     return tuple(seen)
 
 
-def parse_tweet(
-    tweet: Mapping[str, Any], users: Mapping[str, Author], tweets: Mapping[str, Mapping[str, Any]]
-) -> Post:
+def parse_tweet(tweet: Mapping[str, Any], users: Mapping[str, Author],
+                tweets: Mapping[str, Mapping[str, Any]]) -> Post:
     tweet = expect_dict(tweet, "data[]", NETWORK)
     tweet_id = tweet.get("id")
     if not tweet_id:
@@ -228,14 +209,8 @@ def parse_tweet(
             referenced = tweets.get(str(ref["id"])) or {}
             referenced_authors.append(referenced.get("author_id"))
     mentioned_ids = [
-        i
-        for i in _unique(
-            [
-                tweet.get("in_reply_to_user_id"),
-                *referenced_authors,
-                *(m.get("id") for m in mentions),
-            ]
-        )
+        i for i in _unique([tweet.get("in_reply_to_user_id"), *referenced_authors,
+                            *(m.get("id") for m in mentions)])
         if i != author_id
     ]
     handle = author.handle if author else None
@@ -248,8 +223,7 @@ def parse_tweet(
         url=f"{WEB}/{handle}/status/{tweet_id}" if handle else f"{WEB}/i/web/status/{tweet_id}",
         lang=tweet.get("lang") or None,
         in_reply_to_external_id=in_reply_to,
-        conversation_external_id=str(tweet["conversation_id"])
-        if tweet.get("conversation_id")
+        conversation_external_id=str(tweet["conversation_id"]) if tweet.get("conversation_id")
         else None,
         like_count=to_int(metrics.get("like_count")) or 0,
         repost_count=to_int(metrics.get("retweet_count")) or 0,
@@ -298,21 +272,16 @@ class XConnector(Connector):
 
     def _paginator(self, cursor: str | None) -> tweepy.Paginator:
         common = {
-            "expansions": EXPANSIONS,
-            "tweet_fields": TWEET_FIELDS,
-            "user_fields": USER_FIELDS,
-            "since_id": cursor or None,
-            "limit": max(1, self.config.max_pages),
+            "expansions": EXPANSIONS, "tweet_fields": TWEET_FIELDS, "user_fields": USER_FIELDS,
+            "since_id": cursor or None, "limit": max(1, self.config.max_pages),
         }
         if self.config.kind == "search":
             size = min(max(self.config.page_size, 10), 100)
-            return tweepy.Paginator(
-                self.client.search_recent_tweets, self.config.query, max_results=size, **common
-            )
+            return tweepy.Paginator(self.client.search_recent_tweets, self.config.query,
+                                    max_results=size, **common)
         size = min(max(self.config.page_size, 5), 100)
-        return tweepy.Paginator(
-            self.client.get_users_mentions, self.config.account_id, max_results=size, **common
-        )
+        return tweepy.Paginator(self.client.get_users_mentions, self.config.account_id,
+                                max_results=size, **common)
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
         secrets = _secrets(self.config.credentials)
@@ -335,9 +304,8 @@ class XConnector(Connector):
                     responses = iter(self._paginator(None))
                     body = next(responses)
                 except (AttributeError, TypeError, RuntimeError):  # tweepy: not an object
-                    raise MalformedResponseError(
-                        f"x: {what}: the answer is not an object"
-                    ) from None
+                    raise MalformedResponseError(f"x: {what}: the answer is not an object") \
+                        from None
             count += 1
             posts = parse_tweets(body)
             meta = body.get("meta") or {}
@@ -349,37 +317,24 @@ class XConnector(Connector):
 
 
 # --- replies and moderation ------------------------------------------------------------------
-def reply(
-    credentials: Mapping[str, str],
-    in_reply_to_external_id: str,
-    text: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session: requests.Session | None = None,
-) -> ReplyResult:
+def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None) -> ReplyResult:
     """Post ``text`` as a reply to tweet ``in_reply_to_external_id`` (user context;
     ``base_url`` is ignored: it is there for one signature across networks)."""
     client = make_client(credentials, timeout=timeout, session=session, user_auth=True)
     with translate_errors(_secrets(credentials), "reply"):
-        body = client.create_tweet(
-            text=text, in_reply_to_tweet_id=in_reply_to_external_id, user_auth=True
-        )
+        body = client.create_tweet(text=text, in_reply_to_tweet_id=in_reply_to_external_id,
+                                   user_auth=True)
     data = expect_dict(expect_dict(body, "the answer", NETWORK).get("data"), "data", NETWORK)
     if not data.get("id"):
         raise MalformedResponseError("x: reply answer without data.id")
     return ReplyResult(external_id=str(data["id"]), url=f"{WEB}/i/web/status/{data['id']}")
 
 
-def hide_reply(
-    credentials: Mapping[str, str],
-    tweet_id: str,
-    timeout: float = DEFAULT_TIMEOUT,
-    *,
-    base_url: str = "",
-    session: requests.Session | None = None,
-    hidden: bool = True,
-) -> bool:
+def hide_reply(credentials: Mapping[str, str], tweet_id: str,
+               timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+               session: requests.Session | None = None, hidden: bool = True) -> bool:
     """Hide (or, with ``hidden=False``, unhide) a reply to one of the account's tweets."""
     client = make_client(credentials, timeout=timeout, session=session, user_auth=True)
     with translate_errors(_secrets(credentials), "hide reply"):

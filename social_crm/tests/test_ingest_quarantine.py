@@ -45,15 +45,19 @@ class TestIngestQuarantine(SocialCrmCase):
             self.make_post("ok-2", self.make_author("a3", "cem", "Cem Demir")),
         ]
 
-    def poll(self, pages):
+    def poll(self, pages, button=False):
         connector = FakeConnector(pages)
         with patch.object(type(self.source), "_get_connector", lambda source: connector):
-            self.source._poll()
-        return connector
+            return self.source.action_poll() if button else self.source._poll()
 
     def test_poisoned_item_is_quarantined_the_rest_stored_and_the_cursor_moves(self):
         with self.assertLogs(QUARANTINE_LOG, logging.INFO):
-            self.poll([Page(self.poisoned_page(), cursor="c1"), Page([], cursor="c2")])
+            action = self.poll(
+                [Page(self.poisoned_page(), cursor="c1"), Page([], cursor="c2")], button=True
+            )
+        message = action["params"]["message"]
+        self.assertIn("2 new posts", message)
+        self.assertIn("1 items could not be stored and wait in the quarantine", message)
         self.assertFalse(self.source.last_error, "the source is not blocked")
         self.assertEqual(self.source.cursor, "c2")
         stored = self.Post.search([("source_id", "=", self.source.id)])
