@@ -18,9 +18,17 @@ _logger = logging.getLogger(__name__)
 STORAGE_ERRORS = (
     psycopg2.DataError,
     psycopg2.errors.ProgramLimitExceeded,
-    ValueError,  # psycopg2: NUL in a string; UnicodeEncodeError: lone surrogates
+    UnicodeError,  # lone surrogates
+    ValueError,  # psycopg2: "A string literal cannot contain NUL (0x00) characters."
     ValidationError,
 )
+
+
+def _refused_by_storage(error):
+    """Whether ``error`` says the values could not be stored (not a bug in the code)."""
+    if isinstance(error, ValueError) and not isinstance(error, UnicodeError):
+        return "NUL" in str(error)
+    return True
 
 
 @dataclasses.dataclass
@@ -176,6 +184,8 @@ class SocialCrmPost(models.Model):
             with self.env.cr.savepoint():
                 return self._ingest_batch(posts, source)
         except STORAGE_ERRORS as error:
+            if not _refused_by_storage(error):
+                raise
             if len(posts) > 1:
                 # the database refused something the service let through: store the items
                 # one by one, so that only the item it refuses is quarantined

@@ -16,8 +16,7 @@ class SocialCrmIdentity(models.Model):
 
     def write(self, vals):
         result = super().write(vals)
-        # ingestion links identities one by one, then calls _ingest_after_link once per batch
-        if ACCOUNT_FIELDS & set(vals) and not self.env.context.get("social_crm_ingest"):
+        if ACCOUNT_FIELDS & set(vals):
             self.env["social.crm.mention"]._resolve_identities(self)
         return result
 
