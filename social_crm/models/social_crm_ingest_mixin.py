@@ -21,8 +21,8 @@ class SocialCrmIngestMixin(models.AbstractModel):
 
         Unlike ``write``, this does not go through ``write`` overrides: addons follow
         ingestion through its declared hooks (see ``social.crm.post._ingest_posts``).
-        Per-record ``write`` calls cost 0.6 s of a 13 s run of ``bench/ingest.py`` (10,000
-        posts: 700 identities refreshed with their own counts), this path 0.1 s.
+        In ``bench/ingest.py`` (10,000 posts, 709 identities refreshed with their own counts)
+        one ``write`` per identity took 0.58 s, this path 0.06 s of CPU.
         """
         updates = [(record_id, vals) for record_id, vals in updates if vals]
         if updates:
