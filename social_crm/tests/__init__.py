@@ -3,6 +3,7 @@ from . import (
     test_ingest,
     test_ingest_hooks,
     test_ingest_quarantine,
+    test_outbox,
     test_poll,
     test_security,
     test_tour,
