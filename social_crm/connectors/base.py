@@ -418,9 +418,10 @@ def guard_fetch(fetch):
 
     @functools.wraps(fetch)
     def guarded(self, cursor):
-        from .util import short
+        from .util import remember_secrets, short
 
         secrets = self.secrets()
+        remember_secrets(*secrets)
         network = self.network or type(self).__name__
         pages = fetch(self, cursor)
         while True:

@@ -45,7 +45,7 @@ from .base import (
     TemporaryError,
     scrub_error,
 )
-from .util import parse_datetime, safe_url, scrub, short
+from .util import install_log_filter, parse_datetime, remember_secrets, safe_url, short
 
 _logger = logging.getLogger(__name__)
 
@@ -57,19 +57,9 @@ READ_CHUNK = 8 * 1024  # a gzip chunk of 8 KB expands to at most ~8 MB before th
 AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
 
 
-class _ScrubSecrets(logging.Filter):
-    """urllib3 logs each request line (with Facebook's ``access_token=``) at DEBUG."""
-
-    def filter(self, record):
-        if record.levelno <= logging.DEBUG:
-            record.msg, record.args = scrub(record.getMessage()), ()
-        return True
-
-
-for _name in ("urllib3.connectionpool", "requests_oauthlib.oauth1_auth", "oauthlib"):
-    _log = logging.getLogger(_name)
-    if not any(isinstance(f, _ScrubSecrets) for f in _log.filters):
-        _log.addFilter(_ScrubSecrets())
+# libraries that log requests, headers or answers at DEBUG
+install_log_filter("urllib3.connectionpool", "requests_oauthlib", "oauthlib", "tweepy",
+                   "tweepy.client")
 
 ErrorHook = Callable[[requests.Response, Any], ConnectorError | None]
 
@@ -222,6 +212,7 @@ def request(
     2xx answer carrying an error body); ``ok_status``: extra statuses returned as is (304...).
     """
     secrets = tuple(s for s in secrets if s)
+    remember_secrets(*secrets)
     session = session or requests.Session()
     all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     all_headers.update(headers or {})
@@ -290,8 +281,13 @@ def read_body(response: requests.Response, network: str,
     """Read a streamed body into ``response.content``, refusing it past ``max_bytes`` as
     received (``Content-Length``, bytes on the wire) and as expanded (gzip, deflate...), and
     past a total read time of ten timeouts (a server dripping one byte a second)."""
-    if getattr(response, "_content_consumed", False) and response._content is not False:
-        return response.content or b""
+    if getattr(response, "_content", False) is not False:  # already read (or a canned answer)
+        content = response._content or b""
+        if len(content) > (max_bytes or MAX_RESPONSE_BYTES):
+            raise MalformedResponseError(
+                f"{network}: {safe_url(response.url)} answered more than "
+                f"{max_bytes or MAX_RESPONSE_BYTES:,} bytes; refused", status=response.status_code)
+        return content
     max_bytes = max_bytes or MAX_RESPONSE_BYTES
     where = f"{network}: {safe_url(response.url)}"
 

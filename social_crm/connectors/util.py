@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -36,6 +37,39 @@ _AUTH_HEADER = re.compile(
 )
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/%]+=*")
 MAX_MESSAGE = 300
+_KNOWN_SECRETS: dict[str, None] = {}  # the credentials in use, for the log filters (bounded)
+
+
+def remember_secrets(*secrets: Any) -> None:
+    """Let the log filters strike these values too (the last 200 credentials seen)."""
+    for secret in secrets:
+        if secret and isinstance(secret, str) and len(secret) >= 4:
+            _KNOWN_SECRETS.pop(secret, None)
+            _KNOWN_SECRETS[secret] = None
+    while len(_KNOWN_SECRETS) > 200:
+        _KNOWN_SECRETS.pop(next(iter(_KNOWN_SECRETS)))
+
+
+class ScrubSecretsFilter(logging.Filter):
+    """Strikes every known credential from a log record (libraries log requests, headers
+    and answers at DEBUG: tweepy, urllib3, requests-oauthlib)."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot format is left alone
+            return True
+        clean = scrub(message, tuple(_KNOWN_SECRETS))
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
+def install_log_filter(*names: str) -> None:
+    for name in names:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, ScrubSecretsFilter) for f in log.filters):
+            log.addFilter(ScrubSecretsFilter())
 
 
 def scrub(text: Any, secrets: Iterable[str | None] = ()) -> str:

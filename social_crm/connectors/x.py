@@ -47,7 +47,7 @@ from .util import (
     max_id,
     parse_datetime,
     parse_each,
-    scrub,
+    remember_secrets,
     short,
     text_of,
     to_int,
@@ -55,18 +55,6 @@ from .util import (
 
 _logger = logging.getLogger(__name__)
 
-
-class _ScrubSecrets(logging.Filter):
-    """tweepy logs each request's headers (the bearer token) at DEBUG: strike secrets."""
-
-    def filter(self, record):
-        if record.levelno <= logging.DEBUG:
-            record.msg, record.args = scrub(record.getMessage()), ()
-        return True
-
-
-if not any(isinstance(f, _ScrubSecrets) for f in logging.getLogger("tweepy.client").filters):
-    logging.getLogger("tweepy.client").addFilter(_ScrubSecrets())
 
 NETWORK = "x"
 WEB = "https://x.com"
@@ -119,6 +107,7 @@ def make_client(credentials: Mapping[str, str], *, timeout: float | None = DEFAU
                 max_bytes: int | None = None) -> tweepy.Client:
     """A ``tweepy.Client`` answering dicts, never sleeping on rate limits, with timeouts."""
     credentials = credentials or {}
+    remember_secrets(*_secrets(credentials))  # tweepy logs headers and answers at DEBUG
     if user_auth:
         missing = [k for k in USER_KEYS if not credentials.get(k)]
         if missing:

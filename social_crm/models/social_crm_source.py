@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import file_path
 
 from ..connectors import base as connector_base
+from .social_crm_post import is_web_url
 
 _logger = logging.getLogger(__name__)
 
@@ -122,16 +123,14 @@ class SocialCrmSource(models.Model):
                 raise ValidationError(
                     self.env._("The source “%(name)s” needs a query.", name=source.name)
                 )
-            if source.kind == "feed" and not (source.query or "").startswith(
-                ("http://", "https://")
-            ):
+            if source.kind == "feed" and not is_web_url(source.query):
                 raise ValidationError(
                     self.env._(
                         "The feed address of “%(name)s” must start with https:// or http://.",
                         name=source.name,
                     )
                 )
-            if source.base_url and not source.base_url.startswith(("http://", "https://")):
+            if source.base_url and not is_web_url(source.base_url):
                 raise ValidationError(
                     self.env._(
                         "The server URL of “%(name)s” must start with https:// or http://.",
