@@ -395,6 +395,9 @@ def unstorable(post) -> list[str]:
     url(post.url, "url")
     for what in ("like_count", "repost_count", "reply_count", "quote_count"):
         count(getattr(post, what), what)
+    if sum(getattr(post, w) or 0 for w in ("like_count", "repost_count", "reply_count",
+                                          "quote_count")) > MAX_COUNT:
+        problems.append("engagement sum out of range")
     for value in (*post.mentioned_external_ids, *post.mentioned_handles):
         text(value, MAX_ID, "mention")
     if not isinstance(post.posted_at, dt.datetime) or post.posted_at.tzinfo is None \

@@ -27,6 +27,7 @@ MAX_TEXT = 65_536  # post text (Facebook allows 63,206 characters, X long posts 
 MAX_BIO = 10_000
 MAX_URL = 2_048
 MAX_COUNT = 2**31 - 1  # PostgreSQL integer
+MAX_POST_COUNT = MAX_COUNT // 4  # a post's four counts are summed into another integer
 MAX_MENTIONS = 200
 MAX_RAW_DEPTH = 32
 MAX_RAW_ITEMS = 1_000  # entries per list or object kept in ``raw``
@@ -236,7 +237,8 @@ class Post:
         """Typed, bounded, cleaned values, whichever path built the post (connector, replay,
         webhook...): ids and handles single-line and at most :data:`MAX_ID` characters, text
         without NUL / control characters / lone surrogates and at most :data:`MAX_TEXT`
-        characters, http(s) URLs only, counts in 0..2^31-1, a real date (future ones read as
+        characters, http(s) URLs only, counts in 0..2^31-1 (a post's four counts in a
+        quarter of that, as their sum is stored too), a real date (future ones read as
         now), ``raw`` JSON-storable. A post that cannot be stored (no id, no network, no date,
         an author that is not an :class:`Author`) raises :class:`InvalidItemError`: the
         connector puts it in :attr:`Page.rejected` with the reason."""
@@ -256,7 +258,7 @@ class Post:
         put("in_reply_to_external_id", clean_id(self.in_reply_to_external_id))
         put("conversation_external_id", clean_id(self.conversation_external_id))
         for name in ("like_count", "repost_count", "reply_count", "quote_count"):
-            put(name, clean_count(getattr(self, name), 0))
+            put(name, min(clean_count(getattr(self, name), 0), MAX_POST_COUNT))
         put("mentioned_external_ids", clean_ids(self.mentioned_external_ids))
         put("mentioned_handles", tuple(
             h for h in (clean_str(v, MAX_ID) for v in clean_ids(self.mentioned_handles)) if h))

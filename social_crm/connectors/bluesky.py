@@ -195,6 +195,7 @@ class BlueskyConnector(Connector):
         body, _response = http.request_json(
             self.session, "GET", f"{self.base}/xrpc/{method}", network=NETWORK, params=params,
             headers=headers, timeout=self.config.timeout, secrets=(self.token,), expect=dict,
+            max_bytes=self.config.max_response_bytes,
         )
         return body
 

@@ -244,7 +244,7 @@ class FacebookConnector(Connector):
         body, _response = http.request_json(
             self.session, "GET", url, network=NETWORK, params=params,
             timeout=self.config.timeout, secrets=(self.token, self.app_secret),
-            error_hook=graph_error, expect=dict,
+            error_hook=graph_error, expect=dict, max_bytes=self.config.max_response_bytes,
         )
         return body
 

@@ -204,6 +204,7 @@ class MastodonConnector(Connector):
         return http.request_json(
             self.session, "GET", url, network=NETWORK, params=params, headers=headers,
             timeout=self.config.timeout, secrets=(self.token,), expect=expect,
+            max_bytes=self.config.max_response_bytes,
         )
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
@@ -234,13 +235,13 @@ class MastodonConnector(Connector):
             newest = max_id(newest, page_newest)
             next_url = (response.links.get("next") or {}).get("url")
             is_last = not body or not next_url or number >= self.config.max_pages
-            if not is_last:  # the link must stay on the instance: it gets the token
-                next_url = http.check_same_host(next_url, self.base, NETWORK)
             yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last,
                        rejected=rejected)
             if is_last:
                 return
-            url, params = next_url, None  # the next link carries since_id and max_id
+            # the next link carries since_id and max_id; it must stay on the instance (it
+            # gets the token): another host ends the poll with an error, the cursor unmoved
+            url, params = http.check_same_host(next_url, self.base, NETWORK), None
 
     def _fetch_search(self, cursor: str | None) -> Iterator[Page]:
         url = f"{self.base}/api/v2/search"

@@ -92,6 +92,12 @@ class TimeoutSession:
         kwargs["stream"] = True
         response = self._session.request(method, url, **kwargs)
         http.read_body(response, NETWORK, self.max_bytes, self.timeout)
+        reset = response.headers.get("x-rate-limit-reset")
+        if reset is not None and not (reset.strip().isdigit() and len(reset.strip()) <= 12):
+            # tweepy reads it with int(): a hostile value would raise; bounded epoch instead
+            bounded = http.parse_reset({"x-rate-limit-reset": reset})
+            response.headers["x-rate-limit-reset"] = str(int(bounded.timestamp())) if bounded \
+                else "0"
         return response
 
     def __getattr__(self, name):
@@ -339,6 +345,9 @@ class XConnector(Connector):
                     _logger.info("x: since_id %s is too old; fetching without it", cursor)
                     responses = iter(self._paginator(None))
                     body = next(responses)
+                except RecursionError:
+                    raise MalformedResponseError(f"x: {what}: the answer is nested too deeply") \
+                        from None
                 except (AttributeError, TypeError, RuntimeError):  # tweepy: not an object
                     raise MalformedResponseError(f"x: {what}: the answer is not an object") \
                         from None
