@@ -40,7 +40,8 @@ _LINE_BREAKS = re.compile(r"[\t\n\r]+")
 _LANG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,6}$")
 
 
-def clean_str(value: Any, limit: int, *, multiline: bool = False) -> str | None:
+def clean_str(value: Any, limit: int, *, multiline: bool = False,
+              strip: bool | None = None) -> str | None:
     """``value`` as a bounded, storable string, or None.
 
     Numbers become text; other non-strings (objects, lists, booleans) are dropped. NUL and
@@ -55,7 +56,9 @@ def clean_str(value: Any, limit: int, *, multiline: bool = False) -> str | None:
         return None
     value = _BAD_CHARS.sub("", value)
     if not multiline:
-        value = _LINE_BREAKS.sub(" ", value).strip()
+        value = _LINE_BREAKS.sub(" ", value)
+    if strip or (strip is None and not multiline):  # multiline text is kept as written
+        value = value.strip()
     if len(value) > limit:
         value = value[: limit - 1] + "…"
     return value or None
@@ -147,7 +150,7 @@ def clean_json(value: Any, depth: int = 0) -> Any:
     if isinstance(value, float):
         return value if math.isfinite(value) else None
     if isinstance(value, str):
-        return clean_str(value, MAX_TEXT, multiline=True) or ""
+        return clean_str(value, MAX_TEXT, multiline=True, strip=False) or ""
     if isinstance(value, Mapping):
         return {
             (clean_str(key, MAX_NAME) or "?"): clean_json(item, depth + 1)

@@ -129,7 +129,7 @@ class TestHardening(SocialCrmCase):
         self.assertFalse(self.source.last_error)
         self.assertEqual(result.created, 2)
         post = self.Post.search([("external_id", "=", "901")])
-        self.assertEqual(post.text, "Paket kaputt")
+        self.assertEqual(post.text.strip(), "Paket kaputt")
         self.assertFalse(post.url)
         self.assertEqual((post.like_count, post.repost_count), ((2**31 - 1) // 4, 0))
         self.assertFalse(post.lang)
