@@ -400,10 +400,11 @@ class Connector(abc.ABC):
         self.session = session  # a requests.Session; connectors create one if None
 
     def __init_subclass__(cls, **kwargs):
-        super().__init_subclass__(**kwargs)
+        result = super().__init_subclass__(**kwargs)
         fetch = cls.__dict__.get("fetch")
         if fetch is not None and not getattr(fetch, "_guarded", False):
             cls.fetch = guard_fetch(fetch)
+        return result
 
     def secrets(self) -> tuple[str, ...]:
         """The values struck from every message: the credentials."""
