@@ -86,11 +86,11 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None)
     for name in ("x-business-use-case-usage", "x-page-usage", "x-ad-account-usage",
                  "x-app-usage"):
         value = headers.get(name)
-        if not value:
+        if not value or len(value) > 10_000:
             continue
         try:
             usage = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         items = [usage] if isinstance(usage, dict) else []
         if isinstance(usage, dict) and name == "x-business-use-case-usage":
@@ -100,8 +100,8 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None)
                 regain = to_int(item.get("estimated_time_to_regain_access"))
                 if regain is not None:
                     minutes.append(regain)
-    if minutes:
-        return now + dt.timedelta(minutes=max(max(minutes), 1))
+    if minutes:  # at most a day (a hostile header must not park the source for ever)
+        return now + dt.timedelta(minutes=min(max(max(minutes), 1), 24 * 60))
     return http.parse_reset({"retry-after": headers.get("retry-after", "")}, now) \
         or now + dt.timedelta(hours=1)
 

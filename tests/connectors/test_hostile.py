@@ -330,3 +330,17 @@ def test_fuzz_figures(capsys):
         assert tally.unstorable == 0, name
         assert tally.tokens == 0, (name, tally.token_examples)
     assert requests  # the connectors' HTTP library, imported by the harness too
+
+
+@responses.activate
+@pytest.mark.parametrize("usage", [
+    '{"1": [{"estimated_time_to_regain_access": 1e300}]}', "[" * 100_000 + "]" * 100_000,
+    '{"estimated_time_to_regain_access": "9999999999999999999999"}',
+])
+def test_facebook_usage_headers_give_a_bounded_reset(usage):
+    responses.post(f"{GRAPH}/123/comments", status=400, json={"error": {
+        "message": "Application request limit reached", "code": 4}},
+        headers={"x-business-use-case-usage": usage, "x-app-usage": usage})
+    with pytest.raises(RateLimitError) as info:
+        reply("facebook", {"page_access_token": TOKEN}, "123", "hi")
+    assert info.value.reset_at <= dt.datetime.now(dt.UTC) + dt.timedelta(days=1, minutes=1)
