@@ -132,7 +132,7 @@ class TestHardening(SocialCrmCase):
         self.assertEqual(post.text.strip(), "Paket kaputt")
         self.assertFalse(post.url)
         self.assertEqual((post.like_count, post.repost_count), ((2**31 - 1) // 4, 0))
-        self.assertFalse(post.lang)
+        self.assertEqual(post.lang, "de")  # NUL and the lone surrogate removed
         self.assertLessEqual(post.posted_at, post.fetched_at)  # year 9999 read as "now"
         self.assertEqual(post.author_handle, "evil@evil.example")
         identity = post.identity_id
