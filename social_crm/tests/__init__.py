@@ -2,6 +2,7 @@ from . import (
     test_hardening,
     test_identity,
     test_ingest,
+    test_outbox,
     test_poll,
     test_security,
     test_tour,
