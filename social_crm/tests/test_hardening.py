@@ -89,6 +89,10 @@ class TestHardening(SocialCrmCase):
             self.env["social.crm.source"].create(
                 {"name": "feed", "network_id": self.rss.id, "kind": "feed",
                  "query": "file:///etc/passwd"})
+        with self.assertRaises(ValidationError):
+            self.env["social.crm.account"].create(
+                {"name": "Brand", "network_id": self.mastodon.id,
+                 "base_url": "javascript:alert(1)"})
 
     def test_relations_stay_inside_the_company(self):
         with self.assertRaises(UserError):
