@@ -24,6 +24,7 @@ context keys (consumer_key, consumer_secret, access_token, access_token_secret),
 ``access_token``, Facebook ``page_access_token``.
 """
 
+import contextlib
 from collections.abc import Callable, Mapping
 
 from . import bluesky, facebook, feeds, mastodon, replay, x
@@ -42,7 +43,9 @@ from .base import (
     ReplyResult,
     SourceConfig,
     TemporaryError,
+    scrub_error,
 )
+from .util import short
 
 REPLIERS: dict[str, Callable[..., ReplyResult]] = {
     "x": x.reply,
@@ -84,8 +87,9 @@ def reply(network_code: str, credentials: Mapping[str, str], in_reply_to_externa
         raise ConfigurationError(f"Replying is not available for network {network_code!r}")
     if not (text or "").strip():
         raise ConfigurationError("A reply needs some text")
-    return replier(credentials, in_reply_to_external_id, text, timeout,
-                   base_url=base_url, session=session)
+    with _typed_errors(network_code, credentials, "reply"):
+        return replier(credentials, in_reply_to_external_id, text, timeout,
+                       base_url=base_url, session=session)
 
 
 def hide(network_code: str, credentials: Mapping[str, str], external_id: str,
@@ -94,7 +98,26 @@ def hide(network_code: str, credentials: Mapping[str, str], external_id: str,
     hider = HIDERS.get(network_code)
     if hider is None:
         raise ConfigurationError(f"Hiding is not available for network {network_code!r}")
-    return hider(credentials, external_id, timeout, base_url=base_url, session=session)
+    with _typed_errors(network_code, credentials, "hide"):
+        return hider(credentials, external_id, timeout, base_url=base_url, session=session)
+
+
+@contextlib.contextmanager
+def _typed_errors(network_code: str, credentials: Mapping[str, str] | None, what: str):
+    """Only typed ConnectorErrors, without the credentials, leave a reply or a hide (as
+    :func:`.base.guard_fetch` does for reading)."""
+    secrets = tuple(str(v) for v in (credentials or {}).values() if v)
+    try:
+        yield
+    except ConnectorError as exc:
+        raise scrub_error(exc, secrets) from None
+    except RecursionError:
+        raise MalformedResponseError(
+            f"{network_code}: the {what} answer is nested too deeply") from None
+    except Exception as exc:  # a hostile answer the parsing did not foresee
+        raise MalformedResponseError(
+            f"{network_code}: the {what} answer could not be read ({type(exc).__name__}: "
+            f"{short(exc, secrets, 200)})") from None
 
 
 __all__ = [

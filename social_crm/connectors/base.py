@@ -10,10 +10,172 @@ from __future__ import annotations
 import abc
 import dataclasses
 import datetime as dt
+import functools
+import hashlib
+import math
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 DEFAULT_TIMEOUT = 20  # seconds, for every HTTP request a connector makes
+
+# --- bounds of what a connector hands on (see Post.__post_init__) ----------------------------
+MAX_ID = 512  # external ids, handles, network codes: longer ids keep a prefix and a hash
+MAX_NAME = 512  # display names
+MAX_TEXT = 65_536  # post text (Facebook allows 63,206 characters, X long posts 25,000)
+MAX_BIO = 10_000
+MAX_URL = 2_048
+MAX_COUNT = 2**31 - 1  # PostgreSQL integer
+MAX_POST_COUNT = MAX_COUNT // 4  # a post's four counts are summed into another integer
+MAX_MENTIONS = 200
+MAX_RAW_DEPTH = 32
+MAX_RAW_ITEMS = 1_000  # entries per list or object kept in ``raw``
+FUTURE_SLACK = dt.timedelta(days=1)  # dates later than now + this are read as "now"
+MAX_RESPONSE_BYTES = 16 * 1024 * 1024  # per HTTP answer, compressed and expanded
+MAX_ITEMS_PER_ANSWER = 1_000  # items read from one answer; the rest is rejected with a reason
+
+_BAD_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
+_LANG = re.compile(r"^[A-Za-z]{2,8}(?:[-_][A-Za-z0-9]{1,8}){0,6}$")
+
+
+def clean_str(value: Any, limit: int, *, multiline: bool = False,
+              strip: bool | None = None) -> str | None:
+    """``value`` as a bounded, storable string, or None.
+
+    Numbers become text; other non-strings (objects, lists, booleans) are dropped. NUL and
+    other control characters and lone surrogates are removed (line breaks and tabs stay in
+    ``multiline`` text, elsewhere they become spaces); text over ``limit`` is cut with "…".
+    """
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, str):
+        return None
+    value = _BAD_CHARS.sub("", value)
+    if not multiline:
+        value = _LINE_BREAKS.sub(" ", value)
+    if strip or (strip is None and not multiline):  # multiline text is kept as written
+        value = value.strip()
+    if len(value) > limit:
+        value = value[: limit - 1] + "…"
+    return value or None
+
+
+def clean_id(value: Any) -> str | None:
+    """An external id as a single-line string of at most :data:`MAX_ID` characters.
+
+    A longer id (an RSS ``<guid>`` of 8 KB...) keeps a prefix and a SHA-256 of the whole id,
+    so it stays unique and the same id maps to the same text at every poll.
+    """
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    text = clean_str(value, 10**9)
+    if text is None:
+        return None
+    if len(text) > MAX_ID:
+        digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+        text = f"{text[: MAX_ID - len(digest) - 1]}~{digest}"
+    return text
+
+
+def clean_url(value: Any) -> str | None:
+    """An http(s) URL with a host, of at most :data:`MAX_URL` characters; else None
+    (``javascript:``, ``data:``, relative or garbage URLs are dropped)."""
+    if not isinstance(value, str):
+        return None
+    value = value.strip()
+    if not value or len(value) > MAX_URL or _BAD_CHARS.search(value) or re.search(r"\s", value):
+        return None
+    try:
+        parts = urlsplit(value)
+        host = parts.hostname
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not host:
+        return None
+    return value
+
+
+def clean_count(value: Any, default: int | None = 0) -> int | None:
+    """A counter clamped to 0 .. 2^31-1; ``default`` when missing or not a number."""
+    if value is None or isinstance(value, bool):
+        return default
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return default
+        value = int(value)
+    elif isinstance(value, str):
+        value = value.strip()
+        if not re.fullmatch(r"[+-]?\d{1,30}", value):
+            return default
+        value = int(value)
+    elif not isinstance(value, int):
+        return default
+    return min(max(value, 0), MAX_COUNT)
+
+
+def clean_lang(value: Any) -> str | None:
+    text = clean_str(value, 35)
+    return text if text and _LANG.match(text) else None
+
+
+def clean_ids(values: Any) -> tuple[str, ...]:
+    """Unique cleaned ids, at most :data:`MAX_MENTIONS`."""
+    if isinstance(values, str):
+        values = (values,)
+    if not isinstance(values, list | tuple | set | frozenset):
+        return ()
+    result: dict[str, None] = {}
+    for value in values:
+        value = clean_id(value)
+        if value:
+            result.setdefault(value, None)
+            if len(result) >= MAX_MENTIONS:
+                break
+    return tuple(result)
+
+
+def clean_json(value: Any, depth: int = 0) -> Any:
+    """A JSON-storable copy of ``value``: strings cleaned and capped, no NaN, depth and
+    breadth bounded (what lies deeper is replaced by the text "…")."""
+    if depth > MAX_RAW_DEPTH:
+        return "…"
+    if value is None or isinstance(value, bool):
+        return value
+    if isinstance(value, int):
+        return value if abs(value) < 2**63 else str(value)
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, str):
+        return clean_str(value, MAX_TEXT, multiline=True, strip=False) or ""
+    if isinstance(value, Mapping):
+        return {
+            (clean_str(key, MAX_NAME) or "?"): clean_json(item, depth + 1)
+            for key, item in list(value.items())[:MAX_RAW_ITEMS]
+        }
+    if isinstance(value, list | tuple):
+        return [clean_json(item, depth + 1) for item in value[:MAX_RAW_ITEMS]]
+    return clean_str(str(value), MAX_NAME) or ""
+
+
+def clean_datetime(value: Any, now: dt.datetime | None = None) -> dt.datetime:
+    """Aware UTC datetime; a date later than tomorrow (a client clock or a hostile answer
+    saying year 9999) is read as ``now``. Raises :class:`InvalidItemError` for non-dates."""
+    if not isinstance(value, dt.datetime):
+        raise InvalidItemError(f"the date is not a date ({type(value).__name__})")
+    try:
+        value = utc(value)
+    except (OverflowError, ValueError):
+        raise InvalidItemError(f"the date {value!r} is out of range") from None
+    now = now or dt.datetime.now(dt.UTC)
+    try:
+        latest = now + FUTURE_SLACK
+    except OverflowError:  # pragma: no cover - now is never year 9999
+        latest = now
+    return now if value > latest else value
 
 
 # --- results ---------------------------------------------------------------------------------
@@ -32,6 +194,23 @@ class Author:
     posts_count: int | None = None
     listed_count: int | None = None
     verified: bool = False
+
+    def __post_init__(self):
+        """Typed, bounded, cleaned values (see :func:`clean_str` and friends); an author
+        without a network or id raises :class:`InvalidItemError`."""
+        put = functools.partial(object.__setattr__, self)
+        put("network", clean_id(self.network))
+        put("external_id", clean_id(self.external_id))
+        if not self.network or not self.external_id:
+            raise InvalidItemError("an author has no id")
+        handle = clean_str(self.handle, MAX_ID)
+        put("handle", handle.lstrip("@") or None if handle else None)
+        put("display_name", clean_str(self.display_name, MAX_NAME))
+        put("profile_url", clean_url(self.profile_url))
+        put("bio", clean_str(self.bio, MAX_BIO, multiline=True))
+        for name in ("followers_count", "following_count", "posts_count", "listed_count"):
+            put(name, clean_count(getattr(self, name), None))
+        put("verified", self.verified is True or self.verified == 1)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -57,6 +236,57 @@ class Post:
     mentioned_handles: tuple[str, ...] = ()
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the item as received
 
+    def __post_init__(self):
+        """Typed, bounded, cleaned values, whichever path built the post (connector, replay,
+        webhook...): ids and handles single-line and at most :data:`MAX_ID` characters, text
+        without NUL / control characters / lone surrogates and at most :data:`MAX_TEXT`
+        characters, http(s) URLs only, counts in 0..2^31-1 (a post's four counts in a
+        quarter of that, as their sum is stored too), a real date (future ones read as
+        now), ``raw`` JSON-storable. A post that cannot be stored (no id, no network, no date,
+        an author that is not an :class:`Author`) raises :class:`InvalidItemError`: the
+        connector puts it in :attr:`Page.rejected` with the reason."""
+        put = functools.partial(object.__setattr__, self)
+        put("network", clean_id(self.network))
+        put("external_id", clean_id(self.external_id))
+        if not self.network:
+            raise InvalidItemError("a post has no network")
+        if not self.external_id:
+            raise InvalidItemError("a post has no id")
+        if self.author is not None and not isinstance(self.author, Author):
+            raise InvalidItemError("a post's author is not an author")
+        put("text", clean_str(self.text, MAX_TEXT, multiline=True) or "")
+        put("posted_at", clean_datetime(self.posted_at))
+        put("url", clean_url(self.url))
+        put("lang", clean_lang(self.lang))
+        put("in_reply_to_external_id", clean_id(self.in_reply_to_external_id))
+        put("conversation_external_id", clean_id(self.conversation_external_id))
+        for name in ("like_count", "repost_count", "reply_count", "quote_count"):
+            put(name, min(clean_count(getattr(self, name), 0), MAX_POST_COUNT))
+        put("mentioned_external_ids", clean_ids(self.mentioned_external_ids))
+        put("mentioned_handles", tuple(
+            h for h in (clean_str(v, MAX_ID) for v in clean_ids(self.mentioned_handles)) if h))
+        put("raw", clean_json(self.raw) if isinstance(self.raw, Mapping) else {})
+
+
+@dataclasses.dataclass(frozen=True)
+class Rejected:
+    """An item of an answer that could not be read as a :class:`Post` (no id, a value that
+    cannot be stored, beyond the per-answer cap...). Ingestion quarantines it with the
+    reason, so nothing is lost and the cursor may move past it."""
+
+    network: str
+    reason: str  # a sentence saying what was wrong (never a secret)
+    external_id: str | None = None  # when the item has a readable id
+    raw: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the item as received
+
+    def __post_init__(self):
+        put = functools.partial(object.__setattr__, self)
+        put("network", clean_id(self.network) or "?")
+        put("reason", clean_str(self.reason, 1_000) or "?")
+        put("external_id", clean_id(self.external_id))
+        raw = self.raw if isinstance(self.raw, Mapping) else {"value": self.raw}
+        put("raw", clean_json(raw))
+
 
 @dataclasses.dataclass(frozen=True)
 class Page:
@@ -72,6 +302,10 @@ class Page:
     posts: list[Post]
     cursor: str | None = None
     is_last: bool = False
+    # items of this page that are no posts (see Rejected): to be quarantined with the page
+    rejected: list[Rejected] = dataclasses.field(default_factory=list)
+    # remarks on the page for the source's log (an answer split or cut by a cap...)
+    notes: tuple[str, ...] = ()
 
 
 @dataclasses.dataclass(frozen=True)
@@ -93,6 +327,7 @@ class SourceConfig:
     max_pages: int = 10
     page_size: int = 100
     timeout: float = DEFAULT_TIMEOUT
+    max_response_bytes: int = MAX_RESPONSE_BYTES
 
     def __repr__(self):  # never show credentials
         return f"SourceConfig(kind={self.kind!r}, query={self.query!r}, base_url={self.base_url!r})"
@@ -135,21 +370,106 @@ class MalformedResponseError(ConnectorError):
     """The network answered something that is not what its API documents."""
 
 
+class InvalidItemError(MalformedResponseError):
+    """One item of an answer cannot be read as a post (the rest of the answer can)."""
+
+
 class ConfigurationError(ConnectorError):
     """The source is set up wrong (missing query, bad instance URL...)."""
 
 
+def scrub_error(error: ConnectorError, secrets) -> ConnectorError:
+    """``error`` with every secret struck from its message (in place; returned)."""
+    from .util import scrub  # util imports this module
+
+    secrets = tuple(s for s in secrets or () if s)
+    error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)
+    return error
+
+
 # --- connector -------------------------------------------------------------------------------
 class Connector(abc.ABC):
+    """A network's reader. Every subclass's :meth:`fetch` is wrapped by :func:`guard_fetch`:
+    it raises only typed :class:`ConnectorError`s with the secrets struck out, and yields
+    pages of at most ``config.page_size`` posts."""
+
     network: str = ""
 
     def __init__(self, config: SourceConfig, session=None):
         self.config = config
         self.session = session  # a requests.Session; connectors create one if None
 
+    def __init_subclass__(cls, **kwargs):
+        result = super().__init_subclass__(**kwargs)
+        fetch = cls.__dict__.get("fetch")
+        if fetch is not None and not getattr(fetch, "_guarded", False):
+            cls.fetch = guard_fetch(fetch)
+        return result
+
+    def secrets(self) -> tuple[str, ...]:
+        """The values struck from every message: the credentials."""
+        credentials = getattr(self.config, "credentials", None) or {}
+        return tuple(str(v) for v in credentials.values() if v)
+
     @abc.abstractmethod
     def fetch(self, cursor: str | None) -> Iterator[Page]:
         """Yield pages of posts newer than ``cursor`` (at most ``config.max_pages``)."""
+
+
+def guard_fetch(fetch):
+    """Wrap a connector's ``fetch``: whatever a hostile or broken answer makes the parsing
+    raise becomes a :class:`MalformedResponseError` saying what was wrong; every
+    :class:`ConnectorError` is scrubbed of the credentials; pages over ``config.page_size``
+    posts are split (only the last part carries the cursor)."""
+
+    @functools.wraps(fetch)
+    def guarded(self, cursor):
+        from .util import remember_secrets, short
+
+        secrets = self.secrets()
+        remember_secrets(*secrets)
+        network = self.network or type(self).__name__
+        pages = fetch(self, cursor)
+        while True:
+            try:
+                page = next(pages)
+            except StopIteration:
+                return
+            except ConnectorError as exc:
+                raise scrub_error(exc, secrets) from None
+            except RecursionError:
+                raise MalformedResponseError(
+                    f"{network}: the answer is nested too deeply to be read") from None
+            except MemoryError:
+                raise MalformedResponseError(
+                    f"{network}: the answer is too large to be read") from None
+            except Exception as exc:  # a hostile answer the parsing did not foresee
+                raise MalformedResponseError(
+                    f"{network}: the answer could not be read ({type(exc).__name__}: "
+                    f"{short(exc, secrets, 200)})") from None
+            yield from split_page(page, getattr(self.config, "page_size", 0) or 0)
+
+    guarded._guarded = True
+    return guarded
+
+
+def split_page(page: Page, size: int) -> Iterator[Page]:
+    """``page`` as pages of at most ``size`` posts (the last one carries the cursor)."""
+    if size <= 0 or len(page.posts) <= size:
+        yield page
+        return
+    chunks = [page.posts[i:i + size] for i in range(0, len(page.posts), size)]
+    note = (f"an answer held {len(page.posts)} posts for a page size of {size}: "
+            f"stored as {len(chunks)} pages")
+    for number, chunk in enumerate(chunks, 1):
+        last = number == len(chunks)
+        yield Page(
+            posts=chunk,
+            cursor=page.cursor if last else None,
+            is_last=page.is_last if last else False,
+            rejected=page.rejected if number == 1 else [],
+            notes=(*page.notes, note) if number == 1 else (),
+        )
 
 
 REGISTRY: dict[str, type[Connector]] = {}

@@ -14,6 +14,7 @@ only the last page yielded carries the new cursor.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -31,7 +32,16 @@ from .base import (
     SourceConfig,
     register,
 )
-from .util import expect_dict, expect_list, iso, parse_datetime, to_int
+from .util import (
+    cap_items,
+    expect_dict,
+    expect_list,
+    iso,
+    parse_datetime,
+    parse_each,
+    text_of,
+    to_int,
+)
 
 NETWORK = "bluesky"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
@@ -42,7 +52,7 @@ MAX_LIMIT = 100
 
 def _did_of(uri: str | None) -> str | None:
     """``did:plc:...`` of an ``at://did/collection/rkey`` uri."""
-    if not uri or not uri.startswith("at://"):
+    if not isinstance(uri, str) or not uri.startswith("at://"):
         return None
     authority = uri[5:].split("/", 1)[0]
     return authority if authority.startswith("did:") else None
@@ -63,23 +73,25 @@ def post_url(uri: str, handle: str | None) -> str | None:
 def parse_profile(profile: Mapping[str, Any] | None,
                   detailed: Mapping[str, Any] | None = None) -> Author | None:
     """Author from a profileViewBasic (in a post) merged with a profileViewDetailed."""
-    if not isinstance(profile, dict) or not profile.get("did"):
+    if not isinstance(profile, dict) or not text_of(profile.get("did")):
         return None
-    full = {**profile, **(detailed or {})}
-    handle = full.get("handle") or None
+    full = {**profile, **(detailed if isinstance(detailed, dict) else {})}
+    handle = text_of(full.get("handle")) or None
     if handle == "handle.invalid":
         handle = None
+    verification = full.get("verification") if isinstance(full.get("verification"), dict) \
+        else {}
     return Author(
         network=NETWORK,
-        external_id=str(full["did"]),
+        external_id=text_of(full["did"]),
         handle=handle,
-        display_name=full.get("displayName") or handle,
-        profile_url=f"{WEB}/profile/{handle or full['did']}",
-        bio=full.get("description") or None,
+        display_name=text_of(full.get("displayName")) or handle,
+        profile_url=f"{WEB}/profile/{handle or text_of(full['did'])}",
+        bio=text_of(full.get("description")) or None,
         followers_count=to_int(full.get("followersCount")),
         following_count=to_int(full.get("followsCount")),
         posts_count=to_int(full.get("postsCount")),
-        verified=bool((full.get("verification") or {}).get("verifiedStatus") == "valid"),
+        verified=verification.get("verifiedStatus") == "valid",
     )
 
 
@@ -87,23 +99,24 @@ def sort_time(post: Mapping[str, Any]) -> dt.datetime:
     """The time a post is ordered by for the cursor: indexedAt, else record.createdAt."""
     if post.get("indexedAt"):
         return parse_datetime(post.get("indexedAt"), "posts[].indexedAt", NETWORK)
-    record = post.get("record") or {}
+    record = post.get("record") if isinstance(post.get("record"), dict) else {}
     return parse_datetime(record.get("createdAt"), "posts[].record.createdAt", NETWORK)
 
 
 def _mentions(record: Mapping[str, Any]) -> tuple[list[str], list[str]]:
     """DIDs and handles of the mention facets (byte offsets into the UTF-8 text)."""
     dids, handles = [], []
-    raw = (record.get("text") or "").encode("utf-8")
-    for facet in record.get("facets") or []:
-        if not isinstance(facet, dict):
+    raw = text_of(record.get("text")).encode("utf-8", errors="ignore")
+    facets = record.get("facets")
+    for facet in facets if isinstance(facets, list) else []:
+        if not isinstance(facet, dict) or not isinstance(facet.get("features"), list):
             continue
-        for feature in facet.get("features") or []:
+        for feature in facet["features"]:
             if not isinstance(feature, dict) or not str(feature.get("$type", "")).endswith(
-                    "#mention") or not feature.get("did"):
+                    "#mention") or not text_of(feature.get("did")):
                 continue
-            dids.append(feature["did"])
-            index = facet.get("index") or {}
+            dids.append(text_of(feature["did"]))
+            index = facet.get("index") if isinstance(facet.get("index"), dict) else {}
             start, end = to_int(index.get("byteStart")), to_int(index.get("byteEnd"))
             if start is not None and end is not None and 0 <= start < end <= len(raw):
                 handle = raw[start:end].decode("utf-8", errors="ignore").lstrip("@").strip()
@@ -121,7 +134,7 @@ def parse_post(post: Mapping[str, Any], profiles: Mapping[str, Mapping[str, Any]
     record = post.get("record")
     record = record if isinstance(record, dict) else {}
     basic = post.get("author") if isinstance(post.get("author"), dict) else None
-    author = parse_profile(basic, profiles.get((basic or {}).get("did", "")))
+    author = parse_profile(basic, profiles.get(text_of((basic or {}).get("did"))))
     try:
         posted_at = parse_datetime(record.get("createdAt"), "posts[].record.createdAt", NETWORK)
     except MalformedResponseError:
@@ -129,16 +142,18 @@ def parse_post(post: Mapping[str, Any], profiles: Mapping[str, Mapping[str, Any]
             raise
         posted_at = parse_datetime(post.get("indexedAt"), "posts[].indexedAt", NETWORK)
     reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
-    parent = (reply.get("parent") or {}).get("uri")
-    root = (reply.get("root") or {}).get("uri")
+    parent = text_of((reply.get("parent") if isinstance(reply.get("parent"), dict)
+                      else {}).get("uri"))
+    root = text_of((reply.get("root") if isinstance(reply.get("root"), dict)
+                    else {}).get("uri"))
     dids, handles = _mentions(record)
     own = author.external_id if author else None
     mentioned = [d for d in dict.fromkeys([_did_of(parent), *dids]) if d and d != own]
-    langs = record.get("langs") or []
+    langs = record.get("langs") if isinstance(record.get("langs"), list) else []
     return Post(
         network=NETWORK,
         external_id=uri,
-        text=record.get("text") or "",
+        text=text_of(record.get("text")),
         posted_at=posted_at,
         author=author,
         url=post_url(uri, author.handle if author else None),
@@ -175,10 +190,13 @@ class BlueskyConnector(Connector):
         self.limit = min(max(config.page_size, 1), MAX_LIMIT)
 
     def _get(self, method: str, params) -> dict:
+        # the token travels in the Authorization header, which http.request never sends
+        # to another host on a redirect
         headers = {"Authorization": f"Bearer {self.token}"} if self.token else {}
         body, _response = http.request_json(
             self.session, "GET", f"{self.base}/xrpc/{method}", network=NETWORK, params=params,
             headers=headers, timeout=self.config.timeout, secrets=(self.token,), expect=dict,
+            max_bytes=self.config.max_response_bytes,
         )
         return body
 
@@ -190,8 +208,8 @@ class BlueskyConnector(Connector):
             batch = unique[start:start + PROFILES_BATCH]
             body = self._get("app.bsky.actor.getProfiles", [("actors", d) for d in batch])
             for profile in expect_list(body.get("profiles"), "profiles", NETWORK):
-                if isinstance(profile, dict) and profile.get("did"):
-                    profiles[profile["did"]] = profile
+                if isinstance(profile, dict) and text_of(profile.get("did")):
+                    profiles[text_of(profile["did"])] = profile
         return profiles
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
@@ -203,25 +221,30 @@ class BlueskyConnector(Connector):
             if page_cursor:
                 params["cursor"] = page_cursor
             body = self._get("app.bsky.feed.searchPosts", params)
-            items = [expect_dict(p, "posts[]", NETWORK)
-                     for p in expect_list(body.get("posts"), "posts", NETWORK)]
+            items, rejected = cap_items(expect_list(body.get("posts"), "posts", NETWORK),
+                                        NETWORK, "posts")
+            timed, bad = parse_each(items, lambda p: (sort_time(expect_dict(
+                p, "posts[]", NETWORK)), p), NETWORK, "posts", id_keys=("uri",))
+            rejected += bad
             fresh, reached_cursor = [], False
-            for item in items:
-                when = sort_time(item)
+            for when, item in timed:
                 if since is not None and when <= since:
                     reached_cursor = True
                     continue
                 fresh.append(item)
                 newest = when if newest is None or when > newest else newest
-            authors = [(p.get("author") or {}).get("did") for p in fresh
+            authors = [text_of(p["author"].get("did")) for p in fresh
                        if isinstance(p.get("author"), dict)]
-            profiles = self.get_profiles(authors) if authors else {}
-            posts = [parse_post(p, profiles) for p in fresh]
-            page_cursor = body.get("cursor")
+            profiles = self.get_profiles(authors) if any(authors) else {}
+            posts, bad = parse_each(fresh, functools.partial(parse_post, profiles=profiles),
+                                    NETWORK, "posts",
+                                    id_keys=("uri",))
+            rejected += bad
+            page_cursor = text_of(body.get("cursor")) or None
             is_last = (reached_cursor or not items or not page_cursor
                        or number >= self.config.max_pages)
             new_cursor = iso(newest) if is_last and newest is not None else None
-            yield Page(posts=posts, cursor=new_cursor, is_last=is_last)
+            yield Page(posts=posts, cursor=new_cursor, is_last=is_last, rejected=rejected)
             if is_last:
                 return
 

@@ -43,12 +43,24 @@ from .base import (
     Page,
     Post,
     RateLimitError,
+    Rejected,
     ReplyResult,
     SourceConfig,
     TemporaryError,
     register,
 )
-from .util import expect_dict, expect_list, iso, parse_datetime, safe_url, short, to_int
+from .util import (
+    cap_items,
+    expect_dict,
+    expect_list,
+    iso,
+    parse_datetime,
+    parse_each,
+    safe_url,
+    short,
+    text_of,
+    to_int,
+)
 
 _logger = logging.getLogger(__name__)
 
@@ -74,11 +86,11 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None)
     for name in ("x-business-use-case-usage", "x-page-usage", "x-ad-account-usage",
                  "x-app-usage"):
         value = headers.get(name)
-        if not value:
+        if not value or len(value) > 10_000:
             continue
         try:
             usage = json.loads(value)
-        except ValueError:
+        except (ValueError, RecursionError):
             continue
         items = [usage] if isinstance(usage, dict) else []
         if isinstance(usage, dict) and name == "x-business-use-case-usage":
@@ -88,8 +100,8 @@ def rate_limit_reset(headers: Mapping[str, str], now: dt.datetime | None = None)
                 regain = to_int(item.get("estimated_time_to_regain_access"))
                 if regain is not None:
                     minutes.append(regain)
-    if minutes:
-        return now + dt.timedelta(minutes=max(max(minutes), 1))
+    if minutes:  # at most a day (a hostile header must not park the source for ever)
+        return now + dt.timedelta(minutes=min(max(max(minutes), 1), 24 * 60))
     return http.parse_reset({"retry-after": headers.get("retry-after", "")}, now) \
         or now + dt.timedelta(hours=1)
 
@@ -102,9 +114,10 @@ def graph_error(response: requests.Response, body: Any) -> ConnectorError | None
     code = to_int(error.get("code"))
     subcode = to_int(error.get("error_subcode"))
     status = response.status_code
+    # http.request strikes the credentials from the message of the error returned here
     text = (f"facebook: {response.request.method if response.request else ''} "
             f"{safe_url(response.url)} failed: {short(error.get('message') or '?', limit=200)} "
-            f"(type {error.get('type') or '?'}, code {code}"
+            f"(type {short(error.get('type') or '?', limit=60)}, code {code}"
             + (f", subcode {subcode}" if subcode else "") + ")")
     if code in AUTH_CODES:
         err: ConnectorError = AuthError(text + ": the page token is invalid, expired or revoked",
@@ -126,19 +139,20 @@ def graph_error(response: requests.Response, body: Any) -> ConnectorError | None
 # --- parsing ---------------------------------------------------------------------------------
 def parse_from(value: Any) -> Author | None:
     """Author of a ``from {id, name}`` (missing when Facebook withholds the user)."""
-    if not isinstance(value, dict) or not value.get("id"):
+    if not isinstance(value, dict) or not text_of(value.get("id")):
         return None
+    user_id = text_of(value["id"])
     return Author(
         network=NETWORK,
-        external_id=str(value["id"]),
-        display_name=value.get("name") or None,
-        profile_url=f"https://www.facebook.com/{value['id']}",
+        external_id=user_id,
+        display_name=text_of(value.get("name")) or None,
+        profile_url=f"https://www.facebook.com/{user_id}" if user_id.isdigit() else None,
     )
 
 
 def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
     comment = expect_dict(comment, "comments.data[]", NETWORK)
-    if not comment.get("id"):
+    if not text_of(comment.get("id")):
         raise MalformedResponseError("facebook: comment without 'id'")
     parent_comment = comment.get("parent") if isinstance(comment.get("parent"), dict) else {}
     parent = parent_comment.get("id")
@@ -149,17 +163,17 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
     # the replied-to account counts as mentioned (as X, Mastodon and Bluesky do): the
     # comment's parent comment's author, or the post's author for a top-level comment
     replied_to = [(parent_author if parent else post_author).get("id")]
-    replied_to = [i for i in replied_to if i]
+    replied_to = [text_of(i) for i in replied_to if text_of(i)]
     return Post(
         network=NETWORK,
-        external_id=str(comment["id"]),
-        text=comment.get("message") or "",
+        external_id=text_of(comment["id"]),
+        text=text_of(comment.get("message")),
         posted_at=parse_datetime(comment.get("created_time"), "comments.data[].created_time",
                                  NETWORK),
         author=author,
         url=comment.get("permalink_url") or None,
-        in_reply_to_external_id=str(parent or post.get("id") or "") or None,
-        conversation_external_id=str(post["id"]) if post.get("id") else None,
+        in_reply_to_external_id=text_of(parent or post.get("id")) or None,
+        conversation_external_id=text_of(post.get("id")) or None,
         like_count=to_int(comment.get("like_count")) or 0,
         reply_count=to_int(comment.get("comment_count")) or 0,
         mentioned_external_ids=tuple(
@@ -170,18 +184,18 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
 
 def parse_tagged(item: Mapping[str, Any], page_id: str) -> Post:
     item = expect_dict(item, "tagged.data[]", NETWORK)
-    if not item.get("id"):
+    if not text_of(item.get("id")):
         raise MalformedResponseError("facebook: tagged post without 'id'")
     author = parse_from(item.get("from"))
     return Post(
         network=NETWORK,
-        external_id=str(item["id"]),
-        text=item.get("message") or "",
+        external_id=text_of(item["id"]),
+        text=text_of(item.get("message")),
         posted_at=parse_datetime(item.get("created_time"), "tagged.data[].created_time",
                                  NETWORK),
         author=author,
         url=item.get("permalink_url") or None,
-        conversation_external_id=str(item["id"]),
+        conversation_external_id=text_of(item["id"]),
         mentioned_external_ids=(page_id,),
         raw=dict(item),
     )
@@ -223,12 +237,14 @@ class FacebookConnector(Connector):
         self.limit = min(max(config.page_size, 1), 100)
 
     def _get(self, url: str, params: dict | None) -> dict:
-        if params is not None:
+        if params is None:  # a paging link: it carries the token, so it must stay on Graph
+            url = http.check_same_host(url, self.base, NETWORK)
+        else:
             params = {**params, "access_token": self.token, **_proof(self.token, self.app_secret)}
         body, _response = http.request_json(
             self.session, "GET", url, network=NETWORK, params=params,
             timeout=self.config.timeout, secrets=(self.token, self.app_secret),
-            error_hook=graph_error, expect=dict,
+            error_hook=graph_error, expect=dict, max_bytes=self.config.max_response_bytes,
         )
         return body
 
@@ -236,27 +252,33 @@ class FacebookConnector(Connector):
         """(answer, has_next) along ``paging.next``, at most ``config.max_pages``."""
         for number in range(1, max(1, self.config.max_pages) + 1):
             body = self._get(url, params)
-            next_url = (body.get("paging") or {}).get("next")
+            paging = body.get("paging") if isinstance(body.get("paging"), dict) else {}
+            next_url = paging.get("next")
             has_next = bool(next_url) and number < self.config.max_pages
             yield body, has_next
             if not has_next:
                 return
             url, params = next_url, None  # the next link carries every parameter
 
-    def _comments(self, post: dict, since: dt.datetime | None) -> list[Post]:
-        """New comments of one post, following the comments' own paging if needed."""
-        comments = post.get("comments") or {}
+    def _comments(self, post: dict, since: dt.datetime | None, rejected: list) -> list[Post]:
+        """New comments of one post, following the comments' own paging if needed; comments
+        that cannot be read go to ``rejected``."""
+        comments = post.get("comments") if isinstance(post.get("comments"), dict) else {}
         result = []
         for number in range(MAX_COMMENT_PAGES):
-            items = expect_list(comments.get("data"), "comments.data", NETWORK)
+            items, over = cap_items(expect_list(comments.get("data"), "comments.data", NETWORK),
+                                    NETWORK, "comments.data")
+            parsed, bad = parse_each(items, lambda c: parse_comment(c, post), NETWORK,
+                                     "comments.data")
+            rejected.extend(bad + over)
             reached = False
-            for item in items:
-                comment = parse_comment(item, post)
+            for comment in parsed:
                 if since is not None and comment.posted_at <= since:
                     reached = True
                     continue
                 result.append(comment)
-            next_url = (comments.get("paging") or {}).get("next")
+            paging = comments.get("paging") if isinstance(comments.get("paging"), dict) else {}
+            next_url = paging.get("next")
             if reached or not next_url or not items or number + 1 >= MAX_COMMENT_PAGES:
                 return result
             comments = self._get(next_url, None)
@@ -277,15 +299,23 @@ class FacebookConnector(Connector):
                   f".limit({COMMENTS_LIMIT}){{{COMMENT_FIELDS}}}")
         for body, has_next in self._pages(f"{self.base}/{self.page_id}/posts",
                                           {"fields": fields, "limit": self.limit}):
-            posts, oldest = [], None
-            for item in expect_list(body.get("data"), "posts.data", NETWORK):
-                item = expect_dict(item, "posts.data[]", NETWORK)
-                created = parse_datetime(item.get("created_time"), "posts.data[].created_time",
-                                         NETWORK)
+            posts, oldest, rejected = [], None, []
+            items, over = cap_items(expect_list(body.get("data"), "posts.data", NETWORK),
+                                    NETWORK, "posts.data")
+            rejected.extend(over)
+            for item in items:
+                try:
+                    item = expect_dict(item, "posts.data[]", NETWORK)
+                    created = parse_datetime(item.get("created_time"),
+                                             "posts.data[].created_time", NETWORK)
+                except MalformedResponseError as exc:  # its comments go to quarantine with it
+                    rejected.append(Rejected(NETWORK, str(exc), None, item if isinstance(
+                        item, dict) else {"value": item}))
+                    continue
                 oldest = created if oldest is None or created < oldest else oldest
-                posts.extend(self._comments(item, since))
+                posts.extend(self._comments(item, since, rejected))
             note(posts)
-            yield Page(posts=posts)
+            yield Page(posts=posts, rejected=rejected)
             if since is not None and oldest is not None and oldest < since - LOOKBACK:
                 break
             if not has_next:
@@ -297,14 +327,17 @@ class FacebookConnector(Connector):
                     {"fields": "id,message,created_time,permalink_url,from{id,name}",
                      "limit": self.limit}):
                 posts, reached = [], False
-                for item in expect_list(body.get("data"), "tagged.data", NETWORK):
-                    post = parse_tagged(item, self.page_id)
+                items, over = cap_items(expect_list(body.get("data"), "tagged.data", NETWORK),
+                                        NETWORK, "tagged.data")
+                parsed, rejected = parse_each(items, lambda i: parse_tagged(i, self.page_id),
+                                              NETWORK, "tagged.data")
+                for post in parsed:
                     if since is not None and post.posted_at <= since:
                         reached = True
                         continue
                     posts.append(post)
                 note(posts)
-                yield Page(posts=posts)
+                yield Page(posts=posts, rejected=rejected + over)
                 if reached:
                     break
         except AuthError as error:
@@ -336,9 +369,11 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
                                **_proof(token, app_secret)},
         timeout=timeout, secrets=(token, app_secret), error_hook=graph_error, expect=dict,
     )
-    if not body.get("id"):
+    if not text_of(body.get("id")):
         raise MalformedResponseError("facebook: reply answer without 'id'")
-    return ReplyResult(external_id=str(body["id"]), url=body.get("permalink_url"))
+    url = body.get("permalink_url")
+    return ReplyResult(external_id=text_of(body["id"])[:512], url=url if isinstance(url, str)
+                       and url.startswith(("https://", "http://")) else None)
 
 
 def hide_comment(credentials: Mapping[str, str], comment_id: str,

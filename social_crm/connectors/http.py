@@ -13,6 +13,12 @@
 
 :func:`request_json` adds: body that is not JSON or not of the expected type ->
 :class:`MalformedResponseError`.
+
+Hostile answers are bounded: the body is streamed and refused past ``max_bytes``
+(:data:`~.base.MAX_RESPONSE_BYTES`, counted both as received and as expanded, so a gzip bomb
+stops early); redirects are followed by hand (GET only, at most :data:`MAX_REDIRECTS`) and a
+request carrying credentials never follows one to another host; rate-limit reset times are
+clamped to :data:`MAX_RESET`. Paging links must pass :func:`check_same_host`.
 """
 
 from __future__ import annotations
@@ -21,25 +27,39 @@ import datetime as dt
 import email.utils
 import json as jsonlib
 import logging
+import math
+import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 import requests
 
 from .base import (
     DEFAULT_TIMEOUT,
+    MAX_RESPONSE_BYTES,
     AuthError,
     ConnectorError,
     MalformedResponseError,
     RateLimitError,
     TemporaryError,
+    scrub_error,
 )
-from .util import parse_datetime, safe_url, short
+from .util import install_log_filter, parse_datetime, remember_secrets, safe_url, short
 
 _logger = logging.getLogger(__name__)
 
 USER_AGENT = "SocialCRM-Odoo/19.0 (+connectors)"
 RESET_HEADERS = ("x-rate-limit-reset", "x-ratelimit-reset", "ratelimit-reset")
+MAX_RESET = dt.timedelta(days=1)  # a rate-limit reset further away is read as one day
+MAX_REDIRECTS = 5
+READ_CHUNK = 8 * 1024  # a gzip chunk of 8 KB expands to at most ~8 MB before the check
+AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+
+
+# libraries that log requests, headers or answers at DEBUG
+install_log_filter("urllib3.connectionpool", "requests_oauthlib", "oauthlib", "tweepy",
+                   "tweepy.client")
 
 ErrorHook = Callable[[requests.Response, Any], ConnectorError | None]
 
@@ -48,36 +68,81 @@ def now_utc() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
 
 
+def _bounded_reset(value: dt.datetime, now: dt.datetime) -> dt.datetime:
+    return min(value, now + MAX_RESET)
+
+
+def _seconds_reset(number: float, now: dt.datetime) -> dt.datetime:
+    """Reset time of a number of seconds (delta) or of epoch seconds (> 1e9), at most
+    :data:`MAX_RESET` from now."""
+    if not math.isfinite(number):
+        return now + MAX_RESET
+    if number > 1e9:  # epoch seconds (X, Bluesky)
+        latest = now + MAX_RESET
+        if number >= latest.timestamp():
+            return latest
+        return dt.datetime.fromtimestamp(number, tz=dt.UTC)
+    number = min(max(number, 0), MAX_RESET.total_seconds())
+    return now + dt.timedelta(seconds=number)
+
+
 def parse_reset(headers: Mapping[str, str], now: dt.datetime | None = None) -> dt.datetime | None:
-    """When a rate limit resets, from the usual response headers, or None."""
+    """When a rate limit resets, from the usual response headers, or None.
+
+    Always between ``now`` and ``now + MAX_RESET`` (a hostile header cannot park a source
+    for ever, nor make the arithmetic overflow).
+    """
     now = now or now_utc()
     for name in RESET_HEADERS:
         value = headers.get(name)
-        if not value:
+        if not value or not isinstance(value, str):
             continue
-        value = value.strip()
+        value = value.strip()[:100]
         try:
             number = float(value)
         except ValueError:
             try:  # Mastodon: ISO 8601 time
-                return parse_datetime(value, name)
+                return _bounded_reset(parse_datetime(value, name), now)
             except MalformedResponseError:
                 continue
-        if number > 1e9:  # epoch seconds (X, Bluesky)
-            return dt.datetime.fromtimestamp(number, tz=dt.UTC)
-        return now + dt.timedelta(seconds=max(number, 0))  # IETF draft: delta seconds
+        return _seconds_reset(number, now)  # IETF draft: delta seconds
     retry_after = headers.get("retry-after")
-    if retry_after:
-        retry_after = retry_after.strip()
+    if retry_after and isinstance(retry_after, str):
+        retry_after = retry_after.strip()[:100]
         if retry_after.isdigit():
-            return now + dt.timedelta(seconds=int(retry_after))
+            return _seconds_reset(float(retry_after), now)
         try:
             parsed = email.utils.parsedate_to_datetime(retry_after)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):
             parsed = None
         if parsed is not None:
-            return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+            try:
+                parsed = parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+                return _bounded_reset(parsed.astimezone(dt.UTC), now)
+            except (OverflowError, ValueError):
+                return now + MAX_RESET
     return None
+
+
+def same_host(url: str, base: str) -> bool:
+    """Whether ``url`` is on the scheme, host and port of ``base``."""
+    try:
+        one, two = urlsplit(url), urlsplit(base)
+        return (one.scheme.lower(), one.hostname, one.port) == (
+            two.scheme.lower(), two.hostname, two.port)
+    except ValueError:
+        return False
+
+
+def check_same_host(url: Any, base: str, network: str, what: str = "the next page link") -> str:
+    """``url`` when it is an http(s) URL on ``base``'s host, else MalformedResponseError:
+    a paging link never takes credentials (nor the server's requests) to another host."""
+    if not isinstance(url, str) or not same_host(url, base):
+        where = urlsplit(url).netloc if isinstance(url, str) and "://" in url else "?"
+        raise MalformedResponseError(
+            f"{network}: {what} points to another host ({short(where, limit=80)}), not "
+            f"{urlsplit(base).netloc}; not followed")
+    return url
 
 
 def _api_message(response: requests.Response, body: Any) -> str:
@@ -95,7 +160,7 @@ def _api_message(response: requests.Response, body: Any) -> str:
 def _body(response: requests.Response) -> Any:
     try:
         return response.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 
@@ -138,6 +203,7 @@ def request(
     secrets: Iterable[str | None] = (),
     error_hook: ErrorHook | None = None,
     ok_status: Iterable[int] = (),
+    max_bytes: int | None = MAX_RESPONSE_BYTES,
 ) -> requests.Response:
     """Send one request; return the response or raise a typed, scrubbed ConnectorError.
 
@@ -146,14 +212,15 @@ def request(
     2xx answer carrying an error body); ``ok_status``: extra statuses returned as is (304...).
     """
     secrets = tuple(s for s in secrets if s)
+    remember_secrets(*secrets)
     session = session or requests.Session()
     all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     all_headers.update(headers or {})
     try:
-        response = session.request(
-            method, url, params=params, data=data, json=json, headers=all_headers,
-            timeout=timeout or DEFAULT_TIMEOUT,
-        )
+        response = _send(session, method, url, params=params, data=data, json=json,
+                         headers=all_headers, timeout=timeout or DEFAULT_TIMEOUT,
+                         network=network, credentials=bool(secrets))
+        read_body(response, network, max_bytes, timeout or DEFAULT_TIMEOUT)
     except requests.Timeout:
         raise TemporaryError(
             f"{network}: {method} {safe_url(url)} timed out after {timeout or DEFAULT_TIMEOUT}s"
@@ -167,16 +234,89 @@ def request(
         raise ConnectorError(
             f"{network}: {method} {safe_url(url)} failed: {short(exc, secrets, 200)}"
         ) from None
+    except ConnectorError as exc:
+        raise scrub_error(exc, secrets) from None
     if response.status_code in set(ok_status):
         return response
     if error_hook is not None and (response.status_code >= 400 or _looks_like_error(response)):
         error = error_hook(response, _body(response))
         if error is not None:
-            raise error
+            raise scrub_error(error, secrets)
     error = error_for_response(response, network, secrets)
     if error is not None:
         raise error
     return response
+
+
+def _send(session, method: str, url: str, *, headers: dict, network: str, credentials: bool,
+          **kwargs) -> requests.Response:
+    """``session.request`` with the body streamed and redirects followed by hand: GET only,
+    at most :data:`MAX_REDIRECTS`, http(s) only, and a request with credentials (secrets
+    given or an ``Authorization`` header) never leaves the host it was sent to."""
+    credentials = credentials or any(k.lower() in AUTH_HEADERS for k in headers)
+    first = url
+    for _hop in range(MAX_REDIRECTS + 1):
+        response = session.request(method, url, headers=headers, stream=True,
+                                   allow_redirects=False, **kwargs)
+        if not response.is_redirect or method.upper() not in ("GET", "HEAD"):
+            return response
+        location = urljoin(response.url or url, response.headers.get("location", ""))
+        response.close()
+        if urlsplit(location).scheme.lower() not in ("http", "https"):
+            raise ConnectorError(f"{network}: {safe_url(first)} redirected to a non-web address")
+        if credentials and not same_host(location, first):
+            raise ConnectorError(
+                f"{network}: {safe_url(first)} redirected to another host "
+                f"({urlsplit(location).netloc}); not followed, so that the credentials stay "
+                f"on {urlsplit(first).netloc}")
+        url = location
+        kwargs["params"] = None  # the location carries the query
+    raise ConnectorError(f"{network}: {safe_url(first)} redirected more than "
+                         f"{MAX_REDIRECTS} times")
+
+
+def read_body(response: requests.Response, network: str,
+              max_bytes: int | None = MAX_RESPONSE_BYTES,
+              timeout: float | None = DEFAULT_TIMEOUT) -> bytes:
+    """Read a streamed body into ``response.content``, refusing it past ``max_bytes`` as
+    received (``Content-Length``, bytes on the wire) and as expanded (gzip, deflate...), and
+    past a total read time of ten timeouts (a server dripping one byte a second)."""
+    if getattr(response, "_content", False) is not False:  # already read (or a canned answer)
+        content = response._content or b""
+        if len(content) > (max_bytes or MAX_RESPONSE_BYTES):
+            raise MalformedResponseError(
+                f"{network}: {safe_url(response.url)} answered more than "
+                f"{max_bytes or MAX_RESPONSE_BYTES:,} bytes; refused", status=response.status_code)
+        return content
+    max_bytes = max_bytes or MAX_RESPONSE_BYTES
+    where = f"{network}: {safe_url(response.url)}"
+
+    def refuse(what):
+        response.close()
+        return MalformedResponseError(
+            f"{where} answered more than {max_bytes:,} bytes ({what}); refused", status=
+            response.status_code)
+
+    length = response.headers.get("content-length", "")
+    if isinstance(length, str) and length.strip().isdigit() and int(length) > max_bytes:
+        raise refuse("Content-Length")
+    deadline = time.monotonic() + 10 * (timeout or DEFAULT_TIMEOUT)
+    chunks, size = [], 0
+    raw = response.raw
+    for chunk in response.iter_content(READ_CHUNK):
+        size += len(chunk)
+        received = raw.tell() if hasattr(raw, "tell") else 0
+        if size > max_bytes:
+            raise refuse("expanded")
+        if received > max_bytes:
+            raise refuse("received")
+        if time.monotonic() > deadline:
+            response.close()
+            raise TemporaryError(f"{where} took too long to send its answer")
+        chunks.append(chunk)
+    response._content = b"".join(chunks)
+    response._content_consumed = True
+    return response._content
 
 
 def _looks_like_error(response: requests.Response) -> bool:
@@ -188,12 +328,17 @@ def decode_json(response: requests.Response, network: str, expect: type | tuple 
     """The JSON body, of type ``expect``, or MalformedResponseError."""
     try:
         body = jsonlib.loads(response.content or b"")
-    except ValueError as exc:
+    except RecursionError:
+        raise MalformedResponseError(
+            f"{network}: {safe_url(response.url)} answered JSON nested too deeply",
+            status=response.status_code) from None
+    except ValueError:
         raise MalformedResponseError(
             f"{network}: {safe_url(response.url)} did not answer JSON "
-            f"(HTTP {response.status_code}, {response.headers.get('content-type', '?')})",
+            f"(HTTP {response.status_code}, "
+            f"{short(response.headers.get('content-type', '?'), limit=60)})",
             status=response.status_code,
-        ) from exc
+        ) from None
     if expect is not None and not isinstance(body, expect):
         raise MalformedResponseError(
             f"{network}: {safe_url(response.url)} answered JSON of an unexpected shape "

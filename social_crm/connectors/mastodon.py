@@ -32,6 +32,7 @@ import requests
 from . import http
 from .base import (
     DEFAULT_TIMEOUT,
+    MAX_ITEMS_PER_ANSWER,
     Author,
     ConfigurationError,
     Connector,
@@ -42,10 +43,22 @@ from .base import (
     SourceConfig,
     register,
 )
-from .util import expect_dict, expect_list, html_to_text, id_key, max_id, parse_datetime, to_int
+from .util import (
+    cap_items,
+    expect_dict,
+    expect_list,
+    html_to_text,
+    id_key,
+    max_id,
+    parse_datetime,
+    parse_each,
+    text_of,
+    to_int,
+)
 
 NETWORK = "mastodon"
 MAX_LIMIT = 40
+MAX_ITEMS = MAX_ITEMS_PER_ANSWER
 
 
 def instance_url(base_url: str) -> str:
@@ -62,6 +75,7 @@ def instance_url(base_url: str) -> str:
 
 def full_acct(acct: str | None, host: str) -> str | None:
     """``user@instance`` for any account address (local accounts get ``host``)."""
+    acct = text_of(acct)
     if not acct:
         return None
     acct = acct.lstrip("@")
@@ -76,12 +90,13 @@ def parse_account(account: Mapping[str, Any] | None, host: str) -> Author | None
     acct = full_acct(account.get("acct") or account.get("username"), host)
     if not acct:
         raise MalformedResponseError("mastodon: account without 'acct'")
-    fields = account.get("fields") or []
+    fields = account.get("fields")
+    fields = fields if isinstance(fields, list) else []
     return Author(
         network=NETWORK,
         external_id=acct.lower(),
         handle=acct,
-        display_name=account.get("display_name") or account.get("username") or None,
+        display_name=text_of(account.get("display_name") or account.get("username")) or None,
         profile_url=account.get("url") or None,
         bio=html_to_text(account.get("note")) or None,
         followers_count=to_int(account.get("followers_count")),
@@ -97,13 +112,15 @@ def parse_status(status: Mapping[str, Any], host: str) -> Post:
     if isinstance(status.get("reblog"), dict):
         status = status["reblog"]
     status_id = status.get("id")
-    if not status_id:
+    if not status_id or not isinstance(status_id, str | int) or isinstance(status_id, bool):
         raise MalformedResponseError("mastodon: status without 'id'")
     text = html_to_text(status.get("content"))
-    if status.get("spoiler_text"):
-        text = f"{status['spoiler_text']}\n\n{text}".strip()
+    if text_of(status.get("spoiler_text")):
+        text = f"{text_of(status['spoiler_text'])}\n\n{text}".strip()
     author = parse_account(status.get("account"), host)
-    mentions = [m for m in (status.get("mentions") or []) if isinstance(m, dict)]
+    mentions = status.get("mentions")
+    mentions = [m for m in (mentions if isinstance(mentions, list) else [])
+                if isinstance(m, dict)]
     accts = [full_acct(m.get("acct") or m.get("username"), host) for m in mentions]
     own = author.external_id if author else None
     accts = [a for a in dict.fromkeys(accts) if a and a.lower() != own]
@@ -128,19 +145,39 @@ def parse_status(status: Mapping[str, Any], host: str) -> Post:
 
 
 def parse_statuses(items: Any, host: str) -> list[Post]:
+    """Posts of a list of statuses (raises for the first status it cannot read)."""
     return [parse_status(s, host) for s in expect_list(items, "statuses", NETWORK)]
 
 
-def parse_notifications(items: Any, host: str) -> tuple[list[Post], str | None]:
-    """Posts of mention notifications, and the newest notification id."""
-    posts, newest = [], None
-    for item in expect_list(items, "notifications", NETWORK):
-        item = expect_dict(item, "notification", NETWORK)
-        newest = max_id(newest, str(item["id"]) if item.get("id") else None)
+def read_statuses(items: Any, host: str):
+    """(posts, rejected items) of a list of statuses: a status that cannot be read is
+    rejected with the reason, the others are kept."""
+    items, over = cap_items(expect_list(items, "statuses", NETWORK), NETWORK, "statuses")
+    posts, rejected = parse_each(items, lambda s: parse_status(s, host), NETWORK, "statuses")
+    return posts, rejected + over
+
+
+def _id_text(value: Any) -> str | None:
+    return str(value) if isinstance(value, str | int) and not isinstance(value, bool) \
+        and value != "" else None
+
+
+def parse_notifications(items: Any, host: str):
+    """Posts of mention notifications, the newest notification id, and the rejected items."""
+    items, over = cap_items(expect_list(items, "notifications", NETWORK), NETWORK,
+                            "notifications")
+    newest, statuses = None, []
+    for item in items:
+        if not isinstance(item, dict):
+            statuses.append(item)  # rejected below with the reason
+            continue
+        newest = max_id(newest, _id_text(item.get("id")))
         if item.get("type", "mention") != "mention" or not isinstance(item.get("status"), dict):
             continue  # status deleted meanwhile, or another notification type
-        posts.append(parse_status(item["status"], host))
-    return posts, newest
+        statuses.append(item["status"])
+    posts, rejected = parse_each(statuses, lambda s: parse_status(s, host), NETWORK,
+                                 "notifications.status")
+    return posts, newest, rejected + over
 
 
 # --- connector -------------------------------------------------------------------------------
@@ -168,6 +205,7 @@ class MastodonConnector(Connector):
         return http.request_json(
             self.session, "GET", url, network=NETWORK, params=params, headers=headers,
             timeout=self.config.timeout, secrets=(self.token,), expect=expect,
+            max_bytes=self.config.max_response_bytes,
         )
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
@@ -190,17 +228,21 @@ class MastodonConnector(Connector):
         for number in range(1, max(1, self.config.max_pages) + 1):
             body, response = self._get(url, params)
             if self.config.kind == "mentions":
-                posts, page_newest = parse_notifications(body, self.host)
+                posts, page_newest, rejected = parse_notifications(body, self.host)
             else:
-                posts = parse_statuses(body, self.host)
-                page_newest = max_id(*(str(s.get("id")) for s in body if isinstance(s, dict)))
+                posts, rejected = read_statuses(body, self.host)
+                page_newest = max_id(*(_id_text(s.get("id")) for s in body[:MAX_ITEMS]
+                                       if isinstance(s, dict)))
             newest = max_id(newest, page_newest)
             next_url = (response.links.get("next") or {}).get("url")
             is_last = not body or not next_url or number >= self.config.max_pages
-            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last)
+            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last,
+                       rejected=rejected)
             if is_last:
                 return
-            url, params = next_url, None  # the next link carries since_id and max_id
+            # the next link carries since_id and max_id; it must stay on the instance (it
+            # gets the token): another host ends the poll with an error, the cursor unmoved
+            url, params = http.check_same_host(next_url, self.base, NETWORK), None
 
     def _fetch_search(self, cursor: str | None) -> Iterator[Page]:
         url = f"{self.base}/api/v2/search"
@@ -215,13 +257,14 @@ class MastodonConnector(Connector):
                 params["offset"] = offset
             body, _response = self._get(url, params, expect=dict)
             statuses = expect_list(body.get("statuses"), "statuses", NETWORK)
-            posts = [p for p in parse_statuses(statuses, self.host)
-                     if not cursor or id_key(p.external_id) > id_key(cursor)]
+            parsed, rejected = read_statuses(statuses, self.host)
+            posts = [p for p in parsed if not cursor or id_key(p.external_id) > id_key(cursor)]
             newest = max_id(newest, *(p.external_id for p in posts))
             offset += len(statuses)
-            is_last = (len(statuses) < self.limit or len(posts) < len(statuses)
+            is_last = (len(statuses) < self.limit or len(posts) < len(parsed)
                        or number >= self.config.max_pages)
-            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last)
+            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last,
+                       rejected=rejected)
             if is_last:
                 return
 
@@ -246,9 +289,12 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
         timeout=timeout, secrets=(token,), expect=dict,
     )
-    if not body.get("id"):
+    external_id = _id_text(body.get("id"))
+    if not external_id:
         raise MalformedResponseError("mastodon: reply answer without 'id'")
-    return ReplyResult(external_id=str(body["id"]), url=body.get("url") or body.get("uri"))
+    url = body.get("url") or body.get("uri")
+    return ReplyResult(external_id=external_id[:512], url=url if isinstance(url, str) and
+                       url.startswith(("https://", "http://")) else None)
 
 
 # --- streaming API ---------------------------------------------------------------------------
@@ -332,6 +378,9 @@ def catch_up(base_url: str, token: str | None, kind: str, query: str, since_id: 
         prev_url = (response.links.get("prev") or {}).get("url")
         if not page or not prev_url or len(page) < limit:
             break
+        if urlsplit(prev_url).netloc != urlsplit(base).netloc:
+            # like polling, paging never leaves the configured instance with the token
+            raise MalformedResponseError("mastodon: the next page points to another host")
         url, params = prev_url, None  # "prev" pages towards newer items (min_id)
     unique = {str(i["id"]): i for i in items}
     return [unique[k] for k in sorted(unique, key=id_key)]

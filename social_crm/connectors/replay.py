@@ -5,7 +5,8 @@ with ISO 8601 datetimes; ``author`` an object or null). ``config.query`` is the 
 
 Cursor: the number of lines consumed, as text. Pages hold ``config.page_size`` posts (at
 most ``config.max_pages`` pages a poll); every page carries the cursor of its last line.
-Blank lines are skipped but counted.
+Blank lines are skipped but counted. A line that cannot be read as a post (not JSON, no id,
+a wrong type) goes to :attr:`Page.rejected` with the reason and is counted too.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from .base import (
     MalformedResponseError,
     Page,
     Post,
+    Rejected,
     SourceConfig,
     register,
 )
@@ -63,8 +65,10 @@ def post_from_dict(value: Mapping[str, Any]) -> Post:
     data["posted_at"] = parse_datetime(value["posted_at"], "posted_at", NETWORK)
     data["author"] = author_from_dict(value.get("author"))
     for key in _TUPLES:
-        data[key] = tuple(value.get(key) or ())
-    data["raw"] = dict(value.get("raw") or {})
+        items = value.get(key) or ()
+        data[key] = tuple(items) if isinstance(items, list | tuple) else ()
+    raw = value.get("raw")
+    data["raw"] = dict(raw) if isinstance(raw, dict) else {}
     return Post(**data)
 
 
@@ -81,6 +85,24 @@ def dump_jsonl(posts: Iterable[Post], path: str | os.PathLike) -> int:
 def load_jsonl(path: str | os.PathLike) -> list[Post]:
     with open(path, encoding="utf-8") as handle:
         return [post_from_dict(json.loads(line)) for line in handle if line.strip()]
+
+
+def read_line(line: str, number: int) -> Post:
+    """The post of one JSON line; MalformedResponseError saying what is wrong."""
+    try:
+        value = json.loads(line)
+    except RecursionError:
+        raise MalformedResponseError(f"replay: line {number} is nested too deeply") from None
+    except ValueError:
+        raise MalformedResponseError(f"replay: line {number} is not JSON") from None
+    try:
+        return post_from_dict(value)
+    except MalformedResponseError as exc:
+        raise MalformedResponseError(f"line {number}: {exc}") from None
+    except (TypeError, ValueError, AttributeError, OverflowError, RecursionError) as exc:
+        raise MalformedResponseError(
+            f"replay: line {number} is not a post ({type(exc).__name__}: "
+            f"{str(exc)[:160]})") from None
 
 
 @register
@@ -106,22 +128,22 @@ class ReplayConnector(Connector):
             raise ConfigurationError(
                 f"replay: cannot read {self.path!r} ({error.strerror})") from None
         with handle:
-            consumed, posts, pages = 0, [], 0
+            consumed, posts, rejected, pages = 0, [], [], 0
             for consumed, line in enumerate(handle, 1):
                 if consumed <= start:
                     continue
                 if line.strip():
                     try:
-                        value = json.loads(line)
-                    except ValueError:
-                        raise MalformedResponseError(
-                            f"replay: line {consumed} is not JSON") from None
-                    posts.append(post_from_dict(value))
-                if len(posts) >= size:
+                        posts.append(read_line(line, consumed))
+                    except MalformedResponseError as exc:
+                        rejected.append(Rejected(NETWORK, str(exc), None, {"line": line[:65536]}))
+                if len(posts) + len(rejected) >= size:
                     pages += 1
                     is_last = pages >= self.config.max_pages
-                    yield Page(posts=posts, cursor=str(consumed), is_last=is_last)
-                    posts = []
+                    yield Page(posts=posts, cursor=str(consumed), is_last=is_last,
+                               rejected=rejected)
+                    posts, rejected = [], []
                     if is_last:
                         return
-            yield Page(posts=posts, cursor=str(max(consumed, start)), is_last=True)
+            yield Page(posts=posts, cursor=str(max(consumed, start)), is_last=True,
+                       rejected=rejected)

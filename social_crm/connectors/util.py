@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import html
+import logging
 import re
 from collections.abc import Iterable
 from html.parser import HTMLParser
@@ -12,7 +13,15 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from dateutil import parser as date_parser
 
-from .base import MalformedResponseError, utc
+from .base import (
+    FUTURE_SLACK,
+    MAX_ITEMS_PER_ANSWER,
+    ConnectorError,
+    MalformedResponseError,
+    Rejected,
+    clean_id,
+    utc,
+)
 
 # query parameters and header names whose value is a secret
 SECRET_PARAMS = frozenset({
@@ -28,6 +37,39 @@ _AUTH_HEADER = re.compile(
 )
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/%]+=*")
 MAX_MESSAGE = 300
+_KNOWN_SECRETS: dict[str, None] = {}  # the credentials in use, for the log filters (bounded)
+
+
+def remember_secrets(*secrets: Any) -> None:
+    """Let the log filters strike these values too (the last 200 credentials seen)."""
+    for secret in secrets:
+        if secret and isinstance(secret, str) and len(secret) >= 4:
+            _KNOWN_SECRETS.pop(secret, None)
+            _KNOWN_SECRETS[secret] = None
+    while len(_KNOWN_SECRETS) > 200:
+        _KNOWN_SECRETS.pop(next(iter(_KNOWN_SECRETS)))
+
+
+class ScrubSecretsFilter(logging.Filter):
+    """Strikes every known credential from a log record (libraries log requests, headers
+    and answers at DEBUG: tweepy, urllib3, requests-oauthlib)."""
+
+    def filter(self, record):
+        try:
+            message = record.getMessage()
+        except Exception:  # a record that cannot format is left alone
+            return True
+        clean = scrub(message, tuple(_KNOWN_SECRETS))
+        if clean != message:
+            record.msg, record.args = clean, ()
+        return True
+
+
+def install_log_filter(*names: str) -> None:
+    for name in names:
+        log = logging.getLogger(name)
+        if not any(isinstance(f, ScrubSecretsFilter) for f in log.filters):
+            log.addFilter(ScrubSecretsFilter())
 
 
 def scrub(text: Any, secrets: Iterable[str | None] = ()) -> str:
@@ -65,27 +107,40 @@ def short(text: Any, secrets: Iterable[str | None] = (), limit: int = MAX_MESSAG
 def parse_datetime(value: Any, field: str, network: str = "") -> dt.datetime:
     """Aware UTC datetime from an ISO 8601 string (or epoch number).
 
-    Raises :class:`MalformedResponseError` naming ``field`` when the value is missing or bad.
+    Raises :class:`MalformedResponseError` naming ``field`` when the value is missing, bad
+    or out of range. A date later than tomorrow (year 9999...) is read as now, so that one
+    hostile date cannot move a cursor past every later post.
     """
     where = f"{network}: " if network else ""
     if isinstance(value, dt.datetime):
-        return utc(value)
-    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        parsed = value
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return dt.datetime.fromtimestamp(value, tz=dt.UTC)
-        except (OverflowError, OSError, ValueError) as exc:
-            raise MalformedResponseError(f"{where}bad timestamp in field {field!r}") from exc
-    if not isinstance(value, str) or not value.strip():
-        raise MalformedResponseError(f"{where}missing or empty date in field {field!r}")
-    try:
-        parsed = date_parser.isoparse(value.strip())
-    except (ValueError, OverflowError):
-        try:
-            parsed = date_parser.parse(value.strip())
-        except (ValueError, OverflowError) as exc:
+            parsed = dt.datetime.fromtimestamp(value, tz=dt.UTC)
+        except (OverflowError, OSError, ValueError):
             raise MalformedResponseError(
-                f"{where}malformed date {short(value, limit=40)!r} in field {field!r}") from exc
-    return utc(parsed)
+                f"{where}timestamp out of range in field {field!r}") from None
+    elif not isinstance(value, str) or not value.strip():
+        raise MalformedResponseError(f"{where}missing or empty date in field {field!r}")
+    elif len(value) > 64:
+        raise MalformedResponseError(f"{where}date text too long in field {field!r}")
+    else:
+        try:
+            parsed = date_parser.isoparse(value.strip())
+        except (ValueError, OverflowError):
+            try:
+                parsed = date_parser.parse(value.strip())
+            except (ValueError, OverflowError, TypeError):
+                raise MalformedResponseError(
+                    f"{where}malformed date {short(value, limit=40)!r} in field {field!r}"
+                ) from None
+    try:
+        parsed = utc(parsed)
+    except (OverflowError, ValueError):
+        raise MalformedResponseError(
+            f"{where}date out of range {short(value, limit=40)!r} in field {field!r}") from None
+    now = dt.datetime.now(dt.UTC)
+    return now if parsed > now + FUTURE_SLACK else parsed
 
 
 def iso(value: dt.datetime) -> str:
@@ -97,10 +152,74 @@ def to_int(value: Any) -> int | None:
     """int or None (for counters the network may omit or null)."""
     if value is None or isinstance(value, bool):
         return None
+    if isinstance(value, str) and len(value) > 40:
+        return None
     try:
         return int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return None
+
+
+def text_of(value: Any) -> str:
+    """A string field of an answer: numbers as text, anything else not a string as ""."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    return ""
+
+
+def item_id(item: Any, *keys: str) -> str | None:
+    """The first readable id of a raw item (for the reason of a rejected item)."""
+    if not isinstance(item, dict):
+        return None
+    for key in keys or ("id",):
+        value = clean_id(item.get(key))
+        if value:
+            return value
+    return None
+
+
+def cap_items(items: list, network: str, what: str,
+              limit: int = MAX_ITEMS_PER_ANSWER) -> tuple[list, list[Rejected]]:
+    """The first ``limit`` items, and the rest as rejected items (quarantined, not lost)."""
+    if len(items) <= limit:
+        return items, []
+    reason = (f"{network}: {what} held {len(items)} items, more than the {limit} read from "
+              f"one answer")
+    return items[:limit], [Rejected(network, reason, item_id(i), i if isinstance(i, dict)
+                                    else {"value": i}) for i in items[limit:]]
+
+
+def parse_each(items, parse, network: str, what: str, *,
+               id_keys: tuple[str, ...] = ("id",)) -> tuple[list, list[Rejected]]:
+    """``parse(item)`` for each item; an item it cannot read becomes a :class:`Rejected`
+    with the reason, the others are kept (one bad item never blocks the rest)."""
+    done, rejected = [], []
+    for index, item in enumerate(items):
+        try:
+            done.append(parse(item))
+        except ConnectorError as exc:
+            if not isinstance(exc, MalformedResponseError):
+                raise
+            rejected.append(_rejected(network, item, f"{network}: {what}[{index}]: {exc}",
+                                      id_keys))
+        except RecursionError:
+            rejected.append(_rejected(
+                network, item, f"{network}: {what}[{index}] is nested too deeply", id_keys))
+        except (TypeError, ValueError, AttributeError, KeyError, IndexError,
+                OverflowError, UnicodeError) as exc:
+            rejected.append(_rejected(
+                network, item, f"{network}: {what}[{index}] could not be read "
+                f"({type(exc).__name__}: "
+                f"{short(exc, limit=160)})", id_keys))
+    return done, rejected
+
+
+def _rejected(network: str, item: Any, reason: str, id_keys) -> Rejected:
+    reason = reason.replace(f": {network}: ", ": ")
+    return Rejected(network, reason, item_id(item, *id_keys),
+                    item if isinstance(item, dict) else {"value": item})
 
 
 def id_key(value: str | None) -> tuple[int, str]:
@@ -163,6 +282,7 @@ class _TextExtractor(HTMLParser):
 def html_to_text(value: str | None) -> str:
     """Plain text of an HTML fragment: tags dropped, entities unescaped, paragraphs and
     ``<br>`` kept as line breaks, runs of spaces collapsed."""
+    value = text_of(value)
     if not value:
         return ""
     if "<" not in value:

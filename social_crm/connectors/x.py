@@ -24,6 +24,7 @@ from typing import Any
 import requests
 import tweepy
 
+from . import http
 from .base import (
     DEFAULT_TIMEOUT,
     AuthError,
@@ -40,22 +41,21 @@ from .base import (
     TemporaryError,
     register,
 )
-from .util import expect_dict, expect_list, max_id, parse_datetime, scrub, short, to_int
+from .util import (
+    cap_items,
+    expect_dict,
+    expect_list,
+    max_id,
+    parse_datetime,
+    parse_each,
+    remember_secrets,
+    short,
+    text_of,
+    to_int,
+)
 
 _logger = logging.getLogger(__name__)
 
-
-class _ScrubSecrets(logging.Filter):
-    """tweepy logs each request's headers (the bearer token) at DEBUG: strike secrets."""
-
-    def filter(self, record):
-        if record.levelno <= logging.DEBUG:
-            record.msg, record.args = scrub(record.getMessage()), ()
-        return True
-
-
-if not any(isinstance(f, _ScrubSecrets) for f in logging.getLogger("tweepy.client").filters):
-    logging.getLogger("tweepy.client").addFilter(_ScrubSecrets())
 
 NETWORK = "x"
 WEB = "https://x.com"
@@ -66,6 +66,7 @@ TWEET_FIELDS = [
 ]
 USER_FIELDS = ["public_metrics", "description", "url", "verified", "username", "name"]
 USER_KEYS = ("consumer_key", "consumer_secret", "access_token", "access_token_secret")
+MAX_INCLUDES = 5_000  # users and referenced tweets read from one answer
 
 
 # --- HTTP plumbing ---------------------------------------------------------------------------
@@ -76,14 +77,29 @@ class TimeoutSession:
     without a timeout; this object stands in for ``client.session``.
     """
 
-    def __init__(self, session: requests.Session | None, timeout: float | None):
+    def __init__(self, session: requests.Session | None, timeout: float | None,
+                 max_bytes: int | None = None):
         self._session = session or requests.Session()
         self.timeout = timeout or DEFAULT_TIMEOUT
+        self.max_bytes = max_bytes
 
     def request(self, method, url, **kwargs):
+        """The request with a timeout, no redirect followed (the X API does not redirect:
+        a 3xx is an error, and the credentials never go elsewhere) and the body read with
+        the size caps of :func:`.http.read_body`."""
         if kwargs.get("timeout") is None:
             kwargs["timeout"] = self.timeout
-        return self._session.request(method, url, **kwargs)
+        kwargs["allow_redirects"] = False
+        kwargs["stream"] = True
+        response = self._session.request(method, url, **kwargs)
+        http.read_body(response, NETWORK, self.max_bytes, self.timeout)
+        reset = response.headers.get("x-rate-limit-reset")
+        if reset is not None and not (reset.strip().isdigit() and len(reset.strip()) <= 12):
+            # tweepy reads it with int(): a hostile value would raise; bounded epoch instead
+            bounded = http.parse_reset({"x-rate-limit-reset": reset})
+            response.headers["x-rate-limit-reset"] = str(int(bounded.timestamp())) if bounded \
+                else "0"
+        return response
 
     def __getattr__(self, name):
         return getattr(self._session, name)
@@ -94,9 +110,11 @@ def _secrets(credentials: Mapping[str, str]) -> tuple[str, ...]:
 
 
 def make_client(credentials: Mapping[str, str], *, timeout: float | None = DEFAULT_TIMEOUT,
-                session: requests.Session | None = None, user_auth: bool = False) -> tweepy.Client:
+                session: requests.Session | None = None, user_auth: bool = False,
+                max_bytes: int | None = None) -> tweepy.Client:
     """A ``tweepy.Client`` answering dicts, never sleeping on rate limits, with timeouts."""
     credentials = credentials or {}
+    remember_secrets(*_secrets(credentials))  # tweepy logs headers and answers at DEBUG
     if user_auth:
         missing = [k for k in USER_KEYS if not credentials.get(k)]
         if missing:
@@ -112,7 +130,7 @@ def make_client(credentials: Mapping[str, str], *, timeout: float | None = DEFAU
         return_type=dict,
         wait_on_rate_limit=False,
     )
-    client.session = TimeoutSession(session, timeout)
+    client.session = TimeoutSession(session, timeout, max_bytes)
     return client
 
 
@@ -124,7 +142,7 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
     except tweepy.TooManyRequests as exc:
         reset_at = None
         if exc.reset_time:
-            reset_at = dt.datetime.fromtimestamp(int(exc.reset_time), tz=dt.UTC)
+            reset_at = http.parse_reset({"x-rate-limit-reset": str(exc.reset_time)})
         raise RateLimitError(
             f"x: {what} rate limited" + (f" until {reset_at.isoformat()}" if reset_at else ""),
             reset_at=reset_at) from None
@@ -141,8 +159,17 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
         raise TemporaryError(f"x: {what} timed out") from None
     except requests.ConnectionError as exc:
         raise TemporaryError(f"x: {what}: could not connect ({type(exc).__name__})") from None
-    except ValueError:  # includes requests' JSONDecodeError
+    except RecursionError:
+        raise MalformedResponseError(f"x: {what}: the answer is nested too deeply") from None
+    except requests.JSONDecodeError:
         raise MalformedResponseError(f"x: {what}: the answer is not valid JSON") from None
+    except ValueError as exc:  # tweepy reading a bad header (x-rate-limit-reset...)
+        raise MalformedResponseError(
+            f"x: {what}: the answer could not be read ({short(exc, secrets, 120)})") from None
+    except (AttributeError, TypeError) as exc:  # tweepy reading an error body of a bad shape
+        raise MalformedResponseError(
+            f"x: {what}: the answer is not of the documented shape ({type(exc).__name__})"
+        ) from None
     except requests.RequestException as exc:
         raise ConnectorError(f"x: {what} failed ({short(exc, secrets, 200)})") from None
 
@@ -155,23 +182,24 @@ def _status(exc: tweepy.HTTPException) -> int | None:
 # --- parsing ---------------------------------------------------------------------------------
 def parse_user(user: Mapping[str, Any]) -> Author:
     user = expect_dict(user, "includes.users[]", NETWORK)
-    user_id = user.get("id")
+    user_id = text_of(user.get("id"))
     if not user_id:
         raise MalformedResponseError("x: includes.users[] item without 'id'")
-    metrics = user.get("public_metrics") or {}
-    username = user.get("username") or None
+    metrics = user.get("public_metrics") if isinstance(user.get("public_metrics"), dict) else {}
+    username = text_of(user.get("username")) or None
+    description = text_of(user.get("description"))
     return Author(
         network=NETWORK,
-        external_id=str(user_id),
+        external_id=user_id,
         handle=username,
-        display_name=user.get("name") or None,
+        display_name=text_of(user.get("name")) or None,
         profile_url=f"{WEB}/{username}" if username else None,
-        bio=html.unescape(user["description"]) if user.get("description") else None,
+        bio=html.unescape(description) if description else None,
         followers_count=to_int(metrics.get("followers_count")),
         following_count=to_int(metrics.get("following_count")),
         posts_count=to_int(metrics.get("tweet_count")),
         listed_count=to_int(metrics.get("listed_count")),
-        verified=bool(user.get("verified")),
+        verified=user.get("verified") is True,
     )
 
 
@@ -186,27 +214,30 @@ def _unique(values) -> tuple[str, ...]:
 def parse_tweet(tweet: Mapping[str, Any], users: Mapping[str, Author],
                 tweets: Mapping[str, Mapping[str, Any]]) -> Post:
     tweet = expect_dict(tweet, "data[]", NETWORK)
-    tweet_id = tweet.get("id")
+    tweet_id = text_of(tweet.get("id"))
     if not tweet_id:
         raise MalformedResponseError("x: data[] item without 'id'")
-    tweet_id = str(tweet_id)
     note = tweet.get("note_tweet") or {}
-    text = (note.get("text") if isinstance(note, dict) else None) or tweet.get("text") or ""
-    author_id = str(tweet["author_id"]) if tweet.get("author_id") else None
+    text = text_of(note.get("text") if isinstance(note, dict) else None) \
+        or text_of(tweet.get("text"))
+    author_id = text_of(tweet.get("author_id")) or None
     author = users.get(author_id) if author_id else None
-    metrics = tweet.get("public_metrics") or {}
-    entities = tweet.get("entities") or {}
-    mentions = [m for m in (entities.get("mentions") or []) if isinstance(m, dict)]
+    metrics = tweet.get("public_metrics") if isinstance(tweet.get("public_metrics"), dict) \
+        else {}
+    entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+    mentions = entities.get("mentions") if isinstance(entities.get("mentions"), list) else []
+    mentions = [m for m in mentions if isinstance(m, dict)]
 
     in_reply_to = None
     referenced_authors = []
-    for ref in tweet.get("referenced_tweets") or []:
-        if not isinstance(ref, dict) or not ref.get("id"):
+    refs = tweet.get("referenced_tweets")
+    for ref in refs if isinstance(refs, list) else []:
+        if not isinstance(ref, dict) or not text_of(ref.get("id")):
             continue
         if ref.get("type") == "replied_to":
-            in_reply_to = str(ref["id"])
+            in_reply_to = text_of(ref["id"])
         if ref.get("type") in ("replied_to", "quoted"):
-            referenced = tweets.get(str(ref["id"])) or {}
+            referenced = tweets.get(text_of(ref["id"])) or {}
             referenced_authors.append(referenced.get("author_id"))
     mentioned_ids = [
         i for i in _unique([tweet.get("in_reply_to_user_id"), *referenced_authors,
@@ -223,8 +254,7 @@ def parse_tweet(tweet: Mapping[str, Any], users: Mapping[str, Author],
         url=f"{WEB}/{handle}/status/{tweet_id}" if handle else f"{WEB}/i/web/status/{tweet_id}",
         lang=tweet.get("lang") or None,
         in_reply_to_external_id=in_reply_to,
-        conversation_external_id=str(tweet["conversation_id"]) if tweet.get("conversation_id")
-        else None,
+        conversation_external_id=text_of(tweet.get("conversation_id")) or None,
         like_count=to_int(metrics.get("like_count")) or 0,
         repost_count=to_int(metrics.get("retweet_count")) or 0,
         reply_count=to_int(metrics.get("reply_count")) or 0,
@@ -237,21 +267,33 @@ def parse_tweet(tweet: Mapping[str, Any], users: Mapping[str, Author],
 
 def parse_tweets(body: Any) -> list[Post]:
     """Posts of one X API v2 answer (``data`` + ``includes``); tweets whose author is not in
-    ``includes.users`` (deleted, suspended, protected) get ``author=None``."""
+    ``includes.users`` (deleted, suspended, protected) get ``author=None``. Raises for the
+    first tweet it cannot read (:func:`read_tweets` rejects it and keeps the rest)."""
+    posts, rejected = read_tweets(body)
+    if rejected:
+        raise MalformedResponseError(rejected[0].reason)
+    return posts
+
+
+def read_tweets(body: Any):
+    """(posts, rejected items) of one X API v2 answer: a tweet that cannot be read is
+    rejected with the reason; an author that cannot be read leaves its tweets without
+    author."""
     body = expect_dict(body, "the answer", NETWORK)
     includes = body.get("includes") or {}
     includes = expect_dict(includes, "includes", NETWORK)
-    users = {}
-    for user in expect_list(includes.get("users"), "includes.users", NETWORK):
-        author = parse_user(user)
-        users[author.external_id] = author
+    authors, _bad_users = parse_each(
+        expect_list(includes.get("users"), "includes.users", NETWORK)[:MAX_INCLUDES],
+        parse_user, NETWORK, "includes.users")
+    users = {author.external_id: author for author in authors}
     tweets = {
-        str(t["id"]): t
-        for t in expect_list(includes.get("tweets"), "includes.tweets", NETWORK)
-        if isinstance(t, dict) and t.get("id")
+        text_of(t["id"]): t
+        for t in expect_list(includes.get("tweets"), "includes.tweets", NETWORK)[:MAX_INCLUDES]
+        if isinstance(t, dict) and text_of(t.get("id"))
     }
-    data = expect_list(body.get("data"), "data", NETWORK)
-    return [parse_tweet(t, users, tweets) for t in data]
+    data, over = cap_items(expect_list(body.get("data"), "data", NETWORK), NETWORK, "data")
+    posts, rejected = parse_each(data, lambda t: parse_tweet(t, users, tweets), NETWORK, "data")
+    return posts, rejected + over
 
 
 # --- connector -------------------------------------------------------------------------------
@@ -268,7 +310,8 @@ class XConnector(Connector):
             raise ConfigurationError("x: a search source needs a query")
         if config.kind == "mentions" and not config.account_id:
             raise ConfigurationError("x: a mentions source needs the account id")
-        self.client = make_client(config.credentials, timeout=config.timeout, session=session)
+        self.client = make_client(config.credentials, timeout=config.timeout, session=session,
+                                  max_bytes=config.max_response_bytes)
 
     def _paginator(self, cursor: str | None) -> tweepy.Paginator:
         common = {
@@ -303,15 +346,21 @@ class XConnector(Connector):
                     _logger.info("x: since_id %s is too old; fetching without it", cursor)
                     responses = iter(self._paginator(None))
                     body = next(responses)
+                except RecursionError:
+                    raise MalformedResponseError(f"x: {what}: the answer is nested too deeply") \
+                        from None
                 except (AttributeError, TypeError, RuntimeError):  # tweepy: not an object
                     raise MalformedResponseError(f"x: {what}: the answer is not an object") \
                         from None
             count += 1
-            posts = parse_tweets(body)
-            meta = body.get("meta") or {}
-            newest = max_id(newest, meta.get("newest_id"), *(p.external_id for p in posts))
+            posts, rejected = read_tweets(body)
+            meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+            ids = [text_of(meta.get("newest_id")), *(p.external_id for p in posts),
+                   *(r.external_id or "" for r in rejected)]  # rejected: quarantined
+            newest = max_id(newest, *(i for i in ids if i.isdigit() and len(i) <= 30))
             is_last = not meta.get("next_token") or count >= self.config.max_pages
-            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last)
+            yield Page(posts=posts, cursor=newest if is_last else None, is_last=is_last,
+                       rejected=rejected)
             if is_last:
                 return
 
@@ -327,9 +376,10 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
         body = client.create_tweet(text=text, in_reply_to_tweet_id=in_reply_to_external_id,
                                    user_auth=True)
     data = expect_dict(expect_dict(body, "the answer", NETWORK).get("data"), "data", NETWORK)
-    if not data.get("id"):
+    tweet_id = text_of(data.get("id"))[:512]
+    if not tweet_id:
         raise MalformedResponseError("x: reply answer without data.id")
-    return ReplyResult(external_id=str(data["id"]), url=f"{WEB}/i/web/status/{data['id']}")
+    return ReplyResult(external_id=tweet_id, url=f"{WEB}/i/web/status/{tweet_id}")
 
 
 def hide_reply(credentials: Mapping[str, str], tweet_id: str,

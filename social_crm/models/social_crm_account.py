@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+from .social_crm_post import is_web_url
 
 MANAGER = "social_crm.group_social_crm_manager"
 
@@ -44,6 +47,17 @@ class SocialCrmAccount(models.Model):
     def _compute_has_credentials(self):
         for account, sudo in zip(self, self.sudo(), strict=True):
             account.has_credentials = bool(sudo.access_token)
+
+    @api.constrains("base_url")
+    def _check_base_url(self):
+        for account in self:
+            if account.base_url and not is_web_url(account.base_url):
+                raise ValidationError(
+                    self.env._(
+                        "The server URL of “%(name)s” must start with https:// or http://.",
+                        name=account.name,
+                    )
+                )
 
     def _publish_credentials(self):
         """``(credentials, base_url)`` in the shape the connectors' writers take."""

@@ -4,7 +4,7 @@ from urllib.parse import urlparse
 from markupsafe import Markup, escape
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -37,9 +37,11 @@ class SocialCrmIdentity(models.Model):
     _description = "Social Identity"
     _order = "network_id, handle, id"
     _rec_names_search = ["handle", "display_name_on_network", "external_id"]
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
-        "res.partner", string="Contact", required=True, index=True, ondelete="cascade"
+        "res.partner", string="Contact", required=True, index=True, ondelete="cascade",
+        check_company=True,
     )
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -134,6 +136,13 @@ class SocialCrmIdentity(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
+        if "company_id" in vals and not (
+            self.env.su or self.env.user.has_group("social_crm.group_social_crm_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a Social CRM manager can move a social identity to another "
+                           "company.")
+            )
         self._normalise_vals(vals)
         checked = {"handle", "external_id", "profile_url", "network_id"} & set(vals)
         if checked and not self.env.context.get("social_crm_ingest"):

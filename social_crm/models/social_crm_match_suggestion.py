@@ -2,7 +2,7 @@
 import dataclasses
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError, UserError
 
 from ..connectors.base import Author
 from ..services import ingest
@@ -14,16 +14,22 @@ class SocialCrmMatchSuggestion(models.Model):
     _name = "social.crm.match.suggestion"
     _description = "Social Author Match Suggestion"
     _order = "state, confidence desc, id desc"
+    _check_company_auto = True
 
     company_id = fields.Many2one("res.company", required=True, index=True)
     network_id = fields.Many2one("social.crm.network", required=True, ondelete="cascade")
-    source_id = fields.Many2one("social.crm.source", ondelete="set null")
+    source_id = fields.Many2one("social.crm.source", ondelete="set null", check_company=True)
     author_external_id = fields.Char(string="Author ID on Network", required=True, index=True)
     author_handle = fields.Char()
     author_name = fields.Char()
     author_data = fields.Json(help="The author as the network described it.")
     partner_id = fields.Many2one(
-        "res.partner", string="Suggested Contact", required=True, ondelete="cascade", index=True
+        "res.partner",
+        string="Suggested Contact",
+        required=True,
+        ondelete="cascade",
+        index=True,
+        check_company=True,
     )
     confidence = fields.Float(digits=(3, 2), help="How alike the names are, 0 to 1.")
     reason = fields.Char()
@@ -39,6 +45,18 @@ class SocialCrmMatchSuggestion(models.Model):
         "UNIQUE(company_id, network_id, author_external_id, partner_id)",
         "This match was already suggested.",
     )
+
+    def write(self, vals):
+        """Plain users review suggestions (confirm, reject); what was suggested, for which
+        company and contact, is the product's (a forged author or contact would be linked on
+        confirmation)."""
+        if set(vals) - {"state"} and not (
+            self.env.su or self.env.user.has_group("social_crm.group_social_crm_manager")
+        ):
+            raise AccessError(
+                self.env._("Only a Social CRM manager can change what a match suggestion says.")
+            )
+        return super().write(vals)
 
     def _compute_post_count(self):
         counts = dict.fromkeys(self.ids, 0)

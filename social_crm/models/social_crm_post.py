@@ -1,11 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import dataclasses
 import logging
+from urllib.parse import urlsplit
 
 import psycopg2
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import AccessError, ValidationError
 from odoo.fields import Domain
 
 from ..services import ingest
@@ -29,6 +30,26 @@ def _refused_by_storage(error):
     if isinstance(error, ValueError) and not isinstance(error, UnicodeError):
         return "NUL" in str(error)
     return True
+
+
+MANAGER = "social_crm.group_social_crm_manager"
+# what the listening writes: plain users may read, not change, these (RPC included)
+PRODUCT_FIELDS = frozenset({
+    "network_id", "external_id", "company_id", "source_id", "author_external_id",
+    "author_handle", "author_name", "text", "url", "posted_at", "fetched_at", "lang",
+    "in_reply_to_external_id", "conversation_external_id", "mentioned_external_ids",
+    "mentioned_handles", "like_count", "repost_count", "reply_count", "quote_count",
+    "raw_payload",
+})
+
+
+def is_web_url(url):
+    """Whether ``url`` is an http(s) URL naming a host (no ``javascript:``, ``data:``...)."""
+    try:
+        parts = urlsplit((url or "").strip())
+        return parts.scheme.lower() in ("http", "https") and bool(parts.hostname)
+    except ValueError:
+        return False
 
 
 @dataclasses.dataclass
@@ -64,6 +85,7 @@ class SocialCrmPost(models.Model):
     _description = "Social Post"
     _order = "posted_at desc, id desc"
     _rec_name = "external_id"
+    _check_company_auto = True
 
     network_id = fields.Many2one(
         "social.crm.network", required=True, index=True, ondelete="restrict"
@@ -75,7 +97,8 @@ class SocialCrmPost(models.Model):
         "res.company", required=True, index=True, default=lambda self: self.env.company
     )
     identity_id = fields.Many2one(
-        "social.crm.identity", string="Author", index=True, ondelete="set null"
+        "social.crm.identity", string="Author", index=True, ondelete="set null",
+        check_company=True,
     )
     partner_id = fields.Many2one(
         "res.partner",
@@ -85,7 +108,9 @@ class SocialCrmPost(models.Model):
         index=True,
         ondelete="set null",
     )
-    source_id = fields.Many2one("social.crm.source", index=True, ondelete="set null", readonly=True)
+    source_id = fields.Many2one(
+        "social.crm.source", index=True, ondelete="set null", readonly=True, check_company=True
+    )
     author_external_id = fields.Char(string="Author ID on Network", readonly=True, index=True)
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
@@ -125,6 +150,41 @@ class SocialCrmPost(models.Model):
         "This post is already stored.",
     )
     _partner_posted_idx = models.Index("(partner_id, posted_at DESC)")
+
+    @api.constrains("url")
+    def _check_url(self):
+        for post in self:
+            if post.url and not is_web_url(post.url):
+                raise ValidationError(
+                    self.env._(
+                        "“%(url)s” is not a web address: a post URL must start with https:// "
+                        "(or http://) and name a web site.",
+                        url=post.url[:200],
+                    )
+                )
+
+    def write(self, vals):
+        self._check_product_fields(vals)
+        return super().write(vals)
+
+    def _product_written_fields(self):
+        """Fields only the product writes (listening, detection): a plain Social CRM user may
+        not change them, over RPC either. Other addons add theirs."""
+        return set(PRODUCT_FIELDS)
+
+    def _check_product_fields(self, vals):
+        if self.env.su or self.env.user.has_group(MANAGER):
+            return
+        protected = sorted(set(vals) & self._product_written_fields())
+        if protected:
+            names = ", ".join(self._fields[name].string for name in protected)
+            raise AccessError(
+                self.env._(
+                    "These fields of a social post are written by the listening and can only "
+                    "be changed by a Social CRM manager: %(fields)s",
+                    fields=names,
+                )
+            )
 
     @api.depends("identity_id.partner_id")
     def _compute_partner_id(self):

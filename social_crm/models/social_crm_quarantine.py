@@ -1,9 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
 import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..connectors.base import Post
 from ..services import ingest
 
 _logger = logging.getLogger(__name__)
@@ -34,6 +36,7 @@ class SocialCrmQuarantine(models.Model):
             (ingest.AUTHOR_ID_TOO_LONG, "The author's id or handle is too long"),
             (ingest.BAD_TEXT, "The item's text is not text"),
             (ingest.STORAGE, "The database refused the item"),
+            (ingest.REJECTED, "The connector could not read the item"),
         ],
         required=True,
         readonly=True,
@@ -109,9 +112,39 @@ class SocialCrmQuarantine(models.Model):
             result.quarantine_ids.extend(records.ids)
         return records
 
+    @api.model
+    def _ingest_rejected(self, rejected, company, source=None, result=None):
+        """Keep the items a connector set aside while reading an answer (``Page.rejected``:
+        no id, a value it cannot read, past the per-answer cap), with the connector's reason,
+        so that the cursor may move past them and nothing is lost."""
+        now = fields.Datetime.now()
+        refused = [
+            ingest.Refused(
+                Post(
+                    network=item.network,
+                    external_id=item.external_id or "",
+                    text="",
+                    posted_at=now.replace(tzinfo=dt.UTC),
+                    raw=item.raw,
+                ),
+                ingest.REJECTED,
+                item.reason,
+            )
+            for item in rejected
+        ]
+        return self._ingest_quarantine(refused, company, source=source, result=result)
+
     def action_retry(self):
         """Try to store the items again (after a fix); what is still refused stays here."""
         self.check_access("write")
+        if any(item.reason == ingest.REJECTED for item in self):
+            raise UserError(
+                self.env._(
+                    "The connector could not read this item, so it cannot be stored as it is: "
+                    "it stays here with the reason. The network still has it; a later poll "
+                    "reads it again once the connector can."
+                )
+            )
         Post = self.env["social.crm.post"].sudo()
         stored = 0
         for item in self.sudo():

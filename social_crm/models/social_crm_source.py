@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import file_path
 
 from ..connectors import base as connector_base
+from .social_crm_post import is_web_url
 
 _logger = logging.getLogger(__name__)
 
@@ -122,19 +123,17 @@ class SocialCrmSource(models.Model):
                 raise ValidationError(
                     self.env._("The source “%(name)s” needs a query.", name=source.name)
                 )
-            if source.kind == "feed" and not (source.query or "").startswith(
-                ("http://", "https://")
-            ):
+            if source.kind == "feed" and not is_web_url(source.query):
                 raise ValidationError(
                     self.env._(
                         "The feed address of “%(name)s” must start with https:// or http://.",
                         name=source.name,
                     )
                 )
-            schemes = ("http://", "https://")
-            if source.network_id.code == "bluesky":
-                schemes += ("ws://", "wss://")  # a Jetstream instance for the stream mode
-            if source.base_url and not source.base_url.startswith(schemes):
+            stream_ok = source.network_id.code == "bluesky" and (source.base_url or "").startswith(
+                ("ws://", "wss://")  # a Jetstream instance for the stream mode
+            )
+            if source.base_url and not stream_ok and not is_web_url(source.base_url):
                 raise ValidationError(
                     self.env._(
                         "The server URL of “%(name)s” must start with https:// or http://.",
@@ -201,6 +200,12 @@ class SocialCrmSource(models.Model):
                     posts = self._replay_as_live(posts, now)
                 with self.env.cr.savepoint():
                     result = post_model._ingest_posts(posts, source=self)
+                    if page.rejected:
+                        # what the connector could not read is kept with its reason, in the
+                        # page's savepoint: the cursor moves past nothing that is lost
+                        self.env["social.crm.quarantine"]._ingest_rejected(
+                            page.rejected, self.company_id, source=self, result=result
+                        )
                     if page.cursor is not None:
                         self.cursor = page.cursor
                 total += result

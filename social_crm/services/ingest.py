@@ -48,6 +48,7 @@ ID_TOO_LONG = "id_too_long"
 AUTHOR_ID_TOO_LONG = "author_id_too_long"
 BAD_TEXT = "bad_text"
 STORAGE = "storage"  # the database refused it after all (the model's last resort)
+REJECTED = "rejected"  # the connector could not read it as a post (``Page.rejected``)
 
 # reason codes of suggestions
 SIMILAR_NAME = "name"

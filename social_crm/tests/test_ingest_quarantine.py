@@ -6,7 +6,7 @@ import logging
 from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors.base import Page
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -166,3 +166,25 @@ class TestIngestQuarantine(SocialCrmCase):
                 item.with_user(user).action_retry()
         with self.assertRaises(AccessError):
             item.with_user(self.other_user).read(["reason"])
+
+    def test_items_the_connector_rejected_are_quarantined_with_its_reason(self):
+        """``Page.rejected`` (what the connector could not read) is kept, never lost, and the
+        cursor moves past it only together with it."""
+        from odoo.addons.social_crm.connectors.base import Rejected
+
+        rejected = [Rejected("x", "the item has no id", None, {"text": "hi"}),
+                    Rejected("x", "beyond 1000 items of one answer", "998877", {"id": "998877"})]
+        page = Page([self.make_post("ok-9", self.make_author("a9", "ida", "Ida Ek"))],
+                    cursor="c9", rejected=rejected)
+        with self.assertLogs(QUARANTINE_LOG, logging.INFO):
+            result = self.poll([page])
+        self.assertEqual(result.created, 1)
+        self.assertEqual(result.quarantined, 2)
+        self.assertEqual(self.source.cursor, "c9")
+        rows = self.Quarantine.search([("source_id", "=", self.source.id)])
+        self.assertEqual(set(rows.mapped("reason")), {"rejected"})
+        self.assertEqual(set(rows.mapped("detail")),
+                         {"the item has no id", "beyond 1000 items of one answer"})
+        self.assertEqual(rows.filtered("external_id").external_id, "998877")
+        with self.assertRaises(UserError):
+            rows[:1].action_retry()

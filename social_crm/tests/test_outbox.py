@@ -48,7 +48,7 @@ class TestOutbox(SocialCrmCase):
                 {"name": "Mine", "network_id": self.x.id})
         # another company's manager neither sees nor uses it
         self.assertFalse(self.env["social.crm.account"].with_user(self.other_user).search([]))
-        other_post = self.post.sudo().copy({"external_id": "m-2",
+        other_post = self.post.sudo().copy({"external_id": "m-2", "identity_id": False,
                                             "company_id": self.other_company.id})
         self.assertEqual(self.Outbox._credentials_for(other_post), ({}, ""))
         self.assertIn("No credentials", self.Outbox._publish_problem(other_post))

@@ -35,6 +35,11 @@ DEADLINE_STATES = [
 ]
 
 
+# the social fields say how the company profiles the customer (tier, influencer, deadline,
+# detection): internal users only, never portal customers (RPC included)
+INTERNAL = "base.group_user"
+
+
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
@@ -45,56 +50,79 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         ondelete="set null",
         help="The post this ticket was opened from.",
+        groups=INTERNAL,
     )
     social_post_ids = fields.One2many(
-        "social.crm.post", "ticket_id", string="Social Posts", readonly=True
+        "social.crm.post", "ticket_id", string="Social Posts", readonly=True,
+        groups=INTERNAL,
     )
-    social_post_count = fields.Integer(string="Posts", compute="_compute_social_post_count")
+    social_post_count = fields.Integer(
+        string="Posts", compute="_compute_social_post_count", groups=INTERNAL
+    )
     social_network_id = fields.Many2one(
-        "social.crm.network", string="Network", readonly=True, copy=False, index="btree_not_null"
+        "social.crm.network", string="Network", readonly=True, copy=False, index="btree_not_null",
+        groups=INTERNAL,
     )
-    social_network_code = fields.Char(related="social_network_id.code")
+    social_network_code = fields.Char(related="social_network_id.code", groups=INTERNAL)
     social_conversation_key = fields.Char(
         string="Conversation", readonly=True, copy=False,
         help="The network's conversation id: later posts of it are added to this ticket.",
+        groups=INTERNAL,
     )
     social_identity_id = fields.Many2one(
-        "social.crm.identity", readonly=True, copy=False
+        "social.crm.identity", readonly=True, copy=False,
+        groups=INTERNAL,
     )
     social_tier = fields.Selection(
         TIERS, readonly=True, copy=False,
         help="The author's Social Score tier when the ticket was opened.",
+        groups=INTERNAL,
     )
-    social_is_influencer = fields.Boolean(string="Influencer", readonly=True, copy=False)
-    social_posted_at = fields.Datetime(string="Posted On", readonly=True, copy=False)
+    social_is_influencer = fields.Boolean(
+        string="Influencer", readonly=True, copy=False, groups=INTERNAL
+    )
+    social_posted_at = fields.Datetime(
+        string="Posted On", readonly=True, copy=False, groups=INTERNAL
+    )
     social_detected_at = fields.Datetime(
         string="Detected On", readonly=True, copy=False,
         help="When the post was stored by the listening.",
+        groups=INTERNAL,
     )
-    social_ticket_at = fields.Datetime(string="Ticket Opened On", readonly=True, copy=False)
+    social_ticket_at = fields.Datetime(
+        string="Ticket Opened On", readonly=True, copy=False, groups=INTERNAL
+    )
     social_response_deadline = fields.Datetime(
-        string="Respond By", readonly=True, copy=False, index="btree_not_null"
+        string="Respond By", readonly=True, copy=False, index="btree_not_null",
+        groups=INTERNAL,
     )
     social_first_reply_at = fields.Datetime(
-        string="First Public Reply", readonly=True, copy=False
+        string="First Public Reply", readonly=True, copy=False,
+        groups=INTERNAL,
     )
-    social_deadline_met = fields.Boolean(readonly=True, copy=False)
+    social_deadline_met = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
     social_deadline_state = fields.Selection(
         DEADLINE_STATES,
         string="Response Deadline",
         compute="_compute_social_deadline",
         search="_search_social_deadline_state",
+        groups=INTERNAL,
     )
     social_deadline_label = fields.Char(
-        string="Response", compute="_compute_social_deadline"
+        string="Response", compute="_compute_social_deadline",
+        groups=INTERNAL,
     )
     has_sensitive_data = fields.Boolean(
         string="Sensitive Data Removed", readonly=True, copy=False,
         help="Personal data (bank, card, phone numbers...) was removed from the posts.",
+        groups=INTERNAL,
     )
-    social_pii_kinds = fields.Char(string="Removed Data Kinds", readonly=True, copy=False)
+    social_pii_kinds = fields.Char(
+        string="Removed Data Kinds", readonly=True, copy=False, groups=INTERNAL
+    )
     social_pii_summary = fields.Char(
-        string="Removed Data", compute="_compute_social_pii_summary"
+        string="Removed Data", compute="_compute_social_pii_summary",
+        groups=INTERNAL,
     )
     social_rating = fields.Selection(
         [("positive", "Satisfied"), ("neutral", "Neutral"), ("negative", "Dissatisfied")],
@@ -103,21 +131,27 @@ class HelpdeskTicket(models.Model):
         copy=False,
         help="How the customer rated the handling of the complaint (helpdesk_mgmt has no "
         "rating of its own): the share of closed social tickets rated satisfied is a KPI.",
+        groups=INTERNAL,
     )
-    social_reply_ids = fields.One2many("social.crm.reply", "ticket_id", string="Replies")
+    social_reply_ids = fields.One2many(
+        "social.crm.reply", "ticket_id", string="Replies", groups=INTERNAL
+    )
     social_handoff_ids = fields.One2many(
-        "social.crm.ticket.handoff", "ticket_id", string="Hand-offs"
+        "social.crm.ticket.handoff", "ticket_id", string="Hand-offs",
+        groups=INTERNAL,
     )
-    social_can_reply = fields.Boolean(compute="_compute_social_can")
-    social_can_hide = fields.Boolean(compute="_compute_social_can")
+    social_can_reply = fields.Boolean(compute="_compute_social_can", groups=INTERNAL)
+    social_can_hide = fields.Boolean(compute="_compute_social_can", groups=INTERNAL)
     social_hidden = fields.Boolean(
-        related="social_post_id.social_hidden", string="Hidden on the Network"
+        related="social_post_id.social_hidden", string="Hidden on the Network",
+        groups=INTERNAL,
     )
-    social_url = fields.Char(related="social_post_id.url", string="Post URL")
+    social_url = fields.Char(related="social_post_id.url", string="Post URL", groups=INTERNAL)
     social_reach = fields.Integer(
         string="Reach",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="Followers of the authors of the conversation's posts (each author counted "
         "once, as the networks last reported): replies by others raise it.",
     )
@@ -125,18 +159,20 @@ class HelpdeskTicket(models.Model):
         string="Escalate At",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="Half the time from the post to the response deadline.",
     )
     social_escalated_half_at = fields.Datetime(
-        string="Escalated (Half Time)", readonly=True, copy=False
+        string="Escalated (Half Time)", readonly=True, copy=False, groups=INTERNAL
     )
     social_escalated_missed_at = fields.Datetime(
-        string="Escalated (Deadline Missed)", readonly=True, copy=False
+        string="Escalated (Deadline Missed)", readonly=True, copy=False, groups=INTERNAL
     )
     social_escalation = fields.Selection(
         ESCALATION_STEPS,
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="The latest escalation to the team leader: when half the time to the first "
         "response had passed without a public reply, then when the deadline was missed.",
     )
@@ -144,12 +180,14 @@ class HelpdeskTicket(models.Model):
         string="Alert Sent",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
         help="When the team's alert channel was told about this ticket (complaint of a top "
         "influencer, or bank or card data in the post).",
     )
     social_owner = fields.Char(
         string="Owner",
         compute="_compute_social_owner",
+        groups=INTERNAL,
         help="The assigned agent, or “Unassigned” when nobody was on duty.",
     )
 
@@ -273,13 +311,7 @@ class HelpdeskTicket(models.Model):
         meta = [
             self.env._("%(network)s, %(author)s", network=post.network_id.name, author=author)
         ]
-        if post.complaint_label:
-            meta.append(
-                self.env._(
-                    "detected as complaint with %(percent)s %% probability",
-                    percent=round((post.complaint_p or 0.0) * 100),
-                )
-            )
+        # no detection figures here: the portal shows the description to the customer
         description += Markup("<p class='text-muted'>%s</p>") % " · ".join(meta)
         if post.url:
             description += Markup("<p><a href='%s' target='_blank' rel='noopener'>%s</a></p>") % (
@@ -728,7 +760,7 @@ class HelpdeskTicket(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
-        if message.message_type == "comment" and self.filtered("social_network_id"):
+        if message.message_type == "comment" and self.sudo().filtered("social_network_id"):
             users = message.author_id.user_ids.filtered(lambda u: not u.share)
             if users:
                 self._social_answered(users[0], message.date or fields.Datetime.now())

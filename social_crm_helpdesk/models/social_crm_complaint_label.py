@@ -13,6 +13,7 @@ class SocialCrmComplaintLabel(models.Model):
     _description = "Complaint Label"
     _order = "date desc, id desc"
     _rec_name = "text"
+    _check_company_auto = True
 
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company
@@ -21,7 +22,7 @@ class SocialCrmComplaintLabel(models.Model):
     is_complaint = fields.Boolean(string="Complaint")
     lang = fields.Char(string="Language")
     post_id = fields.Many2one("social.crm.post", index="btree_not_null",
-                              ondelete="set null")
+                              ondelete="set null", check_company=True)
     network_id = fields.Many2one(related="post_id.network_id")
     user_id = fields.Many2one(
         "res.users", string="Decided By", default=lambda self: self.env.user, index=True

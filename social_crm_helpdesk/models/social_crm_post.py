@@ -16,6 +16,14 @@ COMPLAINT_LABELS = [
     ("other", "Other"),
 ]
 PROCESS_BATCH = 1000
+TICKET_BATCH_PARAM = "social_crm_helpdesk.ticket_batch_limit"
+TICKET_BATCH_DEFAULT = 200
+# what detection and moderation write: plain users may read, not change, these
+DETECTION_FIELDS = frozenset({
+    "complaint_label", "complaint_confidence", "complaint_p", "complaint_reasons",
+    "complaint_lang", "has_sensitive_data", "pii_kinds", "social_hidden",
+    "social_route_pending",
+})
 
 
 class SocialCrmPost(models.Model):
@@ -36,7 +44,12 @@ class SocialCrmPost(models.Model):
     complaint_lang = fields.Char(string="Detected Language", readonly=True)
     ticket_id = fields.Many2one(
         "helpdesk.ticket", readonly=True, copy=False,
-        index="btree_not_null", ondelete="set null",
+        index="btree_not_null", ondelete="set null", check_company=True,
+    )
+    social_route_pending = fields.Boolean(
+        string="Ticket Pending", readonly=True, copy=False,
+        help="Left for the next run: more complaints arrived at once than tickets are opened "
+        "per batch.",
     )
     has_sensitive_data = fields.Boolean(
         string="Sensitive Data Removed", readonly=True, copy=False,
@@ -49,6 +62,11 @@ class SocialCrmPost(models.Model):
         string="Agent Decision", compute="_compute_complaint_decision",
     )
     can_hide_on_network = fields.Boolean(compute="_compute_can_hide_on_network")
+
+    _route_pending_idx = models.Index("(id) WHERE social_route_pending")
+
+    def _product_written_fields(self):
+        return super()._product_written_fields() | DETECTION_FIELDS
 
     def _compute_complaint_decision(self):
         labels = self.env["social.crm.complaint.label"].sudo().search(
@@ -157,6 +175,8 @@ class SocialCrmPost(models.Model):
                     chosen = team or post.company_id.social_helpdesk_team_id
                 if chosen or not automatic:
                     openers[key] = (post, chosen)
+        if openers and automatic:
+            openers = self._social_defer_openers(openers, later)
         if openers:
             items = list(openers.values())
             if automatic:
@@ -171,6 +191,55 @@ class SocialCrmPost(models.Model):
             ticket._social_add_posts(self.browse([p.id for p in ticket_posts]))
             Ticket |= ticket
         return Ticket
+
+    @api.model
+    def _social_ticket_batch_limit(self):
+        value = self.env["ir.config_parameter"].sudo().get_param(TICKET_BATCH_PARAM)
+        try:
+            return max(int(value), 1) if value else TICKET_BATCH_DEFAULT
+        except ValueError:
+            return TICKET_BATCH_DEFAULT
+
+    @api.model
+    def _social_defer_openers(self, openers, later):
+        """At most the batch limit of new tickets at once (system parameter
+        ``social_crm_helpdesk.ticket_batch_limit``, 200 by default): the posts of the other
+        conversations are marked and routed by the next run of the cron."""
+        limit = self._social_ticket_batch_limit()
+        if len(openers) <= limit:
+            return openers
+        keys = list(openers)
+        deferred = self.browse(
+            [openers[key][0].id for key in keys[limit:]]
+            + [post.id for key in keys[limit:] for post in later.pop(key, [])]
+        )
+        deferred.sudo().write({"social_route_pending": True})
+        _logger.info(
+            "Social CRM: %s complaint posts left for the next run (at most %s tickets are "
+            "opened at once)", len(deferred), limit,
+        )
+        cron = self.env.ref(
+            "social_crm_helpdesk.ir_cron_social_route_pending", raise_if_not_found=False
+        )
+        if cron:
+            cron.sudo()._trigger()
+        return {key: openers[key] for key in keys[:limit]}
+
+    @api.model
+    def _cron_social_route_pending(self):
+        """Open the tickets left over by :meth:`_social_defer_openers`, a batch at a time."""
+        cron = self.env["ir.cron"]
+        limit = self._social_ticket_batch_limit()
+        Post = self.sudo()
+        while True:
+            posts = Post.search([("social_route_pending", "=", True)], order="id", limit=limit)
+            if not posts:
+                return True
+            posts.write({"social_route_pending": False})
+            posts._social_route(automatic=True)
+            if not cron._commit_progress(len(posts), remaining=Post.search_count(
+                    [("social_route_pending", "=", True)])):
+                return True
 
     # --- agent decisions -------------------------------------------------------------------
     def action_convert_to_ticket(self):

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_arrival,
     test_detection,
+    test_hardening,
     test_kpi,
     test_pii,
     test_privacy,

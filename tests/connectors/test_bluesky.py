@@ -161,13 +161,24 @@ def test_temporary(kwargs):
 
 
 @responses.activate
-@pytest.mark.parametrize("body", ["not json", '{"posts": {"a": 1}}',
-                                  '{"posts": [{"uri": "at://x/app.bsky.feed.post/1", '
-                                  '"record": {"createdAt": "nope"}}]}'])
+@pytest.mark.parametrize("body", ["not json", '{"posts": {"a": 1}}'])
 def test_malformed(body):
     responses.get(SEARCH, body=body)
     with pytest.raises(MalformedResponseError):
         list(connector().fetch(None))
+
+
+@responses.activate
+def test_post_with_a_bad_date_is_rejected_the_rest_kept():
+    good = load_payload("bluesky/search_page1.json")["posts"][0]
+    bad = {"uri": "at://x/app.bsky.feed.post/1", "record": {"createdAt": "nope"}}
+    responses.get(SEARCH, json={"posts": [bad, good]})
+    responses.get(f"{SEARCH.rsplit('/', 1)[0]}/app.bsky.actor.getProfiles",
+                  json={"profiles": []})
+    (page,) = list(connector().fetch(None))
+    assert [p.external_id for p in page.posts] == [good["uri"]]
+    (rejected,) = page.rejected
+    assert rejected.external_id == bad["uri"] and "createdAt" in rejected.reason
 
 
 def test_bad_created_at_falls_back_to_indexed_at():

@@ -174,13 +174,22 @@ def test_temporary(kwargs):
 @pytest.mark.parametrize("kwargs", [
     {"body": "<!DOCTYPE html><html>Sorry, something went wrong.</html>"},
     {"json": {"data": {"id": "1"}}},
-    {"json": {"data": [{"id": "1", "created_time": "last tuesday"}]}},
 ])
 def test_malformed(kwargs):
     responses.get(POSTS, **kwargs)
     with pytest.raises(MalformedResponseError) as info:
         list(connector().fetch(None))
     assert_no_secret(info.value, TOKEN)
+
+
+@responses.activate
+def test_post_with_a_bad_date_is_rejected_with_its_comments():
+    responses.get(POSTS, json={"data": [{"id": "1", "created_time": "last tuesday"}]})
+    responses.get(f"{POSTS.rsplit('/', 1)[0]}/tagged", json={"data": []})
+    pages = list(connector().fetch(None))
+    (rejected,) = pages[0].rejected
+    assert "created_time" in rejected.reason and rejected.raw["id"] == "1"
+    assert not any(p.posts for p in pages)
 
 
 def test_malformed_comment_date_names_field():

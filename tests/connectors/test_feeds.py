@@ -126,8 +126,10 @@ def test_faults(kwargs, error):
 @responses.activate
 def test_malformed_entry_date_names_field():
     responses.get(URL, body=RSS_BODY.replace(b"Mon, 13 May 2024 10:00:00 GMT", b"sometime soon"))
-    with pytest.raises(MalformedResponseError, match=r"entries\[0\]\.published"):
-        list(connector().fetch(None))
+    pages = list(connector().fetch(None))
+    rejected = [r for p in pages for r in p.rejected]
+    assert len(rejected) == 1 and "entries[0].published" in rejected[0].reason
+    assert rejected[0].raw["published"] == "sometime soon" and rejected[0].external_id
 
 
 def test_configuration():

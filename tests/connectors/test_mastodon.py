@@ -174,13 +174,26 @@ def test_temporary_faults(kwargs):
 @pytest.mark.parametrize("kwargs", [
     {"body": "<html>maintenance</html>", "content_type": "text/html"},
     {"json": {"statuses": []}},  # an object where a list is documented
-    {"json": [{"id": "1", "type": "mention", "status": {"id": "2", "created_at": "13/05/2024 x",
-                                                        "content": "", "account": None}}]},
 ])
 def test_malformed(kwargs):
     responses.get(NOTIFICATIONS, **kwargs)
     with pytest.raises(MalformedResponseError):
         list(connector().fetch(None))
+
+
+@responses.activate
+def test_bad_status_is_rejected_with_reason_and_the_rest_kept():
+    good = load_payload("mastodon/notifications_page2.json")
+    bad = {"id": "1", "type": "mention", "status": {"id": "2", "created_at": "13/05/2024 x",
+                                                    "content": "", "account": None}}
+    responses.get(NOTIFICATIONS, json=[bad, *good])
+    (page,) = list(connector().fetch(None))
+    assert len(page.posts) == 1
+    (rejected,) = page.rejected
+    assert rejected.external_id == "2" and rejected.network == "mastodon"
+    assert "malformed date" in rejected.reason and "created_at" in rejected.reason
+    assert rejected.raw["created_at"] == "13/05/2024 x"
+    assert page.cursor  # the rejected item is quarantined: the cursor may move past it
 
 
 def test_configuration():

@@ -68,12 +68,21 @@ def test_replay_errors(tmp_path):
         list(get_connector("replay", SourceConfig(kind="replay", query=str(tmp_path / "no")))
              .fetch(None))
     path = tmp_path / "bad.jsonl"
-    path.write_text('{"network": "x"}\n', encoding="utf-8")
-    with pytest.raises(MalformedResponseError):
-        list(get_connector("replay", SourceConfig(kind="replay", query=str(path))).fetch(None))
-    path.write_text('{"network": "x", "external_id": "1", "text": "", "posted_at": "x"}\n')
-    with pytest.raises(MalformedResponseError, match="posted_at"):
-        list(get_connector("replay", SourceConfig(kind="replay", query=str(path))).fetch(None))
+    path.write_text(
+        '{"network": "x"}\n'
+        '{"network": "x", "external_id": "1", "text": "", "posted_at": "x"}\n'
+        'not json\n'
+        '{"network": "x", "external_id": null, "text": "", "posted_at": "2024-05-01T00:00:00Z"}\n'
+        '{"network": "x", "external_id": "2", "text": "ok", "posted_at": "2024-05-01T00:00:00Z"}\n',
+        encoding="utf-8")
+    (page,) = get_connector("replay", SourceConfig(kind="replay", query=str(path))).fetch(None)
+    assert [p.external_id for p in page.posts] == ["2"] and page.cursor == "5"
+    reasons = [r.reason for r in page.rejected]
+    assert "line 1" in reasons[0] and "external_id" in reasons[0]
+    assert "line 2" in reasons[1] and "posted_at" in reasons[1]
+    assert "line 3 is not JSON" in reasons[2]
+    assert "line 4" in reasons[3] and "no id" in reasons[3]
+    assert page.rejected[2].raw == {"line": "not json\n"}
 
 
 def test_registry_and_dispatch():

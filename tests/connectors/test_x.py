@@ -189,7 +189,7 @@ def test_malformed_json():
 
 
 @responses.activate
-@pytest.mark.parametrize("body", [[1, 2], {"data": {"id": "1"}}, {"data": [{"text": "no id"}]}])
+@pytest.mark.parametrize("body", [[1, 2], {"data": {"id": "1"}}])
 def test_wrong_shape(body):
     responses.get(SEARCH, json=body)
     with pytest.raises(MalformedResponseError):
@@ -197,12 +197,22 @@ def test_wrong_shape(body):
 
 
 @responses.activate
+def test_tweet_without_id_is_rejected():
+    responses.get(SEARCH, json={"data": [{"text": "no id"}]})
+    (page,) = pages(search_connector())
+    assert not page.posts
+    assert "without 'id'" in page.rejected[0].reason and page.rejected[0].external_id is None
+
+
+@responses.activate
 def test_malformed_date_names_field():
     body = load_payload("x/search_page2.json")
     body["data"][0]["created_at"] = "yesterday-ish"
     responses.get(SEARCH, json=body)
-    with pytest.raises(MalformedResponseError, match="created_at"):
-        pages(search_connector())
+    (page,) = pages(search_connector())
+    assert "created_at" in page.rejected[0].reason
+    assert page.rejected[0].external_id == body["data"][0]["id"]
+    assert len(page.posts) == len(body["data"]) - 1
 
 
 def test_configuration_errors():
