@@ -36,6 +36,7 @@ from .base import (
     Author,
     ConfigurationError,
     Connector,
+    InvalidItemError,
     MalformedResponseError,
     Page,
     Post,
@@ -347,7 +348,9 @@ def posts_of_stream_item(item: Mapping[str, Any], host: str) -> list[Post]:
     ``{"status": {...}}``."""
     item = expect_dict(item, "stream item", NETWORK)
     if "notification" in item:
-        posts, _newest = parse_notifications([item["notification"]], host)
+        posts, _newest, rejected = parse_notifications([item["notification"]], host)
+        if rejected and not posts:  # the one item cannot be read: the event is quarantined
+            raise InvalidItemError(rejected[0].reason)
         return posts
     return [parse_status(item.get("status"), host)]
 

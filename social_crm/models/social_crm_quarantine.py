@@ -5,7 +5,7 @@ import logging
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..connectors.base import Post
+from ..connectors.base import InvalidItemError, Post
 from ..services import ingest
 
 _logger = logging.getLogger(__name__)
@@ -150,7 +150,11 @@ class SocialCrmQuarantine(models.Model):
         for item in self.sudo():
             if item.state != "quarantined":
                 raise UserError(self.env._("This item was already stored."))
-            post = ingest.post_from_data(item.item_data or {}, item.raw_payload)
+            try:
+                post = ingest.post_from_data(item.item_data or {}, item.raw_payload)
+            except InvalidItemError:  # still no id (or no date...): it stays, as it is
+                item.retry_count += 1
+                continue
             result = Post.with_company(item.company_id)._ingest_posts(
                 [post], source=item.source_id or None
             )

@@ -227,7 +227,7 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
             network=post.network,
             external_id=ext,
             text=clean_text(body),
-            posted_at=naive_utc(post.posted_at, now),
+            posted_at=naive_utc(post.posted_at, now),  # Post holds it aware; post_vals: naive
             author=author,
             url=url(post.url),
             lang=text(post.lang, 16),
@@ -489,7 +489,9 @@ def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
         "author_name": (author.display_name or False) if author else False,
         "text": post.text or "",
         "url": post.url or False,
-        "posted_at": post.posted_at or now,
+        # the one place where a post's date becomes what a ``Datetime`` column takes: naive UTC
+        # (a Post holds it aware, see ``Post.__post_init__``)
+        "posted_at": naive_utc(post.posted_at, now),
         "fetched_at": now,
         "lang": post.lang or False,
         "in_reply_to_external_id": post.in_reply_to_external_id or False,

@@ -6,6 +6,7 @@ Odoo's test cases route every ``requests`` call through ``BaseCase._request_hand
 connector code (requests, tweepy) runs and only the network's answers are canned.
 """
 
+import dataclasses
 import datetime as dt
 import json
 from urllib.parse import urlsplit
@@ -89,7 +90,29 @@ class SocialCrmCase(TransactionCase):
         return Author(network=network, external_id=ext, handle=handle, display_name=name, **kw)
 
     def make_post(self, ext, author=None, network="x", text="Hallo @acme", minutes_ago=5, **kw):
+        """A post as a connector builds it; ``ext=None``: a post without id that skipped the
+        checks of ``Post`` (see :func:`unchecked_post`), for the ingestion's own refusal."""
         posted = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
-        return Post(
+        build = unchecked_post if ext is None else Post
+        return build(
             network=network, external_id=ext, text=text, posted_at=posted, author=author, **kw
         )
+
+
+def unchecked_post(**values):
+    """A :class:`Post` built without its checks (``Post(external_id=None)`` raises
+    ``InvalidItemError``, and connectors put such items in ``Page.rejected``): what a caller
+    that bypassed them, or mutated a post, would hand to ingestion, which must still refuse
+    it into the quarantine rather than store it as "None"."""
+    post = object.__new__(Post)
+    for field in dataclasses.fields(Post):
+        if field.name in values:
+            value = values[field.name]
+        elif field.default is not dataclasses.MISSING:
+            value = field.default
+        elif field.default_factory is not dataclasses.MISSING:
+            value = field.default_factory()
+        else:
+            value = None
+        object.__setattr__(post, field.name, value)
+    return post

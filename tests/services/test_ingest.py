@@ -1,8 +1,11 @@
 """The ingestion plan (plain Python, no database): cleaning, refusals, resolution, updates."""
 
+import dataclasses
 import datetime as dt
 
-from social_crm.connectors.base import Author, Post
+import pytest
+
+from social_crm.connectors.base import MAX_POST_COUNT, Author, InvalidItemError, Post
 from social_crm.services import ingest
 
 NOW = dt.datetime(2026, 5, 4, 12, 0)
@@ -42,7 +45,7 @@ def test_values_storage_refuses_are_cleaned():
         hostile,
         text="a\x00b",
         url="javascript:alert(1)",
-        lang="de\x00" + "x" * 100,
+        lang="d\x00e-abcdefgh-abcdefgh-abcdefgh",
         like_count=2**31,
         mentioned_external_ids=("u1", "u\x002", None, "u1"),
     )
@@ -50,7 +53,7 @@ def test_values_storage_refuses_are_cleaned():
     assert not batch.refused
     clean = batch.posts[("x", "p1")]
     assert clean.text == "ab" and clean.url is None and len(clean.lang) == 16
-    assert clean.like_count == ingest.MAX_INT
+    assert clean.like_count == MAX_POST_COUNT  # Post: a quarter, as the four are summed
     assert clean.mentioned_external_ids == ("u1", "u2")
     who = clean.author
     assert (who.external_id, who.handle, who.display_name, who.profile_url) == (
@@ -59,27 +62,48 @@ def test_values_storage_refuses_are_cleaned():
         None,
         None,
     )
-    assert who.bio == "bio \ufffd with lone surrogate"
+    assert who.bio == "bio  with lone surrogate"  # Author drops lone surrogates
     assert (who.followers_count, who.following_count, who.posts_count, who.listed_count) == (
         ingest.MAX_INT,
         12,
         0,
-        0,
+        None,  # garbage: the network did not say (Author); the stored count is kept
     )
     assert plan.post_vals[0]["posted_at"] == dt.datetime(2026, 5, 4, 10, 0)
+
+
+def unchecked(ext="1", who=None, network="x", text="Hallo @acme", **kw):
+    """A Post that skipped the checks of ``Post.__post_init__`` (a caller that bypassed or
+    mutated it): ingestion must still refuse what it cannot store."""
+    values = dict(network=network, external_id=ext, text=text, author=who,
+                  posted_at=dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC), **kw)
+    item = object.__new__(Post)
+    for field in dataclasses.fields(Post):
+        default = field.default
+        if default is dataclasses.MISSING:
+            factory = field.default_factory
+            default = None if factory is dataclasses.MISSING else factory()
+        object.__setattr__(item, field.name, values.get(field.name, default))
+    return item
+
+
+def test_posts_without_id_cannot_be_built_connectors_reject_them():
+    for ext in (None, "  ", "\x00", {"id": 1}):
+        with pytest.raises(InvalidItemError):
+            post(ext, author())
 
 
 def test_null_and_oversized_ids_are_refused_not_stored_as_none():
     batch, plan = run(
         [
-            post(None, author()),
+            unchecked(None, author()),
             post("None", author()),
-            post("  ", author()),
-            post("g" * 9000, author()),
-            post({"id": 1}, author()),
-            post("ok", author(ext="a" * 9000)),
-            post("ok2", author(handle="h" * 9000)),
-            post("text", author(), text={"html": "<b>"}),
+            unchecked("  ", author()),
+            post("€" * 9000, author()),  # Post keeps a prefix and a hash: still over 1000 bytes
+            unchecked({"id": 1}, author()),
+            post("ok", author(ext="€" * 9000)),
+            post("ok2", author(handle="€" * 9000)),
+            unchecked("text", author(), text={"html": "<b>"}),
             post("fine", author()),
         ]
     )
@@ -94,7 +118,7 @@ def test_null_and_oversized_ids_are_refused_not_stored_as_none():
         ingest.AUTHOR_ID_TOO_LONG,
         ingest.BAD_TEXT,
     ]
-    assert plan.refused[3].detail == "9,000 bytes"
+    assert plan.refused[3].detail == "1,406 bytes"
     assert list(batch.posts) == [("x", "fine")], "the rest of the batch is stored"
     assert [vals["external_id"] for vals in plan.post_vals] == ["fine"]
 
