@@ -1,11 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import datetime as dt
 import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..connectors.base import InvalidItemError, Post
+from ..connectors.base import InvalidItemError
 from ..services import ingest
 
 _logger = logging.getLogger(__name__)
@@ -117,21 +116,8 @@ class SocialCrmQuarantine(models.Model):
         """Keep the items a connector set aside while reading an answer (``Page.rejected``:
         no id, a value it cannot read, past the per-answer cap), with the connector's reason,
         so that the cursor may move past them and nothing is lost."""
-        now = fields.Datetime.now()
-        refused = [
-            ingest.Refused(
-                Post(
-                    network=item.network,
-                    external_id=item.external_id or "",
-                    text="",
-                    posted_at=now.replace(tzinfo=dt.UTC),
-                    raw=item.raw,
-                ),
-                ingest.REJECTED,
-                item.reason,
-            )
-            for item in rejected
-        ]
+        # a Rejected item may have no id: a Post cannot be built of it, it is kept as it is
+        refused = [ingest.Refused(item, ingest.REJECTED, item.reason) for item in rejected]
         return self._ingest_quarantine(refused, company, source=source, result=result)
 
     def action_retry(self):

@@ -247,9 +247,10 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
 
 
 def post_to_data(post: Post) -> dict:
-    """A post as storable JSON (for the quarantine), read back by :func:`post_from_data`."""
+    """A post as storable JSON (for the quarantine), read back by :func:`post_from_data`;
+    also a connector's ``Rejected`` item (network, id, no author: not a post to retry)."""
     data = {
-        field.name: getattr(post, field.name)
+        field.name: getattr(post, field.name, None)
         for field in dataclasses.fields(Post)
         if field.name not in ("author", "raw")
     }
@@ -289,7 +290,7 @@ def post_from_data(data: Mapping, raw: Any = None) -> Post:
 class Refused:
     """An item storage would refuse: it goes to the quarantine, the source moves on."""
 
-    post: Post
+    post: Post  # or a connector's ``Rejected`` item (reason REJECTED), which may lack an id
     reason: str
     detail: str = ""
 
