@@ -616,8 +616,8 @@ HARD_CUES = {
             r"\b(?:anzahl [^:\n]{1,30}|rückmeldung|antwort|erstattung [^:\n]{0,12}):\s*(?:0|keine"
             r"|nichts|null)\b",
             r"\bwir sind bei \d+\b", r"\b(?:status|sendungsstatus) (?:immer noch|weiterhin|seit)\b",
-            r"\b(?:kam|kamen|war|waren|lag|lagen) (?:erst )?(?:am )?(?:\w+ )?\d+ (?:uhr|tage|stunden"
-            r"|minuten)",
+            r"\b(?:kam|kamen|war|waren|lag|lagen) (?:erst )?(?:am )?(?:\w+ )?\d+ "
+            r"(?:uhr|tage|stunden|minuten)",
             r"\b(?:ticket|fall|vorgang|reklamation) (?:#|nr\.? )?\d*\s*"
             r"(?:eröffnet|offen|seit)\b",
         ],
