@@ -37,7 +37,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from detection import AdaptiveModel, classify, linear  # noqa: E402
 from detection.rules import analyse  # noqa: E402
 from detection.text import guess_lang  # noqa: E402
-from train_complaints import fit, macro_f1, shared_path  # noqa: E402
+from train_complaints import extra_rows, fit_with_extra, macro_f1, shared_path  # noqa: E402
 
 DEFAULT_PATHS = [shared_path("complaints-dev.csv"), shared_path("complaints-de-en-dev.csv")]
 NS = (50, 200, 800)
@@ -85,10 +85,11 @@ def default_path_logits(rows, results, trained_here):
     feats = [linear.features(r["text"], rr) for r, rr in zip(rows, results, strict=True)]
     fold = by_kind_folds(rows)
     logits = [0.0] * len(rows)
+    extra = extra_rows() if linear.load().meta.get("extra") else ([], [], [])
     for k in range(5):
         train = [i for i in range(len(rows)) if fold[i] != k]
-        model = fit([feats[i] for i in train], [results[i].logit for i in train],
-                    [rows[i]["label"] for i in train], 3.0)
+        model = fit_with_extra([feats[i] for i in train], [results[i].logit for i in train],
+                               [rows[i]["label"] for i in train], 3.0, extra)
         for i in range(len(rows)):
             if fold[i] == k:
                 logits[i] = model.logit(rows[i]["text"], results[i])
@@ -130,9 +131,11 @@ def learning_curve(rows, results, trained_here, seeds):
             if trained_here:  # the base model is retrained on the other half
                 half = len(idx) // 2
                 base_idx, pool = idx[:half], idx[half:]
-                base = fit([linear.features(rows[i]["text"], results[i]) for i in base_idx],
-                           [results[i].logit for i in base_idx],
-                           [rows[i]["label"] for i in base_idx], 3.0)
+                base = fit_with_extra(
+                    [linear.features(rows[i]["text"], results[i]) for i in base_idx],
+                    [results[i].logit for i in base_idx],
+                    [rows[i]["label"] for i in base_idx], 3.0,
+                    extra_rows() if linear.load().meta.get("extra") else ([], [], []))
             else:
                 base, pool = linear.load(), idx
             train, test = pool[:n], pool[n:]

@@ -4,7 +4,7 @@
 Usage: python3 bench/train_complaints.py [PATH.csv] [--l2 3] [--check]
 
 Reads ``../shared/data/complaints-de-en-dev.csv`` (CC0: training on it and shipping the weights
-is allowed) and fits an L2-regularised logistic regression with the rules' log-odds as a fixed
+is allowed) and ``bench/data/complaints-extra-de-en.csv`` (written for this project), and fits an L2-regularised logistic regression with the rules' log-odds as a fixed
 offset, so the weights only correct the rules. Features: see ``detection/linear.py``. numpy is
 needed here (a development tool), not at run time. The English tweets of ``complaints-dev.csv``
 carry no licence: this script refuses them (measure them with bench/complaints.py only).
@@ -40,6 +40,9 @@ def shared_path(name):
 
 
 DEFAULT_PATH = shared_path("complaints-de-en-dev.csv")
+#: posts written for this project (same licence as the repository): more domains and the style
+#: of real replies to brands (short, lower case, chat between people), always trained on
+EXTRA_PATH = os.path.join(REPO, "bench", "data", "complaints-extra-de-en.csv")
 PRUNE = 0.004  # weights smaller than this change no decision and are not shipped
 
 
@@ -50,6 +53,20 @@ def load(path):
         if no_licence or "tweet_id" in (reader.fieldnames or ()):
             raise SystemExit("train_complaints: %s carries no licence; never train on it" % path)
         return [r for r in reader if (r.get("text") or "").strip()]
+
+
+def extra_rows(results=True):
+    """The project's own training posts as (row, rule result, features) lists."""
+    rows = load(EXTRA_PATH) if os.path.isfile(EXTRA_PATH) else []
+    rrs = [analyse(r["text"], None) for r in rows]
+    return rows, rrs, [linear.features(r["text"], rr) for r, rr in zip(rows, rrs, strict=True)]
+
+
+def fit_with_extra(feats, offsets, labels, l2, extra):
+    """``fit`` on the given rows plus the project's own posts (``extra_rows()``)."""
+    rows, rrs, efeats = extra
+    return fit(list(feats) + efeats, list(offsets) + [rr.logit for rr in rrs],
+               list(labels) + [r["label"].strip() == "1" for r in rows], l2)
 
 
 def fit(feats, offsets, labels, l2, iters=400, lr=0.1):
@@ -96,6 +113,8 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("path", nargs="?", default=DEFAULT_PATH)
     parser.add_argument("--l2", type=float, default=3.0)
+    parser.add_argument("--no-extra", action="store_true",
+                        help="without bench/data/complaints-extra-de-en.csv")
     parser.add_argument("--check", action="store_true", help="print figures, write nothing")
     args = parser.parse_args(argv)
     rows = load(args.path)
@@ -104,9 +123,12 @@ def main(argv=None):
     offsets = [rr.logit for rr in results]
     labels = [r["label"].strip() == "1" for r in rows]
 
+    extra = extra_rows() if not args.no_extra else ([], [], [])
+    print("project's own posts trained on in every fold: %d" % len(extra[0]))
+
     def held_out(train_idx, test_idx):
-        model = fit([feats[i] for i in train_idx], [offsets[i] for i in train_idx],
-                    [labels[i] for i in train_idx], args.l2)
+        model = fit_with_extra([feats[i] for i in train_idx], [offsets[i] for i in train_idx],
+                               [labels[i] for i in train_idx], args.l2, extra)
         return {i: model.logit(rows[i]["text"], results[i]) > 0 for i in test_idx}
 
     by_kind = collections.defaultdict(list)
@@ -133,11 +155,12 @@ def main(argv=None):
             print("trained on %s, tested on %s: rules %.3f  rules+model %.3f" % (
                 src, dst, macro_f1([labels[i] for i in te], [rules_pred[i] for i in te]),
                 macro_f1([labels[i] for i in te], [p[i] for i in te])))
-    model = fit(feats, offsets, labels, args.l2)
+    model = fit_with_extra(feats, offsets, labels, args.l2, extra)
     model.weights = {k: round(w, 3) for k, w in model.weights.items() if abs(w) >= PRUNE}
     model.meta = {
         "trained_on": os.path.basename(args.path),
-        "rows": len(rows),
+        "extra": os.path.basename(EXTRA_PATH) if extra[0] else None,
+        "rows": len(rows) + len(extra[0]),
         "l2": args.l2,
         "cv_macro_f1": round(macro_f1(labels, [pred[i] for i in range(len(rows))]), 3),
     }

@@ -113,7 +113,7 @@ def classify(text, lang=None, model=None, use_base=True):
     """
     rr = analyse(text, lang)
     base = linear.load() if use_base else None
-    prior = base.logit(text, rr) if base is not None else rr.logit
+    prior, words = base.score(text, rr) if base is not None else (rr.logit, [])
     learned = model is not None and getattr(model, "n_labels", 0)
     p = model.p_complaint(text, rr.lang, rule_result=rr, prior=prior) if learned else sigmoid(prior)
     cats = rr.categories
@@ -134,16 +134,19 @@ def classify(text, lang=None, model=None, use_base=True):
             conf = 0.5 + 0.5 * (1.0 - p) * 0.8  # "other" is a fallback, never very sure
     codes = _codes(rr, label)
     if base is not None:
-        words = base.wording(text, rr, positive=label == "complaint", k=1)
-        if words and len(codes) < _MAX_REASONS:
-            codes.append(("wording" if label == "complaint" else "wording_not", _snip(words[0])))
+        top = base.wording(words, positive=label == "complaint", k=1)
+        if top and len(codes) < _MAX_REASONS:
+            codes.append(("wording" if label == "complaint" else "wording_not", _snip(top[0])))
     if learned:
         for feat, weight in model.top_features(text, rr.lang, rule_result=rr, k=2):
             if (weight > 0) == (label == "complaint") and abs(weight) >= 0.3:
                 codes.append(("agents", _snip(feat.split(":", 1)[1].replace("_", " "))))
-    if not codes and label == "other":
-        codes = [("no_cues", "")]
-    return Verdict(label=label, confidence=round(min(max(conf, 0.0), 1.0), 4),
+        if (p >= 0.5) != (prior >= 0.0) and not any(c == "agents" for c, _ in codes):
+            codes.append(("agents", ""))  # the agents' labels turned the default verdict
+    if not codes:
+        codes = [("wording", "")] if label == "complaint" else [("no_cues", "")]
+    # never fully sure: a team's minimum confidence of 100 % means "never automatically"
+    return Verdict(label=label, confidence=round(min(max(conf, 0.0), 0.9999), 4),
                    reasons=[render_reason(c, s) for c, s in codes], lang=rr.lang,
                    p_complaint=round(p, 4), codes=codes)
 

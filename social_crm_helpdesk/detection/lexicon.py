@@ -590,7 +590,9 @@ HARD_CUES = {
             r"|shown|been showing) )",
             r"\b(?:promised|guaranteed|contract says|says (?:next[- ]day|24h|\d+)|was due"
             r"|due (?:on|by)|estimated|scheduled for|booked for|confirmed for)\b",
-            r"\b\d+ of (?:the |my |our )?\d+\b", r"[£$€]\s?0(?:[.,]00)?\b|\b0[.,]00\s?[£$€]",
+            r"\b\d+ of (?:the |my |our )?\d+\b",
+            r"\b(?:supposed|meant|due|expected|promised) to (?:arrive|be (?:here|delivered|ready"
+            r"|fixed|back|refunded)|come|ship|call)\b", r"[£$€]\s?0(?:[.,]00)?\b|\b0[.,]00\s?[£$€]",
             r"\b(?:first|last|only) (?:human |real )?(?:reply|response|answer|contact)\b",
             r"\bwe(?:'re| are) at \d+\b", r"\b(?:turned up|showed up|came|arrived) (?:twice|once"
             r"|\d+ (?:times|minutes late|hours late))\b",

@@ -53,6 +53,12 @@ class BaseModel:
         self.weights = dict(weights or {})
         self.bias = float(bias)
         self.meta = dict(meta or {})
+        # the same weights split by feature kind, without prefix: the run-time fast path
+        self._by_kind = {"w": {}, "b": {}, "c": {}, "r": {}}
+        for feat, weight in self.weights.items():
+            kind, _, name = feat.partition(":")
+            if kind in self._by_kind:
+                self._by_kind[kind][name] = weight
 
     @classmethod
     def from_dict(cls, data):
@@ -77,16 +83,42 @@ class BaseModel:
                 out.append((feat, w * value))
         return out
 
-    def logit(self, text, rule_result):
-        return rule_result.logit + self.bias + sum(
-            c for _, c in self.contributions(text, rule_result))
+    def score(self, text, rule_result):
+        """(log-odds, [(word or word pair, contribution)]): ``features`` without building it."""
+        by_kind = self._by_kind
+        toks = tokens(text)[:MAX_TOKENS]
+        words = []
+        wmap, bmap, cmap, rmap = by_kind["w"], by_kind["b"], by_kind["c"], by_kind["r"]
+        for tok in set(toks):
+            w = wmap.get(tok)
+            if w:
+                words.append((tok, w))
+        for pair in {a + " " + b for a, b in zip(toks, toks[1:], strict=False)}:
+            w = bmap.get(pair)
+            if w:
+                words.append((pair, w))
+        z = rule_result.logit + self.bias + sum(w for _, w in words)
+        joined = " " + " ".join(toks) + " "
+        size = len(joined)
+        grams = {joined[i : i + n] for n in CHAR_NS for i in range(size - n + 1)}
+        if grams:
+            z += sum(cmap.get(g, 0.0) for g in grams) / math.sqrt(len(grams))
+        for cat in rule_result.categories:
+            z += rmap.get(cat, 0.0)
+        z += rmap.get("logit", 0.0) * rule_result.logit / 4.0
+        return z, words
 
-    def wording(self, text, rule_result, positive=True, k=2, minimum=0.25):
-        """The words (not character grams) that pushed this post most, strongest first."""
-        found = [(f, c) for f, c in self.contributions(text, rule_result)
-                 if f[:2] in ("w:", "b:") and (c > 0) == positive and abs(c) >= minimum]
+    def logit(self, text, rule_result):
+        return self.score(text, rule_result)[0]
+
+    @staticmethod
+    def wording(words, positive=True, k=2, minimum=0.25):
+        """The words of ``score()`` that pushed this post most towards (or away from) a
+        complaint, strongest first (no numbers, no short filler)."""
+        found = [(f, c) for f, c in words
+                 if (c > 0) == positive and abs(c) >= minimum and "<num>" not in f and len(f) > 3]
         found.sort(key=lambda fc: -abs(fc[1]))
-        return [f[2:] for f, _ in found[:k]]
+        return [f for f, _ in found[:k]]
 
 
 def load(path=WEIGHTS_PATH):

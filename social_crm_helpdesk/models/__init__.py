@@ -4,6 +4,7 @@ from . import (
     res_company,
     res_config_settings,
     social_crm_complaint_label,
+    social_crm_complaint_model,
     social_crm_helpdesk_report,
     social_crm_post,
     social_crm_reply,

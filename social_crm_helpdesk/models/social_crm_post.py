@@ -8,7 +8,7 @@ from odoo.addons.social_crm import connectors
 from odoo.addons.social_crm.connectors.base import ConnectorError
 from odoo.fields import Domain
 
-from ..detection import classify
+from ..detection import classify, render_reason
 from ..detection.pii import placeholder, redact, redact_report
 
 _logger = logging.getLogger(__name__)
@@ -53,7 +53,11 @@ class SocialCrmPost(models.Model):
         string="Complaint Probability", digits=(3, 2), readonly=True,
         help="How likely the post is a complaint (0-1), by the rules and the company's labels.",
     )
-    complaint_reasons = fields.Text(string="Why", readonly=True)
+    complaint_reason_codes = fields.Json(
+        string="Reason Codes", readonly=True, copy=False,
+        help="Why the post was detected as it was: [code, snippet] pairs, shown translated.",
+    )
+    complaint_reasons = fields.Text(string="Why", compute="_compute_complaint_reasons")
     complaint_lang = fields.Char(string="Detected Language", readonly=True)
     ticket_id = fields.Many2one(
         "helpdesk.ticket", readonly=True, copy=False,
@@ -81,6 +85,61 @@ class SocialCrmPost(models.Model):
                 post.complaint_decision = "complaint" if decided[post.id] else "not_complaint"
             else:
                 post.complaint_decision = False
+
+    @api.depends("complaint_reason_codes")
+    @api.depends_context("lang")
+    def _compute_complaint_reasons(self):
+        phrases = self._social_reason_labels()
+        for post in self:
+            lines = []
+            for item in post.complaint_reason_codes or []:
+                if isinstance(item, (list, tuple)) and item:
+                    code = str(item[0])
+                    snippet = str(item[1]) if len(item) > 1 and item[1] else ""
+                    lines.append(render_reason(code, snippet, phrases))
+            post.complaint_reasons = "\n".join(line for line in lines if line) or False
+
+    @api.model
+    def _social_reason_labels(self):
+        """Reason code of the classifier -> text in the user's language."""
+        _ = self.env._
+        return {
+            "failure": _("reports a failure"),
+            "implicit": _("states facts of a failure"),
+            "rhetorical": _("rhetorical question"),
+            "problem": _("mentions a problem"),
+            "negative": _("expresses frustration"),
+            "demand": _("demands action"),
+            "blame": _("blames"),
+            "churn": _("leaves or threatens to leave"),
+            "sarcasm": _("sarcasm"),
+            "irony": _("irony"),
+            "negated_positive": _("negated positive"),
+            "waiting": _("waiting time"),
+            "question": _("asks a question"),
+            "question_mark": _("asks a question: question mark"),
+            "praise": _("praise or thanks"),
+            "service": _("about an order or service"),
+            "explain": _("demands an explanation"),
+            "expectation": _("broken expectation"),
+            "regret": _("regrets"),
+            "negation": _("negation"),
+            "possessive": _("about their own order/account"),
+            "past": _("describes what happened"),
+            "persistence": _("time reference (still/again)"),
+            "money": _("mentions money"),
+            "intensity": _("intensity"),
+            "reassurance": _("says it is resolved / no problem"),
+            "resolved": _("problem already solved"),
+            "elsewhere": _("aimed at someone else"),
+            "news": _("news or advert"),
+            "self_blame": _("blames themselves"),
+            "praise_next_to_complaint": _("sarcasm: praise word next to a complaint"),
+            "wording": _("wording typical of complaints"),
+            "wording_not": _("wording typical of posts that are no complaints"),
+            "agents": _("learned from agents"),
+            "no_cues": _("no complaint, question or praise cues"),
+        }
 
     @api.depends("network_id")
     def _compute_can_hide_on_network(self):
@@ -130,7 +189,7 @@ class SocialCrmPost(models.Model):
             complaint_label=verdict.label,
             complaint_confidence=verdict.confidence,
             complaint_p=verdict.p_complaint,
-            complaint_reasons="\n".join(verdict.reasons) or False,
+            complaint_reason_codes=[list(code) for code in verdict.codes] or False,
             complaint_lang=verdict.lang or False,
         )
         return vals
