@@ -5,10 +5,11 @@ Usage: python3 bench/train_complaints.py [PATH.csv] [--l2 3] [--check]
 
 Reads ``../shared/data/complaints-de-en-dev.csv`` (CC0: training on it and shipping the weights
 is allowed) and ``bench/data/complaints-extra-de-en.csv`` (posts written for this project, more
-domains and the style of real replies to brands), and fits an L2-regularised logistic
-regression with the rules' log-odds as a fixed offset, so the weights only correct the rules.
-Features: see ``detection/linear.py``. numpy is needed here (a development tool), not at run time. The English tweets of ``complaints-dev.csv``
-carry no licence: this script refuses them (measure them with bench/complaints.py only).
+domains and the style of real replies to brands), and fits an L2-regularised logistic regression
+with the rules' log-odds as a fixed offset, so the weights only correct the rules. Features: see
+``detection/linear.py``. numpy is needed here (a development tool), not at run time. The English
+tweets of ``complaints-dev.csv`` carry no licence: this script refuses them (measure them with
+bench/complaints.py only).
 
 Before writing, it prints the 5-fold cross-validated macro-F1 (folds stratified by kind) and the
 cross-language figures (trained on German, tested on English and back). ``--check`` prints the
