@@ -35,6 +35,7 @@ _NOT_COMPLAINT_ORDER = ("resolved", "elsewhere", "news", "reassurance", "self_bl
 #: every reason code -> English phrase; the Odoo addon translates the same codes
 REASON_CODES = dict(REASON_PHRASES)
 REASON_CODES.update({
+    "intensity": "intensity",
     "question_mark": "asks a question: question mark",
     "praise_next_to_complaint": "sarcasm: praise word next to a complaint",
     "wording": "wording typical of complaints",

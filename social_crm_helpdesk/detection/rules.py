@@ -60,14 +60,14 @@ WEIGHTS = {
     "resolved": -2.0,
     "elsewhere": -1.5,
     "news": -2.0,
-    "churn": 1.6,
+    "churn": 2.2,
 }
 BIAS = -1.8
 COMPLAINT_CATS = ("failure", "problem", "negative", "demand", "blame", "sarcasm",
                   "negated_positive", "explain", "expectation", "rhetorical", "implicit",
                   "churn")
 # Cues that on their own mark a complaint (a demand or a "problem" may also be a plain request).
-STRONG_CATS = ("failure", "negative", "blame", "sarcasm", "negated_positive")
+STRONG_CATS = ("failure", "negative", "blame", "sarcasm", "negated_positive", "churn")
 LANGS = ("en", "de")
 # Context cues that say little unless the post is about an order, account or service.
 _ANCHORED = ("negation", "past", "persistence", "money")
