@@ -168,3 +168,36 @@ class TestDetection(SocialHelpdeskCase):
         self.assertFalse(Model.with_user(other).search([]))
         row.with_user(manager).action_retrain()
         self.assertEqual(row.label_count, 1)
+
+    def test_migration_keeps_former_reasons(self):
+        """19.0.1.1.0: the English reason text of posts stored before becomes a legacy code,
+        the company's former model columns are dropped."""
+        import importlib.util
+        from os.path import dirname, join
+
+        from odoo.tools import SQL
+        from odoo.tools.sql import column_exists
+
+        post = self.ingest(self.complaint("mig-1"))
+        self.env.flush_all()
+        cr = self.env.cr
+        cr.execute(SQL("ALTER TABLE social_crm_post ADD COLUMN complaint_reasons text"))
+        cr.execute(SQL("ALTER TABLE social_crm_post DROP COLUMN complaint_reason_codes"))
+        cr.execute(SQL("ALTER TABLE res_company ADD COLUMN social_complaint_model text"))
+        cr.execute(
+            SQL(
+                "UPDATE social_crm_post SET complaint_reasons = %s WHERE id = %s",
+                "reports a failure: 'kaputt'",
+                post.id,
+            )
+        )
+        path = join(dirname(dirname(__file__)), "migrations", "19.0.1.1.0", "pre-migration.py")
+        spec = importlib.util.spec_from_file_location("social_crm_helpdesk_pre_1_1", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(cr, "19.0.1.0.0")
+        self.assertFalse(column_exists(cr, "social_crm_post", "complaint_reasons"))
+        self.assertFalse(column_exists(cr, "res_company", "social_complaint_model"))
+        self.env.invalidate_all()
+        self.assertEqual(post.complaint_reason_codes, [["legacy", "reports a failure: 'kaputt'"]])
+        self.assertEqual(post.complaint_reasons, "reports a failure: 'kaputt'")
