@@ -42,12 +42,17 @@ install_odoo() {
   odoo_importable && return 0
   local src="${ODOO_SOURCE:-$ODOO_OFFICIAL_SOURCE}" dir
   log "Odoo 19 is not importable by $PY: installing Odoo ${ODOO_BRANCH} from $src"
+  mkdir -p "$STATE"   # every path below writes into the state folder (a fresh clone has none)
   if [ -d "$src" ]; then
     dir="$src"
   else
     mkdir -p "$STATE/odoo-src"
     local archive="$STATE/odoo-src/odoo.tar.gz"
-    if [ -f "$src" ]; then cp "$src" "$archive"; else
+    if [ -f "$src" ]; then cp "$src" "$archive"; elif [[ "$src" != *://* ]]; then
+      die "ODOO_SOURCE=$src is neither a directory, nor an archive file, nor an URL.
+  Point it at a checkout of Odoo ${ODOO_BRANCH} (the folder holding setup.py and odoo/), at a
+  .tar.gz/.zip of one, or at an URL of such an archive."
+    else
       if ! curl -fsSL --connect-timeout 20 --max-time 1800 -o "$archive" "$src"; then
         die "could not download Odoo ${ODOO_BRANCH} from $src.
   This machine may have no access to Odoo's source. Either install Odoo 19 into $PY yourself
@@ -60,7 +65,10 @@ install_odoo() {
       *.zip) (cd "$STATE/odoo-src/tree" && unzip -q "$archive") ;;
       *) tar -xzf "$archive" -C "$STATE/odoo-src/tree" ;;
     esac
-    dir="$(dirname "$(find "$STATE/odoo-src/tree" -maxdepth 3 -name setup.py -path '*' | head -n1)")"
+    local setup_py
+    setup_py="$(find "$STATE/odoo-src/tree" -maxdepth 3 -name setup.py | head -n1)"
+    [ -n "$setup_py" ] || die "the archive from $src holds no Odoo source tree (no setup.py found)"
+    dir="$(dirname "$setup_py")"
   fi
   [ -f "$dir/requirements.txt" ] && [ -d "$dir/odoo" ] || die "$dir does not look like an Odoo source tree"
   "$PY" -m pip install -q packaging wheel setuptools >&2

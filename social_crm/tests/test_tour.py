@@ -10,3 +10,18 @@ class TestSocialTour(HttpCase):
         identity = partner.social_identity_ids.filtered(lambda i: i.network_id.code == "bluesky")
         self.assertEqual(identity.handle, "lena.bsky.social")
         self.assertEqual(identity.profile_url, "https://bsky.app/profile/lena.bsky.social")
+
+    def test_inbox_tour(self):
+        self.start_tour("/odoo/action-social_crm.social_crm_post_action", "social_crm_inbox_tour",
+                        login="admin")
+
+    def test_inbox_tour_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_scoring", "social_crm_helpdesk"], ["de_DE"], overwrite=True
+        )
+        self.env.ref("base.user_admin").lang = "de_DE"
+        self.start_tour("/odoo/action-social_crm.social_crm_post_action", "social_crm_inbox_tour",
+                        login="admin")
+        menu = self.env.ref("social_crm.social_crm_reporting_menu").with_context(lang="de_DE")
+        self.assertEqual(menu.name, "Berichtswesen")

@@ -1,5 +1,6 @@
 from . import (
     helpdesk_ticket,
+    helpdesk_ticket_guard,
     helpdesk_ticket_team,
     res_company,
     res_config_settings,

@@ -10,6 +10,8 @@ from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools.misc import format_datetime
 
+from .helpdesk_ticket_guard import product_env
+
 _logger = logging.getLogger(__name__)
 
 #: ticket priority by the author's Social Score tier
@@ -259,7 +261,9 @@ class HelpdeskTicket(models.Model):
         if not items:
             return self.browse()
         now = fields.Datetime.now()
-        tickets = self.create([self._social_ticket_vals(post, team, now) for post, team in items])
+        tickets = product_env(self).create(
+            [self._social_ticket_vals(post, team, now) for post, team in items]
+        ).with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
         flagged = tickets.filtered("has_sensitive_data")

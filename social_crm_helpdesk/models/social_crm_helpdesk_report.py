@@ -5,6 +5,7 @@ company, team, network and month (percentile_cont in SQL)."""
 from odoo import api, fields, models
 from odoo.addons.social_crm_scoring.models.social_crm_score_history import TIERS
 from odoo.tools import SQL
+from odoo.tools.misc import format_date
 
 #: KPI column of the per-ticket report -> the SQL expression of one ticket
 TICKET_SQL = SQL(
@@ -24,14 +25,19 @@ TICKET_SQL = SQL(
            t.social_ticket_at AS ticket_at,
            t.social_first_reply_at AS first_reply_at,
            1 AS ticket_count,
-           EXTRACT(EPOCH FROM t.social_first_reply_at - t.social_posted_at) / 60.0
-               AS reaction_minutes,
-           EXTRACT(EPOCH FROM t.social_ticket_at - t.social_detected_at) / 60.0
-               AS detection_minutes,
+           -- never negative: clocks of networks and servers differ by a few seconds
+           -- (GREATEST ignores NULLs, so a missing date is kept NULL by the CASE: no data)
+           CASE WHEN t.social_first_reply_at IS NOT NULL THEN GREATEST(
+               EXTRACT(EPOCH FROM t.social_first_reply_at - t.social_posted_at) / 60.0, 0)
+           END AS reaction_minutes,
+           CASE WHEN t.social_ticket_at IS NOT NULL THEN GREATEST(
+               EXTRACT(EPOCH FROM t.social_ticket_at - t.social_detected_at) / 60.0, 0)
+           END AS detection_minutes,
            h.answer_minutes AS handoff_minutes,
            COALESCE(h.handoff_count, 0) AS handoff_count,
            CASE WHEN s.closed THEN 1 ELSE 0 END AS closed_count,
-           CASE WHEN s.closed THEN
+           -- only rated closed tickets count: an unrated ticket is not an unhappy one
+           CASE WHEN s.closed AND t.social_rating IS NOT NULL THEN
                CASE WHEN t.social_rating = 'positive' THEN 100.0 ELSE 0.0 END
            END AS positive_rate,
            CASE WHEN t.social_first_reply_at IS NOT NULL THEN
@@ -42,7 +48,7 @@ TICKET_SQL = SQL(
       LEFT JOIN (
             SELECT ticket_id,
                    count(*) AS handoff_count,
-                   avg(EXTRACT(EPOCH FROM answer_date - date) / 60.0)
+                   avg(GREATEST(EXTRACT(EPOCH FROM answer_date - date) / 60.0, 0))
                        FILTER (WHERE answer_date IS NOT NULL) AS answer_minutes
               FROM social_crm_ticket_handoff
              GROUP BY ticket_id
@@ -50,6 +56,23 @@ TICKET_SQL = SQL(
      WHERE t.social_network_id IS NOT NULL AND t.active
     """
 )
+
+
+
+
+def duration_parts(minutes):
+    """Split a duration in minutes into what a person reads: ``None`` (no data), ``("lt1",)``
+    below a minute, ``("min", m)``, ``("h", h, m)`` or ``("d", d, h)``. Never negative."""
+    if minutes is None:
+        return None
+    total = max(int(round(float(minutes))), 0)
+    if float(minutes) < 1:
+        return ("lt1",)
+    if total < 60:
+        return ("min", total)
+    if total < 24 * 60:
+        return ("h", total // 60, total % 60)
+    return ("d", total // (24 * 60), (total % (24 * 60)) // 60)
 
 
 class SocialFlushMixin(models.AbstractModel):
@@ -73,6 +96,39 @@ class SocialFlushMixin(models.AbstractModel):
         self._social_flush()
         return super()._read_group(domain, groupby, aggregates, having=having, offset=offset,
                                    limit=limit, order=order)
+
+    def _social_raw_values(self, columns):
+        """The report's values as SQL gives them (NULL stays None: the ORM reads a NULL float
+        as 0.0, which would show "0.00" where there is no data)."""
+        self._social_flush()
+        if not self.ids:
+            return {}
+        rows = self.env.execute_query_dict(
+            SQL(
+                "SELECT r.id, %s FROM (%s) r WHERE r.id IN %s",
+                SQL(", ").join(SQL("r.%s", SQL.identifier(column)) for column in columns),
+                self._table_query,
+                tuple(self.ids),
+            )
+        )
+        return {row["id"]: row for row in rows}
+
+    def _social_format_duration(self, minutes):
+        parts = duration_parts(minutes)
+        if parts is None:
+            return False
+        kind = parts[0]
+        if kind == "lt1":
+            return self.env._("< 1 min")
+        if kind == "min":
+            return self.env._("%(minutes)s min", minutes=parts[1])
+        if kind == "h":
+            return self.env._("%(hours)s h %(minutes)02d min", hours=parts[1], minutes=parts[2])
+        return self.env._("%(days)s d %(hours)s h", days=parts[1], hours=parts[2])
+
+    @staticmethod
+    def _social_format_percent(value):
+        return False if value is None else f"{float(value):.0f} %"
 
 
 class SocialCrmHelpdeskReport(models.Model):
@@ -132,10 +188,21 @@ class SocialCrmHelpdeskReport(models.Model):
     deadline_met_rate = fields.Float(
         string="Answered in Time (%)", readonly=True, aggregator="avg"
     )
+    reaction_label = fields.Char(string="Reaction Time", compute="_compute_labels")
+    detection_label = fields.Char(string="Detection to Ticket", compute="_compute_labels")
+    handoff_label = fields.Char(string="Hand-off Answer", compute="_compute_labels")
 
     @property
     def _table_query(self):
         return TICKET_SQL
+
+    def _compute_labels(self):
+        raw = self._social_raw_values(["reaction_minutes", "detection_minutes", "handoff_minutes"])
+        for row in self:
+            values = raw.get(row.id, {})
+            row.reaction_label = self._social_format_duration(values.get("reaction_minutes"))
+            row.detection_label = self._social_format_duration(values.get("detection_minutes"))
+            row.handoff_label = self._social_format_duration(values.get("handoff_minutes"))
 
     @api.model
     def _social_kpi_summary(self, domain=None):
@@ -155,7 +222,8 @@ class SocialCrmHelpdeskReport(models.Model):
                               AS handoff_median,
                           avg(r.handoff_minutes) AS handoff_mean,
                           sum(r.closed_count) AS closed,
-                          avg(r.positive_rate) AS positive_share
+                          avg(r.positive_rate) AS positive_share,
+                          avg(r.deadline_met_rate) AS in_time_share
                      FROM (%s) r
                     WHERE r.id IN %s""",
                 self._table_query,
@@ -191,6 +259,34 @@ class SocialCrmHelpdeskKpi(models.Model):
     handoff_mean = fields.Float(string="Hand-off Answer Mean (min)", readonly=True, aggregator=None)
     closed_count = fields.Integer(string="Closed", readonly=True, aggregator="sum")
     positive_share = fields.Float(string="Closed Satisfied (%)", readonly=True, aggregator=None)
+    in_time_share = fields.Float(string="Answered in Time (%)", readonly=True, aggregator=None)
+    # what the list shows: blank where there is no data, durations as a person reads them
+    month_label = fields.Char(string="Month", compute="_compute_labels")
+    in_time_label = fields.Char(string="In Time", compute="_compute_labels")
+    reaction_median_label = fields.Char(string="Reaction (median)", compute="_compute_labels")
+    reaction_mean_label = fields.Char(string="Reaction (mean)", compute="_compute_labels")
+    detection_median_label = fields.Char(string="Detection (median)", compute="_compute_labels")
+    handoff_median_label = fields.Char(string="Hand-off (median)", compute="_compute_labels")
+    positive_label = fields.Char(string="Satisfied", compute="_compute_labels")
+
+    def _compute_labels(self):
+        raw = self._social_raw_values(
+            ["reaction_median", "reaction_mean", "detection_median", "handoff_median",
+             "positive_share", "in_time_share"]
+        )
+        for row in self:
+            values = raw.get(row.id, {})
+            row.month_label = (
+                format_date(self.env, row.month, date_format="MMMM y") if row.month else False
+            )
+            row.in_time_label = self._social_format_percent(values.get("in_time_share"))
+            row.positive_label = self._social_format_percent(values.get("positive_share"))
+            row.reaction_median_label = self._social_format_duration(
+                values.get("reaction_median"))
+            row.reaction_mean_label = self._social_format_duration(values.get("reaction_mean"))
+            row.detection_median_label = self._social_format_duration(
+                values.get("detection_median"))
+            row.handoff_median_label = self._social_format_duration(values.get("handoff_median"))
 
     @property
     def _table_query(self):
@@ -212,7 +308,8 @@ class SocialCrmHelpdeskKpi(models.Model):
                                AS handoff_median,
                            avg(t.handoff_minutes) AS handoff_mean,
                            sum(t.closed_count) AS closed_count,
-                           avg(t.positive_rate) AS positive_share
+                           avg(t.positive_rate) AS positive_share,
+                           avg(t.deadline_met_rate) AS in_time_share
                       FROM (%s) t
                      GROUP BY t.company_id, t.team_id, t.network_id,
                               date_trunc('month', t.posted_at)::date

@@ -3,9 +3,10 @@ import logging
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.addons.social_crm import connectors
 from odoo.addons.social_crm.connectors.base import ConnectorError, ReplyResult
+from odoo.exceptions import AccessError
 
 _logger = logging.getLogger(__name__)
 
@@ -43,6 +44,47 @@ class SocialCrmReply(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Agent", default=lambda self: self.env.user, readonly=True
     )
+
+    @api.model
+    def _social_post_of_ticket(self, ticket, post):
+        """Whether ``post`` is one of ``ticket``'s posts (or of its conversation)."""
+        ticket, post = ticket.sudo(), post.sudo()
+        if not (ticket and post):
+            return False
+        if post == ticket.social_post_id or post.ticket_id == ticket:
+            return True
+        return bool(
+            ticket.social_conversation_key
+            and post.company_id == ticket.company_id
+            and post.network_id == ticket.social_network_id
+            and post._social_conversation_key() == ticket.social_conversation_key
+        )
+
+    @api.model
+    def _social_check_can_reply(self, ticket, post):
+        """Raise unless the current user may answer ``post`` publicly from ``ticket``: write
+        access to the ticket, the post is one of the ticket's, the user may act for the post's
+        company (an allowed company, and the post readable under the user's rules), and the
+        publishing credentials belong to that company."""
+        ticket.check_access("write")
+        if not self._social_post_of_ticket(ticket, post):
+            raise AccessError(
+                self.env._("You can only reply to the posts of this ticket's conversation.")
+            )
+        company = post.sudo().company_id
+        if company not in self.env.user.company_ids or company != ticket.sudo().company_id:
+            raise AccessError(
+                self.env._(
+                    "You cannot answer on behalf of %(company)s.", company=company.display_name
+                )
+            )
+        post.with_env(self.env).check_access("read")
+        source = post.sudo().source_id
+        if source and source.company_id != company:
+            raise AccessError(
+                self.env._("The publishing account does not belong to the post's company.")
+            )
+        return True
 
     def _send(self):
         """Publish the reply; True when the network took it. A failure keeps the text and

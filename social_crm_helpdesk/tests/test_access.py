@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.exceptions import AccessError
+from odoo import fields
+from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SocialHelpdeskCase
@@ -50,3 +51,120 @@ class TestAccess(SocialHelpdeskCase):
         # raw payloads stay with managers
         with self.assertRaises(AccessError):
             post.with_user(self.agent).read(["raw_payload"])
+
+
+@tagged("post_install", "-at_install")
+class TestReplyAccess(SocialHelpdeskCase):
+    """Issue 18 (high): what a company-A helpdesk user can do over RPC."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.agent_a = new_test_user(
+            cls.env, login="sh_agent_a", name="Anna A",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user",
+            company_id=cls.company.id, company_ids=[(6, 0, cls.company.ids)],
+        )
+        cls.source_b = cls.env["social.crm.source"].create(
+            {
+                "name": "Mastodon of company B",
+                "company_id": cls.other_company.id,
+                "network_id": cls.mastodon.id,
+                "kind": "mentions",
+                "base_url": "https://mastodon.example",
+                "access_token": "company-b-token",
+            }
+        )
+
+    def b_post(self):
+        author = self.make_author("b-1", "bert@mastodon.example", "Bert", network="mastodon")
+        post = self.ingest(
+            self.complaint("555000000000008001", author=author, network="mastodon", lang="en",
+                           text="@acme your update broke my plug"),
+            source=self.source_b,
+        )
+        self.assertEqual(post.company_id, self.other_company)
+        return post
+
+    def test_reply_with_another_companys_post_is_refused(self):
+        ticket = self.ingest(self.complaint("1990000000000005001")).ticket_id
+        post_b = self.b_post()
+        Wizard = self.env["social.crm.reply.wizard"].with_user(self.agent_a)
+        action = ticket.with_user(self.agent_a).action_social_reply()
+        wizard = Wizard.browse(action["res_id"])
+        # the wizard's post can only be one of the ticket's posts: writing it is refused...
+        with self.assertRaises(ValidationError):
+            wizard.write({"post_id": post_b.id, "text": "Hello from A"})
+        # ... and so is creating a wizard with it
+        with self.assertRaises(ValidationError):
+            Wizard.create({"ticket_id": ticket.id, "post_id": post_b.id, "text": "Hi"})
+        # the sender checks too (a wizard row forged past the ORM)
+        wizard.text = "Hello from A"
+        self.env.cr.execute(
+            "UPDATE social_crm_reply_wizard SET post_id = %s WHERE id = %s",
+            (post_b.id, wizard.id),
+        )
+        wizard.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            wizard.action_send()
+        # a reply record cannot be created or re-pointed over RPC either
+        with self.assertRaises(AccessError):
+            self.env["social.crm.reply"].with_user(self.agent_a).create(
+                {"ticket_id": ticket.id, "post_id": post_b.id, "text": "Hi"})
+        self.assertFalse(self.net.requests, "nothing was published with company B's token")
+        self.assertFalse(self.env["social.crm.reply"].search([("post_id", "=", post_b.id)]))
+        self.assertFalse(ticket.social_first_reply_at)
+
+    def test_reply_when_the_post_company_is_not_allowed(self):
+        """A post of the ticket's conversation, but in a company the user may not act for."""
+        ticket = self.ingest(self.complaint("1990000000000005002")).ticket_id
+        post_b = self.b_post()
+        post_b.sudo().ticket_id = ticket  # e.g. a ticket mixed up by a migration
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent_a).create(
+            {"ticket_id": ticket.id, "post_id": post_b.id, "text": "Hi"})
+        with self.assertRaises(AccessError):
+            wizard.action_send()
+        self.assertFalse(self.net.requests)
+
+    def test_social_fields_are_written_by_the_product_only(self):
+        post = self.ingest(self.complaint("1990000000000005003", author=self.ina()))
+        ticket = post.ticket_id
+        other = self.ingest(self.complaint("1990000000000005004")).ticket_id
+        now = fields.Datetime.now()
+        forged = {
+            "social_first_reply_at": now,
+            "social_deadline_met": True,
+            "social_tier": "regular",
+            "social_post_id": other.social_post_id.id,
+            "social_post_ids": [(4, other.social_post_id.id)],
+            "social_network_id": self.mastodon.id,
+            "social_conversation_key": "forged",
+            "social_identity_id": False,
+            "social_is_influencer": False,
+            "social_posted_at": now,
+            "social_detected_at": now,
+            "social_ticket_at": now,
+            "social_response_deadline": now,
+            "has_sensitive_data": False,
+            "social_pii_kinds": "iban",
+        }
+        before = ticket.read(list(forged))[0]
+        as_agent = ticket.with_user(self.agent_a)
+        for name, value in forged.items():
+            with self.subTest(field=name), self.assertRaises(AccessError):
+                as_agent.write({name: value})
+            # a context key sent over RPC does not open the door
+            with self.subTest(field=name, context=True), self.assertRaises(AccessError):
+                as_agent.with_context(social_crm_product_write=True).write({name: value})
+        ticket.invalidate_recordset()
+        self.assertEqual(ticket.read(list(forged))[0], before)
+        # a new ticket cannot carry forged KPIs either; ordinary fields stay writable
+        Ticket = self.env["helpdesk.ticket"].with_user(self.agent_a)
+        with self.assertRaises(AccessError):
+            Ticket.create({"name": "Forged", "description": "x",
+                           "social_first_reply_at": now, "social_deadline_met": True})
+        plain = Ticket.create({"name": "By phone", "description": "x",
+                               "social_first_reply_at": False})
+        self.assertFalse(plain.social_first_reply_at)
+        as_agent.write({"social_rating": "positive", "name": "Renamed"})
+        self.assertEqual(ticket.social_rating, "positive")

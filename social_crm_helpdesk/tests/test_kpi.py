@@ -5,6 +5,7 @@ from freezegun import freeze_time
 
 from odoo.tests import tagged
 
+from ..models.social_crm_helpdesk_report import duration_parts
 from .common import SocialHelpdeskCase
 
 T0 = dt.datetime(2026, 3, 2, 9, 0, 0)
@@ -89,3 +90,48 @@ class TestKpi(SocialHelpdeskCase):
         kpi = self.env["social.crm.helpdesk.report"]._social_kpi_summary(
             [("ticket_id", "=", ticket.id)])
         self.assertAlmostEqual(kpi["handoff_median"], 42.0)
+
+    def test_kpi_labels_read_as_a_person_reads_them(self):
+        """Blanks where there is no data, never negative, minutes or hours, the month by name,
+        and unrated closed tickets do not count as unhappy."""
+        m = dt.timedelta(minutes=1)
+        # replied 30 s *before* the post's clock (clock skew): 0, never negative
+        t1 = self.make_ticket("l1", T0, T0, T0, T0 - dt.timedelta(seconds=30))
+        t2 = self.make_ticket("l2", T0, T0, T0 + 2 * m, T0 + 150 * m)
+        self.make_ticket("l3", T0, T0, T0, None)
+        t1.social_deadline_met = True
+        done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        (t1 | t2).write({"stage_id": done.id})
+        t1.social_rating = "positive"  # t2 closed, unrated
+        report = self.env["social.crm.helpdesk.report"].search(
+            [("ticket_id", "in", (t1 | t2).ids)])
+        by_ticket = {row.ticket_id: row for row in report}
+        self.assertEqual(by_ticket[t1].reaction_minutes, 0.0)
+        self.assertEqual(by_ticket[t1].reaction_label, "< 1 min")
+        self.assertEqual(by_ticket[t2].reaction_label, "2 h 30 min")
+        self.assertEqual(by_ticket[t2].detection_label, "2 min")
+        self.assertFalse(by_ticket[t2].handoff_label)  # no hand-off: blank, not 0.00
+        kpi = self.env["social.crm.helpdesk.kpi"].search(
+            [("month", "=", "2026-03-01"), ("network_id", "=", self.x.id),
+             ("team_id", "=", self.team.id)])
+        self.assertEqual(kpi.ticket_count, 3)
+        self.assertEqual(kpi.month_label, "March 2026")
+        self.assertEqual(kpi.positive_label, "100 %")  # the unrated closed ticket is left out
+        self.assertEqual(kpi.in_time_label, "50 %")
+        self.assertFalse(kpi.handoff_median_label)
+        self.assertEqual(kpi.reaction_median_label, "1 h 15 min")
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm_helpdesk"], ["de_DE"], overwrite=True)
+        kpi_de = kpi.with_context(lang="de_DE")
+        kpi_de.invalidate_recordset()
+        self.assertEqual(kpi_de.month_label, "März 2026")
+        self.assertEqual(kpi_de.reaction_median_label, "1 Std. 15 Min.")
+
+    def test_duration_parts(self):
+        self.assertIsNone(duration_parts(None))
+        self.assertEqual(duration_parts(-0.01), ("lt1",))
+        self.assertEqual(duration_parts(0.4), ("lt1",))
+        self.assertEqual(duration_parts(59.4), ("min", 59))
+        self.assertEqual(duration_parts(60), ("h", 1, 0))
+        self.assertEqual(duration_parts(60 * 24 + 61), ("d", 1, 1))

@@ -2,7 +2,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class SocialCrmReplyWizard(models.TransientModel):
@@ -16,6 +16,7 @@ class SocialCrmReplyWizard(models.TransientModel):
         compute="_compute_post_id",
         store=True,
         readonly=False,
+        domain="[('ticket_id', '=', ticket_id)]",
     )
     network_name = fields.Char(related="post_id.network_id.name", string="Network")
     post_text = fields.Text(related="post_id.text", string="Customer's Post")
@@ -35,6 +36,15 @@ class SocialCrmReplyWizard(models.TransientModel):
                 lambda p, t=wizard.ticket_id: p.identity_id == t.social_identity_id
             )
             wizard.post_id = (customer or posts)[:1] or wizard.ticket_id.sudo().social_post_id
+
+    @api.constrains("ticket_id", "post_id")
+    def _check_post_of_ticket(self):
+        of_ticket = self.env["social.crm.reply"]._social_post_of_ticket
+        for wizard in self:
+            if wizard.post_id and not of_ticket(wizard.ticket_id, wizard.post_id):
+                raise ValidationError(
+                    self.env._("You can only reply to the posts of this ticket's conversation.")
+                )
 
     def _action_reopen(self):
         self.ensure_one()
@@ -57,9 +67,11 @@ class SocialCrmReplyWizard(models.TransientModel):
             raise UserError(self.env._("Write the reply first."))
         if not self.post_id:
             raise UserError(self.env._("This ticket has no post to reply to."))
-        reply = self.reply_id
-        if reply and reply.state != "sent":
-            reply.sudo().write({"text": self.text, "post_id": self.post_id.id})
+        self.env["social.crm.reply"]._social_check_can_reply(self.ticket_id, self.post_id)
+        # the draft of this ticket only (``reply_id`` could be written over RPC)
+        reply = self.reply_id.sudo()
+        if reply and reply.ticket_id == self.ticket_id and reply.state != "sent":
+            reply.write({"text": self.text, "post_id": self.post_id.id})
         else:
             reply = self.env["social.crm.reply"].sudo().create(
                 {
