@@ -9,7 +9,8 @@ HARD_COMPLAINTS = [
     # implicit: facts of a failure, no negative word
     ("implicit", "@Lumora order 5521 was due on the 3rd. Today is the 17th.", "en"),
     ("implicit", "@Wattwerk the engineer was booked for 8 to 12. It is now 4pm.", "en"),
-    ("implicit", "@Kornblick Bestellung vom 2. März, Status seit 12 Tagen „in Bearbeitung“.", "de"),
+    ("implicit", "@Kornblick Bestellung vom 2. März, Status seit 12 Tagen „in Bearbeitung“.",
+     "de"),
     ("implicit", "@Fernzug Zug laut App pünktlich, wir stehen seit 50 Minuten vor Fulda.", "de"),
     # sarcasm / irony
     ("sarcasm", "Thanks @Lumora for the surprise: ordered a blue lamp, got a red kettle 🙃", "en"),
@@ -17,7 +18,8 @@ HARD_COMPLAINTS = [
      "en"),
     ("sarcasm", "Na toll @Kornblick, schon wieder die falsche Größe. Läuft bei euch 🙄", "de"),
     # question-shaped
-    ("question", "@Lumora how many times do I have to send you the same photo of the damage?", "en"),
+    ("question", "@Lumora how many times do I have to send you the same photo of the damage?",
+     "en"),
     ("question", "@Fernzug Muss ich jetzt wirklich jeden Tag eine Stunde früher los?", "de"),
     ("question", "@Wattwerk Wie oft soll ich denn noch den Zählerstand schicken?", "de"),
     # leaving
@@ -31,7 +33,8 @@ HARD_COMPLAINTS = [
 ]
 HARD_NOT_COMPLAINTS = [
     # praise after a solved problem
-    ("resolved", "My parcel went missing but @Lumora sent a new one the next day. Impressed!", "en"),
+    ("resolved", "My parcel went missing but @Lumora sent a new one the next day. Impressed!",
+     "en"),
     ("resolved", "Router war kaputt, @Wattwerk hat ihn in zwei Tagen getauscht. Top gelöst!", "de"),
     # anger aimed elsewhere
     ("elsewhere", "Traffic on the ring road is a nightmare. At least @Lumora coffee is good.", "en"),
