@@ -35,7 +35,8 @@ HARD_NOT_COMPLAINTS = [
     # praise after a solved problem
     ("resolved", "My parcel went missing but @Lumora sent a new one the next day. Impressed!",
      "en"),
-    ("resolved", "Router war kaputt, @Wattwerk hat ihn in zwei Tagen getauscht. Top gelöst!", "de"),
+    ("resolved", "Router war kaputt, @Wattwerk hat ihn in zwei Tagen getauscht. Top gelöst!",
+     "de"),
     # anger aimed elsewhere
     ("elsewhere", "Traffic on the ring road is a nightmare. At least @Lumora coffee is good.", "en"),
     ("elsewhere", "Selbst schuld, falsche Adresse bei @Kornblick eingegeben. Mein Fehler.", "de"),
