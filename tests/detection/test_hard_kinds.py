@@ -38,7 +38,8 @@ HARD_NOT_COMPLAINTS = [
     ("resolved", "Router war kaputt, @Wattwerk hat ihn in zwei Tagen getauscht. Top gelöst!",
      "de"),
     # anger aimed elsewhere
-    ("elsewhere", "Traffic on the ring road is a nightmare. At least @Lumora coffee is good.", "en"),
+    ("elsewhere", "Traffic on the ring road is a nightmare. At least @Lumora coffee is good.",
+     "en"),
     ("elsewhere", "Selbst schuld, falsche Adresse bei @Kornblick eingegeben. Mein Fehler.", "de"),
     # news and adverts
     ("news", "Wattwerk raises prices by 3 percent from May, the company said on Monday.", "en"),
