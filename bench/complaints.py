@@ -12,9 +12,9 @@ prints macro-F1 (complaint vs not) of:
 - the default path (rules + the shipped model, no agent labels); on the file the shipped model
   was trained on, these figures are 5-fold cross-validated (folds by kind, model retrained in
   memory), so they are held out too,
-then per language and per kind, CPU ms per post (one core), and the learning curve with agents' labels
-(AdaptiveModel trained on N labelled rows, tested on rows it has not seen; 50/200/800 where the
-file is large enough).
+then per language and per kind, CPU ms per post (one core), and the learning curve with
+agents' labels (AdaptiveModel trained on N labelled rows, tested on rows it has not seen;
+50/200/800 where the file is large enough).
 
 ``complaints-dev.csv`` carries no licence: it is read from outside the repository to measure,
 never copied, and nothing trained on it is written anywhere. Absent files are reported and

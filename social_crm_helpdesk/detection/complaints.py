@@ -25,6 +25,7 @@ from .rules import STRONG_CATS, analyse, sigmoid
 
 LABELS = ("complaint", "question", "praise", "other")
 _MAX_REASONS = 5
+_MAX_SURE = 0.99
 _REASON_ORDER = ("failure", "implicit", "rhetorical", "demand", "blame", "churn", "sarcasm",
                  "irony", "negated_positive", "negative", "explain", "expectation", "problem",
                  "waiting", "persistence", "regret", "intensity", "money", "negation",
@@ -146,10 +147,11 @@ def classify(text, lang=None, model=None, use_base=True):
             codes.append(("agents", ""))  # the agents' labels turned the default verdict
     if not codes:
         codes = [("wording", "")] if label == "complaint" else [("no_cues", "")]
-    # never fully sure: a team's minimum confidence of 100 % means "never automatically"
-    return Verdict(label=label, confidence=round(min(max(conf, 0.0), 0.9999), 4),
+    # never fully sure (kept below 1.00 also when stored with 2 digits): a team's minimum
+    # confidence of 100 % means "never automatically"
+    return Verdict(label=label, confidence=round(min(max(conf, 0.0), _MAX_SURE), 4),
                    reasons=[render_reason(c, s) for c, s in codes], lang=rr.lang,
-                   p_complaint=round(p, 4), codes=codes)
+                   p_complaint=round(min(max(p, 1.0 - _MAX_SURE), _MAX_SURE), 4), codes=codes)
 
 
 def classify_many(texts, langs=None, model=None):

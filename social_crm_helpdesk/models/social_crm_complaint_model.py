@@ -105,9 +105,10 @@ class SocialCrmComplaintModel(models.Model):
             labelled = self.env["social.crm.complaint.label"].sudo()._read_group(
                 [("company_id", "!=", False)], ["company_id"]
             )
+            trained = self.sudo().search([("company_id", "!=", False)])
             companies = self.env["res.company"].sudo().search(
                 Domain("id", "in", [company.id for (company,) in labelled])
-                | Domain("id", "in", self.sudo().search([]).company_id.ids)
+                | Domain("id", "in", trained.company_id.ids)
             )
         stamps = self._label_stamps(companies)
         rows = self.sudo().search([("company_id", "in", companies.ids)])
