@@ -25,12 +25,17 @@
         "views/social_crm_match_suggestion_views.xml",
         "views/res_partner_views.xml",
         "views/social_crm_menus.xml",
+        "security/social_crm_outbox_security.xml",
+        "data/social_crm_outbox_data.xml",
+        "views/social_crm_account_views.xml",
+        "views/social_crm_outbox_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",
         "demo/social_crm_identity_demo.xml",
         "demo/social_crm_source_demo.xml",
         "demo/social_crm_post_demo.xml",
+        "demo/social_crm_account_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -1,1 +1,9 @@
-from . import test_identity, test_ingest, test_poll, test_security, test_tour, test_views
+from . import (
+    test_identity,
+    test_ingest,
+    test_outbox,
+    test_poll,
+    test_security,
+    test_tour,
+    test_views,
+)

@@ -375,6 +375,7 @@ class HelpdeskTicket(models.Model):
     def action_social_hide(self):
         self.ensure_one()
         self.check_access("write")
+        self.env["social.crm.reply"]._social_check_can_reply(self, self.social_post_id)
         return self.social_post_id._social_hide(ticket=self)
 
     def action_view_social_posts(self):

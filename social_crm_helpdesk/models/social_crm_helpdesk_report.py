@@ -243,7 +243,7 @@ class SocialCrmHelpdeskKpi(models.Model):
     company_id = fields.Many2one("res.company", readonly=True)
     team_id = fields.Many2one("helpdesk.ticket.team", readonly=True)
     network_id = fields.Many2one("social.crm.network", readonly=True)
-    month = fields.Date(readonly=True)
+    month = fields.Date(string="First Day of Month", readonly=True)
     ticket_count = fields.Integer(string="Tickets", readonly=True, aggregator="sum")
     reaction_median = fields.Float(string="Reaction Median (min)", readonly=True, aggregator=None)
     reaction_mean = fields.Float(string="Reaction Mean (min)", readonly=True, aggregator=None)

@@ -5,7 +5,6 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.social_crm import connectors
-from odoo.addons.social_crm.connectors.base import ConnectorError
 from odoo.fields import Domain
 
 from ..detection import classify, render_reason
@@ -311,18 +310,18 @@ class SocialCrmPost(models.Model):
         return self._social_hide()
 
     def _social_hide(self, ticket=None):
-        """Hide this post on its network (Facebook comment, X reply); a notification says how
-        it went."""
+        """Queue hiding this post on its network (Facebook comment, X reply): it happens after
+        the commit; the ticket's chatter says how it went. A notification says what now."""
         self.ensure_one()
         post = self.sudo()
-        code = post.network_id.code or ""
+        Outbox = self.env["social.crm.outbox"]
 
-        def notify(message, kind):
+        def notify(message, kind, title=None):
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
                 "params": {
-                    "title": self.env._("Hide on the network"),
+                    "title": title or self.env._("Hide on the network"),
                     "message": message,
                     "type": kind,
                     "sticky": kind == "danger",
@@ -330,50 +329,66 @@ class SocialCrmPost(models.Model):
                 },
             }
 
-        if not connectors.can_hide(code):
+        problem = Outbox._publish_problem(post, "hide")
+        if problem:
+            kind = "warning" if not connectors.can_hide(post.network_id.code or "") else "danger"
+            return notify(problem, kind)
+        pending = Outbox.sudo().search_count(
+            [("post_id", "=", post.id), ("action", "=", "hide"),
+             ("state", "in", ("queued", "sending"))]
+        )
+        if not pending:
+            Outbox._queue(
+                [{"action": "hide", "post_id": post.id, "res_model": post._name,
+                  "res_id": post.id}]
+            )
+        if Outbox._is_demo_post(post):
             return notify(
                 self.env._(
-                    "%(network)s does not allow hiding posts.", network=post.network_id.name
+                    "Demo: recorded, not sent (no network behind the replay source)."
                 ),
-                "warning",
-            )
-        if not post.source_id:
-            return notify(
-                self.env._("The post came without a listening source: no credentials to use."),
-                "danger",
-            )
-        try:
-            config = post.source_id._connector_config()
-            hidden = connectors.hide(
-                code, config.credentials, post.external_id, base_url=config.base_url
-            )
-        except ConnectorError as error:
-            _logger.info("Social CRM: hiding post %s failed: %s", post.id, error)
-            return notify(
-                self.env._("The post could not be hidden: %(error)s", error=str(error)), "danger"
-            )
-        if not hidden:
-            return notify(
-                self.env._("%(network)s did not confirm that the post is hidden.",
-                           network=post.network_id.name),
-                "danger",
-            )
-        post.social_hidden = True
-        target = ticket or post.ticket_id
-        if target:
-            target.sudo().message_post(
-                body=Markup("<p>%s</p>") % self.env._(
-                    "The customer's post was hidden on %(network)s by %(user)s.",
-                    network=post.network_id.name,
-                    user=self.env.user.name,
-                ),
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
+                "info",
+                self.env._("Demo"),
             )
         return notify(
-            self.env._("The post is hidden on %(network)s.", network=post.network_id.name),
-            "success",
+            self.env._(
+                "Queued: the post will be hidden on %(network)s in a few seconds.",
+                network=post.network_id.name,
+            ),
+            "info",
         )
+
+    def _social_outbox_update(self, item):
+        """The outbox tells how hiding this post went: a note on its ticket."""
+        self.ensure_one()
+        if item.action != "hide" or item.state in ("queued", "sending"):
+            return
+        user = item.user_id.name or self.env._("Social CRM")
+        if item.state == "sent":
+            self.social_hidden = True
+            message = self.env._(
+                "The customer's post was hidden on %(network)s by %(user)s.",
+                network=item.network_id.name,
+                user=user,
+            )
+        elif item.state == "demo":
+            message = self.env._(
+                "Demo: hiding the post on %(network)s was recorded, not sent (no network "
+                "behind the replay source).",
+                network=item.network_id.name,
+            )
+        elif item.state == "failed":
+            message = self.env._(
+                "The post could not be hidden: %(error)s", error=item.error_message or ""
+            )
+        else:
+            return
+        if self.ticket_id:
+            self.ticket_id.message_post(
+                body=Markup("<p>%s</p>") % message,
+                message_type="comment" if item.state != "failed" else "notification",
+                subtype_xmlid="mail.mt_note",
+            )
 
     # --- posts stored before installation ------------------------------------------------------
     @api.model

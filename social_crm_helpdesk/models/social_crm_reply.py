@@ -4,15 +4,15 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.addons.social_crm import connectors
-from odoo.addons.social_crm.connectors.base import ConnectorError, ReplyResult
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
 
 
 class SocialCrmReply(models.Model):
-    """A public answer of the company on a network, sent from a ticket (or a draft of it)."""
+    """A public answer of the company on a network, written on a ticket: the agent's side
+    (text, author, state as the ticket shows it). The delivery itself is an item of
+    ``social.crm.outbox`` (queued, retried, sent after the commit)."""
 
     _name = "social.crm.reply"
     _description = "Social Reply"
@@ -31,13 +31,21 @@ class SocialCrmReply(models.Model):
     network_id = fields.Many2one(related="post_id.network_id", store=True, readonly=True)
     text = fields.Text(required=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("sent", "Sent"), ("failed", "Failed")],
+        [
+            ("draft", "Draft"),
+            ("queued", "Queued"),
+            ("sent", "Sent"),
+            ("demo", "Demo: Recorded, Not Sent"),
+            ("failed", "Failed"),
+            ("cancelled", "Cancelled"),
+        ],
         default="draft",
         required=True,
         readonly=True,
         index=True,
     )
-    error_message = fields.Text(string="Why It Failed", readonly=True)
+    error_message = fields.Text(string="Why", readonly=True)
+    outbox_id = fields.Many2one("social.crm.outbox", readonly=True, copy=False)
     external_id = fields.Char(string="Reply ID on Network", readonly=True)
     url = fields.Char(string="URL", readonly=True)
     sent_at = fields.Datetime(string="Sent", readonly=True)
@@ -86,73 +94,102 @@ class SocialCrmReply(models.Model):
             )
         return True
 
-    def _send(self):
-        """Publish the reply; True when the network took it. A failure keeps the text and
-        stores the connector's sentence in ``error_message``."""
+    def _social_publish_problem(self):
+        """Why this reply cannot be queued (no reply API, no credentials), or False."""
         self.ensure_one()
-        post = self.post_id.sudo()
-        code = post.network_id.code or ""
-        error = None
-        if self.state == "sent":
-            return True
-        if not connectors.can_reply(code):
-            error = self.env._(
-                "Replying is not available for %(network)s.", network=post.network_id.name
+        return self.env["social.crm.outbox"]._publish_problem(self.post_id, "reply")
+
+    def _queue(self):
+        """Queue the reply in the outbox: it is published after the commit (see
+        ``social.crm.outbox``); the ticket counts it as answered when it is really out."""
+        Outbox = self.env["social.crm.outbox"]
+        for reply in self:
+            item = Outbox._queue(
+                [
+                    {
+                        "action": "reply",
+                        "post_id": reply.post_id.id,
+                        "text": reply.text,
+                        "res_model": reply._name,
+                        "res_id": reply.id,
+                        "user_id": reply.user_id.id,
+                    }
+                ]
             )
-        elif not post.source_id:
-            error = self.env._("The post came without a listening source: no credentials.")
-        replayed = post.source_id.network_id.code == "replay"
-        if error is None and replayed:
-            # the demo's replayed traffic has no network behind it: record the answer, say so
-            result = ReplyResult(external_id=f"replay-reply-{self.id}")
-        elif error is None:
-            try:
-                config = post.source_id._connector_config()
-                result = connectors.reply(
-                    code, config.credentials, post.external_id, self.text,
-                    base_url=config.base_url,
-                )
-            except ConnectorError as exc:
-                error = str(exc)
-                _logger.info("Social CRM: reply %s to post %s failed: %s", self.id, post.id, exc)
-        if error is not None:
-            self.sudo().write({"state": "failed", "error_message": error})
-            return False
-        now = fields.Datetime.now()
-        self.sudo().write(
+            reply.sudo().write({"outbox_id": item.id, "state": "queued", "error_message": False})
+        return True
+
+    def action_retry(self):
+        """Send a failed reply again (the agent checked the reason)."""
+        for reply in self:
+            self._social_check_can_reply(reply.ticket_id, reply.post_id)
+            if reply.state not in ("failed", "cancelled"):
+                continue
+            problem = reply._social_publish_problem()
+            if problem:
+                raise UserError(problem)
+            reply._queue()
+        return True
+
+    def _social_outbox_update(self, item):
+        """The outbox tells the result of the reply's item (sent, demo, retry, failed)."""
+        self.ensure_one()
+        if item != self.outbox_id:
+            return
+        if item.state in ("queued", "sending"):
+            self.write({"state": "queued", "error_message": item.error_message or False})
+            return
+        if item.state in ("failed", "cancelled"):
+            self.write({"state": item.state, "error_message": item.error_message or False})
+            self.ticket_id.message_post(
+                body=Markup("<p>%s</p><p class='text-muted small'>%s</p>") % (
+                    self.text,
+                    self.env._(
+                        "Reply on %(network)s not published: %(reason)s",
+                        network=item.network_id.name,
+                        reason=item.error_message or item.state,
+                    ),
+                ),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
+            return
+        demo = item.state == "demo"
+        self.write(
             {
-                "state": "sent",
+                "state": item.state,
                 "error_message": False,
-                "external_id": result.external_id,
-                "url": result.url or False,
-                "sent_at": now,
+                "external_id": item.external_id,
+                "url": item.url or False,
+                "sent_at": item.sent_at,
             }
         )
         ticket = self.ticket_id
-        body = Markup("<p>%s</p><p class='text-muted small'>%s") % (
-            self.text,
-            self.env._("Public reply on %(network)s", network=post.network_id.name)
-            if not replayed
-            else self.env._(
-                "Demo: the post came from the replay source, so this reply was recorded "
-                "but not sent to %(network)s",
-                network=post.network_id.name,
-            ),
+        note = (
+            self.env._("Demo: recorded, not sent (no network behind the replay source).")
+            if demo
+            else self.env._("Public reply on %(network)s", network=item.network_id.name)
         )
-        if result.url:
+        body = Markup("<p>%s</p><p class='text-muted small'>%s") % (self.text, note)
+        if item.url:
             body += Markup(" · <a href='%s' target='_blank' rel='noopener'>%s</a>") % (
-                result.url,
-                result.url,
+                item.url,
+                item.url,
             )
         body += Markup("</p>")
-        ticket.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
+        ticket.message_post(
+            body=body,
+            author_id=self.user_id.partner_id.id or None,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        when = item.sent_at or fields.Datetime.now()
         if not ticket.social_first_reply_at:
             ticket.sudo().write(
                 {
-                    "social_first_reply_at": now,
+                    "social_first_reply_at": when,
                     "social_deadline_met": bool(
-                        ticket.social_response_deadline and now <= ticket.social_response_deadline
+                        ticket.social_response_deadline and when <= ticket.social_response_deadline
                     ),
                 }
             )
-        return True

@@ -1,9 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
 import json
+from unittest.mock import patch
 from urllib.parse import parse_qs
 
 import requests
+from freezegun import freeze_time
 
+from odoo import fields
+from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -41,6 +46,19 @@ def mastodon_status(status_id, text):
 
 @tagged("post_install", "-at_install")
 class TestReplies(SocialHelpdeskCase):
+    def run_sender(self):
+        """Run the outbox cron's job as the cron would (its commits recorded, not done)."""
+        commits = []
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: (
+                commits.append(processed) or 60.0
+            ),
+        ):
+            self.env["social.crm.outbox"]._cron_send()
+        self.env.invalidate_all()
+        return commits
+
     def open_wizard(self, ticket, text):
         action = ticket.with_user(self.agent).action_social_reply()
         wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(action["res_id"])
@@ -66,6 +84,14 @@ class TestReplies(SocialHelpdeskCase):
         self.assertEqual(wizard.post_id, post)
         action = wizard.action_send()
         self.assertEqual(action["tag"], "display_notification")
+        self.assertEqual(action["params"]["title"], "Queued")
+        self.assertIn("will be published on X", action["params"]["message"])
+        # queued: nothing goes out inside the agent's transaction
+        self.assertFalse(self.net.requests)
+        self.assertEqual(ticket.social_reply_ids.state, "queued")
+        self.assertFalse(ticket.social_first_reply_at)
+        commits = self.run_sender()
+        self.assertGreaterEqual(len(commits), 3, "claim, answer and result committed apart")
         prepared, kwargs = self.net.requests[-1]
         self.assertEqual(
             json.loads(prepared.body),
@@ -98,6 +124,7 @@ class TestReplies(SocialHelpdeskCase):
                      json_body=mastodon_status("555000000000009999", "@emily We are on it."))
         wizard = self.open_wizard(post.ticket_id, "@emily@fosstodon.org We are on it.")
         wizard.action_send()
+        self.run_sender()
         prepared, _kwargs = self.net.requests[-1]
         self.assertEqual(prepared.headers["Authorization"], "Bearer masto-token")
         self.assertEqual(json.loads(prepared.body)["in_reply_to_id"], "555000000000009101")
@@ -116,6 +143,7 @@ class TestReplies(SocialHelpdeskCase):
         self.net.add("POST", f"{GRAPH}/102030405060_900801000/comments",
                      json_body={"id": "102030405060_900801999"})
         self.open_wizard(post.ticket_id, "Sorry Olivia, the refund is on its way.").action_send()
+        self.run_sender()
         prepared, _kwargs = self.net.requests[-1]
         body = parse_qs(prepared.body)
         self.assertEqual(body["message"], ["Sorry Olivia, the refund is on its way."])
@@ -128,40 +156,52 @@ class TestReplies(SocialHelpdeskCase):
         ticket = post.ticket_id
         text = "@user Sorry, we are looking into it."
         failures = [
-            ("revoked", {"status": 401, "json_body": {
+            # a refusal: failed at once, never retried by itself
+            ("revoked", "failed", {"status": 401, "json_body": {
                 "title": "Unauthorized", "type": "about:blank", "status": 401,
                 "detail": "Unauthorized"}}),
-            ("rate", {"status": 429, "json_body": {
+            # X may have published it before the time-out: a person checks, no blind re-post
+            ("timeout", "failed", {"exc": requests.exceptions.ConnectTimeout("timed out")}),
+            # rate limited: queued again for when X allows the next call
+            ("rate", "queued", {"status": 429, "json_body": {
                 "title": "Too Many Requests", "detail": "Too Many Requests", "status": 429},
                 "headers": {"x-rate-limit-reset": "1893456000"}}),
-            ("timeout", {"exc": requests.exceptions.ConnectTimeout("timed out")}),
         ]
         wizard = self.open_wizard(ticket, text)
         errors = []
-        for _name, answer in failures:
+        for name, state, answer in failures:
             self.net.routes.clear()
             self.net.add("POST", X_TWEETS, **answer)
-            action = wizard.action_send()
-            # the wizard stays open with the text and the reason
-            self.assertEqual(action["res_model"], "social.crm.reply.wizard")
-            self.assertEqual(action["res_id"], wizard.id)
-            self.assertEqual(wizard.text, text)
-            self.assertTrue(wizard.error_message)
-            errors.append(wizard.error_message)
-            self.assertEqual(ticket.social_reply_ids.state, "failed")
-            self.assertEqual(ticket.social_reply_ids.text, text)
+            if name == "revoked":
+                wizard.action_send()
+            else:  # the agent sends the kept draft again from the ticket
+                ticket.social_reply_ids.with_user(self.agent).action_retry()
+            self.run_sender()
+            reply = ticket.social_reply_ids
+            self.assertEqual(reply.state, state, name)
+            self.assertEqual(reply.text, text)
+            self.assertTrue(reply.error_message)
+            errors.append(reply.error_message)
         self.assertEqual(len(ticket.social_reply_ids), 1, "one draft, kept and retried")
         self.assertEqual(len(set(errors)), 3)
+        self.assertIn("credentials", errors[0])
+        self.assertIn("may have published it anyway", errors[1])
+        self.assertEqual(ticket.social_reply_ids.outbox_id.next_attempt_at,
+                         dt.datetime(2030, 1, 1, 0, 0), "retried when X allows it")
         for error in errors:
             self.assertNotIn("at-test", error)
             self.assertNotIn("ats-test", error)
         self.assertFalse(ticket.social_first_reply_at)
-        # then it works: the same draft is sent
+        failed_notes = ticket.message_ids.filtered(lambda m: "not published" in (m.body or ""))
+        self.assertEqual(len(failed_notes), 2, "each failure is noted on the ticket")
+        # then it works: when the retry is due, the same draft is sent
         self.net.routes.clear()
         self.net.add("POST", X_TWEETS, status=201, json_body={"data": {"id": "77", "text": text}})
-        wizard.action_send()
+        ticket.social_reply_ids.outbox_id.sudo().next_attempt_at = fields.Datetime.now()
+        self.run_sender()
         self.assertEqual(ticket.social_reply_ids.state, "sent")
         self.assertFalse(ticket.social_reply_ids.error_message)
+        self.assertTrue(ticket.social_first_reply_at)
 
     def test_reply_without_credentials(self):
         bare = self.env["social.crm.source"].create(
@@ -198,18 +238,26 @@ class TestReplies(SocialHelpdeskCase):
         self.net.add("POST", f"{GRAPH}/102030405060_900801555", status=403, json_body={
             "error": {"message": "(#200) Permissions error", "type": "OAuthException",
                       "code": 200, "fbtrace_id": "A1"}})
+        action = ticket.with_user(self.agent).action_social_hide()
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertIn("Queued", action["params"]["message"])
+        self.assertFalse(self.net.requests, "hidden after the commit, not in the transaction")
         with mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk"):
-            action = ticket.with_user(self.agent).action_social_hide()
-        self.assertEqual(action["params"]["type"], "danger")
-        self.assertIn("could not be hidden", action["params"]["message"])
+            self.run_sender()
+        note = ticket.message_ids.filtered(lambda m: "could not be hidden" in (m.body or ""))
+        self.assertEqual(len(note), 1)
         self.assertFalse(post.social_hidden)
         self.net.routes.clear()
         self.net.add("POST", f"{GRAPH}/102030405060_900801555", json_body={"success": True})
         action = ticket.with_user(self.agent).action_social_hide()
-        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(action["params"]["type"], "info")
+        self.run_sender()
         self.assertTrue(post.social_hidden)
         self.assertTrue(ticket.social_hidden)
         self.assertEqual(parse_qs(self.net.requests[-1][0].body)["is_hidden"], ["true"])
+        item = self.env["social.crm.outbox"].search(
+            [("post_id", "=", post.id), ("state", "=", "sent")])
+        self.assertEqual(item.action, "hide")
         # Mastodon cannot hide
         self.assertFalse(self.env["social.crm.post"].new(
             {"network_id": self.mastodon.id}).can_hide_on_network)
@@ -219,10 +267,179 @@ class TestReplies(SocialHelpdeskCase):
         post = self.ingest(self.complaint("1990000000000000777", author=self.ina()), source=replay)
         ticket = post.ticket_id
         wizard = self.open_wizard(ticket, "@ina_influencer Das tut uns leid!")
-        wizard.action_send()
+        action = wizard.action_send()
+        # the demo says what really happens: recorded, not sent, never "public on X"
+        self.assertEqual(action["params"]["title"], "Demo")
+        self.assertIn("not sent", action["params"]["message"])
+        self.assertNotIn("public", action["params"]["message"])
+        self.run_sender()
         self.assertFalse(self.net.requests, "nothing goes out for replayed demo traffic")
         reply = ticket.social_reply_ids
-        self.assertEqual(reply.state, "sent")
+        self.assertEqual(reply.state, "demo")
+        self.assertEqual(reply.outbox_id.state, "demo")
+        self.assertIn("Demo: recorded, not sent", reply.outbox_id.error_message)
         self.assertTrue(ticket.social_first_reply_at)
-        note = ticket.message_ids.filtered(lambda m: "recorded but not sent" in (m.body or ""))
+        note = ticket.message_ids.filtered(lambda m: "recorded, not sent" in (m.body or ""))
         self.assertEqual(len(note), 1)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Public reply" in (m.body or "")))
+
+    # --- the outbox: network writes after the commit ---------------------------------------
+    def queue_x_reply(self, ext, text="@ina_influencer Sorry!"):
+        post = self.ingest(self.complaint(ext, author=self.ina()))
+        self.open_wizard(post.ticket_id, text).action_send()
+        return post.ticket_id, post.ticket_id.social_reply_ids
+
+    def test_rollback_after_the_network_accepted_never_posts_twice_on_x(self):
+        ticket, reply = self.queue_x_reply("1990000000000006001")
+        self.net.add("POST", X_TWEETS, status=201, json_body={
+            "data": {"id": "1990000000000006999", "text": "@ina_influencer Sorry!",
+                     "edit_history_tweet_ids": ["1990000000000006999"]}})
+        Outbox = type(self.env["social.crm.outbox"])
+        # X published the reply, then recording its answer failed (the transaction of that
+        # step is rolled back, as when the server stops right after the call)
+        with patch.object(Outbox, "_record_result", side_effect=RuntimeError("worker killed")), \
+                mute_logger("odoo.addons.social_crm.models.social_crm_outbox"):
+            self.run_sender()
+        item = reply.outbox_id
+        self.assertEqual(item.state, "sending")
+        self.assertFalse(item.external_id)
+        self.assertEqual(len(self.net.requests), 1)
+        # another run while the attempt may still be under way: left alone
+        self.run_sender()
+        self.assertEqual(len(self.net.requests), 1)
+        self.assertEqual(item.state, "sending")
+        # after the lease: X has no idempotency key, so a person checks; nothing is re-posted
+        item.sudo().claimed_at = fields.Datetime.now() - dt.timedelta(minutes=11)
+        with mute_logger("odoo.addons.social_crm"):
+            self.run_sender()
+        self.assertEqual(len(self.net.requests), 1, "never posted twice")
+        self.assertEqual(item.state, "failed")
+        self.assertEqual(item.failure, "unknown")
+        self.assertEqual(reply.state, "failed")
+        self.assertIn("Check the post on X", reply.error_message)
+        self.assertFalse(ticket.social_first_reply_at)
+
+    def test_rollback_after_the_network_accepted_mastodon_resends_with_the_same_key(self):
+        author = self.make_author("emily@fosstodon.org", "emily@fosstodon.org", "Emily",
+                                  network="mastodon")
+        post = self.ingest(
+            self.complaint("555000000000009201", author=author, network="mastodon", lang="en",
+                           text="@acme Your update bricked my smart plug. Fix this please."),
+            source=self.mastodon_source,
+        )
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@emily@fosstodon.org We are on it.").action_send()
+        status = mastodon_status("555000000000009299", "@emily We are on it.")
+        self.net.add("POST", MASTODON_STATUSES, json_body=status)
+        Outbox = type(self.env["social.crm.outbox"])
+        with patch.object(Outbox, "_record_result", side_effect=RuntimeError("worker killed")), \
+                mute_logger("odoo.addons.social_crm.models.social_crm_outbox"):
+            self.run_sender()
+        item = ticket.social_reply_ids.outbox_id
+        self.assertEqual(item.state, "sending")
+        item.sudo().claimed_at = fields.Datetime.now() - dt.timedelta(minutes=11)
+        # Mastodon answers a repeated Idempotency-Key with the status it already made
+        self.run_sender()
+        first, second = (prepared for prepared, _kw in self.net.requests)
+        self.assertEqual(first.headers["Idempotency-Key"], second.headers["Idempotency-Key"])
+        self.assertEqual(item.state, "sent")
+        self.assertEqual(item.external_id, "555000000000009299")
+        self.assertEqual(item.attempts, 2)
+        self.assertEqual(ticket.social_reply_ids.state, "sent")
+        notes = ticket.message_ids.filtered(lambda m: "Public reply" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+
+    @mute_logger("odoo.addons.social_crm")
+    def test_retry_with_backoff(self):
+        author = self.make_author("emily@fosstodon.org", "emily@fosstodon.org", "Emily",
+                                  network="mastodon")
+        post = self.ingest(
+            self.complaint("555000000000009301", author=author, network="mastodon", lang="en",
+                           text="@acme Your update bricked my smart plug. Fix this please."),
+            source=self.mastodon_source,
+        )
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@emily@fosstodon.org We are on it.").action_send()
+        item = ticket.social_reply_ids.outbox_id
+        unavailable = {"status": 503, "json_body": {"error": "Service Unavailable"}}
+        self.net.add("POST", MASTODON_STATUSES, **unavailable)
+        waits = []
+        for attempt in (1, 2):
+            before = fields.Datetime.now()
+            self.run_sender()
+            self.assertEqual(item.state, "queued")
+            self.assertEqual(item.attempts, attempt)
+            self.assertIn("503", item.error_message)
+            self.assertEqual(ticket.social_reply_ids.state, "queued")
+            waits.append(item.next_attempt_at - before)
+            # not due yet: the next run leaves it alone
+            self.run_sender()
+            self.assertEqual(len(self.net.requests), attempt)
+            item.sudo().next_attempt_at = fields.Datetime.now() - dt.timedelta(seconds=1)
+        self.assertGreaterEqual(waits[0], dt.timedelta(seconds=59))
+        self.assertGreaterEqual(waits[1], 2 * waits[0] - dt.timedelta(seconds=2), "backs off")
+        self.net.routes.clear()
+        self.net.add("POST", MASTODON_STATUSES,
+                     json_body=mastodon_status("555000000000009399", "@emily We are on it."))
+        self.run_sender()
+        self.assertEqual(item.state, "sent")
+        self.assertEqual(item.attempts, 3)
+        self.assertEqual(ticket.social_reply_ids.state, "sent")
+
+    @mute_logger("odoo.addons.social_crm")
+    def test_revoked_token_fails_without_retry(self):
+        ticket, reply = self.queue_x_reply("1990000000000006002")
+        self.net.add("POST", X_TWEETS, status=401, json_body={
+            "title": "Unauthorized", "type": "about:blank", "status": 401,
+            "detail": "Unauthorized"})
+        self.run_sender()
+        item = reply.outbox_id
+        self.assertEqual(item.state, "failed")
+        self.assertEqual(item.failure, "refused")
+        self.assertEqual(item.attempts, 1)
+        self.assertFalse(item.next_attempt_at)
+        self.assertIn("Publishing Accounts", item.error_message)
+        self.assertNotIn("at-test", item.error_message)
+        self.run_sender()
+        self.assertEqual(len(self.net.requests), 1, "no retry by itself")
+        self.assertEqual(reply.state, "failed")
+        self.assertFalse(ticket.social_first_reply_at)
+
+    def test_first_response_time_is_when_the_reply_is_really_sent(self):
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(t0):
+            post = self.ingest(self.complaint("1990000000000006003", author=self.ina(),
+                                              minutes_ago=0))
+            ticket = post.ticket_id
+            self.assertEqual(ticket.social_response_deadline, t0 + dt.timedelta(minutes=15))
+        with freeze_time(t0 + dt.timedelta(minutes=10)):
+            self.open_wizard(ticket, "@ina_influencer Sorry!").action_send()
+        self.assertFalse(ticket.social_first_reply_at, "queued is not answered")
+        self.net.add("POST", X_TWEETS, status=201, json_body={"data": {"id": "88", "text": "x"}})
+        with freeze_time(t0 + dt.timedelta(minutes=20)):
+            self.run_sender()
+        self.assertEqual(ticket.social_first_reply_at, t0 + dt.timedelta(minutes=20))
+        self.assertFalse(ticket.social_deadline_met, "sent after the deadline: late")
+        self.assertEqual(ticket.social_deadline_state, "late")
+
+    def test_replies_use_the_publishing_account_of_the_posts_company(self):
+        Account = self.env["social.crm.account"]
+        Account.create({"name": "Acme brand", "network_id": self.x.id,
+                        "company_id": self.company.id, "api_key": "brand-ck",
+                        "api_secret": "brand-cs", "access_token": "brand-at",
+                        "access_token_secret": "brand-ats"})
+        Account.create({"name": "Other brand", "network_id": self.x.id,
+                        "company_id": self.other_company.id, "api_key": "other-ck",
+                        "api_secret": "other-cs", "access_token": "other-at",
+                        "access_token_secret": "other-ats"})
+        _ticket, reply = self.queue_x_reply("1990000000000006004")
+        self.assertEqual(reply.outbox_id.account_id.name, "Acme brand")
+        self.net.add("POST", X_TWEETS, status=201, json_body={"data": {"id": "89", "text": "x"}})
+        self.run_sender()
+        authorization = self.net.requests[-1][0].headers["Authorization"]
+        self.assertIn('oauth_consumer_key="brand-ck"', authorization)
+        self.assertIn('oauth_token="brand-at"', authorization)
+        self.assertEqual(reply.state, "sent")
+        # the helpdesk agent sees the account's name, never its tokens
+        with self.assertRaises(AccessError):
+            Account.with_user(self.agent).search([]).read(["access_token"])

@@ -78,7 +78,16 @@ class TestAgentTour(HttpCase):
         with patch.object(type(self), "_request_handler", handler):
             self.start_tour(f"/odoo/helpdesk.ticket/{ticket.id}", "social_crm_helpdesk_tour",
                             login="admin")
+            ticket.invalidate_recordset()
+            self.assertEqual(ticket.social_reply_ids.state, "queued")
+            self.assertFalse(net.requests, "nothing is published in the agent's transaction")
+            with patch.object(type(env["ir.cron"]), "_commit_progress",
+                              lambda cron, processed=0, remaining=None, deactivate=False: 60.0):
+                env["social.crm.outbox"]._cron_send()
+        env.invalidate_all()
         self.assertEqual(ticket.social_reply_ids.state, "sent")
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "We are on it and sent you a DM." in (m.body or "")))
         self.assertEqual(
             json.loads(net.requests[-1][0].body)["reply"]["in_reply_to_tweet_id"],
             "1880000000000000001",

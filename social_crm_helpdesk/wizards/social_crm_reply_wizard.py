@@ -59,21 +59,25 @@ class SocialCrmReplyWizard(models.TransientModel):
         }
 
     def action_send(self):
-        """Send the reply; on failure the wizard stays open with the text and the reason
-        (and the draft is kept on the ticket)."""
+        """Queue the reply: it is published on the network after the commit, the ticket shows
+        when it is out (or why not). What can be known now (no reply API, no credentials)
+        keeps the wizard open with the text and the reason."""
         self.ensure_one()
         self.ticket_id.check_access("write")
         if not (self.text or "").strip():
             raise UserError(self.env._("Write the reply first."))
         if not self.post_id:
             raise UserError(self.env._("This ticket has no post to reply to."))
-        self.env["social.crm.reply"]._social_check_can_reply(self.ticket_id, self.post_id)
+        Reply = self.env["social.crm.reply"]
+        Reply._social_check_can_reply(self.ticket_id, self.post_id)
         # the draft of this ticket only (``reply_id`` could be written over RPC)
         reply = self.reply_id.sudo()
-        if reply and reply.ticket_id == self.ticket_id and reply.state != "sent":
+        if reply and reply.ticket_id == self.ticket_id and reply.state in (
+            "draft", "failed", "cancelled"
+        ):
             reply.write({"text": self.text, "post_id": self.post_id.id})
         else:
-            reply = self.env["social.crm.reply"].sudo().create(
+            reply = Reply.sudo().create(
                 {
                     "ticket_id": self.ticket_id.id,
                     "post_id": self.post_id.id,
@@ -82,21 +86,36 @@ class SocialCrmReplyWizard(models.TransientModel):
                 }
             )
             self.reply_id = reply
-        if reply._send():
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "title": self.env._("Reply sent"),
-                    "message": self.env._(
-                        "Your reply is public on %(network)s.", network=self.network_name
-                    ),
-                    "type": "success",
-                    "next": {"type": "ir.actions.act_window_close"},
-                },
-            }
-        self.error_message = reply.error_message
-        return self._action_reopen()
+        problem = reply._social_publish_problem()
+        if problem:
+            reply.write({"state": "failed", "error_message": problem})
+            self.error_message = problem
+            return self._action_reopen()
+        reply._queue()
+        self.error_message = False
+        if self.env["social.crm.outbox"]._is_demo_post(self.post_id):
+            title = self.env._("Demo")
+            message = self.env._(
+                "Recorded on the ticket, not sent: the post came from the replay source, "
+                "there is no network behind it."
+            )
+        else:
+            title = self.env._("Queued")
+            message = self.env._(
+                "Your reply will be published on %(network)s in a few seconds. The ticket "
+                "shows when it is out, or why not.",
+                network=self.network_name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "info",
+                "next": {"type": "ir.actions.act_window_close"},
+            },
+        }
 
     def action_plan_call(self):
         """Call the customer instead: a call activity with the contact's phone in the note."""

@@ -1,7 +1,8 @@
 import { registry } from "@web/core/registry";
 
 // An agent opens a ticket created from a complaint, sees the priority badge and the redaction
-// banner, answers on the network from the wizard and sees the reply in the chatter.
+// banner, answers on the network from the wizard and sees the reply queued on the ticket
+// (the test then runs the outbox's sender and checks what went out).
 registry.category("web_tour.tours").add("social_crm_helpdesk_tour", {
     steps: () => [
         {
@@ -36,8 +37,17 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_tour", {
             trigger: "body:not(:has(.modal .o_social_reply_send))",
         },
         {
-            content: "The reply is in the chatter",
-            trigger: ".o-mail-Message:contains('We are on it and sent you a DM.')",
+            content: "The toast says the reply is queued, not that it is public",
+            trigger: ".o_notification:contains('Queued'):contains('will be published on X')",
+        },
+        {
+            content: "Open the Social Media tab",
+            trigger: ".o_form_view .o_notebook a.nav-link[name=social]",
+            run: "click",
+        },
+        {
+            content: "The ticket shows the reply as queued",
+            trigger: ".o_field_widget[name=social_reply_ids] .o_data_row:contains('We are on it') .badge:contains('Queued')",
         },
     ],
 });

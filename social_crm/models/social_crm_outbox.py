@@ -1,0 +1,441 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Every write to a network (a reply, hiding a post; later a direct message) is queued here
+and delivered after the database commit by the cron ``social_crm.ir_cron_social_crm_outbox``
+(triggered at once with ``ir.cron._trigger()``: Odoo's own mechanism, no new dependency such
+as OCA ``queue_job``).
+
+Delivery of one item, each step committed on its own:
+
+1. claim: ``FOR UPDATE SKIP LOCKED``, state *sending*, attempt counted;
+2. the network call, then the network's answer (its id, or the error) is recorded;
+3. the origin (e.g. the helpdesk reply) is told: chatter note, first response time.
+
+If the worker dies between the network's answer and step 2, the item stays *sending*; after
+``LEASE`` the next run decides: networks that deduplicate by ``Idempotency-Key`` (Mastodon,
+within its window) are sent again with the same key, hiding is harmless to repeat, and other
+writes (an X or Facebook reply) are marked failed *unknown* for a person to check on the
+network, never re-posted blindly.
+"""
+
+import datetime as dt
+import logging
+import uuid
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import SQL
+
+from .. import connectors
+from ..connectors.base import (
+    AuthError,
+    ConfigurationError,
+    ConnectorError,
+    MalformedResponseError,
+    RateLimitError,
+    ReplyResult,
+)
+
+_logger = logging.getLogger(__name__)
+
+LEASE = dt.timedelta(minutes=10)  # an item "sending" for longer: its worker died
+BACKOFF_FIRST = dt.timedelta(minutes=1)
+BACKOFF_MAX = dt.timedelta(hours=6)
+MAX_ATTEMPTS = 8
+#: networks that deduplicate a repeated write by its Idempotency-Key, and for how long
+IDEMPOTENT_WINDOW = {"mastodon": dt.timedelta(minutes=55)}  # Mastodon keeps keys for 1 hour
+#: writes that can be repeated without harm
+REPEATABLE_ACTIONS = {"hide"}
+DEMO_NETWORK = "replay"
+
+STATES = [
+    ("queued", "To Send"),
+    ("sending", "Sending"),
+    ("sent", "Sent"),
+    ("demo", "Demo: Recorded, Not Sent"),
+    ("failed", "Failed"),
+    ("cancelled", "Cancelled"),
+]
+FAILURES = [
+    ("refused", "Refused by the network"),
+    ("exhausted", "Gave up after retries"),
+    ("unknown", "Unknown: check on the network"),
+]
+
+
+def backoff(attempts):
+    """Wait before attempt ``attempts + 1``: 1, 2, 4... minutes, at most 6 hours."""
+    return min(BACKOFF_FIRST * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+
+
+class SocialCrmOutbox(models.Model):
+    _name = "social.crm.outbox"
+    _description = "Social Outbox"
+    _order = "id desc"
+
+    action = fields.Selection(
+        [("reply", "Reply"), ("hide", "Hide Post"), ("message", "Direct Message")],
+        required=True,
+        readonly=True,
+    )
+    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    post_id = fields.Many2one(
+        "social.crm.post", required=True, index=True, ondelete="cascade",
+        readonly=True,
+    )
+    network_id = fields.Many2one(
+        related="post_id.network_id", store=True, string="Network", readonly=True
+    )
+    account_id = fields.Many2one(
+        "social.crm.account", string="Publishing Account", readonly=True, ondelete="set null"
+    )
+    text = fields.Text(readonly=True)
+    state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)
+    failure = fields.Selection(FAILURES, readonly=True)
+    idempotency_key = fields.Char(
+        required=True, readonly=True, copy=False, default=lambda self: uuid.uuid4().hex
+    )
+    attempts = fields.Integer(readonly=True)
+    first_attempt_at = fields.Datetime(readonly=True)
+    next_attempt_at = fields.Datetime(string="Next Attempt", readonly=True, index=True)
+    claimed_at = fields.Datetime(readonly=True)
+    sent_at = fields.Datetime(string="Sent", readonly=True)
+    external_id = fields.Char(string="ID on the Network", readonly=True)
+    url = fields.Char(string="URL", readonly=True)
+    error_message = fields.Text(string="Why", readonly=True)
+    res_model = fields.Char(string="Origin Model", readonly=True)
+    res_id = fields.Many2oneReference(string="Origin", model_field="res_model", readonly=True)
+    user_id = fields.Many2one("res.users", string="Queued By", readonly=True)
+    notified = fields.Boolean(
+        default=True, readonly=True,
+        help="The origin (e.g. the ticket's reply) knows the last result.",
+    )
+
+    _idempotency_key_uniq = models.UniqueIndex("(idempotency_key)")
+    _pending_idx = models.Index("(next_attempt_at, id) WHERE state IN ('queued', 'sending')")
+
+    @api.depends("action", "post_id")
+    def _compute_display_name(self):
+        labels = dict(self._fields["action"]._description_selection(self.env))
+        for item in self:
+            item.display_name = f"{labels.get(item.action, '')} · {item.post_id.display_name}"
+
+    # --- queueing ----------------------------------------------------------------------------
+    @api.model
+    def _publish_problem(self, post, action="reply"):
+        """A sentence saying why ``action`` on ``post`` cannot be queued, or False."""
+        post = post.sudo()
+        code = post.network_id.code or ""
+        network = post.network_id.name
+        if action == "reply" and not connectors.can_reply(code):
+            return self.env._("Replying is not available for %(network)s.", network=network)
+        if action == "hide" and not connectors.can_hide(code):
+            return self.env._("%(network)s does not allow hiding posts.", network=network)
+        if action == "message":
+            return self.env._("Direct messages are not available yet.")
+        if self._is_demo_post(post):
+            return False
+        if not self._credentials_for(post)[0]:
+            return self.env._(
+                "No credentials to publish on %(network)s for %(company)s: a Social CRM manager "
+                "enters the access token of the company's account under Social CRM → "
+                "Configuration → Publishing Accounts (or on the listening source of the post).",
+                network=network,
+                company=post.company_id.name,
+            )
+        return False
+
+    @api.model
+    def _queue(self, vals_list):
+        """Queue writes (``action``, ``post_id``, ``text``, ``res_model``, ``res_id``); the
+        sender runs right after the commit."""
+        posts = self.env["social.crm.post"].sudo().browse([v["post_id"] for v in vals_list])
+        Account = self.env["social.crm.account"]
+        for vals, post in zip(vals_list, posts, strict=True):
+            vals.setdefault("company_id", post.company_id.id)
+            vals.setdefault("user_id", self.env.uid)
+            vals.setdefault("account_id", Account._for_post(post).id or False)
+        items = self.sudo().create(vals_list)
+        items._trigger_sender()
+        return items
+
+    def _trigger_sender(self, at=None):
+        cron = self.env.ref("social_crm.ir_cron_social_crm_outbox", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger(at)
+
+    # --- credentials -------------------------------------------------------------------------
+    @api.model
+    def _is_demo_post(self, post):
+        return post.sudo().source_id.network_id.code == DEMO_NETWORK
+
+    @api.model
+    def _credentials_for(self, post, account=None):
+        """``(credentials, base_url)`` to publish about ``post``: the company's publishing
+        account of the network (one with an access token), else the listening source's.
+        Only credentials of the post's own company are ever used."""
+        post = post.sudo()
+        account = (account or self.env["social.crm.account"]._for_post(post)).sudo()
+        if (
+            account
+            and account.active
+            and account.company_id == post.company_id
+            and account.network_id == post.network_id
+            and account.access_token
+        ):
+            return account._publish_credentials()
+        source = post.source_id
+        if source and source.company_id == post.company_id:
+            try:
+                config = source._connector_config()
+            except ConnectorError:
+                return {}, ""
+            return dict(config.credentials), config.base_url
+        return {}, ""
+
+    # --- the sender --------------------------------------------------------------------------
+    @api.model
+    def _cron_send(self, limit=100):
+        """Deliver the due items, each in its own transactions (see the module's doc)."""
+        cron = self.env["ir.cron"]
+        for _i in range(limit):
+            item, recovering = self._claim_next()
+            if not item:
+                break
+            cron._commit_progress(0)  # the claim is committed before the network is called
+            try:
+                with self.env.cr.savepoint():
+                    item._deliver(recovering)
+            except Exception:
+                # e.g. the database refused the answer: the item stays "sending", the next
+                # run after LEASE treats it as interrupted (never re-posted blindly)
+                _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
+            cron._commit_progress(0)  # the network's answer (its id) is committed
+            item._notify_origin()
+            if not cron._commit_progress(1):
+                break
+        self.search([("notified", "=", False), ("state", "!=", "sending")], limit=limit)\
+            ._notify_origin()
+        return True
+
+    @api.model
+    def _claim_next(self):
+        """The next due item, locked and marked *sending*; and whether it was found
+        *sending* (its previous attempt was interrupted)."""
+        self.flush_model()
+        now = fields.Datetime.now()
+        self.env.cr.execute(
+            SQL(
+                """
+                SELECT id, state FROM social_crm_outbox
+                 WHERE (state = 'queued'
+                        AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
+                    OR (state = 'sending' AND claimed_at < %(stale)s)
+                 ORDER BY next_attempt_at NULLS FIRST, id
+                 LIMIT 1
+                   FOR UPDATE SKIP LOCKED
+                """,
+                now=now,
+                stale=now - LEASE,
+            )
+        )
+        row = self.env.cr.fetchone()
+        if not row:
+            return self.browse(), False
+        item = self.browse(row[0])
+        item.write(
+            {
+                "state": "sending",
+                "claimed_at": now,
+                "attempts": item.attempts + 1,
+                "first_attempt_at": item.first_attempt_at or now,
+            }
+        )
+        return item, row[1] == "sending"
+
+    def _may_repeat(self, now=None):
+        """Whether sending this item again cannot publish it twice."""
+        self.ensure_one()
+        if self.action in REPEATABLE_ACTIONS:
+            return True
+        window = IDEMPOTENT_WINDOW.get(self.network_id.code or "")
+        now = now or fields.Datetime.now()
+        return bool(window and self.first_attempt_at and now - self.first_attempt_at < window)
+
+    def _deliver(self, recovering=False):
+        """Call the network once and record its answer (id, or why not)."""
+        self.ensure_one()
+        if recovering and not self._may_repeat():
+            return self._record_failure(
+                "unknown",
+                self.env._(
+                    "Sending was interrupted while %(network)s was being called: it may be "
+                    "public already. Check the post on %(network)s, then Retry or Cancel.",
+                    network=self.network_id.name,
+                ),
+            )
+        post = self.post_id.sudo()
+        if self._is_demo_post(post):
+            return self._record_result(
+                ReplyResult(external_id=f"demo-{self.idempotency_key}"), demo=True
+            )
+        credentials, base_url = self._credentials_for(post, self.account_id)
+        code = post.network_id.code or ""
+        try:
+            if not credentials:
+                raise ConfigurationError(self._publish_problem(post, self.action) or "")
+            if self.action == "reply":
+                result = connectors.reply(
+                    code, credentials, post.external_id, self.text or "", base_url=base_url
+                )
+            elif self.action == "hide":
+                if not connectors.hide(code, credentials, post.external_id, base_url=base_url):
+                    raise MalformedResponseError(
+                        self.env._(
+                            "%(network)s did not confirm that the post is hidden.",
+                            network=post.network_id.name,
+                        )
+                    )
+                result = ReplyResult(external_id=post.external_id)
+            else:
+                raise ConfigurationError(self._publish_problem(post, self.action) or "")
+        except ConnectorError as error:
+            message = _strip_secrets(str(error), credentials.values())
+            _logger.info("Social CRM: outbox item %s failed: %s", self.id, message)
+            return self._record_error(error, message)
+        return self._record_result(result)
+
+    def _record_result(self, result, demo=False):
+        self.write(
+            {
+                "state": "demo" if demo else "sent",
+                "failure": False,
+                "external_id": result.external_id,
+                "url": result.url or False,
+                "sent_at": fields.Datetime.now(),
+                "next_attempt_at": False,
+                "error_message": self.env._(
+                    "Demo: recorded, not sent (no network behind the replay source)."
+                ) if demo else False,
+                "notified": False,
+            }
+        )
+        return True
+
+    def _record_error(self, error, message):
+        """Retry later, or fail: a refusal (revoked token, bad request) never retries; an
+        answer that may hide a success retries only when repeating cannot post twice."""
+        self.ensure_one()
+        if isinstance(error, RateLimitError):
+            kind = "retry"
+        elif error.retryable:
+            kind = "retry" if self._may_repeat() else "unknown"
+        elif isinstance(error, MalformedResponseError) and not (error.status or 0) >= 400:
+            kind = "retry" if self._may_repeat() else "unknown"  # answered, maybe published
+        else:
+            kind = "refused"
+            if isinstance(error, AuthError):
+                message = self.env._(
+                    "%(error)s. Nothing was published: a Social CRM manager renews the access "
+                    "token under Social CRM → Configuration → Publishing Accounts (or on the "
+                    "listening source), then Retry.",
+                    error=message.rstrip("."),
+                )
+        if kind == "retry" and self.attempts >= MAX_ATTEMPTS:
+            kind = "exhausted"
+        if kind != "retry":
+            if kind == "unknown":
+                message = self.env._(
+                    "%(error)s. %(network)s may have published it anyway: check the post on "
+                    "%(network)s, then Retry or Cancel.",
+                    error=message.rstrip("."),
+                    network=self.network_id.name,
+                )
+            return self._record_failure(kind, message)
+        now = fields.Datetime.now()
+        at = now + backoff(self.attempts)
+        reset_at = getattr(error, "reset_at", None)
+        if reset_at:
+            at = max(at, reset_at.astimezone(dt.UTC).replace(tzinfo=None))
+        self.write(
+            {
+                "state": "queued",
+                "next_attempt_at": at,
+                "error_message": message,
+                "notified": False,
+            }
+        )
+        self._trigger_sender(at)
+        return False
+
+    def _record_failure(self, kind, message):
+        self.write(
+            {
+                "state": "failed",
+                "failure": kind,
+                "error_message": message,
+                "next_attempt_at": False,
+                "notified": False,
+            }
+        )
+        return False
+
+    def _notify_origin(self):
+        """Tell each item's origin its result (``_social_outbox_update(item)``); a failing
+        origin is logged and told again at the next run."""
+        for item in self.sudo():
+            if item.notified:
+                continue
+            origin = (
+                self.env[item.res_model].sudo().browse(item.res_id).exists()
+                if item.res_model in self.env and item.res_id
+                else None
+            )
+            try:
+                with self.env.cr.savepoint():
+                    if origin and hasattr(origin, "_social_outbox_update"):
+                        origin._social_outbox_update(item)
+                    item.notified = True
+            except Exception:
+                _logger.exception("Social CRM: the origin of outbox item %s failed", item.id)
+
+    # --- people's actions --------------------------------------------------------------------
+    def _retry(self):
+        """Queue failed or cancelled items again (a person decided to)."""
+        items = self.filtered(lambda i: i.state in ("failed", "cancelled"))
+        if items:
+            items.sudo().write(
+                {
+                    "state": "queued",
+                    "failure": False,
+                    "next_attempt_at": False,
+                    "first_attempt_at": False,
+                    "claimed_at": False,
+                }
+            )
+            items._trigger_sender()
+        return items
+
+    def _check_manager(self):
+        self.check_access("read")
+        if not self.env.user.has_group("social_crm.group_social_crm_manager"):
+            raise AccessError(self.env._("Only Social CRM managers can retry or cancel."))
+
+    def action_retry(self):
+        self._check_manager()
+        if not self._retry():
+            raise UserError(self.env._("Only failed or cancelled items can be sent again."))
+        return True
+
+    def action_cancel(self):
+        self._check_manager()
+        items = self.filtered(lambda i: i.state in ("queued", "failed"))
+        items.sudo().write({"state": "cancelled", "next_attempt_at": False, "notified": False})
+        items._notify_origin()
+        return True
+
+
+def _strip_secrets(text, secrets):
+    """``text`` without any of ``secrets`` (a second guard behind the connectors' own)."""
+    for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
+        text = text.replace(secret, "***")
+    return text
