@@ -254,7 +254,7 @@ def post_to_data(post: Post) -> dict:
         for field in dataclasses.fields(Post)
         if field.name not in ("author", "raw")
     }
-    author = post.author
+    author = getattr(post, "author", None)
     if isinstance(author, Author):
         data["author"] = {f.name: getattr(author, f.name) for f in dataclasses.fields(Author)}
     posted = data.get("posted_at")

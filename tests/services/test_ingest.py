@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from social_crm.connectors.base import MAX_POST_COUNT, Author, InvalidItemError, Post
+from social_crm.connectors.base import MAX_POST_COUNT, Author, InvalidItemError, Post, Rejected
 from social_crm.services import ingest
 
 NOW = dt.datetime(2026, 5, 4, 12, 0)
@@ -294,3 +294,9 @@ def test_lookups_name_only_what_is_unknown():
     assert lookups.handles == ["anna"] and lookups.emails == ["a@b.de"]
     assert lookups.author_ids == ["7"] and lookups.networks == ["x"]
     assert "%ann%ber%" in lookups.name_patterns
+
+
+def test_quarantine_data_of_an_item_the_connector_rejected():
+    data = ingest.post_to_data(Rejected("x", "the item has no id", None, {"text": "hi"}))
+    assert (data["network"], data["external_id"], data["posted_at"]) == ("x", None, None)
+    assert "author" not in data
