@@ -67,7 +67,6 @@ PARTNER_HISTORY_FIELDS = [
 ]
 #: those that can be sorted and grouped by (through a join on the current row)
 SQL_FIELDS = ("social_score", "social_score_tier", "is_social_influencer")
-LEAD_SCORE_FIELDS = ["social_score", "social_score_tier", "is_social_influencer"]
 #: temporary table a chunk of scores is copied into (dropped after the chunk)
 RUN_TABLE = "social_crm_score_run"
 #: (column, SQL type, COPY text format, whole-table column of a ScoreTable); "%.2f" is the
@@ -304,48 +303,98 @@ class ResPartner(models.Model):
     def _social_score_current_fields(self):
         return PARTNER_HISTORY_FIELDS
 
+    @api.model
+    def _social_score_current_query(self, domain=None):
+        """Query of the current history rows the user may read: those the record rules of
+        ``social.crm.score.history`` let through (a shared contact scored for another
+        company has no score for this user), without the model's access rights (every
+        internal user sees the score, tier and flag; see the README)."""
+        History = self.env["social.crm.score.history"]
+        condition = Domain("is_current", "=", True) & Domain(domain or Domain.TRUE)
+        if not self.env.su:
+            condition &= self.env["ir.rule"]._compute_domain(History._name, "read")
+        return History.sudo()._search(condition)
+
+    @api.model
+    def _social_score_current_rows(self, partner_ids):
+        """{partner id: (score, tier, influencer flag, company id)} of the current rows of
+        these contacts that the user may read (one query)."""
+        if not partner_ids:
+            return {}
+        self.env["social.crm.score.history"].flush_model(
+            ["partner_id", "is_current", *CURRENT_FIELDS.values()]
+        )
+        query = self._social_score_current_query(Domain("partner_id", "in", list(partner_ids)))
+        columns = ("partner_id", *CURRENT_FIELDS.values())
+        return {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                query.select(*(SQL.identifier(query.table, column) for column in columns))
+            )
+        }
+
+    @api.model
+    def _social_score_current_sql(self, alias, partner_column, column, query=None):
+        """SQL of ``column`` of the current history row of the contact
+        ``alias.partner_column`` (NULL if none the user may read): joined once per query
+        when ``query`` is given, else a subquery. The rows are those of
+        :meth:`_social_score_current_query`, a subquery PostgreSQL flattens into the join."""
+        current_query = self._social_score_current_query()
+        rows = SQL(
+            "(%s)",
+            current_query.select(
+                SQL(", ").join(
+                    SQL.identifier(current_query.table, name)
+                    for name in ("partner_id", *CURRENT_FIELDS.values())
+                )
+            ),
+        )
+        partner = SQL.identifier(alias, partner_column)
+        if query is None:
+            return SQL(
+                "(SELECT h.%s FROM %s AS h WHERE h.partner_id = %s)",
+                SQL.identifier(column),
+                rows,
+                partner,
+            )
+        current = query.make_alias(alias, "social_score_current")
+        query.add_join(
+            "LEFT JOIN",
+            current,
+            rows,
+            SQL("%s = %s", SQL.identifier(current, "partner_id"), partner),
+        )
+        return SQL.identifier(current, column)
+
+    @api.model
+    def _social_score_search_sql(self, column, operator, value):
+        """(empty, SQL) for searching the current rows' ``column operator value``: the
+        subquery of the contacts whose readable current row meets it, or (``empty`` True)
+        of those whose row fails it when the empty value meets it (contacts without a row
+        have no score, tier or flag: they meet what the empty value meets)."""
+        condition = Domain(column, operator, value)
+        empty = bool(self.env["social.crm.score.history"].new({}).filtered_domain(condition))
+        query = self._social_score_current_query(~condition if empty else condition)
+        return empty, query.select(SQL.identifier(query.table, "partner_id"))
+
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_social_score(self):
         # a contact being edited (onchange) is a new record whose origin holds the score
-        ids = [partner._origin.id for partner in self if partner._origin.id]
-        rows = {}
-        if ids:
-            self.env["social.crm.score.history"].flush_model(
-                ["partner_id", "is_current", *CURRENT_FIELDS.values()]
-            )
-            rows = {
-                row[0]: row[1:]
-                for row in self.env.execute_query(
-                    SQL(
-                        """SELECT partner_id, score, tier, is_influencer, company_id
-                             FROM social_crm_score_history
-                            WHERE is_current AND partner_id = ANY(%s)""",
-                        ids,
-                    )
-                )
-            }
+        rows = self._social_score_current_rows(
+            [partner._origin.id for partner in self if partner._origin.id]
+        )
         companies = self.env["res.company"].sudo()
         for partner in self:
-            score, tier, flag, company = rows.get(
-                partner._origin.id, (0.0, False, False, False)
-            )
+            score, tier, flag, company = rows.get(partner._origin.id, (0.0, False, False, False))
             partner.social_score = score or 0.0
             partner.social_score_tier = tier or False
             partner.is_social_influencer = bool(flag)
             partner.social_score_company_id = companies.browse(company or [])
 
     def _social_score_search(self, fname, operator, value):
-        """Domain of the contacts whose current score row meets ``fname operator value``
-        (contacts without one have no score, tier or flag: they meet what the empty value
-        meets)."""
-        column = CURRENT_FIELDS[fname]
-        history = self.env["social.crm.score.history"].sudo().with_context(active_test=False)
-        condition = Domain(column, operator, value)
-        current = Domain("is_current", "=", True)
-        if history.new({}).filtered_domain(condition):
-            return Domain(
-                "id", "not in", history._search(current & ~condition).select("partner_id")
-            )
-        return Domain("id", "in", history._search(current & condition).select("partner_id"))
+        """Domain of the contacts whose current score row meets ``fname operator value``."""
+        empty, rows = self._social_score_search_sql(CURRENT_FIELDS[fname], operator, value)
+        return Domain("id", "not in" if empty else "in", rows)
 
     def _search_social_score(self, operator, value):
         return self._social_score_search("social_score", operator, value)
@@ -365,29 +414,7 @@ class ResPartner(models.Model):
         if field_expr not in SQL_FIELDS:
             return super()._field_to_sql(alias, field_expr, query)
         self._check_field_access(self._fields[field_expr], "read")
-        column = SQL.identifier(CURRENT_FIELDS[field_expr])
-        if query is None:
-            sql = SQL(
-                """(SELECT h.%s FROM social_crm_score_history AS h
-                     WHERE h.partner_id = %s AND h.is_current)""",
-                column,
-                SQL.identifier(alias, "id"),
-            )
-            # unscored contacts count 0, as everywhere else (not NULL: first in DESC order)
-            return SQL("COALESCE(%s, 0)", sql) if field_expr == "social_score" else sql
-        current = query.make_alias(alias, "social_score_current")
-        query.add_join(
-            "LEFT JOIN",
-            current,
-            "social_crm_score_history",
-            SQL(
-                "%s = %s AND %s",
-                SQL.identifier(current, "partner_id"),
-                SQL.identifier(alias, "id"),
-                SQL.identifier(current, "is_current"),
-            ),
-        )
-        sql = SQL("%s.%s", SQL.identifier(current), column)
+        sql = self._social_score_current_sql(alias, "id", CURRENT_FIELDS[field_expr], query)
         # unscored contacts count 0, as everywhere else (not NULL: first in DESC order)
         return SQL("COALESCE(%s, 0)", sql) if field_expr == "social_score" else sql
 
@@ -641,8 +668,7 @@ class ResPartner(models.Model):
         )
         if rows:
             history.invalidate_model(["is_current"])
-            self._social_score_sync_leads([row[0] for row in rows])
-            self.invalidate_model(PARTNER_HISTORY_FIELDS)
+            self._social_score_invalidate()
             self._social_score_changed([row[0] for row in rows])
 
     # --- actions ---------------------------------------------------------------------------
@@ -901,8 +927,6 @@ class ResPartner(models.Model):
                 company,
                 previous_ids[~numpy.isin(previous_ids, numpy.array(partner_ids, int))].tolist(),
             )
-            # and every lead whose copy differs (made stale by SQL elsewhere: merges...)
-            self._social_score_sync_leads(None)
             company.sudo().social_score_last_run = now
             if commit_progress:
                 time_left = commit_progress(0)
@@ -1227,9 +1251,8 @@ class ResPartner(models.Model):
                 values=SQL(", ").join(SQL("v.%s", column) for column in columns),
             )
         )
-        self._social_score_sync_leads(ids)
         cr.execute(SQL("DROP TABLE %s", run))
-        self.invalidate_model(PARTNER_HISTORY_FIELDS)
+        self._social_score_invalidate()
         self.env["social.crm.score.history"].invalidate_model()
         self._social_score_changed(ids)
 
@@ -1251,8 +1274,7 @@ class ResPartner(models.Model):
         )
         if rows:
             self.env["social.crm.score.history"].invalidate_model(["is_current"])
-            self._social_score_sync_leads([row[0] for row in rows])
-            self.invalidate_model(PARTNER_HISTORY_FIELDS)
+            self._social_score_invalidate()
             self._social_score_changed([row[0] for row in rows])
 
     @api.model
@@ -1263,28 +1285,7 @@ class ResPartner(models.Model):
         return True
 
     @api.model
-    def _social_score_sync_leads(self, partner_ids):
-        """Copy the partners' current tier, score and flag to their leads' stored fields
-        (``partner_ids`` None: of every lead that differs)."""
-        self.env["crm.lead"].flush_model(["partner_id", *LEAD_SCORE_FIELDS])
-        self.env["social.crm.score.history"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crm_lead AS l
-                      SET social_score = COALESCE(h.score, 0), social_score_tier = h.tier,
-                          is_social_influencer = COALESCE(h.is_influencer, FALSE)
-                     FROM crm_lead AS c
-                LEFT JOIN social_crm_score_history AS h
-                       ON h.partner_id = c.partner_id AND h.is_current
-                    WHERE l.id = c.id AND %s
-                      AND (l.social_score IS DISTINCT FROM COALESCE(h.score, 0)
-                           OR l.social_score_tier IS DISTINCT FROM h.tier
-                           OR l.is_social_influencer
-                              IS DISTINCT FROM COALESCE(h.is_influencer, FALSE))""",
-                SQL("TRUE")
-                if partner_ids is None
-                else SQL("c.partner_id = ANY(%s::int[])", _array(partner_ids)),
-            )
-        )
-        if self.env.cr.rowcount:
-            self.env["crm.lead"].invalidate_model(LEAD_SCORE_FIELDS)
+    def _social_score_invalidate(self):
+        """Forget the cached scores of contacts and leads (the history was written in SQL)."""
+        self.invalidate_model(PARTNER_HISTORY_FIELDS)
+        self.env["crm.lead"]._social_score_invalidate()

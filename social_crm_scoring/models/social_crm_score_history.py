@@ -108,7 +108,5 @@ class SocialCrmScoreHistory(models.Model):
         current = self.filtered("is_current").partner_id.ids
         result = super().unlink()
         if current:
-            partners = self.env["res.partner"]
-            partners._social_score_sync_leads(current)
-            partners.invalidate_model(partners._social_score_current_fields())
+            self.env["res.partner"]._social_score_invalidate()
         return result
