@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/social_crm_score_history_views.xml",
+        "views/social_crm_score_explanation_templates.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",
