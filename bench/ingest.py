@@ -197,6 +197,11 @@ def main():
     parser.add_argument("--authors", type=int, default=2000)
     parser.add_argument("--rebuild", action="store_true", help="recreate the bench database")
     parser.add_argument(
+        "--db",
+        help="database name (default bench_ingest, or bench_ingest_scoring with --with-scoring); "
+        "give your own when several checkouts share one PostgreSQL",
+    )
+    parser.add_argument(
         "--with-scoring",
         action="store_true",
         help="with social_crm_scoring installed (database bench_ingest_scoring): its hooks "
@@ -207,6 +212,7 @@ def main():
     dbname, modules = "bench_ingest", ["social_crm"]
     if args.with_scoring:
         dbname, modules = "bench_ingest_scoring", ["social_crm_scoring"]
+    dbname = args.db or dbname
     with odoo_env(dbname, modules, rebuild=args.rebuild) as env:
         authors, posts = make_posts(args.posts, args.authors)
         results = {"pipeline": [], "floor": []}

@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "depends": ["social_crm", "social_crm_scoring", "helpdesk_mgmt"],
     "external_dependencies": {
-        "python": ["phonenumbers", "python-stdnum"],
+        "python": ["phonenumbers", "python-stdnum", "regex"],
     },
     "data": [
         "security/social_crm_helpdesk_security.xml",
@@ -23,6 +23,7 @@
         "views/helpdesk_ticket_team_views.xml",
         "views/social_crm_complaint_label_views.xml",
         "views/social_crm_reply_views.xml",
+        "views/social_crm_pii_pattern_views.xml",
         "views/social_crm_helpdesk_report_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_crm_reply_wizard_views.xml",

@@ -1,5 +1,12 @@
+# the mixin first: the models below inherit it
+from . import social_crm_ingest_mixin
+
+# isort: split
 from . import (
+    res_company,
+    res_config_settings,
     res_partner,
+    res_partner_privacy,
     social_crm_account,
     social_crm_event,
     social_crm_identity,
@@ -8,6 +15,7 @@ from . import (
     social_crm_network,
     social_crm_outbox,
     social_crm_post,
+    social_crm_quarantine,
     social_crm_source,
     social_crm_source_intake,
 )

@@ -3,6 +3,8 @@ from . import (
     test_ingest,
     test_intake_listener,
     test_intake_webhook,
+    test_ingest_hooks,
+    test_ingest_quarantine,
     test_outbox,
     test_poll,
     test_security,

@@ -4,6 +4,7 @@ from . import (
     test_detection,
     test_kpi,
     test_pii,
+    test_privacy,
     test_replies,
     test_tickets,
     test_tour,

@@ -5,6 +5,10 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    social_retention_history_months = fields.Integer(
+        related="company_id.social_retention_history_months", readonly=False
+    )
+
     social_score_weight_reach = fields.Float(
         related="company_id.social_score_weight_reach", readonly=False
     )
