@@ -208,10 +208,20 @@ def main():
         "(mention/reply rows, influencer to-dos) run in both the pipeline and the floor, and "
         "the mention rows of all posts are timed apart",
     )
+    parser.add_argument(
+        "--with-helpdesk",
+        action="store_true",
+        help="with social_crm_helpdesk installed (database bench_ingest_helpdesk): redaction, "
+        "complaint classification and ticket routing run in the pipeline; the floor is the bare "
+        "create of the same database",
+    )
+    parser.add_argument("--db", help="database name (default: by the installed modules)")
     args = parser.parse_args()
     dbname, modules = "bench_ingest", ["social_crm"]
     if args.with_scoring:
         dbname, modules = "bench_ingest_scoring", ["social_crm_scoring"]
+    if args.with_helpdesk:
+        dbname, modules = "bench_ingest_helpdesk", ["social_crm_helpdesk"]
     dbname = args.db or dbname
     with odoo_env(dbname, modules, rebuild=args.rebuild) as env:
         authors, posts = make_posts(args.posts, args.authors)

@@ -416,7 +416,13 @@ class SocialCrmIdentity(models.Model):
         if plan.handles_to_release:
             ingest_self.browse(plan.handles_to_release).write({"handle": False})
         if plan.identity_updates:
-            ingest_self._ingest_upsert(updates=plan.identity_updates)
+            updates = [
+                (iid, dict(vals, bio=self._ingest_store_bio(vals["bio"], vals.get("handle"))))
+                if vals.get("bio")
+                else (iid, vals)
+                for iid, vals in plan.identity_updates
+            ]
+            ingest_self._ingest_upsert(updates=updates)
         if plan.identity_links:
             linked = self.browse([iid for iid, _author in plan.identity_links])
             linked._ingest_after_link([author for _iid, author in plan.identity_links])
@@ -441,7 +447,11 @@ class SocialCrmIdentity(models.Model):
                             "name": contact.name,
                             "social_origin": True,
                             "company_id": False,
-                            "comment": _plain_note(contact.note),
+                            "comment": _plain_note(
+                                self._ingest_store_bio(
+                                    contact.note, plan.authors[contact.author_key].handle
+                                )
+                            ),
                         }
                         for contact in plan.contacts_to_create
                     ]
@@ -493,6 +503,13 @@ class SocialCrmIdentity(models.Model):
         :return: the list of values to create
         """
         return vals_list
+
+    @api.model
+    def _ingest_store_bio(self, bio, handle=None):
+        """Hook: an author's bio as listening may store it (refreshed identities, the notes
+        of a new contact; new identities go through ``create``). Privacy addons redact here;
+        matching has seen the bio as written."""
+        return bio
 
     def _ingest_after_link(self, authors):
         """Hook: called once per batch with the identities entered by hand that listening just
