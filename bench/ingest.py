@@ -198,7 +198,8 @@ def main():
     parser.add_argument("--rebuild", action="store_true", help="recreate the bench database")
     parser.add_argument(
         "--db",
-        help="database name (default bench_ingest, or bench_ingest_scoring with --with-scoring); "
+        help="database name (default bench_ingest, bench_ingest_scoring with --with-scoring, "
+        "bench_ingest_helpdesk with --with-helpdesk); "
         "give your own when several checkouts share one PostgreSQL",
     )
     parser.add_argument(
@@ -215,7 +216,6 @@ def main():
         "complaint classification and ticket routing run in the pipeline; the floor is the bare "
         "create of the same database",
     )
-    parser.add_argument("--db", help="database name (default: by the installed modules)")
     args = parser.parse_args()
     dbname, modules = "bench_ingest", ["social_crm"]
     if args.with_scoring:
