@@ -23,6 +23,7 @@
         "views/helpdesk_ticket_team_views.xml",
         "views/social_crm_complaint_label_views.xml",
         "views/social_crm_reply_views.xml",
+        "views/social_crm_wording_views.xml",
         "views/social_crm_helpdesk_report_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_crm_reply_wizard_views.xml",

@@ -8,6 +8,8 @@ from . import (
     social_crm_helpdesk_report,
     social_crm_post,
     social_crm_reply,
+    social_crm_reply_guideline,
     social_crm_source,
     social_crm_ticket_handoff,
+    social_crm_wording,
 )

@@ -6,4 +6,6 @@ from . import (
     test_replies,
     test_tickets,
     test_tour,
+    test_tour_wording,
+    test_wordings,
 )

@@ -4,6 +4,8 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..detection.reply_text import leftovers, reply_length, reply_limit
+
 
 class SocialCrmReplyWizard(models.TransientModel):
     _name = "social.crm.reply.wizard"
@@ -25,6 +27,29 @@ class SocialCrmReplyWizard(models.TransientModel):
     reply_id = fields.Many2one("social.crm.reply", string="Draft", readonly=True)
     error_message = fields.Text(readonly=True)
     partner_phone = fields.Char(related="ticket_id.partner_id.phone", string="Phone")
+    company_id = fields.Many2one(related="ticket_id.company_id")
+    team_id = fields.Many2one(related="ticket_id.team_id")
+    lang = fields.Selection(
+        [("de", "German"), ("en", "English")],
+        string="Language",
+        compute="_compute_lang",
+        store=True,
+        readonly=False,
+        help="Of the wordings offered; taken from the customer's post.",
+    )
+    wording_id = fields.Many2one(
+        "social.crm.wording",
+        domain="[('state', '=', 'approved'), ('company_id', '=', company_id), "
+        "('lang', '=', lang), '|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
+        help="An approved answer of the team; type to search its name or text.",
+    )
+    guideline_html = fields.Html(
+        string="Guidelines", compute="_compute_guideline_html", sanitize=False
+    )
+    length_limit = fields.Integer(compute="_compute_length")
+    length_used = fields.Integer(string="Length", compute="_compute_length")
+    length_info = fields.Char(string="Characters", compute="_compute_length")
+    length_over = fields.Boolean(compute="_compute_length")
 
     @api.depends("ticket_id")
     def _compute_post_id(self):
@@ -36,6 +61,67 @@ class SocialCrmReplyWizard(models.TransientModel):
                 lambda p, t=wizard.ticket_id: p.identity_id == t.social_identity_id
             )
             wizard.post_id = (customer or posts)[:1] or wizard.ticket_id.sudo().social_post_id
+
+    @api.depends("post_id")
+    def _compute_lang(self):
+        for wizard in self:
+            lang = (wizard.post_id.sudo().lang or "").lower()[:2]
+            if lang not in ("de", "en"):
+                ticket_lang = (wizard.ticket_id.sudo().partner_id.lang or "").lower()[:2]
+                lang = ticket_lang if ticket_lang in ("de", "en") else "en"
+            wizard.lang = lang
+
+    @api.depends("team_id")
+    def _compute_guideline_html(self):
+        Guideline = self.env["social.crm.reply.guideline"]
+        for wizard in self:
+            lines = wizard.team_id and Guideline.search([("team_id", "=", wizard.team_id.id)])
+            if not lines:
+                wizard.guideline_html = False
+                continue
+            items = Markup("").join(Markup("<li>%s</li>") % line.name for line in lines)
+            wizard.guideline_html = Markup(
+                "<ul class='o_social_reply_guidelines mb-0'>%s</ul>"
+            ) % items
+
+    @api.depends("text", "post_id")
+    def _compute_length(self):
+        for wizard in self:
+            post = wizard.post_id.sudo()
+            code = post.network_id.code or ""
+            limit = reply_limit(code, post.source_id.social_reply_max_chars or 0) or 0
+            used = reply_length(wizard.text or "", code)
+            wizard.length_limit = limit
+            wizard.length_used = used
+            wizard.length_over = bool(limit and used > limit)
+            wizard.length_info = f"{used} / {limit}" if limit else str(used)
+
+    @api.onchange("wording_id")
+    def _onchange_wording_id(self):
+        if self.wording_id and self.ticket_id:
+            self.text = self.wording_id.sudo()._render_for(self.ticket_id, self.post_id)
+
+    def _check_reply_text(self):
+        """Refuse a text with a placeholder or a redacted value left, or too long."""
+        self.ensure_one()
+        left = leftovers(self.text)
+        if left:
+            raise UserError(
+                self.env._(
+                    "Replace these before sending: %(items)s",
+                    items=", ".join(dict.fromkeys(left)),
+                )
+            )
+        if self.length_over:
+            raise UserError(
+                self.env._(
+                    "The reply is %(used)s characters long as %(network)s counts them; "
+                    "the limit is %(limit)s.",
+                    used=self.length_used,
+                    network=self.network_name,
+                    limit=self.length_limit,
+                )
+            )
 
     @api.constrains("ticket_id", "post_id")
     def _check_post_of_ticket(self):
@@ -68,6 +154,7 @@ class SocialCrmReplyWizard(models.TransientModel):
             raise UserError(self.env._("Write the reply first."))
         if not self.post_id:
             raise UserError(self.env._("This ticket has no post to reply to."))
+        self._check_reply_text()
         Reply = self.env["social.crm.reply"]
         Reply._social_check_can_reply(self.ticket_id, self.post_id)
         # the draft of this ticket only (``reply_id`` could be written over RPC)
