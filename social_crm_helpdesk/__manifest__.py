@@ -24,6 +24,7 @@
         "views/social_crm_complaint_label_views.xml",
         "views/social_crm_reply_views.xml",
         "views/social_crm_wording_views.xml",
+        "views/social_crm_post_reply_views.xml",
         "views/social_crm_helpdesk_report_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_crm_reply_wizard_views.xml",

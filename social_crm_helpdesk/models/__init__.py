@@ -7,6 +7,7 @@ from . import (
     social_crm_complaint_label,
     social_crm_helpdesk_report,
     social_crm_post,
+    social_crm_post_reply,
     social_crm_reply,
     social_crm_reply_guideline,
     social_crm_source,

@@ -122,7 +122,11 @@ class SocialCrmWording(models.Model):
         stays as its placeholder, so the reply cannot go out before the agent fills it in."""
         ticket = ticket.sudo()
         post = (post or ticket.social_post_id).sudo()
-        name = (ticket.partner_id.name or ticket.partner_name or "").strip()
+        if ticket:
+            name = ticket.partner_id.name or ticket.partner_name
+        else:
+            name = post.identity_id.partner_id.name or post.author_name
+        name = (name or "").strip()
         handle = (post.author_handle or "").strip().lstrip("@")
         agent = (self.env.user.name or "").strip()
         values = {
@@ -134,12 +138,14 @@ class SocialCrmWording(models.Model):
         return {key: value or "{{ %s }}" % key for key, value in values.items()}
 
     def _render_for(self, ticket, post=None):
-        """The wording's text for ``ticket``, placeholders replaced."""
+        """The wording's text for ``ticket`` (or, without a ticket, for ``post``), placeholders
+        replaced."""
         self.ensure_one()
-        rendered = self._render_field(
-            "body",
-            ticket.ids,
-            add_context=self._placeholder_values(ticket, post),
-        )
-        return rendered[ticket.id]
+        values = self._placeholder_values(ticket, post)
+        if ticket:
+            return self._render_field("body", ticket.ids, add_context=values)[ticket.id]
+        # a post of the Social Inbox, no ticket: the same engine on the post
+        return self._render_template(
+            self.body, post._name, post.ids, engine="inline_template", add_context=values
+        )[post.id]
 

@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_detection,
+    test_inbox_reply,
     test_kpi,
     test_pii,
     test_replies,

@@ -11,7 +11,11 @@ class SocialCrmReplyWizard(models.TransientModel):
     _name = "social.crm.reply.wizard"
     _description = "Reply on the Network"
 
-    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        ondelete="cascade",
+        help="Empty when answering from the Social Inbox: no ticket, no complaint label.",
+    )
     post_id = fields.Many2one(
         "social.crm.post",
         string="In Reply To",
@@ -27,8 +31,8 @@ class SocialCrmReplyWizard(models.TransientModel):
     reply_id = fields.Many2one("social.crm.reply", string="Draft", readonly=True)
     error_message = fields.Text(readonly=True)
     partner_phone = fields.Char(related="ticket_id.partner_id.phone", string="Phone")
-    company_id = fields.Many2one(related="ticket_id.company_id")
-    team_id = fields.Many2one(related="ticket_id.team_id")
+    company_id = fields.Many2one("res.company", compute="_compute_company_team")
+    team_id = fields.Many2one("helpdesk.ticket.team", compute="_compute_company_team")
     lang = fields.Selection(
         [("de", "German"), ("en", "English")],
         string="Language",
@@ -54,6 +58,10 @@ class SocialCrmReplyWizard(models.TransientModel):
     @api.depends("ticket_id")
     def _compute_post_id(self):
         for wizard in self:
+            if not wizard.ticket_id:
+                # answering a post of the Social Inbox: the post given
+                wizard.post_id = wizard.post_id
+                continue
             posts = wizard.ticket_id.sudo().social_post_ids.sorted(
                 lambda p: (p.posted_at, p.id), reverse=True
             )
@@ -61,6 +69,14 @@ class SocialCrmReplyWizard(models.TransientModel):
                 lambda p, t=wizard.ticket_id: p.identity_id == t.social_identity_id
             )
             wizard.post_id = (customer or posts)[:1] or wizard.ticket_id.sudo().social_post_id
+
+    @api.depends("ticket_id", "post_id")
+    def _compute_company_team(self):
+        for wizard in self:
+            ticket = wizard.ticket_id.sudo()
+            company = ticket.company_id or wizard.post_id.sudo().company_id
+            wizard.company_id = company
+            wizard.team_id = ticket.team_id or company.social_helpdesk_team_id
 
     @api.depends("post_id")
     def _compute_lang(self):
@@ -98,7 +114,7 @@ class SocialCrmReplyWizard(models.TransientModel):
 
     @api.onchange("wording_id")
     def _onchange_wording_id(self):
-        if self.wording_id and self.ticket_id:
+        if self.wording_id and (self.ticket_id or self.post_id):
             self.text = self.wording_id.sudo()._render_for(self.ticket_id, self.post_id)
 
     def _check_reply_text(self):
@@ -127,7 +143,8 @@ class SocialCrmReplyWizard(models.TransientModel):
     def _check_post_of_ticket(self):
         of_ticket = self.env["social.crm.reply"]._social_post_of_ticket
         for wizard in self:
-            if wizard.post_id and not of_ticket(wizard.ticket_id, wizard.post_id):
+            ticket, post = wizard.ticket_id, wizard.post_id
+            if ticket and post and not of_ticket(ticket, post):
                 raise ValidationError(
                     self.env._("You can only reply to the posts of this ticket's conversation.")
                 )
@@ -149,24 +166,28 @@ class SocialCrmReplyWizard(models.TransientModel):
         when it is out (or why not). What can be known now (no reply API, no credentials)
         keeps the wizard open with the text and the reason."""
         self.ensure_one()
-        self.ticket_id.check_access("write")
+        if self.ticket_id:
+            self.ticket_id.check_access("write")
         if not (self.text or "").strip():
             raise UserError(self.env._("Write the reply first."))
         if not self.post_id:
             raise UserError(self.env._("This ticket has no post to reply to."))
         self._check_reply_text()
         Reply = self.env["social.crm.reply"]
-        Reply._social_check_can_reply(self.ticket_id, self.post_id)
-        # the draft of this ticket only (``reply_id`` could be written over RPC)
+        if self.ticket_id:
+            Reply._social_check_can_reply(self.ticket_id, self.post_id)
+        else:
+            Reply._social_check_can_reply_post(self.post_id)
+        # the draft of this ticket (or post) only (``reply_id`` could be written over RPC)
         reply = self.reply_id.sudo()
-        if reply and reply.ticket_id == self.ticket_id and reply.state in (
-            "draft", "failed", "cancelled"
-        ):
+        if reply and reply.ticket_id == self.ticket_id and (
+            self.ticket_id or reply.post_id == self.post_id
+        ) and reply.state in ("draft", "failed", "cancelled"):
             reply.write({"text": self.text, "post_id": self.post_id.id})
         else:
             reply = Reply.sudo().create(
                 {
-                    "ticket_id": self.ticket_id.id,
+                    "ticket_id": self.ticket_id.id or False,
                     "post_id": self.post_id.id,
                     "text": self.text,
                     "user_id": self.env.uid,
@@ -185,12 +206,19 @@ class SocialCrmReplyWizard(models.TransientModel):
             message = self.env._(
                 "Recorded on the ticket, not sent: the post came from the replay source, "
                 "there is no network behind it."
+            ) if self.ticket_id else self.env._(
+                "Recorded, not sent: the post came from the replay source, there is no "
+                "network behind it."
             )
         else:
             title = self.env._("Queued")
             message = self.env._(
                 "Your reply will be published on %(network)s in a few seconds. The ticket "
                 "shows when it is out, or why not.",
+                network=self.network_name,
+            ) if self.ticket_id else self.env._(
+                "Your reply will be published on %(network)s in a few seconds. The post's "
+                "replies show when it is out, or why not.",
                 network=self.network_name,
             )
         return {
@@ -208,6 +236,8 @@ class SocialCrmReplyWizard(models.TransientModel):
         """Call the customer instead: a call activity with the contact's phone in the note."""
         self.ensure_one()
         ticket = self.ticket_id
+        if not ticket:
+            raise UserError(self.env._("Planning a call needs a ticket."))
         ticket.check_access("write")
         partner = ticket.partner_id
         phone = partner.phone
