@@ -222,13 +222,4 @@ class SocialCrmReply(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        when = item.sent_at or fields.Datetime.now()
-        if not ticket.social_first_reply_at:
-            ticket.sudo().write(
-                {
-                    "social_first_reply_at": when,
-                    "social_deadline_met": bool(
-                        ticket.social_response_deadline and when <= ticket.social_response_deadline
-                    ),
-                }
-            )
+        ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")

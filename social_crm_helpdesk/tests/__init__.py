@@ -4,6 +4,7 @@ from . import (
     test_inbox_reply,
     test_kpi,
     test_pii,
+    test_reactions,
     test_replies,
     test_tickets,
     test_tour,
