@@ -1,5 +1,6 @@
 from . import (
     helpdesk_ticket,
+    helpdesk_ticket_cause,
     helpdesk_ticket_guard,
     helpdesk_ticket_reaction,
     helpdesk_ticket_team,
@@ -9,11 +10,13 @@ from . import (
     social_crm_complaint_label,
     social_crm_helpdesk_report,
     social_crm_post,
+    social_crm_post_churn,
     social_crm_post_company,
     social_crm_post_reply,
     social_crm_reply,
     social_crm_reply_guideline,
     social_crm_source,
+    social_crm_ticket_cause,
     social_crm_ticket_handoff,
     social_crm_wording,
 )

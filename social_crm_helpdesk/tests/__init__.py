@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_causes,
     test_detection,
     test_inbox_reply,
     test_kpi,
