@@ -10,7 +10,7 @@ PGUSER_ODOO="odoo"
 PY="${PYTHON:-python3}"
 ODOO_BRANCH="19.0"
 ODOO_OFFICIAL_SOURCE="https://github.com/odoo/odoo/archive/refs/heads/${ODOO_BRANCH}.tar.gz"
-ADDONS="${SOCIAL_CRM_ADDONS:-social_crm social_crm_scoring social_crm_helpdesk}"
+ADDONS="${SOCIAL_CRM_ADDONS:-social_crm social_crm_scoring social_crm_helpdesk social_crm_privacy_forgotten}"
 
 log() { printf '\033[1m[social-crm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[social-crm] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }
@@ -80,18 +80,15 @@ install_odoo() {
 }
 
 install_python_deps() {
-  # Only call pip when something is missing: keeps the commands fast on a prepared machine.
-  if ! (cd / && "$PY" - <<'PYEOF' 2>/dev/null
-import importlib.util, sys
-mods = ["tweepy", "requests", "dateutil", "feedparser", "phonenumbers", "ruff", "pylint_odoo",
-        "pytest", "websocket", "odoo.addons.helpdesk_mgmt"]
-sys.exit(0 if all(importlib.util.find_spec(m) for m in mods) else 1)
-PYEOF
-  ); then
-    log "installing Python packages from requirements.txt and requirements-dev.txt"
-    "$PY" -m pip install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" >&2 \
-      || die "pip install failed (see above)"
-  fi
+  # pip runs once per content of the requirement files (a stamp in the state folder): a new
+  # requirement is installed on the next run, a prepared machine skips pip.
+  local stamp
+  stamp="$STATE/.requirements-$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" | md5sum | cut -c1-12)"
+  [ -f "$stamp" ] && return 0
+  log "installing Python packages from requirements.txt and requirements-dev.txt"
+  "$PY" -m pip install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt" >&2 \
+    || die "pip install failed (see above)"
+  mkdir -p "$STATE" && touch "$stamp"
 }
 
 # --- PostgreSQL ------------------------------------------------------------------------------

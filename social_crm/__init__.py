@@ -1,1 +1,2 @@
-from . import models
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from . import controllers, models, wizards

@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "depends": ["social_crm", "social_crm_scoring", "helpdesk_mgmt"],
     "external_dependencies": {
-        "python": ["phonenumbers", "python-stdnum"],
+        "python": ["phonenumbers", "python-stdnum", "regex"],
     },
     "data": [
         "security/social_crm_helpdesk_security.xml",
@@ -26,6 +26,7 @@
         "views/social_crm_reply_views.xml",
         "views/social_crm_wording_views.xml",
         "views/social_crm_post_reply_views.xml",
+        "views/social_crm_pii_pattern_views.xml",
         "views/social_crm_helpdesk_report_views.xml",
         "views/social_crm_ticket_cause_views.xml",
         "views/res_config_settings_views.xml",

@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlencode
 
 import requests
 
@@ -223,3 +224,83 @@ class BlueskyConnector(Connector):
             yield Page(posts=posts, cursor=new_cursor, is_last=is_last)
             if is_last:
                 return
+
+
+# --- Jetstream (stream) ----------------------------------------------------------------------
+JETSTREAM_URL = "wss://jetstream2.us-east.bsky.network/subscribe"
+POST_COLLECTION = "app.bsky.feed.post"
+
+
+def jetstream_url(base: str = "", cursor: str | int | None = None,
+                  wanted_dids: tuple[str, ...] = ()) -> str:
+    """Subscribe URL for new posts, resuming at ``cursor`` (``time_us``) when given.
+
+    ``wanted_dids`` filters by *author* on the server (for watching given accounts' posts);
+    mentions of and replies to the brand come from anyone, so they are filtered client side
+    (:func:`jetstream_wanted`)."""
+    params = [("wantedCollections", POST_COLLECTION)]
+    params += [("wantedDids", did) for did in wanted_dids]
+    if cursor not in (None, ""):
+        params.append(("cursor", str(int(cursor))))
+    return f"{(base or JETSTREAM_URL).rstrip('?')}?{urlencode(params)}"
+
+
+def _jetstream_commit(event: Mapping[str, Any]) -> dict | None:
+    commit = event.get("commit") if event.get("kind") == "commit" else None
+    if not isinstance(commit, dict) or commit.get("collection") != POST_COLLECTION \
+            or commit.get("operation") != "create" or not isinstance(commit.get("record"), dict):
+        return None
+    return commit
+
+
+def jetstream_wanted(event: Mapping[str, Any], dids: tuple[str, ...] = (),
+                     keywords: tuple[str, ...] = ()) -> bool:
+    """True for a new post (not by one of ``dids``) that mentions or replies to one of
+    ``dids`` or contains one of ``keywords`` (case-insensitive)."""
+    commit = _jetstream_commit(event) if isinstance(event, dict) else None
+    if commit is None or event.get("did") in dids:
+        return False
+    record = commit["record"]
+    text = (record.get("text") or "").casefold()
+    if any(k.casefold() in text for k in keywords if k):
+        return True
+    if not dids:
+        return False
+    mentioned, _handles = _mentions(record)
+    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    replied = [_did_of((reply.get(k) or {}).get("uri")) for k in ("parent", "root")]
+    return any(d in dids for d in (*mentioned, *replied))
+
+
+def parse_jetstream_post(event: Mapping[str, Any]) -> Post | None:
+    """Post of a Jetstream ``commit`` event creating an ``app.bsky.feed.post`` (None for any
+    other event). The author is known by DID only (Jetstream sends no profile)."""
+    event = expect_dict(event, "jetstream event", NETWORK)
+    commit = _jetstream_commit(event)
+    if commit is None:
+        return None
+    did, rkey = event.get("did"), commit.get("rkey")
+    if not did or not rkey:
+        raise MalformedResponseError("bluesky: jetstream commit without 'did' or 'rkey'")
+    record = commit["record"]
+    uri = f"at://{did}/{POST_COLLECTION}/{rkey}"
+    reply = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    parent = (reply.get("parent") or {}).get("uri")
+    root = (reply.get("root") or {}).get("uri")
+    dids, handles = _mentions(record)
+    mentioned = [d for d in dict.fromkeys([_did_of(parent), *dids]) if d and d != did]
+    langs = record.get("langs") or []
+    return Post(
+        network=NETWORK,
+        external_id=uri,
+        text=record.get("text") or "",
+        posted_at=parse_datetime(record.get("createdAt"), "commit.record.createdAt", NETWORK),
+        author=Author(network=NETWORK, external_id=str(did), profile_url=f"{WEB}/profile/{did}"),
+        url=post_url(uri, None),
+        lang=langs[0] if langs and isinstance(langs[0], str) else None,
+        in_reply_to_external_id=parent or None,
+        conversation_external_id=root or uri,
+        mentioned_external_ids=tuple(mentioned),
+        mentioned_handles=tuple(dict.fromkeys(handles)),
+        raw={"did": did, "time_us": event.get("time_us"), "commit": dict(commit)},
+    )

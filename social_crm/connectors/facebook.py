@@ -354,3 +354,100 @@ def hide_comment(credentials: Mapping[str, str], comment_id: str,
         timeout=timeout, secrets=(token, app_secret), error_hook=graph_error, expect=dict,
     )
     return bool(body.get("success"))
+
+
+# --- webhooks (push) -------------------------------------------------------------------------
+WEBHOOK_FEED_ITEMS = frozenset({"comment", "post", "status", "photo", "video", "share"})
+WEBHOOK_VERBS = frozenset({"add", "edited"})
+
+
+def _webhook_time(value: Any, field: str) -> dt.datetime:
+    """Webhook times are epoch seconds (some Meta payloads use milliseconds) or ISO 8601."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and value > 10**11:
+        value = value / 1000
+    return parse_datetime(value, field, NETWORK)
+
+
+def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
+                         obj: str = "page") -> Post | None:
+    """Post of one ``entry[].changes[]`` item of a Meta webhook delivery, or None when the
+    change is no new or edited text (reactions, removals, the page's own posts...).
+
+    Pages (``object: page``), field ``feed``: ``value`` has ``item`` (comment, status, photo,
+    ...), ``verb`` (add, edited, remove), ``from {id, name}``, ``post_id``, ``comment_id``,
+    ``parent_id``, ``message``, ``created_time`` (epoch seconds). Instagram
+    (``object: instagram``), field ``comments``: ``value`` has ``id``, ``text``,
+    ``from {id, username}``, ``media {id}``, ``parent_id``; its time is the entry's ``time``.
+    """
+    entry = expect_dict(entry, "entry[]", NETWORK)
+    change = expect_dict(change, "entry[].changes[]", NETWORK)
+    value = expect_dict(change.get("value"), "entry[].changes[].value", NETWORK)
+    page_id = str(entry.get("id") or "")
+    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+    if sender.get("id") and str(sender["id"]) == page_id:
+        return None  # the page's (or account's) own post or reply
+    if obj == "instagram" and change.get("field") == "comments":
+        if not value.get("id"):
+            raise MalformedResponseError("instagram: comment without 'id'")
+        media = value.get("media") if isinstance(value.get("media"), dict) else {}
+        username = sender.get("username") or None
+        author = Author(
+            network="instagram", external_id=str(sender["id"]), handle=username,
+            display_name=username,
+            profile_url=f"https://www.instagram.com/{username}" if username else None,
+        ) if sender.get("id") else None
+        media_id = str(media["id"]) if media.get("id") else None
+        return Post(
+            network="instagram",
+            external_id=str(value["id"]),
+            text=value.get("text") or "",
+            posted_at=_webhook_time(entry.get("time"), "entry[].time"),
+            author=author,
+            in_reply_to_external_id=str(value.get("parent_id") or media_id or "") or None,
+            conversation_external_id=media_id,
+            mentioned_external_ids=(page_id,) if page_id else (),
+            raw=dict(value),
+        )
+    if change.get("field") != "feed":
+        return None
+    if value.get("verb") not in WEBHOOK_VERBS or value.get("item") not in WEBHOOK_FEED_ITEMS:
+        return None
+    post_id = str(value.get("post_id") or "") or None
+    if value.get("item") == "comment":
+        external_id = str(value.get("comment_id") or "")
+        parent = str(value.get("parent_id") or "") or None
+        in_reply_to = parent or post_id
+    else:
+        external_id, in_reply_to = post_id or "", None
+    if not external_id:
+        raise MalformedResponseError("facebook: feed change without post_id/comment_id")
+    post = value.get("post") if isinstance(value.get("post"), dict) else {}
+    return Post(
+        network=NETWORK,
+        external_id=external_id,
+        text=value.get("message") or "",
+        posted_at=_webhook_time(value.get("created_time") or entry.get("time"),
+                                "value.created_time"),
+        author=parse_from(sender),
+        url=(value.get("link") if external_id == post_id else None)
+        or (post.get("permalink_url") if external_id == post_id else None)
+        or f"https://www.facebook.com/{external_id}",
+        in_reply_to_external_id=in_reply_to,
+        conversation_external_id=post_id,
+        mentioned_external_ids=(page_id,) if page_id else (),
+        raw=dict(value),
+    )
+
+
+def parse_webhook(body: Any) -> list[Post]:
+    """Posts of a whole Meta webhook delivery ``{"object", "entry": [{id, time, changes}]}``."""
+    body = expect_dict(body, "the delivery", NETWORK)
+    obj = body.get("object") or "page"
+    posts = []
+    for entry in expect_list(body.get("entry"), "entry", NETWORK):
+        entry = expect_dict(entry, "entry[]", NETWORK)
+        for change in expect_list(entry.get("changes"), "entry[].changes", NETWORK):
+            post = parse_webhook_change(entry, change, obj)
+            if post is not None:
+                posts.append(post)
+    return posts

@@ -22,6 +22,7 @@ across instances, unlike the instance-local numeric account id, which is kept in
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import quote, urlsplit
@@ -248,3 +249,89 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
     if not body.get("id"):
         raise MalformedResponseError("mastodon: reply answer without 'id'")
     return ReplyResult(external_id=str(body["id"]), url=body.get("url") or body.get("uri"))
+
+
+# --- streaming API ---------------------------------------------------------------------------
+STREAM_EVENTS = ("update", "notification", "status.update")
+
+
+def stream_url(base_url: str, kind: str, query: str = "") -> str:
+    """``wss://instance/api/v1/streaming?stream=...`` for a mentions or hashtag source
+    (the token travels in the ``Authorization`` header, never in the URL)."""
+    base = instance_url(base_url)
+    scheme = "wss" if base.startswith("https://") else "ws"
+    host = base.split("://", 1)[1]
+    if kind == "mentions":
+        stream = "stream=user:notification"
+    elif kind == "hashtag":
+        tag = query.strip().lstrip("#")
+        if not tag:
+            raise ConfigurationError("mastodon: a hashtag stream needs a hashtag")
+        stream = f"stream=hashtag&tag={quote(tag, safe='')}"
+    else:
+        raise ConfigurationError(f"mastodon: no stream for a {kind!r} source")
+    return f"{scheme}://{host}/api/v1/streaming?{stream}"
+
+
+def parse_stream_message(text: str | bytes) -> tuple[str, Any]:
+    """``(event, payload)`` of one streaming message ``{"stream", "event", "payload"}``; the
+    payload of ``update``/``notification`` is a JSON string holding a Status/Notification."""
+    try:
+        message = json.loads(text)
+    except ValueError:
+        raise MalformedResponseError("mastodon: a stream message is not JSON") from None
+    message = expect_dict(message, "stream message", NETWORK)
+    event = message.get("event")
+    if not isinstance(event, str):
+        raise MalformedResponseError("mastodon: a stream message without 'event'")
+    payload = message.get("payload")
+    if event in STREAM_EVENTS:
+        if isinstance(payload, str):
+            try:
+                payload = json.loads(payload)
+            except ValueError:
+                raise MalformedResponseError(
+                    f"mastodon: the payload of a {event!r} message is not JSON") from None
+        payload = expect_dict(payload, f"{event} payload", NETWORK)
+    return event, payload
+
+
+def posts_of_stream_item(item: Mapping[str, Any], host: str) -> list[Post]:
+    """Posts of a stored stream item ``{"notification": {...}}`` (mentions only) or
+    ``{"status": {...}}``."""
+    item = expect_dict(item, "stream item", NETWORK)
+    if "notification" in item:
+        posts, _newest = parse_notifications([item["notification"]], host)
+        return posts
+    return [parse_status(item.get("status"), host)]
+
+
+def catch_up(base_url: str, token: str | None, kind: str, query: str, since_id: str | None,
+             *, session=None, timeout: float = DEFAULT_TIMEOUT, limit: int = MAX_LIMIT,
+             max_pages: int = 5) -> list[dict]:
+    """Raw notifications (mentions) or statuses (hashtag) newer than ``since_id``, oldest
+    first: what a stream missed while it was down. Same endpoints as polling."""
+    base = instance_url(base_url)
+    if kind == "mentions":
+        url = f"{base}/api/v1/notifications"
+        params: Any = [("types[]", "mention"), ("limit", limit)]
+    else:
+        url = f"{base}/api/v1/timelines/tag/{quote(query.strip().lstrip('#'), safe='')}"
+        params = [("limit", limit)]
+    if since_id:
+        params.append(("min_id", since_id))  # min_id pages forward from since_id
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    items: list[dict] = []
+    for _number in range(max(1, max_pages)):
+        body, response = http.request_json(
+            session, "GET", url, network=NETWORK, params=params, headers=headers,
+            timeout=timeout, secrets=(token,), expect=list,
+        )
+        page = [i for i in body if isinstance(i, dict) and i.get("id")]
+        items.extend(page)
+        prev_url = (response.links.get("prev") or {}).get("url")
+        if not page or not prev_url or len(page) < limit:
+            break
+        url, params = prev_url, None  # "prev" pages towards newer items (min_id)
+    unique = {str(i["id"]): i for i in items}
+    return [unique[k] for k in sorted(unique, key=id_key)]

@@ -344,3 +344,95 @@ def hide_reply(credentials: Mapping[str, str], tweet_id: str,
             body = client.unhide_reply(tweet_id, user_auth=True)
     data = expect_dict(expect_dict(body, "the answer", NETWORK).get("data"), "data", NETWORK)
     return bool(data.get("hidden"))
+
+
+# --- Account Activity API (push), v1.1 objects ------------------------------------------------
+V1_TIME_FORMAT = "%a %b %d %H:%M:%S %z %Y"  # "Wed Oct 10 20:19:24 +0000 2018"
+
+
+def parse_v1_time(value: Any, field: str) -> dt.datetime:
+    if isinstance(value, str):
+        try:
+            return dt.datetime.strptime(value.strip(), V1_TIME_FORMAT).astimezone(dt.UTC)
+        except ValueError:
+            _logger.debug("x: %r is not a v1.1 time; reading it as ISO 8601", value)
+    return parse_datetime(value, field, NETWORK)
+
+
+def parse_v1_user(user: Mapping[str, Any]) -> Author:
+    """Author from a v1.1 user object (``id_str``, ``screen_name``, ``followers_count``...)."""
+    user = expect_dict(user, "user", NETWORK)
+    user_id = user.get("id_str") or user.get("id")
+    if not user_id:
+        raise MalformedResponseError("x: user object without 'id_str'")
+    username = user.get("screen_name") or None
+    return Author(
+        network=NETWORK,
+        external_id=str(user_id),
+        handle=username,
+        display_name=user.get("name") or None,
+        profile_url=f"{WEB}/{username}" if username else None,
+        bio=html.unescape(user["description"]) if user.get("description") else None,
+        followers_count=to_int(user.get("followers_count")),
+        following_count=to_int(user.get("friends_count")),
+        posts_count=to_int(user.get("statuses_count")),
+        listed_count=to_int(user.get("listed_count")),
+        verified=bool(user.get("verified") or user.get("verified_type")),
+    )
+
+
+def parse_v1_tweet(tweet: Mapping[str, Any]) -> Post:
+    """Post from a v1.1 tweet object as the Account Activity API delivers it (a retweet is
+    read as the retweeted tweet; ``extended_tweet.full_text`` wins over ``text``)."""
+    tweet = expect_dict(tweet, "tweet_create_events[]", NETWORK)
+    if isinstance(tweet.get("retweeted_status"), dict):
+        tweet = tweet["retweeted_status"]
+    tweet_id = tweet.get("id_str") or tweet.get("id")
+    if not tweet_id:
+        raise MalformedResponseError("x: tweet object without 'id_str'")
+    tweet_id = str(tweet_id)
+    extended = tweet.get("extended_tweet") if isinstance(tweet.get("extended_tweet"), dict) \
+        else {}
+    text = extended.get("full_text") or tweet.get("full_text") or tweet.get("text") or ""
+    entities = extended.get("entities") or tweet.get("entities") or {}
+    mentions = [m for m in (entities.get("user_mentions") or []) if isinstance(m, dict)]
+    author = parse_v1_user(tweet["user"]) if isinstance(tweet.get("user"), dict) else None
+    author_id = author.external_id if author else None
+    mentioned_ids = [
+        i for i in _unique([tweet.get("in_reply_to_user_id_str"),
+                            *(m.get("id_str") for m in mentions)])
+        if i != author_id
+    ]
+    handle = author.handle if author else None
+    in_reply_to = tweet.get("in_reply_to_status_id_str") or None
+    return Post(
+        network=NETWORK,
+        external_id=tweet_id,
+        text=html.unescape(text),
+        posted_at=parse_v1_time(tweet.get("created_at"), "created_at"),
+        author=author,
+        url=f"{WEB}/{handle}/status/{tweet_id}" if handle else f"{WEB}/i/web/status/{tweet_id}",
+        lang=tweet.get("lang") if tweet.get("lang") not in (None, "und") else None,
+        in_reply_to_external_id=str(in_reply_to) if in_reply_to else None,
+        like_count=to_int(tweet.get("favorite_count")) or 0,
+        repost_count=to_int(tweet.get("retweet_count")) or 0,
+        reply_count=to_int(tweet.get("reply_count")) or 0,
+        quote_count=to_int(tweet.get("quote_count")) or 0,
+        mentioned_external_ids=tuple(mentioned_ids),
+        mentioned_handles=_unique(m.get("screen_name") for m in mentions),
+        raw=dict(tweet),
+    )
+
+
+def parse_activity(body: Any) -> list[Post]:
+    """Posts of an Account Activity delivery's ``tweet_create_events`` (the subscribed
+    account's own tweets, ``for_user_id``, are left out; other event types are ignored)."""
+    body = expect_dict(body, "the delivery", NETWORK)
+    own = str(body.get("for_user_id") or "")
+    posts = []
+    for tweet in expect_list(body.get("tweet_create_events"), "tweet_create_events", NETWORK):
+        post = parse_v1_tweet(tweet)
+        if own and post.author and post.author.external_id == own:
+            continue
+        posts.append(post)
+    return posts

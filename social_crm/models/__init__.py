@@ -1,6 +1,10 @@
 from . import (
+    res_company,
+    res_config_settings,
     res_partner,
+    res_partner_privacy,
     social_crm_account,
+    social_crm_event,
     social_crm_identity,
     social_crm_identity_metric,
     social_crm_match_suggestion,
@@ -8,4 +12,5 @@ from . import (
     social_crm_outbox,
     social_crm_post,
     social_crm_source,
+    social_crm_source_intake,
 )

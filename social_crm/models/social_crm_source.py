@@ -69,7 +69,7 @@ class SocialCrmSource(models.Model):
     cursor = fields.Char(
         copy=False, readonly=True, help="Where the next poll starts; stored with the posts."
     )
-    interval_minutes = fields.Integer(string="Poll Every (minutes)", default=15, required=True)
+    interval_minutes = fields.Integer(string="Poll Every (minutes)", default=2, required=True)
     max_pages = fields.Integer(string="Pages per Poll", default=5, required=True)
     page_size = fields.Integer(default=100, required=True)
     unknown_author_policy = fields.Selection(
@@ -131,7 +131,10 @@ class SocialCrmSource(models.Model):
                         name=source.name,
                     )
                 )
-            if source.base_url and not source.base_url.startswith(("http://", "https://")):
+            schemes = ("http://", "https://")
+            if source.network_id.code == "bluesky":
+                schemes += ("ws://", "wss://")  # a Jetstream instance for the stream mode
+            if source.base_url and not source.base_url.startswith(schemes):
                 raise ValidationError(
                     self.env._(
                         "The server URL of “%(name)s” must start with https:// or http://.",
@@ -308,6 +311,7 @@ class SocialCrmSource(models.Model):
         sources = self.search(
             [
                 ("active", "=", True),
+                ("intake_mode", "=", "poll"),
                 "|",
                 ("next_poll_at", "=", False),
                 ("next_poll_at", "<=", now),

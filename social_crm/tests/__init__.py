@@ -1,6 +1,8 @@
 from . import (
     test_identity,
     test_ingest,
+    test_intake_listener,
+    test_intake_webhook,
     test_outbox,
     test_poll,
     test_security,

@@ -6,7 +6,13 @@
     kinds_found(matches) -> list[str]
 
 Kinds: "email", "iban", "card", "tax_id" (German Steuer-IdNr), "id_card" (German
-Personalausweis document number), "vat" (German USt-IdNr), "phone".
+Personalausweis document number), "vat" (German USt-IdNr), "phone", "address" (postal address:
+street + number + postcode + city, German/Austrian/Swiss and international forms), "dob" (a date
+of birth: a real calendar date right after a cue such as "geb.", "geboren", "born", "DOB",
+"Geburtsdatum") and "custom" (a company-defined pattern, see `compile_custom_pattern`).
+
+Fediverse handles are not e-mail addresses: ``@user@instance.tld`` (with the leading @) and any
+``user@instance`` given in ``keep`` (the post's author and mentioned accounts) stay.
 
 Every number is checked, not just pattern-matched: IBAN mod-97 plus the country's length and
 BBAN structure (python-stdnum), cards Luhn plus a known issuer prefix and length, Steuer-IdNr
@@ -24,6 +30,7 @@ means. Nothing else is kept (the last digits of a tax ID or ID card help nobody 
 Pass keep_last=0 to `redact` to drop those endings too.
 """
 
+import datetime as _dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -45,6 +52,7 @@ try:
 except FileNotFoundError:
     _numdb._get_resource_stream = _numdb_stream
 
+import regex as _regex  # noqa: E402
 from stdnum import iban as std_iban  # noqa: E402
 from stdnum import luhn  # noqa: E402
 from stdnum.de import idnr as std_idnr  # noqa: E402
@@ -52,7 +60,8 @@ from stdnum.de import vat as std_vat  # noqa: E402
 
 from .text import clean  # noqa: E402
 
-KINDS = ("email", "iban", "card", "tax_id", "id_card", "vat", "phone")
+KINDS = ("email", "iban", "card", "tax_id", "id_card", "vat", "phone", "address", "dob",
+         "custom")
 LABELS = {
     "email": "e-mail address",
     "iban": "IBAN",
@@ -61,7 +70,12 @@ LABELS = {
     "id_card": "ID card number",
     "vat": "VAT ID",
     "phone": "phone number",
+    "address": "postal address",
+    "dob": "date of birth",
+    "custom": "reference number",
 }
+# bank or card data: what a company may want hidden on the network at once
+PAYMENT_KINDS = ("iban", "card")
 KEEP_LAST_KINDS = ("iban", "card")
 PHONE_REGIONS = ("DE", "AT", "CH", "GB", "US")
 
@@ -122,8 +136,12 @@ _EMAIL_RE = re.compile(
     r"(?![A-Za-z0-9-])")
 
 
-def _find_emails(text):
+def _find_emails(text, keep=frozenset()):
     for m in _EMAIL_RE.finditer(text):
+        if m.start() and text[m.start() - 1] == "@":
+            continue  # "@user@instance.tld": a fediverse handle, not an e-mail address
+        if m.group().lower() in keep:
+            continue  # the author or a mentioned account ("user@instance.tld")
         yield Match("email", m.start(), m.end(), m.group(), "e-mail address")
 
 
@@ -286,7 +304,14 @@ def _find_vats(text):
 
 
 # ------------------------------------------------------------------- phones
+# no phone number valid in the regions checked has fewer than 6 digits: texts without such a
+# run skip the (costly) matcher of `phonenumbers`
+_PHONE_GATE = re.compile(r"\d(?:[\s./()\-]{0,3}\d){5,}")
+
+
 def _find_phones(text):
+    if not _PHONE_GATE.search(text):
+        return
     seen = set()
     leniency = phonenumbers.Leniency.VALID
     for region in PHONE_REGIONS:
@@ -321,23 +346,247 @@ def _find_phones(text):
             yield Match("phone", pm.start, pm.end, raw, "phone number valid for %s" % cc)
 
 
-_FINDERS = (_find_emails, _find_ibans, _find_cards, _find_tax_ids, _find_id_cards, _find_vats,
-            _find_phones)
+# ----------------------------------------------------------- postal address
+_STREET_SUFFIX = (r"(?i:straße|strasse|str\.|weg|platz|allee|gasse|ring|damm|ufer|chaussee"
+                  r"|pfad|steig|stieg|markt|kai|promenade|graben|zeile|twiete|kamp|wall|gürtel"
+                  r"|steinweg|landstraße|stra[sß]e)")
+_CAP = r"[A-ZÄÖÜ][\wäöüß'’.]*"
+_DE_STREET = (
+    r"(?:(?:" + _CAP + r"[ -]){0,3}(?:[A-ZÄÖÜ][\wäöüß'’-]*?)?" + _STREET_SUFFIX
+    + r"|(?:Am|An der|An den|Im|In der|In den|Auf der|Auf dem|Zum|Zur|Unter den|Hinter der"
+    r"|Vor dem|Beim|Alte[rsn]?)\s" + _CAP + r"(?:[ -]" + _CAP + r")?)"
+)
+_HOUSE_NO = r"\d{1,4}\s?[a-zA-Z]?(?:\s?[-/]\s?\d{1,4}[a-zA-Z]?)?"
+_DE_POSTCODE = r"(?:(?:D|A|CH)-\s?)?(?P<pc>\d{4,5})"
+_CITY = (r"[A-ZÄÖÜ][\wäöüß'’.-]+(?:[ -](?:(?:an der|am|im|ob der|bei|in der|upon|on)\s)?"
+         r"[A-ZÄÖÜ(][\wäöüß'’.)-]+)?")
+_ADDRESS_RES = (
+    # Hauptstraße 5, 10115 Berlin / Am Markt 3a 1010 Wien
+    re.compile(r"(?<![\w-])" + _DE_STREET + r"\s+" + _HOUSE_NO + r",?\s+" + _DE_POSTCODE
+               + r"\s+" + _CITY),
+    # 10115 Berlin, Hauptstraße 5
+    re.compile(r"(?<![\w-])" + _DE_POSTCODE + r"\s+" + _CITY + r",\s+" + _DE_STREET + r"\s+"
+               + _HOUSE_NO + r"(?![\w])"),
+    # 221B Baker Street, London NW1 6XE / 1600 Amphitheatre Parkway, Mountain View, CA 94043
+    re.compile(r"(?<![\w-])\d{1,5}[A-Za-z]?\s+(?:[A-Z][\w'’.-]*\s+){0,4}"
+               r"(?:Street|St\.?|Road|Rd\.?|Avenue|Ave\.?|Lane|Ln\.?|Drive|Dr\.?|Boulevard"
+               r"|Blvd\.?|Way|Court|Ct\.?|Place|Pl\.?|Square|Sq\.?|Parkway|Pkwy\.?|Terrace"
+               r"|Close|Crescent|Highway|Hwy\.?|Row|Gardens|Mews)(?![\w])"
+               r"(?:,?\s+(?:Apt\.?|Suite|Unit|Flat)\s*#?\w+)?,?\s+(?:[A-Z][\w'’.-]+[ ,]\s*){1,3}"
+               r"(?:[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]{2}\s+\d{5}(?:-\d{4})?|\d{4,5})"
+               r"(?![\w])"),
+    # 12 rue de la Paix, 75002 Paris
+    re.compile(r"(?<![\w-])\d{1,4}(?:\s?(?:bis|ter))?,?\s+(?:rue|avenue|av\.|boulevard|bd"
+               r"|place|chemin|allée|impasse|quai|route|cours)\s+[\w'’ -]{2,40}?,?\s+\d{5}\s+"
+               + _CITY),
+    # Via Roma 12, 00184 Roma / Calle Mayor 5, 28013 Madrid
+    re.compile(r"(?<![\w-])(?:Via|Viale|Piazza|Corso|Calle|Avenida|Plaza|Carrer|Rua)\s+"
+               r"[\w'’ ]{2,40}?\s+\d{1,4}[a-zA-Z]?,?\s+\d{4,5}\s+" + _CITY),
+)
+_HAS_DIGITS = re.compile(r"\d.*\d", re.S)
 
 
-def find_pii(text):
+def _find_addresses(text):
+    if not _HAS_DIGITS.search(text):
+        return
+    for rx in _ADDRESS_RES:
+        for m in rx.finditer(text):
+            value = m.group().rstrip(" ,.")
+            if "pc" in rx.groupindex and m.group("pc").startswith("00"):
+                continue  # no German, Austrian or Swiss postcode starts with 00
+            yield Match("address", m.start(), m.start() + len(value), value,
+                        "street, number, postcode and city")
+
+
+# ------------------------------------------------------------ date of birth
+_MONTHS = {
+    "januar": 1, "jänner": 1, "january": 1, "jan": 1, "februar": 2, "february": 2, "feb": 2,
+    "märz": 3, "maerz": 3, "march": 3, "mär": 3, "mar": 3, "april": 4, "apr": 4, "mai": 5,
+    "may": 5, "juni": 6, "june": 6, "jun": 6, "juli": 7, "july": 7, "jul": 7, "august": 8,
+    "aug": 8, "september": 9, "sept": 9, "sep": 9, "oktober": 10, "october": 10, "okt": 10,
+    "oct": 10, "november": 11, "nov": 11, "dezember": 12, "december": 12, "dez": 12, "dec": 12,
+}
+_MONTH_RE = "|".join(sorted(_MONTHS, key=len, reverse=True))
+_DOB_CUE = re.compile(
+    r"(?<!\w)(?:geb\.|geboren(?:\s+(?:am|den))?|born(?:\s+on)?|dob|d\.o\.b\.?|date of birth"
+    r"|birth\s?date|birthday|geburtsdatum|geburtstag|geb\.?-?datum)(?:\s*(?:[:,-]|is|ist))?"
+    r"\s*(?:am|on|the|den)?\s*", re.I)
+_DOB_DATE = re.compile(
+    r"(?P<d1>\d{1,2})[./-](?P<m1>\d{1,2})[./-](?P<y1>\d{4}|\d{2})(?![\d.])"
+    r"|(?P<y2>\d{4})-(?P<m2>\d{2})-(?P<d2>\d{2})(?!\d)"
+    r"|(?P<d3>\d{1,2})(?:\.|st|nd|rd|th)?\s+(?:of\s+)?(?P<m3>" + _MONTH_RE + r")\.?,?\s+"
+    r"(?P<y3>\d{4})(?!\d)"
+    r"|(?P<m4>" + _MONTH_RE + r")\.?\s+(?P<d4>\d{1,2})(?:st|nd|rd|th)?,?\s+(?P<y4>\d{4})(?!\d)",
+    re.I)
+
+
+def _real_date(year, month, day):
+    year = int(year)
+    if year < 100:
+        year += 1900 if year > _dt.date.today().year % 100 else 2000
+    try:
+        date = _dt.date(year, int(month), int(day))
+    except ValueError:
+        return None
+    return date if 1900 <= date.year <= _dt.date.today().year else None
+
+
+def _find_dobs(text):
+    for cue in _DOB_CUE.finditer(text):
+        m = _DOB_DATE.match(text, cue.end())
+        if not m:
+            continue
+        g = m.groupdict()
+        if g["d1"]:
+            ok = _real_date(g["y1"], g["m1"], g["d1"]) or (
+                "/" in m.group() and _real_date(g["y1"], g["d1"], g["m1"]))  # US order
+        elif g["y2"]:
+            ok = _real_date(g["y2"], g["m2"], g["d2"])
+        elif g["d3"]:
+            ok = _real_date(g["y3"], _MONTHS[g["m3"].lower()], g["d3"])
+        else:
+            ok = _real_date(g["y4"], _MONTHS[g["m4"].lower()], g["d4"])
+        if ok:
+            yield Match("dob", m.start(), m.end(), m.group(), "date after a birth cue")
+
+
+# ----------------------------------------------------- company-defined patterns
+CUSTOM_TIMEOUT = 0.05  # seconds per pattern and text: evaluation time is bounded
+CUSTOM_MAX_LENGTH = 300
+_QUANT_OPEN = re.compile(r"[*+]|\{\d*,\d*\}|\{\d+\}")
+
+
+class PatternError(ValueError):
+    """A company pattern that is refused (the message says why)."""
+
+
+def _nested_quantifier(expression):
+    """True when a repeated group itself contains a repeat (``(a+)+``, ``(\\d*x)*``,
+    ``(?:a|b{2,})+``): the shape that backtracks catastrophically."""
+    stack = [False]  # per open group: does it contain a quantifier?
+    i, n = 0, len(expression)
+    while i < n:
+        ch = expression[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":  # skip a character class
+            j = i + 1
+            if j < n and expression[j] == "^":
+                j += 1
+            if j < n and expression[j] == "]":
+                j += 1
+            while j < n and expression[j] != "]":
+                j += 2 if expression[j] == "\\" else 1
+            i = j + 1
+            continue
+        if ch == "(":
+            stack.append(False)
+        elif ch == ")":
+            inner = stack.pop() if len(stack) > 1 else False
+            quant = _QUANT_OPEN.match(expression, i + 1)
+            if quant and inner and quant.group() not in ("{0}", "{1}"):
+                return True
+            if inner or quant:
+                stack[-1] = True
+        elif _QUANT_OPEN.match(expression, i) and expression[i:i + 2] not in ("{0", "{1}"):
+            stack[-1] = True
+        i += 1
+    return False
+
+
+def compile_custom_pattern(expression):
+    """Compile a company-defined pattern or raise :class:`PatternError` saying why not.
+
+    Refused: empty or over 300 characters, invalid syntax, back-references, patterns that
+    match the empty string, and nested quantifiers such as ``(a+)+``. Evaluation is bounded as
+    well (``regex`` with a timeout), so whatever slips through cannot hang a request.
+    """
+    expression = (expression or "").strip()
+    if not expression:
+        raise PatternError("The pattern is empty.")
+    if len(expression) > CUSTOM_MAX_LENGTH:
+        raise PatternError("The pattern is longer than %d characters." % CUSTOM_MAX_LENGTH)
+    if re.search(r"\\[1-9]|\(\?P=|\\g<", expression):
+        raise PatternError("Back-references are not allowed.")
+    if _nested_quantifier(expression):
+        raise PatternError("Nested repetition such as (a+)+ can take forever on some texts; "
+                           "write the pattern without a repeated group that repeats inside.")
+    try:
+        compiled = _regex.compile(expression, _regex.V0)
+    except _regex.error as error:
+        raise PatternError("The pattern is not a valid regular expression: %s" % error) from None
+    try:
+        if compiled.fullmatch("", timeout=CUSTOM_TIMEOUT):
+            raise PatternError("The pattern matches an empty text.")
+        for probe in ("a" * 2000 + "!", "1" * 2000 + "x", "a1-" * 700):
+            compiled.search(probe, timeout=CUSTOM_TIMEOUT)
+    except TimeoutError:
+        raise PatternError("The pattern is too slow on long texts.") from None
+    return compiled
+
+
+def _find_custom(text, patterns):
+    for name, compiled in patterns:
+        try:
+            found = list(compiled.finditer(text, timeout=CUSTOM_TIMEOUT))
+        except TimeoutError:
+            continue  # bounded: a slow pattern is skipped for this text, the rest still runs
+        for m in found:
+            if m.end() > m.start():
+                yield Match("custom", m.start(), m.end(), m.group(), name)
+
+
+def _keep_keys(keep):
+    keys = set()
+    for value in keep or ():
+        value = (value or "").strip().lower().lstrip("@")
+        if not value:
+            continue
+        keys.add(value)
+        digits = re.sub(r"\D", "", value)
+        if len(digits) >= 7:
+            keys.add("#" + digits[-9:])
+    return keys
+
+
+def _kept(match, keys):
+    if match.value.lower().lstrip("@") in keys:
+        return True
+    digits = re.sub(r"\D", "", match.value)
+    return match.kind == "phone" and len(digits) >= 7 and "#" + digits[-9:] in keys
+
+
+_FINDERS = (_find_ibans, _find_cards, _find_tax_ids, _find_id_cards, _find_vats, _find_dobs,
+            _find_addresses, _find_phones)
+
+
+def find_pii(text, keep=(), patterns=()):
     """All personal data found in `text`, sorted by position and never overlapping.
 
     Offsets refer to `text` as given (control characters are treated as spaces, same length).
-    When two finds overlap the earlier finder in KINDS wins (e-mail, IBAN, card, tax ID, ...).
+    When two finds overlap the earlier finder wins (e-mail, IBAN, card, company pattern, tax
+    ID, ID card, VAT ID, date of birth, address, phone).
     Never raises on odd input; posts over 20,000 characters are only scanned that far.
+
+    :param keep: values that are not personal data here: the author's and mentioned accounts'
+        handles (``user@instance.tld``), the company's own phone number and e-mail address
+    :param patterns: company patterns, ``[(name, compiled)]`` from `compile_custom_pattern`
     """
     work = clean(text)
+    keys = _keep_keys(keep)
     taken = []
     out = []
-    for finder in _FINDERS:
+    finders = [lambda w: _find_emails(w, keys)]
+    finders += [_FINDERS[0], _FINDERS[1]]
+    if patterns:
+        finders.append(lambda w: _find_custom(w, patterns))
+    finders += _FINDERS[2:]
+    for finder in finders:
         for match in finder(work):
             if any(match.start < e and s < match.end for s, e in taken):
+                continue
+            if keys and _kept(match, keys):
                 continue
             taken.append((match.start, match.end))
             out.append(match)
@@ -351,6 +600,9 @@ def kinds_found(matches):
 
 
 def placeholder(match, keep_last=4):
+    if match.kind == "custom":
+        label = re.sub(r"[\[\]<>&\"']", "", match.reason or "")[:60] or LABELS["custom"]
+        return "[%s removed]" % label
     label = LABELS.get(match.kind, match.kind)
     if keep_last and match.kind in KEEP_LAST_KINDS:
         tail = "".join(ch for ch in match.value if ch.isalnum())[-keep_last:]
@@ -374,8 +626,43 @@ def redact(text, matches=None, keep_last=4):
     return "".join(out)
 
 
-def redact_report(text, keep_last=4):
-    """Redacted text plus which kinds were found (for logging "removed: IBAN, phone")."""
-    matches = find_pii(text)
+def redact_report(text, keep_last=4, keep=(), patterns=()):
+    """Redacted text plus which kinds were found (for logging "removed: IBAN, phone").
+
+    The one function every path that stores social text goes through (see the models'
+    ``social.crm.pii.mixin``).
+    """
+    matches = find_pii(text, keep=keep, patterns=patterns)
     return Redaction(text=redact(text, matches, keep_last), kinds=kinds_found(matches),
                      matches=matches)
+
+
+def redact_json(value, matches=(), keep=(), patterns=()):
+    """``value`` (a JSON tree) with every string redacted, plus the kinds found in it.
+
+    First the values already found in the record's text are replaced wherever they occur (a
+    payload repeats the text in several places), then each string that could hold personal
+    data goes through `redact_report`.
+    """
+    kinds = set()
+
+    def scrub(item):
+        if isinstance(item, str):
+            for match in matches:
+                if match.value in item:
+                    item = item.replace(match.value, placeholder(match))
+                    kinds.add(match.kind)
+            if patterns or "@" in item or (
+                    " " in item and any(ch.isdigit() for ch in item)):
+                report = redact_report(item, keep=keep, patterns=patterns)
+                if report.matches:
+                    kinds.update(report.kinds)
+                    item = report.text
+            return item
+        if isinstance(item, dict):
+            return {key: scrub(sub) for key, sub in item.items()}
+        if isinstance(item, list):
+            return [scrub(sub) for sub in item]
+        return item
+
+    return scrub(value), sorted(kinds, key=KINDS.index)

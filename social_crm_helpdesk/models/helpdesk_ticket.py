@@ -8,14 +8,25 @@ from odoo import api, fields, models
 from odoo.addons.social_crm_scoring.models.social_crm_score_history import TIERS
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools.misc import format_datetime
+from odoo.tools import SQL
+from odoo.tools.misc import format_datetime, formatLang
 
+from ..dispatch import escalation_due
 from .helpdesk_ticket_guard import product_env
 
 _logger = logging.getLogger(__name__)
 
 #: ticket priority by the author's Social Score tier
 TIER_PRIORITY = {"top_influencer": "3", "multiplier": "2", "regular": "1"}
+#: removed data kinds found by a checksum (IBAN mod 97, card Luhn): top priority and an alert
+URGENT_PII_KINDS = {"iban", "card"}
+#: tickets escalated per batch of the escalation cron (committed per batch)
+ESCALATION_BATCH = 100
+ESCALATION_STEPS = [("half", "Half the time gone"), ("missed", "Deadline missed")]
+
+
+def _urgent_pii(kinds):
+    return bool(URGENT_PII_KINDS & set((kinds or "").split(",")))
 DEADLINE_STATES = [
     ("pending", "Waiting for a first answer"),
     ("overdue", "Overdue"),
@@ -103,6 +114,44 @@ class HelpdeskTicket(models.Model):
         related="social_post_id.social_hidden", string="Hidden on the Network"
     )
     social_url = fields.Char(related="social_post_id.url", string="Post URL")
+    social_reach = fields.Integer(
+        string="Reach",
+        readonly=True,
+        copy=False,
+        help="Followers of the authors of the conversation's posts (each author counted "
+        "once, as the networks last reported): replies by others raise it.",
+    )
+    social_escalate_at = fields.Datetime(
+        string="Escalate At",
+        readonly=True,
+        copy=False,
+        help="Half the time from the post to the response deadline.",
+    )
+    social_escalated_half_at = fields.Datetime(
+        string="Escalated (Half Time)", readonly=True, copy=False
+    )
+    social_escalated_missed_at = fields.Datetime(
+        string="Escalated (Deadline Missed)", readonly=True, copy=False
+    )
+    social_escalation = fields.Selection(
+        ESCALATION_STEPS,
+        readonly=True,
+        copy=False,
+        help="The latest escalation to the team leader: when half the time to the first "
+        "response had passed without a public reply, then when the deadline was missed.",
+    )
+    social_alerted_at = fields.Datetime(
+        string="Alert Sent",
+        readonly=True,
+        copy=False,
+        help="When the team's alert channel was told about this ticket (complaint of a top "
+        "influencer, or bank or card data in the post).",
+    )
+    social_owner = fields.Char(
+        string="Owner",
+        compute="_compute_social_owner",
+        help="The assigned agent, or “Unassigned” when nobody was on duty.",
+    )
 
     _social_conversation_uniq = models.UniqueIndex(
         "(company_id, social_network_id, social_conversation_key) "
@@ -172,6 +221,12 @@ class HelpdeskTicket(models.Model):
         }
         return Domain.OR(parts[v] for v in values if v in parts) if values else Domain.FALSE
 
+    @api.depends("user_id")
+    @api.depends_context("lang")
+    def _compute_social_owner(self):
+        for ticket in self:
+            ticket.social_owner = ticket.user_id.name or self.env._("Unassigned")
+
     @api.depends("social_pii_kinds")
     @api.depends_context("lang")
     def _compute_social_pii_summary(self):
@@ -197,8 +252,15 @@ class HelpdeskTicket(models.Model):
         partner = post.partner_id
         influencer = bool(partner.is_social_influencer)
         tier = partner.social_score_tier or False
+        followers = (self.env.context.get("social_unlinked_followers") or {}).get(post.id)
+        if not partner and followers:
+            # no contact yet: the tier the follower floors give to what the network sent
+            floor = post.company_id._social_score_settings().floor_tier(followers)
+            if floor:
+                tier, influencer = floor.code, floor.is_influencer
         posted = post.posted_at or now
-        minutes = post.company_id._social_response_minutes(influencer)
+        urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
+        minutes = post.company_id._social_response_minutes(influencer or urgent)
         author = (
             post.author_name
             or (post.author_handle and f"@{post.author_handle}")
@@ -236,7 +298,7 @@ class HelpdeskTicket(models.Model):
             "team_id": team.id or False,
             "company_id": (team.company_id or post.company_id).id,
             "channel_id": channel.id if channel else False,
-            "priority": TIER_PRIORITY.get(tier, "1"),
+            "priority": self._social_priority(tier, post.pii_kinds),
             "social_post_id": post.id,
             "social_network_id": post.network_id.id,
             "social_conversation_key": post._social_conversation_key(),
@@ -247,29 +309,239 @@ class HelpdeskTicket(models.Model):
             "social_detected_at": post.create_date or now,
             "social_ticket_at": now,
             "social_response_deadline": posted + dt.timedelta(minutes=minutes),
+            "social_escalate_at": posted + dt.timedelta(minutes=minutes) / 2,
             "has_sensitive_data": post.has_sensitive_data,
             "social_pii_kinds": post.pii_kinds or False,
         }
 
     @api.model
-    def _social_create_from_posts(self, items):
+    def _social_priority(self, tier, pii_kinds=None):
+        """Priority of a social ticket: by the author's tier; top with bank or card data."""
+        if _urgent_pii(pii_kinds):
+            return "3"
+        return TIER_PRIORITY.get(tier, "1")
+
+    @api.model
+    def _social_create_from_posts(self, items, automatic=True):
         """Open one ticket per ``(post, team)`` of ``items`` (one post per conversation).
 
         Links the posts, tells the agents which kinds of personal data were removed (without
-        the values). Returns the tickets in the order of ``items``.
+        the values), computes the reach. ``automatic`` (opened by the listening, not by an
+        agent): assigned by the team's rule, never to the user running the job (OdooBot),
+        and the team is alerted of complaints of top influencers and of bank or card data.
+        Returns the tickets in the order of ``items``.
         """
         if not items:
             return self.browse()
         now = fields.Datetime.now()
-        tickets = product_env(self).create(
-            [self._social_ticket_vals(post, team, now) for post, team in items]
-        ).with_env(self.env)
+        vals_list = [self._social_ticket_vals(post, team, now) for post, team in items]
+        if automatic:
+            for vals in vals_list:
+                # helpdesk_mgmt's "auto assign" would give the ticket to the job's user
+                vals["user_id"] = False
+        tickets = product_env(self).create(vals_list).with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
         flagged = tickets.filtered("has_sensitive_data")
         if flagged:
             flagged._social_log_pii({t.id: t.social_pii_kinds for t in flagged})
+        tickets._social_update_reach()
+        if automatic:
+            tickets._social_assign()
+            tickets.filtered(lambda t: t._social_needs_alert())._social_alert()
         return tickets
+
+    # --- reach, tiers, assignment, alerts, escalation ------------------------------------------
+    def _social_update_reach(self):
+        """Reach = followers of the distinct authors of each ticket's posts (one query)."""
+        if not self:
+            return
+        self.env["social.crm.post"].flush_model(["ticket_id", "identity_id"])
+        self.env["social.crm.identity"].flush_model(["followers_count"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT d.ticket_id, COALESCE(SUM(GREATEST(i.followers_count, 0)), 0)
+                     FROM (SELECT DISTINCT ticket_id, identity_id FROM social_crm_post
+                            WHERE ticket_id = ANY(%s) AND identity_id IS NOT NULL) AS d
+                     JOIN social_crm_identity AS i ON i.id = d.identity_id
+                 GROUP BY d.ticket_id""",
+                self.ids,
+            )
+        )
+        reach = dict(rows)
+        for ticket in self.sudo():
+            value = int(reach.get(ticket.id, 0))
+            if ticket.social_reach != value:
+                ticket.social_reach = value
+
+    def _social_needs_alert(self):
+        self.ensure_one()
+        return not self.social_alerted_at and (
+            self.social_tier == "top_influencer"
+            or (self.has_sensitive_data and _urgent_pii(self.social_pii_kinds))
+        )
+
+    def _social_assign(self):
+        """Assign these unassigned tickets by their team's rule (see
+        ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not."""
+        tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
+        if not tickets:
+            return
+        dispatchers = tickets.team_id._social_dispatchers()
+        bodies = {}
+        for ticket in tickets.sorted(lambda t: (-int(t.priority or 0), t.id)):
+            dispatcher = dispatchers[ticket.team_id]
+            if dispatcher.mode == "none":
+                continue
+            user_id = dispatcher.pick()
+            if user_id:
+                ticket.user_id = user_id
+                if dispatcher.presence_known:
+                    why = self.env._(
+                        "Assigned automatically to %(user)s, on duty in %(team)s.",
+                        user=ticket.user_id.name,
+                        team=ticket.team_id.name,
+                    )
+                else:
+                    why = self.env._(
+                        "Assigned automatically to %(user)s: Odoo does not know who of "
+                        "%(team)s is online, so every member counts as on duty.",
+                        user=ticket.user_id.name,
+                        team=ticket.team_id.name,
+                    )
+            else:
+                why = self.env._(
+                    "Not assigned: no member of %(team)s is online. The ticket waits in the "
+                    "list as “Unassigned”.",
+                    team=ticket.team_id.name,
+                )
+            bodies[ticket.id] = Markup("<p>%s</p>") % why
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+
+    def _social_alert_reason(self):
+        self.ensure_one()
+        if self.has_sensitive_data and _urgent_pii(self.social_pii_kinds):
+            return self.env._(
+                "Bank or card data in a public post (%(kinds)s): hide it on the network as "
+                "fast as possible.",
+                kinds=self.social_pii_summary,
+            )
+        return self.env._(
+            "Complaint of a top influencer (%(reach)s followers reached).",
+            reach=formatLang(self.env, self.social_reach, digits=0),
+        )
+
+    def _social_alert(self):
+        """Tell the team at once: a message in its alert channel with a link to the ticket,
+        a web client notification to the assignee (or the team leader)."""
+        now = fields.Datetime.now()
+        for ticket in self.sudo():
+            team = ticket.team_id
+            owner = ticket.user_id.name or self.env._("Unassigned")
+            body = Markup("<p><b>%s</b> %s</p><p>%s · %s · %s</p>") % (
+                self.env._("Alert:"),
+                ticket._get_html_link(),
+                ticket._social_alert_reason(),
+                self.env._("Owner: %(owner)s", owner=owner),
+                self.env._(
+                    "respond by %(time)s", time=ticket._social_time(ticket.social_response_deadline)
+                )
+                if ticket.social_response_deadline
+                else "",
+            )
+            if team:
+                team._social_post_alert(body)
+            ticket.social_alerted_at = now
+            ticket._social_notify(
+                ticket.user_id or team.user_id,
+                self.env._("Social alert: %(ticket)s", ticket=ticket.display_name),
+                ticket._social_alert_reason(),
+            )
+
+    def _social_notify(self, users, title, message):
+        """A sticky web client notification (bus) for each of ``users``."""
+        for user in users.filtered(lambda u: u.active and not u.share):
+            user._bus_send(
+                "simple_notification",
+                {"title": title, "message": message, "sticky": True, "type": "warning"},
+            )
+
+    def _social_activity_user(self):
+        """Who gets the activities of this ticket: its agent, else the team leader (never
+        the user running a scheduled job)."""
+        self.ensure_one()
+        return self.sudo().user_id or self.sudo().team_id.user_id
+
+    def _social_follow_tier(self):
+        """Priority, deadline and flags of these open social tickets follow their contact's
+        current tier (provisional or nightly score); the chatter says why. A priority an
+        agent changed by hand is kept. A ticket whose contact became a top influencer is
+        assigned and alerted like a new one."""
+        tickets = self.sudo().filtered(
+            lambda t: t.social_network_id and t.partner_id and not t.stage_id.closed
+        )
+        labels = dict(self._fields["social_tier"]._description_selection(self.env))
+        priorities = dict(self._fields["priority"]._description_selection(self.env))
+        changed = self.browse()
+        bodies = {}
+        provisional = tickets.partner_id._social_score_provisional_ids()
+        for ticket in tickets:
+            partner = ticket.partner_id
+            tier = partner.social_score_tier or False
+            influencer = bool(partner.is_social_influencer)
+            if tier == ticket.social_tier and influencer == ticket.social_is_influencer:
+                continue
+            vals = {"social_tier": tier, "social_is_influencer": influencer}
+            notes = []
+            expected = self._social_priority(ticket.social_tier, ticket.social_pii_kinds)
+            priority = self._social_priority(tier, ticket.social_pii_kinds)
+            if ticket.priority == expected and priority != ticket.priority:
+                vals["priority"] = priority
+                notes.append(
+                    self.env._("priority %(priority)s", priority=priorities.get(priority))
+                )
+            if not ticket.social_first_reply_at and ticket.social_posted_at:
+                urgent = ticket.has_sensitive_data and _urgent_pii(ticket.social_pii_kinds)
+                minutes = ticket.company_id._social_response_minutes(influencer or urgent)
+                deadline = ticket.social_posted_at + dt.timedelta(minutes=minutes)
+                if deadline != ticket.social_response_deadline:
+                    vals["social_response_deadline"] = deadline
+                    vals["social_escalate_at"] = (
+                        ticket.social_posted_at + dt.timedelta(minutes=minutes) / 2
+                    )
+                    notes.append(
+                        self.env._("respond by %(time)s", time=ticket._social_time(deadline))
+                    )
+            old_tier = ticket.social_tier
+            ticket.write(vals)
+            sentence = self.env._(
+                "%(name)s is now %(tier)s (was %(old)s), by the %(kind)s Social Score %(score)s.",
+                name=partner.display_name,
+                tier=labels.get(tier) or self.env._("not scored"),
+                old=labels.get(old_tier) or self.env._("not scored"),
+                kind=self.env._("provisional")
+                if partner.id in provisional
+                else self.env._("latest"),
+                score=round(partner.social_score),
+            )
+            if notes:
+                sentence += " " + self.env._(
+                    "The ticket follows: %(changes)s.", changes=", ".join(notes)
+                )
+            bodies[ticket.id] = Markup("<p>%s</p>") % sentence
+            changed |= ticket
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+        if changed:
+            changed._social_assign()
+            changed.filtered(lambda t: t._social_needs_alert())._social_alert()
+        return changed
+
 
     def _social_log_pii(self, kinds_by_ticket):
         """A note per ticket naming the kinds of removed data, never the values."""
@@ -314,8 +586,118 @@ class HelpdeskTicket(models.Model):
                 new_kinds.update(k for k in (post.pii_kinds or "").split(",") if k)
         if new_kinds:
             kinds = sorted(new_kinds | set((self.social_pii_kinds or "").split(",")) - {""})
-            self.sudo().write({"has_sensitive_data": True, "social_pii_kinds": ",".join(kinds)})
+            vals = {"has_sensitive_data": True, "social_pii_kinds": ",".join(kinds)}
+            if _urgent_pii(",".join(new_kinds)) and not self.stage_id.closed:
+                vals["priority"] = "3"
+            self.sudo().write(vals)
             self._social_log_pii({self.id: ",".join(sorted(new_kinds))})
+            if self._social_needs_alert():
+                self._social_alert()
+        self._social_update_reach()
+        return True
+
+    @api.model
+    def _social_escalation_domain(self, now):
+        waiting = (
+            Domain("social_network_id", "!=", False)
+            & Domain("social_first_reply_at", "=", False)
+            & Domain("stage_id.closed", "=", False)
+        )
+        return waiting & (
+            (
+                Domain("social_escalated_half_at", "=", False)
+                & Domain("social_escalated_missed_at", "=", False)
+                & Domain("social_escalate_at", "<=", now)
+            )
+            | (
+                Domain("social_escalated_missed_at", "=", False)
+                & Domain("social_response_deadline", "<=", now)
+            )
+        )
+
+    @api.model
+    def _cron_social_escalate(self):
+        """Scheduled action (every minute): escalate the tickets whose half time or deadline
+        passed without a reply, a batch at a time, committed per batch."""
+        now = fields.Datetime.now()
+        domain = self._social_escalation_domain(now)
+        ir_cron = self.env["ir.cron"]
+        ir_cron._commit_progress(remaining=self.sudo().search_count(domain))
+        last_id = 0
+        while True:
+            tickets = self.sudo().search(
+                domain & Domain("id", ">", last_id), limit=ESCALATION_BATCH, order="id"
+            )
+            if not tickets:
+                break
+            last_id = tickets[-1].id
+            tickets._social_escalate(now)
+            if ir_cron._commit_progress(len(tickets)) <= 0:
+                break
+
+    def _social_escalate(self, now=None):
+        """Escalate these tickets once per step: a to-do for the team leader (else the
+        agent), a message in the team's alert channel, the list shows the step."""
+        now = now or fields.Datetime.now()
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        activities = []
+        for ticket in self.sudo():
+            done = {
+                step
+                for step, field in (
+                    ("half", "social_escalated_half_at"),
+                    ("missed", "social_escalated_missed_at"),
+                )
+                if ticket[field]
+            }
+            step = escalation_due(
+                ticket.social_posted_at,
+                ticket.social_response_deadline,
+                now,
+                ticket.social_first_reply_at,
+                done,
+            )
+            if not step:  # no post date: nothing to measure; leave the cron's list
+                if ticket.social_escalate_at and ticket.social_escalate_at <= now:
+                    ticket.social_escalated_half_at = ticket.social_escalated_half_at or now
+                if ticket.social_response_deadline and ticket.social_response_deadline <= now:
+                    ticket.social_escalated_missed_at = now
+                continue
+            ticket.write({f"social_escalated_{step}_at": now, "social_escalation": step})
+            if step == "half":
+                summary = self.env._("Social ticket: half the response time is gone")
+            else:
+                summary = self.env._("Social ticket: response deadline missed")
+            sentence = self.env._(
+                "%(ticket)s has no public reply yet; respond by %(time)s. Owner: %(owner)s.",
+                ticket=ticket.display_name,
+                time=ticket._social_time(ticket.social_response_deadline),
+                owner=ticket.user_id.name or self.env._("Unassigned"),
+            )
+            leader = ticket._social_activity_user()
+            if ticket.team_id.user_id:
+                leader = ticket.team_id.user_id
+            if leader:
+                activities.append(
+                    {
+                        "res_model_id": model_id,
+                        "res_id": ticket.id,
+                        "activity_type_id": todo.id if todo else False,
+                        "user_id": leader.id,
+                        "summary": summary,
+                        "note": Markup("<p>%s</p>") % sentence,
+                        "date_deadline": fields.Date.context_today(self, now),
+                    }
+                )
+            if ticket.team_id:
+                ticket.team_id._social_post_alert(
+                    Markup("<p><b>%s</b> %s</p><p>%s</p>")
+                    % (summary + ":", ticket._get_html_link(), sentence)
+                )
+            ticket._social_notify(leader, summary, sentence)
+        if activities:
+            self.env["mail.activity"].sudo().create(activities)
         return True
 
     # --- hand-offs ---------------------------------------------------------------------------

@@ -34,6 +34,12 @@ SOCIAL_PRODUCT_FIELDS = frozenset(
         "social_handoff_ids",
         "social_hidden",
         "social_url",
+        "social_reach",
+        "social_escalate_at",
+        "social_escalated_half_at",
+        "social_escalated_missed_at",
+        "social_escalation",
+        "social_alerted_at",
     }
 )
 

@@ -1,7 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
+
+from ..dispatch import Dispatcher
 
 
 def _words(value):
@@ -40,6 +43,29 @@ class HelpdeskTicketTeam(models.Model):
     )
     social_ticket_count = fields.Integer(
         string="Social Tickets", compute="_compute_social_ticket_count"
+    )
+    social_assign_mode = fields.Selection(
+        [
+            ("none", "No automatic assignment"),
+            ("round_robin", "Round robin"),
+            ("least_open", "Fewest open tickets"),
+        ],
+        string="Assign Social Tickets",
+        default="least_open",
+        required=True,
+        help="Who gets the tickets opened automatically from social complaints: a member "
+        "who is online in Odoo (the web client open, not away or do not disturb), in turn "
+        "or the one with the fewest open tickets. When Odoo knows the presence of none of "
+        "the members (nobody ever used the web client), every member counts as on duty. "
+        "When nobody is online, the ticket stays unassigned.",
+    )
+    social_alert_channel_id = fields.Many2one(
+        "discuss.channel",
+        string="Alert Channel",
+        domain=[("channel_type", "=", "channel")],
+        help="Discuss channel of the alerts (complaints of top influencers, posts with bank "
+        "or card data, escalations). Created with the team's members at the first alert "
+        "when empty.",
     )
 
     @api.constrains("social_min_confidence")
@@ -107,6 +133,86 @@ class HelpdeskTicketTeam(models.Model):
             if team._social_rule_matches(post, automatic=automatic):
                 return team
         return self.browse()
+
+    # --- assignment, alerts, escalation --------------------------------------------------------
+    def _social_online_users(self, users):
+        """The users of ``users`` Odoo knows to be on duty (online, not away or do not
+        disturb), or None when Odoo knows the presence of none of them (one query)."""
+        presences = self.env["mail.presence"].sudo().search([("user_id", "in", users.ids)])
+        if not presences:
+            return None
+        return {user.id for user in users.sudo() if user.im_status == "online"}
+
+    def _social_dispatchers(self):
+        """{team: Dispatcher} for these teams: members, presence, open tickets and latest
+        assignments read in three queries for all of them."""
+        members = self.sudo().user_ids.filtered(lambda user: user.active and not user.share)
+        online = self._social_online_users(members)
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        open_counts = dict(
+            Ticket._read_group(
+                [("user_id", "in", members.ids), ("stage_id.closed", "=", False)],
+                ["user_id"],
+                ["__count"],
+            )
+        )
+        latest = {
+            (team.id, user.id): when
+            for team, user, when in Ticket._read_group(
+                [("team_id", "in", self.ids), ("user_id", "in", members.ids)],
+                ["team_id", "user_id"],
+                ["assigned_date:max"],
+            )
+        }
+        result = {}
+        for team in self:
+            team_members = team.sudo().user_ids & members
+            result[team] = Dispatcher(
+                team.social_assign_mode or "none",
+                team_members.ids,
+                online=None if online is None else online & set(team_members.ids),
+                open_counts={user.id: count for user, count in open_counts.items()},
+                last_assigned={
+                    uid: latest.get((team.id, uid)) for uid in team_members.ids
+                },
+            )
+        return result
+
+    def _social_alert_channel(self):
+        """The team's alert channel, created with its members and leader if missing."""
+        self.ensure_one()
+        team = self.sudo()
+        if team.social_alert_channel_id:
+            return team.social_alert_channel_id
+        group = self.env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
+        channel = self.env["discuss.channel"].sudo().create(
+            {
+                "name": self.env._("Social alerts: %(team)s", team=team.name),
+                "channel_type": "channel",
+                "group_public_id": group.id if group else False,
+                "description": self.env._(
+                    "Complaints of top influencers, posts with bank or card data and "
+                    "escalations of the team %(team)s.",
+                    team=team.name,
+                ),
+            }
+        )
+        users = (team.user_ids | team.user_id).filtered(lambda user: not user.share)
+        if users:
+            channel._add_members(users=users, post_joined_message=False)
+        team.social_alert_channel_id = channel
+        return channel
+
+    def _social_post_alert(self, body):
+        """Post ``body`` (HTML) in the team's alert channel, as OdooBot."""
+        self.ensure_one()
+        channel = self._social_alert_channel()
+        return channel.message_post(
+            body=body,
+            author_id=self.env.ref("base.partner_root").id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
 
     def action_view_social_tickets(self):
         self.ensure_one()

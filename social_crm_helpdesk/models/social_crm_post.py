@@ -7,9 +7,6 @@ from odoo import api, fields, models
 from odoo.addons.social_crm import connectors
 from odoo.fields import Domain
 
-from ..detection import classify
-from ..detection.pii import placeholder, redact, redact_report
-
 _logger = logging.getLogger(__name__)
 
 COMPLAINT_LABELS = [
@@ -19,23 +16,6 @@ COMPLAINT_LABELS = [
     ("other", "Other"),
 ]
 PROCESS_BATCH = 1000
-
-
-def _scrub(value, matches):
-    """``value`` (a JSON tree) with every string redacted: first the values found in the
-    post's text, then whatever the PII finder sees in the string itself."""
-    if isinstance(value, str):
-        for match in matches:
-            if match.value in value:
-                value = value.replace(match.value, placeholder(match))
-        if any(ch.isdigit() or ch == "@" for ch in value):
-            value = redact(value)
-        return value
-    if isinstance(value, dict):
-        return {key: _scrub(item, matches) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_scrub(item, matches) for item in value]
-    return value
 
 
 class SocialCrmPost(models.Model):
@@ -102,41 +82,31 @@ class SocialCrmPost(models.Model):
         self.ensure_one()
         return self.conversation_external_id or self.external_id
 
-    # --- ingestion hooks -------------------------------------------------------------------
-    def _ingest_prepare_vals_list(self, vals_list, posts):
-        """Redact personal data (text and raw payload) and classify, before anything is stored."""
-        vals_list = super()._ingest_prepare_vals_list(vals_list, posts)
-        company_ids = {vals.get("company_id") or self.env.company.id for vals in vals_list}
-        models_by_company = self.env["res.company"].browse(company_ids)._social_complaint_models()
-        for vals in vals_list:
-            self._social_prepare_vals(
-                vals, models_by_company.get(vals.get("company_id") or self.env.company.id)
-            )
-        return vals_list
-
+    # --- redaction and classification ------------------------------------------------------
+    # Redaction runs in create/write for every path (social.crm.pii.mixin, see
+    # social_crm_post_privacy.py); classification right after it, on the redacted text.
     @api.model
     def _social_prepare_vals(self, vals, model=None):
-        text = vals.get("text") or ""
-        report = redact_report(text)
-        if report.matches:
-            vals["text"] = report.text
-            vals["has_sensitive_data"] = True
-            vals["pii_kinds"] = ",".join(report.kinds)
-            if vals.get("raw_payload"):
-                vals["raw_payload"] = _scrub(vals["raw_payload"], report.matches)
-        verdict = classify(vals.get("text") or "", lang=vals.get("lang") or None, model=model)
-        vals.update(
-            complaint_label=verdict.label,
-            complaint_confidence=verdict.confidence,
-            complaint_p=verdict.p_complaint,
-            complaint_reasons="\n".join(verdict.reasons) or False,
-            complaint_lang=verdict.lang or False,
-        )
-        return vals
+        """Redact and classify ``vals`` in place (posts stored before installation)."""
+        self._social_pii_redact(vals)
+        return self._social_classify_vals(vals, model)
 
     def _ingest_after_create(self, records, posts):
         records = super()._ingest_after_create(records, posts)
-        records._social_route(automatic=True)
+        # authors not linked to a contact (a match suggestion waits, or the source creates
+        # no contacts) have no score: their tickets use the follower floors on what the
+        # network sent, so a loud stranger is never handled as a regular customer
+        followers = {
+            (post.network, str(post.external_id)): post.author.followers_count
+            for post in posts
+            if post.author and post.author.followers_count
+        }
+        unlinked = {
+            record.id: followers[key]
+            for record in records.filtered(lambda r: not r.identity_id)
+            if (key := (record.network_id.code, record.external_id)) in followers
+        }
+        records.with_context(social_unlinked_followers=unlinked)._social_route(automatic=True)
         return records
 
     # --- routing to tickets ----------------------------------------------------------------
@@ -191,7 +161,7 @@ class SocialCrmPost(models.Model):
             items = list(openers.values())
             if automatic:
                 Ticket = Ticket.sudo()
-            created = Ticket._social_create_from_posts(items)
+            created = Ticket._social_create_from_posts(items, automatic=automatic)
             for ticket, key in zip(created, openers, strict=True):
                 existing[key] = ticket
                 if key in later:
@@ -353,12 +323,12 @@ class SocialCrmPost(models.Model):
                     "lang": post.lang,
                     "raw_payload": post.raw_payload,
                 }
-                self._social_prepare_vals(vals, models_by_company.get(post.company_id.id))
+                post._social_prepare_vals(vals, models_by_company.get(post.company_id.id))
                 if not vals.get("has_sensitive_data"):
                     vals.pop("text")
                     vals.pop("raw_payload")
                 vals.pop("lang")
-                post.write(vals)
+                post.with_context(social_crm_pii_done=True).write(vals)
             self.env.flush_all()
             self.env.invalidate_all()
         return True

@@ -13,11 +13,22 @@ class SocialCrmSource(models.Model):
     )
 
     @api.model
-    def _social_helpdesk_demo_replay(self, polls=2):
-        """Demo: poll the replayed demo traffic so that complaints become tickets."""
+    def _social_helpdesk_demo_replay(self, max_polls=20):
+        """Demo: poll the replayed demo traffic to its end, so that every complaint becomes a
+        ticket; then route the complaints stored before this module (the demo posts) the
+        same way, so that every demo complaint is treated alike."""
         source = self.env.ref("social_crm.source_demo_replay", raise_if_not_found=False)
-        if not source:
-            return False
-        for _poll in range(polls):
-            source._poll()
+        if source:
+            for _poll in range(max_polls):
+                if not source._poll().created:
+                    break
+        Post = self.env["social.crm.post"]
+        # the demo posts stored before this module are classified by its post-init hook,
+        # which runs after the demo data: classify them now (the hook then finds none)
+        Post._social_process_existing()
+        waiting = Post.search(
+            [("complaint_label", "=", "complaint"), ("ticket_id", "=", False)], order="posted_at"
+        )
+        if waiting:
+            waiting._social_route(automatic=True)
         return True

@@ -1,10 +1,12 @@
 from . import (
     test_access,
+    test_arrival,
     test_causes,
     test_detection,
     test_inbox_reply,
     test_kpi,
     test_pii,
+    test_privacy,
     test_reactions,
     test_replies,
     test_tickets,

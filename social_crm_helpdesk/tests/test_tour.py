@@ -94,3 +94,61 @@ class TestAgentTour(HttpCase):
         )
         self.start_tour("/odoo/social-helpdesk-analysis", "social_crm_helpdesk_report_tour",
                         login="admin")
+
+
+@tagged("post_install", "-at_install")
+class TestAlertTour(HttpCase):
+    def demo_ticket(self):
+        post = self.env["social.crm.post"].search(
+            [("external_id", "=", "1862000000000000500")], limit=1
+        )
+        if not post:
+            self.skipTest("the demo data is not installed")
+        return post.ticket_id
+
+    def test_demo_critic_case(self):
+        """The demo database shows the headline case: the unknown critic's complaint is a
+        top-priority ticket, assigned (never to OdooBot), announced in Discuss, with the wave
+        of replies in it; every demo complaint has a ticket."""
+        ticket = self.demo_ticket()
+        self.assertTrue(ticket)
+        self.assertEqual(ticket.priority, "3")
+        self.assertEqual(ticket.social_tier, "top_influencer")
+        self.assertTrue(ticket.partner_id.social_score_history_ids.filtered("is_current"))
+        self.assertTrue(ticket.user_id)
+        self.assertNotEqual(ticket.user_id, self.env.ref("base.user_root"))
+        self.assertEqual(ticket.social_post_count, 5)
+        self.assertEqual(ticket.social_reach, 10000 + 120 + 340 + 2100 + 85)
+        self.assertTrue(ticket.social_alerted_at)
+        channel = ticket.team_id.social_alert_channel_id
+        self.assertTrue(channel)
+        self.assertIn(
+            f'data-oe-id="{ticket.id}"', " ".join(channel.message_ids.mapped("body"))
+        )
+        waiting = self.env["social.crm.post"].search(
+            [("complaint_label", "=", "complaint"), ("ticket_id", "=", False)]
+        )
+        self.assertFalse(waiting, "every demo complaint has a ticket")
+        odoobot = self.env.ref("base.user_root")
+        self.assertFalse(
+            self.env["helpdesk.ticket"].search(
+                [("social_network_id", "!=", False), ("user_id", "=", odoobot.id)]
+            )
+        )
+
+    def test_alert_tour(self):
+        ticket = self.demo_ticket()
+        channel = ticket.team_id.social_alert_channel_id
+        self.start_tour(
+            f"/odoo/discuss?active_id=discuss.channel_{channel.id}",
+            "social_crm_helpdesk_alert_tour",
+            login="admin",
+        )
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress",
+                          lambda cron, processed=0, remaining=None, deactivate=False: 60.0):
+            self.env["social.crm.outbox"]._cron_send()
+        self.env.invalidate_all()
+        reply = ticket.social_reply_ids
+        self.assertIn("Ein Techniker meldet sich heute noch", reply.text)
+        self.assertEqual(reply.state, "demo")
+        self.assertTrue(ticket.social_first_reply_at)

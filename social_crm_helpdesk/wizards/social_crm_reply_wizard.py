@@ -258,6 +258,7 @@ class SocialCrmReplyWizard(models.TransientModel):
             "mail.mail_activity_data_call",
             summary=self.env._("Call the customer"),
             note=note,
-            user_id=ticket.user_id.id or self.env.uid,
+            # the ticket's agent, else its team leader, else who asks (never OdooBot)
+            user_id=(ticket._social_activity_user() or self.env.user).id,
         )
         return {"type": "ir.actions.act_window_close"}

@@ -1,8 +1,10 @@
 from . import (
     crm_lead,
     res_company,
+    res_company_privacy,
     res_config_settings,
     res_partner,
+    res_partner_privacy,
     social_crm_identity,
     social_crm_mention,
     social_crm_post,

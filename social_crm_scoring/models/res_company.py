@@ -11,6 +11,8 @@ SETTING_FIELDS = (
     "social_score_half_life_days",
     "social_score_top_threshold",
     "social_score_multiplier_threshold",
+    "social_score_top_followers",
+    "social_score_multiplier_followers",
 )
 
 
@@ -52,6 +54,19 @@ class ResCompany(models.Model):
         default=70.0,
         help="Contacts with at least this score (0-100), below the top influencer threshold, "
         "are multipliers. Top influencers and multipliers count as influencers.",
+    )
+    social_score_top_followers = fields.Integer(
+        string="Top Influencer From Followers",
+        default=10000,
+        help="Contacts with at least this many followers (all their identities together) are "
+        "always top influencers, whatever their score among the company's contacts. 0: no "
+        "floor.",
+    )
+    social_score_multiplier_followers = fields.Integer(
+        string="Multiplier From Followers",
+        default=1000,
+        help="Contacts with at least this many followers are at least multipliers, whatever "
+        "their score. 0: no floor.",
     )
     social_score_last_run = fields.Datetime(
         string="Social Scores Computed On", readonly=True, copy=False
@@ -113,6 +128,26 @@ class ResCompany(models.Model):
                     )
                 )
 
+            top_floor = company.social_score_top_followers
+            multiplier_floor = company.social_score_multiplier_followers
+            if top_floor < 0 or multiplier_floor < 0:
+                raise ValidationError(
+                    self.env._(
+                        "Follower floors cannot be negative; use 0 for no floor (%(company)s).",
+                        company=company.name,
+                    )
+                )
+            if top_floor and multiplier_floor and multiplier_floor >= top_floor:
+                raise ValidationError(
+                    self.env._(
+                        "The follower floor of top influencers (%(top)s) must be higher than "
+                        "that of multipliers (%(multiplier)s) (%(company)s).",
+                        top=top_floor,
+                        multiplier=multiplier_floor,
+                        company=company.name,
+                    )
+                )
+
     @api.constrains(*SETTING_FIELDS)
     def _check_social_score_settings(self):
         self._social_score_check_settings()
@@ -142,12 +177,14 @@ class ResCompany(models.Model):
                     self.social_score_top_threshold,
                     True,
                     tier_labels["top_influencer"],
+                    max(self.social_score_top_followers, 0),
                 ),
                 Tier(
                     "multiplier",
                     self.social_score_multiplier_threshold,
                     True,
                     tier_labels["multiplier"],
+                    max(self.social_score_multiplier_followers, 0),
                 ),
                 Tier("regular", 0.0, False, tier_labels["regular"]),
             ),

@@ -5,6 +5,10 @@ from odoo import fields, models
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
+    social_retention_history_months = fields.Integer(
+        related="company_id.social_retention_history_months", readonly=False
+    )
+
     social_score_weight_reach = fields.Float(
         related="company_id.social_score_weight_reach", readonly=False
     )
@@ -31,6 +35,12 @@ class ResConfigSettings(models.TransientModel):
     )
     social_score_multiplier_threshold = fields.Float(
         related="company_id.social_score_multiplier_threshold", readonly=False
+    )
+    social_score_top_followers = fields.Integer(
+        related="company_id.social_score_top_followers", readonly=False
+    )
+    social_score_multiplier_followers = fields.Integer(
+        related="company_id.social_score_multiplier_followers", readonly=False
     )
     social_score_last_run = fields.Datetime(related="company_id.social_score_last_run")
 

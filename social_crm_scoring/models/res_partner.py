@@ -30,7 +30,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from ..scoring import PARTS, compute_score_table
+from ..scoring import PARTS, compute_score_table, known_network
 from ..scoring.copy_binary import copy_sql, parse_columns
 from .social_crm_score_history import TIERS
 
@@ -139,6 +139,19 @@ def _changed(table, previous):
         & (previous_flag[found] == numpy.asarray(table.is_influencer, numpy.int64))
     )
     return ~same
+
+
+def _settings_json(settings):
+    """The settings a history row was computed with (JSON text): weights, window, half-life
+    and the tiers' thresholds ``{code: [min score, min followers]}``."""
+    return json.dumps(
+        {
+            "weights": settings.normalised_weights,
+            "window_days": settings.window_days,
+            "half_life_days": settings.half_life_days,
+            "tiers": {tier.code: [tier.min_score, tier.min_followers] for tier in settings.tiers},
+        }
+    )
 
 
 def _array(values, cast=str):
@@ -536,7 +549,11 @@ class ResPartner(models.Model):
                     n(points * weight, 1),
                 )
             )
-        return Markup(
+        notes = Markup("").join(
+            Markup("<p class='%s'>%s</p>") % (css, note)
+            for css, note in self._social_score_explain_notes(row)
+        )
+        return notes + Markup(
             "<p>%s</p><table class='table table-sm o_social_score_parts'><thead><tr>"
             "<th>%s</th><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
             "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
@@ -554,6 +571,50 @@ class ResPartner(models.Model):
                 "contacts; the weighted sum is then ranked among them (percentile)."
             ),
         )
+
+    def _social_score_explain_notes(self, row):
+        """[(css class, sentence)] said before the parts: a provisional score (and what the
+        network sent), a tier reached by a follower floor rather than by the score."""
+        self.ensure_one()
+        n = self._social_score_number
+        notes = []
+        if row.is_provisional:
+            identities = self.sudo().social_identity_ids.filtered(
+                lambda identity: identity.company_id == row.company_id
+            )
+            signals = []
+            listed = sum(identities.mapped("listed_count"))
+            if listed:
+                signals.append(self.env._("listed %(count)s times", count=n(listed)))
+            if any(identities.mapped("verified")):
+                signals.append(self.env._("verified account"))
+            sentence = self.env._(
+                "Provisional score, computed when the first post arrived from what the network "
+                "sent with it, against the other contacts' last computed scores; the next "
+                "computation replaces it."
+            )
+            if signals:
+                sentence += " " + self.env._(
+                    "The network also says: %(signals)s.", signals=", ".join(signals)
+                )
+            notes.append(("alert alert-info py-1 o_social_score_provisional", sentence))
+        tiers = (row.settings or {}).get("tiers") or {}
+        min_score, min_followers = (tiers.get(row.tier) or [0, 0])[:2]
+        if min_followers and row.score < min_score and row.followers >= min_followers:
+            labels = dict(self._fields["social_score_tier"]._description_selection(self.env))
+            notes.append(
+                (
+                    "fw-bold o_social_score_floor",
+                    self.env._(
+                        "%(tier)s by followers: %(followers)s followers reach the floor of "
+                        "%(floor)s set in the Social CRM settings, whatever the score.",
+                        tier=labels.get(row.tier, row.tier),
+                        followers=n(row.followers),
+                        floor=n(min_followers),
+                    ),
+                )
+            )
+        return notes
 
     # --- exclusion (objection to profiling) --------------------------------------------------
     def write(self, vals):
@@ -582,6 +643,7 @@ class ResPartner(models.Model):
             history.invalidate_model(["is_current"])
             self._social_score_sync_leads([row[0] for row in rows])
             self.invalidate_model(PARTNER_HISTORY_FIELDS)
+            self._social_score_changed([row[0] for row in rows])
 
     # --- actions ---------------------------------------------------------------------------
     def action_social_score_recompute(self):
@@ -700,7 +762,7 @@ class ResPartner(models.Model):
         return dict(population)
 
     @api.model
-    def _social_score_read_inputs(self, company, settings, now):
+    def _social_score_read_inputs(self, company, settings, now, partner_ids=None):
         """The contacts of ``company`` to score (sorted ids), their numbers as
         ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
         edges as an array of ``(source, target, weight)`` rows: three queries, run with
@@ -712,9 +774,16 @@ class ResPartner(models.Model):
         replies count through the replied-to account, which the connectors add to a post's
         mentioned accounts (X ``in_reply_to_user_id``, Mastodon mentions, Bluesky parent
         DID, Facebook parent comment's author).
+
+        ``partner_ids``: only these contacts' numbers, and no edges (a provisional score).
         """
         self.env.flush_all()
         cr = self.env.cr
+        only = (
+            SQL("TRUE")
+            if partner_ids is None
+            else SQL("partner_id = ANY(%s::int[])", _array(partner_ids))
+        )
         start = now - dt.timedelta(days=settings.window_days)
         rate = math.log(2) / (settings.half_life_days * 86400.0)
         decay = _decay_sql(now, rate)
@@ -741,6 +810,7 @@ class ResPartner(models.Model):
                                                               = ANY(%(professional)s)))::float8
                                  FROM social_crm_identity i
                                 WHERE i.company_id = %(company)s AND i.partner_id IS NOT NULL
+                                  AND %(only)s
                              GROUP BY i.partner_id) AS a
                          JOIN res_partner AS p ON p.id = a.partner_id
                         WHERE %(eligible)s
@@ -748,6 +818,7 @@ class ResPartner(models.Model):
                     company=company.id,
                     professional=professional,
                     eligible=self._social_score_eligible_sql(company.id),
+                    only=only,
                 ),
                 ("int4", "float8", "float8", "float8", "float8"),
             )
@@ -761,26 +832,31 @@ class ResPartner(models.Model):
                               (COUNT(*) FILTER (WHERE state != 'ignored'))::float8,
                               COALESCE(SUM(%(decay)s) FILTER (WHERE state != 'ignored'), 0)
                          FROM social_crm_post
-                        WHERE company_id = %(company)s AND partner_id IS NOT NULL
+                        WHERE company_id = %(company)s AND partner_id IS NOT NULL AND %(only)s
                      GROUP BY partner_id""",
                     start=start,
                     decay=decay,
                     company=company.id,
+                    only=only,
                 ),
                 ("int4", "float8", "float8", "float8", "float8"),
             )
-            edge_columns = _copy_columns(
-                cr,
-                SQL(
-                    """SELECT source_partner_id, target_partner_id, %(decay)s
-                         FROM social_crm_mention
-                        WHERE company_id = %(company)s AND source_partner_id IS NOT NULL
-                          AND target_partner_id IS NOT NULL
-                          AND source_partner_id != target_partner_id""",
-                    decay=decay,
-                    company=company.id,
-                ),
-                ("int4", "int4", "float8"),
+            edge_columns = (
+                _copy_columns(
+                    cr,
+                    SQL(
+                        """SELECT source_partner_id, target_partner_id, %(decay)s
+                             FROM social_crm_mention
+                            WHERE company_id = %(company)s AND source_partner_id IS NOT NULL
+                              AND target_partner_id IS NOT NULL
+                              AND source_partner_id != target_partner_id""",
+                        decay=decay,
+                        company=company.id,
+                    ),
+                    ("int4", "int4", "float8"),
+                )
+                if partner_ids is None
+                else [numpy.zeros(0), numpy.zeros(0), numpy.zeros(0)]
             )
         ids = identity_columns[0]
         names = ("followers", "identities", "professional_followers", "professional_identities")
@@ -808,13 +884,7 @@ class ResPartner(models.Model):
         settings = company._social_score_settings(now)
         partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
         table = compute_score_table(partner_ids, columns, edges, settings, arrays=True)
-        settings_json = json.dumps(
-            {
-                "weights": settings.normalised_weights,
-                "window_days": settings.window_days,
-                "half_life_days": settings.half_life_days,
-            }
-        )
+        settings_json = _settings_json(settings)
         previous = self._social_score_previous(company) if only is None else None
         written, time_left = self._social_score_write_table(
             company,
@@ -844,16 +914,138 @@ class ResPartner(models.Model):
         )
         return len(partner_ids), time_left
 
+    # --- provisional score on arrival ---------------------------------------------------------
+    @api.model
+    def _social_score_provisional(self, posts):
+        """Score the unscored authors of these new posts now, in this transaction (one
+        query to find them, then three per company and batch, whatever its size).
+
+        Their numbers are what the network sent with the posts (followers of the identity,
+        the posts' reactions, the posts as brand mentions); the company's other contacts
+        count with the numbers of their current rows (the last run), so the score, tier and
+        explanation are those the nightly run would give, up to the others' changes since.
+        The rows are flagged provisional; the next run replaces them. Returns the contacts
+        scored."""
+        if not posts:
+            return self.browse()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT post.company_id, p.id
+                     FROM social_crm_post AS post
+                     JOIN res_partner AS p ON p.id = post.partner_id
+                    WHERE post.id = ANY(%s::int[])
+                      AND NOT EXISTS (SELECT 1 FROM social_crm_score_history AS h
+                                       WHERE h.partner_id = p.id AND h.is_current)
+                      AND EXISTS (SELECT 1 FROM social_crm_identity AS i
+                                   WHERE i.partner_id = p.id AND i.company_id = post.company_id)
+                      AND %s""",
+                _array(posts.ids),
+                self._social_score_eligible_sql(SQL("post.company_id")),
+            )
+        )
+        by_company = defaultdict(list)
+        for company_id, partner_id in rows:
+            by_company[company_id].append(partner_id)
+        now = fields.Datetime.now()
+        scored = []
+        for company_id, partner_ids in sorted(by_company.items()):
+            company = self.env["res.company"].sudo().browse(company_id)
+            scored += self._social_score_provisional_company(company, sorted(partner_ids), now)
+        return self.browse(scored)
+
+    def _social_score_provisional_ids(self):
+        """Ids of these contacts whose current score is provisional (one query)."""
+        if not self.ids:
+            return set()
+        self.env["social.crm.score.history"].flush_model(
+            ["partner_id", "is_current", "is_provisional"]
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT partner_id FROM social_crm_score_history
+                    WHERE is_current AND is_provisional AND partner_id = ANY(%s)""",
+                self.ids,
+            )
+        )
+        return {row[0] for row in rows}
+
+    @api.model
+    def _social_score_provisional_company(self, company, partner_ids, now):
+        settings = company._social_score_settings(now)
+        new_ids, new_columns, _edges = self._social_score_read_inputs(
+            company, settings, now, partner_ids=partner_ids
+        )
+        if not new_ids:
+            return []
+        # the population: the numbers of the company's current rows
+        self.env["social.crm.score.history"].flush_model()
+        known = _copy_columns(
+            self.env.cr,
+            SQL(
+                """SELECT partner_id,
+                          COALESCE(followers, 0)::float8, COALESCE(identity_count, 0)::float8,
+                          COALESCE(professional_followers, 0)::float8,
+                          COALESCE(professional_identity_count, 0)::float8,
+                          COALESCE(post_count, 0)::float8, COALESCE(reaction_count, 0)::float8,
+                          COALESCE(mention_count, 0)::float8,
+                          COALESCE(mentions_decayed, 0)::float8,
+                          COALESCE(network_lift, 0)::float8, COALESCE(mentioned_by, 0)::int4
+                     FROM social_crm_score_history
+                    WHERE is_current AND company_id = %s AND partner_id != ALL(%s::int[])
+                 ORDER BY partner_id""",
+                company.id,
+                _array(new_ids),
+            ),
+            ("int4", *(("float8",) * 9), "int4"),
+        )
+        names = (
+            "followers",
+            "identities",
+            "professional_followers",
+            "professional_identities",
+            "posts",
+            "reactions",
+            "mention_count",
+            "mentions",
+        )
+        count = len(new_ids)
+        ids = [*known[0].tolist(), *new_ids]
+        columns = {
+            name: numpy.concatenate([numpy.asarray(column, float), new_columns[name]])
+            for name, column in zip(names, known[1:9], strict=True)
+        }
+        network = known_network(
+            ids,
+            numpy.concatenate([known[9], numpy.zeros(count)]),
+            numpy.concatenate([known[10], numpy.zeros(count, numpy.int64)]),
+        )
+        table = compute_score_table(ids, columns, (), settings, arrays=True, network=network)
+        self._social_score_write_table(
+            company,
+            table,
+            now,
+            _settings_json(settings),
+            only=self.browse(new_ids),
+            provisional=True,
+        )
+        _logger.debug(
+            "Social scores: %s new contact(s) of %s scored provisionally", count, company.name
+        )
+        return new_ids
+
     @api.model
     def _social_score_previous(self, company):
         """The contacts scored for ``company`` as arrays: sorted ids, score, tier (position
         in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1) of their current
-        history rows; one binary COPY (no tuple per contact)."""
+        history rows; one binary COPY (no tuple per contact). A provisional row has score -1:
+        the run always replaces it."""
         self.env["social.crm.score.history"].flush_model()
         return _copy_columns(
             self.env.cr,
             SQL(
-                """SELECT partner_id, COALESCE(score, 0)::float8,
+                """SELECT partner_id,
+                          CASE WHEN is_provisional THEN -1 ELSE COALESCE(score, 0) END::float8,
                           COALESCE(array_position(%s::varchar[], tier), 0)::int4,
                           COALESCE(is_influencer, FALSE)::int4
                      FROM social_crm_score_history
@@ -867,7 +1059,15 @@ class ResPartner(models.Model):
 
     @api.model
     def _social_score_write_table(
-        self, company, table, now, settings_json, only=None, previous=None, commit_progress=None
+        self,
+        company,
+        table,
+        now,
+        settings_json,
+        only=None,
+        previous=None,
+        commit_progress=None,
+        provisional=False,
     ):
         """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
         those of ``only`` if given, else those that differ from ``previous`` (see
@@ -915,16 +1115,19 @@ class ResPartner(models.Model):
                 len(table),
                 now,
                 settings_json,
+                provisional=provisional,
             )
             if commit_progress:
                 time_left = commit_progress(len(chunk))
         return len(ids), time_left
 
     @api.model
-    def _social_score_write(self, company, ids, lines, population, now, settings_json):
+    def _social_score_write(
+        self, company, ids, lines, population, now, settings_json, provisional=False
+    ):
         """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
         :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``, each of which
-        gets a history row of the day."""
+        gets a history row of the day (flagged ``provisional`` or not)."""
         if not ids:
             return
         cr = self.env.cr
@@ -958,6 +1161,7 @@ class ResPartner(models.Model):
             "run": run,
             "low": low,
             "high": high,
+            "provisional": bool(provisional),
         }
         # the contacts' current rows of earlier days are current no more
         cr.execute(
@@ -984,12 +1188,12 @@ class ResPartner(models.Model):
                       SET company_id = %(company)s, score = v.score, tier = v.tier,
                           is_influencer = v.influencer, rank = v.rank,
                           population = %(population)s, settings = %(settings)s::jsonb,
-                          is_current = TRUE, %(updates)s
+                          is_current = TRUE, is_provisional = %(provisional)s, %(updates)s
                      FROM %(run)s AS v
                     WHERE h.partner_id = v.id AND h.date = %(date)s
                       AND h.partner_id BETWEEN %(low)s AND %(high)s
-                      AND (h.is_current, h.settings, %(old)s) IS DISTINCT FROM
-                          (TRUE, %(settings)s::jsonb, %(company)s, v.score, v.tier,
+                      AND (h.is_current, h.is_provisional, h.settings, %(old)s) IS DISTINCT FROM
+                          (TRUE, %(provisional)s, %(settings)s::jsonb, %(company)s, v.score, v.tier,
                            v.influencer, v.rank, %(population)s, %(new)s)""",
                 **values,
                 updates=SQL(", ").join(SQL("%s = v.%s", column, column) for column in columns),
@@ -1013,9 +1217,10 @@ class ResPartner(models.Model):
             SQL(
                 """INSERT INTO social_crm_score_history
                           (partner_id, company_id, date, score, tier, is_influencer, rank,
-                           population, settings, is_current, %(columns)s)
+                           population, settings, is_current, is_provisional, %(columns)s)
                    SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
-                          %(population)s, %(settings)s::jsonb, TRUE, %(values)s
+                          %(population)s, %(settings)s::jsonb, TRUE, %(provisional)s,
+                          %(values)s
                      FROM %(run)s AS v""",
                 **values,
                 columns=SQL(", ").join(columns),
@@ -1026,6 +1231,7 @@ class ResPartner(models.Model):
         cr.execute(SQL("DROP TABLE %s", run))
         self.invalidate_model(PARTNER_HISTORY_FIELDS)
         self.env["social.crm.score.history"].invalidate_model()
+        self._social_score_changed(ids)
 
     @api.model
     def _social_score_reset_others(self, company, partner_ids):
@@ -1047,6 +1253,14 @@ class ResPartner(models.Model):
             self.env["social.crm.score.history"].invalidate_model(["is_current"])
             self._social_score_sync_leads([row[0] for row in rows])
             self.invalidate_model(PARTNER_HISTORY_FIELDS)
+            self._social_score_changed([row[0] for row in rows])
+
+    @api.model
+    def _social_score_changed(self, partner_ids):
+        """Hook: the current score rows of these contacts were just written or dropped (their
+        tier may have changed); e.g. their open tickets follow. Called once per written chunk
+        with plain ids: overrides must work in batch."""
+        return True
 
     @api.model
     def _social_score_sync_leads(self, partner_ids):

@@ -21,6 +21,9 @@ class SocialCrmPost(models.Model):
 
     def _ingest_after_create(self, records, posts):
         result = super()._ingest_after_create(records, posts)
+        # influence known on arrival: new authors get a provisional score before anything
+        # (tickets, alerts) reads their tier
+        self.env["res.partner"].sudo()._social_score_provisional(records)
         self._social_score_notify_influencers(records)
         return result
 

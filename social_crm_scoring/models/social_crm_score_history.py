@@ -89,6 +89,13 @@ class SocialCrmScoreHistory(models.Model):
         "scored).",
     )
 
+    is_provisional = fields.Boolean(
+        string="Provisional",
+        readonly=True,
+        help="Computed on arrival of the contact's first post, from what the network sent "
+        "with it, against the company's scores of the last run; the next run replaces it.",
+    )
+
     _partner_date_uniq = models.Constraint(
         "UNIQUE(partner_id, date)", "A contact has one score per day."
     )

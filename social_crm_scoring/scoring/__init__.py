@@ -34,7 +34,7 @@ from .inputs import (
     decay_weight,
 )
 from .normalise import log_normalise, percentile_normalise
-from .pagerank import HAS_NUMPY, analyse_network, pagerank
+from .pagerank import HAS_NUMPY, analyse_network, known_network, pagerank
 from .settings import DEFAULT_TIERS, DEFAULT_WEIGHTS, PART_LABELS, PARTS, ScoringSettings, Tier
 
 __all__ = [
@@ -61,6 +61,7 @@ __all__ = [
     "describe_part",
     "explain_part",
     "explain_score",
+    "known_network",
     "log_normalise",
     "pagerank",
     "percentile_normalise",

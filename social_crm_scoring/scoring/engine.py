@@ -176,7 +176,7 @@ class ScoreTable:
 
 
 def compute_score_table(
-    partner_ids, columns, edges=(), settings=None, use_numpy=None, arrays=False
+    partner_ids, columns, edges=(), settings=None, use_numpy=None, arrays=False, network=None
 ):
     """Score every contact of one company from columns of numbers; returns a
     :class:`ScoreTable` (see :func:`compute_scores` for the meaning of the arguments).
@@ -186,7 +186,9 @@ def compute_score_table(
     With numpy (``use_numpy`` None = if installed) the maths run on arrays; the results
     are the same, bit for bit, as those of the pure-Python path. ``arrays``: with numpy,
     the table's columns stay numpy arrays (tiers: an array of codes) instead of lists, for
-    callers that pick a few rows out of 100,000s.
+    callers that pick a few rows out of 100,000s. ``network``: a
+    :class:`~.pagerank.Network` to use instead of analysing ``edges`` (e.g. the lifts
+    stored by the last run, see :func:`~.pagerank.known_network`, for a provisional score).
     """
     settings = settings or ScoringSettings()
     partner_ids = list(partner_ids)
@@ -207,9 +209,10 @@ def compute_score_table(
         check = _check_column_numpy if fast else _check_column
         checked[name] = check(partner_ids, name, column)
     arrays = arrays and fast
-    network = analyse_network(
-        edges, partner_ids, damping=settings.damping, use_numpy=use_numpy, arrays=arrays
-    )
+    if network is None:
+        network = analyse_network(
+            edges, partner_ids, damping=settings.damping, use_numpy=use_numpy, arrays=arrays
+        )
     if fast:
         table = _score_numpy(checked, network, settings, arrays)
         if not arrays:
@@ -256,12 +259,15 @@ def _score_python(columns, network, settings):
     ordered = sorted(totals)
     count = len(totals)
     scores, tiers, influencers, ranks = [], [], [], []
+    followers = columns["followers"]
     for position, total in enumerate(totals):
         score = float((100 * numerators[position]) // denominator) if total > 0 else 0.0
-        tier = settings.tier_for(score)
+        tier = settings.tier_for(score, followers[position])
         scores.append(score)
         tiers.append(tier.code)
-        influencers.append(tier.is_influencer and total > 0)
+        influencers.append(
+            tier.is_influencer and (total > 0 or settings.floor_tier(followers[position]) == tier)
+        )
         ranks.append(count - bisect_right(ordered, total) + 1)
     return {
         "values": values,
@@ -324,8 +330,14 @@ def _score_numpy(columns, network, settings, arrays=False):
         numerators, denominator = numpy.ones(count, numpy.int64), 1
     scores = numpy.where(totals > 0, ((100 * numerators) // denominator).astype(float), 0.0)
     tier_index = numpy.full(count, len(settings.tiers) - 1)
+    by_floor = numpy.zeros(count, bool)
+    followers = columns["followers"]
     for index in range(len(settings.tiers) - 1, -1, -1):  # highest tier reached wins
-        tier_index[scores >= settings.tiers[index].min_score] = index
+        tier = settings.tiers[index]
+        floor = (followers >= tier.min_followers) if tier.min_followers > 0 else False
+        reached = (scores >= tier.min_score) | floor
+        tier_index[reached] = index
+        by_floor[reached] = floor[reached] if tier.min_followers > 0 else False
     codes = [tier.code for tier in settings.tiers]
     flags = numpy.array([tier.is_influencer for tier in settings.tiers], bool)
     table = {
@@ -335,7 +347,7 @@ def _score_numpy(columns, network, settings, arrays=False):
         "raw_total": totals,
         "score": scores,
         "tier": numpy.array(codes, object)[tier_index],
-        "is_influencer": flags[tier_index] & (totals > 0),
+        "is_influencer": flags[tier_index] & ((totals > 0) | by_floor),
         "rank": count - above + 1,
     }
     if arrays:

@@ -183,6 +183,17 @@ class Network:
         self.in_weight = in_weight
 
 
+def known_network(nodes, lift, in_count):
+    """A :class:`Network` of already known lifts and in-link counts (aligned with
+    ``nodes``; PageRank itself unknown, reported as 0): the network part of a provisional
+    score between two runs, when the new contacts' links are not analysed yet."""
+    nodes = list(nodes)
+    count = len(nodes)
+    if len(lift) != count or len(in_count) != count:
+        raise ValueError("known_network needs one lift and one in-link count per node.")
+    return Network(nodes, [0.0] * count, 0.0, list(lift), list(in_count), [0.0] * count)
+
+
 def analyse_network(
     edges, nodes, damping=0.85, tol=1e-10, max_iter=200, use_numpy=None, arrays=False
 ):

@@ -28,12 +28,15 @@ DEFAULT_WEIGHTS = {
 
 @dataclass(frozen=True)
 class Tier:
-    """A tier reached by contacts whose score is at least ``min_score`` (0-100)."""
+    """A tier reached by contacts whose score is at least ``min_score`` (0-100), or whose
+    followers (all identities) reach ``min_followers`` (an absolute floor; 0 = none): a
+    loud stranger is never "regular" because the company has few scored contacts."""
 
     code: str
     min_score: float
     is_influencer: bool = False
     label: str = ""
+    min_followers: float = 0.0
 
 
 DEFAULT_TIERS = (
@@ -137,8 +140,22 @@ class ScoringSettings:
                     f"The threshold of tier {tier.code!r} must be between 0 and 100, "
                     f"got {min_score:g}."
                 )
+            min_followers = _finite_number(
+                tier.min_followers or 0, f"The follower floor of tier {tier.code!r}"
+            )
+            if min_followers < 0:
+                raise ValueError(
+                    f"The follower floor of tier {tier.code!r} cannot be negative, "
+                    f"got {min_followers:g}."
+                )
             checked.append(
-                Tier(tier.code, min_score, bool(tier.is_influencer), tier.label or tier.code)
+                Tier(
+                    tier.code,
+                    min_score,
+                    bool(tier.is_influencer),
+                    tier.label or tier.code,
+                    min_followers,
+                )
             )
         if not checked:
             raise ValueError("At least one tier is needed.")
@@ -161,9 +178,21 @@ class ScoringSettings:
         total = sum(self.weights.values())
         return {part: weight / total for part, weight in self.weights.items()}
 
-    def tier_for(self, score):
-        """The tier of a 0-100 score (the highest tier whose threshold it reaches)."""
+    def tier_for(self, score, followers=0.0):
+        """The tier of a 0-100 score (the highest tier whose threshold it reaches), or of
+        the followers if they reach a higher tier's floor (see :attr:`Tier.min_followers`)."""
         for tier in self.tiers:
-            if score >= tier.min_score:
+            if score >= tier.min_score or _floor_reached(tier, followers):
                 return tier
         return self.tiers[-1]
+
+    def floor_tier(self, followers):
+        """The highest tier whose follower floor ``followers`` reaches, or None."""
+        for tier in self.tiers:
+            if _floor_reached(tier, followers):
+                return tier
+        return None
+
+
+def _floor_reached(tier, followers):
+    return 0 < tier.min_followers <= (followers or 0)

@@ -7,6 +7,7 @@ from . import (
     test_lead,
     test_mentions,
     test_performance,
+    test_provisional,
     test_settings,
     test_tour,
 )

@@ -12,7 +12,14 @@ class ScoringCase(SocialCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Partner = cls.env["res.partner"]
-        cls.score_company = cls.env["res.company"].create({"name": "Scoring Test AG"})
+        # percentiles only (the follower floors are tested on their own)
+        cls.score_company = cls.env["res.company"].create(
+            {
+                "name": "Scoring Test AG",
+                "social_score_top_followers": 0,
+                "social_score_multiplier_followers": 0,
+            }
+        )
         cls.env.user.company_ids |= cls.score_company
         for user in (cls.user, cls.manager, cls.plain_user):
             user.company_ids |= cls.score_company

@@ -69,3 +69,52 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_report_tour", {
         },
     ],
 });
+
+// The critic with 10,000 followers: an agent sees the alert in the team's "Social alerts"
+// channel, follows its link to the ticket (top priority, influencer deadline, assigned) and
+// answers from the reply wizard (the demo's replayed posts have no network behind them: the
+// reply is recorded, not sent).
+registry.category("web_tour.tours").add("social_crm_helpdesk_alert_tour", {
+    steps: () => [
+        {
+            content: "The alert in the team's channel links to the ticket",
+            trigger: ".o-mail-Message:contains('Complaint of a top influencer') a[data-oe-model='helpdesk.ticket']:contains('Sabine Richter')",
+            run: "click",
+        },
+        {
+            content: "The ticket opens with the influencer deadline",
+            trigger: ".o_form_view .o_social_deadline_badge:visible:contains('Influencer')",
+        },
+        {
+            content: "It is assigned",
+            trigger: ".o_form_view .o_field_widget[name=user_id] input:value(/\\S/)",
+        },
+        {
+            content: "The wave of replies is in the chatter",
+            trigger: ".o-mail-Message:contains('Same here: no internet for a week')",
+        },
+        {
+            content: "Open the reply wizard",
+            trigger: ".o_form_view button.o_social_reply_button",
+            run: "click",
+        },
+        {
+            content: "Write the reply",
+            trigger: ".modal .o_field_widget[name=text] textarea",
+            run: "edit @sabine_richter_tech Das tut uns sehr leid. Ein Techniker meldet sich heute noch bei Ihnen.",
+        },
+        {
+            content: "Send it",
+            trigger: ".modal button.o_social_reply_send",
+            run: "click",
+        },
+        {
+            content: "The wizard is closed",
+            trigger: "body:not(:has(.modal .o_social_reply_send))",
+        },
+        {
+            content: "The demo says what really happens: recorded, not sent",
+            trigger: ".o_notification:contains('not sent')",
+        },
+    ],
+});

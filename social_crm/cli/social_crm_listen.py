@@ -1,0 +1,328 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""``odoo social_crm_listen``: keep the stream sources' connections open.
+
+Usage (Odoo finds addon commands in the addons path given first)::
+
+    odoo --addons-path=... social_crm_listen -c odoo.conf [-d db] [--source-ids 3,4]
+
+One thread per active source in stream mode (Mastodon streaming API, Bluesky Jetstream, replay
+files), each reconnecting with exponential backoff and jitter; every message is stored as a
+``social.crm.event`` together with the resume cursor in one short transaction (so a restart
+resumes where the stored events end, and a message is never counted as stored when it was
+not); a processing thread turns new events into posts (the cron "Process received events" does
+the same, both claim rows with ``SKIP LOCKED``). Several listeners, on several machines, may
+run for the same sources: events are unique per source and key. SIGTERM/SIGINT stop cleanly.
+"""
+
+import logging
+import optparse
+import signal
+import sys
+import threading
+import time
+
+import psycopg2
+
+from odoo import SUPERUSER_ID, api
+
+# Odoo loads this file as ``odoo.cli.social_crm_listen`` (not inside the addon's package), so
+# relative imports cannot work here.
+# pylint: disable=odoo-addons-relative-import
+from odoo.addons.social_crm.connectors import bluesky, mastodon, streams
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors.base import ConfigurationError, ConnectorError
+from odoo.addons.social_crm.connectors.util import max_id
+from odoo.cli.command import Command
+from odoo.modules.registry import Registry
+from odoo.tools import config
+
+_logger = logging.getLogger(__name__)
+
+JETSTREAM_REWIND_US = 2_000_000  # resume 2 s early: Jetstream's advice for gapless playback
+CURSOR_SAVE_SECONDS = 5.0  # how often a cursor moved by unwanted messages is saved
+BATCH = 200
+
+
+class SourceRunner:
+    """Reads one source's stream and stores what it receives."""
+
+    def __init__(self, listener, spec):
+        self.listener = listener
+        self.spec = spec
+        self.id = spec["id"]
+        self.cursor = spec["cursor"] or None
+        self.saved_at = 0.0
+        self.pending_cursor = None
+        self.stream = None
+        host = ""
+        if spec["network"] == "mastodon" and spec["base_url"]:
+            host = mastodon.instance_url(spec["base_url"]).split("://", 1)[1]
+        self.host = host
+
+    # --- storage -------------------------------------------------------------------------
+    def _with_source(self, method, *args, **kwargs):
+        """Call a method of the source in its own transaction (retried on a write conflict
+        with another listener)."""
+        for attempt in range(5):
+            try:
+                with self.listener.registry.cursor() as cr:
+                    env = api.Environment(cr, SUPERUSER_ID, {})
+                    return getattr(env["social.crm.source"].browse(self.id), method)(
+                        *args, **kwargs
+                    )
+            except psycopg2.errors.SerializationFailure:
+                if attempt == 4:
+                    raise
+                time.sleep(0.05 * (attempt + 1))
+        return None
+
+    def store(self, raw_events, cursor=None, channel="stream"):
+        ids = self._with_source("_listener_store", raw_events, cursor, channel)
+        if cursor:
+            self.cursor = max_id(cursor, self.cursor)
+        self.saved_at = time.monotonic()
+        self.pending_cursor = None
+        if ids:
+            self.listener.wake.set()
+        return ids
+
+    def report(self, error=None):
+        try:
+            self._with_source("_listener_report", error)
+        except psycopg2.Error:
+            _logger.info("source %s: could not record the stream's state", self.id, exc_info=True)
+
+    def store_malformed(self, text, error):
+        """A message we cannot read is kept, quarantined, for a manager to look at."""
+        _logger.info("source %s: unreadable stream message kept as quarantined: %s", self.id,
+                     error)
+        body = text.encode("utf-8", errors="replace") if isinstance(text, str) else text
+        event = connector_events.RawEvent(
+            "unreadable", connector_events.body_key(body),
+            {"body": body.decode("utf-8", errors="replace")[:100_000]})
+
+        def _store(source):
+            source.env["social.crm.event"]._store_events(
+                source.sudo(), [event], "stream", state="quarantined", error=str(error))
+
+        with self.listener.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            _store(env["social.crm.source"].browse(self.id))
+
+    # --- callbacks -----------------------------------------------------------------------
+    def on_event(self, event):
+        if event.payload:
+            self.store([event], event.cursor)
+        elif event.cursor:
+            self.pending_cursor = max_id(event.cursor, self.pending_cursor)
+            if time.monotonic() - self.saved_at > CURSOR_SAVE_SECONDS:
+                self.store([], self.pending_cursor)
+
+    def on_message(self, text):
+        try:
+            if self.spec["network"] == "mastodon":
+                event = connector_events.mastodon_message(text)
+            else:
+                event = connector_events.jetstream_message(
+                    text, self.spec["dids"], self.spec["keywords"])
+        except ConnectorError as error:
+            self.store_malformed(text, error)
+            return
+        if event is not None:
+            self.on_event(event)
+
+    def on_connect(self):
+        if self.spec["network"] != "mastodon":
+            return
+        items = mastodon.catch_up(
+            self.spec["base_url"], self.spec["token"] or None, self.spec["kind"],
+            self.spec["query"], self.cursor, max_pages=5 if self.cursor else 1,
+        )
+        notification = self.spec["kind"] == "mentions"
+        raw_events = [connector_events.mastodon_event(item, notification) for item in items]
+        newest = max_id(*(e.cursor for e in raw_events)) if raw_events else None
+        if raw_events:
+            _logger.info("source %s: %s items caught up since %s", self.id, len(raw_events),
+                         self.cursor)
+            self.store(raw_events, newest, channel="catch_up")
+
+    def on_error(self, error):
+        log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
+            getattr(error, "status", None) in (401, 403, 404)) else _logger.info
+        log("source %s (%s): %s", self.id, self.spec["name"], error)
+        self.report(str(error))
+
+    def on_heartbeat(self):
+        if self.pending_cursor:
+            self.store([], self.pending_cursor)
+        else:
+            self.report()
+
+    # --- the stream ----------------------------------------------------------------------
+    def _jetstream_url(self):
+        cursor = None
+        if self.cursor and self.cursor.isdigit():
+            cursor = max(int(self.cursor) - JETSTREAM_REWIND_US, 0)
+        base = self.spec["base_url"]
+        base = base if base.startswith(("ws://", "wss://")) else ""
+        return bluesky.jetstream_url(base, cursor)
+
+    def build(self):
+        spec, listener = self.spec, self.listener
+        if spec["network"] == "replay" or spec["kind"] == "replay":
+            start = int(self.cursor) if (self.cursor or "").isdigit() else 0
+            return streams.ReplayStream(spec["path"], pace=spec["pace"], start=start,
+                                        what=f"replay {spec['name']}")
+        if spec["network"] == "mastodon":
+            headers = {"Authorization": f"Bearer {spec['token']}"} if spec["token"] else {}
+            url = mastodon.stream_url(spec["base_url"], spec["kind"], spec["query"])
+            return streams.WebSocketStream(
+                url, headers=headers, what=f"mastodon {spec['name']}",
+                heartbeat=listener.heartbeat, backoff=listener.backoff_factory(),
+                secrets=(spec["token"],))
+        if spec["network"] == "bluesky":
+            return streams.WebSocketStream(
+                self._jetstream_url, what=f"jetstream {spec['name']}",
+                heartbeat=listener.heartbeat, backoff=listener.backoff_factory())
+        raise ConfigurationError(f"no stream for network {spec['network']!r}")
+
+    def run(self):
+        try:
+            self.stream = self.build()
+        except ConnectorError as error:
+            self.on_error(error)
+            return
+        if isinstance(self.stream, streams.ReplayStream):
+            self.stream.run(self.listener.stop, self.on_event, on_error=self.on_error)
+            return
+        self.stream.run(
+            self.listener.stop, self.on_message, on_connect=self.on_connect,
+            on_heartbeat=self.on_heartbeat, on_error=self.on_error,
+            on_malformed=lambda message: _logger.info("source %s: %s", self.id, message),
+        )
+
+    def close(self):
+        if isinstance(self.stream, streams.WebSocketStream):
+            self.stream.close()
+
+
+class Listener:
+    """Runs a :class:`SourceRunner` thread per stream source and a processing thread."""
+
+    def __init__(self, registry, source_ids=None, *, heartbeat=30.0, rescan=60.0,
+                 process=True, backoff_factory=None):
+        self.registry = registry
+        self.source_ids = source_ids or None
+        self.heartbeat = heartbeat
+        self.rescan = rescan
+        self.process = process
+        self.backoff_factory = backoff_factory or streams.Backoff
+        self.stop = threading.Event()
+        self.wake = threading.Event()
+        self.runners = {}
+        self.threads = []
+
+    def _specs(self):
+        specs = []
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            for source in env["social.crm.source"]._listener_sources(self.source_ids):
+                if source.id in self.runners:
+                    continue
+                try:
+                    specs.append(source._listener_spec())
+                except ConnectorError as error:
+                    _logger.warning("source %s (%s): %s", source.id, source.name, error)
+                    source._listener_report(str(error))
+        return specs
+
+    def start(self):
+        for spec in self._specs():
+            runner = SourceRunner(self, spec)
+            self.runners[spec["id"]] = runner
+            thread = threading.Thread(target=runner.run, name=f"social-crm-listen-{spec['id']}",
+                                      daemon=True)
+            thread.start()
+            self.threads.append(thread)
+            _logger.info("listening to source %s (%s)", spec["id"], spec["name"])
+        if self.process and not any(t.name == "social-crm-process" for t in self.threads):
+            thread = threading.Thread(target=self._process_loop, name="social-crm-process",
+                                      daemon=True)
+            thread.start()
+            self.threads.append(thread)
+
+    def run(self):
+        """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
+        self.start()
+        while not self.stop.wait(self.rescan):
+            self.start()
+        self.shutdown()
+
+    def shutdown(self, timeout=10.0):
+        self.stop.set()
+        self.wake.set()
+        for runner in self.runners.values():
+            runner.close()
+        for thread in self.threads:
+            thread.join(timeout)
+        _logger.info("listener stopped")
+
+    def process_pending(self):
+        """Process the new events of the listened sources; return how many."""
+        done, skip = 0, set()
+        source_ids = list(self.runners)
+        while True:
+            with self.registry.cursor() as cr:
+                env = api.Environment(cr, SUPERUSER_ID, {})
+                events = env["social.crm.event"]._claim(BATCH, exclude=skip,
+                                                       source_ids=source_ids)
+                if not events:
+                    return done
+                events._process()
+                skip.update(events.filtered(lambda e: e.state == "new").ids)
+                done += len(events)
+            if self.stop.is_set():
+                return done
+
+    def _process_loop(self):
+        while not self.stop.is_set():
+            self.wake.wait(self.heartbeat)
+            self.wake.clear()
+            try:
+                self.process_pending()
+            except psycopg2.Error:
+                _logger.info("processing events failed; retrying soon", exc_info=True)
+                self.stop.wait(1.0)
+
+
+class SocialCrmListen(Command):
+    """Listen to the stream sources of Social CRM (Mastodon, Bluesky Jetstream, replays)"""
+
+    name = "social_crm_listen"
+
+    def run(self, cmdargs):
+        parser = config.parser
+        parser.prog = self.prog
+        group = optparse.OptionGroup(parser, "Social CRM listener")
+        group.add_option("--source-ids", dest="social_crm_source_ids", my_default="",
+                         help="Comma-separated ids of the sources to listen to (default: all "
+                              "active sources in stream mode).")
+        group.add_option("--no-process", dest="social_crm_no_process", action="store_true",
+                         my_default=False, help="Only store events; leave processing to the cron.")
+        parser.add_option_group(group)
+        opt = config.parse_config(cmdargs, setup_logging=True)
+        dbnames = config["db_name"]
+        if not dbnames or len(dbnames) != 1:
+            sys.exit("social_crm_listen: give exactly one database with -d or in the config file")
+        ids = [int(i) for i in (opt.social_crm_source_ids or "").split(",") if i.strip()]
+        listener = Listener(Registry(dbnames[0]), ids or None,
+                            process=not opt.social_crm_no_process)
+
+        def _stop(signum, _frame):
+            _logger.info("signal %s: stopping", signum)
+            listener.stop.set()
+            listener.wake.set()
+
+        signal.signal(signal.SIGTERM, _stop)
+        signal.signal(signal.SIGINT, _stop)
+        listener.run()

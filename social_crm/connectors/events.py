@@ -1,0 +1,167 @@
+"""Raw events of push and stream intake (plain Python, no ``odoo``).
+
+A webhook delivery or a stream message becomes one or more :class:`RawEvent`: the JSON of one
+item (``payload``), a ``kind`` saying how to read it, and a ``key`` unique per item, so that a
+redelivered webhook or the same message seen by two listeners is stored once
+(``social.crm.event`` has a unique index on source + key). :func:`posts_of_event` later turns a
+stored event into connector :class:`~.base.Post` objects, which go through the same ingestion
+as polling.
+
+Kinds: ``meta`` (one ``entry[].changes[]`` item, kept as a one-change delivery), ``x_activity``
+(one tweet of ``tweet_create_events``, kept as a one-tweet delivery), ``mastodon`` (a
+Notification or a Status), ``jetstream`` (a Jetstream commit event), ``replay`` (a Post as
+:func:`.replay.post_to_dict` writes it).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+from . import bluesky, facebook, mastodon, replay, x
+from .base import MalformedResponseError, Post
+from .util import expect_dict, expect_list
+
+KINDS = ("meta", "x_activity", "mastodon", "jetstream", "replay")
+
+
+@dataclasses.dataclass(frozen=True)
+class RawEvent:
+    kind: str
+    key: str  # unique per source: the same item always gets the same key
+    payload: dict
+    cursor: str | None = None  # where a stream may resume once this event is stored
+
+    def payload_text(self) -> str:
+        return json.dumps(self.payload, ensure_ascii=False, sort_keys=True)
+
+
+def _hash(*parts: Any) -> str:
+    text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:40]
+
+
+def body_key(body: bytes) -> str:
+    """Key of a delivery that could not be split (kept whole, quarantined)."""
+    return "body:" + hashlib.sha256(body).hexdigest()[:40]
+
+
+def load_json(body: bytes | str, what: str) -> Any:
+    try:
+        return json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise MalformedResponseError(f"{what} is not JSON") from None
+
+
+# --- webhooks --------------------------------------------------------------------------------
+def split_meta(body: Any) -> list[RawEvent]:
+    """One event per ``entry[].changes[]`` of a Meta delivery (Messenger ``messaging``
+    entries are not listened to). The key is a hash of the change: a redelivery is stored
+    once, an edit (a new message text) is a new event."""
+    body = expect_dict(body, "the delivery", "meta")
+    obj = body.get("object") or "page"
+    events = []
+    for entry in expect_list(body.get("entry"), "entry", "meta"):
+        entry = expect_dict(entry, "entry[]", "meta")
+        head = {k: entry[k] for k in ("id", "time") if k in entry}
+        for change in expect_list(entry.get("changes"), "entry[].changes", "meta"):
+            change = expect_dict(change, "entry[].changes[]", "meta")
+            payload = {"object": obj, "entry": [{**head, "changes": [change]}]}
+            events.append(RawEvent("meta", "meta:" + _hash(obj, head.get("id"), change),
+                                   payload))
+    return events
+
+
+def split_x_activity(body: Any) -> list[RawEvent]:
+    """One event per tweet of ``tweet_create_events`` (other event types are not listened
+    to), keyed by the tweet id."""
+    body = expect_dict(body, "the delivery", "x")
+    head = {k: body[k] for k in ("for_user_id", "user_has_blocked") if k in body}
+    events = []
+    for tweet in expect_list(body.get("tweet_create_events"), "tweet_create_events", "x"):
+        tweet = expect_dict(tweet, "tweet_create_events[]", "x")
+        tweet_id = tweet.get("id_str") or tweet.get("id")
+        if not tweet_id:
+            raise MalformedResponseError("x: a tweet without 'id_str'")
+        events.append(RawEvent("x_activity", f"x:tweet:{tweet_id}",
+                               {**head, "tweet_create_events": [tweet]}))
+    return events
+
+
+# --- streams ---------------------------------------------------------------------------------
+def mastodon_event(item: Mapping[str, Any], notification: bool) -> RawEvent | None:
+    """Event of a Notification (mentions only) or a Status; the cursor is its id."""
+    item = expect_dict(item, "stream item", "mastodon")
+    item_id = item.get("id")
+    if not item_id:
+        raise MalformedResponseError("mastodon: a stream item without 'id'")
+    if notification:
+        if item.get("type") != "mention" or not isinstance(item.get("status"), dict):
+            return RawEvent("mastodon", f"mastodon:notification:{item_id}", {},
+                            cursor=str(item_id))  # moves the cursor, stores nothing
+        return RawEvent("mastodon", f"mastodon:notification:{item_id}",
+                        {"notification": dict(item)}, cursor=str(item_id))
+    return RawEvent("mastodon", f"mastodon:status:{item_id}", {"status": dict(item)},
+                    cursor=str(item_id))
+
+
+def mastodon_message(text: str | bytes) -> RawEvent | None:
+    """Event of one streaming message (None for deletes, filters changes, ...)."""
+    event, payload = mastodon.parse_stream_message(text)
+    if event == "notification":
+        return mastodon_event(payload, notification=True)
+    if event in ("update", "status.update"):
+        return mastodon_event(payload, notification=False)
+    return None
+
+
+def jetstream_message(text: str | bytes, dids: tuple[str, ...] = (),
+                      keywords: tuple[str, ...] = ()) -> RawEvent | None:
+    """Event of one Jetstream message, or one with an empty payload when the message is not
+    wanted (its ``time_us`` still moves the cursor)."""
+    message = expect_dict(load_json(text, "bluesky: a jetstream message"),
+                          "jetstream message", "bluesky")
+    time_us = message.get("time_us")
+    cursor = str(time_us) if isinstance(time_us, int) else None
+    if not bluesky.jetstream_wanted(message, dids, keywords):
+        return RawEvent("jetstream", "", {}, cursor=cursor)
+    commit = message["commit"]
+    key = f"bluesky:at://{message['did']}/{commit.get('collection')}/{commit.get('rkey')}"
+    return RawEvent("jetstream", key, dict(message), cursor=cursor)
+
+
+def replay_events(lines: Iterator[str], start: int = 0) -> Iterator[RawEvent]:
+    """Events of a replay file's lines after line ``start`` (cursor: the line number)."""
+    for number, line in enumerate(lines, 1):
+        if number <= start:
+            continue
+        if not line.strip():
+            yield RawEvent("replay", "", {}, cursor=str(number))
+            continue
+        value = expect_dict(load_json(line, f"replay: line {number}"), "replay line", "replay")
+        key = f"replay:{value.get('network')}:{value.get('external_id')}"
+        yield RawEvent("replay", key, value, cursor=str(number))
+
+
+# --- reading stored events -------------------------------------------------------------------
+def posts_of_event(kind: str, payload: Mapping[str, Any], *, host: str = "") -> list[Post]:
+    """Connector posts of one stored event (``host``: the Mastodon instance's host).
+
+    Raises :class:`MalformedResponseError` when the payload is not what the network sends."""
+    if not payload:
+        return []
+    if kind == "meta":
+        return facebook.parse_webhook(payload)
+    if kind == "x_activity":
+        return x.parse_activity(payload)
+    if kind == "mastodon":
+        return mastodon.posts_of_stream_item(payload, host)
+    if kind == "jetstream":
+        post = bluesky.parse_jetstream_post(payload)
+        return [post] if post else []
+    if kind == "replay":
+        return [replay.post_from_dict(dict(payload))]
+    raise MalformedResponseError(f"unknown event kind {kind!r}")

@@ -1,0 +1,57 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Webhook of push sources: ``/social_crm/webhook/<token>``.
+
+GET answers the network's handshake (Meta ``hub.challenge``, X CRC); POST checks the
+signature of the raw body before anything else, stores the items as ``social.crm.event`` in
+the request's short transaction and answers at once; a cron triggered on commit processes them.
+"""
+
+import logging
+
+from werkzeug.exceptions import RequestEntityTooLarge
+
+from odoo import http
+from odoo.http import request
+
+from ..models.social_crm_source_intake import MAX_BODY
+
+_logger = logging.getLogger(__name__)
+
+
+class SocialCrmWebhook(http.Controller):
+    @http.route(
+        "/social_crm/webhook/<string:token>",
+        type="http",
+        auth="none",
+        methods=["GET", "POST"],
+        csrf=False,
+        save_session=False,
+        readonly=False,
+    )
+    def social_crm_webhook(self, token, **_params):
+        httprequest = request.httprequest
+        source = request.env["social.crm.source"].sudo()._webhook_source(token)
+        if not source:
+            return self._answer(404, "text/plain", "Unknown webhook")
+        if httprequest.method == "GET":
+            return self._answer(*source._webhook_handshake(httprequest.args))
+        if (httprequest.content_length or 0) > MAX_BODY:
+            source._intake_refused(request.env._("body over the size limit"))
+            return self._answer(413, "text/plain", "Payload too large")
+        httprequest.max_content_length = MAX_BODY  # also bounds a body sent in chunks
+        try:
+            body = httprequest.get_data(cache=False)
+        except RequestEntityTooLarge:
+            body = None
+        if body is None or len(body) > MAX_BODY:
+            source._intake_refused(request.env._("body over the size limit"))
+            return self._answer(413, "text/plain", "Payload too large")
+        return self._answer(*source._webhook_receive(body, httprequest.headers))
+
+    @staticmethod
+    def _answer(status, content_type, body):
+        return request.make_response(
+            body,
+            headers=[("Content-Type", f"{content_type}; charset=utf-8")],
+            status=status,
+        )

@@ -1,0 +1,96 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
+import logging
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+_logger = logging.getLogger(__name__)
+
+#: rows purged per transaction by the retention cron
+RETENTION_BATCH = 1000
+
+
+class ResCompany(models.Model):
+    _inherit = "res.company"
+
+    social_retention_raw_days = fields.Integer(
+        string="Keep Raw Payloads (days)",
+        default=0,
+        help="The network's raw answer stored with each post is deleted after this many "
+        "days (0: kept).",
+    )
+    social_retention_post_days = fields.Integer(
+        string="Keep Posts Without Ticket (days)",
+        default=0,
+        help="Posts that never became a ticket are deleted after this many days (0: kept).",
+    )
+    social_retention_report = fields.Char(
+        string="Last Retention Run", readonly=True, copy=False
+    )
+
+    _social_retention_positive = models.Constraint(
+        "CHECK(social_retention_raw_days >= 0 AND social_retention_post_days >= 0)",
+        "Retention periods cannot be negative.",
+    )
+
+    # --- retention ---------------------------------------------------------------------------
+    def _social_retention_post_domain(self, cutoff):
+        """Posts of this company that may be deleted (extended: not those with a ticket)."""
+        return Domain("company_id", "=", self.id) & Domain("posted_at", "<", cutoff)
+
+    def _social_retention_steps(self, now):
+        """[(label, model, domain, action)] of this company: action "unlink" or a vals dict."""
+        steps = []
+        if self.social_retention_raw_days:
+            cutoff = now - dt.timedelta(days=self.social_retention_raw_days)
+            steps.append(
+                (
+                    "raw payloads",
+                    "social.crm.post",
+                    Domain("company_id", "=", self.id)
+                    & Domain("posted_at", "<", cutoff)
+                    & Domain("raw_payload", "!=", False),
+                    {"raw_payload": False},
+                )
+            )
+        if self.social_retention_post_days:
+            cutoff = now - dt.timedelta(days=self.social_retention_post_days)
+            steps.append(
+                ("posts", "social.crm.post", self._social_retention_post_domain(cutoff), "unlink")
+            )
+        return steps
+
+    @api.model
+    def _cron_social_retention(self, batch=RETENTION_BATCH):
+        """Scheduled action: purge what is older than each company's retention periods, in
+        batches (one commit each); the counts go to the log and to the company's settings."""
+        cron = self.env["ir.cron"]
+        now = fields.Datetime.now()
+        for company in self.search([("active", "in", (True, False))]):
+            counts = {}
+            for label, model_name, domain, action in company._social_retention_steps(now):
+                Model = self.env[model_name].sudo().with_context(active_test=False)
+                last_id = 0
+                while True:
+                    records = Model.search(
+                        domain & Domain("id", ">", last_id), limit=batch, order="id"
+                    )
+                    if not records:
+                        break
+                    last_id = records[-1].id
+                    if action == "unlink":
+                        records.unlink()
+                    else:
+                        records.write(action)
+                    counts[label] = counts.get(label, 0) + len(records)
+                    cron._commit_progress(len(records))
+            summary = ", ".join(f"{label}: {count}" for label, count in counts.items())
+            report = self.env._(
+                "%(date)s: %(summary)s",
+                date=fields.Datetime.to_string(now),
+                summary=summary or self.env._("nothing to purge"),
+            )
+            company.sudo().social_retention_report = report
+            _logger.info("Social CRM retention, company %s: %s", company.id, summary or "nothing")
+        return True

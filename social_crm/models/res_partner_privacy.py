@@ -1,0 +1,235 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""GDPR rights on social data: export (Art. 15/20) and erasure (Art. 17).
+
+Each addon erases and exports what it stores by extending ``_social_erase`` and
+``_social_export_data``: social_crm the identities, posts and match suggestions; social_crm_scoring
+the score history and mentions; social_crm_helpdesk the tickets' texts and replies.
+"""
+
+import csv
+import datetime as dt
+import io
+import json
+import zipfile
+
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+EXPORT_PREFIX = "social-data-"
+
+
+def _plain(value):
+    """A JSON/CSV friendly value."""
+    if isinstance(value, models.BaseModel):
+        return value.display_name or False
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return value
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    # --- what belongs to a person ------------------------------------------------------------
+    def _social_identities(self):
+        return (
+            self.env["social.crm.identity"]
+            .sudo()
+            .with_context(active_test=False)
+            .search([("partner_id", "in", self.ids)])
+        )
+
+    def _social_posts(self, identities=None):
+        identities = self._social_identities() if identities is None else identities
+        domain = Domain("partner_id", "in", self.ids)
+        if identities:
+            domain |= Domain("identity_id", "in", identities.ids)
+        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(domain)
+
+    def _social_suggestions(self, identities=None):
+        identities = self._social_identities() if identities is None else identities
+        domain = Domain("partner_id", "in", self.ids)
+        for identity in identities.filtered("external_id"):
+            domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
+                "author_external_id", "=", identity.external_id
+            )
+        return self.env["social.crm.match.suggestion"].sudo().search(domain)
+
+    def _social_privacy_lookup_sql(self):
+        """[(model, SQL condition)]: rows of a person that Odoo's privacy lookup cannot find
+        by itself (deleted with the contact, or reached through another record); the
+        condition may use ``indirect_references``, the contacts found."""
+        return [
+            ("social.crm.identity", SQL("partner_id IN (SELECT id FROM indirect_references)")),
+        ]
+
+    # --- export ------------------------------------------------------------------------------
+    def _social_export_data(self):
+        """{section: [row dict]} of this contact's social data (one contact)."""
+        self.ensure_one()
+        identities = self._social_identities()
+        posts = self._social_posts(identities)
+        return {
+            "contact": [{"id": self.id, "name": self.name, "email": self.email or False}],
+            "identities": [
+                {
+                    "network": identity.network_id.name,
+                    "external_id": identity.external_id,
+                    "handle": identity.handle,
+                    "name_on_network": identity.display_name_on_network,
+                    "profile_url": identity.profile_url,
+                    "bio": identity.bio,
+                    "followers": identity.followers_count,
+                    "following": identity.following_count,
+                    "posts_on_network": identity.posts_count,
+                    "verified": identity.verified,
+                    "origin": identity.origin,
+                    "last_synced_at": _plain(identity.last_synced_at),
+                }
+                for identity in identities
+            ],
+            "posts": [
+                {
+                    "network": post.network_id.name,
+                    "external_id": post.external_id,
+                    "posted_at": _plain(post.posted_at),
+                    "author_handle": post.author_handle,
+                    "text": post.text,
+                    "url": post.url,
+                    "language": post.lang,
+                    "likes": post.like_count,
+                    "reposts": post.repost_count,
+                    "replies": post.reply_count,
+                    "state": post.state,
+                }
+                for post in posts
+            ],
+            "match_suggestions": [
+                {
+                    "network": suggestion.network_id.name,
+                    "author_handle": suggestion.author_handle,
+                    "author_name": suggestion.author_name,
+                    "confidence": suggestion.confidence,
+                    "state": suggestion.state,
+                }
+                for suggestion in self._social_suggestions(identities)
+            ],
+        }
+
+    def _social_export_zip(self):
+        """The export as a zip: ``social-data.json`` plus one CSV per section."""
+        self.ensure_one()
+        data = self._social_export_data()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            archive.writestr(
+                "social-data.json",
+                json.dumps(data, ensure_ascii=False, indent=2, default=str),
+            )
+            for section, rows in data.items():
+                if not rows or not isinstance(rows, list):
+                    continue
+                text = io.StringIO()
+                columns = list(dict.fromkeys(key for row in rows for key in row))
+                writer = csv.DictWriter(text, fieldnames=columns, extrasaction="ignore")
+                writer.writeheader()
+                for row in rows:
+                    writer.writerow(
+                        {
+                            key: json.dumps(value, ensure_ascii=False, default=str)
+                            if isinstance(value, (dict, list))
+                            else value
+                            for key, value in row.items()
+                        }
+                    )
+                archive.writestr(f"{section}.csv", text.getvalue())
+        return buffer.getvalue()
+
+    def action_social_export(self):
+        """Export social data (Art. 15/20): a zip attached to the contact, downloaded at once."""
+        self.ensure_one()
+        self.check_access("read")
+        self._social_check_privacy_rights()
+        content = self._social_export_zip()
+        attachment = self.env["ir.attachment"].sudo().create(
+            {
+                "name": f"{EXPORT_PREFIX}{self.id}-{fields.Date.today()}.zip",
+                "raw": content,
+                "mimetype": "application/zip",
+                "res_model": "res.partner",
+                "res_id": self.id,
+            }
+        )
+        self.message_post(
+            body=Markup("<p>%s</p>") % self.env._(
+                "Social data exported (GDPR Art. 15/20) by %(user)s.", user=self.env.user.name
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.act_url",
+            "url": f"/web/content/{attachment.id}?download=true",
+            "target": "download",
+        }
+
+    # --- erasure -----------------------------------------------------------------------------
+    def _social_check_privacy_rights(self):
+        if not (
+            self.env.is_superuser()
+            or self.env.user.has_group("social_crm.group_social_crm_manager")
+        ):
+            from odoo.exceptions import AccessError
+
+            raise AccessError(
+                self.env._("Only Social CRM managers may export or erase a person's social data.")
+            )
+
+    def _social_erase(self):
+        """Erase these contacts' social data; return {what: count} (never the content).
+
+        Addons extend it for what they store (and call super last for identities and posts).
+        """
+        counts = {}
+        identities = self._social_identities()
+        suggestions = self._social_suggestions(identities)
+        posts = self._social_posts(identities)
+        exports = self.env["ir.attachment"].sudo().search(
+            [
+                ("res_model", "=", "res.partner"),
+                ("res_id", "in", self.ids),
+                ("name", "=like", EXPORT_PREFIX + "%"),
+            ]
+        )
+        counts["match suggestions"] = len(suggestions)
+        counts["posts"] = len(posts)
+        counts["identities"] = len(identities)
+        counts["earlier exports"] = len(exports)
+        suggestions.unlink()
+        posts.unlink()
+        identities.unlink()
+        exports.unlink()
+        self.sudo().filtered("social_origin").write({"comment": False})
+        return counts
+
+    def action_social_erase(self):
+        """Erase social data (Art. 17), logged on each contact without the erased content."""
+        self.check_access("write")
+        self._social_check_privacy_rights()
+        for partner in self:
+            counts = partner._social_erase()
+            summary = ", ".join(f"{what}: {count}" for what, count in counts.items() if count)
+            partner.message_post(
+                body=Markup("<p>%s</p>") % self.env._(
+                    "Social data erased on request (GDPR Art. 17) by %(user)s. Removed: "
+                    "%(summary)s.",
+                    user=self.env.user.name,
+                    summary=summary or self.env._("nothing was stored"),
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        return True

@@ -1,0 +1,247 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Raw events of push (webhooks) and stream (listener) intake, processed by a cron.
+
+Webhooks and listeners only store: one row per item, unique per source and delivery key
+(``INSERT ... ON CONFLICT DO NOTHING``: a redelivery, or the same message seen by two
+listeners, is stored once), then trigger the cron "Process received events". The cron claims
+new rows with ``FOR UPDATE SKIP LOCKED`` (several workers share the work, none waits), parses
+them with the connectors and stores the posts through ``social.crm.post._ingest_posts``, the
+same path as polling, and commits per batch with ``ir.cron._commit_progress``.
+"""
+
+import json
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..connectors import events as connector_events
+from ..connectors.base import ConnectorError
+
+_logger = logging.getLogger(__name__)
+
+MANAGER = "social_crm.group_social_crm_manager"
+MAX_ATTEMPTS = 5
+BATCH = 200
+
+
+class SocialCrmEvent(models.Model):
+    _name = "social.crm.event"
+    _description = "Social Intake Event"
+    _order = "id desc"
+    _rec_name = "delivery_key"
+
+    source_id = fields.Many2one(
+        "social.crm.source", required=True, index=True, ondelete="cascade", readonly=True
+    )
+    company_id = fields.Many2one(
+        related="source_id.company_id", store=True, index=True, readonly=True
+    )
+    network_id = fields.Many2one(related="source_id.network_id")
+    channel = fields.Selection(
+        [("push", "Webhook"), ("stream", "Stream"), ("catch_up", "Catch-up after reconnect")],
+        required=True,
+        readonly=True,
+    )
+    kind = fields.Selection(
+        [
+            ("meta", "Meta webhook change"),
+            ("x_activity", "X Account Activity"),
+            ("mastodon", "Mastodon stream"),
+            ("jetstream", "Bluesky Jetstream"),
+            ("replay", "Replay"),
+            ("unreadable", "Unreadable delivery"),
+        ],
+        required=True,
+        readonly=True,
+    )
+    delivery_key = fields.Char(
+        required=True, readonly=True, help="Unique per source: a redelivery is stored once."
+    )
+    payload = fields.Text(readonly=True, groups=MANAGER, help="The item as received.")
+    state = fields.Selection(
+        [
+            ("new", "To Process"),
+            ("done", "Processed"),
+            ("failed", "Failed"),
+            ("quarantined", "Quarantined"),
+        ],
+        default="new",
+        required=True,
+        readonly=True,
+        index=True,
+    )
+    error = fields.Text(readonly=True)
+    attempts = fields.Integer(readonly=True)
+    post_count = fields.Integer(string="Posts", readonly=True)
+    received_at = fields.Datetime(
+        default=fields.Datetime.now, required=True, readonly=True, index=True
+    )
+    processed_at = fields.Datetime(readonly=True)
+
+    _source_key_uniq = models.Constraint(
+        "UNIQUE(source_id, delivery_key)", "This event is already stored."
+    )
+    _pending_idx = models.Index("(id) WHERE state = 'new'")
+
+    # --- storing (webhook routes, listeners) ---------------------------------------------
+    @api.model
+    def _store_events(self, source, raw_events, channel, state="new", error=None):
+        """Store :class:`~..connectors.events.RawEvent` items of ``source``; return the ids of
+        the rows inserted (those already stored are left alone). One statement."""
+        raw_events = [e for e in raw_events if e.key and e.payload]
+        if not raw_events:
+            return []
+        rows = self.env.execute_query(
+            SQL(
+                """INSERT INTO social_crm_event
+                        (source_id, company_id, channel, kind, delivery_key, payload, state,
+                         error, attempts, post_count, received_at,
+                         create_uid, create_date, write_uid, write_date)
+                   SELECT %(source)s, %(company)s, %(channel)s, k.kind, k.key, k.payload,
+                          %(state)s, %(error)s, 0, 0, clock_timestamp() AT TIME ZONE 'UTC',
+                          %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
+                     FROM unnest(%(kinds)s::varchar[], %(keys)s::varchar[], %(payloads)s::text[])
+                          AS k(kind, key, payload)
+                   ON CONFLICT (source_id, delivery_key) DO NOTHING
+                   RETURNING id""",
+                source=source.id,
+                company=source.company_id.id,
+                channel=channel,
+                state=state,
+                error=error,
+                uid=self.env.uid,
+                kinds=[e.kind for e in raw_events],
+                keys=[e.key for e in raw_events],
+                payloads=[e.payload_text() for e in raw_events],
+            )
+        )
+        return [row[0] for row in rows]
+
+    @api.model
+    def _trigger_processing(self):
+        self.env.ref("social_crm.ir_cron_social_crm_process_events").sudo()._trigger()
+
+    # --- processing ----------------------------------------------------------------------
+    @api.model
+    def _claim(self, limit=BATCH, exclude=(), source_ids=None):
+        """New events locked for this transaction; rows locked by another worker are
+        skipped, not waited for."""
+        where = SQL("TRUE") if source_ids is None else SQL("source_id = ANY(%s)", list(source_ids))
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT id FROM social_crm_event
+                    WHERE state = 'new' AND NOT (id = ANY(%s)) AND %s
+                    ORDER BY id
+                    LIMIT %s
+                      FOR UPDATE SKIP LOCKED""",
+                list(exclude),
+                where,
+                limit,
+            )
+        )
+        return self.browse([row[0] for row in rows])
+
+    @api.model
+    def _cron_process(self, limit=BATCH):
+        """Process new events in batches, committing after each batch."""
+        cron = self.env["ir.cron"]
+        pending = self.search_count([("state", "=", "new")])
+        cron._commit_progress(remaining=pending)
+        retry_later = set()
+        while True:
+            events = self._claim(limit, exclude=retry_later)
+            if not events:
+                break
+            events._process()
+            retry_later.update(events.filtered(lambda e: e.state == "new").ids)
+            if not cron._commit_progress(len(events)):
+                break
+
+    def _process(self):
+        """Parse and store the posts of these (claimed) events; set their state."""
+        by_source = defaultdict(list)
+        for event in self.sudo():
+            by_source[event.source_id].append(event)
+        for source, events in by_source.items():
+            self._process_source(source, events)
+
+    @api.model
+    def _process_source(self, source, events):
+        host = source._intake_host()
+        parsed = []
+        for event in events:
+            try:
+                payload = json.loads(event.payload or "{}")
+                posts = connector_events.posts_of_event(event.kind, payload, host=host)
+            except (ValueError, ConnectorError) as exc:
+                _logger.info(
+                    "Social CRM: event %s of source %s quarantined: %s", event.id, source.id, exc
+                )
+                event.write(
+                    {
+                        "state": "quarantined",
+                        "error": str(exc),
+                        "processed_at": fields.Datetime.now(),
+                    }
+                )
+                continue
+            parsed.append((event, posts))
+        if not parsed:
+            return
+        post_model = self.env["social.crm.post"]
+        try:
+            with self.env.cr.savepoint():
+                post_model._ingest_posts([p for _e, posts in parsed for p in posts], source=source)
+        except Exception:  # one bad event must not hold the others back: store them one by one
+            _logger.info("Social CRM: batch of source %s failed, storing event by event", source.id)
+            for event, posts in parsed:
+                try:
+                    with self.env.cr.savepoint():
+                        post_model._ingest_posts(posts, source=source)
+                except Exception as exc:  # kept and retried; failed after MAX_ATTEMPTS
+                    attempts = event.attempts + 1
+                    state = "failed" if attempts >= MAX_ATTEMPTS else "new"
+                    log = _logger.warning if state == "failed" else _logger.info
+                    log("Social CRM: event %s (%s): storing its posts failed: %s",
+                        event.id, event.delivery_key, exc)
+                    event.write(
+                        {
+                            "state": state,
+                            "attempts": attempts,
+                            "error": f"{type(exc).__name__}: {exc}",
+                        }
+                    )
+                else:
+                    event._mark_done(len(posts))
+            return
+        now = fields.Datetime.now()
+        counts = defaultdict(list)
+        for event, posts in parsed:
+            counts[len(posts)].append(event.id)
+        for count, ids in counts.items():
+            self.browse(ids).write(
+                {"state": "done", "processed_at": now, "post_count": count, "error": False}
+            )
+
+    def _mark_done(self, count):
+        self.write(
+            {
+                "state": "done",
+                "processed_at": fields.Datetime.now(),
+                "post_count": count,
+                "error": False,
+            }
+        )
+
+    # --- actions -------------------------------------------------------------------------
+    def action_retry(self):
+        """Process failed or quarantined events again (after fixing the cause)."""
+        self.check_access("write")
+        retry = self.filtered(lambda e: e.state in ("failed", "quarantined"))
+        retry.sudo().write({"state": "new", "attempts": 0, "error": False})
+        if retry:
+            self._trigger_processing()
+        return True
+

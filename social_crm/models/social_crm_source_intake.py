@@ -1,0 +1,363 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Real-time intake of a listening source: how posts arrive (poll, push, stream).
+
+* push: the network calls our webhook ``/social_crm/webhook/<token>`` (Meta pages and
+  Instagram, X Account Activity API); the signature is checked with the source's secret before
+  anything is read; the items are stored as ``social.crm.event`` and processed by a cron
+  triggered at once.
+* stream: ``odoo social_crm_listen`` keeps a websocket open (Mastodon streaming API, Bluesky
+  Jetstream) or plays a replay file; the resume cursor and heartbeat are stored here.
+* poll: the poll cron (every minute) fetches the source when it is due.
+"""
+
+import json
+import logging
+import secrets
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import SQL
+
+from ..connectors import events as connector_events
+from ..connectors import signatures
+from ..connectors.base import ConnectorError
+from ..connectors.util import max_id
+
+_logger = logging.getLogger(__name__)
+
+MANAGER = "social_crm.group_social_crm_manager"
+PUSH_NETWORKS = ("facebook", "instagram", "x")
+STREAM_NETWORKS = ("mastodon", "bluesky", "replay")
+MAX_BODY = 1024 * 1024  # bytes; Meta and X deliveries are a few KB
+
+
+def _new_token():
+    return secrets.token_urlsafe(24)
+
+
+class SocialCrmSource(models.Model):
+    _inherit = "social.crm.source"
+
+    intake_mode = fields.Selection(
+        [
+            ("poll", "Poll (fetch on a schedule)"),
+            ("push", "Push (the network calls our webhook)"),
+            ("stream", "Stream (the listener keeps a connection open)"),
+        ],
+        string="Mode",
+        default="poll",
+        required=True,
+        help="Push: Facebook/Instagram pages (Meta webhooks) and X mentions (Account Activity "
+        "API). Stream: Mastodon mentions and hashtags, Bluesky keywords (Jetstream), replays; "
+        "run by “odoo social_crm_listen”. Poll: everything else.",
+    )
+    webhook_token = fields.Char(groups=MANAGER, copy=False, readonly=True)
+    webhook_url = fields.Char(
+        string="Webhook URL",
+        compute="_compute_webhook_url",
+        groups=MANAGER,
+        help="Enter this address as the callback URL in the network's developer console.",
+    )
+    app_secret = fields.Char(
+        groups=MANAGER,
+        copy=False,
+        help="Meta: the app secret, which signs every webhook delivery (X-Hub-Signature-256). "
+        "X: the consumer secret is the API Secret above.",
+    )
+    verify_token = fields.Char(
+        groups=MANAGER,
+        copy=False,
+        help="Meta: the verify token to enter next to the callback URL.",
+    )
+    stream_cursor = fields.Char(
+        copy=False,
+        readonly=True,
+        help="Where the stream resumes: Jetstream time (µs), Mastodon id, replay line.",
+    )
+    replay_pace_seconds = fields.Float(
+        string="Replay Pace (seconds)",
+        default=4.0,
+        help="Stream mode of a replay: seconds between two replayed posts.",
+    )
+    last_heartbeat_at = fields.Datetime(string="Last Heartbeat", readonly=True, copy=False)
+    last_event_at = fields.Datetime(string="Last Event", compute="_compute_intake_stats")
+    last_delay_seconds = fields.Integer(
+        string="Delay (s)",
+        compute="_compute_intake_stats",
+        help="Seconds from the latest post's publication on the network to its storage here.",
+    )
+    event_count = fields.Integer(string="Events", compute="_compute_intake_stats")
+    event_failed_count = fields.Integer(string="Events Failed", compute="_compute_intake_stats")
+    refused_count = fields.Integer(string="Deliveries Refused", readonly=True, copy=False)
+    refused_reason = fields.Char(string="Last Refusal", readonly=True, copy=False)
+    last_refused_at = fields.Datetime(string="Last Refused", readonly=True, copy=False)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        # one token per record (a field default would give every existing row the same one)
+        for vals in vals_list:
+            vals.setdefault("webhook_token", _new_token())
+            vals.setdefault("verify_token", _new_token())
+        return super().create(vals_list)
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("intake_mode") == "push":
+            for source in self.sudo().filtered(lambda s: not s.webhook_token or not s.verify_token):
+                source.write({
+                    "webhook_token": source.webhook_token or _new_token(),
+                    "verify_token": source.verify_token or _new_token(),
+                })
+        return result
+
+    @api.depends("webhook_token")
+    def _compute_webhook_url(self):
+        base = self.get_base_url()
+        for source in self:
+            source.webhook_url = (
+                f"{base}/social_crm/webhook/{source.webhook_token}"
+                if source.webhook_token
+                else False
+            )
+
+    def _compute_intake_stats(self):
+        ids = [i for i in self.ids if isinstance(i, int)]
+        events, delays = {}, {}
+        if ids:
+            groups = self.env["social.crm.event"].sudo()._read_group(
+                [("source_id", "in", ids)],
+                ["source_id", "state"],
+                ["__count", "received_at:max"],
+            )
+            for source, state, count, received in groups:
+                stats = events.setdefault(source.id, {"count": 0, "failed": 0, "last": False})
+                stats["count"] += count
+                if state in ("failed", "quarantined"):
+                    stats["failed"] += count
+                if received and (not stats["last"] or received > stats["last"]):
+                    stats["last"] = received
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT DISTINCT ON (source_id) source_id,
+                              EXTRACT(EPOCH FROM (fetched_at - posted_at))
+                         FROM social_crm_post
+                        WHERE source_id = ANY(%s) AND fetched_at IS NOT NULL
+                        ORDER BY source_id, id DESC""",
+                    ids,
+                )
+            )
+            delays = {source_id: max(int(delay or 0), 0) for source_id, delay in rows}
+        for source in self:
+            stats = events.get(source.id, {})
+            source.event_count = stats.get("count", 0)
+            source.event_failed_count = stats.get("failed", 0)
+            source.last_event_at = stats.get("last", False)
+            source.last_delay_seconds = delays.get(source.id, 0)
+
+    @api.constrains("intake_mode", "network_id", "kind")
+    def _check_intake_mode(self):
+        for source in self:
+            code = source.network_id.code
+            if source.intake_mode == "push" and not (
+                (code in ("facebook", "instagram") and source.kind == "page")
+                or (code == "x" and source.kind == "mentions")
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "“%(name)s”: push (webhooks) works for Facebook/Instagram pages and "
+                        "X mentions only.",
+                        name=source.name,
+                    )
+                )
+            if source.intake_mode == "stream" and not (
+                (code == "mastodon" and source.kind in ("mentions", "hashtag"))
+                or (code == "bluesky" and source.kind == "search")
+                or source.kind == "replay"
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "“%(name)s”: streams are available for Mastodon mentions and "
+                        "hashtags, Bluesky searches (Jetstream) and replays.",
+                        name=source.name,
+                    )
+                )
+
+    # --- actions -------------------------------------------------------------------------
+    def action_new_webhook_url(self):
+        """Give the source a new webhook address (the former one stops working)."""
+        self.check_access("write")
+        for source in self:
+            source.sudo().webhook_token = _new_token()
+        return True
+
+    def action_open_events(self):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Received Events"),
+            "res_model": "social.crm.event",
+            "view_mode": "list,form",
+            "domain": [("source_id", "=", self.id)],
+            "context": {"search_default_filter_problems": self.event_failed_count > 0},
+        }
+
+    # --- webhooks ------------------------------------------------------------------------
+    @api.model
+    def _webhook_source(self, token):
+        """The active push source of this webhook token (sudo), or an empty recordset."""
+        if not token or len(token) > 100:
+            return self.browse()
+        return (
+            self.sudo()
+            .with_context(active_test=True)
+            .search([("webhook_token", "=", token), ("intake_mode", "=", "push")], limit=1)
+        )
+
+    def _webhook_network(self):
+        return "x" if self.network_id.code == "x" else "meta"
+
+    def _webhook_handshake(self, args):
+        """Answer a GET: Meta's subscription handshake or X's CRC. Returns
+        ``(status, content_type, body)``."""
+        self.ensure_one()
+        source = self.sudo()
+        if self._webhook_network() == "meta":
+            if signatures.check_meta_handshake(
+                source.verify_token, args.get("hub.mode"), args.get("hub.verify_token")
+            ):
+                return 200, "text/plain", args.get("hub.challenge") or ""
+            self._intake_refused(self.env._("handshake with a wrong verify token"))
+            return 403, "text/plain", "Verify token mismatch"
+        crc_token = args.get("crc_token")
+        if not crc_token:
+            return 400, "text/plain", "crc_token missing"
+        if not source.api_secret:
+            self._intake_refused(self.env._("CRC check but no API secret on the source"))
+            return 403, "text/plain", "Not configured"
+        answer = signatures.x_crc_response(source.api_secret, crc_token)
+        return 200, "application/json", json.dumps(answer)
+
+    def _webhook_receive(self, body, headers):
+        """Check the signature of a POSTed ``body``; when it holds, store its items as events
+        and trigger their processing. Returns ``(status, content_type, body)``."""
+        self.ensure_one()
+        source = self.sudo()
+        if self._webhook_network() == "meta":
+            verdict = signatures.check_meta(
+                source.app_secret, body, headers.get("X-Hub-Signature-256")
+            )
+        else:
+            verdict = signatures.check_x(
+                source.api_secret, body, headers.get("x-twitter-webhooks-signature")
+            )
+        if verdict != signatures.OK:
+            reasons = {
+                signatures.MISSING: self.env._("no signature"),
+                signatures.MALFORMED: self.env._("malformed signature"),
+                signatures.MISMATCH: self.env._("bad signature (check the app secret)"),
+                signatures.NO_SECRET: self.env._("the source has no app secret to check with"),
+            }
+            self._intake_refused(reasons[verdict])
+            status = 401 if verdict in (signatures.MISSING, signatures.MALFORMED) else 403
+            return status, "text/plain", "Signature check failed"
+        event_model = self.env["social.crm.event"].sudo()
+        try:
+            payload = connector_events.load_json(body, "the delivery")
+            if self._webhook_network() == "meta":
+                raw_events = connector_events.split_meta(payload)
+            else:
+                raw_events = connector_events.split_x_activity(payload)
+        except ConnectorError as exc:
+            # signed but unreadable: kept for inspection, never retried by the network
+            _logger.info("Social CRM: source %s: unreadable delivery quarantined: %s", self.id, exc)
+            quarantined = connector_events.RawEvent(
+                "unreadable",
+                connector_events.body_key(body),
+                {"body": body.decode("utf-8", errors="replace")},
+            )
+            event_model._store_events(
+                source, [quarantined], "push", state="quarantined", error=str(exc)
+            )
+            return 200, "text/plain", "OK"
+        if event_model._store_events(source, raw_events, "push"):
+            event_model._trigger_processing()
+        return 200, "text/plain", "OK"
+
+    def _intake_refused(self, reason):
+        """Count a refused delivery on the source (one statement: concurrent refusals add up)."""
+        _logger.info("Social CRM: source %s: delivery refused: %s", self.id, reason)
+        self.env.execute_query(
+            SQL(
+                """UPDATE social_crm_source
+                      SET refused_count = COALESCE(refused_count, 0) + 1, refused_reason = %s,
+                          last_refused_at = now() AT TIME ZONE 'UTC'
+                    WHERE id = %s""",
+                reason,
+                self.id,
+            )
+        )
+        self.invalidate_recordset(["refused_count", "refused_reason", "last_refused_at"])
+
+    # --- streams (called by the listener, ``odoo social_crm_listen``) --------------------
+    def _intake_host(self):
+        """The Mastodon instance's host (for accounts' full addresses)."""
+        from ..connectors import mastodon
+
+        if self.network_id.code != "mastodon" or not self.base_url:
+            return ""
+        try:
+            return mastodon.instance_url(self.base_url).split("://", 1)[1]
+        except ConnectorError:
+            return ""
+
+    def _listener_spec(self):
+        """Plain data the listener builds this source's stream from (secrets included: the
+        listener runs as a server process)."""
+        self.ensure_one()
+        source = self.sudo()
+        config = source._connector_config()
+        return {
+            "id": source.id,
+            "name": source.name,
+            "network": source.network_id.code,
+            "kind": source.kind,
+            "query": source.query or "",
+            "path": config.query if source.kind == "replay" else "",
+            "base_url": source.base_url or "",
+            "token": source.access_token or "",
+            "dids": tuple(d for d in (source.account_id or "").replace(",", " ").split() if d),
+            "keywords": tuple(
+                k.strip() for k in (source.keywords or source.query or "").split(",") if k.strip()
+            ),
+            "cursor": source.stream_cursor or "",
+            "pace": source.replay_pace_seconds,
+        }
+
+    def _listener_store(self, raw_events, cursor=None, channel="stream"):
+        """Store events received by the listener and move the resume cursor, in the caller's
+        transaction: the cursor never runs ahead of what is stored. Returns new event ids."""
+        self.ensure_one()
+        source = self.sudo()
+        ids = self.env["social.crm.event"].sudo()._store_events(source, raw_events, channel)
+        vals = {"last_heartbeat_at": fields.Datetime.now()}
+        if cursor and max_id(cursor, source.stream_cursor) == cursor:
+            vals["stream_cursor"] = cursor
+        if source.last_error:
+            vals.update(last_error=False)
+        source.write(vals)
+        return ids
+
+    def _listener_report(self, error=None):
+        """Heartbeat, or the error the stream met (shown on the form)."""
+        self.ensure_one()
+        vals = {"last_heartbeat_at": fields.Datetime.now()}
+        if error:
+            vals.update(last_error=error, last_error_at=fields.Datetime.now())
+        self.sudo().write(vals)
+
+    @api.model
+    def _listener_sources(self, ids=None):
+        domain = [("intake_mode", "=", "stream"), ("active", "=", True)]
+        if ids:
+            domain.append(("id", "in", list(ids)))
+        return self.sudo().search(domain)

@@ -1,0 +1,267 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The stream listener against a loopback websocket server and a replay file.
+
+The registry is in test mode: the listener's threads get cursors on the test transaction
+(one at a time), so what they store is visible here and rolled back at the end.
+"""
+
+import importlib.util
+import json
+import os
+import time
+
+from odoo.addons.social_crm.cli.social_crm_listen import Listener
+from odoo.addons.social_crm.connectors.streams import Backoff
+from odoo.tests import TransactionCase, tagged
+from odoo.tests.common import release_test_lock
+from odoo.tools import mute_logger
+
+_spec = importlib.util.spec_from_file_location(
+    "social_crm_ws_server", os.path.join(os.path.dirname(__file__), "ws_server.py")
+)
+ws_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(ws_server)
+
+LISTENER_LOG = "odoo.addons.social_crm.cli.social_crm_listen"
+STREAM_LOG = "odoo.addons.social_crm.connectors.streams"
+T0 = 1764600000000000  # time_us
+
+
+def jetstream_post(number, text, did="did:plc:critic0000000000000001"):
+    return json.dumps(
+        {
+            "did": did,
+            "time_us": T0 + number * 1000,
+            "kind": "commit",
+            "commit": {
+                "rev": f"3lrev{number}",
+                "operation": "create",
+                "collection": "app.bsky.feed.post",
+                "rkey": f"3kstream{number:04d}",
+                "record": {
+                    "$type": "app.bsky.feed.post",
+                    "createdAt": "2025-12-01T09:00:00.000Z",
+                    "langs": ["en"],
+                    "text": text,
+                },
+                "cid": f"bafyreicid{number}",
+            },
+        }
+    )
+
+
+def mastodon_notification(notification_id, status_id, text):
+    account = {
+        "id": "109999",
+        "username": "critic",
+        "acct": "critic@mastodon.example",
+        "display_name": "The Critic",
+        "url": "https://mastodon.example/@critic",
+        "note": "<p>I review things.</p>",
+        "followers_count": 10000,
+        "following_count": 10,
+        "statuses_count": 4000,
+        "fields": [],
+    }
+    return {
+        "id": notification_id,
+        "type": "mention",
+        "created_at": "2025-12-01T09:00:00.000Z",
+        "account": account,
+        "status": {
+            "id": status_id,
+            "created_at": "2025-12-01T09:00:00.000Z",
+            "content": f"<p>{text}</p>",
+            "url": f"https://mastodon.example/@critic/{status_id}",
+            "account": account,
+            "mentions": [],
+            "language": "en",
+            "favourites_count": 0,
+            "reblogs_count": 0,
+            "replies_count": 0,
+        },
+    }
+
+
+@tagged("post_install", "-at_install")
+class TestListener(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = ws_server.LoopbackServer()
+        cls.addClassCleanup(cls.server.stop)
+
+    def setUp(self):
+        super().setUp()
+        self.registry_enter_test_mode()
+        self.server.sessions = []
+        self.server.routes = {}
+        self.server.requests = []
+        self.server.connections = 0
+
+    def make_source(self, **vals):
+        return self.env["social.crm.source"].create({"intake_mode": "stream", **vals})
+
+    def listen(self, source, condition=None, then=None):
+        """Run a listener for ``source`` until ``condition(env)`` holds, call ``then(listener)``
+        and stop it. The test lock is released meanwhile, so that the listener's threads can
+        open (test) cursors; this thread only reads through such cursors then."""
+        self.env.flush_all()
+        listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
+                            backoff_factory=lambda: Backoff(base=0.01, cap=0.05))
+        with release_test_lock():
+            listener.start()
+            try:
+                if condition:
+                    self.wait_for(condition)
+                if then:
+                    then(listener)
+            finally:
+                listener.shutdown()
+        self.env.invalidate_all()
+        return listener
+
+    def wait_for(self, condition, timeout=20.0):
+        """Wait until ``condition(env)`` holds, reading through the registry's test cursor
+        (which the listener's threads share one at a time)."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.registry.cursor() as cr:
+                env = self.env(cr=cr)
+                env.invalidate_all()
+                if condition(env):
+                    return
+            time.sleep(0.05)
+        self.fail("the listener did not get there in time")
+
+    def events_of(self, source):
+        self.env.invalidate_all()
+        return self.env["social.crm.event"].search([("source_id", "=", source.id)])
+
+    def test_replay_stream_resumes_after_restart_without_loss_or_double(self):
+        source = self.make_source(
+            name="Replay stream",
+            network_id=self.env.ref("social_crm.network_replay").id,
+            kind="replay",
+            query="social_crm/tests/data/stream_replay.jsonl",
+            replay_pace_seconds=0,
+        )
+
+        def all_done(env):
+            events = env["social.crm.event"].search([("source_id", "=", source.id)])
+            return len(events) == 3 and set(events.mapped("state")) == {"done"}
+
+        self.listen(source, all_done)
+        self.assertEqual(source.stream_cursor, "3")
+        posts = self.env["social.crm.post"].search([("source_id", "=", source.id)])
+        self.assertEqual(len(posts), 3)
+        self.assertIn("worst service", posts.filtered(
+            lambda p: p.external_id == "1869000000000000001").text)
+        self.listen(source, then=lambda listener: listener.process_pending())
+        self.assertEqual(len(self.events_of(source)), 3)
+        self.assertEqual(
+            self.env["social.crm.post"].search_count([("source_id", "=", source.id)]), 3)
+
+    def test_jetstream_disconnect_malformed_frame_and_resume(self):
+        source = self.make_source(
+            name="Bluesky ACME (Jetstream)",
+            network_id=self.env.ref("social_crm.network_bluesky").id,
+            kind="search",
+            query="acme",
+            base_url=f"{self.server.url}/subscribe",
+        )
+        self.server.sessions = [
+            [
+                ("text", jetstream_post(1, "ACME support ignored me for a week")),
+                ("text", jetstream_post(2, "unrelated chatter about cats")),
+                ("text", "{this is not json"),
+                ("raw", b"\x81\x05ab"),  # a frame cut short by a lost connection
+                ("drop",),
+            ],
+            [
+                ("text", jetstream_post(1, "ACME support ignored me for a week")),  # again
+                ("text", jetstream_post(3, "@acme refund now please")),
+                ("hold",),
+            ],
+        ]
+
+        def stored(env):
+            events = env["social.crm.event"].search([("source_id", "=", source.id)])
+            return len(events.filtered(lambda e: e.kind == "jetstream" and e.state == "done")) == 2
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, stored)
+        events = self.events_of(source)
+        self.assertEqual(sorted(events.mapped("state")), ["done", "done", "quarantined"])
+        self.assertEqual(events.filtered(lambda e: e.state == "quarantined").kind, "unreadable")
+        posts = self.env["social.crm.post"].search([("source_id", "=", source.id)])
+        self.assertEqual(sorted(posts.mapped("external_id")), [
+            "at://did:plc:critic0000000000000001/app.bsky.feed.post/3kstream0001",
+            "at://did:plc:critic0000000000000001/app.bsky.feed.post/3kstream0003",
+        ])
+        # the second connection resumed from the stored cursor, rewound 2 s
+        paths = [path for path, _headers in self.server.requests]
+        self.assertNotIn("cursor=", paths[0])
+        self.assertIn(f"cursor={T0 + 1000 - 2_000_000}", paths[1])
+        source.invalidate_recordset()
+        self.assertEqual(source.stream_cursor, str(T0 + 3000))
+        # restart: the new listener resumes where the stored events end
+        self.server.sessions.append([("hold",)])
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: len(self.server.requests) >= 3)
+        self.assertIn(f"cursor={T0 + 3000 - 2_000_000}", self.server.requests[2][0])
+        self.assertEqual(len(self.events_of(source)), 3)
+
+    def test_mastodon_catch_up_then_stream(self):
+        self.server.routes = {
+            "/api/v1/notifications": (200, [mastodon_notification("500", "9001", "@acme first")]),
+        }
+        self.server.sessions = [
+            [
+                ("text", json.dumps({
+                    "stream": ["user:notification"],
+                    "event": "notification",
+                    "payload": json.dumps(mastodon_notification("501", "9002", "@acme second")),
+                })),
+                ("text", json.dumps({"stream": ["user:notification"], "event": "delete",
+                                     "payload": "9000"})),
+                ("hold",),
+            ],
+        ]
+        source = self.make_source(
+            name="Mastodon mentions (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="mentions",
+            base_url=self.server.http_url,
+            access_token="mastodon-token-123",
+        )
+
+        def stored(env):
+            events = env["social.crm.event"].search([("source_id", "=", source.id)])
+            return len(events) == 2 and set(events.mapped("state")) == {"done"}
+
+        self.listen(source, stored)
+        events = self.events_of(source)
+        self.assertEqual(sorted(events.mapped("channel")), ["catch_up", "stream"])
+        self.assertEqual(sorted(self.env["social.crm.post"].search(
+            [("source_id", "=", source.id)]).mapped("external_id")), ["9001", "9002"])
+        source.invalidate_recordset()
+        self.assertEqual(source.stream_cursor, "501")
+        upgrade = [h for p, h in self.server.requests if p.startswith("/api/v1/streaming")][0]
+        self.assertEqual(upgrade.get("authorization"), "Bearer mastodon-token-123")
+
+    def test_stream_refused_by_the_instance(self):
+        self.server.sessions = [[("refuse", 401)]] * 50
+        self.server.routes = {"/api/v1/timelines/tag/acme": (200, [])}
+        source = self.make_source(
+            name="Mastodon #acme (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="hashtag",
+            query="acme",
+            base_url=self.server.http_url,
+        )
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id).last_error)
+        source.invalidate_recordset()
+        self.assertIn("HTTP 401", source.last_error)
+        self.assertIn("token", source.last_error)

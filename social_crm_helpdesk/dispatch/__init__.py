@@ -1,0 +1,90 @@
+"""Who takes a social ticket, and when it escalates (plain Python, no Odoo import).
+
+:class:`Dispatcher` picks the assignee of each new ticket of one team::
+
+    dispatcher = Dispatcher("least_open", members=[7, 9, 12], online={9, 12},
+                            open_counts={9: 4, 12: 1}, last_assigned={9: t1})
+    user_id = dispatcher.pick()          # 12, then counts 12 as having one more ticket
+
+``online`` is the set of members Odoo knows to be present (web client open, not "away" or
+"do not disturb"), or None when Odoo knows the presence of none of them (nobody ever opened
+the web client, e.g. a database fed by the API): then every member is a candidate.
+With presence known and nobody online, nobody is picked: the ticket stays unassigned.
+
+:func:`escalation_due` says which escalation step of a ticket is due: "half" when half the
+time to the first-response deadline has passed without a reply, "missed" once the deadline
+has passed; each step once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+MODES = ("none", "round_robin", "least_open")
+STEPS = ("half", "missed")
+
+
+class Dispatcher:
+    """Assignees for the new tickets of one team, in turn (state kept between picks).
+
+    ``mode``: "none" (never assign), "round_robin" (the candidate assigned longest ago, or
+    never, first; ties by member order), "least_open" (the candidate with the fewest open
+    tickets; ties as round robin). ``members``: the team's user ids in the team's order.
+    ``online``: see the module docstring. ``open_counts``: {user id: open tickets};
+    ``last_assigned``: {user id: datetime of the last ticket assigned to them}.
+    """
+
+    def __init__(self, mode, members, online=None, open_counts=None, last_assigned=None):
+        if mode not in MODES:
+            raise ValueError(f"Unknown assignment mode {mode!r}; expected one of {MODES}.")
+        self.mode = mode
+        self.members = list(dict.fromkeys(members))
+        self.presence_known = online is not None
+        online = set(online or ())
+        self.candidates = [
+            uid for uid in self.members if not self.presence_known or uid in online
+        ]
+        self.open_counts = {uid: int((open_counts or {}).get(uid) or 0) for uid in self.members}
+        self.last_assigned = dict(last_assigned or {})
+        self._turn = 0  # picks made: later picks count as more recent than any date
+
+    def _round_robin_key(self, uid):
+        order = self.members.index(uid)
+        last = self.last_assigned.get(uid)
+        if isinstance(last, int):  # assigned by this dispatcher
+            return (2, last, order)
+        if last is None:
+            return (0, dt.datetime.min, order)
+        return (1, last, order)
+
+    def pick(self):
+        """The user id for the next ticket, or None (mode "none", or nobody on duty)."""
+        if self.mode == "none" or not self.candidates:
+            return None
+        if self.mode == "round_robin":
+            uid = min(self.candidates, key=self._round_robin_key)
+        else:
+            uid = min(
+                self.candidates,
+                key=lambda user: (self.open_counts[user], self._round_robin_key(user)),
+            )
+        self._turn += 1
+        self.last_assigned[uid] = self._turn
+        self.open_counts[uid] += 1
+        return uid
+
+
+def escalation_due(posted_at, deadline, now, replied_at=None, done=()):
+    """The escalation step due for a ticket (or None): "missed" when ``now`` is past the
+    ``deadline``, "half" when half the time from ``posted_at`` to the deadline has passed;
+    never when the ticket was answered (``replied_at``) or the step is in ``done``. A
+    ticket past its deadline whose "half" step never ran gets "missed" only (one alert,
+    not two at once)."""
+    if replied_at or not deadline or not posted_at:
+        return None
+    done = set(done or ())
+    if now >= deadline:
+        return None if "missed" in done else "missed"
+    if now >= posted_at + (deadline - posted_at) / 2 and not done & set(STEPS):
+        return "half"
+    return None

@@ -1,0 +1,106 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import models
+from odoo.fields import Domain
+from odoo.tools import SQL
+
+
+class ResPartner(models.Model):
+    _inherit = "res.partner"
+
+    def _social_tickets(self, identities=None, posts=None):
+        """The social tickets of these contacts (by contact, identity or post)."""
+        identities = self._social_identities() if identities is None else identities
+        posts = self._social_posts(identities) if posts is None else posts
+        domain = Domain("partner_id", "in", self.ids)
+        if identities:
+            domain |= Domain("social_identity_id", "in", identities.ids)
+        if posts:
+            domain |= Domain("social_post_id", "in", posts.ids) | Domain(
+                "id", "in", posts.ticket_id.ids
+            )
+        domain &= Domain("social_network_id", "!=", False)
+        return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
+
+    def _social_privacy_lookup_sql(self):
+        return super()._social_privacy_lookup_sql() + [
+            (
+                "social.crm.reply",
+                SQL(
+                    "ticket_id IN (SELECT id FROM helpdesk_ticket "
+                    "WHERE partner_id IN (SELECT id FROM indirect_references))"
+                ),
+            ),
+        ]
+
+    def _social_export_data(self):
+        data = super()._social_export_data()
+        tickets = self._social_tickets()
+        replies = self.env["social.crm.reply"].sudo().search([("ticket_id", "in", tickets.ids)])
+        data["tickets"] = [
+            {
+                "number": ticket.number if "number" in ticket._fields else ticket.id,
+                "title": ticket.name,
+                "description": ticket.description and str(ticket.description),
+                "stage": ticket.stage_id.name,
+                "opened": ticket.create_date and ticket.create_date.isoformat(),
+                "closed": ticket.closed_date and ticket.closed_date.isoformat(),
+                "network": ticket.social_network_id.name,
+            }
+            for ticket in tickets
+        ]
+        data["replies"] = [
+            {
+                "network": reply.network_id.name,
+                "text": reply.text,
+                "state": reply.state,
+                "sent_at": reply.sent_at and reply.sent_at.isoformat(),
+            }
+            for reply in replies
+        ]
+        return data
+
+    def _social_erase(self):
+        """Tickets stay for the reaction-time statistics, without any text of the person:
+        title and description replaced, replies and the chatter's messages deleted."""
+        identities = self._social_identities()
+        posts = self._social_posts(identities)
+        tickets = self._social_tickets(identities, posts)
+        replies = self.env["social.crm.reply"].sudo().search([("ticket_id", "in", tickets.ids)])
+        messages = self.env["mail.message"].sudo().search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", tickets.ids),
+                ("message_type", "in", ("comment", "email", "email_outgoing")),
+            ]
+        )
+        counts = {
+            "ticket texts": len(tickets),
+            "replies": len(replies),
+            "ticket messages": len(messages),
+        }
+        replies.unlink()
+        messages.unlink()
+        for ticket in tickets:
+            ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(
+                {
+                    "name": self.env._("Social ticket (content erased)"),
+                    "description": Markup("<p>%s</p>")
+                    % self.env._("Erased on the customer's request (GDPR Art. 17)."),
+                    "partner_name": False,
+                    "partner_email": False,
+                }
+            )
+            ticket.message_post(
+                body=Markup("<p>%s</p>")
+                % self.env._(
+                    "The customer's social data was erased on request by %(user)s; the ticket is "
+                    "kept for the statistics.",
+                    user=self.env.user.name,
+                ),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+        counts.update(super()._social_erase())
+        return counts

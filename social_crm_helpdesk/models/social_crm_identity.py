@@ -1,0 +1,56 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import dataclasses
+
+from odoo import models
+
+from ..detection.pii import redact_report
+from .social_crm_pii_mixin import _worth_scanning
+
+#: context key: the company whose patterns apply to the authors being ingested
+COMPANY_KEY = "social_crm_pii_company_id"
+
+
+class SocialCrmIdentity(models.Model):
+    """Bios are redacted in the identity, the match suggestion's data and the contact's notes.
+
+    Matching an author to a contact still sees the bio as written (an e-mail address there
+    finds the contact); only what is stored is redacted.
+    """
+
+    _name = "social.crm.identity"
+    _inherit = ["social.crm.identity", "social.crm.pii.mixin"]
+
+    _social_pii_fields = ("bio",)
+
+    def _social_pii_keep(self, vals):
+        handle = vals["handle"] if "handle" in vals else self[:1].handle
+        return self.env["social.crm.post"]._social_handle_forms(handle)
+
+    def _social_pii_author(self, author):
+        """``author`` with its bio redacted (the same object when there is nothing to do)."""
+        if not author or not author.bio:
+            return author
+        company_id = self.env.context.get(COMPANY_KEY) or self.env.company.id
+        patterns = self.env["social.crm.pii.pattern"]._social_compiled(company_id)
+        if not _worth_scanning(author.bio, patterns):
+            return author
+        keep = self.env["social.crm.post"]._social_handle_forms(author.handle)
+        report = redact_report(author.bio, keep=keep, patterns=patterns)
+        return dataclasses.replace(author, bio=report.text) if report.matches else author
+
+    def _ingest_authors(self, authors, company, source=None, result=None, now=None):
+        identities = self.with_context(**{COMPANY_KEY: company.id})
+        return super(SocialCrmIdentity, identities)._ingest_authors(
+            authors, company, source=source, result=result, now=now
+        )
+
+    def _ingest_refresh(self, known, authors, now):
+        """The bulk UPDATE of known identities stores redacted bios."""
+        authors = {key: self._social_pii_author(author) for key, author in authors.items()}
+        return super()._ingest_refresh(known, authors, now)
+
+    def _ingest_partner_vals(self, author, company):
+        """New contacts get the redacted bio in their notes."""
+        return super()._ingest_partner_vals(
+            self.with_context(**{COMPANY_KEY: company.id})._social_pii_author(author), company
+        )
