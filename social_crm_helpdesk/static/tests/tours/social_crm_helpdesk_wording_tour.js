@@ -43,3 +43,37 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_wording_tour", {
         },
     ],
 });
+
+// The same from the Social Inbox: a question gets an answer with a wording, without a ticket.
+registry.category("web_tour.tours").add("social_crm_helpdesk_inbox_reply_tour", {
+    steps: () => [
+        {
+            content: "Reply to the post",
+            trigger: ".o_form_view button.o_social_post_reply_button",
+            run: "click",
+        },
+        {
+            content: "Search the wordings",
+            trigger: ".modal .o_field_widget[name=wording_id] input",
+            run: "edit Öffnungs",
+        },
+        {
+            content: "Pick the opening hours answer",
+            trigger: ".o-autocomplete--dropdown-item .dropdown-item:contains('Tour Öffnungszeiten')",
+            run: "click",
+        },
+        {
+            content: "The placeholders are filled in from the post",
+            trigger: ".modal .o_field_widget[name=text] textarea:value('@otto_tour Hallo Otto')",
+        },
+        {
+            content: "Send it",
+            trigger: ".modal button.o_social_reply_send",
+            run: "click",
+        },
+        {
+            content: "The toast says the reply is queued",
+            trigger: ".o_notification:contains('Queued')",
+        },
+    ],
+});
