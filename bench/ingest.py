@@ -197,16 +197,32 @@ def main():
     parser.add_argument("--authors", type=int, default=2000)
     parser.add_argument("--rebuild", action="store_true", help="recreate the bench database")
     parser.add_argument(
+        "--db",
+        help="database name (default bench_ingest, bench_ingest_scoring with --with-scoring, "
+        "bench_ingest_helpdesk with --with-helpdesk); "
+        "give your own when several checkouts share one PostgreSQL",
+    )
+    parser.add_argument(
         "--with-scoring",
         action="store_true",
         help="with social_crm_scoring installed (database bench_ingest_scoring): its hooks "
         "(mention/reply rows, influencer to-dos) run in both the pipeline and the floor, and "
         "the mention rows of all posts are timed apart",
     )
+    parser.add_argument(
+        "--with-helpdesk",
+        action="store_true",
+        help="with social_crm_helpdesk installed (database bench_ingest_helpdesk): redaction, "
+        "complaint classification and ticket routing run in the pipeline; the floor is the bare "
+        "create of the same database",
+    )
     args = parser.parse_args()
     dbname, modules = "bench_ingest", ["social_crm"]
     if args.with_scoring:
         dbname, modules = "bench_ingest_scoring", ["social_crm_scoring"]
+    if args.with_helpdesk:
+        dbname, modules = "bench_ingest_helpdesk", ["social_crm_helpdesk"]
+    dbname = args.db or dbname
     with odoo_env(dbname, modules, rebuild=args.rebuild) as env:
         authors, posts = make_posts(args.posts, args.authors)
         results = {"pipeline": [], "floor": []}

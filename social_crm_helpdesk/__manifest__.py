@@ -4,7 +4,7 @@
     "name": "Social CRM Helpdesk",
     "summary": "Complaints on social media become prioritised helpdesk tickets: detection, "
     "replies on the network, redaction of bank and card numbers, reaction-time KPIs",
-    "version": "19.0.1.0.0",
+    "version": "19.0.1.1.0",
     "category": "After-Sales",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
@@ -23,6 +23,7 @@
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/social_crm_complaint_label_views.xml",
+        "views/social_crm_complaint_model_views.xml",
         "views/social_crm_reply_views.xml",
         "views/social_crm_wording_views.xml",
         "views/social_crm_post_reply_views.xml",

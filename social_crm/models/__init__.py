@@ -1,3 +1,7 @@
+# the mixin first: the models below inherit it
+from . import social_crm_ingest_mixin
+
+# isort: split
 from . import (
     res_company,
     res_config_settings,
@@ -11,6 +15,7 @@ from . import (
     social_crm_network,
     social_crm_outbox,
     social_crm_post,
+    social_crm_quarantine,
     social_crm_source,
     social_crm_source_intake,
 )

@@ -5,6 +5,10 @@ from odoo.tools import SQL
 USER = "social_crm.group_social_crm_user"
 LATEST_POSTS = 10
 
+# the letters ``matching.fold`` folds, for the same folding inside SQL (ß → s: prefixes only)
+ACCENTS = "äöüßàáâãåèéêëìíîïòóôõøùúûýÿçñ"
+FOLDED = "aousaaaaaeeeeiiiiooooouuuyycn"
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -76,6 +80,72 @@ class ResPartner(models.Model):
                 latest.setdefault(partner_id, []).append(post_id)
         for partner in self:
             partner.social_latest_post_ids = post_model.browse(latest.get(partner.id, []))
+
+    @api.model
+    def _social_ingest_candidates(self, lookups, company, snapshot):
+        """The contacts authors unknown to listening may be, for ``services/ingest.plan``
+        (three queries at most): by web site, by e-mail address (both never a user's contact:
+        anyone may name an address or a site on a profile), by similar name.
+        """
+        company_ids = [False, company.id]
+        if lookups.urls:
+            # raw SQL for a read: the ORM cannot compare a normalised form of the web site
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT id, site
+                         FROM (SELECT p.id, p.active, p.company_id,
+                                      rtrim(regexp_replace(lower(p.website),
+                                                           '^https?://(www\\.)?', ''), '/') AS site
+                                 FROM res_partner p
+                                WHERE p.website IS NOT NULL
+                                  AND NOT EXISTS (SELECT 1 FROM res_users u
+                                                   WHERE u.partner_id = p.id)) AS p
+                        WHERE active AND site = ANY(%s)
+                          AND (company_id IS NULL OR company_id = %s)
+                        ORDER BY id""",
+                    lookups.urls,
+                    company.id,
+                )
+            )
+            by_url = {}
+            for partner_id, site in rows:
+                by_url.setdefault(site, partner_id)
+            snapshot.partners_by_website = by_url
+        if lookups.emails:
+            partners = (
+                self.sudo()
+                .with_context(active_test=False)  # archived users' contacts are users' too
+                .search_fetch(
+                    [
+                        ("email_normalized", "in", lookups.emails),
+                        ("active", "=", True),
+                        ("company_id", "in", company_ids),
+                        ("user_ids", "=", False),
+                    ],
+                    ["email_normalized"],
+                    order="id",
+                )
+            )
+            by_email = {}
+            for partner in partners:
+                by_email.setdefault(partner.email_normalized, partner.id)
+            snapshot.partners_by_email = by_email
+        if lookups.name_patterns:
+            # raw SQL for a read: accent folding (translate) has no ORM operator
+            snapshot.name_candidates = self.env.execute_query(
+                SQL(
+                    """SELECT id, name FROM res_partner
+                        WHERE active AND NOT is_company
+                          AND translate(lower(name), %s, %s) LIKE ANY(%s)
+                          AND (company_id IS NULL OR company_id = %s)
+                        LIMIT 20000""",
+                    ACCENTS,
+                    FOLDED,
+                    lookups.name_patterns,
+                    company.id,
+                )
+            )
+        return snapshot
 
     def action_view_social_posts(self):
         self.ensure_one()

@@ -1,12 +1,26 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from urllib.parse import urlparse
 
+from markupsafe import Markup, escape
+
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 from odoo.tools import SQL
 
-from ..services.cleaning import clean_text
+from ..services import ingest
+
+#: identity fields a known author refreshes (read to write only what changed)
+REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "verified", "display_name_on_network", "bio")
+
+
+def _plain_note(text):
+    """An author's bio for the contact's notes: the plain text it is, escaped (no markup of
+    the author's and no links made of it), line breaks kept."""
+    if not text:
+        return False
+    lines = Markup("<br>").join(escape(line) for line in text.splitlines())
+    return Markup("<p>%s</p>") % lines
 
 
 def normalise_handle(handle):
@@ -19,6 +33,7 @@ def normalise_handle(handle):
 
 class SocialCrmIdentity(models.Model):
     _name = "social.crm.identity"
+    _inherit = ["social.crm.ingest.mixin"]
     _description = "Social Identity"
     _order = "network_id, handle, id"
     _rec_names_search = ["handle", "display_name_on_network", "external_id"]
@@ -120,7 +135,8 @@ class SocialCrmIdentity(models.Model):
 
     def write(self, vals):
         self._normalise_vals(vals)
-        if {"handle", "external_id", "profile_url", "network_id"} & set(vals):
+        checked = {"handle", "external_id", "profile_url", "network_id"} & set(vals)
+        if checked and not self.env.context.get("social_crm_ingest"):
             self._precheck(
                 [
                     {
@@ -295,151 +311,81 @@ class SocialCrmIdentity(models.Model):
         action["context"] = {"default_identity_id": self.id}
         return action
 
-    # --- ingestion -------------------------------------------------------------------------
+    # --- ingestion: read what exists, apply the plan of ``services/ingest.py`` ----------------
     @api.model
-    def _ingest_authors(self, authors, company, source=None, result=None, now=None):
-        """Upsert the authors of a batch.
+    def _ingest_snapshot(self, batch, company, snapshot):
+        """Fill ``snapshot`` with what the database knows of the batch's authors.
 
-        :return: {(network code, external id): (identity id, partner id)}
-
-        Resolution order for an author not yet linked: an identity of a contact with the same
-        handle or profile URL; a contact whose website is the profile URL; a contact whose
-        e-mail address appears in the bio. Then a fuzzy name match, only as a suggestion for a
-        user to confirm; otherwise, per source, a new contact or no contact at all.
-        A fixed number of queries per batch.
+        At most six queries, whatever the batch size: known identities; for authors not known
+        yet, identities entered by hand, contacts by web site, contacts by e-mail, contacts with
+        a similar name, pending suggestions; then today's count history rows.
         """
-        from ..services import matching
-
-        now = now or fields.Datetime.now()
-        networks = self.env["social.crm.network"]._by_code()
-        unique = {}
-        for author in authors:
-            if author and author.external_id and author.network in networks:
-                unique[(author.network, str(author.external_id))] = author
-        if not unique:
-            return {}
-        network_ids = [networks[code].id for code, _ext in unique]
-        ext_ids = [ext for _code, ext in unique]
-
-        # 1. identities already linked to these accounts (one query)
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT i.network_id, i.external_id, i.id, i.partner_id
-                     FROM social_crm_identity i
-                     JOIN unnest(%s::int[], %s::varchar[]) AS k(network_id, external_id)
-                       ON i.network_id = k.network_id AND i.external_id = k.external_id
-                    WHERE i.company_id = %s""",
-                network_ids,
-                ext_ids,
-                company.id,
+        network_ids = snapshot.network_ids
+        code_of = {nid: code for code, nid in network_ids.items()}
+        if not batch.authors:
+            return snapshot
+        identities = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search_fetch(
+                [
+                    ("company_id", "=", company.id),
+                    ("network_id", "in", sorted({network_ids[c] for c, _e in batch.authors})),
+                    ("external_id", "in", sorted({e for _c, e in batch.authors})),
+                ],
+                ["network_id", "external_id", "partner_id", *REFRESHED_FIELDS],
             )
         )
-        by_network_id = {network.id: code for code, network in networks.items()}
-        found = {(by_network_id[nid], ext): (iid, pid) for nid, ext, iid, pid in rows}
-        missing = {key: author for key, author in unique.items() if key not in found}
-
-        links = {}  # existing identity id -> author (to receive the external id)
-        new_identity_vals = []
-        if missing:
-            links, partner_for = self._ingest_match_existing(missing, networks, company, matching)
-            for key, author in missing.items():
-                if key in partner_for:
-                    new_identity_vals.append(
-                        self._ingest_identity_vals(author, networks, company, partner_for[key], now)
-                    )
-            linked_keys = {(a.network, str(a.external_id)) for a, _pid in links.values()}
-            unmatched = {
-                key: author
-                for key, author in missing.items()
-                if key not in partner_for and key not in linked_keys
-            }
-            if unmatched:
-                suggested = self.env["social.crm.match.suggestion"]._ingest_suggest(
-                    unmatched, networks, company, source, matching
+        known = {}
+        for identity in identities:
+            key = (code_of.get(identity.network_id.id), identity.external_id)
+            if key in batch.authors:
+                values = {name: identity[name] for name in REFRESHED_FIELDS}
+                known[key] = ingest.KnownIdentity(identity.id, identity.partner_id.id, values)
+        snapshot.identities = known
+        lookups = batch.lookups(known)
+        if lookups.author_ids:
+            snapshot.manual = self._ingest_manual_identities(lookups, network_ids, company)
+            self.env["res.partner"]._social_ingest_candidates(lookups, company, snapshot)
+            suggestions = (
+                self.env["social.crm.match.suggestion"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("company_id", "=", company.id),
+                        ("author_external_id", "in", lookups.author_ids),
+                    ],
+                    ["network_id", "author_external_id", "partner_id"],
                 )
-                if result is not None:
-                    result.suggestions += len(suggested)
-                policy = source.unknown_author_policy if source else "create_contact"
-                to_create = [
-                    (key, author) for key, author in unmatched.items() if key not in suggested
-                ]
-                if policy == "create_contact" and to_create:
-                    partners = (
-                        self.env["res.partner"]
-                        .with_context(
-                            mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
-                        )
-                        .create(
-                            [self._ingest_partner_vals(author, company) for _k, author in to_create]
-                        )
-                    )
-                    if result is not None:
-                        result.new_contacts += len(partners)
-                    for (_key, author), partner in zip(to_create, partners, strict=True):
-                        new_identity_vals.append(
-                            self._ingest_identity_vals(author, networks, company, partner.id, now)
-                        )
-
-        # 2. link identities entered by hand (handle/URL match) to the network account
-        if links:
-            self._ingest_link(links)
-            for identity_id, (author, partner_id) in links.items():
-                found[(author.network, str(author.external_id))] = (identity_id, partner_id)
-            if result is not None:
-                result.linked_identities += len(links)
-
-        # 3. refresh the counts of every known identity in one statement, keep the history
-        if found:
-            self._ingest_refresh({key: ids[0] for key, ids in found.items()}, unique, now)
-        # 4. new identities in one create (their history row comes from the same refresh path)
-        if new_identity_vals:
-            created = self.with_context(social_crm_ingest=True).create(new_identity_vals)
-            if result is not None:
-                result.new_identities += len(created)
-            new_keys = {}
-            for vals, identity_id in zip(new_identity_vals, created.ids, strict=True):
-                key = (by_network_id[vals["network_id"]], vals["external_id"])
-                new_keys[key] = identity_id
-                found[key] = (identity_id, vals["partner_id"])
-            self._ingest_history(new_keys, unique, now)
-        return found
-
-    def _ingest_link(self, links):
-        """Give identities entered by hand their network id, in one statement.
-
-        :param links: {identity id: (author, partner id)}
-        """
-        self.env.flush_all()
-        ids = list(links)
-        ext_ids = [str(links[iid][0].external_id) for iid in ids]
-        self.env.cr.execute(
-            SQL(
-                """UPDATE social_crm_identity AS i
-                      SET external_id = v.ext, write_date = now() AT TIME ZONE 'UTC',
-                          write_uid = %s
-                     FROM unnest(%s::int[], %s::varchar[]) AS v(id, ext)
-                    WHERE i.id = v.id AND i.external_id IS NULL""",
-                self.env.uid,
-                ids,
-                ext_ids,
             )
-        )
-        self.invalidate_model(["external_id"])
+            snapshot.suggested = {
+                (code_of.get(s.network_id.id), s.author_external_id, s.partner_id.id)
+                for s in suggestions
+            }
+        identity_ids = [k.id for k in known.values()] + [m.id for m in snapshot.manual]
+        if identity_ids:
+            metrics = (
+                self.env["social.crm.identity.metric"]
+                .sudo()
+                .search_fetch(
+                    [
+                        ("identity_id", "in", identity_ids),
+                        ("date", "=", fields.Date.context_today(self)),
+                    ],
+                    ["identity_id", *ingest.COUNT_FIELDS],
+                )
+            )
+            snapshot.metrics_today = {
+                m.identity_id.id: (m.id, {name: m[name] for name in ingest.COUNT_FIELDS})
+                for m in metrics
+            }
+        return snapshot
 
-    def _ingest_match_existing(self, missing, networks, company, matching):
-        """Match unlinked authors to identities entered by hand or to contacts.
-
-        :return: ({identity id: (author, partner id)} to link, {author key: partner id} to
-                 create an identity for)
-        """
-        handles = sorted({a.handle.lower() for a in missing.values() if a.handle})
-        urls = {
-            key: matching.normalise_url(author.profile_url)
-            for key, author in missing.items()
-            if author.profile_url
-        }
-        network_ids = sorted({networks[code].id for code, _ext in missing})
-        # identities entered by hand that carry no network id yet, or whose handle is reused
+    @api.model
+    def _ingest_manual_identities(self, lookups, network_ids, company):
+        """Identities of this company on the batch's networks without a network id (entered by
+        hand), or whose handle an unknown author uses now (one query)."""
+        # raw SQL for a read: the ORM has no case-insensitive ``in`` for the handle list
         rows = self.env.execute_query(
             SQL(
                 """SELECT id, network_id, lower(handle), profile_url, external_id, partner_id
@@ -447,235 +393,134 @@ class SocialCrmIdentity(models.Model):
                     WHERE company_id = %s AND network_id = ANY(%s)
                       AND (external_id IS NULL OR lower(handle) = ANY(%s))""",
                 company.id,
-                network_ids,
-                handles,
+                [network_ids[code] for code in lookups.networks if code in network_ids],
+                lookups.handles,
             )
         )
-        by_handle, by_url, stale = {}, {}, []
-        partner_of = {}
-        for iid, nid, handle, url, ext, pid in rows:
-            partner_of[iid] = pid
-            if ext:
-                stale.append((iid, nid, handle))
-                continue
-            if handle:
-                by_handle[(nid, handle)] = iid
-            if url:
-                by_url[(nid, matching.normalise_url(url))] = iid
-        links, partner_for = {}, {}
-        taken = set()
-        for key, author in missing.items():
-            nid = networks[key[0]].id
-            iid = None
-            if author.handle:
-                iid = by_handle.get((nid, author.handle.lower()))
-            if not iid and key in urls:
-                iid = by_url.get((nid, urls[key]))
-            if iid and iid not in taken:
-                taken.add(iid)
-                links[iid] = (author, partner_of[iid])
-        # a handle now used by another account: the stored one is stale, free it
-        linked_keys = {(a.network, str(a.external_id)) for a, _pid in links.values()}
-        new_handles = {
-            (networks[key[0]].id, author.handle.lower())
-            for key, author in missing.items()
-            if author.handle and key not in linked_keys
-        }
-        stale_ids = [iid for iid, nid, handle in stale if (nid, handle) in new_handles]
-        if stale_ids:
-            self.browse(stale_ids).write({"handle": False})
+        code_of = {nid: code for code, nid in network_ids.items()}
+        return [
+            ingest.ManualIdentity(iid, code_of.get(nid), handle, url, ext, pid)
+            for iid, nid, handle, url, ext, pid in rows
+        ]
 
-        rest = {key: a for key, a in missing.items() if key not in linked_keys}
-        # contacts whose website is the profile URL (one query)
-        wanted_urls = sorted({urls[key] for key in rest if key in urls})
-        if wanted_urls:
-            rows = self.env.execute_query(
-                SQL(
-                    """SELECT id, site
-                         FROM (SELECT id, active, company_id,
-                                      rtrim(regexp_replace(lower(website),
-                                                           '^https?://(www\\.)?', ''), '/') AS site
-                                 FROM res_partner
-                                WHERE website IS NOT NULL) AS p
-                        WHERE active AND site = ANY(%s)
-                          AND (company_id IS NULL OR company_id = %s)""",
-                    wanted_urls,
-                    company.id,
-                )
+    @api.model
+    def _ingest_apply_authors(self, plan, company, source=None, result=None):
+        """Apply the author part of ``plan``: release stale handles, link identities entered by
+        hand, refresh known identities, create contacts, identities, suggestions and today's
+        count history. A fixed number of queries per batch.
+
+        :return: {author key: (identity id, partner id)}
+        """
+        identities = dict(plan.identities)
+        ingest_self = self.with_context(social_crm_ingest=True)
+        if plan.handles_to_release:
+            ingest_self.browse(plan.handles_to_release).write({"handle": False})
+        if plan.identity_updates:
+            updates = [
+                (iid, dict(vals, bio=self._ingest_store_bio(vals["bio"], vals.get("handle"))))
+                if vals.get("bio")
+                else (iid, vals)
+                for iid, vals in plan.identity_updates
+            ]
+            ingest_self._ingest_upsert(updates=updates)
+        if plan.identity_links:
+            linked = self.browse([iid for iid, _author in plan.identity_links])
+            linked._ingest_after_link([author for _iid, author in plan.identity_links])
+            if result is not None:
+                result.linked_identities += len(plan.identity_links)
+        if plan.suggestions:
+            self.env["social.crm.match.suggestion"]._ingest_create(
+                plan.suggestions, company, source
             )
-            partner_by_url = {url: pid for pid, url in rows}
-            for key in rest:
-                if key in urls and urls[key] in partner_by_url:
-                    partner_for[key] = partner_by_url[urls[key]]
-        # contacts whose e-mail address is in the bio (one query)
-        emails_by_key = {
-            key: matching.emails_in_text(author.bio)
-            for key, author in rest.items()
-            if key not in partner_for and author.bio
-        }
-        all_emails = sorted({e for emails in emails_by_key.values() for e in emails})
-        if all_emails:
+        if result is not None:
+            result.suggestions += len(plan.suggested_keys)
+        partner_of = {}
+        if plan.contacts_to_create:
             partners = (
                 self.env["res.partner"]
-                .with_context(active_test=True)
-                .search_fetch(
+                .with_context(
+                    mail_create_nolog=True, mail_create_nosubscribe=True, mail_notrack=True
+                )
+                .create(
                     [
-                        ("email_normalized", "in", all_emails),
-                        ("company_id", "in", [False, company.id]),
-                    ],
-                    ["email_normalized"],
-                    order="id",
+                        {
+                            "name": contact.name,
+                            "social_origin": True,
+                            "company_id": False,
+                            "comment": _plain_note(
+                                self._ingest_store_bio(
+                                    contact.note, plan.authors[contact.author_key].handle
+                                )
+                            ),
+                        }
+                        for contact in plan.contacts_to_create
+                    ]
                 )
             )
-            partner_by_email = {}
-            for partner in partners:
-                partner_by_email.setdefault(partner.email_normalized, partner.id)
-            for key, emails in emails_by_key.items():
-                for email in emails:
-                    if email in partner_by_email:
-                        partner_for[key] = partner_by_email[email]
-                        break
-        return links, partner_for
+            partner_of = {
+                contact.author_key: partner.id
+                for contact, partner in zip(plan.contacts_to_create, partners, strict=True)
+            }
+            if result is not None:
+                result.new_contacts += len(partners)
+        if plan.identities_to_create:
+            vals_list = [
+                dict(
+                    new.vals,
+                    company_id=company.id,
+                    partner_id=new.partner_id or partner_of[new.author_key],
+                )
+                for new in plan.identities_to_create
+            ]
+            vals_list = self._ingest_prepare_author_vals(
+                vals_list, [plan.authors[new.author_key] for new in plan.identities_to_create]
+            )
+            created = ingest_self._ingest_upsert(vals_list=vals_list)
+            for new, identity in zip(plan.identities_to_create, created, strict=True):
+                identities[new.author_key] = (identity.id, identity.partner_id.id)
+            if result is not None:
+                result.new_identities += len(created)
+        if plan.metrics:
+            Metric = self.env["social.crm.identity.metric"].sudo()
+            today = fields.Date.context_today(self)
+            Metric._ingest_upsert(
+                vals_list=[
+                    dict(vals, identity_id=identities[key][0], date=today)
+                    for key, metric_id, vals in plan.metrics
+                    if metric_id is None and key in identities
+                ],
+                updates=[(metric_id, vals) for _key, metric_id, vals in plan.metrics if metric_id],
+            )
+        return identities
+
+    # --- declared hooks: other addons extend these (and only these) -----------------------
+    @api.model
+    def _ingest_prepare_author_vals(self, vals_list, authors):
+        """Hook: adapt the values of the identities listening creates for new authors.
+
+        :param vals_list: list of dicts, one per new identity, in the order of ``authors``
+        :param authors: the cleaned connector :class:`Author` objects
+        :return: the list of values to create
+        """
+        return vals_list
+
+    @api.model
+    def _ingest_store_bio(self, bio, handle=None):
+        """Hook: an author's bio as listening may store it (refreshed identities, the notes
+        of a new contact; new identities go through ``create``). Privacy addons redact here;
+        matching has seen the bio as written."""
+        return bio
+
+    def _ingest_after_link(self, authors):
+        """Hook: called once per batch with the identities entered by hand that listening just
+        linked to their network account (they got their network id), ``authors`` in the same
+        order. (Identities created for new authors go through ``create``.)"""
+        return self
 
     @api.model
     def _ingest_identity_vals(self, author, networks, company, partner_id, now):
-        return {
-            "partner_id": partner_id,
-            "company_id": company.id,
-            "network_id": networks[author.network].id,
-            "external_id": str(author.external_id),
-            "handle": clean_text(author.handle) or False,
-            "display_name_on_network": clean_text(author.display_name) or False,
-            "profile_url": author.profile_url or False,
-            "followers_count": _count(author.followers_count),
-            "following_count": _count(author.following_count),
-            "posts_count": _count(author.posts_count),
-            "listed_count": _count(author.listed_count),
-            "verified": bool(author.verified),
-            "bio": clean_text(author.bio) or False,
-            "last_synced_at": now,
-            "origin": "listening",
-        }
-
-    @api.model
-    def _ingest_partner_vals(self, author, company):
-        name = clean_text(author.display_name or "").strip() or (
-            f"@{author.handle}" if author.handle else str(author.external_id)
-        )
-        return {
-            "name": name[:128],
-            "social_origin": True,
-            "company_id": False,
-            "comment": clean_text(author.bio) or False,
-        }
-
-    def _ingest_refresh(self, known, authors, now):
-        """One UPDATE for the counts and profile of known identities, then their history."""
-        self.env.flush_all()
-        ids, followers, following, posts, listed, verified, names, bios = ([] for _ in range(8))
-        for key, identity_id in known.items():
-            author = authors[key]
-            ids.append(identity_id)
-            followers.append(_nullable_count(author.followers_count))
-            following.append(_nullable_count(author.following_count))
-            posts.append(_nullable_count(author.posts_count))
-            listed.append(_nullable_count(author.listed_count))
-            verified.append(bool(author.verified))
-            names.append(clean_text(author.display_name) or None)
-            bios.append(clean_text(author.bio) or None)
-        self.env.cr.execute(
-            SQL(
-                """UPDATE social_crm_identity AS i
-                      SET followers_count = COALESCE(v.followers, i.followers_count),
-                          following_count = COALESCE(v.following, i.following_count),
-                          posts_count = COALESCE(v.posts, i.posts_count),
-                          listed_count = COALESCE(v.listed, i.listed_count),
-                          verified = v.verified,
-                          display_name_on_network = COALESCE(v.name, i.display_name_on_network),
-                          bio = COALESCE(v.bio, i.bio),
-                          last_synced_at = %s,
-                          write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[],
-                                 %s::bool[], %s::varchar[], %s::text[])
-                          AS v(id, followers, following, posts, listed, verified, name, bio)
-                    WHERE i.id = v.id""",
-                now,
-                self.env.uid,
-                ids,
-                followers,
-                following,
-                posts,
-                listed,
-                verified,
-                names,
-                bios,
-            )
-        )
-        self.invalidate_model(
-            [
-                "followers_count",
-                "following_count",
-                "posts_count",
-                "listed_count",
-                "verified",
-                "display_name_on_network",
-                "bio",
-                "last_synced_at",
-            ]
-        )
-        self._ingest_history(known, authors, now)
-
-    def _ingest_history(self, known, authors, now):
-        """Upsert today's row of each identity's count history (one statement)."""
-        ids, followers, following, posts, listed = [], [], [], [], []
-        for key, identity_id in known.items():
-            author = authors.get(key)
-            if author is None or author.followers_count is None:
-                continue
-            ids.append(identity_id)
-            followers.append(_count(author.followers_count))
-            following.append(_count(author.following_count))
-            posts.append(_count(author.posts_count))
-            listed.append(_count(author.listed_count))
-        if not ids:
-            return
-        self.env.cr.execute(
-            SQL(
-                """INSERT INTO social_crm_identity_metric
-                        (identity_id, partner_id, company_id, date, followers_count,
-                         following_count, posts_count, listed_count,
-                         create_uid, create_date, write_uid, write_date)
-                   SELECT v.id, i.partner_id, i.company_id, %s, v.followers, v.following,
-                          v.posts, v.listed, %s, now() AT TIME ZONE 'UTC', %s,
-                          now() AT TIME ZONE 'UTC'
-                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[])
-                          AS v(id, followers, following, posts, listed)
-                     JOIN social_crm_identity i ON i.id = v.id
-                   ON CONFLICT (identity_id, date) DO UPDATE
-                      SET followers_count = EXCLUDED.followers_count,
-                          following_count = EXCLUDED.following_count,
-                          posts_count = EXCLUDED.posts_count,
-                          listed_count = EXCLUDED.listed_count,
-                          write_date = EXCLUDED.write_date""",
-                fields.Date.to_date(now),
-                self.env.uid,
-                self.env.uid,
-                ids,
-                followers,
-                following,
-                posts,
-                listed,
-            )
-        )
-        self.env["social.crm.identity.metric"].invalidate_model()
-
-
-def _count(value):
-    try:
-        return max(int(value or 0), 0)
-    except (TypeError, ValueError):
-        return 0
-
-
-def _nullable_count(value):
-    return None if value is None else _count(value)
+        """Values of an identity for ``author`` (e.g. when a user confirms a suggestion)."""
+        clean, _reason = ingest.clean_author(author)
+        vals = ingest.identity_vals(clean or author, networks[author.network].id, now)
+        vals.update(partner_id=partner_id, company_id=company.id)
+        return vals

@@ -6,6 +6,7 @@ class SocialCrmIdentityMetric(models.Model):
     """Dated history of an identity's counts (one row per identity and day), for scoring."""
 
     _name = "social.crm.identity.metric"
+    _inherit = ["social.crm.ingest.mixin"]
     _description = "Social Identity Count History"
     _order = "date desc, id desc"
 

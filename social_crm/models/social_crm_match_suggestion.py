@@ -1,15 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import itertools
+import dataclasses
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import SQL
 
 from ..connectors.base import Author
-
-# the letters ``matching.fold`` folds, for the same folding inside SQL (ß → s: prefixes only)
-ACCENTS = "äöüßàáâãåèéêëìíîïòóôõøùúûýÿçñ"
-FOLDED = "aousaaaaaeeeeiiiiooooouuuyycn"
+from ..services import ingest
 
 
 class SocialCrmMatchSuggestion(models.Model):
@@ -77,89 +73,37 @@ class SocialCrmMatchSuggestion(models.Model):
         ]
 
     @api.model
-    def _ingest_suggest(self, unmatched, networks, company, source, matching):
-        """Suggest contacts with a similar name for authors nobody knows (two queries).
+    def _ingest_create(self, suggestions, company, source=None):
+        """Create the suggestions of an ingestion plan (one query).
 
-        :return: set of author keys that got a suggestion (those are kept without contact
-                 until a user decides)
+        :param suggestions: :class:`services.ingest.Suggestion` objects
         """
-        tokens = {}
-        for key, author in unmatched.items():
-            words = matching.name_tokens(author.display_name)
-            if len(words) >= 2:
-                tokens[key] = words
-        if not tokens:
-            return set()
-        # candidates share the first letters of two words with the author (as NameIndex
-        # requires), compared on a lower-cased, accent-folded name
-        patterns = set()
-        for words in tokens.values():
-            prefixes = sorted({word[:3] for word in words})[:3]
-            if len(prefixes) == 1:
-                patterns.add(f"%{prefixes[0]}%")
-            for first, second in itertools.permutations(prefixes, 2):
-                patterns.add(f"%{first}%{second}%")
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT id, name FROM res_partner
-                    WHERE active AND NOT is_company
-                      AND translate(lower(name), %s, %s) LIKE ANY(%s)
-                      AND (company_id IS NULL OR company_id = %s)
-                    LIMIT 20000""",
-                ACCENTS,
-                FOLDED,
-                sorted(patterns),
-                company.id,
-            )
-        )
-        if not rows:
-            return set()
-        index = matching.NameIndex(rows)
-        existing = {
-            (s.network_id.id, s.author_external_id, s.partner_id.id)
-            for s in self.search(
-                [
-                    ("company_id", "=", company.id),
-                    ("author_external_id", "in", [ext for _code, ext in tokens]),
-                ]
-            )
+        networks = self.env["social.crm.network"]._by_code()
+        reasons = {
+            ingest.SIMILAR_NAME: self.env._("Similar name"),
+            ingest.EMAIL_IN_BIO: self.env._("E-mail address in the bio"),
         }
-        vals_list, suggested = [], set()
-        for key in tokens:
-            author = unmatched[key]
-            for partner_id, confidence in index.best(author.display_name, threshold=0.85):
-                suggested.add(key)
-                if (networks[key[0]].id, key[1], partner_id) in existing:
-                    continue
-                vals_list.append(
-                    {
-                        "company_id": company.id,
-                        "network_id": networks[key[0]].id,
-                        "source_id": source.id if source else False,
-                        "author_external_id": key[1],
-                        "author_handle": author.handle or False,
-                        "author_name": author.display_name or False,
-                        "author_data": {
-                            "network": author.network,
-                            "external_id": str(author.external_id),
-                            "handle": author.handle,
-                            "display_name": author.display_name,
-                            "profile_url": author.profile_url,
-                            "bio": author.bio,
-                            "followers_count": author.followers_count,
-                            "following_count": author.following_count,
-                            "posts_count": author.posts_count,
-                            "listed_count": author.listed_count,
-                            "verified": author.verified,
-                        },
-                        "partner_id": partner_id,
-                        "confidence": confidence,
-                        "reason": self.env._("Similar name"),
-                    }
-                )
-        if vals_list:
-            self.create(vals_list)
-        return suggested
+        vals_list = []
+        for suggestion in suggestions:
+            author = suggestion.author
+            vals_list.append(
+                {
+                    "company_id": company.id,
+                    "network_id": networks[author.network].id,
+                    "source_id": source.id if source else False,
+                    "author_external_id": author.external_id,
+                    "author_handle": author.handle or False,
+                    "author_name": author.display_name or False,
+                    "author_data": {
+                        field.name: getattr(author, field.name)
+                        for field in dataclasses.fields(Author)
+                    },
+                    "partner_id": suggestion.partner_id,
+                    "confidence": suggestion.confidence,
+                    "reason": reasons.get(suggestion.reason, suggestion.reason),
+                }
+            )
+        return self.create(vals_list)
 
     def action_confirm(self):
         """Link the author to the suggested contact: identity created, posts attached."""

@@ -1,16 +1,34 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import dataclasses
-import datetime as dt
 import logging
 
-from odoo import api, fields, models
-from odoo.fields import Domain
-from odoo.tools import SQL
+import psycopg2
 
-from ..connectors.base import Author, Post
-from ..services.cleaning import clean_json, clean_text
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.fields import Domain
+
+from ..services import ingest
 
 _logger = logging.getLogger(__name__)
+
+#: what the database (or a constraint) says when it refuses an item's values: that item is
+#: quarantined; any other error fails the whole page (a bug, not bad data: nothing is lost,
+#: the next poll tries again)
+STORAGE_ERRORS = (
+    psycopg2.DataError,
+    psycopg2.errors.ProgramLimitExceeded,
+    UnicodeError,  # lone surrogates
+    ValueError,  # psycopg2: "A string literal cannot contain NUL (0x00) characters."
+    ValidationError,
+)
+
+
+def _refused_by_storage(error):
+    """Whether ``error`` says the values could not be stored (not a bug in the code)."""
+    if isinstance(error, ValueError) and not isinstance(error, UnicodeError):
+        return "NUL" in str(error)
+    return True
 
 
 @dataclasses.dataclass
@@ -24,7 +42,9 @@ class IngestResult:
     new_contacts: int = 0
     linked_identities: int = 0
     suggestions: int = 0
+    quarantined: int = 0
     post_ids: list = dataclasses.field(default_factory=list)
+    quarantine_ids: list = dataclasses.field(default_factory=list)
 
     def __iadd__(self, other):
         for field in dataclasses.fields(self):
@@ -32,23 +52,15 @@ class IngestResult:
         return self
 
 
-def _naive_utc(value):
-    if value is None:
-        return None
-    if value.tzinfo is not None:
-        value = value.astimezone(dt.UTC).replace(tzinfo=None)
-    return value
-
-
-def _count(value):
-    try:
-        return max(int(value or 0), 0)
-    except (TypeError, ValueError):
-        return 0
+def _error_text(error):
+    """What the database said, for the quarantine (first line, no SQL)."""
+    text = str(getattr(error, "pgerror", None) or error).strip().splitlines()
+    return (text[0] if text else type(error).__name__)[:500]
 
 
 class SocialCrmPost(models.Model):
     _name = "social.crm.post"
+    _inherit = ["social.crm.ingest.mixin"]
     _description = "Social Post"
     _order = "posted_at desc, id desc"
     _rec_name = "external_id"
@@ -152,152 +164,121 @@ class SocialCrmPost(models.Model):
         self.ensure_one()
         return {"type": "ir.actions.act_url", "url": self.url, "target": "new"}
 
-    # --- ingestion -------------------------------------------------------------------------
+    # --- ingestion: ``services/ingest.py`` decides, these methods read and apply ------------
     @api.model
     def _ingest_posts(self, posts, source=None):
         """Store a batch of connector :class:`Post` objects; return an :class:`IngestResult`.
 
-        A fixed number of queries per batch, whatever its size: dedupe on
-        (company, network, external_id), upsert authors as identities (with a dated count
-        history), resolve authors to contacts, create new posts in one ``create``, refresh the
-        counts of known posts in one statement. Hooks for other addons:
-        ``_ingest_prepare_vals_list`` (values of new posts) and ``_ingest_after_create``.
+        ``services.ingest`` cleans the batch, refuses what storage cannot take and plans what
+        to create, update, link and suggest from a snapshot of what exists; this model and
+        ``social.crm.identity`` apply the plan with a fixed number of queries per batch.
+
+        One bad item never blocks a source: an item the service refuses, or that the database
+        still refuses, goes to ``social.crm.quarantine`` with the reason, and the rest of the
+        batch is stored. Hooks for other addons (and only these): ``_ingest_prepare_vals_list``
+        and ``_ingest_after_create`` here, ``_ingest_prepare_author_vals`` and
+        ``_ingest_after_link`` on ``social.crm.identity``.
         """
+        posts = list(posts)
+        try:
+            with self.env.cr.savepoint():
+                return self._ingest_batch(posts, source)
+        except STORAGE_ERRORS as error:
+            if not _refused_by_storage(error):
+                raise
+            if len(posts) > 1:
+                # the database refused something the service let through: store the items
+                # one by one, so that only the item it refuses is quarantined
+                result = IngestResult()
+                for post in posts:
+                    result += self._ingest_posts([post], source)
+                return result
+            result = IngestResult()
+            company = source.company_id if source else self.env.company
+            self.env["social.crm.quarantine"]._ingest_quarantine(
+                [ingest.Refused(posts[0], ingest.STORAGE, _error_text(error))],
+                company,
+                source,
+                result,
+            )
+            return result
+
+    @api.model
+    def _ingest_batch(self, posts, source=None):
         result = IngestResult()
         company = source.company_id if source else self.env.company
         networks = self.env["social.crm.network"]._by_code()
-        unique = {}
-        for post in posts:
-            if post.network not in networks:
-                _logger.warning("Social CRM: skipping post of unknown network %r", post.network)
-                result.skipped += 1
-                continue
-            unique[(post.network, str(post.external_id))] = post  # the latest wins
-        if not unique:
-            return result
-        posts = list(unique.values())
         now = fields.Datetime.now()
-
-        identities = self.env["social.crm.identity"]._ingest_authors(
-            [post.author for post in posts if post.author],
-            company=company,
-            source=source,
-            result=result,
-            now=now,
+        batch = ingest.prepare(posts, networks, now)
+        for post in batch.skipped:
+            _logger.warning("Social CRM: skipping post of unknown network %r", post.network)
+        result.skipped += len(batch.skipped)
+        snapshot = ingest.Snapshot(
+            network_ids={code: network.id for code, network in networks.items()}
         )
-
-        existing = self._ingest_existing(posts, networks, company)
-        to_update, to_create = [], []
-        for post in posts:
-            record_id = existing.get((networks[post.network].id, str(post.external_id)))
-            (to_update if record_id else to_create).append((post, record_id))
-        if to_update:
-            self._ingest_update_counts(to_update)
-            result.updated += len(to_update)
-            result.post_ids.extend(record_id for _post, record_id in to_update)
-        if to_create:
-            vals_list = [
-                self._ingest_post_vals(post, networks, identities, company, source, now)
-                for post, _id in to_create
-            ]
-            new_posts = [post for post, _id in to_create]
-            vals_list = self._ingest_prepare_vals_list(vals_list, new_posts)
-            records = self.create(vals_list)
+        if batch.posts:
+            snapshot.posts = self._ingest_known_posts(batch, snapshot.network_ids, company)
+            self.env["social.crm.identity"]._ingest_snapshot(batch, company, snapshot)
+        policy = source.unknown_author_policy if source else "create_contact"
+        plan = ingest.plan(batch, snapshot, now, create_contacts=policy == "create_contact")
+        if plan.refused:
+            self.env["social.crm.quarantine"]._ingest_quarantine(
+                plan.refused, company, source, result
+            )
+        if not batch.posts:
+            return result
+        identities = self.env["social.crm.identity"]._ingest_apply_authors(
+            plan, company, source, result
+        )
+        result.updated += len(plan.known_post_ids)
+        result.post_ids.extend(plan.known_post_ids)
+        vals_list = []
+        for vals, author_key in zip(plan.post_vals, plan.post_authors, strict=True):
+            identity = identities.get(author_key) if author_key else None
+            vals_list.append(
+                dict(
+                    vals,
+                    company_id=company.id,
+                    source_id=source.id if source else False,
+                    identity_id=identity[0] if identity else False,
+                )
+            )
+        if vals_list:
+            vals_list = self._ingest_prepare_vals_list(vals_list, plan.posts_to_create)
+        records = self._ingest_upsert(vals_list=vals_list, updates=plan.posts_to_update)
+        if records:
             result.created += len(records)
             result.post_ids.extend(records.ids)
-            self._ingest_after_create(records, new_posts)
+            self._ingest_after_create(records, plan.posts_to_create)
         return result
 
-    def _ingest_existing(self, posts, networks, company):
-        """{(network_id, external_id): post id} of the posts already stored (one query)."""
-        by_network = {}
-        for post in posts:
-            by_network.setdefault(networks[post.network].id, []).append(str(post.external_id))
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT p.network_id, p.external_id, p.id
-                     FROM social_crm_post p
-                     JOIN unnest(%s::int[], %s::varchar[]) AS k(network_id, external_id)
-                       ON p.network_id = k.network_id AND p.external_id = k.external_id
-                    WHERE p.company_id = %s""",
-                [nid for nid, ids in by_network.items() for _ in ids],
-                [ext for ids in by_network.values() for ext in ids],
-                company.id,
-            )
+    @api.model
+    def _ingest_known_posts(self, batch, network_ids, company):
+        """{(network code, external id): KnownPost} of the batch's posts already stored (one
+        query, whatever the user may read: a post is stored once per company)."""
+        code_of = {nid: code for code, nid in network_ids.items()}
+        found = self.sudo().search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("network_id", "in", sorted({network_ids[code] for code, _ext in batch.posts})),
+                ("external_id", "in", sorted({ext for _code, ext in batch.posts})),
+            ],
+            ["network_id", "external_id", *ingest.POST_COUNT_FIELDS],
         )
-        return {(network_id, external_id): post_id for network_id, external_id, post_id in rows}
+        known = {}
+        for post in found:
+            key = (code_of.get(post.network_id.id), post.external_id)
+            if key in batch.posts:
+                counts = tuple(post[name] for name in ingest.POST_COUNT_FIELDS)
+                known[key] = ingest.KnownPost(post.id, counts)
+        return known
 
-    def _ingest_update_counts(self, pairs):
-        """Refresh the reaction counts of known posts in one statement."""
-        self.env.flush_all()
-        ids, likes, reposts, replies, quotes = [], [], [], [], []
-        for post, record_id in pairs:
-            ids.append(record_id)
-            likes.append(_count(post.like_count))
-            reposts.append(_count(post.repost_count))
-            replies.append(_count(post.reply_count))
-            quotes.append(_count(post.quote_count))
-        self.env.cr.execute(
-            SQL(
-                """UPDATE social_crm_post AS p
-                      SET like_count = v.likes, repost_count = v.reposts,
-                          reply_count = v.replies, quote_count = v.quotes,
-                          engagement_count = v.likes + v.reposts + v.replies + v.quotes,
-                          write_date = now() AT TIME ZONE 'UTC', write_uid = %s
-                     FROM unnest(%s::int[], %s::int[], %s::int[], %s::int[], %s::int[])
-                          AS v(id, likes, reposts, replies, quotes)
-                    WHERE p.id = v.id""",
-                self.env.uid,
-                ids,
-                likes,
-                reposts,
-                replies,
-                quotes,
-            )
-        )
-        self.invalidate_model(
-            ["like_count", "repost_count", "reply_count", "quote_count", "engagement_count"]
-        )
-
-    def _ingest_post_vals(self, post: Post, networks, identities, company, source, now):
-        author: Author | None = post.author
-        identity = (
-            identities.get((author.network, str(author.external_id)), (False, False))[0]
-            if author
-            else False
-        )
-        likes, reposts = _count(post.like_count), _count(post.repost_count)
-        replies, quotes = _count(post.reply_count), _count(post.quote_count)
-        return {
-            "network_id": networks[post.network].id,
-            "external_id": str(post.external_id),
-            "company_id": company.id,
-            "identity_id": identity,
-            "source_id": source.id if source else False,
-            "author_external_id": author.external_id if author else False,
-            "author_handle": clean_text(author.handle) if author else False,
-            "author_name": clean_text(author.display_name) if author else False,
-            "text": clean_text(post.text) or "",
-            "url": post.url or False,
-            "posted_at": _naive_utc(post.posted_at) or now,
-            "fetched_at": now,
-            "lang": post.lang or False,
-            "in_reply_to_external_id": post.in_reply_to_external_id or False,
-            "conversation_external_id": post.conversation_external_id or False,
-            "mentioned_external_ids": " ".join(post.mentioned_external_ids) or False,
-            "mentioned_handles": " ".join(post.mentioned_handles) or False,
-            "like_count": likes,
-            "repost_count": reposts,
-            "reply_count": replies,
-            "quote_count": quotes,
-            "raw_payload": clean_json(dict(post.raw)) if post.raw else False,
-        }
-
+    # --- declared hooks: other addons extend these (and only these) -----------------------
     def _ingest_prepare_vals_list(self, vals_list, posts):
         """Hook: adapt the values of the new posts before they are created (e.g. redaction).
 
         :param vals_list: list of dicts, one per new post, in the order of ``posts``
-        :param posts: the connector :class:`Post` objects
+        :param posts: the cleaned connector :class:`Post` objects
         :return: the list of values to create
         """
         return vals_list

@@ -279,6 +279,13 @@ class SocialCrmSource(models.Model):
                         identities=result.new_identities,
                     )
                 )
+                if result.quarantined:
+                    messages.append(
+                        self.env._(
+                            "%(count)s items could not be stored and wait in the quarantine.",
+                            count=result.quarantined,
+                        )
+                    )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

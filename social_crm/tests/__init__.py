@@ -1,6 +1,8 @@
 from . import (
     test_identity,
     test_ingest,
+    test_ingest_hooks,
+    test_ingest_quarantine,
     test_intake_listener,
     test_intake_webhook,
     test_outbox,

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SocialCrmCase
 
@@ -118,11 +118,65 @@ class TestIngest(SocialCrmCase):
         self.Post._ingest_posts([self.make_post("a2", author, network="rss")], self.source)
         self.assertEqual(self.Post.search([("external_id", "=", "a2")]).partner_id, site)
 
-    def test_resolution_by_email_in_bio(self):
+    def test_email_in_bio_only_suggests(self):
+        # was test_resolution_by_email_in_bio, which linked the author automatically (issue 18):
+        # anyone can write an address into a bio, so it is only a suggestion for review
         author = self.make_author("99", "pv", "P V", bio="Kontakt: Petra.Vogel@example.de 📧")
         result = self.Post._ingest_posts([self.make_post("1", author)], self.source)
-        self.assertEqual(result.new_contacts, 0)
-        self.assertEqual(self.Post.search([("external_id", "=", "1")]).partner_id, self.partner)
+        self.assertEqual((result.new_contacts, result.suggestions), (0, 1))
+        post = self.Post.search([("external_id", "=", "1")])
+        self.assertFalse(post.partner_id, "never linked automatically")
+        self.assertFalse(self.Identity.search([("external_id", "=", "99")]))
+        suggestion = self.env["social.crm.match.suggestion"].search(
+            [("author_external_id", "=", "99")]
+        )
+        self.assertEqual(suggestion.partner_id, self.partner)
+        self.assertEqual(suggestion.reason, "E-mail address in the bio")
+        suggestion.with_user(self.user).action_confirm()
+        self.assertEqual(post.partner_id, self.partner, "linked once a person confirmed it")
+
+    def test_email_in_bio_never_points_at_a_user(self):
+        admin = self.env.ref("base.user_admin")
+        admin.partner_id.email = "admin@acme.example"
+        archived = new_test_user(self.env, login="sc_gone", email="gone@acme.example")
+        archived.active = False
+        author = self.make_author(
+            "66", "mallory", "Mallory", bio="Write me: ADMIN@acme.example or gone@acme.example"
+        )
+        result = self.Post._ingest_posts([self.make_post("1", author)], self.source)
+        self.assertEqual((result.suggestions, result.new_contacts), (0, 1))
+        partner = self.Post.search([("external_id", "=", "1")]).partner_id
+        self.assertNotIn(partner, admin.partner_id | archived.partner_id)
+        self.assertEqual(partner.name, "Mallory")
+        self.assertFalse(
+            self.env["social.crm.match.suggestion"].search([("author_external_id", "=", "66")])
+        )
+        # a web site on the profile does not make a stranger a user's contact either
+        admin.partner_id.website = "https://admin.acme.example"
+        site = self.make_author(
+            "67", None, "Site", network="rss", profile_url="https://admin.acme.example"
+        )
+        self.Post._ingest_posts([self.make_post("a1", site, network="rss")], self.source)
+        self.assertNotEqual(
+            self.Post.search([("external_id", "=", "a1")]).partner_id, admin.partner_id
+        )
+
+    def test_bio_is_plain_text_in_the_contact_notes(self):
+        bio = (
+            '<img src="https://track.example/p.gif"><a href="https://evil.example">win</a>'
+            '<div style="position:fixed;top:0;left:0;width:100vw;height:100vh">x</div>\nline 2'
+        )
+        author = self.make_author("55", "hostile", "Hostile Bio", bio=bio)
+        self.Post._ingest_posts([self.make_post("1", author)], self.source)
+        partner = self.Post.search([("external_id", "=", "1")]).partner_id
+        notes = str(partner.comment)
+        for markup in ("<img", "<a ", "<div", "href="):
+            self.assertNotIn(markup, notes.replace('&lt;a href="', "&lt;a "), "no markup")
+        self.assertIn("&lt;img", notes, "the bio is shown as the text it is")
+        self.assertIn("&lt;div style=", notes)
+        self.assertIn("line 2", notes)
+        identity = self.Identity.search([("external_id", "=", "55")])
+        self.assertEqual(identity.bio, bio, "the identity keeps the plain text")
 
     def test_fuzzy_name_is_only_a_suggestion(self):
         author = self.make_author("77", "pvogel", "Petra Vögel")

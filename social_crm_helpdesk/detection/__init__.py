@@ -6,6 +6,7 @@
 """
 
 from .adaptive import AdaptiveModel
-from .complaints import LABELS, Verdict, classify, classify_many
+from .complaints import LABELS, REASON_CODES, Verdict, classify, classify_many, render_reason
 
-__all__ = ["AdaptiveModel", "LABELS", "Verdict", "classify", "classify_many"]
+__all__ = ["AdaptiveModel", "LABELS", "REASON_CODES", "Verdict", "classify", "classify_many",
+           "render_reason"]

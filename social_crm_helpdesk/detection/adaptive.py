@@ -1,6 +1,8 @@
 """Per-company model learned from agents' decisions, with the rules as prior.
 
-log-odds(complaint) = prior_scale * rules_logit + bias + sum(weight[f] for f in features)
+log-odds(complaint) = prior_scale * prior_logit + bias + sum(weight[f] for f in features)
+
+where ``prior_logit`` is the default path (rules corrected by the shipped model, ``linear``).
 
 Features are word unigrams/bigrams plus the rule cue categories. Training is L2-regularised
 logistic regression (AdaGrad SGD) in plain Python. The L2 penalty pulls `prior_scale` towards
@@ -12,6 +14,7 @@ import json
 import math
 import random
 
+from . import linear
 from .rules import analyse, feature_names, sigmoid
 from .text import tokens
 
@@ -31,6 +34,12 @@ def text_features(text, rule_result=None):
     if rule_result is not None:
         feats |= feature_names(rule_result)
     return feats
+
+
+def prior_logit(text, rule_result):
+    """The default path's log-odds: the rules corrected by the shipped model (when present)."""
+    base = linear.load()
+    return base.logit(text, rule_result) if base is not None else rule_result.logit
 
 
 class AdaptiveModel:
@@ -64,7 +73,7 @@ class AdaptiveModel:
             text, label = ex[0], bool(ex[1])
             lang = ex[2] if len(ex) > 2 else None
             rr = analyse(text, lang)
-            rows.append((text_features(text, rr), rr.logit, 1.0 if label else 0.0))
+            rows.append((text_features(text, rr), prior_logit(text, rr), 1.0 if label else 0.0))
         self.weights, self.bias, self.prior_scale = {}, 0.0, 1.0
         self.n_labels = len(rows)
         self.n_complaints = int(sum(r[2] for r in rows))
@@ -109,17 +118,19 @@ class AdaptiveModel:
         return self
 
     # --------------------------------------------------------------- prediction
-    def logit(self, text, lang=None, rule_result=None):
+    def logit(self, text, lang=None, rule_result=None, prior=None):
         rr = rule_result if rule_result is not None else analyse(text, lang)
+        if prior is None:
+            prior = prior_logit(text, rr)
         if not self.n_labels:
-            return rr.logit
-        z = self.prior_scale * rr.logit + self.bias
+            return prior
+        z = self.prior_scale * prior + self.bias
         for f in text_features(text, rr):
             z += self.weights.get(f, 0.0)
         return z
 
-    def p_complaint(self, text, lang=None, rule_result=None):
-        return sigmoid(self.logit(text, lang, rule_result))
+    def p_complaint(self, text, lang=None, rule_result=None, prior=None):
+        return sigmoid(self.logit(text, lang, rule_result, prior))
 
     def top_features(self, text, lang=None, rule_result=None, k=3):
         """The learned features that pushed this text most, as [(feature, weight)]."""

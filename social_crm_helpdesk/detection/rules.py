@@ -21,6 +21,10 @@ _COMPILED.update({
     cat: {lang: _join(pats) for lang, pats in by_lang.items()}
     for cat, by_lang in lexicon.CONTEXT_CUES.items()
 })
+_COMPILED.update({
+    cat: {lang: _join(pats) for lang, pats in by_lang.items()}
+    for cat, by_lang in lexicon.HARD_CUES.items()
+})
 _COMPILED["self_blame"] = {lang: _join(pats) for lang, pats in lexicon.SELF_BLAME.items()}
 _NEUTRAL = {lang: _join(pats) for lang, pats in lexicon.NEUTRALISERS.items()}
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
@@ -50,12 +54,20 @@ WEIGHTS = {
     "praise": -1.1,
     "reassurance": -2.2,
     "self_blame": -1.5,
+    "rhetorical": 1.6,
+    "implicit": 1.3,
+    "irony": 1.2,
+    "resolved": -2.0,
+    "elsewhere": -1.5,
+    "news": -2.0,
+    "churn": 2.2,
 }
 BIAS = -1.8
 COMPLAINT_CATS = ("failure", "problem", "negative", "demand", "blame", "sarcasm",
-                  "negated_positive", "explain", "expectation")
+                  "negated_positive", "explain", "expectation", "rhetorical", "implicit",
+                  "churn")
 # Cues that on their own mark a complaint (a demand or a "problem" may also be a plain request).
-STRONG_CATS = ("failure", "negative", "blame", "sarcasm", "negated_positive")
+STRONG_CATS = ("failure", "negative", "blame", "sarcasm", "negated_positive", "churn")
 LANGS = ("en", "de")
 # Context cues that say little unless the post is about an order, account or service.
 _ANCHORED = ("negation", "past", "persistence", "money")

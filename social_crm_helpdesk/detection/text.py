@@ -66,12 +66,16 @@ meinen wir ihr sie es zu von dem den des auch aber wie wann was kann habe hat si
 wird bitte danke keine kein nichts heute gestern warum wieso weshalb geht gibt euch eure euer
 mir mich uns nach über oder wenn dass weil jetzt leider mal doch nur sehr bin hab habt haben
 dank vielen hallo guten ihnen ihre ihren eure bestellung paket lieferung seit wochen tagen
-""".split())
+am im vom zum zur ins beim neue neuen neuer heute morgen gestern wieder endlich schon seid sei
+euch wurde wurden laut bisher nie sagt steht kommt""".split())
 _EN_WORDS = frozenset("""
 the and is not i a an with for on at since still my we you they it to of in also but how when
 what can have has are was were will please thanks thank no nothing today yesterday why does do
 me us after over or if that because now just very am this your got been
 """.split())
+
+
+_DE_ENDINGS = ("ung", "ungen", "keit", "heit", "lich", "chen", "isch", "schaft")
 
 
 def guess_lang(text):
@@ -80,7 +84,8 @@ def guess_lang(text):
     de = sum(1 for w in words if w in _DE_WORDS)
     en = sum(1 for w in words if w in _EN_WORDS)
     sample = clean(text)[:2000]
-    de += 0.5 * sum(1 for ch in sample if ch in "äöüÄÖÜß")
+    de += 0.5 * sum(1 for ch in sample if ch in "äöüÄÖÜß„")
+    de += 0.5 * sum(1 for w in words if len(w) > 5 and w.endswith(_DE_ENDINGS))
     return "de" if de > en else "en"
 
 

@@ -18,6 +18,7 @@ from . import (
     res_partner_privacy,
     social_crm_complaint_label,
     social_crm_complaint_label_privacy,
+    social_crm_complaint_model,
     social_crm_helpdesk_report,
     social_crm_identity,
     social_crm_match_suggestion,

@@ -5,8 +5,8 @@ from odoo import api, fields, models
 class SocialCrmComplaintLabel(models.Model):
     """An agent's decision on a post: a complaint (converted to a ticket) or not.
 
-    The company's complaint classifier is retrained from these labels (see
-    ``res.company._social_complaint_models``).
+    The company's complaint classifier is retrained from these labels by a cron (see
+    ``social.crm.complaint.model``), triggered when a decision is recorded.
     """
 
     _name = "social.crm.complaint.label"
@@ -59,4 +59,7 @@ class SocialCrmComplaintLabel(models.Model):
             for post in posts
             if post.id not in by_post and (post.text or "").strip()
         ]
-        return existing | self.sudo().create(vals_list)
+        labels = existing | self.sudo().create(vals_list)
+        if changed or vals_list:
+            self.env["social.crm.complaint.model"]._trigger_training()
+        return labels

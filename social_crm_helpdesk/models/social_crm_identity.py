@@ -1,5 +1,4 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import dataclasses
 
 from odoo import models
 
@@ -26,31 +25,20 @@ class SocialCrmIdentity(models.Model):
         handle = vals["handle"] if "handle" in vals else self[:1].handle
         return self.env["social.crm.post"]._social_handle_forms(handle)
 
-    def _social_pii_author(self, author):
-        """``author`` with its bio redacted (the same object when there is nothing to do)."""
-        if not author or not author.bio:
-            return author
-        company_id = self.env.context.get(COMPANY_KEY) or self.env.company.id
-        patterns = self.env["social.crm.pii.pattern"]._social_compiled(company_id)
-        if not _worth_scanning(author.bio, patterns):
-            return author
-        keep = self.env["social.crm.post"]._social_handle_forms(author.handle)
-        report = redact_report(author.bio, keep=keep, patterns=patterns)
-        return dataclasses.replace(author, bio=report.text) if report.matches else author
-
     def _ingest_authors(self, authors, company, source=None, result=None, now=None):
         identities = self.with_context(**{COMPANY_KEY: company.id})
         return super(SocialCrmIdentity, identities)._ingest_authors(
             authors, company, source=source, result=result, now=now
         )
 
-    def _ingest_refresh(self, known, authors, now):
-        """The bulk UPDATE of known identities stores redacted bios."""
-        authors = {key: self._social_pii_author(author) for key, author in authors.items()}
-        return super()._ingest_refresh(known, authors, now)
-
-    def _ingest_partner_vals(self, author, company):
-        """New contacts get the redacted bio in their notes."""
-        return super()._ingest_partner_vals(
-            self.with_context(**{COMPANY_KEY: company.id})._social_pii_author(author), company
-        )
+    def _ingest_store_bio(self, bio, handle=None):
+        """Refreshed identities and new contacts' notes store the redacted bio."""
+        bio = super()._ingest_store_bio(bio, handle)
+        if not bio:
+            return bio
+        company_id = self.env.context.get(COMPANY_KEY) or self.env.company.id
+        patterns = self.env["social.crm.pii.pattern"]._social_compiled(company_id)
+        if not _worth_scanning(bio, patterns):
+            return bio
+        keep = self.env["social.crm.post"]._social_handle_forms(handle)
+        return redact_report(bio, keep=keep, patterns=patterns).text

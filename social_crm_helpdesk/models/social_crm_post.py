@@ -7,6 +7,8 @@ from odoo import api, fields, models
 from odoo.addons.social_crm import connectors
 from odoo.fields import Domain
 
+from ..detection import render_reason
+
 _logger = logging.getLogger(__name__)
 
 COMPLAINT_LABELS = [
@@ -32,7 +34,11 @@ class SocialCrmPost(models.Model):
         string="Complaint Probability", digits=(3, 2), readonly=True,
         help="How likely the post is a complaint (0-1), by the rules and the company's labels.",
     )
-    complaint_reasons = fields.Text(string="Why", readonly=True)
+    complaint_reason_codes = fields.Json(
+        string="Reason Codes", readonly=True, copy=False,
+        help="Why the post was detected as it was: [code, snippet] pairs, shown translated.",
+    )
+    complaint_reasons = fields.Text(string="Why", compute="_compute_complaint_reasons")
     complaint_lang = fields.Char(string="Detected Language", readonly=True)
     ticket_id = fields.Many2one(
         "helpdesk.ticket", readonly=True, copy=False,
@@ -60,6 +66,60 @@ class SocialCrmPost(models.Model):
                 post.complaint_decision = "complaint" if decided[post.id] else "not_complaint"
             else:
                 post.complaint_decision = False
+
+    @api.depends("complaint_reason_codes")
+    @api.depends_context("lang")
+    def _compute_complaint_reasons(self):
+        phrases = self._social_reason_labels()
+        for post in self:
+            lines = []
+            for item in post.complaint_reason_codes or []:
+                if isinstance(item, (list, tuple)) and item:
+                    code = str(item[0])
+                    snippet = str(item[1]) if len(item) > 1 and item[1] else ""
+                    lines.append(render_reason(code, snippet, phrases))
+            post.complaint_reasons = "\n".join(line for line in lines if line) or False
+
+    @api.model
+    def _social_reason_labels(self):
+        """Reason code of the classifier -> text in the user's language."""
+        return {
+            "failure": self.env._("reports a failure"),
+            "implicit": self.env._("states facts of a failure"),
+            "rhetorical": self.env._("rhetorical question"),
+            "problem": self.env._("mentions a problem"),
+            "negative": self.env._("expresses frustration"),
+            "demand": self.env._("demands action"),
+            "blame": self.env._("blames"),
+            "churn": self.env._("leaves or threatens to leave"),
+            "sarcasm": self.env._("sarcasm"),
+            "irony": self.env._("irony"),
+            "negated_positive": self.env._("negated positive"),
+            "waiting": self.env._("waiting time"),
+            "question": self.env._("asks a question"),
+            "question_mark": self.env._("asks a question: question mark"),
+            "praise": self.env._("praise or thanks"),
+            "service": self.env._("about an order or service"),
+            "explain": self.env._("demands an explanation"),
+            "expectation": self.env._("broken expectation"),
+            "regret": self.env._("regrets"),
+            "negation": self.env._("negation"),
+            "possessive": self.env._("about their own order/account"),
+            "past": self.env._("describes what happened"),
+            "persistence": self.env._("time reference (still/again)"),
+            "money": self.env._("mentions money"),
+            "intensity": self.env._("intensity"),
+            "reassurance": self.env._("says it is resolved / no problem"),
+            "resolved": self.env._("problem already solved"),
+            "elsewhere": self.env._("aimed at someone else"),
+            "news": self.env._("news or advert"),
+            "self_blame": self.env._("blames themselves"),
+            "praise_next_to_complaint": self.env._("sarcasm: praise word next to a complaint"),
+            "wording": self.env._("wording typical of complaints"),
+            "wording_not": self.env._("wording typical of posts that are no complaints"),
+            "agents": self.env._("learned from agents"),
+            "no_cues": self.env._("no complaint, question or praise cues"),
+        }
 
     @api.depends("network_id")
     def _compute_can_hide_on_network(self):

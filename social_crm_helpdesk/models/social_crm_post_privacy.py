@@ -64,7 +64,7 @@ class SocialCrmPost(models.Model):
             complaint_label=verdict.label,
             complaint_confidence=verdict.confidence,
             complaint_p=verdict.p_complaint,
-            complaint_reasons="\n".join(verdict.reasons) or False,
+            complaint_reason_codes=[list(code) for code in verdict.codes] or False,
             complaint_lang=verdict.lang or False,
         )
         return vals

@@ -61,6 +61,8 @@ class TestRedactionPaths(SocialHelpdeskCase):
         self.assertTrue(post.has_sensitive_data)
 
     def test_ingestion_and_create_share_one_pass(self):
+        # no automatic ticket: the ticket's own fields are redacted in a pass of their own
+        self.env["helpdesk.ticket.team"].search([]).write({"social_auto_ticket": False})
         with patch(
             "odoo.addons.social_crm_helpdesk.models.social_crm_pii_mixin.redact_report",
             wraps=__import__(
@@ -247,10 +249,17 @@ class TestGdpr(SocialHelpdeskCase):
             {"post_id": other.id, "target_external_id": "77001",
              "target_identity_id": identity.id}
         )
-        self.env["social.crm.score.history"].sudo().create(
-            {"partner_id": partner.id, "company_id": self.company.id,
-             "date": fields.Date.today(), "score": 42.0}
-        )
+        # the ingestion gave the author a provisional score of today: make it a plain row
+        History = self.env["social.crm.score.history"].sudo()
+        today = History.search([("partner_id", "=", partner.id),
+                                ("date", "=", fields.Date.today())])
+        if today:
+            today.write({"score": 42.0})
+        else:
+            History.create(
+                {"partner_id": partner.id, "company_id": self.company.id,
+                 "date": fields.Date.today(), "score": 42.0}
+            )
         self.env["social.crm.match.suggestion"].create(
             {"company_id": self.company.id, "network_id": self.x.id,
              "author_external_id": "77002", "partner_id": partner.id,

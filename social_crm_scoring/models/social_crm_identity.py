@@ -20,7 +20,7 @@ class SocialCrmIdentity(models.Model):
             self.env["social.crm.mention"]._resolve_identities(self)
         return result
 
-    def _ingest_link(self, links):
-        result = super()._ingest_link(links)
-        self.env["social.crm.mention"]._resolve_identities(self.browse(list(links)))
+    def _ingest_after_link(self, authors):
+        result = super()._ingest_after_link(authors)
+        self.env["social.crm.mention"]._resolve_identities(self)
         return result

@@ -1,0 +1,180 @@
+#!/usr/bin/env python3
+"""Train the shipped complaint model (social_crm_helpdesk/detection/complaint_weights.json).
+
+Usage: python3 bench/train_complaints.py [PATH.csv] [--l2 3] [--check]
+
+Reads ``../shared/data/complaints-de-en-dev.csv`` (CC0: training on it and shipping the weights
+is allowed) and ``bench/data/complaints-extra-de-en.csv`` (posts written for this project, more
+domains and the style of real replies to brands), and fits an L2-regularised logistic regression
+with the rules' log-odds as a fixed offset, so the weights only correct the rules. Features: see
+``detection/linear.py``. numpy is needed here (a development tool), not at run time. The English
+tweets of ``complaints-dev.csv`` carry no licence: this script refuses them (measure them with
+bench/complaints.py only).
+
+Before writing, it prints the 5-fold cross-validated macro-F1 (folds stratified by kind) and the
+cross-language figures (trained on German, tested on English and back). ``--check`` prints the
+figures without writing the file.
+"""
+
+import argparse
+import collections
+import csv
+import json
+import math
+import os
+import random
+import sys
+
+import numpy as np
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+sys.path.insert(0, os.path.join(REPO, "social_crm_helpdesk"))
+
+from detection import linear  # noqa: E402
+from detection.rules import analyse  # noqa: E402
+
+
+def shared_path(name):
+    """``../shared/data/NAME`` beside the repository (or beside a worktree's parent folder)."""
+    candidates = [os.path.join(base, "shared", "data", name)
+                  for base in (os.path.dirname(REPO), os.path.dirname(os.path.dirname(REPO)))]
+    return next((c for c in candidates if os.path.isfile(c)), candidates[0])
+
+
+DEFAULT_PATH = shared_path("complaints-de-en-dev.csv")
+#: posts written for this project (same licence as the repository): more domains and the style
+#: of real replies to brands (short, lower case, chat between people), always trained on
+EXTRA_PATH = os.path.join(REPO, "bench", "data", "complaints-extra-de-en.csv")
+PRUNE = 0.004  # weights smaller than this change no decision and are not shipped
+
+
+def load(path):
+    with open(path, newline="", encoding="utf-8") as fh:
+        reader = csv.DictReader(fh)
+        no_licence = os.path.basename(path) == "complaints-dev.csv"
+        if no_licence or "tweet_id" in (reader.fieldnames or ()):
+            raise SystemExit("train_complaints: %s carries no licence; never train on it" % path)
+        return [r for r in reader if (r.get("text") or "").strip()]
+
+
+def extra_rows(results=True):
+    """The project's own training posts as (row, rule result, features) lists."""
+    rows = load(EXTRA_PATH) if os.path.isfile(EXTRA_PATH) else []
+    rrs = [analyse(r["text"], None) for r in rows]
+    return rows, rrs, [linear.features(r["text"], rr) for r, rr in zip(rows, rrs, strict=True)]
+
+
+def fit_with_extra(feats, offsets, labels, l2, extra):
+    """``fit`` on the given rows plus the project's own posts (``extra_rows()``)."""
+    rows, rrs, efeats = extra
+    return fit(list(feats) + efeats, list(offsets) + [rr.logit for rr in rrs],
+               list(labels) + [r["label"].strip() == "1" for r in rows], l2)
+
+
+def fit(feats, offsets, labels, l2, iters=400, lr=0.1):
+    """Logistic regression by full-batch Adam over a sparse (row, col, value) matrix."""
+    vocab = sorted({k for f in feats for k in f})
+    index = {k: i for i, k in enumerate(vocab)}
+    rows, cols, vals = [], [], []
+    for i, f in enumerate(feats):
+        for k, v in f.items():
+            rows.append(i)
+            cols.append(index[k])
+            vals.append(v)
+    rows, cols, vals = np.array(rows), np.array(cols), np.array(vals)
+    y = np.array(labels, dtype=float)
+    off = np.array(offsets, dtype=float)
+    n, d = len(feats), len(vocab)
+    w, b = np.zeros(d), 0.0
+    m, v, mb, vb = np.zeros(d), np.zeros(d), 0.0, 0.0
+    for t in range(1, iters + 1):
+        z = np.bincount(rows, weights=vals * w[cols], minlength=n) + b + off
+        err = 1.0 / (1.0 + np.exp(-z)) - y
+        g = np.bincount(cols, weights=vals * err[rows], minlength=d) / n + l2 * w / n
+        gb = err.mean()
+        m = 0.9 * m + 0.1 * g
+        v = 0.999 * v + 0.001 * g * g
+        w -= lr * (m / (1 - 0.9**t)) / (np.sqrt(v / (1 - 0.999**t)) + 1e-8)
+        mb = 0.9 * mb + 0.1 * gb
+        vb = 0.999 * vb + 0.001 * gb * gb
+        b -= lr * (mb / (1 - 0.9**t)) / (math.sqrt(vb / (1 - 0.999**t)) + 1e-8)
+    return linear.BaseModel({k: float(w[i]) for k, i in index.items()}, float(b))
+
+
+def macro_f1(gold, pred):
+    f1s = []
+    for cls in (True, False):
+        tp = sum(1 for g, p in zip(gold, pred, strict=True) if g == cls and p == cls)
+        fp = sum(1 for g, p in zip(gold, pred, strict=True) if g != cls and p == cls)
+        fn = sum(1 for g, p in zip(gold, pred, strict=True) if g == cls and p != cls)
+        f1s.append(2 * tp / (2 * tp + fp + fn) if tp else 0.0)
+    return sum(f1s) / 2
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("path", nargs="?", default=DEFAULT_PATH)
+    parser.add_argument("--l2", type=float, default=3.0)
+    parser.add_argument("--no-extra", action="store_true",
+                        help="without bench/data/complaints-extra-de-en.csv")
+    parser.add_argument("--check", action="store_true", help="print figures, write nothing")
+    args = parser.parse_args(argv)
+    rows = load(args.path)
+    results = [analyse(r["text"], None) for r in rows]  # language guessed, as in the product
+    feats = [linear.features(r["text"], rr) for r, rr in zip(rows, results, strict=True)]
+    offsets = [rr.logit for rr in results]
+    labels = [r["label"].strip() == "1" for r in rows]
+
+    extra = extra_rows() if not args.no_extra else ([], [], [])
+    print("project's own posts trained on in every fold: %d" % len(extra[0]))
+
+    def held_out(train_idx, test_idx):
+        model = fit_with_extra([feats[i] for i in train_idx], [offsets[i] for i in train_idx],
+                               [labels[i] for i in train_idx], args.l2, extra)
+        return {i: model.logit(rows[i]["text"], results[i]) > 0 for i in test_idx}
+
+    by_kind = collections.defaultdict(list)
+    for i, r in enumerate(rows):
+        by_kind[r.get("kind") or r["label"]].append(i)
+    fold = {}
+    rng = random.Random(0)
+    for ids in by_kind.values():
+        rng.shuffle(ids)
+        fold.update({i: j % 5 for j, i in enumerate(ids)})
+    pred = {}
+    for k in range(5):
+        pred.update(held_out([i for i in fold if fold[i] != k], [i for i in fold if fold[i] == k]))
+    rules_pred = [rr.logit > 0 for rr in results]
+    cv = macro_f1(labels, [pred[i] for i in range(len(rows))])
+    print("rows %d; 5-fold by kind: rules %.3f  rules+model %.3f" % (
+        len(rows), macro_f1(labels, rules_pred), cv))
+    langs = [r.get("lang") or rr.lang for r, rr in zip(rows, results, strict=True)]
+    for src, dst in (("de", "en"), ("en", "de")):
+        tr = [i for i, lg in enumerate(langs) if lg == src]
+        te = [i for i, lg in enumerate(langs) if lg == dst]
+        if tr and te:
+            p = held_out(tr, te)
+            print("trained on %s, tested on %s: rules %.3f  rules+model %.3f" % (
+                src, dst, macro_f1([labels[i] for i in te], [rules_pred[i] for i in te]),
+                macro_f1([labels[i] for i in te], [p[i] for i in te])))
+    model = fit_with_extra(feats, offsets, labels, args.l2, extra)
+    model.weights = {k: round(w, 3) for k, w in model.weights.items() if abs(w) >= PRUNE}
+    model.meta = {
+        "trained_on": os.path.basename(args.path),
+        "extra": os.path.basename(EXTRA_PATH) if extra[0] else None,
+        "rows": len(rows) + len(extra[0]),
+        "l2": args.l2,
+        "cv_macro_f1": round(macro_f1(labels, [pred[i] for i in range(len(rows))]), 3),
+    }
+    print("features kept: %d" % len(model.weights))
+    if args.check:
+        return 0
+    with open(linear.WEIGHTS_PATH, "w", encoding="utf-8") as fh:
+        json.dump(model.to_dict(), fh, ensure_ascii=False, separators=(",", ":"))
+        fh.write("\n")
+    print("written: %s (%d bytes)" % (linear.WEIGHTS_PATH, os.path.getsize(linear.WEIGHTS_PATH)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

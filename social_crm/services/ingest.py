@@ -1,0 +1,645 @@
+"""What one batch of network posts changes in the database: plain data in, a plan out.
+
+No ``odoo`` import. ``social.crm.post._ingest_posts`` runs the three steps:
+
+1. :func:`prepare`: clean every :class:`Post` and its :class:`Author` (values PostgreSQL would
+   refuse are cleaned or, when nothing sensible is left, the item is *refused* with a reason
+   code), dedupe by (network, id). :meth:`Batch.lookups` says what the models must read.
+2. the models read a :class:`Snapshot` of what exists (posts, identities, candidate contacts)
+   in a fixed number of queries;
+3. :func:`plan` decides: posts to create and to update, identities to link, refresh and create,
+   contacts to create, suggestions for review, count history rows. The models apply the
+   :class:`Plan` and call the declared hooks.
+
+Resolution order of an author the database does not know: an identity entered by hand with
+the same handle or profile URL (linked: it gets the network id); a contact whose web site is
+the profile URL (a user's contact never); then only *suggestions* for a person to confirm: a
+contact whose e-mail address is in the bio (never a user's contact: anyone can write
+``admin@…`` in a bio), a contact with a similar name. Otherwise a new contact, or none,
+per source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import itertools
+import json
+import re
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from ..connectors.base import Author, Post
+from . import matching
+from .cleaning import clean_json, clean_text
+
+MAX_INT = 2**31 - 1  # PostgreSQL ``integer``
+#: ids and handles are indexed (btree rows are limited to ~2.7 KB): longer ones are refused
+MAX_KEY_BYTES = 1000
+MAX_NAME = 512  # names, language codes and such: longer is garbage, cut
+MAX_URL = 4096
+SUGGEST_THRESHOLD = 0.85
+EMAIL_CONFIDENCE = 0.95
+
+# reason codes of refused items (the model shows them translated)
+NO_ID = "no_id"
+BAD_ID = "bad_id"
+ID_TOO_LONG = "id_too_long"
+AUTHOR_ID_TOO_LONG = "author_id_too_long"
+BAD_TEXT = "bad_text"
+STORAGE = "storage"  # the database refused it after all (the model's last resort)
+
+# reason codes of suggestions
+SIMILAR_NAME = "name"
+EMAIL_IN_BIO = "email"
+
+COUNT_FIELDS = ("followers_count", "following_count", "posts_count", "listed_count")
+POST_COUNT_FIELDS = ("like_count", "repost_count", "reply_count", "quote_count")
+
+
+# --- cleaning --------------------------------------------------------------------------------
+def text(value: Any, limit: int | None = None) -> str | None:
+    """A storable string or None: numbers become text, anything else None; cut to ``limit``."""
+    if type(value) is not str:
+        if value is None or isinstance(value, bool) or not isinstance(value, int | float | str):
+            return None
+        value = str(value)
+    value = clean_text(value)
+    if limit is not None and len(value) > limit:
+        value = value[:limit]
+    return value or None
+
+
+def count(value: Any) -> int | None:
+    """An ``integer`` column value: None stays None, garbage 0, clamped to 0..2^31-1."""
+    if type(value) is int and 0 <= value <= MAX_INT:
+        return value
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        return int(value)
+    try:
+        number = int(value)
+    except (TypeError, ValueError, OverflowError):
+        return 0
+    return min(max(number, 0), MAX_INT)
+
+
+_BLANK = re.compile(r"\s")
+
+
+def url(value: Any) -> str | None:
+    """An http(s) URL naming a host, or None (``javascript:``, garbage, over-long)."""
+    value = text(value)
+    if not value:
+        return None
+    value = value.strip()
+    if len(value) > MAX_URL or _BLANK.search(value):
+        return None
+    scheme, sep, rest = value.partition("://")
+    if not sep or scheme.lower() not in ("http", "https"):
+        return None
+    host = rest.split("/", 1)[0].split("?", 1)[0].split("#", 1)[0].rsplit("@", 1)[-1]
+    if not host or host.startswith(":"):
+        return None
+    return value
+
+
+def key_id(value: Any) -> tuple[str | None, str | None]:
+    """(id, reason code) of a network id: text, no blanks around; None with a reason when it
+    is missing, not a scalar, or too long to index."""
+    if value is None or isinstance(value, bool):
+        return None, NO_ID
+    if isinstance(value, int | float):
+        value = str(value)
+    if not isinstance(value, str):
+        return None, BAD_ID
+    value = clean_text(value).strip()
+    if not value or value.lower() in ("none", "null"):
+        return None, NO_ID
+    if len(value.encode("utf-8", "replace")) > MAX_KEY_BYTES:
+        return None, ID_TOO_LONG
+    return value, None
+
+
+def naive_utc(value: Any, default: dt.datetime) -> dt.datetime:
+    """A naive UTC datetime for a ``Datetime`` column (``default`` for anything else)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.replace("Z", "+00:00"))
+        except ValueError:
+            return default
+    if not isinstance(value, dt.datetime):
+        return default
+    if value.tzinfo is not None:
+        try:
+            value = value.astimezone(dt.UTC).replace(tzinfo=None)
+        except (OverflowError, ValueError):
+            return default
+    return value
+
+
+def raw_payload(raw: Any) -> Any:
+    """The raw item as storable JSON (no NUL, no lone surrogates, no NaN), or a note."""
+    if not raw:
+        return None
+    try:
+        return clean_json(raw)
+    except RecursionError:
+        return {"_unreadable": "nested too deep"}
+
+
+def clean_author(author: Author | None) -> tuple[Author | None, str | None]:
+    """(author fit for storage or None, reason code when the author had to be dropped)."""
+    if author is None:
+        return None, None
+    ext, reason = key_id(author.external_id)
+    if ext is None:
+        return None, AUTHOR_ID_TOO_LONG if reason == ID_TOO_LONG else None
+    handle = text(author.handle)
+    if handle:
+        handle = handle.strip().lstrip("@") or None
+    if handle and len(handle.encode("utf-8", "replace")) > MAX_KEY_BYTES:
+        return None, AUTHOR_ID_TOO_LONG
+    return (
+        Author(
+            network=author.network,
+            external_id=ext,
+            handle=handle,
+            display_name=text(author.display_name, MAX_NAME),
+            profile_url=url(author.profile_url),
+            bio=text(author.bio, 20000),
+            followers_count=count(author.followers_count),
+            following_count=count(author.following_count),
+            posts_count=count(author.posts_count),
+            listed_count=count(author.listed_count),
+            verified=author.verified is True,
+        ),
+        None,
+    )
+
+
+def _ids(values: Any) -> tuple[str, ...]:
+    if isinstance(values, str) or not isinstance(values, Iterable):
+        values = [values] if values else []
+    out = []
+    for value in values:
+        value = text(value, MAX_NAME)
+        if value and " " not in value and value not in out:
+            out.append(value)
+    return tuple(out)
+
+
+def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None, str | None, str]:
+    """(post fit for storage, None, "") or (None, reason code, detail).
+
+    ``authors``: a dict the caller keeps for one batch, so that an author object shared by
+    several posts is cleaned once."""
+    ext, reason = key_id(post.external_id)
+    if ext is None:
+        detail = ""
+        if reason == ID_TOO_LONG:
+            detail = f"{len(str(post.external_id).encode('utf-8', 'replace')):,} bytes"
+        return None, reason, detail
+    body = post.text
+    if body is None:
+        body = ""
+    elif not isinstance(body, str):
+        if isinstance(body, int | float) and not isinstance(body, bool):
+            body = str(body)
+        else:
+            return None, BAD_TEXT, type(body).__name__
+    if authors is None:
+        author, author_reason = clean_author(post.author)
+    else:
+        cached = authors.get(id(post.author))
+        if cached is None:
+            cached = authors[id(post.author)] = (post.author, *clean_author(post.author))
+        _original, author, author_reason = cached
+    if author_reason:
+        return None, author_reason, ""
+    conversation = text(post.conversation_external_id)
+    if conversation and len(conversation.encode("utf-8", "replace")) > MAX_KEY_BYTES:
+        conversation = None
+    return (
+        Post(
+            network=post.network,
+            external_id=ext,
+            text=clean_text(body),
+            posted_at=naive_utc(post.posted_at, now),
+            author=author,
+            url=url(post.url),
+            lang=text(post.lang, 16),
+            in_reply_to_external_id=text(post.in_reply_to_external_id, MAX_KEY_BYTES),
+            conversation_external_id=conversation,
+            like_count=count(post.like_count) or 0,
+            repost_count=count(post.repost_count) or 0,
+            reply_count=count(post.reply_count) or 0,
+            quote_count=count(post.quote_count) or 0,
+            mentioned_external_ids=_ids(post.mentioned_external_ids),
+            mentioned_handles=_ids(post.mentioned_handles),
+            raw=post.raw if isinstance(post.raw, Mapping) else {},
+        ),
+        None,
+        "",
+    )
+
+
+def post_to_data(post: Post) -> dict:
+    """A post as storable JSON (for the quarantine), read back by :func:`post_from_data`."""
+    data = {
+        field.name: getattr(post, field.name)
+        for field in dataclasses.fields(Post)
+        if field.name not in ("author", "raw")
+    }
+    author = post.author
+    if isinstance(author, Author):
+        data["author"] = {f.name: getattr(author, f.name) for f in dataclasses.fields(Author)}
+    posted = data.get("posted_at")
+    data["posted_at"] = posted.isoformat() if isinstance(posted, dt.datetime) else None
+    data["mentioned_external_ids"] = list(data.get("mentioned_external_ids") or ())
+    data["mentioned_handles"] = list(data.get("mentioned_handles") or ())
+    try:
+        return clean_json(json.loads(json.dumps(data, default=str)))
+    except (TypeError, ValueError, RecursionError):
+        return {"network": text(post.network), "external_id": text(post.external_id)}
+
+
+def post_from_data(data: Mapping, raw: Any = None) -> Post:
+    values = {k: v for k, v in data.items() if k in Post.__dataclass_fields__}
+    author = values.pop("author", None)
+    if isinstance(author, Mapping):
+        author = Author(**{k: v for k, v in author.items() if k in Author.__dataclass_fields__})
+    values["author"] = author if isinstance(author, Author) else None
+    values.setdefault("network", "")
+    values.setdefault("external_id", None)
+    values.setdefault("text", "")
+    values["posted_at"] = naive_utc(values.get("posted_at"), None)
+    if values["posted_at"] is not None:
+        values["posted_at"] = values["posted_at"].replace(tzinfo=dt.UTC)
+    values["mentioned_external_ids"] = tuple(values.get("mentioned_external_ids") or ())
+    values["mentioned_handles"] = tuple(values.get("mentioned_handles") or ())
+    values["raw"] = raw if isinstance(raw, Mapping) else {}
+    return Post(**values)
+
+
+# --- step 1: the batch -----------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class Refused:
+    """An item storage would refuse: it goes to the quarantine, the source moves on."""
+
+    post: Post
+    reason: str
+    detail: str = ""
+
+
+@dataclasses.dataclass
+class Batch:
+    posts: dict  # (network code, external id) -> clean Post, the latest of duplicates wins
+    authors: dict  # (network code, external id) -> clean Author, the latest wins
+    refused: list
+    skipped: list  # posts of networks this database does not know
+
+    def lookups(self, known_identity_keys) -> Lookups:
+        """What the models must read about the authors the database does not know yet."""
+        missing = [a for key, a in self.authors.items() if key not in known_identity_keys]
+        handles = sorted({a.handle.lower() for a in missing if a.handle})
+        urls = sorted({u for a in missing if (u := matching.normalise_url(a.profile_url))})
+        emails = sorted({e for a in missing for e in matching.emails_in_text(a.bio)})
+        patterns = set()
+        for author in missing:
+            words = matching.name_tokens(author.display_name)
+            if len(words) < 2:
+                continue
+            # candidates share the first letters of two words with the author (as NameIndex
+            # requires), compared on a lower-cased, accent-folded name
+            prefixes = sorted({word[:3] for word in words})[:3]
+            if len(prefixes) == 1:
+                patterns.add(f"%{prefixes[0]}%")
+            for first, second in itertools.permutations(prefixes, 2):
+                patterns.add(f"%{first}%{second}%")
+        return Lookups(
+            networks=sorted({a.network for a in missing}),
+            handles=handles,
+            urls=urls,
+            emails=emails,
+            name_patterns=sorted(patterns),
+            author_ids=sorted({a.external_id for a in missing}),
+        )
+
+
+@dataclasses.dataclass(frozen=True)
+class Lookups:
+    networks: list
+    handles: list
+    urls: list
+    emails: list
+    name_patterns: list
+    author_ids: list
+
+
+def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) -> Batch:
+    """Clean and dedupe a batch; refuse what cannot be stored, skip unknown networks."""
+    known = set(networks)
+    batch = Batch(posts={}, authors={}, refused=[], skipped=[])
+    cleaned_authors = {}  # id(author) -> (author, clean author, reason); keeps the ids valid
+    for post in posts:
+        if not isinstance(post, Post):
+            batch.refused.append(Refused(Post("", None, "", now), BAD_ID, type(post).__name__))
+            continue
+        if post.network not in known:
+            batch.skipped.append(post)
+            continue
+        clean, reason, detail = clean_post(post, now, cleaned_authors)
+        if clean is None:
+            batch.refused.append(Refused(post, reason, detail))
+            continue
+        key = (clean.network, clean.external_id)
+        batch.posts.pop(key, None)
+        batch.posts[key] = clean
+        if clean.author:
+            batch.authors[(clean.author.network, clean.author.external_id)] = clean.author
+    return batch
+
+
+# --- step 2: what exists ---------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class KnownPost:
+    id: int
+    counts: tuple = (0, 0, 0, 0)  # like, repost, reply, quote
+
+
+@dataclasses.dataclass(frozen=True)
+class KnownIdentity:
+    id: int
+    partner_id: int | None
+    values: Mapping = dataclasses.field(default_factory=dict)  # the refreshable fields
+
+
+@dataclasses.dataclass(frozen=True)
+class ManualIdentity:
+    """An identity of this company on one of the batch's networks that has no network id yet
+    (entered by hand), or whose handle one of the batch's authors uses now."""
+
+    id: int
+    network: str
+    handle: str | None  # lower-cased
+    profile_url: str | None
+    external_id: str | None
+    partner_id: int | None
+
+
+@dataclasses.dataclass
+class Snapshot:
+    network_ids: Mapping  # code -> id
+    posts: Mapping = dataclasses.field(default_factory=dict)  # key -> KnownPost
+    identities: Mapping = dataclasses.field(default_factory=dict)  # author key -> KnownIdentity
+    manual: list = dataclasses.field(default_factory=list)  # ManualIdentity
+    partners_by_website: Mapping = dataclasses.field(default_factory=dict)  # normalised url -> id
+    partners_by_email: Mapping = dataclasses.field(default_factory=dict)  # e-mail -> id (no users)
+    name_candidates: list = dataclasses.field(default_factory=list)  # (partner id, name)
+    suggested: set = dataclasses.field(default_factory=set)  # (network code, author id, pid)
+    metrics_today: Mapping = dataclasses.field(default_factory=dict)  # identity id -> (id, vals)
+
+
+# --- step 3: the plan ------------------------------------------------------------------------
+@dataclasses.dataclass(frozen=True)
+class NewContact:
+    author_key: tuple
+    name: str
+    note: str | None  # the bio, plain text (the model escapes it into the HTML notes)
+
+
+@dataclasses.dataclass(frozen=True)
+class NewIdentity:
+    author_key: tuple
+    vals: dict  # without partner_id
+    partner_id: int | None  # an existing contact, or None: the NewContact of the same key
+
+
+@dataclasses.dataclass(frozen=True)
+class Suggestion:
+    author: Author
+    partner_id: int
+    confidence: float
+    reason: str
+
+
+@dataclasses.dataclass
+class Plan:
+    refused: list = dataclasses.field(default_factory=list)
+    skipped: list = dataclasses.field(default_factory=list)
+    posts_to_create: list = dataclasses.field(default_factory=list)  # clean Posts
+    post_vals: list = dataclasses.field(default_factory=list)  # vals of posts_to_create
+    post_authors: list = dataclasses.field(default_factory=list)  # author key or None
+    posts_to_update: list = dataclasses.field(default_factory=list)  # (post id, vals)
+    known_post_ids: list = dataclasses.field(default_factory=list)
+    handles_to_release: list = dataclasses.field(default_factory=list)  # identity ids
+    identity_links: list = dataclasses.field(default_factory=list)  # (identity id, Author)
+    identity_updates: list = dataclasses.field(default_factory=list)  # (identity id, vals)
+    contacts_to_create: list = dataclasses.field(default_factory=list)  # NewContact
+    identities_to_create: list = dataclasses.field(default_factory=list)  # NewIdentity
+    suggestions: list = dataclasses.field(default_factory=list)  # new Suggestions
+    suggested_keys: set = dataclasses.field(default_factory=set)  # authors waiting for review
+    authors: dict = dataclasses.field(default_factory=dict)  # author key -> clean Author
+    metrics: list = dataclasses.field(default_factory=list)  # (author key, metric id|None, vals)
+    identities: dict = dataclasses.field(default_factory=dict)  # author key -> (iid, pid)
+
+
+def identity_vals(author: Author, network_id: int, now: dt.datetime) -> dict:
+    """Values of a new identity found by listening (without contact and company)."""
+    return {
+        "network_id": network_id,
+        "external_id": author.external_id,
+        "handle": author.handle or False,
+        "display_name_on_network": author.display_name or False,
+        "profile_url": author.profile_url or False,
+        **{name: getattr(author, name) or 0 for name in COUNT_FIELDS},
+        "verified": bool(author.verified),
+        "bio": author.bio or False,
+        "last_synced_at": now,
+        "origin": "listening",
+    }
+
+
+def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
+    """The fields of a known identity this author changes (counts the network did not send,
+    empty names and bios keep what is stored)."""
+    wanted = {name: getattr(author, name) for name in COUNT_FIELDS}
+    wanted = {name: value for name, value in wanted.items() if value is not None}
+    wanted["verified"] = bool(author.verified)
+    if author.display_name:
+        wanted["display_name_on_network"] = author.display_name
+    if author.bio:
+        wanted["bio"] = author.bio
+    vals = {name: value for name, value in wanted.items() if current.get(name) != value}
+    vals["last_synced_at"] = now
+    return vals
+
+
+def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
+    """Values of a new post (without company, source and author identity)."""
+    author = post.author
+    return {
+        "network_id": network_id,
+        "external_id": post.external_id,
+        "author_external_id": author.external_id if author else False,
+        "author_handle": (author.handle or False) if author else False,
+        "author_name": (author.display_name or False) if author else False,
+        "text": post.text or "",
+        "url": post.url or False,
+        "posted_at": post.posted_at or now,
+        "fetched_at": now,
+        "lang": post.lang or False,
+        "in_reply_to_external_id": post.in_reply_to_external_id or False,
+        "conversation_external_id": post.conversation_external_id or False,
+        "mentioned_external_ids": " ".join(post.mentioned_external_ids) or False,
+        "mentioned_handles": " ".join(post.mentioned_handles) or False,
+        **{name: getattr(post, name) for name in POST_COUNT_FIELDS},
+        "raw_payload": raw_payload(post.raw) or False,
+    }
+
+
+def contact_name(author: Author) -> str:
+    name = (author.display_name or "").strip() or (
+        f"@{author.handle}" if author.handle else author.external_id
+    )
+    return name[:128]
+
+
+def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=True) -> Plan:
+    """Decide what the batch creates, updates, links and suggests."""
+    result = Plan(refused=list(batch.refused), skipped=list(batch.skipped))
+    networks = snapshot.network_ids
+    identities = {key: (k.id, k.partner_id) for key, k in snapshot.identities.items()}
+    missing = {key: a for key, a in batch.authors.items() if key not in identities}
+
+    # known identities: refresh what changed
+    for key, known in snapshot.identities.items():
+        author = batch.authors.get(key)
+        if author is not None:
+            result.identity_updates.append(
+                (known.id, refresh_vals(author, known.values or {}, now))
+            )
+
+    # 1. identities entered by hand: same handle, else same profile URL
+    by_handle, by_url, stale = {}, {}, []
+    for manual in snapshot.manual:
+        if manual.external_id:
+            stale.append(manual)
+            continue
+        if manual.handle:
+            by_handle.setdefault((manual.network, manual.handle.lower()), manual)
+        if manual.profile_url:
+            site = matching.normalise_url(manual.profile_url)
+            if site:
+                by_url.setdefault((manual.network, site), manual)
+    taken, linked = set(), set()
+    for key, author in missing.items():
+        manual = None
+        if author.handle:
+            manual = by_handle.get((author.network, author.handle.lower()))
+        if manual is None and author.profile_url:
+            manual = by_url.get((author.network, matching.normalise_url(author.profile_url)))
+        if manual is not None and manual.id not in taken:
+            taken.add(manual.id)
+            linked.add(key)
+            identities[key] = (manual.id, manual.partner_id)
+            result.identity_links.append((manual.id, author))
+            vals = refresh_vals(author, {}, now)
+            vals["external_id"] = author.external_id
+            result.identity_updates.append((manual.id, vals))
+    # a handle now used by another account: the stored one is stale, free it
+    new_handles = {
+        (author.network, author.handle.lower())
+        for key, author in missing.items()
+        if author.handle and key not in linked
+    }
+    result.handles_to_release = sorted(
+        m.id for m in stale if m.handle and (m.network, m.handle.lower()) in new_handles
+    )
+    rest = {key: a for key, a in missing.items() if key not in linked}
+
+    # 2. a contact whose web site is the profile URL (never a user's: the query leaves them out)
+    partner_for = {}
+    for key, author in rest.items():
+        site = matching.normalise_url(author.profile_url)
+        if site and site in snapshot.partners_by_website:
+            partner_for[key] = snapshot.partners_by_website[site]
+    unmatched = {key: a for key, a in rest.items() if key not in partner_for}
+
+    # 3. suggestions only: an e-mail address of the bio, a similar name
+    index = matching.NameIndex(snapshot.name_candidates) if snapshot.name_candidates else None
+    suggested = set()
+    for key, author in unmatched.items():
+        found = {}
+        for email in matching.emails_in_text(author.bio):
+            partner_id = snapshot.partners_by_email.get(email)
+            if partner_id and partner_id not in found:
+                found[partner_id] = (EMAIL_CONFIDENCE, EMAIL_IN_BIO)
+        if index is not None and len(matching.name_tokens(author.display_name)) >= 2:
+            for partner_id, confidence in index.best(
+                author.display_name, threshold=SUGGEST_THRESHOLD
+            ):
+                found.setdefault(partner_id, (confidence, SIMILAR_NAME))
+        if found:
+            suggested.add(key)
+        for partner_id, (confidence, reason) in found.items():
+            if (author.network, author.external_id, partner_id) not in snapshot.suggested:
+                result.suggestions.append(Suggestion(author, partner_id, confidence, reason))
+
+    # 4. new identities: of a matched contact, or of a new contact (per source)
+    for key, author in rest.items():
+        network_id = networks[author.network]
+        if key in partner_for:
+            result.identities_to_create.append(
+                NewIdentity(key, identity_vals(author, network_id, now), partner_for[key])
+            )
+        elif key not in suggested and create_contacts:
+            result.contacts_to_create.append(NewContact(key, contact_name(author), author.bio))
+            result.identities_to_create.append(
+                NewIdentity(key, identity_vals(author, network_id, now), None)
+            )
+
+    # 5. today's count history of every identity the batch knows the counts of
+    for key, author in batch.authors.items():
+        if author.followers_count is None:
+            continue
+        counts = {name: getattr(author, name) or 0 for name in COUNT_FIELDS}
+        identity = identities.get(key)
+        if identity is None:
+            continue  # a new identity: its row follows below
+        current = snapshot.metrics_today.get(identity[0])
+        if current is None:
+            result.metrics.append((key, None, counts))
+            continue
+        metric_id, values = current
+        changed = {name: value for name, value in counts.items() if values.get(name) != value}
+        if changed:
+            result.metrics.append((key, metric_id, changed))
+    new_keys = {n.author_key for n in result.identities_to_create}
+    for key in new_keys:
+        author = batch.authors[key]
+        if author.followers_count is not None:
+            result.metrics.append(
+                (key, None, {name: getattr(author, name) or 0 for name in COUNT_FIELDS})
+            )
+
+    # 6. posts: known ones get their counts, new ones their values
+    for key, post in batch.posts.items():
+        known = snapshot.posts.get(key)
+        counts = tuple(getattr(post, name) for name in POST_COUNT_FIELDS)
+        if known is not None:
+            result.known_post_ids.append(known.id)
+            if tuple(known.counts) != counts:
+                vals = dict(zip(POST_COUNT_FIELDS, counts, strict=True))
+                result.posts_to_update.append((known.id, vals))
+            continue
+        result.posts_to_create.append(post)
+        result.post_vals.append(post_vals(post, networks[post.network], now))
+        author = post.author
+        result.post_authors.append((author.network, author.external_id) if author else None)
+    result.identities = identities
+    result.suggested_keys = suggested
+    result.authors = batch.authors
+    return result

@@ -1,0 +1,132 @@
+"""The shipped complaint model: a linear correction of the rules, learned offline.
+
+    logit = rules_logit + bias + sum(weight[f] * value[f] for f in features(text))
+
+Features are word unigrams and bigrams, character 3-5-grams of the normalised words (weighted
+1/sqrt(count), so long posts do not outvote short ones) and the rule cue categories. The weights
+are trained by ``bench/train_complaints.py`` on ``complaints-de-en-dev.csv`` (CC0) with the rules
+as a fixed offset, so the model learns what the rules get wrong, and shipped in
+``complaint_weights.json`` beside this file. Plain Python at run time: a few hundred dict
+look-ups per post, no numpy, no network.
+"""
+
+import json
+import math
+import os
+
+from .text import tokens
+
+WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
+FORMAT = "social_crm_helpdesk.complaint_base_model"
+CHAR_NS = (3, 4, 5)
+MAX_TOKENS = 300
+_LOADED = {}
+
+
+def features(text, rule_result):
+    """{feature name: value} of a post, the same at training and at run time."""
+    toks = tokens(text)[:MAX_TOKENS]
+    feats = {}
+    for tok in toks:
+        feats["w:" + tok] = 1.0
+    for a, b in zip(toks, toks[1:], strict=False):
+        feats["b:" + a + " " + b] = 1.0
+    joined = " " + " ".join(toks) + " "
+    grams = set()
+    for n in CHAR_NS:
+        for i in range(len(joined) - n + 1):
+            grams.add(joined[i : i + n])
+    if grams:
+        scale = 1.0 / math.sqrt(len(grams))
+        for gram in grams:
+            feats["c:" + gram] = scale
+    for cat in rule_result.categories:
+        feats["r:" + cat] = 1.0
+    feats["r:logit"] = rule_result.logit / 4.0
+    return feats
+
+
+class BaseModel:
+    """Weights of the shipped model (JSON: format, version, bias, weights, metrics)."""
+
+    def __init__(self, weights=None, bias=0.0, meta=None):
+        self.weights = dict(weights or {})
+        self.bias = float(bias)
+        self.meta = dict(meta or {})
+        # the same weights split by feature kind, without prefix: the run-time fast path
+        self._by_kind = {"w": {}, "b": {}, "c": {}, "r": {}}
+        for feat, weight in self.weights.items():
+            kind, _, name = feat.partition(":")
+            if kind in self._by_kind:
+                self._by_kind[kind][name] = weight
+
+    @classmethod
+    def from_dict(cls, data):
+        if not isinstance(data, dict) or data.get("format") != FORMAT:
+            raise ValueError("not a shipped complaint model")
+        return cls(data.get("weights"), data.get("bias", 0.0),
+                   {k: v for k, v in data.items() if k not in ("weights", "bias")})
+
+    def to_dict(self):
+        data = {"format": FORMAT, "version": 1}
+        data.update(self.meta)
+        data.update({"bias": round(self.bias, 4), "weights": dict(sorted(self.weights.items()))})
+        return data
+
+    def contributions(self, text, rule_result):
+        """[(feature, weight * value)] of the features this model knows, in this post."""
+        weights = self.weights
+        out = []
+        for feat, value in features(text, rule_result).items():
+            w = weights.get(feat)
+            if w:
+                out.append((feat, w * value))
+        return out
+
+    def score(self, text, rule_result):
+        """(log-odds, [(word or word pair, contribution)]): ``features`` without building it."""
+        by_kind = self._by_kind
+        toks = tokens(text)[:MAX_TOKENS]
+        words = []
+        wmap, bmap, cmap, rmap = by_kind["w"], by_kind["b"], by_kind["c"], by_kind["r"]
+        for tok in set(toks):
+            w = wmap.get(tok)
+            if w:
+                words.append((tok, w))
+        for pair in {a + " " + b for a, b in zip(toks, toks[1:], strict=False)}:
+            w = bmap.get(pair)
+            if w:
+                words.append((pair, w))
+        z = rule_result.logit + self.bias + sum(w for _, w in words)
+        joined = " " + " ".join(toks) + " "
+        size = len(joined)
+        grams = {joined[i : i + n] for n in CHAR_NS for i in range(size - n + 1)}
+        if grams:
+            z += sum(cmap.get(g, 0.0) for g in grams) / math.sqrt(len(grams))
+        for cat in rule_result.categories:
+            z += rmap.get(cat, 0.0)
+        z += rmap.get("logit", 0.0) * rule_result.logit / 4.0
+        return z, words
+
+    def logit(self, text, rule_result):
+        return self.score(text, rule_result)[0]
+
+    @staticmethod
+    def wording(words, positive=True, k=2, minimum=0.25):
+        """The words of ``score()`` that pushed this post most towards (or away from) a
+        complaint, strongest first (no numbers, no short filler)."""
+        found = [(f, c) for f, c in words
+                 if (c > 0) == positive and abs(c) >= minimum and "<num>" not in f and len(f) > 3]
+        found.sort(key=lambda fc: -abs(fc[1]))
+        return [f for f, _ in found[:k]]
+
+
+def load(path=WEIGHTS_PATH):
+    """The shipped model (parsed once per process); None when the file is absent or broken."""
+    if path not in _LOADED:
+        try:
+            with open(path, encoding="utf-8") as fh:
+                _LOADED[path] = BaseModel.from_dict(json.load(fh))
+        except (OSError, ValueError):
+            _LOADED[path] = None
+    return _LOADED[path]

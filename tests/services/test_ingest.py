@@ -1,0 +1,272 @@
+"""The ingestion plan (plain Python, no database): cleaning, refusals, resolution, updates."""
+
+import datetime as dt
+
+from social_crm.connectors.base import Author, Post
+from social_crm.services import ingest
+
+NOW = dt.datetime(2026, 5, 4, 12, 0)
+NETWORKS = {"x": 1, "mastodon": 2, "rss": 3}
+
+
+def author(ext="7", handle="anna", name="Anna Berg", network="x", **kw):
+    return Author(network=network, external_id=ext, handle=handle, display_name=name, **kw)
+
+
+def post(ext="1", who=None, network="x", text="Hallo @acme", **kw):
+    posted = dt.datetime(2026, 5, 4, 10, 0, tzinfo=dt.UTC)
+    return Post(network=network, external_id=ext, text=text, posted_at=posted, author=who, **kw)
+
+
+def run(posts, snapshot=None, create_contacts=True):
+    batch = ingest.prepare(posts, NETWORKS, NOW)
+    snapshot = snapshot or ingest.Snapshot(network_ids=NETWORKS)
+    return batch, ingest.plan(batch, snapshot, NOW, create_contacts=create_contacts)
+
+
+# --- cleaning and refusals -------------------------------------------------------------------
+def test_values_storage_refuses_are_cleaned():
+    hostile = author(
+        ext=12345,
+        handle="@an\x00na",
+        name=["not", "a", "name"],
+        profile_url="javascript:alert(1)",
+        bio="bio \ud800 with lone surrogate",
+        followers_count=2**40,
+        following_count="12",
+        posts_count=-5,
+        listed_count="lots",
+    )
+    item = post(
+        "p\x001",
+        hostile,
+        text="a\x00b",
+        url="javascript:alert(1)",
+        lang="de\x00" + "x" * 100,
+        like_count=2**31,
+        mentioned_external_ids=("u1", "u\x002", None, "u1"),
+    )
+    batch, plan = run([item])
+    assert not batch.refused
+    clean = batch.posts[("x", "p1")]
+    assert clean.text == "ab" and clean.url is None and len(clean.lang) == 16
+    assert clean.like_count == ingest.MAX_INT
+    assert clean.mentioned_external_ids == ("u1", "u2")
+    who = clean.author
+    assert (who.external_id, who.handle, who.display_name, who.profile_url) == (
+        "12345",
+        "anna",
+        None,
+        None,
+    )
+    assert who.bio == "bio \ufffd with lone surrogate"
+    assert (who.followers_count, who.following_count, who.posts_count, who.listed_count) == (
+        ingest.MAX_INT,
+        12,
+        0,
+        0,
+    )
+    assert plan.post_vals[0]["posted_at"] == dt.datetime(2026, 5, 4, 10, 0)
+
+
+def test_null_and_oversized_ids_are_refused_not_stored_as_none():
+    batch, plan = run(
+        [
+            post(None, author()),
+            post("None", author()),
+            post("  ", author()),
+            post("g" * 9000, author()),
+            post({"id": 1}, author()),
+            post("ok", author(ext="a" * 9000)),
+            post("ok2", author(handle="h" * 9000)),
+            post("text", author(), text={"html": "<b>"}),
+            post("fine", author()),
+        ]
+    )
+    reasons = [refused.reason for refused in plan.refused]
+    assert reasons == [
+        ingest.NO_ID,
+        ingest.NO_ID,
+        ingest.NO_ID,
+        ingest.ID_TOO_LONG,
+        ingest.BAD_ID,
+        ingest.AUTHOR_ID_TOO_LONG,
+        ingest.AUTHOR_ID_TOO_LONG,
+        ingest.BAD_TEXT,
+    ]
+    assert plan.refused[3].detail == "9,000 bytes"
+    assert list(batch.posts) == [("x", "fine")], "the rest of the batch is stored"
+    assert [vals["external_id"] for vals in plan.post_vals] == ["fine"]
+
+
+def test_unknown_network_is_skipped_and_duplicates_keep_the_latest():
+    batch, plan = run(
+        [post("1", like_count=1), post("1", like_count=9), post("2", network="myspace")]
+    )
+    assert len(plan.skipped) == 1
+    assert [vals["like_count"] for vals in plan.post_vals] == [9]
+
+
+def test_quarantine_round_trip_of_a_post():
+    original = post("1", author(bio="hi"), raw={"id": "1", "bad": "\x00"}, like_count=3)
+    data = ingest.post_to_data(original)
+    again = ingest.post_from_data(data, {"id": "1"})
+    assert again.author == original.author
+    assert (again.external_id, again.like_count, again.posted_at) == (
+        "1",
+        3,
+        original.posted_at,
+    )
+    assert ingest.raw_payload({"a": "\x00b", "n": float("nan")}) == {"a": "b", "n": None}
+
+
+def test_url_checks():
+    assert ingest.url("https://example.org/a") == "https://example.org/a"
+    assert ingest.url("HTTP://example.org") == "HTTP://example.org"
+    for bad in ("javascript:alert(1)", "data:text/html,x", "https://", "https:// x", "//x", 5):
+        assert ingest.url(bad) is None, bad
+
+
+# --- resolution ------------------------------------------------------------------------------
+def test_new_author_gets_a_contact_or_none_per_source():
+    batch, plan = run([post("1", author(bio="<img src=x onerror=alert(1)>"))])
+    (contact,) = plan.contacts_to_create
+    assert (contact.name, contact.note) == ("Anna Berg", "<img src=x onerror=alert(1)>")
+    (new,) = plan.identities_to_create
+    assert new.partner_id is None and new.vals["origin"] == "listening"
+    assert plan.post_authors == [("x", "7")]
+    _batch, kept = run([post("1", author())], create_contacts=False)
+    assert not kept.contacts_to_create and not kept.identities_to_create
+
+
+def test_known_identity_is_refreshed_with_what_changed_only():
+    known = ingest.KnownIdentity(
+        10,
+        20,
+        {
+            "followers_count": 5,
+            "following_count": 1,
+            "posts_count": 3,
+            "listed_count": 0,
+            "verified": False,
+            "display_name_on_network": "Anna Berg",
+            "bio": "old",
+        },
+    )
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known})
+    _batch, plan = run([post("1", author(followers_count=50, bio="old"))], snapshot)
+    assert plan.identity_updates == [(10, {"followers_count": 50, "last_synced_at": NOW})]
+    assert plan.identities[("x", "7")] == (10, 20)
+    assert not plan.contacts_to_create and not plan.identities_to_create
+    assert plan.metrics == [
+        (
+            ("x", "7"),
+            None,
+            {"followers_count": 50, "following_count": 0, "posts_count": 0, "listed_count": 0},
+        )
+    ]
+
+
+def test_todays_history_row_is_updated_not_duplicated():
+    known = ingest.KnownIdentity(10, 20, {})
+    snapshot = ingest.Snapshot(
+        network_ids=NETWORKS,
+        identities={("x", "7"): known},
+        metrics_today={10: (99, {"followers_count": 5, "following_count": 0, "posts_count": 0})},
+    )
+    _batch, plan = run([post("1", author(followers_count=6))], snapshot)
+    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 6, "listed_count": 0})]
+
+
+def test_identity_entered_by_hand_is_linked_by_handle_or_url():
+    manual = [
+        ingest.ManualIdentity(30, "x", "anna", None, None, 40),
+        ingest.ManualIdentity(31, "rss", "p. vogel", "https://blog.example.de/petra/", None, 41),
+        ingest.ManualIdentity(32, "x", "reused", None, "old-id", 42),
+    ]
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, manual=manual)
+    _batch, plan = run(
+        [
+            post("1", author(handle="Anna")),
+            post(
+                "2",
+                author("petra", None, "P", "rss", profile_url="http://www.blog.example.de/petra"),
+            ),
+            post("3", author("new-id", "reused", "Someone Else")),
+        ],
+        snapshot,
+    )
+    assert [(iid, a.external_id) for iid, a in plan.identity_links] == [(30, "7"), (31, "petra")]
+    assert {iid: vals["external_id"] for iid, vals in plan.identity_updates} == {
+        30: "7",
+        31: "petra",
+    }
+    assert plan.handles_to_release == [32], "the stale handle is freed for its new owner"
+    assert plan.identities[("x", "7")] == (30, 40)
+
+
+def test_web_site_links_but_bio_email_only_suggests():
+    snapshot = ingest.Snapshot(
+        network_ids=NETWORKS,
+        partners_by_website={"karl.example.org": 50},
+        partners_by_email={"petra.vogel@example.de": 51},
+    )
+    _batch, plan = run(
+        [
+            post(
+                "1",
+                author("k", None, "Karl", "rss", profile_url="https://karl.example.org/"),
+                network="rss",
+            ),
+            post("2", author("p", "pv", "P V", bio="Kontakt: Petra.Vogel@example.de")),
+        ],
+        snapshot,
+    )
+    linked = {new.author_key: new.partner_id for new in plan.identities_to_create}
+    assert linked == {("rss", "k"): 50}
+    (suggestion,) = plan.suggestions
+    assert (suggestion.partner_id, suggestion.reason) == (51, ingest.EMAIL_IN_BIO)
+    assert plan.suggested_keys == {("x", "p")}
+    assert not plan.contacts_to_create, "no contact while the suggestion waits for review"
+
+
+def test_similar_name_suggests_once():
+    snapshot = ingest.Snapshot(
+        network_ids=NETWORKS, name_candidates=[(60, "Petra Vogel"), (61, "Karl Klein")]
+    )
+    who = author("77", "pvogel", "Petra Vögel")
+    _batch, plan = run([post("1", who)], snapshot)
+    assert [(s.partner_id, s.reason) for s in plan.suggestions] == [(60, ingest.SIMILAR_NAME)]
+    assert plan.suggestions[0].confidence > 0.85
+    snapshot.suggested = {("x", "77", 60)}
+    _batch, again = run([post("2", who)], snapshot)
+    assert not again.suggestions and again.suggested_keys == {("x", "77")}
+    assert not again.contacts_to_create
+
+
+def test_known_post_gets_changed_counts_only():
+    snapshot = ingest.Snapshot(
+        network_ids=NETWORKS,
+        posts={("x", "1"): ingest.KnownPost(5, (1, 0, 0, 0)), ("x", "2"): ingest.KnownPost(6)},
+    )
+    _batch, plan = run([post("1", like_count=4), post("2"), post("3")], snapshot)
+    assert plan.known_post_ids == [5, 6]
+    assert plan.posts_to_update == [
+        (5, {"like_count": 4, "repost_count": 0, "reply_count": 0, "quote_count": 0})
+    ]
+    assert [vals["external_id"] for vals in plan.post_vals] == ["3"]
+
+
+def test_lookups_name_only_what_is_unknown():
+    batch = ingest.prepare(
+        [
+            post("1", author("7", "Anna", "Anna Berg", bio="mail: a@b.de")),
+            post("2", author("8", "known", "Known Person")),
+        ],
+        NETWORKS,
+        NOW,
+    )
+    lookups = batch.lookups({("x", "8")})
+    assert lookups.handles == ["anna"] and lookups.emails == ["a@b.de"]
+    assert lookups.author_ids == ["7"] and lookups.networks == ["x"]
+    assert "%ann%ber%" in lookups.name_patterns
