@@ -302,8 +302,8 @@ def phases(env):
     table = compute_score_table(population, columns, edges, settings)
     timings["maths (scoring package, PageRank)"] = time.perf_counter() - started
     started = time.perf_counter()
-    partner._social_score_write_table(company, table, now, "{}")
-    timings["writes (scores, history, leads)"] = time.perf_counter() - started
+    env["social.crm.score.history"]._write_scores(company, table, now, "{}")
+    timings["writes (scores, history)"] = time.perf_counter() - started
     return timings, len(edges)
 
 

@@ -4,7 +4,7 @@
     "name": "Social CRM Scoring",
     "summary": "Social Customer Score: reach, engagement, brand mentions, network position "
     "and professional weight of contacts; influencers on contacts and leads",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "Sales/CRM",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
@@ -18,6 +18,7 @@
         "security/ir.model.access.csv",
         "data/ir_cron_data.xml",
         "views/social_crm_score_history_views.xml",
+        "views/social_crm_score_explanation_templates.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
         "views/res_config_settings_views.xml",

@@ -6,17 +6,15 @@ score with their identity sums, their post sums, the mention/reply edges kept in
 ``social.crm.mention``, the current scores; the large ones streamed by binary COPY into
 arrays, no JIT, enough work_mem), scores all contacts with
 :func:`..scoring.compute_score_table` (columns, no object per contact), then writes the
-history rows of the contacts whose score, tier or flag changed in chunks of
-:data:`WRITE_BATCH`: the chunk is streamed with ``COPY`` into a temporary table, then the
-contacts' current rows of earlier days are current no more, the day's rows are updated and
-the others inserted as current rows. The contacts themselves are never written: their score,
-tier and flag are read from their current history row (and searched, sorted and grouped
-through a join on it); leads keep a stored copy.
+history rows of the contacts whose score, tier or flag changed (see
+``social.crm.score.history._write_scores``). The contacts themselves are never written:
+their score, tier and flag are read from their current history row, through its record
+rules (and searched, sorted and grouped through a join on it); so are the leads' (see
+``crm.lead``).
 """
 
 import contextlib
 import datetime as dt
-import io
 import json
 import logging
 import math
@@ -31,10 +29,7 @@ from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..scoring import PARTS, compute_score_table, known_network
-from ..scoring.copy_binary import copy_sql, parse_columns
-from .social_crm_score_history import TIERS
-
-TIER_CODES = [code for code, _label in TIERS]
+from .social_crm_score_history import TIERS, _array, _copy_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -44,7 +39,6 @@ except ImportError:  # pragma: no cover
     _logger.debug("numpy is not installed: Social Scores cannot be computed.")
 
 USER = "social_crm.group_social_crm_user"
-WRITE_BATCH = 10000
 #: exponent cap of the mention decay in SQL (0.5 ** 1000 ~ 1e-301; beyond, float8 underflows)
 MAX_HALF_LIVES = 1000
 #: contact fields read from the current history row: {field: history column}
@@ -67,80 +61,6 @@ PARTNER_HISTORY_FIELDS = [
 ]
 #: those that can be sorted and grouped by (through a join on the current row)
 SQL_FIELDS = ("social_score", "social_score_tier", "is_social_influencer")
-LEAD_SCORE_FIELDS = ["social_score", "social_score_tier", "is_social_influencer"]
-#: temporary table a chunk of scores is copied into (dropped after the chunk)
-RUN_TABLE = "social_crm_score_run"
-#: (column, SQL type, COPY text format, whole-table column of a ScoreTable); "%.2f" is the
-#: text of round(value, 2), "%d" that of int(value)
-HISTORY_COLUMNS = (
-    ("reach_points", SQL("float8"), "%.2f", lambda t: _points(t, "reach")),
-    ("engagement_points", SQL("float8"), "%.2f", lambda t: _points(t, "engagement")),
-    ("mentions_points", SQL("float8"), "%.2f", lambda t: _points(t, "mentions")),
-    ("network_points", SQL("float8"), "%.2f", lambda t: _points(t, "network")),
-    ("professional_points", SQL("float8"), "%.2f", lambda t: _points(t, "professional")),
-    ("followers", SQL("float8"), "%.2f", lambda t: t.columns["followers"]),
-    ("identity_count", SQL("int4"), "%d", lambda t: t.columns["identities"]),
-    ("post_count", SQL("int4"), "%d", lambda t: t.columns["posts"]),
-    ("reaction_count", SQL("float8"), "%.2f", lambda t: t.columns["reactions"]),
-    ("mention_count", SQL("int4"), "%d", lambda t: t.columns["mention_count"]),
-    ("mentions_decayed", SQL("float8"), "%.2f", lambda t: t.columns["mentions"]),
-    ("mentioned_by", SQL("int4"), "%d", lambda t: t.network.in_count),
-    ("network_lift", SQL("float8"), "%.2f", lambda t: t.network.lift),
-    (
-        "professional_followers",
-        SQL("float8"),
-        "%.2f",
-        lambda t: t.columns["professional_followers"],
-    ),
-    (
-        "professional_identity_count",
-        SQL("int4"),
-        "%d",
-        lambda t: t.columns["professional_identities"],
-    ),
-)
-#: COPY text of one row of RUN_TABLE: id, score, tier, influencer, rank, HISTORY_COLUMNS
-ROW_FORMAT = "\t".join(["%d", "%.0f", "%s", "%s", "%d", *(c[2] for c in HISTORY_COLUMNS)]) + "\n"
-#: COPY text escapes (tier codes are plain identifiers; escaped all the same)
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _points(table, part):
-    return numpy.asarray(table.normalised[part], float) * 100
-
-
-def _copy_columns(cr, query, types):
-    """Columns (numpy arrays) of the rows of the SELECT ``query``, streamed by a binary
-    COPY (far cheaper than one Python tuple per row); ``types``: see
-    :func:`..scoring.copy_binary.parse_columns`. The parameters are bound by psycopg2, as
-    for any query."""
-    statement = copy_sql(cr._obj.mogrify(query.code, query.params).decode())
-    buffer = io.BytesIO()
-    cr._obj.copy_expert(statement, buffer)
-    return parse_columns(buffer.getvalue(), types, use_numpy=True)
-
-
-def _changed(table, previous):
-    """Boolean array: which contacts of the ScoreTable ``table`` have another score, tier or
-    flag than in ``previous`` (see ``res.partner._social_score_previous``), or none."""
-    previous_ids, previous_score, previous_tier, previous_flag = previous
-    ids = numpy.array(table.partner_ids, numpy.int64)
-    if not len(previous_ids):
-        return numpy.ones(len(ids), bool)
-    found = numpy.searchsorted(previous_ids, ids).clip(0, len(previous_ids) - 1)
-    positions = {code: position for position, code in enumerate(TIER_CODES, 1)}
-    tiers = numpy.fromiter(
-        (positions.get(code, -1) for code in table.tier), numpy.int64, len(table)
-    )
-    same = (
-        (previous_ids[found] == ids)
-        & (previous_score[found] == numpy.asarray(table.score, float))
-        & (previous_tier[found] == tiers)
-        & (previous_flag[found] == numpy.asarray(table.is_influencer, numpy.int64))
-    )
-    return ~same
-
-
 def _settings_json(settings):
     """The settings a history row was computed with (JSON text): weights, window, half-life
     and the tiers' thresholds ``{code: [min score, min followers]}``."""
@@ -152,12 +72,6 @@ def _settings_json(settings):
             "tiers": {tier.code: [tier.min_score, tier.min_followers] for tier in settings.tiers},
         }
     )
-
-
-def _array(values, cast=str):
-    """A PostgreSQL array literal ('{1,2,3}') of numbers, passed as one string parameter:
-    PostgreSQL parses it far faster than the ``ARRAY[...]`` psycopg2 makes of a list."""
-    return "{" + ",".join(map(cast, values)) + "}"
 
 
 def _decay_sql(now, rate):
@@ -304,48 +218,98 @@ class ResPartner(models.Model):
     def _social_score_current_fields(self):
         return PARTNER_HISTORY_FIELDS
 
+    @api.model
+    def _social_score_current_query(self, domain=None):
+        """Query of the current history rows the user may read: those the record rules of
+        ``social.crm.score.history`` let through (a shared contact scored for another
+        company has no score for this user), without the model's access rights (every
+        internal user sees the score, tier and flag; see the README)."""
+        History = self.env["social.crm.score.history"]
+        condition = Domain("is_current", "=", True) & Domain(domain or Domain.TRUE)
+        if not self.env.su:
+            condition &= self.env["ir.rule"]._compute_domain(History._name, "read")
+        return History.sudo()._search(condition)
+
+    @api.model
+    def _social_score_current_rows(self, partner_ids):
+        """{partner id: (score, tier, influencer flag, company id)} of the current rows of
+        these contacts that the user may read (one query)."""
+        if not partner_ids:
+            return {}
+        self.env["social.crm.score.history"].flush_model(
+            ["partner_id", "is_current", *CURRENT_FIELDS.values()]
+        )
+        query = self._social_score_current_query(Domain("partner_id", "in", list(partner_ids)))
+        columns = ("partner_id", *CURRENT_FIELDS.values())
+        return {
+            row[0]: row[1:]
+            for row in self.env.execute_query(
+                query.select(*(SQL.identifier(query.table, column) for column in columns))
+            )
+        }
+
+    @api.model
+    def _social_score_current_sql(self, alias, partner_column, column, query=None):
+        """SQL of ``column`` of the current history row of the contact
+        ``alias.partner_column`` (NULL if none the user may read): joined once per query
+        when ``query`` is given, else a subquery. The rows are those of
+        :meth:`_social_score_current_query`, a subquery PostgreSQL flattens into the join."""
+        current_query = self._social_score_current_query()
+        rows = SQL(
+            "(%s)",
+            current_query.select(
+                SQL(", ").join(
+                    SQL.identifier(current_query.table, name)
+                    for name in ("partner_id", *CURRENT_FIELDS.values())
+                )
+            ),
+        )
+        partner = SQL.identifier(alias, partner_column)
+        if query is None:
+            return SQL(
+                "(SELECT h.%s FROM %s AS h WHERE h.partner_id = %s)",
+                SQL.identifier(column),
+                rows,
+                partner,
+            )
+        current = query.make_alias(alias, "social_score_current")
+        query.add_join(
+            "LEFT JOIN",
+            current,
+            rows,
+            SQL("%s = %s", SQL.identifier(current, "partner_id"), partner),
+        )
+        return SQL.identifier(current, column)
+
+    @api.model
+    def _social_score_search_sql(self, column, operator, value):
+        """(empty, SQL) for searching the current rows' ``column operator value``: the
+        subquery of the contacts whose readable current row meets it, or (``empty`` True)
+        of those whose row fails it when the empty value meets it (contacts without a row
+        have no score, tier or flag: they meet what the empty value meets)."""
+        condition = Domain(column, operator, value)
+        empty = bool(self.env["social.crm.score.history"].new({}).filtered_domain(condition))
+        query = self._social_score_current_query(~condition if empty else condition)
+        return empty, query.select(SQL.identifier(query.table, "partner_id"))
+
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_social_score(self):
         # a contact being edited (onchange) is a new record whose origin holds the score
-        ids = [partner._origin.id for partner in self if partner._origin.id]
-        rows = {}
-        if ids:
-            self.env["social.crm.score.history"].flush_model(
-                ["partner_id", "is_current", *CURRENT_FIELDS.values()]
-            )
-            rows = {
-                row[0]: row[1:]
-                for row in self.env.execute_query(
-                    SQL(
-                        """SELECT partner_id, score, tier, is_influencer, company_id
-                             FROM social_crm_score_history
-                            WHERE is_current AND partner_id = ANY(%s)""",
-                        ids,
-                    )
-                )
-            }
+        rows = self._social_score_current_rows(
+            [partner._origin.id for partner in self if partner._origin.id]
+        )
         companies = self.env["res.company"].sudo()
         for partner in self:
-            score, tier, flag, company = rows.get(
-                partner._origin.id, (0.0, False, False, False)
-            )
+            score, tier, flag, company = rows.get(partner._origin.id, (0.0, False, False, False))
             partner.social_score = score or 0.0
             partner.social_score_tier = tier or False
             partner.is_social_influencer = bool(flag)
             partner.social_score_company_id = companies.browse(company or [])
 
     def _social_score_search(self, fname, operator, value):
-        """Domain of the contacts whose current score row meets ``fname operator value``
-        (contacts without one have no score, tier or flag: they meet what the empty value
-        meets)."""
-        column = CURRENT_FIELDS[fname]
-        history = self.env["social.crm.score.history"].sudo().with_context(active_test=False)
-        condition = Domain(column, operator, value)
-        current = Domain("is_current", "=", True)
-        if history.new({}).filtered_domain(condition):
-            return Domain(
-                "id", "not in", history._search(current & ~condition).select("partner_id")
-            )
-        return Domain("id", "in", history._search(current & condition).select("partner_id"))
+        """Domain of the contacts whose current score row meets ``fname operator value``."""
+        empty, rows = self._social_score_search_sql(CURRENT_FIELDS[fname], operator, value)
+        return Domain("id", "not in" if empty else "in", rows)
 
     def _search_social_score(self, operator, value):
         return self._social_score_search("social_score", operator, value)
@@ -365,29 +329,7 @@ class ResPartner(models.Model):
         if field_expr not in SQL_FIELDS:
             return super()._field_to_sql(alias, field_expr, query)
         self._check_field_access(self._fields[field_expr], "read")
-        column = SQL.identifier(CURRENT_FIELDS[field_expr])
-        if query is None:
-            sql = SQL(
-                """(SELECT h.%s FROM social_crm_score_history AS h
-                     WHERE h.partner_id = %s AND h.is_current)""",
-                column,
-                SQL.identifier(alias, "id"),
-            )
-            # unscored contacts count 0, as everywhere else (not NULL: first in DESC order)
-            return SQL("COALESCE(%s, 0)", sql) if field_expr == "social_score" else sql
-        current = query.make_alias(alias, "social_score_current")
-        query.add_join(
-            "LEFT JOIN",
-            current,
-            "social_crm_score_history",
-            SQL(
-                "%s = %s AND %s",
-                SQL.identifier(current, "partner_id"),
-                SQL.identifier(alias, "id"),
-                SQL.identifier(current, "is_current"),
-            ),
-        )
-        sql = SQL("%s.%s", SQL.identifier(current), column)
+        sql = self._social_score_current_sql(alias, "id", CURRENT_FIELDS[field_expr], query)
         # unscored contacts count 0, as everywhere else (not NULL: first in DESC order)
         return SQL("COALESCE(%s, 0)", sql) if field_expr == "social_score" else sql
 
@@ -512,11 +454,11 @@ class ResPartner(models.Model):
         )
 
     def _social_score_explain(self, row):
-        """HTML table: one line per part with its numbers, points, weight and contribution."""
+        """HTML (the QWeb template ``social_score_explanation``): notes, a summary, and a
+        table with one line per part: its numbers, points, weight and contribution."""
         self.ensure_one()
         n = self._social_score_number
         labels = self.env["res.company"]._social_score_part_labels()
-        weights = (row.settings or {}).get("weights", {})
         if row.score > 0:
             summary = self.env._(
                 "More influential than %(score)s%% of the %(population)s other scored contacts "
@@ -532,44 +474,24 @@ class ResPartner(models.Model):
                 "No social activity or audience known (since %(date)s).",
                 date=fields.Date.to_string(row.date),
             )
-        lines = []
-        for part in PARTS:
-            points = row[f"{part}_points"]
-            weight = weights.get(part, 0.0)
-            lines.append(
-                Markup(
-                    "<tr><td class='fw-bold'>%s</td><td>%s</td><td class='text-end'>%s</td>"
-                    "<td class='text-end'>%s</td><td class='text-end'>%s</td></tr>"
-                )
-                % (
-                    labels[part],
-                    self._social_score_part_sentence(part, row),
-                    n(points, 0),
-                    f"{n(weight * 100)} %",
-                    n(points * weight, 1),
-                )
-            )
-        notes = Markup("").join(
-            Markup("<p class='%s'>%s</p>") % (css, note)
-            for css, note in self._social_score_explain_notes(row)
-        )
-        return notes + Markup(
-            "<p>%s</p><table class='table table-sm o_social_score_parts'><thead><tr>"
-            "<th>%s</th><th>%s</th><th class='text-end'>%s</th><th class='text-end'>%s</th>"
-            "<th class='text-end'>%s</th></tr></thead><tbody>%s</tbody></table>"
-            "<p class='text-muted small'>%s</p>"
-        ) % (
-            summary,
-            self.env._("Part"),
-            self.env._("Based on"),
-            self.env._("Points (0-100)"),
-            self.env._("Weight"),
-            self.env._("Contribution"),
-            Markup("").join(lines),
-            self.env._(
-                "Each part is compared on a logarithmic scale with the company's other "
-                "contacts; the weighted sum is then ranked among them (percentile)."
-            ),
+        weights = (row.settings or {}).get("weights", {})
+        lines = [
+            {
+                "label": labels[part],
+                "sentence": self._social_score_part_sentence(part, row),
+                "points": n(row[f"{part}_points"], 0),
+                "weight": f"{n(weights.get(part, 0.0) * 100)} %",
+                "contribution": n(row[f"{part}_points"] * weights.get(part, 0.0), 1),
+            }
+            for part in PARTS
+        ]
+        return self.env["ir.qweb"]._render(
+            "social_crm_scoring.social_score_explanation",
+            {
+                "notes": self._social_score_explain_notes(row),
+                "summary": summary,
+                "lines": lines,
+            },
         )
 
     def _social_score_explain_notes(self, row):
@@ -641,8 +563,7 @@ class ResPartner(models.Model):
         )
         if rows:
             history.invalidate_model(["is_current"])
-            self._social_score_sync_leads([row[0] for row in rows])
-            self.invalidate_model(PARTNER_HISTORY_FIELDS)
+            self._social_score_invalidate()
             self._social_score_changed([row[0] for row in rows])
 
     # --- actions ---------------------------------------------------------------------------
@@ -885,8 +806,9 @@ class ResPartner(models.Model):
         partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
         table = compute_score_table(partner_ids, columns, edges, settings, arrays=True)
         settings_json = _settings_json(settings)
-        previous = self._social_score_previous(company) if only is None else None
-        written, time_left = self._social_score_write_table(
+        History = self.env["social.crm.score.history"]
+        previous = History._current_scores(company) if only is None else None
+        written, time_left = History._write_scores(
             company,
             table,
             now,
@@ -897,12 +819,10 @@ class ResPartner(models.Model):
         )
         if only is None:
             previous_ids = previous[0]
-            self._social_score_reset_others(
+            History._reset_current(
                 company,
                 previous_ids[~numpy.isin(previous_ids, numpy.array(partner_ids, int))].tolist(),
             )
-            # and every lead whose copy differs (made stale by SQL elsewhere: merges...)
-            self._social_score_sync_leads(None)
             company.sudo().social_score_last_run = now
             if commit_progress:
                 time_left = commit_progress(0)
@@ -1021,7 +941,7 @@ class ResPartner(models.Model):
             numpy.concatenate([known[10], numpy.zeros(count, numpy.int64)]),
         )
         table = compute_score_table(ids, columns, (), settings, arrays=True, network=network)
-        self._social_score_write_table(
+        self.env["social.crm.score.history"]._write_scores(
             company,
             table,
             now,
@@ -1035,227 +955,6 @@ class ResPartner(models.Model):
         return new_ids
 
     @api.model
-    def _social_score_previous(self, company):
-        """The contacts scored for ``company`` as arrays: sorted ids, score, tier (position
-        in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1) of their current
-        history rows; one binary COPY (no tuple per contact). A provisional row has score -1:
-        the run always replaces it."""
-        self.env["social.crm.score.history"].flush_model()
-        return _copy_columns(
-            self.env.cr,
-            SQL(
-                """SELECT partner_id,
-                          CASE WHEN is_provisional THEN -1 ELSE COALESCE(score, 0) END::float8,
-                          COALESCE(array_position(%s::varchar[], tier), 0)::int4,
-                          COALESCE(is_influencer, FALSE)::int4
-                     FROM social_crm_score_history
-                    WHERE is_current AND company_id = %s
-                 ORDER BY partner_id""",
-                TIER_CODES,
-                company.id,
-            ),
-            ("int4", "float8", "int4", "int4"),
-        )
-
-    @api.model
-    def _social_score_write_table(
-        self,
-        company,
-        table,
-        now,
-        settings_json,
-        only=None,
-        previous=None,
-        commit_progress=None,
-        provisional=False,
-    ):
-        """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
-        those of ``only`` if given, else those that differ from ``previous`` (see
-        :meth:`_social_score_previous`); returns (rows written, time left of the cron)."""
-        if only is not None:
-            # an explicit recompute always records the day's numbers of these contacts
-            wanted = set(only.ids)
-            positions = [
-                position
-                for position, partner_id in enumerate(table.partner_ids)
-                if partner_id in wanted
-            ]
-        else:
-            # a contact whose score, tier and flag are unchanged is left as it is (its
-            # history keeps the row of the last change): most contacts on most nights
-            if previous is None:
-                previous = self._social_score_previous(company)
-            positions = numpy.flatnonzero(_changed(table, previous)).tolist()
-        columns = [
-            numpy.asarray(table.partner_ids, numpy.int64),
-            numpy.asarray(table.score, float),
-            numpy.asarray(table.tier, object),
-            numpy.asarray(table.is_influencer, bool),
-            numpy.asarray(table.rank, numpy.int64),
-            *(numpy.asarray(getter(table)) for _column, _type, _format, getter in HISTORY_COLUMNS),
-        ]
-        if len(positions) < len(table):  # only the rows to write
-            positions = numpy.asarray(positions, numpy.int64)
-            columns = [column[positions] for column in columns]
-        columns = [column.tolist() for column in columns]
-        escaped = {code: code.translate(COPY_ESCAPES) for code in set(columns[2])}
-        columns[2] = [escaped[code] for code in columns[2]]
-        columns[3] = ["t" if flag else "f" for flag in columns[3]]
-        ids = columns[0]
-        lines = list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
-        time_left = None
-        if commit_progress and len(ids) < len(table):
-            time_left = commit_progress(len(table) - len(ids))
-        for start in range(0, len(ids), WRITE_BATCH):
-            chunk = ids[start : start + WRITE_BATCH]
-            self._social_score_write(
-                company,
-                chunk,
-                lines[start : start + WRITE_BATCH],
-                len(table),
-                now,
-                settings_json,
-                provisional=provisional,
-            )
-            if commit_progress:
-                time_left = commit_progress(len(chunk))
-        return len(ids), time_left
-
-    @api.model
-    def _social_score_write(
-        self, company, ids, lines, population, now, settings_json, provisional=False
-    ):
-        """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
-        :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``, each of which
-        gets a history row of the day (flagged ``provisional`` or not)."""
-        if not ids:
-            return
-        cr = self.env.cr
-        run = SQL.identifier(RUN_TABLE)
-        columns = [SQL.identifier(column) for column, _type, _format, _getter in HISTORY_COLUMNS]
-        self.env["social.crm.score.history"].flush_model()
-        cr.execute(
-            SQL(
-                """CREATE TEMPORARY TABLE %s (id int4, score numeric, tier varchar,
-                                             influencer bool, rank int4, %s)
-                   ON COMMIT DROP""",
-                run,
-                SQL(", ").join(
-                    SQL("%s %s", column, column_type)
-                    for column, (_name, column_type, _format, _getter) in zip(
-                        columns, HISTORY_COLUMNS, strict=True
-                    )
-                ),
-            )
-        )
-        copy = SQL("COPY %s FROM STDIN", run)
-        cr._obj.copy_expert(copy.code, io.StringIO("".join(lines)))
-        # the chunk is a range of ids (sorted): the range conditions below let the joins
-        # read that range of the indexes instead of whole tables
-        low, high = min(ids), max(ids)
-        values = {
-            "company": company.id,
-            "date": now.date(),
-            "population": population,
-            "settings": settings_json,
-            "run": run,
-            "low": low,
-            "high": high,
-            "provisional": bool(provisional),
-        }
-        # the contacts' current rows of earlier days are current no more
-        cr.execute(
-            SQL(
-                """UPDATE social_crm_score_history AS h SET is_current = FALSE
-                     FROM %(run)s AS v
-                    WHERE h.partner_id = v.id AND h.is_current AND h.date != %(date)s
-                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
-                **values,
-            )
-        )
-        # the history keeps a row per change (the caller only writes the contacts whose score,
-        # tier or flag changed, or those asked for): the day's row is updated (and current)
-        # unless it already holds the same numbers, the others get a new current row (UPDATE
-        # and INSERT joins bounded to the chunk's range: far cheaper than a row-by-row
-        # ON CONFLICT)
-        kept = [
-            SQL.identifier(column)
-            for column in ("company_id", "score", "tier", "is_influencer", "rank", "population")
-        ]
-        cr.execute(
-            SQL(
-                """UPDATE social_crm_score_history AS h
-                      SET company_id = %(company)s, score = v.score, tier = v.tier,
-                          is_influencer = v.influencer, rank = v.rank,
-                          population = %(population)s, settings = %(settings)s::jsonb,
-                          is_current = TRUE, is_provisional = %(provisional)s, %(updates)s
-                     FROM %(run)s AS v
-                    WHERE h.partner_id = v.id AND h.date = %(date)s
-                      AND h.partner_id BETWEEN %(low)s AND %(high)s
-                      AND (h.is_current, h.is_provisional, h.settings, %(old)s) IS DISTINCT FROM
-                          (TRUE, %(provisional)s, %(settings)s::jsonb, %(company)s, v.score, v.tier,
-                           v.influencer, v.rank, %(population)s, %(new)s)""",
-                **values,
-                updates=SQL(", ").join(SQL("%s = v.%s", column, column) for column in columns),
-                old=SQL(", ").join(SQL("h.%s", column) for column in kept + columns),
-                new=SQL(", ").join(SQL("v.%s", column) for column in columns),
-            )
-        )
-        # the rows left are those without a row of the day: a statement of its own, so that
-        # the INSERT below does not look for existing rows while it adds some (with an empty
-        # history, PostgreSQL may scan the table once per row, rescanning what it inserts)
-        cr.execute(
-            SQL(
-                """DELETE FROM %(run)s AS v
-                    USING social_crm_score_history AS h
-                    WHERE h.partner_id = v.id AND h.date = %(date)s
-                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
-                **values,
-            )
-        )
-        cr.execute(
-            SQL(
-                """INSERT INTO social_crm_score_history
-                          (partner_id, company_id, date, score, tier, is_influencer, rank,
-                           population, settings, is_current, is_provisional, %(columns)s)
-                   SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
-                          %(population)s, %(settings)s::jsonb, TRUE, %(provisional)s,
-                          %(values)s
-                     FROM %(run)s AS v""",
-                **values,
-                columns=SQL(", ").join(columns),
-                values=SQL(", ").join(SQL("v.%s", column) for column in columns),
-            )
-        )
-        self._social_score_sync_leads(ids)
-        cr.execute(SQL("DROP TABLE %s", run))
-        self.invalidate_model(PARTNER_HISTORY_FIELDS)
-        self.env["social.crm.score.history"].invalidate_model()
-        self._social_score_changed(ids)
-
-    @api.model
-    def _social_score_reset_others(self, company, partner_ids):
-        """Forget the scores of these contacts of the company, which are no longer scored
-        (their current rows are current no more; the history stays)."""
-        if not partner_ids:
-            return
-        self.env["social.crm.score.history"].flush_model(["partner_id", "is_current"])
-        rows = self.env.execute_query(
-            SQL(
-                """UPDATE social_crm_score_history SET is_current = FALSE
-                    WHERE is_current AND company_id = %s AND partner_id = ANY(%s::int[])
-                RETURNING partner_id""",
-                company.id,
-                _array(partner_ids),
-            )
-        )
-        if rows:
-            self.env["social.crm.score.history"].invalidate_model(["is_current"])
-            self._social_score_sync_leads([row[0] for row in rows])
-            self.invalidate_model(PARTNER_HISTORY_FIELDS)
-            self._social_score_changed([row[0] for row in rows])
-
-    @api.model
     def _social_score_changed(self, partner_ids):
         """Hook: the current score rows of these contacts were just written or dropped (their
         tier may have changed); e.g. their open tickets follow. Called once per written chunk
@@ -1263,28 +962,7 @@ class ResPartner(models.Model):
         return True
 
     @api.model
-    def _social_score_sync_leads(self, partner_ids):
-        """Copy the partners' current tier, score and flag to their leads' stored fields
-        (``partner_ids`` None: of every lead that differs)."""
-        self.env["crm.lead"].flush_model(["partner_id", *LEAD_SCORE_FIELDS])
-        self.env["social.crm.score.history"].flush_model()
-        self.env.cr.execute(
-            SQL(
-                """UPDATE crm_lead AS l
-                      SET social_score = COALESCE(h.score, 0), social_score_tier = h.tier,
-                          is_social_influencer = COALESCE(h.is_influencer, FALSE)
-                     FROM crm_lead AS c
-                LEFT JOIN social_crm_score_history AS h
-                       ON h.partner_id = c.partner_id AND h.is_current
-                    WHERE l.id = c.id AND %s
-                      AND (l.social_score IS DISTINCT FROM COALESCE(h.score, 0)
-                           OR l.social_score_tier IS DISTINCT FROM h.tier
-                           OR l.is_social_influencer
-                              IS DISTINCT FROM COALESCE(h.is_influencer, FALSE))""",
-                SQL("TRUE")
-                if partner_ids is None
-                else SQL("c.partner_id = ANY(%s::int[])", _array(partner_ids)),
-            )
-        )
-        if self.env.cr.rowcount:
-            self.env["crm.lead"].invalidate_model(LEAD_SCORE_FIELDS)
+    def _social_score_invalidate(self):
+        """Forget the cached scores of contacts and leads (the history was written in SQL)."""
+        self.invalidate_model(PARTNER_HISTORY_FIELDS)
+        self.env["crm.lead"]._social_score_invalidate()

@@ -19,6 +19,7 @@ class SocialCrmMention(models.Model):
     _log_access = False
     _order = "posted_at desc, id desc"
     _rec_name = "target_external_id"
+    _check_company_auto = True
 
     post_id = fields.Many2one(
         "social.crm.post", required=True, readonly=True, index=True, ondelete="cascade"
@@ -35,6 +36,7 @@ class SocialCrmMention(models.Model):
         string="Mentioned Identity",
         readonly=True,
         index="btree_not_null",
+        check_company=True,
         ondelete="set null",
     )
     target_partner_id = fields.Many2one(

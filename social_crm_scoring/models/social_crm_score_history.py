@@ -1,11 +1,112 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+"""The score history, and the scoring run's writes into it.
+
+A run writes the rows of the contacts whose score, tier or flag changed in chunks of
+:data:`WRITE_BATCH`: the chunk is streamed with ``COPY`` into a temporary table, then the
+contacts' current rows of earlier days are current no more, the day's rows are updated and
+the others inserted as current rows.
+"""
+
+import io
+import logging
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..scoring.copy_binary import copy_sql, parse_columns
+
+_logger = logging.getLogger(__name__)
+
+try:  # an external dependency of this module (see the manifest)
+    import numpy
+except ImportError:  # pragma: no cover
+    _logger.debug("numpy is not installed: Social Scores cannot be computed.")
 
 TIERS = [
     ("top_influencer", "Top influencer"),
     ("multiplier", "Multiplier"),
     ("regular", "Regular"),
 ]
+TIER_CODES = [code for code, _label in TIERS]
+WRITE_BATCH = 10000
+#: temporary table a chunk of scores is copied into (dropped after the chunk)
+RUN_TABLE = "social_crm_score_run"
+#: (column, SQL type, COPY text format, whole-table column of a ScoreTable); "%.2f" is the
+#: text of round(value, 2), "%d" that of int(value)
+HISTORY_COLUMNS = (
+    ("reach_points", SQL("float8"), "%.2f", lambda t: _points(t, "reach")),
+    ("engagement_points", SQL("float8"), "%.2f", lambda t: _points(t, "engagement")),
+    ("mentions_points", SQL("float8"), "%.2f", lambda t: _points(t, "mentions")),
+    ("network_points", SQL("float8"), "%.2f", lambda t: _points(t, "network")),
+    ("professional_points", SQL("float8"), "%.2f", lambda t: _points(t, "professional")),
+    ("followers", SQL("float8"), "%.2f", lambda t: t.columns["followers"]),
+    ("identity_count", SQL("int4"), "%d", lambda t: t.columns["identities"]),
+    ("post_count", SQL("int4"), "%d", lambda t: t.columns["posts"]),
+    ("reaction_count", SQL("float8"), "%.2f", lambda t: t.columns["reactions"]),
+    ("mention_count", SQL("int4"), "%d", lambda t: t.columns["mention_count"]),
+    ("mentions_decayed", SQL("float8"), "%.2f", lambda t: t.columns["mentions"]),
+    ("mentioned_by", SQL("int4"), "%d", lambda t: t.network.in_count),
+    ("network_lift", SQL("float8"), "%.2f", lambda t: t.network.lift),
+    (
+        "professional_followers",
+        SQL("float8"),
+        "%.2f",
+        lambda t: t.columns["professional_followers"],
+    ),
+    (
+        "professional_identity_count",
+        SQL("int4"),
+        "%d",
+        lambda t: t.columns["professional_identities"],
+    ),
+)
+#: COPY text of one row of RUN_TABLE: id, score, tier, influencer, rank, HISTORY_COLUMNS
+ROW_FORMAT = "\t".join(["%d", "%.0f", "%s", "%s", "%d", *(c[2] for c in HISTORY_COLUMNS)]) + "\n"
+#: COPY text escapes (tier codes are plain identifiers; escaped all the same)
+COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _points(table, part):
+    return numpy.asarray(table.normalised[part], float) * 100
+
+
+def _copy_columns(cr, query, types):
+    """Columns (numpy arrays) of the rows of the SELECT ``query``, streamed by a binary
+    COPY (far cheaper than one Python tuple per row); ``types``: see
+    :func:`..scoring.copy_binary.parse_columns`. The parameters are bound by psycopg2, as
+    for any query."""
+    statement = copy_sql(cr._obj.mogrify(query.code, query.params).decode())
+    buffer = io.BytesIO()
+    cr._obj.copy_expert(statement, buffer)
+    return parse_columns(buffer.getvalue(), types, use_numpy=True)
+
+
+def _changed(table, previous):
+    """Boolean array: which contacts of the ScoreTable ``table`` have another score, tier or
+    flag than in ``previous`` (see ``social.crm.score.history._current_scores``), or none."""
+    previous_ids, previous_score, previous_tier, previous_flag = previous
+    ids = numpy.array(table.partner_ids, numpy.int64)
+    if not len(previous_ids):
+        return numpy.ones(len(ids), bool)
+    found = numpy.searchsorted(previous_ids, ids).clip(0, len(previous_ids) - 1)
+    positions = {code: position for position, code in enumerate(TIER_CODES, 1)}
+    tiers = numpy.fromiter(
+        (positions.get(code, -1) for code in table.tier), numpy.int64, len(table)
+    )
+    same = (
+        (previous_ids[found] == ids)
+        & (previous_score[found] == numpy.asarray(table.score, float))
+        & (previous_tier[found] == tiers)
+        & (previous_flag[found] == numpy.asarray(table.is_influencer, numpy.int64))
+    )
+    return ~same
+
+
+def _array(values, cast=str):
+    """A PostgreSQL array literal ('{1,2,3}') of numbers, passed as one string parameter:
+    PostgreSQL parses it far faster than the ``ARRAY[...]`` psycopg2 makes of a list."""
+    return "{" + ",".join(map(cast, values)) + "}"
+
 
 
 class SocialCrmScoreHistory(models.Model):
@@ -29,6 +130,7 @@ class SocialCrmScoreHistory(models.Model):
     # whose foreign keys cost more than the rest of the row
     _log_access = False
     _rec_name = "date"
+    _check_company_auto = True
 
     partner_id = fields.Many2one(
         "res.partner",
@@ -36,6 +138,7 @@ class SocialCrmScoreHistory(models.Model):
         required=True,
         ondelete="cascade",
         readonly=True,
+        check_company=True,
     )
     company_id = fields.Many2one("res.company", required=True, readonly=True)
     date = fields.Date(required=True, readonly=True)
@@ -108,7 +211,225 @@ class SocialCrmScoreHistory(models.Model):
         current = self.filtered("is_current").partner_id.ids
         result = super().unlink()
         if current:
-            partners = self.env["res.partner"]
-            partners._social_score_sync_leads(current)
-            partners.invalidate_model(partners._social_score_current_fields())
+            self.env["res.partner"]._social_score_invalidate()
         return result
+
+    # --- the scoring run's writes ---------------------------------------------------------
+    @api.model
+    def _current_scores(self, company):
+        """The contacts scored for ``company`` as arrays: sorted ids, score, tier (position
+        in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1) of their current
+        history rows; one binary COPY (no tuple per contact). A provisional row has score -1:
+        the run always replaces it."""
+        self.flush_model()
+        return _copy_columns(
+            self.env.cr,
+            SQL(
+                """SELECT partner_id,
+                          CASE WHEN is_provisional THEN -1 ELSE COALESCE(score, 0) END::float8,
+                          COALESCE(array_position(%s::varchar[], tier), 0)::int4,
+                          COALESCE(is_influencer, FALSE)::int4
+                     FROM social_crm_score_history
+                    WHERE is_current AND company_id = %s
+                 ORDER BY partner_id""",
+                TIER_CODES,
+                company.id,
+            ),
+            ("int4", "float8", "int4", "int4"),
+        )
+
+    @api.model
+    def _write_scores(
+        self,
+        company,
+        table,
+        now,
+        settings_json,
+        only=None,
+        previous=None,
+        commit_progress=None,
+        provisional=False,
+    ):
+        """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
+        those of ``only`` if given, else those that differ from ``previous`` (see
+        :meth:`_current_scores`); returns (rows written, time left of the cron)."""
+        if only is not None:
+            # an explicit recompute always records the day's numbers of these contacts
+            wanted = set(only.ids)
+            positions = [
+                position
+                for position, partner_id in enumerate(table.partner_ids)
+                if partner_id in wanted
+            ]
+        else:
+            # a contact whose score, tier and flag are unchanged is left as it is (its
+            # history keeps the row of the last change): most contacts on most nights
+            if previous is None:
+                previous = self._current_scores(company)
+            positions = numpy.flatnonzero(_changed(table, previous)).tolist()
+        columns = [
+            numpy.asarray(table.partner_ids, numpy.int64),
+            numpy.asarray(table.score, float),
+            numpy.asarray(table.tier, object),
+            numpy.asarray(table.is_influencer, bool),
+            numpy.asarray(table.rank, numpy.int64),
+            *(numpy.asarray(getter(table)) for _column, _type, _format, getter in HISTORY_COLUMNS),
+        ]
+        if len(positions) < len(table):  # only the rows to write
+            positions = numpy.asarray(positions, numpy.int64)
+            columns = [column[positions] for column in columns]
+        columns = [column.tolist() for column in columns]
+        escaped = {code: code.translate(COPY_ESCAPES) for code in set(columns[2])}
+        columns[2] = [escaped[code] for code in columns[2]]
+        columns[3] = ["t" if flag else "f" for flag in columns[3]]
+        ids = columns[0]
+        lines = list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
+        time_left = None
+        if commit_progress and len(ids) < len(table):
+            time_left = commit_progress(len(table) - len(ids))
+        for start in range(0, len(ids), WRITE_BATCH):
+            chunk = ids[start : start + WRITE_BATCH]
+            self._write_score_chunk(
+                company,
+                chunk,
+                lines[start : start + WRITE_BATCH],
+                len(table),
+                now,
+                settings_json,
+                provisional=provisional,
+            )
+            if commit_progress:
+                time_left = commit_progress(len(chunk))
+        return len(ids), time_left
+
+    @api.model
+    def _write_score_chunk(
+        self, company, ids, lines, population, now, settings_json, provisional=False
+    ):
+        """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
+        :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``, each of which
+        gets a history row of the day (flagged ``provisional`` or not)."""
+        if not ids:
+            return
+        cr = self.env.cr
+        run = SQL.identifier(RUN_TABLE)
+        columns = [SQL.identifier(column) for column, _type, _format, _getter in HISTORY_COLUMNS]
+        self.flush_model()
+        cr.execute(
+            SQL(
+                """CREATE TEMPORARY TABLE %s (id int4, score numeric, tier varchar,
+                                             influencer bool, rank int4, %s)
+                   ON COMMIT DROP""",
+                run,
+                SQL(", ").join(
+                    SQL("%s %s", column, column_type)
+                    for column, (_name, column_type, _format, _getter) in zip(
+                        columns, HISTORY_COLUMNS, strict=True
+                    )
+                ),
+            )
+        )
+        copy = SQL("COPY %s FROM STDIN", run)
+        cr._obj.copy_expert(copy.code, io.StringIO("".join(lines)))
+        # the chunk is a range of ids (sorted): the range conditions below let the joins
+        # read that range of the indexes instead of whole tables
+        low, high = min(ids), max(ids)
+        values = {
+            "company": company.id,
+            "date": now.date(),
+            "population": population,
+            "settings": settings_json,
+            "run": run,
+            "low": low,
+            "high": high,
+            "provisional": bool(provisional),
+        }
+        # the contacts' current rows of earlier days are current no more
+        cr.execute(
+            SQL(
+                """UPDATE social_crm_score_history AS h SET is_current = FALSE
+                     FROM %(run)s AS v
+                    WHERE h.partner_id = v.id AND h.is_current AND h.date != %(date)s
+                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
+                **values,
+            )
+        )
+        # the history keeps a row per change (the caller only writes the contacts whose score,
+        # tier or flag changed, or those asked for): the day's row is updated (and current)
+        # unless it already holds the same numbers, the others get a new current row (UPDATE
+        # and INSERT joins bounded to the chunk's range: far cheaper than a row-by-row
+        # ON CONFLICT)
+        kept = [
+            SQL.identifier(column)
+            for column in ("company_id", "score", "tier", "is_influencer", "rank", "population")
+        ]
+        cr.execute(
+            SQL(
+                """UPDATE social_crm_score_history AS h
+                      SET company_id = %(company)s, score = v.score, tier = v.tier,
+                          is_influencer = v.influencer, rank = v.rank,
+                          population = %(population)s, settings = %(settings)s::jsonb,
+                          is_current = TRUE, is_provisional = %(provisional)s, %(updates)s
+                     FROM %(run)s AS v
+                    WHERE h.partner_id = v.id AND h.date = %(date)s
+                      AND h.partner_id BETWEEN %(low)s AND %(high)s
+                      AND (h.is_current, h.is_provisional, h.settings, %(old)s) IS DISTINCT FROM
+                          (TRUE, %(provisional)s, %(settings)s::jsonb, %(company)s, v.score, v.tier,
+                           v.influencer, v.rank, %(population)s, %(new)s)""",
+                **values,
+                updates=SQL(", ").join(SQL("%s = v.%s", column, column) for column in columns),
+                old=SQL(", ").join(SQL("h.%s", column) for column in kept + columns),
+                new=SQL(", ").join(SQL("v.%s", column) for column in columns),
+            )
+        )
+        # the rows left are those without a row of the day: a statement of its own, so that
+        # the INSERT below does not look for existing rows while it adds some (with an empty
+        # history, PostgreSQL may scan the table once per row, rescanning what it inserts)
+        cr.execute(
+            SQL(
+                """DELETE FROM %(run)s AS v
+                    USING social_crm_score_history AS h
+                    WHERE h.partner_id = v.id AND h.date = %(date)s
+                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
+                **values,
+            )
+        )
+        cr.execute(
+            SQL(
+                """INSERT INTO social_crm_score_history
+                          (partner_id, company_id, date, score, tier, is_influencer, rank,
+                           population, settings, is_current, is_provisional, %(columns)s)
+                   SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
+                          %(population)s, %(settings)s::jsonb, TRUE, %(provisional)s,
+                          %(values)s
+                     FROM %(run)s AS v""",
+                **values,
+                columns=SQL(", ").join(columns),
+                values=SQL(", ").join(SQL("v.%s", column) for column in columns),
+            )
+        )
+        cr.execute(SQL("DROP TABLE %s", run))
+        self.env["res.partner"]._social_score_invalidate()
+        self.invalidate_model()
+        self.env["res.partner"]._social_score_changed(ids)
+
+    @api.model
+    def _reset_current(self, company, partner_ids):
+        """Forget the scores of these contacts of the company, which are no longer scored
+        (their current rows are current no more; the history stays)."""
+        if not partner_ids:
+            return
+        self.flush_model(["partner_id", "is_current"])
+        rows = self.env.execute_query(
+            SQL(
+                """UPDATE social_crm_score_history SET is_current = FALSE
+                    WHERE is_current AND company_id = %s AND partner_id = ANY(%s::int[])
+                RETURNING partner_id""",
+                company.id,
+                _array(partner_ids),
+            )
+        )
+        if rows:
+            self.invalidate_model(["is_current"])
+            self.env["res.partner"]._social_score_invalidate()
+            self.env["res.partner"]._social_score_changed([row[0] for row in rows])

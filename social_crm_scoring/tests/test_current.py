@@ -145,12 +145,20 @@ class TestCurrentScore(ScoringCase):
         self.assertFalse(lead.partner_id)
         self.assertFalse(lead.social_score_tier)
 
-    def test_full_run_repairs_stale_lead_copies(self):
+    def test_lead_has_no_copy_to_go_stale(self):
+        # the lead reads its customer's current row (a join, no stored copy): whatever
+        # changes the row (SQL elsewhere, a merge, a full run) shows on the lead at once
         lead = self.env["crm.lead"].create(
             {"name": "Deal", "partner_id": self.star.id, "company_id": self.score_company.id}
         )
+        self.assertEqual(lead.social_score_tier, "top_influencer")
         self.env.flush_all()
-        self.env.cr.execute("UPDATE crm_lead SET social_score_tier = NULL WHERE id = %s", [lead.id])
+        self.env.cr.execute(
+            "UPDATE social_crm_score_history SET tier = 'regular' WHERE is_current"
+            " AND partner_id = %s",
+            [self.star.id],
+        )
         self.env.invalidate_all()
+        self.assertEqual(lead.social_score_tier, "regular")
         self.recompute()
         self.assertEqual(lead.social_score_tier, "top_influencer")

@@ -30,7 +30,5 @@ class MergePartnerAutomatic(models.TransientModel):
         )
         history.invalidate_model(["is_current"])
         result = super()._update_foreign_keys(src_partners, dst_partner)
-        partners = self.env["res.partner"]
-        partners._social_score_sync_leads([dst_partner.id])
-        partners.invalidate_model(partners._social_score_current_fields())
+        self.env["res.partner"]._social_score_invalidate()
         return result
