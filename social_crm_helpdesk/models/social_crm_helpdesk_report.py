@@ -24,6 +24,9 @@ TICKET_SQL = SQL(
            t.social_posted_at AS posted_at,
            t.social_ticket_at AS ticket_at,
            t.social_first_reply_at AS first_reply_at,
+           t.social_cause_id AS cause_id,
+           CASE WHEN t.social_churn_intent THEN 1 ELSE 0 END AS churn_count,
+           COALESCE(t.social_goodwill_company_amount, 0.0) AS goodwill_amount,
            1 AS ticket_count,
            -- never negative: clocks of networks and servers differ by a few seconds
            -- (GREATEST ignores NULLs, so a missing date is kept NULL by the CASE: no data)
@@ -159,6 +162,11 @@ class SocialCrmHelpdeskReport(models.Model):
     ticket_at = fields.Datetime(string="Ticket Opened On", readonly=True)
     first_reply_at = fields.Datetime(string="First Public Reply", readonly=True)
     ticket_count = fields.Integer(string="Tickets", readonly=True, aggregator="sum")
+    cause_id = fields.Many2one("social.crm.ticket.cause", readonly=True)
+    churn_count = fields.Integer(string="Churn Intent", readonly=True, aggregator="sum")
+    goodwill_amount = fields.Float(
+        string="Goodwill (Company Currency)", readonly=True, aggregator="sum"
+    )
     reaction_minutes = fields.Float(
         string="Reaction Time (min)",
         readonly=True,

@@ -20,10 +20,14 @@ class SocialCrmReply(models.Model):
     _rec_name = "text"
 
     ticket_id = fields.Many2one(
-        "helpdesk.ticket", required=True, index=True, ondelete="cascade", readonly=True
+        "helpdesk.ticket",
+        index=True,
+        ondelete="cascade",
+        readonly=True,
+        help="Empty for an answer from the Social Inbox (a question, a praise): no ticket.",
     )
     company_id = fields.Many2one(
-        related="ticket_id.company_id", store=True, index=True, readonly=True
+        "res.company", compute="_compute_company_id", store=True, index=True, readonly=True
     )
     post_id = fields.Many2one(
         "social.crm.post", string="In Reply To", required=True, ondelete="cascade", readonly=True
@@ -52,6 +56,37 @@ class SocialCrmReply(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Agent", default=lambda self: self.env.user, readonly=True
     )
+
+    @api.depends("ticket_id.company_id", "post_id.company_id")
+    def _compute_company_id(self):
+        for reply in self:
+            reply.company_id = reply.ticket_id.company_id or reply.post_id.company_id
+
+    @api.model
+    def _social_check_can_reply_post(self, post):
+        """Raise unless the current user may answer ``post`` publicly without a ticket (from the
+        Social Inbox): write access to the post, the post's company is one of the user's, and
+        the publishing credentials belong to that company."""
+        post.check_access("write")
+        company = post.sudo().company_id
+        if company not in self.env.user.company_ids:
+            raise AccessError(
+                self.env._(
+                    "You cannot answer on behalf of %(company)s.", company=company.display_name
+                )
+            )
+        source = post.sudo().source_id
+        if source and source.company_id != company:
+            raise AccessError(
+                self.env._("The publishing account does not belong to the post's company.")
+            )
+        return True
+
+    def _social_check_can_send(self):
+        self.ensure_one()
+        if self.ticket_id:
+            return self._social_check_can_reply(self.ticket_id, self.post_id)
+        return self._social_check_can_reply_post(self.post_id)
 
     @api.model
     def _social_post_of_ticket(self, ticket, post):
@@ -122,7 +157,7 @@ class SocialCrmReply(models.Model):
     def action_retry(self):
         """Send a failed reply again (the agent checked the reason)."""
         for reply in self:
-            self._social_check_can_reply(reply.ticket_id, reply.post_id)
+            reply._social_check_can_send()
             if reply.state not in ("failed", "cancelled"):
                 continue
             problem = reply._social_publish_problem()
@@ -141,6 +176,8 @@ class SocialCrmReply(models.Model):
             return
         if item.state in ("failed", "cancelled"):
             self.write({"state": item.state, "error_message": item.error_message or False})
+            if not self.ticket_id:
+                return
             self.ticket_id.message_post(
                 body=Markup("<p>%s</p><p class='text-muted small'>%s</p>") % (
                     self.text,
@@ -165,6 +202,8 @@ class SocialCrmReply(models.Model):
             }
         )
         ticket = self.ticket_id
+        if not ticket:
+            return
         note = (
             self.env._("Demo: recorded, not sent (no network behind the replay source).")
             if demo
@@ -183,13 +222,4 @@ class SocialCrmReply(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        when = item.sent_at or fields.Datetime.now()
-        if not ticket.social_first_reply_at:
-            ticket.sudo().write(
-                {
-                    "social_first_reply_at": when,
-                    "social_deadline_met": bool(
-                        ticket.social_response_deadline and when <= ticket.social_response_deadline
-                    ),
-                }
-            )
+        ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")

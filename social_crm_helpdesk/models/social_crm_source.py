@@ -1,9 +1,16 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, models
+from odoo import api, fields, models
 
 
 class SocialCrmSource(models.Model):
     _inherit = "social.crm.source"
+
+    social_reply_max_chars = fields.Integer(
+        string="Reply Length Limit",
+        help="Mastodon: the instance's own limit of a post (its "
+        "configuration.statuses.max_characters); 0 means the network's default "
+        "(X 280, Bluesky 300, Mastodon 500).",
+    )
 
     @api.model
     def _social_helpdesk_demo_replay(self, max_polls=20):

@@ -4,12 +4,18 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..detection.reply_text import leftovers, reply_length, reply_limit
+
 
 class SocialCrmReplyWizard(models.TransientModel):
     _name = "social.crm.reply.wizard"
     _description = "Reply on the Network"
 
-    ticket_id = fields.Many2one("helpdesk.ticket", required=True, ondelete="cascade")
+    ticket_id = fields.Many2one(
+        "helpdesk.ticket",
+        ondelete="cascade",
+        help="Empty when answering from the Social Inbox: no ticket, no complaint label.",
+    )
     post_id = fields.Many2one(
         "social.crm.post",
         string="In Reply To",
@@ -25,10 +31,37 @@ class SocialCrmReplyWizard(models.TransientModel):
     reply_id = fields.Many2one("social.crm.reply", string="Draft", readonly=True)
     error_message = fields.Text(readonly=True)
     partner_phone = fields.Char(related="ticket_id.partner_id.phone", string="Phone")
+    company_id = fields.Many2one("res.company", compute="_compute_company_team")
+    team_id = fields.Many2one("helpdesk.ticket.team", compute="_compute_company_team")
+    lang = fields.Selection(
+        [("de", "German"), ("en", "English")],
+        string="Language",
+        compute="_compute_lang",
+        store=True,
+        readonly=False,
+        help="Of the wordings offered; taken from the customer's post.",
+    )
+    wording_id = fields.Many2one(
+        "social.crm.wording",
+        domain="[('state', '=', 'approved'), ('company_id', '=', company_id), "
+        "('lang', '=', lang), '|', ('team_ids', '=', False), ('team_ids', 'in', team_id)]",
+        help="An approved answer of the team; type to search its name or text.",
+    )
+    guideline_html = fields.Html(
+        string="Guidelines", compute="_compute_guideline_html", sanitize=False
+    )
+    length_limit = fields.Integer(compute="_compute_length")
+    length_used = fields.Integer(string="Length", compute="_compute_length")
+    length_info = fields.Char(string="Characters", compute="_compute_length")
+    length_over = fields.Boolean(compute="_compute_length")
 
     @api.depends("ticket_id")
     def _compute_post_id(self):
         for wizard in self:
+            if not wizard.ticket_id:
+                # answering a post of the Social Inbox: the post given
+                wizard.post_id = wizard.post_id
+                continue
             posts = wizard.ticket_id.sudo().social_post_ids.sorted(
                 lambda p: (p.posted_at, p.id), reverse=True
             )
@@ -37,11 +70,81 @@ class SocialCrmReplyWizard(models.TransientModel):
             )
             wizard.post_id = (customer or posts)[:1] or wizard.ticket_id.sudo().social_post_id
 
+    @api.depends("ticket_id", "post_id")
+    def _compute_company_team(self):
+        for wizard in self:
+            ticket = wizard.ticket_id.sudo()
+            company = ticket.company_id or wizard.post_id.sudo().company_id
+            wizard.company_id = company
+            wizard.team_id = ticket.team_id or company.social_helpdesk_team_id
+
+    @api.depends("post_id")
+    def _compute_lang(self):
+        for wizard in self:
+            lang = (wizard.post_id.sudo().lang or "").lower()[:2]
+            if lang not in ("de", "en"):
+                ticket_lang = (wizard.ticket_id.sudo().partner_id.lang or "").lower()[:2]
+                lang = ticket_lang if ticket_lang in ("de", "en") else "en"
+            wizard.lang = lang
+
+    @api.depends("team_id")
+    def _compute_guideline_html(self):
+        Guideline = self.env["social.crm.reply.guideline"]
+        for wizard in self:
+            lines = wizard.team_id and Guideline.search([("team_id", "=", wizard.team_id.id)])
+            if not lines:
+                wizard.guideline_html = False
+                continue
+            items = Markup("").join(Markup("<li>%s</li>") % line.name for line in lines)
+            wizard.guideline_html = Markup(
+                "<ul class='o_social_reply_guidelines mb-0'>%s</ul>"
+            ) % items
+
+    @api.depends("text", "post_id")
+    def _compute_length(self):
+        for wizard in self:
+            post = wizard.post_id.sudo()
+            code = post.network_id.code or ""
+            limit = reply_limit(code, post.source_id.social_reply_max_chars or 0) or 0
+            used = reply_length(wizard.text or "", code)
+            wizard.length_limit = limit
+            wizard.length_used = used
+            wizard.length_over = bool(limit and used > limit)
+            wizard.length_info = f"{used} / {limit}" if limit else str(used)
+
+    @api.onchange("wording_id")
+    def _onchange_wording_id(self):
+        if self.wording_id and (self.ticket_id or self.post_id):
+            self.text = self.wording_id.sudo()._render_for(self.ticket_id, self.post_id)
+
+    def _check_reply_text(self):
+        """Refuse a text with a placeholder or a redacted value left, or too long."""
+        self.ensure_one()
+        left = leftovers(self.text)
+        if left:
+            raise UserError(
+                self.env._(
+                    "Replace these before sending: %(items)s",
+                    items=", ".join(dict.fromkeys(left)),
+                )
+            )
+        if self.length_over:
+            raise UserError(
+                self.env._(
+                    "The reply is %(used)s characters long as %(network)s counts them; "
+                    "the limit is %(limit)s.",
+                    used=self.length_used,
+                    network=self.network_name,
+                    limit=self.length_limit,
+                )
+            )
+
     @api.constrains("ticket_id", "post_id")
     def _check_post_of_ticket(self):
         of_ticket = self.env["social.crm.reply"]._social_post_of_ticket
         for wizard in self:
-            if wizard.post_id and not of_ticket(wizard.ticket_id, wizard.post_id):
+            ticket, post = wizard.ticket_id, wizard.post_id
+            if ticket and post and not of_ticket(ticket, post):
                 raise ValidationError(
                     self.env._("You can only reply to the posts of this ticket's conversation.")
                 )
@@ -63,23 +166,28 @@ class SocialCrmReplyWizard(models.TransientModel):
         when it is out (or why not). What can be known now (no reply API, no credentials)
         keeps the wizard open with the text and the reason."""
         self.ensure_one()
-        self.ticket_id.check_access("write")
+        if self.ticket_id:
+            self.ticket_id.check_access("write")
         if not (self.text or "").strip():
             raise UserError(self.env._("Write the reply first."))
         if not self.post_id:
             raise UserError(self.env._("This ticket has no post to reply to."))
+        self._check_reply_text()
         Reply = self.env["social.crm.reply"]
-        Reply._social_check_can_reply(self.ticket_id, self.post_id)
-        # the draft of this ticket only (``reply_id`` could be written over RPC)
+        if self.ticket_id:
+            Reply._social_check_can_reply(self.ticket_id, self.post_id)
+        else:
+            Reply._social_check_can_reply_post(self.post_id)
+        # the draft of this ticket (or post) only (``reply_id`` could be written over RPC)
         reply = self.reply_id.sudo()
-        if reply and reply.ticket_id == self.ticket_id and reply.state in (
-            "draft", "failed", "cancelled"
-        ):
+        if reply and reply.ticket_id == self.ticket_id and (
+            self.ticket_id or reply.post_id == self.post_id
+        ) and reply.state in ("draft", "failed", "cancelled"):
             reply.write({"text": self.text, "post_id": self.post_id.id})
         else:
             reply = Reply.sudo().create(
                 {
-                    "ticket_id": self.ticket_id.id,
+                    "ticket_id": self.ticket_id.id or False,
                     "post_id": self.post_id.id,
                     "text": self.text,
                     "user_id": self.env.uid,
@@ -98,12 +206,19 @@ class SocialCrmReplyWizard(models.TransientModel):
             message = self.env._(
                 "Recorded on the ticket, not sent: the post came from the replay source, "
                 "there is no network behind it."
+            ) if self.ticket_id else self.env._(
+                "Recorded, not sent: the post came from the replay source, there is no "
+                "network behind it."
             )
         else:
             title = self.env._("Queued")
             message = self.env._(
                 "Your reply will be published on %(network)s in a few seconds. The ticket "
                 "shows when it is out, or why not.",
+                network=self.network_name,
+            ) if self.ticket_id else self.env._(
+                "Your reply will be published on %(network)s in a few seconds. The post's "
+                "replies show when it is out, or why not.",
                 network=self.network_name,
             )
         return {
@@ -121,6 +236,8 @@ class SocialCrmReplyWizard(models.TransientModel):
         """Call the customer instead: a call activity with the contact's phone in the note."""
         self.ensure_one()
         ticket = self.ticket_id
+        if not ticket:
+            raise UserError(self.env._("Planning a call needs a ticket."))
         ticket.check_access("write")
         partner = ticket.partner_id
         phone = partner.phone

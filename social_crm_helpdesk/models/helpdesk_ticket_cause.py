@@ -1,0 +1,76 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+from ..detection.causes import suggest_cause
+
+
+class HelpdeskTicket(models.Model):
+    """Cause, churn intent and goodwill of a social ticket: the cause is suggested from the
+    first post's text and set by the agent; the goodwill (voucher, refund, gift) is recorded
+    with its amount and currency, and counted in the company's currency by the report."""
+
+    _inherit = "helpdesk.ticket"
+
+    social_cause_id = fields.Many2one(
+        "social.crm.ticket.cause",
+        string="Cause",
+        compute="_compute_social_cause_id",
+        store=True,
+        readonly=False,
+        index=True,
+        domain="[('company_id', 'in', (company_id, False))]",
+        help="Suggested from the post's text; set by the agent.",
+    )
+    social_churn_intent = fields.Boolean(
+        string="Churn Intent",
+        compute="_compute_social_churn_intent",
+        store=True,
+        help="A post of the conversation says the customer is leaving.",
+    )
+    social_goodwill_kind = fields.Selection(
+        [("voucher", "Voucher"), ("refund", "Refund"), ("gift", "Gift"), ("other", "Other")],
+        string="Goodwill",
+    )
+    social_goodwill_amount = fields.Monetary(
+        string="Goodwill Amount", currency_field="social_goodwill_currency_id"
+    )
+    social_goodwill_currency_id = fields.Many2one(
+        "res.currency",
+        string="Goodwill Currency",
+        default=lambda self: self.env.company.currency_id,
+    )
+    social_goodwill_company_amount = fields.Float(
+        string="Goodwill (Company Currency)",
+        compute="_compute_social_goodwill_company_amount",
+        store=True,
+        digits="Account",
+    )
+
+    @api.depends("social_post_id")
+    def _compute_social_cause_id(self):
+        Cause = self.env["social.crm.ticket.cause"].sudo()
+        for ticket in self:
+            if ticket.social_cause_id or not ticket.social_post_id:
+                ticket.social_cause_id = ticket.social_cause_id
+                continue
+            code = suggest_cause(ticket.social_post_id.sudo().text or "")
+            ticket.social_cause_id = Cause._social_for_code(code, ticket.company_id)
+
+    @api.depends("social_post_ids.social_churn_intent", "social_post_id.social_churn_intent")
+    def _compute_social_churn_intent(self):
+        for ticket in self:
+            posts = ticket.sudo().social_post_ids | ticket.sudo().social_post_id
+            ticket.social_churn_intent = any(posts.mapped("social_churn_intent"))
+
+    @api.depends(
+        "social_goodwill_amount", "social_goodwill_currency_id", "company_id.currency_id"
+    )
+    def _compute_social_goodwill_company_amount(self):
+        today = fields.Date.context_today(self)
+        for ticket in self:
+            currency = ticket.social_goodwill_currency_id
+            company = ticket.company_id or self.env.company
+            amount = ticket.social_goodwill_amount or 0.0
+            if currency and company.currency_id and currency != company.currency_id:
+                amount = currency._convert(amount, company.currency_id, company, today)
+            ticket.social_goodwill_company_amount = amount

@@ -1,0 +1,74 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import fields, models
+from odoo.exceptions import AccessError
+
+from .helpdesk_ticket_guard import _PRODUCT, PRODUCT_KEY
+
+REACTION_FIELDS = frozenset({"social_first_reply_channel"})
+
+
+class HelpdeskTicket(models.Model):
+    """The company's first reaction, wherever it happened: a reply sent from Odoo, a reply the
+    team wrote in the network's own app (the company's own account's post in the
+    conversation), or a completed call activity. Each sets the first response (once), and so
+    stops the deadline, with its channel."""
+
+    _inherit = "helpdesk.ticket"
+
+    social_first_reply_channel = fields.Selection(
+        [
+            ("odoo", "Reply from Odoo"),
+            ("network_app", "Reply in the Network's App"),
+            ("phone", "Phone Call"),
+        ],
+        string="First Reaction By",
+        readonly=True,
+        copy=False,
+    )
+
+    def _social_check_product_fields(self, vals, creating=False):
+        super()._social_check_product_fields(vals, creating=creating)
+        if self.env.su or self.env.context.get(PRODUCT_KEY) is _PRODUCT:
+            return
+        if any(vals[name] or not creating for name in REACTION_FIELDS.intersection(vals)):
+            raise AccessError(
+                self.env._(
+                    "These fields of a social ticket are recorded by Social CRM and cannot be "
+                    "changed by hand: %(fields)s.",
+                    fields=self._fields["social_first_reply_channel"]._description_string(
+                        self.env
+                    ),
+                )
+            )
+
+    def _social_record_reaction(self, when, channel):
+        """The first reaction on these social tickets (the later ones change nothing)."""
+        for ticket in self.sudo():
+            if not ticket.social_network_id or ticket.social_first_reply_at:
+                continue
+            deadline = ticket.social_response_deadline
+            ticket.write(
+                {
+                    "social_first_reply_at": when,
+                    "social_first_reply_channel": channel,
+                    "social_deadline_met": bool(deadline and when <= deadline),
+                }
+            )
+
+    def _social_add_posts(self, posts):
+        result = super()._social_add_posts(posts)
+        own = posts.sudo()._social_company_posts()
+        if own:
+            first = own.sorted(lambda p: (p.posted_at, p.id))[0]
+            self.sudo().message_post(
+                body=Markup("<p class='text-muted small'>%s</p>") % self.env._(
+                    "Answered by the company's account @%(handle)s in the network's own app.",
+                    handle=first.author_handle or first.author_name or "?",
+                ),
+                message_type="notification",
+                subtype_xmlid="mail.mt_note",
+            )
+            self._social_record_reaction(first.posted_at or fields.Datetime.now(), "network_app")
+        return result
