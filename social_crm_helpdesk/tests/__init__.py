@@ -7,6 +7,7 @@ from . import (
     test_inbox_reply,
     test_kpi,
     test_pii,
+    test_portal,
     test_privacy,
     test_reactions,
     test_replies,
