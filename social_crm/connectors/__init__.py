@@ -44,8 +44,8 @@ from .base import (
     SourceConfig,
     TemporaryError,
     scrub_error,
+    typed_error,
 )
-from .util import short
 
 REPLIERS: dict[str, Callable[..., ReplyResult]] = {
     "x": x.reply,
@@ -109,15 +109,8 @@ def _typed_errors(network_code: str, credentials: Mapping[str, str] | None, what
     secrets = tuple(str(v) for v in (credentials or {}).values() if v)
     try:
         yield
-    except ConnectorError as exc:
-        raise scrub_error(exc, secrets) from None
-    except RecursionError:
-        raise MalformedResponseError(
-            f"{network_code}: the {what} answer is nested too deeply") from None
-    except Exception as exc:  # a hostile answer the parsing did not foresee
-        raise MalformedResponseError(
-            f"{network_code}: the {what} answer could not be read ({type(exc).__name__}: "
-            f"{short(exc, secrets, 200)})") from None
+    except Exception as exc:  # every error leaves typed and scrubbed
+        raise typed_error(exc, network_code, secrets, f"{what} answer") from None
 
 
 __all__ = [

@@ -416,6 +416,24 @@ class Connector(abc.ABC):
         """Yield pages of posts newer than ``cursor`` (at most ``config.max_pages``)."""
 
 
+def typed_error(exc, network, secrets, what="answer"):
+    """The error a connector lets out for ``exc``: a :class:`ConnectorError` without the
+    credentials, and anything else (a hostile answer the parsing did not foresee) as a
+    :class:`MalformedResponseError` saying what was wrong. One place for reading and writing."""
+    from .util import short
+
+    if isinstance(exc, ConnectorError):
+        return scrub_error(exc, secrets)
+    if isinstance(exc, RecursionError):
+        return MalformedResponseError(f"{network}: the {what} is nested too deeply to be read")
+    if isinstance(exc, MemoryError):
+        return MalformedResponseError(f"{network}: the {what} is too large to be read")
+    return MalformedResponseError(
+        f"{network}: the {what} could not be read ({type(exc).__name__}: "
+        f"{short(exc, secrets, 200)})"
+    )
+
+
 def guard_fetch(fetch):
     """Wrap a connector's ``fetch``: whatever a hostile or broken answer makes the parsing
     raise becomes a :class:`MalformedResponseError` saying what was wrong; every
@@ -424,7 +442,7 @@ def guard_fetch(fetch):
 
     @functools.wraps(fetch)
     def guarded(self, cursor):
-        from .util import remember_secrets, short
+        from .util import remember_secrets
 
         secrets = self.secrets()
         remember_secrets(*secrets)
@@ -435,18 +453,8 @@ def guard_fetch(fetch):
                 page = next(pages)
             except StopIteration:
                 return
-            except ConnectorError as exc:
-                raise scrub_error(exc, secrets) from None
-            except RecursionError:
-                raise MalformedResponseError(
-                    f"{network}: the answer is nested too deeply to be read") from None
-            except MemoryError:
-                raise MalformedResponseError(
-                    f"{network}: the answer is too large to be read") from None
-            except Exception as exc:  # a hostile answer the parsing did not foresee
-                raise MalformedResponseError(
-                    f"{network}: the answer could not be read ({type(exc).__name__}: "
-                    f"{short(exc, secrets, 200)})") from None
+            except Exception as exc:  # every error leaves typed and scrubbed
+                raise typed_error(exc, network, secrets) from None
             yield from split_page(page, getattr(self.config, "page_size", 0) or 0)
 
     guarded._guarded = True
