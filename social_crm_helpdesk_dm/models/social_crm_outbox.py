@@ -1,12 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
-from odoo.addons.social_crm.connectors import telegram
+from odoo.addons.social_crm.connectors import messenger, telegram
 from odoo.addons.social_crm.connectors.base import ConfigurationError
 
 #: network code -> function sending a private message (credentials, chat id, text, base_url)
 SENDERS = {
     "telegram": lambda credentials, chat, text, base_url: telegram.send_message(
         credentials, chat, text, base_url=base_url
+    ),
+    "facebook": lambda credentials, psid, text, base_url: messenger.send_message(
+        credentials, psid, text, base_url=base_url
     ),
 }
 
@@ -20,13 +23,14 @@ class SocialCrmOutbox(models.Model):
         code = post.network_id.code or ""
         if code not in SENDERS or not post.is_direct:
             return self.env._(
-                "Private messages can be sent in the private chats of a Telegram bot only."
+                "Private messages can be sent in private chats only (Telegram bots, "
+                "Facebook Messenger)."
             )
         return None  # the credentials are checked next
 
     def _send_message(self, post, credentials, base_url):
         post = post.sudo()
-        chat = telegram.chat_of_conversation(post.conversation_external_id)
+        chat = telegram.chat_of_conversation(post.conversation_external_id)  # dm:<id>
         sender = SENDERS.get(post.network_id.code or "")
         if not sender or not chat:
             raise ConfigurationError(self._message_problem(post) or "")

@@ -8,7 +8,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.addons.social_crm.connectors import events as connector_events
-from odoo.addons.social_crm.connectors import telegram
+from odoo.addons.social_crm.connectors import messenger, telegram
 from odoo.addons.social_crm.connectors.base import ConnectorError
 from odoo.exceptions import ValidationError
 
@@ -23,6 +23,11 @@ class SocialCrmSource(models.Model):
     kind = fields.Selection(
         selection_add=[("direct", "Direct messages to our account")],
         ondelete={"direct": "cascade"},
+    )
+    dm_enabled = fields.Boolean(
+        string="Private Messages",
+        help="Facebook page (push): also receive the page's Messenger conversations (subscribe "
+        "the app to the webhook field “messages”). Each conversation opens a ticket.",
     )
     dm_team_id = fields.Many2one(
         "helpdesk.ticket.team",
@@ -45,6 +50,16 @@ class SocialCrmSource(models.Model):
                     )
                 )
         return super(SocialCrmSource, self - direct)._check_intake_mode()
+
+    def _webhook_split(self, payload):
+        """Messenger items of a page delivery: private messages when the source takes
+        them, else dropped (the feed changes of the same delivery are read as before)."""
+        if self._webhook_network() != "meta" or not messenger.has_messaging(payload):
+            return super()._webhook_split(payload)
+        events, rest = messenger.split_messaging(payload)
+        if not self.dm_enabled:
+            events = []
+        return events + (super()._webhook_split(rest) if rest else [])
 
     def _dm_team(self):
         self.ensure_one()

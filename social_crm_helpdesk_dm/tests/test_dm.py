@@ -239,3 +239,77 @@ class TestMoveToPrivate(DmCase):
         ticket = self.env["social.crm.post"].browse(result.post_ids).ticket_id
         with self.assertRaisesRegex(UserError, "Move to a Private Channel"):
             ticket.with_user(self.agent).action_social_move_private()
+
+
+@tagged("post_install", "-at_install")
+class TestMessengerDm(DmCase):
+    PAGE = "102030405060"
+    PSID = "6543210987654321"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.page = cls.env["social.crm.source"].create(
+            {
+                "name": "Acme page (push)",
+                "network_id": cls.env.ref("social_crm.network_facebook").id,
+                "kind": "page",
+                "account_id": cls.PAGE,
+                "intake_mode": "push",
+                "app_secret": "meta-app-secret-0123456789",
+                "access_token": "EAAGpagetokenSECRET123",
+                "dm_enabled": True,
+                "dm_team_id": cls.team.id,
+            }
+        )
+
+    def deliver_meta(self, mid, text, minutes_ago=1):
+        from odoo.addons.social_crm.connectors import signatures
+
+        stamp = int((fields.Datetime.now() - dt.timedelta(minutes=minutes_ago))
+                    .replace(tzinfo=dt.UTC).timestamp() * 1000)
+        payload = {"object": "page", "entry": [{"id": self.PAGE, "time": stamp, "messaging": [{
+            "sender": {"id": self.PSID}, "recipient": {"id": self.PAGE}, "timestamp": stamp,
+            "message": {"mid": mid, "text": text}}]}]}
+        body = json.dumps(payload).encode()
+        return self.url_open(f"/social_crm/webhook/{self.page.webhook_token}", data=body,
+                             headers={"Content-Type": "application/json",
+                                      "X-Hub-Signature-256": signatures.meta_signature(
+                                          "meta-app-secret-0123456789", body)})
+
+    def test_messenger_conversation_is_a_ticket_answered_in_the_window(self):
+        self.assertEqual(self.deliver_meta("m_1", "Hallo, Paket fehlt").status_code, 200)
+        events = self.Event.search([("source_id", "=", self.page.id)])
+        self.assertEqual(events.kind, "messenger")
+        events._process()
+        post = self.Post.search([("external_id", "=", "m_1")])
+        ticket = post.ticket_id
+        self.assertTrue(post.is_direct)
+        self.assertEqual(ticket.team_id, self.team)
+        self.assertIn("answer by", ticket.social_dm_window_note)
+        self.env["social.crm.dm.message"].with_user(self.agent)._dm_send(
+            ticket, ticket.social_dm_conversation_ids, "Wir prüfen das.")
+        self.net.add("POST", "https://graph.facebook.com/v23.0/me/messages",
+                     json_body={"recipient_id": self.PSID, "message_id": "m_sent_1"})
+        self.run_sender()
+        self.assertEqual(ticket.social_dm_message_ids.state, "sent")
+        self.assertTrue(ticket.social_first_reply_at)
+        # the next message of the person lands in the same ticket
+        self.deliver_meta("m_2", "Danke")
+        self.Event.search([("source_id", "=", self.page.id), ("state", "=", "new")])._process()
+        self.assertEqual(self.Post.search([("external_id", "=", "m_2")]).ticket_id, ticket)
+
+    def test_outside_the_24_hour_window_the_agent_is_told_why(self):
+        self.deliver_meta("m_old", "Hallo?", minutes_ago=25 * 60)
+        self.Event.search([("source_id", "=", self.page.id)])._process()
+        ticket = self.Post.search([("external_id", "=", "m_old")]).ticket_id
+        self.assertIn("within 24 hours", ticket.social_dm_window_note)
+        with self.assertRaisesRegex(UserError, "within 24 hours"):
+            self.env["social.crm.dm.message"].with_user(self.agent)._dm_send(
+                ticket, ticket.social_dm_conversation_ids, "Hallo")
+        self.assertFalse(self.env["social.crm.outbox"].search([("action", "=", "message")]))
+
+    def test_page_without_private_messages_drops_them(self):
+        self.page.dm_enabled = False
+        self.assertEqual(self.deliver_meta("m_3", "Hallo").status_code, 200)
+        self.assertFalse(self.Event.search([("source_id", "=", self.page.id)]))
