@@ -6,5 +6,6 @@ from . import (
     social_crm_event,
     social_crm_outbox,
     social_crm_post,
+    social_crm_post_media,
     social_crm_source,
 )
