@@ -347,11 +347,14 @@ class SocialCrmPost(models.Model):
                 author=posts[0].author_name or posts[0].author_handle or "?",
                 network=posts[0].network_id.name,
             )
-            target.message_post(
+            # the note is the product's record of the decision (the user may not write the
+            # contact): posted as the product, signed by the user
+            target.sudo().message_post(
                 body=Markup("<p>%s</p><p class='text-muted small'>%s</p>")
                 % (sentence, " · ".join((p.text_preview or "") for p in posts)),
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
             )
         return {
             "type": "ir.actions.client",

@@ -89,7 +89,7 @@ function crmUserSteps(t) {
     return [
         {
             content: "The Social Inbox shows the unknown author's complaint",
-            trigger: ".o_list_view .o_data_row:contains('Karl K.')",
+            trigger: ".o_list_view .o_data_row:contains('karl_k') .o_data_cell[name=text_preview]",
             run: "click",
         },
         {
@@ -111,8 +111,8 @@ function crmUserSteps(t) {
             trigger: `.o_notification:contains('${t.matchConfirmed}'):contains('${t.ticketsMoved}')`,
         },
         {
-            content: "The suggestion is decided",
-            trigger: ".o_list_view .o_data_row:contains('karl_k'):not(:has(button.o_social_match_confirm))",
+            content: "The suggestion is decided: no longer to review",
+            trigger: ".o_list_view:not(:has(.o_data_row:contains('karl_k')))",
         },
     ];
 }
