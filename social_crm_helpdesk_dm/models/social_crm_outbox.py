@@ -14,6 +14,10 @@ SENDERS = {
 }
 
 
+#: the credential each sender needs (as the source's connector configuration names it)
+CREDENTIAL_KEYS = {"telegram": "access_token", "facebook": "page_access_token"}
+
+
 class SocialCrmOutbox(models.Model):
     _inherit = "social.crm.outbox"
 
@@ -26,7 +30,18 @@ class SocialCrmOutbox(models.Model):
                 "Private messages can be sent in private chats only (Telegram bots, "
                 "Facebook Messenger)."
             )
-        return None  # the credentials are checked next
+        if self._is_demo_post(post):
+            return False
+        key = CREDENTIAL_KEYS[code]
+        if not self._credentials_for(post)[0].get(key):
+            return self.env._(
+                "No credentials to send private messages on %(network)s for %(company)s: a "
+                "Social CRM manager enters the access token (Telegram: the bot token; "
+                "Facebook: the page access token) on the source of the conversation.",
+                network=post.network_id.name,
+                company=post.company_id.name,
+            )
+        return None
 
     def _send_message(self, post, credentials, base_url):
         post = post.sudo()

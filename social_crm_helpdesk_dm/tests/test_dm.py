@@ -141,6 +141,15 @@ class TestTelegramDm(DmCase):
             lambda m: "not sent" in (m.body or "") and "blocked" in (m.body or "")))
         self.assertFalse(ticket.social_first_reply_at)
 
+    def test_no_bot_token_says_what_to_enter(self):
+        self.deliver(update(1051, "Hallo"))
+        self.process()
+        ticket = self.Post.search([("external_id", "=", "1111111:1051")]).ticket_id
+        self.source.access_token = False
+        with self.assertRaisesRegex(UserError, "bot token"):
+            self.env["social.crm.dm.message"].with_user(self.agent)._dm_send(
+                ticket, ticket.social_dm_conversation_ids, "Hallo")
+
     def test_no_message_without_text_or_to_another_ticket(self):
         self.deliver(update(1001, "Hallo"))
         self.deliver(update(1002, "Hallo", chat_id=3333333, username="sam_tg"))
