@@ -23,13 +23,14 @@ from collections import defaultdict
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
 from ..scoring import PARTS, compute_score_table, known_network
-from .social_crm_score_history import TIERS, _array, _copy_columns
+from .social_crm_score_history import _array, _copy_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -833,6 +834,18 @@ class ResPartner(models.Model):
             written,
         )
         return len(partner_ids), time_left
+
+    @api.model
+    def _social_author_tier(self, partner, company, followers=0):
+        """The author's tier by its contact's current Social Score; an author without a
+        contact gets the tier the company's follower floors give to its reach."""
+        if partner:
+            return partner.social_score_tier or False, bool(partner.is_social_influencer)
+        if followers:
+            floor = company._social_score_settings().floor_tier(followers)
+            if floor:
+                return floor.code, floor.is_influencer
+        return False, False
 
     # --- provisional score on arrival ---------------------------------------------------------
     @api.model
