@@ -73,7 +73,7 @@ def _copy_columns(cr, query, types):
     statement = copy_sql(cr._obj.mogrify(query.code, query.params).decode())
     buffer = io.BytesIO()
     cr._obj.copy_expert(statement, buffer)
-    return parse_columns(buffer.getvalue(), types, use_numpy=True)
+    return parse_columns(buffer.getvalue(), types)
 
 
 def _changed(table, previous):
