@@ -15,6 +15,7 @@ class HelpdeskTicket(models.Model):
         current tier (provisional or nightly score); the chatter says why. A priority an
         agent changed by hand is kept. A ticket whose contact became a top influencer is
         assigned and alerted like a new one."""
+        # sudo: a scoring run (cron, another agent's recompute) updates every agent's tickets
         tickets = self.sudo().filtered(
             lambda t: t.social_network_id and t.partner_id and not t.stage_id.closed
         )

@@ -149,6 +149,7 @@ class ResPartner(models.Model):
         condition = Domain("is_current", "=", True) & Domain(domain or Domain.TRUE)
         if not self.env.su:
             condition &= self.env["ir.rule"]._compute_domain(History._name, "read")
+        # sudo: the user's record rules are already in ``condition`` (unless superuser)
         return History.sudo()._search(condition)
 
     @api.model
@@ -219,7 +220,7 @@ class ResPartner(models.Model):
         rows = self._social_score_current_rows(
             [partner._origin.id for partner in self if partner._origin.id]
         )
-        companies = self.env["res.company"].sudo()
+        companies = self.env["res.company"]
         for partner in self:
             score, tier, flag, company = rows.get(partner._origin.id, (0.0, False, False, False))
             partner.social_score = score or 0.0
@@ -422,6 +423,7 @@ class ResPartner(models.Model):
         n = self._social_score_number
         notes = []
         if row.is_provisional:
+            # sudo: the note counts the identities' numbers, not shown to non-Social CRM users
             identities = self.sudo().social_identity_ids.filtered(
                 lambda identity: identity.company_id == row.company_id
             )
@@ -469,6 +471,7 @@ class ResPartner(models.Model):
     def _social_score_clear(self, delete_history=False):
         """Forget the scores of these contacts (and their history on objection): their
         current row, if any, is no longer current (or deleted with the rest)."""
+        # sudo: rows are written by the product only (users read them)
         history = self.env["social.crm.score.history"].sudo()
         if delete_history:
             history.search([("partner_id", "in", self.ids)]).unlink()
@@ -501,6 +504,7 @@ class ResPartner(models.Model):
                     name=excluded[0].display_name,
                 )
             )
+        # sudo: the run reads the whole company's contacts (percentiles) and writes history rows
         (self - excluded).sudo()._social_score_recompute(only=self - excluded)
         return True
 

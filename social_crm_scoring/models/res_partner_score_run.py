@@ -330,7 +330,7 @@ class ResPartner(models.Model):
                 company,
                 previous_ids[~numpy.isin(previous_ids, numpy.array(partner_ids, int))].tolist(),
             )
-            company.sudo().social_score_last_run = now
+            company.sudo().social_score_last_run = now  # sudo: a run's bookkeeping, any user
             if commit_progress:
                 time_left = commit_progress(0)
         _logger.info(
@@ -377,6 +377,7 @@ class ResPartner(models.Model):
         now = fields.Datetime.now()
         scored = []
         for company_id, partner_ids in sorted(by_company.items()):
+            # sudo: the author's company may not be among the ingesting user's companies
             company = self.env["res.company"].sudo().browse(company_id)
             scored += self._social_score_provisional_company(company, sorted(partner_ids), now)
         return self.browse(scored)
