@@ -109,3 +109,21 @@ class TestTierTickets(ArrivalCase):
         self.assertEqual(ticket.social_post_count, 4)
         self.assertEqual(ticket.social_reach, 10000 + 300 + 450 + 20)
         self.assertEqual(len(self.channel_messages()), 1)  # one alert per ticket
+
+    def test_author_tier_hook(self):
+        """The base hook says 'regular' (helpdesk without scoring); scoring answers from the
+        contact's current row, or from the follower floors for an author without a contact."""
+        from odoo.addons.social_crm.models.res_partner import ResPartner as BasePartner
+
+        Partner = self.env["res.partner"]
+        self.assertEqual(
+            BasePartner._social_author_tier(Partner, self.influencer, self.company, 0),
+            ("regular", False),
+        )
+        self.assertEqual(
+            Partner._social_author_tier(self.influencer, self.company, 0), ("top_influencer", True)
+        )
+        self.assertEqual(
+            Partner._social_author_tier(Partner, self.company, 27400), ("top_influencer", True)
+        )
+        self.assertEqual(Partner._social_author_tier(Partner, self.company, 50), (False, False))
