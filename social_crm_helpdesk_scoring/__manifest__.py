@@ -11,4 +11,5 @@
     "license": "AGPL-3",
     "depends": ["social_crm_helpdesk", "social_crm_scoring"],
     "auto_install": True,
+    "post_init_hook": "post_init_hook",
 }
