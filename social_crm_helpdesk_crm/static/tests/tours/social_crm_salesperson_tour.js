@@ -24,13 +24,13 @@ for (const [lang, text] of Object.entries(TEXTS)) {
     registry.category("web_tour.tours").add(`social_crm_salesperson_contact_tour_${lang}`, {
         steps: () => [
             {
-                content: "The contact shows its tier",
-                trigger: `.o_form_view .o_social_score_badges .badge:contains('${text.tier}')`,
-            },
-            {
                 content: "Open the Social Score tab",
                 trigger: ".o_notebook_headers a[name='social_score']",
                 run: "click",
+            },
+            {
+                content: "The contact's tier",
+                trigger: `.o_notebook .o_field_widget[name='social_score_tier']:contains('${text.tier}')`,
             },
             {
                 content: "The weighted sum of the parts is shown next to the score",
