@@ -150,6 +150,11 @@ def main():
         )
         return rows[0]["res_id"] if rows else None
 
+    # German for the German screenshot (installed once, with its translations)
+    german = rpc("res.lang", "search", [("code", "=", "de_DE"), ("active", "in", [True, False])])
+    if german and not rpc("res.lang", "search", [("code", "=", "de_DE")]):
+        wizard = rpc("base.language.install", "create", {"lang_ids": [(6, 0, german)]})
+        rpc("base.language.install", "lang_install", [wizard])
     sophie = ref("social_crm.partner_demo_sophie")
     lead = ref("social_crm_scoring.lead_demo_sophie")
     # the demo's scores as the nightly run gives them
