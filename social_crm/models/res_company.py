@@ -4,6 +4,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.tools.misc import format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -86,10 +87,12 @@ class ResCompany(models.Model):
                     counts[label] = counts.get(label, 0) + len(records)
                     cron._commit_progress(len(records))
             summary = ", ".join(f"{label}: {count}" for label, count in counts.items())
-            report = self.env._(
+            # the job runs as OdooBot: the report is written in the company's language
+            env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
+            report = env._(
                 "%(date)s: %(summary)s",
-                date=fields.Datetime.to_string(now),
-                summary=summary or self.env._("nothing to purge"),
+                date=format_datetime(env, now, dt_format="short"),
+                summary=summary or env._("nothing to purge"),
             )
             company.sudo().social_retention_report = report
             _logger.info("Social CRM retention, company %s: %s", company.id, summary or "nothing")

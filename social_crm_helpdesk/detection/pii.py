@@ -74,6 +74,32 @@ LABELS = {
     "dob": "date of birth",
     "custom": "reference number",
 }
+#: the placeholders in German (see :func:`placeholder`); other languages read English
+LABELS_DE = {
+    "email": "E-Mail-Adresse",
+    "iban": "IBAN",
+    "card": "Kartennummer",
+    "tax_id": "Steuer-ID",
+    "id_card": "Ausweisnummer",
+    "vat": "USt-IdNr.",
+    "phone": "Telefonnummer",
+    "address": "Postanschrift",
+    "dob": "Geburtsdatum",
+    "custom": "Referenznummer",
+}
+#: (labels, "[label removed]", "[label removed, ends 1234]") per language code
+PLACEHOLDERS = {
+    "en": (LABELS, "[%s removed]", "[%s removed, ends %s]"),
+    "de": (LABELS_DE, "[%s entfernt]", "[%s entfernt, endet auf %s]"),
+}
+
+
+def placeholder_language(lang):
+    """The placeholder language of an Odoo language code ("de_DE", "de_CH", "en_US", None)."""
+    code = (lang or "en").split("_")[0].split("-")[0].lower()
+    return code if code in PLACEHOLDERS else "en"
+
+
 # bank or card data: what a company may want hidden on the network at once
 PAYMENT_KINDS = ("iban", "card")
 KEEP_LAST_KINDS = ("iban", "card")
@@ -599,18 +625,21 @@ def kinds_found(matches):
     return sorted({m.kind for m in matches}, key=KINDS.index)
 
 
-def placeholder(match, keep_last=4):
+def placeholder(match, keep_last=4, lang="en"):
+    """The placeholder of ``match``: e.g. "[IBAN removed, ends 3000]", in German (``lang``
+    "de" or "de_DE") "[IBAN entfernt, endet auf 3000]"."""
+    labels, plain, ending = PLACEHOLDERS[placeholder_language(lang)]
     if match.kind == "custom":
-        label = re.sub(r"[\[\]<>&\"']", "", match.reason or "")[:60] or LABELS["custom"]
-        return "[%s removed]" % label
-    label = LABELS.get(match.kind, match.kind)
+        label = re.sub(r"[\[\]<>&\"']", "", match.reason or "")[:60] or labels["custom"]
+        return plain % label
+    label = labels.get(match.kind, match.kind)
     if keep_last and match.kind in KEEP_LAST_KINDS:
         tail = "".join(ch for ch in match.value if ch.isalnum())[-keep_last:]
-        return "[%s removed, ends %s]" % (label, tail)
-    return "[%s removed]" % label
+        return ending % (label, tail)
+    return plain % label
 
 
-def redact(text, matches=None, keep_last=4):
+def redact(text, matches=None, keep_last=4, lang="en"):
     """`text` with every match replaced by a placeholder (see module docstring)."""
     text = "" if text is None else str(text)
     if matches is None:
@@ -620,24 +649,24 @@ def redact(text, matches=None, keep_last=4):
         if m.start < pos:
             continue
         out.append(text[pos:m.start])
-        out.append(placeholder(m, keep_last))
+        out.append(placeholder(m, keep_last, lang))
         pos = m.end
     out.append(text[pos:])
     return "".join(out)
 
 
-def redact_report(text, keep_last=4, keep=(), patterns=()):
+def redact_report(text, keep_last=4, keep=(), patterns=(), lang="en"):
     """Redacted text plus which kinds were found (for logging "removed: IBAN, phone").
 
     The one function every path that stores social text goes through (see the models'
-    ``social.crm.pii.mixin``).
+    ``social.crm.pii.mixin``); ``lang``: the language of the placeholders ("de": German).
     """
     matches = find_pii(text, keep=keep, patterns=patterns)
-    return Redaction(text=redact(text, matches, keep_last), kinds=kinds_found(matches),
+    return Redaction(text=redact(text, matches, keep_last, lang), kinds=kinds_found(matches),
                      matches=matches)
 
 
-def redact_json(value, matches=(), keep=(), patterns=()):
+def redact_json(value, matches=(), keep=(), patterns=(), lang="en"):
     """``value`` (a JSON tree) with every string redacted, plus the kinds found in it.
 
     First the values already found in the record's text are replaced wherever they occur (a
@@ -650,11 +679,11 @@ def redact_json(value, matches=(), keep=(), patterns=()):
         if isinstance(item, str):
             for match in matches:
                 if match.value in item:
-                    item = item.replace(match.value, placeholder(match))
+                    item = item.replace(match.value, placeholder(match, lang=lang))
                     kinds.add(match.kind)
             if patterns or "@" in item or (
                     " " in item and any(ch.isdigit() for ch in item)):
-                report = redact_report(item, keep=keep, patterns=patterns)
+                report = redact_report(item, keep=keep, patterns=patterns, lang=lang)
                 if report.matches:
                     kinds.update(report.kinds)
                     item = report.text

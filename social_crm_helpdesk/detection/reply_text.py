@@ -25,8 +25,11 @@ MASTODON_MENTION_RE = re.compile(r"(@[A-Za-z0-9_]+)@[A-Za-z0-9.\-]+[A-Za-z0-9]")
 # the wording placeholders (inline_template syntax) and any leftover "{{ ... }}"
 PLACEHOLDER_RE = re.compile(r"\{\{.*?\}\}", re.DOTALL)
 # the PII redaction markers of detection/pii.py: "[phone number removed]",
-# "[IBAN removed, ends 3000]"
-REDACTED_RE = re.compile(r"\[[^\[\]\n]{1,60}? removed(?:, ends [^\[\]\n]{1,8})?\]")
+# "[IBAN removed, ends 3000]", in German "[IBAN entfernt, endet auf 3000]"
+REDACTED_RE = re.compile(
+    r"\[[^\[\]\n]{1,60}? (?:removed(?:, ends [^\[\]\n]{1,8})?"
+    r"|entfernt(?:, endet auf [^\[\]\n]{1,8})?)\]"
+)
 # twitter-text: code points in these ranges weigh 1, all others 2
 _X_LIGHT_RANGES = ((0, 4351), (8192, 8205), (8208, 8223), (8242, 8247))
 

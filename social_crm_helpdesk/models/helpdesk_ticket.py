@@ -13,6 +13,7 @@ from odoo.tools.misc import format_datetime, formatLang
 
 from ..dispatch import escalation_due
 from .helpdesk_ticket_guard import product_env
+from .res_company import by_company_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -611,7 +612,8 @@ class HelpdeskTicket(models.Model):
             if not tickets:
                 break
             last_id = tickets[-1].id
-            tickets._social_escalate(now)
+            for lang, group in by_company_lang(tickets):  # the notes in the company's language
+                group.with_context(lang=lang)._social_escalate(now)
             if ir_cron._commit_progress(len(tickets)) <= 0:
                 break
 

@@ -2,6 +2,17 @@
 from odoo import fields, models
 
 
+def by_company_lang(records):
+    """[(language, records)] of ``records`` (with a ``company_id``) grouped by the language
+    of their company: what the product writes on its own (ticket descriptions, notes,
+    to-dos of scheduled jobs, which run as OdooBot) is written in the company's language."""
+    groups = {}
+    for record in records:
+        lang = record.company_id._social_lang()
+        groups[lang] = groups.get(lang, records.browse()) | record
+    return list(groups.items())
+
+
 class ResCompany(models.Model):
     _inherit = "res.company"
 
@@ -32,6 +43,12 @@ class ResCompany(models.Model):
         "CHECK(social_influencer_response_minutes > 0 AND social_regular_response_minutes > 0)",
         "First response deadlines must be at least one minute.",
     )
+
+    def _social_lang(self):
+        """Language of the texts the product writes on its own for this company: the
+        company's (its partner's) language, else the current one."""
+        self.ensure_one()
+        return self.sudo().partner_id.lang or self.env.lang or "en_US"
 
     def _compute_social_complaint_model(self):
         rows = self.env["social.crm.complaint.model"].sudo().search(

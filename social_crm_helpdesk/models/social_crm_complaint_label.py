@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 
+from .social_crm_post import COMPLAINT_LABELS
+
 
 class SocialCrmComplaintLabel(models.Model):
     """An agent's decision on a post: a complaint (converted to a ticket) or not.
@@ -28,8 +30,11 @@ class SocialCrmComplaintLabel(models.Model):
         "res.users", string="Decided By", default=lambda self: self.env.user, index=True
     )
     date = fields.Datetime(default=fields.Datetime.now, required=True)
-    detected_label = fields.Char(
-        string="Detected As", help="What the classifier said before the agent decided."
+    # the classifier's code, shown translated (a Char showed the raw "complaint", "praise")
+    detected_label = fields.Selection(
+        COMPLAINT_LABELS,
+        string="Detected As",
+        help="What the classifier said before the agent decided.",
     )
 
     _post_uniq = models.Constraint(

@@ -41,4 +41,5 @@ class SocialCrmIdentity(models.Model):
         if not _worth_scanning(bio, patterns):
             return bio
         keep = self.env["social.crm.post"]._social_handle_forms(handle)
-        return redact_report(bio, keep=keep, patterns=patterns).text
+        lang = self._social_pii_lang({"company_id": company_id})
+        return redact_report(bio, keep=keep, patterns=patterns, lang=lang).text

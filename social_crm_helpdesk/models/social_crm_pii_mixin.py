@@ -44,6 +44,12 @@ class SocialCrmPiiMixin(models.AbstractModel):
             return self[:1].company_id.id
         return self.env.company.id
 
+    def _social_pii_lang(self, vals):
+        """Language of the placeholders: the company's ("[IBAN entfernt, endet auf 3000]" in
+        a German company), whoever writes (a scheduled job runs as OdooBot)."""
+        company = self.env["res.company"].sudo().browse(self._social_pii_company_id(vals))
+        return company.partner_id.lang or "en_US"
+
     def _social_pii_found(self, vals, kinds):
         """Hook: personal data of ``kinds`` was removed from ``vals`` (e.g. flag the record)."""
 
@@ -61,7 +67,12 @@ class SocialCrmPiiMixin(models.AbstractModel):
         )
         if not isinstance(value, str) or not value or not _worth_scanning(value, patterns):
             return value, None
-        report = redact_report(value, keep=self._social_pii_keep(vals), patterns=patterns)
+        report = redact_report(
+            value,
+            keep=self._social_pii_keep(vals),
+            patterns=patterns,
+            lang=self._social_pii_lang(vals),
+        )
         if not report.matches:
             return value, None
         return (Markup(report.text) if isinstance(value, Markup) else report.text), report
@@ -86,7 +97,9 @@ class SocialCrmPiiMixin(models.AbstractModel):
             keep = self._social_pii_keep(vals)
         for name in self._social_pii_json_fields:
             if vals.get(name):
-                vals[name], json_kinds = redact_json(vals[name], matches, keep, patterns)
+                vals[name], json_kinds = redact_json(
+                    vals[name], matches, keep, patterns, lang=self._social_pii_lang(vals)
+                )
                 kinds.update(json_kinds)
         kinds = sorted(kinds)
         if kinds:

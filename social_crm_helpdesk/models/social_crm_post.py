@@ -8,6 +8,7 @@ from odoo.addons.social_crm import connectors
 from odoo.fields import Domain
 
 from ..detection import render_reason
+from .res_company import by_company_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -18,6 +19,8 @@ COMPLAINT_LABELS = [
     ("other", "Other"),
 ]
 PROCESS_BATCH = 1000
+#: context key: the routing runs in the language of the posts' company already
+COMPANY_LANG_KEY = "social_crm_company_lang"
 TICKET_BATCH_PARAM = "social_crm_helpdesk.ticket_batch_limit"
 TICKET_BATCH_DEFAULT = 200
 # what detection and moderation write: plain users may read, not change, these
@@ -214,6 +217,14 @@ class SocialCrmPost(models.Model):
         posts = self.filtered(lambda p: not p.ticket_id).sorted(lambda p: (p.posted_at, p.id))
         if not posts:
             return self.env["helpdesk.ticket"]
+        if automatic and not self.env.context.get(COMPANY_LANG_KEY):
+            # tickets the product opens on its own are written in their company's language
+            tickets = self.env["helpdesk.ticket"]
+            for lang, group in by_company_lang(posts):
+                tickets |= group.with_context(
+                    lang=lang, **{COMPANY_LANG_KEY: True}
+                )._social_route(automatic=True, team=team)
+            return tickets.with_env(self.env)
         Ticket = self.env["helpdesk.ticket"]
         existing = posts._social_existing_tickets()
         teams = self.env["helpdesk.ticket.team"]._social_candidate_teams(

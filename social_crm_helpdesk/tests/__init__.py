@@ -4,6 +4,7 @@ from . import (
     test_arrival,
     test_causes,
     test_detection,
+    test_german,
     test_hardening,
     test_inbox_reply,
     test_kpi,

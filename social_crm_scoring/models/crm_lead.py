@@ -19,7 +19,10 @@ class CrmLead(models.Model):
     # (nothing to keep in sync, nothing left behind when a contact objects to profiling);
     # searched, sorted and grouped through a join on the customer's current history row
     social_score = fields.Float(
-        compute="_compute_social_score", search="_search_social_score", readonly=True
+        digits=(5, 0),
+        compute="_compute_social_score",
+        search="_search_social_score",
+        readonly=True,
     )
     social_score_tier = fields.Selection(
         TIERS,

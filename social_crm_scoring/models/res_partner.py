@@ -16,9 +16,10 @@ from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.misc import formatLang
+from odoo.tools.misc import format_date, formatLang
 
 from ..scoring import PARTS
+from .social_crm_score_history import round_half_up
 
 USER = "social_crm.group_social_crm_user"
 #: contact fields read from the current history row: {field: history column}
@@ -37,6 +38,7 @@ PARTNER_HISTORY_FIELDS = [
     "social_score_previous",
     "social_score_previous_date",
     "social_score_delta",
+    "social_score_weighted",
     "social_score_explanation",
 ]
 #: those that can be sorted and grouped by (through a join on the current row)
@@ -126,6 +128,14 @@ class ResPartner(models.Model):
         compute="_compute_social_score_trend",
         groups="base.group_user",
         help="Change since the previous score (the history keeps a row per change).",
+    )
+    social_score_weighted = fields.Float(
+        string="Weighted Sum of the Parts",
+        digits=(5, 1),
+        compute="_compute_social_score_trend",
+        groups="base.group_user",
+        help="The five parts times their weights (0-100); the Social Score is the percentile "
+        "of this sum among the company's scored contacts.",
     )
     social_score_explanation = fields.Html(
         string="Why This Score",
@@ -290,11 +300,14 @@ class ResPartner(models.Model):
             rows = latest.get(partner._origin.id, []) if partner.social_score_tier else []
             partner.social_score_rank = rows[0].rank if rows else 0
             partner.social_score_date = rows[0].date if rows else False
+            partner.social_score_weighted = rows[0].weighted_sum if rows else 0.0
             previous = rows[1] if len(rows) > 1 else None
             if previous and partner.social_score_tier:
-                partner.social_score_previous = previous.score
+                # whole numbers, as shown: 87.5 -> 100 reads 88 -> 100, a change of 12
+                previous_score = round_half_up(previous.score)
+                partner.social_score_previous = previous_score
                 partner.social_score_previous_date = previous.date
-                partner.social_score_delta = partner.social_score - previous.score
+                partner.social_score_delta = round_half_up(partner.social_score) - previous_score
             else:
                 partner.social_score_previous = 0.0
                 partner.social_score_previous_date = False
@@ -340,8 +353,15 @@ class ResPartner(models.Model):
             days = n(settings.get("window_days", 0))
             if not row.post_count:
                 return self.env._("No post in the last %(days)s days", days=days)
+            # one sentence per plural form (Odoo has no ngettext): "1 Beitrag", "2 Beiträge"
+            if row.post_count == 1:
+                return self.env._(
+                    "%(reactions)s reactions on 1 post in the last %(days)s days",
+                    reactions=n(row.reaction_count),
+                    days=days,
+                )
             return self.env._(
-                "%(reactions)s reactions on %(posts)s post(s) in the last %(days)s days "
+                "%(reactions)s reactions on %(posts)s posts in the last %(days)s days "
                 "(%(per_post)s per post)",
                 reactions=n(row.reaction_count),
                 posts=n(row.post_count),
@@ -351,8 +371,15 @@ class ResPartner(models.Model):
         if part == "mentions":
             if not row.mention_count:
                 return self.env._("No post about the company")
+            if row.mention_count == 1:
+                return self.env._(
+                    "1 post about the company, worth %(decayed)s after ageing "
+                    "(half-life %(days)s days)",
+                    decayed=n(row.mentions_decayed, 1),
+                    days=n(settings.get("half_life_days", 0)),
+                )
             return self.env._(
-                "%(count)s post(s) about the company, worth %(decayed)s after ageing "
+                "%(count)s posts about the company, worth %(decayed)s after ageing "
                 "(half-life %(days)s days)",
                 count=n(row.mention_count),
                 decayed=n(row.mentions_decayed, 1),
@@ -361,16 +388,27 @@ class ResPartner(models.Model):
         if part == "network":
             if not row.mentioned_by:
                 return self.env._("Not mentioned or replied to by other contacts")
+            if row.mentioned_by == 1:
+                return self.env._(
+                    "Mentioned or replied to by 1 other contact; network rank %(lift)s× that "
+                    "of an unmentioned contact",
+                    lift=n(row.network_lift + 1, 1),
+                )
             return self.env._(
-                "Mentioned or replied to by %(count)s other contact(s); network rank "
+                "Mentioned or replied to by %(count)s other contacts; network rank "
                 "%(lift)s× that of an unmentioned contact",
                 count=n(row.mentioned_by),
                 lift=n(row.network_lift + 1, 1),
             )
         if not row.professional_identity_count:
             return self.env._("No professional profile (LinkedIn, Xing)")
+        if row.professional_identity_count == 1:
+            return self.env._(
+                "%(followers)s followers/connections on 1 professional profile",
+                followers=n(row.professional_followers),
+            )
         return self.env._(
-            "%(followers)s followers/connections on %(count)s professional profile(s)",
+            "%(followers)s followers/connections on %(count)s professional profiles",
             followers=n(row.professional_followers),
             count=row.professional_identity_count,
         )
@@ -381,29 +419,32 @@ class ResPartner(models.Model):
         self.ensure_one()
         n = self._social_score_number
         labels = self.env["res.company"]._social_score_part_labels()
+        date = format_date(self.env, row.date)
+        contributions, weighted_sum = row._weighted_parts()
         if row.score > 0:
             summary = self.env._(
-                "More influential than %(score)s%% of the %(population)s other scored contacts "
-                "of %(company)s (rank %(rank)s), since %(date)s.",
-                score=n(row.score),
+                "Weighted sum of the parts %(sum)s of 100: more influential than %(score)s%% of "
+                "the %(population)s other scored contacts of %(company)s (Social Score "
+                "%(score)s, rank %(rank)s), since %(date)s.",
+                sum=n(weighted_sum, 1),
+                score=n(round_half_up(row.score)),
                 population=n(max(row.population - 1, 0)),
                 company=row.company_id.name,
                 rank=n(row.rank),
-                date=fields.Date.to_string(row.date),
+                date=date,
             )
         else:
             summary = self.env._(
-                "No social activity or audience known (since %(date)s).",
-                date=fields.Date.to_string(row.date),
+                "No social activity or audience known (since %(date)s).", date=date
             )
         weights = (row.settings or {}).get("weights", {})
         lines = [
             {
                 "label": labels[part],
                 "sentence": self._social_score_part_sentence(part, row),
-                "points": n(row[f"{part}_points"], 0),
-                "weight": f"{n(weights.get(part, 0.0) * 100)} %",
-                "contribution": n(row[f"{part}_points"] * weights.get(part, 0.0), 1),
+                "points": n(round_half_up(row[f"{part}_points"])),
+                "weight": f"{n(round_half_up(weights.get(part, 0.0) * 100))} %",
+                "contribution": n(contributions[part], 1),
             }
             for part in PARTS
         ]
@@ -413,6 +454,12 @@ class ResPartner(models.Model):
                 "notes": self._social_score_explain_notes(row),
                 "summary": summary,
                 "lines": lines,
+                "weighted_sum": n(weighted_sum, 1),
+                "weighted_label": self.env._(
+                    "Weighted sum (its percentile among the company's contacts is the Social "
+                    "Score, %(score)s)",
+                    score=n(round_half_up(row.score)),
+                ),
             },
         )
 

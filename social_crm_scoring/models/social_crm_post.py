@@ -2,6 +2,9 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.tools.misc import formatLang
+
+from .social_crm_score_history import round_half_up
 
 
 class SocialCrmPost(models.Model):
@@ -73,7 +76,7 @@ class SocialCrmPost(models.Model):
                     "%(name)s (%(tier)s, Social Score %(score)s) posted about the company:",
                     name=partner.display_name,
                     tier=tier,
-                    score=partner.social_score,
+                    score=formatLang(env, round_half_up(partner.social_score), digits=0),
                 ),
                 items,
             )

@@ -12,8 +12,9 @@ import logging
 
 from odoo import api, fields, models
 from odoo.addons.social_crm.services.tiers import TIER_CODES, TIERS
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 
+from ..scoring import PARTS
 from ..scoring.copy_binary import copy_sql, parse_columns
 
 _logger = logging.getLogger(__name__)
@@ -97,11 +98,44 @@ def _changed(table, previous):
     return ~same
 
 
+def _copy_lines(columns, positions):
+    """(partner ids, COPY text rows of :data:`RUN_TABLE`) of the ``columns`` (aligned arrays:
+    id, score, tier, flag, rank, :data:`HISTORY_COLUMNS`) at ``positions`` (None: all)."""
+    if positions is not None:
+        positions = numpy.asarray(positions, numpy.int64)
+        columns = [column[positions] for column in columns]
+    columns = [column.tolist() for column in columns]
+    escaped = {code: code.translate(COPY_ESCAPES) for code in set(columns[2])}
+    columns[2] = [escaped[code] for code in columns[2]]
+    columns[3] = ["t" if flag else "f" for flag in columns[3]]
+    return columns[0], list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
+
+
+def round_half_up(value, digits=0):
+    """``value`` rounded half away from zero, as the web client shows it (Python's ``round``
+    and ``%`` formatting round half to even: 12.5 would read 12 here and 13 on screen)."""
+    return float_round(value or 0.0, precision_digits=digits, rounding_method="HALF-UP")
+
+
+def _stale(table, current):
+    """Boolean array: which contacts of the ScoreTable ``table`` have a current row (see
+    ``social.crm.score.history._current_parts``) with another rank, population or part."""
+    current_ids, rank, population, *points = current
+    ids = numpy.array(table.partner_ids, numpy.int64)
+    if not len(current_ids):
+        return numpy.zeros(len(ids), bool)
+    found = numpy.searchsorted(current_ids, ids).clip(0, len(current_ids) - 1)
+    stale = (current_ids[found] != ids) | (rank[found] != numpy.asarray(table.rank))
+    stale |= population[found] != len(table)
+    for part, stored in zip(PARTS, points, strict=True):
+        stale |= numpy.abs(stored[found] - numpy.round(_points(table, part), 2)) > 0.005
+    return stale
+
+
 def _array(values, cast=str):
     """A PostgreSQL array literal ('{1,2,3}') of numbers, passed as one string parameter:
     PostgreSQL parses it far faster than the ``ARRAY[...]`` psycopg2 makes of a list."""
     return "{" + ",".join(map(cast, values)) + "}"
-
 
 
 class SocialCrmScoreHistory(models.Model):
@@ -187,6 +221,12 @@ class SocialCrmScoreHistory(models.Model):
         "scored).",
     )
 
+    weighted_sum = fields.Float(
+        digits=(5, 1),
+        compute="_compute_weighted_sum",
+        help="Sum of the parts times their weights (0-100); the score is the percentile of "
+        "this sum among the company's scored contacts.",
+    )
     is_provisional = fields.Boolean(
         string="Provisional",
         readonly=True,
@@ -200,6 +240,21 @@ class SocialCrmScoreHistory(models.Model):
     _company_date_idx = models.Index("(company_id, date)")
     _current_partner_uniq = models.UniqueIndex("(partner_id) WHERE is_current")
     _current_company_idx = models.Index("(company_id) WHERE is_current")
+
+    def _weighted_parts(self):
+        """({part: contribution}, weighted sum) of this row: each part's points times its
+        weight, rounded to one decimal, and their sum (so the lines add up to the total)."""
+        self.ensure_one()
+        weights = (self.settings or {}).get("weights", {})
+        contributions = {
+            part: round_half_up(self[f"{part}_points"] * weights.get(part, 0.0), 1)
+            for part in PARTS
+        }
+        return contributions, round_half_up(sum(contributions.values()), 1)
+
+    def _compute_weighted_sum(self):
+        for row in self:
+            row.weighted_sum = row._weighted_parts()[1]
 
     def unlink(self):
         """Deleting a contact's current row leaves the contact unscored (leads follow)."""
@@ -234,6 +289,28 @@ class SocialCrmScoreHistory(models.Model):
         )
 
     @api.model
+    def _current_parts(self, company):
+        """Sorted ids, rank, population and the five parts' points of the current rows of
+        ``company`` (arrays, one binary COPY)."""
+        self.flush_model()
+        return _copy_columns(
+            self.env.cr,
+            SQL(
+                """SELECT partner_id, COALESCE(rank, 0)::int4, COALESCE(population, 0)::int4,
+                          %s
+                     FROM social_crm_score_history
+                    WHERE is_current AND company_id = %s
+                 ORDER BY partner_id""",
+                SQL(", ").join(
+                    SQL("COALESCE(%s, 0)::float8", SQL.identifier(f"{part}_points"))
+                    for part in PARTS
+                ),
+                company.id,
+            ),
+            ("int4", "int4", "int4", *(("float8",) * len(PARTS))),
+        )
+
+    @api.model
     def _write_scores(
         self,
         company,
@@ -248,20 +325,33 @@ class SocialCrmScoreHistory(models.Model):
         """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
         those of ``only`` if given, else those that differ from ``previous`` (see
         :meth:`_current_scores`); returns (rows written, time left of the cron)."""
+        refresh = []
         if only is not None:
-            # an explicit recompute always records the day's numbers of these contacts
+            # an explicit recompute writes what the full run would write for these contacts
+            # (a new row when the score, tier or flag changed); an unchanged score keeps its
+            # row and date (so the trend against the row before stays), with the day's
+            # numbers, rank and population refreshed in place
             wanted = set(only.ids)
-            positions = [
-                position
-                for position, partner_id in enumerate(table.partner_ids)
-                if partner_id in wanted
-            ]
-        else:
-            # a contact whose score, tier and flag are unchanged is left as it is (its
-            # history keeps the row of the last change): most contacts on most nights
             if previous is None:
                 previous = self._current_scores(company)
-            positions = numpy.flatnonzero(_changed(table, previous)).tolist()
+            changed = _changed(table, previous)
+            positions, refresh = [], []
+            for position, partner_id in enumerate(table.partner_ids):
+                if partner_id in wanted:
+                    (positions if changed[position] or provisional else refresh).append(position)
+        else:
+            # a contact whose score, tier and flag are unchanged keeps its row (the history
+            # keeps a row per change): most contacts on most nights; its rank, population
+            # and parts are refreshed in place when they moved (the explanation and a
+            # one-contact recompute show what this run computed)
+            if previous is None:
+                previous = self._current_scores(company)
+            changed = _changed(table, previous)
+            positions = numpy.flatnonzero(changed).tolist()
+            if not provisional:
+                refresh = numpy.flatnonzero(
+                    ~changed & _stale(table, self._current_parts(company))
+                ).tolist()
         columns = [
             numpy.asarray(table.partner_ids, numpy.int64),
             numpy.asarray(table.score, float),
@@ -270,15 +360,22 @@ class SocialCrmScoreHistory(models.Model):
             numpy.asarray(table.rank, numpy.int64),
             *(numpy.asarray(getter(table)) for _column, _type, _format, getter in HISTORY_COLUMNS),
         ]
+        if refresh:
+            refresh_ids, refresh_lines = _copy_lines(columns, refresh)
+            for start in range(0, len(refresh_ids), WRITE_BATCH):
+                self._write_score_chunk(
+                    company,
+                    refresh_ids[start : start + WRITE_BATCH],
+                    refresh_lines[start : start + WRITE_BATCH],
+                    len(table),
+                    now,
+                    settings_json,
+                    in_place=True,
+                )
         if len(positions) < len(table):  # only the rows to write
-            positions = numpy.asarray(positions, numpy.int64)
-            columns = [column[positions] for column in columns]
-        columns = [column.tolist() for column in columns]
-        escaped = {code: code.translate(COPY_ESCAPES) for code in set(columns[2])}
-        columns[2] = [escaped[code] for code in columns[2]]
-        columns[3] = ["t" if flag else "f" for flag in columns[3]]
-        ids = columns[0]
-        lines = list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
+            ids, lines = _copy_lines(columns, positions)
+        else:
+            ids, lines = _copy_lines(columns, None)
         time_left = None
         if commit_progress and len(ids) < len(table):
             time_left = commit_progress(len(table) - len(ids))
@@ -299,11 +396,21 @@ class SocialCrmScoreHistory(models.Model):
 
     @api.model
     def _write_score_chunk(
-        self, company, ids, lines, population, now, settings_json, provisional=False
+        self,
+        company,
+        ids,
+        lines,
+        population,
+        now,
+        settings_json,
+        provisional=False,
+        in_place=False,
     ):
         """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
         :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``, each of which
-        gets a history row of the day (flagged ``provisional`` or not)."""
+        gets a history row of the day (flagged ``provisional`` or not); ``in_place``: their
+        score, tier and flag are unchanged: their current rows (whatever their date) get the
+        new rank, population, parts and numbers instead."""
         if not ids:
             return
         cr = self.env.cr
@@ -339,6 +446,23 @@ class SocialCrmScoreHistory(models.Model):
             "high": high,
             "provisional": bool(provisional),
         }
+        if in_place:
+            cr.execute(
+                SQL(
+                    """UPDATE social_crm_score_history AS h
+                          SET rank = v.rank, population = %(population)s,
+                              settings = %(settings)s::jsonb, %(updates)s
+                         FROM %(run)s AS v
+                        WHERE h.partner_id = v.id AND h.is_current
+                          AND h.partner_id BETWEEN %(low)s AND %(high)s""",
+                    **values,
+                    updates=SQL(", ").join(SQL("%s = v.%s", column, column) for column in columns),
+                )
+            )
+            cr.execute(SQL("DROP TABLE %s", run))
+            self.env["res.partner"]._social_score_invalidate()
+            self.invalidate_model()
+            return
         # the contacts' current rows of earlier days are current no more
         cr.execute(
             SQL(

@@ -3,6 +3,7 @@ import datetime as dt
 
 from odoo.addons.social_crm_scoring.models.res_partner_score_run import _fast_reads
 from odoo.tests import tagged
+from odoo.tools.misc import format_date
 
 from .common import ScoringCase
 
@@ -47,7 +48,7 @@ class TestScoringCompute(ScoringCase):
 
         explanation = str(self.star.social_score_explanation)
         self.assertIn("250,000 followers on 1 identity", explanation)
-        self.assertIn("Mentioned or replied to by 1 other contact(s)", explanation)
+        self.assertIn("Mentioned or replied to by 1 other contact;", explanation)
         self.assertIn("rank 1", explanation)
         self.assertIn("No post in the last 90 days", str(self.quiet.social_score_explanation))
         self.assertIn("Not scored yet", str(self.ghost.social_score_explanation))
@@ -78,7 +79,10 @@ class TestScoringCompute(ScoringCase):
         self.assertEqual({partner: partner.social_score for partner in contacts}, scores)
         self.assertEqual({partner: len(self.history(partner)) for partner in contacts}, before)
         self.assertEqual(self.fan.social_score_date, self.now.date())
-        self.assertIn(f"since {self.now.date()}", str(self.fan.social_score_explanation))
+        self.assertIn(
+            f"since {format_date(self.env, self.now.date())}",
+            str(self.fan.social_score_explanation),
+        )
 
     def test_cron(self):
         cron = self.env.ref("social_crm_scoring.ir_cron_social_score")
@@ -99,16 +103,52 @@ class TestScoringCompute(ScoringCase):
         self.ghost.with_user(self.user).action_social_score_recompute()
         self.assertFalse(self.ghost.social_score_tier)
 
-    def test_on_demand_records_the_day(self):
-        """The button records the day's numbers even when the score did not change."""
+    def test_on_demand_gives_the_full_run_score_and_keeps_the_trend(self):
+        """One contact's Recompute gives the score, tier, rank and parts the full run gives
+        (the whole company is the population); on a day without change it adds no row, so the
+        trend against the previous row stays."""
+        contacts = self.star | self.pro | self.fan | self.quiet
+        fields_ = [
+            "score",
+            "tier",
+            "is_influencer",
+            "rank",
+            "population",
+            "date",
+            "reach_points",
+            "engagement_points",
+            "mentions_points",
+            "network_points",
+            "professional_points",
+            "followers",
+        ]
         yesterday = self.now - dt.timedelta(days=1)
         self.recompute(now=yesterday)
-        self.Partner._social_score_recompute(only=self.fan, now=self.now)
+        self.env["social.crm.identity"].search(
+            [("partner_id", "=", self.fan.id)]
+        ).followers_count = 900000
+        self.recompute()
+        full = {partner: self.history(partner)[0].read(fields_)[0] for partner in contacts}
+        delta = self.fan.social_score_delta
+        self.assertGreater(delta, 0)
+        for partner in contacts:
+            self.Partner._social_score_recompute(only=partner, now=self.now)
+            self.env.invalidate_all()
+            self.assertEqual(self.history(partner)[0].read(fields_)[0], full[partner], partner.name)
+        self.assertEqual(self.fan.social_score_delta, delta, "same day: the trend stays")
+        self.assertEqual(self.fan.social_score_previous_date, yesterday.date())
+        # the next day, an unchanged score keeps its row and date (and the trend) but shows the
+        # day's numbers
+        self.env["social.crm.identity"].search(
+            [("partner_id", "=", self.fan.id)]
+        ).followers_count = 900100
+        rows = len(self.history(self.fan))
+        self.Partner._social_score_recompute(only=self.fan, now=self.now + dt.timedelta(days=1))
         self.env.invalidate_all()
-        history = self.history(self.fan)
-        self.assertEqual(history.mapped("date"), [self.now.date(), yesterday.date()])
-        self.assertEqual(history[0].score, history[1].score)
-        self.assertEqual(len(self.history(self.star)), 1, "only the contact asked for")
+        self.assertEqual(len(self.history(self.fan)), rows)
+        self.assertEqual(self.history(self.fan)[0].followers, 900100)
+        self.assertEqual(self.fan.social_score_date, self.now.date())
+        self.assertEqual(self.fan.social_score_delta, delta)
 
     def test_reads_restore_planner_settings(self):
         self.env.cr.execute("SELECT current_setting('jit'), current_setting('work_mem')")
@@ -182,3 +222,29 @@ class TestScoringCompute(ScoringCase):
         self.assertEqual(other.social_score, 100, "alone in its company")
         self.assertEqual(other.social_score_company_id, self.other_company)
         self.assertEqual(self.star.social_score, 100)
+
+    def test_weighted_sum_and_rounding_agree_everywhere(self):
+        """The explanation's lines add up to the weighted sum shown on the contact and the
+        history; a change from 87.5 (shown 88) to 100 reads 12, not 12.5 rounded up."""
+        self.recompute()
+        row = self.history(self.star)
+        contributions, total = row._weighted_parts()
+        self.assertAlmostEqual(sum(contributions.values()), total)
+        self.assertEqual(row.weighted_sum, total)
+        self.assertEqual(self.star.social_score_weighted, total)
+        self.assertLess(total, 100)
+        explanation = str(self.star.social_score_explanation)
+        self.assertIn(f"Weighted sum of the parts {total:.1f} of 100", explanation)
+        self.assertIn("Social Score 100", explanation)
+        self.env["social.crm.score.history"].create(
+            {
+                "partner_id": self.star.id,
+                "company_id": self.score_company.id,
+                "date": self.now.date() - dt.timedelta(days=3),
+                "score": 87.5,
+                "tier": "multiplier",
+            }
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.star.social_score_previous, 88)
+        self.assertEqual(self.star.social_score_delta, 12)

@@ -105,7 +105,7 @@ class TestCurrentScore(ScoringCase):
         edited = self.Partner.new({"name": "Stella S."}, origin=self.star)
         self.assertEqual(edited.social_score_tier, "top_influencer")
         self.assertEqual(edited.social_score, 100)
-        self.assertIn("More influential than", str(edited.social_score_explanation))
+        self.assertIn("more influential than", str(edited.social_score_explanation))
         self.assertFalse(self.Partner.new({"name": "Nobody"}).social_score_tier)
 
     def test_unscored_contacts_sort_and_average_as_zero(self):

@@ -156,6 +156,21 @@ def test_redact_format_and_kinds():
     assert "3704" not in report.text and "86095742719" not in report.text
 
 
+def test_redact_in_german():
+    """A German company's placeholders are German; the same finds, the same kinds."""
+    text = ("IBAN DE89 3704 0044 0532 0130 00, card 4111 1111 1111 1111, "
+            "Tel. 0151 23456789, mail anna@example.de, Steuer-ID 86095742719")
+    for lang in ("de", "de_DE", "de_CH"):
+        report = redact_report(text, lang=lang)
+        assert report.kinds == ["email", "iban", "card", "tax_id", "phone"]
+        assert report.text == (
+            "IBAN [IBAN entfernt, endet auf 3000], card [Kartennummer entfernt, endet auf 1111], "
+            "Tel. [Telefonnummer entfernt], mail [E-Mail-Adresse entfernt], "
+            "Steuer-ID [Steuer-ID entfernt]")
+    assert redact_report(text, lang="fr_FR").text == redact_report(text).text
+    assert redact_report(text, lang=None).text == redact_report(text).text
+
+
 def test_redact_with_given_matches_and_kinds_found():
     text = "x anna@example.de y"
     matches = [Match("email", 2, 17, "anna@example.de", "e-mail address")]

@@ -35,4 +35,6 @@ def test_leftovers():
     assert leftovers("Hallo {{ first_name }}, danke!") == ["{{ first_name }}"]
     text = redact("Meine IBAN DE89 3704 0044 0532 0130 00 bitte")
     assert leftovers("Wir haben " + text) == ["[IBAN removed, ends 3000]"]
+    text = redact("Meine IBAN DE89 3704 0044 0532 0130 00 bitte", lang="de")
+    assert leftovers("Wir haben " + text) == ["[IBAN entfernt, endet auf 3000]"]
     assert leftovers("Hallo Ina, wir melden uns [heute].") == []

@@ -1,0 +1,47 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A German company: what the product writes on its own (tickets opened by ingestion or a
+scheduled job, which run as OdooBot, their notes, the redaction placeholders) is German."""
+
+from odoo.tests import tagged
+
+from .common import SocialHelpdeskCase
+
+
+@tagged("post_install", "-at_install")
+class TestGermanCompany(SocialHelpdeskCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        cls.company.partner_id.lang = "de_DE"
+
+    def test_ticket_notes_and_placeholders_in_german(self):
+        # the job runs in English (OdooBot's language): the company's language wins
+        post = self.ingest(
+            self.complaint(
+                "de-iban-1",
+                text="@acme Ihr habt doppelt abgebucht, schon wieder kaputt! Meine IBAN "
+                "DE89 3704 0044 0532 0130 00, bitte sofort zurück.",
+            )
+        ).with_context(lang="en_US")
+        self.assertIn("[IBAN entfernt, endet auf 3000]", post.text)
+        self.assertNotIn("removed", post.text)
+        ticket = post.ticket_id
+        self.assertTrue(ticket, "the complaint opened a ticket")
+        self.assertIn("[IBAN entfernt, endet auf 3000]", str(ticket.description))
+        notes = " ".join(ticket.message_ids.mapped(lambda m: str(m.body)))
+        self.assertIn("Sensible Daten", notes)
+        self.assertNotIn("Sensitive data removed", notes)
+
+    def test_english_company_keeps_english(self):
+        self.company.partner_id.lang = "en_US"
+        post = self.ingest(
+            self.complaint(
+                "en-iban-1",
+                text="@acme You charged me twice, broken again! IBAN "
+                "DE89 3704 0044 0532 0130 00, refund now.",
+                lang="en",
+            )
+        )
+        self.assertIn("[IBAN removed, ends 3000]", post.text)
