@@ -211,6 +211,7 @@ class Author:
         for name in ("followers_count", "following_count", "posts_count", "listed_count"):
             put(name, clean_count(getattr(self, name), None))
         put("verified", self.verified is True or self.verified == 1)
+        put("_checked", True)  # see ``services.ingest.checked``
 
 
 @dataclasses.dataclass(frozen=True)
@@ -266,6 +267,7 @@ class Post:
         put("mentioned_handles", tuple(
             h for h in (clean_str(v, MAX_ID) for v in clean_ids(self.mentioned_handles)) if h))
         put("raw", clean_json(self.raw) if isinstance(self.raw, Mapping) else {})
+        put("_checked", True)  # see ``services.ingest.checked``
 
 
 @dataclasses.dataclass(frozen=True)

@@ -1,6 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
 
+#: context key of the ingestion's creates (see ``_check_company``)
+GROUPED_CHECK = "social_crm_ingest_grouped_check"
+
 
 class SocialCrmIngestMixin(models.AbstractModel):
     """The one bulk-upsert helper ingestion applies its plans with (posts, identities, count
@@ -44,5 +47,34 @@ class SocialCrmIngestMixin(models.AbstractModel):
             records.modified(names)
             records._validate_fields(names)
         if vals_list:
-            return self.create(list(vals_list))
+            records = self.with_context(**{GROUPED_CHECK: True}).create(list(vals_list))
+            return records.with_env(self.env)
         return self.browse()
+
+    def _check_company(self, fnames=None):
+        """On the ingestion's creates, the same company check, once per distinct company and
+        linked records: a batch of 1,000 posts links a few hundred identities, and Odoo's
+        check (a domain filtered in Python per record and field) took 0.3 s of CPU per 10,000
+        posts in ``bench/ingest.py``. The verdict and the message are Odoo's."""
+        grouped = self.env.context.get(GROUPED_CHECK) and "company_id" in self._fields
+        if not grouped or len(self) < 2:
+            return super()._check_company(fnames)
+        names = fnames
+        if names is None or {"company_id", "company_ids"} & set(names):
+            names = self._fields
+        names = [
+            name
+            for name in names
+            if self._fields[name].relational and self._fields[name].check_company
+        ]
+        if not names:
+            return None
+        first = {}
+        for record in self.sudo():
+            key = (record.company_id.id, *(record[name]._ids for name in names))
+            first.setdefault(key, record.id)
+        return (
+            self.browse(list(first.values()))
+            .with_context(**{GROUPED_CHECK: False})
+            ._check_company(fnames)
+        )

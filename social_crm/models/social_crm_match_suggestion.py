@@ -14,6 +14,7 @@ class SocialCrmMatchSuggestion(models.Model):
     """A network author who may be an existing contact: a user confirms or rejects it."""
 
     _name = "social.crm.match.suggestion"
+    _inherit = ["social.crm.ingest.mixin"]
     _description = "Social Author Match Suggestion"
     _order = "state, confidence desc, id desc"
     _check_company_auto = True
@@ -123,7 +124,7 @@ class SocialCrmMatchSuggestion(models.Model):
                     "reason": reasons.get(suggestion.reason, suggestion.reason),
                 }
             )
-        return self.create(vals_list)
+        return self._ingest_upsert(vals_list=vals_list)
 
     def action_confirm(self):
         """Link the author to the suggested contact: identity created (or an identity without

@@ -207,13 +207,19 @@ class SocialCrmSource(models.Model):
         """The active push source of this webhook token (sudo), or an empty recordset."""
         if not token or len(token) > 100:
             return self.browse()
+        # what a delivery needs, in the query that finds the source
         return (
             self.sudo()
             .with_context(active_test=True)
-            .search([("webhook_token", "=", token), ("intake_mode", "=", "push")], limit=1)
+            .search_fetch(
+                [("webhook_token", "=", token), ("intake_mode", "=", "push")],
+                ["network_id", "company_id", "app_secret", "api_secret"],
+                limit=1,
+            )
         )
 
     def _webhook_network(self):
+        self.network_id.fetch(["code"])  # not the network's other (translated) fields
         return "x" if self.network_id.code == "x" else "meta"
 
     def _webhook_handshake(self, args):

@@ -150,6 +150,21 @@ def raw_payload(raw: Any) -> Any:
         return {"_unreadable": "nested too deep"}
 
 
+def checked(item: Any, values: Mapping) -> bool:
+    """Whether ``item`` (a :class:`Post` or :class:`Author`) went through its own checks
+    (``__post_init__``; a post built around them, as a test may, did not) and already holds
+    ``values``, its cleaned values: then it is stored as it is. Building it again would run
+    the same checks a second time: a third of the batch's preparation in ``bench/ingest.py``
+    (10,000 posts: 0.35 s of 0.55 s of CPU)."""
+    if not getattr(item, "_checked", False):
+        return False
+    for name, value in values.items():
+        current = getattr(item, name)
+        if current is not value and current != value:
+            return False
+    return True
+
+
 def clean_author(author: Author | None) -> tuple[Author | None, str | None]:
     """(author fit for storage or None, reason code when the author had to be dropped)."""
     if author is None:
@@ -162,22 +177,20 @@ def clean_author(author: Author | None) -> tuple[Author | None, str | None]:
         handle = handle.strip().lstrip("@") or None
     if handle and len(handle.encode("utf-8", "replace")) > MAX_KEY_BYTES:
         return None, AUTHOR_ID_TOO_LONG
-    return (
-        Author(
-            network=author.network,
-            external_id=ext,
-            handle=handle,
-            display_name=text(author.display_name, MAX_NAME),
-            profile_url=url(author.profile_url),
-            bio=text(author.bio, 20000),
-            followers_count=count(author.followers_count),
-            following_count=count(author.following_count),
-            posts_count=count(author.posts_count),
-            listed_count=count(author.listed_count),
-            verified=author.verified is True,
-        ),
-        None,
-    )
+    values = {
+        "network": author.network,
+        "external_id": ext,
+        "handle": handle,
+        "display_name": text(author.display_name, MAX_NAME),
+        "profile_url": url(author.profile_url),
+        "bio": text(author.bio, 20000),
+        "followers_count": count(author.followers_count),
+        "following_count": count(author.following_count),
+        "posts_count": count(author.posts_count),
+        "listed_count": count(author.listed_count),
+        "verified": author.verified is True,
+    }
+    return (author if checked(author, values) else Author(**values)), None
 
 
 def _ids(values: Any) -> tuple[str, ...]:
@@ -222,28 +235,28 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
     conversation = text(post.conversation_external_id)
     if conversation and len(conversation.encode("utf-8", "replace")) > MAX_KEY_BYTES:
         conversation = None
-    return (
-        Post(
-            network=post.network,
-            external_id=ext,
-            text=clean_text(body),
-            posted_at=naive_utc(post.posted_at, now),  # Post holds it aware; post_vals: naive
-            author=author,
-            url=url(post.url),
-            lang=text(post.lang, 16),
-            in_reply_to_external_id=text(post.in_reply_to_external_id, MAX_KEY_BYTES),
-            conversation_external_id=conversation,
-            like_count=count(post.like_count) or 0,
-            repost_count=count(post.repost_count) or 0,
-            reply_count=count(post.reply_count) or 0,
-            quote_count=count(post.quote_count) or 0,
-            mentioned_external_ids=_ids(post.mentioned_external_ids),
-            mentioned_handles=_ids(post.mentioned_handles),
-            raw=post.raw if isinstance(post.raw, Mapping) else {},
-        ),
-        None,
-        "",
-    )
+    values = {
+        "network": post.network,
+        "external_id": ext,
+        "text": clean_text(body),
+        "author": author,
+        "url": url(post.url),
+        "lang": text(post.lang, 16),
+        "in_reply_to_external_id": text(post.in_reply_to_external_id, MAX_KEY_BYTES),
+        "conversation_external_id": conversation,
+        "like_count": count(post.like_count) or 0,
+        "repost_count": count(post.repost_count) or 0,
+        "reply_count": count(post.reply_count) or 0,
+        "quote_count": count(post.quote_count) or 0,
+        "mentioned_external_ids": _ids(post.mentioned_external_ids),
+        "mentioned_handles": _ids(post.mentioned_handles),
+        "raw": post.raw if isinstance(post.raw, Mapping) else {},
+    }
+    posted_at = post.posted_at
+    if isinstance(posted_at, dt.datetime) and posted_at.tzinfo is dt.UTC and checked(post, values):
+        return post, None, ""  # a checked post holds its date aware in UTC, as Post makes it
+    # Post holds the date aware; post_vals makes it naive
+    return Post(posted_at=naive_utc(posted_at, now), **values), None, ""
 
 
 def post_to_data(post: Post) -> dict:

@@ -4,9 +4,10 @@
 import json
 from unittest.mock import patch
 
+from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.social_crm.connectors import signatures
 from odoo.tests import HttpCase, tagged
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 APP_SECRET = "meta-app-secret-0123456789"
 CONSUMER_SECRET = "x-consumer-secret-abcdef"
@@ -122,7 +123,12 @@ class TestWebhooks(HttpCase):
     def _source_events(self, source):
         return self.events.search([("source_id", "=", source.id)])
 
+    def _waiting_triggers(self):
+        cron = self.env.ref("social_crm.ir_cron_social_crm_process_events")
+        return self.env["ir.cron.trigger"].search([("cron_id", "=", cron.id)])
+
     def test_meta_signed_delivery_is_stored_then_processed(self):
+        self._waiting_triggers().unlink()  # none waits: this delivery wakes the cron
         with patch.object(type(self.env["ir.cron"]), "_trigger") as trigger:
             response = self._post_meta(meta_comment())
         self.assertEqual(response.status_code, 200)
@@ -252,3 +258,49 @@ class TestWebhooks(HttpCase):
         self.assertEqual(failed.state, "done")
         self.assertEqual(self.posts.search_count([("source_id", "=", self.facebook_source.id)]),
                          3)
+
+    def test_a_burst_wakes_the_cron_once(self):
+        self._waiting_triggers().unlink()
+        for number in range(5):
+            response = self._post_meta(meta_comment(comment_id=f"{PAGE_ID}_{9200 + number}"))
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(len(self._source_events(self.facebook_source)), 5)
+        self.assertEqual(len(self._waiting_triggers()), 1, "one trigger for the five")
+
+    def test_a_trigger_the_running_cron_took_is_not_relied_on(self):
+        """The cron deletes the triggers it consumes before it runs and holds them locked
+        until it ends: a delivery stored meanwhile makes a new trigger, else it would wait for
+        the cron's next interval. Two real transactions (the test's own cannot see them)."""
+        cron = self.env.ref("social_crm.ir_cron_social_crm_process_events")
+        db = sql_db.db_connect(self.env.cr.dbname)
+        running, delivery = db.cursor(), db.cursor()
+        taken = None
+        try:
+            running.execute(
+                "INSERT INTO ir_cron_trigger (cron_id, call_at) "
+                "VALUES (%s, now() AT TIME ZONE 'UTC' - interval '1 minute') RETURNING id",
+                [cron.id],
+            )
+            taken = running.fetchone()[0]
+            running.commit()
+            # the cron starts: ir.cron._clear_schedule, uncommitted while the job runs
+            running.execute("DELETE FROM ir_cron_trigger WHERE id = %s", [taken])
+            env = api.Environment(delivery, SUPERUSER_ID, {})
+            before = env.execute_query(SQL(
+                "SELECT id FROM ir_cron_trigger WHERE cron_id = %s AND id != %s",
+                cron.id, taken))
+            env["social.crm.event"]._trigger_processing()
+            after = env.execute_query(SQL(
+                "SELECT id FROM ir_cron_trigger WHERE cron_id = %s AND id != %s",
+                cron.id, taken))
+            self.assertTrue(after, "a trigger the running cron does not hold waits")
+            if not before:
+                self.assertEqual(len(after), 1)
+        finally:
+            delivery.rollback()
+            delivery.close()
+            running.rollback()
+            if taken:
+                running.execute("DELETE FROM ir_cron_trigger WHERE id = %s", [taken])
+                running.commit()
+            running.close()
