@@ -733,12 +733,22 @@ HARD_CUES = {
             r"\bcancel(?:l?ing|l?ed)? (?:my|our) (?:order|account|subscription|contract"
             r"|membership|plan)\b",
             r"\bnever (?:again|buying|ordering|flying|using)\b",
+            r"\blook(?:ing)? (?:at|for|into) (?:other|another|a different|a new) (?:provider|supplier"
+            r"|bank|network|carrier|airline|shop|store|company|gym|insurer)s?\b",
+            r"\b(?:please )?close (?:my|our) account\b",
+            r"\b(?:i'?m|we'?re) (?:done|out)(?: with (?:you|this))?[.!]",
         ],
         "de": [
             r"\b(?:anderswo|woanders) (?:umschauen|umsehen|bestellen|kaufen|hin)\b",
             r"\b(?:wechsle|wechseln|kündige|kündigen) (?:\w+ ){0,3}(?:zu|den|die|das|meinen"
             r"|meine|jetzt|sofort)\b",
             r"\bnie wieder\b", r"\b(?:bye|tschüss|adieu),? @?\w*",
+            r"\b(?:anderswo|woanders|bei (?:der )?konkurrenz|bei (?:jemand|einem) anderen?m?)\b"
+            r"(?! (?:schuld|verantwortlich|zuständig))",
+            r"\b(?:nach|zu) (?:einem |einer )?(?:anderen|neuen) (?:anbieter|bank|versicherung"
+            r"|händler|shop|netz)\b",
+            r"\b(?:konto|vertrag|abo|mitgliedschaft|kundenkonto) (?:\w+ ){0,3}(?:aufgelöst"
+            r"|auflösen|gekündigt|kündigen|beenden|beendet)\b",
         ],
     },
 }
