@@ -743,8 +743,9 @@ HARD_CUES = {
             r"\bcancel(?:l?ing|l?ed)? (?:my|our) (?:order|account|subscription|contract"
             r"|membership|plan)\b",
             r"\bnever (?:again|buying|ordering|flying|using)\b",
-            r"\blook(?:ing)? (?:at|for|into) (?:other|another|a different|a new) (?:provider|supplier"
-            r"|bank|network|carrier|airline|shop|store|company|gym|insurer)s?\b",
+            r"\blook(?:ing)? (?:at|for|into) (?:other|another|a different|a new)"
+            r" (?:provider|supplier|bank|network|carrier|airline|shop|store|company|gym"
+            r"|insurer)s?\b",
             r"\b(?:please )?close (?:my|our) account\b",
             r"\b(?:i'?m|we'?re) (?:done|out)(?: with (?:you|this))?[.!]",
         ],
