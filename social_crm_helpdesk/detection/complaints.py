@@ -102,7 +102,8 @@ def _codes(rr, label):
         else:
             out.append((cat, _snip(cue.snippet)))
     strong = bool(cats & set(STRONG_CATS))
-    if label == "complaint" and "praise" in cats and strong and not cats & {"sarcasm", "irony"}:
+    if (label == "complaint" and "praise" in cats and strong
+            and not cats & {"sarcasm", "irony", "churn"}):  # "thanks, I'll look elsewhere"
         cue = next(c for c in rr.cues if c.category == "praise")
         out.append(("praise_next_to_complaint", _snip(cue.snippet)))
     return out[:_MAX_REASONS]

@@ -292,6 +292,10 @@ CUES = {
             r"\b(?:not|n't|never|no|broke|broken|again|still|wrong|late|charge|lost)",
             r"\b(?:oh|just|how) (?:great|wonderful|fantastic|brilliant|lovely)\b",
             r"\bjust what i needed\b", r"\bwhat a (?:joke|surprise|shock|shambles)\b",
+            # mock delight at a failure: "what a treat, a two hour queue", "bold strategy"
+            r"\bwhat a (?:treat|joy|delight|start to the day|way to start)\b",
+            r"\b(?:really|truly) spoil(?:ing|t)? (?:me|us)\b", r"\bbold (?:strategy|move)\b",
+            r"\b(?:10|ten)/10\b[^.!?\n]{0,40}\b(?:hung up|ignored|lost|never|again|twice)",
         ],
         "de": [
             r"\bdanke für nichts\b", r"\b(?:vielen |herzlichen |besten )?dank auch\b",
@@ -301,6 +305,12 @@ CUES = {
             r"|ignorieren"
             r"|verlieren|nichts)\b",
             r"\bwie immer\b[^.!?\n]{0,40}\b(?:nicht|kein|zu spät|falsch|kaputt)",
+            # gespielte Freude über einen Fehler: "sehr aufmerksam", "mutige Strategie"
+            r"\b(?:sehr|wie) (?:aufmerksam|zuvorkommend|rücksichtsvoll)\b(?! von (?:ihnen|dir|euch)"
+            r"(?: |,)? (?:danke|vielen))",
+            r"\bverwöhnt (?:mich|uns)\b", r"\bmutige (?:strategie|entscheidung)\b",
+            r"\b(?:danke|dankeschön),? (?:\w+ )?dass ihr\b[^.!?\n]{0,60}\b(?:abgestellt|verloren"
+            r"|vergessen|ignoriert|storniert|zerbrochen|beschädigt|gekündigt|abgebucht)\b",
         ],
     },
     "negated_positive": {
@@ -456,7 +466,7 @@ CONTEXT_CUES = {
     },
     "negation": {
         "en": [r"\b(?:not|no|never|nothing|nobody|none|nowhere|neither|nor|without|cannot)\b"
-               r"|n'?t\b|\b(?:dont|didnt|doesnt|cant|wont|isnt|wasnt|havent|hasnt|arent"
+               r"|n't\b|\b(?:dont|didnt|doesnt|cant|wont|isnt|wasnt|havent|hasnt|arent"
                r"|werent|couldnt|wouldnt|shouldnt)\b"],
         "de": [r"\b(?:nicht|nichts|nie|niemals|niemand|kein|keine|keinen|keinem|keiner|keines"
                r"|ohne|weder)\b"],
@@ -733,12 +743,23 @@ HARD_CUES = {
             r"\bcancel(?:l?ing|l?ed)? (?:my|our) (?:order|account|subscription|contract"
             r"|membership|plan)\b",
             r"\bnever (?:again|buying|ordering|flying|using)\b",
+            r"\blook(?:ing)? (?:at|for|into) (?:other|another|a different|a new)"
+            r" (?:provider|supplier|bank|network|carrier|airline|shop|store|company|gym"
+            r"|insurer)s?\b",
+            r"\b(?:please )?close (?:my|our) account\b",
+            r"\b(?:i'?m|we'?re) (?:done|out)(?: with (?:you|this))?[.!]",
         ],
         "de": [
             r"\b(?:anderswo|woanders) (?:umschauen|umsehen|bestellen|kaufen|hin)\b",
             r"\b(?:wechsle|wechseln|kündige|kündigen) (?:\w+ ){0,3}(?:zu|den|die|das|meinen"
             r"|meine|jetzt|sofort)\b",
             r"\bnie wieder\b", r"\b(?:bye|tschüss|adieu),? @?\w*",
+            r"\b(?:anderswo|woanders|bei (?:der )?konkurrenz|bei (?:jemand|einem) anderen?m?)\b"
+            r"(?! (?:schuld|verantwortlich|zuständig))",
+            r"\b(?:nach|zu) (?:einem |einer )?(?:anderen|neuen) (?:anbieter|bank|versicherung"
+            r"|händler|shop|netz)\b",
+            r"\b(?:konto|vertrag|abo|mitgliedschaft|kundenkonto) (?:\w+ ){0,3}(?:aufgelöst"
+            r"|auflösen|gekündigt|kündigen|beenden|beendet)\b",
         ],
     },
 }

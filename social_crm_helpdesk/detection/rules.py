@@ -138,6 +138,10 @@ def analyse(text, lang=None):
     bang = _BANG_RE.search(body)
     if bang:
         result.cues.append(Cue("intensity", bang.group(), bang.start()))
+    churn = [(c.start, c.start + len(c.snippet)) for c in result.cues if c.category == "churn"]
+    if churn:  # "zu einem anderen Anbieter" names where the customer goes, not whom they blame
+        result.cues = [c for c in result.cues if c.category != "elsewhere"
+                       or not any(a <= c.start < b for a, b in churn)]
     result.cues.sort(key=lambda c: c.start)
     result.logit = _score(result)
     return result

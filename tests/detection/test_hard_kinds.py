@@ -79,3 +79,54 @@ def test_rules_only_path_and_default_path_differ_only_by_the_shipped_model():
     rules = classify(text, use_base=False)
     assert 0.0 <= rules.p_complaint <= 1.0
     assert all(code != "wording" or snippet for code, snippet in classify(text).codes)
+
+
+# More hard kinds (issue 15, second round): sentences written for these tests only.
+MORE_COMPLAINTS = [
+    ("churn", "@Tarifa ok, thanks for checking. I'll be looking at other providers then.", "en"),
+    ("churn", "@Tarifa alles klar, danke. Dann schaue ich mich nach einem anderen Anbieter um.",
+     "de"),
+    ("churn", "@Kontora danke für nichts, mein Konto wird diese Woche aufgelöst.", "de"),
+    ("implicit", "@Paketfix Sendung seit dem 4. im Verteilzentrum, heute ist der 19.", "de"),
+    ("implicit", "@Velomo third replacement charger this year, this one lasted nine days", "en"),
+    ("sarcasm", "@Velomo what a treat, a two hour queue to be told to come back tomorrow", "en"),
+    ("sarcasm", "Danke @Paketfix, dass ihr mein Paket im Regen abgestellt habt. Sehr aufmerksam.",
+     "de"),
+    ("question", "@Velomo why does every update reset all my settings?", "en"),
+    ("question", "@Kontora warum wird die Kontoführungsgebühr zweimal im Monat abgebucht?", "de"),
+]
+MORE_NOT_COMPLAINTS = [
+    ("resolved", "@Velomo the replacement arrived today and works perfectly, thanks for the help",
+     "en"),
+    ("resolved", "@Paketfix Paket ist doch noch angekommen, danke fürs Nachhaken!", "de"),
+    ("elsewhere", "So angry at the referee tonight. @Velomo at least your app works", "en"),
+    ("question", "@Kontora wie kann ich in der App ein Unterkonto anlegen?", "de"),
+]
+
+
+@pytest.mark.parametrize(("kind", "text", "lang"), MORE_COMPLAINTS)
+def test_more_hard_complaints(kind, text, lang):
+    verdict = classify(text)
+    assert verdict.lang == lang
+    assert verdict.label == "complaint", (kind, text, verdict)
+
+
+@pytest.mark.parametrize(("kind", "text", "lang"), MORE_NOT_COMPLAINTS)
+def test_more_hard_not_complaints(kind, text, lang):
+    verdict = classify(text)
+    assert verdict.lang == lang
+    assert verdict.label != "complaint", (kind, text, verdict)
+
+
+def test_churn_reason_is_not_called_sarcasm():
+    codes = [c for c, _ in classify(
+        "@Tarifa Danke für die Info, werde mich anderswo umschauen.").codes]
+    assert codes[0] == "churn"
+    assert "praise_next_to_complaint" not in codes
+
+
+def test_words_ending_in_nt_are_no_negation():
+    from detection.rules import analyse
+
+    assert "negation" not in analyse("They sent the payment to the agent", "en").categories
+    assert "negation" in analyse("It won't start and it doesn't charge", "en").categories
