@@ -140,9 +140,11 @@ def not_asked(items: list[Wanted], reason: str) -> list[Profile]:
 
 # the lookers register themselves on import
 from . import (  # noqa: E402
-    lookup_bluesky,  # noqa: F401
-    lookup_mastodon,  # noqa: F401
-    lookup_meta,  # noqa: F401
-    lookup_x,  # noqa: F401
-    lookup_youtube,  # noqa: F401
+    lookup_bluesky,
+    lookup_mastodon,
+    lookup_meta,
+    lookup_x,
+    lookup_youtube,
 )
+
+LOOKER_MODULES = (lookup_bluesky, lookup_mastodon, lookup_meta, lookup_x, lookup_youtube)

@@ -263,12 +263,12 @@ class SocialCrmIdentity(models.Model):
         metrics = {plan.identity_id: plan.metric for plan in plans if plan.metric}
         if metrics:
             Metric = self.env["social.crm.identity.metric"].sudo()
-            existing = dict(
-                (m.identity_id.id, m.id)
+            existing = {
+                m.identity_id.id: m.id
                 for m in Metric.search_fetch(
                     [("identity_id", "in", list(metrics)), ("date", "=", today)], ["identity_id"]
                 )
-            )
+            }
             Metric._ingest_upsert(
                 vals_list=[
                     dict(vals, identity_id=iid, date=today)

@@ -32,8 +32,8 @@ def test_handle_from_url(url, pattern, network, expected):
 
 
 def identity(**kw):
-    values = dict(id=7, external_id=None, handle="jane", counts={
-        "followers_count": 10, "following_count": 1, "posts_count": 2, "listed_count": 0})
+    values = {"id": 7, "external_id": None, "handle": "jane", "counts": {
+        "followers_count": 10, "following_count": 1, "posts_count": 2, "listed_count": 0}}
     values.update(kw)
     return enrich.IdentityNow(**values)
 
