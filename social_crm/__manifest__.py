@@ -38,6 +38,7 @@
         "views/social_crm_outbox_views.xml",
         "data/social_crm_enrich_data.xml",
         "views/social_crm_enrich_views.xml",
+        "wizards/social_crm_profile_import_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

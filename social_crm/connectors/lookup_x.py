@@ -57,8 +57,9 @@ def read_users(body: Any, items: list[Wanted], by: str) -> list[Profile]:
 def lookup(wanted: list[Wanted], config: LookupConfig, session=None) -> Iterator[list[Profile]]:
     credentials = config.credentials or {}
     if not credentials.get("bearer_token") and not all(credentials.get(k) for k in x.USER_KEYS):
-        raise ConfigurationError("x: looking up users needs a bearer token (or the user "
-                                 "context keys) on the company's X source or account")
+        raise ConfigurationError("x: looking up users needs a bearer_token (the app-only "
+                                 "token of the company's X source) or the user context keys "
+                                 "(of its X publishing account)")
     client = x.make_client(credentials, timeout=config.timeout, session=session,
                            user_auth=not credentials.get("bearer_token"),
                            max_bytes=config.max_response_bytes)

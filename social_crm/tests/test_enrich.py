@@ -108,7 +108,7 @@ class TestEnrich(SocialCrmCase):
         with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
             identity.action_enrich()
         self.assertEqual(identity.lookup_state, "error")
-        self.assertIn("bearer token", identity.lookup_message)
+        self.assertIn("bearer_token", identity.lookup_message)
         self.assertGreater(identity.next_lookup_at, fields.Datetime.now())
         self.assertFalse(self.net.requests)
 
@@ -160,3 +160,71 @@ class TestEnrich(SocialCrmCase):
         identity.write({"followers_count": 950})
         self.assertEqual(identity.counts_as_of, fields.Date.context_today(identity))
         self.assertEqual(len(self.Metric.search([("identity_id", "=", identity.id)])), 2)
+
+
+CONNECTIONS = """Notes:
+"When exporting your connection data, you may notice that some of the email addresses are missing."
+
+First Name,Last Name,URL,Email Address,Company,Position,Connected On,Followers
+Petra,Vogel,https://www.linkedin.com/in/petra-vogel-42,PETRA.VOGEL@example.de,Bäckerei Vogel,\
+Geschäftsführerin,12 Mar 2024,2.300
+Jürgen,Müller,https://www.linkedin.com/in/juergen-mueller,,Müller & Söhne,Einkauf,01 Feb 2023,
+Hans,Meier,https://www.linkedin.com/in/hans-meier,,ACME,CTO,01 Feb 2023,
+Eva,Neu,https://www.linkedin.com/in/eva-neu,,ACME,CEO,01 Feb 2023,500+
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestProfileImport(SocialCrmCase):
+    def _wizard(self, **vals):
+        import base64
+
+        vals = {"network_id": self.linkedin.id, "counted_on": "2026-11-01",
+                "file": base64.b64encode(CONNECTIONS.encode()), "filename": "Connections.csv",
+                **vals}
+        return self.env["social.crm.profile.import"].with_user(self.manager).create(vals)
+
+    def test_linkedin_connections_match_date_and_namesakes(self):
+        juergen = self.env["res.partner"].create({"name": "Jürgen Müller"})
+        self.env["res.partner"].create([{"name": "Hans Meier"}, {"name": "Hans Meier"}])
+        wizard = self._wizard()
+        wizard.action_import()
+        identity = self.partner.social_identity_ids.filtered(
+            lambda i: i.network_id == self.linkedin)
+        self.assertEqual(identity.handle, "petra-vogel-42")
+        self.assertEqual(identity.followers_count, 2300)
+        self.assertEqual(str(identity.counts_as_of), "2026-11-01")
+        metric = self.env["social.crm.identity.metric"].search([("identity_id", "=", identity.id)])
+        self.assertEqual(str(metric.date), "2026-11-01")
+        self.assertEqual(self.partner.function, "Geschäftsführerin")
+        self.assertEqual(juergen.social_identity_ids.handle, "juergen-mueller")
+        self.assertIn("1 matched by e-mail", wizard.result)
+        self.assertIn("Hans Meier: several contacts have this name", wizard.result)
+        self.assertIn("Eva Neu: no contact matches.", wizard.result)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Eva Neu")]))
+        # a second export later refreshes the count, dated anew, on the same identity
+        again = self._wizard(counted_on="2026-12-01", create_contacts=True)
+        again.action_import()
+        self.assertEqual(identity.followers_count, 2300)
+        self.assertEqual(str(identity.counts_as_of), "2026-12-01")
+        self.assertIn("1 by profile", again.result)
+        eva = self.env["res.partner"].search([("name", "=", "Eva Neu")])
+        self.assertEqual(eva.function, "CEO")
+        self.assertEqual(eva.social_identity_ids.followers_count, 500)
+
+    def test_user_without_contact_rights_keeps_contacts_unchanged(self):
+        wizard = self._wizard()
+        wizard.with_user(self.user).action_import()
+        self.assertFalse(self.partner.function)
+        self.assertEqual(self.partner.social_identity_ids.handle, "petra-vogel-42")
+        self.assertIn("job positions were not filled in", wizard.result)
+
+    def test_unreadable_file_says_why(self):
+        import base64
+
+        from odoo.exceptions import UserError
+
+        wizard = self.env["social.crm.profile.import"].create({
+            "network_id": self.linkedin.id, "file": base64.b64encode(b"x;y\n1;2\n")})
+        with self.assertRaisesRegex(UserError, "First Name"):
+            wizard.action_import()
