@@ -15,9 +15,12 @@ from . import (
     social_crm_identity_metric,
     social_crm_match_suggestion,
     social_crm_network,
+    social_crm_news_mention,
     social_crm_outbox,
     social_crm_post,
+    social_crm_post_news,
     social_crm_quarantine,
     social_crm_source,
     social_crm_source_intake,
+    social_crm_source_news,
 )

@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import models
+from odoo import fields, models
 
 
 class ResPartner(models.Model):
@@ -12,3 +12,15 @@ class ResPartner(models.Model):
             [("partner_id", "child_of", self.ids)]
         )
         return identities.action_enrich()
+
+
+class ResPartnerNews(models.Model):
+    _inherit = "res.partner"
+
+    social_news_mention_ids = fields.One2many(
+        "social.crm.news.mention",
+        "partner_id",
+        string="Named in the News",
+        domain=[("state", "=", "confirmed")],
+        groups="social_crm.group_social_crm_user",
+    )

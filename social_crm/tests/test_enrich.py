@@ -228,3 +228,78 @@ class TestProfileImport(SocialCrmCase):
             "network_id": self.linkedin.id, "file": base64.b64encode(b"x;y\n1;2\n")})
         with self.assertRaisesRegex(UserError, "First Name"):
             wizard.action_import()
+
+
+@tagged("post_install", "-at_install")
+class TestNewsMentions(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["social.crm.source"].create({
+            "name": "Kölner Stadtanzeiger", "network_id": cls.rss.id, "kind": "feed",
+            "query": "https://news.example/feed.xml", "news_match_contacts": True,
+            "news_reach": 3.0,
+        })
+        bakery = cls.env["res.partner"].create({"name": "Bäckerei Vogel GmbH",
+                                                "is_company": True})
+        cls.partner.write({"parent_id": bakery.id, "city": "Köln"})
+        cls.namesakes = cls.env["res.partner"].create([
+            {"name": "Jürgen Müller", "city": "Düsseldorf"},
+            {"name": "Jürgen Müller", "city": "Bonn"},
+        ])
+
+    def setUp(self):
+        super().setUp()
+        self.net = FakeNetwork()
+        self.startPatcher(patch.object(type(self), "_request_handler", self.net.handler))
+
+    def _article(self, ext, text, **kw):
+        journalist = self.make_author(f"news.example:{ext}-author", name="Karl Reporter",
+                                      network="rss")
+        post = self.make_post(ext, author=journalist, network="rss", text=text,
+                              url=f"https://news.example/{ext}", **kw)
+        self.env["social.crm.post"]._ingest_posts([post], source=self.source)
+        return self.env["social.crm.post"].search([("external_id", "=", ext)])
+
+    def test_person_named_gets_the_mention_not_the_journalist(self):
+        article = self._article(
+            "a1", "Neue Filiale in Köln\n\nDie Bäckerei Vogel eröffnet ihre dritte Filiale. "
+            "Inhaberin Petra Vogel freut sich. Auch Juergen Mueller aus Düsseldorf kam.")
+        mention = self.partner.social_news_mention_ids
+        self.assertEqual(len(mention), 1)
+        self.assertEqual(mention.title, "Neue Filiale in Köln")
+        self.assertEqual(mention.url, "https://news.example/a1")
+        self.assertEqual(mention.source_id, self.source)
+        self.assertEqual(mention.reach, 3.0)
+        self.assertEqual(mention.state, "confirmed")
+        self.assertNotEqual(article.partner_id, self.partner, "the journalist is the author")
+        self.assertFalse(self.env["social.crm.news.mention"].search(
+            [("partner_id", "=", article.partner_id.id)]))
+        juergen = self.env["social.crm.news.mention"].search(
+            [("partner_id", "in", self.namesakes.ids)])
+        self.assertEqual(juergen.filtered(lambda m: m.state == "confirmed").partner_id,
+                         self.namesakes[0])
+        uncertain = juergen.filtered(lambda m: m.state == "to_review")
+        self.assertEqual(uncertain.partner_id, self.namesakes[1])
+        uncertain.with_user(self.user).action_reject()
+        self.assertEqual(uncertain.state, "rejected")
+
+    def test_teaser_reads_the_article_page(self):
+        self.source.news_fetch_article = True
+        self.net.add("GET", "https://news.example/a2", body=(
+            "<html><head><script>var x='Petra Vogel';</script></head><body><nav>Menü</nav>"
+            "<article><h1>Handwerk</h1><p>Petra Vogel (Bäckerei Vogel) sprach.</p></article>"
+            "</body></html>"), headers={"Content-Type": "text/html; charset=utf-8"})
+        self._article("a2", "Handwerk\n\nEine Bäckerin sprach …")
+        self.assertEqual(self.partner.social_news_mention_ids.state, "confirmed")
+        self.assertEqual(self.net.requests[0][1].get("timeout"), 10)
+
+    def test_unreachable_article_page_keeps_the_teaser(self):
+        import requests
+
+        self.source.news_fetch_article = True
+        self.net.add("GET", "https://news.example/a3", exc=requests.ConnectTimeout())
+        with self.assertLogs("odoo.addons.social_crm.models.social_crm_post_news", "INFO"):
+            article = self._article("a3", "Kurz\n\nPetra Vogel aus Köln.")
+        self.assertTrue(article)
+        self.assertEqual(self.partner.social_news_mention_ids.post_id, article)
