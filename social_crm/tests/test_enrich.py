@@ -299,7 +299,8 @@ class TestNewsMentions(SocialCrmCase):
 
         self.source.news_fetch_article = True
         self.net.add("GET", "https://news.example/a3", exc=requests.ConnectTimeout())
-        with self.assertLogs("odoo.addons.social_crm.models.social_crm_post_news", "INFO"):
+        with mute_logger("odoo.addons.social_crm.models.social_crm_post_news"):
             article = self._article("a3", "Kurz\n\nPetra Vogel aus Köln.")
         self.assertTrue(article)
+        self.assertEqual(len(self.net.requests), 1, "the page was asked for")
         self.assertEqual(self.partner.social_news_mention_ids.post_id, article)
