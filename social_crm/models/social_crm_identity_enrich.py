@@ -197,8 +197,8 @@ class SocialCrmIdentity(models.Model):
                     for profile in batch:
                         pending.discard(int(profile.key))
                         summary[profile.status] += 1
-                    if commit:
-                        commit(len(batch))
+                    if commit and not commit(len(batch)):
+                        return summary  # the cron's time is up: the rest stays due
             except connector_base.RateLimitError as exc:
                 resume = connector_base.utc(exc.reset_at).replace(tzinfo=None) \
                     if exc.reset_at else now + dt.timedelta(minutes=15)
@@ -213,8 +213,11 @@ class SocialCrmIdentity(models.Model):
                 retry = dt.timedelta(days=1) if isinstance(
                     exc, connector_base.AuthError | connector_base.ConfigurationError
                 ) else enrich.ERROR_RETRY
-                _logger.warning("Social CRM: look-ups on %s for %s failed: %s",
-                                network.code, company.name, exc)
+                # missing credentials are a set-up choice (info); anything else is a fault
+                log = _logger.info if isinstance(exc, connector_base.ConfigurationError) \
+                    else _logger.warning
+                log("Social CRM: look-ups on %s for %s failed: %s", network.code, company.name,
+                    exc)
                 self.browse(pending).write(
                     {
                         "lookup_state": "error",

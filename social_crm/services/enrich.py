@@ -64,6 +64,8 @@ def handle_from_url(url: str, pattern: str | None, network: str = "") -> tuple[s
     url = (url or "").strip()
     if not looks_like_url(url):
         return None, None
+    if network == "x":  # the old address still names the same accounts
+        url = re.sub(r"(?i)^(https?://)?(www\.|mobile\.)?twitter\.com/", "https://x.com/", url)
     if network == "youtube":
         path = urlsplit(url if "://" in url else f"https://{url}").path
         match = _YOUTUBE_CHANNEL.match(path)

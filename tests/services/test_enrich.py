@@ -12,7 +12,8 @@ TODAY = NOW.date()
 
 @pytest.mark.parametrize("url, pattern, network, expected", [
     ("https://x.com/jane_doe", "https://x.com/{handle}", "x", ("jane_doe", None)),
-    ("https://twitter.com/jane", "https://x.com/{handle}", "x", (None, None)),
+    ("https://twitter.com/jane", "https://x.com/{handle}", "x", ("jane", None)),
+    ("https://mastodon.social/@jane", "https://x.com/{handle}", "x", (None, None)),
     ("x.com/jane", "https://x.com/{handle}", "x", (None, None)),  # no scheme, no www: no URL
     ("www.x.com/jane?lang=de", "https://x.com/{handle}", "x", ("jane", None)),
     ("https://example.social/@jane", "https://{instance}/@{user}", "mastodon",
