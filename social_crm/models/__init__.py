@@ -8,6 +8,7 @@ from . import (
     res_partner,
     res_partner_enrich,
     res_partner_privacy,
+    res_partner_social_news,
     social_crm_account,
     social_crm_event,
     social_crm_identity,

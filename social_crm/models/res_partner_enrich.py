@@ -1,5 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import models
 
 
 class ResPartner(models.Model):
@@ -13,14 +13,3 @@ class ResPartner(models.Model):
         )
         return identities.action_enrich()
 
-
-class ResPartnerNews(models.Model):
-    _inherit = "res.partner"
-
-    social_news_mention_ids = fields.One2many(
-        "social.crm.news.mention",
-        "partner_id",
-        string="Named in the News",
-        domain=[("state", "=", "confirmed")],
-        groups="social_crm.group_social_crm_user",
-    )

@@ -283,6 +283,12 @@ class TestNewsMentions(SocialCrmCase):
         self.assertEqual(uncertain.partner_id, self.namesakes[1])
         uncertain.with_user(self.user).action_reject()
         self.assertEqual(uncertain.state, "rejected")
+        export = self.partner._social_export_data()
+        self.assertEqual(export["news_mentions"][0]["title"], "Neue Filiale in Köln")
+        counts = self.partner._social_erase()
+        self.assertEqual(counts["news mentions"], 1)
+        self.assertFalse(self.env["social.crm.news.mention"].search(
+            [("partner_id", "=", self.partner.id)]))
 
     def test_teaser_reads_the_article_page(self):
         self.source.news_fetch_article = True
