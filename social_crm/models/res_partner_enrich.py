@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import models
+from odoo.exceptions import UserError
 
 
 class ResPartner(models.Model):
@@ -11,5 +12,7 @@ class ResPartner(models.Model):
         identities = self.env["social.crm.identity"].search(
             [("partner_id", "child_of", self.ids)]
         )
+        if not identities:
+            raise UserError(self.env._("These contacts have no social identity to look up."))
         return identities.action_enrich()
 
