@@ -25,3 +25,7 @@ from . import (
     social_crm_source_intake,
     social_crm_source_news,
 )
+
+# isort: split
+# a database view over the identities and their counts: created after their tables
+from . import social_crm_follower_history

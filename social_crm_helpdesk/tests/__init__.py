@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_agent_paths,
     test_arrival,
     test_causes,
     test_detection,
@@ -13,6 +14,7 @@ from . import (
     test_replies,
     test_tickets,
     test_tour,
+    test_tour_paths,
     test_tour_wording,
     test_wordings,
 )
