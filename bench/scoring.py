@@ -213,7 +213,7 @@ def floor(env, half_life_days=30, fast_settings=False, textbook=False):
     both."""
     import math
 
-    from odoo.addons.social_crm_scoring.models.res_partner import _decay_sql, _fast_reads
+    from odoo.addons.social_crm_scoring.models.res_partner_score_run import _decay_sql, _fast_reads
     from odoo.tools import SQL
 
     now = env.cr.now().replace(tzinfo=None)
@@ -329,7 +329,6 @@ def main():
     with odoo_env(DBNAME, ["social_crm_scoring"], rebuild=not args.keep_db) as env:
         env = env(context=dict(env.context, active_test=False))
         from odoo import fields
-        from odoo.addons.social_crm_scoring.scoring import HAS_NUMPY
 
         present = env["res.partner"].search_count([("name", "=like", "Bench Contact %")])
         if present != args.contacts:
@@ -392,13 +391,13 @@ def main():
                     vacuum(env)
             times = [min(elapsed_list) for elapsed_list in times]
             rss_after = rss_mib()
-            report(env, args, runs, times, rss_before, rss_after, HAS_NUMPY)
+            report(env, args, runs, times, rss_before, rss_after)
         finally:
             env.cr.rollback()
             reset_scores(env)
 
 
-def report(env, args, runs, times, rss_before, rss_after, has_numpy):
+def report(env, args, runs, times, rss_before, rss_after):
     """Floor, ratios, phases, checks and memory (after the timed runs)."""
     floors = []
     for fast in (False, True, False, True):
@@ -430,7 +429,7 @@ def report(env, args, runs, times, rss_before, rss_after, has_numpy):
     )
 
     timings, edges = phases(env)
-    print(f"phases of one run ({edges:,} mention/reply edges, numpy: {has_numpy}):")
+    print(f"phases of one run ({edges:,} mention/reply edges):")
     for name, value in timings.items():
         print(f"  {name:45s} {value:6.2f} s")
 

@@ -10,7 +10,7 @@ PGUSER_ODOO="odoo"
 PY="${PYTHON:-python3}"
 ODOO_BRANCH="19.0"
 ODOO_OFFICIAL_SOURCE="https://github.com/odoo/odoo/archive/refs/heads/${ODOO_BRANCH}.tar.gz"
-ADDONS="${SOCIAL_CRM_ADDONS:-social_crm social_crm_scoring social_crm_helpdesk social_crm_privacy_forgotten}"
+ADDONS="${SOCIAL_CRM_ADDONS:-social_crm social_crm_scoring social_crm_helpdesk social_crm_helpdesk_scoring social_crm_privacy_forgotten social_crm_helpdesk_dm}"
 
 log() { printf '\033[1m[social-crm]\033[0m %s\n' "$*" >&2; }
 die() { printf '\033[1;31m[social-crm] ERROR:\033[0m %s\n' "$*" >&2; exit 1; }

@@ -9,7 +9,7 @@
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
     "license": "AGPL-3",
-    "depends": ["social_crm", "social_crm_scoring", "helpdesk_mgmt"],
+    "depends": ["social_crm", "helpdesk_mgmt"],
     "external_dependencies": {
         "python": ["phonenumbers", "python-stdnum", "regex"],
     },

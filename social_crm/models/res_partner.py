@@ -2,6 +2,8 @@
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..services.tiers import DEFAULT_TIER
+
 USER = "social_crm.group_social_crm_user"
 LATEST_POSTS = 10
 
@@ -36,6 +38,16 @@ class ResPartner(models.Model):
         help="Created automatically from a social media author.",
         groups=USER,
     )
+
+    @api.model
+    def _social_author_tier(self, partner, company, followers=0):
+        """Hook: ``(tier code or False, is influencer)`` of a post's author, from its contact
+        ``partner`` (may be empty) or, without one, from its ``followers`` on the network.
+
+        Without ``social_crm_scoring`` nothing ranks authors: every author is regular.
+        ``social_crm_scoring`` answers from the Social Score and the follower floors.
+        """
+        return DEFAULT_TIER, False
 
     def _compute_social_counts(self):
         ids = [pid for pid in self.ids if pid]

@@ -174,7 +174,7 @@ class SocialCrmEvent(models.Model):
         for event in events:
             try:
                 payload = json.loads(event.payload or "{}")
-                posts = connector_events.posts_of_event(event.kind, payload, host=host)
+                posts = self._posts_of_event(event.kind, payload, host)
             except (ValueError, ConnectorError) as exc:
                 _logger.info(
                     "Social CRM: event %s of source %s quarantined: %s", event.id, source.id, exc
@@ -224,6 +224,12 @@ class SocialCrmEvent(models.Model):
             self.browse(ids).write(
                 {"state": "done", "processed_at": now, "post_count": count, "error": False}
             )
+
+    @api.model
+    def _posts_of_event(self, kind, payload, host):
+        """Connector posts of one stored event; hook for addons adding event kinds (raises
+        ``ConnectorError`` or ``ValueError`` for an unreadable payload)."""
+        return connector_events.posts_of_event(kind, payload, host=host)
 
     def _mark_done(self, count):
         self.write(

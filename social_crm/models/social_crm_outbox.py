@@ -131,7 +131,9 @@ class SocialCrmOutbox(models.Model):
         if action == "hide" and not connectors.can_hide(code):
             return self.env._("%(network)s does not allow hiding posts.", network=network)
         if action == "message":
-            return self.env._("Direct messages are not available yet.")
+            problem = self._message_problem(post)
+            if problem is not None:
+                return problem
         if self._is_demo_post(post):
             return False
         credentials, base_url = self._credentials_for(post)
@@ -233,6 +235,17 @@ class SocialCrmOutbox(models.Model):
             ),
             where=where,
         )
+
+    @api.model
+    def _message_problem(self, post):
+        """Hook of the addon that sends direct messages: why a direct message answering
+        ``post`` cannot be queued, False when it can, None to check the credentials."""
+        return self.env._("Direct messages are not available yet.")
+
+    def _send_message(self, post, credentials, base_url):
+        """Hook: send this item's direct message answering ``post``; returns a
+        ``ReplyResult`` or raises a ``ConnectorError``."""
+        raise ConfigurationError(self._message_problem(post) or "")
 
     @api.model
     def _queue(self, vals_list):
@@ -386,6 +399,8 @@ class SocialCrmOutbox(models.Model):
                         )
                     )
                 result = ReplyResult(external_id=post.external_id)
+            elif self.action == "message":
+                result = self._send_message(post, credentials, base_url)
             else:
                 raise ConfigurationError(self._publish_problem(post, self.action) or "")
         except ConnectorError as error:

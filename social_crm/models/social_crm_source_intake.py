@@ -263,10 +263,7 @@ class SocialCrmSource(models.Model):
         event_model = self.env["social.crm.event"].sudo()
         try:
             payload = connector_events.load_json(body, "the delivery")
-            if self._webhook_network() == "meta":
-                raw_events = connector_events.split_meta(payload)
-            else:
-                raw_events = connector_events.split_x_activity(payload)
+            raw_events = self._webhook_split(payload)
         except ConnectorError as exc:
             # signed but unreadable: kept for inspection, never retried by the network
             _logger.info("Social CRM: source %s: unreadable delivery quarantined: %s", self.id, exc)
@@ -282,6 +279,13 @@ class SocialCrmSource(models.Model):
         if event_model._store_events(source, raw_events, "push"):
             event_model._trigger_processing()
         return 200, "text/plain", "OK"
+
+    def _webhook_split(self, payload):
+        """The raw events of a signed delivery (hook: addons read more of it, e.g. private
+        messages); raises ``ConnectorError`` when it is unreadable."""
+        if self._webhook_network() == "meta":
+            return connector_events.split_meta(payload)
+        return connector_events.split_x_activity(payload)
 
     def _intake_refused(self, reason):
         """Count a refused delivery on the source (one statement: concurrent refusals add up)."""

@@ -14,7 +14,6 @@ from . import (
     res_company,
     res_company_privacy,
     res_config_settings,
-    res_partner,
     res_partner_privacy,
     social_crm_complaint_label,
     social_crm_complaint_label_privacy,

@@ -5,7 +5,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.addons.social_crm_scoring.models.social_crm_score_history import TIERS
+from odoo.addons.social_crm.services.tiers import TIERS, tier_priority
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -16,8 +16,6 @@ from .helpdesk_ticket_guard import product_env
 
 _logger = logging.getLogger(__name__)
 
-#: ticket priority by the author's Social Score tier
-TIER_PRIORITY = {"top_influencer": "3", "multiplier": "2", "regular": "1"}
 #: removed data kinds found by a checksum (IBAN mod 97, card Luhn): top priority and an alert
 URGENT_PII_KINDS = {"iban", "card"}
 #: tickets escalated per batch of the escalation cron (committed per batch)
@@ -309,14 +307,11 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _social_ticket_vals(self, post, team, now):
         partner = post.partner_id
-        influencer = bool(partner.is_social_influencer)
-        tier = partner.social_score_tier or False
+        # no contact yet: the tier of what the network sent (followers), if anything ranks it
         followers = (self.env.context.get("social_unlinked_followers") or {}).get(post.id)
-        if not partner and followers:
-            # no contact yet: the tier the follower floors give to what the network sent
-            floor = post.company_id._social_score_settings().floor_tier(followers)
-            if floor:
-                tier, influencer = floor.code, floor.is_influencer
+        tier, influencer = self.env["res.partner"]._social_author_tier(
+            partner, post.company_id, followers or 0
+        )
         posted = post.posted_at or now
         urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
         minutes = post.company_id._social_response_minutes(influencer or urgent)
@@ -372,7 +367,7 @@ class HelpdeskTicket(models.Model):
         """Priority of a social ticket: by the author's tier; top with bank or card data."""
         if _urgent_pii(pii_kinds):
             return "3"
-        return TIER_PRIORITY.get(tier, "1")
+        return tier_priority(tier)
 
     @api.model
     def _social_create_from_posts(self, items, automatic=True):
@@ -527,74 +522,6 @@ class HelpdeskTicket(models.Model):
         the user running a scheduled job)."""
         self.ensure_one()
         return self.sudo().user_id or self.sudo().team_id.user_id
-
-    def _social_follow_tier(self):
-        """Priority, deadline and flags of these open social tickets follow their contact's
-        current tier (provisional or nightly score); the chatter says why. A priority an
-        agent changed by hand is kept. A ticket whose contact became a top influencer is
-        assigned and alerted like a new one."""
-        tickets = self.sudo().filtered(
-            lambda t: t.social_network_id and t.partner_id and not t.stage_id.closed
-        )
-        labels = dict(self._fields["social_tier"]._description_selection(self.env))
-        priorities = dict(self._fields["priority"]._description_selection(self.env))
-        changed = self.browse()
-        bodies = {}
-        provisional = tickets.partner_id._social_score_provisional_ids()
-        for ticket in tickets:
-            partner = ticket.partner_id
-            tier = partner.social_score_tier or False
-            influencer = bool(partner.is_social_influencer)
-            if tier == ticket.social_tier and influencer == ticket.social_is_influencer:
-                continue
-            vals = {"social_tier": tier, "social_is_influencer": influencer}
-            notes = []
-            expected = self._social_priority(ticket.social_tier, ticket.social_pii_kinds)
-            priority = self._social_priority(tier, ticket.social_pii_kinds)
-            if ticket.priority == expected and priority != ticket.priority:
-                vals["priority"] = priority
-                notes.append(
-                    self.env._("priority %(priority)s", priority=priorities.get(priority))
-                )
-            if not ticket.social_first_reply_at and ticket.social_posted_at:
-                urgent = ticket.has_sensitive_data and _urgent_pii(ticket.social_pii_kinds)
-                minutes = ticket.company_id._social_response_minutes(influencer or urgent)
-                deadline = ticket.social_posted_at + dt.timedelta(minutes=minutes)
-                if deadline != ticket.social_response_deadline:
-                    vals["social_response_deadline"] = deadline
-                    vals["social_escalate_at"] = (
-                        ticket.social_posted_at + dt.timedelta(minutes=minutes) / 2
-                    )
-                    notes.append(
-                        self.env._("respond by %(time)s", time=ticket._social_time(deadline))
-                    )
-            old_tier = ticket.social_tier
-            ticket.write(vals)
-            sentence = self.env._(
-                "%(name)s is now %(tier)s (was %(old)s), by the %(kind)s Social Score %(score)s.",
-                name=partner.display_name,
-                tier=labels.get(tier) or self.env._("not scored"),
-                old=labels.get(old_tier) or self.env._("not scored"),
-                kind=self.env._("provisional")
-                if partner.id in provisional
-                else self.env._("latest"),
-                score=round(partner.social_score),
-            )
-            if notes:
-                sentence += " " + self.env._(
-                    "The ticket follows: %(changes)s.", changes=", ".join(notes)
-                )
-            bodies[ticket.id] = Markup("<p>%s</p>") % sentence
-            changed |= ticket
-        if bodies:
-            self.browse(list(bodies))._message_log_batch(
-                bodies, author_id=self.env.ref("base.partner_root").id
-            )
-        if changed:
-            changed._social_assign()
-            changed.filtered(lambda t: t._social_needs_alert())._social_alert()
-        return changed
-
 
     def _social_log_pii(self, kinds_by_ticket):
         """A note per ticket naming the kinds of removed data, never the values."""

@@ -38,9 +38,13 @@ class SocialCrmComplaintLabel(models.Model):
 
     @api.model
     def _record_decisions(self, posts, is_complaint):
-        """Keep (or update) one label per post for the agent's decision."""
-        posts = posts.sudo()
-        existing = self.sudo().search([("post_id", "in", posts.ids)])
+        """Keep (or update) one label per post for the agent's decision.
+
+        Labels come from decisions only: users may read them, never create or write them
+        (issue 18), so the decision is written here with sudo, after the caller checked the
+        agent's access to the posts."""
+        posts = posts.sudo()  # sudo: the label keeps the post's text and company as stored
+        existing = self.sudo().search([("post_id", "in", posts.ids)])  # sudo: see above
         by_post = {label.post_id.id: label for label in existing}
         now = fields.Datetime.now()
         changed = existing.filtered(lambda label: label.is_complaint != is_complaint)
@@ -60,7 +64,7 @@ class SocialCrmComplaintLabel(models.Model):
             for post in posts
             if post.id not in by_post and (post.text or "").strip()
         ]
-        labels = existing | self.sudo().create(vals_list)
+        labels = existing | self.sudo().create(vals_list)  # sudo: see above
         if changed or vals_list:
             self.env["social.crm.complaint.model"]._trigger_training()
         return labels

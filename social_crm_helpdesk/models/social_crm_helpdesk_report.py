@@ -3,7 +3,7 @@
 company, team, network and month (percentile_cont in SQL)."""
 
 from odoo import api, fields, models
-from odoo.addons.social_crm_scoring.models.social_crm_score_history import TIERS
+from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.tools import SQL
 from odoo.tools.misc import format_date
 

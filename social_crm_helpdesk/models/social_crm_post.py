@@ -75,9 +75,7 @@ class SocialCrmPost(models.Model):
         return super()._product_written_fields() | DETECTION_FIELDS
 
     def _compute_complaint_decision(self):
-        labels = self.env["social.crm.complaint.label"].sudo().search(
-            [("post_id", "in", self.ids)]
-        )
+        labels = self.env["social.crm.complaint.label"].search([("post_id", "in", self.ids)])
         decided = {label.post_id.id: label.is_complaint for label in labels}
         for post in self:
             if post.id in decided:
@@ -193,6 +191,7 @@ class SocialCrmPost(models.Model):
         keys = {post._social_conversation_key() for post in self}
         if not keys:
             return {}
+        # sudo: a conversation's ticket may be another agent's (helpdesk "own tickets" rule)
         tickets = self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(
             [
                 ("social_conversation_key", "in", list(keys)),
@@ -240,6 +239,7 @@ class SocialCrmPost(models.Model):
         if openers:
             items = list(openers.values())
             if automatic:
+                # sudo: automatic tickets are opened by the product, whoever ingested the posts
                 Ticket = Ticket.sudo()
             created = Ticket._social_create_from_posts(items, automatic=automatic)
             for ticket, key in zip(created, openers, strict=True):
@@ -254,6 +254,7 @@ class SocialCrmPost(models.Model):
 
     @api.model
     def _social_ticket_batch_limit(self):
+        # sudo: system parameters are readable by administrators only
         value = self.env["ir.config_parameter"].sudo().get_param(TICKET_BATCH_PARAM)
         try:
             return max(int(value), 1) if value else TICKET_BATCH_DEFAULT
@@ -273,6 +274,7 @@ class SocialCrmPost(models.Model):
             [openers[key][0].id for key in keys[limit:]]
             + [post.id for key in keys[limit:] for post in later.pop(key, [])]
         )
+        # sudo: a product-written flag; the ingesting user may only read posts
         deferred.sudo().write({"social_route_pending": True})
         _logger.info(
             "Social CRM: %s complaint posts left for the next run (at most %s tickets are "
@@ -282,7 +284,7 @@ class SocialCrmPost(models.Model):
             "social_crm_helpdesk.ir_cron_social_route_pending", raise_if_not_found=False
         )
         if cron:
-            cron.sudo()._trigger()
+            cron.sudo()._trigger()  # sudo: only administrators may schedule crons
         return {key: openers[key] for key in keys[:limit]}
 
     @api.model
@@ -290,7 +292,7 @@ class SocialCrmPost(models.Model):
         """Open the tickets left over by :meth:`_social_defer_openers`, a batch at a time."""
         cron = self.env["ir.cron"]
         limit = self._social_ticket_batch_limit()
-        Post = self.sudo()
+        Post = self.sudo()  # sudo: the cron's user is bound by company rules; route every company
         while True:
             posts = Post.search([("social_route_pending", "=", True)], order="id", limit=limit)
             if not posts:
@@ -393,7 +395,7 @@ class SocialCrmPost(models.Model):
         """Queue hiding this post on its network (Facebook comment, X reply): it happens after
         the commit; the ticket's chatter says how it went. A notification says what now."""
         self.ensure_one()
-        post = self.sudo()
+        post = self.sudo()  # sudo: the post's source (credentials) decides; agents cannot read it
         Outbox = self.env["social.crm.outbox"]
 
         def notify(message, kind, title=None):
@@ -413,6 +415,7 @@ class SocialCrmPost(models.Model):
         if problem:
             kind = "warning" if not connectors.can_hide(post.network_id.code or "") else "danger"
             return notify(problem, kind)
+        # sudo: agents have no access to the outbox (it carries the network credentials' use)
         pending = Outbox.sudo().search_count(
             [("post_id", "=", post.id), ("action", "=", "hide"),
              ("state", "in", ("queued", "sending"))]
@@ -476,6 +479,7 @@ class SocialCrmPost(models.Model):
         """Redact and classify the posts without a detected label, in batches."""
         last_id = 0
         while True:
+            # sudo: runs once on installation, for every company's posts
             posts = self.sudo().search(
                 Domain("complaint_label", "=", False) & Domain("id", ">", last_id),
                 order="id",

@@ -68,6 +68,7 @@ class SocialCrmReply(models.Model):
         Social Inbox): write access to the post, the post's company is one of the user's, and
         the publishing credentials belong to that company."""
         post.check_access("write")
+        # sudo: the refusal names the post's company, which the user may not be allowed to read
         company = post.sudo().company_id
         if company not in self.env.user.company_ids:
             raise AccessError(
@@ -75,6 +76,7 @@ class SocialCrmReply(models.Model):
                     "You cannot answer on behalf of %(company)s.", company=company.display_name
                 )
             )
+        # sudo: sources hold credentials, agents cannot read them
         source = post.sudo().source_id
         if source and source.company_id != company:
             raise AccessError(
@@ -91,6 +93,7 @@ class SocialCrmReply(models.Model):
     @api.model
     def _social_post_of_ticket(self, ticket, post):
         """Whether ``post`` is one of ``ticket``'s posts (or of its conversation)."""
+        # sudo: compares the conversation whatever the user may read; the callers check access
         ticket, post = ticket.sudo(), post.sudo()
         if not (ticket and post):
             return False
@@ -114,14 +117,16 @@ class SocialCrmReply(models.Model):
             raise AccessError(
                 self.env._("You can only reply to the posts of this ticket's conversation.")
             )
+        # sudo: checked before the post's read access (and the refusal names its company)
         company = post.sudo().company_id
-        if company not in self.env.user.company_ids or company != ticket.sudo().company_id:
+        if company not in self.env.user.company_ids or company != ticket.company_id:
             raise AccessError(
                 self.env._(
                     "You cannot answer on behalf of %(company)s.", company=company.display_name
                 )
             )
         post.with_env(self.env).check_access("read")
+        # sudo: sources hold credentials, agents cannot read them
         source = post.sudo().source_id
         if source and source.company_id != company:
             raise AccessError(
@@ -151,6 +156,7 @@ class SocialCrmReply(models.Model):
                     }
                 ]
             )
+            # sudo: agents only read replies; the product writes them after the checks above
             reply.sudo().write({"outbox_id": item.id, "state": "queued", "error_message": False})
         return True
 

@@ -5,9 +5,9 @@ escalation, never OdooBot."""
 import datetime as dt
 
 from odoo import fields
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
-from .common import SocialHelpdeskCase
+from .common import ArrivalCase
 
 IBAN_TEXT = (
     "@acme Router kaputt und keiner antwortet! Erstattet endlich auf DE89 3704 0044 0532 "
@@ -16,132 +16,7 @@ IBAN_TEXT = (
 
 
 @tagged("post_install", "-at_install")
-class TestArrival(SocialHelpdeskCase):
-    @classmethod
-    def setUpClass(cls):
-        super().setUpClass()
-        groups = (
-            "base.group_user,helpdesk_mgmt.group_helpdesk_user,social_crm.group_social_crm_user"
-        )
-        cls.bert = new_test_user(cls.env, login="sh_bert", name="Bert Agent", groups=groups)
-        cls.cleo = new_test_user(cls.env, login="sh_cleo", name="Cleo Agent", groups=groups)
-        cls.leader = new_test_user(cls.env, login="sh_lead", name="Lea Leader", groups=groups)
-        cls.team.write(
-            {
-                "user_ids": [(6, 0, [cls.agent.id, cls.bert.id, cls.cleo.id])],
-                "user_id": cls.leader.id,
-                "social_assign_mode": "least_open",
-            }
-        )
-        cls.odoobot = cls.env.ref("base.user_root")
-
-    def online(self, *users, status="online"):
-        self.env["mail.presence"].sudo().create(
-            [{"user_id": user.id, "status": status} for user in users]
-        )
-        self.env["res.users"].invalidate_model(["im_status"])
-
-    def critic_post(self, ext="crit-1", followers=10000, minutes_ago=1, text=None):
-        author = self.make_author(
-            f"critic-{ext}", f"critic_{ext}", "Carl Critic", followers_count=followers,
-            listed_count=120, verified=True,
-        )
-        return self.ingest(self.complaint(ext, author=author, minutes_ago=minutes_ago, text=text))
-
-    def channel_messages(self, team=None):
-        channel = (team or self.team).social_alert_channel_id
-        return self.env["mail.message"].search(
-            [("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
-             ("message_type", "=", "comment")]
-        ) if channel else self.env["mail.message"]
-
-    # --- influence known on arrival --------------------------------------------------------------
-    def test_unknown_critic_is_a_top_influencer_at_once(self):
-        self.online(self.bert)
-        post = self.critic_post()
-        partner = post.partner_id
-        self.assertTrue(partner)
-        row = partner.social_score_history_ids.filtered("is_current")
-        self.assertTrue(row.is_provisional)
-        self.assertEqual(partner.social_score_tier, "top_influencer")  # the 10,000 floor
-        ticket = post.ticket_id
-        self.assertEqual(ticket.social_tier, "top_influencer")
-        self.assertTrue(ticket.social_is_influencer)
-        self.assertEqual(ticket.priority, "3")
-        self.assertEqual(
-            ticket.social_response_deadline, post.posted_at + dt.timedelta(minutes=15)
-        )
-        self.assertEqual(ticket.social_reach, 10000)
-        # assigned to the agent on duty, announced in the team's channel with a link
-        self.assertEqual(ticket.user_id, self.bert)
-        self.assertTrue(ticket.social_alerted_at)
-        messages = self.channel_messages()
-        self.assertEqual(len(messages), 1)
-        self.assertIn(f'data-oe-id="{ticket.id}"', messages.body)
-        self.assertIn('data-oe-model="helpdesk.ticket"', messages.body)
-        self.assertIn("top influencer", messages.body)
-        channel = self.team.social_alert_channel_id
-        self.assertLessEqual(
-            set((self.team.user_ids | self.leader).partner_id.ids),
-            set(channel.channel_member_ids.partner_id.ids),
-        )
-        # the web client notification of the assignee
-        notes = self.env["bus.bus"].sudo().search(
-            [("message", "like", "simple_notification"), ("message", "like", "Social alert")]
-        )
-        self.assertTrue(notes)
-        self.assertIn(
-            "Assigned automatically to Bert Agent", " ".join(ticket.message_ids.mapped("body"))
-        )
-
-    def test_every_complaint_of_the_wave_treated_alike(self):
-        self.online(self.bert, self.cleo)
-        post = self.critic_post()
-        ticket = post.ticket_id
-        replies = []
-        for i, followers in enumerate((300, 450, 20)):
-            author = self.make_author(f"wave-{i}", f"wave_{i}", f"Wave {i}",
-                                      followers_count=followers)
-            replies.append(self.complaint(
-                f"wave-r{i}", author=author,
-                text="@acme Bei mir genauso, seit Tagen kaputt und kein Support! Frechheit.",
-                conversation_external_id=post.external_id, in_reply_to_external_id=post.external_id,
-            ))
-        self.ingest(*replies)
-        self.assertEqual(ticket.social_post_count, 4)
-        self.assertEqual(ticket.social_reach, 10000 + 300 + 450 + 20)
-        self.assertEqual(len(self.channel_messages()), 1)  # one alert per ticket
-
-    # --- tier changes ----------------------------------------------------------------------------
-    def test_ticket_follows_the_tier(self):
-        post = self.critic_post(ext="grow", followers=20)
-        ticket = post.ticket_id
-        partner = post.partner_id
-        self.assertNotEqual(ticket.social_tier, "top_influencer")
-        self.assertEqual(ticket.priority, self.Ticket._social_priority(ticket.social_tier))
-        # the network now reports 50,000 followers; the nightly run scores the contact
-        post.identity_id.followers_count = 50000
-        self.env["res.partner"]._social_score_recompute(only=partner)
-        self.assertEqual(partner.social_score_tier, "top_influencer")
-        self.assertEqual(ticket.social_tier, "top_influencer")
-        self.assertEqual(ticket.priority, "3")
-        self.assertEqual(
-            ticket.social_response_deadline, post.posted_at + dt.timedelta(minutes=15)
-        )
-        body = " ".join(ticket.message_ids.mapped("body"))
-        self.assertIn("is now Top influencer", body)
-        self.assertIn("The ticket follows: priority Very High", body)
-        self.assertTrue(ticket.social_alerted_at)
-
-    def test_priority_set_by_hand_is_kept(self):
-        post = self.critic_post(ext="hand", followers=20)
-        ticket = post.ticket_id
-        ticket.priority = "0"
-        post.identity_id.followers_count = 50000
-        self.env["res.partner"]._social_score_recompute(only=post.partner_id)
-        self.assertEqual(ticket.social_tier, "top_influencer")
-        self.assertEqual(ticket.priority, "0")
-
+class TestArrival(ArrivalCase):
     # --- assignment ------------------------------------------------------------------------------
     def test_least_open_tickets(self):
         self.online(self.agent, self.bert, self.cleo)
@@ -254,20 +129,6 @@ class TestArrival(SocialHelpdeskCase):
         self.assertFalse(ticket.activity_ids.filtered(lambda a: a.user_id == self.odoobot))
 
     # --- bank and card data ----------------------------------------------------------------------
-    def test_author_without_contact_gets_the_floor_tier(self):
-        # the source keeps posts of unknown authors without creating contacts
-        self.x_source.unknown_author_policy = "keep_post"
-        post = self.critic_post(ext="nocontact", followers=27400)
-        self.assertFalse(post.partner_id)
-        ticket = post.ticket_id
-        self.assertEqual(ticket.social_tier, "top_influencer")
-        self.assertEqual(ticket.priority, "3")
-        self.assertTrue(ticket.social_alerted_at)
-        small = self.ingest(self.complaint("nocontact-2", author=self.make_author(
-            "small-1", "small", "Small", followers_count=50)))
-        self.assertFalse(small.ticket_id.social_tier)
-        self.assertEqual(small.ticket_id.priority, "1")
-
     def test_bank_data_is_top_priority_with_alert(self):
         self.online(self.cleo)
         post = self.ingest(self.complaint("pii-1", text=IBAN_TEXT))

@@ -62,28 +62,28 @@ class SocialCrmReplyWizard(models.TransientModel):
                 # answering a post of the Social Inbox: the post given
                 wizard.post_id = wizard.post_id
                 continue
-            posts = wizard.ticket_id.sudo().social_post_ids.sorted(
+            posts = wizard.ticket_id.social_post_ids.sorted(
                 lambda p: (p.posted_at, p.id), reverse=True
             )
             customer = posts.filtered(
                 lambda p, t=wizard.ticket_id: p.identity_id == t.social_identity_id
             )
-            wizard.post_id = (customer or posts)[:1] or wizard.ticket_id.sudo().social_post_id
+            wizard.post_id = (customer or posts)[:1] or wizard.ticket_id.social_post_id
 
     @api.depends("ticket_id", "post_id")
     def _compute_company_team(self):
         for wizard in self:
-            ticket = wizard.ticket_id.sudo()
-            company = ticket.company_id or wizard.post_id.sudo().company_id
+            ticket = wizard.ticket_id
+            company = ticket.company_id or wizard.post_id.company_id
             wizard.company_id = company
             wizard.team_id = ticket.team_id or company.social_helpdesk_team_id
 
     @api.depends("post_id")
     def _compute_lang(self):
         for wizard in self:
-            lang = (wizard.post_id.sudo().lang or "").lower()[:2]
+            lang = (wizard.post_id.lang or "").lower()[:2]
             if lang not in ("de", "en"):
-                ticket_lang = (wizard.ticket_id.sudo().partner_id.lang or "").lower()[:2]
+                ticket_lang = (wizard.ticket_id.partner_id.lang or "").lower()[:2]
                 lang = ticket_lang if ticket_lang in ("de", "en") else "en"
             wizard.lang = lang
 
@@ -103,6 +103,7 @@ class SocialCrmReplyWizard(models.TransientModel):
     @api.depends("text", "post_id")
     def _compute_length(self):
         for wizard in self:
+            # sudo: the source's reply limit; agents cannot read sources (credentials)
             post = wizard.post_id.sudo()
             code = post.network_id.code or ""
             limit = reply_limit(code, post.source_id.social_reply_max_chars or 0) or 0
@@ -115,6 +116,8 @@ class SocialCrmReplyWizard(models.TransientModel):
     @api.onchange("wording_id")
     def _onchange_wording_id(self):
         if self.wording_id and (self.ticket_id or self.post_id):
+            # sudo: rendering a template needs template-editor rights; wordings are written
+            # by managers, agents only pick them
             self.text = self.wording_id.sudo()._render_for(self.ticket_id, self.post_id)
 
     def _check_reply_text(self):
@@ -179,13 +182,14 @@ class SocialCrmReplyWizard(models.TransientModel):
         else:
             Reply._social_check_can_reply_post(self.post_id)
         # the draft of this ticket (or post) only (``reply_id`` could be written over RPC)
+        # sudo: agents only read replies; the product writes them after the checks above
         reply = self.reply_id.sudo()
         if reply and reply.ticket_id == self.ticket_id and (
             self.ticket_id or reply.post_id == self.post_id
         ) and reply.state in ("draft", "failed", "cancelled"):
             reply.write({"text": self.text, "post_id": self.post_id.id})
         else:
-            reply = Reply.sudo().create(
+            reply = Reply.sudo().create(  # sudo: see above
                 {
                     "ticket_id": self.ticket_id.id or False,
                     "post_id": self.post_id.id,

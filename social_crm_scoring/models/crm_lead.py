@@ -1,9 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.fields import Domain
 from odoo.tools import SQL
-
-from .social_crm_score_history import TIERS
 
 #: lead fields read from the customer's current score row: {field: history column}
 LEAD_FIELDS = {

@@ -46,6 +46,7 @@ class ResConfigSettings(models.TransientModel):
 
     def action_social_score_recompute(self):
         """Queue a recomputation of every company's scores (runs in the background)."""
+        # sudo: only administrators may schedule crons; settings are for Social CRM managers
         self.env.ref("social_crm_scoring.ir_cron_social_score").sudo()._trigger()
         return {
             "type": "ir.actions.client",

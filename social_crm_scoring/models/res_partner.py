@@ -1,46 +1,26 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""The Social Customer Score of contacts: batched reads, columnar maths, batched writes.
+"""The Social Customer Score of contacts: fields, computes, search and actions.
 
-One scoring run per company reads everything it needs in a few queries (the contacts to
-score with their identity sums, their post sums, the mention/reply edges kept in
-``social.crm.mention``, the current scores; the large ones streamed by binary COPY into
-arrays, no JIT, enough work_mem), scores all contacts with
-:func:`..scoring.compute_score_table` (columns, no object per contact), then writes the
-history rows of the contacts whose score, tier or flag changed (see
-``social.crm.score.history._write_scores``). The contacts themselves are never written:
-their score, tier and flag are read from their current history row, through its record
-rules (and searched, sorted and grouped through a join on it); so are the leads' (see
-``crm.lead``).
+The contacts themselves are never written by a scoring run (see ``res_partner_score_run.py``
+and ``social.crm.score.history._write_scores``): their score, tier and flag are read from
+their current history row, through its record rules (and searched, sorted and grouped
+through a join on it); so are the leads' (see ``crm.lead``).
 """
 
-import contextlib
-import datetime as dt
-import json
-import logging
-import math
 from collections import defaultdict
 
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from ..scoring import PARTS, compute_score_table, known_network
-from .social_crm_score_history import TIERS, _array, _copy_columns
-
-_logger = logging.getLogger(__name__)
-
-try:  # an external dependency of this module (see the manifest)
-    import numpy
-except ImportError:  # pragma: no cover
-    _logger.debug("numpy is not installed: Social Scores cannot be computed.")
+from ..scoring import PARTS
 
 USER = "social_crm.group_social_crm_user"
-#: exponent cap of the mention decay in SQL (0.5 ** 1000 ~ 1e-301; beyond, float8 underflows)
-MAX_HALF_LIVES = 1000
 #: contact fields read from the current history row: {field: history column}
 CURRENT_FIELDS = {
     "social_score": "score",
@@ -61,65 +41,6 @@ PARTNER_HISTORY_FIELDS = [
 ]
 #: those that can be sorted and grouped by (through a join on the current row)
 SQL_FIELDS = ("social_score", "social_score_tier", "is_social_influencer")
-def _settings_json(settings):
-    """The settings a history row was computed with (JSON text): weights, window, half-life
-    and the tiers' thresholds ``{code: [min score, min followers]}``."""
-    return json.dumps(
-        {
-            "weights": settings.normalised_weights,
-            "window_days": settings.window_days,
-            "half_life_days": settings.half_life_days,
-            "tiers": {tier.code: [tier.min_score, tier.min_followers] for tier in settings.tiers},
-        }
-    )
-
-
-def _decay_sql(now, rate):
-    """SQL of a post's weight ``0.5 ** (age / half-life)`` as ``exp(-age * rate)`` on
-    float8 (``date_part``; ``EXTRACT`` would compute in numeric, several times slower); a
-    post dated in the future weighs 1, the exponent stops at :data:`MAX_HALF_LIVES`."""
-    return SQL(
-        "exp(GREATEST(LEAST(date_part('epoch', posted_at - %s), 0) * %s, %s))",
-        now,
-        rate,
-        -MAX_HALF_LIVES * math.log(2),
-    )
-
-
-#: planner settings of the scoring reads: JIT compilation costs more than it saves on
-#: these one-pass aggregates, and the hash tables of 100,000s of contacts should not spill
-#: (work_mem is only ever raised: a server configured with more keeps its value)
-FAST_READ_JIT = "off"
-FAST_READ_WORK_MEM = "64MB"
-
-
-@contextlib.contextmanager
-def _fast_reads(cr):
-    """Run the block with :data:`FAST_READ_JIT` and at least :data:`FAST_READ_WORK_MEM`
-    (transaction-local), then restore the previous values."""
-    cr.execute(SQL("SELECT current_setting('jit'), current_setting('work_mem')"))
-    jit, work_mem = cr.fetchone()
-    cr.execute(
-        SQL(
-            """SELECT set_config('jit', %s, true),
-                      set_config('work_mem',
-                                 CASE WHEN pg_size_bytes(current_setting('work_mem'))
-                                           < pg_size_bytes(%s)
-                                      THEN %s ELSE current_setting('work_mem') END, true)""",
-            FAST_READ_JIT,
-            FAST_READ_WORK_MEM,
-            FAST_READ_WORK_MEM,
-        )
-    )
-    # an error aborts the transaction (or savepoint), which undoes the settings too
-    yield
-    cr.execute(
-        SQL(
-            "SELECT set_config('jit', %s, true), set_config('work_mem', %s, true)",
-            jit,
-            work_mem,
-        )
-    )
 
 
 class ResPartner(models.Model):
@@ -228,6 +149,7 @@ class ResPartner(models.Model):
         condition = Domain("is_current", "=", True) & Domain(domain or Domain.TRUE)
         if not self.env.su:
             condition &= self.env["ir.rule"]._compute_domain(History._name, "read")
+        # sudo: the user's record rules are already in ``condition`` (unless superuser)
         return History.sudo()._search(condition)
 
     @api.model
@@ -298,7 +220,7 @@ class ResPartner(models.Model):
         rows = self._social_score_current_rows(
             [partner._origin.id for partner in self if partner._origin.id]
         )
-        companies = self.env["res.company"].sudo()
+        companies = self.env["res.company"]
         for partner in self:
             score, tier, flag, company = rows.get(partner._origin.id, (0.0, False, False, False))
             partner.social_score = score or 0.0
@@ -501,6 +423,7 @@ class ResPartner(models.Model):
         n = self._social_score_number
         notes = []
         if row.is_provisional:
+            # sudo: the note counts the identities' numbers, not shown to non-Social CRM users
             identities = self.sudo().social_identity_ids.filtered(
                 lambda identity: identity.company_id == row.company_id
             )
@@ -548,6 +471,7 @@ class ResPartner(models.Model):
     def _social_score_clear(self, delete_history=False):
         """Forget the scores of these contacts (and their history on objection): their
         current row, if any, is no longer current (or deleted with the rest)."""
+        # sudo: rows are written by the product only (users read them)
         history = self.env["social.crm.score.history"].sudo()
         if delete_history:
             history.search([("partner_id", "in", self.ids)]).unlink()
@@ -580,6 +504,7 @@ class ResPartner(models.Model):
                     name=excluded[0].display_name,
                 )
             )
+        # sudo: the run reads the whole company's contacts (percentiles) and writes history rows
         (self - excluded).sudo()._social_score_recompute(only=self - excluded)
         return True
 
@@ -594,376 +519,15 @@ class ResPartner(models.Model):
         action["display_name"] = self.env._("Social Score of %(name)s", name=self.name)
         return action
 
-    # --- scoring run -----------------------------------------------------------------------
+    # --- tiers (hook of the base social_crm) ------------------------------------------------
     @api.model
-    def _cron_social_score(self):
-        """Scheduled action: score every company's contacts, oldest run first.
-
-        Progress is committed after each written chunk; when the cron's time is up, the
-        remaining companies are left for the next (immediate) run.
-        """
-        companies = self.env["res.company"].search([("active", "=", True)])
-        companies = companies.sorted(lambda c: (c.social_score_last_run or dt.datetime.min, c.id))
-        population = self._social_score_population(companies)
-        ir_cron = self.env["ir.cron"]
-        ir_cron._commit_progress(remaining=sum(map(len, population.values())))
-        for company in companies:
-            _scored, time_left = self._social_score_run_company(
-                company, commit_progress=ir_cron._commit_progress
-            )
-            if time_left is not None and time_left <= 0:
-                break
-
-    @api.model
-    def _social_score_recompute(self, companies=None, only=None, now=None):
-        """Score the contacts of ``companies`` (default: all), in this transaction.
-
-        ``only``: partners whose score and history to write (the whole company is still
-        read and scored: percentiles and PageRank need everybody). Returns
-        ``{company id: number of contacts scored}``.
-        """
-        now = now or fields.Datetime.now()
-        if only is not None:
-            companies = self.env["res.company"].browse(
-                sorted(self._social_score_population(None, only))
-            )
-            population = self._social_score_population(companies)
-            scored = {pid for ids in population.values() for pid in ids}
-            only.filtered(lambda partner: partner.id not in scored)._social_score_clear()
-        else:
-            companies = companies or self.env["res.company"].search([("active", "=", True)])
-        counts = {}
-        for company in companies:
-            counts[company.id], _time_left = self._social_score_run_company(
-                company, now=now, only=only
-            )
-        return counts
-
-    @api.model
-    def _social_score_eligible_sql(self, company):
-        """SQL condition on ``p`` (res_partner): the contact is scored for ``company`` (an
-        id or an SQL expression), given it has a social identity there. It is when it is
-        active and not excluded, and belongs to that company, or to none and has no identity
-        in a company of lower id (a shared contact is scored for its first company). Never
-        NULL, so that ``NOT`` of it is safe."""
-        return SQL(
-            """(p.active IS TRUE AND p.social_score_excluded IS NOT TRUE
-                AND CASE WHEN p.company_id IS NULL
-                         THEN NOT EXISTS (SELECT 1 FROM social_crm_identity AS o
-                                           WHERE o.partner_id = p.id
-                                             AND o.company_id < %(company)s)
-                         ELSE p.company_id = %(company)s END)""",
-            company=company,
-        )
-
-    @api.model
-    def _social_score_population(self, companies=None, partners=None):
-        """{company id: sorted partner ids} of the contacts to score (one query; see
-        :meth:`_social_score_eligible_sql`)."""
-        self.env.flush_all()
-        conditions = [SQL("TRUE")]
-        if partners is not None:
-            conditions.append(SQL("p.id = ANY(%s)", partners.ids))
-        if companies is not None:
-            conditions.append(SQL("i.company_id = ANY(%s)", companies.ids))
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT DISTINCT i.company_id, p.id
-                     FROM res_partner p
-                     JOIN social_crm_identity i ON i.partner_id = p.id
-                    WHERE %s AND %s""",
-                SQL(" AND ").join(conditions),
-                self._social_score_eligible_sql(SQL("i.company_id")),
-            )
-        )
-        population = defaultdict(list)
-        for company_id, partner_id in rows:
-            population[company_id].append(partner_id)
-        for ids in population.values():
-            ids.sort()
-        return dict(population)
-
-    @api.model
-    def _social_score_read_inputs(self, company, settings, now, partner_ids=None):
-        """The contacts of ``company`` to score (sorted ids), their numbers as
-        ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
-        edges as an array of ``(source, target, weight)`` rows: three queries, run with
-        :func:`_fast_reads`, streamed as binary COPY into arrays.
-
-        A contact is scored when it has a social identity in the company and
-        :meth:`_social_score_eligible_sql` holds. The edges are the rows of
-        ``social.crm.mention`` (one per post and mentioned account, kept at ingestion);
-        replies count through the replied-to account, which the connectors add to a post's
-        mentioned accounts (X ``in_reply_to_user_id``, Mastodon mentions, Bluesky parent
-        DID, Facebook parent comment's author).
-
-        ``partner_ids``: only these contacts' numbers, and no edges (a provisional score).
-        """
-        self.env.flush_all()
-        cr = self.env.cr
-        only = (
-            SQL("TRUE")
-            if partner_ids is None
-            else SQL("partner_id = ANY(%s::int[])", _array(partner_ids))
-        )
-        start = now - dt.timedelta(days=settings.window_days)
-        rate = math.log(2) / (settings.half_life_days * 86400.0)
-        decay = _decay_sql(now, rate)
-        professional = (
-            self.env["social.crm.network"]
-            .with_context(active_test=False)
-            .search([("is_professional", "=", True)])
-            .ids
-        )
-        with _fast_reads(cr):
-            # the contacts scored here, with their identity sums
-            identity_columns = _copy_columns(
-                cr,
-                SQL(
-                    """SELECT a.*
-                         FROM (SELECT i.partner_id,
-                                      SUM(GREATEST(COALESCE(i.followers_count, 0), 0))::float8,
-                                      COUNT(*)::float8,
-                                      COALESCE(SUM(GREATEST(COALESCE(i.followers_count, 0), 0))
-                                               FILTER (WHERE i.network_id
-                                                             = ANY(%(professional)s)),
-                                               0)::float8,
-                                      (COUNT(*) FILTER (WHERE i.network_id
-                                                              = ANY(%(professional)s)))::float8
-                                 FROM social_crm_identity i
-                                WHERE i.company_id = %(company)s AND i.partner_id IS NOT NULL
-                                  AND %(only)s
-                             GROUP BY i.partner_id) AS a
-                         JOIN res_partner AS p ON p.id = a.partner_id
-                        WHERE %(eligible)s
-                     ORDER BY a.partner_id""",
-                    company=company.id,
-                    professional=professional,
-                    eligible=self._social_score_eligible_sql(company.id),
-                    only=only,
-                ),
-                ("int4", "float8", "float8", "float8", "float8"),
-            )
-            post_columns = _copy_columns(
-                cr,
-                SQL(
-                    """SELECT partner_id,
-                              (COUNT(*) FILTER (WHERE posted_at >= %(start)s))::float8,
-                              COALESCE(SUM(GREATEST(COALESCE(engagement_count, 0), 0))
-                                       FILTER (WHERE posted_at >= %(start)s), 0)::float8,
-                              (COUNT(*) FILTER (WHERE state != 'ignored'))::float8,
-                              COALESCE(SUM(%(decay)s) FILTER (WHERE state != 'ignored'), 0)
-                         FROM social_crm_post
-                        WHERE company_id = %(company)s AND partner_id IS NOT NULL AND %(only)s
-                     GROUP BY partner_id""",
-                    start=start,
-                    decay=decay,
-                    company=company.id,
-                    only=only,
-                ),
-                ("int4", "float8", "float8", "float8", "float8"),
-            )
-            edge_columns = (
-                _copy_columns(
-                    cr,
-                    SQL(
-                        """SELECT source_partner_id, target_partner_id, %(decay)s
-                             FROM social_crm_mention
-                            WHERE company_id = %(company)s AND source_partner_id IS NOT NULL
-                              AND target_partner_id IS NOT NULL
-                              AND source_partner_id != target_partner_id""",
-                        decay=decay,
-                        company=company.id,
-                    ),
-                    ("int4", "int4", "float8"),
-                )
-                if partner_ids is None
-                else [numpy.zeros(0), numpy.zeros(0), numpy.zeros(0)]
-            )
-        ids = identity_columns[0]
-        names = ("followers", "identities", "professional_followers", "professional_identities")
-        columns = dict(zip(names, identity_columns[1:], strict=True))
-        # post sums of the scored contacts, aligned with the ids (both sorted: a search)
-        post_ids = post_columns[0]
-        found = numpy.searchsorted(ids, post_ids).clip(0, max(len(ids) - 1, 0))
-        known = (ids[found] == post_ids) if len(ids) else numpy.zeros(len(post_ids), bool)
-        for name, values in zip(
-            ("posts", "reactions", "mention_count", "mentions"), post_columns[1:], strict=True
-        ):
-            column = numpy.zeros(len(ids))
-            column[found[known]] = values[known]
-            columns[name] = column
-        edges = numpy.column_stack(
-            [column.astype(float) for column in edge_columns]
-        ).reshape(-1, 3)
-        return ids.tolist(), columns, edges
-
-    @api.model
-    def _social_score_run_company(self, company, now=None, only=None, commit_progress=None):
-        """Score one company's contacts and write the results; returns (contacts scored,
-        time left of the cron or None outside a cron)."""
-        now = now or fields.Datetime.now()
-        settings = company._social_score_settings(now)
-        partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
-        table = compute_score_table(partner_ids, columns, edges, settings, arrays=True)
-        settings_json = _settings_json(settings)
-        History = self.env["social.crm.score.history"]
-        previous = History._current_scores(company) if only is None else None
-        written, time_left = History._write_scores(
-            company,
-            table,
-            now,
-            settings_json,
-            only=only,
-            previous=previous,
-            commit_progress=commit_progress,
-        )
-        if only is None:
-            previous_ids = previous[0]
-            History._reset_current(
-                company,
-                previous_ids[~numpy.isin(previous_ids, numpy.array(partner_ids, int))].tolist(),
-            )
-            company.sudo().social_score_last_run = now
-            if commit_progress:
-                time_left = commit_progress(0)
-        _logger.info(
-            "Social scores: %s contacts of %s scored, %s written",
-            len(table),
-            company.name,
-            written,
-        )
-        return len(partner_ids), time_left
-
-    # --- provisional score on arrival ---------------------------------------------------------
-    @api.model
-    def _social_score_provisional(self, posts):
-        """Score the unscored authors of these new posts now, in this transaction (one
-        query to find them, then three per company and batch, whatever its size).
-
-        Their numbers are what the network sent with the posts (followers of the identity,
-        the posts' reactions, the posts as brand mentions); the company's other contacts
-        count with the numbers of their current rows (the last run), so the score, tier and
-        explanation are those the nightly run would give, up to the others' changes since.
-        The rows are flagged provisional; the next run replaces them. Returns the contacts
-        scored."""
-        if not posts:
-            return self.browse()
-        self.env.flush_all()
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT DISTINCT post.company_id, p.id
-                     FROM social_crm_post AS post
-                     JOIN res_partner AS p ON p.id = post.partner_id
-                    WHERE post.id = ANY(%s::int[])
-                      AND NOT EXISTS (SELECT 1 FROM social_crm_score_history AS h
-                                       WHERE h.partner_id = p.id AND h.is_current)
-                      AND EXISTS (SELECT 1 FROM social_crm_identity AS i
-                                   WHERE i.partner_id = p.id AND i.company_id = post.company_id)
-                      AND %s""",
-                _array(posts.ids),
-                self._social_score_eligible_sql(SQL("post.company_id")),
-            )
-        )
-        by_company = defaultdict(list)
-        for company_id, partner_id in rows:
-            by_company[company_id].append(partner_id)
-        now = fields.Datetime.now()
-        scored = []
-        for company_id, partner_ids in sorted(by_company.items()):
-            company = self.env["res.company"].sudo().browse(company_id)
-            scored += self._social_score_provisional_company(company, sorted(partner_ids), now)
-        return self.browse(scored)
-
-    def _social_score_provisional_ids(self):
-        """Ids of these contacts whose current score is provisional (one query)."""
-        if not self.ids:
-            return set()
-        self.env["social.crm.score.history"].flush_model(
-            ["partner_id", "is_current", "is_provisional"]
-        )
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT partner_id FROM social_crm_score_history
-                    WHERE is_current AND is_provisional AND partner_id = ANY(%s)""",
-                self.ids,
-            )
-        )
-        return {row[0] for row in rows}
-
-    @api.model
-    def _social_score_provisional_company(self, company, partner_ids, now):
-        settings = company._social_score_settings(now)
-        new_ids, new_columns, _edges = self._social_score_read_inputs(
-            company, settings, now, partner_ids=partner_ids
-        )
-        if not new_ids:
-            return []
-        # the population: the numbers of the company's current rows
-        self.env["social.crm.score.history"].flush_model()
-        known = _copy_columns(
-            self.env.cr,
-            SQL(
-                """SELECT partner_id,
-                          COALESCE(followers, 0)::float8, COALESCE(identity_count, 0)::float8,
-                          COALESCE(professional_followers, 0)::float8,
-                          COALESCE(professional_identity_count, 0)::float8,
-                          COALESCE(post_count, 0)::float8, COALESCE(reaction_count, 0)::float8,
-                          COALESCE(mention_count, 0)::float8,
-                          COALESCE(mentions_decayed, 0)::float8,
-                          COALESCE(network_lift, 0)::float8, COALESCE(mentioned_by, 0)::int4
-                     FROM social_crm_score_history
-                    WHERE is_current AND company_id = %s AND partner_id != ALL(%s::int[])
-                 ORDER BY partner_id""",
-                company.id,
-                _array(new_ids),
-            ),
-            ("int4", *(("float8",) * 9), "int4"),
-        )
-        names = (
-            "followers",
-            "identities",
-            "professional_followers",
-            "professional_identities",
-            "posts",
-            "reactions",
-            "mention_count",
-            "mentions",
-        )
-        count = len(new_ids)
-        ids = [*known[0].tolist(), *new_ids]
-        columns = {
-            name: numpy.concatenate([numpy.asarray(column, float), new_columns[name]])
-            for name, column in zip(names, known[1:9], strict=True)
-        }
-        network = known_network(
-            ids,
-            numpy.concatenate([known[9], numpy.zeros(count)]),
-            numpy.concatenate([known[10], numpy.zeros(count, numpy.int64)]),
-        )
-        table = compute_score_table(ids, columns, (), settings, arrays=True, network=network)
-        self.env["social.crm.score.history"]._write_scores(
-            company,
-            table,
-            now,
-            _settings_json(settings),
-            only=self.browse(new_ids),
-            provisional=True,
-        )
-        _logger.debug(
-            "Social scores: %s new contact(s) of %s scored provisionally", count, company.name
-        )
-        return new_ids
-
-    @api.model
-    def _social_score_changed(self, partner_ids):
-        """Hook: the current score rows of these contacts were just written or dropped (their
-        tier may have changed); e.g. their open tickets follow. Called once per written chunk
-        with plain ids: overrides must work in batch."""
-        return True
-
-    @api.model
-    def _social_score_invalidate(self):
-        """Forget the cached scores of contacts and leads (the history was written in SQL)."""
-        self.invalidate_model(PARTNER_HISTORY_FIELDS)
-        self.env["crm.lead"]._social_score_invalidate()
+    def _social_author_tier(self, partner, company, followers=0):
+        """The author's tier by its contact's current Social Score; an author without a
+        contact gets the tier the company's follower floors give to its reach."""
+        if partner:
+            return partner.social_score_tier or False, bool(partner.is_social_influencer)
+        if followers:
+            floor = company._social_score_settings().floor_tier(followers)
+            if floor:
+                return floor.code, floor.is_influencer
+        return False, False

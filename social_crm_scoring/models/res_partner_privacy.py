@@ -19,6 +19,7 @@ class ResPartner(models.Model):
             domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
                 "target_external_id", "=", identity.external_id
             )
+        # sudo: export and erasure cover every company's rows (the callers check the right)
         return self.env["social.crm.mention"].sudo().search(domain)
 
     def _social_privacy_lookup_sql(self):
@@ -31,6 +32,7 @@ class ResPartner(models.Model):
 
     def _social_export_data(self):
         data = super()._social_export_data()
+        # sudo: the export covers every company's rows (the caller checks the right)
         partner = self.sudo()
         history = self.env["social.crm.score.history"].sudo().search(
             [("partner_id", "=", self.id)]
@@ -67,6 +69,7 @@ class ResPartner(models.Model):
     def _social_erase(self):
         identities = self._social_identities()
         mentions = self._social_mentions(identities)
+        # sudo: erasure covers every company's rows (the caller checks the right)
         history = self.env["social.crm.score.history"].sudo().search(
             [("partner_id", "in", self.ids)]
         )

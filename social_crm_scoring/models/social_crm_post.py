@@ -22,7 +22,7 @@ class SocialCrmPost(models.Model):
     def _ingest_after_create(self, records, posts):
         result = super()._ingest_after_create(records, posts)
         # influence known on arrival: new authors get a provisional score before anything
-        # (tickets, alerts) reads their tier
+        # (tickets, alerts) reads their tier; sudo: whoever ingested, the product scores
         self.env["res.partner"].sudo()._social_score_provisional(records)
         self._social_score_notify_influencers(records)
         return result
@@ -34,7 +34,7 @@ class SocialCrmPost(models.Model):
         activity listing the ten posts, not ten activities.
         """
         by_partner = {}
-        for post in records.sudo():
+        for post in records.sudo():  # sudo: the salesperson is told whoever ingested the posts
             partner = post.partner_id
             if (
                 partner
@@ -88,4 +88,5 @@ class SocialCrmPost(models.Model):
                     "date_deadline": today,
                 }
             )
+        # sudo: activities for the salespeople, created whoever ingested the posts
         self.env["mail.activity"].sudo().create(vals_list)

@@ -11,6 +11,7 @@ import io
 import logging
 
 from odoo import api, fields, models
+from odoo.addons.social_crm.services.tiers import TIER_CODES, TIERS
 from odoo.tools import SQL
 
 from ..scoring.copy_binary import copy_sql, parse_columns
@@ -22,12 +23,6 @@ try:  # an external dependency of this module (see the manifest)
 except ImportError:  # pragma: no cover
     _logger.debug("numpy is not installed: Social Scores cannot be computed.")
 
-TIERS = [
-    ("top_influencer", "Top influencer"),
-    ("multiplier", "Multiplier"),
-    ("regular", "Regular"),
-]
-TIER_CODES = [code for code, _label in TIERS]
 WRITE_BATCH = 10000
 #: temporary table a chunk of scores is copied into (dropped after the chunk)
 RUN_TABLE = "social_crm_score_run"
@@ -78,7 +73,7 @@ def _copy_columns(cr, query, types):
     statement = copy_sql(cr._obj.mogrify(query.code, query.params).decode())
     buffer = io.BytesIO()
     cr._obj.copy_expert(statement, buffer)
-    return parse_columns(buffer.getvalue(), types, use_numpy=True)
+    return parse_columns(buffer.getvalue(), types)
 
 
 def _changed(table, previous):

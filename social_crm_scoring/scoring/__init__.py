@@ -1,68 +1,38 @@
-"""Social Customer Score maths (plain Python, no Odoo import; numpy optional).
+"""Social Customer Score maths (plain Python and numpy, no Odoo import): the one scoring
+path the addon runs, and the tests test.
 
-Typical use from the Odoo side, per company (one batched read per part, one row per
-partner)::
+Per company, the addon reads the inputs in SQL as columns (one value per scored contact) and
+the mention/reply edges, then::
 
     settings = ScoringSettings(weights={"reach": 30, ...}, window_days=90,
                                half_life_days=30, tiers=[Tier("top_influencer", 90, True),
                                Tier("multiplier", 70, True), Tier("regular", 0)], now=now)
-    contacts = build_contacts(
-        partner_ids,                       # every scored contact of the company
-        {pid: {"followers": s, "identities": n, "professional_followers": ps,
-               "professional_identities": pn}},          # from social.crm.identity
-        {pid: {"posts": n, "reactions": s}},             # posts in the window
-        {pid: {"mentions": decayed_sum, "mention_count": n}},  # posts mentioning us
-    )
-    edges = [(source_pid, target_pid, weight), ...]      # source mentions/replies to target
-    for result in compute_scores(contacts, edges, settings):
-        result.score, result.tier, result.is_influencer, result.parts["reach"].inputs
+    table = compute_score_table(partner_ids, {"followers": [...], "posts": [...], ...},
+                                edges, settings)
+    table.score, table.tier, table.is_influencer, table.normalised["reach"], ...
 
 Parts are log-scaled and normalised among the company's contacts (see
 :func:`~.normalise.log_normalise`), weighted, summed; the score is the mid-rank percentile
-of that sum (see :func:`~.normalise.percentile_normalise`), 0 for contacts with nothing.
+of that sum (see :func:`~.normalise.midrank_fractions`), 0 for contacts with nothing.
 """
 
-from .engine import PartResult, ScoreResult, ScoreTable, compute_score_table, compute_scores
-from .explain import describe_part, explain_part, explain_score
-from .inputs import (
-    PROFESSIONAL_NETWORKS,
-    ContactInput,
-    aggregate_identities,
-    aggregate_mentions,
-    aggregate_posts,
-    build_contacts,
-    decay_weight,
-)
-from .normalise import log_normalise, percentile_normalise
-from .pagerank import HAS_NUMPY, analyse_network, known_network, pagerank
-from .settings import DEFAULT_TIERS, DEFAULT_WEIGHTS, PART_LABELS, PARTS, ScoringSettings, Tier
+from .engine import CONTACT_FIELDS, ScoreTable, compute_score_table
+from .normalise import log_normalise, midrank_fractions
+from .pagerank import Network, analyse_network, known_network
+from .settings import DEFAULT_TIERS, DEFAULT_WEIGHTS, PARTS, ScoringSettings, Tier
 
 __all__ = [
+    "CONTACT_FIELDS",
     "DEFAULT_TIERS",
     "DEFAULT_WEIGHTS",
-    "HAS_NUMPY",
     "PARTS",
-    "PART_LABELS",
-    "PROFESSIONAL_NETWORKS",
-    "ContactInput",
-    "PartResult",
-    "ScoreResult",
+    "Network",
     "ScoreTable",
     "ScoringSettings",
     "Tier",
-    "aggregate_identities",
-    "aggregate_mentions",
-    "aggregate_posts",
     "analyse_network",
-    "build_contacts",
     "compute_score_table",
-    "compute_scores",
-    "decay_weight",
-    "describe_part",
-    "explain_part",
-    "explain_score",
     "known_network",
     "log_normalise",
-    "pagerank",
-    "percentile_normalise",
+    "midrank_fractions",
 ]

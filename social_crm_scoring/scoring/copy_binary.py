@@ -2,7 +2,7 @@
 
 Fetching 100,000s of rows as Python tuples costs more than the query that computes them;
 the binary COPY format of fixed-width numbers can be read as whole columns instead
-(``numpy.frombuffer``, or :func:`struct.iter_unpack` without numpy). Only the types below
+(``numpy.frombuffer``). Only the types below
 and no NULL: the query must ``COALESCE`` and cast its columns.
 
 Format (PostgreSQL documentation, "COPY", binary format): an 11-byte signature, a 32-bit
@@ -15,10 +15,7 @@ from __future__ import annotations
 
 import struct
 
-try:
-    import numpy
-except ImportError:  # pragma: no cover - exercised by use_numpy=False in tests
-    numpy = None
+import numpy
 
 SIGNATURE = b"PGCOPY\n\xff\r\n\x00"
 TRAILER = b"\xff\xff"
@@ -39,11 +36,10 @@ def copy_sql(query_code):
     return f"COPY ({query_code}) TO STDOUT (FORMAT binary)"
 
 
-def parse_columns(data, types, use_numpy=None):
+def parse_columns(data, types):
     """Split binary COPY output into one column per entry of ``types`` (``"int4"``,
-    ``"int8"`` or ``"float8"``): numpy arrays (native byte order), or lists with
-    ``use_numpy=False`` or without numpy. Raises :class:`CopyFormatError` on anything else
-    (another type, a NULL, a truncated stream)."""
+    ``"int8"`` or ``"float8"``): numpy arrays (native byte order). Raises
+    :class:`CopyFormatError` on anything else (another type, a NULL, a truncated stream)."""
     types = list(types)
     unknown = [name for name in types if name not in TYPES]
     if unknown or not types:
@@ -65,11 +61,7 @@ def parse_columns(data, types, use_numpy=None):
             f"type than {', '.join(types)})."
         )
     count = len(body) // row_size
-    if use_numpy is None:
-        use_numpy = numpy is not None
-    if use_numpy:
-        return _parse_numpy(body, types, count)
-    return _parse_python(body, types, count)
+    return _parse_numpy(body, types, count)
 
 
 def _mismatch(types):
@@ -93,12 +85,3 @@ def _parse_numpy(body, types, count):
         columns.append(rows[f"value{position}"].astype(TYPES[name][0].replace(">", "=")))
     return columns
 
-
-def _parse_python(body, types, count):
-    layout = ">h" + "".join("i" + TYPES[name][1] for name in types)
-    rows = list(struct.iter_unpack(layout, body)) if count else []
-    sizes = tuple(TYPES[name][2] for name in types)
-    for row in rows:
-        if row[0] != len(types) or row[1::2] != sizes:
-            raise _mismatch(types)
-    return [[row[2 + 2 * position] for row in rows] for position in range(len(types))]

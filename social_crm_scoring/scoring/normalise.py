@@ -1,17 +1,11 @@
-"""Normalisations: percentile (mid-rank) and log scale against a robust reference."""
+"""Normalisations of a column of numbers (numpy): mid-rank percentile and log scale against a
+robust reference."""
 
 from __future__ import annotations
 
 import math
-from bisect import bisect_left, bisect_right
 
-
-def _check_values(values):
-    values = [float(value) for value in values]
-    for value in values:
-        if math.isnan(value):
-            raise ValueError("Cannot normalise NaN values.")
-    return values
+import numpy
 
 
 def midrank_fractions(values):
@@ -20,35 +14,22 @@ def midrank_fractions(values):
     The percentile of ``v`` is ``(below + (equal - 1) / 2) / (n - 1)``: the share of the
     *other* values that are strictly lower, each tie counting one half. Numerators and
     denominator are doubled so they stay integers; a single value gets ``([1], 1)`` and
-    an empty input ``([], 1)``.
+    an empty input ``([], 1)``. Returns ``(numerators array, denominator)``.
     """
-    values = _check_values(values)
+    values = numpy.asarray(values, float)
+    if numpy.isnan(values).any():
+        raise ValueError("Cannot normalise NaN values.")
     count = len(values)
     if count <= 1:
-        return [1] * count, 1
-    ordered = sorted(values)
-    numerators = []
-    for value in values:
-        below = bisect_left(ordered, value)
-        equal = bisect_right(ordered, value, lo=below) - below
-        numerators.append(2 * below + equal - 1)
-    return numerators, 2 * (count - 1)
-
-
-def percentile_normalise(values):
-    """Percentile of each value among all of them, in 0..1 (mid-rank for ties).
-
-    ``(number of other values strictly lower + half the number of other equal values)
-    / (number of other values)``: the lowest distinct value gets 0, the highest 1, and
-    equal values get the same percentile (``[5, 5]`` -> ``[0.5, 0.5]``). A single value
-    gets 1.0 (it is the top of its population); an empty input gives ``[]``.
-    """
-    numerators, denominator = midrank_fractions(values)
-    return [numerator / denominator for numerator in numerators]
+        return numpy.ones(count, numpy.int64), 1
+    ordered = numpy.sort(values)
+    below = numpy.searchsorted(ordered, values, "left")
+    above = numpy.searchsorted(ordered, values, "right")
+    return below + above - 1, 2 * (count - 1)
 
 
 def quantile(ordered, q):
-    """Linear-interpolation quantile of a sorted non-empty list (like numpy's default)."""
+    """Linear-interpolation quantile of a sorted non-empty sequence (like numpy's default)."""
     position = q * (len(ordered) - 1)
     low = math.floor(position)
     high = min(low + 1, len(ordered) - 1)
@@ -67,26 +48,24 @@ def log_normalise(values, q=0.99):
     everybody below the reference keeps the same normalised value. ``q = 1`` is plain
     ``log1p(value) / log1p(max)``.
 
-    Returns ``(normalised values, reference value)``; the reference is in the values' own
+    Returns ``(normalised array, reference value)``; the reference is in the values' own
     unit (e.g. followers), 0.0 when every value is 0.
     """
-    values = _check_values(values)
-    for value in values:
-        if value < 0:
-            raise ValueError(f"Cannot log-normalise a negative value ({value:g}).")
-    logs = sorted(math.log1p(value) for value in values if value > 0)
-    if not logs:
-        return [0.0] * len(values), 0.0
-    reference_log = quantile(logs, q)
-    top_log = logs[-1]
+    values = numpy.asarray(values, float)
+    if numpy.isnan(values).any():
+        raise ValueError("Cannot normalise NaN values.")
+    if (values < 0).any():
+        raise ValueError(f"Cannot log-normalise a negative value ({values[values < 0][0]:g}).")
+    # logs by math.log1p: the same digits on every platform, whatever numpy's own log1p does
+    logs = numpy.fromiter(map(math.log1p, values.tolist()), float, len(values))
+    positive = numpy.sort(logs[values > 0])
+    if not len(positive):
+        return numpy.zeros(len(values)), 0.0
+    reference_log = quantile(positive.tolist(), q)
+    top_log = float(positive[-1])
     band = top_log - reference_log
-    normalised = []
-    for value in values:
-        log_value = math.log1p(value)
-        if log_value >= top_log:
-            normalised.append(1.0)
-        elif log_value <= reference_log:
-            normalised.append(q * log_value / reference_log)
-        else:
-            normalised.append(min(1.0, q + (1.0 - q) * (log_value - reference_log) / band))
+    with numpy.errstate(divide="ignore", invalid="ignore"):
+        low = q * logs / reference_log
+        high = numpy.minimum(1.0, q + (1.0 - q) * (logs - reference_log) / band)
+    normalised = numpy.where(logs >= top_log, 1.0, numpy.where(logs <= reference_log, low, high))
     return normalised, math.expm1(reference_log)

@@ -1,26 +1,14 @@
-"""Weighted PageRank by sparse power iteration (numpy when installed, else pure Python)."""
+"""Weighted PageRank by sparse power iteration (numpy)."""
 
 from __future__ import annotations
 
 import math
 
-try:  # numpy is optional: ~50x faster on large graphs
-    import numpy
-except ImportError:  # pragma: no cover - exercised by use_numpy=False in tests
-    numpy = None
+import numpy
 
-HAS_NUMPY = numpy is not None
 #: node ids up to FACTOR x the node count + MIN are located through a lookup table by id
 DENSE_LOOKUP_FACTOR = 16
 DENSE_LOOKUP_MIN = 1_000_000
-
-
-def _want_numpy(use_numpy):
-    if use_numpy is None:
-        return HAS_NUMPY
-    if use_numpy and not HAS_NUMPY:
-        raise RuntimeError("numpy is not installed.")
-    return bool(use_numpy)
 
 
 def _check_weight(weight):
@@ -30,8 +18,9 @@ def _check_weight(weight):
     return weight
 
 
-def _prepare_edges_python(edges, index):
-    """Aggregated ``{(source index, target index): weight}`` of the usable edges."""
+def _merge_edges(edges, index):
+    """Aggregated ``{(source index, target index): weight}`` of the usable edges, for edges
+    that are not a numeric table (ragged rows, ids that are not integers)."""
     merged = {}
     for edge in edges:
         if len(edge) == 2:
@@ -53,7 +42,7 @@ def _integer_nodes(nodes):
     return all(type(node) is int for node in nodes)  # not bool, not numpy ints
 
 
-def _prepare_edges_numpy(edges, nodes, index, integer_nodes=None):
+def _prepare_edges(edges, nodes, index, integer_nodes=None):
     """Aggregated (sources, targets, weights) index arrays of the usable edges."""
     array = None
     if integer_nodes is None:
@@ -70,7 +59,7 @@ def _prepare_edges_numpy(edges, nodes, index, integer_nodes=None):
     if array is None:
         if index is None:
             index = {node: position for position, node in enumerate(nodes)}
-        merged = _prepare_edges_python(edges, index)
+        merged = _merge_edges(edges, index)
         if not merged:
             empty = numpy.zeros(0, numpy.int64)
             return empty, empty, numpy.zeros(0)
@@ -122,7 +111,7 @@ def _prepare_edges_numpy(edges, nodes, index, integer_nodes=None):
     return sources, targets, weights
 
 
-def _iterate_numpy(count, sources, targets, weights, damping, tol, max_iter):
+def _iterate(count, sources, targets, weights, damping, tol, max_iter):
     out_weight = numpy.bincount(sources, weights=weights, minlength=count)
     dangling = out_weight == 0
     share = weights / out_weight[sources] * damping if len(sources) else weights
@@ -139,37 +128,13 @@ def _iterate_numpy(count, sources, targets, weights, damping, tol, max_iter):
     return ranks, floor
 
 
-def _iterate_python(count, merged, damping, tol, max_iter):
-    out_weight = [0.0] * count
-    for (source, _target), weight in merged.items():
-        out_weight[source] += weight
-    links = [
-        (source, target, weight / out_weight[source] * damping)
-        for (source, target), weight in merged.items()
-    ]
-    dangling = [node for node in range(count) if out_weight[node] == 0]
-    ranks = [1.0 / count] * count
-    for _ in range(max_iter):
-        base = (1.0 - damping + damping * sum(ranks[node] for node in dangling)) / count
-        new = [base] * count
-        for source, target, share in links:
-            new[target] += ranks[source] * share
-        error = sum(abs(a - b) for a, b in zip(new, ranks, strict=True))
-        ranks = new
-        if error < tol:
-            break
-    total = sum(ranks)
-    ranks = [rank / total for rank in ranks]
-    floor = (1.0 - damping + damping * sum(ranks[node] for node in dangling)) / count
-    return ranks, floor
-
-
 class Network:
     """PageRank of every node plus the numbers that explain it (list-aligned with nodes).
 
     ``ranks``: PageRank (sums to 1); ``floor``: the PageRank of a node nobody links to;
     ``lift``: ``rank / floor - 1``, how much above such a node (exactly 0 without in-links);
     ``in_count``: distinct other nodes linking to it; ``in_weight``: their total weight.
+    Columns are numpy arrays aligned with ``nodes``.
     """
 
     __slots__ = ("floor", "in_count", "in_weight", "lift", "nodes", "ranks")
@@ -191,22 +156,34 @@ def known_network(nodes, lift, in_count):
     count = len(nodes)
     if len(lift) != count or len(in_count) != count:
         raise ValueError("known_network needs one lift and one in-link count per node.")
-    return Network(nodes, [0.0] * count, 0.0, list(lift), list(in_count), [0.0] * count)
+    return Network(
+        nodes,
+        numpy.zeros(count),
+        0.0,
+        numpy.asarray(lift, float),
+        numpy.asarray(in_count, numpy.int64),
+        numpy.zeros(count),
+    )
 
 
-def analyse_network(
-    edges, nodes, damping=0.85, tol=1e-10, max_iter=200, use_numpy=None, arrays=False
-):
-    """PageRank over ``nodes`` with its explanation numbers; see :func:`pagerank`.
-    ``arrays``: with numpy, the Network's columns are numpy arrays instead of lists."""
+def analyse_network(edges, nodes, damping=0.85, tol=1e-10, max_iter=200):
+    """Weighted PageRank over ``nodes`` with the numbers that explain it (a :class:`Network`).
+
+    ``edges``: iterable (or array) of ``(source, target)`` or ``(source, target, weight)``,
+    meaning "source mentions / replies to target" (rank flows from source to target).
+    Duplicate edges add their weights, self-loops and zero weights are ignored, negative or
+    non-finite weights raise ValueError; edges touching other nodes than ``nodes`` are
+    ignored. Dangling nodes (no out-link) spread their rank evenly over all nodes, as does
+    the teleport ``1 - damping``. Iterates until the L1 change is below ``tol`` or for
+    ``max_iter`` rounds. Nodes without edges get equal ranks ``1 / n``.
+    """
     nodes = list(nodes)
-    fast = _want_numpy(use_numpy)
-    integer_nodes = fast and _integer_nodes(nodes)
+    integer_nodes = _integer_nodes(nodes)
     if integer_nodes:
         ids = numpy.array(nodes, numpy.int64)
         # database ids usually come sorted: then a pass finds duplicates
         unique = bool((ids[1:] > ids[:-1]).all()) or len(numpy.unique(ids)) == len(ids)
-        index = None  # built below only if the edges need the pure-Python merge
+        index = None  # built only if the edges need merging one by one
     else:
         index = {node: position for position, node in enumerate(nodes)}
         unique = len(index) == len(nodes)
@@ -222,51 +199,11 @@ def analyse_network(
         for edge in edges:  # still validate weights
             if len(edge) == 3:
                 _check_weight(edge[2])
-        return Network([], [], 0.0, [], [], [])
-    if fast:
-        sources, targets, weights = _prepare_edges_numpy(edges, nodes, index, integer_nodes)
-        ranks, floor = _iterate_numpy(count, sources, targets, weights, damping, tol, max_iter)
-        in_count = numpy.bincount(targets, minlength=count)
-        in_weight = numpy.bincount(targets, weights=weights, minlength=count)
-        lift = numpy.where(in_count > 0, numpy.maximum(ranks / floor - 1.0, 0.0), 0.0)
-        if arrays:
-            return Network(nodes, ranks, floor, lift, in_count, in_weight)
-        return Network(
-            nodes, ranks.tolist(), floor, lift.tolist(), in_count.tolist(), in_weight.tolist()
-        )
-    merged = _prepare_edges_python(edges, index)
-    ranks, floor = _iterate_python(count, merged, damping, tol, max_iter)
-    in_count = [0] * count
-    in_weight = [0.0] * count
-    for (_source, target), weight in merged.items():
-        in_count[target] += 1
-        in_weight[target] += weight
-    lift = [
-        max(rank / floor - 1.0, 0.0) if in_count[position] else 0.0
-        for position, rank in enumerate(ranks)
-    ]
+        empty = numpy.zeros(0)
+        return Network([], empty, 0.0, empty, numpy.zeros(0, numpy.int64), empty)
+    sources, targets, weights = _prepare_edges(edges, nodes, index, integer_nodes)
+    ranks, floor = _iterate(count, sources, targets, weights, damping, tol, max_iter)
+    in_count = numpy.bincount(targets, minlength=count)
+    in_weight = numpy.bincount(targets, weights=weights, minlength=count)
+    lift = numpy.where(in_count > 0, numpy.maximum(ranks / floor - 1.0, 0.0), 0.0)
     return Network(nodes, ranks, floor, lift, in_count, in_weight)
-
-
-def pagerank(edges, nodes=None, damping=0.85, tol=1e-10, max_iter=200, use_numpy=None):
-    """Weighted PageRank as ``{node: rank}`` (ranks sum to 1).
-
-    ``edges``: iterable of ``(source, target)`` or ``(source, target, weight)``, meaning
-    "source mentions / replies to target" (rank flows from source to target). Duplicate
-    edges add their weights, self-loops and zero weights are ignored, negative or
-    non-finite weights raise ValueError. ``nodes``: all nodes to rank (e.g. every scored
-    contact); edges touching other nodes are ignored. Without ``nodes``, the nodes are the
-    edges' ends. Dangling nodes (no out-link) spread their rank evenly over all nodes, as
-    does the teleport ``1 - damping``. Iterates until the L1 change is below ``tol`` or for
-    ``max_iter`` rounds. Empty graph: ``{}``; nodes without edges: equal ranks ``1 / n``.
-    ``use_numpy``: None = numpy if installed, False = pure Python.
-    """
-    if nodes is None:
-        edges = list(edges)
-        seen = {}
-        for edge in edges:
-            seen.setdefault(edge[0], None)
-            seen.setdefault(edge[1], None)
-        nodes = list(seen)
-    network = analyse_network(edges, nodes, damping, tol, max_iter, use_numpy)
-    return dict(zip(network.nodes, network.ranks, strict=True))

@@ -9,14 +9,6 @@ from datetime import datetime
 #: The parts of the Social Customer Score, in display order.
 PARTS = ("reach", "engagement", "mentions", "network", "professional")
 
-PART_LABELS = {
-    "reach": "Reach",
-    "engagement": "Engagement",
-    "mentions": "Brand mentions",
-    "network": "Network position",
-    "professional": "Professional weight",
-}
-
 DEFAULT_WEIGHTS = {
     "reach": 30.0,
     "engagement": 25.0,
@@ -177,14 +169,6 @@ class ScoringSettings:
         """Weights divided by their sum (they add up to 1)."""
         total = sum(self.weights.values())
         return {part: weight / total for part, weight in self.weights.items()}
-
-    def tier_for(self, score, followers=0.0):
-        """The tier of a 0-100 score (the highest tier whose threshold it reaches), or of
-        the followers if they reach a higher tier's floor (see :attr:`Tier.min_followers`)."""
-        for tier in self.tiers:
-            if score >= tier.min_score or _floor_reached(tier, followers):
-                return tier
-        return self.tiers[-1]
 
     def floor_tier(self, followers):
         """The highest tier whose follower floor ``followers`` reaches, or None."""

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
 
-from odoo.addons.social_crm_scoring.models.res_partner import _fast_reads
+from odoo.addons.social_crm_scoring.models.res_partner_score_run import _fast_reads
 from odoo.tests import tagged
 
 from .common import ScoringCase

@@ -1,6 +1,12 @@
 import pytest
 
-from social_crm_scoring.scoring import DEFAULT_WEIGHTS, PARTS, ScoringSettings, Tier
+from social_crm_scoring.scoring import (
+    DEFAULT_WEIGHTS,
+    PARTS,
+    ScoringSettings,
+    Tier,
+    compute_score_table,
+)
 
 
 def test_defaults_are_valid_and_weights_normalise_to_one():
@@ -60,13 +66,19 @@ def test_other_settings_are_validated(kwargs, message):
 
 def test_tiers_are_sorted_and_picked_by_threshold():
     settings = ScoringSettings(
-        tiers=[("regular", 0), Tier("top", 95, True), ("multiplier", 80, True)]
+        weights={"reach": 1},
+        tiers=[("regular", 0), Tier("top", 95, True), ("multiplier", 80, True)],
     )
     assert [tier.code for tier in settings.tiers] == ["top", "multiplier", "regular"]
-    assert settings.tier_for(95).code == "top"
-    assert settings.tier_for(94.9).code == "multiplier"
-    assert settings.tier_for(80).code == "multiplier"
-    assert settings.tier_for(0).code == "regular"
+    # 101 contacts with 1..101 followers: contact n scores n - 1
+    ids = list(range(1, 102))
+    table = compute_score_table(ids, {"followers": ids}, (), settings)
+    tiers = dict(zip(table.score.tolist(), table.tier.tolist(), strict=True))
+    assert tiers[95.0] == "top"
+    assert tiers[94.0] == "multiplier"
+    assert tiers[80.0] == "multiplier"
+    assert tiers[79.0] == "regular"
+    assert tiers[0.0] == "regular"
     assert settings.tiers[0].label == "top"  # label defaults to the code
 
 

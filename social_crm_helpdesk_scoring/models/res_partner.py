@@ -12,6 +12,7 @@ class ResPartner(models.Model):
         tier (priority, deadline, alert): one search per written chunk."""
         result = super()._social_score_changed(partner_ids)
         if partner_ids:
+            # sudo: the scores of any contact change any agent's tickets (helpdesk rules)
             tickets = (
                 self.env["helpdesk.ticket"]
                 .sudo()

@@ -1,0 +1,108 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A source of kind *direct*: the private messages of a Telegram bot, pushed to the webhook
+``/social_crm/webhook/<token>`` of ``social_crm`` (the same route, size limit and raw event
+storage as public webhooks). The bot token is the source's access token; the webhook's
+``secret_token`` is the source's verify token, checked before anything is read."""
+
+import logging
+
+from odoo import api, fields, models
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors import messenger, telegram
+from odoo.addons.social_crm.connectors.base import ConnectorError
+from odoo.exceptions import ValidationError
+
+_logger = logging.getLogger(__name__)
+
+DM_NETWORKS = ("telegram",)
+
+
+class SocialCrmSource(models.Model):
+    _inherit = "social.crm.source"
+
+    kind = fields.Selection(
+        selection_add=[("direct", "Direct messages to our account")],
+        ondelete={"direct": "cascade"},
+    )
+    dm_enabled = fields.Boolean(
+        string="Private Messages",
+        help="Facebook page (push): also receive the page's Messenger conversations (subscribe "
+        "the app to the webhook field “messages”). Each conversation opens a ticket.",
+    )
+    dm_team_id = fields.Many2one(
+        "helpdesk.ticket.team",
+        string="Team for Direct Messages",
+        check_company=True,
+        help="Every private conversation opens a ticket in this team (no complaint detection: "
+        "a customer writing privately expects an answer). Empty: the company's social team.",
+    )
+
+    @api.constrains("intake_mode", "network_id", "kind")
+    def _check_intake_mode(self):
+        direct = self.filtered(lambda s: s.kind == "direct")
+        for source in direct:
+            if source.network_id.code not in DM_NETWORKS or source.intake_mode != "push":
+                raise ValidationError(
+                    self.env._(
+                        "“%(name)s”: direct messages are received by webhook (mode Push) from "
+                        "Telegram bots.",
+                        name=source.name,
+                    )
+                )
+        return super(SocialCrmSource, self - direct)._check_intake_mode()
+
+    def _webhook_split(self, payload):
+        """Messenger items of a page delivery: private messages when the source takes
+        them, else dropped (the feed changes of the same delivery are read as before)."""
+        if self._webhook_network() != "meta" or not messenger.has_messaging(payload):
+            return super()._webhook_split(payload)
+        events, rest = messenger.split_messaging(payload)
+        if not self.dm_enabled:
+            events = []
+        return events + (super()._webhook_split(rest) if rest else [])
+
+    def _dm_team(self):
+        self.ensure_one()
+        return self.sudo().dm_team_id or self.sudo().company_id.social_helpdesk_team_id
+
+    def _webhook_network(self):
+        if self.kind == "direct" and self.network_id.code == "telegram":
+            return "telegram"
+        return super()._webhook_network()
+
+    def _webhook_handshake(self, args):
+        if self._webhook_network() == "telegram":  # Telegram sends no GET
+            return 405, "text/plain", "Method not allowed"
+        return super()._webhook_handshake(args)
+
+    def _webhook_receive(self, body, headers):
+        """A Telegram update: the secret token header is checked first (constant time), then
+        the update is stored as one raw event and its processing triggered."""
+        if self._webhook_network() != "telegram":
+            return super()._webhook_receive(body, headers)
+        self.ensure_one()
+        source = self.sudo()
+        header = headers.get(telegram.SECRET_HEADER)
+        if not telegram.check_secret(source.verify_token, header):
+            self._intake_refused(
+                self.env._("no secret token") if not header else self.env._("bad secret token")
+            )
+            return 401, "text/plain", "Secret token check failed"
+        event_model = self.env["social.crm.event"].sudo()
+        try:
+            payload = connector_events.load_json(body, "the update")
+            raw_events = telegram.split_update(payload)
+        except ConnectorError as exc:
+            _logger.info("Social CRM: source %s: unreadable update quarantined: %s", self.id, exc)
+            quarantined = connector_events.RawEvent(
+                "unreadable",
+                connector_events.body_key(body),
+                {"body": body.decode("utf-8", errors="replace")},
+            )
+            event_model._store_events(
+                source, [quarantined], "push", state="quarantined", error=str(exc)
+            )
+            return 200, "text/plain", "OK"
+        if event_model._store_events(source, raw_events, "push"):
+            event_model._trigger_processing()
+        return 200, "text/plain", "OK"

@@ -1,0 +1,1 @@
+from . import test_dm, test_media, test_tour

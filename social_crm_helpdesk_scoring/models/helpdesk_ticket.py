@@ -1,0 +1,79 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
+
+from markupsafe import Markup
+
+from odoo import models
+from odoo.addons.social_crm_helpdesk.models.helpdesk_ticket import _urgent_pii
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    def _social_follow_tier(self):
+        """Priority, deadline and flags of these open social tickets follow their contact's
+        current tier (provisional or nightly score); the chatter says why. A priority an
+        agent changed by hand is kept. A ticket whose contact became a top influencer is
+        assigned and alerted like a new one."""
+        # sudo: a scoring run (cron, another agent's recompute) updates every agent's tickets
+        tickets = self.sudo().filtered(
+            lambda t: t.social_network_id and t.partner_id and not t.stage_id.closed
+        )
+        labels = dict(self._fields["social_tier"]._description_selection(self.env))
+        priorities = dict(self._fields["priority"]._description_selection(self.env))
+        changed = self.browse()
+        bodies = {}
+        provisional = tickets.partner_id._social_score_provisional_ids()
+        for ticket in tickets:
+            partner = ticket.partner_id
+            tier = partner.social_score_tier or False
+            influencer = bool(partner.is_social_influencer)
+            if tier == ticket.social_tier and influencer == ticket.social_is_influencer:
+                continue
+            vals = {"social_tier": tier, "social_is_influencer": influencer}
+            notes = []
+            expected = self._social_priority(ticket.social_tier, ticket.social_pii_kinds)
+            priority = self._social_priority(tier, ticket.social_pii_kinds)
+            if ticket.priority == expected and priority != ticket.priority:
+                vals["priority"] = priority
+                notes.append(
+                    self.env._("priority %(priority)s", priority=priorities.get(priority))
+                )
+            if not ticket.social_first_reply_at and ticket.social_posted_at:
+                urgent = ticket.has_sensitive_data and _urgent_pii(ticket.social_pii_kinds)
+                minutes = ticket.company_id._social_response_minutes(influencer or urgent)
+                deadline = ticket.social_posted_at + dt.timedelta(minutes=minutes)
+                if deadline != ticket.social_response_deadline:
+                    vals["social_response_deadline"] = deadline
+                    vals["social_escalate_at"] = (
+                        ticket.social_posted_at + dt.timedelta(minutes=minutes) / 2
+                    )
+                    notes.append(
+                        self.env._("respond by %(time)s", time=ticket._social_time(deadline))
+                    )
+            old_tier = ticket.social_tier
+            ticket.write(vals)
+            sentence = self.env._(
+                "%(name)s is now %(tier)s (was %(old)s), by the %(kind)s Social Score %(score)s.",
+                name=partner.display_name,
+                tier=labels.get(tier) or self.env._("not scored"),
+                old=labels.get(old_tier) or self.env._("not scored"),
+                kind=self.env._("provisional")
+                if partner.id in provisional
+                else self.env._("latest"),
+                score=round(partner.social_score),
+            )
+            if notes:
+                sentence += " " + self.env._(
+                    "The ticket follows: %(changes)s.", changes=", ".join(notes)
+                )
+            bodies[ticket.id] = Markup("<p>%s</p>") % sentence
+            changed |= ticket
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+        if changed:
+            changed._social_assign()
+            changed.filtered(lambda t: t._social_needs_alert())._social_alert()
+        return changed

@@ -1,0 +1,195 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""GDPR export/erase and retention of a customer with social tickets and a Social Score
+(moved from social_crm_helpdesk: they need both addons)."""
+
+import datetime as dt
+import io
+import json
+import zipfile
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.addons.social_crm_helpdesk.tests.common import SocialHelpdeskCase
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+IBAN = "DE89 3704 0044 0532 0130 00"
+CARD = "4111 1111 1111 1111"
+GRAPH = "https://graph.facebook.com/v23.0"
+
+
+@tagged("post_install", "-at_install")
+class TestGdpr(SocialHelpdeskCase):
+    def _person(self):
+        partner = self.env["res.partner"].create({"name": "Erika Muster", "email": "e@ex.org"})
+        identity = self.env["social.crm.identity"].create(
+            {
+                "partner_id": partner.id,
+                "network_id": self.x.id,
+                "handle": "erika",
+                "external_id": "77001",
+                "bio": "Radfahrerin",
+            }
+        )
+        author = self.make_author("77001", "erika", "Erika Muster")
+        post = self.ingest(self.complaint("g-1", author=author))
+        self.assertEqual(post.identity_id, identity)
+        ticket = post.ticket_id
+        self.env["social.crm.reply"].create(
+            {"ticket_id": ticket.id, "post_id": post.id, "text": "Sorry, Erika!"}
+        )
+        other = self.ingest(
+            self.make_post("g-2", self.ina(), text="@erika kennt das auch",
+                           mentioned_external_ids=["77001"], mentioned_handles=["erika"])
+        )
+        self.env["social.crm.mention"].sudo().create(
+            {"post_id": other.id, "target_external_id": "77001",
+             "target_identity_id": identity.id}
+        )
+        # the ingestion gave the author a provisional score of today: make it a plain row
+        History = self.env["social.crm.score.history"].sudo()
+        today = History.search([("partner_id", "=", partner.id),
+                                ("date", "=", fields.Date.today())])
+        if today:
+            today.write({"score": 42.0})
+        else:
+            History.create(
+                {"partner_id": partner.id, "company_id": self.company.id,
+                 "date": fields.Date.today(), "score": 42.0}
+            )
+        self.env["social.crm.match.suggestion"].create(
+            {"company_id": self.company.id, "network_id": self.x.id,
+             "author_external_id": "77002", "partner_id": partner.id,
+             "author_data": {"bio": "auch Erika"}}
+        )
+        return partner, identity, post, ticket
+
+    def test_export(self):
+        partner, _identity, _post, _ticket = self._person()
+        action = partner.action_social_export()
+        self.assertEqual(action["type"], "ir.actions.act_url")
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        attachment = self.env["ir.attachment"].browse(attachment_id)
+        archive = zipfile.ZipFile(io.BytesIO(attachment.raw))
+        names = set(archive.namelist())
+        self.assertIn("social-data.json", names)
+        self.assertTrue({"identities.csv", "posts.csv", "tickets.csv", "replies.csv",
+                         "score_history.csv", "mentions.csv", "profiling.csv"} <= names, names)
+        data = json.loads(archive.read("social-data.json"))
+        self.assertFalse(data["profiling"][0]["objection_to_profiling_art_21"])
+        self.assertEqual(data["identities"][0]["handle"], "erika")
+        self.assertEqual(data["score_history"][0]["score"], 42.0)
+        self.assertIn("Router", data["posts"][0]["text"])
+        # the export says whether the person objected to profiling (Art. 21)
+        partner.social_score_excluded = True
+        data = partner._social_export_data()
+        self.assertTrue(data["profiling"][0]["objection_to_profiling_art_21"])
+        self.assertTrue(partner.message_ids.filtered(lambda m: "exported" in (m.body or "")))
+
+    def test_erase_leaves_nothing(self):
+        partner, identity, post, ticket = self._person()
+        partner.action_social_export()
+        partner.action_social_erase()
+        # every stored many2one to the contact or its identity: nothing social is left
+        kept = {"res.partner", "res.users", "helpdesk.ticket", "mail.message", "mail.followers",
+                "mail.notification", "privacy.log", "ir.attachment"}
+        for model_name in self.env:
+            Model = self.env[model_name]
+            if Model._transient or not Model._auto or model_name in kept:
+                continue
+            for name, field in Model._fields.items():
+                if field.type != "many2one" or not field.store:
+                    continue
+                if field.comodel_name == "res.partner":
+                    target = partner.id
+                elif field.comodel_name == "social.crm.identity":
+                    target = identity.id
+                else:
+                    continue
+                count = Model.sudo().with_context(active_test=False).search_count(
+                    [(name, "=", target)]
+                )
+                self.assertFalse(count, f"{model_name}.{name} still references the person")
+        self.assertFalse(post.exists())
+        self.assertFalse(identity.exists())
+        self.assertFalse(self.env["ir.attachment"].search(
+            [("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
+             ("name", "=like", "social-data-%")]))
+        self.assertTrue(ticket.exists(), "the ticket stays for the KPIs")
+        self.assertNotIn("Router", ticket.description)
+        self.assertNotIn("Router", ticket.name)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Router" in (m.body or "")))
+        log = partner.message_ids.filtered(lambda m: "erased" in (m.body or ""))
+        self.assertTrue(log)
+        self.assertNotIn("Router", log[0].body)
+        self.assertIn("posts: 1", log[0].body)
+
+    def test_erase_from_the_contact_needs_a_manager(self):
+        partner, identity, _post, _ticket = self._person()
+        with self.assertRaises(AccessError):
+            partner.with_user(self.agent).action_social_erase()
+        with self.assertRaises(AccessError):
+            partner.with_user(self.agent).action_social_export()
+        wizard = (
+            self.env["social.crm.privacy.wizard"]
+            .with_context(active_model="res.partner", active_ids=partner.ids)
+            .create({})
+        )
+        self.assertEqual(wizard.partner_ids, partner)
+        self.assertEqual((wizard.identity_count, wizard.post_count), (1, 1))
+        wizard.action_erase()
+        self.assertFalse(identity.exists())
+
+    def test_privacy_lookup_finds_social_rows(self):
+        partner, identity, _post, _ticket = self._person()
+        wizard = self.env["privacy.lookup.wizard"].create(
+            {"name": partner.name, "email": partner.email}
+        )
+        wizard.action_lookup()
+        found = {(line.res_model, line.res_id) for line in wizard.line_ids}
+        self.assertIn(("social.crm.identity", identity.id), found)
+        self.assertIn("social.crm.post", {model for model, _id in found})
+        self.assertIn("social.crm.reply", {model for model, _id in found})
+        self.assertIn("social.crm.score.history", {model for model, _id in found})
+        wizard.action_social_erase()
+        self.assertFalse(identity.exists())
+
+
+@tagged("post_install", "-at_install")
+class TestRetention(SocialHelpdeskCase):
+    def test_retention_in_batches(self):
+        old = fields.Datetime.now() - dt.timedelta(days=100)
+        Post = self.Post.sudo()
+        posts = Post.create([
+            {"network_id": self.x.id, "external_id": f"old-{i}", "text": "alt",
+             "posted_at": old, "raw_payload": {"id": i}}
+            for i in range(5)
+        ])
+        fresh = Post.create({"network_id": self.x.id, "external_id": "fresh", "text": "neu",
+                             "posted_at": fields.Datetime.now(), "raw_payload": {"id": 9}})
+        ticketed = self.ingest(self.complaint("old-ticket", minutes_ago=100 * 24 * 60))
+        self.env["social.crm.score.history"].sudo().create([
+            {"partner_id": self.partner.id, "company_id": self.company.id,
+             "date": fields.Date.today() - dt.timedelta(days=200 + i), "score": 1.0}
+            for i in range(3)
+        ])
+        self.company.write({"social_retention_raw_days": 30, "social_retention_post_days": 90,
+                            "social_retention_history_months": 3})
+        commits = []
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: (
+                commits.append(processed) or 60.0),
+        ), mute_logger("odoo.addons.social_crm.models.res_company"):
+            self.env["res.company"]._cron_social_retention(batch=2)
+        self.assertFalse(posts.exists())
+        self.assertTrue(fresh.exists())
+        self.assertTrue(fresh.raw_payload)
+        self.assertTrue(ticketed.exists(), "posts with a ticket are kept")
+        self.assertFalse(ticketed.sudo().raw_payload)
+        self.assertFalse(self.env["social.crm.score.history"].sudo().search(
+            [("partner_id", "=", self.partner.id)]))
+        self.assertGreaterEqual(len(commits), 5, "one commit per batch")
+        self.assertIn("posts: 5", self.company.social_retention_report)
+        self.assertIn("score history: 3", self.company.social_retention_report)
