@@ -36,6 +36,11 @@
         "data/social_crm_outbox_data.xml",
         "views/social_crm_account_views.xml",
         "views/social_crm_outbox_views.xml",
+        "data/social_crm_enrich_data.xml",
+        "views/social_crm_enrich_views.xml",
+        "wizards/social_crm_profile_import_views.xml",
+        "security/social_crm_news_security.xml",
+        "views/social_crm_news_mention_views.xml",
     ],
     "demo": [
         "demo/res_partner_demo.xml",

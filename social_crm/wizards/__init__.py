@@ -1,1 +1,1 @@
-from . import privacy_lookup_wizard, social_crm_privacy_wizard
+from . import privacy_lookup_wizard, social_crm_privacy_wizard, social_crm_profile_import

@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""bench/enrich: profile look-ups of many identities against the bare ORM write of their rows.
+
+N X identities (default 100,000, ten per contact) are looked up by
+``social.crm.identity._enrich`` against a fake X API answering in-process at the HTTP
+boundary (``requests.Session.send``: the real tweepy client, parsing and storage run): batches
+of 100 users, each stored in a savepoint with its counts and today's count history row. The
+floor is the bare ORM of the same writes: per batch of 100, ``create`` of the 100 history rows
+and the identities' new counts written in one bulk update. Both run in one transaction rolled
+back after each run; the best of two is printed with the ratio, then the SQL queries per batch
+at two sizes (constant: they do not grow with the number of identities).
+
+Usage: python3 bench/enrich.py [--identities 100000] [--db bench_enrich]
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from _odoo import odoo_env
+
+BATCH = 100
+
+
+def fake_send(session, prepared, **kwargs):
+    """GET /2/users?ids=…: every user found, with counts derived from the id."""
+    ids = parse_qs(urlsplit(prepared.url).query).get("ids", [""])[0].split(",")
+    body = {"data": [{
+        "id": i, "name": f"User {i}", "username": f"u{i}",
+        "public_metrics": {"followers_count": int(i) % 9973, "following_count": 10,
+                           "tweet_count": int(i) % 101, "listed_count": 1},
+    } for i in ids if i]}
+    response = requests.Response()
+    response.status_code = 200
+    response.url = prepared.url
+    response.request = prepared
+    response.headers["Content-Type"] = "application/json"
+    response._content = json.dumps(body).encode()
+    return response
+
+
+def prepare(env, count):
+    x = env.ref("social_crm.network_x")
+    env["social.crm.source"].create({"name": "bench", "network_id": x.id, "kind": "search",
+                                     "query": "acme", "bearer_token": "bench-token"})
+    partners = env["res.partner"].create([{"name": f"Bench {i}"}
+                                          for i in range(max(1, count // 10))])
+    vals = [{"partner_id": partners[i % len(partners)].id, "network_id": x.id,
+             "company_id": env.company.id, "external_id": str(10_000_000 + i),
+             "origin": "listening"} for i in range(count)]
+    Identity = env["social.crm.identity"].with_context(social_crm_ingest=True)
+    identities = Identity._ingest_upsert(vals_list=vals)
+    env.flush_all()
+    env.invalidate_all()
+    return identities
+
+
+def run_pipeline(env, identities):
+    start = time.perf_counter()
+    with patch.object(requests.sessions.Session, "send", fake_send):
+        summary = identities._enrich()
+    env.flush_all()
+    elapsed = time.perf_counter() - start
+    assert summary["found"] == len(identities), summary
+    return elapsed
+
+
+def run_floor(env, identities):
+    from odoo import fields
+
+    start = time.perf_counter()
+    Metric = env["social.crm.identity.metric"]
+    today = fields.Date.context_today(env.user)
+    for i in range(0, len(identities), BATCH):
+        batch = identities[i:i + BATCH]
+        counts = [{"followers_count": int(e) % 9973, "following_count": 10,
+                   "posts_count": int(e) % 101, "listed_count": 1}
+                  for e in batch.mapped("external_id")]
+        Metric.create([dict(c, identity_id=identity.id, date=today)
+                       for c, identity in zip(counts, batch, strict=True)])
+        env["social.crm.identity"]._ingest_upsert(
+            updates=[(identity.id, c) for c, identity in zip(counts, batch, strict=True)])
+    env.flush_all()
+    return time.perf_counter() - start
+
+
+def queries_per_batch(env, identities):
+    before = env.cr.sql_log_count
+    with patch.object(requests.sessions.Session, "send", fake_send):
+        identities._enrich()
+    env.flush_all()
+    return (env.cr.sql_log_count - before) / ((len(identities) + BATCH - 1) // BATCH)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--identities", type=int, default=100_000)
+    parser.add_argument("--db", default="bench_enrich")
+    parser.add_argument("--rebuild", action="store_true")
+    args = parser.parse_args()
+    with odoo_env(args.db, ["social_crm"], rebuild=args.rebuild) as env:
+        results = {"pipeline": [], "floor": []}
+        for _round in range(2):
+            for name, func in (("floor", run_floor), ("pipeline", run_pipeline)):
+                env.cr.execute("SAVEPOINT bench")
+                identities = prepare(env, args.identities)
+                results[name].append(func(env, identities))
+                env.cr.execute("ROLLBACK TO SAVEPOINT bench")
+                env.invalidate_all()
+        per_batch = {}
+        for size in (BATCH * 5, BATCH * 50):
+            env.cr.execute("SAVEPOINT bench")
+            per_batch[size] = queries_per_batch(env, prepare(env, size))
+            env.cr.execute("ROLLBACK TO SAVEPOINT bench")
+            env.invalidate_all()
+        pipeline, floor = min(results["pipeline"]), min(results["floor"])
+        print(f"bench/enrich: {args.identities:,} X identities, batches of {BATCH}")
+        print(f"  pipeline (_enrich, fake X API)   {pipeline:7.2f} s"
+              f"  ({args.identities / pipeline:,.0f} identities/s)")
+        print(f"  floor (bare ORM writes)          {floor:7.2f} s"
+              f"  ({args.identities / floor:,.0f} identities/s)")
+        print(f"  ratio                            {pipeline / floor:7.2f}x  (goal <= 1.5x)")
+        for size, queries in per_batch.items():
+            print(f"  SQL queries per batch of {BATCH} ({size:,} identities): {queries:.1f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,339 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Enrichment: look up the identities that are due and store their counts (dated)."""
+
+import datetime as dt
+import logging
+from collections import defaultdict
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.fields import Domain
+
+from ..connectors import base as connector_base
+from ..connectors import lookup
+from ..services import enrich
+
+_logger = logging.getLogger(__name__)
+
+BUTTON_LIMIT = 200  # identities looked up at once from a button; the rest goes to the cron
+CRON_LIMIT = 5000  # identities read per cron run (committed per network batch)
+
+
+class SocialCrmIdentity(models.Model):
+    _inherit = "social.crm.identity"
+
+    lookup_state = fields.Selection(
+        [
+            ("pending", "Not looked up yet"),
+            ("ok", "Found"),
+            ("missing", "No longer exists"),
+            ("suspended", "Suspended"),
+            ("unavailable", "Not available"),
+            ("error", "Look-up failed"),
+        ],
+        string="Look-up",
+        default="pending",
+        required=True,
+        readonly=True,
+        copy=False,
+        help="What the network said at the last look-up. Accounts that no longer exist or are "
+        "suspended are kept, marked, and asked again a month later.",
+    )
+    lookup_message = fields.Char(string="Look-up Message", readonly=True, copy=False)
+    last_lookup_at = fields.Datetime(string="Last Look-up", readonly=True, copy=False)
+    next_lookup_at = fields.Datetime(
+        string="Next Look-up",
+        index=True,
+        copy=False,
+        help="Empty: at the next run of the enrichment job. After a rate limit, the time the "
+        "network allows the next request.",
+    )
+    counts_as_of = fields.Date(
+        string="Counts as of",
+        copy=False,
+        help="The day the counts were true: set by look-ups and imports; for counts typed by "
+        "hand, the day they were read on the network (today when left empty).",
+    )
+    can_lookup = fields.Boolean(compute="_compute_can_lookup")
+
+    @api.depends("network_id.code")
+    def _compute_can_lookup(self):
+        for identity in self:
+            identity.can_lookup = lookup.can_lookup(identity.network_id.code or "")
+
+    # --- import: profile URLs instead of handles; counts typed by hand get their date -------
+    @api.model
+    def _normalise_vals(self, vals):
+        """A profile URL typed or imported as the handle becomes the handle (or the network
+        id) it names, and stays the profile URL."""
+        handle = vals.get("handle")
+        if handle and enrich.looks_like_url(handle):
+            network = self.env["social.crm.network"].browse(vals.get("network_id"))
+            if not network and len(self) == 1:
+                network = self.network_id
+            parsed, external_id = enrich.handle_from_url(
+                handle, network.profile_url_pattern, network.code or ""
+            )
+            url = handle.strip()
+            vals["handle"] = parsed or False
+            if external_id and not vals.get("external_id"):
+                vals["external_id"] = external_id
+            if not vals.get("profile_url"):
+                vals["profile_url"] = url if "://" in url else f"https://{url}"
+        return super()._normalise_vals(vals)
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        today = fields.Date.context_today(self)
+        for vals in vals_list:
+            if any(vals.get(name) for name in enrich.COUNT_FIELDS):
+                vals.setdefault("counts_as_of", today)
+        identities = super().create(vals_list)
+        manual = identities.filtered(lambda i: i.origin == "manual")
+        if manual:
+            manual._write_count_history()
+            if manual.filtered("can_lookup"):
+                self.env.ref("social_crm.ir_cron_social_crm_enrich")._trigger()
+        return identities
+
+    def write(self, vals):
+        typed = {name for name in enrich.COUNT_FIELDS if name in vals}
+        if typed and not self.env.context.get("social_crm_ingest"):
+            vals.setdefault("counts_as_of", fields.Date.context_today(self))
+        result = super().write(vals)
+        if (typed or "counts_as_of" in vals) and not self.env.context.get("social_crm_ingest"):
+            self._write_count_history()
+        return result
+
+    def _write_count_history(self):
+        """The count history row of each identity's ``counts_as_of`` day (counts typed by hand
+        or imported: dated when they were true, so the score can tell their age)."""
+        rows = [i for i in self if i.counts_as_of and any(i[n] for n in enrich.COUNT_FIELDS)]
+        if not rows:
+            return
+        Metric = self.env["social.crm.identity.metric"].sudo()
+        existing = {
+            (m.identity_id.id, m.date): m
+            for m in Metric.search_fetch(
+                [
+                    ("identity_id", "in", [i.id for i in rows]),
+                    ("date", "in", sorted({i.counts_as_of for i in rows})),
+                ],
+                ["identity_id", "date"],
+            )
+        }
+        creates, updates = [], []
+        for identity in rows:
+            counts = {name: identity[name] for name in enrich.COUNT_FIELDS}
+            metric = existing.get((identity.id, identity.counts_as_of))
+            if metric:
+                updates.append((metric.id, counts))
+            else:
+                creates.append(dict(counts, identity_id=identity.id, date=identity.counts_as_of))
+        Metric._ingest_upsert(vals_list=creates, updates=updates)
+
+    # --- look-ups ----------------------------------------------------------------------------
+    @api.model
+    def _enrich_due_domain(self, now=None):
+        now = now or fields.Datetime.now()
+        return (
+            Domain("network_id.code", "in", sorted(lookup.LOOKERS))
+            & Domain("network_id.active", "=", True)
+            & (Domain("next_lookup_at", "=", False) | Domain("next_lookup_at", "<=", now))
+        )
+
+    @api.model
+    def _enrich_config(self, company, network):
+        """Credentials for looking up ``network``'s accounts for ``company``: the company's
+        publishing account on the network, else its listening source (first active one)."""
+        domain = [("company_id", "=", company.id), ("network_id", "=", network.id)]
+        source = self.env["social.crm.source"].sudo().search(domain, limit=1)
+        account = self.env["social.crm.account"].sudo().search(domain, limit=1)
+        credentials = {
+            "bearer_token": source.bearer_token,
+            "consumer_key": account.api_key or source.api_key,
+            "consumer_secret": account.api_secret or source.api_secret,
+            "access_token": account.access_token or source.access_token,
+            "access_token_secret": account.access_token_secret or source.access_token_secret,
+            "page_access_token": account.access_token or source.access_token,
+            "api_key": account.api_key or source.api_key,
+        }
+        return lookup.LookupConfig(
+            credentials={k: v for k, v in credentials.items() if v},
+            base_url=account.base_url or source.base_url or "",
+            account_id=account.account_id or "",
+        )
+
+    def _enrich_wanted(self):
+        wanted = []
+        for identity in self:
+            handle, external_id = identity.handle, identity.external_id
+            if not handle and not external_id and identity.profile_url:
+                handle, external_id = enrich.handle_from_url(
+                    identity.profile_url,
+                    identity.network_id.profile_url_pattern,
+                    identity.network_id.code,
+                )
+            wanted.append(lookup.Wanted(str(identity.id), external_id, handle))
+        return wanted
+
+    def _enrich(self, commit=None):
+        """Look up these identities, network by network; store each answer (one savepoint
+        per request, ``commit`` after it). A rate limit stops that network until its reset
+        (stored on the identities not asked yet); nothing sleeps. Returns counts by state."""
+        summary = defaultdict(int)
+        groups = defaultdict(lambda: self.browse())
+        for identity in self.sudo():
+            if lookup.can_lookup(identity.network_id.code or ""):
+                groups[identity.company_id, identity.network_id] |= identity
+        for (company, network), identities in groups.items():
+            now = fields.Datetime.now()
+            pending = set(identities.ids)
+            try:
+                config = self._enrich_config(company, network)
+                for batch in lookup.lookup(network.code, identities._enrich_wanted(), config):
+                    with self.env.cr.savepoint():
+                        self.browse()._enrich_apply(batch, company, network)
+                    for profile in batch:
+                        pending.discard(int(profile.key))
+                        summary[profile.status] += 1
+                    if commit and not commit(len(batch)):
+                        return summary  # the cron's time is up: the rest stays due
+            except connector_base.RateLimitError as exc:
+                resume = connector_base.utc(exc.reset_at).replace(tzinfo=None) \
+                    if exc.reset_at else now + dt.timedelta(minutes=15)
+                resume = max(resume, now + dt.timedelta(seconds=30))
+                _logger.info("Social CRM: look-ups on %s paused until %s: %s",
+                             network.code, resume, exc)
+                self.browse(pending).write(
+                    {"next_lookup_at": resume, "lookup_message": str(exc)[:500]}
+                )
+                summary["postponed"] += len(pending)
+            except connector_base.ConnectorError as exc:
+                retry = dt.timedelta(days=1) if isinstance(
+                    exc, connector_base.AuthError | connector_base.ConfigurationError
+                ) else enrich.ERROR_RETRY
+                # missing credentials are a set-up choice (info); anything else is a fault
+                log = _logger.info if isinstance(exc, connector_base.ConfigurationError) \
+                    else _logger.warning
+                log("Social CRM: look-ups on %s for %s failed: %s", network.code, company.name,
+                    exc)
+                self.browse(pending).write(
+                    {
+                        "lookup_state": "error",
+                        "lookup_message": str(exc)[:500],
+                        "last_lookup_at": now,
+                        "next_lookup_at": now + retry,
+                    }
+                )
+                summary["error"] += len(pending)
+        return summary
+
+    def _enrich_apply(self, profiles, company, network):
+        """Store one answer: a fixed number of queries whatever its size (identities read,
+        taken network ids, today's history rows, one bulk update, one bulk insert)."""
+        identities = self.sudo().browse([int(p.key) for p in profiles])
+        identities.fetch(["external_id", "handle", "display_name_on_network", "verified", "bio",
+                          *enrich.COUNT_FIELDS])
+        found_ids = [p.author.external_id for p in profiles if p.author]
+        taken = set()
+        if found_ids:
+            taken = set(
+                self.sudo().with_context(active_test=False).search_fetch(
+                    [("company_id", "=", company.id), ("network_id", "=", network.id),
+                     ("external_id", "in", found_ids)],
+                    ["external_id"],
+                ).mapped("external_id")
+            )
+        now = fields.Datetime.now()
+        today = fields.Date.context_today(self)
+        plans = []
+        for identity, profile in zip(identities, profiles, strict=True):
+            current = enrich.IdentityNow(
+                identity.id, identity.external_id, identity.handle,
+                {name: identity[name] for name in enrich.COUNT_FIELDS},
+                identity.display_name_on_network, identity.verified, identity.bio,
+            )
+            plan = enrich.plan_identity(current, profile, now, today, frozenset(taken))
+            if plan.vals.get("external_id"):
+                taken.add(plan.vals["external_id"])
+            if plan.vals.get("bio"):
+                plan.vals["bio"] = self._ingest_store_bio(plan.vals["bio"], identity.handle)
+            plans.append(plan)
+        self.with_context(social_crm_ingest=True).sudo()._ingest_upsert(
+            updates=[(plan.identity_id, plan.vals) for plan in plans]
+        )
+        metrics = {plan.identity_id: plan.metric for plan in plans if plan.metric}
+        if metrics:
+            Metric = self.env["social.crm.identity.metric"].sudo()
+            existing = {
+                m.identity_id.id: m.id
+                for m in Metric.search_fetch(
+                    [("identity_id", "in", list(metrics)), ("date", "=", today)], ["identity_id"]
+                )
+            }
+            Metric._ingest_upsert(
+                vals_list=[
+                    dict(vals, identity_id=iid, date=today)
+                    for iid, vals in metrics.items()
+                    if iid not in existing
+                ],
+                updates=[(existing[iid], vals) for iid, vals in metrics.items() if iid in existing],
+            )
+
+    @api.model
+    def _cron_enrich_due(self, limit=CRON_LIMIT):
+        """The enrichment job: identities that are due, oldest first, committed per request."""
+        cron = self.env["ir.cron"]
+        identities = self.sudo().search(
+            self._enrich_due_domain(), order="next_lookup_at asc nulls first, id", limit=limit
+        )
+        cron._commit_progress(remaining=len(identities))
+        identities._enrich(commit=lambda count: cron._commit_progress(count))
+
+    def action_enrich(self):
+        """The “Look up now” button / list action: look up these identities now (at most
+        :data:`BUTTON_LIMIT`; the rest is left to the enrichment job)."""
+        self.check_access("write")
+        identities = self.filtered("can_lookup")
+        if not identities:
+            raise UserError(
+                self.env._("None of these identities is on a network whose profiles can be "
+                           "looked up (X, Mastodon, Bluesky, YouTube, Facebook, Instagram).")
+            )
+        now_ids, later = identities[:BUTTON_LIMIT], identities[BUTTON_LIMIT:]
+        if later:
+            later.sudo().write({"next_lookup_at": False})
+            self.env.ref("social_crm.ir_cron_social_crm_enrich")._trigger()
+        summary = now_ids._enrich()
+        message = self.env._(
+            "%(found)s found, %(missing)s no longer exist, %(suspended)s suspended, "
+            "%(unavailable)s not available, %(error)s failed.",
+            found=summary[lookup.FOUND],
+            missing=summary[lookup.MISSING],
+            suspended=summary[lookup.SUSPENDED],
+            unavailable=summary[lookup.UNAVAILABLE],
+            error=summary[lookup.ERROR] + summary["error"],
+        )
+        if summary["postponed"]:
+            message += " " + self.env._(
+                "%(count)s wait for the network's rate limit; the enrichment job goes on "
+                "with them later.",
+                count=summary["postponed"],
+            )
+        if later:
+            message += " " + self.env._(
+                "%(count)s more are looked up by the enrichment job.", count=len(later)
+            )
+        failed = bool(summary["error"] or summary["postponed"])
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Profiles looked up"),
+                "message": message,
+                "type": "warning" if failed else "success",
+                "sticky": failed,
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

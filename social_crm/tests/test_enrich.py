@@ -1,0 +1,312 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
+import json
+import pathlib
+from unittest.mock import patch
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import FakeNetwork, SocialCrmCase
+
+PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads/lookup"
+BEARER = "AAAA-test-bearer-token"
+USERS = "https://api.twitter.com/2/users"
+
+
+def payload(name):
+    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+
+
+@tagged("post_install", "-at_install")
+class TestEnrich(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["social.crm.source"].create({
+            "name": "X search", "network_id": cls.x.id, "kind": "search", "query": "acme",
+            "bearer_token": BEARER, "active": True,
+        })
+        cls.Identity = cls.env["social.crm.identity"]
+        cls.Metric = cls.env["social.crm.identity.metric"]
+        cls.others = cls.env["res.partner"].create([{"name": f"P{i}"} for i in range(4)])
+
+    def setUp(self):
+        super().setUp()
+        self.net = FakeNetwork()
+        self.startPatcher(patch.object(type(self), "_request_handler", self.net.handler))
+
+    def _identity(self, partner, **vals):
+        return self.Identity.create(dict(partner_id=partner.id, network_id=self.x.id, **vals))
+
+    def test_button_looks_up_writes_counts_history_and_marks_gone(self):
+        devs = self._identity(self.partner, external_id="2244994945")
+        gone = self._identity(self.others[0], external_id="1234567890", followers_count=77)
+        banned = self._identity(self.others[1], external_id="4455667788")
+        self.assertEqual(devs.lookup_state, "pending")
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        action = self.partner.with_user(self.user).action_social_enrich()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(devs.followers_count, 570842)
+        self.assertEqual(devs.posts_count, 14052)
+        self.assertEqual(devs.handle, "XDevelopers")
+        self.assertEqual(devs.lookup_state, "ok")
+        self.assertEqual(devs.counts_as_of, fields.Date.context_today(devs))
+        self.assertGreater(devs.next_lookup_at, fields.Datetime.now() + dt.timedelta(days=6))
+        metric = self.Metric.search([("identity_id", "=", devs.id)])
+        self.assertEqual(len(metric), 1)
+        self.assertEqual(metric.followers_count, 570842)
+        # only the partner's own identity was asked
+        self.assertEqual(len(self.net.requests), 1)
+        self.assertIn("ids=2244994945", self.net.requests[0][0].url)
+        self.assertEqual(self.net.requests[0][1].get("timeout"), 20)
+        self.assertEqual(self.net.requests[0][0].headers["Authorization"], f"Bearer {BEARER}")
+        # the others, through the list action on identities
+        (gone | banned).action_enrich()
+        self.assertEqual(gone.lookup_state, "missing")
+        self.assertTrue(gone.exists(), "kept, not deleted")
+        self.assertEqual(gone.followers_count, 77, "the last known count stays")
+        self.assertEqual(banned.lookup_state, "suspended")
+        self.assertIn("suspended", banned.lookup_message)
+
+    def test_cron_commits_per_batch_and_stops_on_rate_limit(self):
+        identities = self.Identity.create([
+            {"partner_id": self.others[i % 4].id, "network_id": self.x.id,
+             "external_id": str(9000 + i)} for i in range(150)
+        ])
+        self.Identity.search([("id", "not in", identities.ids)]).write(
+            {"next_lookup_at": fields.Datetime.now() + dt.timedelta(days=1)})
+        first = {"data": [{"id": "9000", "name": "A", "username": "a9000",
+                           "public_metrics": {"followers_count": 5, "following_count": 1,
+                                              "tweet_count": 2, "listed_count": 0}}]}
+        reset = int((dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)).timestamp())
+        self.net.add("GET", USERS, json_body=first)
+        self.net.add("GET", USERS, status=429, json_body={"title": "Too Many Requests"},
+                     headers={"x-rate-limit-reset": str(reset)})
+        commits = []
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: (
+                commits.append(processed) or 60.0),
+        ):
+            self.Identity._cron_enrich_due()
+        self.assertEqual(commits, [0, 100], "one commit per answer stored")
+        done, waiting = identities[:100], identities[100:]
+        self.assertEqual(identities[0].followers_count, 5)
+        self.assertEqual(set(done.mapped("lookup_state")), {"ok", "missing"})
+        self.assertEqual(set(waiting.mapped("lookup_state")), {"pending"})
+        resume = dt.datetime.fromtimestamp(reset, dt.UTC).replace(tzinfo=None)
+        self.assertEqual(set(waiting.mapped("next_lookup_at")), {resume})
+        self.assertFalse(self.Identity.search(self.Identity._enrich_due_domain()) & waiting,
+                         "not due before the reset")
+        self.assertEqual(len(self.net.requests), 2, "nothing asked after the 429")
+
+    def test_missing_credentials_postpone_with_a_message(self):
+        self.env["social.crm.source"].search([]).write({"bearer_token": False})
+        identity = self._identity(self.partner, handle="jane_doe")
+        with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
+            identity.action_enrich()
+        self.assertEqual(identity.lookup_state, "error")
+        self.assertIn("bearer_token", identity.lookup_message)
+        self.assertGreater(identity.next_lookup_at, fields.Datetime.now())
+        self.assertFalse(self.net.requests)
+
+    def test_mastodon_and_bluesky_need_no_credentials(self):
+        masto = self.Identity.create({"partner_id": self.partner.id,
+                                      "network_id": self.mastodon.id,
+                                      "handle": "jane@example.social"})
+        sky = self.Identity.create({"partner_id": self.others[0].id,
+                                    "network_id": self.bluesky.id,
+                                    "handle": "alice.bsky.social"})
+        self.net.add("GET", "https://example.social/api/v1/accounts/lookup",
+                     json_body=payload("mastodon_account.json"))
+        self.net.add("GET", "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles",
+                     json_body=payload("bluesky_profiles.json"))
+        (masto | sky).action_enrich()
+        self.assertEqual(masto.followers_count, 1520)
+        self.assertEqual(masto.external_id, "jane@example.social")
+        self.assertEqual(sky.followers_count, 4210)
+        self.assertEqual(sky.external_id, "did:plc:ewvi7nxzyoun6zhxrhs64oiz")
+
+    def test_import_profile_urls_as_handles(self):
+        result = self.Identity.load(
+            ["partner_id/.id", "network_id/.id", "handle"],
+            [
+                [str(self.partner.id), str(self.x.id), "https://x.com/petra_vogel"],
+                [str(self.others[0].id), str(self.mastodon.id), "https://example.social/@jane"],
+                [str(self.others[1].id), str(self.linkedin.id),
+                 "https://www.linkedin.com/in/petra-vogel-42/"],
+            ],
+        )
+        self.assertFalse([m for m in result["messages"] if m["type"] == "error"],
+                         result["messages"])
+        imported = self.Identity.browse(result["ids"])
+        self.assertEqual(imported.mapped("handle"),
+                         ["petra_vogel", "jane@example.social", "petra-vogel-42"])
+        self.assertEqual(imported[0].profile_url, "https://x.com/petra_vogel")
+        self.assertEqual(set(imported.mapped("lookup_state")), {"pending"})
+        self.assertTrue(self.Identity.search(self.Identity._enrich_due_domain()) & imported[:2],
+                        "due for the enrichment job")
+
+    def test_counts_typed_by_hand_are_dated(self):
+        identity = self.Identity.create({"partner_id": self.partner.id,
+                                         "network_id": self.linkedin.id,
+                                         "handle": "petra-vogel-42", "followers_count": 900,
+                                         "counts_as_of": "2026-01-15"})
+        metric = self.Metric.search([("identity_id", "=", identity.id)])
+        self.assertEqual(metric.date, fields.Date.to_date("2026-01-15"))
+        self.assertEqual(metric.followers_count, 900)
+        identity.write({"followers_count": 950})
+        self.assertEqual(identity.counts_as_of, fields.Date.context_today(identity))
+        self.assertEqual(len(self.Metric.search([("identity_id", "=", identity.id)])), 2)
+
+
+CONNECTIONS = """Notes:
+"When exporting your connection data, you may notice that some of the email addresses are missing."
+
+First Name,Last Name,URL,Email Address,Company,Position,Connected On,Followers
+Petra,Vogel,https://www.linkedin.com/in/petra-vogel-42,PETRA.VOGEL@example.de,Bäckerei Vogel,\
+Geschäftsführerin,12 Mar 2024,2.300
+Jürgen,Müller,https://www.linkedin.com/in/juergen-mueller,,Müller & Söhne,Einkauf,01 Feb 2023,
+Hans,Meier,https://www.linkedin.com/in/hans-meier,,ACME,CTO,01 Feb 2023,
+Eva,Neu,https://www.linkedin.com/in/eva-neu,,ACME,CEO,01 Feb 2023,500+
+"""
+
+
+@tagged("post_install", "-at_install")
+class TestProfileImport(SocialCrmCase):
+    def _wizard(self, **vals):
+        import base64
+
+        vals = {"network_id": self.linkedin.id, "counted_on": "2026-11-01",
+                "file": base64.b64encode(CONNECTIONS.encode()), "filename": "Connections.csv",
+                **vals}
+        return self.env["social.crm.profile.import"].with_user(self.manager).create(vals)
+
+    def test_linkedin_connections_match_date_and_namesakes(self):
+        juergen = self.env["res.partner"].create({"name": "Jürgen Müller"})
+        self.env["res.partner"].create([{"name": "Hans Meier"}, {"name": "Hans Meier"}])
+        wizard = self._wizard()
+        wizard.action_import()
+        identity = self.partner.social_identity_ids.filtered(
+            lambda i: i.network_id == self.linkedin)
+        self.assertEqual(identity.handle, "petra-vogel-42")
+        self.assertEqual(identity.followers_count, 2300)
+        self.assertEqual(str(identity.counts_as_of), "2026-11-01")
+        metric = self.env["social.crm.identity.metric"].search([("identity_id", "=", identity.id)])
+        self.assertEqual(str(metric.date), "2026-11-01")
+        self.assertEqual(self.partner.function, "Geschäftsführerin")
+        self.assertEqual(juergen.social_identity_ids.handle, "juergen-mueller")
+        self.assertIn("1 matched by e-mail", wizard.result)
+        self.assertIn("Hans Meier: several contacts have this name", wizard.result)
+        self.assertIn("Eva Neu: no contact matches.", wizard.result)
+        self.assertFalse(self.env["res.partner"].search([("name", "=", "Eva Neu")]))
+        # a second export later refreshes the count, dated anew, on the same identity
+        again = self._wizard(counted_on="2026-12-01", create_contacts=True)
+        again.action_import()
+        self.assertEqual(identity.followers_count, 2300)
+        self.assertEqual(str(identity.counts_as_of), "2026-12-01")
+        self.assertIn("1 by profile", again.result)
+        eva = self.env["res.partner"].search([("name", "=", "Eva Neu")])
+        self.assertEqual(eva.function, "CEO")
+        self.assertEqual(eva.social_identity_ids.followers_count, 500)
+
+    def test_user_without_contact_rights_keeps_contacts_unchanged(self):
+        wizard = self._wizard()
+        wizard.with_user(self.user).action_import()
+        self.assertFalse(self.partner.function)
+        self.assertEqual(self.partner.social_identity_ids.handle, "petra-vogel-42")
+        self.assertIn("job positions were not filled in", wizard.result)
+
+    def test_unreadable_file_says_why(self):
+        import base64
+
+        from odoo.exceptions import UserError
+
+        wizard = self.env["social.crm.profile.import"].create({
+            "network_id": self.linkedin.id, "file": base64.b64encode(b"x;y\n1;2\n")})
+        with self.assertRaisesRegex(UserError, "First Name"):
+            wizard.action_import()
+
+
+@tagged("post_install", "-at_install")
+class TestNewsMentions(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["social.crm.source"].create({
+            "name": "Kölner Stadtanzeiger", "network_id": cls.rss.id, "kind": "feed",
+            "query": "https://news.example/feed.xml", "news_match_contacts": True,
+            "news_reach": 3.0,
+        })
+        bakery = cls.env["res.partner"].create({"name": "Bäckerei Vogel GmbH",
+                                                "is_company": True})
+        cls.partner.write({"parent_id": bakery.id, "city": "Köln"})
+        cls.namesakes = cls.env["res.partner"].create([
+            {"name": "Jürgen Müller", "city": "Düsseldorf"},
+            {"name": "Jürgen Müller", "city": "Bonn"},
+        ])
+
+    def setUp(self):
+        super().setUp()
+        self.net = FakeNetwork()
+        self.startPatcher(patch.object(type(self), "_request_handler", self.net.handler))
+
+    def _article(self, ext, text, **kw):
+        journalist = self.make_author(f"news.example:{ext}-author", name="Karl Reporter",
+                                      network="rss")
+        post = self.make_post(ext, author=journalist, network="rss", text=text,
+                              url=f"https://news.example/{ext}", **kw)
+        self.env["social.crm.post"]._ingest_posts([post], source=self.source)
+        return self.env["social.crm.post"].search([("external_id", "=", ext)])
+
+    def test_person_named_gets_the_mention_not_the_journalist(self):
+        article = self._article(
+            "a1", "Neue Filiale in Köln\n\nDie Bäckerei Vogel eröffnet ihre dritte Filiale. "
+            "Inhaberin Petra Vogel freut sich. Auch Juergen Mueller aus Düsseldorf kam.")
+        mention = self.partner.social_news_mention_ids
+        self.assertEqual(len(mention), 1)
+        self.assertEqual(mention.title, "Neue Filiale in Köln")
+        self.assertEqual(mention.url, "https://news.example/a1")
+        self.assertEqual(mention.source_id, self.source)
+        self.assertEqual(mention.reach, 3.0)
+        self.assertEqual(mention.state, "confirmed")
+        self.assertNotEqual(article.partner_id, self.partner, "the journalist is the author")
+        self.assertFalse(self.env["social.crm.news.mention"].search(
+            [("partner_id", "=", article.partner_id.id)]))
+        juergen = self.env["social.crm.news.mention"].search(
+            [("partner_id", "in", self.namesakes.ids)])
+        self.assertEqual(juergen.filtered(lambda m: m.state == "confirmed").partner_id,
+                         self.namesakes[0])
+        uncertain = juergen.filtered(lambda m: m.state == "to_review")
+        self.assertEqual(uncertain.partner_id, self.namesakes[1])
+        uncertain.with_user(self.user).action_reject()
+        self.assertEqual(uncertain.state, "rejected")
+        export = self.partner._social_export_data()
+        self.assertEqual(export["news_mentions"][0]["title"], "Neue Filiale in Köln")
+        counts = self.partner._social_erase()
+        self.assertEqual(counts["news mentions"], 1)
+        self.assertFalse(self.env["social.crm.news.mention"].search(
+            [("partner_id", "=", self.partner.id)]))
+
+    def test_teaser_reads_the_article_page(self):
+        self.source.news_fetch_article = True
+        self.net.add("GET", "https://news.example/a2", body=(
+            "<html><head><script>var x='Petra Vogel';</script></head><body><nav>Menü</nav>"
+            "<article><h1>Handwerk</h1><p>Petra Vogel (Bäckerei Vogel) sprach.</p></article>"
+            "</body></html>"), headers={"Content-Type": "text/html; charset=utf-8"})
+        self._article("a2", "Handwerk\n\nEine Bäckerin sprach …")
+        self.assertEqual(self.partner.social_news_mention_ids.state, "confirmed")
+        self.assertEqual(self.net.requests[0][1].get("timeout"), 10)
+
+    def test_unreachable_article_page_keeps_the_teaser(self):
+        import requests
+
+        self.source.news_fetch_article = True
+        self.net.add("GET", "https://news.example/a3", exc=requests.ConnectTimeout())
+        with mute_logger("odoo.addons.social_crm.models.social_crm_post_news"):
+            article = self._article("a3", "Kurz\n\nPetra Vogel aus Köln.")
+        self.assertTrue(article)
+        self.assertEqual(len(self.net.requests), 1, "the page was asked for")
+        self.assertEqual(self.partner.social_news_mention_ids.post_id, article)
