@@ -176,6 +176,48 @@ def verdicts(windows, conv_rate, keyword_rates):
     return result
 
 
+def bucket_ends(first, last, bucket=BUCKET_MINUTES):
+    """The buckets from the one of ``first`` to the one of ``last``."""
+    end, stop = bucket_start(first, bucket), bucket_start(last, bucket)
+    ends = []
+    while end <= stop:
+        ends.append(end)
+        end += timedelta(minutes=bucket)
+    return ends
+
+
+def alerts(series, first, last, conv_rate, keyword_rates, window=WINDOW_MINUTES,
+           bucket=BUCKET_MINUTES):
+    """The alerts of a batch whose posts span ``first`` to ``last``: every window ending at a
+    bucket of the batch is tested (a batch may span more than one window).
+
+    :param series: {(kind, key): {bucket start: (posts, complaints)}} of the batch's keys,
+        from ``window`` before ``first`` to ``last``
+    :return: [(verdict, alerted at)]: per key, the strongest alerting window, and the end of
+        the first window that alerted (never after ``last``)
+    """
+    span = timedelta(minutes=window - bucket)
+    strongest, first_end = {}, {}
+    for end in bucket_ends(first, last, bucket):
+        windows = {}
+        for key, buckets in series.items():
+            posts = complaints = 0
+            for start, (p, c) in buckets.items():
+                if end - span <= start <= end:
+                    posts += p
+                    complaints += c
+            if posts:
+                windows[key] = (posts, complaints)
+        for verdict in verdicts(windows, conv_rate, keyword_rates):
+            if not verdict.alert:
+                continue
+            key = (verdict.kind, verdict.key)
+            first_end.setdefault(key, min(end + timedelta(minutes=bucket), last))
+            if key not in strongest or verdict.observed > strongest[key].observed:
+                strongest[key] = verdict
+    return [(verdict, first_end[key]) for key, verdict in sorted(strongest.items())]
+
+
 __all__ = [
     "BUCKET_MINUTES",
     "Item",
@@ -183,7 +225,9 @@ __all__ = [
     "Rule",
     "SPIKE",
     "Verdict",
+    "alerts",
     "assess",
+    "bucket_ends",
     "bucket_start",
     "conversation_rate",
     "count",

@@ -10,6 +10,3 @@ class ResCompany(models.Model):
         help="Comma-separated words (brand, products, hashtags) the crisis watch counts: a "
         "spike against the company's own usual level raises an incident.",
     )
-    # the crisis watch's baseline of conversations, recomputed at most hourly
-    social_crisis_conversation_rate = fields.Float(readonly=True, copy=False)
-    social_crisis_rate_at = fields.Datetime(readonly=True, copy=False)

@@ -18,6 +18,8 @@ _logger = logging.getLogger(__name__)
 
 #: posts older than this (a backfill, a replay of history) do not raise alerts
 WATCH_HORIZON = dt.timedelta(days=2)
+#: {(database, company id, hour): the company's complaints per active conversation and window}
+_CONVERSATION_RATES = {}
 
 
 class SocialCrmIncident(models.Model):
@@ -68,15 +70,21 @@ class SocialCrmIncident(models.Model):
         help="The company's own baseline for one window.",
     )
     p_value = fields.Float(
-        string="Chance if Usual", readonly=True, digits=(16, 12),
+        string="P-Value", readonly=True,
         help="Poisson tail: the chance of seeing as many or more on a usual day.",
     )
+    p_value_label = fields.Char(string="Chance if Usual", compute="_compute_p_value_label")
     ticket_ids = fields.One2many("helpdesk.ticket", "social_incident_id", string="Tickets")
     ticket_count = fields.Integer(compute="_compute_ticket_count")
 
     _open_key_uniq = models.UniqueIndex(
         "(company_id, kind, key) WHERE state != 'resolved'",
     )
+
+    @api.depends("p_value")
+    def _compute_p_value_label(self):
+        for incident in self:
+            incident.p_value_label = f"{incident.p_value:.1e}"
 
     def _compute_ticket_count(self):
         counts = dict(
@@ -119,27 +127,38 @@ class SocialCrmIncident(models.Model):
     # --- the watch -------------------------------------------------------------------------
     @api.model
     def _crisis_items(self, posts):
-        """The watch's view of ``posts`` (stored social.crm.post records)."""
+        """The watch's view of ``posts`` (stored social.crm.post records; the conversation key
+        is ``_social_conversation_key``: the conversation, else the post itself)."""
         horizon = fields.Datetime.now() - WATCH_HORIZON
+        codes = {network.id: network.code for network in posts.network_id}
+        rows = posts.read(
+            ["posted_at", "network_id", "conversation_external_id", "external_id",
+             "in_reply_to_external_id", "complaint_label", "text"],
+            load=None,
+        )
         return [
             crisis.Item(
-                posted_at=post.posted_at,
-                conversation=f"{post.network_id.code}:{post._social_conversation_key()}",
-                is_reply=bool(post.in_reply_to_external_id),
-                is_complaint=post.complaint_label == "complaint",
-                text=post.text or "",
+                posted_at=row["posted_at"],
+                conversation=f"{codes.get(row['network_id'])}:"
+                f"{row['conversation_external_id'] or row['external_id']}",
+                is_reply=bool(row["in_reply_to_external_id"]),
+                is_complaint=row["complaint_label"] == "complaint",
+                text=row["text"] or "",
             )
-            for post in posts
-            if post.posted_at and post.posted_at >= horizon
+            for row in rows
+            if row["posted_at"] and row["posted_at"] >= horizon
         ]
 
     @api.model
     def _crisis_watch(self, posts):
-        """Count the batch ``posts`` and raise the incidents the counts reveal: one upsert,
-        two reads per company and batch."""
+        """Count the batch ``posts`` and raise the incidents the counts reveal: one upsert and
+        two reads per company and batch (three when the hourly baseline is due)."""
         posts = posts.sudo()
         for company in posts.company_id:
-            company_posts = posts.filtered(lambda p, c=company: p.company_id == c)
+            company_posts = (
+                posts if len(posts.company_id) == 1
+                else posts.filtered(lambda p, c=company: p.company_id == c)
+            )
             items = self._crisis_items(company_posts)
             if not items:
                 continue
@@ -148,63 +167,64 @@ class SocialCrmIncident(models.Model):
             if not counts:
                 continue
             self.env["social.crm.crisis.bucket"]._crisis_add(company, counts)
-            now = max(item.posted_at for item in items)
-            found = self._crisis_assess(company, {(k, key) for k, key, _s in counts}, now)
-            alerts = [verdict for verdict in found if verdict.alert]
-            if alerts:
-                self._crisis_raise(company, alerts, company_posts, now)
+            first = min(item.posted_at for item in items)
+            last = max(item.posted_at for item in items)
+            keys = {(kind, key) for kind, key, _start in counts}
+            found = self._crisis_assess(company, keys, first, last)
+            if found:
+                self._crisis_raise(company, found, company_posts)
 
     @api.model
-    def _crisis_assess(self, company, keys, now):
-        """Verdicts of the windows ending at ``now`` of ``keys`` {(kind, key)}."""
-        window_from = crisis.window_start(now)
-        baseline_from = window_from - dt.timedelta(days=crisis.BASELINE_DAYS)
+    def _crisis_assess(self, company, keys, first, last):
+        """[(verdict, alerted at)] of the windows of ``keys`` {(kind, key)} ending in the
+        batch's span ``first`` .. ``last``."""
+        window_from = crisis.window_start(first)
         rows = self.env.execute_query(
             SQL(
-                """SELECT kind, key,
-                          sum(post_count) FILTER (WHERE bucket_start >= %(w)s),
-                          sum(complaint_count) FILTER (WHERE bucket_start >= %(w)s),
-                          sum(post_count) FILTER (WHERE bucket_start < %(w)s)
+                """SELECT kind, key, bucket_start, post_count, complaint_count
                      FROM social_crm_crisis_bucket
-                    WHERE company_id = %(company)s
-                      AND (kind, key) IN (%(keys)s)
-                      AND bucket_start >= %(b)s AND bucket_start <= %(now)s
-                    GROUP BY kind, key""",
-                w=window_from, b=baseline_from, now=now, company=company.id,
-                keys=SQL(", ").join(SQL("(%s, %s)", kind, key) for kind, key in sorted(keys)),
+                    WHERE company_id = %s AND (kind, key) IN (%s)
+                      AND bucket_start >= %s AND bucket_start <= %s""",
+                company.id,
+                SQL(", ").join(SQL("(%s, %s)", kind, key) for kind, key in sorted(keys)),
+                window_from,
+                last,
             )
         )
-        windows, keyword_totals = {}, {}
-        for kind, key, posts, complaints, history in rows:
-            if posts:
-                windows[(kind, key)] = (int(posts), int(complaints or 0))
-            if kind == "keyword":
-                keyword_totals[key] = int(history or 0)
+        series = {}
+        for kind, key, start, posts, complaints in rows:
+            series.setdefault((kind, key), {})[start] = (posts, complaints)
+        keywords = sorted(key for kind, key in keys if kind == "keyword")
         keyword_rates = {}
-        if keyword_totals:
-            first = self.env.execute_query(
+        if keywords:
+            baseline_from = window_from - dt.timedelta(days=crisis.BASELINE_DAYS)
+            history = self.env.execute_query(
                 SQL(
-                    """SELECT min(bucket_start) FROM social_crm_crisis_bucket
-                        WHERE company_id = %s AND kind = 'keyword' AND bucket_start >= %s""",
-                    company.id, baseline_from,
+                    """SELECT key, sum(post_count), min(bucket_start)
+                         FROM social_crm_crisis_bucket
+                        WHERE company_id = %s AND kind = 'keyword'
+                          AND bucket_start >= %s AND bucket_start < %s
+                        GROUP BY key""",
+                    company.id, baseline_from, window_from,
                 )
-            )[0][0]
-            minutes = (window_from - first).total_seconds() / 60 if first else 0
+            )
+            starts = [row[2] for row in history]
+            minutes = (window_from - min(starts)).total_seconds() / 60 if starts else 0
+            totals = {key: int(total) for key, total, _start in history}
             keyword_rates = {
-                key: crisis.keyword_rate(total, minutes) for key, total in keyword_totals.items()
+                key: crisis.keyword_rate(totals.get(key, 0), minutes) for key in keywords
             }
-        return crisis.verdicts(windows, self._crisis_conversation_rate(company, now),
-                               keyword_rates)
+        return crisis.alerts(series, first, last, self._crisis_conversation_rate(company, last),
+                             keyword_rates)
 
     @api.model
     def _crisis_conversation_rate(self, company, now):
-        """The company's mean complaints per active conversation and window, over the baseline
-        period before the current window; kept on the company for an hour (of post time)."""
-        stamp = company.social_crisis_rate_at
-        if stamp and dt.timedelta(0) <= now - stamp < dt.timedelta(hours=1):
-            return company.social_crisis_conversation_rate
-        window_from = crisis.window_start(now)
-        minutes = crisis.WINDOW_MINUTES
+        """The company's mean complaints per active conversation and window over the baseline
+        period; computed once per hour of post time and worker (a plain cache, no write)."""
+        hour = now.replace(minute=0, second=0, microsecond=0)
+        cache_key = (self.env.cr.dbname, company.id, hour)
+        if cache_key in _CONVERSATION_RATES:
+            return _CONVERSATION_RATES[cache_key]
         total, active = self.env.execute_query(
             SQL(
                 """SELECT coalesce(sum(complaint_count), 0),
@@ -212,24 +232,25 @@ class SocialCrmIncident(models.Model):
                      FROM social_crm_crisis_bucket
                     WHERE company_id = %s AND kind = 'conversation'
                       AND bucket_start >= %s AND bucket_start < %s""",
-                company.id, window_from - dt.timedelta(days=crisis.BASELINE_DAYS),
-                window_from,
+                company.id, hour - dt.timedelta(days=crisis.BASELINE_DAYS), hour,
             )
         )[0]
-        rate = crisis.conversation_rate(float(total), active) * (minutes / 60)
-        company.write({"social_crisis_conversation_rate": rate, "social_crisis_rate_at": now})
+        rate = crisis.conversation_rate(float(total), active) * crisis.WINDOW_MINUTES / 60
+        if len(_CONVERSATION_RATES) > 1000:
+            _CONVERSATION_RATES.clear()
+        _CONVERSATION_RATES[cache_key] = rate
         return rate
 
     @api.model
-    def _crisis_raise(self, company, verdicts, posts, now):
+    def _crisis_raise(self, company, found, posts):
         """Open (or update) an incident per alert, attach the related tickets, tell the team."""
         open_incidents = self.sudo().search(
             [("company_id", "=", company.id), ("state", "!=", "resolved"),
-             ("key", "in", [v.key for v in verdicts])]
+             ("key", "in", [verdict.key for verdict, _at in found])]
         )
         by_key = {(i.kind, i.key): i for i in open_incidents}
         pattern = crisis.keyword_pattern((company.social_crisis_keywords or "").split(","))
-        for verdict in verdicts:
+        for verdict, alerted_at in found:
             related = posts.filtered(
                 lambda p, v=verdict: (
                     f"{p.network_id.code}:{p._social_conversation_key()}" == v.key
@@ -268,8 +289,8 @@ class SocialCrmIncident(models.Model):
                         key=verdict.key,
                         company_id=company.id,
                         team_id=team.id,
-                        started_at=crisis.window_start(now),
-                        detected_at=now,
+                        started_at=crisis.window_start(alerted_at),
+                        detected_at=alerted_at,
                     )
                 )
                 by_key[(verdict.kind, verdict.key)] = incident

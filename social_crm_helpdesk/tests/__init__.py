@@ -15,6 +15,7 @@ from . import (
     test_satisfaction,
     test_tickets,
     test_tour,
+    test_tour_crisis,
     test_tour_wording,
     test_wordings,
 )

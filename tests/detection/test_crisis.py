@@ -77,3 +77,26 @@ def test_verdicts_learn_keywords_first():
     alerts = {(v.kind, v.key) for v in found if v.alert}
     assert alerts == {("pile_on", "x:1"), ("spike", "acme")}
     assert {v.key for v in found} == {"x:1", "x:2", "acme"}  # the learning keyword is skipped
+
+
+def test_alerts_test_every_window_of_a_long_batch():
+    """A batch spanning hours: the pile-on in its middle is found, alerted at the end of the
+    first window that crossed, reported with its strongest window."""
+    b = crisis.bucket_start
+    start = datetime(2026, 3, 2, 6, 0)
+    series = {("conversation", "x:1"): {}, ("keyword", "acme"): {}}
+    for i in range(18):  # three hours of buckets
+        when = start + timedelta(minutes=10 * i)
+        series[("keyword", "acme")][b(when)] = (5, 0)
+    for i, complaints in enumerate((1, 4, 5, 6, 2)):  # from 7:00, 18 complaints in 50 min
+        series[("conversation", "x:1")][start + timedelta(minutes=60 + 10 * i)] = (
+            complaints, complaints)
+    last = start + timedelta(hours=3)
+    found = crisis.alerts(series, start, last, 0.2, {"acme": 30.0})
+    assert len(found) == 1
+    verdict, alerted_at = found[0]
+    assert (verdict.kind, verdict.key, verdict.observed) == ("pile_on", "x:1", 18)
+    # 1 + 4 + 5 = 10 complaints by the end of the 7:20 bucket: alerted at 7:30
+    assert alerted_at == datetime(2026, 3, 2, 7, 30)
+    assert crisis.bucket_ends(start, start + timedelta(minutes=25)) == [
+        start, start + timedelta(minutes=10), start + timedelta(minutes=20)]
