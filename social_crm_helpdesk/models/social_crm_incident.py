@@ -194,6 +194,19 @@ class SocialCrmIncident(models.Model):
         series = {}
         for kind, key, start, posts, complaints in rows:
             series.setdefault((kind, key), {})[start] = (posts, complaints)
+        # no window of a key can hold more than all its buckets here: keys below the minimum
+        # count cannot alert, and need no baseline (most batches stop here)
+        series = {
+            (kind, key): buckets
+            for (kind, key), buckets in series.items()
+            if (kind == "conversation"
+                and sum(c for _p, c in buckets.values()) >= crisis.PILE_ON.min_count)
+            or (kind == "keyword"
+                and sum(p for p, _c in buckets.values()) >= crisis.SPIKE.min_count)
+        }
+        if not series:
+            return []
+        keys = set(series)
         keywords = sorted(key for kind, key in keys if kind == "keyword")
         keyword_rates = {}
         if keywords:
@@ -214,8 +227,11 @@ class SocialCrmIncident(models.Model):
             keyword_rates = {
                 key: crisis.keyword_rate(totals.get(key, 0), minutes) for key in keywords
             }
-        return crisis.alerts(series, first, last, self._crisis_conversation_rate(company, last),
-                             keyword_rates)
+        conv_rate = (
+            self._crisis_conversation_rate(company, last)
+            if any(kind == "conversation" for kind, _key in keys) else 0.0
+        )
+        return crisis.alerts(series, first, last, conv_rate, keyword_rates)
 
     @api.model
     def _crisis_conversation_rate(self, company, now):
@@ -225,17 +241,21 @@ class SocialCrmIncident(models.Model):
         cache_key = (self.env.cr.dbname, company.id, hour)
         if cache_key in _CONVERSATION_RATES:
             return _CONVERSATION_RATES[cache_key]
+        # complaints per active conversation and bucket, times the buckets of a window: as if
+        # an active conversation stayed active for the whole window (a generous baseline)
         total, active = self.env.execute_query(
             SQL(
-                """SELECT coalesce(sum(complaint_count), 0),
-                          count(DISTINCT (key, date_trunc('hour', bucket_start)))
+                """SELECT coalesce(sum(complaint_count), 0), count(*)
                      FROM social_crm_crisis_bucket
                     WHERE company_id = %s AND kind = 'conversation'
                       AND bucket_start >= %s AND bucket_start < %s""",
                 company.id, hour - dt.timedelta(days=crisis.BASELINE_DAYS), hour,
             )
         )[0]
-        rate = crisis.conversation_rate(float(total), active) * crisis.WINDOW_MINUTES / 60
+        rate = (
+            crisis.conversation_rate(float(total), active)
+            * crisis.WINDOW_MINUTES / crisis.BUCKET_MINUTES
+        )
         if len(_CONVERSATION_RATES) > 1000:
             _CONVERSATION_RATES.clear()
         _CONVERSATION_RATES[cache_key] = rate

@@ -54,6 +54,7 @@ class TestCrisisTour(HttpCase):
         )
         incident = env["social.crm.incident"].search([("key", "=", f"x:{ROOT}")])
         self.assertEqual(incident.team_id, team)
+        self.assertTrue(incident.ticket_ids, "the conversation's ticket is grouped")
         # the alert: in the team's channel, with the link to the incident, and a to-do
         message = team.social_alert_channel_id.message_ids[:1]
         self.assertIn(f"social_crm_incident_action/{incident.id}", message.body)

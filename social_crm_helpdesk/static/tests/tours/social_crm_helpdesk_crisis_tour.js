@@ -6,7 +6,7 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_crisis_tour", {
     steps: () => [
         {
             content: "The alert's incident is open",
-            trigger: ".o_list_view .o_data_row:contains('Pile-on in conversation x:1880000000000000501')",
+            trigger: ".o_list_view .o_data_row td.o_data_cell:contains('Pile-on in conversation x:1880000000000000501')",
             run: "click",
         },
         {
