@@ -114,14 +114,14 @@ class SocialCrmIncident(models.Model):
 
     def action_bulk_reply(self):
         self.ensure_one()
-        wizard = self.env["social.crm.incident.reply.wizard"].create({"incident_id": self.id})
         return {
             "type": "ir.actions.act_window",
-            "res_model": wizard._name,
-            "res_id": wizard.id,
+            "res_model": "social.crm.incident.reply.wizard",
             "view_mode": "form",
+            "views": [(False, "form")],
             "target": "new",
             "name": self.env._("Reply to All Tickets"),
+            "context": {"default_incident_id": self.id},
         }
 
     # --- the watch -------------------------------------------------------------------------
