@@ -241,21 +241,20 @@ class SocialCrmIncident(models.Model):
         cache_key = (self.env.cr.dbname, company.id, hour)
         if cache_key in _CONVERSATION_RATES:
             return _CONVERSATION_RATES[cache_key]
-        # complaints per active conversation and bucket, times the buckets of a window: as if
-        # an active conversation stayed active for the whole window (a generous baseline)
+        # the baseline ends where the current window starts: a pile-on never raises its own
+        # baseline
+        end = crisis.window_start(now)
         total, active = self.env.execute_query(
             SQL(
-                """SELECT coalesce(sum(complaint_count), 0), count(*)
+                """SELECT coalesce(sum(complaint_count), 0),
+                          count(DISTINCT (key, date_trunc('hour', bucket_start)))
                      FROM social_crm_crisis_bucket
                     WHERE company_id = %s AND kind = 'conversation'
                       AND bucket_start >= %s AND bucket_start < %s""",
-                company.id, hour - dt.timedelta(days=crisis.BASELINE_DAYS), hour,
+                company.id, end - dt.timedelta(days=crisis.BASELINE_DAYS), end,
             )
         )[0]
-        rate = (
-            crisis.conversation_rate(float(total), active)
-            * crisis.WINDOW_MINUTES / crisis.BUCKET_MINUTES
-        )
+        rate = crisis.conversation_rate(float(total), active) * crisis.WINDOW_MINUTES / 60
         if len(_CONVERSATION_RATES) > 1000:
             _CONVERSATION_RATES.clear()
         _CONVERSATION_RATES[cache_key] = rate
