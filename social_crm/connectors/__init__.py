@@ -15,13 +15,15 @@ Network codes and source kinds (``REGISTRY``): ``x`` (search, mentions), ``masto
 Writing (each raises the typed errors of :mod:`.base`)::
 
     reply(network, credentials, in_reply_to_external_id, text, timeout=..., base_url="")
-        -> ReplyResult                      # x, mastodon, facebook (REPLIERS)
+        -> ReplyResult                      # x, mastodon, facebook, bluesky (REPLIERS)
     hide(network, credentials, external_id, timeout=..., base_url="") -> bool
                                             # x (hide reply), facebook (hide comment) (HIDERS)
 
 ``base_url`` is the Mastodon instance / Graph API base; X ignores it. X needs the user
 context keys (consumer_key, consumer_secret, access_token, access_token_secret), Mastodon
-``access_token``, Facebook ``page_access_token``.
+``access_token``, Facebook ``page_access_token``, Bluesky ``identifier`` and ``app_password``
+(or an ``access_token`` JWT). :func:`missing_credentials` names the keys a write lacks
+(``WRITE_CREDENTIALS``), so that the screens can say in words what to set.
 """
 
 import contextlib
@@ -51,11 +53,43 @@ REPLIERS: dict[str, Callable[..., ReplyResult]] = {
     "x": x.reply,
     "mastodon": mastodon.reply,
     "facebook": facebook.reply,
+    "bluesky": bluesky.reply,
 }
 HIDERS: dict[str, Callable[..., bool]] = {
     "x": x.hide_reply,
     "facebook": facebook.hide_comment,
 }
+
+#: the credential keys a write needs, per network and action: any one of the alternatives
+WRITE_CREDENTIALS: dict[str, dict[str, tuple[tuple[str, ...], ...]]] = {
+    "x": {
+        "reply": (x.USER_KEYS,),
+        "hide": (x.USER_KEYS,),
+    },
+    "mastodon": {"reply": (("access_token",),)},
+    "facebook": {"reply": (("page_access_token",),), "hide": (("page_access_token",),)},
+    "bluesky": {"reply": (("identifier", "app_password"), ("access_token",))},
+}
+
+
+def missing_credentials(network_code: str, action: str,
+                        credentials: Mapping[str, str] | None) -> tuple[str, ...]:
+    """The credential keys ``action`` (``reply``, ``hide``) on ``network_code`` still needs
+    (empty when ``credentials`` are enough, or the network has no such write): of the
+    alternatives begun, the one closest to complete; none begun: the first (preferred) one."""
+    alternatives = WRITE_CREDENTIALS.get(network_code, {}).get(action, ())
+    credentials = credentials or {}
+    best: tuple[str, ...] = ()
+    for keys in alternatives:
+        missing = tuple(k for k in keys if not credentials.get(k))
+        if not missing:
+            return ()
+        begun = len(missing) < len(keys)
+        if begun and (not best or len(missing) < len(best)):
+            best = missing
+    if not best and alternatives:
+        best = tuple(k for k in alternatives[0] if not credentials.get(k))
+    return best
 
 
 def get_connector(network_code: str, config: SourceConfig, session=None) -> Connector:
@@ -115,7 +149,8 @@ def _typed_errors(network_code: str, credentials: Mapping[str, str] | None, what
 
 __all__ = [
     "DEFAULT_TIMEOUT", "HIDERS", "REGISTRY", "REPLIERS", "AuthError", "Author",
-    "ConfigurationError", "Connector", "ConnectorError", "MalformedResponseError", "Page",
+    "WRITE_CREDENTIALS", "ConfigurationError", "Connector", "ConnectorError",
+    "MalformedResponseError", "Page",
     "Post", "RateLimitError", "ReplyResult", "SourceConfig", "TemporaryError", "can_hide",
-    "can_reply", "get_connector", "hide", "reply",
+    "can_reply", "get_connector", "hide", "missing_credentials", "reply",
 ]

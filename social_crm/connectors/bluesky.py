@@ -6,6 +6,14 @@ bios come from ``app.bsky.actor.getProfiles`` (batches of 25). An optional
 ``credentials['access_token']`` (an access JWT) is sent as a Bearer token for AppViews that
 want one.
 
+Replies (:func:`reply`): ``com.atproto.repo.createRecord`` of an ``app.bsky.feed.post`` with
+the reply refs (root and parent as ``{uri, cid}`` strong refs, read with
+``app.bsky.feed.getPosts``) on the account's PDS (``base_url``, default
+:data:`DEFAULT_PDS_URL`). The session comes from ``credentials['identifier']`` (handle or
+DID) and ``credentials['app_password']`` (``com.atproto.server.createSession``), or from an
+access JWT in ``credentials['access_token']`` (``com.atproto.server.getSession`` gives its
+DID). Bluesky has no way to hide a reply of another account.
+
 Cursor: the newest ``indexedAt`` (``record.createdAt`` when absent) seen, as ISO 8601 text.
 Results come newest first: paging stops at the first post not newer than the cursor, and
 only the last page yielded carries the new cursor.
@@ -23,12 +31,14 @@ import requests
 
 from . import http
 from .base import (
+    DEFAULT_TIMEOUT,
     Author,
     ConfigurationError,
     Connector,
     MalformedResponseError,
     Page,
     Post,
+    ReplyResult,
     SourceConfig,
     register,
 )
@@ -45,6 +55,7 @@ from .util import (
 
 NETWORK = "bluesky"
 DEFAULT_BASE_URL = "https://public.api.bsky.app"
+DEFAULT_PDS_URL = "https://bsky.social"
 WEB = "https://bsky.app"
 PROFILES_BATCH = 25
 MAX_LIMIT = 100
@@ -327,3 +338,100 @@ def parse_jetstream_post(event: Mapping[str, Any]) -> Post | None:
         mentioned_handles=tuple(dict.fromkeys(handles)),
         raw={"did": did, "time_us": event.get("time_us"), "commit": dict(commit)},
     )
+
+
+# --- replies ---------------------------------------------------------------------------------
+def _pds(base_url: str) -> str:
+    base = (base_url or DEFAULT_PDS_URL).strip().rstrip("/")
+    if not base.startswith(("http://", "https://")):
+        raise ConfigurationError(f"bluesky: {base!r} is not a PDS URL")
+    return base
+
+
+def _session(credentials: Mapping[str, str], base: str, timeout: float, session,
+             secrets: tuple[str, ...]) -> tuple[str, str]:
+    """``(access JWT, DID)`` of the publishing account."""
+    identifier = (credentials or {}).get("identifier")
+    password = (credentials or {}).get("app_password")
+    if identifier and password:
+        body, _response = http.request_json(
+            session, "POST", f"{base}/xrpc/com.atproto.server.createSession", network=NETWORK,
+            json={"identifier": identifier, "password": password}, timeout=timeout,
+            secrets=secrets, expect=dict,
+        )
+        token, did = text_of(body.get("accessJwt")), text_of(body.get("did"))
+        if not token or not did:
+            raise MalformedResponseError("bluesky: session answer without 'accessJwt' or 'did'")
+        return token, did
+    token = (credentials or {}).get("access_token")
+    if not token:
+        raise ConfigurationError(
+            "bluesky: replies need credentials['identifier'] and credentials['app_password']")
+    body, _response = http.request_json(
+        session, "GET", f"{base}/xrpc/com.atproto.server.getSession", network=NETWORK,
+        headers={"Authorization": f"Bearer {token}"}, timeout=timeout, secrets=secrets,
+        expect=dict,
+    )
+    did = text_of(body.get("did"))
+    if not did:
+        raise MalformedResponseError("bluesky: session answer without 'did'")
+    return token, did
+
+
+def reply_refs(post_view: Mapping[str, Any]) -> dict:
+    """The ``reply`` of a new post answering ``post_view`` (an ``app.bsky.feed.defs#postView``):
+    the parent is that post, the root its thread's root (itself when it is no reply)."""
+    post_view = expect_dict(post_view, "posts[]", NETWORK)
+    uri, cid = text_of(post_view.get("uri")), text_of(post_view.get("cid"))
+    if not uri or not cid:
+        raise MalformedResponseError("bluesky: posts[] item without 'uri' or 'cid'")
+    parent = {"uri": uri, "cid": cid}
+    record = post_view.get("record") if isinstance(post_view.get("record"), dict) else {}
+    thread = record.get("reply") if isinstance(record.get("reply"), dict) else {}
+    root = thread.get("root") if isinstance(thread.get("root"), dict) else {}
+    if text_of(root.get("uri")) and text_of(root.get("cid")):
+        root = {"uri": text_of(root["uri"]), "cid": text_of(root["cid"])}
+    else:
+        root = parent
+    return {"root": root, "parent": parent}
+
+
+def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
+          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+          session: requests.Session | None = None, now: dt.datetime | None = None
+          ) -> ReplyResult:
+    """Publish ``text`` as a reply to the post ``in_reply_to_external_id`` (its at:// uri)."""
+    if not _did_of(in_reply_to_external_id):
+        raise ConfigurationError(
+            f"bluesky: {in_reply_to_external_id!r} is not the at:// uri of a post")
+    base = _pds(base_url)
+    session = session or requests.Session()
+    secrets = tuple(str(v) for v in (credentials or {}).values() if v)
+    token, did = _session(credentials, base, timeout, session, secrets)
+    secrets += (token,)
+    headers = {"Authorization": f"Bearer {token}"}
+    body, _response = http.request_json(
+        session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
+        params={"uris": in_reply_to_external_id}, headers=headers, timeout=timeout,
+        secrets=secrets, expect=dict,
+    )
+    posts = expect_list(body.get("posts"), "posts", NETWORK)
+    if not posts:
+        raise ConfigurationError(
+            "bluesky: the post to answer is gone (deleted, or not visible to the account)")
+    created = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
+    record = {
+        "$type": POST_COLLECTION,
+        "text": text,
+        "createdAt": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        "reply": reply_refs(posts[0]),
+    }
+    body, _response = http.request_json(
+        session, "POST", f"{base}/xrpc/com.atproto.repo.createRecord", network=NETWORK,
+        json={"repo": did, "collection": POST_COLLECTION, "record": record},
+        headers=headers, timeout=timeout, secrets=secrets, expect=dict,
+    )
+    uri = text_of(body.get("uri"))
+    if not uri or not text_of(body.get("cid")):
+        raise MalformedResponseError("bluesky: createRecord answer without 'uri' or 'cid'")
+    return ReplyResult(external_id=uri[:512], url=post_url(uri, None))

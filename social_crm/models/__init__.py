@@ -19,3 +19,7 @@ from . import (
     social_crm_source,
     social_crm_source_intake,
 )
+
+# isort: split
+# a database view over the identities and their counts: created after their tables
+from . import social_crm_follower_history

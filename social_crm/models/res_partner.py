@@ -156,6 +156,17 @@ class ResPartner(models.Model):
         action["display_name"] = self.env._("Social history of %(name)s", name=self.name)
         return action
 
+    def action_view_follower_history(self):
+        """The contact's followers per day and network (the last count carried over days
+        without one)."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.social_crm_follower_history_action"
+        )
+        action["domain"] = [("partner_id", "=", self.id)]
+        action["display_name"] = self.env._("Followers of %(name)s", name=self.name)
+        return action
+
     def action_view_social_identities(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(

@@ -37,7 +37,7 @@ class SocialCrmAccount(models.Model):
     access_token = fields.Char(
         groups=MANAGER, copy=False,
         help="X: the account's user access token; Mastodon: an access token with write:statuses; "
-        "Facebook: the page access token.",
+        "Facebook: the page access token; Bluesky: an app password (with the handle above).",
     )
     access_token_secret = fields.Char(groups=MANAGER, copy=False)
     has_credentials = fields.Boolean(compute="_compute_has_credentials")
@@ -70,6 +70,12 @@ class SocialCrmAccount(models.Model):
             "access_token_secret": account.access_token_secret,
             "page_access_token": account.access_token,
         }
+        if account.network_id.code == "bluesky":
+            # Bluesky: the handle (or DID) and an app password open a session
+            credentials = {
+                "identifier": account.handle or account.account_id,
+                "app_password": account.access_token,
+            }
         return {k: v for k, v in credentials.items() if v}, account.base_url or ""
 
     @api.model

@@ -313,6 +313,15 @@ class SocialCrmIdentity(models.Model):
             raise ValidationError(self.env._("This identity has no profile URL."))
         return {"type": "ir.actions.act_url", "url": self.profile_url, "target": "new"}
 
+    def action_view_follower_history(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "social_crm.social_crm_follower_history_action"
+        )
+        action["domain"] = [("identity_id", "=", self.id)]
+        action["display_name"] = self.env._("Followers of %(name)s", name=self.display_name)
+        return action
+
     def action_view_posts(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id("social_crm.social_crm_post_action")

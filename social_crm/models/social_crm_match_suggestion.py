@@ -1,6 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import dataclasses
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -124,9 +126,12 @@ class SocialCrmMatchSuggestion(models.Model):
         return self.create(vals_list)
 
     def action_confirm(self):
-        """Link the author to the suggested contact: identity created, posts attached."""
+        """Link the author to the suggested contact: identity created (or an identity without
+        contact linked), posts attached, and what followed them (``_after_confirm``: tickets
+        of the helpdesk addon); the contact's chatter says so, a toast confirms."""
         identity_model = self.env["social.crm.identity"]
         networks = self.env["social.crm.network"]._by_code()
+        messages = []
         for suggestion in self:
             if suggestion.state != "pending":
                 raise UserError(self.env._("This suggestion was already decided."))
@@ -142,6 +147,8 @@ class SocialCrmMatchSuggestion(models.Model):
                 ],
                 limit=1,
             )
+            if identity and not identity.partner_id:
+                identity.partner_id = suggestion.partner_id
             if not identity:
                 identity = identity_model.create(
                     identity_model._ingest_identity_vals(
@@ -152,9 +159,12 @@ class SocialCrmMatchSuggestion(models.Model):
                         fields.Datetime.now(),
                     )
                 )
-            self.env["social.crm.post"].search(
+            Post = self.env["social.crm.post"]
+            Post.search(
                 suggestion._posts_domain() + [("identity_id", "=", False)]
             ).write({"identity_id": identity.id})
+            posts = Post.search(suggestion._posts_domain() + [("identity_id", "=", identity.id)])
+            moved = suggestion._after_confirm(identity, posts)
             siblings = self.search(
                 [
                     ("company_id", "=", suggestion.company_id.id),
@@ -166,7 +176,53 @@ class SocialCrmMatchSuggestion(models.Model):
             )
             siblings.write({"state": "rejected"})
             suggestion.state = "confirmed"
-        return True
+            author = suggestion.author_handle and f"@{suggestion.author_handle}" or (
+                suggestion.author_name or suggestion.author_external_id
+            )
+            sentences = [
+                self.env._(
+                    "%(user)s confirmed that %(author)s on %(network)s is this contact. "
+                    "Posts moved here: %(posts)s.",
+                    user=self.env.user.name,
+                    author=author,
+                    network=suggestion.network_id.name,
+                    posts=len(posts),
+                ),
+                *moved,
+            ]
+            suggestion.partner_id.sudo().message_post(
+                body=Markup("<p>%s</p>") % " ".join(sentences),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )
+            messages.append(
+                self.env._(
+                    "%(author)s is now linked to %(contact)s.",
+                    author=author,
+                    contact=suggestion.partner_id.display_name,
+                )
+                + " " + " ".join(sentences[1:] or [
+                    self.env._("Posts moved to the contact: %(posts)s.", posts=len(posts))
+                ])
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Match confirmed"),
+                "message": " ".join(messages),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def _after_confirm(self, identity, posts):
+        """Hook: the author of this confirmed suggestion is now ``identity`` (linked to the
+        suggested contact) and ``posts`` are theirs. Other addons move what belongs to the
+        author (tickets...) and return sentences for the contact's chatter and the toast."""
+        self.ensure_one()
+        return []
 
     def action_reject(self):
         for suggestion in self:

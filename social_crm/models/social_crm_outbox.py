@@ -134,15 +134,105 @@ class SocialCrmOutbox(models.Model):
             return self.env._("Direct messages are not available yet.")
         if self._is_demo_post(post):
             return False
-        if not self._credentials_for(post)[0]:
-            return self.env._(
-                "No credentials to publish on %(network)s for %(company)s: a Social CRM manager "
-                "enters the access token of the company's account under Social CRM → "
-                "Configuration → Publishing Accounts (or on the listening source of the post).",
+        credentials, base_url = self._credentials_for(post)
+        missing = self._missing_keys(code, action, credentials, base_url)
+        account = self.env["social.crm.account"]._for_post(post).sudo()
+        if missing and account and not account.access_token:
+            # the publishing account is the form to complete: name what it lacks
+            credentials, base_url = account._publish_credentials()
+            missing = self._missing_keys(code, action, credentials, base_url)
+        if missing:
+            text = self._missing_credentials_text(post, action, missing)
+            if not credentials:
+                text = self.env._(
+                    "No credentials to publish on %(network)s for %(company)s.",
+                    network=network,
+                    company=post.company_id.name,
+                ) + " " + text
+            return text
+        return False
+
+    @api.model
+    def _missing_keys(self, code, action, credentials, base_url):
+        missing = connectors.missing_credentials(code, action, credentials)
+        if code == "mastodon" and not (base_url or credentials.get("base_url")):
+            missing += ("base_url",)
+        return missing
+
+    @api.model
+    def _missing_credentials_text(self, post, action, missing):
+        """In words: which fields of which form a Social CRM manager fills in so that
+        ``action`` on ``post``'s network works (never the connector's key names)."""
+        post = post.sudo()
+        code = post.network_id.code or ""
+        network = post.network_id.name
+        fields_text = {
+            "consumer_key": self.env._("API Key (the consumer key of the X app)"),
+            "consumer_secret": self.env._("API Secret (the consumer secret of the X app)"),
+            "access_token_secret": self.env._(
+                "Access Token Secret (of the company's X account)"
+            ),
+            "page_access_token": self.env._(
+                "Access Token (the page access token of the Facebook page)"
+            ),
+            "identifier": self.env._(
+                "Handle (the company's Bluesky handle, e.g. acme.bsky.social)"
+            ),
+            "app_password": self.env._(
+                "Access Token (an app password, created in Bluesky under Settings → Privacy "
+                "and security → App passwords)"
+            ),
+            "base_url": self.env._(
+                "Server URL (the Mastodon instance, e.g. https://mastodon.social)"
+            ),
+        }
+        access_token = {
+            "x": self.env._("Access Token (the user access token of the company's X account)"),
+            "mastodon": self.env._(
+                "Access Token (a token of the company's account with the write:statuses scope)"
+            ),
+            "bluesky": self.env._("Access Token"),
+        }.get(code, self.env._("Access Token"))
+        names = [
+            access_token if key == "access_token" else fields_text.get(key, key)
+            for key in missing
+        ]
+        if action == "reply":
+            what = self.env._("reply on %(network)s", network=network)
+        else:
+            what = self.env._("hide posts on %(network)s", network=network)
+        account = self.env["social.crm.account"]._for_post(post)
+        source = post.source_id if post.source_id.company_id == post.company_id else None
+        if account:
+            where = self.env._(
+                "on the publishing account “%(account)s” (Social CRM → Configuration → "
+                "Publishing Accounts)",
+                account=account.name,
+            )
+        elif source and code != "bluesky":
+            where = self.env._(
+                "on a publishing account of %(network)s for %(company)s (Social CRM → "
+                "Configuration → Publishing Accounts: New), or on the listening source "
+                "“%(source_name)s” (Social CRM → Configuration → Listening Sources)",
+                network=network,
+                company=post.company_id.name,
+                source_name=source.name,
+            )
+        else:
+            where = self.env._(
+                "on a publishing account of %(network)s for %(company)s (Social CRM → "
+                "Configuration → Publishing Accounts: New)",
                 network=network,
                 company=post.company_id.name,
             )
-        return False
+        return self.env._(
+            "To %(what)s, a Social CRM manager sets %(fields)s %(where)s.",
+            what=what,
+            fields=self.env._(" and ").join(
+                [", ".join(names[:-1]), names[-1]] if len(names) > 1 else names
+            ),
+            where=where,
+        )
 
     @api.model
     def _queue(self, vals_list):
@@ -281,7 +371,7 @@ class SocialCrmOutbox(models.Model):
         credentials, base_url = self._credentials_for(post, self.account_id)
         code = post.network_id.code or ""
         try:
-            if not credentials:
+            if not credentials or connectors.missing_credentials(code, self.action, credentials):
                 raise ConfigurationError(self._publish_problem(post, self.action) or "")
             if self.action == "reply":
                 result = connectors.reply(

@@ -100,6 +100,16 @@ class HelpdeskTicket(models.Model):
         string="First Public Reply", readonly=True, copy=False,
         groups=INTERNAL,
     )
+    social_waiting_deadline = fields.Datetime(
+        string="Deadline While Waiting",
+        compute="_compute_social_waiting_deadline",
+        store=True,
+        index="btree_not_null",
+        groups=INTERNAL,
+        help="The response deadline of an open ticket still waiting for its first public "
+        "reply (empty once answered or closed): the social ticket list is sorted by it, the "
+        "overdue first.",
+    )
     social_deadline_met = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
     social_deadline_state = fields.Selection(
         DEADLINE_STATES,
@@ -197,13 +207,24 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.social_post_count = counts.get(ticket.id, 0)
 
+    @api.depends("social_response_deadline", "social_first_reply_at", "stage_id.closed")
+    def _compute_social_waiting_deadline(self):
+        for ticket in self:
+            waiting = not ticket.social_first_reply_at and not ticket.stage_id.closed
+            ticket.social_waiting_deadline = waiting and ticket.social_response_deadline
+
     def _social_time(self, value):
-        """A deadline as the user reads it: the time today, else date and time."""
+        """A deadline as the user reads it, in the formats of the user's language (as the
+        lists show dates): the time today, else date and time, never seconds."""
         local = fields.Datetime.context_timestamp(self, value)
         today = fields.Datetime.context_timestamp(self, fields.Datetime.now()).date()
+        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
+        if not lang:
+            return format_datetime(self.env, value, dt_format="short")
+        time_format = (lang.time_format or "%H:%M").replace(":%S", "")
         if local.date() == today:
-            return format_datetime(self.env, value, dt_format="HH:mm")
-        return format_datetime(self.env, value, dt_format="short")
+            return local.strftime(time_format)
+        return local.strftime(f"{lang.date_format} {time_format}")
 
     @api.depends(
         "social_response_deadline", "social_first_reply_at", "social_is_influencer", "closed"
@@ -782,6 +803,83 @@ class HelpdeskTicket(models.Model):
         self.check_access("write")
         self.env["social.crm.reply"]._social_check_can_reply(self, self.social_post_id)
         return self.social_post_id._social_hide(ticket=self)
+
+    def action_social_call(self):
+        """Call the customer: a call activity for the ticket's agent (else its team leader,
+        else who asks) with the contact's phone, and a note in the chatter."""
+        self.ensure_one()
+        self.check_access("write")
+        partner = self.partner_id
+        name = partner.name or self.partner_name or self.env._("the customer")
+        phone = partner.phone
+        if phone:
+            sentence = self.env._("Call %(name)s at %(phone)s.", name=name, phone=phone)
+        else:
+            sentence = self.env._(
+                "Call %(name)s (no phone number known yet: look it up, or ask for it in a "
+                "direct message).",
+                name=name,
+            )
+        user = self._social_activity_user() or self.env.user
+        self.activity_schedule(
+            "mail.mail_activity_data_call",
+            summary=self.env._("Call the customer"),
+            note=Markup("<p>%s</p>") % sentence,
+            user_id=user.id,
+        )
+        self.message_post(
+            body=Markup("<p>%s</p>") % self.env._(
+                "Call planned for %(user)s: %(sentence)s", user=user.name, sentence=sentence
+            ),
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Call planned"),
+                "message": self.env._(
+                    "A call activity is planned for %(user)s.", user=user.name
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_social_not_complaint(self):
+        """The agent says the ticket's posts are no complaint: the posts are marked (the
+        detection learns), the chatter says so; the ticket stays for the agent to close."""
+        self.ensure_one()
+        self.check_access("write")
+        posts = self.social_post_ids or self.social_post_id
+        if not posts:
+            raise UserError(self.env._("This ticket was not opened from a social post."))
+        posts.with_env(self.env).action_not_complaint()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Not a complaint"),
+                "message": self.env._(
+                    "Noted on the ticket: its posts are no complaint, and the complaint "
+                    "detection learns from your decision. Close the ticket when nothing else "
+                    "is needed."
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
+
+    def action_social_open_network(self):
+        """Open the customer's post on its network, to answer there."""
+        self.ensure_one()
+        url = self.social_url
+        if not url:
+            raise UserError(
+                self.env._("The network gave no address for this post: answer there by hand.")
+            )
+        return {"type": "ir.actions.act_url", "url": url, "target": "new"}
 
     def action_view_social_posts(self):
         self.ensure_one()

@@ -217,7 +217,7 @@ class HelpdeskTicketTeam(models.Model):
     def action_view_social_tickets(self):
         self.ensure_one()
         action = self.env["ir.actions.act_window"]._for_xml_id(
-            "helpdesk_mgmt.helpdesk_ticket_action"
+            "social_crm_helpdesk.helpdesk_ticket_action_social"
         )
         action["domain"] = [("team_id", "=", self.id), ("social_network_id", "!=", False)]
         action["context"] = {"default_team_id": self.id}

@@ -329,11 +329,50 @@ class SocialCrmPost(models.Model):
         }
 
     def action_not_complaint(self):
-        """The agent says these posts are no complaints: keep the label, mark them reviewed."""
+        """The agent says these posts are no complaints: keep the label, mark them reviewed;
+        a note on their tickets (else their contacts) says who decided, a toast confirms."""
         self.check_access("write")
         self.env["social.crm.complaint.label"]._record_decisions(self, False)
         self.filtered(lambda p: p.state == "new").write({"state": "reviewed"})
-        return True
+        notes = {}
+        for post in self.sudo():
+            target = post.ticket_id or post.partner_id
+            if target:
+                notes.setdefault(target, []).append(post)
+        for target, posts in notes.items():
+            sentence = self.env._(
+                "%(user)s marked the post of %(author)s on %(network)s as not a complaint: "
+                "the decision trains the complaint detection.",
+                user=self.env.user.name,
+                author=posts[0].author_name or posts[0].author_handle or "?",
+                network=posts[0].network_id.name,
+            )
+            # the note is the product's record of the decision (the user may not write the
+            # contact): posted as the product, signed by the user
+            target.sudo().message_post(
+                body=Markup("<p>%s</p><p class='text-muted small'>%s</p>")
+                % (sentence, " · ".join((p.text_preview or "") for p in posts)),
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+                author_id=self.env.user.partner_id.id,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Not a complaint"),
+                "message": self.env._(
+                    "Noted: the post is marked as reviewed, and the complaint detection "
+                    "learns from your decision."
+                ) if len(self) == 1 else self.env._(
+                    "Noted: %(count)s posts are marked as reviewed, and the complaint "
+                    "detection learns from your decision.",
+                    count=len(self),
+                ),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def action_open_ticket(self):
         self.ensure_one()

@@ -1,5 +1,6 @@
 from . import (
     test_access,
+    test_agent_paths,
     test_arrival,
     test_causes,
     test_crisis,
@@ -16,6 +17,7 @@ from . import (
     test_tickets,
     test_tour,
     test_tour_crisis,
+    test_tour_paths,
     test_tour_wording,
     test_wordings,
 )

@@ -589,7 +589,8 @@ class ResPartner(models.Model):
             "social_crm_scoring.social_crm_score_history_action"
         )
         action["domain"] = [("partner_id", "=", self.id)]
-        action["context"] = {"search_default_groupby_date": 0}
+        # a day without a score is left out, never drawn as 0 (the graph's default fill)
+        action["context"] = {"search_default_groupby_date": 0, "fill_temporal": False}
         action["display_name"] = self.env._("Social Score of %(name)s", name=self.name)
         return action
 

@@ -91,7 +91,8 @@ def test_registry_and_dispatch():
         get_connector("myspace", SourceConfig(kind="search"))
     with pytest.raises(ConfigurationError):
         get_connector("bluesky", SourceConfig(kind="mentions", query="a"))
-    assert connectors.can_reply("x") and not connectors.can_reply("bluesky")
+    assert connectors.can_reply("x") and connectors.can_reply("bluesky")
+    assert not connectors.can_reply("rss")
     assert connectors.can_hide("facebook") and not connectors.can_hide("mastodon")
     with pytest.raises(ConfigurationError):
         connectors.reply("rss", {}, "1", "hi")

@@ -1,0 +1,126 @@
+"""Bluesky replies: ``com.atproto.repo.createRecord`` with the reply refs, mocked at the HTTP
+boundary with the documented answers (createSession, getSession, getPosts, createRecord)."""
+
+import datetime as dt
+import json
+
+import pytest
+import responses
+from connector_helpers import assert_no_secret, load_payload, timeout_of
+from responses import matchers
+
+from social_crm.connectors import (
+    ConfigurationError,
+    bluesky,
+    can_hide,
+    can_reply,
+    missing_credentials,
+    reply,
+)
+from social_crm.connectors.base import AuthError
+
+PDS = "https://bsky.social"
+CUSTOMER_POST = "at://did:plc:kimcustomer00000000000000/app.bsky.feed.post/3lcustomer22"
+ROOT = "at://did:plc:someoneelse000000000000000/app.bsky.feed.post/3lthreadroot"
+PASSWORD = "abcd-efgh-ijkl-mnop"
+CREDENTIALS = {"identifier": "acme.bsky.social", "app_password": PASSWORD}
+NOW = dt.datetime(2026, 12, 3, 10, 0, tzinfo=dt.UTC)
+
+
+def add_thread():
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
+                   json=load_payload("bluesky/create_session.json"),
+                   match=[matchers.json_params_matcher(
+                       {"identifier": "acme.bsky.social", "password": PASSWORD})])
+    responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts",
+                  json=load_payload("bluesky/get_posts_reply.json"),
+                  match=[matchers.query_param_matcher({"uris": CUSTOMER_POST})])
+    responses.post(f"{PDS}/xrpc/com.atproto.repo.createRecord",
+                   json=load_payload("bluesky/create_record.json"))
+
+
+@responses.activate
+def test_reply_creates_a_post_with_reply_refs():
+    add_thread()
+    result = reply("bluesky", CREDENTIALS, CUSTOMER_POST, "@kim.bsky.social sorry, we call you",
+                   timeout=4)
+    assert result.external_id == (
+        "at://did:plc:acmecompany0000000000000/app.bsky.feed.post/3lacmereply1")
+    assert result.url == (
+        "https://bsky.app/profile/did:plc:acmecompany0000000000000/post/3lacmereply1")
+    create = json.loads(responses.calls[2].request.body)
+    assert create["repo"] == "did:plc:acmecompany0000000000000"
+    assert create["collection"] == "app.bsky.feed.post"
+    record = create["record"]
+    assert record["$type"] == "app.bsky.feed.post"
+    assert record["text"] == "@kim.bsky.social sorry, we call you"
+    assert record["createdAt"].endswith("Z")
+    # the parent is the customer's post, the root the root of its thread
+    assert record["reply"] == {
+        "parent": {"uri": CUSTOMER_POST,
+                   "cid": "bafyreicustomerpostcid0000000000000000000000000000000000"},
+        "root": {"uri": ROOT, "cid": "bafyreithreadrootcid00000000000000000000000000000000000"},
+    }
+    jwt = load_payload("bluesky/create_session.json")["accessJwt"]
+    assert responses.calls[2].request.headers["Authorization"] == f"Bearer {jwt}"
+    assert all(timeout_of(call) == 4 for call in responses.calls)
+
+
+@responses.activate
+def test_reply_to_a_thread_start_uses_it_as_root():
+    payload = load_payload("bluesky/get_posts_reply.json")
+    del payload["posts"][0]["record"]["reply"]
+    responses.get(f"{PDS}/xrpc/com.atproto.server.getSession",
+                  json=load_payload("bluesky/get_session.json"))
+    responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts", json=payload)
+    responses.post(f"{PDS}/xrpc/com.atproto.repo.createRecord",
+                   json=load_payload("bluesky/create_record.json"))
+    bluesky.reply({"access_token": "jwt-SECRET"}, CUSTOMER_POST, "Sorry!", now=NOW)
+    record = json.loads(responses.calls[2].request.body)["record"]
+    assert record["reply"]["root"] == record["reply"]["parent"]
+    assert record["createdAt"] == "2026-12-03T10:00:00.000Z"
+    assert responses.calls[0].request.headers["Authorization"] == "Bearer jwt-SECRET"
+
+
+@responses.activate
+def test_reply_errors_are_typed_and_scrubbed():
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
+                   json={"error": "AuthenticationRequired",
+                         "message": f"Invalid identifier or password {PASSWORD}"},
+                   status=401)
+    with pytest.raises(AuthError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert_no_secret(info.value, PASSWORD)
+    with pytest.raises(ConfigurationError):
+        bluesky.reply({}, CUSTOMER_POST, "Sorry!")
+    with pytest.raises(ConfigurationError):
+        bluesky.reply(CREDENTIALS, "https://bsky.app/not-a-uri", "Sorry!")
+
+
+@responses.activate
+def test_reply_to_a_deleted_post():
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
+                   json=load_payload("bluesky/create_session.json"))
+    responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts", json={"posts": []})
+    with pytest.raises(ConfigurationError, match="gone"):
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert len(responses.calls) == 2  # nothing was created
+
+
+def test_bluesky_replies_but_does_not_hide():
+    assert can_reply("bluesky")
+    assert not can_hide("bluesky")
+
+
+def test_missing_credentials_name_the_keys():
+    assert missing_credentials("facebook", "hide", {"bearer_token": "t"}) == (
+        "page_access_token",)
+    assert missing_credentials("facebook", "hide", {"page_access_token": "t"}) == ()
+    assert missing_credentials("x", "reply", {"consumer_key": "k", "access_token": "a"}) == (
+        "consumer_secret", "access_token_secret")
+    assert missing_credentials("bluesky", "reply", {"identifier": "acme.bsky.social"}) == (
+        "app_password",)
+    assert missing_credentials("bluesky", "reply", {"access_token": "jwt"}) == ()
+    assert missing_credentials("bluesky", "reply", {}) == ("identifier", "app_password")
+    assert missing_credentials("mastodon", "reply", {}) == ("access_token",)
+    assert missing_credentials("rss", "reply", {}) == ()
