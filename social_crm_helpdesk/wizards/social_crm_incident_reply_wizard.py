@@ -41,11 +41,11 @@ class SocialCrmIncidentReplyWizard(models.TransientModel):
     @api.depends("wording_id", "ticket_ids")
     def _compute_preview(self):
         for wizard in self:
-            ticket = wizard.ticket_ids[:1]
-            wizard.preview = (
-                wizard.wording_id.sudo()._render_for(ticket) if wizard.wording_id and ticket
-                else False
-            )
+            # the wizard is still a new record while the wording is picked (onchange): render
+            # on the stored ticket and wording, never on their new-record copies
+            ticket = wizard.ticket_ids[:1]._origin
+            wording = wizard.wording_id._origin
+            wizard.preview = wording.sudo()._render_for(ticket) if wording and ticket else False
 
     def action_send(self):
         self.ensure_one()
