@@ -20,6 +20,14 @@ _logger = logging.getLogger(__name__)
 WATCH_HORIZON = dt.timedelta(days=2)
 #: {(database, company id, hour): the company's complaints per active conversation and window}
 _CONVERSATION_RATES = {}
+#: {(database, company id, hour): ({keyword: posts}, minutes of history)}: the keywords' baseline
+_KEYWORD_BASELINES = {}
+
+
+def _crisis_cache_clear():
+    """Forget the cached baselines (tests whose data is rolled back)."""
+    _CONVERSATION_RATES.clear()
+    _KEYWORD_BASELINES.clear()
 
 
 class SocialCrmIncident(models.Model):
@@ -210,20 +218,7 @@ class SocialCrmIncident(models.Model):
         keywords = sorted(key for kind, key in keys if kind == "keyword")
         keyword_rates = {}
         if keywords:
-            baseline_from = window_from - dt.timedelta(days=crisis.BASELINE_DAYS)
-            history = self.env.execute_query(
-                SQL(
-                    """SELECT key, sum(post_count), min(bucket_start)
-                         FROM social_crm_crisis_bucket
-                        WHERE company_id = %s AND kind = 'keyword'
-                          AND bucket_start >= %s AND bucket_start < %s
-                        GROUP BY key""",
-                    company.id, baseline_from, window_from,
-                )
-            )
-            starts = [row[2] for row in history]
-            minutes = (window_from - min(starts)).total_seconds() / 60 if starts else 0
-            totals = {key: int(total) for key, total, _start in history}
+            totals, minutes = self._crisis_keyword_baseline(company, window_from)
             keyword_rates = {
                 key: crisis.keyword_rate(totals.get(key, 0), minutes) for key in keywords
             }
@@ -232,6 +227,34 @@ class SocialCrmIncident(models.Model):
             if any(kind == "conversation" for kind, _key in keys) else 0.0
         )
         return crisis.alerts(series, first, last, conv_rate, keyword_rates)
+
+    @api.model
+    def _crisis_keyword_baseline(self, company, window_from):
+        """({keyword: posts}, minutes of history) of the baseline period of every brand
+        keyword; read once per hour and worker (a plain cache, no write). The period ends
+        where the window of the hour's first bucket starts: never inside a current window."""
+        hour = window_from.replace(minute=0, second=0, microsecond=0)
+        cache_key = (self.env.cr.dbname, company.id, hour)
+        if cache_key in _KEYWORD_BASELINES:
+            return _KEYWORD_BASELINES[cache_key]
+        end = crisis.window_start(hour)
+        history = self.env.execute_query(
+            SQL(
+                """SELECT key, sum(post_count), min(bucket_start)
+                     FROM social_crm_crisis_bucket
+                    WHERE company_id = %s AND kind = 'keyword'
+                      AND bucket_start >= %s AND bucket_start < %s
+                    GROUP BY key""",
+                company.id, end - dt.timedelta(days=crisis.BASELINE_DAYS), end,
+            )
+        )
+        starts = [row[2] for row in history]
+        minutes = (end - min(starts)).total_seconds() / 60 if starts else 0
+        baseline = ({key: int(total) for key, total, _start in history}, minutes)
+        if len(_KEYWORD_BASELINES) > 1000:
+            _KEYWORD_BASELINES.clear()
+        _KEYWORD_BASELINES[cache_key] = baseline
+        return baseline
 
     @api.model
     def _crisis_conversation_rate(self, company, now):

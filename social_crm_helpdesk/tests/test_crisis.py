@@ -5,6 +5,7 @@ from odoo import fields
 from odoo.tests import tagged
 
 from ..detection import crisis
+from ..models.social_crm_incident import _crisis_cache_clear
 from .common import SocialHelpdeskCase
 
 ANGRY = "@acme Bei mir auch! Seit Tagen kaputt, keiner antwortet. Frechheit, ich kündige!"
@@ -23,6 +24,11 @@ class TestCrisis(SocialHelpdeskCase):
         cls.team.user_id = cls.leader
         cls.company.social_crisis_keywords = "acme, acme router"
         cls.Incident = cls.env["social.crm.incident"]
+
+    def setUp(self):
+        super().setUp()
+        # the baselines are cached per hour and worker; each test has its own history
+        _crisis_cache_clear()
 
     def pile_on(self, root_ext, replies, prefix):
         root = self.ingest(self.complaint(root_ext, author=self.ina(), minutes_ago=30))
