@@ -4,12 +4,12 @@
     "name": "Social CRM Helpdesk",
     "summary": "Complaints on social media become prioritised helpdesk tickets: detection, "
     "replies on the network, redaction of bank and card numbers, reaction-time KPIs",
-    "version": "19.0.1.1.0",
+    "version": "19.0.1.2.0",
     "category": "After-Sales",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
     "license": "AGPL-3",
-    "depends": ["social_crm", "helpdesk_mgmt"],
+    "depends": ["social_crm", "helpdesk_mgmt", "helpdesk_mgmt_rating"],
     "external_dependencies": {
         "python": ["phonenumbers", "python-stdnum", "regex"],
     },
@@ -30,8 +30,11 @@
         "views/social_crm_pii_pattern_views.xml",
         "views/social_crm_helpdesk_report_views.xml",
         "views/social_crm_ticket_cause_views.xml",
+        "views/social_crm_incident_views.xml",
+        "views/social_crm_crisis_report_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_crm_reply_wizard_views.xml",
+        "wizards/social_crm_incident_reply_wizard_views.xml",
         "views/social_crm_helpdesk_menus.xml",
     ],
     "demo": [

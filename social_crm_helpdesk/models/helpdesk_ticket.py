@@ -133,15 +133,6 @@ class HelpdeskTicket(models.Model):
         string="Removed Data", compute="_compute_social_pii_summary",
         groups=INTERNAL,
     )
-    social_rating = fields.Selection(
-        [("positive", "Satisfied"), ("neutral", "Neutral"), ("negative", "Dissatisfied")],
-        string="Customer Rating",
-        tracking=True,
-        copy=False,
-        help="How the customer rated the handling of the complaint (helpdesk_mgmt has no "
-        "rating of its own): the share of closed social tickets rated satisfied is a KPI.",
-        groups=INTERNAL,
-    )
     social_reply_ids = fields.One2many(
         "social.crm.reply", "ticket_id", string="Replies", groups=INTERNAL
     )

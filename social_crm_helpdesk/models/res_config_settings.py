@@ -15,6 +15,9 @@ class ResConfigSettings(models.TransientModel):
     social_regular_response_minutes = fields.Integer(
         related="company_id.social_regular_response_minutes", readonly=False
     )
+    social_crisis_keywords = fields.Char(
+        related="company_id.social_crisis_keywords", readonly=False
+    )
     social_helpdesk_team_id = fields.Many2one(
         related="company_id.social_helpdesk_team_id", readonly=False
     )

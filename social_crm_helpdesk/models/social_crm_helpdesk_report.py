@@ -20,7 +20,10 @@ TICKET_SQL = SQL(
            t.priority AS priority,
            t.social_tier AS tier,
            t.social_is_influencer AS is_influencer,
-           t.social_rating AS rating,
+           CASE WHEN t.rating_last_value >= 4 THEN 'positive'
+                WHEN t.rating_last_value >= 3 THEN 'neutral'
+                WHEN t.rating_last_value > 0 THEN 'negative'
+           END AS rating,
            t.social_posted_at AS posted_at,
            t.social_ticket_at AS ticket_at,
            t.social_first_reply_at AS first_reply_at,
@@ -39,10 +42,14 @@ TICKET_SQL = SQL(
            h.answer_minutes AS handoff_minutes,
            COALESCE(h.handoff_count, 0) AS handoff_count,
            CASE WHEN s.closed THEN 1 ELSE 0 END AS closed_count,
-           -- only rated closed tickets count: an unrated ticket is not an unhappy one
-           CASE WHEN s.closed AND t.social_rating IS NOT NULL THEN
-               CASE WHEN t.social_rating = 'positive' THEN 100.0 ELSE 0.0 END
+           -- satisfied / rated (Odoo's rating, 4 and up is satisfied): an unrated ticket is
+           -- not an unhappy one; the share of closed tickets rated is shown beside it
+           CASE WHEN t.rating_last_value > 0 THEN
+               CASE WHEN t.rating_last_value >= 4 THEN 100.0 ELSE 0.0 END
            END AS positive_rate,
+           CASE WHEN s.closed THEN
+               CASE WHEN t.rating_last_value > 0 THEN 100.0 ELSE 0.0 END
+           END AS rated_rate,
            CASE WHEN t.social_first_reply_at IS NOT NULL THEN
                CASE WHEN t.social_deadline_met THEN 100.0 ELSE 0.0 END
            END AS deadline_met_rate
@@ -85,7 +92,8 @@ class SocialFlushMixin(models.AbstractModel):
     _description = "Social Helpdesk Report Flush"
 
     def _social_flush(self):
-        for model in ("helpdesk.ticket", "helpdesk.ticket.stage", "social.crm.ticket.handoff"):
+        for model in ("helpdesk.ticket", "helpdesk.ticket.stage", "social.crm.ticket.handoff",
+                      "rating.rating"):
             self.env[model].flush_model()
 
     @api.model
@@ -188,10 +196,17 @@ class SocialCrmHelpdeskReport(models.Model):
     handoff_count = fields.Integer(string="Hand-offs", readonly=True, aggregator="sum")
     closed_count = fields.Integer(string="Closed", readonly=True, aggregator="sum")
     positive_rate = fields.Float(
-        string="Closed Satisfied (%)",
+        string="Satisfied of Rated (%)",
         readonly=True,
         aggregator="avg",
-        help="Share of the closed tickets the customer rated satisfied.",
+        help="Share of the rated tickets the customer rated satisfied (unrated tickets are "
+        "left out: they are not unhappy).",
+    )
+    rated_rate = fields.Float(
+        string="Closed Rated (%)",
+        readonly=True,
+        aggregator="avg",
+        help="Share of the closed tickets the customer rated.",
     )
     deadline_met_rate = fields.Float(
         string="Answered in Time (%)", readonly=True, aggregator="avg"
@@ -231,6 +246,7 @@ class SocialCrmHelpdeskReport(models.Model):
                           avg(r.handoff_minutes) AS handoff_mean,
                           sum(r.closed_count) AS closed,
                           avg(r.positive_rate) AS positive_share,
+                          avg(r.rated_rate) AS rated_share,
                           avg(r.deadline_met_rate) AS in_time_share
                      FROM (%s) r
                     WHERE r.id IN %s""",
@@ -266,7 +282,8 @@ class SocialCrmHelpdeskKpi(models.Model):
     )
     handoff_mean = fields.Float(string="Hand-off Answer Mean (min)", readonly=True, aggregator=None)
     closed_count = fields.Integer(string="Closed", readonly=True, aggregator="sum")
-    positive_share = fields.Float(string="Closed Satisfied (%)", readonly=True, aggregator=None)
+    positive_share = fields.Float(string="Satisfied of Rated (%)", readonly=True, aggregator=None)
+    rated_share = fields.Float(string="Closed Rated (%)", readonly=True, aggregator=None)
     in_time_share = fields.Float(string="Answered in Time (%)", readonly=True, aggregator=None)
     # what the list shows: blank where there is no data, durations as a person reads them
     month_label = fields.Char(string="Month", compute="_compute_labels")
@@ -276,11 +293,12 @@ class SocialCrmHelpdeskKpi(models.Model):
     detection_median_label = fields.Char(string="Detection (median)", compute="_compute_labels")
     handoff_median_label = fields.Char(string="Hand-off (median)", compute="_compute_labels")
     positive_label = fields.Char(string="Satisfied", compute="_compute_labels")
+    rated_label = fields.Char(string="Rated", compute="_compute_labels")
 
     def _compute_labels(self):
         raw = self._social_raw_values(
             ["reaction_median", "reaction_mean", "detection_median", "handoff_median",
-             "positive_share", "in_time_share"]
+             "positive_share", "rated_share", "in_time_share"]
         )
         for row in self:
             values = raw.get(row.id, {})
@@ -289,6 +307,7 @@ class SocialCrmHelpdeskKpi(models.Model):
             )
             row.in_time_label = self._social_format_percent(values.get("in_time_share"))
             row.positive_label = self._social_format_percent(values.get("positive_share"))
+            row.rated_label = self._social_format_percent(values.get("rated_share"))
             row.reaction_median_label = self._social_format_duration(
                 values.get("reaction_median"))
             row.reaction_mean_label = self._social_format_duration(values.get("reaction_mean"))
@@ -317,6 +336,7 @@ class SocialCrmHelpdeskKpi(models.Model):
                            avg(t.handoff_minutes) AS handoff_mean,
                            sum(t.closed_count) AS closed_count,
                            avg(t.positive_rate) AS positive_share,
+                           avg(t.rated_rate) AS rated_share,
                            avg(t.deadline_met_rate) AS in_time_share
                       FROM (%s) t
                      GROUP BY t.company_id, t.team_id, t.network_id,

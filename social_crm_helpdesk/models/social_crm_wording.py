@@ -3,13 +3,14 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tools.rendering_tools import parse_inline_template
 
-PLACEHOLDERS = ("first_name", "handle", "ticket_ref", "agent_first_name")
+PLACEHOLDERS = ("first_name", "handle", "ticket_ref", "agent_first_name", "rating_link")
 
 
 class SocialCrmWording(models.Model):
     """An agreed public answer ("Wording"): per company and team, German or English, with
     placeholders ``{{ first_name }}``, ``{{ handle }}``, ``{{ ticket_ref }}`` and
-    ``{{ agent_first_name }}``. It is rendered with Odoo's own template machinery
+    ``{{ agent_first_name }}``, and ``{{ rating_link }}`` (the link to Odoo's rating page, known
+    only once the ticket is closed). It is rendered with Odoo's own template machinery
     (``mail.render.mixin._render_field``, engine ``inline_template``, the one of
     ``mail.template``); the placeholders are plain variables given to the renderer, and the
     text may hold no other expression (checked on save), so agents and social managers need no
@@ -30,7 +31,7 @@ class SocialCrmWording(models.Model):
         required=True,
         render_engine="inline_template",
         help="Placeholders: {{ first_name }}, {{ handle }}, {{ ticket_ref }}, "
-        "{{ agent_first_name }}.",
+        "{{ agent_first_name }}, {{ rating_link }} (closed tickets only).",
     )
     lang = fields.Selection(
         [("de", "German"), ("en", "English")], string="Language", required=True, default="en"
@@ -134,6 +135,8 @@ class SocialCrmWording(models.Model):
             "handle": "@" + handle if handle else "",
             "ticket_ref": ticket.number if ticket.number and ticket.number != "/" else "",
             "agent_first_name": agent.split()[0] if agent else "",
+            # the rating page of a closed ticket; open: stays a placeholder (cannot be sent)
+            "rating_link": ticket._social_rating_link() if ticket else "",
         }
         return {key: value or "{{ %s }}" % key for key, value in values.items()}
 

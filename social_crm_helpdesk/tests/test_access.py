@@ -171,5 +171,5 @@ class TestReplyAccess(SocialHelpdeskCase):
         plain = Ticket.create({"name": "By phone", "description": "x",
                                "social_first_reply_at": False})
         self.assertFalse(plain.social_first_reply_at)
-        as_agent.write({"social_rating": "positive", "name": "Renamed"})
-        self.assertEqual(ticket.social_rating, "positive")
+        as_agent.write({"name": "Renamed"})
+        self.assertEqual(ticket.name, "Renamed")

@@ -35,8 +35,8 @@ class TestKpi(SocialHelpdeskCase):
         self.make_ticket("k4", T0, T0, T0 + 30 * m, None, network="mastodon")
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         (t1 | t2).write({"stage_id": done.id})
-        t1.social_rating = "positive"
-        t2.social_rating = "negative"
+        self.rate(t1, 5)
+        self.rate(t2, 1)
         Report = self.env["social.crm.helpdesk.report"]
         domain = [("ticket_id.social_post_id.external_id", "in", ["k1", "k2", "k3", "k4"])]
         kpi = Report._social_kpi_summary(domain)
@@ -48,6 +48,7 @@ class TestKpi(SocialHelpdeskCase):
         self.assertAlmostEqual(kpi["detection_mean"], 9.0)
         self.assertEqual(kpi["closed"], 2)
         self.assertAlmostEqual(kpi["positive_share"], 50.0)
+        self.assertAlmostEqual(kpi["rated_share"], 100.0)
         # volume by network and team, means by the ORM
         groups = Report._read_group(
             domain, ["network_id"], ["ticket_count:sum", "reaction_minutes:avg"]
@@ -102,7 +103,7 @@ class TestKpi(SocialHelpdeskCase):
         t1.social_deadline_met = True
         done = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
         (t1 | t2).write({"stage_id": done.id})
-        t1.social_rating = "positive"  # t2 closed, unrated
+        self.rate(t1, 5)  # t2 closed, unrated
         report = self.env["social.crm.helpdesk.report"].search(
             [("ticket_id", "in", (t1 | t2).ids)])
         by_ticket = {row.ticket_id: row for row in report}
@@ -117,6 +118,7 @@ class TestKpi(SocialHelpdeskCase):
         self.assertEqual(kpi.ticket_count, 3)
         self.assertEqual(kpi.month_label, "March 2026")
         self.assertEqual(kpi.positive_label, "100 %")  # the unrated closed ticket is left out
+        self.assertEqual(kpi.rated_label, "50 %")  # ... and shown as the share rated
         self.assertEqual(kpi.in_time_label, "50 %")
         self.assertFalse(kpi.handoff_median_label)
         self.assertEqual(kpi.reaction_median_label, "1 h 15 min")

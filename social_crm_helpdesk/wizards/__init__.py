@@ -1,1 +1,1 @@
-from . import social_crm_reply_wizard
+from . import social_crm_incident_reply_wizard, social_crm_reply_wizard

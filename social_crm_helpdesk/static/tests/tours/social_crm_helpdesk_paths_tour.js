@@ -13,7 +13,8 @@ const LABELS = {
         notComplaint: "Not a complaint",
         matchConfirmed: "Match confirmed",
         ticketsMoved: "Tickets moved to the contact: 1.",
-        matches: "Matches to Review",
+        review: "To Review",
+        matches: "Contact Matches",
     },
     de: {
         respondBy: "Antworten bis",
@@ -25,7 +26,8 @@ const LABELS = {
         notComplaint: "Keine Beschwerde",
         matchConfirmed: "Zuordnung bestätigt",
         ticketsMoved: "Tickets zum Kontakt verschoben: 1.",
-        matches: "Zu prüfende Zuordnungen",
+        review: "Zu prüfen",
+        matches: "Kontaktzuordnungen",
     },
 };
 
@@ -97,8 +99,13 @@ function crmUserSteps(t) {
             trigger: ".o_form_view .o_social_crm_post_text:contains('Router')",
         },
         {
-            content: "Go to the matches to review",
-            trigger: `.o_menu_sections [data-menu-xmlid='social_crm.social_crm_match_suggestion_menu']:contains('${t.matches}')`,
+            content: "Open the menu of what waits for review",
+            trigger: `.o_menu_sections [data-menu-xmlid='social_crm.social_crm_review_menu']:contains('${t.review}')`,
+            run: "click",
+        },
+        {
+            content: "Go to the contact matches to review",
+            trigger: `.dropdown-item[data-menu-xmlid='social_crm.social_crm_match_suggestion_menu']:contains('${t.matches}')`,
             run: "click",
         },
         {
