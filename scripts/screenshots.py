@@ -88,6 +88,11 @@ class Browser:
         self.evaluate(f"document.querySelector({json.dumps(selector)}).click()")
         if then:
             self.wait_for(then)
+            # the tab opened: its content in view (the form's header scrolls away)
+            self.evaluate(
+                "document.querySelector('.o_notebook_headers')"
+                "?.scrollIntoView({block: 'start'})"
+            )
 
     def shot(self, path):
         time.sleep(1.5)  # let the web client finish its animations
@@ -161,6 +166,11 @@ def main():
     rpc("res.partner", "action_social_score_recompute", [sophie])
 
     browser = Browser()
+    # the web client shows times in the browser's time zone, the server's badges in the
+    # user's: the same zone for both, as on the user's own computer
+    tz = rpc("res.users", "read", [uid], ["tz"])[0]["tz"]
+    if tz:
+        browser.call("Emulation.setTimezoneOverride", {"timezoneId": tz})
     try:
         browser.goto(f"{args.url}/web/login?db={args.db}", "input[name=login]")
         browser.evaluate(

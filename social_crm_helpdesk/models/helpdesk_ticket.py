@@ -421,6 +421,12 @@ class HelpdeskTicket(models.Model):
             or (self.has_sensitive_data and _urgent_pii(self.social_pii_kinds))
         )
 
+    def _social_follow_tier(self):
+        """Hook: these open social tickets follow their contact's Social Score tier
+        (social_crm_helpdesk_scoring). Without the scoring addon every author is regular:
+        nothing to follow. Returns the tickets changed."""
+        return self.browse()
+
     def _social_assign(self):
         """Assign these unassigned tickets by their team's rule (see
         ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not."""

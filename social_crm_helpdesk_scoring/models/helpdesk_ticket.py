@@ -5,6 +5,8 @@ from markupsafe import Markup
 
 from odoo import models
 from odoo.addons.social_crm_helpdesk.models.helpdesk_ticket import _urgent_pii
+from odoo.addons.social_crm_helpdesk.models.res_company import by_company_lang
+from odoo.addons.social_crm_helpdesk.models.social_crm_post import COMPANY_LANG_KEY
 
 
 class HelpdeskTicket(models.Model):
@@ -14,11 +16,20 @@ class HelpdeskTicket(models.Model):
         """Priority, deadline and flags of these open social tickets follow their contact's
         current tier (provisional or nightly score); the chatter says why. A priority an
         agent changed by hand is kept. A ticket whose contact became a top influencer is
-        assigned and alerted like a new one."""
+        assigned and alerted like a new one. The notes are the product's own (OdooBot writes
+        them, mostly from the nightly scoring job): they are written in the language of the
+        ticket's company, whoever triggered the change."""
         # sudo: a scoring run (cron, another agent's recompute) updates every agent's tickets
         tickets = self.sudo().filtered(
             lambda t: t.social_network_id and t.partner_id and not t.stage_id.closed
         )
+        if not self.env.context.get(COMPANY_LANG_KEY):
+            changed = self.browse()
+            for lang, group in by_company_lang(tickets):
+                changed |= group.with_context(
+                    lang=lang, **{COMPANY_LANG_KEY: True}
+                )._social_follow_tier()
+            return changed.with_env(self.env)
         labels = dict(self._fields["social_tier"]._description_selection(self.env))
         priorities = dict(self._fields["priority"]._description_selection(self.env))
         changed = self.browse()
