@@ -13,6 +13,8 @@ import json
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
@@ -133,16 +135,27 @@ class SocialCrmEvent(models.Model):
         database for the NOTIFY in every webhook request.)"""
         xmlid = "social_crm.ir_cron_social_crm_process_events"
         cron_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid)  # cached, no query
-        waiting = cron_id and self.env.execute_query(
-            SQL(
-                """SELECT 1 FROM ir_cron_trigger
-                    WHERE cron_id = %s AND call_at <= %s
-                    LIMIT 1
-                      FOR KEY SHARE SKIP LOCKED""",
-                cron_id,
-                fields.Datetime.now(),
-            )
-        )
+        waiting = False
+        if cron_id:
+            try:
+                # a trigger the cron deleted after this transaction began cannot be locked
+                # (repeatable read: "could not serialize access"): make a new one instead of
+                # failing the delivery
+                with self.env.cr.savepoint(flush=False):
+                    self.env.cr.execute(
+                        SQL(
+                            """SELECT 1 FROM ir_cron_trigger
+                                WHERE cron_id = %s AND call_at <= %s
+                                LIMIT 1
+                                  FOR KEY SHARE SKIP LOCKED""",
+                            cron_id,
+                            fields.Datetime.now(),
+                        ),
+                        log_exceptions=False,
+                    )
+                    waiting = bool(self.env.cr.fetchall())
+            except psycopg2.errors.SerializationFailure:
+                waiting = False
         if not waiting:
             self.env.ref(xmlid).sudo()._trigger()
 
