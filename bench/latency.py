@@ -44,7 +44,7 @@ from _odoo import ROOT, _pg_env, odoo_env
 from ticket import COMPLAINTS_DE, COMPLAINTS_EN
 
 DEFAULT_DB = DB = "bench_latency"
-MODULES = ["social_crm", "social_crm_helpdesk"]
+MODULES = ["social_crm", "social_crm_helpdesk", "social_crm_scoring"]  # the glue comes with them
 CONSUMER_SECRET = "bench-consumer-secret"
 OUR_ACCOUNT = "1440000000000000000"
 
