@@ -266,13 +266,19 @@ class SocialCrmSource(models.Model):
             self._intake_refused(reasons[verdict])
             status = 401 if verdict in (signatures.MISSING, signatures.MALFORMED) else 403
             return status, "text/plain", "Signature check failed"
+        return self._webhook_store(body, self._webhook_split, "the delivery")
+
+    def _webhook_store(self, body, split, what):
+        """Store the items of a checked (signed or token-verified) ``body`` as raw events
+        (``split``: payload -> raw events) and trigger their processing; an unreadable body
+        is kept in quarantine for inspection and acknowledged, so the network never retries
+        it. Returns ``(status, content_type, body)``."""
+        source = self.sudo()
         event_model = self.env["social.crm.event"].sudo()
         try:
-            payload = connector_events.load_json(body, "the delivery")
-            raw_events = self._webhook_split(payload)
+            raw_events = split(connector_events.load_json(body, what))
         except ConnectorError as exc:
-            # signed but unreadable: kept for inspection, never retried by the network
-            _logger.info("Social CRM: source %s: unreadable delivery quarantined: %s", self.id, exc)
+            _logger.info("Social CRM: source %s: unreadable %s quarantined: %s", self.id, what, exc)
             quarantined = connector_events.RawEvent(
                 "unreadable",
                 connector_events.body_key(body),

@@ -4,15 +4,9 @@
 storage as public webhooks). The bot token is the source's access token; the webhook's
 ``secret_token`` is the source's verify token, checked before anything is read."""
 
-import logging
-
 from odoo import api, fields, models
-from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.connectors import messenger, telegram
-from odoo.addons.social_crm.connectors.base import ConnectorError
 from odoo.exceptions import ValidationError
-
-_logger = logging.getLogger(__name__)
 
 DM_NETWORKS = ("telegram",)
 
@@ -88,21 +82,4 @@ class SocialCrmSource(models.Model):
                 self.env._("no secret token") if not header else self.env._("bad secret token")
             )
             return 401, "text/plain", "Secret token check failed"
-        event_model = self.env["social.crm.event"].sudo()
-        try:
-            payload = connector_events.load_json(body, "the update")
-            raw_events = telegram.split_update(payload)
-        except ConnectorError as exc:
-            _logger.info("Social CRM: source %s: unreadable update quarantined: %s", self.id, exc)
-            quarantined = connector_events.RawEvent(
-                "unreadable",
-                connector_events.body_key(body),
-                {"body": body.decode("utf-8", errors="replace")},
-            )
-            event_model._store_events(
-                source, [quarantined], "push", state="quarantined", error=str(exc)
-            )
-            return 200, "text/plain", "OK"
-        if event_model._store_events(source, raw_events, "push"):
-            event_model._trigger_processing()
-        return 200, "text/plain", "OK"
+        return self._webhook_store(body, telegram.split_update, "the update")
