@@ -5,6 +5,7 @@ from . import social_crm_ingest_mixin
 from . import (
     res_company,
     res_config_settings,
+    res_lang,
     res_partner,
     res_partner_enrich,
     res_partner_privacy,

@@ -4,7 +4,6 @@ import logging
 
 from odoo import api, fields, models
 from odoo.fields import Domain
-from odoo.tools.misc import format_datetime
 
 _logger = logging.getLogger(__name__)
 
@@ -91,7 +90,7 @@ class ResCompany(models.Model):
             env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
             report = env._(
                 "%(date)s: %(summary)s",
-                date=format_datetime(env, now, dt_format="short"),
+                date=env["res.lang"]._social_format_datetime(now),
                 summary=summary or env._("nothing to purge"),
             )
             company.sudo().social_retention_report = report

@@ -1,4 +1,5 @@
 from . import (
+    test_dates,
     test_enrich,
     test_hardening,
     test_identity,

@@ -1,4 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
+
+from odoo import fields
 from odoo.tests import HttpCase, tagged
 
 
@@ -25,3 +28,29 @@ class TestSocialTour(HttpCase):
                         login="admin")
         menu = self.env.ref("social_crm.social_crm_reporting_menu").with_context(lang="de_DE")
         self.assertEqual(menu.name, "Berichtswesen")
+
+    def follower_history_tour(self, code):
+        """Counts three days ago and today: the two days between carry the older count."""
+        hanna = self.env["res.partner"].create({"name": "Hanna Historie"})
+        identity = self.env["social.crm.identity"].create(
+            {"partner_id": hanna.id, "network_id": self.env.ref("social_crm.network_mastodon").id,
+             "external_id": "109999000000000001", "handle": "hanna@mastodon.social"}
+        )
+        today = fields.Date.today()
+        self.env["social.crm.identity.metric"].create([
+            {"identity_id": identity.id, "date": today - dt.timedelta(days=3),
+             "followers_count": 1000},
+            {"identity_id": identity.id, "date": today, "followers_count": 1200},
+        ])
+        self.start_tour(f"/odoo/contacts/{hanna.id}", f"social_crm_follower_history_tour_{code}",
+                        login="admin")
+
+    def test_follower_history_on_the_contact(self):
+        self.env.ref("base.user_admin").lang = "en_US"
+        self.follower_history_tour("en")
+
+    def test_follower_history_on_the_contact_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.ref("base.user_admin").lang = "de_DE"
+        self.follower_history_tour("de")

@@ -65,7 +65,7 @@ class SocialCrmProfileImport(models.TransientModel):
                 created=summary["created"],
                 identities=summary["identities"],
                 counts=summary["counts"],
-                date=self.counted_on,
+                date=self.env["res.lang"]._social_format_date(self.counted_on),
             )
         ]
         if summary["positions_skipped"]:

@@ -9,7 +9,7 @@ from odoo.addons.social_crm.services.tiers import TIERS, tier_priority
 from odoo.exceptions import UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.misc import format_datetime, formatLang
+from odoo.tools.misc import formatLang
 
 from ..dispatch import escalation_due
 from .helpdesk_ticket_guard import product_env
@@ -213,17 +213,9 @@ class HelpdeskTicket(models.Model):
             ticket.social_waiting_deadline = waiting and ticket.social_response_deadline
 
     def _social_time(self, value):
-        """A deadline as the user reads it, in the formats of the user's language (as the
-        lists show dates): the time today, else date and time, never seconds."""
-        local = fields.Datetime.context_timestamp(self, value)
-        today = fields.Datetime.context_timestamp(self, fields.Datetime.now()).date()
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        if not lang:
-            return format_datetime(self.env, value, dt_format="short")
-        time_format = (lang.time_format or "%H:%M").replace(":%S", "")
-        if local.date() == today:
-            return local.strftime(time_format)
-        return local.strftime(f"{lang.date_format} {time_format}")
+        """A deadline as the user reads it, as the web client shows a datetime field in the
+        user's language and time zone: ``Dec 3, 3:37 AM`` / ``3. Dez., 03:37``."""
+        return self.env["res.lang"]._social_format_datetime(value)
 
     @api.depends(
         "social_response_deadline", "social_first_reply_at", "social_is_influencer", "closed"

@@ -2,11 +2,15 @@
 """Fixtures: a social team with rules, sources with credentials, an influencer contact, and the
 FakeNetwork of social_crm's tests at the HTTP boundary (real connector code, canned answers)."""
 
+import datetime as dt
+from contextlib import contextmanager
 from unittest.mock import patch
+from urllib.parse import urlsplit
 
 from odoo import fields
+from odoo.addons.social_crm.connectors.base import Post
 from odoo.addons.social_crm.tests.common import FakeNetwork, SocialCrmCase
-from odoo.tests import new_test_user
+from odoo.tests import HttpCase, common, new_test_user
 
 
 class SocialHelpdeskCase(SocialCrmCase):
@@ -164,3 +168,94 @@ class ArrivalCase(SocialHelpdeskCase):
             [("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
              ("message_type", "=", "comment")]
         ) if channel else self.env["mail.message"]
+
+
+class SocialTourCase(HttpCase):
+    """The fixtures the Chromium tours share: a tour team that takes the tours' posts (the demo
+    teams take none), an X source with its four keys, an influencer with an identity, posts as
+    a connector parses them, the user's language, and the FakeNetwork at the HTTP boundary
+    (the browser's own requests to the test server pass through)."""
+
+    X_KEYS = {"account_id": "1", "api_key": "ck", "api_secret": "cs", "access_token": "at",
+              "access_token_secret": "ats"}
+
+    def browser_js(self, url_path, code, ready="", login=None, **kw):
+        """The browser runs in the time zone of the user who logs in, as on the user's own
+        computer: the web client shows datetimes in the browser's zone, the server writes
+        them in the user's, and the tours compare both."""
+        user = self.env["res.users"].search([("login", "=", login)], limit=1) if login else None
+        timezone = (user and user.tz) or "UTC"
+        original = common.ChromeBrowser.__init__
+
+        def init(browser, *args, **kwargs):
+            original(browser, *args, **kwargs)
+            browser._websocket_request(
+                "Emulation.setTimezoneOverride", params={"timezoneId": timezone}
+            )
+
+        with patch.object(common.ChromeBrowser, "__init__", init):
+            return super().browser_js(url_path, code, ready=ready, login=login, **kw)
+
+    def tour_team(self, name, **vals):
+        self.env["helpdesk.ticket.team"].search([]).write({"social_auto_ticket": False})
+        admin = self.env.ref("base.user_admin")
+        return self.env["helpdesk.ticket.team"].create(
+            {"name": name, "sequence": 0, "social_auto_ticket": True,
+             "social_min_confidence": 0.5, "user_ids": [(6, 0, admin.ids)], **vals}
+        )
+
+    def tour_source(self, name, network="x", **vals):
+        values = {"name": name, "network_id": self.env.ref(f"social_crm.network_{network}").id,
+                  "kind": "mentions", **(self.X_KEYS if network == "x" else {})}
+        values.update(vals)
+        return self.env["social.crm.source"].create(values)
+
+    def tour_influencer(self, name, external_id, handle, network="x", **partner_vals):
+        partner = self.env["res.partner"].create({"name": name, **partner_vals})
+        self.env["social.crm.score.history"].create(
+            {"partner_id": partner.id, "company_id": self.env.company.id,
+             "date": fields.Date.today(), "score": 97.0, "tier": "top_influencer",
+             "is_influencer": True, "is_current": True}
+        )
+        network = self.env.ref(f"social_crm.network_{network}")
+        self.env["social.crm.identity"].create(
+            {"partner_id": partner.id, "network_id": network.id, "external_id": external_id,
+             "handle": handle}
+        )
+        return partner
+
+    @staticmethod
+    def tour_post(ext, text, author, minutes_ago=0, network="x", lang="de", url=None, **kw):
+        return Post(network=network, external_id=ext, text=text, lang=lang,
+                    posted_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago),
+                    author=author, url=url or f"https://x.com/i/web/status/{ext}", **kw)
+
+    def tour_ingest(self, posts, source):
+        result = self.env["social.crm.post"]._ingest_posts(list(posts), source)
+        return self.env["social.crm.post"].browse(result.post_ids)
+
+    def use_language(self, code, modules=("social_crm", "social_crm_scoring",
+                                          "social_crm_helpdesk")):
+        """The admin reads the tour in English ("en") or German ("de")."""
+        admin = self.env.ref("base.user_admin")
+        if code == "de":
+            self.env["res.lang"]._activate_lang("de_DE")
+            self.env["ir.module.module"]._load_module_terms(list(modules), ["de_DE"],
+                                                            overwrite=True)
+            admin.lang = "de_DE"
+        else:
+            admin.lang = "en_US"
+
+    @contextmanager
+    def fake_network(self, net=None):
+        """Requests to a network go to ``net`` (a FakeNetwork); the browser's to the server."""
+        net = net or FakeNetwork()
+        original = type(self)._request_handler
+
+        def handler(session, prepared, /, **kwargs):
+            if urlsplit(prepared.url).hostname in ("127.0.0.1", "localhost"):
+                return original(session, prepared, **kwargs)
+            return net.handler(session, prepared, **kwargs)
+
+        with patch.object(type(self), "_request_handler", handler):
+            yield net

@@ -1,81 +1,37 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
 from unittest.mock import patch
-from urllib.parse import urlsplit
 
-from odoo import fields
-from odoo.addons.social_crm.connectors.base import Author, Post
+from odoo.addons.social_crm.connectors.base import Author
 from odoo.addons.social_crm.tests.common import FakeNetwork
 from odoo.tests import HttpCase, tagged
 
+from .common import SocialTourCase
+
 
 @tagged("post_install", "-at_install")
-class TestAgentTour(HttpCase):
+class TestAgentTour(SocialTourCase):
     def test_agent_tour(self):
         env = self.env
-        env["helpdesk.ticket.team"].search([]).write({"social_auto_ticket": False})
-        x = env.ref("social_crm.network_x")
-        team = env["helpdesk.ticket.team"].create(
-            {
-                "name": "Tour Social Team",
-                "sequence": 0,
-                "social_auto_ticket": True,
-                "social_min_confidence": 0.5,
-                "user_ids": [(6, 0, env.ref("base.user_admin").ids)],
-            }
-        )
-        source = env["social.crm.source"].create(
-            {
-                "name": "Tour X",
-                "network_id": x.id,
-                "kind": "mentions",
-                "account_id": "1",
-                "api_key": "ck",
-                "api_secret": "cs",
-                "access_token": "at",
-                "access_token_secret": "ats",
-            }
-        )
-        partner = env["res.partner"].create({"name": "Tina Tour"})
-        env["social.crm.score.history"].create(
-            {"partner_id": partner.id, "company_id": env.company.id,
-             "date": fields.Date.today(), "score": 97.0, "tier": "top_influencer",
-             "is_influencer": True, "is_current": True}
-        )
-        env["social.crm.identity"].create(
-            {"partner_id": partner.id, "network_id": x.id, "external_id": "7007",
-             "handle": "tina_tour"}
-        )
-        import datetime as dt
-
-        result = env["social.crm.post"]._ingest_posts(
-            [
-                Post(
-                    network="x",
-                    external_id="1880000000000000001",
-                    text="@acme_support Router kaputt, keiner antwortet! Meine IBAN: "
-                    "DE89 3704 0044 0532 0130 00 – Geld zurück, sofort!",
-                    posted_at=dt.datetime.now(dt.UTC),
-                    author=Author(network="x", external_id="7007", handle="tina_tour",
-                                  display_name="Tina Tour"),
-                    lang="de",
-                )
-            ],
+        team = self.tour_team("Tour Social Team")
+        source = self.tour_source("Tour X")
+        self.tour_influencer("Tina Tour", "7007", "tina_tour")
+        ticket = self.tour_ingest(
+            [self.tour_post(
+                "1880000000000000001",
+                "@acme_support Router kaputt, keiner antwortet! Meine IBAN: "
+                "DE89 3704 0044 0532 0130 00 – Geld zurück, sofort!",
+                Author(network="x", external_id="7007", handle="tina_tour",
+                       display_name="Tina Tour"),
+                url=None,
+            )],
             source,
-        )
-        ticket = env["social.crm.post"].browse(result.post_ids).ticket_id
+        ).ticket_id
         self.assertEqual(ticket.team_id, team)
         net = FakeNetwork()
         net.add("POST", "https://api.twitter.com/2/tweets", status=201,
                 json_body={"data": {"id": "1880000000000000999", "text": "Sorry"}})
-        original = type(self)._request_handler
-
-        def handler(session, prepared, /, **kwargs):
-            if urlsplit(prepared.url).hostname in ("127.0.0.1", "localhost"):
-                return original(session, prepared, **kwargs)
-            return net.handler(session, prepared, **kwargs)
-
-        with patch.object(type(self), "_request_handler", handler):
+        with self.fake_network(net):
             self.start_tour(f"/odoo/helpdesk.ticket/{ticket.id}", "social_crm_helpdesk_tour",
                             login="admin")
             ticket.invalidate_recordset()

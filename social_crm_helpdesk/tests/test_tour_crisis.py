@@ -1,36 +1,25 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
-from unittest.mock import patch
-from urllib.parse import urlsplit
 
 from odoo.addons.social_crm.connectors.base import Author, Post
-from odoo.addons.social_crm.tests.common import FakeNetwork
-from odoo.tests import HttpCase, tagged
+from odoo.tests import tagged
+
+from .common import SocialTourCase
 
 ROOT = "1880000000000000501"
 
 
 @tagged("post_install", "-at_install")
-class TestCrisisTour(HttpCase):
+class TestCrisisTour(SocialTourCase):
     def test_crisis_tour(self):
         env = self.env
-        env["helpdesk.ticket.team"].search([]).write({"social_auto_ticket": False})
         admin = env.ref("base.user_admin")
-        x = env.ref("social_crm.network_x")
-        team = env["helpdesk.ticket.team"].create(
-            {"name": "Crisis Tour Team", "sequence": 0, "social_auto_ticket": True,
-             "social_min_confidence": 0.5, "user_id": admin.id,
-             "user_ids": [(6, 0, admin.ids)]}
-        )
+        team = self.tour_team("Crisis Tour Team", user_id=admin.id)
         env["social.crm.wording"].create(
             {"name": "Tour Störung", "lang": "de", "category": "status",
              "body": "{{ handle }} Wir kennen die Störung und arbeiten daran. {{ ticket_ref }}"}
         ).action_approve()
-        source = env["social.crm.source"].create(
-            {"name": "Crisis Tour X", "network_id": x.id, "kind": "mentions", "account_id": "1",
-             "api_key": "ck", "api_secret": "cs", "access_token": "at",
-             "access_token_secret": "ats"}
-        )
+        source = self.tour_source("Crisis Tour X")
         now = dt.datetime.now(dt.UTC)
 
         def post(ext, text, minutes, reply=False):
@@ -59,15 +48,7 @@ class TestCrisisTour(HttpCase):
         message = team.social_alert_channel_id.message_ids[:1]
         self.assertIn(f"social_crm_incident_action/{incident.id}", message.body)
         self.assertEqual(incident.activity_ids.user_id, admin)
-        net = FakeNetwork()
-        original = type(self)._request_handler
-
-        def handler(session, prepared, /, **kwargs):
-            if urlsplit(prepared.url).hostname in ("127.0.0.1", "localhost"):
-                return original(session, prepared, **kwargs)
-            return net.handler(session, prepared, **kwargs)
-
-        with patch.object(type(self), "_request_handler", handler):
+        with self.fake_network():
             self.start_tour("/odoo/action-social_crm_helpdesk.social_crm_incident_action",
                             "social_crm_helpdesk_crisis_tour", login="admin")
         incident.invalidate_recordset()

@@ -76,6 +76,7 @@ class SocialCrmDmConversation(models.Model):
             "or answer on another channel.",
             network=self.network_id.name,
             hours=ANSWER_WINDOW_HOURS.get(self.network_id.code or "", 24),
-            time=fields.Datetime.to_string(self.window_closes_at) if self.window_closes_at
+            time=self.env["res.lang"]._social_format_datetime(self.window_closes_at)
+            if self.window_closes_at
             else "?",
         )

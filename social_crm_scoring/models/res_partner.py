@@ -16,7 +16,7 @@ from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.exceptions import AccessError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import formatLang
 
 from ..scoring import PARTS
 from .social_crm_score_history import round_half_up
@@ -419,7 +419,7 @@ class ResPartner(models.Model):
         self.ensure_one()
         n = self._social_score_number
         labels = self.env["res.company"]._social_score_part_labels()
-        date = format_date(self.env, row.date)
+        date = self.env["res.lang"]._social_format_date(row.date)
         contributions, weighted_sum = row._weighted_parts()
         if row.score > 0:
             summary = self.env._(

@@ -3,7 +3,6 @@ import datetime as dt
 
 from odoo.addons.social_crm_scoring.models.res_partner_score_run import _fast_reads
 from odoo.tests import tagged
-from odoo.tools.misc import format_date
 
 from .common import ScoringCase
 
@@ -80,7 +79,7 @@ class TestScoringCompute(ScoringCase):
         self.assertEqual({partner: len(self.history(partner)) for partner in contacts}, before)
         self.assertEqual(self.fan.social_score_date, self.now.date())
         self.assertIn(
-            f"since {format_date(self.env, self.now.date())}",
+            f"since {self.env['res.lang']._social_format_date(self.now.date())}",
             str(self.fan.social_score_explanation),
         )
 

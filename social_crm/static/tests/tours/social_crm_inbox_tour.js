@@ -27,6 +27,13 @@ registry.category("web_tour.tours").add("social_crm_inbox_tour", {
         {
             content: "Several state columns, each with a count",
             trigger: ".o_kanban_view .o_kanban_group:nth-child(2) .o_kanban_header",
+            run() {
+                const headers = [...document.querySelectorAll(".o_kanban_view .o_kanban_header")];
+                const counted = headers.filter((header) => /\(\d+\)/.test(header.textContent));
+                if (counted.length < 2) {
+                    throw new Error(`${counted.length} of ${headers.length} columns show a count`);
+                }
+            },
         },
         {
             trigger: ".o_kanban_view:not(:has(.o_kanban_quick_add))",

@@ -10,6 +10,8 @@ const TEXTS = {
         summary: "more influential than",
         overdue: "This customer has an overdue complaint",
         tickets: "Open Complaints of",
+        // the date of the score as the web client shows dates: "Dec 3"
+        since: /since [A-Z][a-z]{2} \d{1,2}(, \d{4})?\./,
     },
     de: {
         tier: "Top-Influencer",
@@ -17,8 +19,16 @@ const TEXTS = {
         summary: "einflussreicher als",
         overdue: "Dieser Kunde hat eine überfällige Beschwerde",
         tickets: "Offene Beschwerden von",
+        // "3. Dez."
+        since: /seit \d{1,2}\. [^\s,]+( \d{4})?\./,
     },
 };
+
+function scoreFigures() {
+    return ["social_score", "social_score_weighted", "social_score_rank"]
+        .map((name) => document.querySelector(`.o_notebook .o_field_widget[name=${name}]`)?.textContent.trim())
+        .join(" | ");
+}
 
 for (const [lang, text] of Object.entries(TEXTS)) {
     registry.category("web_tour.tours").add(`social_crm_salesperson_contact_tour_${lang}`, {
@@ -43,6 +53,31 @@ for (const [lang, text] of Object.entries(TEXTS)) {
             {
                 content: "The parts add up to the weighted sum",
                 trigger: `.o_social_score_parts tfoot:contains('${text.weighted}') .o_social_score_weighted_sum`,
+            },
+            {
+                content: "The explanation dates the score as the lists show dates",
+                trigger: `.o_field_widget[name='social_score_explanation'] p:contains('${text.summary}')`,
+                run() {
+                    if (!text.since.test(this.anchor.textContent)) {
+                        throw new Error(`No date like ${text.since} in "${this.anchor.textContent}"`);
+                    }
+                    window.socialScoreBefore = scoreFigures();
+                },
+            },
+            {
+                content: "Recompute the contact's score now",
+                trigger: ".o_notebook button[name=action_social_score_recompute]",
+                run: "click",
+            },
+            {
+                content: "One contact's recompute gives the score, rank and sum of the full run",
+                trigger: `.o_form_saved .o_field_widget[name='social_score_explanation'] p:contains('${text.summary}')`,
+                run() {
+                    const after = scoreFigures();
+                    if (after !== window.socialScoreBefore) {
+                        throw new Error(`Recompute changed ${window.socialScoreBefore} to ${after}`);
+                    }
+                },
             },
         ],
     });
