@@ -11,6 +11,11 @@ for (const [lang, t] of Object.entries(LABELS)) {
     registry.category("web_tour.tours").add(`social_crm_follower_history_tour_${lang}`, {
         steps: () => [
             {
+                content: "The contact is open",
+                trigger: ".o_form_view .o_field_widget[name=name] input:value(/Hanna Historie/)",
+                timeout: 30000,
+            },
+            {
                 content: "Open the contact's Social page",
                 trigger: ".o_notebook .nav-link[name=social]",
                 run: "click",
