@@ -197,7 +197,7 @@ def learning_curve(rows, results, base, seeds):
                 for i in test]))
         out.append("N=%d: %.3f -> %.3f" % (n, sum(zero) / len(zero),
                                             sum(with_labels) / len(with_labels)))
-        figures[n] = sum(with_labels) / len(with_labels)
+        figures[n] = (sum(zero) / len(zero), sum(with_labels) / len(with_labels))
     return out, figures
 
 
@@ -294,14 +294,14 @@ def main(argv=None):
     for path in args.paths or DEFAULT_PATHS:
         bench_file(path, args.given_lang, args.seeds)
     if SUMMARY:
-        print("== side by side (macro-F1; default path = no agent label; +N = after N agents' "
-              "labels, held-out rows)")
-        print("  %-30s %-6s %-7s %-6s %-6s %-6s %-6s %-6s  %s" % (
+        print("== side by side (macro-F1; default path = no agent label; +N = the rows not "
+              "labelled: default path -> after N agents' labels)")
+        print("  %-30s %-6s %-7s %-6s %-6s %-11s %-11s %-11s  %s" % (
             "file", "rules", "default", "de", "en", "+50", "+200", "+800", "status"))
         for name, status, rules_f1, default_f1, lang_f1, figures in SUMMARY:
             cells = ["%.3f" % lang_f1[lg] if lg in lang_f1 else "-" for lg in ("de", "en")]
-            cells += ["%.3f" % figures[n] if n in figures else "-" for n in NS]
-            print("  %-30s %.3f  %.3f   %-6s %-6s %-6s %-6s %-6s  %s" % (
+            cells += ["%.2f->%.2f" % figures[n] if n in figures else "-" for n in NS]
+            print("  %-30s %.3f  %.3f   %-6s %-6s %-11s %-11s %-11s  %s" % (
                 name[:30], rules_f1, default_f1, *cells, status))
     return 0
 
