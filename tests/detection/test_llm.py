@@ -28,7 +28,7 @@ def server():
     seen = []
 
     class Handler(BaseHTTPRequestHandler):
-        def do_POST(self):  # noqa: N802 (http.server's name)
+        def do_POST(self):
             length = int(self.headers.get("Content-Length") or 0)
             seen.append((self.path, dict(self.headers), json.loads(self.rfile.read(length))))
             status, body, delay = httpd.answer
