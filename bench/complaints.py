@@ -52,7 +52,9 @@ from cleaning import clean_text  # noqa: E402  (plain module: no Odoo import)
 DEFAULT_PATHS = [shared_path("complaints-dev.csv"), shared_path("complaints-de-en-dev.csv")]
 DEFAULT_PATHS += [os.path.join(REPO, "bench", "data", name)
                   for name in sorted(os.listdir(os.path.join(REPO, "bench", "data")))
-                  if name.startswith("complaints-") and name.endswith(".csv")]
+                  if name.startswith(("complaints-", "heldout-")) and name.endswith(".csv")]
+#: summary rows of every file measured in this run, printed side by side at the end
+SUMMARY = []
 NS = (50, 200, 800)
 # The naive baseline: a complaint is a post with a negative word (English and German).
 NEGATIVE_WORDS = re.compile(
@@ -109,6 +111,45 @@ def held_out_base(name):
     return base, "shipped model, never saw it"
 
 
+def brand_groups(rows):
+    """A group per brand (the first brand handle named in the post, also written without the
+    @), so a brand's posts and its near-duplicate pairs are held out together; posts naming
+    no known brand are groups of their own."""
+    stems = set()
+    for r in rows:
+        for handle in re.findall(r"@(\w+)", r["text"]):
+            stem = handle.lower().split("_")[0]
+            if len(stem) >= 5:
+                stems.add(stem[:6])
+    groups = []
+    for i, r in enumerate(rows):
+        low = re.sub(r"[^a-zäöüß]", "", r["text"].lower().replace("ü", "ue"))
+        hits = [(low.find(s), s) for s in stems if s in low]
+        groups.append(min(hits)[1] if hits else "#%d" % i)
+    return groups
+
+
+def grouped_cv(rows, results, base, folds=5):
+    """Default-path predictions of ``rows`` by models retrained without the rows' brands
+    (5 folds of whole brands; the project's training posts of bench/data/ in every fold)."""
+    groups = brand_groups(rows)
+    names = sorted(set(groups))
+    random.Random(0).shuffle(names)
+    fold_of = {g: k % folds for k, g in enumerate(names)}
+    feats = [linear.features(r["text"], rr) for r, rr in zip(rows, results, strict=True)]
+    extra = extra_rows()
+    pred = [False] * len(rows)
+    for k in range(folds):
+        train = [i for i, g in enumerate(groups) if fold_of[g] != k]
+        model = fit_with_extra([feats[i] for i in train], [results[i].logit for i in train],
+                               [rows[i]["label"] for i in train], base.meta.get("l2", 3.0),
+                               extra)
+        for i, g in enumerate(groups):
+            if fold_of[g] == k:
+                pred[i] = model.logit(rows[i]["text"], results[i]) > 0
+    return pred, len(names)
+
+
 def fmt_groups(rows, preds, key):
     groups = collections.defaultdict(list)
     for i, r in enumerate(rows):
@@ -134,8 +175,9 @@ def learning_curve(rows, results, base, seeds):
     """Mean held-out macro-F1 with N agent labels (and N=0 on the same test rows); the base
     is the default path's model that never saw this file."""
     out = []
+    figures = {}
     for n in NS:
-        if n > len(rows) * 0.8:
+        if n > len(rows) - 40:  # at least 40 rows to test on
             continue
         zero, with_labels = [], []
         for seed in range(1, seeds + 1):
@@ -155,7 +197,8 @@ def learning_curve(rows, results, base, seeds):
                 for i in test]))
         out.append("N=%d: %.3f -> %.3f" % (n, sum(zero) / len(zero),
                                             sum(with_labels) / len(with_labels)))
-    return out
+        figures[n] = (sum(zero) / len(zero), sum(with_labels) / len(with_labels))
+    return out, figures
 
 
 def _fit_with_prior(rows, results, train, prior):
@@ -219,7 +262,23 @@ def bench_file(path, given_lang, seeds):
     print("\n".join(fmt_groups(rows, preds, lambda r: r["lang_shown"])))
     print("  per kind (negative words / rules only / default path):")
     print("\n".join(fmt_groups(rows, preds, lambda r: r["kind"])))
-    curve = learning_curve(rows, results, base, seeds)
+    status = {"complaints-dev.csv": "unseen (tweets, measure only)"}.get(name)
+    if status is None:
+        status = ("UNSEEN (held-out, never trained on)" if name.startswith("heldout-")
+                  else "seen by the rules' tuning; weights: %s" % how)
+    shipped_model = linear.load()
+    if shipped_model is not None and shipped_model.meta.get("trained_on") == name:
+        cv, n_groups = grouped_cv(rows, results, shipped_model)
+        print("  default path, brand-grouped 5-fold CV (%d brand groups held out whole, "
+              "retrained per fold): %.3f" % (n_groups, macro_f1(gold, cv)))
+    lang_f1 = {}
+    for lang in ("de", "en"):
+        ids = [i for i, r in enumerate(rows) if r["lang_shown"] == lang]
+        if len({gold[i] for i in ids}) == 2:
+            lang_f1[lang] = macro_f1([gold[i] for i in ids], [default[i] for i in ids])
+    curve, figures = learning_curve(rows, results, base, seeds)
+    SUMMARY.append((name, status, macro_f1(gold, rules), macro_f1(gold, default), lang_f1,
+                    figures))
     if curve:
         print("  agents' labels, held-out macro-F1 (N=0 -> N labels, mean of %d seeds): %s" % (
             seeds, "; ".join(curve)))
@@ -234,6 +293,16 @@ def main(argv=None):
     args = parser.parse_args(argv)
     for path in args.paths or DEFAULT_PATHS:
         bench_file(path, args.given_lang, args.seeds)
+    if SUMMARY:
+        print("== side by side (macro-F1; default path = no agent label; +N = the rows not "
+              "labelled: default path -> after N agents' labels)")
+        print("  %-30s %-6s %-7s %-6s %-6s %-11s %-11s %-11s  %s" % (
+            "file", "rules", "default", "de", "en", "+50", "+200", "+800", "status"))
+        for name, status, rules_f1, default_f1, lang_f1, figures in SUMMARY:
+            cells = ["%.3f" % lang_f1[lg] if lg in lang_f1 else "-" for lg in ("de", "en")]
+            cells += ["%.2f->%.2f" % figures[n] if n in figures else "-" for n in NS]
+            print("  %-30s %.3f  %.3f   %-6s %-6s %-11s %-11s %-11s  %s" % (
+                name[:30], rules_f1, default_f1, *cells, status))
     return 0
 
 

@@ -42,6 +42,7 @@ REASON_CODES.update({
     "wording": "wording typical of complaints",
     "wording_not": "wording typical of posts that are no complaints",
     "agents": "learned from agents",
+    "llm": "checked by a language model",
     "no_cues": "no complaint, question or praise cues",
     "legacy": "",
 })
@@ -109,16 +110,23 @@ def _codes(rr, label):
     return out[:_MAX_REASONS]
 
 
-def classify(text, lang=None, model=None, use_base=True):
+def classify(text, lang=None, model=None, use_base=True, p_override=None, source=None):
     """Classify one post. Never raises on odd input (None, empty, huge, control characters).
 
-    ``use_base=False`` gives the rules alone (for benchmarks).
+    ``use_base=False`` gives the rules alone (for benchmarks). ``p_override``: the probability
+    of a complaint decided elsewhere (a language model, see ``llm``), whose name ``source``
+    becomes the first reason; the rules still give the label of non-complaints and the cues.
     """
     rr = analyse(text, lang)
     base = linear.load() if use_base else None
     prior, words = base.score(text, rr) if base is not None else (rr.logit, [])
-    learned = model is not None and getattr(model, "n_labels", 0)
-    p = model.p_complaint(text, rr.lang, rule_result=rr, prior=prior) if learned else sigmoid(prior)
+    learned = model is not None and getattr(model, "n_labels", 0) and p_override is None
+    if p_override is not None:
+        p = p_override
+    elif learned:
+        p = model.p_complaint(text, rr.lang, rule_result=rr, prior=prior)
+    else:
+        p = sigmoid(prior)
     cats = rr.categories
     if p >= 0.5:
         label = "complaint"
@@ -136,6 +144,8 @@ def classify(text, lang=None, model=None, use_base=True):
         if label == "other":
             conf = 0.5 + 0.5 * (1.0 - p) * 0.8  # "other" is a fallback, never very sure
     codes = _codes(rr, label)
+    if p_override is not None:
+        codes = [("llm", _snip(source or ""))] + codes[: _MAX_REASONS - 1]
     if base is not None:
         top = base.wording(words, positive=label == "complaint", k=1)
         if top and len(codes) < _MAX_REASONS:

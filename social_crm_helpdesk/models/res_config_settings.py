@@ -28,6 +28,26 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.social_complaint_model_labels"
     )
 
+    social_llm_enabled = fields.Boolean(related="company_id.social_llm_enabled", readonly=False)
+    social_llm_url = fields.Char(related="company_id.social_llm_url", readonly=False)
+    social_llm_model = fields.Char(related="company_id.social_llm_model", readonly=False)
+    social_llm_api_key = fields.Char(
+        related="company_id.social_llm_api_key", readonly=False, groups="base.group_system"
+    )
+    social_llm_timeout = fields.Integer(related="company_id.social_llm_timeout", readonly=False)
+    social_llm_unsure_below = fields.Integer(
+        related="company_id.social_llm_unsure_below", readonly=False
+    )
+    social_llm_budget_calls = fields.Integer(
+        related="company_id.social_llm_budget_calls", readonly=False
+    )
+    social_llm_budget_tokens = fields.Integer(
+        related="company_id.social_llm_budget_tokens", readonly=False
+    )
+    social_llm_month = fields.Char(related="company_id.social_llm_month")
+    social_llm_calls_used = fields.Integer(related="company_id.social_llm_calls_used")
+    social_llm_tokens_used = fields.Integer(related="company_id.social_llm_tokens_used")
+
     def action_social_pii_patterns(self):
         return self.env["ir.actions.act_window"]._for_xml_id(
             "social_crm_helpdesk.social_crm_pii_pattern_action"

@@ -9,6 +9,7 @@ from . import (
     test_hardening,
     test_inbox_reply,
     test_kpi,
+    test_llm,
     test_pii,
     test_portal,
     test_privacy,
