@@ -15,14 +15,10 @@ Both run in one transaction rolled back after each run; the best of two is print
 ratio, then the SQL queries per batch at two sizes (constant: they do not grow with the number
 of identities), for the pipeline and the floor.
 
-A second floor also writes every identity column the look-up writes (state, dates, name,
-handle, profile URL) in the same bulk update: the pipeline's own cost beyond storing its result.
-
 Usage: python3 bench/enrich.py [--identities 100000] [--db bench_enrich] [--rounds 2] [--profile]
 """
 
 import argparse
-import datetime
 import json
 import os
 import sys
@@ -100,36 +96,6 @@ def run_floor(env, identities):
     return time.perf_counter() - start
 
 
-def run_floor_same_columns(env, identities):
-    """The floor writing, besides the history rows, every identity column the look-up writes
-    (counts, state, dates, name, handle, profile URL) in one bulk update per batch."""
-    from odoo import fields
-
-    start = time.perf_counter()
-    Metric = env["social.crm.identity.metric"]
-    today = fields.Date.context_today(env.user)
-    now = fields.Datetime.now()
-    later = now + datetime.timedelta(days=7)
-    for i in range(0, len(identities), BATCH):
-        batch = identities[i:i + BATCH]
-        counts = [{"followers_count": int(e) % 9973, "following_count": 10,
-                   "posts_count": int(e) % 101, "listed_count": 1}
-                  for e in batch.mapped("external_id")]
-        Metric.create([dict(c, identity_id=identity.id, date=today)
-                       for c, identity in zip(counts, batch, strict=True)])
-        env["social.crm.identity"]._ingest_upsert(updates=[
-            (identity.id, dict(
-                c, lookup_state="ok", lookup_message=False, last_lookup_at=now,
-                next_lookup_at=later, last_synced_at=now, counts_as_of=today,
-                display_name_on_network=f"User {identity.external_id}",
-                handle=f"u{identity.external_id}",
-                profile_url=f"https://x.com/u{identity.external_id}"))
-            for c, identity in zip(counts, batch, strict=True)
-        ])
-    env.flush_all()
-    return time.perf_counter() - start
-
-
 def queries_per_batch(env, identities, func=None):
     before = env.cr.sql_log_count
     if func:
@@ -170,9 +136,8 @@ def main():
         if args.profile:
             profile(env, args.identities)
             return
-        results = {"pipeline": [], "floor": [], "floor_same": []}
-        runs = (("floor", run_floor), ("floor_same", run_floor_same_columns),
-                ("pipeline", run_pipeline))
+        results = {"pipeline": [], "floor": []}
+        runs = (("floor", run_floor), ("pipeline", run_pipeline))
         for _round in range(args.rounds):
             for name, func in runs:
                 env.cr.execute("SAVEPOINT bench")
@@ -188,15 +153,12 @@ def main():
                 env.cr.execute("ROLLBACK TO SAVEPOINT bench")
                 env.invalidate_all()
         pipeline, floor = min(results["pipeline"]), min(results["floor"])
-        floor_same = min(results["floor_same"])
         print(f"bench/enrich: {args.identities:,} X identities, batches of {BATCH}")
         print(f"  pipeline (_enrich, fake X API)   {pipeline:7.2f} s"
               f"  ({args.identities / pipeline:,.0f} identities/s)")
         print(f"  floor (history rows + counts)    {floor:7.2f} s"
               f"  ({args.identities / floor:,.0f} identities/s)")
         print(f"  ratio                            {pipeline / floor:7.2f}x  (goal <= 1.5x)")
-        print(f"  floor writing the same columns   {floor_same:7.2f} s"
-              f"  (ratio {pipeline / floor_same:.2f}x)")
         for size in (BATCH * 5, BATCH * 50):
             print(f"  SQL queries per batch of {BATCH} ({size:,} identities): "
                   f"pipeline {per_batch[size, 'pipeline']:.1f}, "
