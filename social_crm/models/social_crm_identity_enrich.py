@@ -1,9 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Enrichment: look up the identities that are due and store their counts (dated)."""
 
+import dataclasses
 import datetime as dt
 import logging
 from collections import defaultdict
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
@@ -12,6 +15,7 @@ from odoo.fields import Domain
 from ..connectors import base as connector_base
 from ..connectors import lookup
 from ..services import enrich
+from .social_crm_identity import normalise_handle
 
 _logger = logging.getLogger(__name__)
 
@@ -180,20 +184,22 @@ class SocialCrmIdentity(models.Model):
     def _enrich(self, commit=None):
         """Look up these identities, network by network; store each answer (one savepoint
         per request, ``commit`` after it). A rate limit stops that network until its reset
-        (stored on the identities not asked yet); nothing sleeps. Returns counts by state."""
+        (stored on the identities not asked yet, and on the company's other identities of
+        that network that are due, so the job does not ask again before the reset); nothing
+        sleeps. Returns counts by look-up status, plus ``postponed`` (waiting for a rate
+        limit) and ``failed`` (the network could not be asked at all)."""
         summary = defaultdict(int)
-        groups = defaultdict(lambda: self.browse())
-        for identity in self.sudo():
-            if lookup.can_lookup(identity.network_id.code or ""):
-                groups[identity.company_id, identity.network_id] |= identity
+        # grouped in linear time (``|=`` per identity copied the group each time: quadratic)
+        groups = self.sudo().grouped(lambda identity: (identity.company_id, identity.network_id))
         for (company, network), identities in groups.items():
+            if not lookup.can_lookup(network.code or ""):
+                continue
             now = fields.Datetime.now()
             pending = set(identities.ids)
             try:
                 config = self._enrich_config(company, network)
                 for batch in lookup.lookup(network.code, identities._enrich_wanted(), config):
-                    with self.env.cr.savepoint():
-                        self.browse()._enrich_apply(batch, company, network)
+                    batch = self.browse()._enrich_store(batch, company, network)
                     for profile in batch:
                         pending.discard(int(profile.key))
                         summary[profile.status] += 1
@@ -205,9 +211,14 @@ class SocialCrmIdentity(models.Model):
                 resume = max(resume, now + dt.timedelta(seconds=30))
                 _logger.info("Social CRM: look-ups on %s paused until %s: %s",
                              network.code, resume, exc)
-                self.browse(pending).write(
-                    {"next_lookup_at": resume, "lookup_message": str(exc)[:500]}
-                )
+                pause = {"next_lookup_at": resume, "lookup_message": str(exc)[:500]}
+                self.browse(pending).write(pause)
+                self.sudo().search(
+                    self._enrich_due_domain(now)
+                    & Domain("company_id", "=", company.id)
+                    & Domain("network_id", "=", network.id)
+                    & Domain("id", "not in", list(pending))
+                ).write(pause)
                 summary["postponed"] += len(pending)
             except connector_base.ConnectorError as exc:
                 retry = dt.timedelta(days=1) if isinstance(
@@ -226,16 +237,59 @@ class SocialCrmIdentity(models.Model):
                         "next_lookup_at": now + retry,
                     }
                 )
-                summary["error"] += len(pending)
+                summary["failed"] += len(pending)
         return summary
+
+    def _enrich_store(self, profiles, company, network):
+        """Store one answer in a savepoint. When it cannot be stored as a whole (a handle
+        the network gives that another identity of the company already has...), each profile
+        is stored in its own savepoint; one that still fails is marked as failed with the
+        reason, and the others are kept. Returns the profiles as stored."""
+        try:
+            with self.env.cr.savepoint():
+                self._enrich_apply(profiles, company, network)
+            return profiles
+        except (UserError, psycopg2.IntegrityError, psycopg2.DataError) as exc:
+            if len(profiles) == 1:
+                return [self._enrich_not_stored(profiles[0], network, exc)]
+        return [stored for profile in profiles
+                for stored in self._enrich_store([profile], company, network)]
+
+    def _enrich_not_stored(self, profile, network, exc):
+        if isinstance(exc, UserError):
+            reason = exc.args[0] if exc.args else type(exc).__name__
+        else:
+            reason = getattr(exc.diag, "message_primary", None) or type(exc).__name__
+        message = self.env._("The answer could not be stored: %(reason)s", reason=reason)[:500]
+        _logger.info("Social CRM: look-up of identity %s on %s not stored: %s",
+                     profile.key, network.code, reason)
+        now = fields.Datetime.now()
+        self.sudo().browse(int(profile.key)).write({
+            "lookup_state": "error", "lookup_message": message,
+            "last_lookup_at": now, "next_lookup_at": now + enrich.ERROR_RETRY,
+        })
+        return dataclasses.replace(profile, status=lookup.ERROR, author=None, reason=message)
 
     def _enrich_apply(self, profiles, company, network):
         """Store one answer: a fixed number of queries whatever its size (identities read,
-        taken network ids, today's history rows, one bulk update, one bulk insert)."""
+        taken network ids when some identity has none yet, today's history rows, one bulk
+        update, one bulk insert).
+
+        Every identity of the answer gets the same columns (the values that did not change
+        are written as they are), so the update is one statement, not one per set of changed
+        fields. A handle learnt from the network comes with its profile URL, computed as
+        ``_compute_profile_url`` does, so the profile URL is not recomputed (and flushed)
+        record by record afterwards."""
         identities = self.sudo().browse([int(p.key) for p in profiles])
         identities.fetch(["external_id", "handle", "display_name_on_network", "verified", "bio",
+                          "profile_url", "last_synced_at", "counts_as_of",
                           *enrich.COUNT_FIELDS])
-        found_ids = [p.author.external_id for p in profiles if p.author]
+        # network ids already taken matter only for identities that have none yet
+        found_ids = [
+            profile.author.external_id
+            for identity, profile in zip(identities, profiles, strict=True)
+            if profile.author and not identity.external_id
+        ]
         taken = set()
         if found_ids:
             taken = set(
@@ -254,12 +308,21 @@ class SocialCrmIdentity(models.Model):
                 {name: identity[name] for name in enrich.COUNT_FIELDS},
                 identity.display_name_on_network, identity.verified, identity.bio,
             )
-            plan = enrich.plan_identity(current, profile, now, today, frozenset(taken))
+            plan = enrich.plan_identity(current, profile, now, today, taken)
             if plan.vals.get("external_id"):
                 taken.add(plan.vals["external_id"])
             if plan.vals.get("bio"):
                 plan.vals["bio"] = self._ingest_store_bio(plan.vals["bio"], identity.handle)
+            if plan.vals.get("handle"):
+                url = network._profile_url(normalise_handle(plan.vals["handle"]))
+                if url:
+                    plan.vals["profile_url"] = url
             plans.append(plan)
+        # the same columns for every identity of the answer: one UPDATE
+        names = {name for plan in plans for name in plan.vals}
+        for identity, plan in zip(identities, plans, strict=True):
+            for name in names - plan.vals.keys():
+                plan.vals[name] = identity[name]
         self.with_context(social_crm_ingest=True).sudo()._ingest_upsert(
             updates=[(plan.identity_id, plan.vals) for plan in plans]
         )
@@ -283,13 +346,24 @@ class SocialCrmIdentity(models.Model):
 
     @api.model
     def _cron_enrich_due(self, limit=CRON_LIMIT):
-        """The enrichment job: identities that are due, oldest first, committed per request."""
+        """The enrichment job: identities that are due, oldest first, committed per request
+        (``ir.cron._commit_progress``). ``remaining`` is everything due, not only this run's
+        ``limit``: while identities stay due, Odoo runs the job again at once instead of at
+        its next interval. Identities postponed by a rate limit or failed with their network
+        count as processed (they are no longer due)."""
         cron = self.env["ir.cron"]
-        identities = self.sudo().search(
-            self._enrich_due_domain(), order="next_lookup_at asc nulls first, id", limit=limit
+        Identity = self.sudo()
+        domain = self._enrich_due_domain()
+        identities = Identity.search(
+            domain, order="next_lookup_at asc nulls first, id", limit=limit
         )
-        cron._commit_progress(remaining=len(identities))
-        identities._enrich(commit=lambda count: cron._commit_progress(count))
+        due = Identity.search_count(domain) if len(identities) == limit else len(identities)
+        cron._commit_progress(remaining=due)
+        summary = identities._enrich(commit=lambda count: cron._commit_progress(count))
+        cron._commit_progress(
+            summary["postponed"] + summary["failed"],
+            remaining=Identity.search_count(self._enrich_due_domain()),
+        )
 
     def action_enrich(self):
         """The “Look up now” button / list action: look up these identities now (at most
@@ -313,7 +387,7 @@ class SocialCrmIdentity(models.Model):
             missing=summary[lookup.MISSING],
             suspended=summary[lookup.SUSPENDED],
             unavailable=summary[lookup.UNAVAILABLE],
-            error=summary[lookup.ERROR] + summary["error"],
+            error=summary[lookup.ERROR] + summary["failed"],
         )
         if summary["postponed"]:
             message += " " + self.env._(
@@ -325,7 +399,7 @@ class SocialCrmIdentity(models.Model):
             message += " " + self.env._(
                 "%(count)s more are looked up by the enrichment job.", count=len(later)
             )
-        failed = bool(summary["error"] or summary["postponed"])
+        failed = bool(summary[lookup.ERROR] or summary["failed"] or summary["postponed"])
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -44,7 +44,16 @@ class SocialCrmIngestMixin(models.AbstractModel):
             ]
             records._write_multi(rows)
             records.invalidate_recordset(names)
-            records.modified(names)
+            # as in ``write``: a computed field written along with its dependencies keeps the
+            # value written (not recomputed), on the records that wrote it
+            protected = [
+                (self.pool.field_computed.get(field, [field]),
+                 self.browse([record_id for record_id, vals in updates if name in vals]))
+                for name in names
+                if (field := self._fields[name]).compute
+            ]
+            with self.env.protecting(protected):
+                records.modified(names)
             records._validate_fields(names)
         if vals_list:
             records = self.with_context(**{GROUPED_CHECK: True}).create(list(vals_list))

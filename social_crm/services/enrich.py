@@ -12,6 +12,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import re
+from collections.abc import Container
 from urllib.parse import unquote, urlsplit
 
 from ..connectors import lookup
@@ -104,9 +105,9 @@ class IdentityPlan:
 
 
 def plan_identity(identity: IdentityNow, profile: lookup.Profile, now: dt.datetime,
-                  today: dt.date, taken_ids: frozenset = frozenset()) -> IdentityPlan:
+                  today: dt.date, taken_ids: Container = frozenset()) -> IdentityPlan:
     """The new values of ``identity`` after ``profile`` (``now`` naive UTC). ``taken_ids``:
-    network ids another identity of the company already has (not copied here)."""
+    network ids another identity of the company already has (not copied here; only read)."""
     state = STATE_OF[profile.status]
     vals: dict = {"lookup_state": state, "lookup_message": profile.reason or False,
                   "last_lookup_at": now}

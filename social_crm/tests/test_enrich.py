@@ -3,6 +3,9 @@ import datetime as dt
 import json
 import pathlib
 from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
+
+import requests
 
 from odoo import fields
 from odoo.tests import tagged
@@ -40,6 +43,44 @@ class TestEnrich(SocialCrmCase):
     def _identity(self, partner, **vals):
         return self.Identity.create(dict(partner_id=partner.id, network_id=self.x.id, **vals))
 
+    def _run_cron(self, **kwargs):
+        """Run the enrichment job; return its ``_commit_progress`` calls as
+        ``(processed, remaining)``."""
+        commits = []
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: (
+                commits.append((processed, remaining)) or 60.0),
+        ):
+            self.Identity._cron_enrich_due(**kwargs)
+        return commits
+
+    def _only_due(self, identities):
+        self.Identity.search([("id", "not in", identities.ids)]).write(
+            {"next_lookup_at": fields.Datetime.now() + dt.timedelta(days=1)})
+
+    def _answer_every_id(self):
+        """The X API as a function: every user asked for exists (``GET /2/users?ids=``),
+        with counts derived from its id."""
+
+        def handler(session, prepared, /, **kwargs):
+            self.net.requests.append((prepared, kwargs))
+            ids = parse_qs(urlsplit(prepared.url).query)["ids"][0].split(",")
+            body = {"data": [{
+                "id": i, "name": f"User {i}", "username": f"u{i}",
+                "public_metrics": {"followers_count": int(i) % 997, "following_count": 1,
+                                   "tweet_count": 3, "listed_count": 0},
+            } for i in ids]}
+            response = requests.Response()
+            response.status_code = 200
+            response.url = prepared.url
+            response.request = prepared
+            response.headers["Content-Type"] = "application/json; charset=utf-8"
+            response._content = json.dumps(body).encode()
+            return response
+
+        self.startPatcher(patch.object(type(self), "_request_handler", handler))
+
     def test_button_looks_up_writes_counts_history_and_marks_gone(self):
         devs = self._identity(self.partner, external_id="2244994945")
         gone = self._identity(self.others[0], external_id="1234567890", followers_count=77)
@@ -52,7 +93,8 @@ class TestEnrich(SocialCrmCase):
         self.assertEqual(devs.posts_count, 14052)
         self.assertEqual(devs.handle, "XDevelopers")
         self.assertEqual(devs.lookup_state, "ok")
-        self.assertEqual(devs.counts_as_of, fields.Date.context_today(devs))
+        # the day as the user who looked it up sees it
+        self.assertEqual(devs.counts_as_of, fields.Date.context_today(devs.with_user(self.user)))
         self.assertGreater(devs.next_lookup_at, fields.Datetime.now() + dt.timedelta(days=6))
         metric = self.Metric.search([("identity_id", "=", devs.id)])
         self.assertEqual(len(metric), 1)
@@ -84,14 +126,11 @@ class TestEnrich(SocialCrmCase):
         self.net.add("GET", USERS, json_body=first)
         self.net.add("GET", USERS, status=429, json_body={"title": "Too Many Requests"},
                      headers={"x-rate-limit-reset": str(reset)})
-        commits = []
-        with patch.object(
-            type(self.env["ir.cron"]), "_commit_progress",
-            lambda cron, processed=0, remaining=None, deactivate=False: (
-                commits.append(processed) or 60.0),
-        ):
-            self.Identity._cron_enrich_due()
-        self.assertEqual(commits, [0, 100], "one commit per answer stored")
+        commits = self._run_cron()
+        self.assertEqual(
+            commits, [(0, 150), (100, None), (50, 0)],
+            "all due announced, one commit per answer stored, the postponed ones settled",
+        )
         done, waiting = identities[:100], identities[100:]
         self.assertEqual(identities[0].followers_count, 5)
         self.assertEqual(set(done.mapped("lookup_state")), {"ok", "missing"})
@@ -102,11 +141,99 @@ class TestEnrich(SocialCrmCase):
                          "not due before the reset")
         self.assertEqual(len(self.net.requests), 2, "nothing asked after the 429")
 
+    def test_cron_announces_everything_due_so_odoo_runs_it_again(self):
+        identities = self.Identity.create([
+            {"partner_id": self.others[i % 4].id, "network_id": self.x.id,
+             "external_id": str(7000 + i)} for i in range(5)
+        ])
+        self._only_due(identities)
+        self._answer_every_id()
+        commits = self._run_cron(limit=3)
+        self.assertEqual(commits, [(0, 5), (3, None), (0, 2)],
+                         "5 due, 3 done in this run, 2 left: the job runs again at once")
+        self.assertEqual(identities[:3].mapped("lookup_state"), ["ok"] * 3)
+        self.assertEqual(identities[3:].mapped("lookup_state"), ["pending"] * 2)
+        commits = self._run_cron(limit=3)
+        self.assertEqual(commits, [(0, 2), (2, None), (0, 0)], "all done: fully done")
+        self.assertEqual(set(identities.mapped("lookup_state")), {"ok"})
+
+    def test_rate_limit_pauses_the_networks_other_due_identities(self):
+        identities = self.Identity.create([
+            {"partner_id": self.others[i % 4].id, "network_id": self.x.id,
+             "external_id": str(8000 + i)} for i in range(3)
+        ])
+        self._only_due(identities)
+        reset = int((dt.datetime.now(dt.UTC) + dt.timedelta(minutes=15)).timestamp())
+        self.net.add("GET", USERS, status=429, json_body={"title": "Too Many Requests"},
+                     headers={"x-rate-limit-reset": str(reset)})
+        commits = self._run_cron(limit=1)
+        self.assertEqual(commits, [(0, 3), (1, 0)],
+                         "the network waits for its reset: nothing is due any more")
+        resume = dt.datetime.fromtimestamp(reset, dt.UTC).replace(tzinfo=None)
+        self.assertEqual(set(identities.mapped("next_lookup_at")), {resume})
+        self.assertEqual(set(identities.mapped("lookup_state")), {"pending"})
+        self.assertIn("rate limited", identities[2].lookup_message)
+        self.assertEqual(len(self.net.requests), 1, "asked once, not once per run")
+
+    def test_learnt_handle_brings_its_url_and_keeps_typed_urls(self):
+        devs = self._identity(self.partner, external_id="2244994945")
+        x = self._identity(self.others[0], external_id="783214", handle="X")
+        x.profile_url = "https://x.com/X?lang=de"
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        (devs | x).action_enrich()
+        self.assertEqual(devs.handle, "XDevelopers")
+        self.assertEqual(devs.profile_url, "https://x.com/XDevelopers")
+        self.assertEqual(x.profile_url, "https://x.com/X?lang=de",
+                         "a profile URL typed by hand stays when the handle did not change")
+        self.assertEqual(x.display_name_on_network, "X")
+        self.assertTrue(x.verified)
+
+    def test_answer_that_cannot_be_stored_keeps_the_others(self):
+        typed = self._identity(self.others[0], handle="XDevelopers")
+        devs = self._identity(self.partner, external_id="2244994945")
+        x = self._identity(self.others[1], external_id="783214")
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        with mute_logger("odoo.sql_db"):
+            action = (devs | x).action_enrich()
+        self.assertEqual(x.lookup_state, "ok", "the other answer of the batch is kept")
+        self.assertEqual(x.followers_count, 69000000)
+        self.assertEqual(devs.lookup_state, "error")
+        self.assertIn("could not be stored", devs.lookup_message)
+        self.assertFalse(devs.handle)
+        self.assertEqual(typed.handle, "XDevelopers")
+        self.assertIn("1 found", action["params"]["message"])
+        self.assertIn("1 failed", action["params"]["message"])
+
+    def test_queries_per_answer_do_not_grow(self):
+        self._answer_every_id()
+        identities = self.Identity.create([
+            {"partner_id": self.others[i % 4].id, "network_id": self.x.id,
+             "external_id": str(600_000 + i)} for i in range(500)
+        ])
+        self.env.flush_all()
+        self.env.invalidate_all()
+        counts = []
+
+        def commit(processed):
+            counts.append(self.env.cr.sql_log_count)
+            return 60.0
+
+        summary = identities._enrich(commit=commit)
+        self.assertEqual(summary["found"], 500)
+        self.assertEqual(len(self.Metric.search([("identity_id", "in", identities.ids)])), 500)
+        self.assertEqual(identities[499].followers_count, 600_499 % 997)
+        # after the first answer (which reads what the batches share), each answer of 100
+        # users costs the same queries: reading, one update, history rows, savepoint
+        per_answer = [counts[i + 1] - counts[i] for i in range(len(counts) - 1)]
+        self.assertEqual(len(set(per_answer)), 1, per_answer)
+        self.assertLessEqual(per_answer[0], 10, per_answer)
+
     def test_missing_credentials_postpone_with_a_message(self):
         self.env["social.crm.source"].search([]).write({"bearer_token": False})
         identity = self._identity(self.partner, handle="jane_doe")
         with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
-            identity.action_enrich()
+            action = identity.action_enrich()
+        self.assertIn("1 failed", action["params"]["message"], "counted once")
         self.assertEqual(identity.lookup_state, "error")
         self.assertIn("bearer_token", identity.lookup_message)
         self.assertGreater(identity.next_lookup_at, fields.Datetime.now())
@@ -301,8 +428,6 @@ class TestNewsMentions(SocialCrmCase):
         self.assertEqual(self.net.requests[0][1].get("timeout"), 10)
 
     def test_unreachable_article_page_keeps_the_teaser(self):
-        import requests
-
         self.source.news_fetch_article = True
         self.net.add("GET", "https://news.example/a3", exc=requests.ConnectTimeout())
         with mute_logger("odoo.addons.social_crm.models.social_crm_post_news"):
