@@ -2,9 +2,9 @@
 """The scoring run of contacts: batched reads, columnar maths, and the provisional score.
 
 One scoring run per company reads everything it needs in a few queries (the contacts to
-score with their identity sums, their post sums, the mention/reply edges kept in
-``social.crm.mention``, the current scores; the large ones streamed by binary COPY into
-arrays, no JIT, enough work_mem), scores all contacts with
+score with their identity sums, their post sums, their news mentions, their job positions
+and employers, the mention/reply edges kept in ``social.crm.mention``, the current scores;
+the large ones streamed by binary COPY into arrays, no JIT, enough work_mem), scores all contacts with
 :func:`..scoring.compute_score_table` (the one scoring path: columns, no object per
 contact), then hands the table to ``social.crm.score.history._write_scores``, which writes
 the history rows of the contacts whose score, tier or flag changed. The contacts themselves
@@ -200,8 +200,9 @@ class ResPartner(models.Model):
     def _social_score_read_inputs(self, company, settings, now, partner_ids=None):
         """The contacts of ``company`` to score (sorted ids), their numbers as
         ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
-        edges as an array of ``(source, target, weight)`` rows: three queries, run with
-        :func:`_fast_reads`, streamed as binary COPY into arrays.
+        edges as an array of ``(source, target, weight)`` rows: four queries, run with
+        :func:`_fast_reads`, streamed as binary COPY into arrays, and one for the
+        professional inputs.
 
         A contact is scored when it has a social identity in the company and
         :meth:`_social_score_eligible_sql` holds. The edges are the rows of
@@ -429,7 +430,7 @@ class ResPartner(models.Model):
     @api.model
     def _social_score_provisional(self, posts):
         """Score the unscored authors of these new posts now, in this transaction (one
-        query to find them, then three per company and batch, whatever its size).
+        query to find them, then a fixed number per company and batch, whatever its size).
 
         Their numbers are what the network sent with the posts (followers of the identity,
         the posts' reactions) and their news mentions and professional inputs; the company's
