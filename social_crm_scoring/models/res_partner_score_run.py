@@ -4,8 +4,8 @@
 One scoring run per company reads everything it needs in a few queries (the contacts to
 score with their identity sums, their post sums, their news mentions, their job positions
 and employers, the mention/reply edges kept in ``social.crm.mention``, the current scores;
-the large ones streamed by binary COPY into arrays, no JIT, enough work_mem), scores all contacts with
-:func:`..scoring.compute_score_table` (the one scoring path: columns, no object per
+the large ones streamed by binary COPY into arrays, no JIT, enough work_mem), scores all
+contacts with :func:`..scoring.compute_score_table` (the one scoring path: columns, no object per
 contact), then hands the table to ``social.crm.score.history._write_scores``, which writes
 the history rows of the contacts whose score, tier or flag changed. The contacts themselves
 are never written.
