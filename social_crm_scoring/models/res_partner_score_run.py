@@ -211,9 +211,9 @@ class ResPartner(models.Model):
         mentioned accounts (X ``in_reply_to_user_id``, Mastodon mentions, Bluesky parent
         DID, Facebook parent comment's author). The mentions part counts the contact's
         confirmed news mentions (``social.crm.news.mention``, each weighted by its portal's
-        reach and aged); the contact's own posts count under engagement. The professional
-        inputs (seniority of the job position, size of the employer) are read by
-        :meth:`_social_score_read_professional`.
+        reach as its source now sets it, and aged); the contact's own posts count under
+        engagement. The professional inputs (seniority of the job position, size of the
+        employer) are read by :meth:`_social_score_read_professional`.
 
         ``partner_ids``: only these contacts' numbers, and no edges (a provisional score).
         """
@@ -223,6 +223,11 @@ class ResPartner(models.Model):
             SQL("TRUE")
             if partner_ids is None
             else SQL("partner_id = ANY(%s::int[])", _array(partner_ids))
+        )
+        only_news = (
+            SQL("TRUE")
+            if partner_ids is None
+            else SQL("m.partner_id = ANY(%s::int[])", _array(partner_ids))
         )
         start = now - dt.timedelta(days=settings.window_days)
         rate = math.log(2) / (settings.half_life_days * 86400.0)
@@ -284,15 +289,17 @@ class ResPartner(models.Model):
             news_columns = _copy_columns(
                 cr,
                 SQL(
-                    """SELECT partner_id, COUNT(*)::float8,
-                              COALESCE(SUM(GREATEST(COALESCE(reach, 0), 0) * %(decay)s),
-                                       0)::float8
-                         FROM social_crm_news_mention
-                        WHERE company_id = %(company)s AND state = 'confirmed' AND %(only)s
-                     GROUP BY partner_id""",
+                    """SELECT m.partner_id, COUNT(*)::float8,
+                              COALESCE(SUM(GREATEST(COALESCE(s.news_reach, m.reach, 0), 0)
+                                           * %(decay)s), 0)::float8
+                         FROM social_crm_news_mention AS m
+                    LEFT JOIN social_crm_source AS s ON s.id = m.source_id
+                        WHERE m.company_id = %(company)s AND m.state = 'confirmed'
+                          AND %(only)s
+                     GROUP BY m.partner_id""",
                     decay=_decay_sql(now, rate, "published_at"),
                     company=company.id,
-                    only=only,
+                    only=only_news,
                 ),
                 ("int4", "float8", "float8"),
             )

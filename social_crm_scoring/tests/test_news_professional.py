@@ -69,6 +69,10 @@ class TestNewsAndProfessional(ScoringCase):
         self.assertIn("1 news mention (Handwerksblog)", str(self.fan.social_score_explanation))
         self.assertIn("Not named in news or blog articles (own posts count under engagement)",
                       str(self.star.social_score_explanation))
+        # the portal's reach is the source's setting now, not when the article was found
+        self.blog.news_reach = 3.0
+        self.recompute()
+        self.assertAlmostEqual(self.history(self.fan).mentions_decayed, 2.9, delta=0.1)
 
     def test_professional_weight_and_explanation(self):
         industry = self.env["res.partner.industry"].create({"name": "Maschinenbau"})
