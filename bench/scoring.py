@@ -5,7 +5,9 @@ A database ``bench_scoring`` (social_crm_scoring, no demo data) gets 100,000 con
 300,000 identities (3 per contact, 8 networks, heavy-tailed follower counts) and 1,000,000
 posts (heavy-tailed per author, over the last year, 20 % mentioning another account of the same
 network, 10 % replying to an earlier post, whose author is then among the mentioned accounts
-as the connectors store it), generated in SQL (``INSERT ... SELECT generate_series``),
+as the connectors store it), 50,000 confirmed news mentions on 3 portals of reach 1, 2
+and 5, a job position on 40 % of the contacts and an employer (1 of 1,000 companies) on half
+of them, generated in SQL (``INSERT ... SELECT generate_series``),
 committed and vacuumed like a production database (reused with ``--keep-db``); the
 mention/reply rows the module keeps at ingestion (``social.crm.mention``) are built from them
 once, as on installation (timed apart). Then:
@@ -42,7 +44,7 @@ import tracemalloc
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _odoo import odoo_env
 
-DBNAME = "bench_scoring"
+DBNAME = os.environ.get("SOCIAL_CRM_BENCH_DB", "bench_scoring")  # own name: parallel runs
 NETWORKS = ("x", "mastodon", "bluesky", "facebook", "instagram", "linkedin", "xing", "youtube")
 
 
@@ -82,10 +84,12 @@ def generate(env, contacts, identities_per_contact=3, posts=1_000_000):
         SQL(
             """INSERT INTO social_crm_identity (partner_id, company_id, network_id, external_id,
                                                 handle, followers_count, origin,
+                                                lookup_state,
                                                 create_uid, write_uid, create_date, write_date)
                SELECT %(first)s + (k - 1) / %(per)s, %(company)s, (%(networks)s::int[])[k %% 8 + 1],
                       'b' || k, 'bench_' || k,
                       LEAST(FLOOR(20 * POWER(1 - random(), -1.3)), 5000000)::int, 'listening',
+                      'ok',
                       1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM generate_series(1, %(count)s) AS k""",
             first=first_partner,
@@ -152,10 +156,100 @@ def generate(env, contacts, identities_per_contact=3, posts=1_000_000):
             company=company,
         )
     )
-    cr.execute(SQL("ANALYZE res_partner, social_crm_identity, social_crm_post, social_crm_network"))
+    professional_inputs(env, partner_ids, company)
+    cr.execute(
+        SQL(
+            "ANALYZE res_partner, social_crm_identity, social_crm_post, social_crm_network, "
+            "social_crm_news_mention"
+        )
+    )
     env.invalidate_all()
     generated = time.perf_counter() - started
     return generated, build_mentions(env)
+
+
+JOB_TITLES = (
+    "CEO", "Geschäftsführer", "Head of Sales", "Leiterin Einkauf", "Software Developer",
+    "Director Marketing", "Vorstand Finanzen", "Sales Manager", "Professor für Informatik",
+    "Sachbearbeiter",
+)
+
+
+def professional_inputs(env, partner_ids, company, employers=1000, news_mentions=50_000):
+    """The new inputs of the score, in SQL: a job position on 40 % of the contacts (10
+    titles, 8 of them senior), an employer (one of ``employers`` companies, sizes skewed)
+    for half of them, and ``news_mentions`` confirmed news mentions (heavy-tailed over the
+    contacts) on articles of 3 news sources of reach 1, 2 and 5."""
+    from odoo.tools import SQL
+
+    cr = env.cr
+    first, count = min(partner_ids), len(partner_ids)
+    cr.execute(
+        SQL(
+            """INSERT INTO res_partner (name, complete_name, active, type, is_company,
+                                        create_uid, write_uid, create_date, write_date)
+               SELECT 'Bench Employer ' || g, 'Bench Employer ' || g, TRUE, 'contact', TRUE,
+                      1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM generate_series(1, %s) AS g
+            RETURNING id""",
+            employers,
+        )
+    )
+    employer_ids = sorted(row[0] for row in cr.fetchall())
+    cr.execute(
+        SQL(
+            """UPDATE res_partner
+                  SET function = CASE WHEN id %% 5 < 2
+                                      THEN (%(titles)s::varchar[])[id %% 10 + 1] END,
+                      parent_id = CASE WHEN id %% 2 = 0
+                                       THEN %(employer)s
+                                            + FLOOR(POWER(random(), 3) * %(employers)s)::int
+                                  END
+                WHERE id BETWEEN %(first)s AND %(last)s""",
+            titles=list(JOB_TITLES),
+            employer=employer_ids[0],
+            employers=employers,
+            first=first,
+            last=first + count - 1,
+        )
+    )
+    rss = env.ref("social_crm.network_rss").id
+    sources = env["social.crm.source"].create(
+        [
+            {"name": f"Bench portal {reach}", "network_id": rss, "kind": "feed",
+             "query": f"https://portal{reach}.example/feed", "news_reach": reach,
+             "news_match_contacts": True, "active": False}
+            for reach in (1.0, 2.0, 5.0)
+        ]
+    )
+    env.flush_all()
+    # articles: news mentions point at bench posts (re-labelled as articles of the portals)
+    cr.execute(
+        SQL(
+            """WITH picked AS (
+                   SELECT DISTINCT ON (post_id, partner_id) post_id, partner_id
+                     FROM (SELECT (SELECT MIN(id) FROM social_crm_post) + g AS post_id,
+                                  %(first)s + FLOOR(POWER(random(), 2) * %(count)s)::int
+                                    AS partner_id
+                             FROM generate_series(0, %(mentions)s - 1) AS g) AS r)
+               INSERT INTO social_crm_news_mention (partner_id, post_id, company_id,
+                                                    source_id, published_at, title, url,
+                                                    reach, state, create_uid, write_uid,
+                                                    create_date, write_date)
+               SELECT k.partner_id, k.post_id, %(company)s,
+                      (%(sources)s::int[])[k.post_id %% 3 + 1], p.posted_at, 'Bench article',
+                      'https://portal.example/' || k.post_id,
+                      (%(reaches)s::float8[])[k.post_id %% 3 + 1], 'confirmed',
+                      1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM picked AS k JOIN social_crm_post AS p ON p.id = k.post_id""",
+            first=first,
+            count=count,
+            mentions=news_mentions,
+            company=company,
+            sources=sources.ids,
+            reaches=[1.0, 2.0, 5.0],
+        )
+    )
 
 
 def build_mentions(env):

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social CRM Scoring",
-    "summary": "Social Customer Score: reach, engagement, brand mentions, network position "
+    "summary": "Social Customer Score: reach, engagement, news mentions, network position "
     "and professional weight of contacts; influencers on contacts and leads",
     "version": "19.0.1.2.0",
     "category": "Sales/CRM",

@@ -4,8 +4,10 @@ from . import social_crm_ingest_mixin
 # isort: split
 from . import (
     res_company,
+    res_company_news,
     res_config_settings,
     res_lang,
+    res_config_settings_news,
     res_partner,
     res_partner_enrich,
     res_partner_privacy,

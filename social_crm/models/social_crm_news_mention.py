@@ -4,7 +4,8 @@ from odoo import api, fields, models
 
 class SocialCrmNewsMention(models.Model):
     """A known contact named in a news or blog article (not the article's author: the person
-    named gets the credit, not the journalist)."""
+    named gets the credit, not the journalist), or one of the company's brands (a mention of
+    the company's own contact, ``brand`` says which)."""
 
     _name = "social.crm.news.mention"
     _description = "Contact Named in a News Article"
@@ -36,6 +37,11 @@ class SocialCrmNewsMention(models.Model):
         "borne by several contacts) wait for a person to confirm them.",
     )
     reason = fields.Char(readonly=True)
+    brand = fields.Char(
+        readonly=True,
+        help="The company's brand(s) named in the article (set in the Social CRM settings); "
+        "the mention is then the company's.",
+    )
     snippet = fields.Text(string="Excerpt", readonly=True)
 
     _post_partner_uniq = models.UniqueIndex(
@@ -74,10 +80,28 @@ class SocialCrmNewsMention(models.Model):
             news_match.Person(p.id, p.name, p.parent_id.name or p.company_name, p.city)
             for p in partners
         ]
+        brands = news_match.brand_names(company.social_brand_names)
         vals_list = []
         for post in posts:
             text = (texts or {}).get(post.id) or post.text
             title = (post.text or "").split("\n", 1)[0][:500]
+            found = news_match.find_brands(text or "", brands) if brands else []
+            if found and company.partner_id != post.partner_id:
+                vals_list.append(
+                    {
+                        "partner_id": company.partner_id.id,
+                        "post_id": post.id,
+                        "title": title,
+                        "url": post.url,
+                        "reach": post.source_id.news_reach,
+                        "brand": ", ".join(match.brand for match in found)[:500],
+                        "state": "confirmed"
+                        if any(match.certain for match in found)
+                        else "to_review",
+                        "reason": "; ".join(match.reason for match in found)[:500],
+                        "snippet": found[0].snippet[:2000],
+                    }
+                )
             for match in news_match.find_people(text or "", people):
                 if match.partner_id == post.partner_id.id:
                     continue  # the author writing about themself earns no news mention

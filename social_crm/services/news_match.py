@@ -5,7 +5,8 @@ compared without case, accents or umlaut spelling (``Müller`` = ``Mueller`` = `
 ``ß`` = ``ss``), titles such as ``Dr.`` or ``Prof.`` allowed between the names. A name found
 is *certain* when the contact's company or city appears near it (within :data:`WINDOW`
 characters) and no other contact with the same name has its own company or city there;
-otherwise it is *uncertain* (for a person to review): namesakes are common.
+otherwise it is *uncertain* (for a person to review): namesakes are common. The company's
+brands are found the same way (:func:`find_brands`), a single word being enough.
 """
 
 from __future__ import annotations
@@ -107,4 +108,52 @@ def find_people(text: str, people: list[Person]) -> list[NewsMatch]:
             else:
                 reason = f"“{text[start:end]}” without company or city nearby"
             matches.append(NewsMatch(person.partner_id, certain, reason, snippet))
+    return matches
+
+
+@dataclasses.dataclass(frozen=True)
+class BrandMatch:
+    brand: str
+    certain: bool
+    reason: str
+    snippet: str
+
+
+def brand_names(text: str | None) -> list[str]:
+    """The brands of a setting: one per line or separated by commas, blanks dropped, each
+    once (in the order given)."""
+    names = []
+    for name in re.split(r"[\n,;]+", text or ""):
+        name = " ".join(name.split())
+        if len(name) >= 2 and name.casefold() not in {n.casefold() for n in names}:
+            names.append(name)
+    return names
+
+
+def find_brands(text: str, brands: list[str]) -> list[BrandMatch]:
+    """The company's brands named in ``text`` (one match per brand, as whole words: "Vogel"
+    is not found in "Vogelsang"). A brand is *certain* when written as in the setting (its
+    capitals: "Apple", not "apple"), otherwise it goes to review (a common word may be
+    meant)."""
+    folded = fold(text)
+    matches = []
+    for brand in brands:
+        words = _WORD.findall(fold(brand))
+        if not words:
+            continue
+        found = re.compile(
+            r"(?<!\w)" + r"\W+".join(_variants(w) for w in words) + r"(?!\w)"
+        ).search(folded)
+        if not found:
+            continue
+        exact = re.search(
+            r"(?<!\w)" + r"\s+".join(map(re.escape, brand.split())) + r"(?!\w)", text
+        )
+        start, end = exact.span() if exact else found.span()
+        snippet = text[max(0, start - 120):end + 120].strip()
+        if exact:
+            reason = f"brand “{brand}”"
+        else:
+            reason = f"brand “{brand}” written “{text[start:end]}” (a common word?)"
+        matches.append(BrandMatch(brand, bool(exact), reason, snippet))
     return matches

@@ -8,6 +8,7 @@ from . import (
     test_ingest_quarantine,
     test_intake_listener,
     test_intake_webhook,
+    test_news_names,
     test_outbox,
     test_poll,
     test_security,

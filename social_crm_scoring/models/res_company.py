@@ -26,7 +26,7 @@ class ResCompany(models.Model):
         string="Engagement Weight", default=DEFAULT_WEIGHTS["engagement"]
     )
     social_score_weight_mentions = fields.Float(
-        string="Brand Mentions Weight", default=DEFAULT_WEIGHTS["mentions"]
+        string="News Mentions Weight", default=DEFAULT_WEIGHTS["mentions"]
     )
     social_score_weight_network = fields.Float(
         string="Network Position Weight", default=DEFAULT_WEIGHTS["network"]
@@ -42,7 +42,7 @@ class ResCompany(models.Model):
     social_score_half_life_days = fields.Integer(
         string="Mention Half-Life (days)",
         default=30,
-        help="A brand mention counts half after this many days, a quarter after twice as many.",
+        help="A news mention counts half after this many days, a quarter after twice as many.",
     )
     social_score_top_threshold = fields.Float(
         string="Top Influencer From Score",
@@ -104,7 +104,7 @@ class ResCompany(models.Model):
             if company.social_score_half_life_days < 1:
                 raise ValidationError(
                     self.env._(
-                        "The half-life of brand mentions must be at least 1 day (%(company)s).",
+                        "The half-life of news mentions must be at least 1 day (%(company)s).",
                         company=company.name,
                     )
                 )
@@ -156,7 +156,7 @@ class ResCompany(models.Model):
         return {
             "reach": self.env._("Reach"),
             "engagement": self.env._("Engagement"),
-            "mentions": self.env._("Brand mentions"),
+            "mentions": self.env._("News mentions"),
             "network": self.env._("Network position"),
             "professional": self.env._("Professional weight"),
         }

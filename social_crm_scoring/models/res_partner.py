@@ -58,7 +58,7 @@ class ResPartner(models.Model):
         groups="base.group_user",
         aggregator="avg",
         help="Social Customer Score, 0-100: the share of the company's other scored contacts "
-        "this contact is more influential than (reach, engagement, brand mentions, network "
+        "this contact is more influential than (reach, engagement, news mentions, network "
         "position, professional weight).",
     )
     social_score_tier = fields.Selection(
@@ -341,14 +341,23 @@ class ResPartner(models.Model):
             if not row.identity_count:
                 return self.env._("No social identity")
             if row.identity_count == 1:
-                return self.env._(
+                sentence = self.env._(
                     "%(followers)s followers on 1 identity", followers=n(row.followers)
                 )
-            return self.env._(
-                "%(followers)s followers on %(count)s identities",
-                followers=n(row.followers),
-                count=row.identity_count,
+            else:
+                sentence = self.env._(
+                    "%(followers)s followers on %(count)s identities",
+                    followers=n(row.followers),
+                    count=row.identity_count,
+                )
+            # counts typed by hand or imported: say how old they are
+            typed = self._social_score_identities(row).filtered(
+                lambda identity: identity.origin == "manual"
             )
+            dates = self._social_score_count_dates(typed)
+            if dates:
+                sentence += "; " + self.env._("counts typed or imported: %(dates)s", dates=dates)
+            return sentence
         if part == "engagement":
             days = n(settings.get("window_days", 0))
             if not row.post_count:
@@ -369,22 +378,7 @@ class ResPartner(models.Model):
                 per_post=n(row.reaction_count / row.post_count, 1),
             )
         if part == "mentions":
-            if not row.mention_count:
-                return self.env._("No post about the company")
-            if row.mention_count == 1:
-                return self.env._(
-                    "1 post about the company, worth %(decayed)s after ageing "
-                    "(half-life %(days)s days)",
-                    decayed=n(row.mentions_decayed, 1),
-                    days=n(settings.get("half_life_days", 0)),
-                )
-            return self.env._(
-                "%(count)s posts about the company, worth %(decayed)s after ageing "
-                "(half-life %(days)s days)",
-                count=n(row.mention_count),
-                decayed=n(row.mentions_decayed, 1),
-                days=n(settings.get("half_life_days", 0)),
-            )
+            return self._social_score_news_sentence(row)
         if part == "network":
             if not row.mentioned_by:
                 return self.env._("Not mentioned or replied to by other contacts")
@@ -400,18 +394,155 @@ class ResPartner(models.Model):
                 count=n(row.mentioned_by),
                 lift=n(row.network_lift + 1, 1),
             )
-        if not row.professional_identity_count:
-            return self.env._("No professional profile (LinkedIn, Xing)")
-        if row.professional_identity_count == 1:
+        return self._social_score_professional_sentence(row)
+
+    def _social_score_identities(self, row, professional=False):
+        """The contact's identities in the row's company (sudo: only counts and dates are
+        shown), those on professional networks if ``professional``."""
+        identities = self.sudo().social_identity_ids.filtered(
+            lambda identity: identity.company_id == row.company_id
+        )
+        if professional:
+            identities = identities.filtered(lambda identity: identity.network_id.is_professional)
+        return identities
+
+    def _social_score_count_dates(self, identities):
+        """"LinkedIn: 1,200 as of 05/11/2026, ..." of these identities' followers (the date
+        the counts were true: typed, imported or looked up), or "" when none is dated."""
+        n = self._social_score_number
+        return ", ".join(
+            self.env._(
+                "%(network)s: %(count)s as of %(date)s",
+                network=identity.network_id.name,
+                count=n(identity.followers_count),
+                date=format_date(self.env, identity.counts_as_of),
+            )
+            for identity in identities.sorted(lambda i: (i.network_id.name or "", i.id))
+            if identity.counts_as_of
+        )
+
+    def _social_score_news_sentence(self, row):
+        """The news mentions of the row: how many, on which portals, worth what."""
+        n = self._social_score_number
+        settings = row.settings or {}
+        if not row.mention_count:
             return self.env._(
-                "%(followers)s followers/connections on 1 professional profile",
-                followers=n(row.professional_followers),
+                "Not named in news or blog articles (own posts count under engagement)"
+            )
+        # sudo: the portals' names and counts only
+        groups = (
+            self.env["social.crm.news.mention"]
+            .sudo()
+            ._read_group(
+                [
+                    ("partner_id", "=", self._origin.id),
+                    ("company_id", "=", row.company_id.id),
+                    ("state", "=", "confirmed"),
+                ],
+                ["source_id"],
+                ["__count"],
+            )
+        )
+        groups = sorted(groups, key=lambda group: (-group[1], group[0].name or ""))
+        portals = [
+            f"{source.name or '?'} ×{count}" if count > 1 else (source.name or "?")
+            for source, count in groups[:3]
+        ]
+        if len(groups) > 3:
+            portals.append("…")
+        values = {
+            "count": n(row.mention_count),
+            "portals": ", ".join(portals),
+            "decayed": n(row.mentions_decayed, 1),
+            "days": n(settings.get("half_life_days", 0)),
+        }
+        if row.mention_count == 1:
+            return self.env._(
+                "1 news mention (%(portals)s), worth %(decayed)s after portal reach and ageing "
+                "(half-life %(days)s days)",
+                **values,
             )
         return self.env._(
-            "%(followers)s followers/connections on %(count)s professional profiles",
-            followers=n(row.professional_followers),
-            count=row.professional_identity_count,
+            "%(count)s news mentions (%(portals)s), worth %(decayed)s after portal reach and "
+            "ageing (half-life %(days)s days)",
+            **values,
         )
+
+    def _social_score_professional_sentence(self, row):
+        """The professional inputs of the row, each named: position and its seniority,
+        employer (industry, size), professional profiles (with the date of their counts),
+        posts there."""
+        n = self._social_score_number
+        settings = row.settings or {}
+        partner = self._origin
+        parts = []
+        if partner.function:
+            if row.professional_level:
+                parts.append(
+                    self.env._(
+                        "Position “%(position)s”: seniority %(level)s of 3",
+                        position=partner.function,
+                        level=row.professional_level,
+                    )
+                )
+            else:
+                parts.append(
+                    self.env._("Position “%(position)s”: not senior", position=partner.function)
+                )
+        if partner.parent_id and row.employer_size:
+            employer = partner.parent_id
+            if employer.industry_id:
+                parts.append(
+                    self.env._(
+                        "employer %(employer)s (%(industry)s): %(size)s people",
+                        employer=employer.name,
+                        industry=employer.industry_id.name,
+                        size=n(row.employer_size),
+                    )
+                )
+            else:
+                parts.append(
+                    self.env._(
+                        "employer %(employer)s: %(size)s people",
+                        employer=employer.name,
+                        size=n(row.employer_size),
+                    )
+                )
+        if row.professional_identity_count:
+            if row.professional_identity_count == 1:
+                sentence = self.env._(
+                    "%(followers)s followers/connections on 1 professional profile",
+                    followers=n(row.professional_followers),
+                )
+            else:
+                sentence = self.env._(
+                    "%(followers)s followers/connections on %(count)s professional profiles",
+                    followers=n(row.professional_followers),
+                    count=row.professional_identity_count,
+                )
+            dates = self._social_score_count_dates(
+                self._social_score_identities(row, professional=True)
+            )
+            parts.append(f"{sentence} ({dates})" if dates else sentence)
+        if row.professional_post_count:
+            days = n(settings.get("window_days", 0))
+            if row.professional_post_count == 1:
+                parts.append(
+                    self.env._("1 post there in the last %(days)s days", days=days)
+                )
+            else:
+                parts.append(
+                    self.env._(
+                        "%(posts)s posts there in the last %(days)s days",
+                        posts=n(row.professional_post_count),
+                        days=days,
+                    )
+                )
+        if not parts:
+            return self.env._(
+                "No job position, employer or professional profile (LinkedIn, Xing) known"
+            )
+        return "; ".join(parts)
 
     def _social_score_explain(self, row):
         """HTML (the QWeb template ``social_score_explanation``): notes, a summary, and a

@@ -2,10 +2,10 @@
 """The scoring run of contacts: batched reads, columnar maths, and the provisional score.
 
 One scoring run per company reads everything it needs in a few queries (the contacts to
-score with their identity sums, their post sums, the mention/reply edges kept in
-``social.crm.mention``, the current scores; the large ones streamed by binary COPY into
-arrays, no JIT, enough work_mem), scores all contacts with
-:func:`..scoring.compute_score_table` (the one scoring path: columns, no object per
+score with their identity sums, their post sums, their news mentions, their job positions
+and employers, the mention/reply edges kept in ``social.crm.mention``, the current scores;
+the large ones streamed by binary COPY into arrays, no JIT, enough work_mem), scores all
+contacts with :func:`..scoring.compute_score_table` (the one scoring path: columns, no object per
 contact), then hands the table to ``social.crm.score.history._write_scores``, which writes
 the history rows of the contacts whose score, tier or flag changed. The contacts themselves
 are never written.
@@ -22,6 +22,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..scoring import compute_score_table, known_network
+from ..scoring.professional import seniority
 from .res_partner import PARTNER_HISTORY_FIELDS
 from .social_crm_score_history import _array, _copy_columns
 
@@ -31,6 +32,10 @@ try:  # an external dependency of this module (see the manifest)
     import numpy
 except ImportError:  # pragma: no cover
     _logger.debug("numpy is not installed: Social Scores cannot be computed.")
+
+#: stored integer fields of a company contact holding its employee count, in order of
+#: preference (none in Odoo Community itself; the number of the company's contacts is used)
+EMPLOYEE_FIELDS = ("employee_quantity", "employee_count", "employees_count", "x_employee_count")
 
 #: exponent cap of the mention decay in SQL (0.5 ** 1000 ~ 1e-301; beyond, float8 underflows)
 MAX_HALF_LIVES = 1000
@@ -49,12 +54,14 @@ def _settings_json(settings):
     )
 
 
-def _decay_sql(now, rate):
+def _decay_sql(now, rate, column="posted_at"):
     """SQL of a post's weight ``0.5 ** (age / half-life)`` as ``exp(-age * rate)`` on
     float8 (``date_part``; ``EXTRACT`` would compute in numeric, several times slower); a
-    post dated in the future weighs 1, the exponent stops at :data:`MAX_HALF_LIVES`."""
+    post dated in the future weighs 1, the exponent stops at :data:`MAX_HALF_LIVES`.
+    ``column``: the date column (a post's ``posted_at``, a news mention's ``published_at``)."""
     return SQL(
-        "exp(GREATEST(LEAST(date_part('epoch', posted_at - %s), 0) * %s, %s))",
+        "exp(GREATEST(LEAST(date_part('epoch', %s - %s), 0) * %s, %s))",
+        SQL.identifier(column),
         now,
         rate,
         -MAX_HALF_LIVES * math.log(2),
@@ -193,15 +200,20 @@ class ResPartner(models.Model):
     def _social_score_read_inputs(self, company, settings, now, partner_ids=None):
         """The contacts of ``company`` to score (sorted ids), their numbers as
         ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
-        edges as an array of ``(source, target, weight)`` rows: three queries, run with
-        :func:`_fast_reads`, streamed as binary COPY into arrays.
+        edges as an array of ``(source, target, weight)`` rows: four queries, run with
+        :func:`_fast_reads`, streamed as binary COPY into arrays, and one for the
+        professional inputs.
 
         A contact is scored when it has a social identity in the company and
         :meth:`_social_score_eligible_sql` holds. The edges are the rows of
         ``social.crm.mention`` (one per post and mentioned account, kept at ingestion);
         replies count through the replied-to account, which the connectors add to a post's
         mentioned accounts (X ``in_reply_to_user_id``, Mastodon mentions, Bluesky parent
-        DID, Facebook parent comment's author).
+        DID, Facebook parent comment's author). The mentions part counts the contact's
+        confirmed news mentions (``social.crm.news.mention``, each weighted by its portal's
+        reach as its source now sets it, and aged); the contact's own posts count under
+        engagement. The professional inputs (seniority of the job position, size of the
+        employer) are read by :meth:`_social_score_read_professional`.
 
         ``partner_ids``: only these contacts' numbers, and no edges (a provisional score).
         """
@@ -211,6 +223,11 @@ class ResPartner(models.Model):
             SQL("TRUE")
             if partner_ids is None
             else SQL("partner_id = ANY(%s::int[])", _array(partner_ids))
+        )
+        only_news = (
+            SQL("TRUE")
+            if partner_ids is None
+            else SQL("m.partner_id = ANY(%s::int[])", _array(partner_ids))
         )
         start = now - dt.timedelta(days=settings.window_days)
         rate = math.log(2) / (settings.half_life_days * 86400.0)
@@ -254,20 +271,37 @@ class ResPartner(models.Model):
                 cr,
                 SQL(
                     """SELECT partner_id,
-                              (COUNT(*) FILTER (WHERE posted_at >= %(start)s))::float8,
-                              COALESCE(SUM(GREATEST(COALESCE(engagement_count, 0), 0))
-                                       FILTER (WHERE posted_at >= %(start)s), 0)::float8,
-                              (COUNT(*) FILTER (WHERE state != 'ignored'))::float8,
-                              COALESCE(SUM(%(decay)s) FILTER (WHERE state != 'ignored'), 0)
+                              COUNT(*)::float8,
+                              COALESCE(SUM(GREATEST(COALESCE(engagement_count, 0), 0)),
+                                       0)::float8,
+                              (COUNT(*) FILTER (WHERE network_id = ANY(%(professional)s)))::float8
                          FROM social_crm_post
                         WHERE company_id = %(company)s AND partner_id IS NOT NULL AND %(only)s
+                          AND posted_at >= %(start)s
                      GROUP BY partner_id""",
                     start=start,
-                    decay=decay,
+                    professional=professional,
                     company=company.id,
                     only=only,
                 ),
-                ("int4", "float8", "float8", "float8", "float8"),
+                ("int4", "float8", "float8", "float8"),
+            )
+            news_columns = _copy_columns(
+                cr,
+                SQL(
+                    """SELECT m.partner_id, COUNT(*)::float8,
+                              COALESCE(SUM(GREATEST(COALESCE(s.news_reach, m.reach, 0), 0)
+                                           * %(decay)s), 0)::float8
+                         FROM social_crm_news_mention AS m
+                    LEFT JOIN social_crm_source AS s ON s.id = m.source_id
+                        WHERE m.company_id = %(company)s AND m.state = 'confirmed'
+                          AND %(only)s
+                     GROUP BY m.partner_id""",
+                    decay=_decay_sql(now, rate, "published_at"),
+                    company=company.id,
+                    only=only_news,
+                ),
+                ("int4", "float8", "float8"),
             )
             edge_columns = (
                 _copy_columns(
@@ -289,20 +323,78 @@ class ResPartner(models.Model):
         ids = identity_columns[0]
         names = ("followers", "identities", "professional_followers", "professional_identities")
         columns = dict(zip(names, identity_columns[1:], strict=True))
-        # post sums of the scored contacts, aligned with the ids (both sorted: a search)
-        post_ids = post_columns[0]
-        found = numpy.searchsorted(ids, post_ids).clip(0, max(len(ids) - 1, 0))
-        known = (ids[found] == post_ids) if len(ids) else numpy.zeros(len(post_ids), bool)
-        for name, values in zip(
-            ("posts", "reactions", "mention_count", "mentions"), post_columns[1:], strict=True
+        # post and news sums of the scored contacts, aligned with the ids (sorted: a search)
+        for names, found_columns in (
+            (("posts", "reactions", "professional_posts"), post_columns),
+            (("mention_count", "mentions"), news_columns),
         ):
-            column = numpy.zeros(len(ids))
-            column[found[known]] = values[known]
-            columns[name] = column
+            found_ids = found_columns[0]
+            found = numpy.searchsorted(ids, found_ids).clip(0, max(len(ids) - 1, 0))
+            known = (ids[found] == found_ids) if len(ids) else numpy.zeros(len(found_ids), bool)
+            for name, values in zip(names, found_columns[1:], strict=True):
+                column = numpy.zeros(len(ids))
+                column[found[known]] = values[known]
+                columns[name] = column
+        columns.update(self._social_score_read_professional(ids))
         edges = numpy.column_stack(
             [column.astype(float) for column in edge_columns]
         ).reshape(-1, 3)
         return ids.tolist(), columns, edges
+
+    @api.model
+    def _social_score_employee_field(self):
+        """Name of a stored integer field of contacts holding a company's employee count (an
+        addon such as OCA ``partner_employee_quantity`` adds one), or None."""
+        for name in EMPLOYEE_FIELDS:
+            field = self._fields.get(name)
+            if field and field.store and field.type == "integer":
+                return name
+        return None
+
+    @api.model
+    def _social_score_read_professional(self, ids):
+        """``{"professional_level": array, "employer_size": array}`` aligned with ``ids`` (a
+        sorted int array): the seniority of each contact's job position (see
+        :func:`..scoring.professional.seniority`, computed once per distinct position) and
+        the size of its employer (the parent company's employee count if a field holds
+        one, else its number of active contacts): one query."""
+        levels = numpy.zeros(len(ids))
+        sizes = numpy.zeros(len(ids))
+        if not len(ids):
+            return {"professional_level": levels, "employer_size": sizes}
+        employee_field = self._social_score_employee_field()
+        declared = (
+            SQL("NULLIF(parent.%s, 0)", SQL.identifier(employee_field))
+            if employee_field
+            else SQL("NULL::int")
+        )
+        rows = self.env.execute_query(
+            SQL(
+                """WITH pop AS (SELECT id, function, parent_id FROM res_partner
+                                 WHERE id = ANY(%(ids)s::int[])
+                                   AND (parent_id IS NOT NULL OR function > '')),
+                        staff AS (SELECT parent_id, COUNT(*) AS people FROM res_partner
+                                   WHERE active AND parent_id IN (SELECT parent_id FROM pop)
+                                GROUP BY parent_id)
+                   SELECT pop.id, pop.function,
+                          COALESCE(%(declared)s, staff.people, 0)
+                     FROM pop
+                LEFT JOIN res_partner AS parent ON parent.id = pop.parent_id
+                LEFT JOIN staff ON staff.parent_id = pop.parent_id""",
+                ids=_array(ids.tolist()),
+                declared=declared,
+            )
+        )
+        if not rows:
+            return {"professional_level": levels, "employer_size": sizes}
+        titles = {}
+        positions = numpy.searchsorted(ids, numpy.array([row[0] for row in rows]))
+        for position, (_partner_id, title, size) in zip(positions, rows, strict=True):
+            if title not in titles:
+                titles[title] = seniority(title)[0]
+            levels[position] = titles[title]
+            sizes[position] = max(size or 0, 0)
+        return {"professional_level": levels, "employer_size": sizes}
 
     @api.model
     def _social_score_run_company(self, company, now=None, only=None, commit_progress=None):
@@ -345,14 +437,14 @@ class ResPartner(models.Model):
     @api.model
     def _social_score_provisional(self, posts):
         """Score the unscored authors of these new posts now, in this transaction (one
-        query to find them, then three per company and batch, whatever its size).
+        query to find them, then a fixed number per company and batch, whatever its size).
 
         Their numbers are what the network sent with the posts (followers of the identity,
-        the posts' reactions, the posts as brand mentions); the company's other contacts
-        count with the numbers of their current rows (the last run), so the score, tier and
-        explanation are those the nightly run would give, up to the others' changes since.
-        The rows are flagged provisional; the next run replaces them. Returns the contacts
-        scored."""
+        the posts' reactions) and their news mentions and professional inputs; the company's
+        other contacts count with the numbers of their current rows (the last run), so the
+        score, tier and explanation are those the nightly run would give, up to the others'
+        changes since. The rows are flagged provisional; the next run replaces them. Returns
+        the contacts scored."""
         if not posts:
             return self.browse()
         self.env.flush_all()
@@ -418,6 +510,9 @@ class ResPartner(models.Model):
                           COALESCE(post_count, 0)::float8, COALESCE(reaction_count, 0)::float8,
                           COALESCE(mention_count, 0)::float8,
                           COALESCE(mentions_decayed, 0)::float8,
+                          COALESCE(professional_post_count, 0)::float8,
+                          COALESCE(professional_level, 0)::float8,
+                          COALESCE(employer_size, 0)::float8,
                           COALESCE(network_lift, 0)::float8, COALESCE(mentioned_by, 0)::int4
                      FROM social_crm_score_history
                     WHERE is_current AND company_id = %s AND partner_id != ALL(%s::int[])
@@ -425,7 +520,7 @@ class ResPartner(models.Model):
                 company.id,
                 _array(new_ids),
             ),
-            ("int4", *(("float8",) * 9), "int4"),
+            ("int4", *(("float8",) * 12), "int4"),
         )
         names = (
             "followers",
@@ -436,17 +531,20 @@ class ResPartner(models.Model):
             "reactions",
             "mention_count",
             "mentions",
+            "professional_posts",
+            "professional_level",
+            "employer_size",
         )
         count = len(new_ids)
         ids = [*known[0].tolist(), *new_ids]
         columns = {
             name: numpy.concatenate([numpy.asarray(column, float), new_columns[name]])
-            for name, column in zip(names, known[1:9], strict=True)
+            for name, column in zip(names, known[1:12], strict=True)
         }
         network = known_network(
             ids,
-            numpy.concatenate([known[9], numpy.zeros(count)]),
-            numpy.concatenate([known[10], numpy.zeros(count, numpy.int64)]),
+            numpy.concatenate([known[12], numpy.zeros(count)]),
+            numpy.concatenate([known[13], numpy.zeros(count, numpy.int64)]),
         )
         table = compute_score_table(ids, columns, (), settings, network=network)
         self.env["social.crm.score.history"]._write_scores(

@@ -55,6 +55,14 @@ HISTORY_COLUMNS = (
         "%d",
         lambda t: t.columns["professional_identities"],
     ),
+    (
+        "professional_post_count",
+        SQL("int4"),
+        "%d",
+        lambda t: t.columns["professional_posts"],
+    ),
+    ("professional_level", SQL("int4"), "%d", lambda t: t.columns["professional_level"]),
+    ("employer_size", SQL("int4"), "%d", lambda t: t.columns["employer_size"]),
 )
 #: COPY text of one row of RUN_TABLE: id, score, tier, influencer, rank, HISTORY_COLUMNS
 ROW_FORMAT = "\t".join(["%d", "%.0f", "%s", "%s", "%d", *(c[2] for c in HISTORY_COLUMNS)]) + "\n"
@@ -184,7 +192,7 @@ class SocialCrmScoreHistory(models.Model):
     # parts on a 0-100 scale (normalised among the company's contacts)
     reach_points = fields.Float(string="Reach", readonly=True, aggregator="avg")
     engagement_points = fields.Float(string="Engagement", readonly=True, aggregator="avg")
-    mentions_points = fields.Float(string="Brand Mentions", readonly=True, aggregator="avg")
+    mentions_points = fields.Float(string="News Mentions", readonly=True, aggregator="avg")
     network_points = fields.Float(string="Network Position", readonly=True, aggregator="avg")
     professional_points = fields.Float(
         string="Professional Weight", readonly=True, aggregator="avg"
@@ -194,8 +202,16 @@ class SocialCrmScoreHistory(models.Model):
     identity_count = fields.Integer(string="Identities", readonly=True)
     post_count = fields.Integer(string="Posts in Window", readonly=True)
     reaction_count = fields.Float(string="Reactions in Window", readonly=True, aggregator="sum")
-    mention_count = fields.Integer(string="Brand Mentions Count", readonly=True)
-    mentions_decayed = fields.Float(string="Brand Mentions After Ageing", readonly=True)
+    mention_count = fields.Integer(
+        string="News Mentions Count",
+        readonly=True,
+        help="Confirmed news mentions: articles of news or blog sources naming the contact.",
+    )
+    mentions_decayed = fields.Float(
+        string="News Mentions After Ageing",
+        readonly=True,
+        help="Each news mention weighted by its portal's reach, halved every half-life.",
+    )
     mentioned_by = fields.Integer(
         readonly=True,
         help="Other scored contacts that mention or reply to this contact.",
@@ -211,6 +227,23 @@ class SocialCrmScoreHistory(models.Model):
         help="Followers or connections on professional networks (LinkedIn, Xing).",
     )
     professional_identity_count = fields.Integer(string="Professional Profiles", readonly=True)
+    professional_post_count = fields.Integer(
+        string="Professional Posts in Window",
+        readonly=True,
+        help="The contact's posts on professional networks in the window.",
+    )
+    professional_level = fields.Integer(
+        string="Seniority",
+        readonly=True,
+        help="Seniority of the job position: 0 none found, 1 lead/manager (Leiter, Head), "
+        "2 director (Head of, Bereichsleiter), 3 executive (CEO, Geschäftsführer, Vorstand, "
+        "Professor).",
+    )
+    employer_size = fields.Integer(
+        readonly=True,
+        help="People at the contact's employer (its employee count if known, else its "
+        "contacts).",
+    )
     settings = fields.Json(
         readonly=True, help="Weights (shares of 1), window and half-life used on that day."
     )

@@ -13,15 +13,19 @@ import numpy
 
 from .normalise import log_normalise, midrank_fractions
 from .pagerank import analyse_network
+from .professional import professional_values
 from .settings import PARTS, ScoringSettings
 
 #: the input columns of one company's contacts (every number >= 0), as the addon reads them:
 #: ``followers`` / ``identities``: sum of the followers over the contact's identities and
-#: how many were summed (reach); ``posts`` / ``reactions``: the contact's posts in the window
-#: and the sum of their reactions (engagement); ``mentions`` / ``mention_count``: decayed sum
-#: of the contact's posts mentioning the company (each weighs ``0.5 ** (age_days /
-#: half_life_days)``) and their plain count; ``professional_followers`` /
-#: ``professional_identities``: followers or connections on professional networks.
+#: how many were summed (reach); ``posts`` / ``reactions``: the contact's own posts in the
+#: window and the sum of their reactions (engagement); ``mentions`` / ``mention_count``: the
+#: confirmed news mentions of the contact (named in an article of a news or blog source),
+#: each weighing the portal's reach times ``0.5 ** (age_days / half_life_days)``, and their
+#: plain count; ``professional_followers`` / ``professional_identities``: followers or
+#: connections on professional networks; ``professional_posts``: the contact's posts there in
+#: the window; ``professional_level``: seniority of the job position (0-3, see
+#: :func:`~.professional.seniority`); ``employer_size``: people at the contact's employer.
 CONTACT_FIELDS = (
     "followers",
     "identities",
@@ -31,6 +35,9 @@ CONTACT_FIELDS = (
     "mention_count",
     "professional_followers",
     "professional_identities",
+    "professional_posts",
+    "professional_level",
+    "employer_size",
 )
 
 
@@ -74,7 +81,8 @@ class ScoreTable:
     or follower floor is reached); ``is_influencer``: that tier is flagged as influencer and
     the contact has something (raw_total > 0) or reached it by its follower floor.
     ``values``: ``{part: the number normalised}`` (followers; reactions per post after the
-    few-posts discount; decayed mentions; PageRank lift; professional followers);
+    few-posts discount; reach-weighted decayed news mentions; PageRank lift; professional
+    weight, see :func:`~.professional.professional_values`);
     ``normalised``: ``{part: 0..1}`` (log scale, see :func:`~.normalise.log_normalise`);
     ``references``: ``{part: value mapped to the reference quantile}``; ``weights``:
     ``{part: share of the weights}``; ``columns``: the validated inputs ``{field: array}``;
@@ -156,7 +164,12 @@ def _score(columns, network, settings):
         "engagement": engagement,
         "mentions": columns["mentions"],
         "network": numpy.asarray(network.lift, float),
-        "professional": columns["professional_followers"],
+        "professional": professional_values(
+            columns["professional_followers"],
+            columns["professional_posts"],
+            columns["professional_level"],
+            columns["employer_size"],
+        ),
     }
     weights = settings.normalised_weights
     normalised, references = {}, {}

@@ -6,6 +6,7 @@ from . import (
     test_exclusion,
     test_lead,
     test_mentions,
+    test_news_professional,
     test_performance,
     test_provisional,
     test_settings,

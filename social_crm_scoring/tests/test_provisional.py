@@ -62,7 +62,7 @@ class TestProvisionalScore(ScoringCase):
         self.assertEqual(row.followers, 12000)
         self.assertEqual(row.post_count, 1)
         self.assertEqual(row.reaction_count, 45)
-        self.assertEqual(row.mention_count, 1)
+        self.assertEqual(row.mention_count, 0, "its own post counts under engagement")
         # four contacts scored before (the ghost has no identity): five now
         self.assertEqual(row.population, 5)
         self.assertGreater(partner.social_score, 0)
@@ -72,7 +72,7 @@ class TestProvisionalScore(ScoringCase):
         self.assertIn("listed 85 times", explanation)
         self.assertIn("verified account", explanation)
         # the same five parts as the nightly score
-        for label in ("Reach", "Engagement", "Brand mentions", "Network position"):
+        for label in ("Reach", "Engagement", "News mentions", "Network position"):
             self.assertIn(label, explanation)
         self.assertIn("12,000 followers on 1 identity", explanation)
 

@@ -35,7 +35,7 @@ class TestScoringSettings(ScoringCase):
         self.assert_refused(
             {"social_score_window_days": 0}, "engagement window must be at least 1 day"
         )
-        self.assert_refused({"social_score_half_life_days": -3}, "half-life of brand mentions")
+        self.assert_refused({"social_score_half_life_days": -3}, "half-life of news mentions")
         self.assert_refused({"social_score_multiplier_threshold": 0}, "above 0 and at most 100")
         self.assert_refused({"social_score_top_threshold": 120}, "above 0 and at most 100")
         self.assert_refused(
