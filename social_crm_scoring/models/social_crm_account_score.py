@@ -1,0 +1,116 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The account score of B2B customers (company contacts), written by the scoring run.
+
+Each company's scoring run (``res.partner._social_score_run_company``) hands its person
+scores to :meth:`SocialCrmAccountScore._social_account_run`, which reads which scored
+contact belongs to which company contact (one query), computes the accounts with
+:func:`..scoring.compute_account_table` and replaces the company's account rows (one search,
+one delete, one batched insert), whatever the number of accounts.
+"""
+
+from odoo import api, fields, models
+from odoo.tools import SQL
+
+from ..scoring import compute_account_table
+
+
+class SocialCrmAccountScore(models.Model):
+    _name = "social.crm.account.score"
+    _description = "Social CRM Account Score"
+    _order = "score desc, id"
+    _rec_name = "partner_id"
+
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Account",
+        required=True,
+        readonly=True,
+        index=True,
+        ondelete="cascade",
+        help="The company contact scored as an account.",
+    )
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    date = fields.Date(readonly=True, required=True)
+    score = fields.Float(string="Account Score", digits=(5, 0), readonly=True)
+    people_points = fields.Float(
+        string="Strongest Person Points",
+        digits=(5, 1),
+        readonly=True,
+        help="The highest Social Score among the account's people.",
+    )
+    influencer_points = fields.Float(
+        string="Influencer Points",
+        digits=(5, 1),
+        readonly=True,
+        help="100 × (1 − 0.5 ^ number of influencers among the account's people).",
+    )
+    corporate_points = fields.Float(
+        string="Corporate Identity Points",
+        digits=(5, 1),
+        readonly=True,
+        help="The company's own Social Score, from its corporate social identities.",
+    )
+    strongest_partner_id = fields.Many2one(
+        "res.partner", string="Strongest Person", readonly=True, ondelete="set null"
+    )
+    people_count = fields.Integer(string="Scored People", readonly=True)
+    influencer_count = fields.Integer(string="Influencer Count", readonly=True)
+
+    _partner_company_uniq = models.Constraint(
+        "UNIQUE(partner_id, company_id)",
+        "An account has one account score per company.",
+    )
+
+    @api.model
+    def _social_account_members(self, partner_ids):
+        """{scored contact id: its company contact id}: the commercial partner when that is
+        an active company (the company contact itself maps to itself); one query."""
+        if not partner_ids:
+            return {}
+        self.env["res.partner"].flush_model(["commercial_partner_id", "is_company", "active"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT p.id, p.commercial_partner_id
+                     FROM res_partner AS p
+                     JOIN res_partner AS c ON c.id = p.commercial_partner_id
+                    WHERE p.id = ANY(%s) AND c.is_company AND c.active""",
+                list(partner_ids),
+            )
+        )
+        return dict(rows)
+
+    @api.model
+    def _social_account_run(self, company, table, now, only=None):
+        """Score the accounts of ``company`` from its scoring run's ``table`` (a
+        ScoreTable) and replace their rows (``only``: just the accounts of these contacts).
+        Returns the number of accounts written."""
+        partner_ids = [int(pid) for pid in table.partner_ids]
+        members = self._social_account_members(partner_ids)
+        accounts = compute_account_table(
+            partner_ids,
+            table.score,
+            table.is_influencer,
+            [members.get(pid, 0) for pid in partner_ids],
+        )
+        rows = accounts.rows()
+        # sudo: account rows are written by the product only (users read them)
+        existing = self.sudo().search([("company_id", "=", company.id)])
+        if only is not None:
+            wanted = set(only.commercial_partner_id.ids)
+            rows = [row for row in rows if row["account_id"] in wanted]
+            existing = existing.filtered(lambda r: r.partner_id.id in wanted)
+        existing.unlink()
+        date = fields.Date.to_date(now)
+        self.sudo().create(
+            [
+                {
+                    "partner_id": row.pop("account_id"),
+                    "company_id": company.id,
+                    "date": date,
+                    **row,
+                }
+                for row in rows
+            ]
+        )
+        self.env["res.partner"]._social_account_invalidate()
+        return len(rows)
