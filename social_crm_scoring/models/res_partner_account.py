@@ -127,18 +127,24 @@ class ResPartner(models.Model):
     @api.model
     def _social_account_revenues(self, account_ids):
         """{company contact id: expected revenue of its open opportunities and its people's}
-        in the companies the user works in (counted without the CRM access rights: an agent
-        sees how much, not which); one query."""
-        if not account_ids:
+        (``account_ids`` None: of every customer) in the companies the user works in
+        (counted without the CRM access rights: an agent sees how much, not which); one
+        query."""
+        if account_ids is not None and not account_ids:
             return {}
+        domain = (
+            Domain("type", "=", "opportunity")
+            & Domain("won_status", "=", "pending")
+            & Domain("partner_id", "!=", False)
+            & Domain("company_id", "in", [False, *self.env.companies.ids])
+        )
+        if account_ids is not None:
+            domain &= Domain("partner_id.commercial_partner_id", "in", list(account_ids))
         groups = (
             self.env["crm.lead"]
             .sudo()
             ._read_group(
-                Domain("type", "=", "opportunity")
-                & Domain("won_status", "=", "pending")
-                & Domain("partner_id.commercial_partner_id", "in", list(account_ids))
-                & Domain("company_id", "in", [False, *self.env.companies.ids]),
+                domain,
                 ["partner_id"],
                 ["expected_revenue:sum"],
             )
@@ -217,18 +223,18 @@ class ResPartner(models.Model):
         if operator not in ("in", "not in"):
             return NotImplemented
         wanted = (True in value) == (operator == "in")
-        # the account rows the user may read (accounts are few: one search)
-        rows = self.env["social.crm.account.score"].search([])
-        key_ids = {
-            row.partner_id.id
-            for row in rows
-            if row.company_id.social_key_account_min_score
-            and row.score >= row.company_id.social_key_account_min_score
-        }
+        # the account rows the user may read at or above their company's threshold
+        companies = self.env["res.company"].search([("social_key_account_min_score", ">", 0)])
+        by_score = Domain.OR(
+            Domain("company_id", "=", company.id)
+            & Domain("score", ">=", company.social_key_account_min_score)
+            for company in companies
+        )
+        rows = self.env["social.crm.account.score"].search_fetch(by_score, ["partner_id"])
+        key_ids = set(rows.partner_id.ids)
         min_revenue = self.env.company.social_key_account_min_revenue
         if min_revenue:
-            companies = self.search([("is_company", "=", True)])
-            revenues = self._social_account_revenues(companies.ids)
+            revenues = self._social_account_revenues(None)
             key_ids |= {pid for pid, revenue in revenues.items() if revenue >= min_revenue}
         keys = Domain("social_key_account_manual", "=", True) | Domain("id", "in", list(key_ids))
         accounts = self.with_context(active_test=False).search(

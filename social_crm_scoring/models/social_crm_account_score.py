@@ -39,7 +39,6 @@ class SocialCrmAccountScore(models.Model):
         help="The highest Social Score among the account's people.",
     )
     influencer_points = fields.Float(
-        string="Influencer Points",
         digits=(5, 1),
         readonly=True,
         help="100 × (1 − 0.5 ^ number of influencers among the account's people).",
@@ -54,7 +53,7 @@ class SocialCrmAccountScore(models.Model):
         "res.partner", string="Strongest Person", readonly=True, ondelete="set null"
     )
     people_count = fields.Integer(string="Scored People", readonly=True)
-    influencer_count = fields.Integer(string="Influencer Count", readonly=True)
+    influencer_count = fields.Integer(readonly=True)
 
     _partner_company_uniq = models.Constraint(
         "UNIQUE(partner_id, company_id)",
