@@ -117,10 +117,12 @@ def generate(env, contacts, identities_per_contact=3, posts=1_000_000):
         SQL(
             """INSERT INTO social_crm_identity (partner_id, company_id, network_id, external_id,
                                                 handle, followers_count, origin,
+                                                lookup_state,
                                                 create_uid, write_uid, create_date, write_date)
                SELECT %(first)s + (k - 1) / %(per)s, %(company)s, (%(networks)s::int[])[k %% 8 + 1],
                       'b' || k, 'bench_' || k,
                       LEAST(FLOOR(20 * POWER(1 - random(), -1.3)), 5000000)::int, 'listening',
+                      'ok',
                       1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
                  FROM generate_series(1, %(count)s) AS k""",
             first=first_partner,
