@@ -4,14 +4,24 @@
 Each company's scoring run (``res.partner._social_score_run_company``) hands its person
 scores to :meth:`SocialCrmAccountScore._social_account_run`, which reads which scored
 contact belongs to which company contact (one query), computes the accounts with
-:func:`..scoring.compute_account_table` and replaces the company's account rows (one search,
-one delete, one batched insert), whatever the number of accounts.
+:func:`..scoring.compute_account_table` and replaces the company's account rows (one delete,
+one insert from arrays), whatever the number of accounts.
 """
+
+import logging
 
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..scoring import compute_account_table
+from .social_crm_score_history import _array
+
+_logger = logging.getLogger(__name__)
+
+try:  # an external dependency of this module (see the manifest)
+    import numpy
+except ImportError:  # pragma: no cover
+    _logger.debug("numpy is not installed: account scores cannot be computed.")
 
 
 class SocialCrmAccountScore(models.Model):
@@ -72,8 +82,8 @@ class SocialCrmAccountScore(models.Model):
                 """SELECT p.id, p.commercial_partner_id
                      FROM res_partner AS p
                      JOIN res_partner AS c ON c.id = p.commercial_partner_id
-                    WHERE p.id = ANY(%s) AND c.is_company AND c.active""",
-                list(partner_ids),
+                    WHERE p.id = ANY(%s::int[]) AND c.is_company AND c.active""",
+                _array(partner_ids),
             )
         )
         return dict(rows)
@@ -91,25 +101,48 @@ class SocialCrmAccountScore(models.Model):
             table.is_influencer,
             [members.get(pid, 0) for pid in partner_ids],
         )
-        rows = accounts.rows()
-        # sudo: account rows are written by the product only (users read them)
-        existing = self.sudo().search([("company_id", "=", company.id)])
+        keep = numpy.ones(len(accounts), bool)
+        delete = SQL("company_id = %s", company.id)
         if only is not None:
-            wanted = set(only.commercial_partner_id.ids)
-            rows = [row for row in rows if row["account_id"] in wanted]
-            existing = existing.filtered(lambda r: r.partner_id.id in wanted)
-        existing.unlink()
-        date = fields.Date.to_date(now)
-        self.sudo().create(
-            [
-                {
-                    "partner_id": row.pop("account_id"),
-                    "company_id": company.id,
-                    "date": date,
-                    **row,
-                }
-                for row in rows
-            ]
-        )
+            wanted = only.commercial_partner_id.ids
+            keep = numpy.isin(accounts.account_ids, numpy.array(wanted, numpy.int64))
+            delete = SQL("%s AND partner_id = ANY(%s)", delete, wanted)
+        self.flush_model()
+        # the rows are the product's own (users read them): replaced in two statements
+        cr = self.env.cr
+        cr.execute(SQL("DELETE FROM social_crm_account_score WHERE %s", delete))
+        if keep.any():
+            cr.execute(
+                SQL(
+                    """INSERT INTO social_crm_account_score
+                           (partner_id, company_id, date, score, people_points,
+                            influencer_points, corporate_points, strongest_partner_id,
+                            people_count, influencer_count,
+                            create_uid, write_uid, create_date, write_date)
+                       SELECT a.partner, %(company)s, %(date)s, a.score, a.people,
+                              a.influencers, a.corporate, NULLIF(a.strongest, 0),
+                              a.people_count, a.influencer_count,
+                              %(uid)s, %(uid)s, %(now)s, %(now)s
+                         FROM unnest(%(partners)s::int[], %(scores)s::float8[],
+                                     %(people)s::float8[], %(influencers)s::float8[],
+                                     %(corporate)s::float8[], %(strongest)s::int[],
+                                     %(people_counts)s::int[], %(influencer_counts)s::int[])
+                           AS a(partner, score, people, influencers, corporate, strongest,
+                                people_count, influencer_count)""",
+                    company=company.id,
+                    date=fields.Date.to_date(now),
+                    uid=self.env.uid,
+                    now=fields.Datetime.now(),
+                    partners=_array(accounts.account_ids[keep].tolist()),
+                    scores=_array(accounts.score[keep].tolist()),
+                    people=_array(accounts.people_points[keep].tolist()),
+                    influencers=_array(accounts.influencer_points[keep].tolist()),
+                    corporate=_array(accounts.corporate_points[keep].tolist()),
+                    strongest=_array(accounts.strongest_partner_ids[keep].tolist()),
+                    people_counts=_array(accounts.people_count[keep].tolist()),
+                    influencer_counts=_array(accounts.influencer_count[keep].tolist()),
+                )
+            )
+        self.invalidate_model()
         self.env["res.partner"]._social_account_invalidate()
-        return len(rows)
+        return int(keep.sum())
