@@ -78,6 +78,41 @@ def generate(env, contacts, identities_per_contact=3, posts=1_000_000):
     )
     partner_ids = [row[0] for row in cr.fetchall()]
     first_partner = min(partner_ids)
+    # B2B accounts: every 5th contact works at one of contacts / 50 companies (the companies
+    # have no identity of their own: their account score comes from their people)
+    accounts = max(contacts // 50, 1)
+    cr.execute(
+        SQL(
+            """INSERT INTO res_partner (name, complete_name, active, type, is_company,
+                                        create_uid, write_uid, create_date, write_date)
+               SELECT 'Bench Company ' || g, 'Bench Company ' || g, TRUE, 'contact', TRUE,
+                      1, 1, now() AT TIME ZONE 'UTC', now() AT TIME ZONE 'UTC'
+                 FROM generate_series(1, %s) AS g
+            RETURNING id""",
+            accounts,
+        )
+    )
+    first_account = min(row[0] for row in cr.fetchall())
+    cr.execute(
+        SQL(
+            """UPDATE res_partner SET commercial_partner_id = id
+                WHERE id BETWEEN %(first)s AND %(last)s""",
+            first=first_account,
+            last=first_account + accounts - 1,
+        )
+    )
+    cr.execute(
+        SQL(
+            """UPDATE res_partner
+                  SET parent_id = %(account)s + ((id - %(first)s) / 5) %% %(accounts)s,
+                      commercial_partner_id = %(account)s + ((id - %(first)s) / 5) %% %(accounts)s
+                WHERE id BETWEEN %(first)s AND %(last)s AND (id - %(first)s) %% 5 = 0""",
+            account=first_account,
+            first=first_partner,
+            last=max(partner_ids),
+            accounts=accounts,
+        )
+    )
     # identity k (1-based) belongs to contact (k - 1) / 3, network = k %% 8; followers are
     # heavy-tailed (Pareto-like, most below 200, a few in the millions)
     cr.execute(
@@ -396,6 +431,9 @@ def phases(env):
     table = compute_score_table(population, columns, edges, settings)
     timings["maths (scoring package, PageRank)"] = time.perf_counter() - started
     started = time.perf_counter()
+    env["social.crm.account.score"]._social_account_run(company, table, now)
+    timings["B2B accounts (members, maths, rows)"] = time.perf_counter() - started
+    started = time.perf_counter()
     env["social.crm.score.history"]._write_scores(company, table, now, "{}")
     timings["writes (scores, history)"] = time.perf_counter() - started
     return timings, len(edges)
@@ -405,7 +443,8 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--contacts", type=int, default=100_000)
     parser.add_argument("--posts", type=int, default=1_000_000)
-    parser.add_argument("--keep-db", action="store_true", help="reuse bench_scoring if it exists")
+    parser.add_argument("--keep-db", action="store_true", help="reuse the database if it exists")
+    parser.add_argument("--db", default=DBNAME, help=f"database name (default {DBNAME})")
     parser.add_argument(
         "--rounds",
         type=int,
@@ -420,7 +459,7 @@ def main():
     )
     args = parser.parse_args()
 
-    with odoo_env(DBNAME, ["social_crm_scoring"], rebuild=not args.keep_db) as env:
+    with odoo_env(args.db, ["social_crm_scoring"], rebuild=not args.keep_db) as env:
         env = env(context=dict(env.context, active_test=False))
         from odoo import fields
 
@@ -438,7 +477,7 @@ def main():
             vacuum(env)
             print(f"  generated in {generated:.1f} s (SQL, committed, not timed below)")
         else:
-            print(f"reusing the generated data of {DBNAME} (--keep-db)")
+            print(f"reusing the generated data of {args.db} (--keep-db)")
             mentions = None
             if not env["social.crm.mention"].search_count([], limit=1):
                 mentions = build_mentions(env)
@@ -530,9 +569,10 @@ def report(env, args, runs, times, rss_before, rss_after):
     scored = env["res.partner"].search_count([("social_score_tier", "!=", False)])
     influencers = env["res.partner"].search_count([("is_social_influencer", "=", True)])
     history = env["social.crm.score.history"].search_count([])
+    accounts = env["social.crm.account.score"].search_count([])
     print(
         f"check: {scored:,} contacts with a tier, {influencers:,} influencers, "
-        f"{history:,} history rows"
+        f"{history:,} history rows, {accounts:,} account scores"
     )
     print(
         f"peak memory (max RSS of this process): {rss_after:.0f} MiB "

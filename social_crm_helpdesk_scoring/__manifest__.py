@@ -10,6 +10,8 @@
     "author": "Social CRM contributors",
     "license": "AGPL-3",
     "depends": ["social_crm_helpdesk", "social_crm_scoring"],
+    "data": ["views/helpdesk_ticket_views.xml"],
+    "demo": ["demo/social_crm_helpdesk_scoring_demo.xml"],
     "auto_install": True,
     "post_init_hook": "post_init_hook",
 }

@@ -21,10 +21,12 @@
         "views/social_crm_score_explanation_templates.xml",
         "views/res_partner_views.xml",
         "views/crm_lead_views.xml",
+        "views/social_crm_account_score_views.xml",
         "views/res_config_settings_views.xml",
         "views/social_crm_scoring_menus.xml",
     ],
     "demo": [
+        "demo/social_crm_account_demo.xml",
         "demo/social_crm_scoring_demo.xml",
     ],
     "post_init_hook": "post_init_hook",

@@ -30,6 +30,12 @@ class ResConfigSettings(models.TransientModel):
     social_score_half_life_days = fields.Integer(
         related="company_id.social_score_half_life_days", readonly=False
     )
+    social_key_account_min_score = fields.Float(
+        related="company_id.social_key_account_min_score", readonly=False
+    )
+    social_key_account_min_revenue = fields.Float(
+        related="company_id.social_key_account_min_revenue", readonly=False
+    )
     social_score_top_threshold = fields.Float(
         related="company_id.social_score_top_threshold", readonly=False
     )

@@ -404,6 +404,8 @@ class ResPartner(models.Model):
         settings = company._social_score_settings(now)
         partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
         table = compute_score_table(partner_ids, columns, edges, settings)
+        # the B2B accounts from the same table (a few queries, whatever their number)
+        self.env["social.crm.account.score"]._social_account_run(company, table, now, only=only)
         settings_json = _settings_json(settings)
         History = self.env["social.crm.score.history"]
         previous = History._current_scores(company) if only is None else None

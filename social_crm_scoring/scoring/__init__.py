@@ -16,12 +16,16 @@ Parts are log-scaled and normalised among the company's contacts (see
 of that sum (see :func:`~.normalise.midrank_fractions`), 0 for contacts with nothing.
 """
 
+from .account import ACCOUNT_PARTS, ACCOUNT_WEIGHTS, AccountTable, compute_account_table
 from .engine import CONTACT_FIELDS, ScoreTable, compute_score_table
 from .normalise import log_normalise, midrank_fractions
 from .pagerank import Network, analyse_network, known_network
 from .settings import DEFAULT_TIERS, DEFAULT_WEIGHTS, PARTS, ScoringSettings, Tier
 
 __all__ = [
+    "ACCOUNT_PARTS",
+    "ACCOUNT_WEIGHTS",
+    "AccountTable",
     "CONTACT_FIELDS",
     "DEFAULT_TIERS",
     "DEFAULT_WEIGHTS",
@@ -31,6 +35,7 @@ __all__ = [
     "ScoringSettings",
     "Tier",
     "analyse_network",
+    "compute_account_table",
     "compute_score_table",
     "known_network",
     "log_normalise",
