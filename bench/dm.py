@@ -104,6 +104,8 @@ class Meter:
         self.rows.append(
             (done, time.perf_counter() - start, self.env.cr.sql_log_count - queries)
         )
+        if done % 1000 == 0:
+            print(f"  {done:,} messages, {self.seconds:.1f} s", file=sys.stderr, flush=True)
 
     @property
     def seconds(self):
@@ -212,6 +214,7 @@ def main():
         # the cron triggers are what the webhook does after storing; not measured here
         with patch.object(type(env["ir.cron"]), "_trigger", lambda *a, **k: None):
             for kind in kinds:
+                print(f"{kind} …", file=sys.stderr, flush=True)
                 with env.cr.savepoint(flush=False) as savepoint:
                     team, source = prepare(env)
                     if kind == "social":

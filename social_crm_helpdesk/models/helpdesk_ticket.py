@@ -562,6 +562,7 @@ class HelpdeskTicket(models.Model):
             for post in posts:
                 entries.append((ticket, post.partner_id.id or root, self._social_post_body(post)))
         tickets._social_post_chatter(entries)
+        found = {}  # ticket id -> kinds of removed data in its new posts
         for ticket, posts in ordered.items():
             new_kinds = {
                 kind
@@ -576,9 +577,11 @@ class HelpdeskTicket(models.Model):
             if _urgent_pii(",".join(new_kinds)) and not ticket.stage_id.closed:
                 vals["priority"] = "3"
             ticket.sudo().write(vals)
-            ticket._social_log_pii({ticket.id: ",".join(sorted(new_kinds))})
-            if ticket._social_needs_alert():
-                ticket._social_alert()
+            found[ticket.id] = ",".join(sorted(new_kinds))
+        if found:
+            flagged = self.browse(list(found))
+            flagged._social_log_pii(found)
+            flagged.filtered(lambda t: t._social_needs_alert())._social_alert()
         tickets._social_update_reach()
         return True
 

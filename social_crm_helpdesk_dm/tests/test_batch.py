@@ -8,7 +8,7 @@ from odoo.tests import tagged
 
 from .common import DmCase, update
 
-CHATS = [3100001, 3100002, 3100003, 3100004, 3100005]
+CHATS = (3100001, 3100002, 3100003, 3100004, 3100005)
 
 
 @tagged("post_install", "-at_install")
