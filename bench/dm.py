@@ -1,21 +1,34 @@
 #!/usr/bin/env python3
-"""bench/dm: private messages to tickets, against the bare ORM.
+"""bench/dm: private messages to tickets, against the bare ORM floor.
 
 N inbound Telegram private messages in C conversations (N/C messages each, Bot API ``Update``
-payloads as the webhook receives them) go through the real path: the webhook's storage of raw
-events (``social.crm.event._store_events``, one statement per delivery as the route does), then
-the processing cron's batches of 200 (connector parsing, ``_ingest_posts`` with identity
-resolution and redaction, one ticket per conversation in the source's team with tier, priority
-and deadline, later messages in the ticket's chatter, the conversation rows).
+payloads as the webhook receives them, one in six with an IBAN to redact) go through the real
+path, a batch of 200 at a time: the webhook's storage of the raw events
+(``social.crm.event._store_events``, one call per delivery as the route does), then one batch
+of the processing cron (connector parsing, ``_ingest_posts`` with identity resolution,
+redaction and classification, one ticket per conversation in the source's team with tier,
+priority, deadline, assignment and alert, later messages in the ticket's chatter, the
+conversation rows).
 
-The reference is the bare ORM doing the least a gateway must: one ``helpdesk.ticket.create``
-per conversation and one ``message_post`` per later message, looked up by the chat id (OCA
-``mail_gateway`` is not installed: it keeps chats as ``discuss.channel`` rows and has no
-ticket path; see the addon's README). Both run in one process, alternating, each in a
-transaction rolled back after the run; the best time per message of each is printed with the
-ratio. No timing assertion.
+The floor is the bare ORM storing the same result, in the same batches of 200 messages: one
+``helpdesk.ticket.create`` (a list) for the conversations new in the batch (name, description,
+team, customer name) and one ``mail.message.create`` (a list) for the later messages (the
+text as a note in the ticket's chatter). It keeps the chat id -> ticket map in memory; it stores
+no raw event, no social post, identity or conversation row, redacts, classifies, notifies and
+assigns nothing. ``--message-post`` adds the naive path: the same tickets, and one
+``message_post`` per later message (what a gateway that posts each message does).
 
-Usage: python3 bench/dm.py [--messages 10000] [--conversations 1000] [--runs 1] [--rebuild]
+OCA ``mail_gateway`` 19.0 is not measured: it has no ticket path (a chat is a
+``discuss.channel``), and its Telegram path (``mail_gateway_telegram``) needs
+``python-telegram-bot`` and calls Telegram inside the request; see the addon's README.
+
+Printed: total and time per message of each path, the ratio, the time per message and the
+queries per batch of 200 over the 1,000 messages before 1k, 5k and 10k (flat = no growth with
+the conversations' history). Each path runs in a savepoint rolled back afterwards. No timing
+assertion.
+
+Usage: python3 bench/dm.py [--messages 10000] [--conversations 1000] [--message-post]
+       [--db bench_dm] [--rebuild]
 """
 
 import argparse
@@ -73,83 +86,170 @@ def prepare(env):
     return team, source
 
 
-def run_social(env, updates, source, batch=200):
+BATCH = 200
+
+
+class Meter:
+    """Time and queries of each batch, by the number of messages done after it."""
+
+    def __init__(self, env):
+        self.env = env
+        self.rows = []  # (messages done, seconds, queries)
+
+    def measure(self, done, function):
+        queries = self.env.cr.sql_log_count
+        start = time.perf_counter()
+        function()
+        self.env.flush_all()
+        self.rows.append(
+            (done, time.perf_counter() - start, self.env.cr.sql_log_count - queries)
+        )
+        if done % 1000 == 0:
+            print(f"  {done:,} messages, {self.seconds:.1f} s", file=sys.stderr, flush=True)
+
+    @property
+    def seconds(self):
+        return sum(row[1] for row in self.rows)
+
+    def window(self, end, size=1000):
+        """(ms per message, queries per batch) over the messages (end - size, end]."""
+        rows = [row for row in self.rows if end - size < row[0] <= end]
+        if not rows:
+            return None
+        count = min(size, rows[-1][0] - (rows[0][0] - BATCH))
+        return (sum(r[1] for r in rows) / count * 1000, sum(r[2] for r in rows) / len(rows))
+
+
+def batches(updates):
+    for start in range(0, len(updates), BATCH):
+        yield start + len(updates[start:start + BATCH]), updates[start:start + BATCH]
+
+
+def run_social(env, updates, source):
     from odoo.addons.social_crm.connectors import telegram
 
     Event = env["social.crm.event"].sudo()
-    start = time.perf_counter()
-    for update in updates:  # one delivery per webhook call
-        Event._store_events(source, telegram.split_update(update), "push")
-    while True:
-        events = Event._claim(batch)
-        if not events:
-            break
+    meter = Meter(env)
+
+    def step(chunk):
+        for update in chunk:  # one delivery per webhook call
+            Event._store_events(source, telegram.split_update(update), "push")
+        events = Event._claim(BATCH * 2)
         events._process()
-    env.flush_all()
-    elapsed = time.perf_counter() - start
-    tickets = env["helpdesk.ticket"].search_count([("social_network_id.code", "=", "telegram")])
-    return elapsed, tickets
+
+    for done, chunk in batches(updates):
+        meter.measure(done, lambda chunk=chunk: step(chunk))
+    failed = Event.search_count([("source_id", "=", source.id), ("state", "!=", "done")])
+    if failed:
+        print(f"warning: {failed} events not processed", file=sys.stderr)
+    tickets = env["helpdesk.ticket"].search_count([("team_id", "=", source.dm_team_id.id)])
+    return meter, tickets
 
 
-def run_orm(env, updates, team):
+def _ticket_vals(message, team):
+    return {
+        "name": f"{message['from']['first_name']}: {message['text'][:60]}",
+        "description": message["text"],
+        "team_id": team.id,
+        "partner_name": message["from"]["first_name"],
+    }
+
+
+def run_floor(env, updates, team, message_post=False):
     Ticket = env["helpdesk.ticket"]
-    start = time.perf_counter()
+    Message = env["mail.message"]
+    note = env.ref("mail.mt_note").id
+    meter = Meter(env)
     by_chat = {}
-    for update in updates:
-        message = update["message"]
-        chat = message["chat"]["id"]
-        ticket = by_chat.get(chat)
-        if ticket is None:
-            by_chat[chat] = Ticket.create({
-                "name": f"{message['from']['first_name']}: {message['text'][:60]}",
-                "description": message["text"],
-                "team_id": team.id,
-                "partner_name": message["from"]["first_name"],
-            })
-        else:
-            ticket.message_post(body=message["text"], message_type="comment",
-                                subtype_xmlid="mail.mt_note")
-    env.flush_all()
-    return time.perf_counter() - start, len(by_chat)
+
+    def step(chunk):
+        new, later = {}, []
+        for update in chunk:
+            message = update["message"]
+            chat = message["chat"]["id"]
+            if chat in by_chat or chat in new:
+                later.append((chat, message))
+            else:
+                new[chat] = message
+        created = Ticket.create([_ticket_vals(m, team) for m in new.values()])
+        by_chat.update(zip(new, created, strict=True))
+        if message_post:
+            for chat, message in later:
+                by_chat[chat].message_post(body=message["text"], message_type="comment",
+                                           subtype_xmlid="mail.mt_note")
+        elif later:
+            Message.create([
+                {
+                    "model": "helpdesk.ticket",
+                    "res_id": by_chat[chat].id,
+                    "body": message["text"],
+                    "message_type": "comment",
+                    "subtype_id": note,
+                }
+                for chat, message in later
+            ])
+
+    for done, chunk in batches(updates):
+        meter.measure(done, lambda chunk=chunk: step(chunk))
+    return meter, len(by_chat)
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--messages", type=int, default=10_000)
     parser.add_argument("--conversations", type=int, default=1_000)
-    parser.add_argument("--runs", type=int, default=1)
+    parser.add_argument("--message-post", action="store_true",
+                        help="also measure ticket.create + one message_post per later message")
     parser.add_argument("--rebuild", action="store_true")
+    parser.add_argument("--db", default=os.environ.get("SOCIAL_CRM_BENCH_DB", "bench_dm"),
+                        help="database (made on first use; default bench_dm)")
     args = parser.parse_args()
     n, c = args.messages, args.conversations
     updates = make_updates(n, c)
-    best = {"social": None, "orm": None}
-    with odoo_env("bench_dm", ["social_crm_helpdesk_dm"], rebuild=args.rebuild) as env:
+    kinds = ["social", "floor"] + (["message_post"] if args.message_post else [])
+    meters = {}
+    with odoo_env(args.db, ["social_crm_helpdesk_dm"], rebuild=args.rebuild) as env:
         from unittest.mock import patch
 
         # the cron triggers are what the webhook does after storing; not measured here
         with patch.object(type(env["ir.cron"]), "_trigger", lambda *a, **k: None):
-            for _run in range(args.runs):
-                for kind in ("social", "orm"):
-                    with env.cr.savepoint(flush=False) as savepoint:
-                        team, source = prepare(env)
-                        if kind == "social":
-                            elapsed, tickets = run_social(env, updates, source)
-                        else:
-                            elapsed, tickets = run_orm(env, updates, team)
-                        savepoint.rollback()
-                    env.invalidate_all()
-                    if tickets != c:
-                        print(f"warning: {kind} made {tickets} tickets, expected {c}",
-                              file=sys.stderr)
-                    if best[kind] is None or elapsed < best[kind]:
-                        best[kind] = elapsed
-    social, orm = best["social"], best["orm"]
-    print(f"bench/dm: {n:,} private messages in {c:,} conversations (Telegram updates)")
-    print(f"  social CRM path (webhook store + cron: parse, identities, redaction, tickets)"
-          f"  {social:8.2f} s  {social / n * 1000:7.2f} ms/message")
-    print(f"  bare ORM (ticket.create per chat + message_post per message)              "
-          f"  {orm:8.2f} s  {orm / n * 1000:7.2f} ms/message")
-    print(f"  ratio social / bare ORM{'':54}{social / orm:7.2f}x")
+            for kind in kinds:
+                print(f"{kind} …", file=sys.stderr, flush=True)
+                with env.cr.savepoint(flush=False) as savepoint:
+                    team, source = prepare(env)
+                    if kind == "social":
+                        meter, tickets = run_social(env, updates, source)
+                    else:
+                        meter, tickets = run_floor(env, updates, team,
+                                                   message_post=kind == "message_post")
+                    savepoint.rollback()
+                env.invalidate_all()
+                if tickets != c:
+                    print(f"warning: {kind} made {tickets} tickets, expected {c}",
+                          file=sys.stderr)
+                meters[kind] = meter
+    labels = {
+        "social": "social CRM (webhook store + cron: parse, identities, redaction, tickets)",
+        "floor": "floor: bare ORM (ticket create + mail.message create, per batch)",
+        "message_post": "naive: ticket create + one message_post per later message",
+    }
+    floor = meters["floor"].seconds
+    print(f"bench/dm: {n:,} private messages in {c:,} conversations (Telegram updates), "
+          f"batches of {BATCH}")
+    print(f"  {'path':74} {'total s':>8} {'ms/msg':>7} {'x floor':>7}")
+    for kind in kinds:
+        seconds = meters[kind].seconds
+        print(f"  {labels[kind]:74} {seconds:8.2f} {seconds / n * 1000:7.2f} "
+              f"{seconds / floor:7.2f}")
+    marks = [m for m in (1_000, 5_000, 10_000) if m <= n] or [n]
+    print("  per message (ms) and queries per batch over the 1,000 messages before:")
+    print(f"  {'':24}" + "".join(f"{f'{m // 1000}k':>20}" for m in marks))
+    for kind in kinds:
+        cells = []
+        for mark in marks:
+            window = meters[kind].window(mark)
+            cells.append(f"{window[0]:8.2f} ms {window[1]:6.0f} q" if window else "-")
+        print(f"  {kind:24}" + "".join(f"{cell:>20}" for cell in cells))
 
 
 if __name__ == "__main__":

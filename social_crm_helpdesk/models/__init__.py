@@ -6,6 +6,7 @@ from . import social_crm_pii_mixin, social_crm_pii_pattern
 from . import (
     helpdesk_ticket,
     helpdesk_ticket_cause,
+    helpdesk_ticket_chatter,
     helpdesk_ticket_guard,
     helpdesk_ticket_incident,
     helpdesk_ticket_privacy,

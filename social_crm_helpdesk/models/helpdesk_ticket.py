@@ -531,40 +531,65 @@ class HelpdeskTicket(models.Model):
     def _social_add_posts(self, posts):
         """Add later posts of the ticket's conversation to its chatter (plain text, escaped)."""
         self.ensure_one()
-        posts = posts.sudo().sorted(lambda p: (p.posted_at, p.id))
-        posts.write({"ticket_id": self.id, "state": "ticket"})
-        new_kinds = set()
-        for post in posts:
-            author = post.author_name or (post.author_handle and f"@{post.author_handle}") or "?"
-            body = Markup("<p>%s</p><p class='text-muted small'>%s") % (
-                post.text or "",
-                self.env._("%(network)s, %(author)s", network=post.network_id.name, author=author),
-            )
-            if post.url:
-                body += Markup(" · <a href='%s' target='_blank' rel='noopener'>%s</a>") % (
-                    post.url,
-                    self.env._("on the network"),
-                )
-            body += Markup("</p>")
-            self.sudo().message_post(
-                body=body,
-                author_id=post.partner_id.id or self.env.ref("base.partner_root").id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-            if post.has_sensitive_data:
-                new_kinds.update(k for k in (post.pii_kinds or "").split(",") if k)
-        if new_kinds:
-            kinds = sorted(new_kinds | set((self.social_pii_kinds or "").split(",")) - {""})
+        return self.browse()._social_add_posts_batch({self: posts})
+
+    @api.model
+    def _social_add_posts_batch(self, follow_ups):
+        """``{ticket: posts}``: add the later posts of each ticket's conversation to its
+        chatter (plain text, escaped), flag the sensitive data they had, update the reach.
+        The same as :meth:`_social_add_posts` per ticket, in queries that grow neither with
+        the tickets' history nor (but for one write per ticket) with the batch."""
+        ordered = {}
+        for ticket, posts in follow_ups.items():
+            ticket = self.browse(ticket.id)
+            posts = posts.sudo().sorted(lambda p: (p.posted_at, p.id))
+            posts.write({"ticket_id": ticket.id, "state": "ticket"})
+            ordered[ticket] = ordered.get(ticket, posts.browse()) | posts
+        if not ordered:
+            return True
+        tickets = self.browse([t.id for t in ordered])
+        root = self.env.ref("base.partner_root").id
+        entries = []
+        for ticket, posts in ordered.items():
+            for post in posts:
+                entries.append((ticket, post.partner_id.id or root, self._social_post_body(post)))
+        tickets._social_post_chatter(entries)
+        found = {}  # ticket id -> kinds of removed data in its new posts
+        for ticket, posts in ordered.items():
+            new_kinds = {
+                kind
+                for post in posts.filtered("has_sensitive_data")
+                for kind in (post.pii_kinds or "").split(",")
+                if kind
+            }
+            if not new_kinds:
+                continue
+            kinds = sorted(new_kinds | set((ticket.social_pii_kinds or "").split(",")) - {""})
             vals = {"has_sensitive_data": True, "social_pii_kinds": ",".join(kinds)}
-            if _urgent_pii(",".join(new_kinds)) and not self.stage_id.closed:
+            if _urgent_pii(",".join(new_kinds)) and not ticket.stage_id.closed:
                 vals["priority"] = "3"
-            self.sudo().write(vals)
-            self._social_log_pii({self.id: ",".join(sorted(new_kinds))})
-            if self._social_needs_alert():
-                self._social_alert()
-        self._social_update_reach()
+            ticket.sudo().write(vals)
+            found[ticket.id] = ",".join(sorted(new_kinds))
+        if found:
+            flagged = self.browse(list(found))
+            flagged._social_log_pii(found)
+            flagged.filtered(lambda t: t._social_needs_alert())._social_alert()
+        tickets._social_update_reach()
         return True
+
+    @api.model
+    def _social_post_body(self, post):
+        author = post.author_name or (post.author_handle and f"@{post.author_handle}") or "?"
+        body = Markup("<p>%s</p><p class='text-muted small'>%s") % (
+            post.text or "",
+            self.env._("%(network)s, %(author)s", network=post.network_id.name, author=author),
+        )
+        if post.url:
+            body += Markup(" · <a href='%s' target='_blank' rel='noopener'>%s</a>") % (
+                post.url,
+                self.env._("on the network"),
+            )
+        return body + Markup("</p>")
 
     @api.model
     def _social_escalation_domain(self, now):

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
 from .helpdesk_ticket_guard import _PRODUCT, PRODUCT_KEY
@@ -57,12 +57,20 @@ class HelpdeskTicket(models.Model):
                 }
             )
 
-    def _social_add_posts(self, posts):
-        result = super()._social_add_posts(posts)
-        own = posts.sudo()._social_company_posts()
-        if own:
-            first = own.sorted(lambda p: (p.posted_at, p.id))[0]
-            self.sudo().message_post(
+    @api.model
+    def _social_add_posts_batch(self, follow_ups):
+        result = super()._social_add_posts_batch(follow_ups)
+        posts = self.env["social.crm.post"].sudo().browse(
+            [post.id for ticket_posts in follow_ups.values() for post in ticket_posts]
+        )
+        own = posts._social_company_posts()  # one look-up of the accounts for the batch
+        for ticket, ticket_posts in follow_ups.items():
+            ticket_own = own & ticket_posts.sudo()
+            if not ticket_own:
+                continue
+            first = ticket_own.sorted(lambda p: (p.posted_at, p.id))[0]
+            ticket = self.browse(ticket.id)
+            ticket.sudo().message_post(
                 body=Markup("<p class='text-muted small'>%s</p>") % self.env._(
                     "Answered by the company's account @%(handle)s in the network's own app.",
                     handle=first.author_handle or first.author_name or "?",
@@ -70,5 +78,5 @@ class HelpdeskTicket(models.Model):
                 message_type="notification",
                 subtype_xmlid="mail.mt_note",
             )
-            self._social_record_reaction(first.posted_at or fields.Datetime.now(), "network_app")
+            ticket._social_record_reaction(first.posted_at or fields.Datetime.now(), "network_app")
         return result

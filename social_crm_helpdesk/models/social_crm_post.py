@@ -258,9 +258,12 @@ class SocialCrmPost(models.Model):
                 if key in later:
                     follow_ups.setdefault(ticket, []).extend(later[key])
             Ticket |= created
-        for ticket, ticket_posts in follow_ups.items():
-            ticket._social_add_posts(self.browse([p.id for p in ticket_posts]))
-            Ticket |= ticket
+        if follow_ups:
+            self.env["helpdesk.ticket"]._social_add_posts_batch(
+                {ticket: self.browse([p.id for p in ps]) for ticket, ps in follow_ups.items()}
+            )
+            for ticket in follow_ups:
+                Ticket |= ticket
         return Ticket
 
     @api.model

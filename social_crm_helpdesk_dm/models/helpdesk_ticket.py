@@ -27,6 +27,7 @@ class HelpdeskTicket(models.Model):
     )
     social_dm_invited_at = fields.Datetime(
         string="Invited to a Private Chat", readonly=True, copy=False, groups=INTERNAL,
+        index="btree_not_null",  # every new private chat looks for an invitation
         help="A public answer asked the customer to write privately: their first private "
         "message (from the same identity or contact) joins this ticket.",
     )

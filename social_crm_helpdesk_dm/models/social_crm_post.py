@@ -97,30 +97,39 @@ class SocialCrmPost(models.Model):
             )
         }
         linked = self.env["helpdesk.ticket"]
+        updates = {}  # conversation -> values (one write per conversation and batch)
+        new = {}  # key -> values of a conversation that starts in this batch (one create)
         for post in posts.sorted(lambda p: (p.posted_at, p.id)):
             key = (post.company_id.id, post.network_id.id, post.conversation_external_id)
             conversation = existing.get(key)
             if conversation:
-                last = conversation.last_inbound_at
-                if not conversation.last_post_id or not last or post.posted_at >= last:
-                    conversation.write({
-                        "last_post_id": post.id,
-                        "last_inbound_at": post.posted_at,
-                        "ticket_id": conversation.ticket_id.id or post.ticket_id.id,
-                    })
+                vals = updates.setdefault(conversation, {})
+                last = vals.get("last_inbound_at", conversation.last_inbound_at)
+                has_last = vals.get("last_post_id") or conversation.last_post_id
+                if not has_last or not last or post.posted_at >= last:
+                    vals.update({"last_post_id": post.id, "last_inbound_at": post.posted_at})
+                    if not conversation.ticket_id and post.ticket_id:
+                        vals["ticket_id"] = post.ticket_id.id
                 continue
-            existing[key] = Conversation.create(
-                {
-                    "company_id": post.company_id.id,
-                    "network_id": post.network_id.id,
-                    "source_id": post.source_id.id or False,
-                    "conversation_key": post.conversation_external_id,
-                    "identity_id": post.identity_id.id or False,
-                    "ticket_id": post.ticket_id.id,
-                    "last_post_id": post.id,
-                    "last_inbound_at": post.posted_at,
-                }
-            )
+            if key in new:  # sorted by date: a later message of the new conversation
+                new[key].update({"last_post_id": post.id, "last_inbound_at": post.posted_at})
+                new[key]["ticket_id"] = new[key]["ticket_id"] or post.ticket_id.id
+                continue
+            new[key] = {
+                "company_id": post.company_id.id,
+                "network_id": post.network_id.id,
+                "source_id": post.source_id.id or False,
+                "conversation_key": post.conversation_external_id,
+                "identity_id": post.identity_id.id or False,
+                "ticket_id": post.ticket_id.id,
+                "last_post_id": post.id,
+                "last_inbound_at": post.posted_at,
+            }
             if post.ticket_id.social_conversation_key != post.conversation_external_id:
                 linked |= post.ticket_id
+        for conversation, vals in updates.items():
+            if vals:
+                conversation.write(vals)
+        if new:
+            Conversation.create(list(new.values()))
         linked._dm_note_linked()
