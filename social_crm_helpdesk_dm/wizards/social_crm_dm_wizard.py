@@ -19,7 +19,7 @@ class SocialCrmDmWizard(models.TransientModel):
     source_id = fields.Many2one(related="conversation_id.source_id")
     window_open = fields.Boolean(related="conversation_id.window_open")
     template_id = fields.Many2one(
-        "social.crm.whatsapp.template", string="Template",
+        "social.crm.whatsapp.template",
         domain="[('source_id', '=', source_id)]",
         help="WhatsApp: an approved template message, the only kind WhatsApp delivers once "
         "24 hours passed since the customer's last message.",
