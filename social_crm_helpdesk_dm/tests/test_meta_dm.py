@@ -76,8 +76,7 @@ class MetaDmCase(DmCase):
         return events
 
 
-@tagged("post_install", "-at_install")
-class TestWhatsappDm(MetaDmCase):
+class WhatsappCase(MetaDmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -98,6 +97,9 @@ class TestWhatsappDm(MetaDmCase):
             "body": "Hallo, wir haben eine Antwort zu Ihrer Anfrage. Bitte schreiben Sie uns.",
         })
 
+
+@tagged("post_install", "-at_install")
+class TestWhatsappDm(WhatsappCase):
     def test_message_opens_a_ticket_answered_with_statuses(self):
         partner = self.env["res.partner"].create({"name": "Wanda Weber"})
         self.env["social.crm.identity"].create({
@@ -352,3 +354,23 @@ class TestInstagramDm(MetaDmCase):
         with mute_logger(INTAKE_LOG):
             bad = self.deliver_signed(self.ig, self.ig_delivery("mid-4", "x"), secret="nope")
         self.assertEqual(bad.status_code, 403)
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappTour(WhatsappCase):
+    def test_agent_sends_a_template_from_the_ticket(self):
+        self.team.user_ids = [(4, self.env.ref("base.user_admin").id)]
+        self.deliver_signed(self.wa, wa_delivery([wa_text(
+            "wamid.TOUR", "Hallo, ist meine Reklamation angekommen?", minutes_ago=26 * 60)]))
+        self.process_source(self.wa)
+        ticket = self.Post.search([("external_id", "=", "wamid.TOUR")]).ticket_id
+        self.start_tour(f"/odoo/helpdesk.ticket/{ticket.id}",
+                        "social_crm_helpdesk_dm_whatsapp_tour", login="admin")
+        message = ticket.social_dm_message_ids
+        self.assertEqual((message.state, message.template_id), ("queued", self.template))
+        self.assertFalse(self.net.requests, "nothing is sent in the agent's transaction")
+        self.net.add("POST", f"{GRAPH}/{PHONE_ID}/messages", json_body=wa_sent("wamid.T1"))
+        self.run_sender()
+        self.assertEqual(message.state, "sent")
+        self.assertEqual(json.loads(self.net.requests[0][0].body)["template"]["name"],
+                         "service_followup")
