@@ -95,17 +95,19 @@ def parse_message(payload: Mapping[str, Any]) -> list[Post]:
     stamp = item.get("timestamp")
     if not igsid or not isinstance(stamp, int) or not message.get("mid"):
         raise MalformedResponseError("instagram: a message without sender, timestamp or mid")
-    media = []
+    media, others = [], []
     for attachment in message.get("attachments") or []:
         if not isinstance(attachment, dict):
             continue
         url = (attachment.get("payload") or {}).get("url")
         if url and attachment.get("type") in ("image", "file"):
             media.append({"url": url, "type": attachment["type"]})
+        else:  # audio, video, a shared post, a story mention...: the ticket says so
+            others.append(f"[{attachment.get('type') or 'attachment'}]")
     return [Post(
         network=NETWORK,
         external_id=str(message["mid"]),
-        text=message.get("text") or "",
+        text=message.get("text") or " ".join(others),
         posted_at=dt.datetime.fromtimestamp(stamp / 1000, dt.UTC),
         author=Author(network=NETWORK, external_id=str(igsid)),
         conversation_external_id=conversation_key(igsid),

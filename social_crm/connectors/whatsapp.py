@@ -22,7 +22,8 @@ A message becomes a :class:`~.base.Post` of network ``whatsapp``: id = ``wamid``
 conversation ``dm:<wa_id>`` (one ticket per customer number), author = the WhatsApp id with
 the profile name. Text, image and document messages are read (the caption of a medium is its
 text; media are listed in ``raw["media"]`` by their media id, downloaded later with
-:func:`download_media`); other types keep a short marker as text.
+:func:`download_media`), so are taps on a template's quick-reply button (``button.text``) and
+interactive replies (the title); other types keep a short marker as text (``[audio]``).
 
 Sending: ``POST {graph}/{phone-number-id}/messages`` with ``Authorization: Bearer <token>``;
 a text ``{"messaging_product": "whatsapp", "to": <wa_id>, "type": "text", "text": {"body"}}``
@@ -145,6 +146,12 @@ def parse_message(payload: Mapping[str, Any]) -> list[Post]:
             media.append({"media_id": str(medium["id"]), "type": kind,
                           "mime_type": medium.get("mime_type") or "",
                           "file_name": medium.get("filename") or default})
+    elif kind == "button":  # the customer tapped a quick-reply button of a template
+        text = (message.get("button") or {}).get("text") or "[button]"
+    elif kind == "interactive":  # a reply button or list row of an interactive message
+        interactive = message.get("interactive") or {}
+        reply = interactive.get("button_reply") or interactive.get("list_reply") or {}
+        text = reply.get("title") or "[interactive]"
     else:
         text = f"[{kind or 'unknown'}]"  # audio, sticker, location...: the ticket says so
     profile = contact.get("profile") if isinstance(contact.get("profile"), dict) else {}

@@ -354,6 +354,16 @@ class TestInstagramDm(MetaDmCase):
         with mute_logger(INTAKE_LOG):
             bad = self.deliver_signed(self.ig, self.ig_delivery("mid-4", "x"), secret="nope")
         self.assertEqual(bad.status_code, 403)
+        # a signed delivery Meta would not send (a message without mid) is kept in quarantine
+        self.ig.dm_enabled = True
+        broken = self.ig_delivery("mid-5", "x")
+        del broken["entry"][0]["messaging"][0]["message"]["mid"]
+        with mute_logger(INTAKE_LOG):
+            self.assertEqual(self.deliver_signed(self.ig, broken).status_code, 200)
+        quarantined = self.Event.search([("source_id", "=", self.ig.id),
+                                         ("state", "=", "quarantined")])
+        self.assertEqual(len(quarantined), 1)
+        self.assertIn("without 'mid'", quarantined.error)
 
 
 @tagged("post_install", "-at_install")

@@ -56,6 +56,20 @@ def test_messages_and_statuses_become_events_and_posts():
         == []
 
 
+def test_template_button_and_interactive_replies_are_text():
+    button = {"from": WA_ID, "id": "wamid.B", "timestamp": "1764600002", "type": "button",
+              "context": {"from": "15550783881", "id": "wamid.TPL"},
+              "button": {"payload": "YES", "text": "Ja, bitte zurückrufen"}}
+    interactive = {"from": WA_ID, "id": "wamid.I", "timestamp": "1764600003",
+                   "type": "interactive", "interactive": {
+                       "type": "list_reply", "list_reply": {"id": "r1", "title": "Rechnung"}}}
+    audio = {"from": WA_ID, "id": "wamid.A", "timestamp": "1764600004", "type": "audio",
+             "audio": {"id": "55", "mime_type": "audio/ogg; codecs=opus"}}
+    texts = [whatsapp.parse_message(e.payload)[0].text
+             for e in whatsapp.split_delivery(wa_delivery([button, interactive, audio]))]
+    assert texts == ["Ja, bitte zurückrufen", "Rechnung", "[audio]"]
+
+
 @pytest.mark.parametrize("body", [
     {"object": "page", "entry": []},
     {"object": "whatsapp_business_account", "entry": "x"},
@@ -147,6 +161,17 @@ def test_instagram_message_is_a_post_echoes_dropped():
     events, rest = instagram_dm.split_messaging(ig_delivery(echo=True, changes=True))
     assert events == []
     assert rest["entry"][0]["changes"] and "messaging" not in rest["entry"][0]
+
+
+def test_instagram_unsupported_attachment_is_named_and_bad_items_raise():
+    body = ig_delivery()
+    body["entry"][0]["messaging"][0]["message"] = {
+        "mid": "aWdfZAG2", "attachments": [{"type": "video", "payload": {"url": "https://x/v"}}]}
+    [event], _rest = instagram_dm.split_messaging(body)
+    assert instagram_dm.parse_message(event.payload)[0].text == "[video]"
+    body["entry"][0]["messaging"][0]["message"] = {"text": "no mid"}
+    with pytest.raises(ConnectorError):
+        instagram_dm.split_messaging(body)
 
 
 @responses.activate
