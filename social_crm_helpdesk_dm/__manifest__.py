@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 {
     "name": "Social CRM Helpdesk: Direct Messages",
-    "summary": "Private messages (Telegram bots, Facebook Messenger) become helpdesk tickets, "
+    "summary": "Private messages (Telegram bots, Facebook Messenger, Instagram Direct, WhatsApp) "
+    "become helpdesk tickets, "
     "answered from the ticket; a public complaint moves to a private channel",
     "version": "19.0.1.0.0",
     "category": "After-Sales",

@@ -8,4 +8,5 @@ from . import (
     social_crm_post,
     social_crm_post_media,
     social_crm_source,
+    social_crm_whatsapp_template,
 )

@@ -70,6 +70,14 @@ class SocialCrmDmConversation(models.Model):
         self.ensure_one()
         if self.window_open:
             return False
+        if self.network_id.code == "whatsapp":
+            return self.env._(
+                "WhatsApp lets a business write freely only within 24 hours of the customer's "
+                "last message (the window closed on %(time)s): now only an approved template "
+                "message can be sent. Pick one under “Template”.",
+                time=fields.Datetime.to_string(self.window_closes_at) if self.window_closes_at
+                else "?",
+            )
         return self.env._(
             "%(network)s lets a business answer only within %(hours)s hours of the customer's "
             "last message (the window closed on %(time)s). Ask the customer to write again, "

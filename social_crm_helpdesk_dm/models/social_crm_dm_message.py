@@ -51,12 +51,20 @@ class SocialCrmDmMessage(models.Model):
     user_id = fields.Many2one(
         "res.users", string="Agent", default=lambda self: self.env.user, readonly=True
     )
+    template_id = fields.Many2one(
+        "social.crm.whatsapp.template", string="WhatsApp Template", readonly=True,
+        ondelete="restrict",
+        help="Sent as this approved template (outside WhatsApp's 24-hour window).",
+    )
+    delivery_status = fields.Selection(related="outbox_id.network_status", string="Delivery")
 
     @api.model
-    def _dm_send(self, ticket, conversation, text):
+    def _dm_send(self, ticket, conversation, text, template=None):
         """Queue ``text`` to the customer of ``conversation`` from ``ticket`` (after the
         checks: the user may write on the ticket and act for its company, the conversation
-        is the ticket's, the network's answer window is open, credentials exist)."""
+        is the ticket's, the network's answer window is open, credentials exist). WhatsApp:
+        ``template`` (an approved template of the conversation's number) is sent instead of
+        a text, also once the window closed."""
         ticket.check_access("write")
         conversation = conversation.sudo()
         if conversation.ticket_id != ticket.sudo() or not conversation.last_post_id:
@@ -70,11 +78,20 @@ class SocialCrmDmMessage(models.Model):
                     company=conversation.company_id.display_name,
                 )
             )
+        if template:
+            template = template.sudo()
+            if conversation.network_id.code != "whatsapp" or \
+                    template.source_id != conversation.source_id:
+                raise UserError(
+                    self.env._("This template is not one of the conversation's WhatsApp number.")
+                )
+            text = template.body or template.display_name
         text = (text or "").strip()
         if not text:
             raise UserError(self.env._("Write a message first."))
-        problem = conversation._window_problem() or self.env["social.crm.outbox"]._publish_problem(
-            conversation.last_post_id, "message"
+        problem = (
+            (not template and conversation._window_problem())
+            or self.env["social.crm.outbox"]._publish_problem(conversation.last_post_id, "message")
         )
         if problem:
             raise UserError(problem)
@@ -85,6 +102,7 @@ class SocialCrmDmMessage(models.Model):
                 "post_id": conversation.last_post_id.id,
                 "text": text,
                 "user_id": self.env.uid,
+                "template_id": template.id if template else False,
             }
         )
         message._queue()

@@ -11,7 +11,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, models
-from odoo.addons.social_crm.connectors import http, messenger, telegram
+from odoo.addons.social_crm.connectors import http, messenger, telegram, whatsapp
 from odoo.addons.social_crm.connectors.base import ConnectorError
 from odoo.tools.mimetypes import guess_mimetype
 
@@ -65,6 +65,12 @@ class SocialCrmPost(models.Model):
         if self.network_id.code == "telegram":
             credentials = dict(source._connector_config().credentials) if source else {}
             return telegram.download_file(credentials, item["file_id"], max_bytes)
+        if self.network_id.code == "whatsapp":  # the Graph media endpoint, with the token
+            config = source._connector_config() if source else None
+            return whatsapp.download_media(
+                dict(config.credentials) if config else {}, item["media_id"], max_bytes,
+                base_url=config.base_url if config else "",
+            )
         response = http.request(None, "GET", item["url"], network=messenger.NETWORK,
                                 max_bytes=max_bytes)
         return response.content

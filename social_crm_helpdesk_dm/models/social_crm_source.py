@@ -1,14 +1,19 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""A source of kind *direct*: the private messages of a Telegram bot, pushed to the webhook
-``/social_crm/webhook/<token>`` of ``social_crm`` (the same route, size limit and raw event
-storage as public webhooks). The bot token is the source's access token; the webhook's
-``secret_token`` is the source's verify token, checked before anything is read."""
+"""A source of kind *direct*: the private messages of a Telegram bot or a WhatsApp Business
+number, pushed to the webhook ``/social_crm/webhook/<token>`` of ``social_crm`` (the same
+route, size limit and raw event storage as public webhooks). Telegram: the bot token is the
+source's access token; the webhook's ``secret_token`` is the source's verify token, checked
+before anything is read. WhatsApp (Cloud API): a Meta delivery, signed with the app secret
+(``X-Hub-Signature-256``) and verified by the Meta handshake like page sources.
+
+Facebook and Instagram page sources (push) with *Private Messages* also read the Messenger /
+Instagram Direct items of their deliveries."""
 
 from odoo import api, fields, models
-from odoo.addons.social_crm.connectors import messenger, telegram
+from odoo.addons.social_crm.connectors import instagram_dm, messenger, telegram, whatsapp
 from odoo.exceptions import ValidationError
 
-DM_NETWORKS = ("telegram",)
+DM_NETWORKS = ("telegram", "whatsapp")
 
 
 class SocialCrmSource(models.Model):
@@ -21,7 +26,21 @@ class SocialCrmSource(models.Model):
     dm_enabled = fields.Boolean(
         string="Private Messages",
         help="Facebook page (push): also receive the page's Messenger conversations (subscribe "
-        "the app to the webhook field “messages”). Each conversation opens a ticket.",
+        "the app to the webhook field “messages”). Instagram account (push): also receive its "
+        "Instagram Direct conversations (webhook field “messages” of the Instagram object, "
+        "permission instagram_manage_messages). Each conversation opens a ticket.",
+    )
+    whatsapp_phone_number_id = fields.Char(
+        string="WhatsApp Phone Number ID",
+        help="The Cloud API's id of the business phone number (WhatsApp Manager → API "
+        "Setup), not the number itself: answers are sent from it.",
+    )
+    whatsapp_template_ids = fields.One2many(
+        "social.crm.whatsapp.template",
+        "source_id",
+        string="WhatsApp Templates",
+        help="Message templates approved by Meta for this number: outside the 24-hour window "
+        "WhatsApp delivers only these.",
     )
     dm_team_id = fields.Many2one(
         "helpdesk.ticket.team",
@@ -39,15 +58,23 @@ class SocialCrmSource(models.Model):
                 raise ValidationError(
                     self.env._(
                         "“%(name)s”: direct messages are received by webhook (mode Push) from "
-                        "Telegram bots.",
+                        "Telegram bots and WhatsApp Business numbers.",
                         name=source.name,
                     )
                 )
         return super(SocialCrmSource, self - direct)._check_intake_mode()
 
     def _webhook_split(self, payload):
-        """Messenger items of a page delivery: private messages when the source takes
-        them, else dropped (the feed changes of the same delivery are read as before)."""
+        """Messenger / Instagram Direct items of a page delivery: private messages when the
+        source takes them, else dropped (the feed changes of the same delivery are read as
+        before); a WhatsApp source reads messages and statuses of its deliveries."""
+        if self._webhook_network() == "meta" and self.network_id.code == "whatsapp":
+            return whatsapp.split_delivery(payload)
+        if self._webhook_network() == "meta" and instagram_dm.has_messaging(payload):
+            events, rest = instagram_dm.split_messaging(payload)
+            if not self.dm_enabled or self.network_id.code != "instagram":
+                events = []
+            return events + (super()._webhook_split(rest) if rest else [])
         if self._webhook_network() != "meta" or not messenger.has_messaging(payload):
             return super()._webhook_split(payload)
         events, rest = messenger.split_messaging(payload)

@@ -15,6 +15,16 @@ class SocialCrmDmWizard(models.TransientModel):
     customer = fields.Char(compute="_compute_customer")
     window_note = fields.Char(related="ticket_id.social_dm_window_note")
     text = fields.Text(string="Message")
+    network_code = fields.Char(related="network_id.code")
+    source_id = fields.Many2one(related="conversation_id.source_id")
+    window_open = fields.Boolean(related="conversation_id.window_open")
+    template_id = fields.Many2one(
+        "social.crm.whatsapp.template",
+        domain="[('source_id', '=', source_id)]",
+        help="WhatsApp: an approved template message, the only kind WhatsApp delivers once "
+        "24 hours passed since the customer's last message.",
+    )
+    template_body = fields.Text(related="template_id.body", string="Template Text")
 
     @api.depends("conversation_id")
     def _compute_customer(self):
@@ -28,7 +38,9 @@ class SocialCrmDmWizard(models.TransientModel):
 
     def action_send(self):
         self.ensure_one()
-        self.env["social.crm.dm.message"]._dm_send(self.ticket_id, self.conversation_id, self.text)
+        self.env["social.crm.dm.message"]._dm_send(
+            self.ticket_id, self.conversation_id, self.text, template=self.template_id
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
