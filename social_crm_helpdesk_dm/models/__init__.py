@@ -5,7 +5,9 @@ from . import (
     social_crm_dm_message,
     social_crm_event,
     social_crm_outbox,
+    social_crm_outbox_dm_poll,
     social_crm_post,
     social_crm_post_media,
     social_crm_source,
+    social_crm_source_dm_poll,
 )

@@ -1,1 +1,1 @@
-from . import test_dm, test_media, test_tour
+from . import test_dm, test_dm_polled, test_media, test_tour
