@@ -38,6 +38,7 @@ Credentials: user context, either the OAuth 1.0a keys (``consumer_key``,
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -57,6 +58,7 @@ from .base import (
     ReplyResult,
     SourceConfig,
 )
+from .events import RawEvent
 from .util import (
     cap_items,
     expect_dict,
@@ -255,6 +257,75 @@ class XDmConnector(Connector):
             yield Page(posts=posts, cursor=resume_cursor(floor, next_token, top) if floor
                        else None, is_last=number >= self.config.max_pages, rejected=rejected)
             token = next_token
+
+
+# --- Account Activity API (push, where the plan has it), v1.1 objects ----------------------
+def has_direct_messages(body: Any) -> bool:
+    return isinstance(body, dict) and bool(body.get("direct_message_events"))
+
+
+def one_to_one_conversation(*user_ids: str) -> str:
+    """The ``dm_conversation_id`` of the one-to-one conversation of two users (X shares
+    conversation ids across v1.1 and v2: the two user ids, the smaller first)."""
+    return "-".join(sorted((str(i) for i in user_ids), key=id_key))
+
+
+def split_activity(body: Any) -> list[RawEvent]:
+    """One raw event per message of an Account Activity delivery's
+    ``direct_message_events`` (``type`` ``message_create``), keyed by the event id; the
+    messages our account (``for_user_id``) sent are dropped."""
+    body = expect_dict(body, "the delivery", NETWORK)
+    own = text_of(body.get("for_user_id"))
+    users = body.get("users") if isinstance(body.get("users"), dict) else {}
+    events = []
+    for event in expect_list(body.get("direct_message_events"), "direct_message_events",
+                             NETWORK):
+        event = expect_dict(event, "direct_message_events[]", NETWORK)
+        if event.get("type") != "message_create":
+            continue
+        create = expect_dict(event.get("message_create"), "message_create", NETWORK)
+        sender = text_of(create.get("sender_id"))
+        if not text_of(event.get("id")) or not sender:
+            raise MalformedResponseError("x: a direct message event without 'id' or sender")
+        if own and sender == own:
+            continue
+        events.append(RawEvent("x_dm", f"x:dm:{text_of(event['id'])}", {
+            "for_user_id": own, "direct_message_event": dict(event),
+            "users": {sender: users.get(sender)} if isinstance(users.get(sender), dict) else {},
+        }))
+    return events
+
+
+def parse_activity_event(payload: Mapping[str, Any]) -> list[Post]:
+    """The post of one stored Account Activity direct message (same ids, conversation and
+    identity as the polled ``dm_events``)."""
+    payload = expect_dict(payload, "the event", NETWORK)
+    event = expect_dict(payload.get("direct_message_event"), "direct_message_event", NETWORK)
+    create = expect_dict(event.get("message_create"), "message_create", NETWORK)
+    sender = text_of(create.get("sender_id"))
+    recipient = text_of((create.get("target") or {}).get("recipient_id")) \
+        or text_of(payload.get("for_user_id"))
+    event_id = text_of(event.get("id"))
+    stamp = text_of(event.get("created_timestamp"))
+    if not event_id or not sender or not recipient or not stamp.isdigit():
+        raise MalformedResponseError(
+            "x: a direct message event without id, sender, recipient or time")
+    user = (payload.get("users") or {}).get(sender)
+    author = x.parse_v1_user(user) if isinstance(user, dict) else \
+        Author(network=NETWORK, external_id=sender)
+    data = create.get("message_data") if isinstance(create.get("message_data"), dict) else {}
+    conversation = one_to_one_conversation(sender, recipient)
+    return [Post(
+        network=NETWORK,
+        external_id=f"dm:{event_id}",
+        text=text_of(data.get("text")),
+        posted_at=dt.datetime.fromtimestamp(int(stamp) / 1000, dt.UTC),
+        author=author,
+        url=f"{WEB_MESSAGES}/{conversation}",
+        conversation_external_id=conversation_key(conversation),
+        raw={"dm_event_id": event_id, "dm_conversation_id": conversation,
+             "sender_id": sender},
+    )]
 
 
 # --- sending ---------------------------------------------------------------------------------

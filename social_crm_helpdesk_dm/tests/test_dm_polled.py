@@ -145,6 +145,66 @@ class TestXDirectMessages(DmCase):
         self.assertEqual(latest.ticket_id, ticket)
         self.assertEqual(len(self.Post.search([("source_id", "=", self.x_source.id)])), 3)
 
+    def test_move_to_private_then_the_direct_message_joins_the_public_ticket(self):
+        self.team.write({"social_auto_ticket": True, "social_min_confidence": 0.5})
+        public_source = self.env["social.crm.source"].create({
+            "name": "Acme on X (mentions)", "network_id": self.x.id, "kind": "mentions",
+            "account_id": OWN, "bearer_token": "public-bearer", **X_KEYS})
+        result = self.Post._ingest_posts([Post(
+            network="x", external_id="1790000000000000007", lang="de",
+            text="@acme_support Router kaputt, keiner antwortet! Frechheit, ich will mein "
+                 "Geld zurück!",
+            posted_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30),
+            author=Author(network="x", external_id=CUSTOMER, handle="jane_u"))], public_source)
+        ticket = self.Post.browse(result.post_ids).ticket_id
+        self.assertTrue(ticket, "the public complaint opened a ticket")
+        ticket.with_user(self.agent).action_social_move_private()
+        self.assertTrue(ticket.social_dm_invited_at)
+        self.net.add("GET", DM_EVENTS, json_body=dm_page(
+            dm_event("1790500000000000021", "Hier die Details: Kundennummer 4711")))
+        self.poll()
+        post = self.Post.search([("external_id", "=", "dm:1790500000000000021")])
+        self.assertEqual(post.ticket_id, ticket, "the same X user id: the invited ticket")
+        self.assertEqual(ticket.social_dm_conversation_ids.conversation_key,
+                         f"dm:{CONVERSATION}")
+
+    def test_account_activity_delivers_them_where_the_plan_has_webhooks(self):
+        from odoo.addons.social_crm.connectors import signatures
+
+        push = self.env["social.crm.source"].create({
+            "name": "Acme on X (Account Activity)", "network_id": self.x.id,
+            "kind": "mentions", "intake_mode": "push", "account_id": OWN, "dm_enabled": True,
+            "dm_team_id": self.team.id, **X_KEYS})
+        now_ms = int(dt.datetime.now(dt.UTC).timestamp() * 1000)
+        delivery = {"for_user_id": OWN, "direct_message_events": [
+            {"type": "message_create", "id": "1790600000000000001",
+             "created_timestamp": str(now_ms - 60_000),
+             "message_create": {"target": {"recipient_id": OWN}, "sender_id": CUSTOMER,
+                                "message_data": {"text": "Paket fehlt", "entities": {}}}},
+            {"type": "message_create", "id": "1790600000000000002",
+             "created_timestamp": str(now_ms), "message_create": {
+                 "target": {"recipient_id": CUSTOMER}, "sender_id": OWN,
+                 "message_data": {"text": "Wir prüfen das.", "entities": {}}}}],
+            "users": {CUSTOMER: {"id": CUSTOMER, "name": "Jane User", "screen_name": "jane_u",
+                                 "followers_count": 230, "friends_count": 120,
+                                 "statuses_count": 5200, "verified": False}}}
+        body = json.dumps(delivery).encode()
+        response = self.url_open(
+            f"/social_crm/webhook/{push.webhook_token}", data=body, headers={
+                "Content-Type": "application/json",
+                "x-twitter-webhooks-signature": signatures.x_signature(X_KEYS["api_secret"],
+                                                                        body)})
+        self.assertEqual(response.status_code, 200)
+        events = self.Event.search([("source_id", "=", push.id)])
+        self.assertEqual(events.mapped("kind"), ["x_dm"], "our own message is dropped")
+        events._process()
+        post = self.Post.search([("external_id", "=", "dm:1790600000000000001")])
+        self.assertTrue(post.is_direct)
+        self.assertEqual(post.conversation_external_id, f"dm:{CONVERSATION}",
+                         "the conversation of the polled dm_events")
+        self.assertEqual(post.ticket_id.team_id, self.team)
+        self.assertEqual(post.identity_id.external_id, CUSTOMER)
+
     def test_rate_limit_stops_and_resumes_without_sleeping(self):
         self.x_source.cursor = "1790300000000000001"
         self.net.add("GET", DM_EVENTS, json_body=dm_page(

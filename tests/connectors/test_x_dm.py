@@ -137,3 +137,19 @@ def test_oauth2_user_token_is_sent_as_bearer():
     list(connector({"bearer_token": "oauth2-user-access-token"}, max_pages=1).fetch(None))
     assert responses.calls[0].request.headers["Authorization"] == \
         "Bearer oauth2-user-access-token"
+
+
+def test_account_activity_direct_message_is_the_same_post_as_polled():
+    delivery = load_payload("x/activity_direct_message.json")
+    assert x_dm.has_direct_messages(delivery)
+    [event] = x_dm.split_activity(delivery)  # our own answer is dropped
+    assert (event.kind, event.key) == ("x_dm", "x:dm:1790600000000000001")
+    [post] = x_dm.parse_activity_event(event.payload)
+    assert post.external_id == "dm:1790600000000000001"
+    assert post.conversation_external_id == "dm:944480690-1111111111", \
+        "the conversation id of dm_events (smaller user id first)"
+    assert post.author.external_id == "944480690" and post.author.handle == "jane_u"
+    assert post.author.followers_count == 230
+    assert post.text == "Meine Bestellung 4711 ist nicht angekommen."
+    assert post.posted_at == dt.datetime(2024, 5, 13, 11, 0, 0, 557000, tzinfo=dt.UTC)
+    assert x_dm.one_to_one_conversation("1111111111", "944480690") == "944480690-1111111111"

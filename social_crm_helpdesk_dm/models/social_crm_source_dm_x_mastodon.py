@@ -1,8 +1,14 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Sources of kind *direct* that are polled on their schedule: X direct messages (API v2
-``dm_events``, for plans without the Account Activity webhooks) and Mastodon private
-mentions (statuses of visibility ``direct``). The posts go through the same ingestion as
-public posts (identity, redaction, ticket per conversation)."""
+"""X direct messages and Mastodon private mentions.
+
+* Sources of kind *direct*, polled on their schedule: X direct messages (API v2
+  ``dm_events``, for plans without the Account Activity webhooks) and Mastodon private
+  mentions (statuses of visibility ``direct``).
+* Where the plan has the Account Activity API: an X mentions source in mode *Push* with
+  *Private Messages* ticked also reads the ``direct_message_events`` of its deliveries.
+
+The posts go through the same ingestion as public posts (identity, redaction, ticket per
+conversation)."""
 
 from odoo import api, models
 from odoo.addons.social_crm.connectors import mastodon_dm, x_dm
@@ -62,3 +68,11 @@ class SocialCrmSource(models.Model):
             connector = POLLED_DM_CONNECTORS[self.network_id.code]
             return connector(self._connector_config())
         return super()._get_connector()
+
+    def _webhook_split(self, payload):
+        """X Account Activity deliveries: their direct messages too, when the source takes
+        them (else dropped, as before); the tweets of the delivery are read as before."""
+        if self._webhook_network() != "x" or not x_dm.has_direct_messages(payload):
+            return super()._webhook_split(payload)
+        events = x_dm.split_activity(payload) if self.dm_enabled else []
+        return events + super()._webhook_split(payload)
