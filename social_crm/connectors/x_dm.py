@@ -41,11 +41,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import requests
 import tweepy
+from oauthlib import oauth1
 
-from . import x
+from . import http, x
 from .base import (
     DEFAULT_TIMEOUT,
     AuthError,
@@ -75,7 +77,10 @@ DM_EVENT_FIELDS = [
     "id", "text", "event_type", "dm_conversation_id", "created_at", "sender_id",
     "participant_ids", "attachments",
 ]
-EXPANSIONS = ["sender_id", "participant_ids"]
+EXPANSIONS = ["sender_id", "participant_ids", "attachments.media_keys"]
+MEDIA_FIELDS = ["media_key", "type", "url"]
+#: hosts X serves direct message files from: the credentials are sent to these only
+MEDIA_HOSTS = ("ton.twitter.com", "ton.x.com")
 MAX_TEXT = 10_000  # X refuses longer direct messages
 WEB_MESSAGES = f"{x.WEB}/messages"
 AUTH_HINT = (
@@ -139,7 +144,23 @@ def resume_cursor(floor: str | None, token: str, top: str | None) -> str:
 
 
 # --- parsing ---------------------------------------------------------------------------------
-def parse_event(event: Mapping[str, Any], users: Mapping[str, Author]) -> Post | None:
+def _media(event: Mapping[str, Any], media: Mapping[str, Mapping[str, Any]]) -> list[dict]:
+    """The photos of a message (``attachments.media_keys`` -> ``includes.media``), for the
+    attachment download; videos and GIFs stay on X (v2 gives no file URL for them)."""
+    attachments = event.get("attachments") if isinstance(event.get("attachments"), dict) \
+        else {}
+    items = []
+    for key in attachments.get("media_keys") or []:
+        item = media.get(text_of(key)) or {}
+        url = item.get("url")
+        if item.get("type") == "photo" and isinstance(url, str) and url.startswith("https://"):
+            items.append({"url": url, "type": "image",
+                          "file_name": urlsplit(url).path.rsplit("/", 1)[-1] or "image.jpg"})
+    return items
+
+
+def parse_event(event: Mapping[str, Any], users: Mapping[str, Author],
+                media: Mapping[str, Mapping[str, Any]] | None = None) -> Post | None:
     """The post of one ``MessageCreate`` event (None for other event types)."""
     event = expect_dict(event, "data[]", NETWORK)
     if event.get("event_type", "MessageCreate") != "MessageCreate":
@@ -161,7 +182,7 @@ def parse_event(event: Mapping[str, Any], users: Mapping[str, Author]) -> Post |
         conversation_external_id=conversation_key(conversation),
         raw={"dm_event_id": event_id, "dm_conversation_id": conversation, "sender_id": sender,
              "participant_ids": event.get("participant_ids") or [],
-             "attachments": event.get("attachments") or {}},
+             "media": _media(event, media or {})},
     )
 
 
@@ -174,6 +195,11 @@ def read_events(body: Any, own_id: str, floor: str | None = None):
         expect_list(includes.get("users"), "includes.users", NETWORK)[:x.MAX_INCLUDES],
         x.parse_user, NETWORK, "includes.users")
     users = {author.external_id: author for author in authors}
+    media = {
+        text_of(m.get("media_key")): m
+        for m in expect_list(includes.get("media"), "includes.media", NETWORK)[:x.MAX_INCLUDES]
+        if isinstance(m, dict) and text_of(m.get("media_key"))
+    }
     data, over = cap_items(expect_list(body.get("data"), "data", NETWORK), NETWORK, "data")
     fresh, ids, reached = [], [], False
     for event in data:
@@ -186,7 +212,8 @@ def read_events(body: Any, own_id: str, floor: str | None = None):
         if isinstance(event, dict) and text_of(event.get("sender_id")) == own_id:
             continue  # our own message (an answer from Odoo or from the X app)
         fresh.append(event)
-    parsed, rejected = parse_each(fresh, lambda e: parse_event(e, users), NETWORK, "data")
+    parsed, rejected = parse_each(fresh, lambda e: parse_event(e, users, media), NETWORK,
+                                  "data")
     return [p for p in parsed if p is not None], rejected + over, ids, reached
 
 
@@ -214,6 +241,7 @@ class XDmConnector(Connector):
         params = {
             "dm_event_fields": DM_EVENT_FIELDS, "event_types": "MessageCreate",
             "expansions": EXPANSIONS, "user_fields": x.USER_FIELDS,
+            "media_fields": MEDIA_FIELDS,
             "max_results": min(max(self.config.page_size, 1), 100),
             "user_auth": self.user_auth,
         }
@@ -326,6 +354,31 @@ def parse_activity_event(payload: Mapping[str, Any]) -> list[Post]:
         raw={"dm_event_id": event_id, "dm_conversation_id": conversation,
              "sender_id": sender},
     )]
+
+
+def download_media(credentials: Mapping[str, str], url: str, max_bytes: int,
+                   timeout: float = DEFAULT_TIMEOUT, *, session=None) -> bytes:
+    """The file of a direct message: X serves it to requests signed as a participant only
+    (OAuth 1.0a user context, else the OAuth 2.0 user token); refused over ``max_bytes``.
+    The credentials go to X's file hosts only."""
+    parts = urlsplit(url or "")
+    if parts.scheme != "https" or parts.hostname not in MEDIA_HOSTS:
+        raise ConfigurationError("x: a direct message file outside X's file hosts")
+    credentials = credentials or {}
+    if all(credentials.get(k) for k in x.USER_KEYS):
+        signer = oauth1.Client(
+            credentials["consumer_key"], client_secret=credentials["consumer_secret"],
+            resource_owner_key=credentials["access_token"],
+            resource_owner_secret=credentials["access_token_secret"])
+        _uri, headers, _body = signer.sign(url, http_method="GET")
+    elif credentials.get("bearer_token"):
+        headers = {"Authorization": f"Bearer {credentials['bearer_token']}"}
+    else:
+        raise ConfigurationError("x: no credentials to download the file of a direct message")
+    response = http.request(session, "GET", url, network=NETWORK, timeout=timeout,
+                            headers={**headers, "Accept": "*/*"},
+                            secrets=x._secrets(credentials), max_bytes=max_bytes)
+    return response.content
 
 
 # --- sending ---------------------------------------------------------------------------------

@@ -9,6 +9,7 @@ from . import (
     social_crm_outbox_dm_x_mastodon,
     social_crm_post,
     social_crm_post_media,
+    social_crm_post_media_x,
     social_crm_source,
     social_crm_source_dm_x_mastodon,
 )

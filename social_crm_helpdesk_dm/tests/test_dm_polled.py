@@ -23,6 +23,8 @@ DM_EVENTS = "https://api.twitter.com/2/dm_events"
 X_SEND = f"https://api.twitter.com/2/dm_conversations/{CONVERSATION}/messages"
 X_KEYS = {"api_key": "ck-secret-1234", "api_secret": "cs-secret-5678",
           "access_token": f"{OWN}-at-secret-9999", "access_token_secret": "ats-secret-0000"}
+PHOTO = ("https://ton.twitter.com/1.1/ton/data/dm/1790500000000000003/1790500000000000099/"
+         "Qf3vX1aB.jpg")
 INSTANCE = "https://mastodon.example"
 NOTIFICATIONS = f"{INSTANCE}/api/v1/notifications"
 PNG = base64.b64decode(
@@ -35,9 +37,9 @@ def stamp(minutes_ago):
     return moment.strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-def dm_event(event_id, text, sender=CUSTOMER, minutes_ago=5):
+def dm_event(event_id, text, sender=CUSTOMER, minutes_ago=5, **extra):
     return {"id": event_id, "event_type": "MessageCreate", "text": text, "sender_id": sender,
-            "dm_conversation_id": CONVERSATION, "created_at": stamp(minutes_ago)}
+            "dm_conversation_id": CONVERSATION, "created_at": stamp(minutes_ago), **extra}
 
 
 def dm_page(*events, next_token=None):
@@ -48,7 +50,9 @@ def dm_page(*events, next_token=None):
         {"id": CUSTOMER, "name": "Jane User", "username": "jane_u",
          "public_metrics": {"followers_count": 230, "following_count": 120,
                             "tweet_count": 5200, "listed_count": 3}},
-        {"id": OWN, "name": "Acme Support", "username": "acme_support"}]}, "meta": meta}
+        {"id": OWN, "name": "Acme Support", "username": "acme_support"}],
+        "media": [{"media_key": "3_1790500000000000099", "type": "photo", "url": PHOTO}]},
+        "meta": meta}
 
 
 def account(acct="kim@fosstodon.org"):
@@ -102,7 +106,9 @@ class TestXDirectMessages(DmCase):
             dm_event("1790500000000000005", "Und die IBAN DE89 3704 0044 0532 0130 00 "
                      "für die Erstattung", minutes_ago=2),
             dm_event("1790500000000000004", "Wir prüfen das.", sender=OWN, minutes_ago=3),
-            dm_event("1790500000000000003", "Meine Bestellung 4711 ist nicht angekommen.")))
+            dm_event("1790500000000000003", "Meine Bestellung 4711 ist nicht angekommen.",
+                     attachments={"media_keys": ["3_1790500000000000099"]})))
+        self.net.add("GET", PHOTO, body=PNG, headers={"Content-Type": "image/jpeg"})
         self.poll()
         self.assertFalse(self.x_source.last_error)
         posts = self.Post.search([("source_id", "=", self.x_source.id)])
@@ -119,6 +125,13 @@ class TestXDirectMessages(DmCase):
         self.assertNotIn("3704 0044 0532", redacted.text, "redacted before storage")
         self.assertTrue(ticket.has_sensitive_data)
         self.assertEqual(self.x_source.cursor, "1790500000000000005")
+        photo = self.env["ir.attachment"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)])
+        self.assertEqual((photo.name, photo.mimetype), ("Qf3vX1aB.jpg", "image/png"),
+                         "the type read from the content")
+        download = self.net.requests[1][0]
+        self.assertTrue(download.headers["Authorization"].startswith("OAuth "),
+                        "X serves the file to a signed request only")
         request = self.net.requests[0][0]
         self.assertIn("event_types=MessageCreate", request.url)
         self.assertTrue(request.headers["Authorization"].startswith("OAuth "))

@@ -6,7 +6,7 @@ import pytest
 import responses
 from connector_helpers import load_payload
 
-from social_crm.connectors import get_connector, mastodon, mastodon_dm
+from social_crm.connectors import events, get_connector, mastodon, mastodon_dm
 from social_crm.connectors.base import ConfigurationError, SourceConfig
 
 BASE = "https://mastodon.example"
@@ -43,6 +43,9 @@ def test_public_listening_skips_private_mentions():
     assert page.cursor == "34975870", "the cursor still moves past the private one"
     items = load_payload("mastodon/notifications_direct.json")
     assert mastodon.posts_of_stream_item({"notification": items[0]}, "mastodon.example") == []
+    streamed = events.mastodon_event(items[0], notification=True)
+    assert (streamed.payload, streamed.cursor) == ({}, "34975870"), \
+        "the stream keeps nothing of a private mention, the cursor moves on"
     statuses, _rejected = mastodon.read_statuses([i["status"] for i in items],
                                                  "mastodon.example")
     assert [p.external_id for p in statuses] == ["112433000000000002"]

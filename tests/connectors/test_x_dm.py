@@ -39,7 +39,8 @@ def token_matcher(token):
 def test_messages_become_posts_of_their_conversation_our_own_dropped():
     responses.get(DM_EVENTS, json=load_payload("x/dm_events_page1.json"),
                   match=[matchers.query_param_matcher(
-                      {"event_types": "MessageCreate", "expansions": "sender_id,participant_ids"},
+                      {"event_types": "MessageCreate",
+                       "expansions": "sender_id,participant_ids,attachments.media_keys"},
                       strict_match=False)])
     [page] = list(connector(max_pages=1).fetch(None))
     request = responses.calls[0].request
@@ -153,3 +154,21 @@ def test_account_activity_direct_message_is_the_same_post_as_polled():
     assert post.text == "Meine Bestellung 4711 ist nicht angekommen."
     assert post.posted_at == dt.datetime(2024, 5, 13, 11, 0, 0, 557000, tzinfo=dt.UTC)
     assert x_dm.one_to_one_conversation("1111111111", "944480690") == "944480690-1111111111"
+
+
+@responses.activate
+def test_photos_are_listed_and_downloaded_signed_from_x_only():
+    responses.get(DM_EVENTS, json=load_payload("x/dm_events_page1.json"))
+    [page] = list(connector(max_pages=1).fetch(None))
+    assert "media.fields=media_key%2Ctype%2Curl" in responses.calls[0].request.url
+    url = ("https://ton.twitter.com/1.1/ton/data/dm/1790500000000000003/1790500000000000099/"
+           "Qf3vX1aB.jpg")
+    assert page.posts[1].raw["media"] == [{"url": url, "type": "image",
+                                           "file_name": "Qf3vX1aB.jpg"}]
+    assert page.posts[0].raw["media"] == []
+    responses.get(url, body=b"\xff\xd8\xff\xe0jpeg-bytes", content_type="image/jpeg")
+    assert x_dm.download_media(USER_CREDS, url, 1_000_000).startswith(b"\xff\xd8")
+    header = responses.calls[-1].request.headers["Authorization"]
+    assert header.startswith("OAuth ") and 'oauth_token="1111111111-at-secret-9999"' in header
+    with pytest.raises(ConfigurationError, match="file hosts"):
+        x_dm.download_media(USER_CREDS, "https://evil.example/steal.jpg", 1_000_000)
