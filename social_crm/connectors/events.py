@@ -99,9 +99,12 @@ def mastodon_event(item: Mapping[str, Any], notification: bool) -> RawEvent | No
     if not item_id:
         raise MalformedResponseError("mastodon: a stream item without 'id'")
     if notification:
-        if item.get("type") != "mention" or not isinstance(item.get("status"), dict):
+        if item.get("type") != "mention" or not isinstance(item.get("status"), dict) \
+                or mastodon.is_direct(item["status"]):
+            # another notification, or a private mention (never a public post, its text is
+            # not kept by public listening): moves the cursor, stores nothing
             return RawEvent("mastodon", f"mastodon:notification:{item_id}", {},
-                            cursor=str(item_id))  # moves the cursor, stores nothing
+                            cursor=str(item_id))
         return RawEvent("mastodon", f"mastodon:notification:{item_id}",
                         {"notification": dict(item)}, cursor=str(item_id))
     return RawEvent("mastodon", f"mastodon:status:{item_id}", {"status": dict(item)},

@@ -150,10 +150,17 @@ def parse_statuses(items: Any, host: str) -> list[Post]:
     return [parse_status(s, host) for s in expect_list(items, "statuses", NETWORK)]
 
 
+def is_direct(status: Any) -> bool:
+    """Whether a status is a private mention (visibility ``direct``): never a public post;
+    private messages are read by a source of kind *direct* (``mastodon_dm``)."""
+    return isinstance(status, dict) and status.get("visibility") == "direct"
+
+
 def read_statuses(items: Any, host: str):
     """(posts, rejected items) of a list of statuses: a status that cannot be read is
-    rejected with the reason, the others are kept."""
+    rejected with the reason, the others are kept; private (``direct``) ones are left out."""
     items, over = cap_items(expect_list(items, "statuses", NETWORK), NETWORK, "statuses")
+    items = [s for s in items if not is_direct(s)]
     posts, rejected = parse_each(items, lambda s: parse_status(s, host), NETWORK, "statuses")
     return posts, rejected + over
 
@@ -163,8 +170,10 @@ def _id_text(value: Any) -> str | None:
         and value != "" else None
 
 
-def parse_notifications(items: Any, host: str):
-    """Posts of mention notifications, the newest notification id, and the rejected items."""
+def parse_notifications(items: Any, host: str, direct: bool = False):
+    """Posts of mention notifications, the newest notification id, and the rejected items.
+    Public listening (``direct`` False) leaves out private mentions (visibility ``direct``);
+    ``direct`` True keeps only them."""
     items, over = cap_items(expect_list(items, "notifications", NETWORK), NETWORK,
                             "notifications")
     newest, statuses = None, []
@@ -175,6 +184,8 @@ def parse_notifications(items: Any, host: str):
         newest = max_id(newest, _id_text(item.get("id")))
         if item.get("type", "mention") != "mention" or not isinstance(item.get("status"), dict):
             continue  # status deleted meanwhile, or another notification type
+        if is_direct(item["status"]) != direct:
+            continue  # a private message is no public post (and the other way round)
         statuses.append(item["status"])
     posts, rejected = parse_each(statuses, lambda s: parse_status(s, host), NETWORK,
                                  "notifications.status")
