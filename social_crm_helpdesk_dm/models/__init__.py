@@ -11,6 +11,6 @@ from . import (
     social_crm_post_media,
     social_crm_post_media_x,
     social_crm_source,
-    social_crm_whatsapp_template,
     social_crm_source_dm_x_mastodon,
+    social_crm_whatsapp_template,
 )

@@ -1,3 +1,1 @@
-from . import test_batch, test_dm, test_media, test_tour
-from . import test_dm, test_media, test_meta_dm, test_tour
-from . import test_dm, test_dm_polled, test_media, test_tour
+from . import test_batch, test_dm, test_dm_polled, test_media, test_meta_dm, test_tour

@@ -415,7 +415,7 @@ class ResPartner(models.Model):
                 "%(network)s: %(count)s as of %(date)s",
                 network=identity.network_id.name,
                 count=n(identity.followers_count),
-                date=format_date(self.env, identity.counts_as_of),
+                date=self.env["res.lang"]._social_format_date(identity.counts_as_of),
             )
             for identity in identities.sorted(lambda i: (i.network_id.name or "", i.id))
             if identity.counts_as_of
