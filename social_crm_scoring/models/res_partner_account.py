@@ -9,7 +9,7 @@ fields read them through their record rules, in one query per batch of contacts.
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
-from odoo.tools.misc import format_date, formatLang
+from odoo.tools.misc import formatLang
 
 from ..scoring import ACCOUNT_PARTS, ACCOUNT_WEIGHTS
 
@@ -332,7 +332,7 @@ class ResPartner(models.Model):
             "of the parts below.",
             score=formatLang(self.env, row.score, digits=0),
             company=row.company_id.name,
-            date=format_date(self.env, row.date),
+            date=self.env["res.lang"]._social_format_date(row.date),
         )
         return self.env["ir.qweb"]._render(
             "social_crm_scoring.social_account_explanation",

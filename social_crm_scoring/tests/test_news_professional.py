@@ -5,7 +5,6 @@ part from position, employer, professional profiles and posts there; their expla
 import datetime as dt
 
 from odoo.tests import tagged
-from odoo.tools.misc import format_date
 
 from .common import ScoringCase
 
@@ -106,7 +105,7 @@ class TestNewsAndProfessional(ScoringCase):
                       str(self.star.social_score_explanation))
         explanation = str(self.pro.social_score_explanation)
         self.assertIn("10,200 followers/connections on 2 professional profiles", explanation)
-        self.assertIn(f"LinkedIn: 9,000 as of {format_date(self.env, dt.date(2026, 1, 15))}",
+        self.assertIn(f"LinkedIn: 9,000 as of {self.env["res.lang"]._social_format_date(dt.date(2026, 1, 15))}",
                       explanation)
         self.assertIn("1 post there in the last 90 days", explanation)
 
@@ -119,7 +118,7 @@ class TestNewsAndProfessional(ScoringCase):
         )
         self.recompute()
         explanation = str(typed.social_score_explanation)
-        day = format_date(self.env, dt.date(2025, 11, 2))
+        day = self.env["res.lang"]._social_format_date(dt.date(2025, 11, 2))
         self.assertIn(
             f"500 followers on 1 identity; counts typed or imported: X (Twitter): 500 as of {day}",
             explanation,
