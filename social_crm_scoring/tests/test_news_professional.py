@@ -105,8 +105,8 @@ class TestNewsAndProfessional(ScoringCase):
                       str(self.star.social_score_explanation))
         explanation = str(self.pro.social_score_explanation)
         self.assertIn("10,200 followers/connections on 2 professional profiles", explanation)
-        self.assertIn(f"LinkedIn: 9,000 as of {self.env["res.lang"]._social_format_date(dt.date(2026, 1, 15))}",
-                      explanation)
+        as_of = self.env["res.lang"]._social_format_date(dt.date(2026, 1, 15))
+        self.assertIn(f"LinkedIn: 9,000 as of {as_of}", explanation)
         self.assertIn("1 post there in the last 90 days", explanation)
 
     def test_age_of_typed_counts(self):
