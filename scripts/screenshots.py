@@ -96,6 +96,11 @@ class Browser:
 
     def shot(self, path):
         time.sleep(1.5)  # let the web client finish its animations
+        # toasts that arrived over the bus (alerts, channel invitations) cover the screen
+        self.evaluate(
+            "document.querySelectorAll('.o_notification_close').forEach((b) => b.click())"
+        )
+        time.sleep(0.5)
         data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
         image = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
         # 256 colours: a screen of text and flat colours stays sharp at a third of the size

@@ -381,7 +381,7 @@ class SocialCrmIdentity(models.Model):
             self.env.ref("social_crm.ir_cron_social_crm_enrich")._trigger()
         summary = now_ids._enrich()
         message = self.env._(
-            "%(found)s found, %(missing)s no longer exist, %(suspended)s suspended, "
+            "%(found)s found, %(missing)s gone, %(suspended)s suspended, "
             "%(unavailable)s not available, %(error)s failed.",
             found=summary[lookup.FOUND],
             missing=summary[lookup.MISSING],
@@ -389,13 +389,19 @@ class SocialCrmIdentity(models.Model):
             unavailable=summary[lookup.UNAVAILABLE],
             error=summary[lookup.ERROR] + summary["failed"],
         )
-        if summary["postponed"]:
+        if summary["postponed"] == 1:
+            message += " " + self.env._(
+                "1 waits for the network's rate limit; the enrichment job goes on with it later."
+            )
+        elif summary["postponed"]:
             message += " " + self.env._(
                 "%(count)s wait for the network's rate limit; the enrichment job goes on "
                 "with them later.",
                 count=summary["postponed"],
             )
-        if later:
+        if len(later) == 1:
+            message += " " + self.env._("1 more is looked up by the enrichment job.")
+        elif later:
             message += " " + self.env._(
                 "%(count)s more are looked up by the enrichment job.", count=len(later)
             )

@@ -120,6 +120,31 @@ class SocialCrmQuarantine(models.Model):
         refused = [ingest.Refused(item, ingest.REJECTED, item.reason) for item in rejected]
         return self._ingest_quarantine(refused, company, source=source, result=result)
 
+    def _retry_message(self, stored):
+        """The Retry toast: how many of the retried items were stored, singular or plural."""
+        count = len(self)
+        if count == 1:
+            return (
+                self.env._("The item is stored.") if stored
+                else self.env._("The item could not be stored; it stays in quarantine.")
+            )
+        if stored == count:
+            return self.env._("All %(count)s items stored.", count=count)
+        if not stored:
+            return self.env._(
+                "None of the %(count)s items could be stored; they stay in quarantine.",
+                count=count,
+            )
+        if stored == 1:
+            return self.env._(
+                "1 of %(count)s items stored; the others stay in quarantine.", count=count
+            )
+        return self.env._(
+            "%(stored)s of %(count)s items stored; the others stay in quarantine.",
+            stored=stored,
+            count=count,
+        )
+
     def action_retry(self):
         """Try to store the items again (after a fix); what is still refused stays here."""
         self.check_access("write")
@@ -169,11 +194,7 @@ class SocialCrmQuarantine(models.Model):
             "tag": "display_notification",
             "params": {
                 "title": self.env._("Retried"),
-                "message": self.env._(
-                    "%(stored)s of %(count)s items stored; the others stay in quarantine.",
-                    stored=stored,
-                    count=len(self),
-                ),
+                "message": self._retry_message(stored),
                 "type": "success" if stored == len(self) else "warning",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

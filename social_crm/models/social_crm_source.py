@@ -253,6 +253,21 @@ class SocialCrmSource(models.Model):
             for index, post in enumerate(posts)
         ]
 
+    def _poll_summary_parts(self, result):
+        """What one poll brought, one translated part per count, singular or plural."""
+        created, updated = result.created, result.updated
+        contacts, identities = result.new_contacts, result.new_identities
+        return [
+            self.env._("1 new post") if created == 1
+            else self.env._("%(count)s new posts", count=created),
+            self.env._("1 updated") if updated == 1
+            else self.env._("%(count)s updated", count=updated),
+            self.env._("1 new contact") if contacts == 1
+            else self.env._("%(count)s new contacts", count=contacts),
+            self.env._("1 new identity") if identities == 1
+            else self.env._("%(count)s new identities", count=identities),
+        ]
+
     def action_poll(self):
         """The “Fetch now” button."""
         self.check_access("write")
@@ -275,16 +290,16 @@ class SocialCrmSource(models.Model):
             else:
                 messages.append(
                     self.env._(
-                        "%(name)s: %(posts)s new posts, %(updated)s updated, "
-                        "%(contacts)s new contacts, %(identities)s new identities.",
+                        "%(name)s: %(summary)s.",
                         name=source.name,
-                        posts=result.created,
-                        updated=result.updated,
-                        contacts=result.new_contacts,
-                        identities=result.new_identities,
+                        summary=", ".join(source._poll_summary_parts(result)),
                     )
                 )
-                if result.quarantined:
+                if result.quarantined == 1:
+                    messages.append(
+                        self.env._("1 item could not be stored and waits in the quarantine.")
+                    )
+                elif result.quarantined:
                     messages.append(
                         self.env._(
                             "%(count)s items could not be stored and wait in the quarantine.",

@@ -10,6 +10,7 @@ from . import (
     test_intake_webhook,
     test_news_names,
     test_outbox,
+    test_plural,
     test_poll,
     test_security,
     test_tour,

@@ -344,7 +344,7 @@ class TestProfileImport(SocialCrmCase):
         wizard.with_user(self.user).action_import()
         self.assertFalse(self.partner.function)
         self.assertEqual(self.partner.social_identity_ids.handle, "petra-vogel-42")
-        self.assertIn("job positions were not filled in", wizard.result)
+        self.assertIn("1 job position was not filled in", wizard.result)
 
     def test_unreadable_file_says_why(self):
         import base64

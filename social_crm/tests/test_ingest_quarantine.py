@@ -57,7 +57,7 @@ class TestIngestQuarantine(SocialCrmCase):
             )
         message = action["params"]["message"]
         self.assertIn("2 new posts", message)
-        self.assertIn("1 items could not be stored and wait in the quarantine", message)
+        self.assertIn("1 item could not be stored and waits in the quarantine", message)
         self.assertFalse(self.source.last_error, "the source is not blocked")
         self.assertEqual(self.source.cursor, "c2")
         stored = self.Post.search([("source_id", "=", self.source.id)])

@@ -54,3 +54,28 @@ class TestSocialTour(HttpCase):
         self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
         self.env.ref("base.user_admin").lang = "de_DE"
         self.follower_history_tour("de")
+
+    def plural_tour(self, code):
+        """The push source's refusals: one, then two, in the right grammatical number."""
+        source = self.env["social.crm.source"].create(
+            {"name": "X mentions (push)", "network_id": self.env.ref("social_crm.network_x").id,
+             "kind": "mentions", "account_id": "1440000000000000000", "intake_mode": "push",
+             "api_secret": "consumer-secret"}
+        )
+        source.write({"refused_count": 1, "refused_reason": "bad signature",
+                      "last_refused_at": fields.Datetime.now()})
+        self.start_tour(f"/odoo/social.crm.source/{source.id}",
+                        f"social_crm_plural_tour_{code}_one", login="admin")
+        source.refused_count = 2
+        self.start_tour(f"/odoo/social.crm.source/{source.id}",
+                        f"social_crm_plural_tour_{code}_many", login="admin")
+
+    def test_plural_forms_on_screen(self):
+        self.env.ref("base.user_admin").lang = "en_US"
+        self.plural_tour("en")
+
+    def test_plural_forms_on_screen_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.ref("base.user_admin").lang = "de_DE"
+        self.plural_tour("de")

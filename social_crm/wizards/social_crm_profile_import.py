@@ -39,6 +39,44 @@ class SocialCrmProfileImport(models.TransientModel):
     result = fields.Text(readonly=True)
     state = fields.Selection([("draft", "Draft"), ("done", "Done")], default="draft")
 
+    def _import_summary(self, rows, summary):
+        """What the import did, one translated part per count, singular or plural."""
+        email, profile, name = summary["email"], summary["profile"], summary["name"]
+        created, identities = summary["created"], summary["identities"]
+        counts = summary["counts"]
+        read = (
+            self.env._("1 person read") if rows == 1
+            else self.env._("%(count)s people read", count=rows)
+        )
+        matched = self.env._(
+            "%(email)s matched by e-mail, %(profile)s by profile, %(name)s by name",
+            email=email,
+            profile=profile,
+            name=name,
+        )
+        parts = [
+            self.env._("1 new contact") if created == 1
+            else self.env._("%(count)s new contacts", count=created),
+            self.env._("1 identity created") if identities == 1
+            else self.env._("%(count)s identities created", count=identities),
+            self.env._("1 count recorded as of %(date)s", date=self._counted_on_text())
+            if counts == 1
+            else self.env._(
+                "%(count)s counts recorded as of %(date)s",
+                count=counts,
+                date=self._counted_on_text(),
+            ),
+        ]
+        return self.env._(
+            "%(read)s: %(matched)s; %(parts)s.",
+            read=read,
+            matched=matched,
+            parts=", ".join(parts),
+        )
+
+    def _counted_on_text(self):
+        return self.env["res.lang"]._social_format_date(self.counted_on)
+
     def action_import(self):
         self.ensure_one()
         self.env["social.crm.identity"].check_access("create")
@@ -53,22 +91,11 @@ class SocialCrmProfileImport(models.TransientModel):
                            reason=str(error))
             ) from error
         summary = self._import_rows(rows)
-        lines = [
-            self.env._(
-                "%(rows)s people read: %(email)s matched by e-mail, %(profile)s by profile, "
-                "%(name)s by name, %(created)s new contacts; %(identities)s identities "
-                "created, %(counts)s counts recorded as of %(date)s.",
-                rows=len(rows),
-                email=summary["email"],
-                profile=summary["profile"],
-                name=summary["name"],
-                created=summary["created"],
-                identities=summary["identities"],
-                counts=summary["counts"],
-                date=self.env["res.lang"]._social_format_date(self.counted_on),
-            )
-        ]
-        if summary["positions_skipped"]:
+        lines = [self._import_summary(len(rows), summary)]
+        if summary["positions_skipped"] == 1:
+            lines.append(self.env._(
+                "1 job position was not filled in: you may not edit contacts."))
+        elif summary["positions_skipped"]:
             lines.append(self.env._(
                 "%(count)s job positions were not filled in: you may not edit contacts.",
                 count=summary["positions_skipped"]))

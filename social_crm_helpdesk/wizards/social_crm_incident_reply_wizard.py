@@ -81,7 +81,10 @@ class SocialCrmIncidentReplyWizard(models.TransientModel):
             for ticket, reason in refused
         )
         self.result = Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("%(sent)s replies queued.", sent=sent), lines
+            self.env._("No reply queued.") if not sent
+            else self.env._("1 reply queued.") if sent == 1
+            else self.env._("%(sent)s replies queued.", sent=sent),
+            lines,
         )
         return {
             "type": "ir.actions.act_window",

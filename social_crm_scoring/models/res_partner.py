@@ -608,7 +608,10 @@ class ResPartner(models.Model):
             signals = []
             listed = sum(identities.mapped("listed_count"))
             if listed:
-                signals.append(self.env._("listed %(count)s times", count=n(listed)))
+                signals.append(
+                    self.env._("listed once") if listed == 1
+                    else self.env._("listed %(count)s times", count=n(listed))
+                )
             if any(identities.mapped("verified")):
                 signals.append(self.env._("verified account"))
             sentence = self.env._(

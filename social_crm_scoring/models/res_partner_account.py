@@ -281,6 +281,12 @@ class ResPartner(models.Model):
         if part == "people":
             if not row.strongest_partner_id:
                 return self.env._("No scored person works here")
+            if row.people_count == 1:
+                return self.env._(
+                    "%(name)s is the only scored person (Social Score %(score)s)",
+                    name=row.strongest_partner_id.name,
+                    score=n(self.env, row.people_points, digits=0),
+                )
             return self.env._(
                 "%(name)s has the highest Social Score (%(score)s) of the %(count)s scored people",
                 name=row.strongest_partner_id.name,
@@ -290,8 +296,10 @@ class ResPartner(models.Model):
         if part == "influencers":
             if not row.influencer_count:
                 return self.env._("No influencer among its people")
+            if row.influencer_count == 1:
+                return self.env._("1 influencer among its people")
             return self.env._(
-                "%(count)s influencer(s) among its people (each one more counts half as "
+                "%(count)s influencers among its people (each one more counts half as "
                 "much as the one before)",
                 count=n(self.env, row.influencer_count, digits=0),
             )

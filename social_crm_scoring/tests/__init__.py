@@ -10,6 +10,7 @@ from . import (
     test_mentions,
     test_news_professional,
     test_performance,
+    test_plural,
     test_provisional,
     test_settings,
     test_tour,

@@ -12,6 +12,8 @@ const TEXTS = {
         tickets: "Open Complaints of",
         // the date of the score as the web client shows dates: "Dec 3"
         since: /since [A-Z][a-z]{2} \d{1,2}(, \d{4})?\./,
+        // the demo contact's two posts, in the plural form
+        posts: "reactions on 2 posts in the last",
     },
     de: {
         tier: "Top-Influencer",
@@ -19,8 +21,9 @@ const TEXTS = {
         summary: "einflussreicher als",
         overdue: "Dieser Kunde hat eine überfällige Beschwerde",
         tickets: "Offene Beschwerden von",
-        // "3. Dez."
-        since: /seit \d{1,2}\. [^\s,]+( \d{4})?\./,
+        // "Seit 3. Dez.: ..." (the date first: an abbreviated month's dot ends no sentence)
+        since: /Seit \d{1,2}\. [^\s,:]+( \d{4})?:/,
+        posts: "Reaktionen auf 2 Beiträge in den letzten",
     },
 };
 
@@ -61,8 +64,17 @@ for (const [lang, text] of Object.entries(TEXTS)) {
                     if (!text.since.test(this.anchor.textContent)) {
                         throw new Error(`No date like ${text.since} in "${this.anchor.textContent}"`);
                     }
+                    const explanation = this.anchor.closest(".o_field_widget").textContent;
+                    // real plural forms: no "Beitrag/Beiträge", "Kontakt(en)", "post(s)", ".."
+                    if (/\w\((s|en|n|e)\)|Beitrag\/|\/Beiträge|\.\./.test(explanation)) {
+                        throw new Error(`A slash or bracket plural or "..": "${explanation}"`);
+                    }
                     window.socialScoreBefore = scoreFigures();
                 },
+            },
+            {
+                content: "The engagement part counts the posts in the plural form",
+                trigger: `.o_social_score_parts td:contains('${text.posts}')`,
             },
             {
                 content: "Recompute the contact's score now",
