@@ -29,6 +29,7 @@ _COMPILED["self_blame"] = {lang: _join(pats) for lang, pats in lexicon.SELF_BLAM
 _NEUTRAL = {lang: _join(pats) for lang, pats in lexicon.NEUTRALISERS.items()}
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _BANG_RE = re.compile(r"!{2,}|\?!|!\?|\?{2,}")
+_BRACKETED_RE = re.compile(r"\[[^\[\]\n]{1,120}\]")
 
 # Log-odds contribution of the first cue of each category; further cues add a third of it.
 WEIGHTS = {
@@ -132,7 +133,9 @@ def analyse(text, lang=None):
             for m in rx.finditer(low):
                 if m.end() > m.start():
                     result.cues.append(Cue(cat, text[m.start():m.end()].strip(), m.start()))
-    shouted = [w for w in _WORD_RE.findall(body) if is_shouting(w)]
+    # what the product put in brackets ("[IBAN removed, ends 3000]") is not the customer shouting
+    spoken = _BRACKETED_RE.sub(" ", body)
+    shouted = [w for w in _WORD_RE.findall(spoken) if is_shouting(w)]
     if len(shouted) >= 1 and len(shouted) * 3 >= len(_WORD_RE.findall(body)) or len(shouted) >= 2:
         result.cues.append(Cue("intensity", " ".join(shouted[:3]), 0))
     bang = _BANG_RE.search(body)

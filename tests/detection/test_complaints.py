@@ -310,3 +310,14 @@ def test_context_cues_are_weak_alone():
     assert small_talk.label != "complaint"
     assert about_order.label == "complaint"
     assert about_order.p_complaint > small_talk.p_complaint
+
+
+def test_redaction_placeholder_is_not_shouting():
+    # "IBAN" in the customer's words and in the product's "[IBAN removed, ends 3000]": no
+    # intensity cue "IBAN IBAN" in the post's why
+    v = classify("@acme_support Immer noch keine Rückerstattung. Meine IBAN habt ihr doch: "
+                 "[IBAN removed, ends 3000] – bitte endlich überweisen!", lang="de")
+    assert v.label == "complaint"
+    assert not any("IBAN" in r for r in v.reasons), v.reasons
+    shouted = classify("WHERE IS MY REFUND, ACME? [IBAN removed, ends 3000]", lang="en")
+    assert any(r.startswith("intensity") for r in shouted.reasons), shouted.reasons
