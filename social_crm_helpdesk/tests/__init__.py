@@ -11,6 +11,7 @@ from . import (
     test_kpi,
     test_llm,
     test_pii,
+    test_plural,
     test_portal,
     test_privacy,
     test_reactions,

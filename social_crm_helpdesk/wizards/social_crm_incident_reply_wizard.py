@@ -47,13 +47,36 @@ class SocialCrmIncidentReplyWizard(models.TransientModel):
             wording = wizard.wording_id._origin
             wizard.preview = wording.sudo()._render_for(ticket) if wording and ticket else False
 
+    def _result_sentence(self, sent, demo):
+        """How many replies went to the outbox, and how many were only recorded (demo)."""
+        parts = []
+        if sent or not demo:
+            parts.append(
+                self.env._("No reply queued.") if not sent
+                else self.env._("1 reply queued.") if sent == 1
+                else self.env._("%(sent)s replies queued.", sent=sent)
+            )
+        if demo == 1:
+            parts.append(self.env._(
+                "Demo: 1 reply recorded on its ticket, not sent (the post came from the replay "
+                "source, there is no network behind it)."
+            ))
+        elif demo:
+            parts.append(self.env._(
+                "Demo: %(count)s replies recorded on their tickets, not sent (the posts came "
+                "from the replay source, there is no network behind them).",
+                count=demo,
+            ))
+        return " ".join(parts)
+
     def action_send(self):
         self.ensure_one()
         self.incident_id.check_access("write")
         if not self.ticket_ids:
             raise UserError(self.env._("This incident has no open ticket to answer."))
         Wizard = self.env["social.crm.reply.wizard"]
-        sent, refused = 0, []
+        Outbox = self.env["social.crm.outbox"]
+        sent, demo, refused = 0, 0, []
         for ticket in self.ticket_ids:
             try:
                 with self.env.cr.savepoint():
@@ -63,27 +86,33 @@ class SocialCrmIncidentReplyWizard(models.TransientModel):
                     single.action_send()
                     if single.error_message:
                         raise UserError(single.error_message)
-                sent += 1
+                # a post of the demo's replay source: recorded on the ticket, never sent
+                if Outbox._is_demo_post(single.post_id):
+                    demo += 1
+                else:
+                    sent += 1
             except (UserError, AccessError) as error:
                 refused.append((ticket, str(error.args[0] if error.args else error)))
         self.incident_id.message_post(
-            body=Markup("<p>%s</p>") % self.env._(
+            body=Markup("<p>%s</p>") % (self.env._(
+                "Bulk reply “%(wording)s”: %(sent)s queued, %(demo)s recorded only (demo, "
+                "replay source), %(refused)s not sent.",
+                wording=self.wording_id.name, sent=sent, demo=demo, refused=len(refused),
+            ) if demo else self.env._(
                 "Bulk reply “%(wording)s”: %(sent)s queued, %(refused)s not sent.",
                 wording=self.wording_id.name, sent=sent, refused=len(refused),
-            ),
+            )),
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        if sent and self.incident_id.state in ("new", "investigating"):
+        if (sent or demo) and self.incident_id.state in ("new", "investigating"):
             self.incident_id.state = "answered"
         lines = Markup("").join(
             Markup("<li>%s: %s</li>") % (ticket.display_name, reason)
             for ticket, reason in refused
         )
         self.result = Markup("<p>%s</p><ul>%s</ul>") % (
-            self.env._("No reply queued.") if not sent
-            else self.env._("1 reply queued.") if sent == 1
-            else self.env._("%(sent)s replies queued.", sent=sent),
+            self._result_sentence(sent, demo),
             lines,
         )
         return {

@@ -38,8 +38,8 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_crisis_tour", {
             run: "click",
         },
         {
-            content: "The result says how many replies are queued",
-            trigger: ".modal .o_field_widget[name=result]:contains('replies queued')",
+            content: "The result says how many replies are queued (one or many)",
+            trigger: ".modal .o_field_widget[name=result]:contains(' queued.')",
         },
         {
             content: "Close",
