@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+import datetime as dt
+
+import babel.dates
+
+from odoo import api, fields, models
 
 
 class ResConfigSettings(models.TransientModel):
@@ -45,8 +49,27 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.social_llm_budget_tokens", readonly=False
     )
     social_llm_month = fields.Char(related="company_id.social_llm_month")
+    social_llm_month_label = fields.Char(
+        string="Budget Month Shown", compute="_compute_social_llm_month_label"
+    )
     social_llm_calls_used = fields.Integer(related="company_id.social_llm_calls_used")
     social_llm_tokens_used = fields.Integer(related="company_id.social_llm_tokens_used")
+
+    @api.depends("social_llm_month")
+    def _compute_social_llm_month_label(self):
+        """The budget month as a reader writes it ("December 2026", "Dezember 2026"), never
+        the stored "2026-12"."""
+        locale = self.env["res.lang"]._social_locale()
+        for settings in self:
+            try:
+                year, month = (int(part) for part in (settings.social_llm_month or "").split("-"))
+                first = dt.date(year, month, 1)
+            except ValueError:
+                settings.social_llm_month_label = settings.social_llm_month or False
+                continue
+            settings.social_llm_month_label = babel.dates.format_date(
+                first, "LLLL y", locale=locale
+            )
 
     def action_social_pii_patterns(self):
         return self.env["ir.actions.act_window"]._for_xml_id(

@@ -46,3 +46,10 @@ class TestHelpdeskPluralForms(TransactionCase):
                 "Demo: 2 Antworten in ihren Tickets erfasst, nicht gesendet"
             )
         )
+
+    def test_language_model_month_as_a_reader_writes_it(self):
+        self.env.company.social_llm_month = "2026-12"
+        english = self.env["res.config.settings"].with_context(lang="en_US").create({})
+        german = self.env["res.config.settings"].with_context(lang="de_DE").create({})
+        self.assertEqual(english.social_llm_month_label, "December 2026")
+        self.assertEqual(german.social_llm_month_label, "Dezember 2026")
