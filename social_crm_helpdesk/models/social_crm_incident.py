@@ -10,7 +10,7 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
-from odoo.tools import SQL
+from odoo.tools import SQL, formatLang
 
 from ..detection import crisis
 
@@ -180,7 +180,11 @@ class SocialCrmIncident(models.Model):
             keys = {(kind, key) for kind, key, _start in counts}
             found = self._crisis_assess(company, keys, first, last)
             if found:
-                self._crisis_raise(company, found, company_posts)
+                # the incident's name, alert and to-do in the company's language (the
+                # watch runs in the polling job, as OdooBot)
+                self.with_context(lang=company._social_lang())._crisis_raise(
+                    company, found, company_posts
+                )
 
     @api.model
     def _crisis_assess(self, company, keys, first, last):
@@ -356,7 +360,7 @@ class SocialCrmIncident(models.Model):
                 "%(observed)s in the last hour where %(expected)s are usual. "
                 "Answer from the incident: %(link)s",
                 observed=self.observed_count,
-                expected=f"{self.expected_count:.1f}",
+                expected=formatLang(self.env, self.expected_count, digits=1),
                 link=Markup("<a href='/odoo/action-social_crm_helpdesk.social_crm_incident_action"
                             "/%s'>%s</a>") % (self.id, self.name),
             ),

@@ -67,6 +67,20 @@ class TestCrisis(SocialHelpdeskCase):
         self.assertEqual(self.Incident.search_count([("key", "=", incident.key)]), 1)
         self.assertGreater(incident.observed_count, 12)
 
+    def test_german_company_gets_a_german_incident(self):
+        # the watch runs in the polling job (OdooBot, English): the company's language wins
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "de_DE"
+        self.pile_on("1990000000000000911", 12, "19900000000019")
+        incident = self.Incident.search([("key", "=", "x:1990000000000000911")])
+        self.assertEqual(incident.name, "Pile-on in der Unterhaltung x:1990000000000000911")
+        body = str(self.team.social_alert_channel_id.message_ids[:1].body)
+        self.assertIn("Krisenwache", body)
+        self.assertIn("in der letzten Stunde", body)
+        self.assertNotIn("Crisis watch", body)
+        self.assertTrue(incident.activity_ids.summary.startswith("Krisenwache: "))
+
     def test_a_few_replies_are_no_crisis(self):
         self.pile_on("1990000000000000902", 4, "19900000000008")
         self.assertFalse(self.Incident.search([("key", "=", "x:1990000000000000902")]))
