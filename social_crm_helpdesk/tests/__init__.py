@@ -4,6 +4,7 @@ from . import (
     test_arrival,
     test_causes,
     test_crisis,
+    test_demo,
     test_detection,
     test_german,
     test_hardening,
