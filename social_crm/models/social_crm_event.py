@@ -155,6 +155,12 @@ class SocialCrmEvent(models.Model):
                     )
                     waiting = bool(self.env.cr.fetchall())
             except psycopg2.errors.SerializationFailure:
+                _logger.info(
+                    "Social CRM: a run of the cron %s took its waiting trigger while this "
+                    "delivery was stored (concurrent update): a new trigger is made, so that "
+                    "the cron runs again for the stored events",
+                    xmlid,
+                )
                 waiting = False
         if not waiting:
             self.env.ref(xmlid).sudo()._trigger()
