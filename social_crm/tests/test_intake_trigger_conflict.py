@@ -23,7 +23,7 @@ class TestTriggerConflict(TransactionCase):
     def test_a_trigger_taken_by_a_cron_run_that_committed_meanwhile(self):
         """A delivery stores its event; meanwhile a cron run takes (deletes) the waiting
         trigger and commits. The delivery's snapshot still shows the trigger, and locking it
-        fails with "could not serialize access due to concurrent delete": the delivery makes
+        fails with "could not serialize access due to concurrent update": the delivery makes
         a new trigger, keeps its event, and says so in the log."""
         key = f"conflict-test:{self.id()}"
         run_cr, delivery_cr = self.registry.cursor(), self.registry.cursor()
