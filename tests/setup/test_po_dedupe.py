@@ -223,3 +223,43 @@ def test_bad_usage():
     result = run("--check", "README.rst")
     assert result.returncode == 2
     assert "not a .po/.pot file" in result.stderr
+
+
+@needs_git
+def test_the_optional_merge_driver_merges_entries(tmp_path):
+    """With scripts/po-merge-driver enabled (git config + .git/info/attributes), the same two
+    branches merge into a file Odoo reads, without any repair; a translation changed on one
+    side and an entry removed on the other are kept that way."""
+    repo = tmp_path / "repo"
+    i18n = repo / "acme" / "i18n"
+    i18n.mkdir(parents=True)
+    (repo / ".gitattributes").write_text("*.po merge=union\n")
+    po = i18n / "de.po"
+    po.write_text(HEADER + NAME.format("Name") + HELP.format("Wie es heisst"))
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "merge.po-entries.driver",
+        f"{sys.executable} {ROOT / 'scripts' / 'po-merge-driver'} %O %A %B %P")
+    (repo / ".git" / "info").mkdir(exist_ok=True)
+    (repo / ".git" / "info" / "attributes").write_text("*.po merge=po-entries\n")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-qm", "base")
+    git(repo, "checkout", "-qb", "code")
+    spelled = po.read_text().replace("Wie es heisst", "Wie es heißt")
+    po.write_text(spelled + HELLO.format("Hallo %(name)s"))
+    git(repo, "commit", "-qam", "a code string, a spelling")
+    git(repo, "checkout", "-q", "main")
+    git(repo, "checkout", "-qb", "other")
+    po.write_text(HEADER + NAME.format("Name") + HELP.format("Wie es heisst")
+                  + textwrap.dedent("""
+                      #. module: acme
+                      #: model:ir.model.fields,field_description:acme.field_acme_thing__code
+                      msgid "Code"
+                      msgstr "Kennung"
+                  """))
+    git(repo, "commit", "-qam", "a field label")
+    git(repo, "merge", "-q", "code", "-m", "merge")
+    assert odoo_reads(po) == [("acme", "Code", False), ("acme", "Hello %(name)s", True),
+                              ("acme", "Name", False), ("acme", "What it is called", False)]
+    translations = {e.msgid: e.msgstr for e in polib.pofile(str(po))}
+    assert translations["What it is called"] == "Wie es heißt", "their change taken"
+    assert run("--check", po).returncode == 0
