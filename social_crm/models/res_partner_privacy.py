@@ -59,7 +59,7 @@ class ResPartner(models.Model):
             domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
                 "author_external_id", "=", identity.external_id
             )
-        # sudo: match suggestions are manager-only; the privacy request covers them all
+        # sudo: the privacy request covers every suggestion about the contact
         return self.env["social.crm.match.suggestion"].sudo().search(domain)
 
     def _social_privacy_lookup_sql(self):

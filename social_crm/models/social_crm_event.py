@@ -204,7 +204,7 @@ class SocialCrmEvent(models.Model):
     def _process(self):
         """Parse and store the posts of these (claimed) events; set their state."""
         by_source = defaultdict(list)
-        # sudo: events are manager-only; processing runs for whoever triggered it
+        # sudo: users only read events; processing writes them for whoever runs it
         for event in self.sudo():
             by_source[event.source_id].append(event)
         for source, events in by_source.items():
@@ -289,8 +289,7 @@ class SocialCrmEvent(models.Model):
         """Process failed or quarantined events again (after fixing the cause)."""
         self.check_access("write")
         retry = self.filtered(lambda e: e.state in ("failed", "quarantined"))
-        # sudo: events are read-only fields; the retry is the product's write after check_access
-        retry.sudo().write({"state": "new", "attempts": 0, "error": False})
+        retry.write({"state": "new", "attempts": 0, "error": False})
         if retry:
             self._trigger_processing()
         return True

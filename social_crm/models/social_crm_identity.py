@@ -370,7 +370,7 @@ class SocialCrmIdentity(models.Model):
             self.env["res.partner"]._social_ingest_candidates(lookups, company, snapshot)
             suggestions = (
                 self.env["social.crm.match.suggestion"]
-                .sudo()  # sudo: suggestions are manager-only; ingestion keeps them up to date
+                .sudo()  # sudo: ingestion keeps suggestions up to date (users cannot create)
                 .search_fetch(
                     [
                         ("company_id", "=", company.id),

@@ -261,7 +261,7 @@ class SocialCrmOutbox(models.Model):
             vals.setdefault("company_id", post.company_id.id)
             vals.setdefault("user_id", self.env.uid)
             vals.setdefault("account_id", Account._for_post(post).id or False)
-        # sudo: agents have no access to the outbox; the product queues what they decided
+        # sudo: only the product writes the outbox (users read it): it queues what they decided
         items = self.sudo().create(vals_list)
         items._trigger_sender()
         return items
