@@ -93,7 +93,7 @@ class ResCompany(models.Model):
     def _social_llm_budget_left(self):
         """Whether one more call fits this calendar month's budget (calls and tokens)."""
         self.ensure_one()
-        company = self.sudo()  # sudo: the monthly budget counters are system fields
+        company = self.sudo()  # sudo: the posts' company, maybe not the writer's
         same_month = company.social_llm_month == self._social_llm_this_month()
         calls = company.social_llm_calls_used if same_month else 0
         tokens = company.social_llm_tokens_used if same_month else 0
