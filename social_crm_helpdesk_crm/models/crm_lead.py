@@ -78,7 +78,7 @@ class CrmLead(models.Model):
         # the open tickets are few: their customers' companies are read once
         tickets = (
             self.env["helpdesk.ticket"]
-            .sudo()  # sudo: see above
+            .sudo()  # sudo: salespeople may not read the tickets
             .search_fetch(self._social_ticket_domain(overdue), ["partner_id"])
         )
         commercial_ids = tickets.partner_id.commercial_partner_id.ids

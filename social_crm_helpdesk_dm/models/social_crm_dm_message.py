@@ -127,7 +127,7 @@ class SocialCrmDmMessage(models.Model):
                     }
                 ]
             )
-            message.sudo().write({"outbox_id": item.id, "state": "queued",  # sudo: see above
+            message.sudo().write({"outbox_id": item.id, "state": "queued",  # sudo: agents only read messages
                                   "error_message": False})
         return True
 
