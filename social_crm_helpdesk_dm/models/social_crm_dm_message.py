@@ -127,7 +127,8 @@ class SocialCrmDmMessage(models.Model):
                     }
                 ]
             )
-            message.sudo().write({"outbox_id": item.id, "state": "queued",  # sudo: agents only read messages
+            # sudo: agents only read messages
+            message.sudo().write({"outbox_id": item.id, "state": "queued",
                                   "error_message": False})
         return True
 
