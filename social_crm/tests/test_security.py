@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.social_crm.connectors.events import RawEvent
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -110,8 +111,6 @@ class TestSecurity(SocialCrmCase):
             env["social.crm.network"].browse(self.x.id).write({"name": "Twitter"})
 
     def test_a_manager_retries_quarantined_events_a_user_cannot(self):
-        from odoo.addons.social_crm.connectors.events import RawEvent
-
         Event = self.env["social.crm.event"]
         [event_id] = Event._store_events(
             self.source, [RawEvent("meta", "retry-test", {"entry": "x"})], "webhook",
