@@ -60,8 +60,8 @@ def load(path):
         no_licence = os.path.basename(path) == "complaints-dev.csv"
         if no_licence or "tweet_id" in (reader.fieldnames or ()):
             raise SystemExit("train_complaints: %s carries no licence; never train on it" % path)
-        if os.path.basename(path).startswith("heldout-"):
-            raise SystemExit("train_complaints: %s is the held-out set; never train on it" % path)
+        if os.path.basename(path).startswith("heldout"):  # heldout-*, heldout2-*, ...
+            raise SystemExit("train_complaints: %s is a held-out set; never train on it" % path)
         return [r for r in reader if (r.get("text") or "").strip()]
 
 
