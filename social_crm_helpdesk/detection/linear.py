@@ -15,7 +15,7 @@ import json
 import math
 import os
 
-from .text import tokens
+from .text import normalise_de_tokens, tokens
 
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
 FORMAT = "social_crm_helpdesk.complaint_base_model"
@@ -45,9 +45,15 @@ def _word_features(toks):
     return words, pairs
 
 
+def post_tokens(text, rule_result):
+    """The tokens of a post (German ones in standard spelling, ``text.normalise_de``)."""
+    toks = tokens(text)[:MAX_TOKENS]
+    return normalise_de_tokens(toks) if rule_result.lang == "de" else toks
+
+
 def features(text, rule_result):
     """{feature name: value} of a post, the same at training and at run time."""
-    toks = tokens(text)[:MAX_TOKENS]
+    toks = post_tokens(text, rule_result)
     feats = {}
     words, pairs = _word_features(toks)
     for tok in words:
@@ -109,7 +115,7 @@ class BaseModel:
     def score(self, text, rule_result):
         """(log-odds, [(word or word pair, contribution)]): ``features`` without building it."""
         by_kind = self._by_kind
-        toks = tokens(text)[:MAX_TOKENS]
+        toks = post_tokens(text, rule_result)
         words = []
         wmap, bmap, cmap, rmap = by_kind["w"], by_kind["b"], by_kind["c"], by_kind["r"]
         unigrams, pairs = _word_features(toks)
