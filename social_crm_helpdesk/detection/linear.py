@@ -15,6 +15,7 @@ import json
 import math
 import os
 
+from .rules import combinations
 from .text import normalise_de_tokens, tokens
 
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
@@ -71,6 +72,8 @@ def features(text, rule_result):
             feats["c:" + gram] = scale
     for cat in rule_result.categories:
         feats["r:" + cat] = 1.0
+    for combo in combinations(rule_result):
+        feats["r:" + combo] = 1.0
     feats["r:logit"] = rule_result.logit / 4.0
     return feats
 
@@ -135,6 +138,8 @@ class BaseModel:
             z += sum(cmap.get(g, 0.0) for g in grams) / math.sqrt(len(grams))
         for cat in rule_result.categories:
             z += rmap.get(cat, 0.0)
+        for combo in combinations(rule_result):
+            z += rmap.get(combo, 0.0)
         z += rmap.get("logit", 0.0) * rule_result.logit / 4.0
         return z, words
 

@@ -183,6 +183,43 @@ def _score(result):
     return logit
 
 
+_FACT_CATS = frozenset(COMPLAINT_CATS) | {"waiting", "irony"}
+
+
+def combinations(result):
+    """Pairs of cue families that mean more together than apart (features of the shipped
+    model, whose weights are learned: see ``linear.features``):
+    praise next to a failure (sarcasm, or thanks for a fix), praise opening a post that then
+    states a failure (mock delight), a problem told in the past with a fix and thanks (praise
+    after a solved problem), a question carrying complaint cues, anger aimed elsewhere next to
+    complaint words, leaving politely."""
+    cats = result.categories
+    if not cats:
+        return ()
+    out = []
+    strong = bool(cats & set(STRONG_CATS))
+    facts = bool(cats & _FACT_CATS)
+    if "praise" in cats and strong:
+        out.append("praise&strong")
+    if result.cues and result.cues[0].category in ("praise", "irony", "sarcasm") and (
+            cats - {result.cues[0].category}) & _FACT_CATS:
+        out.append("praise_first&complaint")
+    if "resolved" in cats:
+        if "praise" in cats or "reassurance" in cats:
+            out.append("resolved&thanks")
+        if facts:
+            out.append("resolved&complaint")
+    if "question" in cats and cats & (_FACT_CATS - {"problem"}):  # "can't" alone: no
+        out.append("question&complaint")
+    if "elsewhere" in cats and facts:
+        out.append("elsewhere&complaint")
+    if "churn" in cats and "praise" in cats:
+        out.append("churn&praise")
+    if cats & {"sarcasm", "irony"} and cats & {"failure", "implicit", "waiting", "negative"}:
+        out.append("irony&failure")
+    return out
+
+
 def feature_names(result):
     """Sparse binary features derived from the rule cues (used by the adaptive model)."""
     feats = {"rule:" + c for c in result.categories}
