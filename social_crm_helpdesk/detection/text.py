@@ -128,7 +128,7 @@ _NOT_UMLAUT = frozenset("""
 zuerst tuesday blues manuel samuel cruel fuel duel michael israel raphael aerobic maestro poet
 poeten poesie does doesn shoes goes phoenix queue queues issue issues true blue value venue
 """.split())
-_UMLAUT_RE = re.compile(r"(?<![aeiouäöüq])(ae|oe|ue)(?=[bcdfghjklmnpqrstvwxzß])")
+_UMLAUT_RE = re.compile(r"(?<![aeiouäöüq])(?:(ae|oe|ue)(?=[bcdfghjklmnpqrstvwxzß])|(ae)(?=u))")
 _NOT_UMLAUT_UE = re.compile(r"[tndx]uel", re.I)  # aktuell, manuell, individuell, Duell, sexuell
 _UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
 _DE_WORD_RE = re.compile(r"(?<![@#\w])[^\W\d_]+(?:'[^\W\d_]+)?")
@@ -141,7 +141,7 @@ def normalise_de_word(word):
         return DE_SPELLINGS[word].replace("ß", "ss")
     if word not in _NOT_UMLAUT and ("ae" in word or "oe" in word or "ue" in word) \
             and not _NOT_UMLAUT_UE.search(word):
-        word = _UMLAUT_RE.sub(lambda m: _UMLAUTS[m.group(1)], word)
+        word = _UMLAUT_RE.sub(lambda m: _UMLAUTS[m.group(1) or m.group(2)], word)
     return word
 
 
