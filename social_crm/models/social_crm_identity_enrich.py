@@ -327,13 +327,14 @@ class SocialCrmIdentity(models.Model):
         self.with_context(social_crm_ingest=True).sudo()._ingest_upsert(
             updates=[(plan.identity_id, plan.vals) for plan in plans]
         )
-        metrics = [
-            (identity, plan.metric)
+        # one row per identity (an identity asked twice: its last answer)
+        metrics = {
+            identity.id: (identity, plan.metric)
             for identity, plan in zip(identities, plans, strict=True)
             if plan.metric
-        ]
+        }
         if metrics:
-            self._enrich_write_metrics(metrics, today)
+            self._enrich_write_metrics(list(metrics.values()), today)
 
     @api.model
     def _enrich_write_metrics(self, metrics, day):
@@ -351,7 +352,7 @@ class SocialCrmIdentity(models.Model):
 
         self.env.cr.execute(
             SQL(
-                """INSERT INTO social_crm_identity_metric AS m
+                """INSERT INTO social_crm_identity_metric
                           (identity_id, partner_id, company_id, date, %(names)s,
                            create_uid, write_uid, create_date, write_date)
                    SELECT v.identity_id, v.partner_id, v.company_id, %(day)s, %(values)s,
