@@ -52,7 +52,7 @@ from cleaning import clean_text  # noqa: E402  (plain module: no Odoo import)
 DEFAULT_PATHS = [shared_path("complaints-dev.csv"), shared_path("complaints-de-en-dev.csv")]
 DEFAULT_PATHS += [os.path.join(REPO, "bench", "data", name)
                   for name in sorted(os.listdir(os.path.join(REPO, "bench", "data")))
-                  if name.startswith(("complaints-", "heldout-")) and name.endswith(".csv")]
+                  if name.startswith(("complaints-", "heldout")) and name.endswith(".csv")]
 #: summary rows of every file measured in this run, printed side by side at the end
 SUMMARY = []
 NS = (50, 200, 800)
@@ -264,7 +264,7 @@ def bench_file(path, given_lang, seeds):
     print("\n".join(fmt_groups(rows, preds, lambda r: r["kind"])))
     status = {"complaints-dev.csv": "unseen (tweets, measure only)"}.get(name)
     if status is None:
-        status = ("UNSEEN (held-out, never trained on)" if name.startswith("heldout-")
+        status = ("UNSEEN (held-out, never trained on)" if name.startswith("heldout")
                   else "seen by the rules' tuning; weights: %s" % how)
     shipped_model = linear.load()
     if shipped_model is not None and shipped_model.meta.get("trained_on") == name:

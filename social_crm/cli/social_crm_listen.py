@@ -103,7 +103,7 @@ class SourceRunner:
 
         def _store(source):
             source.env["social.crm.event"]._store_events(
-                source.sudo(), [event], "stream", state="quarantined", error=str(error))
+                source, [event], "stream", state="quarantined", error=str(error))
 
         with self.listener.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})

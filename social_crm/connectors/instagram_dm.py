@@ -10,6 +10,8 @@ without a role on the app only after App Review), gets deliveries of the form
 ...}}]}}]}]}``, signed like every Meta delivery (``X-Hub-Signature-256``, checked by the webhook
 before anything is read). Each messaging item is one raw event keyed by its ``mid``; echoes of
 the account's own messages (``is_echo``), reads, reactions and deleted messages are dropped.
+The webhook format is Meta's Messenger Platform, read by :mod:`.meta_messaging` (shared with
+Facebook Messenger).
 
 A message becomes a :class:`~.base.Post` of network ``instagram``: id = ``mid``, conversation
 ``dm:<IGSID>`` (one ticket per person and account), author = the Instagram-scoped id (Meta
@@ -22,34 +24,25 @@ token, ``recipient.id`` = IGSID and ``message.text``; the answer is ``{"recipien
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 from collections.abc import Mapping
 from typing import Any
 
 import requests
 
-from . import http
-from .base import (
-    DEFAULT_TIMEOUT,
-    Author,
-    ConfigurationError,
-    MalformedResponseError,
-    Post,
-    ReplyResult,
-)
+from . import http, meta_messaging
+from .base import DEFAULT_TIMEOUT, ConfigurationError, MalformedResponseError, Post, ReplyResult
 from .events import RawEvent
 from .facebook import _base, _proof, _token, graph_error
-from .util import expect_dict, expect_list
 
-NETWORK = "instagram"
-OBJECT = "instagram"
-KIND = "instagram_dm"
+SPEC = meta_messaging.INSTAGRAM
+NETWORK = SPEC.network
+OBJECT = SPEC.object
+KIND = SPEC.kind
 MAX_TEXT = 1000  # the Instagram Send API refuses longer texts (UTF-8 bytes, see send_message)
 
 
 def conversation_key(igsid: Any) -> str:
-    return f"dm:{igsid}"
+    return meta_messaging.conversation_key(igsid)
 
 
 def is_instagram(body: Any) -> bool:
@@ -57,62 +50,17 @@ def is_instagram(body: Any) -> bool:
 
 
 def has_messaging(body: Any) -> bool:
-    return is_instagram(body) and any(
-        isinstance(entry, dict) and entry.get("messaging") for entry in body.get("entry") or []
-    )
+    return meta_messaging.has_messaging(SPEC, body)
 
 
 def split_messaging(body: Any) -> tuple[list[RawEvent], dict | None]:
     """``(events of the messages, the delivery without its messaging items or None)``."""
-    body = expect_dict(body, "the delivery", NETWORK)
-    events, rest = [], []
-    for entry in expect_list(body.get("entry"), "entry", NETWORK):
-        entry = expect_dict(entry, "entry[]", NETWORK)
-        for item in entry.get("messaging") or []:
-            item = expect_dict(item, "entry[].messaging[]", NETWORK)
-            message = item.get("message")
-            if not isinstance(message, dict) or message.get("is_echo") \
-                    or message.get("is_deleted"):
-                continue  # reads, reactions, postbacks, the account's own messages
-            mid = message.get("mid")
-            if not mid:
-                raise MalformedResponseError("instagram: a message without 'mid'")
-            digest = hashlib.sha256(str(mid).encode()).hexdigest()[:40]
-            events.append(RawEvent(KIND, f"instagram_dm:{digest}",
-                                   {"account_id": entry.get("id"), "messaging": dict(item)}))
-        if entry.get("changes"):
-            rest.append({k: v for k, v in entry.items() if k != "messaging"})
-    remaining = {**body, "entry": rest} if rest else None
-    return events, remaining
+    return meta_messaging.split_messaging(SPEC, body)
 
 
 def parse_message(payload: Mapping[str, Any]) -> list[Post]:
     """The post of one stored messaging item."""
-    item = expect_dict(payload.get("messaging"), "messaging", NETWORK)
-    sender = expect_dict(item.get("sender"), "messaging.sender", NETWORK)
-    message = expect_dict(item.get("message"), "messaging.message", NETWORK)
-    igsid = sender.get("id")
-    stamp = item.get("timestamp")
-    if not igsid or not isinstance(stamp, int) or not message.get("mid"):
-        raise MalformedResponseError("instagram: a message without sender, timestamp or mid")
-    media, others = [], []
-    for attachment in message.get("attachments") or []:
-        if not isinstance(attachment, dict):
-            continue
-        url = (attachment.get("payload") or {}).get("url")
-        if url and attachment.get("type") in ("image", "file"):
-            media.append({"url": url, "type": attachment["type"]})
-        else:  # audio, video, a shared post, a story mention...: the ticket says so
-            others.append(f"[{attachment.get('type') or 'attachment'}]")
-    return [Post(
-        network=NETWORK,
-        external_id=str(message["mid"]),
-        text=message.get("text") or " ".join(others),
-        posted_at=dt.datetime.fromtimestamp(stamp / 1000, dt.UTC),
-        author=Author(network=NETWORK, external_id=str(igsid)),
-        conversation_external_id=conversation_key(igsid),
-        raw={"account_id": payload.get("account_id"), "igsid": igsid, "media": media},
-    )]
+    return meta_messaging.parse_message(SPEC, payload)
 
 
 def send_message(credentials: Mapping[str, str], igsid: str, text: str,

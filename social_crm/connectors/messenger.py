@@ -6,7 +6,8 @@ A page subscribed to the ``messages`` webhook field gets deliveries of the form
 "text": ..., "attachments": [...]}}]}]}``, signed like every Meta delivery
 (``X-Hub-Signature-256``, checked by the webhook before anything is read). Each messaging item
 is one raw event keyed by its ``mid``; echoes of the page's own messages, reads and deliveries
-are dropped.
+are dropped. The webhook format is Meta's Messenger Platform, read by :mod:`.meta_messaging`
+(shared with Instagram Direct).
 
 A message becomes a :class:`~.base.Post`: id = ``mid``, conversation ``dm:<PSID>`` (one
 ticket per person and page), author = the page-scoped id (Meta sends no name). Attachments
@@ -19,89 +20,38 @@ within 24 hours of the person's last message only (error code 10, subcode 201827
 
 from __future__ import annotations
 
-import datetime as dt
-import hashlib
 import json
 from collections.abc import Mapping
 from typing import Any
 
 import requests
 
-from . import http
-from .base import (
-    DEFAULT_TIMEOUT,
-    Author,
-    ConfigurationError,
-    MalformedResponseError,
-    Post,
-    ReplyResult,
-)
+from . import http, meta_messaging
+from .base import DEFAULT_TIMEOUT, ConfigurationError, MalformedResponseError, Post, ReplyResult
 from .events import RawEvent
 from .facebook import _base, _proof, _token, graph_error
-from .util import expect_dict, expect_list
 
-NETWORK = "facebook"
+SPEC = meta_messaging.MESSENGER
+NETWORK = SPEC.network
 MAX_TEXT = 2000  # the Send API refuses longer texts
 
 
 def conversation_key(psid: Any) -> str:
-    return f"dm:{psid}"
+    return meta_messaging.conversation_key(psid)
 
 
 def has_messaging(body: Any) -> bool:
-    return isinstance(body, dict) and any(
-        isinstance(entry, dict) and entry.get("messaging") for entry in body.get("entry") or []
-    )
+    return meta_messaging.has_messaging(SPEC, body)
 
 
 def split_messaging(body: Any) -> tuple[list[RawEvent], dict | None]:
     """``(events of the messages, the delivery without its messaging items or None)``."""
-    body = expect_dict(body, "the delivery", NETWORK)
-    events, rest = [], []
-    for entry in expect_list(body.get("entry"), "entry", NETWORK):
-        entry = expect_dict(entry, "entry[]", NETWORK)
-        for item in entry.get("messaging") or []:
-            item = expect_dict(item, "entry[].messaging[]", NETWORK)
-            message = item.get("message")
-            if not isinstance(message, dict) or message.get("is_echo"):
-                continue  # reads, deliveries, postbacks, the page's own messages
-            mid = message.get("mid")
-            if not mid:
-                raise MalformedResponseError("facebook: a message without 'mid'")
-            digest = hashlib.sha256(str(mid).encode()).hexdigest()[:40]
-            events.append(RawEvent("messenger", f"messenger:{digest}",
-                                   {"page_id": entry.get("id"), "messaging": dict(item)}))
-        if entry.get("changes"):
-            rest.append({k: v for k, v in entry.items() if k != "messaging"})
-    remaining = {**body, "entry": rest} if rest else None
-    return events, remaining
+    return meta_messaging.split_messaging(SPEC, body)
 
 
 def parse_message(payload: Mapping[str, Any]) -> list[Post]:
     """The post of one stored messaging item."""
-    item = expect_dict(payload.get("messaging"), "messaging", NETWORK)
-    sender = expect_dict(item.get("sender"), "messaging.sender", NETWORK)
-    message = expect_dict(item.get("message"), "messaging.message", NETWORK)
-    psid = sender.get("id")
-    stamp = item.get("timestamp")
-    if not psid or not isinstance(stamp, int):
-        raise MalformedResponseError("facebook: a message without sender or timestamp")
-    media = []
-    for attachment in message.get("attachments") or []:
-        if not isinstance(attachment, dict):
-            continue
-        url = (attachment.get("payload") or {}).get("url")
-        if url and attachment.get("type") in ("image", "file"):
-            media.append({"url": url, "type": attachment["type"]})
-    return [Post(
-        network=NETWORK,
-        external_id=str(message["mid"]),
-        text=message.get("text") or "",
-        posted_at=dt.datetime.fromtimestamp(stamp / 1000, dt.UTC),
-        author=Author(network=NETWORK, external_id=str(psid)),
-        conversation_external_id=conversation_key(psid),
-        raw={"page_id": payload.get("page_id"), "psid": psid, "media": media},
-    )]
+    return meta_messaging.parse_message(SPEC, payload)
 
 
 def send_message(credentials: Mapping[str, str], psid: str, text: str,

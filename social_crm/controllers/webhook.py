@@ -30,6 +30,8 @@ class SocialCrmWebhook(http.Controller):
     )
     def social_crm_webhook(self, token, **_params):
         httprequest = request.httprequest
+        # sudo: a public route (auth none): the token in the URL finds the source; every _webhook_*
+        # method runs on this sudo'ed source, nothing is trusted before its signature check
         source = request.env["social.crm.source"].sudo()._webhook_source(token)
         if not source:
             return self._answer(404, "text/plain", "Unknown webhook")

@@ -70,6 +70,8 @@ class ResCompany(models.Model):
         for company in self.search([("active", "in", (True, False))]):
             counts = {}
             for label, model_name, domain, action in company._social_retention_steps(now):
+                # sudo: the retention cron purges every user's rows of the company, whatever the
+                # cron user may read
                 Model = self.env[model_name].sudo().with_context(active_test=False)
                 last_id = 0
                 while True:
@@ -93,6 +95,7 @@ class ResCompany(models.Model):
                 date=env["res.lang"]._social_format_datetime(now),
                 summary=summary or env._("nothing to purge"),
             )
+            # sudo: the report field is written by the product (cron), not by a user
             company.sudo().social_retention_report = report
             _logger.info("Social CRM retention, company %s: %s", company.id, summary or "nothing")
         return True

@@ -125,6 +125,8 @@ class ResPartner(models.Model):
             snapshot.partners_by_website = by_url
         if lookups.emails:
             partners = (
+                # sudo: matching looks at every contact of the company, not only those the ingesting
+                # user may read
                 self.sudo()
                 .with_context(active_test=False)  # archived users' contacts are users' too
                 .search_fetch(

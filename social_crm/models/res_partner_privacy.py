@@ -37,6 +37,8 @@ class ResPartner(models.Model):
     def _social_identities(self):
         return (
             self.env["social.crm.identity"]
+            # sudo: the privacy request covers every identity of the contact (callers check the
+            # right first)
             .sudo()
             .with_context(active_test=False)
             .search([("partner_id", "in", self.ids)])
@@ -47,6 +49,7 @@ class ResPartner(models.Model):
         domain = Domain("partner_id", "in", self.ids)
         if identities:
             domain |= Domain("identity_id", "in", identities.ids)
+        # sudo: every post of the contact, also those of teams the user cannot read
         return self.env["social.crm.post"].sudo().with_context(active_test=False).search(domain)
 
     def _social_suggestions(self, identities=None):
@@ -56,6 +59,7 @@ class ResPartner(models.Model):
             domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
                 "author_external_id", "=", identity.external_id
             )
+        # sudo: the privacy request covers every suggestion about the contact
         return self.env["social.crm.match.suggestion"].sudo().search(domain)
 
     def _social_privacy_lookup_sql(self):
@@ -154,6 +158,7 @@ class ResPartner(models.Model):
         self.check_access("read")
         self._social_check_privacy_rights()
         content = self._social_export_zip()
+        # sudo: the export is the product's file, attached after the rights check above
         attachment = self.env["ir.attachment"].sudo().create(
             {
                 "name": f"{EXPORT_PREFIX}{self.id}-{fields.Date.today()}.zip",
@@ -197,6 +202,7 @@ class ResPartner(models.Model):
         identities = self._social_identities()
         suggestions = self._social_suggestions(identities)
         posts = self._social_posts(identities)
+        # sudo: earlier exports are product files the user may not read; erased with the contact
         exports = self.env["ir.attachment"].sudo().search(
             [
                 ("res_model", "=", "res.partner"),
@@ -212,6 +218,7 @@ class ResPartner(models.Model):
         posts.unlink()
         identities.unlink()
         exports.unlink()
+        # sudo: the imported bio is erased even where the user may not write the contact
         self.sudo().filtered("social_origin").write({"comment": False})
         return counts
 

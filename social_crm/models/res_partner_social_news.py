@@ -27,6 +27,8 @@ class ResPartner(models.Model):
                 "state": mention.state,
                 "excerpt": mention.snippet,
             }
+            # sudo: the privacy export lists every mention of the contact (rights checked by the
+            # caller)
             for mention in self.env["social.crm.news.mention"].sudo().search(
                 [("partner_id", "=", self.id)]
             )
@@ -34,6 +36,7 @@ class ResPartner(models.Model):
         return data
 
     def _social_erase(self):
+        # sudo: erasure removes every mention of the contact (rights checked by the caller)
         mentions = self.env["social.crm.news.mention"].sudo().search(
             [("partner_id", "in", self.ids)]
         )

@@ -45,6 +45,7 @@ class SocialCrmAccount(models.Model):
 
     @api.depends("access_token")
     def _compute_has_credentials(self):
+        # sudo: the token is manager-only; the flag tells others whether one is set
         for account, sudo in zip(self, self.sudo(), strict=True):
             account.has_credentials = bool(sudo.access_token)
 
@@ -62,6 +63,7 @@ class SocialCrmAccount(models.Model):
     def _publish_credentials(self):
         """``(credentials, base_url)`` in the shape the connectors' writers take."""
         self.ensure_one()
+        # sudo: credentials are manager-only; the connectors need them for whoever publishes
         account = self.sudo()
         credentials = {
             "consumer_key": account.api_key,
@@ -81,6 +83,7 @@ class SocialCrmAccount(models.Model):
     @api.model
     def _for_post(self, post):
         """The active publishing account of ``post``'s company and network (or nothing)."""
+        # sudo: agents publish through the company's account without reading it
         return self.sudo().search(
             [("company_id", "=", post.company_id.id), ("network_id", "=", post.network_id.id)],
             limit=1,

@@ -155,9 +155,15 @@ class SocialCrmEvent(models.Model):
                     )
                     waiting = bool(self.env.cr.fetchall())
             except psycopg2.errors.SerializationFailure:
+                _logger.info(
+                    "Social CRM: a run of the cron %s took its waiting trigger while this "
+                    "delivery was stored (concurrent update): a new trigger is made, so that "
+                    "the cron runs again for the stored events",
+                    xmlid,
+                )
                 waiting = False
         if not waiting:
-            self.env.ref(xmlid).sudo()._trigger()
+            self.env.ref(xmlid).sudo()._trigger()  # sudo: only administrators may schedule crons
 
     # --- processing ----------------------------------------------------------------------
     @api.model
@@ -198,6 +204,7 @@ class SocialCrmEvent(models.Model):
     def _process(self):
         """Parse and store the posts of these (claimed) events; set their state."""
         by_source = defaultdict(list)
+        # sudo: users only read events; processing writes them for whoever runs it
         for event in self.sudo():
             by_source[event.source_id].append(event)
         for source, events in by_source.items():
@@ -282,7 +289,7 @@ class SocialCrmEvent(models.Model):
         """Process failed or quarantined events again (after fixing the cause)."""
         self.check_access("write")
         retry = self.filtered(lambda e: e.state in ("failed", "quarantined"))
-        retry.sudo().write({"state": "new", "attempts": 0, "error": False})
+        retry.write({"state": "new", "attempts": 0, "error": False})
         if retry:
             self._trigger_processing()
         return True

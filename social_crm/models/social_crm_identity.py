@@ -266,6 +266,8 @@ class SocialCrmIdentity(models.Model):
         partners = self.env["res.partner"].browse({row[5] for row in rows if row[5]})
         partner_names = {partner.id: partner.display_name for partner in partners}
         others = (
+            # sudo: a duplicate may belong to a contact the user cannot read; the refusal must see
+            # it
             self.sudo()
             .with_context(active_test=False)
             .search(Domain.OR(domains) & Domain("id", "not in", own_ids))
@@ -343,6 +345,7 @@ class SocialCrmIdentity(models.Model):
         if not batch.authors:
             return snapshot
         identities = (
+            # sudo: ingestion matches every identity of the company, whatever the user may read
             self.sudo()
             .with_context(active_test=False)
             .search_fetch(
@@ -367,7 +370,7 @@ class SocialCrmIdentity(models.Model):
             self.env["res.partner"]._social_ingest_candidates(lookups, company, snapshot)
             suggestions = (
                 self.env["social.crm.match.suggestion"]
-                .sudo()
+                .sudo()  # sudo: ingestion keeps suggestions up to date (users cannot create)
                 .search_fetch(
                     [
                         ("company_id", "=", company.id),
@@ -384,7 +387,7 @@ class SocialCrmIdentity(models.Model):
         if identity_ids:
             metrics = (
                 self.env["social.crm.identity.metric"]
-                .sudo()
+                .sudo()  # sudo: metrics are written by the product only
                 .search_fetch(
                     [
                         ("identity_id", "in", identity_ids),
@@ -499,6 +502,7 @@ class SocialCrmIdentity(models.Model):
             if result is not None:
                 result.new_identities += len(created)
         if plan.metrics:
+            # sudo: metrics are written by the product only
             Metric = self.env["social.crm.identity.metric"].sudo()
             today = fields.Date.context_today(self)
             Metric._ingest_upsert(

@@ -116,6 +116,7 @@ class SocialCrmIdentity(models.Model):
         rows = [i for i in self if i.counts_as_of and any(i[n] for n in enrich.COUNT_FIELDS)]
         if not rows:
             return
+        # sudo: metrics are written by the product only
         Metric = self.env["social.crm.identity.metric"].sudo()
         existing = {
             (m.identity_id.id, m.date): m
@@ -152,7 +153,9 @@ class SocialCrmIdentity(models.Model):
         """Credentials for looking up ``network``'s accounts for ``company``: the company's
         publishing account on the network, else its listening source (first active one)."""
         domain = [("company_id", "=", company.id), ("network_id", "=", network.id)]
+        # sudo: sources hold credentials (managers only); the look-up uses them for any user
         source = self.env["social.crm.source"].sudo().search(domain, limit=1)
+        # sudo: accounts hold credentials (managers only), see above
         account = self.env["social.crm.account"].sudo().search(domain, limit=1)
         credentials = {
             "bearer_token": source.bearer_token,
@@ -191,6 +194,7 @@ class SocialCrmIdentity(models.Model):
         limit) and ``failed`` (the network could not be asked at all)."""
         summary = defaultdict(int)
         # grouped in linear time (``|=`` per identity copied the group each time: quadratic)
+        # sudo: the look-up writes network data on identities the user may only read
         groups = self.sudo().grouped(lambda identity: (identity.company_id, identity.network_id))
         for (company, network), identities in groups.items():
             if not lookup.can_lookup(network.code or ""):
@@ -214,6 +218,7 @@ class SocialCrmIdentity(models.Model):
                              network.code, resume, exc)
                 pause = {"next_lookup_at": resume, "lookup_message": str(exc)[:500]}
                 self.browse(pending).write(pause)
+                # sudo: postpones every due identity of the company, not only the user's
                 self.sudo().search(
                     self._enrich_due_domain(now)
                     & Domain("company_id", "=", company.id)
@@ -265,6 +270,7 @@ class SocialCrmIdentity(models.Model):
         _logger.info("Social CRM: look-up of identity %s on %s not stored: %s",
                      profile.key, network.code, reason)
         now = fields.Datetime.now()
+        # sudo: the look-up result is the product's write (the user may only read identities)
         self.sudo().browse(int(profile.key)).write({
             "lookup_state": "error", "lookup_message": message,
             "last_lookup_at": now, "next_lookup_at": now + enrich.ERROR_RETRY,
@@ -281,6 +287,7 @@ class SocialCrmIdentity(models.Model):
         fields. A handle learnt from the network comes with its profile URL, computed as
         ``_compute_profile_url`` does, so the profile URL is not recomputed (and flushed)
         record by record afterwards."""
+        # sudo: the look-up result is the product's write (the user may only read identities)
         identities = self.sudo().browse([int(p.key) for p in profiles])
         identities.fetch(["external_id", "handle", "display_name_on_network", "verified", "bio",
                           "profile_url", "last_synced_at", "counts_as_of", "partner_id",
@@ -294,6 +301,7 @@ class SocialCrmIdentity(models.Model):
         taken = set()
         if found_ids:
             taken = set(
+                # sudo: an account already known may be on an identity the user cannot read
                 self.sudo().with_context(active_test=False).search_fetch(
                     [("company_id", "=", company.id), ("network_id", "=", network.id),
                      ("external_id", "in", found_ids)],
@@ -324,6 +332,7 @@ class SocialCrmIdentity(models.Model):
         for identity, plan in zip(identities, plans, strict=True):
             for name in names - plan.vals.keys():
                 plan.vals[name] = identity[name]
+        # sudo: the look-up result is the product's write (the user may only read identities)
         self.with_context(social_crm_ingest=True).sudo()._ingest_upsert(
             updates=[(plan.identity_id, plan.vals) for plan in plans]
         )
@@ -341,7 +350,8 @@ class SocialCrmIdentity(models.Model):
         """The count history rows of ``day`` of ``metrics`` ([(identity, counts)]): one
         ``INSERT ... ON CONFLICT``; an identity that has a row of that day already (counted
         by the ingestion or an earlier look-up) gets the new counts in it, as the ORM path
-        did with a search, a create and an update (three statements and a flush)."""
+        did with a search, a create and an update (three statements and a flush). Written
+        in SQL: the rows are the product's (no access rights apply, as with sudo)."""
         Metric = self.env["social.crm.identity.metric"]
         Metric.flush_model()
         now = self.env.cr.now()
@@ -396,7 +406,7 @@ class SocialCrmIdentity(models.Model):
         its next interval. Identities postponed by a rate limit or failed with their network
         count as processed (they are no longer due)."""
         cron = self.env["ir.cron"]
-        Identity = self.sudo()
+        Identity = self.sudo()  # sudo: the cron looks up every company's due identities
         domain = self._enrich_due_domain()
         identities = Identity.search(
             domain, order="next_lookup_at asc nulls first, id", limit=limit
@@ -421,6 +431,7 @@ class SocialCrmIdentity(models.Model):
             )
         now_ids, later = identities[:BUTTON_LIMIT], identities[BUTTON_LIMIT:]
         if later:
+            # sudo: the schedule field is the product's; the user asked for the look-up
             later.sudo().write({"next_lookup_at": False})
             self.env.ref("social_crm.ir_cron_social_crm_enrich")._trigger()
         summary = now_ids._enrich()

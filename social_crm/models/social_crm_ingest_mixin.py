@@ -79,6 +79,7 @@ class SocialCrmIngestMixin(models.AbstractModel):
         if not names:
             return None
         first = {}
+        # sudo: the company check compares with linked records the user may not read
         for record in self.sudo():
             key = (record.company_id.id, *(record[name]._ids for name in names))
             first.setdefault(key, record.id)

@@ -191,6 +191,8 @@ class SocialCrmMatchSuggestion(models.Model):
                 ),
                 *moved,
             ]
+            # sudo: the note is the product's record of the decision; the user may not write the
+            # contact
             suggestion.partner_id.sudo().message_post(
                 body=Markup("<p>%s</p>") % " ".join(sentences),
                 message_type="comment",

@@ -66,6 +66,7 @@ class SocialCrmNewsMention(models.Model):
         company = posts.company_id[:1]
         partners = (
             self.env["res.partner"]
+            # sudo: an article may name any contact of the company, not only those the user reads
             .sudo()
             .search_fetch(
                 [
@@ -117,4 +118,5 @@ class SocialCrmNewsMention(models.Model):
                         "snippet": match.snippet[:2000],
                     }
                 )
+        # sudo: mentions are written by the product only
         return self.sudo().create(vals_list) if vals_list else self.browse()

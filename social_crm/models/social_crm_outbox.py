@@ -123,6 +123,7 @@ class SocialCrmOutbox(models.Model):
     @api.model
     def _publish_problem(self, post, action="reply"):
         """A sentence saying why ``action`` on ``post`` cannot be queued, or False."""
+        # sudo: the post's source and account (credentials) decide; agents cannot read them
         post = post.sudo()
         code = post.network_id.code or ""
         network = post.network_id.name
@@ -138,6 +139,7 @@ class SocialCrmOutbox(models.Model):
             return False
         credentials, base_url = self._credentials_for(post)
         missing = self._missing_keys(code, action, credentials, base_url)
+        # sudo: accounts hold credentials (managers only); only whether a token is set is used
         account = self.env["social.crm.account"]._for_post(post).sudo()
         if missing and account and not account.access_token:
             # the publishing account is the form to complete: name what it lacks
@@ -165,6 +167,7 @@ class SocialCrmOutbox(models.Model):
     def _missing_credentials_text(self, post, action, missing):
         """In words: which fields of which form a Social CRM manager fills in so that
         ``action`` on ``post``'s network works (never the connector's key names)."""
+        # sudo: the post's network and source decide the wording; agents cannot read sources
         post = post.sudo()
         code = post.network_id.code or ""
         network = post.network_id.name
@@ -251,12 +254,14 @@ class SocialCrmOutbox(models.Model):
     def _queue(self, vals_list):
         """Queue writes (``action``, ``post_id``, ``text``, ``res_model``, ``res_id``); the
         sender runs right after the commit."""
+        # sudo: the company of posts the user may not read (another team's ticket)
         posts = self.env["social.crm.post"].sudo().browse([v["post_id"] for v in vals_list])
         Account = self.env["social.crm.account"]
         for vals, post in zip(vals_list, posts, strict=True):
             vals.setdefault("company_id", post.company_id.id)
             vals.setdefault("user_id", self.env.uid)
             vals.setdefault("account_id", Account._for_post(post).id or False)
+        # sudo: only the product writes the outbox (users read it): it queues what they decided
         items = self.sudo().create(vals_list)
         items._trigger_sender()
         return items
@@ -264,11 +269,12 @@ class SocialCrmOutbox(models.Model):
     def _trigger_sender(self, at=None):
         cron = self.env.ref("social_crm.ir_cron_social_crm_outbox", raise_if_not_found=False)
         if cron:
-            cron.sudo()._trigger(at)
+            cron.sudo()._trigger(at)  # sudo: only administrators may schedule crons
 
     # --- credentials -------------------------------------------------------------------------
     @api.model
     def _is_demo_post(self, post):
+        # sudo: agents cannot read sources
         return post.sudo().source_id.network_id.code == DEMO_NETWORK
 
     @api.model
@@ -276,7 +282,9 @@ class SocialCrmOutbox(models.Model):
         """``(credentials, base_url)`` to publish about ``post``: the company's publishing
         account of the network (one with an access token), else the listening source's.
         Only credentials of the post's own company are ever used."""
+        # sudo: the post's source and account hold the credentials (managers only)
         post = post.sudo()
+        # sudo: see above
         account = (account or self.env["social.crm.account"]._for_post(post)).sudo()
         if (
             account
@@ -376,6 +384,7 @@ class SocialCrmOutbox(models.Model):
                     network=self.network_id.name,
                 ),
             )
+        # sudo: the sender runs as the cron user; the post's source holds the credentials
         post = self.post_id.sudo()
         if self._is_demo_post(post):
             return self._record_result(
@@ -487,10 +496,12 @@ class SocialCrmOutbox(models.Model):
     def _notify_origin(self):
         """Tell each item's origin its result (``_social_outbox_update(item)``); a failing
         origin is logged and told again at the next run."""
+        # sudo: the result is reported to origins the cron user may not write
         for item in self.sudo():
             if item.notified:
                 continue
             origin = (
+                # sudo: the origin (a reply, a message) may be another user's
                 self.env[item.res_model].sudo().browse(item.res_id).exists()
                 if item.res_model in self.env and item.res_id
                 else None
@@ -508,6 +519,7 @@ class SocialCrmOutbox(models.Model):
         """Queue failed or cancelled items again (a person decided to)."""
         items = self.filtered(lambda i: i.state in ("failed", "cancelled"))
         if items:
+            # sudo: outbox fields are the product's; the manager asked for the retry
             items.sudo().write(
                 {
                     "state": "queued",
@@ -534,6 +546,7 @@ class SocialCrmOutbox(models.Model):
     def action_cancel(self):
         self._check_manager()
         items = self.filtered(lambda i: i.state in ("queued", "failed"))
+        # sudo: outbox fields are the product's; the manager asked for the cancel (checked above)
         items.sudo().write({"state": "cancelled", "next_attempt_at": False, "notified": False})
         items._notify_origin()
         return True

@@ -329,6 +329,8 @@ class SocialCrmPost(models.Model):
         """{(network code, external id): KnownPost} of the batch's posts already stored (one
         query, whatever the user may read: a post is stored once per company)."""
         code_of = {nid: code for code, nid in network_ids.items()}
+        # sudo: a post is stored once per company: dedupe against all of them, whatever the user
+        # reads
         found = self.sudo().search_fetch(
             [
                 ("company_id", "=", company.id),

@@ -63,6 +63,7 @@ class SocialCrmQuarantine(models.Model):
         """Keep the refused items of a batch (one query to find earlier rows of the same items,
         one to create, at most one to refresh)."""
         networks = self.env["social.crm.network"]._by_code()
+        # sudo: the quarantine is manager-only; ingestion by any user keeps refused items there
         model = self.sudo()
         ext_ids = {ingest.text(r.post.external_id, 256) for r in refused} - {None}
         earlier = {}
@@ -131,8 +132,10 @@ class SocialCrmQuarantine(models.Model):
                     "reads it again once the connector can."
                 )
             )
+        # sudo: the retried item is stored as by ingestion, whatever the manager's teams
         Post = self.env["social.crm.post"].sudo()
         stored = 0
+        # sudo: the item's source holds credentials (read by the connectors)
         for item in self.sudo():
             if item.state != "quarantined":
                 raise UserError(self.env._("This item was already stored."))
@@ -144,7 +147,7 @@ class SocialCrmQuarantine(models.Model):
             result = Post.with_company(item.company_id)._ingest_posts(
                 [post], source=item.source_id or None
             )
-            new = self.sudo().browse(result.quarantine_ids) - item
+            new = self.sudo().browse(result.quarantine_ids) - item  # sudo: see above
             if result.quarantined:
                 refused = new[:1] or item
                 item.write(

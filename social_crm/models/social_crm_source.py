@@ -144,6 +144,7 @@ class SocialCrmSource(models.Model):
     # --- polling ---------------------------------------------------------------------------
     def _connector_config(self):
         self.ensure_one()
+        # sudo: credentials fields are manager-only; the connectors need them for any caller
         source = self.sudo()
         query = source.query or ""
         if source.kind == "replay":
@@ -266,6 +267,8 @@ class SocialCrmSource(models.Model):
                         name=source.name,
                     )
                 )
+            # sudo: the poll writes the source's state and stores posts; the user only read the
+            # source
             result = source.sudo()._poll()
             if source.last_error:
                 failed = True

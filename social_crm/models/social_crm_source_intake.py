@@ -103,6 +103,7 @@ class SocialCrmSource(models.Model):
     def write(self, vals):
         result = super().write(vals)
         if vals.get("intake_mode") == "push":
+            # sudo: the webhook secrets are manager-only fields; made for any writer of the mode
             for source in self.sudo().filtered(lambda s: not s.webhook_token or not s.verify_token):
                 source.write({
                     "webhook_token": source.webhook_token or _new_token(),
@@ -124,6 +125,7 @@ class SocialCrmSource(models.Model):
         ids = [i for i in self.ids if isinstance(i, int)]
         events, delays = {}, {}
         if ids:
+            # sudo: events are manager-only; the counts are shown to readers of the source
             groups = self.env["social.crm.event"].sudo()._read_group(
                 [("source_id", "in", ids)],
                 ["source_id", "state"],
@@ -187,6 +189,7 @@ class SocialCrmSource(models.Model):
         """Give the source a new webhook address (the former one stops working)."""
         self.check_access("write")
         for source in self:
+            # sudo: the token is manager-only; write access was checked above
             source.sudo().webhook_token = _new_token()
         return True
 
@@ -208,9 +211,9 @@ class SocialCrmSource(models.Model):
         if not token or len(token) > 100:
             return self.browse()
         # what a delivery needs, in the query that finds the source
+        # self: sudo'ed by the public route (controllers/webhook.py), the token is the key
         return (
-            self.sudo()
-            .with_context(active_test=True)
+            self.with_context(active_test=True)
             .search_fetch(
                 [("webhook_token", "=", token), ("intake_mode", "=", "push")],
                 ["network_id", "company_id", "app_secret", "api_secret"],
@@ -226,7 +229,8 @@ class SocialCrmSource(models.Model):
         """Answer a GET: Meta's subscription handshake or X's CRC. Returns
         ``(status, content_type, body)``."""
         self.ensure_one()
-        source = self.sudo()
+        # self: the source the public route found, sudo'ed there (controllers/webhook.py)
+        source = self
         if self._webhook_network() == "meta":
             if signatures.check_meta_handshake(
                 source.verify_token, args.get("hub.mode"), args.get("hub.verify_token")
@@ -247,7 +251,8 @@ class SocialCrmSource(models.Model):
         """Check the signature of a POSTed ``body``; when it holds, store its items as events
         and trigger their processing. Returns ``(status, content_type, body)``."""
         self.ensure_one()
-        source = self.sudo()
+        # self: the source the public route found, sudo'ed there (controllers/webhook.py)
+        source = self
         if self._webhook_network() == "meta":
             verdict = signatures.check_meta(
                 source.app_secret, body, headers.get("X-Hub-Signature-256")
@@ -273,8 +278,9 @@ class SocialCrmSource(models.Model):
         (``split``: payload -> raw events) and trigger their processing; an unreadable body
         is kept in quarantine for inspection and acknowledged, so the network never retries
         it. Returns ``(status, content_type, body)``."""
-        source = self.sudo()
-        event_model = self.env["social.crm.event"].sudo()
+        # self: the source the public route found, sudo'ed there (controllers/webhook.py)
+        source = self
+        event_model = self.env["social.crm.event"]
         try:
             raw_events = split(connector_events.load_json(body, what))
         except ConnectorError as exc:
@@ -330,7 +336,8 @@ class SocialCrmSource(models.Model):
         """Plain data the listener builds this source's stream from (secrets included: the
         listener runs as a server process)."""
         self.ensure_one()
-        source = self.sudo()
+        # self: the listener's source, in its superuser environment (cli/social_crm_listen.py)
+        source = self
         config = source._connector_config()
         return {
             "id": source.id,
@@ -353,8 +360,9 @@ class SocialCrmSource(models.Model):
         """Store events received by the listener and move the resume cursor, in the caller's
         transaction: the cursor never runs ahead of what is stored. Returns new event ids."""
         self.ensure_one()
-        source = self.sudo()
-        ids = self.env["social.crm.event"].sudo()._store_events(source, raw_events, channel)
+        # self: the listener's source, in its superuser environment (cli/social_crm_listen.py)
+        source = self
+        ids = self.env["social.crm.event"]._store_events(source, raw_events, channel)
         vals = {"last_heartbeat_at": fields.Datetime.now()}
         if cursor and max_id(cursor, source.stream_cursor) == cursor:
             vals["stream_cursor"] = cursor
@@ -369,11 +377,11 @@ class SocialCrmSource(models.Model):
         vals = {"last_heartbeat_at": fields.Datetime.now()}
         if error:
             vals.update(last_error=error, last_error_at=fields.Datetime.now())
-        self.sudo().write(vals)
+        self.write(vals)
 
     @api.model
     def _listener_sources(self, ids=None):
         domain = [("intake_mode", "=", "stream"), ("active", "=", True)]
         if ids:
             domain.append(("id", "in", list(ids)))
-        return self.sudo().search(domain)
+        return self.search(domain)

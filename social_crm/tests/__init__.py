@@ -7,6 +7,7 @@ from . import (
     test_ingest_hooks,
     test_ingest_quarantine,
     test_intake_listener,
+    test_intake_trigger_conflict,
     test_intake_webhook,
     test_news_names,
     test_outbox,

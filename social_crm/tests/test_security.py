@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.addons.social_crm.connectors.events import RawEvent
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
@@ -108,3 +109,17 @@ class TestSecurity(SocialCrmCase):
         self.assertTrue(env["social.crm.network"].search([]))
         with self.assertRaises(AccessError):
             env["social.crm.network"].browse(self.x.id).write({"name": "Twitter"})
+
+    def test_a_manager_retries_quarantined_events_a_user_cannot(self):
+        Event = self.env["social.crm.event"]
+        [event_id] = Event._store_events(
+            self.source, [RawEvent("meta", "retry-test", {"entry": "x"})], "webhook",
+            state="quarantined", error="entry is not a list",
+        )
+        event = Event.browse(event_id)
+        with self.assertRaises(AccessError):
+            event.with_user(self.user).action_retry()
+        event.with_user(self.manager).action_retry()
+        self.assertEqual((event.state, event.attempts, event.error), ("new", 0, False))
+        with self.assertRaises(AccessError):  # another company's manager
+            event.with_user(self.other_user).action_retry()

@@ -772,3 +772,140 @@ REASON_PHRASES.update({
     "news": "news or advert",
     "churn": "leaves or threatens to leave",
 })
+
+
+# More cues for the hard kinds (issue 15, second round), found on the CC0 set and the project's
+# own posts: German compounds and chat spellings (the text is normalised first, see
+# ``text.normalise_de``), mock delight, questions that are complaints, praise after a fix,
+# anger aimed elsewhere and customers leaving. Added to the families above.
+MORE_CUES = {
+    "negative": {
+        "en": [
+            r"\b(?:shambles|shambolic|disgrace(?:ful)?|unacceptable|cowboys|clowns|amateurs"
+            r"|amateurish|sloppy|botched|incompetence|diabolical|laughable|farce|insulting)\b",
+        ],
+        "de": [
+            # compounds: "Vollkatastrophe", "Lieferchaos", "kundenunfreundlich", "Kackverbindung"
+            r"\b\w*(?:katastrophe|frechheit|zumutung|pfusch|desaster|saftladen|armutszeugnis)\b",
+            r"\b\w+(?:chaos|müll|schrott)\b", r"\bmüll\b",
+            r"\b\w*(?:unfreundlich|unfähig|unseriös|unzuverlässig|unverschämt|inkompetent)\w*\b",
+            r"\b(?:voll|total|mega|sau|ober|end|hyper|extrem|kack|scheiss|mist|schrott)-?"
+            r"(?:schlecht|mies|peinlich|ärgerlich|nervig|langsam|teuer|dreist|lahm)\w*\b",
+            r"\b(?:kack|scheiss|drecks?|mist)-?\w{3,}\b", r"\bent+[äa]u?scht\w*\b",
+            r"\b(?:stinksauer|angepisst|angefressen|bedient|geladen|fassungslos|sprachlos"
+            r"|unverschämtheit|dreistigkeit|witz|lachnummer|trauerspiel|hoch zehn)\b",
+        ],
+    },
+    "sarcasm": {
+        "en": [
+            r"\b(?:not like i|it'?s not like i) (?:have|had) (?:anything|better things)\b",
+            r"\bnothing better to do\b", r"\b(?:you|you guys) are (?:the best|amazing|geniuses)\b"
+            r"[^.!?\n]{0,3}(?:\U0001F644|\U0001F643|\U0001F44F|!)",
+            r"\bwhat a (?:deal|bargain|time to be alive)\b", r"\bnew record\b",
+        ],
+        "de": [
+            r"\bhab(?:e)? (?:ja|eh) (?:sonst )?(?:nichts|nix) (?:anderes |besseres )?"
+            r"(?:vor|zu tun)\b",
+            r"\b(?:ihr seid|sie sind) (?:echt|wirklich|einfach|halt) (?:die besten|spitze"
+            r"|genial|grossartig|der hammer)\b",
+            r"\bwas für ein (?:deal|schnäppchen|service|erlebnis)\b", r"\bneuer rekord\b",
+            r"\b(?:geniessen|erleben) durfte\b", r"\bich liebe es,? wenn\b",
+        ],
+    },
+    "irony": {
+        "en": ["[\U0001F921\U0001F480\U0001F44C]", r"\b(?:lol|lmao)\b[^.!?\n]{0,20}$"],
+        "de": ["[\U0001F921\U0001F480\U0001F44C]", r"\b(?:innovation|inklusive|spannend)\s*!",
+               r"\b(?:respekt|applaus|glückwunsch|bravo)\b[^.!?\n]{0,5}(?:\U0001F44F|\.)"],
+    },
+    "rhetorical": {
+        "en": [
+            r"\bis it (?:normal|acceptable|okay|ok|fair|too much to ask|really that hard)\b",
+            r"\bhow (?:can|could) (?:a|an|my|the|you|your|it|they)\b[^.!?\n]{0,60}\?",
+            r"\bwhat(?:'s| is) the point\b",
+            r"\b(?:does|do|is|will) (?:anyone|anybody|someone|somebody) (?:\w+ ){0,3}(?:actually"
+            r" |even |ever )(?:read|answer|care|reply|respond|going to|gonna|work)\w*\b",
+            r"\bsince when (?:is|are|do|does|has|have)\b", r"\bwhy (?:on earth|the hell|exactly)\b",
+            r"\bwhy (?:do|does|did|is|are|was|were|would|should|has|have|hasn'?t|haven'?t|isn'?t"
+            r"|doesn'?t|can'?t|won'?t) (?:it|this|that|the|a|an|nobody|no one|nothing|every)\b",
+        ],
+        "de": [
+            r"\bwie kann (?:es|das|ein|eine)\b[^.!\n]{0,80}\?",
+            r"\bseit wann (?:ist|sind|gilt|muss|darf|zählt|kostet|braucht)\b",
+            r"\bist (?:es|das) (?:zu viel verlangt|normal|euer ernst|ernst gemeint|fair)\b",
+            r"\bwozu\b[^.!\n]{0,80}\?", r"\bhabt ihr (?:\w+ )?vor\b",
+            r"\b(?:kontrolliert|prüft|liest|interessiert|kümmert) (?:sich )?(?:bei (?:euch|ihnen)"
+            r" )?(?:eigentlich |überhaupt |auch |denn )*(?:irgend)?(?:jemand|wer|einer|einen)\b",
+            r"\bgibt es (?:bei \w+ )?(?:eigentlich |überhaupt |auch )*(?:irgend)?(?:jemanden|wen"
+            r"|einen)\b", r"\bseid ihr (?:sicher|noch zu retten|ernsthaft|eigentlich)\b",
+            r"\bwer (?:genau |eigentlich )?(?:kontrolliert|zahlt|bezahlt|ersetzt|übernimmt|haftet"
+            r"|erstattet)\b",
+            r"\b(?:für was|wofür|wozu) (?:zahle|bezahle|habe|brauche) ich\b",
+            r"\bwarum (?:zahle|bezahle|muss|soll|darf|kann|bekomme|kriege) (?:ich|man)\b",
+            r"\bwieso (?:muss|soll|darf|kann|wird|wurde|ist|klappt|geht|funktioniert)\b",
+            r"\bwie lange (?:dauert|braucht) (?:es|das|ihr) (?:denn |eigentlich )?(?:noch)\b",
+            r"\bwann (?:kommt|kriege|bekomme|sehe) ich (?:endlich|eigentlich|denn)\b",
+        ],
+    },
+    "resolved": {
+        "en": [
+            r"\b(?:sorted|fixed|refunded|replaced|swapped|credited|repaired|rebooked|found)"
+            r" (?:it |them |me )?(?:within|in|by) (?:an?|one|\d+|two|a few|the) (?:hour|day"
+            r"|minutes|week|next)",
+            r"\b(?:hassle[- ]free|without (?:fuss|quibble|hassle)|fair play|all good now"
+            r"|good as new|nice one|proper service|great recovery)\b",
+            r"\bupdate:", r"\b(?:works|working) (?:perfectly|fine|great) (?:now|again|since)\b",
+            r"\b(?:but|then|and) (?:\w+ ){0,6}(?:gave|offered|handed|paid|compensated|waived"
+            r"|upgraded|covered|arranged|put (?:me|us) (?:on|in|up))\b[^.!?\n]{0,60}"
+            r"\b(?:straight away|right away|immediately|same day|next day|within|without)\b",
+        ],
+        "de": [
+            r"\b(?:war|waren|wurde|wurden) (?:\w+ )?(?:erst|zuerst|zunächst|kurz)\b",
+            r"\bkurz (?:geärgert|sauer|genervt|panik)\b",
+            r"\b(?:innerhalb|in) (?:einer|ner|einem|1|zwei|2|drei|3|wenigen) (?:stunde|stunden"
+            r"|tag|tagen|woche|wochen|minuten)\b[^.!?\n]{0,40}(?:erstattet|getauscht|ersetzt"
+            r"|repariert|geliefert|gelöst|zurück|behoben|geklärt|da)\b",
+            r"\b(?:ohne (?:\w+ )?diskussion|unkompliziert|kulant|aufs haus|nette geste|alles gut"
+            r"|passt schon|riesen ?dank|danke fürs schnelle"
+            r"|(?:gratis|sofort) (?:getauscht|ersetzt|repariert|erstattet|gerichtet))\b",
+            r"\bupdate:",
+            r"\b(?:schon|bereits) (?:da|zurück|erstattet|gutgeschrieben|verschickt)\b",
+            r"\bläuft (?:sie|er|es|das|alles) (?:\w+ )?wieder\b",
+            r"\b(?:aber|dann|doch) (?:\w+ ){0,6}(?:gab|gabs|bot|hat|haben) (?:\w+ ){0,6}"
+            r"(?:angeboten|bezahlt|übernommen|ausgegeben|erlassen|organisiert|spendiert|gutgeschrieben"
+            r"|umgebucht)\b",
+        ],
+    },
+    "elsewhere": {
+        "en": [
+            r"\b(?:my own fault|thank god|thank goodness"
+            r"|my (?:flatmate|neighbour|neighbor|landlord|boss|roommate|cat|dog|kids?)\b"
+            r"|the neighbou?rs?\b|roadworks)",
+        ],
+        "de": [
+            r"\bkann (?:\w+ )?(?:nichts|nix) dafür\b",
+            r"\bliegt nicht an (?:euch|ihnen|dir)\b",
+            r"\b(?:typisch ich|ich idiot|ich depp|ich dussel"
+            r"|gott sei dank|zum glück)\b",
+            r"\b(?:mein|meine) (?:vermieter|vermieterin|nachbar|nachbarin|nachbarn|mitbewohner"
+            r"|mitbewohnerin|chef|chefin|katze|hund|kinder?)\b",
+            r"\b(?:die stadt|das wetter|die hitze|baustelle)\b",
+        ],
+    },
+    "churn": {
+        "en": [
+            r"\b(?:go|going|went|switch(?:ing)?) (?:with|to) (?:someone|somebody|a competitor"
+            r"|the competition)\b", r"\b(?:that'?s the last time|last time i)\b",
+        ],
+        "de": [
+            r"\b(?:schau|schaue|schauen|sehe|seh|sehen|guck|gucke|gucken) (?:mich|uns)"
+            r" (?:jetzt |dann |wohl |mal |halt |eben )*(?:woanders|anderswo|nach (?:\w+ )?"
+            r"(?:anderen?|alternativen?|was anderem))\b",
+            r"\b(?:war(?:'s| es) das (?:mit uns|für mich)|bin (?:dann )?(?:mal )?weg"
+            r"|(?:das|dies) war (?:mein|unser) letzte[rs]?)\b",
+        ],
+    },
+}
+for _cat, _by_lang in MORE_CUES.items():
+    _family = CUES if _cat in CUES else HARD_CUES
+    for _lang, _pats in _by_lang.items():
+        _family[_cat][_lang] = list(_family[_cat][_lang]) + _pats

@@ -15,7 +15,8 @@ import json
 import math
 import os
 
-from .text import tokens
+from .rules import combinations
+from .text import normalise_de_tokens, tokens
 
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
 FORMAT = "social_crm_helpdesk.complaint_base_model"
@@ -45,9 +46,15 @@ def _word_features(toks):
     return words, pairs
 
 
+def post_tokens(text, rule_result):
+    """The tokens of a post (German ones in standard spelling, ``text.normalise_de``)."""
+    toks = tokens(text)[:MAX_TOKENS]
+    return normalise_de_tokens(toks) if rule_result.lang == "de" else toks
+
+
 def features(text, rule_result):
     """{feature name: value} of a post, the same at training and at run time."""
-    toks = tokens(text)[:MAX_TOKENS]
+    toks = post_tokens(text, rule_result)
     feats = {}
     words, pairs = _word_features(toks)
     for tok in words:
@@ -65,6 +72,8 @@ def features(text, rule_result):
             feats["c:" + gram] = scale
     for cat in rule_result.categories:
         feats["r:" + cat] = 1.0
+    for combo in combinations(rule_result):
+        feats["r:" + combo] = 1.0
     feats["r:logit"] = rule_result.logit / 4.0
     return feats
 
@@ -109,7 +118,7 @@ class BaseModel:
     def score(self, text, rule_result):
         """(log-odds, [(word or word pair, contribution)]): ``features`` without building it."""
         by_kind = self._by_kind
-        toks = tokens(text)[:MAX_TOKENS]
+        toks = post_tokens(text, rule_result)
         words = []
         wmap, bmap, cmap, rmap = by_kind["w"], by_kind["b"], by_kind["c"], by_kind["r"]
         unigrams, pairs = _word_features(toks)
@@ -129,6 +138,8 @@ class BaseModel:
             z += sum(cmap.get(g, 0.0) for g in grams) / math.sqrt(len(grams))
         for cat in rule_result.categories:
             z += rmap.get(cat, 0.0)
+        for combo in combinations(rule_result):
+            z += rmap.get(combo, 0.0)
         z += rmap.get("logit", 0.0) * rule_result.logit / 4.0
         return z, words
 

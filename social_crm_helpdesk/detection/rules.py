@@ -5,28 +5,34 @@ import re
 from dataclasses import dataclass, field
 
 from . import lexicon
-from .text import clean, guess_lang, is_shouting, lower_same_length, strip_social
+from .text import (
+    clean,
+    guess_lang,
+    is_shouting,
+    lower_same_length,
+    normalise_de,
+    strip_social,
+)
 
 
-def _join(patterns):
-    """One alternation per category and language: far fewer regex passes per post."""
+def _join(patterns, lang="en"):
+    """One alternation per category and language: far fewer regex passes per post. German
+    text is matched in normalised spelling (``text.normalise_de``: "ß" written "ss")."""
+    if lang == "de":
+        patterns = [p.replace("ß", "ss") for p in patterns]
     return [re.compile("|".join("(?:%s)" % p for p in patterns))]
 
 
-_COMPILED = {
-    cat: {lang: _join(pats) for lang, pats in by_lang.items()}
-    for cat, by_lang in lexicon.CUES.items()
-}
-_COMPILED.update({
-    cat: {lang: _join(pats) for lang, pats in by_lang.items()}
-    for cat, by_lang in lexicon.CONTEXT_CUES.items()
-})
-_COMPILED.update({
-    cat: {lang: _join(pats) for lang, pats in by_lang.items()}
-    for cat, by_lang in lexicon.HARD_CUES.items()
-})
-_COMPILED["self_blame"] = {lang: _join(pats) for lang, pats in lexicon.SELF_BLAME.items()}
-_NEUTRAL = {lang: _join(pats) for lang, pats in lexicon.NEUTRALISERS.items()}
+def _compile(families):
+    return {cat: {lang: _join(pats, lang) for lang, pats in by_lang.items()}
+            for cat, by_lang in families.items()}
+
+
+_COMPILED = _compile(lexicon.CUES)
+_COMPILED.update(_compile(lexicon.CONTEXT_CUES))
+_COMPILED.update(_compile(lexicon.HARD_CUES))
+_COMPILED["self_blame"] = {lang: _join(pats, lang) for lang, pats in lexicon.SELF_BLAME.items()}
+_NEUTRAL = {lang: _join(pats, lang) for lang, pats in lexicon.NEUTRALISERS.items()}
 _WORD_RE = re.compile(r"[^\W\d_]{2,}")
 _BANG_RE = re.compile(r"!{2,}|\?!|!\?|\?{2,}")
 
@@ -121,6 +127,8 @@ def analyse(text, lang=None):
     if not text.strip():
         return result
     body = strip_social(text)
+    if lang == "de":  # dialect and chat spellings, "ae" for "ä": matched in standard spelling
+        text = body = normalise_de(body)
     low = lower_same_length(body)
     # Neutralisers ("no problem", "works again") are removed first and count as reassurance.
     for rx in _NEUTRAL[lang]:
@@ -173,6 +181,43 @@ def _score(result):
         # praise + failure: either sarcasm or thanking for a fix; slight push towards complaint
         logit += 0.3
     return logit
+
+
+_FACT_CATS = frozenset(COMPLAINT_CATS) | {"waiting", "irony"}
+
+
+def combinations(result):
+    """Pairs of cue families that mean more together than apart (features of the shipped
+    model, whose weights are learned: see ``linear.features``):
+    praise next to a failure (sarcasm, or thanks for a fix), praise opening a post that then
+    states a failure (mock delight), a problem told in the past with a fix and thanks (praise
+    after a solved problem), a question carrying complaint cues, anger aimed elsewhere next to
+    complaint words, leaving politely."""
+    cats = result.categories
+    if not cats:
+        return ()
+    out = []
+    strong = bool(cats & set(STRONG_CATS))
+    facts = bool(cats & _FACT_CATS)
+    if "praise" in cats and strong:
+        out.append("praise&strong")
+    if result.cues and result.cues[0].category in ("praise", "irony", "sarcasm") and (
+            cats - {result.cues[0].category}) & _FACT_CATS:
+        out.append("praise_first&complaint")
+    if "resolved" in cats:
+        if "praise" in cats or "reassurance" in cats:
+            out.append("resolved&thanks")
+        if facts:
+            out.append("resolved&complaint")
+    if "question" in cats and cats & (_FACT_CATS - {"problem"}):  # "can't" alone: no
+        out.append("question&complaint")
+    if "elsewhere" in cats and facts:
+        out.append("elsewhere&complaint")
+    if "churn" in cats and "praise" in cats:
+        out.append("churn&praise")
+    if cats & {"sarcasm", "irony"} and cats & {"failure", "implicit", "waiting", "negative"}:
+        out.append("irony&failure")
+    return out
 
 
 def feature_names(result):

@@ -99,3 +99,77 @@ def fold(text):
     """Accent-folded lower-case text, used only for loose keyword comparisons."""
     text = unicodedata.normalize("NFKD", lower_same_length(text))
     return "".join(c for c in text if not unicodedata.combining(c))
+
+
+# --------------------------------------------------------------------- German normalisation
+# Real German posts are written in dialect and chat spellings ("is", "nix", "ham", "gwartet"),
+# with "ae/oe/ue" for umlauts and "ss" for "ß". The cue patterns are written in standard
+# spelling, so German text is mapped to it word by word before the rules (and the shipped
+# model's n-grams) see it. Only whole words change; a word that is not in the map stays.
+DE_SPELLINGS = {
+    "is": "ist", "isch": "ist", "isses": "ist es", "nix": "nichts", "nischt": "nichts",
+    "nüscht": "nichts", "garnix": "gar nichts", "net": "nicht", "ned": "nicht", "nich": "nicht",
+    "nicht's": "nichts", "garnich": "gar nicht", "nimmer": "nicht mehr", "nimma": "nicht mehr",
+    "hab": "habe", "hab's": "habe es", "habs": "habe es", "ham": "haben", "hamm": "haben",
+    "hamma": "haben wir", "hot": "hat", "hät": "hätte", "jetz": "jetzt", "grad": "gerade",
+    "heut": "heute", "heit": "heute", "koi": "kein", "koa": "kein", "koane": "keine",
+    "mei": "mein", "dei": "dein", "nen": "einen", "ne": "eine", "nem": "einem", "ner": "einer",
+    "aufm": "auf dem", "ausm": "aus dem", "gibts": "gibt es", "gehts": "geht es",
+    "wars": "war es", "wos": "was", "wat": "was", "dat": "das", "des": "das", "i": "ich",
+    "san": "sind", "sin": "sind", "ois": "alles", "bissl": "bisschen", "nochma": "nochmal",
+    "ma": "mal", "sone": "so eine", "sonen": "so einen", "vllt": "vielleicht",
+    "gwartet": "gewartet", "gsagt": "gesagt", "gmacht": "gemacht", "gschickt": "geschickt",
+    "gwesen": "gewesen", "gwesn": "gewesen", "gholt": "geholt", "gfragt": "gefragt",
+    "gsehen": "gesehen", "gangen": "gegangen", "wenns": "wenn es",
+    "obwohls": "obwohl es", "sowas": "so was", "bekomm": "bekomme",
+}
+# words whose "ae/oe/ue" is no umlaut (names, loan words)
+_NOT_UMLAUT = frozenset("""
+zuerst tuesday blues manuel samuel cruel fuel duel michael israel raphael aerobic maestro poet
+poeten poesie does doesn shoes goes phoenix queue queues issue issues true blue value venue
+""".split())
+_UMLAUT_RE = re.compile(r"(?<![aeiouäöüq])(?:(ae|oe|ue)(?=[bcdfghjklmnpqrstvwxzß])|(ae)(?=u))")
+_NOT_UMLAUT_UE = re.compile(r"[tndx]uel", re.I)  # aktuell, manuell, individuell, Duell, sexuell
+_UMLAUTS = {"ae": "ä", "oe": "ö", "ue": "ü"}
+_DE_WORD_RE = re.compile(r"(?<![@#\w])[^\W\d_]+(?:'[^\W\d_]+)?")
+
+
+def normalise_de_word(word):
+    """The standard spelling of one lower-case German word (see ``DE_SPELLINGS``)."""
+    word = word.replace("ß", "ss")
+    if word in DE_SPELLINGS:
+        return DE_SPELLINGS[word].replace("ß", "ss")
+    if word not in _NOT_UMLAUT and ("ae" in word or "oe" in word or "ue" in word) \
+            and not _NOT_UMLAUT_UE.search(word):
+        word = _UMLAUT_RE.sub(lambda m: _UMLAUTS[m.group(1) or m.group(2)], word)
+    return word
+
+
+def normalise_de(text):
+    """German text in standard spelling, word by word, keeping the case of the first letter
+    ("Is nix passiert" -> "Ist nichts passiert"; "Muell" -> "Müll"; "Straße" -> "Strasse").
+    Mentions and hashtags are left alone. The result may be longer or shorter than the input.
+    """
+
+    def repl(m):
+        word = m.group()
+        low = word.lower()
+        new = normalise_de_word(low)
+        if new == low:
+            return word
+        if word.isupper() and len(word) > 1:
+            return new.upper()
+        return new[:1].upper() + new[1:] if word[:1].isupper() else new
+
+    return _DE_WORD_RE.sub(repl, text)
+
+
+def normalise_de_tokens(toks):
+    """``tokens()`` of a German post in standard spelling (see ``normalise_de``)."""
+    out = []
+    for tok in toks:
+        if tok[:1].isalpha():
+            out.extend(normalise_de_word(tok).split())
+        else:
+            out.append(tok)
+    return out

@@ -373,6 +373,7 @@ class HelpdeskTicket(models.Model):
                 vals["user_id"] = False
         tickets = product_env(self).create(vals_list).with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
+            # sudo: a product-written link; the user opening the ticket may only read posts
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
         flagged = tickets.filtered("has_sensitive_data")
         if flagged:
@@ -401,6 +402,7 @@ class HelpdeskTicket(models.Model):
             )
         )
         reach = dict(rows)
+        # sudo: the reach is the product's figure, also on tickets of other agents
         for ticket in self.sudo():
             value = int(reach.get(ticket.id, 0))
             if ticket.social_reach != value:
@@ -422,6 +424,7 @@ class HelpdeskTicket(models.Model):
     def _social_assign(self):
         """Assign these unassigned tickets by their team's rule (see
         ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not."""
+        # sudo: assignment by the team's rule reads members and tickets of the whole team
         tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
         if not tickets:
             return
@@ -476,6 +479,7 @@ class HelpdeskTicket(models.Model):
         """Tell the team at once: a message in its alert channel with a link to the ticket,
         a web client notification to the assignee (or the team leader)."""
         now = fields.Datetime.now()
+        # sudo: the alert goes to the team's channel and users, whoever ingested the post
         for ticket in self.sudo():
             team = ticket.team_id
             owner = ticket.user_id.name or self.env._("Unassigned")
@@ -511,6 +515,7 @@ class HelpdeskTicket(models.Model):
         """Who gets the activities of this ticket: its agent, else the team leader (never
         the user running a scheduled job)."""
         self.ensure_one()
+        # sudo: the agent and leader of a ticket the caller (a cron) may not read
         return self.sudo().user_id or self.sudo().team_id.user_id
 
     def _social_log_pii(self, kinds_by_ticket):
@@ -542,6 +547,7 @@ class HelpdeskTicket(models.Model):
         ordered = {}
         for ticket, posts in follow_ups.items():
             ticket = self.browse(ticket.id)
+            # sudo: follow-up posts are linked by the product, whoever ingested them
             posts = posts.sudo().sorted(lambda p: (p.posted_at, p.id))
             posts.write({"ticket_id": ticket.id, "state": "ticket"})
             ordered[ticket] = ordered.get(ticket, posts.browse()) | posts
@@ -568,6 +574,7 @@ class HelpdeskTicket(models.Model):
             vals = {"has_sensitive_data": True, "social_pii_kinds": ",".join(kinds)}
             if _urgent_pii(",".join(new_kinds)) and not ticket.stage_id.closed:
                 vals["priority"] = "3"
+            # sudo: the PII flags are product-written on a ticket the ingesting user may not write
             ticket.sudo().write(vals)
             found[ticket.id] = ",".join(sorted(new_kinds))
         if found:
@@ -617,10 +624,11 @@ class HelpdeskTicket(models.Model):
         now = fields.Datetime.now()
         domain = self._social_escalation_domain(now)
         ir_cron = self.env["ir.cron"]
+        # sudo: the escalation cron looks at every company's tickets
         ir_cron._commit_progress(remaining=self.sudo().search_count(domain))
         last_id = 0
         while True:
-            tickets = self.sudo().search(
+            tickets = self.sudo().search(  # sudo: see above
                 domain & Domain("id", ">", last_id), limit=ESCALATION_BATCH, order="id"
             )
             if not tickets:
@@ -638,6 +646,7 @@ class HelpdeskTicket(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
         activities = []
+        # sudo: escalation writes product fields and activities on any agent's ticket
         for ticket in self.sudo():
             done = {
                 step
@@ -693,6 +702,7 @@ class HelpdeskTicket(models.Model):
                 )
             ticket._social_notify(leader, summary, sentence)
         if activities:
+            # sudo: activities for the team leader, created by the product
             self.env["mail.activity"].sudo().create(activities)
         return True
 
@@ -707,6 +717,7 @@ class HelpdeskTicket(models.Model):
         result = super().write(vals)
         if handoffs:
             now = fields.Datetime.now()
+            # sudo: hand-offs are the product's KPI rows; agents only read them
             self.env["social.crm.ticket.handoff"].sudo().create(
                 [
                     {
@@ -724,6 +735,7 @@ class HelpdeskTicket(models.Model):
 
     def _message_post_after_hook(self, message, msg_values):
         result = super()._message_post_after_hook(message, msg_values)
+        # sudo: the author may answer on a ticket whose network field he cannot read
         if message.message_type == "comment" and self.sudo().filtered("social_network_id"):
             users = message.author_id.user_ids.filtered(lambda u: not u.share)
             if users:
@@ -733,6 +745,7 @@ class HelpdeskTicket(models.Model):
     def _social_answered(self, user, when):
         """Close the open hand-offs of these tickets answered by ``user`` (a member of the
         receiving team, or anyone when that team has no members)."""
+        # sudo: hand-offs are the product's KPI rows; agents only read them
         open_handoffs = self.env["social.crm.ticket.handoff"].sudo().search(
             [("ticket_id", "in", self.ids), ("answer_date", "=", False), ("date", "<=", when)]
         )

@@ -48,17 +48,20 @@ class HelpdeskTicket(models.Model):
 
     @api.depends("social_post_id")
     def _compute_social_cause_id(self):
+        # sudo: causes are a manager-maintained list; the compute runs for any agent
         Cause = self.env["social.crm.ticket.cause"].sudo()
         for ticket in self:
             if ticket.social_cause_id or not ticket.social_post_id:
                 ticket.social_cause_id = ticket.social_cause_id
                 continue
+            # sudo: the post's text may be hidden from the user by the post rules
             code = suggest_cause(ticket.social_post_id.sudo().text or "")
             ticket.social_cause_id = Cause._social_for_code(code, ticket.company_id)
 
     @api.depends("social_post_ids.social_churn_intent", "social_post_id.social_churn_intent")
     def _compute_social_churn_intent(self):
         for ticket in self:
+            # sudo: the ticket's posts may be hidden from the user by the post rules
             posts = ticket.sudo().social_post_ids | ticket.sudo().social_post_id
             ticket.social_churn_intent = any(posts.mapped("social_churn_intent"))
 

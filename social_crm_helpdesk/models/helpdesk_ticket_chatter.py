@@ -24,6 +24,7 @@ class HelpdeskTicket(models.Model):
         """``entries``: ``[(ticket, author partner id, body Markup)]`` in posting order; each
         as ``ticket.message_post(body=body, author_id=author, message_type="comment",
         subtype_xmlid="mail.mt_note")``. Returns the messages created."""
+        # sudo: the product writes the notes of ingestion, whoever ingested
         Message = self.env["mail.message"].sudo()
         if not entries:
             return Message
@@ -32,6 +33,7 @@ class HelpdeskTicket(models.Model):
         messages = Message
         for ticket, author_id, body in entries:
             if ticket in slow:
+                # sudo: the product's note on a ticket the ingesting user may not write
                 messages |= ticket.sudo().message_post(
                     body=body,
                     author_id=author_id,
@@ -45,9 +47,11 @@ class HelpdeskTicket(models.Model):
 
     def _social_chatter_needs_post(self, entries):
         """The tickets of ``self`` whose messages must go through ``message_post``."""
+        # sudo: followers, reply-to and parents of tickets the ingesting user may not read
         tickets = self.sudo()
         slow = self.browse()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        # sudo: followers of the tickets, whatever the user may read
         followers = self.env["mail.followers"].sudo().search(
             [
                 ("res_model", "=", self._name),
@@ -56,9 +60,11 @@ class HelpdeskTicket(models.Model):
             ]
         )
         slow |= self.browse(set(followers.mapped("res_id")))
+        # sudo: the authors' users decide the path, whatever the user may read
         authors = self.env["res.partner"].sudo().browse({a for _t, a, _b in entries})
         internal = set(authors.filtered(lambda p: p.user_ids.filtered(lambda u: not u.share)).ids)
         parents = tickets._social_chatter_parents()
+        # sudo: parent messages of tickets the user may not read
         parent_authors = self.env["mail.message"].sudo().browse(
             [p for p in parents.values() if p]
         ).author_id
@@ -68,9 +74,11 @@ class HelpdeskTicket(models.Model):
         for ticket, author_id, body in entries:
             if ticket in slow:
                 continue
+            # sudo: see above
             parent = self.env["mail.message"].sudo().browse(parents.get(ticket.id) or [])
             if (
                 author_id in internal
+                # sudo: the ticket's agent, whatever the user may read
                 or ticket.sudo().user_id in away
                 or (parent.author_id.user_ids & away)
                 or ticket._social_pii_redact_text(body)[1]
@@ -109,6 +117,7 @@ class HelpdeskTicket(models.Model):
     def _social_chatter_create(self, entries):
         """Create the messages of ``entries`` with the values ``message_post`` gives them: one
         ``create`` per round (the n-th message of every ticket; its parent is the one before)."""
+        # sudo: the product writes the notes of ingestion (as message_post would, in bulk)
         tickets = self.sudo()
         note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         alias_domains = tickets._mail_get_alias_domains(default_company=self.env.company)
@@ -120,6 +129,7 @@ class HelpdeskTicket(models.Model):
             for ticket_id, value in tickets._notify_get_reply_to(default=False).items()
         }
         parents = tickets._social_chatter_parents()
+        # sudo: the authors' names and users, whatever the user may read
         authors = self.env["res.partner"].sudo().browse({a for _t, a, _b in entries})
         senders = {
             author.id: self.env["mail.thread"]._message_compute_author(author.id, None)[1]
@@ -159,6 +169,7 @@ class HelpdeskTicket(models.Model):
                     ),
                 }
             )
+        # sudo: messages are created as message_post does for the product
         messages = self.env["mail.message"].sudo()
         for values_list in rounds:
             for values in values_list:

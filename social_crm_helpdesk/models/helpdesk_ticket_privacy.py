@@ -21,6 +21,7 @@ class HelpdeskTicket(models.Model):
 
     def _social_pii_keep(self, vals):
         company = self.env["res.company"].browse(self._social_pii_company_id(vals))
+        # sudo: the company's own contact data, which agents of other companies cannot read
         return company_contact_values(company.sudo())
 
     def _social_pii_found(self, vals, kinds):
@@ -32,21 +33,25 @@ class HelpdeskTicket(models.Model):
     def message_post(self, **kwargs):
         """Messages on a social ticket (notes, e-mails, agents' answers) are redacted too."""
         body = kwargs.get("body")
+        # sudo: redaction applies whatever the writer may read of the ticket
         if len(self) == 1 and self.sudo().social_network_id and body:
             kwargs["body"], report = self._social_pii_redact_text(body)
             if report:
                 vals = {}
                 self._social_pii_found(vals, report.kinds)
+                # sudo: the PII flags are product fields; the writer may only post messages
                 self.sudo().with_context(social_crm_pii_done=True).write(vals)
         return super().message_post(**kwargs)
 
     def _message_update_content(self, message, /, *, body, **kwargs):
         """An edited message of a social ticket is redacted like a new one."""
+        # sudo: redaction applies whatever the editor may read of the ticket
         if len(self) == 1 and self.sudo().social_network_id and body:
             body, report = self._social_pii_redact_text(body)
             if report:
                 vals = {}
                 self._social_pii_found(vals, report.kinds)
+                # sudo: the PII flags are product fields; the editor may only edit messages
                 self.sudo().with_context(social_crm_pii_done=True).write(vals)
         return super()._message_update_content(message, body=body, **kwargs)
 

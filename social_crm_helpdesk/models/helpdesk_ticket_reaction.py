@@ -45,6 +45,7 @@ class HelpdeskTicket(models.Model):
 
     def _social_record_reaction(self, when, channel):
         """The first reaction on these social tickets (the later ones change nothing)."""
+        # sudo: the first-reaction KPI is written by the product, whoever reacted
         for ticket in self.sudo():
             if not ticket.social_network_id or ticket.social_first_reply_at:
                 continue
@@ -60,17 +61,18 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _social_add_posts_batch(self, follow_ups):
         result = super()._social_add_posts_batch(follow_ups)
+        # sudo: the company's accounts decide, and agents cannot read accounts
         posts = self.env["social.crm.post"].sudo().browse(
             [post.id for ticket_posts in follow_ups.values() for post in ticket_posts]
         )
         own = posts._social_company_posts()  # one look-up of the accounts for the batch
         for ticket, ticket_posts in follow_ups.items():
-            ticket_own = own & ticket_posts.sudo()
+            ticket_own = own & ticket_posts
             if not ticket_own:
                 continue
             first = ticket_own.sorted(lambda p: (p.posted_at, p.id))[0]
             ticket = self.browse(ticket.id)
-            ticket.sudo().message_post(
+            ticket.sudo().message_post(  # sudo: the product's note, whoever ingested the answer
                 body=Markup("<p class='text-muted small'>%s</p>") % self.env._(
                     "Answered by the company's account @%(handle)s in the network's own app.",
                     handle=first.author_handle or first.author_name or "?",

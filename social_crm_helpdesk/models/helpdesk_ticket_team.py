@@ -125,6 +125,7 @@ class HelpdeskTicketTeam(models.Model):
                 | Domain("social_lang_codes", "!=", False)
                 | Domain("social_keywords_include", "!=", False)
             )
+        # sudo: routing considers every team of the company, whatever the ingesting user reads
         return self.sudo().search(domain)
 
     def _social_team_for(self, post, automatic=True):
@@ -138,16 +139,19 @@ class HelpdeskTicketTeam(models.Model):
     def _social_online_users(self, users):
         """The users of ``users`` Odoo knows to be on duty (online, not away or do not
         disturb), or None when Odoo knows the presence of none of them (one query)."""
+        # sudo: presence is read for assignment only (mail.presence is not readable by agents)
         presences = self.env["mail.presence"].sudo().search([("user_id", "in", users.ids)])
         if not presences:
             return None
-        return {user.id for user in users.sudo() if user.im_status == "online"}
+        return {user.id for user in users.sudo() if user.im_status == "online"}  # sudo: see above
 
     def _social_dispatchers(self):
         """{team: Dispatcher} for these teams: members, presence, open tickets and latest
         assignments read in three queries for all of them."""
+        # sudo: the team's members, whatever the ingesting user may read
         members = self.sudo().user_ids.filtered(lambda user: user.active and not user.share)
         online = self._social_online_users(members)
+        # sudo: open tickets of every member count, also those the user cannot read
         Ticket = self.env["helpdesk.ticket"].sudo()
         open_counts = dict(
             Ticket._read_group(
@@ -166,7 +170,7 @@ class HelpdeskTicketTeam(models.Model):
         }
         result = {}
         for team in self:
-            team_members = team.sudo().user_ids & members
+            team_members = team.sudo().user_ids & members  # sudo: see above
             result[team] = Dispatcher(
                 team.social_assign_mode or "none",
                 team_members.ids,
@@ -181,11 +185,11 @@ class HelpdeskTicketTeam(models.Model):
     def _social_alert_channel(self):
         """The team's alert channel, created with its members and leader if missing."""
         self.ensure_one()
-        team = self.sudo()
+        team = self.sudo()  # sudo: the alert channel is the product's; agents cannot write the team
         if team.social_alert_channel_id:
             return team.social_alert_channel_id
         group = self.env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
-        channel = self.env["discuss.channel"].sudo().create(
+        channel = self.env["discuss.channel"].sudo().create(  # sudo: see above
             {
                 "name": self.env._("Social alerts: %(team)s", team=team.name),
                 "channel_type": "channel",

@@ -48,9 +48,11 @@ class ResCompany(models.Model):
         """Language of the texts the product writes on its own for this company: the
         company's (its partner's) language, else the current one."""
         self.ensure_one()
+        # sudo: the company's partner may be unreadable to a user of another company
         return self.sudo().partner_id.lang or self.env.lang or "en_US"
 
     def _compute_social_complaint_model(self):
+        # sudo: learned models are manager-only; the stamp is shown in the settings
         rows = self.env["social.crm.complaint.model"].sudo().search(
             [("company_id", "in", self.ids)]
         )
@@ -68,6 +70,7 @@ class ResCompany(models.Model):
     def _social_complaint_train(self):
         """Train these companies' models now (the settings' "Retrain now" button)."""
         Model = self.env["social.crm.complaint.model"]
+        # sudo: the training writes the manager-only model rows (the settings button)
         return Model._train(self.sudo(), Model._label_stamps(self))
 
     def _cron_social_complaint_train(self):

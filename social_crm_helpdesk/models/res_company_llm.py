@@ -75,6 +75,7 @@ class ResCompany(models.Model):
     def _social_llm_settings(self):
         """``LlmSettings`` of this company, or None when the language model is off or unset."""
         self.ensure_one()
+        # sudo: the endpoint key is a system field; the second opinion runs for any user
         company = self.sudo()
         if not (company.social_llm_enabled and company.social_llm_url and company.social_llm_model):
             return None
@@ -92,7 +93,7 @@ class ResCompany(models.Model):
     def _social_llm_budget_left(self):
         """Whether one more call fits this calendar month's budget (calls and tokens)."""
         self.ensure_one()
-        company = self.sudo()
+        company = self.sudo()  # sudo: the posts' company, maybe not the writer's
         same_month = company.social_llm_month == self._social_llm_this_month()
         calls = company.social_llm_calls_used if same_month else 0
         tokens = company.social_llm_tokens_used if same_month else 0

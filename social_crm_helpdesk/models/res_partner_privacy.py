@@ -21,6 +21,7 @@ class ResPartner(models.Model):
                 "id", "in", posts.ticket_id.ids
             )
         domain &= Domain("social_network_id", "!=", False)
+        # sudo: the privacy request covers every ticket of the contact (caller checks the right)
         return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
 
     def _social_privacy_lookup_sql(self):
@@ -37,6 +38,7 @@ class ResPartner(models.Model):
     def _social_export_data(self):
         data = super()._social_export_data()
         tickets = self._social_tickets()
+        # sudo: replies are written by the product; the export covers them all
         replies = self.env["social.crm.reply"].sudo().search([("ticket_id", "in", tickets.ids)])
         data["tickets"] = [
             {
@@ -67,7 +69,9 @@ class ResPartner(models.Model):
         identities = self._social_identities()
         posts = self._social_posts(identities)
         tickets = self._social_tickets(identities, posts)
+        # sudo: erasure covers every reply of the contact's tickets
         replies = self.env["social.crm.reply"].sudo().search([("ticket_id", "in", tickets.ids)])
+        # sudo: erasure covers every message of the contact's tickets
         messages = self.env["mail.message"].sudo().search(
             [
                 ("model", "=", "helpdesk.ticket"),

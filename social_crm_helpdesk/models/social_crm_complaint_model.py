@@ -48,6 +48,7 @@ class SocialCrmComplaintModel(models.Model):
     @api.model
     def _models_for(self, companies):
         """{company id: AdaptiveModel or None}: one query, parsed models cached per stamp."""
+        # sudo: learned models are manager-only; classification runs for any user
         rows = self.sudo().search_fetch(
             [("company_id", "in", companies.ids)], ["company_id", "stamp"]
         )
@@ -102,16 +103,17 @@ class SocialCrmComplaintModel(models.Model):
     def _stale_companies(self, companies=None):
         """Companies whose labels changed since their model was trained."""
         if companies is None:
+            # sudo: the training cron looks at every company's labels
             labelled = self.env["social.crm.complaint.label"].sudo()._read_group(
                 [("company_id", "!=", False)], ["company_id"]
             )
-            trained = self.sudo().search([("company_id", "!=", False)])
-            companies = self.env["res.company"].sudo().search(
+            trained = self.sudo().search([("company_id", "!=", False)])  # sudo: see above
+            companies = self.env["res.company"].sudo().search(  # sudo: see above
                 Domain("id", "in", [company.id for (company,) in labelled])
                 | Domain("id", "in", trained.company_id.ids)
             )
         stamps = self._label_stamps(companies)
-        rows = self.sudo().search([("company_id", "in", companies.ids)])
+        rows = self.sudo().search([("company_id", "in", companies.ids)])  # sudo: see above
         trained = {row.company_id.id: row.stamp for row in rows}
         return companies.filtered(lambda c: trained.get(c.id, "0:0") != stamps[c.id]), stamps
 
@@ -119,7 +121,9 @@ class SocialCrmComplaintModel(models.Model):
     def _train(self, companies, stamps=None):
         """Train each company's model from its latest labels; returns the model rows."""
         stamps = stamps or self._label_stamps(companies)
+        # sudo: labels are the product's record of the agents' decisions
         Label = self.env["social.crm.complaint.label"].sudo()
+        # sudo: model rows are written by the training only
         rows = self.sudo().search([("company_id", "in", companies.ids)])
         by_company = {row.company_id.id: row for row in rows}
         for company in companies:
@@ -142,8 +146,9 @@ class SocialCrmComplaintModel(models.Model):
             if company.id in by_company:
                 by_company[company.id].write(vals)
             else:
+                # sudo: see above
                 by_company[company.id] = self.sudo().create(dict(vals, company_id=company.id))
-        return self.sudo().browse([by_company[c.id].id for c in companies])
+        return self.sudo().browse([by_company[c.id].id for c in companies])  # sudo: see above
 
     @api.model
     def _cron_train(self):
@@ -166,10 +171,11 @@ class SocialCrmComplaintModel(models.Model):
             "social_crm_helpdesk.ir_cron_social_complaint_train", raise_if_not_found=False
         )
         if cron:
-            cron.sudo()._trigger()
+            cron.sudo()._trigger()  # sudo: only administrators may schedule crons
 
     def action_retrain(self):
         """Retrain these companies' models now (managers)."""
         self.check_access("read")
+        # sudo: the training reads the company's labels (access checked above)
         self._train(self.company_id.sudo())
         return True

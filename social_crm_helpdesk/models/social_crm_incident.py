@@ -161,6 +161,7 @@ class SocialCrmIncident(models.Model):
     def _crisis_watch(self, posts):
         """Count the batch ``posts`` and raise the incidents the counts reveal: one upsert and
         two reads per company and batch (three when the hourly baseline is due)."""
+        # sudo: the crisis watch counts every post of the batch, whoever ingested it
         posts = posts.sudo()
         for company in posts.company_id:
             company_posts = (
@@ -286,6 +287,7 @@ class SocialCrmIncident(models.Model):
     @api.model
     def _crisis_raise(self, company, found, posts):
         """Open (or update) an incident per alert, attach the related tickets, tell the team."""
+        # sudo: incidents are opened by the product, whoever ingested the posts
         open_incidents = self.sudo().search(
             [("company_id", "=", company.id), ("state", "!=", "resolved"),
              ("key", "in", [verdict.key for verdict, _at in found])]
@@ -323,7 +325,7 @@ class SocialCrmIncident(models.Model):
                     or company.social_helpdesk_team_id
                     or self.env["helpdesk.ticket.team"]._social_candidate_teams(company)[:1]
                 )
-                incident = self.sudo().create(
+                incident = self.sudo().create(  # sudo: see above
                     dict(
                         values,
                         name=self._crisis_name(verdict),
@@ -338,6 +340,7 @@ class SocialCrmIncident(models.Model):
                 by_key[(verdict.kind, verdict.key)] = incident
                 incident._crisis_alert()
             if tickets:
+                # sudo: the link is product-written on tickets of any agent
                 tickets.sudo().write({"social_incident_id": incident.id})
 
     @api.model

@@ -21,6 +21,7 @@ class SocialCrmMatchSuggestion(models.Model):
         partner = identity.partner_id
         if not partner:
             return sentences
+        # sudo: the confirmed author's tickets may be other agents'
         Ticket = self.env["helpdesk.ticket"].sudo()
         tickets = Ticket.search(
             [

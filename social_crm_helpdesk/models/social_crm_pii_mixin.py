@@ -47,6 +47,7 @@ class SocialCrmPiiMixin(models.AbstractModel):
     def _social_pii_lang(self, vals):
         """Language of the placeholders: the company's ("[IBAN entfernt, endet auf 3000]" in
         a German company), whoever writes (a scheduled job runs as OdooBot)."""
+        # sudo: the company's language, whoever writes (a cron runs as OdooBot)
         company = self.env["res.company"].sudo().browse(self._social_pii_company_id(vals))
         return company.partner_id.lang or "en_US"
 

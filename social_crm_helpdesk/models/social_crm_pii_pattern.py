@@ -69,6 +69,7 @@ class SocialCrmPiiPattern(models.Model):
 
     @tools.ormcache("company_id")
     def _social_compiled_cached(self, company_id):
+        # sudo: patterns are manager-only; redaction runs for any writer
         rows = self.sudo().search_fetch(
             [("company_id", "=", company_id)], ["name", "expression"]
         )

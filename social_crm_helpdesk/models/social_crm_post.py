@@ -351,6 +351,7 @@ class SocialCrmPost(models.Model):
         self.env["social.crm.complaint.label"]._record_decisions(self, False)
         self.filtered(lambda p: p.state == "new").write({"state": "reviewed"})
         notes = {}
+        # sudo: the note goes to the post's ticket or contact, which the user may not write
         for post in self.sudo():
             target = post.ticket_id or post.partner_id
             if target:
@@ -363,8 +364,8 @@ class SocialCrmPost(models.Model):
                 author=posts[0].author_name or posts[0].author_handle or "?",
                 network=posts[0].network_id.name,
             )
-            # the note is the product's record of the decision (the user may not write the
-            # contact): posted as the product, signed by the user
+            # sudo: the note is the product's record of the decision (the user may not
+            # write the contact): posted as the product, signed by the user
             target.sudo().message_post(
                 body=Markup("<p>%s</p><p class='text-muted small'>%s</p>")
                 % (sentence, " · ".join((p.text_preview or "") for p in posts)),

@@ -17,9 +17,11 @@ class SocialCrmPost(models.Model):
             return keys
         company_ids = list({c for c, _n in pairs})
         network_ids = list({n for _c, n in pairs})
+        # sudo: accounts hold credentials (managers only); only their handles are compared
         accounts = self.env["social.crm.account"].sudo().search(
             [("company_id", "in", company_ids), ("network_id", "in", network_ids)]
         )
+        # sudo: sources hold credentials (managers only); only their accounts are compared
         sources = self.env["social.crm.source"].sudo().with_context(active_test=False).search(
             [("company_id", "in", company_ids), ("network_id", "in", network_ids),
              ("account_id", "!=", False)]
@@ -52,6 +54,7 @@ class SocialCrmPost(models.Model):
         return self.filtered(own)
 
     def _social_route(self, automatic=True, team=None):
+        # sudo: the company's own posts are known by its accounts, which agents cannot read
         own = self.filtered(lambda p: not p.ticket_id).sudo()._social_company_posts()
         if not own:
             return super()._social_route(automatic=automatic, team=team)

@@ -115,6 +115,7 @@ class SocialCrmPost(models.Model):
                     "network.",
                     network=network,
                 )
+            # sudo: the product's note on the ticket, whoever ingested the post
             ticket.sudo().message_post(
                 body=Markup("<p>%s</p>") % body,
                 message_type="comment",

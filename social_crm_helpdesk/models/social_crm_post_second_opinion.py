@@ -41,6 +41,7 @@ class SocialCrmPost(models.Model):
         for vals in vals_list:
             company_id = vals.get("company_id") or self.env.company.id
             by_company.setdefault(company_id, []).append(vals)
+        # sudo: the language model settings are system fields
         companies = self.env["res.company"].sudo().browse(list(by_company))
         for company in companies:
             settings = company._social_llm_settings()

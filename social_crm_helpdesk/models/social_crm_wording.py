@@ -109,6 +109,7 @@ class SocialCrmWording(models.Model):
         if not self._is_manager():
             raise AccessError(self.env._("Only managers approve wordings."))
         self.check_access("write")
+        # sudo: approval fields are written by the product after the manager check above
         self.sudo().write({"state": "approved", "approved_by_id": self.env.uid})
         return True
 
@@ -121,8 +122,9 @@ class SocialCrmWording(models.Model):
     def _placeholder_values(self, ticket, post=None):
         """The placeholders' values for ``ticket`` (and the post answered); a value unknown
         stays as its placeholder, so the reply cannot go out before the agent fills it in."""
+        # sudo: the customer's name and the ticket's fields, whatever the rules show the agent
         ticket = ticket.sudo()
-        post = (post or ticket.social_post_id).sudo()
+        post = (post or ticket.social_post_id).sudo()  # sudo: see above
         if ticket:
             name = ticket.partner_id.name or ticket.partner_name
         else:

@@ -45,6 +45,7 @@ class SocialCrmIncidentReplyWizard(models.TransientModel):
             # on the stored ticket and wording, never on their new-record copies
             ticket = wizard.ticket_ids[:1]._origin
             wording = wizard.wording_id._origin
+            # sudo: rendering needs template-editor rights; wordings are written by managers
             wizard.preview = wording.sudo()._render_for(ticket) if wording and ticket else False
 
     def action_send(self):

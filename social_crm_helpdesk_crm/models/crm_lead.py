@@ -42,7 +42,7 @@ class CrmLead(models.Model):
             return {}
         groups = (
             self.env["helpdesk.ticket"]
-            .sudo()
+            .sudo()  # sudo: salespeople see the count of tickets they may not read
             ._read_group(
                 self._social_ticket_domain(overdue)
                 & Domain("partner_id.commercial_partner_id", "in", list(commercial_ids)),
@@ -78,7 +78,7 @@ class CrmLead(models.Model):
         # the open tickets are few: their customers' companies are read once
         tickets = (
             self.env["helpdesk.ticket"]
-            .sudo()
+            .sudo()  # sudo: salespeople may not read the tickets
             .search_fetch(self._social_ticket_domain(overdue), ["partner_id"])
         )
         commercial_ids = tickets.partner_id.commercial_partner_id.ids

@@ -61,6 +61,7 @@ class HelpdeskTicket(models.Model):
 
     def _dm_note_linked(self):
         """A note on tickets a private conversation was just linked to."""
+        # sudo: the product's note on tickets the ingesting user may not write
         for ticket in self.sudo():
             ticket.message_post(
                 body=Markup("<p>%s</p>") % self.env._(
@@ -76,6 +77,7 @@ class HelpdeskTicket(models.Model):
         """Open the dialog to answer the customer privately."""
         self.ensure_one()
         self.check_access("write")
+        # sudo: conversations are product rows; agents reach them through the ticket (checked above)
         conversation = self.sudo().social_dm_conversation_ids[:1]
         if not conversation:
             raise UserError(self.env._("The customer has not written privately on this ticket."))
@@ -112,15 +114,18 @@ class HelpdeskTicket(models.Model):
         problem = self.env["social.crm.outbox"]._publish_problem(post, "reply")
         if problem:
             raise UserError(problem)
+        # sudo: agents only read replies; the product writes them after the checks above
         reply = Reply.sudo().create(
             {
                 "ticket_id": self.id,
                 "post_id": post.id,
+                # sudo: rendering a template needs template-editor rights
                 "text": wording.sudo()._render_for(self, post),
                 "user_id": self.env.uid,
             }
         )
         reply._queue()
+        # sudo: a product-written date on the ticket (write access checked by the caller)
         self.sudo().social_dm_invited_at = fields.Datetime.now()
         self.message_post(
             body=Markup("<p>%s</p>") % self.env._(

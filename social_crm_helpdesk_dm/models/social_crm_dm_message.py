@@ -66,7 +66,9 @@ class SocialCrmDmMessage(models.Model):
         ``template`` (an approved template of the conversation's number) is sent instead of
         a text, also once the window closed."""
         ticket.check_access("write")
+        # sudo: conversations are product rows; the ticket's write access was checked above
         conversation = conversation.sudo()
+        # sudo: see above
         if conversation.ticket_id != ticket.sudo() or not conversation.last_post_id:
             raise AccessError(
                 self.env._("This private conversation does not belong to the ticket.")
@@ -79,6 +81,7 @@ class SocialCrmDmMessage(models.Model):
                 )
             )
         if template:
+            # sudo: templates belong to the source's number (managers only)
             template = template.sudo()
             if conversation.network_id.code != "whatsapp" or \
                     template.source_id != conversation.source_id:
@@ -95,6 +98,7 @@ class SocialCrmDmMessage(models.Model):
         )
         if problem:
             raise UserError(problem)
+        # sudo: agents only read messages; the product writes them after the checks above
         message = self.sudo().create(
             {
                 "ticket_id": ticket.id,
@@ -123,6 +127,7 @@ class SocialCrmDmMessage(models.Model):
                     }
                 ]
             )
+            # sudo: agents only read messages
             message.sudo().write({"outbox_id": item.id, "state": "queued",
                                   "error_message": False})
         return True
@@ -133,6 +138,7 @@ class SocialCrmDmMessage(models.Model):
         self.ensure_one()
         if item != self.outbox_id:
             return
+        # sudo: the outbox's result reaches a ticket the cron user may not write
         ticket = self.ticket_id.sudo()
         network = item.network_id.name
         if item.state in ("queued", "sending"):

@@ -43,7 +43,7 @@ class SocialCrmOutbox(models.Model):
 
     @api.model
     def _message_problem(self, post):
-        post = post.sudo()
+        post = post.sudo()  # sudo: the post's network and source decide; agents cannot read sources
         code = post.network_id.code or ""
         if code not in SENDERS or not post.is_direct:
             return self.env._(
@@ -71,6 +71,7 @@ class SocialCrmOutbox(models.Model):
         return None
 
     def _send_message(self, post, credentials, base_url):
+        # sudo: the sender reads the post's conversation whatever the cron user reads
         post = post.sudo()
         chat = telegram.chat_of_conversation(post.conversation_external_id)  # dm:<id>
         code = post.network_id.code or ""
@@ -85,6 +86,7 @@ class SocialCrmOutbox(models.Model):
         """A text, or the approved template the agent chose (outside the 24-hour window)."""
         template = None
         if self.res_model == "social.crm.dm.message" and self.res_id:
+            # sudo: the message the agent chose, read by the sender (cron)
             chosen = self.env["social.crm.dm.message"].sudo().browse(self.res_id).exists()\
                 .template_id
             if chosen:
@@ -100,6 +102,7 @@ class SocialCrmOutbox(models.Model):
         delivered and read are shown; failed fails the item and tells its origin why."""
         if not status.get("id"):
             return
+        # sudo: a status webhook (public route) updates the outbox item it names
         items = self.sudo().search(
             [("external_id", "=", status["id"]), ("action", "=", "message"),
              ("network_id.code", "=", "whatsapp")]

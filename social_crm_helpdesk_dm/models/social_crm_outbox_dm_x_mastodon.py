@@ -14,7 +14,7 @@ class SocialCrmOutbox(models.Model):
 
     @api.model
     def _message_problem(self, post):
-        post = post.sudo()
+        post = post.sudo()  # sudo: the post's network and source decide; agents cannot read sources
         code = post.network_id.code or ""
         if code not in POLLED_DM_NETWORKS or not post.is_direct:
             return super()._message_problem(post)
@@ -39,6 +39,7 @@ class SocialCrmOutbox(models.Model):
         return None
 
     def _send_message(self, post, credentials, base_url):
+        # sudo: the sender reads the post's conversation whatever the cron user reads
         post = post.sudo()
         code = post.network_id.code or ""
         if code == "x" and post.is_direct:

@@ -32,6 +32,7 @@ class SocialCrmPost(models.Model):
         direct = self.filtered("is_direct")
         if not direct:
             return result
+        # sudo: conversations are product rows, matched whatever the ingesting user reads
         conversations = self.env["social.crm.dm.conversation"].sudo().search(
             [
                 ("conversation_key", "in", list({p.conversation_external_id for p in direct})),
@@ -57,6 +58,7 @@ class SocialCrmPost(models.Model):
         partners = [p.partner_id.id for p in waiting if p.partner_id]
         if partners:
             people |= Domain("partner_id", "in", partners)
+        # sudo: an invited ticket may be another agent's
         invited = self.env["helpdesk.ticket"].sudo().search(
             Domain("social_dm_invited_at", ">=", since)
             & Domain("social_dm_linked", "=", False)
@@ -85,8 +87,9 @@ class SocialCrmPost(models.Model):
     def _dm_sync_conversations(self):
         """One conversation row per private chat: its ticket, last customer message (the
         one an answer goes to) and when it came (the networks' answer windows)."""
+        # sudo: conversations are product rows, kept in sync by ingestion
         Conversation = self.env["social.crm.dm.conversation"].sudo()
-        posts = self.sudo()
+        posts = self.sudo()  # sudo: see above
         existing = {
             (c.company_id.id, c.network_id.id, c.conversation_key): c
             for c in Conversation.search(

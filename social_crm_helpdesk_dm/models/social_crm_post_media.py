@@ -53,6 +53,7 @@ class SocialCrmPost(models.Model):
 
     @api.model
     def _dm_max_media_bytes(self):
+        # sudo: system parameters are readable by administrators only
         value = self.env["ir.config_parameter"].sudo().get_param(MEDIA_PARAM)
         try:
             return max(int(value), 1) if value else MAX_MEDIA_BYTES
@@ -61,7 +62,7 @@ class SocialCrmPost(models.Model):
 
     def _dm_download(self, item, max_bytes):
         self.ensure_one()
-        source = self.sudo().source_id
+        source = self.sudo().source_id  # sudo: sources hold credentials (managers only)
         if self.network_id.code == "telegram":
             credentials = dict(source._connector_config().credentials) if source else {}
             return telegram.download_file(credentials, item["file_id"], max_bytes)
@@ -78,6 +79,7 @@ class SocialCrmPost(models.Model):
     def _dm_store_media(self, items):
         """Download the message's files, attach the allowed ones to the ticket's chatter."""
         self.ensure_one()
+        # sudo: the files go to the ticket, whoever ingested the message
         ticket = self.sudo().ticket_id
         max_bytes = self._dm_max_media_bytes()
         attachments, refused = [], []
@@ -112,6 +114,7 @@ class SocialCrmPost(models.Model):
         }
         lines = []
         if attachments:
+            # sudo: the product attaches the files to a ticket the ingesting user may not write
             created = self.env["ir.attachment"].sudo().create(attachments)
             ticket.message_post(
                 body=Markup("<p>%s</p>") % self.env._(

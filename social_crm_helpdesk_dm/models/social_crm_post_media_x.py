@@ -14,6 +14,6 @@ class SocialCrmPost(models.Model):
         self.ensure_one()
         if self.network_id.code != "x":
             return super()._dm_download(item, max_bytes)
-        source = self.sudo().source_id
+        source = self.sudo().source_id  # sudo: sources hold credentials (managers only)
         credentials = dict(source._connector_config().credentials) if source else {}
         return x_dm.download_media(credentials, item["url"], max_bytes)

@@ -84,6 +84,7 @@ class SocialCrmSource(models.Model):
 
     def _dm_team(self):
         self.ensure_one()
+        # sudo: the DM team and the company's default team, whoever ingested the message
         return self.sudo().dm_team_id or self.sudo().company_id.social_helpdesk_team_id
 
     def _webhook_network(self):
@@ -102,7 +103,8 @@ class SocialCrmSource(models.Model):
         if self._webhook_network() != "telegram":
             return super()._webhook_receive(body, headers)
         self.ensure_one()
-        source = self.sudo()
+        # self: the source the public route found, sudo'ed there (controllers/webhook.py)
+        source = self
         header = headers.get(telegram.SECRET_HEADER)
         if not telegram.check_secret(source.verify_token, header):
             self._intake_refused(

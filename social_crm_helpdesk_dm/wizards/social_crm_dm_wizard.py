@@ -29,6 +29,7 @@ class SocialCrmDmWizard(models.TransientModel):
     @api.depends("conversation_id")
     def _compute_customer(self):
         for wizard in self:
+            # sudo: conversations and their posts are product rows; the wizard shows the customer
             conversation = wizard.conversation_id.sudo()
             post = conversation.last_post_id
             wizard.customer = (

@@ -13,6 +13,7 @@ class ResPartner(models.Model):
         """OCA's anonymization hook: the social data goes first (by every installed Social CRM
         addon's ``_social_erase``), then the contact itself is anonymized."""
         self.ensure_one()
+        # sudo: the erasure covers every company's social data (the OCA wizard checked the right)
         counts = self.sudo()._social_erase()
         _logger.info(
             "Social CRM: social data of contact %s erased before anonymization: %s",

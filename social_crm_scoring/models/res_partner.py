@@ -399,6 +399,7 @@ class ResPartner(models.Model):
     def _social_score_identities(self, row, professional=False):
         """The contact's identities in the row's company (sudo: only counts and dates are
         shown), those on professional networks if ``professional``."""
+        # sudo: only counts and dates of the identities are shown
         identities = self.sudo().social_identity_ids.filtered(
             lambda identity: identity.company_id == row.company_id
         )

@@ -142,7 +142,7 @@ class ResPartner(models.Model):
             domain &= Domain("partner_id.commercial_partner_id", "in", list(account_ids))
         groups = (
             self.env["crm.lead"]
-            .sudo()
+            .sudo()  # sudo: revenue figures of leads the user may not read (sums only)
             ._read_group(
                 domain,
                 ["partner_id"],

@@ -34,7 +34,7 @@ class ResPartner(models.Model):
         data = super()._social_export_data()
         # sudo: the export covers every company's rows (the caller checks the right)
         partner = self.sudo()
-        history = self.env["social.crm.score.history"].sudo().search(
+        history = self.env["social.crm.score.history"].sudo().search(  # sudo: see above
             [("partner_id", "=", self.id)]
         )
         data["profiling"] = [

@@ -1,0 +1,89 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The trigger of "Process received events" under a real write conflict: two transactions on
+the real database (``self.registry.cursor()``: a TransactionCase does not put the registry in
+test mode, so each cursor is its own PostgreSQL transaction, repeatable read as Odoo's)."""
+
+import logging
+
+from odoo import api
+from odoo.addons.social_crm.connectors.events import RawEvent
+from odoo.tests import TransactionCase, tagged
+from odoo.tools import SQL
+
+EVENT_LOG = "odoo.addons.social_crm.models.social_crm_event"
+XMLID = "social_crm.ir_cron_social_crm_process_events"
+
+
+@tagged("post_install", "-at_install")
+class TestTriggerConflict(TransactionCase):
+    def _triggers(self, env, cron_id):
+        return {row[0] for row in env.execute_query(SQL(
+            "SELECT id FROM ir_cron_trigger WHERE cron_id = %s", cron_id))}
+
+    def test_a_trigger_taken_by_a_cron_run_that_committed_meanwhile(self):
+        """A delivery stores its event; meanwhile a cron run takes (deletes) the waiting
+        trigger and commits. The delivery's snapshot still shows the trigger, and locking it
+        fails with "could not serialize access due to concurrent update": the delivery makes
+        a new trigger, keeps its event, and says so in the log."""
+        key = f"conflict-test:{self.id()}"
+        run_cr, delivery_cr = self.registry.cursor(), self.registry.cursor()
+        made, event_id, cron_id = set(), None, None
+        try:
+            run_env = api.Environment(run_cr, api.SUPERUSER_ID, {})
+            cron_id = run_env.ref(XMLID).id
+            source = run_env["social.crm.source"].search([], limit=1)
+            self.assertTrue(source, "the demo data has a source")
+            # the one waiting trigger is ours (no cron worker runs in the test database: a
+            # left-over trigger would wait forever)
+            run_env.execute_query(SQL("DELETE FROM ir_cron_trigger WHERE cron_id = %s", cron_id))
+            before = self._triggers(run_env, cron_id)
+            taken = run_env.execute_query(SQL(
+                """INSERT INTO ir_cron_trigger (cron_id, call_at)
+                   VALUES (%s, now() AT TIME ZONE 'UTC' - interval '1 minute') RETURNING id""",
+                cron_id))[0][0]
+            made.add(taken)
+            run_cr.commit()
+
+            # the delivery begins: its snapshot shows the waiting trigger
+            delivery_env = api.Environment(delivery_cr, api.SUPERUSER_ID, {})
+            [event_id] = delivery_env["social.crm.event"]._store_events(
+                delivery_env["social.crm.source"].browse(source.id),
+                [RawEvent("meta", key, {"entry": []})], "webhook")
+
+            # a cron run consumes the trigger (ir.cron._clear_schedule) and commits
+            run_env.execute_query(SQL("DELETE FROM ir_cron_trigger WHERE id = %s", taken))
+            run_cr.commit()
+
+            # logging.INFO, not "INFO": Odoo names its level 25 "INFO" too
+            with self.assertLogs(EVENT_LOG, logging.INFO) as logs:
+                delivery_env["social.crm.event"]._trigger_processing()
+            self.assertEqual(len(logs.output), 1)
+            self.assertIn(
+                "social_crm.ir_cron_social_crm_process_events took its waiting trigger while "
+                "this delivery was stored (concurrent update): a new trigger is made, so that "
+                "the cron runs again for the stored events",
+                logs.output[0],
+            )
+            delivery_cr.commit()
+
+            # nothing lost: the event is stored, a due trigger waits for the cron
+            run_cr.rollback()  # a fresh snapshot
+            made |= self._triggers(run_env, cron_id) - before
+            self.assertEqual(len(made - {taken}), 1, "one new trigger")
+            due = run_env.execute_query(SQL(
+                """SELECT count(*) FROM ir_cron_trigger
+                    WHERE id = ANY(%s) AND call_at <= now() AT TIME ZONE 'UTC'""",
+                list(made - {taken})))[0][0]
+            self.assertEqual(due, 1)
+            stored = run_env["social.crm.event"].browse(event_id)
+            self.assertEqual((stored.delivery_key, stored.state), (key, "new"))
+        finally:
+            delivery_cr.rollback()
+            delivery_cr.close()
+            run_cr.rollback()
+            if made:
+                run_cr.execute("DELETE FROM ir_cron_trigger WHERE id = ANY(%s)", [list(made)])
+            if event_id:
+                run_cr.execute("DELETE FROM social_crm_event WHERE id = %s", [event_id])
+            run_cr.commit()
+            run_cr.close()
