@@ -11,6 +11,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..connectors import base as connector_base
 from ..connectors import lookup
@@ -278,8 +279,8 @@ class SocialCrmIdentity(models.Model):
 
     def _enrich_apply(self, profiles, company, network):
         """Store one answer: a fixed number of queries whatever its size (identities read,
-        taken network ids when some identity has none yet, today's history rows, one bulk
-        update, one bulk insert).
+        taken network ids when some identity has none yet, one bulk update, today's history
+        rows in one insert, see :meth:`_enrich_write_metrics`).
 
         Every identity of the answer gets the same columns (the values that did not change
         are written as they are), so the update is one statement, not one per set of changed
@@ -289,8 +290,8 @@ class SocialCrmIdentity(models.Model):
         # sudo: the look-up result is the product's write (the user may only read identities)
         identities = self.sudo().browse([int(p.key) for p in profiles])
         identities.fetch(["external_id", "handle", "display_name_on_network", "verified", "bio",
-                          "profile_url", "last_synced_at", "counts_as_of",
-                          *enrich.COUNT_FIELDS])
+                          "profile_url", "last_synced_at", "counts_as_of", "partner_id",
+                          "company_id", *enrich.COUNT_FIELDS])
         # network ids already taken matter only for identities that have none yet
         found_ids = [
             profile.author.external_id
@@ -335,24 +336,67 @@ class SocialCrmIdentity(models.Model):
         self.with_context(social_crm_ingest=True).sudo()._ingest_upsert(
             updates=[(plan.identity_id, plan.vals) for plan in plans]
         )
-        metrics = {plan.identity_id: plan.metric for plan in plans if plan.metric}
+        # one row per identity (an identity asked twice: its last answer)
+        metrics = {
+            identity.id: (identity, plan.metric)
+            for identity, plan in zip(identities, plans, strict=True)
+            if plan.metric
+        }
         if metrics:
-            # sudo: metrics are written by the product only
-            Metric = self.env["social.crm.identity.metric"].sudo()
-            existing = {
-                m.identity_id.id: m.id
-                for m in Metric.search_fetch(
-                    [("identity_id", "in", list(metrics)), ("date", "=", today)], ["identity_id"]
-                )
-            }
-            Metric._ingest_upsert(
-                vals_list=[
-                    dict(vals, identity_id=iid, date=today)
-                    for iid, vals in metrics.items()
-                    if iid not in existing
-                ],
-                updates=[(existing[iid], vals) for iid, vals in metrics.items() if iid in existing],
+            self._enrich_write_metrics(list(metrics.values()), today)
+
+    @api.model
+    def _enrich_write_metrics(self, metrics, day):
+        """The count history rows of ``day`` of ``metrics`` ([(identity, counts)]): one
+        ``INSERT ... ON CONFLICT``; an identity that has a row of that day already (counted
+        by the ingestion or an earlier look-up) gets the new counts in it, as the ORM path
+        did with a search, a create and an update (three statements and a flush). Written
+        in SQL: the rows are the product's (no access rights apply, as with sudo)."""
+        Metric = self.env["social.crm.identity.metric"]
+        Metric.flush_model()
+        now = self.env.cr.now()
+        uid = self.env.uid
+
+        def column(values):
+            return SQL("%s::int4[]", list(values))
+
+        self.env.cr.execute(
+            SQL(
+                """INSERT INTO social_crm_identity_metric
+                          (identity_id, partner_id, company_id, date, %(names)s,
+                           create_uid, write_uid, create_date, write_date)
+                   SELECT v.identity_id, v.partner_id, v.company_id, %(day)s, %(values)s,
+                          %(uid)s, %(uid)s, %(now)s, %(now)s
+                     FROM unnest(%(identity_ids)s, %(partner_ids)s, %(company_ids)s,
+                                 %(counts)s)
+                       AS v(identity_id, partner_id, company_id, %(names)s)
+              ON CONFLICT (identity_id, date) DO UPDATE
+                      SET %(updates)s, write_uid = EXCLUDED.write_uid,
+                          write_date = EXCLUDED.write_date""",
+                names=SQL(", ").join(SQL.identifier(name) for name in enrich.COUNT_FIELDS),
+                values=SQL(", ").join(
+                    SQL("v.%s", SQL.identifier(name)) for name in enrich.COUNT_FIELDS
+                ),
+                day=day,
+                uid=uid,
+                now=now,
+                identity_ids=column(identity.id for identity, _counts in metrics),
+                partner_ids=column(identity.partner_id.id or None for identity, _c in metrics),
+                company_ids=column(identity.company_id.id or None for identity, _c in metrics),
+                counts=SQL(", ").join(
+                    column(counts.get(name) for _identity, counts in metrics)
+                    for name in enrich.COUNT_FIELDS
+                ),
+                updates=SQL(", ").join(
+                    SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+                    for name in enrich.COUNT_FIELDS
+                ),
             )
+        )
+        Metric.invalidate_model()
+        self.browse([identity.id for identity, _counts in metrics]).invalidate_recordset(
+            ["metric_ids"]
+        )
 
     @api.model
     def _cron_enrich_due(self, limit=CRON_LIMIT):

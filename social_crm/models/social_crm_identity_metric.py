@@ -13,8 +13,11 @@ class SocialCrmIdentityMetric(models.Model):
     identity_id = fields.Many2one(
         "social.crm.identity", required=True, index=True, ondelete="cascade"
     )
-    partner_id = fields.Many2one(related="identity_id.partner_id", store=True, index=True)
-    company_id = fields.Many2one(related="identity_id.company_id", store=True)
+    # precomputed: inserted with the row (not an UPDATE of every new row at the next flush)
+    partner_id = fields.Many2one(
+        related="identity_id.partner_id", store=True, index=True, precompute=True
+    )
+    company_id = fields.Many2one(related="identity_id.company_id", store=True, precompute=True)
     date = fields.Date(required=True, default=fields.Date.context_today)
     followers_count = fields.Integer(string="Followers")
     following_count = fields.Integer(string="Following")

@@ -204,6 +204,35 @@ class TestEnrich(SocialCrmCase):
         self.assertIn("1 found", action["params"]["message"])
         self.assertIn("1 failed", action["params"]["message"])
 
+    def test_history_row_of_the_day_is_updated_not_duplicated(self):
+        """A look-up writes today's count row with the identity's contact and company; an
+        identity counted today already (by the ingestion, or an earlier look-up) keeps one
+        row of the day, with the new counts."""
+        self._answer_every_id()
+        counted, fresh = self.Identity.create([
+            {"partner_id": self.others[0].id, "network_id": self.x.id, "external_id": "700001",
+             "origin": "listening"},
+            {"partner_id": self.others[1].id, "network_id": self.x.id, "external_id": "700002",
+             "origin": "listening"},
+        ])
+        today = fields.Date.context_today(counted)
+        earlier = self.Metric.create({"identity_id": counted.id, "date": today,
+                                      "followers_count": 3, "listed_count": 9})
+        self.assertEqual(earlier.partner_id, self.others[0], "precomputed on create")
+        (counted | fresh)._enrich()
+        rows = self.Metric.search([("identity_id", "in", (counted | fresh).ids)])
+        self.assertEqual(len(rows), 2)
+        self.assertEqual(rows.filtered(lambda r: r.identity_id == counted), earlier)
+        self.assertEqual(earlier.followers_count, 700001 % 997)
+        self.assertEqual(earlier.listed_count, 0)
+        new = rows - earlier
+        self.assertEqual(new.date, today)
+        self.assertEqual(new.partner_id, self.others[1])
+        self.assertEqual(new.company_id, fresh.company_id)
+        self.assertEqual(new.followers_count, 700002 % 997)
+        self.assertEqual(new.create_uid, self.env.user)
+        self.assertEqual(fresh.metric_ids, new)
+
     def test_queries_per_answer_do_not_grow(self):
         self._answer_every_id()
         identities = self.Identity.create([

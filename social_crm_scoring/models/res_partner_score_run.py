@@ -408,7 +408,7 @@ class ResPartner(models.Model):
         self.env["social.crm.account.score"]._social_account_run(company, table, now, only=only)
         settings_json = _settings_json(settings)
         History = self.env["social.crm.score.history"]
-        previous = History._current_scores(company) if only is None else None
+        previous = History._current_scores(company, parts=True) if only is None else None
         written, time_left = History._write_scores(
             company,
             table,

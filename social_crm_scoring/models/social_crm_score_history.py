@@ -25,6 +25,14 @@ except ImportError:  # pragma: no cover
     _logger.debug("numpy is not installed: Social Scores cannot be computed.")
 
 WRITE_BATCH = 10000
+#: chunk of the in-place refresh of unchanged scores (no progress is committed in between:
+#: fewer, larger statements, each with its temporary table)
+REFRESH_BATCH = 50000
+#: free space left in each page of the history table: every night the run refreshes the
+#: current rows of the unchanged scores in place (rank, population, parts), and a row whose
+#: page has room for its new version is updated without touching the table's five indexes
+#: (a heap-only tuple update); at 100 % (PostgreSQL's default) every refresh rewrites them
+FILLFACTOR = 50
 #: temporary table a chunk of scores is copied into (dropped after the chunk)
 RUN_TABLE = "social_crm_score_run"
 #: (column, SQL type, COPY text format, whole-table column of a ScoreTable); "%.2f" is the
@@ -88,7 +96,7 @@ def _copy_columns(cr, query, types):
 def _changed(table, previous):
     """Boolean array: which contacts of the ScoreTable ``table`` have another score, tier or
     flag than in ``previous`` (see ``social.crm.score.history._current_scores``), or none."""
-    previous_ids, previous_score, previous_tier, previous_flag = previous
+    previous_ids, previous_score, previous_tier, previous_flag = previous[:4]
     ids = numpy.array(table.partner_ids, numpy.int64)
     if not len(previous_ids):
         return numpy.ones(len(ids), bool)
@@ -274,6 +282,25 @@ class SocialCrmScoreHistory(models.Model):
     _current_partner_uniq = models.UniqueIndex("(partner_id) WHERE is_current")
     _current_company_idx = models.Index("(company_id) WHERE is_current")
 
+    def init(self):
+        """Pages of the history keep :data:`FILLFACTOR` % free for the nightly in-place
+        refresh (applies to pages written from now on)."""
+        self.env.cr.execute(
+            SQL(
+                "SELECT 1 FROM pg_class WHERE oid = %s::regclass AND %s = ANY(reloptions)",
+                self._table,
+                f"fillfactor={FILLFACTOR}",
+            )
+        )
+        if not self.env.cr.fetchone():
+            self.env.cr.execute(
+                SQL(
+                    "ALTER TABLE %s SET (fillfactor = %s)",
+                    SQL.identifier(self._table),
+                    FILLFACTOR,
+                )
+            )
+
     def _weighted_parts(self):
         """({part: contribution}, weighted sum) of this row: each part's points times its
         weight, rounded to one decimal, and their sum (so the lines add up to the total)."""
@@ -299,27 +326,45 @@ class SocialCrmScoreHistory(models.Model):
 
     # --- the scoring run's writes ---------------------------------------------------------
     @api.model
-    def _current_scores(self, company):
+    def _current_scores(self, company, parts=False):
         """The contacts scored for ``company`` as arrays: sorted ids, score, tier (position
         in :data:`TIER_CODES` from 1, 0 for none) and influencer flag (0/1) of their current
         history rows; one binary COPY (no tuple per contact). A provisional row has score -1:
-        the run always replaces it."""
+        the run always replaces it. ``parts``: followed by the rank, population and the five
+        parts' points (see :meth:`_current_parts`), read by the same COPY."""
         self.flush_model()
+        extra = SQL()
+        if parts:
+            extra = SQL(", %s", self._current_parts_sql())
         return _copy_columns(
             self.env.cr,
             SQL(
                 """SELECT partner_id,
                           CASE WHEN is_provisional THEN -1 ELSE COALESCE(score, 0) END::float8,
                           COALESCE(array_position(%s::varchar[], tier), 0)::int4,
-                          COALESCE(is_influencer, FALSE)::int4
+                          COALESCE(is_influencer, FALSE)::int4 %s
                      FROM social_crm_score_history
                     WHERE is_current AND company_id = %s
                  ORDER BY partner_id""",
                 TIER_CODES,
+                extra,
                 company.id,
             ),
-            ("int4", "float8", "int4", "int4"),
+            ("int4", "float8", "int4", "int4", *(self._current_parts_types() if parts else ())),
         )
+
+    @api.model
+    def _current_parts_sql(self):
+        return SQL(
+            "COALESCE(rank, 0)::int4, COALESCE(population, 0)::int4, %s",
+            SQL(", ").join(
+                SQL("COALESCE(%s, 0)::float8", SQL.identifier(f"{part}_points")) for part in PARTS
+            ),
+        )
+
+    @api.model
+    def _current_parts_types(self):
+        return ("int4", "int4", *(("float8",) * len(PARTS)))
 
     @api.model
     def _current_parts(self, company):
@@ -329,18 +374,14 @@ class SocialCrmScoreHistory(models.Model):
         return _copy_columns(
             self.env.cr,
             SQL(
-                """SELECT partner_id, COALESCE(rank, 0)::int4, COALESCE(population, 0)::int4,
-                          %s
+                """SELECT partner_id, %s
                      FROM social_crm_score_history
                     WHERE is_current AND company_id = %s
                  ORDER BY partner_id""",
-                SQL(", ").join(
-                    SQL("COALESCE(%s, 0)::float8", SQL.identifier(f"{part}_points"))
-                    for part in PARTS
-                ),
+                self._current_parts_sql(),
                 company.id,
             ),
-            ("int4", "int4", "int4", *(("float8",) * len(PARTS))),
+            ("int4", *self._current_parts_types()),
         )
 
     @api.model
@@ -357,7 +398,8 @@ class SocialCrmScoreHistory(models.Model):
     ):
         """Write the scores and history rows of ``table`` in chunks of :data:`WRITE_BATCH`:
         those of ``only`` if given, else those that differ from ``previous`` (see
-        :meth:`_current_scores`); returns (rows written, time left of the cron)."""
+        :meth:`_current_scores`, with ``parts`` to spare the full run a second read of
+        the current rows); returns (rows written, time left of the cron)."""
         refresh = []
         if only is not None:
             # an explicit recompute writes what the full run would write for these contacts
@@ -378,13 +420,16 @@ class SocialCrmScoreHistory(models.Model):
             # and parts are refreshed in place when they moved (the explanation and a
             # one-contact recompute show what this run computed)
             if previous is None:
-                previous = self._current_scores(company)
+                previous = self._current_scores(company, parts=not provisional)
             changed = _changed(table, previous)
             positions = numpy.flatnonzero(changed).tolist()
             if not provisional:
-                refresh = numpy.flatnonzero(
-                    ~changed & _stale(table, self._current_parts(company))
-                ).tolist()
+                current = (
+                    (previous[0], *previous[4:])
+                    if len(previous) > 4
+                    else self._current_parts(company)
+                )
+                refresh = numpy.flatnonzero(~changed & _stale(table, current)).tolist()
         columns = [
             numpy.asarray(table.partner_ids, numpy.int64),
             numpy.asarray(table.score, float),
@@ -395,11 +440,11 @@ class SocialCrmScoreHistory(models.Model):
         ]
         if refresh:
             refresh_ids, refresh_lines = _copy_lines(columns, refresh)
-            for start in range(0, len(refresh_ids), WRITE_BATCH):
+            for start in range(0, len(refresh_ids), REFRESH_BATCH):
                 self._write_score_chunk(
                     company,
-                    refresh_ids[start : start + WRITE_BATCH],
-                    refresh_lines[start : start + WRITE_BATCH],
+                    refresh_ids[start : start + REFRESH_BATCH],
+                    refresh_lines[start : start + REFRESH_BATCH],
                     len(table),
                     now,
                     settings_json,
@@ -496,14 +541,16 @@ class SocialCrmScoreHistory(models.Model):
             self.env["res.partner"]._social_score_invalidate()
             self.invalidate_model()
             return
-        # the contacts' current rows of earlier days are current no more
+        # the contacts' current rows of earlier days are current no more: looked up by id in
+        # the index of the current rows (the changed contacts of a night are spread over the
+        # whole range of ids, whose current rows a join bounded to the range would all read)
         cr.execute(
             SQL(
                 """UPDATE social_crm_score_history AS h SET is_current = FALSE
-                     FROM %(run)s AS v
-                    WHERE h.partner_id = v.id AND h.is_current AND h.date != %(date)s
-                      AND h.partner_id BETWEEN %(low)s AND %(high)s""",
-                **values,
+                    WHERE h.partner_id = ANY(%(ids)s::int[]) AND h.is_current
+                      AND h.date != %(date)s""",
+                ids=_array(ids),
+                date=values["date"],
             )
         )
         # the history keeps a row per change (the caller only writes the contacts whose score,

@@ -4,6 +4,7 @@
 import datetime as dt
 
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import ScoringCase
 
@@ -162,3 +163,25 @@ class TestCurrentScore(ScoringCase):
         self.assertEqual(lead.social_score_tier, "regular")
         self.recompute()
         self.assertEqual(lead.social_score_tier, "top_influencer")
+
+    def test_current_rows_read_once_with_parts(self):
+        """The full run reads the current rows once: scores, rank, population and parts."""
+        History = self.env["social.crm.score.history"]
+        combined = History._current_scores(self.score_company, parts=True)
+        scores = History._current_scores(self.score_company)
+        parts = History._current_parts(self.score_company)
+        self.assertEqual(len(combined), len(scores) + len(parts) - 1)
+        for column, expected in zip(combined, (*scores, *parts[1:]), strict=True):
+            self.assertEqual(column.tolist(), expected.tolist())
+        self.assertEqual(
+            sorted(combined[0].tolist()), (self.star | self.pro | self.fan | self.quiet).ids
+        )
+
+    def test_history_pages_keep_room_for_the_nightly_refresh(self):
+        """The history table leaves room in its pages: the nightly in-place refresh of the
+        unchanged scores then updates rows without rewriting the indexes."""
+        History = self.env["social.crm.score.history"]
+        self.env.cr.execute(
+            SQL("SELECT reloptions FROM pg_class WHERE oid = %s::regclass", History._table)
+        )
+        self.assertIn("fillfactor=50", self.env.cr.fetchone()[0] or [])
