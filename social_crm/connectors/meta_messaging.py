@@ -112,15 +112,19 @@ def parse_message(spec: MessagingNetwork, payload: Mapping[str, Any]) -> list[Po
     for attachment in message.get("attachments") or []:
         if not isinstance(attachment, dict):
             continue
-        url = (attachment.get("payload") or {}).get("url")
-        if url and attachment.get("type") in ("image", "file"):
+        content = attachment.get("payload")
+        url = content.get("url") if isinstance(content, dict) else None
+        if isinstance(url, str) and url and attachment.get("type") in ("image", "file"):
             media.append({"url": url, "type": attachment["type"]})
         elif spec.name_attachments:  # audio, video, a shared post, a story mention...
             others.append(f"[{attachment.get('type') or 'attachment'}]")
+    text = message.get("text")
+    if text is not None and not isinstance(text, str):
+        raise MalformedResponseError(f"{spec.network}: a message whose 'text' is not a string")
     return [Post(
         network=spec.network,
         external_id=str(message["mid"]),
-        text=message.get("text") or " ".join(others),
+        text=text or " ".join(others),
         posted_at=dt.datetime.fromtimestamp(stamp / 1000, dt.UTC),
         author=Author(network=spec.network, external_id=str(person)),
         conversation_external_id=conversation_key(person),

@@ -134,8 +134,9 @@ def test_malformed_deliveries_raise_a_clear_error(spec, body, message):
     lambda p: p["messaging"].update(timestamp=True),
     lambda p: p["messaging"]["message"].pop("mid"),
     lambda p: p["messaging"].update(message="Hallo"),
+    lambda p: p["messaging"]["message"].update(text=["Hallo"]),
 ], ids=["no item", "no sender", "no sender id", "text stamp", "bool stamp", "no mid",
-        "message text"])
+        "message text", "text not a string"])
 def test_malformed_stored_items_raise_a_clear_error(spec, broken):
     [event], _rest = split_messaging(spec, delivery(spec, item()))
     payload = event.payload
@@ -146,3 +147,14 @@ def test_malformed_stored_items_raise_a_clear_error(spec, broken):
         parse_message(spec, payload)
     with pytest.raises(MalformedResponseError, match=f"^{spec.network}: the event"):
         parse_message(spec, ["not", "a", "dict"])
+
+
+@BOTH
+def test_an_attachment_whose_payload_is_not_an_object_is_skipped(spec):
+    odd = item("m_o", attachments=[{"type": "image", "payload": "https://x/i.jpg"},
+                                   {"type": "file", "payload": {"url": 42}},
+                                   {"type": "image", "payload": {"url": "https://x/ok.jpg"}}])
+    [event], _rest = split_messaging(spec, delivery(spec, odd))
+    [post] = parse_message(spec, event.payload)
+    assert post.text == "Hallo"
+    assert post.raw["media"] == [{"url": "https://x/ok.jpg", "type": "image"}]
