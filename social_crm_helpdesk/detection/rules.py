@@ -10,7 +10,8 @@ from .text import (
     guess_lang,
     is_shouting,
     lower_same_length,
-    normalise_de,
+    normalise_de_spans,
+    original_span,
     strip_social,
 )
 
@@ -128,8 +129,10 @@ def analyse(text, lang=None):
     if not text.strip():
         return result
     body = strip_social(text)
+    written, spans = body, ()
     if lang == "de":  # dialect and chat spellings, "ae" for "ä": matched in standard spelling
-        text = body = normalise_de(body)
+        text, spans = normalise_de_spans(body)
+        body = text
     low = lower_same_length(body)
     # Neutralisers ("no problem", "works again") are removed first and count as reassurance.
     for rx in _NEUTRAL[lang]:
@@ -153,6 +156,12 @@ def analyse(text, lang=None):
     if churn:  # "zu einem anderen Anbieter" names where the customer goes, not whom they blame
         result.cues = [c for c in result.cues if c.category != "elsewhere"
                        or not any(a <= c.start < b for a, b in churn)]
+    if spans:  # the reasons quote what the customer wrote ("Scheiße", "nix"), not our spelling
+        for cue in result.cues:
+            found = text.find(cue.snippet, cue.start) if cue.snippet else -1
+            if found >= 0:
+                start, end = original_span(spans, found, found + len(cue.snippet))
+                cue.snippet = written[start:end]
     result.cues.sort(key=lambda c: c.start)
     result.logit = _score(result)
     return result

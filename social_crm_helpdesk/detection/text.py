@@ -145,23 +145,57 @@ def normalise_de_word(word):
     return word
 
 
+def _normalise_de_match(word):
+    low = word.lower()
+    new = normalise_de_word(low)
+    if new == low:
+        return word
+    if word.isupper() and len(word) > 1:
+        return new.upper()
+    return new[:1].upper() + new[1:] if word[:1].isupper() else new
+
+
 def normalise_de(text):
     """German text in standard spelling, word by word, keeping the case of the first letter
     ("Is nix passiert" -> "Ist nichts passiert"; "Muell" -> "Müll"; "Straße" -> "Strasse").
     Mentions and hashtags are left alone. The result may be longer or shorter than the input.
     """
+    return _DE_WORD_RE.sub(lambda m: _normalise_de_match(m.group()), text)
 
-    def repl(m):
-        word = m.group()
-        low = word.lower()
-        new = normalise_de_word(low)
-        if new == low:
-            return word
-        if word.isupper() and len(word) > 1:
-            return new.upper()
-        return new[:1].upper() + new[1:] if word[:1].isupper() else new
 
-    return _DE_WORD_RE.sub(repl, text)
+def normalise_de_spans(text):
+    """``(normalise_de(text), spans)``: ``spans`` lists each changed word as ``(start, end)``
+    in the result and ``(start, end)`` in ``text``, so that :func:`original_span` can quote
+    what the customer wrote."""
+    out, spans, pos, length = [], [], 0, 0
+    for m in _DE_WORD_RE.finditer(text):
+        out.append(text[pos:m.start()])
+        length += m.start() - pos
+        new = _normalise_de_match(m.group())
+        if new != m.group():
+            spans.append((length, length + len(new), m.start(), m.end()))
+        out.append(new)
+        length += len(new)
+        pos = m.end()
+    out.append(text[pos:])
+    return "".join(out), spans
+
+
+def original_span(spans, start, end):
+    """The ``(start, end)`` in the original text of ``[start, end)`` of the normalised text
+    (see :func:`normalise_de_spans`); a changed word touched by the range is taken whole."""
+
+    def back(position, is_end):
+        shift = 0
+        for new_start, new_end, old_start, old_end in spans:
+            if position < new_start or (is_end and position == new_start):
+                break
+            if position < new_end or (is_end and position == new_end):
+                return old_end if is_end else old_start
+            shift = new_end - old_end
+        return position - shift
+
+    return back(start, False), back(end, True)
 
 
 def normalise_de_tokens(toks):

@@ -107,3 +107,27 @@ def test_combinations_name_the_pairs():
     fixed = analyse("Paket war erst verschwunden, aber sie haben es gefunden. Danke!", "de")
     assert "resolved&thanks" in combinations(fixed)
     assert combinations(analyse("", "de")) == ()
+
+
+def test_reasons_quote_what_the_customer_wrote_not_the_normalised_spelling():
+    """Cues are matched in standard spelling, but the reason shown to the agent quotes the
+    customer's own words (umlaut, ß, dialect, capitals)."""
+    result = analyse("So eine Scheiße, mei Paket is nix angekommen und koi Antwort", "de")
+    snippets = {cue.snippet for cue in result.cues}
+    assert {"Scheiße", "nix", "koi"} <= snippets
+    assert not snippets & {"Scheisse", "nichts", "kein"}
+    shouted = analyse("SCHEISSE!! Muell, wieder nix gliefert", "de")
+    assert {"SCHEISSE", "Muell", "nix"} <= {cue.snippet for cue in shouted.cues}
+
+
+def test_original_span_maps_positions_back_over_longer_and_shorter_words():
+    from detection.text import normalise_de_spans, original_span
+
+    written = "is nix passiert, Straße zu, Muell da"
+    normal, spans = normalise_de_spans(written)
+    assert normal == normalise_de(written) == "ist nichts passiert, Strasse zu, Müll da"
+    for word, original in (("ist nichts passiert", "is nix passiert"), ("Strasse", "Straße"),
+                           ("zu", "zu"), ("Müll", "Muell"), ("da", "da"), ("ichts", "nix")):
+        start = normal.find(word)
+        begin, end = original_span(spans, start, start + len(word))
+        assert written[begin:end] == original
