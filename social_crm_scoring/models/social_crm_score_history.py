@@ -2,9 +2,10 @@
 """The score history, and the scoring run's writes into it.
 
 A run writes the rows of the contacts whose score, tier or flag changed in chunks of
-:data:`WRITE_BATCH`: the chunk is streamed with ``COPY`` into a temporary table, then the
-contacts' current rows of earlier days are current no more, the day's rows are updated and
-the others inserted as current rows.
+:data:`WRITE_BATCH`: the chunk is streamed with a binary ``COPY`` into a temporary table (its
+columns packed into fixed-width rows by numpy, no text per row), then the contacts' current
+rows of earlier days are current no more, the day's rows are updated and the others inserted
+as current rows.
 """
 
 import io
@@ -15,7 +16,7 @@ from odoo.addons.social_crm.services.tiers import TIER_CODES, TIERS
 from odoo.tools import SQL, float_round
 
 from ..scoring import PARTS
-from ..scoring.copy_binary import copy_sql, parse_columns
+from ..scoring.copy_binary import build_rows, copy_sql, parse_columns
 
 _logger = logging.getLogger(__name__)
 
@@ -35,8 +36,8 @@ REFRESH_BATCH = 50000
 FILLFACTOR = 50
 #: temporary table a chunk of scores is copied into (dropped after the chunk)
 RUN_TABLE = "social_crm_score_run"
-#: (column, SQL type, COPY text format, whole-table column of a ScoreTable); "%.2f" is the
-#: text of round(value, 2), "%d" that of int(value)
+#: (column, SQL type, value written, whole-table column of a ScoreTable); "%.2f": the value
+#: rounded to 2 decimals exactly as that text format rounds it, "%d": int(value)
 HISTORY_COLUMNS = (
     ("reach_points", SQL("float8"), "%.2f", lambda t: _points(t, "reach")),
     ("engagement_points", SQL("float8"), "%.2f", lambda t: _points(t, "engagement")),
@@ -72,10 +73,21 @@ HISTORY_COLUMNS = (
     ("professional_level", SQL("int4"), "%d", lambda t: t.columns["professional_level"]),
     ("employer_size", SQL("int4"), "%d", lambda t: t.columns["employer_size"]),
 )
-#: COPY text of one row of RUN_TABLE: id, score, tier, influencer, rank, HISTORY_COLUMNS
-ROW_FORMAT = "\t".join(["%d", "%.0f", "%s", "%s", "%d", *(c[2] for c in HISTORY_COLUMNS)]) + "\n"
-#: COPY text escapes (tier codes are plain identifiers; escaped all the same)
-COPY_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+#: binary COPY types of a row of RUN_TABLE: id, score, tier (position in the chunk's list of
+#: tier codes), influencer, rank, HISTORY_COLUMNS
+RUN_TYPES = (
+    "int4",
+    "float8",
+    "int4",
+    "bool",
+    "int4",
+    *(
+        "float8" if column_type.code == "float8" else "int4"
+        for _column, column_type, _format, _getter in HISTORY_COLUMNS
+    ),
+)
+#: beyond this (times 100), a float's 2-decimal rounding is left to Python's formatting
+ROUND_EXACT_LIMIT = 1e9
 
 
 def _points(table, part):
@@ -114,17 +126,53 @@ def _changed(table, previous):
     return ~same
 
 
-def _copy_lines(columns, positions):
-    """(partner ids, COPY text rows of :data:`RUN_TABLE`) of the ``columns`` (aligned arrays:
-    id, score, tier, flag, rank, :data:`HISTORY_COLUMNS`) at ``positions`` (None: all)."""
+def _round2(values):
+    """``values`` (float array) rounded to 2 decimals exactly as ``float("%.2f" % value)``
+    rounds each (the exact binary value, half to even), in numpy: ``rint(value * 100) / 100``,
+    except where ``value * 100`` is within rounding error of a tie, or too large for the
+    product to be exact, which the few such values get from Python's formatting."""
+    values = numpy.asarray(values, float)
+    scaled = values * 100
+    rounded = numpy.rint(scaled) / 100
+    unsure = (numpy.abs(scaled - numpy.floor(scaled) - 0.5) < 1e-6) | (
+        numpy.abs(scaled) >= ROUND_EXACT_LIMIT
+    )
+    for position in numpy.flatnonzero(unsure).tolist():
+        rounded[position] = float("%.2f" % values[position])
+    return rounded
+
+
+def _run_columns(table):
+    """(tier codes, the columns of :data:`RUN_TABLE` for every contact of the ScoreTable
+    ``table``, as :data:`RUN_TYPES`): id, whole score, tier as position (from 1) in the
+    codes, influencer flag, rank, then :data:`HISTORY_COLUMNS` rounded as written."""
+    tiers = numpy.asarray(table.tier, object)
+    codes = sorted({code for code in tiers.tolist() if code})
+    positions = {code: position for position, code in enumerate(codes, 1)}
+    columns = [
+        numpy.asarray(table.partner_ids, numpy.int64),
+        numpy.rint(numpy.asarray(table.score, float)),
+        numpy.fromiter(
+            (positions.get(code, 0) for code in tiers.tolist()), numpy.int64, len(tiers)
+        ),
+        numpy.asarray(table.is_influencer, bool),
+        numpy.asarray(table.rank, numpy.int64),
+    ]
+    for _column, _type, value_format, getter in HISTORY_COLUMNS:
+        values = numpy.asarray(getter(table), float)
+        columns.append(
+            _round2(values) if value_format == "%.2f" else numpy.trunc(values).astype(numpy.int64)
+        )
+    return codes, columns
+
+
+def _run_rows(columns, positions=None):
+    """(partner ids, the binary COPY rows of :data:`RUN_TABLE`) of the ``columns`` (see
+    :func:`_run_columns`) at ``positions`` (None: all)."""
     if positions is not None:
         positions = numpy.asarray(positions, numpy.int64)
         columns = [column[positions] for column in columns]
-    columns = [column.tolist() for column in columns]
-    escaped = {code: code.translate(COPY_ESCAPES) for code in set(columns[2])}
-    columns[2] = [escaped[code] for code in columns[2]]
-    columns[3] = ["t" if flag else "f" for flag in columns[3]]
-    return columns[0], list(map(ROW_FORMAT.__mod__, zip(*columns, strict=True)))
+    return columns[0].tolist(), build_rows(columns, RUN_TYPES)
 
 
 def round_half_up(value, digits=0):
@@ -430,39 +478,35 @@ class SocialCrmScoreHistory(models.Model):
                     else self._current_parts(company)
                 )
                 refresh = numpy.flatnonzero(~changed & _stale(table, current)).tolist()
-        columns = [
-            numpy.asarray(table.partner_ids, numpy.int64),
-            numpy.asarray(table.score, float),
-            numpy.asarray(table.tier, object),
-            numpy.asarray(table.is_influencer, bool),
-            numpy.asarray(table.rank, numpy.int64),
-            *(numpy.asarray(getter(table)) for _column, _type, _format, getter in HISTORY_COLUMNS),
-        ]
+        codes, columns = _run_columns(table)
         if refresh:
-            refresh_ids, refresh_lines = _copy_lines(columns, refresh)
-            for start in range(0, len(refresh_ids), REFRESH_BATCH):
+            refresh = numpy.asarray(refresh, numpy.int64)
+            for start in range(0, len(refresh), REFRESH_BATCH):
+                refresh_ids, refresh_rows = _run_rows(
+                    columns, refresh[start : start + REFRESH_BATCH]
+                )
                 self._write_score_chunk(
                     company,
-                    refresh_ids[start : start + REFRESH_BATCH],
-                    refresh_lines[start : start + REFRESH_BATCH],
+                    refresh_ids,
+                    refresh_rows,
+                    codes,
                     len(table),
                     now,
                     settings_json,
                     in_place=True,
                 )
-        if len(positions) < len(table):  # only the rows to write
-            ids, lines = _copy_lines(columns, positions)
-        else:
-            ids, lines = _copy_lines(columns, None)
+        positions = numpy.asarray(positions, numpy.int64)
+        count = len(positions)
         time_left = None
-        if commit_progress and len(ids) < len(table):
-            time_left = commit_progress(len(table) - len(ids))
-        for start in range(0, len(ids), WRITE_BATCH):
-            chunk = ids[start : start + WRITE_BATCH]
+        if commit_progress and count < len(table):
+            time_left = commit_progress(len(table) - count)
+        for start in range(0, count, WRITE_BATCH):
+            chunk, rows = _run_rows(columns, positions[start : start + WRITE_BATCH])
             self._write_score_chunk(
                 company,
                 chunk,
-                lines[start : start + WRITE_BATCH],
+                rows,
+                codes,
                 len(table),
                 now,
                 settings_json,
@@ -470,22 +514,24 @@ class SocialCrmScoreHistory(models.Model):
             )
             if commit_progress:
                 time_left = commit_progress(len(chunk))
-        return len(ids), time_left
+        return count, time_left
 
     @api.model
     def _write_score_chunk(
         self,
         company,
         ids,
-        lines,
+        rows,
+        tier_codes,
         population,
         now,
         settings_json,
         provisional=False,
         in_place=False,
     ):
-        """Write one chunk of scores and history rows: ``lines`` are the COPY text rows of
-        :data:`RUN_TABLE` (see :data:`ROW_FORMAT`) of the partners ``ids``, each of which
+        """Write one chunk of scores and history rows: ``rows`` are the binary COPY rows of
+        :data:`RUN_TABLE` (see :func:`_run_rows`; their tiers are positions in ``tier_codes``)
+        of the partners ``ids``, each of which
         gets a history row of the day (flagged ``provisional`` or not); ``in_place``: their
         score, tier and flag are unchanged: their current rows (whatever their date) get the
         new rank, population, parts and numbers instead."""
@@ -497,7 +543,7 @@ class SocialCrmScoreHistory(models.Model):
         self.flush_model()
         cr.execute(
             SQL(
-                """CREATE TEMPORARY TABLE %s (id int4, score numeric, tier varchar,
+                """CREATE TEMPORARY TABLE %s (id int4, score float8, tier int4,
                                              influencer bool, rank int4, %s)
                    ON COMMIT DROP""",
                 run,
@@ -509,8 +555,8 @@ class SocialCrmScoreHistory(models.Model):
                 ),
             )
         )
-        copy = SQL("COPY %s FROM STDIN", run)
-        cr._obj.copy_expert(copy.code, io.StringIO("".join(lines)))
+        copy = SQL("COPY %s FROM STDIN (FORMAT binary)", run)
+        cr._obj.copy_expert(copy.code, io.BytesIO(rows))
         # the chunk is a range of ids (sorted): the range conditions below let the joins
         # read that range of the indexes instead of whole tables
         low, high = min(ids), max(ids)
@@ -523,6 +569,8 @@ class SocialCrmScoreHistory(models.Model):
             "low": low,
             "high": high,
             "provisional": bool(provisional),
+            # the tier code of a row (its position in the chunk's codes)
+            "tier": SQL("(%s::varchar[])[v.tier]", list(tier_codes)),
         }
         if in_place:
             cr.execute(
@@ -565,7 +613,7 @@ class SocialCrmScoreHistory(models.Model):
         cr.execute(
             SQL(
                 """UPDATE social_crm_score_history AS h
-                      SET company_id = %(company)s, score = v.score, tier = v.tier,
+                      SET company_id = %(company)s, score = v.score, tier = %(tier)s,
                           is_influencer = v.influencer, rank = v.rank,
                           population = %(population)s, settings = %(settings)s::jsonb,
                           is_current = TRUE, is_provisional = %(provisional)s, %(updates)s
@@ -573,8 +621,8 @@ class SocialCrmScoreHistory(models.Model):
                     WHERE h.partner_id = v.id AND h.date = %(date)s
                       AND h.partner_id BETWEEN %(low)s AND %(high)s
                       AND (h.is_current, h.is_provisional, h.settings, %(old)s) IS DISTINCT FROM
-                          (TRUE, %(provisional)s, %(settings)s::jsonb, %(company)s, v.score, v.tier,
-                           v.influencer, v.rank, %(population)s, %(new)s)""",
+                          (TRUE, %(provisional)s, %(settings)s::jsonb, %(company)s, v.score,
+                           %(tier)s, v.influencer, v.rank, %(population)s, %(new)s)""",
                 **values,
                 updates=SQL(", ").join(SQL("%s = v.%s", column, column) for column in columns),
                 old=SQL(", ").join(SQL("h.%s", column) for column in kept + columns),
@@ -598,7 +646,7 @@ class SocialCrmScoreHistory(models.Model):
                 """INSERT INTO social_crm_score_history
                           (partner_id, company_id, date, score, tier, is_influencer, rank,
                            population, settings, is_current, is_provisional, %(columns)s)
-                   SELECT v.id, %(company)s, %(date)s, v.score, v.tier, v.influencer, v.rank,
+                   SELECT v.id, %(company)s, %(date)s, v.score, %(tier)s, v.influencer, v.rank,
                           %(population)s, %(settings)s::jsonb, TRUE, %(provisional)s,
                           %(values)s
                      FROM %(run)s AS v""",

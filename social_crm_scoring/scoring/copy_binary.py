@@ -1,9 +1,12 @@
-"""Columns of numbers from PostgreSQL's binary ``COPY ... TO STDOUT (FORMAT binary)`` output.
+"""Columns of numbers from PostgreSQL's binary ``COPY ... TO STDOUT (FORMAT binary)`` output,
+and binary ``COPY ... FROM STDIN (FORMAT binary)`` input built from columns.
 
 Fetching 100,000s of rows as Python tuples costs more than the query that computes them;
 the binary COPY format of fixed-width numbers can be read as whole columns instead
 (``numpy.frombuffer``). Only the types below
-and no NULL: the query must ``COALESCE`` and cast its columns.
+and no NULL: the query must ``COALESCE`` and cast its columns. The other way, formatting
+100,000s of rows as COPY text costs far more Python than packing the columns into one
+array of fixed-width binary rows (:func:`build_rows`).
 
 Format (PostgreSQL documentation, "COPY", binary format): an 11-byte signature, a 32-bit
 flags field, a 32-bit header extension length and the extension; then per row a 16-bit
@@ -24,6 +27,15 @@ TYPES = {
     "int4": (">i4", "i", 4),
     "int8": (">i8", "q", 8),
     "float8": (">f8", "d", 8),
+}
+
+
+#: SQL type: big-endian numpy dtype of a value written by :func:`build_rows`
+WRITE_TYPES = {
+    "int4": ">i4",
+    "int8": ">i8",
+    "float8": ">f8",
+    "bool": "u1",
 }
 
 
@@ -85,3 +97,39 @@ def _parse_numpy(body, types, count):
         columns.append(rows[f"value{position}"].astype(TYPES[name][0].replace(">", "=")))
     return columns
 
+
+
+def build_rows(columns, types):
+    """Binary COPY input (for ``COPY table (columns) FROM STDIN (FORMAT binary)``) of the
+    rows made of ``columns`` (aligned sequences of numbers, no None), whose SQL types are
+    ``types`` (see :data:`WRITE_TYPES`). Integer columns must hold integers within their
+    type's range (a float column is refused rather than silently truncated)."""
+    types = list(types)
+    columns = [numpy.asarray(column) for column in columns]
+    unknown = [name for name in types if name not in WRITE_TYPES]
+    if unknown or not types:
+        raise CopyFormatError(f"Unsupported column types: {unknown or 'none'}.")
+    if len(columns) != len(types):
+        raise ValueError(f"{len(columns)} columns for {len(types)} types.")
+    count = len(columns[0])
+    fields = [("count", ">i2")]
+    for position, name in enumerate(types):
+        fields += [(f"length{position}", ">i4"), (f"value{position}", WRITE_TYPES[name])]
+    rows = numpy.empty(count, numpy.dtype(fields))
+    rows["count"] = len(types)
+    for position, (name, column) in enumerate(zip(types, columns, strict=True)):
+        if column.ndim != 1 or len(column) != count:
+            raise ValueError(f"Column {position} does not hold {count} values.")
+        if name == "bool":
+            column = column.astype(bool)
+        elif name == "float8":
+            column = column.astype(float)
+        else:
+            if count and column.dtype.kind not in "iub":
+                raise ValueError(f"Column {position} ({name}) does not hold integers.")
+            limits = numpy.iinfo(numpy.dtype(WRITE_TYPES[name]))
+            if count and (column.min() < limits.min or column.max() > limits.max):
+                raise ValueError(f"Column {position} holds a number out of {name}'s range.")
+        rows[f"length{position}"] = numpy.dtype(WRITE_TYPES[name]).itemsize
+        rows[f"value{position}"] = column
+    return SIGNATURE + struct.pack(">II", 0, 0) + rows.tobytes() + TRAILER

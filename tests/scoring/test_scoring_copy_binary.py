@@ -7,6 +7,7 @@ import pytest
 from social_crm_scoring.scoring.copy_binary import (
     SIGNATURE,
     CopyFormatError,
+    build_rows,
     copy_sql,
     parse_columns,
 )
@@ -126,3 +127,36 @@ def test_score_table_of_copied_arrays_matches_lists():
     for name in ("score", "rank", "raw_total", "tier", "is_influencer"):
         assert getattr(arrays, name).tolist() == getattr(lists, name).tolist()
     assert arrays.network.lift.tolist() == lists.network.lift.tolist()
+
+
+def test_build_rows_read_back():
+    """Rows built for COPY FROM read back as the same columns (the formats are the same)."""
+    types = ("int4", "float8", "int8")
+    built = build_rows([[1, -2, 3], [0.5, 1e300, -0.25], [2**40, 0, -1]], types)
+    assert built.startswith(SIGNATURE) and built.endswith(b"\xff\xff")
+    columns = parse_columns(built, types)
+    assert plain(columns) == [[1, -2, 3], [0.5, 1e300, -0.25], [2**40, 0, -1]]
+
+
+def test_build_rows_by_hand():
+    """Each row: field count, then length and big-endian value per field."""
+    built = build_rows([[7], [1.5], [False]], ("int4", "float8", "bool"))
+    row = struct.pack(">hi", 3, 4) + struct.pack(">i", 7) + struct.pack(">i", 8)
+    row += struct.pack(">d", 1.5) + struct.pack(">i", 1) + b"\x00"
+    assert built == SIGNATURE + struct.pack(">II", 0, 0) + row + b"\xff\xff"
+    assert build_rows([[], []], ("int4", "float8")) == (
+        SIGNATURE + struct.pack(">II", 0, 0) + b"\xff\xff"
+    )
+
+
+def test_build_rows_refuses_bad_columns():
+    with pytest.raises(CopyFormatError):
+        build_rows([[1]], ("numeric",))
+    with pytest.raises(ValueError, match="integers"):
+        build_rows([[1.5]], ("int4",))
+    with pytest.raises(ValueError, match="range"):
+        build_rows([[2**31]], ("int4",))
+    with pytest.raises(ValueError, match="values"):
+        build_rows([[1, 2], [1.0]], ("int4", "float8"))
+    with pytest.raises(ValueError, match="columns"):
+        build_rows([[1]], ("int4", "int4"))
