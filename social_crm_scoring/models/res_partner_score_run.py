@@ -353,48 +353,68 @@ class ResPartner(models.Model):
 
     @api.model
     def _social_score_read_professional(self, ids):
-        """``{"professional_level": array, "employer_size": array}`` aligned with ``ids`` (a
-        sorted int array): the seniority of each contact's job position (see
-        :func:`..scoring.professional.seniority`, computed once per distinct position) and
-        the size of its employer (the parent company's employee count if a field holds
-        one, else its number of active contacts): one query."""
+        """``{"professional_level": array, "employer_size": array, "account": array}``
+        aligned with ``ids`` (a sorted int array): the seniority of each contact's job
+        position (see :func:`..scoring.professional.seniority`, computed once per distinct
+        position), the size of its employer (the parent company's employee count if a field
+        holds one, else its number of active contacts) and its account for the B2B scores
+        (its commercial partner when that is an active company, else 0; see
+        ``social.crm.account.score._social_account_members``): two queries, the distinct
+        job positions, then the numbers streamed by binary COPY."""
         levels = numpy.zeros(len(ids))
         sizes = numpy.zeros(len(ids))
+        accounts = numpy.zeros(len(ids), numpy.int64)
+        result = {"professional_level": levels, "employer_size": sizes, "account": accounts}
         if not len(ids):
-            return {"professional_level": levels, "employer_size": sizes}
+            return result
+        population = _array(ids.tolist())
+        titles = [
+            row[0]
+            for row in self.env.execute_query(
+                SQL(
+                    """SELECT DISTINCT function FROM res_partner
+                        WHERE id = ANY(%s::int[]) AND function > ''""",
+                    population,
+                )
+            )
+        ]
         employee_field = self._social_score_employee_field()
         declared = (
             SQL("NULLIF(parent.%s, 0)", SQL.identifier(employee_field))
             if employee_field
             else SQL("NULL::int")
         )
-        rows = self.env.execute_query(
+        found_ids, found_levels, found_sizes, found_accounts = _copy_columns(
+            self.env.cr,
             SQL(
-                """WITH pop AS (SELECT id, function, parent_id FROM res_partner
-                                 WHERE id = ANY(%(ids)s::int[])
-                                   AND (parent_id IS NOT NULL OR function > '')),
+                """WITH pop AS (SELECT id, function, parent_id, commercial_partner_id
+                                  FROM res_partner WHERE id = ANY(%(ids)s::int[])),
                         staff AS (SELECT parent_id, COUNT(*) AS people FROM res_partner
                                    WHERE active AND parent_id IN (SELECT parent_id FROM pop)
                                 GROUP BY parent_id)
-                   SELECT pop.id, pop.function,
-                          COALESCE(%(declared)s, staff.people, 0)
+                   SELECT pop.id, COALESCE(title.level, 0)::int4,
+                          GREATEST(COALESCE(%(declared)s, staff.people, 0), 0)::int4,
+                          COALESCE(account.id, 0)::int4
                      FROM pop
+                LEFT JOIN unnest(%(titles)s::varchar[], %(levels)s::int[])
+                          AS title(function, level) ON title.function = pop.function
                 LEFT JOIN res_partner AS parent ON parent.id = pop.parent_id
-                LEFT JOIN staff ON staff.parent_id = pop.parent_id""",
-                ids=_array(ids.tolist()),
+                LEFT JOIN staff ON staff.parent_id = pop.parent_id
+                LEFT JOIN res_partner AS account
+                       ON account.id = pop.commercial_partner_id
+                      AND account.is_company AND account.active""",
+                ids=population,
+                titles=titles,
+                levels=[seniority(title)[0] for title in titles],
                 declared=declared,
-            )
+            ),
+            ("int4", "int4", "int4", "int4"),
         )
-        if not rows:
-            return {"professional_level": levels, "employer_size": sizes}
-        titles = {}
-        positions = numpy.searchsorted(ids, numpy.array([row[0] for row in rows]))
-        for position, (_partner_id, title, size) in zip(positions, rows, strict=True):
-            if title not in titles:
-                titles[title] = seniority(title)[0]
-            levels[position] = titles[title]
-            sizes[position] = max(size or 0, 0)
-        return {"professional_level": levels, "employer_size": sizes}
+        positions = numpy.searchsorted(ids, found_ids)
+        levels[positions] = found_levels
+        sizes[positions] = found_sizes
+        accounts[positions] = found_accounts
+        return result
 
     @api.model
     def _social_score_run_company(self, company, now=None, only=None, commit_progress=None):
@@ -405,7 +425,9 @@ class ResPartner(models.Model):
         partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
         table = compute_score_table(partner_ids, columns, edges, settings)
         # the B2B accounts from the same table (a few queries, whatever their number)
-        self.env["social.crm.account.score"]._social_account_run(company, table, now, only=only)
+        self.env["social.crm.account.score"]._social_account_run(
+            company, table, now, only=only, accounts=columns["account"]
+        )
         settings_json = _settings_json(settings)
         History = self.env["social.crm.score.history"]
         previous = History._current_scores(company, parts=True) if only is None else None

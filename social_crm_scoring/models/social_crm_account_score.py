@@ -89,18 +89,19 @@ class SocialCrmAccountScore(models.Model):
         return dict(rows)
 
     @api.model
-    def _social_account_run(self, company, table, now, only=None):
+    def _social_account_run(self, company, table, now, only=None, accounts=None):
         """Score the accounts of ``company`` from its scoring run's ``table`` (a
         ScoreTable) and replace their rows (``only``: just the accounts of these contacts).
-        Returns the number of accounts written."""
-        partner_ids = [int(pid) for pid in table.partner_ids]
-        members = self._social_account_members(partner_ids)
-        accounts = compute_account_table(
-            partner_ids,
-            table.score,
-            table.is_influencer,
-            [members.get(pid, 0) for pid in partner_ids],
-        )
+        ``accounts``: the account of each contact of the table (aligned; 0 for none) if
+        the run read them with its inputs (see
+        ``res.partner._social_score_read_professional``), else read here (see
+        :meth:`_social_account_members`). Returns the number of accounts written."""
+        partner_ids = table.partner_ids
+        if accounts is None:
+            partner_ids = [int(pid) for pid in partner_ids]
+            members = self._social_account_members(partner_ids)
+            accounts = [members.get(pid, 0) for pid in partner_ids]
+        accounts = compute_account_table(partner_ids, table.score, table.is_influencer, accounts)
         keep = numpy.ones(len(accounts), bool)
         delete = SQL("company_id = %s", company.id)
         if only is not None:

@@ -16,7 +16,7 @@ from odoo.addons.social_crm.services.tiers import TIER_CODES, TIERS
 from odoo.tools import SQL, float_round
 
 from ..scoring import PARTS
-from ..scoring.copy_binary import build_rows, copy_sql, parse_columns
+from ..scoring.copy_binary import build_rows, copy_sql, parse_columns, round_as_text
 
 _logger = logging.getLogger(__name__)
 
@@ -86,10 +86,6 @@ RUN_TYPES = (
         for _column, column_type, _format, _getter in HISTORY_COLUMNS
     ),
 )
-#: beyond this (times 100), a float's 2-decimal rounding is left to Python's formatting
-ROUND_EXACT_LIMIT = 1e9
-
-
 def _points(table, part):
     return numpy.asarray(table.normalised[part], float) * 100
 
@@ -126,22 +122,6 @@ def _changed(table, previous):
     return ~same
 
 
-def _round2(values):
-    """``values`` (float array) rounded to 2 decimals exactly as ``float("%.2f" % value)``
-    rounds each (the exact binary value, half to even), in numpy: ``rint(value * 100) / 100``,
-    except where ``value * 100`` is within rounding error of a tie, or too large for the
-    product to be exact, which the few such values get from Python's formatting."""
-    values = numpy.asarray(values, float)
-    scaled = values * 100
-    rounded = numpy.rint(scaled) / 100
-    unsure = (numpy.abs(scaled - numpy.floor(scaled) - 0.5) < 1e-6) | (
-        numpy.abs(scaled) >= ROUND_EXACT_LIMIT
-    )
-    for position in numpy.flatnonzero(unsure).tolist():
-        rounded[position] = float("%.2f" % values[position])
-    return rounded
-
-
 def _run_columns(table):
     """(tier codes, the columns of :data:`RUN_TABLE` for every contact of the ScoreTable
     ``table``, as :data:`RUN_TYPES`): id, whole score, tier as position (from 1) in the
@@ -160,9 +140,10 @@ def _run_columns(table):
     ]
     for _column, _type, value_format, getter in HISTORY_COLUMNS:
         values = numpy.asarray(getter(table), float)
-        columns.append(
-            _round2(values) if value_format == "%.2f" else numpy.trunc(values).astype(numpy.int64)
-        )
+        if value_format == "%.2f":
+            columns.append(round_as_text(values))
+        else:
+            columns.append(numpy.trunc(values).astype(numpy.int64))
     return codes, columns
 
 

@@ -84,7 +84,10 @@ def compute_account_table(partner_ids, scores, influencers, accounts):
     count = len(ids)
     scores = numpy.asarray(scores, float).reshape(count)
     flags = numpy.asarray(influencers, bool).reshape(count)
-    accounts = numpy.array([a or 0 for a in accounts], numpy.int64).reshape(count)
+    if isinstance(accounts, numpy.ndarray):
+        accounts = accounts.astype(numpy.int64).reshape(count)
+    else:
+        accounts = numpy.array([a or 0 for a in accounts], numpy.int64).reshape(count)
     if len(accounts) != count:
         raise ValueError(f"{len(accounts)} accounts for {count} contacts.")
     if (scores < 0).any() or (scores > 100).any() or numpy.isnan(scores).any():

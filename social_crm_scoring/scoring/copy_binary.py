@@ -39,6 +39,10 @@ WRITE_TYPES = {
 }
 
 
+#: beyond this (times 100), a float's 2-decimal rounding is left to Python's formatting
+ROUND_EXACT_LIMIT = 1e9
+
+
 class CopyFormatError(ValueError):
     """The COPY output is not the binary format of the expected columns."""
 
@@ -133,3 +137,20 @@ def build_rows(columns, types):
         rows[f"length{position}"] = numpy.dtype(WRITE_TYPES[name]).itemsize
         rows[f"value{position}"] = column
     return SIGNATURE + struct.pack(">II", 0, 0) + rows.tobytes() + TRAILER
+
+
+def round_as_text(values):
+    """``values`` (floats) rounded to 2 decimals exactly as ``float("%.2f" % value)`` rounds
+    each (the exact binary value, half to even), as a float array: what PostgreSQL stores
+    from that text. In numpy, ``rint(value * 100) / 100``, except where ``value * 100`` is
+    within rounding error of a tie, or too large for the product to be exact: the few such
+    values get Python's formatting."""
+    values = numpy.asarray(values, float)
+    scaled = values * 100
+    rounded = numpy.rint(scaled) / 100
+    unsure = (numpy.abs(scaled - numpy.floor(scaled) - 0.5) < 1e-6) | ~(
+        numpy.abs(scaled) < ROUND_EXACT_LIMIT
+    )
+    for position in numpy.flatnonzero(unsure).tolist():
+        rounded[position] = float("%.2f" % values[position])
+    return rounded

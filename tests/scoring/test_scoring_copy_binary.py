@@ -1,7 +1,9 @@
 """The binary COPY reader, on streams built by hand after PostgreSQL's documented format."""
 
+import math
 import struct
 
+import numpy
 import pytest
 
 from social_crm_scoring.scoring.copy_binary import (
@@ -10,6 +12,7 @@ from social_crm_scoring.scoring.copy_binary import (
     build_rows,
     copy_sql,
     parse_columns,
+    round_as_text,
 )
 
 CODES = {"int4": ">i", "int8": ">q", "float8": ">d"}
@@ -160,3 +163,16 @@ def test_build_rows_refuses_bad_columns():
         build_rows([[1, 2], [1.0]], ("int4", "float8"))
     with pytest.raises(ValueError, match="columns"):
         build_rows([[1]], ("int4", "int4"))
+
+
+def test_round_as_text_is_the_text_format():
+    """The rows' numbers are those the COPY text "%.2f" gave: ties (0.125, 2.675), values
+    just beside them, large numbers, negative ones and random ones alike."""
+    rng = numpy.random.default_rng(11)
+    values = [0.125, 0.375, 2.675, 1.005, 0.005, -0.005, 1e-9, 12.5, 1e12 + 0.125, 3e15, 0.0]
+    values += [math.nextafter(v, math.inf) for v in values]
+    values += [math.nextafter(v, -math.inf) for v in values]
+    values += list(rng.random(20000) * 100) + list(rng.lognormal(3, 4, 20000))
+    values += [k / 200 for k in range(2000)]
+    rounded = round_as_text(values)
+    assert [float("%.2f" % v) for v in values] == rounded.tolist()
