@@ -11,6 +11,7 @@ the history rows of the contacts whose score, tier or flag changed. The contacts
 are never written.
 """
 
+import concurrent.futures
 import contextlib
 import datetime as dt
 import json
@@ -18,7 +19,7 @@ import logging
 import math
 from collections import defaultdict
 
-from odoo import api, fields, models
+from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
 from ..scoring import compute_score_table, known_network
@@ -75,24 +76,28 @@ FAST_READ_JIT = "off"
 FAST_READ_WORK_MEM = "64MB"
 
 
+def _fast_read_settings():
+    """SQL setting :data:`FAST_READ_JIT` and at least :data:`FAST_READ_WORK_MEM` for the
+    rest of the transaction."""
+    return SQL(
+        """SELECT set_config('jit', %s, true),
+                  set_config('work_mem',
+                             CASE WHEN pg_size_bytes(current_setting('work_mem'))
+                                       < pg_size_bytes(%s)
+                                  THEN %s ELSE current_setting('work_mem') END, true)""",
+        FAST_READ_JIT,
+        FAST_READ_WORK_MEM,
+        FAST_READ_WORK_MEM,
+    )
+
+
 @contextlib.contextmanager
 def _fast_reads(cr):
     """Run the block with :data:`FAST_READ_JIT` and at least :data:`FAST_READ_WORK_MEM`
     (transaction-local), then restore the previous values."""
     cr.execute(SQL("SELECT current_setting('jit'), current_setting('work_mem')"))
     jit, work_mem = cr.fetchone()
-    cr.execute(
-        SQL(
-            """SELECT set_config('jit', %s, true),
-                      set_config('work_mem',
-                                 CASE WHEN pg_size_bytes(current_setting('work_mem'))
-                                           < pg_size_bytes(%s)
-                                      THEN %s ELSE current_setting('work_mem') END, true)""",
-            FAST_READ_JIT,
-            FAST_READ_WORK_MEM,
-            FAST_READ_WORK_MEM,
-        )
-    )
+    cr.execute(_fast_read_settings())
     # an error aborts the transaction (or savepoint), which undoes the settings too
     yield
     cr.execute(
@@ -102,6 +107,37 @@ def _fast_reads(cr):
             work_mem,
         )
     )
+
+
+@contextlib.contextmanager
+def _snapshot_reader(cr):
+    """A second connection that sees exactly what the transaction of ``cr`` sees (its
+    snapshot, exported with ``pg_export_snapshot`` and imported by ``SET TRANSACTION
+    SNAPSHOT``), for reading beside it: PostgreSQL then works on two statements at once, and
+    on one while Python computes. Yields ``read(query, types)``, which streams the columns
+    of the SELECT ``query`` (see :func:`_copy_columns`) on that connection in a thread and
+    returns a future; the reads are run one after the other, with the settings of
+    :func:`_fast_reads`. Yields None when the transaction has written anything (a second
+    connection would not see its changes) or runs on a standby: the caller then reads on
+    ``cr``. The connection is released at the end of the block (after its last read).
+    Flush the ORM before: pending writes would only reach the database afterwards."""
+    cr.execute(SQL("SELECT txid_current_if_assigned() IS NULL AND NOT pg_is_in_recovery()"))
+    if not cr.fetchone()[0]:
+        yield None
+        return
+    cr.execute(SQL("SELECT pg_export_snapshot()"))
+    snapshot = cr.fetchone()[0]
+    reader = sql_db.db_connect(cr.dbname).cursor()
+    try:
+        reader.execute(SQL("SET TRANSACTION SNAPSHOT %s", snapshot))
+        reader.execute(_fast_read_settings())
+        with concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="social-score-read"
+        ) as executor:
+            yield lambda query, types: executor.submit(_copy_columns, reader, query, types)
+    finally:
+        reader.rollback()
+        reader.close()
 
 
 class ResPartner(models.Model):
@@ -197,7 +233,7 @@ class ResPartner(models.Model):
         return dict(population)
 
     @api.model
-    def _social_score_read_inputs(self, company, settings, now, partner_ids=None):
+    def _social_score_read_inputs(self, company, settings, now, partner_ids=None, reader=None):
         """The contacts of ``company`` to score (sorted ids), their numbers as
         ``{ContactInput field: float array aligned with the ids}`` and the mention/reply
         edges as an array of ``(source, target, weight)`` rows: four queries, run with
@@ -216,6 +252,8 @@ class ResPartner(models.Model):
         employer) are read by :meth:`_social_score_read_professional`.
 
         ``partner_ids``: only these contacts' numbers, and no edges (a provisional score).
+        ``reader``: see :func:`_snapshot_reader`; the post sums and the edges are then
+        read on its connection while this one reads the rest.
         """
         self.env.flush_all()
         cr = self.env.cr
@@ -238,8 +276,43 @@ class ResPartner(models.Model):
             .search([("is_professional", "=", True)])
             .ids
         )
+        post_query = (
+            SQL(
+                """SELECT partner_id,
+                          COUNT(*)::float8,
+                          COALESCE(SUM(GREATEST(COALESCE(engagement_count, 0), 0)),
+                                   0)::float8,
+                          (COUNT(*) FILTER (WHERE network_id = ANY(%(professional)s)))::float8
+                     FROM social_crm_post
+                    WHERE company_id = %(company)s AND partner_id IS NOT NULL AND %(only)s
+                      AND posted_at >= %(start)s
+                 GROUP BY partner_id""",
+                start=start,
+                professional=professional,
+                company=company.id,
+                only=only,
+            ),
+            ("int4", "float8", "float8", "float8"),
+        )
+        # the mention/reply edges (none for a provisional score)
+        edge_query = (
+            SQL(
+                """SELECT source_partner_id, target_partner_id, %(decay)s
+                     FROM social_crm_mention
+                    WHERE company_id = %(company)s AND source_partner_id IS NOT NULL
+                      AND target_partner_id IS NOT NULL
+                      AND source_partner_id != target_partner_id""",
+                decay=decay,
+                company=company.id,
+            ),
+            ("int4", "int4", "float8"),
+        )
+        post_future = edge_future = None
+        if reader is not None:  # the post scan and the edges beside the reads below
+            post_future = reader(*post_query)
+            if partner_ids is None:
+                edge_future = reader(*edge_query)
         with _fast_reads(cr):
-            # the contacts scored here, with their identity sums
             identity_columns = _copy_columns(
                 cr,
                 SQL(
@@ -267,25 +340,6 @@ class ResPartner(models.Model):
                 ),
                 ("int4", "float8", "float8", "float8", "float8"),
             )
-            post_columns = _copy_columns(
-                cr,
-                SQL(
-                    """SELECT partner_id,
-                              COUNT(*)::float8,
-                              COALESCE(SUM(GREATEST(COALESCE(engagement_count, 0), 0)),
-                                       0)::float8,
-                              (COUNT(*) FILTER (WHERE network_id = ANY(%(professional)s)))::float8
-                         FROM social_crm_post
-                        WHERE company_id = %(company)s AND partner_id IS NOT NULL AND %(only)s
-                          AND posted_at >= %(start)s
-                     GROUP BY partner_id""",
-                    start=start,
-                    professional=professional,
-                    company=company.id,
-                    only=only,
-                ),
-                ("int4", "float8", "float8", "float8"),
-            )
             news_columns = _copy_columns(
                 cr,
                 SQL(
@@ -303,23 +357,17 @@ class ResPartner(models.Model):
                 ),
                 ("int4", "float8", "float8"),
             )
-            edge_columns = (
-                _copy_columns(
-                    cr,
-                    SQL(
-                        """SELECT source_partner_id, target_partner_id, %(decay)s
-                             FROM social_crm_mention
-                            WHERE company_id = %(company)s AND source_partner_id IS NOT NULL
-                              AND target_partner_id IS NOT NULL
-                              AND source_partner_id != target_partner_id""",
-                        decay=decay,
-                        company=company.id,
-                    ),
-                    ("int4", "int4", "float8"),
-                )
-                if partner_ids is None
-                else [numpy.zeros(0), numpy.zeros(0), numpy.zeros(0)]
-            )
+            if post_future is None:
+                post_columns = _copy_columns(cr, *post_query)
+            if partner_ids is None and edge_future is None:
+                edge_columns = _copy_columns(cr, *edge_query)
+        people = self._social_score_read_professional(identity_columns[0])
+        if post_future is not None:
+            post_columns = post_future.result()
+        if partner_ids is not None:
+            edge_columns = [numpy.zeros(0), numpy.zeros(0), numpy.zeros(0)]
+        elif edge_future is not None:
+            edge_columns = edge_future.result()
         ids = identity_columns[0]
         names = ("followers", "identities", "professional_followers", "professional_identities")
         columns = dict(zip(names, identity_columns[1:], strict=True))
@@ -335,7 +383,7 @@ class ResPartner(models.Model):
                 column = numpy.zeros(len(ids))
                 column[found[known]] = values[known]
                 columns[name] = column
-        columns.update(self._social_score_read_professional(ids))
+        columns.update(people)
         edges = numpy.column_stack(
             [column.astype(float) for column in edge_columns]
         ).reshape(-1, 3)
@@ -422,15 +470,27 @@ class ResPartner(models.Model):
         time left of the cron or None outside a cron)."""
         now = now or fields.Datetime.now()
         settings = company._social_score_settings(now)
-        partner_ids, columns, edges = self._social_score_read_inputs(company, settings, now)
-        table = compute_score_table(partner_ids, columns, edges, settings)
-        # the B2B accounts from the same table (a few queries, whatever their number)
-        self.env["social.crm.account.score"]._social_account_run(
-            company, table, now, only=only, accounts=columns["account"]
-        )
-        settings_json = _settings_json(settings)
         History = self.env["social.crm.score.history"]
-        previous = History._current_scores(company, parts=True) if only is None else None
+        self.env.flush_all()
+        with _snapshot_reader(self.env.cr) as reader:
+            partner_ids, columns, edges = self._social_score_read_inputs(
+                company, settings, now, reader=reader
+            )
+            previous = None
+            if only is None and reader is not None:
+                # the current rows are read beside the maths and the account step
+                History.flush_model()
+                previous = reader(*History._current_scores_query(company, parts=True))
+            table = compute_score_table(partner_ids, columns, edges, settings)
+            # the B2B accounts from the same table (a few queries, whatever their number)
+            self.env["social.crm.account.score"]._social_account_run(
+                company, table, now, only=only, accounts=columns["account"]
+            )
+            if previous is not None:
+                previous = previous.result()
+            elif only is None:
+                previous = History._current_scores(company, parts=True)
+        settings_json = _settings_json(settings)
         written, time_left = History._write_scores(
             company,
             table,

@@ -362,11 +362,16 @@ class SocialCrmScoreHistory(models.Model):
         the run always replaces it. ``parts``: followed by the rank, population and the five
         parts' points (see :meth:`_current_parts`), read by the same COPY."""
         self.flush_model()
+        return _copy_columns(self.env.cr, *self._current_scores_query(company, parts=parts))
+
+    @api.model
+    def _current_scores_query(self, company, parts=False):
+        """(query, column types) of :meth:`_current_scores`, for a binary COPY (the caller
+        flushes the history first)."""
         extra = SQL()
         if parts:
             extra = SQL(", %s", self._current_parts_sql())
-        return _copy_columns(
-            self.env.cr,
+        return (
             SQL(
                 """SELECT partner_id,
                           CASE WHEN is_provisional THEN -1 ELSE COALESCE(score, 0) END::float8,

@@ -12,6 +12,7 @@ from . import (
     test_performance,
     test_plural,
     test_provisional,
+    test_run_inputs,
     test_settings,
     test_tour,
 )
