@@ -48,6 +48,25 @@ DBNAME = os.environ.get("SOCIAL_CRM_BENCH_DB", "bench_scoring")  # own name: par
 NETWORKS = ("x", "mastodon", "bluesky", "facebook", "instagram", "linkedin", "xing", "youtube")
 
 
+def cpu_seconds(env):
+    """CPU time so far of this process plus the PostgreSQL backends connected to the bench
+    database (the run's cursor and the second connection it reads beside it; parallel
+    workers, which come and go, are not counted): a figure that the load of other programs
+    on the machine inflates far less than the wall clock. Linux, same machine only."""
+    from odoo.tools import SQL
+
+    env.cr.execute(SQL("SELECT pid FROM pg_stat_activity WHERE datname = current_database()"))
+    ticks = 0
+    for (pid,) in env.cr.fetchall():
+        try:
+            with open(f"/proc/{pid}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:  # another machine, or gone
+            continue
+        ticks += int(fields[11]) + int(fields[12])
+    return time.process_time() + ticks / os.sysconf("SC_CLK_TCK")
+
+
 def rss_mib():
     """Peak resident memory of this process so far, in MiB (Linux: ru_maxrss in KiB)."""
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
@@ -414,28 +433,48 @@ def bare_insert(env):
         cr.execute(SQL("ROLLBACK TO SAVEPOINT bare_insert"))
 
 
-def phases(env):
-    """Time the steps of the model's run separately (same code, called step by step)."""
-    from odoo import fields
+def phases(env, run_now):
+    """Time the steps of one more nightly run (``run_now``: a day after the last run) step
+    by step, as the model runs them: the inputs read on two connections (see
+    ``_snapshot_reader``; the current rows are read there too, beside the maths), the
+    maths, the account step, the writes. Rolled back."""
+    from odoo.addons.social_crm_scoring.models.res_partner_score_run import _snapshot_reader
     from odoo.addons.social_crm_scoring.scoring import compute_score_table
 
     partner = env["res.partner"]
+    history = env["social.crm.score.history"]
     company = env.company
-    now = fields.Datetime.now()
     timings = {}
-    settings = company._social_score_settings(now)
+    settings = company._social_score_settings(run_now)
+    env.cr.commit()  # a transaction that has written nothing, as the cron's
     started = time.perf_counter()
-    population, columns, edges = partner._social_score_read_inputs(company, settings, now)
-    timings["input queries (contacts+identities, posts, graph)"] = time.perf_counter() - started
+    with _snapshot_reader(env.cr) as reader:
+        population, columns, edges = partner._social_score_read_inputs(
+            company, settings, run_now, reader=reader
+        )
+        timings["input queries (2 connections: contacts+identities, posts, graph)"] = (
+            time.perf_counter() - started
+        )
+        started = time.perf_counter()
+        previous = reader(*history._current_scores_query(company, parts=True))
+        table = compute_score_table(population, columns, edges, settings)
+        timings["maths (scoring package, PageRank)"] = time.perf_counter() - started
+        started = time.perf_counter()
+        env["social.crm.account.score"]._social_account_run(
+            company, table, run_now, accounts=columns["account"]
+        )
+        timings["B2B accounts (maths, rows)"] = time.perf_counter() - started
+        started = time.perf_counter()
+        previous = previous.result()
+        timings["current rows (read beside the two above; wait)"] = time.perf_counter() - started
     started = time.perf_counter()
-    table = compute_score_table(population, columns, edges, settings)
-    timings["maths (scoring package, PageRank)"] = time.perf_counter() - started
-    started = time.perf_counter()
-    env["social.crm.account.score"]._social_account_run(company, table, now)
-    timings["B2B accounts (members, maths, rows)"] = time.perf_counter() - started
-    started = time.perf_counter()
-    env["social.crm.score.history"]._write_scores(company, table, now, "{}")
-    timings["writes (scores, history)"] = time.perf_counter() - started
+    written, _time_left = history._write_scores(
+        company, table, run_now, "{}", previous=previous
+    )
+    timings[f"writes ({written:,} new rows, the others refreshed)"] = (
+        time.perf_counter() - started
+    )
+    env.cr.rollback()
     return timings, len(edges)
 
 
@@ -504,25 +543,33 @@ def main():
             ("same-day rerun (unchanged rows left alone)", now + dt.timedelta(days=1, hours=1)),
         )
         times = [[] for _run in runs]
+        cpu_times = [[] for _run in runs]
         try:
             for round_ in range(args.rounds):
                 if round_:
                     reset_scores(env)
-                for (label, run_now), elapsed_list in zip(runs, times, strict=True):
+                for (label, run_now), elapsed_list, cpus in zip(
+                    runs, times, cpu_times, strict=True
+                ):
+                    cpu = cpu_seconds(env)
                     started = time.perf_counter()
                     counts = partner._social_score_recompute(companies=env.company, now=run_now)
                     env.flush_all()
                     elapsed = time.perf_counter() - started
+                    cpu = cpu_seconds(env) - cpu
                     elapsed_list.append(elapsed)
+                    cpus.append(cpu)
                     print(
-                        f"model _social_score_recompute, {label}: {elapsed:.2f} s "
-                        f"({sum(counts.values()):,} contacts scored; round {round_ + 1})",
+                        f"model _social_score_recompute, {label}: {elapsed:.2f} s, CPU "
+                        f"{cpu:.2f} s ({sum(counts.values()):,} contacts scored; "
+                        f"round {round_ + 1})",
                         flush=True,
                     )
                     # committed, then vacuumed as autovacuum would between two nights
                     env.cr.commit()
                     vacuum(env)
             times = [min(elapsed_list) for elapsed_list in times]
+            args.cpu_times = [min(cpus) for cpus in cpu_times]
             rss_after = rss_mib()
             report(env, args, runs, times, rss_before, rss_after)
         finally:
@@ -532,11 +579,21 @@ def main():
 
 def report(env, args, runs, times, rss_before, rss_after):
     """Floor, ratios, phases, checks and memory (after the timed runs)."""
+    from odoo.tools import SQL
+
     floors = []
     for fast in (False, True, False, True):
         elapsed, rows = floor(env, fast_settings=fast)
         floors.append(elapsed)
     best_floor = min(floors)
+    # the floor's CPU time without parallel workers (whose time is not counted): all of its
+    # work done by its one backend
+    env.cr.execute(SQL("SAVEPOINT floor_cpu"))
+    env.cr.execute(SQL("SET LOCAL max_parallel_workers_per_gather = 0"))
+    cpu = cpu_seconds(env)
+    floor_cpu_rows = floor(env, fast_settings=True)
+    floor_cpu = cpu_seconds(env) - cpu
+    env.cr.execute(SQL("ROLLBACK TO SAVEPOINT floor_cpu"))
     print(
         f"floor (hand-written SQL: reach + decayed mentions, {rows:,} rows fetched): "
         f"{best_floor:.2f} s (best of 4: default settings "
@@ -561,10 +618,16 @@ def report(env, args, runs, times, rss_before, rss_after):
         )
     )
 
-    timings, edges = phases(env)
-    print(f"phases of one run ({edges:,} mention/reply edges):")
+    print(
+        "CPU time (this process + its PostgreSQL backends, best of the rounds): first "
+        f"scoring {args.cpu_times[0]:.2f} s, next day {args.cpu_times[1]:.2f} s, same-day "
+        f"rerun {args.cpu_times[2]:.2f} s; floor {floor_cpu:.2f} s (run without parallel "
+        f"workers, {floor_cpu_rows[1]:,} rows) -> next day {args.cpu_times[1] / floor_cpu:.1f}x"
+    )
+    timings, edges = phases(env, runs[1][1] + dt.timedelta(days=1))
+    print(f"phases of one nightly run ({edges:,} mention/reply edges):")
     for name, value in timings.items():
-        print(f"  {name:45s} {value:6.2f} s")
+        print(f"  {name:66s} {value:6.2f} s")
 
     scored = env["res.partner"].search_count([("social_score_tier", "!=", False)])
     influencers = env["res.partner"].search_count([("is_social_influencer", "=", True)])

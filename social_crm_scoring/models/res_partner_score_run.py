@@ -252,8 +252,8 @@ class ResPartner(models.Model):
         employer) are read by :meth:`_social_score_read_professional`.
 
         ``partner_ids``: only these contacts' numbers, and no edges (a provisional score).
-        ``reader``: see :func:`_snapshot_reader`; the post sums and the edges are then
-        read on its connection while this one reads the rest.
+        ``reader``: see :func:`_snapshot_reader`; the post sums, the news mentions and the
+        edges are then read on its connection while this one reads the rest.
         """
         self.env.flush_all()
         cr = self.env.cr
@@ -307,9 +307,26 @@ class ResPartner(models.Model):
             ),
             ("int4", "int4", "float8"),
         )
-        post_future = edge_future = None
-        if reader is not None:  # the post scan and the edges beside the reads below
+        news_query = (
+            SQL(
+                """SELECT m.partner_id, COUNT(*)::float8,
+                          COALESCE(SUM(GREATEST(COALESCE(s.news_reach, m.reach, 0), 0)
+                                       * %(decay)s), 0)::float8
+                     FROM social_crm_news_mention AS m
+                LEFT JOIN social_crm_source AS s ON s.id = m.source_id
+                    WHERE m.company_id = %(company)s AND m.state = 'confirmed'
+                      AND %(only)s
+                 GROUP BY m.partner_id""",
+                decay=_decay_sql(now, rate, "published_at"),
+                company=company.id,
+                only=only_news,
+            ),
+            ("int4", "float8", "float8"),
+        )
+        post_future = news_future = edge_future = None
+        if reader is not None:  # the post scan, the news and the edges beside the reads below
             post_future = reader(*post_query)
+            news_future = reader(*news_query)
             if partner_ids is None:
                 edge_future = reader(*edge_query)
         with _fast_reads(cr):
@@ -340,30 +357,15 @@ class ResPartner(models.Model):
                 ),
                 ("int4", "float8", "float8", "float8", "float8"),
             )
-            news_columns = _copy_columns(
-                cr,
-                SQL(
-                    """SELECT m.partner_id, COUNT(*)::float8,
-                              COALESCE(SUM(GREATEST(COALESCE(s.news_reach, m.reach, 0), 0)
-                                           * %(decay)s), 0)::float8
-                         FROM social_crm_news_mention AS m
-                    LEFT JOIN social_crm_source AS s ON s.id = m.source_id
-                        WHERE m.company_id = %(company)s AND m.state = 'confirmed'
-                          AND %(only)s
-                     GROUP BY m.partner_id""",
-                    decay=_decay_sql(now, rate, "published_at"),
-                    company=company.id,
-                    only=only_news,
-                ),
-                ("int4", "float8", "float8"),
-            )
             if post_future is None:
                 post_columns = _copy_columns(cr, *post_query)
+                news_columns = _copy_columns(cr, *news_query)
             if partner_ids is None and edge_future is None:
                 edge_columns = _copy_columns(cr, *edge_query)
         people = self._social_score_read_professional(identity_columns[0])
         if post_future is not None:
             post_columns = post_future.result()
+            news_columns = news_future.result()
         if partner_ids is not None:
             edge_columns = [numpy.zeros(0), numpy.zeros(0), numpy.zeros(0)]
         elif edge_future is not None:
