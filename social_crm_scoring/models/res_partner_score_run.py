@@ -19,6 +19,9 @@ import logging
 import math
 from collections import defaultdict
 
+import psycopg2
+from psycopg2.pool import PoolError
+
 from odoo import api, fields, models, sql_db
 from odoo.tools import SQL
 
@@ -118,17 +121,23 @@ def _snapshot_reader(cr):
     of the SELECT ``query`` (see :func:`_copy_columns`) on that connection in a thread and
     returns a future; the reads are run one after the other, with the settings of
     :func:`_fast_reads`. Yields None when the transaction has written anything (a second
-    connection would not see its changes) or runs on a standby: the caller then reads on
-    ``cr``. The connection is released at the end of the block (after its last read).
-    Flush the ORM before: pending writes would only reach the database afterwards."""
+    connection would not see its changes), runs on a standby or cannot open a second
+    connection (logged): the caller then reads on ``cr``. The connection is released at
+    the end of the block (after its last read). Flush the ORM before: pending writes would
+    only reach the database afterwards."""
     cr.execute(SQL("SELECT txid_current_if_assigned() IS NULL AND NOT pg_is_in_recovery()"))
     if not cr.fetchone()[0]:
         yield None
         return
-    cr.execute(SQL("SELECT pg_export_snapshot()"))
-    snapshot = cr.fetchone()[0]
-    reader = sql_db.db_connect(cr.dbname).cursor()
     try:
+        reader = sql_db.db_connect(cr.dbname).cursor()
+    except (psycopg2.Error, PoolError) as error:  # e.g. no connection left: read on one
+        _logger.info("Social scores: no second database connection (%s), reading on one", error)
+        yield None
+        return
+    try:
+        cr.execute(SQL("SELECT pg_export_snapshot()"))
+        snapshot = cr.fetchone()[0]
         reader.execute(SQL("SET TRANSACTION SNAPSHOT %s", snapshot))
         reader.execute(_fast_read_settings())
         with concurrent.futures.ThreadPoolExecutor(
@@ -362,7 +371,7 @@ class ResPartner(models.Model):
                 news_columns = _copy_columns(cr, *news_query)
             if partner_ids is None and edge_future is None:
                 edge_columns = _copy_columns(cr, *edge_query)
-        people = self._social_score_read_professional(identity_columns[0])
+            people = self._social_score_read_professional(identity_columns[0])
         if post_future is not None:
             post_columns = post_future.result()
             news_columns = news_future.result()

@@ -4,10 +4,15 @@ positions, employer sizes and B2B accounts read with the inputs (one binary COPY
 history rows written by binary COPY (the numbers of the score table, rounded as shown), and
 the reads on a second connection sharing the transaction's snapshot."""
 
+import logging
+from unittest.mock import patch
+
 import numpy
+from psycopg2.pool import PoolError
 
 from odoo.tests import tagged
 
+from ..models import res_partner_score_run as run
 from ..models.res_partner_score_run import _snapshot_reader
 from ..scoring import PARTS, compute_score_table
 from ..scoring.professional import seniority
@@ -142,6 +147,14 @@ class TestScoringRunInputs(ScoringCase):
             self.assertIsNone(reader)
         cr = self.registry.cursor()  # the committed demo data, nothing written
         try:
+            # no connection left: everything is read on the run's own
+            with (
+                patch.object(run.sql_db, "db_connect", side_effect=PoolError("full")),
+                self.assertLogs(run.__name__, logging.INFO) as logs,
+                _snapshot_reader(cr) as reader,
+            ):
+                self.assertIsNone(reader)
+            self.assertIn("no second database connection", logs.output[0])
             env = self.env(cr=cr)
             company = env.ref("base.main_company")
             settings = company._social_score_settings(self.now)
