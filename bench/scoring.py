@@ -27,8 +27,9 @@ once, as on installation (timed apart). Then:
 * for the first scoring's writes, a bare ``INSERT ... SELECT`` of one history row per
   contact (rolled back): what writing those rows costs, whoever writes them.
 
-Prints the times, the ratio of each run to the floor, a phase breakdown of one more run and
-the peak memory.
+Prints the times and CPU times (this process plus its PostgreSQL backends: the run reads on
+two connections sharing one snapshot) of the runs, the ratio of each run to the floor, a
+phase breakdown of one more nightly run (rolled back) and the peak memory.
 
 Usage: python3 bench/scoring.py [--contacts 100000] [--keep-db] [--rounds 2] [--tracemalloc]
 """
