@@ -2,13 +2,16 @@
 
     logit = rules_logit + bias + sum(weight[f] * value[f] for f in features(text))
 
-Features are word unigrams and bigrams (no function words, see ``STOP``), character 3-5-grams
-of the normalised words (weighted 1/sqrt(count), so long posts do not outvote short ones) and
-the rule cue categories. The weights
-are trained by ``bench/train_complaints.py`` on ``complaints-de-en-dev.csv`` (CC0) with the rules
-as a fixed offset, so the model learns what the rules get wrong, and shipped in
-``complaint_weights.json`` beside this file. Plain Python at run time: a few hundred dict
-look-ups per post, no numpy, no network.
+Features are word unigrams and bigrams (no function words, see ``STOP``; letters written three
+times or more folded to two: "sooo" = "soo"), character 3-5-grams of the normalised words
+(weighted 1/sqrt(count), so long posts do not outvote short ones), the rule cue categories, a
+bias per language, the conventions of posts on networks (written to a customer-service handle,
+a link: ``tweet_features``) and, for English posts, the tone from VADER's lexicon
+(``sentiment_features``; vaderSentiment, MIT, ships its lexicon, nothing is downloaded). The
+weights are trained by ``bench/train_complaints.py`` on ``complaints-de-en-dev.csv`` (CC0) and
+the project's own posts of ``bench/data/`` with the rules as a fixed offset, so the model
+learns what the rules get wrong, and shipped in ``complaint_weights.json`` beside this file.
+Plain Python at run time: a few hundred dict look-ups per post, no numpy, no network.
 """
 
 import json
@@ -17,7 +20,7 @@ import os
 import re
 
 from .rules import combinations
-from .text import URL_RE, normalise_de_tokens, tokens
+from .text import URL_RE, clean, normalise_de_tokens, tokens
 
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
 FORMAT = "social_crm_helpdesk.complaint_base_model"
@@ -43,17 +46,14 @@ habe haben hatte wird wurde werden kann können
 #: a handle of a customer-service account ("@AcmeSupport", "@AskAcme", "@Acme_Help",
 #: "@AcmeCares"): posts written to one are mostly about a problem; posts that only answer a
 #: person ("@jenna_k88 same lol") are mostly chat
-SUPPORT_HANDLE_RE = re.compile(r"(?<!\w)@(?:ask\w+|\w*(?:support|help|care|service|serv|kundenservice"
-                               r"|hilfe)\w*)", re.I)
-_LEADING_HANDLES_RE = re.compile(r"^\W{0,2}(?:@\w+[\s,:]*)+")
-_HANDLE_RE = re.compile(r"(?<!\w)@\w+")
+SUPPORT_HANDLE_RE = re.compile(r"(?<!\w)@(?:ask\w+|\w*(?:support|help|care|serv|hilfe)\w*)", re.I)
 
 
 def tweet_features(text):
     """The conventions of a post on a network, as feature names (``t:`` in the weights):
-    written to a customer-service account, a reply (opens with handles), several handles,
-    a link. Computed on the raw text: the tokens drop handles and links."""
-    text = text or ""
+    written to a customer-service account, carries a link. Computed on the raw text: the
+    tokens drop handles and links."""
+    text = clean(text)
     feats = []
     if SUPPORT_HANDLE_RE.search(text):
         feats.append("to_support")
@@ -87,7 +87,7 @@ def sentiment_features(text, lang):
     analyser = _analyser() if lang == "en" else None
     if analyser is None:
         return {}
-    compound = analyser.polarity_scores(URL_RE.sub(" ", text or "")[:MAX_CHARS_SENTIMENT])[
+    compound = analyser.polarity_scores(URL_RE.sub(" ", clean(text))[:MAX_CHARS_SENTIMENT])[
         "compound"]
     if compound <= -0.05:
         return {"neg": -compound}
@@ -133,6 +133,7 @@ def features(text, rule_result):
     for combo in combinations(rule_result):
         feats["r:" + combo] = 1.0
     feats["r:logit"] = rule_result.logit / 4.0
+    feats["r:lang_" + rule_result.lang] = 1.0
     for name in tweet_features(text):
         feats["t:" + name] = 1.0
     for name, value in sentiment_features(text, rule_result.lang).items():
@@ -203,6 +204,7 @@ class BaseModel:
         for combo in combinations(rule_result):
             z += rmap.get(combo, 0.0)
         z += rmap.get("logit", 0.0) * rule_result.logit / 4.0
+        z += rmap.get("lang_" + rule_result.lang, 0.0)
         tmap = by_kind["t"]
         if tmap:
             z += sum(tmap.get(name, 0.0) for name in tweet_features(text))
@@ -211,6 +213,21 @@ class BaseModel:
             z += sum(smap.get(name, 0.0) * value
                      for name, value in sentiment_features(text, rule_result.lang).items())
         return z, words
+
+    def signals(self, text, rule_result):
+        """[(reason code, snippet, contribution)] of the features a person reads without the
+        weights: written to a customer-service account (the handle), the tone of the post."""
+        out = []
+        w = self._by_kind["t"].get("to_support")
+        handle = SUPPORT_HANDLE_RE.search(clean(text)) if w else None
+        if handle:
+            out.append(("to_support", handle.group(), w))
+        smap = self._by_kind["s"]
+        for name, value in sentiment_features(text, rule_result.lang).items():
+            w = smap.get(name)
+            if w:
+                out.append(("tone_negative" if name == "neg" else "tone_positive", "", w * value))
+        return out
 
     def logit(self, text, rule_result):
         return self.score(text, rule_result)[0]
