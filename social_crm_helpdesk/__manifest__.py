@@ -11,7 +11,7 @@
     "license": "AGPL-3",
     "depends": ["social_crm", "helpdesk_mgmt", "helpdesk_mgmt_rating"],
     "external_dependencies": {
-        "python": ["phonenumbers", "python-stdnum", "regex"],
+        "python": ["phonenumbers", "python-stdnum", "regex", "vaderSentiment"],
     },
     "data": [
         "security/social_crm_helpdesk_security.xml",

@@ -26,6 +26,7 @@ from .rules import STRONG_CATS, analyse, sigmoid
 LABELS = ("complaint", "question", "praise", "other")
 _MAX_REASONS = 5
 _MAX_SURE = 0.99
+_MIN_SIGNAL = 0.25  # a network convention or the tone is a reason when it moved the log-odds
 _REASON_ORDER = ("failure", "implicit", "rhetorical", "demand", "blame", "churn", "sarcasm",
                  "irony", "negated_positive", "negative", "explain", "expectation", "problem",
                  "waiting", "persistence", "regret", "intensity", "money", "negation",
@@ -41,6 +42,9 @@ REASON_CODES.update({
     "praise_next_to_complaint": "sarcasm: praise word next to a complaint",
     "wording": "wording typical of complaints",
     "wording_not": "wording typical of posts that are no complaints",
+    "to_support": "written to a customer-service account",
+    "tone_negative": "negative tone",
+    "tone_positive": "positive tone",
     "agents": "learned from agents",
     "llm": "checked by a language model",
     "no_cues": "no complaint, question or praise cues",
@@ -150,6 +154,10 @@ def classify(text, lang=None, model=None, use_base=True, p_override=None, source
         top = base.wording(words, positive=label == "complaint", k=1)
         if top and len(codes) < _MAX_REASONS:
             codes.append(("wording" if label == "complaint" else "wording_not", _snip(top[0])))
+        for code, snippet, weight in base.signals(text, rr):
+            if (weight > 0) == (label == "complaint") and abs(weight) >= _MIN_SIGNAL \
+                    and len(codes) < _MAX_REASONS:
+                codes.append((code, _snip(snippet)))
     if learned:
         for feat, weight in model.top_features(text, rr.lang, rule_result=rr, k=2):
             if (weight > 0) == (label == "complaint") and abs(weight) >= 0.3:

@@ -2,26 +2,31 @@
 
     logit = rules_logit + bias + sum(weight[f] * value[f] for f in features(text))
 
-Features are word unigrams and bigrams (no function words, see ``STOP``), character 3-5-grams
-of the normalised words (weighted 1/sqrt(count), so long posts do not outvote short ones) and
-the rule cue categories. The weights
-are trained by ``bench/train_complaints.py`` on ``complaints-de-en-dev.csv`` (CC0) with the rules
-as a fixed offset, so the model learns what the rules get wrong, and shipped in
-``complaint_weights.json`` beside this file. Plain Python at run time: a few hundred dict
-look-ups per post, no numpy, no network.
+Features are word unigrams and bigrams (no function words, see ``STOP``; letters written three
+times or more folded to two: "sooo" = "soo"), character 3-5-grams of the normalised words
+(weighted 1/sqrt(count), so long posts do not outvote short ones), the rule cue categories, a
+bias per language, the conventions of posts on networks (written to a customer-service handle,
+a link: ``tweet_features``) and, for English posts, the tone from VADER's lexicon
+(``sentiment_features``; vaderSentiment, MIT, ships its lexicon, nothing is downloaded). The
+weights are trained by ``bench/train_complaints.py`` on ``complaints-de-en-dev.csv`` (CC0) and
+the project's own posts of ``bench/data/`` with the rules as a fixed offset, so the model
+learns what the rules get wrong, and shipped in ``complaint_weights.json`` beside this file.
+Plain Python at run time: a few hundred dict look-ups per post, no numpy, no network.
 """
 
 import json
 import math
 import os
+import re
 
 from .rules import combinations
-from .text import normalise_de_tokens, tokens
+from .text import URL_RE, clean, normalise_de_tokens, tokens
 
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
 FORMAT = "social_crm_helpdesk.complaint_base_model"
 CHAR_NS = (3, 4, 5)
 MAX_TOKENS = 300
+MAX_CHARS_SENTIMENT = 2000
 _LOADED = {}
 #: function words and punctuation get no word weight of their own (nor do pairs of them): in a
 #: small training set they learn its writing style ("of", "the", "?"), not what a complaint is,
@@ -38,6 +43,59 @@ habe haben hatte wird wurde werden kann können
 """.split())
 
 
+#: a handle of a customer-service account ("@AcmeSupport", "@AskAcme", "@Acme_Help",
+#: "@AcmeCares"): posts written to one are mostly about a problem; posts that only answer a
+#: person ("@jenna_k88 same lol") are mostly chat
+SUPPORT_HANDLE_RE = re.compile(r"(?<!\w)@(?:ask\w+|\w*(?:support|help|care|serv|hilfe)\w*)", re.I)
+
+
+def tweet_features(text):
+    """The conventions of a post on a network, as feature names (``t:`` in the weights):
+    written to a customer-service account, carries a link. Computed on the raw text: the
+    tokens drop handles and links."""
+    text = clean(text)
+    feats = []
+    if SUPPORT_HANDLE_RE.search(text):
+        feats.append("to_support")
+    if URL_RE.search(text):
+        feats.append("link")
+    return feats
+
+
+#: a letter written three times or more ("sooo", "whyyy", "plzzz") counts as written twice
+_ELONGATED_RE = re.compile(r"([^\W\d_])\1{2,}")
+_SENTIMENT = []
+
+
+def _analyser():
+    """VADER's analyser (vaderSentiment, MIT: its English lexicon of words, slang and emoji
+    ships inside the package; nothing is downloaded), built once; None when not installed."""
+    if not _SENTIMENT:
+        try:
+            from vaderSentiment.vaderSentiment import SentimentIntensityAnalyzer
+        except ImportError:
+            _SENTIMENT.append(None)
+        else:
+            _SENTIMENT.append(SentimentIntensityAnalyzer())
+    return _SENTIMENT[0]
+
+
+def sentiment_features(text, lang):
+    """{name: value} of the tone of an English post (VADER's compound score split into its
+    negative and positive side; ``s:`` in the weights). German posts get none: the lexicon is
+    English."""
+    analyser = _analyser() if lang == "en" else None
+    if analyser is None:
+        return {}
+    compound = analyser.polarity_scores(URL_RE.sub(" ", clean(text))[:MAX_CHARS_SENTIMENT])[
+        "compound"]
+    if compound <= -0.05:
+        return {"neg": -compound}
+    if compound >= 0.05:
+        return {"pos": compound}
+    return {}
+
+
 def _word_features(toks):
     """The words and word pairs of a post that carry a weight (see ``STOP``)."""
     words = {tok for tok in toks if tok not in STOP}
@@ -48,7 +106,7 @@ def _word_features(toks):
 
 def post_tokens(text, rule_result):
     """The tokens of a post (German ones in standard spelling, ``text.normalise_de``)."""
-    toks = tokens(text)[:MAX_TOKENS]
+    toks = [_ELONGATED_RE.sub(r"\1\1", tok) for tok in tokens(text)[:MAX_TOKENS]]
     return normalise_de_tokens(toks) if rule_result.lang == "de" else toks
 
 
@@ -75,6 +133,11 @@ def features(text, rule_result):
     for combo in combinations(rule_result):
         feats["r:" + combo] = 1.0
     feats["r:logit"] = rule_result.logit / 4.0
+    feats["r:lang_" + rule_result.lang] = 1.0
+    for name in tweet_features(text):
+        feats["t:" + name] = 1.0
+    for name, value in sentiment_features(text, rule_result.lang).items():
+        feats["s:" + name] = value
     return feats
 
 
@@ -86,7 +149,7 @@ class BaseModel:
         self.bias = float(bias)
         self.meta = dict(meta or {})
         # the same weights split by feature kind, without prefix: the run-time fast path
-        self._by_kind = {"w": {}, "b": {}, "c": {}, "r": {}}
+        self._by_kind = {"w": {}, "b": {}, "c": {}, "r": {}, "t": {}, "s": {}}
         for feat, weight in self.weights.items():
             kind, _, name = feat.partition(":")
             if kind in self._by_kind:
@@ -141,7 +204,30 @@ class BaseModel:
         for combo in combinations(rule_result):
             z += rmap.get(combo, 0.0)
         z += rmap.get("logit", 0.0) * rule_result.logit / 4.0
+        z += rmap.get("lang_" + rule_result.lang, 0.0)
+        tmap = by_kind["t"]
+        if tmap:
+            z += sum(tmap.get(name, 0.0) for name in tweet_features(text))
+        smap = by_kind["s"]
+        if smap:
+            z += sum(smap.get(name, 0.0) * value
+                     for name, value in sentiment_features(text, rule_result.lang).items())
         return z, words
+
+    def signals(self, text, rule_result):
+        """[(reason code, snippet, contribution)] of the features a person reads without the
+        weights: written to a customer-service account (the handle), the tone of the post."""
+        out = []
+        w = self._by_kind["t"].get("to_support")
+        handle = SUPPORT_HANDLE_RE.search(clean(text)) if w else None
+        if handle:
+            out.append(("to_support", handle.group(), w))
+        smap = self._by_kind["s"]
+        for name, value in sentiment_features(text, rule_result.lang).items():
+            w = smap.get(name)
+            if w:
+                out.append(("tone_negative" if name == "neg" else "tone_positive", "", w * value))
+        return out
 
     def logit(self, text, rule_result):
         return self.score(text, rule_result)[0]

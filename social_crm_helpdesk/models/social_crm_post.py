@@ -136,6 +136,9 @@ class SocialCrmPost(models.Model):
             "praise_next_to_complaint": self.env._("sarcasm: praise word next to a complaint"),
             "wording": self.env._("wording typical of complaints"),
             "wording_not": self.env._("wording typical of posts that are no complaints"),
+            "to_support": self.env._("written to a customer-service account"),
+            "tone_negative": self.env._("negative tone"),
+            "tone_positive": self.env._("positive tone"),
             "agents": self.env._("learned from agents"),
             "no_cues": self.env._("no complaint, question or praise cues"),
         }

@@ -138,6 +138,26 @@ class TestDetection(SocialHelpdeskCase):
         self.assertIn("nennt Fakten eines Fehlers", german.complaint_reasons)
         self.assertNotIn("states facts", german.complaint_reasons)
 
+    def test_tweet_reasons_translated(self):
+        """A tweet to a customer-service account: the handle and the tone are reasons, shown
+        in the user's language."""
+        post = self.ingest(
+            self.complaint(
+                "tweet-1",
+                text="@AcmeSupport tablet keeps freezing since the update, help?",
+                lang="en",
+            )
+        )
+        self.assertEqual(post.complaint_label, "complaint")
+        self.assertIn(["to_support", "@AcmeSupport"], post.complaint_reason_codes)
+        self.assertIn("written to a customer-service account: '@AcmeSupport'",
+                      post.complaint_reasons)
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        german = post.with_context(lang="de_DE")
+        self.assertIn("an ein Kundenservice-Konto gerichtet: '@AcmeSupport'",
+                      german.complaint_reasons)
+
     def test_legacy_reasons_shown_as_stored(self):
         post = self.ingest(self.complaint("legacy-1"))
         post.sudo().complaint_reason_codes = [["legacy", "reports a failure: 'kaputt'"]]
