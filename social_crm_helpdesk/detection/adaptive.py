@@ -10,7 +10,7 @@ logistic regression (AdaGrad SGD) in plain Python. The L2 penalty pulls `prior_s
 1 and everything else towards 0 with a fixed total strength, so more labels weigh more.
 ``shrink`` (0, 0.25, 0.5 or 1) is chosen by 5-fold cross-validation on the labels: the model
 moves away from the default path only as far as that beats the default path on labels it was
-not trained on (log-loss gain above one standard error, and more held-out labels decided
+not trained on (log-loss gain above two standard errors, and more held-out labels decided
 right). Labels must never make the detection worse: with fewer than 20 labels, or labels that
 do not show a gain, the model *is* the default path.
 """
@@ -29,6 +29,8 @@ MIN_LABELS_TO_MOVE = 20
 CV_FOLDS = 5
 #: how far the learned model may move away from the default path (see ``_choose_shrink``)
 SHRINKS = (0.25, 0.5, 1.0)
+#: a move must gain more than this many standard errors of the per-label gain
+GATE_SE = 2.0
 _STOP_UNIGRAMS = frozenset("a an the to of and or in on at it is i my me you your for".split())
 
 
@@ -152,8 +154,9 @@ class AdaptiveModel:
 
         Cross-validated on the labels: each fold is predicted by a model trained on the other
         folds, and a move (``SHRINKS``) is kept only when it lowers the log-loss of those
-        held-out predictions by more than one standard error of the per-label gain. So 50 noisy
-        labels rarely move anything, 800 consistent ones move the model fully.
+        held-out predictions by more than ``GATE_SE`` standard errors of the per-label gain
+        and decides more of them right. So 50 noisy labels rarely move anything, 800
+        consistent ones move the model fully.
         """
         n = len(rows)
         if n < MIN_LABELS_TO_MOVE or self.n_complaints in (0, n):
@@ -177,7 +180,7 @@ class AdaptiveModel:
                 fixed += ((moved > 0) == bool(y)) - ((prior > 0) == bool(y))
             mean = sum(gains) / n
             sd = math.sqrt(sum((g - mean) ** 2 for g in gains) / (n - 1))
-            if mean > sd / math.sqrt(n) and fixed > 0 and mean > best_gain:
+            if mean > GATE_SE * sd / math.sqrt(n) and fixed > 0 and mean > best_gain:
                 best, best_gain = shrink, mean
         return best
 
