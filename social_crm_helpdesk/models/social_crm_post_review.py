@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.tools import SQL
+from odoo.tools.sql import column_exists, create_column
 
 #: posts below this certainty (complaint probability between 35 % and 65 %) are "unsure": the
 #: product asks agents to decide them first (their labels teach the company model the most)
@@ -20,6 +22,29 @@ class SocialCrmPost(models.Model):
     complaint_decision_ids = fields.One2many(
         "social.crm.complaint.label", "post_id", string="Complaint Decisions", readonly=True
     )
+
+    def _auto_init(self):
+        self._social_fill_certainty()
+        return super()._auto_init()
+
+    @api.model
+    def _social_fill_certainty(self):
+        """On an update of the addon (posts were classified before), create and fill the new
+        stored certainty in one SQL statement instead of computing it post by post (the same
+        formula as the compute). Nothing to do on install or once the column exists."""
+        cr = self.env.cr
+        if column_exists(cr, "social_crm_post", "complaint_certainty") or not all(
+            column_exists(cr, "social_crm_post", column)
+            for column in ("complaint_p", "complaint_label")
+        ):
+            return False
+        create_column(cr, "social_crm_post", "complaint_certainty", "numeric")
+        cr.execute(SQL(
+            """UPDATE social_crm_post
+                  SET complaint_certainty = CASE WHEN complaint_label IS NULL THEN 1.0
+                      ELSE round(abs(coalesce(complaint_p, 0.0) - 0.5) * 2, 4) END"""
+        ))
+        return True
 
     @api.depends("complaint_decision_ids.is_complaint")
     def _compute_complaint_decision(self):

@@ -75,6 +75,19 @@ class TestReviewUnsure(SocialHelpdeskCase):
         self.assertEqual(post.complaint_certainty, 1.0)
         self.assertNotIn(post, self.queue(self.agent))
 
+    def test_update_fills_certainty_in_sql(self):
+        """Updating the addon on a database with classified posts fills the new column in
+        one statement, with the compute's values."""
+        Post = self.env["social.crm.post"]
+        Post.flush_model()
+        self.env.cr.execute("ALTER TABLE social_crm_post DROP COLUMN complaint_certainty")
+        self.assertTrue(Post._social_fill_certainty())
+        self.assertFalse(Post._social_fill_certainty())  # once only
+        Post.invalidate_model(["complaint_certainty"])
+        self.assertAlmostEqual(self.by_ext["u-coin"].complaint_certainty, 0.04, places=2)
+        self.assertAlmostEqual(self.by_ext["s-no"].complaint_certainty, 0.9, places=2)
+        self.assertIn(self.by_ext["u-lean"], self.queue(self.agent))
+
 
 @tagged("post_install", "-at_install")
 class TestReviewUnsureTour(SocialTourCase):
