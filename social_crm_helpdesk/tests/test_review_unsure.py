@@ -88,6 +88,25 @@ class TestReviewUnsure(SocialHelpdeskCase):
         self.assertAlmostEqual(self.by_ext["s-no"].complaint_certainty, 0.9, places=2)
         self.assertIn(self.by_ext["u-lean"], self.queue(self.agent))
 
+    def test_label_influence_shown_to_managers(self):
+        """Few labels do not move the company model (0 %); many that the detection gets
+        wrong do, and the model row says how far."""
+        Label = self.env["social.crm.complaint.label"]
+        Model = self.env["social.crm.complaint.model"]
+        phrase = "Die Packstation in der Lindenstraße ist voll belegt"
+        Label.create([{"text": f"{phrase} Nummer {i}", "is_complaint": True, "lang": "de"}
+                      for i in range(5)])
+        Model._cron_train()
+        row = Model.search([("company_id", "=", self.company.id)])
+        self.assertEqual((row.label_count, row.label_influence), (5, 0.0))
+        Label.create([{"text": f"{phrase} Nummer {i}", "is_complaint": True, "lang": "de"}
+                      for i in range(5, 24)]
+                     + [{"text": f"Schöner Tag heute am See {i}", "is_complaint": False,
+                         "lang": "de"} for i in range(10)])
+        Model._cron_train()
+        self.assertEqual(row.label_count, 34)
+        self.assertGreater(row.label_influence, 0.0)
+
 
 @tagged("post_install", "-at_install")
 class TestReviewUnsureTour(SocialTourCase):
