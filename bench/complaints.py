@@ -56,6 +56,9 @@ DEFAULT_PATHS += [os.path.join(REPO, "bench", "data", name)
 #: summary rows of every file measured in this run, printed side by side at the end
 SUMMARY = []
 NS = (50, 200, 800)
+#: (file, active_curve()) of every file measured in this run; --no-active skips them
+ACTIVE = []
+NO_ACTIVE = False
 # The naive baseline: a complaint is a post with a negative word (English and German).
 NEGATIVE_WORDS = re.compile(
     r"\b(?:bad|terrible|awful|worst|horrible|hate|angry|annoyed|annoying|disappointed"
@@ -201,6 +204,59 @@ def learning_curve(rows, results, base, seeds):
     return out, figures
 
 
+def active_curve(rows, results, base, seeds, batch=25):
+    """Agents' labels chosen two ways, tested on the same held-out rows (a quarter of the file,
+    at least 40): RANDOM (the first N posts of the stream) and UNSURE (the product's "Review
+    unsure posts" list: the N posts whose complaint probability is nearest 50 %, asked ``batch``
+    at a time, the model retrained after each batch). [(N, zero, random, unsure)] of
+    (mean, sd) over the seeds."""
+    from detection.adaptive import text_features
+
+    def prior(i):
+        return base.logit(rows[i]["text"], results[i]) if base else results[i].logit
+
+    priors = [prior(i) for i in range(len(rows))]
+    feats = [text_features(r["text"], rr) for r, rr in zip(rows, results, strict=True)]
+
+    def fit(ids):
+        return AdaptiveModel().fit_rows([(feats[i], priors[i], 1.0 if rows[i]["label"] else 0.0)
+                                         for i in ids])
+
+    def logits(model, ids):
+        return [model.logit(rows[i]["text"], results[i].lang, results[i], prior=priors[i])
+                for i in ids]
+
+    scores = collections.defaultdict(list)
+    for seed in range(1, seeds + 1):
+        idx = list(range(len(rows)))
+        random.Random(seed).shuffle(idx)
+        n_test = max(40, len(idx) // 4)
+        test, pool = idx[:n_test], idx[n_test:]
+        gold = [rows[i]["label"] for i in test]
+        scores[0, "zero"].append(macro_f1(gold, [priors[i] > 0 for i in test]))
+        wanted = [n for n in NS if n < len(pool)]
+        for n in wanted:
+            scores[n, "random"].append(macro_f1(gold, [z > 0 for z in logits(fit(pool[:n]), test)]))
+        asked, model = [], AdaptiveModel()
+        while wanted and len(asked) < wanted[-1]:
+            seen = set(asked)
+            rest = [i for i in pool if i not in seen]
+            ranked = sorted(zip(logits(model, rest), rest, strict=True),
+                            key=lambda zi: abs(zi[0]))
+            asked += [i for _, i in ranked[:batch]]
+            model = fit(asked)
+            if len(asked) in wanted:
+                scores[len(asked), "unsure"].append(
+                    macro_f1(gold, [z > 0 for z in logits(model, test)]))
+
+    def mean_sd(xs):
+        mean = sum(xs) / len(xs)
+        return mean, (sum((x - mean) ** 2 for x in xs) / len(xs)) ** 0.5
+
+    return [(n, mean_sd(scores[0, "zero"]), mean_sd(scores[n, "random"]),
+             mean_sd(scores[n, "unsure"])) for n in NS if scores[n, "unsure"]]
+
+
 def _fit_with_prior(rows, results, train, prior):
     """``AdaptiveModel().fit`` as the product trains it, with ``prior`` as the default path."""
     from detection import adaptive
@@ -282,6 +338,15 @@ def bench_file(path, given_lang, seeds):
     if curve:
         print("  agents' labels, held-out macro-F1 (N=0 -> N labels, mean of %d seeds): %s" % (
             seeds, "; ".join(curve)))
+    active = active_curve(rows, results, base, seeds) if not NO_ACTIVE else []
+    if active:
+        print("  which posts agents label (same held-out quarter; mean ± sd of %d seeds): "
+              "RANDOM = the first N of the stream, UNSURE = the N nearest 50 %% asked 25 at a "
+              "time (the Review unsure posts list)" % seeds)
+        for n, zero, rand, unsure in active:
+            print("    N=%-4d no labels %.3f ± %.3f | RANDOM %.3f ± %.3f | UNSURE %.3f ± %.3f"
+                  % (n, *zero, *rand, *unsure))
+        ACTIVE.append((name, active))
 
 
 def main(argv=None):
@@ -290,7 +355,11 @@ def main(argv=None):
     parser.add_argument("--given-lang", action="store_true",
                         help="classify with the file's lang column instead of the guess")
     parser.add_argument("--seeds", type=int, default=3)
+    parser.add_argument("--no-active", action="store_true",
+                        help="skip the random-vs-unsure labels curves (the slowest part)")
     args = parser.parse_args(argv)
+    global NO_ACTIVE
+    NO_ACTIVE = args.no_active
     for path in args.paths or DEFAULT_PATHS:
         bench_file(path, args.given_lang, args.seeds)
     if SUMMARY:
@@ -303,6 +372,13 @@ def main(argv=None):
             cells += ["%.2f->%.2f" % figures[n] if n in figures else "-" for n in NS]
             print("  %-30s %.3f  %.3f   %-6s %-6s %-11s %-11s %-11s  %s" % (
                 name[:30], rules_f1, default_f1, *cells, status))
+    if ACTIVE:
+        print("== agents' labels chosen at RANDOM vs the UNSURE posts the product asks about "
+              "(macro-F1 on the same held-out quarter: no labels | RANDOM | UNSURE)")
+        for name, active in ACTIVE:
+            print("  %-30s %s" % (name[:30], "; ".join(
+                "+%d: %.3f | %.3f | %.3f" % (n, zero[0], rand[0], unsure[0])
+                for n, zero, rand, unsure in active)))
     return 0
 
 

@@ -20,6 +20,7 @@
         "data/ir_cron_data.xml",
         "data/social_crm_ticket_cause_data.xml",
         "views/social_crm_post_views.xml",
+        "views/social_crm_post_review_views.xml",
         "views/helpdesk_ticket_views.xml",
         "views/helpdesk_ticket_team_views.xml",
         "views/social_crm_complaint_label_views.xml",

@@ -35,6 +35,7 @@ from . import (
     social_crm_post_crisis,
     social_crm_post_privacy,
     social_crm_post_reply,
+    social_crm_post_review,
     social_crm_post_second_opinion,
     social_crm_reply,
     social_crm_reply_guideline,

@@ -17,6 +17,7 @@ from . import (
     test_privacy,
     test_reactions,
     test_replies,
+    test_review_unsure,
     test_satisfaction,
     test_tickets,
     test_tour,
