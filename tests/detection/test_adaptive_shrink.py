@@ -9,8 +9,8 @@ def test_labels_the_default_path_gets_right_change_nothing():
     """Agents confirming what the detection says teach it nothing new: nothing moves."""
     data = []
     for i in range(20):
-        data += [(f"the colour is a bit different from the photo, item {i}", True, "en"),
-                 (f"nice photo of our trip, day {i}", False, "en")]
+        data += [(f"the strap snapped after one week, item {i}", True, "en"),
+                 (f"lovely walk by the lake today, day {i}", False, "en")]
     model = AdaptiveModel().fit(data)
     assert model.n_labels == 40
     assert model.shrink == 0.0

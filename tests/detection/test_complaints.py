@@ -209,10 +209,10 @@ def test_labels_shift_borderline_case():
 
 
 def test_labels_can_also_clear_a_false_alarm():
-    text = "this game is broken lol, best patch ever"
-    data = [("game is broken lol, so good", False, "en"),
-            ("broken lol what a play", False, "en"),
-            ("that combo is broken lol", False, "en")] * 10
+    """Gamers' "broken, nerf it" reads like a complaint; agents saying it is not teach that."""
+    text = "this mage is broken, nerf it already"
+    things = ("deck", "combo", "build", "hero", "card", "weapon", "class", "spell", "team", "strat")
+    data = [(f"this {thing} is broken, nerf it already", False, "en") for thing in things] * 3
     data += [("my order is broken, refund please", True, "en")] * 5
     base = classify(text, lang="en").p_complaint
     model = AdaptiveModel().fit(data)
