@@ -124,3 +124,43 @@ def test_chat_between_people_is_no_complaint(text):
 ])
 def test_tweet_style_complaints(text):
     assert classify(text, lang="en").label == "complaint"
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("@NimbusSupport my tablet keeps freezing", "brand"),
+    ("@Nimbus love the new tablet", "brand"),
+    ("so @Nimbus lost my order again", "brand"),  # a handle inside the post
+    ("@Nimbus @NimbusHelp still no refund", "brand"),  # a brand and its support account
+    ("@jo_k88 @dave_p haha no way", "chain"),  # a reply inside a conversation between people
+    ("@tim @sam_r @lee see you there", "chain"),
+    ("@gaz_m84 didn't make it in the end", "person"),
+    ("@sam_t ok", "person"),
+    ("@katie_ same", "person"),
+    ("no handle at all", None),
+    ("mail me at help@example.org", None),  # an address is no handle
+    ("", None),
+])
+def test_addressee(text, expected):
+    assert linear.addressee(text) == expected
+
+
+def test_replies_between_people_are_features():
+    assert "to_chain" in linear.tweet_features("@jo_k88 @dave_p that ref was awful")
+    assert "to_person" in linear.tweet_features("@gaz_m84 worst film ever")
+    for text in ("@NimbusSupport the app crashes", "the app crashes", "@Nimbus_Help hi"):
+        feats = linear.tweet_features(text)
+        assert "to_chain" not in feats and "to_person" not in feats
+
+
+def test_a_failure_told_to_a_brand_outweighs_the_same_told_to_a_person():
+    """The shipped weights: the same words written to a brand are more likely a complaint than
+    written in a reply to a person."""
+    body = "the screen went black again after the update"
+    to_brand = classify("@NimbusSupport " + body, lang="en").p_complaint
+    to_person = classify("@jo_k88 @dave_p " + body, lang="en").p_complaint
+    assert to_brand > to_person
+
+
+@pytest.mark.parametrize("value", [None, 12345, "@" * 5000, "@a " * 3000])
+def test_addressee_never_raises(value):
+    assert linear.addressee(value) in (None, "brand", "chain", "person")
