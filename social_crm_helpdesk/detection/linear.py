@@ -20,7 +20,7 @@ import math
 import os
 import re
 
-from .rules import combinations
+from .rules import COMPLAINT_CATS, combinations
 from .text import URL_RE, clean, normalise_de_tokens, tokens
 
 WEIGHTS_PATH = os.path.join(os.path.dirname(__file__), "complaint_weights.json")
@@ -56,6 +56,8 @@ HANDLE_RE = re.compile(r"(?<!\w)@(\w+)")
 #: a handle that looks like a person's: ends in a number of 2+ digits or in "_" and at most one
 #: letter or digit ("@jo_k88", "@sam_t", "@katie_"); brands rarely name themselves that way
 PERSON_HANDLE_RE = re.compile(r"(?:\d{2,}|_\w?)$")
+#: the rule cues of a complaint (``tweet_features``)
+_COMPLAINT_CUES = frozenset(COMPLAINT_CATS) | {"waiting", "irony"}
 
 
 def addressee(text):
@@ -75,13 +77,15 @@ def addressee(text):
     return None
 
 
-def tweet_features(text):
+def tweet_features(text, rule_result=None):
     """The conventions of a post on a network, as feature names (``t:`` in the weights):
     written to a customer-service account, carries a link, a reply inside a conversation
-    between people (``to_chain``) or to a person (``to_person``, see ``addressee``): replies
-    between people are rarely complaints, so the model need not lower every post written to
-    a handle to keep them out. Posts to a brand or without any handle get no feature of their
-    own (measured: a feature "complaint cues in a post to a brand" lifted the tweets but
+    between people (``to_chain``) or to a person (``to_person``, see ``addressee``) and, given
+    the rules' result, such a reply next to the cues of a complaint (``to_chain&complaint``):
+    a failure told in a chat between people is rarely a complaint to act on, one told to a
+    brand often is, so the model need not lower every post written to a handle to keep the
+    replies between people out. Posts to a brand or without any handle get no feature of
+    their own (measured: a feature "complaint cues in a post to a brand" lifted the tweets but
     lowered the complaints written without a handle and the brand-grouped CV). Computed on
     the raw text: the tokens drop handles and links."""
     text = clean(text)
@@ -93,6 +97,8 @@ def tweet_features(text):
     to = addressee(text)
     if to in ("chain", "person"):
         feats.append("to_" + to)
+        if rule_result is not None and not rule_result.categories.isdisjoint(_COMPLAINT_CUES):
+            feats.append("to_%s&complaint" % to)
     return feats
 
 
@@ -168,7 +174,7 @@ def features(text, rule_result):
         feats["r:" + combo] = 1.0
     feats["r:logit"] = rule_result.logit / 4.0
     feats["r:lang_" + rule_result.lang] = 1.0
-    for name in tweet_features(text):
+    for name in tweet_features(text, rule_result):
         feats["t:" + name] = 1.0
     for name, value in sentiment_features(text, rule_result.lang).items():
         feats["s:" + name] = value
@@ -241,7 +247,7 @@ class BaseModel:
         z += rmap.get("lang_" + rule_result.lang, 0.0)
         tmap = by_kind["t"]
         if tmap:
-            z += sum(tmap.get(name, 0.0) for name in tweet_features(text))
+            z += sum(tmap.get(name, 0.0) for name in tweet_features(text, rule_result))
         smap = by_kind["s"]
         if smap:
             z += sum(smap.get(name, 0.0) * value

@@ -147,9 +147,15 @@ def test_addressee(text, expected):
 def test_replies_between_people_are_features():
     assert "to_chain" in linear.tweet_features("@jo_k88 @dave_p that ref was awful")
     assert "to_person" in linear.tweet_features("@gaz_m84 worst film ever")
+    # next to complaint cues (given the rules' result) the reply has a feature of its own
+    text = "@gaz_m84 my order never arrived"
+    assert "to_person&complaint" in linear.tweet_features(text, analyse(text, "en"))
+    text = "@jo_k88 @dave_p see you saturday"
+    assert "to_chain&complaint" not in linear.tweet_features(text, analyse(text, "en"))
     for text in ("@NimbusSupport the app crashes", "the app crashes", "@Nimbus_Help hi"):
-        feats = linear.tweet_features(text)
-        assert "to_chain" not in feats and "to_person" not in feats
+        feats = linear.tweet_features(text, analyse(text, "en"))
+        # posts to a brand and posts without a handle: judged as before, no feature of their own
+        assert not [f for f in feats if f.startswith(("to_chain", "to_person", "to_brand"))]
 
 
 def test_a_failure_told_to_a_brand_outweighs_the_same_told_to_a_person():
