@@ -86,6 +86,8 @@ RUN_TYPES = (
         for _column, column_type, _format, _getter in HISTORY_COLUMNS
     ),
 )
+
+
 def _points(table, part):
     return numpy.asarray(table.normalised[part], float) * 100
 

@@ -102,7 +102,6 @@ def _parse_numpy(body, types, count):
     return columns
 
 
-
 def build_rows(columns, types):
     """Binary COPY input (for ``COPY table (columns) FROM STDIN (FORMAT binary)``) of the
     rows made of ``columns`` (aligned sequences of numbers, no None), whose SQL types are
