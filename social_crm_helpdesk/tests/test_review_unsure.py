@@ -4,7 +4,7 @@ click; each decision is a label the company model learns from (issue 15)."""
 
 from odoo.addons.social_crm.connectors.base import Author
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import SocialHelpdeskCase, SocialTourCase
@@ -111,7 +111,15 @@ class TestReviewUnsure(SocialHelpdeskCase):
 @tagged("post_install", "-at_install")
 class TestReviewUnsureTour(SocialTourCase):
     def test_unsure_tour(self):
-        self.tour_team("Unsure Tour Team")
+        """Run by a helpdesk agent (no administrator rights) who reads German."""
+        self.use_language("de")
+        agent = new_test_user(
+            self.env, login="unsure_agent", name="Uta Agentin", lang="de_DE",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user,"
+            "social_crm.group_social_crm_user",
+        )
+        team = self.tour_team("Unsure Tour Team")
+        team.user_ids |= agent
         source = self.tour_source("Unsure Tour X")
         posts = self.tour_ingest([
             self.tour_post("1880000000000000701",
@@ -126,10 +134,11 @@ class TestReviewUnsureTour(SocialTourCase):
         posts.sudo().write({"complaint_label": "other", "social_route_pending": False})
         posts[0].sudo().complaint_p = 0.5
         posts[1].sudo().complaint_p = 0.45
-        self.use_language("de")
         self.start_tour("/odoo/action-social_crm_helpdesk.social_crm_post_action_unsure",
-                        "social_crm_helpdesk_unsure_tour", login="admin")
+                        "social_crm_helpdesk_unsure_tour", login="unsure_agent")
         labels = self.env["social.crm.complaint.label"].search([("post_id", "in", posts.ids)])
         self.assertEqual({(label.post_id, label.is_complaint) for label in labels},
                          {(posts[0], False), (posts[1], True)})
         self.assertTrue(posts[1].ticket_id)
+        # the ticket has an owner of the team, never OdooBot
+        self.assertIn(posts[1].ticket_id.user_id, team.user_ids)
