@@ -56,6 +56,8 @@ DEFAULT_PATHS += [os.path.join(REPO, "bench", "data", name)
 #: summary rows of every file measured in this run, printed side by side at the end
 SUMMARY = []
 NS = (50, 200, 800)
+#: files of at least this many rows also get the top of the labels curve (``all_labels_cv``)
+CEILING_ROWS = 1000
 #: (file, active_curve()) of every file measured in this run; --no-active skips them
 ACTIVE = []
 NO_ACTIVE = False
@@ -204,6 +206,29 @@ def learning_curve(rows, results, base, seeds):
     return out, figures
 
 
+def all_labels_cv(rows, results, base, folds=5):
+    """The top of the labels curve: each fifth of the file predicted by the per-company learner
+    trained on the labels of the other four fifths (a stream where agents labelled almost
+    everything). (labels per fold, macro-F1 with no labels, macro-F1 with them)."""
+    order = list(range(len(rows)))
+    random.Random(0).shuffle(order)
+
+    def prior(i):
+        return base.logit(rows[i]["text"], results[i]) if base else results[i].logit
+
+    zero, learned = [False] * len(rows), [False] * len(rows)
+    for k in range(folds):
+        held = set(order[k::folds])
+        train = [i for i in order if i not in held]
+        model = _fit_with_prior(rows, results, train, prior)
+        for i in held:
+            zero[i] = prior(i) > 0
+            learned[i] = model.logit(rows[i]["text"], results[i].lang, results[i],
+                                     prior=prior(i)) > 0
+    gold = [r["label"] for r in rows]
+    return len(rows) - len(rows) // folds, macro_f1(gold, zero), macro_f1(gold, learned)
+
+
 def active_curve(rows, results, base, seeds, batch=25):
     """Agents' labels chosen two ways, tested on the same held-out rows (a quarter of the file,
     at least 40): RANDOM (the first N posts of the stream) and UNSURE (the product's "Review
@@ -338,6 +363,9 @@ def bench_file(path, given_lang, seeds):
     if curve:
         print("  agents' labels, held-out macro-F1 (N=0 -> N labels, mean of %d seeds): %s" % (
             seeds, "; ".join(curve)))
+    if len(rows) >= CEILING_ROWS:
+        print("  agents' labels on four fifths of the file, 5-fold (about %d labels each; the "
+              "top of the curve): %.3f -> %.3f" % all_labels_cv(rows, results, base))
     active = active_curve(rows, results, base, seeds) if not NO_ACTIVE else []
     if active:
         print("  which posts agents label (same held-out quarter; mean ± sd of %d seeds): "
