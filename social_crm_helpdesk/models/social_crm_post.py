@@ -376,19 +376,28 @@ class SocialCrmPost(models.Model):
                 subtype_xmlid="mail.mt_note",
                 author_id=self.env.user.partner_id.id,
             )
+        return self._social_decision_toast(
+            self.env._("Not a complaint"),
+            self.env._(
+                "Noted: the post is marked as reviewed, and the complaint detection "
+                "learns from your decision."
+            ) if len(self) == 1 else self.env._(
+                "Noted: %(count)s posts are marked as reviewed, and the complaint "
+                "detection learns from your decision.",
+                count=len(self),
+            ),
+        )
+
+    @api.model
+    def _social_decision_toast(self, title, message):
+        """The client action of an agent's decision on posts: a success toast, then the list
+        reloads (the decided posts leave it) and the agent goes on with the next one."""
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Not a complaint"),
-                "message": self.env._(
-                    "Noted: the post is marked as reviewed, and the complaint detection "
-                    "learns from your decision."
-                ) if len(self) == 1 else self.env._(
-                    "Noted: %(count)s posts are marked as reviewed, and the complaint "
-                    "detection learns from your decision.",
-                    count=len(self),
-                ),
+                "title": title,
+                "message": message,
                 "type": "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

@@ -79,20 +79,14 @@ class SocialCrmPost(models.Model):
         self.env["helpdesk.ticket"].check_access("create")
         self.env["social.crm.complaint.label"]._record_decisions(self, True)
         tickets = self._social_route(automatic=False) | self.ticket_id
-        return {
-            "type": "ir.actions.client",
-            "tag": "display_notification",
-            "params": {
-                "title": self.env._("Complaint"),
-                "message": self.env._(
-                    "Noted: a ticket is opened, and the complaint detection learns from your "
-                    "decision."
-                ) if len(tickets) == 1 else self.env._(
-                    "Noted: %(count)s tickets are opened, and the complaint detection learns "
-                    "from your decision.",
-                    count=len(tickets),
-                ),
-                "type": "success",
-                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
-            },
-        }
+        return self._social_decision_toast(
+            self.env._("Complaint"),
+            self.env._(
+                "Noted: a ticket is opened, and the complaint detection learns from your "
+                "decision."
+            ) if len(tickets) == 1 else self.env._(
+                "Noted: %(count)s tickets are opened, and the complaint detection learns "
+                "from your decision.",
+                count=len(tickets),
+            ),
+        )
