@@ -11,7 +11,7 @@ from odoo.tools import SQL
 from ..services import ingest
 
 #: identity fields a known author refreshes (read to write only what changed)
-REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "verified", "display_name_on_network", "bio")
+REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "verified", "display_name_on_network", "bio", "handle")
 
 
 def _plain_note(text):
@@ -365,8 +365,9 @@ class SocialCrmIdentity(models.Model):
                 known[key] = ingest.KnownIdentity(identity.id, identity.partner_id.id, values)
         snapshot.identities = known
         lookups = batch.lookups(known)
-        if lookups.author_ids:
+        if lookups.author_ids or lookups.handles:
             snapshot.manual = self._ingest_manual_identities(lookups, network_ids, company)
+        if lookups.author_ids:
             self.env["res.partner"]._social_ingest_candidates(lookups, company, snapshot)
             suggestions = (
                 self.env["social.crm.match.suggestion"]
@@ -436,6 +437,9 @@ class SocialCrmIdentity(models.Model):
         ingest_self = self.with_context(social_crm_ingest=True)
         if plan.handles_to_release:
             ingest_self.browse(plan.handles_to_release).write({"handle": False})
+            # flushed now: the new owners' identities are INSERTed below, and the unique index
+            # on the handle is checked against the rows, not against the ORM's pending writes
+            ingest_self.flush_model(["handle"])
         if plan.identity_updates:
             updates = [
                 (iid, dict(vals, bio=self._ingest_store_bio(vals["bio"], vals.get("handle"))))

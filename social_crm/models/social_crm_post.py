@@ -22,6 +22,11 @@ STORAGE_ERRORS = (
     UnicodeError,  # lone surrogates
     ValueError,  # psycopg2: "A string literal cannot contain NUL (0x00) characters."
     ValidationError,
+    # a unique index the plan did not foresee (a handle or an id taken meanwhile): the page is
+    # stored item by item and only the conflicting item waits in the quarantine, with the
+    # index's name, instead of failing the page at every poll (other integrity errors, a
+    # missing required value say, are bugs: they still fail the page)
+    psycopg2.errors.UniqueViolation,
 )
 
 

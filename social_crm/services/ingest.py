@@ -315,10 +315,15 @@ class Batch:
     refused: list
     skipped: list  # posts of networks this database does not know
 
-    def lookups(self, known_identity_keys) -> Lookups:
-        """What the models must read about the authors the database does not know yet."""
-        missing = [a for key, a in self.authors.items() if key not in known_identity_keys]
-        handles = sorted({a.handle.lower() for a in missing if a.handle})
+    def lookups(self, known_identities) -> Lookups:
+        """What the models must read about the authors the database does not know yet, and
+        about the handles known authors now write under (``known_identities``: {author key:
+        KnownIdentity}, or their keys): which stored identity holds such a handle."""
+        missing = [a for key, a in self.authors.items() if key not in known_identities]
+        renamed = [a for key, a in self.authors.items()
+                   if isinstance(known_identities, Mapping) and key in known_identities
+                   and renamed_handle(a, known_identities[key].values or {})]
+        handles = sorted({a.handle.lower() for a in missing + renamed if a.handle})
         urls = sorted({u for a in missing if (u := matching.normalise_url(a.profile_url))})
         emails = sorted({e for a in missing for e in matching.emails_in_text(a.bio)})
         patterns = set()
@@ -334,7 +339,7 @@ class Batch:
             for first, second in itertools.permutations(prefixes, 2):
                 patterns.add(f"%{first}%{second}%")
         return Lookups(
-            networks=sorted({a.network for a in missing}),
+            networks=sorted({a.network for a in missing + renamed}),
             handles=handles,
             urls=urls,
             emails=emails,
@@ -374,7 +379,30 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
         batch.posts[key] = clean
         if clean.author:
             batch.authors[(clean.author.network, clean.author.external_id)] = clean.author
+    _one_owner_per_handle(batch)
     return batch
+
+
+def _one_owner_per_handle(batch: Batch) -> None:
+    """A handle belongs to one account at a time: when the batch holds several accounts (ids)
+    writing under one handle (it moved from one to the other between their posts), the
+    author of the newest post keeps it and the others are stored without it (their posts
+    keep the handle they were written under)."""
+    newest = {}
+    for post in batch.posts.values():
+        if post.author:
+            key = (post.author.network, post.author.external_id)
+            if key not in newest or post.posted_at > newest[key]:
+                newest[key] = post.posted_at
+    owners = {}
+    for key, author in batch.authors.items():
+        if author.handle:
+            owners.setdefault((author.network, author.handle.lower()), []).append(key)
+    for keys in owners.values():
+        if len(keys) > 1:
+            keys.sort(key=lambda k: (newest.get(k) or dt.datetime.min.replace(tzinfo=dt.UTC), k))
+            for key in keys[:-1]:
+                batch.authors[key] = dataclasses.replace(batch.authors[key], handle=None)
 
 
 # --- step 2: what exists ---------------------------------------------------------------------
@@ -477,6 +505,13 @@ def identity_vals(author: Author, network_id: int, now: dt.datetime) -> dict:
     }
 
 
+def renamed_handle(author: Author, current: Mapping) -> bool:
+    """Whether a known account now writes under another handle than the one stored (``current``
+    holds the stored ``handle``; a post without a handle changes nothing)."""
+    return (bool(author.handle) and "handle" in current
+            and (current["handle"] or "") != author.handle)
+
+
 def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
     """The fields of a known identity this author changes (counts the network did not send,
     empty names and bios keep what is stored)."""
@@ -487,6 +522,8 @@ def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
         wanted["display_name_on_network"] = author.display_name
     if author.bio:
         wanted["bio"] = author.bio
+    if renamed_handle(author, current):
+        wanted["handle"] = author.handle
     vals = {name: value for name, value in wanted.items() if current.get(name) != value}
     vals["last_synced_at"] = now
     return vals
@@ -566,10 +603,25 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             vals = refresh_vals(author, {}, now)
             vals["external_id"] = author.external_id
             result.identity_updates.append((manual.id, vals))
+    # a known account renamed to a handle an identity entered by hand holds (no network id):
+    # the two may be one person, which a user decides (it keeps its former handle meanwhile)
+    renamed = {}
+    for key, known in snapshot.identities.items():
+        author = batch.authors.get(key)
+        if author is not None and renamed_handle(author, known.values or {}):
+            renamed[key] = author
+    key_of = {known.id: key for key, known in snapshot.identities.items() if key in renamed}
+    for index, (iid, vals) in enumerate(result.identity_updates):
+        key = key_of.get(iid)
+        author = renamed.get(key)
+        if author is not None and (author.network, author.handle.lower()) in by_handle:
+            result.identity_updates[index] = (iid, {k: v for k, v in vals.items()
+                                                    if k != "handle"})
+            del renamed[key]
     # a handle now used by another account: the stored one is stale, free it
     new_handles = {
         (author.network, author.handle.lower())
-        for key, author in missing.items()
+        for key, author in (*missing.items(), *renamed.items())
         if author.handle and key not in linked
     }
     result.handles_to_release = sorted(

@@ -91,6 +91,65 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(manual.followers_count, 99)
         self.assertEqual(self.Post.search([("external_id", "=", "1")]).identity_id, manual)
 
+    def test_handle_taken_over_by_another_account(self):
+        """X gives a freed handle to a new account: the post of the new owner is stored, the
+        handle moves to its identity and the former owner's identity keeps its id, contact and
+        posts without the handle (the database allows a handle once per network)."""
+        first = self.Post._ingest_posts(
+            [self.make_post("h1", self.make_author("501", "kim_reviews", "Kim Old"))],
+            self.source,
+        )
+        former = self.Post.browse(first.post_ids).identity_id
+        self.assertEqual(former.handle, "kim_reviews")
+        # a later page: another account (another id) now writes as @Kim_Reviews
+        result = self.Post._ingest_posts(
+            [self.make_post("h2", self.make_author("777", "Kim_Reviews", "Kim New"))],
+            self.source,
+        )
+        self.assertEqual(result.created, 1)
+        self.assertFalse(self.env["social.crm.quarantine"].search([("external_id", "=", "h2")]))
+        new = self.Post.browse(result.post_ids).identity_id
+        self.assertEqual((new.external_id, new.handle), ("777", "Kim_Reviews"))
+        self.assertEqual(former.external_id, "501")
+        self.assertFalse(former.handle, "the stale handle is freed for its new owner")
+        self.assertNotEqual(new.partner_id, former.partner_id)
+        self.assertEqual(self.Post.search([("external_id", "=", "h1")]).identity_id, former)
+
+    def test_known_account_renamed_follows_and_frees_the_handle(self):
+        """An account renames itself; its identity (and profile link) follow. Then two known
+        accounts swap handles in one page: both follow, nothing is quarantined."""
+        def ingest(*posts):
+            result = self.Post._ingest_posts(list(posts), self.source)
+            self.assertFalse(self.env["social.crm.quarantine"].search([]))
+            return self.Post.browse(result.post_ids)
+
+        a = ingest(self.make_post("r1", self.make_author("801", "lena_rides"))).identity_id
+        b = ingest(self.make_post("r2", self.make_author("802", "tom_rides"))).identity_id
+        ingest(self.make_post("r3", self.make_author("801", "lena_rides_de")))
+        self.assertEqual(a.handle, "lena_rides_de")
+        self.assertEqual(a.profile_url, "https://x.com/lena_rides_de")
+        ingest(self.make_post("r4", self.make_author("802", "lena_rides_de"), minutes_ago=2),
+               self.make_post("r5", self.make_author("801", "tom_rides"), minutes_ago=3))
+        self.assertEqual((a.handle, b.handle), ("tom_rides", "lena_rides_de"))
+        self.assertEqual(self.Post.search([("external_id", "=", "r1")]).author_handle,
+                         "lena_rides", "a post keeps the handle it was written under")
+
+    def test_one_handle_two_accounts_in_one_page(self):
+        """A page holds posts of the former and the new owner of a handle (the handle moved
+        between the two posts): both posts are stored, the newer post's author keeps the
+        handle, the other identity is stored without it."""
+        old = self.make_post("p-old", self.make_author("601", "sam_tests", "Sam Old"),
+                             minutes_ago=90)
+        new = self.make_post("p-new", self.make_author("602", "SAM_tests", "Sam New"),
+                             minutes_ago=5)
+        result = self.Post._ingest_posts([new, old], self.source)
+        self.assertEqual(result.created, 2)
+        posts = self.Post.browse(result.post_ids)
+        by_ext = {post.external_id: post.identity_id for post in posts}
+        self.assertEqual(by_ext["p-new"].handle, "SAM_tests")
+        self.assertEqual(by_ext["p-old"].external_id, "601")
+        self.assertFalse(by_ext["p-old"].handle)
+
     def test_resolution_by_profile_url(self):
         manual = self.Identity.create(
             {

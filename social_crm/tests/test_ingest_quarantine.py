@@ -148,6 +148,40 @@ class TestIngestQuarantine(SocialCrmCase):
         self.assertEqual(item.post_id.external_id, "bad")
         self.assertEqual(item.post_id.author_handle, "h_bad")
 
+    def test_unique_conflict_quarantines_the_item_not_the_page(self):
+        """A unique index the plan did not foresee (here an addon's hook gives two new
+        identities one handle) refuses one item: the page is stored item by item, the item
+        that conflicts waits in the quarantine with the index's name, the cursor moves."""
+        Identity = type(self.env["social.crm.identity"])
+        original = Identity._ingest_prepare_author_vals
+
+        def clash(model, vals_list, authors):
+            vals_list = original(model, vals_list, authors)
+            for vals in vals_list:
+                if vals.get("handle") in ("h_one", "h_clash"):
+                    vals["handle"] = "same_handle"
+            return vals_list
+
+        posts = [
+            self.make_post(ext, self.make_author(f"a-{ext}", f"h_{ext}"))
+            for ext in ("one", "clash", "two")
+        ]
+        with (
+            patch.object(Identity, "_ingest_prepare_author_vals", clash),
+            mute_logger("odoo.sql_db"),
+            self.assertLogs(QUARANTINE_LOG, logging.INFO),
+        ):
+            self.poll([Page(posts, cursor="c10")])
+        self.assertFalse(self.source.last_error)
+        self.assertEqual(self.source.cursor, "c10")
+        self.assertEqual(
+            sorted(self.Post.search([("source_id", "=", self.source.id)]).mapped("external_id")),
+            ["one", "two"],
+        )
+        item = self.Quarantine.search([("source_id", "=", self.source.id)])
+        self.assertEqual((item.reason, item.external_id), ("storage", "clash"))
+        self.assertIn("social_crm_identity_network_handle_company_uniq", item.detail)
+
     def test_retry_of_an_item_still_refused_keeps_it(self):
         with self.assertLogs(QUARANTINE_LOG, logging.INFO):
             self.Post._ingest_posts([self.make_post(None, None)], self.source)

@@ -191,6 +191,39 @@ def test_known_identity_is_refreshed_with_what_changed_only():
     ]
 
 
+def test_known_account_renamed_takes_its_new_handle_and_frees_it():
+    """A known account writes under a new handle: its identity follows, and an identity that
+    still holds that handle for another account (network id) is freed; one entered by hand
+    (no network id, maybe the same person) keeps it and the renamed one keeps its former
+    handle until a user decides."""
+    values = {"handle": "anna_old", "display_name_on_network": "Anna Berg", "verified": False}
+    known = ingest.KnownIdentity(10, 20, values)
+    batch = ingest.prepare([post("1", author(handle="anna_new"))], NETWORKS, NOW)
+    lookups = batch.lookups({("x", "7"): known})
+    assert lookups.handles == ["anna_new"] and lookups.networks == ["x"]
+    assert not lookups.author_ids, "the author is known: no contact to look for"
+    taken = ingest.ManualIdentity(33, "x", "anna_new", None, "someone-else", 43)
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
+                               manual=[taken])
+    plan = ingest.plan(batch, snapshot, NOW)
+    assert plan.identity_updates == [(10, {"handle": "anna_new", "last_synced_at": NOW})]
+    assert plan.handles_to_release == [33]
+    # the same handle on an identity entered by hand: nothing released, former handle kept
+    by_hand = ingest.ManualIdentity(34, "x", "anna_new", None, None, 44)
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
+                               manual=[by_hand])
+    plan = ingest.plan(batch, snapshot, NOW)
+    assert plan.identity_updates == [(10, {"last_synced_at": NOW})]
+    assert not plan.handles_to_release and not plan.identity_links
+    # unchanged or absent handle: no lookup, no write of the handle
+    for same in (author(handle="anna_old"), author(handle=None)):
+        batch = ingest.prepare([post("1", same)], NETWORKS, NOW)
+        assert batch.lookups({("x", "7"): known}).handles == []
+        plan = ingest.plan(batch, ingest.Snapshot(network_ids=NETWORKS,
+                                                  identities={("x", "7"): known}), NOW)
+        assert "handle" not in plan.identity_updates[0][1]
+
+
 def test_todays_history_row_is_updated_not_duplicated():
     known = ingest.KnownIdentity(10, 20, {})
     snapshot = ingest.Snapshot(
@@ -227,6 +260,29 @@ def test_identity_entered_by_hand_is_linked_by_handle_or_url():
     }
     assert plan.handles_to_release == [32], "the stale handle is freed for its new owner"
     assert plan.identities[("x", "7")] == (30, 40)
+
+
+def test_one_handle_two_accounts_in_one_batch_newest_post_keeps_it():
+    """The handle moved from one account to another between two posts of one page: the author
+    of the newer post keeps it; the other is stored by its id alone, and its post keeps the
+    handle it was written under."""
+    early = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
+    late = dt.datetime(2026, 5, 4, 11, 0, tzinfo=dt.UTC)
+    new_owner = Post(network="x", external_id="n", text="hi", posted_at=late,
+                     author=author("602", "Sam_Tests", "Sam New"))
+    former = Post(network="x", external_id="o", text="hi", posted_at=early,
+                  author=author("601", "sam_tests", "Sam Old"))
+    other = Post(network="mastodon", external_id="m", text="hi", posted_at=early,
+                 author=author("601", "sam_tests", "Sam M", "mastodon"))
+    for order in ([new_owner, former, other], [former, other, new_owner]):
+        batch, plan = run(order)
+        assert batch.authors[("x", "602")].handle == "Sam_Tests"
+        assert batch.authors[("x", "601")].handle is None
+        assert batch.authors[("mastodon", "601")].handle == "sam_tests", "another network"
+        handles = {new.author_key: new.vals["handle"] for new in plan.identities_to_create}
+        assert handles == {("x", "602"): "Sam_Tests", ("x", "601"): False,
+                           ("mastodon", "601"): "sam_tests"}
+        assert {v["external_id"]: v["author_handle"] for v in plan.post_vals}["o"] == "sam_tests"
 
 
 def test_web_site_links_but_bio_email_only_suggests():
