@@ -6,6 +6,7 @@ from . import (
     test_crisis,
     test_demo,
     test_detection,
+    test_detection_paths,
     test_german,
     test_hardening,
     test_inbox_reply,
