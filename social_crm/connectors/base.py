@@ -350,6 +350,11 @@ class AuthError(ConnectorError):
     """Credentials missing, wrong, expired or revoked (HTTP 401/403)."""
 
 
+class GoneError(ConnectorError):
+    """The post to answer or hide is no longer there: deleted by its author, or no longer
+    visible to the account (X: HTTP 403, code 385; others: HTTP 404 / 410). Never retried."""
+
+
 class RateLimitError(ConnectorError):
     """HTTP 429. ``reset_at`` (UTC, aware) is when the network allows the next call."""
 

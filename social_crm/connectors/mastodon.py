@@ -36,6 +36,7 @@ from .base import (
     Author,
     ConfigurationError,
     Connector,
+    GoneError,
     InvalidItemError,
     MalformedResponseError,
     Page,
@@ -282,6 +283,20 @@ class MastodonConnector(Connector):
 
 
 # --- replies ---------------------------------------------------------------------------------
+def _reply_gone(response, body):
+    """Mastodon answers 404 ("The post you are trying to reply to does not appear to exist.")
+    when the status to answer was deleted, or is not visible to the account."""
+    if response.status_code in (404, 410):
+        detail = body.get("error") if isinstance(body, dict) else None
+        return GoneError(
+            f"mastodon: reply refused (HTTP {response.status_code}"
+            + (f", {str(detail)[:200]}" if detail else "")
+            + "): the post was deleted or is no longer visible",
+            status=response.status_code,
+        )
+    return None
+
+
 def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
           timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
           session: requests.Session | None = None, visibility: str | None = None) -> ReplyResult:
@@ -299,7 +314,7 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
     body, _response = http.request_json(
         session, "POST", f"{base}/api/v1/statuses", network=NETWORK, json=payload,
         headers={"Authorization": f"Bearer {token}", "Idempotency-Key": key},
-        timeout=timeout, secrets=(token,), expect=dict,
+        timeout=timeout, secrets=(token,), expect=dict, error_hook=_reply_gone,
     )
     external_id = _id_text(body.get("id"))
     if not external_id:

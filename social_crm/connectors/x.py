@@ -32,6 +32,7 @@ from .base import (
     ConfigurationError,
     Connector,
     ConnectorError,
+    GoneError,
     MalformedResponseError,
     Page,
     Post,
@@ -146,7 +147,13 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
         raise RateLimitError(
             f"x: {what} rate limited" + (f" until {reset_at.isoformat()}" if reset_at else ""),
             reset_at=reset_at) from None
-    except (tweepy.Unauthorized, tweepy.Forbidden) as exc:
+    except tweepy.Forbidden as exc:
+        if _gone(exc):  # a reply to (or hiding of) a tweet deleted meanwhile: no auth problem
+            raise GoneError(f"x: {what} refused ({short(exc, secrets, 200)}): the post was "
+                            "deleted or is no longer visible", status=_status(exc)) from None
+        raise AuthError(f"x: {what} refused ({short(exc, secrets, 200)}): the credentials are "
+                        "missing, wrong, revoked or lack access", status=_status(exc)) from None
+    except tweepy.Unauthorized as exc:
         raise AuthError(f"x: {what} refused ({short(exc, secrets, 200)}): the credentials are "
                         "missing, wrong, revoked or lack access", status=_status(exc)) from None
     except tweepy.TwitterServerError as exc:
@@ -172,6 +179,18 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
         ) from None
     except requests.RequestException as exc:
         raise ConnectorError(f"x: {what} failed ({short(exc, secrets, 200)})") from None
+
+
+#: X's error code (v1.1 "errors") of a reply to a deleted or invisible tweet, and its text (v2
+#: "detail": "You attempted to reply to a Tweet that is deleted or not visible to you.")
+X_GONE_CODES = {385}
+X_GONE_TEXT = "deleted or not visible"
+
+
+def _gone(exc: tweepy.HTTPException) -> bool:
+    return bool(X_GONE_CODES & set(exc.api_codes)) or any(
+        X_GONE_TEXT in str(message) for message in exc.api_messages
+    )
 
 
 def _status(exc: tweepy.HTTPException) -> int | None:

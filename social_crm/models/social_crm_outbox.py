@@ -30,6 +30,7 @@ from ..connectors.base import (
     AuthError,
     ConfigurationError,
     ConnectorError,
+    GoneError,
     MalformedResponseError,
     RateLimitError,
     ReplyResult,
@@ -445,6 +446,15 @@ class SocialCrmOutbox(models.Model):
             kind = "retry" if self._may_repeat() else "unknown"
         elif isinstance(error, MalformedResponseError) and not (error.status or 0) >= 400:
             kind = "retry" if self._may_repeat() else "unknown"  # answered, maybe published
+        elif isinstance(error, GoneError):
+            kind = "refused"  # the post was deleted meanwhile: no credentials to renew
+            message = self.env._(
+                "The customer's post is no longer on %(network)s: it was deleted, or the "
+                "company's account may no longer see it. Nothing was published; answer in "
+                "another way (direct message, phone) or close the ticket. (%(error)s)",
+                network=self.network_id.name,
+                error=message.rstrip("."),
+            )
         else:
             kind = "refused"
             if isinstance(error, AuthError):

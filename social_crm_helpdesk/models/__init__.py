@@ -7,6 +7,7 @@ from . import (
     helpdesk_ticket,
     helpdesk_ticket_cause,
     helpdesk_ticket_chatter,
+    helpdesk_ticket_followup,
     helpdesk_ticket_guard,
     helpdesk_ticket_incident,
     helpdesk_ticket_privacy,

@@ -432,6 +432,17 @@ class HelpdeskTicket(models.Model):
         bodies = {}
         for ticket in tickets.sorted(lambda t: (-int(t.priority or 0), t.id)):
             dispatcher = dispatchers[ticket.team_id]
+            if not dispatcher.members:
+                # every member left (archived): the leader, else a helpdesk manager owns it
+                owner = ticket.team_id._social_fallback_owner(ticket.company_id)
+                if owner:
+                    ticket.user_id = owner
+                    bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
+                        "Assigned automatically to %(user)s: %(team)s has no active member.",
+                        user=owner.name,
+                        team=ticket.team_id.name,
+                    )
+                    continue
             if dispatcher.mode == "none":
                 continue
             user_id = dispatcher.pick()
@@ -494,11 +505,21 @@ class HelpdeskTicket(models.Model):
                 if ticket.social_response_deadline
                 else "",
             )
+            # the alert reaches someone active: the owner, else the team leader, else who
+            # owns the team's tickets when all its members left (see _social_fallback_owner)
+            recipient = (ticket.user_id | team.user_id).filtered(
+                lambda u: u.active and not u.share
+            )[:1]
+            if not recipient and team:
+                recipient = team._social_fallback_owner(ticket.company_id)
             if team:
+                channel = team._social_alert_channel()
+                if recipient and recipient.partner_id not in channel.channel_member_ids.partner_id:
+                    channel._add_members(users=recipient, post_joined_message=False)
                 team._social_post_alert(body)
             ticket.social_alerted_at = now
             ticket._social_notify(
-                ticket.user_id or team.user_id,
+                recipient,
                 self.env._("Social alert: %(ticket)s", ticket=ticket.display_name),
                 ticket._social_alert_reason(),
             )

@@ -1,10 +1,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..dispatch import Dispatcher
+from .helpdesk_ticket import _urgent_pii
 
 
 def _words(value):
@@ -94,19 +95,27 @@ class HelpdeskTicketTeam(models.Model):
         self.ensure_one()
         if self.company_id and self.company_id != post.company_id:
             return False
+        # bank or card data in a public post needs the team whatever else the post says
+        # (a post that is only a card number is no complaint, and has no language or keyword)
+        urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
         if automatic:
-            if not self.social_auto_ticket or post.complaint_label != "complaint":
+            if not self.social_auto_ticket:
                 return False
-            if post.complaint_p < self.social_min_confidence:
+            if not urgent and (
+                post.complaint_label != "complaint"
+                or post.complaint_p < self.social_min_confidence
+            ):
                 return False
         if self.social_network_ids and post.network_id not in self.social_network_ids:
             return False
+        text = (post.text or "").casefold()
+        if urgent:
+            return not any(word in text for word in _words(self.social_keywords_exclude))
         langs = _words(self.social_lang_codes)
         if langs:
             lang = (post.complaint_lang or post.lang or "").casefold()
             if not any(lang == code or lang.startswith(code + "-") for code in langs):
                 return False
-        text = (post.text or "").casefold()
         if any(word in text for word in _words(self.social_keywords_exclude)):
             return False
         include = _words(self.social_keywords_include)
@@ -181,6 +190,23 @@ class HelpdeskTicketTeam(models.Model):
                 },
             )
         return result
+
+    def _social_fallback_owner(self, company):
+        """Who owns the social tickets of this team when none of its members is active any
+        more (all left): the team leader if still active, else a helpdesk manager of
+        ``company`` (never OdooBot, never a portal user). Empty when there is nobody."""
+        self.ensure_one()
+        team = self.sudo()  # sudo: the team's leader and the managers, whoever ingested the post
+        if team.user_id.active and not team.user_id.share:
+            return team.user_id
+        group = self.env.ref("helpdesk_mgmt.group_helpdesk_manager", raise_if_not_found=False)
+        if not group:
+            return self.env["res.users"]
+        return self.env["res.users"].sudo().search(
+            [("all_group_ids", "in", group.ids), ("share", "=", False),
+             ("company_ids", "in", company.ids), ("id", "!=", SUPERUSER_ID)],
+            order="id", limit=1,
+        )
 
     def _social_alert_channel(self):
         """The team's alert channel, created with its members and leader if missing."""

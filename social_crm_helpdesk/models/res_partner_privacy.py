@@ -86,6 +86,11 @@ class ResPartner(models.Model):
         }
         replies.unlink()
         messages.unlink()
+        # the posts go: nothing is left to answer publicly, the response clock stops (no
+        # escalation, no overdue ticket); an answered ticket keeps its figures
+        tickets.filtered(lambda t: not t.social_first_reply_at).with_context(
+            social_crm_pii_done=True, mail_notrack=True
+        ).write({"social_response_deadline": False, "social_escalate_at": False})
         for ticket in tickets:
             ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(
                 {

@@ -144,6 +144,29 @@ class SocialCrmReply(models.Model):
         ``social.crm.outbox``); the ticket counts it as answered when it is really out."""
         Outbox = self.env["social.crm.outbox"]
         for reply in self:
+            # sudo: agents cannot read the outbox; the reply's own item is the product's
+            item = reply.sudo().outbox_id
+            if item and item.post_id != reply.post_id:
+                # the agent now answers another post of the conversation: the old item
+                # must never go out as well
+                if item.state in ("queued", "failed"):
+                    item.write({"state": "cancelled", "next_attempt_at": False})
+                item = item.browse()
+            if item.state in ("queued", "sending"):
+                # on its way already (e.g. a manager retried it in the outbox): never twice
+                reply.sudo().write({"state": "queued", "error_message": False})
+                continue
+            if item.state in ("failed", "cancelled"):
+                # sent again as the same item: a manager's Retry in the outbox list and the
+                # agent's Retry on the ticket can then never publish the reply twice
+                item.write({
+                    "text": reply.text,
+                    "account_id": self.env["social.crm.account"]._for_post(
+                        reply.post_id.sudo()).id or False,
+                })
+                item._retry()
+                reply.sudo().write({"state": "queued", "error_message": False})
+                continue
             item = Outbox._queue(
                 [
                     {

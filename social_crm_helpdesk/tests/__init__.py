@@ -20,6 +20,7 @@ from . import (
     test_replies,
     test_review_unsure,
     test_satisfaction,
+    test_sequences,
     test_tickets,
     test_tour,
     test_tour_crisis,

@@ -1,0 +1,98 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup
+
+from odoo import api, models
+
+
+class HelpdeskTicket(models.Model):
+    """Later posts of a conversation whose ticket was closed, or whose team was archived: a
+    new complaint reopens the closed ticket, and a ticket of an archived team moves to the
+    team the rules choose now, so that the customer's new words reach someone."""
+
+    _inherit = "helpdesk.ticket"
+
+    @api.model
+    def _social_add_posts_batch(self, follow_ups):
+        result = super()._social_add_posts_batch(follow_ups)
+        # sudo: follow-ups are handled by the product, whoever ingested them
+        posts = self.env["social.crm.post"].sudo().browse(
+            [post.id for ticket_posts in follow_ups.values() for post in ticket_posts]
+        )
+        if not posts:
+            return result
+        own = posts._social_company_posts()  # one look-up of the accounts for the batch
+        todo = {}
+        for ticket, ticket_posts in follow_ups.items():
+            ticket = self.browse(ticket.id).sudo()  # sudo: see above
+            customer = posts.browse([p.id for p in ticket_posts]) - own
+            if not customer:
+                continue
+            complaints = customer.filtered(lambda p: p.complaint_label == "complaint")
+            orphan = ticket.team_id and not ticket.team_id.active
+            if orphan or (complaints and ticket.stage_id.closed):
+                todo[ticket] = complaints or customer
+        if todo:
+            self.browse()._social_follow_up(todo)
+        return result
+
+    @api.model
+    def _social_follow_up(self, todo):
+        """``{ticket: posts}``: move tickets of archived teams to a working team, reopen
+        closed tickets with a new complaint; the chatter says why, the owner is told."""
+        Team = self.env["helpdesk.ticket.team"]
+        tickets = self.browse([t.id for t in todo]).sudo()  # sudo: product-written routing
+        companies = tickets.company_id
+        auto_teams = Team._social_candidate_teams(companies, automatic=True)
+        rule_teams = Team._social_candidate_teams(companies, automatic=False)
+        bodies = {}
+        reopened = self.browse()
+        for ticket, posts in todo.items():
+            ticket = ticket.sudo()  # sudo: see above
+            post = posts.sorted(lambda p: (p.posted_at, p.id))[0]
+            notes = []
+            if ticket.team_id and not ticket.team_id.active:
+                default = ticket.company_id.social_helpdesk_team_id
+                team = (
+                    auto_teams._social_team_for(post)
+                    or rule_teams._social_team_for(post, automatic=False)
+                    or (default if default.active else Team)
+                )
+                if team:
+                    notes.append(self.env._(
+                        "Moved from the archived team %(old)s to %(new)s: the customer wrote "
+                        "again.",
+                        old=ticket.team_id.name,
+                        new=team.name,
+                    ))
+                    ticket.write({"team_id": team.id})
+            if ticket.stage_id.closed and post.complaint_label == "complaint":
+                stage = ticket.team_id._get_applicable_stages().filtered(
+                    lambda s: not s.closed
+                )[:1]
+                if stage:
+                    ticket.write({"stage_id": stage.id})
+                    reopened |= ticket
+                    notes.append(self.env._(
+                        "Reopened: %(author)s complained again on %(network)s after the ticket "
+                        "was closed.",
+                        author=post.author_name or post.author_handle or "?",
+                        network=post.network_id.name,
+                    ))
+            owner = ticket.user_id
+            if owner and (not owner.active or (
+                    ticket.team_id.user_ids and owner not in ticket.team_id.user_ids)):
+                ticket.user_id = False
+            if notes:
+                bodies[ticket.id] = Markup("").join(Markup("<p>%s</p>") % n for n in notes)
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+        tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
+        for ticket in reopened:
+            ticket._social_notify(
+                ticket.user_id or ticket.team_id.user_id,
+                self.env._("Social ticket reopened: %(ticket)s", ticket=ticket.display_name),
+                self.env._("The customer complained again after the ticket was closed."),
+            )
+        return True

@@ -1,0 +1,336 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Realistic sequences through the real path: posts enter by ``_ingest_posts``, agents act
+through the buttons' methods, replies go out through the outbox with the network answering at
+the HTTP boundary as its API documents."""
+
+import datetime as dt
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import ArrivalCase
+
+X_TWEETS = "https://api.twitter.com/2/tweets"
+MASTODON_STATUSES = "https://mastodon.example/api/v1/statuses"
+WEEK = 7 * 24 * 60
+GRUMBLE = "@acme Mein Router ist seit Montag kaputt und keiner antwortet. Frechheit!"
+X_UNAUTHORIZED = {"status": 401, "json_body": {
+    "title": "Unauthorized", "type": "about:blank", "status": 401, "detail": "Unauthorized"}}
+# what X answers to a reply to a tweet its author deleted meanwhile (POST /2/tweets)
+X_DELETED = {"status": 403, "json_body": {
+    "detail": "You attempted to reply to a Tweet that is deleted or not visible to you.",
+    "type": "about:blank", "title": "Forbidden", "status": 403}}
+
+
+@tagged("post_install", "-at_install")
+class TestSequences(ArrivalCase):
+    def run_sender(self):
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
+        ):
+            self.env["social.crm.outbox"]._cron_send()
+        self.env.invalidate_all()
+
+    def reply(self, ticket, text, user=None):
+        user = user or self.agent
+        action = ticket.with_user(user).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(user).browse(action["res_id"])
+        wizard.text = text
+        wizard.action_send()
+        return ticket.social_reply_ids.sorted("id")[-1]
+
+    def customer(self, ext="cust"):
+        return self.make_author(f"id-{ext}", f"kunde_{ext}", "Klara Kundin")
+
+    def closed_stage(self):
+        return self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+
+    def notifications(self):
+        """Patch the bus: the sticky notifications sent, as (user, title)."""
+        sent = []
+        Users = type(self.env["res.users"])
+        original = Users._bus_send
+
+        def record(users, notification_type, message, /, *, subchannel=None):
+            if notification_type == "simple_notification":
+                sent.extend((user, message.get("title")) for user in users)
+            return original(users, notification_type, message, subchannel=subchannel)
+
+        self.startPatcher(patch.object(Users, "_bus_send", record))
+        return sent
+
+    # --- 1. one customer, several complaints ----------------------------------------------------
+    def test_three_complaints_in_one_conversation_then_a_new_one_a_week_later(self):
+        author = self.customer("three")
+        first = self.ingest(self.complaint("s1-1", author=author, conversation_external_id="c3",
+                                           minutes_ago=WEEK + 30))
+        ticket = first.ticket_id
+        self.assertTrue(ticket)
+        more = self.ingest(
+            self.complaint("s1-2", author=author, conversation_external_id="c3",
+                           minutes_ago=WEEK + 20, text=GRUMBLE + " Hallo?!"),
+            self.complaint("s1-3", author=author, conversation_external_id="c3",
+                           minutes_ago=WEEK + 10, text=GRUMBLE + " Immer noch nichts!"),
+        )
+        self.assertEqual(more.ticket_id, ticket, "one ticket per conversation")
+        self.assertEqual(ticket.social_post_count, 3)
+        self.assertEqual(ticket.social_post_id, first, "the first post stays the opener")
+        follow_ups = ticket.message_ids.filtered(
+            lambda m: "Immer noch nichts" in (m.body or "") or "Hallo?!" in (m.body or ""))
+        self.assertEqual(len(follow_ups), 2)
+        # a week later, a new conversation: a new ticket for the same contact
+        later = self.ingest(self.complaint("s1-4", author=author, conversation_external_id="c4",
+                                           minutes_ago=1))
+        self.assertTrue(later.ticket_id)
+        self.assertNotEqual(later.ticket_id, ticket)
+        self.assertEqual(later.ticket_id.partner_id, ticket.partner_id)
+        self.assertTrue(ticket.partner_id)
+
+    def test_complaint_in_a_closed_conversation_reopens_its_ticket(self):
+        author = self.customer("closed")
+        post = self.ingest(self.complaint("s1-c1", author=author, conversation_external_id="cc",
+                                          minutes_ago=120))
+        ticket = post.ticket_id
+        ticket.with_user(self.agent).write({"stage_id": self.closed_stage().id})
+        self.assertTrue(ticket.closed)
+        # a thank-you in the closed conversation: noted, the ticket stays closed
+        thanks = self.ingest(self.make_post(
+            "s1-c2", author, text="@acme Danke, jetzt klappt alles wieder! Super Service.",
+            lang="de", conversation_external_id="cc", minutes_ago=60))
+        self.assertEqual(thanks.ticket_id, ticket)
+        self.assertTrue(ticket.closed, "a thank-you reopens nothing")
+        # a new complaint in the same conversation: the ticket is open again, and says why
+        again = self.ingest(self.complaint("s1-c3", author=author, conversation_external_id="cc",
+                                           text=GRUMBLE + " Schon wieder!", minutes_ago=1))
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertFalse(ticket.closed, "a complaint in a closed conversation reopens it")
+        self.assertTrue(ticket.user_id, "someone owns the reopened ticket")
+        self.assertTrue(ticket.message_ids.filtered(lambda m: "Reopened" in (m.body or "")))
+        self.assertEqual(
+            self.Ticket.search_count([("social_conversation_key", "=", "cc")]), 1)
+        # the customer's previous ticket closed, a complaint in a new conversation: a new one
+        ticket.write({"stage_id": self.closed_stage().id})
+        new = self.ingest(self.complaint("s1-c4", author=author, conversation_external_id="cd"))
+        self.assertNotEqual(new.ticket_id, ticket)
+        self.assertFalse(new.ticket_id.closed)
+        self.assertTrue(ticket.closed)
+
+    # --- 2. tickets and teams gone ----------------------------------------------------------
+    def test_deleted_ticket_then_more_posts_of_its_conversation(self):
+        author = self.customer("del")
+        post = self.ingest(self.complaint("s2-d1", author=author, conversation_external_id="cdel",
+                                          minutes_ago=30))
+        post.ticket_id.sudo().unlink()
+        self.assertFalse(post.ticket_id)
+        # a plain remark of the conversation opens nothing and fails nothing
+        remark = self.ingest(self.make_post("s2-d2", author, text="@acme ok", lang="de",
+                                            conversation_external_id="cdel", minutes_ago=20))
+        self.assertFalse(remark.ticket_id)
+        # a new complaint of the conversation opens a new ticket
+        again = self.ingest(self.complaint("s2-d3", author=author,
+                                           conversation_external_id="cdel", minutes_ago=1))
+        self.assertTrue(again.ticket_id)
+        self.assertEqual(again.ticket_id.social_conversation_key, "cdel")
+
+    def test_archived_team_then_more_posts_of_its_conversation(self):
+        author = self.customer("arch")
+        post = self.ingest(self.complaint("s2-a1", author=author, conversation_external_id="carch",
+                                          minutes_ago=30))
+        ticket = post.ticket_id
+        old_team = ticket.team_id
+        new_team = self.team.copy({"name": "Social Care New", "sequence": 1})
+        old_team.active = False
+        more = self.ingest(self.complaint("s2-a2", author=author, conversation_external_id="carch",
+                                          text=GRUMBLE + " Hallo?", minutes_ago=1))
+        self.assertEqual(more.ticket_id, ticket, "the conversation keeps its ticket")
+        self.assertEqual(ticket.team_id, new_team, "moved to a team that still works")
+        self.assertTrue(ticket.user_id.active)
+        # a brand-new complaint goes to the working team
+        fresh = self.ingest(self.complaint("s2-a3"))
+        self.assertEqual(fresh.ticket_id.team_id, new_team)
+
+    def test_all_members_left_when_an_influencer_complains(self):
+        sent = self.notifications()
+        (self.agent | self.bert | self.cleo).sudo().action_archive()
+        ticket = self.critic_post(ext="gone-1").ticket_id
+        self.assertTrue(ticket.social_alerted_at)
+        self.assertEqual(ticket.user_id, self.leader, "the team leader owns it")
+        self.assertIn((self.leader, f"Social alert: {ticket.display_name}"), sent)
+        channel = self.team.social_alert_channel_id
+        self.assertIn(self.leader.partner_id, channel.channel_member_ids.partner_id)
+        # the leader left too: a helpdesk manager owns it, never OdooBot
+        self.leader.sudo().action_archive()
+        ticket = self.critic_post(ext="gone-2").ticket_id
+        owner = ticket.user_id
+        self.assertTrue(owner)
+        self.assertNotEqual(owner, self.odoobot)
+        self.assertTrue(owner.active)
+        self.assertTrue(owner.has_group("helpdesk_mgmt.group_helpdesk_manager"))
+        self.assertIn((owner, f"Social alert: {ticket.display_name}"), sent)
+        self.assertIn(owner.partner_id, channel.channel_member_ids.partner_id)
+        self.assertIn(f"Owner: {owner.name}", self.channel_messages()[:1].body)
+
+    def test_company_without_social_team(self):
+        source = self.env["social.crm.source"].create({
+            "name": "X of the other company", "network_id": self.x.id, "kind": "mentions",
+            "company_id": self.other_company.id, "account_id": "1", "api_key": "ck",
+            "api_secret": "cs", "access_token": "at", "access_token_secret": "ats"})
+        post = self.ingest(self.complaint("s2-nt1"), source=source)
+        self.assertEqual(post.company_id, self.other_company)
+        self.assertEqual(post.complaint_label, "complaint")
+        self.assertFalse(post.ticket_id, "no team takes it: it waits in the Social Inbox")
+        self.assertEqual(post.state, "new")
+        # an agent of that company opens the ticket by hand
+        admin = self.env.ref("base.user_admin")
+        admin.sudo().company_ids = [(4, self.other_company.id)]
+        post.with_user(admin).with_context(
+            allowed_company_ids=[self.other_company.id]).action_convert_to_ticket()
+        self.assertTrue(post.ticket_id)
+        self.assertEqual(post.ticket_id.company_id, self.other_company)
+
+    # --- 3. replies that fail, then work --------------------------------------------------------
+    @mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk", "tweepy")
+    def test_revoked_token_then_fixed_then_retried_is_one_reply(self):
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(t0):
+            post = self.ingest(self.complaint("1990000000000007001", minutes_ago=0))
+            ticket = post.ticket_id
+        self.net.add("POST", X_TWEETS, **X_UNAUTHORIZED)
+        with freeze_time(t0 + dt.timedelta(minutes=5)):
+            reply = self.reply(ticket, "@user_1990000000000007001 Sorry, wir kümmern uns!")
+            self.run_sender()
+        self.assertEqual(reply.state, "failed")
+        self.assertFalse(ticket.social_first_reply_at)
+        # a manager renews the token, the agent retries; the manager also retries the
+        # failed item in the outbox list: still one reply on the network
+        self.x_source.sudo().write({"access_token": "at-renewed"})
+        self.net.routes.clear()
+        self.net.add("POST", X_TWEETS, status=201,
+                     json_body={"data": {"id": "1990000000000007999", "text": reply.text}})
+        with freeze_time(t0 + dt.timedelta(minutes=30)):
+            reply.with_user(self.agent).action_retry()
+            failed_items = self.env["social.crm.outbox"].search(
+                [("post_id", "=", post.id), ("state", "=", "failed")])
+            failed_items._retry()
+            self.run_sender()
+            self.run_sender()
+        posted = [r for r, _kw in self.net.requests if r.method == "POST"]
+        self.assertEqual(len(posted), 2, "one refused, one published")
+        self.assertEqual(reply.state, "sent")
+        self.assertEqual(len(ticket.social_reply_ids), 1)
+        self.assertEqual(ticket.social_first_reply_at, t0 + dt.timedelta(minutes=30))
+        self.assertTrue(ticket.social_deadline_met, "30 minutes of 60")
+        self.assertEqual(ticket.social_deadline_state, "met")
+
+    @mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk", "tweepy")
+    def test_customer_deleted_the_post_before_the_reply(self):
+        post = self.ingest(self.complaint("1990000000000007002", minutes_ago=1))
+        ticket = post.ticket_id
+        self.net.add("POST", X_TWEETS, **X_DELETED)
+        reply = self.reply(ticket, "@user Sorry!")
+        self.run_sender()
+        self.assertEqual(reply.state, "failed")
+        self.assertIn("deleted", reply.error_message)
+        self.assertNotIn("access token", reply.error_message)
+        self.assertNotIn("credentials", reply.error_message)
+        self.assertFalse(ticket.social_first_reply_at)
+        self.run_sender()
+        self.assertEqual(len(self.net.requests), 1, "never retried by itself")
+        # Mastodon answers 404 for a status deleted meanwhile
+        author = self.make_author("emily@fosstodon.org", "emily@fosstodon.org", "Emily",
+                                  network="mastodon")
+        masto = self.ingest(
+            self.complaint("555000000000007003", author=author, network="mastodon", lang="en",
+                           text="@acme Your update bricked my smart plug. Fix this please."),
+            source=self.mastodon_source,
+        )
+        self.net.add("POST", MASTODON_STATUSES, status=404, json_body={
+            "error": "The post you are trying to reply to does not appear to exist."})
+        reply = self.reply(masto.ticket_id, "@emily@fosstodon.org Sorry!")
+        self.run_sender()
+        self.assertEqual(reply.state, "failed")
+        self.assertIn("deleted", reply.error_message)
+        self.assertFalse(masto.ticket_id.social_first_reply_at)
+
+    # --- 4. privacy, card numbers, languages ----------------------------------------------------
+    def test_author_erased_while_the_ticket_is_open(self):
+        author = self.customer("gdpr")
+        post = self.ingest(self.complaint("s4-e1", author=author, conversation_external_id="cgdpr",
+                                          minutes_ago=1))
+        ticket = post.ticket_id
+        partner = post.partner_id
+        self.assertTrue(partner)
+        partner.sudo()._social_erase()
+        self.assertFalse(post.exists())
+        self.assertTrue(ticket.exists())
+        self.assertNotIn("Router", ticket.name)
+        self.assertFalse(ticket.social_waiting_deadline, "nothing left to answer publicly")
+        # the escalation never nags about a ticket nobody can answer publicly
+        later = fields.Datetime.now() + dt.timedelta(hours=3)
+        self.assertNotIn(ticket, self.Ticket.sudo().search(
+            self.Ticket._social_escalation_domain(later)))
+        # KPIs: the ticket is counted once, without a negative duration
+        rows = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(len(rows), 1)
+
+    def test_post_that_is_only_a_card_number(self):
+        sent = self.notifications()
+        post = self.ingest(self.make_post(
+            "s4-card", self.customer("card"), text="4111 1111 1111 1111", lang="de"))
+        self.assertTrue(post.has_sensitive_data)
+        self.assertNotIn("4111", post.text or "")
+        self.assertIn("card", post.pii_kinds)
+        # not a complaint, but card data in public: someone is told
+        self.assertTrue(post.ticket_id, "card data in a public post reaches the team")
+        self.assertEqual(post.ticket_id.priority, "3")
+        self.assertTrue(post.ticket_id.social_alerted_at)
+        self.assertTrue(sent)
+
+    def test_complaints_in_french_and_turkish(self):
+        """The classifier reads German and English only: a French or Turkish complaint is no
+        automatic ticket; it waits in the Social Inbox, an agent converts it by hand, and the
+        ticket keeps the customer's words intact."""
+        posts = self.ingest(
+            self.complaint("s4-fr", lang="fr", text="@acme Mon routeur est en panne depuis "
+                           "lundi et personne ne répond. C'est inadmissible, remboursez-moi !"),
+            self.complaint("s4-tr", lang="tr", text="@acme Modemim pazartesiden beri bozuk ve "
+                           "kimse cevap vermiyor. Rezalet, paramı geri istiyorum!"),
+        )
+        self.assertEqual(len(posts), 2)
+        self.assertFalse(posts.ticket_id)
+        self.assertEqual(set(posts.mapped("state")), {"new"})
+        posts.with_user(self.agent).action_convert_to_ticket()
+        self.assertEqual(len(posts.ticket_id), 2)
+        for post in posts:
+            self.assertEqual(post.ticket_id.team_id, self.team, "the company's default team")
+            self.assertIn(post.text.split()[1], post.ticket_id.name)
+        self.assertIn("paramı", posts[1].ticket_id.name + str(posts[1].ticket_id.description))
+
+    # --- 5. KPIs after the sequences ------------------------------------------------------------
+    def test_kpis_after_reopening_and_clock_skew(self):
+        author = self.customer("kpi")
+        # the network's clock is two minutes ahead of ours
+        post = self.ingest(self.complaint("s5-1", author=author, conversation_external_id="ck",
+                                          minutes_ago=-2))
+        ticket = post.ticket_id
+        ticket._social_record_reaction(fields.Datetime.now(), "odoo")
+        ticket.write({"stage_id": self.closed_stage().id})
+        self.ingest(self.complaint("s5-2", author=author, conversation_external_id="ck",
+                                   text=GRUMBLE + " Schon wieder!"))
+        self.assertFalse(ticket.closed)
+        ticket.write({"stage_id": self.closed_stage().id})
+        Report = self.env["social.crm.helpdesk.report"]
+        rows = Report.search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(len(rows), 1, "a reopened ticket is counted once")
+        self.assertGreaterEqual(rows.reaction_minutes, 0)
+        self.assertGreaterEqual(rows.detection_minutes, 0)
+        kpi = Report._social_kpi_summary([("ticket_id", "=", ticket.id)])
+        self.assertEqual(kpi["tickets"], 1)
+        self.assertEqual(kpi["closed"], 1)
+        self.assertGreaterEqual(kpi["reaction_median"], 0)
+        self.assertNotIn("-", ticket.social_deadline_label)
