@@ -429,12 +429,16 @@ class HelpdeskTicket(models.Model):
         if not tickets:
             return
         dispatchers = tickets.team_id._social_dispatchers()
+        fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
         for ticket in tickets.sorted(lambda t: (-int(t.priority or 0), t.id)):
             dispatcher = dispatchers[ticket.team_id]
             if not dispatcher.members:
                 # every member left (archived): the leader, else a helpdesk manager owns it
-                owner = ticket.team_id._social_fallback_owner(ticket.company_id)
+                key = (ticket.team_id, ticket.company_id)
+                if key not in fallback:
+                    fallback[key] = ticket.team_id._social_fallback_owner(ticket.company_id)
+                owner = fallback[key]
                 if owner:
                     ticket.user_id = owner
                     bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(

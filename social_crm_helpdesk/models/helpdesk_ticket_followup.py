@@ -3,6 +3,16 @@ from markupsafe import Markup
 
 from odoo import api, models
 
+from .helpdesk_ticket import _urgent_pii
+
+
+def _needs_answer(post):
+    """A later post that reopens its conversation's ticket: a complaint, or bank or card data
+    in public."""
+    return post.complaint_label == "complaint" or bool(
+        post.has_sensitive_data and _urgent_pii(post.pii_kinds)
+    )
+
 
 class HelpdeskTicket(models.Model):
     """Later posts of a conversation whose ticket was closed, or whose team was archived: a
@@ -27,9 +37,9 @@ class HelpdeskTicket(models.Model):
             customer = posts.browse([p.id for p in ticket_posts]) - own
             if not customer:
                 continue
-            complaints = customer.filtered(lambda p: p.complaint_label == "complaint")
+            complaints = customer.filtered(_needs_answer)
             orphan = ticket.team_id and not ticket.team_id.active
-            if orphan or (complaints and ticket.stage_id.closed):
+            if orphan or (complaints and (ticket.stage_id.closed or not ticket.active)):
                 todo[ticket] = complaints or customer
         if todo:
             self.browse()._social_follow_up(todo)
@@ -65,13 +75,21 @@ class HelpdeskTicket(models.Model):
                         new=team.name,
                     ))
                     ticket.write({"team_id": team.id})
-            if ticket.stage_id.closed and post.complaint_label == "complaint":
-                stage = ticket.team_id._get_applicable_stages().filtered(
-                    lambda s: not s.closed
-                )[:1]
-                if stage:
-                    ticket.write({"stage_id": stage.id})
+            if _needs_answer(post) and (ticket.stage_id.closed or not ticket.active):
+                vals = {} if ticket.active else {"active": True}
+                if any(p.has_sensitive_data and _urgent_pii(p.pii_kinds) for p in posts):
+                    vals["priority"] = "3"  # bank or card data: as on an open ticket
+                if ticket.stage_id.closed:
+                    stage = ticket.team_id._get_applicable_stages().filtered(
+                        lambda s: not s.closed
+                    )[:1]
+                    if stage:
+                        vals["stage_id"] = stage.id
+                if vals:
+                    ticket.write(vals)
+                if not ticket.stage_id.closed and ticket.active:
                     reopened |= ticket
+                if ticket in reopened:
                     notes.append(self.env._(
                         "Reopened: %(author)s complained again on %(network)s after the ticket "
                         "was closed.",

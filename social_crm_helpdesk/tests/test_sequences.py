@@ -119,6 +119,21 @@ class TestSequences(ArrivalCase):
         self.assertNotEqual(new.ticket_id, ticket)
         self.assertFalse(new.ticket_id.closed)
         self.assertTrue(ticket.closed)
+        # an archived ticket: a complaint of its conversation brings it back, never lost
+        archived = new.ticket_id
+        archived.with_user(self.agent).action_archive()
+        back = self.ingest(self.complaint("s1-c5", author=author, conversation_external_id="cd",
+                                          text=GRUMBLE + " Hallo?"))
+        self.assertEqual(back.ticket_id, archived)
+        self.assertTrue(archived.active)
+        self.assertFalse(archived.closed)
+        # bank data in a closed conversation reopens it too
+        ticket.write({"stage_id": self.closed_stage().id})
+        self.ingest(self.make_post(
+            "s1-c6", author, lang="de", conversation_external_id="cc",
+            text="@acme Hier meine IBAN für die Erstattung: DE89 3704 0044 0532 0130 00"))
+        self.assertFalse(ticket.closed)
+        self.assertEqual(ticket.priority, "3")
 
     # --- 2. tickets and teams gone ----------------------------------------------------------
     def test_deleted_ticket_then_more_posts_of_its_conversation(self):
