@@ -5,6 +5,9 @@ from odoo import api, models
 
 from .helpdesk_ticket import _urgent_pii
 
+#: context key: an agent converts posts to tickets (every post of a closed ticket reopens it)
+AGENT_CONVERT_KEY = "social_crm_agent_convert"
+
 
 def _needs_answer(post):
     """A later post that reopens its conversation's ticket: a complaint, or bank or card data
@@ -37,7 +40,10 @@ class HelpdeskTicket(models.Model):
             customer = posts.browse([p.id for p in ticket_posts]) - own
             if not customer:
                 continue
-            complaints = customer.filtered(_needs_answer)
+            if self.env.context.get(AGENT_CONVERT_KEY):
+                complaints = customer  # an agent converts them: each needs an answer
+            else:
+                complaints = customer.filtered(_needs_answer)
             orphan = ticket.team_id and not ticket.team_id.active
             if orphan or (complaints and (ticket.stage_id.closed or not ticket.active)):
                 todo[ticket] = complaints or customer
@@ -75,7 +81,8 @@ class HelpdeskTicket(models.Model):
                         new=team.name,
                     ))
                     ticket.write({"team_id": team.id})
-            if _needs_answer(post) and (ticket.stage_id.closed or not ticket.active):
+            answer = self.env.context.get(AGENT_CONVERT_KEY) or _needs_answer(post)
+            if answer and (ticket.stage_id.closed or not ticket.active):
                 vals = {} if ticket.active else {"active": True}
                 if any(p.has_sensitive_data and _urgent_pii(p.pii_kinds) for p in posts):
                     vals["priority"] = "3"  # bank or card data: as on an open ticket

@@ -329,7 +329,21 @@ class SocialCrmPost(models.Model):
         self.env["helpdesk.ticket"].check_access("create")
         self.env["social.crm.complaint.label"]._record_decisions(self, True)
         already = self.ticket_id
-        tickets = self._social_route(automatic=False) | already
+        # sudo: whether the posts' tickets are closed, whoever's they are
+        closed = self.sudo().filtered(
+            lambda p: p.ticket_id and (p.ticket_id.stage_id.closed or not p.ticket_id.active)
+        )
+        if closed:
+            # the agent asks for a ticket for these posts: their closed ticket opens again
+            todo = {}
+            for post in closed:
+                todo[post.ticket_id] = todo.get(post.ticket_id, post.browse()) | post
+            self.env["helpdesk.ticket"].with_context(
+                social_crm_agent_convert=True
+            )._social_follow_up(todo)
+        tickets = self.with_context(
+            social_crm_agent_convert=True
+        )._social_route(automatic=False).with_env(self.env) | already
         if len(tickets) == 1:
             return {
                 "type": "ir.actions.act_window",

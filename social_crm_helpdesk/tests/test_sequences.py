@@ -134,6 +134,16 @@ class TestSequences(ArrivalCase):
             text="@acme Hier meine IBAN für die Erstattung: DE89 3704 0044 0532 0130 00"))
         self.assertFalse(ticket.closed)
         self.assertEqual(ticket.priority, "3")
+        # an agent converts a question of a closed conversation: the ticket opens for it
+        ticket.write({"stage_id": self.closed_stage().id})
+        question = self.ingest(self.make_post(
+            "s1-c7", author, lang="de", conversation_external_id="cc",
+            text="@acme Kann ich den Router auch selbst zurücksetzen?"))
+        self.assertEqual(question.ticket_id, ticket)
+        self.assertTrue(ticket.closed, "a question reopens nothing by itself")
+        action = self.Post.browse(question.id).with_user(self.agent).action_convert_to_ticket()
+        self.assertEqual(action["res_id"], ticket.id)
+        self.assertFalse(ticket.closed, "the agent asked for a ticket: it is open again")
 
     # --- 2. tickets and teams gone ----------------------------------------------------------
     def test_deleted_ticket_then_more_posts_of_its_conversation(self):
