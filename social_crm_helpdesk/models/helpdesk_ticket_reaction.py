@@ -68,6 +68,14 @@ class HelpdeskTicket(models.Model):
         own = posts._social_company_posts()  # one look-up of the accounts for the batch
         for ticket, ticket_posts in follow_ups.items():
             ticket_own = own & ticket_posts
+            # sudo: the ticket's post date, whoever ingested the answer
+            since = self.browse(ticket.id).sudo().social_posted_at
+            if since:
+                # a post of the company written before the complaint (the post that started
+                # the thread, fetched by a later page) answers nothing
+                ticket_own = ticket_own.filtered(
+                    lambda p, since=since: not p.posted_at or p.posted_at >= since
+                )
             if not ticket_own:
                 continue
             first = ticket_own.sorted(lambda p: (p.posted_at, p.id))[0]

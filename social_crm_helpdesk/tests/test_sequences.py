@@ -336,6 +336,25 @@ class TestSequences(ArrivalCase):
             self.assertIn(post.text.split()[1], post.ticket_id.name)
         self.assertIn("paramı", posts[1].ticket_id.name + str(posts[1].ticket_id.description))
 
+    # --- 6. what the models suggest ------------------------------------------------------------
+    def test_the_brands_older_post_fetched_late_is_no_reaction(self):
+        thread = "1990000000000007100"
+        post = self.ingest(self.complaint("1990000000000007101", conversation_external_id=thread,
+                                          in_reply_to_external_id=thread, minutes_ago=10))
+        ticket = post.ticket_id
+        own = self.make_author("1440000000000000000", "acme_support", "ACME Support")
+        # the brand's post that started the thread arrives with a later page of the source
+        self.ingest(self.make_post(thread, own, text="Unser neuer Router ist da!", lang="de",
+                                   conversation_external_id=thread, minutes_ago=120))
+        self.assertFalse(ticket.social_first_reply_at, "written before the complaint")
+        self.assertEqual(ticket.social_deadline_state, "pending")
+        answer = self.ingest(self.make_post(
+            "1990000000000007102", own, text="@user Sorry, wir melden uns per DM.", lang="de",
+            conversation_external_id=thread, in_reply_to_external_id=post.external_id,
+            minutes_ago=2))
+        self.assertEqual(ticket.social_first_reply_at, answer.posted_at)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+
     # --- 5. KPIs after the sequences ------------------------------------------------------------
     def test_kpis_after_reopening_and_clock_skew(self):
         author = self.customer("kpi")
