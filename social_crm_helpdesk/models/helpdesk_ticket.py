@@ -541,7 +541,16 @@ class HelpdeskTicket(models.Model):
         the user running a scheduled job)."""
         self.ensure_one()
         # sudo: the agent and leader of a ticket the caller (a cron) may not read
-        return self.sudo().user_id or self.sudo().team_id.user_id
+        ticket = self.sudo()
+        users = (ticket.user_id | ticket.team_id.user_id).filtered(
+            lambda u: u.active and not u.share
+        )
+        if users:
+            return users[:1].with_env(self.env)
+        # both left (archived): who owns the team's tickets now (leader, else a manager)
+        if ticket.team_id:
+            return ticket.team_id._social_fallback_owner(ticket.company_id).with_env(self.env)
+        return self.env["res.users"]
 
     def _social_log_pii(self, kinds_by_ticket):
         """A note per ticket naming the kinds of removed data, never the values."""
@@ -706,7 +715,7 @@ class HelpdeskTicket(models.Model):
                 owner=ticket.user_id.name or self.env._("Unassigned"),
             )
             leader = ticket._social_activity_user()
-            if ticket.team_id.user_id:
+            if ticket.team_id.user_id.active:
                 leader = ticket.team_id.user_id
             if leader:
                 activities.append(

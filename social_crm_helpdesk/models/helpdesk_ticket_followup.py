@@ -44,7 +44,10 @@ class HelpdeskTicket(models.Model):
                 complaints = customer  # an agent converts them: each needs an answer
             else:
                 complaints = customer.filtered(_needs_answer)
-            orphan = ticket.team_id and not ticket.team_id.active
+            # the team archived, or the owner left (archived user): nobody would see it
+            orphan = (ticket.team_id and not ticket.team_id.active) or (
+                ticket.user_id and not ticket.user_id.active
+            )
             if orphan or (complaints and (ticket.stage_id.closed or not ticket.active)):
                 todo[ticket] = complaints or customer
         if todo:

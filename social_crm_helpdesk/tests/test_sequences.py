@@ -200,6 +200,26 @@ class TestSequences(ArrivalCase):
         self.assertIn(owner.partner_id, channel.channel_member_ids.partner_id)
         self.assertIn(f"Owner: {owner.name}", self.channel_messages()[:1].body)
 
+    def test_owner_and_leader_left_while_the_ticket_is_open(self):
+        self.online(self.agent, self.bert)
+        ticket = self.ingest(self.complaint("s2-o1", conversation_external_id="co",
+                                            minutes_ago=50)).ticket_id
+        owner = ticket.user_id
+        self.assertTrue(owner)
+        (owner | self.leader).sudo().action_archive()
+        # the escalation's to-do goes to someone active, never to who left
+        now = fields.Datetime.now()
+        ticket.sudo()._social_escalate(now)
+        todo_users = ticket.activity_ids.user_id
+        self.assertTrue(todo_users)
+        self.assertTrue(all(todo_users.mapped("active")))
+        # the customer writes again: the ticket goes to a member still on duty
+        self.ingest(self.make_post("s2-o2", self.make_author("a-s2-o1", "user_s2-o1"),
+                                   text="@acme Hallo?", lang="de", conversation_external_id="co"))
+        self.assertTrue(ticket.user_id)
+        self.assertTrue(ticket.user_id.active)
+        self.assertIn(ticket.user_id, self.agent | self.bert)
+
     def test_company_without_social_team(self):
         source = self.env["social.crm.source"].create({
             "name": "X of the other company", "network_id": self.x.id, "kind": "mentions",
