@@ -39,6 +39,7 @@ from .base import (
     ConfigurationError,
     Connector,
     ConnectorError,
+    GoneError,
     MalformedResponseError,
     Page,
     Post,
@@ -75,6 +76,9 @@ RATE_LIMIT_CODES = frozenset({4, 17, 32, 613, *range(80001, 80015)})
 AUTH_CODES = frozenset({102, 190})
 PERMISSION_CODES = frozenset({10, *range(200, 300)})
 TEMPORARY_CODES = frozenset({1, 2})
+#: code 100 with subcode 33: "Object with ID ... does not exist, cannot be loaded due to missing
+#: permissions, or does not support this operation" (a comment deleted meanwhile)
+GONE_CODE, GONE_SUBCODES = 100, frozenset({33})
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -130,6 +134,8 @@ def graph_error(response: requests.Response, body: Any) -> ConnectorError | None
         err = AuthError(text + ": the token lacks a permission", status=status)
     elif code in TEMPORARY_CODES or error.get("is_transient") or status >= 500:
         err = TemporaryError(text, status=status)
+    elif code == GONE_CODE and subcode in GONE_SUBCODES:
+        err = GoneError(text + ": the post was deleted or is no longer visible", status=status)
     else:
         err = ConnectorError(text, status=status)
     err.code = code

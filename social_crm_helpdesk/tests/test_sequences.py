@@ -301,6 +301,27 @@ class TestSequences(ArrivalCase):
         self.assertEqual(reply.state, "failed")
         self.assertIn("deleted", reply.error_message)
         self.assertFalse(masto.ticket_id.social_first_reply_at)
+        # Facebook: the comment is gone (Graph error 100, subcode 33)
+        author = self.make_author("100000000000889", "olivia.green.uk", "Olivia Green",
+                                  network="facebook")
+        comment = "102030405060_900801777"
+        fb = self.ingest(
+            self.complaint(comment, author=author, network="facebook", lang="en",
+                           text="I was charged twice. Not acceptable, refund now!"),
+            source=self.facebook_source,
+        )
+        self.net.add("POST", f"https://graph.facebook.com/v23.0/{comment}/comments", status=400,
+                     json_body={"error": {
+                         "message": f"Unsupported post request. Object with ID '{comment}' does "
+                         "not exist, cannot be loaded due to missing permissions, or does not "
+                         "support this operation. Please read the Graph API documentation at "
+                         "https://developers.facebook.com/docs/graph-api",
+                         "type": "GraphMethodException", "code": 100, "error_subcode": 33,
+                         "fbtrace_id": "AbCdEf123"}})
+        reply = self.reply(fb.ticket_id, "Sorry Olivia!")
+        self.run_sender()
+        self.assertEqual(reply.state, "failed")
+        self.assertIn("no longer on Facebook", reply.error_message)
 
     # --- 4. privacy, card numbers, languages ----------------------------------------------------
     def test_author_erased_while_the_ticket_is_open(self):
