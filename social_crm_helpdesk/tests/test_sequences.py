@@ -344,6 +344,17 @@ class TestSequences(ArrivalCase):
         rows = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
         self.assertEqual(len(rows), 1)
 
+    def test_complaint_of_a_deleted_or_suspended_account(self):
+        """The network sends the post without its author (deleted or suspended account)."""
+        post = self.ingest(self.make_post("s4-noauthor", None, text=GRUMBLE, lang="de"))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        self.assertFalse(ticket.partner_id)
+        self.assertIn("Unknown author", ticket.name)
+        self.assertTrue(ticket.user_id or ticket.social_owner)
+        rows = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(len(rows), 1)
+
     def test_post_that_is_only_a_card_number(self):
         sent = self.notifications()
         post = self.ingest(self.make_post(
