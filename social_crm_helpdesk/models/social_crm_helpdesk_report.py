@@ -63,7 +63,8 @@ TICKET_SQL = SQL(
               FROM social_crm_ticket_handoff
              GROUP BY ticket_id
       ) h ON h.ticket_id = t.id
-     WHERE t.social_network_id IS NOT NULL AND t.active
+     -- a ticket marked as a duplicate of another is the same complaint: counted once
+     WHERE t.social_network_id IS NOT NULL AND t.active AND t.duplicate_id IS NULL
     """
 )
 

@@ -205,8 +205,12 @@ class SocialCrmPost(models.Model):
                 ("company_id", "in", self.company_id.ids),
             ]
         )
+        # a ticket marked as a duplicate (helpdesk_mgmt): its conversation goes on in the
+        # original ticket
         return {
-            (t.company_id.id, t.social_network_id.id, t.social_conversation_key): t
+            (t.company_id.id, t.social_network_id.id, t.social_conversation_key): (
+                t.duplicate_id or t
+            )
             for t in tickets
         }
 

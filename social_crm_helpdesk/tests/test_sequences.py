@@ -407,6 +407,29 @@ class TestSequences(ArrivalCase):
         self.assertEqual(ticket.social_first_reply_at, answer.posted_at)
         self.assertEqual(ticket.social_first_reply_channel, "network_app")
 
+    def test_ticket_marked_as_duplicate_then_its_conversation_goes_on(self):
+        author = self.customer("dup")
+        first = self.ingest(self.complaint("s6-d1", author=author, conversation_external_id="cd1",
+                                           minutes_ago=30)).ticket_id
+        second = self.ingest(self.complaint("s6-d2", author=author, conversation_external_id="cd2",
+                                            minutes_ago=20)).ticket_id
+        self.assertNotEqual(first, second)
+        # the agent marks the second as a duplicate of the first (helpdesk_mgmt's wizard)
+        wizard = self.env["helpdesk.ticket.duplicate.wizard"].with_user(self.agent).create({
+            "ticket_id": second.id, "duplicate_of_id": first.id,
+            "target_stage_id": self.closed_stage().id})
+        wizard.action_confirm()
+        self.assertTrue(second.closed)
+        # the customer goes on in the second conversation: the original ticket gets it
+        later = self.ingest(self.complaint("s6-d3", author=author, conversation_external_id="cd2",
+                                           text=GRUMBLE + " Hallo?", minutes_ago=1))
+        self.assertEqual(later.ticket_id, first)
+        self.assertTrue(second.closed, "the duplicate stays closed")
+        # KPIs: one complaint, one ticket
+        Report = self.env["social.crm.helpdesk.report"]
+        rows = Report.search([("ticket_id", "in", (first | second).ids)])
+        self.assertEqual(rows.ticket_id, first, "a duplicate is not counted twice")
+
     # --- 5. KPIs after the sequences ------------------------------------------------------------
     def test_kpis_after_reopening_and_clock_skew(self):
         author = self.customer("kpi")
