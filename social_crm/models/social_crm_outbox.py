@@ -446,6 +446,14 @@ class SocialCrmOutbox(models.Model):
             kind = "retry" if self._may_repeat() else "unknown"
         elif isinstance(error, MalformedResponseError) and not (error.status or 0) >= 400:
             kind = "retry" if self._may_repeat() else "unknown"  # answered, maybe published
+        elif isinstance(error, GoneError) and self.action == "hide":
+            kind = "refused"  # the post was deleted meanwhile: nothing left to hide
+            message = self.env._(
+                "The customer's post is no longer on %(network)s: it was deleted, or the "
+                "company's account may no longer see it. Nothing is left to hide. (%(error)s)",
+                network=self.network_id.name,
+                error=message.rstrip("."),
+            )
         elif isinstance(error, GoneError):
             kind = "refused"  # the post was deleted meanwhile: no credentials to renew
             message = self.env._(

@@ -322,6 +322,15 @@ class TestSequences(ArrivalCase):
         self.run_sender()
         self.assertEqual(reply.state, "failed")
         self.assertIn("no longer on Facebook", reply.error_message)
+        # hiding it: nothing left to hide, the ticket says so
+        gone = self.net.routes[("POST", f"graph.facebook.com/v23.0/{comment}/comments")][0]
+        self.net.add("POST", f"https://graph.facebook.com/v23.0/{comment}", status=400,
+                     json_body=gone[1])
+        fb.ticket_id.with_user(self.agent).action_social_hide()
+        self.run_sender()
+        self.assertFalse(fb.social_hidden)
+        self.assertTrue(fb.ticket_id.message_ids.filtered(
+            lambda m: "Nothing is left to hide" in (m.body or "")))
 
     # --- 4. privacy, card numbers, languages ----------------------------------------------------
     def test_author_erased_while_the_ticket_is_open(self):
