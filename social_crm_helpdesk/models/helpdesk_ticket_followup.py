@@ -117,6 +117,15 @@ class HelpdeskTicket(models.Model):
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
         tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
+        # a top influencer, or bank or card data, complaining again: the team is alerted
+        # again (the first alert was about the first complaint)
+        again = reopened.sudo().filtered(
+            lambda t: t.social_tier == "top_influencer"
+            or any(_urgent_pii(p.pii_kinds) for p in todo.get(t, ()))
+        )
+        if again:
+            again.write({"social_alerted_at": False})
+            again._social_alert()
         for ticket in reopened:
             ticket._social_notify(
                 ticket.user_id or ticket.team_id.user_id,

@@ -220,6 +220,21 @@ class TestSequences(ArrivalCase):
         self.assertTrue(ticket.user_id.active)
         self.assertIn(ticket.user_id, self.agent | self.bert)
 
+    def test_influencer_complains_again_after_the_ticket_was_closed(self):
+        sent = self.notifications()
+        post = self.critic_post(ext="again-1", minutes_ago=30)
+        ticket = post.ticket_id
+        self.assertTrue(ticket.social_alerted_at)
+        alerts = len(self.channel_messages())
+        ticket.write({"stage_id": self.closed_stage().id})
+        author = self.make_author("critic-again-1", "critic_again-1", "Carl Critic",
+                                  followers_count=10000, listed_count=120, verified=True)
+        self.ingest(self.complaint("again-2", author=author, text=GRUMBLE + " Schon wieder!",
+                                   conversation_external_id=post.external_id))
+        self.assertFalse(ticket.closed)
+        self.assertEqual(len(self.channel_messages()), alerts + 1, "the team is alerted again")
+        self.assertTrue([title for _user, title in sent if "reopened" in (title or "")])
+
     def test_company_without_social_team(self):
         source = self.env["social.crm.source"].create({
             "name": "X of the other company", "network_id": self.x.id, "kind": "mentions",
