@@ -793,6 +793,13 @@ class HelpdeskTicket(models.Model):
     def action_social_reply(self):
         self.ensure_one()
         if not self.social_post_id:
+            # sudo: whether the ticket came from a network, which every agent may know
+            if self.sudo().social_network_id:
+                raise UserError(self.env._(
+                    "The customer's post is no longer stored (erased on the customer's request, "
+                    "or deleted): there is nothing to answer publicly. Call the customer or "
+                    "write by e-mail."
+                ))
             raise UserError(self.env._("This ticket was not opened from a social post."))
         wizard = self.env["social.crm.reply.wizard"].create({"ticket_id": self.id})
         return wizard._action_reopen()

@@ -9,6 +9,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -364,6 +365,9 @@ class TestSequences(ArrivalCase):
         later = fields.Datetime.now() + dt.timedelta(hours=3)
         self.assertNotIn(ticket, self.Ticket.sudo().search(
             self.Ticket._social_escalation_domain(later)))
+        # the reply button says why there is nothing to answer publicly
+        with self.assertRaisesRegex(UserError, "no longer stored"):
+            ticket.with_user(self.agent).action_social_reply()
         # KPIs: the ticket is counted once, without a negative duration
         rows = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
         self.assertEqual(len(rows), 1)
