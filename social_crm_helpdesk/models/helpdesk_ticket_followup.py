@@ -35,9 +35,12 @@ class HelpdeskTicket(models.Model):
             return result
         own = posts._social_company_posts()  # one look-up of the accounts for the batch
         todo = {}
-        for ticket, ticket_posts in follow_ups.items():
-            ticket = self.browse(ticket.id).sudo()  # sudo: see above
-            customer = posts.browse([p.id for p in ticket_posts]) - own
+        post_ids = {ticket.id: set(ticket_posts.ids) for ticket, ticket_posts in follow_ups.items()}
+        # one recordset: the tickets' fields are read together (prefetch), not per ticket
+        tickets = self.browse(list(post_ids)).sudo()  # sudo: see above
+        for ticket in tickets:
+            ids = post_ids[ticket.id]
+            customer = posts.filtered(lambda p, ids=ids: p.id in ids) - own
             if not customer:
                 continue
             if self.env.context.get(AGENT_CONVERT_KEY):
@@ -64,6 +67,7 @@ class HelpdeskTicket(models.Model):
         auto_teams = Team._social_candidate_teams(companies, automatic=True)
         rule_teams = Team._social_candidate_teams(companies, automatic=False)
         bodies = {}
+        open_stages = {}  # team -> its first open stage (one search per team)
         reopened = self.browse()
         for ticket, posts in todo.items():
             ticket = ticket.sudo()  # sudo: see above
@@ -90,9 +94,10 @@ class HelpdeskTicket(models.Model):
                 if any(p.has_sensitive_data and _urgent_pii(p.pii_kinds) for p in posts):
                     vals["priority"] = "3"  # bank or card data: as on an open ticket
                 if ticket.stage_id.closed:
-                    stage = ticket.team_id._get_applicable_stages().filtered(
-                        lambda s: not s.closed
-                    )[:1]
+                    if ticket.team_id not in open_stages:
+                        open_stages[ticket.team_id] = ticket.team_id._get_applicable_stages(
+                        ).filtered(lambda s: not s.closed)[:1]
+                    stage = open_stages[ticket.team_id]
                     if stage:
                         vals["stage_id"] = stage.id
                 if vals:

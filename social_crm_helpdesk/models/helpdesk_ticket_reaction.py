@@ -66,10 +66,14 @@ class HelpdeskTicket(models.Model):
             [post.id for ticket_posts in follow_ups.values() for post in ticket_posts]
         )
         own = posts._social_company_posts()  # one look-up of the accounts for the batch
+        # sudo: the tickets' post dates, whoever ingested the answer (read in one query)
+        posted = {
+            ticket.id: ticket.social_posted_at
+            for ticket in self.browse([t.id for t in follow_ups]).sudo()
+        } if own else {}
         for ticket, ticket_posts in follow_ups.items():
             ticket_own = own & ticket_posts
-            # sudo: the ticket's post date, whoever ingested the answer
-            since = self.browse(ticket.id).sudo().social_posted_at
+            since = posted.get(ticket.id)
             if since:
                 # a post of the company written before the complaint (the post that started
                 # the thread, fetched by a later page) answers nothing
