@@ -33,11 +33,17 @@ class HelpdeskTicket(models.Model):
         )
         if not posts:
             return result
-        own = posts._social_company_posts()  # one look-up of the accounts for the batch
-        todo = {}
         post_ids = {ticket.id: set(ticket_posts.ids) for ticket, ticket_posts in follow_ups.items()}
         # one recordset: the tickets' fields are read together (prefetch), not per ticket
         tickets = self.browse(list(post_ids)).sudo()  # sudo: see above
+        tickets = tickets.filtered(
+            lambda t: t.stage_id.closed or not t.active
+            or (t.team_id and not t.team_id.active) or (t.user_id and not t.user_id.active)
+        )
+        if not tickets:
+            return result  # the usual case: open tickets of working teams, nothing to do
+        own = posts._social_company_posts()  # one look-up of the accounts for the batch
+        todo = {}
         for ticket in tickets:
             ids = post_ids[ticket.id]
             customer = posts.filtered(lambda p, ids=ids: p.id in ids) - own
