@@ -367,7 +367,21 @@ class SocialCrmIdentity(models.Model):
         lookups = batch.lookups(known)
         if lookups.author_ids or lookups.handles:
             snapshot.manual = self._ingest_manual_identities(lookups, network_ids, company)
+        # whose handle moves: known identities renamed in the batch, identities holding a
+        # handle an author of the batch uses (none in most batches: no query then)
+        moving = [k.id for key, k in known.items()
+                  if ingest.renamed_handle(batch.authors[key], k.values)]
+        moving += [m.id for m in snapshot.manual if m.external_id and m.handle]
+        if moving:
+            # sudo: ingestion compares with every post of the company
+            groups = self.env["social.crm.post"].sudo()._read_group(
+                [("identity_id", "in", moving)], ["identity_id"], ["posted_at:max"]
+            )
+            snapshot.last_post_at = {identity.id: last for identity, last in groups}
         if lookups.author_ids:
+            snapshot.partners_by_account = self._ingest_partners_by_account(
+                lookups, network_ids, company
+            )
             self.env["res.partner"]._social_ingest_candidates(lookups, company, snapshot)
             suggestions = (
                 self.env["social.crm.match.suggestion"]
@@ -402,6 +416,34 @@ class SocialCrmIdentity(models.Model):
                 for m in metrics
             }
         return snapshot
+
+    @api.model
+    def _ingest_partners_by_account(self, lookups, network_ids, company):
+        """{(network code, author id): contact} of the batch's unknown authors whose account
+        another company's listening already linked to a contact this company may see (shared
+        or its own, active): one query."""
+        code_of = {nid: code for code, nid in network_ids.items()}
+        others = (
+            # sudo: the identities of the other companies, read for their contact only
+            self.sudo()
+            .search_fetch(
+                [
+                    ("company_id", "!=", company.id),
+                    ("network_id", "in", [network_ids[c] for c in lookups.networks
+                                          if c in network_ids]),
+                    ("external_id", "in", lookups.author_ids),
+                    ("partner_id.active", "=", True),
+                    ("partner_id.company_id", "in", [False, company.id]),
+                ],
+                ["network_id", "external_id", "partner_id"],
+                order="id",
+            )
+        )
+        found = {}
+        for identity in others:
+            key = (code_of.get(identity.network_id.id), identity.external_id)
+            found.setdefault(key, identity.partner_id.id)
+        return found
 
     @api.model
     def _ingest_manual_identities(self, lookups, network_ids, company):

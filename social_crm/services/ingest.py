@@ -12,11 +12,12 @@ No ``odoo`` import. ``social.crm.post._ingest_posts`` runs the three steps:
    :class:`Plan` and call the declared hooks.
 
 Resolution order of an author the database does not know: an identity entered by hand with
-the same handle or profile URL (linked: it gets the network id); a contact whose web site is
-the profile URL (a user's contact never); then only *suggestions* for a person to confirm: a
-contact whose e-mail address is in the bio (never a user's contact: anyone can write
-``admin@…`` in a bio), a contact with a similar name. Otherwise a new contact, or none,
-per source.
+the same handle or profile URL (linked: it gets the network id); the contact of the same
+account's identity in another company, when this company may see that contact; a contact
+whose web site is the profile URL (a user's contact never); then only *suggestions* for a
+person to confirm: a contact whose e-mail address is in the bio (never a user's contact:
+anyone can write ``admin@…`` in a bio), a contact with a similar name. Otherwise a new
+contact, or none, per source.
 """
 
 from __future__ import annotations
@@ -383,17 +384,31 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
     return batch
 
 
-def _one_owner_per_handle(batch: Batch) -> None:
-    """A handle belongs to one account at a time: when the batch holds several accounts (ids)
-    writing under one handle (it moved from one to the other between their posts), the
-    author of the newest post keeps it and the others are stored without it (their posts
-    keep the handle they were written under)."""
+def newest_posts(batch: Batch) -> dict:
+    """{author key: date of the author's newest post in the batch} (aware, UTC)."""
     newest = {}
     for post in batch.posts.values():
         if post.author:
             key = (post.author.network, post.author.external_id)
             if key not in newest or post.posted_at > newest[key]:
                 newest[key] = post.posted_at
+    return newest
+
+
+def older_than_stored(posted_at: dt.datetime | None, stored: dt.datetime | None) -> bool:
+    """Whether a batch's post (``posted_at``) is older than the newest stored post of an
+    identity (``stored``, naive UTC as the database gives it; None: it has none)."""
+    if posted_at is None or stored is None:
+        return False
+    return naive_utc(posted_at, stored) < stored
+
+
+def _one_owner_per_handle(batch: Batch) -> None:
+    """A handle belongs to one account at a time: when the batch holds several accounts (ids)
+    writing under one handle (it moved from one to the other between their posts), the
+    author of the newest post keeps it and the others are stored without it (their posts
+    keep the handle they were written under)."""
+    newest = newest_posts(batch)
     owners = {}
     for key, author in batch.authors.items():
         if author.handle:
@@ -443,6 +458,12 @@ class Snapshot:
     name_candidates: list = dataclasses.field(default_factory=list)  # (partner id, name)
     suggested: set = dataclasses.field(default_factory=set)  # (network code, author id, pid)
     metrics_today: Mapping = dataclasses.field(default_factory=dict)  # identity id -> (id, vals)
+    # identity id -> date (naive UTC) of its newest stored post, read only for the identities
+    # a handle of the batch concerns (renamed known ones, holders of a handle an author uses)
+    last_post_at: Mapping = dataclasses.field(default_factory=dict)
+    # (network code, author id) -> contact of the same account's identity in another company
+    # (a contact this company may see): the same person, certainly
+    partners_by_account: Mapping = dataclasses.field(default_factory=dict)
 
 
 # --- step 3: the plan ------------------------------------------------------------------------
@@ -503,6 +524,11 @@ def identity_vals(author: Author, network_id: int, now: dt.datetime) -> dict:
         "last_synced_at": now,
         "origin": "listening",
     }
+
+
+def known_counts(author: Author) -> dict:
+    """The counts the network sent for ``author`` (None: it did not say, which is not 0)."""
+    return {name: value for name in COUNT_FIELDS if (value := getattr(author, name)) is not None}
 
 
 def renamed_handle(author: Author, current: Mapping) -> bool:
@@ -603,37 +629,65 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             vals = refresh_vals(author, {}, now)
             vals["external_id"] = author.external_id
             result.identity_updates.append((manual.id, vals))
-    # a known account renamed to a handle an identity entered by hand holds (no network id):
-    # the two may be one person, which a user decides (it keeps its former handle meanwhile)
-    renamed = {}
+    # a known account under another handle than the stored one: renamed, unless all its posts
+    # of the batch are older than its newest stored post (a late page, a webhook retried
+    # late: the handle it had then, which may belong to another account now)
+    newest = newest_posts(batch)
+    renamed, keep_handle = {}, set()
     for key, known in snapshot.identities.items():
         author = batch.authors.get(key)
         if author is not None and renamed_handle(author, known.values or {}):
-            renamed[key] = author
-    key_of = {known.id: key for key, known in snapshot.identities.items() if key in renamed}
-    for index, (iid, vals) in enumerate(result.identity_updates):
-        key = key_of.get(iid)
-        author = renamed.get(key)
-        if author is not None and (author.network, author.handle.lower()) in by_handle:
-            result.identity_updates[index] = (iid, {k: v for k, v in vals.items()
-                                                    if k != "handle"})
+            if older_than_stored(newest.get(key), snapshot.last_post_at.get(known.id)):
+                keep_handle.add(key)
+            else:
+                renamed[key] = author
+    # a known account renamed to a handle an identity entered by hand holds (no network id):
+    # the two may be one person, which a user decides (it keeps its former handle meanwhile)
+    for key, author in list(renamed.items()):
+        if (author.network, author.handle.lower()) in by_handle:
+            keep_handle.add(key)
             del renamed[key]
-    # a handle now used by another account: the stored one is stale, free it
-    new_handles = {
-        (author.network, author.handle.lower())
+    # a handle now used by another account: the stored one is stale, free it; unless the
+    # identity holding it has posted under it more recently than the batch's author (whose
+    # post is then older news: that author is stored without the handle, or keeps its own)
+    claims = {
+        (author.network, author.handle.lower()): key
         for key, author in (*missing.items(), *renamed.items())
         if author.handle and key not in linked
     }
-    result.handles_to_release = sorted(
-        m.id for m in stale if m.handle and (m.network, m.handle.lower()) in new_handles
-    )
+    moved_away = {snapshot.identities[key].id for key in renamed}
+    release = []
+    for manual in stale:
+        claimant = claims.get((manual.network, manual.handle.lower())) if manual.handle else None
+        if claimant is None:
+            continue
+        if manual.id in moved_away or not older_than_stored(
+            newest.get(claimant), snapshot.last_post_at.get(manual.id)
+        ):
+            release.append(manual.id)
+        elif claimant in renamed:
+            keep_handle.add(claimant)
+            del renamed[claimant]
+        else:
+            missing[claimant] = dataclasses.replace(missing[claimant], handle=None)
+    result.handles_to_release = sorted(release)
+    kept_ids = {snapshot.identities[key].id for key in keep_handle}
+    result.identity_updates = [
+        (iid, {k: v for k, v in vals.items() if k != "handle"}) if iid in kept_ids
+        else (iid, vals)
+        for iid, vals in result.identity_updates
+    ]
     rest = {key: a for key, a in missing.items() if key not in linked}
 
-    # 2. a contact whose web site is the profile URL (never a user's: the query leaves them out)
+    # 2. the contact of the same account in another company (a contact this company may
+    # see), else a contact whose web site is the profile URL (never a user's: the query
+    # leaves them out)
     partner_for = {}
     for key, author in rest.items():
         site = matching.normalise_url(author.profile_url)
-        if site and site in snapshot.partners_by_website:
+        if key in snapshot.partners_by_account:
+            partner_for[key] = snapshot.partners_by_account[key]
+        elif site and site in snapshot.partners_by_website:
             partner_for[key] = snapshot.partners_by_website[site]
     unmatched = {key: a for key, a in rest.items() if key not in partner_for}
 
@@ -670,17 +724,23 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
                 NewIdentity(key, identity_vals(author, network_id, now), None)
             )
 
-    # 5. today's count history of every identity the batch knows the counts of
+    # 5. today's count history of every identity the batch knows the followers of: a count
+    # the network did not send (None) is not 0: today's row keeps what it has, a new row
+    # carries the identity's last known count (a new identity's stays empty)
     for key, author in batch.authors.items():
         if author.followers_count is None:
             continue
-        counts = {name: getattr(author, name) or 0 for name in COUNT_FIELDS}
+        counts = known_counts(author)
         identity = identities.get(key)
         if identity is None:
             continue  # a new identity: its row follows below
         current = snapshot.metrics_today.get(identity[0])
         if current is None:
-            result.metrics.append((key, None, counts))
+            known = snapshot.identities.get(key)
+            last = (known.values or {}) if known is not None else {}
+            carried = {name: last[name] for name in COUNT_FIELDS
+                       if name not in counts and last.get(name) is not None}
+            result.metrics.append((key, None, {**carried, **counts}))
             continue
         metric_id, values = current
         changed = {name: value for name, value in counts.items() if values.get(name) != value}
@@ -690,9 +750,7 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
     for key in new_keys:
         author = batch.authors[key]
         if author.followers_count is not None:
-            result.metrics.append(
-                (key, None, {name: getattr(author, name) or 0 for name in COUNT_FIELDS})
-            )
+            result.metrics.append((key, None, known_counts(author)))
 
     # 6. posts: known ones get their counts, new ones their values
     for key, post in batch.posts.items():

@@ -182,11 +182,12 @@ def test_known_identity_is_refreshed_with_what_changed_only():
     assert plan.identity_updates == [(10, {"followers_count": 50, "last_synced_at": NOW})]
     assert plan.identities[("x", "7")] == (10, 20)
     assert not plan.contacts_to_create and not plan.identities_to_create
+    # a new history row: the counts the network did not send are the identity's last known
     assert plan.metrics == [
         (
             ("x", "7"),
             None,
-            {"followers_count": 50, "following_count": 0, "posts_count": 0, "listed_count": 0},
+            {"followers_count": 50, "following_count": 1, "posts_count": 3, "listed_count": 0},
         )
     ]
 
@@ -232,7 +233,68 @@ def test_todays_history_row_is_updated_not_duplicated():
         metrics_today={10: (99, {"followers_count": 5, "following_count": 0, "posts_count": 0})},
     )
     _batch, plan = run([post("1", author(followers_count=6))], snapshot)
-    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 6, "listed_count": 0})]
+    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 6})], "unknown is not 0"
+
+
+def test_history_never_records_0_for_a_count_the_network_did_not_send():
+    _batch, plan = run([post("1", author(followers_count=6, posts_count=0))])
+    assert plan.metrics == [(("x", "7"), None, {"followers_count": 6, "posts_count": 0})]
+    _batch, plan = run([post("1", author(following_count=6))])
+    assert not plan.metrics, "no followers count: no history row"
+    known = ingest.KnownIdentity(10, 20, {"followers_count": 5, "following_count": 8,
+                                          "posts_count": 2, "listed_count": 1})
+    today = {10: (99, {"followers_count": 5, "following_count": 8, "posts_count": 2,
+                       "listed_count": 1})}
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
+                               metrics_today=today)
+    _batch, plan = run([post("1", author(followers_count=0))], snapshot)
+    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 0})]
+
+
+def test_a_late_post_does_not_undo_a_rename_nor_take_a_handle_back():
+    """Posts older than an identity's newest stored post carry what the account was then:
+    a known account keeps its current handle, and a handle stays with the identity that
+    posted under it more recently (the late author is stored without it)."""
+    stored = dt.datetime(2026, 5, 4, 11, 0)  # naive UTC, as the database gives it
+    lena = ingest.KnownIdentity(10, 20, {"handle": "lena_new"})
+    holder = ingest.ManualIdentity(11, "x", "lena_old", None, "913", 21)
+    late = post("o2", author("912", "lena_old"))  # 10:00, before the stored 11:00
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "912"): lena},
+                               manual=[holder], last_post_at={10: stored, 11: stored})
+    plan = ingest.plan(ingest.prepare([late], NETWORKS, NOW), snapshot, NOW)
+    assert "handle" not in plan.identity_updates[0][1]
+    assert not plan.handles_to_release
+    assert plan.post_vals[0]["author_handle"] == "lena_old", "the post keeps it as written"
+    # an account unknown here, with a late post under a handle a newer poster holds
+    newcomer = post("o5", author("914", "lena_old"))
+    plan = ingest.plan(ingest.prepare([newcomer], NETWORKS, NOW),
+                       ingest.Snapshot(network_ids=NETWORKS, manual=[holder],
+                                       last_post_at={11: stored}), NOW)
+    assert not plan.handles_to_release
+    assert plan.identities_to_create[0].vals["handle"] is False
+    # newer than the holder's newest post (or the holder has none): the handle moves
+    for last_post_at in ({11: dt.datetime(2026, 5, 4, 9, 0)}, {}):
+        plan = ingest.plan(ingest.prepare([newcomer], NETWORKS, NOW),
+                           ingest.Snapshot(network_ids=NETWORKS, manual=[holder],
+                                           last_post_at=last_post_at), NOW)
+        assert plan.handles_to_release == [11]
+        assert plan.identities_to_create[0].vals["handle"] == "lena_old"
+    # the known account's own rename seen on a post newer than its stored ones: followed
+    renamed = ingest.KnownIdentity(10, 20, {"handle": "lena_old"})
+    plan = ingest.plan(
+        ingest.prepare([post("o3", author("912", "lena_new"))], NETWORKS, NOW),
+        ingest.Snapshot(network_ids=NETWORKS, identities={("x", "912"): renamed},
+                        last_post_at={10: dt.datetime(2026, 5, 4, 9, 0)}), NOW)
+    assert plan.identity_updates[0][1]["handle"] == "lena_new"
+
+
+def test_same_account_in_another_company_gives_its_contact():
+    snapshot = ingest.Snapshot(network_ids=NETWORKS,
+                               partners_by_account={("x", "7"): 55})
+    _batch, plan = run([post("1", author())], snapshot)
+    assert not plan.contacts_to_create and not plan.suggestions
+    (new,) = plan.identities_to_create
+    assert new.partner_id == 55
 
 
 def test_identity_entered_by_hand_is_linked_by_handle_or_url():

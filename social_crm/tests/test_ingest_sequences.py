@@ -1,0 +1,317 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Sequences real networks produce over days, through the real ingestion path
+(``social.crm.post._ingest_posts`` in real PostgreSQL): accounts deleted, identities a user
+deleted or moved, two companies listening to one author, posts seen twice, pages out of
+order, counts going down or missing, several networks in one batch."""
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import SocialCrmCase
+
+
+@tagged("post_install", "-at_install")
+class TestIngestSequences(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Post = cls.env["social.crm.post"]
+        cls.Identity = cls.env["social.crm.identity"]
+        cls.Quarantine = cls.env["social.crm.quarantine"]
+        cls.source = cls.env["social.crm.source"].create(
+            {"name": "X search", "network_id": cls.x.id, "kind": "search", "query": "acme"}
+        )
+        cls.other_source = cls.env["social.crm.source"].create(
+            {"name": "X mentions", "network_id": cls.x.id, "kind": "mentions",
+             "account_id": "1"}
+        )
+        cls.source_b = cls.env["social.crm.source"].create(
+            {"name": "X search B", "network_id": cls.x.id, "kind": "search", "query": "acme",
+             "company_id": cls.other_company.id}
+        )
+
+    def ingest(self, posts, source=None):
+        result = self.Post._ingest_posts(list(posts), source or self.source)
+        self.assertFalse(self.Quarantine.search([]), "nothing quarantined")
+        return result
+
+    def post(self, ext, **kw):
+        return self.Post.search([("external_id", "=", ext), ("company_id", "=", self.company.id)])
+
+    # --- 1. identity lifecycles ----------------------------------------------------------
+    def test_deleted_account_posts_arrive_without_author(self):
+        """The account is deleted: the network sends its posts with no author. A known post
+        keeps its author (and contact), its counts follow; a new one is stored without."""
+        author = self.make_author("901", "gone_soon", "Gone Soon", followers_count=5)
+        self.ingest([self.make_post("d1", author, like_count=1)])
+        identity = self.post("d1").identity_id
+        self.assertTrue(identity)
+        result = self.ingest([self.make_post("d1", None, like_count=3),
+                              self.make_post("d2", None)])
+        self.assertEqual((result.created, result.updated), (1, 1))
+        self.assertEqual(self.post("d1").identity_id, identity, "the known author stays")
+        self.assertEqual(self.post("d1").like_count, 3)
+        self.assertEqual(self.post("d1").partner_id, identity.partner_id)
+        self.assertFalse(self.post("d2").identity_id)
+        self.assertEqual(identity.handle, "gone_soon")
+
+    def test_identity_deleted_by_user_then_author_posts_again(self):
+        author = self.make_author("902", "dora_d", "Dora Deleted")
+        self.ingest([self.make_post("e1", author)])
+        identity = self.post("e1").identity_id
+        partner = identity.partner_id
+        identity.unlink()
+        self.assertFalse(self.post("e1").identity_id)
+        result = self.ingest([self.make_post("e2", author)])
+        self.assertEqual((result.created, result.new_contacts, result.suggestions), (1, 0, 1))
+        # the former contact has the author's name: a person confirms the match (or not)
+        suggestion = self.env["social.crm.match.suggestion"].search(
+            [("author_external_id", "=", "902")])
+        self.assertEqual(suggestion.partner_id, partner)
+        suggestion.with_user(self.user).action_confirm()
+        new = self.Identity.search([("external_id", "=", "902")])
+        self.assertEqual((new.partner_id, new.handle), (partner, "dora_d"))
+        self.assertEqual(self.post("e2").identity_id, new)
+        # a one-word name has no suggestion: a new identity and contact
+        solo = self.make_author("9021", "solo_d", "Solo")
+        self.ingest([self.make_post("e3", solo)])
+        self.post("e3").identity_id.unlink()
+        result = self.ingest([self.make_post("e4", solo)])
+        self.assertEqual((result.new_identities, result.new_contacts), (1, 1))
+        self.assertEqual(self.post("e4").identity_id.handle, "solo_d")
+
+    def test_contact_archived_then_author_posts_again(self):
+        author = self.make_author("903", "arch_ive", "Archie Archived")
+        self.ingest([self.make_post("f1", author)])
+        identity = self.post("f1").identity_id
+        identity.partner_id.action_archive()
+        self.ingest([self.make_post("f2", author)])
+        self.assertEqual(self.post("f2").identity_id, identity)
+        self.assertEqual(self.post("f2").partner_id, identity.partner_id)
+
+    def test_identity_moved_to_another_contact(self):
+        """A user moves an identity to the contact it really is: the author's next posts go
+        to that contact, and so do its earlier ones."""
+        author = self.make_author("904", "petra_v", "P. V.")
+        self.ingest([self.make_post("g1", author)])
+        identity = self.post("g1").identity_id
+        created = identity.partner_id
+        identity.with_user(self.manager).partner_id = self.partner
+        self.ingest([self.make_post("g2", author), self.make_post("g1", author, like_count=4)])
+        self.assertEqual(self.post("g2").partner_id, self.partner)
+        self.assertEqual(self.post("g1").partner_id, self.partner)
+        self.assertEqual(identity.partner_id, self.partner)
+        self.assertNotEqual(created, self.partner)
+
+    def test_two_companies_listen_to_one_author(self):
+        author = self.make_author("905", "shared_author", "Sven Shared", followers_count=30)
+        self.ingest([self.make_post("s1", author)])
+        self.Post._ingest_posts([self.make_post("s1", author)], self.source_b)
+        self.assertFalse(self.Quarantine.sudo().search([]))
+        posts = self.Post.sudo().search([("external_id", "=", "s1")])
+        self.assertEqual(sorted(posts.company_id.ids),
+                         sorted((self.company | self.other_company).ids))
+        identities = self.Identity.sudo().search([("external_id", "=", "905")])
+        self.assertEqual(len(identities), 2, "one identity per company")
+        self.assertEqual(sorted(identities.company_id.ids),
+                         sorted((self.company | self.other_company).ids))
+        for post in posts:
+            self.assertEqual(post.identity_id.company_id, post.company_id)
+        # the same account: the other company's identity joins the shared contact the first
+        # one created (no second contact, no suggestion waiting for a person)
+        self.assertEqual(len(identities.partner_id), 1)
+        self.assertFalse(identities.partner_id.company_id)
+        self.assertFalse(self.env["social.crm.match.suggestion"].sudo().search(
+            [("author_external_id", "=", "905")]))
+        # each company sees its own
+        other = self.Post.with_user(self.other_user).search([("external_id", "=", "s1")])
+        self.assertEqual(other.company_id, self.other_company)
+        self.assertEqual(
+            self.Identity.with_user(self.other_user).search([("external_id", "=", "905")]),
+            identities.filtered(lambda i: i.company_id == self.other_company),
+        )
+        # the author renames: each company follows, the next posts land on each identity
+        renamed = self.make_author("905", "shared_author2", "Sven Shared", followers_count=31)
+        self.ingest([self.make_post("s2", renamed)])
+        self.Post._ingest_posts([self.make_post("s2", renamed)], self.source_b)
+        self.assertEqual(identities.mapped("handle"), ["shared_author2"] * 2)
+
+    def test_identity_entered_by_hand_case_and_at(self):
+        manual = self.Identity.create(
+            {"partner_id": self.partner.id, "network_id": self.x.id, "handle": " @Mia_Hand "}
+        )
+        self.assertEqual(manual.handle, "Mia_Hand")
+        result = self.ingest([self.make_post("m1", self.make_author("906", "@mia_hand", "Mia"))])
+        self.assertEqual((result.linked_identities, result.new_contacts), (1, 0))
+        self.assertEqual(manual.external_id, "906")
+        self.assertEqual(self.post("m1").partner_id, self.partner)
+
+    # --- 2. pages ------------------------------------------------------------------------
+    def test_same_post_twice_in_one_page_latest_wins(self):
+        author = self.make_author("907", "twice", "Twice")
+        result = self.ingest([self.make_post("t1", author, like_count=2, reply_count=1),
+                              self.make_post("t1", author, like_count=7, reply_count=0)])
+        self.assertEqual(result.created, 1)
+        post = self.post("t1")
+        self.assertEqual((post.like_count, post.reply_count, post.engagement_count), (7, 0, 7))
+
+    def test_same_post_in_two_sources_stored_once(self):
+        author = self.make_author("908", "two_src", "Two Sources")
+        first = self.ingest([self.make_post("u1", author)], self.source)
+        second = self.ingest([self.make_post("u1", author, like_count=3)], self.other_source)
+        self.assertEqual((first.created, second.created, second.updated), (1, 0, 1))
+        post = self.post("u1")
+        self.assertEqual(len(post), 1)
+        self.assertEqual(post.source_id, self.source, "the source that found it first")
+        self.assertEqual(post.like_count, 3)
+
+    def test_post_deleted_by_user_arrives_again(self):
+        """A manager deleted a post; the network sends it again (another source, a search
+        window): it is stored again as a new post (deleting forgets the local copy; a post
+        nobody should look at is marked Ignored, which later polls keep)."""
+        author = self.make_author("909", "back_again", "Back Again")
+        self.ingest([self.make_post("v1", author), self.make_post("v2", author)])
+        self.post("v1").with_user(self.manager).unlink()
+        self.post("v2").with_user(self.user).action_mark_ignored()
+        result = self.ingest([self.make_post("v1", author, like_count=2),
+                              self.make_post("v2", author, like_count=2)])
+        self.assertEqual((result.created, result.updated), (1, 1))
+        self.assertEqual(self.post("v1").state, "new")
+        self.assertEqual(self.post("v2").state, "ignored", "a user's decision is kept")
+        self.assertEqual(self.post("v1").identity_id, self.post("v2").identity_id)
+
+    def test_reply_before_its_parent(self):
+        author = self.make_author("910", "replier", "Replier")
+        self.ingest([self.make_post("w2", author, in_reply_to_external_id="w1",
+                                    conversation_external_id="w1")])
+        self.ingest([self.make_post("w1", self.make_author("911", "op", "Op"),
+                                    minutes_ago=30)])
+        thread = self.Post.search(self.post("w2")._get_conversation_domain())
+        self.assertEqual(sorted(thread.mapped("external_id")), ["w1", "w2"])
+
+    def test_older_page_after_a_newer_one(self):
+        """A page of older posts arrives after a newer one (an older cursor, a webhook
+        retried late). The known account renamed meanwhile and its former handle belongs to
+        another account now: the late page does not take it back."""
+        old = self.make_author("912", "lena_old", "Lena", followers_count=100)
+        self.ingest([self.make_post("o1", old, minutes_ago=300)])
+        lena = self.post("o1").identity_id
+        renamed = self.make_author("912", "lena_new", "Lena", followers_count=120)
+        taker = self.make_author("913", "lena_old", "Not Lena", followers_count=3)
+        self.ingest([self.make_post("o3", renamed, minutes_ago=10),
+                     self.make_post("o4", taker, minutes_ago=5)])
+        other = self.post("o4").identity_id
+        self.assertEqual((lena.handle, other.handle), ("lena_new", "lena_old"))
+        # the late page: an older post of Lena's, as the network described her back then
+        self.ingest([self.make_post("o2", old, minutes_ago=200)])
+        self.assertEqual(lena.handle, "lena_new", "an older post does not undo a rename")
+        self.assertEqual(other.handle, "lena_old", "nor take the handle from its new owner")
+        self.assertEqual(self.post("o2").identity_id, lena)
+        self.assertEqual(self.post("o2").author_handle, "lena_old", "as written")
+
+    def test_late_post_of_another_account_under_a_held_handle(self):
+        """An account this company does not know yet sends a late post written under a
+        handle that another identity has posted under more recently: the post is stored,
+        the new identity has no handle, the holder keeps it."""
+        holder = self.make_author("920", "kai_h", "Kai")
+        self.ingest([self.make_post("q1", holder, minutes_ago=10)])
+        kai = self.post("q1").identity_id
+        result = self.ingest([self.make_post("q0", self.make_author("921", "kai_h", "Former"),
+                                             minutes_ago=600)])
+        self.assertEqual(result.created, 1)
+        late = self.post("q0").identity_id
+        self.assertEqual((late.external_id, late.handle), ("921", False))
+        self.assertEqual(self.post("q0").author_handle, "kai_h")
+        self.assertEqual(kai.handle, "kai_h")
+        # a newer post of the other account under that handle: now it moved
+        self.ingest([self.make_post("q2", self.make_author("921", "kai_h", "Former"),
+                                    minutes_ago=1)])
+        self.assertEqual((late.handle, kai.handle), ("kai_h", False))
+
+    def test_page_of_1000_new_authors(self):
+        posts = [
+            self.make_post(f"k{i}", self.make_author(f"a{i}", f"hk{i}", f"Kunde{i} Nummer{i}",
+                                                     followers_count=i))
+            for i in range(1000)
+        ]
+        result = self.ingest(posts)
+        self.assertEqual((result.created, result.new_identities), (1000, 1000))
+        self.assertEqual(self.Identity.search_count([("handle", "=like", "hk%")]), 1000)
+        self.assertEqual(
+            self.env["social.crm.identity.metric"].search_count(
+                [("identity_id.handle", "=like", "hk%")]), 1000)
+
+    # --- 3. counts -----------------------------------------------------------------------
+    def test_followers_down_to_zero(self):
+        self.ingest([self.make_post("c1", self.make_author("914", "zero", "Z", followers_count=50,
+                                                           following_count=4))])
+        identity = self.post("c1").identity_id
+        self.ingest([self.make_post("c2", self.make_author("914", "zero", "Z", followers_count=0,
+                                                           following_count=0))])
+        self.assertEqual((identity.followers_count, identity.following_count), (0, 0))
+        self.assertEqual(identity.metric_ids.followers_count, 0)
+
+    def test_counts_missing_then_present(self):
+        """A payload without counts (None: the network did not say) changes nothing; one
+        that has the followers but not the other counts does not record them as 0."""
+        full = self.make_author("915", "counts", "C", followers_count=50, following_count=7,
+                                posts_count=300, listed_count=2)
+        self.ingest([self.make_post("n1", full)])
+        identity = self.post("n1").identity_id
+        metric = identity.metric_ids
+        self.ingest([self.make_post("n2", self.make_author("915", "counts", "C"))])
+        self.assertEqual((identity.followers_count, identity.following_count), (50, 7))
+        self.assertEqual((metric.followers_count, metric.following_count), (50, 7))
+        partial = self.make_author("915", "counts", "C", followers_count=55)
+        self.ingest([self.make_post("n3", partial)])
+        self.assertEqual(len(identity.metric_ids), 1)
+        self.assertEqual(
+            (metric.followers_count, metric.following_count, metric.posts_count,
+             metric.listed_count), (55, 7, 300, 2), "unknown is not 0")
+        self.assertEqual((identity.followers_count, identity.following_count), (55, 7))
+        # the next day: a new row carries the counts the network did not send
+        metric.date = fields.Date.subtract(metric.date, days=1)
+        self.ingest([self.make_post("n4", self.make_author("915", "counts", "C",
+                                                           followers_count=60))])
+        today = identity.metric_ids.sorted("date")[-1]
+        self.assertNotEqual(today, metric)
+        self.assertEqual(
+            (today.followers_count, today.following_count, today.posts_count,
+             today.listed_count), (60, 7, 300, 2))
+        # a new author with only its followers: no 0 recorded for the rest
+        self.ingest([self.make_post("n5", self.make_author("916", "fresh", "F",
+                                                           followers_count=9))])
+        fresh = self.post("n5").identity_id.metric_ids
+        self.assertEqual(fresh.followers_count, 9)
+        self.env.flush_all()
+        self.env.cr.execute(
+            "SELECT following_count FROM social_crm_identity_metric WHERE id = %s", [fresh.id])
+        self.assertIsNone(self.env.cr.fetchone()[0], "stored as unknown, not as 0")
+
+    def test_like_count_decreasing(self):
+        author = self.make_author("917", "likes", "L")
+        self.ingest([self.make_post("l1", author, like_count=10, repost_count=3)])
+        self.ingest([self.make_post("l1", author, like_count=8, repost_count=3)])
+        post = self.post("l1")
+        self.assertEqual((post.like_count, post.engagement_count), (8, 11))
+
+    # --- 4. networks ---------------------------------------------------------------------
+    def test_mixed_networks_in_one_batch(self):
+        """One id and one handle on four networks are four posts and four accounts."""
+        posts = [
+            self.make_post("1", self.make_author("7", "anna", "Anna X", network=net,
+                                                 followers_count=10 + i), network=net)
+            for i, net in enumerate(("x", "mastodon", "bluesky", "rss"))
+        ]
+        result = self.ingest(posts)
+        self.assertEqual((result.created, result.new_identities), (4, 4))
+        stored = self.Post.search([("external_id", "=", "1")])
+        self.assertEqual(sorted(stored.mapped("network_code")),
+                         ["bluesky", "mastodon", "rss", "x"])
+        for post in stored:
+            self.assertEqual(post.identity_id.network_id, post.network_id)
+            self.assertEqual(post.identity_id.handle, "anna")
+        again = self.ingest([self.make_post("1", self.make_author("7", "anna", network=net),
+                                            network=net, like_count=1)
+                             for net in ("x", "mastodon", "bluesky", "rss")])
+        self.assertEqual((again.created, again.updated), (0, 4))
