@@ -245,10 +245,11 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
         "lang": text(post.lang, 16),
         "in_reply_to_external_id": text(post.in_reply_to_external_id, MAX_KEY_BYTES),
         "conversation_external_id": conversation,
-        "like_count": count(post.like_count) or 0,
-        "repost_count": count(post.repost_count) or 0,
-        "reply_count": count(post.reply_count) or 0,
-        "quote_count": count(post.quote_count) or 0,
+        # None: the payload did not say (not 0: a stored copy keeps its counts)
+        "like_count": count(post.like_count),
+        "repost_count": count(post.repost_count),
+        "reply_count": count(post.reply_count),
+        "quote_count": count(post.quote_count),
         "mentioned_external_ids": _ids(post.mentioned_external_ids),
         "mentioned_handles": _ids(post.mentioned_handles),
         "raw": post.raw if isinstance(post.raw, Mapping) else {},
@@ -376,12 +377,23 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
             batch.refused.append(Refused(post, reason, detail))
             continue
         key = (clean.network, clean.external_id)
-        batch.posts.pop(key, None)
+        earlier = batch.posts.pop(key, None)
+        if earlier is not None and None in counts_of(clean):
+            # the latest copy wins, but a count it does not know is the earlier copy's
+            clean = dataclasses.replace(clean, **{
+                name: getattr(earlier, name)
+                for name in POST_COUNT_FIELDS if getattr(clean, name) is None
+            })
         batch.posts[key] = clean
         if clean.author:
             batch.authors[(clean.author.network, clean.author.external_id)] = clean.author
     _one_owner_per_handle(batch)
     return batch
+
+
+def counts_of(post: Post) -> tuple:
+    """A post's like, repost, reply and quote counts (None: the payload did not say)."""
+    return tuple(getattr(post, name) for name in POST_COUNT_FIELDS)
 
 
 def newest_posts(batch: Batch) -> dict:
@@ -575,7 +587,7 @@ def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
         "conversation_external_id": post.conversation_external_id or False,
         "mentioned_external_ids": " ".join(post.mentioned_external_ids) or False,
         "mentioned_handles": " ".join(post.mentioned_handles) or False,
-        **{name: getattr(post, name) for name in POST_COUNT_FIELDS},
+        **{name: getattr(post, name) or 0 for name in POST_COUNT_FIELDS},
         "raw_payload": raw_payload(post.raw) or False,
     }
 
@@ -752,15 +764,19 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
         if author.followers_count is not None:
             result.metrics.append((key, None, known_counts(author)))
 
-    # 6. posts: known ones get their counts, new ones their values
+    # 6. posts: known ones get their counts (those the payload says), new ones their values
     for key, post in batch.posts.items():
         known = snapshot.posts.get(key)
-        counts = tuple(getattr(post, name) for name in POST_COUNT_FIELDS)
         if known is not None:
             result.known_post_ids.append(known.id)
+            counts = counts_of(post)
             if tuple(known.counts) != counts:
-                vals = dict(zip(POST_COUNT_FIELDS, counts, strict=True))
-                result.posts_to_update.append((known.id, vals))
+                if None in counts:
+                    counts = tuple(old if new is None else new
+                                   for old, new in zip(known.counts, counts, strict=True))
+                if tuple(known.counts) != counts:
+                    vals = dict(zip(POST_COUNT_FIELDS, counts, strict=True))
+                    result.posts_to_update.append((known.id, vals))
             continue
         result.posts_to_create.append(post)
         result.post_vals.append(post_vals(post, networks[post.network], now))

@@ -5,6 +5,7 @@ deleted or moved, two companies listening to one author, posts seen twice, pages
 order, counts going down or missing, several networks in one batch."""
 
 from odoo import fields
+from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.tests import tagged
 
 from .common import SocialCrmCase
@@ -287,6 +288,38 @@ class TestIngestSequences(SocialCrmCase):
         self.env.cr.execute(
             "SELECT following_count FROM social_crm_identity_metric WHERE id = %s", [fresh.id])
         self.assertIsNone(self.env.cr.fetchone()[0], "stored as unknown, not as 0")
+
+    def test_webhook_without_counts_keeps_the_polled_counts(self):
+        """A Facebook comment polled with its likes, then a Meta webhook for the same comment
+        (an edit: webhooks carry no counts), processed by the real event path: the likes
+        stay. A new comment from a webhook starts at 0."""
+        facebook = self.env.ref("social_crm.network_facebook")
+        source = self.env["social.crm.source"].create(
+            {"name": "ACME page", "network_id": facebook.id, "kind": "page",
+             "account_id": "102030405060"})
+        author = self.make_author("100000000000555", None, "Mia Roth", network="facebook")
+        self.ingest([self.make_post("102030405060_9001", author, network="facebook",
+                                    like_count=5, reply_count=2)], source)
+        value = {
+            "from": {"id": "100000000000555", "name": "Mia Roth"},
+            "post": {"id": "102030405060_777", "status_type": "added_photos",
+                     "is_published": True},
+            "message": "Where is my refund? (edited)", "post_id": "102030405060_777",
+            "comment_id": "102030405060_9001", "created_time": 1764600000,
+            "item": "comment", "parent_id": "102030405060_777", "verb": "edited",
+        }
+        new = dict(value, comment_id="102030405060_9002", verb="add")
+        payload = {"object": "page", "entry": [{"id": "102030405060", "time": 1764600001,
+                                                "changes": [{"field": "feed", "value": value},
+                                                            {"field": "feed", "value": new}]}]}
+        Event = self.env["social.crm.event"]
+        ids = Event._store_events(source, connector_events.split_meta(payload), "push")
+        Event.browse(ids)._process()
+        self.assertFalse(self.Quarantine.search([]))
+        polled = self.post("102030405060_9001")
+        self.assertEqual((polled.like_count, polled.reply_count, polled.engagement_count),
+                         (5, 2, 7), "a payload without counts does not reset them")
+        self.assertEqual(self.post("102030405060_9002").like_count, 0)
 
     def test_like_count_decreasing(self):
         author = self.make_author("917", "likes", "L")

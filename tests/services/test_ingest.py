@@ -418,3 +418,23 @@ def test_quarantine_data_of_an_item_the_connector_rejected():
     data = ingest.post_to_data(Rejected("x", "the item has no id", None, {"text": "hi"}))
     assert (data["network"], data["external_id"], data["posted_at"]) == ("x", None, None)
     assert "author" not in data
+
+
+def test_post_counts_the_payload_does_not_say_keep_the_stored_ones():
+    """A webhook or stream item without counts (None) is not a post with 0 likes: a stored
+    copy keeps its counts, a new post starts at 0, a duplicate in the batch fills them in."""
+    unknown = post("1")
+    assert (unknown.like_count, unknown.reply_count) == (None, None)
+    snapshot = ingest.Snapshot(network_ids=NETWORKS,
+                               posts={("x", "1"): ingest.KnownPost(5, (9, 2, 1, 0))})
+    _batch, plan = run([unknown], snapshot)
+    assert plan.known_post_ids == [5] and not plan.posts_to_update
+    _batch, plan = run([post("1", like_count=4)], snapshot)
+    assert plan.posts_to_update == [
+        (5, {"like_count": 4, "repost_count": 2, "reply_count": 1, "quote_count": 0})
+    ]
+    _batch, plan = run([post("2")])
+    assert [vals["like_count"] for vals in plan.post_vals] == [0]
+    batch, _plan = run([post("3", like_count=7, repost_count=1), post("3", repost_count=2)])
+    kept = batch.posts[("x", "3")]
+    assert (kept.like_count, kept.repost_count, kept.reply_count) == (7, 2, None)
