@@ -313,7 +313,7 @@ class Refused:
 @dataclasses.dataclass
 class Batch:
     posts: dict  # (network code, external id) -> clean Post, the latest of duplicates wins
-    authors: dict  # (network code, external id) -> clean Author, the latest wins
+    authors: dict  # (network code, external id) -> clean Author, as of its newest post
     refused: list
     skipped: list  # posts of networks this database does not know
 
@@ -365,6 +365,7 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
     known = set(networks)
     batch = Batch(posts={}, authors={}, refused=[], skipped=[])
     cleaned_authors = {}  # id(author) -> (author, clean author, reason); keeps the ids valid
+    newest = {}  # author key -> date of its newest post so far
     for post in posts:
         if not isinstance(post, Post):
             batch.refused.append(Refused(Post("", None, "", now), BAD_ID, type(post).__name__))
@@ -386,7 +387,12 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
             })
         batch.posts[key] = clean
         if clean.author:
-            batch.authors[(clean.author.network, clean.author.external_id)] = clean.author
+            # the author as of its newest post (of equally new ones, the latest in the batch):
+            # a late item (a webhook retried, a page of older posts) describes it as it was
+            author_key = (clean.author.network, clean.author.external_id)
+            if author_key not in newest or clean.posted_at >= newest[author_key]:
+                newest[author_key] = clean.posted_at
+                batch.authors[author_key] = clean.author
     _one_owner_per_handle(batch)
     return batch
 

@@ -4,11 +4,14 @@
 deleted or moved, two companies listening to one author, posts seen twice, pages out of
 order, counts going down or missing, several networks in one batch."""
 
+from unittest.mock import patch
+
 from odoo import fields
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.tests import tagged
 
-from .common import SocialCrmCase
+from .common import FakeNetwork, SocialCrmCase
+from .test_poll import BASE, TAG_URL, TOKEN, status
 
 
 @tagged("post_install", "-at_install")
@@ -348,3 +351,65 @@ class TestIngestSequences(SocialCrmCase):
                                             network=net, like_count=1)
                              for net in ("x", "mastodon", "bluesky", "rss")])
         self.assertEqual((again.created, again.updated), (0, 4))
+
+
+@tagged("post_install", "-at_install")
+class TestPollSequences(SocialCrmCase):
+    """The same kind of sequences through ``source._poll()``: Mastodon's documented answers
+    at the HTTP boundary, the real connector, one poll per day."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source = cls.env["social.crm.source"].create(
+            {"name": "#acme", "network_id": cls.mastodon.id, "kind": "hashtag",
+             "query": "acme", "base_url": BASE, "access_token": TOKEN, "max_pages": 2,
+             "page_size": 20}
+        )
+        cls.Post = cls.env["social.crm.post"]
+
+    def setUp(self):
+        super().setUp()
+        self.net = FakeNetwork()
+        self.startPatcher(patch.object(type(self), "_request_handler", self.net.handler))
+
+    def poll(self, *statuses):
+        self.net.routes.clear()
+        self.net.add("GET", TAG_URL, json_body=list(statuses))
+        result = self.source._poll()
+        self.assertFalse(self.source.last_error)
+        self.assertFalse(self.env["social.crm.quarantine"].search([]))
+        return result
+
+    def status(self, sid, account_id, acct, followers=10, **kw):
+        body = status(sid, acct=acct, **kw)
+        body["account"].update(id=account_id, followers_count=followers)
+        return body
+
+    def identity(self, acct):
+        # Mastodon accounts are known by their acct (ids are per instance): a moved account
+        # is another account
+        return self.env["social.crm.identity"].search([("external_id", "=", acct)])
+
+    def test_move_counts_and_edits_over_three_polls(self):
+        self.poll(self.status(12, "1001", "anna@mastodon.example", followers=10))
+        anna = self.identity("anna@mastodon.example")
+        self.assertEqual(anna.followers_count, 10)
+        # day 2: Anna lost her followers and moved to another server (a new account there)
+        self.poll(self.status(14, "2002", "anna@other.example", followers=1),
+                  self.status(13, "1001", "Anna@mastodon.example", followers=0))
+        self.assertEqual(self.source.cursor, "14")
+        moved = self.identity("anna@other.example")
+        self.assertEqual((anna.handle, moved.handle),
+                         ("Anna@mastodon.example", "anna@other.example"))
+        self.assertEqual(anna.followers_count, 0)
+        self.assertEqual(anna.metric_ids.followers_count, 0)
+        # day 3: the moved account's post again with more favourites, and a new one
+        self.poll(self.status(15, "2002", "anna@other.example", followers=3),
+                  self.status(14, "2002", "anna@other.example", followers=2,
+                              favourites_count=9))
+        posts = self.Post.search([("source_id", "=", self.source.id)])
+        self.assertEqual(sorted(posts.mapped("external_id")), ["12", "13", "14", "15"])
+        self.assertEqual(posts.filtered(lambda p: p.external_id == "14").like_count, 9)
+        self.assertEqual(moved.followers_count, 3, "the newest post's author")
+        self.assertEqual(posts.filtered(lambda p: p.external_id == "12").identity_id, anna)

@@ -438,3 +438,18 @@ def test_post_counts_the_payload_does_not_say_keep_the_stored_ones():
     batch, _plan = run([post("3", like_count=7, repost_count=1), post("3", repost_count=2)])
     kept = batch.posts[("x", "3")]
     assert (kept.like_count, kept.repost_count, kept.reply_count) == (7, 2, None)
+
+
+def test_an_author_is_taken_as_of_its_newest_post_in_the_batch():
+    """Two posts of one account describe it differently (events retried late, pages merged):
+    the newest post's description wins, whatever the order of the batch."""
+    early = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
+    late = dt.datetime(2026, 5, 4, 11, 0, tzinfo=dt.UTC)
+    newer = Post(network="x", external_id="n", text="hi", posted_at=late,
+                 author=author(handle="anna_now", followers_count=30))
+    older = Post(network="x", external_id="o", text="hi", posted_at=early,
+                 author=author(handle="anna_then", followers_count=20))
+    for order in ([newer, older], [older, newer]):
+        batch = ingest.prepare(order, NETWORKS, NOW)
+        assert (batch.authors[("x", "7")].handle,
+                batch.authors[("x", "7")].followers_count) == ("anna_now", 30)
