@@ -413,3 +413,34 @@ class TestPollSequences(SocialCrmCase):
         self.assertEqual(posts.filtered(lambda p: p.external_id == "14").like_count, 9)
         self.assertEqual(moved.followers_count, 3, "the newest post's author")
         self.assertEqual(posts.filtered(lambda p: p.external_id == "12").identity_id, anna)
+
+    def test_two_feeds_with_the_same_bare_guid(self):
+        """Two sites' RSS feeds both number their entries ("1042"): two posts, not one post
+        of the first site updated by the second (RSS guids are unique per feed only). The
+        same entry polled again is still stored once."""
+        def rss(site, title):
+            return (
+                '<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"><channel>'
+                f"<title>{site}</title><link>https://{site}/</link><description>d</description>"
+                f"<item><title>{title}</title><link>https://{site}/p/1042</link>"
+                '<guid isPermaLink="false">1042</guid>'
+                "<pubDate>Mon, 13 May 2024 10:00:00 GMT</pubDate>"
+                "<description>ACME router review</description></item></channel></rss>"
+            )
+
+        sources = self.env["social.crm.source"]
+        for site in ("reviews.example.org", "blog.other.example"):
+            sources |= sources.create({"name": site, "network_id": self.rss.id, "kind": "feed",
+                                       "query": f"https://{site}/feed.xml"})
+            self.net.add("GET", f"https://{site}/feed.xml", body=rss(site, f"ACME at {site}"),
+                         headers={"Content-Type": "application/rss+xml; charset=utf-8"})
+        for _poll in range(2):
+            for source in sources:
+                source._poll()
+                self.assertFalse(source.last_error)
+        posts = self.Post.search([("source_id", "in", sources.ids)])
+        self.assertEqual(sorted(posts.mapped("external_id")),
+                         ["blog.other.example:1042", "reviews.example.org:1042"])
+        self.assertEqual(sorted(posts.mapped("url")),
+                         ["https://blog.other.example/p/1042",
+                          "https://reviews.example.org/p/1042"])
