@@ -317,6 +317,16 @@ class Batch:
     refused: list
     skipped: list  # posts of networks this database does not know
 
+    def drop(self, keys) -> list:
+        """Take the posts of ``keys`` out of the batch (posts a user deleted: not stored
+        again), and the authors that wrote only those; return the posts taken out."""
+        dropped = [self.posts.pop(key) for key in keys if key in self.posts]
+        if dropped:
+            writing = {(p.author.network, p.author.external_id)
+                       for p in self.posts.values() if p.author}
+            self.authors = {key: a for key, a in self.authors.items() if key in writing}
+        return dropped
+
     def lookups(self, known_identities) -> Lookups:
         """What the models must read about the authors the database does not know yet, and
         about the handles known authors now write under (``known_identities``: {author key:

@@ -171,18 +171,33 @@ class TestIngestSequences(SocialCrmCase):
 
     def test_post_deleted_by_user_arrives_again(self):
         """A manager deleted a post; the network sends it again (another source, a search
-        window): it is stored again as a new post (deleting forgets the local copy; a post
-        nobody should look at is marked Ignored, which later polls keep)."""
+        window, an edit webhook): it stays deleted (a post marked Ignored stays ignored and
+        gets its counts). Deleting the line in Deleted Posts lets it come back."""
         author = self.make_author("909", "back_again", "Back Again")
         self.ingest([self.make_post("v1", author), self.make_post("v2", author)])
+        identity = self.post("v2").identity_id
         self.post("v1").with_user(self.manager).unlink()
         self.post("v2").with_user(self.user).action_mark_ignored()
+        deleted = self.env["social.crm.post.deleted"].with_user(self.manager).search([])
+        self.assertEqual(deleted.mapped("external_id"), ["v1"])
         result = self.ingest([self.make_post("v1", author, like_count=2),
                               self.make_post("v2", author, like_count=2)])
-        self.assertEqual((result.created, result.updated), (1, 1))
+        self.assertEqual((result.created, result.updated, result.skipped), (0, 1, 1))
+        self.assertFalse(self.post("v1"))
+        self.assertEqual((self.post("v2").state, self.post("v2").like_count), ("ignored", 2))
+        # an author known only through deleted posts is not created again either
+        self.post("v2").with_user(self.manager).unlink()
+        identity.unlink()
+        result = self.ingest([self.make_post("v1", author), self.make_post("v2", author)])
+        self.assertEqual((result.created, result.new_identities, result.skipped), (0, 0, 2))
+        self.assertFalse(self.Identity.search([("external_id", "=", "909")]))
+        # another company deleted nothing: it stores the post
+        self.Post._ingest_posts([self.make_post("v1", author)], self.source_b)
+        self.assertTrue(self.Post.sudo().search([("external_id", "=", "v1")]))
+        # the manager takes the deletion back: the post comes back at its next arrival
+        deleted.with_user(self.manager).unlink()
+        self.ingest([self.make_post("v1", author)])
         self.assertEqual(self.post("v1").state, "new")
-        self.assertEqual(self.post("v2").state, "ignored", "a user's decision is kept")
-        self.assertEqual(self.post("v1").identity_id, self.post("v2").identity_id)
 
     def test_reply_before_its_parent(self):
         author = self.make_author("910", "replier", "Replier")

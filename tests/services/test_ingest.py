@@ -453,3 +453,17 @@ def test_an_author_is_taken_as_of_its_newest_post_in_the_batch():
         batch = ingest.prepare(order, NETWORKS, NOW)
         assert (batch.authors[("x", "7")].handle,
                 batch.authors[("x", "7")].followers_count) == ("anna_now", 30)
+
+
+def test_deleted_posts_leave_the_batch_with_authors_known_only_through_them():
+    gone = post("1", author("7", "anna"))
+    kept = post("2", author("8", "bo"))
+    shared = post("3", author("8", "bo"))
+    batch = ingest.prepare([gone, kept, shared], NETWORKS, NOW)
+    dropped = batch.drop([("x", "1"), ("x", "3"), ("x", "404")])
+    assert [p.external_id for p in dropped] == ["1", "3"]
+    assert list(batch.posts) == [("x", "2")]
+    assert list(batch.authors) == [("x", "8")], "an author of a kept post stays"
+    plan = ingest.plan(batch, ingest.Snapshot(network_ids=NETWORKS), NOW)
+    assert [vals["external_id"] for vals in plan.post_vals] == ["2"]
+    assert [new.author_key for new in plan.identities_to_create] == [("x", "8")]
