@@ -659,13 +659,16 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             result.identity_updates.append((manual.id, vals))
     # a known account under another handle than the stored one: renamed, unless all its posts
     # of the batch are older than its newest stored post (a late page, a webhook retried
-    # late: the handle it had then, which may belong to another account now)
+    # late: the handle it had then, which may belong to another account now); an identity
+    # without a handle yet (known by a stream that sends none) takes it from any post
     newest = newest_posts(batch)
     renamed, keep_handle = {}, set()
     for key, known in snapshot.identities.items():
         author = batch.authors.get(key)
         if author is not None and renamed_handle(author, known.values or {}):
-            if older_than_stored(newest.get(key), snapshot.last_post_at.get(known.id)):
+            if (known.values or {}).get("handle") and older_than_stored(
+                newest.get(key), snapshot.last_post_at.get(known.id)
+            ):
                 keep_handle.add(key)
             else:
                 renamed[key] = author

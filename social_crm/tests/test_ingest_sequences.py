@@ -228,6 +228,20 @@ class TestIngestSequences(SocialCrmCase):
         self.assertEqual(self.post("o2").identity_id, lena)
         self.assertEqual(self.post("o2").author_handle, "lena_old", "as written")
 
+    def test_stream_author_without_handle_then_an_older_post_with_it(self):
+        """Bluesky's Jetstream names the author by DID only; a search then brings one of its
+        older posts with the handle: the identity takes it (no rename is undone)."""
+        did = "did:plc:critic0000000000000001"
+        streamed = self.make_author(did, None, None, network="bluesky")
+        self.ingest([self.make_post("at://x/1", streamed, network="bluesky", minutes_ago=1)])
+        identity = self.post("at://x/1").identity_id
+        self.assertFalse(identity.handle)
+        found = self.make_author(did, "critic.bsky.social", "Critic", network="bluesky",
+                                 followers_count=40)
+        self.ingest([self.make_post("at://x/0", found, network="bluesky", minutes_ago=60)])
+        self.assertEqual(identity.handle, "critic.bsky.social")
+        self.assertEqual(identity.followers_count, 40)
+
     def test_late_post_of_another_account_under_a_held_handle(self):
         """An account this company does not know yet sends a late post written under a
         handle that another identity has posted under more recently: the post is stored,

@@ -467,3 +467,13 @@ def test_deleted_posts_leave_the_batch_with_authors_known_only_through_them():
     plan = ingest.plan(batch, ingest.Snapshot(network_ids=NETWORKS), NOW)
     assert [vals["external_id"] for vals in plan.post_vals] == ["2"]
     assert [new.author_key for new in plan.identities_to_create] == [("x", "8")]
+
+
+def test_an_identity_without_handle_takes_one_from_an_older_post():
+    """Known by a stream that sends no handle (Jetstream: the DID only), then found by a
+    search on an older post: the identity takes the handle (it undoes no rename)."""
+    known = ingest.KnownIdentity(10, 20, {"handle": False})
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
+                               last_post_at={10: dt.datetime(2026, 5, 4, 11, 0)})
+    _batch, plan = run([post("1", author(handle="anna"))], snapshot)
+    assert plan.identity_updates[0][1]["handle"] == "anna"
