@@ -391,12 +391,17 @@ class SocialCrmIdentity(models.Model):
                         ("company_id", "=", company.id),
                         ("author_external_id", "in", lookups.author_ids),
                     ],
-                    ["network_id", "author_external_id", "partner_id"],
+                    ["network_id", "author_external_id", "partner_id", "state"],
                 )
             )
             snapshot.suggested = {
                 (code_of.get(s.network_id.id), s.author_external_id, s.partner_id.id)
                 for s in suggestions
+            }
+            snapshot.decided = {
+                (code_of.get(s.network_id.id), s.author_external_id, s.partner_id.id)
+                for s in suggestions
+                if s.state != "pending"
             }
         identity_ids = [k.id for k in known.values()] + [m.id for m in snapshot.manual]
         if identity_ids:
@@ -545,6 +550,10 @@ class SocialCrmIdentity(models.Model):
             created = ingest_self._ingest_upsert(vals_list=vals_list)
             for new, identity in zip(plan.identities_to_create, created, strict=True):
                 identities[new.author_key] = (identity.id, identity.partner_id.id)
+            if plan.earlier_posts_of:
+                self._ingest_adopt_earlier_posts(
+                    {key: identities[key] for key in plan.earlier_posts_of}, company
+                )
             if result is not None:
                 result.new_identities += len(created)
         if plan.metrics:
@@ -560,6 +569,29 @@ class SocialCrmIdentity(models.Model):
                 updates=[(metric_id, vals) for _key, metric_id, vals in plan.metrics if metric_id],
             )
         return identities
+
+    @api.model
+    def _ingest_adopt_earlier_posts(self, identities, company):
+        """Give the new ``identities`` ({author key: (identity id, partner id)}) the earlier
+        posts of their authors that have no identity (one query, one write per identity)."""
+        networks = self.env["social.crm.network"]._by_code()
+        # sudo: the product attaches its own posts, whoever ingests
+        posts = self.env["social.crm.post"].sudo().search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("identity_id", "=", False),
+                ("network_id", "in", sorted({networks[code].id for code, _e in identities})),
+                ("author_external_id", "in", sorted({ext for _c, ext in identities})),
+            ],
+            ["network_id", "author_external_id"],
+        )
+        by_identity = {}
+        for post in posts:
+            found = identities.get((post.network_id.code, post.author_external_id))
+            if found:
+                by_identity.setdefault(found, []).append(post.id)
+        for (identity_id, partner_id), post_ids in by_identity.items():
+            posts.browse(post_ids).write({"identity_id": identity_id, "partner_id": partner_id})
 
     # --- declared hooks: other addons extend these (and only these) -----------------------
     @api.model

@@ -485,6 +485,7 @@ class Snapshot:
     partners_by_email: Mapping = dataclasses.field(default_factory=dict)  # e-mail -> id (no users)
     name_candidates: list = dataclasses.field(default_factory=list)  # (partner id, name)
     suggested: set = dataclasses.field(default_factory=set)  # (network code, author id, pid)
+    decided: set = dataclasses.field(default_factory=set)  # the same, confirmed or rejected
     metrics_today: Mapping = dataclasses.field(default_factory=dict)  # identity id -> (id, vals)
     # identity id -> date (naive UTC) of its newest stored post, read only for the identities
     # a handle of the batch concerns (renamed known ones, holders of a handle an author uses)
@@ -533,6 +534,8 @@ class Plan:
     identities_to_create: list = dataclasses.field(default_factory=list)  # NewIdentity
     suggestions: list = dataclasses.field(default_factory=list)  # new Suggestions
     suggested_keys: set = dataclasses.field(default_factory=set)  # authors waiting for review
+    # new identities whose author's earlier posts have none (they waited for a decision)
+    earlier_posts_of: set = dataclasses.field(default_factory=set)
     authors: dict = dataclasses.field(default_factory=dict)  # author key -> clean Author
     metrics: list = dataclasses.field(default_factory=list)  # (author key, metric id|None, vals)
     identities: dict = dataclasses.field(default_factory=dict)  # author key -> (iid, pid)
@@ -736,7 +739,11 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
                 author.display_name, threshold=SUGGEST_THRESHOLD
             ):
                 found.setdefault(partner_id, (confidence, SIMILAR_NAME))
-        if found:
+        # the author waits for a person's decision while one of its matches is undecided; a
+        # match a person rejected (or confirmed, then deleted the identity) is not suggested
+        # again, and the author is then treated as a new one (a contact per source)
+        if any((author.network, author.external_id, pid) not in snapshot.decided
+               for pid in found):
             suggested.add(key)
         for partner_id, (confidence, reason) in found.items():
             if (author.network, author.external_id, partner_id) not in snapshot.suggested:
@@ -754,6 +761,9 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             result.identities_to_create.append(
                 NewIdentity(key, identity_vals(author, network_id, now), None)
             )
+            if any(pair[:2] == key for pair in snapshot.decided):
+                # its earlier posts waited, contact-less, for the match a person rejected
+                result.earlier_posts_of.add(key)
 
     # 5. today's count history of every identity the batch knows the followers of: a count
     # the network did not send (None) is not 0: today's row keeps what it has, a new row

@@ -84,6 +84,26 @@ class TestIngestSequences(SocialCrmCase):
         self.assertEqual((result.new_identities, result.new_contacts), (1, 1))
         self.assertEqual(self.post("e4").identity_id.handle, "solo_d")
 
+    def test_rejected_suggestion_then_author_posts_again(self):
+        """A user rejects "this author is Petra Vogel": the author's next posts give it its
+        own contact (it no longer waits, contact-less, for a decision already made)."""
+        author = self.make_author("9022", "pvogel2", "Petra Vögel")
+        result = self.ingest([self.make_post("sr1", author)])
+        self.assertEqual((result.suggestions, result.new_contacts), (1, 0))
+        suggestion = self.env["social.crm.match.suggestion"].search(
+            [("author_external_id", "=", "9022")])
+        suggestion.with_user(self.user).action_reject()
+        result = self.ingest([self.make_post("sr2", author)])
+        self.assertEqual((result.suggestions, result.new_contacts, result.new_identities),
+                         (0, 1, 1))
+        identity = self.Identity.search([("external_id", "=", "9022")])
+        self.assertNotEqual(identity.partner_id, self.partner)
+        self.assertEqual(self.post("sr2").partner_id, identity.partner_id)
+        self.assertEqual(self.post("sr1").identity_id, identity, "its earlier post too")
+        self.assertEqual(self.post("sr1").partner_id, identity.partner_id)
+        self.assertEqual(self.env["social.crm.match.suggestion"].search_count(
+            [("author_external_id", "=", "9022")]), 1, "not suggested again")
+
     def test_contact_archived_then_author_posts_again(self):
         author = self.make_author("903", "arch_ive", "Archie Archived")
         self.ingest([self.make_post("f1", author)])

@@ -477,3 +477,19 @@ def test_an_identity_without_handle_takes_one_from_an_older_post():
                                last_post_at={10: dt.datetime(2026, 5, 4, 11, 0)})
     _batch, plan = run([post("1", author(handle="anna"))], snapshot)
     assert plan.identity_updates[0][1]["handle"] == "anna"
+
+
+def test_a_rejected_match_lets_the_author_become_a_new_contact():
+    """A person rejected "this author is Petra Vogel": the author no longer waits (no contact,
+    no identity, at every post); it is suggested no more and gets its own contact."""
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, name_candidates=[(60, "Petra Vogel")],
+                               suggested={("x", "77", 60)}, decided={("x", "77", 60)})
+    _batch, plan = run([post("2", author("77", "pvogel", "Petra Vögel"))], snapshot)
+    assert not plan.suggestions and not plan.suggested_keys
+    assert [c.name for c in plan.contacts_to_create] == ["Petra Vögel"]
+    assert plan.earlier_posts_of == {("x", "77")}, "its earlier posts waited: they follow"
+    # another match still undecided: it waits for that one
+    snapshot.name_candidates = [(60, "Petra Vogel"), (62, "Petra Vögel")]
+    _batch, plan = run([post("2", author("77", "pvogel", "Petra Vögel"))], snapshot)
+    assert [s.partner_id for s in plan.suggestions] == [62]
+    assert plan.suggested_keys == {("x", "77")} and not plan.contacts_to_create
