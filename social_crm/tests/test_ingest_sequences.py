@@ -170,6 +170,17 @@ class TestIngestSequences(SocialCrmCase):
         self.assertEqual(manual.external_id, "906")
         self.assertEqual(self.post("m1").partner_id, self.partner)
 
+    def test_user_changed_the_case_of_a_listened_handle(self):
+        """A user typed a listened identity's handle in other letters ("@Case_User"): the
+        network's spelling comes back at the next post, nothing is quarantined."""
+        self.ingest([self.make_post("cu1", self.make_author("9023", "case_user", "C U"))])
+        identity = self.post("cu1").identity_id
+        identity.with_user(self.manager).handle = "@Case_User"
+        self.assertEqual(identity.handle, "Case_User")
+        self.ingest([self.make_post("cu2", self.make_author("9023", "case_user", "C U"))])
+        self.assertEqual(identity.handle, "case_user")
+        self.assertEqual(self.post("cu2").identity_id, identity)
+
     # --- 2. pages ------------------------------------------------------------------------
     def test_same_post_twice_in_one_page_latest_wins(self):
         author = self.make_author("907", "twice", "Twice")
@@ -493,3 +504,21 @@ class TestPollSequences(SocialCrmCase):
         self.assertEqual(sorted(posts.mapped("url")),
                          ["https://blog.other.example/p/1042",
                           "https://reviews.example.org/p/1042"])
+
+    def test_a_page_of_older_posts_after_newer_ones(self):
+        """The server answers a later poll with older statuses (a lagging replica ignoring
+        since_id, a relay that delivers late): the older posts are stored, the known ones only
+        get their counts, and the cursor does not move back."""
+        self.poll(self.status(30, "1001", "lea@mastodon.example", followers=50),
+                  self.status(29, "1001", "lea@mastodon.example", followers=50))
+        self.assertEqual(self.source.cursor, "30")
+        lea = self.identity("lea@mastodon.example")
+        result = self.poll(self.status(29, "1001", "lea@mastodon.example", followers=45,
+                                       favourites_count=8),
+                           self.status(27, "1001", "lea@mastodon.example", followers=45))
+        self.assertEqual((result.created, result.updated), (1, 1))
+        self.assertEqual(self.source.cursor, "30", "never behind what is stored")
+        posts = self.Post.search([("source_id", "=", self.source.id)])
+        self.assertEqual(sorted(posts.mapped("external_id")), ["27", "29", "30"])
+        self.assertEqual(posts.filtered(lambda p: p.external_id == "29").like_count, 8)
+        self.assertEqual(lea.handle, "lea@mastodon.example")
