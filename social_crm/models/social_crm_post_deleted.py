@@ -12,7 +12,9 @@ class SocialCrmPostDeleted(models.Model):
     _order = "create_date desc, id desc"
     _rec_name = "external_id"
 
-    company_id = fields.Many2one("res.company", required=True, index=True, readonly=True)
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, ondelete="cascade"
+    )
     network_id = fields.Many2one(
         "social.crm.network", required=True, ondelete="cascade", readonly=True
     )
