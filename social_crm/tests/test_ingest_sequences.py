@@ -384,6 +384,45 @@ class TestIngestSequences(SocialCrmCase):
                          (5, 2, 7), "a payload without counts does not reset them")
         self.assertEqual(self.post("102030405060_9002").like_count, 0)
 
+    def test_x_activity_events_retried_late(self):
+        """X Account Activity deliveries carry the user as it was when the post was made. A
+        delivery retried late is processed in one batch after a newer one: the identity keeps
+        the newer handle and counts; both posts are stored."""
+        source = self.env["social.crm.source"].create(
+            {"name": "X mentions (push)", "network_id": self.x.id, "kind": "mentions",
+             "account_id": "1440000000000000000"})
+
+        def delivery(tweet_id, created, screen_name, followers):
+            return {"for_user_id": "1440000000000000000", "tweet_create_events": [{
+                "created_at": created, "id": int(tweet_id), "id_str": tweet_id,
+                "text": "@acme_support my order never came",
+                "in_reply_to_status_id_str": None,
+                "in_reply_to_user_id_str": "1440000000000000000",
+                "user": {"id": 1460000000000000999, "id_str": "1460000000000000999",
+                         "name": "Kai Brenner", "screen_name": screen_name,
+                         "followers_count": followers, "friends_count": 300,
+                         "listed_count": 12, "statuses_count": 5400, "verified": False,
+                         "description": "Reviews"},
+                "entities": {"user_mentions": [{"screen_name": "acme_support",
+                                                "id_str": "1440000000000000000"}]},
+                "favorite_count": 0, "retweet_count": 0, "reply_count": 0, "quote_count": 0,
+                "lang": "en"}]}
+
+        newer = delivery("1865000000000000002", "Tue Dec 02 09:00:00 +0000 2025",
+                         "kai_new", 10500)
+        older = delivery("1865000000000000001", "Mon Dec 01 09:00:00 +0000 2025",
+                         "kaibrenner", 10400)
+        Event = self.env["social.crm.event"]
+        raw = connector_events.split_x_activity(newer) + connector_events.split_x_activity(older)
+        events = Event.browse(Event._store_events(source, raw, "push"))
+        self.assertEqual(len(events), 2)
+        events._process()
+        self.assertEqual(events.mapped("state"), ["done", "done"])
+        identity = self.Identity.search([("external_id", "=", "1460000000000000999")])
+        self.assertEqual((identity.handle, identity.followers_count), ("kai_new", 10500))
+        self.assertEqual(self.post("1865000000000000001").author_handle, "kaibrenner")
+        self.assertEqual(self.post("1865000000000000001").identity_id, identity)
+
     def test_like_count_decreasing(self):
         author = self.make_author("917", "likes", "L")
         self.ingest([self.make_post("l1", author, like_count=10, repost_count=3)])
