@@ -394,7 +394,7 @@ def unstorable(post) -> list[str]:
     text(post.text, MAX_TEXT, "text")
     url(post.url, "url")
     for what in ("like_count", "repost_count", "reply_count", "quote_count"):
-        count(getattr(post, what), what)
+        count(getattr(post, what), what, optional=True)  # None: the payload did not say
     if sum(getattr(post, w) or 0 for w in ("like_count", "repost_count", "reply_count",
                                           "quote_count")) > MAX_COUNT:
         problems.append("engagement sum out of range")

@@ -227,10 +227,12 @@ class Post:
     lang: str | None = None
     in_reply_to_external_id: str | None = None
     conversation_external_id: str | None = None
-    like_count: int = 0
-    repost_count: int = 0
-    reply_count: int = 0
-    quote_count: int = 0
+    # None: the payload does not say (a webhook or stream item, a tagged post): ingestion then
+    # keeps the counts a stored copy of the post has, and a new post starts at 0
+    like_count: int | None = None
+    repost_count: int | None = None
+    reply_count: int | None = None
+    quote_count: int | None = None
     # authors this post mentions or replies to (network user ids where known, else handles):
     # the edges of the mention/reply graph used for scoring
     mentioned_external_ids: tuple[str, ...] = ()
@@ -242,10 +244,11 @@ class Post:
         webhook...): ids and handles single-line and at most :data:`MAX_ID` characters, text
         without NUL / control characters / lone surrogates and at most :data:`MAX_TEXT`
         characters, http(s) URLs only, counts in 0..2^31-1 (a post's four counts in a
-        quarter of that, as their sum is stored too), a real date (future ones read as
-        now), ``raw`` JSON-storable. A post that cannot be stored (no id, no network, no date,
-        an author that is not an :class:`Author`) raises :class:`InvalidItemError`: the
-        connector puts it in :attr:`Page.rejected` with the reason."""
+        quarter of that, as their sum is stored too; None stays None: not said), a real
+        date (future ones read as now), ``raw`` JSON-storable. A post that cannot be stored
+        (no id, no network, no date, an author that is not an :class:`Author`) raises
+        :class:`InvalidItemError`: the connector puts it in :attr:`Page.rejected` with the
+        reason."""
         put = functools.partial(object.__setattr__, self)
         put("network", clean_id(self.network))
         put("external_id", clean_id(self.external_id))
@@ -262,7 +265,8 @@ class Post:
         put("in_reply_to_external_id", clean_id(self.in_reply_to_external_id))
         put("conversation_external_id", clean_id(self.conversation_external_id))
         for name in ("like_count", "repost_count", "reply_count", "quote_count"):
-            put(name, min(clean_count(getattr(self, name), 0), MAX_POST_COUNT))
+            if getattr(self, name) is not None:
+                put(name, min(clean_count(getattr(self, name), 0), MAX_POST_COUNT))
         put("mentioned_external_ids", clean_ids(self.mentioned_external_ids))
         put("mentioned_handles", tuple(
             h for h in (clean_str(v, MAX_ID) for v in clean_ids(self.mentioned_handles)) if h))

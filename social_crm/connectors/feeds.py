@@ -120,6 +120,10 @@ def matches(entry: Mapping[str, Any], keywords) -> bool:
     return any(k in haystack for k in keywords)
 
 
+#: an id unique by itself: a URI with a scheme (https:, tag:, urn:...)
+_GLOBAL_ID = re.compile(r"^[A-Za-z][A-Za-z0-9+.-]*:\S")
+
+
 def parse_entry(entry: Mapping[str, Any], index: int, host: str, feed_lang: str | None,
                 fallback_time: dt.datetime) -> Post:
     title, summary = _entry_text(entry)
@@ -129,6 +133,11 @@ def parse_entry(entry: Mapping[str, Any], index: int, host: str, feed_lang: str 
     if not external_id:
         digest = hashlib.sha256(f"{title}\n{summary}".encode()).hexdigest()[:32]
         external_id = f"{host}:{digest}"
+    elif not _GLOBAL_ID.match(external_id):
+        # a bare guid ("1042", "post-7": RSS allows any text) is unique in its feed only:
+        # scoped to the feed's host, as authors are, so that two feeds' entries "1042" are
+        # two posts (URLs and tag: URIs are unique by themselves)
+        external_id = f"{host}:{external_id}"
     return Post(
         network=NETWORK,
         external_id=str(external_id),

@@ -22,6 +22,7 @@ from . import (
     social_crm_news_mention,
     social_crm_outbox,
     social_crm_post,
+    social_crm_post_deleted,
     social_crm_post_news,
     social_crm_quarantine,
     social_crm_source,

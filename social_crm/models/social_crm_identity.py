@@ -367,7 +367,21 @@ class SocialCrmIdentity(models.Model):
         lookups = batch.lookups(known)
         if lookups.author_ids or lookups.handles:
             snapshot.manual = self._ingest_manual_identities(lookups, network_ids, company)
+        # whose handle moves: known identities renamed in the batch, identities holding a
+        # handle an author of the batch uses (none in most batches: no query then)
+        moving = [k.id for key, k in known.items()
+                  if ingest.renamed_handle(batch.authors[key], k.values)]
+        moving += [m.id for m in snapshot.manual if m.external_id and m.handle]
+        if moving:
+            # sudo: ingestion compares with every post of the company
+            groups = self.env["social.crm.post"].sudo()._read_group(
+                [("identity_id", "in", moving)], ["identity_id"], ["posted_at:max"]
+            )
+            snapshot.last_post_at = {identity.id: last for identity, last in groups}
         if lookups.author_ids:
+            snapshot.partners_by_account = self._ingest_partners_by_account(
+                lookups, network_ids, company
+            )
             self.env["res.partner"]._social_ingest_candidates(lookups, company, snapshot)
             suggestions = (
                 self.env["social.crm.match.suggestion"]
@@ -377,12 +391,17 @@ class SocialCrmIdentity(models.Model):
                         ("company_id", "=", company.id),
                         ("author_external_id", "in", lookups.author_ids),
                     ],
-                    ["network_id", "author_external_id", "partner_id"],
+                    ["network_id", "author_external_id", "partner_id", "state"],
                 )
             )
             snapshot.suggested = {
                 (code_of.get(s.network_id.id), s.author_external_id, s.partner_id.id)
                 for s in suggestions
+            }
+            snapshot.decided = {
+                (code_of.get(s.network_id.id), s.author_external_id, s.partner_id.id)
+                for s in suggestions
+                if s.state != "pending"
             }
         identity_ids = [k.id for k in known.values()] + [m.id for m in snapshot.manual]
         if identity_ids:
@@ -402,6 +421,38 @@ class SocialCrmIdentity(models.Model):
                 for m in metrics
             }
         return snapshot
+
+    @api.model
+    def _ingest_partners_by_account(self, lookups, network_ids, company):
+        """{(network code, author id): contact} of the batch's unknown authors whose account
+        another company's listening already linked to a contact this company may see (shared
+        or its own, active): one query."""
+        code_of = {nid: code for code, nid in network_ids.items()}
+        # raw SQL for a read (other companies' identities, whatever the user may read): one
+        # indexed query, without the ORM's per-id domain work on a batch's author ids
+        rows = self.env.execute_query(
+            SQL(
+                # the identities by their (indexed) network id first: the planner, with
+                # statistics of tables that grew in this transaction, would scan contacts
+                """WITH i AS MATERIALIZED (
+                        SELECT id, network_id, external_id, partner_id
+                          FROM social_crm_identity
+                         WHERE external_id = ANY(%s) AND network_id = ANY(%s)
+                           AND company_id != %s)
+                   SELECT i.network_id, i.external_id, i.partner_id
+                     FROM i JOIN res_partner p ON p.id = i.partner_id
+                    WHERE p.active AND (p.company_id IS NULL OR p.company_id = %s)
+                 ORDER BY i.id""",
+                lookups.author_ids,
+                [network_ids[code] for code in lookups.networks if code in network_ids],
+                company.id,
+                company.id,
+            )
+        )
+        found = {}
+        for network_id, external_id, partner_id in rows:
+            found.setdefault((code_of.get(network_id), external_id), partner_id)
+        return found
 
     @api.model
     def _ingest_manual_identities(self, lookups, network_ids, company):
@@ -503,6 +554,10 @@ class SocialCrmIdentity(models.Model):
             created = ingest_self._ingest_upsert(vals_list=vals_list)
             for new, identity in zip(plan.identities_to_create, created, strict=True):
                 identities[new.author_key] = (identity.id, identity.partner_id.id)
+            if plan.earlier_posts_of:
+                self._ingest_adopt_earlier_posts(
+                    {key: identities[key] for key in plan.earlier_posts_of}, company
+                )
             if result is not None:
                 result.new_identities += len(created)
         if plan.metrics:
@@ -518,6 +573,29 @@ class SocialCrmIdentity(models.Model):
                 updates=[(metric_id, vals) for _key, metric_id, vals in plan.metrics if metric_id],
             )
         return identities
+
+    @api.model
+    def _ingest_adopt_earlier_posts(self, identities, company):
+        """Give the new ``identities`` ({author key: (identity id, partner id)}) the earlier
+        posts of their authors that have no identity (one query, one write per identity)."""
+        networks = self.env["social.crm.network"]._by_code()
+        # sudo: the product attaches its own posts, whoever ingests
+        posts = self.env["social.crm.post"].sudo().search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("identity_id", "=", False),
+                ("network_id", "in", sorted({networks[code].id for code, _e in identities})),
+                ("author_external_id", "in", sorted({ext for _c, ext in identities})),
+            ],
+            ["network_id", "author_external_id"],
+        )
+        by_identity = {}
+        for post in posts:
+            found = identities.get((post.network_id.code, post.author_external_id))
+            if found:
+                by_identity.setdefault(found, []).append(post.id)
+        for (identity_id, partner_id), post_ids in by_identity.items():
+            posts.browse(post_ids).write({"identity_id": identity_id, "partner_id": partner_id})
 
     # --- declared hooks: other addons extend these (and only these) -----------------------
     @api.model

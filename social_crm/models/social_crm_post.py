@@ -287,6 +287,9 @@ class SocialCrmPost(models.Model):
         for post in batch.skipped:
             _logger.warning("Social CRM: skipping post of unknown network %r", post.network)
         result.skipped += len(batch.skipped)
+        if batch.posts:
+            # posts a user deleted stay deleted (``social.crm.post.deleted``)
+            result.skipped += len(batch.drop(self._ingest_deleted_keys(batch, networks, company)))
         snapshot = ingest.Snapshot(
             network_ids={code: network.id for code, network in networks.items()}
         )
@@ -328,6 +331,25 @@ class SocialCrmPost(models.Model):
             result.post_ids.extend(records.ids)
             self._ingest_after_create(records, plan.posts_to_create)
         return result
+
+    @api.model
+    def _ingest_deleted_keys(self, batch, networks, company):
+        """The batch's keys of posts deleted in this company (one query)."""
+        code_of = {network.id: code for code, network in networks.items()}
+        deleted = self.env["social.crm.post.deleted"].sudo().search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts})),
+                ("external_id", "in", sorted({ext for _code, ext in batch.posts})),
+            ],
+            ["network_id", "external_id"],
+        )
+        return [(code_of.get(d.network_id.id), d.external_id) for d in deleted]
+
+    def unlink(self):
+        """A deleted post is remembered: listening does not store it again."""
+        self.env["social.crm.post.deleted"]._remember(self)
+        return super().unlink()
 
     @api.model
     def _ingest_known_posts(self, batch, network_ids, company):

@@ -12,11 +12,12 @@ No ``odoo`` import. ``social.crm.post._ingest_posts`` runs the three steps:
    :class:`Plan` and call the declared hooks.
 
 Resolution order of an author the database does not know: an identity entered by hand with
-the same handle or profile URL (linked: it gets the network id); a contact whose web site is
-the profile URL (a user's contact never); then only *suggestions* for a person to confirm: a
-contact whose e-mail address is in the bio (never a user's contact: anyone can write
-``admin@…`` in a bio), a contact with a similar name. Otherwise a new contact, or none,
-per source.
+the same handle or profile URL (linked: it gets the network id); the contact of the same
+account's identity in another company, when this company may see that contact; a contact
+whose web site is the profile URL (a user's contact never); then only *suggestions* for a
+person to confirm: a contact whose e-mail address is in the bio (never a user's contact:
+anyone can write ``admin@…`` in a bio), a contact with a similar name. Otherwise a new
+contact, or none, per source.
 """
 
 from __future__ import annotations
@@ -244,10 +245,11 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
         "lang": text(post.lang, 16),
         "in_reply_to_external_id": text(post.in_reply_to_external_id, MAX_KEY_BYTES),
         "conversation_external_id": conversation,
-        "like_count": count(post.like_count) or 0,
-        "repost_count": count(post.repost_count) or 0,
-        "reply_count": count(post.reply_count) or 0,
-        "quote_count": count(post.quote_count) or 0,
+        # None: the payload did not say (not 0: a stored copy keeps its counts)
+        "like_count": count(post.like_count),
+        "repost_count": count(post.repost_count),
+        "reply_count": count(post.reply_count),
+        "quote_count": count(post.quote_count),
         "mentioned_external_ids": _ids(post.mentioned_external_ids),
         "mentioned_handles": _ids(post.mentioned_handles),
         "raw": post.raw if isinstance(post.raw, Mapping) else {},
@@ -311,9 +313,19 @@ class Refused:
 @dataclasses.dataclass
 class Batch:
     posts: dict  # (network code, external id) -> clean Post, the latest of duplicates wins
-    authors: dict  # (network code, external id) -> clean Author, the latest wins
+    authors: dict  # (network code, external id) -> clean Author, as of its newest post
     refused: list
     skipped: list  # posts of networks this database does not know
+
+    def drop(self, keys) -> list:
+        """Take the posts of ``keys`` out of the batch (posts a user deleted: not stored
+        again), and the authors that wrote only those; return the posts taken out."""
+        dropped = [self.posts.pop(key) for key in keys if key in self.posts]
+        if dropped:
+            writing = {(p.author.network, p.author.external_id)
+                       for p in self.posts.values() if p.author}
+            self.authors = {key: a for key, a in self.authors.items() if key in writing}
+        return dropped
 
     def lookups(self, known_identities) -> Lookups:
         """What the models must read about the authors the database does not know yet, and
@@ -363,6 +375,7 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
     known = set(networks)
     batch = Batch(posts={}, authors={}, refused=[], skipped=[])
     cleaned_authors = {}  # id(author) -> (author, clean author, reason); keeps the ids valid
+    newest = {}  # author key -> date of its newest post so far
     for post in posts:
         if not isinstance(post, Post):
             batch.refused.append(Refused(Post("", None, "", now), BAD_ID, type(post).__name__))
@@ -375,12 +388,47 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
             batch.refused.append(Refused(post, reason, detail))
             continue
         key = (clean.network, clean.external_id)
-        batch.posts.pop(key, None)
+        earlier = batch.posts.pop(key, None)
+        if earlier is not None and None in counts_of(clean):
+            # the latest copy wins, but a count it does not know is the earlier copy's
+            clean = dataclasses.replace(clean, **{
+                name: getattr(earlier, name)
+                for name in POST_COUNT_FIELDS if getattr(clean, name) is None
+            })
         batch.posts[key] = clean
         if clean.author:
-            batch.authors[(clean.author.network, clean.author.external_id)] = clean.author
+            # the author as of its newest post (of equally new ones, the latest in the batch):
+            # a late item (a webhook retried, a page of older posts) describes it as it was
+            author_key = (clean.author.network, clean.author.external_id)
+            if author_key not in newest or clean.posted_at >= newest[author_key]:
+                newest[author_key] = clean.posted_at
+                batch.authors[author_key] = clean.author
     _one_owner_per_handle(batch)
     return batch
+
+
+def counts_of(post: Post) -> tuple:
+    """A post's like, repost, reply and quote counts (None: the payload did not say)."""
+    return tuple(getattr(post, name) for name in POST_COUNT_FIELDS)
+
+
+def newest_posts(batch: Batch) -> dict:
+    """{author key: date of the author's newest post in the batch} (aware, UTC)."""
+    newest = {}
+    for post in batch.posts.values():
+        if post.author:
+            key = (post.author.network, post.author.external_id)
+            if key not in newest or post.posted_at > newest[key]:
+                newest[key] = post.posted_at
+    return newest
+
+
+def older_than_stored(posted_at: dt.datetime | None, stored: dt.datetime | None) -> bool:
+    """Whether a batch's post (``posted_at``) is older than the newest stored post of an
+    identity (``stored``, naive UTC as the database gives it; None: it has none)."""
+    if posted_at is None or stored is None:
+        return False
+    return naive_utc(posted_at, stored) < stored
 
 
 def _one_owner_per_handle(batch: Batch) -> None:
@@ -388,12 +436,7 @@ def _one_owner_per_handle(batch: Batch) -> None:
     writing under one handle (it moved from one to the other between their posts), the
     author of the newest post keeps it and the others are stored without it (their posts
     keep the handle they were written under)."""
-    newest = {}
-    for post in batch.posts.values():
-        if post.author:
-            key = (post.author.network, post.author.external_id)
-            if key not in newest or post.posted_at > newest[key]:
-                newest[key] = post.posted_at
+    newest = newest_posts(batch)
     owners = {}
     for key, author in batch.authors.items():
         if author.handle:
@@ -442,7 +485,14 @@ class Snapshot:
     partners_by_email: Mapping = dataclasses.field(default_factory=dict)  # e-mail -> id (no users)
     name_candidates: list = dataclasses.field(default_factory=list)  # (partner id, name)
     suggested: set = dataclasses.field(default_factory=set)  # (network code, author id, pid)
+    decided: set = dataclasses.field(default_factory=set)  # the same, confirmed or rejected
     metrics_today: Mapping = dataclasses.field(default_factory=dict)  # identity id -> (id, vals)
+    # identity id -> date (naive UTC) of its newest stored post, read only for the identities
+    # a handle of the batch concerns (renamed known ones, holders of a handle an author uses)
+    last_post_at: Mapping = dataclasses.field(default_factory=dict)
+    # (network code, author id) -> contact of the same account's identity in another company
+    # (a contact this company may see): the same person, certainly
+    partners_by_account: Mapping = dataclasses.field(default_factory=dict)
 
 
 # --- step 3: the plan ------------------------------------------------------------------------
@@ -484,6 +534,8 @@ class Plan:
     identities_to_create: list = dataclasses.field(default_factory=list)  # NewIdentity
     suggestions: list = dataclasses.field(default_factory=list)  # new Suggestions
     suggested_keys: set = dataclasses.field(default_factory=set)  # authors waiting for review
+    # new identities whose author's earlier posts have none (they waited for a decision)
+    earlier_posts_of: set = dataclasses.field(default_factory=set)
     authors: dict = dataclasses.field(default_factory=dict)  # author key -> clean Author
     metrics: list = dataclasses.field(default_factory=list)  # (author key, metric id|None, vals)
     identities: dict = dataclasses.field(default_factory=dict)  # author key -> (iid, pid)
@@ -503,6 +555,11 @@ def identity_vals(author: Author, network_id: int, now: dt.datetime) -> dict:
         "last_synced_at": now,
         "origin": "listening",
     }
+
+
+def known_counts(author: Author) -> dict:
+    """The counts the network sent for ``author`` (None: it did not say, which is not 0)."""
+    return {name: value for name in COUNT_FIELDS if (value := getattr(author, name)) is not None}
 
 
 def renamed_handle(author: Author, current: Mapping) -> bool:
@@ -549,7 +606,7 @@ def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
         "conversation_external_id": post.conversation_external_id or False,
         "mentioned_external_ids": " ".join(post.mentioned_external_ids) or False,
         "mentioned_handles": " ".join(post.mentioned_handles) or False,
-        **{name: getattr(post, name) for name in POST_COUNT_FIELDS},
+        **{name: getattr(post, name) or 0 for name in POST_COUNT_FIELDS},
         "raw_payload": raw_payload(post.raw) or False,
     }
 
@@ -603,37 +660,68 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             vals = refresh_vals(author, {}, now)
             vals["external_id"] = author.external_id
             result.identity_updates.append((manual.id, vals))
-    # a known account renamed to a handle an identity entered by hand holds (no network id):
-    # the two may be one person, which a user decides (it keeps its former handle meanwhile)
-    renamed = {}
+    # a known account under another handle than the stored one: renamed, unless all its posts
+    # of the batch are older than its newest stored post (a late page, a webhook retried
+    # late: the handle it had then, which may belong to another account now); an identity
+    # without a handle yet (known by a stream that sends none) takes it from any post
+    newest = newest_posts(batch)
+    renamed, keep_handle = {}, set()
     for key, known in snapshot.identities.items():
         author = batch.authors.get(key)
         if author is not None and renamed_handle(author, known.values or {}):
-            renamed[key] = author
-    key_of = {known.id: key for key, known in snapshot.identities.items() if key in renamed}
-    for index, (iid, vals) in enumerate(result.identity_updates):
-        key = key_of.get(iid)
-        author = renamed.get(key)
-        if author is not None and (author.network, author.handle.lower()) in by_handle:
-            result.identity_updates[index] = (iid, {k: v for k, v in vals.items()
-                                                    if k != "handle"})
+            if (known.values or {}).get("handle") and older_than_stored(
+                newest.get(key), snapshot.last_post_at.get(known.id)
+            ):
+                keep_handle.add(key)
+            else:
+                renamed[key] = author
+    # a known account renamed to a handle an identity entered by hand holds (no network id):
+    # the two may be one person, which a user decides (it keeps its former handle meanwhile)
+    for key, author in list(renamed.items()):
+        if (author.network, author.handle.lower()) in by_handle:
+            keep_handle.add(key)
             del renamed[key]
-    # a handle now used by another account: the stored one is stale, free it
-    new_handles = {
-        (author.network, author.handle.lower())
+    # a handle now used by another account: the stored one is stale, free it; unless the
+    # identity holding it has posted under it more recently than the batch's author (whose
+    # post is then older news: that author is stored without the handle, or keeps its own)
+    claims = {
+        (author.network, author.handle.lower()): key
         for key, author in (*missing.items(), *renamed.items())
         if author.handle and key not in linked
     }
-    result.handles_to_release = sorted(
-        m.id for m in stale if m.handle and (m.network, m.handle.lower()) in new_handles
-    )
+    moved_away = {snapshot.identities[key].id for key in renamed}
+    release = []
+    for manual in stale:
+        claimant = claims.get((manual.network, manual.handle.lower())) if manual.handle else None
+        if claimant is None:
+            continue
+        if manual.id in moved_away or not older_than_stored(
+            newest.get(claimant), snapshot.last_post_at.get(manual.id)
+        ):
+            release.append(manual.id)
+        elif claimant in renamed:
+            keep_handle.add(claimant)
+            del renamed[claimant]
+        else:
+            missing[claimant] = dataclasses.replace(missing[claimant], handle=None)
+    result.handles_to_release = sorted(release)
+    kept_ids = {snapshot.identities[key].id for key in keep_handle}
+    result.identity_updates = [
+        (iid, {k: v for k, v in vals.items() if k != "handle"}) if iid in kept_ids
+        else (iid, vals)
+        for iid, vals in result.identity_updates
+    ]
     rest = {key: a for key, a in missing.items() if key not in linked}
 
-    # 2. a contact whose web site is the profile URL (never a user's: the query leaves them out)
+    # 2. the contact of the same account in another company (a contact this company may
+    # see), else a contact whose web site is the profile URL (never a user's: the query
+    # leaves them out)
     partner_for = {}
     for key, author in rest.items():
         site = matching.normalise_url(author.profile_url)
-        if site and site in snapshot.partners_by_website:
+        if key in snapshot.partners_by_account:
+            partner_for[key] = snapshot.partners_by_account[key]
+        elif site and site in snapshot.partners_by_website:
             partner_for[key] = snapshot.partners_by_website[site]
     unmatched = {key: a for key, a in rest.items() if key not in partner_for}
 
@@ -651,7 +739,11 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
                 author.display_name, threshold=SUGGEST_THRESHOLD
             ):
                 found.setdefault(partner_id, (confidence, SIMILAR_NAME))
-        if found:
+        # the author waits for a person's decision while one of its matches is undecided; a
+        # match a person rejected (or confirmed, then deleted the identity) is not suggested
+        # again, and the author is then treated as a new one (a contact per source)
+        if any((author.network, author.external_id, pid) not in snapshot.decided
+               for pid in found):
             suggested.add(key)
         for partner_id, (confidence, reason) in found.items():
             if (author.network, author.external_id, partner_id) not in snapshot.suggested:
@@ -669,18 +761,27 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             result.identities_to_create.append(
                 NewIdentity(key, identity_vals(author, network_id, now), None)
             )
+            if any(pair[:2] == key for pair in snapshot.decided):
+                # its earlier posts waited, contact-less, for the match a person rejected
+                result.earlier_posts_of.add(key)
 
-    # 5. today's count history of every identity the batch knows the counts of
+    # 5. today's count history of every identity the batch knows the followers of: a count
+    # the network did not send (None) is not 0: today's row keeps what it has, a new row
+    # carries the identity's last known count (a new identity's stays empty)
     for key, author in batch.authors.items():
         if author.followers_count is None:
             continue
-        counts = {name: getattr(author, name) or 0 for name in COUNT_FIELDS}
+        counts = known_counts(author)
         identity = identities.get(key)
         if identity is None:
             continue  # a new identity: its row follows below
         current = snapshot.metrics_today.get(identity[0])
         if current is None:
-            result.metrics.append((key, None, counts))
+            known = snapshot.identities.get(key)
+            last = (known.values or {}) if known is not None else {}
+            carried = {name: last[name] for name in COUNT_FIELDS
+                       if name not in counts and last.get(name) is not None}
+            result.metrics.append((key, None, {**carried, **counts}))
             continue
         metric_id, values = current
         changed = {name: value for name, value in counts.items() if values.get(name) != value}
@@ -690,19 +791,21 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
     for key in new_keys:
         author = batch.authors[key]
         if author.followers_count is not None:
-            result.metrics.append(
-                (key, None, {name: getattr(author, name) or 0 for name in COUNT_FIELDS})
-            )
+            result.metrics.append((key, None, known_counts(author)))
 
-    # 6. posts: known ones get their counts, new ones their values
+    # 6. posts: known ones get their counts (those the payload says), new ones their values
     for key, post in batch.posts.items():
         known = snapshot.posts.get(key)
-        counts = tuple(getattr(post, name) for name in POST_COUNT_FIELDS)
         if known is not None:
             result.known_post_ids.append(known.id)
+            counts = counts_of(post)
             if tuple(known.counts) != counts:
-                vals = dict(zip(POST_COUNT_FIELDS, counts, strict=True))
-                result.posts_to_update.append((known.id, vals))
+                if None in counts:
+                    counts = tuple(old if new is None else new
+                                   for old, new in zip(known.counts, counts, strict=True))
+                if tuple(known.counts) != counts:
+                    vals = dict(zip(POST_COUNT_FIELDS, counts, strict=True))
+                    result.posts_to_update.append((known.id, vals))
             continue
         result.posts_to_create.append(post)
         result.post_vals.append(post_vals(post, networks[post.network], now))

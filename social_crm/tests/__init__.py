@@ -6,6 +6,7 @@ from . import (
     test_ingest,
     test_ingest_hooks,
     test_ingest_quarantine,
+    test_ingest_sequences,
     test_intake_listener,
     test_intake_trigger_conflict,
     test_intake_webhook,

@@ -40,7 +40,8 @@ def test_rss_keywords_text_author_and_cursor():
     assert len(pages) == 1 and pages[0].is_last
     posts = pages[0].posts
     assert [p.external_id for p in posts] == [
-        "reviews-1042", "https://reviews.example.org/mail", "https://reviews.example.org/returns"]
+        "reviews.example.org:reviews-1042", "https://reviews.example.org/mail",
+        "https://reviews.example.org/returns"]
     first = posts[0]
     assert first.network == "rss"
     assert first.text == ("Acme X200 review: fast & flaky\n\nThe ACME X200 drops Wi-Fi every "
@@ -65,7 +66,7 @@ def test_cursor_skips_old_entries_and_sends_validators():
     pages = list(connector(keywords=()).fetch(cursor))
     ids = [p.external_id for p in pages[0].posts]
     # the 2024-05-10 entry is older than the cursor; the undated one always comes
-    assert ids == ["reviews-1042", "https://reviews.example.org/zyxel",
+    assert ids == ["reviews.example.org:reviews-1042", "https://reviews.example.org/zyxel",
                    "https://reviews.example.org/mail"]
 
 
@@ -135,3 +136,18 @@ def test_malformed_entry_date_names_field():
 def test_configuration():
     with pytest.raises(ConfigurationError):
         connector("file:///etc/passwd")
+
+
+@responses.activate
+def test_bare_guids_of_two_feeds_are_two_posts():
+    """RSS allows any text as a guid: "reviews-1042" is unique in its feed only. Scoped to
+    the feed's host, the same guid in another site's feed is another post; URLs and tag:
+    URIs stay as they are."""
+    other = "https://blog.other.example/rss"
+    add_rss()
+    responses.get(other, body=RSS_BODY.replace(b"reviews.example.org", b"blog.other.example"),
+                  content_type="application/rss+xml; charset=utf-8")
+    first = list(connector().fetch(None))[0].posts[0]
+    second = list(connector(url=other).fetch(None))[0].posts[0]
+    assert first.external_id == "reviews.example.org:reviews-1042"
+    assert second.external_id == "blog.other.example:reviews-1042"

@@ -182,11 +182,12 @@ def test_known_identity_is_refreshed_with_what_changed_only():
     assert plan.identity_updates == [(10, {"followers_count": 50, "last_synced_at": NOW})]
     assert plan.identities[("x", "7")] == (10, 20)
     assert not plan.contacts_to_create and not plan.identities_to_create
+    # a new history row: the counts the network did not send are the identity's last known
     assert plan.metrics == [
         (
             ("x", "7"),
             None,
-            {"followers_count": 50, "following_count": 0, "posts_count": 0, "listed_count": 0},
+            {"followers_count": 50, "following_count": 1, "posts_count": 3, "listed_count": 0},
         )
     ]
 
@@ -232,7 +233,68 @@ def test_todays_history_row_is_updated_not_duplicated():
         metrics_today={10: (99, {"followers_count": 5, "following_count": 0, "posts_count": 0})},
     )
     _batch, plan = run([post("1", author(followers_count=6))], snapshot)
-    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 6, "listed_count": 0})]
+    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 6})], "unknown is not 0"
+
+
+def test_history_never_records_0_for_a_count_the_network_did_not_send():
+    _batch, plan = run([post("1", author(followers_count=6, posts_count=0))])
+    assert plan.metrics == [(("x", "7"), None, {"followers_count": 6, "posts_count": 0})]
+    _batch, plan = run([post("1", author(following_count=6))])
+    assert not plan.metrics, "no followers count: no history row"
+    known = ingest.KnownIdentity(10, 20, {"followers_count": 5, "following_count": 8,
+                                          "posts_count": 2, "listed_count": 1})
+    today = {10: (99, {"followers_count": 5, "following_count": 8, "posts_count": 2,
+                       "listed_count": 1})}
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
+                               metrics_today=today)
+    _batch, plan = run([post("1", author(followers_count=0))], snapshot)
+    assert plan.metrics == [(("x", "7"), 99, {"followers_count": 0})]
+
+
+def test_a_late_post_does_not_undo_a_rename_nor_take_a_handle_back():
+    """Posts older than an identity's newest stored post carry what the account was then:
+    a known account keeps its current handle, and a handle stays with the identity that
+    posted under it more recently (the late author is stored without it)."""
+    stored = dt.datetime(2026, 5, 4, 11, 0)  # naive UTC, as the database gives it
+    lena = ingest.KnownIdentity(10, 20, {"handle": "lena_new"})
+    holder = ingest.ManualIdentity(11, "x", "lena_old", None, "913", 21)
+    late = post("o2", author("912", "lena_old"))  # 10:00, before the stored 11:00
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "912"): lena},
+                               manual=[holder], last_post_at={10: stored, 11: stored})
+    plan = ingest.plan(ingest.prepare([late], NETWORKS, NOW), snapshot, NOW)
+    assert "handle" not in plan.identity_updates[0][1]
+    assert not plan.handles_to_release
+    assert plan.post_vals[0]["author_handle"] == "lena_old", "the post keeps it as written"
+    # an account unknown here, with a late post under a handle a newer poster holds
+    newcomer = post("o5", author("914", "lena_old"))
+    plan = ingest.plan(ingest.prepare([newcomer], NETWORKS, NOW),
+                       ingest.Snapshot(network_ids=NETWORKS, manual=[holder],
+                                       last_post_at={11: stored}), NOW)
+    assert not plan.handles_to_release
+    assert plan.identities_to_create[0].vals["handle"] is False
+    # newer than the holder's newest post (or the holder has none): the handle moves
+    for last_post_at in ({11: dt.datetime(2026, 5, 4, 9, 0)}, {}):
+        plan = ingest.plan(ingest.prepare([newcomer], NETWORKS, NOW),
+                           ingest.Snapshot(network_ids=NETWORKS, manual=[holder],
+                                           last_post_at=last_post_at), NOW)
+        assert plan.handles_to_release == [11]
+        assert plan.identities_to_create[0].vals["handle"] == "lena_old"
+    # the known account's own rename seen on a post newer than its stored ones: followed
+    renamed = ingest.KnownIdentity(10, 20, {"handle": "lena_old"})
+    plan = ingest.plan(
+        ingest.prepare([post("o3", author("912", "lena_new"))], NETWORKS, NOW),
+        ingest.Snapshot(network_ids=NETWORKS, identities={("x", "912"): renamed},
+                        last_post_at={10: dt.datetime(2026, 5, 4, 9, 0)}), NOW)
+    assert plan.identity_updates[0][1]["handle"] == "lena_new"
+
+
+def test_same_account_in_another_company_gives_its_contact():
+    snapshot = ingest.Snapshot(network_ids=NETWORKS,
+                               partners_by_account={("x", "7"): 55})
+    _batch, plan = run([post("1", author())], snapshot)
+    assert not plan.contacts_to_create and not plan.suggestions
+    (new,) = plan.identities_to_create
+    assert new.partner_id == 55
 
 
 def test_identity_entered_by_hand_is_linked_by_handle_or_url():
@@ -356,3 +418,78 @@ def test_quarantine_data_of_an_item_the_connector_rejected():
     data = ingest.post_to_data(Rejected("x", "the item has no id", None, {"text": "hi"}))
     assert (data["network"], data["external_id"], data["posted_at"]) == ("x", None, None)
     assert "author" not in data
+
+
+def test_post_counts_the_payload_does_not_say_keep_the_stored_ones():
+    """A webhook or stream item without counts (None) is not a post with 0 likes: a stored
+    copy keeps its counts, a new post starts at 0, a duplicate in the batch fills them in."""
+    unknown = post("1")
+    assert (unknown.like_count, unknown.reply_count) == (None, None)
+    snapshot = ingest.Snapshot(network_ids=NETWORKS,
+                               posts={("x", "1"): ingest.KnownPost(5, (9, 2, 1, 0))})
+    _batch, plan = run([unknown], snapshot)
+    assert plan.known_post_ids == [5] and not plan.posts_to_update
+    _batch, plan = run([post("1", like_count=4)], snapshot)
+    assert plan.posts_to_update == [
+        (5, {"like_count": 4, "repost_count": 2, "reply_count": 1, "quote_count": 0})
+    ]
+    _batch, plan = run([post("2")])
+    assert [vals["like_count"] for vals in plan.post_vals] == [0]
+    batch, _plan = run([post("3", like_count=7, repost_count=1), post("3", repost_count=2)])
+    kept = batch.posts[("x", "3")]
+    assert (kept.like_count, kept.repost_count, kept.reply_count) == (7, 2, None)
+
+
+def test_an_author_is_taken_as_of_its_newest_post_in_the_batch():
+    """Two posts of one account describe it differently (events retried late, pages merged):
+    the newest post's description wins, whatever the order of the batch."""
+    early = dt.datetime(2026, 5, 4, 8, 0, tzinfo=dt.UTC)
+    late = dt.datetime(2026, 5, 4, 11, 0, tzinfo=dt.UTC)
+    newer = Post(network="x", external_id="n", text="hi", posted_at=late,
+                 author=author(handle="anna_now", followers_count=30))
+    older = Post(network="x", external_id="o", text="hi", posted_at=early,
+                 author=author(handle="anna_then", followers_count=20))
+    for order in ([newer, older], [older, newer]):
+        batch = ingest.prepare(order, NETWORKS, NOW)
+        assert (batch.authors[("x", "7")].handle,
+                batch.authors[("x", "7")].followers_count) == ("anna_now", 30)
+
+
+def test_deleted_posts_leave_the_batch_with_authors_known_only_through_them():
+    gone = post("1", author("7", "anna"))
+    kept = post("2", author("8", "bo"))
+    shared = post("3", author("8", "bo"))
+    batch = ingest.prepare([gone, kept, shared], NETWORKS, NOW)
+    dropped = batch.drop([("x", "1"), ("x", "3"), ("x", "404")])
+    assert [p.external_id for p in dropped] == ["1", "3"]
+    assert list(batch.posts) == [("x", "2")]
+    assert list(batch.authors) == [("x", "8")], "an author of a kept post stays"
+    plan = ingest.plan(batch, ingest.Snapshot(network_ids=NETWORKS), NOW)
+    assert [vals["external_id"] for vals in plan.post_vals] == ["2"]
+    assert [new.author_key for new in plan.identities_to_create] == [("x", "8")]
+
+
+def test_an_identity_without_handle_takes_one_from_an_older_post():
+    """Known by a stream that sends no handle (Jetstream: the DID only), then found by a
+    search on an older post: the identity takes the handle (it undoes no rename)."""
+    known = ingest.KnownIdentity(10, 20, {"handle": False})
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
+                               last_post_at={10: dt.datetime(2026, 5, 4, 11, 0)})
+    _batch, plan = run([post("1", author(handle="anna"))], snapshot)
+    assert plan.identity_updates[0][1]["handle"] == "anna"
+
+
+def test_a_rejected_match_lets_the_author_become_a_new_contact():
+    """A person rejected "this author is Petra Vogel": the author no longer waits (no contact,
+    no identity, at every post); it is suggested no more and gets its own contact."""
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, name_candidates=[(60, "Petra Vogel")],
+                               suggested={("x", "77", 60)}, decided={("x", "77", 60)})
+    _batch, plan = run([post("2", author("77", "pvogel", "Petra Vögel"))], snapshot)
+    assert not plan.suggestions and not plan.suggested_keys
+    assert [c.name for c in plan.contacts_to_create] == ["Petra Vögel"]
+    assert plan.earlier_posts_of == {("x", "77")}, "its earlier posts waited: they follow"
+    # another match still undecided: it waits for that one
+    snapshot.name_candidates = [(60, "Petra Vogel"), (62, "Petra Vögel")]
+    _batch, plan = run([post("2", author("77", "pvogel", "Petra Vögel"))], snapshot)
+    assert [s.partner_id for s in plan.suggestions] == [62]
+    assert plan.suggested_keys == {("x", "77")} and not plan.contacts_to_create

@@ -1,0 +1,46 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import api, fields, models
+
+
+class SocialCrmPostDeleted(models.Model):
+    """A post a user deleted (or a privacy erasure removed): listening does not store it
+    again when the network sends it once more (another source, a search window, an edit
+    webhook). Deleting this row lets the post come back at its next arrival."""
+
+    _name = "social.crm.post.deleted"
+    _description = "Deleted Social Post"
+    _order = "create_date desc, id desc"
+    _rec_name = "external_id"
+
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, readonly=True, ondelete="cascade"
+    )
+    network_id = fields.Many2one(
+        "social.crm.network", required=True, ondelete="cascade", readonly=True
+    )
+    external_id = fields.Char(string="Post ID on Network", required=True, readonly=True)
+
+    _post_uniq = models.UniqueIndex("(company_id, network_id, external_id)")
+
+    @api.model
+    def _remember(self, posts):
+        """Remember ``posts`` (about to be deleted); two queries whatever their number."""
+        posts = posts.sudo()  # sudo: whoever deletes a post, it stays deleted
+        keys = {(p.company_id.id, p.network_id.id, p.external_id) for p in posts}
+        if not keys:
+            return self.browse()
+        known = self.sudo().search_fetch(
+            [
+                ("company_id", "in", sorted({k[0] for k in keys})),
+                ("network_id", "in", sorted({k[1] for k in keys})),
+                ("external_id", "in", sorted({k[2] for k in keys})),
+            ],
+            ["company_id", "network_id", "external_id"],
+        )
+        keys -= {(d.company_id.id, d.network_id.id, d.external_id) for d in known}
+        return self.sudo().create(
+            [
+                {"company_id": company, "network_id": network, "external_id": external_id}
+                for company, network, external_id in sorted(keys)
+            ]
+        )
