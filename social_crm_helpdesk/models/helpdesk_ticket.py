@@ -431,6 +431,7 @@ class HelpdeskTicket(models.Model):
         dispatchers = tickets.team_id._social_dispatchers()
         fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
+        owners = {}  # res.users -> ticket ids: written once per owner, not once per ticket
         for ticket in tickets.sorted(lambda t: (-int(t.priority or 0), t.id)):
             dispatcher = dispatchers[ticket.team_id]
             if not dispatcher.members:
@@ -440,7 +441,7 @@ class HelpdeskTicket(models.Model):
                     fallback[key] = ticket.team_id._social_fallback_owner(ticket.company_id)
                 owner = fallback[key]
                 if owner:
-                    ticket.user_id = owner
+                    owners.setdefault(owner, []).append(ticket.id)
                     bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
                         "Assigned automatically to %(user)s: %(team)s has no active member.",
                         user=owner.name,
@@ -451,18 +452,19 @@ class HelpdeskTicket(models.Model):
                 continue
             user_id = dispatcher.pick()
             if user_id:
-                ticket.user_id = user_id
+                user = self.env["res.users"].browse(user_id)
+                owners.setdefault(user, []).append(ticket.id)
                 if dispatcher.presence_known:
                     why = self.env._(
                         "Assigned automatically to %(user)s, on duty in %(team)s.",
-                        user=ticket.user_id.name,
+                        user=user.name,
                         team=ticket.team_id.name,
                     )
                 else:
                     why = self.env._(
                         "Assigned automatically to %(user)s: Odoo does not know who of "
                         "%(team)s is online, so every member counts as on duty.",
-                        user=ticket.user_id.name,
+                        user=user.name,
                         team=ticket.team_id.name,
                     )
             else:
@@ -472,6 +474,8 @@ class HelpdeskTicket(models.Model):
                     team=ticket.team_id.name,
                 )
             bodies[ticket.id] = Markup("<p>%s</p>") % why
+        for owner, ids in owners.items():
+            tickets.browse(ids).write({"user_id": owner.id})
         if bodies:
             self.browse(list(bodies))._message_log_batch(
                 bodies, author_id=self.env.ref("base.partner_root").id
