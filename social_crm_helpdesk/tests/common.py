@@ -109,6 +109,15 @@ class SocialHelpdeskCase(SocialCrmCase):
         self.net = FakeNetwork()
         self.startPatcher(patch.object(type(self), "_request_handler", self.net.handler))
 
+    def run_sender(self):
+        """Run the outbox cron's job as the cron would (its commits not done)."""
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
+        ):
+            self.env["social.crm.outbox"]._cron_send()
+        self.env.invalidate_all()
+
     def rate(self, ticket, value):
         """The customer rates ``ticket`` on Odoo's rating page (5 happy, 3 neutral, 1 unhappy)."""
         token = ticket.sudo()._rating_get_access_token()

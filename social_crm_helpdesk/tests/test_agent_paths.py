@@ -4,7 +4,6 @@ network, words instead of key names, the overdue first, feedback for every decis
 
 import datetime as dt
 import json
-from unittest.mock import patch
 
 from lxml import etree
 
@@ -20,14 +19,6 @@ CUSTOMER_URI = "at://did:plc:kimcustomer00000000000000/app.bsky.feed.post/3lcust
 
 @tagged("post_install", "-at_install")
 class TestAgentPaths(SocialHelpdeskCase):
-    def run_sender(self):
-        with patch.object(
-            type(self.env["ir.cron"]), "_commit_progress",
-            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
-        ):
-            self.env["social.crm.outbox"]._cron_send()
-        self.env.invalidate_all()
-
     def test_hide_without_page_token_says_what_to_set_and_where(self):
         source = self.env["social.crm.source"].create(
             {"name": "Facebook page without token", "network_id": self.facebook.id,

@@ -1,6 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import json
-from unittest.mock import patch
 
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -13,14 +12,6 @@ X_TWEETS = "https://api.twitter.com/2/tweets"
 @tagged("post_install", "-at_install")
 class TestInboxReply(SocialHelpdeskCase):
     """Answer a question or a praise from the Social Inbox: no ticket, no complaint label."""
-
-    def run_sender(self):
-        with patch.object(
-            type(self.env["ir.cron"]), "_commit_progress",
-            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
-        ):
-            self.env["social.crm.outbox"]._cron_send()
-        self.env.invalidate_all()
 
     def question(self, ext):
         post = self.ingest(

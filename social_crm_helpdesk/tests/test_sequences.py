@@ -29,14 +29,6 @@ X_DELETED = {"status": 403, "json_body": {
 
 @tagged("post_install", "-at_install")
 class TestSequences(ArrivalCase):
-    def run_sender(self):
-        with patch.object(
-            type(self.env["ir.cron"]), "_commit_progress",
-            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
-        ):
-            self.env["social.crm.outbox"]._cron_send()
-        self.env.invalidate_all()
-
     def reply(self, ticket, text, user=None):
         user = user or self.agent
         action = ticket.with_user(user).action_social_reply()
