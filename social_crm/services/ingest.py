@@ -12,7 +12,9 @@ No ``odoo`` import. ``social.crm.post._ingest_posts`` runs the three steps:
    :class:`Plan` and call the declared hooks.
 
 Resolution order of an author the database does not know: an identity entered by hand with
-the same handle or profile URL (linked: it gets the network id); the contact of the same
+the same handle, else the same profile URL (linked: it gets the network id; handles are
+matched first over the whole batch, so an identity whose handle and URL name two accounts goes
+to the handle's); the contact of the same
 account's identity in another company, when this company may see that contact; a contact
 whose web site is the profile URL (a user's contact never); then only *suggestions* for a
 person to confirm: a contact whose e-mail address is in the bio (never a user's contact:
@@ -645,14 +647,19 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
             site = matching.normalise_url(manual.profile_url)
             if site:
                 by_url.setdefault((manual.network, site), manual)
-    taken, linked = set(), set()
+    # every handle match first, then profile URLs: an identity whose handle and URL a user
+    # entered for two different accounts goes to the account of its handle (the URL's account
+    # then gets an identity of its own), whatever the order of the batch
+    taken, linked, candidates = set(), set(), []
     for key, author in missing.items():
-        manual = None
         if author.handle:
-            manual = by_handle.get((author.network, author.handle.lower()))
-        if manual is None and author.profile_url:
-            manual = by_url.get((author.network, matching.normalise_url(author.profile_url)))
-        if manual is not None and manual.id not in taken:
+            candidates.append((key, author, by_handle.get((author.network, author.handle.lower()))))
+    for key, author in missing.items():
+        if author.profile_url:
+            site = matching.normalise_url(author.profile_url)
+            candidates.append((key, author, by_url.get((author.network, site))))
+    for key, author, manual in candidates:
+        if manual is not None and manual.id not in taken and key not in linked:
             taken.add(manual.id)
             linked.add(key)
             identities[key] = (manual.id, manual.partner_id)

@@ -91,6 +91,33 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(manual.followers_count, 99)
         self.assertEqual(self.Post.search([("external_id", "=", "1")]).identity_id, manual)
 
+    def test_identity_by_hand_with_handle_and_url_of_two_accounts(self):
+        """A user entered one account's handle and another account's profile URL: both write
+        in one page, the URL's account first. The handle's account gets the identity, the
+        URL's account a contact of its own, and nothing goes to quarantine (before, the URL's
+        account took the identity and the handle's account's new identity hit the unique
+        handle index, at the poll and again at every retry)."""
+        manual = self.Identity.create({
+            "partner_id": self.partner.id, "network_id": self.x.id,
+            "handle": "petra_vogel", "profile_url": "https://x.com/pvogel_shop",
+        })
+        self.assertEqual(manual.profile_url, "https://x.com/pvogel_shop")
+        shop = self.make_author("61", "pvogel_shop", "Vogel Shop",
+                                profile_url="https://x.com/pvogel_shop")
+        petra = self.make_author("62", "petra_vogel", "Petra Vogel",
+                                 profile_url="https://x.com/petra_vogel")
+        result = self.Post._ingest_posts(
+            [self.make_post("u1", shop), self.make_post("u2", petra)], self.source
+        )
+        self.assertEqual(result.created, 2)
+        self.assertFalse(self.env["social.crm.quarantine"].search(
+            [("external_id", "in", ("u1", "u2"))]))
+        self.assertEqual(manual.external_id, "62")
+        self.assertEqual(self.Post.search([("external_id", "=", "u2")]).partner_id, self.partner)
+        other = self.Post.search([("external_id", "=", "u1")]).identity_id
+        self.assertEqual((other.external_id, other.handle), ("61", "pvogel_shop"))
+        self.assertNotEqual(other.partner_id, self.partner)
+
     def test_handle_taken_over_by_another_account(self):
         """X gives a freed handle to a new account: the post of the new owner is stored, the
         handle moves to its identity and the former owner's identity keeps its id, contact and

@@ -493,3 +493,24 @@ def test_a_rejected_match_lets_the_author_become_a_new_contact():
     _batch, plan = run([post("2", author("77", "pvogel", "Petra Vögel"))], snapshot)
     assert [s.partner_id for s in plan.suggestions] == [62]
     assert plan.suggested_keys == {("x", "77")} and not plan.contacts_to_create
+
+
+@pytest.mark.parametrize("url_first", [True, False])
+def test_identity_by_hand_with_two_accounts_handle_wins_in_any_order(url_first):
+    """A user entered the handle of one account and the profile URL of another: the account
+    of the handle gets the identity, the URL's account a new one of its own, whatever the
+    batch's order (before, the URL's account could take it first, and the handle's account's
+    new identity then hit the unique handle index: its post went to quarantine)."""
+    manual = ingest.ManualIdentity(30, "mastodon", "alice", "https://social.example/@bob", None, 40)
+    snapshot = ingest.Snapshot(network_ids=NETWORKS, manual=[manual])
+    bob = post("1", author("B1", "bob", network="mastodon",
+                           profile_url="https://social.example/@bob"), network="mastodon")
+    alice = post("2", author("A1", "alice", network="mastodon",
+                             profile_url="https://social.example/@alice"), network="mastodon")
+    posts = [bob, alice] if url_first else [alice, bob]
+    plan = ingest.plan(ingest.prepare(posts, NETWORKS, NOW), snapshot, NOW)
+    assert [(iid, a.external_id) for iid, a in plan.identity_links] == [(30, "A1")]
+    assert [n.vals["handle"] for n in plan.identities_to_create] == ["bob"]
+    # alone, the URL's account still finds the identity by its URL
+    plan = ingest.plan(ingest.prepare([bob], NETWORKS, NOW), snapshot, NOW)
+    assert [(iid, a.external_id) for iid, a in plan.identity_links] == [(30, "B1")]
