@@ -17,6 +17,7 @@ from . import (
     test_portal,
     test_privacy,
     test_reactions,
+    test_reopen_wait,
     test_replies,
     test_review_unsure,
     test_satisfaction,
