@@ -22,6 +22,7 @@ from . import (
     test_review_unsure,
     test_satisfaction,
     test_sequences,
+    test_ticket_contact,
     test_tickets,
     test_tour,
     test_tour_crisis,
