@@ -160,7 +160,15 @@ class SocialCrmIdentity(models.Model):
                     for identity in self
                 ]
             )
-        return super().write(vals)
+        old_partners = (
+            {identity.id: identity.partner_id for identity in self} if "partner_id" in vals else {}
+        )
+        result = super().write(vals)
+        if old_partners:
+            changed = self.filtered(lambda i: i.partner_id != old_partners[i.id])
+            if changed:
+                changed._after_partner_change({i.id: old_partners[i.id] for i in changed})
+        return result
 
     @api.model
     def _normalise_vals(self, vals):
@@ -596,6 +604,11 @@ class SocialCrmIdentity(models.Model):
                 by_identity.setdefault(found, []).append(post.id)
         for (identity_id, partner_id), post_ids in by_identity.items():
             posts.browse(post_ids).write({"identity_id": identity_id, "partner_id": partner_id})
+        if by_identity:
+            adopted = self.browse(sorted({identity_id for identity_id, _p in by_identity}))
+            adopted._after_partner_change(
+                {identity.id: self.env["res.partner"] for identity in adopted}
+            )
 
     # --- declared hooks: other addons extend these (and only these) -----------------------
     @api.model
@@ -614,6 +627,14 @@ class SocialCrmIdentity(models.Model):
         of a new contact; new identities go through ``create``). Privacy addons redact here;
         matching has seen the bio as written."""
         return bio
+
+    def _after_partner_change(self, old_partners):
+        """Hook: the posts of these identities now belong to their contact (``partner_id``):
+        a user linked the identity to another contact, or listening gave an author's earlier
+        contact-less posts to its new identity. ``old_partners``: {identity id: the contact
+        the posts belonged to before (empty: none)}. Other addons move what follows the
+        author (the helpdesk: its open tickets)."""
+        return self
 
     def _ingest_after_link(self, authors):
         """Hook: called once per batch with the identities entered by hand that listening just

@@ -4,9 +4,11 @@ from . import social_crm_pii_mixin, social_crm_pii_pattern
 
 # isort: on
 from . import (
+    base_partner_merge,
     helpdesk_ticket,
     helpdesk_ticket_cause,
     helpdesk_ticket_chatter,
+    helpdesk_ticket_contact,
     helpdesk_ticket_followup,
     helpdesk_ticket_guard,
     helpdesk_ticket_incident,

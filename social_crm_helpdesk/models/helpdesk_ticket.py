@@ -110,6 +110,69 @@ class HelpdeskTicket(models.Model):
         "overdue first.",
     )
     social_deadline_met = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
+    # the current wait: the first complaint's (the fields above, the first-response KPIs),
+    # or, once the customer complained again after an answer and the ticket was reopened,
+    # the new complaint's (see helpdesk_ticket_followup.py). Computed from the first wait's
+    # fields (so existing tickets get them when the addon is updated, no migration), then
+    # written by the product when a reopened ticket waits again and when it is answered.
+    social_wait_since = fields.Datetime(
+        string="Waiting Since",
+        compute="_compute_social_wait",
+        store=True,
+        readonly=False,
+        copy=False,
+        groups=INTERNAL,
+        help="When the customer's complaint that waits for an answer was posted: the first "
+        "one, or the one that reopened the ticket after it was answered.",
+    )
+    social_wait_deadline = fields.Datetime(
+        string="Current Deadline",
+        compute="_compute_social_wait",
+        store=True,
+        readonly=False,
+        copy=False,
+        index="btree_not_null",
+        groups=INTERNAL,
+        help="The response deadline of the current wait: the first complaint's, or the new "
+        "one of a complaint that reopened the ticket after it was answered (computed the "
+        "same way, by the author's tier).",
+    )
+    social_wait_escalate_at = fields.Datetime(
+        string="Current Half Time",
+        compute="_compute_social_wait",
+        store=True,
+        readonly=False,
+        copy=False,
+        groups=INTERNAL,
+        help="Half the time from the waiting complaint to the current deadline.",
+    )
+    social_wait_reply_at = fields.Datetime(
+        string="Current Reply",
+        compute="_compute_social_wait",
+        store=True,
+        readonly=False,
+        copy=False,
+        groups=INTERNAL,
+        help="The public reply (or call) that ended the current wait; empty while waiting.",
+    )
+    social_wait_met = fields.Boolean(
+        string="Current Reply in Time",
+        compute="_compute_social_wait",
+        store=True,
+        readonly=False,
+        copy=False,
+        groups=INTERNAL,
+    )
+    social_reopen_count = fields.Integer(
+        string="Waits Again",
+        readonly=True,
+        copy=False,
+        default=0,
+        groups=INTERNAL,
+        help="How often the customer complained again after the ticket was answered and "
+        "closed: each time the ticket waits again, with a new deadline and its own "
+        "escalations. The first-response figures stay those of the first complaint.",
+    )
     social_deadline_state = fields.Selection(
         DEADLINE_STATES,
         string="Response Deadline",
@@ -206,11 +269,37 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             ticket.social_post_count = counts.get(ticket.id, 0)
 
-    @api.depends("social_response_deadline", "social_first_reply_at", "stage_id.closed")
+    @api.depends(
+        "social_posted_at", "social_response_deadline", "social_escalate_at",
+        "social_first_reply_at", "social_deadline_met",
+    )
+    def _compute_social_wait(self):
+        """The current wait is the first complaint's until a reopening restarts it (which
+        writes these fields; the first wait's fields never change once it is answered)."""
+        for ticket in self:
+            ticket.social_wait_since = ticket.social_posted_at
+            ticket.social_wait_deadline = ticket.social_response_deadline
+            ticket.social_wait_escalate_at = ticket.social_escalate_at
+            ticket.social_wait_reply_at = ticket.social_first_reply_at
+            ticket.social_wait_met = ticket.social_deadline_met
+
+    @api.model
+    def _social_wait_vals(self, since, minutes):
+        """The values of a wait starting at ``since`` with ``minutes`` to answer."""
+        deadline = since + dt.timedelta(minutes=minutes)
+        return {
+            "social_wait_since": since,
+            "social_wait_deadline": deadline,
+            "social_wait_escalate_at": since + dt.timedelta(minutes=minutes) / 2,
+            "social_wait_reply_at": False,
+            "social_wait_met": False,
+        }
+
+    @api.depends("social_wait_deadline", "social_wait_reply_at", "stage_id.closed")
     def _compute_social_waiting_deadline(self):
         for ticket in self:
-            waiting = not ticket.social_first_reply_at and not ticket.stage_id.closed
-            ticket.social_waiting_deadline = waiting and ticket.social_response_deadline
+            waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
+            ticket.social_waiting_deadline = waiting and ticket.social_wait_deadline
 
     def _social_time(self, value):
         """A deadline as the user reads it, as the web client shows a datetime field in the
@@ -218,22 +307,24 @@ class HelpdeskTicket(models.Model):
         return self.env["res.lang"]._social_format_datetime(value)
 
     @api.depends(
-        "social_response_deadline", "social_first_reply_at", "social_is_influencer", "closed"
+        "social_wait_deadline", "social_wait_reply_at", "social_wait_since",
+        "social_is_influencer", "closed",
     )
     @api.depends_context("tz", "lang")
     def _compute_social_deadline(self):
+        """The state of the current wait (see ``social_wait_since``)."""
         now = fields.Datetime.now()
         for ticket in self:
-            deadline = ticket.social_response_deadline
+            deadline = ticket.social_wait_deadline
             if not deadline:
                 ticket.social_deadline_state = False
                 ticket.social_deadline_label = False
                 continue
             who = self.env._("Influencer") if ticket.social_is_influencer else False
-            replied = ticket.social_first_reply_at
+            replied = ticket.social_wait_reply_at
             if replied:
                 state = "met" if replied <= deadline else "late"
-                minutes = max(int((replied - (ticket.social_posted_at or replied))
+                minutes = max(int((replied - (ticket.social_wait_since or replied))
                                   .total_seconds() // 60), 0)
                 text = self.env._("answered in %(minutes)s min", minutes=minutes)
             elif deadline < now:
@@ -250,15 +341,17 @@ class HelpdeskTicket(models.Model):
             return NotImplemented
         values = [value] if isinstance(value, str) else list(value)
         now = fields.Datetime.now()
-        parts = {
-            "pending": Domain("social_first_reply_at", "=", False)
-            & Domain("social_response_deadline", ">=", now),
-            "overdue": Domain("social_first_reply_at", "=", False)
-            & Domain("social_response_deadline", "<", now),
-            "met": Domain("social_first_reply_at", "!=", False)
-            & Domain("social_deadline_met", "=", True),
-            "late": Domain("social_first_reply_at", "!=", False)
-            & Domain("social_deadline_met", "=", False),
+        parts = {  # of the current wait (see social_wait_since)
+            "pending": Domain("social_wait_reply_at", "=", False)
+            & Domain("social_wait_deadline", ">=", now),
+            "overdue": Domain("social_wait_reply_at", "=", False)
+            & Domain("social_wait_deadline", "<", now),
+            "met": Domain("social_wait_reply_at", "!=", False)
+            & Domain("social_wait_deadline", "!=", False)
+            & Domain("social_wait_met", "=", True),
+            "late": Domain("social_wait_reply_at", "!=", False)
+            & Domain("social_wait_deadline", "!=", False)
+            & Domain("social_wait_met", "=", False),
         }
         return Domain.OR(parts[v] for v in values if v in parts) if values else Domain.FALSE
 
@@ -508,9 +601,9 @@ class HelpdeskTicket(models.Model):
                 ticket._social_alert_reason(),
                 self.env._("Owner: %(owner)s", owner=owner),
                 self.env._(
-                    "respond by %(time)s", time=ticket._social_time(ticket.social_response_deadline)
+                    "respond by %(time)s", time=ticket._social_time(ticket.social_wait_deadline)
                 )
-                if ticket.social_response_deadline
+                if ticket.social_wait_deadline
                 else "",
             )
             # the alert reaches someone active: the owner, else the team leader, else who
@@ -638,20 +731,21 @@ class HelpdeskTicket(models.Model):
 
     @api.model
     def _social_escalation_domain(self, now):
+        # the current wait: the first complaint's, or the one of a reopening complaint
         waiting = (
             Domain("social_network_id", "!=", False)
-            & Domain("social_first_reply_at", "=", False)
+            & Domain("social_wait_reply_at", "=", False)
             & Domain("stage_id.closed", "=", False)
         )
         return waiting & (
             (
                 Domain("social_escalated_half_at", "=", False)
                 & Domain("social_escalated_missed_at", "=", False)
-                & Domain("social_escalate_at", "<=", now)
+                & Domain("social_wait_escalate_at", "<=", now)
             )
             | (
                 Domain("social_escalated_missed_at", "=", False)
-                & Domain("social_response_deadline", "<=", now)
+                & Domain("social_wait_deadline", "<=", now)
             )
         )
 
@@ -695,16 +789,16 @@ class HelpdeskTicket(models.Model):
                 if ticket[field]
             }
             step = escalation_due(
-                ticket.social_posted_at,
-                ticket.social_response_deadline,
+                ticket.social_wait_since,
+                ticket.social_wait_deadline,
                 now,
-                ticket.social_first_reply_at,
+                ticket.social_wait_reply_at,
                 done,
             )
             if not step:  # no post date: nothing to measure; leave the cron's list
-                if ticket.social_escalate_at and ticket.social_escalate_at <= now:
+                if ticket.social_wait_escalate_at and ticket.social_wait_escalate_at <= now:
                     ticket.social_escalated_half_at = ticket.social_escalated_half_at or now
-                if ticket.social_response_deadline and ticket.social_response_deadline <= now:
+                if ticket.social_wait_deadline and ticket.social_wait_deadline <= now:
                     ticket.social_escalated_missed_at = now
                 continue
             ticket.write({f"social_escalated_{step}_at": now, "social_escalation": step})
@@ -715,7 +809,7 @@ class HelpdeskTicket(models.Model):
             sentence = self.env._(
                 "%(ticket)s has no public reply yet; respond by %(time)s. Owner: %(owner)s.",
                 ticket=ticket.display_name,
-                time=ticket._social_time(ticket.social_response_deadline),
+                time=ticket._social_time(ticket.social_wait_deadline),
                 owner=ticket.user_id.name or self.env._("Unassigned"),
             )
             leader = ticket._social_activity_user()

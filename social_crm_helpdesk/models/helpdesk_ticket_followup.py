@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import api, models
+from odoo import api, fields, models
 
 from .helpdesk_ticket import _urgent_pii
 
@@ -63,6 +63,23 @@ class HelpdeskTicket(models.Model):
             self.browse()._social_follow_up(todo)
         return result
 
+    def _social_restart_wait_vals(self, post):
+        """The values of a new wait of this answered ticket for the complaint ``post`` (the
+        first of the batch's new posts): the deadline computed as for a new ticket (by the
+        ticket's tier, shortened by bank or card data: the ticket's, which include the new
+        posts'), the escalations to come again."""
+        self.ensure_one()
+        urgent = self.has_sensitive_data and _urgent_pii(self.social_pii_kinds)
+        minutes = self.company_id._social_response_minutes(self.social_is_influencer or urgent)
+        since = post.posted_at or fields.Datetime.now()
+        return {
+            **self._social_wait_vals(since, minutes),
+            "social_escalated_half_at": False,
+            "social_escalated_missed_at": False,
+            "social_escalation": False,
+            "social_reopen_count": self.social_reopen_count + 1,
+        }
+
     @api.model
     def _social_follow_up(self, todo):
         """``{ticket: posts}``: move tickets of archived teams to a working team, reopen
@@ -99,6 +116,12 @@ class HelpdeskTicket(models.Model):
                 vals = {} if ticket.active else {"active": True}
                 if any(p.has_sensitive_data and _urgent_pii(p.pii_kinds) for p in posts):
                     vals["priority"] = "3"  # bank or card data: as on an open ticket
+                if ticket.social_wait_reply_at:
+                    # answered before: the ticket waits again, as a new ticket would (a
+                    # deadline by the tier, its own escalations); the first-response figures
+                    # stay those of the first complaint. Not answered yet: the customer
+                    # still waits for the first answer, on its (earlier) deadline.
+                    vals.update(ticket._social_restart_wait_vals(post))
                 if ticket.stage_id.closed:
                     if ticket.team_id not in open_stages:
                         open_stages[ticket.team_id] = ticket.team_id._get_applicable_stages(
@@ -117,6 +140,11 @@ class HelpdeskTicket(models.Model):
                         author=post.author_name or post.author_handle or "?",
                         network=post.network_id.name,
                     ))
+                    if "social_wait_deadline" in vals:
+                        notes.append(self.env._(
+                            "The ticket waits for an answer again: respond by %(time)s.",
+                            time=ticket._social_time(ticket.social_wait_deadline),
+                        ))
             owner = ticket.user_id
             if owner and (not owner.active or (
                     ticket.team_id.user_ids and owner not in ticket.team_id.user_ids)):
@@ -128,11 +156,16 @@ class HelpdeskTicket(models.Model):
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
         tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
+        # a closed ticket followed no change of its contact's tier: the reopened ones do now
+        # (priority, the deadline of their wait, the alert of a new top influencer)
+        alerted = {t.id: t.social_alerted_at for t in reopened}
+        reopened._social_follow_tier()
         # a top influencer, or bank or card data, complaining again: the team is alerted
-        # again (the first alert was about the first complaint)
+        # again (the first alert was about the first complaint), once
         again = reopened.sudo().filtered(
-            lambda t: t.social_tier == "top_influencer"
-            or any(_urgent_pii(p.pii_kinds) for p in todo.get(t, ()))
+            lambda t: (t.social_tier == "top_influencer"
+                       or any(_urgent_pii(p.pii_kinds) for p in todo.get(t, ())))
+            and t.social_alerted_at == alerted[t.id]
         )
         if again:
             again.write({"social_alerted_at": False})

@@ -44,19 +44,30 @@ class HelpdeskTicket(models.Model):
             )
 
     def _social_record_reaction(self, when, channel):
-        """The first reaction on these social tickets (the later ones change nothing)."""
+        """The first reaction on these social tickets (the first-response KPIs, once), and
+        the reaction that ends the current wait of a ticket reopened after an answer (see
+        ``social_wait_since``); the later ones change nothing."""
         # sudo: the first-reaction KPI is written by the product, whoever reacted
         for ticket in self.sudo():
-            if not ticket.social_network_id or ticket.social_first_reply_at:
+            if not ticket.social_network_id:
                 continue
-            deadline = ticket.social_response_deadline
-            ticket.write(
-                {
-                    "social_first_reply_at": when,
-                    "social_first_reply_channel": channel,
-                    "social_deadline_met": bool(deadline and when <= deadline),
-                }
-            )
+            if not ticket.social_first_reply_at:
+                deadline = ticket.social_response_deadline
+                ticket.write(  # the current wait is the first one: it follows
+                    {
+                        "social_first_reply_at": when,
+                        "social_first_reply_channel": channel,
+                        "social_deadline_met": bool(deadline and when <= deadline),
+                    }
+                )
+            elif not ticket.social_wait_reply_at:
+                deadline = ticket.social_wait_deadline
+                ticket.write(
+                    {
+                        "social_wait_reply_at": when,
+                        "social_wait_met": bool(deadline and when <= deadline),
+                    }
+                )
 
     @api.model
     def _social_add_posts_batch(self, follow_ups):
@@ -66,9 +77,10 @@ class HelpdeskTicket(models.Model):
             [post.id for ticket_posts in follow_ups.values() for post in ticket_posts]
         )
         own = posts._social_company_posts()  # one look-up of the accounts for the batch
-        # sudo: the tickets' post dates, whoever ingested the answer (read in one query)
+        # sudo: the tickets' post dates, whoever ingested the answer (read in one query): the
+        # waiting complaint's (the first, or the one that reopened the ticket after an answer)
         posted = {
-            ticket.id: ticket.social_posted_at
+            ticket.id: ticket.social_wait_since or ticket.social_posted_at
             for ticket in self.browse([t.id for t in follow_ups]).sudo()
         } if own else {}
         for ticket, ticket_posts in follow_ups.items():

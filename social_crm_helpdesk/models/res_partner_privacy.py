@@ -91,6 +91,10 @@ class ResPartner(models.Model):
         tickets.filtered(lambda t: not t.social_first_reply_at).with_context(
             social_crm_pii_done=True, mail_notrack=True
         ).write({"social_response_deadline": False, "social_escalate_at": False})
+        # a ticket reopened after an answer: its new wait stops too (the first figures stay)
+        tickets.filtered(lambda t: not t.social_wait_reply_at).with_context(
+            social_crm_pii_done=True, mail_notrack=True
+        ).write({"social_wait_deadline": False, "social_wait_escalate_at": False})
         for ticket in tickets:
             ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(
                 {

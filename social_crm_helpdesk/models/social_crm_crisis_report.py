@@ -50,14 +50,14 @@ class SocialCrmCrisisReport(models.Model):
                    FROM social_crm_incident i
                   WHERE i.state != 'resolved'
                  UNION ALL
-                 SELECT t.social_response_deadline, t.company_id, t.social_network_id,
+                 SELECT t.social_wait_deadline, t.company_id, t.social_network_id,
                         t.social_incident_id, 0, 0, NULL, 0, 1
                    FROM helpdesk_ticket t
                    LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
                   WHERE t.social_network_id IS NOT NULL AND t.active
-                    AND t.social_first_reply_at IS NULL
+                    AND t.social_wait_reply_at IS NULL
                     AND NOT coalesce(s.closed, false)
-                    AND t.social_response_deadline < (now() at time zone 'UTC')
+                    AND t.social_wait_deadline < (now() at time zone 'UTC')
                ) r"""
         )
 

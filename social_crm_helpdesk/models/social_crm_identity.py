@@ -43,3 +43,14 @@ class SocialCrmIdentity(models.Model):
         keep = self.env["social.crm.post"]._social_handle_forms(handle)
         lang = self._social_pii_lang({"company_id": company_id})
         return redact_report(bio, keep=keep, patterns=patterns, lang=lang).text
+
+    def _after_partner_change(self, old_partners):
+        """The author's open social tickets follow the identity to its contact."""
+        result = super()._after_partner_change(old_partners)
+        Ticket = self.env["helpdesk.ticket"]
+        found = Ticket._social_open_tickets_of(self)
+        if found:
+            Ticket._social_follow_contact(
+                {ticket: (identity.partner_id, identity) for ticket, identity in found.items()}
+            )
+        return result

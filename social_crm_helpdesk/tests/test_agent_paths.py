@@ -124,7 +124,7 @@ class TestAgentPaths(SocialHelpdeskCase):
             self.env["helpdesk.ticket"].get_view(view.id, "list")["arch"]
         )
         order = arch.get("default_order")
-        self.assertTrue(arch.xpath("//field[@name='social_response_deadline']"))
+        self.assertTrue(arch.xpath("//field[@name='social_wait_deadline']"))
         tickets = self.Ticket.search(
             [("id", "in", (regular | answered | influencer).ids)], order=order
         )

@@ -62,6 +62,25 @@ class HelpdeskTicket(models.Model):
                     notes.append(
                         self.env._("respond by %(time)s", time=ticket._social_time(deadline))
                     )
+            elif (
+                ticket.social_wait_since
+                and ticket.social_wait_deadline
+                and not ticket.social_wait_reply_at
+            ):
+                # reopened after an answer, waiting again: the new wait follows the tier
+                since = ticket.social_wait_since
+                urgent = ticket.has_sensitive_data and _urgent_pii(ticket.social_pii_kinds)
+                minutes = ticket.company_id._social_response_minutes(influencer or urgent)
+                wait = self._social_wait_vals(since, minutes)
+                if wait["social_wait_deadline"] != ticket.social_wait_deadline:
+                    vals.update(
+                        social_wait_deadline=wait["social_wait_deadline"],
+                        social_wait_escalate_at=wait["social_wait_escalate_at"],
+                    )
+                    notes.append(self.env._(
+                        "respond by %(time)s",
+                        time=ticket._social_time(wait["social_wait_deadline"]),
+                    ))
             old_tier = ticket.social_tier
             ticket.write(vals)
             sentence = self.env._(

@@ -49,7 +49,7 @@ function agentSteps(t) {
     return [
         {
             content: "The social ticket list: the deadline column, sortable",
-            trigger: `.o_list_view th[data-name=social_response_deadline].o_column_sortable:contains('${t.respondBy}')`,
+            trigger: `.o_list_view th[data-name=social_wait_deadline].o_column_sortable:contains('${t.respondBy}')`,
         },
         {
             content: "At 1280 px the whole list fits and the owner is readable",
@@ -78,7 +78,7 @@ function agentSteps(t) {
             run() {
                 const row = this.anchor.closest(".o_data_row");
                 const time = row
-                    .querySelector(".o_data_cell[name=social_response_deadline]")
+                    .querySelector(".o_data_cell[name=social_wait_deadline]")
                     .textContent.trim();
                 if (!t.datetime.test(time)) {
                     throw new Error(`Respond By "${time}" is not in the format ${t.datetime}`);

@@ -1,0 +1,206 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""A ticket answered, closed, then reopened by a new complaint of its author waits again: a new
+deadline by the author's tier, its own escalations by the cron, ended by the next public reply;
+the first complaint's first-response figures stay as they were. Posts enter by
+``_ingest_posts``, the company's answers are its own account's posts in the conversation (the
+network's app) or replies sent from Odoo through the outbox."""
+
+import datetime as dt
+from unittest.mock import patch
+
+from freezegun import freeze_time
+
+from odoo import fields
+from odoo.tests import tagged
+
+from .common import ArrivalCase
+
+GRUMBLE = "@acme Mein Router ist seit Montag kaputt und keiner antwortet. Frechheit!"
+X_TWEETS = "https://api.twitter.com/2/tweets"
+COMPANY_ACCOUNT = "1440000000000000000"  # the X source's account: the company's own posts
+
+
+@tagged("post_install", "-at_install")
+class TestReopenWait(ArrivalCase):
+    def own(self):
+        return self.make_author(COMPANY_ACCOUNT, "acme_support", "ACME Support")
+
+    def run_escalation_cron(self):
+        """The escalation cron's job as the cron runs it (its commits not done)."""
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
+        ):
+            self.env["helpdesk.ticket"]._cron_social_escalate()
+        self.env.invalidate_all()
+
+    def leader_todos(self, ticket):
+        return ticket.activity_ids.filtered(lambda a: a.user_id == self.leader)
+
+    def answered_and_closed(self, ext, author=None, conversation=None):
+        """A complaint two days ago, answered after 10 minutes in the network's app, closed."""
+        conversation = conversation or f"conv-{ext}"
+        author = author or self.make_author(f"id-{ext}", f"kunde_{ext}", "Klara Kundin")
+        post = self.ingest(self.complaint(f"{ext}1", author=author, minutes_ago=2 * 24 * 60,
+                                          conversation_external_id=conversation))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        self.ingest(self.make_post(
+            f"{ext}2", self.own(), text="@kunde Sorry, wir melden uns per DM.", lang="de",
+            conversation_external_id=conversation, in_reply_to_external_id=post.external_id,
+            minutes_ago=2 * 24 * 60 - 10))
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        self.assertEqual(ticket.social_deadline_state, "met")
+        ticket.with_user(self.agent).write(
+            {"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id})
+        self.assertTrue(ticket.closed)
+        return post, ticket, author, conversation
+
+    def first_response_figures(self, ticket):
+        row = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(len(row), 1)
+        return (
+            ticket.social_posted_at, ticket.social_response_deadline,
+            ticket.social_escalate_at, ticket.social_first_reply_at,
+            ticket.social_first_reply_channel, ticket.social_deadline_met,
+            row.first_reply_at, row.reaction_minutes, row.deadline_met_rate,
+        )
+
+    def test_reopened_answered_ticket_waits_again_escalates_and_is_answered(self):
+        self.team.social_assign_mode = "none"  # the leader's to-dos, whoever owns the ticket
+        _post, ticket, author, conversation = self.answered_and_closed("rw-a")
+        figures = self.first_response_figures(ticket)
+        # the customer complains again in the same conversation
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(t0):
+            again = self.ingest(self.complaint(
+                "rw-a3", author=author, conversation_external_id=conversation,
+                text=GRUMBLE + " Schon wieder kaputt!", minutes_ago=0))
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertFalse(ticket.closed)
+        self.assertEqual(ticket.social_reopen_count, 1)
+        # a new wait, with the deadline a new ticket of a regular author gets (60 minutes)
+        self.assertEqual(ticket.social_wait_since, again.posted_at)
+        self.assertEqual(ticket.social_wait_deadline, again.posted_at + dt.timedelta(minutes=60))
+        self.assertFalse(ticket.social_wait_reply_at)
+        self.assertEqual(ticket.social_waiting_deadline, ticket.social_wait_deadline)
+        with freeze_time(t0 + dt.timedelta(minutes=1)):
+            ticket.invalidate_recordset(["social_deadline_state", "social_deadline_label"])
+            self.assertEqual(ticket.social_deadline_state, "pending")
+            self.assertIn("Respond by", ticket.social_deadline_label)
+            self.assertIn(ticket, self.Ticket.search(
+                [("social_deadline_state", "=", "pending"), ("id", "=", ticket.id)]))
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "waits for an answer again" in (m.body or "")))
+        # the first complaint's first-response figures are those of the first complaint
+        self.assertEqual(self.first_response_figures(ticket), figures)
+        # the cron: nothing before half time, the leader's to-do at half time, then missed
+        with freeze_time(t0 + dt.timedelta(minutes=20)):
+            self.run_escalation_cron()
+        self.assertFalse(ticket.social_escalation)
+        self.assertFalse(self.leader_todos(ticket))
+        with freeze_time(t0 + dt.timedelta(minutes=31)):
+            self.run_escalation_cron()
+        self.assertEqual(ticket.social_escalation, "half")
+        self.assertEqual(len(self.leader_todos(ticket)), 1)
+        with freeze_time(t0 + dt.timedelta(minutes=61)):
+            self.run_escalation_cron()
+            self.assertEqual(ticket.social_escalation, "missed")
+            self.assertEqual(len(self.leader_todos(ticket)), 2)
+            ticket.invalidate_recordset(["social_deadline_state", "social_deadline_label"])
+            self.assertEqual(ticket.social_deadline_state, "overdue")
+            self.assertIn("Overdue since", ticket.social_deadline_label)
+            self.assertIn(ticket, self.Ticket.search(
+                [("social_deadline_state", "=", "overdue"), ("id", "=", ticket.id)]))
+            self.run_escalation_cron()
+            self.assertEqual(len(self.leader_todos(ticket)), 2, "each step once")
+        # the company answers in the network's app: the wait ends (late), the list says so
+        with freeze_time(t0 + dt.timedelta(minutes=70)):
+            answer = self.ingest(self.make_post(
+                "rw-a4", self.own(), text="@kunde Entschuldigung, ein Techniker kommt morgen.",
+                lang="de", conversation_external_id=conversation,
+                in_reply_to_external_id=again.external_id, minutes_ago=0))
+            self.assertEqual(ticket.social_wait_reply_at, answer.posted_at)
+            self.assertFalse(ticket.social_waiting_deadline)
+            ticket.invalidate_recordset(["social_deadline_state", "social_deadline_label"])
+            self.assertEqual(ticket.social_deadline_state, "late")
+            self.assertIn("Answered in 70 min", ticket.social_deadline_label)
+            self.assertIn(ticket, self.Ticket.search(
+                [("social_deadline_state", "=", "late"), ("id", "=", ticket.id)]))
+        with freeze_time(t0 + dt.timedelta(minutes=200)):
+            self.run_escalation_cron()
+        self.assertEqual(len(self.leader_todos(ticket)), 2, "answered: no more escalation")
+        self.assertEqual(self.first_response_figures(ticket), figures)
+
+    def test_reopened_influencer_ticket_answered_from_odoo(self):
+        """An influencer's ticket gets the influencer's deadline again; a reply sent from Odoo
+        ends the wait (in time); reopened twice, each wait is its own."""
+        _post, ticket, author, conversation = self.answered_and_closed(
+            "rw-b", author=self.ina())
+        self.assertTrue(ticket.social_is_influencer)
+        figures = self.first_response_figures(ticket)
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(t0):
+            again = self.ingest(self.complaint(
+                "rw-b3", author=author, conversation_external_id=conversation,
+                text=GRUMBLE + " Immer noch!", minutes_ago=0))
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertEqual(ticket.social_wait_deadline, again.posted_at + dt.timedelta(minutes=15))
+        self.assertEqual(ticket.social_wait_escalate_at,
+                         again.posted_at + dt.timedelta(seconds=15 * 60 / 2))
+        self.net.add("POST", X_TWEETS, status=201,
+                     json_body={"data": {"id": "1990000000000008801", "text": "Sorry!"}})
+        with freeze_time(t0 + dt.timedelta(minutes=10)):
+            action = ticket.with_user(self.agent).action_social_reply()
+            wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
+                action["res_id"])
+            wizard.text = "@ina_influencer Sorry, wir rufen Sie gleich an."
+            wizard.action_send()
+            self.run_sender()
+            ticket.invalidate_recordset(["social_deadline_state", "social_deadline_label"])
+            self.assertEqual(ticket.social_wait_reply_at, t0 + dt.timedelta(minutes=10))
+            self.assertTrue(ticket.social_wait_met)
+            self.assertEqual(ticket.social_deadline_state, "met")
+        self.assertEqual(self.first_response_figures(ticket), figures)
+        # closed again, a third complaint: a third wait (and the second's reply is history)
+        ticket.write({"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id})
+        with freeze_time(t0 + dt.timedelta(days=1)):
+            third = self.ingest(self.complaint(
+                "rw-b5", author=author, conversation_external_id=conversation,
+                text=GRUMBLE + " Und wieder!", minutes_ago=0))
+        self.assertFalse(ticket.closed)
+        self.assertEqual(ticket.social_reopen_count, 2)
+        self.assertEqual(ticket.social_wait_since, third.posted_at)
+        self.assertFalse(ticket.social_wait_reply_at)
+        self.assertEqual(self.first_response_figures(ticket), figures)
+
+    def test_thank_you_neither_reopens_nor_restarts(self):
+        _post, ticket, author, conversation = self.answered_and_closed("rw-c")
+        before = (ticket.social_wait_since, ticket.social_wait_deadline,
+                  ticket.social_wait_reply_at, ticket.social_escalation)
+        thanks = self.ingest(self.make_post(
+            "rw-c3", author, text="@acme Danke, jetzt klappt alles wieder! Super Service.",
+            lang="de", conversation_external_id=conversation, minutes_ago=1))
+        self.assertEqual(thanks.ticket_id, ticket)
+        self.assertTrue(ticket.closed)
+        self.assertEqual(ticket.social_reopen_count, 0)
+        self.assertEqual((ticket.social_wait_since, ticket.social_wait_deadline,
+                          ticket.social_wait_reply_at, ticket.social_escalation), before)
+        self.assertEqual(ticket.social_deadline_state, "met")
+        self.assertFalse(ticket.social_waiting_deadline)
+
+    def test_reopened_before_any_answer_keeps_its_first_deadline(self):
+        """Closed without an answer, then a new complaint: the customer still waits for the
+        first answer, since the first complaint (no fresh deadline hides the delay)."""
+        author = self.make_author("id-rw-d", "kunde_rw-d", "Klara Kundin")
+        post = self.ingest(self.complaint("rw-d1", author=author, minutes_ago=300,
+                                          conversation_external_id="conv-rw-d"))
+        ticket = post.ticket_id
+        deadline = ticket.social_response_deadline
+        ticket.write({"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id})
+        self.ingest(self.complaint("rw-d2", author=author, conversation_external_id="conv-rw-d",
+                                   text=GRUMBLE + " Hallo?", minutes_ago=1))
+        self.assertFalse(ticket.closed)
+        self.assertEqual(ticket.social_reopen_count, 0)
+        self.assertEqual(ticket.social_wait_deadline, deadline)
+        self.assertEqual(ticket.social_deadline_state, "overdue")
