@@ -169,8 +169,8 @@ class HelpdeskTicket(models.Model):
         copy=False,
         default=0,
         groups=INTERNAL,
-        help="How often the customer complained again after the ticket was answered and "
-        "closed: each time the ticket waits again, with a new deadline and its own "
+        help="How often the customer complained again after the ticket was answered (open "
+        "or closed): each time the ticket waits again, with a new deadline and its own "
         "escalations. The first-response figures stay those of the first complaint.",
     )
     social_deadline_state = fields.Selection(

@@ -36,6 +36,7 @@ class HelpdeskTicket(models.Model):
         post_ids = {ticket.id: set(ticket_posts.ids) for ticket, ticket_posts in follow_ups.items()}
         # one recordset: the tickets' fields are read together (prefetch), not per ticket
         tickets = self.browse(list(post_ids)).sudo()  # sudo: see above
+        self._social_wait_again(tickets, posts, post_ids)
         tickets = tickets.filtered(
             lambda t: t.stage_id.closed or not t.active
             or (t.team_id and not t.team_id.active) or (t.user_id and not t.user_id.active)
@@ -62,6 +63,55 @@ class HelpdeskTicket(models.Model):
         if todo:
             self.browse()._social_follow_up(todo)
         return result
+
+    @api.model
+    def _social_wait_again(self, tickets, posts, post_ids):
+        """Open tickets already answered whose customer complains again after the answer
+        (or posts bank or card data): the ticket waits for an answer again, as a reopened one
+        does (a new deadline by the tier, its own escalations, the owner told); the first-
+        response figures stay those of the first complaint. ``post_ids``: {ticket id: ids of
+        its new posts}. Only answered open tickets get a query (the company's accounts)."""
+        answered = tickets.filtered(
+            lambda t: t.active and not t.stage_id.closed and t.social_wait_reply_at
+        )
+        if not answered:
+            return self.browse()
+        own = posts._social_company_posts()
+        restarted = self.browse()
+        bodies = {}
+        for ticket in answered:
+            ids = post_ids[ticket.id]
+            later = (posts.filtered(lambda p, ids=ids: p.id in ids) - own).filtered(
+                lambda p, t=ticket: p.posted_at and p.posted_at > t.social_wait_reply_at
+            )
+            if not self.env.context.get(AGENT_CONVERT_KEY):
+                later = later.filtered(_needs_answer)
+            if not later:
+                continue
+            post = later.sorted(lambda p: (p.posted_at, p.id))[0]
+            vals = ticket._social_restart_wait_vals(post)
+            if any(p.has_sensitive_data and _urgent_pii(p.pii_kinds) for p in later):
+                vals["priority"] = "3"  # bank or card data: as on a new ticket
+            ticket.write(vals)
+            restarted |= ticket
+            bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
+                "%(author)s wrote again on %(network)s after the answer: the ticket waits for "
+                "an answer again: respond by %(time)s.",
+                author=post.author_name or post.author_handle or "?",
+                network=post.network_id.name,
+                time=ticket._social_time(ticket.social_wait_deadline),
+            )
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+        for ticket in restarted:
+            ticket._social_notify(
+                ticket.user_id or ticket.team_id.user_id,
+                self.env._("Social ticket waits again: %(ticket)s", ticket=ticket.display_name),
+                self.env._("The customer complained again after your answer."),
+            )
+        return restarted
 
     def _social_restart_wait_vals(self, post):
         """The values of a new wait of this answered ticket for the complaint ``post`` (the

@@ -204,3 +204,51 @@ class TestReopenWait(ArrivalCase):
         self.assertEqual(ticket.social_reopen_count, 0)
         self.assertEqual(ticket.social_wait_deadline, deadline)
         self.assertEqual(ticket.social_deadline_state, "overdue")
+
+    def test_open_answered_ticket_waits_again_on_a_new_complaint(self):
+        """Answered but still open (the agent waits for the customer): the customer complains
+        again in the conversation, so the ticket waits for an answer again (a new deadline,
+        escalated by the cron); a thank-you, and a complaint written before the answer but
+        fetched late, change nothing; the first-response figures stay."""
+        self.team.social_assign_mode = "none"
+        author = self.make_author("id-rw-e", "kunde_rw-e", "Klara Kundin")
+        conversation = "conv-rw-e"
+        first = self.ingest(self.complaint("rw-e1", author=author, minutes_ago=3 * 60,
+                                           conversation_external_id=conversation))
+        ticket = first.ticket_id
+        self.ingest(self.make_post(
+            "rw-e2", self.own(), text="@kunde Sorry, wir schauen uns das an.", lang="de",
+            conversation_external_id=conversation, in_reply_to_external_id="rw-e1",
+            minutes_ago=3 * 60 - 10))
+        self.assertFalse(ticket.closed)
+        self.assertEqual(ticket.social_deadline_state, "met")
+        figures = self.first_response_figures(ticket)
+        answered = (ticket.social_wait_since, ticket.social_wait_reply_at)
+        # a complaint written before the answer, fetched late, and a thank-you: no new wait
+        self.ingest(self.complaint("rw-e0", author=author, minutes_ago=3 * 60 - 5,
+                                   conversation_external_id=conversation,
+                                   text=GRUMBLE + " Hallo???"))
+        self.ingest(self.make_post(
+            "rw-e3", author, text="@acme Danke für die schnelle Antwort!", lang="de",
+            conversation_external_id=conversation, minutes_ago=60))
+        self.assertEqual((ticket.social_wait_since, ticket.social_wait_reply_at), answered)
+        self.assertEqual(ticket.social_reopen_count, 0)
+        # now a new complaint after the answer
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        with freeze_time(t0):
+            again = self.ingest(self.complaint(
+                "rw-e4", author=author, conversation_external_id=conversation,
+                text=GRUMBLE + " Immer noch kaputt, niemand meldet sich!", minutes_ago=0))
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertEqual(ticket.social_reopen_count, 1)
+        self.assertEqual(ticket.social_wait_since, again.posted_at)
+        self.assertEqual(ticket.social_wait_deadline, again.posted_at + dt.timedelta(minutes=60))
+        self.assertFalse(ticket.social_wait_reply_at)
+        self.assertEqual(ticket.social_waiting_deadline, ticket.social_wait_deadline)
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "waits for an answer again" in (m.body or "")))
+        self.assertEqual(self.first_response_figures(ticket), figures)
+        with freeze_time(t0 + dt.timedelta(minutes=31)):
+            self.run_escalation_cron()
+        self.assertEqual(ticket.social_escalation, "half")
+        self.assertEqual(len(self.leader_todos(ticket)), 1)
