@@ -510,6 +510,16 @@ class SocialCrmIdentity(models.Model):
         if plan.identity_links:
             linked = self.browse([iid for iid, _author in plan.identity_links])
             linked._ingest_after_link([author for _iid, author in plan.identity_links])
+            # the author's earlier posts, stored without a contact (a source that keeps the
+            # posts of unknown authors) before a user entered the identity: they follow it
+            self._ingest_adopt_earlier_posts(
+                {
+                    key: identities[key]
+                    for key in {(a.network, a.external_id) for _iid, a in plan.identity_links}
+                    if key in identities
+                },
+                company,
+            )
             if result is not None:
                 result.linked_identities += len(plan.identity_links)
         if plan.suggestions:
@@ -584,8 +594,11 @@ class SocialCrmIdentity(models.Model):
 
     @api.model
     def _ingest_adopt_earlier_posts(self, identities, company):
-        """Give the new ``identities`` ({author key: (identity id, partner id)}) the earlier
-        posts of their authors that have no identity (one query, one write per identity)."""
+        """Give the new (or just linked) ``identities`` ({author key: (identity id, partner
+        id)}) the earlier posts of their authors that have no identity (one query, one write
+        per identity)."""
+        if not identities:
+            return
         networks = self.env["social.crm.network"]._by_code()
         # sudo: the product attaches its own posts, whoever ingests
         posts = self.env["social.crm.post"].sudo().search_fetch(

@@ -118,6 +118,29 @@ class TestIngest(SocialCrmCase):
         self.assertEqual((other.external_id, other.handle), ("61", "pvogel_shop"))
         self.assertNotEqual(other.partner_id, self.partner)
 
+    def test_identity_by_hand_adopts_the_authors_earlier_posts(self):
+        """A source keeps the posts of unknown authors without a contact; a user then enters
+        the author's handle on a contact. The author's next post links that identity, and
+        the earlier posts follow it (contact and identity), the interaction history whole."""
+        author = self.make_author("71", "mara_k", "Mara K")
+        early = self.Post._ingest_posts(
+            [self.make_post("e1", author, minutes_ago=60), self.make_post("e2", author,
+                                                                          minutes_ago=50)],
+            self.keep_source,
+        )
+        earlier = self.Post.browse(early.post_ids)
+        self.assertFalse(earlier.identity_id)
+        manual = self.Identity.create(
+            {"partner_id": self.partner.id, "network_id": self.x.id, "handle": "mara_k"}
+        )
+        later = self.Post._ingest_posts([self.make_post("e3", author)], self.keep_source)
+        self.assertEqual(later.linked_identities, 1)
+        self.assertEqual(manual.external_id, "71")
+        posts = earlier | self.Post.browse(later.post_ids)
+        self.assertEqual(posts.identity_id, manual)
+        self.assertEqual(posts.partner_id, self.partner)
+        self.assertEqual(manual.post_count, 3)
+
     def test_handle_taken_over_by_another_account(self):
         """X gives a freed handle to a new account: the post of the new owner is stored, the
         handle moves to its identity and the former owner's identity keeps its id, contact and
