@@ -613,7 +613,7 @@ def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
 def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
     """Values of a new post (without company, source and author identity)."""
     author = post.author
-    return {
+    vals = {
         "network_id": network_id,
         "external_id": post.external_id,
         "author_external_id": author.external_id if author else False,
@@ -632,9 +632,12 @@ def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
         "mentioned_handles": " ".join(post.mentioned_handles) or False,
         **{name: getattr(post, name) or 0 for name in POST_COUNT_FIELDS},
         "raw_payload": raw_payload(post.raw) or False,
-        "edited_at": naive_utc(post.edited_at, now) if post.edited_at else False,
-        "version_external_id": post.version_external_id or False,
     }
+    if post.edited_at:  # first seen edited (most posts never are: no column to write)
+        vals["edited_at"] = naive_utc(post.edited_at, now)
+    if post.version_external_id:
+        vals["version_external_id"] = post.version_external_id
+    return vals
 
 
 def edit_vals(post: Post, now: dt.datetime) -> dict:

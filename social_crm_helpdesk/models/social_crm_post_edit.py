@@ -47,9 +47,24 @@ class SocialCrmPost(models.Model):
     def _ingest_after_edit(self, posts, previous):
         result = super()._ingest_after_edit(posts, previous)
         ticketed = self.filtered("ticket_id")
-        # a complaint now (or a post of a conversation with a ticket): as a new post would
-        # sudo: as after a create, automatic tickets are opened by the product
-        (self - ticketed).with_context(social_unlinked_followers={
+
+        def payment_added(post):
+            added = _kinds(post.pii_kinds) - _kinds(previous[post.id]["pii_kinds"])
+            return bool(added & set(PAYMENT_KINDS))
+
+        def routable(post):
+            if payment_added(post):
+                return True
+            if post.complaint_label != "complaint":
+                return False
+            # a complaint an agent said was none stays so while the edit leaves it a complaint
+            return (previous[post.id]["complaint_label"] != "complaint"
+                    or post.complaint_decision != "not_complaint")
+
+        # a complaint (or bank or card data) after the edit is routed as a new post would be:
+        # a ticket opened when the team's rules take the new text, or joined in its
+        # conversation
+        (self - ticketed).filtered(routable).with_context(social_unlinked_followers={
             post.id: version.author.followers_count
             for post, version in zip(self, posts, strict=True)
             if not post.identity_id and version.author and version.author.followers_count
@@ -58,10 +73,7 @@ class SocialCrmPost(models.Model):
             ticketed._social_note_edits(previous)
         # bank or card data the edit added: hidden where the company wants it (once the
         # ticket exists, which gets the outcome)
-        self.filtered(
-            lambda post: (_kinds(post.pii_kinds) - _kinds(previous[post.id]["pii_kinds"]))
-            & set(PAYMENT_KINDS)
-        )._social_pii_auto_hide()
+        self.filtered(payment_added)._social_pii_auto_hide()
         return result
 
     def _social_note_edits(self, previous):

@@ -111,6 +111,21 @@ class TestEdits(SocialHelpdeskCase):
         self.assertEqual(post.ticket_id.social_post_id, post)
         self.assertIn("Router", post.ticket_id.description)
 
+    def test_edit_routes_a_complaint_again_unless_an_agent_said_it_is_none(self):
+        """A complaint the team's rules left without a ticket ("gewinnspiel" is excluded) is
+        routed again on its edited text, as a new post would be; one an agent marked as no
+        complaint stays without ticket while it stays a complaint."""
+        post = self.version(f"{GRUMBLE} #gewinnspiel")
+        self.assertEqual(post.complaint_label, "complaint")
+        self.assertFalse(post.ticket_id)
+        post.with_user(self.agent).action_not_complaint()
+        self.version(f"{GRUMBLE} Immer noch!", 2)  # the rules would take it now
+        self.assertEqual(post.complaint_label, "complaint")
+        self.assertFalse(post.ticket_id)
+        self.env["social.crm.complaint.label"].search([("post_id", "=", post.id)]).unlink()
+        self.version(GRUMBLE, 4)
+        self.assertTrue(post.ticket_id)
+
     def test_softened_complaint_keeps_its_ticket_with_a_note(self):
         post = self.version(GRUMBLE)
         ticket = post.ticket_id
