@@ -372,6 +372,10 @@ class SocialCrmPost(models.Model):
         vals_list = edited._ingest_prepare_edit_vals(vals_list, plan.edited_posts)
         merged = dict(plan.posts_to_update)
         for post_id, vals in zip(edited.ids, vals_list, strict=True):
+            if vals.get("text") == vals.get("previous_text"):
+                # an edit of something else than the text (media, a poll): the text before
+                # the last edit of the text stays
+                vals.pop("previous_text", None)
             merged[post_id] = {**merged.get(post_id, {}), **vals}
         return list(merged.items()), edited, previous
 

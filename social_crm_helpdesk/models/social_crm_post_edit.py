@@ -14,6 +14,7 @@ from markupsafe import Markup
 from odoo import models
 
 from ..detection.pii import PAYMENT_KINDS
+from .res_company import by_company_lang
 
 
 def _kinds(value):
@@ -69,8 +70,9 @@ class SocialCrmPost(models.Model):
             for post, version in zip(self, posts, strict=True)
             if not post.identity_id and version.author and version.author.followers_count
         })._social_route(automatic=True)
-        if ticketed:
-            ticketed._social_note_edits(previous)
+        # the notes are written in the company's language, as the product's notes are
+        for lang, group in by_company_lang(ticketed):
+            group.with_context(lang=lang)._social_note_edits(previous)
         # bank or card data the edit added: hidden where the company wants it (once the
         # ticket exists, which gets the outcome)
         self.filtered(payment_added)._social_pii_auto_hide()
@@ -86,6 +88,11 @@ class SocialCrmPost(models.Model):
         for post in self.sudo():
             ticket = post.ticket_id.duplicate_id or post.ticket_id
             before = previous[post.id]
+            new_kinds = _kinds(post.pii_kinds) - _kinds(before["pii_kinds"])
+            if new_kinds:
+                added.setdefault(ticket, set()).update(new_kinds)
+            if (post.text or "") == (before["text"] or ""):
+                continue  # media or a poll edited, not the text: nothing to tell
             author = post.author_name or (post.author_handle and f"@{post.author_handle}") or "?"
             body = Markup("<p>%s</p><blockquote>%s</blockquote><p class='text-muted small'>%s"
                           "</p><blockquote>%s</blockquote>") % (
@@ -103,13 +110,11 @@ class SocialCrmPost(models.Model):
                     "is: close it once the customer's matter is settled."
                 )
             bodies[ticket.id] = bodies.get(ticket.id, Markup()) + body
-            new_kinds = _kinds(post.pii_kinds) - _kinds(before["pii_kinds"])
-            if new_kinds:
-                added.setdefault(ticket, set()).update(new_kinds)
-        # sudo: the product's notes and flags on tickets the ingesting user may not write
-        Ticket.sudo().browse(list(bodies))._message_log_batch(
-            bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
-        )
+        if bodies:
+            # sudo: the product's notes and flags on tickets the ingesting user may not write
+            Ticket.sudo().browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
+            )
         if added:
             Ticket.sudo()._social_flag_pii(added)
         return True

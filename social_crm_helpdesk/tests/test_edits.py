@@ -155,3 +155,14 @@ class TestEdits(SocialHelpdeskCase):
         self.assertEqual(post.version_external_id, "1795000000000000009")
         self.assertIn("drei Tagen", post.text)
         self.assertEqual(len(self.notes(ticket, "edited the post")), 1)
+
+    def test_edit_of_the_media_only_leaves_text_and_ticket_alone(self):
+        """Mastodon sets ``edited_at`` for an edit of the media or the poll too: the text is
+        the same, nothing to tell on the ticket, the text before the last text edit stays."""
+        post = self.version(GRUMBLE)
+        ticket = post.ticket_id
+        self.version(GRUMBLE, 6)
+        self.assertTrue(post.edited_at)
+        self.assertFalse(post.previous_text)
+        self.assertFalse(self.notes(ticket, "edited the post"))
+        self.assertEqual(self.Ticket.search_count([("social_post_id", "=", post.id)]), 1)
