@@ -853,6 +853,11 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
                 result.posts_to_edit.append((known.id, edit_vals(post, now)))
                 result.edited_posts.append(post)
             counts = counts_of(post)
+            if post.version_external_id:
+                # X counts each version's engagement apart (what the original got stays
+                # with it): an edit's counts never lower the stored ones
+                counts = tuple(old if new is None else max(old, new)
+                               for old, new in zip(known.counts, counts, strict=True))
             if tuple(known.counts) != counts:
                 if None in counts:
                     counts = tuple(old if new is None else new

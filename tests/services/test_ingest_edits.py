@@ -81,3 +81,13 @@ def test_quarantine_data_keeps_the_edit():
     post = version("edited", 5, version_external_id="9")
     again = ingest.post_from_data(ingest.post_to_data(post))
     assert again.edited_at == post.edited_at and again.version_external_id == "9"
+
+
+def test_x_version_counts_never_lower_the_stored_ones():
+    """X counts each version's engagement apart: the new version starts at 0 likes."""
+    edit = version("edited", 5, like_count=1, repost_count=0, reply_count=4, quote_count=0,
+                   version_external_id="1795")
+    result = plan_for([edit], counts=(10, 2, 3, 0))
+    assert result.posts_to_update == [(41, {"like_count": 10, "repost_count": 2,
+                                            "reply_count": 4, "quote_count": 0})]
+    assert not plan_for([edit], counts=(10, 2, 4, 0)).posts_to_update
