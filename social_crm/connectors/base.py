@@ -238,6 +238,15 @@ class Post:
     mentioned_external_ids: tuple[str, ...] = ()
     mentioned_handles: tuple[str, ...] = ()
     raw: Mapping[str, Any] = dataclasses.field(default_factory=dict)  # the item as received
+    # an edit of a post (UTC, aware): when the author last changed its text, as the network
+    # says (Mastodon ``edited_at``, the time of a Jetstream ``update`` commit or of a Meta
+    # ``edited`` change, the creation of an X edit's new version); None: not edited, or the
+    # network did not say. Ingestion updates a stored post's text only with a newer edit.
+    edited_at: dt.datetime | None = None
+    # X: an edit is a new tweet whose ``edit_history_tweet_ids`` starts with the original
+    # id; the post keeps the original id (``external_id``: one post, one ticket) and this is
+    # the id of the version read
+    version_external_id: str | None = None
 
     def __post_init__(self):
         """Typed, bounded, cleaned values, whichever path built the post (connector, replay,
@@ -271,7 +280,28 @@ class Post:
         put("mentioned_handles", tuple(
             h for h in (clean_str(v, MAX_ID) for v in clean_ids(self.mentioned_handles)) if h))
         put("raw", clean_json(self.raw) if isinstance(self.raw, Mapping) else {})
+        put("edited_at", clean_edited_at(self.edited_at))
+        put("version_external_id", clean_id(self.version_external_id))
+        if self.version_external_id == self.external_id:
+            put("version_external_id", None)
         put("_checked", True)  # see ``services.ingest.checked``
+
+
+def clean_edited_at(value: Any) -> dt.datetime | None:
+    """An edit's date as :attr:`Post.edited_at` holds it (aware UTC), or None: an ISO 8601
+    text is read, anything else that is no date is None (an unreadable edit date never
+    refuses the post: it is stored as not edited)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    try:
+        return clean_datetime(value)
+    except InvalidItemError:
+        return None
 
 
 @dataclasses.dataclass(frozen=True)

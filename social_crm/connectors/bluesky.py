@@ -279,17 +279,33 @@ def jetstream_url(base: str = "", cursor: str | int | None = None,
     return f"{(base or JETSTREAM_URL).rstrip('?')}?{urlencode(params)}"
 
 
+#: commit operations that carry a post's text: a new post, and an edit of it (``update``:
+#: the record as it is now, the same ``rkey``)
+JETSTREAM_OPERATIONS = ("create", "update")
+
+
 def _jetstream_commit(event: Mapping[str, Any]) -> dict | None:
     commit = event.get("commit") if event.get("kind") == "commit" else None
     if not isinstance(commit, dict) or commit.get("collection") != POST_COLLECTION \
-            or commit.get("operation") != "create" or not isinstance(commit.get("record"), dict):
+            or commit.get("operation") not in JETSTREAM_OPERATIONS \
+            or not isinstance(commit.get("record"), dict):
         return None
     return commit
 
 
+def _time_us(value: Any) -> dt.datetime | None:
+    """The date of a Jetstream event's ``time_us`` (microseconds since the epoch), or None."""
+    if not isinstance(value, int) or isinstance(value, bool) or value <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(value / 1_000_000, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
+
+
 def jetstream_wanted(event: Mapping[str, Any], dids: tuple[str, ...] = (),
                      keywords: tuple[str, ...] = ()) -> bool:
-    """True for a new post (not by one of ``dids``) that mentions or replies to one of
+    """True for a new or edited post (not by one of ``dids``) that mentions or replies to one of
     ``dids`` or contains one of ``keywords`` (case-insensitive)."""
     commit = _jetstream_commit(event) if isinstance(event, dict) else None
     if commit is None or event.get("did") in dids:
@@ -307,8 +323,9 @@ def jetstream_wanted(event: Mapping[str, Any], dids: tuple[str, ...] = (),
 
 
 def parse_jetstream_post(event: Mapping[str, Any]) -> Post | None:
-    """Post of a Jetstream ``commit`` event creating an ``app.bsky.feed.post`` (None for any
-    other event). The author is known by DID only (Jetstream sends no profile)."""
+    """Post of a Jetstream ``commit`` event creating or updating (an edit: ``edited_at`` is
+    the event's ``time_us``) an ``app.bsky.feed.post`` (None for any other event). The author
+    is known by DID only (Jetstream sends no profile)."""
     event = expect_dict(event, "jetstream event", NETWORK)
     commit = _jetstream_commit(event)
     if commit is None:
@@ -337,6 +354,8 @@ def parse_jetstream_post(event: Mapping[str, Any]) -> Post | None:
         mentioned_external_ids=tuple(mentioned),
         mentioned_handles=tuple(dict.fromkeys(handles)),
         raw={"did": did, "time_us": event.get("time_us"), "commit": dict(commit)},
+        edited_at=_time_us(event.get("time_us")) if commit.get("operation") == "update"
+        else None,
     )
 
 

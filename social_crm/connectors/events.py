@@ -107,8 +107,13 @@ def mastodon_event(item: Mapping[str, Any], notification: bool) -> RawEvent | No
                             cursor=str(item_id))
         return RawEvent("mastodon", f"mastodon:notification:{item_id}",
                         {"notification": dict(item)}, cursor=str(item_id))
-    return RawEvent("mastodon", f"mastodon:status:{item_id}", {"status": dict(item)},
-                    cursor=str(item_id))
+    key = f"mastodon:status:{item_id}"
+    if item.get("edited_at"):
+        # a ``status.update`` (an edit) is another event than the status's ``update``, and
+        # each edit another one: keyed by the status id alone it would be taken for a
+        # redelivery and dropped
+        key += f":edited:{item['edited_at']}"
+    return RawEvent("mastodon", key, {"status": dict(item)}, cursor=str(item_id))
 
 
 def mastodon_message(text: str | bytes) -> RawEvent | None:
@@ -133,6 +138,9 @@ def jetstream_message(text: str | bytes, dids: tuple[str, ...] = (),
         return RawEvent("jetstream", "", {}, cursor=cursor)
     commit = message["commit"]
     key = f"bluesky:at://{message['did']}/{commit.get('collection')}/{commit.get('rkey')}"
+    if commit.get("operation") == "update":
+        # an edit of the record: another event than its creation (and each edit another one)
+        key += f"@{commit.get('rev') or commit.get('cid') or time_us}"
     return RawEvent("jetstream", key, dict(message), cursor=cursor)
 
 

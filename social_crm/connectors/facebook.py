@@ -477,7 +477,17 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
         conversation_external_id=post_id,
         mentioned_external_ids=(page_id,) if page_id else (),
         raw=dict(value),
+        # ``edited``: the author changed the text; ``created_time`` stays the post's, the
+        # entry's ``time`` is when the change happened
+        edited_at=_edited_time(entry) if value.get("verb") == "edited" else None,
     )
+
+
+def _edited_time(entry: Mapping[str, Any]) -> dt.datetime | None:
+    try:
+        return _webhook_time(entry.get("time"), "entry[].time") if entry.get("time") else None
+    except MalformedResponseError:
+        return None
 
 
 def parse_webhook(body: Any) -> list[Post]:

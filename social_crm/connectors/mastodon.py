@@ -143,6 +143,9 @@ def parse_status(status: Mapping[str, Any], host: str) -> Post:
         mentioned_external_ids=tuple(a.lower() for a in accts),
         mentioned_handles=tuple(accts),
         raw=dict(status),
+        # set once the author edited the status (REST answers give its current text; the
+        # stream sends a ``status.update`` event): ingestion then updates the stored text
+        edited_at=status.get("edited_at") or None,
     )
 
 

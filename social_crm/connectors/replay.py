@@ -40,6 +40,7 @@ def post_to_dict(post: Post) -> dict[str, Any]:
     """JSON-ready dict of a Post (``dataclasses.asdict``, datetimes as ISO text)."""
     value = dataclasses.asdict(post)
     value["posted_at"] = iso(post.posted_at)
+    value["edited_at"] = iso(post.edited_at) if post.edited_at else None
     for key in _TUPLES:
         value[key] = list(value[key])
     value["raw"] = json.loads(json.dumps(dict(post.raw), default=str))

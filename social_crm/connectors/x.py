@@ -230,6 +230,15 @@ def _unique(values) -> tuple[str, ...]:
     return tuple(seen)
 
 
+def edit_of(tweet_id: str, history: Any) -> str | None:
+    """The original tweet's id when ``tweet_id`` is an edit, else None. An edit on X is a new
+    tweet: its ``edit_history_tweet_ids`` (v2) or ``edit_history.edit_tweet_ids`` (v1.1)
+    list every version, the original first."""
+    ids = [text_of(i) for i in history if text_of(i)] if isinstance(history, list) else []
+    original = ids[0] if ids else None
+    return original if original and original != tweet_id else None
+
+
 def parse_tweet(tweet: Mapping[str, Any], users: Mapping[str, Author],
                 tweets: Mapping[str, Mapping[str, Any]]) -> Post:
     tweet = expect_dict(tweet, "data[]", NETWORK)
@@ -264,11 +273,16 @@ def parse_tweet(tweet: Mapping[str, Any], users: Mapping[str, Author],
         if i != author_id
     ]
     handle = author.handle if author else None
+    posted_at = parse_datetime(tweet.get("created_at"), "data[].created_at", NETWORK)
+    # an edit keeps the original's id (one post, one ticket), its own id as the version
+    original = edit_of(tweet_id, tweet.get("edit_history_tweet_ids"))
     return Post(
         network=NETWORK,
-        external_id=tweet_id,
+        external_id=original or tweet_id,
+        version_external_id=tweet_id if original else None,
+        edited_at=posted_at if original else None,
         text=html.unescape(text),  # v2 escapes &, <, > in text
-        posted_at=parse_datetime(tweet.get("created_at"), "data[].created_at", NETWORK),
+        posted_at=posted_at,
         author=author,
         url=f"{WEB}/{handle}/status/{tweet_id}" if handle else f"{WEB}/i/web/status/{tweet_id}",
         lang=tweet.get("lang") or None,
@@ -374,7 +388,8 @@ class XConnector(Connector):
             count += 1
             posts, rejected = read_tweets(body)
             meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
-            ids = [text_of(meta.get("newest_id")), *(p.external_id for p in posts),
+            ids = [text_of(meta.get("newest_id")),
+                   *(p.version_external_id or p.external_id for p in posts),
                    *(r.external_id or "" for r in rejected)]  # rejected: quarantined
             newest = max_id(newest, *(i for i in ids if i.isdigit() and len(i) <= 30))
             is_last = not meta.get("next_token") or count >= self.config.max_pages
@@ -474,11 +489,16 @@ def parse_v1_tweet(tweet: Mapping[str, Any]) -> Post:
     ]
     handle = author.handle if author else None
     in_reply_to = tweet.get("in_reply_to_status_id_str") or None
+    posted_at = parse_v1_time(tweet.get("created_at"), "created_at")
+    history = tweet.get("edit_history") if isinstance(tweet.get("edit_history"), dict) else {}
+    original = edit_of(tweet_id, history.get("edit_tweet_ids"))
     return Post(
         network=NETWORK,
-        external_id=tweet_id,
+        external_id=original or tweet_id,
+        version_external_id=tweet_id if original else None,
+        edited_at=posted_at if original else None,
         text=html.unescape(text),
-        posted_at=parse_v1_time(tweet.get("created_at"), "created_at"),
+        posted_at=posted_at,
         author=author,
         url=f"{WEB}/{handle}/status/{tweet_id}" if handle else f"{WEB}/i/web/status/{tweet_id}",
         lang=tweet.get("lang") if tweet.get("lang") not in (None, "und") else None,

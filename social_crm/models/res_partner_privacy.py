@@ -102,6 +102,9 @@ class ResPartner(models.Model):
                     "posted_at": _plain(post.posted_at),
                     "author_handle": post.author_handle,
                     "text": post.text,
+                    # an edited post: when, and the text it had before (personal data too)
+                    "edited_at": _plain(post.edited_at),
+                    "text_before_edit": post.previous_text or None,
                     "url": post.url,
                     "language": post.lang,
                     "likes": post.like_count,

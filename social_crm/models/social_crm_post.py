@@ -44,7 +44,8 @@ PRODUCT_FIELDS = frozenset({
     "author_handle", "author_name", "text", "url", "posted_at", "fetched_at", "lang",
     "in_reply_to_external_id", "conversation_external_id", "mentioned_external_ids",
     "mentioned_handles", "like_count", "repost_count", "reply_count", "quote_count",
-    "raw_payload", "partner_id", "engagement_count",
+    "raw_payload", "partner_id", "engagement_count", "edited_at", "previous_text",
+    "version_external_id",
 })
 
 
@@ -69,6 +70,7 @@ class IngestResult:
     linked_identities: int = 0
     suggestions: int = 0
     quarantined: int = 0
+    edited: int = 0  # stored posts whose text a newer version (an edit) replaced
     post_ids: list = dataclasses.field(default_factory=list)
     quarantine_ids: list = dataclasses.field(default_factory=list)
 
@@ -126,6 +128,20 @@ class SocialCrmPost(models.Model):
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
     text = fields.Text(readonly=True)
+    edited_at = fields.Datetime(
+        string="Edited", readonly=True, copy=False,
+        help="When the author last edited the post on the network: the text is the edited one.",
+    )
+    previous_text = fields.Text(
+        string="Text Before the Edit", readonly=True, copy=False,
+        help="The text the post had before its last edit (personal data removed as in the "
+        "text).",
+    )
+    version_external_id = fields.Char(
+        string="Edited Version ID", readonly=True, copy=False,
+        help="X: an edit is a new post on the network; this is the id of the version stored "
+        "(the post keeps the original's id).",
+    )
     url = fields.Char(string="URL", readonly=True)
     posted_at = fields.Datetime(string="Posted", required=True, index=True, readonly=True)
     fetched_at = fields.Datetime(string="Fetched", readonly=True)
@@ -325,12 +341,43 @@ class SocialCrmPost(models.Model):
             )
         if vals_list:
             vals_list = self._ingest_prepare_vals_list(vals_list, plan.posts_to_create)
-        records = self._ingest_upsert(vals_list=vals_list, updates=plan.posts_to_update)
+        updates, edited, previous = self._ingest_edits(plan)
+        records = self._ingest_upsert(vals_list=vals_list, updates=updates)
         if records:
             result.created += len(records)
             result.post_ids.extend(records.ids)
             self._ingest_after_create(records, plan.posts_to_create)
+        if edited:
+            result.edited += len(edited)
+            edited._ingest_after_edit(plan.edited_posts, previous)
         return result
+
+    @api.model
+    def _ingest_edits(self, plan):
+        """The plan's updates with its edits merged in: ``(updates, edited posts, previous)``.
+
+        The text an edit replaces is kept (``previous_text``) and handed to the hooks with the
+        other fields ``_ingest_edit_previous_fields`` names (one read for the batch)."""
+        if not plan.posts_to_edit:
+            return plan.posts_to_update, self.browse(), {}
+        edited = self.browse([post_id for post_id, _vals in plan.posts_to_edit])
+        names = sorted(self._ingest_edit_previous_fields())
+        # sudo: the stored version is read whatever the ingesting user may read (as the
+        # snapshot of known posts is)
+        previous = {row["id"]: row for row in edited.sudo().read(names, load=None)}
+        vals_list = [
+            dict(vals, previous_text=previous[post_id]["text"] or False)
+            for post_id, vals in plan.posts_to_edit
+        ]
+        vals_list = edited._ingest_prepare_edit_vals(vals_list, plan.edited_posts)
+        merged = dict(plan.posts_to_update)
+        for post_id, vals in zip(edited.ids, vals_list, strict=True):
+            if vals.get("text") == vals.get("previous_text"):
+                # an edit of something else than the text (media, a poll): the text before
+                # the last edit of the text stays
+                vals.pop("previous_text", None)
+            merged[post_id] = {**merged.get(post_id, {}), **vals}
+        return list(merged.items()), edited, previous
 
     @api.model
     def _ingest_deleted_keys(self, batch, networks, company):
@@ -364,14 +411,14 @@ class SocialCrmPost(models.Model):
                 ("network_id", "in", sorted({network_ids[code] for code, _ext in batch.posts})),
                 ("external_id", "in", sorted({ext for _code, ext in batch.posts})),
             ],
-            ["network_id", "external_id", *ingest.POST_COUNT_FIELDS],
+            ["network_id", "external_id", "edited_at", *ingest.POST_COUNT_FIELDS],
         )
         known = {}
         for post in found:
             key = (code_of.get(post.network_id.id), post.external_id)
             if key in batch.posts:
                 counts = tuple(post[name] for name in ingest.POST_COUNT_FIELDS)
-                known[key] = ingest.KnownPost(post.id, counts)
+                known[key] = ingest.KnownPost(post.id, counts, post.edited_at or None)
         return known
 
     # --- declared hooks: other addons extend these (and only these) -----------------------
@@ -387,6 +434,32 @@ class SocialCrmPost(models.Model):
     def _ingest_after_create(self, records, posts):
         """Hook: called once per batch with the posts just created (e.g. complaint → ticket)."""
         return records
+
+    def _ingest_edit_previous_fields(self):
+        """Hook: fields of edited posts read before the edit is stored and handed to
+        :meth:`_ingest_after_edit` (e.g. the complaint label)."""
+        return {"id", "text"}
+
+    def _ingest_prepare_edit_vals(self, vals_list, posts):
+        """Hook: adapt the values an edit writes on these stored posts (``self``, in the order
+        of ``vals_list`` and ``posts``) before they are stored (e.g. redaction): the new
+        version's text, ``edited_at``, ``previous_text`` (the text stored so far)...
+
+        :param vals_list: list of dicts, one per edited post
+        :param posts: the cleaned connector :class:`Post` objects of the new versions
+        :return: the list of values to write
+        """
+        return vals_list
+
+    def _ingest_after_edit(self, posts, previous):
+        """Hook: called once per batch with the stored posts (``self``) an edit just changed
+        (e.g. a complaint now: a ticket; a ticket: a note).
+
+        :param posts: the cleaned connector :class:`Post` objects, in the order of ``self``
+        :param previous: {post id: {field: value before the edit}} of the fields
+            :meth:`_ingest_edit_previous_fields` names
+        """
+        return self
 
     def _get_conversation_domain(self):
         self.ensure_one()

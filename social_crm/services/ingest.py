@@ -32,7 +32,7 @@ import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from ..connectors.base import Author, Post
+from ..connectors.base import Author, Post, clean_edited_at
 from . import matching
 from .cleaning import clean_json, clean_text
 
@@ -255,6 +255,8 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
         "mentioned_external_ids": _ids(post.mentioned_external_ids),
         "mentioned_handles": _ids(post.mentioned_handles),
         "raw": post.raw if isinstance(post.raw, Mapping) else {},
+        "edited_at": clean_edited_at(getattr(post, "edited_at", None)),
+        "version_external_id": key_id(getattr(post, "version_external_id", None))[0],
     }
     posted_at = post.posted_at
     if isinstance(posted_at, dt.datetime) and posted_at.tzinfo is dt.UTC and checked(post, values):
@@ -274,8 +276,9 @@ def post_to_data(post: Post) -> dict:
     author = getattr(post, "author", None)
     if isinstance(author, Author):
         data["author"] = {f.name: getattr(author, f.name) for f in dataclasses.fields(Author)}
-    posted = data.get("posted_at")
-    data["posted_at"] = posted.isoformat() if isinstance(posted, dt.datetime) else None
+    for name in ("posted_at", "edited_at"):
+        value = data.get(name)
+        data[name] = value.isoformat() if isinstance(value, dt.datetime) else None
     data["mentioned_external_ids"] = list(data.get("mentioned_external_ids") or ())
     data["mentioned_handles"] = list(data.get("mentioned_handles") or ())
     try:
@@ -391,7 +394,14 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
             continue
         key = (clean.network, clean.external_id)
         earlier = batch.posts.pop(key, None)
-        if earlier is not None and None in counts_of(clean):
+        if earlier is not None and newer_edit(earlier.edited_at, clean.edited_at):
+            # an older version after a newer one (X: two versions of an edited tweet on one
+            # page; a retried delivery): the newer text wins, the later copy's counts
+            clean = dataclasses.replace(earlier, **{
+                name: getattr(clean, name)
+                for name in POST_COUNT_FIELDS if getattr(clean, name) is not None
+            })
+        elif earlier is not None and None in counts_of(clean):
             # the latest copy wins, but a count it does not know is the earlier copy's
             clean = dataclasses.replace(clean, **{
                 name: getattr(earlier, name)
@@ -407,6 +417,16 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
                 batch.authors[author_key] = clean.author
     _one_owner_per_handle(batch)
     return batch
+
+
+def newer_edit(edited_at: dt.datetime | None, than: dt.datetime | None) -> bool:
+    """Whether a version edited at ``edited_at`` is newer than one edited at ``than`` (None:
+    not edited, the first version; naive values are UTC, as the database gives them)."""
+    if edited_at is None:
+        return False
+    if than is None:
+        return True
+    return naive_utc(edited_at, edited_at) > naive_utc(than, than)
 
 
 def counts_of(post: Post) -> tuple:
@@ -455,6 +475,7 @@ def _one_owner_per_handle(batch: Batch) -> None:
 class KnownPost:
     id: int
     counts: tuple = (0, 0, 0, 0)  # like, repost, reply, quote
+    edited_at: dt.datetime | None = None  # of the stored version (naive UTC), None: first
 
 
 @dataclasses.dataclass(frozen=True)
@@ -528,6 +549,9 @@ class Plan:
     post_vals: list = dataclasses.field(default_factory=list)  # vals of posts_to_create
     post_authors: list = dataclasses.field(default_factory=list)  # author key or None
     posts_to_update: list = dataclasses.field(default_factory=list)  # (post id, vals)
+    # edits: (post id, vals of the new version) and the clean Posts, in the same order
+    posts_to_edit: list = dataclasses.field(default_factory=list)
+    edited_posts: list = dataclasses.field(default_factory=list)
     known_post_ids: list = dataclasses.field(default_factory=list)
     handles_to_release: list = dataclasses.field(default_factory=list)  # identity ids
     identity_links: list = dataclasses.field(default_factory=list)  # (identity id, Author)
@@ -591,7 +615,7 @@ def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
 def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
     """Values of a new post (without company, source and author identity)."""
     author = post.author
-    return {
+    vals = {
         "network_id": network_id,
         "external_id": post.external_id,
         "author_external_id": author.external_id if author else False,
@@ -611,6 +635,32 @@ def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
         **{name: getattr(post, name) or 0 for name in POST_COUNT_FIELDS},
         "raw_payload": raw_payload(post.raw) or False,
     }
+    if post.edited_at:  # first seen edited (most posts never are: no column to write)
+        vals["edited_at"] = naive_utc(post.edited_at, now)
+    if post.version_external_id:
+        vals["version_external_id"] = post.version_external_id
+    return vals
+
+
+def edit_vals(post: Post, now: dt.datetime) -> dict:
+    """Values of a stored post that a newer version (an edit) changes: its text and what is
+    read from it (language, mentions), the edit's date, the payload; the URL and X's version
+    id where the network gives them. Author, date, thread and counts stay (counts follow
+    their own rule)."""
+    vals = {
+        "text": post.text or "",
+        "edited_at": naive_utc(post.edited_at, now),
+        "fetched_at": now,
+        "lang": post.lang or False,
+        "mentioned_external_ids": " ".join(post.mentioned_external_ids) or False,
+        "mentioned_handles": " ".join(post.mentioned_handles) or False,
+        "raw_payload": raw_payload(post.raw) or False,
+    }
+    if post.url:
+        vals["url"] = post.url
+    if post.version_external_id:
+        vals["version_external_id"] = post.version_external_id
+    return vals
 
 
 def contact_name(author: Author) -> str:
@@ -800,12 +850,21 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
         if author.followers_count is not None:
             result.metrics.append((key, None, known_counts(author)))
 
-    # 6. posts: known ones get their counts (those the payload says), new ones their values
+    # 6. posts: known ones get their counts (those the payload says) and the text of a newer
+    # version (an edit: never an older or the same version again), new ones their values
     for key, post in batch.posts.items():
         known = snapshot.posts.get(key)
         if known is not None:
             result.known_post_ids.append(known.id)
+            if newer_edit(post.edited_at, known.edited_at):
+                result.posts_to_edit.append((known.id, edit_vals(post, now)))
+                result.edited_posts.append(post)
             counts = counts_of(post)
+            if post.version_external_id:
+                # X counts each version's engagement apart (what the original got stays
+                # with it): an edit's counts never lower the stored ones
+                counts = tuple(old if new is None else max(old, new)
+                               for old, new in zip(known.counts, counts, strict=True))
             if tuple(known.counts) != counts:
                 if None in counts:
                     counts = tuple(old if new is None else new

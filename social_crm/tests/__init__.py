@@ -4,6 +4,7 @@ from . import (
     test_hardening,
     test_identity,
     test_ingest,
+    test_ingest_edits,
     test_ingest_hooks,
     test_ingest_quarantine,
     test_ingest_sequences,

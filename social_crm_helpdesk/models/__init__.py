@@ -36,6 +36,7 @@ from . import (
     social_crm_post_churn,
     social_crm_post_company,
     social_crm_post_crisis,
+    social_crm_post_edit,
     social_crm_post_privacy,
     social_crm_post_reply,
     social_crm_post_review,

@@ -691,14 +691,25 @@ class HelpdeskTicket(models.Model):
             for post in posts:
                 entries.append((ticket, post.partner_id.id or root, self._social_post_body(post)))
         tickets._social_post_chatter(entries)
-        found = {}  # ticket id -> kinds of removed data in its new posts
-        for ticket, posts in ordered.items():
-            new_kinds = {
+        self._social_flag_pii({
+            ticket: {
                 kind
                 for post in posts.filtered("has_sensitive_data")
                 for kind in (post.pii_kinds or "").split(",")
                 if kind
             }
+            for ticket, posts in ordered.items()
+        })
+        tickets._social_update_reach()
+        return True
+
+    @api.model
+    def _social_flag_pii(self, kinds_by_ticket):
+        """``{ticket: kinds}``: personal data of ``kinds`` was removed from a post of each
+        ticket (a follow-up, an edit): flag the ticket, top priority for bank or card data
+        (open tickets), a note naming the kinds, the alert."""
+        found = {}  # ticket id -> kinds of removed data in its new posts
+        for ticket, new_kinds in kinds_by_ticket.items():
             if not new_kinds:
                 continue
             kinds = sorted(new_kinds | set((ticket.social_pii_kinds or "").split(",")) - {""})
@@ -712,7 +723,6 @@ class HelpdeskTicket(models.Model):
             flagged = self.browse(list(found))
             flagged._social_log_pii(found)
             flagged.filtered(lambda t: t._social_needs_alert())._social_alert()
-        tickets._social_update_reach()
         return True
 
     @api.model

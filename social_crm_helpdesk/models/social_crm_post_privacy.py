@@ -23,7 +23,7 @@ class SocialCrmPost(models.Model):
     _name = "social.crm.post"
     _inherit = ["social.crm.post", "social.crm.pii.mixin"]
 
-    _social_pii_fields = ("text",)
+    _social_pii_fields = ("text", "previous_text")
     _social_pii_json_fields = ("raw_payload",)
 
     def _social_pii_keep(self, vals):

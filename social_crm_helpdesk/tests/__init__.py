@@ -7,6 +7,7 @@ from . import (
     test_demo,
     test_detection,
     test_detection_paths,
+    test_edits,
     test_german,
     test_hardening,
     test_inbox_reply,

@@ -2,6 +2,8 @@
 """A German company: what the product writes on its own (tickets opened by ingestion or a
 scheduled job, which run as OdooBot, their notes, the redaction placeholders) is German."""
 
+import datetime as dt
+
 from odoo.tests import tagged
 
 from .common import SocialHelpdeskCase
@@ -45,3 +47,20 @@ class TestGermanCompany(SocialHelpdeskCase):
             )
         )
         self.assertIn("[IBAN removed, ends 3000]", post.text)
+
+    def test_edit_note_in_german(self):
+        # an edit read by the job (English): the note on the ticket is German
+        text = "@acme Ihr habt doppelt abgebucht, schon wieder kaputt! Frechheit!"
+        post = self.ingest(self.complaint("de-edit-1", text=text))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        edited = self.complaint(
+            "de-edit-1", text=f"{text} Karte 4111 1111 1111 1111, sofort zurück!",
+            edited_at=post.posted_at.replace(tzinfo=dt.UTC) + dt.timedelta(minutes=3),
+        )
+        self.Post.with_context(lang="en_US")._ingest_posts([edited], self.x_source)
+        notes = " ".join(ticket.message_ids.mapped(lambda m: str(m.body)))
+        self.assertIn("hat den Beitrag auf X (Twitter) bearbeitet", notes)
+        self.assertIn("Vor der Bearbeitung", notes)
+        self.assertIn("[Kartennummer entfernt", notes)
+        self.assertNotIn("edited the post", notes)

@@ -1,0 +1,120 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Edited posts (``social.crm.post._ingest_prepare_edit_vals`` / ``_ingest_after_edit``): the
+new version goes through what a new post goes through. Its text (and payload, and the text it
+replaces) is redacted before it is stored, then classified again; an edit that makes a post a
+complaint opens or joins a ticket as a new complaint would; an edit that adds bank or card
+data flags the post's ticket (top priority, alert) and hides the post where the company wants
+it; a post with a ticket gets a note with both versions. An edit never closes or deletes a
+ticket: one that no longer reads as a complaint only says so in the note.
+The new version is classified by the hook of new posts (``_social_pii_created_vals``, with
+the language model's second opinion where the company uses one)."""
+
+from markupsafe import Markup
+
+from odoo import models
+
+from ..detection.pii import PAYMENT_KINDS
+from .res_company import by_company_lang
+
+
+def _kinds(value):
+    return set((value or "").split(",")) - {""}
+
+
+class SocialCrmPost(models.Model):
+    _inherit = "social.crm.post"
+
+    def _ingest_edit_previous_fields(self):
+        return super()._ingest_edit_previous_fields() | {"complaint_label", "pii_kinds"}
+
+    def _ingest_prepare_edit_vals(self, vals_list, posts):
+        vals_list = super()._ingest_prepare_edit_vals(vals_list, posts)
+        # redaction first, with each post's own handles and company (what ``write`` does),
+        # read at once for the batch (the redaction reads them post by post)
+        self.fetch(["company_id", "author_handle", "mentioned_handles", "pii_kinds"])
+        for post, vals in zip(self, vals_list, strict=True):
+            post._social_pii_redact(vals)
+        # then the verdict on the redacted text, by the hook of new posts (one batch)
+        todo = [
+            dict(vals, company_id=post.company_id.id)
+            for post, vals in zip(self, vals_list, strict=True)
+        ]
+        self._social_pii_created_vals(todo)
+        for vals, classified in zip(vals_list, todo, strict=True):
+            classified.pop("company_id")
+            vals.update(classified)
+        return vals_list
+
+    def _ingest_after_edit(self, posts, previous):
+        result = super()._ingest_after_edit(posts, previous)
+        ticketed = self.filtered("ticket_id")
+
+        def payment_added(post):
+            added = _kinds(post.pii_kinds) - _kinds(previous[post.id]["pii_kinds"])
+            return bool(added & set(PAYMENT_KINDS))
+
+        def routable(post):
+            if payment_added(post):
+                return True
+            if post.complaint_label != "complaint":
+                return False
+            # a complaint an agent said was none stays so while the edit leaves it a complaint
+            return (previous[post.id]["complaint_label"] != "complaint"
+                    or post.complaint_decision != "not_complaint")
+
+        # a complaint (or bank or card data) after the edit is routed as a new post would be:
+        # a ticket opened when the team's rules take the new text, or joined in its
+        # conversation
+        (self - ticketed).filtered(routable).with_context(social_unlinked_followers={
+            post.id: version.author.followers_count
+            for post, version in zip(self, posts, strict=True)
+            if not post.identity_id and version.author and version.author.followers_count
+        })._social_route(automatic=True)
+        # the notes are written in the company's language, as the product's notes are
+        for lang, group in by_company_lang(ticketed):
+            group.with_context(lang=lang)._social_note_edits(previous)
+        # bank or card data the edit added: hidden where the company wants it (once the
+        # ticket exists, which gets the outcome)
+        self.filtered(payment_added)._social_pii_auto_hide()
+        return result
+
+    def _social_note_edits(self, previous):
+        """A note on the tickets of these edited posts: both versions (redacted, escaped);
+        bank or card data the edit added flags the ticket as a new post's would; a post
+        that no longer reads as a complaint leaves the ticket as it is (the note says so)."""
+        Ticket = self.env["helpdesk.ticket"]
+        bodies, added = {}, {}
+        # sudo: the note goes to the post's ticket, whoever ingested the edit
+        for post in self.sudo():
+            ticket = post.ticket_id.duplicate_id or post.ticket_id
+            before = previous[post.id]
+            new_kinds = _kinds(post.pii_kinds) - _kinds(before["pii_kinds"])
+            if new_kinds:
+                added.setdefault(ticket, set()).update(new_kinds)
+            if (post.text or "") == (before["text"] or ""):
+                continue  # media or a poll edited, not the text: nothing to tell
+            author = post.author_name or (post.author_handle and f"@{post.author_handle}") or "?"
+            body = Markup("<p>%s</p><blockquote>%s</blockquote><p class='text-muted small'>%s"
+                          "</p><blockquote>%s</blockquote>") % (
+                self.env._(
+                    "%(author)s edited the post on %(network)s:",
+                    author=author, network=post.network_id.name,
+                ),
+                post.text or "",
+                self.env._("Before the edit:"),
+                before["text"] or "",
+            )
+            if before["complaint_label"] == "complaint" and post.complaint_label != "complaint":
+                body += Markup("<p>%s</p>") % self.env._(
+                    "The edited post no longer reads as a complaint. The ticket is left as it "
+                    "is: close it once the customer's matter is settled."
+                )
+            bodies[ticket.id] = bodies.get(ticket.id, Markup()) + body
+        if bodies:
+            # sudo: the product's notes and flags on tickets the ingesting user may not write
+            Ticket.sudo().browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
+            )
+        if added:
+            Ticket.sudo()._social_flag_pii(added)
+        return True
