@@ -393,15 +393,18 @@ class SocialCrmOutbox(models.Model):
             )
         credentials, base_url = self._credentials_for(post, self.account_id)
         code = post.network_id.code or ""
+        # an edited X post is a new post on X (the stored post keeps the original's id): the
+        # answer and the hiding go to the version the customer's followers see now
+        target = post.version_external_id or post.external_id
         try:
             if not credentials or connectors.missing_credentials(code, self.action, credentials):
                 raise ConfigurationError(self._publish_problem(post, self.action) or "")
             if self.action == "reply":
                 result = connectors.reply(
-                    code, credentials, post.external_id, self.text or "", base_url=base_url
+                    code, credentials, target, self.text or "", base_url=base_url
                 )
             elif self.action == "hide":
-                if not connectors.hide(code, credentials, post.external_id, base_url=base_url):
+                if not connectors.hide(code, credentials, target, base_url=base_url):
                     raise MalformedResponseError(
                         self.env._(
                             "%(network)s did not confirm that the post is hidden.",

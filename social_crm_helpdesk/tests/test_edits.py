@@ -4,6 +4,7 @@ document them): the new version is redacted, classified and routed like a new po
 never closes a ticket, and an X edit (a new tweet id) never opens a second one."""
 
 import datetime as dt
+import json
 
 from odoo.addons.social_crm.connectors import mastodon, x
 from odoo.tests import tagged
@@ -155,6 +156,21 @@ class TestEdits(SocialHelpdeskCase):
         self.assertEqual(post.version_external_id, "1795000000000000009")
         self.assertIn("drei Tagen", post.text)
         self.assertEqual(len(self.notes(ticket, "edited the post")), 1)
+        # the agent's answer goes to the version the customer's followers see now
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1795000000000000777", "text": "@kunde Sorry!",
+                     "edit_history_tweet_ids": ["1795000000000000777"]}})
+        action = ticket.with_user(self.agent).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
+            action["res_id"])
+        wizard.text = "@kunde Sorry, wir melden uns per DM."
+        wizard.action_send()
+        self.run_sender()
+        self.assertEqual(ticket.social_reply_ids.state, "sent")
+        self.assertEqual(
+            json.loads(self.net.requests[-1][0].body)["reply"]["in_reply_to_tweet_id"],
+            "1795000000000000009",
+        )
 
     def test_edit_of_the_media_only_leaves_text_and_ticket_alone(self):
         """Mastodon sets ``edited_at`` for an edit of the media or the poll too: the text is
