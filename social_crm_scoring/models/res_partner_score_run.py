@@ -23,6 +23,7 @@ import psycopg2
 from psycopg2.pool import PoolError
 
 from odoo import api, fields, models, sql_db
+from odoo.addons.social_crm.services.tiers import TIER_CODES
 from odoo.tools import SQL
 
 from ..scoring import compute_score_table, known_network
@@ -110,6 +111,16 @@ def _fast_reads(cr):
             work_mem,
         )
     )
+
+
+def _floor_promotes(settings, tier, followers):
+    """Whether ``followers`` reach the floor of a higher tier than ``tier`` (a code, or
+    None) in the :class:`ScoringSettings` ``settings``."""
+    floor = settings.floor_tier(followers) if followers else None
+    if not floor:
+        return False
+    rank = {code: position for position, code in enumerate(TIER_CODES)}
+    return rank[floor.code] < rank.get(tier, len(TIER_CODES))
 
 
 @contextlib.contextmanager
@@ -538,19 +549,28 @@ class ResPartner(models.Model):
         the posts' reactions) and their news mentions and professional inputs; the company's
         other contacts count with the numbers of their current rows (the last run), so the
         score, tier and explanation are those the nightly run would give, up to the others'
-        changes since. The rows are flagged provisional; the next run replaces them. Returns
-        the contacts scored."""
+        changes since. The rows are flagged provisional; the next run replaces them.
+
+        An author already scored for the post's company whose followers (all its identities
+        there, as the network now sends them) reach the floor of a higher tier than its
+        current one is scored again the same way: an account that went viral is known by its
+        next post, not the next night. Lower numbers wait for the run (a tier is never taken
+        away during the day). Returns the contacts scored."""
         if not posts:
             return self.browse()
         self.env.flush_all()
         rows = self.env.execute_query(
             SQL(
-                """SELECT DISTINCT post.company_id, p.id
+                """SELECT DISTINCT post.company_id, p.id, h.id IS NOT NULL, h.tier,
+                          (SELECT SUM(GREATEST(COALESCE(o.followers_count, 0), 0))::float8
+                             FROM social_crm_identity AS o
+                            WHERE o.partner_id = p.id AND o.company_id = post.company_id)
                      FROM social_crm_post AS post
                      JOIN res_partner AS p ON p.id = post.partner_id
+                LEFT JOIN social_crm_score_history AS h
+                       ON h.partner_id = p.id AND h.is_current
                     WHERE post.id = ANY(%s::int[])
-                      AND NOT EXISTS (SELECT 1 FROM social_crm_score_history AS h
-                                       WHERE h.partner_id = p.id AND h.is_current)
+                      AND (h.id IS NULL OR h.company_id = post.company_id)
                       AND EXISTS (SELECT 1 FROM social_crm_identity AS i
                                    WHERE i.partner_id = p.id AND i.company_id = post.company_id)
                       AND %s""",
@@ -559,7 +579,14 @@ class ResPartner(models.Model):
             )
         )
         by_company = defaultdict(list)
-        for company_id, partner_id in rows:
+        settings = {}
+        for company_id, partner_id, scored, tier, followers in rows:
+            if scored:
+                if company_id not in settings:
+                    company = self.env["res.company"].sudo().browse(company_id)
+                    settings[company_id] = company._social_score_settings()
+                if not _floor_promotes(settings[company_id], tier, followers):
+                    continue
             by_company[company_id].append(partner_id)
         now = fields.Datetime.now()
         scored = []
