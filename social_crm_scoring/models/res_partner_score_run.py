@@ -212,15 +212,25 @@ class ResPartner(models.Model):
     def _social_score_eligible_sql(self, company):
         """SQL condition on ``p`` (res_partner): the contact is scored for ``company`` (an
         id or an SQL expression), given it has a social identity there. It is when it is
-        active and not excluded, and belongs to that company, or to none and has no identity
-        in a company of lower id (a shared contact is scored for its first company). Never
-        NULL, so that ``NOT`` of it is safe."""
+        active and not excluded, and belongs to that company, or to none and is scored for
+        that company, or is scored for no company where it still has an identity and has
+        no identity in a company of lower id (a shared contact is scored for the company
+        that scored it first, and keeps that company while it has an identity there: a
+        second company hearing the author never takes over the first's score). Never NULL,
+        so that ``NOT`` of it is safe."""
         return SQL(
             """(p.active IS TRUE AND p.social_score_excluded IS NOT TRUE
                 AND CASE WHEN p.company_id IS NULL
-                         THEN NOT EXISTS (SELECT 1 FROM social_crm_identity AS o
-                                           WHERE o.partner_id = p.id
-                                             AND o.company_id < %(company)s)
+                         THEN COALESCE(
+                                (SELECT h.company_id = %(company)s
+                                   FROM social_crm_score_history AS h
+                                  WHERE h.partner_id = p.id AND h.is_current
+                                    AND EXISTS (SELECT 1 FROM social_crm_identity AS s
+                                                 WHERE s.partner_id = p.id
+                                                   AND s.company_id = h.company_id)),
+                                NOT EXISTS (SELECT 1 FROM social_crm_identity AS o
+                                             WHERE o.partner_id = p.id
+                                               AND o.company_id < %(company)s))
                          ELSE p.company_id = %(company)s END)""",
             company=company,
         )

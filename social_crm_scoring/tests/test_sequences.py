@@ -9,7 +9,7 @@ import datetime as dt
 from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors.base import Post
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import ScoringCase
 
@@ -174,3 +174,56 @@ class TestScoringSequences(ScoringCase):
         author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=15000)
         self.ingest([self.post_of("c4", author=author)])
         self.assertEqual(partner.social_score_tier, "top_influencer")
+
+    # --- 2. two companies -------------------------------------------------------------------
+    def test_same_author_in_two_companies(self):
+        """Company A (the scoring company) hears the stranger first, then company B (of lower
+        id) hears it too: one shared contact, an identity per company. A keeps the score it
+        computed (the next nights too); B never reads A's figures, not even through the
+        tier its ticket is ranked by: B ranks the author by its own identity's followers."""
+        company_b = self.other_company
+        self.assertLess(company_b.id, self.score_company.id)
+        source_b = self.env["social.crm.source"].create(
+            {"name": "X B", "network_id": self.x.id, "company_id": company_b.id,
+             "kind": "search", "query": "acme"}
+        )
+        self.nightly()
+        partner = self.critic(followers=10000).partner_id
+        self.assertFalse(partner.company_id)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=10000)
+        post_b = self.ingest([self.post_of("c1", author=author)], source_b)
+        self.assertEqual(post_b.company_id, company_b)
+        self.assertEqual(post_b.partner_id, partner)
+        # B's tier of the author: by B's own numbers (floor of 10,000: B's default), not A's row
+        tier_b = self.Partner._social_author_tier(partner, company_b)
+        company_b.social_score_top_followers = 50000
+        self.assertEqual(
+            self.Partner._social_author_tier(partner, company_b), ("multiplier", True),
+            "B's floors, B's identity: not A's score",
+        )
+        self.assertEqual(tier_b, ("top_influencer", True))
+        # A's nights keep A's score
+        self.nightly(days=1)
+        self.Partner._social_score_recompute(companies=company_b, now=self.now)
+        self.env.invalidate_all()
+        self.assertEqual(partner.social_score_company_id, self.score_company)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        # an agent of B sees neither A's score nor A's history
+        agent_b = self.other_user
+        shared_b = partner.with_user(agent_b).with_context(allowed_company_ids=company_b.ids)
+        values = shared_b.read(["social_score", "social_score_tier", "is_social_influencer"])[0]
+        self.assertEqual(
+            (values["social_score"], values["social_score_tier"], values["is_social_influencer"]),
+            (0, False, False),
+        )
+        self.assertFalse(shared_b.social_score_history_ids)
+        seller_b = new_test_user(
+            self.env, login="seq_seller_b", groups="sales_team.group_sale_salesman",
+            company_id=company_b.id, company_ids=[(6, 0, company_b.ids)],
+        )
+        lead_b = self.env["crm.lead"].with_user(seller_b).with_context(
+            allowed_company_ids=company_b.ids
+        ).create({"name": "B deal", "partner_id": partner.id, "company_id": company_b.id})
+        self.assertFalse(lead_b.is_social_influencer)
+        self.assertFalse(lead_b.social_score)
