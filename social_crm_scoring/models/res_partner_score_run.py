@@ -569,23 +569,58 @@ class ResPartner(models.Model):
         if not posts:
             return self.browse()
         self.env.flush_all()
+        return self._social_score_provisional_rows(
+            SQL(
+                """social_crm_post AS post
+                   JOIN res_partner AS p ON p.id = post.partner_id"""
+            ),
+            SQL("post.id = ANY(%s::int[])", _array(posts.ids)),
+            SQL("post.company_id"),
+        )
+
+    @api.model
+    def _social_score_provisional_partners(self, partners):
+        """Score now, as on arrival of a post (see :meth:`_social_score_provisional`), these
+        contacts that just got identities (a user moved an identity to them, contacts were
+        merged): in each company where they have one, if they are unscored there or their
+        followers there now reach a higher tier's floor. Returns the contacts scored."""
+        if not partners:
+            return self.browse()
+        self.env.flush_all()
+        return self._social_score_provisional_rows(
+            SQL(
+                """social_crm_identity AS ident
+                   JOIN res_partner AS p ON p.id = ident.partner_id"""
+            ),
+            SQL("p.id = ANY(%s::int[])", _array(partners.ids)),
+            SQL("ident.company_id"),
+        )
+
+    @api.model
+    def _social_score_provisional_rows(self, source, condition, company):
+        """Score provisionally the contacts ``p`` of the SQL ``source`` (tables joined)
+        meeting ``condition``, in the company ``company`` (an SQL expression) that have an
+        identity there and are eligible (see :meth:`_social_score_eligible_sql`): unscored
+        ones, and those scored for that company whose followers there reach the floor of a
+        higher tier than their current one (one query, then a fixed number per company)."""
         rows = self.env.execute_query(
             SQL(
-                """SELECT DISTINCT post.company_id, p.id, h.id IS NOT NULL, h.tier,
+                """SELECT DISTINCT %(company)s, p.id, h.id IS NOT NULL, h.tier,
                           (SELECT SUM(GREATEST(COALESCE(o.followers_count, 0), 0))::float8
                              FROM social_crm_identity AS o
-                            WHERE o.partner_id = p.id AND o.company_id = post.company_id)
-                     FROM social_crm_post AS post
-                     JOIN res_partner AS p ON p.id = post.partner_id
+                            WHERE o.partner_id = p.id AND o.company_id = %(company)s)
+                     FROM %(source)s
                 LEFT JOIN social_crm_score_history AS h
                        ON h.partner_id = p.id AND h.is_current
-                    WHERE post.id = ANY(%s::int[])
-                      AND (h.id IS NULL OR h.company_id = post.company_id)
+                    WHERE %(condition)s
+                      AND (h.id IS NULL OR h.company_id = %(company)s)
                       AND EXISTS (SELECT 1 FROM social_crm_identity AS i
-                                   WHERE i.partner_id = p.id AND i.company_id = post.company_id)
-                      AND %s""",
-                _array(posts.ids),
-                self._social_score_eligible_sql(SQL("post.company_id")),
+                                   WHERE i.partner_id = p.id AND i.company_id = %(company)s)
+                      AND %(eligible)s""",
+                company=company,
+                source=source,
+                condition=condition,
+                eligible=self._social_score_eligible_sql(company),
             )
         )
         by_company = defaultdict(list)
@@ -605,6 +640,24 @@ class ResPartner(models.Model):
             company = self.env["res.company"].sudo().browse(company_id)
             scored += self._social_score_provisional_company(company, sorted(partner_ids), now)
         return self.browse(scored)
+
+    def _social_score_unscored_elsewhere(self):
+        """These contacts whose current score belongs to a company where they have no
+        social identity any more (one query)."""
+        if not self.ids:
+            return self.browse()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT h.partner_id FROM social_crm_score_history AS h
+                    WHERE h.is_current AND h.partner_id = ANY(%s)
+                      AND NOT EXISTS (SELECT 1 FROM social_crm_identity AS i
+                                       WHERE i.partner_id = h.partner_id
+                                         AND i.company_id = h.company_id)""",
+                self.ids,
+            )
+        )
+        return self.browse([row[0] for row in rows])
 
     def _social_score_provisional_ids(self):
         """Ids of these contacts whose current score is provisional (one query)."""

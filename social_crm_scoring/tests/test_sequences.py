@@ -227,3 +227,168 @@ class TestScoringSequences(ScoringCase):
         ).create({"name": "B deal", "partner_id": partner.id, "company_id": company_b.id})
         self.assertFalse(lead_b.is_social_influencer)
         self.assertFalse(lead_b.social_score)
+
+    def test_influencer_todo_only_in_the_scoring_company(self):
+        """The salesperson's to-do quotes the Social Score: only for posts of the company the
+        contact is scored for (a post heard by company B quotes nothing of A's)."""
+        company_b = self.other_company
+        source_b = self.env["social.crm.source"].create(
+            {"name": "X B", "network_id": self.x.id, "company_id": company_b.id,
+             "kind": "search", "query": "acme"}
+        )
+        partner = self.critic(followers=10000).partner_id
+        partner.user_id = self.user
+        Activity = self.env["mail.activity"]
+        todos = Activity.search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=10000)
+        self.ingest([self.post_of("c9", author=author)], source_b)
+        self.assertEqual(
+            Activity.search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)]),
+            todos,
+        )
+        self.ingest([self.post_of("c10", author=author)])
+        self.assertEqual(
+            len(Activity.search([("res_model", "=", "res.partner"),
+                                 ("res_id", "=", partner.id)]) - todos), 1,
+        )
+
+    # --- 3. contacts change -----------------------------------------------------------------
+    def test_merge_of_the_x_and_mastodon_contacts(self):
+        """The stranger came on X and, under another name, on Mastodon: two contacts, both
+        scored on arrival. A user merges them (Odoo's wizard): the kept contact stays an
+        influencer, its leads too; the night scores both identities together."""
+        self.nightly()
+        x_partner = self.critic(followers=10000).partner_id
+        masto = self.make_author("110", "cc", "CC", network="mastodon", followers_count=3000)
+        masto_partner = self.ingest(
+            [self.post_of("m2", network="mastodon", author=masto)], self.masto_source
+        ).partner_id
+        self.assertNotEqual(masto_partner, x_partner)
+        self.assertEqual(masto_partner.social_score_tier, "multiplier")
+        lead = self.env["crm.lead"].create(
+            {"name": "CC", "partner_id": masto_partner.id, "company_id": self.score_company.id}
+        )
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [(6, 0, (x_partner | masto_partner).ids)],
+             "dst_partner_id": masto_partner.id}
+        )
+        wizard.action_merge()
+        self.env.invalidate_all()
+        self.assertFalse(x_partner.exists())
+        self.assertEqual(lead.partner_id, masto_partner)
+        self.assertEqual(len(self.current(masto_partner)), 1)
+        self.assertEqual(len(masto_partner.social_identity_ids), 2)
+        # known at once: 13,000 followers reach the top floor
+        self.assertEqual(masto_partner.social_score_tier, "top_influencer")
+        self.assertTrue(lead.is_social_influencer)
+        self.nightly(days=1)
+        self.assertEqual(self.current(masto_partner).followers, 13000)
+        self.assertEqual(masto_partner.social_score_tier, "top_influencer")
+        self.assertTrue(lead.is_social_influencer)
+
+    def test_identity_moved_deleted_archived(self):
+        self.nightly()
+        partner = self.critic(followers=10000).partner_id
+        customer = self.Partner.create({"name": "Carla Critic-Kunde",
+                                        "company_id": self.score_company.id})
+        lead = self.env["crm.lead"].create(
+            {"name": "Old deal", "partner_id": customer.id, "company_id": self.score_company.id}
+        )
+        self.assertFalse(lead.is_social_influencer, "a lead from before: not scored")
+        # a manager moves the identity to the customer it really is
+        partner.social_identity_ids.with_user(self.manager).partner_id = customer
+        # known at once: the customer is the influencer, the old contact is nobody now
+        self.assertEqual(customer.social_score_tier, "top_influencer")
+        self.assertTrue(lead.is_social_influencer)
+        self.assertFalse(partner.social_score_tier)
+        self.nightly(days=1)
+        self.assertEqual(customer.social_score_tier, "top_influencer")
+        self.assertTrue(lead.is_social_influencer)
+        self.assertFalse(partner.social_score_tier, "the old contact has no identity left")
+        # its next post goes to the customer; no second score row of the day
+        author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=10000)
+        self.ingest([self.post_of("c5", author=author)])
+        self.assertEqual(len(self.current(customer)), 1)
+        # the customer is archived: not scored any more, nor its lead
+        customer.action_archive()
+        self.nightly(days=2)
+        self.assertFalse(self.current(customer))
+        customer.action_unarchive()
+        self.nightly(days=3)
+        self.assertEqual(customer.social_score_tier, "top_influencer")
+        # the identity deleted: not scored from the next night
+        customer.social_identity_ids.unlink()
+        self.nightly(days=4)
+        self.env.invalidate_all()
+        self.assertFalse(customer.social_score_tier)
+        self.assertFalse(lead.is_social_influencer)
+
+    def test_erasure_removes_score_and_history(self):
+        self.nightly()
+        partner = self.critic(followers=10000).partner_id
+        self.nightly(days=1)
+        self.assertTrue(self.history(partner))
+        partner.with_user(self.manager).action_social_erase()
+        self.env.invalidate_all()
+        self.assertFalse(self.env["social.crm.score.history"].sudo().search(
+            [("partner_id", "=", partner.id)]))
+        self.assertFalse(partner.social_score_tier)
+        # the author posts again: a stranger again, known at once (the erased contact keeps
+        # its name: a suggestion waits for a person, and the post is ranked by its followers)
+        author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=10000)
+        post = self.ingest([self.post_of("c6", author=author)])
+        if post.partner_id:
+            self.assertEqual(post.partner_id.social_score_tier, "top_influencer")
+        self.assertEqual(
+            self.Partner._social_author_tier(post.partner_id, self.score_company, 10000),
+            ("top_influencer", True),
+        )
+        self.assertFalse(self.history(partner), "nothing scored for the erased contact")
+
+    # --- 4. leads ---------------------------------------------------------------------------
+    def test_leads_follow_their_customer(self):
+        self.nightly()
+        # a lead of the customer before it became an influencer
+        customer = self.Partner.create({"name": "Carla Critic", "email": "carla@example.com",
+                                        "company_id": self.score_company.id})
+        employer = self.Partner.create({"name": "Critic GmbH", "is_company": True,
+                                        "company_id": self.score_company.id})
+        customer.parent_id = employer
+        Lead = self.env["crm.lead"]
+        before = Lead.create({"name": "Before", "partner_id": customer.id,
+                              "company_id": self.score_company.id})
+        account_lead = Lead.create({"name": "Account", "partner_id": employer.id,
+                                    "type": "opportunity", "company_id": self.score_company.id})
+        lost = Lead.create({"name": "Lost", "partner_id": customer.id, "type": "opportunity",
+                            "company_id": self.score_company.id})
+        lost.action_set_lost()
+        archived = Lead.create({"name": "Archived", "partner_id": customer.id,
+                                "company_id": self.score_company.id})
+        archived.action_archive()
+        other = Lead.create({"name": "Other", "partner_id": self.quiet.id,
+                             "company_id": self.score_company.id})
+        # the customer's handle is entered by hand, then she attacks with 10,000 followers
+        self.env["social.crm.identity"].create(
+            {"partner_id": customer.id, "company_id": self.score_company.id,
+             "network_id": self.x.id, "handle": "carla_critic", "origin": "manual"}
+        )
+        self.critic(followers=10000)
+        self.env.invalidate_all()
+        self.assertEqual(customer.social_score_tier, "top_influencer")
+        for lead in (before, lost, archived):
+            self.assertTrue(lead.is_social_influencer, lead.name)
+        self.assertEqual(
+            Lead.with_context(active_test=False).search(
+                [("id", "in", (before | lost | archived | other).ids),
+                 ("is_social_influencer", "=", True)]),
+            before | lost | archived,
+        )
+        # choice: the company's lead keeps the company's own score (none), and names the
+        # influencer among its people
+        self.assertFalse(account_lead.is_social_influencer)
+        self.assertIn(customer, account_lead.social_account_influencer_ids)
+        # the lead's customer changes: its flag follows at once
+        other.partner_id = customer
+        self.assertTrue(other.is_social_influencer)
+        before.partner_id = self.quiet
+        self.assertFalse(before.is_social_influencer)

@@ -31,4 +31,7 @@ class MergePartnerAutomatic(models.TransientModel):
         history.invalidate_model(["is_current"])
         result = super()._update_foreign_keys(src_partners, dst_partner)
         self.env["res.partner"]._social_score_invalidate()
+        # the kept contact has the merged contacts' identities: known at once when unscored
+        # or when its followers now reach a higher tier's floor (sudo: the product scores)
+        self.env["res.partner"].sudo()._social_score_provisional_partners(dst_partner)
         return result
