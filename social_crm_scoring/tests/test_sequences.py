@@ -392,3 +392,150 @@ class TestScoringSequences(ScoringCase):
         self.assertTrue(other.is_social_influencer)
         before.partner_id = self.quiet
         self.assertFalse(before.is_social_influencer)
+
+    # --- 5. hostile numbers and big batches ---------------------------------------------------
+    def test_hostile_counts(self):
+        self.nightly()
+        authors = [
+            self.make_author("h0", "zero", "Zora Zero", followers_count=0),
+            self.make_author("h1", "huge", "Hugo Huge", followers_count=10**15),
+            self.make_author("h2", "neg", "Nina Negative", followers_count=-50),
+            self.make_author("h3", "none", "Nora None", followers_count=None),
+        ]
+        posts = self.ingest(
+            [self.post_of(f"hp{i}", author=author, like_count=10**14 if i == 1 else -3)
+             for i, author in enumerate(authors)]
+        )
+        by_ext = {post.external_id: post.partner_id for post in posts}
+        for partner in by_ext.values():
+            row = self.current(partner)
+            self.assertEqual(len(row), 1, partner.name)
+            self.assertTrue(0 <= row.score <= 100, partner.name)
+            self.assertGreaterEqual(row.followers, 0)
+        self.assertEqual(by_ext["hp1"].social_score_tier, "top_influencer")
+        self.assertEqual(by_ext["hp2"].social_score_tier, "regular")
+        self.assertEqual(self.current(by_ext["hp2"]).followers, 0)
+        # an account without any post in the window (its only post is old) is scored too
+        silent = self.make_contact("Sid Silent", [(self.x, "ext-silent", 20000)])
+        self.make_post(silent, "silent-old", hours=24 * 400)
+        self.nightly(days=1)
+        for partner in (*by_ext.values(), silent):
+            self.assertEqual(len(self.current(partner)), 1, partner.name)
+        self.assertEqual(silent.social_score_tier, "top_influencer")
+        self.assertEqual(self.current(silent).post_count, 0)
+        self.assertEqual(by_ext["hp1"].social_score_tier, "top_influencer")
+
+    def _ingest_queries(self, count, prefix):
+        posts = [
+            self.post_of(
+                f"{prefix}-{i}",
+                author=self.make_author(
+                    f"{prefix}-a{i}", f"{prefix}_{i}", f"{prefix.title()} Person {i}",
+                    followers_count=50 * i,
+                ),
+                text=f"Saw @acme and @ext-star today ({i})",
+                mentioned_external_ids=("ext-star", "ext-fan"),
+                like_count=i,
+            )
+            for i in range(count)
+        ]
+        self.env.flush_all()
+        self.env.invalidate_all()
+        before = self.env.cr.sql_log_count
+        self.Post._ingest_posts(posts, self.source)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_big_batch_no_query_per_author(self):
+        """A batch of many new authors mentioning the star: scored on arrival with a number
+        of queries that does not grow with the batch."""
+        self.nightly()
+        small = self._ingest_queries(10, "small")
+        big = self._ingest_queries(200, "big")
+        self.assertLessEqual(big, small + 10, f"10 posts: {small} queries, 200: {big}")
+        scored = self.env["social.crm.score.history"].search_count(
+            [("is_current", "=", True), ("partner_id.name", "like", "Big Person")]
+        )
+        self.assertEqual(scored, 200)
+
+    # --- 6. the nightly cron ------------------------------------------------------------------
+    def test_cron_interrupted_then_resumed(self):
+        """The cron commits every chunk; a worker killed after the first chunk leaves the
+        chunks written; the next run finishes without a second row or a second count."""
+        for i in range(9):
+            self.make_contact(f"Crowd {i}", [(self.x, f"crowd-{i}", 100 * (i + 1))])
+        self.nightly()
+        for i in range(9):
+            # a new day: everybody's audience changed
+            self.env["social.crm.identity"].search([("external_id", "=", f"crowd-{i}")]).write(
+                {"followers_count": 5000 + 1000 * i}
+            )
+        tomorrow = self.now + dt.timedelta(days=1)
+
+        class Killed(Exception):
+            pass
+
+        calls = []
+
+        def killed_after_first_chunk(cron, processed=0, remaining=None, **kw):
+            calls.append(processed)
+            if len(calls) == 3:
+                raise Killed
+            return 1e9
+
+        history = "odoo.addons.social_crm_scoring.models.social_crm_score_history"
+        Cron = type(self.env["ir.cron"])
+        with (
+            patch(f"{history}.WRITE_BATCH", 3),
+            patch("odoo.fields.Datetime.now", return_value=tomorrow),
+            patch.object(Cron, "_commit_progress", killed_after_first_chunk),
+        ):
+            # (not assertRaises: Odoo's rolls back to a savepoint, the "committed" chunks too)
+            killed = False
+            try:
+                self.Partner._social_score_run_company(
+                    self.score_company, commit_progress=self.env["ir.cron"]._commit_progress
+                )
+            except Killed:
+                killed = True
+            self.assertTrue(killed)
+        self.env.invalidate_all()
+        written = self.env["social.crm.score.history"].search(
+            [("company_id", "=", self.score_company.id), ("date", "=", tomorrow.date())]
+        )
+        self.assertEqual(len(written), 6, "the chunks before the kill stay written")
+        self.assertNotEqual(self.score_company.social_score_last_run, tomorrow)
+        # the next run, as the cron: every company, progress counted once per contact
+        processed = []
+
+        def progress(cron, processed_now=0, remaining=None, **kw):
+            processed.append((processed_now, remaining))
+            return 1e9
+
+        with (
+            patch(f"{history}.WRITE_BATCH", 3),
+            patch("odoo.fields.Datetime.now", return_value=tomorrow),
+            patch.object(Cron, "_commit_progress", progress),
+        ):
+            self.Partner._cron_social_score()
+        self.env.invalidate_all()
+        population = self.Partner._social_score_population()
+        self.assertEqual(processed[0][1], sum(map(len, population.values())))
+        self.assertEqual(sum(done for done, _remaining in processed[1:]), processed[0][1])
+        rows = self.env["social.crm.score.history"].search(
+            [("company_id", "=", self.score_company.id), ("is_current", "=", True)]
+        )
+        self.assertEqual(sorted(rows.partner_id.ids), population[self.score_company.id])
+        self.assertEqual(self.score_company.social_score_last_run, tomorrow)
+        # the same scores as one uninterrupted run would give
+        scores = {row.partner_id.id: (row.score, row.tier) for row in rows}
+        self.Partner._social_score_recompute(companies=self.score_company, now=tomorrow)
+        self.env.invalidate_all()
+        rows = self.env["social.crm.score.history"].search(
+            [("company_id", "=", self.score_company.id), ("is_current", "=", True)]
+        )
+        self.assertEqual({row.partner_id.id: (row.score, row.tier) for row in rows}, scores)
+        crowd = self.Partner.search([("name", "=like", "Crowd %")])
+        for partner in crowd:
+            self.assertEqual(len(self.history(partner).filtered(
+                lambda r, p=partner: r.date == tomorrow.date())), 1)
