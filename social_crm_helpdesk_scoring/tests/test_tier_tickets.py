@@ -127,3 +127,20 @@ class TestTierTickets(ArrivalCase):
             Partner._social_author_tier(Partner, self.company, 27400), ("top_influencer", True)
         )
         self.assertEqual(Partner._social_author_tier(Partner, self.company, 50), (False, False))
+
+    def test_known_author_gone_viral_is_ranked_at_once(self):
+        """A regular customer's complaint; days later the same account, now with 12,000
+        followers, attacks again: its ticket is ranked top at once (not the next night)."""
+        first = self.critic_post(ext="viral", followers=20)
+        partner = first.partner_id
+        self.assertNotEqual(partner.social_score_tier, "top_influencer")
+        self.assertNotEqual(first.ticket_id.priority, "3")
+        author = self.make_author(
+            "critic-viral", "critic_viral", "Carl Critic", followers_count=12000
+        )
+        second = self.ingest(self.complaint("viral-2", author=author))
+        self.assertEqual(second.partner_id, partner)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        for ticket in first.ticket_id | second.ticket_id:
+            self.assertEqual(ticket.social_tier, "top_influencer")
+            self.assertEqual(ticket.priority, "3")
