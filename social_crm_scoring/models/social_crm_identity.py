@@ -14,6 +14,16 @@ class SocialCrmIdentity(models.Model):
         self.env["social.crm.mention"]._resolve_identities(identities.filtered("external_id"))
         return identities
 
+    def unlink(self):
+        """A contact left without an identity in the company it is scored for (a user
+        deleted the wrong identity) is no longer scored, at once."""
+        partners = self.partner_id
+        result = super().unlink()
+        # sudo: the product's scores, whoever deleted the identity
+        partners = self.env["res.partner"].sudo().browse(partners.ids).exists()
+        partners._social_score_unscored_elsewhere()._social_score_clear()
+        return result
+
     def write(self, vals):
         result = super().write(vals)
         if ACCOUNT_FIELDS & set(vals):

@@ -318,6 +318,8 @@ class TestScoringSequences(ScoringCase):
         self.assertEqual(customer.social_score_tier, "top_influencer")
         # the identity deleted: not scored from the next night
         customer.social_identity_ids.unlink()
+        self.assertFalse(customer.social_score_tier, "at once")
+        self.assertFalse(lead.is_social_influencer)
         self.nightly(days=4)
         self.env.invalidate_all()
         self.assertFalse(customer.social_score_tier)
