@@ -541,3 +541,28 @@ class TestScoringSequences(ScoringCase):
         for partner in crowd:
             self.assertEqual(len(self.history(partner).filtered(
                 lambda r, p=partner: r.date == tomorrow.date())), 1)
+
+    def test_merge_keeps_the_merged_contacts_history(self):
+        """Both contacts were scored on the same days: the merge keeps one row per day (the
+        current one, else the kept contact's) and moves the merged contact's other days,
+        instead of Odoo's fallback deleting all its rows on the first clash."""
+        self.nightly()
+        x_partner = self.critic(followers=500).partner_id
+        masto = self.make_author("111", "cc2", "CC", network="mastodon", followers_count=300)
+        masto_partner = self.ingest(
+            [self.post_of("m3", network="mastodon", author=masto)], self.masto_source
+        ).partner_id
+        self.nightly()  # day 0: the provisional rows replaced (same day)
+        # day 1: the X account grew (a new row for it only)
+        x_partner.social_identity_ids.followers_count = 5000
+        self.nightly(days=1)
+        x_dates = self.history(x_partner).mapped("date")
+        self.assertEqual(len(x_dates), 2)
+        self.assertEqual(len(self.history(masto_partner)), 1)
+        self.env["base.partner.merge.automatic.wizard"]._merge(
+            (x_partner | masto_partner).ids, dst_partner=masto_partner, extra_checks=False
+        )
+        self.env.invalidate_all()
+        rows = self.history(masto_partner)
+        self.assertEqual(sorted(rows.mapped("date")), sorted(x_dates))
+        self.assertEqual(len(rows.filtered("is_current")), 1)
