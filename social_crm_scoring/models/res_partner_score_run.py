@@ -221,7 +221,12 @@ class ResPartner(models.Model):
         return SQL(
             """(p.active IS TRUE AND p.social_score_excluded IS NOT TRUE
                 AND CASE WHEN p.company_id IS NULL
-                         THEN COALESCE(
+                         -- most shared contacts have identities in one company: no history
+                         -- lookup for them
+                         THEN NOT EXISTS (SELECT 1 FROM social_crm_identity AS x
+                                           WHERE x.partner_id = p.id
+                                             AND x.company_id != %(company)s)
+                              OR COALESCE(
                                 (SELECT h.company_id = %(company)s
                                    FROM social_crm_score_history AS h
                                   WHERE h.partner_id = p.id AND h.is_current
