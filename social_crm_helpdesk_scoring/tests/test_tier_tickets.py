@@ -144,3 +144,39 @@ class TestTierTickets(ArrivalCase):
         for ticket in first.ticket_id | second.ticket_id:
             self.assertEqual(ticket.social_tier, "top_influencer")
             self.assertEqual(ticket.priority, "3")
+
+    def test_other_companys_score_never_ranks_a_ticket(self):
+        """Company B heard the critic first and scored the shared contact; company A (its own
+        follower floors: 50,000 for a top influencer) gets a complaint from the same account:
+        A's ticket is ranked by A's floors and A's identity, not by B's score, also when B's
+        nightly run writes the contact's score again."""
+        company_b = self.other_company
+        source_b = self.env["social.crm.source"].create(
+            {"name": "X of company B", "company_id": company_b.id, "network_id": self.x.id,
+             "kind": "search", "query": "acme"}
+        )
+        self.company.social_score_top_followers = 50000
+        author = self.make_author(
+            "critic-shared", "critic_shared", "Carl Critic", followers_count=12000
+        )
+        post_b = self.ingest(self.complaint("shared-b", author=author), source=source_b)
+        partner = post_b.partner_id
+        self.assertEqual(partner.social_score_company_id, company_b)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        post_a = self.ingest(self.complaint("shared-a", author=author))
+        self.assertEqual(post_a.partner_id, partner)
+        ticket = post_a.ticket_id
+        self.assertEqual(ticket.company_id, self.company)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("multiplier", "2"))
+        self.env["res.partner"]._social_score_recompute(companies=company_b)
+        self.assertEqual(partner.social_score_company_id, company_b)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("multiplier", "2"))
+        self.assertNotIn("Social Score", " ".join(ticket.message_ids.mapped("body")))
+        # A's identity of the account now reports 60,000 followers: when the contact's scores
+        # are written again (the hook), A's ticket follows A's floor, its note names A's floors
+        post_a.identity_id.followers_count = 60000
+        self.env["res.partner"]._social_score_changed(partner.ids)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        body = " ".join(ticket.message_ids.mapped("body"))
+        self.assertIn(f"by the follower floors of {self.company.name}", body)
+        self.assertNotIn("Social Score", body)
