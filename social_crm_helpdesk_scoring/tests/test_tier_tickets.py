@@ -180,3 +180,37 @@ class TestTierTickets(ArrivalCase):
         body = " ".join(ticket.message_ids.mapped("body"))
         self.assertIn(f"by the follower floors of {self.company.name}", body)
         self.assertNotIn("Social Score", body)
+
+    def _tier_queries(self, count, prefix):
+        """Queries of the tiers of ``count`` new authors' tickets, as ticket creation asks
+        them (one call per post), for unscored contacts (the floor of their followers)."""
+        posts = self.Post.browse(self.ingest(*[
+            self.complaint(
+                f"{prefix}{i}",
+                author=self.make_author(
+                    f"{prefix}-a{i}", f"{prefix}_{i}", f"{prefix.title()} Kritiker {i}",
+                    followers_count=5000 * i,
+                ),
+            )
+            for i in range(count)
+        ]).ids)
+        self.env["social.crm.score.history"].search(
+            [("partner_id", "in", posts.partner_id.ids)]
+        ).unlink()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        posts = self.Post.browse(posts.ids)
+        before = self.env.cr.sql_log_count
+        tiers = [
+            self.env["res.partner"]._social_author_tier(post.partner_id, post.company_id)
+            for post in posts
+        ]
+        self.assertIn(("top_influencer", True), tiers)
+        return self.env.cr.sql_log_count - before
+
+    def test_ticket_tiers_of_a_wave_in_a_fixed_number_of_queries(self):
+        """The tier of each ticket of a wave of new authors (ranked by their followers when
+        their contact is not scored for the ticket's company): no query per author."""
+        small = self._tier_queries(5, "55500000000000")
+        big = self._tier_queries(40, "55600000000000")
+        self.assertEqual(big, small, f"5 tickets: {small} queries, 40: {big}")

@@ -716,11 +716,11 @@ class ResPartner(models.Model):
                 return scored.social_score_tier or False, bool(scored.is_social_influencer)
             if scored.social_score_excluded:
                 return False, False
+            # the identities of the batch's contacts are read together (prefetch)
             followers = sum(
-                self.env["social.crm.identity"]
-                .sudo()
-                .search([("partner_id", "=", partner.id), ("company_id", "=", company.id)])
-                .mapped("followers_count")
+                identity.followers_count
+                for identity in scored.social_identity_ids
+                if identity.company_id == company
             )
         if followers:
             floor = company._social_score_settings().floor_tier(followers)
