@@ -566,3 +566,26 @@ class TestScoringSequences(ScoringCase):
         rows = self.history(masto_partner)
         self.assertEqual(sorted(rows.mapped("date")), sorted(x_dates))
         self.assertEqual(len(rows.filtered("is_current")), 1)
+
+    def test_confirmed_suggestion_adds_followers_at_once(self):
+        """A multiplier on X (3,000 followers) is confirmed as the author of a Mastodon
+        account with 8,000: 11,000 together reach the top floor, known at once."""
+        self.nightly()
+        partner = self.critic(followers=3000).partner_id
+        self.assertEqual(partner.social_score_tier, "multiplier")
+        masto = self.make_author(
+            "112", "carla@mastodon.example", "Carla Critic", network="mastodon",
+            followers_count=8000,
+        )
+        post = self.ingest([self.post_of("m4", network="mastodon", author=masto)],
+                           self.masto_source)
+        self.assertFalse(post.partner_id, "a suggestion waits for a person")
+        suggestion = self.env["social.crm.match.suggestion"].search(
+            [("author_external_id", "=", "112")]
+        )
+        self.assertEqual(suggestion.partner_id, partner)
+        suggestion.with_user(self.user).action_confirm()
+        self.env.invalidate_all()
+        self.assertEqual(post.partner_id, partner)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        self.assertEqual(self.current(partner).followers, 11000)
