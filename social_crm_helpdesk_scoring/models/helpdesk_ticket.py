@@ -37,8 +37,11 @@ class HelpdeskTicket(models.Model):
         provisional = tickets.partner_id._social_score_provisional_ids()
         for ticket in tickets:
             partner = ticket.partner_id
-            tier = partner.social_score_tier or False
-            influencer = bool(partner.is_social_influencer)
+            # the tier for the ticket's company (a shared contact scored for another company
+            # is ranked there by its followers there, never by the other company's score)
+            tier, influencer = self.env["res.partner"]._social_author_tier(
+                partner, ticket.company_id
+            )
             if tier == ticket.social_tier and influencer == ticket.social_is_influencer:
                 continue
             vals = {"social_tier": tier, "social_is_influencer": influencer}
@@ -83,16 +86,29 @@ class HelpdeskTicket(models.Model):
                     ))
             old_tier = ticket.social_tier
             ticket.write(vals)
-            sentence = self.env._(
-                "%(name)s is now %(tier)s (was %(old)s), by the %(kind)s Social Score %(score)s.",
-                name=partner.display_name,
-                tier=labels.get(tier) or self.env._("not scored"),
-                old=labels.get(old_tier) or self.env._("not scored"),
-                kind=self.env._("provisional")
-                if partner.id in provisional
-                else self.env._("latest"),
-                score=round(partner.social_score),
-            )
+            if not tier or partner.social_score_company_id == ticket.company_id:
+                sentence = self.env._(
+                    "%(name)s is now %(tier)s (was %(old)s), by the %(kind)s Social Score "
+                    "%(score)s.",
+                    name=partner.display_name,
+                    tier=labels.get(tier) or self.env._("not scored"),
+                    old=labels.get(old_tier) or self.env._("not scored"),
+                    kind=self.env._("provisional")
+                    if partner.id in provisional
+                    else self.env._("latest"),
+                    score=round(partner.social_score),
+                )
+            else:
+                # a tier by the floors (not scored for this company): no other company's
+                # score in its chatter
+                sentence = self.env._(
+                    "%(name)s is now %(tier)s (was %(old)s), by the follower floors of "
+                    "%(company)s.",
+                    name=partner.display_name,
+                    tier=labels.get(tier) or self.env._("not scored"),
+                    old=labels.get(old_tier) or self.env._("not scored"),
+                    company=ticket.company_id.name,
+                )
             if notes:
                 sentence += " " + self.env._(
                     "The ticket follows: %(changes)s.", changes=", ".join(notes)

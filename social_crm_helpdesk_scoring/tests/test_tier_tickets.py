@@ -127,3 +127,90 @@ class TestTierTickets(ArrivalCase):
             Partner._social_author_tier(Partner, self.company, 27400), ("top_influencer", True)
         )
         self.assertEqual(Partner._social_author_tier(Partner, self.company, 50), (False, False))
+
+    def test_known_author_gone_viral_is_ranked_at_once(self):
+        """A regular customer's complaint; days later the same account, now with 12,000
+        followers, attacks again: its ticket is ranked top at once (not the next night)."""
+        first = self.critic_post(ext="viral", followers=20)
+        partner = first.partner_id
+        self.assertNotEqual(partner.social_score_tier, "top_influencer")
+        self.assertNotEqual(first.ticket_id.priority, "3")
+        author = self.make_author(
+            "critic-viral", "critic_viral", "Carl Critic", followers_count=12000
+        )
+        second = self.ingest(self.complaint("viral-2", author=author))
+        self.assertEqual(second.partner_id, partner)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        for ticket in first.ticket_id | second.ticket_id:
+            self.assertEqual(ticket.social_tier, "top_influencer")
+            self.assertEqual(ticket.priority, "3")
+
+    def test_other_companys_score_never_ranks_a_ticket(self):
+        """Company B heard the critic first and scored the shared contact; company A (its own
+        follower floors: 50,000 for a top influencer) gets a complaint from the same account:
+        A's ticket is ranked by A's floors and A's identity, not by B's score, also when B's
+        nightly run writes the contact's score again."""
+        company_b = self.other_company
+        source_b = self.env["social.crm.source"].create(
+            {"name": "X of company B", "company_id": company_b.id, "network_id": self.x.id,
+             "kind": "search", "query": "acme"}
+        )
+        self.company.social_score_top_followers = 50000
+        author = self.make_author(
+            "critic-shared", "critic_shared", "Carl Critic", followers_count=12000
+        )
+        post_b = self.ingest(self.complaint("shared-b", author=author), source=source_b)
+        partner = post_b.partner_id
+        self.assertEqual(partner.social_score_company_id, company_b)
+        self.assertEqual(partner.social_score_tier, "top_influencer")
+        post_a = self.ingest(self.complaint("shared-a", author=author))
+        self.assertEqual(post_a.partner_id, partner)
+        ticket = post_a.ticket_id
+        self.assertEqual(ticket.company_id, self.company)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("multiplier", "2"))
+        self.env["res.partner"]._social_score_recompute(companies=company_b)
+        self.assertEqual(partner.social_score_company_id, company_b)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("multiplier", "2"))
+        self.assertNotIn("Social Score", " ".join(ticket.message_ids.mapped("body")))
+        # A's identity of the account now reports 60,000 followers: when the contact's scores
+        # are written again (the hook), A's ticket follows A's floor, its note names A's floors
+        post_a.identity_id.followers_count = 60000
+        self.env["res.partner"]._social_score_changed(partner.ids)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        body = " ".join(ticket.message_ids.mapped("body"))
+        self.assertIn(f"by the follower floors of {self.company.name}", body)
+        self.assertNotIn("Social Score", body)
+
+    def _tier_queries(self, count, prefix):
+        """Queries of the tiers of ``count`` new authors' tickets, as ticket creation asks
+        them (one call per post), for unscored contacts (the floor of their followers)."""
+        posts = self.Post.browse(self.ingest(*[
+            self.complaint(
+                f"{prefix}{i}",
+                author=self.make_author(
+                    f"{prefix}-a{i}", f"{prefix}_{i}", f"{prefix.title()} Kritiker {i}",
+                    followers_count=5000 * i,
+                ),
+            )
+            for i in range(count)
+        ]).ids)
+        self.env["social.crm.score.history"].search(
+            [("partner_id", "in", posts.partner_id.ids)]
+        ).unlink()
+        self.env.flush_all()
+        self.env.invalidate_all()
+        posts = self.Post.browse(posts.ids)
+        before = self.env.cr.sql_log_count
+        tiers = [
+            self.env["res.partner"]._social_author_tier(post.partner_id, post.company_id)
+            for post in posts
+        ]
+        self.assertIn(("top_influencer", True), tiers)
+        return self.env.cr.sql_log_count - before
+
+    def test_ticket_tiers_of_a_wave_in_a_fixed_number_of_queries(self):
+        """The tier of each ticket of a wave of new authors (ranked by their followers when
+        their contact is not scored for the ticket's company): no query per author."""
+        small = self._tier_queries(5, "55500000000000")
+        big = self._tier_queries(40, "55600000000000")
+        self.assertEqual(big, small, f"5 tickets: {small} queries, 40: {big}")

@@ -11,6 +11,7 @@ from . import (
     res_partner_score_run,
     social_crm_account_score,
     social_crm_identity,
+    social_crm_match_suggestion,
     social_crm_mention,
     social_crm_post,
     social_crm_score_history,

@@ -704,10 +704,24 @@ class ResPartner(models.Model):
     # --- tiers (hook of the base social_crm) ------------------------------------------------
     @api.model
     def _social_author_tier(self, partner, company, followers=0):
-        """The author's tier by its contact's current Social Score; an author without a
-        contact gets the tier the company's follower floors give to its reach."""
+        """The author's tier by its contact's current Social Score for ``company``; an author
+        without a contact, or whose contact is not scored for that company (a shared contact
+        scored for another company, whose figures this company never reads), gets the tier
+        the company's follower floors give to its reach there (its identities in that
+        company). A contact that objected to profiling has none."""
         if partner:
-            return partner.social_score_tier or False, bool(partner.is_social_influencer)
+            # sudo: which company the current row belongs to, whoever asks (compared only)
+            scored = partner.sudo()
+            if scored.social_score_company_id == company:
+                return scored.social_score_tier or False, bool(scored.is_social_influencer)
+            if scored.social_score_excluded:
+                return False, False
+            # the identities of the batch's contacts are read together (prefetch)
+            followers = sum(
+                identity.followers_count
+                for identity in scored.social_identity_ids
+                if identity.company_id == company
+            )
         if followers:
             floor = company._social_score_settings().floor_tier(followers)
             if floor:

@@ -23,6 +23,7 @@ import psycopg2
 from psycopg2.pool import PoolError
 
 from odoo import api, fields, models, sql_db
+from odoo.addons.social_crm.services.tiers import TIER_CODES
 from odoo.tools import SQL
 
 from ..scoring import compute_score_table, known_network
@@ -110,6 +111,16 @@ def _fast_reads(cr):
             work_mem,
         )
     )
+
+
+def _floor_promotes(settings, tier, followers):
+    """Whether ``followers`` reach the floor of a higher tier than ``tier`` (a code, or
+    None) in the :class:`ScoringSettings` ``settings``."""
+    floor = settings.floor_tier(followers) if followers else None
+    if not floor:
+        return False
+    rank = {code: position for position, code in enumerate(TIER_CODES)}
+    return rank[floor.code] < rank.get(tier, len(TIER_CODES))
 
 
 @contextlib.contextmanager
@@ -201,15 +212,30 @@ class ResPartner(models.Model):
     def _social_score_eligible_sql(self, company):
         """SQL condition on ``p`` (res_partner): the contact is scored for ``company`` (an
         id or an SQL expression), given it has a social identity there. It is when it is
-        active and not excluded, and belongs to that company, or to none and has no identity
-        in a company of lower id (a shared contact is scored for its first company). Never
-        NULL, so that ``NOT`` of it is safe."""
+        active and not excluded, and belongs to that company, or to none and is scored for
+        that company, or is scored for no company where it still has an identity and has
+        no identity in a company of lower id (a shared contact is scored for the company
+        that scored it first, and keeps that company while it has an identity there: a
+        second company hearing the author never takes over the first's score). Never NULL,
+        so that ``NOT`` of it is safe."""
         return SQL(
             """(p.active IS TRUE AND p.social_score_excluded IS NOT TRUE
                 AND CASE WHEN p.company_id IS NULL
-                         THEN NOT EXISTS (SELECT 1 FROM social_crm_identity AS o
-                                           WHERE o.partner_id = p.id
-                                             AND o.company_id < %(company)s)
+                         -- most shared contacts have identities in one company: no history
+                         -- lookup for them
+                         THEN NOT EXISTS (SELECT 1 FROM social_crm_identity AS x
+                                           WHERE x.partner_id = p.id
+                                             AND x.company_id != %(company)s)
+                              OR COALESCE(
+                                (SELECT h.company_id = %(company)s
+                                   FROM social_crm_score_history AS h
+                                  WHERE h.partner_id = p.id AND h.is_current
+                                    AND EXISTS (SELECT 1 FROM social_crm_identity AS s
+                                                 WHERE s.partner_id = p.id
+                                                   AND s.company_id = h.company_id)),
+                                NOT EXISTS (SELECT 1 FROM social_crm_identity AS o
+                                             WHERE o.partner_id = p.id
+                                               AND o.company_id < %(company)s))
                          ELSE p.company_id = %(company)s END)""",
             company=company,
         )
@@ -538,28 +564,79 @@ class ResPartner(models.Model):
         the posts' reactions) and their news mentions and professional inputs; the company's
         other contacts count with the numbers of their current rows (the last run), so the
         score, tier and explanation are those the nightly run would give, up to the others'
-        changes since. The rows are flagged provisional; the next run replaces them. Returns
-        the contacts scored."""
+        changes since. The rows are flagged provisional; the next run replaces them.
+
+        An author already scored for the post's company whose followers (all its identities
+        there, as the network now sends them) reach the floor of a higher tier than its
+        current one is scored again the same way: an account that went viral is known by its
+        next post, not the next night. Lower numbers wait for the run (a tier is never taken
+        away during the day). Returns the contacts scored."""
         if not posts:
             return self.browse()
         self.env.flush_all()
+        return self._social_score_provisional_rows(
+            SQL(
+                """social_crm_post AS post
+                   JOIN res_partner AS p ON p.id = post.partner_id"""
+            ),
+            SQL("post.id = ANY(%s::int[])", _array(posts.ids)),
+            SQL("post.company_id"),
+        )
+
+    @api.model
+    def _social_score_provisional_partners(self, partners):
+        """Score now, as on arrival of a post (see :meth:`_social_score_provisional`), these
+        contacts that just got identities (a user moved an identity to them, contacts were
+        merged): in each company where they have one, if they are unscored there or their
+        followers there now reach a higher tier's floor. Returns the contacts scored."""
+        if not partners:
+            return self.browse()
+        self.env.flush_all()
+        return self._social_score_provisional_rows(
+            SQL(
+                """social_crm_identity AS ident
+                   JOIN res_partner AS p ON p.id = ident.partner_id"""
+            ),
+            SQL("p.id = ANY(%s::int[])", _array(partners.ids)),
+            SQL("ident.company_id"),
+        )
+
+    @api.model
+    def _social_score_provisional_rows(self, source, condition, company):
+        """Score provisionally the contacts ``p`` of the SQL ``source`` (tables joined)
+        meeting ``condition``, in the company ``company`` (an SQL expression) that have an
+        identity there and are eligible (see :meth:`_social_score_eligible_sql`): unscored
+        ones, and those scored for that company whose followers there reach the floor of a
+        higher tier than their current one (one query, then a fixed number per company)."""
         rows = self.env.execute_query(
             SQL(
-                """SELECT DISTINCT post.company_id, p.id
-                     FROM social_crm_post AS post
-                     JOIN res_partner AS p ON p.id = post.partner_id
-                    WHERE post.id = ANY(%s::int[])
-                      AND NOT EXISTS (SELECT 1 FROM social_crm_score_history AS h
-                                       WHERE h.partner_id = p.id AND h.is_current)
+                """SELECT DISTINCT %(company)s, p.id, h.id IS NOT NULL, h.tier,
+                          (SELECT SUM(GREATEST(COALESCE(o.followers_count, 0), 0))::float8
+                             FROM social_crm_identity AS o
+                            WHERE o.partner_id = p.id AND o.company_id = %(company)s)
+                     FROM %(source)s
+                LEFT JOIN social_crm_score_history AS h
+                       ON h.partner_id = p.id AND h.is_current
+                    WHERE %(condition)s
+                      AND (h.id IS NULL OR h.company_id = %(company)s)
                       AND EXISTS (SELECT 1 FROM social_crm_identity AS i
-                                   WHERE i.partner_id = p.id AND i.company_id = post.company_id)
-                      AND %s""",
-                _array(posts.ids),
-                self._social_score_eligible_sql(SQL("post.company_id")),
+                                   WHERE i.partner_id = p.id AND i.company_id = %(company)s)
+                      AND %(eligible)s""",
+                company=company,
+                source=source,
+                condition=condition,
+                eligible=self._social_score_eligible_sql(company),
             )
         )
         by_company = defaultdict(list)
-        for company_id, partner_id in rows:
+        settings = {}
+        for company_id, partner_id, scored, tier, followers in rows:
+            if scored:
+                if company_id not in settings:
+                    company = self.env["res.company"].sudo().browse(company_id)
+                    settings[company_id] = company._social_score_settings()
+                if not _floor_promotes(settings[company_id], tier, followers):
+                    continue
             by_company[company_id].append(partner_id)
         now = fields.Datetime.now()
         scored = []
@@ -568,6 +645,24 @@ class ResPartner(models.Model):
             company = self.env["res.company"].sudo().browse(company_id)
             scored += self._social_score_provisional_company(company, sorted(partner_ids), now)
         return self.browse(scored)
+
+    def _social_score_unscored_elsewhere(self):
+        """These contacts whose current score belongs to a company where they have no
+        social identity any more (one query)."""
+        if not self.ids:
+            return self.browse()
+        self.env.flush_all()
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT h.partner_id FROM social_crm_score_history AS h
+                    WHERE h.is_current AND h.partner_id = ANY(%s)
+                      AND NOT EXISTS (SELECT 1 FROM social_crm_identity AS i
+                                       WHERE i.partner_id = h.partner_id
+                                         AND i.company_id = h.company_id)""",
+                self.ids,
+            )
+        )
+        return self.browse([row[0] for row in rows])
 
     def _social_score_provisional_ids(self):
         """Ids of these contacts whose current score is provisional (one query)."""

@@ -42,6 +42,8 @@ class SocialCrmPost(models.Model):
             if (
                 partner
                 and partner.is_social_influencer
+                # the company the contact is scored for (no other company's score quoted)
+                and partner.social_score_company_id == post.company_id
                 and not partner.social_score_excluded
                 and partner.user_id
                 and partner.user_id.active

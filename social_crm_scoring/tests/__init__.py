@@ -13,6 +13,7 @@ from . import (
     test_plural,
     test_provisional,
     test_run_inputs,
+    test_sequences,
     test_settings,
     test_tour,
 )

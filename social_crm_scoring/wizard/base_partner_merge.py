@@ -11,7 +11,7 @@ class MergePartnerAutomatic(models.TransientModel):
         """Merged contacts' score histories move to the kept contact, which keeps one current
         score: its own if it has one, else that of the first merged contact that has one
         (the others' current rows become plain history rows, instead of clashing with it
-        and being deleted by the merge)."""
+        and being deleted by the merge), and one row per day."""
         history = self.env["social.crm.score.history"]
         history.flush_model(["partner_id", "is_current"])
         self.env.cr.execute(
@@ -28,7 +28,28 @@ class MergePartnerAutomatic(models.TransientModel):
                 dst=dst_partner.id,
             )
         )
-        history.invalidate_model(["is_current"])
+        # one row per contact and day: of the rows of a day, the current one is kept, else
+        # the kept contact's, else the first merged contact's; the others are deleted here
+        # (Odoo's merge would otherwise delete every row of a merged contact on one clash)
+        self.env.cr.execute(
+            SQL(
+                """DELETE FROM social_crm_score_history AS h
+                    USING (SELECT id, row_number() OVER (
+                                      PARTITION BY date
+                                      ORDER BY is_current IS TRUE DESC,
+                                               partner_id = %(dst)s DESC,
+                                               array_position(%(all)s, partner_id)) AS n
+                             FROM social_crm_score_history
+                            WHERE partner_id = ANY(%(all)s)) AS r
+                    WHERE h.id = r.id AND r.n > 1""",
+                all=[dst_partner.id, *src_partners.ids],
+                dst=dst_partner.id,
+            )
+        )
+        history.invalidate_model()
         result = super()._update_foreign_keys(src_partners, dst_partner)
         self.env["res.partner"]._social_score_invalidate()
+        # the kept contact has the merged contacts' identities: known at once when unscored
+        # or when its followers now reach a higher tier's floor (sudo: the product scores)
+        self.env["res.partner"].sudo()._social_score_provisional_partners(dst_partner)
         return result
