@@ -33,6 +33,9 @@ from .base import Deletion, MalformedResponseError, Post
 from .util import expect_dict, expect_list
 
 KINDS = ("meta", "x_activity", "mastodon", "jetstream", "replay")
+#: key prefix of Jetstream deletions: Jetstream sends every deletion of the whole network,
+#: a source keeps only those of posts its company stored
+JETSTREAM_DELETE_PREFIX = "bluesky:delete:"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -155,7 +158,7 @@ def jetstream_message(text: str | bytes, dids: tuple[str, ...] = (),
         # a deletion has no record to filter by: every deletion of the network comes here,
         # the source keeps those of posts it stored (``social.crm.source._listener_store``)
         deletion = bluesky.parse_jetstream_delete(message)
-        return RawEvent("jetstream", f"bluesky:delete:{deletion.external_id}", dict(message),
+        return RawEvent("jetstream", JETSTREAM_DELETE_PREFIX + deletion.external_id, dict(message),
                         cursor=cursor)
     if not bluesky.jetstream_wanted(message, dids, keywords):
         return RawEvent("jetstream", "", {}, cursor=cursor)

@@ -561,6 +561,38 @@ class SocialCrmOutbox(models.Model):
             raise UserError(self.env._("Only failed or cancelled items can be sent again."))
         return True
 
+    @api.model
+    def _cancel_for_deleted_posts(self, posts):
+        """Cancel what waits to be sent about ``posts``, which their authors deleted on the
+        network: never sent, never shown as sent; the origin (the ticket's reply) is told why.
+        An item being sent right now is left to its sender (the network refuses a reply to a
+        deleted post: it fails with the network's word)."""
+        # sudo: the product cancels, whoever's items they are
+        items = self.sudo().search(
+            [("post_id", "in", posts.ids), ("state", "in", ("queued", "failed"))]
+        )
+        reasons = {
+            "reply": self.env._(
+                "The post was deleted by its author: a public reply is no longer possible; "
+                "write a direct message or call."
+            ),
+            "hide": self.env._("The post was deleted by its author: nothing is left to hide."),
+            "message": self.env._(
+                "The post was deleted by its author: the direct message answering it was not "
+                "sent; write to the customer again or call."
+            ),
+        }
+        for action, group in items.grouped("action").items():
+            group.write({
+                "state": "cancelled",
+                "failure": False,
+                "next_attempt_at": False,
+                "error_message": reasons.get(action, reasons["reply"]),
+                "notified": False,
+            })
+        items._notify_origin()
+        return items
+
     def action_cancel(self):
         self._check_manager()
         items = self.filtered(lambda i: i.state in ("queued", "failed"))
