@@ -41,6 +41,7 @@ def test_x_delete_events_are_keyed_by_the_tweet_and_apart_from_its_creation():
 def test_x_delete_of_our_own_tweet_and_without_date():
     own = {"for_user_id": "99", "tweet_delete_events": [_x_delete(user_id="99")]}
     assert x.parse_activity_deletions(own) == []
+    assert events.split_x_activity(own) == []  # not even stored
     undated = x.parse_activity_deletions(
         {"tweet_delete_events": [{"status": {"id": "5", "user_id": "6"}}]})
     assert undated == [Deletion("x", "5", None, "6")]
