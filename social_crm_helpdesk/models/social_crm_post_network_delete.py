@@ -23,6 +23,23 @@ from .res_company import by_company_lang
 COPY_TYPES = ("comment", "email", "email_outgoing", "notification")
 
 
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    def _social_customer_posts_left(self, authors):
+        """Whether ``authors`` ``[(identity, contact)]`` of the posts this ticket keeps include
+        its customer (its identity or contact; anyone for a ticket of an unknown author):
+        others' posts in the conversation do not keep the customer's complaint waiting."""
+        self.ensure_one()
+        if not (self.social_identity_id or self.partner_id):
+            return bool(authors)
+        return any(
+            (identity and identity == self.social_identity_id)
+            or (partner and partner == self.partner_id)
+            for identity, partner in authors
+        )
+
+
 class SocialCrmPost(models.Model):
     _inherit = "social.crm.post"
 
@@ -44,15 +61,13 @@ class SocialCrmPost(models.Model):
         tickets = posts.ticket_id | openers
         if not tickets:
             return True
-        # the posts each ticket keeps (one query)
-        kept = {
-            ticket.id: count
-            for ticket, count in self.env["social.crm.post"].sudo()._read_group(
-                [("ticket_id", "in", tickets.ids), ("id", "not in", posts.ids)],
-                ["ticket_id"],
-                ["__count"],
-            )
-        }
+        # the posts each ticket keeps, by author (one query)
+        kept = {}
+        for ticket, identity, partner in self.env["social.crm.post"].sudo()._read_group(
+            [("ticket_id", "in", tickets.ids), ("id", "not in", posts.ids)],
+            ["ticket_id", "identity_id", "partner_id"],
+        ):
+            kept.setdefault(ticket, []).append((identity, partner))
         # a ticket marked as a duplicate: its conversation goes on in the original's chatter
         scrubbed = tickets | tickets.duplicate_id
         messages = self.env["mail.message"].sudo().search(
@@ -97,7 +112,7 @@ class SocialCrmPost(models.Model):
                     }
                 )
             waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
-            if kept.get(ticket.id):
+            if ticket._social_customer_posts_left(kept.get(ticket, ())):
                 if waiting and ticket.social_wait_deadline:
                     sentence += " " + self.env._(
                         "The ticket keeps waiting for an answer to the customer's other posts."

@@ -161,6 +161,20 @@ class TestNetworkDeletes(SocialHelpdeskCase):
         wizard = self.open_wizard(ticket, "@karl_k Wir kümmern uns!")
         self.assertEqual(wizard.post_id, other)
 
+    def test_only_others_posts_left_the_customer_waits_no_more(self):
+        opener = self.opener()
+        ticket = opener.ticket_id
+        bystander = self.ingest(self.complaint(
+            "1990000000000000104", minutes_ago=2, text="@acme Bei mir genauso, seit Montag!",
+            conversation_external_id=OPENER, in_reply_to_external_id=OPENER))
+        self.assertEqual(bystander.ticket_id, ticket)
+        self.x_delete(OPENER)
+        self.assertTrue(bystander.exists())
+        self.assertEqual(bystander.ticket_id, ticket)
+        self.assertFalse(ticket.social_wait_deadline)
+        self.assertIn("the response clock stopped", ticket.message_ids[:1].body)
+        self.assertIn("Bei mir genauso", self.all_text(ticket))  # another person's words stay
+
     def test_edited_post_both_versions_leave_the_ticket(self):
         first = mastodon.parse_status(mastodon_status(GRUMBLE), HOST)
         post = self.ingest(first, source=self.mastodon_source)
