@@ -318,6 +318,13 @@ class SocialCrmOutbox(models.Model):
                 with self.env.cr.savepoint():
                     item._deliver(recovering)
             except Exception:
+                if not item.exists():
+                    # its post was deleted while it was sent (its author deleted it on the
+                    # network, ``_ingest_deletions``): the item went with it
+                    _logger.info("Social CRM: outbox item %s: its post was deleted while it "
+                                 "was being sent", item.id)
+                    cron._commit_progress(1)
+                    continue
                 # e.g. the database refused the answer: the item stays "sending", the next
                 # run after LEASE treats it as interrupted (never re-posted blindly)
                 _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
@@ -514,8 +521,9 @@ class SocialCrmOutbox(models.Model):
     def _notify_origin(self):
         """Tell each item's origin its result (``_social_outbox_update(item)``); a failing
         origin is logged and told again at the next run."""
-        # sudo: the result is reported to origins the cron user may not write
-        for item in self.sudo():
+        # sudo: the result is reported to origins the cron user may not write (an item whose
+        # post was deleted meanwhile went with it)
+        for item in self.sudo().exists():
             if item.notified:
                 continue
             origin = (

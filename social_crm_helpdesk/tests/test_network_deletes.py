@@ -8,6 +8,7 @@ still queued is cancelled, never sent."""
 
 import datetime as dt
 import json
+from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.connectors import mastodon
@@ -160,6 +161,30 @@ class TestNetworkDeletes(SocialHelpdeskCase):
         # the agent answers the post that is left
         wizard = self.open_wizard(ticket, "@karl_k Wir kümmern uns!")
         self.assertEqual(wizard.post_id, other)
+
+    def test_reply_being_sent_when_the_post_is_deleted(self):
+        """The author deletes the post while the sender holds the reply (claimed, the network
+        being called): the item goes with the post, the sender goes on without an error."""
+        post = self.opener()
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@karl_k Wir sind dran.").action_send()
+        Outbox = type(self.env["social.crm.outbox"])
+        claim = Outbox._claim_next
+
+        def claim_then_delete(outbox):
+            item, recovering = claim(outbox)
+            if item:
+                self.x_delete(OPENER)
+            return item, recovering
+
+        with patch.object(Outbox, "_claim_next", claim_then_delete):
+            self.run_sender()
+        self.assertFalse(post.exists())
+        self.assertFalse(self.net.requests)
+        self.assertFalse(self.env["social.crm.outbox"].sudo().search([]).filtered(
+            lambda i: i.state == "sending"))
+        self.assertFalse(ticket.social_first_reply_at)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Public reply on" in (m.body or "")))
 
     def test_only_others_posts_left_the_customer_waits_no_more(self):
         opener = self.opener()
