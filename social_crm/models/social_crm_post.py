@@ -138,7 +138,8 @@ class SocialCrmPost(models.Model):
         "text).",
     )
     version_external_id = fields.Char(
-        string="Edited Version ID", readonly=True, copy=False,
+        # indexed (only the edited posts): a deletion on X may name the version
+        string="Edited Version ID", readonly=True, copy=False, index="btree_not_null",
         help="X: an edit is a new post on the network; this is the id of the version stored "
         "(the post keeps the original's id).",
     )
