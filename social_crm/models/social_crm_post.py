@@ -423,10 +423,12 @@ class SocialCrmPost(models.Model):
         ids = sorted({ext for _nid, ext in wanted})
         # sudo: the network deleted the post whoever may read it (a post is stored once per
         # company: only this company's, only this network's)
-        found = self.sudo().search(
-            Domain("company_id", "=", company.id)
-            & Domain("network_id", "in", sorted({nid for nid, _ext in wanted}))
-            & (Domain("external_id", "in", ids) | Domain("version_external_id", "in", ids))
+        scope = Domain("company_id", "=", company.id) & Domain(
+            "network_id", "in", sorted({nid for nid, _ext in wanted})
+        )
+        # two reads, each on its index (an OR of both would read the company's posts)
+        found = self.sudo().search(scope & Domain("external_id", "in", ids)) | self.sudo().search(
+            scope & Domain("version_external_id", "in", ids)
         )
         deleted_at = {}
         matched = set()
