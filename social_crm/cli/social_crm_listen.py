@@ -14,6 +14,7 @@ the same, both claim rows with ``SKIP LOCKED``). Several listeners, on several m
 run for the same sources: events are unique per source and key. SIGTERM/SIGINT stop cleanly.
 """
 
+import dataclasses
 import logging
 import optparse
 import signal
@@ -111,6 +112,10 @@ class SourceRunner:
 
     # --- callbacks -----------------------------------------------------------------------
     def on_event(self, event):
+        if event.payload and event.key.startswith(connector_events.JETSTREAM_DELETE_PREFIX) \
+                and not self._with_source("_listener_wanted", [event]):
+            # a deletion of a post the company never stored: only moves the cursor
+            event = dataclasses.replace(event, payload={})
         if event.payload:
             self.store([event], event.cursor)
         elif event.cursor:

@@ -345,6 +345,18 @@ class Page:
 
 
 @dataclasses.dataclass(frozen=True)
+class Deletion:
+    """A network's word that a post was deleted by its author (a webhook or stream event):
+    ``external_id`` is the id the connector gives the post (:attr:`Post.external_id`; on X
+    the id of any version of an edited tweet), ``deleted_at`` when, if the network says."""
+
+    network: str
+    external_id: str
+    deleted_at: dt.datetime | None = None
+    author_external_id: str | None = None
+
+
+@dataclasses.dataclass(frozen=True)
 class ReplyResult:
     external_id: str
     url: str | None = None

@@ -35,6 +35,7 @@ from .base import (
     Author,
     ConfigurationError,
     Connector,
+    Deletion,
     MalformedResponseError,
     Page,
     Post,
@@ -301,6 +302,27 @@ def _time_us(value: Any) -> dt.datetime | None:
         return dt.datetime.fromtimestamp(value / 1_000_000, dt.UTC)
     except (OverflowError, OSError, ValueError):
         return None
+
+
+def is_jetstream_delete(event: Any) -> bool:
+    """Whether a Jetstream message is a ``commit`` deleting an ``app.bsky.feed.post``."""
+    commit = event.get("commit") if isinstance(event, dict) and event.get("kind") == "commit" \
+        else None
+    return isinstance(commit, dict) and commit.get("collection") == POST_COLLECTION \
+        and commit.get("operation") == "delete"
+
+
+def parse_jetstream_delete(event: Mapping[str, Any]) -> Deletion | None:
+    """Deletion of a Jetstream ``commit`` deleting an ``app.bsky.feed.post`` (``did`` and
+    ``commit.rkey``, no record), dated by the event's ``time_us`` (None for other events)."""
+    event = expect_dict(event, "jetstream event", NETWORK)
+    if not is_jetstream_delete(event):
+        return None
+    did, rkey = event.get("did"), event["commit"].get("rkey")
+    if not isinstance(did, str) or not did or not isinstance(rkey, str) or not rkey:
+        raise MalformedResponseError("bluesky: jetstream deletion without 'did' or 'rkey'")
+    return Deletion(NETWORK, f"at://{did}/{POST_COLLECTION}/{rkey}",
+                    _time_us(event.get("time_us")), did)
 
 
 def jetstream_wanted(event: Mapping[str, Any], dids: tuple[str, ...] = (),

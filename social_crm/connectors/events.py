@@ -8,9 +8,16 @@ stored event into connector :class:`~.base.Post` objects, which go through the s
 as polling.
 
 Kinds: ``meta`` (one ``entry[].changes[]`` item, kept as a one-change delivery), ``x_activity``
-(one tweet of ``tweet_create_events``, kept as a one-tweet delivery), ``mastodon`` (a
-Notification or a Status), ``jetstream`` (a Jetstream commit event), ``replay`` (a Post as
-:func:`.replay.post_to_dict` writes it).
+(one tweet of ``tweet_create_events`` or one item of ``tweet_delete_events``, kept as a
+one-item delivery), ``mastodon`` (a Notification, a Status, or ``{"delete": "<status id>"}``),
+``jetstream`` (a Jetstream commit event), ``replay`` (a Post as :func:`.replay.post_to_dict`
+writes it).
+
+Deletions (the author deleted the post on the network) are events of the same kinds, keyed
+apart from the post's own events (``x:tweet_delete:<id>``, ``mastodon:delete:<id>``,
+``bluesky:delete:<uri>``; a Meta ``remove`` change hashes differently from its ``add``), so
+that a redelivery is stored once and never taken for the post: :func:`deletions_of_event`
+reads them.
 """
 
 from __future__ import annotations
@@ -22,10 +29,13 @@ from collections.abc import Iterator, Mapping
 from typing import Any
 
 from . import bluesky, facebook, mastodon, replay, x
-from .base import MalformedResponseError, Post
+from .base import Deletion, MalformedResponseError, Post
 from .util import expect_dict, expect_list
 
 KINDS = ("meta", "x_activity", "mastodon", "jetstream", "replay")
+#: key prefix of Jetstream deletions: Jetstream sends every deletion of the whole network,
+#: a source keeps only those of posts its company stored
+JETSTREAM_DELETE_PREFIX = "bluesky:delete:"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -76,8 +86,9 @@ def split_meta(body: Any) -> list[RawEvent]:
 
 
 def split_x_activity(body: Any) -> list[RawEvent]:
-    """One event per tweet of ``tweet_create_events`` (other event types are not listened
-    to), keyed by the tweet id."""
+    """One event per tweet of ``tweet_create_events``, keyed by the tweet id, and one per
+    item of ``tweet_delete_events``, keyed by the deleted tweet's id (other event types are
+    not listened to)."""
     body = expect_dict(body, "the delivery", "x")
     head = {k: body[k] for k in ("for_user_id", "user_has_blocked") if k in body}
     events = []
@@ -88,6 +99,13 @@ def split_x_activity(body: Any) -> list[RawEvent]:
             raise MalformedResponseError("x: a tweet without 'id_str'")
         events.append(RawEvent("x_activity", f"x:tweet:{tweet_id}",
                                {**head, "tweet_create_events": [tweet]}))
+    for item in expect_list(body.get("tweet_delete_events"), "tweet_delete_events", "x"):
+        # raises for an item without the tweet id; None for the account's own tweet
+        deletion = x.parse_delete_event(item, str(body.get("for_user_id") or ""))
+        if deletion is None:
+            continue
+        events.append(RawEvent("x_activity", f"x:tweet_delete:{deletion.external_id}",
+                               {**head, "tweet_delete_events": [item]}))
     return events
 
 
@@ -117,8 +135,13 @@ def mastodon_event(item: Mapping[str, Any], notification: bool) -> RawEvent | No
 
 
 def mastodon_message(text: str | bytes) -> RawEvent | None:
-    """Event of one streaming message (None for deletes, filters changes, ...)."""
+    """Event of one streaming message (None for filters changes, announcements, ...). A
+    ``delete`` (its payload is the status id) moves no cursor: the id is an older status's."""
     event, payload = mastodon.parse_stream_message(text)
+    if event == "delete":
+        deletion = mastodon.parse_stream_delete(payload)
+        return RawEvent("mastodon", f"mastodon:delete:{deletion.external_id}",
+                        {"delete": deletion.external_id})
     if event == "notification":
         return mastodon_event(payload, notification=True)
     if event in ("update", "status.update"):
@@ -134,6 +157,12 @@ def jetstream_message(text: str | bytes, dids: tuple[str, ...] = (),
                           "jetstream message", "bluesky")
     time_us = message.get("time_us")
     cursor = str(time_us) if isinstance(time_us, int) else None
+    if bluesky.is_jetstream_delete(message):
+        # a deletion has no record to filter by: every deletion of the network comes here,
+        # the source keeps those of posts it stored (``social.crm.source._listener_store``)
+        deletion = bluesky.parse_jetstream_delete(message)
+        return RawEvent("jetstream", JETSTREAM_DELETE_PREFIX + deletion.external_id, dict(message),
+                        cursor=cursor)
     if not bluesky.jetstream_wanted(message, dids, keywords):
         return RawEvent("jetstream", "", {}, cursor=cursor)
     commit = message["commit"]
@@ -169,6 +198,8 @@ def posts_of_event(kind: str, payload: Mapping[str, Any], *, host: str = "") -> 
     if kind == "x_activity":
         return x.parse_activity(payload)
     if kind == "mastodon":
+        if "delete" in payload:
+            return []  # a deletion: :func:`deletions_of_event`
         return mastodon.posts_of_stream_item(payload, host)
     if kind == "jetstream":
         post = bluesky.parse_jetstream_post(payload)
@@ -176,3 +207,23 @@ def posts_of_event(kind: str, payload: Mapping[str, Any], *, host: str = "") -> 
     if kind == "replay":
         return [replay.post_from_dict(dict(payload))]
     raise MalformedResponseError(f"unknown event kind {kind!r}")
+
+
+def deletions_of_event(kind: str, payload: Mapping[str, Any]) -> list[Deletion]:
+    """Deletions of one stored event (posts their authors deleted on the network).
+
+    Raises :class:`MalformedResponseError` when a deletion lacks the post's id."""
+    if not payload:
+        return []
+    if kind == "meta":
+        return facebook.parse_webhook_removals(payload)
+    if kind == "x_activity":
+        return x.parse_activity_deletions(payload)
+    if kind == "mastodon":
+        if "delete" in payload:
+            return [mastodon.parse_stream_delete(payload["delete"])]
+        return []
+    if kind == "jetstream":
+        deletion = bluesky.parse_jetstream_delete(payload)
+        return [deletion] if deletion else []
+    return []

@@ -39,6 +39,7 @@ from .base import (
     ConfigurationError,
     Connector,
     ConnectorError,
+    Deletion,
     GoneError,
     MalformedResponseError,
     Page,
@@ -488,6 +489,45 @@ def _edited_time(entry: Mapping[str, Any]) -> dt.datetime | None:
         return _webhook_time(entry.get("time"), "entry[].time") if entry.get("time") else None
     except MalformedResponseError:
         return None
+
+
+def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
+                          obj: str = "page") -> Deletion | None:
+    """Deletion of one ``entry[].changes[]`` item of a page's ``feed`` saying ``verb:
+    remove`` (a comment: ``comment_id``; a post: ``post_id``), dated by the entry's ``time``;
+    None for any other change, and for the page's own posts (never stored)."""
+    entry = expect_dict(entry, "entry[]", NETWORK)
+    change = expect_dict(change, "entry[].changes[]", NETWORK)
+    if obj != "page" or change.get("field") != "feed":
+        return None
+    value = expect_dict(change.get("value"), "entry[].changes[].value", NETWORK)
+    if value.get("verb") != "remove" or value.get("item") not in WEBHOOK_FEED_ITEMS:
+        return None
+    sender = value.get("from") if isinstance(value.get("from"), dict) else {}
+    page_id = str(entry.get("id") or "")
+    if sender.get("id") and str(sender["id"]) == page_id:
+        return None
+    key = "comment_id" if value.get("item") == "comment" else "post_id"
+    external_id = value.get(key)
+    if not isinstance(external_id, str | int) or isinstance(external_id, bool) \
+            or not str(external_id):
+        raise MalformedResponseError(f"facebook: a removal without '{key}'")
+    return Deletion(NETWORK, str(external_id), _edited_time(entry),
+                    str(sender["id"]) if sender.get("id") else None)
+
+
+def parse_webhook_removals(body: Any) -> list[Deletion]:
+    """Deletions of a whole Meta webhook delivery (``verb: remove`` feed changes)."""
+    body = expect_dict(body, "the delivery", NETWORK)
+    obj = body.get("object") or "page"
+    deletions = []
+    for entry in expect_list(body.get("entry"), "entry", NETWORK):
+        entry = expect_dict(entry, "entry[]", NETWORK)
+        for change in expect_list(entry.get("changes"), "entry[].changes", NETWORK):
+            deletion = parse_webhook_removal(entry, change, obj)
+            if deletion is not None:
+                deletions.append(deletion)
+    return deletions
 
 
 def parse_webhook(body: Any) -> list[Post]:

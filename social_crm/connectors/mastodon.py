@@ -36,6 +36,7 @@ from .base import (
     Author,
     ConfigurationError,
     Connector,
+    Deletion,
     GoneError,
     InvalidItemError,
     MalformedResponseError,
@@ -416,3 +417,12 @@ def catch_up(base_url: str, token: str | None, kind: str, query: str, since_id: 
         url, params = prev_url, None  # "prev" pages towards newer items (min_id)
     unique = {str(i["id"]): i for i in items}
     return [unique[k] for k in sorted(unique, key=id_key)]
+
+
+def parse_stream_delete(payload: Any) -> Deletion:
+    """Deletion of a streaming ``delete`` message, whose payload is the deleted status's id
+    (a string: the same id the status had in ``update``)."""
+    status_id = _id_text(payload)
+    if not status_id:
+        raise MalformedResponseError("mastodon: a 'delete' message without the status id")
+    return Deletion(NETWORK, status_id)

@@ -32,6 +32,7 @@ from .base import (
     ConfigurationError,
     Connector,
     ConnectorError,
+    Deletion,
     GoneError,
     MalformedResponseError,
     Page,
@@ -525,3 +526,35 @@ def parse_activity(body: Any) -> list[Post]:
             continue
         posts.append(post)
     return posts
+
+
+def parse_delete_event(item: Any, own: str = "") -> Deletion | None:
+    """Deletion of one ``tweet_delete_events[]`` item of an Account Activity delivery:
+    ``{"status": {"id": "<tweet id>", "user_id": "<author id>"}, "timestamp_ms": "<ms>"}``
+    (None for a tweet of the subscribed account itself, ``own``). The id may be any version
+    of an edited tweet (the stored post matches by its original's or its version's id)."""
+    item = expect_dict(item, "tweet_delete_events[]", NETWORK)
+    status = expect_dict(item.get("status"), "tweet_delete_events[].status", NETWORK)
+    tweet_id = str(status.get("id_str") or status.get("id") or "")
+    if not tweet_id:
+        raise MalformedResponseError("x: a deletion without 'status.id'")
+    author = str(status.get("user_id_str") or status.get("user_id") or "") or None
+    if own and author == own:
+        return None
+    stamp = to_int(item.get("timestamp_ms"))
+    deleted_at = None
+    if stamp and stamp > 0:
+        try:
+            deleted_at = dt.datetime.fromtimestamp(stamp / 1000, dt.UTC)
+        except (OverflowError, OSError, ValueError):
+            deleted_at = None
+    return Deletion(NETWORK, tweet_id, deleted_at, author)
+
+
+def parse_activity_deletions(body: Any) -> list[Deletion]:
+    """Deletions of an Account Activity delivery's ``tweet_delete_events``."""
+    body = expect_dict(body, "the delivery", NETWORK)
+    own = str(body.get("for_user_id") or "")
+    deletions = (parse_delete_event(item, own) for item in
+                 expect_list(body.get("tweet_delete_events"), "tweet_delete_events", NETWORK))
+    return [d for d in deletions if d is not None]

@@ -6,7 +6,9 @@ Webhooks and listeners only store: one row per item, unique per source and deliv
 listeners, is stored once), then trigger the cron "Process received events". The cron claims
 new rows with ``FOR UPDATE SKIP LOCKED`` (several workers share the work, none waits), parses
 them with the connectors and stores the posts through ``social.crm.post._ingest_posts``, the
-same path as polling, and commits per batch with ``ir.cron._commit_progress``.
+same path as polling, and commits per batch with ``ir.cron._commit_progress``. Deletions
+(authors deleted posts on the network) go to ``social.crm.post._ingest_deletions`` first, so
+that a post deleted in the same batch, or before it arrived, is not stored.
 """
 
 import json
@@ -19,7 +21,8 @@ from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..connectors import events as connector_events
-from ..connectors.base import ConnectorError
+from ..connectors.base import ConnectorError, MalformedResponseError
+from ..services import ingest
 
 _logger = logging.getLogger(__name__)
 
@@ -218,6 +221,7 @@ class SocialCrmEvent(models.Model):
             try:
                 payload = json.loads(event.payload or "{}")
                 posts = self._posts_of_event(event.kind, payload, host)
+                deletions = self._deletions_of_event(event.kind, payload)
             except (ValueError, ConnectorError) as exc:
                 _logger.info(
                     "Social CRM: event %s of source %s quarantined: %s", event.id, source.id, exc
@@ -230,18 +234,24 @@ class SocialCrmEvent(models.Model):
                     }
                 )
                 continue
-            parsed.append((event, posts))
+            parsed.append((event, posts, deletions))
         if not parsed:
             return
         post_model = self.env["social.crm.post"]
         try:
             with self.env.cr.savepoint():
-                post_model._ingest_posts([p for _e, posts in parsed for p in posts], source=source)
+                post_model._ingest_deletions(
+                    [d for _e, _p, deletions in parsed for d in deletions], source=source
+                )
+                post_model._ingest_posts(
+                    [p for _e, posts, _d in parsed for p in posts], source=source
+                )
         except Exception:  # one bad event must not hold the others back: store them one by one
             _logger.info("Social CRM: batch of source %s failed, storing event by event", source.id)
-            for event, posts in parsed:
+            for event, posts, deletions in parsed:
                 try:
                     with self.env.cr.savepoint():
+                        post_model._ingest_deletions(deletions, source=source)
                         post_model._ingest_posts(posts, source=source)
                 except Exception as exc:  # kept and retried; failed after MAX_ATTEMPTS
                     attempts = event.attempts + 1
@@ -261,7 +271,7 @@ class SocialCrmEvent(models.Model):
             return
         now = fields.Datetime.now()
         counts = defaultdict(list)
-        for event, posts in parsed:
+        for event, posts, _deletions in parsed:
             counts[len(posts)].append(event.id)
         for count, ids in counts.items():
             self.browse(ids).write(
@@ -273,6 +283,19 @@ class SocialCrmEvent(models.Model):
         """Connector posts of one stored event; hook for addons adding event kinds (raises
         ``ConnectorError`` or ``ValueError`` for an unreadable payload)."""
         return connector_events.posts_of_event(kind, payload, host=host)
+
+    @api.model
+    def _deletions_of_event(self, kind, payload):
+        """Deletions (posts their authors deleted on the network) of one stored event; hook
+        for addons adding event kinds (raises ``ConnectorError`` for a deletion without a
+        usable post id: the event is quarantined)."""
+        deletions = connector_events.deletions_of_event(kind, payload)
+        for deletion in deletions:
+            if ingest.key_id(deletion.external_id)[1]:
+                raise MalformedResponseError(
+                    f"{deletion.network}: a deletion whose post id cannot be stored"
+                )
+        return deletions
 
     def _mark_done(self, count):
         self.write(

@@ -318,6 +318,13 @@ class SocialCrmOutbox(models.Model):
                 with self.env.cr.savepoint():
                     item._deliver(recovering)
             except Exception:
+                if not item.exists():
+                    # its post was deleted while it was sent (its author deleted it on the
+                    # network, ``_ingest_deletions``): the item went with it
+                    _logger.info("Social CRM: outbox item %s: its post was deleted while it "
+                                 "was being sent", item.id)
+                    cron._commit_progress(1)
+                    continue
                 # e.g. the database refused the answer: the item stays "sending", the next
                 # run after LEASE treats it as interrupted (never re-posted blindly)
                 _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
@@ -517,8 +524,9 @@ class SocialCrmOutbox(models.Model):
     def _notify_origin(self):
         """Tell each item's origin its result (``_social_outbox_update(item)``); a failing
         origin is logged and told again at the next run."""
-        # sudo: the result is reported to origins the cron user may not write
-        for item in self.sudo():
+        # sudo: the result is reported to origins the cron user may not write (an item whose
+        # post was deleted meanwhile went with it)
+        for item in self.sudo().exists():
             if item.notified:
                 continue
             origin = (
@@ -563,6 +571,38 @@ class SocialCrmOutbox(models.Model):
         if not self._retry():
             raise UserError(self.env._("Only failed or cancelled items can be sent again."))
         return True
+
+    @api.model
+    def _cancel_for_deleted_posts(self, posts):
+        """Cancel what waits to be sent about ``posts``, which their authors deleted on the
+        network: never sent, never shown as sent; the origin (the ticket's reply) is told why.
+        An item being sent right now is left to its sender (the network refuses a reply to a
+        deleted post: it fails with the network's word)."""
+        # sudo: the product cancels, whoever's items they are
+        items = self.sudo().search(
+            [("post_id", "in", posts.ids), ("state", "in", ("queued", "failed"))]
+        )
+        reasons = {
+            "reply": self.env._(
+                "The post was deleted by its author: a public reply is no longer possible; "
+                "write a direct message or call."
+            ),
+            "hide": self.env._("The post was deleted by its author: nothing is left to hide."),
+            "message": self.env._(
+                "The post was deleted by its author: the direct message answering it was not "
+                "sent; write to the customer again or call."
+            ),
+        }
+        for action, group in items.grouped("action").items():
+            group.write({
+                "state": "cancelled",
+                "failure": False,
+                "next_attempt_at": False,
+                "error_message": reasons.get(action, reasons["reply"]),
+                "notified": False,
+            })
+        items._notify_origin()
+        return items
 
     def action_cancel(self):
         self._check_manager()

@@ -138,7 +138,8 @@ class SocialCrmPost(models.Model):
         "text).",
     )
     version_external_id = fields.Char(
-        string="Edited Version ID", readonly=True, copy=False,
+        # indexed (only the edited posts): a deletion on X may name the version
+        string="Edited Version ID", readonly=True, copy=False, index="btree_not_null",
         help="X: an edit is a new post on the network; this is the id of the version stored "
         "(the post keeps the original's id).",
     )
@@ -392,6 +393,70 @@ class SocialCrmPost(models.Model):
             ["network_id", "external_id"],
         )
         return [(code_of.get(d.network_id.id), d.external_id) for d in deleted]
+
+    @api.model
+    def _ingest_deletions(self, deletions, source=None):
+        """Apply connector :class:`~..connectors.base.Deletion` items (the authors deleted
+        these posts on the network): the stored posts of the source's company and the
+        deletion's network are deleted the way a user's delete does it (``unlink``: they are
+        remembered and never stored again), after :meth:`_ingest_before_network_delete`; a
+        deletion of a post not stored (yet: it may arrive later, out of order) is remembered
+        all the same. Returns the posts deleted (ids no longer exist).
+
+        On X a deletion may name any version of an edited tweet: it matches the post by its
+        id or its version's id."""
+        company = source.company_id if source else self.env.company
+        networks = self.env["social.crm.network"]._by_code()
+        wanted = {}  # (network id, external id) -> deleted_at
+        for deletion in deletions:
+            network = networks.get(deletion.network)
+            external_id, _reason = ingest.key_id(deletion.external_id)
+            if not network or not external_id:
+                _logger.warning("Social CRM: deletion of an unknown network or without id "
+                                "skipped: %r", deletion)
+                continue
+            when = ingest.naive_utc(deletion.deleted_at, fields.Datetime.now())
+            key = (network.id, external_id)
+            wanted[key] = max(wanted.get(key, when), when)
+        if not wanted:
+            return self.browse()
+        ids = sorted({ext for _nid, ext in wanted})
+        # sudo: the network deleted the post whoever may read it (a post is stored once per
+        # company: only this company's, only this network's)
+        scope = Domain("company_id", "=", company.id) & Domain(
+            "network_id", "in", sorted({nid for nid, _ext in wanted})
+        )
+        # two reads, each on its index (an OR of both would read the company's posts)
+        found = self.sudo().search(scope & Domain("external_id", "in", ids)) | self.sudo().search(
+            scope & Domain("version_external_id", "in", ids)
+        )
+        deleted_at = {}
+        matched = set()
+        for post in found:
+            for key in ((post.network_id.id, post.external_id),
+                        (post.network_id.id, post.version_external_id)):
+                if key in wanted:
+                    matched.add(key)
+                    deleted_at[post.id] = max(deleted_at.get(post.id, wanted[key]), wanted[key])
+        posts = found.filtered(lambda p: p.id in deleted_at)
+        self.env["social.crm.post.deleted"]._remember_keys(
+            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}
+        )
+        if posts:
+            posts._ingest_before_network_delete(deleted_at)
+            posts.unlink()
+        return posts
+
+    def _ingest_before_network_delete(self, deleted_at):
+        """Hook: these stored posts (sudo) were deleted by their authors on the network and
+        are about to be deleted here (helpdesk: their tickets lose their text, a note, the
+        response clock stops when nothing is left to answer). Here: what the outbox still
+        had to send about them is cancelled with the reason, never sent.
+
+        :param deleted_at: {post id: when the author deleted it (naive UTC)}
+        """
+        self.env["social.crm.outbox"]._cancel_for_deleted_posts(self)
+        return self
 
     def unlink(self):
         """A deleted post is remembered: listening does not store it again."""

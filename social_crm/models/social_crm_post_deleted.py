@@ -3,9 +3,11 @@ from odoo import api, fields, models
 
 
 class SocialCrmPostDeleted(models.Model):
-    """A post a user deleted (or a privacy erasure removed): listening does not store it
-    again when the network sends it once more (another source, a search window, an edit
-    webhook). Deleting this row lets the post come back at its next arrival."""
+    """A post a user deleted, a privacy erasure removed, or its author deleted on the network
+    (a webhook or stream said so, maybe before the post itself arrived): listening does not
+    store it again when the network sends it once more (another source, a search window, an
+    edit webhook, a delivery out of order). Deleting this row lets the post come back at its
+    next arrival."""
 
     _name = "social.crm.post.deleted"
     _description = "Deleted Social Post"
@@ -26,7 +28,14 @@ class SocialCrmPostDeleted(models.Model):
     def _remember(self, posts):
         """Remember ``posts`` (about to be deleted); two queries whatever their number."""
         posts = posts.sudo()  # sudo: whoever deletes a post, it stays deleted
-        keys = {(p.company_id.id, p.network_id.id, p.external_id) for p in posts}
+        return self._remember_keys({(p.company_id.id, p.network_id.id, p.external_id)
+                                    for p in posts})
+
+    @api.model
+    def _remember_keys(self, keys):
+        """Remember ``keys`` ``{(company id, network id, external id)}`` (posts deleted, maybe
+        not stored yet); two queries whatever their number."""
+        keys = set(keys)
         if not keys:
             return self.browse()
         known = self.sudo().search_fetch(

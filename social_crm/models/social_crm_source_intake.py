@@ -362,6 +362,7 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         # self: the listener's source, in its superuser environment (cli/social_crm_listen.py)
         source = self
+        raw_events = source._listener_wanted(raw_events)
         ids = self.env["social.crm.event"]._store_events(source, raw_events, channel)
         vals = {"last_heartbeat_at": fields.Datetime.now()}
         if cursor and max_id(cursor, source.stream_cursor) == cursor:
@@ -370,6 +371,42 @@ class SocialCrmSource(models.Model):
             vals.update(last_error=False)
         source.write(vals)
         return ids
+
+    def _listener_wanted(self, raw_events):
+        """``raw_events`` without the Jetstream deletions of posts this source's company never
+        stored (nor received yet: its event may wait for processing): Jetstream sends every
+        deletion of the network, and a deletion has no text to filter by (two queries when
+        there are deletions)."""
+        self.ensure_one()
+        prefix = connector_events.JETSTREAM_DELETE_PREFIX
+        uris = {e.key[len(prefix):] for e in raw_events if e.key.startswith(prefix)}
+        if not uris:
+            return list(raw_events)
+        # sudo: whether the company stored the post, whoever runs the listener
+        known = set(self.env["social.crm.post"].sudo().search_fetch(
+            [
+                ("company_id", "=", self.company_id.id),
+                ("network_id.code", "=", "bluesky"),
+                ("external_id", "in", sorted(uris)),
+            ],
+            ["external_id"],
+        ).mapped("external_id"))
+        if uris - known:
+            # sudo: the events of the listener's source, whoever runs it
+            known |= {
+                key[len("bluesky:"):]
+                for key in self.env["social.crm.event"].sudo().search_fetch(
+                    [
+                        ("source_id", "=", self.id),
+                        ("delivery_key", "in", [f"bluesky:{uri}" for uri in uris - known]),
+                    ],
+                    ["delivery_key"],
+                ).mapped("delivery_key")
+            }
+        return [
+            e for e in raw_events
+            if not e.key.startswith(prefix) or e.key[len(prefix):] in known
+        ]
 
     def _listener_report(self, error=None):
         """Heartbeat, or the error the stream met (shown on the form)."""

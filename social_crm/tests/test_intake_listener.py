@@ -50,6 +50,24 @@ def jetstream_post(number, text, did="did:plc:critic0000000000000001"):
     )
 
 
+def jetstream_delete(number, post=None, did="did:plc:critic0000000000000001", rkey=None):
+    """A Jetstream commit deleting post ``post`` (its ``rkey``), as Jetstream documents it
+    (no record); ``number`` dates it."""
+    return json.dumps(
+        {
+            "did": did,
+            "time_us": T0 + number * 1000,
+            "kind": "commit",
+            "commit": {
+                "rev": f"3lrev{number}",
+                "operation": "delete",
+                "collection": "app.bsky.feed.post",
+                "rkey": f"3kstream{post or number:04d}" if rkey is None else rkey,
+            },
+        }
+    )
+
+
 def mastodon_notification(notification_id, status_id, text):
     account = {
         "id": "109999",
@@ -238,11 +256,15 @@ class TestListener(TransactionCase):
 
         def stored(env):
             events = env["social.crm.event"].search([("source_id", "=", source.id)])
-            return len(events) == 2 and set(events.mapped("state")) == {"done"}
+            return len(events) == 3 and set(events.mapped("state")) == {"done"}
 
         self.listen(source, stored)
         events = self.events_of(source)
-        self.assertEqual(sorted(events.mapped("channel")), ["catch_up", "stream"])
+        # the deletion of status 9000 (never stored) is an event too, remembered
+        self.assertEqual(sorted(events.mapped("channel")), ["catch_up", "stream", "stream"])
+        self.assertIn("mastodon:delete:9000", events.mapped("delivery_key"))
+        self.assertTrue(self.env["social.crm.post.deleted"].search(
+            [("external_id", "=", "9000"), ("network_id.code", "=", "mastodon")]))
         self.assertEqual(sorted(self.env["social.crm.post"].search(
             [("source_id", "=", source.id)]).mapped("external_id")), ["9001", "9002"])
         source.invalidate_recordset()
@@ -265,3 +287,89 @@ class TestListener(TransactionCase):
         source.invalidate_recordset()
         self.assertIn("HTTP 401", source.last_error)
         self.assertIn("token", source.last_error)
+
+    # --- deletions on the network ------------------------------------------------------------
+    def test_jetstream_delete_of_a_stored_post_and_of_strangers_posts(self):
+        source = self.make_source(
+            name="Bluesky ACME (Jetstream)",
+            network_id=self.env.ref("social_crm.network_bluesky").id,
+            kind="search",
+            query="acme",
+            base_url=f"{self.server.url}/subscribe",
+        )
+        uri = "at://did:plc:critic0000000000000001/app.bsky.feed.post/3kstream0001"
+        self.server.sessions = [
+            [
+                ("text", jetstream_post(1, "ACME support ignored me for a week")),
+                ("text", jetstream_post(2, "@acme refund now please")),
+                # Jetstream sends every deletion of the network: a stranger's post, never
+                # stored, is not kept
+                ("text", jetstream_delete(3, did="did:plc:stranger00000000000000001")),
+                ("text", jetstream_delete(4, post=1)),  # right after the post: maybe not
+                ("text", jetstream_delete(5, post=1)),  # processed yet; and twice
+                ("text", jetstream_delete(6, rkey="")),  # malformed
+                ("hold",),
+            ],
+        ]
+
+        def processed(env):
+            events = env["social.crm.event"].search([("source_id", "=", source.id)])
+            return len(events) == 4 and "new" not in events.mapped("state")
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, processed)
+        events = self.events_of(source)
+        self.assertEqual(sorted(events.filtered(lambda e: e.kind == "jetstream").mapped(
+            "delivery_key")), [f"bluesky:{uri}", f"bluesky:{uri[:-1]}2", f"bluesky:delete:{uri}"])
+        self.assertEqual(events.filtered(lambda e: e.kind == "unreadable").state, "quarantined")
+        posts = self.env["social.crm.post"].search([("source_id", "=", source.id)])
+        self.assertEqual(posts.mapped("external_id"), [f"{uri[:-1]}2"])
+        self.assertTrue(self.env["social.crm.post.deleted"].search([("external_id", "=", uri)]))
+        self.assertFalse(self.env["social.crm.post.deleted"].search(
+            [("external_id", "like", "did:plc:stranger")]))
+        # the cursor moved past the stranger's deletion
+        source.invalidate_recordset()
+        self.assertEqual(source.stream_cursor, str(T0 + 5000))
+
+    def test_mastodon_delete_of_a_stored_status(self):
+        self.server.routes = {"/api/v1/notifications": (200, [])}
+        notification = json.dumps({
+            "stream": ["user:notification"],
+            "event": "notification",
+            "payload": json.dumps(mastodon_notification("501", "9002", "@acme still broken")),
+        })
+        delete = json.dumps({"stream": ["user"], "event": "delete", "payload": "9002"})
+        self.server.sessions = [[("text", notification), ("hold",)]]
+        source = self.make_source(
+            name="Mastodon mentions (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="mentions",
+            base_url=self.server.http_url,
+            access_token="mastodon-token-123",
+        )
+        self.listen(source, lambda env: env["social.crm.post"].search(
+            [("source_id", "=", source.id), ("external_id", "=", "9002")]))
+        # the author deletes the status (announced twice), and a malformed deletion
+        self.server.sessions.append([
+            ("text", delete), ("text", delete),
+            ("text", json.dumps({"stream": ["user"], "event": "delete", "payload": ""})),
+            ("hold",),
+        ])
+
+        def processed(env):
+            events = env["social.crm.event"].search([("source_id", "=", source.id)])
+            return len(events) == 3 and "new" not in events.mapped("state")
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, processed)
+        events = self.events_of(source)
+        self.assertEqual(
+            sorted(events.mapped("state")), ["done", "done", "quarantined"])
+        self.assertIn("mastodon:delete:9002", events.mapped("delivery_key"))
+        self.assertFalse(self.env["social.crm.post"].search(
+            [("source_id", "=", source.id), ("external_id", "=", "9002")]))
+        self.assertTrue(self.env["social.crm.post.deleted"].search(
+            [("external_id", "=", "9002"), ("network_id.code", "=", "mastodon")]))
+        # the deletion does not move the cursor (the id is an older status's)
+        source.invalidate_recordset()
+        self.assertEqual(source.stream_cursor, "501")

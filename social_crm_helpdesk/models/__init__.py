@@ -37,6 +37,7 @@ from . import (
     social_crm_post_company,
     social_crm_post_crisis,
     social_crm_post_edit,
+    social_crm_post_network_delete,
     social_crm_post_privacy,
     social_crm_post_reply,
     social_crm_post_review,

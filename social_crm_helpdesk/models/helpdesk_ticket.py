@@ -900,7 +900,9 @@ class HelpdeskTicket(models.Model):
     # --- actions ---------------------------------------------------------------------------
     def action_social_reply(self):
         self.ensure_one()
-        if not self.social_post_id:
+        # the post that opened the ticket may be gone (deleted by its author) while later
+        # posts of the conversation are still there: the wizard answers the latest
+        if not (self.social_post_id or self.social_post_ids):
             # sudo: whether the ticket came from a network, which every agent may know
             if self.sudo().social_network_id:
                 raise UserError(self.env._(

@@ -43,6 +43,28 @@ class HelpdeskTicket(models.Model):
                 self.sudo().with_context(social_crm_pii_done=True).write(vals)
         return super().message_post(**kwargs)
 
+    # --- the customer's posts are gone (erased on request, deleted on the network) -----------
+    def _social_stop_clocks(self):
+        """Nothing of the customer is left to answer publicly on these tickets: the response
+        clock of a wait not answered yet stops (no escalation, no overdue ticket); an
+        answered wait keeps its figures (the statistics stay)."""
+        # sudo: product-written deadlines, whoever erased or whatever process deleted
+        tickets = self.sudo().with_context(social_crm_pii_done=True, mail_notrack=True)
+        tickets.filtered(lambda t: not t.social_first_reply_at).write(
+            {"social_response_deadline": False, "social_escalate_at": False}
+        )
+        # a ticket reopened after an answer: its new wait stops too (the first figures stay)
+        tickets.filtered(lambda t: not t.social_wait_reply_at).write(
+            {"social_wait_deadline": False, "social_wait_escalate_at": False}
+        )
+        return True
+
+    def _social_replace_content(self, vals):
+        """Write ``vals`` (title, description...) in place of the customer's words: not
+        redacted again, no tracking message keeping the old title."""
+        # sudo: the product replaces the text, whoever erased or whatever process deleted
+        return self.sudo().with_context(social_crm_pii_done=True, mail_notrack=True).write(vals)
+
     def _message_update_content(self, message, /, *, body, **kwargs):
         """An edited message of a social ticket is redacted like a new one."""
         # sudo: redaction applies whatever the editor may read of the ticket

@@ -88,15 +88,9 @@ class ResPartner(models.Model):
         messages.unlink()
         # the posts go: nothing is left to answer publicly, the response clock stops (no
         # escalation, no overdue ticket); an answered ticket keeps its figures
-        tickets.filtered(lambda t: not t.social_first_reply_at).with_context(
-            social_crm_pii_done=True, mail_notrack=True
-        ).write({"social_response_deadline": False, "social_escalate_at": False})
-        # a ticket reopened after an answer: its new wait stops too (the first figures stay)
-        tickets.filtered(lambda t: not t.social_wait_reply_at).with_context(
-            social_crm_pii_done=True, mail_notrack=True
-        ).write({"social_wait_deadline": False, "social_wait_escalate_at": False})
+        tickets._social_stop_clocks()
         for ticket in tickets:
-            ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(
+            ticket._social_replace_content(
                 {
                     "name": self.env._("Social ticket (content erased)"),
                     "description": Markup("<p>%s</p>")

@@ -13,6 +13,7 @@ from . import (
     test_inbox_reply,
     test_kpi,
     test_llm,
+    test_network_deletes,
     test_pii,
     test_plural,
     test_portal,

@@ -169,7 +169,11 @@ def test_mastodon_stream_messages():
     update = events.mastodon_message(json.dumps({"stream": ["hashtag"], "event": "update",
                                                  "payload": json.dumps(STATUS)}))
     assert update.key == "mastodon:status:9002"
-    assert events.mastodon_message(json.dumps({"event": "delete", "payload": "9000"})) is None
+    # a deletion is an event of its own (tests/connectors/test_deletions.py), no cursor
+    deleted = events.mastodon_message(json.dumps({"event": "delete", "payload": "9000"}))
+    assert (deleted.key, deleted.payload, deleted.cursor) == (
+        "mastodon:delete:9000", {"delete": "9000"}, None)
+    assert events.mastodon_message(json.dumps({"event": "filters_changed"})) is None
     follow = events.mastodon_message(json.dumps({"event": "notification", "payload": json.dumps(
         {"id": "502", "type": "follow", "account": STATUS["account"]})}))
     assert follow.payload == {} and follow.cursor == "502"

@@ -1,0 +1,74 @@
+"""Copies of a deleted post's text in HTML (ticket descriptions, chatter notes): plain Python,
+no Odoo import.
+
+The helpdesk copies a customer's post into its ticket: the description, a note per later post
+of the conversation (``<p>text</p><p class="text-muted small">network, author</p>``), both
+versions of an edit (``<blockquote>``), previews of posts an agent said are no complaint
+(``preview · preview``). When the author deletes the post on the network, :func:`scrub_html`
+replaces these copies, and only them, with a placeholder: the rest of the note (who, when,
+the agents' words) stays.
+"""
+
+from lxml import etree
+from lxml import html as lxml_html
+
+#: elements whose whole text may be one copy of a post
+BLOCKS = frozenset({"p", "blockquote", "li", "div", "pre", "td", "span"})
+#: how a note lists the previews of several posts in one block
+SEPARATOR = " · "
+
+
+def normalise(text):
+    """``text`` with its whitespace runs as single spaces, stripped."""
+    return " ".join((text or "").split())
+
+
+def _replace(element, text):
+    """Keep ``element`` (tag, attributes, what follows it) with ``text`` as its only content."""
+    attributes, tail = dict(element.attrib), element.tail
+    element.clear()
+    element.attrib.update(attributes)
+    element.tail = tail
+    element.text = text
+
+
+def _scrub(parent, targets, placeholder):
+    changed = False
+    for child in parent:
+        if not isinstance(child.tag, str):  # a comment or processing instruction
+            continue
+        if child.tag in BLOCKS:
+            text = normalise(child.text_content())
+            if text in targets:
+                _replace(child, placeholder)
+                changed = True
+                continue
+            if SEPARATOR in text and not any(
+                isinstance(e.tag, str) and e.tag in BLOCKS for e in child.iterdescendants()
+            ):
+                parts = text.split(SEPARATOR)
+                if any(part in targets for part in parts):
+                    _replace(child, SEPARATOR.join(
+                        placeholder if part in targets else part for part in parts))
+                    changed = True
+                    continue
+        changed |= _scrub(child, targets, placeholder)
+    return changed
+
+
+def scrub_html(body, texts, placeholder):
+    """``body`` (HTML) with every block whose text is one of ``texts`` (whitespace aside)
+    replaced by ``placeholder``, and in a block listing texts with " · " the texts listed;
+    None when ``body`` holds no such copy."""
+    targets = {normalise(t) for t in texts} - {""}
+    if not body or not targets or not any(
+        word in normalise(lxml_html.fromstring(f"<div>{body}</div>").text_content())
+        for word in targets
+    ):
+        return None
+    root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+    if not _scrub(root, targets, placeholder):
+        return None
+    return (root.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in root
+    )

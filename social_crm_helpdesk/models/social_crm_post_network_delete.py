@@ -1,0 +1,133 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Posts their authors deleted on the network (``social.crm.post._ingest_deletions`` calls
+``_ingest_before_network_delete``, then deletes the posts as a user's delete does).
+
+The ticket stays for the statistics (its dates and figures are its own fields), but the
+deleted words leave it: the title and description of the post that opened it, and every copy
+in its chatter (the post's note, both versions of an edit, the previews of a decision),
+replaced by a placeholder (``detection/scrub.py``); a note says the author deleted the post
+on the network, and when. When no post of the ticket is left, nothing can be answered
+publicly any more: the response clock stops as after a privacy erasure
+(``helpdesk.ticket._social_stop_clocks``); a ticket with other posts keeps waiting. Replies
+still queued are cancelled by ``social_crm`` (the outbox) before this runs.
+"""
+
+from markupsafe import Markup
+
+from odoo import fields, models
+
+from ..detection.scrub import scrub_html
+from .res_company import by_company_lang
+
+#: chatter messages that may copy a customer's post
+COPY_TYPES = ("comment", "email", "email_outgoing", "notification")
+
+
+class HelpdeskTicket(models.Model):
+    _inherit = "helpdesk.ticket"
+
+    def _social_customer_posts_left(self, authors):
+        """Whether ``authors`` ``[(identity, contact)]`` of the posts this ticket keeps include
+        its customer (its identity or contact; anyone for a ticket of an unknown author):
+        others' posts in the conversation do not keep the customer's complaint waiting."""
+        self.ensure_one()
+        if not (self.social_identity_id or self.partner_id):
+            return bool(authors)
+        return any(
+            (identity and identity == self.social_identity_id)
+            or (partner and partner == self.partner_id)
+            for identity, partner in authors
+        )
+
+
+class SocialCrmPost(models.Model):
+    _inherit = "social.crm.post"
+
+    def _ingest_before_network_delete(self, deleted_at):
+        result = super()._ingest_before_network_delete(deleted_at)
+        # the notes are written in the company's language, as the product's notes are
+        for lang, group in by_company_lang(self):
+            group.with_context(lang=lang)._social_forget_on_tickets(deleted_at)
+        return result
+
+    def _social_forget_on_tickets(self, deleted_at):
+        """The deleted posts' words leave their tickets; a note; the clock stops when nothing
+        of the customer is left to answer. A fixed number of queries, one write per ticket
+        and per message changed."""
+        # sudo: the product cleans tickets of any agent, whoever processes the deletion
+        posts = self.sudo()
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        openers = Ticket.search([("social_post_id", "in", posts.ids)])
+        tickets = posts.ticket_id | openers
+        if not tickets:
+            return True
+        # the posts each ticket keeps, by author (one query)
+        kept = {}
+        for ticket, identity, partner in self.env["social.crm.post"].sudo()._read_group(
+            [("ticket_id", "in", tickets.ids), ("id", "not in", posts.ids)],
+            ["ticket_id", "identity_id", "partner_id"],
+        ):
+            kept.setdefault(ticket, []).append((identity, partner))
+        # a ticket marked as a duplicate: its conversation goes on in the original's chatter
+        scrubbed = tickets | tickets.duplicate_id
+        messages = self.env["mail.message"].sudo().search(
+            [
+                ("model", "=", "helpdesk.ticket"),
+                ("res_id", "in", scrubbed.ids),
+                ("message_type", "in", COPY_TYPES),
+            ]
+        ).grouped("res_id")
+        placeholder = self.env._("[deleted by its author on the network]")
+        bodies = {}
+        stop = Ticket
+        for ticket in tickets:
+            gone = posts.filtered(lambda p, t=ticket: p.ticket_id == t or t.social_post_id == p)
+            texts = {t for p in gone for t in (p.text, p.previous_text, p.text_preview) if t}
+            for target in ticket | ticket.duplicate_id:
+                for message in messages.get(target.id, ()):
+                    body = scrub_html(message.body, texts, placeholder)
+                    if body is not None:
+                        message.write({"body": Markup(body)})
+            first = gone.sorted(lambda p: (p.posted_at, p.id))[:1]
+            author = (
+                first.author_name
+                or (first.author_handle and f"@{first.author_handle}")
+                or self.env._("Unknown author")
+            )
+            when = max(deleted_at.get(p.id) or fields.Datetime.now() for p in gone)
+            sentence = self.env._(
+                "%(author)s deleted the post on %(network)s (%(date)s): its text is removed "
+                "from the ticket.",
+                author=author,
+                network=first.network_id.name,
+                date=ticket._social_time(when),
+            )
+            if ticket.social_post_id & gone:
+                ticket._social_replace_content(
+                    {
+                        "name": self.env._(
+                            "%(author)s: post deleted by its author", author=author
+                        ),
+                        "description": Markup("<p>%s</p>") % sentence,
+                    }
+                )
+            waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
+            if ticket._social_customer_posts_left(kept.get(ticket, ())):
+                if waiting and ticket.social_wait_deadline:
+                    sentence += " " + self.env._(
+                        "The ticket keeps waiting for an answer to the customer's other posts."
+                    )
+            else:
+                stop |= ticket
+                if waiting and ticket.social_wait_deadline:
+                    sentence += " " + self.env._(
+                        "No post of the customer is left to answer publicly: the response "
+                        "clock stopped (no escalation). Answer by direct message or phone, "
+                        "or close the ticket."
+                    )
+            bodies[ticket.id] = Markup("<p>%s</p>") % sentence
+        stop._social_stop_clocks()
+        Ticket.browse(list(bodies))._message_log_batch(
+            bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
+        )
+        return True

@@ -1,0 +1,250 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Posts their authors delete on the network, on the helpdesk side, through the real path:
+the deletion arrives as the network sends it (X Account Activity ``tweet_delete_events``,
+Mastodon streaming ``delete``), is stored as an event and processed by
+``social.crm.event._process``. The ticket stays for the statistics without the deleted words;
+a note says what happened; the clock stops only when no post of the customer is left; a reply
+still queued is cancelled, never sent."""
+
+import datetime as dt
+import json
+from unittest.mock import patch
+
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors import mastodon
+from odoo.fields import Domain
+from odoo.tests import tagged
+
+from .common import SocialHelpdeskCase
+from .test_edits import GRUMBLE, HOST, mastodon_status
+
+OPENER = "1990000000000000101"
+FOLLOW_UP = "1990000000000000102"
+FOLLOW_UP_TEXT = "@acme Immer noch kein Internet, zweiter Tag ohne Antwort. Unfassbar!"
+
+
+@tagged("post_install", "-at_install")
+class TestNetworkDeletes(SocialHelpdeskCase):
+    # --- the deletion as the network sends it ------------------------------------------------
+    def x_delete(self, tweet_id, user_id="a-karl", minutes_ago=1):
+        """Deliver ``tweet_delete_events`` (the Account Activity API's shape) and process."""
+        stamp = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
+        body = {"for_user_id": "1440000000000000000", "tweet_delete_events": [
+            {"status": {"id": tweet_id, "user_id": user_id},
+             "timestamp_ms": str(int(stamp.timestamp() * 1000))}]}
+        return self.deliver(self.x_source, connector_events.split_x_activity(body), "push")
+
+    def mastodon_delete(self, status_id):
+        message = json.dumps({"stream": ["user"], "event": "delete", "payload": status_id})
+        return self.deliver(self.mastodon_source, [connector_events.mastodon_message(message)],
+                            "stream")
+
+    def deliver(self, source, raw_events, channel):
+        Event = self.env["social.crm.event"]
+        events = Event.browse(Event._store_events(source, raw_events, channel))
+        events._process()
+        self.assertEqual(set(events.mapped("state")), {"done"} if events else set())
+        self.env.invalidate_all()
+        return events
+
+    # --- helpers ------------------------------------------------------------------------------
+    def karl(self):
+        return self.make_author("a-karl", "karl_k", "Karl Kunde", followers_count=80)
+
+    def opener(self):
+        post = self.ingest(self.complaint(OPENER, author=self.karl()))
+        self.assertTrue(post.ticket_id)
+        return post
+
+    def follow_up(self):
+        post = self.ingest(self.complaint(
+            FOLLOW_UP, author=self.karl(), text=FOLLOW_UP_TEXT, minutes_ago=2,
+            conversation_external_id=OPENER, in_reply_to_external_id=OPENER))
+        return post
+
+    def all_text(self, ticket):
+        """Everything of the ticket a person reads: title, description, chatter, tracking."""
+        messages = self.env["mail.message"].search(
+            [("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)])
+        return " ".join([
+            ticket.name or "", str(ticket.description or ""),
+            *(str(m.body or "") for m in messages),
+            *(str(v.old_value_char or "") + str(v.new_value_char or "")
+              for v in messages.tracking_value_ids),
+        ])
+
+    def open_wizard(self, ticket, text):
+        action = ticket.with_user(self.agent).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(action["res_id"])
+        wizard.text = text
+        return wizard
+
+    # --- tests --------------------------------------------------------------------------------
+    def test_deleted_post_leaves_the_ticket_which_stops_waiting(self):
+        post = self.opener()
+        ticket = post.ticket_id
+        self.assertIn("Router", self.all_text(ticket))
+        self.assertEqual(ticket.social_deadline_state, "pending")
+        # the agent's answer waits in the outbox when the author deletes the post
+        self.open_wizard(ticket, "@karl_k Das tut uns leid, wir melden uns per DM.").action_send()
+        item = self.env["social.crm.outbox"].sudo().search([("post_id", "=", post.id)])
+        self.assertEqual(item.state, "queued")
+
+        events = self.x_delete(OPENER)
+        self.assertEqual(events.delivery_key, f"x:tweet_delete:{OPENER}")
+        self.assertFalse(post.exists())
+        self.assertTrue(ticket.exists())
+        text = self.all_text(ticket)
+        self.assertNotIn("Router", text)
+        self.assertNotIn("Frechheit", text)
+        self.assertEqual(ticket.name, "Karl Kunde: post deleted by its author")
+        self.assertIn("Karl Kunde deleted the post on X", str(ticket.description))
+        notes = ticket.message_ids.filtered(
+            lambda m: "deleted the post on X" in (m.body or ""))
+        self.assertEqual(len(notes), 1)
+        self.assertIn("the response clock stopped", notes.body)
+        # nothing is left to answer publicly: no deadline, no escalation
+        self.assertFalse(ticket.social_wait_deadline)
+        self.assertFalse(ticket.social_response_deadline)
+        self.assertFalse(ticket.social_deadline_state)
+        self.assertFalse(self.Ticket.search(
+            self.Ticket._social_escalation_domain(dt.datetime.now() + dt.timedelta(days=1))
+            & Domain("id", "=", ticket.id)))
+        # the queued reply was cancelled with the reason, never sent
+        self.assertFalse(item.exists())
+        cancelled = ticket.message_ids.filtered(lambda m: "not published" in (m.body or ""))
+        self.assertEqual(len(cancelled), 1)
+        self.assertIn("a public reply is no longer possible; write a direct message or call",
+                      cancelled.body)
+        self.run_sender()
+        self.assertFalse(self.net.requests)
+        self.assertFalse(ticket.social_first_reply_at)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Public reply on" in (m.body or "")))
+        # the ticket still counts in the statistics
+        report = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(report.ticket_count, 1)
+        # a redelivery is not even stored again, and changes nothing
+        self.assertFalse(self.x_delete(OPENER))
+        self.assertEqual(len(ticket.message_ids.filtered(
+            lambda m: "deleted the post on X" in (m.body or ""))), 1)
+
+    def test_ticket_with_other_live_posts_keeps_waiting(self):
+        opener = self.opener()
+        ticket = opener.ticket_id
+        follow_up = self.follow_up()
+        self.assertEqual(follow_up.ticket_id, ticket)
+        self.assertIn("zweiter Tag", self.all_text(ticket))
+        deadline = ticket.social_wait_deadline
+
+        self.x_delete(FOLLOW_UP)
+        self.assertFalse(follow_up.exists())
+        text = self.all_text(ticket)
+        self.assertNotIn("zweiter Tag", text)
+        self.assertIn("Router", text)  # the opener's words stay
+        self.assertIn("[deleted by its author on the network]", text)
+        self.assertEqual(ticket.social_wait_deadline, deadline)
+        self.assertIn("keeps waiting", ticket.message_ids[:1].body)
+
+        # the other way round: the opener deleted, the follow-up is still there
+        follow_up = self.follow_up()
+        self.assertFalse(follow_up, "deleted on the network: not stored again")
+        other = self.ingest(self.complaint(
+            "1990000000000000103", author=self.karl(), minutes_ago=1,
+            text="@acme Hallo? Ich warte immer noch!",
+            conversation_external_id=OPENER, in_reply_to_external_id=OPENER))
+        self.x_delete(OPENER)
+        self.assertFalse(opener.exists())
+        self.assertEqual(ticket.name, "Karl Kunde: post deleted by its author")
+        self.assertNotIn("Router", self.all_text(ticket))
+        self.assertEqual(ticket.social_wait_deadline, deadline)
+        self.assertEqual(ticket.social_deadline_state, "pending")
+        # the agent answers the post that is left
+        wizard = self.open_wizard(ticket, "@karl_k Wir kümmern uns!")
+        self.assertEqual(wizard.post_id, other)
+
+    def test_reply_being_sent_when_the_post_is_deleted(self):
+        """The author deletes the post while the sender holds the reply (claimed, the network
+        being called): the item goes with the post, the sender goes on without an error."""
+        post = self.opener()
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@karl_k Wir sind dran.").action_send()
+        Outbox = type(self.env["social.crm.outbox"])
+        claim = Outbox._claim_next
+
+        def claim_then_delete(outbox):
+            item, recovering = claim(outbox)
+            if item:
+                self.x_delete(OPENER)
+            return item, recovering
+
+        with patch.object(Outbox, "_claim_next", claim_then_delete):
+            self.run_sender()
+        self.assertFalse(post.exists())
+        self.assertFalse(self.net.requests)
+        self.assertFalse(self.env["social.crm.outbox"].sudo().search([]).filtered(
+            lambda i: i.state == "sending"))
+        self.assertFalse(ticket.social_first_reply_at)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Public reply on" in (m.body or "")))
+
+    def test_only_others_posts_left_the_customer_waits_no_more(self):
+        opener = self.opener()
+        ticket = opener.ticket_id
+        bystander = self.ingest(self.complaint(
+            "1990000000000000104", minutes_ago=2, text="@acme Bei mir genauso, seit Montag!",
+            conversation_external_id=OPENER, in_reply_to_external_id=OPENER))
+        self.assertEqual(bystander.ticket_id, ticket)
+        self.x_delete(OPENER)
+        self.assertTrue(bystander.exists())
+        self.assertEqual(bystander.ticket_id, ticket)
+        self.assertFalse(ticket.social_wait_deadline)
+        self.assertIn("the response clock stopped", ticket.message_ids[:1].body)
+        self.assertIn("Bei mir genauso", self.all_text(ticket))  # another person's words stay
+
+    def test_edited_post_both_versions_leave_the_ticket(self):
+        first = mastodon.parse_status(mastodon_status(GRUMBLE), HOST)
+        post = self.ingest(first, source=self.mastodon_source)
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        edited = "@acme Router geht wieder nicht, jetzt auch das Telefon. Frechheit!"
+        self.ingest(mastodon.parse_status(mastodon_status(edited, 5), HOST),
+                    source=self.mastodon_source)
+        self.assertIn("Telefon", self.all_text(ticket))
+        self.mastodon_delete("113500000000000777")
+        self.assertFalse(post.exists())
+        text = self.all_text(ticket)
+        self.assertNotIn("Telefon", text)
+        self.assertNotIn("seit Montag", text)
+        self.assertIn("deleted the post on Mastodon", text)
+
+    def test_answered_ticket_keeps_its_figures(self):
+        post = self.opener()
+        ticket = post.ticket_id
+        answered = dt.datetime.now().replace(microsecond=0)
+        ticket._social_record_reaction(answered, "odoo")
+        met = ticket.social_deadline_met
+        self.x_delete(OPENER)
+        self.assertEqual(ticket.social_first_reply_at, answered)
+        self.assertEqual(ticket.social_deadline_met, met)
+        self.assertTrue(ticket.social_response_deadline)
+        self.assertEqual(ticket.social_deadline_state, "met" if met else "late")
+        self.assertNotIn("the response clock stopped", ticket.message_ids[:1].body)
+
+    def test_another_company_keeps_its_ticket(self):
+        post = self.opener()
+        ticket = post.ticket_id
+        other_company = self.other_company
+        theirs = self.Post.sudo().create({
+            "network_id": self.x.id, "external_id": OPENER, "company_id": other_company.id,
+            "text": GRUMBLE, "posted_at": post.posted_at,
+        })
+        self.Post.sudo().create({
+            "network_id": self.mastodon.id, "external_id": OPENER,
+            "company_id": self.env.company.id, "text": "same id, other network",
+            "posted_at": post.posted_at,
+        })
+        self.x_delete(OPENER)
+        self.assertFalse(post.exists())
+        self.assertTrue(theirs.exists())
+        self.assertEqual(self.Post.search_count(
+            [("external_id", "=", OPENER), ("network_id", "=", self.mastodon.id)]), 1)
+        self.assertTrue(ticket.exists())

@@ -1,0 +1,40 @@
+"""Copies of a post its author deleted are removed from ticket HTML, and only them."""
+
+from detection.scrub import scrub_html
+
+GONE = "[deleted by its author]"
+
+
+def test_follow_up_note_keeps_who_and_loses_the_text():
+    body = ("<p>Still no refund &amp; nobody answers\nmy mails</p>"
+            "<p class=\"text-muted small\">X, @critic · <a href=\"https://x.com/1\">on the "
+            "network</a></p>")
+    scrubbed = scrub_html(body, ["Still no refund & nobody answers my mails"], GONE)
+    assert "refund" not in scrubbed
+    assert scrubbed.startswith(f"<p>{GONE}</p>")
+    assert "X, @critic" in scrubbed and "text-muted small" in scrubbed
+
+
+def test_edit_note_both_versions_and_other_texts_stay():
+    body = ("<p>@critic edited the post on X:</p><blockquote>new words</blockquote>"
+            "<p class=\"text-muted small\">Before the edit:</p><blockquote>old words"
+            "</blockquote>")
+    scrubbed = scrub_html(body, ["new words", "old words", ""], GONE)
+    assert "words" not in scrubbed
+    assert "@critic edited the post on X:" in scrubbed and "Before the edit:" in scrubbed
+    assert scrubbed.count(GONE) == 2
+
+
+def test_previews_listed_in_one_block():
+    body = ("<p>Ann marked the posts as not a complaint.</p>"
+            "<p class='text-muted small'>first post · second post</p>")
+    scrubbed = scrub_html(body, ["second post"], GONE)
+    assert f"first post · {GONE}" in scrubbed and "second post" not in scrubbed
+
+
+def test_nothing_to_scrub():
+    body = "<p>Called the customer, refund promised.</p>"
+    assert scrub_html(body, ["refund"], GONE) is None  # a word inside a sentence: no copy
+    assert scrub_html(body, [], GONE) is None
+    assert scrub_html("", ["x"], GONE) is None
+    assert scrub_html(False, ["x"], GONE) is None
