@@ -1,5 +1,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from markupsafe import Markup, escape
+
 from odoo import models
+from odoo.fields import Domain
 
 
 def company_contact_values(company):
@@ -61,9 +64,66 @@ class HelpdeskTicket(models.Model):
 
     def _social_replace_content(self, vals):
         """Write ``vals`` (title, description...) in place of the customer's words: not
-        redacted again, no tracking message keeping the old title."""
+        redacted again, no tracking message keeping the old title. The old title (a preview
+        of the post) is replaced wherever the product or Odoo copied it: the tickets' to-dos
+        (escalations, calls), the notifications and the record name of their messages (the
+        agents' inboxes: "you have been assigned"), the alerts in the teams' channels."""
         # sudo: the product replaces the text, whoever erased or whatever process deleted
-        return self.sudo().with_context(social_crm_pii_done=True, mail_notrack=True).write(vals)
+        tickets = self.sudo()
+        old_names = {ticket.id: ticket.display_name for ticket in tickets}
+        result = tickets.with_context(social_crm_pii_done=True, mail_notrack=True).write(vals)
+        if "name" in vals:
+            tickets._social_replace_old_names(old_names)
+        return result
+
+    def _social_replace_old_names(self, old_names):
+        """``old_names``: {ticket id: its display name before its title was replaced}; write
+        the current one in the to-dos, messages and channel alerts that quote the old one (a
+        fixed number of queries, then one write per record quoting it)."""
+        changed = {t.id: (old_names[t.id], t.display_name) for t in self
+                   if old_names.get(t.id) and old_names[t.id] != t.display_name}
+        if not changed:
+            return
+        # sudo: the copies are in other users' to-dos, inboxes and channels
+        activities = self.env["mail.activity"].sudo().search([
+            ("res_model", "=", "helpdesk.ticket"), ("res_id", "in", list(changed)),
+        ])
+        for activity in activities:
+            old, new = changed[activity.res_id]
+            vals = {}
+            if activity.summary and old in activity.summary:
+                vals["summary"] = activity.summary.replace(old, new)
+            if activity.note and escape(old) in activity.note:
+                vals["note"] = Markup(str(activity.note).replace(escape(old), escape(new)))
+            if vals:
+                activity.write(vals)
+        Message = self.env["mail.message"].sudo()
+        messages = Message.search([
+            ("model", "=", "helpdesk.ticket"), ("res_id", "in", list(changed)),
+        ])
+        for message in messages:
+            old, new = changed[message.res_id]
+            vals = {}
+            if message.record_name and message.record_name != new:
+                vals["record_name"] = new
+            if message.body and escape(old) in message.body:
+                vals["body"] = Markup(str(message.body).replace(escape(old), escape(new)))
+            if vals:
+                message.write(vals)
+        # the alerts link the ticket by its id (``_get_html_link``), with its name as text
+        alerts = Message.search(
+            Domain("model", "=", "discuss.channel")
+            & Domain("body", "ilike", 'data-oe-model="helpdesk.ticket"')
+            & Domain.OR(Domain("body", "ilike", f'data-oe-id="{ticket_id}"')
+                        for ticket_id in changed)
+        )
+        for message in alerts:
+            body = str(message.body or "")
+            for ticket_id, (old, new) in changed.items():
+                if f'data-oe-id="{ticket_id}"' in body:
+                    body = body.replace(escape(old), escape(new))
+            if body != str(message.body or ""):
+                message.write({"body": Markup(body)})
 
     def _message_update_content(self, message, /, *, body, **kwargs):
         """An edited message of a social ticket is redacted like a new one."""

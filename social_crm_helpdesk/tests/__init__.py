@@ -32,3 +32,4 @@ from . import (
     test_tour_wording,
     test_wordings,
 )
+from . import test_erased_copies
