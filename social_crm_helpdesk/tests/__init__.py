@@ -8,6 +8,7 @@ from . import (
     test_detection,
     test_detection_paths,
     test_edits,
+    test_erased_copies,
     test_german,
     test_hardening,
     test_inbox_reply,
@@ -32,4 +33,3 @@ from . import (
     test_tour_wording,
     test_wordings,
 )
-from . import test_erased_copies
