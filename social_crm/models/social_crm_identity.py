@@ -93,6 +93,9 @@ class SocialCrmIdentity(models.Model):
         "(company_id, network_id, lower(handle)) WHERE handle IS NOT NULL",
         "This handle is already linked to a contact.",
     )
+    # a contact's identities in one company (scoring's inputs and arrival score, the
+    # resolution of shared contacts): both in the index, whatever the statistics say
+    _partner_company_idx = models.Index("(partner_id, company_id)")
     _handle_or_id = models.Constraint(
         "CHECK(handle IS NOT NULL OR external_id IS NOT NULL OR profile_url IS NOT NULL)",
         "A social identity needs a handle, a network user id or a profile URL.",

@@ -608,24 +608,31 @@ class ResPartner(models.Model):
         identity there and are eligible (see :meth:`_social_score_eligible_sql`): unscored
         ones, and those scored for that company whose followers there reach the floor of a
         higher tier than their current one (one query, then a fixed number per company)."""
+        # the (company, contact) pairs first, materialized: a few hundred rows whatever the
+        # tables' statistics say (just after a batch's inserts they are stale, and a plan
+        # joining the posts to every identity of the company cost 50 ms per batch)
         rows = self.env.execute_query(
             SQL(
-                """SELECT DISTINCT %(company)s, p.id, h.id IS NOT NULL, h.tier,
+                """WITH src AS MATERIALIZED (
+                        SELECT DISTINCT %(company)s AS company_id, p.id AS partner_id
+                          FROM %(source)s
+                         WHERE %(condition)s)
+                   SELECT src.company_id, p.id, h.id IS NOT NULL, h.tier,
                           (SELECT SUM(GREATEST(COALESCE(o.followers_count, 0), 0))::float8
                              FROM social_crm_identity AS o
-                            WHERE o.partner_id = p.id AND o.company_id = %(company)s)
-                     FROM %(source)s
+                            WHERE o.partner_id = p.id AND o.company_id = src.company_id)
+                     FROM src
+                     JOIN res_partner AS p ON p.id = src.partner_id
                 LEFT JOIN social_crm_score_history AS h
                        ON h.partner_id = p.id AND h.is_current
-                    WHERE %(condition)s
-                      AND (h.id IS NULL OR h.company_id = %(company)s)
+                    WHERE (h.id IS NULL OR h.company_id = src.company_id)
                       AND EXISTS (SELECT 1 FROM social_crm_identity AS i
-                                   WHERE i.partner_id = p.id AND i.company_id = %(company)s)
+                                   WHERE i.partner_id = p.id AND i.company_id = src.company_id)
                       AND %(eligible)s""",
                 company=company,
                 source=source,
                 condition=condition,
-                eligible=self._social_score_eligible_sql(company),
+                eligible=self._social_score_eligible_sql(SQL("src.company_id")),
             )
         )
         by_company = defaultdict(list)
