@@ -53,6 +53,7 @@ class TestErasedCopies(ArrivalCase):
         alerts, activities, messages = self.copies(ticket)
         self.assertTrue(alerts, "the influencer's complaint was alerted in the channel")
         self.assertTrue(activities, "the escalation made a to-do")
+        self.assertTrue(messages.filtered("record_name"), "the inboxes name the ticket")
         self.assertTrue(self.quotes(ticket, WORDS), "the copies quote the post before")
         post.partner_id.sudo()._social_erase()
         self.assertNotIn(WORDS, ticket.name)
