@@ -86,6 +86,10 @@ class ResPartner(models.Model):
         }
         replies.unlink()
         messages.unlink()
+        # the previews of the person's posts in the contact's chatter (an agent's decision
+        # on a post without ticket) go with the posts
+        posts.with_context(lang=self.env.lang)._social_scrub_contact_notes(
+            self.env._("Erased on the customer's request (GDPR Art. 17)."))
         # the posts go: nothing is left to answer publicly, the response clock stops (no
         # escalation, no overdue ticket); an answered ticket keeps its figures
         tickets._social_stop_clocks()

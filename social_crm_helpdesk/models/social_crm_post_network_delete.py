@@ -47,8 +47,35 @@ class SocialCrmPost(models.Model):
         result = super()._ingest_before_network_delete(deleted_at)
         # the notes are written in the company's language, as the product's notes are
         for lang, group in by_company_lang(self):
-            group.with_context(lang=lang)._social_forget_on_tickets(deleted_at)
+            group = group.with_context(lang=lang)
+            group._social_forget_on_tickets(deleted_at)
+            group._social_scrub_contact_notes(
+                self.env._("[deleted by its author on the network]"))
         return result
+
+    def _social_scrub_contact_notes(self, placeholder):
+        """The copies of these posts' words in their contacts' chatter (the previews of an
+        agent's decision on a post without ticket) are replaced by ``placeholder``; the rest
+        of each note (who decided, when) stays. A fixed number of queries, one write per
+        message changed."""
+        # sudo: the product cleans the notes of any contact, whoever deletes or erases
+        posts = self.sudo().filtered("partner_id")
+        if not posts:
+            return True
+        texts = {}
+        for post in posts:
+            texts.setdefault(post.partner_id.id, set()).update(
+                t for t in (post.text, post.previous_text, post.text_preview) if t)
+        messages = self.env["mail.message"].sudo().search([
+            ("model", "=", "res.partner"),
+            ("res_id", "in", list(texts)),
+            ("message_type", "in", COPY_TYPES),
+        ])
+        for message in messages:
+            body = scrub_html(message.body, texts[message.res_id], placeholder)
+            if body is not None:
+                message.write({"body": Markup(body)})
+        return True
 
     def _social_forget_on_tickets(self, deleted_at):
         """The deleted posts' words leave their tickets; a note; the clock stops when nothing

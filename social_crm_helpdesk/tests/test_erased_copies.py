@@ -79,3 +79,42 @@ class TestErasedCopies(ArrivalCase):
         self.assertFalse(post.exists())
         self.assertNotIn(WORDS, ticket.name)
         self.assertEqual(self.quotes(ticket, WORDS), [])
+
+    def contact_note_quotes(self, partner, words):
+        notes = self.env["mail.message"].search(
+            [("model", "=", "res.partner"), ("res_id", "=", partner.id)])
+        return [m for m in notes if words in str(m.body or "")]
+
+    def question_with_decision(self, ext):
+        """A question (no ticket) an agent marks as no complaint: the note goes to the
+        contact, with a preview of the post."""
+        author = self.make_author(f"q-{ext}", f"frager_{ext}", "Frieda Frager")
+        post = self.ingest(self.make_post(
+            ext, author, text="@acme Wie stelle ich den Router auf 5 GHz um?", lang="de"))
+        self.assertFalse(post.ticket_id)
+        post.with_user(self.agent).action_not_complaint()
+        self.assertTrue(self.contact_note_quotes(post.partner_id, WORDS))
+        return post
+
+    def test_erasure_replaces_the_previews_in_the_contacts_notes(self):
+        post = self.question_with_decision("erc-3")
+        partner = post.partner_id
+        partner.sudo()._social_erase()
+        self.assertFalse(post.exists())
+        self.assertEqual(self.contact_note_quotes(partner, WORDS), [])
+        self.assertTrue(self.contact_note_quotes(partner, "not a complaint"),
+                        "who decided stays")
+
+    def test_deletion_replaces_the_previews_in_the_contacts_notes(self):
+        post = self.question_with_decision("1990000000000000502")
+        partner = post.partner_id
+        body = {"for_user_id": "1440000000000000000", "tweet_delete_events": [
+            {"status": {"id": post.external_id, "user_id": post.author_external_id},
+             "timestamp_ms": str(int(dt.datetime.now(dt.UTC).timestamp() * 1000))}]}
+        Event = self.env["social.crm.event"]
+        Event.browse(Event._store_events(
+            self.x_source, connector_events.split_x_activity(body), "push"))._process()
+        self.env.invalidate_all()
+        self.assertFalse(post.exists())
+        self.assertEqual(self.contact_note_quotes(partner, WORDS), [])
+        self.assertTrue(self.contact_note_quotes(partner, "[deleted by its author"))
