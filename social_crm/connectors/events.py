@@ -36,6 +36,7 @@ KINDS = ("meta", "x_activity", "mastodon", "jetstream", "replay")
 #: key prefix of Jetstream deletions: Jetstream sends every deletion of the whole network,
 #: a source keeps only those of posts its company stored
 JETSTREAM_DELETE_PREFIX = "bluesky:delete:"
+MASTODON_DELETE_PREFIX = "mastodon:delete:"
 
 
 @dataclasses.dataclass(frozen=True)
@@ -140,7 +141,7 @@ def mastodon_message(text: str | bytes) -> RawEvent | None:
     event, payload = mastodon.parse_stream_message(text)
     if event == "delete":
         deletion = mastodon.parse_stream_delete(payload)
-        return RawEvent("mastodon", f"mastodon:delete:{deletion.external_id}",
+        return RawEvent("mastodon", MASTODON_DELETE_PREFIX + deletion.external_id,
                         {"delete": deletion.external_id})
     if event == "notification":
         return mastodon_event(payload, notification=True)

@@ -373,40 +373,73 @@ class SocialCrmSource(models.Model):
         return ids
 
     def _listener_wanted(self, raw_events):
-        """``raw_events`` without the Jetstream deletions of posts this source's company never
+        """``raw_events`` without the stream deletions of posts this source's company never
         stored (nor received yet: its event may wait for processing): Jetstream sends every
-        deletion of the network, and a deletion has no text to filter by (two queries when
-        there are deletions)."""
+        deletion of the network, a Mastodon stream every deletion of its timeline, and a
+        deletion has no text to filter by; kept, they would fill *Deleted Posts* with posts
+        the company never saw (two queries per network when there are deletions)."""
         self.ensure_one()
-        prefix = connector_events.JETSTREAM_DELETE_PREFIX
-        uris = {e.key[len(prefix):] for e in raw_events if e.key.startswith(prefix)}
-        if not uris:
-            return list(raw_events)
-        # sudo: whether the company stored the post, whoever runs the listener
-        known = set(self.env["social.crm.post"].sudo().search_fetch(
-            [
-                ("company_id", "=", self.company_id.id),
-                ("network_id.code", "=", "bluesky"),
-                ("external_id", "in", sorted(uris)),
-            ],
-            ["external_id"],
-        ).mapped("external_id"))
-        if uris - known:
-            # sudo: the events of the listener's source, whoever runs it
-            known |= {
-                key[len("bluesky:"):]
-                for key in self.env["social.crm.event"].sudo().search_fetch(
-                    [
-                        ("source_id", "=", self.id),
-                        ("delivery_key", "in", [f"bluesky:{uri}" for uri in uris - known]),
-                    ],
-                    ["delivery_key"],
-                ).mapped("delivery_key")
-            }
-        return [
-            e for e in raw_events
-            if not e.key.startswith(prefix) or e.key[len(prefix):] in known
-        ]
+        streams = (
+            # deletion key prefix, network, key prefix of the post's own events
+            (connector_events.JETSTREAM_DELETE_PREFIX, "bluesky", "bluesky:"),
+            (connector_events.MASTODON_DELETE_PREFIX, "mastodon", "mastodon:status:"),
+        )
+        unwanted = set()
+        for prefix, network, event_prefix in streams:
+            ids = {e.key[len(prefix):] for e in raw_events if e.key.startswith(prefix)}
+            if not ids:
+                continue
+            # sudo: whether the company stored the post, whoever runs the listener
+            known = set(self.env["social.crm.post"].sudo().search_fetch(
+                [
+                    ("company_id", "=", self.company_id.id),
+                    ("network_id.code", "=", network),
+                    ("external_id", "in", sorted(ids)),
+                ],
+                ["external_id"],
+            ).mapped("external_id"))
+            if ids - known:
+                # sudo: the events of the listener's source, whoever runs it
+                known |= {
+                    key[len(event_prefix):]
+                    for key in self.env["social.crm.event"].sudo().search_fetch(
+                        [
+                            ("source_id", "=", self.id),
+                            ("delivery_key", "in",
+                             [f"{event_prefix}{ext}" for ext in ids - known]),
+                        ],
+                        ["delivery_key"],
+                    ).mapped("delivery_key")
+                }
+            if ids - known and network == "mastodon":
+                known |= self._listener_waiting_mentions(raw_events)
+            unwanted |= {prefix + ext for ext in ids - known}
+        return [e for e in raw_events if e.key not in unwanted]
+
+    def _listener_waiting_mentions(self, raw_events, limit=1000):
+        """Status ids of the Mastodon mentions received but not processed yet (in
+        ``raw_events``, or stored and waiting): their events are keyed by the notification's
+        id, not the status's, so that a post deleted a few seconds after it was written is
+        found there (one query; the newest ``limit`` waiting events)."""
+        self.ensure_one()
+        # sudo: the events of the listener's source, whoever runs it
+        waiting = self.env["social.crm.event"].sudo().search_fetch(
+            [("source_id", "=", self.id), ("state", "=", "new")], ["payload"],
+            order="id desc", limit=limit,
+        )
+        payloads = [e.payload for e in raw_events]
+        for event in waiting:
+            try:
+                payloads.append(json.loads(event.payload or "{}"))
+            except ValueError:
+                continue  # an unreadable payload waits for its own quarantine
+        ids = set()
+        for payload in payloads:
+            notification = payload.get("notification") if isinstance(payload, dict) else None
+            status = notification.get("status") if isinstance(notification, dict) else None
+            if isinstance(status, dict) and status.get("id"):
+                ids.add(str(status["id"]))
+        return ids
 
     def _listener_report(self, error=None):
         """Heartbeat, or the error the stream met (shown on the form)."""

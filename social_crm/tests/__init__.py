@@ -17,6 +17,7 @@ from . import (
     test_plural,
     test_poll,
     test_security,
+    test_stream_deletes,
     test_tour,
     test_views,
 )
