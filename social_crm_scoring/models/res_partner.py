@@ -648,6 +648,14 @@ class ResPartner(models.Model):
         result = super().write(vals)
         if vals.get("social_score_excluded"):
             self._social_score_clear(delete_history=True)
+        elif "active" in vals:
+            # archived: no longer scored (nor its leads flagged) at once, not the next night;
+            # unarchived: scored at once, as on arrival of a post
+            # sudo: the product's scores, whoever archives the contact
+            if vals["active"]:
+                self.env["res.partner"].sudo()._social_score_provisional_partners(self)
+            else:
+                self.sudo()._social_score_clear()
         return result
 
     def _social_score_clear(self, delete_history=False):

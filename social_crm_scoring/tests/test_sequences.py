@@ -309,11 +309,16 @@ class TestScoringSequences(ScoringCase):
         author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=10000)
         self.ingest([self.post_of("c5", author=author)])
         self.assertEqual(len(self.current(customer)), 1)
-        # the customer is archived: not scored any more, nor its lead
+        # the customer is archived: not scored any more, nor its lead, at once
         customer.action_archive()
+        self.assertFalse(self.current(customer))
+        self.assertFalse(lead.is_social_influencer)
         self.nightly(days=2)
         self.assertFalse(self.current(customer))
+        # unarchived: scored again at once
         customer.action_unarchive()
+        self.assertEqual(customer.social_score_tier, "top_influencer")
+        self.assertTrue(lead.is_social_influencer)
         self.nightly(days=3)
         self.assertEqual(customer.social_score_tier, "top_influencer")
         # the identity deleted: not scored from the next night
