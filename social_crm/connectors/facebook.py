@@ -516,29 +516,26 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
                     str(sender["id"]) if sender.get("id") else None)
 
 
-def parse_webhook_removals(body: Any) -> list[Deletion]:
-    """Deletions of a whole Meta webhook delivery (``verb: remove`` feed changes)."""
+def _webhook_items(body: Any, parse) -> list:
+    """``parse(entry, change, obj)`` of every ``entry[].changes[]`` item of a whole Meta
+    webhook delivery ``{"object", "entry": [{id, time, changes}]}``, without the Nones."""
     body = expect_dict(body, "the delivery", NETWORK)
     obj = body.get("object") or "page"
-    deletions = []
+    items = []
     for entry in expect_list(body.get("entry"), "entry", NETWORK):
         entry = expect_dict(entry, "entry[]", NETWORK)
         for change in expect_list(entry.get("changes"), "entry[].changes", NETWORK):
-            deletion = parse_webhook_removal(entry, change, obj)
-            if deletion is not None:
-                deletions.append(deletion)
-    return deletions
+            item = parse(entry, change, obj)
+            if item is not None:
+                items.append(item)
+    return items
+
+
+def parse_webhook_removals(body: Any) -> list[Deletion]:
+    """Deletions of a whole Meta webhook delivery (``verb: remove`` feed changes)."""
+    return _webhook_items(body, parse_webhook_removal)
 
 
 def parse_webhook(body: Any) -> list[Post]:
     """Posts of a whole Meta webhook delivery ``{"object", "entry": [{id, time, changes}]}``."""
-    body = expect_dict(body, "the delivery", NETWORK)
-    obj = body.get("object") or "page"
-    posts = []
-    for entry in expect_list(body.get("entry"), "entry", NETWORK):
-        entry = expect_dict(entry, "entry[]", NETWORK)
-        for change in expect_list(entry.get("changes"), "entry[].changes", NETWORK):
-            post = parse_webhook_change(entry, change, obj)
-            if post is not None:
-                posts.append(post)
-    return posts
+    return _webhook_items(body, parse_webhook_change)

@@ -36,18 +36,25 @@ class HelpdeskTicket(models.Model):
         post_ids = {ticket.id: set(ticket_posts.ids) for ticket, ticket_posts in follow_ups.items()}
         # one recordset: the tickets' fields are read together (prefetch), not per ticket
         tickets = self.browse(list(post_ids)).sudo()  # sudo: see above
-        self._social_wait_again(tickets, posts, post_ids)
+        company_posts = []  # the batch's posts of the company's own accounts, read once
+
+        def own():
+            if not company_posts:
+                company_posts.append(posts._social_company_posts())
+            return company_posts[0]
+
+        self._social_wait_again(tickets, posts, post_ids, own)
         tickets = tickets.filtered(
             lambda t: t.stage_id.closed or not t.active
             or (t.team_id and not t.team_id.active) or (t.user_id and not t.user_id.active)
         )
         if not tickets:
             return result  # the usual case: open tickets of working teams, nothing to do
-        own = posts._social_company_posts()  # one look-up of the accounts for the batch
+        own_posts = own()  # one look-up of the accounts for the batch
         todo = {}
         for ticket in tickets:
             ids = post_ids[ticket.id]
-            customer = posts.filtered(lambda p, ids=ids: p.id in ids) - own
+            customer = posts.filtered(lambda p, ids=ids: p.id in ids) - own_posts
             if not customer:
                 continue
             if self.env.context.get(AGENT_CONVERT_KEY):
@@ -65,23 +72,24 @@ class HelpdeskTicket(models.Model):
         return result
 
     @api.model
-    def _social_wait_again(self, tickets, posts, post_ids):
+    def _social_wait_again(self, tickets, posts, post_ids, own):
         """Open tickets already answered whose customer complains again after the answer
         (or posts bank or card data): the ticket waits for an answer again, as a reopened one
         does (a new deadline by the tier, its own escalations, the owner told); the first-
         response figures stay those of the first complaint. ``post_ids``: {ticket id: ids of
-        its new posts}. Only answered open tickets get a query (the company's accounts)."""
+        its new posts}; ``own()``: the batch's posts of the company's own accounts (read
+        once per batch, only when an answered open ticket gets posts)."""
         answered = tickets.filtered(
             lambda t: t.active and not t.stage_id.closed and t.social_wait_reply_at
         )
         if not answered:
             return self.browse()
-        own = posts._social_company_posts()
+        own_posts = own()
         restarted = self.browse()
         bodies = {}
         for ticket in answered:
             ids = post_ids[ticket.id]
-            later = (posts.filtered(lambda p, ids=ids: p.id in ids) - own).filtered(
+            later = (posts.filtered(lambda p, ids=ids: p.id in ids) - own_posts).filtered(
                 lambda p, t=ticket: p.posted_at and p.posted_at > t.social_wait_reply_at
             )
             if not self.env.context.get(AGENT_CONVERT_KEY):
