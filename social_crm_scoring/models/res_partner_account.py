@@ -2,7 +2,8 @@
 """B2B accounts on contacts: the account score of a company contact, the key account, and
 what its people and leads show of it ("works at X, key account").
 
-The account rows are written by the scoring run (see ``social.crm.account.score``); these
+The account rows are written by the scoring run (see ``social.crm.account.score``) and
+raised during the day when their people are scored on arrival or linked to them; these
 fields read them through their record rules, in one query per batch of contacts.
 """
 
@@ -351,6 +352,37 @@ class ResPartner(models.Model):
                 "total_label": self.env._("Account score"),
             },
         )
+
+    # --- a person linked to a company contact ----------------------------------------------
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("parent_id") or vals.get("is_company"):
+            # sudo: the product's account rows, whoever links the person
+            self.sudo()._social_account_follow_link()
+        return result
+
+    def _social_account_follow_link(self):
+        """These contacts were just linked to a company contact (or made companies): the
+        accounts they now belong to count their current Social Scores at once, in the
+        company each one is scored for, only upwards (the account they left keeps them
+        until the night, as tiers). One query, then a fixed number per scoring company."""
+        if not self.ids:
+            return
+        History = self.env["social.crm.score.history"]
+        History.flush_model(["partner_id", "company_id", "is_current"])
+        rows = self.env.execute_query(
+            SQL(
+                """SELECT company_id, array_agg(partner_id ORDER BY partner_id)
+                     FROM social_crm_score_history
+                    WHERE is_current AND partner_id = ANY(%s)
+                 GROUP BY company_id ORDER BY company_id""",
+                self.ids,
+            )
+        )
+        Account = self.env["social.crm.account.score"].sudo()
+        for company_id, partner_ids in rows:
+            company = self.env["res.company"].sudo().browse(company_id)
+            Account._social_account_raise(company, partner_ids)
 
     # --- invalidation and objection ------------------------------------------------------------
     @api.model

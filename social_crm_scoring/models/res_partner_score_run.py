@@ -570,7 +570,9 @@ class ResPartner(models.Model):
         there, as the network now sends them) reach the floor of a higher tier than its
         current one is scored again the same way: an account that went viral is known by its
         next post, not the next night. Lower numbers wait for the run (a tier is never taken
-        away during the day). Returns the contacts scored."""
+        away during the day). The accounts (company contacts) of the contacts scored follow
+        the same way (see ``social.crm.account.score._social_account_raise``). Returns the
+        contacts scored."""
         if not posts:
             return self.browse()
         self.env.flush_all()
@@ -752,6 +754,8 @@ class ResPartner(models.Model):
             only=self.browse(new_ids),
             provisional=True,
         )
+        # their accounts follow at once, only upwards (the night lowers them)
+        self.env["social.crm.account.score"]._social_account_raise(company, new_ids, now)
         _logger.debug(
             "Social scores: %s new contact(s) of %s scored provisionally", count, company.name
         )

@@ -5,13 +5,19 @@ Each company's scoring run (``res.partner._social_score_run_company``) hands its
 scores to :meth:`SocialCrmAccountScore._social_account_run`, which reads which scored
 contact belongs to which company contact (one query), computes the accounts with
 :func:`..scoring.compute_account_table` and replaces the company's account rows (one delete,
-one insert from arrays), whatever the number of accounts.
+one insert from arrays), whatever the number of accounts. During the day, the accounts of
+the contacts scored on arrival of a post (or linked to a company contact by a user) follow at
+once, only upwards (:meth:`SocialCrmAccountScore._social_account_raise`: one read, one
+upsert), and the salespeople of the open leads of an account that became key are told.
 """
 
 import logging
 
+from markupsafe import Markup
+
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.misc import formatLang
 
 from ..scoring import compute_account_table
 from .social_crm_score_history import _array
@@ -22,6 +28,25 @@ try:  # an external dependency of this module (see the manifest)
     import numpy
 except ImportError:  # pragma: no cover
     _logger.debug("numpy is not installed: account scores cannot be computed.")
+
+
+#: the columns of an account row (see :meth:`SocialCrmAccountScore._social_account_rows_sql`)
+ROW_COLUMNS = (
+    "partner_id",
+    "company_id",
+    "date",
+    "score",
+    "people_points",
+    "influencer_points",
+    "corporate_points",
+    "strongest_partner_id",
+    "people_count",
+    "influencer_count",
+    "create_uid",
+    "write_uid",
+    "create_date",
+    "write_date",
+)
 
 
 class SocialCrmAccountScore(models.Model):
@@ -115,35 +140,204 @@ class SocialCrmAccountScore(models.Model):
         if keep.any():
             cr.execute(
                 SQL(
-                    """INSERT INTO social_crm_account_score
-                           (partner_id, company_id, date, score, people_points,
-                            influencer_points, corporate_points, strongest_partner_id,
-                            people_count, influencer_count,
-                            create_uid, write_uid, create_date, write_date)
-                       SELECT a.partner, %(company)s, %(date)s, a.score, a.people,
-                              a.influencers, a.corporate, NULLIF(a.strongest, 0),
-                              a.people_count, a.influencer_count,
-                              %(uid)s, %(uid)s, %(now)s, %(now)s
-                         FROM unnest(%(partners)s::int[], %(scores)s::float8[],
-                                     %(people)s::float8[], %(influencers)s::float8[],
-                                     %(corporate)s::float8[], %(strongest)s::int[],
-                                     %(people_counts)s::int[], %(influencer_counts)s::int[])
-                           AS a(partner, score, people, influencers, corporate, strongest,
-                                people_count, influencer_count)""",
-                    company=company.id,
-                    date=fields.Date.to_date(now),
-                    uid=self.env.uid,
-                    now=fields.Datetime.now(),
-                    partners=_array(accounts.account_ids[keep].tolist()),
-                    scores=_array(accounts.score[keep].tolist()),
-                    people=_array(accounts.people_points[keep].tolist()),
-                    influencers=_array(accounts.influencer_points[keep].tolist()),
-                    corporate=_array(accounts.corporate_points[keep].tolist()),
-                    strongest=_array(accounts.strongest_partner_ids[keep].tolist()),
-                    people_counts=_array(accounts.people_count[keep].tolist()),
-                    influencer_counts=_array(accounts.influencer_count[keep].tolist()),
+                    "INSERT INTO social_crm_account_score (%s) %s",
+                    SQL(", ").join(map(SQL.identifier, ROW_COLUMNS)),
+                    self._social_account_rows_sql(company, accounts, keep, now),
                 )
             )
         self.invalidate_model()
         self.env["res.partner"]._social_account_invalidate()
         return int(keep.sum())
+
+    @api.model
+    def _social_account_rows_sql(self, company, accounts, keep, now):
+        """SELECT of the rows of :data:`ROW_COLUMNS` of the accounts of the AccountTable
+        ``accounts`` where ``keep`` (a boolean array) holds (one statement, arrays)."""
+        return SQL(
+            """SELECT a.partner, %(company)s, %(date)s, a.score, a.people,
+                      a.influencers, a.corporate, NULLIF(a.strongest, 0),
+                      a.people_count, a.influencer_count,
+                      %(uid)s, %(uid)s, %(now)s, %(now)s
+                 FROM unnest(%(partners)s::int[], %(scores)s::float8[],
+                             %(people)s::float8[], %(influencers)s::float8[],
+                             %(corporate)s::float8[], %(strongest)s::int[],
+                             %(people_counts)s::int[], %(influencer_counts)s::int[])
+                   AS a(partner, score, people, influencers, corporate, strongest,
+                        people_count, influencer_count)""",
+            company=company.id,
+            date=fields.Date.to_date(now),
+            uid=self.env.uid,
+            now=fields.Datetime.now(),
+            partners=_array(accounts.account_ids[keep].tolist()),
+            scores=_array(accounts.score[keep].tolist()),
+            people=_array(accounts.people_points[keep].tolist()),
+            influencers=_array(accounts.influencer_points[keep].tolist()),
+            corporate=_array(accounts.corporate_points[keep].tolist()),
+            strongest=_array(accounts.strongest_partner_ids[keep].tolist()),
+            people_counts=_array(accounts.people_count[keep].tolist()),
+            influencer_counts=_array(accounts.influencer_count[keep].tolist()),
+        )
+
+    # --- during the day: only upwards ----------------------------------------------------------
+    @api.model
+    def _social_account_raise(self, company, partner_ids, now=None):
+        """The accounts of these contacts (just scored for ``company`` on arrival of a post,
+        or just linked to a company contact) follow at once: scored again from the current
+        Social Scores of their people in ``company`` (never another company's), and their
+        rows replaced only where the account score rises (as tiers: up during the day,
+        down only by the nightly run, so that nothing flips back and forth). Two queries
+        whatever the number of accounts. Returns ``{account id: (previous score or None,
+        new score)}`` of the rows written."""
+        if not partner_ids:
+            return {}
+        now = now or fields.Datetime.now()
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "is_company", "active", "social_score_excluded"]
+        )
+        self.env["social.crm.score.history"].flush_model(
+            ["partner_id", "company_id", "is_current", "score", "is_influencer"]
+        )
+        self.flush_model()
+        # the people of these contacts' accounts scored for this company (and the accounts
+        # themselves: their corporate score), as the nightly run counts them
+        members = self.env.execute_query(
+            SQL(
+                """WITH account AS MATERIALIZED (
+                        SELECT DISTINCT c.id
+                          FROM res_partner AS p
+                          JOIN res_partner AS c ON c.id = p.commercial_partner_id
+                         WHERE p.id = ANY(%(ids)s::int[]) AND c.is_company AND c.active)
+                   SELECT m.id, m.commercial_partner_id, h.score, h.is_influencer IS TRUE
+                     FROM account
+                     JOIN res_partner AS m ON m.commercial_partner_id = account.id
+                     JOIN social_crm_score_history AS h
+                       ON h.partner_id = m.id AND h.is_current AND h.company_id = %(company)s
+                    WHERE m.active AND m.social_score_excluded IS NOT TRUE
+                 ORDER BY m.id""",
+                ids=_array(partner_ids),
+                company=company.id,
+            )
+        )
+        if not members:
+            return {}
+        ids, account_ids, scores, flags = zip(*members, strict=True)
+        accounts = compute_account_table(
+            ids, [min(max(score or 0.0, 0.0), 100.0) for score in scores], flags, account_ids
+        )
+        keep = numpy.ones(len(accounts), bool)
+        names = SQL(", ").join(map(SQL.identifier, ROW_COLUMNS))
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in ROW_COLUMNS
+            if name not in ("partner_id", "company_id", "create_uid", "create_date")
+        )
+        # the previous scores are read in the statement's snapshot (before its upsert)
+        raised = self.env.execute_query(
+            SQL(
+                """WITH previous AS (
+                        SELECT partner_id, score FROM social_crm_account_score
+                         WHERE company_id = %(company)s AND partner_id = ANY(%(accounts)s::int[])),
+                   raised AS (
+                        INSERT INTO social_crm_account_score AS acc (%(names)s) %(rows)s
+                        ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s
+                         WHERE acc.score < EXCLUDED.score
+                     RETURNING acc.partner_id, acc.score)
+                   SELECT raised.partner_id, previous.score, raised.score
+                     FROM raised LEFT JOIN previous USING (partner_id)""",
+                company=company.id,
+                accounts=_array(accounts.account_ids.tolist()),
+                names=names,
+                rows=self._social_account_rows_sql(company, accounts, keep, now),
+                updates=updates,
+            )
+        )
+        if not raised:
+            return {}
+        self.invalidate_model()
+        self.env["res.partner"]._social_account_invalidate()
+        result = {account_id: (previous, score) for account_id, previous, score in raised}
+        self._social_account_notify_key(company, result)
+        return result
+
+    @api.model
+    def _social_account_notify_key(self, company, raised):
+        """One to-do for the salesperson of each open lead of an account that the day's
+        rise (``raised``: see :meth:`_social_account_raise`) made a key account of
+        ``company`` by its account score (not one already key by hand or by the revenue
+        of its open opportunities): as a person who turns out an influencer on arrival,
+        the customer's new weight is told to whoever sells to it. Only the leads of
+        ``company`` (another company's leads never quote its score)."""
+        threshold = company.social_key_account_min_score
+        if not threshold:
+            return
+        new_key = [
+            account_id
+            for account_id, (previous, score) in raised.items()
+            if score >= threshold and (previous is None or previous < threshold)
+        ]
+        if not new_key:
+            return
+        # sudo: the salespeople are told whoever's post raised the account
+        Partner = self.env["res.partner"].sudo().with_context(allowed_company_ids=company.ids)
+        accounts = Partner.browse(new_key).filtered(lambda a: not a.social_key_account_manual)
+        min_revenue = company.social_key_account_min_revenue
+        if min_revenue and accounts:
+            revenues = Partner._social_account_revenues(accounts.ids)
+            accounts = accounts.filtered(lambda a: revenues.get(a.id, 0.0) < min_revenue)
+        if not accounts:
+            return
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("won_status", "=", "pending"),
+                    ("user_id.active", "=", True),
+                ]
+            )
+        )
+        if not leads:
+            return
+        rows = {
+            row.partner_id.id: row
+            for row in self.sudo().search(
+                [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)]
+            )
+        }
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for lead in leads:
+            account = lead.partner_id.commercial_partner_id
+            row = rows[account.id]
+            env = self.with_context(lang=lead.user_id.lang).env
+            sentence = env._(
+                "%(account)s became a key account: its account score rose to %(score)s "
+                "(key from %(threshold)s).",
+                account=account.display_name,
+                score=formatLang(env, row.score, digits=0),
+                threshold=formatLang(env, threshold, digits=0),
+            )
+            strongest = ""
+            if row.strongest_partner_id:
+                strongest = env._(
+                    "Strongest person: %(name)s (Social Score %(score)s).",
+                    name=row.strongest_partner_id.display_name,
+                    score=formatLang(env, row.people_points, digits=0),
+                )
+            vals_list.append(
+                {
+                    "res_model_id": model_id,
+                    "res_id": lead.id,
+                    "activity_type_id": todo.id if todo else False,
+                    "user_id": lead.user_id.id,
+                    "summary": env._("Customer became a key account"),
+                    "note": Markup("<p>%s %s</p>") % (sentence, strongest),
+                    "date_deadline": today,
+                }
+            )
+        # sudo: activities for the salespeople, created whoever ingested the posts
+        self.env["mail.activity"].sudo().create(vals_list)
