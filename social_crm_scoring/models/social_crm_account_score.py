@@ -317,7 +317,7 @@ class SocialCrmAccountScore(models.Model):
             sentence = env._(
                 "%(account)s became a key account: its account score rose to %(score)s "
                 "(key from %(threshold)s).",
-                account=account.display_name,
+                account=account.name,
                 score=formatLang(env, row.score, digits=0),
                 threshold=formatLang(env, threshold, digits=0),
             )
@@ -325,7 +325,7 @@ class SocialCrmAccountScore(models.Model):
             if row.strongest_partner_id:
                 strongest = env._(
                     "Strongest person: %(name)s (Social Score %(score)s).",
-                    name=row.strongest_partner_id.display_name,
+                    name=row.strongest_partner_id.name,
                     score=formatLang(env, row.people_points, digits=0),
                 )
             vals_list.append(

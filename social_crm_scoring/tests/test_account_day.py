@@ -174,6 +174,55 @@ class TestAccountDuringTheDay(ScoringCase):
         self.assertTrue(self.lead.social_is_key_account)
         self.assertEqual(len(self.todos(self.lead)), 1)
 
+    def test_todo_in_the_salespersons_language(self):
+        """A German salesperson reads the to-do in German; a lead already won, or of a
+        customer that is a key account by hand, gets none."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm_scoring"], ["de_DE"], overwrite=True
+        )
+        self.seller.lang = "de_DE"
+        won = self.Lead.create(
+            {
+                "name": "Velo: spare parts",
+                "type": "opportunity",
+                "partner_id": self.ella.id,
+                "user_id": self.seller.id,
+                "company_id": self.score_company.id,
+            }
+        )
+        won.action_set_won()
+        self.nightly()
+        self.key_threshold(10)
+        self.ella_handle()
+        self.ella_posts("e1", followers=12000)
+        todo = self.todos(self.lead)
+        self.assertEqual(todo.summary, "Kunde ist jetzt Schlüsselkunde")
+        self.assertIn("Velo GmbH ist jetzt Schlüsselkunde", str(todo.note))
+        self.assertIn("Stärkste Person: Ella Einkauf", str(todo.note))
+        self.assertFalse(self.todos(won))
+        # a customer ticked as key account by hand is no news
+        other = self.Partner.create(
+            {
+                "name": "Rad AG",
+                "is_company": True,
+                "company_id": self.score_company.id,
+                "social_key_account_manual": True,
+            }
+        )
+        lead = self.Lead.create(
+            {
+                "name": "Rad AG",
+                "type": "opportunity",
+                "partner_id": other.id,
+                "user_id": self.seller.id,
+                "company_id": self.score_company.id,
+            }
+        )
+        self.star.parent_id = other
+        self.assertTrue(self.Account.search([("partner_id", "=", other.id)]))
+        self.assertFalse(self.todos(lead))
+
     def test_person_linked_to_a_company_by_hand(self):
         """A user links a scored influencer to the customer company: the account counts her
         at once; unlinked, the account keeps her until the night."""
