@@ -243,6 +243,32 @@ class TestAccountDuringTheDay(ScoringCase):
         self.nightly(days=1)
         self.assertNotEqual(self.row(self.velo).strongest_partner_id, self.star)
 
+    def test_identity_relinked_to_the_customers_person(self):
+        """An unknown author with 12,000 followers arrives as a new contact; a manager
+        moves the identity to Ella, whom it really is: her account is key at once."""
+        self.nightly()
+        self.key_threshold(10)
+        author = self.make_author("rider-x", "bike_rider_99", "Bike Rider", followers_count=12000)
+        post = Post(
+            network="x",
+            external_id="r1",
+            text="@acme the new bikes are great",
+            posted_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5),
+            author=author,
+        )
+        result = self.Post._ingest_posts([post], self.source)
+        stranger = self.Post.browse(result.post_ids).partner_id
+        self.assertTrue(stranger)
+        self.assertNotEqual(stranger, self.ella)
+        self.assertEqual(stranger.social_score_tier, "top_influencer")
+        self.assertFalse(self.row(self.velo))
+        stranger.social_identity_ids.with_user(self.manager).partner_id = self.ella
+        self.env.invalidate_all()
+        self.assertEqual(self.ella.social_score_tier, "top_influencer")
+        self.assertEqual(self.row(self.velo).strongest_partner_id, self.ella)
+        self.assertTrue(self.lead.social_is_key_account)
+        self.assertEqual(len(self.todos(self.lead)), 1)
+
     def test_two_companies_never_mix(self):
         """Velo is a shared contact, customer of the scoring company A and of company B. A
         scores the star (Velo's person); B's own person of Velo posts: B's account row of
