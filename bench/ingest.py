@@ -114,12 +114,19 @@ def make_posts(n_posts, n_authors, seed=7):
 
 
 def prepare(env, authors):
-    """500 authors are contacts with linked identities, 200 contacts have a handle by hand."""
+    """500 authors are contacts with linked identities, 200 contacts have a handle by hand;
+    the 700 work at 100 B2B customers (company contacts), 7 each (with scoring: their
+    accounts follow their arrival scores)."""
     networks = env["social.crm.network"]._by_code()
     partners = env["res.partner"].create(
         [{"name": authors[i * 2].display_name} for i in range(700)]
         + [{"name": f"{first} {last}"} for first in FIRST[:10] for last in LAST[:20]]
     )[:700]
+    employers = env["res.partner"].create(
+        [{"name": f"Bench Customer {j} GmbH", "is_company": True} for j in range(100)]
+    )
+    for j, employer in enumerate(employers):
+        partners[j::100].write({"parent_id": employer.id})
     vals = []
     for i, partner in enumerate(partners):
         author = authors[i * 2]
