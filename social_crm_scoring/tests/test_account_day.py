@@ -230,7 +230,8 @@ class TestAccountDuringTheDay(ScoringCase):
         self.nightly()
         self.assertTrue(self.star.is_social_influencer)
         self.assertFalse(self.velo.social_is_key_account)
-        self.star.parent_id = self.velo
+        # a salesperson (no right on the account rows) links her
+        self.star.with_user(self.seller).parent_id = self.velo
         self.env.invalidate_all()
         row = self.row(self.velo)
         self.assertEqual(row.strongest_partner_id, self.star)
