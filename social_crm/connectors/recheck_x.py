@@ -2,11 +2,12 @@
 
 A tweet X cannot return comes in the answer's ``errors``: only ``"type":
 "https://api.twitter.com/2/problems/resource-not-found"`` (``"title": "Not Found Error"``)
-is a deletion; ``"Authorization Error"`` (a protected account), a suspended author and any
-other problem is no answer (the post stays). An edited tweet is answered as its original,
-whose ``edit_history_tweet_ids`` lists every version, the latest last: the latest versions
-of a batch are read in a second request and parsed as ingestion parses an edit (the
-original's id, the version's id, ``edited_at`` the version's creation). X bills reads: the
+is a deletion (unless its detail speaks of a suspension); ``"Authorization Error"`` (a
+protected or suspended account) and any other problem is no answer (the post stays). An
+edited tweet is answered as its original, whose ``edit_history_tweet_ids`` lists every
+version, the latest last: the latest versions of a batch are read in a second request and
+parsed as ingestion parses an edit (the original's id, the version's id, ``edited_at`` the
+version's creation). X bills reads: the
 source decides whether its posts are re-checked at all.
 """
 
@@ -85,7 +86,8 @@ def read_tweets(body: Any, asked: list[str], latest_body: Any = None) -> Recheck
         if tweet_id in by_id:
             continue
         error = problems.get(tweet_id)
-        if error and text_of(error.get("type")) == NOT_FOUND:
+        if error and text_of(error.get("type")) == NOT_FOUND \
+                and "suspend" not in text_of(error.get("detail")).lower():
             gone.append(tweet_id)
         else:
             unknown.append(tweet_id)

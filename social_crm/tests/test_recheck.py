@@ -233,6 +233,48 @@ class TestRecheck(SocialCrmCase):
         self.assertIn("Erstattung? Karte", edited.text)
         self.assertEqual(edited.previous_text, "@acme Wo bleibt meine Erstattung?")
 
+    def test_queries_do_not_grow_with_the_posts(self):
+        """One request batch of 4 or of 24 posts (a quarter edited, a quarter deleted): the same
+        number of queries (batch reads and writes, no query per post)."""
+
+        def run(count, prefix):
+            views = []
+            for number in range(count):
+                view = copy.deepcopy(self.bsky_views()[number % 2])
+                view["uri"] = f"at://did:plc:{prefix}{number:03d}/app.bsky.feed.post/3k{number}"
+                view["author"] = dict(view["author"], did=f"did:plc:{prefix}{number:03d}",
+                                      handle=f"{prefix}{number}.bsky.social")
+                views.append(view)
+            stored = [bluesky.parse_post(v, {}) for v in views]
+            self.Post._ingest_posts(stored, self.bsky_source)
+            self.Post.search([("source_id", "=", self.bsky_source.id)]).sudo().write(
+                {"rechecked_at": fields.Datetime.now()})  # only this round is due
+            Post = self.Post.sudo()
+            posts = Post.search([("external_id", "in", [v["uri"] for v in views])])
+            posts.write({"rechecked_at": False})
+            answer = []
+            for number, view in enumerate(views):
+                if number % 4 == 3:
+                    continue  # deleted
+                if number % 2:
+                    view["cid"] = f"bafynew{number}"
+                    view["record"] = dict(view["record"], text=f"edited {number}")
+                answer.append(view)
+            self.net.routes.clear()
+            self.net.add("GET", GET_POSTS, json_body={"posts": answer})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.run_cron()
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+            self.assertEqual(len(posts.exists()), count - count // 4)
+            self.assertEqual(len(posts.exists().filtered("edited_at")), count // 4)
+            return queries
+
+        small, large = run(4, "s"), run(24, "l")
+        self.assertLessEqual(large, small + 2, (small, large))
+
     # --- faults ---------------------------------------------------------------------------------
     def assert_fault_deletes_nothing(self, posts, source, words):
         with self.assertLogs(LOGGER, level="WARNING") as logs:

@@ -66,6 +66,26 @@ def test_x_current_versions_deletions_and_no_answers():
 
 
 @responses.activate
+def test_x_suspended_author_is_no_deletion():
+    """A suspended account's tweet comes back as an Authorization Error; a not-found entry
+    that speaks of a suspension is no deletion either."""
+    responses.get(X_TWEETS, json={"errors": [
+        {"value": "1000082502030065665", "parameter": "ids", "resource_type": "tweet",
+         "section": "data", "title": "Authorization Error",
+         "detail": "Sorry, you are not authorized to see the Tweet with ids: "
+                   "[1000082502030065665].",
+         "type": "https://api.twitter.com/2/problems/not-authorized-for-resource"},
+        {"value": "1000082502030065666", "resource_id": "1000082502030065666",
+         "parameter": "ids", "resource_type": "tweet", "title": "Forbidden",
+         "detail": "User has been suspended: [1000082502030065666].",
+         "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+    batches = run("x", ["1000082502030065665", "1000082502030065666"],
+                  credentials={"bearer_token": BEARER})
+    _posts, gone, unknown = merged(batches)
+    assert not gone and unknown == {"1000082502030065665", "1000082502030065666"}
+
+
+@responses.activate
 def test_x_batches_of_100():
     responses.get(X_TWEETS, json={"errors": []})
     ids = [str(1795000000000000000 + i) for i in range(150)]
