@@ -1,7 +1,9 @@
 """Bluesky posts by at:// uri (``app.bsky.feed.getPosts``: 25 uris per request).
 
 The AppView answers the post views it has; a uri absent from a 200 answer is gone (deleted
-by its author). The answer must carry ``posts`` (the lexicon's required field): a body
+by its author, or its account deactivated or taken down). The request carries no token: an
+AppView leaves out the posts of authors who block the viewer (or whom it blocks), which must
+not read as deleted. The answer must carry ``posts`` (the lexicon's required field): a body
 without it is malformed and deletes nothing. A post view has no edit date: its ``cid`` (the
 hash of the record's current version) is the version marker; a stored post whose CID
 differs was edited (the caller compares, :data:`.recheck.VERSION_OF`).
@@ -57,8 +59,9 @@ def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Rech
     base = (config.base_url or bluesky.DEFAULT_BASE_URL).strip().rstrip("/")
     if base.startswith(("ws://", "wss://")):
         base = bluesky.DEFAULT_BASE_URL  # a Jetstream address is no AppView
-    token = (config.credentials or {}).get("access_token")
-    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    # asked as nobody: an AppView leaves out of ``getPosts`` the posts of an author who blocks
+    # the viewer, or whom the viewer blocks, which would read as deleted (an AppView that
+    # wants a token answers 401: the re-check fails visibly and deletes nothing)
     uris = [i for i in ids if i.startswith("at://")]
     if len(uris) < len(ids):
         yield Recheck(unknown=tuple(i for i in ids if not i.startswith("at://")),
@@ -66,6 +69,6 @@ def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Rech
     for batch in chunks(uris, BATCH):
         body, _response = http.request_json(
             session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
-            params=[("uris", u) for u in batch], headers=headers, timeout=config.timeout,
-            secrets=(token,), expect=dict, max_bytes=config.max_response_bytes)
+            params=[("uris", u) for u in batch], timeout=config.timeout, expect=dict,
+            max_bytes=config.max_response_bytes)
         yield read_posts(body, batch)

@@ -2,7 +2,9 @@
 
 ``GET /api/v1/statuses?id[]=...`` (Mastodon 4.3+, 20 per request) answers the statuses it
 can show; one it leaves out may be deleted or only not visible: it is asked alone with
-``GET /api/v1/statuses/:id``, whose HTTP 404 / 410 is the definitive "gone". An instance
+``GET /api/v1/statuses/:id``, whose HTTP 404 / 410 is the definitive "gone" (asked again
+without the token when one was sent: a status whose author blocked the company's account is
+404 to it, but still shown to everybody else, and is not gone). An instance
 older than 4.3 answers the list with 404: every status is then asked alone. A status's
 ``edited_at`` says whether (and when) it was edited: ingestion keeps only a newer version.
 The source's token is sent (as when polling), never to another host.
@@ -16,7 +18,7 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from . import http, mastodon
-from .base import ConnectorError, RateLimitError, SourceConfig
+from .base import AuthError, ConnectorError, RateLimitError, SourceConfig
 from .recheck import Recheck, chunks, register
 from .util import expect_list, parse_each
 
@@ -46,24 +48,44 @@ def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Rech
     token = (config.credentials or {}).get("access_token")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
 
-    def get(url, params=None, expect=list):
+    def get(url, params=None, expect=list, anonymous=False):
         body, _response = http.request_json(
-            session, "GET", url, network=NETWORK, params=params, headers=headers,
-            timeout=config.timeout, secrets=(token,), expect=expect,
-            max_bytes=config.max_response_bytes)
+            session, "GET", url, network=NETWORK, params=params,
+            headers={} if anonymous else headers, timeout=config.timeout, secrets=(token,),
+            expect=expect, max_bytes=config.max_response_bytes)
         return body
+
+    def status_or_gone(status_id: str, anonymous=False):
+        """The status, or None when the instance answers 404 / 410. 401/403 (a revoked
+        token), 429, 5xx and timeouts raise: never "gone"."""
+        try:
+            return get(f"{base}/api/v1/statuses/{quote(status_id, safe='')}", expect=dict,
+                       anonymous=anonymous)
+        except RateLimitError:
+            raise
+        except ConnectorError as exc:
+            if exc.status not in GONE_STATUSES or type(exc) is not ConnectorError:
+                raise
+            return None
 
     def one_by_one(batch: list[str]) -> Recheck:
         posts, gone, unknown, notes = [], [], [], []
         for status_id in batch:
-            try:
-                body = get(f"{base}/api/v1/statuses/{quote(status_id, safe='')}", expect=dict)
-            except RateLimitError:
-                raise
-            except ConnectorError as exc:
-                # 401/403 (a revoked token), 5xx and timeouts stop the run: never "gone"
-                if exc.status not in GONE_STATUSES or type(exc) is not ConnectorError:
-                    raise
+            body = status_or_gone(status_id)
+            if body is None and token:
+                # the company's account may no longer see it (its author blocked it): a
+                # status the instance still shows to nobody in particular is not gone; an
+                # instance that shows nothing without a token (401) leaves the 404 standing
+                try:
+                    body = status_or_gone(status_id, anonymous=True)
+                except AuthError:
+                    body = None
+                if body is not None:
+                    unknown.append(status_id)
+                    notes.append(f"mastodon: {status_id} is not visible to the source's "
+                                 "account (blocked by its author?), but not deleted")
+                    continue
+            if body is None:
                 gone.append(status_id)
                 continue
             found, missing, bad = read_statuses([body], [status_id], host)

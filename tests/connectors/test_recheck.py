@@ -144,6 +144,34 @@ def test_mastodon_list_then_single_for_the_missing():
 
 
 @responses.activate
+def test_mastodon_404_to_the_company_but_shown_to_everybody_is_not_gone():
+    """A customer who blocks the company's account: its statuses are 404 with the token, and
+    still there for everybody else: no deletion."""
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    responses.get(single, json=load_payload("recheck/mastodon_statuses.json")[0])
+    batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
+                  credentials={"access_token": MASTO_TOKEN})
+    posts, gone, unknown = merged(batches)
+    assert not posts and not gone and unknown == {"113500000000000777"}
+    assert "blocked" in batches[0].notes[0]
+    assert "Authorization" in responses.calls[1].request.headers
+    assert "Authorization" not in responses.calls[2].request.headers
+
+
+@responses.activate
+def test_mastodon_404_and_no_anonymous_access_is_gone():
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    responses.get(single, status=401, json={"error": "This API requires an authenticated user"})
+    batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
+                  credentials={"access_token": MASTO_TOKEN})
+    assert merged(batches)[1] == {"113500000000000777"}
+
+
+@responses.activate
 def test_mastodon_before_4_3_asks_one_by_one():
     responses.get(f"{MASTO}/api/v1/statuses", status=404, json={"error": "Not Found"})
     responses.get(f"{MASTO}/api/v1/statuses/113500000000000777",
@@ -200,6 +228,15 @@ def test_bluesky_absent_is_gone_and_the_cid_is_the_version():
     assert rc.version_of("bluesky", stored) == "bafyreib2rxk3rh6kzwq3kq2abcde2k2a"
     assert rc.version_of("bluesky", {"commit": {"cid": "bafyjet"}}) == "bafyjet"
     assert rc.version_of("mastodon", stored) is None
+
+
+@responses.activate
+def test_bluesky_asks_without_the_token():
+    """An AppView leaves out the posts of authors who block the viewer: asked as nobody, a
+    block never reads as a deletion."""
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    run("bluesky", [ALICE], credentials={"access_token": "eyJ-secret-jwt"})
+    assert "Authorization" not in responses.calls[0].request.headers
 
 
 @responses.activate
