@@ -140,8 +140,10 @@ class SocialCrmPost(models.Model):
             # nothing of the failed batch is gone: logged, shown on the source
             _logger.warning("Social CRM: re-check of source %s (%s) failed, nothing deleted: "
                             "%s", source.id, source.name, exc)
+            # the job runs as OdooBot: the message is written in the company's language
+            env = self.with_context(lang=source.company_id.partner_id.lang or self.env.lang).env
             source.write({
-                "last_error": self.env._("Re-check of posts failed: %(error)s", error=str(exc)),
+                "last_error": env._("Re-check of posts failed: %(error)s", error=str(exc)),
                 "last_error_at": now,
             })
         rest = set(stored) - checked
