@@ -291,6 +291,13 @@ class TestRecheck(SocialCrmCase):
         self.net.add("GET", GET_POSTS, status=502, json_body={"error": "BadGateway"})
         self.assert_fault_deletes_nothing(posts, self.bsky_source, "502")
 
+    def test_rate_limit_deletes_nothing(self):
+        posts = self.store_bsky()
+        self.net.add("GET", GET_POSTS, status=429, json_body={
+            "error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+            headers={"ratelimit-reset": str(int(dt.datetime.now(dt.UTC).timestamp()) + 300)})
+        self.assert_fault_deletes_nothing(posts, self.bsky_source, "rate limited")
+
     def test_timeout_deletes_nothing(self):
         posts = self.store_bsky()
         self.net.add("GET", GET_POSTS, exc=requests.ConnectTimeout("slow"))
