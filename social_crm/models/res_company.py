@@ -28,10 +28,21 @@ class ResCompany(models.Model):
     social_retention_report = fields.Char(
         string="Last Retention Run", readonly=True, copy=False
     )
+    social_recheck_days = fields.Integer(
+        string="Re-check Posts (days)",
+        default=3,
+        help="Posts of polling sources younger than this are asked again on their network "
+        "about every hour, so that an edit or a deletion by their author is seen as a stream "
+        "sees it (0: off).",
+    )
 
     _social_retention_positive = models.Constraint(
         "CHECK(social_retention_raw_days >= 0 AND social_retention_post_days >= 0)",
         "Retention periods cannot be negative.",
+    )
+    _social_recheck_positive = models.Constraint(
+        "CHECK(social_recheck_days >= 0)",
+        "The re-check period cannot be negative.",
     )
 
     # --- retention ---------------------------------------------------------------------------

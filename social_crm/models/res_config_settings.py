@@ -12,3 +12,6 @@ class ResConfigSettings(models.TransientModel):
         related="company_id.social_retention_post_days", readonly=False
     )
     social_retention_report = fields.Char(related="company_id.social_retention_report")
+    social_recheck_days = fields.Integer(
+        related="company_id.social_recheck_days", readonly=False
+    )

@@ -82,6 +82,15 @@ class SocialCrmSource(models.Model):
         default="create_contact",
         required=True,
     )
+    recheck_posts = fields.Boolean(
+        string="Re-check Posts",
+        compute="_compute_recheck_posts",
+        store=True,
+        readonly=False,
+        help="Ask the network again for this source's recent posts (and those of open "
+        "tickets) to see their authors' edits and deletions, which polling does not see. "
+        "Off by default on X, which bills every read.",
+    )
     last_poll_at = fields.Datetime(string="Last Poll", readonly=True, copy=False)
     next_poll_at = fields.Datetime(string="Next Poll", copy=False)
     polling_until = fields.Datetime(readonly=True, copy=False)
@@ -105,6 +114,11 @@ class SocialCrmSource(models.Model):
         "CHECK(max_pages > 0 AND page_size > 0)",
         "Pages per poll and page size must be positive.",
     )
+
+    @api.depends("network_id")
+    def _compute_recheck_posts(self):
+        for source in self:
+            source.recheck_posts = source.network_id.code != "x"
 
     @api.depends("last_poll_at", "last_error")
     def _compute_status(self):

@@ -16,6 +16,7 @@ from . import (
     test_outbox,
     test_plural,
     test_poll,
+    test_recheck,
     test_security,
     test_stream_deletes,
     test_tour,

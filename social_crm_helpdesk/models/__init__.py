@@ -39,6 +39,7 @@ from . import (
     social_crm_post_edit,
     social_crm_post_network_delete,
     social_crm_post_privacy,
+    social_crm_post_recheck,
     social_crm_post_reply,
     social_crm_post_review,
     social_crm_post_second_opinion,

@@ -20,6 +20,7 @@ from . import (
     test_portal,
     test_privacy,
     test_reactions,
+    test_recheck,
     test_reopen_wait,
     test_replies,
     test_review_unsure,

@@ -1,0 +1,105 @@
+"""Re-check of stored posts ("is it still there, and what does it say now?"), network by network.
+
+Plain Python, no ``odoo``. Polling sources never see edits nor deletions: the re-check job
+asks the network again for posts it already stored. One module per network (``recheck_x``,
+``recheck_mastodon``, ``recheck_bluesky``) registers a *checker*: a generator taking the
+posts' ids (:attr:`~.base.Post.external_id`) and the source's :class:`~.base.SourceConfig`,
+yielding one :class:`Recheck` per request batch of the network (100 X tweets, 25 Bluesky
+posts, 20 Mastodon statuses).
+
+Every id asked is in exactly one of a batch's ``posts`` (the current version, as the
+connector parses it for a poll), ``gone`` (the network said *definitively* that the post no
+longer exists: X ``resource-not-found``, Mastodon HTTP 404/410 for the single status,
+Bluesky absent from a 200 answer of ``getPosts``) or ``unknown`` (no definitive answer for
+this one: not authorized, a protected or suspended account, an item that cannot be read;
+``notes`` say why). A fault of the whole request (401/403, 429, 5xx, a timeout, a malformed
+answer) raises a typed :class:`~.base.ConnectorError`: nothing of that batch is "gone".
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Mapping
+from typing import Any
+
+from .base import ConfigurationError, Post, SourceConfig, clean_id, clean_str, typed_error
+from .util import remember_secrets
+
+
+@dataclasses.dataclass(frozen=True)
+class Recheck:
+    """What the network says now of one batch of asked ids."""
+
+    posts: list[Post] = dataclasses.field(default_factory=list)
+    gone: tuple[str, ...] = ()
+    unknown: tuple[str, ...] = ()
+    notes: tuple[str, ...] = ()  # sentences for the log (never a secret)
+    # a version marker per id where the network gives one but no edit date (Bluesky: the
+    # record's CID): a changed marker is an edit
+    versions: Mapping[str, str] = dataclasses.field(default_factory=dict)
+
+    def __post_init__(self):
+        put = object.__setattr__
+        put(self, "gone", tuple(i for i in (clean_id(v) for v in self.gone) if i))
+        put(self, "unknown", tuple(i for i in (clean_id(v) for v in self.unknown) if i))
+        put(self, "notes", tuple(n for n in (clean_str(v, 1_000) for v in self.notes) if n))
+
+
+Checker = Callable[[list[str], SourceConfig, Any], Iterator[Recheck]]
+CHECKERS: dict[str, Checker] = {}
+#: network -> function giving a stored post's version marker from its raw payload
+VERSION_OF: dict[str, Callable[[Any], str | None]] = {}
+
+
+def register(network: str, version_of: Callable[[Any], str | None] | None = None):
+    def decorate(checker: Checker) -> Checker:
+        CHECKERS[network] = checker
+        if version_of is not None:
+            VERSION_OF[network] = version_of
+        return checker
+
+    return decorate
+
+
+def can_recheck(network: str) -> bool:
+    return network in CHECKERS
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def recheck(network: str, ids: list[str], config: SourceConfig,
+            session=None) -> Iterator[Recheck]:
+    """The current state of the posts ``ids`` on ``network``, one :class:`Recheck` per
+    request batch. Raises only typed :class:`~.base.ConnectorError`s with the credentials
+    struck out; the batches yielded before an error are the caller's to keep."""
+    checker = CHECKERS.get(network)
+    if checker is None:
+        raise ConfigurationError(f"Re-checking posts is not available for {network!r}")
+    secrets = tuple(str(v) for v in (config.credentials or {}).values() if v)
+    remember_secrets(*secrets)
+    ids = list(dict.fromkeys(i for i in (clean_id(v) for v in ids) if i))
+    batches = checker(ids, config, session)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as exc:  # every error leaves typed and scrubbed
+            raise typed_error(exc, network, secrets, "re-check answer") from None
+        yield batch
+
+
+def version_of(network: str, raw: Any) -> str | None:
+    """The version marker of a stored post's raw payload (None: the network has none, or
+    the payload does not say)."""
+    function = VERSION_OF.get(network)
+    return function(raw) if function and isinstance(raw, Mapping) else None
+
+
+# the checkers register themselves on import
+from . import recheck_bluesky, recheck_mastodon, recheck_x  # noqa: E402
+
+CHECKER_MODULES = (recheck_bluesky, recheck_mastodon, recheck_x)

@@ -1,0 +1,157 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Re-check of stored posts of polling sources: edits and deletions a poll never sees.
+
+A poll (Mastodon ``since_id``, Bluesky search, X recent search) reads each post once. The
+re-check job asks the network again for the posts that matter (those of the last
+``res.company.social_recheck_days`` days, and what other addons add through
+:meth:`_recheck_extra_domain`, e.g. the helpdesk: posts whose ticket is open), oldest
+re-checked first, each at most every :data:`RECHECK_EVERY`. What the network says goes
+through the existing paths: a newer version through ``_ingest_posts`` (its edit path:
+redaction, detection, ticket notes as for a stream's edit), a post it says is gone through
+``_ingest_deletions``. A fault (401/403, 429, 5xx, timeout, malformed answer) deletes
+nothing: it is logged and shown on the source.
+"""
+
+import datetime as dt
+import logging
+
+from odoo import api, fields, models
+from odoo.fields import Domain
+
+from ..connectors import base as connector_base
+from ..connectors import recheck
+from ..services import recheck as recheck_service
+
+_logger = logging.getLogger(__name__)
+
+RECHECK_EVERY = dt.timedelta(hours=1)  # a post is asked again at most this often
+CRON_LIMIT = 1000  # posts read per run of the job (committed per request batch)
+
+
+class SocialCrmPost(models.Model):
+    _inherit = "social.crm.post"
+
+    rechecked_at = fields.Datetime(
+        string="Last Re-check", readonly=True, copy=False,
+        help="When the network was last asked whether this post was edited or deleted (posts "
+        "of polling sources, see the re-check period in the settings).",
+    )
+
+    def _product_written_fields(self):
+        return super()._product_written_fields() | {"rechecked_at"}
+
+    # --- which posts --------------------------------------------------------------------------
+    @api.model
+    def _recheck_extra_domain(self):
+        """Hook: posts re-checked whatever their age (helpdesk: those of an open ticket)."""
+        return Domain.FALSE
+
+    @api.model
+    def _recheck_due_domain(self, now=None):
+        """Posts due for a re-check: of an active polling source that re-checks (its network
+        can), of a company whose re-check period is not 0, younger than that period or
+        matched by :meth:`_recheck_extra_domain`, not re-checked in the last
+        :data:`RECHECK_EVERY`."""
+        now = now or fields.Datetime.now()
+        # sudo: the job reads every company's settings and sources
+        companies = self.env["res.company"].sudo().search([("social_recheck_days", ">", 0)])
+        sources = self.env["social.crm.source"].sudo().search([
+            ("company_id", "in", companies.ids),
+            ("intake_mode", "=", "poll"),
+            ("recheck_posts", "=", True),
+            ("network_id.code", "in", sorted(recheck.CHECKERS)),
+        ]) if companies else self.env["social.crm.source"]
+        if not sources:
+            return Domain.FALSE
+        young = Domain.OR(
+            Domain("company_id", "=", company.id)
+            & Domain("posted_at", ">=", now - dt.timedelta(days=company.social_recheck_days))
+            for company in companies
+        )
+        return (
+            Domain("source_id", "in", sources.ids)
+            & (young | self._recheck_extra_domain())
+            & (Domain("rechecked_at", "=", False)
+               | Domain("rechecked_at", "<", now - RECHECK_EVERY))
+        )
+
+    # --- the job ------------------------------------------------------------------------------
+    @api.model
+    def _cron_recheck_due(self, limit=CRON_LIMIT):
+        """The re-check job: the due posts, never re-checked first, then the longest
+        unchecked, committed per request batch (``ir.cron._commit_progress``);
+        ``remaining`` is everything due, so that Odoo runs the job again at once while
+        posts stay due."""
+        cron = self.env["ir.cron"]
+        Post = self.sudo()  # sudo: the job re-checks every company's posts
+        domain = self._recheck_due_domain()
+        posts = Post.search(domain, order="rechecked_at asc nulls first, id", limit=limit)
+        due = Post.search_count(domain) if len(posts) == limit else len(posts)
+        cron._commit_progress(remaining=due)
+        for source, group in posts.grouped("source_id").items():
+            if not group._recheck(source, commit=lambda count: cron._commit_progress(count)):
+                return  # the job's time is up: the rest stays due
+
+    def _recheck(self, source, commit=None):
+        """Re-check these posts of ``source`` (sudo), one savepoint per request batch;
+        ``commit(count)`` after each (False: stop). Returns False when ``commit`` said stop.
+
+        Every post asked gets ``rechecked_at`` (also when the network gave no answer for it,
+        or failed: it is asked again after :data:`RECHECK_EVERY`, and a failing source never
+        keeps the others waiting)."""
+        network = source.network_id.code
+        now = fields.Datetime.now()
+        names = ["external_id", "text", "edited_at"]
+        if network in recheck.VERSION_OF:
+            names.append("raw_payload")
+        self.fetch(names)
+        stored = {
+            post.external_id: recheck_service.Stored(
+                post.external_id, post.text or "", post.edited_at or None,
+                recheck.version_of(network, post.raw_payload) if "raw_payload" in names
+                else None,
+            )
+            for post in self
+        }
+        ids_of = {post.external_id: post.id for post in self}
+        checked = set()
+        try:
+            config = source._connector_config()
+            for answer in recheck.recheck(network, list(stored), config):
+                batch = {p.external_id for p in answer.posts} | set(answer.gone) | set(
+                    answer.unknown)
+                plan = recheck_service.plan(stored, answer, network, now)
+                with self.env.cr.savepoint():
+                    if plan.deletions:
+                        self._ingest_deletions(plan.deletions, source=source)
+                    if plan.posts:
+                        self._ingest_posts(plan.posts, source=source)
+                    self._recheck_mark(ids_of, batch, now)
+                checked |= batch
+                for note in answer.notes:
+                    _logger.info("Social CRM: re-check of source %s (%s): %s",
+                                 source.id, source.name, note)
+                if answer.gone:
+                    _logger.info("Social CRM: re-check of source %s (%s): %s post(s) deleted "
+                                 "on the network", source.id, source.name, len(plan.deletions))
+                if commit and not commit(len(batch)):
+                    return False
+        except connector_base.ConnectorError as exc:
+            # nothing of the failed batch is gone: logged, shown on the source
+            _logger.warning("Social CRM: re-check of source %s (%s) failed, nothing deleted: "
+                            "%s", source.id, source.name, exc)
+            # the job runs as OdooBot: the message is written in the company's language
+            env = self.with_context(lang=source.company_id.partner_id.lang or self.env.lang).env
+            source.write({
+                "last_error": env._("Re-check of posts failed: %(error)s", error=str(exc)),
+                "last_error_at": now,
+            })
+        rest = set(stored) - checked
+        self._recheck_mark(ids_of, rest, now)
+        return not commit or bool(commit(len(rest)))
+
+    def _recheck_mark(self, ids_of, external_ids, now):
+        """``rechecked_at`` of the posts asked (one UPDATE; the deleted ones are gone)."""
+        ids = [ids_of[ext] for ext in external_ids if ext in ids_of]
+        if ids:
+            self.browse(ids).exists().write({"rechecked_at": now})

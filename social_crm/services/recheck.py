@@ -1,0 +1,76 @@
+"""Re-check of stored posts: plain decisions, tested without a database.
+
+:func:`plan` turns a network's answer (:class:`~..connectors.recheck.Recheck`) for stored
+posts into what the existing paths take: the current versions for
+``social.crm.post._ingest_posts`` (its edit path replaces a text only with a newer version)
+and the deletions for ``social.crm.post._ingest_deletions``. Nothing here decides what an
+edit or a deletion does.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+
+from ..connectors.base import Deletion, Post
+from ..connectors.recheck import Recheck
+from .ingest import naive_utc
+
+#: the smallest step that makes a version "newer" than the stored one
+TICK = dt.timedelta(microseconds=1)
+
+
+@dataclasses.dataclass(frozen=True)
+class Stored:
+    """A stored post as the re-check needs it."""
+
+    external_id: str
+    text: str = ""
+    edited_at: dt.datetime | None = None  # naive UTC, as the database gives it
+    version: str | None = None  # the network's version marker where it has one (Bluesky)
+
+
+@dataclasses.dataclass
+class Plan:
+    posts: list[Post] = dataclasses.field(default_factory=list)  # for _ingest_posts
+    deletions: list[Deletion] = dataclasses.field(default_factory=list)  # _ingest_deletions
+    answered: set[str] = dataclasses.field(default_factory=set)  # ids the network answered
+
+
+def changed_without_date(stored: Stored, post: Post, version: str | None) -> bool:
+    """Whether a version the network gives without an edit date differs from the stored
+    one: by the version marker when both are known (a stored text may differ only by the
+    personal data removed from it), else by the text."""
+    if stored.version and version:
+        return stored.version != version
+    return (post.text or "") != (stored.text or "")
+
+
+def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datetime) -> Plan:
+    """What to hand on of ``answer`` for the posts ``stored`` ({external id: Stored}).
+
+    A version with an edit date (Mastodon ``edited_at``, an X edit) goes as it is: the
+    ingestion's edit path keeps it only when it is newer than the stored one. A version
+    without one (Bluesky) that differs from the stored one gets the time of the re-check as
+    its edit date (the network does not say when; later than the stored version's), so the
+    same edit path takes it. Only the ids the network answered definitively as gone become
+    deletions; ``unknown`` ids are left alone."""
+    result = Plan()
+    for post in answer.posts:
+        known = stored.get(post.external_id)
+        if known is None:
+            continue  # not asked (the network answered more than it was asked)
+        result.answered.add(post.external_id)
+        if post.edited_at is None:
+            version = answer.versions.get(post.external_id)
+            if changed_without_date(known, post, version):
+                when = naive_utc(now, now)
+                if known.edited_at and when <= known.edited_at:
+                    when = known.edited_at + TICK
+                post = dataclasses.replace(post, edited_at=when.replace(tzinfo=dt.UTC))
+        result.posts.append(post)
+    for external_id in answer.gone:
+        if external_id in stored:
+            result.answered.add(external_id)
+            result.deletions.append(Deletion(network=network, external_id=external_id))
+    return result

@@ -1,0 +1,315 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Re-check of polling sources' posts through the job (``_cron_recheck_due``), the networks
+mocked at the HTTP boundary with their documented answers: an edit goes through the edit
+path of ``_ingest_posts``, a deletion through ``_ingest_deletions``; a fault deletes nothing,
+is logged and shown on the source; the posts never re-checked go first."""
+
+import copy
+import datetime as dt
+import json
+import pathlib
+from unittest.mock import patch
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+from odoo import fields
+from odoo.tests import tagged
+
+from ..connectors import bluesky, mastodon, x
+from .common import FakeNetwork, SocialCrmCase
+
+PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads"
+MASTO = "https://mastodon.example"
+GET_POSTS = "https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts"
+X_TWEETS = "https://api.twitter.com/2/tweets"
+LOGGER = "odoo.addons.social_crm.models.social_crm_post_recheck"
+
+
+def payload(name):
+    return json.loads((PAYLOADS / name).read_text(encoding="utf-8"))
+
+
+def fresh(hours=1):
+    """An ISO time ``hours`` ago (the re-check reads only posts of the last days)."""
+    when = dt.datetime.now(dt.UTC) - dt.timedelta(hours=hours)
+    return when.isoformat().replace("+00:00", "Z")
+
+
+@tagged("post_install", "-at_install")
+class TestRecheck(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Post = cls.env["social.crm.post"]
+        cls.company.social_recheck_days = 3
+        Source = cls.env["social.crm.source"]
+        # the demo's sources must not take part
+        Source.search([]).write({"active": False})
+        cls.masto_source = Source.create({
+            "name": "Mastodon mentions", "network_id": cls.mastodon.id, "kind": "mentions",
+            "base_url": MASTO, "access_token": "masto-token",
+        })
+        cls.bsky_source = Source.create({
+            "name": "Bluesky search", "network_id": cls.bluesky.id, "kind": "search",
+            "query": "acme",
+        })
+        cls.x_source = Source.create({
+            "name": "X search", "network_id": cls.x.id, "kind": "search", "query": "acme",
+            "bearer_token": "bearer-test",
+        })
+
+    def setUp(self):
+        super().setUp()
+        self.net = FakeNetwork()
+        self.startPatcher(patch.object(type(self), "_request_handler", self.net.handler))
+
+    # --- helpers ------------------------------------------------------------------------------
+    def run_cron(self, **kwargs):
+        commits = []
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: (
+                commits.append((processed, remaining)) or 60.0),
+        ):
+            self.Post._cron_recheck_due(**kwargs)
+        self.env.invalidate_all()
+        return commits
+
+    def status(self, status_id="113500000000000777", text=None, edited=None, hours=1):
+        status = copy.deepcopy(payload("recheck/mastodon_statuses.json")[0])
+        status.update(id=status_id, created_at=fresh(hours), edited_at=edited)
+        if text:
+            status["content"] = f"<p>{text}</p>"
+        return status
+
+    def store_status(self, **kw):
+        post = mastodon.parse_status(self.status(**kw), "mastodon.example")
+        result = self.Post._ingest_posts([post], self.masto_source)
+        return self.Post.browse(result.post_ids)
+
+    def bsky_views(self):
+        views = copy.deepcopy(payload("bluesky/search_page1.json")["posts"][:2])
+        for view in views:
+            view["record"]["createdAt"] = view["indexedAt"] = fresh()
+        return views
+
+    def store_bsky(self):
+        posts = [bluesky.parse_post(v, {}) for v in self.bsky_views()]
+        result = self.Post._ingest_posts(posts, self.bsky_source)
+        return self.Post.browse(result.post_ids)
+
+    # --- which posts ----------------------------------------------------------------------------
+    def test_x_is_off_by_default_the_others_on(self):
+        self.assertFalse(self.x_source.recheck_posts)
+        self.assertTrue(self.masto_source.recheck_posts)
+        self.assertTrue(self.bsky_source.recheck_posts)
+
+    def test_due_posts(self):
+        young = self.store_status(text="Router kaputt")
+        old = self.store_status(status_id="113500000000000001", text="alt", hours=24 * 5)
+        Post = self.Post
+        due = Post.search(Post._recheck_due_domain())
+        self.assertIn(young, due)
+        self.assertNotIn(old, due)
+        young.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(minutes=20)
+        self.assertNotIn(young, Post.search(Post._recheck_due_domain()))
+        young.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(hours=2)
+        self.assertIn(young, Post.search(Post._recheck_due_domain()))
+        self.masto_source.intake_mode = "stream"  # a stream sees edits and deletions itself
+        self.assertNotIn(young, Post.search(Post._recheck_due_domain()))
+        self.masto_source.intake_mode = "poll"
+        self.company.social_recheck_days = 0  # off
+        self.assertNotIn(young, Post.search(Post._recheck_due_domain()))
+
+    def test_never_rechecked_goes_first(self):
+        posts = [self.store_status(status_id=f"11350000000000078{i}", text=f"Post {i}")
+                 for i in range(3)]
+        long_ago = fields.Datetime.now() - dt.timedelta(hours=5)
+        posts[0].sudo().rechecked_at = long_ago
+        posts[1].sudo().rechecked_at = long_ago - dt.timedelta(hours=1)
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            status_id=posts[2].external_id, text="Post 2")])
+        commits = self.run_cron(limit=1)
+        asked = parse_qs(urlsplit(self.net.requests[0][0].url).query)["id[]"]
+        self.assertEqual(asked, [posts[2].external_id])
+        self.assertTrue(posts[2].rechecked_at)
+        self.assertEqual(commits[0], (0, 3))  # everything due is the remaining count
+        # then the longest unchecked
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            status_id=posts[1].external_id, text="Post 1")])
+        self.run_cron(limit=1)
+        asked = parse_qs(urlsplit(self.net.requests[0][0].url).query)["id[]"]
+        self.assertEqual(asked, [posts[1].external_id])
+
+    # --- edits and deletions --------------------------------------------------------------------
+    def test_mastodon_edit_goes_through_the_edit_path(self):
+        post = self.store_status(text="Router kaputt")
+        edited = fresh(0.5)
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            text="Router kaputt, seit drei Tagen!", edited=edited)])
+        self.run_cron()
+        self.assertEqual(post.text, "Router kaputt, seit drei Tagen!")
+        self.assertEqual(post.previous_text, "Router kaputt")
+        self.assertTrue(post.edited_at)
+        self.assertTrue(post.rechecked_at)
+        self.assertEqual(post.like_count, 3)  # the counts follow as at a poll
+        # asked again later with the same version: nothing changes
+        post.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(hours=2)
+        self.run_cron()
+        self.assertEqual(post.previous_text, "Router kaputt")
+
+    def test_mastodon_deletion_is_a_network_delete(self):
+        kept = self.store_status(text="bleibt")
+        gone = self.store_status(status_id="113500000000000778", text="weg")
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(text="bleibt")])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000778", status=404,
+                     json_body={"error": "Record not found"})
+        self.run_cron()
+        self.assertFalse(gone.exists())
+        self.assertTrue(kept.exists())
+        self.assertTrue(self.env["social.crm.post.deleted"].sudo().search_count([
+            ("external_id", "=", "113500000000000778"), ("network_id", "=", self.mastodon.id)]))
+        # a poll bringing it again does not store it again
+        again = mastodon.parse_status(self.status(status_id="113500000000000778"),
+                                      "mastodon.example")
+        self.assertFalse(self.Post._ingest_posts([again], self.masto_source).created)
+
+    def test_bluesky_deletion_and_edit_by_cid(self):
+        alice, bob = self.store_bsky()
+        views = self.bsky_views()
+        edit = views[0]
+        edit["cid"] = "bafyreinewversion"
+        edit["record"]["text"] = "your app crashes on login, every time"
+        self.net.add("GET", GET_POSTS, json_body={"posts": [edit]})  # bob's is absent
+        self.run_cron()
+        self.assertFalse(bob.exists())
+        self.assertEqual(alice.text, "your app crashes on login, every time")
+        self.assertTrue(alice.edited_at and alice.previous_text)
+        # the same version again: no edit (its CID is stored with the payload)
+        alice.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(hours=2)
+        edited_at = alice.edited_at
+        self.run_cron()
+        self.assertEqual(alice.edited_at, edited_at)
+
+    def test_unchanged_bluesky_post_is_not_edited(self):
+        alice, bob = self.store_bsky()
+        self.net.add("GET", GET_POSTS, json_body={"posts": self.bsky_views()})
+        self.run_cron()
+        self.assertFalse(alice.edited_at or bob.edited_at)
+        self.assertTrue(alice.rechecked_at and bob.rechecked_at)
+
+    def test_x_when_switched_on(self):
+        answer = payload("recheck/x_tweets.json")
+        for tweet in answer["data"]:
+            tweet["created_at"] = fresh()
+        stored = x.parse_tweets({**answer, "errors": []})
+        deleted = x.parse_tweets({"data": [dict(answer["data"][0], id="1795000000000000003",
+                                                 edit_history_tweet_ids=[
+                                                     "1795000000000000003"])],
+                                  "includes": answer["includes"]})
+        protected = x.parse_tweets({"data": [dict(answer["data"][0], id="1795000000000000004",
+                                                   edit_history_tweet_ids=[
+                                                       "1795000000000000004"])],
+                                    "includes": answer["includes"]})
+        result = self.Post._ingest_posts(stored + deleted + protected, self.x_source)
+        posts = self.Post.browse(result.post_ids)
+        self.run_cron()
+        self.assertFalse(self.net.requests)  # off by default: X bills every read
+        self.x_source.recheck_posts = True
+        latest = payload("recheck/x_tweets_latest.json")
+        latest["data"][0]["created_at"] = fresh(0.5)
+        self.net.add("GET", X_TWEETS, json_body=answer)
+        self.net.add("GET", X_TWEETS, json_body=latest)
+        self.run_cron()
+        by_ext = {p.external_id: p for p in posts.exists()}
+        self.assertNotIn("1795000000000000003", by_ext)  # resource-not-found: deleted
+        self.assertIn("1795000000000000004", by_ext)  # Authorization Error: stays
+        edited = by_ext["1795000000000000002"]
+        self.assertEqual(edited.version_external_id, "1795000000000000009")
+        # the latest version's text (its card number redacted when the helpdesk is installed)
+        self.assertIn("Erstattung? Karte", edited.text)
+        self.assertEqual(edited.previous_text, "@acme Wo bleibt meine Erstattung?")
+
+    def test_queries_do_not_grow_with_the_posts(self):
+        """One request batch of 4 or of 24 posts (a quarter edited, a quarter deleted): the same
+        number of queries (batch reads and writes, no query per post)."""
+
+        def run(count, prefix):
+            views = []
+            for number in range(count):
+                view = copy.deepcopy(self.bsky_views()[number % 2])
+                view["uri"] = f"at://did:plc:{prefix}{number:03d}/app.bsky.feed.post/3k{number}"
+                view["author"] = dict(view["author"], did=f"did:plc:{prefix}{number:03d}",
+                                      handle=f"{prefix}{number}.bsky.social")
+                views.append(view)
+            stored = [bluesky.parse_post(v, {}) for v in views]
+            self.Post._ingest_posts(stored, self.bsky_source)
+            self.Post.search([("source_id", "=", self.bsky_source.id)]).sudo().write(
+                {"rechecked_at": fields.Datetime.now()})  # only this round is due
+            Post = self.Post.sudo()
+            posts = Post.search([("external_id", "in", [v["uri"] for v in views])])
+            posts.write({"rechecked_at": False})
+            answer = []
+            for number, view in enumerate(views):
+                if number % 4 == 3:
+                    continue  # deleted
+                if number % 2:
+                    view["cid"] = f"bafynew{number}"
+                    view["record"] = dict(view["record"], text=f"edited {number}")
+                answer.append(view)
+            self.net.routes.clear()
+            self.net.add("GET", GET_POSTS, json_body={"posts": answer})
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.run_cron()
+            self.env.flush_all()
+            queries = self.env.cr.sql_log_count - before
+            self.assertEqual(len(posts.exists()), count - count // 4)
+            self.assertEqual(len(posts.exists().filtered("edited_at")), count // 4)
+            return queries
+
+        small, large = run(4, "s"), run(24, "l")
+        self.assertLessEqual(large, small + 2, (small, large))
+
+    # --- faults ---------------------------------------------------------------------------------
+    def assert_fault_deletes_nothing(self, posts, source, words):
+        with self.assertLogs(LOGGER, level="WARNING") as logs:
+            self.run_cron()
+        self.assertTrue(all(p.exists() for p in posts))
+        self.assertIn("nothing deleted", logs.output[0])
+        self.assertIn(words, logs.output[0])
+        self.assertIn(words, source.last_error)
+        self.assertTrue(source.last_error.startswith("Re-check of posts failed"))
+        self.assertTrue(all(p.rechecked_at for p in posts))  # asked again in an hour
+
+    def test_server_error_deletes_nothing(self):
+        posts = self.store_bsky()
+        self.net.add("GET", GET_POSTS, status=502, json_body={"error": "BadGateway"})
+        self.assert_fault_deletes_nothing(posts, self.bsky_source, "502")
+
+    def test_rate_limit_deletes_nothing(self):
+        posts = self.store_bsky()
+        self.net.add("GET", GET_POSTS, status=429, json_body={
+            "error": "RateLimitExceeded", "message": "Rate Limit Exceeded"},
+            headers={"ratelimit-reset": str(int(dt.datetime.now(dt.UTC).timestamp()) + 300)})
+        self.assert_fault_deletes_nothing(posts, self.bsky_source, "rate limited")
+
+    def test_timeout_deletes_nothing(self):
+        posts = self.store_bsky()
+        self.net.add("GET", GET_POSTS, exc=requests.ConnectTimeout("slow"))
+        self.assert_fault_deletes_nothing(posts, self.bsky_source, "timed out")
+
+    def test_malformed_answer_deletes_nothing(self):
+        posts = self.store_bsky()
+        self.net.add("GET", GET_POSTS, json_body={"feed": []})
+        self.assert_fault_deletes_nothing(posts, self.bsky_source, "no 'posts' list")
+
+    def test_revoked_token_deletes_nothing(self):
+        post = self.store_status(text="Router kaputt")
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", status=401,
+                     json_body={"error": "The access token was revoked"})
+        self.assert_fault_deletes_nothing(post, self.masto_source, "revoked")

@@ -1,0 +1,271 @@
+"""Re-check of stored posts at the HTTP boundary, with the documented payloads: current
+versions, definitive deletions, and every fault that must delete nothing."""
+
+import pytest
+import requests
+import responses
+from connector_helpers import assert_no_secret, load_payload, timeout_of
+
+from social_crm.connectors import recheck as rc
+from social_crm.connectors.base import (
+    AuthError,
+    MalformedResponseError,
+    RateLimitError,
+    SourceConfig,
+    TemporaryError,
+)
+
+BEARER = "AAAAAAAAAAAAAAAAAAAAAsecret-bearer"
+MASTO_TOKEN = "masto-secret-token"
+X_TWEETS = "https://api.twitter.com/2/tweets"
+MASTO = "https://mastodon.example"
+GET_POSTS = "https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts"
+ALICE = "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kq2abcde2k2a"
+BOB = "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2abcde1k2b"
+
+
+def run(network, ids, **config):
+    config.setdefault("timeout", 7)
+    config.setdefault("kind", "search")
+    return list(rc.recheck(network, ids, SourceConfig(**config)))
+
+
+def merged(batches):
+    posts = {p.external_id: p for b in batches for p in b.posts}
+    gone = {i for b in batches for i in b.gone}
+    unknown = {i for b in batches for i in b.unknown}
+    return posts, gone, unknown
+
+
+# --- X ---------------------------------------------------------------------------------------
+@responses.activate
+def test_x_current_versions_deletions_and_no_answers():
+    responses.get(X_TWEETS, json=load_payload("recheck/x_tweets.json"))
+    responses.get(X_TWEETS, json=load_payload("recheck/x_tweets_latest.json"))
+    ids = ["1795000000000000001", "1795000000000000002", "1795000000000000003",
+           "1795000000000000004", "1795000000000000005"]
+    batches = run("x", ids, credentials={"bearer_token": BEARER})
+    posts, gone, unknown = merged(batches)
+    assert set(posts) == {"1795000000000000001", "1795000000000000002"}
+    # only resource-not-found is a deletion; an Authorization Error (protected account) and
+    # an id X says nothing of are no answer
+    assert gone == {"1795000000000000003"}
+    assert unknown == {"1795000000000000004", "1795000000000000005"}
+    assert any("not authorized" in n for n in batches[0].notes)
+    # the edited tweet: its latest version was read, with the original's id
+    edited = posts["1795000000000000002"]
+    assert edited.version_external_id == "1795000000000000009"
+    assert "4111" in edited.text and edited.edited_at is not None
+    assert posts["1795000000000000001"].edited_at is None
+    assert posts["1795000000000000001"].like_count == 7
+    first, second = responses.calls[0].request, responses.calls[1].request
+    assert first.params["ids"].split(",") == ids
+    assert "edit_history_tweet_ids" in first.params["tweet.fields"]
+    assert second.params["ids"] == "1795000000000000009"
+    assert timeout_of(responses.calls[0]) == 7
+
+
+@responses.activate
+def test_x_suspended_author_is_no_deletion():
+    """A suspended account's tweet comes back as an Authorization Error; a not-found entry
+    that speaks of a suspension is no deletion either."""
+    responses.get(X_TWEETS, json={"errors": [
+        {"value": "1000082502030065665", "parameter": "ids", "resource_type": "tweet",
+         "section": "data", "title": "Authorization Error",
+         "detail": "Sorry, you are not authorized to see the Tweet with ids: "
+                   "[1000082502030065665].",
+         "type": "https://api.twitter.com/2/problems/not-authorized-for-resource"},
+        {"value": "1000082502030065666", "resource_id": "1000082502030065666",
+         "parameter": "ids", "resource_type": "tweet", "title": "Forbidden",
+         "detail": "User has been suspended: [1000082502030065666].",
+         "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+    batches = run("x", ["1000082502030065665", "1000082502030065666"],
+                  credentials={"bearer_token": BEARER})
+    _posts, gone, unknown = merged(batches)
+    assert not gone and unknown == {"1000082502030065665", "1000082502030065666"}
+
+
+@responses.activate
+def test_x_batches_of_100():
+    responses.get(X_TWEETS, json={"errors": []})
+    ids = [str(1795000000000000000 + i) for i in range(150)]
+    batches = run("x", ids, credentials={"bearer_token": BEARER})
+    assert len(responses.calls) == 2
+    assert [len(b.unknown) for b in batches] == [100, 50]
+    assert not any(b.gone for b in batches)
+
+
+@pytest.mark.parametrize("status, error", [(401, AuthError), (403, AuthError),
+                                           (429, RateLimitError), (503, TemporaryError)])
+@responses.activate
+def test_x_faults_delete_nothing(status, error):
+    responses.get(X_TWEETS, status=status, json={"title": "Problem", "detail": "no",
+                                                 "type": "about:blank", "status": status})
+    with pytest.raises(error) as info:
+        run("x", ["1795000000000000003"], credentials={"bearer_token": BEARER})
+    assert_no_secret(info.value, BEARER)
+
+
+@pytest.mark.parametrize("body", [b"<html>oops</html>", b"[]", b'{"meta": {}}'])
+@responses.activate
+def test_x_malformed_answers_delete_nothing(body):
+    responses.get(X_TWEETS, body=body, content_type="application/json")
+    with pytest.raises(MalformedResponseError):
+        run("x", ["1795000000000000003"], credentials={"bearer_token": BEARER})
+
+
+@responses.activate
+def test_x_timeout_deletes_nothing():
+    responses.get(X_TWEETS, body=requests.Timeout("slow"))
+    with pytest.raises(TemporaryError):
+        run("x", ["1795000000000000003"], credentials={"bearer_token": BEARER})
+
+
+# --- Mastodon --------------------------------------------------------------------------------
+@responses.activate
+def test_mastodon_list_then_single_for_the_missing():
+    responses.get(f"{MASTO}/api/v1/statuses", json=load_payload("recheck/mastodon_statuses.json"))
+    responses.get(f"{MASTO}/api/v1/statuses/113500000000000778", status=404,
+                  json={"error": "Record not found"})
+    responses.get(f"{MASTO}/api/v1/statuses/113500000000000779",
+                  json=load_payload("mastodon/status.json") | {"id": "113500000000000779"})
+    batches = run("mastodon", ["113500000000000777", "113500000000000778",
+                               "113500000000000779"],
+                  base_url=MASTO, credentials={"access_token": MASTO_TOKEN})
+    posts, gone, unknown = merged(batches)
+    assert set(posts) == {"113500000000000777", "113500000000000779"}
+    assert gone == {"113500000000000778"} and not unknown
+    edited = posts["113500000000000777"]
+    assert edited.edited_at is not None and "4111" in edited.text
+    listing = responses.calls[0].request
+    assert listing.url.count("id%5B%5D=") == 3
+    assert listing.headers["Authorization"] == f"Bearer {MASTO_TOKEN}"
+    assert timeout_of(responses.calls[0]) == 7
+
+
+@responses.activate
+def test_mastodon_404_to_the_company_but_shown_to_everybody_is_not_gone():
+    """A customer who blocks the company's account: its statuses are 404 with the token, and
+    still there for everybody else: no deletion."""
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    responses.get(single, json=load_payload("recheck/mastodon_statuses.json")[0])
+    batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
+                  credentials={"access_token": MASTO_TOKEN})
+    posts, gone, unknown = merged(batches)
+    assert not posts and not gone and unknown == {"113500000000000777"}
+    assert "blocked" in batches[0].notes[0]
+    assert "Authorization" in responses.calls[1].request.headers
+    assert "Authorization" not in responses.calls[2].request.headers
+
+
+@responses.activate
+def test_mastodon_404_and_no_anonymous_access_is_gone():
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    responses.get(single, status=401, json={"error": "This API requires an authenticated user"})
+    batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
+                  credentials={"access_token": MASTO_TOKEN})
+    assert merged(batches)[1] == {"113500000000000777"}
+
+
+@responses.activate
+def test_mastodon_before_4_3_asks_one_by_one():
+    responses.get(f"{MASTO}/api/v1/statuses", status=404, json={"error": "Not Found"})
+    responses.get(f"{MASTO}/api/v1/statuses/113500000000000777",
+                  json=load_payload("recheck/mastodon_statuses.json")[0])
+    responses.get(f"{MASTO}/api/v1/statuses/113500000000000778", status=410,
+                  json={"error": "Gone"})
+    ids = ["113500000000000777", "113500000000000778"] + [
+        str(113500000000001000 + i) for i in range(20)]
+    for status_id in ids[2:]:
+        responses.get(f"{MASTO}/api/v1/statuses/{status_id}", status=404,
+                      json={"error": "Record not found"})
+    batches = run("mastodon", ids, base_url=MASTO, credentials={"access_token": MASTO_TOKEN})
+    posts, gone, _unknown = merged(batches)
+    assert set(posts) == {"113500000000000777"}
+    assert gone == set(ids[1:])
+    # the list was asked once; the second batch went one by one at once
+    assert [c.request.url.endswith("/api/v1/statuses") or "id%5B%5D" in c.request.url
+            for c in responses.calls].count(True) == 1
+
+
+@pytest.mark.parametrize("status, error", [(401, AuthError), (403, AuthError),
+                                           (429, RateLimitError), (500, TemporaryError),
+                                           (502, TemporaryError)])
+@responses.activate
+def test_mastodon_faults_of_the_single_status_delete_nothing(status, error):
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(f"{MASTO}/api/v1/statuses/113500000000000778", status=status,
+                  json={"error": "nope"})
+    with pytest.raises(error) as info:
+        run("mastodon", ["113500000000000778"], base_url=MASTO,
+            credentials={"access_token": MASTO_TOKEN})
+    assert_no_secret(info.value, MASTO_TOKEN)
+
+
+@pytest.mark.parametrize("body", [b"not json", b'{"statuses": []}'])
+@responses.activate
+def test_mastodon_malformed_list_deletes_nothing(body):
+    responses.get(f"{MASTO}/api/v1/statuses", body=body, content_type="application/json")
+    with pytest.raises(MalformedResponseError):
+        run("mastodon", ["113500000000000778"], base_url=MASTO)
+
+
+# --- Bluesky ---------------------------------------------------------------------------------
+@responses.activate
+def test_bluesky_absent_is_gone_and_the_cid_is_the_version():
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    batches = run("bluesky", [ALICE, BOB])
+    posts, gone, unknown = merged(batches)
+    assert set(posts) == {ALICE} and gone == {BOB} and not unknown
+    assert batches[0].versions[ALICE] == "bafyreinewversionnewversionnewversion2k2a"
+    assert posts[ALICE].edited_at is None and "4111" in posts[ALICE].text
+    assert responses.calls[0].request.url.count("uris=") == 2
+    stored = load_payload("bluesky/search_page1.json")["posts"][0]
+    assert rc.version_of("bluesky", stored) == "bafyreib2rxk3rh6kzwq3kq2abcde2k2a"
+    assert rc.version_of("bluesky", {"commit": {"cid": "bafyjet"}}) == "bafyjet"
+    assert rc.version_of("mastodon", stored) is None
+
+
+@responses.activate
+def test_bluesky_asks_without_the_token():
+    """An AppView leaves out the posts of authors who block the viewer: asked as nobody, a
+    block never reads as a deletion."""
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    run("bluesky", [ALICE], credentials={"access_token": "eyJ-secret-jwt"})
+    assert "Authorization" not in responses.calls[0].request.headers
+
+
+@responses.activate
+def test_bluesky_batches_of_25():
+    responses.get(GET_POSTS, json={"posts": []})
+    uris = [f"at://did:plc:abc/app.bsky.feed.post/3k{i:03d}" for i in range(30)]
+    batches = run("bluesky", uris)
+    assert [len(b.gone) for b in batches] == [25, 5]
+
+
+@pytest.mark.parametrize("body", [b'{"feed": []}', b'{"posts": {}}', b"<html>", b"[]"])
+@responses.activate
+def test_bluesky_malformed_answers_delete_nothing(body):
+    responses.get(GET_POSTS, body=body, content_type="application/json")
+    with pytest.raises(MalformedResponseError):
+        run("bluesky", [ALICE])
+
+
+@pytest.mark.parametrize("status, error", [(401, AuthError), (429, RateLimitError),
+                                           (500, TemporaryError)])
+@responses.activate
+def test_bluesky_faults_delete_nothing(status, error):
+    responses.get(GET_POSTS, status=status, json={"error": "X", "message": "no"})
+    with pytest.raises(error):
+        run("bluesky", [ALICE])
+
+
+@responses.activate
+def test_bluesky_timeout_deletes_nothing():
+    responses.get(GET_POSTS, body=requests.ConnectTimeout("slow"))
+    with pytest.raises(TemporaryError):
+        run("bluesky", [ALICE])
