@@ -1,19 +1,20 @@
 """Re-check of stored posts ("is it still there, and what does it say now?"), network by network.
 
-Plain Python, no ``odoo``. Polling sources never see edits nor deletions: the re-check job
-asks the network again for posts it already stored. One module per network (``recheck_x``,
-``recheck_mastodon``, ``recheck_bluesky``) registers a *checker*: a generator taking the
-posts' ids (:attr:`~.base.Post.external_id`) and the source's :class:`~.base.SourceConfig`,
-yielding one :class:`Recheck` per request batch of the network (100 X tweets, 25 Bluesky
-posts, 20 Mastodon statuses).
+Plain Python, no ``odoo``. Polling sources never see edits nor deletions: the re-check job asks
+the network again for posts it already stored. One module per network (``recheck_x``,
+``recheck_mastodon``, ``recheck_bluesky``) registers a *checker*: a generator taking the posts'
+ids (:attr:`~.base.Post.external_id`) and the source's :class:`~.base.SourceConfig`, yielding
+one :class:`Recheck` per request batch of the network (100 X tweets, 25 Bluesky posts, 20
+Mastodon statuses).
 
-Every id asked is in exactly one of a batch's ``posts`` (the current version, as the
-connector parses it for a poll), ``gone`` (the network said *definitively* that the post no
-longer exists: X ``resource-not-found``, Mastodon HTTP 404/410 for the single status,
-Bluesky absent from a 200 answer of ``getPosts``) or ``unknown`` (no definitive answer for
-this one: not authorized, a protected or suspended account, an item that cannot be read;
-``notes`` say why). A fault of the whole request (401/403, 429, 5xx, a timeout, a malformed
-answer) raises a typed :class:`~.base.ConnectorError`: nothing of that batch is "gone".
+Every id asked is in exactly one of a batch's ``posts`` (the current version, as the connector
+parses it for a poll), ``gone`` (the network said *definitively* that the post no longer
+exists: X ``resource-not-found``, Mastodon HTTP 404/410 for the single status, Bluesky absent
+from a 200 answer of ``getPosts`` while its author is still served) or ``unknown`` (no
+definitive answer for this one: not authorized, a protected or suspended account, an item that
+cannot be read; ``notes`` say why). A fault of the whole request (401/403, 429, 5xx, a timeout,
+a malformed answer) raises a typed :class:`~.base.ConnectorError`: nothing of that batch is
+"gone".
 """
 
 from __future__ import annotations

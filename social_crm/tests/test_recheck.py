@@ -22,6 +22,7 @@ from .common import FakeNetwork, SocialCrmCase
 PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads"
 MASTO = "https://mastodon.example"
 GET_POSTS = "https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts"
+GET_PROFILES = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles"
 X_TWEETS = "https://api.twitter.com/2/tweets"
 LOGGER = "odoo.addons.social_crm.models.social_crm_post_recheck"
 
@@ -184,6 +185,8 @@ class TestRecheck(SocialCrmCase):
         edit["cid"] = "bafyreinewversion"
         edit["record"]["text"] = "your app crashes on login, every time"
         self.net.add("GET", GET_POSTS, json_body={"posts": [edit]})  # bob's is absent
+        # bob's account is still there: his post was deleted
+        self.net.add("GET", GET_PROFILES, json_body={"profiles": [views[1]["author"]]})
         self.run_cron()
         self.assertFalse(bob.exists())
         self.assertEqual(alice.text, "your app crashes on login, every time")
@@ -193,6 +196,18 @@ class TestRecheck(SocialCrmCase):
         edited_at = alice.edited_at
         self.run_cron()
         self.assertEqual(alice.edited_at, edited_at)
+
+    def test_deactivated_bluesky_author_keeps_his_posts(self):
+        """An AppView strips a deactivated or taken-down account from its answers, its
+        profile too: the account may come back, so its absent post is kept."""
+        alice, bob = self.store_bsky()
+        self.net.add("GET", GET_POSTS, json_body={"posts": [self.bsky_views()[0]]})
+        self.net.add("GET", GET_PROFILES, json_body={"profiles": []})
+        self.run_cron()
+        self.assertTrue(alice.exists() and bob.exists())
+        self.assertTrue(bob.rechecked_at)  # asked again in an hour
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", bob.external_id)]))
 
     def test_unchanged_bluesky_post_is_not_edited(self):
         alice, bob = self.store_bsky()
@@ -262,6 +277,8 @@ class TestRecheck(SocialCrmCase):
                 answer.append(view)
             self.net.routes.clear()
             self.net.add("GET", GET_POSTS, json_body={"posts": answer})
+            self.net.add("GET", GET_PROFILES, json_body={"profiles": [
+                v["author"] for n, v in enumerate(views) if n % 4 == 3]})
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count

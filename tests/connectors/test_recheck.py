@@ -20,6 +20,7 @@ MASTO_TOKEN = "masto-secret-token"
 X_TWEETS = "https://api.twitter.com/2/tweets"
 MASTO = "https://mastodon.example"
 GET_POSTS = "https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts"
+GET_PROFILES = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles"
 ALICE = "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kq2abcde2k2a"
 BOB = "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2abcde1k2b"
 
@@ -218,9 +219,12 @@ def test_mastodon_malformed_list_deletes_nothing(body):
 @responses.activate
 def test_bluesky_absent_is_gone_and_the_cid_is_the_version():
     responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    responses.get(GET_PROFILES, json=load_payload("recheck/bluesky_get_profiles.json"))
     batches = run("bluesky", [ALICE, BOB])
     posts, gone, unknown = merged(batches)
     assert set(posts) == {ALICE} and gone == {BOB} and not unknown
+    # only the absent post's author was asked for
+    assert responses.calls[1].request.url.endswith("actors=did%3Aplc%3Az72i7hdynmk6r22z27h6tvur")
     assert batches[0].versions[ALICE] == "bafyreinewversionnewversionnewversion2k2a"
     assert posts[ALICE].edited_at is None and "4111" in posts[ALICE].text
     assert responses.calls[0].request.url.count("uris=") == 2
@@ -228,6 +232,28 @@ def test_bluesky_absent_is_gone_and_the_cid_is_the_version():
     assert rc.version_of("bluesky", stored) == "bafyreib2rxk3rh6kzwq3kq2abcde2k2a"
     assert rc.version_of("bluesky", {"commit": {"cid": "bafyjet"}}) == "bafyjet"
     assert rc.version_of("mastodon", stored) is None
+
+
+@responses.activate
+def test_bluesky_deactivated_author_is_no_deletion():
+    """An AppView strips a deactivated or taken-down account from every answer, its profile
+    too: its posts are no answer (the account may come back), never deleted."""
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    responses.get(GET_PROFILES, json={"profiles": []})
+    batches = run("bluesky", [ALICE, BOB])
+    posts, gone, unknown = merged(batches)
+    assert set(posts) == {ALICE} and not gone and unknown == {BOB}
+    assert any("deactivated or taken down" in n for n in batches[0].notes)
+
+
+@pytest.mark.parametrize("answer", [{"status": 502, "json": {"error": "BadGateway"}},
+                                    {"json": {"actors": []}}, {"body": requests.ReadTimeout()}])
+@responses.activate
+def test_bluesky_profile_faults_delete_nothing(answer):
+    responses.get(GET_POSTS, json={"posts": []})
+    responses.get(GET_PROFILES, **answer)
+    with pytest.raises((TemporaryError, MalformedResponseError)):
+        run("bluesky", [ALICE, BOB])
 
 
 @responses.activate
@@ -242,6 +268,8 @@ def test_bluesky_asks_without_the_token():
 @responses.activate
 def test_bluesky_batches_of_25():
     responses.get(GET_POSTS, json={"posts": []})
+    responses.get(GET_PROFILES,
+                  json={"profiles": [{"did": "did:plc:abc", "handle": "a.bsky.social"}]})
     uris = [f"at://did:plc:abc/app.bsky.feed.post/3k{i:03d}" for i in range(30)]
     batches = run("bluesky", uris)
     assert [len(b.gone) for b in batches] == [25, 5]
