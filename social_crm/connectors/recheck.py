@@ -46,7 +46,10 @@ class Recheck:
         put(self, "notes", tuple(n for n in (clean_str(v, 1_000) for v in self.notes) if n))
 
 
-Checker = Callable[[list[str], SourceConfig, Any], Iterator[Recheck]]
+#: ``checker(ids, config, session, authors)``; ``authors`` ({post id: the author's
+#: :attr:`~.base.Author.external_id`}, possibly partial) lets a checker tell a post deleted by
+#: its author from one hidden with its suspended account
+Checker = Callable[[list[str], SourceConfig, Any, Mapping[str, str]], Iterator[Recheck]]
 CHECKERS: dict[str, Checker] = {}
 #: network -> function giving a stored post's version marker from its raw payload
 VERSION_OF: dict[str, Callable[[Any], str | None]] = {}
@@ -72,17 +75,18 @@ def chunks(items: list, size: int) -> Iterator[list]:
 
 
 def recheck(network: str, ids: list[str], config: SourceConfig,
-            session=None) -> Iterator[Recheck]:
+            session=None, authors: Mapping[str, str] | None = None) -> Iterator[Recheck]:
     """The current state of the posts ``ids`` on ``network``, one :class:`Recheck` per
-    request batch. Raises only typed :class:`~.base.ConnectorError`s with the credentials
-    struck out; the batches yielded before an error are the caller's to keep."""
+    request batch (``authors``: {post id: its author's external id}, where known). Raises
+    only typed :class:`~.base.ConnectorError`s with the credentials struck out; the batches
+    yielded before an error are the caller's to keep."""
     checker = CHECKERS.get(network)
     if checker is None:
         raise ConfigurationError(f"Re-checking posts is not available for {network!r}")
     secrets = tuple(str(v) for v in (config.credentials or {}).values() if v)
     remember_secrets(*secrets)
     ids = list(dict.fromkeys(i for i in (clean_id(v) for v in ids) if i))
-    batches = checker(ids, config, session)
+    batches = checker(ids, config, session, dict(authors or {}))
     while True:
         try:
             batch = next(batches)

@@ -96,7 +96,8 @@ def read_posts(body: Any, asked: list[str]) -> Recheck:
 
 
 @register(NETWORK, version_of=cid_of)
-def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Recheck]:
+def recheck(ids: list[str], config: SourceConfig, session=None,
+            authors=None) -> Iterator[Recheck]:
     session = session or requests.Session()
     base = (config.base_url or bluesky.DEFAULT_BASE_URL).strip().rstrip("/")
     if base.startswith(("ws://", "wss://")):

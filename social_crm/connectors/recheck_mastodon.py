@@ -4,10 +4,13 @@
 can show; one it leaves out may be deleted or only not visible: it is asked alone with
 ``GET /api/v1/statuses/:id``, whose HTTP 404 / 410 is the definitive "gone" (asked again
 without the token when one was sent: a status whose author blocked the company's account is
-404 to it, but still shown to everybody else, and is not gone). An instance
-older than 4.3 answers the list with 404: every status is then asked alone. A status's
-``edited_at`` says whether (and when) it was edited: ingestion keeps only a newer version.
-The source's token is sent (as when polling), never to another host.
+404 to it, but still shown to everybody else, and is not gone), unless its author's account
+is suspended (``GET /api/v1/accounts/lookup?acct=``: ``suspended: true``; the instance hides
+a suspended account's statuses, which come back when the suspension is lifted): such a
+status is no answer. An account the instance no longer knows (404) took its statuses with
+it: gone. An instance older than 4.3 answers the list with 404: every status is then asked
+alone. A status's ``edited_at`` says whether (and when) it was edited: ingestion keeps only a
+newer version. The source's token is sent (as when polling), never to another host.
 """
 
 from __future__ import annotations
@@ -41,7 +44,8 @@ def read_statuses(body, asked: list[str], host: str) -> tuple[list, list[str], l
 
 
 @register(NETWORK)
-def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Recheck]:
+def recheck(ids: list[str], config: SourceConfig, session=None,
+            authors=None) -> Iterator[Recheck]:
     session = session or requests.Session()
     base = mastodon.instance_url(config.base_url)
     host = urlsplit(base).netloc
@@ -68,6 +72,23 @@ def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Rech
                 raise
             return None
 
+    suspended_of: dict[str, bool] = {}
+
+    def suspended(acct: str) -> bool:
+        """Whether the instance says this author's account is suspended (one lookup per
+        author and run; 404: the account is gone, with its statuses). Faults raise."""
+        if acct not in suspended_of:
+            try:
+                account = get(f"{base}/api/v1/accounts/lookup", [("acct", acct)], expect=dict)
+            except RateLimitError:
+                raise
+            except ConnectorError as exc:
+                if exc.status not in GONE_STATUSES or type(exc) is not ConnectorError:
+                    raise
+                account = {}
+            suspended_of[acct] = account.get("suspended") is True
+        return suspended_of[acct]
+
     def one_by_one(batch: list[str]) -> Recheck:
         posts, gone, unknown, notes = [], [], [], []
         for status_id in batch:
@@ -86,7 +107,13 @@ def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Rech
                                  "account (blocked by its author?), but not deleted")
                     continue
             if body is None:
-                gone.append(status_id)
+                acct = (authors or {}).get(status_id)
+                if acct and suspended(acct):
+                    unknown.append(status_id)
+                    notes.append(f"mastodon: {status_id} is hidden because its author's "
+                                 "account is suspended, not deleted")
+                else:
+                    gone.append(status_id)
                 continue
             found, missing, bad = read_statuses([body], [status_id], host)
             posts += found

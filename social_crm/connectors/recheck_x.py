@@ -99,7 +99,8 @@ def read_tweets(body: Any, asked: list[str], latest_body: Any = None) -> Recheck
 
 
 @register(NETWORK)
-def recheck(ids: list[str], config: SourceConfig, session=None) -> Iterator[Recheck]:
+def recheck(ids: list[str], config: SourceConfig, session=None,
+            authors=None) -> Iterator[Recheck]:
     credentials = config.credentials or {}
     client = x.make_client(credentials, timeout=config.timeout, session=session,
                            max_bytes=config.max_response_bytes)

@@ -101,7 +101,7 @@ class SocialCrmPost(models.Model):
         keeps the others waiting)."""
         network = source.network_id.code
         now = fields.Datetime.now()
-        names = ["external_id", "text", "edited_at"]
+        names = ["external_id", "text", "edited_at", "author_external_id"]
         if network in recheck.VERSION_OF:
             names.append("raw_payload")
         self.fetch(names)
@@ -117,7 +117,8 @@ class SocialCrmPost(models.Model):
         checked = set()
         try:
             config = source._connector_config()
-            for answer in recheck.recheck(network, list(stored), config):
+            authors = {p.external_id: p.author_external_id for p in self if p.author_external_id}
+            for answer in recheck.recheck(network, list(stored), config, authors=authors):
                 batch = {p.external_id for p in answer.posts} | set(answer.gone) | set(
                     answer.unknown)
                 plan = recheck_service.plan(stored, answer, network, now)

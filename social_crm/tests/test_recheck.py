@@ -168,6 +168,9 @@ class TestRecheck(SocialCrmCase):
         self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(text="bleibt")])
         self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000778", status=404,
                      json_body={"error": "Record not found"})
+        # its author's account is there (not suspended): the status was deleted
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup",
+                     json_body=self.status()["account"])
         self.run_cron()
         self.assertFalse(gone.exists())
         self.assertTrue(kept.exists())
@@ -177,6 +180,22 @@ class TestRecheck(SocialCrmCase):
         again = mastodon.parse_status(self.status(status_id="113500000000000778"),
                                       "mastodon.example")
         self.assertFalse(self.Post._ingest_posts([again], self.masto_source).created)
+
+    def test_suspended_mastodon_author_keeps_his_posts(self):
+        """An instance hides a suspended account's statuses (404) and shows them again when
+        the suspension is lifted: the post stays."""
+        post = self.store_status(status_id="113500000000000778", text="Router kaputt")
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000778", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup",
+                     json_body=dict(self.status()["account"], suspended=True))
+        self.run_cron()
+        self.assertTrue(post.exists() and post.rechecked_at)
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", "113500000000000778")]))
+        asked = [prepared.url for prepared, _kw in self.net.requests]
+        self.assertIn("acct=kim%40mastodon.example", asked[-1])
 
     def test_bluesky_deletion_and_edit_by_cid(self):
         alice, bob = self.store_bsky()

@@ -25,10 +25,10 @@ ALICE = "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kq2abcde2k2a"
 BOB = "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2abcde1k2b"
 
 
-def run(network, ids, **config):
+def run(network, ids, authors=None, **config):
     config.setdefault("timeout", 7)
     config.setdefault("kind", "search")
-    return list(rc.recheck(network, ids, SourceConfig(**config)))
+    return list(rc.recheck(network, ids, SourceConfig(**config), authors=authors))
 
 
 def merged(batches):
@@ -170,6 +170,44 @@ def test_mastodon_404_and_no_anonymous_access_is_gone():
     batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
                   credentials={"access_token": MASTO_TOKEN})
     assert merged(batches)[1] == {"113500000000000777"}
+
+
+@responses.activate
+def test_mastodon_suspended_author_is_no_deletion():
+    """The instance hides a suspended account's statuses (404 with and without token) and
+    shows them again when the suspension is lifted: no answer, not gone. One lookup per
+    author; an author the instance no longer knows took his statuses with him: gone."""
+    ids = ["113500000000000777", "113500000000000778", "113500000000000779"]
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    for status_id in ids:
+        responses.get(f"{MASTO}/api/v1/statuses/{status_id}", status=404,
+                      json={"error": "Record not found"})
+    account = load_payload("recheck/mastodon_statuses.json")[0]["account"]
+    lookup = f"{MASTO}/api/v1/accounts/lookup"
+    acct = responses.matchers.query_param_matcher
+    responses.get(lookup, json=dict(account, suspended=True),
+                  match=[acct({"acct": "troll@mastodon.example"})])
+    responses.get(lookup, status=404, json={"error": "Record not found"},
+                  match=[acct({"acct": "gone@other.example"})])
+    batches = run("mastodon", ids, base_url=MASTO,
+                  authors={ids[0]: "troll@mastodon.example", ids[1]: "troll@mastodon.example",
+                           ids[2]: "gone@other.example"})
+    _posts, gone, unknown = merged(batches)
+    assert unknown == {ids[0], ids[1]} and gone == {ids[2]}
+    assert any("suspended" in n for n in batches[0].notes)
+    assert sum("/accounts/lookup" in c.request.url for c in responses.calls) == 2
+
+
+@pytest.mark.parametrize("status, error", [(429, RateLimitError), (503, TemporaryError)])
+@responses.activate
+def test_mastodon_account_lookup_faults_delete_nothing(status, error):
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    responses.get(f"{MASTO}/api/v1/accounts/lookup", status=status, json={"error": "no"})
+    with pytest.raises(error):
+        run("mastodon", ["113500000000000777"], base_url=MASTO,
+            authors={"113500000000000777": "troll@mastodon.example"})
 
 
 @responses.activate
