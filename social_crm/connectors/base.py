@@ -348,12 +348,15 @@ class Page:
 class Deletion:
     """A network's word that a post was deleted by its author (a webhook or stream event):
     ``external_id`` is the id the connector gives the post (:attr:`Post.external_id`; on X
-    the id of any version of an edited tweet), ``deleted_at`` when, if the network says."""
+    the id of any version of an edited tweet), ``deleted_at`` when, if the network says.
+    ``with_replies``: the network deletes the post's comments and their replies with it
+    (Facebook), where replies elsewhere stay (X, Mastodon, Bluesky)."""
 
     network: str
     external_id: str
     deleted_at: dt.datetime | None = None
     author_external_id: str | None = None
+    with_replies: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

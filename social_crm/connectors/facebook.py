@@ -495,7 +495,9 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
                           obj: str = "page") -> Deletion | None:
     """Deletion of one ``entry[].changes[]`` item of a page's ``feed`` saying ``verb:
     remove`` (a comment: ``comment_id``; a post: ``post_id``), dated by the entry's ``time``;
-    None for any other change, and for the page's own posts (never stored)."""
+    None for any other change, and for the page's own posts (never stored). On Facebook the
+    comments of a removed post, and the replies of a removed comment, go with it
+    (``with_replies``)."""
     entry = expect_dict(entry, "entry[]", NETWORK)
     change = expect_dict(change, "entry[].changes[]", NETWORK)
     if obj != "page" or change.get("field") != "feed":
@@ -513,7 +515,7 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
             or not str(external_id):
         raise MalformedResponseError(f"facebook: a removal without '{key}'")
     return Deletion(NETWORK, str(external_id), _edited_time(entry),
-                    str(sender["id"]) if sender.get("id") else None)
+                    str(sender["id"]) if sender.get("id") else None, with_replies=True)
 
 
 def _webhook_items(body: Any, parse) -> list:

@@ -404,10 +404,16 @@ class SocialCrmPost(models.Model):
         all the same. Returns the posts deleted (ids no longer exist).
 
         On X a deletion may name any version of an edited tweet: it matches the post by its
-        id or its version's id."""
+        id or its version's id. Where the network deletes the replies with the post
+        (``Deletion.with_replies``: Facebook), the stored comments of a stored post deleted,
+        and the replies of a stored comment deleted, go the same way (the hook sees them in
+        the context key ``social_crm_deleted_with``: {reply id: id of the post deleted});
+        a post not stored takes nothing with it (the page's own posts are never stored: the
+        customers' comments on them stay)."""
         company = source.company_id if source else self.env.company
         networks = self.env["social.crm.network"]._by_code()
         wanted = {}  # (network id, external id) -> deleted_at
+        with_replies = set()  # the keys of ``wanted`` whose replies go too
         for deletion in deletions:
             network = networks.get(deletion.network)
             external_id, _reason = ingest.key_id(deletion.external_id)
@@ -418,6 +424,8 @@ class SocialCrmPost(models.Model):
             when = ingest.naive_utc(deletion.deleted_at, fields.Datetime.now())
             key = (network.id, external_id)
             wanted[key] = max(wanted.get(key, when), when)
+            if getattr(deletion, "with_replies", False):
+                with_replies.add(key)
         if not wanted:
             return self.browse()
         ids = sorted({ext for _nid, ext in wanted})
@@ -442,10 +450,51 @@ class SocialCrmPost(models.Model):
         self.env["social.crm.post.deleted"]._remember_keys(
             {(company.id, nid, ext) for nid, ext in set(wanted) - matched}
         )
+        parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
+                                 or (p.network_id.id, p.version_external_id) in with_replies)
+        deleted_with = self._network_deleted_replies(parents, scope, deleted_at) if parents \
+            else {}
+        posts |= self.sudo().browse(list(deleted_with))
         if posts:
-            posts._ingest_before_network_delete(deleted_at)
+            posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
+                deleted_at)
             posts.unlink()
         return posts
+
+    @api.model
+    def _network_deleted_replies(self, parents, scope, deleted_at):
+        """{reply id: id of the post of ``parents`` it goes with}: the stored posts of
+        ``parents``' conversations that answer one of them, directly or through other
+        replies (a post takes its comments, a comment its replies); their ``deleted_at``
+        is their parent's. One query (the conversations' posts, on their index)."""
+        conversations = sorted({p.conversation_external_id or p.external_id for p in parents})
+        # sudo: as the deletion itself (the network deleted them, whoever may read them)
+        thread = self.sudo().search(
+            scope & Domain("conversation_external_id", "in", conversations)
+        ) - parents
+        root_of = {}  # (network id, external id) of a post gone -> id of the parent gone
+        for parent in parents:
+            for ext in (parent.external_id, parent.version_external_id):
+                if ext:
+                    root_of[parent.network_id.id, ext] = parent.id
+        deleted_with = {}
+        todo = thread
+        while todo:
+            left = todo.browse()
+            for post in todo:
+                network = post.network_id.id
+                root = root_of.get((network, post.in_reply_to_external_id)) or root_of.get(
+                    (network, post.conversation_external_id))
+                if root is None:
+                    left |= post
+                    continue
+                deleted_with[post.id] = root
+                deleted_at[post.id] = deleted_at[root]
+                root_of[network, post.external_id] = root
+            if len(left) == len(todo):
+                break
+            todo = left
+        return deleted_with
 
     def _ingest_before_network_delete(self, deleted_at):
         """Hook: these stored posts (sudo) were deleted by their authors on the network and
