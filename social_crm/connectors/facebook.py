@@ -49,6 +49,7 @@ from .base import (
     ReplyResult,
     SourceConfig,
     TemporaryError,
+    observed,
     register,
 )
 from .util import (
@@ -538,6 +539,14 @@ def parse_webhook_removals(body: Any) -> list[Deletion]:
     return _webhook_items(body, parse_webhook_removal)
 
 
+def _observed_change(entry: Mapping[str, Any], change: Mapping[str, Any],
+                     obj: str = "page") -> Post | None:
+    post = parse_webhook_change(entry, change, obj)
+    # what the change says of its author was true at the entry's ``time``
+    return observed([post], _edited_time(entry))[0] if post is not None else None
+
+
 def parse_webhook(body: Any) -> list[Post]:
-    """Posts of a whole Meta webhook delivery ``{"object", "entry": [{id, time, changes}]}``."""
-    return _webhook_items(body, parse_webhook_change)
+    """Posts of a whole Meta webhook delivery ``{"object", "entry": [{id, time, changes}]}``
+    (their authors dated by the entry's ``time``)."""
+    return _webhook_items(body, _observed_change)
