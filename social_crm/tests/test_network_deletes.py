@@ -54,19 +54,19 @@ def meta_feed(value, time=1764600001):
         {"id": PAGE_ID, "time": time, "changes": [{"field": "feed", "value": value}]}]}
 
 
-def meta_visitor_post(verb="add", sender=OLE, post_id=VISITOR_POST, time=1764600000):
+def meta_visitor_post(verb="add", sender=None, post_id=VISITOR_POST, time=1764600000):
     """A post a visitor wrote on the page (``item: status``); a removal carries no text."""
-    value = {"from": sender, "post_id": post_id, "created_time": time, "item": "status",
+    value = {"from": sender or OLE, "post_id": post_id, "created_time": time, "item": "status",
              "verb": verb, "published": 1}
     if verb != "remove":
         value["message"] = "Kein Internet seit Montag, wer hilft mir?"
     return meta_feed(value, time + 1)
 
 
-def meta_reply(comment_id, parent_id, sender=OLE, post_id=VISITOR_POST, time=1764600100,
+def meta_reply(comment_id, parent_id, sender=None, post_id=VISITOR_POST, time=1764600100,
                message="Same here, no internet since Monday."):
     """A comment on ``post_id`` answering ``parent_id`` (the post, or a comment of it)."""
-    return meta_feed({"from": sender, "post_id": post_id, "comment_id": comment_id,
+    return meta_feed({"from": sender or OLE, "post_id": post_id, "comment_id": comment_id,
                       "parent_id": parent_id, "created_time": time, "item": "comment",
                       "verb": "add", "message": message}, time + 1)
 
