@@ -3,8 +3,9 @@ delivered late (retried) carries the counts as of its event, and never overwrite
 observed later (by a poll, a look-up or a newer event); nor does it write today's history."""
 
 import datetime as dt
+import json
 
-from social_crm.connectors import base, bluesky, facebook, x
+from social_crm.connectors import base, bluesky, facebook, replay, x
 from social_crm.services import ingest
 
 NOW = dt.datetime(2026, 5, 4, 12, 0)  # naive UTC, as the models pass it
@@ -137,3 +138,12 @@ def test_receipt_time_where_the_network_gives_none():
     dated = base.observed([post("1", author(40)), post("2", author(41, observed=T))], received)
     assert dated[0].author.observed_at == received.replace(tzinfo=dt.UTC)
     assert dated[1].author.observed_at == T  # the event's own time stays
+
+
+def test_replay_and_quarantine_keep_the_date():
+    """A post written as JSON (replay lines, the quarantine) keeps its author's date."""
+    dated = post("1", author(40, observed=T))
+    line = json.loads(json.dumps(replay.post_to_dict(dated)))
+    assert replay.post_from_dict(line).author == dated.author
+    data = ingest.post_to_data(dated)
+    assert ingest.post_from_data(json.loads(json.dumps(data))).author == dated.author
