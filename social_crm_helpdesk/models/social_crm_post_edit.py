@@ -90,16 +90,20 @@ class SocialCrmPost(models.Model):
         while it is the automatic one of the version before (author and preview, as
         ``helpdesk.ticket._social_ticket_title`` builds it): a title an agent wrote stays.
         The copies of the old title (to-dos, notifications, channel alerts) follow
-        (``_social_replace_content``). The text is the stored one, redacted already; a
-        ticket that only gathered the post as a later one keeps its description (it came
-        from the post that opened it). One search, one write per ticket changed."""
+        (``helpdesk.ticket._social_replace_old_names``, once for the batch). The text is
+        the stored one, redacted already; a ticket that only gathered the post as a later
+        one keeps its description (it came from the post that opened it). One search, one
+        write per ticket changed."""
         # sudo: the product rewrites the ticket, whoever ingested the edit
         posts = self.sudo().filtered(
             lambda p: (p.text or "") != (previous[p.id]["text"] or ""))
         if not posts:
             return True
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
-        for ticket in Ticket.search([("social_post_id", "in", posts.ids)]):
+        tickets = Ticket.search([("social_post_id", "in", posts.ids)])
+        old_names = {ticket.id: ticket.display_name for ticket in tickets}
+        renamed = Ticket
+        for ticket in tickets:
             post = ticket.social_post_id
             before = previous[post.id]["text"] or ""
             vals = {}
@@ -109,8 +113,13 @@ class SocialCrmPost(models.Model):
                     vals["description"] = Markup(description)
             if ticket.name == Ticket._social_ticket_title(post, before):
                 vals["name"] = Ticket._social_ticket_title(post)
+                renamed |= ticket
             if vals:
-                ticket._social_replace_content(vals)
+                # the stored text is redacted already; the note keeps both versions (no
+                # tracking message of the old title)
+                ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(vals)
+        # the old titles' copies, for the whole batch at once
+        renamed._social_replace_old_names(old_names)
         return True
 
     def _social_note_edits(self, previous):
