@@ -87,12 +87,25 @@ class SocialCrmIdentity(models.Model):
                 vals["profile_url"] = url if "://" in url else f"https://{url}"
         return super()._normalise_vals(vals)
 
+    @api.model
+    def _typed_counts_observed(self, vals, today):
+        """Counts typed by hand or imported are dated for ingestion too: now when they are
+        today's, else the start of their ``counts_as_of`` day (a webhook older than them,
+        processed late, does not overwrite them; a newer one does)."""
+        if "counts_observed_at" in vals or self.env.context.get("social_crm_ingest"):
+            return
+        day = fields.Date.to_date(vals.get("counts_as_of")) or today
+        vals["counts_observed_at"] = (
+            fields.Datetime.now() if day >= today else dt.datetime.combine(day, dt.time.min)
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
             if any(vals.get(name) for name in enrich.COUNT_FIELDS):
                 vals.setdefault("counts_as_of", today)
+                self._typed_counts_observed(vals, today)
         identities = super().create(vals_list)
         manual = identities.filtered(lambda i: i.origin == "manual")
         if manual:
@@ -104,7 +117,9 @@ class SocialCrmIdentity(models.Model):
     def write(self, vals):
         typed = {name for name in enrich.COUNT_FIELDS if name in vals}
         if typed and not self.env.context.get("social_crm_ingest"):
-            vals.setdefault("counts_as_of", fields.Date.context_today(self))
+            today = fields.Date.context_today(self)
+            vals.setdefault("counts_as_of", today)
+            self._typed_counts_observed(vals, today)
         result = super().write(vals)
         if (typed or "counts_as_of" in vals) and not self.env.context.get("social_crm_ingest"):
             self._write_count_history()

@@ -72,3 +72,17 @@ class TestObservedCounts(TransactionCase):
         identity.invalidate_recordset()
         self.assertEqual(identity.followers_count, 10550)
         self.assertEqual(identity.metric_ids.followers_count, 10550)
+
+    def test_counts_typed_by_hand_are_newer_than_a_late_webhook(self):
+        self.deliver("1865000000000000002", 10500, minutes_ago=5)
+        identity = self.identity()
+        identity.write({"followers_count": 12000})  # a user read it on the profile just now
+        self.deliver("1865000000000000001", 10400, minutes_ago=3)  # a retry, older
+        identity.invalidate_recordset()
+        self.assertEqual(identity.followers_count, 12000)
+        # counts typed as of an earlier day give way to any newer observation
+        identity.write({"followers_count": 9000,
+                        "counts_as_of": dt.date.today() - dt.timedelta(days=3)})
+        self.deliver("1865000000000000003", 10600, minutes_ago=2)
+        identity.invalidate_recordset()
+        self.assertEqual(identity.followers_count, 10600)
