@@ -382,17 +382,31 @@ class SocialCrmPost(models.Model):
 
     @api.model
     def _ingest_deleted_keys(self, batch, networks, company):
-        """The batch's keys of posts deleted in this company (one query)."""
+        """The batch's keys of posts deleted in this company, and of replies to a post the
+        network deleted with its replies (Facebook: a comment delivered after its post's
+        removal, or with it in one batch) (one query)."""
         code_of = {network.id: code for code, network in networks.items()}
+        threads = {}  # (network code, id of a post answered) -> keys of the batch's answers
+        for key, post in batch.posts.items():
+            for parent in {post.conversation_external_id, post.in_reply_to_external_id}:
+                if parent and parent != key[1]:
+                    threads.setdefault((key[0], parent), []).append(key)
         deleted = self.env["social.crm.post.deleted"].sudo().search_fetch(
             [
                 ("company_id", "=", company.id),
                 ("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts})),
-                ("external_id", "in", sorted({ext for _code, ext in batch.posts})),
+                ("external_id", "in", sorted({ext for _code, ext in (*batch.posts, *threads)})),
             ],
-            ["network_id", "external_id"],
+            ["network_id", "external_id", "with_replies"],
         )
-        return [(code_of.get(d.network_id.id), d.external_id) for d in deleted]
+        keys = []
+        for row in deleted:
+            key = (code_of.get(row.network_id.id), row.external_id)
+            if key in batch.posts:
+                keys.append(key)
+            if row.with_replies:
+                keys.extend(threads.get(key, ()))
+        return keys
 
     @api.model
     def _ingest_deletions(self, deletions, source=None):
@@ -455,10 +469,14 @@ class SocialCrmPost(models.Model):
         deleted_with = self._network_deleted_replies(parents, scope, deleted_at) if parents \
             else {}
         posts |= self.sudo().browse(list(deleted_with))
+        # their replies arriving later are not stored either (``_ingest_deleted_keys``)
+        gone_with_replies = [(p.network_id.id, p.external_id) for p in parents]
         if posts:
             posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
                 deleted_at)
             posts.unlink()
+        if gone_with_replies:
+            self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)
         return posts
 
     @api.model

@@ -272,11 +272,21 @@ class TestNetworkDeletesWebhooks(HttpCase):
         self.assertEqual((on_page_post | other | other_comment).exists(),
                          on_page_post | other | other_comment)
         self.assertEqual(elsewhere.exists(), elsewhere)
-        # a comment delivered again later (a retry) is not stored again
+        # a comment delivered again later (a retry) is not stored again, nor one of the
+        # removed post never stored before (delivered out of order), nor a reply to it
         self._post(self.facebook_source, meta_reply(
             f"{PAGE_ID}_9101", VISITOR_POST, sender=MIA, time=1764600100, message="again"))
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9104", VISITOR_POST, sender=MIA, time=1764600500))
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9105", f"{PAGE_ID}_9104", time=1764600600))
+        # a comment on a post that stays is stored
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9106", f"{PAGE_ID}_779", post_id=f"{PAGE_ID}_779", time=1764600700))
         self._process(self.facebook_source)
-        self.assertFalse(self._stored(f"{PAGE_ID}_9101", "facebook"))
+        for ext in ("9101", "9104", "9105"):
+            self.assertFalse(self._stored(f"{PAGE_ID}_{ext}", "facebook"), ext)
+        self.assertTrue(self._stored(f"{PAGE_ID}_9106", "facebook"))
 
     def test_meta_removed_comment_takes_its_replies_only(self):
         post, comment, reply, on_page_post, other, other_comment = self._thread()
@@ -285,6 +295,26 @@ class TestNetworkDeletesWebhooks(HttpCase):
         self.assertFalse((comment | reply).exists())
         rest = post | on_page_post | other | other_comment
         self.assertEqual(rest.exists(), rest)
+        # a reply to the removed comment delivered late is not stored; a new comment on the
+        # post is
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9107", f"{PAGE_ID}_9101", time=1764600800))
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9108", VISITOR_POST, time=1764600900))
+        self._process(self.facebook_source)
+        self.assertFalse(self._stored(f"{PAGE_ID}_9107", "facebook"))
+        self.assertTrue(self._stored(f"{PAGE_ID}_9108", "facebook"))
+
+    def test_meta_removal_and_a_comment_in_one_batch(self):
+        """The post, then its removal and a comment on it processed together (deletions
+        first): the comment is not stored."""
+        self._post(self.facebook_source, meta_visitor_post())
+        self._process(self.facebook_source)
+        self._post(self.facebook_source, meta_visitor_post("remove", time=1764601800))
+        self._post(self.facebook_source, meta_reply(f"{PAGE_ID}_9109", VISITOR_POST))
+        self._process(self.facebook_source)
+        self.assertFalse(self._stored(VISITOR_POST, "facebook"))
+        self.assertFalse(self._stored(f"{PAGE_ID}_9109", "facebook"))
 
     def test_meta_page_removing_its_own_post_leaves_the_comments(self):
         """The page's own posts are never stored: their removal (with the page as ``from``,
