@@ -194,6 +194,11 @@ class Author:
     posts_count: int | None = None
     listed_count: int | None = None
     verified: bool = False
+    # when the network's counts above were true (UTC, aware): the event's own time of a
+    # webhook or stream item where the network documents one (X Account Activity
+    # ``timestamp_ms``, Meta ``entry[].time``, Jetstream ``time_us``); None: now, as read
+    # (a poll's answer). Ingestion never lets an older observation overwrite newer counts.
+    observed_at: dt.datetime | None = None
 
     def __post_init__(self):
         """Typed, bounded, cleaned values (see :func:`clean_str` and friends); an author
@@ -211,6 +216,8 @@ class Author:
         for name in ("followers_count", "following_count", "posts_count", "listed_count"):
             put(name, clean_count(getattr(self, name), None))
         put("verified", self.verified is True or self.verified == 1)
+        if self.observed_at is not None:
+            put("observed_at", clean_edited_at(self.observed_at))
         put("_checked", True)  # see ``services.ingest.checked``
 
 
@@ -287,6 +294,21 @@ class Post:
         put("_checked", True)  # see ``services.ingest.checked``
 
 
+def observed(posts: list, when: Any) -> list:
+    """``posts`` whose authors' counts are dated ``when`` (an event's time; aware UTC, an
+    ISO 8601 text, or a naive UTC datetime), unless a connector dated them already."""
+    if isinstance(when, dt.datetime) and when.tzinfo is None:
+        when = when.replace(tzinfo=dt.UTC)
+    when = clean_edited_at(when)
+    if when is None:
+        return posts
+    return [
+        dataclasses.replace(post, author=dataclasses.replace(post.author, observed_at=when))
+        if post.author is not None and post.author.observed_at is None else post
+        for post in posts
+    ]
+
+
 def clean_edited_at(value: Any) -> dt.datetime | None:
     """An edit's date as :attr:`Post.edited_at` holds it (aware UTC), or None: an ISO 8601
     text is read, anything else that is no date is None (an unreadable edit date never
@@ -348,12 +370,15 @@ class Page:
 class Deletion:
     """A network's word that a post was deleted by its author (a webhook or stream event):
     ``external_id`` is the id the connector gives the post (:attr:`Post.external_id`; on X
-    the id of any version of an edited tweet), ``deleted_at`` when, if the network says."""
+    the id of any version of an edited tweet), ``deleted_at`` when, if the network says.
+    ``with_replies``: the network deletes the post's comments and their replies with it
+    (Facebook), where replies elsewhere stay (X, Mastodon, Bluesky)."""
 
     network: str
     external_id: str
     deleted_at: dt.datetime | None = None
     author_external_id: str | None = None
+    with_replies: bool = False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -49,6 +49,7 @@ from .base import (
     ReplyResult,
     SourceConfig,
     TemporaryError,
+    observed,
     register,
 )
 from .util import (
@@ -495,7 +496,9 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
                           obj: str = "page") -> Deletion | None:
     """Deletion of one ``entry[].changes[]`` item of a page's ``feed`` saying ``verb:
     remove`` (a comment: ``comment_id``; a post: ``post_id``), dated by the entry's ``time``;
-    None for any other change, and for the page's own posts (never stored)."""
+    None for any other change, and for the page's own posts (never stored). On Facebook the
+    comments of a removed post, and the replies of a removed comment, go with it
+    (``with_replies``)."""
     entry = expect_dict(entry, "entry[]", NETWORK)
     change = expect_dict(change, "entry[].changes[]", NETWORK)
     if obj != "page" or change.get("field") != "feed":
@@ -513,7 +516,7 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
             or not str(external_id):
         raise MalformedResponseError(f"facebook: a removal without '{key}'")
     return Deletion(NETWORK, str(external_id), _edited_time(entry),
-                    str(sender["id"]) if sender.get("id") else None)
+                    str(sender["id"]) if sender.get("id") else None, with_replies=True)
 
 
 def _webhook_items(body: Any, parse) -> list:
@@ -536,6 +539,14 @@ def parse_webhook_removals(body: Any) -> list[Deletion]:
     return _webhook_items(body, parse_webhook_removal)
 
 
+def _observed_change(entry: Mapping[str, Any], change: Mapping[str, Any],
+                     obj: str = "page") -> Post | None:
+    post = parse_webhook_change(entry, change, obj)
+    # what the change says of its author was true at the entry's ``time``
+    return observed([post], _edited_time(entry))[0] if post is not None else None
+
+
 def parse_webhook(body: Any) -> list[Post]:
-    """Posts of a whole Meta webhook delivery ``{"object", "entry": [{id, time, changes}]}``."""
-    return _webhook_items(body, parse_webhook_change)
+    """Posts of a whole Meta webhook delivery ``{"object", "entry": [{id, time, changes}]}``
+    (their authors dated by the entry's ``time``)."""
+    return _webhook_items(body, _observed_change)

@@ -41,6 +41,9 @@ def post_to_dict(post: Post) -> dict[str, Any]:
     value = dataclasses.asdict(post)
     value["posted_at"] = iso(post.posted_at)
     value["edited_at"] = iso(post.edited_at) if post.edited_at else None
+    if value.get("author") is not None:
+        observed_at = post.author.observed_at
+        value["author"]["observed_at"] = iso(observed_at) if observed_at else None
     for key in _TUPLES:
         value[key] = list(value[key])
     value["raw"] = json.loads(json.dumps(dict(post.raw), default=str))

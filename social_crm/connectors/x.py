@@ -41,6 +41,7 @@ from .base import (
     ReplyResult,
     SourceConfig,
     TemporaryError,
+    observed,
     register,
 )
 from .util import (
@@ -524,8 +525,19 @@ def parse_activity(body: Any) -> list[Post]:
         post = parse_v1_tweet(tweet)
         if own and post.author and post.author.external_id == own:
             continue
-        posts.append(post)
+        # the author's counts as of the event (``timestamp_ms``), not as of its processing
+        posts.extend(observed([post], _epoch_ms(tweet.get("timestamp_ms"))))
     return posts
+
+
+def _epoch_ms(value: Any) -> dt.datetime | None:
+    stamp = to_int(value)
+    if not stamp or stamp <= 0:
+        return None
+    try:
+        return dt.datetime.fromtimestamp(stamp / 1000, dt.UTC)
+    except (OverflowError, OSError, ValueError):
+        return None
 
 
 def parse_delete_event(item: Any, own: str = "") -> Deletion | None:
@@ -541,14 +553,7 @@ def parse_delete_event(item: Any, own: str = "") -> Deletion | None:
     author = str(status.get("user_id_str") or status.get("user_id") or "") or None
     if own and author == own:
         return None
-    stamp = to_int(item.get("timestamp_ms"))
-    deleted_at = None
-    if stamp and stamp > 0:
-        try:
-            deleted_at = dt.datetime.fromtimestamp(stamp / 1000, dt.UTC)
-        except (OverflowError, OSError, ValueError):
-            deleted_at = None
-    return Deletion(NETWORK, tweet_id, deleted_at, author)
+    return Deletion(NETWORK, tweet_id, _epoch_ms(item.get("timestamp_ms")), author)
 
 
 def parse_activity_deletions(body: Any) -> list[Deletion]:

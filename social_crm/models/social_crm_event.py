@@ -20,6 +20,7 @@ import psycopg2
 from odoo import api, fields, models
 from odoo.tools import SQL
 
+from ..connectors import base as connector_base
 from ..connectors import events as connector_events
 from ..connectors.base import ConnectorError, MalformedResponseError
 from ..services import ingest
@@ -220,7 +221,10 @@ class SocialCrmEvent(models.Model):
         for event in events:
             try:
                 payload = json.loads(event.payload or "{}")
-                posts = self._posts_of_event(event.kind, payload, host)
+                # the authors' counts as of the event (its own time where the network
+                # gives one, else its receipt), not as of this processing
+                posts = connector_base.observed(
+                    self._posts_of_event(event.kind, payload, host), event.create_date)
                 deletions = self._deletions_of_event(event.kind, payload)
             except (ValueError, ConnectorError) as exc:
                 _logger.info(

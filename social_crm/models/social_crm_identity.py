@@ -11,7 +11,8 @@ from odoo.tools import SQL
 from ..services import ingest
 
 #: identity fields a known author refreshes (read to write only what changed)
-REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "verified", "display_name_on_network", "bio", "handle")
+REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "counts_observed_at", "verified",
+                    "display_name_on_network", "bio", "handle")
 
 
 def _plain_note(text):
@@ -70,6 +71,12 @@ class SocialCrmIdentity(models.Model):
     following_count = fields.Integer(string="Following")
     posts_count = fields.Integer(string="Posts on Network")
     listed_count = fields.Integer(string="Listed")
+    counts_observed_at = fields.Datetime(
+        string="Counts Observed", readonly=True, copy=False,
+        help="When the network's counts above were true: the time of the webhook or stream "
+        "event that brought them, or of the poll or look-up. Older observations arriving "
+        "late do not overwrite them.",
+    )
     verified = fields.Boolean()
     bio = fields.Text()
     last_synced_at = fields.Datetime(string="Last Synced", readonly=True)

@@ -87,12 +87,25 @@ class SocialCrmIdentity(models.Model):
                 vals["profile_url"] = url if "://" in url else f"https://{url}"
         return super()._normalise_vals(vals)
 
+    @api.model
+    def _typed_counts_observed(self, vals, today):
+        """Counts typed by hand or imported are dated for ingestion too: now when they are
+        today's, else the start of their ``counts_as_of`` day (a webhook older than them,
+        processed late, does not overwrite them; a newer one does)."""
+        if "counts_observed_at" in vals or self.env.context.get("social_crm_ingest"):
+            return
+        day = fields.Date.to_date(vals.get("counts_as_of")) or today
+        vals["counts_observed_at"] = (
+            fields.Datetime.now() if day >= today else dt.datetime.combine(day, dt.time.min)
+        )
+
     @api.model_create_multi
     def create(self, vals_list):
         today = fields.Date.context_today(self)
         for vals in vals_list:
             if any(vals.get(name) for name in enrich.COUNT_FIELDS):
                 vals.setdefault("counts_as_of", today)
+                self._typed_counts_observed(vals, today)
         identities = super().create(vals_list)
         manual = identities.filtered(lambda i: i.origin == "manual")
         if manual:
@@ -104,7 +117,9 @@ class SocialCrmIdentity(models.Model):
     def write(self, vals):
         typed = {name for name in enrich.COUNT_FIELDS if name in vals}
         if typed and not self.env.context.get("social_crm_ingest"):
-            vals.setdefault("counts_as_of", fields.Date.context_today(self))
+            today = fields.Date.context_today(self)
+            vals.setdefault("counts_as_of", today)
+            self._typed_counts_observed(vals, today)
         result = super().write(vals)
         if (typed or "counts_as_of" in vals) and not self.env.context.get("social_crm_ingest"):
             self._write_count_history()
@@ -291,7 +306,7 @@ class SocialCrmIdentity(models.Model):
         identities = self.sudo().browse([int(p.key) for p in profiles])
         identities.fetch(["external_id", "handle", "display_name_on_network", "verified", "bio",
                           "profile_url", "last_synced_at", "counts_as_of", "partner_id",
-                          "company_id", *enrich.COUNT_FIELDS])
+                          "company_id", "counts_observed_at", *enrich.COUNT_FIELDS])
         # network ids already taken matter only for identities that have none yet
         found_ids = [
             profile.author.external_id
@@ -318,6 +333,10 @@ class SocialCrmIdentity(models.Model):
                 identity.display_name_on_network, identity.verified, identity.bio,
             )
             plan = enrich.plan_identity(current, profile, now, today, taken)
+            if plan.metric:
+                # the counts were read now: a webhook older than this look-up, processed
+                # late, does not overwrite them
+                plan.vals["counts_observed_at"] = now
             if plan.vals.get("external_id"):
                 taken.add(plan.vals["external_id"])
             if plan.vals.get("bio"):

@@ -382,17 +382,31 @@ class SocialCrmPost(models.Model):
 
     @api.model
     def _ingest_deleted_keys(self, batch, networks, company):
-        """The batch's keys of posts deleted in this company (one query)."""
+        """The batch's keys of posts deleted in this company, and of replies to a post the
+        network deleted with its replies (Facebook: a comment delivered after its post's
+        removal, or with it in one batch) (one query)."""
         code_of = {network.id: code for code, network in networks.items()}
+        threads = {}  # (network code, id of a post answered) -> keys of the batch's answers
+        for key, post in batch.posts.items():
+            for parent in {post.conversation_external_id, post.in_reply_to_external_id}:
+                if parent and parent != key[1]:
+                    threads.setdefault((key[0], parent), []).append(key)
         deleted = self.env["social.crm.post.deleted"].sudo().search_fetch(
             [
                 ("company_id", "=", company.id),
                 ("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts})),
-                ("external_id", "in", sorted({ext for _code, ext in batch.posts})),
+                ("external_id", "in", sorted({ext for _code, ext in (*batch.posts, *threads)})),
             ],
-            ["network_id", "external_id"],
+            ["network_id", "external_id", "with_replies"],
         )
-        return [(code_of.get(d.network_id.id), d.external_id) for d in deleted]
+        keys = []
+        for row in deleted:
+            key = (code_of.get(row.network_id.id), row.external_id)
+            if key in batch.posts:
+                keys.append(key)
+            if row.with_replies:
+                keys.extend(threads.get(key, ()))
+        return keys
 
     @api.model
     def _ingest_deletions(self, deletions, source=None):
@@ -404,10 +418,16 @@ class SocialCrmPost(models.Model):
         all the same. Returns the posts deleted (ids no longer exist).
 
         On X a deletion may name any version of an edited tweet: it matches the post by its
-        id or its version's id."""
+        id or its version's id. Where the network deletes the replies with the post
+        (``Deletion.with_replies``: Facebook), the stored comments of a stored post deleted,
+        and the replies of a stored comment deleted, go the same way (the hook sees them in
+        the context key ``social_crm_deleted_with``: {reply id: id of the post deleted});
+        a post not stored takes nothing with it (the page's own posts are never stored: the
+        customers' comments on them stay)."""
         company = source.company_id if source else self.env.company
         networks = self.env["social.crm.network"]._by_code()
         wanted = {}  # (network id, external id) -> deleted_at
+        with_replies = set()  # the keys of ``wanted`` whose replies go too
         for deletion in deletions:
             network = networks.get(deletion.network)
             external_id, _reason = ingest.key_id(deletion.external_id)
@@ -418,6 +438,8 @@ class SocialCrmPost(models.Model):
             when = ingest.naive_utc(deletion.deleted_at, fields.Datetime.now())
             key = (network.id, external_id)
             wanted[key] = max(wanted.get(key, when), when)
+            if getattr(deletion, "with_replies", False):
+                with_replies.add(key)
         if not wanted:
             return self.browse()
         ids = sorted({ext for _nid, ext in wanted})
@@ -442,10 +464,55 @@ class SocialCrmPost(models.Model):
         self.env["social.crm.post.deleted"]._remember_keys(
             {(company.id, nid, ext) for nid, ext in set(wanted) - matched}
         )
+        parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
+                                 or (p.network_id.id, p.version_external_id) in with_replies)
+        deleted_with = self._network_deleted_replies(parents, scope, deleted_at) if parents \
+            else {}
+        posts |= self.sudo().browse(list(deleted_with))
+        # their replies arriving later are not stored either (``_ingest_deleted_keys``)
+        gone_with_replies = [(p.network_id.id, p.external_id) for p in parents]
         if posts:
-            posts._ingest_before_network_delete(deleted_at)
+            posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
+                deleted_at)
             posts.unlink()
+        if gone_with_replies:
+            self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)
         return posts
+
+    @api.model
+    def _network_deleted_replies(self, parents, scope, deleted_at):
+        """{reply id: id of the post of ``parents`` it goes with}: the stored posts of
+        ``parents``' conversations that answer one of them, directly or through other
+        replies (a post takes its comments, a comment its replies); their ``deleted_at``
+        is their parent's. One query (the conversations' posts, on their index)."""
+        conversations = sorted({p.conversation_external_id or p.external_id for p in parents})
+        # sudo: as the deletion itself (the network deleted them, whoever may read them)
+        thread = self.sudo().search(
+            scope & Domain("conversation_external_id", "in", conversations)
+        ) - parents
+        root_of = {}  # (network id, external id) of a post gone -> id of the parent gone
+        for parent in parents:
+            for ext in (parent.external_id, parent.version_external_id):
+                if ext:
+                    root_of[parent.network_id.id, ext] = parent.id
+        deleted_with = {}
+        todo = thread
+        while todo:
+            left = todo.browse()
+            for post in todo:
+                network = post.network_id.id
+                root = root_of.get((network, post.in_reply_to_external_id)) or root_of.get(
+                    (network, post.conversation_external_id))
+                if root is None:
+                    left |= post
+                    continue
+                deleted_with[post.id] = root
+                deleted_at[post.id] = deleted_at[root]
+                root_of[network, post.external_id] = root
+            if len(left) == len(todo):
+                break
+            todo = left
+        return deleted_with
 
     def _ingest_before_network_delete(self, deleted_at):
         """Hook: these stored posts (sudo) were deleted by their authors on the network and

@@ -21,6 +21,11 @@ class SocialCrmPostDeleted(models.Model):
         "social.crm.network", required=True, ondelete="cascade", readonly=True
     )
     external_id = fields.Char(string="Post ID on Network", required=True, readonly=True)
+    with_replies = fields.Boolean(
+        string="Replies Gone Too", readonly=True,
+        help="The network deleted the post's comments and replies with it (Facebook): those "
+        "arriving later are not stored either.",
+    )
 
     _post_uniq = models.UniqueIndex("(company_id, network_id, external_id)")
 
@@ -53,3 +58,22 @@ class SocialCrmPostDeleted(models.Model):
                 for company, network, external_id in sorted(keys)
             ]
         )
+
+    @api.model
+    def _mark_with_replies(self, company, keys):
+        """The remembered posts ``keys`` [(network id, external id)] of ``company`` took
+        their replies with them on the network (one read, one write)."""
+        # sudo: whoever processes the deletion, the product remembers it
+        rows = self.sudo().search_fetch(
+            [
+                ("company_id", "=", company.id),
+                ("network_id", "in", sorted({nid for nid, _ext in keys})),
+                ("external_id", "in", sorted({ext for _nid, ext in keys})),
+                ("with_replies", "=", False),
+            ],
+            ["network_id", "external_id"],
+        )
+        keys = set(keys)
+        rows.filtered(lambda r: (r.network_id.id, r.external_id) in keys).write(
+            {"with_replies": True})
+        return True

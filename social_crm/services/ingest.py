@@ -192,6 +192,7 @@ def clean_author(author: Author | None) -> tuple[Author | None, str | None]:
         "posts_count": count(author.posts_count),
         "listed_count": count(author.listed_count),
         "verified": author.verified is True,
+        "observed_at": getattr(author, "observed_at", None),
     }
     return (author if checked(author, values) else Author(**values)), None
 
@@ -380,7 +381,7 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
     known = set(networks)
     batch = Batch(posts={}, authors={}, refused=[], skipped=[])
     cleaned_authors = {}  # id(author) -> (author, clean author, reason); keeps the ids valid
-    newest = {}  # author key -> date of its newest post so far
+    newest = {}  # author key -> (when its counts were observed, date of its post) so far
     for post in posts:
         if not isinstance(post, Post):
             batch.refused.append(Refused(Post("", None, "", now), BAD_ID, type(post).__name__))
@@ -409,14 +410,31 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
             })
         batch.posts[key] = clean
         if clean.author:
-            # the author as of its newest post (of equally new ones, the latest in the batch):
-            # a late item (a webhook retried, a page of older posts) describes it as it was
+            # the author as of its newest observation (a webhook's event time; a poll's
+            # answer: now), then of its newest post (of equally new ones, the latest in the
+            # batch): a late item (a webhook retried, a page of older posts) describes it as
+            # it was
             author_key = (clean.author.network, clean.author.external_id)
-            if author_key not in newest or clean.posted_at >= newest[author_key]:
-                newest[author_key] = clean.posted_at
+            seen = (observed_at(clean.author, now), clean.posted_at)
+            if author_key not in newest or seen >= newest[author_key]:
+                newest[author_key] = seen
                 batch.authors[author_key] = clean.author
     _one_owner_per_handle(batch)
     return batch
+
+
+def observed_at(author: Author, now: dt.datetime) -> dt.datetime:
+    """When ``author``'s counts were true, naive UTC (``now``, naive UTC: a poll's answer
+    read now, or an item whose network gives no time)."""
+    when = getattr(author, "observed_at", None)
+    return naive_utc(when, now) if when is not None else now
+
+
+def stale_counts(author: Author, current: Mapping, now: dt.datetime) -> bool:
+    """Whether ``author``'s counts were observed before the stored ones (``current``'s
+    ``counts_observed_at``, naive UTC; empty: never dated, any observation is newer)."""
+    stored = current.get("counts_observed_at")
+    return bool(stored) and observed_at(author, now) < stored
 
 
 def newer_edit(edited_at: dt.datetime | None, than: dt.datetime | None) -> bool:
@@ -576,6 +594,7 @@ def identity_vals(author: Author, network_id: int, now: dt.datetime) -> dict:
         "display_name_on_network": author.display_name or False,
         "profile_url": author.profile_url or False,
         **{name: getattr(author, name) or 0 for name in COUNT_FIELDS},
+        "counts_observed_at": observed_at(author, now) if known_counts(author) else False,
         "verified": bool(author.verified),
         "bio": author.bio or False,
         "last_synced_at": now,
@@ -597,9 +616,13 @@ def renamed_handle(author: Author, current: Mapping) -> bool:
 
 def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
     """The fields of a known identity this author changes (counts the network did not send,
-    empty names and bios keep what is stored)."""
-    wanted = {name: getattr(author, name) for name in COUNT_FIELDS}
-    wanted = {name: value for name, value in wanted.items() if value is not None}
+    empty names and bios keep what is stored; counts observed before the stored ones, e.g.
+    a webhook delivered late, keep the stored ones and their date)."""
+    wanted = {}
+    if not stale_counts(author, current, now):
+        wanted = known_counts(author)
+        if wanted:
+            wanted["counts_observed_at"] = observed_at(author, now)
     wanted["verified"] = bool(author.verified)
     if author.display_name:
         wanted["display_name_on_network"] = author.display_name
@@ -825,6 +848,7 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
     # 5. today's count history of every identity the batch knows the followers of: a count
     # the network did not send (None) is not 0: today's row keeps what it has, a new row
     # carries the identity's last known count (a new identity's stays empty)
+    # counts observed before the stored ones (a webhook delivered late) write no row either
     for key, author in batch.authors.items():
         if author.followers_count is None:
             continue
@@ -832,10 +856,12 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
         identity = identities.get(key)
         if identity is None:
             continue  # a new identity: its row follows below
+        known = snapshot.identities.get(key)
+        last = (known.values or {}) if known is not None else {}
+        if stale_counts(author, last, now):
+            continue
         current = snapshot.metrics_today.get(identity[0])
         if current is None:
-            known = snapshot.identities.get(key)
-            last = (known.values or {}) if known is not None else {}
             carried = {name: last[name] for name in COUNT_FIELDS
                        if name not in counts and last.get(name) is not None}
             result.metrics.append((key, None, {**carried, **counts}))

@@ -13,6 +13,7 @@ from . import (
     test_intake_webhook,
     test_network_deletes,
     test_news_names,
+    test_observed_counts,
     test_outbox,
     test_plural,
     test_poll,

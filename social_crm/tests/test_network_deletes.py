@@ -43,6 +43,34 @@ def meta_remove(comment_id=COMMENT, time=1764601800):
     return payload
 
 
+MIA = {"id": "100000000000555", "name": "Mia Roth"}
+OLE = {"id": "100000000000556", "name": "Ole Berg"}
+VISITOR_POST = f"{PAGE_ID}_778"
+
+
+def meta_feed(value, time=1764600001):
+    """A page ``feed`` change as Meta's webhooks deliver it (one entry, one change)."""
+    return {"object": "page", "entry": [
+        {"id": PAGE_ID, "time": time, "changes": [{"field": "feed", "value": value}]}]}
+
+
+def meta_visitor_post(verb="add", sender=None, post_id=VISITOR_POST, time=1764600000):
+    """A post a visitor wrote on the page (``item: status``); a removal carries no text."""
+    value = {"from": sender or OLE, "post_id": post_id, "created_time": time, "item": "status",
+             "verb": verb, "published": 1}
+    if verb != "remove":
+        value["message"] = "Kein Internet seit Montag, wer hilft mir?"
+    return meta_feed(value, time + 1)
+
+
+def meta_reply(comment_id, parent_id, sender=None, post_id=VISITOR_POST, time=1764600100,
+               message="Same here, no internet since Monday."):
+    """A comment on ``post_id`` answering ``parent_id`` (the post, or a comment of it)."""
+    return meta_feed({"from": sender or OLE, "post_id": post_id, "comment_id": comment_id,
+                      "parent_id": parent_id, "created_time": time, "item": "comment",
+                      "verb": "add", "message": message}, time + 1)
+
+
 @tagged("post_install", "-at_install")
 class TestNetworkDeletesWebhooks(HttpCase):
     @classmethod
@@ -211,3 +239,92 @@ class TestNetworkDeletesWebhooks(HttpCase):
         self._post(self.facebook_source, meta_comment(comment_id=f"{PAGE_ID}_9002"))
         self._process(self.facebook_source)
         self.assertFalse(self._stored(f"{PAGE_ID}_9002", "facebook"))
+
+    # --- Meta: a post removed takes its comments (as on Facebook) ------------------------------
+    def _thread(self):
+        """A visitor's post, Mia's comment on it, Ole's reply to that comment; Mia's comment
+        on the page's own post (never stored) and her comment on another visitor's post."""
+        for payload in (
+            meta_visitor_post(),
+            meta_reply(f"{PAGE_ID}_9101", VISITOR_POST, sender=MIA, time=1764600100),
+            meta_reply(f"{PAGE_ID}_9102", f"{PAGE_ID}_9101", time=1764600200),
+            meta_comment(),  # on the page's own post 777
+            meta_visitor_post(sender=MIA, post_id=f"{PAGE_ID}_779", time=1764600300),
+            meta_reply(f"{PAGE_ID}_9103", f"{PAGE_ID}_779", post_id=f"{PAGE_ID}_779",
+                       time=1764600400),
+        ):
+            self._post(self.facebook_source, payload)
+        self._process(self.facebook_source)
+        ids = (VISITOR_POST, f"{PAGE_ID}_9101", f"{PAGE_ID}_9102", COMMENT, f"{PAGE_ID}_779",
+               f"{PAGE_ID}_9103")
+        posts = [self._stored(ext, "facebook") for ext in ids]
+        self.assertTrue(all(posts))
+        return posts
+
+    def test_meta_removed_post_takes_its_comments(self):
+        post, comment, reply, on_page_post, other, other_comment = self._thread()
+        elsewhere = self._same_id_elsewhere(f"{PAGE_ID}_9101", "facebook")
+        self._post(self.facebook_source, meta_visitor_post("remove", time=1764601800))
+        self._process(self.facebook_source)
+        self.assertFalse((post | comment | reply).exists())
+        for ext in (VISITOR_POST, f"{PAGE_ID}_9101", f"{PAGE_ID}_9102"):
+            self.assertTrue(self._remembered(ext, "facebook"), ext)
+        self.assertEqual((on_page_post | other | other_comment).exists(),
+                         on_page_post | other | other_comment)
+        self.assertEqual(elsewhere.exists(), elsewhere)
+        # a comment delivered again later (a retry) is not stored again, nor one of the
+        # removed post never stored before (delivered out of order), nor a reply to it
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9101", VISITOR_POST, sender=MIA, time=1764600100, message="again"))
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9104", VISITOR_POST, sender=MIA, time=1764600500))
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9105", f"{PAGE_ID}_9104", time=1764600600))
+        # a comment on a post that stays is stored
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9106", f"{PAGE_ID}_779", post_id=f"{PAGE_ID}_779", time=1764600700))
+        self._process(self.facebook_source)
+        for ext in ("9101", "9104", "9105"):
+            self.assertFalse(self._stored(f"{PAGE_ID}_{ext}", "facebook"), ext)
+        self.assertTrue(self._stored(f"{PAGE_ID}_9106", "facebook"))
+
+    def test_meta_removed_comment_takes_its_replies_only(self):
+        post, comment, reply, on_page_post, other, other_comment = self._thread()
+        self._post(self.facebook_source, meta_remove(f"{PAGE_ID}_9101"))
+        self._process(self.facebook_source)
+        self.assertFalse((comment | reply).exists())
+        rest = post | on_page_post | other | other_comment
+        self.assertEqual(rest.exists(), rest)
+        # a reply to the removed comment delivered late is not stored; a new comment on the
+        # post is
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9107", f"{PAGE_ID}_9101", time=1764600800))
+        self._post(self.facebook_source, meta_reply(
+            f"{PAGE_ID}_9108", VISITOR_POST, time=1764600900))
+        self._process(self.facebook_source)
+        self.assertFalse(self._stored(f"{PAGE_ID}_9107", "facebook"))
+        self.assertTrue(self._stored(f"{PAGE_ID}_9108", "facebook"))
+
+    def test_meta_removal_and_a_comment_in_one_batch(self):
+        """The post, then its removal and a comment on it processed together (deletions
+        first): the comment is not stored."""
+        self._post(self.facebook_source, meta_visitor_post())
+        self._process(self.facebook_source)
+        self._post(self.facebook_source, meta_visitor_post("remove", time=1764601800))
+        self._post(self.facebook_source, meta_reply(f"{PAGE_ID}_9109", VISITOR_POST))
+        self._process(self.facebook_source)
+        self.assertFalse(self._stored(VISITOR_POST, "facebook"))
+        self.assertFalse(self._stored(f"{PAGE_ID}_9109", "facebook"))
+
+    def test_meta_page_removing_its_own_post_leaves_the_comments(self):
+        """The page's own posts are never stored: their removal (with the page as ``from``,
+        or without ``from``) deletes none of the customers' comments on them."""
+        *_rest, on_page_post, _other, _other_comment = self._thread()
+        page = {"id": PAGE_ID, "name": "ACME"}
+        self._post(self.facebook_source, meta_visitor_post(
+            "remove", sender=page, post_id=f"{PAGE_ID}_777", time=1764601800))
+        payload = meta_visitor_post("remove", post_id=f"{PAGE_ID}_777", time=1764601900)
+        del payload["entry"][0]["changes"][0]["value"]["from"]
+        self._post(self.facebook_source, payload)
+        self._process(self.facebook_source)
+        self.assertTrue(on_page_post.exists())

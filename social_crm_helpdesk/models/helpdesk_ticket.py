@@ -392,33 +392,14 @@ class HelpdeskTicket(models.Model):
         posted = post.posted_at or now
         urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
         minutes = post.company_id._social_response_minutes(influencer or urgent)
-        author = (
-            post.author_name
-            or (post.author_handle and f"@{post.author_handle}")
-            or self.env._("Unknown author")
-        )
-        preview = " ".join((post.text or "").split())
-        if len(preview) > 70:
-            preview = preview[:69] + "…"
-        description = Markup("<p>%s</p>") % (post.text or "")
-        meta = [
-            self.env._("%(network)s, %(author)s", network=post.network_id.name, author=author)
-        ]
-        # no detection figures here: the portal shows the description to the customer
-        description += Markup("<p class='text-muted'>%s</p>") % " · ".join(meta)
-        if post.url:
-            description += Markup("<p><a href='%s' target='_blank' rel='noopener'>%s</a></p>") % (
-                post.url,
-                self.env._("Open the post on the network"),
-            )
         channel = self.env.ref(
             "social_crm_helpdesk.helpdesk_ticket_channel_social", raise_if_not_found=False
         )
         return {
-            "name": f"{author}: {preview}" if preview else author,
-            "description": description,
+            "name": self._social_ticket_title(post),
+            "description": self._social_ticket_description(post),
             "partner_id": partner.id or False,
-            "partner_name": partner.name or author,
+            "partner_name": partner.name or self._social_ticket_author(post),
             "partner_email": partner.email or False,
             "team_id": team.id or False,
             "company_id": (team.company_id or post.company_id).id,
@@ -438,6 +419,43 @@ class HelpdeskTicket(models.Model):
             "has_sensitive_data": post.has_sensitive_data,
             "social_pii_kinds": post.pii_kinds or False,
         }
+
+    @api.model
+    def _social_ticket_author(self, post):
+        return (
+            post.author_name
+            or (post.author_handle and f"@{post.author_handle}")
+            or self.env._("Unknown author")
+        )
+
+    @api.model
+    def _social_ticket_title(self, post, text=None):
+        """The automatic title of a ticket opened by ``post``: its author and a preview of
+        its text (``text``: of another version of the post, e.g. the one before an edit)."""
+        author = self._social_ticket_author(post)
+        preview = " ".join(((post.text if text is None else text) or "").split())
+        if len(preview) > 70:
+            preview = preview[:69] + "…"
+        return f"{author}: {preview}" if preview else author
+
+    @api.model
+    def _social_ticket_description(self, post):
+        """The description of a ticket opened by ``post``: its text, network and author, a
+        link to it (an edit of the post replaces its text block, see
+        ``social.crm.post._social_follow_edits``)."""
+        description = Markup("<p>%s</p>") % (post.text or "")
+        meta = [
+            self.env._("%(network)s, %(author)s", network=post.network_id.name,
+                       author=self._social_ticket_author(post))
+        ]
+        # no detection figures here: the portal shows the description to the customer
+        description += Markup("<p class='text-muted'>%s</p>") % " · ".join(meta)
+        if post.url:
+            description += Markup("<p><a href='%s' target='_blank' rel='noopener'>%s</a></p>") % (
+                post.url,
+                self.env._("Open the post on the network"),
+            )
+        return description
 
     @api.model
     def _social_priority(self, tier, pii_kinds=None):

@@ -4,8 +4,10 @@ new version goes through what a new post goes through. Its text (and payload, an
 replaces) is redacted before it is stored, then classified again; an edit that makes a post a
 complaint opens or joins a ticket as a new complaint would; an edit that adds bank or card
 data flags the post's ticket (top priority, alert) and hides the post where the company wants
-it; a post with a ticket gets a note with both versions. An edit never closes or deletes a
-ticket: one that no longer reads as a complaint only says so in the note.
+it; a post with a ticket gets a note with both versions. The ticket the post opened follows
+the new version (its description's post text, its title while it is the automatic one). An
+edit never closes or deletes a ticket: one that no longer reads as a complaint only says so
+in the note.
 The new version is classified by the hook of new posts (``_social_pii_created_vals``, with
 the language model's second opinion where the company uses one)."""
 
@@ -14,6 +16,7 @@ from markupsafe import Markup
 from odoo import models
 
 from ..detection.pii import PAYMENT_KINDS
+from ..detection.scrub import scrub_html
 from .res_company import by_company_lang
 
 
@@ -72,11 +75,52 @@ class SocialCrmPost(models.Model):
         })._social_route(automatic=True)
         # the notes are written in the company's language, as the product's notes are
         for lang, group in by_company_lang(ticketed):
-            group.with_context(lang=lang)._social_note_edits(previous)
+            group = group.with_context(lang=lang)
+            group._social_follow_edits(previous)
+            group._social_note_edits(previous)
         # bank or card data the edit added: hidden where the company wants it (once the
         # ticket exists, which gets the outcome)
         self.filtered(payment_added)._social_pii_auto_hide()
         return result
+
+    def _social_follow_edits(self, previous):
+        """The tickets these edited posts opened show the current version: the post's text
+        block of the description is replaced (what the agents added stays; a description
+        that no longer holds the text before the edit is left alone), and the title too
+        while it is the automatic one of the version before (author and preview, as
+        ``helpdesk.ticket._social_ticket_title`` builds it): a title an agent wrote stays.
+        The copies of the old title (to-dos, notifications, channel alerts) follow
+        (``helpdesk.ticket._social_replace_old_names``, once for the batch). The text is
+        the stored one, redacted already; a ticket that only gathered the post as a later
+        one keeps its description (it came from the post that opened it). One search, one
+        write per ticket changed."""
+        # sudo: the product rewrites the ticket, whoever ingested the edit
+        posts = self.sudo().filtered(
+            lambda p: (p.text or "") != (previous[p.id]["text"] or ""))
+        if not posts:
+            return True
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        tickets = Ticket.search([("social_post_id", "in", posts.ids)])
+        old_names = {ticket.id: ticket.display_name for ticket in tickets}
+        renamed = Ticket
+        for ticket in tickets:
+            post = ticket.social_post_id
+            before = previous[post.id]["text"] or ""
+            vals = {}
+            if before.strip():
+                description = scrub_html(ticket.description, {before}, post.text or "")
+                if description is not None:
+                    vals["description"] = Markup(description)
+            if ticket.name == Ticket._social_ticket_title(post, before):
+                vals["name"] = Ticket._social_ticket_title(post)
+                renamed |= ticket
+            if vals:
+                # the stored text is redacted already; the note keeps both versions (no
+                # tracking message of the old title)
+                ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(vals)
+        # the old titles' copies, for the whole batch at once
+        renamed._social_replace_old_names(old_names)
+        return True
 
     def _social_note_edits(self, previous):
         """A note on the tickets of these edited posts: both versions (redacted, escaped);

@@ -105,6 +105,8 @@ class SocialCrmPost(models.Model):
             ]
         ).grouped("res_id")
         placeholder = self.env._("[deleted by its author on the network]")
+        # {post id: the post deleted with it} (social.crm.post._ingest_deletions)
+        deleted_with = self.env.context.get("social_crm_deleted_with") or {}
         bodies = {}
         stop = Ticket
         for ticket in tickets:
@@ -122,21 +124,30 @@ class SocialCrmPost(models.Model):
                 or self.env._("Unknown author")
             )
             when = max(deleted_at.get(p.id) or fields.Datetime.now() for p in gone)
-            sentence = self.env._(
-                "%(author)s deleted the post on %(network)s (%(date)s): its text is removed "
-                "from the ticket.",
-                author=author,
-                network=first.network_id.name,
-                date=ticket._social_time(when),
-            )
+            if all(p.id in deleted_with for p in gone):
+                # comments gone with the post they answer (Facebook): their authors did not
+                # delete them
+                sentence = self.env._(
+                    "The post that %(author)s commented on was deleted on %(network)s "
+                    "(%(date)s), and its comments with it: their text is removed from the "
+                    "ticket.",
+                    author=author,
+                    network=first.network_id.name,
+                    date=ticket._social_time(when),
+                )
+                title = self.env._("%(author)s: comment deleted with its post", author=author)
+            else:
+                sentence = self.env._(
+                    "%(author)s deleted the post on %(network)s (%(date)s): its text is "
+                    "removed from the ticket.",
+                    author=author,
+                    network=first.network_id.name,
+                    date=ticket._social_time(when),
+                )
+                title = self.env._("%(author)s: post deleted by its author", author=author)
             if ticket.social_post_id & gone:
                 ticket._social_replace_content(
-                    {
-                        "name": self.env._(
-                            "%(author)s: post deleted by its author", author=author
-                        ),
-                        "description": Markup("<p>%s</p>") % sentence,
-                    }
+                    {"name": title, "description": Markup("<p>%s</p>") % sentence}
                 )
             waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
             if ticket._social_customer_posts_left(kept.get(ticket, ())):

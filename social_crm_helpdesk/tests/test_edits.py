@@ -182,3 +182,77 @@ class TestEdits(SocialHelpdeskCase):
         self.assertFalse(post.previous_text)
         self.assertFalse(self.notes(ticket, "edited the post"))
         self.assertEqual(self.Ticket.search_count([("social_post_id", "=", post.id)]), 1)
+
+
+@tagged("post_install", "-at_install")
+class TestEditedTicket(SocialHelpdeskCase):
+    """The ticket follows the version of its post the customer's followers read now: the
+    description's post text and the automatic title (not a title an agent wrote); the note
+    keeps both versions; a ticket that gathered the post later keeps what it has."""
+
+    def version(self, text, edited_minutes=None):
+        post = mastodon.parse_status(mastodon_status(text, edited_minutes), HOST)
+        return self.ingest(post, source=self.mastodon_source)
+
+    def tweet(self, tweet_id, text, history, minutes, conversation=None):
+        answer = x_answer(tweet_id, text, history, minutes)
+        answer["data"][0]["conversation_id"] = conversation or history[0]
+        return self.ingest(*x.parse_tweets(answer))
+
+    def test_edit_rewrites_the_title_and_description_redacted(self):
+        post = self.version(GRUMBLE)
+        ticket = post.ticket_id
+        self.assertEqual(ticket.name, f"Kim Kunde: {GRUMBLE[:69]}…")
+        ticket.activity_schedule(
+            "mail.mail_activity_data_todo", summary=f"Call back: {ticket.display_name}",
+            user_id=self.agent.id)
+        edited = f"@acme Seit Montag kein Internet, bucht die Erstattung auf {CARD}"
+        self.version(edited, 5)
+        redacted = post.text
+        self.assertIn("[card number removed, ends 1111]", redacted)
+        self.assertEqual(ticket.name, f"Kim Kunde: {redacted[:69]}…")
+        self.assertIn("Seit Montag kein Internet", ticket.description)
+        self.assertIn("[card number removed, ends 1111]", ticket.description)
+        self.assertNotIn("Router", ticket.description)
+        self.assertIn("Kim Kunde", ticket.description)  # network and author stay
+        self.assertIn("Open the post on the network", ticket.description)
+        # the old title's copy in the to-do follows
+        self.assertEqual(ticket.activity_ids.summary, f"Call back: {ticket.display_name}")
+        # the note keeps both versions, redacted
+        note = ticket.message_ids.filtered(lambda m: "edited the post" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("Router", note.body)
+        self.assertIn("[card number removed, ends 1111]", note.body)
+        for needle in ("1111 1111 1111", "4111 1111"):
+            self.assertNotIn(needle, ticket.name + str(ticket.description))
+            self.assertFalse(self.env["mail.message"].search([("body", "ilike", needle)]))
+            self.assertFalse(self.env["mail.activity"].search([("summary", "ilike", needle)]))
+        # edited again: the title and description follow again
+        self.version(THANKS, 9)
+        self.assertEqual(ticket.name, f"Kim Kunde: {THANKS}")
+        self.assertIn("Techniker", ticket.description)
+        self.assertNotIn("Seit Montag", ticket.description)
+
+    def test_title_an_agent_wrote_stays(self):
+        post = self.version(GRUMBLE)
+        ticket = post.ticket_id
+        ticket.with_user(self.agent).write({"name": "Kim: Router defekt seit Montag"})
+        self.version(f"@acme Router immer noch kaputt, {THANKS[6:]}", 3)
+        self.assertEqual(ticket.name, "Kim: Router defekt seit Montag")
+        self.assertIn("Techniker", ticket.description)
+
+    def test_later_post_of_the_ticket_edited_keeps_the_ticket_text(self):
+        opener = self.tweet("1795000000000000101", GRUMBLE, ["1795000000000000101"], 0)
+        ticket = opener.ticket_id
+        name, description = ticket.name, str(ticket.description)
+        later_text = "@acme Immer noch kein Internet, zweiter Tag ohne Antwort. Unfassbar!"
+        later = self.tweet("1795000000000000102", later_text, ["1795000000000000102"], 2,
+                           conversation="1795000000000000101")
+        self.assertEqual(later.ticket_id, ticket)
+        self.tweet("1795000000000000109", f"{later_text} Dritter Tag!",
+                   ["1795000000000000102", "1795000000000000109"], 5,
+                   conversation="1795000000000000101")
+        self.assertIn("Dritter Tag", later.text)
+        self.assertEqual((ticket.name, str(ticket.description)), (name, description))
+        self.assertEqual(len(ticket.message_ids.filtered(
+            lambda m: "edited the post" in (m.body or ""))), 1)

@@ -248,3 +248,44 @@ class TestNetworkDeletes(SocialHelpdeskCase):
         self.assertEqual(self.Post.search_count(
             [("external_id", "=", OPENER), ("network_id", "=", self.mastodon.id)]), 1)
         self.assertTrue(ticket.exists())
+
+    def test_comment_gone_with_its_removed_facebook_post(self):
+        """Meta's feed webhook removes a visitor's post: on Facebook its comments go with
+        it. The ticket Mia's complaint comment opened loses her words the same way, and the
+        note says her comment went with the post (she did not delete it)."""
+        page, post_id = "102030405060", "102030405060_778"
+
+        def feed(value, time):
+            return {"object": "page", "entry": [{"id": page, "time": time, "changes": [
+                {"field": "feed", "value": value}]}]}
+
+        now = int(dt.datetime.now(dt.UTC).timestamp())
+        ole = {"id": "100000000000556", "name": "Ole Berg"}
+        mia = {"id": "100000000000555", "name": "Mia Roth"}
+        deliveries = [
+            feed({"from": ole, "post_id": post_id, "created_time": now - 600, "item": "status",
+                  "verb": "add", "published": 1,
+                  "message": "Neue Tarife ab Januar, was meint ihr?"}, now - 599),
+            feed({"from": mia, "post_id": post_id, "comment_id": "102030405060_9201",
+                  "parent_id": post_id, "created_time": now - 300, "item": "comment",
+                  "verb": "add", "message": GRUMBLE}, now - 299),
+        ]
+        self.deliver(self.facebook_source,
+                     [e for d in deliveries for e in connector_events.split_meta(d)], "push")
+        comment = self.Post.search([("external_id", "=", "102030405060_9201")])
+        ticket = comment.ticket_id
+        self.assertTrue(ticket)
+        self.assertIn("Router", self.all_text(ticket))
+        removal = feed({"from": ole, "post_id": post_id, "created_time": now - 600,
+                        "item": "status", "verb": "remove", "recipient_id": page}, now - 60)
+        self.deliver(self.facebook_source, connector_events.split_meta(removal), "push")
+        self.assertFalse(comment.exists())
+        self.assertFalse(self.Post.search([("external_id", "=", post_id)]))
+        text = self.all_text(ticket)
+        self.assertNotIn("Router", text)
+        self.assertNotIn("Frechheit", text)
+        self.assertEqual(ticket.name, "Mia Roth: comment deleted with its post")
+        self.assertIn("The post that Mia Roth commented on was deleted on Facebook",
+                      str(ticket.description))
+        self.assertNotIn("Mia Roth deleted", text)
+        self.assertFalse(ticket.social_wait_deadline)

@@ -131,9 +131,11 @@ def test_meta_remove_comment_and_post():
     raw = events.split_meta(body)
     assert len({e.key for e in raw}) == 3
     comment, post = facebook.parse_webhook_removals(body)
+    # on Facebook a removed post's comments, and a removed comment's replies, go with it
     assert comment == Deletion("facebook", f"{PAGE}_9001",
-                               dt.datetime.fromtimestamp(1764600001, dt.UTC), "555")
-    assert post.external_id == f"{PAGE}_778"
+                               dt.datetime.fromtimestamp(1764600001, dt.UTC), "555",
+                               with_replies=True)
+    assert (post.external_id, post.with_replies) == (f"{PAGE}_778", True)
     assert events.deletions_of_event("meta", raw[2].payload) == []  # the page's own
     assert events.posts_of_event("meta", raw[0].payload) == []
     # the removal and the comment's creation are different events
