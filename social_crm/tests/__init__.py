@@ -19,5 +19,6 @@ from . import (
     test_security,
     test_stream_deletes,
     test_tour,
+    test_tour_edits,
     test_views,
 )
