@@ -439,11 +439,14 @@ class SocialCrmPost(models.Model):
                     matched.add(key)
                     deleted_at[post.id] = max(deleted_at.get(post.id, wanted[key]), wanted[key])
         posts = found.filtered(lambda p: p.id in deleted_at)
-        self.env["social.crm.post.deleted"]._remember_keys(
-            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}
+        Deleted = self.env["social.crm.post.deleted"]
+        Deleted._remember_keys(
+            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}, reason="network"
         )
         if posts:
             posts._ingest_before_network_delete(deleted_at)
+            # remembered as deleted on the network before ``unlink`` remembers them as a user's
+            Deleted._remember(posts, reason="network")
             posts.unlink()
         return posts
 

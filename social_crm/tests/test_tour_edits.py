@@ -60,7 +60,10 @@ class TestEditedAndDeletedTours(HttpCase):
         lang = "de_DE" if code == "de" else "en_US"
         if code == "de":
             self.env["res.lang"]._activate_lang(lang)
-            self.env["ir.module.module"]._load_module_terms(["social_crm"], [lang],
+            # the addons installed with social_crm add buttons and fields to its screens
+            addons = self.env["ir.module.module"].search(
+                [("name", "=like", "social_crm%"), ("state", "=", "installed")])
+            self.env["ir.module.module"]._load_module_terms(addons.mapped("name"), [lang],
                                                             overwrite=True)
         (self.crm_user | self.crm_manager).lang = lang
 
@@ -100,6 +103,7 @@ class TestEditedAndDeletedTours(HttpCase):
         self.assertFalse(post.exists())
         deleted = self.env["social.crm.post.deleted"].search([("external_id", "=", DELETED_ID)])
         self.assertEqual(len(deleted), 1)
+        self.assertEqual(deleted.reason, "network")
         return deleted
 
     # --- an edited post -----------------------------------------------------------------------

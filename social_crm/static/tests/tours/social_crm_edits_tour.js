@@ -13,6 +13,7 @@ const LABELS = {
         deletedPosts: "Deleted Posts",
         deletedOn: "Deleted On",
         postId: "Post ID on Network",
+        networkReason: "Deleted by its author on the network",
     },
     de: {
         edited: "Bearbeitet",
@@ -23,6 +24,7 @@ const LABELS = {
         deletedPosts: "Gelöschte Beiträge",
         deletedOn: "Gelöscht am",
         postId: "Beitrags-ID im Netzwerk",
+        networkReason: "Vom Autor im Netzwerk gelöscht",
     },
 };
 
@@ -126,8 +128,15 @@ function deletedManagerSteps(t) {
             trigger: `.o_list_view th:contains('${t.postId}')`,
         },
         {
-            content: "The post its author deleted on X",
-            trigger: ".o_list_view .o_data_row:contains('1885000000000000101'):contains('X')",
+            content: "The post its author deleted on X, said so (not deleted by the process that received it)",
+            trigger: `.o_list_view .o_data_row:contains('1885000000000000101'):contains('X') .o_data_cell[name=reason]:contains('${t.networkReason}')`,
+            run() {
+                const row = this.anchor.closest(".o_data_row");
+                const by = row.querySelector(".o_data_cell[name=create_uid]");
+                if (by && by.textContent.trim()) {
+                    throw new Error(`"Deleted By" says "${by.textContent.trim()}" for a deletion on the network`);
+                }
+            },
         },
         {
             content: "Nothing to create by hand",
