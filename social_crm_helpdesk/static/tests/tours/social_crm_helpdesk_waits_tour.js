@@ -13,6 +13,7 @@ const LABELS = {
         waitsAgainLabel: "Waits Again",
         waitingSince: "Waiting Since",
         currentDeadline: "Current Deadline",
+        firstDeadline: "First Deadline",
         deletedTitle: "Karl Kunde: post deleted by its author",
         deletedNote: "Karl Kunde deleted the post on X (Twitter)",
         clockStopped: "the response clock stopped",
@@ -25,6 +26,7 @@ const LABELS = {
         waitsAgainLabel: "Wartet erneut",
         waitingSince: "Wartet seit",
         currentDeadline: "Aktuelle Frist",
+        firstDeadline: "Erste Frist",
         deletedTitle: "Karl Kunde: Beitrag vom Autor gelöscht",
         deletedNote: "Karl Kunde hat den Beitrag auf X (Twitter) gelöscht",
         clockStopped: "Die Antwortfrist ist angehalten",
@@ -98,6 +100,22 @@ function waitsAgainSteps(t) {
                     throw new Error(`Current deadline "${current}", first deadline "${first}"`);
                 }
             },
+        },
+        {
+            content: "The current wait is the product's to write, not the agent's",
+            trigger: ".o_form_view .o_notebook .o_field_widget[name=social_wait_deadline]",
+            run() {
+                for (const name of ["social_wait_since", "social_wait_deadline"]) {
+                    const field = document.querySelector(`.o_form_view .o_field_widget[name=${name}]`);
+                    if (field.querySelector("input, button, .o_input")) {
+                        throw new Error(`${name} can be edited by hand`);
+                    }
+                }
+            },
+        },
+        {
+            content: "The first complaint's deadline is named so (not a second 'Respond By')",
+            trigger: `.o_form_view .o_notebook .o_inner_group:has(label:contains('${t.firstDeadline}')) .o_field_widget[name=social_response_deadline]`,
         },
     ];
 }
