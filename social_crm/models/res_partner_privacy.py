@@ -218,6 +218,8 @@ class ResPartner(models.Model):
         counts["identities"] = len(identities)
         counts["earlier exports"] = len(exports)
         suggestions.unlink()
+        # remembered as erased before ``unlink`` remembers them as a user's delete
+        self.env["social.crm.post.deleted"]._remember(posts, reason="erasure")
         posts.unlink()
         identities.unlink()
         exports.unlink()

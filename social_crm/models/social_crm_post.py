@@ -461,8 +461,9 @@ class SocialCrmPost(models.Model):
                     matched.add(key)
                     deleted_at[post.id] = max(deleted_at.get(post.id, wanted[key]), wanted[key])
         posts = found.filtered(lambda p: p.id in deleted_at)
-        self.env["social.crm.post.deleted"]._remember_keys(
-            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}
+        Deleted = self.env["social.crm.post.deleted"]
+        Deleted._remember_keys(
+            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}, reason="network"
         )
         parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
                                  or (p.network_id.id, p.version_external_id) in with_replies)
@@ -474,6 +475,8 @@ class SocialCrmPost(models.Model):
         if posts:
             posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
                 deleted_at)
+            # remembered as deleted on the network before ``unlink`` remembers them as a user's
+            Deleted._remember(posts, reason="network")
             posts.unlink()
         if gone_with_replies:
             self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)

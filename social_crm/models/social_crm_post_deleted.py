@@ -26,20 +26,34 @@ class SocialCrmPostDeleted(models.Model):
         help="The network deleted the post's comments and replies with it (Facebook): those "
         "arriving later are not stored either.",
     )
+    # no default: the rows stored before this field was added do not say why (left empty)
+    reason = fields.Selection(
+        [
+            ("user", "Deleted in Odoo"),
+            ("erasure", "Privacy erasure"),
+            ("network", "Deleted by its author on the network"),
+        ],
+        string="Why",
+        readonly=True,
+        help="Who deleted the post: a user in Odoo (Deleted By), a privacy erasure of its "
+        "author's data, or its author on the network (the network said so; Deleted By is "
+        "then the process that received the deletion).",
+    )
 
     _post_uniq = models.UniqueIndex("(company_id, network_id, external_id)")
 
     @api.model
-    def _remember(self, posts):
-        """Remember ``posts`` (about to be deleted); two queries whatever their number."""
+    def _remember(self, posts, reason="user"):
+        """Remember ``posts`` (about to be deleted) with ``reason`` (see the field); two
+        queries whatever their number. A post already remembered keeps its first reason."""
         posts = posts.sudo()  # sudo: whoever deletes a post, it stays deleted
         return self._remember_keys({(p.company_id.id, p.network_id.id, p.external_id)
-                                    for p in posts})
+                                    for p in posts}, reason=reason)
 
     @api.model
-    def _remember_keys(self, keys):
+    def _remember_keys(self, keys, reason="user"):
         """Remember ``keys`` ``{(company id, network id, external id)}`` (posts deleted, maybe
-        not stored yet); two queries whatever their number."""
+        not stored yet) with ``reason``; two queries whatever their number."""
         keys = set(keys)
         if not keys:
             return self.browse()
@@ -54,7 +68,8 @@ class SocialCrmPostDeleted(models.Model):
         keys -= {(d.company_id.id, d.network_id.id, d.external_id) for d in known}
         return self.sudo().create(
             [
-                {"company_id": company, "network_id": network, "external_id": external_id}
+                {"company_id": company, "network_id": network, "external_id": external_id,
+                 "reason": reason}
                 for company, network, external_id in sorted(keys)
             ]
         )

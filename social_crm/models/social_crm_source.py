@@ -260,13 +260,16 @@ class SocialCrmSource(models.Model):
 
     @api.model
     def _replay_as_live(self, posts, now):
-        """Replayed posts look like they arrive now (the demo shows live traffic)."""
+        """Replayed posts look like they arrive now (the demo shows live traffic); so does a
+        replayed edit (its edit date: the stored post keeps its own date)."""
         now = now.replace(tzinfo=dt.UTC)
         count = len(posts)
-        return [
-            dataclasses.replace(post, posted_at=now - dt.timedelta(seconds=30 * (count - index)))
-            for index, post in enumerate(posts)
-        ]
+        live = []
+        for index, post in enumerate(posts):
+            at = now - dt.timedelta(seconds=30 * (count - index))
+            live.append(dataclasses.replace(
+                post, posted_at=at, edited_at=at if post.edited_at else None))
+        return live
 
     def _poll_summary_parts(self, result):
         """What one poll brought, one translated part per count, singular or plural."""

@@ -21,5 +21,6 @@ from . import (
     test_security,
     test_stream_deletes,
     test_tour,
+    test_tour_edits,
     test_views,
 )

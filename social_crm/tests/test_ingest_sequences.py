@@ -8,6 +8,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors import x
 from odoo.tests import tagged
 
 from .common import FakeNetwork, SocialCrmCase
@@ -199,6 +200,26 @@ class TestIngestSequences(SocialCrmCase):
         self.assertEqual(len(post), 1)
         self.assertEqual(post.source_id, self.source, "the source that found it first")
         self.assertEqual(post.like_count, 3)
+
+    def test_deleted_posts_say_why(self):
+        """Deleted Posts says why each post is there: a user deleted it in Odoo, a privacy
+        erasure removed it, or its author deleted it on the network (X ``tweet_delete_events``,
+        also for a post not stored yet); a post remembered keeps its first reason."""
+        author = self.make_author("910", "why_gone", "Why Gone")
+        self.ingest([self.make_post(ext, author) for ext in ("w1", "w2", "w3")])
+        self.post("w1").with_user(self.manager).unlink()
+        body = {"for_user_id": "1", "tweet_delete_events": [
+            {"status": {"id": ext, "user_id": "910"}, "timestamp_ms": "1764849600000"}
+            for ext in ("w1", "w2", "w9")]}
+        self.Post._ingest_deletions(x.parse_activity_deletions(body), self.source)
+        self.post("w3").partner_id = self.partner
+        self.partner._social_erase()
+        deleted = self.env["social.crm.post.deleted"].search(
+            [("external_id", "in", ["w1", "w2", "w3", "w9"])])
+        self.assertEqual(
+            {d.external_id: d.reason for d in deleted},
+            {"w1": "user", "w2": "network", "w3": "erasure", "w9": "network"},
+        )
 
     def test_post_deleted_by_user_arrives_again(self):
         """A manager deleted a post; the network sends it again (another source, a search

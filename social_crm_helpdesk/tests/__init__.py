@@ -31,6 +31,7 @@ from . import (
     test_tour,
     test_tour_crisis,
     test_tour_paths,
+    test_tour_waits,
     test_tour_wording,
     test_wordings,
 )

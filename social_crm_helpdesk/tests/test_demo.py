@@ -27,3 +27,26 @@ class TestDemo(TransactionCase):
             [("complaint_label", "=", "complaint"), ("ticket_id", "=", False)]
         )
         self.assertFalse(complaints.mapped("text"), "every demo complaint has its ticket")
+
+    def test_demo_shows_edited_posts(self):
+        """The replayed demo traffic holds two edits (Mastodon ``edited_at``), one in German
+        and one in English, which reach their posts through the ingestion: the text is the
+        edited one, the text before it is kept, no ticket comes of them."""
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without demo data")
+        posts = self.env["social.crm.post"].search(
+            [("external_id", "in", ["111000000000009102", "111000000000009103"])]
+        )
+        self.assertEqual(sorted(posts.mapped("lang")), ["de", "en"])
+        for post in posts:
+            self.assertTrue(post.edited_at)
+            self.assertGreater(post.edited_at, post.posted_at)
+            self.assertTrue(post.previous_text)
+            self.assertNotEqual(post.previous_text, post.text)
+            self.assertFalse(post.ticket_id)
+        anna = posts.filtered(lambda p: p.lang == "de")
+        self.assertEqual(anna.previous_text,
+                         "Großes Lob an ACME: Reparatur in zwei Tagen erledigt. Danke!")
+        self.assertIn("Leihgerät", anna.text)
