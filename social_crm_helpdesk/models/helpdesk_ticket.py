@@ -114,12 +114,13 @@ class HelpdeskTicket(models.Model):
     # or, once the customer complained again after an answer and the ticket was reopened,
     # the new complaint's (see helpdesk_ticket_followup.py). Computed from the first wait's
     # fields (so existing tickets get them when the addon is updated, no migration), then
-    # written by the product when a reopened ticket waits again and when it is answered.
+    # written by the product when a reopened ticket waits again and when it is answered
+    # (readonly: never typed by a user; helpdesk_ticket_guard.py refuses RPC writes).
     social_wait_since = fields.Datetime(
         string="Waiting Since",
         compute="_compute_social_wait",
         store=True,
-        readonly=False,
+        readonly=True,
         copy=False,
         groups=INTERNAL,
         help="When the customer's complaint that waits for an answer was posted: the first "
@@ -129,7 +130,7 @@ class HelpdeskTicket(models.Model):
         string="Current Deadline",
         compute="_compute_social_wait",
         store=True,
-        readonly=False,
+        readonly=True,
         copy=False,
         index="btree_not_null",
         groups=INTERNAL,
@@ -141,7 +142,7 @@ class HelpdeskTicket(models.Model):
         string="Current Half Time",
         compute="_compute_social_wait",
         store=True,
-        readonly=False,
+        readonly=True,
         copy=False,
         groups=INTERNAL,
         help="Half the time from the waiting complaint to the current deadline.",
@@ -150,7 +151,7 @@ class HelpdeskTicket(models.Model):
         string="Current Reply",
         compute="_compute_social_wait",
         store=True,
-        readonly=False,
+        readonly=True,
         copy=False,
         groups=INTERNAL,
         help="The public reply (or call) that ended the current wait; empty while waiting.",
@@ -159,7 +160,7 @@ class HelpdeskTicket(models.Model):
         string="Current Reply in Time",
         compute="_compute_social_wait",
         store=True,
-        readonly=False,
+        readonly=True,
         copy=False,
         groups=INTERNAL,
     )

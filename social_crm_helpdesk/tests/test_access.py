@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
 from odoo import fields
 from odoo.exceptions import AccessError, ValidationError
 from odoo.tests import new_test_user, tagged
@@ -152,6 +154,16 @@ class TestReplyAccess(SocialHelpdeskCase):
             "social_response_deadline": now,
             "has_sensitive_data": False,
             "social_pii_kinds": "iban",
+            # the current wait (stored computes the product writes when a ticket waits again)
+            "social_wait_since": now,
+            "social_wait_deadline": now + timedelta(days=7),
+            "social_wait_escalate_at": now + timedelta(days=3),
+            "social_wait_reply_at": now,
+            "social_wait_met": True,
+            "social_reopen_count": 3,
+            "social_escalate_at": now + timedelta(days=3),
+            # the deadline the social ticket list is sorted by
+            "social_waiting_deadline": now + timedelta(days=7),
         }
         before = ticket.read(list(forged))[0]
         as_agent = ticket.with_user(self.agent_a)
