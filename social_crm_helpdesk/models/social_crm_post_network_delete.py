@@ -49,9 +49,24 @@ class SocialCrmPost(models.Model):
         for lang, group in by_company_lang(self):
             group = group.with_context(lang=lang)
             group._social_forget_on_tickets(deleted_at)
-            group._social_scrub_contact_notes(
-                self.env._("[deleted by its author on the network]"))
+            gone_with = group._social_deleted_with()
+            (group - gone_with)._social_scrub_contact_notes(group._social_deleted_placeholder())
+            gone_with._social_scrub_contact_notes(gone_with._social_deleted_placeholder())
         return result
+
+    def _social_deleted_with(self):
+        """These posts that went with the post they answer (Facebook: the comments of a
+        removed post, ``social_crm_deleted_with`` of ``_ingest_deletions``): their authors
+        did not delete them."""
+        deleted_with = self.env.context.get("social_crm_deleted_with") or {}
+        return self.filtered(lambda p: p.id in deleted_with)
+
+    def _social_deleted_placeholder(self):
+        """What replaces the copies of these deleted posts' words (all deleted by their
+        authors, or all gone with the post they answer: see ``_social_deleted_with``)."""
+        if self and self == self._social_deleted_with():
+            return self.env._("[deleted on the network with the post it commented on]")
+        return self.env._("[deleted by its author on the network]")
 
     def _social_scrub_contact_notes(self, placeholder):
         """The copies of these posts' words in their contacts' chatter (the previews of an
@@ -104,18 +119,24 @@ class SocialCrmPost(models.Model):
                 ("message_type", "in", COPY_TYPES),
             ]
         ).grouped("res_id")
-        placeholder = self.env._("[deleted by its author on the network]")
-        # {post id: the post deleted with it} (social.crm.post._ingest_deletions)
-        deleted_with = self.env.context.get("social_crm_deleted_with") or {}
+        # the comments gone with the post they answer (Facebook) and the posts their
+        # authors deleted: each copy says which
+        gone_with = posts._social_deleted_with()
         bodies = {}
         stop = Ticket
         for ticket in tickets:
             gone = posts.filtered(lambda p, t=ticket: p.ticket_id == t or t.social_post_id == p)
-            texts = {t for p in gone for t in (p.text, p.previous_text, p.text_preview) if t}
+            replaced = [
+                ({t for p in group for t in (p.text, p.previous_text, p.text_preview) if t},
+                 group._social_deleted_placeholder())
+                for group in (gone - gone_with, gone & gone_with) if group
+            ]
             for target in ticket | ticket.duplicate_id:
                 for message in messages.get(target.id, ()):
-                    body = scrub_html(message.body, texts, placeholder)
-                    if body is not None:
+                    body = message.body
+                    for texts, placeholder in replaced:
+                        body = scrub_html(body, texts, placeholder) or body
+                    if body != message.body:
                         message.write({"body": Markup(body)})
             first = gone.sorted(lambda p: (p.posted_at, p.id))[:1]
             author = (
@@ -124,7 +145,7 @@ class SocialCrmPost(models.Model):
                 or self.env._("Unknown author")
             )
             when = max(deleted_at.get(p.id) or fields.Datetime.now() for p in gone)
-            if all(p.id in deleted_with for p in gone):
+            if gone == gone & gone_with:
                 # comments gone with the post they answer (Facebook): their authors did not
                 # delete them
                 sentence = self.env._(

@@ -289,3 +289,66 @@ class TestNetworkDeletes(SocialHelpdeskCase):
                       str(ticket.description))
         self.assertNotIn("Mia Roth deleted", text)
         self.assertFalse(ticket.social_wait_deadline)
+
+    def test_copies_of_comments_gone_with_their_post_say_so(self):
+        """The copies of comments that went with their removed Facebook post (a later comment's
+        note on the ticket, the preview in a contact's note of an agent's decision) say they
+        went with the post: their authors did not delete them."""
+        page, post_id = "102030405060", "102030405060_779"
+
+        def feed(value, time):
+            return {"object": "page", "entry": [{"id": page, "time": time, "changes": [
+                {"field": "feed", "value": value}]}]}
+
+        now = int(dt.datetime.now(dt.UTC).timestamp())
+        ole = {"id": "100000000000566", "name": "Ole Berg"}
+        max_ = {"id": "100000000000567", "name": "Max Frage"}
+        mia = {"id": "100000000000565", "name": "Mia Roth"}
+        question = "Wie stelle ich den Router auf 5 GHz um?"
+        again = "Immer noch kein Internet, zweiter Tag ohne Antwort. Unfassbar!"
+
+        def comment(author, cid, text, ago):
+            return feed({"from": author, "post_id": post_id, "comment_id": cid,
+                         "parent_id": post_id, "created_time": now - ago, "item": "comment",
+                         "verb": "add", "message": text}, now - ago + 1)
+
+        deliveries = [
+            feed({"from": ole, "post_id": post_id, "created_time": now - 900, "item": "status",
+                  "verb": "add", "published": 1,
+                  "message": "Neue Tarife ab Januar, was meint ihr?"}, now - 899),
+            comment(max_, "102030405060_9300", question, 800),
+        ]
+        self.deliver(self.facebook_source,
+                     [e for d in deliveries for e in connector_events.split_meta(d)], "push")
+        asked = self.Post.search([("external_id", "=", "102030405060_9300")])
+        self.assertFalse(asked.ticket_id)
+        self.assertTrue(asked.partner_id)
+        asked.with_user(self.agent).action_not_complaint()
+        contact = asked.partner_id
+
+        def contact_notes(words):
+            return self.env["mail.message"].search([
+                ("model", "=", "res.partner"), ("res_id", "=", contact.id),
+                ("body", "ilike", words)])
+
+        self.assertTrue(contact_notes("5 GHz"))
+        deliveries = [comment(mia, "102030405060_9301", GRUMBLE, 600),
+                      comment(mia, "102030405060_9302", again, 300)]
+        self.deliver(self.facebook_source,
+                     [e for d in deliveries for e in connector_events.split_meta(d)], "push")
+        ticket = self.Post.search([("external_id", "=", "102030405060_9301")]).ticket_id
+        self.assertTrue(ticket)
+        self.assertIn("zweiter Tag", self.all_text(ticket))  # the later comment's note
+
+        removal = feed({"from": ole, "post_id": post_id, "created_time": now - 900,
+                        "item": "status", "verb": "remove", "recipient_id": page}, now - 60)
+        self.deliver(self.facebook_source, connector_events.split_meta(removal), "push")
+        self.assertFalse(asked.exists())
+        text = self.all_text(ticket)
+        self.assertNotIn("zweiter Tag", text)
+        self.assertNotIn("Frechheit", text)
+        self.assertIn("[deleted on the network with the post it commented on]", text)
+        self.assertNotIn("[deleted by its author", text)
+        self.assertFalse(contact_notes("5 GHz"))
+        self.assertTrue(contact_notes("[deleted on the network with the post it commented on]"))
+        self.assertFalse(contact_notes("[deleted by its author"))
