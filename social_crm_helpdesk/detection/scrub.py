@@ -72,3 +72,19 @@ def scrub_html(body, texts, placeholder):
     return (root.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in root
     )
+
+
+def relink_html(body, old_url, new_url):
+    """``body`` (HTML) with its links to ``old_url`` pointing at ``new_url`` (an edited X
+    post's link: the new version has its own id and URL); None when no link changes."""
+    if not body or not old_url or not new_url or old_url == new_url or old_url not in str(body):
+        return None
+    root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+    links = [a for a in root.iter("a") if a.get("href") == old_url]
+    if not links:
+        return None
+    for link in links:
+        link.set("href", new_url)
+    return (root.text or "") + "".join(
+        etree.tostring(child, encoding="unicode", method="html") for child in root
+    )

@@ -16,7 +16,7 @@ from markupsafe import Markup
 from odoo import models
 
 from ..detection.pii import PAYMENT_KINDS
-from ..detection.scrub import scrub_html
+from ..detection.scrub import relink_html, scrub_html
 from .res_company import by_company_lang
 
 
@@ -28,7 +28,7 @@ class SocialCrmPost(models.Model):
     _inherit = "social.crm.post"
 
     def _ingest_edit_previous_fields(self):
-        return super()._ingest_edit_previous_fields() | {"complaint_label", "pii_kinds"}
+        return super()._ingest_edit_previous_fields() | {"complaint_label", "pii_kinds", "url"}
 
     def _ingest_prepare_edit_vals(self, vals_list, posts):
         vals_list = super()._ingest_prepare_edit_vals(vals_list, posts)
@@ -90,13 +90,17 @@ class SocialCrmPost(models.Model):
         while it is the automatic one of the version before (author and preview, as
         ``helpdesk.ticket._social_ticket_title`` builds it): a title an agent wrote stays.
         The copies of the old title (to-dos, notifications, channel alerts) follow
-        (``helpdesk.ticket._social_replace_old_names``, once for the batch). The text is
+        (``helpdesk.ticket._social_replace_old_names``, once for the batch). The
+        description's link to the post follows the post's own ``url``: an X edit is a new
+        tweet with its own URL, the one X shows the current text at (the original's URL
+        shows the old text under a banner pointing to the new version). The text is
         the stored one, redacted already; a ticket that only gathered the post as a later
         one keeps its description (it came from the post that opened it). One search, one
         write per ticket changed."""
         # sudo: the product rewrites the ticket, whoever ingested the edit
         posts = self.sudo().filtered(
-            lambda p: (p.text or "") != (previous[p.id]["text"] or ""))
+            lambda p: (p.text or "") != (previous[p.id]["text"] or "")
+            or (p.url or "") != (previous[p.id]["url"] or ""))
         if not posts:
             return True
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
@@ -107,11 +111,15 @@ class SocialCrmPost(models.Model):
             post = ticket.social_post_id
             before = previous[post.id]["text"] or ""
             vals = {}
-            if before.strip():
-                description = scrub_html(ticket.description, {before}, post.text or "")
-                if description is not None:
-                    vals["description"] = Markup(description)
-            if ticket.name == Ticket._social_ticket_title(post, before):
+            text_changed = before != (post.text or "")
+            description = ticket.description
+            if before.strip() and text_changed:
+                description = scrub_html(description, {before}, post.text or "") or description
+            description = relink_html(
+                description, previous[post.id]["url"], post.url) or description
+            if description != ticket.description:
+                vals["description"] = Markup(description)
+            if text_changed and ticket.name == Ticket._social_ticket_title(post, before):
                 vals["name"] = Ticket._social_ticket_title(post)
                 renamed |= ticket
             if vals:

@@ -155,6 +155,13 @@ class TestEdits(SocialHelpdeskCase):
             [("social_conversation_key", "=", "1795000000000000001")]), 1)
         self.assertEqual(post.version_external_id, "1795000000000000009")
         self.assertIn("drei Tagen", post.text)
+        # the ticket's link is the post's: the current version's URL (X shows the original's
+        # URL with the old text and a banner pointing to the new version)
+        self.assertEqual(post.url, "https://x.com/karl_k/status/1795000000000000009")
+        self.assertEqual(ticket.social_url, post.url)
+        self.assertIn("drei Tagen", str(ticket.description))
+        self.assertIn(f'href="{post.url}"', str(ticket.description))
+        self.assertNotIn("status/1795000000000000001", str(ticket.description))
         self.assertEqual(len(self.notes(ticket, "edited the post")), 1)
         # the agent's answer goes to the version the customer's followers see now
         self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={

@@ -1,6 +1,6 @@
 """Copies of a post its author deleted are removed from ticket HTML, and only them."""
 
-from detection.scrub import scrub_html
+from detection.scrub import relink_html, scrub_html
 
 GONE = "[deleted by its author]"
 
@@ -38,3 +38,16 @@ def test_nothing_to_scrub():
     assert scrub_html(body, [], GONE) is None
     assert scrub_html("", ["x"], GONE) is None
     assert scrub_html(False, ["x"], GONE) is None
+
+
+def test_relink_points_the_post_link_at_the_new_version():
+    old, new = "https://x.com/karl_k/status/1", "https://x.com/karl_k/status/9"
+    body = (f"<p>text</p><p class='text-muted'>X, Karl</p><p><a href='{old}' target='_blank' "
+            f"rel='noopener'>Open the post on the network</a></p><p>agent: see {old}</p>")
+    relinked = relink_html(body, old, new)
+    assert f'href="{new}"' in relinked and f'href="{old}"' not in relinked
+    assert f"see {old}" in relinked  # only the links change, not what an agent wrote
+    assert 'target="_blank"' in relinked and "Open the post on the network" in relinked
+    assert relink_html(body, old, old) is None
+    assert relink_html(body, "https://x.com/other/status/2", new) is None
+    assert relink_html(f"<p>{old}</p>", old, new) is None
