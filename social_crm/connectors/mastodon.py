@@ -375,7 +375,17 @@ def parse_stream_message(text: str | bytes) -> tuple[str, Any]:
 
 def posts_of_stream_item(item: Mapping[str, Any], host: str) -> list[Post]:
     """Posts of a stored stream item ``{"notification": {...}}`` (mentions only) or
-    ``{"status": {...}}``."""
+    ``{"status": {...}}``.
+
+    Their authors' counts are left undated: the event's receipt dates them
+    (``social.crm.event._process``), not the Notification's ``created_at``. Mastodon renders
+    the status and its account (with the counts as they are then) when it sends the item:
+    on the stream, when it pushes the notification, just after creating it, which the
+    receipt follows within the delivery time; in a reconnection's catch-up
+    (:func:`catch_up`, ``GET /api/v1/notifications``), when it answers, which may be long
+    after ``created_at``. So the counts are as of the delivery, and the receipt is the
+    nearest time we know at or after it. ``created_at`` would date a catch-up's counts up to
+    hours too early: counts read after a poll would be refused as older than the poll's."""
     item = expect_dict(item, "stream item", NETWORK)
     if "notification" in item:
         posts, _newest, rejected = parse_notifications([item["notification"]], host)

@@ -12,7 +12,7 @@ from ..services import ingest
 
 #: identity fields a known author refreshes (read to write only what changed)
 REFRESHED_FIELDS = (*ingest.COUNT_FIELDS, "counts_observed_at", "verified",
-                    "display_name_on_network", "bio", "handle")
+                    "display_name_on_network", "bio", "profile_observed_at", "handle")
 
 
 def _plain_note(text):
@@ -79,6 +79,12 @@ class SocialCrmIdentity(models.Model):
     )
     verified = fields.Boolean()
     bio = fields.Text()
+    profile_observed_at = fields.Datetime(
+        string="Profile Observed", readonly=True, copy=False,
+        help="When the network's name, bio and verified flag above were true: the time of "
+        "the webhook or stream event that brought them, or of the poll or look-up. Older "
+        "observations arriving late do not overwrite them.",
+    )
     last_synced_at = fields.Datetime(string="Last Synced", readonly=True)
     origin = fields.Selection(
         [("manual", "Entered by hand"), ("listening", "Found by listening")],

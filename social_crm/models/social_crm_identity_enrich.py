@@ -306,7 +306,8 @@ class SocialCrmIdentity(models.Model):
         identities = self.sudo().browse([int(p.key) for p in profiles])
         identities.fetch(["external_id", "handle", "display_name_on_network", "verified", "bio",
                           "profile_url", "last_synced_at", "counts_as_of", "partner_id",
-                          "company_id", "counts_observed_at", *enrich.COUNT_FIELDS])
+                          "company_id", "counts_observed_at", "profile_observed_at",
+                          *enrich.COUNT_FIELDS])
         # network ids already taken matter only for identities that have none yet
         found_ids = [
             profile.author.external_id
@@ -337,6 +338,9 @@ class SocialCrmIdentity(models.Model):
                 # the counts were read now: a webhook older than this look-up, processed
                 # late, does not overwrite them
                 plan.vals["counts_observed_at"] = now
+            if profile.status == lookup.FOUND:
+                # the name, bio and verified flag were read now too
+                plan.vals["profile_observed_at"] = now
             if plan.vals.get("external_id"):
                 taken.add(plan.vals["external_id"])
             if plan.vals.get("bio"):

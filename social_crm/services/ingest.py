@@ -437,6 +437,15 @@ def stale_counts(author: Author, current: Mapping, now: dt.datetime) -> bool:
     return bool(stored) and observed_at(author, now) < stored
 
 
+def stale_profile(author: Author, current: Mapping, now: dt.datetime) -> bool:
+    """Whether ``author``'s name, bio and verified flag were observed before the stored ones
+    (``current``'s ``profile_observed_at``, naive UTC; empty: never dated, any observation is
+    newer): the counts' rule (:func:`stale_counts`) for the profile, dated apart because a
+    payload may carry a profile without counts (a Facebook comment's ``from``)."""
+    stored = current.get("profile_observed_at")
+    return bool(stored) and observed_at(author, now) < stored
+
+
 def newer_edit(edited_at: dt.datetime | None, than: dt.datetime | None) -> bool:
     """Whether a version edited at ``edited_at`` is newer than one edited at ``than`` (None:
     not edited, the first version; naive values are UTC, as the database gives them)."""
@@ -597,6 +606,7 @@ def identity_vals(author: Author, network_id: int, now: dt.datetime) -> dict:
         "counts_observed_at": observed_at(author, now) if known_counts(author) else False,
         "verified": bool(author.verified),
         "bio": author.bio or False,
+        "profile_observed_at": observed_at(author, now),
         "last_synced_at": now,
         "origin": "listening",
     }
@@ -616,18 +626,21 @@ def renamed_handle(author: Author, current: Mapping) -> bool:
 
 def refresh_vals(author: Author, current: Mapping, now: dt.datetime) -> dict:
     """The fields of a known identity this author changes (counts the network did not send,
-    empty names and bios keep what is stored; counts observed before the stored ones, e.g.
-    a webhook delivered late, keep the stored ones and their date)."""
+    empty names and bios keep what is stored; counts, and name, bio and verified flag,
+    observed before the stored ones, e.g. a webhook delivered late, keep the stored ones and
+    their date; the handle follows its own rule, :func:`renamed_handle`)."""
     wanted = {}
     if not stale_counts(author, current, now):
         wanted = known_counts(author)
         if wanted:
             wanted["counts_observed_at"] = observed_at(author, now)
-    wanted["verified"] = bool(author.verified)
-    if author.display_name:
-        wanted["display_name_on_network"] = author.display_name
-    if author.bio:
-        wanted["bio"] = author.bio
+    if not stale_profile(author, current, now):
+        wanted["verified"] = bool(author.verified)
+        if author.display_name:
+            wanted["display_name_on_network"] = author.display_name
+        if author.bio:
+            wanted["bio"] = author.bio
+        wanted["profile_observed_at"] = observed_at(author, now)
     if renamed_handle(author, current):
         wanted["handle"] = author.handle
     vals = {name: value for name, value in wanted.items() if current.get(name) != value}

@@ -28,15 +28,17 @@ class TestObservedCounts(TransactionCase):
             "api_secret": "consumer-secret",
         })
 
-    def deliver(self, tweet_id, followers, minutes_ago):
+    def deliver(self, tweet_id, followers, minutes_ago, **user):
         """An Account Activity delivery: ``timestamp_ms`` is when the event happened; the
-        user object carries the author's counts as of then."""
+        user object carries the author's counts (and ``user``: name, description, verified)
+        as of then."""
         body = x_activity(tweet_id, f"@acme_support still waiting ({tweet_id[-1]})")
         stamp = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago)
         tweet = body["tweet_create_events"][0]
         tweet["timestamp_ms"] = str(int(stamp.timestamp() * 1000))
         tweet["created_at"] = stamp.strftime("%a %b %d %H:%M:%S +0000 %Y")
         tweet["user"]["followers_count"] = followers
+        tweet["user"].update(user)
         Event = self.env["social.crm.event"]
         events = Event.browse(Event._store_events(
             self.x_source, connector_events.split_x_activity(body), "push"))
@@ -86,3 +88,27 @@ class TestObservedCounts(TransactionCase):
         self.deliver("1865000000000000003", 10600, minutes_ago=2)
         identity.invalidate_recordset()
         self.assertEqual(identity.followers_count, 10600)
+
+    def test_late_webhook_does_not_overwrite_newer_name_bio_and_badge(self):
+        """The profile follows the counts' rule: a retried event of before the author's
+        renaming (and new bio, and badge) does not bring the old ones back."""
+        newer = self.deliver("1865000000000000002", 10500, minutes_ago=5,
+                             name="Kai Brenner (Tests)", description="Neue Bio",
+                             verified=True)
+        identity = self.identity()
+        self.assertEqual(identity.display_name_on_network, "Kai Brenner (Tests)")
+        self.assertEqual(identity.profile_observed_at, newer)
+        self.deliver("1865000000000000001", 10400, minutes_ago=10)  # the retry, older
+        identity.invalidate_recordset()
+        self.assertEqual(
+            (identity.display_name_on_network, identity.bio, identity.verified,
+             identity.profile_observed_at),
+            ("Kai Brenner (Tests)", "Neue Bio", True, newer))
+        self.assertEqual(len(identity.post_ids), 2)
+        # a newer event moves them on
+        self.deliver("1865000000000000003", 10600, minutes_ago=1, name="Kai B.",
+                     description="Noch neuer", verified=False)
+        identity.invalidate_recordset()
+        self.assertEqual(
+            (identity.display_name_on_network, identity.bio, identity.verified),
+            ("Kai B.", "Noch neuer", False))

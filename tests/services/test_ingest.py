@@ -179,9 +179,11 @@ def test_known_identity_is_refreshed_with_what_changed_only():
     )
     snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known})
     _batch, plan = run([post("1", author(followers_count=50, bio="old"))], snapshot)
-    # the counts' date moves with every observation (even of counts that did not change)
+    # the counts' and the profile's dates move with every observation (even of values that
+    # did not change)
     assert plan.identity_updates == [
-        (10, {"followers_count": 50, "counts_observed_at": NOW, "last_synced_at": NOW})]
+        (10, {"followers_count": 50, "counts_observed_at": NOW, "profile_observed_at": NOW,
+              "last_synced_at": NOW})]
     assert plan.identities[("x", "7")] == (10, 20)
     assert not plan.contacts_to_create and not plan.identities_to_create
     # a new history row: the counts the network did not send are the identity's last known
@@ -209,7 +211,8 @@ def test_known_account_renamed_takes_its_new_handle_and_frees_it():
     snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
                                manual=[taken])
     plan = ingest.plan(batch, snapshot, NOW)
-    assert plan.identity_updates == [(10, {"handle": "anna_new", "last_synced_at": NOW})]
+    assert plan.identity_updates == [(10, {"handle": "anna_new", "profile_observed_at": NOW,
+                                           "last_synced_at": NOW})]
     assert plan.handles_to_release == [33]
     # the same handle on an identity entered by hand: nothing released, former handle kept
     by_hand = ingest.ManualIdentity(34, "x", "anna_new", None, None, 44)

@@ -5,7 +5,7 @@ observed later (by a poll, a look-up or a newer event); nor does it write today'
 import datetime as dt
 import json
 
-from social_crm.connectors import base, bluesky, facebook, replay, x
+from social_crm.connectors import base, bluesky, facebook, mastodon, replay, x
 from social_crm.services import ingest
 
 NOW = dt.datetime(2026, 5, 4, 12, 0)  # naive UTC, as the models pass it
@@ -14,8 +14,9 @@ T = dt.datetime(2026, 5, 4, 11, 0, tzinfo=dt.UTC)
 
 
 def author(followers, observed=None, **kw):
-    return base.Author(network="x", external_id="7", handle="anna", display_name="Anna Berg",
-                       followers_count=followers, observed_at=observed, **kw)
+    kw = {"handle": "anna", "display_name": "Anna Berg", **kw}
+    return base.Author(network="x", external_id="7", followers_count=followers,
+                       observed_at=observed, **kw)
 
 
 def post(ext, who, minutes=0):
@@ -140,6 +141,29 @@ def test_receipt_time_where_the_network_gives_none():
     assert dated[1].author.observed_at == T  # the event's own time stays
 
 
+def test_mastodon_notification_counts_are_as_of_delivery_not_created_at():
+    """A mention notification's account is rendered when Mastodon sends it (the stream's
+    push, a catch-up's answer), not at its ``created_at``: the receipt dates its counts."""
+    notification = {
+        "id": "901", "type": "mention", "created_at": "2026-05-04T08:00:00.000Z",
+        "account": {"id": "7", "username": "kim", "acct": "kim", "followers_count": 40},
+        "status": {
+            "id": "113500000000000777", "created_at": "2026-05-04T07:59:58.000Z",
+            "content": "<p>@acme kaputt</p>", "visibility": "public", "language": "de",
+            "url": "https://mastodon.example/@kim/113500000000000777",
+            "account": {"id": "7", "username": "kim", "acct": "kim", "display_name": "Kim",
+                        "followers_count": 40, "url": "https://mastodon.example/@kim"},
+            "mentions": [], "replies_count": 0, "reblogs_count": 0, "favourites_count": 0,
+        },
+    }
+    (parsed,) = mastodon.posts_of_stream_item({"notification": notification},
+                                              "mastodon.example")
+    assert parsed.author.observed_at is None
+    received = dt.datetime(2026, 5, 4, 11, 45)
+    (dated,) = base.observed([parsed], received)
+    assert dated.author.observed_at == received.replace(tzinfo=dt.UTC)
+
+
 def test_replay_and_quarantine_keep_the_date():
     """A post written as JSON (replay lines, the quarantine) keeps its author's date."""
     dated = post("1", author(40, observed=T))
@@ -147,3 +171,54 @@ def test_replay_and_quarantine_keep_the_date():
     assert replay.post_from_dict(line).author == dated.author
     data = ingest.post_to_data(dated)
     assert ingest.post_from_data(json.loads(json.dumps(data))).author == dated.author
+
+
+def profiled(observed):
+    """A stored identity whose name, bio and verified flag were observed at ``observed``."""
+    snapshot = known(500, dt.datetime(2026, 5, 4, 11, 30))
+    snapshot.identities[("x", "7")].values.update(
+        display_name_on_network="Anna Berg-Neu", bio="Neue Bio", verified=True,
+        profile_observed_at=observed)
+    return snapshot
+
+
+def test_late_webhook_keeps_newer_name_bio_and_verified():
+    # stored: name, bio and badge observed at 11:30; a retried webhook of 11:10 still has
+    # the old ones (and a new handle: the handle keeps its own rule)
+    late = author(400, observed=T + dt.timedelta(minutes=10), bio="Alte Bio", verified=False,
+                  handle="anna_alt")
+    _batch, plan = run([post("1", late)], profiled(dt.datetime(2026, 5, 4, 11, 30)))
+    ((_iid, vals),) = plan.identity_updates
+    for name in ("display_name_on_network", "bio", "verified", "profile_observed_at"):
+        assert name not in vals, name
+    assert vals["handle"] == "anna_alt"
+    # the same event delivered before anything newer was stored is taken, with its date
+    _batch, plan = run([post("1", late)], profiled(dt.datetime(2026, 5, 4, 11, 5)))
+    ((_iid, vals),) = plan.identity_updates
+    assert (vals["display_name_on_network"], vals["bio"], vals["verified"]) == (
+        "Anna Berg", "Alte Bio", False)
+    assert vals["profile_observed_at"] == dt.datetime(2026, 5, 4, 11, 10)
+
+
+def test_profile_dated_apart_from_the_counts():
+    """A payload without counts (a Facebook comment's ``from``) still dates the profile; a
+    never dated profile takes any observation; a poll's is now."""
+    newer = author(None, observed=T + dt.timedelta(minutes=50), display_name="Anna B.")
+    _batch, plan = run([post("1", newer)], profiled(dt.datetime(2026, 5, 4, 11, 30)))
+    ((_iid, vals),) = plan.identity_updates
+    assert vals["display_name_on_network"] == "Anna B."
+    assert vals["profile_observed_at"] == dt.datetime(2026, 5, 4, 11, 50)
+    assert "counts_observed_at" not in vals
+    _batch, plan = run([post("1", author(None, observed=T))], profiled(False))
+    ((_iid, vals),) = plan.identity_updates
+    assert vals["display_name_on_network"] == "Anna Berg"
+    _batch, plan = run([post("1", author(None))], profiled(dt.datetime(2026, 5, 4, 11, 30)))
+    ((_iid, vals),) = plan.identity_updates
+    assert vals["profile_observed_at"] == NOW
+
+
+def test_new_identity_dates_its_profile():
+    _batch, plan = run([post("1", author(40, observed=T))],
+                       ingest.Snapshot(network_ids=NETWORKS))
+    (new,) = plan.identities_to_create
+    assert new.vals["profile_observed_at"] == T.replace(tzinfo=None)
