@@ -294,6 +294,19 @@ class TestNetworkDeletes(SocialHelpdeskCase):
         """The copies of comments that went with their removed Facebook post (a later comment's
         note on the ticket, the preview in a contact's note of an agent's decision) say they
         went with the post: their authors did not delete them."""
+        self.comments_gone_with_their_post(
+            "[deleted on the network with the post it commented on]",
+            "[deleted by its author")
+
+    def test_copies_of_comments_gone_with_their_post_in_german(self):
+        """The same in a German company (the product writes in the company's language)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "de_DE"
+        self.comments_gone_with_their_post(
+            "[im Netzwerk mit dem kommentierten Beitrag gelöscht]", "[vom Autor")
+
+    def comments_gone_with_their_post(self, placeholder, wrong):
         page, post_id = "102030405060", "102030405060_779"
 
         def feed(value, time):
@@ -347,8 +360,8 @@ class TestNetworkDeletes(SocialHelpdeskCase):
         text = self.all_text(ticket)
         self.assertNotIn("zweiter Tag", text)
         self.assertNotIn("Frechheit", text)
-        self.assertIn("[deleted on the network with the post it commented on]", text)
-        self.assertNotIn("[deleted by its author", text)
+        self.assertIn(placeholder, text)
+        self.assertNotIn(wrong, text)
         self.assertFalse(contact_notes("5 GHz"))
-        self.assertTrue(contact_notes("[deleted on the network with the post it commented on]"))
-        self.assertFalse(contact_notes("[deleted by its author"))
+        self.assertTrue(contact_notes(placeholder))
+        self.assertFalse(contact_notes(wrong))
