@@ -114,13 +114,16 @@ class HelpdeskTicket(models.Model):
     # or, once the customer complained again after an answer and the ticket was reopened,
     # the new complaint's (see helpdesk_ticket_followup.py). Computed from the first wait's
     # fields (so existing tickets get them when the addon is updated, no migration), then
-    # written by the product when a reopened ticket waits again and when it is answered
-    # (readonly: never typed by a user; helpdesk_ticket_guard.py refuses RPC writes).
+    # written by the product when a reopened ticket waits again and when it is answered.
+    # readonly=False is for the ORM, not for users: Odoo protects only non-readonly computed
+    # fields from being recomputed while they are written (a write of the first wait's
+    # fields and the current wait's together keeps the latter). Users never write them: the
+    # form shows them read-only and helpdesk_ticket_guard.py refuses writes (RPC included).
     social_wait_since = fields.Datetime(
         string="Waiting Since",
         compute="_compute_social_wait",
         store=True,
-        readonly=True,
+        readonly=False,
         copy=False,
         groups=INTERNAL,
         help="When the customer's complaint that waits for an answer was posted: the first "
@@ -130,7 +133,7 @@ class HelpdeskTicket(models.Model):
         string="Current Deadline",
         compute="_compute_social_wait",
         store=True,
-        readonly=True,
+        readonly=False,
         copy=False,
         index="btree_not_null",
         groups=INTERNAL,
@@ -142,7 +145,7 @@ class HelpdeskTicket(models.Model):
         string="Current Half Time",
         compute="_compute_social_wait",
         store=True,
-        readonly=True,
+        readonly=False,
         copy=False,
         groups=INTERNAL,
         help="Half the time from the waiting complaint to the current deadline.",
@@ -151,7 +154,7 @@ class HelpdeskTicket(models.Model):
         string="Current Reply",
         compute="_compute_social_wait",
         store=True,
-        readonly=True,
+        readonly=False,
         copy=False,
         groups=INTERNAL,
         help="The public reply (or call) that ended the current wait; empty while waiting.",
@@ -160,7 +163,7 @@ class HelpdeskTicket(models.Model):
         string="Current Reply in Time",
         compute="_compute_social_wait",
         store=True,
-        readonly=True,
+        readonly=False,
         copy=False,
         groups=INTERNAL,
     )
