@@ -219,7 +219,7 @@ def test_known_account_renamed_takes_its_new_handle_and_frees_it():
     snapshot = ingest.Snapshot(network_ids=NETWORKS, identities={("x", "7"): known},
                                manual=[by_hand])
     plan = ingest.plan(batch, snapshot, NOW)
-    assert plan.identity_updates == [(10, {"last_synced_at": NOW})]
+    assert plan.identity_updates == [(10, {"profile_observed_at": NOW, "last_synced_at": NOW})]
     assert not plan.handles_to_release and not plan.identity_links
     # unchanged or absent handle: no lookup, no write of the handle
     for same in (author(handle="anna_old"), author(handle=None)):
