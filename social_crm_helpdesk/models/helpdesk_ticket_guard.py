@@ -59,12 +59,17 @@ def product_env(records):
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
+    @api.model
+    def _social_product_fields(self):
+        """The ticket fields written by the product only (addons add theirs)."""
+        return SOCIAL_PRODUCT_FIELDS
+
     def _social_check_product_fields(self, vals, creating=False):
         if self.env.su or self.env.context.get(PRODUCT_KEY) is _PRODUCT:
             return
         names = [
             name
-            for name in SOCIAL_PRODUCT_FIELDS.intersection(vals)
+            for name in self._social_product_fields().intersection(vals)
             # a new ticket may carry the (empty) defaults a form sends
             if not creating or vals[name]
         ]

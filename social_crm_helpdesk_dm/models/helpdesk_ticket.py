@@ -32,6 +32,13 @@ class HelpdeskTicket(models.Model):
         "message (from the same identity or contact) joins this ticket.",
     )
 
+    @api.model
+    def _social_product_fields(self):
+        # whether the customer writes privately, and when a public answer invited them: facts
+        # the product records (an agent who "invites" by hand would make the customer's next
+        # private chat join this ticket)
+        return super()._social_product_fields() | {"social_dm_linked", "social_dm_invited_at"}
+
     @api.depends("social_dm_conversation_ids")
     def _compute_social_dm(self):
         for ticket in self:

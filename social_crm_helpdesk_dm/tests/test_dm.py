@@ -54,6 +54,22 @@ class TestTelegramDm(DmCase):
         self.assertTrue(other)
         self.assertNotEqual(other, ticket)
 
+    def test_private_chat_fields_are_written_by_the_product_only(self):
+        """An agent cannot mark a ticket as invited to a private chat (the customer's next
+        private chat would join it) nor as linked to one, over RPC either."""
+        self.deliver(update(511, "Hallo, wo bleibt meine Bestellung?"))
+        self.process()
+        ticket = self.Post.search([("network_id", "=", self.telegram.id)]).ticket_id
+        as_agent = ticket.with_user(self.agent)
+        for vals in ({"social_dm_invited_at": fields.Datetime.now()},
+                     {"social_dm_linked": False}):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                as_agent.write(vals)
+            with self.subTest(vals=vals, context=True), self.assertRaises(AccessError):
+                as_agent.with_context(social_crm_product_write=True).write(vals)
+        self.assertTrue(ticket.social_dm_linked)
+        self.assertFalse(ticket.social_dm_invited_at)
+
     def test_secret_token_is_checked_before_anything_is_read(self):
         with mute_logger("odoo.addons.social_crm.models.social_crm_source_intake"):
             missing = self.deliver(update(601, "spoofed"), secret=None)
