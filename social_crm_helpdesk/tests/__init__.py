@@ -35,3 +35,4 @@ from . import (
     test_tour_wording,
     test_wordings,
 )
+from . import test_recheck_combo
