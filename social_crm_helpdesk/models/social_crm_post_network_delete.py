@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 
-from ..detection.scrub import scrub_html
+from ..detection.scrub import earlier_versions, scrub_html
 from .res_company import by_company_lang
 
 #: chatter messages that may copy a customer's post
@@ -105,6 +105,7 @@ class SocialCrmPost(models.Model):
             ]
         ).grouped("res_id")
         placeholder = self.env._("[deleted by its author on the network]")
+        root = self.env.ref("base.partner_root")  # the author of the product's notes
         # {post id: the post deleted with it} (social.crm.post._ingest_deletions)
         deleted_with = self.env.context.get("social_crm_deleted_with") or {}
         bodies = {}
@@ -112,6 +113,11 @@ class SocialCrmPost(models.Model):
         for ticket in tickets:
             gone = posts.filtered(lambda p, t=ticket: p.ticket_id == t or t.social_post_id == p)
             texts = {t for p in gone for t in (p.text, p.previous_text, p.text_preview) if t}
+            # a post edited more than once: its older versions are in the edit notes
+            texts = earlier_versions([
+                m.body for target in ticket | ticket.duplicate_id
+                for m in messages.get(target.id, ()) if m.author_id == root
+            ], texts)
             for target in ticket | ticket.duplicate_id:
                 for message in messages.get(target.id, ()):
                     body = scrub_html(message.body, texts, placeholder)

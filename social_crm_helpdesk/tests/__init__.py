@@ -21,6 +21,7 @@ from . import (
     test_privacy,
     test_reactions,
     test_recheck,
+    test_recheck_combo,
     test_reopen_wait,
     test_replies,
     test_review_unsure,
@@ -35,4 +36,3 @@ from . import (
     test_tour_wording,
     test_wordings,
 )
-from . import test_recheck_combo
