@@ -235,3 +235,24 @@ class TestRecheckCombo(SocialHelpdeskCase):
         for word in ("Router", "Modem", "Glasfaser", "Frechheit"):
             self.assertNotIn(word, text)
         self.assertIn("deleted the post on Mastodon", text)
+
+    # --- a post with a card number from the start, never edited --------------------------
+    def test_unedited_post_with_a_card_number_is_no_edit(self):
+        """The stored text is redacted, the network's is not: the re-check of the same,
+        never edited status (``edited_at`` null) is no edit."""
+        text = f"{GRUMBLE} Bucht von Karte {CARD} ab"
+        created = self.now - dt.timedelta(hours=5)
+        post = self.store(status("113500000000000861", text, created))
+        ticket = post.ticket_id
+        self.assertIn("[card number removed, ends 1111]", post.text)
+        messages = len(ticket.message_ids)
+        for _run in range(2):
+            self.net.routes.clear()
+            self.net.add("GET", STATUSES, json_body=[
+                status("113500000000000861", text, created)])
+            post.sudo().rechecked_at = False
+            self.run_cron()
+            self.assertTrue(post.rechecked_at)
+        self.assertFalse(post.edited_at, "never edited on the network")
+        self.assertFalse(post.previous_text)
+        self.assertEqual(len(ticket.message_ids), messages)
