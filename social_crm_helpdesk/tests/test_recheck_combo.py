@@ -256,3 +256,22 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.assertFalse(post.edited_at, "never edited on the network")
         self.assertFalse(post.previous_text)
         self.assertEqual(len(ticket.message_ids), messages)
+
+    # --- a young post the re-check finds edited into a complaint ---------------------------
+    def test_complaint_made_by_an_edit_waits_since_the_edit(self):
+        """Praise of two days ago, edited into a complaint ten minutes ago (seen by the
+        re-check): the ticket's clock runs from the edit, not from the praise."""
+        thanks = "@acme Danke, der Techniker war da und alles läuft wieder super!"
+        created = self.now - dt.timedelta(days=2)
+        post = self.store(status("113500000000000871", thanks, created))
+        self.assertFalse(post.ticket_id)
+        edited = self.now - dt.timedelta(minutes=10)
+        self.net.add("GET", STATUSES, json_body=[
+            status("113500000000000871", GRUMBLE, created, edited=edited)])
+        self.run_cron()
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        self.assertEqual(ticket.social_posted_at, edited.replace(tzinfo=None))
+        self.assertGreater(ticket.social_response_deadline, edited.replace(tzinfo=None))
+        self.assertEqual(ticket.social_deadline_state, "pending")
+        self.assertGreaterEqual(ticket.social_detected_at, ticket.social_posted_at)
