@@ -433,3 +433,26 @@ class TestRecheck(SocialCrmCase):
         self.assertFalse(theirs_source.last_error)
         self.assertTrue(all(p.exists() and p.rechecked_at for p in bsky))
         self.assertFalse(self.bsky_source.last_error)
+
+    def test_source_archived_while_the_job_runs_is_asked_no_more(self):
+        """A manager archives the Bluesky source while the job re-checks the Mastodon one
+        (committed between the batches): the Bluesky posts are not asked."""
+        masto = self.store_status(text="Router kaputt")
+        bsky = self.store_bsky()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            text="Router kaputt")])
+        calls = []
+
+        def commit_progress(cron, processed=0, remaining=None, deactivate=False):
+            calls.append(processed)
+            if len(calls) == 2:  # after the first request batch: the manager's archive
+                self.bsky_source.with_user(self.env.ref("base.user_admin")).active = False
+            return 60.0
+
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
+            self.Post._cron_recheck_due()
+        self.env.invalidate_all()
+        self.assertTrue(masto.rechecked_at)
+        self.assertEqual([r[0].url.split("?")[0] for r in self.net.requests],
+                         [f"{MASTO}/api/v1/statuses"])
+        self.assertFalse(any(p.rechecked_at for p in bsky))
