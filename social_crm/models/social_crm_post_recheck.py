@@ -170,4 +170,3 @@ class SocialCrmPost(models.Model):
         ids = [ids_of[ext] for ext in external_ids if ext in ids_of]
         if ids:
             self.browse(ids).exists().write({"rechecked_at": now})
-
