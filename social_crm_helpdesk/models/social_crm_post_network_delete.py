@@ -169,7 +169,9 @@ class SocialCrmPost(models.Model):
                         "clock stopped (no escalation). Answer by direct message or phone, "
                         "or close the ticket."
                     )
-            bodies[ticket.id] = Markup("<p>%s</p>") % sentence
+            # a duplicate's note goes to its original, where the agents work (as an edit's)
+            target = ticket.duplicate_id or ticket
+            bodies[target.id] = bodies.get(target.id, Markup()) + Markup("<p>%s</p>") % sentence
         stop._social_stop_clocks()
         Ticket.browse(list(bodies))._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"

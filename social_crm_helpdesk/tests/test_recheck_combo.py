@@ -275,3 +275,30 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.assertGreater(ticket.social_response_deadline, edited.replace(tzinfo=None))
         self.assertEqual(ticket.social_deadline_state, "pending")
         self.assertGreaterEqual(ticket.social_detected_at, ticket.social_posted_at)
+
+    def test_deleted_post_of_a_duplicate_is_told_on_the_original(self):
+        """The post of a ticket marked as a duplicate is deleted on the network: the agents
+        working on the original ticket read it there (as its edits' notes), and its words
+        leave both tickets."""
+        first = self.store(status("113500000000000881", GRUMBLE, self.month_ago))
+        second_text = "@acme Immer noch kein Internet, zweite Woche. Unfassbar!"
+        second = self.store(status("113500000000000882", second_text,
+                                   self.month_ago + dt.timedelta(hours=2)))
+        original, duplicate = first.ticket_id, second.ticket_id
+        closed = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
+        self.env["helpdesk.ticket.duplicate.wizard"].with_user(self.agent).create({
+            "ticket_id": duplicate.id, "duplicate_of_id": original.id,
+            "target_stage_id": closed.id}).action_confirm()
+        self.net.add("GET", STATUSES, json_body=[
+            status("113500000000000881", GRUMBLE, self.month_ago)])
+        self.net.add("GET", f"{STATUSES}/113500000000000882", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        self.run_cron()
+        self.assertTrue(first.exists())
+        self.assertFalse(second.exists())
+        for ticket in (original, duplicate):
+            self.assertNotIn("zweite Woche", self.all_text(ticket))
+        self.assertIn("deleted the post on Mastodon", self.all_text(original))
+        self.assertIn("Router", self.all_text(original), "the original's own post stays")
+        self.assertTrue(original.social_wait_deadline, "its customer's first post is left")
