@@ -69,12 +69,14 @@ class SocialCrmPost(models.Model):
         # a ticket opened when the team's rules take the new text, or joined in its
         # conversation; the customer waits since the edit (``social_crm_edit_route``: see
         # ``helpdesk.ticket._social_ticket_vals``)
-        (self - ticketed).filtered(routable).with_context(social_crm_edit_route=True).with_context(
+        (self - ticketed).filtered(routable).with_context(
+            social_crm_edit_route=True,
             social_unlinked_followers={
                 post.id: version.author.followers_count
                 for post, version in zip(self, posts, strict=True)
                 if not post.identity_id and version.author and version.author.followers_count
-            })._social_route(automatic=True)
+            },
+        )._social_route(automatic=True)
         # the notes are written in the company's language, as the product's notes are
         for lang, group in by_company_lang(ticketed):
             group = group.with_context(lang=lang)
