@@ -89,6 +89,8 @@ class SocialCrmPost(models.Model):
         due = Post.search_count(domain) if len(posts) == limit else len(posts)
         cron._commit_progress(remaining=due)
         for source, group in posts.grouped("source_id").items():
+            if not self._recheck_still_on(source):
+                continue  # archived (or its re-check switched off) while the job ran
             if not group._recheck(source, commit=lambda count: cron._commit_progress(count)):
                 return  # the job's time is up: the rest stays due
 
@@ -137,6 +139,10 @@ class SocialCrmPost(models.Model):
                                  "on the network", source.id, source.name, len(plan.deletions))
                 if commit and not commit(len(batch)):
                     return False
+                if commit and not self._recheck_still_on(source):
+                    # a manager archived the source since: nothing more is asked (the posts
+                    # not asked are left as they are)
+                    return True
         except connector_base.ConnectorError as exc:
             # nothing of the failed batch is gone: logged, shown on the source
             _logger.warning("Social CRM: re-check of source %s (%s) failed, nothing deleted: "
@@ -150,6 +156,14 @@ class SocialCrmPost(models.Model):
         rest = set(stored) - checked
         self._recheck_mark(ids_of, rest, now)
         return not commit or bool(commit(len(rest)))
+
+    @api.model
+    def _recheck_still_on(self, source):
+        """Whether the re-check of ``source`` (sudo) may go on: still active and
+        re-checking, as committed since the job started (a manager may have archived it
+        meanwhile: read again, not from the job's cache)."""
+        source.invalidate_recordset(["active", "recheck_posts"])
+        return source.active and source.recheck_posts
 
     def _recheck_mark(self, ids_of, external_ids, now):
         """``rechecked_at`` of the posts asked (one UPDATE; the deleted ones are gone)."""

@@ -446,6 +446,16 @@ def stale_profile(author: Author, current: Mapping, now: dt.datetime) -> bool:
     return bool(stored) and observed_at(author, now) < stored
 
 
+def stale_delivery(post: Post, snapshot: Snapshot, now: dt.datetime) -> bool:
+    """Whether ``post`` comes from a delivery older than its author's stored counts (see
+    :func:`stale_counts`): its own counts are as old."""
+    author = post.author
+    if author is None or getattr(author, "observed_at", None) is None:
+        return False  # read now (a poll, a re-check): as new as anything stored
+    known = snapshot.identities.get((author.network, author.external_id))
+    return known is not None and stale_counts(author, known.values or {}, now)
+
+
 def newer_edit(edited_at: dt.datetime | None, than: dt.datetime | None) -> bool:
     """Whether a version edited at ``edited_at`` is newer than one edited at ``than`` (None:
     not edited, the first version; naive values are UTC, as the database gives them)."""
@@ -899,9 +909,11 @@ def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=Tru
                 result.posts_to_edit.append((known.id, edit_vals(post, now)))
                 result.edited_posts.append(post)
             counts = counts_of(post)
-            if post.version_external_id:
+            if post.version_external_id or stale_delivery(post, snapshot, now):
                 # X counts each version's engagement apart (what the original got stays
-                # with it): an edit's counts never lower the stored ones
+                # with it): an edit's counts never lower the stored ones; nor do those of
+                # a delivery older than its author's stored counts (a webhook retried late,
+                # after a poll or re-check read the post's newer counts)
                 counts = tuple(old if new is None else max(old, new)
                                for old, new in zip(known.counts, counts, strict=True))
             if tuple(known.counts) != counts:

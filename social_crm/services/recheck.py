@@ -18,6 +18,11 @@ from .ingest import naive_utc
 
 #: the smallest step that makes a version "newer" than the stored one
 TICK = dt.timedelta(microseconds=1)
+#: networks whose current version does not say when it was edited (Bluesky: a record
+#: rewritten in place, only its CID changes); on the others (Mastodon ``edited_at``, an X
+#: edit's new version) a version without an edit date was never edited, whatever its text
+#: (the stored one may differ by the personal data removed from it)
+UNDATED_EDITS = frozenset({"bluesky"})
 
 
 @dataclasses.dataclass(frozen=True)
@@ -50,18 +55,19 @@ def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datet
     """What to hand on of ``answer`` for the posts ``stored`` ({external id: Stored}).
 
     A version with an edit date (Mastodon ``edited_at``, an X edit) goes as it is: the
-    ingestion's edit path keeps it only when it is newer than the stored one. A version
-    without one (Bluesky) that differs from the stored one gets the time of the re-check as
-    its edit date (the network does not say when; later than the stored version's), so the
-    same edit path takes it. Only the ids the network answered definitively as gone become
-    deletions; ``unknown`` ids are left alone."""
+    ingestion's edit path keeps it only when it is newer than the stored one; one without
+    it there was never edited (its counts only). A version of a network that gives no edit
+    date (:data:`UNDATED_EDITS`: Bluesky) that differs from the stored one gets the time of
+    the re-check as its edit date (the network does not say when; later than the stored
+    version's), so the same edit path takes it. Only the ids the network answered
+    definitively as gone become deletions; ``unknown`` ids are left alone."""
     result = Plan()
     for post in answer.posts:
         known = stored.get(post.external_id)
         if known is None:
             continue  # not asked (the network answered more than it was asked)
         result.answered.add(post.external_id)
-        if post.edited_at is None:
+        if post.edited_at is None and network in UNDATED_EDITS:
             version = answer.versions.get(post.external_id)
             if changed_without_date(known, post, version):
                 when = naive_utc(now, now)

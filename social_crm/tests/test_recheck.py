@@ -349,3 +349,110 @@ class TestRecheck(SocialCrmCase):
         self.net.add("GET", f"{MASTO}/api/v1/statuses", status=401,
                      json_body={"error": "The access token was revoked"})
         self.assert_fault_deletes_nothing(post, self.masto_source, "revoked")
+
+    def test_late_x_webhook_after_a_recheck_keeps_the_fresh_counts(self):
+        """A tweet polled, re-checked (fresh counts: likes and followers read now), then the
+        Account Activity delivery of its creation retried late (its counts as of then): the
+        post's and the author's counts stay the re-check's."""
+        from ..connectors import events as connector_events
+        from .test_intake_webhook import x_activity
+
+        self.x_source.recheck_posts = True
+        push = self.env["social.crm.source"].create({
+            "name": "X mentions (push)", "network_id": self.x.id, "kind": "mentions",
+            "account_id": "1440000000000000000", "intake_mode": "push",
+            "api_secret": "consumer-secret",
+        })
+        created = dt.datetime.now(dt.UTC) - dt.timedelta(hours=2)
+        tweet_id = "1865000000000000001"
+        user = {"id": "1460000000000000999", "name": "Kai Brenner", "username": "kaibrenner",
+                "public_metrics": {"followers_count": 10400, "following_count": 300,
+                                   "tweet_count": 5400, "listed_count": 12}}
+
+        def v2(likes, followers):
+            return {
+                "data": [{"id": tweet_id, "text": "@acme_support my order never came",
+                          "author_id": user["id"], "conversation_id": tweet_id, "lang": "en",
+                          "created_at": created.isoformat().replace("+00:00", "Z"),
+                          "edit_history_tweet_ids": [tweet_id],
+                          "public_metrics": {"retweet_count": 0, "reply_count": 1,
+                                             "like_count": likes, "quote_count": 0}}],
+                "includes": {"users": [dict(user, public_metrics=dict(
+                    user["public_metrics"], followers_count=followers))]},
+            }
+
+        posts = x.parse_tweets(v2(0, 10400))
+        post = self.Post.browse(self.Post._ingest_posts(posts, self.x_source).post_ids)
+        self.net.add("GET", X_TWEETS, json_body=v2(12, 10600))
+        self.run_cron()
+        self.assertEqual(post.like_count, 12)
+        identity = post.identity_id
+        self.assertEqual(identity.followers_count, 10600)
+        # the creation event, retried: its counts are those of two hours ago
+        body = x_activity(tweet_id)
+        event = body["tweet_create_events"][0]
+        event["timestamp_ms"] = str(int(created.timestamp() * 1000))
+        event["created_at"] = created.strftime("%a %b %d %H:%M:%S +0000 %Y")
+        Event = self.env["social.crm.event"]
+        events = Event.browse(Event._store_events(
+            push, connector_events.split_x_activity(body), "push"))
+        events._process()
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        self.env.invalidate_all()
+        self.assertEqual(identity.followers_count, 10600)
+        self.assertEqual(post.like_count, 12, "a late delivery's counts are older")
+        self.assertEqual(post.reply_count, 1)
+        self.assertEqual(post.engagement_count, 13)
+
+    def test_one_source_revoked_the_others_proceed(self):
+        """Two companies, three sources in one run: the Mastodon token of one company was
+        revoked (401), the other company's Mastodon source and the Bluesky one proceed."""
+        other = self.env["res.company"].create({"name": "Other Listener GmbH"})
+        other.social_recheck_days = 3
+        theirs_source = self.env["social.crm.source"].create({
+            "name": "Mastodon (other)", "network_id": self.mastodon.id, "kind": "mentions",
+            "base_url": "https://other.example", "access_token": "other-token",
+            "company_id": other.id,
+        })
+        ours = self.store_status(text="Router kaputt")
+        theirs = self.Post.browse(self.Post._ingest_posts(
+            [mastodon.parse_status(self.status(text="Router kaputt"), "other.example")],
+            theirs_source).post_ids)
+        bsky = self.store_bsky()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", status=401,
+                     json_body={"error": "The access token was revoked"})
+        self.net.add("GET", "https://other.example/api/v1/statuses", json_body=[self.status(
+            text="Router kaputt, seit drei Tagen!", edited=fresh(0.2))])
+        self.net.add("GET", GET_POSTS, json_body={"posts": self.bsky_views()})
+        with self.assertLogs(LOGGER, level="WARNING"):
+            self.run_cron()
+        self.assertTrue(ours.exists())
+        self.assertEqual(ours.text, "Router kaputt")
+        self.assertIn("revoked", self.masto_source.last_error)
+        self.assertEqual(theirs.text, "Router kaputt, seit drei Tagen!")
+        self.assertFalse(theirs_source.last_error)
+        self.assertTrue(all(p.exists() and p.rechecked_at for p in bsky))
+        self.assertFalse(self.bsky_source.last_error)
+
+    def test_source_archived_while_the_job_runs_is_asked_no_more(self):
+        """A manager archives the Bluesky source while the job re-checks the Mastodon one
+        (committed between the batches): the Bluesky posts are not asked."""
+        masto = self.store_status(text="Router kaputt")
+        bsky = self.store_bsky()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            text="Router kaputt")])
+        calls = []
+
+        def commit_progress(cron, processed=0, remaining=None, deactivate=False):
+            calls.append(processed)
+            if len(calls) == 2:  # after the first request batch: the manager's archive
+                self.bsky_source.with_user(self.env.ref("base.user_admin")).active = False
+            return 60.0
+
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress", commit_progress):
+            self.Post._cron_recheck_due()
+        self.env.invalidate_all()
+        self.assertTrue(masto.rechecked_at)
+        self.assertEqual([r[0].url.split("?")[0] for r in self.net.requests],
+                         [f"{MASTO}/api/v1/statuses"])
+        self.assertFalse(any(p.rechecked_at for p in bsky))

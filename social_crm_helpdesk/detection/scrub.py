@@ -6,7 +6,8 @@ of the conversation (``<p>text</p><p class="text-muted small">network, author</p
 versions of an edit (``<blockquote>``), previews of posts an agent said are no complaint
 (``preview · preview``). When the author deletes the post on the network, :func:`scrub_html`
 replaces these copies, and only them, with a placeholder: the rest of the note (who, when,
-the agents' words) stays.
+the agents' words) stays. A post edited more than once keeps only its last two versions;
+:func:`earlier_versions` finds the older ones in the product's edit notes.
 """
 
 from lxml import etree
@@ -88,3 +89,26 @@ def relink_html(body, old_url, new_url):
     return (root.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in root
     )
+
+
+def earlier_versions(bodies, texts):
+    """``texts`` with the earlier versions of an edited post that the edit notes ``bodies``
+    (HTML; the product's notes only) name: a note gives each edit as two blockquotes, the
+    new version then the one before (several edits of one batch follow each other in one
+    note), so the version before one of ``texts`` is one of its versions too, and so on
+    back to the first (a post edited three times keeps only its last two versions)."""
+    pairs = []
+    for body in bodies:
+        if not body or "<blockquote" not in str(body):
+            continue
+        root = lxml_html.fragment_fromstring(str(body), create_parent="div")
+        quotes = [normalise(q.text_content()) for q in root.iter("blockquote")]
+        pairs.extend(zip(quotes[0::2], quotes[1::2], strict=False))
+    found = {normalise(t) for t in texts} - {""}
+    result = set(texts)
+    while True:
+        older = {before for after, before in pairs if after in found and before} - found
+        if not older:
+            return result
+        found |= older
+        result |= older

@@ -394,6 +394,11 @@ class HelpdeskTicket(models.Model):
             partner, post.company_id, followers or 0
         )
         posted = post.posted_at or now
+        detected = post.create_date or now
+        if self.env.context.get("social_crm_edit_route") and post.edited_at:
+            # a complaint (or card number) that an edit made, seen days later by the re-check:
+            # the customer waits since the edit, the product saw it now
+            posted, detected = max(posted, post.edited_at), now
         urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
         minutes = post.company_id._social_response_minutes(influencer or urgent)
         channel = self.env.ref(
@@ -416,7 +421,7 @@ class HelpdeskTicket(models.Model):
             "social_tier": tier,
             "social_is_influencer": influencer,
             "social_posted_at": posted,
-            "social_detected_at": post.create_date or now,
+            "social_detected_at": detected,
             "social_ticket_at": now,
             "social_response_deadline": posted + dt.timedelta(minutes=minutes),
             "social_escalate_at": posted + dt.timedelta(minutes=minutes) / 2,

@@ -67,12 +67,16 @@ class SocialCrmPost(models.Model):
 
         # a complaint (or bank or card data) after the edit is routed as a new post would be:
         # a ticket opened when the team's rules take the new text, or joined in its
-        # conversation
-        (self - ticketed).filtered(routable).with_context(social_unlinked_followers={
-            post.id: version.author.followers_count
-            for post, version in zip(self, posts, strict=True)
-            if not post.identity_id and version.author and version.author.followers_count
-        })._social_route(automatic=True)
+        # conversation; the customer waits since the edit (``social_crm_edit_route``: see
+        # ``helpdesk.ticket._social_ticket_vals``)
+        (self - ticketed).filtered(routable).with_context(
+            social_crm_edit_route=True,
+            social_unlinked_followers={
+                post.id: version.author.followers_count
+                for post, version in zip(self, posts, strict=True)
+                if not post.identity_id and version.author and version.author.followers_count
+            },
+        )._social_route(automatic=True)
         # the notes are written in the company's language, as the product's notes are
         for lang, group in by_company_lang(ticketed):
             group = group.with_context(lang=lang)

@@ -16,7 +16,7 @@ from markupsafe import Markup
 
 from odoo import fields, models
 
-from ..detection.scrub import scrub_html
+from ..detection.scrub import earlier_versions, scrub_html
 from .res_company import by_company_lang
 
 #: chatter messages that may copy a customer's post
@@ -122,12 +122,20 @@ class SocialCrmPost(models.Model):
         # the comments gone with the post they answer (Facebook) and the posts their
         # authors deleted: each copy says which
         gone_with = posts._social_deleted_with()
+        root = self.env.ref("base.partner_root")  # the author of the product's notes
         bodies = {}
         stop = Ticket
         for ticket in tickets:
             gone = posts.filtered(lambda p, t=ticket: p.ticket_id == t or t.social_post_id == p)
+            # a post edited more than once: its older versions are in the edit notes
+            notes = [
+                m.body for target in ticket | ticket.duplicate_id
+                for m in messages.get(target.id, ()) if m.author_id == root
+            ]
             replaced = [
-                ({t for p in group for t in (p.text, p.previous_text, p.text_preview) if t},
+                (earlier_versions(notes, {t for p in group
+                                          for t in (p.text, p.previous_text, p.text_preview)
+                                          if t}),
                  group._social_deleted_placeholder())
                 for group in (gone - gone_with, gone & gone_with) if group
             ]
@@ -184,7 +192,9 @@ class SocialCrmPost(models.Model):
                         "clock stopped (no escalation). Answer by direct message or phone, "
                         "or close the ticket."
                     )
-            bodies[ticket.id] = Markup("<p>%s</p>") % sentence
+            # a duplicate's note goes to its original, where the agents work (as an edit's)
+            target = ticket.duplicate_id or ticket
+            bodies[target.id] = bodies.get(target.id, Markup()) + Markup("<p>%s</p>") % sentence
         stop._social_stop_clocks()
         Ticket.browse(list(bodies))._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"

@@ -21,6 +21,7 @@ from . import (
     test_privacy,
     test_reactions,
     test_recheck,
+    test_recheck_combo,
     test_reopen_wait,
     test_replies,
     test_review_unsure,

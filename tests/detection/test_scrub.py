@@ -1,6 +1,6 @@
 """Copies of a post its author deleted are removed from ticket HTML, and only them."""
 
-from detection.scrub import relink_html, scrub_html
+from detection.scrub import earlier_versions, relink_html, scrub_html
 
 GONE = "[deleted by its author]"
 
@@ -51,3 +51,20 @@ def test_relink_points_the_post_link_at_the_new_version():
     assert relink_html(body, old, old) is None
     assert relink_html(body, "https://x.com/other/status/2", new) is None
     assert relink_html(f"<p>{old}</p>", old, new) is None
+
+
+def test_earlier_versions_follow_the_edit_notes_back_to_the_first():
+    def note(new, old):
+        return (f"<p>@critic edited the post on X:</p><blockquote>{new}</blockquote>"
+                f"<p class=\"text-muted small\">Before the edit:</p><blockquote>{old}"
+                "</blockquote>")
+
+    bodies = [note("second  words", "first words"), note("third words", "second words"),
+              note("other post new", "other post old"), "<p>no quote</p>", None]
+    found = earlier_versions(bodies, {"third words", "second words"})
+    assert found == {"third words", "second words", "first words"}
+    scrubbed = scrub_html(bodies[0], found, GONE)
+    assert "words" not in scrubbed
+    # two edits of one batch in one note; another post's versions are left alone
+    assert earlier_versions([note("c", "b") + note("x", "w")], {"c"}) == {"c", "b"}
+    assert earlier_versions([], {"c"}) == {"c"}

@@ -2,6 +2,7 @@
 delivered late (retried) carries the counts as of its event, and never overwrites counts
 observed later (by a poll, a look-up or a newer event); nor does it write today's history."""
 
+import dataclasses
 import datetime as dt
 import json
 
@@ -222,3 +223,20 @@ def test_new_identity_dates_its_profile():
                        ingest.Snapshot(network_ids=NETWORKS))
     (new,) = plan.identities_to_create
     assert new.vals["profile_observed_at"] == T.replace(tzinfo=None)
+
+
+def test_late_webhook_never_lowers_a_stored_posts_counts():
+    """The post of a late delivery is known (a poll or re-check read its newer counts): its
+    counts only raise the stored ones; in time, they are taken as they are."""
+    snapshot = known(500, dt.datetime(2026, 5, 4, 11, 30))
+    snapshot.posts = {("x", "1"): ingest.KnownPost(55, (12, 1, 3, 0), None)}
+    late = dataclasses.replace(post("1", author(400, observed=T + dt.timedelta(minutes=10))),
+                               like_count=0, repost_count=2, reply_count=0, quote_count=0)
+    _batch, plan = run([late], snapshot)
+    assert plan.posts_to_update == [(55, {"like_count": 12, "repost_count": 2,
+                                          "reply_count": 3, "quote_count": 0})]
+    snapshot = known(500, dt.datetime(2026, 5, 4, 11, 5))
+    snapshot.posts = {("x", "1"): ingest.KnownPost(55, (12, 1, 3, 0), None)}
+    _batch, plan = run([late], snapshot)
+    assert plan.posts_to_update == [(55, {"like_count": 0, "repost_count": 2,
+                                          "reply_count": 0, "quote_count": 0})]

@@ -49,3 +49,13 @@ def test_an_edit_date_of_the_network_is_kept_and_only_gone_ids_are_deleted():
     assert plan.posts[0].edited_at == edited
     assert [(d.network, d.external_id) for d in plan.deletions] == [("mastodon", "2")]
     assert plan.answered == {"1", "2"}
+
+
+def test_a_version_without_edit_date_of_mastodon_or_x_is_no_edit():
+    """Mastodon says ``edited_at``, X gives an edit a new version: an unedited post whose
+    stored text was redacted (a card number) is not an edit dated now."""
+    for network in ("mastodon", "x"):
+        stored = {"1": recheck.Stored("1", "Karte [card number removed, ends 1111]")}
+        answer = Recheck(posts=[post("Karte 4111 1111 1111 1111", "1", network)])
+        plan = recheck.plan(stored, answer, network, NOW)
+        assert [p.edited_at for p in plan.posts] == [None]
