@@ -90,13 +90,14 @@ class HelpdeskTicket(models.Model):
         for ticket in answered:
             ids = post_ids[ticket.id]
             later = (posts.filtered(lambda p, ids=ids: p.id in ids) - own_posts).filtered(
-                lambda p, t=ticket: p.posted_at and p.posted_at > t.social_wait_reply_at
+                lambda p, t=ticket: (when := self._social_complained_at(p))
+                and when > t.social_wait_reply_at
             )
             if not self.env.context.get(AGENT_CONVERT_KEY):
                 later = later.filtered(_needs_answer)
             if not later:
                 continue
-            post = later.sorted(lambda p: (p.posted_at, p.id))[0]
+            post = later.sorted(lambda p: (self._social_complained_at(p), p.id))[0]
             vals = ticket._social_restart_wait_vals(post)
             if any(p.has_sensitive_data and _urgent_pii(p.pii_kinds) for p in later):
                 vals["priority"] = "3"  # bank or card data: as on a new ticket
@@ -121,6 +122,16 @@ class HelpdeskTicket(models.Model):
             )
         return restarted
 
+    @api.model
+    def _social_complained_at(self, post):
+        """Since when ``post`` says what it says: its date; for a post an edit routes
+        (``social_crm_edit_route``: an edit made it a complaint, or added bank or card data)
+        the edit's date when later, as for the ticket an edit opens (an earlier post of the
+        conversation edited into a complaint after the answer is a complaint after it)."""
+        if self.env.context.get("social_crm_edit_route") and post.edited_at:
+            return max(post.posted_at or post.edited_at, post.edited_at)
+        return post.posted_at
+
     def _social_restart_wait_vals(self, post):
         """The values of a new wait of this answered ticket for the complaint ``post`` (the
         first of the batch's new posts): the deadline computed as for a new ticket (by the
@@ -129,7 +140,7 @@ class HelpdeskTicket(models.Model):
         self.ensure_one()
         urgent = self.has_sensitive_data and _urgent_pii(self.social_pii_kinds)
         minutes = self.company_id._social_response_minutes(self.social_is_influencer or urgent)
-        since = post.posted_at or fields.Datetime.now()
+        since = self._social_complained_at(post) or fields.Datetime.now()
         return {
             **self._social_wait_vals(since, minutes),
             "social_escalated_half_at": False,

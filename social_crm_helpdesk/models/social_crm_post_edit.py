@@ -77,15 +77,40 @@ class SocialCrmPost(models.Model):
                 if not post.identity_id and version.author and version.author.followers_count
             },
         )._social_route(automatic=True)
+        def needs_answer_now(post):
+            # the edit made it a complaint (or added bank or card data): a new complaint of
+            # the ticket's conversation, as of the edit (a complaint edited is not a new one)
+            return payment_added(post) or (
+                post.complaint_label == "complaint"
+                and previous[post.id]["complaint_label"] != "complaint")
+
         # the notes are written in the company's language, as the product's notes are
         for lang, group in by_company_lang(ticketed):
             group = group.with_context(lang=lang)
             group._social_follow_edits(previous)
             group._social_note_edits(previous)
+            group.filtered(needs_answer_now)._social_edit_waits_again()
         # bank or card data the edit added: hidden where the company wants it (once the
         # ticket exists, which gets the outcome)
         self.filtered(payment_added)._social_pii_auto_hide()
         return result
+
+    def _social_edit_waits_again(self):
+        """These posts of tickets were just edited into a complaint (or got bank or card
+        data): an answered open ticket waits again when the edit came after the answer, as
+        for a new complaint of its conversation since the edit
+        (``helpdesk.ticket._social_wait_again``; after the notes, so that the deadline
+        counts the bank or card data the edit added)."""
+        if not self:
+            return self.env["helpdesk.ticket"]
+        posts = self.sudo()  # sudo: the product's follow-up, whoever ingested the edit
+        post_ids = {}
+        for post in posts:
+            ticket = post.ticket_id.duplicate_id or post.ticket_id
+            post_ids.setdefault(ticket.id, set()).add(post.id)
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(social_crm_edit_route=True)
+        return Ticket._social_wait_again(
+            Ticket.browse(list(post_ids)), posts, post_ids, posts._social_company_posts)
 
     def _social_follow_edits(self, previous):
         """The tickets these edited posts opened show the current version: the post's text

@@ -11,6 +11,7 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.social_crm.connectors import x
 from odoo.tests import tagged
 
 from .common import ArrivalCase
@@ -252,3 +253,154 @@ class TestReopenWait(ArrivalCase):
             self.run_escalation_cron()
         self.assertEqual(ticket.social_escalation, "half")
         self.assertEqual(len(self.leader_todos(ticket)), 1)
+
+
+NEUTRAL = "@acme Der neue Router ist heute angekommen, ich schließe ihn heute Abend an."
+ANGRY = ("@acme Der neue Router ist heute angekommen und funktioniert schon wieder nicht. "
+         "Eine Frechheit, seit Tagen kein Internet!")
+SOFT = "@acme Danke, der Techniker war da und alles läuft wieder super!"
+
+
+@tagged("post_install", "-at_install")
+class TestEditWaitsAgain(ArrivalCase):
+    """An answered open ticket whose customer edits a post of its conversation into a
+    complaint after the answer waits again, as for a new complaint (since the edit); an edit
+    that softens, or that leaves a complaint a complaint, changes nothing. X payloads as the
+    v2 API returns them: an edit is a new tweet whose ``edit_history_tweet_ids`` starts with
+    the original."""
+
+    def tweet(self, tweet_id, text, created, conversation, history=None, reply_to=None):
+        tweet = {
+            "id": tweet_id, "text": text, "author_id": "4242", "lang": "de",
+            "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "conversation_id": conversation,
+            "edit_history_tweet_ids": history or [tweet_id],
+            "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0,
+                               "quote_count": 0},
+        }
+        if reply_to:
+            tweet["referenced_tweets"] = [{"type": "replied_to", "id": reply_to}]
+        answer = {
+            "data": [tweet],
+            "includes": {"users": [{"id": "4242", "name": "Karl Kunde", "username": "karl_k",
+                                    "public_metrics": {"followers_count": 80}}]},
+            "meta": {"result_count": 1, "newest_id": tweet_id},
+        }
+        return self.ingest(*x.parse_tweets(answer))
+
+    def answer(self, ticket, when, reply_id):
+        """The agent answers on X from the ticket; the outbox sends it at ``when``."""
+        self.net.add("POST", X_TWEETS, status=201, json_body={
+            "data": {"id": reply_id, "text": "@karl_k Sorry!",
+                     "edit_history_tweet_ids": [reply_id]}})
+        with freeze_time(when):
+            action = ticket.with_user(self.agent).action_social_reply()
+            wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
+                action["res_id"])
+            wizard.text = "@karl_k Sorry, wir melden uns per DM."
+            wizard.action_send()
+            self.run_sender()
+        self.assertEqual(ticket.social_wait_reply_at, when)
+
+    def told(self):
+        """The owners' notifications of tickets waiting again: [(user, ticket)]."""
+        calls = []
+        original = type(self.Ticket)._social_notify
+
+        def notify(ticket, users, title, message):
+            if "waits again" in title:
+                calls.append((users, ticket))
+            return original(ticket, users, title, message)
+
+        self.startPatcher(patch.object(type(self.Ticket), "_social_notify", notify))
+        return calls
+
+    def assert_waits_since(self, ticket, since, reopened):
+        self.assertEqual(ticket.social_wait_since, since)
+        self.assertEqual(ticket.social_wait_deadline, since + dt.timedelta(minutes=60))
+        self.assertFalse(ticket.social_wait_reply_at)
+        self.assertEqual(ticket.social_waiting_deadline, ticket.social_wait_deadline)
+        self.assertEqual(ticket.social_reopen_count, reopened)
+
+    def test_root_edited_into_a_complaint_after_the_answer(self):
+        """The customer's first tweet of the thread (no complaint, no ticket) is edited into
+        one after the answer: it joins the thread's ticket, which waits since the edit."""
+        told = self.told()
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        root_id, complaint_id = "1796000000000000001", "1796000000000000002"
+        root = self.tweet(root_id, NEUTRAL, t0 - dt.timedelta(hours=3, minutes=5), root_id)
+        complaint = self.tweet(complaint_id, GRUMBLE, t0 - dt.timedelta(hours=3), root_id,
+                               reply_to=root_id)
+        ticket = complaint.ticket_id
+        self.assertTrue(ticket)
+        self.assertFalse(root.ticket_id)
+        self.answer(ticket, t0 - dt.timedelta(hours=2, minutes=50), "1796000000000000701")
+        answered = ticket.social_wait_reply_at
+        figures = (ticket.social_first_reply_at, ticket.social_deadline_met)
+        # an hour ago the customer edits the first tweet (a new tweet id on X)
+        edited = t0 - dt.timedelta(hours=1)
+        self.assertEqual(self.tweet("1796000000000000009", ANGRY, edited, root_id,
+                                    history=[root_id, "1796000000000000009"]), root)
+        self.assertEqual(root.complaint_label, "complaint")
+        self.assertEqual(root.posted_at, t0 - dt.timedelta(hours=3, minutes=5))
+        self.assertEqual(root.ticket_id, ticket)
+        self.assert_waits_since(ticket, edited, 1)
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "waits for an answer again" in (m.body or "")))
+        self.assertEqual([t for _u, t in told], [ticket])
+        self.assertTrue(told[0][0])  # someone is told: the owner, else the team leader
+        self.assertEqual((ticket.social_first_reply_at, ticket.social_deadline_met), figures)
+        self.assertLess(answered, edited)
+        # answered again; the complaint of before the first answer softened, the edited
+        # first tweet edited again (a complaint already): nothing new to answer
+        self.answer(ticket, t0 - dt.timedelta(minutes=50), "1796000000000000702")
+        again = ticket.social_wait_reply_at
+        self.tweet("1796000000000000019", SOFT, t0 - dt.timedelta(minutes=30), root_id,
+                   history=[complaint_id, "1796000000000000019"], reply_to=root_id)
+        self.assertNotEqual(complaint.complaint_label, "complaint")
+        self.tweet("1796000000000000029", ANGRY + " Unfassbar!", t0 - dt.timedelta(minutes=20),
+                   root_id, history=[root_id, "1796000000000000009", "1796000000000000029"])
+        self.assertIn("Unfassbar", root.text)
+        self.assertEqual(ticket.social_wait_reply_at, again)
+        self.assertEqual(ticket.social_reopen_count, 1)
+        self.assertEqual(len(told), 1)
+
+    def test_reply_of_the_ticket_edited_into_a_complaint_after_the_answer(self):
+        """A neutral reply the ticket gathered before the answer is edited into a complaint
+        after it: the ticket waits since the edit. A complaint written after the next answer
+        makes it wait as always; edited later (still a complaint), nothing new."""
+        told = self.told()
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        complaint_id, reply_id = "1797000000000000001", "1797000000000000002"
+        complaint = self.tweet(complaint_id, GRUMBLE, t0 - dt.timedelta(hours=3), complaint_id)
+        ticket = complaint.ticket_id
+        self.assertTrue(ticket)
+        reply = self.tweet(reply_id, NEUTRAL, t0 - dt.timedelta(hours=2, minutes=55),
+                           complaint_id, reply_to=complaint_id)
+        self.assertEqual(reply.ticket_id, ticket)
+        self.answer(ticket, t0 - dt.timedelta(hours=2, minutes=50), "1797000000000000701")
+        edited = t0 - dt.timedelta(hours=1)
+        self.tweet("1797000000000000009", ANGRY, edited, complaint_id,
+                   history=[reply_id, "1797000000000000009"], reply_to=complaint_id)
+        self.assertEqual(reply.complaint_label, "complaint")
+        self.assert_waits_since(ticket, edited, 1)
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "waits for an answer again" in (m.body or "")))
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "edited the post" in (m.body or "")))
+        self.assertEqual([t for _u, t in told], [ticket])
+        # answered; a new complaint after the answer waits as always
+        self.answer(ticket, t0 - dt.timedelta(minutes=50), "1797000000000000702")
+        later = self.tweet("1797000000000000003", GRUMBLE + " Immer noch!",
+                           t0 - dt.timedelta(minutes=40), complaint_id, reply_to=complaint_id)
+        self.assert_waits_since(ticket, later.posted_at, 2)
+        # answered; that complaint edited, still a complaint: nothing new to answer
+        self.answer(ticket, t0 - dt.timedelta(minutes=30), "1797000000000000703")
+        self.tweet("1797000000000000039", GRUMBLE + " Immer noch! Seit drei Tagen!",
+                   t0 - dt.timedelta(minutes=10), complaint_id,
+                   history=["1797000000000000003", "1797000000000000039"],
+                   reply_to=complaint_id)
+        self.assertIn("drei Tagen", later.text)
+        self.assertEqual(ticket.social_wait_reply_at, t0 - dt.timedelta(minutes=30))
+        self.assertEqual(ticket.social_reopen_count, 2)
+        self.assertEqual(len(told), 2)
