@@ -9,14 +9,18 @@ re-checked first, each at most every :data:`RECHECK_EVERY`. What the network say
 through the existing paths: a newer version through ``_ingest_posts`` (its edit path:
 redaction, detection, ticket notes as for a stream's edit), a post it says is gone through
 ``_ingest_deletions``. A fault (401/403, 429, 5xx, timeout, malformed answer) deletes
-nothing: it is logged and shown on the source.
+nothing: it is logged and shown on the source. A failure storing the answer that is not the
+network's (a bug, hostile data) leaves only the posts it concerns as they were (logged, shown
+on the source, asked again later): the job goes on with the others.
 """
 
+import dataclasses
 import datetime as dt
 import logging
 
 from odoo import api, fields, models
 from odoo.fields import Domain
+from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 
 from ..connectors import base as connector_base
 from ..connectors import recheck
@@ -123,20 +127,15 @@ class SocialCrmPost(models.Model):
             for answer in recheck.recheck(network, list(stored), config, authors=authors):
                 batch = {p.external_id for p in answer.posts} | set(answer.gone) | set(
                     answer.unknown)
-                plan = recheck_service.plan(stored, answer, network, now)
-                with self.env.cr.savepoint():
-                    if plan.deletions:
-                        self._ingest_deletions(plan.deletions, source=source)
-                    if plan.posts:
-                        self._ingest_posts(plan.posts, source=source)
-                    self._recheck_mark(ids_of, batch, now)
+                deleted = self._recheck_store(source, stored, answer, ids_of, now)
+                self._recheck_mark(ids_of, batch, now)
                 checked |= batch
                 for note in answer.notes:
                     _logger.info("Social CRM: re-check of source %s (%s): %s",
                                  source.id, source.name, note)
-                if answer.gone:
+                if deleted:
                     _logger.info("Social CRM: re-check of source %s (%s): %s post(s) deleted "
-                                 "on the network", source.id, source.name, len(plan.deletions))
+                                 "on the network", source.id, source.name, deleted)
                 if commit and not commit(len(batch)):
                     return False
                 if commit and not self._recheck_still_on(source):
@@ -156,6 +155,69 @@ class SocialCrmPost(models.Model):
         rest = set(stored) - checked
         self._recheck_mark(ids_of, rest, now)
         return not commit or bool(commit(len(rest)))
+
+    def _recheck_store(self, source, stored, answer, ids_of, now):
+        """Store what the network says of one request batch (``answer``) in one savepoint;
+        return the number of posts deleted. Storing may fail for another reason than the
+        network (a bug, a value the database refuses on hostile data): then each post of the
+        batch is stored by itself, so that only the failing ones are left as they were
+        (their savepoint rolled back, logged with the source and their ids, shown on the
+        source) and the job goes on (they are marked as asked with the others: asked again
+        after :data:`RECHECK_EVERY`, never first again). A concurrency error (lock,
+        serialization) fails the job as before: its next run retries."""
+        network = source.network_id.code
+
+        def store(part):
+            plan = recheck_service.plan(stored, part, network, now)
+            with self.env.cr.savepoint():
+                if plan.deletions:
+                    self._ingest_deletions(plan.deletions, source=source)
+                if plan.posts:
+                    self._ingest_posts(plan.posts, source=source)
+            return len(plan.deletions)
+
+        try:
+            return store(answer)
+        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            raise
+        except Exception as exc:  # one post must not stall the job: retried one by one
+            error = exc
+        ids = list(dict.fromkeys([p.external_id for p in answer.posts] + list(answer.gone)))
+        failed, deleted = [], 0
+        for external_id in ids if len(ids) > 1 else ():
+            part = dataclasses.replace(
+                answer,
+                posts=[p for p in answer.posts if p.external_id == external_id],
+                gone=tuple(g for g in answer.gone if g == external_id),
+                unknown=(), notes=(),
+            )
+            try:
+                deleted += store(part)
+            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+                raise
+            except Exception as exc:  # see above
+                error = error if failed else exc
+                failed.append(external_id)
+        if len(ids) <= 1:
+            failed = ids  # a batch of one post (or of none: a bug of the plan, logged too)
+        if failed or not ids:
+            names = ", ".join(f"{ids_of.get(ext)} ({ext})" for ext in failed) or "-"
+            _logger.error(
+                "Social CRM: re-check of source %s (%s): storing what the network says of "
+                "post(s) %s failed, left as they were: %s: %s", source.id, source.name,
+                names, type(error).__name__, error, exc_info=error,
+            )
+            # the job runs as OdooBot: the message is written in the company's language
+            env = self.with_context(lang=source.company_id.partner_id.lang or self.env.lang).env
+            source.write({
+                "last_error": env._(
+                    "Re-check of posts failed: storing what the network says of post(s) "
+                    "%(posts)s failed, they were left as they are: %(error)s",
+                    posts=", ".join(failed), error=f"{type(error).__name__}: {error}",
+                ),
+                "last_error_at": now,
+            })
+        return deleted
 
     @api.model
     def _recheck_still_on(self, source):

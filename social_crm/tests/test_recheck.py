@@ -456,3 +456,50 @@ class TestRecheck(SocialCrmCase):
         self.assertEqual([r[0].url.split("?")[0] for r in self.net.requests],
                          [f"{MASTO}/api/v1/statuses"])
         self.assertFalse(any(p.rechecked_at for p in bsky))
+
+    def test_a_failure_storing_one_post_holds_back_neither_its_batch_nor_the_others(self):
+        """Ingestion fails (not the network: a bug on one hostile post) for one post of a
+        Mastodon batch: that post is left as it was, logged, shown on the source and asked
+        again in an hour; its batch's other posts and the Bluesky source's are re-checked,
+        and the next run does not start again with it."""
+        from ..services import ingest
+
+        hostile = self.store_status(text="Router kaputt")
+        fine = self.store_status(status_id="113500000000000778", text="Drucker kaputt")
+        bsky = self.store_bsky()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[
+            self.status(text="Router kaputt, seit drei Tagen!", edited=fresh(0.5)),
+            self.status(status_id=fine.external_id, text="Drucker kaputt, seit Montag!",
+                        edited=fresh(0.5)),
+        ])
+        self.net.add("GET", GET_POSTS, json_body={"posts": self.bsky_views()})
+        edit_vals = ingest.edit_vals
+
+        def broken(post, now):
+            if post.external_id == hostile.external_id:
+                raise ValueError("unexpected value in the edit")
+            return edit_vals(post, now)
+
+        with patch.object(ingest, "edit_vals", broken), \
+                self.assertLogs(LOGGER, level="WARNING") as logs:
+            self.run_cron()
+        self.assertEqual(hostile.text, "Router kaputt")
+        self.assertTrue(hostile.rechecked_at)
+        self.assertEqual(fine.text, "Drucker kaputt, seit Montag!")
+        self.assertTrue(fine.rechecked_at)
+        self.assertTrue(all(p.exists() and p.rechecked_at for p in bsky))
+        self.assertFalse(self.bsky_source.last_error)
+        log = "\n".join(logs.output)
+        self.assertIn(str(self.masto_source.id), log)
+        self.assertIn(hostile.external_id, log)
+        self.assertIn("unexpected value in the edit", log)
+        self.assertNotIn("masto-token", log)
+        error = self.masto_source.last_error
+        self.assertIn(hostile.external_id, error)
+        self.assertIn("ValueError: unexpected value in the edit", error)
+        self.assertNotIn(fine.external_id, error)
+        self.assertTrue(self.masto_source.last_error_at)
+        # the next run finds nothing due: the job moved past it
+        self.net.requests.clear()
+        self.run_cron()
+        self.assertFalse(self.net.requests)
