@@ -7,7 +7,9 @@ data flags the post's ticket (top priority, alert) and hides the post where the 
 it; a post with a ticket gets a note with both versions. The ticket the post opened follows
 the new version (its description's post text, its title while it is the automatic one). An
 edit never closes or deletes a ticket: one that no longer reads as a complaint only says so
-in the note.
+in the note. An edit that makes a post of a ticket a complaint (or adds bank or card data) is
+a new complaint of its conversation since the edit: the ticket waits again when it was
+answered before the edit, and reopens when it was closed.
 The new version is classified by the hook of new posts (``_social_pii_created_vals``, with
 the language model's second opinion where the company uses one)."""
 
@@ -97,20 +99,32 @@ class SocialCrmPost(models.Model):
 
     def _social_edit_waits_again(self):
         """These posts of tickets were just edited into a complaint (or got bank or card
-        data): an answered open ticket waits again when the edit came after the answer, as
-        for a new complaint of its conversation since the edit
-        (``helpdesk.ticket._social_wait_again``; after the notes, so that the deadline
-        counts the bank or card data the edit added)."""
+        data), as a new complaint of their conversation since the edit: an answered open
+        ticket waits again when the edit came after the answer
+        (``helpdesk.ticket._social_wait_again``), a closed one reopens
+        (``helpdesk.ticket._social_follow_up``). After the notes, so that the deadline
+        counts the bank or card data the edit added."""
         if not self:
-            return self.env["helpdesk.ticket"]
+            return True
         posts = self.sudo()  # sudo: the product's follow-up, whoever ingested the edit
         post_ids = {}
         for post in posts:
             ticket = post.ticket_id.duplicate_id or post.ticket_id
             post_ids.setdefault(ticket.id, set()).add(post.id)
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(social_crm_edit_route=True)
-        return Ticket._social_wait_again(
-            Ticket.browse(list(post_ids)), posts, post_ids, posts._social_company_posts)
+        tickets = Ticket.browse(list(post_ids))
+        Ticket._social_wait_again(tickets, posts, post_ids, posts._social_company_posts)
+        closed = tickets.filtered(lambda t: t.stage_id.closed or not t.active)
+        own = closed and posts._social_company_posts()
+        todo = {
+            ticket: customer
+            for ticket in closed
+            if (customer := posts.filtered(
+                lambda p, ids=post_ids[ticket.id]: p.id in ids) - own)
+        }
+        if todo:
+            Ticket._social_follow_up(todo)
+        return True
 
     def _social_follow_edits(self, previous):
         """The tickets these edited posts opened show the current version: the post's text

@@ -404,3 +404,25 @@ class TestEditWaitsAgain(ArrivalCase):
         self.assertEqual(ticket.social_wait_reply_at, t0 - dt.timedelta(minutes=30))
         self.assertEqual(ticket.social_reopen_count, 2)
         self.assertEqual(len(told), 2)
+
+    def test_reply_of_a_closed_ticket_edited_into_a_complaint_reopens_it(self):
+        """Answered and closed, then the customer's neutral reply of the ticket is edited into
+        a complaint: the ticket reopens and waits since the edit, as for a new complaint."""
+        t0 = fields.Datetime.now().replace(microsecond=0)
+        complaint_id, reply_id = "1798000000000000001", "1798000000000000002"
+        complaint = self.tweet(complaint_id, GRUMBLE, t0 - dt.timedelta(hours=3), complaint_id)
+        ticket = complaint.ticket_id
+        reply = self.tweet(reply_id, NEUTRAL, t0 - dt.timedelta(hours=2, minutes=55),
+                           complaint_id, reply_to=complaint_id)
+        self.assertEqual(reply.ticket_id, ticket)
+        self.answer(ticket, t0 - dt.timedelta(hours=2, minutes=50), "1798000000000000701")
+        ticket.with_user(self.agent).write(
+            {"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id})
+        self.assertTrue(ticket.closed)
+        edited = t0 - dt.timedelta(hours=1)
+        self.tweet("1798000000000000009", ANGRY, edited, complaint_id,
+                   history=[reply_id, "1798000000000000009"], reply_to=complaint_id)
+        self.assertFalse(ticket.closed)
+        self.assert_waits_since(ticket, edited, 1)
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "Reopened" in (m.body or "")))
