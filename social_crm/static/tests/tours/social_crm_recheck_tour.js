@@ -51,9 +51,10 @@ function sourceSteps(t) {
             trigger: `.o_form_view .o_inner_group:has(label:contains('${t.recheckPosts}')) .o_field_widget[name=recheck_posts] input:checked`,
         },
         {
-            trigger: ".o_form_view .o_field_widget[name=name]:has(input), .o_form_view .o_field_widget[name=name]",
+            content: "... of the Mastodon source the tour opened",
+            trigger: ".o_form_view .o_field_widget[name=name] input",
             run() {
-                const text = this.anchor.querySelector("input")?.value || this.anchor.textContent;
+                const text = this.anchor.value;
                 if (!text.includes("Tour Mastodon mentions")) {
                     throw new Error(`Another source is open: "${text}"`);
                 }
