@@ -22,5 +22,6 @@ from . import (
     test_stream_deletes,
     test_tour,
     test_tour_edits,
+    test_tour_recheck,
     test_views,
 )

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_account,
     test_account_day,
+    test_account_day_tour,
     test_account_tour,
     test_activity,
     test_compute,
