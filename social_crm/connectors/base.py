@@ -512,6 +512,26 @@ def typed_error(exc, network, secrets, what="answer"):
     )
 
 
+def typed_batches(batches, network, secrets, what="answer"):
+    """Yield from ``batches`` (a connector's generator of request batches), every error
+    leaving typed and scrubbed (:func:`typed_error`); the batches yielded before an error are
+    the caller's to keep."""
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except Exception as exc:  # every error leaves typed and scrubbed
+            raise typed_error(exc, network, secrets, what) from None
+        yield batch
+
+
+def chunks(items: list, size: int) -> Iterator[list]:
+    """``items`` in consecutive lists of at most ``size`` (a network's request batches)."""
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
 def guard_fetch(fetch):
     """Wrap a connector's ``fetch``: whatever a hostile or broken answer makes the parsing
     raise becomes a :class:`MalformedResponseError` saying what was wrong; every

@@ -27,7 +27,7 @@ from .base import (
     ConfigurationError,
     clean_id,
     clean_str,
-    typed_error,
+    typed_batches,
 )
 from .util import remember_secrets
 
@@ -106,11 +106,6 @@ def can_lookup(network: str) -> bool:
     return network in LOOKERS
 
 
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def lookup(network: str, wanted: list[Wanted], config: LookupConfig,
            session=None) -> Iterator[list[Profile]]:
     """Profiles of ``wanted`` on ``network``, one list per request made.
@@ -123,14 +118,7 @@ def lookup(network: str, wanted: list[Wanted], config: LookupConfig,
     secrets = config.secrets()
     remember_secrets(*secrets)
     batches = looker(list(wanted), config, session)
-    while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
-            return
-        except Exception as exc:  # every error leaves typed and scrubbed
-            raise typed_error(exc, network, secrets, "profile answer") from None
-        yield batch
+    yield from typed_batches(batches, network, secrets, "profile answer")
 
 
 def not_asked(items: list[Wanted], reason: str) -> list[Profile]:

@@ -12,7 +12,8 @@ from typing import Any
 import requests
 
 from . import bluesky, http
-from .lookup import FOUND, MISSING, LookupConfig, Profile, Wanted, chunks, not_asked, register
+from .base import chunks
+from .lookup import FOUND, MISSING, LookupConfig, Profile, Wanted, not_asked, register
 from .util import expect_dict, expect_list, text_of
 
 NETWORK = "bluesky"

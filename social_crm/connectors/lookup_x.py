@@ -12,8 +12,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import x
-from .base import ConfigurationError, MalformedResponseError
-from .lookup import FOUND, MISSING, SUSPENDED, LookupConfig, Profile, Wanted, chunks, register
+from .base import ConfigurationError, MalformedResponseError, chunks
+from .lookup import FOUND, MISSING, SUSPENDED, LookupConfig, Profile, Wanted, register
 from .util import expect_dict, expect_list, parse_each, text_of
 
 NETWORK = "x"

@@ -25,8 +25,9 @@ from .base import (
     MalformedResponseError,
     RateLimitError,
     TemporaryError,
+    chunks,
 )
-from .lookup import FOUND, MISSING, LookupConfig, Profile, Wanted, chunks, not_asked, register
+from .lookup import FOUND, MISSING, LookupConfig, Profile, Wanted, not_asked, register
 from .util import expect_dict, expect_list, parse_each, safe_url, short, text_of, to_int
 
 NETWORK = "youtube"

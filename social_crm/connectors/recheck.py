@@ -23,7 +23,14 @@ import dataclasses
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .base import ConfigurationError, Post, SourceConfig, clean_id, clean_str, typed_error
+from .base import (
+    ConfigurationError,
+    Post,
+    SourceConfig,
+    clean_id,
+    clean_str,
+    typed_batches,
+)
 from .util import remember_secrets
 
 
@@ -69,11 +76,6 @@ def can_recheck(network: str) -> bool:
     return network in CHECKERS
 
 
-def chunks(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start:start + size]
-
-
 def recheck(network: str, ids: list[str], config: SourceConfig,
             session=None, authors: Mapping[str, str] | None = None) -> Iterator[Recheck]:
     """The current state of the posts ``ids`` on ``network``, one :class:`Recheck` per
@@ -87,14 +89,7 @@ def recheck(network: str, ids: list[str], config: SourceConfig,
     remember_secrets(*secrets)
     ids = list(dict.fromkeys(i for i in (clean_id(v) for v in ids) if i))
     batches = checker(ids, config, session, dict(authors or {}))
-    while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
-            return
-        except Exception as exc:  # every error leaves typed and scrubbed
-            raise typed_error(exc, network, secrets, "re-check answer") from None
-        yield batch
+    yield from typed_batches(batches, network, secrets, "re-check answer")
 
 
 def version_of(network: str, raw: Any) -> str | None:

@@ -20,8 +20,8 @@ from typing import Any
 import requests
 
 from . import bluesky, http
-from .base import MalformedResponseError, SourceConfig
-from .recheck import Recheck, chunks, register
+from .base import MalformedResponseError, SourceConfig, chunks
+from .recheck import Recheck, register
 from .util import cap_items, expect_list, parse_each, text_of
 
 NETWORK = "bluesky"

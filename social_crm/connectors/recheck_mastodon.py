@@ -21,8 +21,8 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from . import http, mastodon
-from .base import AuthError, ConnectorError, RateLimitError, SourceConfig
-from .recheck import Recheck, chunks, register
+from .base import AuthError, ConnectorError, RateLimitError, SourceConfig, chunks
+from .recheck import Recheck, register
 from .util import expect_list, parse_each
 
 NETWORK = "mastodon"

@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import x
-from .base import MalformedResponseError, SourceConfig
-from .recheck import Recheck, chunks, register
+from .base import MalformedResponseError, SourceConfig, chunks
+from .recheck import Recheck, register
 from .util import expect_dict, expect_list, text_of
 
 NETWORK = "x"
