@@ -24,22 +24,36 @@ class ResPartner(models.Model):
         # sudo: the privacy request covers every ticket of the contact (caller checks the right)
         return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
 
+    def _social_replies(self, tickets, identities):
+        """The replies answering these contacts: on their tickets, or to their posts (also
+        those kept after the post was deleted on the network, by the post's contact and
+        identity they keep)."""
+        domain = Domain("ticket_id", "in", tickets.ids) | Domain("partner_id", "in", self.ids)
+        if identities:
+            domain |= Domain("identity_id", "in", identities.ids)
+        # sudo: replies are written by the product; the privacy request covers them all
+        return self.env["social.crm.reply"].sudo().search(domain)
+
     def _social_privacy_lookup_sql(self):
         return super()._social_privacy_lookup_sql() + [
             (
                 "social.crm.reply",
+                # the replies whose own contact (``partner_id``) is the person are listed
+                # by Odoo's lookup itself (once)
                 SQL(
                     "ticket_id IN (SELECT id FROM helpdesk_ticket "
-                    "WHERE partner_id IN (SELECT id FROM indirect_references))"
+                    "WHERE partner_id IN (SELECT id FROM indirect_references)) "
+                    "AND (partner_id IS NULL "
+                    "OR partner_id NOT IN (SELECT id FROM indirect_references))"
                 ),
             ),
         ]
 
     def _social_export_data(self):
         data = super()._social_export_data()
-        tickets = self._social_tickets()
-        # sudo: replies are written by the product; the export covers them all
-        replies = self.env["social.crm.reply"].sudo().search([("ticket_id", "in", tickets.ids)])
+        identities = self._social_identities()
+        tickets = self._social_tickets(identities)
+        replies = self._social_replies(tickets, identities)
         data["tickets"] = [
             {
                 "number": ticket.number if "number" in ticket._fields else ticket.id,
@@ -69,8 +83,9 @@ class ResPartner(models.Model):
         identities = self._social_identities()
         posts = self._social_posts(identities)
         tickets = self._social_tickets(identities, posts)
-        # sudo: erasure covers every reply of the contact's tickets
-        replies = self.env["social.crm.reply"].sudo().search([("ticket_id", "in", tickets.ids)])
+        # every reply of the contact's tickets and to the contact's posts (the posts' own
+        # go with them, those kept after a deletion on the network would not)
+        replies = self._social_replies(tickets, identities)
         # sudo: erasure covers every message of the contact's tickets
         messages = self.env["mail.message"].sudo().search(
             [

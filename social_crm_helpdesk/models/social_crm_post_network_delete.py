@@ -9,7 +9,9 @@ replaced by a placeholder (``detection/scrub.py``); a note says the author delet
 on the network, and when. When no post of the ticket is left, nothing can be answered
 publicly any more: the response clock stops as after a privacy erasure
 (``helpdesk.ticket._social_stop_clocks``); a ticket with other posts keeps waiting. Replies
-still queued are cancelled by ``social_crm`` (the outbox) before this runs.
+still queued are cancelled by ``social_crm`` (the outbox) before this runs; the company's
+replies to the posts stay, without them (``social.crm.reply._social_keep_for_deleted_posts``):
+the answer is the company's record, and still public on the network.
 """
 
 from markupsafe import Markup
@@ -48,6 +50,8 @@ class SocialCrmPost(models.Model):
         # the notes are written in the company's language, as the product's notes are
         for lang, group in by_company_lang(self):
             group = group.with_context(lang=lang)
+            # the company's answers stay, without the post (the outbox cancelled what waited)
+            group.env["social.crm.reply"]._social_keep_for_deleted_posts(group, deleted_at)
             group._social_forget_on_tickets(deleted_at)
             gone_with = group._social_deleted_with()
             (group - gone_with)._social_scrub_contact_notes(group._social_deleted_placeholder())

@@ -12,7 +12,14 @@ _logger = logging.getLogger(__name__)
 class SocialCrmReply(models.Model):
     """A public answer of the company on a network, written on a ticket: the agent's side
     (text, author, state as the ticket shows it). The delivery itself is an item of
-    ``social.crm.outbox`` (queued, retried, sent after the commit)."""
+    ``social.crm.outbox`` (queued, retried, sent after the commit).
+
+    The answer is the company's record: when the customer deletes the post it answered on
+    the network, the reply stays (network, company, ticket, text, agent, the network's id
+    and URL, when it was sent) without the post, and says when the post was deleted
+    (``post_deleted_at``, ``post_external_id``); one still to send is cancelled, never sent
+    (``_social_keep_for_deleted_posts``). A user's delete of the post in Odoo, and a privacy
+    erasure, still take its replies with it."""
 
     _name = "social.crm.reply"
     _description = "Social Reply"
@@ -29,10 +36,34 @@ class SocialCrmReply(models.Model):
     company_id = fields.Many2one(
         "res.company", compute="_compute_company_id", store=True, index=True, readonly=True
     )
+    # empty only once the post was deleted on the network (the constraint below): a user's
+    # delete in Odoo takes the replies with the post (cascade)
     post_id = fields.Many2one(
-        "social.crm.post", string="In Reply To", required=True, ondelete="cascade", readonly=True
+        "social.crm.post", string="In Reply To", ondelete="cascade", readonly=True, index=True
     )
-    network_id = fields.Many2one(related="post_id.network_id", store=True, readonly=True)
+    # what the reply keeps of the post it answered, also once the post is gone
+    network_id = fields.Many2one(
+        "social.crm.network", compute="_compute_post_kept", store=True, readonly=True
+    )
+    post_external_id = fields.Char(
+        string="Answered Post ID", compute="_compute_post_kept", store=True, readonly=True,
+        help="The id on the network of the post this reply answered.",
+    )
+    partner_id = fields.Many2one(
+        "res.partner", string="Customer", compute="_compute_post_kept", store=True,
+        readonly=True, index="btree_not_null",
+        help="The contact of the post this reply answered (its privacy requests cover the "
+        "reply).",
+    )
+    identity_id = fields.Many2one(
+        "social.crm.identity", string="Customer's Identity", compute="_compute_post_kept",
+        store=True, readonly=True, index="btree_not_null",
+    )
+    post_deleted_at = fields.Datetime(
+        string="Answered Post Deleted", readonly=True, copy=False,
+        help="When the customer deleted the post this reply answered on the network: the "
+        "reply stays, the post is gone.",
+    )
     text = fields.Text(required=True)
     state = fields.Selection(
         [
@@ -57,10 +88,30 @@ class SocialCrmReply(models.Model):
         "res.users", string="Agent", default=lambda self: self.env.user, readonly=True
     )
 
+    _post_or_deleted = models.Constraint(
+        "CHECK (post_id IS NOT NULL OR post_deleted_at IS NOT NULL)",
+        "A reply answers a post, unless that post was deleted on the network.",
+    )
+
     @api.depends("ticket_id.company_id", "post_id.company_id")
     def _compute_company_id(self):
         for reply in self:
-            reply.company_id = reply.ticket_id.company_id or reply.post_id.company_id
+            # the post deleted on the network: an answer without ticket keeps its company
+            reply.company_id = (
+                reply.ticket_id.company_id or reply.post_id.company_id or reply.company_id
+            )
+
+    @api.depends("post_id.network_id", "post_id.external_id", "post_id.partner_id",
+                 "post_id.identity_id")
+    def _compute_post_kept(self):
+        for reply in self:
+            post = reply.post_id
+            if not post:
+                continue  # deleted on the network: the reply keeps what it had
+            reply.network_id = post.network_id
+            reply.post_external_id = post.external_id
+            reply.partner_id = post.partner_id
+            reply.identity_id = post.identity_id
 
     @api.model
     def _social_check_can_reply_post(self, post):
@@ -86,6 +137,10 @@ class SocialCrmReply(models.Model):
 
     def _social_check_can_send(self):
         self.ensure_one()
+        if not self.post_id:
+            raise UserError(self.env._(
+                "The post this reply answered was deleted on the network: it cannot be "
+                "answered publicly any more. Write a direct message or call."))
         if self.ticket_id:
             return self._social_check_can_reply(self.ticket_id, self.post_id)
         return self._social_check_can_reply_post(self.post_id)
@@ -182,6 +237,44 @@ class SocialCrmReply(models.Model):
             # sudo: agents only read replies; the product writes them after the checks above
             reply.sudo().write({"outbox_id": item.id, "state": "queued", "error_message": False})
         return True
+
+    @api.model
+    def _social_keep_for_deleted_posts(self, posts, deleted_at):
+        """The replies to ``posts``, which their authors deleted on the network (just before
+        the posts are deleted): they stay without the post, dated (``post_deleted_at``).
+        One still to send is never sent: the outbox cancelled what it held
+        (``social.crm.outbox._cancel_for_deleted_posts``, the reply was told why); a draft is
+        cancelled the same way; one the sender holds right now (its outbox item goes with
+        the post) may have gone out or not: failed, check on the network. One read, one
+        write per post (its date) and per state changed.
+
+        :param deleted_at: {post id: when the author deleted it (naive UTC)}
+        """
+        # sudo: the product keeps the company's answers, whoever processes the deletion
+        replies = self.sudo().search([("post_id", "in", posts.ids)])
+        if not replies:
+            return replies
+        drafts = replies.filtered(lambda r: r.state == "draft")
+        drafts.write({
+            "state": "cancelled",
+            "error_message": self.env._(
+                "The post was deleted by its author on the network: a public reply is no "
+                "longer possible; write a direct message or call."),
+        })
+        for network, group in replies.filtered(lambda r: r.state == "queued").grouped(
+                "network_id").items():
+            group.write({
+                "state": "failed",
+                "error_message": self.env._(
+                    "The post was deleted by its author on %(network)s while this reply was "
+                    "being sent: it may have been published anyway. Check on %(network)s.",
+                    network=network.name),
+            })
+        now = fields.Datetime.now()
+        for when, group in replies.grouped(
+                lambda r: deleted_at.get(r.post_id.id) or now).items():
+            group.write({"post_id": False, "post_deleted_at": when})
+        return replies
 
     def action_retry(self):
         """Send a failed reply again (the agent checked the reason)."""

@@ -12,6 +12,7 @@ from . import (
     test_german,
     test_hardening,
     test_inbox_reply,
+    test_kept_replies,
     test_kpi,
     test_llm,
     test_network_deletes,

@@ -23,8 +23,9 @@ FOLLOW_UP = "1990000000000000102"
 FOLLOW_UP_TEXT = "@acme Immer noch kein Internet, zweiter Tag ohne Antwort. Unfassbar!"
 
 
-@tagged("post_install", "-at_install")
-class TestNetworkDeletes(SocialHelpdeskCase):
+class NetworkDeleteCase(SocialHelpdeskCase):
+    """Deliveries of deletions as the networks send them, and the helpers of their tests."""
+
     # --- the deletion as the network sends it ------------------------------------------------
     def x_delete(self, tweet_id, user_id="a-karl", minutes_ago=1):
         """Deliver ``tweet_delete_events`` (the Account Activity API's shape) and process."""
@@ -79,6 +80,9 @@ class TestNetworkDeletes(SocialHelpdeskCase):
         wizard.text = text
         return wizard
 
+
+@tagged("post_install", "-at_install")
+class TestNetworkDeletes(NetworkDeleteCase):
     # --- tests --------------------------------------------------------------------------------
     def test_deleted_post_leaves_the_ticket_which_stops_waiting(self):
         post = self.opener()
