@@ -302,3 +302,48 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.assertIn("deleted the post on Mastodon", self.all_text(original))
         self.assertIn("Router", self.all_text(original), "the original's own post stays")
         self.assertTrue(original.social_wait_deadline, "its customer's first post is left")
+
+    # --- a batch retried post by post keeps the good posts' tracking ----------------------
+    def test_batch_retried_post_by_post_keeps_the_good_posts_tracking(self):
+        """One request batch of the re-check: Kim's post of a closed ticket got her card
+        number by an edit (the ticket reopens: a tracked stage change, and the edit's note),
+        and another post of the same batch fails to store (a bug on hostile data). The
+        batch is stored post by post; the failing post's rollback must not take the good
+        post's tracking and note with it (Odoo keeps tracking in ``cr.precommit`` until a
+        flush: a savepoint rolled back clears it)."""
+        from odoo.addons.social_crm.services import ingest
+
+        created = self.now - dt.timedelta(hours=5)
+        post = self.store(status("113500000000000891", GRUMBLE, created))
+        hostile = self.store(status("113500000000000892", f"{GRUMBLE} Noch da?", created))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        closed = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
+        ticket.stage_id = closed
+        self.net.add("GET", STATUSES, json_body=[
+            status("113500000000000891", f"{GRUMBLE} Bucht von Karte {CARD} ab", created,
+                   edited=self.now - dt.timedelta(minutes=1)),
+            status("113500000000000892", f"{GRUMBLE} Hallo??", created,
+                   edited=self.now - dt.timedelta(minutes=1)),
+        ])
+        edit_vals = ingest.edit_vals
+
+        def broken(status_post, now):
+            if status_post.external_id == hostile.external_id:
+                raise ValueError("unexpected value in the edit")
+            return edit_vals(status_post, now)
+
+        # the cron tracks (the test class disables tracking for speed)
+        self.Post = self.Post.with_context(tracking_disable=False)
+        with patch.object(ingest, "edit_vals", broken), \
+                self.assertLogs("odoo.addons.social_crm", level="ERROR"):
+            self.run_cron()
+        self.assertIn("[card number removed, ends 1111]", post.text)
+        self.assertNotIn("Hallo??", hostile.text)
+        self.assertFalse(ticket.stage_id.closed, "reopened by the edit")
+        stage_changes = ticket.message_ids.tracking_value_ids.filtered(
+            lambda v: v.field_id.name == "stage_id")
+        self.assertTrue(stage_changes, "the stage change is in the chatter")
+        self.assertEqual(stage_changes[:1].new_value_char, ticket.stage_id.name)
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "[card number removed, ends 1111]" in (m.body or "")))
