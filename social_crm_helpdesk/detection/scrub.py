@@ -91,12 +91,9 @@ def relink_html(body, old_url, new_url):
     )
 
 
-def earlier_versions(bodies, texts):
-    """``texts`` with the earlier versions of an edited post that the edit notes ``bodies``
-    (HTML; the product's notes only) name: a note gives each edit as two blockquotes, the
-    new version then the one before (several edits of one batch follow each other in one
-    note), so the version before one of ``texts`` is one of its versions too, and so on
-    back to the first (a post edited three times keeps only its last two versions)."""
+def _edit_pairs(bodies):
+    """(new version, version before) of every edit the edit notes ``bodies`` give (two
+    blockquotes per edit, several edits of one batch following each other in one note)."""
     pairs = []
     for body in bodies:
         if not body or "<blockquote" not in str(body):
@@ -104,6 +101,34 @@ def earlier_versions(bodies, texts):
         root = lxml_html.fragment_fromstring(str(body), create_parent="div")
         quotes = [normalise(q.text_content()) for q in root.iter("blockquote")]
         pairs.extend(zip(quotes[0::2], quotes[1::2], strict=False))
+    return pairs
+
+
+def orphaned_versions(bodies, placeholders):
+    """{placeholder: texts}: the versions of deleted posts that the edit notes ``bodies``
+    still hold (notes scrubbed before :func:`earlier_versions` existed: of a post edited more
+    than once, only its last two versions were replaced). An edit whose new version reads a
+    placeholder of ``placeholders`` is an edit of a deleted post: the version before it, and
+    that version's own earlier versions, are versions of that post too (replaced by the same
+    placeholder)."""
+    placeholders = {normalise(p) for p in placeholders} - {""}
+    found = {}
+    for after, before in _edit_pairs(bodies):
+        if after in placeholders and before and before not in placeholders:
+            found.setdefault(after, set()).add(before)
+    return {
+        placeholder: earlier_versions(bodies, texts) - placeholders
+        for placeholder, texts in found.items()
+    }
+
+
+def earlier_versions(bodies, texts):
+    """``texts`` with the earlier versions of an edited post that the edit notes ``bodies``
+    (HTML; the product's notes only) name: a note gives each edit as two blockquotes, the
+    new version then the one before (several edits of one batch follow each other in one
+    note), so the version before one of ``texts`` is one of its versions too, and so on
+    back to the first (a post edited three times keeps only its last two versions)."""
+    pairs = _edit_pairs(bodies)
     found = {normalise(t) for t in texts} - {""}
     result = set(texts)
     while True:

@@ -16,9 +16,10 @@ the answer is the company's record, and still public on the network.
 
 from markupsafe import Markup
 
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.fields import Domain
 
-from ..detection.scrub import earlier_versions, scrub_html
+from ..detection.scrub import earlier_versions, orphaned_versions, scrub_html
 from .res_company import by_company_lang
 
 #: chatter messages that may copy a customer's post
@@ -40,6 +41,54 @@ class HelpdeskTicket(models.Model):
             or (partner and partner == self.partner_id)
             for identity, partner in authors
         )
+
+
+    @api.model
+    def _social_scrub_orphaned_versions(self):
+        """The versions of deleted posts left in tickets' chatter by the deletions processed
+        before ``detection.scrub.earlier_versions`` existed (19.0.1.3.0: of a post edited
+        more than once, only its last two versions were replaced): found through the
+        product's edit notes (``detection.scrub.orphaned_versions``), replaced by the
+        placeholder of the edit that follows them, in every message of the ticket. Run by
+        the migration to 19.0.1.5.0; the placeholders are read in every installed language
+        (notes are written in the company's). Two searches; one write per message changed.
+        Returns the number of messages changed."""
+        placeholders = set()
+        for code, _name in self.env["res.lang"].get_installed():
+            env = self.with_context(lang=code).env
+            placeholders |= {
+                env._("[deleted by its author on the network]"),
+                env._("[deleted on the network with the post it commented on]"),
+            }
+        # sudo: the product's own notes, whoever runs the update
+        Message = self.env["mail.message"].sudo()
+        notes = Message.search(
+            Domain("model", "=", "helpdesk.ticket")
+            & Domain("author_id", "=", self.env.ref("base.partner_root").id)
+            & Domain("body", "ilike", "<blockquote")
+            & Domain.OR(Domain("body", "ilike", p) for p in sorted(placeholders))
+        )
+        found = {}
+        for res_id, group in notes.grouped("res_id").items():
+            orphans = orphaned_versions([m.body for m in group], placeholders)
+            if orphans:
+                found[res_id] = orphans
+        if not found:
+            return 0
+        changed = 0
+        messages = Message.search([
+            ("model", "=", "helpdesk.ticket"),
+            ("res_id", "in", list(found)),
+            ("message_type", "in", COPY_TYPES),
+        ])
+        for message in messages:
+            body = message.body
+            for placeholder, texts in found[message.res_id].items():
+                body = scrub_html(body, texts, placeholder) or body
+            if body != message.body:
+                message.write({"body": Markup(body)})
+                changed += 1
+        return changed
 
 
 class SocialCrmPost(models.Model):

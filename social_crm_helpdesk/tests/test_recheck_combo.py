@@ -236,6 +236,59 @@ class TestRecheckCombo(SocialHelpdeskCase):
             self.assertNotIn(word, text)
         self.assertIn("deleted the post on Mastodon", text)
 
+    def test_versions_left_by_a_deletion_before_the_rule_are_scrubbed_by_the_migration(self):
+        """A database of 19.0.1.3.0 processed the deletion of a post edited twice without
+        ``earlier_versions``: its first version stayed in the first edit note. The migration
+        to 19.0.1.5.0 (``_social_scrub_orphaned_versions``) replaces it with the placeholder
+        of the edit that follows it; other tickets' notes are left alone."""
+        from odoo.addons.social_crm_helpdesk.models import social_crm_post_network_delete
+
+        second = "@acme Das Modem ist seit Montag tot und keiner antwortet. Frechheit!"
+        third = "@acme Die Glasfaser ist seit Montag weg und keiner antwortet. Frechheit!"
+        post = self.store(status("113500000000000861", GRUMBLE, self.month_ago))
+        ticket = post.ticket_id
+        other = self.store(status("113500000000000862", GRUMBLE, self.month_ago,
+                                  reply_to="113500000000000001"))
+        for minutes, text in ((30, second), (20, third)):
+            self.net.routes.clear()
+            self.net.add("GET", STATUSES, json_body=[
+                status("113500000000000861", text, self.month_ago,
+                       edited=self.now - dt.timedelta(minutes=minutes)),
+                status("113500000000000862", f"{GRUMBLE} {minutes}", self.month_ago,
+                       reply_to="113500000000000001",
+                       edited=self.now - dt.timedelta(minutes=minutes))])
+            (post | other).sudo().rechecked_at = False
+            self.run_cron()
+        self.net.routes.clear()
+        self.net.add("GET", STATUSES, json_body=[status(
+            "113500000000000862", f"{GRUMBLE} 20", self.month_ago,
+            reply_to="113500000000000001", edited=self.now - dt.timedelta(minutes=20))])
+        self.net.add("GET", f"{STATUSES}/113500000000000861", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        (post | other).sudo().rechecked_at = False
+        # the deletion as 19.0.1.3.0 processed it: only the post's last two versions
+        with patch.object(social_crm_post_network_delete, "earlier_versions",
+                          lambda notes, texts: set(texts)):
+            self.run_cron()
+        self.assertFalse(post.exists())
+        self.assertIn("Router", self.all_text(ticket), "the first version was left")
+        other_ticket = other.ticket_id
+        self.assertNotEqual(other_ticket, ticket)
+        other_before = self.all_text(other_ticket)
+        self.assertIn(f"{GRUMBLE} 30", other_before)
+
+        changed = self.env["helpdesk.ticket"]._social_scrub_orphaned_versions()
+        self.assertEqual(changed, 1)
+        text = self.all_text(ticket)
+        for word in ("Router", "Modem", "Glasfaser", "Frechheit"):
+            self.assertNotIn(word, text)
+        self.assertIn("deleted the post on Mastodon", text)
+        self.assertEqual(text.count("[deleted by its author on the network]"), 4)
+        self.assertEqual(self.all_text(other_ticket), other_before)
+        # run again: nothing left to do
+        self.assertEqual(self.env["helpdesk.ticket"]._social_scrub_orphaned_versions(), 0)
+
     # --- a post with a card number from the start, never edited --------------------------
     def test_unedited_post_with_a_card_number_is_no_edit(self):
         """The stored text is redacted, the network's is not: the re-check of the same,

@@ -1,6 +1,6 @@
 """Copies of a post its author deleted are removed from ticket HTML, and only them."""
 
-from detection.scrub import earlier_versions, relink_html, scrub_html
+from detection.scrub import earlier_versions, orphaned_versions, relink_html, scrub_html
 
 GONE = "[deleted by its author]"
 
@@ -68,3 +68,26 @@ def test_earlier_versions_follow_the_edit_notes_back_to_the_first():
     # two edits of one batch in one note; another post's versions are left alone
     assert earlier_versions([note("c", "b") + note("x", "w")], {"c"}) == {"c", "b"}
     assert earlier_versions([], {"c"}) == {"c"}
+
+
+def test_orphaned_versions_of_notes_scrubbed_before_the_rule():
+    """Notes scrubbed before ``earlier_versions``: a post edited three times lost its last
+    two versions only; the edit whose new version reads the placeholder gives the version
+    before it, and the notes give the ones before that."""
+    def note(new, old):
+        return (f"<p>@critic edited the post on X:</p><blockquote>{new}</blockquote>"
+                f"<p class=\"text-muted small\">Before the edit:</p><blockquote>{old}"
+                "</blockquote>")
+
+    other = "[deleted on the network with the post it commented on]"
+    bodies = [note("second words", "first words"), note("third words", "second words"),
+              note(GONE, "third words"), note(GONE, GONE),
+              note("other post new", "other post old"), note(other, "a comment"),
+              "<p>no quote</p>", None]
+    assert orphaned_versions(bodies, {GONE, other}) == {
+        GONE: {"third words", "second words", "first words"},
+        other: {"a comment"},
+    }
+    # notes scrubbed by the rule hold no version any more: nothing to do
+    assert orphaned_versions([note(GONE, GONE), note("x", "w")], {GONE}) == {}
+    assert orphaned_versions([], {GONE}) == {}
