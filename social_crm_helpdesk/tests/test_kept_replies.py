@@ -111,6 +111,32 @@ class TestKeptReplies(NetworkDeleteCase):
         self.assertIn("it may have been published anyway. Check on X", reply.error_message)
         self.assertFalse(reply.sent_at)
 
+    def test_wizard_answers_the_post_left_with_a_new_reply(self):
+        """The agent's reply to the opener is cancelled by its deletion while the wizard is
+        still open; the agent answers Karl's other post from the same wizard: a new reply,
+        the cancelled one stays as the record of what was not sent."""
+        opener = self.opener()
+        ticket = opener.ticket_id
+        follow_up = self.follow_up()
+        self.assertEqual(follow_up.ticket_id, ticket)
+        wizard = self.open_wizard(ticket, "@karl_k Das tut uns leid!")
+        wizard.post_id = opener
+        wizard.action_send()
+        first = wizard.reply_id
+        self.x_delete(OPENER)
+        self.assertEqual(first.state, "cancelled")
+        wizard.post_id = follow_up
+        wizard.action_send()
+        second = wizard.reply_id
+        self.assertNotEqual(second, first)
+        self.assertEqual(second.post_id, follow_up)
+        self.assertEqual(second.state, "queued")
+        self.assertFalse(second.post_deleted_at)
+        self.assertEqual(first.state, "cancelled")
+        self.assertFalse(first.post_id)
+        self.assertEqual(first.post_external_id, OPENER)
+        self.assertEqual(ticket.social_reply_ids, first | second)
+
     def test_reply_being_sent_in_german(self):
         """The same in a German company: the product writes in the company's language."""
         self.env["res.lang"]._activate_lang("de_DE")

@@ -181,12 +181,14 @@ class SocialCrmReplyWizard(models.TransientModel):
             Reply._social_check_can_reply(self.ticket_id, self.post_id)
         else:
             Reply._social_check_can_reply_post(self.post_id)
-        # the draft of this ticket (or post) only (``reply_id`` could be written over RPC)
+        # the draft of this ticket (or post) only (``reply_id`` could be written over RPC);
+        # a reply whose post was deleted on the network meanwhile stays as it is (the record
+        # of what was not sent, and why): a new reply answers the post chosen now
         # sudo: agents only read replies; the product writes them after the checks above
         reply = self.reply_id.sudo()
         if reply and reply.ticket_id == self.ticket_id and (
             self.ticket_id or reply.post_id == self.post_id
-        ) and reply.state in ("draft", "failed", "cancelled"):
+        ) and reply.state in ("draft", "failed", "cancelled") and not reply.post_deleted_at:
             reply.write({"text": self.text, "post_id": self.post_id.id})
         else:
             reply = Reply.sudo().create(  # sudo: see above
