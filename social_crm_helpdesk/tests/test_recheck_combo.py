@@ -241,7 +241,7 @@ class TestRecheckCombo(SocialHelpdeskCase):
         ``earlier_versions``: its first version stayed in the first edit note. The migration
         to 19.0.1.5.0 (``_social_scrub_orphaned_versions``) replaces it with the placeholder
         of the edit that follows it; other tickets' notes are left alone."""
-        from odoo.addons.social_crm_helpdesk.models import social_crm_post_network_delete
+        from ..models import social_crm_post_network_delete
 
         second = "@acme Das Modem ist seit Montag tot und keiner antwortet. Frechheit!"
         third = "@acme Die Glasfaser ist seit Montag weg und keiner antwortet. Frechheit!"
