@@ -42,7 +42,6 @@ class HelpdeskTicket(models.Model):
             for identity, partner in authors
         )
 
-
     @api.model
     def _social_scrub_orphaned_versions(self):
         """The versions of deleted posts left in tickets' chatter by the deletions processed
