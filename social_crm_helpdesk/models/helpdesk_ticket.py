@@ -533,7 +533,16 @@ class HelpdeskTicket(models.Model):
                 # helpdesk_mgmt's "auto assign" would give the ticket to the job's user
                 vals["user_id"] = False
         self._social_batch_defaults(vals_list)
-        tickets = product_env(self).create(vals_list).with_env(self.env)
+        creator = product_env(self)
+        # mail.thread's create posts the creation message ticket by ticket (a dozen queries
+        # each): the same messages, for the batch, by _social_log_creation
+        log = not (self.env.context.get("tracking_disable")
+                   or self.env.context.get("mail_create_nolog"))
+        tickets = creator.with_context(mail_create_nolog=True).create(vals_list)
+        tickets = tickets.with_env(creator.env)
+        if log:
+            tickets._social_log_creation()
+        tickets = tickets.with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
             # sudo: a product-written link; the user opening the ticket may only read posts
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
@@ -574,6 +583,30 @@ class HelpdeskTicket(models.Model):
             for vals, number in zip(group, sequence._social_next_numbers(len(group)), strict=True):
                 vals["number"] = number
         return vals_list
+
+    def _social_log_creation(self):
+        """The creation message mail.thread's ``create`` posts on each of these tickets
+        (helpdesk_mgmt's subtype, the user as author), in a few queries for the batch where
+        ``message_post`` would notify nobody (no follower of the subtype yet), by
+        ``message_post`` elsewhere (see ``_social_post_chatter``)."""
+        if not self:
+            return
+        subtype = self._creation_subtype()
+        if not subtype:  # as mail.thread: a logged note
+            self._message_log_batch(
+                bodies={ticket.id: ticket._creation_message() for ticket in self}
+            )
+            return
+        author_id = self.env.user.partner_id.id
+        self._social_post_chatter(
+            [
+                (ticket, author_id, Markup('<div summary="o_mail_notification"><p>%s</p></div>')
+                 % ticket._creation_message())
+                for ticket in self
+            ],
+            message_type="notification",
+            subtype_id=subtype.id,
+        )
 
     @api.model
     def _social_ticket_sequence(self, company_id):
