@@ -5,6 +5,9 @@ webhooks run it (creation message, assignment with its note and notification, re
 notes, alerts), and helpdesk_mgmt's defaults (stage, ticket number, company) computed once per
 batch with the same result as ticket by ticket."""
 
+from odoo.addons.helpdesk_mgmt_rating.models.helpdesk_ticket import (
+    HelpdeskTicket as RatingTicket,
+)
 from odoo.tests import tagged
 
 from .common import ArrivalCase
@@ -168,3 +171,28 @@ class TestTicketQueries(ArrivalCase):
         for ticket in posts.ticket_id | alone:
             message = self.creation_message(ticket)
             self.assertIn(self.cleo.partner_id, message.notification_ids.res_partner_id)
+
+    def test_rating_share_of_a_batch_as_ticket_by_ticket(self):
+        """helpdesk_mgmt_rating's share of great ratings, computed for several tickets at
+        once, is the one it computes ticket by ticket (ratings of 5, 4, 3, 1, none)."""
+        tickets = self.Ticket.sudo().create(
+            [{"name": f"rated {i}", "description": "x", "team_id": self.team.id}
+             for i in range(4)]
+        )
+        model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
+        ratings = {0: [5, 4, 1], 1: [3], 2: [1, 1], 3: []}
+        self.env["rating.rating"].sudo().create([
+            {"res_model_id": model_id, "res_id": tickets[i].id, "rating": value,
+             "consumed": True, "partner_id": self.partner.id}
+            for i, values in ratings.items() for value in values
+        ])
+        self.env.flush_all()
+        tickets.invalidate_recordset(["positive_rate_percentage"])
+        tickets._compute_percentage()  # the batch
+        batch = tickets.mapped("positive_rate_percentage")
+        one_by_one = []
+        for ticket in tickets:
+            RatingTicket._compute_percentage(ticket)  # helpdesk_mgmt_rating's own
+            one_by_one.append(ticket.positive_rate_percentage)
+        self.assertEqual(batch, one_by_one)
+        self.assertEqual(batch, [66, 0, 0, -1])
