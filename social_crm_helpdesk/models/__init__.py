@@ -16,6 +16,7 @@ from . import (
     helpdesk_ticket_rating,
     helpdesk_ticket_reaction,
     helpdesk_ticket_team,
+    ir_sequence,
     mail_activity,
     res_company,
     res_company_crisis,

@@ -5,10 +5,11 @@ import logging
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.rating.models import rating_data
 from odoo.addons.social_crm.services.tiers import TIERS, tier_priority
 from odoo.exceptions import UserError
 from odoo.fields import Domain
-from odoo.tools import SQL
+from odoo.tools import SQL, float_round
 from odoo.tools.misc import formatLang
 
 from ..dispatch import escalation_due
@@ -264,6 +265,45 @@ class HelpdeskTicket(models.Model):
         "A conversation on a network has one ticket.",
     )
 
+    # --- helpdesk_mgmt's defaults and computes, per batch instead of per ticket -------------
+    @api.depends("team_id")
+    def _compute_stage_id(self):
+        """helpdesk_mgmt's, with the applicable stages read once per team of the batch (a
+        write of the owner recomputes the stage of every ticket written)."""
+        applicable = {}
+        for ticket in self:
+            team = ticket.team_id
+            if team not in applicable:
+                applicable[team] = team._get_applicable_stages()
+            if ticket.stage_id not in applicable[team]:
+                ticket.stage_id = applicable[team][:1]
+
+    def _creation_subtype(self):
+        """helpdesk_mgmt's subtype of the creation message, by its cached xml id
+        (``env.ref`` asks the database whether it exists, once per ticket created)."""
+        return self.env["mail.message.subtype"].browse(
+            self.env["ir.model.data"]._xmlid_to_res_id("helpdesk_mgmt.hlp_tck_created")
+        )
+
+    @api.depends("rating_ids.rating")
+    def _compute_percentage(self):
+        """helpdesk_mgmt_rating's share of great ratings, with the ratings of the batch
+        read at once (``rating_get_grades`` reads them ticket by ticket)."""
+        stored = [ticket for ticket in self if ticket.id and isinstance(ticket.id, int)]
+        if len(stored) != len(self) or len(self) < 2:
+            return super()._compute_percentage()
+        grades = {ticket.id: dict.fromkeys(("great", "okay", "bad"), 0) for ticket in self}
+        rows = self.env["rating.rating"]._read_group(
+            self._rating_domain() & Domain("rating", ">=", 1), ["res_id", "rating"], ["__count"]
+        )
+        for res_id, rating, count in rows:
+            grade = rating_data._rating_to_grade(float_round(rating, precision_digits=1))
+            grades[res_id][grade] += count
+        for ticket in self:
+            activity = grades[ticket.id]
+            total = sum(activity.values())
+            ticket.positive_rate_percentage = activity["great"] * 100 / total if total else -1
+
     # --- computes --------------------------------------------------------------------------
     def _compute_social_post_count(self):
         groups = self.env["social.crm.post"]._read_group(
@@ -401,7 +441,8 @@ class HelpdeskTicket(models.Model):
             posted, detected = max(posted, post.edited_at), now
         urgent = post.has_sensitive_data and _urgent_pii(post.pii_kinds)
         minutes = post.company_id._social_response_minutes(influencer or urgent)
-        channel = self.env.ref(
+        # the id by its cached xml id: ``env.ref`` would ask the database for each post
+        channel_id = self.env["ir.model.data"]._xmlid_to_res_id(
             "social_crm_helpdesk.helpdesk_ticket_channel_social", raise_if_not_found=False
         )
         return {
@@ -412,7 +453,7 @@ class HelpdeskTicket(models.Model):
             "partner_email": partner.email or False,
             "team_id": team.id or False,
             "company_id": (team.company_id or post.company_id).id,
-            "channel_id": channel.id if channel else False,
+            "channel_id": channel_id or False,
             "priority": self._social_priority(tier, post.pii_kinds),
             "social_post_id": post.id,
             "social_network_id": post.network_id.id,
@@ -491,7 +532,17 @@ class HelpdeskTicket(models.Model):
             for vals in vals_list:
                 # helpdesk_mgmt's "auto assign" would give the ticket to the job's user
                 vals["user_id"] = False
-        tickets = product_env(self).create(vals_list).with_env(self.env)
+        self._social_batch_defaults(vals_list)
+        creator = product_env(self)
+        # mail.thread's create posts the creation message ticket by ticket (a dozen queries
+        # each): the same messages, for the batch, by _social_log_creation
+        log = not (self.env.context.get("tracking_disable")
+                   or self.env.context.get("mail_create_nolog"))
+        tickets = creator.with_context(mail_create_nolog=True).create(vals_list)
+        tickets = tickets.with_env(creator.env)
+        if log:
+            tickets._social_log_creation()
+        tickets = tickets.with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
             # sudo: a product-written link; the user opening the ticket may only read posts
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
@@ -503,6 +554,71 @@ class HelpdeskTicket(models.Model):
             tickets._social_assign()
             tickets.filtered(lambda t: t._social_needs_alert())._social_alert()
         return tickets
+
+    @api.model
+    def _social_batch_defaults(self, vals_list):
+        """Set in ``vals_list`` what helpdesk_mgmt's ``create`` computes ticket by ticket
+        (one stage search and one sequence search and ``nextval`` per ticket), in a few
+        queries for the batch, with the same result: the first applicable stage of each
+        team, and the ticket numbers of each company's ``helpdesk.ticket.sequence``, drawn
+        in the order of ``vals_list``. Values already given are kept."""
+        Team = self.env["helpdesk.ticket.team"]
+        stages = {}
+        for vals in vals_list:
+            if vals.get("team_id") and "stage_id" not in vals:
+                team_id = vals["team_id"]
+                if team_id not in stages:
+                    stages[team_id] = Team.browse(team_id)._get_applicable_stages()[:1].id
+                vals["stage_id"] = stages[team_id]
+        sequences = {}  # company id -> its ticket sequence (companies may share one)
+        todo = {}  # sequence -> the values to number, in the order of vals_list
+        for vals in vals_list:
+            company_id = vals.get("company_id")
+            if vals.get("number", "/") != "/" or not company_id:
+                continue
+            if company_id not in sequences:
+                sequences[company_id] = self._social_ticket_sequence(company_id)
+            todo.setdefault(sequences[company_id], []).append(vals)
+        for sequence, group in todo.items():
+            for vals, number in zip(group, sequence._social_next_numbers(len(group)), strict=True):
+                vals["number"] = number
+        return vals_list
+
+    def _social_log_creation(self):
+        """The creation message mail.thread's ``create`` posts on each of these tickets
+        (helpdesk_mgmt's subtype, the user as author), in a few queries for the batch where
+        ``message_post`` would notify nobody (no follower of the subtype yet), by
+        ``message_post`` elsewhere (see ``_social_post_chatter``)."""
+        if not self:
+            return
+        subtype = self._creation_subtype()
+        if not subtype:  # as mail.thread: a logged note
+            self._message_log_batch(
+                bodies={ticket.id: ticket._creation_message() for ticket in self}
+            )
+            return
+        author_id = self.env.user.partner_id.id
+        self._social_post_chatter(
+            [
+                (ticket, author_id, Markup('<div summary="o_mail_notification"><p>%s</p></div>')
+                 % ticket._creation_message())
+                for ticket in self
+            ],
+            message_type="notification",
+            subtype_id=subtype.id,
+        )
+
+    @api.model
+    def _social_ticket_sequence(self, company_id):
+        """The sequence helpdesk_mgmt's ``_prepare_ticket_number`` draws the numbers of
+        ``company_id``'s tickets from (``ir.sequence.next_by_code`` in the company); an
+        empty recordset when there is none (the tickets are numbered "/")."""
+        Sequence = self.env["ir.sequence"].with_company(company_id)
+        Sequence.browse().check_access("read")
+        return Sequence.search(
+            [("code", "=", "helpdesk.ticket.sequence"), ("company_id", "in", [company_id, False])],
+            order="company_id",
+        )[:1]
 
     # --- reach, tiers, assignment, alerts, escalation ------------------------------------------
     def _social_update_reach(self):

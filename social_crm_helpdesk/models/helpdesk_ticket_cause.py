@@ -50,13 +50,17 @@ class HelpdeskTicket(models.Model):
     def _compute_social_cause_id(self):
         # sudo: causes are a manager-maintained list; the compute runs for any agent
         Cause = self.env["social.crm.ticket.cause"].sudo()
+        causes = {}  # (code, company): the cause, looked up once per batch
         for ticket in self:
             if ticket.social_cause_id or not ticket.social_post_id:
                 ticket.social_cause_id = ticket.social_cause_id
                 continue
             # sudo: the post's text may be hidden from the user by the post rules
             code = suggest_cause(ticket.social_post_id.sudo().text or "")
-            ticket.social_cause_id = Cause._social_for_code(code, ticket.company_id)
+            key = (code, ticket.company_id)
+            if key not in causes:
+                causes[key] = Cause._social_for_code(code, ticket.company_id)
+            ticket.social_cause_id = causes[key]
 
     @api.depends("social_post_ids.social_churn_intent", "social_post_id.social_churn_intent")
     def _compute_social_churn_intent(self):

@@ -8,6 +8,9 @@ reply-to, company, subtype, redaction) in a few queries per batch. A ticket whos
 would do more than store it (a follower subscribed to internal notes, an out-of-office
 assignee, an internal user as author, data to redact in the note) gets ``message_post`` as
 before, so nobody loses a notification or an automatic answer.
+
+The creation message of the tickets the product opens (mail.thread's "Ticket created",
+helpdesk_mgmt's subtype) goes the same way: :meth:`HelpdeskTicket._social_log_creation`.
 """
 
 from odoo import models
@@ -20,16 +23,18 @@ PARENT_WINDOW = 200
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
-    def _social_post_chatter(self, entries):
+    def _social_post_chatter(self, entries, message_type="comment", subtype_id=None):
         """``entries``: ``[(ticket, author partner id, body Markup)]`` in posting order; each
-        as ``ticket.message_post(body=body, author_id=author, message_type="comment",
-        subtype_xmlid="mail.mt_note")``. Returns the messages created."""
+        as ``ticket.message_post(body=body, author_id=author, message_type=message_type,
+        subtype_id=subtype_id)`` (by default a comment as an internal note). Returns the
+        messages created."""
         # sudo: the product writes the notes of ingestion, whoever ingested
         Message = self.env["mail.message"].sudo()
         if not entries:
             return Message
+        subtype_id = subtype_id or self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         tickets = self.browse(list(dict.fromkeys(ticket.id for ticket, _a, _b in entries)))
-        slow = tickets._social_chatter_needs_post(entries)
+        slow = tickets._social_chatter_needs_post(entries, message_type, subtype_id)
         messages = Message
         for ticket, author_id, body in entries:
             if ticket in slow:
@@ -37,29 +42,39 @@ class HelpdeskTicket(models.Model):
                 messages |= ticket.sudo().message_post(
                     body=body,
                     author_id=author_id,
-                    message_type="comment",
-                    subtype_xmlid="mail.mt_note",
+                    message_type=message_type,
+                    subtype_id=subtype_id,
                 )
         fast = [entry for entry in entries if entry[0] not in slow]
         if fast:
-            messages |= (tickets - slow)._social_chatter_create(fast)
+            messages |= (tickets - slow)._social_chatter_create(fast, message_type, subtype_id)
         return messages
 
-    def _social_chatter_needs_post(self, entries):
-        """The tickets of ``self`` whose messages must go through ``message_post``."""
+    def _social_chatter_needs_post(self, entries, message_type="comment", subtype_id=None):
+        """The tickets of ``self`` whose messages must go through ``message_post``: a
+        follower is subscribed to the subtype (a notification to send), data to redact; for
+        a comment also an internal author (the answered hand-off, the author's subscription)
+        or an out-of-office assignee or parent author (the automatic answer)."""
         # sudo: followers, reply-to and parents of tickets the ingesting user may not read
         tickets = self.sudo()
         slow = self.browse()
-        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        subtype_id = subtype_id or self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         # sudo: followers of the tickets, whatever the user may read
         followers = self.env["mail.followers"].sudo().search(
             [
                 ("res_model", "=", self._name),
                 ("res_id", "in", tickets.ids),
-                ("subtype_ids", "in", [note]),
+                ("subtype_ids", "in", [subtype_id]),
             ]
         )
         slow |= self.browse(set(followers.mapped("res_id")))
+        if message_type != "comment":
+            # message_post answers out of office and subscribes authors for comments only,
+            # and the hand-off hook (_message_post_after_hook) follows comments only
+            for ticket, _author_id, body in entries:
+                if ticket not in slow and ticket._social_pii_redact_text(body)[1]:
+                    slow |= ticket
+            return slow
         # sudo: the authors' users decide the path, whatever the user may read
         authors = self.env["res.partner"].sudo().browse({a for _t, a, _b in entries})
         internal = set(authors.filtered(lambda p: p.user_ids.filtered(lambda u: not u.share)).ids)
@@ -114,12 +129,12 @@ class HelpdeskTicket(models.Model):
         )
         return dict(rows)
 
-    def _social_chatter_create(self, entries):
+    def _social_chatter_create(self, entries, message_type="comment", subtype_id=None):
         """Create the messages of ``entries`` with the values ``message_post`` gives them: one
         ``create`` per round (the n-th message of every ticket; its parent is the one before)."""
         # sudo: the product writes the notes of ingestion (as message_post would, in bulk)
         tickets = self.sudo()
-        note = self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
+        subtype_id = subtype_id or self.env["ir.model.data"]._xmlid_to_res_id("mail.mt_note")
         alias_domains = tickets._mail_get_alias_domains(default_company=self.env.company)
         companies = tickets._mail_get_companies(default=self.env.company)
         # the reply-to address of each ticket (its team's alias, the catchall), named after
@@ -151,9 +166,9 @@ class HelpdeskTicket(models.Model):
                     "model": self._name,
                     "res_id": ticket.id,
                     "body": body,
-                    "message_type": "comment",
+                    "message_type": message_type,
                     "subject": False,
-                    "subtype_id": note,
+                    "subtype_id": subtype_id,
                     "partner_ids": [],
                     "incoming_email_to": False,
                     "incoming_email_cc": False,

@@ -239,7 +239,8 @@ class HelpdeskTicketTeam(models.Model):
         channel = self._social_alert_channel()
         return channel.message_post(
             body=body,
-            author_id=self.env.ref("base.partner_root").id,
+            # the id by its cached xml id (env.ref reads the partner, once per alert)
+            author_id=self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root"),
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
