@@ -4,6 +4,9 @@
 ``social.crm.post._ingest_posts``): the account she leaves no longer counts her and the
 account she joins counts her, the same minute, up and down; the night agrees."""
 
+import datetime as dt
+
+from odoo.addons.social_crm.connectors.base import Post
 from odoo.tests import new_test_user, tagged
 
 from .test_account_day import AccountDayCase
@@ -141,6 +144,93 @@ class TestAccountMembership(AccountDayCase):
         self.env.invalidate_all()
         self.assertFalse(self.row(self.velo))
         self.assertFalse(self.ella.social_is_key_account)
+
+    def test_shared_customer_of_two_companies(self):
+        """Velo is a shared contact, customer of company A (Ella) and of company B (Bert,
+        scored by B on arrival of his post). A salesperson of A alone (no access to B's
+        contacts, leads or rows) moves Ella to Rad AG: A's row of Velo drops her at once,
+        B's row of Velo (Bert's) is left as it is, and nobody of B is told."""
+        company_b = self.other_company
+        company_b.write(
+            {
+                "social_score_top_followers": 10000,
+                "social_score_multiplier_followers": 1000,
+                "social_key_account_min_score": 1,
+            }
+        )
+        self.velo.company_id = False
+        before = self.ella_becomes_key()
+        source_b = self.env["social.crm.source"].create(
+            {
+                "name": "X B",
+                "network_id": self.x.id,
+                "company_id": company_b.id,
+                "kind": "search",
+                "query": "acme",
+            }
+        )
+        bert = self.Partner.create(
+            {"name": "Bert Buyer", "parent_id": self.velo.id, "company_id": company_b.id}
+        )
+        self.env["social.crm.identity"].create(
+            {
+                "partner_id": bert.id,
+                "company_id": company_b.id,
+                "network_id": self.x.id,
+                "handle": "bert_b",
+                "origin": "manual",
+            }
+        )
+        seller_b = new_test_user(
+            self.env,
+            login="acct_member_seller_b",
+            groups="sales_team.group_sale_salesman",
+            company_id=company_b.id,
+            company_ids=[(6, 0, company_b.ids)],
+        )
+        lead_b = self.Lead.create(
+            {
+                "name": "B: Velo",
+                "type": "opportunity",
+                "partner_id": self.velo.id,
+                "user_id": seller_b.id,
+                "company_id": company_b.id,
+            }
+        )
+        author = self.make_author("bert-x", "bert_b", "Bert Buyer", followers_count=40)
+        self.Post._ingest_posts(
+            [
+                Post(
+                    network="x",
+                    external_id="b1",
+                    text="@acme hello",
+                    posted_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=5),
+                    author=author,
+                )
+            ],
+            source_b,
+        )
+        self.env.invalidate_all()
+        row_b = self.row(self.velo, company_b)
+        self.assertEqual(row_b.strongest_partner_id, bert)
+        before_b = (row_b.score, row_b.write_date, row_b.people_count)
+        todos_b = len(self.todos(lead_b))
+
+        self.ella.with_user(self.seller).write({"parent_id": self.rad.id})
+        self.env.invalidate_all()
+        row = self.row(self.velo)
+        self.assertEqual(row.strongest_partner_id, self.quiet)
+        self.assertLessEqual(row.score, before)
+        self.assertFalse(self.lead.with_user(self.seller).social_is_key_account)
+        self.assertNotIn(
+            self.lead,
+            self.Lead.with_user(self.seller).search([("social_is_key_account", "=", True)]),
+        )
+        self.assertTrue(self.rad_lead.with_user(self.rad_seller).social_is_key_account)
+        row_b = self.row(self.velo, company_b)
+        self.assertEqual((row_b.score, row_b.write_date, row_b.people_count), before_b)
+        self.assertEqual(len(self.todos(lead_b)), todos_b)
+        self.assertFalse(self.row(self.rad, company_b))
 
     def test_many_people_leave_in_one_write(self):
         """People of many companies leave in one write: the accounts cost the same queries
