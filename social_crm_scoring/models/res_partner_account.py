@@ -227,15 +227,29 @@ class ResPartner(models.Model):
         if operator not in ("in", "not in"):
             return NotImplemented
         wanted = (True in value) == (operator == "in")
-        # the account rows the user may read at or above their company's threshold
-        companies = self.env["res.company"].search([("social_key_account_min_score", ">", 0)])
-        by_score = Domain.OR(
-            Domain("company_id", "=", company.id)
-            & Domain("score", ">=", company.social_key_account_min_score)
-            for company in companies
-        )
-        rows = self.env["social.crm.account.score"].search_fetch(by_score, ["partner_id"])
-        key_ids = set(rows.partner_id.ids)
+        # each account's row the user may read that its badge shows (the current company's
+        # first, see _social_account_rows), at or above the threshold of its company
+        Account = self.env["social.crm.account.score"]
+        Account.flush_model(["partner_id", "company_id", "score"])
+        self.env["res.company"].flush_model(["social_key_account_min_score"])
+        query = Account._search([])
+        key_ids = {
+            partner_id
+            for partner_id, is_key in self.env.execute_query(
+                SQL(
+                    """SELECT DISTINCT ON (a.partner_id) a.partner_id,
+                              c.social_key_account_min_score > 0
+                              AND a.score >= c.social_key_account_min_score
+                         FROM social_crm_account_score AS a
+                         JOIN res_company AS c ON c.id = a.company_id
+                        WHERE a.id IN %s
+                     ORDER BY a.partner_id, a.company_id != %s, a.score DESC, a.id""",
+                    query.subselect(),
+                    self.env.company.id,
+                )
+            )
+            if is_key
+        }
         min_revenue = self.env.company.social_key_account_min_revenue
         if min_revenue:
             revenues = self._social_account_revenues(None)

@@ -393,34 +393,15 @@ class SocialCrmAccountScore(models.Model):
             accounts = accounts.filtered(lambda a: revenues.get(a.id, 0.0) < min_revenue)
         if not accounts:
             return
-        leads = (
-            self.env["crm.lead"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id.commercial_partner_id", "in", accounts.ids),
-                    ("company_id", "=", company.id),
-                    ("won_status", "=", "pending"),
-                    ("user_id.active", "=", True),
-                ]
-            )
-        )
-        if not leads:
-            return
         rows = {
             row.partner_id.id: row
             for row in self.sudo().search(
                 [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)]
             )
         }
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model_id = self.env["ir.model"]._get_id("crm.lead")
-        today = fields.Date.context_today(self)
-        vals_list = []
-        for lead in leads:
-            account = lead.partner_id.commercial_partner_id
+
+        def note(env, account):
             row = rows[account.id]
-            env = self.with_context(lang=lead.user_id.lang).env
             sentence = env._(
                 "%(account)s became a key account: its account score rose to %(score)s "
                 "(key from %(threshold)s).",
@@ -435,16 +416,143 @@ class SocialCrmAccountScore(models.Model):
                     name=row.strongest_partner_id.name,
                     score=formatLang(env, row.people_points, digits=0),
                 )
+            return Markup("<p>%s %s</p>") % (sentence, strongest)
+
+        self._social_account_todos(company, accounts, note)
+
+    @api.model
+    def _social_account_todos(self, company, accounts, note):
+        """One to-do "Customer became a key account" for the salesperson of each open lead
+        of ``company`` whose customer belongs to ``accounts`` (company contacts), in the
+        salesperson's language (``note(env, account)``: its HTML text), unless the lead
+        already has that open to-do for its salesperson (an account key again the same
+        day, before the to-do was done, is no news). A fixed number of queries."""
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("won_status", "=", "pending"),
+                    ("user_id.active", "=", True),
+                ]
+            )
+        )
+        if not leads:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        # sudo: whether the salespeople have that to-do already, whoever changed the account
+        pending = {
+            (activity.res_id, activity.user_id.id, activity.summary)
+            for activity in self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", leads.ids),
+                    ("activity_type_id", "=", todo.id if todo else False),
+                ]
+            )
+        }
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for lead in leads:
+            account = lead.partner_id.commercial_partner_id
+            env = self.with_context(lang=lead.user_id.lang).env
+            summary = env._("Customer became a key account")
+            if (lead.id, lead.user_id.id, summary) in pending:
+                continue
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": lead.id,
                     "activity_type_id": todo.id if todo else False,
                     "user_id": lead.user_id.id,
-                    "summary": env._("Customer became a key account"),
-                    "note": Markup("<p>%s %s</p>") % (sentence, strongest),
+                    "summary": summary,
+                    "note": note(env, account),
                     "date_deadline": today,
                 }
             )
-        # sudo: activities for the salespeople, created whoever ingested the posts
+        # sudo: activities for the salespeople, created whoever changed the account
         self.env["mail.activity"].sudo().create(vals_list)
+
+    # --- key accounts by revenue during the day -----------------------------------------------
+    @api.model
+    def _social_account_revenue_snapshot(self, account_ids, companies=None):
+        """{company id: {account id: expected revenue of its open opportunities counted
+        in that company}} of these company contacts, for each of ``companies`` (default:
+        all) with a revenue threshold; one query per such company."""
+        account_ids = sorted({int(account_id) for account_id in account_ids if account_id})
+        if not account_ids:
+            return {}
+        # sudo: every company's threshold and revenues, whoever changed the opportunity
+        domain = [("social_key_account_min_revenue", ">", 0)]
+        if companies is not None:
+            domain.append(("id", "in", companies.ids))
+        Partner = self.env["res.partner"].sudo()
+        return {
+            company.id: Partner.with_context(
+                allowed_company_ids=company.ids
+            )._social_account_revenues(account_ids)
+            for company in self.env["res.company"].sudo().search(domain)
+        }
+
+    @api.model
+    def _social_account_notify_revenue(self, before, account_ids, companies=None):
+        """These company contacts' open opportunities changed (one created, won, lost,
+        restored, its expected revenue or customer changed): ``before`` is their
+        :meth:`_social_account_revenue_snapshot` from before the change. The salespeople of
+        the open leads of each account whose revenue just reached a company's threshold
+        get the to-do of a new key account (not for an account already key by hand or by
+        its account score in that company), as for a rise of the account score."""
+        after = self._social_account_revenue_snapshot(account_ids, companies)
+        # the badges read the revenue live: drop what the transaction computed before
+        self.env["res.partner"]._social_account_invalidate()
+        Company = self.env["res.company"].sudo()
+        for company_id, revenues in after.items():
+            company = Company.browse(company_id)
+            threshold = company.social_key_account_min_revenue
+            previous = before.get(company_id, {})
+            new_key = [
+                account_id
+                for account_id, revenue in revenues.items()
+                if revenue >= threshold and previous.get(account_id, 0.0) < threshold
+            ]
+            if not new_key:
+                continue
+            # sudo: the salespeople are told whoever changed the opportunity
+            accounts = (
+                self.env["res.partner"]
+                .sudo()
+                .browse(new_key)
+                .filtered(lambda a: a.is_company and a.active and not a.social_key_account_manual)
+            )
+            min_score = company.social_key_account_min_score
+            if min_score and accounts:
+                accounts -= (
+                    self.sudo()
+                    .search(
+                        [
+                            ("partner_id", "in", accounts.ids),
+                            ("company_id", "=", company.id),
+                            ("score", ">=", min_score),
+                        ]
+                    )
+                    .partner_id
+                )
+            if not accounts:
+                continue
+
+            def note(env, account, company=company, revenues=revenues, threshold=threshold):
+                money = company.currency_id
+                return Markup("<p>%s</p>") % env._(
+                    "%(account)s became a key account: the expected revenue of its open "
+                    "opportunities rose to %(revenue)s (key from %(threshold)s).",
+                    account=account.name,
+                    revenue=formatLang(env, revenues[account.id], currency_obj=money),
+                    threshold=formatLang(env, threshold, currency_obj=money),
+                )
+
+            self._social_account_todos(company, accounts, note)
