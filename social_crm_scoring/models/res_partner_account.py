@@ -375,14 +375,27 @@ class ResPartner(models.Model):
         if not MEMBERSHIP_FIELDS.intersection(vals):
             return super().write(vals)
         # sudo: which account each contact belonged to, whoever edits it
-        before = {partner.id: partner.commercial_partner_id.id for partner in self.sudo()}
+        partners = self.sudo()
+        before = {partner.id: partner.commercial_partner_id.id for partner in partners}
+        Account = self.env["social.crm.account.score"].sudo()
+        revenues = accounts = None
+        if "parent_id" in vals or "is_company" in vals:
+            # their open opportunities follow them: the revenue of the accounts they leave
+            # and join, in the companies with a revenue threshold
+            accounts = set(before.values()) | set(self.ids)
+            if vals.get("parent_id"):
+                accounts.add(partners.browse(vals["parent_id"]).commercial_partner_id.id)
+            revenues = Account._social_account_revenue_snapshot(accounts)
         result = super().write(vals)
-        moved = self.sudo()
+        moved = partners
         if "active" not in vals:
             moved = moved.filtered(lambda p: p.commercial_partner_id.id != before[p.id])
         if moved:
             # sudo: the product's account rows, whoever links, moves or archives the person
             moved._social_account_follow_membership([before[partner.id] for partner in moved])
+        if revenues:
+            accounts |= set(partners.commercial_partner_id.ids)
+            Account._social_account_notify_revenue(revenues, accounts)
         return result
 
     def unlink(self):

@@ -200,3 +200,31 @@ class TestAccountRevenue(AccountDayCase):
         self.assertTrue(velo.social_is_key_account)
         Partner = self.Partner.with_user(both).with_context(**context)
         self.assertIn(self.velo, Partner.search([("social_is_key_account", "=", True)]))
+
+    def test_person_moves_with_her_opportunity(self):
+        """Ella, with a 45,000 opportunity, moves from Velo to Rad AG (10,000 open): her
+        opportunity now counts for Rad AG, key at once, and its salesperson is told; Velo
+        is no longer key."""
+        opportunity = self.new_opportunity(45000)
+        self.assertTrue(self.lead.with_user(self.seller).social_is_key_account)
+        rad = self.Partner.create(
+            {"name": "Rad AG", "is_company": True, "company_id": self.score_company.id}
+        )
+        rad_lead = self.Lead.create(
+            {
+                "name": "Rad AG: cargo bikes",
+                "type": "opportunity",
+                "partner_id": rad.id,
+                "user_id": self.buyer.id,
+                "company_id": self.score_company.id,
+                "expected_revenue": 10000,
+            }
+        )
+        self.assertFalse(rad_lead.with_user(self.buyer).social_is_key_account)
+        self.ella.with_user(self.seller).write({"parent_id": rad.id})
+        self.assertFalse(self.lead.with_user(self.seller).social_is_key_account)
+        self.assertTrue(rad_lead.with_user(self.buyer).social_is_key_account)
+        self.assertTrue(opportunity.social_is_key_account)
+        todo = self.todos(rad_lead)
+        self.assertEqual(len(todo), 1)
+        self.assertIn("Rad AG", str(todo.note))
