@@ -76,9 +76,7 @@ class CrmLead(models.Model):
             companies = leads._social_revenue_companies()
             after = Account._social_account_revenue_snapshot(accounts.ids, companies)
             # before: the same without the new open opportunities
-            before = {
-                company_id: dict(revenues) for company_id, revenues in after.items()
-            }
+            before = {company_id: dict(revenues) for company_id, revenues in after.items()}
             for lead in leads.sudo():
                 if lead._social_revenue_counts():
                     for company_id, revenues in before.items():
@@ -105,6 +103,9 @@ class CrmLead(models.Model):
         if before:
             accounts |= set(leads.partner_id.commercial_partner_id.ids)
             Account._social_account_notify_revenue(before, accounts, companies)
+        else:
+            # the revenue the contacts and leads show is read live
+            self.env["res.partner"]._social_account_invalidate()
         return result
 
     def _social_revenue_companies(self, company_id=None):

@@ -5,6 +5,8 @@ its expected revenue, marks it won or lost, restores it): the badge, the lead fi
 the salespeople's to-do follow the same minute, as for a key account by its account score
 (``test_account_day.py``)."""
 
+from unittest.mock import patch
+
 from odoo.tests import new_test_user, tagged
 
 from .test_account_day import AccountDayCase
@@ -228,3 +230,70 @@ class TestAccountRevenue(AccountDayCase):
         todo = self.todos(rad_lead)
         self.assertEqual(len(todo), 1)
         self.assertIn("Rad AG", str(todo.note))
+
+    def test_batch_of_opportunities_no_query_per_account(self):
+        """Opportunities created for many customers in one batch (an import) cost the same
+        queries for 2 accounts crossing the threshold or 20."""
+
+        def queries(count, prefix):
+            vals_list = []
+            for index in range(count):
+                firm = self.Partner.create(
+                    {
+                        "name": f"{prefix} Firm {index}",
+                        "is_company": True,
+                        "company_id": self.score_company.id,
+                    }
+                )
+                self.Lead.create(
+                    {
+                        "name": f"{prefix} Firm {index}: first",
+                        "type": "opportunity",
+                        "partner_id": firm.id,
+                        "user_id": self.seller.id,
+                        "company_id": self.score_company.id,
+                        "expected_revenue": 20000,
+                    }
+                )
+                vals_list.append(
+                    {
+                        "name": f"{prefix} Firm {index}: fleet",
+                        "type": "opportunity",
+                        "partner_id": firm.id,
+                        "user_id": self.buyer.id,
+                        "company_id": self.score_company.id,
+                        "expected_revenue": 40000,
+                    }
+                )
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            self.Lead.with_user(self.buyer).create(vals_list)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        # the CRM's own create as the baseline (the hook left out), then with the hook; the
+        # to-dos themselves are one create of mail.activity (Odoo notifies each assignee)
+        Account = type(self.env["social.crm.account.score"])
+        with patch.object(Account, "_social_account_notify_revenue", lambda *a, **k: None):
+            queries(2, "warm")
+            small_crm, big_crm = queries(2, "s0"), queries(20, "b0")
+        told = []
+
+        def todos(self, company, accounts, note):
+            told.append(accounts)
+
+        with patch.object(Account, "_social_account_todos", todos):
+            small, big = queries(2, "s1"), queries(20, "b1")
+        self.assertEqual([len(accounts) for accounts in told], [2, 20])
+        self.assertLessEqual(
+            big - big_crm,
+            small - small_crm + 5,
+            f"2 accounts: {small_crm} + {small - small_crm} queries, "
+            f"20: {big_crm} + {big - big_crm}",
+        )
+        queries(20, "big")
+        told = self.env["mail.activity"].search(
+            [("res_model", "=", "crm.lead"), ("user_id", "=", self.seller.id)]
+        )
+        self.assertEqual(len(told), 20)
