@@ -136,6 +136,17 @@ class TestAccountMembership(AccountDayCase):
         self.assertTrue(self.rad_lead.social_is_key_account)
         self.assertEqual(len(self.todos(self.rad_lead)), 1)
 
+    def test_person_deleted(self):
+        """Quentin's contact is deleted (a manager cleans up): Velo no longer counts him at
+        once."""
+        self.ella_becomes_key()
+        self.assertEqual(self.row(self.velo).people_count, 2)
+        self.quiet.unlink()
+        self.env.invalidate_all()
+        row = self.row(self.velo)
+        self.assertEqual((row.people_count, row.strongest_partner_id), (1, self.ella))
+        self.assertTrue(self.lead.social_is_key_account)
+
     def test_company_archived(self):
         """The customer company itself is archived: it is no account any more (as at
         night), its people show no key account."""
