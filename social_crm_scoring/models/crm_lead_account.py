@@ -11,6 +11,11 @@ LEAD_ACCOUNT_FIELDS = [
     "social_account_influencer_ids",
 ]
 
+#: lead fields whose change can move the open expected revenue of the customer's account
+REVENUE_FIELDS = frozenset(
+    ("expected_revenue", "partner_id", "type", "active", "probability", "stage_id", "company_id")
+)
+
 
 class CrmLead(models.Model):
     _inherit = "crm.lead"
@@ -60,3 +65,66 @@ class CrmLead(models.Model):
     @api.model
     def _social_account_invalidate(self):
         self.invalidate_model(LEAD_ACCOUNT_FIELDS)
+
+    # --- key accounts by revenue during the day -----------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        leads = super().create(vals_list)
+        accounts = leads.sudo().partner_id.commercial_partner_id
+        if accounts:
+            Account = self.env["social.crm.account.score"].sudo()
+            companies = leads._social_revenue_companies()
+            after = Account._social_account_revenue_snapshot(accounts.ids, companies)
+            # before: the same without the new open opportunities
+            before = {company_id: dict(revenues) for company_id, revenues in after.items()}
+            for lead in leads.sudo():
+                if lead._social_revenue_counts():
+                    for company_id, revenues in before.items():
+                        if lead.company_id.id in (False, company_id):
+                            account_id = lead.partner_id.commercial_partner_id.id
+                            revenues[account_id] = (
+                                revenues.get(account_id, 0.0) - lead.expected_revenue
+                            )
+            Account._social_account_notify_revenue(before, accounts.ids, companies)
+        return leads
+
+    def write(self, vals):
+        if not REVENUE_FIELDS.intersection(vals):
+            return super().write(vals)
+        # sudo: the customers' accounts, whoever changes the opportunities
+        leads = self.sudo()
+        accounts = set(leads.partner_id.commercial_partner_id.ids)
+        if vals.get("partner_id"):
+            accounts.add(leads.partner_id.browse(vals["partner_id"]).commercial_partner_id.id)
+        companies = leads._social_revenue_companies(vals.get("company_id"))
+        Account = self.env["social.crm.account.score"].sudo()
+        before = Account._social_account_revenue_snapshot(accounts, companies)
+        result = super().write(vals)
+        if before:
+            accounts |= set(leads.partner_id.commercial_partner_id.ids)
+            Account._social_account_notify_revenue(before, accounts, companies)
+        else:
+            # the revenue the contacts and leads show is read live
+            self.env["res.partner"]._social_account_invalidate()
+        return result
+
+    def _social_revenue_companies(self, company_id=None):
+        """The companies whose revenue thresholds these leads (with ``company_id`` if they
+        move to it) can cross: theirs, or every company when one has none."""
+        companies = self.sudo().company_id
+        if company_id:
+            companies |= companies.browse(company_id)
+        if not all(self.sudo().mapped("company_id")) or company_id is False:
+            return None
+        return companies
+
+    def _social_revenue_counts(self):
+        """Whether this lead counts in its customer's open expected revenue (see
+        ``res.partner._social_account_revenues``)."""
+        self.ensure_one()
+        return (
+            self.active
+            and self.type == "opportunity"
+            and self.won_status == "pending"
+            and bool(self.partner_id)
+        )

@@ -25,6 +25,9 @@ ACCOUNT_FIELDS = [
     "social_reach",
 ]
 
+#: contact fields whose change moves a contact in or out of an account
+MEMBERSHIP_FIELDS = frozenset(("parent_id", "is_company", "active"))
+
 
 class ResPartner(models.Model):
     _inherit = "res.partner"
@@ -224,15 +227,29 @@ class ResPartner(models.Model):
         if operator not in ("in", "not in"):
             return NotImplemented
         wanted = (True in value) == (operator == "in")
-        # the account rows the user may read at or above their company's threshold
-        companies = self.env["res.company"].search([("social_key_account_min_score", ">", 0)])
-        by_score = Domain.OR(
-            Domain("company_id", "=", company.id)
-            & Domain("score", ">=", company.social_key_account_min_score)
-            for company in companies
-        )
-        rows = self.env["social.crm.account.score"].search_fetch(by_score, ["partner_id"])
-        key_ids = set(rows.partner_id.ids)
+        # each account's row the user may read that its badge shows (the current company's
+        # first, see _social_account_rows), at or above the threshold of its company
+        Account = self.env["social.crm.account.score"]
+        Account.flush_model(["partner_id", "company_id", "score"])
+        self.env["res.company"].flush_model(["social_key_account_min_score"])
+        query = Account._search([])
+        key_ids = {
+            partner_id
+            for partner_id, is_key in self.env.execute_query(
+                SQL(
+                    """SELECT DISTINCT ON (a.partner_id) a.partner_id,
+                              c.social_key_account_min_score > 0
+                              AND a.score >= c.social_key_account_min_score
+                         FROM social_crm_account_score AS a
+                         JOIN res_company AS c ON c.id = a.company_id
+                        WHERE a.id IN %s
+                     ORDER BY a.partner_id, a.company_id != %s, a.score DESC, a.id""",
+                    query.subselect(),
+                    self.env.company.id,
+                )
+            )
+            if is_key
+        }
         min_revenue = self.env.company.social_key_account_min_revenue
         if min_revenue:
             revenues = self._social_account_revenues(None)
@@ -353,36 +370,51 @@ class ResPartner(models.Model):
             },
         )
 
-    # --- a person linked to a company contact ----------------------------------------------
+    # --- the people of a company contact change ---------------------------------------------
     def write(self, vals):
+        if not MEMBERSHIP_FIELDS.intersection(vals):
+            return super().write(vals)
+        # sudo: which account each contact belonged to, whoever edits it
+        partners = self.sudo()
+        before = {partner.id: partner.commercial_partner_id.id for partner in partners}
+        Account = self.env["social.crm.account.score"].sudo()
+        revenues = accounts = None
+        if "parent_id" in vals or "is_company" in vals:
+            # their open opportunities follow them: the revenue of the accounts they leave
+            # and join, in the companies with a revenue threshold
+            accounts = set(before.values()) | set(self.ids)
+            if vals.get("parent_id"):
+                accounts.add(partners.browse(vals["parent_id"]).commercial_partner_id.id)
+            revenues = Account._social_account_revenue_snapshot(accounts)
         result = super().write(vals)
-        if vals.get("parent_id") or vals.get("is_company"):
-            # sudo: the product's account rows, whoever links the person
-            self.sudo()._social_account_follow_link()
+        moved = partners
+        if "active" not in vals:
+            moved = moved.filtered(lambda p: p.commercial_partner_id.id != before[p.id])
+        if moved:
+            # sudo: the product's account rows, whoever links, moves or archives the person
+            moved._social_account_follow_membership([before[partner.id] for partner in moved])
+        if revenues:
+            accounts |= set(partners.commercial_partner_id.ids)
+            Account._social_account_notify_revenue(revenues, accounts)
         return result
 
-    def _social_account_follow_link(self):
-        """These contacts were just linked to a company contact (or made companies): the
-        accounts they now belong to count their current Social Scores at once, in the
-        company each one is scored for, only upwards (the account they left keeps them
-        until the night, as tiers). One query, then a fixed number per scoring company."""
-        if not self.ids:
-            return
-        History = self.env["social.crm.score.history"]
-        History.flush_model(["partner_id", "company_id", "is_current"])
-        rows = self.env.execute_query(
-            SQL(
-                """SELECT company_id, array_agg(partner_id ORDER BY partner_id)
-                     FROM social_crm_score_history
-                    WHERE is_current AND partner_id = ANY(%s)
-                 GROUP BY company_id ORDER BY company_id""",
-                self.ids,
-            )
+    def unlink(self):
+        # sudo: which account each deleted contact belonged to, whoever deletes it
+        accounts = self.sudo().commercial_partner_id.ids
+        result = super().unlink()
+        self.env["social.crm.account.score"].sudo()._social_account_refresh(
+            set(accounts) - set(self.ids)
         )
-        Account = self.env["social.crm.account.score"].sudo()
-        for company_id, partner_ids in rows:
-            company = self.env["res.company"].sudo().browse(company_id)
-            Account._social_account_raise(company, partner_ids)
+        return result
+
+    def _social_account_follow_membership(self, previous_account_ids=()):
+        """These contacts joined, left or moved between company contacts (or were archived,
+        unarchived, made companies or persons): the accounts they left and those they
+        joined are scored again at once, up and down (see
+        ``social.crm.account.score._social_account_refresh``): one refresh for the whole
+        batch of contacts."""
+        accounts = set(previous_account_ids) | set(self.commercial_partner_id.ids)
+        self.env["social.crm.account.score"]._social_account_refresh(accounts)
 
     # --- invalidation and objection ------------------------------------------------------------
     @api.model

@@ -6,9 +6,11 @@ scores to :meth:`SocialCrmAccountScore._social_account_run`, which reads which s
 contact belongs to which company contact (one query), computes the accounts with
 :func:`..scoring.compute_account_table` and replaces the company's account rows (one delete,
 one insert from arrays), whatever the number of accounts. During the day, the accounts of
-the contacts scored on arrival of a post (or linked to a company contact by a user) follow at
-once, only upwards (:meth:`SocialCrmAccountScore._social_account_raise`: one read, one
-upsert), and the salespeople of the open leads of an account that became key are told.
+the contacts scored on arrival of a post follow at once, only upwards
+(:meth:`SocialCrmAccountScore._social_account_raise`: one read, one upsert); the accounts
+whose people change (a person linked, unlinked, moved, archived, merged) follow at once up
+and down (:meth:`SocialCrmAccountScore._social_account_refresh`); and the salespeople of
+the open leads of an account that became key are told.
 """
 
 import logging
@@ -178,26 +180,19 @@ class SocialCrmAccountScore(models.Model):
             influencer_counts=_array(accounts.influencer_count[keep].tolist()),
         )
 
-    # --- during the day: only upwards ----------------------------------------------------------
+    # --- during the day: only upwards, but for a change of membership ---------------------------
     @api.model
     def _social_account_raise(self, company, partner_ids, now=None):
-        """The accounts of these contacts (just scored for ``company`` on arrival of a post,
-        or just linked to a company contact) follow at once: scored again from the current
-        Social Scores of their people in ``company`` (never another company's), and their
-        rows replaced only where the account score rises (as tiers: up during the day,
-        down only by the nightly run, so that nothing flips back and forth). Two queries
-        whatever the number of accounts. Returns ``{account id: (previous score or None,
-        new score)}`` of the rows written."""
+        """The accounts of these contacts (just scored for ``company`` on arrival of a post)
+        follow at once: scored again from the current Social Scores of their people in
+        ``company`` (never another company's), and their rows replaced only where the
+        account score rises (as tiers: up during the day, down only by the nightly run, so
+        that nothing flips back and forth). Two queries whatever the number of accounts.
+        Returns ``{account id: (previous score or None, new score)}`` of the rows written."""
         if not partner_ids:
             return {}
         now = now or fields.Datetime.now()
-        self.env["res.partner"].flush_model(
-            ["commercial_partner_id", "is_company", "active", "social_score_excluded"]
-        )
-        self.env["social.crm.score.history"].flush_model(
-            ["partner_id", "company_id", "is_current", "score", "is_influencer"]
-        )
-        self.flush_model()
+        self._social_account_flush()
         # the people of these contacts' accounts scored for this company (and the accounts
         # themselves: their corporate score), as the nightly run counts them
         members = self.env.execute_query(
@@ -207,57 +202,169 @@ class SocialCrmAccountScore(models.Model):
                           FROM res_partner AS p
                           JOIN res_partner AS c ON c.id = p.commercial_partner_id
                          WHERE p.id = ANY(%(ids)s::int[]) AND c.is_company AND c.active)
-                   SELECT m.id, m.commercial_partner_id, h.score, h.is_influencer IS TRUE
-                     FROM account
-                     JOIN res_partner AS m ON m.commercial_partner_id = account.id
-                     JOIN social_crm_score_history AS h
-                       ON h.partner_id = m.id AND h.is_current AND h.company_id = %(company)s
-                    WHERE m.active AND m.social_score_excluded IS NOT TRUE
-                 ORDER BY m.id""",
+                   %(members)s""",
                 ids=_array(partner_ids),
-                company=company.id,
+                members=self._social_account_members_sql(SQL("h.company_id = %s", company.id)),
             )
         )
         if not members:
             return {}
+        result = self._social_account_upsert(company, members, now)
+        if result:
+            self._social_account_notify_key(company, result)
+        return result
+
+    @api.model
+    def _social_account_refresh(self, account_ids, now=None):
+        """The people of these company contacts changed (a person linked, unlinked or moved
+        to another company, archived or unarchived, deleted or merged; a company archived or
+        no longer a company): their accounts are scored again at once from the current
+        Social Scores of the people they have now, in every company that scores them or
+        has a row of them, up *and down* (a fact of membership, not a noisy score), and the
+        rows of those left without a scored person deleted, as the nightly run (the full
+        truth) would. Fixed queries per scoring company, whatever the number of contacts.
+        Returns ``{company id: {account id: (previous score or None, new score)}}`` of the
+        rows written (not of those deleted)."""
+        account_ids = sorted({int(account_id) for account_id in account_ids if account_id})
+        if not account_ids:
+            return {}
+        now = now or fields.Datetime.now()
+        self._social_account_flush()
+        ids = _array(account_ids)
+        members = self.env.execute_query(
+            SQL(
+                """WITH account AS MATERIALIZED (
+                        SELECT c.id FROM res_partner AS c
+                         WHERE c.id = ANY(%(ids)s::int[]) AND c.is_company AND c.active)
+                   %(members)s""",
+                ids=ids,
+                members=self._social_account_members_sql(SQL("TRUE"), company=True),
+            )
+        )
+        by_company = {}
+        for company_id, *member in members:
+            by_company.setdefault(company_id, []).append(member)
+        # the companies that hold a row of these accounts without scoring their people now
+        for (company_id,) in self.env.execute_query(
+            SQL(
+                """SELECT DISTINCT company_id FROM social_crm_account_score
+                    WHERE partner_id = ANY(%s::int[])""",
+                ids,
+            )
+        ):
+            by_company.setdefault(company_id, [])
+        result = {}
+        Company = self.env["res.company"].sudo()
+        for company_id, company_members in sorted(by_company.items()):
+            company = Company.browse(company_id)
+            written = {}
+            if company_members:
+                written = self._social_account_upsert(company, company_members, now, lower=True)
+            # the accounts left without a scored person (or no longer accounts) have no row
+            self.env.cr.execute(
+                SQL(
+                    """DELETE FROM social_crm_account_score
+                        WHERE company_id = %s AND partner_id = ANY(%s::int[])
+                          AND partner_id != ALL(%s::int[])""",
+                    company_id,
+                    ids,
+                    _array(sorted({member[1] for member in company_members})),
+                )
+            )
+            result[company_id] = written
+            raised = {
+                account_id: (previous, score)
+                for account_id, (previous, score) in written.items()
+                if previous is None or score > previous
+            }
+            if raised:
+                self._social_account_notify_key(company, raised)
+        self.invalidate_model()
+        self.env["res.partner"]._social_account_invalidate()
+        return result
+
+    @api.model
+    def _social_account_flush(self):
+        self.env["res.partner"].flush_model(
+            ["commercial_partner_id", "is_company", "active", "social_score_excluded"]
+        )
+        self.env["social.crm.score.history"].flush_model(
+            ["partner_id", "company_id", "is_current", "score", "is_influencer"]
+        )
+        self.flush_model()
+
+    @api.model
+    def _social_account_members_sql(self, where, company=False):
+        """SELECT of (person id, account id, current score, influencer flag) of the active,
+        not excluded people (and the company contacts themselves) of the accounts of a CTE
+        ``account(id)``, with a current score row where ``where`` holds (led by its
+        ``company_id`` if ``company``)."""
+        return SQL(
+            """SELECT %(company)s m.id, m.commercial_partner_id, h.score, h.is_influencer IS TRUE
+                 FROM account
+                 JOIN res_partner AS m ON m.commercial_partner_id = account.id
+                 JOIN social_crm_score_history AS h ON h.partner_id = m.id AND h.is_current
+                WHERE m.active AND m.social_score_excluded IS NOT TRUE AND %(where)s
+             ORDER BY %(company)s m.id""",
+            company=SQL("h.company_id,") if company else SQL(""),
+            where=where,
+        )
+
+    @api.model
+    def _social_account_upsert(self, company, members, now, lower=False):
+        """Score the accounts of ``members`` ((person id, account id, score, influencer
+        flag) of ``company``) and write their rows of ``company``: only where the score rises
+        (``lower``: wherever a figure changed). One statement. Returns ``{account id:
+        (previous score or None, new score)}`` of the rows written."""
         ids, account_ids, scores, flags = zip(*members, strict=True)
         accounts = compute_account_table(
             ids, [min(max(score or 0.0, 0.0), 100.0) for score in scores], flags, account_ids
         )
         keep = numpy.ones(len(accounts), bool)
         names = SQL(", ").join(map(SQL.identifier, ROW_COLUMNS))
-        updates = SQL(", ").join(
-            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+        figures = [
+            name
             for name in ROW_COLUMNS
             if name not in ("partner_id", "company_id", "create_uid", "create_date")
+        ]
+        updates = SQL(", ").join(
+            SQL("%s = EXCLUDED.%s", SQL.identifier(name), SQL.identifier(name))
+            for name in figures
         )
+        if lower:
+            compared = [name for name in figures if name not in ("date", "write_uid", "write_date")]
+            when = SQL(
+                "(%s) IS DISTINCT FROM (%s)",
+                SQL(", ").join(SQL.identifier("acc", name) for name in compared),
+                SQL(", ").join(SQL.identifier("excluded", name) for name in compared),
+            )
+        else:
+            when = SQL("acc.score < EXCLUDED.score")
         # the previous scores are read in the statement's snapshot (before its upsert)
-        raised = self.env.execute_query(
+        written = self.env.execute_query(
             SQL(
                 """WITH previous AS (
                         SELECT partner_id, score FROM social_crm_account_score
                          WHERE company_id = %(company)s AND partner_id = ANY(%(accounts)s::int[])),
-                   raised AS (
+                   written AS (
                         INSERT INTO social_crm_account_score AS acc (%(names)s) %(rows)s
                         ON CONFLICT (partner_id, company_id) DO UPDATE SET %(updates)s
-                         WHERE acc.score < EXCLUDED.score
+                         WHERE %(when)s
                      RETURNING acc.partner_id, acc.score)
-                   SELECT raised.partner_id, previous.score, raised.score
-                     FROM raised LEFT JOIN previous USING (partner_id)""",
+                   SELECT written.partner_id, previous.score, written.score
+                     FROM written LEFT JOIN previous USING (partner_id)""",
                 company=company.id,
                 accounts=_array(accounts.account_ids.tolist()),
                 names=names,
                 rows=self._social_account_rows_sql(company, accounts, keep, now),
                 updates=updates,
+                when=when,
             )
         )
-        if not raised:
-            return {}
-        self.invalidate_model()
-        self.env["res.partner"]._social_account_invalidate()
-        result = {account_id: (previous, score) for account_id, previous, score in raised}
-        self._social_account_notify_key(company, result)
-        return result
+        if written:
+            self.invalidate_model()
+            self.env["res.partner"]._social_account_invalidate()
+        return {account_id: (previous, score) for account_id, previous, score in written}
 
     @api.model
     def _social_account_notify_key(self, company, raised):
@@ -286,34 +393,15 @@ class SocialCrmAccountScore(models.Model):
             accounts = accounts.filtered(lambda a: revenues.get(a.id, 0.0) < min_revenue)
         if not accounts:
             return
-        leads = (
-            self.env["crm.lead"]
-            .sudo()
-            .search(
-                [
-                    ("partner_id.commercial_partner_id", "in", accounts.ids),
-                    ("company_id", "=", company.id),
-                    ("won_status", "=", "pending"),
-                    ("user_id.active", "=", True),
-                ]
-            )
-        )
-        if not leads:
-            return
         rows = {
             row.partner_id.id: row
             for row in self.sudo().search(
                 [("partner_id", "in", accounts.ids), ("company_id", "=", company.id)]
             )
         }
-        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
-        model_id = self.env["ir.model"]._get_id("crm.lead")
-        today = fields.Date.context_today(self)
-        vals_list = []
-        for lead in leads:
-            account = lead.partner_id.commercial_partner_id
+
+        def note(env, account):
             row = rows[account.id]
-            env = self.with_context(lang=lead.user_id.lang).env
             sentence = env._(
                 "%(account)s became a key account: its account score rose to %(score)s "
                 "(key from %(threshold)s).",
@@ -328,16 +416,143 @@ class SocialCrmAccountScore(models.Model):
                     name=row.strongest_partner_id.name,
                     score=formatLang(env, row.people_points, digits=0),
                 )
+            return Markup("<p>%s %s</p>") % (sentence, strongest)
+
+        self._social_account_todos(company, accounts, note)
+
+    @api.model
+    def _social_account_todos(self, company, accounts, note):
+        """One to-do "Customer became a key account" for the salesperson of each open lead
+        of ``company`` whose customer belongs to ``accounts`` (company contacts), in the
+        salesperson's language (``note(env, account)``: its HTML text), unless the lead
+        already has that open to-do for its salesperson (an account key again the same
+        day, before the to-do was done, is no news). A fixed number of queries."""
+        leads = (
+            self.env["crm.lead"]
+            .sudo()
+            .search(
+                [
+                    ("partner_id.commercial_partner_id", "in", accounts.ids),
+                    ("company_id", "=", company.id),
+                    ("won_status", "=", "pending"),
+                    ("user_id.active", "=", True),
+                ]
+            )
+        )
+        if not leads:
+            return
+        todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
+        model_id = self.env["ir.model"]._get_id("crm.lead")
+        # sudo: whether the salespeople have that to-do already, whoever changed the account
+        pending = {
+            (activity.res_id, activity.user_id.id, activity.summary)
+            for activity in self.env["mail.activity"]
+            .sudo()
+            .search(
+                [
+                    ("res_model", "=", "crm.lead"),
+                    ("res_id", "in", leads.ids),
+                    ("activity_type_id", "=", todo.id if todo else False),
+                ]
+            )
+        }
+        today = fields.Date.context_today(self)
+        vals_list = []
+        for lead in leads:
+            account = lead.partner_id.commercial_partner_id
+            env = self.with_context(lang=lead.user_id.lang).env
+            summary = env._("Customer became a key account")
+            if (lead.id, lead.user_id.id, summary) in pending:
+                continue
             vals_list.append(
                 {
                     "res_model_id": model_id,
                     "res_id": lead.id,
                     "activity_type_id": todo.id if todo else False,
                     "user_id": lead.user_id.id,
-                    "summary": env._("Customer became a key account"),
-                    "note": Markup("<p>%s %s</p>") % (sentence, strongest),
+                    "summary": summary,
+                    "note": note(env, account),
                     "date_deadline": today,
                 }
             )
-        # sudo: activities for the salespeople, created whoever ingested the posts
+        # sudo: activities for the salespeople, created whoever changed the account
         self.env["mail.activity"].sudo().create(vals_list)
+
+    # --- key accounts by revenue during the day -----------------------------------------------
+    @api.model
+    def _social_account_revenue_snapshot(self, account_ids, companies=None):
+        """{company id: {account id: expected revenue of its open opportunities counted
+        in that company}} of these company contacts, for each of ``companies`` (default:
+        all) with a revenue threshold; one query per such company."""
+        account_ids = sorted({int(account_id) for account_id in account_ids if account_id})
+        if not account_ids:
+            return {}
+        # sudo: every company's threshold and revenues, whoever changed the opportunity
+        domain = [("social_key_account_min_revenue", ">", 0)]
+        if companies is not None:
+            domain.append(("id", "in", companies.ids))
+        Partner = self.env["res.partner"].sudo()
+        return {
+            company.id: Partner.with_context(
+                allowed_company_ids=company.ids
+            )._social_account_revenues(account_ids)
+            for company in self.env["res.company"].sudo().search(domain)
+        }
+
+    @api.model
+    def _social_account_notify_revenue(self, before, account_ids, companies=None):
+        """These company contacts' open opportunities changed (one created, won, lost,
+        restored, its expected revenue or customer changed): ``before`` is their
+        :meth:`_social_account_revenue_snapshot` from before the change. The salespeople of
+        the open leads of each account whose revenue just reached a company's threshold
+        get the to-do of a new key account (not for an account already key by hand or by
+        its account score in that company), as for a rise of the account score."""
+        after = self._social_account_revenue_snapshot(account_ids, companies)
+        # the badges read the revenue live: drop what the transaction computed before
+        self.env["res.partner"]._social_account_invalidate()
+        Company = self.env["res.company"].sudo()
+        for company_id, revenues in after.items():
+            company = Company.browse(company_id)
+            threshold = company.social_key_account_min_revenue
+            previous = before.get(company_id, {})
+            new_key = [
+                account_id
+                for account_id, revenue in revenues.items()
+                if revenue >= threshold and previous.get(account_id, 0.0) < threshold
+            ]
+            if not new_key:
+                continue
+            # sudo: the salespeople are told whoever changed the opportunity
+            accounts = (
+                self.env["res.partner"]
+                .sudo()
+                .browse(new_key)
+                .filtered(lambda a: a.is_company and a.active and not a.social_key_account_manual)
+            )
+            min_score = company.social_key_account_min_score
+            if min_score and accounts:
+                accounts -= (
+                    self.sudo()
+                    .search(
+                        [
+                            ("partner_id", "in", accounts.ids),
+                            ("company_id", "=", company.id),
+                            ("score", ">=", min_score),
+                        ]
+                    )
+                    .partner_id
+                )
+            if not accounts:
+                continue
+
+            def note(env, account, company=company, revenues=revenues, threshold=threshold):
+                money = company.currency_id
+                return Markup("<p>%s</p>") % env._(
+                    "%(account)s became a key account: the expected revenue of its open "
+                    "opportunities rose to %(revenue)s (key from %(threshold)s).",
+                    account=account.name,
+                    revenue=formatLang(env, revenues[account.id], currency_obj=money),
+                    threshold=formatLang(env, threshold, currency_obj=money),
+                )
+
+            self._social_account_todos(company, accounts, note)

@@ -3,6 +3,8 @@ from . import (
     test_account,
     test_account_day,
     test_account_day_tour,
+    test_account_membership,
+    test_account_revenue,
     test_account_tour,
     test_activity,
     test_compute,

@@ -53,3 +53,15 @@ class MergePartnerAutomatic(models.TransientModel):
         # or when its followers now reach a higher tier's floor (sudo: the product scores)
         self.env["res.partner"].sudo()._social_score_provisional_partners(dst_partner)
         return result
+
+    def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
+        """The accounts of the merged contacts (which they leave) and of the kept contact
+        (which gets their scores and may get their company) are scored again at once, up
+        and down (see ``social.crm.account.score._social_account_refresh``)."""
+        # sudo: which accounts the contacts belong to, whoever merges them
+        partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
+        accounts = set(partners.commercial_partner_id.ids)
+        result = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
+        accounts |= set(partners.exists().commercial_partner_id.ids)
+        self.env["social.crm.account.score"].sudo()._social_account_refresh(accounts)
+        return result
