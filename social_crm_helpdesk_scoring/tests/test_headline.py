@@ -1,0 +1,163 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The headline case through every real-time path: a stranger with 10,000 followers attacks
+the brand. The product knows at once who that is (identity, counts, provisional score), puts
+the ticket on top of the team's list with an owner who is an agent of the team (never
+OdooBot), alerts the team's channel and the owner, and the agent's answer goes out through
+the outbox; the reaction-time KPIs are filled. Payloads as the networks document them; HTTP
+mocked at the boundary only (``FakeNetwork``)."""
+
+import datetime as dt
+import json
+from unittest.mock import patch
+
+import requests
+
+from odoo import fields
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm_helpdesk.tests.common import ArrivalCase
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+BSKY_PROFILES = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles"
+X_TWEETS = "https://api.twitter.com/2/tweets"
+GERMAN = ("@acme.de Euer Router ist seit Montag kaputt und der Support antwortet nicht. "
+          "Frechheit, nie wieder ACME!")
+STRANGER_DID = "did:plc:stranger10k0000000000001"
+
+
+def jetstream_post(number, text, did=STRANGER_DID, created=None):
+    """A Jetstream commit creating a post, as Jetstream documents it (no author counts)."""
+    created = created or dt.datetime.now(dt.UTC) - dt.timedelta(seconds=30)
+    return json.dumps({
+        "did": did,
+        "time_us": int(created.timestamp() * 1_000_000) + number,
+        "kind": "commit",
+        "commit": {
+            "rev": f"3lrev{number}", "operation": "create", "collection": "app.bsky.feed.post",
+            "rkey": f"3khead{number:04d}",
+            "record": {"$type": "app.bsky.feed.post",
+                       "createdAt": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                       "langs": ["de"], "text": text},
+            "cid": f"bafyreiheadcid{number}",
+        },
+    })
+
+
+def bsky_profile(did=STRANGER_DID, followers=10000):
+    """An ``app.bsky.actor.defs#profileViewDetailed`` as getProfiles returns it."""
+    return {"did": did, "handle": "kritiker.bsky.social", "displayName": "Karl Kritiker",
+            "description": "Technik-Blogger", "followersCount": followers, "followsCount": 180,
+            "postsCount": 5400, "indexedAt": "2026-01-01T00:00:00.000Z",
+            "createdAt": "2023-05-01T00:00:00.000Z"}
+
+
+@tagged("post_install", "-at_install")
+class TestHeadline(ArrivalCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.team.social_network_ids = [(4, cls.bluesky.id)]
+        cls.bsky_source = cls.env["social.crm.source"].create({
+            "name": "Bluesky ACME (Jetstream)", "network_id": cls.bluesky.id, "kind": "search",
+            "query": "acme", "base_url": "wss://jetstream2.us-east.bsky.network/subscribe",
+        })
+
+    # --- helpers -------------------------------------------------------------------------------
+    def deliver(self, source, raw_events, channel="stream"):
+        """Store events as the listener or the webhook route does, then run the processing
+        job as the cron does (its commits not done)."""
+        Event = self.env["social.crm.event"]
+        if channel == "stream":
+            events = Event.browse(source._listener_store(raw_events))
+        else:
+            events = Event.browse(Event._store_events(source, raw_events, channel))
+        self.assertTrue(events)
+        events._process()
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        return events
+
+    @staticmethod
+    def jetstream(message):
+        """The listener's reading of a Jetstream message for a source listening for "acme"."""
+        return connector_events.jetstream_message(message, (), ("acme",))
+
+    def run_enrich(self):
+        """Run the enrichment job as the cron does (its commits not done)."""
+        with patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
+        ):
+            self.env["social.crm.identity"]._cron_enrich_due()
+
+    def older_regular_ticket(self):
+        """A regular customer's complaint of 30 minutes ago: its deadline (60 minutes) is
+        30 minutes away, the influencer's (15 minutes) comes first."""
+        post = self.ingest(self.complaint("regular-old", minutes_ago=30))
+        self.assertEqual(post.ticket_id.priority, "1")
+        return post.ticket_id
+
+    def social_list(self):
+        """The team's tickets in the order of the Social Tickets list."""
+        return self.Ticket.search(
+            [("team_id", "=", self.team.id)],
+            order="social_waiting_deadline, social_wait_deadline desc, id desc",
+        )
+
+    def assert_headline_ticket(self, post, older):
+        identity = post.identity_id
+        self.assertTrue(identity.partner_id)
+        self.assertEqual(identity.followers_count, 10000)
+        row = post.partner_id.social_score_history_ids.filtered("is_current")
+        self.assertTrue(row.is_provisional, "scored at arrival, not at night")
+        self.assertEqual(row.tier, "top_influencer")
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(ticket.social_response_deadline,
+                         ticket.social_posted_at + dt.timedelta(minutes=15))
+        self.assertEqual(self.social_list()[:2], ticket | older, "on top of the team's list")
+        self.assertIn(ticket.user_id, self.team.user_ids)
+        self.assertNotEqual(ticket.user_id, self.odoobot)
+        self.assertTrue(ticket.social_alerted_at)
+        self.assertIn(f'data-oe-id="{ticket.id}"', " ".join(self.channel_messages().mapped("body")))
+        return ticket
+
+    # --- Bluesky Jetstream: no counts in the stream, the profile look-up at arrival ------------
+    def test_bluesky_jetstream_stranger_known_at_arrival(self):
+        self.online(self.bert)
+        older = self.older_regular_ticket()
+        self.net.add("GET", BSKY_PROFILES, json_body={"profiles": [bsky_profile()]})
+        self.deliver(self.bsky_source, [self.jetstream(jetstream_post(1, GERMAN))])
+        post = self.Post.search([("source_id", "=", self.bsky_source.id)])
+        self.assertEqual(len(post), 1)
+        self.assertEqual(post.lang, "de")
+        self.assertEqual(post.identity_id.lookup_state, "ok")
+        ticket = self.assert_headline_ticket(post, older)
+        self.assertEqual(ticket.user_id, self.bert)
+
+    def test_bluesky_lookup_rate_limited_at_arrival_then_retried(self):
+        """The AppView answers 429 at arrival: the ticket is still made, owned and listed (as
+        a regular customer's); the enrichment job, at the reset, fills the counts and the
+        ticket is raised to the top then, with its alert."""
+        self.online(self.bert)
+        older = self.older_regular_ticket()
+        reset = int((dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).timestamp())
+        self.net.add("GET", BSKY_PROFILES, status=429, json_body={"error": "RateLimitExceeded"},
+                     headers={"ratelimit-reset": str(reset)})
+        self.net.add("GET", BSKY_PROFILES, json_body={"profiles": [bsky_profile()]})
+        self.deliver(self.bsky_source, [self.jetstream(jetstream_post(2, GERMAN))])
+        post = self.Post.search([("source_id", "=", self.bsky_source.id)])
+        ticket = post.ticket_id
+        self.assertTrue(ticket, "the look-up failed, the ticket is made all the same")
+        self.assertIn(ticket.user_id, self.team.user_ids)
+        identity = post.identity_id
+        self.assertFalse(identity.followers_count)
+        self.assertTrue(identity.next_lookup_at, "the retry waits for the network's reset")
+        # the enrichment job at the reset (the demo's identities were looked up just before)
+        Identity = self.env["social.crm.identity"].sudo()
+        Identity.search([("id", "!=", identity.id)]).next_lookup_at = (
+            fields.Datetime.now() + dt.timedelta(days=1))
+        identity.sudo().next_lookup_at = fields.Datetime.now() - dt.timedelta(seconds=1)
+        self.run_enrich()
+        self.assertEqual(identity.followers_count, 10000)
+        self.assert_headline_ticket(post, older)
