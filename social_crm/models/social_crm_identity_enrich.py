@@ -480,7 +480,10 @@ class SocialCrmIdentity(models.Model):
                 _logger.info("Social CRM: look-up on arrival on %s paused until %s: %s",
                              code, retry_at, exc)
             except connector_base.ConnectorError as exc:
-                retry_at = now + ARRIVAL_RETRY
+                # missing or refused credentials are the set-up's: asked again a day later
+                retry_at = now + (dt.timedelta(days=1) if isinstance(
+                    exc, connector_base.AuthError | connector_base.ConfigurationError
+                ) else ARRIVAL_RETRY)
                 _logger.info("Social CRM: look-up on arrival on %s failed, the enrichment job "
                              "asks again: %s", code, exc)
             unanswered = [w.key for w in items if w.key not in asked]

@@ -161,3 +161,73 @@ class TestHeadline(ArrivalCase):
         self.run_enrich()
         self.assertEqual(identity.followers_count, 10000)
         self.assert_headline_ticket(post, older)
+
+    # --- X Account Activity webhook: counts in the payload; three tweets within a minute ------
+    def x_delivery(self, tweet_id, text, seconds_ago, followers=10000):
+        """An Account Activity delivery of a tweet mentioning us (a v1.1 Tweet object)."""
+        created = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds_ago)
+        return {"for_user_id": "1440000000000000000", "tweet_create_events": [{
+            "created_at": created.strftime("%a %b %d %H:%M:%S +0000 %Y"),
+            "id": int(tweet_id), "id_str": tweet_id, "text": text,
+            "in_reply_to_status_id_str": None, "in_reply_to_user_id_str": None,
+            "user": {"id": 1460000000000010000, "id_str": "1460000000000010000",
+                     "name": "Karla Kritik", "screen_name": "karla_kritik",
+                     "followers_count": followers, "friends_count": 250, "listed_count": 80,
+                     "statuses_count": 12000, "verified": False,
+                     "description": "Tech-Journalistin"},
+            "entities": {"user_mentions": [{"screen_name": "acme_de",
+                                            "id_str": "1440000000000000000"}]},
+            "favorite_count": 0, "retweet_count": 0, "reply_count": 0, "quote_count": 0,
+            "lang": "de"}]}
+
+    def test_x_webhook_stranger_three_tweets_in_a_minute(self):
+        self.online(self.cleo)
+        older = self.older_regular_ticket()
+        split = connector_events.split_x_activity
+        self.deliver(self.x_source, split(self.x_delivery(
+            "1990000000000100001", GERMAN, 50)), channel="push")
+        post = self.Post.search([("external_id", "=", "1990000000000100001")])
+        ticket = self.assert_headline_ticket(post, older)
+        self.assertEqual(ticket.user_id, self.cleo)
+        self.assertEqual(post.lang, "de")
+        # two more tweets (new conversations) within the minute, processed in one batch
+        self.deliver(self.x_source, [
+            *split(self.x_delivery("1990000000000100002", "@acme_de Hallo?! Immer noch "
+                                   "keine Antwort, euer Support ist eine Katastrophe!", 30)),
+            *split(self.x_delivery("1990000000000100003", "@acme_de Ich warte seit einer "
+                                   "Woche auf mein Geld, Frechheit!", 10)),
+        ], channel="push")
+        posts = self.Post.search([("external_id", "=like", "19900000000001000%")])
+        self.assertEqual(len(posts), 3)
+        self.assertEqual(posts.ticket_id, ticket, "one ticket, not three")
+        self.assertEqual(ticket.social_post_count, 3)
+        self.assertEqual(len(self.channel_messages()), 1, "one alert")
+        # the owner answers from the ticket; the outbox delivers it to X
+        self.net.add("POST", X_TWEETS, status=201, json_body={"data": {
+            "id": "1990000000000100999", "text": "@karla_kritik Das tut uns leid!",
+            "edit_history_tweet_ids": ["1990000000000100999"]}})
+        self.reply(ticket, "@karla_kritik Das tut uns leid! Wir melden uns per DM.")
+        prepared, _kwargs = self.net.requests[-1]
+        self.assertEqual(json.loads(prepared.body)["reply"]["in_reply_to_tweet_id"],
+                         "1990000000000100003")
+        self.assert_answered(ticket)
+
+    # --- helpers of the answer ------------------------------------------------------------------
+    def reply(self, ticket, text):
+        owner = ticket.user_id
+        action = ticket.with_user(owner).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(owner).browse(action["res_id"])
+        wizard.text = text
+        wizard.action_send()
+        self.assertFalse(self.net.requests[-1:] and self.net.requests[-1][0].method == "POST",
+                         "nothing goes out inside the agent's transaction")
+        self.run_sender()
+        self.assertEqual(ticket.social_reply_ids.state, "sent")
+        self.assertEqual(ticket.social_reply_ids.user_id, owner)
+
+    def assert_answered(self, ticket):
+        self.assertTrue(ticket.social_first_reply_at)
+        self.assertLessEqual(ticket.social_first_reply_at, ticket.social_response_deadline)
+        self.assertTrue(ticket.social_deadline_met)
+        self.assertEqual(ticket.social_deadline_state, "met")
+        self.assertFalse(ticket.social_waiting_deadline, "no longer waiting")
