@@ -10,13 +10,10 @@ import datetime as dt
 import json
 from unittest.mock import patch
 
-import requests
-
 from odoo import fields
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm_helpdesk.tests.common import ArrivalCase
 from odoo.tests import tagged
-from odoo.tools import mute_logger
 
 BSKY_PROFILES = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles"
 X_TWEETS = "https://api.twitter.com/2/tweets"
@@ -116,10 +113,15 @@ class TestHeadline(ArrivalCase):
         self.assertEqual(ticket.social_response_deadline,
                          ticket.social_posted_at + dt.timedelta(minutes=15))
         self.assertEqual(self.social_list()[:2], ticket | older, "on top of the team's list")
-        self.assertIn(ticket.user_id, self.team.user_ids)
+        self.assertIn(ticket.user_id, self.team.user_ids | self.team.user_id)
+        self.assertTrue(ticket.user_id.active)
         self.assertNotEqual(ticket.user_id, self.odoobot)
         self.assertTrue(ticket.social_alerted_at)
         self.assertIn(f'data-oe-id="{ticket.id}"', " ".join(self.channel_messages().mapped("body")))
+        # the owner's web client pops the alert up
+        notes = self.env["bus.bus"].sudo().search([("message", "like", "Social alert")])
+        self.assertIn(
+            f'"res.partner",{ticket.user_id.partner_id.id}]', " ".join(notes.mapped("channel")))
         return ticket
 
     # --- Bluesky Jetstream: no counts in the stream, the profile look-up at arrival ------------
@@ -231,3 +233,103 @@ class TestHeadline(ArrivalCase):
         self.assertTrue(ticket.social_deadline_met)
         self.assertEqual(ticket.social_deadline_state, "met")
         self.assertFalse(ticket.social_waiting_deadline, "no longer waiting")
+
+    # --- Meta webhook: a page with 10,000 followers comments; no counts in the payload --------
+    def test_meta_webhook_page_comment_known_at_arrival(self):
+        self.online(self.agent)
+        older = self.older_regular_ticket()
+        page_id = "100000000004242"
+        self.net.add("GET", f"https://graph.facebook.com/v23.0/{page_id}", json_body={
+            "id": page_id, "name": "Technik Kritik", "username": "technikkritik",
+            "link": "https://www.facebook.com/technikkritik", "followers_count": 10000,
+            "fan_count": 9800})
+        now = int(dt.datetime.now(dt.UTC).timestamp())
+        value = {
+            "from": {"id": page_id, "name": "Technik Kritik"},
+            "post": {"id": "102030405060_777", "status_type": "added_photos",
+                     "is_published": True},
+            "message": GERMAN.replace("@acme.de ", ""), "post_id": "102030405060_777",
+            "comment_id": "102030405060_9101", "created_time": now - 20,
+            "item": "comment", "parent_id": "102030405060_777", "verb": "add",
+        }
+        payload = {"object": "page", "entry": [{"id": "102030405060", "time": now - 10,
+                                                "changes": [{"field": "feed", "value": value}]}]}
+        self.deliver(self.facebook_source, connector_events.split_meta(payload), channel="push")
+        post = self.Post.search([("external_id", "=", "102030405060_9101")])
+        self.assertEqual(post.identity_id.lookup_state, "ok")
+        self.assertEqual(post.identity_id.handle, "technikkritik")
+        ticket = self.assert_headline_ticket(post, older)
+        self.assertEqual(ticket.user_id, self.agent)
+        self.net.add("POST", "https://graph.facebook.com/v23.0/102030405060_9101/comments",
+                     json_body={"id": "102030405060_9199"})
+        self.reply(ticket, "Das tut uns leid, wir melden uns per Nachricht.")
+        self.assertEqual(ticket.social_reply_ids.external_id, "102030405060_9199")
+        self.assert_answered(ticket)
+
+    # --- Mastodon streaming: a mention notification of the user stream ------------------------
+    def test_mastodon_stream_mention_notification(self):
+        self.online(self.bert)
+        older = self.older_regular_ticket()
+        now = dt.datetime.now(dt.UTC)
+        account = mastodon_account("kritiker@chaos.social", followers=10000)
+        status = mastodon_status("113500000000000001", account, now - dt.timedelta(seconds=40),
+                                 "@acme " + GERMAN.replace("@acme.de ", ""))
+        message = json.dumps({"stream": ["user"], "event": "notification", "payload": json.dumps({
+            "id": "88001", "type": "mention", "created_at": status["created_at"],
+            "account": account, "status": status})})
+        self.deliver(self.mastodon_source, [connector_events.mastodon_message(message)])
+        post = self.Post.search([("external_id", "=", "113500000000000001")])
+        self.assertEqual(post.identity_id.handle, "kritiker@chaos.social")
+        ticket = self.assert_headline_ticket(post, older)
+        self.assertEqual(ticket.user_id, self.bert)
+        self.net.add("POST", "https://mastodon.example/api/v1/statuses", json_body=mastodon_status(
+            "113500000000000999", mastodon_account("acme"), now, "@kritiker@chaos.social Sorry!"))
+        self.reply(ticket, "@kritiker@chaos.social Das tut uns leid, wir kümmern uns.")
+        prepared, _kwargs = self.net.requests[-1]
+        self.assertEqual(json.loads(prepared.body)["in_reply_to_id"], "113500000000000001")
+        self.assert_answered(ticket)
+
+    # --- polling: a Mastodon hashtag source (counts in the page) ------------------------------
+    def test_polled_hashtag_stranger(self):
+        """The team's agents all left (archived): the ticket goes to the team leader, still
+        active, never to OdooBot."""
+        (self.agent | self.bert | self.cleo).action_archive()
+        older = self.older_regular_ticket()
+        source = self.env["social.crm.source"].create({
+            "name": "#acme (Mastodon)", "network_id": self.mastodon.id, "kind": "hashtag",
+            "query": "acme", "base_url": "https://mastodon.example",
+            "access_token": "masto-token"})
+        now = dt.datetime.now(dt.UTC)
+        account = mastodon_account("laut@troet.cafe", followers=10000)
+        self.net.add("GET", "https://mastodon.example/api/v1/timelines/tag/acme", json_body=[
+            mastodon_status("113500000000000101", account, now - dt.timedelta(minutes=2),
+                            GERMAN.replace("@acme.de ", "") + " #acme")])
+        source._poll()
+        post = self.Post.search([("external_id", "=", "113500000000000101")])
+        ticket = self.assert_headline_ticket(post, older)
+        self.assertEqual(ticket.user_id, self.leader)
+        self.assertIn(self.leader, self.team.user_id | self.team.user_ids)
+
+
+def mastodon_account(acct, followers=10):
+    """A Mastodon Account entity."""
+    user, _at, host = acct.partition("@")
+    return {"id": str(abs(hash(acct)) % 10**9), "username": user, "acct": acct,
+            "display_name": user.title(), "locked": False, "bot": False,
+            "created_at": "2022-11-02T00:00:00.000Z", "note": "<p>Technik</p>",
+            "url": f"https://{host or 'mastodon.example'}/@{user}", "followers_count": followers,
+            "following_count": 120, "statuses_count": 4000, "emojis": [], "fields": []}
+
+
+def mastodon_status(status_id, account, created, text):
+    """A Mastodon Status entity (public)."""
+    return {"id": status_id, "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+            "in_reply_to_id": None, "in_reply_to_account_id": None, "sensitive": False,
+            "spoiler_text": "", "visibility": "public", "language": "de",
+            "uri": f"https://chaos.social/users/x/statuses/{status_id}",
+            "url": f"https://chaos.social/@x/{status_id}", "replies_count": 0,
+            "reblogs_count": 0, "favourites_count": 0, "content": f"<p>{text}</p>",
+            "reblog": None, "account": account, "media_attachments": [],
+            "mentions": [{"id": "1", "username": "acme", "acct": "acme",
+                          "url": "https://mastodon.example/@acme"}],
+            "tags": [], "emojis": [], "card": None, "poll": None, "edited_at": None}
