@@ -133,9 +133,10 @@ class TestHeadline(ArrivalCase):
         post = self.Post.search([("source_id", "=", self.bsky_source.id)])
         self.assertEqual(len(post), 1)
         self.assertEqual(post.lang, "de")
-        self.assertEqual(post.identity_id.lookup_state, "ok")
         ticket = self.assert_headline_ticket(post, older)
         self.assertEqual(ticket.user_id, self.bert)
+        self.assertEqual(post.identity_id.lookup_state, "ok")
+        self.assertEqual(post.identity_id.handle, "kritiker.bsky.social")
 
     def test_bluesky_lookup_rate_limited_at_arrival_then_retried(self):
         """The AppView answers 429 at arrival: the ticket is still made, owned and listed (as
@@ -152,9 +153,14 @@ class TestHeadline(ArrivalCase):
         ticket = post.ticket_id
         self.assertTrue(ticket, "the look-up failed, the ticket is made all the same")
         self.assertIn(ticket.user_id, self.team.user_ids)
+        self.assertEqual(ticket.priority, "1", "ranked as a regular customer until known")
         identity = post.identity_id
         self.assertFalse(identity.followers_count)
-        self.assertTrue(identity.next_lookup_at, "the retry waits for the network's reset")
+        reset_at = dt.datetime.fromtimestamp(reset, dt.UTC).replace(tzinfo=None)
+        self.assertEqual(identity.next_lookup_at, reset_at, "asked again at the reset")
+        cron = self.env.ref("social_crm.ir_cron_social_crm_enrich")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search(
+            [("cron_id", "=", cron.id), ("call_at", "=", reset_at)]), "the job runs then")
         # the enrichment job at the reset (the demo's identities were looked up just before)
         Identity = self.env["social.crm.identity"].sudo()
         Identity.search([("id", "!=", identity.id)]).next_lookup_at = (
@@ -256,10 +262,10 @@ class TestHeadline(ArrivalCase):
                                                 "changes": [{"field": "feed", "value": value}]}]}
         self.deliver(self.facebook_source, connector_events.split_meta(payload), channel="push")
         post = self.Post.search([("external_id", "=", "102030405060_9101")])
-        self.assertEqual(post.identity_id.lookup_state, "ok")
-        self.assertEqual(post.identity_id.handle, "technikkritik")
         ticket = self.assert_headline_ticket(post, older)
         self.assertEqual(ticket.user_id, self.agent)
+        self.assertEqual(post.identity_id.lookup_state, "ok")
+        self.assertEqual(post.identity_id.handle, "technikkritik")
         self.net.add("POST", "https://graph.facebook.com/v23.0/102030405060_9101/comments",
                      json_body={"id": "102030405060_9199"})
         self.reply(ticket, "Das tut uns leid, wir melden uns per Nachricht.")
