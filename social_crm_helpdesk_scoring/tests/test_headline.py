@@ -137,6 +137,29 @@ class TestHeadline(ArrivalCase):
         self.assertEqual(ticket.user_id, self.bert)
         self.assertEqual(post.identity_id.lookup_state, "ok")
         self.assertEqual(post.identity_id.handle, "kritiker.bsky.social")
+        # the owner answers from the ticket; the outbox posts it on the company's PDS
+        self.env["social.crm.account"].create({
+            "name": "ACME on Bluesky", "network_id": self.bluesky.id,
+            "handle": "acme.bsky.social", "company_id": self.company.id,
+            "access_token": "abcd-efgh-ijkl-mnop"})
+        pds = "https://bsky.social/xrpc"
+        self.net.add("POST", f"{pds}/com.atproto.server.createSession", json_body={
+            "accessJwt": "jwt-access", "refreshJwt": "jwt-refresh",
+            "handle": "acme.bsky.social", "did": "did:plc:acmecompany0000000000000"})
+        self.net.add("GET", f"{pds}/app.bsky.feed.getPosts", json_body={"posts": [{
+            "uri": post.external_id, "cid": "bafyreiheadcid1",
+            "author": {"did": STRANGER_DID, "handle": "kritiker.bsky.social"},
+            "record": {"$type": "app.bsky.feed.post", "text": GERMAN,
+                       "createdAt": "2026-12-03T09:12:00.000Z"},
+            "indexedAt": "2026-12-03T09:12:01.000Z"}]})
+        self.net.add("POST", f"{pds}/com.atproto.repo.createRecord", json_body={
+            "uri": "at://did:plc:acmecompany0000000000000/app.bsky.feed.post/3lreply",
+            "cid": "bafyreireply", "validationStatus": "valid"})
+        self.reply(ticket, "@kritiker.bsky.social Das tut uns leid, wir melden uns.")
+        create = json.loads(self.net.requests[-1][0].body)
+        self.assertEqual(create["record"]["reply"]["parent"],
+                         {"uri": post.external_id, "cid": "bafyreiheadcid1"})
+        self.assert_answered(ticket)
 
     def test_bluesky_lookup_rate_limited_at_arrival_then_retried(self):
         """The AppView answers 429 at arrival: the ticket is still made, owned and listed (as
