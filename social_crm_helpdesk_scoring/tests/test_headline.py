@@ -193,6 +193,23 @@ class TestHeadline(ArrivalCase):
         self.assertEqual(identity.followers_count, 10000)
         self.assert_headline_ticket(post, older)
 
+    def test_bluesky_author_without_contact_known_at_arrival(self):
+        """The source keeps unknown authors' posts without creating contacts (no identity):
+        the look-up at arrival gives the follower floors their number, the ticket is a top
+        influencer's at once."""
+        self.bsky_source.unknown_author_policy = "keep_post"
+        self.online(self.bert)
+        older = self.older_regular_ticket()
+        self.net.add("GET", BSKY_PROFILES, json_body={"profiles": [bsky_profile()]})
+        self.deliver(self.bsky_source, [self.jetstream(jetstream_post(3, GERMAN))])
+        post = self.Post.search([("source_id", "=", self.bsky_source.id)])
+        self.assertFalse(post.partner_id)
+        ticket = post.ticket_id
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(self.social_list()[:2], ticket | older, "on top of the team's list")
+        self.assertEqual(ticket.user_id, self.bert)
+        self.assertTrue(ticket.social_alerted_at)
+
     # --- X Account Activity webhook: counts in the payload; three tweets within a minute ------
     def x_delivery(self, tweet_id, text, seconds_ago, followers=10000):
         """An Account Activity delivery of a tweet mentioning us (a v1.1 Tweet object)."""
