@@ -6,7 +6,11 @@ can show; one it leaves out may be deleted or only not visible: it is asked alon
 without the token when one was sent: a status whose author blocked the company's account is
 404 to it, but still shown to everybody else, and is not gone), unless its author's account
 is suspended (``GET /api/v1/accounts/lookup?acct=``: ``suspended: true``; the instance hides
-a suspended account's statuses, which come back when the suspension is lifted): such a
+a suspended account's statuses, which come back when the suspension is lifted), or its author
+blocked the source's account, or that account blocks the author's domain
+(``GET /api/v1/accounts/relationships``: ``blocked_by``, ``domain_blocking``; Mastodon answers
+404 "does not exist or is private" for a followers-only or limited status its reader may not
+see, with the token and without, and an edit never changes a status's visibility): such a
 status is no answer. An account the instance no longer knows (404) took its statuses with
 it: gone. An instance older than 4.3 answers the list with 404: every status is then asked
 alone. A status's ``edited_at`` says whether (and when) it was edited: ingestion keeps only a
@@ -72,22 +76,40 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                 raise
             return None
 
-    suspended_of: dict[str, bool] = {}
+    account_of: dict[str, dict] = {}
 
-    def suspended(acct: str) -> bool:
-        """Whether the instance says this author's account is suspended (one lookup per
-        author and run; 404: the account is gone, with its statuses). Faults raise."""
-        if acct not in suspended_of:
+    def account(acct: str) -> dict:
+        """The author's account as the instance knows it (one lookup per author and run;
+        404: the account is gone, with its statuses: ``{}``). Faults raise."""
+        if acct not in account_of:
             try:
-                account = get(f"{base}/api/v1/accounts/lookup", [("acct", acct)], expect=dict)
+                found = get(f"{base}/api/v1/accounts/lookup", [("acct", acct)], expect=dict)
             except RateLimitError:
                 raise
             except ConnectorError as exc:
                 if exc.status not in GONE_STATUSES or type(exc) is not ConnectorError:
                     raise
-                account = {}
-            suspended_of[acct] = account.get("suspended") is True
-        return suspended_of[acct]
+                found = {}
+            account_of[acct] = found
+        return account_of[acct]
+
+    blocked_of: dict[str, bool] = {}
+
+    def blocked(found: dict) -> bool:
+        """Whether the author blocked the source's account, or that account blocks the
+        author's domain (``GET /api/v1/accounts/relationships``: ``blocked_by``,
+        ``domain_blocking``): the author's followers-only and limited statuses are then 404
+        with the token and without, though not deleted. Faults raise."""
+        account_id = str(found.get("id") or "")
+        if not token or not account_id:
+            return False
+        if account_id not in blocked_of:
+            relations = get(f"{base}/api/v1/accounts/relationships", [("id[]", account_id)])
+            relation = next((r for r in relations if isinstance(r, dict)
+                             and str(r.get("id")) == account_id), {})
+            blocked_of[account_id] = relation.get("blocked_by") is True \
+                or relation.get("domain_blocking") is True
+        return blocked_of[account_id]
 
     def one_by_one(batch: list[str]) -> Recheck:
         posts, gone, unknown, notes = [], [], [], []
@@ -108,10 +130,16 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                     continue
             if body is None:
                 acct = (authors or {}).get(status_id)
-                if acct and suspended(acct):
+                found = account(acct) if acct else {}
+                if found.get("suspended") is True:
                     unknown.append(status_id)
                     notes.append(f"mastodon: {status_id} is hidden because its author's "
                                  "account is suspended, not deleted")
+                elif found and blocked(found):
+                    unknown.append(status_id)
+                    notes.append(f"mastodon: {status_id} is not visible to the source's "
+                                 "account (its author blocked it, or it blocks the author's "
+                                 "domain), but not known to be deleted")
                 else:
                     gone.append(status_id)
                 continue

@@ -241,6 +241,13 @@ class SocialCrmEvent(models.Model):
             parsed.append((event, posts, deletions))
         if not parsed:
             return
+        # who the authors the payloads give without counts are, asked before storing
+        Identity = self.env["social.crm.identity"]
+        filled, arrival = Identity._arrival_lookup(
+            [post for _event, posts, _deletions in parsed for post in posts], source.company_id)
+        filled = iter(filled)
+        parsed = [(event, [next(filled) for _post in posts], deletions)
+                  for event, posts, deletions in parsed]
         post_model = self.env["social.crm.post"]
         try:
             with self.env.cr.savepoint():
@@ -272,7 +279,9 @@ class SocialCrmEvent(models.Model):
                     )
                 else:
                     event._mark_done(len(posts))
+            Identity._arrival_lookup_store(arrival, source.company_id)
             return
+        Identity._arrival_lookup_store(arrival, source.company_id)
         now = fields.Datetime.now()
         counts = defaultdict(list)
         for event, posts, _deletions in parsed:

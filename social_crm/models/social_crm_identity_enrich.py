@@ -22,6 +22,7 @@ _logger = logging.getLogger(__name__)
 
 BUTTON_LIMIT = 200  # identities looked up at once from a button; the rest goes to the cron
 CRON_LIMIT = 5000  # identities read per cron run (committed per network batch)
+ARRIVAL_RETRY = dt.timedelta(minutes=5)  # a look-up on arrival that failed: the job asks then
 
 
 class SocialCrmIdentity(models.Model):
@@ -367,6 +368,7 @@ class SocialCrmIdentity(models.Model):
         }
         if metrics:
             self._enrich_write_metrics(list(metrics.values()), today)
+            self.sudo().browse(list(metrics))._after_counts_looked_up()
 
     @api.model
     def _enrich_write_metrics(self, metrics, day):
@@ -420,6 +422,124 @@ class SocialCrmIdentity(models.Model):
         self.browse([identity.id for identity, _counts in metrics]).invalidate_recordset(
             ["metric_ids"]
         )
+
+    # --- look-up on arrival (push and stream intake) --------------------------------------------
+    @api.model
+    def _arrival_lookup(self, posts, company):
+        """``(posts, arrival)``: ``posts`` (connector posts about to be stored for
+        ``company``) whose authors the payload gave without counts (Bluesky Jetstream, Meta
+        webhooks) and the company has no counts of yet, looked up on the network now (at most
+        ``enrich.ARRIVAL_LIMIT`` authors, one request per network batch), so that the score,
+        the ticket's rank and its alert see who the author is at arrival, not after the
+        enrichment job's next run. A failure (rate limit, timeout, network down) stores the
+        posts as they are; :meth:`_arrival_lookup_store` then leaves their identities due for
+        the enrichment job (at the rate limit's reset), whose answer raises the author's
+        score and ticket then (:meth:`_after_counts_looked_up`)."""
+        # profiles by network code (keyed by the author's id), and by network code the authors
+        # the network did not answer with when to ask again
+        arrival = {"profiles": defaultdict(list), "retry": {}}
+        authors = [p.author for p in posts if p.author is not None
+                   and p.author.followers_count is None and lookup.can_lookup(p.author.network)]
+        if not authors:
+            return posts, arrival
+        now = fields.Datetime.now()
+        # sudo: the product's read of the company's identities, whoever processes the intake
+        stored = self.sudo().with_context(active_test=False).search_fetch(
+            [("company_id", "=", company.id),
+             ("network_id.code", "in", sorted({a.network for a in authors})),
+             ("external_id", "in", sorted({a.external_id for a in authors}))],
+            ["network_id", "external_id", "counts_observed_at", "next_lookup_at"],
+        )
+        known = {(i.network_id.code, i.external_id) for i in stored
+                 if i.counts_observed_at or (i.next_lookup_at and i.next_lookup_at > now)}
+        wanted = enrich.arrival_wanted(posts, known)
+        if not wanted:
+            return posts, arrival
+        networks = {n.code: n for n in self.env["social.crm.network"].sudo().search(
+            [("code", "in", sorted({w[0] for w in wanted}))])}
+        found = {}
+        by_network = defaultdict(list)
+        for network, external_id, handle in wanted:
+            by_network[network].append(lookup.Wanted(external_id, external_id, handle))
+        for code, items in by_network.items():
+            if code not in networks:
+                continue
+            asked, retry_at = set(), None
+            try:
+                config = self._enrich_config(company, networks[code])
+                for batch in lookup.lookup(code, items, config):
+                    for profile in batch:
+                        asked.add(profile.key)
+                        arrival["profiles"][code].append(profile)
+                        if profile.status == lookup.FOUND:
+                            found[(code, profile.key)] = profile.author
+            except connector_base.RateLimitError as exc:
+                resume = connector_base.utc(exc.reset_at).replace(tzinfo=None) \
+                    if exc.reset_at else now + dt.timedelta(minutes=15)
+                retry_at = max(resume, now + dt.timedelta(seconds=30))
+                _logger.info("Social CRM: look-up on arrival on %s paused until %s: %s",
+                             code, retry_at, exc)
+            except connector_base.ConnectorError as exc:
+                # missing or refused credentials are the set-up's: asked again a day later
+                retry_at = now + (dt.timedelta(days=1) if isinstance(
+                    exc, connector_base.AuthError | connector_base.ConfigurationError
+                ) else ARRIVAL_RETRY)
+                _logger.info("Social CRM: look-up on arrival on %s failed, the enrichment job "
+                             "asks again: %s", code, exc)
+            unanswered = [w.key for w in items if w.key not in asked]
+            if unanswered:
+                arrival["retry"][code] = (retry_at or now, unanswered)
+        if not found:
+            return posts, arrival
+        read_at = now.replace(tzinfo=dt.UTC)
+        return [
+            enrich.with_profile(post, found[(post.author.network, post.author.external_id)],
+                                read_at)
+            if post.author is not None
+            and (post.author.network, post.author.external_id) in found else post
+            for post in posts
+        ], arrival
+
+    @api.model
+    def _arrival_lookup_store(self, arrival, company):
+        """After the posts of :meth:`_arrival_lookup` are stored: their identities record the
+        look-up's answers as the enrichment job does (state, next look-up, today's count
+        history row); those the network did not answer (rate limit, fault) stay due, from
+        the rate limit's reset, and the enrichment job is woken then."""
+        if not arrival["profiles"] and not arrival["retry"]:
+            return
+        codes = sorted(set(arrival["profiles"]) | set(arrival["retry"]))
+        keys = {p.key for profiles in arrival["profiles"].values() for p in profiles}
+        keys.update(key for _at, waiting in arrival["retry"].values() for key in waiting)
+        # sudo: the look-up result is the product's write (the user may only read identities)
+        identities = self.sudo().search_fetch(
+            [("company_id", "=", company.id), ("network_id.code", "in", codes),
+             ("external_id", "in", sorted(keys))],
+            ["network_id", "external_id"],
+        )
+        by_key = {(i.network_id.code, i.external_id): i for i in identities}
+        for code, profiles in arrival["profiles"].items():
+            mine = [(by_key[(code, p.key)], p) for p in profiles if (code, p.key) in by_key]
+            if mine:
+                self.browse()._enrich_store(
+                    [dataclasses.replace(p, key=str(identity.id)) for identity, p in mine],
+                    company, mine[0][0].network_id,
+                )
+        cron = self.env.ref("social_crm.ir_cron_social_crm_enrich").sudo()
+        now = fields.Datetime.now()
+        for code, (retry_at, waiting) in arrival["retry"].items():
+            due = self.sudo().browse([by_key[(code, k)].id for k in waiting if (code, k) in by_key])
+            if not due:
+                continue
+            if retry_at > now:
+                due.write({"next_lookup_at": retry_at})
+            cron._trigger(at=retry_at)
+
+    def _after_counts_looked_up(self):
+        """Hook: a profile look-up (the enrichment job, *Look up now*, the look-up on arrival)
+        just stored new counts of these identities (scoring: their contacts are scored
+        again at once when their followers now reach a higher tier's floor)."""
+        return True
 
     @api.model
     def _cron_enrich_due(self, limit=CRON_LIMIT):

@@ -204,6 +204,7 @@ class SocialCrmSource(models.Model):
         from .social_crm_post import IngestResult
 
         post_model = self.env["social.crm.post"]
+        Identity = self.env["social.crm.identity"]
         now = fields.Datetime.now()
         total = IngestResult()
         error, retry_at = None, None
@@ -213,8 +214,11 @@ class SocialCrmSource(models.Model):
                 posts = page.posts
                 if self.network_id.code == "replay":
                     posts = self._replay_as_live(posts, now)
+                # authors a page gives without counts (Bluesky, Facebook): asked first
+                posts, arrival = Identity._arrival_lookup(posts, self.company_id)
                 with self.env.cr.savepoint():
                     result = post_model._ingest_posts(posts, source=self)
+                    Identity._arrival_lookup_store(arrival, self.company_id)
                     if page.rejected:
                         # what the connector could not read is kept with its reason, in the
                         # page's savepoint: the cursor moves past nothing that is lost

@@ -135,3 +135,45 @@ def plan_identity(identity: IdentityNow, profile: lookup.Profile, now: dt.dateti
         vals["handle"] = author.handle
     metric = dict(identity.counts, **counts) if counts else None
     return IdentityPlan(identity.id, vals, metric)
+
+
+# --- look-up on arrival ----------------------------------------------------------------------
+ARRIVAL_LIMIT = 25  # authors looked up per intake batch; the others go to the enrichment job
+
+
+def arrival_wanted(posts: list, known: Container, limit: int = ARRIVAL_LIMIT) -> list[tuple]:
+    """``[(network, external_id, handle)]`` of the authors of ``posts`` (connector posts) whose
+    payload says nothing of their followers (Bluesky Jetstream, Meta webhooks) and that the
+    network can be asked about, in order of arrival, each once, at most ``limit``; ``known``:
+    ``(network, external_id)`` of accounts whose counts the company has already (counted, or
+    looked up and not due: asking again at each post would cost a request each)."""
+    wanted, seen = [], set()
+    for post in posts:
+        author = getattr(post, "author", None)
+        if author is None or author.followers_count is not None:
+            continue
+        key = (author.network, author.external_id)
+        if key in seen or key in known or not lookup.can_lookup(author.network):
+            continue
+        seen.add(key)
+        wanted.append((author.network, author.external_id, author.handle))
+        if len(wanted) >= limit:
+            break
+    return wanted
+
+
+def with_profile(post, found, observed_at: dt.datetime):
+    """``post`` whose author takes what the look-up ``found`` (an
+    :class:`~..connectors.base.Author`) says and the payload did not: its counts (dated
+    ``observed_at``, aware UTC: when the look-up read them), handle, name, bio, profile URL
+    and verified flag. The payload's own values stay."""
+    author = post.author
+    changes = {name: getattr(found, name) for name in (*COUNT_FIELDS, "handle",
+                                                         "display_name", "bio", "profile_url")
+               if getattr(author, name) is None and getattr(found, name) is not None}
+    if found.verified and not author.verified:
+        changes["verified"] = True
+    if not changes:
+        return post
+    changes["observed_at"] = observed_at
+    return dataclasses.replace(post, author=dataclasses.replace(author, **changes))

@@ -77,9 +77,9 @@ class TestRecheck(SocialCrmCase):
         self.env.invalidate_all()
         return commits
 
-    def status(self, status_id="113500000000000777", text=None, edited=None, hours=1):
+    def status(self, status_id="113500000000000777", text=None, edited=None, hours=1, **kw):
         status = copy.deepcopy(payload("recheck/mastodon_statuses.json")[0])
-        status.update(id=status_id, created_at=fresh(hours), edited_at=edited)
+        status.update(id=status_id, created_at=fresh(hours), edited_at=edited, **kw)
         if text:
             status["content"] = f"<p>{text}</p>"
         return status
@@ -168,9 +168,12 @@ class TestRecheck(SocialCrmCase):
         self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(text="bleibt")])
         self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000778", status=404,
                      json_body={"error": "Record not found"})
-        # its author's account is there (not suspended): the status was deleted
+        # its author's account is there (not suspended), has not blocked the company's
+        # account: the status was deleted
         self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup",
                      json_body=self.status()["account"])
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/relationships",
+                     json_body=[self.relationship(self.status()["account"]["id"])])
         self.run_cron()
         self.assertFalse(gone.exists())
         self.assertTrue(kept.exists())
@@ -196,6 +199,36 @@ class TestRecheck(SocialCrmCase):
             [("external_id", "=", "113500000000000778")]))
         asked = [prepared.url for prepared, _kw in self.net.requests]
         self.assertIn("acct=kim%40mastodon.example", asked[-1])
+
+    def test_followers_only_status_of_an_author_who_blocked_us_is_not_deleted(self):
+        """Mastodon answers 404 "does not exist or is private" for a followers-only status
+        (or a limited one) to an account its author blocked, and to anonymous readers: the
+        author exists, is not suspended, and the status is still there. The relationship
+        says ``blocked_by``: no answer, the post and its ticket stay."""
+        post = self.store_status(status_id="113500000000000779", text="Router kaputt",
+                                 visibility="private")
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000779", status=404,
+                     json_body={"error": "Record not found"})
+        account = self.status()["account"]
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup", json_body=account)
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/relationships",
+                     json_body=[self.relationship(account["id"], blocked_by=True)])
+        self.run_cron()
+        self.assertTrue(post.exists() and post.rechecked_at)
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", "113500000000000779")]))
+        asked = [prepared.url for prepared, _kw in self.net.requests]
+        self.assertIn(f"id%5B%5D={account['id']}", asked[-1])
+
+    @staticmethod
+    def relationship(account_id, **flags):
+        """A Mastodon Relationship entity of the source's account with ``account_id``."""
+        return {"id": str(account_id), "following": False, "showing_reblogs": False,
+                "notifying": False, "languages": None, "followed_by": False,
+                "blocking": False, "blocked_by": False, "muting": False,
+                "muting_notifications": False, "requested": False, "requested_by": False,
+                "domain_blocking": False, "endorsed": False, "note": "", **flags}
 
     def test_bluesky_deletion_and_edit_by_cid(self):
         alice, bob = self.store_bsky()

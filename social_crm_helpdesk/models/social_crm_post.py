@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
 import logging
 
 from markupsafe import Markup
@@ -23,6 +24,9 @@ PROCESS_BATCH = 1000
 COMPANY_LANG_KEY = "social_crm_company_lang"
 TICKET_BATCH_PARAM = "social_crm_helpdesk.ticket_batch_limit"
 TICKET_BATCH_DEFAULT = 200
+# complaints of one author in new conversations this close to the opening of the author's
+# open ticket go to that ticket (a burst of posts: one ticket, one owner, one alert)
+BURST = dt.timedelta(minutes=10)
 # what detection and moderation write: plain users may read, not change, these
 DETECTION_FIELDS = frozenset({
     "complaint_label", "complaint_confidence", "complaint_p", "complaint_reasons",
@@ -214,6 +218,31 @@ class SocialCrmPost(models.Model):
             for t in tickets
         }
 
+    def _social_burst_tickets(self):
+        """{(company id, network id, identity id): (ticket, its first post's date)}: the open
+        tickets of these posts' authors opened within :data:`BURST` of the batch (one query)."""
+        identities = self.identity_id
+        if not identities:
+            return {}
+        dates = self.mapped("posted_at")
+        # sudo: an author's ticket may be another agent's (helpdesk "own tickets" rule)
+        tickets = self.env["helpdesk.ticket"].sudo().search(
+            [
+                ("social_identity_id", "in", identities.ids),
+                ("closed", "=", False),
+                ("social_posted_at", ">=", min(dates) - BURST),
+                ("social_posted_at", "<=", max(dates) + BURST),
+                ("company_id", "in", self.company_id.ids),
+            ],
+            order="social_posted_at desc, id desc",
+        )
+        return {
+            (t.company_id.id, t.social_network_id.id, t.social_identity_id.id): (
+                t.duplicate_id or t, t.social_posted_at
+            )
+            for t in tickets.sorted(lambda t: (t.social_posted_at, t.id))
+        }
+
     def _social_route(self, automatic=True, team=None):
         """Posts to tickets: a post of a conversation that has a ticket goes to its chatter;
         other posts open one ticket per conversation (automatic: complaints that pass a team's
@@ -240,6 +269,9 @@ class SocialCrmPost(models.Model):
         follow_ups = {}  # ticket -> posts
         openers = {}  # key -> (post, team)
         later = {}  # key -> posts of a conversation opened in this batch
+        # an author's burst of complaints in new conversations: one ticket (automatic only;
+        # an agent converting a post by hand gets the ticket asked for)
+        bursts = posts._social_burst_tickets() if automatic else {}
         for post in posts:
             key = (post.company_id.id, post.network_id.id, post._social_conversation_key())
             if key in existing:
@@ -250,8 +282,18 @@ class SocialCrmPost(models.Model):
                 chosen = teams._social_team_for(post, automatic=automatic)
                 if not chosen and not automatic:
                     chosen = team or post.company_id.social_helpdesk_team_id
-                if chosen or not automatic:
+                author = (post.company_id.id, post.network_id.id, post.identity_id.id)
+                burst, opened_at = bursts.get(author) or (None, None)
+                if chosen and burst and abs(post.posted_at - opened_at) <= BURST:
+                    if isinstance(burst, tuple):  # opened by this batch's post
+                        later.setdefault(burst, []).append(post)
+                    else:
+                        follow_ups.setdefault(burst, []).append(post)
+                        existing[key] = burst
+                elif chosen or not automatic:
                     openers[key] = (post, chosen)
+                    if automatic and post.identity_id:
+                        bursts[author] = (key, post.posted_at)
         if openers and automatic:
             openers = self._social_defer_openers(openers, later)
         if openers:

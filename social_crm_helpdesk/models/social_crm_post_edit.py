@@ -101,8 +101,9 @@ class SocialCrmPost(models.Model):
         """These posts of tickets were just edited into a complaint (or got bank or card
         data), as a new complaint of their conversation since the edit: an answered open
         ticket waits again when the edit came after the answer
-        (``helpdesk.ticket._social_wait_again``), a closed one reopens
-        (``helpdesk.ticket._social_follow_up``). After the notes, so that the deadline
+        (``helpdesk.ticket._social_wait_again``), a closed one reopens and one of an
+        archived team moves to a working team (``helpdesk.ticket._social_follow_up``). After
+        the notes, so that the deadline
         counts the bank or card data the edit added."""
         if not self:
             return True
@@ -114,11 +115,14 @@ class SocialCrmPost(models.Model):
         Ticket = self.env["helpdesk.ticket"].sudo().with_context(social_crm_edit_route=True)
         tickets = Ticket.browse(list(post_ids))
         Ticket._social_wait_again(tickets, posts, post_ids, posts._social_company_posts)
-        closed = tickets.filtered(lambda t: t.stage_id.closed or not t.active)
-        own = closed and posts._social_company_posts()
+        # closed ones reopen; open ones of an archived team move to a team that works, as
+        # when the customer writes again in their conversation
+        follow = tickets.filtered(
+            lambda t: t.stage_id.closed or not t.active or (t.team_id and not t.team_id.active))
+        own = follow and posts._social_company_posts()
         todo = {
             ticket: customer
-            for ticket in closed
+            for ticket in follow
             if (customer := posts.filtered(
                 lambda p, ids=post_ids[ticket.id]: p.id in ids) - own)
         }

@@ -83,9 +83,14 @@ class TestRecheckTickets(SocialHelpdeskCase):
         self.net.add("GET", STATUSES, json_body=[])  # not among the statuses it can show
         self.net.add("GET", f"{STATUSES}/{STATUS_ID}", status=404,
                      json_body={"error": "Record not found"})
-        # its author's account is there, not suspended: the status was deleted
+        # its author's account is there, not suspended, has not blocked the company's
+        # account: the status was deleted
         self.net.add("GET", "https://mastodon.example/api/v1/accounts/lookup",
                      json_body={"id": "109", "username": "kim", "acct": "kim"})
+        self.net.add("GET", "https://mastodon.example/api/v1/accounts/relationships",
+                     json_body=[{"id": "109", "following": False, "followed_by": False,
+                                 "blocking": False, "blocked_by": False,
+                                 "domain_blocking": False}])
         self.run_cron()
         self.assertFalse(post.exists())
         self.assertTrue(ticket.exists())

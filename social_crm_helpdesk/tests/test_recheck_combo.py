@@ -16,6 +16,11 @@ from .test_edits import CARD, GRUMBLE, HOST
 
 STATUSES = "https://mastodon.example/api/v1/statuses"
 LOOKUP = "https://mastodon.example/api/v1/accounts/lookup"
+RELATIONSHIPS = "https://mastodon.example/api/v1/accounts/relationships"
+# a Relationship entity: the author has not blocked the company's account
+NOT_BLOCKED = {"id": "7", "following": False, "followed_by": False, "blocking": False,
+               "blocked_by": False, "muting": False, "requested": False,
+               "domain_blocking": False}
 ACCOUNT = {"id": "7", "username": "kim", "acct": "kim", "display_name": "Kim Kunde",
            "followers_count": 40, "url": "https://mastodon.example/@kim"}
 
@@ -154,6 +159,7 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.net.add("GET", f"{STATUSES}/113500000000000831", status=404,
                      json_body={"error": "Record not found"})
         self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        self.net.add("GET", RELATIONSHIPS, json_body=[NOT_BLOCKED])
         self.run_cron()
         self.assertFalse(post.exists())
         cancelled = ticket.message_ids.filtered(lambda m: "not published" in (m.body or ""))
@@ -187,6 +193,7 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.net.add("GET", f"{STATUSES}/113500000000000841", status=404,
                      json_body={"error": "Record not found"})
         self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        self.net.add("GET", RELATIONSHIPS, json_body=[NOT_BLOCKED])
         self.run_cron()
         self.assertFalse(ours.exists())
         self.assertTrue(theirs.exists())
@@ -228,6 +235,7 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.net.add("GET", f"{STATUSES}/113500000000000851", status=404,
                      json_body={"error": "Record not found"})
         self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        self.net.add("GET", RELATIONSHIPS, json_body=[NOT_BLOCKED])
         post.sudo().rechecked_at = False
         self.run_cron()
         self.assertFalse(post.exists())
@@ -347,6 +355,7 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.net.add("GET", f"{STATUSES}/113500000000000882", status=404,
                      json_body={"error": "Record not found"})
         self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        self.net.add("GET", RELATIONSHIPS, json_body=[NOT_BLOCKED])
         self.run_cron()
         self.assertTrue(first.exists())
         self.assertFalse(second.exists())

@@ -133,7 +133,9 @@ class TestReplies(SocialHelpdeskCase):
         self.assertEqual(reply.url, "https://mastodon.example/@acme/555000000000009999")
 
     def test_reply_on_facebook_comment(self):
-        author = self.make_author("100000000000888", "olivia.green.uk", "Olivia Green",
+        # not the demo's Olivia (her replayed complaint minutes ago has an open ticket,
+        # which a complaint of hers now would join)
+        author = self.make_author("100000000000889", "olivia.green.de", "Olivia Green",
                                   network="facebook")
         post = self.ingest(
             self.complaint("102030405060_900801000", author=author, network="facebook",

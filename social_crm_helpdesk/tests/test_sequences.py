@@ -172,6 +172,32 @@ class TestSequences(ArrivalCase):
         fresh = self.ingest(self.complaint("s2-a3"))
         self.assertEqual(fresh.ticket_id.team_id, new_team)
 
+    def test_archived_team_then_an_edit_makes_a_neutral_post_a_complaint(self):
+        """The conversation's ticket is open in a team since archived; the customer edits an
+        earlier neutral post of it into a complaint: the ticket moves to a team that still
+        works and gets an active owner there, as when the customer writes again."""
+        author = self.customer("arch-edit")
+        post = self.ingest(self.complaint("s2-e1", author=author, conversation_external_id="cae",
+                                          minutes_ago=30))
+        ticket = post.ticket_id
+        neutral = self.ingest(self.make_post(
+            "s2-e2", author, text="@acme Ich habe die Seriennummer nachgeschaut: 4711.",
+            lang="de", conversation_external_id="cae", minutes_ago=20))
+        self.assertEqual(neutral.ticket_id, ticket)
+        self.assertNotEqual(neutral.complaint_label, "complaint")
+        new_team = self.team.copy({"name": "Social Care New", "sequence": 1})
+        self.team.active = False
+        edited = self.make_post(
+            "s2-e2", author, text=GRUMBLE + " Immer noch kaputt!", lang="de",
+            conversation_external_id="cae", minutes_ago=20,
+            edited_at=dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1))
+        self.ingest(edited)
+        self.assertEqual(neutral.complaint_label, "complaint")
+        self.assertEqual(ticket.team_id, new_team, "moved to a team that still works")
+        self.assertTrue(ticket.user_id.active)
+        self.assertIn(ticket.user_id, new_team.user_ids | new_team.user_id)
+        self.assertIn("Moved from the archived team", " ".join(ticket.message_ids.mapped("body")))
+
     def test_all_members_left_when_an_influencer_complains(self):
         sent = self.notifications()
         (self.agent | self.bert | self.cleo).sudo().action_archive()

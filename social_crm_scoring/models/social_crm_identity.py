@@ -44,6 +44,16 @@ class SocialCrmIdentity(models.Model):
             old._social_score_unscored_elsewhere()._social_score_clear()
         return result
 
+    def _after_counts_looked_up(self):
+        """A look-up found these identities' counts (an author whose payload had none, the
+        look-up at arrival failed and the enrichment job answered later; an account that grew):
+        their contacts are scored at once when unscored or when their followers now reach a
+        higher tier's floor (their open tickets follow the new tier), as on arrival."""
+        result = super()._after_counts_looked_up()
+        # sudo: the product scores, whoever looked the profiles up
+        self.env["res.partner"].sudo()._social_score_provisional_partners(self.partner_id)
+        return result
+
     def _ingest_after_link(self, authors):
         result = super()._ingest_after_link(authors)
         self.env["social.crm.mention"]._resolve_identities(self)

@@ -198,6 +198,32 @@ def test_mastodon_suspended_author_is_no_deletion():
     assert sum("/accounts/lookup" in c.request.url for c in responses.calls) == 2
 
 
+@pytest.mark.parametrize("flags, gone", [
+    ({"blocked_by": True}, False),  # followers-only status of an author who blocked us
+    ({"domain_blocking": True}, False),  # the company's account blocks the author's domain
+    ({}, True),  # neither: deleted
+])
+@responses.activate
+def test_mastodon_404_of_an_author_who_blocked_the_company(flags, gone):
+    """404 with the token and without ("does not exist or is private"), the author exists
+    and is not suspended: the relationship decides whether the status may only be hidden."""
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    account = load_payload("recheck/mastodon_statuses.json")[0]["account"]
+    responses.get(f"{MASTO}/api/v1/accounts/lookup", json=account)
+    relation = {"id": account["id"], "blocked_by": False, "domain_blocking": False, **flags}
+    responses.get(f"{MASTO}/api/v1/accounts/relationships", json=[relation])
+    batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
+                  credentials={"access_token": MASTO_TOKEN},
+                  authors={"113500000000000777": "kim@mastodon.example"})
+    _posts, deleted, unknown = merged(batches)
+    assert (deleted, unknown) == (({"113500000000000777"}, set()) if gone
+                                  else (set(), {"113500000000000777"}))
+    relations = responses.calls[-1].request
+    assert relations.headers["Authorization"] == f"Bearer {MASTO_TOKEN}"
+
+
 @pytest.mark.parametrize("status, error", [(429, RateLimitError), (503, TemporaryError)])
 @responses.activate
 def test_mastodon_account_lookup_faults_delete_nothing(status, error):

@@ -70,3 +70,38 @@ def test_gone_accounts_are_marked_not_deleted(status, state, retry):
     assert plan.vals["lookup_state"] == state and plan.vals["lookup_message"] == "why"
     assert plan.vals["next_lookup_at"] == NOW + retry
     assert plan.metric is None and "followers_count" not in plan.vals
+
+
+def _post(ext, author):
+    from social_crm.connectors.base import Post
+    return Post(network=author.network, external_id=ext, text="x",
+                posted_at=dt.datetime(2026, 12, 3, 19, 0, tzinfo=dt.UTC), author=author)
+
+
+def test_arrival_wanted_only_authors_without_counts_once_and_not_known():
+    did = Author(network="bluesky", external_id="did:plc:a", handle=None)
+    counted = Author(network="x", external_id="1", handle="k", followers_count=10)
+    known = Author(network="bluesky", external_id="did:plc:known")
+    feed = Author(network="rss", external_id="Jane")  # no look-up on feeds
+    posts = [_post("1", did), _post("2", did), _post("3", counted), _post("4", known),
+             _post("5", feed)]
+    assert enrich.arrival_wanted(posts, {("bluesky", "did:plc:known")}) == [
+        ("bluesky", "did:plc:a", None)]
+    many = [_post(str(i), Author(network="bluesky", external_id=f"did:plc:{i}"))
+            for i in range(30)]
+    assert len(enrich.arrival_wanted(many, set(), limit=25)) == 25
+
+
+def test_with_profile_fills_what_the_payload_did_not_say():
+    author = Author(network="bluesky", external_id="did:plc:a", display_name="Own Name")
+    found = Author(network="bluesky", external_id="did:plc:a", handle="k.bsky.social",
+                   display_name="Profile Name", followers_count=10000, following_count=5,
+                   posts_count=7, bio="Bio")
+    at = dt.datetime(2026, 12, 3, 19, 5, tzinfo=dt.UTC)
+    filled = enrich.with_profile(_post("1", author), found, at).author
+    assert (filled.followers_count, filled.following_count, filled.posts_count) == (10000, 5, 7)
+    assert (filled.handle, filled.display_name, filled.bio) == ("k.bsky.social", "Own Name",
+                                                                 "Bio")
+    assert filled.observed_at == at
+    same = _post("2", found)
+    assert enrich.with_profile(same, found, at) is same
