@@ -25,8 +25,16 @@ class ResCompany(models.Model):
         default=0,
         help="Posts that never became a ticket are deleted after this many days (0: kept).",
     )
+    # the last run's date and counts by kind of data; the report is worded when read, in the
+    # reader's language (the job runs as OdooBot)
+    social_retention_run_at = fields.Datetime(
+        string="Last Retention Run At", readonly=True, copy=False
+    )
+    social_retention_counts = fields.Json(
+        string="Purged at the Last Retention Run", readonly=True, copy=False
+    )
     social_retention_report = fields.Char(
-        string="Last Retention Run", readonly=True, copy=False
+        string="Last Retention Run", compute="_compute_social_retention_report"
     )
     social_recheck_days = fields.Integer(
         string="Re-check Posts (days)",
@@ -46,18 +54,43 @@ class ResCompany(models.Model):
     )
 
     # --- retention ---------------------------------------------------------------------------
+    @api.depends("social_retention_run_at", "social_retention_counts")
+    @api.depends_context("lang", "tz")
+    def _compute_social_retention_report(self):
+        labels = self._social_retention_labels()
+        for company in self:
+            if not company.social_retention_run_at:
+                company.social_retention_report = False
+                continue
+            counts = company.social_retention_counts or {}
+            summary = ", ".join(
+                f"{labels.get(kind, kind)}: {count}" for kind, count in counts.items()
+            )
+            company.social_retention_report = self.env._(
+                "%(date)s: %(summary)s",
+                date=self.env["res.lang"]._social_format_datetime(
+                    company.social_retention_run_at
+                ),
+                summary=summary or self.env._("nothing to purge"),
+            )
+
+    def _social_retention_labels(self):
+        """{kind: words} of the kinds of data the retention job purges (extended)."""
+        return {"raw_payloads": self.env._("raw payloads"), "posts": self.env._("posts")}
+
     def _social_retention_post_domain(self, cutoff):
         """Posts of this company that may be deleted (extended: not those with a ticket)."""
         return Domain("company_id", "=", self.id) & Domain("posted_at", "<", cutoff)
 
     def _social_retention_steps(self, now):
-        """[(label, model, domain, action)] of this company: action "unlink" or a vals dict."""
+        """[(kind, model, domain, action)] of this company: action "unlink" or a vals dict;
+        ``kind`` is a key of :meth:`_social_retention_labels`."""
         steps = []
         if self.social_retention_raw_days:
             cutoff = now - dt.timedelta(days=self.social_retention_raw_days)
             steps.append(
                 (
-                    "raw payloads",
+                    "raw_payloads",
                     "social.crm.post",
                     Domain("company_id", "=", self.id)
                     & Domain("posted_at", "<", cutoff)
@@ -98,15 +131,10 @@ class ResCompany(models.Model):
                         records.write(action)
                     counts[label] = counts.get(label, 0) + len(records)
                     cron._commit_progress(len(records))
-            summary = ", ".join(f"{label}: {count}" for label, count in counts.items())
-            # the job runs as OdooBot: the report is written in the company's language
-            env = self.with_context(lang=company.partner_id.lang or self.env.lang).env
-            report = env._(
-                "%(date)s: %(summary)s",
-                date=env["res.lang"]._social_format_datetime(now),
-                summary=summary or env._("nothing to purge"),
+            # sudo: the counts are written by the product (cron), not by a user
+            company.sudo().write(
+                {"social_retention_run_at": now, "social_retention_counts": counts}
             )
-            # sudo: the report field is written by the product (cron), not by a user
-            company.sudo().social_retention_report = report
+            summary = ", ".join(f"{label}: {count}" for label, count in counts.items())
             _logger.info("Social CRM retention, company %s: %s", company.id, summary or "nothing")
         return True

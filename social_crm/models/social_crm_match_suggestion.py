@@ -35,7 +35,16 @@ class SocialCrmMatchSuggestion(models.Model):
         check_company=True,
     )
     confidence = fields.Float(digits=(3, 2), help="How alike the names are, 0 to 1.")
-    reason = fields.Char()
+    # a code, shown in the reader's language (a text would keep the language of whoever
+    # ingested the post: English from the cron for a German reviewer)
+    reason = fields.Selection(
+        [
+            (ingest.SIMILAR_NAME, "Similar name"),
+            (ingest.EMAIL_IN_BIO, "E-mail address in the bio"),
+        ],
+        help="Why this contact is suggested: a name like the author's, or the contact's e-mail "
+        "address in the author's bio.",
+    )
     state = fields.Selection(
         [("pending", "To Review"), ("confirmed", "Confirmed"), ("rejected", "Rejected")],
         default="pending",
@@ -100,10 +109,6 @@ class SocialCrmMatchSuggestion(models.Model):
         :param suggestions: :class:`services.ingest.Suggestion` objects
         """
         networks = self.env["social.crm.network"]._by_code()
-        reasons = {
-            ingest.SIMILAR_NAME: self.env._("Similar name"),
-            ingest.EMAIL_IN_BIO: self.env._("E-mail address in the bio"),
-        }
         vals_list = []
         for suggestion in suggestions:
             author = suggestion.author
@@ -121,7 +126,7 @@ class SocialCrmMatchSuggestion(models.Model):
                     },
                     "partner_id": suggestion.partner_id,
                     "confidence": suggestion.confidence,
-                    "reason": reasons.get(suggestion.reason, suggestion.reason),
+                    "reason": suggestion.reason,
                 }
             )
         return self._ingest_upsert(vals_list=vals_list)

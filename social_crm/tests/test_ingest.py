@@ -240,7 +240,19 @@ class TestIngest(SocialCrmCase):
             [("author_external_id", "=", "99")]
         )
         self.assertEqual(suggestion.partner_id, self.partner)
-        self.assertEqual(suggestion.reason, "E-mail address in the bio")
+        self.assertEqual(suggestion.reason, "email")
+        # shown in the reviewer's language, whoever ingested the post
+        self.assertEqual(
+            dict(suggestion._fields["reason"]._description_selection(self.env))["email"],
+            "E-mail address in the bio",
+        )
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        german = self.env(context=dict(self.env.context, lang="de_DE"))
+        self.assertEqual(
+            dict(suggestion._fields["reason"]._description_selection(german))["email"],
+            "E-Mail-Adresse in der Bio",
+        )
         suggestion.with_user(self.user).action_confirm()
         self.assertEqual(post.partner_id, self.partner, "linked once a person confirmed it")
 

@@ -14,18 +14,26 @@ class SocialCrmSource(models.Model):
 
     @api.model
     def _social_helpdesk_demo_replay(self, max_polls=20):
-        """Demo: poll the replayed demo traffic to its end, so that every complaint becomes a
-        ticket; then route the complaints stored before this module (the demo posts) the
-        same way, so that every demo complaint is treated alike."""
+        """Demo: route the complaints stored before this module (the demo posts), then poll
+        the replayed demo traffic to its end, so that every demo complaint is treated alike:
+        a ticket opens with the first complaint of its conversation (a replayed follow-up of
+        a demo post joins the ticket of that post instead of opening one of its own)."""
+        Post = self.env["social.crm.post"]
+        # the demo posts stored before this module are classified by its post-init hook,
+        # which runs after the demo data: classify them now (the hook then finds none)
+        Post._social_process_existing()
+        self._social_helpdesk_demo_route_waiting()
         source = self.env.ref("social_crm.source_demo_replay", raise_if_not_found=False)
         if source:
             for _poll in range(max_polls):
                 if not source._poll().created:
                     break
+        self._social_helpdesk_demo_route_waiting()
+        return True
+
+    @api.model
+    def _social_helpdesk_demo_route_waiting(self):
         Post = self.env["social.crm.post"]
-        # the demo posts stored before this module are classified by its post-init hook,
-        # which runs after the demo data: classify them now (the hook then finds none)
-        Post._social_process_existing()
         waiting = Post.search(
             [("complaint_label", "=", "complaint"), ("ticket_id", "=", False)], order="posted_at"
         )

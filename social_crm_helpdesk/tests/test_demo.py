@@ -28,6 +28,37 @@ class TestDemo(TransactionCase):
         )
         self.assertFalse(complaints.mapped("text"), "every demo complaint has its ticket")
 
+    def test_demo_tickets_start_with_their_first_complaint(self):
+        """Every demo complaint is treated alike: a ticket opens with the first complaint of
+        its conversation, whether the complaint is a demo post stored before the helpdesk or
+        a replayed one (Lena's refund complaint of five hours ago, not her follow-up of now,
+        opens her ticket: it is answered late like Sophie's and James's); every ticket of the
+        social team comes from a post of the Social Inbox (none typed in as if it had)."""
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without demo data")
+        team = self.env.ref("social_crm_helpdesk.helpdesk_team_social_demo")
+        tickets = self.env["helpdesk.ticket"].search(
+            ["|", ("team_id", "=", team.id), ("social_network_id", "!=", False)]
+        )
+        self.assertTrue(tickets)
+        posts = self.env["social.crm.post"].search([("ticket_id", "in", tickets.ids)])
+        for ticket in tickets:
+            own = posts.filtered(lambda p, t=ticket: p.ticket_id == t)
+            self.assertTrue(ticket.social_post_id, f"{ticket.name}: a ticket without its post")
+            self.assertIn(ticket.social_post_id, own)
+            first = own.filtered(lambda p: p.complaint_label == "complaint").sorted(
+                lambda p: (p.posted_at, p.id)
+            )[:1]
+            self.assertEqual(ticket.social_post_id, first, ticket.name)
+            self.assertEqual(ticket.social_posted_at, first.posted_at, ticket.name)
+            self.assertEqual(ticket.partner_id, first.partner_id, ticket.name)
+        lena = self.env.ref("social_crm.post_demo_lena_1")
+        self.assertEqual(lena.ticket_id.social_post_id, lena)
+        self.assertEqual(lena.ticket_id.social_pii_kinds, "iban",
+                         "the follow-up with the IBAN still marks her ticket")
+
     def test_demo_shows_edited_posts(self):
         """The replayed demo traffic holds two edits (Mastodon ``edited_at``), one in German
         and one in English, which reach their posts through the ingestion: the text is the

@@ -84,11 +84,15 @@ class TestKeyAccountTicket(TransactionCase):
         self.assertEqual(ticket.social_account_note, "Works at Hanse Kurier GmbH, key account")
 
     def test_demo_complaint_of_the_key_account(self):
-        ticket = self.env.ref(
-            "social_crm_helpdesk_scoring.ticket_demo_paul_key_account", raise_if_not_found=False
+        post = self.env.ref(
+            "social_crm_helpdesk_scoring.post_demo_paul_key_account", raise_if_not_found=False
         )
-        if not ticket:
+        if not post:
             self.skipTest("no demo data")
+        # the complaint reached its ticket the way every demo complaint does
+        ticket = post.ticket_id
+        self.assertEqual(ticket.social_post_id, post)
+        self.assertEqual(ticket.partner_id, self.env.ref("social_crm_scoring.partner_demo_paul"))
         self.company.social_key_account_min_revenue = 0
         self.env["res.partner"]._social_score_recompute()
         self.env.invalidate_all()

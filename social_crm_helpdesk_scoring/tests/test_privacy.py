@@ -193,3 +193,21 @@ class TestRetention(SocialHelpdeskCase):
         self.assertGreaterEqual(len(commits), 5, "one commit per batch")
         self.assertIn("posts: 5", self.company.social_retention_report)
         self.assertIn("score history: 3", self.company.social_retention_report)
+        # the job ran as OdooBot in the company's language (English): a German manager
+        # still reads the report in German (the counts are stored, the words are not)
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_scoring"], ["de_DE"], overwrite=True
+        )
+        self.env.invalidate_all()
+        german = self.company.with_context(lang="de_DE").social_retention_report
+        self.assertIn("Beiträge: 5", german)
+        self.assertIn("Score-Verlauf: 3", german)
+        self.assertNotIn("posts", german)
+        self.company.social_retention_post_days = 0
+        self.company.social_retention_raw_days = 0
+        self.company.social_retention_history_months = 0
+        self.env["res.company"]._cron_social_retention()
+        self.env.invalidate_all()
+        self.assertIn("nichts zu löschen",
+                      self.company.with_context(lang="de_DE").social_retention_report)

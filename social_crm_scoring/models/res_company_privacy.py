@@ -19,6 +19,9 @@ class ResCompany(models.Model):
         "Retention periods cannot be negative.",
     )
 
+    def _social_retention_labels(self):
+        return dict(super()._social_retention_labels(), score_history=self.env._("score history"))
+
     def _social_retention_steps(self, now):
         steps = super()._social_retention_steps(now)
         if self.social_retention_history_months:
@@ -27,7 +30,7 @@ class ResCompany(models.Model):
             )
             steps.append(
                 (
-                    "score history",
+                    "score_history",
                     "social.crm.score.history",
                     Domain("company_id", "=", self.id) & Domain("date", "<", cutoff),
                     "unlink",

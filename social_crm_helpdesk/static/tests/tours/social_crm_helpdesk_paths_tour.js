@@ -15,6 +15,7 @@ const LABELS = {
         ticketsMoved: "Tickets moved to the contact: 1.",
         review: "To Review",
         matches: "Contact Matches",
+        matchReason: "E-mail address in the bio",
         overdueSince: "overdue since",
         notComplaintNote: "as not a complaint",
         complaint: "Complaint",
@@ -35,6 +36,7 @@ const LABELS = {
         ticketsMoved: "Tickets zum Kontakt verschoben: 1.",
         review: "Zu prüfen",
         matches: "Kontaktzuordnungen",
+        matchReason: "E-Mail-Adresse in der Bio",
         overdueSince: "überfällig seit",
         notComplaintNote: "als keine Beschwerde",
         complaint: "Beschwerde",
@@ -194,6 +196,10 @@ function crmUserSteps(t) {
             content: "Go to the contact matches to review",
             trigger: `.dropdown-item[data-menu-xmlid='social_crm.social_crm_match_suggestion_menu']:contains('${t.matches}')`,
             run: "click",
+        },
+        {
+            content: "Why Karl Kunde is suggested, in the reviewer's language",
+            trigger: `.o_list_view .o_data_row:contains('karl_k') .o_data_cell[name=reason]:contains('${t.matchReason}')`,
         },
         {
             content: "Confirm that Karl K. is the contact Karl Kunde",
