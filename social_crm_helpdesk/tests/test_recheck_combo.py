@@ -255,25 +255,28 @@ class TestRecheckCombo(SocialHelpdeskCase):
         third = "@acme Die Glasfaser ist seit Montag weg und keiner antwortet. Frechheit!"
         post = self.store(status("113500000000000861", GRUMBLE, self.month_ago))
         ticket = post.ticket_id
-        other = self.store(status("113500000000000862", GRUMBLE, self.month_ago,
+        # half an hour later: not the same burst (one ticket for complaints within 10 minutes)
+        other_at = self.month_ago + dt.timedelta(minutes=30)
+        other = self.store(status("113500000000000862", GRUMBLE, other_at,
                                   reply_to="113500000000000001"))
         for minutes, text in ((30, second), (20, third)):
             self.net.routes.clear()
             self.net.add("GET", STATUSES, json_body=[
                 status("113500000000000861", text, self.month_ago,
                        edited=self.now - dt.timedelta(minutes=minutes)),
-                status("113500000000000862", f"{GRUMBLE} {minutes}", self.month_ago,
+                status("113500000000000862", f"{GRUMBLE} {minutes}", other_at,
                        reply_to="113500000000000001",
                        edited=self.now - dt.timedelta(minutes=minutes))])
             (post | other).sudo().rechecked_at = False
             self.run_cron()
         self.net.routes.clear()
         self.net.add("GET", STATUSES, json_body=[status(
-            "113500000000000862", f"{GRUMBLE} 20", self.month_ago,
+            "113500000000000862", f"{GRUMBLE} 20", other_at,
             reply_to="113500000000000001", edited=self.now - dt.timedelta(minutes=20))])
         self.net.add("GET", f"{STATUSES}/113500000000000861", status=404,
                      json_body={"error": "Record not found"})
         self.net.add("GET", LOOKUP, json_body=dict(ACCOUNT))
+        self.net.add("GET", RELATIONSHIPS, json_body=[NOT_BLOCKED])
         (post | other).sudo().rechecked_at = False
         # the deletion as 19.0.1.3.0 processed it: only the post's last two versions
         with patch.object(social_crm_post_network_delete, "earlier_versions",
