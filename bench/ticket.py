@@ -63,7 +63,10 @@ def make_posts(n_posts, authors, seed=11):
                 network="x",
                 external_id=f"bench-ticket-{i}",
                 text=f"@acme_support {text}",
-                posted_at=now - dt.timedelta(seconds=i),
+                # an author's posts 15 minutes apart: complaints of one author within 10
+                # minutes share a ticket, and every post here must open its own
+                posted_at=now - dt.timedelta(minutes=15 * (i // len(authors)),
+                                             seconds=i % len(authors)),
                 author=author,
                 url=f"https://x.com/{author.handle}/status/bench-ticket-{i}",
                 lang="de" if german else "en",
