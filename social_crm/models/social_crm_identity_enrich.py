@@ -527,13 +527,19 @@ class SocialCrmIdentity(models.Model):
                 )
         cron = self.env.ref("social_crm.ir_cron_social_crm_enrich").sudo()
         now = fields.Datetime.now()
+        networks = self.env["social.crm.network"]._by_code()
         for code, (retry_at, waiting) in arrival["retry"].items():
             due = self.sudo().browse([by_key[(code, k)].id for k in waiting if (code, k) in by_key])
-            if not due:
-                continue
             if retry_at > now:
                 due.write({"next_lookup_at": retry_at})
-            cron._trigger(at=retry_at)
+            # authors without identity (a source that creates no contacts, a match waiting
+            # for review): their posts wait for the job's look-up
+            unlinked = [k for k in waiting if (code, k) not in by_key]
+            waiting_posts = self.env["social.crm.post"]._enrich_authors_wait(
+                company, networks[code], unlinked, max(retry_at, now)
+            ) if unlinked and code in networks else False
+            if due or waiting_posts:
+                cron._trigger(at=retry_at)
 
     def _after_counts_looked_up(self):
         """Hook: a profile look-up (the enrichment job, *Look up now*, the look-up on arrival)
@@ -557,6 +563,8 @@ class SocialCrmIdentity(models.Model):
         due = Identity.search_count(domain) if len(identities) == limit else len(identities)
         cron._commit_progress(remaining=due)
         summary = identities._enrich(commit=lambda count: cron._commit_progress(count))
+        # authors without identity whose look-up on arrival failed
+        self.env["social.crm.post"]._enrich_authors_due()
         cron._commit_progress(
             summary["postponed"] + summary["failed"],
             remaining=Identity.search_count(self._enrich_due_domain()),

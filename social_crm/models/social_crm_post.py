@@ -45,7 +45,7 @@ PRODUCT_FIELDS = frozenset({
     "in_reply_to_external_id", "conversation_external_id", "mentioned_external_ids",
     "mentioned_handles", "like_count", "repost_count", "reply_count", "quote_count",
     "raw_payload", "partner_id", "engagement_count", "edited_at", "previous_text",
-    "version_external_id",
+    "version_external_id", "author_followers_count", "author_lookup_at",
 })
 
 
@@ -127,6 +127,18 @@ class SocialCrmPost(models.Model):
     author_external_id = fields.Char(string="Author ID on Network", readonly=True, index=True)
     author_handle = fields.Char(readonly=True)
     author_name = fields.Char(readonly=True)
+    author_followers_count = fields.Integer(
+        string="Author's Followers", readonly=True, copy=False,
+        help="The author's followers as the network reported them with the post, or as a "
+        "later look-up found them (0: not said). They rank and count an author without an "
+        "identity (a match waiting for review, a source that creates no contacts); an "
+        "identity's own counts take over once there is one.",
+    )
+    author_lookup_at = fields.Datetime(
+        string="Author Look-up Due", readonly=True, copy=False, index="btree_not_null",
+        help="An author without an identity whose look-up on arrival failed: the enrichment "
+        "job asks the network for the author's counts then.",
+    )
     text = fields.Text(readonly=True)
     edited_at = fields.Datetime(
         string="Edited", readonly=True, copy=False,

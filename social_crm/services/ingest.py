@@ -667,6 +667,9 @@ def post_vals(post: Post, network_id: int, now: dt.datetime) -> dict:
         "author_external_id": author.external_id if author else False,
         "author_handle": (author.handle or False) if author else False,
         "author_name": (author.display_name or False) if author else False,
+        # what the network reported with the post: an author without identity (a match
+        # waiting for review, a source that creates no contacts) is ranked and counted by it
+        "author_followers_count": (author.followers_count or 0) if author else 0,
         "text": post.text or "",
         "url": post.url or False,
         # the one place where a post's date becomes what a ``Datetime`` column takes: naive UTC

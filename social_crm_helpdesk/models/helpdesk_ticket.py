@@ -430,6 +430,8 @@ class HelpdeskTicket(models.Model):
         partner = post.partner_id
         # no contact yet: the tier of what the network sent (followers), if anything ranks it
         followers = (self.env.context.get("social_unlinked_followers") or {}).get(post.id)
+        if not followers and not post.identity_id:
+            followers = post.author_followers_count
         tier, influencer = self.env["res.partner"]._social_author_tier(
             partner, post.company_id, followers or 0
         )
@@ -622,19 +624,36 @@ class HelpdeskTicket(models.Model):
 
     # --- reach, tiers, assignment, alerts, escalation ------------------------------------------
     def _social_update_reach(self):
-        """Reach = followers of the distinct authors of each ticket's posts (one query)."""
+        """Reach = followers of the distinct authors of each ticket's posts (one query): an
+        author's identity's count, or, for an author without identity (a match waiting for
+        review, a source that creates no contacts), the count the network last reported
+        with its posts (``author_followers_count``), each author once."""
         if not self:
             return
-        self.env["social.crm.post"].flush_model(["ticket_id", "identity_id"])
+        self.env["social.crm.post"].flush_model(
+            ["ticket_id", "identity_id", "network_id", "author_external_id",
+             "author_followers_count", "posted_at"]
+        )
         self.env["social.crm.identity"].flush_model(["followers_count"])
         rows = self.env.execute_query(
             SQL(
-                """SELECT d.ticket_id, COALESCE(SUM(GREATEST(i.followers_count, 0)), 0)
-                     FROM (SELECT DISTINCT ticket_id, identity_id FROM social_crm_post
-                            WHERE ticket_id = ANY(%s) AND identity_id IS NOT NULL) AS d
-                     JOIN social_crm_identity AS i ON i.id = d.identity_id
-                 GROUP BY d.ticket_id""",
-                self.ids,
+                """SELECT r.ticket_id, COALESCE(SUM(r.followers), 0)
+                     FROM (SELECT d.ticket_id, GREATEST(i.followers_count, 0) AS followers
+                             FROM (SELECT DISTINCT ticket_id, identity_id FROM social_crm_post
+                                    WHERE ticket_id = ANY(%(ids)s)
+                                      AND identity_id IS NOT NULL) AS d
+                             JOIN social_crm_identity AS i ON i.id = d.identity_id
+                           UNION ALL
+                           SELECT p.ticket_id,
+                                  GREATEST((ARRAY_AGG(p.author_followers_count
+                                                      ORDER BY p.posted_at DESC, p.id DESC)
+                                            FILTER (WHERE p.author_followers_count > 0))[1], 0)
+                             FROM social_crm_post AS p
+                            WHERE p.ticket_id = ANY(%(ids)s) AND p.identity_id IS NULL
+                              AND p.author_external_id IS NOT NULL
+                         GROUP BY p.ticket_id, p.network_id, p.author_external_id) AS r
+                 GROUP BY r.ticket_id""",
+                ids=self.ids,
             )
         )
         reach = dict(rows)

@@ -78,5 +78,7 @@ class HelpdeskTicket(models.Model):
         self.browse(list(bodies))._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id
         )
+        # the author now counts by the identity's followers (no longer by its posts')
+        moved._social_update_reach()
         moved._social_follow_tier()
         return moved.with_env(self.env)

@@ -55,6 +55,7 @@ class SocialCrmMatchSuggestion(models.Model):
                 subtype_xmlid="mail.mt_note",
                 author_id=self.env.user.partner_id.id,
             )
+        tickets._social_update_reach()
         tickets._social_follow_tier()
         sentences.append(
             self.env._("Tickets moved to the contact: %(count)s.", count=len(tickets))

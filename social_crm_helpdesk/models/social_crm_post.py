@@ -195,6 +195,17 @@ class SocialCrmPost(models.Model):
         records.with_context(social_unlinked_followers=unlinked)._social_route(automatic=True)
         return records
 
+    def _after_author_counts_looked_up(self):
+        """The followers of these posts' authors (without identity) were just looked up: the
+        open tickets of the posts count them in their reach and follow the tier they give."""
+        result = super()._after_author_counts_looked_up()
+        # sudo: the product ranks any agent's tickets
+        tickets = self.sudo().ticket_id.filtered(lambda t: not t.stage_id.closed)
+        if tickets:
+            tickets._social_update_reach()
+            tickets._social_follow_tier()
+        return result
+
     # --- routing to tickets ----------------------------------------------------------------
     def _social_existing_tickets(self):
         """{(company id, network id, conversation key): ticket} for these posts (one query)."""

@@ -81,3 +81,16 @@ class TestDemo(TransactionCase):
         self.assertEqual(anna.previous_text,
                          "Großes Lob an ACME: Reparatur in zwei Tagen erledigt. Danke!")
         self.assertIn("Leihgerät", anna.text)
+
+    def test_demo_authors_waiting_for_review_have_their_reach(self):
+        """Emily Brooks and Tom Krause have no identity (their matches wait for review): their
+        tickets count the followers the network reported with their posts."""
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without demo data")
+        Post = self.env["social.crm.post"]
+        for external_id, reach in (("111000000000009101", 27400), ("1862000000000000001", 1830)):
+            post = Post.search([("external_id", "=", external_id)])
+            self.assertFalse(post.identity_id)
+            self.assertEqual(post.ticket_id.social_reach, reach, post.author_name)

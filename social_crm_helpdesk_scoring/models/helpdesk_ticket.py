@@ -14,14 +14,18 @@ class HelpdeskTicket(models.Model):
 
     def _social_follow_tier(self):
         """Priority, deadline and flags of these open social tickets follow their contact's
-        current tier (provisional or nightly score); the chatter says why. A priority an
+        current tier (provisional or nightly score); the chatter says why. A ticket without
+        contact (its author has no identity: a match waiting for review, a source that
+        creates no contacts) follows the tier the company's follower floors give to the
+        followers the network reported for its author. A priority an
         agent changed by hand is kept. A ticket whose contact became a top influencer is
         assigned and alerted like a new one. The notes are the product's own (OdooBot writes
         them, mostly from the nightly scoring job): they are written in the language of the
         ticket's company, whoever triggered the change."""
         # sudo: a scoring run (cron, another agent's recompute) updates every agent's tickets
         tickets = self.sudo().filtered(
-            lambda t: t.social_network_id and t.partner_id and not t.stage_id.closed
+            lambda t: t.social_network_id and not t.stage_id.closed
+            and (t.partner_id or t.social_post_id)
         )
         if not self.env.context.get(COMPANY_LANG_KEY):
             changed = self.browse()
@@ -39,8 +43,10 @@ class HelpdeskTicket(models.Model):
             partner = ticket.partner_id
             # the tier for the ticket's company (a shared contact scored for another company
             # is ranked there by its followers there, never by the other company's score)
+            post = ticket.social_post_id
             tier, influencer = self.env["res.partner"]._social_author_tier(
-                partner, ticket.company_id
+                partner, ticket.company_id,
+                0 if partner or post.identity_id else post.author_followers_count,
             )
             if tier == ticket.social_tier and influencer == ticket.social_is_influencer:
                 continue
@@ -86,7 +92,7 @@ class HelpdeskTicket(models.Model):
                     ))
             old_tier = ticket.social_tier
             ticket.write(vals)
-            if not tier or partner.social_score_company_id == ticket.company_id:
+            if partner and (not tier or partner.social_score_company_id == ticket.company_id):
                 sentence = self.env._(
                     "%(name)s is now %(tier)s (was %(old)s), by the %(kind)s Social Score "
                     "%(score)s.",
@@ -104,7 +110,7 @@ class HelpdeskTicket(models.Model):
                 sentence = self.env._(
                     "%(name)s is now %(tier)s (was %(old)s), by the follower floors of "
                     "%(company)s.",
-                    name=partner.display_name,
+                    name=partner.display_name or ticket.partner_name,
                     tier=labels.get(tier) or self.env._("not scored"),
                     old=labels.get(old_tier) or self.env._("not scored"),
                     company=ticket.company_id.name,

@@ -210,6 +210,144 @@ class TestHeadline(ArrivalCase):
         self.assertEqual(ticket.user_id, self.bert)
         self.assertTrue(ticket.social_alerted_at)
 
+    def test_bluesky_author_without_contact_lookup_retried(self):
+        """The source keeps unknown authors' posts without creating contacts (no identity)
+        and the AppView answers 429 at arrival: the ticket is a regular customer's until
+        known; the enrichment job asks again at the reset and the ticket is raised to the
+        top then, counted, owned and alerted."""
+        self.bsky_source.unknown_author_policy = "keep_post"
+        self.online(self.bert)
+        older = self.older_regular_ticket()
+        reset = int((dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).timestamp())
+        self.net.add("GET", BSKY_PROFILES, status=429, json_body={"error": "RateLimitExceeded"},
+                     headers={"ratelimit-reset": str(reset)})
+        self.net.add("GET", BSKY_PROFILES, json_body={"profiles": [bsky_profile()]})
+        self.deliver(self.bsky_source, [self.jetstream(jetstream_post(4, GERMAN))])
+        post = self.Post.search([("source_id", "=", self.bsky_source.id)])
+        self.assertFalse(post.identity_id)
+        ticket = post.ticket_id
+        self.assertEqual(ticket.priority, "1", "ranked as a regular customer until known")
+        self.assertFalse(ticket.social_alerted_at)
+        reset_at = dt.datetime.fromtimestamp(reset, dt.UTC).replace(tzinfo=None)
+        self.assertEqual(post.author_lookup_at, reset_at, "asked again at the reset")
+        cron = self.env.ref("social_crm.ir_cron_social_crm_enrich")
+        self.assertTrue(self.env["ir.cron.trigger"].sudo().search(
+            [("cron_id", "=", cron.id), ("call_at", "=", reset_at)]), "the job runs then")
+        # the enrichment job at the reset (the demo's identities were looked up just before)
+        self.env["social.crm.identity"].sudo().search([]).next_lookup_at = (
+            fields.Datetime.now() + dt.timedelta(days=1))
+        post.sudo().author_lookup_at = fields.Datetime.now() - dt.timedelta(seconds=1)
+        self.run_enrich()
+        self.assertEqual(post.author_followers_count, 10000)
+        self.assertFalse(post.author_lookup_at, "asked once")
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(ticket.social_response_deadline,
+                         ticket.social_posted_at + dt.timedelta(minutes=15))
+        self.assertEqual(ticket.social_reach, 10000)
+        self.assertEqual(self.social_list()[:2], ticket | older, "on top of the team's list")
+        self.assertEqual(ticket.user_id, self.bert)
+        self.assertTrue(ticket.social_alerted_at)
+        self.assertIn("10,000 followers reached", " ".join(
+            self.channel_messages().mapped("body")))
+        # the job does not ask again
+        self.run_enrich()
+        self.assertEqual(len([r for r in self.net.requests
+                              if r[0].url.startswith(BSKY_PROFILES)]), 2)
+
+    # --- a match waiting for review: no identity, the counts the network reported ----------
+    def poll_emma(self, status_id, minutes_ago, reply_to=None):
+        """Emma Brooks (27,400 followers) posts under #acme; the hashtag source polls."""
+        source = self.env["social.crm.source"].search([("name", "=", "#acme test")]) \
+            or self.env["social.crm.source"].create({
+                "name": "#acme test", "network_id": self.mastodon.id, "kind": "hashtag",
+                "query": "acme", "base_url": "https://mastodon.example",
+                "access_token": "masto-token"})
+        account = dict(mastodon_account("emma@fosstodon.org", followers=27400),
+                       display_name="Emma Brooks")
+        status = mastodon_status(status_id, account,
+                                 dt.datetime.now(dt.UTC) - dt.timedelta(minutes=minutes_ago),
+                                 "Your update bricked my smart plug. Three support tickets, "
+                                 "zero answers. Fix this! #acme")
+        status["language"] = "en"
+        if reply_to:
+            status["in_reply_to_id"] = reply_to
+        # this poll's page only (the FakeNetwork repeats its last answer)
+        self.net.routes.pop(("GET", "mastodon.example/api/v1/timelines/tag/acme"), None)
+        self.net.add("GET", "https://mastodon.example/api/v1/timelines/tag/acme",
+                     json_body=[status])
+        source._poll()
+        return self.Post.search([("external_id", "=", status_id)])
+
+    def emma_waiting_for_review(self):
+        self.online(self.bert)
+        older = self.older_regular_ticket()
+        contact = self.env["res.partner"].create(
+            {"name": "Emma Brookes", "email": "emma.brookes@example.com"})
+        post = self.poll_emma("113500000000000201", 2)
+        suggestion = self.env["social.crm.match.suggestion"].search(
+            [("author_external_id", "=", "emma@fosstodon.org")])
+        self.assertEqual((suggestion.partner_id, suggestion.state), (contact, "pending"))
+        self.assertFalse(post.identity_id, "no identity while the match waits")
+        ticket = post.ticket_id
+        self.assertFalse(ticket.partner_id)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(ticket.social_reach, 27400, "the followers the network reported")
+        self.assertEqual(ticket.social_response_deadline,
+                         ticket.social_posted_at + dt.timedelta(minutes=15))
+        self.assertEqual(self.social_list()[:2], ticket | older, "on top of the team's list")
+        self.assertEqual(ticket.user_id, self.bert)
+        self.assertTrue(ticket.social_alerted_at)
+        self.assertIn("27,400 followers reached", " ".join(
+            self.channel_messages().mapped("body")))
+        return suggestion, ticket
+
+    def test_author_waiting_for_review_ranked_then_confirmed(self):
+        suggestion, ticket = self.emma_waiting_for_review()
+        suggestion.action_confirm()
+        identity = ticket.social_post_id.identity_id
+        self.assertEqual(identity.followers_count, 27400)
+        self.assertEqual(ticket.partner_id, suggestion.partner_id, "the identity takes over")
+        self.assertEqual(ticket.social_reach, 27400, "counted once, by the identity now")
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(suggestion.partner_id.social_score_tier, "top_influencer")
+        self.assertEqual(len(self.channel_messages()), 1, "one alert")
+
+    def test_author_waiting_for_review_ranked_then_rejected(self):
+        suggestion, ticket = self.emma_waiting_for_review()
+        suggestion.action_reject()
+        # unlinked until the author's next post: the figures the network reported stay
+        self.assertFalse(ticket.partner_id)
+        self.assertEqual(ticket.social_reach, 27400)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        # her next post: a contact of her own (the source creates contacts), her earlier
+        # post goes with it, the ticket follows; she is counted once
+        reply = self.poll_emma("113500000000000202", 1, reply_to="113500000000000201")
+        self.assertTrue(reply.partner_id)
+        self.assertNotEqual(reply.partner_id, suggestion.partner_id)
+        self.assertEqual(ticket.social_post_id.identity_id, reply.identity_id)
+        self.assertEqual(ticket.partner_id, reply.partner_id)
+        self.assertEqual(reply.ticket_id, ticket)
+        self.assertEqual(ticket.social_reach, 27400)
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(len(self.channel_messages()), 1, "one alert")
+
+    def test_demo_author_waiting_for_review(self):
+        """The demo's Emily Brooks (27,400 followers; her match with Emily Brookes waits for
+        review): her ticket, opened before the scoring addon was installed, is a top
+        influencer's with her reach; Tom Krause's (1,830) a multiplier's."""
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without demo data")
+        emily = self.Post.search([("external_id", "=", "111000000000009101")]).ticket_id
+        self.assertEqual((emily.social_tier, emily.priority, emily.social_reach),
+                         ("top_influencer", "3", 27400))
+        self.assertTrue(emily.social_alerted_at)
+        self.assertTrue(emily.user_id)
+        tom = self.Post.search([("external_id", "=", "1862000000000000001")]).ticket_id
+        self.assertEqual((tom.social_tier, tom.priority, tom.social_reach),
+                         ("multiplier", "2", 1830))
+
     # --- X Account Activity webhook: counts in the payload; three tweets within a minute ------
     def x_delivery(self, tweet_id, text, seconds_ago, followers=10000):
         """An Account Activity delivery of a tweet mentioning us (a v1.1 Tweet object)."""

@@ -519,3 +519,16 @@ def test_identity_by_hand_with_two_accounts_handle_wins_in_any_order(url_first):
     # alone, the URL's account still finds the identity by its URL
     plan = ingest.plan(ingest.prepare([bob], NETWORKS, NOW), snapshot, NOW)
     assert [(iid, a.external_id) for iid, a in plan.identity_links] == [(30, "B1")]
+
+
+def test_posts_keep_the_followers_their_author_was_reported_with():
+    """An author without identity (a match waiting for review, a source that creates no
+    contacts) is ranked and counted by what the network reported with its posts."""
+    _batch, plan = run(
+        [post("1", author(ext="7", followers_count=27400)), post("2", author(ext="8")),
+         post("3")],
+        create_contacts=False,
+    )
+    assert not plan.identities_to_create
+    assert {v["external_id"]: v["author_followers_count"] for v in plan.post_vals} == {
+        "1": 27400, "2": 0, "3": 0}
