@@ -30,6 +30,7 @@ from . import (
     test_sequences,
     test_ticket_contact,
     test_ticket_queries,
+    test_ticket_paths_mixed,
     test_tickets,
     test_tour,
     test_tour_crisis,
