@@ -75,3 +75,86 @@ class TestAccountProbeRevenue(AccountDayCase):
         self.assertEqual(len(self.todos(self.lead)), 1)
         self.assertEqual(len(self.todos(self.rad_lead)), 1)
         self.assertIn("55,000", str(self.todos(self.lead).note))
+
+    # --- opportunities from the CRM's other paths ---------------------------------------------
+    def test_mail_gateway_lead_with_alias_revenue(self):
+        """An e-mail from Ella opens an opportunity through the mail gateway (an alias whose
+        defaults give 45,000): Velo is key by revenue at once; the new lead, without
+        salesperson, gets no to-do; the existing lead's salesperson gets one."""
+        lead = self.Lead.message_new(
+            {"subject": "Angebot Wartung", "from": "ella@velo.example",
+             "email_from": "ella@velo.example", "author_id": self.ella.id,
+             "body": "<p>Bitte um Angebot</p>", "to": "sales@example.org"},
+            custom_values={"type": "opportunity", "expected_revenue": 45000,
+                           "company_id": self.score_company.id},
+        )
+        self.env.invalidate_all()
+        self.assertEqual(lead.partner_id, self.ella)
+        self.assertTrue(self.lead.with_user(self.seller).social_is_key_account)
+        self.assertEqual(len(self.todos(self.lead)), 1)
+        self.assertFalse(self.todos(lead).filtered(
+            lambda a: a.summary == "Customer became a key account"))
+
+    def test_lead_converted_to_opportunity_then_revalued(self):
+        """A lead of 45,000 for Ella does not count; converted to an opportunity by the
+        conversion wizard it does, at once (one to-do); the salesperson re-values it twice:
+        no second to-do."""
+        lead = self.Lead.create(
+            {"name": "Velo: Anfrage", "type": "lead", "partner_id": self.ella.id,
+             "expected_revenue": 45000, "user_id": self.rad_seller.id,
+             "company_id": self.score_company.id}
+        )
+        self.env.invalidate_all()
+        self.assertFalse(self.lead.with_user(self.seller).social_is_key_account)
+        self.assertFalse(self.todos(self.lead))
+        wizard = (
+            self.env["crm.lead2opportunity.partner"]
+            .with_context(active_model="crm.lead", active_id=lead.id, active_ids=lead.ids)
+            .create({"name": "convert", "action": "exist", "partner_id": self.ella.id})
+        )
+        wizard.action_apply()
+        self.env.invalidate_all()
+        self.assertEqual(lead.type, "opportunity")
+        self.assertTrue(self.lead.with_user(self.seller).social_is_key_account)
+        self.assertEqual(len(self.todos(self.lead)), 1)
+        lead.with_user(self.rad_seller).write({"expected_revenue": 46000})
+        lead.with_user(self.rad_seller).write({"expected_revenue": 47000})
+        self.assertEqual(len(self.todos(self.lead)), 1)
+        self.assertEqual(len(self.todos(lead).filtered(
+            lambda a: a.summary == "Customer became a key account")), 1)
+
+    def test_lead_without_company_or_partner(self):
+        """An opportunity without company (of a customer shared by the companies) counts in
+        every company, as the badge reads it; one without customer changes nothing."""
+        self.Lead.create({"name": "no customer", "type": "opportunity",
+                          "expected_revenue": 90000, "company_id": False})
+        self.assertFalse(self.todos(self.lead))
+        tandem = self.Partner.create({"name": "Tandem KG", "is_company": True})
+        kai = self.Partner.create({"name": "Kai Kauf", "parent_id": tandem.id})
+        tandem_lead = self.Lead.create(
+            {"name": "Tandem: parts", "type": "opportunity", "partner_id": tandem.id,
+             "user_id": self.seller.id, "company_id": self.score_company.id,
+             "expected_revenue": 10000}
+        )
+        no_company = self.Lead.create(
+            {"name": "Tandem, no company", "type": "opportunity", "partner_id": kai.id,
+             "expected_revenue": 45000, "company_id": False}
+        )
+        self.env.invalidate_all()
+        self.assertFalse(no_company.company_id)
+        self.assertTrue(tandem_lead.with_user(self.seller).social_is_key_account)
+        self.assertEqual(len(self.todos(tandem_lead)), 1)
+        self.assertFalse(self.todos(self.lead))
+        # written without company (moved out of its company): counted in every company
+        no_company.write({"expected_revenue": 0})
+        tandem_lead.activity_ids.unlink()
+        other = self.Lead.create(
+            {"name": "Tandem: more parts", "type": "opportunity", "partner_id": kai.id,
+             "expected_revenue": 45000, "company_id": self.score_company.id}
+        )
+        self.assertEqual(len(self.todos(tandem_lead)), 1)
+        self.assertEqual(len(self.todos(other)), 0, "no salesperson: nobody to tell")
+        other.write({"expected_revenue": 0})
+        tandem_lead.activity_ids.unlink()
+        (other | no_company).write({"expected_revenue": 45000})
+        self.assertEqual(len(self.todos(tandem_lead)), 1, "a batch with a lead without company")
