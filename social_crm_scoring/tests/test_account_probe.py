@@ -28,6 +28,36 @@ class TestAccountProbe(AccountDayCase):
         self.assertTrue(self.lead.social_is_key_account)
         self.assertEqual(len(self.todos(self.lead)), 1, "key again the same day: no news")
 
+    def test_company_created_with_her_as_contact_and_new_people_imported(self):
+        """A salesperson creates the company Ella moved to, with her in its contacts tab (a
+        one2many command inside the create): Velo loses her and the new company is scored
+        with her at once; 500 new people imported under Velo in one create (unscored) change
+        no score and cost no query per person."""
+        before = self.ella_becomes_key()
+        rad = self.Partner.with_user(self.seller).create(
+            {"name": "Rad Neu GmbH", "is_company": True, "company_id": self.score_company.id,
+             "child_ids": [(4, self.ella.id)]}
+        )
+        self.env.invalidate_all()
+        self.assertEqual(self.ella.parent_id, rad)
+        self.assertEqual(self.row(rad).strongest_partner_id, self.ella)
+        self.assertTrue(rad.social_is_key_account)
+        row = self.row(self.velo)
+        self.assertLessEqual(row.score, before)
+        self.assertEqual(row.people_count, 0 if not row.strongest_partner_id else 1)
+        self.assertFalse(self.lead.social_is_key_account)
+        vals = [{"name": f"Import {i}", "parent_id": self.velo.id,
+                 "company_id": self.score_company.id} for i in range(500)]
+        velo_row = (row.score, row.people_count)
+        self.env.flush_all()
+        queries = self.env.cr.sql_log_count
+        self.Partner.create(vals)
+        self.env.flush_all()
+        self.assertLess(self.env.cr.sql_log_count - queries, 500)
+        self.env.invalidate_all()
+        row = self.row(self.velo)
+        self.assertEqual((row.score, row.people_count), velo_row)
+
 
 @tagged("post_install", "-at_install")
 class TestAccountProbeRevenue(AccountDayCase):
