@@ -148,3 +148,53 @@ class TestTicketPathsMixed(ArrivalCase):
         )
         tickets = self.opened("ns", 2)
         self.assertEqual(tickets.stage_id, alone.stage_id)
+
+    def test_two_companies_in_one_batch(self):
+        """One batch opens tickets for the teams of two companies, the second company with a
+        ticket sequence and a stage of its own: each ticket is numbered from its company's
+        sequence, in the batch's order, and gets its company's stage, as helpdesk_mgmt gives
+        a ticket created alone in each team."""
+        other = self.other_company
+        own_sequence = self.env["ir.sequence"].sudo().create(
+            {"name": "Other tickets", "code": "helpdesk.ticket.sequence", "prefix": "OC",
+             "padding": 4, "company_id": other.id}
+        )
+        own_stage = self.env["helpdesk.ticket.stage"].sudo().create(
+            {"name": "Other: new", "sequence": -5, "company_id": other.id}
+        )
+        other_team = self.env["helpdesk.ticket.team"].sudo().create(
+            {"name": "Other care", "company_id": other.id}
+        )
+        other_source = self.env["social.crm.source"].sudo().create(
+            {"name": "Other X", "network_id": self.x.id, "kind": "mentions",
+             "account_id": "1440000000000000777", "bearer_token": "b-other",
+             "company_id": other.id}
+        )
+
+        def praise(i):
+            return self.make_post(f"mc-{i}", self.make_author(f"mc-a{i}", f"mc_{i}"),
+                                  text="Danke @acme!")
+
+        mine = self.ingest(praise(0), praise(2)).sorted("id")
+        theirs = self.ingest(praise(1), praise(3), source=other_source).sorted("id")
+        self.assertFalse((mine | theirs).ticket_id)
+        self.assertEqual(theirs.company_id, other)
+        posts = [mine[0], theirs[0], mine[1], theirs[1]]
+        teams = [self.team, other_team, self.team, other_team]
+        tickets = self.Ticket.sudo()._social_create_from_posts(
+            list(zip(posts, teams, strict=True)), automatic=False)
+        self.assertEqual([t.company_id for t in tickets], [self.company, other] * 2)
+        self.assertEqual(tickets[1].number, "OC0001")
+        self.assertEqual(tickets[3].number, "OC0002")
+        values = self.numbers(tickets[0] | tickets[2])
+        self.assertEqual(values[1], values[0] + 1)
+        self.assertEqual((tickets[1] | tickets[3]).stage_id, own_stage)
+        self.assertEqual((tickets[0] | tickets[2]).stage_id, self.team._get_applicable_stages()[:1])
+        # helpdesk_mgmt numbers from the sequence of the ``company_id`` it is given (the
+        # product gives the team's company, as a form of that company does)
+        alone = self.Ticket.sudo().create({"name": "alone", "description": "x",
+                                           "team_id": other_team.id, "company_id": other.id})
+        self.assertEqual((alone.number, alone.stage_id, alone.company_id),
+                         ("OC0003", own_stage, other))
+        self.assertEqual(own_sequence.number_next_actual, 4)
+        self.assert_one_creation_message(tickets | alone)
