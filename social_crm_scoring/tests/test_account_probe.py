@@ -58,6 +58,27 @@ class TestAccountProbe(AccountDayCase):
         row = self.row(self.velo)
         self.assertEqual((row.score, row.people_count), velo_row)
 
+    def test_two_customer_companies_merged_people_follow(self):
+        """Velo (Ella, key by score) is merged into its duplicate Rad AG (kept): Velo's row
+        goes, Rad AG is scored with Ella at once and its salesperson is told; Velo's lead
+        is Rad AG's now and shows the key account."""
+        self.ella_becomes_key()
+        rad = self.Partner.create(
+            {"name": "Rad AG", "is_company": True, "company_id": self.score_company.id}
+        )
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [(6, 0, (self.velo | rad).ids)], "dst_partner_id": rad.id}
+        )
+        wizard.action_merge()
+        self.env.invalidate_all()
+        self.assertFalse(self.velo.exists())
+        self.assertEqual(self.ella.commercial_partner_id, rad)
+        self.assertEqual(self.row(rad).strongest_partner_id, self.ella)
+        self.assertFalse(self.Account.search([("partner_id", "=", self.velo.id)]))
+        self.assertEqual(self.lead.partner_id, rad)
+        self.assertTrue(self.lead.social_is_key_account)
+        self.assertEqual(len(self.todos(self.lead)), 1, "key before and after: one to-do")
+
 
 @tagged("post_install", "-at_install")
 class TestAccountProbeRevenue(AccountDayCase):
