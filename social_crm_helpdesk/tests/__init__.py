@@ -29,6 +29,7 @@ from . import (
     test_satisfaction,
     test_sequences,
     test_ticket_contact,
+    test_ticket_paths_mixed,
     test_ticket_queries,
     test_tickets,
     test_tour,

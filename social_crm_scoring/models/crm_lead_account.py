@@ -111,10 +111,12 @@ class CrmLead(models.Model):
     def _social_revenue_companies(self, company_id=None):
         """The companies whose revenue thresholds these leads (with ``company_id`` if they
         move to it) can cross: theirs, or every company when one has none."""
-        companies = self.sudo().company_id
+        leads = self.sudo()
+        companies = leads.company_id
         if company_id:
             companies |= companies.browse(company_id)
-        if not all(self.sudo().mapped("company_id")) or company_id is False:
+        # (``mapped`` of a many-to-one is a recordset, without the empty companies)
+        if not all(lead.company_id for lead in leads) or company_id is False:
             return None
         return companies
 

@@ -388,7 +388,9 @@ class ResPartner(models.Model):
             revenues = Account._social_account_revenue_snapshot(accounts)
         result = super().write(vals)
         moved = partners
-        if "active" not in vals:
+        if "active" not in vals and "is_company" not in vals:
+            # (a company made a person, or a person a company, keeps its commercial partner:
+            # it stops or starts being an account itself)
             moved = moved.filtered(lambda p: p.commercial_partner_id.id != before[p.id])
         if moved:
             # sudo: the product's account rows, whoever links, moves or archives the person

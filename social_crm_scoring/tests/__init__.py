@@ -4,6 +4,7 @@ from . import (
     test_account_day,
     test_account_day_tour,
     test_account_membership,
+    test_account_probe,
     test_account_revenue,
     test_account_tour,
     test_activity,

@@ -57,11 +57,19 @@ class MergePartnerAutomatic(models.TransientModel):
     def _merge(self, partner_ids, dst_partner=None, extra_checks=True):
         """The accounts of the merged contacts (which they leave) and of the kept contact
         (which gets their scores and may get their company) are scored again at once, up
-        and down (see ``social.crm.account.score._social_account_refresh``)."""
+        and down (see ``social.crm.account.score._social_account_refresh``); the salespeople
+        are told when the kept account's open revenue reaches a company's threshold (two
+        customer companies merged: the merged one's opportunities add up)."""
         # sudo: which accounts the contacts belong to, whoever merges them
         partners = self.env["res.partner"].sudo().browse(partner_ids).exists()
         accounts = set(partners.commercial_partner_id.ids)
+        Account = self.env["social.crm.account.score"].sudo()
+        # the merged contacts' open opportunities are the kept contact's now (Odoo moves
+        # them in SQL): the revenue of its account, in the companies with a threshold
+        revenues = Account._social_account_revenue_snapshot(accounts)
         result = super()._merge(partner_ids, dst_partner=dst_partner, extra_checks=extra_checks)
         accounts |= set(partners.exists().commercial_partner_id.ids)
-        self.env["social.crm.account.score"].sudo()._social_account_refresh(accounts)
+        Account._social_account_refresh(accounts)
+        if revenues:
+            Account._social_account_notify_revenue(revenues, accounts)
         return result
