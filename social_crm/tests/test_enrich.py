@@ -307,8 +307,9 @@ class TestEnrich(SocialCrmCase):
             action = identity.action_enrich()
         self.assertIn("1 failed", action["params"]["message"])
         self.assertEqual(identity.lookup_state, "error")
-        self.assertEqual(identity.lookup_message, "X (Twitter) refused the credentials (wrong, expired or "
-                         "revoked): asked again in a day. (HTTP 401)")
+        self.assertEqual(identity.lookup_message,
+                         "X (Twitter) refused the credentials (wrong, expired or revoked): "
+                         "asked again in a day. (HTTP 401)")
         self.assertGreater(identity.next_lookup_at, fields.Datetime.now() + dt.timedelta(hours=23))
 
     def test_mastodon_and_bluesky_need_no_credentials(self):
