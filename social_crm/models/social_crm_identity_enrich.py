@@ -192,6 +192,28 @@ class SocialCrmIdentity(models.Model):
             self.env.ref("social_crm.ir_cron_social_crm_enrich").sudo()._trigger()
 
     @api.model
+    def _enrich_profile_messages(self, company, network):
+        """{look-up status: the sentence users read} for the accounts the network answered
+        about without finding them, in the company's language."""
+        env = self.with_context(lang=company.sudo().partner_id.lang or self.env.lang).env
+        name = network.with_env(env).name or network.code
+        return {
+            lookup.MISSING: env._(
+                "%(network)s does not know this account (any more): deleted, renamed or never "
+                "existed. Asked again in a month.", network=name),
+            lookup.SUSPENDED: env._(
+                "%(network)s has suspended this account. Asked again in a month.",
+                network=name),
+            lookup.UNAVAILABLE: env._(
+                "%(network)s does not give this account to the company's credentials, or the "
+                "identity has no handle or id to ask by. Asked again in a month.",
+                network=name),
+            lookup.ERROR: env._(
+                "The look-up of this account on %(network)s failed: asked again in a few "
+                "hours.", network=name),
+        }
+
+    @api.model
     def _enrich_failure_message(self, exc, company, network):
         """The sentence users read for a look-up that failed for a whole network, in the
         company's language (connector messages are plain English for the log)."""
@@ -400,6 +422,7 @@ class SocialCrmIdentity(models.Model):
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         plans = []
+        worded = self._enrich_profile_messages(company, network)
         for identity, profile in zip(identities, profiles, strict=True):
             current = enrich.IdentityNow(
                 identity.id, identity.external_id, identity.handle,
@@ -407,6 +430,11 @@ class SocialCrmIdentity(models.Model):
                 identity.display_name_on_network, identity.verified, identity.bio,
             )
             plan = enrich.plan_identity(current, profile, now, today, taken)
+            if profile.status in worded:
+                # the connector's reason (plain English) is for the log; users read ours
+                _logger.debug("Social CRM: look-up of identity %s on %s: %s: %s", identity.id,
+                              network.code, profile.status, profile.reason)
+                plan.vals["lookup_message"] = worded[profile.status]
             if plan.metric:
                 # the counts were read now: a webhook older than this look-up, processed
                 # late, does not overwrite them

@@ -298,6 +298,21 @@ class TestEnrich(SocialCrmCase):
         self.assertIn("Nicht eingerichtet", identity.lookup_message)
         self.assertNotIn("bearer_token", identity.lookup_message)
 
+    def test_accounts_not_found_in_words_of_the_product(self):
+        """Gone and suspended accounts read as the product words them, in the company's
+        language, not as the connector's English reason."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.company.partner_id.lang = "de_DE"
+        gone = self._identity(self.others[0], external_id="1234567890")
+        banned = self._identity(self.others[1], external_id="4455667788")
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        (gone | banned).action_enrich()
+        self.assertEqual(gone.lookup_state, "missing")
+        self.assertIn("kennt dieses Konto nicht (mehr)", gone.lookup_message)
+        self.assertEqual(banned.lookup_state, "suspended")
+        self.assertIn("hat dieses Konto gesperrt", banned.lookup_message)
+
     def test_revoked_token_stays_a_failure_in_words_of_the_product(self):
         identity = self._identity(self.partner, external_id="2244994945")
         self.net.add("GET", USERS, status=401, json_body={
