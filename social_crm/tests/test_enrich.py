@@ -313,6 +313,36 @@ class TestEnrich(SocialCrmCase):
         self.assertEqual(banned.lookup_state, "suspended")
         self.assertIn("hat dieses Konto gesperrt", banned.lookup_message)
 
+    def test_arrival_without_credentials_is_not_configured(self):
+        """A Facebook page comment arrives (webhook: the author without counts) and the
+        company has no page token: the author's identity says so at once, and the
+        enrichment job does not ask a day later, and the next, for nothing."""
+        from odoo.addons.social_crm.connectors import base as connector_base
+
+        facebook = self.env.ref("social_crm.network_facebook")
+        identity = self.Identity.create({"partner_id": self.partner.id,
+                                         "network_id": facebook.id,
+                                         "external_id": "100000000004242"})
+        author = connector_base.Author(network="facebook", external_id="100000000004242",
+                                       display_name="Technik Kritik")
+        post = connector_base.Post(network="facebook", external_id="102030405060_9101",
+                                   text="Frechheit, nie wieder ACME!",
+                                   posted_at=dt.datetime.now(dt.UTC), author=author)
+        with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
+            posts, arrival = self.Identity._arrival_lookup([post], self.env.company)
+            self.Identity._arrival_lookup_store(arrival, self.env.company)
+        self.assertEqual(posts, [post])
+        self.assertFalse(self.net.requests)
+        self.assertEqual(identity.lookup_state, "unconfigured")
+        self.assertIn("no credentials for Facebook", identity.lookup_message)
+        self.assertNotIn(identity, self.Identity.search(self.Identity._enrich_due_domain()))
+        # a page token saved on the company's publishing account: due again
+        self.env["social.crm.account"].create({
+            "name": "ACME page", "network_id": facebook.id, "handle": "acme",
+            "access_token": "EAAB-page-token"})
+        self.assertEqual(identity.lookup_state, "pending")
+        self.assertIn(identity, self.Identity.search(self.Identity._enrich_due_domain()))
+
     def test_revoked_token_stays_a_failure_in_words_of_the_product(self):
         identity = self._identity(self.partner, external_id="2244994945")
         self.net.add("GET", USERS, status=401, json_body={
