@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..connectors import base as connector_base
 from .common import FakeNetwork, SocialCrmCase
 
 PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads/lookup"
@@ -317,8 +318,6 @@ class TestEnrich(SocialCrmCase):
         """A Facebook page comment arrives (webhook: the author without counts) and the
         company has no page token: the author's identity says so at once, and the
         enrichment job does not ask a day later, and the next, for nothing."""
-        from odoo.addons.social_crm.connectors import base as connector_base
-
         facebook = self.env.ref("social_crm.network_facebook")
         identity = self.Identity.create({"partner_id": self.partner.id,
                                          "network_id": facebook.id,
