@@ -456,6 +456,11 @@ class ConfigurationError(ConnectorError):
     """The source is set up wrong (missing query, bad instance URL...)."""
 
 
+class MissingCredentialsError(ConfigurationError):
+    """The company has no credentials for this network (a set-up not done yet, not a fault
+    of the network): nothing was asked. The caller words it for its users."""
+
+
 def scrub_error(error: ConnectorError, secrets) -> ConnectorError:
     """``error`` with every secret struck from its message (in place; returned)."""
     from .util import scrub  # util imports this module

@@ -19,7 +19,7 @@ from typing import Any
 import requests
 
 from . import facebook, http
-from .base import AuthError, Author, ConfigurationError, ConnectorError, RateLimitError
+from .base import AuthError, Author, ConnectorError, MissingCredentialsError, RateLimitError
 from .lookup import (
     FOUND,
     MISSING,
@@ -100,8 +100,8 @@ def _token(config: LookupConfig, network: str) -> str:
     credentials = config.credentials or {}
     token = credentials.get("page_access_token") or credentials.get("access_token")
     if not token:
-        raise ConfigurationError(f"{network}: a page access token is needed to look up "
-                                 "profiles")
+        raise MissingCredentialsError(f"{network}: a page access token is needed to look up "
+                                      "profiles")
     return token
 
 
@@ -131,8 +131,8 @@ def lookup_instagram(wanted: list[Wanted], config: LookupConfig,
                      session=None) -> Iterator[list[Profile]]:
     token = _token(config, "instagram")
     if not config.account_id:
-        raise ConfigurationError("instagram: business discovery needs our own Instagram "
-                                 "business account id")
+        raise MissingCredentialsError("instagram: business discovery needs our own Instagram "
+                                      "business account id")
     session = session or requests.Session()
     base = facebook._base(config.base_url)
     for item in wanted:

@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from typing import Any
 
 from . import x
-from .base import ConfigurationError, MalformedResponseError, chunks
+from .base import MalformedResponseError, MissingCredentialsError, chunks
 from .lookup import FOUND, MISSING, SUSPENDED, LookupConfig, Profile, Wanted, register
 from .util import expect_dict, expect_list, parse_each, text_of
 
@@ -57,9 +57,9 @@ def read_users(body: Any, items: list[Wanted], by: str) -> list[Profile]:
 def lookup(wanted: list[Wanted], config: LookupConfig, session=None) -> Iterator[list[Profile]]:
     credentials = config.credentials or {}
     if not credentials.get("bearer_token") and not all(credentials.get(k) for k in x.USER_KEYS):
-        raise ConfigurationError("x: looking up users needs a bearer_token (the app-only "
-                                 "token of the company's X source) or the user context keys "
-                                 "(of its X publishing account)")
+        raise MissingCredentialsError("x: looking up users needs a bearer_token (the app-only "
+                                        "token of the company's X source) or the user context "
+                                        "keys (of its X publishing account)")
     client = x.make_client(credentials, timeout=config.timeout, session=session,
                            user_auth=not credentials.get("bearer_token"),
                            max_bytes=config.max_response_bytes)

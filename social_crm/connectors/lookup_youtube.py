@@ -20,9 +20,9 @@ from . import http
 from .base import (
     AuthError,
     Author,
-    ConfigurationError,
     ConnectorError,
     MalformedResponseError,
+    MissingCredentialsError,
     RateLimitError,
     TemporaryError,
     chunks,
@@ -113,7 +113,7 @@ def read_channels(body: Any, items: list[Wanted], by_handle: bool = False) -> li
 def lookup(wanted: list[Wanted], config: LookupConfig, session=None) -> Iterator[list[Profile]]:
     key = (config.credentials or {}).get("api_key")
     if not key:
-        raise ConfigurationError("youtube: an API key (credentials['api_key']) is needed")
+        raise MissingCredentialsError("youtube: an API key (credentials['api_key']) is needed")
     session = session or requests.Session()
     base = (config.base_url or DEFAULT_BASE_URL).strip().rstrip("/")
 

@@ -23,6 +23,10 @@ _logger = logging.getLogger(__name__)
 BUTTON_LIMIT = 200  # identities looked up at once from a button; the rest goes to the cron
 CRON_LIMIT = 5000  # identities read per cron run (committed per network batch)
 ARRIVAL_RETRY = dt.timedelta(minutes=5)  # a look-up on arrival that failed: the job asks then
+# fields of sources and accounts that carry look-up credentials: saving one of them makes the
+# company's identities of that network that were "not configured" due again
+CREDENTIAL_FIELDS = ("bearer_token", "api_key", "api_secret", "access_token",
+                     "access_token_secret", "account_id", "base_url")
 
 
 class SocialCrmIdentity(models.Model):
@@ -36,6 +40,7 @@ class SocialCrmIdentity(models.Model):
             ("suspended", "Suspended"),
             ("unavailable", "Not available"),
             ("error", "Look-up failed"),
+            ("unconfigured", "Not configured"),
         ],
         string="Look-up",
         default="pending",
@@ -43,7 +48,9 @@ class SocialCrmIdentity(models.Model):
         readonly=True,
         copy=False,
         help="What the network said at the last look-up. Accounts that no longer exist or are "
-        "suspended are kept, marked, and asked again a month later.",
+        "suspended are kept, marked, and asked again a month later. Not configured: the "
+        "company has no credentials for the network; looked up once a source or account of "
+        "the network with credentials is saved.",
     )
     lookup_message = fields.Char(string="Look-up Message", readonly=True, copy=False)
     last_lookup_at = fields.Datetime(string="Last Look-up", readonly=True, copy=False)
@@ -161,8 +168,83 @@ class SocialCrmIdentity(models.Model):
         return (
             Domain("network_id.code", "in", sorted(lookup.LOOKERS))
             & Domain("network_id.active", "=", True)
+            & Domain("lookup_state", "!=", "unconfigured")
             & (Domain("next_lookup_at", "=", False) | Domain("next_lookup_at", "<=", now))
         )
+
+    @api.model
+    def _enrich_credentials_saved(self, records):
+        """``records`` (sources or accounts) were saved with credentials: the identities of
+        their companies and networks that were not configured are looked up again (at the
+        enrichment job's next run, woken now)."""
+        domain = Domain.OR(
+            Domain("company_id", "=", record.company_id.id)
+            & Domain("network_id", "=", record.network_id.id)
+            for record in records if record.company_id and record.network_id
+        )
+        if domain.is_false():
+            return
+        # sudo: the schedule is the product's; saving credentials is the manager's act
+        identities = self.sudo().search(Domain("lookup_state", "=", "unconfigured") & domain)
+        if identities:
+            identities.write({"lookup_state": "pending", "lookup_message": False,
+                              "next_lookup_at": False})
+            self.env.ref("social_crm.ir_cron_social_crm_enrich").sudo()._trigger()
+
+    @api.model
+    def _enrich_profile_messages(self, company, network):
+        """{look-up status: the sentence users read} for the accounts the network answered
+        about without finding them, in the company's language."""
+        env = self.with_context(lang=company.sudo().partner_id.lang or self.env.lang).env
+        name = network.with_env(env).name or network.code
+        return {
+            lookup.MISSING: env._(
+                "%(network)s does not know this account (any more): deleted, renamed or never "
+                "existed. Asked again in a month.", network=name),
+            lookup.SUSPENDED: env._(
+                "%(network)s has suspended this account. Asked again in a month.",
+                network=name),
+            lookup.UNAVAILABLE: env._(
+                "%(network)s does not give this account to the company's credentials, or the "
+                "identity has no handle or id to ask by. Asked again in a month.",
+                network=name),
+            lookup.ERROR: env._(
+                "The look-up of this account on %(network)s failed: asked again in a few "
+                "hours.", network=name),
+        }
+
+    @api.model
+    def _enrich_failure_message(self, exc, company, network):
+        """The sentence users read for a look-up that failed for a whole network, in the
+        company's language (connector messages are plain English for the log)."""
+        env = self.with_context(lang=company.sudo().partner_id.lang or self.env.lang).env
+        name = network.with_env(env).name or network.code
+        if isinstance(exc, connector_base.MissingCredentialsError):
+            return env._(
+                "Not configured: no credentials for %(network)s on %(company)s. The profiles "
+                "are looked up once a source or publishing account of %(network)s with "
+                "credentials is saved.",
+                network=name, company=company.name,
+            )
+        if isinstance(exc, connector_base.RateLimitError):
+            return env._("%(network)s rate limited the look-ups: they resume after its reset.",
+                         network=name)
+        if isinstance(exc, connector_base.AuthError):
+            message = env._("%(network)s refused the credentials (wrong, expired or revoked): "
+                            "asked again in a day.", network=name)
+        elif isinstance(exc, connector_base.TemporaryError):
+            message = env._("%(network)s did not answer (timeout, connection or server error): "
+                            "asked again in a few hours.", network=name)
+        elif isinstance(exc, connector_base.MalformedResponseError):
+            message = env._("%(network)s answered with something its API does not document: "
+                            "asked again in a few hours.", network=name)
+        elif isinstance(exc, connector_base.ConfigurationError):
+            message = env._("The source or account of %(network)s is not set up correctly: "
+                            "asked again in a day.", network=name)
+        else:
+            message = env._("The look-up on %(network)s failed: asked again in a few hours.",
+                            network=name)
+        return f"{message} (HTTP {exc.status})" if exc.status else message
 
     @api.model
     def _enrich_config(self, company, network):
@@ -232,7 +314,8 @@ class SocialCrmIdentity(models.Model):
                 resume = max(resume, now + dt.timedelta(seconds=30))
                 _logger.info("Social CRM: look-ups on %s paused until %s: %s",
                              network.code, resume, exc)
-                pause = {"next_lookup_at": resume, "lookup_message": str(exc)[:500]}
+                pause = {"next_lookup_at": resume,
+                         "lookup_message": self._enrich_failure_message(exc, company, network)}
                 self.browse(pending).write(pause)
                 # sudo: postpones every due identity of the company, not only the user's
                 self.sudo().search(
@@ -242,6 +325,17 @@ class SocialCrmIdentity(models.Model):
                     & Domain("id", "not in", list(pending))
                 ).write(pause)
                 summary["postponed"] += len(pending)
+            except connector_base.MissingCredentialsError as exc:
+                # a set-up not done: not asked again until credentials are saved
+                _logger.info("Social CRM: no look-ups on %s for %s: %s", network.code,
+                             company.name, exc)
+                self.browse(pending).write({
+                    "lookup_state": "unconfigured",
+                    "lookup_message": self._enrich_failure_message(exc, company, network),
+                    "last_lookup_at": now,
+                    "next_lookup_at": False,
+                })
+                summary["unconfigured"] += len(pending)
             except connector_base.ConnectorError as exc:
                 retry = dt.timedelta(days=1) if isinstance(
                     exc, connector_base.AuthError | connector_base.ConfigurationError
@@ -254,7 +348,7 @@ class SocialCrmIdentity(models.Model):
                 self.browse(pending).write(
                     {
                         "lookup_state": "error",
-                        "lookup_message": str(exc)[:500],
+                        "lookup_message": self._enrich_failure_message(exc, company, network),
                         "last_lookup_at": now,
                         "next_lookup_at": now + retry,
                     }
@@ -328,6 +422,7 @@ class SocialCrmIdentity(models.Model):
         now = fields.Datetime.now()
         today = fields.Date.context_today(self)
         plans = []
+        worded = self._enrich_profile_messages(company, network)
         for identity, profile in zip(identities, profiles, strict=True):
             current = enrich.IdentityNow(
                 identity.id, identity.external_id, identity.handle,
@@ -335,6 +430,11 @@ class SocialCrmIdentity(models.Model):
                 identity.display_name_on_network, identity.verified, identity.bio,
             )
             plan = enrich.plan_identity(current, profile, now, today, taken)
+            if profile.status in worded:
+                # the connector's reason (plain English) is for the log; users read ours
+                _logger.debug("Social CRM: look-up of identity %s on %s: %s: %s", identity.id,
+                              network.code, profile.status, profile.reason)
+                plan.vals["lookup_message"] = worded[profile.status]
             if plan.metric:
                 # the counts were read now: a webhook older than this look-up, processed
                 # late, does not overwrite them
@@ -437,7 +537,7 @@ class SocialCrmIdentity(models.Model):
         score and ticket then (:meth:`_after_counts_looked_up`)."""
         # profiles by network code (keyed by the author's id), and by network code the authors
         # the network did not answer with when to ask again
-        arrival = {"profiles": defaultdict(list), "retry": {}}
+        arrival = {"profiles": defaultdict(list), "retry": {}, "unconfigured": {}}
         authors = [p.author for p in posts if p.author is not None
                    and p.author.followers_count is None and lookup.can_lookup(p.author.network)]
         if not authors:
@@ -464,7 +564,7 @@ class SocialCrmIdentity(models.Model):
         for code, items in by_network.items():
             if code not in networks:
                 continue
-            asked, retry_at = set(), None
+            asked, retry_at, unconfigured = set(), None, None
             try:
                 config = self._enrich_config(company, networks[code])
                 for batch in lookup.lookup(code, items, config):
@@ -479,6 +579,9 @@ class SocialCrmIdentity(models.Model):
                 retry_at = max(resume, now + dt.timedelta(seconds=30))
                 _logger.info("Social CRM: look-up on arrival on %s paused until %s: %s",
                              code, retry_at, exc)
+            except connector_base.MissingCredentialsError as exc:
+                unconfigured = exc  # not asked again until credentials are saved
+                _logger.info("Social CRM: no look-up on arrival on %s: %s", code, exc)
             except connector_base.ConnectorError as exc:
                 # missing or refused credentials are the set-up's: asked again a day later
                 retry_at = now + (dt.timedelta(days=1) if isinstance(
@@ -487,7 +590,9 @@ class SocialCrmIdentity(models.Model):
                 _logger.info("Social CRM: look-up on arrival on %s failed, the enrichment job "
                              "asks again: %s", code, exc)
             unanswered = [w.key for w in items if w.key not in asked]
-            if unanswered:
+            if unanswered and unconfigured:
+                arrival["unconfigured"][code] = (unconfigured, unanswered)
+            elif unanswered:
                 arrival["retry"][code] = (retry_at or now, unanswered)
         if not found:
             return posts, arrival
@@ -506,11 +611,13 @@ class SocialCrmIdentity(models.Model):
         look-up's answers as the enrichment job does (state, next look-up, today's count
         history row); those the network did not answer (rate limit, fault) stay due, from
         the rate limit's reset, and the enrichment job is woken then."""
-        if not arrival["profiles"] and not arrival["retry"]:
+        if not arrival["profiles"] and not arrival["retry"] and not arrival["unconfigured"]:
             return
-        codes = sorted(set(arrival["profiles"]) | set(arrival["retry"]))
+        codes = sorted(set(arrival["profiles"]) | set(arrival["retry"])
+                       | set(arrival["unconfigured"]))
         keys = {p.key for profiles in arrival["profiles"].values() for p in profiles}
         keys.update(key for _at, waiting in arrival["retry"].values() for key in waiting)
+        keys.update(key for _exc, waiting in arrival["unconfigured"].values() for key in waiting)
         # sudo: the look-up result is the product's write (the user may only read identities)
         identities = self.sudo().search_fetch(
             [("company_id", "=", company.id), ("network_id.code", "in", codes),
@@ -528,6 +635,16 @@ class SocialCrmIdentity(models.Model):
         cron = self.env.ref("social_crm.ir_cron_social_crm_enrich").sudo()
         now = fields.Datetime.now()
         networks = self.env["social.crm.network"]._by_code()
+        for code, (exc, waiting) in arrival["unconfigured"].items():
+            unset = self.sudo().browse([by_key[(code, k)].id for k in waiting
+                                        if (code, k) in by_key])
+            if unset:
+                unset.write({
+                    "lookup_state": "unconfigured",
+                    "lookup_message": self._enrich_failure_message(
+                        exc, company, unset[0].network_id),
+                    "last_lookup_at": now, "next_lookup_at": False,
+                })
         for code, (retry_at, waiting) in arrival["retry"].items():
             due = self.sudo().browse([by_key[(code, k)].id for k in waiting if (code, k) in by_key])
             if retry_at > now:
@@ -566,7 +683,7 @@ class SocialCrmIdentity(models.Model):
         # authors without identity whose look-up on arrival failed
         self.env["social.crm.post"]._enrich_authors_due()
         cron._commit_progress(
-            summary["postponed"] + summary["failed"],
+            summary["postponed"] + summary["failed"] + summary["unconfigured"],
             remaining=Identity.search_count(self._enrich_due_domain()),
         )
 
@@ -605,13 +722,19 @@ class SocialCrmIdentity(models.Model):
                 "with them later.",
                 count=summary["postponed"],
             )
+        if summary["unconfigured"]:
+            message += " " + self.env._(
+                "%(count)s not configured: the company has no credentials for their network.",
+                count=summary["unconfigured"],
+            )
         if len(later) == 1:
             message += " " + self.env._("1 more is looked up by the enrichment job.")
         elif later:
             message += " " + self.env._(
                 "%(count)s more are looked up by the enrichment job.", count=len(later)
             )
-        failed = bool(summary[lookup.ERROR] or summary["failed"] or summary["postponed"])
+        failed = bool(summary[lookup.ERROR] or summary["failed"] or summary["postponed"]
+                      or summary["unconfigured"])
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -11,6 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
+from ..connectors import base as connector_base
 from .common import FakeNetwork, SocialCrmCase
 
 PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads/lookup"
@@ -257,16 +258,103 @@ class TestEnrich(SocialCrmCase):
         self.assertEqual(len(set(per_answer)), 1, per_answer)
         self.assertLessEqual(per_answer[0], 10, per_answer)
 
-    def test_missing_credentials_postpone_with_a_message(self):
+    def test_missing_credentials_are_not_configured_until_saved(self):
+        """No credentials for X on the company: no failure of the network but a set-up not
+        done (its own state, a sentence of the product), not asked again by the job until a
+        source or account of X with credentials is saved; then looked up."""
+        source = self.env["social.crm.source"].search([("network_id", "=", self.x.id)])
+        source.write({"bearer_token": False})
+        identity = self._identity(self.partner, external_id="2244994945")
+        self._only_due(identity)
+        with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
+            action = identity.action_enrich()
+        self.assertIn("0 failed", action["params"]["message"], "not a failure")
+        self.assertIn("1 not configured", action["params"]["message"], "counted once")
+        self.assertEqual(identity.lookup_state, "unconfigured")
+        self.assertIn("no credentials for X (Twitter) on", identity.lookup_message)
+        self.assertIn(self.env.company.name, identity.lookup_message)
+        self.assertFalse(self.net.requests)
+        self.assertFalse(self.Identity.search(self.Identity._enrich_due_domain()),
+                         "the job does not ask again and again")
+        self._run_cron()
+        self.assertEqual(identity.lookup_state, "unconfigured")
+        # credentials saved: due again, and looked up by the job
+        source.write({"bearer_token": BEARER})
+        self.assertEqual(identity.lookup_state, "pending")
+        self.assertFalse(identity.lookup_message)
+        self.assertEqual(self.Identity.search(self.Identity._enrich_due_domain()), identity)
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        self._run_cron()
+        self.assertEqual(identity.lookup_state, "ok")
+        self.assertEqual(identity.followers_count, 570842)
+
+    def test_missing_credentials_in_the_companys_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.company.partner_id.lang = "de_DE"
         self.env["social.crm.source"].search([]).write({"bearer_token": False})
         identity = self._identity(self.partner, handle="jane_doe")
         with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
-            action = identity.action_enrich()
-        self.assertIn("1 failed", action["params"]["message"], "counted once")
-        self.assertEqual(identity.lookup_state, "error")
-        self.assertIn("bearer_token", identity.lookup_message)
-        self.assertGreater(identity.next_lookup_at, fields.Datetime.now())
+            identity.action_enrich()
+        self.assertIn("Nicht eingerichtet", identity.lookup_message)
+        self.assertNotIn("bearer_token", identity.lookup_message)
+
+    def test_accounts_not_found_in_words_of_the_product(self):
+        """Gone and suspended accounts read as the product words them, in the company's
+        language, not as the connector's English reason."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.company.partner_id.lang = "de_DE"
+        gone = self._identity(self.others[0], external_id="1234567890")
+        banned = self._identity(self.others[1], external_id="4455667788")
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        (gone | banned).action_enrich()
+        self.assertEqual(gone.lookup_state, "missing")
+        self.assertIn("kennt dieses Konto nicht (mehr)", gone.lookup_message)
+        self.assertEqual(banned.lookup_state, "suspended")
+        self.assertIn("hat dieses Konto gesperrt", banned.lookup_message)
+
+    def test_arrival_without_credentials_is_not_configured(self):
+        """A Facebook page comment arrives (webhook: the author without counts) and the
+        company has no page token: the author's identity says so at once, and the
+        enrichment job does not ask a day later, and the next, for nothing."""
+        facebook = self.env.ref("social_crm.network_facebook")
+        identity = self.Identity.create({"partner_id": self.partner.id,
+                                         "network_id": facebook.id,
+                                         "external_id": "100000000004242"})
+        author = connector_base.Author(network="facebook", external_id="100000000004242",
+                                       display_name="Technik Kritik")
+        post = connector_base.Post(network="facebook", external_id="102030405060_9101",
+                                   text="Frechheit, nie wieder ACME!",
+                                   posted_at=dt.datetime.now(dt.UTC), author=author)
+        with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
+            posts, arrival = self.Identity._arrival_lookup([post], self.env.company)
+            self.Identity._arrival_lookup_store(arrival, self.env.company)
+        self.assertEqual(posts, [post])
         self.assertFalse(self.net.requests)
+        self.assertEqual(identity.lookup_state, "unconfigured")
+        self.assertIn("no credentials for Facebook", identity.lookup_message)
+        self.assertNotIn(identity, self.Identity.search(self.Identity._enrich_due_domain()))
+        # a page token saved on the company's publishing account: due again
+        self.env["social.crm.account"].create({
+            "name": "ACME page", "network_id": facebook.id, "handle": "acme",
+            "access_token": "EAAB-page-token"})
+        self.assertEqual(identity.lookup_state, "pending")
+        self.assertIn(identity, self.Identity.search(self.Identity._enrich_due_domain()))
+
+    def test_revoked_token_stays_a_failure_in_words_of_the_product(self):
+        identity = self._identity(self.partner, external_id="2244994945")
+        self.net.add("GET", USERS, status=401, json_body={
+            "title": "Unauthorized", "type": "about:blank", "status": 401,
+            "detail": "Unauthorized"})
+        with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
+            action = identity.action_enrich()
+        self.assertIn("1 failed", action["params"]["message"])
+        self.assertEqual(identity.lookup_state, "error")
+        self.assertEqual(identity.lookup_message,
+                         "X (Twitter) refused the credentials (wrong, expired or revoked): "
+                         "asked again in a day. (HTTP 401)")
+        self.assertGreater(identity.next_lookup_at, fields.Datetime.now() + dt.timedelta(hours=23))
 
     def test_mastodon_and_bluesky_need_no_credentials(self):
         masto = self.Identity.create({"partner_id": self.partner.id,

@@ -261,8 +261,8 @@ class SocialCrmReply(models.Model):
                 "The post was deleted by its author on the network: a public reply is no "
                 "longer possible; write a direct message or call."),
         })
-        for network, group in replies.filtered(lambda r: r.state == "queued").grouped(
-                "network_id").items():
+        being_sent = replies.filtered(lambda r: r.state == "queued")
+        for network, group in being_sent.grouped("network_id").items():
             group.write({
                 "state": "failed",
                 "error_message": self.env._(
@@ -270,6 +270,22 @@ class SocialCrmReply(models.Model):
                     "being sent: it may have been published anyway. Check on %(network)s.",
                     network=network.name),
             })
+        # the agent learns it where the agent works: a note on the ticket (as for a reply the
+        # network refused), in the language of the caller (the company's)
+        bodies = {}
+        for reply in being_sent.filtered("ticket_id"):
+            bodies[reply.ticket_id.id] = bodies.get(reply.ticket_id.id, Markup()) + Markup(
+                "<p>%s</p><p class='text-muted small'>%s</p>") % (
+                reply.text,
+                self.env._("Reply on %(network)s not confirmed: %(reason)s",
+                           network=reply.network_id.name, reason=reply.error_message),
+            )
+        if bodies:
+            # sudo: the product's note on tickets of any agent, whoever processes the deletion
+            self.env["helpdesk.ticket"].sudo().browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id,
+                message_type="notification",
+            )
         now = fields.Datetime.now()
         for when, group in replies.grouped(
                 lambda r: deleted_at.get(r.post_id.id) or now).items():

@@ -94,3 +94,44 @@ class TestDemo(TransactionCase):
             post = Post.search([("external_id", "=", external_id)])
             self.assertFalse(post.identity_id)
             self.assertEqual(post.ticket_id.social_reach, reach, post.author_name)
+
+    def test_demo_shows_a_pile_on_incident(self):
+        """The demo's wave in Sabine Richter's conversation is loud enough for the crisis
+        watch (at least 10 complaints in one hour against a baseline of at most one: the
+        Poisson tail below one in a million): an incident of the social team groups the
+        ticket of the wave, each complaint of which is routed like any other complaint of a
+        conversation (into the ticket its first complaint opened, owned by a person); nothing
+        was sent to a network."""
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without demo data")
+        team = self.env.ref("social_crm_helpdesk.helpdesk_team_social_demo")
+        incident = self.env["social.crm.incident"].search(
+            [("kind", "=", "pile_on"), ("key", "=", "x:1862000000000000500")]
+        )
+        self.assertEqual(len(incident), 1, "the demo shows a pile-on incident")
+        self.assertEqual(incident.team_id, team)
+        self.assertEqual(incident.company_id, self.env.ref("base.main_company"))
+        self.assertGreaterEqual(incident.observed_count, 10)
+        self.assertLess(incident.p_value, 1e-6)
+        wave = self.env["social.crm.post"].search(
+            [("conversation_external_id", "=", "1862000000000000500")]
+        )
+        complaints = wave.filtered(lambda p: p.complaint_label == "complaint")
+        self.assertGreaterEqual(len(complaints), 10)
+        self.assertEqual(set(wave.mapped("lang")), {"de", "en"})
+        self.assertGreater(len(complaints.partner_id), 10, "many customers, not one")
+        opener = wave.filtered(lambda p: p.external_id == "1862000000000000500")
+        ticket = opener.ticket_id
+        self.assertEqual(ticket.social_post_id, opener)
+        self.assertEqual(ticket.partner_id, opener.partner_id)
+        for post in complaints:
+            self.assertEqual(post.ticket_id, ticket, post.text)
+        self.assertEqual(ticket.team_id, team)
+        self.assertTrue(ticket.user_id, "an owner")
+        self.assertNotEqual(ticket.user_id, self.env.ref("base.user_root"))
+        self.assertEqual(incident.ticket_ids, ticket)
+        # nothing of the demo pretends to have gone out to a network
+        self.assertFalse(self.env["social.crm.reply"].search([("state", "=", "sent")]))
+        self.assertFalse(self.env["social.crm.outbox"].search([("state", "=", "sent")]))

@@ -110,6 +110,33 @@ class TestKeptReplies(NetworkDeleteCase):
         self.assertEqual(reply.state, "failed")
         self.assertIn("it may have been published anyway. Check on X", reply.error_message)
         self.assertFalse(reply.sent_at)
+        # the agent learns it on the ticket: a note with the reply and the reason
+        notes = self.being_sent_notes(ticket, "@karl_k Wir sind dran.")
+        self.assertEqual(len(notes), 1, "one note on the ticket")
+        self.assertIn("not confirmed", notes.body)
+        self.assertIn("it may have been published anyway. Check on X", notes.body)
+
+    def being_sent_notes(self, ticket, text):
+        return self.env["mail.message"].search([
+            ("model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id),
+            ("body", "ilike", text),
+        ])
+
+    def test_reply_being_sent_note_in_the_companys_language(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "de_DE"
+        post = self.opener()
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@karl_k Wir kümmern uns.").action_send()
+        reply = ticket.social_reply_ids
+        self.env["social.crm.outbox"]._claim_next()
+        self.x_delete(OPENER)
+        self.assertEqual(reply.state, "failed")
+        notes = self.being_sent_notes(ticket, "@karl_k Wir kümmern uns.")
+        self.assertEqual(len(notes), 1)
+        self.assertIn("nicht bestätigt", notes.body)
+        self.assertIn("trotzdem veröffentlicht", notes.body)
 
     def test_wizard_answers_the_post_left_with_a_new_reply(self):
         """The agent's reply to the opener is cancelled by its deletion while the wizard is
