@@ -5,13 +5,14 @@ Usage (Odoo finds addon commands in the addons path given first)::
 
     odoo --addons-path=... social_crm_listen -c odoo.conf [-d db] [--source-ids 3,4]
 
-One thread per active source in stream mode (Mastodon streaming API, Bluesky Jetstream, replay
-files), each reconnecting with exponential backoff and jitter; every message is stored as a
-``social.crm.event`` together with the resume cursor in one short transaction (so a restart
-resumes where the stored events end, and a message is never counted as stored when it was
-not); a processing thread turns new events into posts (the cron "Process received events" does
-the same, both claim rows with ``SKIP LOCKED``). Several listeners, on several machines, may
-run for the same sources: events are unique per source and key. SIGTERM/SIGINT stop cleanly.
+One thread per active source in stream mode (Mastodon streaming API, Bluesky Jetstream, the X
+API v2 filtered stream, replay files), each reconnecting with exponential backoff and jitter (X:
+X's documented backoff); every message is stored as a ``social.crm.event`` together with the
+resume cursor in one short transaction (so a restart resumes where the stored events end, and a
+message is never counted as stored when it was not); a processing thread turns new events into
+posts (the cron "Process received events" does the same, both claim rows with ``SKIP LOCKED``).
+Several listeners, on several machines, may run for the same sources: events are unique per
+source and key. SIGTERM/SIGINT stop cleanly.
 """
 
 import dataclasses
@@ -29,9 +30,14 @@ from odoo import SUPERUSER_ID, api
 # Odoo loads this file as ``odoo.cli.social_crm_listen`` (not inside the addon's package), so
 # relative imports cannot work here.
 # pylint: disable=odoo-addons-relative-import
-from odoo.addons.social_crm.connectors import bluesky, mastodon, streams
+from odoo.addons.social_crm.connectors import bluesky, mastodon, streams, x_stream
 from odoo.addons.social_crm.connectors import events as connector_events
-from odoo.addons.social_crm.connectors.base import ConfigurationError, ConnectorError
+from odoo.addons.social_crm.connectors.base import (
+    ConfigurationError,
+    ConnectorError,
+    MalformedResponseError,
+    TemporaryError,
+)
 from odoo.addons.social_crm.connectors.util import max_id
 from odoo.cli.command import Command
 from odoo.modules.registry import Registry
@@ -124,6 +130,9 @@ class SourceRunner:
                 self.store([], self.pending_cursor)
 
     def on_message(self, text):
+        if self.spec["network"] == "x":
+            self.on_x_line(text)
+            return
         try:
             if self.spec["network"] == "mastodon":
                 event = connector_events.mastodon_message(text)
@@ -135,6 +144,34 @@ class SourceRunner:
             return
         if event is not None:
             self.on_event(event)
+
+    def on_x_line(self, text):
+        """One line of the X filtered stream: a tweet of this source's rule is stored; a
+        disconnect line closes the connection (the stream reconnects); another error line is
+        reported on the source and the stream read on."""
+        try:
+            event = x_stream.message_event(text, self.spec["tag"])
+        except MalformedResponseError as error:
+            self.store_malformed(text, error)
+            return
+        except TemporaryError:
+            raise
+        except ConnectorError as error:
+            self.on_error(error)
+            return
+        if event is not None:
+            self.store([event])
+
+    def sync_x_rules(self):
+        """Before each connect: the source's rule at X as the source says now (the query may
+        have changed since the listener started)."""
+        spec = self._with_source("_listener_x_spec")
+        if spec:
+            self.spec.update(spec)
+        changes = x_stream.sync_rules(self.spec["bearer"], self.spec["tag"], self.spec["rule"])
+        if changes["added"] or changes["deleted"]:
+            _logger.info("source %s: stream rule now %r (%s former deleted)", self.id,
+                         self.spec["rule"], len(changes["deleted"]))
 
     def on_connect(self):
         if self.spec["network"] != "mastodon":
@@ -185,6 +222,10 @@ class SourceRunner:
                 url, headers=headers, what=f"mastodon {spec['name']}",
                 heartbeat=listener.heartbeat, backoff=listener.backoff_factory(),
                 secrets=(spec["token"],))
+        if spec["network"] == "x":
+            return x_stream.XFilteredStream(
+                spec["bearer"], what=f"x stream {spec['name']}",
+                backoff=listener.x_backoff_factory(), before_connect=self.sync_x_rules)
         if spec["network"] == "bluesky":
             return streams.WebSocketStream(
                 self._jetstream_url, what=f"jetstream {spec['name']}",
@@ -207,7 +248,7 @@ class SourceRunner:
         )
 
     def close(self):
-        if isinstance(self.stream, streams.WebSocketStream):
+        if isinstance(self.stream, streams.WebSocketStream | x_stream.XFilteredStream):
             self.stream.close()
 
 
@@ -215,13 +256,14 @@ class Listener:
     """Runs a :class:`SourceRunner` thread per stream source and a processing thread."""
 
     def __init__(self, registry, source_ids=None, *, heartbeat=30.0, rescan=60.0,
-                 process=True, backoff_factory=None):
+                 process=True, backoff_factory=None, x_backoff_factory=None):
         self.registry = registry
         self.source_ids = source_ids or None
         self.heartbeat = heartbeat
         self.rescan = rescan
         self.process = process
         self.backoff_factory = backoff_factory or streams.Backoff
+        self.x_backoff_factory = x_backoff_factory or x_stream.XBackoff
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.runners = {}
@@ -301,7 +343,7 @@ class Listener:
 
 
 class SocialCrmListen(Command):
-    """Listen to the stream sources of Social CRM (Mastodon, Bluesky Jetstream, replays)"""
+    """Listen to the stream sources of Social CRM (Mastodon, Bluesky Jetstream, X, replays)"""
 
     name = "social_crm_listen"
 
