@@ -247,14 +247,14 @@ class XFilteredStream:
     :param before_connect: called before every connect (the listener syncs the rules there)
     """
 
-    def __init__(self, bearer: str, *, what: str = "x stream", url: str = STREAM_URL,
+    def __init__(self, bearer: str, *, what: str = "x stream", url: str | None = None,
                  connect_timeout: float = CONNECT_TIMEOUT, read_timeout: float = READ_TIMEOUT,
                  backoff: XBackoff | None = None, session: requests.Session | None = None,
                  before_connect: Callable[[], None] | None = None,
                  secrets: Iterable[str | None] = ()):
         self.bearer = bearer
         self.what = what
-        self.url = url
+        self.url = url or STREAM_URL
         self.timeout = (connect_timeout, read_timeout)
         self.backoff = backoff or XBackoff()
         self.session = session or requests.Session()
@@ -289,14 +289,17 @@ class XFilteredStream:
             except ConnectorError as exc:
                 error = exc
             except Exception as exc:  # e.g. the database is unavailable: reconnect later
-                _logger.info("%s: stopped by %s; reconnecting", self.what, type(exc).__name__,
-                             exc_info=True)
+                if not stop.is_set():
+                    _logger.info("%s: stopped by %s; reconnecting", self.what,
+                                 type(exc).__name__, exc_info=True)
                 error = TemporaryError(f"{self.what}: {type(exc).__name__}: "
                                        f"{scrub(str(exc), self.secrets)[:300]}")
             finally:
                 self.close()
                 with self._lock:
                     self._response = None
+            if stop.is_set():
+                return  # closed from outside (the listener stops): no error
             if error is not None and on_error:
                 on_error(error)
             delay = self.backoff.next(error)

@@ -2,10 +2,11 @@
 itself against a loopback HTTP server speaking chunked transfer as X does (one JSON object a
 line, ``\\r\\n`` keep-alives, an error line, a 429 then a reconnect)."""
 
+import importlib.util
 import json
+import pathlib
 import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 import responses
@@ -24,82 +25,16 @@ TAG = "social_crm:test:7"
 BEARER = "AAAA-bearer-secret"
 
 
-# --- loopback server -------------------------------------------------------------------------
-class StreamServer:
-    """Each connection plays the next session: a list of steps ``("status", code, body)``
-    (first step only), ``("line", text)``, ``("keepalive",)``, ``("sleep", s)``,
-    ``("end",)`` (the last chunk: X closed the stream), ``("drop",)`` (the socket closed
-    mid-stream); after the last step the connection is held with keep-alives until the
-    client goes."""
-
-    def __init__(self):
-        self.sessions = []
-        self.requests = []
-        self.stopping = threading.Event()
-        server = self
-
-        class Handler(BaseHTTPRequestHandler):
-            protocol_version = "HTTP/1.1"
-
-            def log_message(self, *args):
-                pass
-
-            def chunk(self, data: bytes):
-                self.wfile.write(b"%x\r\n%s\r\n" % (len(data), data))
-                self.wfile.flush()
-
-            def do_GET(self):
-                server.requests.append((self.path, dict(self.headers)))
-                steps = list(server.sessions.pop(0)) if server.sessions else []
-                if steps and steps[0][0] == "status":
-                    _, code, body = steps.pop(0)
-                    data = body.encode()
-                    self.send_response(code)
-                    self.send_header("Content-Type", "application/json")
-                    self.send_header("Content-Length", str(len(data)))
-                    self.end_headers()
-                    self.wfile.write(data)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-                self.send_header("Transfer-Encoding", "chunked")
-                self.end_headers()
-                try:
-                    for step in steps:
-                        if step[0] == "line":
-                            self.chunk(step[1].encode() + b"\r\n")
-                        elif step[0] == "keepalive":
-                            self.chunk(b"\r\n")
-                        elif step[0] == "sleep":
-                            time.sleep(step[1])
-                        elif step[0] == "end":
-                            self.wfile.write(b"0\r\n\r\n")
-                            return
-                        elif step[0] == "drop":
-                            self.close_connection = True
-                            return
-                    while not server.stopping.wait(0.05):
-                        self.chunk(b"\r\n")
-                except OSError:
-                    return
-
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}/2/tweets/search/stream"
-
-    def __enter__(self):
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self.stopping.set()
-        self.httpd.shutdown()
-        self.httpd.server_close()
+_PATH = pathlib.Path(__file__).resolve().parents[2] / "social_crm" / "tests" / \
+    "http_stream_server.py"
+_spec = importlib.util.spec_from_file_location("social_crm_http_stream_server_plain", _PATH)
+http_stream_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(http_stream_server)
 
 
 @pytest.fixture
 def server():
-    with StreamServer() as srv:
+    with http_stream_server.StreamServer() as srv:
         yield srv
 
 
@@ -196,7 +131,7 @@ def test_stream_reads_lines_keepalives_and_asks_for_the_author_counts(server):
         ["1990000000000200001"]
     assert json.loads(received[1])["errors"][0]["disconnect_type"] == "OperationalDisconnect"
     assert beats, "keep-alives are heartbeats"
-    path, headers = server.requests[0]
+    _method, path, headers, _body = server.requests[0]
     assert headers["Authorization"] == f"Bearer {BEARER}"
     assert "expansions=author_id" in path
     assert "user.fields=public_metrics" in path
