@@ -48,6 +48,7 @@ _logger = logging.getLogger(__name__)
 JETSTREAM_REWIND_US = 2_000_000  # resume 2 s early: Jetstream's advice for gapless playback
 CURSOR_SAVE_SECONDS = 5.0  # how often a cursor moved by unwanted messages is saved
 BATCH = 200
+RULE_CHECK_SECONDS = 60.0  # how often an X stream looks whether its source's query changed
 
 
 class SourceRunner:
@@ -61,6 +62,7 @@ class SourceRunner:
         self.saved_at = 0.0
         self.pending_cursor = None
         self.stream = None
+        self.rule_checked_at = time.monotonic()
         host = ""
         if spec["network"] == "mastodon" and spec["base_url"]:
             host = mastodon.instance_url(spec["base_url"]).split("://", 1)[1]
@@ -195,6 +197,15 @@ class SourceRunner:
         self.report(str(error))
 
     def on_heartbeat(self):
+        if self.spec["network"] == "x" and \
+                time.monotonic() - self.rule_checked_at > RULE_CHECK_SECONDS:
+            self.rule_checked_at = time.monotonic()
+            try:
+                spec = self._with_source("_listener_x_spec")
+                if spec and spec["rule"] != self.spec["rule"]:
+                    self.sync_x_rules()  # the query changed while connected
+            except ConnectorError as error:
+                self.on_error(error)  # the stream goes on with the former rule
         if self.pending_cursor:
             self.store([], self.pending_cursor)
         else:

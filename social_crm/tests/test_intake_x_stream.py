@@ -14,6 +14,7 @@ import time
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
+from odoo.addons.social_crm.cli import social_crm_listen as listen_module
 from odoo.addons.social_crm.cli.social_crm_listen import Listener
 from odoo.addons.social_crm.connectors import x_stream
 from odoo.addons.social_crm.connectors.streams import Backoff
@@ -117,7 +118,9 @@ class TestXStream(TransactionCase):
         self.assertEqual(source.intake_mode, "stream")
 
     # --- the listener ----------------------------------------------------------------------------
-    def listen(self, source, condition):
+    def listen(self, source, condition, then=None):
+        """Run a listener for ``source`` until ``condition(env)`` holds, call ``then()`` and
+        stop it (the test lock released meanwhile: the listener's threads open cursors)."""
         self.env.flush_all()
         self.registry_enter_test_mode()
         listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
@@ -126,19 +129,23 @@ class TestXStream(TransactionCase):
         with release_test_lock():
             listener.start()
             try:
-                deadline = time.monotonic() + 20
-                while time.monotonic() < deadline:
-                    with self.registry.cursor() as cr:
-                        env = self.env(cr=cr)
-                        env.invalidate_all()
-                        if condition(env):
-                            break
-                    time.sleep(0.05)
-                else:
-                    self.fail("the listener did not get there in time")
+                self.wait_for(condition)
+                if then:
+                    then()
             finally:
                 listener.shutdown()
         self.env.invalidate_all()
+
+    def wait_for(self, condition, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.registry.cursor() as cr:
+                env = self.env(cr=cr)
+                env.invalidate_all()
+                if condition(env):
+                    return
+            time.sleep(0.05)
+        self.fail("the listener did not get there in time")
 
     def test_listener_syncs_the_rule_stores_tweets_once_and_reconnects(self):
         source = self.make_source(query="acme OR #acmerouter")
@@ -190,3 +197,27 @@ class TestXStream(TransactionCase):
                    if m == "GET" and not p.split("?")[0].endswith("/rules")]
         self.assertGreaterEqual(len(streams), 3, "429, disconnect: reconnected each time")
         self.assertIn("user.fields=public_metrics", streams[0])
+
+    def test_query_changed_while_connected_changes_the_rule(self):
+        source = self.make_source()
+        tag = source._listener_spec()["tag"]
+        self.server.sessions = [[("keepalive",)]]
+
+        def rule_is(value):
+            return lambda _env: [r["value"] for r in self.server.rules if r["tag"] == tag] == \
+                [value]
+
+        def change_query():
+            # a manager changes the query while the listener is connected
+            with self.registry.cursor() as cr:
+                self.env(cr=cr)["social.crm.source"].browse(source.id).query = "acme lang:de"
+            self.wait_for(rule_is("acme lang:de"))
+
+        with patch.object(listen_module, "RULE_CHECK_SECONDS", 0.0), \
+                mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, rule_is("acme"), then=change_query)
+        self.assertEqual([(r["value"], r["tag"]) for r in self.server.rules],
+                         [("acme lang:de", tag)])
+        streams = [p for m, p, _h, _b in self.server.requests
+                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+        self.assertEqual(len(streams), 1, "changed without reconnecting")
