@@ -233,10 +233,6 @@ class SourceRunner:
                 url, headers=headers, what=f"mastodon {spec['name']}",
                 heartbeat=listener.heartbeat, backoff=listener.backoff_factory(),
                 secrets=(spec["token"],))
-        if spec["network"] == "x":
-            return x_stream.XFilteredStream(
-                spec["bearer"], what=f"x stream {spec['name']}",
-                backoff=listener.x_backoff_factory(), before_connect=self.sync_x_rules)
         if spec["network"] == "bluesky":
             return streams.WebSocketStream(
                 self._jetstream_url, what=f"jetstream {spec['name']}",
@@ -244,6 +240,10 @@ class SourceRunner:
         raise ConfigurationError(f"no stream for network {spec['network']!r}")
 
     def run(self):
+        if self.spec["network"] == "x" and self.spec["kind"] != "replay":
+            # one connection per X app: the app's stream reads for all its sources
+            self.listener.x_app(self.spec["bearer"]).add(self)
+            return
         try:
             self.stream = self.build()
         except ConnectorError as error:
@@ -259,8 +259,75 @@ class SourceRunner:
         )
 
     def close(self):
-        if isinstance(self.stream, streams.WebSocketStream | x_stream.XFilteredStream):
+        if isinstance(self.stream, streams.WebSocketStream):
             self.stream.close()
+
+
+class XAppStream:
+    """The filtered stream of one X app (bearer token), read for all its sources: X allows
+    one connection per app (most plans), and the stream delivers the matches of every rule of
+    the app; each source keeps the lines its own rule (tag) matched. A source joining a
+    running stream only adds its rule: X applies rules to an open connection at once."""
+
+    def __init__(self, listener, bearer):
+        self.listener = listener
+        self.members = {}
+        self.lock = threading.Lock()
+        self.stream = x_stream.XFilteredStream(
+            bearer, what="x stream", backoff=listener.x_backoff_factory(),
+            before_connect=self.sync_rules)
+        self.thread = None
+
+    def runners(self):
+        with self.lock:
+            return list(self.members.values())
+
+    def add(self, runner):
+        with self.lock:
+            self.members[runner.id] = runner
+            start = self.thread is None
+            if start:
+                self.thread = threading.Thread(
+                    target=self.run, name=f"social-crm-listen-x-{runner.id}", daemon=True)
+        if start:
+            self.thread.start()
+            return
+        try:
+            runner.sync_x_rules()
+        except ConnectorError as error:
+            runner.on_error(error)
+
+    def sync_rules(self):
+        """Before each connect: every source's rule (a source whose rule X refuses reports
+        it; the others are read all the same)."""
+        for runner in self.runners():
+            try:
+                runner.sync_x_rules()
+            except ConnectorError as error:
+                runner.on_error(error)
+
+    def on_message(self, text):
+        for runner in self.runners():
+            runner.on_x_line(text)
+
+    def on_heartbeat(self):
+        for runner in self.runners():
+            runner.on_heartbeat()
+
+    def on_error(self, error):
+        for runner in self.runners():
+            runner.on_error(error)
+
+    def run(self):
+        self.stream.run(self.listener.stop, self.on_message, on_heartbeat=self.on_heartbeat,
+                        on_error=self.on_error)
+
+    def close(self):
+        self.stream.close()
+
+    def join(self, timeout):
+        if self.thread is not None:
+            self.thread.join(timeout)
 
 
 class Listener:
@@ -279,6 +346,8 @@ class Listener:
         self.wake = threading.Event()
         self.runners = {}
         self.threads = []
+        self.x_apps = {}  # bearer token -> XAppStream
+        self.x_lock = threading.Lock()
 
     def _specs(self):
         specs = []
@@ -309,6 +378,13 @@ class Listener:
             thread.start()
             self.threads.append(thread)
 
+    def x_app(self, bearer):
+        """The filtered stream of the X app of ``bearer`` (made at its first source)."""
+        with self.x_lock:
+            if bearer not in self.x_apps:
+                self.x_apps[bearer] = XAppStream(self, bearer)
+            return self.x_apps[bearer]
+
     def run(self):
         """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
         self.start()
@@ -321,8 +397,12 @@ class Listener:
         self.wake.set()
         for runner in self.runners.values():
             runner.close()
+        for app in self.x_apps.values():
+            app.close()
         for thread in self.threads:
             thread.join(timeout)
+        for app in self.x_apps.values():
+            app.join(timeout)
         _logger.info("listener stopped")
 
     def process_pending(self):

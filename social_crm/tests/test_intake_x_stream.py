@@ -221,3 +221,46 @@ class TestXStream(TransactionCase):
         streams = [p for m, p, _h, _b in self.server.requests
                    if m == "GET" and not p.split("?")[0].endswith("/rules")]
         self.assertEqual(len(streams), 1, "changed without reconnecting")
+
+    def test_two_sources_of_one_app_share_one_connection(self):
+        one = self.make_source(name="X ACME")
+        two = self.make_source(name="X router", query="#acmerouter")
+        tag_one, tag_two = one._listener_spec()["tag"], two._listener_spec()["tag"]
+        both = json.loads(tweet_line("1990000000000500003", "acme #acmerouter", tag_one))
+        both["matching_rules"].append({"id": "1865000000000000777", "tag": tag_two})
+        self.server.sessions = [[
+            ("line", tweet_line("1990000000000500001", "acme is down", tag_one)),
+            ("line", tweet_line("1990000000000500002", "#acmerouter is down", tag_two)),
+            ("line", json.dumps(both)),
+        ]]
+
+        def stored(env):
+            events = env["social.crm.event"].search([
+                ("source_id", "in", (one | two).ids), ("kind", "=", "x_stream"),
+                ("state", "=", "done")])
+            return len(events) == 4
+
+        self.env.flush_all()
+        self.registry_enter_test_mode()
+        listener = Listener(self.registry, [one.id, two.id], heartbeat=0.2, rescan=3600,
+                            x_backoff_factory=lambda: x_stream.XBackoff(scale=0.001))
+        with release_test_lock(), mute_logger(LISTENER_LOG, STREAM_LOG):
+            listener.start()
+            try:
+                self.wait_for(stored)
+            finally:
+                listener.shutdown()
+        self.env.invalidate_all()
+        posts = self.env["social.crm.post"].search([("source_id", "in", (one | two).ids)])
+        by_source = {source: sorted(posts.filtered(lambda p, s=source: p.source_id == s)
+                                    .mapped("external_id")) for source in one | two}
+        self.assertIn("1990000000000500001", by_source[one])
+        self.assertIn("1990000000000500002", by_source[two])
+        self.assertEqual(sorted(posts.mapped("external_id")), [
+            "1990000000000500001", "1990000000000500002", "1990000000000500003"],
+            "a tweet both rules matched is an event of each source and one post")
+        self.assertEqual(sorted((r["value"], r["tag"]) for r in self.server.rules),
+                         sorted([("acme", tag_one), ("#acmerouter", tag_two)]))
+        streams = [p for m, p, _h, _b in self.server.requests
+                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+        self.assertEqual(len(streams), 1, "one connection for the app")
