@@ -89,13 +89,12 @@ def _headers(bearer: str) -> dict[str, str]:
 def http_error(response: requests.Response, what: str) -> ConnectorError:
     """Typed error of a refused request (the body's ``title``/``detail`` when there is one)."""
     status = response.status_code
-    detail = ""
     try:
         body = json.loads(response.content[:20_000] or b"{}")
-        if isinstance(body, dict):
-            detail = text_of(body.get("detail") or body.get("title"))[:200]
     except ValueError:
-        pass
+        body = None  # not JSON (a proxy's page): the status says enough
+    detail = text_of(body.get("detail") or body.get("title"))[:200] \
+        if isinstance(body, dict) else ""
     suffix = f": {detail}" if detail else ""
     if status in (401, 403):
         return AuthError(f"x: {what} refused (HTTP {status}){suffix}: the bearer token is "
@@ -163,8 +162,7 @@ def sync_rules(bearer: str, tag: str, value: str, *, dry_run: bool = False,
         summary = (answer.get("meta") or {}).get("summary") or {}
         if answer.get("errors") or summary.get("invalid") or summary.get("not_created"):
             raise ConfigurationError(
-                f"x: X refused the stream rule {value!r}: "
-                f"{_rule_errors(answer) or 'invalid rule'}")
+                f"x: X refused the stream rule: {_rule_errors(answer) or repr(value)}")
     if stale and not dry_run:
         _call(session, "POST", RULES_URL, bearer, "deleting the former stream rule", timeout,
               json={"delete": {"ids": stale}})

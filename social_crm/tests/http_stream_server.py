@@ -19,10 +19,21 @@ the server stops. ``GET/POST .../2/tweets/search/stream/rules`` keep :attr:`rule
 """
 
 import json
+import sys
 import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address):
+        # a client that goes (the listener stops, a pooled connection closed) is no error
+        if isinstance(sys.exc_info()[1], OSError):
+            return None
+        return super().handle_error(request, client_address)
 
 
 class StreamServer:
@@ -94,8 +105,7 @@ class StreamServer:
                 except OSError:
                     return
 
-        self.httpd = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.httpd.daemon_threads = True
+        self.httpd = _Server(("127.0.0.1", 0), Handler)
         base = f"http://127.0.0.1:{self.httpd.server_address[1]}/2/tweets/search/stream"
         self.url, self.rules_url = base, f"{base}/rules"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
