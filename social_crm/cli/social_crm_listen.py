@@ -5,13 +5,14 @@ Usage (Odoo finds addon commands in the addons path given first)::
 
     odoo --addons-path=... social_crm_listen -c odoo.conf [-d db] [--source-ids 3,4]
 
-One thread per active source in stream mode (Mastodon streaming API, Bluesky Jetstream, replay
-files), each reconnecting with exponential backoff and jitter; every message is stored as a
-``social.crm.event`` together with the resume cursor in one short transaction (so a restart
-resumes where the stored events end, and a message is never counted as stored when it was
-not); a processing thread turns new events into posts (the cron "Process received events" does
-the same, both claim rows with ``SKIP LOCKED``). Several listeners, on several machines, may
-run for the same sources: events are unique per source and key. SIGTERM/SIGINT stop cleanly.
+One thread per active source in stream mode (Mastodon streaming API, Bluesky Jetstream, the X
+API v2 filtered stream, replay files), each reconnecting with exponential backoff and jitter (X:
+X's documented backoff); every message is stored as a ``social.crm.event`` together with the
+resume cursor in one short transaction (so a restart resumes where the stored events end, and a
+message is never counted as stored when it was not); a processing thread turns new events into
+posts (the cron "Process received events" does the same, both claim rows with ``SKIP LOCKED``).
+Several listeners, on several machines, may run for the same sources: events are unique per
+source and key. SIGTERM/SIGINT stop cleanly.
 """
 
 import dataclasses
@@ -29,9 +30,14 @@ from odoo import SUPERUSER_ID, api
 # Odoo loads this file as ``odoo.cli.social_crm_listen`` (not inside the addon's package), so
 # relative imports cannot work here.
 # pylint: disable=odoo-addons-relative-import
-from odoo.addons.social_crm.connectors import bluesky, mastodon, streams
+from odoo.addons.social_crm.connectors import bluesky, mastodon, streams, x_stream
 from odoo.addons.social_crm.connectors import events as connector_events
-from odoo.addons.social_crm.connectors.base import ConfigurationError, ConnectorError
+from odoo.addons.social_crm.connectors.base import (
+    ConfigurationError,
+    ConnectorError,
+    MalformedResponseError,
+    TemporaryError,
+)
 from odoo.addons.social_crm.connectors.util import max_id
 from odoo.cli.command import Command
 from odoo.modules.registry import Registry
@@ -42,6 +48,7 @@ _logger = logging.getLogger(__name__)
 JETSTREAM_REWIND_US = 2_000_000  # resume 2 s early: Jetstream's advice for gapless playback
 CURSOR_SAVE_SECONDS = 5.0  # how often a cursor moved by unwanted messages is saved
 BATCH = 200
+RULE_CHECK_SECONDS = 60.0  # how often an X stream looks whether its source's query changed
 
 
 class SourceRunner:
@@ -55,6 +62,7 @@ class SourceRunner:
         self.saved_at = 0.0
         self.pending_cursor = None
         self.stream = None
+        self.rule_checked_at = time.monotonic()
         host = ""
         if spec["network"] == "mastodon" and spec["base_url"]:
             host = mastodon.instance_url(spec["base_url"]).split("://", 1)[1]
@@ -124,6 +132,9 @@ class SourceRunner:
                 self.store([], self.pending_cursor)
 
     def on_message(self, text):
+        if self.spec["network"] == "x":
+            self.on_x_line(text)
+            return
         try:
             if self.spec["network"] == "mastodon":
                 event = connector_events.mastodon_message(text)
@@ -135,6 +146,34 @@ class SourceRunner:
             return
         if event is not None:
             self.on_event(event)
+
+    def on_x_line(self, text):
+        """One line of the X filtered stream: a tweet of this source's rule is stored; a
+        disconnect line closes the connection (the stream reconnects); another error line is
+        reported on the source and the stream read on."""
+        try:
+            event = x_stream.message_event(text, self.spec["tag"])
+        except MalformedResponseError as error:
+            self.store_malformed(text, error)
+            return
+        except TemporaryError:
+            raise
+        except ConnectorError as error:
+            self.on_error(error)
+            return
+        if event is not None:
+            self.store([event])
+
+    def sync_x_rules(self):
+        """Before each connect: the source's rule at X as the source says now (the query may
+        have changed since the listener started)."""
+        spec = self._with_source("_listener_x_spec")
+        if spec:
+            self.spec.update(spec)
+        changes = x_stream.sync_rules(self.spec["bearer"], self.spec["tag"], self.spec["rule"])
+        if changes["added"] or changes["deleted"]:
+            _logger.info("source %s: stream rule now %r (%s former deleted)", self.id,
+                         self.spec["rule"], len(changes["deleted"]))
 
     def on_connect(self):
         if self.spec["network"] != "mastodon":
@@ -158,6 +197,15 @@ class SourceRunner:
         self.report(str(error))
 
     def on_heartbeat(self):
+        if self.spec["network"] == "x" and \
+                time.monotonic() - self.rule_checked_at > RULE_CHECK_SECONDS:
+            self.rule_checked_at = time.monotonic()
+            try:
+                spec = self._with_source("_listener_x_spec")
+                if spec and spec["rule"] != self.spec["rule"]:
+                    self.sync_x_rules()  # the query changed while connected
+            except ConnectorError as error:
+                self.on_error(error)  # the stream goes on with the former rule
         if self.pending_cursor:
             self.store([], self.pending_cursor)
         else:
@@ -192,6 +240,10 @@ class SourceRunner:
         raise ConfigurationError(f"no stream for network {spec['network']!r}")
 
     def run(self):
+        if self.spec["network"] == "x" and self.spec["kind"] != "replay":
+            # one connection per X app: the app's stream reads for all its sources
+            self.listener.x_app(self.spec["bearer"]).add(self)
+            return
         try:
             self.stream = self.build()
         except ConnectorError as error:
@@ -211,21 +263,91 @@ class SourceRunner:
             self.stream.close()
 
 
+class XAppStream:
+    """The filtered stream of one X app (bearer token), read for all its sources: X allows
+    one connection per app (most plans), and the stream delivers the matches of every rule of
+    the app; each source keeps the lines its own rule (tag) matched. A source joining a
+    running stream only adds its rule: X applies rules to an open connection at once."""
+
+    def __init__(self, listener, bearer):
+        self.listener = listener
+        self.members = {}
+        self.lock = threading.Lock()
+        self.stream = x_stream.XFilteredStream(
+            bearer, what="x stream", backoff=listener.x_backoff_factory(),
+            before_connect=self.sync_rules)
+        self.thread = None
+
+    def runners(self):
+        with self.lock:
+            return list(self.members.values())
+
+    def add(self, runner):
+        with self.lock:
+            self.members[runner.id] = runner
+            start = self.thread is None
+            if start:
+                self.thread = threading.Thread(
+                    target=self.run, name=f"social-crm-listen-x-{runner.id}", daemon=True)
+        if start:
+            self.thread.start()
+            return
+        try:
+            runner.sync_x_rules()
+        except ConnectorError as error:
+            runner.on_error(error)
+
+    def sync_rules(self):
+        """Before each connect: every source's rule (a source whose rule X refuses reports
+        it; the others are read all the same)."""
+        for runner in self.runners():
+            try:
+                runner.sync_x_rules()
+            except ConnectorError as error:
+                runner.on_error(error)
+
+    def on_message(self, text):
+        for runner in self.runners():
+            runner.on_x_line(text)
+
+    def on_heartbeat(self):
+        for runner in self.runners():
+            runner.on_heartbeat()
+
+    def on_error(self, error):
+        for runner in self.runners():
+            runner.on_error(error)
+
+    def run(self):
+        self.stream.run(self.listener.stop, self.on_message, on_heartbeat=self.on_heartbeat,
+                        on_error=self.on_error)
+
+    def close(self):
+        self.stream.close()
+
+    def join(self, timeout):
+        if self.thread is not None:
+            self.thread.join(timeout)
+
+
 class Listener:
     """Runs a :class:`SourceRunner` thread per stream source and a processing thread."""
 
     def __init__(self, registry, source_ids=None, *, heartbeat=30.0, rescan=60.0,
-                 process=True, backoff_factory=None):
+                 process=True, backoff_factory=None, x_backoff_factory=None):
         self.registry = registry
         self.source_ids = source_ids or None
         self.heartbeat = heartbeat
         self.rescan = rescan
         self.process = process
         self.backoff_factory = backoff_factory or streams.Backoff
+        self.x_backoff_factory = x_backoff_factory or x_stream.XBackoff
         self.stop = threading.Event()
         self.wake = threading.Event()
         self.runners = {}
         self.threads = []
+        self.x_apps = {}  # bearer token -> XAppStream
+        self.x_lock = threading.Lock()
 
     def _specs(self):
         specs = []
@@ -256,6 +378,13 @@ class Listener:
             thread.start()
             self.threads.append(thread)
 
+    def x_app(self, bearer):
+        """The filtered stream of the X app of ``bearer`` (made at its first source)."""
+        with self.x_lock:
+            if bearer not in self.x_apps:
+                self.x_apps[bearer] = XAppStream(self, bearer)
+            return self.x_apps[bearer]
+
     def run(self):
         """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
         self.start()
@@ -268,8 +397,12 @@ class Listener:
         self.wake.set()
         for runner in self.runners.values():
             runner.close()
+        for app in self.x_apps.values():
+            app.close()
         for thread in self.threads:
             thread.join(timeout)
+        for app in self.x_apps.values():
+            app.join(timeout)
         _logger.info("listener stopped")
 
     def process_pending(self):
@@ -301,7 +434,7 @@ class Listener:
 
 
 class SocialCrmListen(Command):
-    """Listen to the stream sources of Social CRM (Mastodon, Bluesky Jetstream, replays)"""
+    """Listen to the stream sources of Social CRM (Mastodon, Bluesky Jetstream, X, replays)"""
 
     name = "social_crm_listen"
 

@@ -9,7 +9,8 @@ as polling.
 
 Kinds: ``meta`` (one ``entry[].changes[]`` item, kept as a one-change delivery), ``x_activity``
 (one tweet of ``tweet_create_events`` or one item of ``tweet_delete_events``, kept as a
-one-item delivery), ``mastodon`` (a Notification, a Status, or ``{"delete": "<status id>"}``),
+one-item delivery), ``x_stream`` (one line of the X API v2 filtered stream: ``data``, ``includes``,
+``matching_rules``), ``mastodon`` (a Notification, a Status, or ``{"delete": "<status id>"}``),
 ``jetstream`` (a Jetstream commit event), ``replay`` (a Post as :func:`.replay.post_to_dict`
 writes it).
 
@@ -32,7 +33,7 @@ from . import bluesky, facebook, mastodon, replay, x
 from .base import Deletion, MalformedResponseError, Post
 from .util import expect_dict, expect_list
 
-KINDS = ("meta", "x_activity", "mastodon", "jetstream", "replay")
+KINDS = ("meta", "x_activity", "x_stream", "mastodon", "jetstream", "replay")
 #: key prefix of Jetstream deletions: Jetstream sends every deletion of the whole network,
 #: a source keeps only those of posts its company stored
 JETSTREAM_DELETE_PREFIX = "bluesky:delete:"
@@ -198,6 +199,10 @@ def posts_of_event(kind: str, payload: Mapping[str, Any], *, host: str = "") -> 
         return facebook.parse_webhook(payload)
     if kind == "x_activity":
         return x.parse_activity(payload)
+    if kind == "x_stream":
+        # one tweet (``data`` is an object in the stream) with its author in ``includes``
+        return x.parse_tweets({"data": [payload.get("data")],
+                               "includes": payload.get("includes") or {}})
     if kind == "mastodon":
         if "delete" in payload:
             return []  # a deletion: :func:`deletions_of_event`

@@ -54,6 +54,7 @@ class SocialCrmEvent(models.Model):
         [
             ("meta", "Meta webhook change"),
             ("x_activity", "X Account Activity"),
+            ("x_stream", "X filtered stream"),
             ("mastodon", "Mastodon stream"),
             ("jetstream", "Bluesky Jetstream"),
             ("replay", "Replay"),

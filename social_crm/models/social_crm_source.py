@@ -50,7 +50,8 @@ class SocialCrmSource(models.Model):
     )
     query = fields.Char(
         help="Search query, hashtag (without #), feed URL, or for a replay the path of a JSON "
-        "Lines file inside an addon.",
+        "Lines file inside an addon. X in stream mode: the filtered-stream rule (X search "
+        "syntax); for mentions our username (@name).",
     )
     keywords = fields.Char(
         help="Comma-separated words: feed entries are kept only when they mention one of them.",

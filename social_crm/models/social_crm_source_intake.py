@@ -6,7 +6,8 @@
   anything is read; the items are stored as ``social.crm.event`` and processed by a cron
   triggered at once.
 * stream: ``odoo social_crm_listen`` keeps a websocket open (Mastodon streaming API, Bluesky
-  Jetstream) or plays a replay file; the resume cursor and heartbeat are stored here.
+  Jetstream), the X API v2 filtered stream (HTTP, one rule per source, tagged with it) or plays
+  a replay file; the resume cursor and heartbeat are stored here.
 * poll: the poll cron (every minute) fetches the source when it is due.
 """
 
@@ -19,15 +20,15 @@ from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
 from ..connectors import events as connector_events
-from ..connectors import signatures
-from ..connectors.base import ConnectorError
+from ..connectors import signatures, x_stream
+from ..connectors.base import AuthError, ConfigurationError, ConnectorError
 from ..connectors.util import max_id
 
 _logger = logging.getLogger(__name__)
 
 MANAGER = "social_crm.group_social_crm_manager"
 PUSH_NETWORKS = ("facebook", "instagram", "x")
-STREAM_NETWORKS = ("mastodon", "bluesky", "replay")
+STREAM_NETWORKS = ("mastodon", "bluesky", "x", "replay")
 MAX_BODY = 1024 * 1024  # bytes; Meta and X deliveries are a few KB
 
 
@@ -48,8 +49,10 @@ class SocialCrmSource(models.Model):
         default="poll",
         required=True,
         help="Push: Facebook/Instagram pages (Meta webhooks) and X mentions (Account Activity "
-        "API). Stream: Mastodon mentions and hashtags, Bluesky keywords (Jetstream), replays; "
-        "run by “odoo social_crm_listen”. Poll: everything else.",
+        "API). Stream: Mastodon mentions and hashtags, Bluesky keywords (Jetstream), X searches "
+        "and mentions (filtered stream: the query is the rule, for mentions our username; "
+        "needs the app's bearer token), replays; run by “odoo social_crm_listen”. Poll: "
+        "everything else.",
     )
     webhook_token = fields.Char(groups=MANAGER, copy=False, readonly=True)
     webhook_url = fields.Char(
@@ -98,10 +101,14 @@ class SocialCrmSource(models.Model):
         for vals in vals_list:
             vals.setdefault("webhook_token", _new_token())
             vals.setdefault("verify_token", _new_token())
-        return super().create(vals_list)
+        sources = super().create(vals_list)
+        sources._x_stream_check_rule()
+        return sources
 
     def write(self, vals):
         result = super().write(vals)
+        if {"intake_mode", "query", "kind", "network_id", "bearer_token", "active"} & set(vals):
+            self._x_stream_check_rule()
         if vals.get("intake_mode") == "push":
             # sudo: the webhook secrets are manager-only fields; made for any writer of the mode
             for source in self.sudo().filtered(lambda s: not s.webhook_token or not s.verify_token):
@@ -174,15 +181,55 @@ class SocialCrmSource(models.Model):
             if source.intake_mode == "stream" and not (
                 (code == "mastodon" and source.kind in ("mentions", "hashtag"))
                 or (code == "bluesky" and source.kind == "search")
+                or (code == "x" and source.kind in ("search", "mentions"))
                 or source.kind == "replay"
             ):
                 raise ValidationError(
                     self.env._(
                         "“%(name)s”: streams are available for Mastodon mentions and "
-                        "hashtags, Bluesky searches (Jetstream) and replays.",
+                        "hashtags, Bluesky searches (Jetstream), X searches and mentions "
+                        "(filtered stream) and replays.",
                         name=source.name,
                     )
                 )
+
+    def _x_stream_rule(self):
+        """``(bearer token, tag, rule)`` of an X source in stream mode (raises
+        ``ConfigurationError`` when the rule cannot be made from the query)."""
+        self.ensure_one()
+        # sudo: the bearer token is a manager-only field
+        source = self.sudo()
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid") or ""
+        return (
+            source.bearer_token or "",
+            x_stream.rule_tag(database[:8] or self.env.cr.dbname, source.id),
+            x_stream.rule_value(source.kind, source.query or ""),
+        )
+
+    def _x_stream_check_rule(self):
+        """Validate the filtered-stream rule of the X stream sources with X (``dry_run``: X
+        changes nothing) when they are saved: a rule X refuses, or a token it refuses, is
+        shown at once; X being out of reach does not stop the saving (the listener
+        reports it)."""
+        for source in self.filtered(
+            lambda s: s.active and s.intake_mode == "stream" and s.network_id.code == "x"
+        ):
+            try:
+                bearer, tag, rule = source._x_stream_rule()
+                if not bearer:
+                    continue  # the listener reports the missing token on the form
+                x_stream.sync_rules(bearer, tag, rule, dry_run=True)
+            except (AuthError, ConfigurationError) as error:
+                raise ValidationError(
+                    self.env._(
+                        "“%(name)s”: X does not accept the stream rule: %(error)s",
+                        name=source.name,
+                        error=str(error),
+                    )
+                ) from error
+            except ConnectorError as error:
+                _logger.info("Social CRM: source %s: stream rule not checked: %s", source.id,
+                             error)
 
     # --- actions -------------------------------------------------------------------------
     def action_new_webhook_url(self):
@@ -354,7 +401,18 @@ class SocialCrmSource(models.Model):
             ),
             "cursor": source.stream_cursor or "",
             "pace": source.replay_pace_seconds,
+            "bearer": "",
+            "tag": "",
+            "rule": "",
+            **source._listener_x_spec(),
         }
+
+    def _listener_x_spec(self):
+        """The X filtered stream's part of the listener spec (empty for other sources)."""
+        if self.network_id.code != "x" or self.kind == "replay":
+            return {}
+        bearer, tag, rule = self._x_stream_rule()
+        return {"bearer": bearer, "tag": tag, "rule": rule}
 
     def _listener_store(self, raw_events, cursor=None, channel="stream"):
         """Store events received by the listener and move the resume cursor, in the caller's

@@ -12,6 +12,7 @@ from unittest.mock import patch
 
 from odoo import fields
 from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors import x_stream
 from odoo.addons.social_crm_helpdesk.tests.common import ArrivalCase
 from odoo.tests import tagged
 
@@ -397,6 +398,61 @@ class TestHeadline(ArrivalCase):
         self.assertEqual(json.loads(prepared.body)["reply"]["in_reply_to_tweet_id"],
                          "1990000000000100003")
         self.assert_answered(ticket)
+
+    # --- X filtered stream: counts in the line's includes; the rule set when saved -----------
+    def x_stream_line(self, tweet_id, text, seconds_ago, tag, followers=10000):
+        """One line of the filtered stream as X documents it (``data``, ``includes``,
+        ``matching_rules``)."""
+        created = dt.datetime.now(dt.UTC) - dt.timedelta(seconds=seconds_ago)
+        return json.dumps({
+            "data": {
+                "id": tweet_id, "text": text, "author_id": "1460000000000020000",
+                "conversation_id": tweet_id, "lang": "de",
+                "created_at": created.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                "edit_history_tweet_ids": [tweet_id],
+                "entities": {"mentions": [{"start": 0, "end": 8, "username": "acme_de",
+                                           "id": "1440000000000000000"}]},
+                "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 0,
+                                   "quote_count": 0, "bookmark_count": 0,
+                                   "impression_count": 0}},
+            "includes": {"users": [{
+                "id": "1460000000000020000", "name": "Stefan Streit",
+                "username": "stefan_streit", "description": "Tech-Podcaster",
+                "verified": False,
+                "public_metrics": {"followers_count": followers, "following_count": 310,
+                                   "tweet_count": 8800, "listed_count": 64}}]},
+            "matching_rules": [{"id": "1865000000000000001", "tag": tag}],
+        }, separators=(",", ":"))
+
+    def test_x_filtered_stream_stranger_known_at_arrival(self):
+        self.online(self.cleo)
+        older = self.older_regular_ticket()
+        # saving the source validates its rule with X (dry run)
+        self.net.add("GET", x_stream.RULES_URL, json_body={"meta": {
+            "sent": "2026-12-04T09:00:00.000Z", "result_count": 0}})
+        self.net.add("POST", x_stream.RULES_URL, json_body={
+            "data": [{"value": "@acme_de", "tag": "t", "id": "1865000000000000001"}],
+            "meta": {"sent": "2026-12-04T09:00:01.000Z",
+                     "summary": {"created": 1, "not_created": 0, "valid": 1, "invalid": 0}}})
+        source = self.env["social.crm.source"].create({
+            "name": "X @acme_de (stream)", "network_id": self.x.id, "kind": "mentions",
+            "query": "@acme_de", "bearer_token": "bearer-test", "intake_mode": "stream"})
+        self.assertIn("dry_run=true", self.net.requests[-1][0].url)
+        tag = source._listener_spec()["tag"]
+        event = x_stream.message_event(
+            self.x_stream_line("1990000000000300001", GERMAN.replace("@acme.de", "@acme_de"),
+                               20, tag), tag)
+        self.deliver(source, [event])
+        post = self.Post.search([("external_id", "=", "1990000000000300001")])
+        self.assertEqual(post.source_id, source)
+        self.assertEqual(post.identity_id.handle, "stefan_streit")
+        ticket = self.assert_headline_ticket(post, older)
+        self.assertEqual(ticket.user_id, self.cleo)
+        # the same tweet again (a second listener, a reconnect): stored once
+        again = x_stream.message_event(
+            self.x_stream_line("1990000000000300001", GERMAN, 20, tag), tag)
+        self.assertFalse(source._listener_store([again]))
+        self.assertEqual(len(self.channel_messages()), 1, "one alert")
 
     # --- helpers of the answer ------------------------------------------------------------------
     def reply(self, ticket, text):

@@ -1,0 +1,266 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The X API v2 filtered stream through the listener, against a loopback server that speaks
+as X documents (chunked JSON lines, keep-alives, error lines, 429), and the rule check when
+a manager saves an X stream source.
+
+The registry is in test mode: the listener's threads get cursors on the test transaction
+(one at a time), so what they store is visible here and rolled back at the end.
+"""
+
+import importlib.util
+import json
+import os
+import time
+from unittest.mock import patch
+from urllib.parse import urlsplit
+
+from odoo.addons.social_crm.cli import social_crm_listen as listen_module
+from odoo.addons.social_crm.cli.social_crm_listen import Listener
+from odoo.addons.social_crm.connectors import x_stream
+from odoo.addons.social_crm.connectors.streams import Backoff
+from odoo.exceptions import ValidationError
+from odoo.tests import TransactionCase, tagged
+from odoo.tests.common import _super_send, release_test_lock
+from odoo.tools import mute_logger
+
+_spec = importlib.util.spec_from_file_location(
+    "social_crm_http_stream_server", os.path.join(os.path.dirname(__file__),
+                                                  "http_stream_server.py")
+)
+http_stream_server = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(http_stream_server)
+
+LISTENER_LOG = "odoo.addons.social_crm.cli.social_crm_listen"
+STREAM_LOG = "odoo.addons.social_crm.connectors.x_stream"
+
+
+def tweet_line(tweet_id, text, tag, followers=10000):
+    """One line of the filtered stream as X documents it."""
+    return json.dumps({
+        "data": {
+            "id": tweet_id, "text": text, "author_id": "1460000000000030000",
+            "conversation_id": tweet_id, "created_at": "2026-12-04T09:12:00.000Z",
+            "edit_history_tweet_ids": [tweet_id], "lang": "en",
+            "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 2,
+                               "quote_count": 0, "bookmark_count": 0, "impression_count": 40}},
+        "includes": {"users": [{
+            "id": "1460000000000030000", "name": "Rita Router", "username": "rita_router",
+            "description": "Networks", "verified": False,
+            "public_metrics": {"followers_count": followers, "following_count": 12,
+                               "tweet_count": 300, "listed_count": 4}}]},
+        "matching_rules": [{"id": "1865000000000000001", "tag": tag}],
+    }, separators=(",", ":"))
+
+
+@tagged("post_install", "-at_install")
+class TestXStream(TransactionCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.server = http_stream_server.StreamServer()
+        cls.addClassCleanup(cls.server.stop)
+        cls.x = cls.env.ref("social_crm.network_x")
+
+    @classmethod
+    def _request_handler(cls, s, r, /, **kw):
+        # Odoo's test handler compares the timeout with a number; the stream's is
+        # ``(connect, read)`` as requests allows: sent as it is to the loopback server
+        if isinstance(kw.get("timeout"), tuple) and urlsplit(r.url).hostname == "127.0.0.1":
+            return _super_send(s, r, **kw)
+        return super()._request_handler(s, r, **kw)
+
+    def setUp(self):
+        super().setUp()
+        self.server.sessions = []
+        self.server.requests = []
+        self.server.rules = []
+        self.server.refuse_rules = None
+        self.startPatcher(patch.object(x_stream, "STREAM_URL", self.server.url))
+        self.startPatcher(patch.object(x_stream, "RULES_URL", self.server.rules_url))
+
+    def make_source(self, **vals):
+        return self.env["social.crm.source"].create({
+            "name": "X ACME (stream)", "network_id": self.x.id, "kind": "search",
+            "query": "acme", "bearer_token": "bearer-xyz", "intake_mode": "stream", **vals})
+
+    # --- saving the source ---------------------------------------------------------------------
+    def test_save_validates_the_rule_with_x_dry_run(self):
+        source = self.make_source()
+        method, path, headers, body = self.server.requests[-1]
+        self.assertEqual(method, "POST")
+        self.assertIn("dry_run=true", path)
+        self.assertEqual(body, {"add": [{"value": "acme", "tag": source._listener_spec()["tag"]}]})
+        self.assertEqual(headers["Authorization"], "Bearer bearer-xyz")
+        self.assertEqual(self.server.rules, [], "a dry run changes nothing at X")
+        self.server.refuse_rules = {
+            "meta": {"sent": "2026-12-04T09:00:00.000Z",
+                     "summary": {"created": 0, "not_created": 1, "valid": 0, "invalid": 1}},
+            "errors": [{"value": "acme lang:xx",
+                        "details": ["Reference to invalid language code 'xx' (at position 10)"],
+                        "title": "UnprocessableEntity",
+                        "type": "https://api.twitter.com/2/problems/invalid-rules"}]}
+        with self.assertRaisesRegex(ValidationError, "invalid language code 'xx'"):
+            source.query = "acme lang:xx"
+        with self.assertRaisesRegex(ValidationError, "username"):
+            self.make_source(kind="mentions", query="")
+        with self.assertRaisesRegex(ValidationError, "streams are available"):
+            self.make_source(kind="hashtag")
+
+    def test_two_sources_of_one_app_have_their_own_rule(self):
+        one, two = self.make_source(), self.make_source(query="#acmerouter")
+        self.assertNotEqual(one._listener_spec()["tag"], two._listener_spec()["tag"])
+
+    def test_x_unreachable_does_not_stop_the_saving(self):
+        closed = "http://127.0.0.1:9/2/tweets/search/stream/rules"
+        with patch.object(x_stream, "RULES_URL", closed), \
+                mute_logger("odoo.addons.social_crm.models.social_crm_source_intake"):
+            source = self.make_source()
+        self.assertEqual(source.intake_mode, "stream")
+
+    # --- the listener ----------------------------------------------------------------------------
+    def listen(self, source, condition, then=None):
+        """Run a listener for ``source`` until ``condition(env)`` holds, call ``then()`` and
+        stop it (the test lock released meanwhile: the listener's threads open cursors)."""
+        self.env.flush_all()
+        self.registry_enter_test_mode()
+        listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
+                            backoff_factory=lambda: Backoff(base=0.01, cap=0.05),
+                            x_backoff_factory=lambda: x_stream.XBackoff(scale=0.001))
+        with release_test_lock():
+            listener.start()
+            try:
+                self.wait_for(condition)
+                if then:
+                    then()
+            finally:
+                listener.shutdown()
+        self.env.invalidate_all()
+
+    def wait_for(self, condition, timeout=20.0):
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            with self.registry.cursor() as cr:
+                env = self.env(cr=cr)
+                env.invalidate_all()
+                if condition(env):
+                    return
+            time.sleep(0.05)
+        self.fail("the listener did not get there in time")
+
+    def test_listener_syncs_the_rule_stores_tweets_once_and_reconnects(self):
+        source = self.make_source(query="acme OR #acmerouter")
+        tag = source._listener_spec()["tag"]
+        self.server.rules = [
+            {"id": "1865000000000000001", "value": "acme", "tag": tag},  # the former query
+            {"id": "1865000000000000002", "value": "from:someone", "tag": "other-app-rule"},
+        ]
+        error_line = json.dumps({"errors": [{
+            "title": "operational-disconnect", "disconnect_type": "OperationalDisconnect",
+            "detail": "This stream has been disconnected for operational reasons.",
+            "type": "https://api.twitter.com/2/problems/operational-disconnect"}]})
+        self.server.sessions = [
+            [("status", 429, {
+                "title": "ConnectionException",
+                "detail": "This stream is currently at the maximum allowed connection limit.",
+                "connection_issue": "TooManyConnections",
+                "type": "https://api.twitter.com/2/problems/streaming-connection"})],
+            [("keepalive",),
+             ("line", tweet_line("1990000000000400001", "acme router dead again", tag)),
+             ("line", tweet_line("1990000000000400009", "someone else's", "other-app-rule")),
+             ("line", "{not json"),
+             ("keepalive",),
+             ("line", error_line)],
+            [("line", tweet_line("1990000000000400001", "acme router dead again", tag)),
+             ("line", tweet_line("1990000000000400002", "#acmerouter no answer", tag))],
+        ]
+
+        def stored(env):
+            events = env["social.crm.event"].search(
+                [("source_id", "=", source.id), ("kind", "=", "x_stream")])
+            return len(events) == 2 and set(events.mapped("state")) == {"done"}
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, stored)
+        events = self.env["social.crm.event"].search([("source_id", "=", source.id)])
+        self.assertEqual(sorted(events.mapped("delivery_key")), sorted([
+            "x:tweet:1990000000000400001", "x:tweet:1990000000000400002",
+            events.filtered(lambda e: e.kind == "unreadable").delivery_key]))
+        self.assertEqual(events.filtered(lambda e: e.kind == "unreadable").state, "quarantined")
+        posts = self.env["social.crm.post"].search([("source_id", "=", source.id)])
+        self.assertEqual(sorted(posts.mapped("external_id")),
+                         ["1990000000000400001", "1990000000000400002"])
+        self.assertEqual(set(posts.identity_id.mapped("followers_count")), {10000})
+        # the rule at X: the former one of this source replaced, the other app rule kept
+        self.assertEqual(sorted((r["value"], r["tag"]) for r in self.server.rules), [
+            ("acme OR #acmerouter", tag), ("from:someone", "other-app-rule")])
+        streams = [p for m, p, _h, _b in self.server.requests
+                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+        self.assertGreaterEqual(len(streams), 3, "429, disconnect: reconnected each time")
+        self.assertIn("user.fields=public_metrics", streams[0])
+
+    def test_query_changed_while_connected_changes_the_rule(self):
+        source = self.make_source()
+        tag = source._listener_spec()["tag"]
+        self.server.sessions = [[("keepalive",)]]
+
+        def rule_is(value):
+            return lambda _env: [r["value"] for r in self.server.rules if r["tag"] == tag] == \
+                [value]
+
+        def change_query():
+            # a manager changes the query while the listener is connected
+            with self.registry.cursor() as cr:
+                self.env(cr=cr)["social.crm.source"].browse(source.id).query = "acme lang:de"
+            self.wait_for(rule_is("acme lang:de"))
+
+        with patch.object(listen_module, "RULE_CHECK_SECONDS", 0.0), \
+                mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, rule_is("acme"), then=change_query)
+        self.assertEqual([(r["value"], r["tag"]) for r in self.server.rules],
+                         [("acme lang:de", tag)])
+        streams = [p for m, p, _h, _b in self.server.requests
+                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+        self.assertEqual(len(streams), 1, "changed without reconnecting")
+
+    def test_two_sources_of_one_app_share_one_connection(self):
+        one = self.make_source(name="X ACME")
+        two = self.make_source(name="X router", query="#acmerouter")
+        tag_one, tag_two = one._listener_spec()["tag"], two._listener_spec()["tag"]
+        both = json.loads(tweet_line("1990000000000500003", "acme #acmerouter", tag_one))
+        both["matching_rules"].append({"id": "1865000000000000777", "tag": tag_two})
+        self.server.sessions = [[
+            ("line", tweet_line("1990000000000500001", "acme is down", tag_one)),
+            ("line", tweet_line("1990000000000500002", "#acmerouter is down", tag_two)),
+            ("line", json.dumps(both)),
+        ]]
+
+        def stored(env):
+            events = env["social.crm.event"].search([
+                ("source_id", "in", (one | two).ids), ("kind", "=", "x_stream"),
+                ("state", "=", "done")])
+            return len(events) == 4
+
+        self.env.flush_all()
+        self.registry_enter_test_mode()
+        listener = Listener(self.registry, [one.id, two.id], heartbeat=0.2, rescan=3600,
+                            x_backoff_factory=lambda: x_stream.XBackoff(scale=0.001))
+        with release_test_lock(), mute_logger(LISTENER_LOG, STREAM_LOG):
+            listener.start()
+            try:
+                self.wait_for(stored)
+            finally:
+                listener.shutdown()
+        self.env.invalidate_all()
+        posts = self.env["social.crm.post"].search([("source_id", "in", (one | two).ids)])
+        by_source = {source: sorted(posts.filtered(lambda p, s=source: p.source_id == s)
+                                    .mapped("external_id")) for source in one | two}
+        self.assertIn("1990000000000500001", by_source[one])
+        self.assertIn("1990000000000500002", by_source[two])
+        self.assertEqual(sorted(posts.mapped("external_id")), [
+            "1990000000000500001", "1990000000000500002", "1990000000000500003"],
+            "a tweet both rules matched is an event of each source and one post")
+        self.assertEqual(sorted((r["value"], r["tag"]) for r in self.server.rules),
+                         sorted([("acme", tag_one), ("#acmerouter", tag_two)]))
+        streams = [p for m, p, _h, _b in self.server.requests
+                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+        self.assertEqual(len(streams), 1, "one connection for the app")
