@@ -2,7 +2,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from .social_crm_identity_enrich import CREDENTIAL_FIELDS
 from .social_crm_post import is_web_url
 
 MANAGER = "social_crm.group_social_crm_manager"
@@ -13,6 +12,7 @@ class SocialCrmAccount(models.Model):
     a company may listen with a search token and answer as its brand account."""
 
     _name = "social.crm.account"
+    _inherit = ["social.crm.credentials.mixin"]
     _description = "Social Publishing Account"
     _order = "sequence, name, id"
 
@@ -89,25 +89,3 @@ class SocialCrmAccount(models.Model):
             [("company_id", "=", post.company_id.id), ("network_id", "=", post.network_id.id)],
             limit=1,
         )
-
-    # --- look-ups wait for credentials -------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self._credentials_saved(records, vals_list)
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        self._credentials_saved(self, [vals])
-        return result
-
-    @api.model
-    def _credentials_saved(self, records, vals_list):
-        """Profiles not looked up for want of credentials are looked up once credentials of
-        their company and network are saved (``social.crm.identity``)."""
-        if any(vals.get(name) for vals in vals_list for name in CREDENTIAL_FIELDS) or any(
-            vals.get("active") for vals in vals_list
-        ):
-            self.env["social.crm.identity"]._enrich_credentials_saved(
-                records.filtered("active"))

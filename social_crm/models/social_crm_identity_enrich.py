@@ -23,10 +23,6 @@ _logger = logging.getLogger(__name__)
 BUTTON_LIMIT = 200  # identities looked up at once from a button; the rest goes to the cron
 CRON_LIMIT = 5000  # identities read per cron run (committed per network batch)
 ARRIVAL_RETRY = dt.timedelta(minutes=5)  # a look-up on arrival that failed: the job asks then
-# fields of sources and accounts that carry look-up credentials: saving one of them makes the
-# company's identities of that network that were "not configured" due again
-CREDENTIAL_FIELDS = ("bearer_token", "api_key", "api_secret", "access_token",
-                     "access_token_secret", "account_id", "base_url")
 
 
 class SocialCrmIdentity(models.Model):
@@ -309,9 +305,7 @@ class SocialCrmIdentity(models.Model):
                     if commit and not commit(len(batch)):
                         return summary  # the cron's time is up: the rest stays due
             except connector_base.RateLimitError as exc:
-                resume = connector_base.utc(exc.reset_at).replace(tzinfo=None) \
-                    if exc.reset_at else now + dt.timedelta(minutes=15)
-                resume = max(resume, now + dt.timedelta(seconds=30))
+                resume = enrich.rate_limit_resume(exc.reset_at, now)
                 _logger.info("Social CRM: look-ups on %s paused until %s: %s",
                              network.code, resume, exc)
                 pause = {"next_lookup_at": resume,
@@ -574,9 +568,7 @@ class SocialCrmIdentity(models.Model):
                         if profile.status == lookup.FOUND:
                             found[(code, profile.key)] = profile.author
             except connector_base.RateLimitError as exc:
-                resume = connector_base.utc(exc.reset_at).replace(tzinfo=None) \
-                    if exc.reset_at else now + dt.timedelta(minutes=15)
-                retry_at = max(resume, now + dt.timedelta(seconds=30))
+                retry_at = enrich.rate_limit_resume(exc.reset_at, now)
                 _logger.info("Social CRM: look-up on arrival on %s paused until %s: %s",
                              code, retry_at, exc)
             except connector_base.MissingCredentialsError as exc:

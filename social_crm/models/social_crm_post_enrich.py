@@ -83,9 +83,7 @@ class SocialCrmPost(models.Model):
                                 and author.followers_count is not None:
                             found[profile.key] = author.followers_count
             except connector_base.RateLimitError as exc:
-                resume = connector_base.utc(exc.reset_at).replace(tzinfo=None) \
-                    if exc.reset_at else now + dt.timedelta(minutes=15)
-                retry_at = max(resume, now + dt.timedelta(seconds=30))
+                retry_at = enrich.rate_limit_resume(exc.reset_at, now)
                 _logger.info("Social CRM: author look-ups on %s paused until %s: %s",
                              network.code, retry_at, exc)
             except connector_base.ConnectorError as exc:

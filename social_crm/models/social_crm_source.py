@@ -8,7 +8,6 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools.misc import file_path
 
 from ..connectors import base as connector_base
-from .social_crm_identity_enrich import CREDENTIAL_FIELDS
 from .social_crm_post import is_web_url
 
 _logger = logging.getLogger(__name__)
@@ -19,6 +18,7 @@ MANAGER = "social_crm.group_social_crm_manager"
 
 class SocialCrmSource(models.Model):
     _name = "social.crm.source"
+    _inherit = ["social.crm.credentials.mixin"]
     _description = "Social Listening Source"
     _order = "sequence, name, id"
 
@@ -389,25 +389,3 @@ class SocialCrmSource(models.Model):
             remaining_time = cron._commit_progress(1)
             if not remaining_time:
                 break
-
-    # --- look-ups wait for credentials -------------------------------------------------------
-    @api.model_create_multi
-    def create(self, vals_list):
-        records = super().create(vals_list)
-        self._credentials_saved(records, vals_list)
-        return records
-
-    def write(self, vals):
-        result = super().write(vals)
-        self._credentials_saved(self, [vals])
-        return result
-
-    @api.model
-    def _credentials_saved(self, records, vals_list):
-        """Profiles not looked up for want of credentials are looked up once credentials of
-        their company and network are saved (``social.crm.identity``)."""
-        if any(vals.get(name) for vals in vals_list for name in CREDENTIAL_FIELDS) or any(
-            vals.get("active") for vals in vals_list
-        ):
-            self.env["social.crm.identity"]._enrich_credentials_saved(
-                records.filtered("active"))

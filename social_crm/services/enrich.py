@@ -21,6 +21,10 @@ COUNT_FIELDS = ("followers_count", "following_count", "posts_count", "listed_cou
 INTERVAL = dt.timedelta(days=7)  # a found account is looked up again a week later
 GONE_RETRY = dt.timedelta(days=30)  # missing, suspended, unavailable: asked again monthly
 ERROR_RETRY = dt.timedelta(hours=6)  # this account failed (its instance down...)
+#: a rate limit without a reset time: asked again this much later; and never sooner than
+#: ``RATE_LIMIT_MIN`` (a reset in the past or a second away must not make the job spin)
+RATE_LIMIT_WAIT = dt.timedelta(minutes=15)
+RATE_LIMIT_MIN = dt.timedelta(seconds=30)
 
 STATE_OF = {
     lookup.FOUND: "ok",
@@ -177,3 +181,22 @@ def with_profile(post, found, observed_at: dt.datetime):
         return post
     changes["observed_at"] = observed_at
     return dataclasses.replace(post, author=dataclasses.replace(author, **changes))
+
+
+def rate_limit_resume(reset_at, now):
+    """When look-ups paused by a rate limit may resume: the network's reset (``reset_at``,
+    aware or naive UTC, or None when it gave none), at least ``RATE_LIMIT_MIN`` after
+    ``now`` (naive UTC, as Odoo stores it); a naive UTC datetime.
+
+    >>> now = dt.datetime(2026, 1, 1, 12, 0)
+    >>> rate_limit_resume(None, now)
+    datetime.datetime(2026, 1, 1, 12, 15)
+    >>> rate_limit_resume(dt.datetime(2026, 1, 1, 11, 0, tzinfo=dt.UTC), now)
+    datetime.datetime(2026, 1, 1, 12, 0, 30)
+    """
+    if reset_at is None:
+        resume = now + RATE_LIMIT_WAIT
+    else:
+        resume = reset_at.astimezone(dt.UTC).replace(tzinfo=None) if reset_at.tzinfo \
+            else reset_at
+    return max(resume, now + RATE_LIMIT_MIN)

@@ -105,3 +105,15 @@ def test_with_profile_fills_what_the_payload_did_not_say():
     assert filled.observed_at == at
     same = _post("2", found)
     assert enrich.with_profile(same, found, at) is same
+
+
+def test_rate_limit_resume_at_the_reset_never_sooner_than_half_a_minute():
+    rate_limit_resume = enrich.rate_limit_resume
+    now = dt.datetime(2026, 1, 1, 12, 0)
+    assert rate_limit_resume(None, now) == dt.datetime(2026, 1, 1, 12, 15)
+    reset = dt.datetime(2026, 1, 1, 13, 30, tzinfo=dt.timezone(dt.timedelta(hours=1)))
+    assert rate_limit_resume(reset, now) == dt.datetime(2026, 1, 1, 12, 30)
+    assert rate_limit_resume(dt.datetime(2026, 1, 1, 12, 40), now) == dt.datetime(
+        2026, 1, 1, 12, 40)
+    assert rate_limit_resume(dt.datetime(2026, 1, 1, 11, 0), now) == dt.datetime(
+        2026, 1, 1, 12, 0, 30)
