@@ -113,6 +113,68 @@ class AccountDayCase(ScoringCase):
             [("res_model", "=", "crm.lead"), ("res_id", "=", lead.id)]
         )
 
+    @classmethod
+    def salesperson(cls, login, company):
+        """A salesperson of ``company`` alone."""
+        return new_test_user(
+            cls.env,
+            login=login,
+            groups="base.group_user,sales_team.group_sale_salesman",
+            company_id=company.id,
+            company_ids=[(6, 0, company.ids)],
+        )
+
+    @classmethod
+    def opportunity(cls, name, partner, user, company, **values):
+        return cls.Lead.create(
+            {
+                "name": name,
+                "type": "opportunity",
+                "partner_id": partner.id,
+                "user_id": user.id,
+                "company_id": company.id,
+                **values,
+            }
+        )
+
+    @classmethod
+    def rad_customer(cls, login, lead_name):
+        """A second customer company (Rad AG) with its own salesperson and opportunity."""
+        cls.rad = cls.Partner.create(
+            {"name": "Rad AG", "is_company": True, "company_id": cls.score_company.id}
+        )
+        cls.rad_seller = cls.salesperson(login, cls.score_company)
+        cls.rad_lead = cls.opportunity(lead_name, cls.rad, cls.rad_seller, cls.score_company)
+
+    def velo_customer_of(self, company_b, login):
+        """Velo (shared) is also a customer of ``company_b``: B listens on X, Velo's person
+        Bert has an X handle in B, and B's salesperson has an opportunity of Velo.
+        ``(source, Bert, salesperson, lead)`` of B."""
+        source_b = self.env["social.crm.source"].create(
+            {
+                "name": "X B",
+                "network_id": self.x.id,
+                "company_id": company_b.id,
+                "kind": "search",
+                "query": "acme",
+            }
+        )
+        bert = self.Partner.create(
+            {"name": "Bert Buyer", "parent_id": self.velo.id, "company_id": company_b.id}
+        )
+        self.env["social.crm.identity"].create(
+            {
+                "partner_id": bert.id,
+                "company_id": company_b.id,
+                "network_id": self.x.id,
+                "handle": "bert_b",
+                "origin": "manual",
+            }
+        )
+        seller_b = self.salesperson(login, company_b)
+        lead_b = self.opportunity("B: Velo", self.velo, seller_b, company_b)
+        return source_b, bert, seller_b, lead_b
+
 
 
 @tagged("post_install", "-at_install")
@@ -297,43 +359,7 @@ class TestAccountDuringTheDay(AccountDayCase):
         self.nightly()
         row_a = self.row(self.velo)
         self.assertEqual(row_a.strongest_partner_id, self.star)
-        source_b = self.env["social.crm.source"].create(
-            {
-                "name": "X B",
-                "network_id": self.x.id,
-                "company_id": company_b.id,
-                "kind": "search",
-                "query": "acme",
-            }
-        )
-        bert = self.Partner.create(
-            {"name": "Bert Buyer", "parent_id": self.velo.id, "company_id": company_b.id}
-        )
-        self.env["social.crm.identity"].create(
-            {
-                "partner_id": bert.id,
-                "company_id": company_b.id,
-                "network_id": self.x.id,
-                "handle": "bert_b",
-                "origin": "manual",
-            }
-        )
-        seller_b = new_test_user(
-            self.env,
-            login="acct_seller_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
-        )
-        lead_b = self.Lead.create(
-            {
-                "name": "B: Velo",
-                "type": "opportunity",
-                "partner_id": self.velo.id,
-                "user_id": seller_b.id,
-                "company_id": company_b.id,
-            }
-        )
+        source_b, bert, seller_b, lead_b = self.velo_customer_of(company_b, "acct_seller_b")
         score_a, date_a = row_a.score, row_a.write_date
         author = self.make_author("bert-x", "bert_b", "Bert Buyer", followers_count=40)
         self.Post._ingest_posts(

@@ -7,7 +7,7 @@ account she joins counts her, the same minute, up and down; the night agrees."""
 import datetime as dt
 
 from odoo.addons.social_crm.connectors.base import Post
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from .test_account_day import AccountDayCase
 
@@ -19,25 +19,7 @@ class TestAccountMembership(AccountDayCase):
         super().setUpClass()
         # Velo's second person, scored by the night (a small identity)
         cls.quiet.parent_id = cls.velo
-        cls.rad = cls.Partner.create(
-            {"name": "Rad AG", "is_company": True, "company_id": cls.score_company.id}
-        )
-        cls.rad_seller = new_test_user(
-            cls.env,
-            login="acct_rad_seller",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.score_company.id,
-            company_ids=[(6, 0, cls.score_company.ids)],
-        )
-        cls.rad_lead = cls.Lead.create(
-            {
-                "name": "Rad AG: cargo bikes",
-                "type": "opportunity",
-                "partner_id": cls.rad.id,
-                "user_id": cls.rad_seller.id,
-                "company_id": cls.score_company.id,
-            }
-        )
+        cls.rad_customer("acct_rad_seller", "Rad AG: cargo bikes")
 
     def ella_becomes_key(self):
         """The night scores Velo (Ella without followers, Quentin); the key-account
@@ -171,43 +153,7 @@ class TestAccountMembership(AccountDayCase):
         )
         self.velo.company_id = False
         before = self.ella_becomes_key()
-        source_b = self.env["social.crm.source"].create(
-            {
-                "name": "X B",
-                "network_id": self.x.id,
-                "company_id": company_b.id,
-                "kind": "search",
-                "query": "acme",
-            }
-        )
-        bert = self.Partner.create(
-            {"name": "Bert Buyer", "parent_id": self.velo.id, "company_id": company_b.id}
-        )
-        self.env["social.crm.identity"].create(
-            {
-                "partner_id": bert.id,
-                "company_id": company_b.id,
-                "network_id": self.x.id,
-                "handle": "bert_b",
-                "origin": "manual",
-            }
-        )
-        seller_b = new_test_user(
-            self.env,
-            login="acct_member_seller_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
-        )
-        lead_b = self.Lead.create(
-            {
-                "name": "B: Velo",
-                "type": "opportunity",
-                "partner_id": self.velo.id,
-                "user_id": seller_b.id,
-                "company_id": company_b.id,
-            }
-        )
+        source_b, bert, _seller_b, lead_b = self.velo_customer_of(company_b, "acct_member_seller_b")
         author = self.make_author("bert-x", "bert_b", "Bert Buyer", followers_count=40)
         self.Post._ingest_posts(
             [

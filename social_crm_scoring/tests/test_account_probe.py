@@ -2,7 +2,7 @@
 """Accounts the same minute, edge sequences: a company contact made a person (and back), two
 customer companies merged by Odoo's merge wizard."""
 
-from odoo.tests import new_test_user, tagged
+from odoo.tests import tagged
 
 from . import test_account_membership as membership
 from .test_account_day import AccountDayCase
@@ -89,26 +89,8 @@ class TestAccountProbeRevenue(AccountDayCase):
             {"social_key_account_min_score": 0, "social_key_account_min_revenue": 50000}
         )
         cls.lead.expected_revenue = 10000
-        cls.rad = cls.Partner.create(
-            {"name": "Rad AG", "is_company": True, "company_id": cls.score_company.id}
-        )
-        cls.rad_seller = new_test_user(
-            cls.env,
-            login="probe_rad_seller",
-            groups="base.group_user,sales_team.group_sale_salesman",
-            company_id=cls.score_company.id,
-            company_ids=[(6, 0, cls.score_company.ids)],
-        )
-        cls.rad_lead = cls.Lead.create(
-            {
-                "name": "Rad AG: fleet",
-                "type": "opportunity",
-                "partner_id": cls.rad.id,
-                "user_id": cls.rad_seller.id,
-                "company_id": cls.score_company.id,
-                "expected_revenue": 45000,
-            }
-        )
+        cls.rad_customer("probe_rad_seller", "Rad AG: fleet")
+        cls.rad_lead.expected_revenue = 45000
 
     def test_two_companies_merged_revenue_reaches_threshold(self):
         """Rad AG turns out to be Velo's duplicate: merged into Velo by the merge wizard, its

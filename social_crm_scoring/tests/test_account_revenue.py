@@ -132,23 +132,9 @@ class TestAccountRevenue(AccountDayCase):
         company_b.social_key_account_min_revenue = 50000
         self.velo.company_id = False
         self.ella.company_id = False
-        seller_b = new_test_user(
-            self.env,
-            login="acct_rev_seller_b",
-            groups="sales_team.group_sale_salesman",
-            company_id=company_b.id,
-            company_ids=[(6, 0, company_b.ids)],
-        )
-        lead_b = self.Lead.create(
-            {
-                "name": "B: Velo",
-                "type": "opportunity",
-                "partner_id": self.velo.id,
-                "user_id": seller_b.id,
-                "company_id": company_b.id,
-                "expected_revenue": 10000,
-            }
-        )
+        seller_b = self.salesperson("acct_rev_seller_b", company_b)
+        lead_b = self.opportunity("B: Velo", self.velo, seller_b, company_b,
+                                  expected_revenue=10000)
         self.new_opportunity(45000, user=seller_b)
         self.assertFalse(self.lead.with_user(self.seller).social_is_key_account)
         self.assertFalse(self.todos(self.lead))
