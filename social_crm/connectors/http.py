@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as dt
 import email.utils
+import ipaddress
 import json as jsonlib
 import logging
 import math
@@ -143,6 +144,33 @@ def check_same_host(url: Any, base: str, network: str, what: str = "the next pag
             f"{network}: {what} points to another host ({short(where, limit=80)}), not "
             f"{urlsplit(base).netloc}; not followed")
     return url
+
+
+def public_origin(url: Any) -> str | None:
+    """``https://host[:port]`` of ``url`` when it names a public web host over https (a
+    domain name with a dot, or a global IP address), else None: an address taken from a
+    network's data (a post's URL, a DID document) never sends the server's requests to the
+    loopback, a private network or a bare name."""
+    try:
+        parts = urlsplit(url) if isinstance(url, str) else None
+        host, port = (parts.hostname, parts.port) if parts else (None, None)
+    except ValueError:
+        return None
+    if not parts or parts.scheme.lower() != "https" or not host or parts.username:
+        return None
+    host = host.rstrip(".").lower()
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        address = None
+    if address is not None:
+        if not address.is_global:
+            return None
+    elif "." not in host or host == "localhost" or host.endswith(
+            (".localhost", ".local", ".internal", ".lan", ".home.arpa")):
+        return None
+    shown = f"[{host}]" if address is not None and address.version == 6 else host
+    return f"https://{shown}" + (f":{port}" if port and port != 443 else "")
 
 
 def _api_message(response: requests.Response, body: Any) -> str:

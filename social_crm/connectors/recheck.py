@@ -15,6 +15,13 @@ definitive answer for this one: not authorized, a protected or suspended account
 cannot be read; ``notes`` say why). A fault of the whole request (401/403, 429, 5xx, a timeout,
 a malformed answer) raises a typed :class:`~.base.ConnectorError`: nothing of that batch is
 "gone".
+
+A network that answers "not found" for a post that still exists elsewhere (Mastodon: the
+company's instance limits or suspends the author's instance; Bluesky: the AppView hides a post
+its moderation took down) is asked at the source (the author's own instance, the author's
+PDS), anonymously, at most :data:`DIRECT_CHECKS` times per run: only a "not found" there too
+is ``gone``. Such a post is ``unknown`` with a :attr:`Recheck.states` entry the user sees
+(:data:`HIDDEN`, :data:`MODERATED`; :data:`UNREACHABLE` when the source could not answer).
 """
 
 from __future__ import annotations
@@ -33,6 +40,19 @@ from .base import (
 )
 from .util import remember_secrets
 
+#: the post exists at its source but the source's own instance does not show it (it blocks or
+#: limits the author's instance: defederation)
+HIDDEN = "hidden"
+#: the post exists at its source (the author's repository) but the network hides it
+#: (a moderation take-down)
+MODERATED = "moderated"
+#: the source could not tell (the author's instance down, 5xx, unreachable, or it answers
+#: only signed requests): asked again at the next re-check
+UNREACHABLE = "unknown"
+#: direct checks at the posts' sources per run of one source (only for "not found" answers)
+DIRECT_CHECKS = 20
+STATES = (HIDDEN, MODERATED, UNREACHABLE)
+
 
 @dataclasses.dataclass(frozen=True)
 class Recheck:
@@ -45,18 +65,26 @@ class Recheck:
     # a version marker per id where the network gives one but no edit date (Bluesky: the
     # record's CID): a changed marker is an edit
     versions: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # why an ``unknown`` post is no answer, where the user should see it ({id: state}):
+    # :data:`HIDDEN`, :data:`MODERATED`, :data:`UNREACHABLE`
+    states: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         put = object.__setattr__
         put(self, "gone", tuple(i for i in (clean_id(v) for v in self.gone) if i))
         put(self, "unknown", tuple(i for i in (clean_id(v) for v in self.unknown) if i))
         put(self, "notes", tuple(n for n in (clean_str(v, 1_000) for v in self.notes) if n))
+        put(self, "states", {i: state for key, state in dict(self.states).items()
+                             if (i := clean_id(key)) in self.unknown and state in STATES})
 
 
-#: ``checker(ids, config, session, authors)``; ``authors`` ({post id: the author's
+#: ``checker(ids, config, session, authors, hints)``; ``authors`` ({post id: the author's
 #: :attr:`~.base.Author.external_id`}, possibly partial) lets a checker tell a post deleted by
-#: its author from one hidden with its suspended account
-Checker = Callable[[list[str], SourceConfig, Any, Mapping[str, str]], Iterator[Recheck]]
+#: its author from one hidden with its suspended account; ``hints`` ({post id: {"url": its
+#: stored :attr:`~.base.Post.url`, "visibility": the stored payload's, where it has one}},
+#: possibly partial) where the post lives at its source, and whether anybody may read it there
+Checker = Callable[[list[str], SourceConfig, Any, Mapping[str, str],
+                    Mapping[str, Mapping[str, str]]], Iterator[Recheck]]
 CHECKERS: dict[str, Checker] = {}
 #: network -> function giving a stored post's version marker from its raw payload
 VERSION_OF: dict[str, Callable[[Any], str | None]] = {}
@@ -77,9 +105,11 @@ def can_recheck(network: str) -> bool:
 
 
 def recheck(network: str, ids: list[str], config: SourceConfig,
-            session=None, authors: Mapping[str, str] | None = None) -> Iterator[Recheck]:
+            session=None, authors: Mapping[str, str] | None = None,
+            hints: Mapping[str, Mapping[str, str]] | None = None) -> Iterator[Recheck]:
     """The current state of the posts ``ids`` on ``network``, one :class:`Recheck` per
-    request batch (``authors``: {post id: its author's external id}, where known). Raises
+    request batch (``authors``: {post id: its author's external id}, ``hints``: {post id:
+    {"url", "visibility"}} of the stored post, where known). Raises
     only typed :class:`~.base.ConnectorError`s with the credentials struck out; the batches
     yielded before an error are the caller's to keep."""
     checker = CHECKERS.get(network)
@@ -88,7 +118,8 @@ def recheck(network: str, ids: list[str], config: SourceConfig,
     secrets = tuple(str(v) for v in (config.credentials or {}).values() if v)
     remember_secrets(*secrets)
     ids = list(dict.fromkeys(i for i in (clean_id(v) for v in ids) if i))
-    batches = checker(ids, config, session, dict(authors or {}))
+    batches = checker(ids, config, session, dict(authors or {}),
+                       dict(hints or {}))
     yield from typed_batches(batches, network, secrets, "re-check answer")
 
 

@@ -97,7 +97,7 @@ def read_posts(body: Any, asked: list[str]) -> Recheck:
 
 @register(NETWORK, version_of=cid_of)
 def recheck(ids: list[str], config: SourceConfig, session=None,
-            authors=None) -> Iterator[Recheck]:
+            authors=None, hints=None) -> Iterator[Recheck]:
     session = session or requests.Session()
     base = (config.base_url or bluesky.DEFAULT_BASE_URL).strip().rstrip("/")
     if base.startswith(("ws://", "wss://")):

@@ -15,10 +15,25 @@ status is no answer. An account the instance no longer knows (404) took its stat
 it: gone. An instance older than 4.3 answers the list with 404: every status is then asked
 alone. A status's ``edited_at`` says whether (and when) it was edited: ingestion keeps only a
 newer version. The source's token is sent (as when polling), never to another host.
+
+Defederation: when the source's instance limits or suspends the author's instance, a status
+of that instance and its account are 404 there although nothing was deleted. A status of
+another instance (its stored url on another host: ``https://remote/@user/ID``,
+``/users/user/statuses/ID``, ``/@user/statuses/ID``, ``/notice/ID``) that the source's
+instance answers 404 is therefore asked on its own instance, anonymously
+(``GET https://remote/api/v1/statuses/ID``, at most :data:`~.recheck.DIRECT_CHECKS` per run;
+over that, it waits for the next re-check): only 404 / 410 there too is "gone"; 200 is
+:data:`~.recheck.HIDDEN` (it exists, the source's instance does not show it); a fault there
+(timeout, no connection, 5xx, 401/403 of an instance that answers only signed requests, 429,
+an answer that is no status) is :data:`~.recheck.UNREACHABLE`, and so is a status only its
+author's followers may read (stored visibility ``private``, ``direct``, ``limited``: 404 to
+anonymous readers) and one whose url names no status of a known kind. Never "gone". A
+fault of the author's instance is that post's alone: the others of the batch go on.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from urllib.parse import quote, urlsplit
 
@@ -26,13 +41,43 @@ import requests
 
 from . import http, mastodon
 from .base import AuthError, ConnectorError, RateLimitError, SourceConfig, chunks
-from .recheck import Recheck, register
+from .recheck import DIRECT_CHECKS, HIDDEN, UNREACHABLE, Recheck, register
 from .util import expect_list, parse_each
 
 NETWORK = "mastodon"
 BATCH = 20
 GONE_STATUSES = (404, 410)
 NO_LIST_STATUSES = (404, 405)  # an instance before 4.3 has no GET /api/v1/statuses
+#: a status's web url or ActivityPub uri on its own instance, the id its API takes: Mastodon
+#: (``/@user/ID``, ``/users/user/statuses/ID``), GoToSocial (``/@user/statuses/ID``),
+#: Pleroma and Akkoma (``/notice/ID``)
+STATUS_PATHS = (
+    re.compile(r"/@[^/@]+(?:@[^/]+)?/(?:statuses/)?([0-9A-Za-z]{1,64})/?"),
+    re.compile(r"/users/[^/]+/statuses/([0-9A-Za-z]{1,64})/?"),
+    re.compile(r"/notice/([0-9A-Za-z]{1,64})/?"),
+)
+#: visibilities whose status its own instance shows to no anonymous reader
+NOT_PUBLIC = frozenset({"private", "direct", "limited", "local"})
+
+
+def status_at_source(url: str | None) -> tuple[str, str] | None:
+    """``(instance, status id there)`` of a status's stored url or uri (None: no public
+    https address, or no status path of a known kind)."""
+    origin = http.public_origin(url)
+    if not origin:
+        return None
+    path = urlsplit(url).path
+    for pattern in STATUS_PATHS:
+        if found := pattern.fullmatch(path):
+            return origin, found.group(1)
+    return None
+
+
+def host_of(url: str | None) -> str:
+    try:
+        return (urlsplit(url).hostname or "").lower() if isinstance(url, str) else ""
+    except ValueError:
+        return ""
 
 
 def read_statuses(body, asked: list[str], host: str) -> tuple[list, list[str], list[str]]:
@@ -49,10 +94,13 @@ def read_statuses(body, asked: list[str], host: str) -> tuple[list, list[str], l
 
 @register(NETWORK)
 def recheck(ids: list[str], config: SourceConfig, session=None,
-            authors=None) -> Iterator[Recheck]:
+            authors=None, hints=None) -> Iterator[Recheck]:
     session = session or requests.Session()
     base = mastodon.instance_url(config.base_url)
     host = urlsplit(base).netloc
+    home = host_of(base)
+    authors, hints = authors or {}, hints or {}
+    direct = {"left": DIRECT_CHECKS}
     token = (config.credentials or {}).get("access_token")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
 
@@ -111,8 +159,55 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                 or relation.get("domain_blocking") is True
         return blocked_of[account_id]
 
+    def elsewhere(status_id: str) -> bool:
+        """Whether the status lives on another instance than the source's (its stored url,
+        else its author's address, says where)."""
+        url = (hints.get(status_id) or {}).get("url")
+        if url and host_of(url):
+            return host_of(url) != home
+        acct = authors.get(status_id) or ""
+        return "@" in acct and acct.rpartition("@")[2].lower() != home
+
+    def at_source(status_id: str) -> tuple[str | None, str]:
+        """What the author's own instance says of a status the source's instance answers
+        404: ``(None, note)`` when it is gone there too, else ``(state, note)``. Its faults
+        are this status's alone (never raised, never "gone")."""
+        hint = hints.get(status_id) or {}
+        if (hint.get("visibility") or "").lower() in NOT_PUBLIC:
+            return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host} and only its "
+                                 "author's followers may read it on its own instance: not "
+                                 "known to be deleted")
+        where = status_at_source(hint.get("url"))
+        if where is None:
+            return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}; its address "
+                                 "names no status its own instance can be asked for: not "
+                                 "known to be deleted")
+        if direct["left"] <= 0:
+            return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}; its own "
+                                 "instance is asked at the next re-check (the direct checks "
+                                 "of this run are used up)")
+        direct["left"] -= 1
+        origin, remote_id = where
+        remote = urlsplit(origin).netloc
+        try:
+            body, _response = http.request_json(
+                session, "GET", f"{origin}/api/v1/statuses/{quote(remote_id, safe='')}",
+                network=NETWORK, timeout=config.timeout, expect=dict,
+                max_bytes=config.max_response_bytes)
+        except ConnectorError as exc:
+            if type(exc) is ConnectorError and exc.status in GONE_STATUSES:
+                return None, ""
+            return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}, and its own "
+                                 f"instance {remote} did not answer ({exc}): not deleted, "
+                                 "asked again later")
+        if str(body.get("id") or "") != remote_id:
+            return UNREACHABLE, (f"mastodon: {remote} answered another status for "
+                                 f"{status_id}: not known to be deleted")
+        return HIDDEN, (f"mastodon: {status_id} still exists on {remote}, but {host} does "
+                        "not show it (it blocks or limits that instance): not deleted")
+
     def one_by_one(batch: list[str]) -> Recheck:
-        posts, gone, unknown, notes = [], [], [], []
+        posts, gone, unknown, notes, states = [], [], [], [], {}
         for status_id in batch:
             body = status_or_gone(status_id)
             if body is None and token:
@@ -129,7 +224,7 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                                  "account (blocked by its author?), but not deleted")
                     continue
             if body is None:
-                acct = (authors or {}).get(status_id)
+                acct = authors.get(status_id)
                 found = account(acct) if acct else {}
                 if found.get("suspended") is True:
                     unknown.append(status_id)
@@ -140,6 +235,17 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                     notes.append(f"mastodon: {status_id} is not visible to the source's "
                                  "account (its author blocked it, or it blocks the author's "
                                  "domain), but not known to be deleted")
+                elif elsewhere(status_id):
+                    # the source's instance may no longer show the author's instance
+                    # (defederation: its statuses and account 404 here): only the author's
+                    # own instance can say it is gone
+                    state, note = at_source(status_id)
+                    if state is None:
+                        gone.append(status_id)
+                    else:
+                        unknown.append(status_id)
+                        states[status_id] = state
+                        notes.append(note)
                 else:
                     gone.append(status_id)
                 continue
@@ -148,7 +254,8 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
             if missing:  # unreadable, or another status than the one asked: no answer
                 unknown.append(status_id)
                 notes += bad or [f"mastodon: {host} answered another status for {status_id}"]
-        return Recheck(posts=posts, gone=tuple(gone), unknown=tuple(unknown), notes=tuple(notes))
+        return Recheck(posts=posts, gone=tuple(gone), unknown=tuple(unknown), notes=tuple(notes),
+                       states=states)
 
     listing = True
     for batch in chunks(ids, BATCH):
@@ -164,7 +271,8 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                 if missing:
                     alone = one_by_one(missing)
                     yield Recheck(posts=posts + alone.posts, gone=alone.gone,
-                                  unknown=alone.unknown, notes=(*notes, *alone.notes))
+                                  unknown=alone.unknown, notes=(*notes, *alone.notes),
+                                  states=alone.states)
                 else:
                     yield Recheck(posts=posts, notes=tuple(notes))
                 continue

@@ -100,7 +100,7 @@ def read_tweets(body: Any, asked: list[str], latest_body: Any = None) -> Recheck
 
 @register(NETWORK)
 def recheck(ids: list[str], config: SourceConfig, session=None,
-            authors=None) -> Iterator[Recheck]:
+            authors=None, hints=None) -> Iterator[Recheck]:
     credentials = config.credentials or {}
     client = x.make_client(credentials, timeout=config.timeout, session=session,
                            max_bytes=config.max_response_bytes)

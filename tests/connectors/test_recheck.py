@@ -25,10 +25,11 @@ ALICE = "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kq2abcde2k2a"
 BOB = "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2abcde1k2b"
 
 
-def run(network, ids, authors=None, **config):
+def run(network, ids, authors=None, hints=None, **config):
     config.setdefault("timeout", 7)
     config.setdefault("kind", "search")
-    return list(rc.recheck(network, ids, SourceConfig(**config), authors=authors))
+    return list(rc.recheck(network, ids, SourceConfig(**config), authors=authors,
+                           hints=hints))
 
 
 def merged(batches):
@@ -176,7 +177,8 @@ def test_mastodon_404_and_no_anonymous_access_is_gone():
 def test_mastodon_suspended_author_is_no_deletion():
     """The instance hides a suspended account's statuses (404 with and without token) and
     shows them again when the suspension is lifted: no answer, not gone. One lookup per
-    author; an author the instance no longer knows took his statuses with him: gone."""
+    author; an author the instance no longer knows, whose own instance says his status is
+    gone too (404), took his statuses with him: gone."""
     ids = ["113500000000000777", "113500000000000778", "113500000000000779"]
     responses.get(f"{MASTO}/api/v1/statuses", json=[])
     for status_id in ids:
@@ -189,9 +191,12 @@ def test_mastodon_suspended_author_is_no_deletion():
                   match=[acct({"acct": "troll@mastodon.example"})])
     responses.get(lookup, status=404, json={"error": "Record not found"},
                   match=[acct({"acct": "gone@other.example"})])
+    responses.get("https://other.example/api/v1/statuses/110000000000000042", status=404,
+                  json={"error": "Record not found"})
     batches = run("mastodon", ids, base_url=MASTO,
                   authors={ids[0]: "troll@mastodon.example", ids[1]: "troll@mastodon.example",
-                           ids[2]: "gone@other.example"})
+                           ids[2]: "gone@other.example"},
+                  hints={ids[2]: {"url": "https://other.example/@gone/110000000000000042"}})
     _posts, gone, unknown = merged(batches)
     assert unknown == {ids[0], ids[1]} and gone == {ids[2]}
     assert any("suspended" in n for n in batches[0].notes)
@@ -361,3 +366,151 @@ def test_bluesky_timeout_deletes_nothing():
     responses.get(GET_POSTS, body=requests.ConnectTimeout("slow"))
     with pytest.raises(TemporaryError):
         run("bluesky", [ALICE])
+
+
+# --- Mastodon: defederation ------------------------------------------------------------------
+REMOTE = "https://remote.example"
+HOME_ID = "113500000000000900"  # the status's id on the source's instance
+REMOTE_ID = "110200000000000042"  # its id on the author's own instance
+LENA = "lena@remote.example"
+
+
+def remote_status(status_id=REMOTE_ID):
+    """The status as the author's own instance answers it (its author is local there)."""
+    status = load_payload("recheck/mastodon_statuses.json")[0]
+    account = dict(status["account"], id="1", username="lena", acct="lena",
+                   url=f"{REMOTE}/@lena")
+    return dict(status, id=status_id, uri=f"{REMOTE}/users/lena/statuses/{status_id}",
+                url=f"{REMOTE}/@lena/{status_id}", account=account)
+
+
+def defederated(*ids):
+    """The source's instance suspended remote.example: its statuses and accounts are 404."""
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    for status_id in ids:
+        responses.get(f"{MASTO}/api/v1/statuses/{status_id}", status=404,
+                      json={"error": "Record not found"})
+    responses.get(f"{MASTO}/api/v1/accounts/lookup", status=404,
+                  json={"error": "Record not found"})
+
+
+def run_remote(ids, urls, **hint):
+    return run("mastodon", ids, base_url=MASTO, credentials={"access_token": MASTO_TOKEN},
+               authors={i: LENA for i in ids},
+               hints={i: {"url": u, **hint} for i, u in zip(ids, urls, strict=True)})
+
+
+@pytest.mark.parametrize("url", [f"{REMOTE}/@lena/{REMOTE_ID}",
+                                 f"{REMOTE}/users/lena/statuses/{REMOTE_ID}",
+                                 f"{REMOTE}/@lena/statuses/{REMOTE_ID}"])
+@responses.activate
+def test_mastodon_defederated_instance_status_still_there_is_hidden_not_gone(url):
+    """The company's instance suspends (or limits) remote.example: the status and its author
+    are 404 there, with the token and without. The author's own instance, asked anonymously
+    for the id of the stored url, still shows it: not deleted, hidden."""
+    defederated(HOME_ID)
+    responses.get(f"{REMOTE}/api/v1/statuses/{REMOTE_ID}", json=remote_status())
+    batches = run_remote([HOME_ID], [url])
+    posts, gone, unknown = merged(batches)
+    assert not posts and not gone and unknown == {HOME_ID}
+    assert batches[0].states == {HOME_ID: rc.HIDDEN}
+    assert any("still exists on remote.example" in n for n in batches[0].notes)
+    asked = responses.calls[-1]
+    assert asked.request.url == f"{REMOTE}/api/v1/statuses/{REMOTE_ID}"
+    assert "Authorization" not in asked.request.headers  # the token stays on its instance
+    assert timeout_of(asked) == 7
+
+
+@pytest.mark.parametrize("status", [404, 410])
+@responses.activate
+def test_mastodon_defederated_status_gone_on_its_own_instance_too_is_gone(status):
+    defederated(HOME_ID)
+    responses.get(f"{REMOTE}/api/v1/statuses/{REMOTE_ID}", status=status,
+                  json={"error": "Record not found"})
+    batches = run_remote([HOME_ID], [f"{REMOTE}/@lena/{REMOTE_ID}"])
+    assert merged(batches)[1] == {HOME_ID} and not batches[0].states
+
+
+@pytest.mark.parametrize("answer", [
+    {"status": 500, "json": {"error": "Internal"}},
+    {"status": 502, "body": "<html>Bad Gateway</html>"},
+    {"status": 503, "json": {"error": "Maintenance"}},
+    {"status": 401, "json": {"error": "Request not signed"}},  # authorized fetch
+    {"status": 403, "json": {"error": "This action is not allowed"}},
+    {"status": 429, "json": {"error": "Too many requests"}},
+    {"body": requests.ConnectTimeout("slow")},
+    {"body": requests.ConnectionError("Name or service not known")},
+    {"body": "<html>a parked domain</html>", "content_type": "text/html"},
+    {"json": remote_status("110200000000000043")},  # another status
+])
+@responses.activate
+def test_mastodon_author_instance_down_is_unknown_never_gone(answer):
+    """The author's instance down, failing, rate limiting, answering only signed requests or
+    something else than the status: the post stays, "unknown", asked again later; the
+    other statuses of the batch are answered as usual (its fault is that post's alone)."""
+    defederated(HOME_ID)
+    responses.get(f"{MASTO}/api/v1/statuses/113500000000000777",
+                  json=load_payload("recheck/mastodon_statuses.json")[0])
+    responses.get(f"{REMOTE}/api/v1/statuses/{REMOTE_ID}", **answer)
+    batches = run("mastodon", [HOME_ID, "113500000000000777"], base_url=MASTO,
+                  credentials={"access_token": MASTO_TOKEN}, authors={HOME_ID: LENA},
+                  hints={HOME_ID: {"url": f"{REMOTE}/@lena/{REMOTE_ID}"}})
+    posts, gone, unknown = merged(batches)
+    assert not gone and unknown == {HOME_ID} and set(posts) == {"113500000000000777"}
+    assert batches[0].states == {HOME_ID: rc.UNREACHABLE}
+    assert any("did not answer" in n or "another status" in n for n in batches[0].notes)
+
+
+@pytest.mark.parametrize("url, visibility", [
+    (f"{REMOTE}/@lena/{REMOTE_ID}", "private"),  # followers only: 404 to anonymous readers
+    (f"{REMOTE}/@lena/{REMOTE_ID}", "direct"),
+    ("http://remote.example/@lena/110200000000000042", "public"),  # no https
+    ("https://127.0.0.1/@lena/110200000000000042", "public"),  # no public host
+    ("https://10.1.2.3/@lena/110200000000000042", "public"),
+    ("https://localhost/@lena/110200000000000042", "public"),
+    (f"{REMOTE}/notes/9kq2abcde", "public"),  # Misskey: no Mastodon API to ask
+])
+@responses.activate
+def test_mastodon_status_its_own_instance_cannot_be_asked_for_is_unknown(url, visibility):
+    defederated(HOME_ID)
+    batches = run_remote([HOME_ID], [url], visibility=visibility)
+    _posts, gone, unknown = merged(batches)
+    assert not gone and unknown == {HOME_ID}
+    assert batches[0].states == {HOME_ID: rc.UNREACHABLE}
+    assert not any(MASTO not in c.request.url for c in responses.calls)  # nothing else asked
+
+
+@responses.activate
+def test_mastodon_direct_checks_are_capped_per_run():
+    """Only the 404s are asked at their source, at most DIRECT_CHECKS per run: the rest
+    waits for the next re-check (unknown, never gone)."""
+    ids = [str(113500000000001000 + i) for i in range(rc.DIRECT_CHECKS + 5)]
+    defederated(*ids)
+    remote_ids = [str(110200000000001000 + i) for i in range(len(ids))]
+    for remote_id in remote_ids:
+        responses.get(f"{REMOTE}/api/v1/statuses/{remote_id}", status=404,
+                      json={"error": "Record not found"})
+    batches = run_remote(ids, [f"{REMOTE}/@lena/{r}" for r in remote_ids])
+    _posts, gone, unknown = merged(batches)
+    assert len(gone) == rc.DIRECT_CHECKS and len(unknown) == 5
+    assert sum(c.request.url.startswith(REMOTE) for c in responses.calls) == rc.DIRECT_CHECKS
+    assert any("next re-check" in n for b in batches for n in b.notes)
+    # the list asked per batch of 20, as before
+    assert sum(c.request.url.startswith(f"{MASTO}/api/v1/statuses?") for c in
+               responses.calls) == 2
+
+
+@responses.activate
+def test_mastodon_local_status_404_is_still_gone_without_asking_elsewhere():
+    """A status of the source's own instance: its 404 is the definitive answer."""
+    single = f"{MASTO}/api/v1/statuses/113500000000000777"
+    responses.get(f"{MASTO}/api/v1/statuses", json=[])
+    responses.get(single, status=404, json={"error": "Record not found"})
+    responses.get(f"{MASTO}/api/v1/accounts/lookup", status=404,
+                  json={"error": "Record not found"})
+    batches = run("mastodon", ["113500000000000777"], base_url=MASTO,
+                  authors={"113500000000000777": "kim@mastodon.example"},
+                  hints={"113500000000000777": {
+                      "url": f"{MASTO}/@kim/113500000000000777"}})
+    assert merged(batches)[1] == {"113500000000000777"}
+    assert all(c.request.url.startswith(MASTO) for c in responses.calls)
