@@ -49,8 +49,9 @@ MODERATED = "moderated"
 #: the source could not tell (the author's instance down, 5xx, unreachable, or it answers
 #: only signed requests): asked again at the next re-check
 UNREACHABLE = "unknown"
-#: direct checks at the posts' sources per run of one source (only for "not found" answers)
-DIRECT_CHECKS = 20
+#: direct checks at the posts' sources per run of one source (only for "not found" answers;
+#: a source that failed once in a run is not asked again in that run)
+DIRECT_CHECKS = 50
 STATES = (HIDDEN, MODERATED, UNREACHABLE)
 
 

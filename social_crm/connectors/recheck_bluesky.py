@@ -9,6 +9,16 @@ whom it blocks), which must not read as deleted. The answer must carry ``posts``
 required field): a body without it is malformed and deletes nothing. A post view has no edit
 date: its ``cid`` (the hash of the record's current version) is the version marker; a stored
 post whose CID differs was edited (the caller compares, :data:`.recheck.VERSION_OF`).
+
+The AppView also leaves out a post its moderation took down (or hid), its author still served:
+absent is no proof of a deletion. Such a post is asked where it lives, anonymously: its
+author's PDS (from the DID document: ``https://plc.directory/<did>`` for ``did:plc``,
+``https://<host>/.well-known/did.json`` for ``did:web``; the service ``#atproto_pds``),
+``com.atproto.repo.getRecord`` (at most :data:`~.recheck.DIRECT_CHECKS` per run). Only its
+``RecordNotFound`` (HTTP 400) is "gone"; the record there means hidden by the network
+(:data:`~.recheck.MODERATED`, kept); a fault (timeout, 5xx, 429, an unknown DID, a DID
+document naming no public PDS, another error such as ``RepoTakendown``) is
+:data:`~.recheck.UNREACHABLE` (kept, asked again at the next re-check).
 """
 
 from __future__ import annotations
@@ -20,12 +30,14 @@ from typing import Any
 import requests
 
 from . import bluesky, http
-from .base import MalformedResponseError, SourceConfig, chunks
-from .recheck import Recheck, register
+from .base import ConnectorError, GoneError, MalformedResponseError, SourceConfig, chunks
+from .recheck import DIRECT_CHECKS, MODERATED, UNREACHABLE, Recheck, register
 from .util import cap_items, expect_list, parse_each, text_of
 
 NETWORK = "bluesky"
 BATCH = 25
+PLC_DIRECTORY = "https://plc.directory"
+POST_COLLECTION = "app.bsky.feed.post"
 
 
 def did_of(uri: str) -> str | None:
@@ -65,6 +77,123 @@ def keep_hidden_authors(result: Recheck, served: set[str]) -> Recheck:
         notes=(*result.notes, f"bluesky: {len(hidden)} post(s) absent because their author's "
                "account is deactivated or taken down (no deletion)"),
     )
+
+
+def rkey_of(uri: str) -> str | None:
+    """The record key of an ``at://did/app.bsky.feed.post/rkey`` uri."""
+    parts = uri[len("at://"):].split("/") if uri.startswith("at://") else []
+    return parts[2] if len(parts) == 3 and parts[1] == POST_COLLECTION and parts[2] else None
+
+
+def did_document_url(did: str) -> str | None:
+    """Where a DID's document is read (None: a method or host that is not asked)."""
+    if did.startswith("did:plc:") and did[8:].isalnum():
+        return f"{PLC_DIRECTORY}/{did}"
+    if did.startswith("did:web:"):
+        origin = http.public_origin(f"https://{did[8:]}/")
+        return f"{origin}/.well-known/did.json" if origin and ":" not in did[8:] else None
+    return None
+
+
+def pds_of(document: Any, did: str) -> str | None:
+    """The PDS of a DID document (its service ``#atproto_pds`` of type
+    ``AtprotoPersonalDataServer``) when it is a public https address, else None."""
+    if not isinstance(document, dict) or document.get("id") != did:
+        return None
+    services = document.get("service")
+    for service in services if isinstance(services, list) else ():
+        if isinstance(service, dict) and str(service.get("id") or "").endswith("#atproto_pds") \
+                and service.get("type") == "AtprotoPersonalDataServer":
+            return http.public_origin(service.get("serviceEndpoint"))
+    return None
+
+
+def _record_not_found(response, body):
+    """``getRecord``'s "no such record" (HTTP 400, error ``RecordNotFound``) as a GoneError."""
+    if response.status_code == 400 and isinstance(body, dict) \
+            and body.get("error") == "RecordNotFound":
+        return GoneError("bluesky: the author's PDS has no such record", status=400)
+    return None
+
+
+class SourceCheck:
+    """Asks the author's PDS, for posts the AppView left out though their author is
+    served, whether the record still exists (one DID document per author and run, at most
+    :data:`~.recheck.DIRECT_CHECKS` records per run; a PDS that failed is not asked again in
+    the run). Never raises: a fault is the post's own "unknown"."""
+
+    def __init__(self, session, config: SourceConfig):
+        self.session, self.config = session, config
+        self.left = DIRECT_CHECKS
+        self.pds: dict[str, str | None] = {}  # did -> PDS (None: could not be resolved)
+        self.failed: set[str] = set()  # PDSes (or DIDs) that failed in this run
+
+    def get(self, url, params=None, error_hook=None):
+        body, _response = http.request_json(
+            self.session, "GET", url, network=NETWORK, params=params,
+            timeout=self.config.timeout, expect=dict, error_hook=error_hook,
+            max_bytes=self.config.max_response_bytes)
+        return body
+
+    def resolve(self, did: str) -> str | None:
+        if did not in self.pds:
+            where = did_document_url(did)
+            try:
+                self.pds[did] = pds_of(self.get(where), did) if where else None
+            except ConnectorError:
+                self.pds[did] = None
+        return self.pds[did]
+
+    def __call__(self, uri: str) -> tuple[str | None, str]:
+        """``(None, "")`` when the record is gone at its PDS too, else ``(state, note)``."""
+        did, rkey = did_of(uri), rkey_of(uri)
+        if not did or not rkey:
+            return UNREACHABLE, f"bluesky: {uri} names no post record that can be asked for"
+        if self.left <= 0:
+            return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView; its author's "
+                                 "PDS is asked at the next re-check (the direct checks of "
+                                 "this run are used up)")
+        self.left -= 1
+        pds = self.resolve(did)
+        if not pds:
+            return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView and its author's "
+                                 "PDS could not be found: not known to be deleted")
+        if pds in self.failed:
+            return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView and its author's "
+                                 "PDS did not answer in this run: not deleted, asked again later")
+        try:
+            body = self.get(f"{pds}/xrpc/com.atproto.repo.getRecord",
+                            [("repo", did), ("collection", POST_COLLECTION), ("rkey", rkey)],
+                            error_hook=_record_not_found)
+        except GoneError:
+            return None, ""
+        except ConnectorError as exc:
+            self.failed.add(pds)
+            return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView and its author's "
+                                 f"PDS did not answer ({exc}): not deleted, asked again later")
+        if text_of(body.get("uri")) != uri or not isinstance(body.get("value"), dict):
+            return UNREACHABLE, (f"bluesky: the PDS answered another record for {uri}: not "
+                                 "known to be deleted")
+        return MODERATED, (f"bluesky: {uri} still exists in its author's repository, but the "
+                           "AppView does not show it (taken down or hidden by moderation): "
+                           "not deleted")
+
+
+def ask_sources(result: Recheck, check: SourceCheck) -> Recheck:
+    """``result`` with its absent posts asked at their authors' PDS: only those gone there
+    too stay ``gone``."""
+    gone, unknown, notes, states = [], list(result.unknown), list(result.notes), dict(
+        result.states)
+    for uri in result.gone:
+        state, note = check(uri)
+        if state is None:
+            gone.append(uri)
+        else:
+            unknown.append(uri)
+            states[uri] = state
+            notes.append(note)
+    return dataclasses.replace(result, gone=tuple(gone), unknown=tuple(unknown),
+                               notes=tuple(notes), states=states)
 
 
 def cid_of(raw: Any) -> str | None:
@@ -109,6 +238,7 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
     if len(uris) < len(ids):
         yield Recheck(unknown=tuple(i for i in ids if not i.startswith("at://")),
                       notes=("bluesky: an id that is no at:// uri cannot be re-checked",))
+    check = SourceCheck(session, config)
     for batch in chunks(uris, BATCH):
         body, _response = http.request_json(
             session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
@@ -118,4 +248,6 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
         if result.gone:
             dids = list(dict.fromkeys(d for u in result.gone if (d := did_of(u))))
             result = keep_hidden_authors(result, authors_served(session, base, dids, config))
+        if result.gone:
+            result = ask_sources(result, check)
         yield result

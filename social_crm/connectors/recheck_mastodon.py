@@ -25,7 +25,8 @@ instance answers 404 is therefore asked on its own instance, anonymously
 over that, it waits for the next re-check): only 404 / 410 there too is "gone"; 200 is
 :data:`~.recheck.HIDDEN` (it exists, the source's instance does not show it); a fault there
 (timeout, no connection, 5xx, 401/403 of an instance that answers only signed requests, 429,
-an answer that is no status) is :data:`~.recheck.UNREACHABLE`, and so is a status only its
+an answer that is no status) is :data:`~.recheck.UNREACHABLE` (and that instance is not asked
+again in the run), and so is a status only its
 author's followers may read (stored visibility ``private``, ``direct``, ``limited``: 404 to
 anonymous readers) and one whose url names no status of a known kind. Never "gone". A
 fault of the author's instance is that post's alone: the others of the batch go on.
@@ -101,6 +102,7 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
     home = host_of(base)
     authors, hints = authors or {}, hints or {}
     direct = {"left": DIRECT_CHECKS}
+    failed: set[str] = set()  # authors' instances that failed in this run
     token = (config.credentials or {}).get("access_token")
     headers = {"Authorization": f"Bearer {token}"} if token else {}
 
@@ -186,9 +188,13 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
             return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}; its own "
                                  "instance is asked at the next re-check (the direct checks "
                                  "of this run are used up)")
-        direct["left"] -= 1
         origin, remote_id = where
         remote = urlsplit(origin).netloc
+        if origin in failed:
+            return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}, and its own "
+                                 f"instance {remote} did not answer in this run: not deleted, "
+                                 "asked again later")
+        direct["left"] -= 1
         try:
             body, _response = http.request_json(
                 session, "GET", f"{origin}/api/v1/statuses/{quote(remote_id, safe='')}",
@@ -197,6 +203,7 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
         except ConnectorError as exc:
             if type(exc) is ConnectorError and exc.status in GONE_STATUSES:
                 return None, ""
+            failed.add(origin)  # down or refusing: its other statuses wait for the next run
             return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}, and its own "
                                  f"instance {remote} did not answer ({exc}): not deleted, "
                                  "asked again later")

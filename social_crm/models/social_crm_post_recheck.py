@@ -21,6 +21,7 @@ import logging
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
+from odoo.tools import SQL
 
 from ..connectors import base as connector_base
 from ..connectors import recheck
@@ -41,8 +42,22 @@ class SocialCrmPost(models.Model):
         "of polling sources, see the re-check period in the settings).",
     )
 
+    network_visibility = fields.Selection(
+        [
+            ("hidden", "Not visible from your instance (instance blocked or limited)"),
+            ("moderated", "Hidden by the network's moderation (not deleted)"),
+            ("unknown", "Unknown: the author's server did not answer (checked again later)"),
+        ],
+        string="Visibility on the Network", readonly=True, copy=False,
+        help="Set by the re-check when the network no longer shows the post but it was not "
+        "deleted: the company's instance blocks or limits the author's instance (the author's "
+        "own instance still shows it), the network's moderation hides it (the author's "
+        "repository still holds it), or the author's server could not be asked. The post, its "
+        "ticket and its queued replies are kept. Empty: the network shows it.",
+    )
+
     def _product_written_fields(self):
-        return super()._product_written_fields() | {"rechecked_at"}
+        return super()._product_written_fields() | {"rechecked_at", "network_visibility"}
 
     # --- which posts --------------------------------------------------------------------------
     @api.model
@@ -107,7 +122,8 @@ class SocialCrmPost(models.Model):
         keeps the others waiting)."""
         network = source.network_id.code
         now = fields.Datetime.now()
-        names = ["external_id", "text", "edited_at", "author_external_id"]
+        names = ["external_id", "text", "edited_at", "author_external_id", "url",
+                 "network_visibility"]
         if network in recheck.VERSION_OF:
             names.append("raw_payload")
         self.fetch(names)
@@ -124,11 +140,14 @@ class SocialCrmPost(models.Model):
         try:
             config = source._connector_config()
             authors = {p.external_id: p.author_external_id for p in self if p.author_external_id}
-            for answer in recheck.recheck(network, list(stored), config, authors=authors):
+            for answer in recheck.recheck(network, list(stored), config, authors=authors,
+                                          hints=self._recheck_hints()):
                 batch = {p.external_id for p in answer.posts} | set(answer.gone) | set(
                     answer.unknown)
                 deleted = self._recheck_store(source, stored, answer, ids_of, now)
                 self._recheck_mark(ids_of, batch, now)
+                self._recheck_visibility(
+                    ids_of, recheck_service.plan(stored, answer, network, now).states)
                 checked |= batch
                 for note in answer.notes:
                     _logger.info("Social CRM: re-check of source %s (%s): %s",
@@ -230,6 +249,34 @@ class SocialCrmPost(models.Model):
         meanwhile: read again, not from the job's cache)."""
         source.invalidate_recordset(["active", "recheck_posts"])
         return source.active and source.recheck_posts
+
+    def _recheck_hints(self):
+        """{external id: {"url", "visibility"}} of these posts: where each lives at its
+        source and, from the stored payload (Mastodon), who may read it there (one query)."""
+        visibility = {}
+        if self.ids:
+            self.env.cr.execute(SQL(
+                "SELECT id, raw_payload->>'visibility' FROM social_crm_post WHERE id = ANY(%s)",
+                self.ids))
+            visibility = dict(self.env.cr.fetchall())
+        return {
+            post.external_id: {key: value for key, value in (
+                ("url", post.url), ("visibility", visibility.get(post.id))) if value}
+            for post in self
+        }
+
+    def _recheck_visibility(self, ids_of, states):
+        """``network_visibility`` of the posts the re-check kept though the network does not
+        show them (``states``: {external id: state, "" when shown again}); one write per
+        state, none for a post whose state does not change."""
+        posts = self.browse([ids_of[ext] for ext in states if ext in ids_of]).exists()
+        by_state = {}
+        for post in posts:
+            state = states[post.external_id] or False
+            if post.network_visibility != state:
+                by_state.setdefault(state, []).append(post.id)
+        for state, ids in by_state.items():
+            self.browse(ids).write({"network_visibility": state})
 
     def _recheck_mark(self, ids_of, external_ids, now):
         """``rechecked_at`` of the posts asked (one UPDATE; the deleted ones are gone)."""

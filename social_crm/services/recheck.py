@@ -40,6 +40,9 @@ class Plan:
     posts: list[Post] = dataclasses.field(default_factory=list)  # for _ingest_posts
     deletions: list[Deletion] = dataclasses.field(default_factory=list)  # _ingest_deletions
     answered: set[str] = dataclasses.field(default_factory=set)  # ids the network answered
+    # {id: why the post is kept though not found (``connectors.recheck.STATES``), or "" for a
+    # post the network showed again}; an id not in it keeps what it had
+    states: dict[str, str] = dataclasses.field(default_factory=dict)
 
 
 def changed_without_date(stored: Stored, post: Post, version: str | None) -> bool:
@@ -60,13 +63,16 @@ def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datet
     date (:data:`UNDATED_EDITS`: Bluesky) that differs from the stored one gets the time of
     the re-check as its edit date (the network does not say when; later than the stored
     version's), so the same edit path takes it. Only the ids the network answered
-    definitively as gone become deletions; ``unknown`` ids are left alone."""
+    definitively as gone become deletions; ``unknown`` ids are left alone, except that the
+    reason the network gave for keeping one (``answer.states``: hidden by its instance,
+    moderated, its source unreachable) is recorded, and cleared for a post it shows again."""
     result = Plan()
     for post in answer.posts:
         known = stored.get(post.external_id)
         if known is None:
             continue  # not asked (the network answered more than it was asked)
         result.answered.add(post.external_id)
+        result.states[post.external_id] = ""
         if post.edited_at is None and network in UNDATED_EDITS:
             version = answer.versions.get(post.external_id)
             if changed_without_date(known, post, version):
@@ -79,4 +85,7 @@ def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datet
         if external_id in stored:
             result.answered.add(external_id)
             result.deletions.append(Deletion(network=network, external_id=external_id))
+    for external_id, state in answer.states.items():
+        if external_id in stored:
+            result.states[external_id] = state
     return result

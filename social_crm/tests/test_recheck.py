@@ -89,6 +89,16 @@ class TestRecheck(SocialCrmCase):
         result = self.Post._ingest_posts([post], self.masto_source)
         return self.Post.browse(result.post_ids)
 
+    def record_not_found(self, did, uri, pds="https://morel.us-east.host.bsky.network"):
+        """``did``'s DID document (plc.directory) naming ``pds``, which has no record
+        ``uri`` (``com.atproto.repo.getRecord``: 400 RecordNotFound)."""
+        self.net.add("GET", f"https://plc.directory/{did}", json_body={
+            "@context": ["https://www.w3.org/ns/did/v1"], "id": did,
+            "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
+                         "serviceEndpoint": pds}]})
+        self.net.add("GET", f"{pds}/xrpc/com.atproto.repo.getRecord", status=400, json_body={
+            "error": "RecordNotFound", "message": f"Could not locate record: {uri}"})
+
     def bsky_views(self):
         views = copy.deepcopy(payload("bluesky/search_page1.json")["posts"][:2])
         for view in views:
@@ -221,6 +231,122 @@ class TestRecheck(SocialCrmCase):
         asked = [prepared.url for prepared, _kw in self.net.requests]
         self.assertIn(f"id%5B%5D={account['id']}", asked[-1])
 
+    # --- defederation: the source's instance no longer shows the author's instance ----------
+    REMOTE = "https://remote.example"
+    REMOTE_ID = "110200000000000042"
+
+    def remote_status(self, status_id="113500000000000900", **kw):
+        """A status of lena@remote.example as the source's instance (``status_id``) or her
+        own instance (``REMOTE_ID``, her account local there) answers it."""
+        status = self.status(status_id=status_id, text="Router kaputt, seit Tagen", **kw)
+        local = status_id == self.REMOTE_ID
+        status.update(
+            uri=f"{self.REMOTE}/users/lena/statuses/{self.REMOTE_ID}",
+            url=f"{self.REMOTE}/@lena/{self.REMOTE_ID}",
+            account=dict(status["account"], id="1" if local else "109000000000000001",
+                         username="lena", acct="lena" if local else "lena@remote.example",
+                         url=f"{self.REMOTE}/@lena"),
+        )
+        return status
+
+    def defederated(self, status_id="113500000000000900"):
+        """The source's instance suspends remote.example: the status and its author are
+        404 there, with the token and without."""
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/{status_id}", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup", status=404,
+                     json_body={"error": "Record not found"})
+
+    def store_remote(self):
+        post = mastodon.parse_status(self.remote_status(), "mastodon.example")
+        return self.Post.browse(self.Post._ingest_posts([post], self.masto_source).post_ids)
+
+    def assert_kept(self, post, visibility):
+        self.assertTrue(post.exists() and post.rechecked_at)
+        self.assertEqual(post.network_visibility, visibility)
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", post.external_id)]))
+        self.assertFalse(self.masto_source.last_error)  # not the source's fault
+
+    def test_defederated_instance_keeps_the_post_shown_as_not_visible(self):
+        """The company's instance suspends (or limits) the author's instance: the status and
+        the account are 404 there, though nothing was deleted. Her own instance, asked
+        anonymously for the id of the stored url, shows it: the post stays, marked "not
+        visible from your instance"; when the instance shows it again, the mark goes."""
+        post = self.store_remote()
+        self.assertEqual(post.author_external_id, "lena@remote.example")
+        self.defederated()
+        self.net.add("GET", f"{self.REMOTE}/api/v1/statuses/{self.REMOTE_ID}",
+                     json_body=self.remote_status(self.REMOTE_ID))
+        self.run_cron()
+        self.assert_kept(post, "hidden")
+        remote = [prepared for prepared, _kw in self.net.requests
+                  if prepared.url.startswith(self.REMOTE)]
+        self.assertEqual([r.url for r in remote],
+                         [f"{self.REMOTE}/api/v1/statuses/{self.REMOTE_ID}"])
+        self.assertNotIn("Authorization", remote[0].headers)
+        label = dict(post._fields["network_visibility"]._description_selection(self.env))
+        self.assertEqual(label["hidden"],
+                         "Not visible from your instance (instance blocked or limited)")
+        self.assertIn(post, self.Post.search([("network_visibility", "!=", False)]))
+        # the instances federate again: shown, the mark goes
+        self.net.routes.clear()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[
+            self.remote_status()])
+        post.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(hours=2)
+        self.run_cron()
+        self.assertFalse(post.network_visibility)
+
+    def test_defederated_status_deleted_on_its_own_instance_is_deleted(self):
+        post = self.store_remote()
+        self.defederated()
+        self.net.add("GET", f"{self.REMOTE}/api/v1/statuses/{self.REMOTE_ID}", status=404,
+                     json_body={"error": "Record not found"})
+        self.run_cron()
+        self.assertFalse(post.exists())
+        self.assertTrue(self.env["social.crm.post.deleted"].sudo().search_count([
+            ("external_id", "=", "113500000000000900")]))
+
+    def test_author_instance_down_keeps_the_post_as_unknown(self):
+        """The author's own instance times out, fails (5xx) or answers only signed requests
+        (401): the post stays, "unknown", and is asked again in an hour."""
+        post = self.store_remote()
+        for answer in ({"exc": requests.ConnectTimeout("slow")},
+                       {"status": 502, "body": "<html>Bad Gateway</html>"},
+                       {"status": 401, "json_body": {"error": "Request not signed"}}):
+            with self.subTest(answer=answer):
+                self.net.routes.clear()
+                self.defederated()
+                self.net.add("GET", f"{self.REMOTE}/api/v1/statuses/{self.REMOTE_ID}", **answer)
+                post.sudo().rechecked_at = False
+                self.run_cron()
+                self.assert_kept(post, "unknown")
+
+    def test_bluesky_post_taken_down_by_moderation_is_kept(self):
+        """The AppView leaves out a post its moderation took down, its author still served;
+        the author's PDS still holds the record: not deleted, "moderated"."""
+        alice, bob = self.store_bsky()
+        views = self.bsky_views()
+        did = views[1]["author"]["did"]
+        self.net.add("GET", GET_POSTS, json_body={"posts": [views[0]]})
+        self.net.add("GET", GET_PROFILES, json_body={"profiles": [views[1]["author"]]})
+        self.net.add("GET", f"https://plc.directory/{did}", json_body={
+            "@context": ["https://www.w3.org/ns/did/v1"], "id": did,
+            "alsoKnownAs": [f"at://{views[1]['author']['handle']}"],
+            "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
+                         "serviceEndpoint": "https://morel.us-east.host.bsky.network"}]})
+        self.net.add("GET", "https://morel.us-east.host.bsky.network/xrpc/"
+                     "com.atproto.repo.getRecord", json_body={
+                         "uri": bob.external_id, "cid": views[1]["cid"],
+                         "value": views[1]["record"]})
+        self.run_cron()
+        self.assertTrue(alice.exists() and bob.exists())
+        self.assertEqual(bob.network_visibility, "moderated")
+        self.assertFalse(alice.network_visibility)
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", bob.external_id)]))
+
     @staticmethod
     def relationship(account_id, **flags):
         """A Mastodon Relationship entity of the source's account with ``account_id``."""
@@ -237,8 +363,9 @@ class TestRecheck(SocialCrmCase):
         edit["cid"] = "bafyreinewversion"
         edit["record"]["text"] = "your app crashes on login, every time"
         self.net.add("GET", GET_POSTS, json_body={"posts": [edit]})  # bob's is absent
-        # bob's account is still there: his post was deleted
+        # bob's account is still there, and his PDS has no such record: his post was deleted
         self.net.add("GET", GET_PROFILES, json_body={"profiles": [views[1]["author"]]})
+        self.record_not_found(views[1]["author"]["did"], bob.external_id)
         self.run_cron()
         self.assertFalse(bob.exists())
         self.assertEqual(alice.text, "your app crashes on login, every time")
@@ -331,6 +458,9 @@ class TestRecheck(SocialCrmCase):
             self.net.add("GET", GET_POSTS, json_body={"posts": answer})
             self.net.add("GET", GET_PROFILES, json_body={"profiles": [
                 v["author"] for n, v in enumerate(views) if n % 4 == 3]})
+            for number, view in enumerate(views):
+                if number % 4 == 3:
+                    self.record_not_found(view["author"]["did"], view["uri"])
             self.env.flush_all()
             self.env.invalidate_all()
             before = self.env.cr.sql_log_count

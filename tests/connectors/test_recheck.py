@@ -23,6 +23,18 @@ GET_POSTS = "https://public.api.bsky.app/xrpc/app.bsky.feed.getPosts"
 GET_PROFILES = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles"
 ALICE = "at://did:plc:ewvi7nxzyoun6zhxrhs64oiz/app.bsky.feed.post/3kq2abcde2k2a"
 BOB = "at://did:plc:z72i7hdynmk6r22z27h6tvur/app.bsky.feed.post/3kq2abcde1k2b"
+BOB_DID = "did:plc:z72i7hdynmk6r22z27h6tvur"
+BOB_PDS = "https://morel.us-east.host.bsky.network"
+GET_RECORD = f"{BOB_PDS}/xrpc/com.atproto.repo.getRecord"
+RECORD_NOT_FOUND = {"status": 400, "json": {
+    "error": "RecordNotFound", "message": f"Could not locate record: {BOB}"}}
+
+
+def bob_pds(**record):
+    """Bob's DID document (plc.directory) and his PDS's getRecord answer."""
+    responses.get(f"https://plc.directory/{BOB_DID}",
+                  json=load_payload("recheck/bluesky_did_plc.json"))
+    responses.get(GET_RECORD, **(record or RECORD_NOT_FOUND))
 
 
 def run(network, ids, authors=None, hints=None, **config):
@@ -289,6 +301,7 @@ def test_mastodon_malformed_list_deletes_nothing(body):
 def test_bluesky_absent_is_gone_and_the_cid_is_the_version():
     responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
     responses.get(GET_PROFILES, json=load_payload("recheck/bluesky_get_profiles.json"))
+    bob_pds()  # his PDS has no such record either
     batches = run("bluesky", [ALICE, BOB])
     posts, gone, unknown = merged(batches)
     assert set(posts) == {ALICE} and gone == {BOB} and not unknown
@@ -339,6 +352,9 @@ def test_bluesky_batches_of_25():
     responses.get(GET_POSTS, json={"posts": []})
     responses.get(GET_PROFILES,
                   json={"profiles": [{"did": "did:plc:abc", "handle": "a.bsky.social"}]})
+    document = load_payload("recheck/bluesky_did_plc.json") | {"id": "did:plc:abc"}
+    responses.get("https://plc.directory/did:plc:abc", json=document)
+    responses.get(GET_RECORD, **RECORD_NOT_FOUND)
     uris = [f"at://did:plc:abc/app.bsky.feed.post/3k{i:03d}" for i in range(30)]
     batches = run("bluesky", uris)
     assert [len(b.gone) for b in batches] == [25, 5]
@@ -396,7 +412,7 @@ def defederated(*ids):
 
 def run_remote(ids, urls, **hint):
     return run("mastodon", ids, base_url=MASTO, credentials={"access_token": MASTO_TOKEN},
-               authors={i: LENA for i in ids},
+               authors=dict.fromkeys(ids, LENA),
                hints={i: {"url": u, **hint} for i, u in zip(ids, urls, strict=True)})
 
 
@@ -497,7 +513,7 @@ def test_mastodon_direct_checks_are_capped_per_run():
     assert any("next re-check" in n for b in batches for n in b.notes)
     # the list asked per batch of 20, as before
     assert sum(c.request.url.startswith(f"{MASTO}/api/v1/statuses?") for c in
-               responses.calls) == 2
+               responses.calls) == -(-len(ids) // 20)
 
 
 @responses.activate
@@ -514,3 +530,108 @@ def test_mastodon_local_status_404_is_still_gone_without_asking_elsewhere():
                       "url": f"{MASTO}/@kim/113500000000000777"}})
     assert merged(batches)[1] == {"113500000000000777"}
     assert all(c.request.url.startswith(MASTO) for c in responses.calls)
+
+
+# --- Bluesky: taken down or hidden by moderation -----------------------------------------------
+@responses.activate
+def test_bluesky_post_hidden_by_moderation_is_kept():
+    """The AppView leaves out a post its moderation took down, its author still served: the
+    author's PDS, asked anonymously, still has the record: not deleted, "moderated"."""
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    responses.get(GET_PROFILES, json=load_payload("recheck/bluesky_get_profiles.json"))
+    bob_pds(json=load_payload("recheck/bluesky_get_record.json"))
+    batches = run("bluesky", [ALICE, BOB], credentials={"access_token": "eyJ-secret-jwt"})
+    posts, gone, unknown = merged(batches)
+    assert set(posts) == {ALICE} and not gone and unknown == {BOB}
+    assert batches[0].states == {BOB: rc.MODERATED}
+    assert any("moderation" in n for n in batches[0].notes)
+    plc, record = responses.calls[2].request, responses.calls[3].request
+    assert plc.url == f"https://plc.directory/{BOB_DID}"
+    assert record.params == {"repo": BOB_DID, "collection": "app.bsky.feed.post",
+                             "rkey": "3kq2abcde1k2b"}
+    assert "Authorization" not in record.headers
+    assert timeout_of(responses.calls[3]) == 7
+
+
+@pytest.mark.parametrize("answer", [
+    {"status": 500, "json": {"error": "InternalServerError", "message": "Internal"}},
+    {"status": 502, "body": "<html>Bad Gateway</html>"},
+    {"status": 429, "json": {"error": "RateLimitExceeded", "message": "Rate Limit Exceeded"}},
+    {"status": 400, "json": {"error": "RepoTakendown", "message": "Repo has been takendown"}},
+    {"status": 400, "json": {"error": "RepoDeactivated", "message": "Repo is deactivated"}},
+    {"body": requests.ConnectTimeout("slow")},
+    {"body": requests.ConnectionError("Name or service not known")},
+    {"json": {"uri": ALICE, "cid": "bafy", "value": {"text": "another record"}}},
+])
+@responses.activate
+def test_bluesky_pds_faults_are_unknown_never_gone(answer):
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    responses.get(GET_PROFILES, json=load_payload("recheck/bluesky_get_profiles.json"))
+    bob_pds(**answer)
+    batches = run("bluesky", [ALICE, BOB])
+    posts, gone, unknown = merged(batches)
+    assert set(posts) == {ALICE} and not gone and unknown == {BOB}
+    assert batches[0].states == {BOB: rc.UNREACHABLE}
+
+
+@pytest.mark.parametrize("document", [
+    {"status": 404, "json": {"message": "DID not registered: did:plc:z72i7hdynmk6r22z27h6tvur"}},
+    {"status": 503, "body": "busy"},
+    {"json": {"id": BOB_DID, "service": []}},  # no PDS named
+    {"json": {"id": BOB_DID, "service": [{  # a PDS on the loopback
+        "id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
+        "serviceEndpoint": "https://127.0.0.1:2583"}]}},
+    {"json": {"id": "did:plc:someoneelse", "service": []}},
+])
+@responses.activate
+def test_bluesky_unresolvable_pds_is_unknown_and_not_asked(document):
+    responses.get(GET_POSTS, json=load_payload("recheck/bluesky_get_posts.json"))
+    responses.get(GET_PROFILES, json=load_payload("recheck/bluesky_get_profiles.json"))
+    responses.get(f"https://plc.directory/{BOB_DID}", **document)
+    batches = run("bluesky", [ALICE, BOB])
+    _posts, gone, unknown = merged(batches)
+    assert not gone and unknown == {BOB} and batches[0].states == {BOB: rc.UNREACHABLE}
+    assert not any("getRecord" in c.request.url for c in responses.calls)
+
+
+@responses.activate
+def test_bluesky_did_web_author_is_asked_on_his_own_host():
+    uri = "at://did:web:blog.example.com/app.bsky.feed.post/3kq2abcde9k2z"
+    responses.get(GET_POSTS, json={"posts": []})
+    responses.get(GET_PROFILES, json={"profiles": [
+        {"did": "did:web:blog.example.com", "handle": "blog.example.com"}]})
+    responses.get("https://blog.example.com/.well-known/did.json", json={
+        "@context": ["https://www.w3.org/ns/did/v1"], "id": "did:web:blog.example.com",
+        "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
+                     "serviceEndpoint": "https://pds.example.com"}]})
+    responses.get("https://pds.example.com/xrpc/com.atproto.repo.getRecord", status=400,
+                  json={"error": "RecordNotFound", "message": f"Could not locate record: {uri}"})
+    assert merged(run("bluesky", [uri]))[1] == {uri}
+
+
+@responses.activate
+def test_bluesky_direct_checks_are_capped_and_a_failing_pds_asked_once():
+    responses.get(GET_POSTS, json={"posts": []})
+    responses.get(GET_PROFILES, json={"profiles": [{"did": BOB_DID, "handle": "b.bsky.social"}]})
+    bob_pds(status=503, json={"error": "Unavailable"})
+    uris = [f"at://{BOB_DID}/app.bsky.feed.post/3k{i:03d}" for i in range(rc.DIRECT_CHECKS + 5)]
+    batches = run("bluesky", uris)
+    _posts, gone, unknown = merged(batches)
+    assert not gone and unknown == set(uris)
+    assert sum("getRecord" in c.request.url for c in responses.calls) == 1
+    assert sum("plc.directory" in c.request.url for c in responses.calls) == 1
+    assert any("next re-check" in n for b in batches for n in b.notes)
+
+
+@responses.activate
+def test_mastodon_author_instance_that_failed_is_asked_once_per_run():
+    """A dead instance costs one timeout per run, not one per status."""
+    ids = ["113500000000000901", "113500000000000902", "113500000000000903"]
+    defederated(*ids)
+    responses.get(f"{REMOTE}/api/v1/statuses/110200000000000001",
+                  body=requests.ConnectTimeout("slow"))
+    batches = run_remote(ids, [f"{REMOTE}/@lena/11020000000000000{i}" for i in (1, 2, 3)])
+    _posts, gone, unknown = merged(batches)
+    assert not gone and unknown == set(ids)
+    assert set(batches[0].states.values()) == {rc.UNREACHABLE}
+    assert sum(c.request.url.startswith(REMOTE) for c in responses.calls) == 1

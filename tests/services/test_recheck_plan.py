@@ -59,3 +59,15 @@ def test_a_version_without_edit_date_of_mastodon_or_x_is_no_edit():
         answer = Recheck(posts=[post("Karte 4111 1111 1111 1111", "1", network)])
         plan = recheck.plan(stored, answer, network, NOW)
         assert [p.edited_at for p in plan.posts] == [None]
+
+
+def test_the_reason_a_post_is_kept_is_recorded_and_cleared_when_it_shows_again():
+    other = "at://did:plc:abc/app.bsky.feed.post/3k2"
+    stored = {URI: recheck.Stored(URI, "old"), other: recheck.Stored(other, "x")}
+    answer = Recheck(unknown=(URI, other), states={URI: "moderated", "at://not/asked": "hidden"})
+    plan = recheck.plan(stored, answer, "bluesky", NOW)
+    assert plan.states == {URI: "moderated"} and not plan.deletions and not plan.posts
+    again = recheck.plan(stored, Recheck(posts=[post("old")]), "bluesky", NOW)
+    assert again.states == {URI: ""}
+    # a state for an id the batch does not call unknown is no state
+    assert not Recheck(gone=(URI,), states={URI: "hidden"}).states
