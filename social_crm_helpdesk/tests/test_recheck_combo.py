@@ -172,6 +172,43 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.run_sender()
         self.assertFalse(self.net.requests, "nothing sent to a deleted post")
 
+    def test_defederated_author_keeps_post_ticket_and_queued_reply(self):
+        """The company's instance suspends the author's instance (defederation): the status
+        and the account are 404 there, though the author's own instance still shows the
+        status. The re-check keeps the post, its ticket's text and the queued reply, and
+        marks the post "not visible from your instance"."""
+        remote = "https://remote.example"
+        complaint = status("113500000000000891", GRUMBLE, self.month_ago)
+        complaint.update(
+            uri=f"{remote}/users/lena/statuses/110200000000000091",
+            url=f"{remote}/@lena/110200000000000091",
+            account=dict(ACCOUNT, id="109000000000000001", username="lena",
+                         acct="lena@remote.example", url=f"{remote}/@lena"))
+        post = self.store(complaint)
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        action = ticket.with_user(self.agent).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
+            action["res_id"])
+        wizard.text = "@lena@remote.example Das tut uns leid, wir melden uns."
+        wizard.action_send()
+        item = self.env["social.crm.outbox"].sudo().search([("post_id", "=", post.id)])
+        self.assertEqual(item.state, "queued")
+        self.net.add("GET", STATUSES, json_body=[])
+        self.net.add("GET", f"{STATUSES}/113500000000000891", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", LOOKUP, status=404, json_body={"error": "Record not found"})
+        mirror = dict(complaint, id="110200000000000091",
+                      account=dict(complaint["account"], id="1", acct="lena"))
+        self.net.add("GET", f"{remote}/api/v1/statuses/110200000000000091", json_body=mirror)
+        self.run_cron()
+        self.assertTrue(post.exists())
+        self.assertEqual(post.network_visibility, "hidden")
+        self.assertEqual(item.state, "queued")
+        self.assertIn("Router", self.all_text(ticket))
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", "113500000000000891")]))
+
     # --- two companies listen to the same account -----------------------------------------
     def test_other_company_keeps_its_copy_until_its_own_recheck(self):
         other = self.other_company
