@@ -4,7 +4,10 @@
 Posts (days)* in the Social CRM settings, the *Re-check Posts* switch on a Mastodon polling
 source, and, after the re-check job ran (``_cron_recheck_due``, Mastodon mocked at the HTTP
 boundary with its documented ``GET /api/v1/statuses`` answer: the status was edited), the
-*Last Re-check* column of the inbox and the *Edited* badge and *Last Re-check* of the post."""
+*Last Re-check* column of the inbox and the *Edited* badge and *Last Re-check* of the post;
+a post of an instance the company's instance no longer shows (defederation: 404 there, still
+shown by its author's own instance) is kept and marked *Not visible from your instance* in the
+inbox and the form."""
 
 import copy
 import datetime as dt
@@ -99,6 +102,49 @@ class TestRecheckTour(HttpCase):
                         f"social_crm_recheck_post_tour_{code}", login="tour_recheck_manager")
         self.assertEqual(self.env.company.social_recheck_days, 3)
         self.assertTrue(post.exists())
+
+    def rechecked_defederated(self):
+        """A status of lena@remote.example, then remote.example suspended by the company's
+        instance: 404 there (status and account), 200 on remote.example."""
+        Post = self.env["social.crm.post"]
+        remote = "https://remote.example"
+        entity = status("@acme Paket nie angekommen")
+        entity.update(id="113500000000000990", url=f"{remote}/@lena/110200000000000099",
+                      uri=f"{remote}/users/lena/statuses/110200000000000099",
+                      account=dict(entity["account"], id="109000000000000001",
+                                   username="lena", acct="lena@remote.example"))
+        post = Post.browse(Post._ingest_posts(
+            [mastodon.parse_status(entity, "mastodon.example")], self.source).post_ids)
+        net = FakeNetwork()
+        net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000990", status=404,
+                json_body={"error": "Record not found"})
+        net.add("GET", f"{MASTO}/api/v1/accounts/lookup", status=404,
+                json_body={"error": "Record not found"})
+        net.add("GET", f"{remote}/api/v1/statuses/110200000000000099",
+                json_body=dict(entity, id="110200000000000099",
+                               account=dict(entity["account"], id="1", acct="lena")))
+        with patch.object(type(self), "_request_handler", net.handler), patch.object(
+            type(self.env["ir.cron"]), "_commit_progress",
+            lambda cron, processed=0, remaining=None, deactivate=False: 60.0,
+        ):
+            Post._cron_recheck_due()
+        self.env.invalidate_all()
+        self.assertEqual(post.network_visibility, "hidden")
+        return post
+
+    def hidden_tour(self, code):
+        self.language(code)
+        post = self.rechecked_defederated()
+        self.start_tour("/odoo/action-social_crm.social_crm_post_action",
+                        f"social_crm_recheck_hidden_tour_{code}", login="tour_recheck_manager")
+        self.assertTrue(post.exists())
+
+    def test_defederated_english(self):
+        self.hidden_tour("en")
+
+    def test_defederated_german(self):
+        self.hidden_tour("de")
 
     def test_recheck_english(self):
         self.recheck_tour("en")

@@ -10,6 +10,7 @@ const LABELS = {
         lastRecheck: "Last Re-check",
         edited: "Edited",
         technical: "Technical Details",
+        hidden: "Not visible from your instance (instance blocked or limited)",
     },
     de: {
         recheckDays: "Beiträge erneut prüfen (Tage)",
@@ -17,6 +18,7 @@ const LABELS = {
         lastRecheck: "Letzte erneute Prüfung",
         edited: "Bearbeitet",
         technical: "Technische Details",
+        hidden: "Von Ihrer Instanz aus nicht sichtbar (Instanz gesperrt oder eingeschränkt)",
     },
 };
 
@@ -113,7 +115,33 @@ function postSteps(t) {
     ];
 }
 
+// a post of a defederated instance: kept by the re-check, and said so in the inbox and the form
+function hiddenSteps(t) {
+    return [
+        {
+            content: "The inbox says the post is not visible from the company's instance",
+            trigger: `.o_list_view .o_data_row:contains('Paket nie angekommen') .o_data_cell[name=network_visibility]:contains('${t.hidden}')`,
+        },
+        {
+            content: "Open the post",
+            trigger: ".o_list_view .o_data_row:contains('Paket nie angekommen') .o_data_cell[name=text_preview]",
+            run: "click",
+        },
+        {
+            content: "The post says so next to its date",
+            trigger: `.o_form_view .o_social_crm_post_visibility:visible:contains('${t.hidden}')`,
+        },
+        {
+            content: "... and its text is still there",
+            trigger: ".o_form_view .o_field_widget[name=text]:contains('Paket nie angekommen')",
+        },
+    ];
+}
+
 for (const [lang, labels] of Object.entries(LABELS)) {
+    registry.category("web_tour.tours").add(`social_crm_recheck_hidden_tour_${lang}`, {
+        steps: () => hiddenSteps(labels),
+    });
     registry.category("web_tour.tours").add(`social_crm_recheck_settings_tour_${lang}`, {
         steps: () => settingsSteps(labels),
     });
