@@ -22,7 +22,8 @@ another instance (its stored url on another host: ``https://remote/@user/ID``,
 ``/users/user/statuses/ID``, ``/@user/statuses/ID``, ``/notice/ID``) that the source's
 instance answers 404 is therefore asked on its own instance, anonymously
 (``GET https://remote/api/v1/statuses/ID``, at most :data:`~.recheck.DIRECT_CHECKS` per run;
-over that, it waits for the next re-check): only 404 / 410 there too is "gone"; 200 is
+over that, it waits for the next re-check): only the API's 404 / 410 there too (with its JSON
+``error``: a web server's HTML 404 is no answer) is "gone"; 200 is
 :data:`~.recheck.HIDDEN` (it exists, the source's instance does not show it); a fault there
 (timeout, no connection, 5xx, 401/403 of an instance that answers only signed requests, 429,
 an answer that is no status) is :data:`~.recheck.UNREACHABLE` (and that instance is not asked
@@ -41,7 +42,14 @@ from urllib.parse import quote, urlsplit
 import requests
 
 from . import http, mastodon
-from .base import AuthError, ConnectorError, RateLimitError, SourceConfig, chunks
+from .base import (
+    AuthError,
+    ConnectorError,
+    GoneError,
+    RateLimitError,
+    SourceConfig,
+    chunks,
+)
 from .recheck import DIRECT_CHECKS, HIDDEN, UNREACHABLE, Recheck, register
 from .util import expect_list, parse_each
 
@@ -71,6 +79,16 @@ def status_at_source(url: str | None) -> tuple[str, str] | None:
     for pattern in STATUS_PATHS:
         if found := pattern.fullmatch(path):
             return origin, found.group(1)
+    return None
+
+
+def _api_not_found(response, body):
+    """The API's own "not found" (HTTP 404 / 410 with its JSON ``error``, as Mastodon,
+    Pleroma and GoToSocial answer it) as a GoneError; a web server's HTML 404 (a host that
+    has no such API) is no answer."""
+    if response.status_code in GONE_STATUSES and isinstance(body, dict) and body.get("error"):
+        return GoneError(f"mastodon: the author's instance has no status {response.url}",
+                         status=response.status_code)
     return None
 
 
@@ -199,10 +217,10 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
             body, _response = http.request_json(
                 session, "GET", f"{origin}/api/v1/statuses/{quote(remote_id, safe='')}",
                 network=NETWORK, timeout=config.timeout, expect=dict,
-                max_bytes=config.max_response_bytes)
+                error_hook=_api_not_found, max_bytes=config.max_response_bytes)
+        except GoneError:
+            return None, ""
         except ConnectorError as exc:
-            if type(exc) is ConnectorError and exc.status in GONE_STATUSES:
-                return None, ""
             failed.add(origin)  # down or refusing: its other statuses wait for the next run
             return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}, and its own "
                                  f"instance {remote} did not answer ({exc}): not deleted, "

@@ -255,6 +255,7 @@ class SocialCrmPost(models.Model):
         source and, from the stored payload (Mastodon), who may read it there (one query)."""
         visibility = {}
         if self.ids:
+            self.flush_model(["raw_payload"])
             self.env.cr.execute(SQL(
                 "SELECT id, raw_payload->>'visibility' FROM social_crm_post WHERE id = ANY(%s)",
                 self.ids))

@@ -457,6 +457,7 @@ def test_mastodon_defederated_status_gone_on_its_own_instance_too_is_gone(status
     {"body": requests.ConnectTimeout("slow")},
     {"body": requests.ConnectionError("Name or service not known")},
     {"body": "<html>a parked domain</html>", "content_type": "text/html"},
+    {"status": 404, "body": "<html>404 Not Found</html>", "content_type": "text/html"},
     {"json": remote_status("110200000000000043")},  # another status
 ])
 @responses.activate
