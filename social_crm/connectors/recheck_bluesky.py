@@ -145,15 +145,15 @@ class SourceCheck:
         return self.pds[did]
 
     def __call__(self, uri: str) -> tuple[str | None, str]:
-        """``(None, "")`` when the record is gone at its PDS too, else ``(state, note)``."""
+        """``(None, "")`` when the record is gone at its PDS too, else ``(state, note)``
+        (state "": not asked in this run)."""
         did, rkey = did_of(uri), rkey_of(uri)
         if not did or not rkey:
             return UNREACHABLE, f"bluesky: {uri} names no post record that can be asked for"
-        if self.left <= 0:
-            return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView; its author's "
+        if self.left <= 0:  # not asked: no state, it keeps the one it had
+            return "", (f"bluesky: {uri} is absent from the AppView; its author's "
                                  "PDS is asked at the next re-check (the direct checks of "
                                  "this run are used up)")
-        self.left -= 1
         pds = self.resolve(did)
         if not pds:
             return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView and its author's "
@@ -161,6 +161,7 @@ class SourceCheck:
         if pds in self.failed:
             return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView and its author's "
                                  "PDS did not answer in this run: not deleted, asked again later")
+        self.left -= 1
         try:
             body = self.get(f"{pds}/xrpc/com.atproto.repo.getRecord",
                             [("repo", did), ("collection", POST_COLLECTION), ("rkey", rkey)],

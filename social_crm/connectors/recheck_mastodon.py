@@ -190,8 +190,9 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
 
     def at_source(status_id: str) -> tuple[str | None, str]:
         """What the author's own instance says of a status the source's instance answers
-        404: ``(None, note)`` when it is gone there too, else ``(state, note)``. Its faults
-        are this status's alone (never raised, never "gone")."""
+        404: ``(None, note)`` when it is gone there too, else ``(state, note)`` (state "":
+        not asked in this run). Its faults are this status's alone (never raised, never
+        "gone")."""
         hint = hints.get(status_id) or {}
         if (hint.get("visibility") or "").lower() in NOT_PUBLIC:
             return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host} and only its "
@@ -202,8 +203,8 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
             return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}; its address "
                                  "names no status its own instance can be asked for: not "
                                  "known to be deleted")
-        if direct["left"] <= 0:
-            return UNREACHABLE, (f"mastodon: {status_id} is not shown by {host}; its own "
+        if direct["left"] <= 0:  # not asked: no state, it keeps the one it had
+            return "", (f"mastodon: {status_id} is not shown by {host}; its own "
                                  "instance is asked at the next re-check (the direct checks "
                                  "of this run are used up)")
         origin, remote_id = where

@@ -8,10 +8,13 @@ re-check job asks the network again for the posts that matter (those of the last
 re-checked first, each at most every :data:`RECHECK_EVERY`. What the network says goes
 through the existing paths: a newer version through ``_ingest_posts`` (its edit path:
 redaction, detection, ticket notes as for a stream's edit), a post it says is gone through
-``_ingest_deletions``. A fault (401/403, 429, 5xx, timeout, malformed answer) deletes
-nothing: it is logged and shown on the source. A failure storing the answer that is not the
-network's (a bug, hostile data) leaves only the posts it concerns as they were (logged, shown
-on the source, asked again later): the job goes on with the others.
+``_ingest_deletions``. A post the network does not show but did not delete (its instance
+blocked or limited by the source's instance, hidden by moderation, its own server not
+answering: see ``connectors/recheck.py``) is kept, and ``network_visibility`` says why
+(cleared when the network shows it again). A fault (401/403, 429, 5xx, timeout, malformed
+answer) deletes nothing: it is logged and shown on the source. A failure storing the answer
+that is not the network's (a bug, hostile data) leaves only the posts it concerns as they were
+(logged, shown on the source, asked again later): the job goes on with the others.
 """
 
 import dataclasses
@@ -146,8 +149,7 @@ class SocialCrmPost(models.Model):
                     answer.unknown)
                 deleted = self._recheck_store(source, stored, answer, ids_of, now)
                 self._recheck_mark(ids_of, batch, now)
-                self._recheck_visibility(
-                    ids_of, recheck_service.plan(stored, answer, network, now).states)
+                self._recheck_visibility(ids_of, recheck_service.states_of(stored, answer))
                 checked |= batch
                 for note in answer.notes:
                     _logger.info("Social CRM: re-check of source %s (%s): %s",

@@ -72,7 +72,6 @@ def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datet
         if known is None:
             continue  # not asked (the network answered more than it was asked)
         result.answered.add(post.external_id)
-        result.states[post.external_id] = ""
         if post.edited_at is None and network in UNDATED_EDITS:
             version = answer.versions.get(post.external_id)
             if changed_without_date(known, post, version):
@@ -85,7 +84,13 @@ def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datet
         if external_id in stored:
             result.answered.add(external_id)
             result.deletions.append(Deletion(network=network, external_id=external_id))
-    for external_id, state in answer.states.items():
-        if external_id in stored:
-            result.states[external_id] = state
+    result.states = states_of(stored, answer)
     return result
+
+
+def states_of(stored: dict[str, Stored], answer: Recheck) -> dict[str, str]:
+    """{external id: state} of the stored posts ``answer`` says something of: the reason it
+    gave for keeping one it did not show (``answer.states``), "" for one it showed."""
+    states = {p.external_id: "" for p in answer.posts if p.external_id in stored}
+    states.update((i, state) for i, state in answer.states.items() if i in stored)
+    return states

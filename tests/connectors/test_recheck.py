@@ -510,6 +510,7 @@ def test_mastodon_direct_checks_are_capped_per_run():
     batches = run_remote(ids, [f"{REMOTE}/@lena/{r}" for r in remote_ids])
     _posts, gone, unknown = merged(batches)
     assert len(gone) == rc.DIRECT_CHECKS and len(unknown) == 5
+    assert not any(b.states for b in batches)  # not asked: they keep the state they had
     assert sum(c.request.url.startswith(REMOTE) for c in responses.calls) == rc.DIRECT_CHECKS
     assert any("next re-check" in n for b in batches for n in b.notes)
     # the list asked per batch of 20, as before
@@ -611,7 +612,7 @@ def test_bluesky_did_web_author_is_asked_on_his_own_host():
 
 
 @responses.activate
-def test_bluesky_direct_checks_are_capped_and_a_failing_pds_asked_once():
+def test_bluesky_failing_pds_is_asked_once_per_run():
     responses.get(GET_POSTS, json={"posts": []})
     responses.get(GET_PROFILES, json={"profiles": [{"did": BOB_DID, "handle": "b.bsky.social"}]})
     bob_pds(status=503, json={"error": "Unavailable"})
@@ -619,8 +620,24 @@ def test_bluesky_direct_checks_are_capped_and_a_failing_pds_asked_once():
     batches = run("bluesky", uris)
     _posts, gone, unknown = merged(batches)
     assert not gone and unknown == set(uris)
+    # a failing PDS is asked once in the run, its DID document read once
     assert sum("getRecord" in c.request.url for c in responses.calls) == 1
     assert sum("plc.directory" in c.request.url for c in responses.calls) == 1
+    states = {u: s for b in batches for u, s in b.states.items()}
+    assert set(states.values()) == {rc.UNREACHABLE} and len(states) == len(uris)
+
+
+@responses.activate
+def test_bluesky_direct_checks_are_capped_per_run():
+    responses.get(GET_POSTS, json={"posts": []})
+    responses.get(GET_PROFILES, json={"profiles": [{"did": BOB_DID, "handle": "b.bsky.social"}]})
+    bob_pds()
+    uris = [f"at://{BOB_DID}/app.bsky.feed.post/3k{i:03d}" for i in range(rc.DIRECT_CHECKS + 5)]
+    batches = run("bluesky", uris)
+    _posts, gone, unknown = merged(batches)
+    assert len(gone) == rc.DIRECT_CHECKS and len(unknown) == 5
+    assert sum("getRecord" in c.request.url for c in responses.calls) == rc.DIRECT_CHECKS
+    assert not any(b.states for b in batches)  # not asked: they keep the state they had
     assert any("next re-check" in n for b in batches for n in b.notes)
 
 
