@@ -1,5 +1,5 @@
 # the mixin first: the models below inherit it
-from . import social_crm_credentials_mixin, social_crm_ingest_mixin
+from . import social_crm_credentials_mixin, social_crm_demo, social_crm_ingest_mixin
 
 # isort: split
 from . import (

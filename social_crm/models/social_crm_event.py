@@ -245,7 +245,8 @@ class SocialCrmEvent(models.Model):
         # who the authors the payloads give without counts are, asked before storing
         Identity = self.env["social.crm.identity"]
         filled, arrival = Identity._arrival_lookup(
-            [post for _event, posts, _deletions in parsed for post in posts], source.company_id)
+            [post for _event, posts, _deletions in parsed for post in posts], source.company_id,
+            source=source)
         filled = iter(filled)
         parsed = [(event, [next(filled) for _post in posts], deletions)
                   for event, posts, deletions in parsed]

@@ -34,7 +34,7 @@ def normalise_handle(handle):
 
 class SocialCrmIdentity(models.Model):
     _name = "social.crm.identity"
-    _inherit = ["social.crm.ingest.mixin"]
+    _inherit = ["social.crm.ingest.mixin", "social.crm.demo.mixin"]
     _description = "Social Identity"
     _order = "network_id, handle, id"
     _rec_names_search = ["handle", "display_name_on_network", "external_id"]
@@ -574,11 +574,14 @@ class SocialCrmIdentity(models.Model):
             if result is not None:
                 result.new_contacts += len(partners)
         if plan.identities_to_create:
+            # authors of replayed traffic are demo data: never looked up on their network
+            demo = {"lookup_state": "demo"} if self._social_demo_source(source) else {}
             vals_list = [
                 dict(
                     new.vals,
                     company_id=company.id,
                     partner_id=new.partner_id or partner_of[new.author_key],
+                    **demo,
                 )
                 for new in plan.identities_to_create
             ]

@@ -37,6 +37,7 @@ class SocialCrmIdentity(models.Model):
             ("unavailable", "Not available"),
             ("error", "Look-up failed"),
             ("unconfigured", "Not configured"),
+            ("demo", "Demo data: not looked up on the network"),
         ],
         string="Look-up",
         default="pending",
@@ -46,7 +47,8 @@ class SocialCrmIdentity(models.Model):
         help="What the network said at the last look-up. Accounts that no longer exist or are "
         "suspended are kept, marked, and asked again a month later. Not configured: the "
         "company has no credentials for the network; looked up once a source or account of "
-        "the network with credentials is saved.",
+        "the network with credentials is saved. Demo data: an account the demo invented, "
+        "never looked up.",
     )
     lookup_message = fields.Char(string="Look-up Message", readonly=True, copy=False)
     last_lookup_at = fields.Datetime(string="Last Look-up", readonly=True, copy=False)
@@ -157,6 +159,29 @@ class SocialCrmIdentity(models.Model):
                 creates.append(dict(counts, identity_id=identity.id, date=identity.counts_as_of))
         Metric._ingest_upsert(vals_list=creates, updates=updates)
 
+    # --- demo data ---------------------------------------------------------------------------
+    @api.model
+    def _load_records(self, data_list, update=False):
+        """Identities of the demo files are marked as demo data when they are loaded: their
+        Social page says so at once, and no job asks a network about them."""
+        records = super()._load_records(data_list, update=update)
+        records._social_demo_identities()._social_demo_mark()
+        return records
+
+    def _social_demo_identities(self):
+        """These identities that are demo data: marked so (replayed authors), or created
+        by a demo file (also in a database made before they were marked)."""
+        marked = self.filtered(lambda identity: identity.lookup_state == "demo")
+        return marked | (self - marked)._social_demo_records()
+
+    def _social_demo_mark(self):
+        unmarked = self.filtered(lambda identity: identity.lookup_state != "demo")
+        if unmarked:
+            # sudo: the look-up state is the product's
+            unmarked.sudo().write(
+                {"lookup_state": "demo", "lookup_message": False, "next_lookup_at": False}
+            )
+
     # --- look-ups ----------------------------------------------------------------------------
     @api.model
     def _enrich_due_domain(self, now=None):
@@ -164,7 +189,7 @@ class SocialCrmIdentity(models.Model):
         return (
             Domain("network_id.code", "in", sorted(lookup.LOOKERS))
             & Domain("network_id.active", "=", True)
-            & Domain("lookup_state", "!=", "unconfigured")
+            & Domain("lookup_state", "not in", ["unconfigured", "demo"])
             & (Domain("next_lookup_at", "=", False) | Domain("next_lookup_at", "<=", now))
         )
 
@@ -287,9 +312,16 @@ class SocialCrmIdentity(models.Model):
         sleeps. Returns counts by look-up status, plus ``postponed`` (waiting for a rate
         limit) and ``failed`` (the network could not be asked at all)."""
         summary = defaultdict(int)
+        # demo data is on no network: marked, never asked
+        demo = self._social_demo_identities()
+        if demo:
+            demo._social_demo_mark()
+            summary["demo"] += len(demo)
         # grouped in linear time (``|=`` per identity copied the group each time: quadratic)
         # sudo: the look-up writes network data on identities the user may only read
-        groups = self.sudo().grouped(lambda identity: (identity.company_id, identity.network_id))
+        groups = (self - demo).sudo().grouped(
+            lambda identity: (identity.company_id, identity.network_id)
+        )
         for (company, network), identities in groups.items():
             if not lookup.can_lookup(network.code or ""):
                 continue
@@ -519,7 +551,7 @@ class SocialCrmIdentity(models.Model):
 
     # --- look-up on arrival (push and stream intake) --------------------------------------------
     @api.model
-    def _arrival_lookup(self, posts, company):
+    def _arrival_lookup(self, posts, company, source=None):
         """``(posts, arrival)``: ``posts`` (connector posts about to be stored for
         ``company``) whose authors the payload gave without counts (Bluesky Jetstream, Meta
         webhooks) and the company has no counts of yet, looked up on the network now (at most
@@ -528,13 +560,14 @@ class SocialCrmIdentity(models.Model):
         enrichment job's next run. A failure (rate limit, timeout, network down) stores the
         posts as they are; :meth:`_arrival_lookup_store` then leaves their identities due for
         the enrichment job (at the rate limit's reset), whose answer raises the author's
-        score and ticket then (:meth:`_after_counts_looked_up`)."""
+        score and ticket then (:meth:`_after_counts_looked_up`). Posts a replay ``source``
+        plays back are demo data: their authors are not asked."""
         # profiles by network code (keyed by the author's id), and by network code the authors
         # the network did not answer with when to ask again
         arrival = {"profiles": defaultdict(list), "retry": {}, "unconfigured": {}}
         authors = [p.author for p in posts if p.author is not None
                    and p.author.followers_count is None and lookup.can_lookup(p.author.network)]
-        if not authors:
+        if not authors or self._social_demo_source(source):
             return posts, arrival
         now = fields.Datetime.now()
         # sudo: the product's read of the company's identities, whoever processes the intake
@@ -542,10 +575,13 @@ class SocialCrmIdentity(models.Model):
             [("company_id", "=", company.id),
              ("network_id.code", "in", sorted({a.network for a in authors})),
              ("external_id", "in", sorted({a.external_id for a in authors}))],
-            ["network_id", "external_id", "counts_observed_at", "next_lookup_at"],
+            ["network_id", "external_id", "counts_observed_at", "next_lookup_at",
+             "lookup_state"],
         )
+        demo = stored._social_demo_identities()
         known = {(i.network_id.code, i.external_id) for i in stored
-                 if i.counts_observed_at or (i.next_lookup_at and i.next_lookup_at > now)}
+                 if i.counts_observed_at or (i.next_lookup_at and i.next_lookup_at > now)
+                 or i in demo}
         wanted = enrich.arrival_wanted(posts, known)
         if not wanted:
             return posts, arrival
@@ -724,6 +760,10 @@ class SocialCrmIdentity(models.Model):
         elif later:
             message += " " + self.env._(
                 "%(count)s more are looked up by the enrichment job.", count=len(later)
+            )
+        if summary["demo"]:
+            message += " " + self.env._(
+                "Demo data, not looked up on the network: %(count)s.", count=summary["demo"]
             )
         failed = bool(summary[lookup.ERROR] or summary["failed"] or summary["postponed"]
                       or summary["unconfigured"])

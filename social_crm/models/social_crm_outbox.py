@@ -46,7 +46,6 @@ MAX_ATTEMPTS = 8
 IDEMPOTENT_WINDOW = {"mastodon": dt.timedelta(minutes=55)}  # Mastodon keeps keys for 1 hour
 #: writes that can be repeated without harm
 REPEATABLE_ACTIONS = {"hide"}
-DEMO_NETWORK = "replay"
 
 STATES = [
     ("queued", "To Send"),
@@ -275,8 +274,9 @@ class SocialCrmOutbox(models.Model):
     # --- credentials -------------------------------------------------------------------------
     @api.model
     def _is_demo_post(self, post):
-        # sudo: agents cannot read sources
-        return post.sudo().source_id.network_id.code == DEMO_NETWORK
+        """Whether ``post`` is demo data (a demo file's, or replayed): what is written about
+        it is recorded, never sent."""
+        return bool(post.sudo()._social_demo_posts())
 
     @api.model
     def _credentials_for(self, post, account=None):

@@ -88,7 +88,7 @@ def _error_text(error):
 
 class SocialCrmPost(models.Model):
     _name = "social.crm.post"
-    _inherit = ["social.crm.ingest.mixin"]
+    _inherit = ["social.crm.ingest.mixin", "social.crm.demo.mixin"]
     _description = "Social Post"
     _order = "posted_at desc, id desc"
     _rec_name = "external_id"
@@ -252,6 +252,13 @@ class SocialCrmPost(models.Model):
         for post in self:
             author = f"@{post.author_handle}" if post.author_handle else post.author_name or "?"
             post.display_name = f"{post.network_id.name or ''} · {author}"
+
+    def _social_demo_posts(self):
+        """These posts that are demo data: created by a demo file, or played back by a replay
+        source (nothing of them is asked or written on a network)."""
+        # sudo: agents cannot read sources
+        replayed = self.filtered(lambda post: self._social_demo_source(post.sudo().source_id))
+        return replayed | (self - replayed)._social_demo_records()
 
     # --- actions ---------------------------------------------------------------------------
     def action_mark_reviewed(self):

@@ -58,6 +58,11 @@ class SocialCrmPost(models.Model):
             Domain("author_lookup_at", "<=", now) & Domain("identity_id", "=", False),
             order="author_lookup_at, id", limit=limit,
         )
+        # demo posts: their authors exist on no network
+        demo = due._social_demo_posts()
+        if demo:
+            demo.write({"author_lookup_at": False})
+            due -= demo
         Identity = self.env["social.crm.identity"]
         looked_up = self.sudo().browse()
         for (company, network), posts in due.grouped(

@@ -217,7 +217,7 @@ class SocialCrmSource(models.Model):
                 if self.network_id.code == "replay":
                     posts = self._replay_as_live(posts, now)
                 # authors a page gives without counts (Bluesky, Facebook): asked first
-                posts, arrival = Identity._arrival_lookup(posts, self.company_id)
+                posts, arrival = Identity._arrival_lookup(posts, self.company_id, source=self)
                 with self.env.cr.savepoint():
                     result = post_model._ingest_posts(posts, source=self)
                     Identity._arrival_lookup_store(arrival, self.company_id)

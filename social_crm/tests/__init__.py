@@ -1,5 +1,6 @@
 from . import (
     test_dates,
+    test_demo,
     test_enrich,
     test_hardening,
     test_identity,

@@ -2,6 +2,8 @@
 """B2B accounts on leads: the customer's account score, key account, and the influencers
 among the customer's contacts (what a salesperson should know before the call)."""
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 
 LEAD_ACCOUNT_FIELDS = [
@@ -75,16 +77,23 @@ class CrmLead(models.Model):
             Account = self.env["social.crm.account.score"].sudo()
             companies = leads._social_revenue_companies()
             after = Account._social_account_revenue_snapshot(accounts.ids, companies)
-            # before: the same without the new open opportunities
+            # before: the same without the new open opportunities (in each company's
+            # currency, as the snapshot)
             before = {company_id: dict(revenues) for company_id, revenues in after.items()}
-            for lead in leads.sudo():
-                if lead._social_revenue_counts():
-                    for company_id, revenues in before.items():
-                        if lead.company_id.id in (False, company_id):
-                            account_id = lead.partner_id.commercial_partner_id.id
-                            revenues[account_id] = (
-                                revenues.get(account_id, 0.0) - lead.expected_revenue
-                            )
+            counted = leads.sudo().filtered(lambda lead: lead._social_revenue_counts())
+            Company = self.env["res.company"].sudo()
+            for company_id, revenues in before.items():
+                company = Company.browse(company_id)
+                new = defaultdict(float)
+                for lead in counted:
+                    if lead.company_id.id in (False, company_id):
+                        currency = lead.company_id.currency_id or company.currency_id
+                        new[lead.partner_id.commercial_partner_id.id, currency] += (
+                            lead.expected_revenue
+                        )
+                Partner = self.env["res.partner"].sudo().with_company(company)
+                for account_id, amount in Partner._social_account_convert(new).items():
+                    revenues[account_id] = revenues.get(account_id, 0.0) - amount
             Account._social_account_notify_revenue(before, accounts.ids, companies)
         return leads
 

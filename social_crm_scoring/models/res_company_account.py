@@ -15,5 +15,6 @@ class ResCompany(models.Model):
         string="Key Account From Expected Revenue",
         default=0.0,
         help="Company contacts whose open opportunities (with their people's) expect at "
-        "least this revenue are key accounts. 0: no revenue threshold.",
+        "least this revenue are key accounts. 0: no revenue threshold. In the company's "
+        "currency: opportunities in other currencies count at today's rate.",
     )

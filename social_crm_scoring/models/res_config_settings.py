@@ -36,6 +36,8 @@ class ResConfigSettings(models.TransientModel):
     social_key_account_min_revenue = fields.Float(
         related="company_id.social_key_account_min_revenue", readonly=False
     )
+    # the currency the revenue threshold is expressed in (shown next to it)
+    social_key_account_currency_id = fields.Many2one(related="company_id.currency_id")
     social_score_top_threshold = fields.Float(
         related="company_id.social_score_top_threshold", readonly=False
     )

@@ -7,6 +7,8 @@ raised during the day when their people are scored on arrival or linked to them;
 fields read them through their record rules, in one query per batch of contacts.
 """
 
+from collections import defaultdict
+
 from odoo import api, fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
@@ -62,7 +64,8 @@ class ResPartner(models.Model):
         compute="_compute_social_account",
         currency_field="social_account_currency_id",
         groups="base.group_user",
-        help="Expected revenue of the open opportunities of the company and its people.",
+        help="Expected revenue of the open opportunities of the company and its people, in "
+        "the current company's currency (other currencies at today's rate).",
     )
     social_account_currency_id = fields.Many2one(
         "res.currency", compute="_compute_social_account_currency", groups="base.group_user"
@@ -129,11 +132,30 @@ class ResPartner(models.Model):
         return result
 
     @api.model
+    def _social_account_convert(self, amounts):
+        """{account id: amount in the current company's currency} of ``amounts``
+        ({(account id, currency): amount}): each sum converted at the current company's
+        rate of today (``res.currency._convert``); the rates are read once per currency,
+        not per lead."""
+        company = self.env.company
+        target = company.currency_id
+        today = fields.Date.context_today(self)
+        result = {}
+        for (account_id, currency), amount in amounts.items():
+            result[account_id] = result.get(account_id, 0.0) + currency._convert(
+                amount, target, company, today
+            )
+        return result
+
+    @api.model
     def _social_account_revenues(self, account_ids):
         """{company contact id: expected revenue of its open opportunities and its people's}
         (``account_ids`` None: of every customer) in the companies the user works in
-        (counted without the CRM access rights: an agent sees how much, not which); one
-        query."""
+        (counted without the CRM access rights: an agent sees how much, not which), in the
+        currency of the current company (the one whose threshold it is compared with): each
+        lead's revenue is in its company's currency (a lead without company: the current
+        company's, as the CRM shows it), converted at today's rate; one query, and the
+        rates once per currency."""
         if account_ids is not None and not account_ids:
             return {}
         domain = (
@@ -149,15 +171,16 @@ class ResPartner(models.Model):
             .sudo()  # sudo: revenue figures of leads the user may not read (sums only)
             ._read_group(
                 domain,
-                ["partner_id"],
+                ["partner_id", "company_id"],
                 ["expected_revenue:sum"],
             )
         )
-        result = {}
-        for partner, revenue in groups:
-            key = partner.commercial_partner_id.id
-            result[key] = result.get(key, 0.0) + (revenue or 0.0)
-        return result
+        amounts = defaultdict(float)
+        current = self.env.company.currency_id
+        for partner, company, revenue in groups:
+            key = (partner.commercial_partner_id.id, company.currency_id or current)
+            amounts[key] += revenue or 0.0
+        return self._social_account_convert(amounts)
 
     @api.model
     def _social_is_key(self, row, revenue, manual):

@@ -8,6 +8,7 @@ salesperson gets a to-do when the customer becomes a key account during the day.
 import datetime as dt
 from unittest.mock import patch
 
+from odoo import fields
 from odoo.addons.social_crm.connectors.base import Post
 from odoo.tests import new_test_user, tagged
 
@@ -145,6 +146,21 @@ class AccountDayCase(ScoringCase):
         )
         cls.rad_seller = cls.salesperson(login, cls.score_company)
         cls.rad_lead = cls.opportunity(lead_name, cls.rad, cls.rad_seller, cls.score_company)
+
+    @classmethod
+    def currency_rates(cls, company, currency, rates):
+        """``company`` keeps its books in ``currency``; its rates of today (as a user enters
+        them under Settings › Currencies): ``{currency code: units for one unit of
+        ``currency``}``. The currencies are activated."""
+        Currency = cls.env["res.currency"].with_context(active_test=False)
+        company.currency_id = Currency.search([("name", "=", currency)])
+        today = fields.Date.context_today(cls.env["res.currency.rate"])
+        for code, rate in {currency: 1.0, **rates}.items():
+            other = Currency.search([("name", "=", code)])
+            other.active = True
+            cls.env["res.currency.rate"].create(
+                {"currency_id": other.id, "company_id": company.id, "name": today, "rate": rate}
+            )
 
     def velo_customer_of(self, company_b, login):
         """Velo (shared) is also a customer of ``company_b``: B listens on X, Velo's person

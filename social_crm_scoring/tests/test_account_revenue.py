@@ -189,6 +189,73 @@ class TestAccountRevenue(AccountDayCase):
         Partner = self.Partner.with_user(both).with_context(**context)
         self.assertIn(self.velo, Partner.search([("social_is_key_account", "=", True)]))
 
+    def test_revenue_in_other_currencies_is_converted(self):
+        """Velo, shared, is a customer of A (EUR, key from 50,000 EUR) and of B (USD, key
+        from 120,000 USD). A salesperson working in both sees, in A, A's 10,000 EUR and B's
+        45,000 USD opportunity as 32,500 EUR at A's rate of today (1 EUR = 2 USD), not
+        55,000: no key account, and the filters of contacts and leads agree; B's opportunity
+        raised to 90,000 USD makes 55,000 EUR: key. In B (current) the same leads expect
+        110,000 USD at B's rate (1 USD = 0.5 EUR): below B's threshold."""
+        company_a, company_b = self.score_company, self.other_company
+        self.currency_rates(company_a, "EUR", {"USD": 2.0, "CHF": 0.9})
+        self.currency_rates(company_b, "USD", {"EUR": 0.5})
+        company_b.social_key_account_min_revenue = 120000
+        self.velo.company_id = False
+        seller_b = self.salesperson("acct_rev_cur_b", company_b)
+        lead_b = self.opportunity("B: Velo", self.velo, seller_b, company_b,
+                                  expected_revenue=45000)
+        both = new_test_user(
+            self.env,
+            login="acct_rev_cur_both",
+            groups="base.group_user,sales_team.group_sale_salesman_all_leads",
+            company_id=company_a.id,
+            company_ids=[(6, 0, (company_a | company_b).ids)],
+        )
+        key = [("social_is_key_account", "=", True)]
+        in_a = {"allowed_company_ids": [company_a.id, company_b.id]}
+        velo = self.velo.with_user(both).with_context(**in_a)
+        Partner = self.Partner.with_user(both).with_context(**in_a)
+        Lead = self.Lead.with_user(both).with_context(**in_a)
+        self.assertEqual(velo.social_account_currency_id.name, "EUR")
+        self.assertAlmostEqual(velo.social_account_revenue, 32500)
+        self.assertFalse(velo.social_is_key_account)
+        self.assertIn("32,500.00", velo.social_account_note)
+        self.assertIn("€", velo.social_account_note)
+        self.assertNotIn(self.velo, Partner.search(key))
+        self.assertNotIn(self.lead, Lead.search(key))
+
+        lead_b.with_user(seller_b).write({"expected_revenue": 90000})
+        self.assertAlmostEqual(velo.social_account_revenue, 55000)
+        self.assertTrue(velo.social_is_key_account)
+        self.assertIn(self.velo, Partner.search(key))
+        self.assertIn(self.lead, Lead.search(key))
+
+        in_b = {"allowed_company_ids": [company_b.id, company_a.id]}
+        velo = self.velo.with_user(both).with_context(**in_b)
+        self.assertEqual(velo.social_account_currency_id.name, "USD")
+        self.assertAlmostEqual(velo.social_account_revenue, 110000)
+        self.assertFalse(velo.social_is_key_account)
+        self.assertNotIn(self.velo, Partner.with_context(**in_b).search(key))
+
+    def test_todo_in_the_threshold_currency(self):
+        """A keeps its books in CHF (key from 50,000 CHF); an opportunity of a company
+        contact in another company (EUR) does not count in A's to-do; A's 45,000 CHF
+        opportunity does: the to-do quotes 55,000 and 50,000 in CHF."""
+        company_a, company_b = self.score_company, self.other_company
+        self.currency_rates(company_a, "CHF", {"EUR": 1.1})
+        self.currency_rates(company_b, "EUR", {"CHF": 0.9})
+        self.velo.company_id = False
+        self.ella.company_id = False
+        seller_b = self.salesperson("acct_rev_chf_b", company_b)
+        self.opportunity("B: Velo", self.velo, seller_b, company_b, expected_revenue=45000)
+        self.assertFalse(self.todos(self.lead))
+        self.new_opportunity(45000)
+        todo = self.todos(self.lead)
+        self.assertEqual(len(todo), 1)
+        self.assertIn("55,000.00", str(todo.note))
+        self.assertIn("50,000.00", str(todo.note))
+        self.assertIn("CHF", str(todo.note))
+
     def test_person_moves_with_her_opportunity(self):
         """Ella, with a 45,000 opportunity, moves from Velo to Rad AG (10,000 open): her
         opportunity now counts for Rad AG, key at once, and its salesperson is told; Velo
