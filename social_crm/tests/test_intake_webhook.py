@@ -186,6 +186,19 @@ class TestWebhooks(HttpCase):
         self.assertEqual(response.status_code, 413)
         self.assertFalse(self._source_events(self.facebook_source))
 
+    def test_webhook_urls_of_several_sources_at_once(self):
+        """Probe (served product): reading the Webhook URL of several push sources in one
+        call (a list with the column, an export, a JSON-RPC read) failed with "Expected
+        singleton"; each source gets its own address, which answers its network."""
+        sources = self.facebook_source | self.x_source
+        urls = sources.read(["webhook_url"])
+        self.assertEqual([u["webhook_url"] for u in urls], [
+            f"{sources[0].get_base_url()}{self._url(sources[0])}",
+            f"{sources[1].get_base_url()}{self._url(sources[1])}",
+        ])
+        crc = self.url_open(f"{self._url(self.x_source)}?crc_token=abc")
+        self.assertEqual(crc.json(), signatures.x_crc_response(CONSUMER_SECRET, "abc"))
+
     def test_unknown_token_is_not_found(self):
         response = self.url_open("/social_crm/webhook/no-such-token", data=b"{}")
         self.assertEqual(response.status_code, 404)
