@@ -200,6 +200,8 @@ class SourceRunner:
             self.store(raw_events, newest, channel="catch_up")
 
     def on_error(self, error):
+        if self.stop.is_set():
+            return  # the connection was closed on purpose (archived, reconfigured, stopping)
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
         log("source %s (%s): %s", self.id, self.spec["name"], error)

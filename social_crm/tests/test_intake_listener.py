@@ -330,6 +330,8 @@ class TestListener(TransactionCase):
             self.listen(source, then=then)
         self.assertEqual(upgrades(), ["Bearer revoked-token", "Bearer renewed-token"])
         self.assertFalse(self.events_of(source))
+        source.invalidate_recordset()
+        self.assertFalse(source.last_error, "closing on purpose is no connection error")
 
     # --- deletions on the network ------------------------------------------------------------
     def test_jetstream_delete_of_a_stored_post_and_of_strangers_posts(self):
