@@ -49,6 +49,14 @@ JETSTREAM_REWIND_US = 2_000_000  # resume 2 s early: Jetstream's advice for gapl
 CURSOR_SAVE_SECONDS = 5.0  # how often a cursor moved by unwanted messages is saved
 BATCH = 200
 RULE_CHECK_SECONDS = 60.0  # how often an X stream looks whether its source's query changed
+#: what a running stream was opened with: a change of one of these on the source (a renewed
+#: token, another instance or hashtag) reopens it at the next rescan
+CONNECTION_KEYS = ("network", "kind", "query", "path", "base_url", "token", "dids", "keywords",
+                   "pace", "bearer")
+
+
+def connection_of(spec):
+    return tuple(spec.get(key) for key in CONNECTION_KEYS)
 
 
 class SourceRunner:
@@ -62,6 +70,7 @@ class SourceRunner:
         self.saved_at = 0.0
         self.pending_cursor = None
         self.stream = None
+        self.stop = threading.Event()  # this source's stream only (archived, reconfigured)
         self.rule_checked_at = time.monotonic()
         host = ""
         if spec["network"] == "mastodon" and spec["base_url"]:
@@ -191,6 +200,8 @@ class SourceRunner:
             self.store(raw_events, newest, channel="catch_up")
 
     def on_error(self, error):
+        if self.stop.is_set():
+            return  # the connection was closed on purpose (archived, reconfigured, stopping)
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
         log("source %s (%s): %s", self.id, self.spec["name"], error)
@@ -250,15 +261,23 @@ class SourceRunner:
             self.on_error(error)
             return
         if isinstance(self.stream, streams.ReplayStream):
-            self.stream.run(self.listener.stop, self.on_event, on_error=self.on_error)
+            self.stream.run(self.stop, self.on_event, on_error=self.on_error)
             return
         self.stream.run(
-            self.listener.stop, self.on_message, on_connect=self.on_connect,
+            self.stop, self.on_message, on_connect=self.on_connect,
             on_heartbeat=self.on_heartbeat, on_error=self.on_error,
             on_malformed=lambda message: _logger.info("source %s: %s", self.id, message),
         )
 
+    def connection(self):
+        return connection_of(self.spec)
+
     def close(self):
+        self.stop.set()
+        if self.spec["network"] == "x" and self.spec["kind"] != "replay":
+            app = self.listener.x_apps.get(self.spec["bearer"])
+            if app is not None:
+                app.remove(self)
         if isinstance(self.stream, streams.WebSocketStream):
             self.stream.close()
 
@@ -296,6 +315,13 @@ class XAppStream:
             runner.sync_x_rules()
         except ConnectorError as error:
             runner.on_error(error)
+
+    def remove(self, runner):
+        """A source left (archived, out of stream mode, another token): its lines are no
+        longer stored; the stream goes on for the others."""
+        with self.lock:
+            if self.members.get(runner.id) is runner:
+                del self.members[runner.id]
 
     def sync_rules(self):
         """Before each connect: every source's rule (a source whose rule X refuses reports
@@ -350,12 +376,12 @@ class Listener:
         self.x_lock = threading.Lock()
 
     def _specs(self):
+        """Specs of the active stream sources (a source whose spec cannot be made reports
+        why and is not listened to)."""
         specs = []
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             for source in env["social.crm.source"]._listener_sources(self.source_ids):
-                if source.id in self.runners:
-                    continue
                 try:
                     specs.append(source._listener_spec())
                 except ConnectorError as error:
@@ -364,7 +390,20 @@ class Listener:
         return specs
 
     def start(self):
-        for spec in self._specs():
+        """Listen to the stream sources as they are now: new ones are started; a running
+        one that was archived, left stream mode or whose connection changed (a renewed
+        token, another server URL or query) is stopped, and started again when changed."""
+        specs = {spec["id"]: spec for spec in self._specs()}
+        for source_id, runner in list(self.runners.items()):
+            spec = specs.get(source_id)
+            if spec is not None and runner.connection() == connection_of(spec):
+                del specs[source_id]  # unchanged: it reads on
+                continue
+            _logger.info("source %s (%s): %s", source_id, runner.spec["name"],
+                         "settings changed, reconnecting" if spec else "no longer listened to")
+            del self.runners[source_id]
+            runner.close()
+        for spec in specs.values():
             runner = SourceRunner(self, spec)
             self.runners[spec["id"]] = runner
             thread = threading.Thread(target=runner.run, name=f"social-crm-listen-{spec['id']}",
@@ -395,7 +434,7 @@ class Listener:
     def shutdown(self, timeout=10.0):
         self.stop.set()
         self.wake.set()
-        for runner in self.runners.values():
+        for runner in list(self.runners.values()):
             runner.close()
         for app in self.x_apps.values():
             app.close()

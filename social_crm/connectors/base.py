@@ -439,9 +439,15 @@ class RateLimitError(ConnectorError):
 
 
 class TemporaryError(ConnectorError):
-    """Timeout, connection error, HTTP 5xx: try again at the next poll."""
+    """Timeout, connection error, HTTP 5xx: try again at the next poll. ``unsent``: the
+    request never reached the network (no connection could be opened: refused, name not
+    resolved, connect time-out), so repeating a write cannot publish it twice."""
 
     retryable = True
+
+    def __init__(self, message: str, *, status: int | None = None, unsent: bool = False):
+        super().__init__(message, status=status)
+        self.unsent = unsent
 
 
 class MalformedResponseError(ConnectorError):

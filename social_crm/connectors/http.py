@@ -35,6 +35,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from urllib3.exceptions import NewConnectionError
 
 from .base import (
     DEFAULT_TIMEOUT,
@@ -217,6 +218,16 @@ def error_for_response(
     return ConnectorError(text, status=status)
 
 
+def never_sent(exc: BaseException) -> bool:
+    """Whether a ``requests`` error happened before the request reached the server: no
+    connection could be opened (refused, host name not resolved, connect time-out). A read
+    time-out or a connection lost later may follow a request the server acted on."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return isinstance(exc, requests.ConnectionError) and isinstance(reason, NewConnectionError)
+
+
 def request(
     session: requests.Session | None,
     method: str,
@@ -249,14 +260,16 @@ def request(
                          headers=all_headers, timeout=timeout or DEFAULT_TIMEOUT,
                          network=network, credentials=bool(secrets))
         read_body(response, network, max_bytes, timeout or DEFAULT_TIMEOUT)
-    except requests.Timeout:
+    except requests.Timeout as exc:
         raise TemporaryError(
-            f"{network}: {method} {safe_url(url)} timed out after {timeout or DEFAULT_TIMEOUT}s"
+            f"{network}: {method} {safe_url(url)} timed out after {timeout or DEFAULT_TIMEOUT}s",
+            unsent=never_sent(exc),
         ) from None
     except requests.ConnectionError as exc:
         raise TemporaryError(
             f"{network}: could not connect for {method} {safe_url(url)} "
-            f"({short(type(exc).__name__)})"
+            f"({short(type(exc).__name__)})",
+            unsent=never_sent(exc),
         ) from None
     except requests.RequestException as exc:
         raise ConnectorError(

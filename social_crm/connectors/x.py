@@ -164,10 +164,11 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
     except tweepy.HTTPException as exc:
         raise ConnectorError(f"x: {what} failed ({short(exc, secrets, 200)})",
                              status=_status(exc)) from None
-    except requests.Timeout:
-        raise TemporaryError(f"x: {what} timed out") from None
+    except requests.Timeout as exc:
+        raise TemporaryError(f"x: {what} timed out", unsent=http.never_sent(exc)) from None
     except requests.ConnectionError as exc:
-        raise TemporaryError(f"x: {what}: could not connect ({type(exc).__name__})") from None
+        raise TemporaryError(f"x: {what}: could not connect ({type(exc).__name__})",
+                             unsent=http.never_sent(exc)) from None
     except RecursionError:
         raise MalformedResponseError(f"x: {what}: the answer is nested too deeply") from None
     except requests.JSONDecodeError:

@@ -42,7 +42,9 @@ class SocialCrmWebhook(http.Controller):
             return self._answer(413, "text/plain", "Payload too large")
         httprequest.max_content_length = MAX_BODY  # also bounds a body sent in chunks
         try:
-            body = httprequest.get_data(cache=False)
+            # cached: Odoo runs the request again after a concurrent update (the same delivery
+            # stored by two workers at once), and the stream can be read only once
+            body = httprequest.get_data(cache=True)
         except RequestEntityTooLarge:
             body = None
         if body is None or len(body) > MAX_BODY:

@@ -453,7 +453,9 @@ class SocialCrmOutbox(models.Model):
         if isinstance(error, RateLimitError):
             kind = "retry"
         elif error.retryable:
-            kind = "retry" if self._may_repeat() else "unknown"
+            # a write that never reached the network (no connection) cannot be public
+            kind = "retry" if self._may_repeat() or getattr(error, "unsent", False) \
+                else "unknown"
         elif isinstance(error, MalformedResponseError) and not (error.status or 0) >= 400:
             kind = "retry" if self._may_repeat() else "unknown"  # answered, maybe published
         elif isinstance(error, GoneError) and self.action == "hide":

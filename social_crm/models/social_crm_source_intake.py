@@ -120,10 +120,9 @@ class SocialCrmSource(models.Model):
 
     @api.depends("webhook_token")
     def _compute_webhook_url(self):
-        base = self.get_base_url()
         for source in self:
             source.webhook_url = (
-                f"{base}/social_crm/webhook/{source.webhook_token}"
+                f"{source.get_base_url()}/social_crm/webhook/{source.webhook_token}"
                 if source.webhook_token
                 else False
             )

@@ -290,6 +290,49 @@ class TestListener(TransactionCase):
         self.assertIn("HTTP 401", source.last_error)
         self.assertIn("token", source.last_error)
 
+    def test_running_listener_follows_the_sources_settings(self):
+        """Probe (served product): the listener runs for days. A manager renews a revoked
+        token of a stream source, then archives the source: at its next rescan the listener
+        reconnects with the new token, then stops reading the archived source (before: it
+        kept the old token until restarted, and an archived source's posts still became
+        tickets)."""
+        self.server.routes = {"/api/v1/notifications": (200, [])}
+        source = self.make_source(
+            name="Mastodon mentions (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="mentions",
+            base_url=self.server.http_url,
+            access_token="revoked-token",
+        )
+
+        def upgrades():
+            return [h.get("authorization") for p, h in self.server.requests
+                    if p.startswith("/api/v1/streaming")]
+
+        def write(vals):
+            with self.registry.cursor() as cr:
+                self.env(cr=cr)["social.crm.source"].browse(source.id).write(vals)
+
+        def then(listener):
+            self.wait_for(lambda env: upgrades() == ["Bearer revoked-token"])
+            write({"access_token": "renewed-token"})
+            listener.start()  # the rescan (every minute)
+            self.wait_for(lambda env: upgrades()[-1:] == ["Bearer renewed-token"])
+            runner = listener.runners[source.id]
+            write({"active": False})
+            listener.start()
+            self.assertNotIn(source.id, listener.runners)
+            self.wait_for(lambda env: runner.stop.is_set() and runner.stream._ws is None)
+            listener.start()
+            time.sleep(0.5)  # no new connection for the archived source
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, then=then)
+        self.assertEqual(upgrades(), ["Bearer revoked-token", "Bearer renewed-token"])
+        self.assertFalse(self.events_of(source))
+        source.invalidate_recordset()
+        self.assertFalse(source.last_error, "closing on purpose is no connection error")
+
     # --- deletions on the network ------------------------------------------------------------
     def test_jetstream_delete_of_a_stored_post_and_of_strangers_posts(self):
         source = self.make_source(

@@ -6,6 +6,7 @@ from unittest.mock import patch
 
 from odoo import SUPERUSER_ID, api, sql_db
 from odoo.addons.social_crm.connectors import signatures
+from odoo.exceptions import ConcurrencyError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import SQL, mute_logger
 
@@ -185,6 +186,48 @@ class TestWebhooks(HttpCase):
                 "X-Hub-Signature-256": signatures.meta_signature(APP_SECRET, body)})
         self.assertEqual(response.status_code, 413)
         self.assertFalse(self._source_events(self.facebook_source))
+
+    def test_webhook_urls_of_several_sources_at_once(self):
+        """Probe (served product): reading the Webhook URL of several push sources in one
+        call (a list with the column, an export, a JSON-RPC read) failed with "Expected
+        singleton"; each source gets its own address, which answers its network."""
+        sources = self.facebook_source | self.x_source
+        urls = sources.read(["webhook_url"])
+        self.assertEqual([u["webhook_url"] for u in urls], [
+            f"{sources[0].get_base_url()}{self._url(sources[0])}",
+            f"{sources[1].get_base_url()}{self._url(sources[1])}",
+        ])
+        crc = self.url_open(f"{self._url(self.x_source)}?crc_token=abc")
+        self.assertEqual(crc.json(), signatures.x_crc_response(CONSUMER_SECRET, "abc"))
+
+    def test_delivery_retried_after_a_concurrent_update_keeps_its_body(self):
+        """Probe (served product, workers): the same delivery arriving twice at once (X and
+        Meta redeliver; two workers store it in parallel) makes PostgreSQL refuse one insert
+        ("could not serialize access due to concurrent update"); Odoo runs the request again.
+        The body read the first time must be there the second time: it was gone, the valid
+        delivery was answered 403 and counted as "bad signature (check the app secret)"."""
+        Event = type(self.env["social.crm.event"])
+        store = Event._store_events
+        calls = []
+
+        def store_once_concurrent(model, *args, **kwargs):
+            calls.append(1)
+            ids = store(model, *args, **kwargs)
+            if len(calls) == 1:  # what PostgreSQL raises for the parallel twin's insert
+                raise ConcurrencyError("could not serialize access due to concurrent update")
+            return ids
+
+        body = json.dumps(x_activity("1865000000000000009")).encode()
+        with patch.object(Event, "_store_events", store_once_concurrent), \
+                mute_logger("odoo.service.model"):
+            response = self._post(self.x_source, body, {
+                "x-twitter-webhooks-signature": signatures.x_signature(CONSUMER_SECRET, body)})
+        self.assertEqual((response.status_code, response.text), (200, "OK"))
+        self.assertEqual(len(calls), 2, "the request was run again")
+        self.assertEqual(self._source_events(self.x_source).mapped("delivery_key"),
+                         ["x:tweet:1865000000000000009"])
+        self.x_source.invalidate_recordset()
+        self.assertFalse(self.x_source.refused_count)
 
     def test_unknown_token_is_not_found(self):
         response = self.url_open("/social_crm/webhook/no-such-token", data=b"{}")

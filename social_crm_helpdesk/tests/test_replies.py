@@ -5,6 +5,7 @@ from unittest.mock import patch
 from urllib.parse import parse_qs
 
 import requests
+import urllib3
 from freezegun import freeze_time
 
 from odoo import fields
@@ -165,7 +166,9 @@ class TestReplies(SocialHelpdeskCase):
                 "title": "Unauthorized", "type": "about:blank", "status": 401,
                 "detail": "Unauthorized"}}),
             # X may have published it before the time-out: a person checks, no blind re-post
-            ("timeout", "failed", {"exc": requests.exceptions.ConnectTimeout("timed out")}),
+            # (a read time-out: the request was sent; a connect time-out never reached X and
+            # is retried, test_x_unreachable_reply_is_retried_by_itself)
+            ("timeout", "failed", {"exc": requests.exceptions.ReadTimeout("timed out")}),
             # rate limited: queued again for when X allows the next call
             ("rate", "queued", {"status": 429, "json_body": {
                 "title": "Too Many Requests", "detail": "Too Many Requests", "status": 429},
@@ -409,6 +412,38 @@ class TestReplies(SocialHelpdeskCase):
         self.assertEqual(len(self.net.requests), 1, "no retry by itself")
         self.assertEqual(reply.state, "failed")
         self.assertFalse(ticket.social_first_reply_at)
+
+    @mute_logger("odoo.addons.social_crm", "tweepy")
+    def test_x_unreachable_reply_is_retried_by_itself(self):
+        """Probe (served product, X out of reach): no connection could be opened, so X never
+        saw the reply. It is retried by itself when X is back, not left "failed: check the
+        post on X" for a manager's Retry while the influencer waits."""
+        ticket, reply = self.queue_x_reply("1990000000000006003")
+        item = reply.outbox_id
+        # what requests raises when the connection is refused, or the name does not resolve
+        refused = requests.exceptions.ConnectionError(urllib3.exceptions.MaxRetryError(
+            None, "/2/tweets", urllib3.exceptions.NewConnectionError(
+                None, "Failed to establish a new connection: [Errno 111] Connection refused")))
+        for attempt, exc in enumerate(
+                (refused, requests.exceptions.ConnectTimeout("connect timed out")), start=1):
+            self.net.routes.clear()
+            self.net.add("POST", X_TWEETS, exc=exc)
+            self.run_sender()
+            self.assertEqual((item.state, item.failure), ("queued", False), attempt)
+            self.assertEqual(item.attempts, attempt)
+            self.assertTrue(item.next_attempt_at)
+            self.assertEqual(reply.state, "queued")
+            self.assertNotIn("may have published", item.error_message)
+            item.sudo().next_attempt_at = fields.Datetime.now() - dt.timedelta(seconds=1)
+        self.net.routes.clear()
+        self.net.add("POST", X_TWEETS, status=201, json_body={
+            "data": {"id": "1990000000000006998", "text": "@ina_influencer Sorry!",
+                     "edit_history_tweet_ids": ["1990000000000006998"]}})
+        self.run_sender()
+        self.assertEqual(item.state, "sent")
+        self.assertEqual(reply.state, "sent")
+        self.assertTrue(ticket.social_first_reply_at)
+        self.assertEqual(len(self.net.requests), 3)
 
     def test_first_response_time_is_when_the_reply_is_really_sent(self):
         t0 = fields.Datetime.now().replace(microsecond=0)

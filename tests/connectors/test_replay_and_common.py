@@ -156,3 +156,48 @@ def test_request_maps_statuses_and_scrubs():
         http.request(None, "GET", url, network="test", params={"access_token": token})
     assert token not in str(info.value) and info.value.__cause__ is None
     assert info.value.__suppress_context__
+
+
+def test_request_says_whether_it_reached_the_server():
+    """A write that could not even connect (refused, connect time-out) never reached the
+    network: ``unsent``, safe to repeat; one whose answer did not come (read time-out, the
+    connection dropped after the request) may have been acted on."""
+    import socket
+    import threading
+
+    closed = socket.socket()
+    closed.bind(("127.0.0.1", 0))
+    port = closed.getsockname()[1]
+    closed.close()  # nothing listens there: connection refused
+    with pytest.raises(TemporaryError) as info:
+        http.request(None, "POST", f"http://127.0.0.1:{port}/api/v1/statuses", network="test")
+    assert info.value.unsent
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/api/v1/statuses"
+    conns = []
+
+    def accept(drop):
+        conn, _addr = server.accept()
+        conn.recv(65536)  # the request arrived
+        conns.append(conn)
+        if drop:
+            conn.close()
+
+    try:
+        for drop in (False, True):  # no answer (read time-out), then a dropped connection
+            thread = threading.Thread(target=accept, args=(drop,), daemon=True)
+            thread.start()
+            with pytest.raises(TemporaryError) as info:
+                http.request(None, "POST", url, network="test", json={"status": "hi"},
+                             timeout=0.5)
+            thread.join(5)
+            assert not info.value.unsent, drop
+    finally:
+        for conn in conns:
+            conn.close()
+        server.close()
+    assert http.never_sent(requests.ConnectTimeout("connect timed out"))
+    assert not http.never_sent(requests.ReadTimeout("read timed out"))
