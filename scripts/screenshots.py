@@ -108,6 +108,7 @@ class Browser:
         self.evaluate(
             "document.querySelectorAll('.o_notification_close').forEach((b) => b.click())"
         )
+        self.evaluate("document.activeElement?.blur()")  # no blinking caret in the picture
         time.sleep(0.5)
         data = self.call("Page.captureScreenshot", {"format": "png"})["data"]
         image = Image.open(io.BytesIO(base64.b64decode(data))).convert("RGB")
