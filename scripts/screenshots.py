@@ -144,6 +144,8 @@ def _wait(probe, timeout, what):
 #: the headline case of the demo: a stranger with 10,400 followers (the replayed live stream,
 #: ``social_crm/demo/replay/critic_wave.jsonl``) attacks the brand on X
 HEADLINE_POST = "1871000000000000001"
+#: the stream's posts in that conversation: the critic's and four replies
+HEADLINE_WAVE = 5
 #: the agent who owns the headline ticket answers it (login = password in the demo)
 AGENT = "demo"
 
@@ -177,16 +179,13 @@ def main():
         )
         return rows[0]["res_id"] if rows else None
 
-    # German for the German screenshot (installed once, with its translations)
+    # German for the German screenshots, with the translations of every installed module's
+    # records (Odoo's --load-language loads them while only the models of base are set up:
+    # the records of the other modules, e.g. helpdesk_mgmt's stages, would stay English)
     german = rpc("res.lang", "search", [("code", "=", "de_DE"), ("active", "in", [True, False])])
-    if german and not rpc("res.lang", "search", [("code", "=", "de_DE")]):
+    if german:
         wizard = rpc("base.language.install", "create", {"lang_ids": [(6, 0, german)]})
         rpc("base.language.install", "lang_install", [wizard])
-    sophie = ref("social_crm.partner_demo_sophie")
-    lead = ref("social_crm_scoring.lead_demo_sophie")
-    # the demo's scores as the nightly run gives them
-    rpc("res.partner", "action_social_score_recompute", [sophie])
-
     # the headline ticket: opened by the live stream (scripts/screenshots runs the listener)
     def headline_ticket():
         rows = rpc(
@@ -197,6 +196,16 @@ def main():
         return rows and rows[0]["ticket_id"][0]
 
     ticket = _wait(headline_ticket, 180, "the headline ticket (the replayed live stream)")
+    # the whole stream arrived: the critic's post and the replies under it
+    _wait(
+        lambda: rpc("social.crm.post", "search_count",
+                    [("conversation_external_id", "=", HEADLINE_POST)]) >= HEADLINE_WAVE,
+        120, "the replies of the replayed live stream",
+    )
+    sophie = ref("social_crm.partner_demo_sophie")
+    lead = ref("social_crm_scoring.lead_demo_sophie")
+    # the demo's scores as the nightly run gives them (every demo contact there)
+    rpc("res.partner", "action_social_score_recompute", [sophie])
     ticket_number = rpc("helpdesk.ticket", "read", [ticket], ["number"])[0]["number"]
     alert = rpc(
         "mail.message", "search_read",
