@@ -81,6 +81,14 @@ class HelpdeskTicket(models.Model):
     social_is_influencer = fields.Boolean(
         string="Influencer", readonly=True, copy=False, groups=INTERNAL
     )
+    social_author_followers = fields.Integer(
+        string="Author's Followers",
+        compute="_compute_social_author_followers",
+        groups=INTERNAL,
+        help="Followers of the author of the post that opened the ticket, as the network last "
+        "reported them: the social identity's count, or the count sent with the post for an "
+        "author without identity.",
+    )
     social_posted_at = fields.Datetime(
         string="Posted On", readonly=True, copy=False, groups=INTERNAL
     )
@@ -621,6 +629,20 @@ class HelpdeskTicket(models.Model):
             [("code", "=", "helpdesk.ticket.sequence"), ("company_id", "in", [company_id, False])],
             order="company_id",
         )[:1]
+
+    @api.depends(
+        "social_identity_id.followers_count", "social_post_id.author_followers_count"
+    )
+    def _compute_social_author_followers(self):
+        # sudo: the figure every agent of the ticket sees; identities and posts are read in
+        # one batch through the prefetch
+        for ticket, sudo_ticket in zip(self, self.sudo(), strict=True):
+            ticket.social_author_followers = max(
+                sudo_ticket.social_identity_id.followers_count
+                or sudo_ticket.social_post_id.author_followers_count
+                or 0,
+                0,
+            )
 
     # --- reach, tiers, assignment, alerts, escalation ------------------------------------------
     def _social_update_reach(self):

@@ -46,6 +46,34 @@ class TestArrival(ArrivalCase):
         ticket = self.ingest(self.complaint("none-1")).ticket_id
         self.assertFalse(ticket.user_id)
 
+    def test_ticket_says_the_authors_followers(self):
+        """The ticket shows who wrote it: the followers of the critic's identity, and of an
+        author kept without contact (the count the network sent with the post); replies by
+        others raise the reach, not the author's followers."""
+        self.online(self.agent)
+        ticket = self.critic_post(ext="who", followers=10400).ticket_id
+        self.assertTrue(ticket.social_identity_id)
+        self.assertEqual(ticket.social_author_followers, 10400)
+        reply = self.complaint(
+            "who-2", author=self.make_author("who-fan", "fan", "Fan", followers_count=300),
+            in_reply_to_external_id="who", conversation_external_id="who",
+            text="@critic_who @acme Bei mir genauso, Router kaputt, keiner antwortet!",
+        )
+        self.ingest(reply)
+        self.assertEqual(ticket.social_reach, 10700)
+        self.assertEqual(ticket.social_author_followers, 10400)
+        # the identity's newer count is the one shown
+        ticket.social_identity_id.followers_count = 11000
+        self.assertEqual(ticket.social_author_followers, 11000)
+        # an author without identity (a source that keeps posts without contacts)
+        self.x_source.unknown_author_policy = "keep_post"
+        stranger = self.make_author("nobody-known", "stranger", "Stranger", followers_count=2500)
+        ticket = self.ingest(self.complaint("who-3", author=stranger)).ticket_id
+        self.assertFalse(ticket.social_identity_id)
+        self.assertEqual(ticket.social_author_followers, 2500)
+        # an agent (no right on identities) reads it on the form
+        self.assertEqual(ticket.with_user(self.agent).social_author_followers, 2500)
+
     def test_nobody_online_stays_unassigned_never_odoobot(self):
         self.company.helpdesk_mgmt_ticket_auto_assign = True
         self.online(self.agent, self.bert, self.cleo, status="offline")
