@@ -16,6 +16,7 @@ source and key. SIGTERM/SIGINT stop cleanly.
 """
 
 import dataclasses
+import datetime as dt
 import logging
 import optparse
 import signal
@@ -63,6 +64,10 @@ class SourceRunner:
         self.pending_cursor = None
         self.stream = None
         self.rule_checked_at = time.monotonic()
+        self.stop = threading.Event()  # this source only (archived, no longer a stream...)
+        self.app = None  # X: the app stream this source reads with
+        self.alive_at = None  # X: when the stream was last seen connected (UTC)
+        self.catch_up_failed = False  # its message stays on the form until a catch-up works
         host = ""
         if spec["network"] == "mastodon" and spec["base_url"]:
             host = mastodon.instance_url(spec["base_url"]).split("://", 1)[1]
@@ -86,7 +91,8 @@ class SourceRunner:
         return None
 
     def store(self, raw_events, cursor=None, channel="stream"):
-        ids = self._with_source("_listener_store", raw_events, cursor, channel)
+        ids = self._with_source("_listener_store", raw_events, cursor, channel,
+                                keep_error=self.catch_up_failed)
         if cursor:
             self.cursor = max_id(cursor, self.cursor)
         self.saved_at = time.monotonic()
@@ -161,8 +167,55 @@ class SourceRunner:
         except ConnectorError as error:
             self.on_error(error)
             return
+        self.alive_at = dt.datetime.now(dt.UTC)
         if event is not None:
-            self.store([event])
+            self.store([event], event.cursor)
+
+    def report_x(self, problem, error=None):
+        """An X problem of this source, worded (and translated) by the product."""
+        _logger.info("source %s (%s): %s %s", self.id, self.spec["name"], problem, error or "")
+        try:
+            self._with_source("_listener_report_x", problem, getattr(error, "status", None),
+                              getattr(error, "detail", "") or "")
+        except psycopg2.Error:
+            _logger.info("source %s: could not record the stream's state", self.id, exc_info=True)
+
+    def catch_up_x(self):
+        """On (re)connect: what X's recent search finds for the rule since the newest tweet
+        the source stored (else since the source was last connected), stored as stream
+        events (the same tweet from the stream and from here is one event, one post). X
+        refusing (a plan without recent search, a rate limit) is reported on the source;
+        the stream goes on."""
+        start = self._with_source("_listener_x_catch_up_from")
+        since_id = max_id(self.cursor, start["since_id"])
+        alive_at = max((t for t in (self.alive_at, start["alive_at"]) if t), default=None)
+        try:
+            raw_events, complete = x_stream.catch_up(
+                self.spec["bearer"], self.spec["rule"], since_id=since_id, start_time=alive_at)
+        except ConnectorError as error:
+            self.catch_up_failed = True
+            self.report_x("catch_up", error)
+            return
+        if self.catch_up_failed and not raw_events:
+            self.catch_up_failed = False
+            self.store([])  # the former refusal is cleared
+        self.catch_up_failed = False
+        if not complete:
+            _logger.info("source %s: catch-up stopped after %s pages", self.id,
+                         x_stream.CATCH_UP_PAGES)
+        if raw_events:
+            _logger.info("source %s: %s tweets caught up since %s", self.id, len(raw_events),
+                         since_id or alive_at)
+            self.store(raw_events, x_stream.newest_id(raw_events), channel="catch_up")
+
+    def join_x_app(self):
+        """Read with the stream of the source's X app (none without a bearer token)."""
+        if not self.spec["bearer"]:
+            self.app = None
+            self.report_x("no_token")
+            return
+        self.app = self.listener.x_app(self.spec["bearer"])
+        self.app.add(self)
 
     def sync_x_rules(self):
         """Before each connect: the source's rule at X as the source says now (the query may
@@ -191,12 +244,17 @@ class SourceRunner:
             self.store(raw_events, newest, channel="catch_up")
 
     def on_error(self, error):
+        if isinstance(error, x_stream.RuleRefused):
+            self.report_x("rule", error)
+            return
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
         log("source %s (%s): %s", self.id, self.spec["name"], error)
         self.report(str(error))
 
     def on_heartbeat(self):
+        if self.spec["network"] == "x":
+            self.alive_at = dt.datetime.now(dt.UTC)
         if self.spec["network"] == "x" and \
                 time.monotonic() - self.rule_checked_at > RULE_CHECK_SECONDS:
             self.rule_checked_at = time.monotonic()
@@ -242,7 +300,7 @@ class SourceRunner:
     def run(self):
         if self.spec["network"] == "x" and self.spec["kind"] != "replay":
             # one connection per X app: the app's stream reads for all its sources
-            self.listener.x_app(self.spec["bearer"]).add(self)
+            self.join_x_app()
             return
         try:
             self.stream = self.build()
@@ -250,15 +308,16 @@ class SourceRunner:
             self.on_error(error)
             return
         if isinstance(self.stream, streams.ReplayStream):
-            self.stream.run(self.listener.stop, self.on_event, on_error=self.on_error)
+            self.stream.run(self.stop, self.on_event, on_error=self.on_error)
             return
         self.stream.run(
-            self.listener.stop, self.on_message, on_connect=self.on_connect,
+            self.stop, self.on_message, on_connect=self.on_connect,
             on_heartbeat=self.on_heartbeat, on_error=self.on_error,
             on_malformed=lambda message: _logger.info("source %s: %s", self.id, message),
         )
 
     def close(self):
+        self.stop.set()
         if isinstance(self.stream, streams.WebSocketStream):
             self.stream.close()
 
@@ -271,8 +330,10 @@ class XAppStream:
 
     def __init__(self, listener, bearer):
         self.listener = listener
+        self.bearer = bearer
         self.members = {}
         self.lock = threading.Lock()
+        self.stop = threading.Event()  # this app only (its last source left, a new token)
         self.stream = x_stream.XFilteredStream(
             bearer, what="x stream", backoff=listener.x_backoff_factory(),
             before_connect=self.sync_rules)
@@ -296,6 +357,15 @@ class XAppStream:
             runner.sync_x_rules()
         except ConnectorError as error:
             runner.on_error(error)
+            return
+        if self.stream.connections:
+            runner.catch_up_x()  # joins a running stream: what it missed meanwhile
+
+    def remove(self, runner):
+        """Take ``runner`` out; True when no source is left (the caller stops the app)."""
+        with self.lock:
+            self.members.pop(runner.id, None)
+            return not self.members
 
     def sync_rules(self):
         """Before each connect: every source's rule (a source whose rule X refuses reports
@@ -314,15 +384,20 @@ class XAppStream:
         for runner in self.runners():
             runner.on_heartbeat()
 
+    def on_connect(self):
+        for runner in self.runners():
+            runner.catch_up_x()
+
     def on_error(self, error):
         for runner in self.runners():
             runner.on_error(error)
 
     def run(self):
-        self.stream.run(self.listener.stop, self.on_message, on_heartbeat=self.on_heartbeat,
-                        on_error=self.on_error)
+        self.stream.run(self.stop, self.on_message, on_connect=self.on_connect,
+                        on_heartbeat=self.on_heartbeat, on_error=self.on_error)
 
     def close(self):
+        self.stop.set()
         self.stream.close()
 
     def join(self, timeout):
@@ -338,7 +413,7 @@ class Listener:
         self.registry = registry
         self.source_ids = source_ids or None
         self.heartbeat = heartbeat
-        self.rescan = rescan
+        self.rescan_seconds = rescan
         self.process = process
         self.backoff_factory = backoff_factory or streams.Backoff
         self.x_backoff_factory = x_backoff_factory or x_stream.XBackoff
@@ -348,6 +423,8 @@ class Listener:
         self.threads = []
         self.x_apps = {}  # bearer token -> XAppStream
         self.x_lock = threading.Lock()
+        self.x_plan = None  # the X rules this database keeps, as last pruned
+        self.x_former = set()  # bearer tokens of the apps stopped since the last pruning
 
     def _specs(self):
         specs = []
@@ -377,6 +454,83 @@ class Listener:
                                       daemon=True)
             thread.start()
             self.threads.append(thread)
+        if self.x_plan is None:
+            self.prune_x_rules()  # rules of sources archived or deleted while no listener ran
+
+    def rescan(self):
+        """Follow the sources' changes: a source no longer an active stream source stops
+        (archived, deleted, switched to polling), an X source whose app's bearer token
+        changed (or was removed) moves to the new app's stream, the X rules of this
+        database that no source keeps are deleted, new stream sources start."""
+        moved = {}
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            sources = env["social.crm.source"]._listener_sources(self.source_ids)
+            gone = set(self.runners) - set(sources.ids)
+            for source in sources:
+                runner = self.runners.get(source.id)
+                if runner is None or runner.spec["network"] != "x" or \
+                        runner.spec["kind"] == "replay":
+                    continue
+                try:
+                    spec = source._listener_x_spec()
+                except ConnectorError:
+                    continue  # the rule sync reports it
+                if spec["bearer"] != runner.spec["bearer"]:
+                    moved[source.id] = spec
+        for source_id in gone:
+            self.retire(source_id)
+        for source_id, spec in moved.items():
+            runner = self.runners[source_id]
+            _logger.info("source %s: the X app's bearer token changed: reconnecting", source_id)
+            self.leave_x_app(runner)
+            runner.spec.update(spec)
+            runner.join_x_app()
+        self.prune_x_rules(force=bool(gone or moved))
+        self.start()
+
+    def retire(self, source_id):
+        """Stop listening to a source that is no longer an active stream source."""
+        runner = self.runners.pop(source_id)
+        _logger.info("source %s (%s): no longer a stream source: stopped", source_id,
+                     runner.spec["name"])
+        runner.close()
+        self.leave_x_app(runner)
+
+    def leave_x_app(self, runner):
+        """Take ``runner`` out of its X app's stream; the app's last source stops it."""
+        app, runner.app = runner.app, None
+        if app is None or not app.remove(runner):
+            return
+        with self.x_lock:
+            if self.x_apps.get(app.bearer) is app:
+                del self.x_apps[app.bearer]
+            self.x_former.add(app.bearer)  # its sources' rules are pruned there
+        app.close()
+
+    def prune_x_rules(self, force=False):
+        """Delete the X rules tagged for this database's sources that are no longer active
+        stream sources, on every app this database knows (its X sources' bearer tokens,
+        archived ones included, and the apps this listener reads); runs at the first start
+        and whenever the sources changed."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            prefix, plan = env["social.crm.source"]._listener_x_rule_plan()
+        if plan == self.x_plan and not force:
+            return
+        self.x_plan = plan
+        with self.x_lock:
+            bearers = set(plan) | set(self.x_apps) | self.x_former
+            self.x_former = set()
+        for bearer in sorted(bearers):
+            try:
+                deleted = x_stream.prune_rules(bearer, prefix, plan.get(bearer, ()))
+            except ConnectorError as error:
+                _logger.info("x: the stream rules of former sources not deleted: %s", error)
+                self.x_plan = {}  # tried again at the next rescan
+                continue
+            if deleted:
+                _logger.info("x: %s stream rules of former sources deleted", len(deleted))
 
     def x_app(self, bearer):
         """The filtered stream of the X app of ``bearer`` (made at its first source)."""
@@ -388,8 +542,8 @@ class Listener:
     def run(self):
         """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
         self.start()
-        while not self.stop.wait(self.rescan):
-            self.start()
+        while not self.stop.wait(self.rescan_seconds):
+            self.rescan()
         self.shutdown()
 
     def shutdown(self, timeout=10.0):
@@ -397,11 +551,13 @@ class Listener:
         self.wake.set()
         for runner in self.runners.values():
             runner.close()
-        for app in self.x_apps.values():
+        with self.x_lock:
+            apps = list(self.x_apps.values())
+        for app in apps:
             app.close()
         for thread in self.threads:
             thread.join(timeout)
-        for app in self.x_apps.values():
+        for app in apps:
             app.join(timeout)
         _logger.info("listener stopped")
 
