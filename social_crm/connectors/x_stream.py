@@ -188,19 +188,22 @@ def sync_rules(bearer: str, tag: str, value: str, *, dry_run: bool = False,
     return {"added": [value] if missing else [], "deleted": [] if dry_run else stale}
 
 
-def prune_rules(bearer: str, prefix: str, keep: Iterable[str], *,
-                session: requests.Session | None = None, timeout: float = 20.0) -> list[str]:
+def prune_rules(bearer: str, prefix: str, keep: Iterable[str] = (), *,
+                only: Iterable[str] | None = None, session: requests.Session | None = None,
+                timeout: float = 20.0) -> list[str]:
     """Delete the app's rules whose tag starts with ``prefix`` (this database's sources,
-    :func:`rule_tag`) and is not in ``keep`` (its active stream sources on this app); rules
-    of other databases, of other tags and of other apps are left alone. Returns the ids
-    deleted."""
+    :func:`rule_tag`) and is not in ``keep`` (its active stream sources on this app), or
+    with ``only`` just the rules of these tags; rules of other databases, of other tags and
+    of other apps are left alone. Returns the ids deleted."""
     session = session or requests.Session()
     keep = set(keep)
+    only = set(only) if only is not None else None
     body = _call(session, "GET", RULES_URL, bearer, "stream rules", timeout)
     stale = [
         text_of(r.get("id")) for r in body.get("data") or []
         if isinstance(r, dict) and r.get("id") and text_of(r.get("tag")).startswith(prefix)
         and text_of(r.get("tag")) not in keep
+        and (only is None or text_of(r.get("tag")) in only)
     ]
     if stale:
         _call(session, "POST", RULES_URL, bearer, "deleting stream rules", timeout,

@@ -37,6 +37,16 @@ def _new_token():
     return secrets.token_urlsafe(24)
 
 
+def _delete_x_rules(prefix, rules):
+    """After the commit of a deletion: the X rules of the deleted sources (``{bearer
+    token: tags}``); X out of reach leaves them (logged)."""
+    for bearer, tags in rules.items():
+        try:
+            x_stream.prune_rules(bearer, prefix, only=tags)
+        except ConnectorError as error:
+            _logger.info("Social CRM: stream rules of deleted sources left at X: %s", error)
+
+
 class SocialCrmSource(models.Model):
     _inherit = "social.crm.source"
 
@@ -117,6 +127,21 @@ class SocialCrmSource(models.Model):
                     "webhook_token": source.webhook_token or _new_token(),
                     "verify_token": source.verify_token or _new_token(),
                 })
+        return result
+
+    def unlink(self):
+        # the rules of deleted X stream sources are deleted at X once the deletion is
+        # committed (the bearer token goes with the record: no listener could do it later)
+        rules = {}
+        for source in self.sudo().filtered(
+            lambda s: s.network_id.code == "x" and s.bearer_token and s.kind != "replay"
+        ):
+            rules.setdefault(source.bearer_token, set()).add(
+                x_stream.rule_tag(self._x_stream_database(), source.id))
+        result = super().unlink()
+        if rules:
+            prefix = x_stream.rule_tag(self._x_stream_database(), "")
+            self.env.cr.postcommit.add(lambda: _delete_x_rules(prefix, rules))
         return result
 
     @api.depends("webhook_token")

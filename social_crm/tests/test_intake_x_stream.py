@@ -457,6 +457,22 @@ class TestXStream(TransactionCase):
         with mute_logger(LISTENER_LOG, STREAM_LOG):
             self.listen([one, two, three], lambda _env: True, then=leave)
 
+    def test_deleted_source_rule_is_deleted_at_x_after_the_commit(self):
+        gone = self.make_source(name="X former", bearer_token="bearer-only-this-one")
+        kept = self.make_source(name="X ACME", query="#acmerouter")
+        tag_gone, tag_kept = gone._listener_spec()["tag"], kept._listener_spec()["tag"]
+        self.server.rules = [
+            {"id": "1865000000000000021", "value": "acme", "tag": tag_gone},
+            {"id": "1865000000000000022", "value": "#acmerouter", "tag": tag_kept},
+            {"id": "1865000000000000023", "value": "acme", "tag": tag_gone + "0"},
+            {"id": "1865000000000000024", "value": "from:someone", "tag": "other-app-rule"},
+        ]
+        gone.unlink()
+        self.assertEqual(len(self.tags_at_x()), 4, "nothing changes at X before the commit")
+        self.env.cr.postcommit.run()
+        self.assertEqual(self.tags_at_x(),
+                         sorted([tag_kept, tag_gone + "0", "other-app-rule"]))
+
     # --- a new bearer token --------------------------------------------------------------
     def stream_tokens(self):
         return [h.get("Authorization") for m, p, h, _b in self.server.requests
