@@ -41,6 +41,7 @@ from odoo.addons.social_crm.connectors.base import (
 )
 from odoo.addons.social_crm.connectors.util import max_id
 from odoo.cli.command import Command
+from odoo.exceptions import MissingError
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -68,6 +69,9 @@ class SourceRunner:
         self.app = None  # X: the app stream this source reads with
         self.alive_at = None  # X: when the stream was last seen connected (UTC)
         self.catch_up_failed = False  # its message stays on the form until a catch-up works
+        self.rule_ok = False  # X: the source's rule is at X (else nothing to catch up)
+        self.gone = False  # the source was deleted
+        self.retired = False  # no longer an active stream source (the listener stopped it)
         host = ""
         if spec["network"] == "mastodon" and spec["base_url"]:
             host = mastodon.instance_url(spec["base_url"]).split("://", 1)[1]
@@ -76,14 +80,20 @@ class SourceRunner:
     # --- storage -------------------------------------------------------------------------
     def _with_source(self, method, *args, **kwargs):
         """Call a method of the source in its own transaction (retried on a write conflict
-        with another listener)."""
+        with another listener); None once the source is deleted (the listener's next look
+        at the sources stops this runner)."""
         for attempt in range(5):
+            if self.gone:
+                return None
             try:
                 with self.listener.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     return getattr(env["social.crm.source"].browse(self.id), method)(
                         *args, **kwargs
                     )
+            except MissingError:
+                _logger.info("source %s: deleted", self.id)
+                self.gone = True
             except psycopg2.errors.SerializationFailure:
                 if attempt == 4:
                     raise
@@ -186,7 +196,11 @@ class SourceRunner:
         events (the same tweet from the stream and from here is one event, one post). X
         refusing (a plan without recent search, a rate limit) is reported on the source;
         the stream goes on."""
+        if not self.rule_ok:
+            return  # its rule refused: its error stays on the form
         start = self._with_source("_listener_x_catch_up_from")
+        if start is None:
+            return  # deleted meanwhile
         since_id = max_id(self.cursor, start["since_id"])
         alive_at = max((t for t in (self.alive_at, start["alive_at"]) if t), default=None)
         try:
@@ -221,9 +235,17 @@ class SourceRunner:
         """Before each connect: the source's rule at X as the source says now (the query may
         have changed since the listener started)."""
         spec = self._with_source("_listener_x_spec")
+        self.rule_ok = False
+        if self.gone or self.retired:
+            return  # deleted or no longer a stream source: no rule for it
         if spec:
             self.spec.update(spec)
         changes = x_stream.sync_rules(self.spec["bearer"], self.spec["tag"], self.spec["rule"])
+        if self.retired:
+            # retired while its rule was being added: the listener's pruning may be done
+            x_stream.prune_rules(self.spec["bearer"], self.spec["tag"], only={self.spec["tag"]})
+            return
+        self.rule_ok = True
         if changes["added"] or changes["deleted"]:
             _logger.info("source %s: stream rule now %r (%s former deleted)", self.id,
                          self.spec["rule"], len(changes["deleted"]))
@@ -492,6 +514,7 @@ class Listener:
     def retire(self, source_id):
         """Stop listening to a source that is no longer an active stream source."""
         runner = self.runners.pop(source_id)
+        runner.retired = True
         _logger.info("source %s (%s): no longer a stream source: stopped", source_id,
                      runner.spec["name"])
         runner.close()

@@ -86,7 +86,8 @@ class SocialCrmSource(models.Model):
     stream_cursor = fields.Char(
         copy=False,
         readonly=True,
-        help="Where the stream resumes: Jetstream time (µs), Mastodon id, replay line.",
+        help="Where the stream resumes: Jetstream time (µs), Mastodon id, replay line; X: the "
+        "newest tweet stored (the catch-up after a reconnect starts there).",
     )
     replay_pace_seconds = fields.Float(
         string="Replay Pace (seconds)",
@@ -117,7 +118,14 @@ class SocialCrmSource(models.Model):
         return sources
 
     def write(self, vals):
+        held = {}
+        if {"intake_mode", "network_id", "bearer_token", "active", "kind"} & set(vals):
+            held = self._x_stream_rules_held()
         result = super().write(vals)
+        if held:
+            after = self._x_stream_rules_held()
+            self._x_stream_delete_rules_after_commit(
+                {bearer: tags - after.get(bearer, set()) for bearer, tags in held.items()})
         if {"intake_mode", "query", "kind", "network_id", "bearer_token", "active"} & set(vals):
             self._x_stream_check_rule()
         if vals.get("intake_mode") == "push":
@@ -130,19 +138,34 @@ class SocialCrmSource(models.Model):
         return result
 
     def unlink(self):
-        # the rules of deleted X stream sources are deleted at X once the deletion is
-        # committed (the bearer token goes with the record: no listener could do it later)
+        # the bearer token goes with the record: no listener could delete the rule later
+        held = self._x_stream_rules_held(any_mode=True)
+        result = super().unlink()
+        self._x_stream_delete_rules_after_commit(held)
+        return result
+
+    def _x_stream_rules_held(self, any_mode=False):
+        """``{bearer token: tags}`` of the rules these X sources hold at X (active stream
+        sources; with ``any_mode`` every X source with a token)."""
         rules = {}
+        database = self._x_stream_database()
+        # sudo: the bearer token is a manager-only field
         for source in self.sudo().filtered(
             lambda s: s.network_id.code == "x" and s.bearer_token and s.kind != "replay"
+            and (any_mode or (s.active and s.intake_mode == "stream"))
         ):
             rules.setdefault(source.bearer_token, set()).add(
-                x_stream.rule_tag(self._x_stream_database(), source.id))
-        result = super().unlink()
+                x_stream.rule_tag(database, source.id))
+        return rules
+
+    def _x_stream_delete_rules_after_commit(self, rules):
+        """Delete at X the rules of sources that left the stream (archived, deleted,
+        switched to polling, another token), once that is committed: X is not part of the
+        transaction. The listener does the same on its next look at the sources."""
+        rules = {bearer: tags for bearer, tags in rules.items() if tags}
         if rules:
             prefix = x_stream.rule_tag(self._x_stream_database(), "")
             self.env.cr.postcommit.add(lambda: _delete_x_rules(prefix, rules))
-        return result
 
     @api.depends("webhook_token")
     def _compute_webhook_url(self):

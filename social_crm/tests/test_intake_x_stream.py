@@ -457,18 +457,23 @@ class TestXStream(TransactionCase):
         with mute_logger(LISTENER_LOG, STREAM_LOG):
             self.listen([one, two, three], lambda _env: True, then=leave)
 
-    def test_deleted_source_rule_is_deleted_at_x_after_the_commit(self):
+    def test_deleted_or_archived_source_rule_is_deleted_at_x_after_the_commit(self):
         gone = self.make_source(name="X former", bearer_token="bearer-only-this-one")
+        archived = self.make_source(name="X old", query="#acmeold")
         kept = self.make_source(name="X ACME", query="#acmerouter")
-        tag_gone, tag_kept = gone._listener_spec()["tag"], kept._listener_spec()["tag"]
+        tag_gone, tag_archived, tag_kept = (
+            s._listener_spec()["tag"] for s in (gone, archived, kept))
         self.server.rules = [
             {"id": "1865000000000000021", "value": "acme", "tag": tag_gone},
             {"id": "1865000000000000022", "value": "#acmerouter", "tag": tag_kept},
             {"id": "1865000000000000023", "value": "acme", "tag": tag_gone + "0"},
             {"id": "1865000000000000024", "value": "from:someone", "tag": "other-app-rule"},
+            {"id": "1865000000000000025", "value": "#acmeold", "tag": tag_archived},
         ]
         gone.unlink()
-        self.assertEqual(len(self.tags_at_x()), 4, "nothing changes at X before the commit")
+        archived.active = False
+        kept.query = "#acmerouter OR #acmemodem"  # no change of its rule's place
+        self.assertEqual(len(self.tags_at_x()), 5, "nothing changes at X before the commit")
         self.env.cr.postcommit.run()
         self.assertEqual(self.tags_at_x(),
                          sorted([tag_kept, tag_gone + "0", "other-app-rule"]))
