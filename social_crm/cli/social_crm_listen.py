@@ -34,6 +34,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.addons.social_crm.connectors import bluesky, mastodon, streams, x_stream
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.connectors.base import (
+    AuthError,
     ConfigurationError,
     ConnectorError,
     MalformedResponseError,
@@ -268,6 +269,10 @@ class SourceRunner:
     def on_error(self, error):
         if isinstance(error, x_stream.RuleRefused):
             self.report_x("rule", error)
+            return
+        if self.spec["network"] == "x" and isinstance(error, AuthError):
+            _logger.warning("source %s (%s): %s", self.id, self.spec["name"], error)
+            self.report_x("token", error)
             return
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
@@ -560,6 +565,8 @@ class Listener:
         with self.x_lock:
             if bearer not in self.x_apps:
                 self.x_apps[bearer] = XAppStream(self, bearer)
+                if self.stop.is_set():
+                    self.x_apps[bearer].stop.set()  # made while stopping: never connects
             return self.x_apps[bearer]
 
     def run(self):
@@ -574,12 +581,12 @@ class Listener:
         self.wake.set()
         for runner in self.runners.values():
             runner.close()
-        with self.x_lock:
+        for thread in self.threads:
+            thread.join(timeout)
+        with self.x_lock:  # after the runners' threads: an app they made is among them
             apps = list(self.x_apps.values())
         for app in apps:
             app.close()
-        for thread in self.threads:
-            thread.join(timeout)
         for app in apps:
             app.join(timeout)
         _logger.info("listener stopped")

@@ -585,14 +585,19 @@ class SocialCrmSource(models.Model):
     def _listener_report_x(self, problem, status=None, detail=""):
         """An X stream problem on the form, in the words of the product, translated into the
         language of the source's creator (the listener runs without a user language):
-        ``rule`` (X refused the rule), ``catch_up`` (the recent search after a reconnect was
-        refused: X's plan, a rate limit), ``no_token`` (no bearer token)."""
+        ``rule`` (X refused the rule), ``token`` (X refused the bearer token), ``catch_up``
+        (the recent search after a reconnect was refused: X's plan, a rate limit),
+        ``no_token`` (no bearer token)."""
         self.ensure_one()
         source = self.with_context(lang=self.create_uid.lang or self.env.lang)
         status = status or ""
         quoted = detail or "-"
         if problem == "rule":
             message = source._x_stream_refusal(x_stream.RuleRefused("", detail))
+        elif problem == "token":
+            refused = AuthError("", status=status or None)
+            refused.detail = detail
+            message = source._x_stream_refusal(refused)
         elif problem == "no_token":
             message = source.env._(
                 "The X app's bearer token is missing: the stream cannot connect.")

@@ -542,3 +542,15 @@ class TestXStream(TransactionCase):
                       source.last_error)
         self.assertIn("invalid language code 'xx'", source.last_error)
         self.assertNotIn("x: ", source.last_error)
+
+    def test_token_refused_at_connect_is_worded_by_the_product(self):
+        source = self.make_source()
+        self.server.sessions = [[("status", 401, {
+            "title": "Unauthorized", "type": "about:blank", "status": 401,
+            "detail": "Unauthorized"})]] * 3
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id)
+                        .last_error)
+        self.assertIn("X refuses the app's bearer token (HTTP 401)", source.last_error)
+        self.assertIn("“Unauthorized”", source.last_error)
+        self.assertNotIn("x: ", source.last_error)
