@@ -573,7 +573,10 @@ class Listener:
         """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
         self.start()
         while not self.stop.wait(self.rescan_seconds):
-            self.rescan()
+            try:
+                self.rescan()
+            except psycopg2.Error:
+                _logger.info("looking at the sources failed; trying again soon", exc_info=True)
         self.shutdown()
 
     def shutdown(self, timeout=10.0):
