@@ -16,6 +16,7 @@ source and key. SIGTERM/SIGINT stop cleanly.
 """
 
 import dataclasses
+import datetime as dt
 import logging
 import optparse
 import signal
@@ -33,6 +34,7 @@ from odoo import SUPERUSER_ID, api
 from odoo.addons.social_crm.connectors import bluesky, mastodon, streams, x_stream
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.connectors.base import (
+    AuthError,
     ConfigurationError,
     ConnectorError,
     MalformedResponseError,
@@ -40,6 +42,7 @@ from odoo.addons.social_crm.connectors.base import (
 )
 from odoo.addons.social_crm.connectors.util import max_id
 from odoo.cli.command import Command
+from odoo.exceptions import MissingError
 from odoo.modules.registry import Registry
 from odoo.tools import config
 
@@ -49,10 +52,11 @@ JETSTREAM_REWIND_US = 2_000_000  # resume 2 s early: Jetstream's advice for gapl
 CURSOR_SAVE_SECONDS = 5.0  # how often a cursor moved by unwanted messages is saved
 BATCH = 200
 RULE_CHECK_SECONDS = 60.0  # how often an X stream looks whether its source's query changed
-#: what a running stream was opened with: a change of one of these on the source (a renewed
-#: token, another instance or hashtag) reopens it at the next rescan
+#: what a running stream (other than an X app's) was opened with: a change of one of these on
+#: the source (a renewed token, another instance or hashtag) reopens it at the next rescan; an
+#: X source's query is followed by its rule sync and its bearer token by ``Listener.rescan``
 CONNECTION_KEYS = ("network", "kind", "query", "path", "base_url", "token", "dids", "keywords",
-                   "pace", "bearer")
+                   "pace")
 
 
 def connection_of(spec):
@@ -70,8 +74,14 @@ class SourceRunner:
         self.saved_at = 0.0
         self.pending_cursor = None
         self.stream = None
-        self.stop = threading.Event()  # this source's stream only (archived, reconfigured)
         self.rule_checked_at = time.monotonic()
+        self.stop = threading.Event()  # this source only (archived, no longer a stream...)
+        self.app = None  # X: the app stream this source reads with
+        self.alive_at = None  # X: when the stream was last seen connected (UTC)
+        self.catch_up_failed = False  # its message stays on the form until a catch-up works
+        self.rule_ok = False  # X: the source's rule is at X (else nothing to catch up)
+        self.gone = False  # the source was deleted
+        self.retired = False  # no longer an active stream source (the listener stopped it)
         host = ""
         if spec["network"] == "mastodon" and spec["base_url"]:
             host = mastodon.instance_url(spec["base_url"]).split("://", 1)[1]
@@ -80,14 +90,20 @@ class SourceRunner:
     # --- storage -------------------------------------------------------------------------
     def _with_source(self, method, *args, **kwargs):
         """Call a method of the source in its own transaction (retried on a write conflict
-        with another listener)."""
+        with another listener); None once the source is deleted (the listener's next look
+        at the sources stops this runner)."""
         for attempt in range(5):
+            if self.gone:
+                return None
             try:
                 with self.listener.registry.cursor() as cr:
                     env = api.Environment(cr, SUPERUSER_ID, {})
                     return getattr(env["social.crm.source"].browse(self.id), method)(
                         *args, **kwargs
                     )
+            except MissingError:
+                _logger.info("source %s: deleted", self.id)
+                self.gone = True
             except psycopg2.errors.SerializationFailure:
                 if attempt == 4:
                     raise
@@ -95,7 +111,8 @@ class SourceRunner:
         return None
 
     def store(self, raw_events, cursor=None, channel="stream"):
-        ids = self._with_source("_listener_store", raw_events, cursor, channel)
+        ids = self._with_source("_listener_store", raw_events, cursor, channel,
+                                keep_error=self.catch_up_failed)
         if cursor:
             self.cursor = max_id(cursor, self.cursor)
         self.saved_at = time.monotonic()
@@ -170,16 +187,75 @@ class SourceRunner:
         except ConnectorError as error:
             self.on_error(error)
             return
+        self.alive_at = dt.datetime.now(dt.UTC)
         if event is not None:
-            self.store([event])
+            self.store([event], event.cursor)
+
+    def report_x(self, problem, error=None):
+        """An X problem of this source, worded (and translated) by the product."""
+        _logger.info("source %s (%s): %s %s", self.id, self.spec["name"], problem, error or "")
+        try:
+            self._with_source("_listener_report_x", problem, getattr(error, "status", None),
+                              getattr(error, "detail", "") or "")
+        except psycopg2.Error:
+            _logger.info("source %s: could not record the stream's state", self.id, exc_info=True)
+
+    def catch_up_x(self):
+        """On (re)connect: what X's recent search finds for the rule since the newest tweet
+        the source stored (else since the source was last connected), stored as stream
+        events (the same tweet from the stream and from here is one event, one post). X
+        refusing (a plan without recent search, a rate limit) is reported on the source;
+        the stream goes on."""
+        if not self.rule_ok:
+            return  # its rule refused: its error stays on the form
+        start = self._with_source("_listener_x_catch_up_from")
+        if start is None:
+            return  # deleted meanwhile
+        since_id = max_id(self.cursor, start["since_id"])
+        alive_at = max((t for t in (self.alive_at, start["alive_at"]) if t), default=None)
+        try:
+            raw_events, complete = x_stream.catch_up(
+                self.spec["bearer"], self.spec["rule"], since_id=since_id, start_time=alive_at)
+        except ConnectorError as error:
+            self.catch_up_failed = True
+            self.report_x("catch_up", error)
+            return
+        if self.catch_up_failed and not raw_events:
+            self.catch_up_failed = False
+            self.store([])  # the former refusal is cleared
+        self.catch_up_failed = False
+        if not complete:
+            _logger.info("source %s: catch-up stopped after %s pages", self.id,
+                         x_stream.CATCH_UP_PAGES)
+        if raw_events:
+            _logger.info("source %s: %s tweets caught up since %s", self.id, len(raw_events),
+                         since_id or alive_at)
+            self.store(raw_events, x_stream.newest_id(raw_events), channel="catch_up")
+
+    def join_x_app(self):
+        """Read with the stream of the source's X app (none without a bearer token)."""
+        if not self.spec["bearer"]:
+            self.app = None
+            self.report_x("no_token")
+            return
+        self.app = self.listener.x_app(self.spec["bearer"])
+        self.app.add(self)
 
     def sync_x_rules(self):
         """Before each connect: the source's rule at X as the source says now (the query may
         have changed since the listener started)."""
         spec = self._with_source("_listener_x_spec")
+        self.rule_ok = False
+        if self.gone or self.retired:
+            return  # deleted or no longer a stream source: no rule for it
         if spec:
             self.spec.update(spec)
         changes = x_stream.sync_rules(self.spec["bearer"], self.spec["tag"], self.spec["rule"])
+        if self.retired:
+            # retired while its rule was being added: the listener's pruning may be done
+            x_stream.prune_rules(self.spec["bearer"], self.spec["tag"], only={self.spec["tag"]})
+            return
+        self.rule_ok = True
         if changes["added"] or changes["deleted"]:
             _logger.info("source %s: stream rule now %r (%s former deleted)", self.id,
                          self.spec["rule"], len(changes["deleted"]))
@@ -202,12 +278,21 @@ class SourceRunner:
     def on_error(self, error):
         if self.stop.is_set():
             return  # the connection was closed on purpose (archived, reconfigured, stopping)
+        if isinstance(error, x_stream.RuleRefused):
+            self.report_x("rule", error)
+            return
+        if self.spec["network"] == "x" and isinstance(error, AuthError):
+            _logger.warning("source %s (%s): %s", self.id, self.spec["name"], error)
+            self.report_x("token", error)
+            return
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
         log("source %s (%s): %s", self.id, self.spec["name"], error)
         self.report(str(error))
 
     def on_heartbeat(self):
+        if self.spec["network"] == "x":
+            self.alive_at = dt.datetime.now(dt.UTC)
         if self.spec["network"] == "x" and \
                 time.monotonic() - self.rule_checked_at > RULE_CHECK_SECONDS:
             self.rule_checked_at = time.monotonic()
@@ -253,7 +338,7 @@ class SourceRunner:
     def run(self):
         if self.spec["network"] == "x" and self.spec["kind"] != "replay":
             # one connection per X app: the app's stream reads for all its sources
-            self.listener.x_app(self.spec["bearer"]).add(self)
+            self.join_x_app()
             return
         try:
             self.stream = self.build()
@@ -272,12 +357,12 @@ class SourceRunner:
     def connection(self):
         return connection_of(self.spec)
 
+    def x_app_member(self):
+        """Whether this source reads with its X app's shared stream."""
+        return self.spec["network"] == "x" and self.spec["kind"] != "replay"
+
     def close(self):
         self.stop.set()
-        if self.spec["network"] == "x" and self.spec["kind"] != "replay":
-            app = self.listener.x_apps.get(self.spec["bearer"])
-            if app is not None:
-                app.remove(self)
         if isinstance(self.stream, streams.WebSocketStream):
             self.stream.close()
 
@@ -290,8 +375,10 @@ class XAppStream:
 
     def __init__(self, listener, bearer):
         self.listener = listener
+        self.bearer = bearer
         self.members = {}
         self.lock = threading.Lock()
+        self.stop = threading.Event()  # this app only (its last source left, a new token)
         self.stream = x_stream.XFilteredStream(
             bearer, what="x stream", backoff=listener.x_backoff_factory(),
             before_connect=self.sync_rules)
@@ -315,13 +402,15 @@ class XAppStream:
             runner.sync_x_rules()
         except ConnectorError as error:
             runner.on_error(error)
+            return
+        if self.stream.connections:
+            runner.catch_up_x()  # joins a running stream: what it missed meanwhile
 
     def remove(self, runner):
-        """A source left (archived, out of stream mode, another token): its lines are no
-        longer stored; the stream goes on for the others."""
+        """Take ``runner`` out; True when no source is left (the caller stops the app)."""
         with self.lock:
-            if self.members.get(runner.id) is runner:
-                del self.members[runner.id]
+            self.members.pop(runner.id, None)
+            return not self.members
 
     def sync_rules(self):
         """Before each connect: every source's rule (a source whose rule X refuses reports
@@ -340,15 +429,20 @@ class XAppStream:
         for runner in self.runners():
             runner.on_heartbeat()
 
+    def on_connect(self):
+        for runner in self.runners():
+            runner.catch_up_x()
+
     def on_error(self, error):
         for runner in self.runners():
             runner.on_error(error)
 
     def run(self):
-        self.stream.run(self.listener.stop, self.on_message, on_heartbeat=self.on_heartbeat,
-                        on_error=self.on_error)
+        self.stream.run(self.stop, self.on_message, on_connect=self.on_connect,
+                        on_heartbeat=self.on_heartbeat, on_error=self.on_error)
 
     def close(self):
+        self.stop.set()
         self.stream.close()
 
     def join(self, timeout):
@@ -364,7 +458,7 @@ class Listener:
         self.registry = registry
         self.source_ids = source_ids or None
         self.heartbeat = heartbeat
-        self.rescan = rescan
+        self.rescan_seconds = rescan
         self.process = process
         self.backoff_factory = backoff_factory or streams.Backoff
         self.x_backoff_factory = x_backoff_factory or x_stream.XBackoff
@@ -374,14 +468,16 @@ class Listener:
         self.threads = []
         self.x_apps = {}  # bearer token -> XAppStream
         self.x_lock = threading.Lock()
+        self.x_plan = None  # the X rules this database keeps, as last pruned
+        self.x_former = set()  # bearer tokens of the apps stopped since the last pruning
 
     def _specs(self):
-        """Specs of the active stream sources (a source whose spec cannot be made reports
-        why and is not listened to)."""
         specs = []
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             for source in env["social.crm.source"]._listener_sources(self.source_ids):
+                if source.id in self.runners:
+                    continue
                 try:
                     specs.append(source._listener_spec())
                 except ConnectorError as error:
@@ -390,20 +486,7 @@ class Listener:
         return specs
 
     def start(self):
-        """Listen to the stream sources as they are now: new ones are started; a running
-        one that was archived, left stream mode or whose connection changed (a renewed
-        token, another server URL or query) is stopped, and started again when changed."""
-        specs = {spec["id"]: spec for spec in self._specs()}
-        for source_id, runner in list(self.runners.items()):
-            spec = specs.get(source_id)
-            if spec is not None and runner.connection() == connection_of(spec):
-                del specs[source_id]  # unchanged: it reads on
-                continue
-            _logger.info("source %s (%s): %s", source_id, runner.spec["name"],
-                         "settings changed, reconnecting" if spec else "no longer listened to")
-            del self.runners[source_id]
-            runner.close()
-        for spec in specs.values():
+        for spec in self._specs():
             runner = SourceRunner(self, spec)
             self.runners[spec["id"]] = runner
             thread = threading.Thread(target=runner.run, name=f"social-crm-listen-{spec['id']}",
@@ -416,31 +499,127 @@ class Listener:
                                       daemon=True)
             thread.start()
             self.threads.append(thread)
+        if self.x_plan is None:
+            self.prune_x_rules()  # rules of sources archived or deleted while no listener ran
+
+    def rescan(self):
+        """Follow the sources' changes: a source no longer an active stream source stops
+        (archived, deleted, switched to polling), an X source whose app's bearer token
+        changed (or was removed) moves to the new app's stream, the X rules of this
+        database that no source keeps are deleted, new stream sources start."""
+        moved = {}
+        changed = set()
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            sources = env["social.crm.source"]._listener_sources(self.source_ids)
+            gone = set(self.runners) - set(sources.ids)
+            for source in sources:
+                runner = self.runners.get(source.id)
+                if runner is None:
+                    continue
+                if not runner.x_app_member():
+                    # a renewed token, another instance, hashtag or feed: read it anew
+                    try:
+                        spec = source._listener_spec()
+                    except ConnectorError:
+                        spec = None  # start() reports why and does not listen to it
+                    if spec is None or connection_of(spec) != runner.connection():
+                        changed.add(source.id)
+                    continue
+                try:
+                    spec = source._listener_x_spec()
+                except ConnectorError:
+                    continue  # the rule sync reports it
+                if spec["bearer"] != runner.spec["bearer"]:
+                    moved[source.id] = spec
+        for source_id in gone:
+            self.retire(source_id)
+        for source_id in changed:
+            self.retire(source_id, reason="its settings changed: reconnecting")
+        for source_id, spec in moved.items():
+            runner = self.runners[source_id]
+            _logger.info("source %s: the X app's bearer token changed: reconnecting", source_id)
+            self.leave_x_app(runner)
+            runner.spec.update(spec)
+            runner.join_x_app()
+        self.prune_x_rules(force=bool(gone or moved))
+        self.start()
+
+    def retire(self, source_id, reason="no longer a stream source: stopped"):
+        """Stop listening to a source that is no longer an active stream source (or whose
+        connection changed: ``start`` then opens it anew)."""
+        runner = self.runners.pop(source_id)
+        runner.retired = True
+        _logger.info("source %s (%s): %s", source_id, runner.spec["name"], reason)
+        runner.close()
+        self.leave_x_app(runner)
+
+    def leave_x_app(self, runner):
+        """Take ``runner`` out of its X app's stream; the app's last source stops it."""
+        app, runner.app = runner.app, None
+        if app is None or not app.remove(runner):
+            return
+        with self.x_lock:
+            if self.x_apps.get(app.bearer) is app:
+                del self.x_apps[app.bearer]
+            self.x_former.add(app.bearer)  # its sources' rules are pruned there
+        app.close()
+
+    def prune_x_rules(self, force=False):
+        """Delete the X rules tagged for this database's sources that are no longer active
+        stream sources, on every app this database knows (its X sources' bearer tokens,
+        archived ones included, and the apps this listener reads); runs at the first start
+        and whenever the sources changed."""
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            prefix, plan = env["social.crm.source"]._listener_x_rule_plan()
+        if plan == self.x_plan and not force:
+            return
+        self.x_plan = plan
+        with self.x_lock:
+            bearers = set(plan) | set(self.x_apps) | self.x_former
+            self.x_former = set()
+        for bearer in sorted(bearers):
+            try:
+                deleted = x_stream.prune_rules(bearer, prefix, plan.get(bearer, ()))
+            except ConnectorError as error:
+                _logger.info("x: the stream rules of former sources not deleted: %s", error)
+                self.x_plan = {}  # tried again at the next rescan
+                continue
+            if deleted:
+                _logger.info("x: %s stream rules of former sources deleted", len(deleted))
 
     def x_app(self, bearer):
         """The filtered stream of the X app of ``bearer`` (made at its first source)."""
         with self.x_lock:
             if bearer not in self.x_apps:
                 self.x_apps[bearer] = XAppStream(self, bearer)
+                if self.stop.is_set():
+                    self.x_apps[bearer].stop.set()  # made while stopping: never connects
             return self.x_apps[bearer]
 
     def run(self):
         """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
         self.start()
-        while not self.stop.wait(self.rescan):
-            self.start()
+        while not self.stop.wait(self.rescan_seconds):
+            try:
+                self.rescan()
+            except psycopg2.Error:
+                _logger.info("looking at the sources failed; trying again soon", exc_info=True)
         self.shutdown()
 
     def shutdown(self, timeout=10.0):
         self.stop.set()
         self.wake.set()
-        for runner in list(self.runners.values()):
+        for runner in self.runners.values():
             runner.close()
-        for app in self.x_apps.values():
-            app.close()
         for thread in self.threads:
             thread.join(timeout)
-        for app in self.x_apps.values():
+        with self.x_lock:  # after the runners' threads: an app they made is among them
+            apps = list(self.x_apps.values())
+        for app in apps:
+            app.close()
+        for app in apps:
             app.join(timeout)
         _logger.info("listener stopped")
 

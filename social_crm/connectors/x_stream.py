@@ -19,13 +19,15 @@ and a stop that ends the wait at once.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import logging
 import threading
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import requests
+import tweepy
 
 from . import x
 from .base import (
@@ -33,10 +35,11 @@ from .base import (
     ConfigurationError,
     ConnectorError,
     MalformedResponseError,
+    RateLimitError,
     TemporaryError,
 )
 from .events import RawEvent
-from .util import scrub, text_of
+from .util import expect_dict, expect_list, max_id, scrub, text_of
 
 _logger = logging.getLogger(__name__)
 
@@ -49,6 +52,17 @@ MAX_LINE = 1024 * 1024  # bytes; a tweet with its includes is a few KB
 TAG_PREFIX = "social_crm:"
 KIND = "x_stream"
 KEY_PREFIX = "x:tweet:"
+SEARCH_WINDOW = dt.timedelta(days=7)  # what X's recent search covers
+CATCH_UP_PAGES = 10  # of 100 tweets: at most 1,000 tweets caught up per source and connect
+
+
+class RuleRefused(ConfigurationError):
+    """X refused a source's rule; :attr:`detail` holds X's own words (quoted to users)."""
+
+    def __init__(self, value: str, detail: str):
+        super().__init__(f"x: X refused the stream rule: {detail or repr(value)}")
+        self.value = value
+        self.detail = detail or ""
 
 
 def stream_params() -> dict[str, str]:
@@ -96,6 +110,12 @@ def http_error(response: requests.Response, what: str) -> ConnectorError:
     detail = text_of(body.get("detail") or body.get("title"))[:200] \
         if isinstance(body, dict) else ""
     suffix = f": {detail}" if detail else ""
+    error = _typed_http_error(status, what, suffix)
+    error.detail = detail
+    return error
+
+
+def _typed_http_error(status: int, what: str, suffix: str) -> ConnectorError:
     if status in (401, 403):
         return AuthError(f"x: {what} refused (HTTP {status}){suffix}: the bearer token is "
                          "missing, wrong, revoked or the app lacks filtered-stream access",
@@ -161,12 +181,147 @@ def sync_rules(bearer: str, tag: str, value: str, *, dry_run: bool = False,
                        params=params, json={"add": [{"value": value, "tag": tag}]})
         summary = (answer.get("meta") or {}).get("summary") or {}
         if answer.get("errors") or summary.get("invalid") or summary.get("not_created"):
-            raise ConfigurationError(
-                f"x: X refused the stream rule: {_rule_errors(answer) or repr(value)}")
+            raise RuleRefused(value, _rule_errors(answer))
     if stale and not dry_run:
         _call(session, "POST", RULES_URL, bearer, "deleting the former stream rule", timeout,
               json={"delete": {"ids": stale}})
     return {"added": [value] if missing else [], "deleted": [] if dry_run else stale}
+
+
+def prune_rules(bearer: str, prefix: str, keep: Iterable[str] = (), *,
+                only: Iterable[str] | None = None, session: requests.Session | None = None,
+                timeout: float = 20.0) -> list[str]:
+    """Delete the app's rules whose tag starts with ``prefix`` (this database's sources,
+    :func:`rule_tag`) and is not in ``keep`` (its active stream sources on this app), or
+    with ``only`` just the rules of these tags; rules of other databases, of other tags and
+    of other apps are left alone. Returns the ids deleted."""
+    session = session or requests.Session()
+    keep = set(keep)
+    only = set(only) if only is not None else None
+    body = _call(session, "GET", RULES_URL, bearer, "stream rules", timeout)
+    stale = [
+        text_of(r.get("id")) for r in body.get("data") or []
+        if isinstance(r, dict) and r.get("id") and text_of(r.get("tag")).startswith(prefix)
+        and text_of(r.get("tag")) not in keep
+        and (only is None or text_of(r.get("tag")) in only)
+    ]
+    if stale:
+        _call(session, "POST", RULES_URL, bearer, "deleting stream rules", timeout,
+              json={"delete": {"ids": stale}})
+    return stale
+
+
+# --- catch-up after a reconnect (recent search) -----------------------------------------------
+def search_events(body: Any) -> list[RawEvent]:
+    """The tweets of one recent-search answer as the stream delivers them: one event per
+    tweet, keyed as a stream line (the stream and the catch-up store a tweet once), its
+    payload ``{"data": tweet, "includes": {"users": [...], "tweets": [...]}}`` with the
+    includes the tweet refers to (its author and counts, mentioned and referenced)."""
+    body = expect_dict(body, "the answer", x.NETWORK)
+    includes = expect_dict(body.get("includes") or {}, "includes", x.NETWORK)
+    users = {text_of(u.get("id")): u for u in expect_list(includes.get("users"),
+                                                          "includes.users", x.NETWORK)
+             if isinstance(u, dict) and text_of(u.get("id"))}
+    tweets = {text_of(t.get("id")): t for t in expect_list(includes.get("tweets"),
+                                                           "includes.tweets", x.NETWORK)
+              if isinstance(t, dict) and text_of(t.get("id"))}
+    events = []
+    for tweet in expect_list(body.get("data"), "data", x.NETWORK):
+        tweet_id = text_of(tweet.get("id")) if isinstance(tweet, dict) else ""
+        if not tweet_id:
+            raise MalformedResponseError("x: a recent-search tweet without 'id'")
+        refs = [r for r in tweet.get("referenced_tweets") or [] if isinstance(r, dict)]
+        referenced = [tweets[text_of(r.get("id"))] for r in refs if text_of(r.get("id")) in tweets]
+        entities = tweet.get("entities") if isinstance(tweet.get("entities"), dict) else {}
+        mentions = [m for m in entities.get("mentions") or [] if isinstance(m, dict)]
+        user_ids = dict.fromkeys(text_of(i) for i in (
+            tweet.get("author_id"), tweet.get("in_reply_to_user_id"),
+            *(t.get("author_id") for t in referenced), *(m.get("id") for m in mentions)))
+        line = {"data": tweet, "includes": {
+            "users": [users[i] for i in user_ids if i in users],
+            **({"tweets": referenced} if referenced else {})}}
+        events.append(RawEvent(KIND, KEY_PREFIX + tweet_id, line, cursor=tweet_id))
+    return events
+
+
+def _page(pages: Iterator, secrets: tuple[str, ...]) -> Any:
+    """The next answer of a tweepy paginator; X's refusal typed (``status``, ``detail``: X's
+    own words)."""
+    detail = ""
+    try:
+        with x.translate_errors(secrets, "catch-up search"):
+            try:
+                return next(pages)
+            except tweepy.HTTPException as exc:
+                detail = scrub("; ".join(str(m) for m in exc.api_messages), secrets)[:200]
+                raise
+            except (AttributeError, TypeError, RuntimeError):  # tweepy: not an object
+                raise MalformedResponseError("x: catch-up search: the answer is not an "
+                                             "object") from None
+    except ConnectorError as error:
+        error.detail = detail
+        if error.status is None and isinstance(error, RateLimitError):
+            error.status = 429
+        raise
+
+
+def catch_up(bearer: str, query: str, *, since_id: str | None = None,
+             start_time: dt.datetime | None = None, now: dt.datetime | None = None,
+             max_pages: int = CATCH_UP_PAGES, session: requests.Session | None = None,
+             timeout: float = 20.0) -> tuple[list[RawEvent], bool]:
+    """What the stream missed while it was not connected: the tweets X's recent search finds
+    for the rule ``query`` after ``since_id`` (the newest tweet stored) or, without one,
+    after ``start_time`` (the last time the source was connected), newest first, with the
+    stream's fields and expansions; through the polling connector's tweepy client. Returns
+    ``(events, complete)``: ``complete`` is False when ``max_pages`` cut the paging (the
+    oldest missed tweets stay missing). A ``since_id`` older than the search window of 7
+    days is replaced by the window's start. Nothing to ask (no ``since_id``, no
+    ``start_time``: a new source) gives ``([], True)``."""
+    now = now or dt.datetime.now(dt.UTC)
+    oldest = now - SEARCH_WINDOW + dt.timedelta(minutes=1)
+    params = {"expansions": x.EXPANSIONS, "tweet_fields": x.TWEET_FIELDS,
+              "user_fields": x.USER_FIELDS, "max_results": 100}
+    if since_id:
+        params["since_id"] = since_id
+    elif start_time:
+        start = max(start_time, oldest)
+        if start > now - dt.timedelta(seconds=10):  # X: at least 10 s before the request
+            return [], True
+        params["start_time"] = start
+    else:
+        return [], True
+    client = x.make_client({"bearer_token": bearer}, timeout=timeout, session=session)
+    secrets = (bearer,)
+    pages = iter(tweepy.Paginator(client.search_recent_tweets, query, limit=max_pages,
+                                  **params))
+    events, count = [], 0
+    while True:
+        try:
+            body = _page(pages, secrets)
+        except StopIteration:
+            return events, True
+        except ConnectorError as error:
+            if count or "since_id" not in params or error.status != 400 \
+                    or "since_id" not in getattr(error, "detail", ""):
+                raise
+            _logger.info("x: catch-up since_id %s is older than the search window", since_id)
+            params.pop("since_id")
+            params["start_time"] = oldest
+            pages = iter(tweepy.Paginator(client.search_recent_tweets, query,
+                                          limit=max_pages, **params))
+            continue
+        count += 1
+        events.extend(search_events(body))
+        meta = body.get("meta") if isinstance(body.get("meta"), dict) else {}
+        if not meta.get("next_token"):
+            return events, True
+        if count >= max_pages:
+            return events, False
+
+
+def newest_id(events: Iterable[RawEvent]) -> str | None:
+    """The newest tweet id of ``events`` (None for none)."""
+    return max_id(*(e.cursor for e in events if e.cursor))
 
 
 # --- reading lines ----------------------------------------------------------------------------
@@ -206,7 +361,7 @@ def message_event(text: str | bytes, tag: str) -> RawEvent | None:
     if not tweet_id:
         raise MalformedResponseError("x: a stream tweet without 'id'")
     # partial errors (an expansion that could not be filled) come with the data: kept
-    return RawEvent(KIND, KEY_PREFIX + tweet_id, dict(line))
+    return RawEvent(KIND, KEY_PREFIX + tweet_id, dict(line), cursor=tweet_id)
 
 
 # --- backoff ----------------------------------------------------------------------------------

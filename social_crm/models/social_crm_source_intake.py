@@ -11,6 +11,7 @@
 * poll: the poll cron (every minute) fetches the source when it is due.
 """
 
+import datetime as dt
 import json
 import logging
 import secrets
@@ -34,6 +35,16 @@ MAX_BODY = 1024 * 1024  # bytes; Meta and X deliveries are a few KB
 
 def _new_token():
     return secrets.token_urlsafe(24)
+
+
+def _delete_x_rules(prefix, rules):
+    """After the commit of a deletion: the X rules of the deleted sources (``{bearer
+    token: tags}``); X out of reach leaves them (logged)."""
+    for bearer, tags in rules.items():
+        try:
+            x_stream.prune_rules(bearer, prefix, only=tags)
+        except ConnectorError as error:
+            _logger.info("Social CRM: stream rules of deleted sources left at X: %s", error)
 
 
 class SocialCrmSource(models.Model):
@@ -75,7 +86,8 @@ class SocialCrmSource(models.Model):
     stream_cursor = fields.Char(
         copy=False,
         readonly=True,
-        help="Where the stream resumes: Jetstream time (µs), Mastodon id, replay line.",
+        help="Where the stream resumes: Jetstream time (µs), Mastodon id, replay line; X: the "
+        "newest tweet stored (the catch-up after a reconnect starts there).",
     )
     replay_pace_seconds = fields.Float(
         string="Replay Pace (seconds)",
@@ -106,7 +118,14 @@ class SocialCrmSource(models.Model):
         return sources
 
     def write(self, vals):
+        held = {}
+        if {"intake_mode", "network_id", "bearer_token", "active", "kind"} & set(vals):
+            held = self._x_stream_rules_held()
         result = super().write(vals)
+        if held:
+            after = self._x_stream_rules_held()
+            self._x_stream_delete_rules_after_commit(
+                {bearer: tags - after.get(bearer, set()) for bearer, tags in held.items()})
         if {"intake_mode", "query", "kind", "network_id", "bearer_token", "active"} & set(vals):
             self._x_stream_check_rule()
         if vals.get("intake_mode") == "push":
@@ -117,6 +136,36 @@ class SocialCrmSource(models.Model):
                     "verify_token": source.verify_token or _new_token(),
                 })
         return result
+
+    def unlink(self):
+        # the bearer token goes with the record: no listener could delete the rule later
+        held = self._x_stream_rules_held(any_mode=True)
+        result = super().unlink()
+        self._x_stream_delete_rules_after_commit(held)
+        return result
+
+    def _x_stream_rules_held(self, any_mode=False):
+        """``{bearer token: tags}`` of the rules these X sources hold at X (active stream
+        sources; with ``any_mode`` every X source with a token)."""
+        rules = {}
+        database = self._x_stream_database()
+        # sudo: the bearer token is a manager-only field
+        for source in self.sudo().filtered(
+            lambda s: s.network_id.code == "x" and s.bearer_token and s.kind != "replay"
+            and (any_mode or (s.active and s.intake_mode == "stream"))
+        ):
+            rules.setdefault(source.bearer_token, set()).add(
+                x_stream.rule_tag(database, source.id))
+        return rules
+
+    def _x_stream_delete_rules_after_commit(self, rules):
+        """Delete at X the rules of sources that left the stream (archived, deleted,
+        switched to polling, another token), once that is committed: X is not part of the
+        transaction. The listener does the same on its next look at the sources."""
+        rules = {bearer: tags for bearer, tags in rules.items() if tags}
+        if rules:
+            prefix = x_stream.rule_tag(self._x_stream_database(), "")
+            self.env.cr.postcommit.add(lambda: _delete_x_rules(prefix, rules))
 
     @api.depends("webhook_token")
     def _compute_webhook_url(self):
@@ -198,11 +247,33 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         # sudo: the bearer token is a manager-only field
         source = self.sudo()
-        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid") or ""
         return (
             source.bearer_token or "",
-            x_stream.rule_tag(database[:8] or self.env.cr.dbname, source.id),
+            x_stream.rule_tag(self._x_stream_database(), source.id),
             x_stream.rule_value(source.kind, source.query or ""),
+        )
+
+    @api.model
+    def _x_stream_database(self):
+        """This database in the rules' tags (two databases on one X app do not clash)."""
+        database = self.env["ir.config_parameter"].sudo().get_param("database.uuid") or ""
+        return database[:8] or self.env.cr.dbname
+
+    def _x_stream_refusal(self, error):
+        """The product's (translated) words for X refusing a source's rule or token, X's
+        own words quoted as the detail."""
+        self.ensure_one()
+        detail = getattr(error, "detail", "") or ""
+        if isinstance(error, AuthError):
+            return self.env._(
+                "“%(name)s”: X refuses the app's bearer token (HTTP %(status)s): it is wrong or "
+                "revoked, or the app has no access to the filtered stream. X says: “%(detail)s”",
+                name=self.name, status=error.status or "", detail=detail,
+            )
+        return self.env._(
+            "“%(name)s”: X does not accept the stream rule made from the query. X says: "
+            "“%(detail)s”",
+            name=self.name, detail=detail or str(error),
         )
 
     def _x_stream_check_rule(self):
@@ -213,19 +284,20 @@ class SocialCrmSource(models.Model):
         for source in self.filtered(
             lambda s: s.active and s.intake_mode == "stream" and s.network_id.code == "x"
         ):
+            if source.kind == "mentions" and not (source.query or "").strip().lstrip("@"):
+                raise ValidationError(
+                    self.env._(
+                        "“%(name)s”: a mentions stream needs our X username in the query.",
+                        name=source.name,
+                    )
+                )
             try:
                 bearer, tag, rule = source._x_stream_rule()
                 if not bearer:
                     continue  # the listener reports the missing token on the form
                 x_stream.sync_rules(bearer, tag, rule, dry_run=True)
             except (AuthError, ConfigurationError) as error:
-                raise ValidationError(
-                    self.env._(
-                        "“%(name)s”: X does not accept the stream rule: %(error)s",
-                        name=source.name,
-                        error=str(error),
-                    )
-                ) from error
+                raise ValidationError(source._x_stream_refusal(error)) from error
             except ConnectorError as error:
                 _logger.info("Social CRM: source %s: stream rule not checked: %s", source.id,
                              error)
@@ -413,9 +485,11 @@ class SocialCrmSource(models.Model):
         bearer, tag, rule = self._x_stream_rule()
         return {"bearer": bearer, "tag": tag, "rule": rule}
 
-    def _listener_store(self, raw_events, cursor=None, channel="stream"):
+    def _listener_store(self, raw_events, cursor=None, channel="stream", keep_error=False):
         """Store events received by the listener and move the resume cursor, in the caller's
-        transaction: the cursor never runs ahead of what is stored. Returns new event ids."""
+        transaction: the cursor never runs ahead of what is stored. The source's error is
+        cleared (the stream works) unless ``keep_error`` (a refused catch-up stays shown
+        while the stream runs). Returns new event ids."""
         self.ensure_one()
         # self: the listener's source, in its superuser environment (cli/social_crm_listen.py)
         source = self
@@ -424,7 +498,7 @@ class SocialCrmSource(models.Model):
         vals = {"last_heartbeat_at": fields.Datetime.now()}
         if cursor and max_id(cursor, source.stream_cursor) == cursor:
             vals["stream_cursor"] = cursor
-        if source.last_error:
+        if source.last_error and not keep_error:
             vals.update(last_error=False)
         source.write(vals)
         return ids
@@ -499,12 +573,83 @@ class SocialCrmSource(models.Model):
         return ids
 
     def _listener_report(self, error=None):
-        """Heartbeat, or the error the stream met (shown on the form)."""
+        """Heartbeat, or the error the stream met (shown on the form; an error is no
+        heartbeat: the heartbeat says when the source was last connected)."""
         self.ensure_one()
-        vals = {"last_heartbeat_at": fields.Datetime.now()}
         if error:
-            vals.update(last_error=error, last_error_at=fields.Datetime.now())
-        self.write(vals)
+            self.write({"last_error": error, "last_error_at": fields.Datetime.now()})
+        else:
+            self.write({"last_heartbeat_at": fields.Datetime.now()})
+
+    def _listener_report_x(self, problem, status=None, detail=""):
+        """An X stream problem on the form, in the words of the product, translated into the
+        language of the source's creator (the listener runs without a user language):
+        ``rule`` (X refused the rule), ``token`` (X refused the bearer token), ``catch_up``
+        (the recent search after a reconnect was refused: X's plan, a rate limit),
+        ``no_token`` (no bearer token)."""
+        self.ensure_one()
+        source = self.with_context(lang=self.create_uid.lang or self.env.lang)
+        status = status or ""
+        quoted = detail or "-"
+        if problem == "rule":
+            message = source._x_stream_refusal(x_stream.RuleRefused("", detail))
+        elif problem == "token":
+            refused = AuthError("", status=status or None)
+            refused.detail = detail
+            message = source._x_stream_refusal(refused)
+        elif problem == "no_token":
+            message = source.env._(
+                "The X app's bearer token is missing: the stream cannot connect.")
+        elif status == 402:
+            message = source.env._(
+                "The posts published while the listener was not connected could not be "
+                "fetched: the plan of the X app does not include recent search (HTTP 402). "
+                "The stream runs on. X says: “%(detail)s”", detail=quoted)
+        elif status == 429:
+            message = source.env._(
+                "The posts published while the listener was not connected could not be "
+                "fetched: X's recent search is rate limited or not in the app's plan (HTTP "
+                "429). The stream runs on. X says: “%(detail)s”", detail=quoted)
+        else:
+            message = source.env._(
+                "The posts published while the listener was not connected could not be "
+                "fetched (X answered %(status)s). The stream runs on. X says: “%(detail)s”",
+                status=status or "-", detail=quoted)
+        self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
+    def _listener_x_catch_up_from(self):
+        """Where the catch-up of an X stream source starts: ``since_id``, the newest tweet
+        the source stored (its stream cursor, or its newest post: a source that polled
+        before), and ``alive_at``, when it was last connected (aware UTC; None)."""
+        self.ensure_one()
+        # sudo: the listener's read of its source's posts
+        post = self.env["social.crm.post"].sudo().search_fetch(
+            [("source_id", "=", self.id)], ["external_id", "version_external_id"],
+            order="posted_at desc, id desc", limit=1)
+        since_id = max_id(self.stream_cursor or None, post.external_id or None,
+                          post.version_external_id or None)
+        alive_at = self.last_heartbeat_at
+        return {
+            "since_id": since_id if since_id and since_id.isdigit() else None,
+            "alive_at": alive_at.replace(tzinfo=dt.UTC) if alive_at else None,
+        }
+
+    @api.model
+    def _listener_x_rule_plan(self):
+        """``(tag prefix, {bearer token: tags to keep})`` of this database's X filtered-stream
+        rules: every app its X sources use (archived and polling ones too: their rules may
+        be left at X), with the tags of its active stream sources."""
+        # sudo: the bearer tokens are manager-only fields
+        sources = self.sudo().with_context(active_test=False).search_fetch(
+            [("network_id.code", "=", "x"), ("bearer_token", "!=", False)],
+            ["bearer_token", "active", "intake_mode", "kind"])
+        database = self._x_stream_database()
+        plan = {}
+        for source in sources:
+            tags = plan.setdefault(source.bearer_token, set())
+            if source.active and source.intake_mode == "stream" and source.kind != "replay":
+                tags.add(x_stream.rule_tag(database, source.id))
+        return x_stream.rule_tag(database, ""), {b: frozenset(t) for b, t in plan.items()}
 
     @api.model
     def _listener_sources(self, ids=None):

@@ -15,7 +15,9 @@ Standard library only (no ``odoo`` import: the plain pytest tests load it by pat
 After the last step the connection is held open with keep-alives until the client goes or
 the server stops. ``GET/POST .../2/tweets/search/stream/rules`` keep :attr:`rules` (``add``,
 ``delete.ids``, ``dry_run``); :attr:`refuse_rules`, when set, is the answer to an ``add``.
-:attr:`requests` records ``(method, path, headers, body)``.
+``GET .../2/tweets/search/recent`` (X's recent search, the catch-up after a reconnect)
+answers the next of :attr:`search_pages` (a body, or ``("status", code, body)``), then an
+empty result. :attr:`requests` records ``(method, path, headers, body)``.
 """
 
 import json
@@ -42,6 +44,7 @@ class StreamServer:
         self.requests = []
         self.rules = []
         self.refuse_rules = None
+        self.search_pages = []
         self.stopping = threading.Event()
         self._next_rule = 1865000000000000100
         server = self
@@ -72,6 +75,14 @@ class StreamServer:
 
             def do_GET(self):
                 server.requests.append(("GET", self.path, dict(self.headers), None))
+                if urlsplit(self.path).path.endswith("/search/recent"):
+                    page = server.search_pages.pop(0) if server.search_pages else {
+                        "meta": {"result_count": 0}}
+                    if isinstance(page, tuple):
+                        self.answer(page[1], page[2])
+                    else:
+                        self.answer(200, page)
+                    return
                 if urlsplit(self.path).path.endswith("/rules"):
                     meta = {"sent": "2026-12-04T09:00:00.000Z", "result_count": len(server.rules)}
                     self.answer(200, {"data": server.rules, "meta": meta} if server.rules
@@ -108,6 +119,7 @@ class StreamServer:
         self.httpd = _Server(("127.0.0.1", 0), Handler)
         base = f"http://127.0.0.1:{self.httpd.server_address[1]}/2/tweets/search/stream"
         self.url, self.rules_url = base, f"{base}/rules"
+        self.origin = f"http://127.0.0.1:{self.httpd.server_address[1]}"
         threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
 
     def change_rules(self, body, dry_run):

@@ -316,14 +316,14 @@ class TestListener(TransactionCase):
         def then(listener):
             self.wait_for(lambda env: upgrades() == ["Bearer revoked-token"])
             write({"access_token": "renewed-token"})
-            listener.start()  # the rescan (every minute)
+            listener.rescan()  # every minute
             self.wait_for(lambda env: upgrades()[-1:] == ["Bearer renewed-token"])
             runner = listener.runners[source.id]
             write({"active": False})
-            listener.start()
+            listener.rescan()
             self.assertNotIn(source.id, listener.runners)
             self.wait_for(lambda env: runner.stop.is_set() and runner.stream._ws is None)
-            listener.start()
+            listener.rescan()
             time.sleep(0.5)  # no new connection for the archived source
 
         with mute_logger(LISTENER_LOG, STREAM_LOG):

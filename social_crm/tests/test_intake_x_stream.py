@@ -7,12 +7,13 @@ The registry is in test mode: the listener's threads get cursors on the test tra
 (one at a time), so what they store is visible here and rolled back at the end.
 """
 
+import datetime as dt
 import importlib.util
 import json
 import os
 import time
 from unittest.mock import patch
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from odoo.addons.social_crm.cli import social_crm_listen as listen_module
 from odoo.addons.social_crm.cli.social_crm_listen import Listener
@@ -52,6 +53,29 @@ def tweet_line(tweet_id, text, tag, followers=10000):
     }, separators=(",", ":"))
 
 
+def tweet(tweet_id, text, author="1460000000000030000"):
+    """A tweet object of X API v2 with the stream's fields."""
+    return {
+        "id": tweet_id, "text": text, "author_id": author, "conversation_id": tweet_id,
+        "created_at": "2026-12-04T08:40:00.000Z", "edit_history_tweet_ids": [tweet_id],
+        "lang": "en", "public_metrics": {"retweet_count": 0, "reply_count": 0, "like_count": 1,
+                                         "quote_count": 0, "bookmark_count": 0,
+                                         "impression_count": 30}}
+
+
+def search_page(tweets, next_token=None, followers=10000):
+    """One answer of ``GET /2/tweets/search/recent`` as X documents it (newest first)."""
+    ids = [t["id"] for t in tweets]
+    meta = {"newest_id": max(ids), "oldest_id": min(ids), "result_count": len(ids)}
+    if next_token:
+        meta["next_token"] = next_token
+    return {"data": tweets, "includes": {"users": [{
+        "id": "1460000000000030000", "name": "Rita Router", "username": "rita_router",
+        "description": "Networks", "verified": False,
+        "public_metrics": {"followers_count": followers, "following_count": 12,
+                           "tweet_count": 300, "listed_count": 4}}]}, "meta": meta}
+
+
 @tagged("post_install", "-at_install")
 class TestXStream(TransactionCase):
     @classmethod
@@ -67,6 +91,11 @@ class TestXStream(TransactionCase):
         # ``(connect, read)`` as requests allows: sent as it is to the loopback server
         if isinstance(kw.get("timeout"), tuple) and urlsplit(r.url).hostname == "127.0.0.1":
             return _super_send(s, r, **kw)
+        url = urlsplit(r.url)
+        if url.hostname == "api.twitter.com" and url.path == "/2/tweets/search/recent":
+            # tweepy's recent search (the catch-up), answered by the loopback server
+            r.url = cls.server.origin + r.url.split("api.twitter.com", 1)[1]
+            return _super_send(s, r, **kw)
         return super()._request_handler(s, r, **kw)
 
     def setUp(self):
@@ -75,6 +104,7 @@ class TestXStream(TransactionCase):
         self.server.requests = []
         self.server.rules = []
         self.server.refuse_rules = None
+        self.server.search_pages = []
         self.startPatcher(patch.object(x_stream, "STREAM_URL", self.server.url))
         self.startPatcher(patch.object(x_stream, "RULES_URL", self.server.rules_url))
 
@@ -123,9 +153,11 @@ class TestXStream(TransactionCase):
         stop it (the test lock released meanwhile: the listener's threads open cursors)."""
         self.env.flush_all()
         self.registry_enter_test_mode()
-        listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
+        sources = source if isinstance(source, (list, tuple)) else [source]
+        listener = Listener(self.registry, [s.id for s in sources], heartbeat=0.2, rescan=3600,
                             backoff_factory=lambda: Backoff(base=0.01, cap=0.05),
                             x_backoff_factory=lambda: x_stream.XBackoff(scale=0.001))
+        self.listener = listener
         with release_test_lock():
             listener.start()
             try:
@@ -264,3 +296,261 @@ class TestXStream(TransactionCase):
         streams = [p for m, p, _h, _b in self.server.requests
                    if m == "GET" and not p.split("?")[0].endswith("/rules")]
         self.assertEqual(len(streams), 1, "one connection for the app")
+
+    # --- catch-up after a reconnect ---------------------------------------------------------------
+    def searches(self):
+        return [parse_qs(urlsplit(p).query) for m, p, _h, _b in self.server.requests
+                if m == "GET" and urlsplit(p).path.endswith("/search/recent")]
+
+    def test_restart_catches_up_through_recent_search_without_doubles(self):
+        """The listener was down: on connect, what the stream missed is fetched by X's recent
+        search after the newest tweet stored, paged; a tweet both the search and the stream
+        deliver is one event and one post."""
+        source = self.make_source()
+        tag = source._listener_spec()["tag"]
+        source.stream_cursor = "1990000000000600001"  # the newest tweet stored before the stop
+        self.server.search_pages = [
+            search_page([tweet("1990000000000600005", "acme down again"),
+                         tweet("1990000000000600004", "acme router blinking")],
+                        next_token="b26v89c19zqg8o3fo7gghep0wmpt92c0wn0jiqwtc7tdp"),
+            search_page([tweet("1990000000000600003", "acme support?"),
+                         tweet("1990000000000600002", "acme outage")]),
+        ]
+        self.server.sessions = [[
+            ("line", tweet_line("1990000000000600005", "acme down again", tag)),
+            ("line", tweet_line("1990000000000600006", "acme still down", tag))]]
+
+        def stored(env):
+            return env["social.crm.event"].search_count([
+                ("source_id", "=", source.id), ("kind", "=", "x_stream"),
+                ("state", "=", "done")]) == 5
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, stored)
+        events = self.env["social.crm.event"].search([("source_id", "=", source.id)])
+        self.assertEqual(sorted(events.mapped("delivery_key")),
+                         [f"x:tweet:199000000000060000{i}" for i in range(2, 7)])
+        self.assertEqual(sorted(events.filtered(lambda e: e.channel == "catch_up")
+                                .mapped("delivery_key")),
+                         [f"x:tweet:199000000000060000{i}" for i in range(2, 6)])
+        posts = self.env["social.crm.post"].search([("source_id", "=", source.id)])
+        self.assertEqual(sorted(posts.mapped("external_id")),
+                         [f"199000000000060000{i}" for i in range(2, 7)], "no double post")
+        self.assertEqual(set(posts.identity_id.mapped("followers_count")), {10000},
+                         "the authors' counts come with the search as with the stream")
+        first, second = self.searches()[:2]
+        self.assertEqual(first["query"], ["acme"])
+        self.assertEqual(first["since_id"], ["1990000000000600001"])
+        self.assertIn("public_metrics", first["user.fields"][0])
+        self.assertEqual(first["expansions"], [",".join(x_stream.x.EXPANSIONS)])
+        self.assertEqual(second["next_token"], ["b26v89c19zqg8o3fo7gghep0wmpt92c0wn0jiqwtc7tdp"])
+        self.assertEqual(source.stream_cursor, "1990000000000600006")
+
+    def test_catch_up_without_stored_tweet_starts_at_the_last_connection(self):
+        source = self.make_source()
+        was_connected = dt.datetime(2026, 12, 4, 7, 30, 0)
+        source.last_heartbeat_at = was_connected
+        now = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+        if now - was_connected > dt.timedelta(days=6):
+            was_connected = now - dt.timedelta(hours=3)
+            source.last_heartbeat_at = was_connected
+        self.server.search_pages = [search_page([tweet("1990000000000700001", "acme gone")])]
+        self.server.sessions = [[("keepalive",)]]
+
+        def stored(env):
+            return env["social.crm.post"].search_count([("source_id", "=", source.id)]) == 1
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, stored)
+        search = self.searches()[0]
+        self.assertNotIn("since_id", search)
+        self.assertEqual(search["start_time"], [was_connected.isoformat(timespec="seconds") + "Z"])
+
+    def test_new_source_does_not_search(self):
+        source = self.make_source()
+        self.server.sessions = [[("keepalive",)]]
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id)
+                        .last_heartbeat_at)
+        self.assertEqual(self.searches(), [], "nothing was missed by a source never connected")
+
+    def test_plan_without_recent_search_is_reported_translated_and_the_stream_runs(self):
+        self.german()
+        source = self.make_source()
+        tag = source._listener_spec()["tag"]
+        source.stream_cursor = "1990000000000800001"
+        self.server.search_pages = [("status", 402, {
+            "title": "CreditsDepleted",
+            "detail": "Your enrolled account [1460000000000030099] does not have any credits "
+                      "to fulfill this request.",
+            "type": "https://api.twitter.com/2/problems/credits"})]
+        self.server.sessions = [[
+            ("line", tweet_line("1990000000000800002", "acme live", tag))]]
+
+        def stored(env):
+            return env["social.crm.post"].search_count([("source_id", "=", source.id)]) == 1
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, stored)
+        self.assertIn("HTTP 402", source.last_error)
+        self.assertIn("does not have any credits", source.last_error)
+        self.assertNotIn("x: ", source.last_error, "the product's words, not the connector's")
+        self.assertIn("Stream läuft weiter", source.last_error)
+
+    # --- rules of former sources ---------------------------------------------------------
+    def german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.user.lang = "de_DE"
+
+    def write_in_listener_time(self, source, vals=None, unlink=False):
+        """A manager's change while the listener runs (committed for its threads)."""
+        with self.registry.cursor() as cr:
+            record = self.env(cr=cr)["social.crm.source"].browse(source.ids)
+            if unlink:
+                record.unlink()
+            else:
+                record.write(vals)
+
+    def tags_at_x(self):
+        return sorted(r["tag"] for r in self.server.rules)
+
+    def test_archived_while_no_listener_ran_the_next_start_deletes_its_rule(self):
+        kept = self.make_source(name="X ACME")
+        archived = self.make_source(name="X former", query="#acmeold")
+        polling = self.make_source(name="X now polled", query="#acmepoll")
+        tag_kept, tag_archived, tag_polling = (
+            s._listener_spec()["tag"] for s in (kept, archived, polling))
+        other_database = tag_kept.rsplit(":", 2)[0] + ":0therdb0:" + str(archived.id)
+        self.server.rules = [
+            {"id": "1865000000000000011", "value": "acme", "tag": tag_kept},
+            {"id": "1865000000000000012", "value": "#acmeold", "tag": tag_archived},
+            {"id": "1865000000000000013", "value": "#acmepoll", "tag": tag_polling},
+            {"id": "1865000000000000014", "value": "#acmeold", "tag": other_database},
+            {"id": "1865000000000000015", "value": "from:someone", "tag": "other-app-rule"},
+        ]
+        archived.active = False  # no listener runs meanwhile
+        polling.intake_mode = "poll"
+        self.server.sessions = [[("keepalive",)]]
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(kept, lambda _env: tag_archived not in self.tags_at_x()
+                        and tag_polling not in self.tags_at_x())
+        self.assertEqual(self.tags_at_x(), sorted([tag_kept, other_database, "other-app-rule"]),
+                         "other databases' and other apps' rules are left alone")
+
+    def test_sources_leaving_the_stream_while_listening_lose_their_rule(self):
+        one = self.make_source(name="X ACME")
+        two = self.make_source(name="X router", query="#acmerouter")
+        three = self.make_source(name="X modem", query="#acmemodem")
+        tags = [s._listener_spec()["tag"] for s in (one, two, three)]
+        self.server.sessions = [[("keepalive",)]]
+
+        def leave():
+            self.wait_for(lambda _env: self.tags_at_x() == sorted(tags))
+            self.write_in_listener_time(two, {"intake_mode": "poll"})
+            self.write_in_listener_time(three, unlink=True)
+            self.listener.rescan()
+            self.assertEqual(self.tags_at_x(), [tags[0]])
+            self.assertEqual(set(self.listener.runners), {one.id})
+            self.assertEqual(set(self.listener.x_apps["bearer-xyz"].members), {one.id})
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen([one, two, three], lambda _env: True, then=leave)
+
+    def test_deleted_or_archived_source_rule_is_deleted_at_x_after_the_commit(self):
+        gone = self.make_source(name="X former", bearer_token="bearer-only-this-one")
+        archived = self.make_source(name="X old", query="#acmeold")
+        kept = self.make_source(name="X ACME", query="#acmerouter")
+        tag_gone, tag_archived, tag_kept = (
+            s._listener_spec()["tag"] for s in (gone, archived, kept))
+        self.server.rules = [
+            {"id": "1865000000000000021", "value": "acme", "tag": tag_gone},
+            {"id": "1865000000000000022", "value": "#acmerouter", "tag": tag_kept},
+            {"id": "1865000000000000023", "value": "acme", "tag": tag_gone + "0"},
+            {"id": "1865000000000000024", "value": "from:someone", "tag": "other-app-rule"},
+            {"id": "1865000000000000025", "value": "#acmeold", "tag": tag_archived},
+        ]
+        gone.unlink()
+        archived.active = False
+        kept.query = "#acmerouter OR #acmemodem"  # no change of its rule's place
+        self.assertEqual(len(self.tags_at_x()), 5, "nothing changes at X before the commit")
+        self.env.cr.postcommit.run()
+        self.assertEqual(self.tags_at_x(),
+                         sorted([tag_kept, tag_gone + "0", "other-app-rule"]))
+
+    # --- a new bearer token --------------------------------------------------------------
+    def stream_tokens(self):
+        return [h.get("Authorization") for m, p, h, _b in self.server.requests
+                if m == "GET" and urlsplit(p).path.endswith("/stream")]
+
+    def test_changed_bearer_token_reconnects_with_it_and_closes_the_old_connection(self):
+        one = self.make_source(name="X ACME")
+        two = self.make_source(name="X router", query="#acmerouter")
+        self.server.sessions = [[("keepalive",)], [("keepalive",)]]
+
+        def new_token():
+            self.wait_for(lambda _env: self.stream_tokens() == ["Bearer bearer-xyz"])
+            old = self.listener.x_apps["bearer-xyz"]
+            self.write_in_listener_time(one | two, {"bearer_token": "bearer-new"})
+            self.listener.rescan()
+            self.wait_for(lambda _env: self.stream_tokens()[-1:] == ["Bearer bearer-new"])
+            old.join(5)
+            self.assertFalse(old.thread.is_alive(), "the old connection is closed")
+            self.assertEqual(list(self.listener.x_apps), ["bearer-new"])
+            self.assertEqual(set(self.listener.x_apps["bearer-new"].members), {one.id, two.id},
+                             "the sources of one app move together")
+            # the token removed: the source says so and reads nothing
+            self.write_in_listener_time(two, {"bearer_token": False})
+            self.listener.rescan()
+            self.assertEqual(set(self.listener.x_apps["bearer-new"].members), {one.id})
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen([one, two], lambda _env: True, then=new_token)
+        self.assertEqual(self.stream_tokens(), ["Bearer bearer-xyz", "Bearer bearer-new"])
+        self.assertIn("bearer token is missing", two.last_error)
+
+    # --- X's refusal in the product's words -------------------------------------------------
+    def refusal(self):
+        return {
+            "meta": {"sent": "2026-12-04T09:00:00.000Z",
+                     "summary": {"created": 0, "not_created": 1, "valid": 0, "invalid": 1}},
+            "errors": [{"value": "acme lang:xx",
+                        "details": ["Reference to invalid language code 'xx' (at position 10)"],
+                        "title": "UnprocessableEntity",
+                        "type": "https://api.twitter.com/2/problems/invalid-rules"}]}
+
+    def test_refused_rule_is_worded_by_the_product_in_german(self):
+        self.german()
+        source = self.make_source()
+        self.server.refuse_rules = self.refusal()
+        with self.assertRaises(ValidationError) as refused:
+            source.with_context(lang="de_DE").query = "acme lang:xx"
+        message = str(refused.exception)
+        self.assertIn("nimmt die aus der Suchanfrage gemachte Stream-Regel nicht an", message)
+        self.assertIn("Reference to invalid language code 'xx'", message, "X's words quoted")
+        self.assertNotIn("X refused the stream rule", message)
+
+    def test_rule_refused_at_connect_is_reported_in_german(self):
+        self.german()
+        source = self.make_source()
+        self.server.refuse_rules = self.refusal()  # X refuses it now (the dry run passed)
+        self.server.sessions = [[("keepalive",)]]
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id)
+                        .last_error)
+        self.assertIn("nimmt die aus der Suchanfrage gemachte Stream-Regel nicht an",
+                      source.last_error)
+        self.assertIn("invalid language code 'xx'", source.last_error)
+        self.assertNotIn("x: ", source.last_error)
+
+    def test_token_refused_at_connect_is_worded_by_the_product(self):
+        source = self.make_source()
+        self.server.sessions = [[("status", 401, {
+            "title": "Unauthorized", "type": "about:blank", "status": 401,
+            "detail": "Unauthorized"})]] * 3
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id)
+                        .last_error)
+        self.assertIn("X refuses the app's bearer token (HTTP 401)", source.last_error)
+        self.assertIn("“Unauthorized”", source.last_error)
+        self.assertNotIn("x: ", source.last_error)

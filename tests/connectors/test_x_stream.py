@@ -2,11 +2,13 @@
 itself against a loopback HTTP server speaking chunked transfer as X does (one JSON object a
 line, ``\\r\\n`` keep-alives, an error line, a 429 then a reconnect)."""
 
+import datetime as dt
 import importlib.util
 import json
 import pathlib
 import threading
 import time
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import responses
@@ -247,3 +249,135 @@ def test_rule_of_a_source():
     with pytest.raises(ConfigurationError):
         x_stream.rule_value("search", " ")
     assert x_stream.rule_tag("db1", 7) != x_stream.rule_tag("db2", 7)
+
+
+# --- catch-up after a reconnect (recent search through tweepy) -------------------------------
+SEARCH = "https://api.twitter.com/2/tweets/search/recent"
+NOW = dt.datetime(2026, 12, 4, 10, 0, 0, tzinfo=dt.UTC)
+
+
+def _query(call):
+    return parse_qs(urlsplit(call.request.url).query)
+
+
+@responses.activate
+def test_catch_up_pages_after_the_newest_tweet_with_the_streams_fields():
+    responses.get(SEARCH, json=load_payload("x/search_page1.json"))
+    responses.get(SEARCH, json=load_payload("x/search_page2.json"))
+    events_, complete = x_stream.catch_up(BEARER, "acme OR #acmerouter",
+                                          since_id="1789999999999999999", now=NOW)
+    assert complete
+    assert [e.key for e in events_] == ["x:tweet:1790000000000000003",
+                                        "x:tweet:1790000000000000002",
+                                        "x:tweet:1790000000000000000"]
+    assert x_stream.newest_id(events_) == "1790000000000000003"
+    first, second = (_query(c) for c in responses.calls)
+    assert first["query"] == ["acme OR #acmerouter"]
+    assert first["since_id"] == ["1789999999999999999"]
+    assert first["max_results"] == ["100"]
+    assert first["expansions"] == [",".join(x_stream.x.EXPANSIONS)]
+    assert first["user.fields"] == [",".join(x_stream.x.USER_FIELDS)]
+    assert first["tweet.fields"] == [",".join(x_stream.x.TWEET_FIELDS)]
+    assert second["next_token"] == ["b26v89c19zqg8o3fpz2lskbkrbv3bptd2vvm8yy1fnjct"]
+    # each tweet is a stream line with the includes it refers to: the stream's parser reads it
+    reply = events_[0]
+    assert reply.kind == "x_stream" and reply.cursor == "1790000000000000003"
+    assert sorted(u["id"] for u in reply.payload["includes"]["users"]) == [
+        "1111111111", "2244994945"]
+    assert [t["id"] for t in reply.payload["includes"]["tweets"]] == ["1790000000000000001"]
+    post, = events.posts_of_event("x_stream", reply.payload)
+    assert post.author.followers_count is not None
+    assert post.in_reply_to_external_id == "1790000000000000001"
+
+
+@responses.activate
+def test_catch_up_stops_at_its_page_cap():
+    responses.get(SEARCH, json=load_payload("x/search_page1.json"))
+    events_, complete = x_stream.catch_up(BEARER, "acme", since_id="1789999999999999999",
+                                          max_pages=1, now=NOW)
+    assert len(events_) == 2 and not complete
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_catch_up_since_id_older_than_the_window_starts_at_the_window():
+    responses.get(SEARCH, status=400, json={
+        "errors": [{"parameters": {"since_id": ["1700000000000000000"]},
+                    "message": "Invalid 'since_id':'1700000000000000000'. 'since_id' must be a "
+                               "tweet id created after 2026-11-27T10:00Z."}],
+        "title": "Invalid Request", "detail": "One or more parameters to your request was "
+        "invalid.", "type": "https://api.twitter.com/2/problems/invalid-request"})
+    responses.get(SEARCH, json=load_payload("x/search_page2.json"))
+    events_, complete = x_stream.catch_up(BEARER, "acme", since_id="1700000000000000000",
+                                          now=NOW)
+    assert complete and [e.cursor for e in events_] == ["1790000000000000000"]
+    retry = _query(responses.calls[1])
+    assert "since_id" not in retry
+    assert retry["start_time"] == ["2026-11-27T10:01:00Z"]
+
+
+@responses.activate
+def test_catch_up_without_a_stored_tweet_starts_at_the_last_connection():
+    responses.get(SEARCH, json=load_payload("x/empty.json"))
+    assert x_stream.catch_up(BEARER, "acme", start_time=NOW - dt.timedelta(hours=2),
+                             now=NOW) == ([], True)
+    assert _query(responses.calls[0])["start_time"] == ["2026-12-04T08:00:00Z"]
+    # older than the search window: from the window's start
+    x_stream.catch_up(BEARER, "acme", start_time=NOW - dt.timedelta(days=30), now=NOW)
+    assert _query(responses.calls[1])["start_time"] == ["2026-11-27T10:01:00Z"]
+    # nothing to catch up: a new source, or connected a moment ago
+    assert x_stream.catch_up(BEARER, "acme", now=NOW) == ([], True)
+    assert x_stream.catch_up(BEARER, "acme", start_time=NOW - dt.timedelta(seconds=3),
+                             now=NOW) == ([], True)
+    assert len(responses.calls) == 2
+
+
+@pytest.mark.parametrize("status,body", [
+    (402, {"title": "CreditsDepleted", "detail": "Your enrolled account [1460000000000030099] "
+           "does not have any credits to fulfill this request.",
+           "type": "https://api.twitter.com/2/problems/credits"}),
+    (429, load_payload("x/error_429.json")),
+])
+@responses.activate
+def test_catch_up_refused_is_typed_with_xs_words(status, body):
+    responses.get(SEARCH, status=status, json=body)
+    with pytest.raises(ConnectorError) as refused:
+        x_stream.catch_up(BEARER, "acme", since_id="1789999999999999999", now=NOW)
+    assert refused.value.status == status
+    assert refused.value.detail == body["detail"]
+    assert BEARER not in str(refused.value)
+
+
+# --- rules of former sources ----------------------------------------------------------------
+@responses.activate
+def test_prune_deletes_only_this_databases_rules_no_source_keeps():
+    responses.get(x_stream.RULES_URL, json={"data": [
+        {"id": "1865000000000000001", "value": "acme", "tag": "social_crm:test:7"},
+        {"id": "1865000000000000002", "value": "#old", "tag": "social_crm:test:8"},
+        {"id": "1865000000000000003", "value": "#old", "tag": "social_crm:other:8"},
+        {"id": "1865000000000000004", "value": "from:someone", "tag": "another-app-rule"},
+        {"id": "1865000000000000005", "value": "no tag"},
+    ], "meta": {"sent": "2026-12-04T09:00:00.000Z", "result_count": 5}})
+    responses.post(x_stream.RULES_URL, json={"meta": {
+        "sent": "2026-12-04T09:00:01.000Z", "summary": {"deleted": 1, "not_deleted": 0}}})
+    assert x_stream.prune_rules(BEARER, "social_crm:test:", {TAG}) == ["1865000000000000002"]
+    assert json.loads(responses.calls[1].request.body) == {
+        "delete": {"ids": ["1865000000000000002"]}}
+
+
+@responses.activate
+def test_prune_only_given_tags_and_nothing_to_delete_sends_nothing():
+    responses.get(x_stream.RULES_URL, json=load_payload("x/stream_rules.json"))
+    assert x_stream.prune_rules(BEARER, "social_crm:test:", only={"social_crm:test:70"}) == []
+    assert len(responses.calls) == 1
+
+
+@responses.activate
+def test_refused_rule_keeps_xs_words_apart():
+    responses.get(x_stream.RULES_URL, json={"meta": {"sent": "2026-12-04T09:00:00.000Z",
+                                                     "result_count": 0}})
+    responses.post(x_stream.RULES_URL, json=load_payload("x/stream_rules_invalid.json"))
+    with pytest.raises(x_stream.RuleRefused) as refused:
+        x_stream.sync_rules(BEARER, TAG, "acme lang:xx")
+    assert "invalid language code 'xx'" in refused.value.detail
+    assert not refused.value.detail.startswith("x:")
