@@ -192,6 +192,13 @@ class SocialCrmIncident(models.Model):
         """[(verdict, alerted at)] of the windows of ``keys`` {(kind, key)} ending in the
         batch's span ``first`` .. ``last``."""
         window_from = crisis.window_start(first)
+        # the windows the batch changed: those holding one of its buckets, up to the window
+        # that starts with the bucket of its last post. Posts stored before may be newer than
+        # the batch (a poll's older page after its newer one, a late delivery): the windows
+        # ending at their buckets count the batch too
+        until = crisis.bucket_start(last) + dt.timedelta(
+            minutes=crisis.WINDOW_MINUTES - crisis.BUCKET_MINUTES
+        )
         rows = self.env.execute_query(
             SQL(
                 """SELECT kind, key, bucket_start, post_count, complaint_count
@@ -201,12 +208,14 @@ class SocialCrmIncident(models.Model):
                 company.id,
                 SQL(", ").join(SQL("(%s, %s)", kind, key) for kind, key in sorted(keys)),
                 window_from,
-                last,
+                until,
             )
         )
         series = {}
+        newest = last
         for kind, key, start, posts, complaints in rows:
             series.setdefault((kind, key), {})[start] = (posts, complaints)
+            newest = max(newest, start)
         # no window of a key can hold more than all its buckets here: keys below the minimum
         # count cannot alert, and need no baseline (most batches stop here)
         series = {
@@ -231,7 +240,7 @@ class SocialCrmIncident(models.Model):
             self._crisis_conversation_rate(company, last)
             if any(kind == "conversation" for kind, _key in keys) else 0.0
         )
-        return crisis.alerts(series, first, last, conv_rate, keyword_rates)
+        return crisis.alerts(series, first, newest, conv_rate, keyword_rates)
 
     @api.model
     def _crisis_keyword_baseline(self, company, window_from):

@@ -67,6 +67,39 @@ class TestCrisis(SocialHelpdeskCase):
         self.assertEqual(self.Incident.search_count([("key", "=", incident.key)]), 1)
         self.assertGreater(incident.observed_count, 12)
 
+    def test_pile_on_counted_when_an_older_page_comes_after_a_newer_one(self):
+        """A poll brings a conversation's newer replies first, then an older page (X and
+        Mastodon page from the newest backwards; the demo's replay pages too): the older
+        page's window also counts the newer replies stored before it. Before, it counted only
+        up to the bucket of its own last post: 5 + 5 complaints on both sides of a bucket
+        boundary never alerted (the demo's pile-on failed when the 10-minute boundary fell
+        between two of its replayed posts)."""
+        now = fields.Datetime.now()
+        # a day ago: the demo's traffic of the installation is no part of the baseline
+        boundary = crisis.bucket_start(now - dt.timedelta(days=1))
+
+        def ago(at):
+            return (now - at).total_seconds() / 60
+
+        root = "1990000000000000931"
+        self.ingest(self.complaint(root, author=self.ina(),
+                                   minutes_ago=ago(boundary - dt.timedelta(minutes=4))))
+
+        def replies(prefix, at):
+            return [
+                self.complaint(f"{prefix}{i:04d}", text=ANGRY, minutes_ago=ago(at),
+                               in_reply_to_external_id=root, conversation_external_id=root)
+                for i in range(5)
+            ]
+
+        self.ingest(*replies("19900000000031", boundary + dt.timedelta(minutes=1)))
+        self.assertFalse(self.Incident.search([("key", "=", f"x:{root}")]), "5 are no crisis")
+        self.ingest(*replies("19900000000032", boundary - dt.timedelta(minutes=2)))
+        incident = self.Incident.search([("key", "=", f"x:{root}")])
+        self.assertEqual(len(incident), 1, "10 complaints in the hour: a pile-on")
+        self.assertEqual(incident.observed_count, 10)
+        self.assertLess(incident.p_value, crisis.PILE_ON.alpha)
+
     def test_german_company_gets_a_german_incident(self):
         # the watch runs in the polling job (OdooBot, English): the company's language wins
         self.env["res.lang"]._activate_lang("de_DE")
