@@ -115,7 +115,18 @@ class HelpdeskTicket(models.Model):
         index="btree_not_null",
         groups=INTERNAL,
         help="The response deadline of an open ticket still waiting for its first public "
-        "reply (empty once answered or closed): the social ticket list is sorted by it, the "
+        "reply (empty once answered or closed): within a priority, the social ticket list "
+        "is sorted by it, the overdue first.",
+    )
+    social_queue_rank = fields.Integer(
+        string="Queue Rank",
+        compute="_compute_social_queue_rank",
+        store=True,
+        groups=INTERNAL,
+        help="Where the ticket stands in the social ticket list: a ticket waiting for its "
+        "first public reply ranks by its priority (1 to 4, the highest on top; an "
+        "influencer's complaint and one with bank or card data have the highest), one "
+        "answered or closed ranks 0. Within a rank the list is sorted by deadline, the "
         "overdue first.",
     )
     social_deadline_met = fields.Boolean(readonly=True, copy=False, groups=INTERNAL)
@@ -352,6 +363,16 @@ class HelpdeskTicket(models.Model):
         for ticket in self:
             waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
             ticket.social_waiting_deadline = waiting and ticket.social_wait_deadline
+
+    @api.depends("social_waiting_deadline", "priority")
+    def _compute_social_queue_rank(self):
+        """Waiting tickets by priority above the answered ones: a top influencer's fresh
+        complaint goes above a regular customer's that is overdue since yesterday (that one
+        stays first among its peers, red, in the Response Overdue filter and escalated)."""
+        for ticket in self:
+            ticket.social_queue_rank = (
+                1 + int(ticket.priority or 0) if ticket.social_waiting_deadline else 0
+            )
 
     def _social_time(self, value):
         """A deadline as the user reads it, as the web client shows a datetime field in the

@@ -29,6 +29,7 @@ SOCIAL_PRODUCT_FIELDS = frozenset(
         "social_first_reply_at",
         "social_deadline_met",
         "social_waiting_deadline",
+        "social_queue_rank",
         "social_wait_since",
         "social_wait_deadline",
         "social_wait_escalate_at",

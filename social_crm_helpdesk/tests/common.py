@@ -7,10 +7,20 @@ from contextlib import contextmanager
 from unittest.mock import patch
 from urllib.parse import urlsplit
 
+from lxml import etree
+
 from odoo import fields
 from odoo.addons.social_crm.connectors.base import Post
 from odoo.addons.social_crm.tests.common import FakeNetwork, SocialCrmCase
 from odoo.tests import HttpCase, common, new_test_user
+
+
+def social_list_order(env):
+    """The order of the Social Tickets list, as the web client reads it from the list view of
+    the action (its ``default_order``)."""
+    view = env.ref("social_crm_helpdesk.helpdesk_ticket_view_list_social_deadline")
+    arch = env["helpdesk.ticket"].get_views([(view.id, "list")])["views"]["list"]["arch"]
+    return etree.fromstring(arch).get("default_order")
 
 
 class SocialHelpdeskCase(SocialCrmCase):

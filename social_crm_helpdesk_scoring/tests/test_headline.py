@@ -13,7 +13,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.connectors import x_stream
-from odoo.addons.social_crm_helpdesk.tests.common import ArrivalCase
+from odoo.addons.social_crm_helpdesk.tests.common import ArrivalCase, social_list_order
 from odoo.tests import tagged
 
 BSKY_PROFILES = "https://public.api.bsky.app/xrpc/app.bsky.actor.getProfiles"
@@ -95,10 +95,9 @@ class TestHeadline(ArrivalCase):
         return post.ticket_id
 
     def social_list(self):
-        """The team's tickets in the order of the Social Tickets list."""
+        """The team's tickets in the order of the Social Tickets list (its view's)."""
         return self.Ticket.search(
-            [("team_id", "=", self.team.id)],
-            order="social_waiting_deadline, social_wait_deadline desc, id desc",
+            [("team_id", "=", self.team.id)], order=social_list_order(self.env)
         )
 
     def assert_headline_ticket(self, post, older):
@@ -114,6 +113,7 @@ class TestHeadline(ArrivalCase):
         self.assertEqual(ticket.social_response_deadline,
                          ticket.social_posted_at + dt.timedelta(minutes=15))
         self.assertEqual(self.social_list()[:2], ticket | older, "on top of the team's list")
+        self.assertEqual(self.social_list()[0], ticket, "first of the team's list")
         self.assertIn(ticket.user_id, self.team.user_ids | self.team.user_id)
         self.assertTrue(ticket.user_id.active)
         self.assertNotEqual(ticket.user_id, self.odoobot)
@@ -124,6 +124,33 @@ class TestHeadline(ArrivalCase):
         self.assertIn(
             f'"res.partner",{ticket.user_id.partner_id.id}]', " ".join(notes.mapped("channel")))
         return ticket
+
+    # --- on top of a backlog: an overdue regular complaint of yesterday ----------------------
+    def test_influencer_on_top_of_an_overdue_backlog(self):
+        """The team did not answer a regular customer yesterday (overdue for a day) and has
+        another regular complaint with 30 minutes left; a top influencer complains now (15
+        minutes to answer). The list puts the influencer's ticket first, then the regular ones
+        by deadline (the overdue first), then the answered ones; a ticket whose priority
+        an agent raises goes up with it."""
+        self.online(self.bert)
+        overdue = self.ingest(self.complaint("regular-yesterday", minutes_ago=24 * 60)).ticket_id
+        self.assertEqual(overdue.priority, "1")
+        self.assertEqual(overdue.social_deadline_state, "overdue")
+        older = self.older_regular_ticket()
+        answered = self.ingest(self.complaint("regular-answered", minutes_ago=10)).ticket_id
+        answered.sudo().social_first_reply_at = fields.Datetime.now()
+        self.assertFalse(answered.social_waiting_deadline)
+        post = self.ingest(self.complaint("influencer-now", author=self.ina(), minutes_ago=1))
+        ticket = post.ticket_id
+        self.assertEqual((ticket.social_tier, ticket.priority), ("top_influencer", "3"))
+        self.assertEqual(self.social_list(), ticket | overdue | older | answered)
+        self.assertEqual(list(self.social_list()), [ticket, overdue, older, answered])
+        # the lead raises the waiting regular complaint: it goes up with its priority
+        older.priority = "2"
+        self.assertEqual(list(self.social_list()), [ticket, older, overdue, answered])
+        # once answered, the influencer's ticket leaves the top
+        ticket.sudo().social_first_reply_at = fields.Datetime.now()
+        self.assertEqual(list(self.social_list())[:2], [older, overdue])
 
     # --- Bluesky Jetstream: no counts in the stream, the profile look-up at arrival ------------
     def test_bluesky_jetstream_stranger_known_at_arrival(self):
