@@ -122,8 +122,14 @@ class SourceRunner:
         return ids
 
     def report(self, error=None):
+        """A heartbeat (no ``error``), or the stream's ``error`` (a ConnectorError) on the
+        source, worded by the product in its reader's language (the connector's English
+        sentence is for the log)."""
         try:
-            self._with_source("_listener_report", error)
+            if error is None:
+                self._with_source("_listener_report")
+            else:
+                self._with_source("_listener_report_problem", *streams.problem_of(error))
         except psycopg2.Error:
             _logger.info("source %s: could not record the stream's state", self.id, exc_info=True)
 
@@ -288,7 +294,7 @@ class SourceRunner:
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
         log("source %s (%s): %s", self.id, self.spec["name"], error)
-        self.report(str(error))
+        self.report(error)
 
     def on_heartbeat(self):
         if self.spec["network"] == "x":
@@ -482,7 +488,7 @@ class Listener:
                     specs.append(source._listener_spec())
                 except ConnectorError as error:
                     _logger.warning("source %s (%s): %s", source.id, source.name, error)
-                    source._listener_report(str(error))
+                    source._listener_report_problem(*streams.problem_of(error))
         return specs
 
     def start(self):

@@ -349,10 +349,14 @@ def message_event(text: str | bytes, tag: str) -> RawEvent | None:
         if any(is_disconnect(e) for e in errors):
             detail = next(text_of(e.get("detail") or e.get("title")) for e in errors
                           if is_disconnect(e))
-            raise TemporaryError(f"x: the stream was disconnected by X ({detail[:200]})")
+            error = TemporaryError(f"x: the stream was disconnected by X ({detail[:200]})")
+            error.detail = detail[:200]
+            raise error
         if errors:
-            raise ConnectorError("x: the stream sent an error: " + "; ".join(
-                text_of(e.get("detail") or e.get("title"))[:200] for e in errors))
+            words = "; ".join(text_of(e.get("detail") or e.get("title"))[:200] for e in errors)
+            error = ConnectorError("x: the stream sent an error: " + words)
+            error.detail = words[:300]
+            raise error
         raise MalformedResponseError("x: a stream line without 'data'")
     rules = [r for r in line.get("matching_rules") or [] if isinstance(r, dict)]
     if tag and rules and not any(r.get("tag") == tag for r in rules):
@@ -439,6 +443,7 @@ class XFilteredStream:
             except (requests.RequestException, OSError) as exc:
                 reason = scrub(f"{type(exc).__name__}: {exc}", self.secrets)
                 error = TemporaryError(f"{self.what}: connection lost ({reason[:300]})")
+                error.detail = reason[:300]
             except ConnectorError as exc:
                 error = exc
             except Exception as exc:  # e.g. the database is unavailable: reconnect later

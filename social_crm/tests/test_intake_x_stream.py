@@ -543,6 +543,27 @@ class TestXStream(TransactionCase):
         self.assertIn("invalid language code 'xx'", source.last_error)
         self.assertNotIn("x: ", source.last_error)
 
+    def test_too_many_connections_is_worded_by_the_product_in_german(self):
+        """X answers the connect with 429 TooManyConnections (another listener holds the
+        app's connection): the source read the connector's English sentence ("x: x stream
+        rate limited or too many connections (HTTP 429): ..."); now the product's German
+        words, X's own quoted."""
+        self.german()
+        source = self.make_source()
+        self.server.sessions = [[("status", 429, {
+            "title": "ConnectionException",
+            "detail": "This stream is currently at the maximum allowed connection limit.",
+            "connection_issue": "TooManyConnections",
+            "type": "https://api.twitter.com/2/problems/streaming-connection"})]] * 3
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id)
+                        .last_error)
+        self.assertIn("nimmt vorerst keine weiteren Verbindungen oder Anfragen an (HTTP 429",
+                      source.last_error)
+        self.assertIn("„This stream is currently at the maximum allowed connection limit.“",
+                      source.last_error)
+        self.assertNotIn("x: ", source.last_error)
+
     def test_token_refused_at_connect_is_worded_by_the_product(self):
         source = self.make_source()
         self.server.sessions = [[("status", 401, {
