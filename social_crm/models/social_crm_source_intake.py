@@ -678,6 +678,23 @@ class SocialCrmSource(models.Model):
                 status=status or "-", detail=quoted)
         self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
 
+    def _listener_report_x_gap(self, count, since=None, until=None):
+        """An X catch-up cut by its page limit (``connectors.x_stream.CATCH_UP_PAGES``) after
+        a long outage, on the form, translated (:meth:`_listener_reader`): ``count`` tweets
+        were fetched, the newest; the older ones published from ``since`` (when the outage
+        began) to ``until`` (the oldest fetched), naive UTC, were not."""
+        self.ensure_one()
+        source = self._listener_reader()
+        when = source.env["res.lang"]._social_format_datetime
+        message = source.env._(
+            "After the listener was not connected, the catch-up fetched the %(count)s most "
+            "recent posts and stopped at its limit: the older posts published from %(since)s "
+            "to %(until)s were not fetched. The stream runs on.",
+            count=count, since=when(since) if since else "-",
+            until=when(until) if until else "-",
+        )
+        self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
     def _listener_x_catch_up_from(self):
         """Where the catch-up of an X stream source starts: ``since_id``, the newest tweet
         the source stored (its stream cursor, or its newest post: a source that polled
