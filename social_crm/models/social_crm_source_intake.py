@@ -639,8 +639,8 @@ class SocialCrmSource(models.Model):
                 "The stream cannot be opened with the source's settings: %(detail)s", **words)
         else:  # "lost"
             message = source.env._(
-                "The connection to %(network)s was lost. The listener reconnects by itself and "
-                "resumes where it stopped. Details: “%(detail)s”", **words)
+                "The connection to %(network)s was lost. The listener reconnects by itself. "
+                "Details: “%(detail)s”", **words)
         self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
 
     def _listener_report_x(self, problem, status=None, detail=""):
