@@ -63,6 +63,11 @@ def connection_of(spec):
     return tuple(spec.get(key) for key in CONNECTION_KEYS)
 
 
+def naive(when):
+    """An aware datetime as Odoo stores it (naive UTC); None stays None."""
+    return when.astimezone(dt.UTC).replace(tzinfo=None) if when else None
+
+
 class SourceRunner:
     """Reads one source's stream and stores what it receives."""
 
@@ -122,8 +127,14 @@ class SourceRunner:
         return ids
 
     def report(self, error=None):
+        """A heartbeat (no ``error``), or the stream's ``error`` (a ConnectorError) on the
+        source, worded by the product in its reader's language (the connector's English
+        sentence is for the log)."""
         try:
-            self._with_source("_listener_report", error)
+            if error is None:
+                self._with_source("_listener_report")
+            else:
+                self._with_source("_listener_report_problem", *streams.problem_of(error))
         except psycopg2.Error:
             _logger.info("source %s: could not record the stream's state", self.id, exc_info=True)
 
@@ -224,13 +235,29 @@ class SourceRunner:
             self.catch_up_failed = False
             self.store([])  # the former refusal is cleared
         self.catch_up_failed = False
+        gap = None
         if not complete:
-            _logger.info("source %s: catch-up stopped after %s pages", self.id,
-                         x_stream.CATCH_UP_PAGES)
+            gap = x_stream.catch_up_gap(raw_events, since_id, alive_at)
+            _logger.info("source %s: catch-up stopped after %s pages (%s tweets): the older "
+                         "tweets published since %s were not fetched", self.id,
+                         x_stream.CATCH_UP_PAGES, gap.count, gap.since)
+            # said on the form, and kept there while the stream runs (as a refusal)
+            self.catch_up_failed = True
         if raw_events:
             _logger.info("source %s: %s tweets caught up since %s", self.id, len(raw_events),
                          since_id or alive_at)
             self.store(raw_events, x_stream.newest_id(raw_events), channel="catch_up")
+        if gap is not None:
+            self.report_x_gap(gap)
+
+    def report_x_gap(self, gap):
+        """A catch-up cut by its page limit, on the source (the product's words, translated):
+        how many tweets were fetched, that older ones of the outage were not, since when."""
+        try:
+            self._with_source("_listener_report_x_gap", gap.count, naive(gap.since),
+                              naive(gap.until))
+        except psycopg2.Error:
+            _logger.info("source %s: could not record the stream's state", self.id, exc_info=True)
 
     def join_x_app(self):
         """Read with the stream of the source's X app (none without a bearer token)."""
@@ -288,7 +315,7 @@ class SourceRunner:
         log = _logger.warning if isinstance(error, (ConfigurationError,)) or (
             getattr(error, "status", None) in (401, 403, 404)) else _logger.info
         log("source %s (%s): %s", self.id, self.spec["name"], error)
-        self.report(str(error))
+        self.report(error)
 
     def on_heartbeat(self):
         if self.spec["network"] == "x":
@@ -482,7 +509,7 @@ class Listener:
                     specs.append(source._listener_spec())
                 except ConnectorError as error:
                     _logger.warning("source %s (%s): %s", source.id, source.name, error)
-                    source._listener_report(str(error))
+                    source._listener_report_problem(*streams.problem_of(error))
         return specs
 
     def start(self):

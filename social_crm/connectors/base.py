@@ -408,9 +408,11 @@ class SourceConfig:
 
 # --- errors ----------------------------------------------------------------------------------
 class ConnectorError(Exception):
-    """Base class. ``str(error)`` is a sentence for users; it never contains a secret."""
+    """Base class. ``str(error)`` is a sentence for users; it never contains a secret.
+    ``detail``: the network's own words on it, where it gave some (quoted to users)."""
 
     retryable = False
+    detail = ""
 
     def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)

@@ -21,7 +21,9 @@ company's instance limits or suspends the author's instance; Bluesky: the AppVie
 its moderation took down) is asked at the source (the author's own instance, the author's
 PDS), anonymously, at most :data:`DIRECT_CHECKS` times per run: only a "not found" there too
 is ``gone``. Such a post is ``unknown`` with a :attr:`Recheck.states` entry the user sees
-(:data:`HIDDEN`, :data:`MODERATED`; :data:`UNREACHABLE` when the source could not answer).
+(:data:`HIDDEN`, :data:`MODERATED`; :data:`UNREACHABLE` when the source could not answer), and
+so is one hidden with its author's suspended account (:data:`SUSPENDED`) or by a block between
+the author and the source's account (:data:`BLOCKED`, :data:`DOMAIN_BLOCKED`).
 """
 
 from __future__ import annotations
@@ -49,10 +51,18 @@ MODERATED = "moderated"
 #: the source could not tell (the author's instance down, 5xx, unreachable, or it answers
 #: only signed requests): asked again at the next re-check
 UNREACHABLE = "unknown"
+#: the network hides the post with its author's account, which it suspended (or which was
+#: deactivated or taken down): it comes back when the account does
+SUSPENDED = "suspended"
+#: the author blocked the source's account: the network no longer shows the post to it
+BLOCKED = "blocked"
+#: the source's account blocks the author's domain (instance): the network no longer shows
+#: the post to it
+DOMAIN_BLOCKED = "domain_blocked"
 #: direct checks at the posts' sources per run of one source (only for "not found" answers;
 #: a source that failed once in a run is not asked again in that run)
 DIRECT_CHECKS = 50
-STATES = (HIDDEN, MODERATED, UNREACHABLE)
+STATES = (HIDDEN, MODERATED, UNREACHABLE, SUSPENDED, BLOCKED, DOMAIN_BLOCKED)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -67,7 +77,7 @@ class Recheck:
     # record's CID): a changed marker is an edit
     versions: Mapping[str, str] = dataclasses.field(default_factory=dict)
     # why an ``unknown`` post is no answer, where the user should see it ({id: state}):
-    # :data:`HIDDEN`, :data:`MODERATED`, :data:`UNREACHABLE`
+    # one of :data:`STATES`
     states: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):

@@ -3,7 +3,8 @@
 The AppView answers the post views it has; a uri absent from a 200 answer is gone only when its
 author's profile is still served (``app.bsky.actor.getProfiles``, 25 actors per request): an
 AppView strips a deactivated or taken-down account from its answers, posts and profile alike,
-and such an account may come back, so its posts are no answer (``unknown``), never deleted. The
+and such an account may come back, so its posts are no answer (``unknown``, state
+:data:`~.recheck.SUSPENDED`), never deleted. The
 request carries no token: an AppView leaves out the posts of authors who block the viewer (or
 whom it blocks), which must not read as deleted. The answer must carry ``posts`` (the lexicon's
 required field): a body without it is malformed and deletes nothing. A post view has no edit
@@ -31,7 +32,7 @@ import requests
 
 from . import bluesky, http
 from .base import ConnectorError, GoneError, MalformedResponseError, SourceConfig, chunks
-from .recheck import DIRECT_CHECKS, MODERATED, UNREACHABLE, Recheck, register
+from .recheck import DIRECT_CHECKS, MODERATED, SUSPENDED, UNREACHABLE, Recheck, register
 from .util import cap_items, expect_list, parse_each, text_of
 
 NETWORK = "bluesky"
@@ -74,6 +75,7 @@ def keep_hidden_authors(result: Recheck, served: set[str]) -> Recheck:
         result,
         gone=tuple(u for u in result.gone if u not in hidden),
         unknown=(*result.unknown, *hidden),
+        states={**result.states, **dict.fromkeys(hidden, SUSPENDED)},
         notes=(*result.notes, f"bluesky: {len(hidden)} post(s) absent because their author's "
                "account is deactivated or taken down (no deletion)"),
     )

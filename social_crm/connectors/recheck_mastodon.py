@@ -11,10 +11,13 @@ blocked the source's account, or that account blocks the author's domain
 (``GET /api/v1/accounts/relationships``: ``blocked_by``, ``domain_blocking``; Mastodon answers
 404 "does not exist or is private" for a followers-only or limited status its reader may not
 see, with the token and without, and an edit never changes a status's visibility): such a
-status is no answer. An account the instance no longer knows (404) took its statuses with
-it: gone. An instance older than 4.3 answers the list with 404: every status is then asked
-alone. A status's ``edited_at`` says whether (and when) it was edited: ingestion keeps only a
-newer version. The source's token is sent (as when polling), never to another host.
+status is no answer, and its state says why (:data:`~.recheck.SUSPENDED`,
+:data:`~.recheck.BLOCKED`, :data:`~.recheck.DOMAIN_BLOCKED`; a status shown without the
+token but not with it is :data:`~.recheck.BLOCKED`). An account the instance no longer knows
+(404) took its statuses with it: gone. An instance older than 4.3 answers the list with 404:
+every status is then asked alone. A status's ``edited_at`` says whether (and when) it was
+edited: ingestion keeps only a newer version. The source's token is sent (as when polling),
+never to another host.
 
 Defederation: when the source's instance limits or suspends the author's instance, a status
 of that instance and its account are 404 there although nothing was deleted. A status of
@@ -50,7 +53,16 @@ from .base import (
     SourceConfig,
     chunks,
 )
-from .recheck import DIRECT_CHECKS, HIDDEN, UNREACHABLE, Recheck, register
+from .recheck import (
+    BLOCKED,
+    DIRECT_CHECKS,
+    DOMAIN_BLOCKED,
+    HIDDEN,
+    SUSPENDED,
+    UNREACHABLE,
+    Recheck,
+    register,
+)
 from .util import expect_list, parse_each
 
 NETWORK = "mastodon"
@@ -161,22 +173,23 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
             account_of[acct] = found
         return account_of[acct]
 
-    blocked_of: dict[str, bool] = {}
+    blocked_of: dict[str, str] = {}
 
-    def blocked(found: dict) -> bool:
-        """Whether the author blocked the source's account, or that account blocks the
-        author's domain (``GET /api/v1/accounts/relationships``: ``blocked_by``,
-        ``domain_blocking``): the author's followers-only and limited statuses are then 404
-        with the token and without, though not deleted. Faults raise."""
+    def blocked(found: dict) -> str:
+        """:data:`~.recheck.BLOCKED` when the author blocked the source's account,
+        :data:`~.recheck.DOMAIN_BLOCKED` when that account blocks the author's domain
+        (``GET /api/v1/accounts/relationships``: ``blocked_by``, ``domain_blocking``), else
+        "": the author's followers-only and limited statuses are then 404 with the token and
+        without, though not deleted. Faults raise."""
         account_id = str(found.get("id") or "")
         if not token or not account_id:
-            return False
+            return ""
         if account_id not in blocked_of:
             relations = get(f"{base}/api/v1/accounts/relationships", [("id[]", account_id)])
             relation = next((r for r in relations if isinstance(r, dict)
                              and str(r.get("id")) == account_id), {})
-            blocked_of[account_id] = relation.get("blocked_by") is True \
-                or relation.get("domain_blocking") is True
+            blocked_of[account_id] = BLOCKED if relation.get("blocked_by") is True \
+                else DOMAIN_BLOCKED if relation.get("domain_blocking") is True else ""
         return blocked_of[account_id]
 
     def elsewhere(status_id: str) -> bool:
@@ -245,7 +258,9 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                 except AuthError:
                     body = None
                 if body is not None:
+                    # shown to anybody, not to the source's account: its author blocked it
                     unknown.append(status_id)
+                    states[status_id] = BLOCKED
                     notes.append(f"mastodon: {status_id} is not visible to the source's "
                                  "account (blocked by its author?), but not deleted")
                     continue
@@ -254,10 +269,12 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
                 found = account(acct) if acct else {}
                 if found.get("suspended") is True:
                     unknown.append(status_id)
+                    states[status_id] = SUSPENDED
                     notes.append(f"mastodon: {status_id} is hidden because its author's "
                                  "account is suspended, not deleted")
-                elif found and blocked(found):
+                elif found and (block := blocked(found)):
                     unknown.append(status_id)
+                    states[status_id] = block
                     notes.append(f"mastodon: {status_id} is not visible to the source's "
                                  "account (its author blocked it, or it blocks the author's "
                                  "domain), but not known to be deleted")

@@ -2,8 +2,9 @@
 
 A tweet X cannot return comes in the answer's ``errors``: only ``"type":
 "https://api.twitter.com/2/problems/resource-not-found"`` (``"title": "Not Found Error"``)
-is a deletion (unless its detail speaks of a suspension); ``"Authorization Error"`` (a
-protected or suspended account) and any other problem is no answer (the post stays). An
+is a deletion (unless its detail speaks of a suspension: no answer, state
+:data:`~.recheck.SUSPENDED`); ``"Authorization Error"`` (a protected or suspended account)
+and any other problem is no answer (the post stays). An
 edited tweet is answered as its original, whose ``edit_history_tweet_ids`` lists every
 version, the latest last: the latest versions of a batch are read in a second request and
 parsed as ingestion parses an edit (the original's id, the version's id, ``edited_at`` the
@@ -18,7 +19,7 @@ from typing import Any
 
 from . import x
 from .base import MalformedResponseError, SourceConfig, chunks
-from .recheck import Recheck, register
+from .recheck import SUSPENDED, Recheck, register
 from .util import expect_dict, expect_list, text_of
 
 NETWORK = "x"
@@ -81,21 +82,23 @@ def read_tweets(body: Any, asked: list[str], latest_body: Any = None) -> Recheck
                 del by_id[original]
                 problems.setdefault(original, latest_problems.get(wanted) or {
                     "detail": f"x: the latest version {wanted} of {original} was not returned"})
-    gone, unknown = [], []
+    gone, unknown, states = [], [], {}
     for tweet_id in asked:
         if tweet_id in by_id:
             continue
         error = problems.get(tweet_id)
-        if error and text_of(error.get("type")) == NOT_FOUND \
-                and "suspend" not in text_of(error.get("detail")).lower():
+        suspended = "suspend" in text_of((error or {}).get("detail")).lower()
+        if error and text_of(error.get("type")) == NOT_FOUND and not suspended:
             gone.append(tweet_id)
         else:
             unknown.append(tweet_id)
+            if suspended:
+                states[tweet_id] = SUSPENDED
             detail = text_of((error or {}).get("detail")) or text_of((error or {}).get("title"))
             notes.append(f"x: no answer for {tweet_id}: "
                          + (detail or "X said nothing of it"))
     return Recheck(posts=[by_id[i] for i in asked if i in by_id], gone=tuple(gone),
-                   unknown=tuple(unknown), notes=tuple(notes))
+                   unknown=tuple(unknown), notes=tuple(notes), states=states)
 
 
 @register(NETWORK)

@@ -6,6 +6,8 @@ pings when the line is quiet, builds its URL anew at each connect (so a stored r
 used) and stops cleanly when its ``stop`` event is set. A refused upgrade (HTTP 401/403: the
 token; 404: no such stream on that instance) is reported as :class:`~.base.AuthError` /
 :class:`~.base.ConfigurationError` to ``on_error`` and retried at the slowest pace.
+:func:`problem_of` tells the listener what went wrong in a few kinds the product words for
+users (translated), the server's own words (``detail``) quoted.
 
 :class:`ReplayStream` plays a JSON Lines file of posts (:mod:`.replay`) as a stream at a pace,
 for the demo and tests without credentials.
@@ -18,6 +20,7 @@ message is never taken as stored when it was not.
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import random
 import threading
@@ -25,7 +28,14 @@ from collections.abc import Callable, Iterable, Mapping
 
 import websocket
 
-from .base import AuthError, ConfigurationError, ConnectorError, TemporaryError
+from .base import (
+    AuthError,
+    ConfigurationError,
+    ConnectorError,
+    MalformedResponseError,
+    RateLimitError,
+    TemporaryError,
+)
 from .events import RawEvent, replay_events
 from .util import iso, scrub
 
@@ -54,18 +64,79 @@ class Backoff:
         self.attempt = 0
 
 
-def refused_error(exc: websocket.WebSocketBadStatusException, what: str) -> ConnectorError:
+#: what went wrong with a stream, for the words the product shows on the source
+#: (:func:`problem_of`)
+PROBLEMS = ("token", "no_stream", "busy", "server", "refused", "lost", "silent", "unreadable",
+            "stream_error", "settings")
+
+
+def refusal_words(exc: websocket.WebSocketBadStatusException, secrets=()) -> str:
+    """The server's own words on a refused upgrade: the ``X-Error-Message`` header (the
+    Mastodon streaming server's), the ``error`` / ``message`` of a JSON body, a short text
+    body, else the status line's reason ("" when there is none)."""
+    headers = {str(k).lower(): v for k, v in (getattr(exc, "resp_headers", None) or {}).items()}
+    words = str(headers.get("x-error-message") or "")
+    body = getattr(exc, "resp_body", None) or b""
+    if not words and body:
+        text = body.decode("utf-8", errors="replace") if isinstance(body, bytes) else str(body)
+        try:
+            parsed = json.loads(text)
+        except ValueError:
+            parsed = None
+        if isinstance(parsed, dict):
+            words = str(parsed.get("error") or parsed.get("message") or parsed.get("detail")
+                        or "")
+        elif parsed is None and "<" not in text:  # a plain text, not an HTML page
+            words = text
+    words = words or str(getattr(exc, "status_message", "") or "")
+    return scrub(" ".join(words.split()), secrets)[:200]
+
+
+def refused_error(exc: websocket.WebSocketBadStatusException, what: str,
+                  secrets=()) -> ConnectorError:
     status = getattr(exc, "status_code", None)
     if status in (401, 403):
-        return AuthError(f"{what}: the server refused the stream (HTTP {status}): the access "
-                         "token is missing, wrong, expired or lacks the read scope", status=status)
-    if status == 404:
-        return ConfigurationError(f"{what}: the server has no such stream (HTTP 404): check the "
-                                  "server URL and the hashtag", status=status)
-    if status == 429 or (status or 0) >= 500:
-        return TemporaryError(f"{what}: the server is busy (HTTP {status})", status=status)
-    return ConnectorError(f"{what}: the server refused the stream (HTTP {status})",
+        error = AuthError(f"{what}: the server refused the stream (HTTP {status}): the access "
+                          "token is missing, wrong, expired or lacks the read scope",
                           status=status)
+    elif status == 404:
+        error = ConfigurationError(f"{what}: the server has no such stream (HTTP 404): check "
+                                   "the server URL and the hashtag", status=status)
+    elif status == 429 or (status or 0) >= 500:
+        error = TemporaryError(f"{what}: the server is busy (HTTP {status})", status=status)
+    else:
+        error = ConnectorError(f"{what}: the server refused the stream (HTTP {status})",
+                               status=status)
+    error.detail = refusal_words(exc, secrets)
+    return error
+
+
+def problem_of(error: ConnectorError) -> tuple[str, int | None, str]:
+    """``(problem, HTTP status, the network's words)`` of a stream's error, for the words the
+    product shows on the source (one of :data:`PROBLEMS`); the connector's own sentence
+    (``str(error)``) is for the log."""
+    status = error.status
+    detail = error.detail or ""
+    problem = getattr(error, "problem", "")
+    if problem in PROBLEMS:
+        return problem, status, detail
+    if isinstance(error, AuthError):
+        return "token", status, detail
+    if status == 429 or isinstance(error, RateLimitError):
+        return "busy", status or 429, detail
+    if status and status >= 500:
+        return "server", status, detail
+    if status == 404 and isinstance(error, ConfigurationError):
+        return "no_stream", status, detail
+    if isinstance(error, MalformedResponseError):
+        return "unreadable", status, detail or str(error)
+    if isinstance(error, ConfigurationError):
+        return "settings", status, detail or str(error)
+    if isinstance(error, TemporaryError):
+        return "lost", status, detail
+    if status:
+        return "refused", status, detail
+    return "stream_error", status, detail or str(error)
 
 
 class WebSocketStream:
@@ -115,7 +186,7 @@ class WebSocketStream:
             try:
                 self._session(stop, on_message, on_connect, on_heartbeat, on_malformed)
             except websocket.WebSocketBadStatusException as exc:
-                error = refused_error(exc, self.what)
+                error = refused_error(exc, self.what, self.secrets)
                 if on_error:
                     on_error(error)
                 delay = self.backoff.slowest() if isinstance(
@@ -123,6 +194,7 @@ class WebSocketStream:
             except (OSError, websocket.WebSocketException) as exc:
                 reason = scrub(f"{type(exc).__name__}: {exc}", self.secrets)
                 error = TemporaryError(f"{self.what}: connection lost ({reason})")
+                error.detail = reason[:300]
                 if on_error:
                     on_error(error)
                 delay = self.backoff.next()
@@ -134,8 +206,10 @@ class WebSocketStream:
                 _logger.info("%s: stopped by %s; reconnecting", self.what, type(exc).__name__,
                              exc_info=True)
                 if on_error:
-                    on_error(TemporaryError(f"{self.what}: {type(exc).__name__}: "
-                                            f"{scrub(str(exc), self.secrets)}"))
+                    error = TemporaryError(f"{self.what}: {type(exc).__name__}: "
+                                           f"{scrub(str(exc), self.secrets)}")
+                    error.detail = f"{type(exc).__name__}: {scrub(str(exc), self.secrets)}"[:300]
+                    on_error(error)
                 delay = self.backoff.next()
             finally:
                 self.close()
@@ -164,8 +238,10 @@ class WebSocketStream:
             except websocket.WebSocketTimeoutException:
                 quiet += 1
                 if quiet > self.idle_limit:
-                    raise TemporaryError(f"{self.what}: no sign of life for "
-                                         f"{quiet * self.heartbeat:.0f} s") from None
+                    silent = TemporaryError(f"{self.what}: no sign of life for "
+                                            f"{quiet * self.heartbeat:.0f} s")
+                    silent.problem = "silent"
+                    raise silent from None
                 ws.ping()
                 if on_heartbeat:
                     on_heartbeat()

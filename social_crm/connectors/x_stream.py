@@ -19,6 +19,7 @@ and a stop that ends the wait at once.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import json
 import logging
@@ -39,7 +40,7 @@ from .base import (
     TemporaryError,
 )
 from .events import RawEvent
-from .util import expect_dict, expect_list, max_id, scrub, text_of
+from .util import expect_dict, expect_list, id_key, max_id, scrub, text_of
 
 _logger = logging.getLogger(__name__)
 
@@ -324,6 +325,42 @@ def newest_id(events: Iterable[RawEvent]) -> str | None:
     return max_id(*(e.cursor for e in events if e.cursor))
 
 
+#: X's ids are snowflakes: milliseconds since this epoch (UTC), shifted by 22 bits
+SNOWFLAKE_EPOCH_MS = 1288834974657
+
+
+def tweet_time(tweet_id: str | None) -> dt.datetime | None:
+    """When a tweet was published, read from its id (a snowflake; aware UTC; None for an id
+    that is no snowflake)."""
+    if not tweet_id or not str(tweet_id).isdigit() or int(tweet_id) < 1 << 22:
+        return None
+    return dt.datetime.fromtimestamp(((int(tweet_id) >> 22) + SNOWFLAKE_EPOCH_MS) / 1000,
+                                     tz=dt.UTC)
+
+
+@dataclasses.dataclass(frozen=True)
+class CatchUpGap:
+    """A catch-up cut by :data:`CATCH_UP_PAGES`: ``count`` tweets fetched, the newest of the
+    outage; the older ones published from ``since`` (when the outage began, as far as the
+    search reaches back) to ``until`` (the oldest tweet fetched) were not."""
+
+    count: int
+    since: dt.datetime | None
+    until: dt.datetime | None
+
+
+def catch_up_gap(events: list[RawEvent], since_id: str | None, start_time: dt.datetime | None,
+                 now: dt.datetime | None = None) -> CatchUpGap:
+    """What a catch-up cut after :data:`CATCH_UP_PAGES` pages left out (``since_id`` /
+    ``start_time``: where it was asked to start, as for :func:`catch_up`)."""
+    now = now or dt.datetime.now(dt.UTC)
+    since = tweet_time(since_id) if since_id else start_time
+    if since is not None:
+        since = max(since, now - SEARCH_WINDOW)
+    oldest = min((e.cursor for e in events if e.cursor), key=id_key, default=None)
+    return CatchUpGap(len(events), since, tweet_time(oldest))
+
+
 # --- reading lines ----------------------------------------------------------------------------
 def is_disconnect(error: Mapping[str, Any]) -> bool:
     """An error object by which X closes the stream (operational disconnect and the like)."""
@@ -349,10 +386,14 @@ def message_event(text: str | bytes, tag: str) -> RawEvent | None:
         if any(is_disconnect(e) for e in errors):
             detail = next(text_of(e.get("detail") or e.get("title")) for e in errors
                           if is_disconnect(e))
-            raise TemporaryError(f"x: the stream was disconnected by X ({detail[:200]})")
+            error = TemporaryError(f"x: the stream was disconnected by X ({detail[:200]})")
+            error.detail = detail[:200]
+            raise error
         if errors:
-            raise ConnectorError("x: the stream sent an error: " + "; ".join(
-                text_of(e.get("detail") or e.get("title"))[:200] for e in errors))
+            words = "; ".join(text_of(e.get("detail") or e.get("title"))[:200] for e in errors)
+            error = ConnectorError("x: the stream sent an error: " + words)
+            error.detail = words[:300]
+            raise error
         raise MalformedResponseError("x: a stream line without 'data'")
     rules = [r for r in line.get("matching_rules") or [] if isinstance(r, dict)]
     if tag and rules and not any(r.get("tag") == tag for r in rules):
@@ -439,6 +480,7 @@ class XFilteredStream:
             except (requests.RequestException, OSError) as exc:
                 reason = scrub(f"{type(exc).__name__}: {exc}", self.secrets)
                 error = TemporaryError(f"{self.what}: connection lost ({reason[:300]})")
+                error.detail = reason[:300]
             except ConnectorError as exc:
                 error = exc
             except Exception as exc:  # e.g. the database is unavailable: reconnect later

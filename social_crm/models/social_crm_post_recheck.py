@@ -10,7 +10,8 @@ through the existing paths: a newer version through ``_ingest_posts`` (its edit 
 redaction, detection, ticket notes as for a stream's edit), a post it says is gone through
 ``_ingest_deletions``. A post the network does not show but did not delete (its instance
 blocked or limited by the source's instance, hidden by moderation, its own server not
-answering: see ``connectors/recheck.py``) is kept, and ``network_visibility`` says why
+answering, its author's account suspended, a block between the author and the company's
+account: see ``connectors/recheck.py``) is kept, and ``network_visibility`` says why
 (cleared when the network shows it again). A fault (401/403, 429, 5xx, timeout, malformed
 answer) deletes nothing: it is logged and shown on the source. A failure storing the answer
 that is not the network's (a bug, hostile data) leaves only the posts it concerns as they were
@@ -50,13 +51,18 @@ class SocialCrmPost(models.Model):
             ("hidden", "Not visible from your instance (instance blocked or limited)"),
             ("moderated", "Hidden by the network's moderation (not deleted)"),
             ("unknown", "Unknown: the author's server did not answer (checked again later)"),
+            ("suspended", "Hidden with the author's suspended account (not deleted)"),
+            ("blocked", "The author blocked your account (not deleted)"),
+            ("domain_blocked", "Your account blocks the author's domain (not deleted)"),
         ],
         string="Visibility on the Network", readonly=True, copy=False,
         help="Set by the re-check when the network no longer shows the post but it was not "
         "deleted: the company's instance blocks or limits the author's instance (the author's "
         "own instance still shows it), the network's moderation hides it (the author's "
-        "repository still holds it), or the author's server could not be asked. The post, its "
-        "ticket and its queued replies are kept. Empty: the network shows it.",
+        "repository still holds it), the author's server could not be asked, the network "
+        "suspended the author's account (or it was deactivated: the post comes back with it), "
+        "the author blocked the company's account, or that account blocks the author's domain. "
+        "The post, its ticket and its queued replies are kept. Empty: the network shows it.",
     )
 
     def _product_written_fields(self):

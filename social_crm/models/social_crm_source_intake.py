@@ -581,14 +581,75 @@ class SocialCrmSource(models.Model):
         else:
             self.write({"last_heartbeat_at": fields.Datetime.now()})
 
-    def _listener_report_x(self, problem, status=None, detail=""):
-        """An X stream problem on the form, in the words of the product, translated into the
-        language of the source's creator (the listener runs without a user language):
-        ``rule`` (X refused the rule), ``token`` (X refused the bearer token), ``catch_up``
-        (the recent search after a reconnect was refused: X's plan, a rate limit),
-        ``no_token`` (no bearer token)."""
+    def _listener_reader(self):
+        """This source in the language and time zone of whom reads its form: the listener
+        runs without a user, so its words are those of the source's creator (the manager who
+        set it up), else of its company."""
         self.ensure_one()
-        source = self.with_context(lang=self.create_uid.lang or self.env.lang)
+        creator, company = self.create_uid, self.company_id.partner_id
+        return self.with_context(lang=creator.lang or company.lang or self.env.lang,
+                                 tz=creator.tz or company.tz or self.env.context.get("tz"))
+
+    def _listener_report_problem(self, problem, status=None, detail=""):
+        """What went wrong with a Mastodon, Bluesky or replay stream (and an X stream's
+        connection), in the words of the product, translated (:meth:`_listener_reader`), the
+        network's own words quoted; ``problem`` is one of ``connectors.streams.PROBLEMS``
+        (``connectors.streams.problem_of``). The connector's English sentence stays in the
+        log."""
+        self.ensure_one()
+        source = self._listener_reader()
+        network = source.network_id.name or source.network_id.code or "-"
+        words = {"network": network, "status": status or "-", "detail": detail or "-"}
+        if problem == "token":
+            message = source.env._(
+                "%(network)s refuses the stream (HTTP %(status)s): the source's access token "
+                "is missing, wrong, expired or revoked, or lacks the read permission. The "
+                "listener tries again by itself. %(network)s says: “%(detail)s”", **words)
+        elif problem == "no_stream":
+            message = source.env._(
+                "%(network)s has no such stream (HTTP 404): check the source's server address "
+                "and hashtag. %(network)s says: “%(detail)s”", **words)
+        elif problem == "busy":
+            message = source.env._(
+                "%(network)s accepts no more connections or requests for now (HTTP "
+                "%(status)s: too many connections, or rate limited). The listener tries again "
+                "later by itself. %(network)s says: “%(detail)s”", **words)
+        elif problem == "server":
+            message = source.env._(
+                "%(network)s has a server problem (HTTP %(status)s). The listener tries again "
+                "by itself. %(network)s says: “%(detail)s”", **words)
+        elif problem == "refused":
+            message = source.env._(
+                "%(network)s refused the stream (HTTP %(status)s). The listener tries again by "
+                "itself. %(network)s says: “%(detail)s”", **words)
+        elif problem == "silent":
+            message = source.env._(
+                "%(network)s sent nothing for too long, not even a sign of life: the "
+                "connection counts as lost. The listener reconnects by itself.", **words)
+        elif problem == "unreadable":
+            message = source.env._(
+                "%(network)s answered something the listener cannot read. The listener tries "
+                "again by itself. Details: “%(detail)s”", **words)
+        elif problem == "stream_error":
+            message = source.env._(
+                "%(network)s reported a problem in the stream; the stream runs on. "
+                "%(network)s says: “%(detail)s”", **words)
+        elif problem == "settings":
+            message = source.env._(
+                "The stream cannot be opened with the source's settings: %(detail)s", **words)
+        else:  # "lost"
+            message = source.env._(
+                "The connection to %(network)s was lost. The listener reconnects by itself. "
+                "Details: “%(detail)s”", **words)
+        self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
+    def _listener_report_x(self, problem, status=None, detail=""):
+        """An X stream problem on the form, in the words of the product, translated
+        (:meth:`_listener_reader`): ``rule`` (X refused the rule), ``token`` (X refused the
+        bearer token), ``catch_up`` (the recent search after a reconnect was refused: X's
+        plan, a rate limit), ``no_token`` (no bearer token)."""
+        self.ensure_one()
+        source = self._listener_reader()
         status = status or ""
         quoted = detail or "-"
         if problem == "rule":
@@ -615,6 +676,23 @@ class SocialCrmSource(models.Model):
                 "The posts published while the listener was not connected could not be "
                 "fetched (X answered %(status)s). The stream runs on. X says: “%(detail)s”",
                 status=status or "-", detail=quoted)
+        self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
+    def _listener_report_x_gap(self, count, since=None, until=None):
+        """An X catch-up cut by its page limit (``connectors.x_stream.CATCH_UP_PAGES``) after
+        a long outage, on the form, translated (:meth:`_listener_reader`): ``count`` tweets
+        were fetched, the newest; the older ones published from ``since`` (when the outage
+        began) to ``until`` (the oldest fetched), naive UTC, were not."""
+        self.ensure_one()
+        source = self._listener_reader()
+        when = source.env["res.lang"]._social_format_datetime
+        message = source.env._(
+            "After the listener was not connected, the catch-up fetched the %(count)s most "
+            "recent posts and stopped at its limit: the older posts published from %(since)s "
+            "to %(until)s were not fetched. The stream runs on.",
+            count=count, since=when(since) if since else "-",
+            until=when(until) if until else "-",
+        )
         self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
 
     def _listener_x_catch_up_from(self):

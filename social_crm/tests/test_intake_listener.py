@@ -290,6 +290,58 @@ class TestListener(TransactionCase):
         self.assertIn("HTTP 401", source.last_error)
         self.assertIn("token", source.last_error)
 
+    def german(self):
+        """The manager who sets the sources up reads German (the listener has no user)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.env.user.lang = "de_DE"
+
+    def test_revoked_token_is_worded_by_the_product_in_german(self):
+        """Probe (German manager): a Mastodon stream whose token was revoked showed the
+        connector's English sentence on the source ("mastodon #acme: the server refused the
+        stream (HTTP 401): the access token is missing..."). It reads in German now, with
+        Mastodon's own words (its streaming server's ``X-Error-Message``) quoted."""
+        self.german()
+        self.server.sessions = [[("refuse", 401, "Unauthorized",
+                                  {"X-Error-Message": "Invalid access token"})]] * 50
+        self.server.routes = {"/api/v1/timelines/tag/acme": (200, [])}
+        source = self.make_source(
+            name="Mastodon #acme (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="hashtag",
+            query="acme",
+            base_url=self.server.http_url,
+            access_token="revoked-token",
+        )
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id).last_error)
+        source.invalidate_recordset()
+        self.assertIn("Mastodon lehnt den Stream ab (HTTP 401)", source.last_error)
+        self.assertIn("Zugriffstoken", source.last_error)
+        self.assertIn("Mastodon sagt: „Invalid access token“", source.last_error)
+        self.assertNotIn("refused the stream", source.last_error, "not the connector's words")
+        self.assertNotIn("revoked-token", source.last_error)
+
+    def test_lost_connection_is_worded_by_the_product_in_german(self):
+        """A Jetstream connection dropped: the source said "bluesky ...: connection lost
+        (WebSocketConnectionClosedException: ...)" in English; now the product's German words,
+        the technical reason quoted as the detail."""
+        self.german()
+        self.server.sessions = [[("drop",)]] * 50
+        source = self.make_source(
+            name="Bluesky ACME (Jetstream)",
+            network_id=self.env.ref("social_crm.network_bluesky").id,
+            kind="search",
+            query="acme",
+            base_url=f"{self.server.url}/subscribe",
+        )
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id).last_error)
+        source.invalidate_recordset()
+        self.assertIn("Die Verbindung zu Bluesky wurde unterbrochen", source.last_error)
+        self.assertIn("Details: „", source.last_error)
+        self.assertNotIn("connection lost", source.last_error)
+
     def test_running_listener_follows_the_sources_settings(self):
         """Probe (served product): the listener runs for days. A manager renews a revoked
         token of a stream source, then archives the source: at its next rescan the listener

@@ -346,6 +346,51 @@ class TestXStream(TransactionCase):
         self.assertEqual(second["next_token"], ["b26v89c19zqg8o3fo7gghep0wmpt92c0wn0jiqwtc7tdp"])
         self.assertEqual(source.stream_cursor, "1990000000000600006")
 
+    def test_catch_up_cut_by_its_limit_says_so_on_the_source(self):
+        """Probe (German manager): after a long outage the catch-up stops after
+        ``CATCH_UP_PAGES`` pages of the recent search; the oldest tweets of the outage were
+        lost and only the log said so. The source says it now, in German: how many were
+        fetched, that the older ones were not, from when to when; the stream runs on and
+        the message stays while it does."""
+        self.german()
+        self.env.user.tz = "Europe/Berlin"
+        source = self.make_source()
+        tag = source._listener_spec()["tag"]
+
+        def snowflake(when):
+            return str(int(when.timestamp() * 1000 - x_stream.SNOWFLAKE_EPOCH_MS) << 22)
+
+        now = dt.datetime.now(dt.UTC).replace(microsecond=0)
+        last_stored = now - dt.timedelta(hours=30)  # the newest tweet stored before the stop
+        source.stream_cursor = snowflake(last_stored)
+        # the outage's tweets, newest first, one per page: one page more than the limit
+        pages = x_stream.CATCH_UP_PAGES + 1
+        ids = [snowflake(now - dt.timedelta(hours=1 + i)) for i in range(pages)]
+        self.server.search_pages = [
+            search_page([tweet(tweet_id, f"acme outage {i}")],
+                        next_token=f"token{i}" if i < pages - 1 else None)
+            for i, tweet_id in enumerate(ids)]
+        self.server.sessions = [[("keepalive",), ("line", tweet_line(
+            snowflake(now), "acme live again", tag)), ("keepalive",)]]
+
+        def told(env):
+            source_now = env["social.crm.source"].browse(source.id)
+            return source_now.last_error and env["social.crm.post"].search_count(
+                [("source_id", "=", source.id)]) == x_stream.CATCH_UP_PAGES + 1
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, told)
+        self.assertEqual(len(self.searches()), x_stream.CATCH_UP_PAGES)
+        german = self.env["res.lang"].with_context(lang="de_DE", tz="Europe/Berlin")
+        since = german._social_format_datetime(last_stored.replace(tzinfo=None))
+        oldest_fetched = now - dt.timedelta(hours=x_stream.CATCH_UP_PAGES)
+        until = german._social_format_datetime(oldest_fetched.replace(tzinfo=None))
+        self.assertEqual(source.last_error, (
+            "Nachdem der Listener nicht verbunden war, hat das Nachholen die 10 neuesten "
+            "Beiträge abgerufen und an seiner Grenze aufgehört: Die älteren Beiträge, "
+            f"veröffentlicht von {since} bis {until}, wurden nicht abgerufen. Der Stream läuft "
+            "weiter."))
+
     def test_catch_up_without_stored_tweet_starts_at_the_last_connection(self):
         source = self.make_source()
         was_connected = dt.datetime(2026, 12, 4, 7, 30, 0)
@@ -541,6 +586,27 @@ class TestXStream(TransactionCase):
         self.assertIn("nimmt die aus der Suchanfrage gemachte Stream-Regel nicht an",
                       source.last_error)
         self.assertIn("invalid language code 'xx'", source.last_error)
+        self.assertNotIn("x: ", source.last_error)
+
+    def test_too_many_connections_is_worded_by_the_product_in_german(self):
+        """X answers the connect with 429 TooManyConnections (another listener holds the
+        app's connection): the source read the connector's English sentence ("x: x stream
+        rate limited or too many connections (HTTP 429): ..."); now the product's German
+        words, X's own quoted."""
+        self.german()
+        source = self.make_source()
+        self.server.sessions = [[("status", 429, {
+            "title": "ConnectionException",
+            "detail": "This stream is currently at the maximum allowed connection limit.",
+            "connection_issue": "TooManyConnections",
+            "type": "https://api.twitter.com/2/problems/streaming-connection"})]] * 3
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, lambda env: env["social.crm.source"].browse(source.id)
+                        .last_error)
+        self.assertIn("nimmt vorerst keine weiteren Verbindungen oder Anfragen an (HTTP 429",
+                      source.last_error)
+        self.assertIn("„This stream is currently at the maximum allowed connection limit.“",
+                      source.last_error)
         self.assertNotIn("x: ", source.last_error)
 
     def test_token_refused_at_connect_is_worded_by_the_product(self):

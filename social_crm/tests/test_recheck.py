@@ -231,6 +231,99 @@ class TestRecheck(SocialCrmCase):
         asked = [prepared.url for prepared, _kw in self.net.requests]
         self.assertIn(f"id%5B%5D={account['id']}", asked[-1])
 
+    # --- why a kept post is not shown: its author suspended, or a block -------------------------
+    def german_label(self, post):
+        """The German words of ``post``'s visibility, as a German manager reads them."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        env = self.env(context=dict(self.env.context, lang="de_DE"))
+        labels = dict(post._fields["network_visibility"]._description_selection(env))
+        return labels[post.network_visibility]
+
+    def shown_again(self, post):
+        """An hour later the instance shows the status again."""
+        self.net.routes.clear()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            status_id=post.external_id, text="Router kaputt")])
+        post.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(hours=2)
+        self.run_cron()
+
+    def test_suspended_author_is_the_visible_reason_and_goes_with_the_suspension(self):
+        """Probe (German manager): a post kept because its author's account is suspended
+        said nothing on the post (empty visibility, not in "Not Shown by the Network"): the
+        user could not tell why it no longer shows on the network. It says so now, in
+        German, and the mark goes when the suspension is lifted."""
+        post = self.store_status(status_id="113500000000000778", text="Router kaputt")
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000778", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup",
+                     json_body=dict(self.status()["account"], suspended=True))
+        self.run_cron()
+        self.assertEqual(post.network_visibility, "suspended")
+        self.assertIn(post, self.Post.search([("network_visibility", "!=", False)]))
+        self.assertEqual(self.german_label(post),
+                         "Mit dem gesperrten Konto des Autors ausgeblendet (nicht gelöscht)")
+        self.shown_again(post)
+        self.assertFalse(post.network_visibility)
+
+    def test_blocks_between_the_author_and_the_company_are_the_visible_reason(self):
+        """The author blocked the company's account (``blocked_by``; or the status is shown
+        to anonymous readers only), or that account blocks the author's domain
+        (``domain_blocking``): each says so on the post, until the network shows it again."""
+        account = self.status()["account"]
+        cases = (
+            ("blocked", {"blocked_by": True},
+             "Der Autor hat Ihr Konto blockiert (nicht gelöscht)"),
+            ("domain_blocked", {"domain_blocking": True},
+             "Ihr Konto blockiert die Domain des Autors (nicht gelöscht)"),
+        )
+        for number, (state, flags, german) in enumerate(cases):
+            with self.subTest(state=state):
+                status_id = f"11350000000000079{number}"
+                post = self.store_status(status_id=status_id, text="Router kaputt",
+                                         visibility="private")
+                self.net.routes.clear()
+                self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+                self.net.add("GET", f"{MASTO}/api/v1/statuses/{status_id}", status=404,
+                             json_body={"error": "Record not found"})
+                self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup", json_body=account)
+                self.net.add("GET", f"{MASTO}/api/v1/accounts/relationships",
+                             json_body=[self.relationship(account["id"], **flags)])
+                self.run_cron()
+                self.assertTrue(post.exists())
+                self.assertEqual(post.network_visibility, state)
+                self.assertEqual(self.german_label(post), german)
+                self.shown_again(post)
+                self.assertFalse(post.network_visibility)
+        # a public status 404 to the company's account but shown to anybody: blocked by its
+        # author
+        post = self.store_status(status_id="113500000000000799", text="Router kaputt")
+        self.net.routes.clear()
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000799", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000799",
+                     json_body=self.status(status_id="113500000000000799"))
+        self.run_cron()
+        self.assertEqual(post.network_visibility, "blocked")
+        anonymous = self.net.requests[-1][0]
+        self.assertNotIn("Authorization", anonymous.headers)
+
+    def test_deactivated_bluesky_author_is_the_visible_reason(self):
+        alice, bob = self.store_bsky()
+        self.net.add("GET", GET_POSTS, json_body={"posts": [self.bsky_views()[0]]})
+        self.net.add("GET", GET_PROFILES, json_body={"profiles": []})
+        self.run_cron()
+        self.assertEqual(bob.network_visibility, "suspended")
+        self.assertFalse(alice.network_visibility)
+        # the account is back: so is the post, and the mark goes
+        self.net.routes.clear()
+        self.net.add("GET", GET_POSTS, json_body={"posts": self.bsky_views()})
+        bob.sudo().rechecked_at = fields.Datetime.now() - dt.timedelta(hours=2)
+        self.run_cron()
+        self.assertFalse(bob.network_visibility)
+
     # --- defederation: the source's instance no longer shows the author's instance ----------
     REMOTE = "https://remote.example"
     REMOTE_ID = "110200000000000042"

@@ -10,7 +10,8 @@ steps:
 * ``("sleep", seconds)``
 * ``("close",)``: a close frame, then the socket is closed
 * ``("drop",)``: the socket is closed without a close frame (a lost connection)
-* ``("refuse", status)``: the upgrade is answered with ``status`` (only as first step)
+* ``("refuse", status)``: the upgrade is answered with ``status`` (only as first step);
+  ``("refuse", status, reason, {header: value})`` with that status line and those headers
 * ``("hold",)``: keep the connection open until the client goes or the server stops
 * ``("feed",)``: send every text put in :attr:`LoopbackServer.feed` (a queue) until ``None``
 
@@ -121,7 +122,10 @@ class LoopbackServer:
             steps = self.sessions[index] if index < len(self.sessions) else self.default_session
             if steps and steps[0][0] == "refuse":
                 status = steps[0][1]
-                conn.sendall(f"HTTP/1.1 {status} Refused\r\nContent-Length: 0\r\n"
+                reason, extra = (steps[0][2], steps[0][3]) if len(steps[0]) > 2 else (
+                    "Refused", {})
+                lines = "".join(f"{k}: {v}\r\n" for k, v in extra.items())
+                conn.sendall(f"HTTP/1.1 {status} {reason}\r\n{lines}Content-Length: 0\r\n"
                              "Connection: close\r\n\r\n".encode())
                 return
             accept = base64.b64encode(

@@ -97,6 +97,8 @@ def test_x_suspended_author_is_no_deletion():
                   credentials={"bearer_token": BEARER})
     _posts, gone, unknown = merged(batches)
     assert not gone and unknown == {"1000082502030065665", "1000082502030065666"}
+    # the one X says is suspended says so to the user; the other says nothing of why
+    assert batches[0].states == {"1000082502030065666": rc.SUSPENDED}
 
 
 @responses.activate
@@ -170,6 +172,7 @@ def test_mastodon_404_to_the_company_but_shown_to_everybody_is_not_gone():
     posts, gone, unknown = merged(batches)
     assert not posts and not gone and unknown == {"113500000000000777"}
     assert "blocked" in batches[0].notes[0]
+    assert batches[0].states == {"113500000000000777": rc.BLOCKED}
     assert "Authorization" in responses.calls[1].request.headers
     assert "Authorization" not in responses.calls[2].request.headers
 
@@ -212,16 +215,19 @@ def test_mastodon_suspended_author_is_no_deletion():
     _posts, gone, unknown = merged(batches)
     assert unknown == {ids[0], ids[1]} and gone == {ids[2]}
     assert any("suspended" in n for n in batches[0].notes)
+    assert batches[0].states == {ids[0]: rc.SUSPENDED, ids[1]: rc.SUSPENDED}
     assert sum("/accounts/lookup" in c.request.url for c in responses.calls) == 2
 
 
-@pytest.mark.parametrize("flags, gone", [
-    ({"blocked_by": True}, False),  # followers-only status of an author who blocked us
-    ({"domain_blocking": True}, False),  # the company's account blocks the author's domain
-    ({}, True),  # neither: deleted
+@pytest.mark.parametrize("flags, gone, state", [
+    # followers-only status of an author who blocked us
+    ({"blocked_by": True}, False, "blocked"),
+    # the company's account blocks the author's domain
+    ({"domain_blocking": True}, False, "domain_blocked"),
+    ({}, True, None),  # neither: deleted
 ])
 @responses.activate
-def test_mastodon_404_of_an_author_who_blocked_the_company(flags, gone):
+def test_mastodon_404_of_an_author_who_blocked_the_company(flags, gone, state):
     """404 with the token and without ("does not exist or is private"), the author exists
     and is not suspended: the relationship decides whether the status may only be hidden."""
     single = f"{MASTO}/api/v1/statuses/113500000000000777"
@@ -237,6 +243,7 @@ def test_mastodon_404_of_an_author_who_blocked_the_company(flags, gone):
     _posts, deleted, unknown = merged(batches)
     assert (deleted, unknown) == (({"113500000000000777"}, set()) if gone
                                   else (set(), {"113500000000000777"}))
+    assert batches[0].states == ({"113500000000000777": state} if state else {})
     relations = responses.calls[-1].request
     assert relations.headers["Authorization"] == f"Bearer {MASTO_TOKEN}"
 
@@ -326,6 +333,7 @@ def test_bluesky_deactivated_author_is_no_deletion():
     posts, gone, unknown = merged(batches)
     assert set(posts) == {ALICE} and not gone and unknown == {BOB}
     assert any("deactivated or taken down" in n for n in batches[0].notes)
+    assert batches[0].states == {BOB: rc.SUSPENDED}
 
 
 @pytest.mark.parametrize("answer", [{"status": 502, "json": {"error": "BadGateway"}},

@@ -120,6 +120,53 @@ def test_refused_upgrade_is_a_clear_error(server, status, error_class, words):
     assert server.requests[0][1]["authorization"] == "Bearer s3"
 
 
+@pytest.mark.parametrize(("status", "reason", "headers", "problem", "detail"), [
+    # Mastodon's streaming server says why in X-Error-Message
+    (401, "Unauthorized", {"X-Error-Message": "Invalid access token"}, "token",
+     "Invalid access token"),
+    (404, "Not Found", {}, "no_stream", "Not Found"),
+    (429, "Too Many Requests", {}, "busy", "Too Many Requests"),
+    (503, "Service Unavailable", {}, "server", "Service Unavailable"),
+    (418, "I'm a teapot", {}, "refused", "I'm a teapot")])
+def test_refused_upgrade_tells_the_problem_and_the_servers_words(server, status, reason,
+                                                                 headers, problem, detail):
+    """What the listener words for users: the kind of problem, the status, the server's own
+    words (never the connector's English sentence, never the token)."""
+    server.sessions = [[("refuse", status, reason, headers)]] * 20
+    errors, stop = [], threading.Event()
+    stream = streams.WebSocketStream(f"{server.url}/s", headers={"Authorization": "Bearer s3"},
+                                     what="mastodon #acme", heartbeat=0.5, backoff=fast(),
+                                     secrets=("s3",))
+    thread = threading.Thread(target=stream.run, args=(stop, lambda m: None),
+                              kwargs={"on_error": errors.append}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while not errors and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    thread.join(5)
+    assert streams.problem_of(errors[0]) == (problem, status, detail)
+
+
+def test_lost_and_silent_connections_are_problems_of_their_own(server):
+    server.sessions = [[("drop",)], [("sleep", 3)]]  # asleep: no pong to our pings
+    errors, stop = [], threading.Event()
+    stream = streams.WebSocketStream(f"{server.url}/s", heartbeat=0.05, idle_limit=1,
+                                     backoff=fast())
+    thread = threading.Thread(target=stream.run, args=(stop, lambda m: None),
+                              kwargs={"on_error": errors.append}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 10
+    while len(errors) < 2 and time.monotonic() < deadline:
+        time.sleep(0.01)
+    stop.set()
+    stream.close()
+    thread.join(5)
+    lost, silent = (streams.problem_of(e) for e in errors[:2])
+    assert lost[0] == "lost" and lost[2]  # the technical reason, as the detail
+    assert silent == ("silent", None, "")
+
+
 def test_quiet_line_is_pinged_and_a_callback_failure_reconnects(server):
     server.sessions = [[("text", "a"), ("hold",)], [("text", "b"), ("hold",)]]
     received, beats, errors, stop = [], [], [], threading.Event()

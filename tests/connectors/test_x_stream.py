@@ -299,6 +299,33 @@ def test_catch_up_stops_at_its_page_cap():
     assert len(responses.calls) == 1
 
 
+def test_tweet_time_reads_the_snowflake():
+    # X's documented example: tweet 1212092628029698048 was posted 2019-12-31T19:26:16.000Z
+    # (X's created_at is to the second, the id to the millisecond)
+    assert x_stream.tweet_time("1212092628029698048") == dt.datetime(
+        2019, 12, 31, 19, 26, 16, 771000, tzinfo=dt.UTC)
+    assert x_stream.tweet_time("12") is None and x_stream.tweet_time("abc") is None
+
+
+@responses.activate
+def test_catch_up_cut_by_its_cap_tells_what_was_left_out():
+    """The gap of a catch-up cut by its page cap: how many tweets, since when the outage
+    (the newest stored tweet, else the last connection; no earlier than the search window)
+    up to the oldest tweet fetched."""
+    responses.get(SEARCH, json=load_payload("x/search_page1.json"))
+    events_, complete = x_stream.catch_up(BEARER, "acme", since_id="1789999999999999999",
+                                          max_pages=1, now=NOW)
+    assert not complete
+    gap = x_stream.catch_up_gap(events_, "1789999999999999999", None, now=NOW)
+    oldest = min(e.cursor for e in events_)
+    assert gap.count == 2
+    assert gap.until == x_stream.tweet_time(oldest)
+    assert gap.since == max(x_stream.tweet_time("1789999999999999999"),
+                            NOW - x_stream.SEARCH_WINDOW)
+    connected = NOW - dt.timedelta(hours=5)
+    assert x_stream.catch_up_gap(events_, None, connected, now=NOW).since == connected
+
+
 @responses.activate
 def test_catch_up_since_id_older_than_the_window_starts_at_the_window():
     responses.get(SEARCH, status=400, json={
