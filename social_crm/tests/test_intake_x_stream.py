@@ -226,7 +226,7 @@ class TestXStream(TransactionCase):
         self.assertEqual(sorted((r["value"], r["tag"]) for r in self.server.rules), [
             ("acme OR #acmerouter", tag), ("from:someone", "other-app-rule")])
         streams = [p for m, p, _h, _b in self.server.requests
-                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+                   if m == "GET" and p.split("?")[0].endswith("/search/stream")]
         self.assertGreaterEqual(len(streams), 3, "429, disconnect: reconnected each time")
         self.assertIn("user.fields=public_metrics", streams[0])
 
@@ -251,7 +251,7 @@ class TestXStream(TransactionCase):
         self.assertEqual([(r["value"], r["tag"]) for r in self.server.rules],
                          [("acme lang:de", tag)])
         streams = [p for m, p, _h, _b in self.server.requests
-                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+                   if m == "GET" and p.split("?")[0].endswith("/search/stream")]
         self.assertEqual(len(streams), 1, "changed without reconnecting")
 
     def test_two_sources_of_one_app_share_one_connection(self):
@@ -294,7 +294,7 @@ class TestXStream(TransactionCase):
         self.assertEqual(sorted((r["value"], r["tag"]) for r in self.server.rules),
                          sorted([("acme", tag_one), ("#acmerouter", tag_two)]))
         streams = [p for m, p, _h, _b in self.server.requests
-                   if m == "GET" and not p.split("?")[0].endswith("/rules")]
+                   if m == "GET" and p.split("?")[0].endswith("/search/stream")]
         self.assertEqual(len(streams), 1, "one connection for the app")
 
     # --- catch-up after a reconnect ---------------------------------------------------------------
