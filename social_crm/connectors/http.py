@@ -203,8 +203,9 @@ class DeadlineAdapter(HTTPAdapter):
     POOLS = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
 
     def init_poolmanager(self, *args, **kwargs):
-        super().init_poolmanager(*args, **kwargs)
+        result = super().init_poolmanager(*args, **kwargs)
         self.poolmanager.pool_classes_by_scheme = dict(self.POOLS)
+        return result
 
     def proxy_manager_for(self, proxy, **proxy_kwargs):
         manager = super().proxy_manager_for(proxy, **proxy_kwargs)
