@@ -88,6 +88,7 @@ class Deadline:
         self.seconds = seconds
         self.at = time.monotonic() + seconds
         self.expired = False
+        self.expired_at: float | None = None
         self._timers: list[threading.Timer] = []
         self._lock = threading.Lock()
 
@@ -103,6 +104,7 @@ class Deadline:
         timer.start()
 
     def _cut(self, sock) -> None:
+        self.expired_at = time.monotonic()
         self.expired = True
         with contextlib.suppress(OSError):
             # the plain socket's shutdown (also under TLS): the reading thread gets EOF
@@ -161,9 +163,14 @@ def deadline_error(network: str, what: str) -> TemporaryError | None:
 
 @contextlib.contextmanager
 def late_as_error(network: str, what: str):
-    """A request the current deadline cut short raises :func:`deadline_error`'s error."""
+    """A request the current deadline cut short raises :func:`deadline_error`'s error (also
+    one whose body merely ended: a body read until the connection closes looks complete)."""
     try:
         yield
+        finished = time.monotonic()
+        limit = _DEADLINE.get()
+        if limit is not None and limit.expired_at is not None and limit.expired_at <= finished:
+            raise deadline_error(network, what)
     except (requests.RequestException, ConnectorError) as exc:
         late = deadline_error(network, what)
         if late is not None:
