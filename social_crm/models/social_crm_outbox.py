@@ -334,7 +334,9 @@ class SocialCrmOutbox(models.Model):
             if time.monotonic() - started >= SEND_BUDGET:
                 self._trigger_sender()  # the rest in a fresh run, at once
                 break
-            item, recovering = self._claim_next(skip_networks=stalled)
+            item, recovering = (
+                self._claim_next(skip_networks=stalled) if stalled else self._claim_next()
+            )
             if not item:
                 break
             cron._commit_progress(0)  # the claim is committed before the network is called
