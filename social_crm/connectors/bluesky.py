@@ -447,7 +447,7 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
         raise ConfigurationError(
             f"bluesky: {in_reply_to_external_id!r} is not the at:// uri of a post")
     base = _pds(base_url)
-    session = session or requests.Session()
+    session = session or http.new_session()  # follows http.deadline()
     secrets = tuple(str(v) for v in (credentials or {}).values() if v)
     token, did = _session(credentials, base, timeout, session, secrets)
     secrets += (token,)

@@ -19,22 +19,36 @@ Hostile answers are bounded: the body is streamed and refused past ``max_bytes``
 stops early); redirects are followed by hand (GET only, at most :data:`MAX_REDIRECTS`) and a
 request carrying credentials never follows one to another host; rate-limit reset times are
 clamped to :data:`MAX_RESET`. Paging links must pass :func:`check_same_host`.
+
+A ``timeout`` bounds each socket read, not a whole request: a server sending a byte now and
+then keeps a call alive for as long as it likes. Inside ``with deadline(seconds):`` every
+request made through :func:`new_session` (:func:`request` and the X client make theirs so)
+ends by then: the socket is shut down when the deadline passes, whatever the phase (headers
+or body), and the call raises :class:`TemporaryError` (not ``unsent``: the server may have
+acted on it). The outbox gives each write to a network such a deadline.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime as dt
 import email.utils
 import ipaddress
 import json as jsonlib
 import logging
 import math
+import socket
+import threading
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import requests
+from requests.adapters import HTTPAdapter
+from urllib3.connection import HTTPConnection, HTTPSConnection
+from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
 from urllib3.exceptions import NewConnectionError
 
 from .base import (
@@ -64,6 +78,156 @@ install_log_filter("urllib3.connectionpool", "requests_oauthlib", "oauthlib", "t
                    "tweepy.client")
 
 ErrorHook = Callable[[requests.Response, Any], ConnectorError | None]
+
+
+# --- a wall-clock deadline for whole requests -------------------------------------------------
+class Deadline:
+    """When the requests made inside ``with deadline(seconds):`` must have ended."""
+
+    def __init__(self, seconds: float):
+        self.seconds = seconds
+        self.at = time.monotonic() + seconds
+        self.expired = False
+        self.expired_at: float | None = None
+        self._timers: list[threading.Timer] = []
+        self._lock = threading.Lock()
+
+    def remaining(self) -> float:
+        return max(self.at - time.monotonic(), 0.0)
+
+    def watch(self, sock) -> None:
+        """Shut ``sock`` down when the deadline passes: a read blocked on it then ends."""
+        timer = threading.Timer(self.remaining(), self._cut, (sock,))
+        timer.daemon = True
+        with self._lock:
+            self._timers.append(timer)
+        timer.start()
+
+    def _cut(self, sock) -> None:
+        self.expired_at = time.monotonic()
+        self.expired = True
+        with contextlib.suppress(OSError):
+            # the plain socket's shutdown (also under TLS): the reading thread gets EOF
+            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+
+    def close(self) -> None:
+        with self._lock:
+            timers, self._timers = self._timers, []
+        for timer in timers:
+            timer.cancel()
+
+
+_DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
+    "social_crm_http_deadline", default=None)
+
+
+@contextlib.contextmanager
+def deadline(seconds: float):
+    """Every request made inside ends within ``seconds`` (an outer, earlier deadline holds)."""
+    outer = _DEADLINE.get()
+    if outer is not None and outer.at <= time.monotonic() + seconds:
+        yield outer
+        return
+    limit = Deadline(seconds)
+    token = _DEADLINE.set(limit)
+    try:
+        yield limit
+    finally:
+        _DEADLINE.reset(token)
+        limit.close()
+
+
+def read_timeout(timeout: float | None) -> float:
+    """``timeout`` (per socket read), at most the time left before the current deadline;
+    :class:`TemporaryError` (``unsent``) when it has passed before the request is sent."""
+    timeout = timeout or DEFAULT_TIMEOUT
+    limit = _DEADLINE.get()
+    if limit is None:
+        return timeout
+    left = limit.remaining()
+    if left <= 0:
+        limit.expired = True
+        raise TemporaryError(f"no time left to send the request (deadline of "
+                             f"{limit.seconds:g}s passed)", unsent=True)
+    return min(timeout, left)
+
+
+def deadline_error(network: str, what: str) -> TemporaryError | None:
+    """The error of a request the current deadline cut short (None when it did not)."""
+    limit = _DEADLINE.get()
+    if limit is None or not limit.expired:
+        return None
+    return TemporaryError(f"{network}: {what} did not finish within {limit.seconds:g}s (the "
+                          "network answered too slowly)")
+
+
+@contextlib.contextmanager
+def late_as_error(network: str, what: str):
+    """A request the current deadline cut short raises :func:`deadline_error`'s error (also
+    one whose body merely ended: a body read until the connection closes looks complete)."""
+    try:
+        yield
+        finished = time.monotonic()
+        limit = _DEADLINE.get()
+        if limit is not None and limit.expired_at is not None and limit.expired_at <= finished:
+            raise deadline_error(network, what)
+    except (requests.RequestException, ConnectorError) as exc:
+        late = deadline_error(network, what)
+        if late is not None:
+            raise late from None
+        if isinstance(exc, TemporaryError) and not str(exc).startswith(network):
+            raise TemporaryError(f"{network}: {what}: {exc}", unsent=exc.unsent) from None
+        raise
+
+
+class _DeadlineConnectionMixin:
+    def getresponse(self):
+        limit = _DEADLINE.get()
+        if limit is not None and self.sock is not None:
+            limit.watch(self.sock)
+        return super().getresponse()
+
+
+class _DeadlineHTTPConnection(_DeadlineConnectionMixin, HTTPConnection):
+    pass
+
+
+class _DeadlineHTTPSConnection(_DeadlineConnectionMixin, HTTPSConnection):
+    pass
+
+
+class _DeadlineHTTPPool(HTTPConnectionPool):
+    ConnectionCls = _DeadlineHTTPConnection
+
+
+class _DeadlineHTTPSPool(HTTPSConnectionPool):
+    ConnectionCls = _DeadlineHTTPSConnection
+
+
+class DeadlineAdapter(HTTPAdapter):
+    """``requests``' adapter whose connections follow the current :func:`deadline`."""
+
+    POOLS = {"http": _DeadlineHTTPPool, "https": _DeadlineHTTPSPool}
+
+    def init_poolmanager(self, *args, **kwargs):
+        result = super().init_poolmanager(*args, **kwargs)
+        self.poolmanager.pool_classes_by_scheme = dict(self.POOLS)
+        return result
+
+    def proxy_manager_for(self, proxy, **proxy_kwargs):
+        manager = super().proxy_manager_for(proxy, **proxy_kwargs)
+        if urlsplit(proxy).scheme.lower() in ("http", "https"):
+            manager.pool_classes_by_scheme = dict(self.POOLS)
+        return manager
+
+
+def new_session() -> requests.Session:
+    """A ``requests`` session whose requests follow the current :func:`deadline`."""
+    session = requests.Session()
+    adapter = DeadlineAdapter()
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
 
 
 def now_utc() -> dt.datetime:
@@ -252,14 +416,17 @@ def request(
     """
     secrets = tuple(s for s in secrets if s)
     remember_secrets(*secrets)
-    session = session or requests.Session()
+    session = session or new_session()
     all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     all_headers.update(headers or {})
     try:
-        response = _send(session, method, url, params=params, data=data, json=json,
-                         headers=all_headers, timeout=timeout or DEFAULT_TIMEOUT,
-                         network=network, credentials=bool(secrets))
-        read_body(response, network, max_bytes, timeout or DEFAULT_TIMEOUT)
+        # a whole request takes at most ten timeouts (or the caller's earlier deadline)
+        with deadline(10 * (timeout or DEFAULT_TIMEOUT)), late_as_error(
+                network, f"{method} {safe_url(url)}"):
+            response = _send(session, method, url, params=params, data=data, json=json,
+                             headers=all_headers, timeout=read_timeout(timeout),
+                             network=network, credentials=bool(secrets))
+            read_body(response, network, max_bytes, timeout or DEFAULT_TIMEOUT)
     except requests.Timeout as exc:
         raise TemporaryError(
             f"{network}: {method} {safe_url(url)} timed out after {timeout or DEFAULT_TIMEOUT}s",

@@ -52,6 +52,7 @@ from .util import (
     parse_datetime,
     parse_each,
     remember_secrets,
+    safe_url,
     short,
     text_of,
     to_int,
@@ -82,7 +83,7 @@ class TimeoutSession:
 
     def __init__(self, session: requests.Session | None, timeout: float | None,
                  max_bytes: int | None = None):
-        self._session = session or requests.Session()
+        self._session = session or http.new_session()  # follows http.deadline()
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.max_bytes = max_bytes
 
@@ -90,12 +91,14 @@ class TimeoutSession:
         """The request with a timeout, no redirect followed (the X API does not redirect:
         a 3xx is an error, and the credentials never go elsewhere) and the body read with
         the size caps of :func:`.http.read_body`."""
-        if kwargs.get("timeout") is None:
-            kwargs["timeout"] = self.timeout
         kwargs["allow_redirects"] = False
         kwargs["stream"] = True
-        response = self._session.request(method, url, **kwargs)
-        http.read_body(response, NETWORK, self.max_bytes, self.timeout)
+        # a whole request takes at most ten timeouts (or the caller's earlier deadline)
+        with http.deadline(10 * self.timeout), http.late_as_error(
+                NETWORK, f"{method} {safe_url(url)}"):
+            kwargs["timeout"] = http.read_timeout(kwargs.get("timeout") or self.timeout)
+            response = self._session.request(method, url, **kwargs)
+            http.read_body(response, NETWORK, self.max_bytes, self.timeout)
         reset = response.headers.get("x-rate-limit-reset")
         if reset is not None and not (reset.strip().isdigit() and len(reset.strip()) <= 12):
             # tweepy reads it with int(): a hostile value would raise; bounded epoch instead

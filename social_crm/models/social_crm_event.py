@@ -96,11 +96,35 @@ class SocialCrmEvent(models.Model):
     @api.model
     def _store_events(self, source, raw_events, channel, state="new", error=None):
         """Store :class:`~..connectors.events.RawEvent` items of ``source``; return the ids of
-        the rows inserted (those already stored are left alone). One statement."""
+        the rows inserted (those already stored are left alone). One statement (item by item
+        after a conflict with a concurrent transaction)."""
         raw_events = [e for e in raw_events if e.key and e.payload]
         if not raw_events:
             return []
-        rows = self.env.execute_query(
+        try:
+            return self._insert_events(source, raw_events, channel, state, error)
+        except psycopg2.errors.SerializationFailure:
+            # a concurrent transaction (the network retrying the delivery, two listeners)
+            # stored and committed one of these keys after this one began: under repeatable
+            # read "ON CONFLICT DO NOTHING" cannot skip a row it does not see. Item by item,
+            # the rows stored meanwhile are skipped and the others stored (only on a
+            # conflict: the usual delivery stays one statement).
+            _logger.info(
+                "Social CRM: source %s: a delivery was stored by another worker at the same "
+                "time (a network's retry): its items are stored one by one", source.id)
+        ids = []
+        for event in raw_events:
+            try:
+                ids += self._insert_events(source, [event], channel, state, error)
+            except psycopg2.errors.SerializationFailure:
+                continue  # stored by the concurrent transaction
+        return ids
+
+    @api.model
+    def _insert_events(self, source, raw_events, channel, state, error):
+        """One ``INSERT ... ON CONFLICT DO NOTHING`` in a savepoint, its failure not logged
+        as an error (``_store_events``); returns the ids inserted."""
+        query = (
             SQL(
                 """INSERT INTO social_crm_event
                         (source_id, company_id, channel, kind, delivery_key, payload, state,
@@ -124,7 +148,9 @@ class SocialCrmEvent(models.Model):
                 payloads=[e.payload_text() for e in raw_events],
             )
         )
-        return [row[0] for row in rows]
+        with self.env.cr.savepoint(flush=False):
+            self.env.cr.execute(query, log_exceptions=False)
+            return [row[0] for row in self.env.cr.fetchall()]
 
     @api.model
     def _trigger_processing(self):

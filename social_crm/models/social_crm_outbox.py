@@ -10,6 +10,14 @@ Delivery of one item, each step committed on its own:
 2. the network call, then the network's answer (its id, or the error) is recorded;
 3. the origin (e.g. the helpdesk reply) is told: chatter note, first response time.
 
+A network that does not answer (a time-out, no connection) costs a run up to its time-out per
+item: after one, the other due items of that network wait for its next attempt (queued, not
+counted as attempts) and the run goes on with the other networks (items of one network keep
+their order). Each write ends within ``WRITE_DEADLINE`` (``connectors.http.deadline``: a
+server dripping its answer cannot hold it), and a run claims items for ``SEND_BUDGET`` at most,
+then triggers a fresh run at once: a run stays well below the cron worker's
+``limit_time_real`` (120 s by default), which would kill it mid-call.
+
 If the worker dies between the network's answer and step 2, the item stays *sending*; after
 ``LEASE`` the next run decides: networks that deduplicate by ``Idempotency-Key`` (Mastodon,
 within its window) are sent again with the same key, hiding is harmless to repeat, and other
@@ -19,13 +27,17 @@ network, never re-posted blindly.
 
 import datetime as dt
 import logging
+import time
 import uuid
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import SQL
 
 from .. import connectors
+from ..connectors import http as connector_http
 from ..connectors.base import (
     AuthError,
     ConfigurationError,
@@ -34,6 +46,8 @@ from ..connectors.base import (
     MalformedResponseError,
     RateLimitError,
     ReplyResult,
+    TemporaryError,
+    scrub_error,
 )
 
 _logger = logging.getLogger(__name__)
@@ -42,6 +56,11 @@ LEASE = dt.timedelta(minutes=10)  # an item "sending" for longer: its worker die
 BACKOFF_FIRST = dt.timedelta(minutes=1)
 BACKOFF_MAX = dt.timedelta(hours=6)
 MAX_ATTEMPTS = 8
+#: seconds one write to a network may take in all (however slowly the network answers)
+WRITE_DEADLINE = 30
+#: seconds a sender run claims items (one more write may then take WRITE_DEADLINE): well below
+#: the cron worker's limit_time_real (120 s by default)
+SEND_BUDGET = 45
 #: networks that deduplicate a repeated write by its Idempotency-Key, and for how long
 IDEMPOTENT_WINDOW = {"mastodon": dt.timedelta(minutes=55)}  # Mastodon keeps keys for 1 hour
 #: writes that can be repeated without harm
@@ -309,14 +328,22 @@ class SocialCrmOutbox(models.Model):
     def _cron_send(self, limit=100):
         """Deliver the due items, each in its own transactions (see the module's doc)."""
         cron = self.env["ir.cron"]
+        started = time.monotonic()
+        stalled = []  # networks that did not answer in this run: their items wait
         for _i in range(limit):
-            item, recovering = self._claim_next()
+            if time.monotonic() - started >= SEND_BUDGET:
+                self._trigger_sender()  # the rest in a fresh run, at once
+                break
+            item, recovering = (
+                self._claim_next(skip_networks=stalled) if stalled else self._claim_next()
+            )
             if not item:
                 break
             cron._commit_progress(0)  # the claim is committed before the network is called
+            error = None
             try:
                 with self.env.cr.savepoint():
-                    item._deliver(recovering)
+                    error = item._deliver(recovering)
             except Exception:
                 if not item.exists():
                     # its post was deleted while it was sent (its author deleted it on the
@@ -329,32 +356,91 @@ class SocialCrmOutbox(models.Model):
                 # run after LEASE treats it as interrupted (never re-posted blindly)
                 _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
             cron._commit_progress(0)  # the network's answer (its id) is committed
+            if _no_answer(error):
+                stalled.append(item.network_id.id)
+                item._defer_network(error)
+                cron._commit_progress(0)
             item._notify_origin()
             if not cron._commit_progress(1):
+                self._trigger_sender()  # the cron's time is up: the rest in a fresh run
                 break
         self.search([("notified", "=", False), ("state", "!=", "sending")], limit=limit)\
             ._notify_origin()
         return True
 
+    def _defer_network(self, error):
+        """The network of this item did not answer (``error``): its other due items wait
+        for this item's next attempt (queued, no attempt counted), in their order, so that
+        the other networks' items go first."""
+        self.ensure_one()
+        now = fields.Datetime.now()
+        at = self.next_attempt_at if self.state == "queued" and self.next_attempt_at \
+            else now + backoff(self.attempts)
+        # sudo: the sender defers every company's items of the network
+        others = self.sudo().search([
+            ("network_id", "=", self.network_id.id),
+            ("state", "=", "queued"),
+            ("id", "!=", self.id),
+            "|", ("next_attempt_at", "=", False), ("next_attempt_at", "<=", now),
+        ])
+        if not others:
+            return others
+        try:
+            with self.env.cr.savepoint(flush=False):
+                # an item another worker is claiming right now is its own: skipped
+                self.env.cr.execute(
+                    SQL(
+                        """SELECT id FROM social_crm_outbox
+                            WHERE id = ANY(%s) AND state = 'queued'
+                              FOR UPDATE SKIP LOCKED""",
+                        others.ids,
+                    ),
+                    log_exceptions=False,
+                )
+                others = others.browse([row[0] for row in self.env.cr.fetchall()])
+                others.write({
+                    "next_attempt_at": at,
+                    "error_message": self.env._(
+                        "Not sent yet: %(network)s did not answer another request in time "
+                        "(%(error)s). This one waits for the next attempt, so that the "
+                        "answers on other networks go first.",
+                        network=self.network_id.name,
+                        error=str(error).rstrip("."),
+                    ),
+                    "notified": False,
+                })
+                others.flush_recordset()
+        except psycopg2.errors.SerializationFailure:
+            # another worker changed one of them meanwhile: this run skips the network all
+            # the same (``_claim_next``), the next run asks it once again
+            return others.browse()
+        _logger.info("Social CRM: %s did not answer (outbox item %s): %s other item(s) wait "
+                     "for its next attempt", self.network_id.name, self.id, len(others))
+        self._trigger_sender(at)
+        return others
+
     @api.model
-    def _claim_next(self):
+    def _claim_next(self, skip_networks=()):
         """The next due item, locked and marked *sending*; and whether it was found
-        *sending* (its previous attempt was interrupted)."""
+        *sending* (its previous attempt was interrupted). Items of ``skip_networks`` (ids)
+        are left for a later run."""
         self.flush_model()
         now = fields.Datetime.now()
         self.env.cr.execute(
             SQL(
                 """
                 SELECT id, state FROM social_crm_outbox
-                 WHERE (state = 'queued'
-                        AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
-                    OR (state = 'sending' AND claimed_at < %(stale)s)
+                 WHERE ((state = 'queued'
+                         AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
+                        OR (state = 'sending' AND claimed_at < %(stale)s))
+                   AND NOT (network_id = ANY(%(skip)s))
                  ORDER BY next_attempt_at NULLS FIRST, id
                  LIMIT 1
                    FOR UPDATE SKIP LOCKED
                 """,
                 now=now,
                 stale=now - LEASE,
+                skip=list(skip_networks),
             )
         )
         row = self.env.cr.fetchone()
@@ -381,10 +467,11 @@ class SocialCrmOutbox(models.Model):
         return bool(window and self.first_attempt_at and now - self.first_attempt_at < window)
 
     def _deliver(self, recovering=False):
-        """Call the network once and record its answer (id, or why not)."""
+        """Call the network once and record its answer (id, or why not); returns the
+        ``ConnectorError`` recorded, if any."""
         self.ensure_one()
         if recovering and not self._may_repeat():
-            return self._record_failure(
+            self._record_failure(
                 "unknown",
                 self.env._(
                     "Sending was interrupted while %(network)s was being called: it may be "
@@ -392,42 +479,48 @@ class SocialCrmOutbox(models.Model):
                     network=self.network_id.name,
                 ),
             )
+            return None
         # sudo: the sender runs as the cron user; the post's source holds the credentials
         post = self.post_id.sudo()
         if self._is_demo_post(post):
-            return self._record_result(
+            self._record_result(
                 ReplyResult(external_id=f"demo-{self.idempotency_key}"), demo=True
             )
+            return None
         credentials, base_url = self._credentials_for(post, self.account_id)
         code = post.network_id.code or ""
         # an edited X post is a new post on X (the stored post keeps the original's id): the
         # answer and the hiding go to the version the customer's followers see now
         target = post.version_external_id or post.external_id
         try:
-            if not credentials or connectors.missing_credentials(code, self.action, credentials):
-                raise ConfigurationError(self._publish_problem(post, self.action) or "")
-            if self.action == "reply":
-                result = connectors.reply(
-                    code, credentials, target, self.text or "", base_url=base_url
-                )
-            elif self.action == "hide":
-                if not connectors.hide(code, credentials, target, base_url=base_url):
-                    raise MalformedResponseError(
-                        self.env._(
-                            "%(network)s did not confirm that the post is hidden.",
-                            network=post.network_id.name,
-                        )
-                    )
-                result = ReplyResult(external_id=post.external_id)
-            elif self.action == "message":
-                result = self._send_message(post, credentials, base_url)
-            else:
-                raise ConfigurationError(self._publish_problem(post, self.action) or "")
+            with connector_http.deadline(WRITE_DEADLINE):
+                result = self._call_network(post, credentials, base_url, code, target)
         except ConnectorError as error:
             message = _strip_secrets(str(error), credentials.values())
             _logger.info("Social CRM: outbox item %s failed: %s", self.id, message)
-            return self._record_error(error, message)
-        return self._record_result(result)
+            self._record_error(error, message)
+            return scrub_error(error, [str(v) for v in credentials.values() if v])
+        self._record_result(result)
+        return None
+
+    def _call_network(self, post, credentials, base_url, code, target):
+        """The write itself: the network's answer, or a ``ConnectorError``."""
+        if not credentials or connectors.missing_credentials(code, self.action, credentials):
+            raise ConfigurationError(self._publish_problem(post, self.action) or "")
+        if self.action == "reply":
+            return connectors.reply(code, credentials, target, self.text or "", base_url=base_url)
+        if self.action == "hide":
+            if not connectors.hide(code, credentials, target, base_url=base_url):
+                raise MalformedResponseError(
+                    self.env._(
+                        "%(network)s did not confirm that the post is hidden.",
+                        network=post.network_id.name,
+                    )
+                )
+            return ReplyResult(external_id=post.external_id)
+        if self.action == "message":
+            return self._send_message(post, credentials, base_url)
+        raise ConfigurationError(self._publish_problem(post, self.action) or "")
 
     def _record_result(self, result, demo=False):
         self.write(
@@ -613,6 +706,12 @@ class SocialCrmOutbox(models.Model):
         items.sudo().write({"state": "cancelled", "next_attempt_at": False, "notified": False})
         items._notify_origin()
         return True
+
+
+def _no_answer(error):
+    """Whether ``error`` says the network did not answer (a time-out, no connection, an
+    answer too slow): not an answer of its own, such as a server error or a rate limit."""
+    return isinstance(error, TemporaryError) and not error.status
 
 
 def _strip_secrets(text, secrets):

@@ -87,3 +87,51 @@ class TestTriggerConflict(TransactionCase):
                 run_cr.execute("DELETE FROM social_crm_event WHERE id = %s", [event_id])
             run_cr.commit()
             run_cr.close()
+
+    def test_the_same_delivery_stored_by_two_workers_at_once(self):
+        """A network retries a delivery while the first is being stored: two transactions
+        insert the same delivery key. The second began before the first committed, so under
+        repeatable read its ``ON CONFLICT DO NOTHING`` cannot skip the row it does not see
+        ("could not serialize access", which ``odoo.sql_db`` logged at ERROR before Odoo ran
+        the request again). Now: no ERROR, the event is stored once, and the other items of
+        the second delivery are stored all the same."""
+        key, other_key = f"dup-test:{self.id()}:1", f"dup-test:{self.id()}:2"
+        first_cr, second_cr = self.registry.cursor(), self.registry.cursor()
+        stored = []
+        try:
+            first_env = api.Environment(first_cr, api.SUPERUSER_ID, {})
+            second_env = api.Environment(second_cr, api.SUPERUSER_ID, {})
+            source = first_env["social.crm.source"].search([], limit=1)
+            self.assertTrue(source, "the demo data has a source")
+            # the second delivery's transaction has begun (its snapshot is taken) ...
+            second_source = second_env["social.crm.source"].browse(source.id)
+            self.assertTrue(second_source.company_id)
+            # ... when the first stores the event and commits
+            stored += first_env["social.crm.event"]._store_events(
+                source, [RawEvent("meta", key, {"entry": [1]})], "push")
+            first_cr.commit()
+            self.assertEqual(len(stored), 1)
+            with self.assertNoLogs("odoo.sql_db", logging.ERROR):
+                again = second_env["social.crm.event"]._store_events(
+                    second_source,
+                    [RawEvent("meta", key, {"entry": [1]}),
+                     RawEvent("meta", other_key, {"entry": [2]})],
+                    "push",
+                )
+            stored += again
+            second_cr.commit()
+            self.assertEqual(len(again), 1, "the redelivered item is skipped, the other stored")
+            first_cr.rollback()  # a fresh snapshot
+            rows = first_env.execute_query(SQL(
+                """SELECT delivery_key, count(*) FROM social_crm_event
+                    WHERE source_id = %s AND delivery_key IN %s GROUP BY delivery_key""",
+                source.id, (key, other_key)))
+            self.assertEqual(dict(rows), {key: 1, other_key: 1})
+        finally:
+            second_cr.rollback()
+            second_cr.close()
+            first_cr.rollback()
+            if stored:
+                first_cr.execute("DELETE FROM social_crm_event WHERE id = ANY(%s)", [stored])
+            first_cr.commit()
+            first_cr.close()

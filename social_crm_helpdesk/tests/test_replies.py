@@ -1,16 +1,20 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
 import json
+import time
 from unittest.mock import patch
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlsplit
 
 import requests
 import urllib3
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.social_crm.models import social_crm_outbox as outbox_model
+from odoo.addons.social_crm.tests.drip_server import DripServer
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
+from odoo.tests.common import _super_send
 from odoo.tools import mute_logger
 
 from .common import SocialHelpdeskCase
@@ -483,3 +487,116 @@ class TestReplies(SocialHelpdeskCase):
         # the helpdesk agent sees the account's name, never its tokens
         with self.assertRaises(AccessError):
             Account.with_user(self.agent).search([]).read(["access_token"])
+
+    @mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk", "tweepy")
+    def test_a_stalled_network_does_not_hold_the_replies_of_the_others(self):
+        """Probe (served product, workers): X did not answer (a read time-out, 20 s each),
+        and a Mastodon reply queued after two X replies waited behind every one of them.
+        Now the first X time-out defers the other X reply of the run (queued, no attempt
+        counted, a truthful message, the same next attempt: X's items keep their order) and
+        the Mastodon reply goes out in the same run."""
+        _ticket, first = self.queue_x_reply("1990000000000006101")
+        second_post = self.ingest(self.complaint("1990000000000006102"))
+        self.open_wizard(second_post.ticket_id, "@user Sorry, we are on it.").action_send()
+        second = second_post.ticket_id.social_reply_ids
+        author = self.make_author("emily@fosstodon.org", "emily@fosstodon.org", "Emily",
+                                  network="mastodon")
+        masto_post = self.ingest(
+            self.complaint("555000000000009121", author=author, network="mastodon", lang="en",
+                           text="@acme Your update bricked my smart plug. Fix this please."),
+            source=self.mastodon_source,
+        )
+        self.open_wizard(masto_post.ticket_id, "@emily@fosstodon.org We are on it.").action_send()
+        masto = masto_post.ticket_id.social_reply_ids
+        self.assertLess(first.outbox_id.id, second.outbox_id.id)
+        self.assertLess(second.outbox_id.id, masto.outbox_id.id, "X's replies are due first")
+        self.net.add("POST", X_TWEETS, exc=requests.exceptions.ReadTimeout("timed out"))
+        self.net.add("POST", MASTODON_STATUSES,
+                     json_body=mastodon_status("555000000000009998", "@emily We are on it."))
+        self.run_sender()
+        x_calls = [p for p, _kw in self.net.requests if p.url.startswith(X_TWEETS)]
+        self.assertEqual(len(x_calls), 1, "X is asked once in the run")
+        self.assertEqual(masto.state, "sent", "Mastodon's reply does not wait behind X")
+        # the reply X may have published: a person checks (never re-posted blindly)
+        self.assertEqual((first.outbox_id.state, first.outbox_id.failure), ("failed", "unknown"))
+        item = second.outbox_id
+        self.assertEqual((item.state, item.attempts), ("queued", 0), "not attempted")
+        self.assertGreater(item.next_attempt_at, fields.Datetime.now())
+        self.assertIn("did not answer another request in time", item.error_message)
+        self.assertIn("timed out", item.error_message)
+        self.assertEqual(second.state, "queued")
+        self.assertEqual(second.error_message, item.error_message, "the agent sees why")
+        # X answers again: the deferred reply goes out at its next attempt
+        self.net.routes.clear()
+        self.net.add("POST", X_TWEETS, status=201, json_body={
+            "data": {"id": "1990000000000006998", "text": "@user Sorry, we are on it.",
+                     "edit_history_tweet_ids": ["1990000000000006998"]}})
+        with freeze_time(item.next_attempt_at + dt.timedelta(seconds=1)):
+            self.run_sender()
+        self.assertEqual((item.state, item.attempts), ("sent", 1))
+        self.assertEqual(second.state, "sent")
+        self.assertFalse(second.error_message)
+
+    def _to_loopback(self, server):
+        """Requests to the networks go to ``server`` (its path kept): the real sockets."""
+
+        def handler(session, prepared, /, **kwargs):
+            prepared.url = server.url + urlsplit(prepared.url).path
+            return _super_send(session, prepared, **kwargs)
+
+        return patch.object(type(self), "_request_handler", handler)
+
+    @mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk", "tweepy")
+    def test_a_reply_answered_by_a_drip_ends_by_the_write_deadline(self):
+        """Probe (served product, workers): X answered the reply one byte every 19 s, so the
+        per-read time-out never fired; the cron worker was killed at limit_time_real, the
+        item stayed "sending" for the lease and then became "unknown". Now the write ends
+        at its deadline (tweepy's session too) and the item says at once what happened."""
+        ticket, reply = self.queue_x_reply("1990000000000006111")
+        item = reply.outbox_id
+        with DripServer("body", pace=0.2, duration=8) as server, self._to_loopback(server), \
+                patch.object(outbox_model, "WRITE_DEADLINE", 1):
+            started = time.monotonic()
+            self.run_sender()
+            took = time.monotonic() - started
+            self.assertEqual(server.requests, 1)
+        self.assertLess(took, 5, "the write ended by its deadline")
+        self.assertEqual((item.state, item.failure), ("failed", "unknown"))
+        self.assertIn("did not finish within 1s", item.error_message)
+        self.assertIn("may have published it anyway", item.error_message)
+        self.assertEqual(reply.state, "failed")
+        self.assertFalse(ticket.social_first_reply_at)
+
+    @mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk", "tweepy")
+    def test_a_sender_run_stops_claiming_after_its_budget_and_goes_on_at_once(self):
+        """A run claims items for SEND_BUDGET seconds at most (one more write may take
+        WRITE_DEADLINE): well below the cron worker's limit_time_real. The rest goes on in
+        a fresh run, triggered at once."""
+        _ticket, reply = self.queue_x_reply("1990000000000006121")
+        author = self.make_author("emily@fosstodon.org", "emily@fosstodon.org", "Emily",
+                                  network="mastodon")
+        masto_post = self.ingest(
+            self.complaint("555000000000009131", author=author, network="mastodon", lang="en",
+                           text="@acme Your update bricked my smart plug. Fix this please."),
+            source=self.mastodon_source,
+        )
+        self.open_wizard(masto_post.ticket_id, "@emily@fosstodon.org We are on it.").action_send()
+        masto = masto_post.ticket_id.social_reply_ids
+        cron = self.env.ref("social_crm.ir_cron_social_crm_outbox")
+        Trigger = self.env["ir.cron.trigger"]
+        before = Trigger.search([("cron_id", "=", cron.id)])
+        with DripServer("headers", pace=0.2, duration=8) as server, self._to_loopback(server), \
+                patch.object(outbox_model, "WRITE_DEADLINE", 1), \
+                patch.object(outbox_model, "SEND_BUDGET", 0.5):
+            self.run_sender()
+        self.assertEqual(reply.outbox_id.failure, "unknown")
+        self.assertIn("did not finish within 1s", reply.outbox_id.error_message)
+        self.assertEqual((masto.outbox_id.state, masto.outbox_id.attempts), ("queued", 0),
+                         "not claimed after the budget")
+        now = fields.Datetime.now()
+        fresh = Trigger.search([("cron_id", "=", cron.id), ("id", "not in", before.ids)])
+        self.assertTrue(fresh.filtered(lambda t: t.call_at <= now), "a fresh run at once")
+        self.net.add("POST", MASTODON_STATUSES,
+                     json_body=mastodon_status("555000000000009997", "@emily We are on it."))
+        self.run_sender()
+        self.assertEqual(masto.state, "sent")
