@@ -382,6 +382,12 @@ def error_for_response(
     return ConnectorError(text, status=status)
 
 
+#: ``requests`` errors of an answer that broke off after the request was sent (a chunk cut
+#: short, a body that cannot be decoded): temporary, and the server may have acted on it
+ANSWER_CUT_OFF = (requests.exceptions.ChunkedEncodingError,
+                  requests.exceptions.ContentDecodingError)
+
+
 def never_sent(exc: BaseException) -> bool:
     """Whether a ``requests`` error happened before the request reached the server: no
     connection could be opened (refused, host name not resolved, connect time-out). A read
@@ -437,6 +443,12 @@ def request(
             f"{network}: could not connect for {method} {safe_url(url)} "
             f"({short(type(exc).__name__)})",
             unsent=never_sent(exc),
+        ) from None
+    except ANSWER_CUT_OFF as exc:
+        # the request reached the server, its answer broke off: it may have been acted on
+        raise TemporaryError(
+            f"{network}: the answer to {method} {safe_url(url)} was cut off "
+            f"({short(type(exc).__name__)})"
         ) from None
     except requests.RequestException as exc:
         raise ConnectorError(

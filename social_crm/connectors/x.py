@@ -172,6 +172,10 @@ def translate_errors(secrets: tuple[str, ...] = (), what: str = "request"):
     except requests.ConnectionError as exc:
         raise TemporaryError(f"x: {what}: could not connect ({type(exc).__name__})",
                              unsent=http.never_sent(exc)) from None
+    except http.ANSWER_CUT_OFF as exc:
+        # sent, its answer broke off: X may have acted on it (a reply may be public)
+        raise TemporaryError(f"x: {what}: the answer was cut off ({type(exc).__name__})"
+                             ) from None
     except RecursionError:
         raise MalformedResponseError(f"x: {what}: the answer is nested too deeply") from None
     except requests.JSONDecodeError:

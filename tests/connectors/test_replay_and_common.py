@@ -201,3 +201,46 @@ def test_request_says_whether_it_reached_the_server():
         server.close()
     assert http.never_sent(requests.ConnectTimeout("connect timed out"))
     assert not http.never_sent(requests.ReadTimeout("read timed out"))
+
+
+def test_an_answer_cut_off_after_the_request_is_temporary_and_maybe_acted_on():
+    """The server got the request and began to answer, then the answer broke off (a chunk
+    cut short): a temporary error, never "refused" and never "unsent": the network may have
+    published the reply (before: a plain ConnectorError, which the outbox records as
+    refused, "nothing was published")."""
+    import socket
+    import threading
+
+    server = socket.socket()
+    server.bind(("127.0.0.1", 0))
+    server.listen(4)
+    url = f"http://127.0.0.1:{server.getsockname()[1]}/api/v1/statuses"
+
+    def answer_cut_off():
+        conn, _addr = server.accept()
+        conn.recv(65536)  # the request arrived
+        conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                     b"Transfer-Encoding: chunked\r\n\r\n40\r\n{\"id\": \"1100")
+        conn.close()
+
+    try:
+        thread = threading.Thread(target=answer_cut_off, daemon=True)
+        thread.start()
+        with pytest.raises(TemporaryError) as info:
+            http.request(None, "POST", url, network="test", json={"status": "hi"}, timeout=2)
+        thread.join(5)
+    finally:
+        server.close()
+    assert info.value.retryable
+    assert not info.value.unsent
+    assert "cut off" in str(info.value)
+
+
+def test_x_answer_cut_off_is_temporary_and_maybe_acted_on():
+    """The same through tweepy (X's reply): requests' ChunkedEncodingError inside tweepy."""
+    from social_crm.connectors import x
+
+    with pytest.raises(TemporaryError) as info, x.translate_errors((), "reply"):
+        raise requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")
+    assert not info.value.unsent
+    assert "cut off" in str(info.value)
