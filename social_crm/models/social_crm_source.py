@@ -209,7 +209,7 @@ class SocialCrmSource(models.Model):
         Identity = self.env["social.crm.identity"]
         now = fields.Datetime.now()
         total = IngestResult()
-        error, retry_at = None, None
+        error, logged, retry_at = None, None, None
         try:
             connector = self._get_connector()
             for page in connector.fetch(self.cursor or None):
@@ -233,18 +233,20 @@ class SocialCrmSource(models.Model):
                 if commit:
                     commit(len(posts))
         except connector_base.RateLimitError as exc:
-            error = str(exc)
+            error, logged = self._poll_problem(exc), str(exc)
             retry_at = exc.reset_at
         except connector_base.ConnectorError as exc:
-            error = str(exc)
+            error, logged = self._poll_problem(exc), str(exc)
         except Exception as exc:
             _logger.exception("Social CRM: storing posts of source %s failed", self.id)
             error = self.env._(
                 "Storing the posts failed, nothing of that page was kept: %(error)s",
                 error=f"{type(exc).__name__}: {exc}",
             )
+            logged = error
         if error:
-            _logger.warning("Social CRM: source %s (%s): %s", self.id, self.name, error)
+            # the log keeps the connector's own sentence
+            _logger.warning("Social CRM: source %s (%s): %s", self.id, self.name, logged)
         next_poll = now + dt.timedelta(minutes=self.interval_minutes)
         if retry_at:
             retry_at = connector_base.utc(retry_at).replace(tzinfo=None)
@@ -263,6 +265,59 @@ class SocialCrmSource(models.Model):
             vals["last_error"] = False
         self.write(vals)
         return total
+
+    def _poll_problem(self, error):
+        """What went wrong with a poll, for the source's form: the product's words,
+        translated in the language of whom reads the form (the source's creator, else its
+        company: :meth:`_listener_reader`), in the kinds of the stream listener
+        (``connectors.streams.problem_of``); the connector's sentence (the network's own
+        words in it) quoted as the detail. The log keeps the connector's sentence."""
+        self.ensure_one()
+        from ..connectors import streams
+
+        problem, status, _words = streams.problem_of(error)
+        source = self._listener_reader()
+        words = {
+            "network": source.network_id.name or source.network_id.code or "-",
+            "status": status or "-",
+            "detail": str(error) or "-",
+        }
+        if problem == "token":
+            return source.env._(
+                "%(network)s refuses the source's credentials (HTTP %(status)s): the access "
+                "token or keys are missing, wrong, expired or revoked, or lack the read "
+                "permission. The next poll tries again. Details: “%(detail)s”", **words)
+        if problem == "no_stream":
+            return source.env._(
+                "%(network)s has nothing at the source's address (HTTP 404): check the "
+                "source's server address and query. Details: “%(detail)s”", **words)
+        if problem == "busy":
+            return source.env._(
+                "%(network)s accepts no more requests for now (HTTP %(status)s: rate "
+                "limited). The next poll waits until %(network)s allows it again. Details: "
+                "“%(detail)s”", **words)
+        if problem == "server":
+            return source.env._(
+                "%(network)s has a server problem (HTTP %(status)s). The next poll tries "
+                "again. Details: “%(detail)s”", **words)
+        if problem == "refused":
+            return source.env._(
+                "%(network)s refused the request (HTTP %(status)s). The next poll tries "
+                "again. Details: “%(detail)s”", **words)
+        if problem in ("lost", "silent"):
+            return source.env._(
+                "%(network)s could not be reached or did not answer in time. The next poll "
+                "tries again. Details: “%(detail)s”", **words)
+        if problem == "unreadable":
+            return source.env._(
+                "%(network)s answered something the source cannot read. The next poll tries "
+                "again. Details: “%(detail)s”", **words)
+        if problem == "settings":
+            return source.env._(
+                "The source cannot be polled with its settings: %(detail)s", **words)
+        return source.env._(  # "stream_error": a plain connector error without a status
+            "Polling %(network)s failed. The next poll tries again. Details: “%(detail)s”",
+            **words)
 
     @api.model
     def _replay_as_live(self, posts, now):

@@ -187,6 +187,57 @@ class TestPoll(SocialCrmCase):
             "(?i)token|auth|401", status=401, json_body={"error": "The access token was revoked"}
         )
 
+    def test_poll_errors_are_worded_by_the_product_in_german(self):
+        """Probe (German manager who set the source up): a revoked token, a time-out and a
+        rate limit showed the connector's English sentence on the source ("mastodon: GET
+        https://... answered HTTP 401 (...): the credentials are missing..."). The product's
+        German words now, the connector's sentence quoted as the detail; the log keeps the
+        connector's sentence; the rate limit still moves the next poll to the reset."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.source.create_uid.lang = "de_DE"
+        # whoever runs the poll (the cron: no user language), the creator's words
+        source = self.source.with_context(lang="en_US")
+        log = "odoo.addons.social_crm.models.social_crm_source"
+        self.source.cursor = "5"
+        self.net.add("GET", TAG_URL, status=401,
+                     json_body={"error": "The access token was revoked"})
+        with self.assertLogs(log, "WARNING") as logs:
+            source._poll()
+        self.assertIn("Mastodon lehnt die Zugangsdaten der Quelle ab (HTTP 401)",
+                      self.source.last_error)
+        self.assertIn("„mastodon: GET", self.source.last_error)
+        self.assertIn("(The access token was revoked)", self.source.last_error)
+        self.assertNotIn(TOKEN, self.source.last_error)
+        self.assertIn("answered HTTP 401", logs.output[0], "the log keeps the connector's words")
+        self.assertNotIn("Zugangsdaten", logs.output[0])
+
+        self.net.routes.clear()
+        self.net.add("GET", TAG_URL, exc=requests.exceptions.ReadTimeout("read timed out"))
+        with self.assertLogs(log, "WARNING"):
+            source._poll()
+        self.assertIn("Mastodon war nicht erreichbar oder hat nicht rechtzeitig geantwortet",
+                      self.source.last_error)
+        self.assertIn("timed out", self.source.last_error)
+
+        reset = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=7)).replace(microsecond=0)
+        self.net.routes.clear()
+        self.net.add("GET", TAG_URL, status=429, json_body={"error": "Too many requests"},
+                     headers={"X-RateLimit-Reset": reset.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                              "X-RateLimit-Remaining": "0"})
+        with self.assertLogs(log, "WARNING"):
+            source._poll()
+        self.assertIn("Mastodon nimmt vorerst keine Anfragen mehr an (HTTP 429",
+                      self.source.last_error)
+        self.assertEqual(self.source.next_poll_at, reset.replace(tzinfo=None))
+        self.assertEqual(self.source.cursor, "5")
+
+        self.source.sudo().write({"base_url": False})
+        with self.assertLogs(log, "WARNING"):
+            source._poll()
+        self.assertIn("Die Quelle kann mit ihren Einstellungen nicht abgerufen werden",
+                      self.source.last_error)
+
     def test_fault_rate_limit_schedules_at_reset(self):
         reset = (dt.datetime.now(dt.UTC) + dt.timedelta(minutes=7)).replace(microsecond=0)
         self.source.cursor = "5"
