@@ -290,17 +290,37 @@ class SourceRunner:
     def on_connect(self):
         if self.spec["network"] != "mastodon":
             return
-        items = mastodon.catch_up(
+        since_id = self.cursor
+        items, complete = mastodon.catch_up(
             self.spec["base_url"], self.spec["token"] or None, self.spec["kind"],
-            self.spec["query"], self.cursor, max_pages=5 if self.cursor else 1,
+            self.spec["query"], since_id, max_pages=5 if since_id else 1,
         )
+        # a first connect (no cursor) asks for one page of the latest only: no outage cut
+        cut = not complete and since_id
+        cut_at = mastodon.catch_up_cut_at(items) if cut else None
+        until = dt.datetime.now(dt.UTC)
+        if cut:
+            _logger.info("source %s: catch-up stopped after 5 pages (%s items): the items "
+                         "published after %s were not fetched", self.id, len(items), cut_at)
+        elif self.catch_up_failed and not items:
+            self.catch_up_failed = False
+            self.store([])  # the former cut's message is cleared
+        # a cut is said on the form, and kept there while the stream runs (as for X)
+        self.catch_up_failed = bool(cut)
         notification = self.spec["kind"] == "mentions"
         raw_events = [connector_events.mastodon_event(item, notification) for item in items]
         newest = max_id(*(e.cursor for e in raw_events)) if raw_events else None
         if raw_events:
             _logger.info("source %s: %s items caught up since %s", self.id, len(raw_events),
-                         self.cursor)
+                         since_id)
             self.store(raw_events, newest, channel="catch_up")
+        if cut:
+            try:
+                self._with_source("_listener_report_mastodon_gap", len(items), naive(cut_at),
+                                  naive(until))
+            except psycopg2.Error:
+                _logger.info("source %s: could not record the stream's state", self.id,
+                             exc_info=True)
 
     def on_error(self, error):
         if self.stop.is_set():

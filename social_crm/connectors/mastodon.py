@@ -21,6 +21,7 @@ across instances, unlike the instance-local numeric account id, which is kept in
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from collections.abc import Iterator, Mapping
@@ -397,9 +398,12 @@ def posts_of_stream_item(item: Mapping[str, Any], host: str) -> list[Post]:
 
 def catch_up(base_url: str, token: str | None, kind: str, query: str, since_id: str | None,
              *, session=None, timeout: float = DEFAULT_TIMEOUT, limit: int = MAX_LIMIT,
-             max_pages: int = 5) -> list[dict]:
+             max_pages: int = 5) -> tuple[list[dict], bool]:
     """Raw notifications (mentions) or statuses (hashtag) newer than ``since_id``, oldest
-    first: what a stream missed while it was down. Same endpoints as polling."""
+    first: what a stream missed while it was down (same endpoints as polling), and whether
+    that is all of it: ``False`` when ``max_pages`` ended the paging with more to come
+    (pages run forward from ``since_id``: the newest items of the outage were not fetched,
+    :func:`catch_up_cut_at`)."""
     base = instance_url(base_url)
     if kind == "mentions":
         url = f"{base}/api/v1/notifications"
@@ -411,6 +415,7 @@ def catch_up(base_url: str, token: str | None, kind: str, query: str, since_id: 
         params.append(("min_id", since_id))  # min_id pages forward from since_id
     headers = {"Authorization": f"Bearer {token}"} if token else {}
     items: list[dict] = []
+    complete = False
     for _number in range(max(1, max_pages)):
         body, response = http.request_json(
             session, "GET", url, network=NETWORK, params=params, headers=headers,
@@ -420,13 +425,29 @@ def catch_up(base_url: str, token: str | None, kind: str, query: str, since_id: 
         items.extend(page)
         prev_url = (response.links.get("prev") or {}).get("url")
         if not page or not prev_url or len(page) < limit:
+            complete = True
             break
         if urlsplit(prev_url).netloc != urlsplit(base).netloc:
             # like polling, paging never leaves the configured instance with the token
             raise MalformedResponseError("mastodon: the next page points to another host")
         url, params = prev_url, None  # "prev" pages towards newer items (min_id)
     unique = {str(i["id"]): i for i in items}
-    return [unique[k] for k in sorted(unique, key=id_key)]
+    return [unique[k] for k in sorted(unique, key=id_key)], complete
+
+
+def catch_up_cut_at(items: list[dict]) -> dt.datetime | None:
+    """Of a catch-up cut by its page limit (:func:`catch_up`, oldest first): when the newest
+    item fetched was created (UTC, aware); what was published after it, until the stream
+    connected, was not fetched. None when no item tells."""
+    times = []
+    for item in items:
+        value = item.get("created_at") if isinstance(item, Mapping) else None
+        try:
+            when = dt.datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+        except ValueError:
+            continue
+        times.append(when if when.tzinfo else when.replace(tzinfo=dt.UTC))
+    return max(times, default=None)
 
 
 def parse_stream_delete(payload: Any) -> Deletion:

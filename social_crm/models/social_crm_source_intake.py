@@ -695,6 +695,23 @@ class SocialCrmSource(models.Model):
         )
         self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
 
+    def _listener_report_mastodon_gap(self, count, since=None, until=None):
+        """A Mastodon catch-up cut by its page limit after a long outage, on the form,
+        translated (:meth:`_listener_reader`): ``count`` items were fetched, the oldest of
+        the outage (its pages run forward); those published from ``since`` (the newest
+        fetched) to ``until`` (when the stream connected again), naive UTC, were not."""
+        self.ensure_one()
+        source = self._listener_reader()
+        when = source.env["res.lang"]._social_format_datetime
+        message = source.env._(
+            "After the listener was not connected, the catch-up fetched the %(count)s posts "
+            "published first and stopped at its limit: the later posts published from "
+            "%(since)s to %(until)s were not fetched. The stream runs on.",
+            count=count, since=when(since) if since else "-",
+            until=when(until) if until else "-",
+        )
+        self.write({"last_error": message, "last_error_at": fields.Datetime.now()})
+
     def _listener_x_catch_up_from(self):
         """Where the catch-up of an X stream source starts: ``since_id``, the newest tweet
         the source stored (its stream cursor, or its newest post: a source that polled

@@ -322,6 +322,56 @@ class TestListener(TransactionCase):
         self.assertNotIn("refused the stream", source.last_error, "not the connector's words")
         self.assertNotIn("revoked-token", source.last_error)
 
+    def test_mastodon_catch_up_cut_after_a_long_outage_is_said_in_german(self):
+        """Probe: a Mastodon stream reconnecting after a long outage catches up at most 5
+        pages of 40, forward from its cursor (the oldest of the outage first); what was
+        published after the 200th item was lost without a word on the source (the log did
+        not say it either). Now the source says, in its reader's language, how many were
+        fetched and from when to when posts were not; the message stays while the stream
+        runs."""
+        self.german()
+        self.env.user.tz = "Europe/Berlin"
+        pages = []
+
+        def notifications(path):
+            # Mastodon: min_id pages forward; 40 a page, newest first; "prev" to newer ones
+            min_id = int(path.split("min_id=", 1)[1].split("&", 1)[0])
+            pages.append(min_id)
+            items = []
+            for number in range(min_id + 40, min_id, -1):
+                item = mastodon_notification(str(number), str(90000 + number), "@acme hi")
+                item["created_at"] = f"2025-12-01T09:{(number - 1000) // 60 % 60:02d}:" \
+                                     f"{(number - 1000) % 60:02d}.000Z"
+                items.append(item)
+            link = f'<{self.server.http_url}/api/v1/notifications?min_id={min_id + 40}>; ' \
+                   'rel="prev"'
+            return 200, items, {"Link": link}
+
+        self.server.routes = {"/api/v1/notifications": notifications}
+        source = self.make_source(
+            name="Mastodon mentions (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="mentions",
+            base_url=self.server.http_url,
+            access_token="mastodon-token-123",
+            stream_cursor="1000",
+        )
+
+        def said(env):
+            return "Nachholen" in (env["social.crm.source"].browse(source.id).last_error or "")
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.listen(source, said)
+        source.invalidate_recordset()
+        self.assertEqual(pages, [1000, 1040, 1080, 1120, 1160], "5 pages, then it stops")
+        self.assertIn("hat das Nachholen die 200 zuerst veröffentlichten Beiträge abgerufen",
+                      source.last_error)
+        # the newest fetched (id 1200) was created at 09:03:20 UTC: 10:03 in Berlin, the
+        # time zone of the source's creator
+        self.assertRegex(source.last_error, r"von 1\. Dez\. 2025, 10:03 bis ")
+        self.assertEqual(source.stream_cursor, "1200")
+        self.assertEqual(len(self.events_of(source)), 200)
+
     def test_lost_connection_is_worded_by_the_product_in_german(self):
         """A Jetstream connection dropped: the source said "bluesky ...: connection lost
         (WebSocketConnectionClosedException: ...)" in English; now the product's German words,

@@ -16,8 +16,9 @@ steps:
 * ``("feed",)``: send every text put in :attr:`LoopbackServer.feed` (a queue) until ``None``
 
 When the sessions run out, connections play :attr:`default_session` (held open). A plain GET
-whose path is in :attr:`LoopbackServer.routes` is answered with that JSON. :attr:`requests` records
-``(path, headers)`` of every request.
+whose path is in :attr:`LoopbackServer.routes` is answered with that ``(status, JSON[,
+headers])``, or with what a callable there returns for the whole path (query included).
+:attr:`requests` records ``(path, headers)`` of every request.
 """
 
 import base64
@@ -201,9 +202,12 @@ class LoopbackServer:
                 return
 
     def _answer_http(self, conn, path):
-        route = path.split("?", 1)[0]
-        status, body = self.routes.get(route, (404, {"error": "Record not found"}))
+        route = self.routes.get(path.split("?", 1)[0], (404, {"error": "Record not found"}))
+        if callable(route):
+            route = route(path)
+        status, body, *more = route
+        extra = "".join(f"{k}: {v}\r\n" for k, v in (more[0] if more else {}).items())
         payload = json.dumps(body).encode()
-        conn.sendall(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n"
+        conn.sendall(f"HTTP/1.1 {status} X\r\nContent-Type: application/json\r\n{extra}"
                      f"Content-Length: {len(payload)}\r\nConnection: close\r\n\r\n".encode()
                      + payload)
