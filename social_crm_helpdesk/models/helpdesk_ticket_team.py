@@ -205,7 +205,7 @@ class HelpdeskTicketTeam(models.Model):
         """{team: Dispatcher} for these teams: members and leaders, presence, schedules,
         open tickets and latest assignments read for all of them at once (a few queries per
         working calendar, not per user or team)."""
-        # sudo: the team's members, whatever the ingesting user reads
+        # sudo: the team's members, whatever the ingesting user may read
         members = self.sudo().user_ids.filtered(lambda user: user.active and not user.share)
         leaders = self.sudo().user_id.filtered(lambda user: user.active and not user.share)
         known, online, unavailable = self._social_presence(members | leaders)
