@@ -9,7 +9,7 @@
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
     "license": "AGPL-3",
-    "depends": ["social_crm", "helpdesk_mgmt", "helpdesk_mgmt_rating"],
+    "depends": ["social_crm", "helpdesk_mgmt", "helpdesk_mgmt_rating", "resource"],
     "external_dependencies": {
         "python": ["phonenumbers", "python-stdnum", "regex", "vaderSentiment"],
     },

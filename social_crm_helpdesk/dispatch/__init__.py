@@ -6,10 +6,15 @@
                             open_counts={9: 4, 12: 1}, last_assigned={9: t1})
     user_id = dispatcher.pick()          # 12, then counts 12 as having one more ticket
 
-``online`` is the set of members Odoo knows to be present (web client open, not "away" or
-"do not disturb"), or None when Odoo knows the presence of none of them (nobody ever opened
-the web client, e.g. a database fed by the API): then every member is a candidate.
-With presence known and nobody online, nobody is picked: the ticket stays unassigned.
+A member is on duty, in this order: (a) ``online``: Odoo knows them to be present (web
+client open, not "away" or "do not disturb"); else (b) ``working``: inside their working
+schedule now and not on leave. Presence comes first: it is what the agent does now (an agent
+online at 23:00 covers the evening), the schedule is the plan for whoever Odoo does not see
+(the mobile app, a closed browser). ``online`` is None when Odoo knows the presence of none of
+the members (nobody ever opened the web client, e.g. a database fed by the API): then every
+member without a schedule (not in ``scheduled``) is a candidate as well, as before schedules
+counted. When no member is on duty, ``fallback`` (the team leader when on duty by the same
+rules) is picked, else nobody: the ticket stays unassigned.
 
 :func:`escalation_due` says which escalation step of a ticket is due: "half" when half the
 time to the first-response deadline has passed without a reply, "missed" once the deadline
@@ -30,20 +35,29 @@ class Dispatcher:
     ``mode``: "none" (never assign), "round_robin" (the candidate assigned longest ago, or
     never, first; ties by member order), "least_open" (the candidate with the fewest open
     tickets; ties as round robin). ``members``: the team's user ids in the team's order.
-    ``online``: see the module docstring. ``open_counts``: {user id: open tickets};
+    ``online``, ``working``, ``scheduled`` (members with a working schedule), ``fallback``:
+    see the module docstring. ``open_counts``: {user id: open tickets};
     ``last_assigned``: {user id: datetime of the last ticket assigned to them}.
     """
 
-    def __init__(self, mode, members, online=None, open_counts=None, last_assigned=None):
+    def __init__(self, mode, members, online=None, open_counts=None, last_assigned=None,
+                 working=(), scheduled=(), fallback=None):
         if mode not in MODES:
             raise ValueError(f"Unknown assignment mode {mode!r}; expected one of {MODES}.")
         self.mode = mode
         self.members = list(dict.fromkeys(members))
         self.presence_known = online is not None
-        online = set(online or ())
-        self.candidates = [
-            uid for uid in self.members if not self.presence_known or uid in online
-        ]
+        self.scheduled = set(scheduled or ()) & set(self.members)
+        self._why = {}
+        for uid in self.members:
+            if uid in (online or ()):
+                self._why[uid] = "online"
+            elif uid in (working or ()):
+                self._why[uid] = "working_hours"
+            elif not self.presence_known and uid not in self.scheduled:
+                self._why[uid] = "unknown"
+        self.candidates = [uid for uid in self.members if uid in self._why]
+        self.fallback = fallback
         self.open_counts = {uid: int((open_counts or {}).get(uid) or 0) for uid in self.members}
         self.last_assigned = dict(last_assigned or {})
         self._turn = 0  # picks made: later picks count as more recent than any date
@@ -57,10 +71,19 @@ class Dispatcher:
             return (0, dt.datetime.min, order)
         return (1, last, order)
 
+    def why(self, uid):
+        """Why ``uid`` was picked: "online", "working_hours" (inside their schedule),
+        "unknown" (presence unknown in the team and no schedule: on duty as before schedules
+        counted) or "fallback" (nobody on duty: the team leader, on duty)."""
+        return self._why.get(uid, "fallback" if uid == self.fallback else None)
+
     def pick(self):
-        """The user id for the next ticket, or None (mode "none", or nobody on duty)."""
-        if self.mode == "none" or not self.candidates:
+        """The user id for the next ticket, or None (mode "none", or nobody on duty and no
+        fallback)."""
+        if self.mode == "none":
             return None
+        if not self.candidates:
+            return self.fallback or None
         if self.mode == "round_robin":
             uid = min(self.candidates, key=self._round_robin_key)
         else:

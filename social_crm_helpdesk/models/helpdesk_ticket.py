@@ -749,27 +749,57 @@ class HelpdeskTicket(models.Model):
             if dispatcher.mode == "none":
                 continue
             user_id = dispatcher.pick()
+            team_name = ticket.team_id.name
             if user_id:
                 user = self.env["res.users"].browse(user_id)
                 owners.setdefault(user, []).append(ticket.id)
-                if dispatcher.presence_known:
+                why = dispatcher.why(user_id)
+                if why == "online":
                     why = self.env._(
                         "Assigned automatically to %(user)s, on duty in %(team)s.",
                         user=user.name,
-                        team=ticket.team_id.name,
+                        team=team_name,
+                    )
+                elif why == "working_hours":
+                    why = self.env._(
+                        "Assigned automatically to %(user)s, within their working hours in "
+                        "%(team)s.",
+                        user=user.name,
+                        team=team_name,
+                    )
+                elif why == "fallback":
+                    why = self.env._(
+                        "Assigned automatically to %(user)s, leader of %(team)s: no member is "
+                        "online or within their working hours.",
+                        user=user.name,
+                        team=team_name,
+                    )
+                elif dispatcher.scheduled:
+                    why = self.env._(
+                        "Assigned automatically to %(user)s: Odoo does not know who of "
+                        "%(team)s is online, and %(user)s has no working hours, so counts as "
+                        "on duty.",
+                        user=user.name,
+                        team=team_name,
                     )
                 else:
                     why = self.env._(
                         "Assigned automatically to %(user)s: Odoo does not know who of "
                         "%(team)s is online, so every member counts as on duty.",
                         user=user.name,
-                        team=ticket.team_id.name,
+                        team=team_name,
                     )
+            elif dispatcher.scheduled:
+                why = self.env._(
+                    "Not assigned: no member of %(team)s is online or within their working "
+                    "hours. The ticket waits in the list as “Unassigned”.",
+                    team=team_name,
+                )
             else:
                 why = self.env._(
                     "Not assigned: no member of %(team)s is online. The ticket waits in the "
                     "list as “Unassigned”.",
-                    team=ticket.team_id.name,
+                    team=team_name,
                 )
             bodies[ticket.id] = Markup("<p>%s</p>") % why
         for owner, ids in owners.items():

@@ -1,5 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+import datetime as dt
+
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
@@ -55,10 +57,13 @@ class HelpdeskTicketTeam(models.Model):
         default="least_open",
         required=True,
         help="Who gets the tickets opened automatically from social complaints: a member "
-        "who is online in Odoo (the web client open, not away or do not disturb), in turn "
-        "or the one with the fewest open tickets. When Odoo knows the presence of none of "
-        "the members (nobody ever used the web client), every member counts as on duty. "
-        "When nobody is online, the ticket stays unassigned.",
+        "on duty, in turn or the one with the fewest open tickets. On duty: online in Odoo "
+        "(the web client open, not away or do not disturb), else inside the working hours of "
+        "their resource (Settings > Technical > Resource > Resources, in its time zone) and "
+        "not on leave, their own or their working time's (public holidays). When Odoo knows the "
+        "presence of none of the members (nobody ever used the web client), every member "
+        "without working hours counts as on duty. When no member is on duty, the team leader "
+        "gets it if on duty; else the ticket stays unassigned.",
     )
     social_alert_channel_id = fields.Many2one(
         "discuss.channel",
@@ -145,21 +150,67 @@ class HelpdeskTicketTeam(models.Model):
         return self.browse()
 
     # --- assignment, alerts, escalation --------------------------------------------------------
-    def _social_online_users(self, users):
-        """The users of ``users`` Odoo knows to be on duty (online, not away or do not
-        disturb), or None when Odoo knows the presence of none of them (one query)."""
+    def _social_presence(self, users):
+        """(ids of ``users`` whose presence Odoo knows, ids of those online: not away or do
+        not disturb, ids of those who set themselves away or do not disturb while connected:
+        their word goes before their schedule), in one query."""
         # sudo: presence is read for assignment only (mail.presence is not readable by agents)
         presences = self.env["mail.presence"].sudo().search([("user_id", "in", users.ids)])
-        if not presences:
-            return None
-        return {user.id for user in users.sudo() if user.im_status == "online"}  # sudo: see above
+        known = set(presences.user_id.ids)
+        online, unavailable = set(), set()
+        for user in users.sudo():  # sudo: see above
+            if user.id not in known:
+                continue
+            if user.im_status == "online":
+                online.add(user.id)
+            elif user.im_status != "offline" and user.manual_im_status in ("away", "busy"):
+                unavailable.add(user.id)
+        return known, online, unavailable
+
+    def _social_schedules(self, users):
+        """(ids of ``users`` with a working schedule, ids of those inside it now and not on
+        leave). A schedule is the working time (``resource.calendar``, not flexible hours) of
+        the user's resource (of the user's company first); now is read in the resource's time
+        zone, leaves are the resource's own and those of its whole calendar (public
+        holidays). One search of resources, then Odoo's work intervals once per calendar:
+        the queries do not grow with the users."""
+        # sudo: the schedules of the team's members, whatever the ingesting user may read
+        resources = self.env["resource.resource"].sudo().search(
+            [("user_id", "in", users.ids), ("calendar_id", "!=", False),
+             ("calendar_id.flexible_hours", "=", False)],
+            order="id",
+        )
+        by_user = {}
+        for resource in resources:
+            current = by_user.get(resource.user_id.id)
+            if not current or (
+                current.company_id != resource.user_id.company_id
+                and resource.company_id == resource.user_id.company_id
+            ):
+                by_user[resource.user_id.id] = resource
+        now = fields.Datetime.now().replace(tzinfo=dt.UTC)
+        working = set()
+        chosen = self.env["resource.resource"].sudo().union(*by_user.values())
+        for calendar in chosen.calendar_id:
+            group = chosen.filtered(lambda r, calendar=calendar: r.calendar_id == calendar)
+            intervals = calendar._work_intervals_batch(
+                now, now + dt.timedelta(minutes=1), resources=group
+            )
+            for resource in group:
+                if any(start <= now < stop for start, stop, _ in intervals[resource.id]):
+                    working.add(resource.user_id.id)
+        return set(by_user), working
 
     def _social_dispatchers(self):
-        """{team: Dispatcher} for these teams: members, presence, open tickets and latest
-        assignments read in three queries for all of them."""
+        """{team: Dispatcher} for these teams: members and leaders, presence, schedules,
+        open tickets and latest assignments read for all of them at once (a few queries per
+        working calendar, not per user or team)."""
         # sudo: the team's members, whatever the ingesting user may read
         members = self.sudo().user_ids.filtered(lambda user: user.active and not user.share)
-        online = self._social_online_users(members)
+        leaders = self.sudo().user_id.filtered(lambda user: user.active and not user.share)
+        known, online, unavailable = self._social_presence(members | leaders)
+        scheduled, working = self._social_schedules(members | leaders)
+        working -= unavailable
         # sudo: open tickets of every member count, also those the user cannot read
         Ticket = self.env["helpdesk.ticket"].sudo()
         open_counts = dict(
@@ -180,14 +231,22 @@ class HelpdeskTicketTeam(models.Model):
         result = {}
         for team in self:
             team_members = team.sudo().user_ids & members  # sudo: see above
+            leader = team.sudo().user_id & leaders  # sudo: see above
+            ids = set(team_members.ids)
             result[team] = Dispatcher(
                 team.social_assign_mode or "none",
                 team_members.ids,
-                online=None if online is None else online & set(team_members.ids),
+                # presence of the team's own members: known for none of them, it says nothing
+                online=online & ids if known & ids else None,
                 open_counts={user.id: count for user, count in open_counts.items()},
                 last_assigned={
                     uid: latest.get((team.id, uid)) for uid in team_members.ids
                 },
+                working=working & ids,
+                scheduled=scheduled & ids,
+                # nobody on duty: the leader when on duty by the same rules (online, else
+                # inside their schedule); else the ticket waits unassigned, as before
+                fallback=leader.id if leader and leader.id in online | working else None,
             )
         return result
 

@@ -38,4 +38,5 @@ from . import (
     test_tour_waits,
     test_tour_wording,
     test_wordings,
+    test_working_hours,
 )

@@ -70,6 +70,34 @@ class TestTicketQueries(ArrivalCase):
             f"20 complaints to tickets: {queries} queries (at most {MAX_QUERIES_20})",
         )
 
+    def test_twenty_complaints_with_working_hours_in_the_same_bound(self):
+        """The members' working hours (two working times, one a public holiday) read for the
+        page, not per ticket or per member: the page stays within the same bound."""
+        calendars = self.env["resource.calendar"].create([
+            {"name": f"Always {tz}", "tz": tz, "company_id": self.company.id,
+             "attendance_ids": [(5, 0, 0)] + [
+                 (0, 0, {"name": f"day {day}", "dayofweek": str(day), "hour_from": 0,
+                         "hour_to": 24, "day_period": "morning"}) for day in range(7)]}
+            for tz in ("Europe/Berlin", "America/New_York")
+        ])
+        self.env["resource.calendar.leaves"].create({
+            "name": "Holiday last year", "calendar_id": calendars[0].id,
+            "company_id": self.company.id, "date_from": "2025-12-24 23:00:00",
+            "date_to": "2025-12-25 22:59:59"})
+        self.env["resource.resource"].create([
+            {"name": user.name, "user_id": user.id, "calendar_id": calendar.id,
+             "tz": calendar.tz, "company_id": self.company.id}
+            for user, calendar in zip(
+                (self.agent, self.bert, self.cleo), [*calendars, calendars[0]], strict=True)
+        ])
+        self.ingest_counted("warm", 5)
+        posts, queries = self.ingest_counted("page", 20)
+        self.assertTrue(all(posts.ticket_id.mapped("user_id")), "assigned in working hours")
+        self.assertLessEqual(
+            queries, MAX_QUERIES_20,
+            f"20 complaints to tickets: {queries} queries (at most {MAX_QUERIES_20})",
+        )
+
     def test_batch_defaults_as_helpdesk_mgmt_per_ticket(self):
         """Stage, number and company of the tickets of a page: what helpdesk_mgmt gives a
         ticket created alone, the numbers in the order the posts were written."""

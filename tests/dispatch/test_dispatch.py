@@ -54,6 +54,39 @@ def test_no_members():
     assert Dispatcher("least_open", [], online=None).pick() is None
 
 
+def test_working_hours_count_when_nobody_is_online():
+    dispatcher = Dispatcher("least_open", [1, 2, 3], online=set(), working={2},
+                            scheduled={1, 2})
+    assert dispatcher.pick() == 2
+    assert dispatcher.why(2) == "working_hours"
+
+
+def test_presence_first_then_schedule():
+    # 1 online outside their hours, 2 in their hours: both on duty, each for its reason
+    dispatcher = Dispatcher("round_robin", [1, 2], online={1}, working={2}, scheduled={1, 2})
+    assert [dispatcher.pick(), dispatcher.pick()] == [1, 2]
+    assert (dispatcher.why(1), dispatcher.why(2)) == ("online", "working_hours")
+
+
+def test_presence_unknown_scheduled_members_off_duty_outside_their_hours():
+    # nobody's presence known: 1 and 2 have schedules and are off, 3 has none (as before)
+    dispatcher = Dispatcher("least_open", [1, 2, 3], online=None, working=set(),
+                            scheduled={1, 2})
+    assert dispatcher.candidates == [3]
+    assert dispatcher.why(3) == "unknown"
+    everyone_scheduled = Dispatcher("least_open", [1, 2], online=None, scheduled={1, 2})
+    assert everyone_scheduled.pick() is None
+
+
+def test_nobody_on_duty_falls_back_to_the_leader():
+    dispatcher = Dispatcher("least_open", [1, 2], online=set(), scheduled={1}, fallback=9)
+    assert [dispatcher.pick(), dispatcher.pick()] == [9, 9]
+    assert dispatcher.why(9) == "fallback"
+    assert Dispatcher("none", [1], online=set(), fallback=9).pick() is None
+    # a member on duty goes before the leader
+    assert Dispatcher("least_open", [1], online={1}, fallback=9).pick() == 1
+
+
 def test_escalation_steps():
     deadline = T0 + dt.timedelta(minutes=15)
     assert escalation_due(T0, deadline, T0 + dt.timedelta(minutes=5)) is None
