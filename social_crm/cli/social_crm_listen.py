@@ -563,10 +563,12 @@ class Listener:
     def rescan(self):
         """Follow the sources' changes: a source no longer an active stream source stops
         (archived, deleted, switched to polling), an X source whose app's bearer token
-        changed (or was removed) moves to the new app's stream, the X rules of this
-        database that no source keeps are deleted, new stream sources start."""
+        changed (or was removed) moves to the new app's stream, an X source whose query
+        changed has its rule changed at X, the X rules of this database that no source keeps
+        are deleted, new stream sources start."""
         moved = {}
         changed = set()
+        requeried = set()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             sources = env["social.crm.source"]._listener_sources(self.source_ids)
@@ -590,6 +592,8 @@ class Listener:
                     continue  # the rule sync reports it
                 if spec["bearer"] != runner.spec["bearer"]:
                     moved[source.id] = spec
+                elif spec["rule"] != runner.spec["rule"] and runner.app is not None:
+                    requeried.add(source.id)
         for source_id in gone:
             self.retire(source_id)
         for source_id in changed:
@@ -600,6 +604,13 @@ class Listener:
             self.leave_x_app(runner)
             runner.spec.update(spec)
             runner.join_x_app()
+        for source_id in requeried:
+            # the stream goes on: X applies a rule change to an open connection at once
+            runner = self.runners[source_id]
+            try:
+                runner.sync_x_rules()
+            except ConnectorError as error:
+                runner.on_error(error)  # the stream goes on with the former rule
         self.prune_x_rules(force=bool(gone or moved))
         self.start()
 
