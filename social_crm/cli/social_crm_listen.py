@@ -709,7 +709,8 @@ class Listener:
                 _logger.warning(
                     "the connection that hears the sources' changes is lost (%s); re-opening "
                     "it in %.1f s (meanwhile the sources are looked at every %s s)",
-                    str(error).strip() or type(error).__name__, delay, self.rescan_seconds)
+                    " ".join(str(error).split()) or type(error).__name__, delay,
+                    self.rescan_seconds)
                 self.stop.wait(delay)
 
     def _listen_for_changes(self, backoff):
