@@ -702,6 +702,7 @@ class Listener:
         while not self.stop.is_set():
             try:
                 self._listen_for_changes(backoff)
+                continue
             except (psycopg2.Error, OSError) as error:
                 if self.stop.is_set():
                     break
@@ -711,11 +712,18 @@ class Listener:
                     "it in %.1f s (meanwhile the sources are looked at every %s s)",
                     " ".join(str(error).split()) or type(error).__name__, delay,
                     self.rescan_seconds)
-                self.stop.wait(delay)
+            except Exception:
+                # whatever it is, the listener goes on (its rescan timer follows the sources)
+                delay = backoff.next()
+                _logger.exception("hearing the sources' changes failed; trying again in %.1f s",
+                                  delay)
+            self.stop.wait(delay)
 
     def _listen_for_changes(self, backoff):
         _db, info = sql_db.connection_info_for(self.registry.db_name)
-        connection = psycopg2.connect(**info)
+        # over TCP, keepalives bound how long a silently dead connection goes unnoticed
+        connection = psycopg2.connect(**info, keepalives=1, keepalives_idle=30,
+                                      keepalives_interval=10, keepalives_count=3)
         try:
             connection.autocommit = True
             with connection.cursor() as cr:
@@ -735,7 +743,7 @@ class Listener:
                         connection.poll()  # raises on a lost connection
                         checked_at = time.monotonic()
                     elif time.monotonic() - checked_at > NOTIFY_PING_SECONDS:
-                        with connection.cursor() as cr:  # a silently dead connection raises
+                        with connection.cursor() as cr:  # a dead connection raises here
                             cr.execute("SELECT 1")
                         checked_at = time.monotonic()
                     if any(n.payload == self.registry.db_name for n in connection.notifies):
