@@ -62,8 +62,9 @@ RULE_CHECK_SECONDS = 60.0  # how often an X stream looks whether its source's qu
 NOTIFY_SETTLE_SECONDS = 0.3  # after a change is announced: the rest of a burst of saves
 NOTIFY_PING_SECONDS = 30.0  # an idle LISTEN connection is checked this often
 #: what a running stream (other than an X app's) was opened with: a change of one of these on
-#: the source (a renewed token, another instance or hashtag) reopens it at the next rescan; an
-#: X source's query is followed by its rule sync and its bearer token by ``Listener.rescan``
+#: the source (a renewed token, another instance or hashtag) reopens it at the next rescan (as
+#: soon as the save is heard); an X source's query and bearer token are followed by
+#: ``Listener.rescan`` too (and the query by the runner's own look every minute)
 CONNECTION_KEYS = ("network", "kind", "query", "path", "base_url", "token", "dids", "keywords",
                    "pace")
 
