@@ -11,6 +11,10 @@ X's documented backoff); every message is stored as a ``social.crm.event`` toget
 resume cursor in one short transaction (so a restart resumes where the stored events end, and a
 message is never counted as stored when it was not); a processing thread turns new events into
 posts (the cron "Process received events" does the same, both claim rows with ``SKIP LOCKED``).
+The sources' changes take effect at once: saving a stream source sends a PostgreSQL ``NOTIFY``
+after the commit (``models/social_crm_source_listener.py``), which the listener receives on a
+``LISTEN`` connection of its own and answers with a look at the sources (``Listener.rescan``,
+also run every minute as the safety net).
 Several listeners, on several machines, may run for the same sources: events are unique per
 source and key. SIGTERM/SIGINT stop cleanly.
 """
@@ -19,14 +23,16 @@ import dataclasses
 import datetime as dt
 import logging
 import optparse
+import selectors
 import signal
 import sys
 import threading
 import time
 
 import psycopg2
+import psycopg2.sql
 
-from odoo import SUPERUSER_ID, api
+from odoo import SUPERUSER_ID, api, sql_db
 
 # Odoo loads this file as ``odoo.cli.social_crm_listen`` (not inside the addon's package), so
 # relative imports cannot work here.
@@ -41,6 +47,7 @@ from odoo.addons.social_crm.connectors.base import (
     TemporaryError,
 )
 from odoo.addons.social_crm.connectors.util import max_id
+from odoo.addons.social_crm.models.social_crm_source_listener import LISTENER_CHANNEL
 from odoo.cli.command import Command
 from odoo.exceptions import MissingError
 from odoo.modules.registry import Registry
@@ -52,9 +59,12 @@ JETSTREAM_REWIND_US = 2_000_000  # resume 2 s early: Jetstream's advice for gapl
 CURSOR_SAVE_SECONDS = 5.0  # how often a cursor moved by unwanted messages is saved
 BATCH = 200
 RULE_CHECK_SECONDS = 60.0  # how often an X stream looks whether its source's query changed
+NOTIFY_SETTLE_SECONDS = 0.3  # after a change is announced: the rest of a burst of saves
+NOTIFY_PING_SECONDS = 30.0  # an idle LISTEN connection is checked this often
 #: what a running stream (other than an X app's) was opened with: a change of one of these on
-#: the source (a renewed token, another instance or hashtag) reopens it at the next rescan; an
-#: X source's query is followed by its rule sync and its bearer token by ``Listener.rescan``
+#: the source (a renewed token, another instance or hashtag) reopens it at the next rescan (as
+#: soon as the save is heard); an X source's query and bearer token are followed by
+#: ``Listener.rescan`` too (and the query by the runner's own look every minute)
 CONNECTION_KEYS = ("network", "kind", "query", "path", "base_url", "token", "dids", "keywords",
                    "pace")
 
@@ -511,6 +521,8 @@ class Listener:
         self.x_backoff_factory = x_backoff_factory or x_stream.XBackoff
         self.stop = threading.Event()
         self.wake = threading.Event()
+        self.rescan_due = threading.Event()  # a source changed (NOTIFY): look at them now
+        self.listening = threading.Event()  # the LISTEN connection is open
         self.runners = {}
         self.threads = []
         self.x_apps = {}  # bearer token -> XAppStream
@@ -552,10 +564,12 @@ class Listener:
     def rescan(self):
         """Follow the sources' changes: a source no longer an active stream source stops
         (archived, deleted, switched to polling), an X source whose app's bearer token
-        changed (or was removed) moves to the new app's stream, the X rules of this
-        database that no source keeps are deleted, new stream sources start."""
+        changed (or was removed) moves to the new app's stream, an X source whose query
+        changed has its rule changed at X, the X rules of this database that no source keeps
+        are deleted, new stream sources start."""
         moved = {}
         changed = set()
+        requeried = set()
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
             sources = env["social.crm.source"]._listener_sources(self.source_ids)
@@ -579,6 +593,8 @@ class Listener:
                     continue  # the rule sync reports it
                 if spec["bearer"] != runner.spec["bearer"]:
                     moved[source.id] = spec
+                elif spec["rule"] != runner.spec["rule"] and runner.app is not None:
+                    requeried.add(source.id)
         for source_id in gone:
             self.retire(source_id)
         for source_id in changed:
@@ -589,6 +605,13 @@ class Listener:
             self.leave_x_app(runner)
             runner.spec.update(spec)
             runner.join_x_app()
+        for source_id in requeried:
+            # the stream goes on: X applies a rule change to an open connection at once
+            runner = self.runners[source_id]
+            try:
+                runner.sync_x_rules()
+            except ConnectorError as error:
+                runner.on_error(error)  # the stream goes on with the former rule
         self.prune_x_rules(force=bool(gone or moved))
         self.start()
 
@@ -646,18 +669,95 @@ class Listener:
             return self.x_apps[bearer]
 
     def run(self):
-        """Start, then look for new stream sources every ``rescan`` seconds until stopped."""
+        """Start, then look at the sources whenever they are said to have changed (a burst of
+        changes is one look) and at the latest every ``rescan`` seconds, until stopped."""
         self.start()
-        while not self.stop.wait(self.rescan_seconds):
+        watcher = threading.Thread(target=self.watch_sources, name="social-crm-listen-notify",
+                                   daemon=True)
+        watcher.start()
+        self.threads.append(watcher)
+        while not self.stop.is_set():
+            if self.rescan_due.wait(self.rescan_seconds) and not self.stop.is_set():
+                self.stop.wait(NOTIFY_SETTLE_SECONDS)
+            if self.stop.is_set():
+                break
+            self.rescan_due.clear()  # a change announced from now on is looked at again
             try:
                 self.rescan()
             except psycopg2.Error:
                 _logger.info("looking at the sources failed; trying again soon", exc_info=True)
         self.shutdown()
 
+    def halt(self):
+        """Ask ``run`` to stop (from a signal handler or another thread)."""
+        self.stop.set()
+        self.wake.set()
+        self.rescan_due.set()
+
+    def watch_sources(self):
+        """Hold a ``LISTEN`` on the channel the sources' changes are announced on (a
+        connection of its own, outside the registry's pool, as Odoo's bus does) and ask
+        ``run`` for a rescan on each announcement. A lost connection is re-opened with
+        backoff; meanwhile the periodic rescan follows the sources."""
+        backoff = self.backoff_factory()
+        while not self.stop.is_set():
+            try:
+                self._listen_for_changes(backoff)
+                continue
+            except (psycopg2.Error, OSError) as error:
+                if self.stop.is_set():
+                    break
+                delay = backoff.next()
+                _logger.warning(
+                    "the connection that hears the sources' changes is lost (%s); re-opening "
+                    "it in %.1f s (meanwhile the sources are looked at every %s s)",
+                    " ".join(str(error).split()) or type(error).__name__, delay,
+                    self.rescan_seconds)
+            except Exception:
+                # whatever it is, the listener goes on (its rescan timer follows the sources)
+                delay = backoff.next()
+                _logger.exception("hearing the sources' changes failed; trying again in %.1f s",
+                                  delay)
+            self.stop.wait(delay)
+
+    def _listen_for_changes(self, backoff):
+        _db, info = sql_db.connection_info_for(self.registry.db_name)
+        # over TCP, keepalives bound how long a silently dead connection goes unnoticed
+        connection = psycopg2.connect(**info, keepalives=1, keepalives_idle=30,
+                                      keepalives_interval=10, keepalives_count=3)
+        try:
+            connection.autocommit = True
+            with connection.cursor() as cr:
+                # LISTEN takes no parameter: the channel as a quoted identifier
+                cr.execute(psycopg2.sql.SQL("LISTEN {}").format(
+                    psycopg2.sql.Identifier(LISTENER_CHANNEL)))
+            self.listening.set()
+            backoff.reset()
+            _logger.info("hearing the sources' changes (LISTEN %s)", LISTENER_CHANNEL)
+            # what changed before the LISTEN (or while it was lost) was not announced here
+            self.rescan_due.set()
+            checked_at = time.monotonic()
+            with selectors.DefaultSelector() as selector:
+                selector.register(connection, selectors.EVENT_READ)
+                while not self.stop.is_set():
+                    if selector.select(1.0):
+                        connection.poll()  # raises on a lost connection
+                        checked_at = time.monotonic()
+                    elif time.monotonic() - checked_at > NOTIFY_PING_SECONDS:
+                        with connection.cursor() as cr:  # a dead connection raises here
+                            cr.execute("SELECT 1")
+                        checked_at = time.monotonic()
+                    if any(n.payload == self.registry.db_name for n in connection.notifies):
+                        self.rescan_due.set()
+                    connection.notifies.clear()
+        finally:
+            self.listening.clear()
+            connection.close()
+
     def shutdown(self, timeout=10.0):
         self.stop.set()
         self.wake.set()
+        self.rescan_due.set()
         for runner in self.runners.values():
             runner.close()
         for thread in self.threads:
@@ -723,8 +823,7 @@ class SocialCrmListen(Command):
 
         def _stop(signum, _frame):
             _logger.info("signal %s: stopping", signum)
-            listener.stop.set()
-            listener.wake.set()
+            listener.halt()
 
         signal.signal(signal.SIGTERM, _stop)
         signal.signal(signal.SIGINT, _stop)

@@ -8,10 +8,19 @@ The registry is in test mode: the listener's threads get cursors on the test tra
 import importlib.util
 import json
 import os
+import selectors
+import threading
 import time
+from unittest.mock import patch
 
+import psycopg2
+import psycopg2.sql
+
+from odoo.addons.social_crm.cli import social_crm_listen as listen_module
 from odoo.addons.social_crm.cli.social_crm_listen import Listener
 from odoo.addons.social_crm.connectors.streams import Backoff
+from odoo.addons.social_crm.models.social_crm_source_listener import LISTENER_CHANNEL
+from odoo.sql_db import connection_info_for
 from odoo.tests import TransactionCase, tagged
 from odoo.tests.common import release_test_lock
 from odoo.tools import mute_logger
@@ -435,6 +444,141 @@ class TestListener(TransactionCase):
         source.invalidate_recordset()
         self.assertFalse(source.last_error, "closing on purpose is no connection error")
 
+    # --- the sources' changes take effect at once (LISTEN/NOTIFY) ------------------------------
+    def save(self, source, vals):
+        """Save ``vals`` on ``source`` as a form does, in a transaction of its own. A test
+        cursor's commit is a savepoint's release and drops the post-commit hooks: they are run
+        here by hand, before the release (the listener's threads wait for the test lock)."""
+        with self.registry.cursor() as cr:
+            self.env(cr=cr)["social.crm.source"].browse(source.id).write(vals)
+            cr.flush()
+            cr.postcommit.run()
+
+    def run_listener(self, source, then):
+        """Run ``Listener.run`` (start, LISTEN, rescans) in a thread with a rescan timer of an
+        hour, call ``then(listener, rescans)`` (``rescans``: the times ``rescan`` ran) and stop
+        it as a signal does."""
+        self.env.flush_all()
+        listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
+                            backoff_factory=lambda: Backoff(base=0.01, cap=0.05))
+        rescans = []
+        rescan = listener.rescan
+
+        def counted():
+            rescans.append(time.monotonic())
+            rescan()
+
+        listener.rescan = counted
+        thread = threading.Thread(target=listener.run, name="test-listener", daemon=True)
+        with release_test_lock():
+            thread.start()
+            try:
+                then(listener, rescans)
+            finally:
+                listener.halt()
+                thread.join(30)
+        self.assertFalse(thread.is_alive(), "the listener stops when asked")
+        self.env.invalidate_all()
+        return listener
+
+    def mastodon_stream_source(self):
+        self.server.routes = {"/api/v1/notifications": (200, [])}
+        return self.make_source(
+            name="Mastodon mentions (stream)",
+            network_id=self.env.ref("social_crm.network_mastodon").id,
+            kind="mentions",
+            base_url=self.server.http_url,
+            access_token="revoked-token",
+        )
+
+    def upgrades(self):
+        return [h.get("authorization") for p, h in self.server.requests
+                if p.startswith("/api/v1/streaming")]
+
+    def wait_until(self, condition, timeout):
+        deadline = time.monotonic() + timeout
+        while not condition():
+            if time.monotonic() > deadline:
+                self.fail(f"not within {timeout} s")
+            time.sleep(0.02)
+
+    def test_saved_source_changes_take_effect_at_once(self):
+        """Probe (demanding user: "saved" means "in effect"): the listener followed the
+        sources only at its rescan, every 60 s; a renewed token waited up to a minute and an
+        archived source's posts still became tickets meanwhile. Now a save announces itself
+        (NOTIFY after the commit) and the running listener looks at the sources within a
+        second, though its rescan timer is an hour here; a burst of saves is one look."""
+        source = self.mastodon_stream_source()
+
+        def then(listener, rescans):
+            self.wait_until(lambda: listener.listening.is_set() and rescans, 10)
+            self.wait_until(lambda: self.upgrades() == ["Bearer revoked-token"], 10)
+            looked = len(rescans)
+            saved_at = time.monotonic()
+            self.save(source, {"access_token": "renewed-token"})
+            self.wait_until(lambda: self.upgrades()[-1:] == ["Bearer renewed-token"], 3)
+            self.assertLess(rescans[looked] - saved_at, 2.0, "not after the rescan timer")
+            # a burst of saves (a list edited row after row, an import): one look
+            self.wait_until(lambda: len(rescans) == looked + 1, 3)
+            burst_at = time.monotonic()
+            for _number in range(5):
+                self.save(source, {"active": True})  # a list saved row after row
+            burst = time.monotonic() - burst_at
+            time.sleep(2.0)
+            self.assertEqual(len(rescans), looked + 2, f"five saves in {burst:.2f} s: one look")
+            runner = listener.runners[source.id]
+            saved_at = time.monotonic()
+            self.save(source, {"active": False})
+            self.wait_until(lambda: source.id not in listener.runners and runner.stop.is_set()
+                            and runner.stream._ws is None, 3)
+            self.assertLess(time.monotonic() - saved_at, 2.0)
+
+        # the burst's window widened from 0.3 s: five saves fit in it on a busy test machine
+        with mute_logger(LISTENER_LOG, STREAM_LOG), \
+                patch.object(listen_module, "NOTIFY_SETTLE_SECONDS", 0.8):
+            self.run_listener(source, then)
+        self.assertEqual(self.upgrades(), ["Bearer revoked-token", "Bearer renewed-token"])
+        self.assertFalse(self.events_of(source))
+
+    def test_lost_listen_connection_is_reopened(self):
+        """The LISTEN connection dies (a database restart, a proxy's idle cut): the listener
+        says so in its log, re-opens it with backoff, looks at the sources at once (what
+        changed meanwhile was not announced) and hears the next saves; it never stops."""
+        source = self.mastodon_stream_source()
+
+        def terminate_listen_backends():
+            _db, info = connection_info_for(self.registry.db_name)
+            connection = psycopg2.connect(**info)
+            try:
+                connection.autocommit = True
+                with connection.cursor() as cr:
+                    cr.execute(
+                        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                        "WHERE datname = current_database() AND query = %s",
+                        (psycopg2.sql.SQL("LISTEN {}").format(
+                            psycopg2.sql.Identifier(LISTENER_CHANNEL)).as_string(connection),))
+                    return cr.rowcount
+            finally:
+                connection.close()
+
+        def then(listener, rescans):
+            self.wait_until(lambda: listener.listening.is_set() and rescans, 10)
+            self.wait_until(lambda: self.upgrades() == ["Bearer revoked-token"], 10)
+            looked = len(rescans)
+            with self.assertLogs(LISTENER_LOG, "WARNING") as logs:
+                self.assertEqual(terminate_listen_backends(), 1)
+                # re-opened: a look at the sources for what was not heard meanwhile
+                self.wait_until(lambda: len(rescans) > looked and listener.listening.is_set(),
+                                5)
+            self.assertIn("the connection that hears the sources' changes is lost",
+                          logs.output[0])
+            self.save(source, {"access_token": "renewed-token"})
+            self.wait_until(lambda: self.upgrades()[-1:] == ["Bearer renewed-token"], 3)
+
+        with mute_logger(STREAM_LOG):
+            self.run_listener(source, then)
+        self.assertEqual(self.upgrades(), ["Bearer revoked-token", "Bearer renewed-token"])
+
     # --- deletions on the network ------------------------------------------------------------
     def test_jetstream_delete_of_a_stored_post_and_of_strangers_posts(self):
         source = self.make_source(
@@ -520,3 +664,80 @@ class TestListener(TransactionCase):
         # the deletion does not move the cursor (the id is an older status's)
         source.invalidate_recordset()
         self.assertEqual(source.stream_cursor, "501")
+
+
+@tagged("post_install", "-at_install")
+class TestListenerNotify(TransactionCase):
+    """Which saves announce themselves to the listeners (NOTIFY after the commit)."""
+
+    def setUp(self):
+        super().setUp()
+        _db, info = connection_info_for(self.env.cr.dbname)
+        self.ear = psycopg2.connect(**info)
+        self.addCleanup(self.ear.close)
+        self.ear.autocommit = True
+        with self.ear.cursor() as cr:
+            cr.execute(psycopg2.sql.SQL("LISTEN {}").format(
+                psycopg2.sql.Identifier(LISTENER_CHANNEL)))
+        self.env.cr.postcommit.clear()
+        network = self.env.ref("social_crm.network_mastodon").id
+        self.stream, self.stream_2, self.poll = self.env["social.crm.source"].create([
+            {"name": f"Mastodon {mode} {n}", "network_id": network, "kind": "hashtag",
+             "query": "acme", "intake_mode": mode, "base_url": "https://mastodon.example"}
+            for n, mode in enumerate(["stream", "stream", "poll"])
+        ])
+        self.commit()
+        self.assertEqual(self.heard(1), [self.env.cr.dbname], "a new stream source")
+
+    def commit(self):
+        """The test transaction never commits: its post-commit hooks are run by hand."""
+        self.env.flush_all()
+        self.env.cr.postcommit.run()
+
+    def heard(self, expected):
+        """The payloads received, waiting for ``expected`` of them (and a little more)."""
+        payloads = []
+        deadline = time.monotonic() + 2.0
+        with selectors.DefaultSelector() as selector:
+            selector.register(self.ear, selectors.EVENT_READ)
+            while time.monotonic() < deadline:
+                if selector.select(0.2 if len(payloads) >= expected else 0.5):
+                    self.ear.poll()
+                    payloads += [n.payload for n in self.ear.notifies]
+                    self.ear.notifies.clear()
+                elif len(payloads) >= expected:
+                    break
+        return payloads
+
+    def test_listener_settings_of_stream_sources_notify_once_per_transaction(self):
+        dbname = self.env.cr.dbname
+        # the listener's own writes and the settings it does not read: nothing
+        self.stream.write({"stream_cursor": "42", "last_heartbeat_at": "2026-01-01 00:00:00",
+                           "last_error": "lost", "name": "Renamed"})
+        self.commit()
+        # a poll source's token, a poll source archived: no listener reads them
+        self.poll.write({"access_token": "t"})
+        self.poll.action_archive()
+        self.commit()
+        self.assertEqual(self.heard(0), [])
+        # a token renewed and another source archived in one transaction: one NOTIFY
+        self.stream.write({"access_token": "renewed"})
+        self.stream_2.action_archive()
+        self.commit()
+        self.assertEqual(self.heard(1), [dbname])
+        # an archived stream source brought back, a poll source switched to streaming
+        self.stream_2.action_unarchive()
+        self.commit()
+        self.poll.write({"active": True, "intake_mode": "stream"})
+        self.commit()
+        self.assertEqual(self.heard(2), [dbname, dbname])
+        # deleted
+        self.stream.unlink()
+        self.commit()
+        self.assertEqual(self.heard(1), [dbname])
+
+    def test_rolled_back_save_notifies_nothing(self):
+        self.stream.write({"access_token": "renewed"})
+        self.env.cr.postcommit.clear()  # what a rollback does
+        self.commit()
+        self.assertEqual(self.heard(0), [])

@@ -11,6 +11,7 @@ import datetime as dt
 import importlib.util
 import json
 import os
+import threading
 import time
 from unittest.mock import patch
 from urllib.parse import parse_qs, urlsplit
@@ -250,6 +251,41 @@ class TestXStream(TransactionCase):
             self.listen(source, rule_is("acme"), then=change_query)
         self.assertEqual([(r["value"], r["tag"]) for r in self.server.rules],
                          [("acme lang:de", tag)])
+        streams = [p for m, p, _h, _b in self.server.requests
+                   if m == "GET" and p.split("?")[0].endswith("/search/stream")]
+        self.assertEqual(len(streams), 1, "changed without reconnecting")
+
+    def test_query_saved_while_connected_changes_the_rule_at_once(self):
+        """Saved means in effect: the listener (its rescan timer an hour here, its own look at
+        the query a minute) hears the save (NOTIFY after the commit) and changes the rule at X
+        within a couple of seconds, without reconnecting (before: up to a minute)."""
+        source = self.make_source()
+        tag = source._listener_spec()["tag"]
+        self.server.sessions = [[("keepalive",)]]
+
+        def rule_is(value):
+            return lambda _env: [r["value"] for r in self.server.rules if r["tag"] == tag] == \
+                [value]
+
+        self.env.flush_all()
+        self.registry_enter_test_mode()
+        listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
+                            backoff_factory=lambda: Backoff(base=0.01, cap=0.05),
+                            x_backoff_factory=lambda: x_stream.XBackoff(scale=0.001))
+        thread = threading.Thread(target=listener.run, name="test-listener", daemon=True)
+        with release_test_lock(), mute_logger(LISTENER_LOG, STREAM_LOG):
+            thread.start()
+            try:
+                self.wait_for(lambda env: rule_is("acme")(env) and listener.listening.is_set())
+                with self.registry.cursor() as cr:
+                    self.env(cr=cr)["social.crm.source"].browse(source.id).query = "acme lang:de"
+                    cr.flush()
+                    cr.postcommit.run()  # a test cursor's commit drops them: run by hand
+                self.wait_for(rule_is("acme lang:de"), timeout=3.0)
+            finally:
+                listener.halt()
+                thread.join(30)
+        self.assertFalse(thread.is_alive())
         streams = [p for m, p, _h, _b in self.server.requests
                    if m == "GET" and p.split("?")[0].endswith("/search/stream")]
         self.assertEqual(len(streams), 1, "changed without reconnecting")
