@@ -179,4 +179,6 @@ class SocialCrmDmMessage(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")
+        if not demo:
+            # a message only recorded (demo) reached nobody: no reaction for the KPIs
+            ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")
