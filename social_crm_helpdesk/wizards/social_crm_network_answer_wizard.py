@@ -17,7 +17,7 @@ class SocialCrmNetworkAnswerWizard(models.TransientModel):
         related="ticket_id.social_wait_since", string="Complaint Posted"
     )
     answered_at = fields.Datetime(
-        string="Answered At", required=True, default=fields.Datetime.now,
+        required=True, default=fields.Datetime.now,
         help="When you answered on the network (not later than now, not before the "
         "complaint).",
     )
