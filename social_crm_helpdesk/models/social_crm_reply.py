@@ -334,9 +334,10 @@ class SocialCrmReply(models.Model):
             {
                 "state": item.state,
                 "error_message": False,
-                "external_id": item.external_id,
-                "url": item.url or False,
-                "sent_at": item.sent_at,
+                # a demo reply has no id, URL nor date on a network: it was sent nowhere
+                "external_id": False if demo else item.external_id,
+                "url": False if demo else item.url or False,
+                "sent_at": False if demo else item.sent_at,
             }
         )
         ticket = self.ticket_id

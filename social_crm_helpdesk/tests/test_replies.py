@@ -290,7 +290,10 @@ class TestReplies(SocialHelpdeskCase):
         self.assertEqual(reply.state, "demo")
         self.assertEqual(reply.outbox_id.state, "demo")
         self.assertIn("Demo: recorded, not sent", reply.outbox_id.error_message)
-        # published nowhere: no first public reply, no reaction for the KPIs, still waiting
+        # published nowhere: no date, id nor URL of sending, no first public reply, no
+        # reaction for the KPIs, still waiting
+        self.assertFalse(reply.sent_at or reply.external_id or reply.url)
+        self.assertFalse(reply.outbox_id.sent_at)
         self.assertFalse(ticket.social_first_reply_at)
         self.assertFalse(ticket.social_first_reply_channel)
         self.assertFalse(ticket.social_wait_reply_at)

@@ -164,8 +164,9 @@ class SocialCrmDmMessage(models.Model):
             {
                 "state": item.state,
                 "error_message": False,
-                "external_id": item.external_id,
-                "sent_at": item.sent_at,
+                # a demo message has no id nor date on a network: it was sent nowhere
+                "external_id": False if demo else item.external_id,
+                "sent_at": False if demo else item.sent_at,
             }
         )
         note = (
