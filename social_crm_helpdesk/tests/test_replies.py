@@ -334,6 +334,8 @@ class TestReplies(SocialHelpdeskCase):
             self.record_answer_in_app(ticket, fields.Datetime.now() + dt.timedelta(minutes=5))
         with self.assertRaises(UserError):
             self.record_answer_in_app(ticket, posted - dt.timedelta(minutes=1))
+        with self.assertRaises(UserError):
+            self.record_answer_in_app(ticket, posted, link="javascript:alert(1)")
         self.assertFalse(ticket.social_first_reply_at)
         answered = posted + dt.timedelta(minutes=5)
         self.record_answer_in_app(ticket, answered,

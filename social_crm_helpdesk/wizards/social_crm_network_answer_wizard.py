@@ -47,7 +47,10 @@ class SocialCrmNetworkAnswerWizard(models.TransientModel):
         ticket = self.ticket_id
         ticket.check_access("write")
         self._social_check_answer(ticket, self.answered_at)
+        if self.link and not self.link.strip().lower().startswith(("https://", "http://")):
+            raise UserError(self.env._("The link must be a web address (https://…)."))
         ticket._social_record_network_answer(
-            self.answered_at, self.env.user, link=self.link or False, note=self.note or False
+            self.answered_at, self.env.user, link=(self.link or "").strip() or False,
+            note=self.note or False,
         )
         return {"type": "ir.actions.act_window_close"}
