@@ -36,6 +36,7 @@
         "views/res_config_settings_views.xml",
         "wizards/social_crm_reply_wizard_views.xml",
         "wizards/social_crm_incident_reply_wizard_views.xml",
+        "wizards/social_crm_network_answer_wizard_views.xml",
         "views/social_crm_helpdesk_menus.xml",
     ],
     "demo": [

@@ -529,7 +529,8 @@ class SocialCrmOutbox(models.Model):
                 "failure": False,
                 "external_id": result.external_id,
                 "url": result.url or False,
-                "sent_at": fields.Datetime.now(),
+                # recorded for the demo, sent nowhere: no date of sending
+                "sent_at": False if demo else fields.Datetime.now(),
                 "next_attempt_at": False,
                 "error_message": self.env._(
                     "Demo: recorded, not sent (no network behind the replay source)."

@@ -10,10 +10,12 @@ REACTION_FIELDS = frozenset({"social_first_reply_channel"})
 
 
 class HelpdeskTicket(models.Model):
-    """The company's first reaction, wherever it happened: a reply sent from Odoo, a reply the
-    team wrote in the network's own app (the company's own account's post in the
-    conversation), or a completed call activity. Each sets the first response (once), and so
-    stops the deadline, with its channel."""
+    """The company's first reaction, wherever it happened: a reply sent from Odoo (published:
+    a reply only recorded for the demo is none), a reply the team wrote in the network's own
+    app (the company's own account's post in the conversation, or an agent's record of it
+    with the time of the answer: *Answered in the Network's App*), or a completed call
+    activity. Each sets the first response (once), and so stops the deadline, with its
+    channel."""
 
     _inherit = "helpdesk.ticket"
 
@@ -21,6 +23,7 @@ class HelpdeskTicket(models.Model):
         [
             ("odoo", "Reply from Odoo"),
             ("network_app", "Reply in the Network's App"),
+            ("network_app_recorded", "Reply in the Network's App, Recorded by an Agent"),
             ("phone", "Phone Call"),
         ],
         string="First Reaction By",
@@ -68,6 +71,49 @@ class HelpdeskTicket(models.Model):
                         "social_wait_met": bool(deadline and when <= deadline),
                     }
                 )
+
+    def action_social_answered_in_app(self):
+        """*Answered in the Network's App*: the agent answered the customer in the network's
+        own app (or site) and records it here, with the time of the answer."""
+        self.ensure_one()
+        self.check_access("write")
+        wizard = self.env["social.crm.network.answer.wizard"].create({"ticket_id": self.id})
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Answered in the Network's App"),
+            "res_model": wizard._name,
+            "res_id": wizard.id,
+            "view_mode": "form",
+            "target": "new",
+        }
+
+    def _social_record_network_answer(self, when, user, link=False, note=False):
+        """``user`` answered the current wait of this ticket in the network's own app at
+        ``when`` (naive UTC): a note in the chatter by that user (what, when, that nothing was
+        sent from Odoo) and the reaction (channel ``network_app_recorded``)."""
+        self.ensure_one()
+        ticket = self.sudo()  # sudo: the product's note and KPI, after the caller's checks
+        text = self.env._(
+            "Answered on %(network)s in the network's own app at %(time)s (recorded by "
+            "%(user)s: nothing was sent from Odoo).",
+            network=ticket.social_network_id.name,
+            time=ticket._social_time(when),
+            user=user.name,
+        )
+        body = Markup("<p class='text-muted small'>%s") % text
+        if link:
+            body += Markup(" <a href='%s' target='_blank' rel='noopener'>%s</a>") % (link, link)
+        body += Markup("</p>")
+        if note:
+            body = Markup("<p>%s</p>") % note + body
+        ticket.message_post(
+            body=body,
+            author_id=user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_note",
+        )
+        ticket._social_record_reaction(when, "network_app_recorded")
+        return True
 
     @api.model
     def _social_add_posts_batch(self, follow_ups):

@@ -334,9 +334,10 @@ class SocialCrmReply(models.Model):
             {
                 "state": item.state,
                 "error_message": False,
-                "external_id": item.external_id,
-                "url": item.url or False,
-                "sent_at": item.sent_at,
+                # a demo reply has no id, URL nor date on a network: it was sent nowhere
+                "external_id": False if demo else item.external_id,
+                "url": False if demo else item.url or False,
+                "sent_at": False if demo else item.sent_at,
             }
         )
         ticket = self.ticket_id
@@ -344,6 +345,7 @@ class SocialCrmReply(models.Model):
             return
         note = (
             self.env._("Demo: recorded, not sent (no network behind the replay source).")
+            + " " + self.env._("Not a public answer: the ticket still waits for one.")
             if demo
             else self.env._("Public reply on %(network)s", network=item.network_id.name)
         )
@@ -360,4 +362,7 @@ class SocialCrmReply(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")
+        if not demo:
+            # a reply only recorded (demo) was published nowhere: it answers nobody, neither
+            # the first public reply nor the reaction-time KPIs count it
+            ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")

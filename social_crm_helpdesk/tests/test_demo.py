@@ -135,3 +135,36 @@ class TestDemo(TransactionCase):
         # nothing of the demo pretends to have gone out to a network
         self.assertFalse(self.env["social.crm.reply"].search([("state", "=", "sent")]))
         self.assertFalse(self.env["social.crm.outbox"].search([("state", "=", "sent")]))
+
+    def test_demo_answers_say_what_they_are(self):
+        """The demo's answered tickets were answered in the network's own app, recorded on
+        the ticket by their owners as demo data: never by a reply that Odoo claims to have
+        sent (the demo's posts have no network behind them), never before the complaint or
+        in the future; the reaction-time report counts them. The lower priorities stay the
+        demo's backlog (James Carter's complaint of yesterday waits, overdue)."""
+        if not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without demo data")
+        tickets = self.env["helpdesk.ticket"].search([("social_network_id", "!=", False)])
+        answered = tickets.filtered("social_first_reply_at")
+        self.assertTrue(answered, "the demo's KPIs have answered tickets")
+        self.assertFalse(self.env["social.crm.reply"].search([("state", "=", "sent")]))
+        now = self.env.cr.now().replace(tzinfo=None)
+        for ticket in answered:
+            self.assertEqual(ticket.social_first_reply_channel, "network_app_recorded",
+                             ticket.name)
+            self.assertGreaterEqual(ticket.social_first_reply_at, ticket.social_posted_at)
+            self.assertLessEqual(ticket.social_first_reply_at, now)
+            notes = ticket.message_ids.filtered(
+                lambda m: "Demo data: the demo team's answer" in (m.body or ""))
+            self.assertTrue(notes, ticket.name)
+            self.assertIn("nothing was sent from Odoo", notes[0].body)
+            self.assertTrue(notes[0].author_id.user_ids, "by the agent who answered")
+        report = self.env["social.crm.helpdesk.report"].search(
+            [("ticket_id", "in", answered.ids)])
+        self.assertEqual(set(report.mapped("first_reply_at")),
+                         set(answered.mapped("social_first_reply_at")))
+        james = self.env.ref("social_crm.post_demo_james_1").ticket_id
+        self.assertEqual(james.social_deadline_state, "overdue")
+        self.assertTrue(james.social_waiting_deadline)

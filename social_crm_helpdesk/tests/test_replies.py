@@ -12,7 +12,7 @@ from freezegun import freeze_time
 from odoo import fields
 from odoo.addons.social_crm.models import social_crm_outbox as outbox_model
 from odoo.addons.social_crm.tests.drip_server import DripServer
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import _super_send
 from odoo.tools import mute_logger
@@ -290,10 +290,83 @@ class TestReplies(SocialHelpdeskCase):
         self.assertEqual(reply.state, "demo")
         self.assertEqual(reply.outbox_id.state, "demo")
         self.assertIn("Demo: recorded, not sent", reply.outbox_id.error_message)
-        self.assertTrue(ticket.social_first_reply_at)
+        # published nowhere: no date, id nor URL of sending, no first public reply, no
+        # reaction for the KPIs, still waiting
+        self.assertFalse(reply.sent_at or reply.external_id or reply.url)
+        self.assertFalse(reply.outbox_id.sent_at)
+        self.assertFalse(ticket.social_first_reply_at)
+        self.assertFalse(ticket.social_first_reply_channel)
+        self.assertFalse(ticket.social_wait_reply_at)
+        self.assertTrue(ticket.social_waiting_deadline, "the ticket still waits for an answer")
+        self.assertGreater(ticket.social_queue_rank, 0)
+        self.assertFalse(self.env["social.crm.helpdesk.report"].search(
+            [("ticket_id", "=", ticket.id)]).first_reply_at)
         note = ticket.message_ids.filtered(lambda m: "recorded, not sent" in (m.body or ""))
         self.assertEqual(len(note), 1)
+        self.assertIn("the ticket still waits for one", note.body)
         self.assertFalse(ticket.message_ids.filtered(lambda m: "Public reply" in (m.body or "")))
+        # the agent answers in the network's own app and records it: that is the answer
+        self.record_answer_in_app(ticket, fields.Datetime.now())
+        self.assertEqual(ticket.social_first_reply_channel, "network_app_recorded")
+        self.assertFalse(ticket.social_waiting_deadline)
+
+    # --- answered in the network's own app, recorded by the agent --------------------------
+    def record_answer_in_app(self, ticket, when, link=False):
+        action = ticket.with_user(self.agent).action_social_answered_in_app()
+        wizard = self.env[action["res_model"]].with_user(self.agent).browse(action["res_id"])
+        wizard.write({"answered_at": when, "link": link})
+        wizard.action_confirm()
+        ticket.invalidate_recordset()
+        return wizard
+
+    def test_answer_in_the_networks_app_recorded_with_its_time(self):
+        """An agent answered the customer in X's app five minutes after the complaint and
+        records it on the ticket with that time: the first reply, in time, by that channel;
+        the ticket no longer waits; the chatter says who answered where and that nothing was
+        sent from Odoo; nothing goes to the outbox. A time in the future, one before the
+        complaint and a second record are refused."""
+        post = self.ingest(self.complaint("1990000000000000781", author=self.ina(),
+                                          minutes_ago=10))
+        ticket = post.ticket_id
+        self.assertTrue(ticket.social_waiting_deadline)
+        posted = ticket.social_posted_at
+        with self.assertRaises(UserError):
+            self.record_answer_in_app(ticket, fields.Datetime.now() + dt.timedelta(minutes=5))
+        with self.assertRaises(UserError):
+            self.record_answer_in_app(ticket, posted - dt.timedelta(minutes=1))
+        with self.assertRaises(UserError):
+            self.record_answer_in_app(ticket, posted, link="javascript:alert(1)")
+        self.assertFalse(ticket.social_first_reply_at)
+        answered = posted + dt.timedelta(minutes=5)
+        self.record_answer_in_app(ticket, answered,
+                                  link="https://x.com/acme_support/status/1990000000000000782")
+        self.assertEqual(ticket.social_first_reply_at, answered)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app_recorded")
+        self.assertTrue(ticket.social_deadline_met)
+        self.assertEqual(ticket.social_deadline_state, "met")
+        self.assertFalse(ticket.social_waiting_deadline, "no longer waiting")
+        self.assertEqual(ticket.social_queue_rank, 0)
+        note = ticket.message_ids.filtered(lambda m: "network's own app" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertIn("nothing was sent from Odoo", note.body)
+        self.assertIn("1990000000000000782", note.body)
+        self.assertEqual(note.author_id, self.agent.partner_id)
+        self.assertFalse(self.env["social.crm.outbox"].search([("post_id", "=", post.id)]))
+        self.assertFalse(self.net.requests)
+        row = self.env["social.crm.helpdesk.report"].search([("ticket_id", "=", ticket.id)])
+        self.assertEqual(row.first_reply_at, answered)
+        self.assertAlmostEqual(row.reaction_minutes, 5, delta=0.1)
+        with self.assertRaises(UserError):
+            self.record_answer_in_app(ticket, fields.Datetime.now())
+        self.assertEqual(ticket.social_first_reply_at, answered)
+
+    def test_answer_in_the_networks_app_needs_write_access(self):
+        post = self.ingest(self.complaint("1990000000000000783", author=self.ina()))
+        reader = self.env["res.users"].create({
+            "name": "Rita Reader", "login": "sh_reader",
+            "group_ids": [(6, 0, [self.env.ref("base.group_user").id])]})
+        with self.assertRaises(AccessError):
+            post.ticket_id.with_user(reader).action_social_answered_in_app()
 
     # --- the outbox: network writes after the commit ---------------------------------------
     def queue_x_reply(self, ext, text="@ina_influencer Sorry!"):

@@ -87,3 +87,22 @@ class TestLeadComplaints(TransactionCase):
         tickets = self.env["helpdesk.ticket"].search(action["domain"])
         self.assertEqual(tickets, self.open_ticket | self.overdue_ticket)
         self.assertIn("Acme Kunden GmbH", action["display_name"])
+
+
+@tagged("post_install", "-at_install")
+class TestLeadComplaintsDemo(TransactionCase):
+    def test_demo_leads_tell_the_demo_tickets(self):
+        """The demo's leads say what the demo's tickets are: James Carter's complaint of
+        yesterday waits past its deadline (red warning), Sophie Turner's and Lena Hoffmann's
+        were answered (late) in the network's app and stay open (an open complaint, no
+        overdue warning)."""
+        james = self.env.ref("social_crm_scoring.lead_demo_james", raise_if_not_found=False)
+        if not james or not self.env["ir.module.module"].search_count(
+            [("name", "=", "social_crm_helpdesk"), ("demo", "=", True)]
+        ):
+            self.skipTest("installed without the demo data of the helpdesk and the scoring")
+        self.assertGreaterEqual(james.social_overdue_ticket_count, 1)
+        for xmlid in ("social_crm_scoring.lead_demo_sophie", "social_crm_scoring.lead_demo_lena"):
+            lead = self.env.ref(xmlid)
+            self.assertGreaterEqual(lead.social_open_ticket_count, 1, lead.name)
+            self.assertEqual(lead.social_overdue_ticket_count, 0, lead.name)

@@ -164,8 +164,9 @@ class SocialCrmDmMessage(models.Model):
             {
                 "state": item.state,
                 "error_message": False,
-                "external_id": item.external_id,
-                "sent_at": item.sent_at,
+                # a demo message has no id nor date on a network: it was sent nowhere
+                "external_id": False if demo else item.external_id,
+                "sent_at": False if demo else item.sent_at,
             }
         )
         note = (
@@ -179,4 +180,6 @@ class SocialCrmDmMessage(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_note",
         )
-        ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")
+        if not demo:
+            # a message only recorded (demo) reached nobody: no reaction for the KPIs
+            ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")

@@ -3,7 +3,7 @@ import datetime as dt
 
 from markupsafe import Markup
 
-from odoo import models
+from odoo import api, models
 from odoo.addons.social_crm_helpdesk.models.helpdesk_ticket import _urgent_pii
 from odoo.addons.social_crm_helpdesk.models.res_company import by_company_lang
 from odoo.addons.social_crm_helpdesk.models.social_crm_post import COMPANY_LANG_KEY
@@ -11,6 +11,17 @@ from odoo.addons.social_crm_helpdesk.models.social_crm_post import COMPANY_LANG_
 
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
+
+    @api.model
+    def _social_helpdesk_scoring_demo(self):
+        """Demo: the open social tickets take their contact's tier now (as the post-init hook
+        does after the demo data), then the demo team answers its top priority as the
+        helpdesk's demo does (``social.crm.source._social_helpdesk_demo_answer_waiting``)."""
+        self.search(
+            [("social_network_id", "!=", False), ("stage_id.closed", "=", False)]
+        )._social_follow_tier()
+        self.env["social.crm.source"]._social_helpdesk_demo_answer_waiting()
+        return True
 
     def _social_follow_tier(self):
         """Priority, deadline and flags of these open social tickets follow their contact's
