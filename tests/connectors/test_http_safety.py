@@ -407,3 +407,19 @@ def test_the_stream_listener_is_not_cut_by_the_read_deadline(monkeypatch):
         stop.set()
         server.close()  # the server ends the connection: the reading thread returns
         thread.join(5)
+
+
+def test_the_x_client_on_a_plain_session_follows_the_read_deadline(monkeypatch):
+    """tweepy's session (X polls, the stream's catch-up) ends by the read deadline too."""
+    from social_crm.connectors import x
+
+    monkeypatch.setattr(http, "READ_DEADLINE", 1.0, raising=False)
+    server = DripServer("body", pace=0.05, duration=15)
+    session = x.TimeoutSession(requests.Session(), 0.5)
+    try:
+        started = time.monotonic()
+        with pytest.raises(TemporaryError, match="did not finish within 1s"):
+            session.request("GET", f"{server.url}/2/tweets/search/recent")
+        assert time.monotonic() - started < 3
+    finally:
+        server.close()
