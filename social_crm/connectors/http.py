@@ -251,10 +251,8 @@ def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | N
     """The IP address a host literal names (also ``127.1``, ``2130706433``, ``0x7f.1``, which
     the resolver reads as IPv4), else None (a name)."""
     host = host.strip("[]").rstrip(".").lower().split("%")[0]
-    try:
+    with contextlib.suppress(ValueError):
         return ipaddress.ip_address(host)
-    except ValueError:
-        pass
     if _NUMERIC_HOST.fullmatch(host):
         with contextlib.suppress(OSError):
             return ipaddress.IPv4Address(socket.inet_aton(host))
@@ -336,33 +334,31 @@ class _DeadlineConnectionMixin:
         return super().getresponse()
 
     def _new_conn(self):
-        sock = self._checked_conn()
-        if _DEADLINE.get() is not None:
-            # the TLS handshake detaches ``sock``: a duplicate lets the deadline cut it then
-            self._deadline_sock = sock.dup()
-        return sock
-
-    def _checked_conn(self):
+        host, addresses = self._dns_host, [None]
         floor = _FLOOR.get()
-        if floor is None or getattr(self, "proxy", None) is not None:
-            return super()._new_conn()
-        host = self._dns_host
-        try:
-            found = socket.getaddrinfo(host, self.port, 0, socket.SOCK_STREAM)
-        except OSError:
-            return super()._new_conn()  # urllib3 says it (the name does not resolve)
-        addresses = list(dict.fromkeys(info[4][0] for info in found))
-        for address in addresses:  # all of them: a mixed answer is refused as a whole
-            floor.check(host, address)
-        error = None
-        for address in addresses:
-            self._dns_host = address
+        if floor is not None and getattr(self, "proxy", None) is None:
             try:
-                return super()._new_conn()
+                found = socket.getaddrinfo(host, self.port, 0, socket.SOCK_STREAM)
+            except OSError:
+                found = ()  # urllib3 says it below (the name does not resolve)
+            if found:
+                addresses = list(dict.fromkeys(info[4][0] for info in found))
+            for address in addresses if found else ():  # a mixed answer is refused whole
+                floor.check(host, address)
+        error = None
+        for address in addresses:  # the checked addresses only: no second look-up
+            self._dns_host = address or host
+            try:
+                sock = super()._new_conn()
             except (NewConnectionError, ConnectTimeoutError) as exc:
                 error = exc
+                continue
             finally:
                 self._dns_host = host
+            if _DEADLINE.get() is not None:
+                # the TLS handshake detaches ``sock``: a duplicate lets the deadline cut it
+                self._deadline_sock = sock.dup()
+            return sock
         raise error
 
 
