@@ -452,6 +452,13 @@ class TemporaryError(ConnectorError):
         self.unsent = unsent
 
 
+class UnsafeAddressError(ConnectorError):
+    """A request that would go to an address less public than the one asked (a redirect
+    from a public host to the loopback, a private network or a link-local address such as
+    the cloud metadata service), or to a non-public address when the URL came from a
+    network's data. Not followed, not connected; never retried (it does not get better)."""
+
+
 class MalformedResponseError(ConnectorError):
     """The network answered something that is not what its API documents."""
 

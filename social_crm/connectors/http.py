@@ -20,12 +20,32 @@ stops early); redirects are followed by hand (GET only, at most :data:`MAX_REDIR
 request carrying credentials never follows one to another host; rate-limit reset times are
 clamped to :data:`MAX_RESET`. Paging links must pass :func:`check_same_host`.
 
+Addresses are ranked by how public they are (:func:`host_level`): public (a global address,
+a public-looking domain name) > private network (10/8, 192.168/16, fc00::/7, a bare or
+``.local``/``.internal``/``.lan`` name...) > local (the loopback, link-local addresses such as
+the cloud metadata service 169.254.169.254, ``localhost``). **A redirect may not lead to an
+address less public than the one asked**: by its name or address literal, and, for a hop to
+another host, by the address its name resolves to when connecting. So the company's own
+configured address keeps working wherever it is (a self-hosted instance on the office
+network, the tests' loopback servers), and nothing a public server answers takes the
+server's requests further in. An address taken from a network's data (a post's URL, a DID
+document: ``public_only=True``, see :func:`public_origin`) must moreover *resolve* to public
+addresses: checked at connect time (the name is resolved once and the checked address is
+the one connected to: no second DNS answer slips in). Refusals raise
+:class:`~.base.UnsafeAddressError` naming the hosts. Not covered: through an HTTP proxy the
+proxy resolves the names (the literal checks still hold).
+
 A ``timeout`` bounds each socket read, not a whole request: a server sending a byte now and
 then keeps a call alive for as long as it likes. Inside ``with deadline(seconds):`` every
 request made through :func:`new_session` (:func:`request` and the X client make theirs so)
 ends by then: the socket is shut down when the deadline passes, whatever the phase (headers
 or body), and the call raises :class:`TemporaryError` (not ``unsent``: the server may have
-acted on it). The outbox gives each write to a network such a deadline.
+acted on it). The outbox gives each write to a network such a deadline; :func:`request`
+gives every request one of its own (:func:`request_deadline`: :data:`READ_DEADLINE`), whatever
+the session it is handed (a plain ``requests.Session`` gets the deadline's adapter). Long-lived
+streams are opened outside any deadline and are never cut. Under TLS the connection's current
+socket is shut down (the TLS socket's file descriptor), from the connection on, so connect,
+TLS handshake, sending and the answer are all bounded.
 """
 
 from __future__ import annotations
@@ -38,6 +58,7 @@ import ipaddress
 import json as jsonlib
 import logging
 import math
+import re
 import socket
 import threading
 import time
@@ -49,7 +70,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.connection import HTTPConnection, HTTPSConnection
 from urllib3.connectionpool import HTTPConnectionPool, HTTPSConnectionPool
-from urllib3.exceptions import NewConnectionError
+from urllib3.exceptions import ConnectTimeoutError, NewConnectionError
 
 from .base import (
     DEFAULT_TIMEOUT,
@@ -59,6 +80,7 @@ from .base import (
     MalformedResponseError,
     RateLimitError,
     TemporaryError,
+    UnsafeAddressError,
     scrub_error,
 )
 from .util import install_log_filter, parse_datetime, remember_secrets, safe_url, short
@@ -71,6 +93,11 @@ MAX_RESET = dt.timedelta(days=1)  # a rate-limit reset further away is read as o
 MAX_REDIRECTS = 5
 READ_CHUNK = 8 * 1024  # a gzip chunk of 8 KB expands to at most ~8 MB before the check
 AUTH_HEADERS = frozenset({"authorization", "proxy-authorization", "cookie"})
+#: seconds a whole request (connect, headers, body) may take at most, unless its caller gives
+#: a longer timeout: a page of a poll is a few hundred KB a healthy API sends in seconds; a
+#: minute leaves three default timeouts to a slow one while a server dripping a byte now and
+#: then holds a poll cron a minute per request, not for ever (writes have the outbox's 30 s)
+READ_DEADLINE = 60
 
 
 # libraries that log requests, headers or answers at DEBUG
@@ -90,31 +117,44 @@ class Deadline:
         self.expired = False
         self.expired_at: float | None = None
         self._timers: list[threading.Timer] = []
+        self._watched: list = []  # the connections watched (by identity)
         self._lock = threading.Lock()
 
     def remaining(self) -> float:
         return max(self.at - time.monotonic(), 0.0)
 
-    def watch(self, sock) -> None:
-        """Shut ``sock`` down when the deadline passes: a read blocked on it then ends."""
-        timer = threading.Timer(self.remaining(), self._cut, (sock,))
-        timer.daemon = True
+    def watch(self, conn) -> None:
+        """Shut the socket of ``conn`` (an urllib3 connection) down when the deadline passes:
+        a read or write blocked on it then ends. Its socket is looked up then: under TLS it
+        is the TLS socket, which took over the plain one's file descriptor."""
         with self._lock:
+            if any(watched is conn for watched in self._watched):
+                return
+            self._watched.append(conn)
+            timer = threading.Timer(self.remaining(), self._cut, (conn,))
+            timer.daemon = True
             self._timers.append(timer)
         timer.start()
 
-    def _cut(self, sock) -> None:
+    def _cut(self, conn) -> None:
         self.expired_at = time.monotonic()
         self.expired = True
-        with contextlib.suppress(OSError):
-            # the plain socket's shutdown (also under TLS): the reading thread gets EOF
-            socket.socket.shutdown(sock, socket.SHUT_RDWR)
+        # while connecting, ``conn.sock`` is the plain socket, which the TLS handshake's
+        # socket took over (detached): ``_deadline_sock`` is a duplicate of it for that time
+        for sock in (getattr(conn, "_deadline_sock", None), getattr(conn, "sock", None)):
+            if sock is None:
+                continue
+            with contextlib.suppress(OSError, ValueError):
+                # the plain socket's shutdown (also under TLS, where SSLSocket.shutdown would
+                # first unwrap): the blocked thread gets EOF
+                socket.socket.shutdown(sock, socket.SHUT_RDWR)
 
     def close(self) -> None:
         with self._lock:
             timers, self._timers = self._timers, []
         for timer in timers:
             timer.cancel()
+        self._watched = []
 
 
 _DEADLINE: contextvars.ContextVar[Deadline | None] = contextvars.ContextVar(
@@ -180,12 +220,146 @@ def late_as_error(network: str, what: str):
         raise
 
 
+def request_deadline(timeout: float | None) -> float:
+    """Seconds a whole request with this per-read ``timeout`` may take: ten timeouts, at
+    most :data:`READ_DEADLINE`, never less than one timeout."""
+    timeout = timeout or DEFAULT_TIMEOUT
+    return max(min(10 * timeout, READ_DEADLINE), timeout)
+
+
+# --- how public an address is ------------------------------------------------------------------
+LOCAL, PRIVATE, PUBLIC = 0, 1, 2
+LEVEL_NAMES = {LOCAL: "local (loopback or link-local)", PRIVATE: "private-network",
+               PUBLIC: "public"}
+_PRIVATE_SUFFIXES = (".local", ".internal", ".intranet", ".lan", ".home.arpa", ".corp")
+_NUMERIC_HOST = re.compile(r"(?:0x[0-9a-f]*|[0-9]+)(?:\.(?:0x[0-9a-f]*|[0-9]+)){0,3}")
+
+
+def address_level(address: ipaddress.IPv4Address | ipaddress.IPv6Address) -> int:
+    """:data:`PUBLIC`, :data:`PRIVATE` or :data:`LOCAL` (loopback, link-local such as the
+    cloud metadata address, unspecified, multicast) of an IP address."""
+    mapped = getattr(address, "ipv4_mapped", None) or getattr(address, "sixtofour", None)
+    if mapped is not None:
+        address = mapped
+    if address.is_loopback or address.is_link_local or address.is_unspecified \
+            or address.is_multicast:
+        return LOCAL
+    return PUBLIC if address.is_global else PRIVATE
+
+
+def host_address(host: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """The IP address a host literal names (also ``127.1``, ``2130706433``, ``0x7f.1``, which
+    the resolver reads as IPv4), else None (a name)."""
+    host = host.strip("[]").rstrip(".").lower().split("%")[0]
+    with contextlib.suppress(ValueError):
+        return ipaddress.ip_address(host)
+    if _NUMERIC_HOST.fullmatch(host):
+        with contextlib.suppress(OSError):
+            return ipaddress.IPv4Address(socket.inet_aton(host))
+    return None
+
+
+def host_level(host: str | None) -> int:
+    """How public a host is by its name or address literal (no DNS look-up)."""
+    host = (host or "").strip("[]").rstrip(".").lower()
+    address = host_address(host)
+    if address is not None:
+        return address_level(address)
+    if not host or host == "localhost" or host.endswith(".localhost"):
+        return LOCAL
+    if "." not in host or host.endswith(_PRIVATE_SUFFIXES):
+        return PRIVATE
+    return PUBLIC
+
+
+def url_level(url: str) -> int:
+    try:
+        return host_level(urlsplit(url).hostname)
+    except ValueError:
+        return LOCAL
+
+
+class _Floor:
+    """The least public address a connection may go to, and what to say when it does not."""
+
+    def __init__(self, level: int, network: str, asked: str, why: str):
+        self.level, self.network, self.asked, self.why = level, network, asked, why
+
+    def check(self, host: str, address: str) -> None:
+        level = address_level(ipaddress.ip_address(address.split("%")[0]))
+        if level < self.level:
+            raise UnsafeAddressError(
+                f"{self.network}: {host} resolves to {address}, a {LEVEL_NAMES[level]} "
+                f"address, {self.why}; not connected")
+
+
+_FLOOR: contextvars.ContextVar[_Floor | None] = contextvars.ContextVar(
+    "social_crm_http_address_floor", default=None)
+
+
 class _DeadlineConnectionMixin:
-    def getresponse(self):
+    """Follows the current :func:`deadline` (its socket is shut down when it passes) and the
+    current address floor (the name is resolved here, checked, and the checked address is
+    the one connected to)."""
+
+    def _watch(self):
         limit = _DEADLINE.get()
-        if limit is not None and self.sock is not None:
-            limit.watch(self.sock)
+        if limit is not None:
+            limit.watch(self)
+
+    _deadline_sock = None
+
+    def connect(self):
+        self._watch()
+        try:
+            return super().connect()
+        finally:
+            held, self._deadline_sock = self._deadline_sock, None
+            if held is not None:
+                held.close()
+
+    def request(self, *args, **kwargs):
+        self._watch()
+        floor = _FLOOR.get()
+        if floor is not None and self.sock is not None and getattr(self, "proxy", None) is None:
+            peer = None
+            with contextlib.suppress(OSError, IndexError, TypeError):  # a reused connection
+                peer = self.sock.getpeername()[0]
+            if peer:
+                floor.check(self.host, peer)
+        return super().request(*args, **kwargs)
+
+    def getresponse(self):
+        self._watch()
         return super().getresponse()
+
+    def _new_conn(self):
+        host, addresses = self._dns_host, [None]
+        floor = _FLOOR.get()
+        if floor is not None and getattr(self, "proxy", None) is None:
+            try:
+                found = socket.getaddrinfo(host, self.port, 0, socket.SOCK_STREAM)
+            except OSError:
+                found = ()  # urllib3 says it below (the name does not resolve)
+            if found:
+                addresses = list(dict.fromkeys(info[4][0] for info in found))
+            for address in addresses if found else ():  # a mixed answer is refused whole
+                floor.check(host, address)
+        error = None
+        for address in addresses:  # the checked addresses only: no second look-up
+            self._dns_host = address or host
+            try:
+                sock = super()._new_conn()
+            except (NewConnectionError, ConnectTimeoutError) as exc:
+                error = exc
+                continue
+            finally:
+                self._dns_host = host
+            if _DEADLINE.get() is not None:
+                # the TLS handshake detaches ``sock``: a duplicate lets the deadline cut it
+                self._deadline_sock = sock.dup()
+            return sock
+        raise error
 
 
 class _DeadlineHTTPConnection(_DeadlineConnectionMixin, HTTPConnection):
@@ -227,6 +401,20 @@ def new_session() -> requests.Session:
     adapter = DeadlineAdapter()
     session.mount("http://", adapter)
     session.mount("https://", adapter)
+    return session
+
+
+def deadline_session(session: requests.Session | None) -> requests.Session:
+    """``session`` following the current :func:`deadline` and address checks: a plain
+    ``requests.Session`` (a connector's own) gets the deadline's adapter in place of the
+    default one; a session with adapters of its own is left as it is."""
+    if session is None:
+        return new_session()
+    adapters = getattr(session, "adapters", None)
+    if isinstance(session, requests.Session) and isinstance(adapters, dict):
+        for prefix in ("http://", "https://"):
+            if type(adapters.get(prefix)) is HTTPAdapter:
+                session.mount(prefix, DeadlineAdapter())
     return session
 
 
@@ -315,7 +503,8 @@ def public_origin(url: Any) -> str | None:
     """``https://host[:port]`` of ``url`` when it names a public web host over https (a
     domain name with a dot, or a global IP address), else None: an address taken from a
     network's data (a post's URL, a DID document) never sends the server's requests to the
-    loopback, a private network or a bare name."""
+    loopback, a private network or a bare name. Ask it with ``request(..., public_only=True)``:
+    the name must then also resolve to public addresses."""
     try:
         parts = urlsplit(url) if isinstance(url, str) else None
         host, port = (parts.hostname, parts.port) if parts else (None, None)
@@ -324,16 +513,9 @@ def public_origin(url: Any) -> str | None:
     if not parts or parts.scheme.lower() != "https" or not host or parts.username:
         return None
     host = host.rstrip(".").lower()
-    try:
-        address = ipaddress.ip_address(host)
-    except ValueError:
-        address = None
-    if address is not None:
-        if not address.is_global:
-            return None
-    elif "." not in host or host == "localhost" or host.endswith(
-            (".localhost", ".local", ".internal", ".lan", ".home.arpa")):
+    if host_level(host) != PUBLIC:
         return None
+    address = host_address(host)
     shown = f"[{host}]" if address is not None and address.version == 6 else host
     return f"https://{shown}" + (f":{port}" if port and port != 443 else "")
 
@@ -413,25 +595,30 @@ def request(
     error_hook: ErrorHook | None = None,
     ok_status: Iterable[int] = (),
     max_bytes: int | None = MAX_RESPONSE_BYTES,
+    public_only: bool = False,
 ) -> requests.Response:
     """Send one request; return the response or raise a typed, scrubbed ConnectorError.
 
     ``secrets``: values to strike from every message (tokens...). ``error_hook(response,
     json_body_or_None)`` may return a network-specific error for a non-2xx answer (or for a
     2xx answer carrying an error body); ``ok_status``: extra statuses returned as is (304...).
+    ``public_only``: ``url`` came from a network's data; every address connected to must be
+    public (:class:`~.base.UnsafeAddressError`). The whole request ends within
+    :func:`request_deadline` (or the caller's earlier :func:`deadline`).
     """
     secrets = tuple(s for s in secrets if s)
     remember_secrets(*secrets)
-    session = session or new_session()
+    session = deadline_session(session)
     all_headers = {"User-Agent": USER_AGENT, "Accept": "application/json"}
     all_headers.update(headers or {})
     try:
-        # a whole request takes at most ten timeouts (or the caller's earlier deadline)
-        with deadline(10 * (timeout or DEFAULT_TIMEOUT)), late_as_error(
+        # a whole request ends by request_deadline() (or the caller's earlier deadline)
+        with deadline(request_deadline(timeout)), late_as_error(
                 network, f"{method} {safe_url(url)}"):
             response = _send(session, method, url, params=params, data=data, json=json,
                              headers=all_headers, timeout=read_timeout(timeout),
-                             network=network, credentials=bool(secrets))
+                             network=network, credentials=bool(secrets),
+                             public_only=public_only)
             read_body(response, network, max_bytes, timeout or DEFAULT_TIMEOUT)
     except requests.Timeout as exc:
         raise TemporaryError(
@@ -468,16 +655,38 @@ def request(
     return response
 
 
+def _hop_floor(url: str, first: str, network: str, public_only: bool) -> _Floor | None:
+    """The address check of one hop: every hop of a ``public_only`` request must resolve to
+    public addresses; a hop to another host than the one asked, to addresses as public as
+    the one asked (by its literal); the host asked itself (the company's) is not checked."""
+    asked = urlsplit(first).netloc
+    if public_only:
+        return _Floor(PUBLIC, network, asked, f"and {asked} came from the network's data")
+    if same_host(url, first):
+        return None
+    level = url_level(first)
+    return _Floor(level, network, asked, f"less public than {asked} ({LEVEL_NAMES[level]}) "
+                  "which redirected there") if level > LOCAL else None
+
+
 def _send(session, method: str, url: str, *, headers: dict, network: str, credentials: bool,
-          **kwargs) -> requests.Response:
+          public_only: bool = False, **kwargs) -> requests.Response:
     """``session.request`` with the body streamed and redirects followed by hand: GET only,
-    at most :data:`MAX_REDIRECTS`, http(s) only, and a request with credentials (secrets
-    given or an ``Authorization`` header) never leaves the host it was sent to."""
+    at most :data:`MAX_REDIRECTS`, http(s) only, a request with credentials (secrets given
+    or an ``Authorization`` header) never leaves the host it was sent to, and no hop goes to
+    an address less public than the one asked (see the module's docstring)."""
     credentials = credentials or any(k.lower() in AUTH_HEADERS for k in headers)
     first = url
+    if public_only and url_level(first) != PUBLIC:
+        raise UnsafeAddressError(f"{network}: {safe_url(first)} is no public address; not "
+                                 "asked")
     for _hop in range(MAX_REDIRECTS + 1):
-        response = session.request(method, url, headers=headers, stream=True,
-                                   allow_redirects=False, **kwargs)
+        token = _FLOOR.set(_hop_floor(url, first, network, public_only))
+        try:
+            response = session.request(method, url, headers=headers, stream=True,
+                                       allow_redirects=False, **kwargs)
+        finally:
+            _FLOOR.reset(token)
         if not response.is_redirect or method.upper() not in ("GET", "HEAD"):
             return response
         location = urljoin(response.url or url, response.headers.get("location", ""))
@@ -489,6 +698,12 @@ def _send(session, method: str, url: str, *, headers: dict, network: str, creden
                 f"{network}: {safe_url(first)} redirected to another host "
                 f"({urlsplit(location).netloc}); not followed, so that the credentials stay "
                 f"on {urlsplit(first).netloc}")
+        if url_level(location) < max(url_level(first), PUBLIC if public_only else LOCAL):
+            raise UnsafeAddressError(
+                f"{network}: {urlsplit(first).netloc} redirected to "
+                f"{urlsplit(location).netloc}, a {LEVEL_NAMES[url_level(location)]} address "
+                f"less public than the one asked ({LEVEL_NAMES[url_level(first)]}); not "
+                "followed")
         url = location
         kwargs["params"] = None  # the location carries the query
     raise ConnectorError(f"{network}: {safe_url(first)} redirected more than "

@@ -131,10 +131,12 @@ class SourceCheck:
         self.failed: set[str] = set()  # PDSes (or DIDs) that failed in this run
 
     def get(self, url, params=None, error_hook=None):
+        """A DID document or a record at a PDS: addresses from the network's data, so only
+        public ones are connected to (``public_only``)."""
         body, _response = http.request_json(
             self.session, "GET", url, network=NETWORK, params=params,
             timeout=self.config.timeout, expect=dict, error_hook=error_hook,
-            max_bytes=self.config.max_response_bytes)
+            max_bytes=self.config.max_response_bytes, public_only=True)
         return body
 
     def resolve(self, did: str) -> str | None:

@@ -231,7 +231,8 @@ def recheck(ids: list[str], config: SourceConfig, session=None,
             body, _response = http.request_json(
                 session, "GET", f"{origin}/api/v1/statuses/{quote(remote_id, safe='')}",
                 network=NETWORK, timeout=config.timeout, expect=dict,
-                error_hook=_api_not_found, max_bytes=config.max_response_bytes)
+                error_hook=_api_not_found, max_bytes=config.max_response_bytes,
+                public_only=True)  # an address from the status's data: public ones only
         except GoneError:
             return None, ""
         except ConnectorError as exc:

@@ -83,7 +83,7 @@ class TimeoutSession:
 
     def __init__(self, session: requests.Session | None, timeout: float | None,
                  max_bytes: int | None = None):
-        self._session = session or http.new_session()  # follows http.deadline()
+        self._session = http.deadline_session(session)  # follows http.deadline()
         self.timeout = timeout or DEFAULT_TIMEOUT
         self.max_bytes = max_bytes
 
@@ -93,8 +93,8 @@ class TimeoutSession:
         the size caps of :func:`.http.read_body`."""
         kwargs["allow_redirects"] = False
         kwargs["stream"] = True
-        # a whole request takes at most ten timeouts (or the caller's earlier deadline)
-        with http.deadline(10 * self.timeout), http.late_as_error(
+        # a whole request ends by request_deadline() (or the caller's earlier deadline)
+        with http.deadline(http.request_deadline(self.timeout)), http.late_as_error(
                 NETWORK, f"{method} {safe_url(url)}"):
             kwargs["timeout"] = http.read_timeout(kwargs.get("timeout") or self.timeout)
             response = self._session.request(method, url, **kwargs)

@@ -11,9 +11,11 @@ Delivery of one item, each step committed on its own:
 3. the origin (e.g. the helpdesk reply) is told: chatter note, first response time.
 
 A network that does not answer (a time-out, no connection) costs a run up to its time-out per
-item: after one, the other due items of that network wait for its next attempt (queued, not
-counted as attempts) and the run goes on with the other networks (items of one network keep
-their order). Each write ends within ``WRITE_DEADLINE`` (``connectors.http.deadline``: a
+item: after one, the other due items of that network's server (``endpoint``: a Mastodon
+instance; the network itself where it has one API) wait for its next attempt (queued, not
+counted as attempts) and the run goes on with the other servers (items of one server keep
+their order): a stalled instance does not hold the replies sent through another one.
+Each write ends within ``WRITE_DEADLINE`` (``connectors.http.deadline``: a
 server dripping its answer cannot hold it), and a run claims items for ``SEND_BUDGET`` at most,
 then triggers a fresh run at once: a run stays well below the cron worker's
 ``limit_time_real`` (120 s by default), which would kill it mid-call.
@@ -29,6 +31,7 @@ import datetime as dt
 import logging
 import time
 import uuid
+from urllib.parse import urlsplit
 
 import psycopg2
 
@@ -106,6 +109,11 @@ class SocialCrmOutbox(models.Model):
     )
     account_id = fields.Many2one(
         "social.crm.account", string="Publishing Account", readonly=True, ondelete="set null"
+    )
+    endpoint = fields.Char(
+        string="Server", readonly=True, index=True,
+        help="The server the write goes to, where the network has several (a Mastodon "
+             "instance). A server that does not answer holds only its own items.",
     )
     text = fields.Text(readonly=True)
     state = fields.Selection(STATES, default="queued", required=True, readonly=True, index=True)
@@ -280,6 +288,9 @@ class SocialCrmOutbox(models.Model):
             vals.setdefault("company_id", post.company_id.id)
             vals.setdefault("user_id", self.env.uid)
             vals.setdefault("account_id", Account._for_post(post).id or False)
+            if "endpoint" not in vals:
+                vals["endpoint"] = _endpoint(*self._credentials_for(
+                    post, Account.browse(vals["account_id"])))
         # sudo: only the product writes the outbox (users read it): it queues what they decided
         items = self.sudo().create(vals_list)
         items._trigger_sender()
@@ -329,13 +340,13 @@ class SocialCrmOutbox(models.Model):
         """Deliver the due items, each in its own transactions (see the module's doc)."""
         cron = self.env["ir.cron"]
         started = time.monotonic()
-        stalled = []  # networks that did not answer in this run: their items wait
+        stalled = []  # (network id, endpoint) that did not answer in this run: items wait
         for _i in range(limit):
             if time.monotonic() - started >= SEND_BUDGET:
                 self._trigger_sender()  # the rest in a fresh run, at once
                 break
             item, recovering = (
-                self._claim_next(skip_networks=stalled) if stalled else self._claim_next()
+                self._claim_next(skip_endpoints=stalled) if stalled else self._claim_next()
             )
             if not item:
                 break
@@ -357,7 +368,7 @@ class SocialCrmOutbox(models.Model):
                 _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
             cron._commit_progress(0)  # the network's answer (its id) is committed
             if _no_answer(error):
-                stalled.append(item.network_id.id)
+                stalled.append((item.network_id.id, item.endpoint or ""))
                 item._defer_network(error)
                 cron._commit_progress(0)
             item._notify_origin()
@@ -369,9 +380,9 @@ class SocialCrmOutbox(models.Model):
         return True
 
     def _defer_network(self, error):
-        """The network of this item did not answer (``error``): its other due items wait
-        for this item's next attempt (queued, no attempt counted), in their order, so that
-        the other networks' items go first."""
+        """The network's server of this item (its ``endpoint``) did not answer (``error``):
+        its other due items wait for this item's next attempt (queued, no attempt counted),
+        in their order, so that the other servers' items go first."""
         self.ensure_one()
         now = fields.Datetime.now()
         at = self.next_attempt_at if self.state == "queued" and self.next_attempt_at \
@@ -379,6 +390,7 @@ class SocialCrmOutbox(models.Model):
         # sudo: the sender defers every company's items of the network
         others = self.sudo().search([
             ("network_id", "=", self.network_id.id),
+            ("endpoint", "=", self.endpoint or False),
             ("state", "=", "queued"),
             ("id", "!=", self.id),
             "|", ("next_attempt_at", "=", False), ("next_attempt_at", "<=", now),
@@ -404,7 +416,7 @@ class SocialCrmOutbox(models.Model):
                         "Not sent yet: %(network)s did not answer another request in time "
                         "(%(error)s). This one waits for the next attempt, so that the "
                         "answers on other networks go first.",
-                        network=self.network_id.name,
+                        network=self._server_name(),
                         error=str(error).rstrip("."),
                     ),
                     "notified": False,
@@ -415,15 +427,22 @@ class SocialCrmOutbox(models.Model):
             # the same (``_claim_next``), the next run asks it once again
             return others.browse()
         _logger.info("Social CRM: %s did not answer (outbox item %s): %s other item(s) wait "
-                     "for its next attempt", self.network_id.name, self.id, len(others))
+                     "for its next attempt", self._server_name(), self.id, len(others))
         self._trigger_sender(at)
         return others
 
+    def _server_name(self):
+        """The network's name, with the server's host where it has several."""
+        self.ensure_one()
+        host = urlsplit(self.endpoint).netloc if self.endpoint else ""
+        return f"{self.network_id.name} ({host})" if host else self.network_id.name
+
     @api.model
-    def _claim_next(self, skip_networks=()):
+    def _claim_next(self, skip_networks=(), skip_endpoints=()):
         """The next due item, locked and marked *sending*; and whether it was found
         *sending* (its previous attempt was interrupted). Items of ``skip_networks`` (ids)
-        are left for a later run."""
+        and of ``skip_endpoints`` (``(network id, endpoint or "")``) are left for a later
+        run."""
         self.flush_model()
         now = fields.Datetime.now()
         self.env.cr.execute(
@@ -434,6 +453,11 @@ class SocialCrmOutbox(models.Model):
                          AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
                         OR (state = 'sending' AND claimed_at < %(stale)s))
                    AND NOT (network_id = ANY(%(skip)s))
+                   AND NOT EXISTS (
+                       SELECT 1 FROM unnest(%(skip_ids)s::int[], %(skip_hosts)s::varchar[])
+                                  AS skipped(network_id, endpoint)
+                        WHERE skipped.network_id = social_crm_outbox.network_id
+                          AND skipped.endpoint = COALESCE(social_crm_outbox.endpoint, ''))
                  ORDER BY next_attempt_at NULLS FIRST, id
                  LIMIT 1
                    FOR UPDATE SKIP LOCKED
@@ -441,6 +465,8 @@ class SocialCrmOutbox(models.Model):
                 now=now,
                 stale=now - LEASE,
                 skip=list(skip_networks),
+                skip_ids=[network for network, _endpoint in skip_endpoints],
+                skip_hosts=[endpoint or "" for _network, endpoint in skip_endpoints],
             )
         )
         row = self.env.cr.fetchone()
@@ -488,6 +514,9 @@ class SocialCrmOutbox(models.Model):
             )
             return None
         credentials, base_url = self._credentials_for(post, self.account_id)
+        endpoint = _endpoint(credentials, base_url)
+        if endpoint != (self.endpoint or False):
+            self.endpoint = endpoint  # the server called now (its account may have moved)
         code = post.network_id.code or ""
         # an edited X post is a new post on X (the stored post keeps the original's id): the
         # answer and the hiding go to the version the customer's followers see now
@@ -720,3 +749,20 @@ def _strip_secrets(text, secrets):
     for secret in sorted((s for s in secrets if s and len(s) >= 4), key=len, reverse=True):
         text = text.replace(secret, "***")
     return text
+
+
+def _endpoint(credentials, base_url):
+    """``scheme://host[:port]`` of the server a write with these credentials goes to (a
+    Mastodon instance, a Bluesky PDS), lower case; False where the network has one API."""
+    url = base_url or (credentials or {}).get("base_url") or ""
+    if not isinstance(url, str) or not url.strip():
+        return False
+    url = url.strip()
+    if "://" not in url:
+        url = "https://" + url  # as the Mastodon connector reads a bare instance name
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    return f"{parts.scheme.lower()}://{parts.netloc.lower()}" if host else False

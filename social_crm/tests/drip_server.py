@@ -2,7 +2,8 @@
 """A loopback HTTP server that answers very slowly: one byte every ``pace`` seconds, in the
 status line and headers (``phase="headers"``) or in the body (``phase="body"``), for as long
 as the client stays or ``duration`` seconds (then it closes the connection). A socket
-time-out per read never fires on it.
+time-out per read never fires on it. With ``context`` (a server-side ``ssl.SSLContext``) it
+speaks TLS: :attr:`DripServer.url` is then ``https://``.
 
 Standard library only (no ``odoo`` import: the plain pytest tests load it by path).
 :attr:`DripServer.requests` counts the requests received."""
@@ -13,13 +14,14 @@ import time
 
 
 class DripServer:
-    def __init__(self, phase="body", pace=0.2, duration=None):
+    def __init__(self, phase="body", pace=0.2, duration=None, context=None):
         self.phase, self.pace, self.duration = phase, pace, duration
+        self.context = context
         self.requests = 0
         self.stopping = threading.Event()
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{'https' if context else 'http'}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -40,6 +42,14 @@ class DripServer:
 
     def _answer(self, conn):
         until = time.monotonic() + self.duration if self.duration else None
+        try:
+            if self.context is not None:
+                conn.settimeout(5)
+                conn = self.context.wrap_socket(conn, server_side=True)
+                conn.settimeout(None)
+        except OSError:
+            conn.close()
+            return
         with conn:
             try:
                 conn.recv(65536)

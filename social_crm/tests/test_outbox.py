@@ -1,11 +1,15 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
+from unittest.mock import patch
 
+import requests
+
+from odoo import fields
 from odoo.addons.social_crm.models.social_crm_outbox import _strip_secrets, backoff
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import SocialCrmCase
+from .common import FakeNetwork, SocialCrmCase
 
 
 @tagged("post_install", "-at_install")
@@ -82,3 +86,52 @@ class TestOutbox(SocialCrmCase):
         self.assertEqual(backoff(30), dt.timedelta(hours=6))
         self.assertEqual(_strip_secrets("bad token brand-token here", ["brand-token", ""]),
                          "bad token *** here")
+
+    def test_a_stalled_instance_does_not_hold_the_replies_through_another(self):
+        """Probe: a company answers on two Mastodon instances (two publishing accounts). One
+        instance did not answer (a read time-out): the reply through the other instance,
+        queued after, was deferred with it and not sent in the run, since the deferral was
+        per network. Now per server (the item's ``endpoint``, the account's instance): the
+        stalled instance's own next reply waits, the other instance's goes out."""
+        fast = self.env["social.crm.account"].create(
+            {"name": "Acme on the fast instance", "network_id": self.mastodon.id,
+             "base_url": "https://fast.example/", "access_token": "fast-token"})
+        author = self.make_author("8", "karl", network="mastodon")
+        result = self.env["social.crm.post"]._ingest_posts(
+            [self.make_post("m-2", author, network="mastodon"),
+             self.make_post("m-3", author, network="mastodon")])
+        second_post, third_post = self.env["social.crm.post"].browse(result.post_ids)
+        first, second, third = self.Outbox._queue([
+            {"action": "reply", "post_id": self.post.id, "text": "@emily We are on it."},
+            {"action": "reply", "post_id": second_post.id, "text": "@karl We are on it."},
+            {"action": "reply", "post_id": third_post.id, "text": "@karl Fixed.",
+             "account_id": fast.id},
+        ])
+        self.assertEqual((first.endpoint, second.endpoint, third.endpoint),
+                         ("https://mastodon.example", "https://mastodon.example",
+                          "https://fast.example"))
+        net = FakeNetwork()
+        self.startPatcher(patch.object(type(self), "_request_handler", net.handler))
+        net.add("POST", "https://mastodon.example/api/v1/statuses",
+                exc=requests.exceptions.ReadTimeout("timed out"))
+        net.add("POST", "https://fast.example/api/v1/statuses", json_body={
+            "id": "113600000000000001", "created_at": "2026-12-05T03:00:00.000Z",
+            "visibility": "public", "language": "en", "spoiler_text": "",
+            "uri": "https://fast.example/users/acme/statuses/113600000000000001",
+            "url": "https://fast.example/@acme/113600000000000001",
+            "content": "<p>@karl Fixed.</p>", "in_reply_to_id": "m-3",
+            "account": {"id": "1", "username": "acme", "acct": "acme",
+                        "url": "https://fast.example/@acme"},
+            "replies_count": 0, "reblogs_count": 0, "favourites_count": 0})
+        with patch.object(type(self.env["ir.cron"]), "_commit_progress",
+                          lambda cron, processed=0, remaining=None, deactivate=False: 60.0):
+            self.Outbox._cron_send()
+        self.env.invalidate_all()
+        slow_calls = [p for p, _kw in net.requests if "mastodon.example" in p.url]
+        self.assertEqual(len(slow_calls), 1, "the stalled instance is asked once in the run")
+        self.assertEqual((third.state, third.external_id), ("sent", "113600000000000001"),
+                         "the other instance's reply does not wait behind the stalled one")
+        self.assertEqual((second.state, second.attempts), ("queued", 0), "not attempted")
+        self.assertGreater(second.next_attempt_at, fields.Datetime.now())
+        self.assertIn("did not answer another request in time", second.error_message)
+        self.assertIn("mastodon.example", second.error_message, "which server")

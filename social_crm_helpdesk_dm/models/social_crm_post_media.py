@@ -72,8 +72,9 @@ class SocialCrmPost(models.Model):
                 dict(config.credentials) if config else {}, item["media_id"], max_bytes,
                 base_url=config.base_url if config else "",
             )
+        # an address from the message's data: only public addresses are asked
         response = http.request(None, "GET", item["url"], network=messenger.NETWORK,
-                                max_bytes=max_bytes)
+                                max_bytes=max_bytes, public_only=True)
         return response.content
 
     def _dm_store_media(self, items):

@@ -340,6 +340,29 @@ class TestInstagramDm(MetaDmCase):
         self.assertTrue(self.env["ir.attachment"].search(
             [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]))
 
+    def test_a_file_address_inside_the_server_network_is_not_asked(self):
+        """A message's file address is the network's data: one that names the cloud metadata
+        service (or the loopback, a private network) is not asked, the file is refused with a
+        note naming the address, the message is kept. Before, the server fetched it (and,
+        here, stored the answer had it been an image)."""
+        inner = "http://169.254.169.254/latest/meta-data/iam/security-credentials/"
+        self.net.add("GET", inner, body=JPEG)
+        self.deliver_signed(self.ig, self.ig_delivery("mid-first", "Mein Gerät ist kaputt"))
+        self.process_source(self.ig)
+        self.deliver_signed(self.ig, self.ig_delivery(
+            "mid-inner", "Siehe Bild", attachments=[{"type": "image", "payload": {"url": inner}}]))
+        self.process_source(self.ig)
+        ticket = self.Post.search([("external_id", "=", "mid-inner")]).ticket_id
+        self.assertTrue(ticket, "the message itself is kept")
+        self.assertFalse([r for r, _kw in self.net.requests if "169.254" in r.url],
+                         "the metadata address is never asked")
+        self.assertFalse(self.env["ir.attachment"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "=", ticket.id)]))
+        # (the chatter's redaction reads the dotted address as a phone number)
+        self.assertTrue(ticket.message_ids.filtered(
+            lambda m: "/latest/meta-data/" in (m.body or "")
+            and "no public address" in (m.body or "")))
+
     def test_outside_the_window_and_without_private_messages(self):
         self.deliver_signed(self.ig, self.ig_delivery("mid-old", "Hallo?", minutes_ago=25 * 60))
         self.process_source(self.ig)
