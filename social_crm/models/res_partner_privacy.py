@@ -227,13 +227,26 @@ class ResPartner(models.Model):
         self.sudo().filtered("social_origin").write({"comment": False})
         return counts
 
+    def _social_erase_labels(self):
+        """{what: words} of the counts :meth:`_social_erase` returns, for the note in the
+        contact's chatter (extended by the addons that erase more)."""
+        return {
+            "match suggestions": self.env._("match suggestions"),
+            "posts": self.env._("posts"),
+            "identities": self.env._("identities"),
+            "earlier exports": self.env._("earlier exports"),
+        }
+
     def action_social_erase(self):
         """Erase social data (Art. 17), logged on each contact without the erased content."""
         self.check_access("write")
         self._social_check_privacy_rights()
         for partner in self:
             counts = partner._social_erase()
-            summary = ", ".join(f"{what}: {count}" for what, count in counts.items() if count)
+            labels = partner._social_erase_labels()
+            summary = ", ".join(
+                f"{labels.get(what, what)}: {count}" for what, count in counts.items() if count
+            )
             partner.message_post(
                 body=Markup("<p>%s</p>") % self.env._(
                     "Social data erased on request (GDPR Art. 17) by %(user)s. Removed: "

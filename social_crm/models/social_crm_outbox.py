@@ -354,7 +354,7 @@ class SocialCrmOutbox(models.Model):
             error = None
             try:
                 with self.env.cr.savepoint():
-                    error = item._deliver(recovering)
+                    error = item._reader()._deliver(recovering)
             except Exception:
                 if not item.exists():
                     # its post was deleted while it was sent (its author deleted it on the
@@ -369,7 +369,7 @@ class SocialCrmOutbox(models.Model):
             cron._commit_progress(0)  # the network's answer (its id) is committed
             if _no_answer(error):
                 stalled.append((item.network_id.id, item.endpoint or ""))
-                item._defer_network(error)
+                item._reader()._defer_network(error)
                 cron._commit_progress(0)
             item._notify_origin()
             if not cron._commit_progress(1):
@@ -378,6 +378,16 @@ class SocialCrmOutbox(models.Model):
         self.search([("notified", "=", False), ("state", "!=", "sending")], limit=limit)\
             ._notify_origin()
         return True
+
+    def _reader(self):
+        """This item in the language and time zone of whom reads what the sender writes on
+        it (its reason, a wait): the sender runs as the cron's user, so its words are those
+        of the user who queued the item, else of its company."""
+        self.ensure_one()
+        # sudo: the user who queued it and the company's partner, whoever runs the sender
+        user, company = self.sudo().user_id, self.sudo().company_id.partner_id
+        return self.with_context(lang=user.lang or company.lang or self.env.lang,
+                                 tz=user.tz or company.tz or self.env.context.get("tz"))
 
     def _defer_network(self, error):
         """The network's server of this item (its ``endpoint``) did not answer (``error``):

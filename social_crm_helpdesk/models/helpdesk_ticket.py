@@ -1206,7 +1206,10 @@ class HelpdeskTicket(models.Model):
         posts = self.social_post_ids or self.social_post_id
         if not posts:
             raise UserError(self.env._("This ticket was not opened from a social post."))
-        posts.with_env(self.env).action_not_complaint()
+        # sudo: the agent who may write the ticket decides for its posts, which a helpdesk
+        # agent without the Social CRM rights only reads; sudo keeps the user, whose decision,
+        # note and label it stays
+        posts.with_env(self.env).sudo().action_not_complaint()
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",

@@ -77,6 +77,16 @@ class ResPartner(models.Model):
         ]
         return data
 
+    def _social_erase_labels(self):
+        return dict(
+            super()._social_erase_labels(),
+            **{
+                "ticket texts": self.env._("ticket texts"),
+                "replies": self.env._("replies"),
+                "ticket messages": self.env._("ticket messages"),
+            },
+        )
+
     def _social_erase(self):
         """Tickets stay for the reaction-time statistics, without any text of the person:
         title and description replaced, replies and the chatter's messages deleted."""

@@ -185,3 +185,27 @@ class TestReplyAccess(SocialHelpdeskCase):
         self.assertFalse(plain.social_first_reply_at)
         as_agent.write({"name": "Renamed"})
         self.assertEqual(ticket.name, "Renamed")
+
+    def test_not_a_complaint_by_a_helpdesk_agent_without_social_crm_rights(self):
+        """The ticket form shows *Not a Complaint* to every agent (the demo's agent has the
+        helpdesk rights only): an agent who may write the ticket decides for its posts, which
+        he may only read. Before, the button raised an access error on the posts."""
+        post = self.ingest(self.complaint("1990000000000005010"))
+        ticket = post.ticket_id
+        self.assertFalse(self.agent_a.has_group("social_crm.group_social_crm_user"))
+        action = ticket.with_user(self.agent_a).action_social_not_complaint()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(post.complaint_decision, "not_complaint")
+        label = self.env["social.crm.complaint.label"].search([("post_id", "=", post.id)])
+        self.assertEqual(label.user_id, self.agent_a, "the decision stays the agent's")
+        note = ticket.message_ids.filtered(lambda m: "as not a complaint" in (m.body or ""))
+        self.assertEqual(note.author_id, self.agent_a.partner_id)
+        self.assertIn("Anna A", note.body)
+        # the posts themselves stay read-only for the agent
+        with self.assertRaises(AccessError):
+            post.with_user(self.agent_a).write({"state": "new"})
+        with self.assertRaises(AccessError):
+            post.with_user(self.agent_a).action_not_complaint()
+        # an employee who may not write the ticket may not decide through it either
+        with self.assertRaises(AccessError):
+            ticket.with_user(self.plain_user).action_social_not_complaint()

@@ -368,6 +368,33 @@ class TestReplies(SocialHelpdeskCase):
         with self.assertRaises(AccessError):
             post.ticket_id.with_user(reader).action_social_answered_in_app()
 
+    def test_outbox_result_is_worded_for_whom_queued_it(self):
+        """The outbox sender runs as the cron's user (OdooBot, English): what it writes on an
+        item (its Reason column) is in the language of the user who queued it, else of the
+        company. Before, a German manager read "Demo: recorded, not sent ..." in English."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)
+        self.agent.lang = "de_DE"
+        self.env.ref("base.user_root").lang = "en_US"
+        replay = self.env.ref("social_crm.source_demo_replay")
+        post = self.ingest(self.complaint("1990000000000000778", author=self.ina()), source=replay)
+        self.open_wizard(post.ticket_id, "@ina_influencer Das tut uns leid!").action_send()
+        self.run_sender()
+        item = post.ticket_id.social_reply_ids.outbox_id
+        self.assertEqual(item.state, "demo")
+        self.assertEqual(item.user_id, self.agent)
+        self.assertIn("Demo: gespeichert, nicht gesendet", item.error_message)
+        # an item queued by a user without a language: the company's
+        self.env.user.company_id.partner_id.lang = "de_DE"
+        self.agent.lang = False
+        other = self.ingest(self.complaint("1990000000000000779", author=self.ina()),
+                            source=replay)
+        self.open_wizard(other.ticket_id, "@ina_influencer Entschuldigung!").action_send()
+        self.run_sender()
+        latest = other.ticket_id.social_reply_ids.sorted("id")[-1:]
+        self.assertEqual(latest.text, "@ina_influencer Entschuldigung!")
+        self.assertIn("Demo: gespeichert, nicht gesendet", latest.outbox_id.error_message)
+
     # --- the outbox: network writes after the commit ---------------------------------------
     def queue_x_reply(self, ext, text="@ina_influencer Sorry!"):
         post = self.ingest(self.complaint(ext, author=self.ina()))

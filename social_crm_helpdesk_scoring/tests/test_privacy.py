@@ -125,6 +125,23 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertNotIn("Router", log[0].body)
         self.assertIn("posts: 1", log[0].body)
 
+    def test_erase_note_is_worded_in_the_users_language(self):
+        """The note the erasure leaves on the contact names what was removed in the reader's
+        words: before, a German manager read "score history: 1, ticket texts: 1, posts: 2,
+        identities: 1" (the counts' keys) inside the German sentence."""
+        partner, _identity, _post, _ticket = self._person()
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_scoring", "social_crm_helpdesk"], ["de_DE"],
+            overwrite=True)
+        partner.with_context(lang="de_DE").action_social_erase()
+        body = partner.message_ids.filtered(lambda m: "DSGVO" in (m.body or ""))[:1].body
+        self.assertTrue(body, "the note is written in German")
+        for words in ("Beiträge: 1", "Identitäten: 1", "Tickettexte: 1", "Antworten: 1"):
+            self.assertIn(words, body)
+        for key in ("posts", "identities", "ticket texts", "replies", "score history"):
+            self.assertNotIn(f"{key}:", body)
+
     def test_erase_from_the_contact_needs_a_manager(self):
         partner, identity, _post, _ticket = self._person()
         with self.assertRaises(AccessError):

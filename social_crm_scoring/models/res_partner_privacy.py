@@ -66,6 +66,13 @@ class ResPartner(models.Model):
         ]
         return data
 
+    def _social_erase_labels(self):
+        return dict(
+            super()._social_erase_labels(),
+            mentions=self.env._("mentions"),
+            **{"score history": self.env._("score history")},
+        )
+
     def _social_erase(self):
         identities = self._social_identities()
         mentions = self._social_mentions(identities)

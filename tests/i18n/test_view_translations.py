@@ -2,7 +2,12 @@
 
 Odoo translates a view text only when the .po has the exact term, markup included: a later
 ``groups="..."`` on a ``<span>`` inside a sentence, or a new label, silently leaves the screen
-half English. The terms are cut from the XML as Odoo cuts them (``xml_translate``)."""
+half English. The terms are cut from the XML as Odoo cuts them (``xml_translate``).
+
+The same holds for the help of a window action (the empty list's explanation, an HTML field
+cut by ``html_translate``), whitespace included: a sentence wrapped over lines in the XML is
+a term with its line breaks and indentation, which a .po entry written on one line does not
+match (the unsure posts' empty state stayed English in German)."""
 
 import pathlib
 import re
@@ -38,6 +43,28 @@ def view_terms(addon):
                         yield path.relative_to(ROOT), record.get("id"), term
 
 
+def action_help_terms(addon):
+    for path in sorted(addon.glob("*/*.xml")):
+        if path.parent.name not in ("views", "wizards", "wizard", "report", "data"):
+            continue
+        tree = etree.parse(str(path))
+        for record in tree.iter("record"):
+            if not (record.get("model") or "").startswith("ir.actions."):
+                continue
+            for field in record.iter("field"):
+                if field.get("name") != "help" or field.get("type") != "html":
+                    continue
+                # the value Odoo's XML loader stores (odoo.tools.convert, type="html")
+                value = "".join(
+                    etree.tostring(child, method="html", encoding="unicode") for child in field
+                )
+                terms = []
+                translate.html_translate(terms.append, value)
+                for term in terms:
+                    if not re.fullmatch(r"[\W\d_]*", term):
+                        yield path.relative_to(ROOT), record.get("id"), term
+
+
 @pytest.mark.parametrize("addon", ADDONS, ids=lambda path: path.name)
 def test_every_view_text_has_its_german_translation(addon):
     german = {entry.msgid: entry.msgstr for entry in polib.pofile(str(addon / "i18n/de.po"))}
@@ -45,7 +72,7 @@ def test_every_view_text_has_its_german_translation(addon):
     template = {entry.msgid for entry in polib.pofile(str(addon / f"i18n/{addon.name}.pot"))}
     missing = [
         f"{path} {record}: {term[:80]!r}"
-        for path, record, term in view_terms(addon)
+        for path, record, term in (*view_terms(addon), *action_help_terms(addon))
         if not german.get(term) or term not in template
     ]
     assert not missing, "no German translation in i18n/de.po for:\n" + "\n".join(missing)
