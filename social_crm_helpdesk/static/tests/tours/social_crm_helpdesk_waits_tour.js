@@ -22,7 +22,7 @@ const LABELS = {
         respondBy: "Antworten bis",
         overdue: "Überfällig",
         waitsAgain: "Wartet erneut",
-        socialTab: "Soziale Medien",
+        socialTab: "Social Media",
         waitsAgainLabel: "Wartet erneut",
         waitingSince: "Wartet seit",
         currentDeadline: "Aktuelle Frist",
