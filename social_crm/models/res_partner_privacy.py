@@ -34,14 +34,24 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # --- what belongs to a person ------------------------------------------------------------
+    def _social_privacy_scope(self):
+        """Domain on ``company_id`` of the rows a privacy request covers: every company's for
+        the superuser (OCA's anonymisation, the retention cron), else those of the user's
+        companies. A contact without company is shared: a manager of company B neither
+        exports nor erases what company A holds about it (its record rules keep A's rows from
+        B's users; each company answers for its own data)."""
+        if self.env.su:
+            return Domain.TRUE
+        return Domain("company_id", "in", self.env.user.company_ids.ids)
+
     def _social_identities(self):
         return (
             self.env["social.crm.identity"]
-            # sudo: the privacy request covers every identity of the contact (callers check the
-            # right first)
+            # sudo: the privacy request covers every identity of the contact in the companies of
+            # the user (callers check the right first)
             .sudo()
             .with_context(active_test=False)
-            .search([("partner_id", "in", self.ids)])
+            .search(Domain("partner_id", "in", self.ids) & self._social_privacy_scope())
         )
 
     def _social_posts(self, identities=None):
@@ -49,8 +59,11 @@ class ResPartner(models.Model):
         domain = Domain("partner_id", "in", self.ids)
         if identities:
             domain |= Domain("identity_id", "in", identities.ids)
-        # sudo: every post of the contact, also those of teams the user cannot read
-        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(domain)
+        # sudo: every post of the contact, also those of teams the user cannot read (in the
+        # user's companies)
+        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(
+            domain & self._social_privacy_scope()
+        )
 
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
@@ -59,8 +72,11 @@ class ResPartner(models.Model):
             domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
                 "author_external_id", "=", identity.external_id
             )
-        # sudo: the privacy request covers every suggestion about the contact
-        return self.env["social.crm.match.suggestion"].sudo().search(domain)
+        # sudo: the privacy request covers every suggestion about the contact (in the user's
+        # companies)
+        return self.env["social.crm.match.suggestion"].sudo().search(
+            domain & self._social_privacy_scope()
+        )
 
     def _social_privacy_lookup_sql(self):
         """[(model, SQL condition)]: rows of a person that Odoo's privacy lookup cannot find

@@ -20,7 +20,9 @@ class TestSettingsRpcAccess(HttpCase):
             cls.env, login="sc_rpc_sales", groups="base.group_user,sales_team.group_sale_salesman"
         )
         cls.social_user = new_test_user(
-            cls.env, login="sc_rpc_social", groups="base.group_user,social_crm.group_social_crm_user"
+            cls.env,
+            login="sc_rpc_social",
+            groups="base.group_user,social_crm.group_social_crm_user",
         )
         cls.settings_user = new_test_user(
             cls.env,
