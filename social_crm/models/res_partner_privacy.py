@@ -172,19 +172,23 @@ class ResPartner(models.Model):
         return buffer.getvalue()
 
     def action_social_export(self):
-        """Export social data (Art. 15/20): a zip attached to the contact, downloaded at once."""
+        """Export social data (Art. 15/20): a zip downloaded at once, readable by its maker only."""
         self.ensure_one()
         self.check_access("read")
         self._social_check_privacy_rights()
         content = self._social_export_zip()
-        # sudo: the export is the product's file, attached after the rights check above
+        # sudo: the export is the product's file, made after the rights check above. Not
+        # attached to the contact (an attachment of a record is readable by whoever reads the
+        # record: salespeople, agents, other companies' users): without a record, only its
+        # creator (and administrators) may read it; the name ties it to the contact
         attachment = self.env["ir.attachment"].sudo().create(
             {
                 "name": f"{EXPORT_PREFIX}{self.id}-{fields.Date.today()}.zip",
                 "raw": content,
                 "mimetype": "application/zip",
                 "res_model": "res.partner",
-                "res_id": self.id,
+                "res_id": False,
+                "company_id": self.env.company.id,
             }
         )
         self.message_post(
@@ -221,13 +225,13 @@ class ResPartner(models.Model):
         identities = self._social_identities()
         suggestions = self._social_suggestions(identities)
         posts = self._social_posts(identities)
-        # sudo: earlier exports are product files the user may not read; erased with the contact
+        # sudo: earlier exports (of the user's companies) are product files the user may not
+        # read; erased with the contact. Found by name: an export is attached to no record
+        # (earlier ones were attached to the contact)
         exports = self.env["ir.attachment"].sudo().search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", self.ids),
-                ("name", "=like", EXPORT_PREFIX + "%"),
-            ]
+            Domain("res_model", "=", "res.partner")
+            & Domain.OR(Domain("name", "=like", f"{EXPORT_PREFIX}{pid}-%") for pid in self.ids)
+            & self._social_privacy_scope()
         )
         counts["match suggestions"] = len(suggestions)
         counts["posts"] = len(posts)

@@ -114,8 +114,7 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertFalse(post.exists())
         self.assertFalse(identity.exists())
         self.assertFalse(self.env["ir.attachment"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
-             ("name", "=like", "social-data-%")]))
+            [("res_model", "=", "res.partner"), ("name", "=like", f"social-data-{partner.id}-%")]))
         self.assertTrue(ticket.exists(), "the ticket stays for the KPIs")
         self.assertNotIn("Router", ticket.description)
         self.assertNotIn("Router", ticket.name)
