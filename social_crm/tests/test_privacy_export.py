@@ -6,6 +6,7 @@ import datetime as dt
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -43,6 +44,7 @@ class TestPrivacyExportAccess(HttpCase):
         self.authenticate(login, login)
         return self.url_open(url, allow_redirects=False)
 
+    @mute_logger("odoo.http")
     def test_only_the_manager_who_exported_downloads_the_zip(self):
         """Before: the zip (posts, tickets, replies, score history) was attached to the
         contact, so every internal user who reads the contact (a salesperson, an agent, a user

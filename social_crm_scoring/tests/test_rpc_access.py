@@ -7,6 +7,7 @@ settings screen shows: the method itself must check the caller's rights before i
 
 from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 
 @tagged("post_install", "-at_install")
@@ -40,6 +41,7 @@ class TestSettingsRpcAccess(HttpCase):
     def _triggers(self):
         return self.env["ir.cron.trigger"].search_count([("cron_id", "=", self.cron.id)])
 
+    @mute_logger("odoo.http")
     def test_only_settings_users_queue_the_recompute_of_every_score(self):
         """Before: a portal user, a salesperson or a Social CRM user queued the recomputation
         of every company's scores (a run over all contacts) by JSON-RPC."""
