@@ -26,6 +26,7 @@ from . import (
     test_reopen_wait,
     test_replies,
     test_review_unsure,
+    test_rpc_wizard_access,
     test_satisfaction,
     test_sequences,
     test_ticket_contact,
