@@ -34,14 +34,24 @@ class ResPartner(models.Model):
     _inherit = "res.partner"
 
     # --- what belongs to a person ------------------------------------------------------------
+    def _social_privacy_scope(self):
+        """Domain on ``company_id`` of the rows a privacy request covers: every company's for
+        the superuser (OCA's anonymisation, the retention cron), else those of the user's
+        companies. A contact without company is shared: a manager of company B neither
+        exports nor erases what company A holds about it (its record rules keep A's rows from
+        B's users; each company answers for its own data)."""
+        if self.env.su:
+            return Domain.TRUE
+        return Domain("company_id", "in", self.env.user.company_ids.ids)
+
     def _social_identities(self):
         return (
             self.env["social.crm.identity"]
-            # sudo: the privacy request covers every identity of the contact (callers check the
-            # right first)
+            # sudo: the privacy request covers every identity of the contact in the companies of
+            # the user (callers check the right first)
             .sudo()
             .with_context(active_test=False)
-            .search([("partner_id", "in", self.ids)])
+            .search(Domain("partner_id", "in", self.ids) & self._social_privacy_scope())
         )
 
     def _social_posts(self, identities=None):
@@ -49,8 +59,11 @@ class ResPartner(models.Model):
         domain = Domain("partner_id", "in", self.ids)
         if identities:
             domain |= Domain("identity_id", "in", identities.ids)
-        # sudo: every post of the contact, also those of teams the user cannot read
-        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(domain)
+        # sudo: every post of the contact, also those of teams the user cannot read (in the
+        # user's companies)
+        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(
+            domain & self._social_privacy_scope()
+        )
 
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
@@ -59,8 +72,11 @@ class ResPartner(models.Model):
             domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
                 "author_external_id", "=", identity.external_id
             )
-        # sudo: the privacy request covers every suggestion about the contact
-        return self.env["social.crm.match.suggestion"].sudo().search(domain)
+        # sudo: the privacy request covers every suggestion about the contact (in the user's
+        # companies)
+        return self.env["social.crm.match.suggestion"].sudo().search(
+            domain & self._social_privacy_scope()
+        )
 
     def _social_privacy_lookup_sql(self):
         """[(model, SQL condition)]: rows of a person that Odoo's privacy lookup cannot find
@@ -156,19 +172,23 @@ class ResPartner(models.Model):
         return buffer.getvalue()
 
     def action_social_export(self):
-        """Export social data (Art. 15/20): a zip attached to the contact, downloaded at once."""
+        """Export social data (Art. 15/20): a zip downloaded at once, readable by its maker only."""
         self.ensure_one()
         self.check_access("read")
         self._social_check_privacy_rights()
         content = self._social_export_zip()
-        # sudo: the export is the product's file, attached after the rights check above
+        # sudo: the export is the product's file, made after the rights check above. Not
+        # attached to the contact (an attachment of a record is readable by whoever reads the
+        # record: salespeople, agents, other companies' users): without a record, only its
+        # creator (and administrators) may read it; the name ties it to the contact
         attachment = self.env["ir.attachment"].sudo().create(
             {
                 "name": f"{EXPORT_PREFIX}{self.id}-{fields.Date.today()}.zip",
                 "raw": content,
                 "mimetype": "application/zip",
                 "res_model": "res.partner",
-                "res_id": self.id,
+                "res_id": False,
+                "company_id": self.env.company.id,
             }
         )
         self.message_post(
@@ -205,13 +225,13 @@ class ResPartner(models.Model):
         identities = self._social_identities()
         suggestions = self._social_suggestions(identities)
         posts = self._social_posts(identities)
-        # sudo: earlier exports are product files the user may not read; erased with the contact
+        # sudo: earlier exports (of the user's companies) are product files the user may not
+        # read; erased with the contact. Found by name: an export is attached to no record
+        # (earlier ones were attached to the contact)
         exports = self.env["ir.attachment"].sudo().search(
-            [
-                ("res_model", "=", "res.partner"),
-                ("res_id", "in", self.ids),
-                ("name", "=like", EXPORT_PREFIX + "%"),
-            ]
+            Domain("res_model", "=", "res.partner")
+            & Domain.OR(Domain("name", "=like", f"{EXPORT_PREFIX}{pid}-%") for pid in self.ids)
+            & self._social_privacy_scope()
         )
         counts["match suggestions"] = len(suggestions)
         counts["posts"] = len(posts)

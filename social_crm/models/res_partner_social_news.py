@@ -3,6 +3,7 @@
 include them)."""
 
 from odoo import fields, models
+from odoo.fields import Domain
 
 
 class ResPartner(models.Model):
@@ -30,7 +31,7 @@ class ResPartner(models.Model):
             # sudo: the privacy export lists every mention of the contact (rights checked by the
             # caller)
             for mention in self.env["social.crm.news.mention"].sudo().search(
-                [("partner_id", "=", self.id)]
+                Domain("partner_id", "=", self.id) & self._social_privacy_scope()
             )
         ]
         return data
@@ -38,7 +39,7 @@ class ResPartner(models.Model):
     def _social_erase(self):
         # sudo: erasure removes every mention of the contact (rights checked by the caller)
         mentions = self.env["social.crm.news.mention"].sudo().search(
-            [("partner_id", "in", self.ids)]
+            Domain("partner_id", "in", self.ids) & self._social_privacy_scope()
         )
         counts = {"news mentions": len(mentions)}
         mentions.unlink()

@@ -19,6 +19,7 @@ from . import (
     test_outbox,
     test_plural,
     test_poll,
+    test_privacy_export,
     test_recheck,
     test_security,
     test_stream_deletes,

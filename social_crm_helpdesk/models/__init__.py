@@ -5,6 +5,7 @@ from . import social_crm_pii_mixin, social_crm_pii_pattern
 # isort: on
 from . import (
     base_partner_merge,
+    discuss_channel,
     helpdesk_ticket,
     helpdesk_ticket_cause,
     helpdesk_ticket_chatter,

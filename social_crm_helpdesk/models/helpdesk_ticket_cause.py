@@ -2,12 +2,14 @@
 from odoo import api, fields, models
 
 from ..detection.causes import suggest_cause
+from .helpdesk_ticket import INTERNAL
 
 
 class HelpdeskTicket(models.Model):
     """Cause, churn intent and goodwill of a social ticket: the cause is suggested from the
     first post's text and set by the agent; the goodwill (voucher, refund, gift) is recorded
-    with its amount and currency, and counted in the company's currency by the report."""
+    with its amount and currency, and counted in the company's currency by the report. The
+    agents' analysis: internal users only (never the customer through the portal or RPC)."""
 
     _inherit = "helpdesk.ticket"
 
@@ -19,31 +21,36 @@ class HelpdeskTicket(models.Model):
         readonly=False,
         index=True,
         domain="[('company_id', 'in', (company_id, False))]",
+        groups=INTERNAL,
         help="Suggested from the post's text; set by the agent.",
     )
     social_churn_intent = fields.Boolean(
         string="Churn Intent",
         compute="_compute_social_churn_intent",
         store=True,
+        groups=INTERNAL,
         help="A post of the conversation says the customer is leaving.",
     )
     social_goodwill_kind = fields.Selection(
         [("voucher", "Voucher"), ("refund", "Refund"), ("gift", "Gift"), ("other", "Other")],
         string="Goodwill",
+        groups=INTERNAL,
     )
     social_goodwill_amount = fields.Monetary(
-        string="Goodwill Amount", currency_field="social_goodwill_currency_id"
+        string="Goodwill Amount", currency_field="social_goodwill_currency_id", groups=INTERNAL
     )
     social_goodwill_currency_id = fields.Many2one(
         "res.currency",
         string="Goodwill Currency",
         default=lambda self: self.env.company.currency_id,
+        groups=INTERNAL,
     )
     social_goodwill_company_amount = fields.Float(
         string="Goodwill (Company Currency)",
         compute="_compute_social_goodwill_company_amount",
         store=True,
         digits="Account",
+        groups=INTERNAL,
     )
 
     @api.depends("social_post_id")

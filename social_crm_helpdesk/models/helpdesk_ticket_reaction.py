@@ -4,6 +4,7 @@ from markupsafe import Markup
 from odoo import api, fields, models
 from odoo.exceptions import AccessError
 
+from .helpdesk_ticket import INTERNAL
 from .helpdesk_ticket_guard import _PRODUCT, PRODUCT_KEY
 
 REACTION_FIELDS = frozenset({"social_first_reply_channel"})
@@ -29,6 +30,7 @@ class HelpdeskTicket(models.Model):
         string="First Reaction By",
         readonly=True,
         copy=False,
+        groups=INTERNAL,
     )
 
     def _social_check_product_fields(self, vals, creating=False):

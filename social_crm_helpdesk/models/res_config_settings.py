@@ -77,5 +77,7 @@ class ResConfigSettings(models.TransientModel):
         )
 
     def action_social_complaint_train(self):
+        # callable by JSON-RPC by any user: the training sudo()s (see the company's method)
+        self.check_access("write")
         self.company_id._social_complaint_train()
         return True

@@ -20,8 +20,9 @@ class ResPartner(models.Model):
             domain |= Domain("social_post_id", "in", posts.ids) | Domain(
                 "id", "in", posts.ticket_id.ids
             )
-        domain &= Domain("social_network_id", "!=", False)
-        # sudo: the privacy request covers every ticket of the contact (caller checks the right)
+        domain &= Domain("social_network_id", "!=", False) & self._social_privacy_scope()
+        # sudo: the privacy request covers every ticket of the contact in the user's companies
+        # (caller checks the right)
         return self.env["helpdesk.ticket"].sudo().with_context(active_test=False).search(domain)
 
     def _social_replies(self, tickets, identities):
@@ -31,8 +32,9 @@ class ResPartner(models.Model):
         domain = Domain("ticket_id", "in", tickets.ids) | Domain("partner_id", "in", self.ids)
         if identities:
             domain |= Domain("identity_id", "in", identities.ids)
-        # sudo: replies are written by the product; the privacy request covers them all
-        return self.env["social.crm.reply"].sudo().search(domain)
+        # sudo: replies are written by the product; the privacy request covers them all (in the
+        # user's companies)
+        return self.env["social.crm.reply"].sudo().search(domain & self._social_privacy_scope())
 
     def _social_privacy_lookup_sql(self):
         return super()._social_privacy_lookup_sql() + [

@@ -1,6 +1,7 @@
 from . import (
     test_access,
     test_agent_paths,
+    test_alert_channel_access,
     test_arrival,
     test_causes,
     test_crisis,
@@ -26,6 +27,7 @@ from . import (
     test_reopen_wait,
     test_replies,
     test_review_unsure,
+    test_rpc_wizard_access,
     test_satisfaction,
     test_sequences,
     test_ticket_contact,

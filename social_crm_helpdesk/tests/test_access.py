@@ -127,9 +127,11 @@ class TestReplyAccess(SocialHelpdeskCase):
         )
         post_b.invalidate_recordset()
         ticket.invalidate_recordset()
-        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent_a).create(
-            {"ticket_id": ticket.id, "post_id": post_b.id, "text": "Hi"})
+        # refused when the wizard is made on the post the user may not read (before: when
+        # sending)
         with self.assertRaises(AccessError):
+            wizard = self.env["social.crm.reply.wizard"].with_user(self.agent_a).create(
+                {"ticket_id": ticket.id, "post_id": post_b.id, "text": "Hi"})
             wizard.action_send()
         self.assertFalse(self.net.requests)
 

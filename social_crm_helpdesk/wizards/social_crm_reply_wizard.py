@@ -142,6 +142,26 @@ class SocialCrmReplyWizard(models.TransientModel):
                 )
             )
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        wizards = super().create(vals_list)
+        wizards._check_readable()
+        return wizards
+
+    def write(self, vals):
+        result = super().write(vals)
+        if {"ticket_id", "post_id"} & set(vals):
+            self._check_readable()
+        return result
+
+    def _check_readable(self):
+        """The wizard shows the post's text and the customer's phone (related fields, read as
+        superuser): only on a ticket and a post the user may read (over JSON-RPC a wizard can
+        be created on any id). Not a constraint: those run as superuser."""
+        for wizard in self:
+            wizard.ticket_id.check_access("read")
+            wizard.post_id.check_access("read")
+
     @api.constrains("ticket_id", "post_id")
     def _check_post_of_ticket(self):
         of_ticket = self.env["social.crm.reply"]._social_post_of_ticket

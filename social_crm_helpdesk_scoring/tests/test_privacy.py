@@ -11,7 +11,7 @@ from unittest.mock import patch
 from odoo import fields
 from odoo.addons.social_crm_helpdesk.tests.common import SocialHelpdeskCase
 from odoo.exceptions import AccessError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
 
 IBAN = "DE89 3704 0044 0532 0130 00"
@@ -114,8 +114,7 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertFalse(post.exists())
         self.assertFalse(identity.exists())
         self.assertFalse(self.env["ir.attachment"].search(
-            [("res_model", "=", "res.partner"), ("res_id", "=", partner.id),
-             ("name", "=like", "social-data-%")]))
+            [("res_model", "=", "res.partner"), ("name", "=like", f"social-data-{partner.id}-%")]))
         self.assertTrue(ticket.exists(), "the ticket stays for the KPIs")
         self.assertNotIn("Router", ticket.description)
         self.assertNotIn("Router", ticket.name)
@@ -157,6 +156,71 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertEqual((wizard.identity_count, wizard.post_count), (1, 1))
         wizard.action_erase()
         self.assertFalse(identity.exists())
+
+    def _other_company_manager(self):
+        """A Social CRM manager of the other company only, in its RPC environment (its
+        allowed companies in the context, as the web client sends them)."""
+        user = new_test_user(
+            self.env,
+            login="gdpr_other_manager",
+            groups="base.group_user,base.group_partner_manager,"
+            "social_crm.group_social_crm_manager",
+            company_id=self.other_company.id,
+            company_ids=[(6, 0, self.other_company.ids)],
+        )
+        return user, {"allowed_company_ids": self.other_company.ids}
+
+    def _other_company_data(self, partner):
+        """What the other company holds about the same (shared) contact."""
+        identity = self.env["social.crm.identity"].create(
+            {"partner_id": partner.id, "company_id": self.other_company.id,
+             "network_id": self.mastodon.id, "handle": "erika@other.social",
+             "external_id": "b-77001"}
+        )
+        history = self.env["social.crm.score.history"].sudo().create(
+            {"partner_id": partner.id, "company_id": self.other_company.id,
+             "date": fields.Date.today() - dt.timedelta(days=1), "score": 7.0}
+        )
+        return identity, history
+
+    def test_export_by_another_company_covers_only_its_data(self):
+        """Before: a manager of company B only exported everything company A holds about a
+        contact both share (A's posts, tickets, replies, score history and current score),
+        which the record rules keep from B's users."""
+        partner, _identity, _post, _ticket = self._person()
+        self._other_company_data(partner)
+        user, context = self._other_company_manager()
+        shared = partner.with_user(user).with_context(**context)
+        action = shared.action_social_export()
+        attachment_id = int(action["url"].split("/")[3].split("?")[0])
+        archive = zipfile.ZipFile(io.BytesIO(self.env["ir.attachment"].browse(attachment_id).raw))
+        data = json.loads(archive.read("social-data.json"))
+        self.assertEqual([i["handle"] for i in data["identities"]], ["erika@other.social"])
+        self.assertEqual([row["score"] for row in data["score_history"]], [7.0])
+        for section in ("posts", "tickets", "replies", "mentions", "match_suggestions"):
+            self.assertEqual(data[section], [], section)
+        self.assertNotEqual(data["profiling"][0]["current_score"], 42.0)
+        self.assertNotIn("Router", json.dumps(data))
+        # the superuser's (OCA anonymisation) and company A's exports still cover A's data
+        self.assertIn("Router", json.dumps(partner._social_export_data()))
+
+    def test_erase_by_another_company_leaves_the_other_data(self):
+        """Before: a manager of company B only erased company A's posts, identities, ticket
+        texts, replies and score history of a shared contact."""
+        partner, identity, post, ticket = self._person()
+        identity_b, history_b = self._other_company_data(partner)
+        history_a = self.env["social.crm.score.history"].sudo().search(
+            [("partner_id", "=", partner.id), ("company_id", "=", self.company.id)]
+        )
+        user, context = self._other_company_manager()
+        partner.with_user(user).with_context(**context).action_social_erase()
+        self.assertFalse(identity_b.exists())
+        self.assertFalse(history_b.exists())
+        self.assertTrue(identity.exists())
+        self.assertTrue(post.exists())
+        self.assertTrue(history_a.exists())
+        self.assertIn("Router", ticket.description)
+        self.assertTrue(ticket.social_reply_ids)
 
     def test_privacy_lookup_finds_social_rows(self):
         partner, identity, _post, _ticket = self._person()

@@ -54,7 +54,10 @@ class ResConfigSettings(models.TransientModel):
 
     def action_social_score_recompute(self):
         """Queue a recomputation of every company's scores (runs in the background)."""
-        # sudo: only administrators may schedule crons; settings are for Social CRM managers
+        # callable by JSON-RPC on an empty recordset by any user: only who may change the
+        # settings queues the run over every company's contacts
+        self.check_access("write")
+        # sudo: only administrators may schedule crons (checked above: a settings user)
         self.env.ref("social_crm_scoring.ir_cron_social_score").sudo()._trigger()
         return {
             "type": "ir.actions.client",

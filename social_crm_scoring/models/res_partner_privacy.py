@@ -19,8 +19,9 @@ class ResPartner(models.Model):
             domain |= Domain("network_id", "=", identity.network_id.id) & Domain(
                 "target_external_id", "=", identity.external_id
             )
-        # sudo: export and erasure cover every company's rows (the callers check the right)
-        return self.env["social.crm.mention"].sudo().search(domain)
+        # sudo: export and erasure cover every row in the user's companies (the callers check
+        # the right)
+        return self.env["social.crm.mention"].sudo().search(domain & self._social_privacy_scope())
 
     def _social_privacy_lookup_sql(self):
         return super()._social_privacy_lookup_sql() + [
@@ -32,10 +33,12 @@ class ResPartner(models.Model):
 
     def _social_export_data(self):
         data = super()._social_export_data()
-        # sudo: the export covers every company's rows (the caller checks the right)
-        partner = self.sudo()
-        history = self.env["social.crm.score.history"].sudo().search(  # sudo: see above
-            [("partner_id", "=", self.id)]
+        # the current score as the user reads it: of the user's companies (the superuser's:
+        # of every company)
+        partner = self
+        # sudo: the export covers every row in the user's companies (the caller checks the right)
+        history = self.env["social.crm.score.history"].sudo().search(
+            Domain("partner_id", "=", self.id) & self._social_privacy_scope()
         )
         data["profiling"] = [
             {
@@ -76,9 +79,9 @@ class ResPartner(models.Model):
     def _social_erase(self):
         identities = self._social_identities()
         mentions = self._social_mentions(identities)
-        # sudo: erasure covers every company's rows (the caller checks the right)
+        # sudo: erasure covers every row in the user's companies (the caller checks the right)
         history = self.env["social.crm.score.history"].sudo().search(
-            [("partner_id", "in", self.ids)]
+            Domain("partner_id", "in", self.ids) & self._social_privacy_scope()
         )
         counts = {"mentions": len(mentions), "score history": len(history)}
         mentions.unlink()

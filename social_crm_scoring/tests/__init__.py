@@ -17,6 +17,7 @@ from . import (
     test_performance,
     test_plural,
     test_provisional,
+    test_rpc_access,
     test_run_inputs,
     test_sequences,
     test_settings,
