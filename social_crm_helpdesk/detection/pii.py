@@ -333,12 +333,17 @@ def _find_vats(text):
 # no phone number valid in the regions checked has fewer than 6 digits: texts without such a
 # run skip the (costly) matcher of `phonenumbers`
 _PHONE_GATE = re.compile(r"\d(?:[\s./()\-]{0,3}\d){5,}")
+#: a dotted IPv4 address ("169.254.169.254", "192.168.178.1"): `phonenumbers` reads some as
+#: valid German numbers; an address of a server or router is no phone number
+_IPV4 = re.compile(r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}"
+                   r"(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.]\d)")
 
 
 def _find_phones(text):
     if not _PHONE_GATE.search(text):
         return
     seen = set()
+    ipv4 = [m.span() for m in _IPV4.finditer(text)]
     leniency = phonenumbers.Leniency.VALID
     for region in PHONE_REGIONS:
         try:
@@ -357,6 +362,8 @@ def _find_phones(text):
                 _GLUED_AFTER.match(text[pm.end:pm.end + 2])
             if glued or _DATE_OR_TIME.match(raw):
                 continue  # part of a price, date or longer number
+            if any(start < pm.end and pm.start < end for start, end in ipv4):
+                continue  # an IPv4 address
             if _CURRENCY_BEFORE.search(_before(text, pm.start, 6)) or \
                     _CURRENCY_AFTER.match(text[pm.end:pm.end + 6]):
                 continue

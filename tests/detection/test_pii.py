@@ -117,6 +117,11 @@ def test_phone_valid(phone):
     assert phone.endswith(found[0].value) or found[0].value.endswith(phone[-6:])
 
 
+def test_phone_next_to_an_ip_address():
+    found = find_pii("Router 192.168.178.1 kaputt, ruft mich an: 0151 23456789")
+    assert [(m.kind, m.value) for m in found] == [("phone", "0151 23456789")]
+
+
 def test_email():
     found = find_pii("Schreibt mir an max.muster+crm@example.co.uk, danke")
     assert [(m.kind, m.value) for m in found] == [("email", "max.muster+crm@example.co.uk")]
@@ -137,6 +142,9 @@ def test_email():
     "Kundennummer 0301234567, Vertragsnummer 9892973152",
     "Opening hours 08:00-20:00, 24/7 hotline closed",
     "waited 45 minutes, 3 times, 2 weeks",
+    "Router 192.168.178.1 antwortet nicht",             # IPv4 addresses, not phone numbers
+    "the file was at http://169.254.169.254/latest/meta-data",
+    "server 10.20.30.40 refused the connection.",
 ])
 def test_no_false_hits(text):
     assert find_pii(text) == [], find_pii(text)
