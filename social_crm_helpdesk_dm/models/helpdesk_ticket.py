@@ -142,7 +142,29 @@ class HelpdeskTicket(models.Model):
             message_type="notification",
             subtype_xmlid="mail.mt_note",
         )
-        return True
+        if self.env["social.crm.outbox"]._is_demo_post(post):
+            title = self.env._("Demo")
+            message = self.env._(
+                "The invitation is recorded on the ticket, not sent: the post came from the "
+                "replay source, there is no network behind it."
+            )
+        else:
+            title = self.env._("Invitation queued")
+            message = self.env._(
+                "The invitation to write privately will be published on %(network)s in a few "
+                "seconds; the customer's first private message joins this ticket.",
+                network=post.network_id.name,
+            )
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": title,
+                "message": message,
+                "type": "info",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     def _dm_invitation_wording(self):
         self.ensure_one()

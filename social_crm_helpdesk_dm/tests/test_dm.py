@@ -219,7 +219,9 @@ class TestMoveToPrivate(DmCase):
         )], public_source)
         ticket = env["social.crm.post"].browse(result.post_ids).ticket_id
         self.assertTrue(ticket, "the public complaint opened a ticket")
-        ticket.with_user(self.agent).action_social_move_private()
+        action = ticket.with_user(self.agent).action_social_move_private()
+        self.assertEqual(action["tag"], "display_notification", "the agent is told what happens")
+        self.assertIn("Mastodon", action["params"]["message"])
         reply = ticket.social_reply_ids
         self.assertEqual(reply.state, "queued")
         self.assertIn("t.me/acme_service_bot", reply.text, "the approved wording is used")
