@@ -58,8 +58,8 @@ class HelpdeskTicketTeam(models.Model):
         required=True,
         help="Who gets the tickets opened automatically from social complaints: a member "
         "on duty, in turn or the one with the fewest open tickets. On duty: online in Odoo "
-        "(the web client open, not away or do not disturb), else inside the working hours of "
-        "their resource (Settings > Technical > Resource > Resources, in its time zone) and "
+        "(the web client open, not away or do not disturb), else inside their working hours "
+        "(tab Team Members, in the time zone given there) and "
         "not on leave, their own or their working time's (public holidays). When Odoo knows the "
         "presence of none of the members (nobody ever used the web client), every member "
         "without working hours counts as on duty. When no member is on duty, the team leader "
@@ -303,6 +303,27 @@ class HelpdeskTicketTeam(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+
+    def action_social_time_off(self):
+        """The time off that counts for the members' working hours: their own leaves and those
+        of their working times (or of every working time: public holidays without one)."""
+        self.ensure_one()
+        users = self.user_ids | self.user_id
+        resources = self.env["res.users"].browse(users.ids)._social_resources()
+        resource_ids = [resource.id for resource in resources.values()]
+        calendars = users.social_calendar_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "resource.action_resource_calendar_leave_tree"
+        )
+        action["domain"] = [
+            "|", ("resource_id", "in", resource_ids),
+            "&", ("resource_id", "=", False), ("calendar_id", "in", [False, *calendars.ids]),
+        ]
+        action["context"] = {
+            "default_calendar_id": calendars.id if len(calendars) == 1 else False,
+        }
+        action["name"] = self.env._("Time Off: %(team)s", team=self.display_name)
+        return action
 
     def action_view_social_tickets(self):
         self.ensure_one()
