@@ -19,6 +19,10 @@ class TestHoursTour(SocialTourCase):
         calendar = env["resource.calendar"].create(
             {"name": "Late shift Tour", "tz": "Europe/Berlin", "company_id": env.company.id}
         )
+        env["resource.calendar.leaves"].create({
+            "name": "Tour Holiday", "calendar_id": calendar.id, "company_id": env.company.id,
+            "date_from": "2026-12-24 23:00:00", "date_to": "2026-12-25 22:59:59",
+        })
         team = self.tour_team("Hours Tour Team", user_id=manager.id)
         team.user_ids = [(4, member.id)]
         self.assertFalse(member.resource_ids)

@@ -20,9 +20,22 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_member_hours_tour",
             run: "click",
         },
         {
-            content: "Set the time zone",
-            trigger: ".o_field_widget[name=user_ids] .o_data_row.o_selected_row .o_field_widget[name=social_resource_tz] select",
-            run: "selectByLabel Europe/Lisbon",
+            content: "The working hours are chosen",
+            trigger: ".o_field_widget[name=user_ids] .o_data_row.o_selected_row .o_field_widget[name=social_calendar_id] input:value('Late shift Tour')",
+        },
+        {
+            content: "Search the time zone",
+            trigger: ".o_field_widget[name=user_ids] .o_data_row.o_selected_row .o_field_widget[name=social_resource_tz] input.o_select_menu_toggler",
+            run: "edit Lisbon",
+        },
+        {
+            content: "Pick it",
+            trigger: ".o_select_menu_menu .o_select_menu_item:contains('Europe/Lisbon')",
+            run: "click",
+        },
+        {
+            content: "The time zone is chosen",
+            trigger: ".o_field_widget[name=user_ids] .o_data_row.o_selected_row .o_field_widget[name=social_resource_tz] input:value('Europe/Lisbon')",
         },
         {
             content: "Save the team",
@@ -39,8 +52,12 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_member_hours_tour",
             run: "click",
         },
         {
-            content: "The time off list",
-            trigger: ".o_list_view, .o_view_nocontent",
+            content: "The time off of the team opens",
+            trigger: ".o_breadcrumb .active:contains('Time Off: Hours Tour Team')",
+        },
+        {
+            content: "The public holiday of the member's working time is listed",
+            trigger: ".o_list_view .o_data_row:contains('Tour Holiday')",
         },
     ],
 });
