@@ -322,7 +322,9 @@ class HelpdeskTicketTeam(models.Model):
         action["context"] = {
             "default_calendar_id": calendars.id if len(calendars) == 1 else False,
         }
-        action["name"] = self.env._("Time Off: %(team)s", team=self.display_name)
+        action["name"] = action["display_name"] = self.env._(
+            "Time Off: %(team)s", team=self.display_name
+        )
         return action
 
     def action_view_social_tickets(self):
