@@ -2,12 +2,30 @@
 
 import datetime as dt
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..dispatch import Dispatcher
 from .helpdesk_ticket import _urgent_pii
+from .res_users_schedule import SCHEDULE_FIELDS
+
+
+def _split_member_hours(vals):
+    """(``vals`` without the members' working hours, those updates): the hours of the team's
+    members are set once the members are linked, so that a member added in the same save counts
+    as the team's (a helpdesk manager may set the hours of their teams' members only)."""
+    commands = vals.get("user_ids")
+    if not isinstance(commands, (list, tuple)):
+        return vals, []
+    hours, rest = [], []
+    for command in commands:
+        if (isinstance(command, (list, tuple)) and command and command[0] == Command.UPDATE
+                and command[2] and set(command[2]) <= SCHEDULE_FIELDS):
+            hours.append(command)
+        else:
+            rest.append(command)
+    return ({**vals, "user_ids": rest}, hours) if hours else (vals, [])
 
 
 def _words(value):
@@ -73,6 +91,27 @@ class HelpdeskTicketTeam(models.Model):
         "or card data, escalations). Created with the team's members at the first alert "
         "when empty.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        split = [_split_member_hours(vals) for vals in vals_list]
+        teams = super().create([vals for vals, _hours in split])
+        for team, (_vals, hours) in zip(teams, split, strict=True):
+            team._social_set_member_hours(hours)
+        return teams
+
+    def write(self, vals):
+        vals, hours = _split_member_hours(vals)
+        result = super().write(vals)
+        self._social_set_member_hours(hours)
+        return result
+
+    def _social_set_member_hours(self, commands):
+        """Apply the members' working hours (``Command.update`` of ``user_ids``) as the current
+        user, as the ORM applies such commands on users (res.users refuses sudo commands)."""
+        Users = self.env["res.users"].sudo(False)
+        for _op, user_id, values in commands:
+            Users.browse(user_id).write(values)
 
     @api.constrains("social_min_confidence")
     def _check_social_min_confidence(self):

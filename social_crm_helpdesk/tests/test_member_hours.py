@@ -110,6 +110,28 @@ class TestMemberHours(ArrivalCase):
         ticket = self.complaint_at(MON_2300_BERLIN, "late-2")
         self.assertEqual(ticket.user_id, self.agent)
 
+    def test_member_added_and_given_hours_in_one_save(self):
+        """The lead adds a member and sets their hours before saving the team (the web client
+        sends the link, then the update): the hours are set, the member being the team's."""
+        dora = new_test_user(self.env, login="sh_dora", name="Dora New",
+                             groups="base.group_user,helpdesk_mgmt.group_helpdesk_user")
+        with self.request_of(self.manager):
+            self.team.with_user(self.manager).write({"user_ids": [
+                Command.link(dora.id),
+                Command.update(dora.id, {"social_calendar_id": self.late.id}),
+            ]})
+        self.assertIn(dora, self.team.user_ids)
+        self.assertEqual(self.Resource.search([("user_id", "=", dora.id)]).calendar_id, self.late)
+        # a new team with its members and their hours at once
+        team = self.env["helpdesk.ticket.team"].with_user(self.manager).create({
+            "name": "Night Team", "user_ids": [
+                Command.link(self.cleo.id),
+                Command.update(self.cleo.id, {"social_calendar_id": self.late.id}),
+            ],
+        })
+        self.assertEqual(team.user_ids, self.cleo)
+        self.assertEqual(self.cleo.resource_ids.calendar_id, self.late)
+
     def test_only_managers_and_only_their_teams_members(self):
         """A helpdesk manager may not set the hours of someone in no team of theirs, nor
         change anything else of a member; an agent may not set hours, not even their own."""
