@@ -25,6 +25,7 @@ from . import (
     res_company_privacy,
     res_config_settings,
     res_partner_privacy,
+    res_users_schedule,
     social_crm_complaint_label,
     social_crm_complaint_label_privacy,
     social_crm_complaint_model,

@@ -2,12 +2,30 @@
 
 import datetime as dt
 
-from odoo import SUPERUSER_ID, api, fields, models
+from odoo import SUPERUSER_ID, Command, api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..dispatch import Dispatcher
 from .helpdesk_ticket import _urgent_pii
+from .res_users_schedule import SCHEDULE_FIELDS
+
+
+def _split_member_hours(vals):
+    """(``vals`` without the members' working hours, those updates): the hours of the team's
+    members are set once the members are linked, so that a member added in the same save counts
+    as the team's (a helpdesk manager may set the hours of their teams' members only)."""
+    commands = vals.get("user_ids")
+    if not isinstance(commands, (list, tuple)):
+        return vals, []
+    hours, rest = [], []
+    for command in commands:
+        if (isinstance(command, (list, tuple)) and command and command[0] == Command.UPDATE
+                and command[2] and set(command[2]) <= SCHEDULE_FIELDS):
+            hours.append(command)
+        else:
+            rest.append(command)
+    return ({**vals, "user_ids": rest}, hours) if hours else (vals, [])
 
 
 def _words(value):
@@ -58,8 +76,8 @@ class HelpdeskTicketTeam(models.Model):
         required=True,
         help="Who gets the tickets opened automatically from social complaints: a member "
         "on duty, in turn or the one with the fewest open tickets. On duty: online in Odoo "
-        "(the web client open, not away or do not disturb), else inside the working hours of "
-        "their resource (Settings > Technical > Resource > Resources, in its time zone) and "
+        "(the web client open, not away or do not disturb), else inside their working hours "
+        "(tab Team Members, in the time zone given there) and "
         "not on leave, their own or their working time's (public holidays). When Odoo knows the "
         "presence of none of the members (nobody ever used the web client), every member "
         "without working hours counts as on duty. When no member is on duty, the team leader "
@@ -73,6 +91,27 @@ class HelpdeskTicketTeam(models.Model):
         "or card data, escalations). Created with the team's members at the first alert "
         "when empty.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        split = [_split_member_hours(vals) for vals in vals_list]
+        teams = super().create([vals for vals, _hours in split])
+        for team, (_vals, hours) in zip(teams, split, strict=True):
+            team._social_set_member_hours(hours)
+        return teams
+
+    def write(self, vals):
+        vals, hours = _split_member_hours(vals)
+        result = super().write(vals)
+        self._social_set_member_hours(hours)
+        return result
+
+    def _social_set_member_hours(self, commands):
+        """Apply the members' working hours (``Command.update`` of ``user_ids``) as the current
+        user, as the ORM applies such commands on users (res.users refuses sudo commands)."""
+        Users = self.env["res.users"].sudo(False)
+        for _op, user_id, values in commands:
+            Users.browse(user_id).write(values)
 
     @api.constrains("social_min_confidence")
     def _check_social_min_confidence(self):
@@ -303,6 +342,29 @@ class HelpdeskTicketTeam(models.Model):
             message_type="comment",
             subtype_xmlid="mail.mt_comment",
         )
+
+    def action_social_time_off(self):
+        """The time off that counts for the members' working hours: their own leaves and those
+        of their working times (or of every working time: public holidays without one)."""
+        self.ensure_one()
+        users = self.user_ids | self.user_id
+        resources = self.env["res.users"].browse(users.ids)._social_resources()
+        resource_ids = [resource.id for resource in resources.values()]
+        calendars = users.social_calendar_id
+        action = self.env["ir.actions.act_window"]._for_xml_id(
+            "resource.action_resource_calendar_leave_tree"
+        )
+        action["domain"] = [
+            "|", ("resource_id", "in", resource_ids),
+            "&", ("resource_id", "=", False), ("calendar_id", "in", [False, *calendars.ids]),
+        ]
+        action["context"] = {
+            "default_calendar_id": calendars.id if len(calendars) == 1 else False,
+        }
+        action["name"] = action["display_name"] = self.env._(
+            "Time Off: %(team)s", team=self.display_name
+        )
+        return action
 
     def action_view_social_tickets(self):
         self.ensure_one()
