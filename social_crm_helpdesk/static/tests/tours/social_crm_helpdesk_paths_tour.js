@@ -108,6 +108,26 @@ function agentSteps(t) {
             trigger: ".o_form_view .o_field_widget[name=user_id] input:value(/Mitchell Admin/)",
         },
         {
+            content: "The header starts with the answer: Reply, highlighted",
+            trigger: ".o_form_view .o_statusbar_buttons > button.o_social_reply_button.btn-primary:first-child",
+        },
+        {
+            content: "The header shows what this ticket needs (call, triage); rarer actions sit elsewhere",
+            trigger: ".o_form_view .o_statusbar_buttons:has(.o_social_call_button):has(.o_social_not_complaint_button):not(:has(.o_social_open_button, .o_social_hide_button, .o_social_answered_in_app_button))",
+        },
+        {
+            content: "The header fits on one row (the tour's browser is 1366 px wide)",
+            trigger: ".o_form_view .o_form_statusbar",
+            run() {
+                const items = [...this.anchor.querySelectorAll(".o_statusbar_buttons > button, .o_statusbar_status")];
+                const tops = new Set(items.map((el) => el.getBoundingClientRect().top));
+                if (items.length < 3 || tops.size !== 1 || window.innerWidth > 1400) {
+                    const labels = items.map((el) => el.innerText.trim()).join(" | ");
+                    throw new Error(`Header on ${tops.size} rows at ${window.innerWidth} px: ${labels}`);
+                }
+            },
+        },
+        {
             content: "A way forward on every network: open the post there",
             trigger: `.o_form_view button.o_social_open_button:contains('${t.openButton}')`,
         },

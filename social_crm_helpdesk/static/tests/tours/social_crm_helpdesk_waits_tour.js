@@ -141,7 +141,7 @@ function deletedPostSteps(t) {
         },
         {
             content: "Nothing to answer publicly: no reply, no link to the post, no deadline",
-            trigger: ".o_form_view .o_form_statusbar:not(:has(.o_social_reply_button, .o_social_open_button, .o_social_hide_button))",
+            trigger: ".o_form_view:not(:has(.o_social_reply_button, .o_social_open_button, .o_social_hide_button, .o_social_hide_banner_button))",
         },
         {
             trigger: ".o_form_view:not(:has(.o_social_deadline_badge))",

@@ -14,6 +14,13 @@ registry.category("web_tour.tours").add("social_crm_helpdesk_dm_tour", {
             trigger: ".o_form_view .o_field_widget[name=description]:contains('doppelt abgebucht')",
         },
         {
+            content: "No public post to answer: the private answer is the header's first, highlighted button",
+            trigger: ".o_form_view .o_statusbar_buttons > button.o_social_dm_button.btn-primary:first-child",
+        },
+        {
+            trigger: ".o_form_view .o_statusbar_buttons:not(:has(.o_social_reply_button, .o_social_move_private_button, .o_social_open_button))",
+        },
+        {
             content: "Open the private message dialog",
             trigger: ".o_form_view button.o_social_dm_button",
             run: "click",
