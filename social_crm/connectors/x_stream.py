@@ -30,7 +30,7 @@ from typing import Any
 import requests
 import tweepy
 
-from . import x
+from . import http, x
 from .base import (
     AuthError,
     ConfigurationError,
@@ -130,13 +130,22 @@ def _typed_http_error(status: int, what: str, suffix: str) -> ConnectorError:
 
 
 def _call(session, method, url, bearer, what, timeout, **kwargs) -> dict:
-    try:
-        response = session.request(method, url, headers=_headers(bearer), timeout=timeout,
-                                   allow_redirects=False, **kwargs)
-    except requests.Timeout:
-        raise TemporaryError(f"x: {what} timed out") from None
-    except requests.RequestException as exc:
-        raise TemporaryError(f"x: {what}: could not connect ({type(exc).__name__})") from None
+    """One call of the rules' API; the whole call (connect, answer, body) ends by
+    :func:`~.http.request_deadline` (or the caller's earlier deadline), as every request
+    through :func:`~.http.request`: a server dripping its answer does not hold the listener
+    or the source form's dry run."""
+    session = http.deadline_session(session)
+    headers = _headers(bearer)
+    with http.deadline(http.request_deadline(timeout)), http.late_as_error("x", what):
+        try:
+            response = session.request(method, url, headers=headers,
+                                       timeout=http.read_timeout(timeout),
+                                       allow_redirects=False, **kwargs)
+        except requests.Timeout:
+            raise TemporaryError(f"x: {what} timed out") from None
+        except requests.RequestException as exc:
+            raise TemporaryError(
+                f"x: {what}: could not connect ({type(exc).__name__})") from None
     if response.status_code >= 300:
         raise http_error(response, what)
     try:

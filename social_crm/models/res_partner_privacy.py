@@ -204,6 +204,26 @@ class ResPartner(models.Model):
             "target": "download",
         }
 
+    def _social_exports(self, scope=Domain.TRUE):
+        """The GDPR exports of these contacts (within ``scope``, a domain on ``company_id``),
+        in one search. Found by name: an export is attached to no record (earlier ones were
+        attached to the contact). sudo: they are product files the user may not read."""
+        if not self.ids:
+            return self.env["ir.attachment"]
+        return self.env["ir.attachment"].sudo().search(
+            Domain("res_model", "=", "res.partner")
+            & Domain.OR(Domain("name", "=like", f"{EXPORT_PREFIX}{pid}-%") for pid in self.ids)
+            & scope
+        )
+
+    def unlink(self):
+        """A deleted contact's exports go with it, of every company (the contact is gone for
+        all; the file would name a contact that no longer exists)."""
+        exports = self._social_exports()
+        result = super().unlink()
+        exports.unlink()
+        return result
+
     # --- erasure -----------------------------------------------------------------------------
     def _social_check_privacy_rights(self):
         if not (
@@ -225,14 +245,8 @@ class ResPartner(models.Model):
         identities = self._social_identities()
         suggestions = self._social_suggestions(identities)
         posts = self._social_posts(identities)
-        # sudo: earlier exports (of the user's companies) are product files the user may not
-        # read; erased with the contact. Found by name: an export is attached to no record
-        # (earlier ones were attached to the contact)
-        exports = self.env["ir.attachment"].sudo().search(
-            Domain("res_model", "=", "res.partner")
-            & Domain.OR(Domain("name", "=like", f"{EXPORT_PREFIX}{pid}-%") for pid in self.ids)
-            & self._social_privacy_scope()
-        )
+        # earlier exports (of the user's companies), erased with the contact
+        exports = self._social_exports(self._social_privacy_scope())
         counts["match suggestions"] = len(suggestions)
         counts["posts"] = len(posts)
         counts["identities"] = len(identities)

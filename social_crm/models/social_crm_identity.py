@@ -94,8 +94,12 @@ class SocialCrmIdentity(models.Model):
     )
     post_ids = fields.One2many("social.crm.post", "identity_id", string="Posts")
     post_count = fields.Integer(compute="_compute_post_count")
+    # the count history is Social CRM's (its model is read by Social CRM users only): a
+    # helpdesk agent reads the identities of the tickets' customers, and a client reading
+    # every field (the form, an export) would stop at it
     metric_ids = fields.One2many(
-        "social.crm.identity.metric", "identity_id", string="Count History"
+        "social.crm.identity.metric", "identity_id", string="Count History",
+        groups="social_crm.group_social_crm_user",
     )
 
     _network_external_id_company_uniq = models.UniqueIndex(

@@ -73,3 +73,62 @@ class TestPrivacyExportAccess(HttpCase):
                         {"model": "ir.attachment", "method": "read",
                          "args": [[attachment_id], ["raw"]], "kwargs": {}},
                     )
+
+    def test_deleting_contacts_deletes_their_exports(self):
+        """Before: an export is attached to no record (found by its name at erasure), so
+        deleting the contact (not erasing it) left its zip behind, named after a contact that
+        no longer exists."""
+        # (contacts without posts: a post made in the same transaction as its contact's
+        # deletion trips PostgreSQL's check of the post's other foreign key)
+        other = self.env["res.partner"].create({"name": "Karl Kept"})
+        first = self.env["res.partner"].create({"name": "Gerd Gone"})
+        self.env["social.crm.identity"].create(
+            {"partner_id": first.id, "network_id": self.env.ref("social_crm.network_x").id,
+             "handle": "gerd_gone", "external_id": "gg-1"}
+        )
+        second = self.env["res.partner"].create({"name": "Hanna Gone"})
+        for partner in (first, second, other):
+            partner.with_user(self.manager).action_social_export()
+        Attachment = self.env["ir.attachment"]
+
+        def exports(partner):
+            return Attachment.search(
+                [("res_model", "=", "res.partner"),
+                 ("name", "=like", f"social-data-{partner.id}-%")]
+            )
+
+        gone = exports(first) | exports(second)
+        self.assertEqual(len(gone), 2)
+        kept = exports(other)
+        self.assertEqual(len(kept), 1)
+        # deleted by a user who may not read the exports (a salesperson with contact rights)
+        deleter = new_test_user(
+            self.env, login="gdpr_deleter",
+            groups="base.group_user,base.group_partner_manager",
+        )
+        (first | second).with_user(deleter).unlink()
+        self.assertFalse(gone.exists())
+        self.assertTrue(kept.exists())
+
+    def test_deleting_many_contacts_looks_their_exports_up_at_once(self):
+        """The exports of the contacts deleted together are found in one search: deleting
+        three contacts with exports takes as many queries as deleting one."""
+        Partner = self.env["res.partner"]
+        deleter = new_test_user(
+            self.env, login="gdpr_deleter_many",
+            groups="base.group_user,base.group_partner_manager",
+        )
+
+        def queries_to_delete(count):
+            partners = Partner.create([{"name": f"Gone {count}.{i}"} for i in range(count)])
+            for partner in partners:
+                partner.with_user(self.manager).action_social_export()
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            partners.with_user(deleter).unlink()
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before
+
+        queries_to_delete(1)  # warm the caches
+        self.assertEqual(queries_to_delete(3), queries_to_delete(1))

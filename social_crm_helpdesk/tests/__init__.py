@@ -41,6 +41,7 @@ from . import (
     test_tour_paths,
     test_tour_waits,
     test_tour_wording,
+    test_upgrade_leftovers,
     test_wordings,
     test_working_hours,
 )
