@@ -187,7 +187,7 @@ class WebSocketStream:
             try:
                 sock.shutdown(socket.SHUT_RDWR)
             except OSError:  # already closed by the server
-                pass
+                _logger.debug("%s: the socket was closed already", self.what)
 
     def run(self, stop: threading.Event, on_message: Callable[[str], None], *,
             on_connect: Callable[[], None] | None = None,
