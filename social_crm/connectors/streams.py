@@ -23,6 +23,7 @@ import datetime as dt
 import json
 import logging
 import random
+import socket
 import threading
 from collections.abc import Callable, Iterable, Mapping
 
@@ -168,12 +169,25 @@ class WebSocketStream:
         return self.url() if callable(self.url) else self.url
 
     def close(self):
+        """Close the connection, also from another thread while the reading one waits for a
+        frame: the close frame is sent, then the socket is shut down, which wakes the reader.
+        Waiting for the server's answer to the close frame (``WebSocket.close``) held the
+        caller (the listener's look at the sources) until the next frame of a server that
+        stalls (Mastodon pings every 30 s)."""
         ws = self._ws
-        if ws is not None:
+        if ws is None:
+            return
+        try:
+            if ws.connected:
+                ws.send_close()
+        except Exception:  # closing a broken socket
+            _logger.debug("%s: closing failed", self.what, exc_info=True)
+        sock = ws.sock
+        if sock is not None:
             try:
-                ws.close(timeout=1)
-            except Exception:  # closing a broken socket
-                _logger.debug("%s: closing failed", self.what, exc_info=True)
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:  # already closed by the server
+                _logger.debug("%s: the socket was closed already", self.what)
 
     def run(self, stop: threading.Event, on_message: Callable[[str], None], *,
             on_connect: Callable[[], None] | None = None,
@@ -213,6 +227,8 @@ class WebSocketStream:
                 delay = self.backoff.next()
             finally:
                 self.close()
+                if self._ws is not None:
+                    self._ws.shutdown()  # the reader's own: the socket is released
                 self._ws = None
             if delay is None:
                 delay = self.backoff.next()  # the server closed the stream

@@ -657,7 +657,8 @@ class SocialCrmOutbox(models.Model):
         return False
 
     def _notify_origin(self):
-        """Tell each item's origin its result (``_social_outbox_update(item)``); a failing
+        """Tell each item's origin its result (``_social_outbox_update(item)``), in the
+        language and time zone of the user who queued the item (see ``_reader``); a failing
         origin is logged and told again at the next run."""
         # sudo: the result is reported to origins the cron user may not write (an item whose
         # post was deleted meanwhile went with it)
@@ -673,7 +674,12 @@ class SocialCrmOutbox(models.Model):
             try:
                 with self.env.cr.savepoint():
                     if origin and hasattr(origin, "_social_outbox_update"):
-                        origin._social_outbox_update(item)
+                        # worded as the item's reason is (its notes on the ticket, authored
+                        # by the agent): for the user who queued it, not the cron's user
+                        reader = item._reader()
+                        origin.with_context(
+                            lang=reader.env.lang, tz=reader.env.context.get("tz")
+                        )._social_outbox_update(reader)
                     item.notified = True
             except Exception:
                 _logger.exception("Social CRM: the origin of outbox item %s failed", item.id)

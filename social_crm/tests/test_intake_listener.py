@@ -454,12 +454,12 @@ class TestListener(TransactionCase):
             cr.flush()
             cr.postcommit.run()
 
-    def run_listener(self, source, then):
+    def run_listener(self, source, then, heartbeat=0.2):
         """Run ``Listener.run`` (start, LISTEN, rescans) in a thread with a rescan timer of an
         hour, call ``then(listener, rescans)`` (``rescans``: the times ``rescan`` ran) and stop
         it as a signal does."""
         self.env.flush_all()
-        listener = Listener(self.registry, [source.id], heartbeat=0.2, rescan=3600,
+        listener = Listener(self.registry, [source.id], heartbeat=heartbeat, rescan=3600,
                             backoff_factory=lambda: Backoff(base=0.01, cap=0.05))
         rescans = []
         rescan = listener.rescan
@@ -539,6 +539,32 @@ class TestListener(TransactionCase):
             self.run_listener(source, then)
         self.assertEqual(self.upgrades(), ["Bearer revoked-token", "Bearer renewed-token"])
         self.assertFalse(self.events_of(source))
+
+    def test_archived_source_of_a_stalled_instance_stops_at_once(self):
+        """Probe (served demo, listener, loopback Mastodon instances): an instance that stalls
+        keeps the stream open but sends nothing and reads nothing. Archiving its source was
+        heard at once, but closing its stream waited for the instance's answer to the close
+        frame, which never came, until the next frame on the socket (Mastodon pings every
+        30 s; a changed hashtag reconnected after 5.6 s against a fake pinging every 10 s):
+        the listener's look at the sources, and so every other source's change, waited as
+        long. The stream is now shut down at once; the heartbeat is Mastodon's here."""
+        source = self.mastodon_stream_source()
+        self.server.sessions = [[("sleep", 8)]]  # stalled: silent, reads nothing
+
+        def then(listener, rescans):
+            self.wait_until(lambda: listener.listening.is_set() and rescans, 10)
+            self.wait_until(lambda: self.upgrades() == ["Bearer revoked-token"], 10)
+            runner = listener.runners[source.id]
+            self.wait_until(lambda: runner.stream is not None and runner.stream._ws, 5)
+            saved_at = time.monotonic()
+            self.save(source, {"active": False})
+            self.wait_until(lambda: source.id not in listener.runners and runner.stop.is_set()
+                            and runner.stream._ws is None, 3)
+            self.assertLess(time.monotonic() - saved_at, 2.0)
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG):
+            self.run_listener(source, then, heartbeat=30.0)
+        self.assertEqual(self.upgrades(), ["Bearer revoked-token"])
 
     def test_lost_listen_connection_is_reopened(self):
         """The LISTEN connection dies (a database restart, a proxy's idle cut): the listener

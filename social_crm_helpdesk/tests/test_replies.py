@@ -395,6 +395,29 @@ class TestReplies(SocialHelpdeskCase):
         self.assertEqual(latest.text, "@ina_influencer Entschuldigung!")
         self.assertIn("Demo: gespeichert, nicht gesendet", latest.outbox_id.error_message)
 
+    def test_outbox_note_on_the_ticket_is_in_the_language_of_whom_queued_it(self):
+        """Probe (served demo, the German demo agent replies on the headline ticket): the
+        sender (OdooBot, English) wrote the ticket's note of the reply, authored by the agent,
+        in English ("Demo: recorded, not sent ... Not a public answer"), between the agent's
+        German notes of the same minute (Move to Private). The note is now worded as the
+        item's reason is: in the language of the user who queued it."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_helpdesk"], ["de_DE"], overwrite=True)
+        self.agent.lang = "de_DE"
+        self.env.ref("base.user_root").lang = "en_US"
+        replay = self.env.ref("social_crm.source_demo_replay")
+        post = self.ingest(self.complaint("1990000000000000780", author=self.ina()), source=replay)
+        self.open_wizard(post.ticket_id, "@ina_influencer Das tut uns leid!").action_send()
+        self.run_sender()
+        note = post.ticket_id.message_ids.filtered(
+            lambda m: "Das tut uns leid!" in (m.body or ""))
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.author_id, self.agent.partner_id)
+        self.assertIn("Demo: gespeichert, nicht gesendet", note.body)
+        self.assertIn("Keine öffentliche Antwort", note.body)
+        self.assertNotIn("recorded, not sent", note.body)
+
     # --- the outbox: network writes after the commit ---------------------------------------
     def queue_x_reply(self, ext, text="@ina_influencer Sorry!"):
         post = self.ingest(self.complaint(ext, author=self.ina()))
