@@ -4,6 +4,7 @@ instance ("ID of the status in the database"), its ``uri`` is the same everywher
 the status used for federation"). Polled through the real connector, answers shaped like
 Mastodon's documented Status and Notification entities."""
 
+import json
 from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors import mastodon
@@ -124,3 +125,54 @@ class TestMastodonFederation(SocialCrmCase):
         self.assertEqual(len(posts), 2, "a different status is not a duplicate")
         self.assertEqual(sorted(posts.mapped("author_handle")),
                          ["alice@mastodon.social", "bob@acme.social"])
+
+    # --- answering: the id of the status on the instance the reply goes through ------------
+    def reply_through(self, instance, search_answer=None):
+        self.poll(self.hashtag, TAG_URL,
+                  [status("113400000000000001", ALICE_URI, "alice@mastodon.social")])
+        post = self.posts()
+        self.env["social.crm.account"].create(
+            {"name": "Acme", "network_id": self.mastodon.id, "base_url": instance,
+             "access_token": "tok-ACME"})
+        item = self.env["social.crm.outbox"]._queue(
+            [{"action": "reply", "post_id": post.id, "text": "@alice@mastodon.social Wir "
+              "kümmern uns darum."}])
+        self.net.routes.clear()
+        self.net.requests.clear()
+        if search_answer is not None:
+            self.net.add("GET", f"{instance}/api/v2/search", json_body=search_answer)
+        self.net.add("POST", f"{instance}/api/v1/statuses", json_body={
+            **status("113400000000005000", f"{instance}/users/acme/statuses/113400000000005000",
+                     "acme@acme.social", text="Wir kümmern uns darum."),
+            "in_reply_to_id": "set by the test below"})
+        item._deliver()
+        return item
+
+    def sent(self):
+        return [(p.method, p.url.split("?")[0], p.body and json.loads(p.body))
+                for p, _kw in self.net.requests]
+
+    def test_reply_through_another_instance_answers_that_instance_s_id(self):
+        item = self.reply_through(OWN, {"accounts": [], "hashtags": [], "statuses": [
+            status("113400000000000999", ALICE_URI, "alice@mastodon.social")]})
+        self.assertEqual(item.state, "sent", item.error_message)
+        self.assertEqual([(m, u) for m, u, _b in self.sent()],
+                         [("GET", f"{OWN}/api/v2/search"), ("POST", f"{OWN}/api/v1/statuses")])
+        self.assertEqual(self.sent()[1][2]["in_reply_to_id"], "113400000000000999",
+                         "the id of the status on acme.social, not on mastodon.social")
+        query = self.net.requests[0][0].url
+        self.assertIn("resolve=true", query)
+        self.assertIn("q=https%3A%2F%2Fmastodon.social%2Fusers%2Falice", query)
+
+    def test_reply_through_the_reading_instance_answers_the_stored_id(self):
+        item = self.reply_through(SOCIAL)
+        self.assertEqual(item.state, "sent", item.error_message)
+        self.assertEqual([(m, u) for m, u, _b in self.sent()],
+                         [("POST", f"{SOCIAL}/api/v1/statuses")], "no search")
+        self.assertEqual(self.sent()[0][2]["in_reply_to_id"], "113400000000000001")
+
+    def test_reply_through_an_instance_that_does_not_find_the_status(self):
+        item = self.reply_through(OWN, {"accounts": [], "hashtags": [], "statuses": []})
+        self.assertEqual([m for m, _u, _b in self.sent()], ["GET"], "no reply to a wrong id")
+        self.assertNotEqual(item.state, "sent")
+        self.assertIn("acme.social", item.error_message)
