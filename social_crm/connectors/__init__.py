@@ -126,6 +126,16 @@ def reply(network_code: str, credentials: Mapping[str, str], in_reply_to_externa
                        base_url=base_url, session=session)
 
 
+def resolve_mastodon_status(credentials: Mapping[str, str], uri: str,
+                            timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+                            session=None) -> str:
+    """The id, on the Mastodon instance ``base_url``, of the status of federation URI ``uri``
+    (see :func:`.mastodon.resolve_status`)."""
+    with _typed_errors("mastodon", credentials, "search"):
+        return mastodon.resolve_status(credentials, uri, timeout, base_url=base_url,
+                                       session=session)
+
+
 def hide(network_code: str, credentials: Mapping[str, str], external_id: str,
          timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "", session=None) -> bool:
     """Hide post/comment ``external_id`` (a reply to or a comment on the company's own)."""
@@ -153,4 +163,5 @@ __all__ = [
     "MalformedResponseError", "Page",
     "Post", "RateLimitError", "ReplyResult", "SourceConfig", "TemporaryError", "can_hide",
     "can_reply", "get_connector", "hide", "missing_credentials", "reply",
+    "resolve_mastodon_status",
 ]

@@ -302,6 +302,36 @@ def _reply_gone(response, body):
     return None
 
 
+def resolve_status(credentials: Mapping[str, str], uri: str,
+                   timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
+                   session: requests.Session | None = None) -> str:
+    """The id on the instance ``base_url`` of the status whose federation URI is ``uri``
+    (status ids are local to each instance): ``GET /api/v2/search?q=<uri>&resolve=true``,
+    which fetches the status from its home server where the instance does not know it yet.
+    Raises :class:`GoneError` where the instance does not find it."""
+    token = (credentials or {}).get("access_token")
+    if not token:
+        raise ConfigurationError("mastodon: resolving a status needs credentials['access_token']")
+    base = instance_url(base_url or (credentials or {}).get("base_url", ""))
+    body, _response = http.request_json(
+        session, "GET", f"{base}/api/v2/search", network=NETWORK,
+        params={"q": uri, "type": "statuses", "resolve": "true", "limit": 1},
+        headers={"Authorization": f"Bearer {token}"},
+        timeout=timeout, secrets=(token,), expect=dict,
+    )
+    statuses = body.get("statuses")
+    for found in statuses if isinstance(statuses, list) else []:
+        if isinstance(found, dict) and found.get("uri") == uri and (
+            status_id := _id_text(found.get("id"))
+        ):
+            return status_id
+    raise GoneError(
+        f"mastodon: {urlsplit(base).netloc} does not find the post to answer ({uri[:300]}): "
+        "it was deleted or is not visible to the account",
+        status=404,
+    )
+
+
 def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
           timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
           session: requests.Session | None = None, visibility: str | None = None) -> ReplyResult:

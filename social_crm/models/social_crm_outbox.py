@@ -547,6 +547,7 @@ class SocialCrmOutbox(models.Model):
         if not credentials or connectors.missing_credentials(code, self.action, credentials):
             raise ConfigurationError(self._publish_problem(post, self.action) or "")
         if self.action == "reply":
+            target = self._answerable_id(post, credentials, base_url, code, target)
             return connectors.reply(code, credentials, target, self.text or "", base_url=base_url)
         if self.action == "hide":
             if not connectors.hide(code, credentials, target, base_url=base_url):
@@ -560,6 +561,23 @@ class SocialCrmOutbox(models.Model):
         if self.action == "message":
             return self._send_message(post, credentials, base_url)
         raise ConfigurationError(self._publish_problem(post, self.action) or "")
+
+    @api.model
+    def _answerable_id(self, post, credentials, base_url, code, target):
+        """The id to answer ``post`` by on the server the reply goes to. Mastodon status ids
+        are local to each instance: the stored id is the one on the instance of the source that
+        read the post; a reply through another instance (the company's account elsewhere, a
+        status first read on another instance) asks that instance for its id of the status,
+        by the status's federation URI (one call)."""
+        if code != "mastodon" or not post.network_uri:
+            return target
+        # sudo: the sender runs as the cron user; the source holds the instance read
+        read_on = _endpoint({}, post.sudo().source_id.base_url or "")
+        if read_on and read_on == _endpoint(credentials, base_url):
+            return target
+        return connectors.resolve_mastodon_status(
+            credentials, post.network_uri, base_url=base_url
+        )
 
     def _record_result(self, result, demo=False):
         self.write(

@@ -45,7 +45,7 @@ PRODUCT_FIELDS = frozenset({
     "in_reply_to_external_id", "conversation_external_id", "mentioned_external_ids",
     "mentioned_handles", "like_count", "repost_count", "reply_count", "quote_count",
     "raw_payload", "partner_id", "engagement_count", "edited_at", "previous_text",
-    "version_external_id", "author_followers_count", "author_lookup_at",
+    "version_external_id", "author_followers_count", "author_lookup_at", "network_uri",
 })
 
 
@@ -155,6 +155,11 @@ class SocialCrmPost(models.Model):
         help="X: an edit is a new post on the network; this is the id of the version stored "
         "(the post keeps the original's id).",
     )
+    network_uri = fields.Char(
+        string="Federation URI", readonly=True, copy=False,
+        help="Mastodon: the status's ActivityPub id, the same on every instance (the post ID "
+        "is the status's id on the instance it was read from).",
+    )
     url = fields.Char(string="URL", readonly=True)
     posted_at = fields.Datetime(string="Posted", required=True, index=True, readonly=True)
     fetched_at = fields.Datetime(string="Fetched", readonly=True)
@@ -188,8 +193,14 @@ class SocialCrmPost(models.Model):
     )
     text_preview = fields.Char(compute="_compute_text_preview")
 
+    # Mastodon ids are local to each instance: two statuses of two instances may share one
+    # (their federation URIs differ); one status is stored once, whatever instance showed it
     _network_external_id_uniq = models.Constraint(
-        "UNIQUE(company_id, network_id, external_id)",
+        "UNIQUE NULLS NOT DISTINCT (company_id, network_id, external_id, network_uri)",
+        "This post is already stored.",
+    )
+    _network_uri_uniq = models.UniqueIndex(
+        "(company_id, network_id, network_uri) WHERE network_uri IS NOT NULL",
         "This post is already stored.",
     )
     _partner_posted_idx = models.Index("(partner_id, posted_at DESC)")
@@ -324,8 +335,10 @@ class SocialCrmPost(models.Model):
             _logger.warning("Social CRM: skipping post of unknown network %r", post.network)
         result.skipped += len(batch.skipped)
         if batch.posts:
-            # posts a user deleted stay deleted (``social.crm.post.deleted``)
+            # posts a user deleted stay deleted (``social.crm.post.deleted``); one status seen
+            # through two instances of a network is stored once
             result.skipped += len(batch.drop(self._ingest_deleted_keys(batch, networks, company)))
+            result.skipped += len(batch.drop(ingest.same_status_keys(batch)))
         snapshot = ingest.Snapshot(
             network_ids={code: network.id for code, network in networks.items()}
         )
@@ -346,7 +359,9 @@ class SocialCrmPost(models.Model):
         result.updated += len(plan.known_post_ids)
         result.post_ids.extend(plan.known_post_ids)
         vals_list = []
-        for vals, author_key in zip(plan.post_vals, plan.post_authors, strict=True):
+        for vals, author_key, post in zip(
+            plan.post_vals, plan.post_authors, plan.posts_to_create, strict=True
+        ):
             identity = identities.get(author_key) if author_key else None
             vals_list.append(
                 dict(
@@ -357,6 +372,7 @@ class SocialCrmPost(models.Model):
                     # what the computes give: the INSERT writes them (see the fields)
                     partner_id=(identity[1] or False) if identity else False,
                     engagement_count=sum(vals[name] for name in ingest.POST_COUNT_FIELDS),
+                    network_uri=ingest.federation_uri(post) or False,
                 )
             )
         if vals_list:
@@ -555,24 +571,41 @@ class SocialCrmPost(models.Model):
     @api.model
     def _ingest_known_posts(self, batch, network_ids, company):
         """{(network code, external id): KnownPost} of the batch's posts already stored (one
-        query, whatever the user may read: a post is stored once per company)."""
+        query, whatever the user may read: a post is stored once per company).
+
+        Mastodon: a status is known by its federation URI where both copies have one (its id
+        is local to the instance that showed it): the same status read through another
+        instance is the stored post; another status with the same id is not."""
         code_of = {nid: code for code, nid in network_ids.items()}
+        uris = {key: uri for key, post in batch.posts.items()
+                if (uri := ingest.federation_uri(post))}
+        by_id = Domain("external_id", "in", sorted({ext for _code, ext in batch.posts}))
+        if uris:
+            by_id |= Domain("network_uri", "in", sorted(set(uris.values())))
         # sudo: a post is stored once per company: dedupe against all of them, whatever the user
         # reads
         found = self.sudo().search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("network_id", "in", sorted({network_ids[code] for code, _ext in batch.posts})),
-                ("external_id", "in", sorted({ext for _code, ext in batch.posts})),
-            ],
-            ["network_id", "external_id", "edited_at", *ingest.POST_COUNT_FIELDS],
+            Domain("company_id", "=", company.id)
+            & Domain("network_id", "in", sorted({network_ids[code] for code, _ext in batch.posts}))
+            & by_id,
+            ["network_id", "external_id", "network_uri", "edited_at",
+             *ingest.POST_COUNT_FIELDS],
         )
+        key_of_uri = {(key[0], uri): key for key, uri in uris.items()}
         known = {}
         for post in found:
-            key = (code_of.get(post.network_id.id), post.external_id)
-            if key in batch.posts:
-                counts = tuple(post[name] for name in ingest.POST_COUNT_FIELDS)
-                known[key] = ingest.KnownPost(post.id, counts, post.edited_at or None)
+            code = code_of.get(post.network_id.id)
+            key = (code, post.external_id)
+            if key in batch.posts and not (
+                post.network_uri and key in uris and uris[key] != post.network_uri
+            ):
+                pass  # the same post (or one stored without its URI)
+            elif post.network_uri and (code, post.network_uri) in key_of_uri:
+                key = key_of_uri[code, post.network_uri]  # read through another instance
+            else:
+                continue  # another status with the same id on another instance
+            counts = tuple(post[name] for name in ingest.POST_COUNT_FIELDS)
+            known[key] = ingest.KnownPost(post.id, counts, post.edited_at or None)
         return known
 
     # --- declared hooks: other addons extend these (and only these) -----------------------

@@ -423,6 +423,28 @@ def prepare(posts: Iterable[Post], networks: Iterable[str], now: dt.datetime) ->
     return batch
 
 
+def federation_uri(post: Post) -> str | None:
+    """Mastodon: the status's ``uri``, its ActivityPub id, the same on every instance (its
+    ``id`` is local to the instance that answered); None for other networks or without one."""
+    if post.network != "mastodon" or not isinstance(post.raw, Mapping):
+        return None
+    uri = post.raw.get("uri")
+    if isinstance(uri, str) and uri.startswith(("https://", "http://")) and len(uri) <= 2048:
+        return uri
+    return None
+
+
+def same_status_keys(batch: Batch) -> list:
+    """Keys of the batch's later copies of a status the batch already holds under another id
+    (one status seen through two instances): the first copy is stored."""
+    first, keys = {}, []
+    for key, post in batch.posts.items():
+        uri = federation_uri(post)
+        if uri and first.setdefault((key[0], uri), key) != key:
+            keys.append(key)
+    return keys
+
+
 def observed_at(author: Author, now: dt.datetime) -> dt.datetime:
     """When ``author``'s counts were true, naive UTC (``now``, naive UTC: a poll's answer
     read now, or an item whose network gives no time)."""

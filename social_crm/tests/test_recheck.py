@@ -79,7 +79,11 @@ class TestRecheck(SocialCrmCase):
 
     def status(self, status_id="113500000000000777", text=None, edited=None, hours=1, **kw):
         status = copy.deepcopy(payload("recheck/mastodon_statuses.json")[0])
-        status.update(id=status_id, created_at=fresh(hours), edited_at=edited, **kw)
+        # another status has another federation URI (the URI names the status, not its id)
+        status.update(id=status_id, created_at=fresh(hours), edited_at=edited,
+                      uri=f"https://mastodon.example/users/kim/statuses/{status_id}",
+                      url=f"https://mastodon.example/@kim/{status_id}")
+        status.update(kw)
         if text:
             status["content"] = f"<p>{text}</p>"
         return status

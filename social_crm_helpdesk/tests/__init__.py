@@ -16,6 +16,7 @@ from . import (
     test_kept_replies,
     test_kpi,
     test_llm,
+    test_mastodon_federation,
     test_member_hours,
     test_network_deletes,
     test_pii,
