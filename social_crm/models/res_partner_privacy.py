@@ -218,8 +218,20 @@ class ResPartner(models.Model):
 
     def unlink(self):
         """A deleted contact's exports go with it, of every company (the contact is gone for
-        all; the file would name a contact that no longer exists)."""
+        all; the file would name a contact that no longer exists).
+
+        Its identities are deleted first, in a statement of their own: PostgreSQL would
+        delete them by cascade in the contact's own DELETE, which also empties the contact of
+        their posts and tickets; for a row written in the same transaction, that update
+        checks every foreign key of the row again, and the author's identity, deleted by the
+        same statement, fails it (a post stored and its contact deleted in one transaction).
+        Deleted first, the posts lose their author, and then their contact, as across
+        transactions."""
         exports = self._social_exports()
+        # sudo: the cascade deletes them whatever the user's rights (every company's)
+        self.env["social.crm.identity"].sudo().with_context(active_test=False).search(
+            Domain("partner_id", "in", self.ids)
+        ).unlink()
         result = super().unlink()
         exports.unlink()
         return result

@@ -60,6 +60,39 @@ class TestIngestSequences(SocialCrmCase):
         self.assertFalse(self.post("d2").identity_id)
         self.assertEqual(identity.handle, "gone_soon")
 
+    def test_contact_deleted_in_the_transaction_that_stored_its_post(self):
+        """Before: deleting a contact whose identity had a post stored in the same
+        transaction failed with a foreign-key error (across transactions it worked). The
+        post is kept without author, as across transactions."""
+        author = self.make_author("905", "tina_t", "Tina Transient", followers_count=7)
+        self.ingest([self.make_post("t1", author)])
+        post = self.post("t1")
+        partner = post.identity_id.partner_id
+        self.assertTrue(partner)
+        partner.unlink()
+        self.env.flush_all()
+        self.assertTrue(post.exists())
+        self.assertFalse(post.identity_id)
+        self.assertFalse(post.partner_id)
+        self.assertFalse(self.Identity.with_context(active_test=False).search(
+            [("external_id", "=", "905")]))
+
+    def test_contact_with_post_made_by_create_deleted_in_the_same_transaction(self):
+        partner = self.env["res.partner"].create({"name": "Carl Created"})
+        identity = self.Identity.create(
+            {"partner_id": partner.id, "network_id": self.x.id, "handle": "carl_c",
+             "external_id": "906"}
+        )
+        post = self.Post.create(
+            {"network_id": self.x.id, "external_id": "c1", "identity_id": identity.id,
+             "text": "Hallo @acme", "posted_at": fields.Datetime.now()}
+        )
+        partner.unlink()
+        self.env.flush_all()
+        self.assertTrue(post.exists())
+        self.assertFalse(post.identity_id)
+        self.assertFalse(post.partner_id)
+
     def test_identity_deleted_by_user_then_author_posts_again(self):
         author = self.make_author("902", "dora_d", "Dora Deleted")
         self.ingest([self.make_post("e1", author)])

@@ -78,8 +78,6 @@ class TestPrivacyExportAccess(HttpCase):
         """Before: an export is attached to no record (found by its name at erasure), so
         deleting the contact (not erasing it) left its zip behind, named after a contact that
         no longer exists."""
-        # (contacts without posts: a post made in the same transaction as its contact's
-        # deletion trips PostgreSQL's check of the post's other foreign key)
         other = self.env["res.partner"].create({"name": "Karl Kept"})
         first = self.env["res.partner"].create({"name": "Gerd Gone"})
         self.env["social.crm.identity"].create(

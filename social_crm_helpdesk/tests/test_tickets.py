@@ -146,3 +146,21 @@ class TestTickets(SocialHelpdeskCase):
         action = posts[:1].with_user(self.agent).action_convert_to_ticket()
         self.assertEqual(action["res_id"], posts[0].ticket_id.id)
         self.assertEqual(len(posts.ticket_id), 3)
+
+
+@tagged("post_install", "-at_install")
+class TestContactDeletedWithItsTicket(SocialHelpdeskCase):
+    def test_contact_deleted_in_the_transaction_that_opened_its_ticket(self):
+        """Before: a complaint stored and its author's contact deleted in one transaction
+        failed with a foreign-key error (the ticket's and the post's author identity, deleted
+        by the contact's own DELETE). The post and the ticket are kept without author."""
+        post = self.ingest(self.complaint("del-1"))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        partner = post.partner_id
+        self.assertEqual(ticket.partner_id, partner)
+        partner.unlink()
+        self.env.flush_all()
+        self.assertTrue(post.exists() and ticket.exists())
+        self.assertFalse(post.identity_id or post.partner_id)
+        self.assertFalse(ticket.social_identity_id or ticket.partner_id)
