@@ -4,7 +4,7 @@ scheduled job, which run as OdooBot, their notes, the redaction placeholders) is
 
 import datetime as dt
 
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import SocialHelpdeskCase
 
@@ -64,3 +64,53 @@ class TestGermanCompany(SocialHelpdeskCase):
         self.assertIn("Vor der Bearbeitung", notes)
         self.assertIn("[Kartennummer entfernt", notes)
         self.assertNotIn("edited the post", notes)
+
+
+@tagged("post_install", "-at_install")
+class TestStageGerman(SocialHelpdeskCase):
+    """helpdesk_mgmt's German has no "Rejected" and calls "Awaiting" "Warten auf"."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.rejected = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_rejected")
+        cls.awaiting = cls.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_awaiting")
+        cls.german_agent = new_test_user(
+            cls.env, login="stage_agent_de", lang="de_DE",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user",
+        )
+
+    def names_seen(self):
+        # the agent's own context, as the web client sends it (German)
+        agent = self.german_agent
+        env = self.env(user=agent, context=agent.with_user(agent).context_get())
+        self.assertEqual(env.lang, "de_DE")
+        stages = env["helpdesk.ticket.stage"].search(
+            [("id", "in", (self.rejected | self.awaiting).ids)])
+        return {stage.id: stage.name for stage in stages}
+
+    def assert_german(self):
+        self.assertEqual(
+            self.names_seen(), {self.rejected.id: "Abgelehnt", self.awaiting.id: "Wartend"})
+
+    def test_german_installed_with_every_module(self):
+        """The language loaded for all modules at once (a language installed later)."""
+        self.env["ir.module.module"].search(
+            [("name", "in", ["helpdesk_mgmt", "social_crm_helpdesk"])]
+        )._update_translations("de_DE")
+        self.assert_german()
+
+    def test_helpdesk_mgmt_loaded_after_us(self):
+        """helpdesk_mgmt's file loaded last (its update, or the modules' order)."""
+        Module = self.env["ir.module.module"]
+        Module._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        Module._load_module_terms(["helpdesk_mgmt"], ["de_DE"], overwrite=True)
+        self.assert_german()
+
+    def test_a_name_given_by_a_user_is_kept(self):
+        self.awaiting.with_context(lang="de_DE").name = "Wartet auf Kunde"
+        self.env["ir.module.module"]._load_module_terms(["helpdesk_mgmt"], ["de_DE"])
+        self.assertEqual(self.names_seen()[self.awaiting.id], "Wartet auf Kunde")
+        self.assertEqual(self.names_seen()[self.rejected.id], "Abgelehnt")
+        self.assertEqual(self.awaiting.with_context(lang="en_US").name, "Awaiting")
