@@ -33,6 +33,12 @@ class ResUsers(models.Model):
         "time zone while the user has no resource.",
     )
 
+    # the teams the user leads (helpdesk_mgmt has the inverse of the members only): a
+    # helpdesk manager reads the leaves of their teams' members and leaders (record rule)
+    social_led_team_ids = fields.One2many(
+        "helpdesk.ticket.team", "user_id", string="Helpdesk Teams Led", readonly=True
+    )
+
     def _social_resources(self):
         """{user id: the resource that holds the user's working hours}: of the user's company
         first, else the first one, as for the assignment of social tickets. One search."""

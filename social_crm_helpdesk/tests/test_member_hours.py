@@ -181,3 +181,64 @@ class TestMemberHours(ArrivalCase):
         self.assertEqual(action["context"]["default_calendar_id"], self.office.id)
         found = self.env["resource.calendar.leaves"].search(action["domain"])
         self.assertEqual(found, leaves[:2])
+
+    def test_manager_reads_members_leaves_and_no_one_elses(self):
+        """Before: the helpdesk manager who sets the members' working hours saw the public
+        holidays in the team's Time Off, not the members' own leaves (resource's record rules:
+        an employee reads their own leaves only). Now the leaves of the members and the leader
+        of teams of the manager's companies, read only; not those of other users, nor of
+        members of another company's team."""
+        outsider = new_test_user(self.env, login="sh_outsider", name="Otto Outsider",
+                                 groups="base.group_user")
+        # a user of both companies, member of a team of the other company only
+        other_company_member = new_test_user(
+            self.env, login="sh_other_member", name="Olga Other", groups="base.group_user",
+            company_id=self.other_company.id,
+            company_ids=[(6, 0, (self.company | self.other_company).ids)],
+        )
+        self.env["helpdesk.ticket.team"].create({
+            "name": "Other company's team", "company_id": self.other_company.id,
+            "user_ids": [(6, 0, other_company_member.ids)],
+        })
+        users = self.cleo | self.leader | outsider
+        self.env["res.users"].browse(users.ids).write({"social_calendar_id": self.office.id})
+        resources = {r.user_id: r for r in self.Resource.search([("user_id", "in", users.ids)])}
+        other_resource = self.Resource.create({
+            "name": "Olga Other", "user_id": other_company_member.id,
+            "company_id": self.company.id, "calendar_id": self.office.id,
+        })
+        Leave = self.env["resource.calendar.leaves"]
+
+        def leave(name, resource, company=self.company):
+            return Leave.create({
+                "name": name, "resource_id": resource.id, "company_id": company.id,
+                "calendar_id": resource.calendar_id.id,
+                "date_from": dt.datetime(2026, 12, 27, 23, 0),
+                "date_to": dt.datetime(2026, 12, 28, 22, 59, 59),
+            })
+
+        cleo_off = leave("Cleo off", resources[self.cleo])
+        leader_off = leave("Lea off", resources[self.leader])
+        outsider_off = leave("Otto off", resources[outsider])
+        # in the manager's company, but of a member of another company's team only
+        other_off = leave("Olga off", other_resource)
+        as_manager = self.env(user=self.manager)
+        action = self.team.with_env(as_manager).action_social_time_off()
+        shown = as_manager["resource.calendar.leaves"].search(action["domain"])
+        self.assertEqual(shown, cleo_off | leader_off)
+        self.assertEqual(shown.mapped("name"), ["Cleo off", "Lea off"])
+        everything = as_manager["resource.calendar.leaves"].search([])
+        self.assertFalse(everything & (outsider_off | other_off))
+        with self.assertRaises(AccessError):
+            as_manager["resource.calendar.leaves"].browse(outsider_off.id).read(["name"])
+        # read only
+        with self.assertRaises(AccessError):
+            as_manager["resource.calendar.leaves"].browse(cleo_off.id).write({"name": "x"})
+        # the member is no longer in the team: no longer shown
+        self.team.write({"user_ids": [(3, self.cleo.id)]})
+        as_manager.invalidate_all()
+        self.assertFalse(as_manager["resource.calendar.leaves"].search([("id", "=", cleo_off.id)]))
+        # an agent (not a manager) still reads only their own
+        agent_env = self.env(user=self.bert)
+        self.assertFalse(agent_env["resource.calendar.leaves"].search(
+            [("id", "in", (cleo_off | leader_off).ids)]))
