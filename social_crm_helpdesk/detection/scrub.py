@@ -77,7 +77,8 @@ def scrub_html(body, texts, placeholder):
 
 def relink_html(body, old_url, new_url):
     """``body`` (HTML) with its links to ``old_url`` pointing at ``new_url`` (an edited X
-    post's link: the new version has its own id and URL); None when no link changes."""
+    post's link: the new version has its own id and URL), and a link that reads its address
+    reading the new one; None when no link changes."""
     if not body or not old_url or not new_url or old_url == new_url or old_url not in str(body):
         return None
     root = lxml_html.fragment_fromstring(str(body), create_parent="div")
@@ -86,6 +87,8 @@ def relink_html(body, old_url, new_url):
         return None
     for link in links:
         link.set("href", new_url)
+        if len(link) == 0 and (link.text or "").strip() == old_url:
+            link.text = new_url
     return (root.text or "") + "".join(
         etree.tostring(child, encoding="unicode", method="html") for child in root
     )

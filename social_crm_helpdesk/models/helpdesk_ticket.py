@@ -522,8 +522,13 @@ class HelpdeskTicket(models.Model):
     @api.model
     def _social_ticket_description(self, post):
         """The description of a ticket opened by ``post``: its text, network and author, a
-        link to it (an edit of the post replaces its text block, see
-        ``social.crm.post._social_follow_edits``)."""
+        link to it (an edit of the post replaces its text block and the link, see
+        ``social.crm.post._social_follow_edits``).
+
+        The link reads its address, in no language: the description is written once, when
+        the ticket opens, and read by agents and by the customer in the portal, each in their
+        own language (the ticket form says "Open on the Network" in the reader's). Tickets
+        opened before keep their link's words, in the language they were written in."""
         description = Markup("<p>%s</p>") % (post.text or "")
         meta = [
             self.env._("%(network)s, %(author)s", network=post.network_id.name,
@@ -533,8 +538,7 @@ class HelpdeskTicket(models.Model):
         description += Markup("<p class='text-muted'>%s</p>") % " · ".join(meta)
         if post.url:
             description += Markup("<p><a href='%s' target='_blank' rel='noopener'>%s</a></p>") % (
-                post.url,
-                self.env._("Open the post on the network"),
+                post.url, post.url,
             )
         return description
 

@@ -222,7 +222,8 @@ class TestEditedTicket(SocialHelpdeskCase):
         self.assertIn("[card number removed, ends 1111]", ticket.description)
         self.assertNotIn("Router", ticket.description)
         self.assertIn("Kim Kunde", ticket.description)  # network and author stay
-        self.assertIn("Open the post on the network", ticket.description)
+        # the link to the post stays (it reads the post's address, in no language)
+        self.assertIn(f">{post.url}</a>", str(ticket.description))
         # the old title's copy in the to-do follows
         self.assertEqual(ticket.activity_ids.summary, f"Call back: {ticket.display_name}")
         # the note keeps both versions, redacted

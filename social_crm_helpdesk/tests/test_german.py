@@ -114,3 +114,35 @@ class TestStageGerman(SocialHelpdeskCase):
         self.assertEqual(self.names_seen()[self.awaiting.id], "Wartet auf Kunde")
         self.assertEqual(self.names_seen()[self.rejected.id], "Abgelehnt")
         self.assertEqual(self.awaiting.with_context(lang="en_US").name, "Awaiting")
+
+
+@tagged("post_install", "-at_install")
+class TestPostLinkLanguage(SocialHelpdeskCase):
+    """Before: the description's link to the post was written when the ticket opened, in the
+    company's language ("Beitrag im Netzwerk öffnen" for every reader of a German company's
+    ticket: English agents, a customer in the portal). The link now reads the same in every
+    language (the post's address); the ticket form's "Open on the Network" button and the
+    post's URL field say it in the reader's language."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        cls.company.partner_id.lang = "de_DE"
+
+    def test_the_link_carries_no_language(self):
+        url = "https://x.com/user_link-1/status/1860000000000000001"
+        post = self.ingest(self.complaint("link-1", url=url))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        description = str(ticket.description)
+        for words in ("Beitrag im Netzwerk öffnen", "Open the post on the network"):
+            self.assertNotIn(words, description)
+        self.assertIn(f'href="{url}"', description.replace("'", '"'))
+        self.assertIn(f">{url}</a>", description)
+        self.assertEqual(ticket.social_url, url)
+        # the form says it in the reader's language
+        arch = self.env["helpdesk.ticket"].with_context(lang="de_DE").get_view(
+            view_type="form")["arch"]
+        self.assertIn("Im Netzwerk öffnen", arch)

@@ -53,6 +53,16 @@ def test_relink_points_the_post_link_at_the_new_version():
     assert relink_html(f"<p>{old}</p>", old, new) is None
 
 
+def test_relink_a_link_that_reads_its_address():
+    old, new = "https://x.com/karl_k/status/1", "https://x.com/karl_k/status/9"
+    body = (f"<p>text</p><p><a href='{old}' target='_blank' rel='noopener'>{old}</a></p>"
+            f"<p>agent: see <a href='{old}'>the first version</a></p>")
+    relinked = relink_html(body, old, new)
+    assert f'href="{new}" target="_blank" rel="noopener">{new}</a>' in relinked
+    assert old not in relinked
+    assert f'<a href="{new}">the first version</a>' in relinked  # words an agent wrote stay
+
+
 def test_earlier_versions_follow_the_edit_notes_back_to_the_first():
     def note(new, old):
         return (f"<p>@critic edited the post on X:</p><blockquote>{new}</blockquote>"
