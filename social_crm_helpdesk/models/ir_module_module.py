@@ -9,7 +9,8 @@ class IrModuleModule(models.Model):
     _inherit = "ir.module.module"
 
     def _load_module_terms(self, modules, langs, overwrite=False):
-        super()._load_module_terms(modules, langs, overwrite=overwrite)
+        result = super()._load_module_terms(modules, langs, overwrite=overwrite)
         german = [lang for lang in langs if lang.startswith("de_")]
         if german:
             self.env["helpdesk.ticket.stage"]._social_correct_german(german)
+        return result
