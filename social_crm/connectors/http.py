@@ -32,7 +32,9 @@ server's requests further in. An address taken from a network's data (a post's U
 document: ``public_only=True``, see :func:`public_origin`) must moreover *resolve* to public
 addresses: checked at connect time (the name is resolved once and the checked address is
 the one connected to: no second DNS answer slips in). Refusals raise
-:class:`~.base.UnsafeAddressError` naming the hosts. Not covered: through an HTTP proxy the
+:class:`~.base.UnsafeAddressError` naming the hosts. Inside a :func:`deadline` every name is
+resolved so, within the time left (:func:`resolve`: a resolver that does not answer raises
+:class:`TemporaryError`, ``unsent``, naming the host). Not covered: through an HTTP proxy the
 proxy resolves the names (the literal checks still hold).
 
 A ``timeout`` bounds each socket read, not a whole request: a server sending a byte now and
@@ -212,7 +214,10 @@ def late_as_error(network: str, what: str):
         if limit is not None and limit.expired_at is not None and limit.expired_at <= finished:
             raise deadline_error(network, what)
     except (requests.RequestException, ConnectorError) as exc:
-        late = deadline_error(network, what)
+        # an error raised before anything was sent (a name that did not resolve in time)
+        # says so, also when the deadline's timer fired meanwhile
+        unsent = isinstance(exc, TemporaryError) and exc.unsent
+        late = None if unsent else deadline_error(network, what)
         if late is not None:
             raise late from None
         if isinstance(exc, TemporaryError) and not str(exc).startswith(network):
@@ -297,6 +302,36 @@ _FLOOR: contextvars.ContextVar[_Floor | None] = contextvars.ContextVar(
     "social_crm_http_address_floor", default=None)
 
 
+def resolve(host: str, port: int | None) -> list:
+    """``socket.getaddrinfo(host, port)`` (TCP) within the current :func:`deadline`: the
+    resolver's own time-out and retries can exceed it. A name that does not resolve by then
+    raises :class:`TemporaryError` (``unsent``: nothing reached the server) naming the host;
+    the look-up goes on in its thread until the resolver gives up (its answer unused)."""
+    limit = _DEADLINE.get()
+    if limit is None or host_address(host) is not None:  # an address literal: no look-up
+        return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    left = limit.remaining()
+    answer: dict[str, Any] = {}
+
+    def look_up():
+        try:
+            answer["found"] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except Exception as exc:  # handed to the caller's thread
+            answer["error"] = exc
+
+    if left > 0:
+        thread = threading.Thread(target=look_up, name="social_crm_dns", daemon=True)
+        thread.start()
+        thread.join(left)
+    if "error" in answer:
+        raise answer["error"]
+    if "found" not in answer:
+        raise TemporaryError(
+            f"the name {short(host, limit=100)} did not resolve within the deadline of "
+            f"{limit.seconds:g}s (DNS did not answer); not sent", unsent=True)
+    return answer["found"]
+
+
 class _DeadlineConnectionMixin:
     """Follows the current :func:`deadline` (its socket is shut down when it passes) and the
     current address floor (the name is resolved here, checked, and the checked address is
@@ -335,16 +370,17 @@ class _DeadlineConnectionMixin:
 
     def _new_conn(self):
         host, addresses = self._dns_host, [None]
-        floor = _FLOOR.get()
-        if floor is not None and getattr(self, "proxy", None) is None:
+        floor = _FLOOR.get() if getattr(self, "proxy", None) is None else None
+        if floor is not None or _DEADLINE.get() is not None:
+            # the name is resolved here: within the deadline, and checked against the floor
             try:
-                found = socket.getaddrinfo(host, self.port, 0, socket.SOCK_STREAM)
-            except OSError:
-                found = ()  # urllib3 says it below (the name does not resolve)
+                found = resolve(host, self.port)
+            except OSError as exc:  # the name does not resolve: the request was not sent
+                raise NewConnectionError(self, f"Failed to resolve '{host}' ({exc})") from None
             if found:
                 addresses = list(dict.fromkeys(info[4][0] for info in found))
-            for address in addresses if found else ():  # a mixed answer is refused whole
-                floor.check(host, address)
+            for address in addresses if floor is not None and found else ():
+                floor.check(host, address)  # a mixed answer is refused whole
         error = None
         for address in addresses:  # the checked addresses only: no second look-up
             self._dns_host = address or host
