@@ -34,8 +34,11 @@ addresses: checked at connect time (the name is resolved once and the checked ad
 the one connected to: no second DNS answer slips in). Refusals raise
 :class:`~.base.UnsafeAddressError` naming the hosts. Inside a :func:`deadline` every name is
 resolved so, within the time left (:func:`resolve`: a resolver that does not answer raises
-:class:`TemporaryError`, ``unsent``, naming the host). Not covered: through an HTTP proxy the
-proxy resolves the names (the literal checks still hold).
+:class:`TemporaryError`, ``unsent``, naming the host). Through an HTTP proxy, which resolves the
+names itself, a checked name is resolved here all the same and refused when it resolves to a
+less public address (:func:`check_through_proxy`); a name that does not resolve here is left
+to the proxy with the literal checks (not covered: a proxy that resolves a name otherwise than
+this machine does; such a proxy denies the inside addresses itself).
 
 A ``timeout`` bounds each socket read, not a whole request: a server sending a byte now and
 then keeps a call alive for as long as it likes. Inside ``with deadline(seconds):`` every
@@ -717,7 +720,10 @@ def _send(session, method: str, url: str, *, headers: dict, network: str, creden
         raise UnsafeAddressError(f"{network}: {safe_url(first)} is no public address; not "
                                  "asked")
     for _hop in range(MAX_REDIRECTS + 1):
-        token = _FLOOR.set(_hop_floor(url, first, network, public_only))
+        floor = _hop_floor(url, first, network, public_only)
+        if floor is not None and proxy_for(session, url):
+            check_through_proxy(url, floor)
+        token = _FLOOR.set(floor)
         try:
             response = session.request(method, url, headers=headers, stream=True,
                                        allow_redirects=False, **kwargs)
@@ -744,6 +750,37 @@ def _send(session, method: str, url: str, *, headers: dict, network: str, creden
         kwargs["params"] = None  # the location carries the query
     raise ConnectorError(f"{network}: {safe_url(first)} redirected more than "
                          f"{MAX_REDIRECTS} times")
+
+
+def proxy_for(session, url: str) -> str | None:
+    """The proxy ``session`` sends a request to ``url`` through (its own or the
+    environment's ``HTTPS_PROXY``..., as ``requests`` picks it), or None."""
+    if not isinstance(session, requests.Session):
+        return None
+    try:
+        proxies = session.merge_environment_settings(url, {}, None, None, None)["proxies"]
+        return requests.utils.select_proxy(url, proxies) or None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def check_through_proxy(url: str, floor: _Floor) -> None:
+    """Through a proxy, the proxy resolves the name and connects: the address connected to
+    is not seen here. The name is resolved here all the same (within the deadline) and
+    refused when it resolves to an address below ``floor`` (a name of the company's own
+    network, or one a hostile DNS points inside); a name that does not resolve here (a
+    machine that reaches the outside through the proxy only) is left to the proxy, with the
+    checks of the address as written."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    if not host or host_address(host) is not None:
+        return  # an address literal: checked as written (url_level)
+    try:
+        found = resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except OSError:
+        return
+    for address in dict.fromkeys(info[4][0] for info in found):
+        floor.check(host, address)
 
 
 def read_body(response: requests.Response, network: str,
