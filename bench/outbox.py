@@ -13,9 +13,10 @@ Both ways in one run, on the same queue (each in a savepoint rolled back afterwa
 other) and *in parallel* (``SEND_WORKERS``, one server per thread). Printed: when the
 healthy instances received their replies (seconds after the run began: first, median,
 last), whether they were recorded as sent, how often the stalled instance was asked, and
-the run's time, side by side with the ratio. A stalled write ends by the outbox's write
-deadline (30 s; ``--deadline`` to shorten the run) or the request's own deadline
-(``connectors.http.request_deadline``), the earlier. No timing assertion.
+the run's time, side by side with the ratio. The silent server's write ends at the read
+time-out (``DEFAULT_TIMEOUT``, 20 s) or at the outbox's write deadline (30 s, which also ends
+a server dripping its answer; ``--deadline`` to shorten the run), the earlier. No timing
+assertion.
 
 Usage: python3 bench/outbox.py [--healthy 3] [--replies 2] [--deadline 30] [--db bench_outbox]
        [--rebuild]
@@ -109,12 +110,11 @@ def main():
         one = run(env, 1, args)
         many = run(env, SEND_WORKERS, args)
     total = args.healthy * args.replies
-    from odoo.addons.social_crm.connectors import http
+    from odoo.addons.social_crm.connectors.base import DEFAULT_TIMEOUT
 
     print(f"bench/outbox: 1 stalled + {args.healthy} healthy Mastodon instances (loopback), "
-          f"{args.replies} replies each; a stalled write ends by the earlier of the write "
-          f"deadline ({args.deadline:g}s) and the request's own "
-          f"({http.request_deadline(None):g}s)")
+          f"{args.replies} replies each; the silent server's write ends at the earlier of the "
+          f"read time-out ({DEFAULT_TIMEOUT}s) and the write deadline ({args.deadline:g}s)")
     print(f"{'':44}{'one at a time':>16}{f'parallel ({SEND_WORKERS})':>16}{'ratio':>8}")
 
     def row(label, a, b, unit="s", ratio=True):
