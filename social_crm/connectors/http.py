@@ -32,8 +32,13 @@ server's requests further in. An address taken from a network's data (a post's U
 document: ``public_only=True``, see :func:`public_origin`) must moreover *resolve* to public
 addresses: checked at connect time (the name is resolved once and the checked address is
 the one connected to: no second DNS answer slips in). Refusals raise
-:class:`~.base.UnsafeAddressError` naming the hosts. Not covered: through an HTTP proxy the
-proxy resolves the names (the literal checks still hold).
+:class:`~.base.UnsafeAddressError` naming the hosts. Inside a :func:`deadline` every name is
+resolved so, within the time left (:func:`resolve`: a resolver that does not answer raises
+:class:`TemporaryError`, ``unsent``, naming the host). Through an HTTP proxy, which resolves the
+names itself, a checked name is resolved here all the same and refused when it resolves to a
+less public address (:func:`check_through_proxy`); a name that does not resolve here is left
+to the proxy with the literal checks (not covered: a proxy that resolves a name otherwise than
+this machine does; such a proxy denies the inside addresses itself).
 
 A ``timeout`` bounds each socket read, not a whole request: a server sending a byte now and
 then keeps a call alive for as long as it likes. Inside ``with deadline(seconds):`` every
@@ -212,7 +217,10 @@ def late_as_error(network: str, what: str):
         if limit is not None and limit.expired_at is not None and limit.expired_at <= finished:
             raise deadline_error(network, what)
     except (requests.RequestException, ConnectorError) as exc:
-        late = deadline_error(network, what)
+        # an error raised before anything was sent (a name that did not resolve in time)
+        # says so, also when the deadline's timer fired meanwhile
+        unsent = isinstance(exc, TemporaryError) and exc.unsent
+        late = None if unsent else deadline_error(network, what)
         if late is not None:
             raise late from None
         if isinstance(exc, TemporaryError) and not str(exc).startswith(network):
@@ -297,6 +305,36 @@ _FLOOR: contextvars.ContextVar[_Floor | None] = contextvars.ContextVar(
     "social_crm_http_address_floor", default=None)
 
 
+def resolve(host: str, port: int | None) -> list:
+    """``socket.getaddrinfo(host, port)`` (TCP) within the current :func:`deadline`: the
+    resolver's own time-out and retries can exceed it. A name that does not resolve by then
+    raises :class:`TemporaryError` (``unsent``: nothing reached the server) naming the host;
+    the look-up goes on in its thread until the resolver gives up (its answer unused)."""
+    limit = _DEADLINE.get()
+    if limit is None or host_address(host) is not None:  # an address literal: no look-up
+        return socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+    left = limit.remaining()
+    answer: dict[str, Any] = {}
+
+    def look_up():
+        try:
+            answer["found"] = socket.getaddrinfo(host, port, 0, socket.SOCK_STREAM)
+        except Exception as exc:  # handed to the caller's thread
+            answer["error"] = exc
+
+    if left > 0:
+        thread = threading.Thread(target=look_up, name="social_crm_dns", daemon=True)
+        thread.start()
+        thread.join(left)
+    if "error" in answer:
+        raise answer["error"]
+    if "found" not in answer:
+        raise TemporaryError(
+            f"the name {short(host, limit=100)} did not resolve within the deadline of "
+            f"{limit.seconds:g}s (DNS did not answer); not sent", unsent=True)
+    return answer["found"]
+
+
 class _DeadlineConnectionMixin:
     """Follows the current :func:`deadline` (its socket is shut down when it passes) and the
     current address floor (the name is resolved here, checked, and the checked address is
@@ -335,16 +373,17 @@ class _DeadlineConnectionMixin:
 
     def _new_conn(self):
         host, addresses = self._dns_host, [None]
-        floor = _FLOOR.get()
-        if floor is not None and getattr(self, "proxy", None) is None:
+        floor = _FLOOR.get() if getattr(self, "proxy", None) is None else None
+        if floor is not None or _DEADLINE.get() is not None:
+            # the name is resolved here: within the deadline, and checked against the floor
             try:
-                found = socket.getaddrinfo(host, self.port, 0, socket.SOCK_STREAM)
-            except OSError:
-                found = ()  # urllib3 says it below (the name does not resolve)
+                found = resolve(host, self.port)
+            except OSError as exc:  # the name does not resolve: the request was not sent
+                raise NewConnectionError(self, f"Failed to resolve '{host}' ({exc})") from None
             if found:
                 addresses = list(dict.fromkeys(info[4][0] for info in found))
-            for address in addresses if found else ():  # a mixed answer is refused whole
-                floor.check(host, address)
+            for address in addresses if floor is not None and found else ():
+                floor.check(host, address)  # a mixed answer is refused whole
         error = None
         for address in addresses:  # the checked addresses only: no second look-up
             self._dns_host = address or host
@@ -681,7 +720,10 @@ def _send(session, method: str, url: str, *, headers: dict, network: str, creden
         raise UnsafeAddressError(f"{network}: {safe_url(first)} is no public address; not "
                                  "asked")
     for _hop in range(MAX_REDIRECTS + 1):
-        token = _FLOOR.set(_hop_floor(url, first, network, public_only))
+        floor = _hop_floor(url, first, network, public_only)
+        if floor is not None and proxy_for(session, url):
+            check_through_proxy(url, floor)
+        token = _FLOOR.set(floor)
         try:
             response = session.request(method, url, headers=headers, stream=True,
                                        allow_redirects=False, **kwargs)
@@ -708,6 +750,37 @@ def _send(session, method: str, url: str, *, headers: dict, network: str, creden
         kwargs["params"] = None  # the location carries the query
     raise ConnectorError(f"{network}: {safe_url(first)} redirected more than "
                          f"{MAX_REDIRECTS} times")
+
+
+def proxy_for(session, url: str) -> str | None:
+    """The proxy ``session`` sends a request to ``url`` through (its own or the
+    environment's ``HTTPS_PROXY``..., as ``requests`` picks it), or None."""
+    if not isinstance(session, requests.Session):
+        return None
+    try:
+        proxies = session.merge_environment_settings(url, {}, None, None, None)["proxies"]
+        return requests.utils.select_proxy(url, proxies) or None
+    except (ValueError, TypeError, KeyError):
+        return None
+
+
+def check_through_proxy(url: str, floor: _Floor) -> None:
+    """Through a proxy, the proxy resolves the name and connects: the address connected to
+    is not seen here. The name is resolved here all the same (within the deadline) and
+    refused when it resolves to an address below ``floor`` (a name of the company's own
+    network, or one a hostile DNS points inside); a name that does not resolve here (a
+    machine that reaches the outside through the proxy only) is left to the proxy, with the
+    checks of the address as written."""
+    parts = urlsplit(url)
+    host = (parts.hostname or "").rstrip(".")
+    if not host or host_address(host) is not None:
+        return  # an address literal: checked as written (url_level)
+    try:
+        found = resolve(host, parts.port or (443 if parts.scheme == "https" else 80))
+    except OSError:
+        return
+    for address in dict.fromkeys(info[4][0] for info in found):
+        floor.check(host, address)
 
 
 def read_body(response: requests.Response, network: str,

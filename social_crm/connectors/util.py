@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import logging
 import re
+import threading
 from collections.abc import Iterable
 from html.parser import HTMLParser
 from typing import Any
@@ -38,16 +39,23 @@ _AUTH_HEADER = re.compile(
 _BEARER = re.compile(r"(?i)\bbearer\s+[A-Za-z0-9\-._~+/%]+=*")
 MAX_MESSAGE = 300
 _KNOWN_SECRETS: dict[str, None] = {}  # the credentials in use, for the log filters (bounded)
+_KNOWN_SECRETS_LOCK = threading.Lock()  # requests are made from several threads (the outbox)
 
 
 def remember_secrets(*secrets: Any) -> None:
     """Let the log filters strike these values too (the last 200 credentials seen)."""
-    for secret in secrets:
-        if secret and isinstance(secret, str) and len(secret) >= 4:
-            _KNOWN_SECRETS.pop(secret, None)
-            _KNOWN_SECRETS[secret] = None
-    while len(_KNOWN_SECRETS) > 200:
-        _KNOWN_SECRETS.pop(next(iter(_KNOWN_SECRETS)))
+    with _KNOWN_SECRETS_LOCK:
+        for secret in secrets:
+            if secret and isinstance(secret, str) and len(secret) >= 4:
+                _KNOWN_SECRETS.pop(secret, None)
+                _KNOWN_SECRETS[secret] = None
+        while len(_KNOWN_SECRETS) > 200:
+            _KNOWN_SECRETS.pop(next(iter(_KNOWN_SECRETS)))
+
+
+def known_secrets() -> tuple[str, ...]:
+    with _KNOWN_SECRETS_LOCK:
+        return tuple(_KNOWN_SECRETS)
 
 
 class ScrubSecretsFilter(logging.Filter):
@@ -59,7 +67,7 @@ class ScrubSecretsFilter(logging.Filter):
             message = record.getMessage()
         except Exception:  # a record that cannot format is left alone
             return True
-        clean = scrub(message, tuple(_KNOWN_SECRETS))
+        clean = scrub(message, known_secrets())
         if clean != message:
             record.msg, record.args = clean, ()
         return True

@@ -10,11 +10,14 @@ Delivery of one item, each step committed on its own:
 2. the network call, then the network's answer (its id, or the error) is recorded;
 3. the origin (e.g. the helpdesk reply) is told: chatter note, first response time.
 
-A network that does not answer (a time-out, no connection) costs a run up to its time-out per
-item: after one, the other due items of that network's server (``endpoint``: a Mastodon
-instance; the network itself where it has one API) wait for its next attempt (queued, not
-counted as attempts) and the run goes on with the other servers (items of one server keep
-their order): a stalled instance does not hold the replies sent through another one.
+The network calls of a run go out in parallel, one server (``endpoint``: a Mastodon
+instance; the network itself where it has one API) per thread at a time, in up to
+``SEND_WORKERS`` threads: a server's items keep their order, and a server that does not
+answer holds no other server's write (each item's reply goes out while a stalled instance
+still holds another's). The threads only talk HTTP, with plain data prepared beforehand (no
+record, no cursor); claims and answers are written in the cron's thread, the answers that
+came meanwhile together. A server that did not answer (a time-out, no connection): its
+other due items wait for its next attempt (queued, not counted as attempts).
 Each write ends within ``WRITE_DEADLINE`` (``connectors.http.deadline``: a
 server dripping its answer cannot hold it), and a run claims items for ``SEND_BUDGET`` at most,
 then triggers a fresh run at once: a run stays well below the cron worker's
@@ -27,10 +30,13 @@ writes (an X or Facebook reply) are marked failed *unknown* for a person to chec
 network, never re-posted blindly.
 """
 
+import concurrent.futures
+import dataclasses
 import datetime as dt
 import logging
 import time
 import uuid
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 import psycopg2
@@ -64,6 +70,9 @@ WRITE_DEADLINE = 30
 #: seconds a sender run claims items (one more write may then take WRITE_DEADLINE): well below
 #: the cron worker's limit_time_real (120 s by default)
 SEND_BUDGET = 45
+#: threads making one run's network calls: one server at a time each (a server's items keep
+#: their order), so that a server that does not answer holds no other server's writes
+SEND_WORKERS = 4
 #: networks that deduplicate a repeated write by its Idempotency-Key, and for how long
 IDEMPOTENT_WINDOW = {"mastodon": dt.timedelta(minutes=55)}  # Mastodon keeps keys for 1 hour
 #: writes that can be repeated without harm
@@ -272,9 +281,12 @@ class SocialCrmOutbox(models.Model):
         ``post`` cannot be queued, False when it can, None to check the credentials."""
         return self.env._("Direct messages are not available yet.")
 
-    def _send_message(self, post, credentials, base_url):
-        """Hook: send this item's direct message answering ``post``; returns a
-        ``ReplyResult`` or raises a ``ConnectorError``."""
+    def _message_call(self, post, credentials, base_url):
+        """Hook: the network call sending this item's direct message answering ``post``: a
+        function without arguments returning a ``ReplyResult`` or raising a
+        ``ConnectorError``. It runs in a sender thread: it holds plain data only (no record,
+        no ``env``); whatever it needs from the database is read here. Raise a
+        ``ConnectorError`` here when the message cannot be sent at all."""
         raise ConfigurationError(self._message_problem(post) or "")
 
     @api.model
@@ -337,46 +349,99 @@ class SocialCrmOutbox(models.Model):
     # --- the sender --------------------------------------------------------------------------
     @api.model
     def _cron_send(self, limit=100):
-        """Deliver the due items, each in its own transactions (see the module's doc)."""
+        """Deliver the due items, each in its own transactions (see the module's doc): the
+        network calls run in up to ``SEND_WORKERS`` threads, one server (``endpoint``) per
+        thread at a time; claims and results are written here, in the cron's thread."""
         cron = self.env["ir.cron"]
         started = time.monotonic()
         stalled = []  # (network id, endpoint) that did not answer in this run: items wait
-        for _i in range(limit):
-            if time.monotonic() - started >= SEND_BUDGET:
-                self._trigger_sender()  # the rest in a fresh run, at once
-                break
-            item, recovering = (
-                self._claim_next(skip_endpoints=stalled) if stalled else self._claim_next()
-            )
-            if not item:
-                break
-            cron._commit_progress(0)  # the claim is committed before the network is called
-            error = None
-            try:
-                with self.env.cr.savepoint():
-                    error = item._reader()._deliver(recovering)
-            except Exception:
-                if not item.exists():
-                    # its post was deleted while it was sent (its author deleted it on the
-                    # network, ``_ingest_deletions``): the item went with it
-                    _logger.info("Social CRM: outbox item %s: its post was deleted while it "
-                                 "was being sent", item.id)
-                    cron._commit_progress(1)
-                    continue
-                # e.g. the database refused the answer: the item stays "sending", the next
-                # run after LEASE treats it as interrupted (never re-posted blindly)
-                _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
-            cron._commit_progress(0)  # the network's answer (its id) is committed
-            if _no_answer(error):
-                stalled.append((item.network_id.id, item.endpoint or ""))
-                item._reader()._defer_network(error)
-                cron._commit_progress(0)
-            item._notify_origin()
-            if not cron._commit_progress(1):
-                self._trigger_sender()  # the cron's time is up: the rest in a fresh run
-                break
+        running = {}  # future -> (item, _Send): one per server
+        workers = max(SEND_WORKERS, 1)
+        claimed, claiming = 0, True
+        with concurrent.futures.ThreadPoolExecutor(
+                max_workers=workers, thread_name_prefix="social_crm_outbox") as pool:
+            while True:
+                while claiming and claimed < limit and len(running) < workers:
+                    if time.monotonic() - started >= SEND_BUDGET:
+                        self._trigger_sender()  # the rest in a fresh run, at once
+                        claiming = False
+                        break
+                    # a server with a write under way is skipped: its items keep their order
+                    skip = stalled + [send.server for _item, send in running.values()]
+                    item, recovering = (
+                        self._claim_next(skip_endpoints=skip) if skip else self._claim_next()
+                    )
+                    if not item:
+                        break
+                    claimed += 1
+                    cron._commit_progress(0)  # the claim is committed before the network is called
+                    send, error, kept = self._sender_step(
+                        item, lambda reader, r=recovering: reader._prepare_send(r))
+                    if send is not None:
+                        running[pool.submit(_send_now, send, WRITE_DEADLINE)] = (item, send)
+                    elif not self._after_delivery(cron, [(item if kept else None, error)],
+                                                  stalled):
+                        claiming = False
+                if not running:
+                    break
+                done, _pending = concurrent.futures.wait(
+                    running, return_when=concurrent.futures.FIRST_COMPLETED)
+                # the answers that came meanwhile, recorded together (in the items' order)
+                outcomes = []
+                for future in sorted(done, key=lambda f: running[f][0].id):
+                    item, send = running.pop(future)
+                    _send, error, kept = self._sender_step(
+                        item, lambda reader, s=send, f=future: reader._record_send(s, *f.result()))
+                    outcomes.append((item if kept else None, error))
+                if not self._after_delivery(cron, outcomes, stalled):
+                    claiming = False
         self.search([("notified", "=", False), ("state", "!=", "sending")], limit=limit)\
             ._notify_origin()
+        return True
+
+    @api.model
+    def _sender_step(self, item, step):
+        """Run ``step(item in its reader's language)`` (preparing or recording a delivery) in
+        a savepoint; returns ``(send, error, kept)``: what ``step`` returned (a ``_Send``,
+        or the ``ConnectorError`` recorded) and whether the item still exists."""
+        try:
+            with self.env.cr.savepoint():
+                outcome = step(item._reader())
+        except Exception:
+            if not item.exists():
+                # its post was deleted while it was sent (its author deleted it on the
+                # network, ``_ingest_deletions``): the item went with it
+                _logger.info("Social CRM: outbox item %s: its post was deleted while it "
+                             "was being sent", item.id)
+                return None, None, False
+            # e.g. the database refused the answer: the item stays "sending", the next
+            # run after LEASE treats it as interrupted (never re-posted blindly)
+            _logger.exception("Social CRM: outbox item %s could not be recorded", item.id)
+            return None, None, True
+        if isinstance(outcome, _Send):
+            return outcome, None, True
+        return None, outcome, True
+
+    @api.model
+    def _after_delivery(self, cron, outcomes, stalled):
+        """Commit what was recorded on the items of ``outcomes`` (``(item, error)``; item
+        None: it went with its post), hold the other items of a server that did not answer,
+        tell the origins; returns whether the cron has time left to claim more."""
+        items = self.browse([item.id for item, _error in outcomes if item is not None])
+        if items:
+            cron._commit_progress(0)  # the networks' answers (their ids) are committed
+        deferred = False
+        for item, error in outcomes:
+            if item is not None and _no_answer(error):
+                stalled.append((item.network_id.id, item.endpoint or ""))
+                item._reader()._defer_network(error)
+                deferred = True
+        if deferred:
+            cron._commit_progress(0)
+        items._notify_origin()
+        if not cron._commit_progress(len(outcomes)):
+            self._trigger_sender()  # the cron's time is up: the rest in a fresh run
+            return False
         return True
 
     def _reader(self):
@@ -504,7 +569,19 @@ class SocialCrmOutbox(models.Model):
 
     def _deliver(self, recovering=False):
         """Call the network once and record its answer (id, or why not); returns the
-        ``ConnectorError`` recorded, if any."""
+        ``ConnectorError`` recorded, if any (one item, in this thread: what the sender
+        does with its threads)."""
+        self.ensure_one()
+        send = self._prepare_send(recovering)
+        if not isinstance(send, _Send):
+            return send
+        return self._record_send(send, *_send_now(send, WRITE_DEADLINE))
+
+    def _prepare_send(self, recovering=False):
+        """Everything the network call of this (claimed) item needs from the database, as a
+        ``_Send`` (plain data: it runs in a sender thread); or, when no call is to be made
+        (a demo post, an interrupted write that may not be repeated, missing credentials),
+        that outcome recorded at once: the ``ConnectorError`` recorded, or None."""
         self.ensure_one()
         if recovering and not self._may_repeat():
             self._record_failure(
@@ -531,53 +608,74 @@ class SocialCrmOutbox(models.Model):
         # an edited X post is a new post on X (the stored post keeps the original's id): the
         # answer and the hiding go to the version the customer's followers see now
         target = post.version_external_id or post.external_id
+        secrets = tuple(str(v) for v in credentials.values() if v)
         try:
-            with connector_http.deadline(WRITE_DEADLINE):
-                result = self._call_network(post, credentials, base_url, code, target)
+            call = self._network_call(post, credentials, base_url, code, target)
         except ConnectorError as error:
-            message = _strip_secrets(str(error), credentials.values())
-            _logger.info("Social CRM: outbox item %s failed: %s", self.id, message)
-            self._record_error(error, message)
-            return scrub_error(error, [str(v) for v in credentials.values() if v])
-        self._record_result(result)
-        return None
+            return self._record_send(_Send(self.id, (), None, secrets), None, error)
+        return _Send(self.id, (self.network_id.id, endpoint or ""), call, secrets)
 
-    def _call_network(self, post, credentials, base_url, code, target):
-        """The write itself: the network's answer, or a ``ConnectorError``."""
+    def _record_send(self, send, result, error):
+        """Record the network's answer to ``send``: its ``ReplyResult``, or the
+        ``ConnectorError``; returns that error, scrubbed (None when sent)."""
+        self.ensure_one()
+        if error is None:
+            self._record_result(result)
+            return None
+        message = _strip_secrets(str(error), send.secrets)
+        _logger.info("Social CRM: outbox item %s failed: %s", self.id, message)
+        self._record_error(error, message)
+        return scrub_error(error, list(send.secrets))
+
+    def _network_call(self, post, credentials, base_url, code, target):
+        """The write itself, as a function without arguments (plain data only: it runs in a
+        sender thread) returning the network's answer or raising a ``ConnectorError``;
+        raises a ``ConnectorError`` at once when it cannot be made."""
         if not credentials or connectors.missing_credentials(code, self.action, credentials):
             raise ConfigurationError(self._publish_problem(post, self.action) or "")
+        credentials = dict(credentials)
         if self.action == "reply":
-            target = self._answerable_id(post, credentials, base_url, code, target)
-            return connectors.reply(code, credentials, target, self.text or "", base_url=base_url)
+            text = self.text or ""
+            uri = self._answer_by_uri(post, credentials, base_url, code)
+
+            def reply():
+                answered = connectors.resolve_mastodon_status(
+                    credentials, uri, base_url=base_url) if uri else target
+                return connectors.reply(code, credentials, answered, text, base_url=base_url)
+
+            return reply
         if self.action == "hide":
-            if not connectors.hide(code, credentials, target, base_url=base_url):
-                raise MalformedResponseError(
-                    self.env._(
-                        "%(network)s did not confirm that the post is hidden.",
-                        network=post.network_id.name,
-                    )
-                )
-            return ReplyResult(external_id=post.external_id)
+            unconfirmed = self.env._(
+                "%(network)s did not confirm that the post is hidden.",
+                network=post.network_id.name,
+            )
+            external_id = post.external_id
+
+            def hide():
+                if not connectors.hide(code, credentials, target, base_url=base_url):
+                    raise MalformedResponseError(unconfirmed)
+                return ReplyResult(external_id=external_id)
+
+            return hide
         if self.action == "message":
-            return self._send_message(post, credentials, base_url)
+            return self._message_call(post, credentials, base_url)
         raise ConfigurationError(self._publish_problem(post, self.action) or "")
 
     @api.model
-    def _answerable_id(self, post, credentials, base_url, code, target):
-        """The id to answer ``post`` by on the server the reply goes to. Mastodon status ids
-        are local to each instance: the stored id is the one on the instance of the source that
+    def _answer_by_uri(self, post, credentials, base_url, code):
+        """The federation URI by which the reply finds the id of ``post`` on the server it
+        goes to, or False (the stored id is the one to answer). Mastodon status ids are
+        local to each instance: the stored id is the one on the instance of the source that
         read the post; a reply through another instance (the company's account elsewhere, a
         status first read on another instance) asks that instance for its id of the status,
-        by the status's federation URI (one call)."""
+        by the status's federation URI (one call, made with the reply)."""
         if code != "mastodon" or not post.network_uri:
-            return target
+            return False
         # sudo: the sender runs as the cron user; the source holds the instance read
         read_on = _endpoint({}, post.sudo().source_id.base_url or "")
         if read_on and read_on == _endpoint(credentials, base_url):
-            return target
-        return connectors.resolve_mastodon_status(
-            credentials, post.network_uri, base_url=base_url
-        )
+            return False
+        return post.network_uri
 
     def _record_result(self, result, demo=False):
         self.write(
@@ -770,6 +868,28 @@ class SocialCrmOutbox(models.Model):
         items.sudo().write({"state": "cancelled", "next_attempt_at": False, "notified": False})
         items._notify_origin()
         return True
+
+
+@dataclasses.dataclass(frozen=True)
+class _Send:
+    """One write ready to go out from a sender thread: plain data only (no record, no
+    cursor). ``server``: ``(network id, endpoint or "")``, whose writes go one at a time."""
+
+    item_id: int
+    server: tuple
+    call: Callable[[], ReplyResult] | None
+    secrets: tuple[str, ...] = ()
+
+
+def _send_now(send, seconds):
+    """Make ``send``'s network call within ``seconds`` (``connectors.http.deadline``);
+    returns ``(ReplyResult, None)`` or ``(None, ConnectorError)``. Runs in a sender thread:
+    no ORM, no cursor. Any other error is raised (the item stays *sending*: see LEASE)."""
+    try:
+        with connector_http.deadline(seconds):
+            return send.call(), None
+    except ConnectorError as error:
+        return None, error
 
 
 def _no_answer(error):

@@ -18,6 +18,7 @@ from . import (
     test_news_names,
     test_observed_counts,
     test_outbox,
+    test_outbox_parallel,
     test_plural,
     test_poll,
     test_privacy_export,

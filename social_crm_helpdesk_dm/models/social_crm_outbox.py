@@ -70,19 +70,20 @@ class SocialCrmOutbox(models.Model):
             )
         return None
 
-    def _send_message(self, post, credentials, base_url):
+    def _message_call(self, post, credentials, base_url):
         # sudo: the sender reads the post's conversation whatever the cron user reads
         post = post.sudo()
         chat = telegram.chat_of_conversation(post.conversation_external_id)  # dm:<id>
         code = post.network_id.code or ""
         if code == "whatsapp" and chat:
-            return self._send_whatsapp(post, credentials, base_url, chat)
+            return self._whatsapp_call(post, credentials, base_url, chat)
         sender = SENDERS.get(code)
         if not sender or not chat:
             raise ConfigurationError(self._message_problem(post) or "")
-        return sender(credentials, chat, self.text or "", base_url)
+        text = self.text or ""
+        return lambda: sender(credentials, chat, text, base_url)
 
-    def _send_whatsapp(self, post, credentials, base_url, wa_id):
+    def _whatsapp_call(self, post, credentials, base_url, wa_id):
         """A text, or the approved template the agent chose (outside the 24-hour window)."""
         template = None
         if self.res_model == "social.crm.dm.message" and self.res_id:
@@ -91,9 +92,9 @@ class SocialCrmOutbox(models.Model):
                 .template_id
             if chosen:
                 template = (chosen.name, chosen.lang)
-        return whatsapp.send_message(
-            credentials, post.source_id.whatsapp_phone_number_id, wa_id, self.text or "",
-            template=template, base_url=base_url,
+        phone_number_id, text = post.source_id.whatsapp_phone_number_id, self.text or ""
+        return lambda: whatsapp.send_message(
+            credentials, phone_number_id, wa_id, text, template=template, base_url=base_url,
         )
 
     @api.model

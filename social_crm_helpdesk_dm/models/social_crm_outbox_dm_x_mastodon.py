@@ -38,19 +38,21 @@ class SocialCrmOutbox(models.Model):
             )
         return None
 
-    def _send_message(self, post, credentials, base_url):
+    def _message_call(self, post, credentials, base_url):
         # sudo: the sender reads the post's conversation whatever the cron user reads
         post = post.sudo()
         code = post.network_id.code or ""
+        text = self.text or ""
         if code == "x" and post.is_direct:
             conversation = x_dm.conversation_of_key(post.conversation_external_id)
             if not conversation:
                 raise ConfigurationError(self._message_problem(post) or "")
-            return x_dm.send_message(credentials, conversation, self.text or "",
-                                     base_url=base_url)
+            return lambda: x_dm.send_message(credentials, conversation, text,
+                                             base_url=base_url)
         if code == "mastodon" and post.is_direct:
             acct = post.author_handle or mastodon_dm.account_of_key(
                 post.conversation_external_id)
-            return mastodon_dm.send_message(credentials, post.external_id, acct,
-                                            self.text or "", base_url=base_url)
-        return super()._send_message(post, credentials, base_url)
+            status_id = post.external_id
+            return lambda: mastodon_dm.send_message(credentials, status_id, acct, text,
+                                                    base_url=base_url)
+        return super()._message_call(post, credentials, base_url)
