@@ -359,10 +359,13 @@ class SocialCrmPost(models.Model):
         result.updated += len(plan.known_post_ids)
         result.post_ids.extend(plan.known_post_ids)
         vals_list = []
-        for vals, author_key, post in zip(
-            plan.post_vals, plan.post_authors, plan.posts_to_create, strict=True
+        threads = self._ingest_threads(plan.posts_to_create, source, company, networks)
+        for vals, author_key, post, conversation in zip(
+            plan.post_vals, plan.post_authors, plan.posts_to_create, threads, strict=True
         ):
             identity = identities.get(author_key) if author_key else None
+            if conversation:
+                vals = dict(vals, conversation_external_id=conversation)
             vals_list.append(
                 dict(
                     vals,
@@ -482,7 +485,7 @@ class SocialCrmPost(models.Model):
         # company: only this company's, only this network's)
         scope = Domain("company_id", "=", company.id) & Domain(
             "network_id", "in", sorted({nid for nid, _ext in wanted})
-        )
+        ) & self._ingest_same_instance_domain(source, networks)
         # two reads, each on its index (an OR of both would read the company's posts)
         found = self.sudo().search(scope & Domain("external_id", "in", ids)) | self.sudo().search(
             scope & Domain("version_external_id", "in", ids)
@@ -516,6 +519,71 @@ class SocialCrmPost(models.Model):
         if gone_with_replies:
             self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)
         return posts
+
+    @api.model
+    def _ingest_threads(self, posts, source, company, networks):
+        """The conversation of each new post of ``posts`` where ingestion sets it (None: as
+        the connector gave it), in their order.
+
+        Mastodon gives no conversation id, only the answered status's id (``in_reply_to_id``)
+        on the instance that showed the reply. A status starts the conversation of its
+        federation URI (the same on every instance, as Bluesky's root URI); a reply joins
+        its parent's conversation, the parent being the post of that id read through the
+        same instance (:meth:`_ingest_same_instance_domain`: another instance's status with
+        the same id is another status), stored (its conversation, or its id for a post
+        stored before this) or arriving in the batch. A reply whose parent is not stored
+        here (not listened to, read through another instance only, or not yet arrived)
+        starts its own. One query for the batch's replies to stored posts."""
+        mastodon = networks.get("mastodon")
+        threads = [None] * len(posts)
+        todo = {p.external_id: p for p in posts
+                if mastodon and p.network == "mastodon" and not p.conversation_external_id}
+        if not todo:
+            return threads
+        parents = {p.in_reply_to_external_id for p in todo.values()
+                   if p.in_reply_to_external_id} - set(todo)
+        stored = {}
+        if parents and source:
+            # sudo: a reply joins its parent's conversation whoever may read the parent
+            stored = {
+                post.external_id: post.conversation_external_id or post.external_id
+                for post in self.sudo().search_fetch(
+                    Domain("company_id", "=", company.id)
+                    & Domain("network_id", "=", mastodon.id)
+                    & Domain("external_id", "in", sorted(parents))
+                    & self._ingest_same_instance_domain(source, networks),
+                    ["external_id", "conversation_external_id"],
+                )
+            }
+        conversation_of = {}
+        for index, post in enumerate(posts):
+            if todo.get(post.external_id) is not post:
+                continue
+            # up the batch's replies to the first post whose conversation is known
+            chain, ext = [], post.external_id
+            while ext in todo and ext not in conversation_of and ext not in chain:
+                chain.append(ext)
+                ext = todo[ext].in_reply_to_external_id
+            found = conversation_of.get(ext) or stored.get(ext) if ext not in chain else None
+            for ext in reversed(chain):
+                # the thread's top post in the batch: its stored parent's, or its own
+                found = conversation_of[ext] = found or ingest.federation_uri(todo[ext])
+            threads[index] = conversation_of[post.external_id]
+        return threads
+
+    @api.model
+    def _ingest_same_instance_domain(self, source, networks):
+        """Of the posts an id read through ``source`` may name: Mastodon status ids are
+        local to each instance (two instances may give one id to two statuses), so only the
+        Mastodon posts stored through a source of the same instance
+        (:meth:`social.crm.source._same_instance_sources`); other networks' ids are global.
+        Without ``source`` (the caller does not say which instance) or of another network:
+        every post."""
+        mastodon = networks.get("mastodon")
+        if not source or not mastodon or source.sudo().network_id != mastodon:
+            return Domain.TRUE
+        return Domain("network_id", "!=", mastodon.id) | Domain(
+            "source_id", "in", source._same_instance_sources().ids)
 
     @api.model
     def _network_deleted_replies(self, parents, scope, deleted_at):
