@@ -337,7 +337,8 @@ class SocialCrmPost(models.Model):
         if batch.posts:
             # posts a user deleted stay deleted (``social.crm.post.deleted``); one status seen
             # through two instances of a network is stored once
-            result.skipped += len(batch.drop(self._ingest_deleted_keys(batch, networks, company)))
+            result.skipped += len(batch.drop(
+                self._ingest_deleted_keys(batch, networks, company, source)))
             result.skipped += len(batch.drop(ingest.same_status_keys(batch)))
         snapshot = ingest.Snapshot(
             network_ids={code: network.id for code, network in networks.items()}
@@ -419,32 +420,48 @@ class SocialCrmPost(models.Model):
         return list(merged.items()), edited, previous
 
     @api.model
-    def _ingest_deleted_keys(self, batch, networks, company):
+    def _ingest_deleted_keys(self, batch, networks, company, source=None):
         """The batch's keys of posts deleted in this company, and of replies to a post the
         network deleted with its replies (Facebook: a comment delivered after its post's
-        removal, or with it in one batch) (one query)."""
+        removal, or with it in one batch) (one query).
+
+        Mastodon: a deleted id is the deleted status's on its instance only (``instance``):
+        the status of that id on another instance than ``source``'s is another one; the
+        deleted status read through another instance (its federation URI) is the same."""
         code_of = {network.id: code for code, network in networks.items()}
         threads = {}  # (network code, id of a post answered) -> keys of the batch's answers
         for key, post in batch.posts.items():
             for parent in {post.conversation_external_id, post.in_reply_to_external_id}:
                 if parent and parent != key[1]:
                     threads.setdefault((key[0], parent), []).append(key)
+        key_of_uri = {(key[0], uri): key for key, post in batch.posts.items()
+                      if (uri := ingest.federation_uri(post))}
+        domain = Domain("external_id", "in", sorted(
+            {ext for _code, ext in (*batch.posts, *threads)}))
+        if key_of_uri:
+            domain |= Domain("network_uri", "in", sorted({uri for _c, uri in key_of_uri}))
         deleted = self.env["social.crm.post.deleted"].sudo().search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts})),
-                ("external_id", "in", sorted({ext for _code, ext in (*batch.posts, *threads)})),
-            ],
-            ["network_id", "external_id", "with_replies"],
+            Domain("company_id", "=", company.id)
+            & Domain("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts}))
+            & domain,
+            ["network_id", "external_id", "with_replies", "instance", "network_uri"],
         )
+        instance = source.sudo()._intake_host().lower() if source else ""
         keys = []
         for row in deleted:
-            key = (code_of.get(row.network_id.id), row.external_id)
+            code = code_of.get(row.network_id.id)
+            key = (code, row.external_id)
+            if row.network_uri and (code, row.network_uri) in key_of_uri:
+                keys.append(key_of_uri[code, row.network_uri])
+            if row.instance and instance and row.instance != instance:
+                continue  # another instance's status of that id
             if key in batch.posts:
-                keys.append(key)
+                uri = ingest.federation_uri(batch.posts[key])
+                if not (uri and row.network_uri and uri != row.network_uri):
+                    keys.append(key)
             if row.with_replies:
                 keys.extend(threads.get(key, ()))
-        return keys
+        return list(dict.fromkeys(keys))
 
     @api.model
     def _ingest_deletions(self, deletions, source=None):
@@ -500,8 +517,14 @@ class SocialCrmPost(models.Model):
                     deleted_at[post.id] = max(deleted_at.get(post.id, wanted[key]), wanted[key])
         posts = found.filtered(lambda p: p.id in deleted_at)
         Deleted = self.env["social.crm.post.deleted"]
+        # Mastodon: the id is the instance's of the source (another instance's status with
+        # that id is another one)
+        instance = source.sudo()._intake_host().lower() if source else ""
+        mastodon = networks.get("mastodon")
         Deleted._remember_keys(
-            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}, reason="network"
+            {(company.id, nid, ext, instance if mastodon and nid == mastodon.id else "")
+             for nid, ext in set(wanted) - matched},
+            reason="network",
         )
         parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
                                  or (p.network_id.id, p.version_external_id) in with_replies)

@@ -105,6 +105,39 @@ class TestMastodonInstances(SocialCrmCase):
         self.assertFalse(self.Event.search([("source_id", "=", self.social.id)]))
         self.assertTrue(bob.exists())
 
+    def test_a_deleted_id_keeps_out_only_its_instance_s_status(self):
+        """bob deleted his status SAME_ID on acme.social: it stays deleted there, while
+        mastodon.social's status SAME_ID (alice's, arriving later) is stored and followed."""
+        self.mention(self.own, "8001", status(
+            SAME_ID, BOB_URI, "bob@acme.social", text="@acme Rechnung doppelt abgebucht"))
+        self.deliver(self.own, message("delete", SAME_ID))
+        deleted = self.env["social.crm.post.deleted"].search([("external_id", "=", SAME_ID)])
+        self.assertEqual(deleted.instance, "acme.social")
+        self.assertEqual(deleted.network_uri, BOB_URI)
+        self.mention(self.social, "7001", status(
+            SAME_ID, ALICE_URI, "alice@mastodon.social", text="@acme Lieferung kam nie an"))
+        alice = self.post(self.social, SAME_ID)
+        self.assertTrue(alice, "another instance's status with the deleted id is stored")
+        # bob's status, delivered again through acme.social, stays deleted
+        self.mention(self.own, "8002", status(
+            SAME_ID, BOB_URI, "bob@acme.social", text="@acme Rechnung doppelt abgebucht"))
+        self.assertFalse(self.post(self.own, SAME_ID))
+        # the stored one follows its counts
+        self.mention(self.social, "7002", dict(status(
+            SAME_ID, ALICE_URI, "alice@mastodon.social", text="@acme Lieferung kam nie an"),
+            favourites_count=9))
+        self.assertEqual(alice.like_count, 9)
+
+    def test_a_status_deleted_here_is_not_stored_again_through_another_instance(self):
+        self.mention(self.social, "7001", status(
+            SAME_ID, ALICE_URI, "alice@mastodon.social", text="@acme Lieferung kam nie an"))
+        self.post(self.social, SAME_ID).unlink()  # a user deleted it
+        # the same status, federated to acme.social under its id there
+        self.mention(self.own, "8001", status(
+            "113400000000000999", ALICE_URI, "alice@mastodon.social",
+            text="@acme Lieferung kam nie an"))
+        self.assertFalse(self.Post.search([("network_uri", "=", ALICE_URI)]))
+
     # --- threads -----------------------------------------------------------------------------
     def test_reply_joins_its_parent_read_through_the_same_instance(self):
         alice, bob = self.two_statuses_with_one_id()
