@@ -9,6 +9,7 @@ posts stored before 19.0.1.5.0 get their federation URI from their stored status
 import importlib.util
 import json
 from os.path import dirname, join
+from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors import events, mastodon
 from odoo.tests import tagged
@@ -181,6 +182,46 @@ class TestMastodonInstances(SocialCrmCase):
         self.assertEqual(conversations, {
             "113400000000000050": uri % 50, "113400000000000051": uri % 50,
             "113400000000000052": uri % 50, "113400000000000060": uri % 60})
+
+    def test_replies_cost_the_same_queries_whatever_their_number(self):
+        """Finding the parents of a batch's replies: a fixed number of queries, whatever
+        the number of replies."""
+        uri = "https://acme.social/users/bob/statuses/%s"
+        parents = [mastodon.parse_status(status(str(113400000000001000 + i),
+                                                uri % (1000 + i), "bob@acme.social"),
+                                         "acme.social") for i in range(30)]
+        self.Post._ingest_posts(parents, self.own)
+
+        def replies(first, count):
+            return [mastodon.parse_status(reply(
+                str(113400000000002000 + i), uri % (2000 + i), "carl@acme.social",
+                str(113400000000001000 + i % 30)), "acme.social")
+                for i in range(first, first + count)]
+
+        Post = type(self.Post)
+        original = Post._ingest_threads
+        counts = []
+
+        def counted(model, *args):
+            before = model.env.cr.sql_log_count
+            result = original(model, *args)
+            counts.append(model.env.cr.sql_log_count - before)
+            return result
+
+        with patch.object(Post, "_ingest_threads", counted):
+            for first, count in ((0, 3), (3, 26)):
+                self.env.invalidate_all()
+                self.Post._ingest_posts(replies(first, count), self.own)
+        self.assertEqual(counts[0], counts[1])
+        # the source's instance URL (read again: the cache was cleared), the sources of
+        # that instance, the stored parents
+        self.assertLessEqual(counts[1], 3)
+        answers = self.Post.search([("in_reply_to_external_id", "!=", False),
+                                    ("source_id", "=", self.own.id)])
+        self.assertEqual(len(answers), 29)
+        for post in answers:
+            self.assertEqual(post.conversation_external_id,
+                             uri % (1000 + (int(post.external_id) - 113400000000002000) % 30))
 
     def test_reply_to_a_post_stored_before_the_federation_uri(self):
         """A parent stored before 19.0.1.5.0 has no conversation: its ticket (helpdesk) is
