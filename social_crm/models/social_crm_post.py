@@ -590,7 +590,10 @@ class SocialCrmPost(models.Model):
             found = conversation_of.get(ext) or stored.get(ext) if ext not in chain else None
             for ext in reversed(chain):
                 # the thread's top post in the batch: its stored parent's, or its own
-                found = conversation_of[ext] = found or ingest.federation_uri(todo[ext])
+                own = ingest.federation_uri(todo[ext])
+                if own and len(own.encode()) > ingest.MAX_KEY_BYTES:
+                    own = None  # too long a key (as a connector's): keyed by its id
+                found = conversation_of[ext] = found or own
             threads[index] = conversation_of[post.external_id]
         return threads
 
