@@ -337,7 +337,8 @@ class SocialCrmPost(models.Model):
         if batch.posts:
             # posts a user deleted stay deleted (``social.crm.post.deleted``); one status seen
             # through two instances of a network is stored once
-            result.skipped += len(batch.drop(self._ingest_deleted_keys(batch, networks, company)))
+            result.skipped += len(batch.drop(
+                self._ingest_deleted_keys(batch, networks, company, source)))
             result.skipped += len(batch.drop(ingest.same_status_keys(batch)))
         snapshot = ingest.Snapshot(
             network_ids={code: network.id for code, network in networks.items()}
@@ -359,10 +360,13 @@ class SocialCrmPost(models.Model):
         result.updated += len(plan.known_post_ids)
         result.post_ids.extend(plan.known_post_ids)
         vals_list = []
-        for vals, author_key, post in zip(
-            plan.post_vals, plan.post_authors, plan.posts_to_create, strict=True
+        threads = self._ingest_threads(plan.posts_to_create, source, company, networks)
+        for vals, author_key, post, conversation in zip(
+            plan.post_vals, plan.post_authors, plan.posts_to_create, threads, strict=True
         ):
             identity = identities.get(author_key) if author_key else None
+            if conversation:
+                vals = dict(vals, conversation_external_id=conversation)
             vals_list.append(
                 dict(
                     vals,
@@ -416,32 +420,48 @@ class SocialCrmPost(models.Model):
         return list(merged.items()), edited, previous
 
     @api.model
-    def _ingest_deleted_keys(self, batch, networks, company):
+    def _ingest_deleted_keys(self, batch, networks, company, source=None):
         """The batch's keys of posts deleted in this company, and of replies to a post the
         network deleted with its replies (Facebook: a comment delivered after its post's
-        removal, or with it in one batch) (one query)."""
+        removal, or with it in one batch) (one query).
+
+        Mastodon: a deleted id is the deleted status's on its instance only (``instance``):
+        the status of that id on another instance than ``source``'s is another one; the
+        deleted status read through another instance (its federation URI) is the same."""
         code_of = {network.id: code for code, network in networks.items()}
         threads = {}  # (network code, id of a post answered) -> keys of the batch's answers
         for key, post in batch.posts.items():
             for parent in {post.conversation_external_id, post.in_reply_to_external_id}:
                 if parent and parent != key[1]:
                     threads.setdefault((key[0], parent), []).append(key)
+        key_of_uri = {(key[0], uri): key for key, post in batch.posts.items()
+                      if (uri := ingest.federation_uri(post))}
+        domain = Domain("external_id", "in", sorted(
+            {ext for _code, ext in (*batch.posts, *threads)}))
+        if key_of_uri:
+            domain |= Domain("network_uri", "in", sorted({uri for _c, uri in key_of_uri}))
         deleted = self.env["social.crm.post.deleted"].sudo().search_fetch(
-            [
-                ("company_id", "=", company.id),
-                ("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts})),
-                ("external_id", "in", sorted({ext for _code, ext in (*batch.posts, *threads)})),
-            ],
-            ["network_id", "external_id", "with_replies"],
+            Domain("company_id", "=", company.id)
+            & Domain("network_id", "in", sorted({networks[code].id for code, _ext in batch.posts}))
+            & domain,
+            ["network_id", "external_id", "with_replies", "instance", "network_uri"],
         )
+        instance = source.sudo()._intake_host().lower() if source else ""
         keys = []
         for row in deleted:
-            key = (code_of.get(row.network_id.id), row.external_id)
+            code = code_of.get(row.network_id.id)
+            key = (code, row.external_id)
+            if row.network_uri and (code, row.network_uri) in key_of_uri:
+                keys.append(key_of_uri[code, row.network_uri])
+            if row.instance and instance and row.instance != instance:
+                continue  # another instance's status of that id
             if key in batch.posts:
-                keys.append(key)
+                uri = ingest.federation_uri(batch.posts[key])
+                if not (uri and row.network_uri and uri != row.network_uri):
+                    keys.append(key)
             if row.with_replies:
                 keys.extend(threads.get(key, ()))
-        return keys
+        return list(dict.fromkeys(keys))
 
     @api.model
     def _ingest_deletions(self, deletions, source=None):
@@ -482,7 +502,7 @@ class SocialCrmPost(models.Model):
         # company: only this company's, only this network's)
         scope = Domain("company_id", "=", company.id) & Domain(
             "network_id", "in", sorted({nid for nid, _ext in wanted})
-        )
+        ) & self._ingest_same_instance_domain(source, networks)
         # two reads, each on its index (an OR of both would read the company's posts)
         found = self.sudo().search(scope & Domain("external_id", "in", ids)) | self.sudo().search(
             scope & Domain("version_external_id", "in", ids)
@@ -497,8 +517,14 @@ class SocialCrmPost(models.Model):
                     deleted_at[post.id] = max(deleted_at.get(post.id, wanted[key]), wanted[key])
         posts = found.filtered(lambda p: p.id in deleted_at)
         Deleted = self.env["social.crm.post.deleted"]
+        # Mastodon: the id is the instance's of the source (another instance's status with
+        # that id is another one)
+        instance = source.sudo()._intake_host().lower() if source else ""
+        mastodon = networks.get("mastodon")
         Deleted._remember_keys(
-            {(company.id, nid, ext) for nid, ext in set(wanted) - matched}, reason="network"
+            {(company.id, nid, ext, instance if mastodon and nid == mastodon.id else "")
+             for nid, ext in set(wanted) - matched},
+            reason="network",
         )
         parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
                                  or (p.network_id.id, p.version_external_id) in with_replies)
@@ -516,6 +542,74 @@ class SocialCrmPost(models.Model):
         if gone_with_replies:
             self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)
         return posts
+
+    @api.model
+    def _ingest_threads(self, posts, source, company, networks):
+        """The conversation of each new post of ``posts`` where ingestion sets it (None: as
+        the connector gave it), in their order.
+
+        Mastodon gives no conversation id, only the answered status's id (``in_reply_to_id``)
+        on the instance that showed the reply. A status starts the conversation of its
+        federation URI (the same on every instance, as Bluesky's root URI); a reply joins
+        its parent's conversation, the parent being the post of that id read through the
+        same instance (:meth:`_ingest_same_instance_domain`: another instance's status with
+        the same id is another status), stored (its conversation, or its id for a post
+        stored before this) or arriving in the batch. A reply whose parent is not stored
+        here (not listened to, read through another instance only, or not yet arrived)
+        starts its own. One query for the batch's replies to stored posts."""
+        mastodon = networks.get("mastodon")
+        threads = [None] * len(posts)
+        todo = {p.external_id: p for p in posts
+                if mastodon and p.network == "mastodon" and not p.conversation_external_id}
+        if not todo:
+            return threads
+        parents = {p.in_reply_to_external_id for p in todo.values()
+                   if p.in_reply_to_external_id} - set(todo)
+        stored = {}
+        if parents and source:
+            # sudo: a reply joins its parent's conversation whoever may read the parent
+            stored = {
+                post.external_id: post.conversation_external_id or post.external_id
+                for post in self.sudo().search_fetch(
+                    Domain("company_id", "=", company.id)
+                    & Domain("network_id", "=", mastodon.id)
+                    & Domain("external_id", "in", sorted(parents))
+                    & self._ingest_same_instance_domain(source, networks),
+                    ["external_id", "conversation_external_id"],
+                )
+            }
+        conversation_of = {}
+        for index, post in enumerate(posts):
+            if todo.get(post.external_id) is not post:
+                continue
+            # up the batch's replies to the first post whose conversation is known
+            chain, ext = [], post.external_id
+            while ext in todo and ext not in conversation_of and ext not in chain:
+                chain.append(ext)
+                ext = todo[ext].in_reply_to_external_id
+            found = conversation_of.get(ext) or stored.get(ext) if ext not in chain else None
+            for ext in reversed(chain):
+                # the thread's top post in the batch: its stored parent's, or its own
+                own = ingest.federation_uri(todo[ext])
+                if own and len(own.encode()) > ingest.MAX_KEY_BYTES:
+                    own = None  # too long a key (as a connector's): keyed by its id
+                found = conversation_of[ext] = found or own
+            threads[index] = conversation_of[post.external_id]
+        return threads
+
+    @api.model
+    def _ingest_same_instance_domain(self, source, networks):
+        """Of the posts an id read through ``source`` may name: Mastodon status ids are
+        local to each instance (two instances may give one id to two statuses), so only the
+        Mastodon posts stored through a source of the same instance
+        (:meth:`social.crm.source._same_instance_sources`); other networks' ids are global.
+        Without ``source`` (the caller does not say which instance) or of another network:
+        every post."""
+        mastodon = networks.get("mastodon")
+        if not source or not mastodon or source.sudo().network_id != mastodon:
+            return Domain.TRUE
+        return Domain("network_id", "!=", mastodon.id) | Domain(
+            "source_id", "in", source._same_instance_sources().ids)
 
     @api.model
     def _network_deleted_replies(self, parents, scope, deleted_at):

@@ -21,6 +21,17 @@ class SocialCrmPostDeleted(models.Model):
         "social.crm.network", required=True, ondelete="cascade", readonly=True
     )
     external_id = fields.Char(string="Post ID on Network", required=True, readonly=True)
+    instance = fields.Char(
+        readonly=True,
+        help="Mastodon: the instance whose id the Post ID is (a status id is local to the "
+        "instance that showed it: another instance's status with the same id is another "
+        "post). Empty: the network's ids are global (or it was not known).",
+    )
+    network_uri = fields.Char(
+        string="Federation URI", readonly=True,
+        help="Mastodon: the deleted status's ActivityPub id: the same status read through "
+        "another instance (under another id) is not stored again either.",
+    )
     with_replies = fields.Boolean(
         string="Replies Gone Too", readonly=True,
         help="The network deleted the post's comments and replies with it (Facebook): those "
@@ -40,21 +51,31 @@ class SocialCrmPostDeleted(models.Model):
         "then the process that received the deletion).",
     )
 
-    _post_uniq = models.UniqueIndex("(company_id, network_id, external_id)")
+    _post_uniq = models.UniqueIndex(
+        "(company_id, network_id, external_id, instance) NULLS NOT DISTINCT")
 
     @api.model
     def _remember(self, posts, reason="user"):
-        """Remember ``posts`` (about to be deleted) with ``reason`` (see the field); two
+        """Remember ``posts`` (about to be deleted) with ``reason`` (see the field); three
         queries whatever their number. A post already remembered keeps its first reason."""
         posts = posts.sudo()  # sudo: whoever deletes a post, it stays deleted
-        return self._remember_keys({(p.company_id.id, p.network_id.id, p.external_id)
-                                    for p in posts}, reason=reason)
+        uris = {}
+        for post in posts:
+            # Mastodon: the instance of the source that read it (its id is that instance's)
+            key = (post.company_id.id, post.network_id.id, post.external_id,
+                   post.source_id._intake_host().lower() if post.source_id else "")
+            uris[key] = post.network_uri or uris.get(key)
+        return self._remember_keys(uris, reason=reason, uris=uris)
 
     @api.model
-    def _remember_keys(self, keys, reason="user"):
-        """Remember ``keys`` ``{(company id, network id, external id)}`` (posts deleted, maybe
-        not stored yet) with ``reason``; two queries whatever their number."""
-        keys = set(keys)
+    def _remember_keys(self, keys, reason="user", uris=None):
+        """Remember ``keys`` ``{(company id, network id, external id[, instance])}`` (posts
+        deleted, maybe not stored yet; ``instance``: see the field, "" or absent: none) with
+        ``reason``, and the federation URIs ``uris`` ({key: URI}) where known; two queries
+        whatever their number."""
+        keys = {(*key[:3], (key[3] if len(key) > 3 else "") or "") for key in keys}
+        uris = {(*key[:3], (key[3] if len(key) > 3 else "") or ""): uri
+                for key, uri in (uris or {}).items() if uri}
         if not keys:
             return self.browse()
         known = self.sudo().search_fetch(
@@ -63,14 +84,17 @@ class SocialCrmPostDeleted(models.Model):
                 ("network_id", "in", sorted({k[1] for k in keys})),
                 ("external_id", "in", sorted({k[2] for k in keys})),
             ],
-            ["company_id", "network_id", "external_id"],
+            ["company_id", "network_id", "external_id", "instance"],
         )
-        keys -= {(d.company_id.id, d.network_id.id, d.external_id) for d in known}
+        keys -= {(d.company_id.id, d.network_id.id, d.external_id, d.instance or "")
+                 for d in known}
         return self.sudo().create(
             [
                 {"company_id": company, "network_id": network, "external_id": external_id,
+                 "instance": instance or False, "network_uri": uris.get(key) or False,
                  "reason": reason}
-                for company, network, external_id in sorted(keys)
+                for key in sorted(keys)
+                for company, network, external_id, instance in [key]
             ]
         )
 

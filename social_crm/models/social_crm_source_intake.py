@@ -450,6 +450,23 @@ class SocialCrmSource(models.Model):
         except ConnectorError:
             return ""
 
+    def _same_instance_sources(self):
+        """Mastodon: the sources (sudo, archived ones too) of this source's company that read
+        the same instance, this one included. A status id is local to the instance that
+        gave it: a deletion or a reply's parent id read through this source names a post
+        stored through one of these, never one read through another instance (one query).
+        A source without instance URL (a replay) is only itself."""
+        self.ensure_one()
+        source = self.sudo()  # sudo: the posts' sources, whoever ingests
+        host = source._intake_host().lower()
+        if not host:
+            return source
+        return source.with_context(active_test=False).search([
+            ("company_id", "=", source.company_id.id),
+            ("network_id", "=", source.network_id.id),
+            ("base_url", "!=", False),
+        ]).filtered(lambda other: other._intake_host().lower() == host) | source
+
     def _listener_spec(self):
         """Plain data the listener builds this source's stream from (secrets included: the
         listener runs as a server process)."""
@@ -520,12 +537,16 @@ class SocialCrmSource(models.Model):
             ids = {e.key[len(prefix):] for e in raw_events if e.key.startswith(prefix)}
             if not ids:
                 continue
-            # sudo: whether the company stored the post, whoever runs the listener
+            # sudo: whether the company stored the post, whoever runs the listener; a
+            # Mastodon id names a status of this source's instance (not one read elsewhere)
+            same_instance = [("source_id", "in", self._same_instance_sources().ids)] \
+                if network == "mastodon" else []
             known = set(self.env["social.crm.post"].sudo().search_fetch(
                 [
                     ("company_id", "=", self.company_id.id),
                     ("network_id.code", "=", network),
                     ("external_id", "in", sorted(ids)),
+                    *same_instance,
                 ],
                 ["external_id"],
             ).mapped("external_id"))

@@ -14,6 +14,7 @@ from . import (
     test_intake_webhook,
     test_intake_x_stream,
     test_mastodon_federation,
+    test_mastodon_instances,
     test_network_deletes,
     test_news_names,
     test_observed_counts,

@@ -198,6 +198,33 @@ class TestRecheck(SocialCrmCase):
                                       "mastodon.example")
         self.assertFalse(self.Post._ingest_posts([again], self.masto_source).created)
 
+    def test_mastodon_deletion_on_one_instance_keeps_the_other_s_status_of_that_id(self):
+        """Two instances gave one id to two statuses: the one that answers 404 for its
+        status deletes the post read through it, not the other instance's."""
+        other_url = "https://other.example"
+        other = self.env["social.crm.source"].create({
+            "name": "Mastodon mentions (other instance)", "network_id": self.mastodon.id,
+            "kind": "mentions", "base_url": other_url, "access_token": "other-token",
+        })
+        ours = self.store_status(text="Router kaputt")
+        theirs = self.Post.browse(self.Post._ingest_posts([mastodon.parse_status(
+            self.status(text="Rechnung doppelt", uri=f"{other_url}/users/kim/statuses/1",
+                        url=f"{other_url}/@kim/1"), "other.example")], other).post_ids)
+        self.assertEqual(ours.external_id, theirs.external_id)
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[self.status(
+            text="Router kaputt")])
+        self.net.add("GET", f"{other_url}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{other_url}/api/v1/statuses/113500000000000777", status=404,
+                     json_body={"error": "Record not found"})
+        account = self.status()["account"]
+        self.net.add("GET", f"{other_url}/api/v1/accounts/lookup", json_body=account)
+        self.net.add("GET", f"{other_url}/api/v1/accounts/relationships",
+                     json_body=[self.relationship(account["id"])])
+        self.run_cron()
+        self.assertFalse(theirs.exists())
+        self.assertTrue(ours.exists(), "mastodon.example's status of that id is another one")
+        self.assertTrue(ours.rechecked_at)
+
     def test_suspended_mastodon_author_keeps_his_posts(self):
         """An instance hides a suspended account's statuses (404) and shows them again when
         the suspension is lifted: the post stays."""
