@@ -37,6 +37,14 @@ class SocialCrmWebhook(http.Controller):
             return self._answer(404, "text/plain", "Unknown webhook")
         if httprequest.method == "GET":
             return self._answer(*source._webhook_handshake(httprequest.args))
+        mimetype = httprequest.mimetype
+        if mimetype and mimetype != "application/json" and not mimetype.endswith("+json"):
+            # Meta, X and Telegram send JSON; a form's body is read by Odoo's form parser before
+            # this route (it would be missing here, and taken for a bad signature). Without a
+            # content type the body is intact: its signature decides.
+            source._intake_refused(request.env._("the content type is not JSON"),
+                                   detail=f"content type {mimetype[:80]!r}")
+            return self._answer(415, "text/plain", "Unsupported content type: send JSON")
         if (httprequest.content_length or 0) > MAX_BODY:
             source._intake_refused(request.env._("body over the size limit"))
             return self._answer(413, "text/plain", "Payload too large")

@@ -14,7 +14,10 @@
 import datetime as dt
 import json
 import logging
+import re
 import secrets
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -31,10 +34,22 @@ MANAGER = "social_crm.group_social_crm_manager"
 PUSH_NETWORKS = ("facebook", "instagram", "x")
 STREAM_NETWORKS = ("mastodon", "bluesky", "x", "replay")
 MAX_BODY = 1024 * 1024  # bytes; Meta and X deliveries are a few KB
+#: the alphabet of the webhook tokens (``secrets.token_urlsafe``)
+WEBHOOK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+MAX_CRC_TOKEN = 512  # X's crc_token is a short random string
 
 
 def _new_token():
     return secrets.token_urlsafe(24)
+
+
+def _x_crc_token_is_safe(token):
+    """Whether X's CRC ``token`` may be signed: the CRC answer is the HMAC that signs X's
+    deliveries, so the token must be nothing a delivery's body could be. A body is a JSON
+    object: ``{`` after optional whitespace or a byte order mark. X's tokens are short random
+    strings of printable ASCII."""
+    return (len(token) <= MAX_CRC_TOKEN and token.isascii() and token.isprintable()
+            and " " not in token and "{" not in token)
 
 
 def _delete_x_rules(prefix, rules):
@@ -326,8 +341,8 @@ class SocialCrmSource(models.Model):
     @api.model
     def _webhook_source(self, token):
         """The active push source of this webhook token (sudo), or an empty recordset."""
-        if not token or len(token) > 100:
-            return self.browse()
+        if not token or not WEBHOOK_TOKEN.fullmatch(token):
+            return self.browse()  # never one of ours (a NUL would even fail the query)
         # what a delivery needs, in the query that finds the source
         # self: sudo'ed by the public route (controllers/webhook.py), the token is the key
         return (
@@ -359,6 +374,11 @@ class SocialCrmSource(models.Model):
         crc_token = args.get("crc_token")
         if not crc_token:
             return 400, "text/plain", "crc_token missing"
+        if not _x_crc_token_is_safe(crc_token):
+            # X signs its deliveries with the HMAC of its CRC answer: signing this token would
+            # be a valid signature of a delivery whose body is the token
+            self._intake_refused(self.env._("a CRC check with a token X never sends"))
+            return 400, "text/plain", "Invalid crc_token"
         if not source.api_secret:
             self._intake_refused(self.env._("CRC check but no API secret on the source"))
             return 403, "text/plain", "Not configured"
@@ -423,19 +443,31 @@ class SocialCrmSource(models.Model):
             return connector_events.split_meta(payload)
         return connector_events.split_x_activity(payload)
 
-    def _intake_refused(self, reason):
-        """Count a refused delivery on the source (one statement: concurrent refusals add up)."""
-        _logger.info("Social CRM: source %s: delivery refused: %s", self.id, reason)
-        self.env.execute_query(
-            SQL(
-                """UPDATE social_crm_source
-                      SET refused_count = COALESCE(refused_count, 0) + 1, refused_reason = %s,
-                          last_refused_at = now() AT TIME ZONE 'UTC'
-                    WHERE id = %s""",
-                reason,
-                self.id,
-            )
-        )
+    def _intake_refused(self, reason, detail=""):
+        """Count a refused delivery on the source (one statement) and log why (``detail``:
+        said in the log only, never a secret). A refusal counted by a concurrent request that
+        committed meanwhile (a network retrying in parallel) makes this one's update fail under
+        repeatable read: it is then logged, not counted, instead of an ERROR and a retry of the
+        whole request."""
+        _logger.info("Social CRM: source %s: delivery refused: %s%s", self.id, reason,
+                     f" ({detail})" if detail else "")
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE social_crm_source
+                              SET refused_count = COALESCE(refused_count, 0) + 1,
+                                  refused_reason = %s,
+                                  last_refused_at = now() AT TIME ZONE 'UTC'
+                            WHERE id = %s""",
+                        reason,
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Social CRM: source %s: refused at the same time as another delivery "
+                         "(counted once)", self.id)
         self.invalidate_recordset(["refused_count", "refused_reason", "last_refused_at"])
 
     # --- streams (called by the listener, ``odoo social_crm_listen``) --------------------

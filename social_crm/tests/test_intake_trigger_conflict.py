@@ -135,3 +135,42 @@ class TestTriggerConflict(TransactionCase):
                 first_cr.execute("DELETE FROM social_crm_event WHERE id = ANY(%s)", [stored])
             first_cr.commit()
             first_cr.close()
+
+    def test_two_deliveries_refused_at_once(self):
+        """Probe (served product, 2 workers, 16 parallel deliveries signed with another app's
+        secret): the refusal count of the source was updated by two transactions at once; the
+        second failed with "could not serialize access due to concurrent update", which
+        ``odoo.sql_db`` logged at ERROR before Odoo ran the request again (after a pause; a
+        sixth conflict would answer 500). Now the second refusal is logged, answered, and not
+        counted again."""
+        first_cr, second_cr = self.registry.cursor(), self.registry.cursor()
+        source_id, before = None, None
+        try:
+            first_env = api.Environment(first_cr, api.SUPERUSER_ID, {})
+            second_env = api.Environment(second_cr, api.SUPERUSER_ID, {})
+            source = first_env["social.crm.source"].search([], limit=1)
+            source_id = source.id
+            before = source.read(["refused_count", "refused_reason", "last_refused_at"])[0]
+            second_source = second_env["social.crm.source"].browse(source_id)
+            self.assertTrue(second_source.company_id)  # its snapshot is taken
+            source._intake_refused("bad signature (check the app secret)")
+            first_cr.commit()
+            with self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertLogs("odoo.addons.social_crm.models.social_crm_source_intake",
+                                    logging.INFO) as logs:
+                second_source._intake_refused("bad signature (check the app secret)")
+            self.assertIn("refused at the same time as another delivery (counted once)",
+                          logs.output[-1])
+            second_cr.commit()  # its transaction goes on
+            first_cr.rollback()
+            source.invalidate_recordset()
+            self.assertEqual(source.refused_count, (before["refused_count"] or 0) + 1)
+        finally:
+            second_cr.rollback()
+            second_cr.close()
+            first_cr.rollback()
+            if before:
+                first_env["social.crm.source"].browse(source_id).write(
+                    {k: v for k, v in before.items() if k != "id"})
+                first_cr.commit()
+            first_cr.close()
