@@ -349,7 +349,7 @@ class SocialCrmSource(models.Model):
             self.with_context(active_test=True)
             .search_fetch(
                 [("webhook_token", "=", token), ("intake_mode", "=", "push")],
-                ["network_id", "company_id", "app_secret", "api_secret"],
+                ["network_id", "company_id", "app_secret", "api_secret", "account_id"],
                 limit=1,
             )
         )
@@ -432,9 +432,85 @@ class SocialCrmSource(models.Model):
                 source, [quarantined], "push", state="quarantined", error=str(exc)
             )
             return 200, "text/plain", "OK"
-        if event_model._store_events(source, raw_events, "push"):
+        stored = False
+        for target, events in source._webhook_route(raw_events).items():
+            stored |= bool(event_model._store_events(target, events, "push"))
+        if stored:
             event_model._trigger_processing()
         return 200, "text/plain", "OK"
+
+    # --- one app, several accounts: each item to the source of its account ----------------
+    def _webhook_accounts(self):
+        """The ids of the network accounts whose items this push source takes (hook): a
+        Meta page's or Instagram account's id, our X user id; empty when not configured."""
+        self.ensure_one()
+        account = (self.account_id or "").strip()
+        if not account and self._webhook_network() == "meta":
+            account = (self.query or "").strip()  # the page id may be given as the query
+        return {account} if account else set()
+
+    def _webhook_event_account(self, raw_event):
+        """The id of the account an item of a delivery is addressed to (hook), or None when
+        the item does not say: a Meta change's ``entry[].id`` (the page or Instagram account),
+        an X activity's ``for_user_id`` (the subscribed user)."""
+        payload = raw_event.payload
+        if raw_event.kind == "meta":
+            entry = (payload.get("entry") or [{}])[0]
+            return str(entry.get("id")) if isinstance(entry, dict) and entry.get("id") else None
+        if raw_event.kind == "x_activity":
+            return str(payload["for_user_id"]) if payload.get("for_user_id") else None
+        return None
+
+    def _webhook_secret(self):
+        """The secret that signs this source's deliveries (same secret: same app)."""
+        return self.app_secret if self._webhook_network() == "meta" else self.api_secret
+
+    def _webhook_route(self, raw_events):
+        """``{source: raw events}``: every item of a signed delivery goes to the push source
+        of the account it is addressed to. A Meta app has one callback address per object
+        (every page the app is installed on), an X app one webhook for every subscribed user:
+        a delivery made for another page or user of the same app (same network, same secret:
+        the signature holds for it too) goes to that account's source, in that source's
+        company; an item for an account no source of the app takes is dropped (logged), never
+        stored in this source's company. Items that name no account, and those of a source
+        whose account is not configured that no other source takes, stay here. One query,
+        only when a delivery names another account."""
+        self.ensure_one()
+        own = self._webhook_accounts()
+        routes, foreign = {}, {}
+        for event in raw_events:
+            account = self._webhook_event_account(event)
+            if account is None or account in own:
+                routes.setdefault(self, []).append(event)
+            else:
+                foreign.setdefault(account, []).append(event)
+        if not foreign:
+            return routes
+        secret = self._webhook_secret()
+        others = {}
+        if secret:
+            # self: sudo'ed by the public route; the sources of every company share the app
+            for other in self.search(
+                [("intake_mode", "=", "push"), ("network_id", "=", self.network_id.id),
+                 ("id", "!=", self.id)], order="id",
+            ).filtered(lambda s: s._webhook_secret() == secret):
+                for account in other._webhook_accounts():
+                    others.setdefault(account, other)
+        for account, events in foreign.items():
+            target = others.get(account) or (self if not own else None)
+            if target is None:
+                _logger.info(
+                    "Social CRM: source %s: %s item(s) of a delivery for account %s dropped: "
+                    "no push source of this app takes that account", self.id, len(events),
+                    account[:40])
+                continue
+            if target != self:
+                _logger.info(
+                    "Social CRM: source %s: %s item(s) of a delivery for account %s stored "
+                    "with source %s (the same app)", self.id, len(events), account[:40],
+                    target.id)
+            routes.setdefault(target, []).extend(events)
+        return routes
 
     def _webhook_split(self, payload):
         """The raw events of a signed delivery (hook: addons read more of it, e.g. private

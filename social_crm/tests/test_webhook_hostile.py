@@ -170,3 +170,94 @@ class TestWebhookHostile(HttpCase):
         for token in ("NjExMzY3NTU5NjU2NzQ3MTkyMw==", "a-b_c.d~e+f/g=", "challenge-123"):
             response = self.url_open(self._url(self.x_source), params={"crc_token": token})
             self.assertEqual(response.json(), signatures.x_crc_response(CONSUMER_SECRET, token))
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookCompanies(HttpCase):
+    """One Meta app serves every page it is installed on through one callback address (per
+    object), one X app every subscribed user through one webhook: two companies of a database
+    using the same app get each other's deliveries at one source's address."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company_a = cls.env.company
+        cls.company_b = cls.env["res.company"].create({"name": "Beta Retail GmbH"})
+        facebook = cls.env.ref("social_crm.network_facebook")
+        x = cls.env.ref("social_crm.network_x")
+        Source = cls.env["social.crm.source"]
+
+        def source(name, company, network, account, **vals):
+            return Source.with_company(company).create({
+                "name": name, "company_id": company.id, "network_id": network.id,
+                "account_id": account, "intake_mode": "push", **vals})
+
+        cls.page_a = source("Page A", cls.company_a, facebook, PAGE_ID, kind="page",
+                            app_secret=APP_SECRET)
+        cls.page_b = source("Page B", cls.company_b, facebook, "202030405060", kind="page",
+                            app_secret=APP_SECRET)
+        # a page of company B on another Meta app: that app calls its own address
+        cls.page_b_other_app = source("Page B2", cls.company_b, facebook, "302030405060",
+                                      kind="page", app_secret="another-meta-app-secret")
+        cls.x_a = source("X A", cls.company_a, x, "1440000000000000000", kind="mentions",
+                         api_secret=CONSUMER_SECRET)
+        cls.x_b = source("X B", cls.company_b, x, "1550000000000000000", kind="mentions",
+                         api_secret=CONSUMER_SECRET)
+
+    def _events(self, source):
+        return self.env["social.crm.event"].search([("source_id", "=", source.id)])
+
+    def test_a_meta_delivery_for_another_company_s_page_is_stored_there(self):
+        """Probe (served product, two companies, one app): a comment on company B's page,
+        delivered at company A's page address, was stored and processed as company A's post
+        (inbox, contact, ticket of company A). Now each change goes to the source of its page:
+        company B's page in company B, a page no source of the app takes is dropped."""
+        delivery = meta_comment(comment_id=f"{PAGE_ID}_9501", message="A: late parcel")
+        for page, number in (("202030405060", 9502), ("302030405060", 9503),
+                             ("999999999999", 9504)):
+            other = meta_comment(comment_id=f"{page}_{number}", message=f"for page {page}")
+            other["entry"][0]["id"] = page
+            delivery["entry"] += other["entry"]
+        body = json.dumps(delivery).encode()
+        with self.assertLogs(INTAKE_LOG, logging.INFO) as logs:
+            response = self.url_open(
+                f"/social_crm/webhook/{self.page_a.webhook_token}", data=body, headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": signatures.meta_signature(APP_SECRET, body)})
+        self.assertEqual((response.status_code, response.text), (200, "OK"))
+        self.assertEqual(len(self._events(self.page_a)), 1)
+        self.assertEqual(len(self._events(self.page_b)), 1)
+        self.assertEqual(self._events(self.page_b).company_id, self.company_b)
+        self.assertFalse(self._events(self.page_b_other_app))
+        self.assertEqual(len(self.env["social.crm.event"].search(
+            [("delivery_key", "like", "meta:"), ("received_at", ">=", self.page_a.create_date)])),
+            2, "the other app's page and the unknown page are dropped")
+        self.assertTrue(any("for account 999999999999 dropped" in line for line in logs.output))
+        (self._events(self.page_a) | self._events(self.page_b))._process()
+        Post = self.env["social.crm.post"].with_context(active_test=False)
+        post_a = Post.search([("external_id", "=", f"{PAGE_ID}_9501")])
+        post_b = Post.search([("external_id", "=", "202030405060_9502")])
+        self.assertEqual((post_a.company_id, post_a.source_id), (self.company_a, self.page_a))
+        self.assertEqual((post_b.company_id, post_b.source_id), (self.company_b, self.page_b))
+        self.assertEqual(post_b.identity_id.company_id, self.company_b)
+        self.assertFalse(Post.search([("external_id", "in", ["302030405060_9503",
+                                                              "999999999999_9504"])]))
+
+    def test_an_x_delivery_for_another_company_s_user_is_stored_there(self):
+        tweet_b = x_activity("1865000000000000501", "@beta_retail where is my refund")
+        tweet_b["for_user_id"] = "1550000000000000000"
+        tweet_a = x_activity("1865000000000000502")
+        for payload in (tweet_b, tweet_a):
+            body = json.dumps(payload).encode()
+            with mute_logger(INTAKE_LOG):
+                response = self.url_open(
+                    f"/social_crm/webhook/{self.x_a.webhook_token}", data=body, headers={
+                        "Content-Type": "application/json",
+                        "x-twitter-webhooks-signature":
+                            signatures.x_signature(CONSUMER_SECRET, body)})
+            self.assertEqual(response.status_code, 200)
+        self.assertEqual(self._events(self.x_a).mapped("delivery_key"),
+                         ["x:tweet:1865000000000000502"])
+        self.assertEqual(self._events(self.x_b).mapped("delivery_key"),
+                         ["x:tweet:1865000000000000501"])
+        self.assertEqual(self._events(self.x_b).company_id, self.company_b)

@@ -87,6 +87,29 @@ class SocialCrmSource(models.Model):
         # sudo: the DM team and the company's default team, whoever ingested the message
         return self.sudo().dm_team_id or self.sudo().company_id.social_helpdesk_team_id
 
+    def _webhook_accounts(self):
+        """A WhatsApp number's items are those of its phone number id; a Telegram bot has an
+        address of its own (one webhook per bot): nothing to route."""
+        if self.kind == "direct" and self.network_id.code == "whatsapp":
+            number = (self.whatsapp_phone_number_id or "").strip()
+            return {number} if number else set()
+        if self._webhook_network() == "telegram":
+            return set()
+        return super()._webhook_accounts()
+
+    def _webhook_event_account(self, raw_event):
+        """Messenger: the page (``page_id``); Instagram Direct: the account
+        (``account_id``); WhatsApp: the business number (``metadata.phone_number_id``)."""
+        payload = raw_event.payload
+        if raw_event.kind in ("messenger", "instagram_dm"):
+            key = "page_id" if raw_event.kind == "messenger" else "account_id"
+            return str(payload[key]) if payload.get(key) else None
+        if raw_event.kind in ("whatsapp", "whatsapp_status"):
+            metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else {}
+            number = metadata.get("phone_number_id")
+            return str(number) if number else None
+        return super()._webhook_event_account(raw_event)
+
     def _webhook_network(self):
         if self.kind == "direct" and self.network_id.code == "telegram":
             return "telegram"

@@ -69,6 +69,13 @@ class SocialCrmSource(models.Model):
             return connector(self._connector_config())
         return super()._get_connector()
 
+    def _webhook_event_account(self, raw_event):
+        """An X direct message: the subscribed user it was delivered for."""
+        if raw_event.kind == "x_dm":
+            own = raw_event.payload.get("for_user_id")
+            return str(own) if own else None
+        return super()._webhook_event_account(raw_event)
+
     def _webhook_split(self, payload):
         """X Account Activity deliveries: their direct messages too, when the source takes
         them (else dropped, as before); the tweets of the delivery are read as before."""
