@@ -461,6 +461,11 @@ class SocialCrmSource(models.Model):
             return str(payload["for_user_id"]) if payload.get("for_user_id") else None
         return None
 
+    def _webhook_takes(self, raw_event):
+        """Whether this source stores an item routed to it (hook: a source takes only the
+        private messages it was set up for)."""
+        return True
+
     def _webhook_secret(self):
         """The secret that signs this source's deliveries (same secret: same app)."""
         return self.app_secret if self._webhook_network() == "meta" else self.api_secret
@@ -476,6 +481,14 @@ class SocialCrmSource(models.Model):
         whose account is not configured that no other source takes, stay here. One query,
         only when a delivery names another account."""
         self.ensure_one()
+        routes = self._webhook_route_accounts(raw_events)
+        # each source's own settings decide what it takes (private messages: its opt-in)
+        return {target: kept for target, events in routes.items()
+                if (kept := [e for e in events if target._webhook_takes(e)])}
+
+    def _webhook_route_accounts(self, raw_events):
+        """``{source: raw events}`` by the accounts the items are addressed to (see
+        :meth:`_webhook_route`)."""
         own = self._webhook_accounts()
         routes, foreign = {}, {}
         for event in raw_events:

@@ -70,17 +70,24 @@ class SocialCrmSource(models.Model):
         before); a WhatsApp source reads messages and statuses of its deliveries."""
         if self._webhook_network() == "meta" and self.network_id.code == "whatsapp":
             return whatsapp.split_delivery(payload)
+        # the private messages are kept by the sources that take them (_webhook_takes): those
+        # of another page of the app go to its source (_webhook_route)
         if self._webhook_network() == "meta" and instagram_dm.has_messaging(payload):
             events, rest = instagram_dm.split_messaging(payload)
-            if not self.dm_enabled or self.network_id.code != "instagram":
-                events = []
             return events + (super()._webhook_split(rest) if rest else [])
         if self._webhook_network() != "meta" or not messenger.has_messaging(payload):
             return super()._webhook_split(payload)
         events, rest = messenger.split_messaging(payload)
-        if not self.dm_enabled:
-            events = []
         return events + (super()._webhook_split(rest) if rest else [])
+
+    def _webhook_takes(self, raw_event):
+        """Messenger and Instagram Direct messages: a source with *Private Messages* ticked
+        (Instagram Direct: an Instagram source); others are dropped."""
+        if raw_event.kind == "messenger":
+            return self.dm_enabled
+        if raw_event.kind == "instagram_dm":
+            return self.dm_enabled and self.network_id.code == "instagram"
+        return super()._webhook_takes(raw_event)
 
     def _dm_team(self):
         self.ensure_one()
