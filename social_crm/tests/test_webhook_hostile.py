@@ -171,6 +171,25 @@ class TestWebhookHostile(HttpCase):
             response = self.url_open(self._url(self.x_source), params={"crc_token": token})
             self.assertEqual(response.json(), signatures.x_crc_response(CONSUMER_SECRET, token))
 
+    def test_the_access_log_keeps_no_webhook_secret(self):
+        """Probe (served product): the access log (``werkzeug``) wrote every webhook request's
+        address, with the source's webhook token (the key to the source), and Meta's handshake
+        with our verify token in its query."""
+        token = self.facebook_source.webhook_token
+        with self.assertLogs("werkzeug", logging.INFO) as logs:
+            logging.getLogger("werkzeug").info(
+                '%s - - [%s] "%s" %s', "127.0.0.1", "05/Dec/2026 05:49:19",
+                f"GET /social_crm/webhook/{token}?hub.mode=subscribe"
+                "&hub.verify_token=my-verify-token&hub.challenge=42 HTTP/1.1", 200)
+            logging.getLogger("werkzeug").info(
+                '"POST /social_crm/webhook/%s HTTP/1.1" 200', token)
+        output = "\n".join(logs.output)
+        self.assertNotIn(token, output)
+        self.assertNotIn("my-verify-token", output)
+        self.assertIn("/social_crm/webhook/***?hub.mode=subscribe&hub.verify_token=***"
+                      "&hub.challenge=42", output)
+        self.assertIn('"POST /social_crm/webhook/*** HTTP/1.1" 200', output)
+
 
 @tagged("post_install", "-at_install")
 class TestWebhookCompanies(HttpCase):
