@@ -509,6 +509,7 @@ class SocialCrmSource(models.Model):
             ).filtered(lambda s: s._webhook_secret() == secret):
                 for account in other._webhook_accounts():
                     others.setdefault(account, other)
+        dropped = []
         for account, events in foreign.items():
             target = others.get(account) or (self if not own else None)
             if target is None:
@@ -516,6 +517,7 @@ class SocialCrmSource(models.Model):
                     "Social CRM: source %s: %s item(s) of a delivery for account %s dropped: "
                     "no push source of this app takes that account", self.id, len(events),
                     account[:40])
+                dropped.append(account[:40])
                 continue
             if target != self:
                 _logger.info(
@@ -523,6 +525,11 @@ class SocialCrmSource(models.Model):
                     "with source %s (the same app)", self.id, len(events), account[:40],
                     target.id)
             routes.setdefault(target, []).extend(events)
+        if dropped:
+            # shown on the form: a wrong "Our Account ID" drops every delivery of the source
+            self._intake_refused(self.env._(
+                "items for account %(accounts)s, which no push source with this app secret "
+                "has (check Our Account ID)", accounts=", ".join(sorted(dropped)[:3])))
         return routes
 
     def _webhook_split(self, payload):

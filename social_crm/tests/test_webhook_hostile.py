@@ -252,6 +252,12 @@ class TestWebhookCompanies(HttpCase):
             [("delivery_key", "like", "meta:"), ("received_at", ">=", self.page_a.create_date)])),
             2, "the other app's page and the unknown page are dropped")
         self.assertTrue(any("for account 999999999999 dropped" in line for line in logs.output))
+        # shown on the source's form: a wrong "Our Account ID" would drop all its deliveries
+        self.page_a.invalidate_recordset()
+        self.assertEqual(self.page_a.refused_count, 1)
+        self.assertEqual(self.page_a.refused_reason,
+                         "items for account 302030405060, 999999999999, which no push source "
+                         "with this app secret has (check Our Account ID)")
         (self._events(self.page_a) | self._events(self.page_b))._process()
         Post = self.env["social.crm.post"].with_context(active_test=False)
         post_a = Post.search([("external_id", "=", f"{PAGE_ID}_9501")])
