@@ -55,24 +55,25 @@ class RawEvent:
         """The payload as stored: JSON, its text as such; a payload with a lone surrogate
         (JSON may escape one, UTF-8 and PostgreSQL cannot hold it) is kept escaped."""
         text = json.dumps(self.payload, ensure_ascii=False, sort_keys=True)
-        try:
-            text.encode()
-        except UnicodeEncodeError:
-            return json.dumps(self.payload, sort_keys=True)
-        return text
+        return text if _encodable(text) else json.dumps(self.payload, sort_keys=True)
 
 
 def storable_key(key: str) -> str:
     """``key`` as PostgreSQL can store it: a key with a NUL or a lone surrogate (made of a
     hostile id) is replaced by its hash, the same for the same key (a redelivery is still
     stored once)."""
-    if "\x00" not in key:
-        try:
-            key.encode()
-            return key
-        except UnicodeEncodeError:
-            pass
+    if "\x00" not in key and _encodable(key):
+        return key
     return "unstorable:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` is valid UTF-8 text (no lone surrogate)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _hash(*parts: Any) -> str:

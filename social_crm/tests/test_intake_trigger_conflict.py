@@ -182,8 +182,7 @@ class TestTriggerConflict(TransactionCase):
         ("The database refused the item"), waiting for a manager, its newer values lost. Now
         it is "already stored": the event stays to process (the cron's next run, a new
         transaction, updates the post), nothing quarantined."""
-        from odoo.addons.social_crm.connectors import x as x_connector
-
+        from ..connectors import x as x_connector
         from .test_intake_webhook import x_activity
 
         tweet_id = "1865000000000009999"
