@@ -34,6 +34,10 @@ from .base import Deletion, MalformedResponseError, Post
 from .util import expect_dict, expect_list
 
 KINDS = ("meta", "x_activity", "x_stream", "mastodon", "jetstream", "replay")
+#: nesting no payload of a network reaches (Meta, X, Telegram, WhatsApp, Jetstream: about ten
+#: levels); deeper JSON is refused as unreadable before Python's recursion limit is reached
+#: by the parser or by the code that writes it back (``RecursionError``)
+MAX_DEPTH = 64
 #: key prefix of Jetstream deletions: Jetstream sends every deletion of the whole network,
 #: a source keeps only those of posts its company stored
 JETSTREAM_DELETE_PREFIX = "bluesky:delete:"
@@ -48,12 +52,47 @@ class RawEvent:
     cursor: str | None = None  # where a stream may resume once this event is stored
 
     def payload_text(self) -> str:
-        return json.dumps(self.payload, ensure_ascii=False, sort_keys=True)
+        """The payload as stored: JSON, its text as such; a payload with a lone surrogate
+        (JSON may escape one, UTF-8 and PostgreSQL cannot hold it) is kept escaped."""
+        text = json.dumps(self.payload, ensure_ascii=False, sort_keys=True)
+        return text if _encodable(text) else json.dumps(self.payload, sort_keys=True)
+
+
+def storable_key(key: str) -> str:
+    """``key`` as PostgreSQL can store it: a key with a NUL or a lone surrogate (made of a
+    hostile id) is replaced by its hash, the same for the same key (a redelivery is still
+    stored once)."""
+    if "\x00" not in key and _encodable(key):
+        return key
+    return "unstorable:" + hashlib.sha256(key.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _encodable(text: str) -> bool:
+    """Whether ``text`` is valid UTF-8 text (no lone surrogate)."""
+    try:
+        text.encode()
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _hash(*parts: Any) -> str:
     text = json.dumps(parts, sort_keys=True, ensure_ascii=False, default=str)
-    return hashlib.sha256(text.encode()).hexdigest()[:40]
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:40]
+
+
+def _too_deep(value: Any, limit: int = MAX_DEPTH) -> bool:
+    """Whether JSON ``value`` nests deeper than ``limit`` (iterative: no recursion)."""
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        children = item.values() if isinstance(item, dict) else item
+        for child in children:
+            if isinstance(child, dict | list):
+                if depth >= limit:
+                    return True
+                stack.append((child, depth + 1))
+    return False
 
 
 def body_key(body: bytes) -> str:
@@ -62,10 +101,17 @@ def body_key(body: bytes) -> str:
 
 
 def load_json(body: bytes | str, what: str) -> Any:
+    """``body`` read as JSON; raises :class:`MalformedResponseError` when it is not JSON or
+    nests deeper than :data:`MAX_DEPTH`."""
     try:
-        return json.loads(body)
+        value = json.loads(body)
+    except RecursionError:
+        raise MalformedResponseError(f"{what} is nested too deeply") from None
     except (ValueError, UnicodeDecodeError):
         raise MalformedResponseError(f"{what} is not JSON") from None
+    if isinstance(value, dict | list) and _too_deep(value):
+        raise MalformedResponseError(f"{what} is nested too deeply")
+    return value
 
 
 # --- webhooks --------------------------------------------------------------------------------

@@ -87,7 +87,7 @@ def split_messaging(spec: MessagingNetwork, body: Any) -> tuple[list[RawEvent], 
             mid = message.get("mid")
             if not mid:
                 raise MalformedResponseError(f"{spec.network}: a message without 'mid'")
-            digest = hashlib.sha256(str(mid).encode()).hexdigest()[:40]
+            digest = hashlib.sha256(str(mid).encode("utf-8", "surrogatepass")).hexdigest()[:40]
             events.append(RawEvent(spec.kind, f"{spec.kind}:{digest}",
                                    {spec.account_key: entry.get("id"), "messaging": dict(item)}))
         if entry.get("changes"):

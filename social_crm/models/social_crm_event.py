@@ -144,7 +144,7 @@ class SocialCrmEvent(models.Model):
                 error=error,
                 uid=self.env.uid,
                 kinds=[e.kind for e in raw_events],
-                keys=[e.key for e in raw_events],
+                keys=[connector_events.storable_key(e.key) for e in raw_events],
                 payloads=[e.payload_text() for e in raw_events],
             )
         )

@@ -4,7 +4,7 @@ import datetime as dt
 import logging
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import ConcurrencyError, UserError, ValidationError
 from odoo.tools.misc import file_path
 
 from ..connectors import base as connector_base
@@ -205,7 +205,6 @@ class SocialCrmSource(models.Model):
         self.ensure_one()
         from .social_crm_post import IngestResult
 
-        post_model = self.env["social.crm.post"]
         Identity = self.env["social.crm.identity"]
         now = fields.Datetime.now()
         total = IngestResult()
@@ -218,17 +217,16 @@ class SocialCrmSource(models.Model):
                     posts = self._replay_as_live(posts, now)
                 # authors a page gives without counts (Bluesky, Facebook): asked first
                 posts, arrival = Identity._arrival_lookup(posts, self.company_id, source=self)
-                with self.env.cr.savepoint():
-                    result = post_model._ingest_posts(posts, source=self)
-                    Identity._arrival_lookup_store(arrival, self.company_id)
-                    if page.rejected:
-                        # what the connector could not read is kept with its reason, in the
-                        # page's savepoint: the cursor moves past nothing that is lost
-                        self.env["social.crm.quarantine"]._ingest_rejected(
-                            page.rejected, self.company_id, source=self, result=result
-                        )
-                    if page.cursor is not None:
-                        self.cursor = page.cursor
+                try:
+                    result = self._poll_store_page(page, posts, arrival)
+                except ConcurrencyError as race:
+                    if not commit:
+                        raise  # a request (Poll Now): Odoo runs it again in a new transaction
+                    # the same posts stored by another worker meanwhile (a webhook's events):
+                    # once committed, a new transaction sees them and updates them
+                    _logger.info("Social CRM: source %s: %s", self.id, race)
+                    commit(0)
+                    result = self._poll_store_page(page, posts, arrival)
                 total += result
                 if commit:
                     commit(len(posts))
@@ -238,6 +236,8 @@ class SocialCrmSource(models.Model):
         except connector_base.ConnectorError as exc:
             error, logged = self._poll_problem(exc), str(exc)
         except Exception as exc:
+            if isinstance(exc, ConcurrencyError) and not commit:
+                raise
             _logger.exception("Social CRM: storing posts of source %s failed", self.id)
             error = self.env._(
                 "Storing the posts failed, nothing of that page was kept: %(error)s",
@@ -265,6 +265,21 @@ class SocialCrmSource(models.Model):
             vals["last_error"] = False
         self.write(vals)
         return total
+
+    def _poll_store_page(self, page, posts, arrival):
+        """Store one page of a poll with its cursor, whole or not at all (a savepoint)."""
+        with self.env.cr.savepoint():
+            result = self.env["social.crm.post"]._ingest_posts(posts, source=self)
+            self.env["social.crm.identity"]._arrival_lookup_store(arrival, self.company_id)
+            if page.rejected:
+                # what the connector could not read is kept with its reason, in the page's
+                # savepoint: the cursor moves past nothing that is lost
+                self.env["social.crm.quarantine"]._ingest_rejected(
+                    page.rejected, self.company_id, source=self, result=result
+                )
+            if page.cursor is not None:
+                self.cursor = page.cursor
+        return result
 
     def _poll_problem(self, error):
         """What went wrong with a poll, for the source's form: the product's words,

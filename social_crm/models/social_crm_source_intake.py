@@ -14,7 +14,10 @@
 import datetime as dt
 import json
 import logging
+import re
 import secrets
+
+import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
@@ -31,10 +34,22 @@ MANAGER = "social_crm.group_social_crm_manager"
 PUSH_NETWORKS = ("facebook", "instagram", "x")
 STREAM_NETWORKS = ("mastodon", "bluesky", "x", "replay")
 MAX_BODY = 1024 * 1024  # bytes; Meta and X deliveries are a few KB
+#: the alphabet of the webhook tokens (``secrets.token_urlsafe``)
+WEBHOOK_TOKEN = re.compile(r"[A-Za-z0-9_-]{1,100}")
+MAX_CRC_TOKEN = 512  # X's crc_token is a short random string
 
 
 def _new_token():
     return secrets.token_urlsafe(24)
+
+
+def _x_crc_token_is_safe(token):
+    """Whether X's CRC ``token`` may be signed: the CRC answer is the HMAC that signs X's
+    deliveries, so the token must be nothing a delivery's body could be. A body is a JSON
+    object: ``{`` after optional whitespace or a byte order mark. X's tokens are short random
+    strings of printable ASCII."""
+    return (len(token) <= MAX_CRC_TOKEN and token.isascii() and token.isprintable()
+            and " " not in token and "{" not in token)
 
 
 def _delete_x_rules(prefix, rules):
@@ -326,15 +341,15 @@ class SocialCrmSource(models.Model):
     @api.model
     def _webhook_source(self, token):
         """The active push source of this webhook token (sudo), or an empty recordset."""
-        if not token or len(token) > 100:
-            return self.browse()
+        if not token or not WEBHOOK_TOKEN.fullmatch(token):
+            return self.browse()  # never one of ours (a NUL would even fail the query)
         # what a delivery needs, in the query that finds the source
         # self: sudo'ed by the public route (controllers/webhook.py), the token is the key
         return (
             self.with_context(active_test=True)
             .search_fetch(
                 [("webhook_token", "=", token), ("intake_mode", "=", "push")],
-                ["network_id", "company_id", "app_secret", "api_secret"],
+                ["network_id", "company_id", "app_secret", "api_secret", "account_id"],
                 limit=1,
             )
         )
@@ -359,6 +374,11 @@ class SocialCrmSource(models.Model):
         crc_token = args.get("crc_token")
         if not crc_token:
             return 400, "text/plain", "crc_token missing"
+        if not _x_crc_token_is_safe(crc_token):
+            # X signs its deliveries with the HMAC of its CRC answer: signing this token would
+            # be a valid signature of a delivery whose body is the token
+            self._intake_refused(self.env._("a CRC check with a token X never sends"))
+            return 400, "text/plain", "Invalid crc_token"
         if not source.api_secret:
             self._intake_refused(self.env._("CRC check but no API secret on the source"))
             return 403, "text/plain", "Not configured"
@@ -412,9 +432,105 @@ class SocialCrmSource(models.Model):
                 source, [quarantined], "push", state="quarantined", error=str(exc)
             )
             return 200, "text/plain", "OK"
-        if event_model._store_events(source, raw_events, "push"):
+        stored = False
+        for target, events in source._webhook_route(raw_events).items():
+            stored |= bool(event_model._store_events(target, events, "push"))
+        if stored:
             event_model._trigger_processing()
         return 200, "text/plain", "OK"
+
+    # --- one app, several accounts: each item to the source of its account ----------------
+    def _webhook_accounts(self):
+        """The ids of the network accounts whose items this push source takes (hook): a
+        Meta page's or Instagram account's id, our X user id; empty when not configured."""
+        self.ensure_one()
+        account = (self.account_id or "").strip()
+        if not account and self._webhook_network() == "meta":
+            account = (self.query or "").strip()  # the page id may be given as the query
+        return {account} if account else set()
+
+    def _webhook_event_account(self, raw_event):
+        """The id of the account an item of a delivery is addressed to (hook), or None when
+        the item does not say: a Meta change's ``entry[].id`` (the page or Instagram account),
+        an X activity's ``for_user_id`` (the subscribed user)."""
+        payload = raw_event.payload
+        if raw_event.kind == "meta":
+            entry = (payload.get("entry") or [{}])[0]
+            return str(entry.get("id")) if isinstance(entry, dict) and entry.get("id") else None
+        if raw_event.kind == "x_activity":
+            return str(payload["for_user_id"]) if payload.get("for_user_id") else None
+        return None
+
+    def _webhook_takes(self, raw_event):
+        """Whether this source stores an item routed to it (hook: a source takes only the
+        private messages it was set up for)."""
+        return True
+
+    def _webhook_secret(self):
+        """The secret that signs this source's deliveries (same secret: same app)."""
+        return self.app_secret if self._webhook_network() == "meta" else self.api_secret
+
+    def _webhook_route(self, raw_events):
+        """``{source: raw events}``: every item of a signed delivery goes to the push source
+        of the account it is addressed to. A Meta app has one callback address per object
+        (every page the app is installed on), an X app one webhook for every subscribed user:
+        a delivery made for another page or user of the same app (same network, same secret:
+        the signature holds for it too) goes to that account's source, in that source's
+        company; an item for an account no source of the app takes is dropped (logged), never
+        stored in this source's company. Items that name no account, and those of a source
+        whose account is not configured that no other source takes, stay here. One query,
+        only when a delivery names another account."""
+        self.ensure_one()
+        routes = self._webhook_route_accounts(raw_events)
+        # each source's own settings decide what it takes (private messages: its opt-in)
+        return {target: kept for target, events in routes.items()
+                if (kept := [e for e in events if target._webhook_takes(e)])}
+
+    def _webhook_route_accounts(self, raw_events):
+        """``{source: raw events}`` by the accounts the items are addressed to (see
+        :meth:`_webhook_route`)."""
+        own = self._webhook_accounts()
+        routes, foreign = {}, {}
+        for event in raw_events:
+            account = self._webhook_event_account(event)
+            if account is None or account in own:
+                routes.setdefault(self, []).append(event)
+            else:
+                foreign.setdefault(account, []).append(event)
+        if not foreign:
+            return routes
+        secret = self._webhook_secret()
+        others = {}
+        if secret:
+            # self: sudo'ed by the public route; the sources of every company share the app
+            for other in self.search(
+                [("intake_mode", "=", "push"), ("network_id", "=", self.network_id.id),
+                 ("id", "!=", self.id)], order="id",
+            ).filtered(lambda s: s._webhook_secret() == secret):
+                for account in other._webhook_accounts():
+                    others.setdefault(account, other)
+        dropped = []
+        for account, events in foreign.items():
+            target = others.get(account) or (self if not own else None)
+            if target is None:
+                _logger.info(
+                    "Social CRM: source %s: %s item(s) of a delivery for account %s dropped: "
+                    "no push source of this app takes that account", self.id, len(events),
+                    account[:40])
+                dropped.append(account[:40])
+                continue
+            if target != self:
+                _logger.info(
+                    "Social CRM: source %s: %s item(s) of a delivery for account %s stored "
+                    "with source %s (the same app)", self.id, len(events), account[:40],
+                    target.id)
+            routes.setdefault(target, []).extend(events)
+        if dropped:
+            # shown on the form: a wrong "Our Account ID" drops every delivery of the source
+            self._intake_refused(self.env._(
+                "items for account %(accounts)s, which no push source with this app secret "
+                "has (check Our Account ID)", accounts=", ".join(sorted(dropped)[:3])))
+        return routes
 
     def _webhook_split(self, payload):
         """The raw events of a signed delivery (hook: addons read more of it, e.g. private
@@ -423,19 +539,31 @@ class SocialCrmSource(models.Model):
             return connector_events.split_meta(payload)
         return connector_events.split_x_activity(payload)
 
-    def _intake_refused(self, reason):
-        """Count a refused delivery on the source (one statement: concurrent refusals add up)."""
-        _logger.info("Social CRM: source %s: delivery refused: %s", self.id, reason)
-        self.env.execute_query(
-            SQL(
-                """UPDATE social_crm_source
-                      SET refused_count = COALESCE(refused_count, 0) + 1, refused_reason = %s,
-                          last_refused_at = now() AT TIME ZONE 'UTC'
-                    WHERE id = %s""",
-                reason,
-                self.id,
-            )
-        )
+    def _intake_refused(self, reason, detail=""):
+        """Count a refused delivery on the source (one statement) and log why (``detail``:
+        said in the log only, never a secret). A refusal counted by a concurrent request that
+        committed meanwhile (a network retrying in parallel) makes this one's update fail under
+        repeatable read: it is then logged, not counted, instead of an ERROR and a retry of the
+        whole request."""
+        _logger.info("Social CRM: source %s: delivery refused: %s%s", self.id, reason,
+                     f" ({detail})" if detail else "")
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    SQL(
+                        """UPDATE social_crm_source
+                              SET refused_count = COALESCE(refused_count, 0) + 1,
+                                  refused_reason = %s,
+                                  last_refused_at = now() AT TIME ZONE 'UTC'
+                            WHERE id = %s""",
+                        reason,
+                        self.id,
+                    ),
+                    log_exceptions=False,
+                )
+        except psycopg2.errors.SerializationFailure:
+            _logger.info("Social CRM: source %s: refused at the same time as another delivery "
+                         "(counted once)", self.id)
         self.invalidate_recordset(["refused_count", "refused_reason", "last_refused_at"])
 
     # --- streams (called by the listener, ``odoo social_crm_listen``) --------------------

@@ -30,4 +30,5 @@ from . import (
     test_tour_edits,
     test_tour_recheck,
     test_views,
+    test_webhook_hostile,
 )

@@ -8,7 +8,7 @@ import logging
 from odoo import api
 from odoo.addons.social_crm.connectors.events import RawEvent
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL
+from odoo.tools import SQL, mute_logger
 
 EVENT_LOG = "odoo.addons.social_crm.models.social_crm_event"
 XMLID = "social_crm.ir_cron_social_crm_process_events"
@@ -135,3 +135,109 @@ class TestTriggerConflict(TransactionCase):
                 first_cr.execute("DELETE FROM social_crm_event WHERE id = ANY(%s)", [stored])
             first_cr.commit()
             first_cr.close()
+
+    def test_two_deliveries_refused_at_once(self):
+        """Probe (served product, 2 workers, 16 parallel deliveries signed with another app's
+        secret): the refusal count of the source was updated by two transactions at once; the
+        second failed with "could not serialize access due to concurrent update", which
+        ``odoo.sql_db`` logged at ERROR before Odoo ran the request again (after a pause; a
+        sixth conflict would answer 500). Now the second refusal is logged, answered, and not
+        counted again."""
+        first_cr, second_cr = self.registry.cursor(), self.registry.cursor()
+        source_id, before = None, None
+        try:
+            first_env = api.Environment(first_cr, api.SUPERUSER_ID, {})
+            second_env = api.Environment(second_cr, api.SUPERUSER_ID, {})
+            source = first_env["social.crm.source"].search([], limit=1)
+            source_id = source.id
+            before = source.read(["refused_count", "refused_reason", "last_refused_at"])[0]
+            second_source = second_env["social.crm.source"].browse(source_id)
+            self.assertTrue(second_source.company_id)  # its snapshot is taken
+            source._intake_refused("bad signature (check the app secret)")
+            first_cr.commit()
+            with self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertLogs("odoo.addons.social_crm.models.social_crm_source_intake",
+                                    logging.INFO) as logs:
+                second_source._intake_refused("bad signature (check the app secret)")
+            self.assertIn("refused at the same time as another delivery (counted once)",
+                          logs.output[-1])
+            second_cr.commit()  # its transaction goes on
+            first_cr.rollback()
+            source.invalidate_recordset()
+            self.assertEqual(source.refused_count, (before["refused_count"] or 0) + 1)
+        finally:
+            second_cr.rollback()
+            second_cr.close()
+            first_cr.rollback()
+            if before:
+                first_env["social.crm.source"].browse(source_id).write(
+                    {k: v for k, v in before.items() if k != "id"})
+                first_cr.commit()
+            first_cr.close()
+
+    def test_the_same_post_stored_by_a_poll_while_its_event_is_processed(self):
+        """Probe (two real transactions): a webhook's event is being processed while a poll
+        of the company stores the same tweet and commits. The processing's snapshot cannot
+        see that post: its insert hit the unique key, and the item went to the quarantine
+        ("The database refused the item"), waiting for a manager, its newer values lost. Now
+        it is "already stored": the event stays to process (the cron's next run, a new
+        transaction, updates the post), nothing quarantined."""
+        from ..connectors import x as x_connector
+        from .test_intake_webhook import x_activity
+
+        tweet_id = "1865000000000009999"
+        poll_cr, event_cr = self.registry.cursor(), self.registry.cursor()
+        poll_env = api.Environment(poll_cr, api.SUPERUSER_ID, {})
+        event_env = api.Environment(event_cr, api.SUPERUSER_ID, {})
+        last = {model: (poll_env[model].with_context(active_test=False).search(
+            [], order="id desc", limit=1).id or 0) for model in ("res.partner",
+                                                                 "social.crm.identity")}
+        source = None
+        try:
+            source = poll_env["social.crm.source"].create({
+                "name": "Race (push)", "network_id": poll_env.ref("social_crm.network_x").id,
+                "kind": "mentions", "account_id": "1440000000000000000", "intake_mode": "push",
+                "api_secret": "race-secret"})
+            payload = x_activity(tweet_id, "@acme_support thanks, all good now")
+            [event_id] = poll_env["social.crm.event"]._store_events(
+                source, [RawEvent("x_activity", f"x:tweet:{tweet_id}", payload)], "push")
+            poll_cr.commit()
+            # the processing begins (its snapshot is taken) ...
+            event = event_env["social.crm.event"].browse(event_id)
+            self.assertEqual(event.state, "new")
+            # ... when a poll stores the same tweet and commits
+            poll_env["social.crm.post"]._ingest_posts(x_connector.parse_activity(payload),
+                                                      source=source)
+            poll_cr.commit()
+            with mute_logger("odoo.sql_db"), self.assertLogs(EVENT_LOG, logging.INFO) as logs:
+                event._process()
+            self.assertIn("stored at the same time by another worker", logs.output[-1])
+            self.assertEqual((event.state, event.attempts), ("new", 1))
+            self.assertFalse(event_env["social.crm.quarantine"].search(
+                [("source_id", "=", source.id)]))
+            event_cr.commit()
+            event_env.invalidate_all()
+            event._process()  # the next run: a new transaction
+            self.assertEqual((event.state, event.post_count), ("done", 1))
+            event_cr.commit()
+            self.assertEqual(event_env["social.crm.post"].search_count(
+                [("external_id", "=", tweet_id), ("company_id", "=", source.company_id.id)]), 1)
+        finally:
+            event_cr.rollback()
+            event_cr.close()
+            poll_cr.rollback()
+            if source:
+                posts = poll_env["social.crm.post"].search([("source_id", "=", source.id)])
+                if "helpdesk.ticket" in poll_env:
+                    poll_env["helpdesk.ticket"].search(
+                        [("social_post_id", "in", posts.ids)]).unlink()
+                posts.unlink()
+                poll_env["social.crm.post.deleted"].search(
+                    [("external_id", "=", tweet_id)]).unlink()
+                poll_env["social.crm.quarantine"].search([("source_id", "=", source.id)]).unlink()
+                for model, last_id in last.items():
+                    poll_env[model].with_context(active_test=False).search(
+                        [("id", ">", last_id)]).unlink()
+                source.unlink()
+            poll_cr.commit()
+            poll_cr.close()

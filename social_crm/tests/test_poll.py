@@ -8,7 +8,7 @@ from unittest.mock import patch
 import requests
 
 from odoo import api, fields, sql_db
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -155,6 +155,39 @@ class TestPoll(SocialCrmCase):
         self.assertFalse(self.source.last_error)
         self.assertEqual(self.source.cursor, str(recover_id))
         self.assertEqual(self.Post.search_count([("source_id", "=", self.source.id)]), before + 1)
+
+    def test_a_page_stored_meanwhile_by_another_worker(self):
+        """The same posts stored by another worker while the poll's page was stored (a
+        webhook's events of the company): the page's insert meets the unique key of a post its
+        transaction cannot see (``_ingest_posts`` says ConcurrencyError). The poll cron commits
+        what it stored and stores the page again, in a new transaction that sees those posts;
+        before, the page failed with "Storing the posts failed" and a logged traceback. A
+        request (Poll Now) lets Odoo run it again."""
+        Post = type(self.Post)
+        ingest_posts = Post._ingest_posts
+        raced = []
+
+        def stored_meanwhile_once(model, posts, source=None):
+            if not raced:
+                raced.append(1)
+                raise ConcurrencyError("the same post or author was stored at the same time")
+            return ingest_posts(model, posts, source=source)
+
+        commits = []
+        self._two_pages()
+        with patch.object(Post, "_ingest_posts", stored_meanwhile_once), \
+                self.assertNoLogs("odoo.addons.social_crm.models.social_crm_source", "WARNING"):
+            self.source._poll(commit=commits.append)
+        self.assertEqual(commits[0], 0, "committed before storing the page again")
+        self.assertFalse(self.source.last_error)
+        self.assertEqual(self.Post.search_count([("source_id", "=", self.source.id)]), 3)
+        self.assertEqual(self.source.cursor, "12")
+
+        raced.clear()
+        self.net.add("GET", TAG_URL, json_body=[status(13)])
+        with patch.object(Post, "_ingest_posts", stored_meanwhile_once), \
+                self.assertRaises(ConcurrencyError):
+            self.source._poll()
 
     def test_fault_timeout(self):
         self._assert_fault("(?i)time", exc=requests.exceptions.ReadTimeout("read timed out"))

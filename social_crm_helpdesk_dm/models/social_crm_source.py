@@ -70,22 +70,52 @@ class SocialCrmSource(models.Model):
         before); a WhatsApp source reads messages and statuses of its deliveries."""
         if self._webhook_network() == "meta" and self.network_id.code == "whatsapp":
             return whatsapp.split_delivery(payload)
+        # the private messages are kept by the sources that take them (_webhook_takes): those
+        # of another page of the app go to its source (_webhook_route)
         if self._webhook_network() == "meta" and instagram_dm.has_messaging(payload):
             events, rest = instagram_dm.split_messaging(payload)
-            if not self.dm_enabled or self.network_id.code != "instagram":
-                events = []
             return events + (super()._webhook_split(rest) if rest else [])
         if self._webhook_network() != "meta" or not messenger.has_messaging(payload):
             return super()._webhook_split(payload)
         events, rest = messenger.split_messaging(payload)
-        if not self.dm_enabled:
-            events = []
         return events + (super()._webhook_split(rest) if rest else [])
+
+    def _webhook_takes(self, raw_event):
+        """Messenger and Instagram Direct messages: a source with *Private Messages* ticked
+        (Instagram Direct: an Instagram source); others are dropped."""
+        if raw_event.kind == "messenger":
+            return self.dm_enabled
+        if raw_event.kind == "instagram_dm":
+            return self.dm_enabled and self.network_id.code == "instagram"
+        return super()._webhook_takes(raw_event)
 
     def _dm_team(self):
         self.ensure_one()
         # sudo: the DM team and the company's default team, whoever ingested the message
         return self.sudo().dm_team_id or self.sudo().company_id.social_helpdesk_team_id
+
+    def _webhook_accounts(self):
+        """A WhatsApp number's items are those of its phone number id; a Telegram bot has an
+        address of its own (one webhook per bot): nothing to route."""
+        if self.kind == "direct" and self.network_id.code == "whatsapp":
+            number = (self.whatsapp_phone_number_id or "").strip()
+            return {number} if number else set()
+        if self._webhook_network() == "telegram":
+            return set()
+        return super()._webhook_accounts()
+
+    def _webhook_event_account(self, raw_event):
+        """Messenger: the page (``page_id``); Instagram Direct: the account
+        (``account_id``); WhatsApp: the business number (``metadata.phone_number_id``)."""
+        payload = raw_event.payload
+        if raw_event.kind in ("messenger", "instagram_dm"):
+            key = "page_id" if raw_event.kind == "messenger" else "account_id"
+            return str(payload[key]) if payload.get(key) else None
+        if raw_event.kind in ("whatsapp", "whatsapp_status"):
+            metadata = payload.get("metadata") if isinstance(payload.get("metadata"), dict) else {}
+            number = metadata.get("phone_number_id")
+            return str(number) if number else None
+        return super()._webhook_event_account(raw_event)
 
     def _webhook_network(self):
         if self.kind == "direct" and self.network_id.code == "telegram":

@@ -69,10 +69,27 @@ class SocialCrmSource(models.Model):
             return connector(self._connector_config())
         return super()._get_connector()
 
+    def _webhook_event_account(self, raw_event):
+        """An X direct message: the subscribed user it was delivered for."""
+        if raw_event.kind == "x_dm":
+            own = raw_event.payload.get("for_user_id")
+            return str(own) if own else None
+        return super()._webhook_event_account(raw_event)
+
     def _webhook_split(self, payload):
         """X Account Activity deliveries: their direct messages too, when the source takes
         them (else dropped, as before); the tweets of the delivery are read as before."""
         if self._webhook_network() != "x" or not x_dm.has_direct_messages(payload):
             return super()._webhook_split(payload)
-        events = x_dm.split_activity(payload) if self.dm_enabled else []
+        # read when this source takes them or they are another user's of the app (routed to
+        # its source, which decides: _webhook_takes)
+        own = str(payload.get("for_user_id") or "") if isinstance(payload, dict) else ""
+        wanted = self.dm_enabled or (own and own not in self._webhook_accounts())
+        events = x_dm.split_activity(payload) if wanted else []
         return events + super()._webhook_split(payload)
+
+    def _webhook_takes(self, raw_event):
+        """X direct messages: an X source with *Private Messages* ticked."""
+        if raw_event.kind == "x_dm":
+            return self.dm_enabled
+        return super()._webhook_takes(raw_event)

@@ -326,6 +326,42 @@ class TestMessengerDm(DmCase):
         self.Event.search([("source_id", "=", self.page.id), ("state", "=", "new")])._process()
         self.assertEqual(self.Post.search([("external_id", "=", "m_2")]).ticket_id, ticket)
 
+    def test_a_message_to_another_page_of_the_app_goes_to_its_source(self):
+        """One Meta app, one callback address: a Messenger message to company B's page (which
+        takes private messages) arrived at the address of a page that does not and was
+        dropped there, or, at a page that does, stored as that page's. Now it goes to the
+        source of its page, which alone decides whether it takes private messages."""
+        from odoo.addons.social_crm.connectors import signatures
+
+        company_b = self.env["res.company"].create({"name": "Beta Retail GmbH"})
+        facebook = self.env.ref("social_crm.network_facebook")
+        page_b = self.env["social.crm.source"].with_company(company_b).create({
+            "name": "Beta page", "company_id": company_b.id, "network_id": facebook.id,
+            "kind": "page", "account_id": "202030405060", "intake_mode": "push",
+            "app_secret": "meta-app-secret-0123456789", "dm_enabled": True})
+        quiet = self.env["social.crm.source"].create({
+            "name": "Acme page without messages", "network_id": facebook.id, "kind": "page",
+            "account_id": "302030405060", "intake_mode": "push",
+            "app_secret": "meta-app-secret-0123456789"})
+        for source, page, mid in ((quiet, "202030405060", "m_b1"), (self.page, "202030405060",
+                                  "m_b2"), (quiet, "302030405060", "m_quiet")):
+            payload = {"object": "page", "entry": [{"id": page, "time": 1764600000000,
+                       "messaging": [{"sender": {"id": self.PSID}, "recipient": {"id": page},
+                                      "timestamp": 1764600000000,
+                                      "message": {"mid": mid, "text": "Hallo"}}]}]}
+            body = json.dumps(payload).encode()
+            response = self.url_open(
+                f"/social_crm/webhook/{source.webhook_token}", data=body, headers={
+                    "Content-Type": "application/json",
+                    "X-Hub-Signature-256": signatures.meta_signature(
+                        "meta-app-secret-0123456789", body)})
+            self.assertEqual(response.status_code, 200)
+        events_b = self.Event.search([("source_id", "=", page_b.id)])
+        self.assertEqual((len(events_b), set(events_b.mapped("kind"))), (2, {"messenger"}))
+        self.assertEqual(events_b.company_id, company_b)
+        self.assertFalse(self.Event.search([("source_id", "in", (quiet | self.page).ids)]),
+                         "page A keeps none of B's messages; the quiet page takes none")
+
     def test_outside_the_24_hour_window_the_agent_is_told_why(self):
         self.deliver_meta("m_old", "Hallo?", minutes_ago=25 * 60)
         self.Event.search([("source_id", "=", self.page.id)])._process()

@@ -407,3 +407,31 @@ class TestWhatsappTour(WhatsappCase):
         self.assertEqual(message.state, "sent")
         self.assertEqual(json.loads(self.net.requests[0][0].body)["template"]["name"],
                          "service_followup")
+
+
+@tagged("post_install", "-at_install")
+class TestWhatsappTwoCompanies(WhatsappCase):
+    def test_a_message_to_another_company_s_number_is_stored_there(self):
+        """One Meta app, one callback address for every WhatsApp Business Account it serves:
+        a message to company B's number arrived at company A's WhatsApp source and was stored
+        there (A's ticket, answered from A's number). Now it goes to the source of its number
+        (metadata.phone_number_id), in company B; a number no source of the app has is
+        dropped."""
+        company_b = self.env["res.company"].create({"name": "Beta Retail GmbH"})
+        wa_b = self.env["social.crm.source"].with_company(company_b).create({
+            "name": "Beta WhatsApp", "company_id": company_b.id,
+            "network_id": self.whatsapp.id, "kind": "direct", "intake_mode": "push",
+            "app_secret": APP_SECRET, "whatsapp_phone_number_id": "106540352242999"})
+        for number, wamid in (("106540352242999", "wamid.B1"), ("106540352240000", "wamid.C1"),
+                              (PHONE_ID, "wamid.A1")):
+            delivery = wa_delivery([wa_text(wamid, "Wo bleibt meine Bestellung?")])
+            delivery["entry"][0]["changes"][0]["value"]["metadata"]["phone_number_id"] = number
+            with mute_logger(INTAKE_LOG):
+                self.assertEqual(self.deliver_signed(self.wa, delivery).status_code, 200)
+        self.assertEqual(
+            self.Event.search([("source_id", "=", self.wa.id)]).mapped("delivery_key"),
+            ["whatsapp:wamid.A1"])
+        event_b = self.Event.search([("source_id", "=", wa_b.id)])
+        self.assertEqual((event_b.delivery_key, event_b.company_id),
+                         ("whatsapp:wamid.B1", company_b))
+        self.assertFalse(self.Event.search([("delivery_key", "=", "whatsapp:wamid.C1")]))

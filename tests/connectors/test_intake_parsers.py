@@ -252,3 +252,32 @@ def test_replay_events_and_unknown_kind():
         next(produced)
     with pytest.raises(MalformedResponseError):
         events.posts_of_event("carrier-pigeon", {"a": 1})
+
+
+# --- what PostgreSQL and Python cannot take --------------------------------------------------
+def test_load_json_refuses_nesting_no_network_sends():
+    for body in (b"[" * 100_000 + b"]" * 100_000, b'{"a":' * 50_000 + b"1" + b"}" * 50_000,
+                 ("[" * (events.MAX_DEPTH + 1) + "]" * (events.MAX_DEPTH + 1)).encode()):
+        with pytest.raises(MalformedResponseError, match="nested too deeply"):
+            events.load_json(body, "the delivery")
+    deep_enough = "[" * events.MAX_DEPTH + "]" * events.MAX_DEPTH
+    assert events.load_json(deep_enough, "the delivery")
+    assert events.load_json(b'"text"', "the delivery") == "text"
+
+
+def test_payloads_and_keys_are_storable():
+    surrogate = events.RawEvent("meta", "meta:1", {"message": "kaputt \ud800 ä"})
+    text = surrogate.payload_text()
+    text.encode()  # UTF-8 (PostgreSQL) takes it
+    assert json.loads(text) == surrogate.payload
+    assert events.RawEvent("meta", "k", {"message": "kaputt ä"}).payload_text() \
+        == '{"message": "kaputt ä"}'
+    assert events.storable_key("x:tweet:186") == "x:tweet:186"
+    for key in ("x:tweet:18\x00", "x:tweet:18\ud800"):
+        stored = events.storable_key(key)
+        assert stored.startswith("unstorable:") and stored == events.storable_key(key)
+        stored.encode()
+    assert events.storable_key("x:tweet:18\x00") != events.storable_key("x:tweet:18\ud800")
+    change = {"field": "feed", "value": {"message": "\ud800", "comment_id": "1_2"}}
+    split = events.split_meta({"object": "page", "entry": [{"id": PAGE, "changes": [change]}]})
+    assert split[0].key.startswith("meta:")
