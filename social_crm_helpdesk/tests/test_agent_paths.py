@@ -145,9 +145,8 @@ class TestAgentPaths(SocialHelpdeskCase):
         self.assertGreater(answered.priority, waiting.priority)
         action = self.env.ref("social_crm_helpdesk.helpdesk_ticket_action_social")
         kanban = action.view_ids.filtered(lambda v: v.view_mode == "kanban").view_id
-        arch = etree.fromstring(
-            self.env["helpdesk.ticket"].get_views([(kanban.id, "kanban")])["views"]["kanban"]["arch"]
-        )
+        views = self.env["helpdesk.ticket"].get_views([(kanban.id, "kanban")])
+        arch = etree.fromstring(views["views"]["kanban"]["arch"])
         order = arch.get("default_order")
         self.assertEqual(order, social_list_order(self.env))
         self.assertTrue(arch.xpath("//field[@name='social_deadline_label']"),
