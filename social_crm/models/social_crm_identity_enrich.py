@@ -767,13 +767,19 @@ class SocialCrmIdentity(models.Model):
             )
         failed = bool(summary[lookup.ERROR] or summary["failed"] or summary["postponed"]
                       or summary["unconfigured"])
+        # demo data and identities without credentials are never asked: not a look-up
+        asked = later or any(
+            summary[key] for key in (lookup.FOUND, lookup.MISSING, lookup.SUSPENDED,
+                                     lookup.UNAVAILABLE, lookup.ERROR, "failed", "postponed")
+        )
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": self.env._("Profiles looked up"),
+                "title": (self.env._("Profiles looked up") if asked
+                          else self.env._("No profile looked up")),
                 "message": message,
-                "type": "warning" if failed else "success",
+                "type": "warning" if failed else ("success" if asked else "info"),
                 "sticky": failed,
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

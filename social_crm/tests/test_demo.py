@@ -75,11 +75,13 @@ class TestDemoOffline(SocialCrmCase):
 
     def test_look_up_now_on_a_demo_contact_says_demo_data(self):
         """*Look up social profiles* on Lena (demo): no request, no failure; the
-        notification says the demo data is not looked up, in the user's language."""
+        notification says the demo data is not looked up, in the user's language (and,
+        nothing having been looked up, not a green “Profiles looked up”)."""
         lena = self.env.ref("social_crm.partner_demo_lena")
         action = lena.action_social_enrich()
         self.assertFalse(self.net.requests)
-        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertEqual(action["params"]["title"], "No profile looked up")
         self.assertIn("Demo data, not looked up on the network:", action["params"]["message"])
         self.assertIn("0 failed", action["params"]["message"])
         self.env["res.lang"]._activate_lang("de_DE")
@@ -90,6 +92,7 @@ class TestDemoOffline(SocialCrmCase):
         self.assertEqual(german["demo"], "Demodaten: nicht im Netzwerk abgefragt")
         action = lena.with_context(lang="de_DE").action_social_enrich()
         self.assertIn("Demodaten, nicht im Netzwerk abgefragt:", action["params"]["message"])
+        self.assertEqual(action["params"]["title"], "Kein Profil abgefragt")
 
     def test_replayed_authors_are_demo_data(self):
         """A replay source plays a Bluesky post back whose author comes without counts (as

@@ -288,6 +288,33 @@ class TestEnrich(SocialCrmCase):
         self.assertEqual(identity.lookup_state, "ok")
         self.assertEqual(identity.followers_count, 570842)
 
+    def test_nothing_asked_is_not_announced_as_looked_up(self):
+        """*Look up social profiles* on a demo contact asks no network: the notification says
+        that nothing was looked up (not a green “Profiles looked up”); the same when the
+        company has no credentials for the network."""
+        demo = self.env.ref("social_crm.partner_demo_sophie").social_identity_ids
+        self.assertTrue(demo)
+        action = demo.action_enrich()
+        self.assertFalse(self.net.requests)
+        self.assertEqual(action["params"]["title"], "No profile looked up")
+        self.assertEqual(action["params"]["type"], "info")
+        self.assertIn(f"Demo data, not looked up on the network: {len(demo)}.",
+                      action["params"]["message"])
+        self.env["social.crm.source"].search([]).write({"bearer_token": False})
+        identity = self._identity(self.partner, handle="jane_doe")
+        with mute_logger("odoo.addons.social_crm.models.social_crm_identity_enrich"):
+            action = identity.action_enrich()
+        self.assertFalse(self.net.requests)
+        self.assertEqual(action["params"]["title"], "No profile looked up")
+        self.assertEqual(action["params"]["type"], "warning")
+        # a look-up that asked the network keeps its title
+        self.env["social.crm.source"].search([]).write({"bearer_token": BEARER})
+        asked = self._identity(self.others[0], external_id="783214")
+        self.net.add("GET", USERS, json_body=payload("x_users.json"))
+        action = asked.action_enrich()
+        self.assertEqual(action["params"]["title"], "Profiles looked up")
+        self.assertEqual(action["params"]["type"], "success")
+
     def test_missing_credentials_in_the_companys_language(self):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"], overwrite=True)

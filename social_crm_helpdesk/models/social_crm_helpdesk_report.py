@@ -50,8 +50,13 @@ TICKET_SQL = SQL(
            CASE WHEN s.closed THEN
                CASE WHEN t.rating_last_value > 0 THEN 100.0 ELSE 0.0 END
            END AS rated_rate,
+           -- of the tickets whose first deadline has come: an open one still unanswered
+           -- past it was not answered in time either (one within it, or closed without a
+           -- public answer, is left out)
            CASE WHEN t.social_first_reply_at IS NOT NULL THEN
                CASE WHEN t.social_deadline_met THEN 100.0 ELSE 0.0 END
+                WHEN NOT COALESCE(s.closed, FALSE)
+                     AND t.social_response_deadline < (now() AT TIME ZONE 'UTC') THEN 0.0
            END AS deadline_met_rate
       FROM helpdesk_ticket t
       LEFT JOIN helpdesk_ticket_stage s ON s.id = t.stage_id
@@ -69,6 +74,12 @@ TICKET_SQL = SQL(
 )
 
 
+#: what the in-time share counts (the ticket report's and the monthly KPIs' help)
+DEADLINE_MET_HELP = (
+    "Share of the tickets whose response deadline has come that got their first public "
+    "reply by it. A ticket still waiting past its deadline counts as late; one still within "
+    "it, or closed without a public reply, is left out."
+)
 
 
 def duration_parts(minutes):
@@ -210,7 +221,8 @@ class SocialCrmHelpdeskReport(models.Model):
         help="Share of the closed tickets the customer rated.",
     )
     deadline_met_rate = fields.Float(
-        string="Answered in Time (%)", readonly=True, aggregator="avg"
+        string="Answered in Time (%)", readonly=True, aggregator="avg",
+        help=DEADLINE_MET_HELP,
     )
     reaction_label = fields.Char(string="Reaction Time", compute="_compute_labels")
     detection_label = fields.Char(string="Detection to Ticket", compute="_compute_labels")
@@ -285,10 +297,14 @@ class SocialCrmHelpdeskKpi(models.Model):
     closed_count = fields.Integer(string="Closed", readonly=True, aggregator="sum")
     positive_share = fields.Float(string="Satisfied of Rated (%)", readonly=True, aggregator=None)
     rated_share = fields.Float(string="Closed Rated (%)", readonly=True, aggregator=None)
-    in_time_share = fields.Float(string="Answered in Time (%)", readonly=True, aggregator=None)
+    in_time_share = fields.Float(
+        string="Answered in Time (%)", readonly=True, aggregator=None, help=DEADLINE_MET_HELP
+    )
     # what the list shows: blank where there is no data, durations as a person reads them
     month_label = fields.Char(string="Month", compute="_compute_labels")
-    in_time_label = fields.Char(string="In Time", compute="_compute_labels")
+    in_time_label = fields.Char(
+        string="In Time", compute="_compute_labels", help=DEADLINE_MET_HELP
+    )
     reaction_median_label = fields.Char(string="Reaction (median)", compute="_compute_labels")
     reaction_mean_label = fields.Char(string="Reaction (mean)", compute="_compute_labels")
     detection_median_label = fields.Char(string="Detection (median)", compute="_compute_labels")

@@ -1,8 +1,10 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
+from lxml import etree
+
 from odoo import fields
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
 from .common import SocialHelpdeskCase
@@ -211,3 +213,25 @@ class TestReplyAccess(SocialHelpdeskCase):
         # an employee who may not write the ticket may not decide through it either
         with self.assertRaises(AccessError):
             ticket.with_user(self.plain_user).action_social_not_complaint()
+
+    def test_post_form_shows_a_helpdesk_agent_only_buttons_that_work(self):
+        """A helpdesk agent without Social CRM rights opens a post from the ticket's Social
+        Media tab: every button of the post's form works for them. Before, *Back to New*
+        (and *Hide on the Network*, *Mark Reviewed*, *Ignore*) raised an access error."""
+        post = self.ingest(self.complaint("1990000000000005020"))
+        self.assertTrue(post.ticket_id)
+        Post = self.env["social.crm.post"].with_user(self.agent_a)
+        for state in ("new", "reviewed"):  # the header differs by the post's state
+            post.sudo().state = state
+            arch = etree.fromstring(Post.get_views([(False, "form")])["views"]["form"]["arch"])
+            refused = []
+            for button in arch.iterfind(".//button[@type='object']"):
+                name = button.get("name")
+                try:
+                    with self.env.cr.savepoint():
+                        getattr(post.with_user(self.agent_a), name)()
+                except AccessError:
+                    refused.append(name)
+                except UserError:
+                    continue  # a refusal in words (e.g. nothing to hide) is no broken button
+            self.assertFalse(refused, f"buttons shown to the agent that refuse them ({state})")

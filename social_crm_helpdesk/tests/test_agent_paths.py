@@ -11,7 +11,7 @@ from odoo import fields
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
-from .common import SocialHelpdeskCase
+from .common import SocialHelpdeskCase, social_list_order
 
 PDS = "https://bsky.social/xrpc"
 CUSTOMER_URI = "at://did:plc:kimcustomer00000000000000/app.bsky.feed.post/3lcustomer22"
@@ -131,6 +131,28 @@ class TestAgentPaths(SocialHelpdeskCase):
         self.assertEqual(tickets.ids, [influencer.id, regular.id, answered.id])
         action = self.env.ref("social_crm_helpdesk.helpdesk_ticket_action_social")
         self.assertEqual(action.view_ids[0].view_id, view)
+
+    def test_social_ticket_kanban_in_the_lists_order(self):
+        """The Social Tickets kanban (the same action's second view) orders each stage's
+        cards as the list does: the waiting complaints first. Before, it took helpdesk_mgmt's
+        order (priority first), so the demo's answered top-priority tickets stood above a
+        waiting overdue one."""
+        waiting = self.ingest(self.complaint("1990000000000000111", minutes_ago=300)).ticket_id
+        answered = self.ingest(
+            self.complaint("1990000000000000112", author=self.ina(), minutes_ago=30)
+        ).ticket_id
+        answered.social_first_reply_at = fields.Datetime.now()
+        self.assertGreater(answered.priority, waiting.priority)
+        action = self.env.ref("social_crm_helpdesk.helpdesk_ticket_action_social")
+        kanban = action.view_ids.filtered(lambda v: v.view_mode == "kanban").view_id
+        views = self.env["helpdesk.ticket"].get_views([(kanban.id, "kanban")])
+        arch = etree.fromstring(views["views"]["kanban"]["arch"])
+        order = arch.get("default_order")
+        self.assertEqual(order, social_list_order(self.env))
+        self.assertTrue(arch.xpath("//field[@name='social_deadline_label']"),
+                        "the social kanban keeps the deadline badge")
+        tickets = self.Ticket.search([("id", "in", (waiting | answered).ids)], order=order)
+        self.assertEqual(tickets.ids, [waiting.id, answered.id])
 
     def test_deadline_in_the_users_date_format(self):
         """The badge reads the deadline as the list's Respond By column shows it."""

@@ -3,6 +3,7 @@ import datetime as dt
 
 from freezegun import freeze_time
 
+from odoo import fields
 from odoo.tests import tagged
 
 from ..models.social_crm_helpdesk_report import duration_parts
@@ -129,6 +130,39 @@ class TestKpi(SocialHelpdeskCase):
         kpi_de.invalidate_recordset()
         self.assertEqual(kpi_de.month_label, "März 2026")
         self.assertEqual(kpi_de.reaction_median_label, "1 Std. 15 Min.")
+
+    def test_in_time_counts_a_complaint_waiting_past_its_deadline(self):
+        """An open complaint still unanswered past its deadline was not answered in time: it
+        counts against the share (the demo's Facebook read 100 % in time while James Carter
+        waited since the day before); one still within its deadline, and one closed without
+        a public answer, are not counted."""
+        m = dt.timedelta(minutes=1)
+        now = fields.Datetime.now()
+        met = self.make_ticket("d1", T0, T0, T0, T0 + 5 * m)
+        late = self.make_ticket("d2", T0, T0, T0, T0 + 90 * m)
+        waiting = self.make_ticket("d3", T0, T0, T0)
+        pending = self.make_ticket("d4", T0, T0, T0)
+        closed = self.make_ticket("d5", T0, T0, T0)
+        met.sudo().write({"social_response_deadline": T0 + 15 * m, "social_deadline_met": True})
+        late.sudo().write({"social_response_deadline": T0 + 15 * m,
+                           "social_deadline_met": False})
+        (waiting | closed).sudo().write({"social_response_deadline": now - 60 * m})
+        pending.sudo().write({"social_response_deadline": now + 60 * m})
+        closed.write({"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id})
+        tickets = met | late | waiting | pending | closed
+        report = self.env["social.crm.helpdesk.report"].search([("ticket_id", "in", tickets.ids)])
+        rates = {row.ticket_id: row.deadline_met_rate for row in report}
+        self.assertEqual(rates[met], 100.0)
+        self.assertEqual(rates[late], 0.0)
+        self.assertEqual(rates[waiting], 0.0)
+        groups = self.env["social.crm.helpdesk.report"]._read_group(
+            [("ticket_id", "in", tickets.ids)], [], ["deadline_met_rate:avg"])
+        self.assertAlmostEqual(groups[0][0], 100.0 / 3)
+        kpi = self.env["social.crm.helpdesk.kpi"].search(
+            [("month", "=", "2026-03-01"), ("network_id", "=", self.x.id),
+             ("team_id", "=", self.team.id)])
+        self.assertEqual(kpi.ticket_count, 5)
+        self.assertEqual(kpi.in_time_label, "33 %")
 
     def test_duration_parts(self):
         self.assertIsNone(duration_parts(None))

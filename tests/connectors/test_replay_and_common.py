@@ -1,6 +1,8 @@
 import dataclasses
 import datetime as dt
 import json
+import pathlib
+import urllib.parse
 
 import pytest
 import requests
@@ -244,3 +246,27 @@ def test_x_answer_cut_off_is_temporary_and_maybe_acted_on():
         raise requests.exceptions.ChunkedEncodingError("Connection broken: IncompleteRead")
     assert not info.value.unsent
     assert "cut off" in str(info.value)
+
+
+def test_demo_feed_authors_have_the_feed_connectors_shape():
+    """The demo's replayed blog article has its author as the feeds connector gives one: no
+    handle (feeds have none; the demo showed “@Petra Lang”), an id scoped to the feed's
+    host."""
+    from social_crm.connectors import feeds
+
+    root = pathlib.Path(connectors.__file__).resolve().parents[1] / "demo" / "replay"
+    posts = [
+        post
+        for path in sorted(root.glob("*.jsonl"))
+        for post in replay.load_jsonl(path)
+        if post.network == "rss" and post.author
+    ]
+    assert posts, "the demo has a blog article"
+    for post in posts:
+        author = post.author
+        shaped = feeds.parse_author(
+            {"author_detail": {"name": author.display_name, "href": author.profile_url}},
+            urllib.parse.urlsplit(post.url).netloc.lower(),
+        )
+        assert author.handle is None
+        assert author.external_id == shaped.external_id

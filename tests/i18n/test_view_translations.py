@@ -76,3 +76,29 @@ def test_every_view_text_has_its_german_translation(addon):
         if not german.get(term) or term not in template
     ]
     assert not missing, "no German translation in i18n/de.po for:\n" + "\n".join(missing)
+
+
+#: list actions whose list is never empty: records of the addon's data (networks, causes), a
+#: contact's posts opened from its own button
+FILLED_LISTS = {
+    "social_crm_network_action", "social_crm_ticket_cause_action",
+    "social_crm_post_action_timeline",
+}
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda path: path.name)
+def test_every_empty_list_says_what_comes_there(addon):
+    """A list action opened from a menu says what its empty list is for (its help): the
+    private conversations, the sources of a new company, ... showed bare empty rows."""
+    silent = []
+    for path in sorted(addon.glob("views/*.xml")):
+        for record in etree.parse(str(path)).iter("record"):
+            if record.get("model") != "ir.actions.act_window":
+                continue
+            fields = {field.get("name"): field for field in record.iter("field")}
+            mode = fields["view_mode"].text if "view_mode" in fields else "list,form"
+            target = fields["target"].text if "target" in fields else "current"
+            if (mode.split(",")[0] in ("list", "kanban") and target != "new"
+                    and "help" not in fields and record.get("id") not in FILLED_LISTS):
+                silent.append(f"{path.relative_to(ROOT)} {record.get('id')}")
+    assert not silent, "list actions without a help:\n" + "\n".join(silent)

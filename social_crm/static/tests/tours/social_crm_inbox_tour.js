@@ -51,6 +51,18 @@ registry.category("web_tour.tours").add("social_crm_inbox_tour", {
             trigger: ".o_form_view .o_social_crm_post_text",
         },
         {
+            content: "The network and the date read as one line: “Bluesky · Dec 2, 1:16 AM”",
+            trigger: ".o_form_view .oe_title [name=posted_at] span",
+            run() {
+                const top = (name) =>
+                    document.querySelector(`.o_form_view .oe_title [name=${name}]`)
+                        .getBoundingClientRect().top;
+                if (Math.abs(top("network_id") - top("posted_at")) > 4) {
+                    throw new Error("the network and the date of the post are on two lines");
+                }
+            },
+        },
+        {
             content: "Technical ids live in their own tab",
             trigger: ".o_form_view .o_notebook .nav-link[name=details]",
         },
