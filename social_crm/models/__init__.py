@@ -26,6 +26,7 @@ from . import (
     social_crm_post_enrich,
     social_crm_post_news,
     social_crm_post_recheck,
+    social_crm_post_thread,
     social_crm_quarantine,
     social_crm_source,
     social_crm_source_intake,

@@ -411,6 +411,8 @@ class SocialCrmPost(models.Model):
         if records:
             result.created += len(records)
             result.post_ids.extend(records.ids)
+            # replies stored before their parent (Mastodon) join its conversation
+            self._ingest_join_waiting_replies(records, source, company, networks)
             self._ingest_after_create(records, plan.posts_to_create)
         if edited:
             result.edited += len(edited)
@@ -581,7 +583,9 @@ class SocialCrmPost(models.Model):
         the same id is another status), stored (its conversation, or its id for a post
         stored before this) or arriving in the batch. A reply whose parent is not stored
         here (not listened to, read through another instance only, or not yet arrived)
-        starts its own. One query for the batch's replies to stored posts."""
+        starts its own (and joins its parent's when the parent arrives:
+        :meth:`_ingest_join_waiting_replies`). One query for the batch's replies to stored
+        posts."""
         mastodon = networks.get("mastodon")
         threads = [None] * len(posts)
         todo = {p.external_id: p for p in posts

@@ -223,6 +223,83 @@ class TestMastodonInstances(SocialCrmCase):
             self.assertEqual(post.conversation_external_id,
                              uri % (1000 + (int(post.external_id) - 113400000000002000) % 30))
 
+    def test_replies_stored_before_their_parent_join_it_when_it_arrives(self):
+        """carl's reply (and dana's answer to it) arrive through acme.social before bob's
+        status they answer: they start carl's conversation. When bob's status is stored
+        through acme.social they join its conversation; mastodon.social's reply to its own
+        status of the same id stays where it is."""
+        uri = "https://acme.social/users/%s/statuses/%s"
+        self.mention(self.own, "8002", reply(
+            "113400000000000051", uri % ("carl", 51), "carl@acme.social", SAME_ID))
+        self.mention(self.own, "8003", reply(
+            "113400000000000052", uri % ("dana", 52), "dana@acme.social",
+            "113400000000000051"))
+        self.mention(self.social, "7002", reply(
+            "113400000000000053", "https://mastodon.social/users/erin/statuses/53",
+            "erin@mastodon.social", SAME_ID))
+        carl, dana = (self.post(self.own, "113400000000000051"),
+                      self.post(self.own, "113400000000000052"))
+        erin = self.post(self.social, "113400000000000053")
+        self.assertEqual(carl.conversation_external_id, uri % ("carl", 51), "its own, for now")
+        self.assertEqual(dana.conversation_external_id, uri % ("carl", 51))
+        self.mention(self.own, "8001", status(SAME_ID, BOB_URI, "bob@acme.social"))
+        bob = self.post(self.own, SAME_ID)
+        self.assertEqual(bob.conversation_external_id, BOB_URI)
+        self.assertEqual(carl.conversation_external_id, BOB_URI, "joined its parent's")
+        self.assertEqual(dana.conversation_external_id, BOB_URI, "with the posts under it")
+        self.assertEqual(self.Post.search(bob._get_conversation_domain()), bob | carl | dana)
+        self.assertEqual(erin.conversation_external_id,
+                         "https://mastodon.social/users/erin/statuses/53",
+                         "mastodon.social's SAME_ID is another status")
+
+    def test_a_reply_already_in_a_conversation_is_not_moved(self):
+        """A reply stored in its parent's conversation keeps it when a status of its
+        parent's id is stored again (another instance, or its parent itself)."""
+        self.mention(self.own, "8001", status(SAME_ID, BOB_URI, "bob@acme.social"))
+        uri = "https://acme.social/users/carl/statuses/113400000000000051"
+        self.mention(self.own, "8002", reply(
+            "113400000000000051", uri, "carl@acme.social", SAME_ID))
+        self.mention(self.social, "7001", status(
+            SAME_ID, ALICE_URI, "alice@mastodon.social", text="@acme Lieferung kam nie an"))
+        self.assertEqual(self.post(self.own, "113400000000000051").conversation_external_id,
+                         BOB_URI)
+
+    def test_joining_waiting_replies_costs_the_same_queries_whatever_their_number(self):
+        uri = "https://acme.social/users/carl/statuses/%s"
+
+        def replies(first, count):
+            return [mastodon.parse_status(reply(
+                str(113400000000002000 + i), uri % (2000 + i), "carl@acme.social",
+                str(113400000000001000 + i)), "acme.social")
+                for i in range(first, first + count)]
+
+        def parents(first, count):
+            return [mastodon.parse_status(status(
+                str(113400000000001000 + i), f"https://acme.social/users/bob/statuses/{i}",
+                "bob@acme.social"), "acme.social") for i in range(first, first + count)]
+
+        self.Post._ingest_posts(replies(0, 29), self.own)
+        Post = type(self.Post)
+        original = Post._ingest_join_waiting_replies
+        counts = []
+
+        def counted(model, *args):
+            before = model.env.cr.sql_log_count
+            result = original(model, *args)
+            counts.append(model.env.cr.sql_log_count - before)
+            return result
+
+        with patch.object(Post, "_ingest_join_waiting_replies", counted):
+            for first, count in ((0, 3), (3, 26)):
+                self.env.invalidate_all()
+                self.Post._ingest_posts(parents(first, count), self.own)
+        self.assertEqual(counts[0], counts[1])
+        for post in self.Post.search([("external_id", "in", [
+                str(113400000000002000 + i) for i in range(29)])]):
+            i = int(post.external_id) - 113400000000002000
+            self.assertEqual(post.conversation_external_id,
+                             f"https://acme.social/users/bob/statuses/{i}")
+
     def test_reply_to_a_post_stored_before_the_federation_uri(self):
         """A parent stored before 19.0.1.5.0 has no conversation: its ticket (helpdesk) is
         keyed by its id, so its replies join that."""

@@ -48,6 +48,7 @@ from . import (
     social_crm_post_reply,
     social_crm_post_review,
     social_crm_post_second_opinion,
+    social_crm_post_thread,
     social_crm_reply,
     social_crm_reply_guideline,
     social_crm_reply_privacy,

@@ -55,3 +55,62 @@ class TestMastodonFederationTickets(SocialHelpdeskCase):
         self.assertEqual(answer.ticket_id, bob.ticket_id)
         self.assertEqual(bob.ticket_id.social_conversation_key, bob_uri)
         self.assertNotIn(answer, alice.ticket_id.social_post_ids)
+
+
+@tagged("post_install", "-at_install")
+class TestMastodonReplyBeforeParent(SocialHelpdeskCase):
+    """A reply read before the status it answers (Mastodon gives only ``in_reply_to_id``)
+    opened its own ticket; when the parent arrives through the same instance, the reply's
+    conversation joins the parent's and its ticket follows, never lost."""
+
+    HOST = "mastodon.example"
+    URI = "https://mastodon.example/users/%s/statuses/%s"
+
+    def toot(self, sid, user, text, in_reply_to=None):
+        body = status(sid, self.URI % (user, sid), f"{user}@{self.HOST}", text=text)
+        body["in_reply_to_id"] = in_reply_to
+        body["in_reply_to_account_id"] = "109999" if in_reply_to else None
+        return self.ingest(mastodon.parse_status(body, self.HOST), source=self.mastodon_source)
+
+    def test_the_reply_s_ticket_takes_the_conversation_of_its_parent(self):
+        answer = self.toot("113400000000000051", "carl",
+                           "@acme Geht mir genauso, seit einer Woche kein Internet. Frechheit!",
+                           in_reply_to="113400000000000050")
+        ticket = answer.ticket_id
+        self.assertTrue(ticket)
+        self.assertEqual(ticket.social_conversation_key, self.URI % ("carl", "113400000000000051"))
+        parent = self.toot("113400000000000050", "bob",
+                           "@acme Mein Router ist seit Montag kaputt und keiner antwortet!")
+        self.assertEqual(answer.conversation_external_id, parent.conversation_external_id)
+        self.assertEqual(ticket.social_conversation_key, self.URI % ("bob", "113400000000000050"))
+        self.assertEqual(parent.ticket_id, ticket, "the parent goes to the conversation's ticket")
+        self.assertEqual(self.Ticket.search_count(
+            [("social_post_ids", "in", (answer | parent).ids)]), 1, "one ticket")
+        later = self.toot("113400000000000052", "dana",
+                          "@acme Bei mir auch, Kundenservice antwortet nicht. Frechheit!",
+                          in_reply_to="113400000000000050")
+        self.assertEqual(later.ticket_id, ticket)
+
+    def test_two_tickets_of_one_conversation_the_reply_s_is_marked_duplicate(self):
+        root = self.toot("113400000000000050", "bob",
+                         "@acme Mein Router ist seit Montag kaputt und keiner antwortet!")
+        answer = self.toot("113400000000000052", "carl",
+                           "@acme Geht mir genauso, seit einer Woche kein Internet. Frechheit!",
+                           in_reply_to="113400000000000051")
+        self.assertTrue(root.ticket_id and answer.ticket_id)
+        self.assertNotEqual(root.ticket_id, answer.ticket_id)
+        agent_ticket = answer.ticket_id
+        agent_ticket.write({"user_id": self.env.user.id})
+        middle = self.toot("113400000000000051", "dana", "@acme wir warten alle",
+                           in_reply_to="113400000000000050")
+        self.assertEqual(middle.conversation_external_id, root.conversation_external_id)
+        self.assertEqual(answer.conversation_external_id, root.conversation_external_id)
+        self.assertTrue(agent_ticket.exists() and agent_ticket.active, "not lost")
+        self.assertEqual(agent_ticket.duplicate_id, root.ticket_id)
+        self.assertEqual(agent_ticket.user_id, self.env.user, "still the agent's")
+        self.assertEqual(answer.ticket_id, agent_ticket, "its post stays")
+        self.assertIn(root.ticket_id.number,
+                      "".join(agent_ticket.message_ids.mapped("body")))
+        self.assertIn(agent_ticket.number,
+                      "".join(root.ticket_id.message_ids.mapped("body")))
+        self.assertEqual(middle.ticket_id, root.ticket_id)

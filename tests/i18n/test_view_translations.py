@@ -102,3 +102,18 @@ def test_every_empty_list_says_what_comes_there(addon):
                     and "help" not in fields and record.get("id") not in FILLED_LISTS):
                 silent.append(f"{path.relative_to(ROOT)} {record.get('id')}")
     assert not silent, "list actions without a help:\n" + "\n".join(silent)
+
+
+@pytest.mark.parametrize("addon", ADDONS, ids=lambda path: path.name)
+def test_no_string_of_a_po_file_continues_a_one_line_string(addon):
+    """A line union of two branches' .po files (see .gitattributes) can leave the wrapped
+    lines of one entry's msgstr under another's one-line msgstr: PO joins them, so the other
+    string read “TicketnachrichtenWo das Ticket …” (``ticket messages``), and po-dedupe saw a
+    valid entry. Odoo and polib write a wrapped string from an empty first line."""
+    glued = []
+    for path in sorted(addon.glob("i18n/*.po*")):
+        lines = path.read_text(encoding="utf-8").splitlines()
+        for number, (line, following) in enumerate(zip(lines, lines[1:], strict=False), 2):
+            if re.match(r'^(msgid|msgstr|msgctxt) ".+"$', line) and following.startswith('"'):
+                glued.append(f"{path.name}:{number}: {following[:60]}")
+    assert not glued, glued

@@ -1,0 +1,78 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Mastodon replies that arrived before their parent join its conversation when it arrives.
+
+Mastodon gives no conversation id, only the answered status's id (``in_reply_to_id``) on the
+instance that showed the reply (:meth:`social.crm.post._ingest_threads`). A reply stored
+before its parent (a mention read before the status it answers came through a hashtag or
+the home timeline, a poll's page order, a stream that missed the parent) started its own
+conversation. When the parent is stored through the same instance, the reply and the posts
+of the conversation it started join the parent's conversation; other addons follow through
+:meth:`_ingest_after_join_threads` (helpdesk: the ticket of the reply's conversation)."""
+
+from odoo import api, models
+from odoo.fields import Domain
+
+
+class SocialCrmPost(models.Model):
+    _inherit = "social.crm.post"
+
+    @api.model
+    def _ingest_join_waiting_replies(self, records, source, company, networks):
+        """The stored Mastodon replies (read through ``source``'s instance) to one of the new
+        posts ``records`` that started their own conversation, and the posts of those
+        conversations, join their parent's conversation. A fixed number of queries whatever
+        the number of posts: the replies, the posts of their conversations, one batched
+        write. Returns ``{old conversation key: new one}``."""
+        mastodon = networks.get("mastodon")
+        if not mastodon or not source or source.sudo().network_id != mastodon:
+            return {}
+        parents = records.filtered(lambda post: post.network_id == mastodon)
+        if not parents:
+            return {}
+        conversation_of = {
+            post.external_id: post.conversation_external_id or post.external_id
+            for post in parents
+        }
+        # sudo: a reply joins its parent's conversation whoever may read the reply
+        Post = self.sudo()
+        scope = (
+            Domain("company_id", "=", company.id)
+            & Domain("network_id", "=", mastodon.id)
+            & self._ingest_same_instance_domain(source, networks)
+        )
+        replies = Post.search_fetch(
+            scope
+            & Domain("in_reply_to_external_id", "in", sorted(conversation_of))
+            & Domain("id", "not in", records.ids),
+            ["external_id", "in_reply_to_external_id", "conversation_external_id",
+             "network_uri"],
+        )
+        moved = {}  # old conversation key -> the parent's
+        for reply in replies:
+            own = reply.conversation_external_id
+            if own and own not in (reply.network_uri, reply.external_id):
+                continue  # already in another conversation (its parent's)
+            new = conversation_of[reply.in_reply_to_external_id]
+            if (own or reply.external_id) != new:
+                moved[own or reply.external_id] = new
+        if not moved:
+            return {}
+        waiting = replies.filtered(
+            lambda r: (r.conversation_external_id or r.external_id) in moved)
+        thread = Post.search_fetch(
+            scope & Domain("conversation_external_id", "in", sorted(moved)),
+            ["external_id", "conversation_external_id"],
+        ) | waiting
+        Post._ingest_upsert(updates=[
+            (post.id, {"conversation_external_id":
+                       moved[post.conversation_external_id or post.external_id]})
+            for post in thread
+        ])
+        thread.with_env(self.env)._ingest_after_join_threads(moved, company, mastodon)
+        return moved
+
+    def _ingest_after_join_threads(self, moved, company, network):
+        """Hook: these stored posts (sudo) left the conversations they started for another
+        one (``moved``: {old conversation key: new one}, of ``network`` in ``company``).
+        Called before the new posts' :meth:`_ingest_after_create`."""
+        return self
