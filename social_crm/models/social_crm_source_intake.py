@@ -85,7 +85,14 @@ class SocialCrmSource(models.Model):
         string="Webhook URL",
         compute="_compute_webhook_url",
         groups=MANAGER,
-        help="Enter this address as the callback URL in the network's developer console.",
+        help="Enter this address as the callback URL in the network's developer console. "
+        "One app for several pages or accounts: any one of its sources' addresses will do. "
+        "Each item of a delivery is stored with the push source of the account it is "
+        "addressed to (Meta: the page or Instagram account id of the item, X: the subscribed "
+        "user id, WhatsApp: the phone number id), which must be that source's Our Account ID "
+        "(WhatsApp: WhatsApp Phone Number ID) with the same app secret. Items for an account no "
+        "such source has are dropped and shown on this source as refused (Deliveries "
+        "Refused, Last Refusal).",
     )
     app_secret = fields.Char(
         groups=MANAGER,
