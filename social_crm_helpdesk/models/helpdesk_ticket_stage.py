@@ -7,6 +7,15 @@ but without overwriting an existing value, and which of two files wins depends o
 loading: upstream's "Warten auf" would stay. So the correction is applied after every load of
 German terms, and only where the stage's German is missing, the English name or upstream's
 wrong one: a name a user gave the stage is kept.
+
+What upstream leaves without any German (menus such as "All Tickets", field labels such as
+"Parent Team" and "Show in portal form", texts of the ticket and team forms) our ``de.po``
+carries by helpdesk_mgmt's xml ids: Odoo loads them whatever the module of the xml id, and
+without overwriting (the default) fills only what has no German yet, so a name a user gave is
+kept and the order of loading does not matter. Only a load that overwrites on purpose
+(language update with "overwrite existing terms") writes them again. The dashboard's tile
+names are Python strings of helpdesk_mgmt (``_retrieve_dashboard``, see
+``helpdesk_ticket_team.py``).
 """
 
 from odoo import models

@@ -374,3 +374,17 @@ class HelpdeskTicketTeam(models.Model):
         action["domain"] = [("team_id", "=", self.id), ("social_network_id", "!=", False)]
         action["context"] = {"default_team_id": self.id}
         return action
+
+    def _retrieve_dashboard(self):
+        """helpdesk_mgmt's dashboard tiles are named in English in every language (its
+        German has no "Open Tickets"): ours where upstream's name was left in English, a
+        translation upstream gives later is kept."""
+        items = super()._retrieve_dashboard()
+        ours = {
+            "Open Tickets": self.env._("Open Tickets"),
+            "Open Tickets without team": self.env._("Open Tickets without team"),
+        }
+        for item in items:
+            if item.get("name") in ours:
+                item["name"] = ours[item["name"]]
+        return items
