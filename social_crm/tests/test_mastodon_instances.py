@@ -290,10 +290,11 @@ class TestMastodonInstances(SocialCrmCase):
             return result
 
         with patch.object(Post, "_ingest_join_waiting_replies", counted):
-            for first, count in ((0, 3), (3, 26)):
+            # the first join warms the caches the others find filled (e.g. the ORM's)
+            for first, count in ((0, 1), (1, 3), (4, 25)):
                 self.env.invalidate_all()
                 self.Post._ingest_posts(parents(first, count), self.own)
-        self.assertEqual(counts[0], counts[1])
+        self.assertEqual(counts[1], counts[2])
         for post in self.Post.search([("external_id", "in", [
                 str(113400000000002000 + i) for i in range(29)])]):
             i = int(post.external_id) - 113400000000002000
