@@ -55,6 +55,10 @@ def _refused_by_storage(error):
 
 
 MANAGER = "social_crm.group_social_crm_manager"
+#: networks whose connectors may give a reply without its conversation id (ingestion
+#: threads them by the answered post): Mastodon never gives one; X's Account Activity
+#: webhook (v1.1 tweets) neither
+THREADED_NETWORKS = ("mastodon", "x")
 # what the listening writes: plain users may read, not change, these (RPC included)
 PRODUCT_FIELDS = frozenset({
     "network_id", "external_id", "company_id", "source_id", "author_external_id",
@@ -584,29 +588,58 @@ class SocialCrmPost(models.Model):
         stored before this) or arriving in the batch. A reply whose parent is not stored
         here (not listened to, read through another instance only, or not yet arrived)
         starts its own (and joins its parent's when the parent arrives:
-        :meth:`_ingest_join_waiting_replies`). One query for the batch's replies to stored
-        posts."""
-        mastodon = networks.get("mastodon")
+        :meth:`_ingest_join_waiting_replies`).
+
+        X: the v2 API gives each tweet its ``conversation_id`` (kept as it is), but the
+        Account Activity webhook's v1.1 tweets carry only ``in_reply_to_status_id_str``: such
+        a reply joins its stored (or same-batch) parent's conversation the same way, and a
+        tweet without a known parent is its own conversation's root (X's rule: a root
+        tweet's conversation id is its id) unless a stored v2 reply to it names its root. One
+        query per network for the batch's replies to stored posts (X: one more for stored
+        replies to the batch's tweets)."""
         threads = [None] * len(posts)
+        for code in THREADED_NETWORKS:
+            if networks.get(code):
+                self._ingest_threads_of(posts, threads, networks[code], source, company,
+                                        networks)
+        return threads
+
+    @api.model
+    def _ingest_threads_of(self, posts, threads, network, source, company, networks):
+        """:meth:`_ingest_threads` for the posts of one ``network`` (fills ``threads``)."""
+        code = network.code
         todo = {p.external_id: p for p in posts
-                if mastodon and p.network == "mastodon" and not p.conversation_external_id}
+                if p.network == code and not p.conversation_external_id}
         if not todo:
-            return threads
+            return
         parents = {p.in_reply_to_external_id for p in todo.values()
                    if p.in_reply_to_external_id} - set(todo)
         stored = {}
-        if parents and source:
+        if parents and (source or code != "mastodon"):
+            # Mastodon without a source: the instance is unknown, no stored parent is sure
             # sudo: a reply joins its parent's conversation whoever may read the parent
             stored = {
                 post.external_id: post.conversation_external_id or post.external_id
                 for post in self.sudo().search_fetch(
                     Domain("company_id", "=", company.id)
-                    & Domain("network_id", "=", mastodon.id)
+                    & Domain("network_id", "=", network.id)
                     & Domain("external_id", "in", sorted(parents))
                     & self._ingest_same_instance_domain(source, networks),
                     ["external_id", "conversation_external_id"],
                 )
             }
+        below = {}
+        if code != "mastodon":
+            # X: a stored reply of the v2 API to one of them knows its thread's root
+            for reply in self.sudo().search_fetch(
+                Domain("company_id", "=", company.id)
+                & Domain("network_id", "=", network.id)
+                & Domain("in_reply_to_external_id", "in", sorted(todo)),
+                ["external_id", "in_reply_to_external_id", "conversation_external_id"],
+            ):
+                key = reply.conversation_external_id
+                if key and key != reply.external_id:
+                    below.setdefault(reply.in_reply_to_external_id, key)
         conversation_of = {}
         for index, post in enumerate(posts):
             if todo.get(post.external_id) is not post:
@@ -619,12 +652,16 @@ class SocialCrmPost(models.Model):
             found = conversation_of.get(ext) or stored.get(ext) if ext not in chain else None
             for ext in reversed(chain):
                 # the thread's top post in the batch: its stored parent's, or its own
-                own = ingest.federation_uri(todo[ext])
-                if own and len(own.encode()) > ingest.MAX_KEY_BYTES:
-                    own = None  # too long a key (as a connector's): keyed by its id
+                if code == "mastodon":
+                    own = ingest.federation_uri(todo[ext])
+                    if own and len(own.encode()) > ingest.MAX_KEY_BYTES:
+                        own = None  # too long a key (as a connector's): keyed by its id
+                else:
+                    # X: the root its stored v2 replies name, else its own id (a root
+                    # tweet's conversation id is its id)
+                    own = below.get(ext, ext)
                 found = conversation_of[ext] = found or own
             threads[index] = conversation_of[post.external_id]
-        return threads
 
     @api.model
     def _ingest_same_instance_domain(self, source, networks):

@@ -1,5 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Mastodon replies that arrived before their parent join its conversation when it arrives.
+"""Replies that arrived before their parent join its conversation when it arrives (Mastodon;
+X webhook tweets).
 
 Mastodon gives no conversation id, only the answered status's id (``in_reply_to_id``) on the
 instance that showed the reply (:meth:`social.crm.post._ingest_threads`). A reply stored
@@ -12,21 +13,34 @@ of the conversation it started join the parent's conversation; other addons foll
 from odoo import api, models
 from odoo.fields import Domain
 
+from .social_crm_post import THREADED_NETWORKS
+
 
 class SocialCrmPost(models.Model):
     _inherit = "social.crm.post"
 
     @api.model
     def _ingest_join_waiting_replies(self, records, source, company, networks):
-        """The stored Mastodon replies (read through ``source``'s instance) to one of the new
-        posts ``records`` that started their own conversation, and the posts of those
-        conversations, join their parent's conversation. A fixed number of queries whatever
-        the number of posts: the replies, the posts of their conversations, one batched
-        write. Returns ``{old conversation key: new one}``."""
-        mastodon = networks.get("mastodon")
-        if not mastodon or not source or source.sudo().network_id != mastodon:
-            return {}
-        parents = records.filtered(lambda post: post.network_id == mastodon)
+        """The stored replies to one of the new posts ``records`` that started their own
+        conversation, and the posts of those conversations, join their parent's
+        conversation: Mastodon replies read through ``source``'s instance, X replies of the
+        Account Activity webhook (v1.1 tweets carry no conversation id). A fixed number of
+        queries per network whatever the number of posts: the replies, the posts of their
+        conversations, one batched write. Returns ``{old conversation key: new one}``."""
+        moved = {}
+        for code in THREADED_NETWORKS:
+            network = networks.get(code)
+            if not network or (code == "mastodon" and (
+                    not source or source.sudo().network_id != network)):
+                continue
+            moved.update(self._ingest_join_waiting_replies_of(
+                records, network, source, company, networks))
+        return moved
+
+    @api.model
+    def _ingest_join_waiting_replies_of(self, records, network, source, company, networks):
+        """:meth:`_ingest_join_waiting_replies` for the posts of one ``network``."""
+        parents = records.filtered(lambda post: post.network_id == network)
         if not parents:
             return {}
         conversation_of = {
@@ -37,7 +51,7 @@ class SocialCrmPost(models.Model):
         Post = self.sudo()
         scope = (
             Domain("company_id", "=", company.id)
-            & Domain("network_id", "=", mastodon.id)
+            & Domain("network_id", "=", network.id)
             & self._ingest_same_instance_domain(source, networks)
         )
         replies = Post.search_fetch(
@@ -68,7 +82,7 @@ class SocialCrmPost(models.Model):
                        moved[post.conversation_external_id or post.external_id]})
             for post in thread
         ])
-        thread.with_env(self.env)._ingest_after_join_threads(moved, company, mastodon)
+        thread.with_env(self.env)._ingest_after_join_threads(moved, company, network)
         return moved
 
     def _ingest_after_join_threads(self, moved, company, network):

@@ -31,4 +31,5 @@ from . import (
     test_tour_recheck,
     test_views,
     test_webhook_hostile,
+    test_x_webhook_threads,
 )

@@ -114,3 +114,43 @@ class TestMastodonReplyBeforeParent(SocialHelpdeskCase):
         self.assertIn(agent_ticket.number,
                       "".join(root.ticket_id.message_ids.mapped("body")))
         self.assertEqual(middle.ticket_id, root.ticket_id)
+
+
+@tagged("post_install", "-at_install")
+class TestXWebhookReplies(SocialHelpdeskCase):
+    """X's Account Activity webhook gives v1.1 tweets without ``conversation_id``: another
+    customer's complaint answering a complaint goes to that complaint's ticket, as it does
+    when read through the v2 API, also when it arrives first."""
+
+    def tweet(self, tweet_id, user_id, screen_name, text, in_reply_to=None):
+        from odoo.addons.social_crm.connectors import x
+        from odoo.addons.social_crm.tests.test_x_webhook_threads import delivery, v1_tweet
+
+        body = delivery(v1_tweet(tweet_id, text, in_reply_to, user_id=user_id,
+                                 screen_name=screen_name))
+        posts = x.parse_activity(body)
+        self.ingest(*posts)
+        return self.Post.search([("external_id", "=", tweet_id)])
+
+    def test_a_reply_goes_to_its_parent_s_ticket(self):
+        root = self.tweet("1865000000000000101", "1460000000000000101", "bob_b",
+                          "@acme_support my router has been broken since Monday, no answer!")
+        reply = self.tweet("1865000000000000102", "1460000000000000102", "carl_c",
+                           "@acme_support same here, no internet for a week. Terrible service!",
+                           in_reply_to="1865000000000000101")
+        self.assertTrue(root.ticket_id)
+        self.assertEqual(reply.conversation_external_id, root.external_id)
+        self.assertEqual(reply.ticket_id, root.ticket_id)
+
+    def test_a_reply_read_first_joins_its_parent_s_ticket_when_it_arrives(self):
+        reply = self.tweet("1865000000000000112", "1460000000000000112", "carl_c",
+                           "@acme_support same here, no internet for a week. Terrible service!",
+                           in_reply_to="1865000000000000111")
+        ticket = reply.ticket_id
+        self.assertTrue(ticket)
+        root = self.tweet("1865000000000000111", "1460000000000000111", "bob_b",
+                          "@acme_support my router has been broken since Monday, no answer!")
+        self.assertEqual(reply.conversation_external_id, root.external_id)
+        self.assertEqual(root.ticket_id, ticket, "the parent goes to the conversation's ticket")
+        self.assertEqual(self.Ticket.search_count(
+            [("social_post_ids", "in", (root | reply).ids)]), 1, "one ticket")
