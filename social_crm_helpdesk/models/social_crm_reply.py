@@ -11,8 +11,9 @@ _logger = logging.getLogger(__name__)
 
 #: how long an answer already queued or sent keeps the same text from being queued again to
 #: the same post or conversation (X refuses duplicate content with HTTP 403; on any network
-#: the customer would read it twice)
-DUPLICATE_WINDOW = dt.timedelta(days=7)
+#: the customer would read it twice). A day: the same approved wording answering a new
+#: complaint of the conversation days later is an answer again
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
 
 
 def same_text_key(text):
@@ -202,9 +203,9 @@ class SocialCrmReply(models.Model):
 
     @api.model
     def _social_duplicate(self, post, text, ticket=None, exclude=None):
-        """The reply queued or sent in the last :data:`DUPLICATE_WINDOW` to ``post`` (or,
-        with ``ticket``, to any post of the ticket) with the same text after whitespace
-        normalisation, the newest; else an empty recordset. ``exclude``: the reply being
+        """The reply queued (any age), or sent in the last :data:`DUPLICATE_WINDOW`, to
+        ``post`` (or, with ``ticket``, to any post of the ticket) with the same text after
+        whitespace normalisation, the newest; else an empty recordset. ``exclude``: the reply being
         sent (its own retry is no duplicate). One query."""
         key = same_text_key(text)
         if not key or not post:
@@ -215,7 +216,9 @@ class SocialCrmReply(models.Model):
         # sudo: agents may not read every reply of the conversation; only its date is said
         replies = self.sudo().search_fetch([
             *where,
-            ("state", "in", ("queued", "sent", "demo")),
+            # still to go out, whatever its age; out (or recorded) in the window
+            "|", ("state", "=", "queued"),
+            "&", ("state", "in", ("sent", "demo")),
             ("create_date", ">=", fields.Datetime.now() - DUPLICATE_WINDOW),
             ("id", "not in", (exclude or self.browse()).ids),
         ], ["text", "state", "create_date", "sent_at"], order="create_date desc, id desc")
