@@ -32,6 +32,7 @@ from . import (
     social_crm_source_intake,
     social_crm_source_listener,
     social_crm_source_news,
+    social_crm_source_refusal,
 )
 
 # isort: split

@@ -87,6 +87,7 @@ class SocialCrmPost(models.Model):
             ("company_id", "in", companies.ids),
             ("intake_mode", "=", "poll"),
             ("recheck_posts", "=", True),
+            ("credentials_refused_at", "=", False),  # resting until new credentials
             ("network_id.code", "in", sorted(recheck.CHECKERS)),
         ]) if companies else self.env["social.crm.source"]
         if not sources:

@@ -208,7 +208,7 @@ class SocialCrmSource(models.Model):
         Identity = self.env["social.crm.identity"]
         now = fields.Datetime.now()
         total = IngestResult()
-        error, logged, retry_at = None, None, None
+        error, logged, retry_at, refused = None, None, None, False
         try:
             connector = self._get_connector()
             for page in connector.fetch(self.cursor or None):
@@ -233,6 +233,13 @@ class SocialCrmSource(models.Model):
         except connector_base.RateLimitError as exc:
             error, logged = self._poll_problem(exc), str(exc)
             retry_at = exc.reset_at
+        except connector_base.AuthError as exc:
+            # the source rests until its credentials change: a warning once per change
+            error, refused = self._poll_problem(exc), True
+            if self.credentials_refused_at:
+                _logger.info("Social CRM: source %s (%s): %s", self.id, self.name, exc)
+            else:
+                logged = f"{exc} (not asked again until its credentials are saved again)"
         except connector_base.ConnectorError as exc:
             error, logged = self._poll_problem(exc), str(exc)
         except Exception as exc:
@@ -244,7 +251,7 @@ class SocialCrmSource(models.Model):
                 error=f"{type(exc).__name__}: {exc}",
             )
             logged = error
-        if error:
+        if logged:
             # the log keeps the connector's own sentence
             _logger.warning("Social CRM: source %s (%s): %s", self.id, self.name, logged)
         next_poll = now + dt.timedelta(minutes=self.interval_minutes)
@@ -264,6 +271,11 @@ class SocialCrmSource(models.Model):
         else:
             vals["last_error"] = False
         self.write(vals)
+        if refused:
+            self._credentials_refused(error)
+        elif not error and self.credentials_refused_at:
+            # a poll that worked (Fetch now): the credentials are accepted again
+            self._credentials_resume("the network accepted its credentials")
         return total
 
     def _poll_store_page(self, page, posts, arrival):
@@ -301,7 +313,8 @@ class SocialCrmSource(models.Model):
             return source.env._(
                 "%(network)s refuses the source's credentials (HTTP %(status)s): the access "
                 "token or keys are missing, wrong, expired or revoked, or lack the read "
-                "permission. The next poll tries again. Details: “%(detail)s”", **words)
+                "permission. The source is not polled again until its credentials are saved again "
+                "or “Try Again” is clicked. Details: “%(detail)s”", **words)
         if problem == "no_stream":
             return source.env._(
                 "%(network)s has nothing at the source's address (HTTP 404): check the "
@@ -435,6 +448,7 @@ class SocialCrmSource(models.Model):
             [
                 ("active", "=", True),
                 ("intake_mode", "=", "poll"),
+                ("credentials_refused_at", "=", False),  # resting until new credentials
                 "|",
                 ("next_poll_at", "=", False),
                 ("next_poll_at", "<=", now),

@@ -760,7 +760,10 @@ class SocialCrmSource(models.Model):
             message = source.env._(
                 "%(network)s refuses the stream (HTTP %(status)s): the source's access token "
                 "is missing, wrong, expired or revoked, or lacks the read permission. The "
-                "listener tries again by itself. %(network)s says: “%(detail)s”", **words)
+                "listener does not connect again until the source's credentials are saved "
+                "again or “Try Again” is clicked. %(network)s says: “%(detail)s”", **words)
+            self._credentials_refused(message)
+            return
         elif problem == "no_stream":
             message = source.env._(
                 "%(network)s has no such stream (HTTP 404): check the source's server address "
@@ -813,7 +816,8 @@ class SocialCrmSource(models.Model):
         elif problem == "token":
             refused = AuthError("", status=status or None)
             refused.detail = detail
-            message = source._x_stream_refusal(refused)
+            self._credentials_refused(source._x_stream_refusal(refused))
+            return
         elif problem == "no_token":
             message = source.env._(
                 "The X app's bearer token is missing: the stream cannot connect.")

@@ -23,6 +23,7 @@ LISTENER_CHANNEL = "social_crm_listener"
 LISTENER_FIELDS = frozenset({
     "active", "intake_mode", "network_id", "kind", "query", "keywords", "base_url",
     "account_id", "access_token", "bearer_token", "replay_pace_seconds", "company_id",
+    "credentials_refused_at",  # a refused source rests; saved credentials resume it
 })
 _HOOK = "social_crm.listener_notify"
 

@@ -293,11 +293,27 @@ class TestListener(TransactionCase):
             query="acme",
             base_url=self.server.http_url,
         )
-        with mute_logger(LISTENER_LOG, STREAM_LOG):
-            self.listen(source, lambda env: env["social.crm.source"].browse(source.id).last_error)
+        seen = {}
+
+        def then(listener):
+            """The refusal rests the source: the listener stops asking (probe: a revoked
+            token was asked again every minute at most, a warning each time)."""
+            listener.rescan()  # as the NOTIFY of the refusal's commit makes it
+            seen["running"] = source.id in listener.runners
+            seen["asked"] = len(self.server.requests)
+            time.sleep(0.5)  # the test backoff retries every 0.05 s at most
+            seen["asked_later"] = len(self.server.requests)
+
+        with mute_logger(LISTENER_LOG, STREAM_LOG, "odoo.addons.social_crm.models"):
+            self.listen(source, lambda env: env["social.crm.source"].browse(
+                source.id).credentials_refused_at, then)
         source.invalidate_recordset()
         self.assertIn("HTTP 401", source.last_error)
         self.assertIn("token", source.last_error)
+        self.assertFalse(seen["running"], "the listener no longer reads the source")
+        self.assertEqual(seen["asked_later"], seen["asked"], "nor asks the instance again")
+        source.access_token = "renewed-token"
+        self.assertEqual(self.env["social.crm.source"]._listener_sources(source.ids), source)
 
     def german(self):
         """The manager who sets the sources up reads German (the listener has no user)."""

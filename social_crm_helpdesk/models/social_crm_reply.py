@@ -1,4 +1,5 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
 import logging
 
 from markupsafe import Markup
@@ -7,6 +8,17 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 _logger = logging.getLogger(__name__)
+
+#: how long an answer already queued or sent keeps the same text from being queued again to
+#: the same post or conversation (X refuses duplicate content with HTTP 403; on any network
+#: the customer would read it twice). A day: the same approved wording answering a new
+#: complaint of the conversation days later is an answer again
+DUPLICATE_WINDOW = dt.timedelta(hours=24)
+
+
+def same_text_key(text):
+    """A reply's text as compared for duplicates: its words, whitespace normalised."""
+    return " ".join((text or "").split())
 
 
 class SocialCrmReply(models.Model):
@@ -188,6 +200,49 @@ class SocialCrmReply(models.Model):
                 self.env._("The publishing account does not belong to the post's company.")
             )
         return True
+
+    @api.model
+    def _social_duplicate(self, post, text, ticket=None, exclude=None):
+        """The reply queued (any age), or sent in the last :data:`DUPLICATE_WINDOW`, to
+        ``post`` (or, with ``ticket``, to any post of the ticket) with the same text after
+        whitespace normalisation, the newest; else an empty recordset. ``exclude``: the reply being
+        sent (its own retry is no duplicate). One query."""
+        key = same_text_key(text)
+        if not key or not post:
+            return self.browse()
+        where = [("post_id", "=", post.id)]
+        if ticket:
+            where = ["|", ("post_id", "=", post.id), ("ticket_id", "=", ticket.id)]
+        # sudo: agents may not read every reply of the conversation; only its date is said
+        replies = self.sudo().search_fetch([
+            *where,
+            # still to go out, whatever its age; out (or recorded) in the window
+            "|", ("state", "=", "queued"),
+            "&", ("state", "in", ("sent", "demo")),
+            ("create_date", ">=", fields.Datetime.now() - DUPLICATE_WINDOW),
+            ("id", "not in", (exclude or self.browse()).ids),
+        ], ["text", "state", "create_date", "sent_at"], order="create_date desc, id desc")
+        return replies.filtered(lambda r: same_text_key(r.text) == key)[:1]
+
+    @api.model
+    def _social_check_not_duplicate(self, post, text, ticket=None, exclude=None):
+        """Raise (translated) when the same text was already queued or sent to ``post`` or
+        its ticket's conversation (:meth:`_social_duplicate`)."""
+        earlier = self._social_duplicate(post, text, ticket=ticket, exclude=exclude)
+        if not earlier:
+            return True
+        when = self.env["res.lang"]._social_format_datetime(
+            earlier.sent_at or earlier.create_date)
+        if earlier.state == "queued":
+            raise UserError(self.env._(
+                "The same reply is already queued for this conversation (since %(when)s): it "
+                "is not queued twice (the network would refuse the duplicate, or the "
+                "customer would read it twice). Change the text, or wait for the first one.",
+                when=when))
+        raise UserError(self.env._(
+            "The same reply was already published in this conversation on %(when)s: it is "
+            "not sent twice (the network would refuse the duplicate, or the customer would "
+            "read it twice). Change the text if something new is to be said.", when=when))
 
     def _social_publish_problem(self):
         """Why this reply cannot be queued (no reply API, no credentials), or False."""

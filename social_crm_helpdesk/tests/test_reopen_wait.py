@@ -297,7 +297,8 @@ class TestEditWaitsAgain(ArrivalCase):
             action = ticket.with_user(self.agent).action_social_reply()
             wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
                 action["res_id"])
-            wizard.text = "@karl_k Sorry, wir melden uns per DM."
+            # each answer in its own words: the same text twice in a day is refused
+            wizard.text = f"@karl_k Sorry, wir melden uns per DM. (Ref. {reply_id[-3:]})"
             wizard.action_send()
             self.run_sender()
         self.assertEqual(ticket.social_wait_reply_at, when)

@@ -70,6 +70,32 @@ class TestReplies(SocialHelpdeskCase):
         wizard.text = text
         return wizard
 
+    def test_the_same_reply_is_not_queued_twice(self):
+        """Probe: an identical reply to the same post could be queued twice (X refuses
+        duplicate content with 403, and the customer would read it twice). Whitespace aside,
+        the second one is refused in the wizard while the first is queued, and after it was
+        sent; another text, or another conversation, goes."""
+        post = self.ingest(self.complaint("1990000000000000031", author=self.ina()))
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
+        again = self.open_wizard(ticket, "@ina_influencer  Sorry!\nWe sent you a DM. ")
+        with self.assertRaisesRegex(UserError, "already queued for this conversation"):
+            again.action_send()
+        self.assertEqual(len(ticket.social_reply_ids), 1)
+        self.net.add("POST", X_TWEETS, status=201, json_body={"data": {
+            "id": "1990000000000000998", "text": "@ina_influencer Sorry! We sent you a DM.",
+            "edit_history_tweet_ids": ["1990000000000000998"]}})
+        self.run_sender()
+        self.assertEqual(ticket.social_reply_ids.state, "sent")
+        with self.assertRaisesRegex(UserError, "already published in this conversation"):
+            self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
+        self.open_wizard(ticket, "@ina_influencer Your parcel left today.").action_send()
+        self.assertEqual(len(ticket.social_reply_ids), 2)
+        # a day later the same words are an answer again (a new complaint, the same wording)
+        with freeze_time(fields.Datetime.now() + dt.timedelta(hours=25)):
+            self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
+        self.assertEqual(len(ticket.social_reply_ids), 3)
+
     def test_reply_on_x(self):
         post = self.ingest(self.complaint("1990000000000000001", author=self.ina()))
         ticket = post.ticket_id

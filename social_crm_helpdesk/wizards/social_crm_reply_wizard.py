@@ -201,6 +201,9 @@ class SocialCrmReplyWizard(models.TransientModel):
             Reply._social_check_can_reply(self.ticket_id, self.post_id)
         else:
             Reply._social_check_can_reply_post(self.post_id)
+        # the same text queued or sent to this post or conversation already
+        Reply._social_check_not_duplicate(
+            self.post_id, self.text, ticket=self.ticket_id, exclude=self.reply_id)
         # the draft of this ticket (or post) only (``reply_id`` could be written over RPC);
         # a reply whose post was deleted on the network meanwhile stays as it is (the record
         # of what was not sent, and why): a new reply answers the post chosen now

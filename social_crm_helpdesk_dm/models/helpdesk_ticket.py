@@ -2,6 +2,7 @@
 from markupsafe import Markup
 
 from odoo import api, fields, models
+from odoo.addons.social_crm_helpdesk.models.social_crm_reply import same_text_key
 from odoo.exceptions import UserError
 
 INTERNAL = "base.group_user"
@@ -118,30 +119,29 @@ class HelpdeskTicket(models.Model):
                     "team: a manager adds one under Social CRM → Configuration → Wordings."
                 )
             )
+        if self.social_dm_invited_at:
+            raise UserError(self.env._(
+                "The customer was already invited to write privately (%(when)s): their first "
+                "private message joins this ticket.",
+                when=self.env["res.lang"]._social_format_datetime(self.social_dm_invited_at)))
         problem = self.env["social.crm.outbox"]._publish_problem(post, "reply")
         if problem:
             raise UserError(problem)
+        # sudo: rendering a template needs template-editor rights
+        text = wording.sudo()._render_for(self, post)
+        # the same invitation written by hand in the reply wizard (before it was recorded)
+        Reply._social_check_not_duplicate(post, text, ticket=self)
         # sudo: agents only read replies; the product writes them after the checks above
         reply = Reply.sudo().create(
             {
                 "ticket_id": self.id,
                 "post_id": post.id,
-                # sudo: rendering a template needs template-editor rights
-                "text": wording.sudo()._render_for(self, post),
+                "text": text,
                 "user_id": self.env.uid,
             }
         )
         reply._queue()
-        # sudo: a product-written date on the ticket (write access checked by the caller)
-        self.sudo().social_dm_invited_at = fields.Datetime.now()
-        self.message_post(
-            body=Markup("<p>%s</p>") % self.env._(
-                "Invited the customer to write privately: their first private message joins "
-                "this ticket."
-            ),
-            message_type="notification",
-            subtype_xmlid="mail.mt_note",
-        )
+        self._social_dm_invited()
         if self.env["social.crm.outbox"]._is_demo_post(post):
             title = self.env._("Demo")
             message = self.env._(
@@ -165,6 +165,35 @@ class HelpdeskTicket(models.Model):
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },
         }
+
+    def _social_dm_invited(self):
+        """Record that a public answer invited the customer to write privately (the date,
+        a note): Move to Private is no longer offered."""
+        self.ensure_one()
+        # sudo: a product-written date on the ticket (write access checked by the caller)
+        self.sudo().social_dm_invited_at = fields.Datetime.now()
+        self.message_post(
+            body=Markup("<p>%s</p>") % self.env._(
+                "Invited the customer to write privately: their first private message joins "
+                "this ticket."
+            ),
+            message_type="notification",
+            subtype_xmlid="mail.mt_note",
+        )
+
+    def _social_dm_is_invitation(self, text, wording=None):
+        """Whether a public answer of this ticket invites the customer to write privately:
+        written from a wording of the category “Move to a Private Channel”, or the text of
+        the team's invitation wording (whitespace aside)."""
+        self.ensure_one()
+        if wording and wording.category == "private_channel":
+            return True
+        invitation = self._dm_invitation_wording()
+        if not invitation or not self.social_post_id:
+            return False
+        # sudo: rendering a template needs template-editor rights
+        rendered = invitation.sudo()._render_for(self, self.social_post_id)
+        return same_text_key(rendered) == same_text_key(text)
 
     def _dm_invitation_wording(self):
         self.ensure_one()

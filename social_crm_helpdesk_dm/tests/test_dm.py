@@ -250,6 +250,70 @@ class TestMoveToPrivate(DmCase):
             ticket, ticket.social_dm_conversation_ids, "Danke, wir kümmern uns.")
         self.assertEqual(ticket.social_dm_message_ids.post_id.external_id, "1111111:1202")
 
+    def _mastodon_ticket(self, ext="113000000000000003"):
+        self.team.write({"social_auto_ticket": True, "social_min_confidence": 0.5})
+        mastodon = self.env.ref("social_crm.network_mastodon")
+        source = self.env["social.crm.source"].create(
+            {"name": "Mastodon", "network_id": mastodon.id, "kind": "mentions",
+             "base_url": "https://mastodon.example", "access_token": "t"})
+        result = self.env["social.crm.post"]._ingest_posts([Post(
+            network="mastodon", external_id=ext,
+            text="@acme Router kaputt, keiner antwortet! Frechheit, ich will mein Geld zurück!",
+            posted_at=dt.datetime.now(dt.UTC), lang="de",
+            author=Author(network="mastodon", external_id="109002",
+                          handle="uwe@mastodon.example", display_name="Uwe Ulm"),
+        )], source)
+        return self.env["social.crm.post"].browse(result.post_ids).ticket_id
+
+    def _reply_wizard(self, ticket, **vals):
+        action = ticket.with_user(self.agent).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
+            action["res_id"])
+        wizard.write(vals)
+        return wizard
+
+    def _invitation_as_agent(self, ticket):
+        """The team's invitation as the agent's Move to Private writes it (it names the
+        agent)."""
+        ticket = ticket.with_user(self.agent)
+        return ticket._dm_invitation_wording().sudo()._render_for(ticket, ticket.social_post_id)
+
+    def test_invitation_sent_from_the_reply_wizard_is_not_offered_again(self):
+        """Probe: the agent answered with the team's invitation wording in Reply on the
+        Network; Move to Private was still offered, and a second identical answer could be
+        queued (X refuses duplicate content with 403)."""
+        ticket = self._mastodon_ticket()
+        wording = ticket._dm_invitation_wording()
+        wizard = self._reply_wizard(ticket, wording_id=wording.id)
+        wizard._onchange_wording_id()
+        self.assertIn("t.me/acme_service_bot", wizard.text)
+        wizard.action_send()
+        self.assertEqual(ticket.social_reply_ids.state, "queued")
+        self.assertTrue(ticket.social_dm_invited_at, "the invitation is recorded")
+        # the form's button: invisible="social_dm_linked or not social_can_reply or
+        # social_dm_invited_at"; called anyway (a form opened before), it says why not
+        with self.assertRaisesRegex(UserError, "already invited to write privately"):
+            ticket.with_user(self.agent).action_social_move_private()
+        self.assertEqual(len(ticket.social_reply_ids), 1)
+
+    def test_invitation_typed_by_hand_counts_too(self):
+        ticket = self._mastodon_ticket("113000000000000004")
+        text = self._invitation_as_agent(ticket)
+        # the same words, other line breaks and spaces (pasted)
+        self._reply_wizard(ticket, text="  " + "\n".join(text.split(" ")) + "\n").action_send()
+        self.assertTrue(ticket.social_dm_invited_at)
+
+    def test_move_to_private_refuses_a_duplicate_of_a_queued_reply(self):
+        """The invitation queued by hand before this module recorded it (no date on the
+        ticket): Move to Private does not queue it a second time."""
+        ticket = self._mastodon_ticket("113000000000000005")
+        text = self._invitation_as_agent(ticket)
+        self._reply_wizard(ticket, text=text).action_send()
+        ticket.sudo().social_dm_invited_at = False
+        with self.assertRaisesRegex(UserError, "already queued"):
+            ticket.with_user(self.agent).action_social_move_private()
+        self.assertEqual(len(ticket.social_reply_ids), 1)
+
     def test_no_wording_says_what_to_do(self):
         self.env["social.crm.wording"].search([("category", "=", "private_channel")]).unlink()
         self.team.write({"social_auto_ticket": True, "social_min_confidence": 0.5})

@@ -1,1 +1,1 @@
-from . import social_crm_dm_wizard
+from . import social_crm_dm_wizard, social_crm_reply_wizard
