@@ -213,13 +213,16 @@ class SocialCrmReply(models.Model):
         where = [("post_id", "=", post.id)]
         if ticket:
             where = ["|", ("post_id", "=", post.id), ("ticket_id", "=", ticket.id)]
+        cutoff = fields.Datetime.now() - DUPLICATE_WINDOW
         # sudo: agents may not read every reply of the conversation; only its date is said
         replies = self.sudo().search_fetch([
             *where,
-            # still to go out, whatever its age; out (or recorded) in the window
+            # still to go out, whatever its age; out in the window (when the network took it:
+            # a reply queued long ago may have gone out a minute ago), or recorded in it
             "|", ("state", "=", "queued"),
             "&", ("state", "in", ("sent", "demo")),
-            ("create_date", ">=", fields.Datetime.now() - DUPLICATE_WINDOW),
+            "|", ("sent_at", ">=", cutoff),
+            "&", ("sent_at", "=", False), ("create_date", ">=", cutoff),
             ("id", "not in", (exclude or self.browse()).ids),
         ], ["text", "state", "create_date", "sent_at"], order="create_date desc, id desc")
         return replies.filtered(lambda r: same_text_key(r.text) == key)[:1]

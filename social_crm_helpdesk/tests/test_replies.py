@@ -15,7 +15,7 @@ from odoo.addons.social_crm.tests.drip_server import DripServer
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import _super_send
-from odoo.tools import mute_logger
+from odoo.tools import SQL, mute_logger
 
 from .common import SocialHelpdeskCase
 
@@ -95,6 +95,27 @@ class TestReplies(SocialHelpdeskCase):
         with freeze_time(fields.Datetime.now() + dt.timedelta(hours=25)):
             self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
         self.assertEqual(len(ticket.social_reply_ids), 3)
+
+    def test_a_reply_queued_long_ago_and_sent_now_is_no_answer_twice(self):
+        """The window runs from when the network took the reply, not from when it was
+        queued: a reply that waited days (a paused source, a network down) and went out an
+        hour ago is not sent again with the same words."""
+        post = self.ingest(self.complaint("1990000000000000032", author=self.ina()))
+        ticket = post.ticket_id
+        self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
+        first = ticket.social_reply_ids
+        self.env.cr.execute(SQL(
+            "UPDATE social_crm_reply SET create_date = %s WHERE id = %s",
+            fields.Datetime.now() - dt.timedelta(days=3), first.id))
+        first.invalidate_recordset(["create_date"])
+        self.net.add("POST", X_TWEETS, status=201, json_body={"data": {
+            "id": "1990000000000000997", "text": "@ina_influencer Sorry! We sent you a DM.",
+            "edit_history_tweet_ids": ["1990000000000000997"]}})
+        self.run_sender()
+        self.assertEqual(first.state, "sent")
+        with self.assertRaisesRegex(UserError, "already published in this conversation"):
+            self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
+        self.assertEqual(len(ticket.social_reply_ids), 1)
 
     def test_reply_on_x(self):
         post = self.ingest(self.complaint("1990000000000000001", author=self.ina()))
