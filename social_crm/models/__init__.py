@@ -29,6 +29,7 @@ from . import (
     social_crm_post_thread,
     social_crm_quarantine,
     social_crm_source,
+    social_crm_source_held,
     social_crm_source_intake,
     social_crm_source_listener,
     social_crm_source_news,
