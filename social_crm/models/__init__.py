@@ -24,6 +24,7 @@ from . import (
     social_crm_post,
     social_crm_post_deleted,
     social_crm_post_enrich,
+    social_crm_post_misplaced,
     social_crm_post_news,
     social_crm_post_recheck,
     social_crm_post_thread,

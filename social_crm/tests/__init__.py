@@ -32,6 +32,7 @@ from . import (
     test_tour_recheck,
     test_views,
     test_webhook_held,
+    test_webhook_misplaced,
     test_webhook_hostile,
     test_x_webhook_threads,
 )
