@@ -16,7 +16,10 @@ and contact, a ticket its agents may have answered, replies, scores) that cannot
 into another company (the company checks forbid a post of B with A's identity or ticket),
 and rebuilding them in B while deleting A's work would destroy a record a person made. The
 company's managers get the list (Social Inbox, filter *Stored for Another Company's
-Account*; a note on the source) and decide.
+Account*; a note on the source) and decide. *Deliver to Its Company* gives the stored
+delivery to the push source of its account, as the webhook does today: the other company
+gets the post through its own intake (its contact, identity, ticket), the copy here stays
+flagged for this company's managers to keep or delete.
 """
 
 import json
@@ -24,6 +27,7 @@ import logging
 from collections import defaultdict
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..connectors.base import ConnectorError
 from ..connectors.events import RawEvent
@@ -31,6 +35,7 @@ from ..connectors.events import RawEvent
 _logger = logging.getLogger(__name__)
 
 BATCH = 1000
+MANAGER = "social_crm.group_social_crm_manager"
 
 
 class SocialCrmPost(models.Model):
@@ -51,8 +56,66 @@ class SocialCrmPost(models.Model):
         help="The company whose push source has that account (its name when it was found).",
     )
 
+    misplaced_event_id = fields.Many2one(
+        "social.crm.event",
+        string="Stored Delivery",
+        readonly=True,
+        copy=False,
+        ondelete="set null",
+        groups=MANAGER,
+    )
+    misplaced_delivered_at = fields.Datetime(
+        string="Delivered to Its Company",
+        readonly=True,
+        copy=False,
+        help="When the stored delivery was given to the push source of its account.",
+    )
+
     def _product_written_fields(self):
-        return super()._product_written_fields() | {"misplaced_account", "misplaced_company"}
+        return super()._product_written_fields() | {
+            "misplaced_account", "misplaced_company", "misplaced_event_id",
+            "misplaced_delivered_at"}
+
+    def action_deliver_to_its_company(self):
+        """*Deliver to Its Company*: the stored delivery of each flagged post goes to the
+        active push source of the account it names, in that source's company, as a webhook
+        delivery (processed by the cron, stored once: the source's delivery key); the post
+        here stays, flagged."""
+        self.check_access("write")
+        # sudo: the push sources and deliveries of every company (the account names its owner)
+        posts = self.sudo().filtered(lambda p: p.misplaced_account and p.misplaced_event_id)
+        if not posts:
+            raise UserError(self.env._("None of these posts was stored for another company's "
+                                       "account with its delivery."))
+        Source = self.env["social.crm.source"].sudo()
+        Event = self.env["social.crm.event"].sudo()
+        for post in posts:
+            target = Source.search([
+                ("intake_mode", "=", "push"), ("network_id", "=", post.network_id.id),
+                ("company_id", "!=", post.company_id.id),
+            ], order="id").filtered(lambda s, p=post: p.misplaced_account in s._webhook_accounts())
+            if len(target.company_id) != 1:
+                raise UserError(self.env._(
+                    "No active push source of one other company has account %(account)s now: "
+                    "the post stays here.", account=post.misplaced_account))
+            event = post.misplaced_event_id
+            Event._store_events(target[:1], [RawEvent(
+                event.kind, event.delivery_key, json.loads(event.payload or "{}"))], "push")
+        posts.write({"misplaced_delivered_at": fields.Datetime.now()})
+        Event._trigger_processing()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Delivered"),
+                "message": self.env._(
+                    "%(count)s post(s) delivered to the source of their account; they stay "
+                    "here, flagged: delete them here if they are none of this company's "
+                    "business.", count=len(posts)),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }
 
     @api.model
     def _flag_misplaced_by_routing(self):
@@ -74,7 +137,7 @@ class SocialCrmPost(models.Model):
         flagged = self.browse()
         for source in sources:
             own = source._webhook_accounts()
-            wanted = {}  # post external id -> (account, company id)
+            wanted = {}  # post external id -> (account, company id, event id)
             host = source._intake_host()
             last_id = 0
             while True:
@@ -102,33 +165,36 @@ class SocialCrmPost(models.Model):
                         continue  # an unreadable delivery names nothing for sure
                     for post in posts:
                         if post.external_id:
-                            wanted[str(post.external_id)] = (account, next(iter(companies)))
+                            wanted[str(post.external_id)] = (
+                                account, next(iter(companies)), event.id)
             if not wanted:
                 continue
             posts = self.sudo().search_fetch(
                 [("source_id", "=", source.id), ("company_id", "=", source.company_id.id),
                  ("external_id", "in", sorted(wanted)), ("misplaced_account", "=", False)],
                 ["external_id"])
-            groups = defaultdict(list)
+            updates = []  # each post its own values, written in one statement per 100
             for post in posts:
-                groups[wanted[post.external_id]].append(post.id)
-            for (account, company_id), ids in groups.items():
-                self.sudo().browse(ids).write({
+                account, company_id, event_id = wanted[post.external_id]
+                updates.append((post.id, {
                     "misplaced_account": account,
                     "misplaced_company": company_names.get(company_id) or str(company_id),
-                })
+                    "misplaced_event_id": event_id,
+                }))
+            self.sudo()._ingest_upsert(updates=updates)
+            accounts = ", ".join(sorted({vals["misplaced_account"] for _id, vals in updates}))
             if posts:
                 flagged |= posts
                 _logger.warning(
                     "Social CRM: source %s (%s): %s post(s) stored before the webhook routing "
                     "for accounts of another company (%s): flagged, not moved (Social Inbox, "
                     "filter \"Stored for Another Company's Account\")", source.id, source.name,
-                    len(posts), ", ".join(sorted({a for a, _c in groups})))
+                    len(posts), accounts)
                 source._message_log(body=source.env._(
                     "%(count)s post(s) of this source were stored before the webhook routing "
                     "although the network addressed them to account %(accounts)s of another "
                     "company's push source. They are flagged, not moved (their contact, "
                     "identity and ticket belong to this company): Social Inbox, filter "
                     "“Stored for Another Company's Account”.",
-                    count=len(posts), accounts=", ".join(sorted({a for a, _c in groups}))))
+                    count=len(posts), accounts=accounts))
         return flagged.with_env(self.env)

@@ -86,11 +86,30 @@ class TestWebhookMisplaced(TransactionCase):
         self.assertEqual(misplaced.mapped("source_id"), self.page_a | self.x_a)
         self.assertEqual(misplaced.identity_id, identities)
         self.assertFalse(self.Post.search([("company_id", "=", self.company_b.id)]))
+        self.assertEqual(misplaced.misplaced_event_id.source_id, self.page_a | self.x_a)
         self.assertEqual(len(logs.output), 2, "one warning per source")
         self.assertIn(PAGE_B, self.page_a.message_ids[0].body)
         self.assertIn(X_B, self.x_a.message_ids[0].body)
         # the manager's list
         self.assertEqual(self.Post.search([("misplaced_account", "!=", False)]), misplaced)
+        # Deliver to Its Company: company B stores them through its own sources' intake
+        misplaced.action_deliver_to_its_company()
+        Event = self.env["social.crm.event"]
+        delivered = Event.search([("source_id", "in", (self.page_b | self.x_b).ids)])
+        self.assertEqual(len(delivered), 2)
+        self.assertEqual(set(delivered.mapped("state")), {"new"})
+        delivered._process()
+        in_b = self.Post.search([("company_id", "=", self.company_b.id)])
+        self.assertEqual(sorted(in_b.mapped("external_id")),
+                         sorted(misplaced.mapped("external_id")))
+        self.assertEqual(in_b.mapped("source_id"), self.page_b | self.x_b)
+        self.assertEqual(in_b.identity_id.company_id, self.company_b)
+        self.assertTrue(all(misplaced.mapped("misplaced_delivered_at")))
+        self.assertEqual(misplaced.company_id, self.company_a, "A's copy stays, flagged")
+        # twice: stored once (the delivery key of B's source)
+        misplaced.action_deliver_to_its_company()
+        self.assertEqual(len(Event.search([("source_id", "in", (self.page_b | self.x_b).ids)])),
+                         2)
         # once more: nothing flagged twice, no second note
         notes = len(self.page_a.message_ids)
         with self.assertNoLogs(MISPLACED_LOG, logging.WARNING):
