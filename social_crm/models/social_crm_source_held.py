@@ -53,7 +53,7 @@ class SocialCrmSource(models.Model):
     def action_use_held_account(self):
         """“Use this account ID”: the account the network sent becomes the source's, and the
         items kept for it are processed again (the cron, triggered now). Refused when another
-        push source of the network has that account (its items go there)."""
+        push source (of any network, archived too) has that account (its items go there)."""
         self.ensure_one()
         self.check_access("write")
         account = self.held_account_id
@@ -61,8 +61,7 @@ class SocialCrmSource(models.Model):
             raise UserError(self.env._("No item is kept for another account."))
         # sudo: the push sources of every company, whatever the manager may read
         taken = self.sudo().with_context(active_test=False).search([
-            ("intake_mode", "=", "push"), ("network_id", "=", self.network_id.id),
-            ("id", "!=", self.id),
+            ("intake_mode", "=", "push"), ("id", "!=", self.id),
         ]).filtered(lambda other: account in other._webhook_accounts())
         if taken:
             raise UserError(self.env._(

@@ -519,10 +519,10 @@ class SocialCrmSource(models.Model):
         An item for an account that no active push source of the app has is dropped (logged,
         shown on this source as refused), unless this source may only have a wrong *Our
         Account ID* (mistyped, or an upgrade's page name): it is its company's only active
-        push source of the network, and no source of another company (archived ones too)
-        uses the app. The item is then kept in quarantine on this source, in its company,
-        for the manager's “Use this account ID”: nothing lost, nothing stored in another
-        company's inbox."""
+        push source of the network, no source of another company (archived ones too) uses
+        the app, and no source of the app on another network has that account. The item is
+        then kept in quarantine on this source, in its company, for the manager's “Use this
+        account ID”: nothing lost, nothing stored in another company's inbox."""
         own = self._webhook_accounts()
         routes, foreign = {}, {}
         for event in raw_events:
@@ -534,16 +534,20 @@ class SocialCrmSource(models.Model):
         if not foreign:
             return routes, {}
         secret = self._webhook_secret()
-        others, shared, alone = {}, False, True
+        # (other network: an Instagram account of the app delivered at a page's address)
+        others, elsewhere, shared, alone = {}, set(), False, True
         if secret:
             # self: sudo'ed by the public route; the sources of every company share the app
             for other in self.with_context(active_test=False).search(
-                [("intake_mode", "=", "push"), ("network_id", "=", self.network_id.id),
-                 ("id", "!=", self.id)], order="id",
+                [("intake_mode", "=", "push"), ("id", "!=", self.id)], order="id",
             ):
-                if other.company_id == self.company_id and other.active:
+                same_network = other.network_id == self.network_id
+                if same_network and other.company_id == self.company_id and other.active:
                     alone = False
                 if other._webhook_secret() != secret:
+                    continue
+                if not same_network:
+                    elsewhere |= other._webhook_accounts()
                     continue
                 if other.company_id != self.company_id:
                     shared = True
@@ -553,7 +557,7 @@ class SocialCrmSource(models.Model):
         dropped, held = [], {}
         for account, events in foreign.items():
             target = others.get(account) or (self if not own else None)
-            if target is None and alone and not shared:
+            if target is None and alone and not shared and account not in elsewhere:
                 _logger.info(
                     "Social CRM: source %s: %s item(s) of a delivery for account %s kept in "
                     "quarantine: not its Our Account ID, and no other push source takes it",

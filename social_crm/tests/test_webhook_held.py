@@ -168,3 +168,15 @@ class TestWebhookHeldAccount(HttpCase):
         self.assertFalse(self._events(self.page))
         self.page.invalidate_recordset()
         self.assertEqual(self.page.refused_count, 1)
+
+    def test_an_account_of_the_app_on_another_network_still_drops(self):
+        """The company's Instagram account on the same Meta app, delivered at the page's
+        address: not the page's mistyped id (the button would make the page take it)."""
+        self.env["social.crm.source"].with_company(self.company).create({
+            "name": "Gamma Instagram", "company_id": self.company.id,
+            "network_id": self.env.ref("social_crm.network_instagram").id, "kind": "page",
+            "account_id": PAGE_ID, "intake_mode": "push", "app_secret": APP_SECRET})
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9741"))
+        self.assertFalse(self._events(self.page))
+        self.page.invalidate_recordset()
+        self.assertEqual(self.page.refused_count, 1)
