@@ -3,9 +3,10 @@
 
 A delivery's item for an account that no push source of the app has is dropped when the
 database may hold that account's owner in another company (``_webhook_route_accounts``).
-When the source is its company's only push source of the network and the app is no other
-company's, the items are kept in quarantine on the source instead (``social.crm.event``
-``held_account``): a mistyped id, or a page name left from before the routing, loses nothing.
+When the source is its company's only push source of the network, the app is no other
+company's and no source of the app on another network has the account, the items are kept in
+quarantine on the source instead (``social.crm.event`` ``held_account``): a mistyped id, or a
+page name left from before the routing, loses nothing.
 The form names the account the network sent; “Use this account ID” makes it the source's and
 processes the kept items again.
 """
