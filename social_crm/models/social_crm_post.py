@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ConcurrencyError, ValidationError
 from odoo.fields import Domain
 
+from ..connectors.base import REMOVED_WHY
 from ..services import ingest
 
 _logger = logging.getLogger(__name__)
@@ -509,11 +510,14 @@ class SocialCrmPost(models.Model):
         and the replies of a stored comment deleted, go the same way (the hook sees them in
         the context key ``social_crm_deleted_with``: {reply id: id of the post deleted});
         a post not stored takes nothing with it (the page's own posts are never stored: the
-        customers' comments on them stay)."""
+        customers' comments on them stay). Why the network removed a post
+        (``Deletion.why``: taken down by its host, its author's account suspended...) is
+        recorded on its Deleted Post (``network_reason``)."""
         company = source.company_id if source else self.env.company
         networks = self.env["social.crm.network"]._by_code()
         wanted = {}  # (network id, external id) -> deleted_at
         with_replies = set()  # the keys of ``wanted`` whose replies go too
+        why = {}  # the keys of ``wanted`` -> why the network removed it, where it says
         for deletion in deletions:
             network = networks.get(deletion.network)
             external_id, _reason = ingest.key_id(deletion.external_id)
@@ -526,6 +530,8 @@ class SocialCrmPost(models.Model):
             wanted[key] = max(wanted.get(key, when), when)
             if getattr(deletion, "with_replies", False):
                 with_replies.add(key)
+            if getattr(deletion, "why", "") in REMOVED_WHY:
+                why[key] = deletion.why
         if not wanted:
             return self.browse()
         ids = sorted({ext for _nid, ext in wanted})
@@ -555,7 +561,7 @@ class SocialCrmPost(models.Model):
         Deleted._remember_keys(
             {(company.id, nid, ext, instance if mastodon and nid == mastodon.id else "")
              for nid, ext in set(wanted) - matched},
-            reason="network",
+            reason="network", why=why,
         )
         parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
                                  or (p.network_id.id, p.version_external_id) in with_replies)
@@ -568,7 +574,10 @@ class SocialCrmPost(models.Model):
             posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
                 deleted_at)
             # remembered as deleted on the network before ``unlink`` remembers them as a user's
-            Deleted._remember(posts, reason="network")
+            Deleted._remember(posts, reason="network", why={
+                post.id: why.get((post.network_id.id, post.external_id))
+                or why.get((post.network_id.id, post.version_external_id))
+                for post in posts})
             posts.unlink()
         if gone_with_replies:
             self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)

@@ -32,5 +32,6 @@ from . import (
     test_tour_recheck,
     test_views,
     test_webhook_hostile,
+    test_x_compliance,
     test_x_webhook_threads,
 )
