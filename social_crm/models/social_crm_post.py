@@ -571,13 +571,17 @@ class SocialCrmPost(models.Model):
         # their replies arriving later are not stored either (``_ingest_deleted_keys``)
         gone_with_replies = [(p.network_id.id, p.external_id) for p in parents]
         if posts:
-            posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
-                deleted_at)
-            # remembered as deleted on the network before ``unlink`` remembers them as a user's
-            Deleted._remember(posts, reason="network", why={
+            why_of = {
                 post.id: why.get((post.network_id.id, post.external_id))
                 or why.get((post.network_id.id, post.version_external_id))
-                for post in posts})
+                for post in posts
+            }
+            posts.with_context(
+                social_crm_deleted_with=deleted_with,
+                social_crm_removed_why={k: v for k, v in why_of.items() if v},
+            )._ingest_before_network_delete(deleted_at)
+            # remembered as deleted on the network before ``unlink`` remembers them as a user's
+            Deleted._remember(posts, reason="network", why=why_of)
             posts.unlink()
         if gone_with_replies:
             self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)
@@ -725,7 +729,10 @@ class SocialCrmPost(models.Model):
         """Hook: these stored posts (sudo) were deleted by their authors on the network and
         are about to be deleted here (helpdesk: their tickets lose their text, a note, the
         response clock stops when nothing is left to answer). Here: what the outbox still
-        had to send about them is cancelled with the reason, never sent.
+        had to send about them is cancelled with the reason, never sent. Where the network
+        said why it removed a post (``Deletion.why``), the context key
+        ``social_crm_removed_why`` gives it ({post id: why}: "author", "taken_down",
+        "suspended", "protected", "deactivated"; absent: not said).
 
         :param deleted_at: {post id: when the author deleted it (naive UTC)}
         """
