@@ -47,6 +47,9 @@ SUBMIT_EVERY = dt.timedelta(days=1)  # one job per source and day
 #: the posts a job applied are not re-checked tweet by tweet for this long after (the next
 #: day's job replaces it; when it fails two days running, the re-check takes over again)
 COVERED_FOR = dt.timedelta(days=2)
+#: a job X has not finished after this long is given up (X finishes one in minutes to hours;
+#: a source whose job waits gets no new one)
+MAX_WAIT = dt.timedelta(days=2)
 DELETIONS_PER_SAVEPOINT = 500
 WHY = {
     x_compliance.DELETED: "author",
@@ -171,6 +174,10 @@ class SocialCrmXComplianceJob(models.Model):
             answer = x_compliance.get_job(config.credentials, self.external_id,
                                           timeout=config.timeout)
             if answer.status in (x_compliance.CREATED, x_compliance.IN_PROGRESS):
+                if self.submitted_at < now - MAX_WAIT:
+                    raise x_compliance.JobEndedError(
+                        f"x: compliance job {self.external_id} still {answer.status} after "
+                        f"{MAX_WAIT.days} days: given up")
                 return False
             if answer.status in (x_compliance.FAILED, x_compliance.EXPIRED):
                 # X gives no reason: the next day's job covers these tweets

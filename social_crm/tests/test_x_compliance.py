@@ -229,6 +229,24 @@ class TestXCompliance(SocialCrmCase):
         self.assertEqual(job2.state, "expired")
         self.assertFalse(self.requests_to("GET", self.download))
 
+    def test_a_job_x_never_finishes_is_given_up(self):
+        self.store_tweets(IDS[:1])
+        job = self.submit()
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("in_progress"))
+        job.sudo().submitted_at = fields.Datetime.now() - compliance_model.MAX_WAIT \
+            - dt.timedelta(hours=1)
+        self.net.add("POST", JOBS, json_body=dict(self.job_body, data=dict(
+            self.job_body["data"], id="1460000000000000124")))
+        self.net.add("PUT", self.upload, body="")
+        with self.assertLogs(LOGGER, "WARNING"):
+            self.run_cron()
+        self.assertEqual(job.state, "expired")
+        self.assertIn("given up", job.error)
+        # the source is no longer held back: its next job goes out in the same run
+        self.assertEqual(self.Job.sudo().search([("source_id", "=", self.source.id)],
+                                                limit=1).external_id, "1460000000000000124")
+
     def test_a_revoked_token_rests_the_source(self):
         self.store_tweets(IDS[:2])
         self.net.add("POST", JOBS, status=401, json_body=payload("x/error_401.json"))
