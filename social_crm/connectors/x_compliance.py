@@ -21,6 +21,7 @@ that cannot be read is skipped with a note (the others are applied).
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -128,10 +129,8 @@ def _date(value: Any, field: str) -> dt.datetime | None:
     if value in (None, ""):
         return None
     if isinstance(value, str) and len(value) <= 64:
-        try:
+        with contextlib.suppress(ValueError, OverflowError):
             return utc(date_parser.isoparse(value.strip()))
-        except (ValueError, OverflowError):
-            pass
     return parse_datetime(value, field, NETWORK)  # raises its typed error
 
 
