@@ -136,6 +136,30 @@ class TestNetworkDeletes(NetworkDeleteCase):
         """X's compliance job (its cron, X at the HTTP boundary) reports the author's account
         suspended: the post goes the deletion path, and the ticket says X removed it and
         why, not that its author deleted it."""
+        ticket = self.compliance_removes_the_opener()
+        self.assertEqual(ticket.name, "Karl Kunde: post removed on the network")
+        self.assertIn(f"{self.x.name} removed the post of Karl Kunde", str(ticket.description))
+        self.assertIn(": The author's account was suspended. Its text is removed",
+                      str(ticket.description))
+        self.assertNotIn("Router", self.all_text(ticket))
+        row = self.env["social.crm.post.deleted"].sudo().search([("external_id", "=", OPENER)])
+        self.assertEqual(row.network_reason, "suspended")
+
+    def test_x_compliance_job_removal_in_german(self):
+        """The same in a German company (the product writes in the company's language)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "de_DE"
+        ticket = self.compliance_removes_the_opener()
+        self.assertEqual(ticket.name, "Karl Kunde: Beitrag im Netzwerk entfernt")
+        self.assertIn(f"{self.x.name} hat den Beitrag von Karl Kunde entfernt",
+                      str(ticket.description))
+        self.assertIn(": Das Konto des Autors wurde gesperrt. Sein Text wurde",
+                      str(ticket.description))
+
+    def compliance_removes_the_opener(self):
+        """The opener's ticket after X's compliance job reported its author suspended."""
         self.env["social.crm.source"].search(
             [("id", "!=", self.x_source.id)]).write({"active": False})
         post = self.opener()
@@ -168,13 +192,7 @@ class TestNetworkDeletes(NetworkDeleteCase):
             Job._cron_run()
         self.env.invalidate_all()
         self.assertFalse(post.exists())
-        self.assertEqual(ticket.name, "Karl Kunde: post removed on the network")
-        self.assertIn(f"{self.x.name} removed the post of Karl Kunde", str(ticket.description))
-        self.assertIn(": The author's account was suspended. Its text is removed",
-                      str(ticket.description))
-        self.assertNotIn("Router", self.all_text(ticket))
-        row = self.env["social.crm.post.deleted"].sudo().search([("external_id", "=", OPENER)])
-        self.assertEqual(row.network_reason, "suspended")
+        return ticket
 
     def test_ticket_with_other_live_posts_keeps_waiting(self):
         opener = self.opener()
