@@ -26,6 +26,7 @@
         "views/social_crm_match_suggestion_views.xml",
         "views/social_crm_quarantine_views.xml",
         "views/social_crm_post_deleted_views.xml",
+        "views/social_crm_x_compliance_job_views.xml",
         "views/res_partner_views.xml",
         "views/res_config_settings_views.xml",
         "wizards/social_crm_privacy_wizard_views.xml",

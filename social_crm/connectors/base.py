@@ -372,13 +372,21 @@ class Deletion:
     ``external_id`` is the id the connector gives the post (:attr:`Post.external_id`; on X
     the id of any version of an edited tweet), ``deleted_at`` when, if the network says.
     ``with_replies``: the network deletes the post's comments and their replies with it
-    (Facebook), where replies elsewhere stay (X, Mastodon, Bluesky)."""
+    (Facebook), where replies elsewhere stay (X, Mastodon, Bluesky). ``why``: why the
+    network removed it, where it says (one of :data:`REMOVED_WHY`; "": not said)."""
 
     network: str
     external_id: str
     deleted_at: dt.datetime | None = None
     author_external_id: str | None = None
     with_replies: bool = False
+    why: str = ""
+
+
+#: why a network removed a post (``Deletion.why``): its author deleted it, the host took it
+#: down (Bluesky: the author's PDS), or its author's account was suspended, made private or
+#: deactivated (X compliance)
+REMOVED_WHY = ("author", "taken_down", "suspended", "protected", "deactivated")
 
 
 @dataclasses.dataclass(frozen=True)

@@ -33,6 +33,7 @@ from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
 from .base import (
+    REMOVED_WHY,
     ConfigurationError,
     Post,
     SourceConfig,
@@ -79,6 +80,9 @@ class Recheck:
     # why an ``unknown`` post is no answer, where the user should see it ({id: state}):
     # one of :data:`STATES`
     states: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # why a ``gone`` post was removed, where the network says ({id: why}): one of
+    # :data:`~.base.REMOVED_WHY` (Bluesky: "taken_down" by the author's PDS, or "author")
+    why: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
     def __post_init__(self):
         put = object.__setattr__
@@ -87,6 +91,8 @@ class Recheck:
         put(self, "notes", tuple(n for n in (clean_str(v, 1_000) for v in self.notes) if n))
         put(self, "states", {i: state for key, state in dict(self.states).items()
                              if (i := clean_id(key)) in self.unknown and state in STATES})
+        put(self, "why", {i: why for key, why in dict(self.why).items()
+                          if (i := clean_id(key)) in self.gone and why in REMOVED_WHY})
 
 
 #: ``checker(ids, config, session, authors, hints)``; ``authors`` ({post id: the author's

@@ -20,6 +20,18 @@ author's PDS (from the DID document: ``https://plc.directory/<did>`` for ``did:p
 (:data:`~.recheck.MODERATED`, kept); a fault (timeout, 5xx, 429, an unknown DID, a DID
 document naming no public PDS, another error such as ``RepoTakendown``) is
 :data:`~.recheck.UNREACHABLE` (kept, asked again at the next re-check).
+
+A PDS that took the author's account down answers ``RecordNotFound`` too (it serves nothing
+of a taken-down repository, and passes the question on to the AppView, which no longer has
+it). Which one it was, the PDS says in ``com.atproto.sync.getRepoStatus`` (one request per
+author and run, after a ``RecordNotFound`` only): ``active: false`` with ``status:
+"takendown"`` is a take-down by the host (gone, :attr:`~.recheck.Recheck.why`
+``taken_down``); ``suspended`` or ``deactivated`` may end (kept, state
+:data:`~.recheck.SUSPENDED`, as when the AppView hides the account); an active repository
+(or a ``deleted`` account) means the author deleted it (``author``). A PDS that cannot say
+(no such method, a fault) leaves the post gone without a reason, as before. A take-down of
+the one record by the PDS (its account active) cannot be told from a deletion by the public
+API: it reads as deleted by its author.
 """
 
 from __future__ import annotations
@@ -34,6 +46,9 @@ from . import bluesky, http
 from .base import ConnectorError, GoneError, MalformedResponseError, SourceConfig, chunks
 from .recheck import DIRECT_CHECKS, MODERATED, SUSPENDED, UNREACHABLE, Recheck, register
 from .util import cap_items, expect_list, parse_each, text_of
+
+#: ``getRepoStatus`` statuses of an inactive account that may end (the post is kept)
+PAUSED = frozenset({"suspended", "deactivated"})
 
 NETWORK = "bluesky"
 BATCH = 25
@@ -129,6 +144,7 @@ class SourceCheck:
         self.left = DIRECT_CHECKS
         self.pds: dict[str, str | None] = {}  # did -> PDS (None: could not be resolved)
         self.failed: set[str] = set()  # PDSes (or DIDs) that failed in this run
+        self.statuses: dict[str, str | None] = {}  # did -> its hosting status at its PDS
 
     def get(self, url, params=None, error_hook=None):
         """A DID document or a record at a PDS: addresses from the network's data, so only
@@ -148,8 +164,29 @@ class SourceCheck:
                 self.pds[did] = None
         return self.pds[did]
 
+    def repo_status(self, pds: str, did: str) -> str | None:
+        """The hosting status of ``did``'s repository at its PDS
+        (``com.atproto.sync.getRepoStatus``): "active", the ``status`` of an inactive one
+        ("takendown", "suspended", "deactivated", "deleted"... or "" when it makes no claim),
+        None when the PDS could not say. Once per DID and run."""
+        if did not in self.statuses:
+            try:
+                body = self.get(f"{pds}/xrpc/com.atproto.sync.getRepoStatus", [("did", did)])
+            except ConnectorError:
+                body = None
+            active = body.get("active") if isinstance(body, dict) \
+                and text_of(body.get("did")) == did else None
+            if active is True:
+                self.statuses[did] = "active"
+            elif active is False:
+                self.statuses[did] = text_of(body.get("status"))
+            else:
+                self.statuses[did] = None
+        return self.statuses[did]
+
     def __call__(self, uri: str) -> tuple[str | None, str]:
-        """``(None, "")`` when the record is gone at its PDS too, else ``(state, note)``
+        """``(None, why)`` when the record is gone at its PDS too (``why``: see
+        :attr:`~.recheck.Recheck.why`, "" when the PDS does not say), else ``(state, note)``
         (state "": not asked in this run)."""
         did, rkey = did_of(uri), rkey_of(uri)
         if not did or not rkey:
@@ -171,7 +208,13 @@ class SourceCheck:
                             [("repo", did), ("collection", POST_COLLECTION), ("rkey", rkey)],
                             error_hook=_record_not_found)
         except GoneError:
-            return None, ""
+            status = self.repo_status(pds, did)
+            if status in PAUSED:
+                return SUSPENDED, (f"bluesky: {uri} is not served by its author's PDS, whose "
+                                   f"account is {status} there: not deleted")
+            if status == "takendown":
+                return None, "taken_down"
+            return None, "author" if status in ("active", "deleted") else ""
         except ConnectorError as exc:
             self.failed.add(pds)
             return UNREACHABLE, (f"bluesky: {uri} is absent from the AppView and its author's "
@@ -189,16 +232,19 @@ def ask_sources(result: Recheck, check: SourceCheck) -> Recheck:
     too stay ``gone``."""
     gone, unknown, notes, states = [], list(result.unknown), list(result.notes), dict(
         result.states)
+    why = dict(result.why)
     for uri in result.gone:
         state, note = check(uri)
         if state is None:
             gone.append(uri)
+            if note:
+                why[uri] = note
         else:
             unknown.append(uri)
             states[uri] = state
             notes.append(note)
     return dataclasses.replace(result, gone=tuple(gone), unknown=tuple(unknown),
-                               notes=tuple(notes), states=states)
+                               notes=tuple(notes), states=states, why=why)
 
 
 def cid_of(raw: Any) -> str | None:

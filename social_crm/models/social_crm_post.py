@@ -9,6 +9,7 @@ from odoo import api, fields, models
 from odoo.exceptions import AccessError, ConcurrencyError, ValidationError
 from odoo.fields import Domain
 
+from ..connectors.base import REMOVED_WHY
 from ..services import ingest
 from .social_crm_ingest_mixin import stored_concurrently
 
@@ -493,11 +494,14 @@ class SocialCrmPost(models.Model):
         and the replies of a stored comment deleted, go the same way (the hook sees them in
         the context key ``social_crm_deleted_with``: {reply id: id of the post deleted});
         a post not stored takes nothing with it (the page's own posts are never stored: the
-        customers' comments on them stay)."""
+        customers' comments on them stay). Why the network removed a post
+        (``Deletion.why``: taken down by its host, its author's account suspended...) is
+        recorded on its Deleted Post (``network_reason``)."""
         company = source.company_id if source else self.env.company
         networks = self.env["social.crm.network"]._by_code()
         wanted = {}  # (network id, external id) -> deleted_at
         with_replies = set()  # the keys of ``wanted`` whose replies go too
+        why = {}  # the keys of ``wanted`` -> why the network removed it, where it says
         for deletion in deletions:
             network = networks.get(deletion.network)
             external_id, _reason = ingest.key_id(deletion.external_id)
@@ -510,6 +514,8 @@ class SocialCrmPost(models.Model):
             wanted[key] = max(wanted.get(key, when), when)
             if getattr(deletion, "with_replies", False):
                 with_replies.add(key)
+            if getattr(deletion, "why", "") in REMOVED_WHY:
+                why[key] = deletion.why
         if not wanted:
             return self.browse()
         ids = sorted({ext for _nid, ext in wanted})
@@ -539,7 +545,7 @@ class SocialCrmPost(models.Model):
         Deleted._remember_keys(
             {(company.id, nid, ext, instance if mastodon and nid == mastodon.id else "")
              for nid, ext in set(wanted) - matched},
-            reason="network",
+            reason="network", why=why,
         )
         parents = posts.filtered(lambda p: (p.network_id.id, p.external_id) in with_replies
                                  or (p.network_id.id, p.version_external_id) in with_replies)
@@ -549,10 +555,17 @@ class SocialCrmPost(models.Model):
         # their replies arriving later are not stored either (``_ingest_deleted_keys``)
         gone_with_replies = [(p.network_id.id, p.external_id) for p in parents]
         if posts:
-            posts.with_context(social_crm_deleted_with=deleted_with)._ingest_before_network_delete(
-                deleted_at)
+            why_of = {
+                post.id: why.get((post.network_id.id, post.external_id))
+                or why.get((post.network_id.id, post.version_external_id))
+                for post in posts
+            }
+            posts.with_context(
+                social_crm_deleted_with=deleted_with,
+                social_crm_removed_why={k: v for k, v in why_of.items() if v},
+            )._ingest_before_network_delete(deleted_at)
             # remembered as deleted on the network before ``unlink`` remembers them as a user's
-            Deleted._remember(posts, reason="network")
+            Deleted._remember(posts, reason="network", why=why_of)
             posts.unlink()
         if gone_with_replies:
             self.env["social.crm.post.deleted"]._mark_with_replies(company, gone_with_replies)
@@ -700,7 +713,10 @@ class SocialCrmPost(models.Model):
         """Hook: these stored posts (sudo) were deleted by their authors on the network and
         are about to be deleted here (helpdesk: their tickets lose their text, a note, the
         response clock stops when nothing is left to answer). Here: what the outbox still
-        had to send about them is cancelled with the reason, never sent.
+        had to send about them is cancelled with the reason, never sent. Where the network
+        said why it removed a post (``Deletion.why``), the context key
+        ``social_crm_removed_why`` gives it ({post id: why}: "author", "taken_down",
+        "suspended", "protected", "deactivated"; absent: not said).
 
         :param deleted_at: {post id: when the author deleted it (naive UTC)}
         """

@@ -42,37 +42,59 @@ class SocialCrmPostDeleted(models.Model):
         [
             ("user", "Deleted in Odoo"),
             ("erasure", "Privacy erasure"),
-            ("network", "Deleted by its author on the network"),
+            ("network", "Removed on the network"),
         ],
         string="Why",
         readonly=True,
         help="Who deleted the post: a user in Odoo (Deleted By), a privacy erasure of its "
-        "author's data, or its author on the network (the network said so; Deleted By is "
-        "then the process that received the deletion).",
+        "author's data, or the network (it said the post is gone; Deleted By is then the "
+        "process that received the deletion, Removed Because says why where the network "
+        "told).",
+    )
+    network_reason = fields.Selection(
+        [
+            ("author", "Deleted by its author"),
+            ("taken_down", "Taken down by the host"),
+            ("suspended", "The author's account was suspended"),
+            ("protected", "The author's account was made private"),
+            ("deactivated", "The author's account was deactivated"),
+        ],
+        string="Removed Because",
+        readonly=True,
+        help="Why the network removed the post, where it said so: its author deleted it, the "
+        "host took it down (Bluesky: the author's server took the account down), or X "
+        "reported the author's account suspended, made private (protected) or deactivated "
+        "(X's compliance job: such posts may not stay in the product either). Empty: the "
+        "network did not say.",
     )
 
     _post_uniq = models.UniqueIndex(
         "(company_id, network_id, external_id, instance) NULLS NOT DISTINCT")
 
     @api.model
-    def _remember(self, posts, reason="user"):
-        """Remember ``posts`` (about to be deleted) with ``reason`` (see the field); three
+    def _remember(self, posts, reason="user", why=None):
+        """Remember ``posts`` (about to be deleted) with ``reason`` (see the field) and, for
+        ``reason`` "network", ``why`` ({post id: ``network_reason``}, where known); three
         queries whatever their number. A post already remembered keeps its first reason."""
         posts = posts.sudo()  # sudo: whoever deletes a post, it stays deleted
-        uris = {}
+        uris, whys = {}, {}
         for post in posts:
             # Mastodon: the instance of the source that read it (its id is that instance's)
             key = (post.company_id.id, post.network_id.id, post.external_id,
                    post.source_id._intake_host().lower() if post.source_id else "")
             uris[key] = post.network_uri or uris.get(key)
-        return self._remember_keys(uris, reason=reason, uris=uris)
+            if (why or {}).get(post.id):
+                whys[post.network_id.id, post.external_id] = why[post.id]
+        return self._remember_keys(uris, reason=reason, uris=uris, why=whys)
 
     @api.model
-    def _remember_keys(self, keys, reason="user", uris=None):
+    def _remember_keys(self, keys, reason="user", uris=None, why=None):
         """Remember ``keys`` ``{(company id, network id, external id[, instance])}`` (posts
         deleted, maybe not stored yet; ``instance``: see the field, "" or absent: none) with
-        ``reason``, and the federation URIs ``uris`` ({key: URI}) where known; two queries
-        whatever their number."""
+        ``reason``, the federation URIs ``uris`` ({key: URI}) where known, and why the
+        network removed them (``why``: {(network id, external id): ``network_reason``});
+        two queries whatever their number."""
+        why = why or {}
         keys = {(*key[:3], (key[3] if len(key) > 3 else "") or "") for key in keys}
         uris = {(*key[:3], (key[3] if len(key) > 3 else "") or ""): uri
                 for key, uri in (uris or {}).items() if uri}
@@ -92,7 +114,8 @@ class SocialCrmPostDeleted(models.Model):
             [
                 {"company_id": company, "network_id": network, "external_id": external_id,
                  "instance": instance or False, "network_uri": uris.get(key) or False,
-                 "reason": reason}
+                 "reason": reason,
+                 "network_reason": why.get((network, external_id)) or False}
                 for key in sorted(keys)
                 for company, network, external_id, instance in [key]
             ]

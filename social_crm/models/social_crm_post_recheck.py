@@ -79,7 +79,8 @@ class SocialCrmPost(models.Model):
         """Posts due for a re-check: of an active polling source that re-checks (its network
         can), of a company whose re-check period is not 0, younger than that period or
         matched by :meth:`_recheck_extra_domain`, not re-checked in the last
-        :data:`RECHECK_EVERY`."""
+        :data:`RECHECK_EVERY`, not covered by a recent X compliance job
+        (``social.crm.x.compliance.job._covered_domain``)."""
         now = now or fields.Datetime.now()
         # sudo: the job reads every company's settings and sources
         companies = self.env["res.company"].sudo().search([("social_recheck_days", ">", 0)])
@@ -102,6 +103,8 @@ class SocialCrmPost(models.Model):
             & (young | self._recheck_extra_domain())
             & (Domain("rechecked_at", "=", False)
                | Domain("rechecked_at", "<", now - RECHECK_EVERY))
+            # X: the tweets a compliance job covered today are not asked one by one
+            & ~self.env["social.crm.x.compliance.job"]._covered_domain(now)
         )
 
     # --- the job ------------------------------------------------------------------------------

@@ -83,7 +83,8 @@ def plan(stored: dict[str, Stored], answer: Recheck, network: str, now: dt.datet
     for external_id in answer.gone:
         if external_id in stored:
             result.answered.add(external_id)
-            result.deletions.append(Deletion(network=network, external_id=external_id))
+            result.deletions.append(Deletion(network=network, external_id=external_id,
+                                             why=answer.why.get(external_id, "")))
     result.states = states_of(stored, answer)
     return result
 

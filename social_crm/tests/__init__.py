@@ -34,5 +34,6 @@ from . import (
     test_webhook_held,
     test_webhook_hostile,
     test_webhook_misplaced,
+    test_x_compliance,
     test_x_webhook_threads,
 )

@@ -93,15 +93,20 @@ class TestRecheck(SocialCrmCase):
         result = self.Post._ingest_posts([post], self.masto_source)
         return self.Post.browse(result.post_ids)
 
-    def record_not_found(self, did, uri, pds="https://morel.us-east.host.bsky.network"):
+    def record_not_found(self, did, uri, pds="https://morel.us-east.host.bsky.network",
+                         repo_status=None):
         """``did``'s DID document (plc.directory) naming ``pds``, which has no record
-        ``uri`` (``com.atproto.repo.getRecord``: 400 RecordNotFound)."""
+        ``uri`` (``com.atproto.repo.getRecord``: 400 RecordNotFound) and says how it hosts
+        the account (``com.atproto.sync.getRepoStatus``: ``repo_status``, by default an
+        active repository)."""
         self.net.add("GET", f"https://plc.directory/{did}", json_body={
             "@context": ["https://www.w3.org/ns/did/v1"], "id": did,
             "service": [{"id": "#atproto_pds", "type": "AtprotoPersonalDataServer",
                          "serviceEndpoint": pds}]})
         self.net.add("GET", f"{pds}/xrpc/com.atproto.repo.getRecord", status=400, json_body={
             "error": "RecordNotFound", "message": f"Could not locate record: {uri}"})
+        self.net.add("GET", f"{pds}/xrpc/com.atproto.sync.getRepoStatus", json_body=(
+            repo_status or {"did": did, "active": True, "rev": "3lbkkzzhr5q2k"}))
 
     def bsky_views(self):
         views = copy.deepcopy(payload("bluesky/search_page1.json")["posts"][:2])
@@ -499,6 +504,60 @@ class TestRecheck(SocialCrmCase):
         edited_at = alice.edited_at
         self.run_cron()
         self.assertEqual(alice.edited_at, edited_at)
+
+    def deleted_row(self, post_external_id):
+        return self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", post_external_id)])
+
+    def test_bluesky_take_down_by_the_host_is_told_from_a_deletion(self):
+        """A PDS that took the author's account down answers ``RecordNotFound`` as for a
+        deleted record; its ``getRepoStatus`` says ``takendown``: the post goes (the
+        host removed it), and the Deleted Post says the host took it down, where a post
+        of an active repository was deleted by its author."""
+        alice, bob = self.store_bsky()
+        views = self.bsky_views()
+        self.net.add("GET", GET_POSTS, json_body={"posts": []})
+        # both authors still served by the AppView (it has not caught up with the PDS)
+        self.net.add("GET", GET_PROFILES, json_body={
+            "profiles": [views[0]["author"], views[1]["author"]]})
+        self.record_not_found(views[0]["author"]["did"], alice.external_id,
+                              pds="https://alice-pds.example.com")
+        self.record_not_found(views[1]["author"]["did"], bob.external_id,
+                              pds="https://bob-pds.example.com", repo_status={
+                                  "did": views[1]["author"]["did"], "active": False,
+                                  "status": "takendown"})
+        alice_uri, bob_uri = alice.external_id, bob.external_id
+        self.run_cron()
+        self.assertFalse(alice.exists() or bob.exists())
+        self.assertEqual(self.deleted_row(alice_uri).network_reason, "author")
+        self.assertEqual(self.deleted_row(bob_uri).network_reason, "taken_down")
+        self.assertEqual(self.deleted_row(bob_uri).reason, "network")
+
+    def test_bluesky_suspended_at_the_host_keeps_the_post(self):
+        """A PDS that suspended (or the author deactivated) the account: it may come back,
+        the post is kept as hidden with its account; one that cannot say (no
+        ``getRepoStatus``): deleted as before, without a reason."""
+        alice, bob = self.store_bsky()
+        views = self.bsky_views()
+        self.net.add("GET", GET_POSTS, json_body={"posts": []})
+        self.net.add("GET", GET_PROFILES, json_body={
+            "profiles": [views[0]["author"], views[1]["author"]]})
+        self.record_not_found(views[0]["author"]["did"], alice.external_id,
+                              pds="https://alice-pds.example.com", repo_status={
+                                  "did": views[0]["author"]["did"], "active": False,
+                                  "status": "suspended"})
+        self.record_not_found(views[1]["author"]["did"], bob.external_id,
+                              pds="https://bob-pds.example.com")
+        self.net.routes[("GET", "bob-pds.example.com/xrpc/com.atproto.sync.getRepoStatus")] = [
+            (501, {"error": "MethodNotImplemented", "message": "Method Not Implemented"}, {},
+             None, None)]
+        bob_uri = bob.external_id
+        self.run_cron()
+        self.assertTrue(alice.exists())
+        self.assertEqual(alice.network_visibility, "suspended")
+        self.assertFalse(bob.exists())
+        self.assertTrue(self.deleted_row(bob_uri))
+        self.assertFalse(self.deleted_row(bob_uri).network_reason)
 
     def test_deactivated_bluesky_author_keeps_his_posts(self):
         """An AppView strips a deactivated or taken-down account from its answers, its

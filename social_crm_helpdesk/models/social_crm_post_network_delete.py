@@ -6,9 +6,11 @@ The ticket stays for the statistics (its dates and figures are its own fields), 
 deleted words leave it: the title and description of the post that opened it, and every copy
 in its chatter (the post's note, both versions of an edit, the previews of a decision),
 replaced by a placeholder (``detection/scrub.py``); a note says the author deleted the post
-on the network, and when. When no post of the ticket is left, nothing can be answered
-publicly any more: the response clock stops as after a privacy erasure
-(``helpdesk.ticket._social_stop_clocks``); a ticket with other posts keeps waiting. Replies
+on the network, and when (or that the network removed it, and why, where it said: its host
+took it down, X reports the author's account suspended, private or deactivated). When no
+post of the ticket is left, nothing can be answered publicly any more: the response clock
+stops as after a privacy erasure (``helpdesk.ticket._social_stop_clocks``); a ticket with
+other posts keeps waiting. Replies
 still queued are cancelled by ``social_crm`` (the outbox) before this runs; the company's
 replies to the posts stay, without them (``social.crm.reply._social_keep_for_deleted_posts``):
 the answer is the company's record, and still public on the network.
@@ -58,6 +60,7 @@ class HelpdeskTicket(models.Model):
             placeholders |= {
                 env._("[deleted by its author on the network]"),
                 env._("[deleted on the network with the post it commented on]"),
+                env._("[removed on the network]"),
             }
         # sudo: the product's own notes, whoever runs the update
         Message = self.env["mail.message"].sudo()
@@ -102,9 +105,29 @@ class SocialCrmPost(models.Model):
             group.env["social.crm.reply"]._social_keep_for_deleted_posts(group, deleted_at)
             group._social_forget_on_tickets(deleted_at)
             gone_with = group._social_deleted_with()
-            (group - gone_with)._social_scrub_contact_notes(group._social_deleted_placeholder())
+            removed = group._social_removed() - gone_with
+            by_author = group - gone_with - removed
+            by_author._social_scrub_contact_notes(by_author._social_deleted_placeholder())
+            removed._social_scrub_contact_notes(removed._social_deleted_placeholder())
             gone_with._social_scrub_contact_notes(gone_with._social_deleted_placeholder())
         return result
+
+    def _social_removed(self):
+        """These posts the network removed for another reason than their authors' deletion
+        (``social_crm_removed_why`` of ``_ingest_deletions``: taken down by the host, the
+        author's account suspended, made private or deactivated)."""
+        removed = self.env.context.get("social_crm_removed_why") or {}
+        return self.filtered(lambda p: removed.get(p.id) not in (None, "", "author"))
+
+    def _social_removed_why(self):
+        """Why the network removed these posts (:meth:`_social_removed`), in the words of
+        the Deleted Posts' field, translated; "" when they do not say one same thing."""
+        removed = self.env.context.get("social_crm_removed_why") or {}
+        whys = {removed.get(p.id) for p in self}
+        if len(whys) != 1:
+            return ""
+        field = self.env["social.crm.post.deleted"]._fields["network_reason"]
+        return dict(field._description_selection(self.env)).get(whys.pop()) or ""
 
     def _social_deleted_with(self):
         """These posts that went with the post they answer (Facebook: the comments of a
@@ -118,6 +141,8 @@ class SocialCrmPost(models.Model):
         authors, or all gone with the post they answer: see ``_social_deleted_with``)."""
         if self and self == self._social_deleted_with():
             return self.env._("[deleted on the network with the post it commented on]")
+        if self and self == self._social_removed():
+            return self.env._("[removed on the network]")
         return self.env._("[deleted by its author on the network]")
 
     def _social_scrub_contact_notes(self, placeholder):
@@ -174,6 +199,7 @@ class SocialCrmPost(models.Model):
         # the comments gone with the post they answer (Facebook) and the posts their
         # authors deleted: each copy says which
         gone_with = posts._social_deleted_with()
+        removed = posts._social_removed() - gone_with
         root = self.env.ref("base.partner_root")  # the author of the product's notes
         bodies = {}
         stop = Ticket
@@ -189,7 +215,8 @@ class SocialCrmPost(models.Model):
                                           for t in (p.text, p.previous_text, p.text_preview)
                                           if t}),
                  group._social_deleted_placeholder())
-                for group in (gone - gone_with, gone & gone_with) if group
+                for group in (gone - gone_with - removed, gone & removed, gone & gone_with)
+                if group
             ]
             for target in ticket | ticket.duplicate_id:
                 for message in messages.get(target.id, ()):
@@ -217,6 +244,19 @@ class SocialCrmPost(models.Model):
                     date=ticket._social_time(when),
                 )
                 title = self.env._("%(author)s: comment deleted with its post", author=author)
+            elif gone == gone & removed:
+                # the network removed it (its host took it down, X reports the author's
+                # account suspended, private or deactivated): the author did not delete it
+                words = {"author": author, "network": first.network_id.name,
+                         "date": ticket._social_time(when), "why": gone._social_removed_why()}
+                sentence = self.env._(
+                    "%(network)s removed the post of %(author)s (%(date)s): %(why)s. Its text "
+                    "is removed from the ticket.", **words,
+                ) if words["why"] else self.env._(
+                    "%(network)s removed the post of %(author)s (%(date)s): its text is "
+                    "removed from the ticket.", **words,
+                )
+                title = self.env._("%(author)s: post removed on the network", author=author)
             else:
                 sentence = self.env._(
                     "%(author)s deleted the post on %(network)s (%(date)s): its text is "

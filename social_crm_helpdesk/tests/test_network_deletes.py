@@ -132,6 +132,68 @@ class TestNetworkDeletes(NetworkDeleteCase):
         self.assertEqual(len(ticket.message_ids.filtered(
             lambda m: "deleted the post on X" in (m.body or ""))), 1)
 
+    def test_x_compliance_job_removes_a_suspended_authors_complaint(self):
+        """X's compliance job (its cron, X at the HTTP boundary) reports the author's account
+        suspended: the post goes the deletion path, and the ticket says X removed it and
+        why, not that its author deleted it."""
+        ticket = self.compliance_removes_the_opener()
+        self.assertEqual(ticket.name, "Karl Kunde: post removed on the network")
+        self.assertIn(f"{self.x.name} removed the post of Karl Kunde", str(ticket.description))
+        self.assertIn(": The author's account was suspended. Its text is removed",
+                      str(ticket.description))
+        self.assertNotIn("Router", self.all_text(ticket))
+        row = self.env["social.crm.post.deleted"].sudo().search([("external_id", "=", OPENER)])
+        self.assertEqual(row.network_reason, "suspended")
+
+    def test_x_compliance_job_removal_in_german(self):
+        """The same in a German company (the product writes in the company's language)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "de_DE"
+        ticket = self.compliance_removes_the_opener()
+        self.assertEqual(ticket.name, "Karl Kunde: Beitrag im Netzwerk entfernt")
+        self.assertIn(f"{self.x.name} hat den Beitrag von Karl Kunde entfernt",
+                      str(ticket.description))
+        self.assertIn(": Das Konto des Autors wurde gesperrt. Sein Text wurde",
+                      str(ticket.description))
+
+    def compliance_removes_the_opener(self):
+        """The opener's ticket after X's compliance job reported its author suspended."""
+        self.env["social.crm.source"].search(
+            [("id", "!=", self.x_source.id)]).write({"active": False})
+        post = self.opener()
+        ticket = post.ticket_id
+        jobs = "https://api.twitter.com/2/compliance/jobs"
+        now = dt.datetime.now(dt.UTC)
+        job = {"data": {
+            "id": "1460000000000000777", "type": "tweets", "status": "created",
+            "created_at": now.isoformat(),
+            "upload_url": "https://storage.googleapis.com/twttr-tweet-compliance/777/submission"
+                          "?X-Goog-Signature=abc",
+            "upload_expires_at": (now + dt.timedelta(minutes=15)).isoformat(),
+            "download_url": "https://storage.googleapis.com/twttr-tweet-compliance/777/delivery"
+                            "?X-Goog-Signature=def",
+            "download_expires_at": (now + dt.timedelta(days=7)).isoformat()}}
+        self.net.add("POST", jobs, json_body=job)
+        self.net.add("PUT", job["data"]["upload_url"], body="")
+        Job = self.env["social.crm.x.compliance.job"]
+        progress = patch.object(type(self.env["ir.cron"]), "_commit_progress",
+                                lambda cron, processed=0, remaining=None, deactivate=False: 60)
+        with progress:
+            Job._cron_run()
+        self.net.routes.clear()
+        self.net.add("GET", f"{jobs}/1460000000000000777",
+                     json_body={"data": dict(job["data"], status="complete")})
+        self.net.add("GET", job["data"]["download_url"], body=json.dumps({
+            "id": OPENER, "action": "delete", "created_at": now.isoformat(),
+            "redacted_at": now.isoformat(), "reason": "suspended"}) + "\n")
+        with progress:
+            Job._cron_run()
+        self.env.invalidate_all()
+        self.assertFalse(post.exists())
+        return ticket
+
     def test_ticket_with_other_live_posts_keeps_waiting(self):
         opener = self.opener()
         ticket = opener.ticket_id

@@ -661,3 +661,30 @@ def test_mastodon_author_instance_that_failed_is_asked_once_per_run():
     assert not gone and unknown == set(ids)
     assert set(batches[0].states.values()) == {rc.UNREACHABLE}
     assert sum(c.request.url.startswith(REMOTE) for c in responses.calls) == 1
+
+
+@pytest.mark.parametrize(("repo_status", "gone", "why", "state"), [
+    ({"did": BOB_DID, "active": True, "rev": "3lbkkzzhr5q2k"}, True, "author", None),
+    ({"did": BOB_DID, "active": False, "status": "takendown"}, True, "taken_down", None),
+    ({"did": BOB_DID, "active": False, "status": "suspended"}, False, None, rc.SUSPENDED),
+    ({"did": BOB_DID, "active": False, "status": "deactivated"}, False, None, rc.SUSPENDED),
+    ({"did": BOB_DID, "active": False}, True, None, None),  # the host makes no claim
+    ({"did": "did:plc:someoneelse", "active": False, "status": "takendown"}, True, None, None),
+])
+@responses.activate
+def test_bluesky_record_not_found_asks_the_pds_how_it_hosts_the_account(
+        repo_status, gone, why, state):
+    """``RecordNotFound`` from a PDS that took the account down reads as a deletion; its
+    ``com.atproto.sync.getRepoStatus`` (once per author and run) tells which."""
+    responses.get(GET_POSTS, json={"posts": []})
+    responses.get(GET_PROFILES, json={"profiles": [{"did": BOB_DID, "handle": "b.bsky.social"}]})
+    bob_pds()
+    responses.get(f"{BOB_PDS}/xrpc/com.atproto.sync.getRepoStatus", json=repo_status)
+    other = f"at://{BOB_DID}/app.bsky.feed.post/3kq2abcde9k2z"
+    batches = run("bluesky", [BOB, other])
+    _posts, gone_ids, unknown = merged(batches)
+    assert (gone_ids == {BOB, other}) is gone and (unknown == {BOB, other}) is (not gone)
+    whys = {u: w for b in batches for u, w in b.why.items()}
+    assert whys.get(BOB) == why
+    assert {u: s for b in batches for u, s in b.states.items()}.get(BOB) == state
+    assert sum("getRepoStatus" in c.request.url for c in responses.calls) == 1

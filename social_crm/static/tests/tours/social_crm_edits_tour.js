@@ -13,7 +13,7 @@ const LABELS = {
         deletedPosts: "Deleted Posts",
         deletedOn: "Deleted On",
         postId: "Post ID on Network",
-        networkReason: "Deleted by its author on the network",
+        networkReason: "Removed on the network",
     },
     de: {
         edited: "Bearbeitet",
@@ -24,7 +24,7 @@ const LABELS = {
         deletedPosts: "Gelöschte Beiträge",
         deletedOn: "Gelöscht am",
         postId: "Beitrags-ID im Netzwerk",
-        networkReason: "Vom Autor im Netzwerk gelöscht",
+        networkReason: "Im Netzwerk entfernt",
     },
 };
 
