@@ -188,6 +188,35 @@ class SocialCrmIncident(models.Model):
                 )
 
     @api.model
+    def _crisis_follow_join(self, posts, moved, company, network):
+        """Posts left their conversations for others (``moved``: {old conversation key: new
+        one} of ``network`` in ``company``: replies that arrived before their parent, old
+        threads keyed by id): the counts of the old conversations are added to the new ones
+        (``social.crm.crisis.bucket._crisis_move``), and the new conversations are watched
+        over the span of ``posts`` (their merged counts may be a pile-on)."""
+        code = network.code
+        final = {}
+        for old, new in moved.items():
+            for _step in range(len(moved)):  # a key moved to one moved on: to the last
+                if new not in moved or moved[new] == new:
+                    break
+                new = moved[new]
+            final[old] = new
+        keys = {f"{code}:{old}": f"{code}:{new}" for old, new in final.items() if old != new}
+        if not keys:
+            return
+        self.env["social.crm.crisis.bucket"]._crisis_move(company, keys)
+        items = self._crisis_items(posts.sudo())  # sudo: as the watch of a batch
+        if not items:
+            return  # none of them in the watch's horizon: nothing new to alert on
+        found = self._crisis_assess(
+            company, {("conversation", key) for key in set(keys.values())},
+            min(item.posted_at for item in items), max(item.posted_at for item in items))
+        if found:
+            self.with_context(lang=company._social_lang())._crisis_raise(
+                company, found, posts.sudo())
+
+    @api.model
     def _crisis_assess(self, company, keys, first, last):
         """[(verdict, alerted at)] of the windows of ``keys`` {(kind, key)} ending in the
         batch's span ``first`` .. ``last``."""
