@@ -72,7 +72,9 @@ def old_key_moves(rows, max_key_bytes: int) -> dict[str, str]:
         return result
 
     moves = {}
-    for key in sorted({row.key for row in rows}):
+    # ids in their numeric order (the older first: a thread's top post before its replies,
+    # so that the helpdesk gives the URI key to its ticket first)
+    for key in sorted({row.key for row in rows}, key=lambda key: (len(key), key)):
         if is_uri_key(key):
             continue
         new = resolve(key)

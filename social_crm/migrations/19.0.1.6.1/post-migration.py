@@ -12,10 +12,9 @@ instance: no id read through an instance matches them (as before)."""
 
 import logging
 
-from odoo.tools import SQL
-
 from odoo.addons.social_crm.connectors import mastodon
 from odoo.addons.social_crm.connectors.base import ConnectorError
+from odoo.tools import SQL
 
 _logger = logging.getLogger(__name__)
 
