@@ -176,7 +176,7 @@ class TestMastodonInstances(SocialCrmCase):
         self.assertEqual(deleted.network_uri, BOB_URI)
 
     def test_a_reply_joins_the_post_of_a_deleted_source(self):
-        alice, bob = self.two_statuses_with_one_id()
+        _alice, bob = self.two_statuses_with_one_id()
         self.own.unlink()
         hashtag = self.replacement()
         self.deliver(hashtag, message("update", json.dumps(reply(
