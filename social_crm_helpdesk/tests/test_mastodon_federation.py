@@ -161,6 +161,10 @@ class TestMastodonJoinCounts(SocialHelpdeskCase):
         self.assertEqual(self.buckets(first), (1, 1), "its own conversation, for now")
         self.assertFalse(self.env["social.crm.incident"].search([
             ("key", "like", "mastodon:%")]))
+        # an incident the team opened on the first reply's conversation (by hand here)
+        opened = self.env["social.crm.incident"].create({
+            "name": f"Pile-on in conversation mastodon:{first}", "kind": "pile_on",
+            "key": f"mastodon:{first}", "company_id": self.company.id})
         self.Post._ingest_posts([self.toot(
             parent, "bob", "@acme Mein Router ist seit Montag kaputt!", minutes_ago=30)],
             self.mastodon_source)
@@ -168,6 +172,8 @@ class TestMastodonJoinCounts(SocialHelpdeskCase):
         self.assertEqual(self.buckets(first), (0, 0), "moved")
         self.assertEqual(self.buckets(root), (10, 10))
         incident = self.env["social.crm.incident"].search([("key", "=", f"mastodon:{root}")])
+        self.assertEqual(incident, opened, "the open incident followed: no second one")
+        self.assertEqual(incident.name, f"Pile-on in conversation mastodon:{root}")
         self.assertEqual(incident.kind, "pile_on")
         self.assertEqual(incident.observed_count, 10)
 
