@@ -97,11 +97,11 @@ class SocialCrmPost(models.Model):
         federation URI is known they go over to it (``services.threads.old_key_moves``), so
         that the replies arriving now (keyed by the URI) join those old threads. Per company
         and instance (ids are the instance's); posts without instance (their source was
-        deleted before 19.0.1.6.1) are left as they are. Other addons follow through
+        deleted before 19.0.1.6.2) are left as they are. Other addons follow through
         :meth:`_ingest_after_join_threads` as when a parent arrives after its replies
         (helpdesk: the ticket of an old key takes the URI key or is marked a duplicate of the
         conversation's ticket; the crisis watch's counts move). Returns the number of posts
-        moved. Run by the upgrade to 19.0.1.6.1 (``end-migration``, all addons loaded)."""
+        moved. Run by the upgrade to 19.0.1.6.2 (``end-migration``, all addons loaded)."""
         network = self.env["social.crm.network"]._by_code().get("mastodon")
         if not network:
             return 0

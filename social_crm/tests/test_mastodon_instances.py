@@ -471,16 +471,16 @@ class TestMastodonInstances(SocialCrmCase):
         self.env.invalidate_all()
         self.assertEqual((alice | bob).mapped("network_uri"), [ALICE_URI, BOB_URI])
 
-    def run_migration(self, stage, version="19.0.1.6.0"):
-        path = join(dirname(dirname(__file__)), "migrations", "19.0.1.6.1", f"{stage}.py")
-        spec = importlib.util.spec_from_file_location(f"social_crm_{stage}_1_6_1", path)
+    def run_migration(self, stage, version="19.0.1.6.1"):
+        path = join(dirname(dirname(__file__)), "migrations", "19.0.1.6.2", f"{stage}.py")
+        spec = importlib.util.spec_from_file_location(f"social_crm_{stage}_1_6_2", path)
         module = importlib.util.module_from_spec(spec)
         spec.loader.exec_module(module)
         module.migrate(self.env.cr, version)
         self.env.invalidate_all()
 
     def test_migration_gives_old_posts_their_instance(self):
-        """Posts stored before 19.0.1.6.1 get the instance of their source; a post whose
+        """Posts stored before 19.0.1.6.2 get the instance of their source; a post whose
         source was deleted gets the instance its local author's profile names, if any."""
         alice, bob = self.two_statuses_with_one_id()
         self.own.base_url = "https://ACME.social/"

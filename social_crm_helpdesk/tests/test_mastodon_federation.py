@@ -125,7 +125,7 @@ class TestMastodonReplyBeforeParent(SocialHelpdeskCase):
 class TestMastodonJoinCounts(SocialHelpdeskCase):
     """What is keyed by conversation follows the posts that join one after the fact: the
     crisis watch's counts (replies read before the status they answer), tickets and counts
-    of the threads stored before 19.0.1.5.0 (the upgrade to 19.0.1.6.1)."""
+    of the threads stored before 19.0.1.5.0 (the upgrade to 19.0.1.6.2)."""
 
     HOST = "mastodon.example"
     URI = "https://mastodon.example/users/%s/statuses/%s"

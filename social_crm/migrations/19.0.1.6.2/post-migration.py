@@ -1,6 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 """Mastodon posts keep the instance they were read through (``social_crm_post.instance``,
-new in 19.0.1.6.1): a status id is that instance's. The posts stored before get it from
+new in 19.0.1.6.2): a status id is that instance's. The posts stored before get it from
 their source's instance URL, normalised as ingestion does (``connectors.mastodon.
 instance_url``, lower case): one parameterised UPDATE per Mastodon source.
 
