@@ -35,9 +35,10 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _odoo import ROOT, odoo_env
 
 _spec = importlib.util.spec_from_file_location(
-    "social_crm_hold_server", os.path.join(ROOT, "social_crm", "tests", "hold_server.py"))
-hold_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(hold_server)
+    "social_crm_loopback_servers",
+    os.path.join(ROOT, "social_crm", "tests", "loopback_servers.py"))
+loopback_servers = importlib.util.module_from_spec(_spec)
+_spec.loader.exec_module(loopback_servers)
 
 
 def queue_replies(env, servers, replies):
@@ -67,8 +68,8 @@ def queue_replies(env, servers, replies):
 def run(env, workers, args):
     from odoo.addons.social_crm.models import social_crm_outbox as outbox_model
 
-    with hold_server.HoldServer() as stalled:
-        healthy = [hold_server.StatusServer() for _n in range(args.healthy)]
+    with loopback_servers.HoldServer() as stalled:
+        healthy = [loopback_servers.StatusServer() for _n in range(args.healthy)]
         try:
             with env.cr.savepoint(flush=False) as savepoint:
                 items = queue_replies(env, [stalled, *healthy], args.replies)

@@ -80,6 +80,14 @@ class SocialCrmEvent(models.Model):
         index=True,
     )
     error = fields.Text(readonly=True)
+    held_account = fields.Char(
+        string="Account Sent",
+        readonly=True,
+        index="btree_not_null",
+        help="Kept in quarantine: the network addressed this item to this account id, which "
+        "no push source has as its Our Account ID. “Use this account ID” on the source takes "
+        "it and processes the item again.",
+    )
     attempts = fields.Integer(readonly=True)
     post_count = fields.Integer(string="Posts", readonly=True)
     received_at = fields.Datetime(
@@ -94,15 +102,17 @@ class SocialCrmEvent(models.Model):
 
     # --- storing (webhook routes, listeners) ---------------------------------------------
     @api.model
-    def _store_events(self, source, raw_events, channel, state="new", error=None):
+    def _store_events(self, source, raw_events, channel, state="new", error=None,
+                      held_account=None):
         """Store :class:`~..connectors.events.RawEvent` items of ``source``; return the ids of
         the rows inserted (those already stored are left alone). One statement (item by item
-        after a conflict with a concurrent transaction)."""
+        after a conflict with a concurrent transaction). ``held_account``: the items are kept
+        in quarantine for that account (``social.crm.source._webhook_route_accounts``)."""
         raw_events = [e for e in raw_events if e.key and e.payload]
         if not raw_events:
             return []
         try:
-            return self._insert_events(source, raw_events, channel, state, error)
+            return self._insert_events(source, raw_events, channel, state, error, held_account)
         except psycopg2.errors.SerializationFailure:
             # a concurrent transaction (the network retrying the delivery, two listeners)
             # stored and committed one of these keys after this one began: under repeatable
@@ -115,23 +125,25 @@ class SocialCrmEvent(models.Model):
         ids = []
         for event in raw_events:
             try:
-                ids += self._insert_events(source, [event], channel, state, error)
+                ids += self._insert_events(source, [event], channel, state, error,
+                                           held_account)
             except psycopg2.errors.SerializationFailure:
                 continue  # stored by the concurrent transaction
         return ids
 
     @api.model
-    def _insert_events(self, source, raw_events, channel, state, error):
+    def _insert_events(self, source, raw_events, channel, state, error, held_account=None):
         """One ``INSERT ... ON CONFLICT DO NOTHING`` in a savepoint, its failure not logged
         as an error (``_store_events``); returns the ids inserted."""
         query = (
             SQL(
                 """INSERT INTO social_crm_event
                         (source_id, company_id, channel, kind, delivery_key, payload, state,
-                         error, attempts, post_count, received_at,
+                         error, held_account, attempts, post_count, received_at,
                          create_uid, create_date, write_uid, write_date)
                    SELECT %(source)s, %(company)s, %(channel)s, k.kind, k.key, k.payload,
-                          %(state)s, %(error)s, 0, 0, clock_timestamp() AT TIME ZONE 'UTC',
+                          %(state)s, %(error)s, %(held)s, 0, 0,
+                          clock_timestamp() AT TIME ZONE 'UTC',
                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                      FROM unnest(%(kinds)s::varchar[], %(keys)s::varchar[], %(payloads)s::text[])
                           AS k(kind, key, payload)
@@ -142,6 +154,7 @@ class SocialCrmEvent(models.Model):
                 channel=channel,
                 state=state,
                 error=error,
+                held=held_account,
                 uid=self.env.uid,
                 kinds=[e.kind for e in raw_events],
                 keys=[connector_events.storable_key(e.key) for e in raw_events],
@@ -353,7 +366,7 @@ class SocialCrmEvent(models.Model):
         """Process failed or quarantined events again (after fixing the cause)."""
         self.check_access("write")
         retry = self.filtered(lambda e: e.state in ("failed", "quarantined"))
-        retry.write({"state": "new", "attempts": 0, "error": False})
+        retry.write({"state": "new", "attempts": 0, "error": False, "held_account": False})
         if retry:
             self._trigger_processing()
         return True

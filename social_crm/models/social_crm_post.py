@@ -10,6 +10,7 @@ from odoo.exceptions import AccessError, ConcurrencyError, ValidationError
 from odoo.fields import Domain
 
 from ..services import ingest
+from .social_crm_ingest_mixin import stored_concurrently
 
 _logger = logging.getLogger(__name__)
 
@@ -28,23 +29,6 @@ STORAGE_ERRORS = (
     # missing required value say, are bugs: they still fail the page)
     psycopg2.errors.UniqueViolation,
 )
-
-
-#: the unique keys the ingestion plan looks up in its snapshot before it creates a row: a
-#: violation of one is a row that a concurrent transaction committed after this one's snapshot
-#: (the same post or author stored by two workers at once: a webhook's events processed while
-#: a poll of another source of the company stores the same post), never bad data
-RACE_CONSTRAINTS = frozenset({
-    "social_crm_post_network_external_id_uniq",
-    "social_crm_post_network_uri_uniq",
-    "social_crm_identity_network_external_id_company_uniq",
-})
-
-
-def _stored_concurrently(error):
-    """Whether ``error`` says that another transaction stored the same post or author."""
-    return isinstance(error, psycopg2.errors.UniqueViolation) \
-        and getattr(error.diag, "constraint_name", None) in RACE_CONSTRAINTS
 
 
 def _refused_by_storage(error):
@@ -333,7 +317,7 @@ class SocialCrmPost(models.Model):
             with self.env.cr.savepoint():
                 return self._ingest_batch(posts, source)
         except STORAGE_ERRORS as error:
-            if _stored_concurrently(error):
+            if stored_concurrently(error):
                 # already stored, by a transaction this one cannot see: not a refusal to
                 # quarantine. A new transaction sees it and updates it (an HTTP request is run
                 # again by Odoo; an event is processed again at the cron's next run)

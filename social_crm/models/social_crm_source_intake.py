@@ -93,7 +93,9 @@ class SocialCrmSource(models.Model):
         "user id, WhatsApp: the phone number id), which must be that source's Our Account ID "
         "(WhatsApp: WhatsApp Phone Number ID) with the same app secret. Items for an account no "
         "such source has are dropped and shown on this source as refused (Deliveries "
-        "Refused, Last Refusal).",
+        "Refused, Last Refusal), or, when this is the company's only push source of the "
+        "network and no other company's source has the app secret, kept for “Use this "
+        "account ID”.",
     )
     app_secret = fields.Char(
         groups=MANAGER,
@@ -206,13 +208,14 @@ class SocialCrmSource(models.Model):
             # sudo: events are manager-only; the counts are shown to readers of the source
             groups = self.env["social.crm.event"].sudo()._read_group(
                 [("source_id", "in", ids)],
-                ["source_id", "state"],
+                ["source_id", "state", "held_account"],
                 ["__count", "received_at:max"],
             )
-            for source, state, count, received in groups:
+            for source, state, held, count, received in groups:
                 stats = events.setdefault(source.id, {"count": 0, "failed": 0, "last": False})
                 stats["count"] += count
-                if state in ("failed", "quarantined"):
+                # items kept for another account have their own message (held_event_count)
+                if state in ("failed", "quarantined") and not held:
                     stats["failed"] += count
                 if received and (not stats["last"] or received > stats["last"]):
                     stats["last"] = received
@@ -441,8 +444,18 @@ class SocialCrmSource(models.Model):
             )
             return 200, "text/plain", "OK"
         stored = False
-        for target, events in source._webhook_route(raw_events).items():
+        routes, held = source._webhook_route(raw_events)
+        for target, events in routes.items():
             stored |= bool(event_model._store_events(target, events, "push"))
+        for account, events in held.items():
+            # kept in quarantine, nothing lost: "Use this account ID" on the source
+            event_model._store_events(
+                source, events, "push", state="quarantined", held_account=account,
+                error=self.env._(
+                    "Addressed to account %(account)s, which is not this source's Our Account "
+                    "ID (%(own)s) nor that of another push source: kept here until the source "
+                    "takes that account (“Use this account ID” on the source).",
+                    account=account, own=", ".join(sorted(source._webhook_accounts())) or "-"))
         if stored:
             event_model._trigger_processing()
         return 200, "text/plain", "OK"
@@ -479,24 +492,38 @@ class SocialCrmSource(models.Model):
         return self.app_secret if self._webhook_network() == "meta" else self.api_secret
 
     def _webhook_route(self, raw_events):
-        """``{source: raw events}``: every item of a signed delivery goes to the push source
-        of the account it is addressed to. A Meta app has one callback address per object
-        (every page the app is installed on), an X app one webhook for every subscribed user:
-        a delivery made for another page or user of the same app (same network, same secret:
-        the signature holds for it too) goes to that account's source, in that source's
-        company; an item for an account no source of the app takes is dropped (logged), never
-        stored in this source's company. Items that name no account, and those of a source
-        whose account is not configured that no other source takes, stay here. One query,
-        only when a delivery names another account."""
+        """``({source: raw events}, {account: raw events})``: every item of a signed
+        delivery goes to the push source of the account it is addressed to. A Meta app has one
+        callback address per object (every page the app is installed on), an X app one
+        webhook for every subscribed user: a delivery made for another page or user of the
+        same app (same network, same secret: the signature holds for it too) goes to that
+        account's source, in that source's company; an item for an account no source of the
+        app takes is never stored in another company. Items that name no account, and those
+        of a source whose account is not configured that no other source takes, stay here.
+        The second dict: the items kept in quarantine on this source (see
+        :meth:`_webhook_route_accounts`). One query, only when a delivery names another
+        account."""
         self.ensure_one()
-        routes = self._webhook_route_accounts(raw_events)
+        routes, held = self._webhook_route_accounts(raw_events)
         # each source's own settings decide what it takes (private messages: its opt-in)
-        return {target: kept for target, events in routes.items()
-                if (kept := [e for e in events if target._webhook_takes(e)])}
+        return (
+            {target: kept for target, events in routes.items()
+             if (kept := [e for e in events if target._webhook_takes(e)])},
+            {account: kept for account, events in held.items()
+             if (kept := [e for e in events if self._webhook_takes(e)])},
+        )
 
     def _webhook_route_accounts(self, raw_events):
-        """``{source: raw events}`` by the accounts the items are addressed to (see
-        :meth:`_webhook_route`)."""
+        """``({source: raw events}, {account: raw events})`` by the accounts the items are
+        addressed to (see :meth:`_webhook_route`).
+
+        An item for an account that no active push source of the app has is dropped (logged,
+        shown on this source as refused), unless this source may only have a wrong *Our
+        Account ID* (mistyped, or an upgrade's page name): it is its company's only active
+        push source of the network, no source of another company (archived ones too) uses
+        the app, and no source of the app on another network has that account. The item is
+        then kept in quarantine on this source, in its company, for the manager's “Use this
+        account ID”: nothing lost, nothing stored in another company's inbox."""
         own = self._webhook_accounts()
         routes, foreign = {}, {}
         for event in raw_events:
@@ -506,20 +533,38 @@ class SocialCrmSource(models.Model):
             else:
                 foreign.setdefault(account, []).append(event)
         if not foreign:
-            return routes
+            return routes, {}
         secret = self._webhook_secret()
-        others = {}
+        # (other network: an Instagram account of the app delivered at a page's address)
+        others, elsewhere, shared, alone = {}, set(), False, True
         if secret:
             # self: sudo'ed by the public route; the sources of every company share the app
-            for other in self.search(
-                [("intake_mode", "=", "push"), ("network_id", "=", self.network_id.id),
-                 ("id", "!=", self.id)], order="id",
-            ).filtered(lambda s: s._webhook_secret() == secret):
-                for account in other._webhook_accounts():
-                    others.setdefault(account, other)
-        dropped = []
+            for other in self.with_context(active_test=False).search(
+                [("intake_mode", "=", "push"), ("id", "!=", self.id)], order="id",
+            ):
+                same_network = other.network_id == self.network_id
+                if same_network and other.company_id == self.company_id and other.active:
+                    alone = False
+                if other._webhook_secret() != secret:
+                    continue
+                if not same_network:
+                    elsewhere |= other._webhook_accounts()
+                    continue
+                if other.company_id != self.company_id:
+                    shared = True
+                if other.active:
+                    for account in other._webhook_accounts():
+                        others.setdefault(account, other)
+        dropped, held = [], {}
         for account, events in foreign.items():
             target = others.get(account) or (self if not own else None)
+            if target is None and alone and not shared and account not in elsewhere:
+                _logger.info(
+                    "Social CRM: source %s: %s item(s) of a delivery for account %s kept in "
+                    "quarantine: not its Our Account ID, and no other push source takes it",
+                    self.id, len(events), account[:40])
+                held[account[:100]] = events
+                continue
             if target is None:
                 _logger.info(
                     "Social CRM: source %s: %s item(s) of a delivery for account %s dropped: "
@@ -538,7 +583,7 @@ class SocialCrmSource(models.Model):
             self._intake_refused(self.env._(
                 "items for account %(accounts)s, which no push source with this app secret "
                 "has (check Our Account ID)", accounts=", ".join(sorted(dropped)[:3])))
-        return routes
+        return routes, held
 
     def _webhook_split(self, payload):
         """The raw events of a signed delivery (hook: addons read more of it, e.g. private

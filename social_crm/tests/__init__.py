@@ -31,6 +31,8 @@ from . import (
     test_tour_edits,
     test_tour_recheck,
     test_views,
+    test_webhook_held,
     test_webhook_hostile,
+    test_webhook_misplaced,
     test_x_webhook_threads,
 )

@@ -3,12 +3,15 @@
 the real database (``self.registry.cursor()``: a TransactionCase does not put the registry in
 test mode, so each cursor is its own PostgreSQL transaction, repeatable read as Odoo's)."""
 
+import contextlib
 import logging
+
+import psycopg2
 
 from odoo import api
 from odoo.addons.social_crm.connectors.events import RawEvent
 from odoo.tests import TransactionCase, tagged
-from odoo.tools import SQL, mute_logger
+from odoo.tools import SQL
 
 EVENT_LOG = "odoo.addons.social_crm.models.social_crm_event"
 XMLID = "social_crm.ir_cron_social_crm_process_events"
@@ -209,7 +212,9 @@ class TestTriggerConflict(TransactionCase):
             poll_env["social.crm.post"]._ingest_posts(x_connector.parse_activity(payload),
                                                       source=source)
             poll_cr.commit()
-            with mute_logger("odoo.sql_db"), self.assertLogs(EVENT_LOG, logging.INFO) as logs:
+            # the refused INSERT is no error: odoo.sql_db does not log it (it did, at ERROR)
+            with self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertLogs(EVENT_LOG, logging.INFO) as logs:
                 event._process()
             self.assertIn("stored at the same time by another worker", logs.output[-1])
             self.assertEqual((event.state, event.attempts), ("new", 1))
@@ -241,3 +246,27 @@ class TestTriggerConflict(TransactionCase):
                 source.unlink()
             poll_cr.commit()
             poll_cr.close()
+
+    def test_only_the_ingestion_s_race_is_kept_from_the_sql_error_log(self):
+        """``odoo.sql_db`` keeps quiet about a race-key violation of the ingestion's own
+        create only: the same violation elsewhere (a user's create), and any other refusal
+        of the ingestion's create, are logged at ERROR as before."""
+        from ..models.social_crm_ingest_mixin import _race_expected
+
+        Post = self.env["social.crm.post"]
+        vals = {"network_id": self.env.ref("social_crm.network_x").id,
+                "external_id": "1865000000000008888", "posted_at": "2026-12-01 09:00:00"}
+        Post.create(vals)
+        cases = (
+            # (inside the ingestion's create, values, error expected, logged)
+            (True, vals, psycopg2.errors.UniqueViolation, False),
+            (False, vals, psycopg2.errors.UniqueViolation, True),
+            (True, dict(vals, external_id="1865000000000008889", network_id=999999999),
+             psycopg2.errors.ForeignKeyViolation, True),
+        )
+        for inside, values, error, logged in cases:
+            log = self.assertLogs("odoo.sql_db", logging.ERROR) if logged \
+                else self.assertNoLogs("odoo.sql_db", logging.ERROR)
+            with self.assertRaises(error), self.env.cr.savepoint(), log, \
+                    (_race_expected() if inside else contextlib.nullcontext()):
+                Post.create(values)

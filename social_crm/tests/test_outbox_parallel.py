@@ -9,7 +9,7 @@ from odoo.tests import tagged
 from odoo.tests.common import _super_send
 
 from .common import SocialCrmCase
-from .hold_server import HoldServer, StatusServer
+from .loopback_servers import HoldServer, StatusServer
 
 
 @tagged("post_install", "-at_install")

@@ -11,7 +11,7 @@ from freezegun import freeze_time
 
 from odoo import fields
 from odoo.addons.social_crm.models import social_crm_outbox as outbox_model
-from odoo.addons.social_crm.tests.drip_server import DripServer
+from odoo.addons.social_crm.tests.loopback_servers import DripServer
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tests.common import _super_send

@@ -104,6 +104,13 @@ class SocialCrmSource(models.Model):
             return set()
         return super()._webhook_accounts()
 
+    def _webhook_use_account(self, account):
+        """A WhatsApp number takes its phone number id (“Use this account ID”)."""
+        if self.kind == "direct" and self.network_id.code == "whatsapp":
+            self.write({"whatsapp_phone_number_id": account})
+            return
+        super()._webhook_use_account(account)
+
     def _webhook_event_account(self, raw_event):
         """Messenger: the page (``page_id``); Instagram Direct: the account
         (``account_id``); WhatsApp: the business number (``metadata.phone_number_id``)."""

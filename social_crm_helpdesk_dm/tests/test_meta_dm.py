@@ -410,6 +410,26 @@ class TestWhatsappTour(WhatsappCase):
 
 
 @tagged("post_install", "-at_install")
+class TestWhatsappHeldNumber(WhatsappCase):
+    def test_a_mistyped_phone_number_id_keeps_the_messages(self):
+        """The company's one WhatsApp number with a mistyped phone number id: its messages
+        were dropped. They are kept, and “Use this account ID” sets the phone number id (not
+        Our Account ID) and stores them."""
+        self.wa.whatsapp_phone_number_id = PHONE_ID + "9"
+        with mute_logger(INTAKE_LOG):
+            response = self.deliver_signed(self.wa, wa_delivery([wa_text(
+                "wamid.HELD1", "Hallo, ist da jemand?")]))
+        self.assertEqual(response.status_code, 200)
+        event = self.Event.search([("source_id", "=", self.wa.id)])
+        self.assertEqual((event.state, event.held_account), ("quarantined", PHONE_ID))
+        self.wa.action_use_held_account()
+        self.assertEqual(self.wa.whatsapp_phone_number_id, PHONE_ID)
+        self.assertFalse(self.wa.account_id)
+        [event] = self.process_source(self.wa)
+        self.assertEqual((event.state, event.post_count), ("done", 1))
+
+
+@tagged("post_install", "-at_install")
 class TestWhatsappTwoCompanies(WhatsappCase):
     def test_a_message_to_another_company_s_number_is_stored_there(self):
         """One Meta app, one callback address for every WhatsApp Business Account it serves:

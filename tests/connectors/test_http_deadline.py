@@ -2,20 +2,15 @@
 ``requests``' ``timeout`` bounds each socket read, so a server sending a byte every few
 seconds kept a write (a reply) alive for minutes."""
 
-import importlib.util
-import pathlib
 import time
 
 import pytest
+from connector_helpers import loopback_servers
 
 from social_crm.connectors import http, mastodon, x
 from social_crm.connectors.base import TemporaryError
 
-_PATH = pathlib.Path(__file__).resolve().parents[2] / "social_crm" / "tests" / "drip_server.py"
-_spec = importlib.util.spec_from_file_location("social_crm_drip_server_plain", _PATH)
-drip_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(drip_server)
-DripServer = drip_server.DripServer
+DripServer = loopback_servers().DripServer
 
 
 @pytest.fixture(params=["headers", "body"])

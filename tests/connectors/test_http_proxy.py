@@ -4,12 +4,11 @@ the proxy is asked; one that resolves to a public address, or not at all here, g
 the proxy."""
 
 import json
-import socket
-import threading
 from http import server as http_server
 
 import pytest
 import requests
+from connector_helpers import resolve_example_names, serving
 
 from social_crm.connectors import http
 from social_crm.connectors.base import UnsafeAddressError
@@ -39,25 +38,13 @@ def proxied(monkeypatch):
     """A session sending through a loopback proxy; names resolve as ``ANSWERS`` say (other
     ``.example`` names do not resolve here)."""
     _Proxy.asked = []
-    proxy = http_server.ThreadingHTTPServer(("127.0.0.1", 0), _Proxy)
-    threading.Thread(target=proxy.serve_forever, daemon=True).start()
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, port, *args, **kwargs):
-        if isinstance(host, str) and host.endswith(".example"):
-            if host not in ANSWERS:
-                raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
-            return real(ANSWERS[host], port, *args, **kwargs)
-        return real(host, port, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    session = requests.Session()
-    session.trust_env = False
-    address = f"http://127.0.0.1:{proxy.server_address[1]}"
-    session.proxies = {"http": address, "https": address}
-    yield session
-    proxy.shutdown()
-    proxy.server_close()
+    with serving(_Proxy) as port:
+        resolve_example_names(monkeypatch, ANSWERS.get)
+        session = requests.Session()
+        session.trust_env = False
+        address = f"http://127.0.0.1:{port}"
+        session.proxies = {"http": address, "https": address}
+        yield session
 
 
 @pytest.mark.parametrize("host", ["inside.example", "loop.example"])

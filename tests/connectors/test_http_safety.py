@@ -13,9 +13,7 @@
 import contextlib
 import datetime as dt
 import http.server as http_server
-import importlib.util
 import ipaddress
-import pathlib
 import socket
 import ssl
 import threading
@@ -24,6 +22,7 @@ import time
 import pytest
 import requests
 import responses
+from connector_helpers import loopback_servers, resolve_example_names, serving
 
 from social_crm.connectors import get_connector, http, recheck_bluesky, recheck_mastodon
 from social_crm.connectors.base import (
@@ -33,11 +32,7 @@ from social_crm.connectors.base import (
     UnsafeAddressError,
 )
 
-_PATH = pathlib.Path(__file__).resolve().parents[2] / "social_crm" / "tests" / "drip_server.py"
-_spec = importlib.util.spec_from_file_location("social_crm_drip_server_safety", _PATH)
-drip_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(drip_server)
-DripServer = drip_server.DripServer
+DripServer = loopback_servers().DripServer
 
 PUBLIC = "https://mastodon.example"
 
@@ -132,19 +127,9 @@ def loopback(monkeypatch):
     """A loopback server, and names (``*.example``) that resolve to it, as a hostile or
     rebinding DNS answer would."""
     _Hello.hits, _Hello.location = 0, None
-    server = http_server.ThreadingHTTPServer(("127.0.0.1", 0), _Hello)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    real = socket.getaddrinfo
-
-    def getaddrinfo(host, *args, **kwargs):
-        if isinstance(host, str) and host.endswith(".example"):
-            return real("127.0.0.1", *args, **kwargs)
-        return real(host, *args, **kwargs)
-
-    monkeypatch.setattr(socket, "getaddrinfo", getaddrinfo)
-    yield server.server_address[1]
-    server.shutdown()
-    server.server_close()
+    with serving(_Hello) as port:
+        resolve_example_names(monkeypatch, lambda _host: "127.0.0.1")
+        yield port
 
 
 def test_an_address_from_a_network_that_resolves_to_the_loopback_is_not_asked(loopback):

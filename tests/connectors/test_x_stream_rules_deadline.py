@@ -3,20 +3,15 @@
 socket read only, so a server dripping a byte now and then held the listener (or the source
 form's dry run) for as long as it dripped."""
 
-import importlib.util
-import pathlib
 import time
 
 import pytest
+from connector_helpers import loopback_servers
 
 from social_crm.connectors import http, x_stream
 from social_crm.connectors.base import TemporaryError
 
-_PATH = pathlib.Path(__file__).resolve().parents[2] / "social_crm" / "tests" / "drip_server.py"
-_spec = importlib.util.spec_from_file_location("social_crm_drip_server_rules", _PATH)
-drip_server = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(drip_server)
-DripServer = drip_server.DripServer
+DripServer = loopback_servers().DripServer
 
 BEARER = "AAAA-bearer-secret"
 TAG = "social_crm:db:7"

@@ -1,11 +1,21 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-"""Two loopback Mastodon instances for the outbox's sender: :class:`HoldServer` reads a
-request and never answers (a stalled instance: the connection stays open until the client
-hangs up); :class:`StatusServer` answers ``POST /api/v1/statuses`` at once with a status as
-Mastodon's API returns it, and records each request (its body, and whatever ``on_request``
-returns at that moment, e.g. whether the stalled instance still holds its request).
+"""Loopback HTTP servers that misbehave as networks do, for the tests and benchmarks.
 
-Standard library only (no ``odoo`` import: ``bench/outbox.py`` loads it by path)."""
+* :class:`DripServer` answers very slowly: one byte every ``pace`` seconds, in the status
+  line and headers (``phase="headers"``) or in the body (``phase="body"``), for as long as the
+  client stays or ``duration`` seconds (then it closes the connection). A socket time-out per
+  read never fires on it. With ``context`` (a server-side ``ssl.SSLContext``) it speaks TLS:
+  :attr:`DripServer.url` is then ``https://``.
+* :class:`HoldServer` reads a request and never answers (a stalled Mastodon instance: the
+  connection stays open until the client hangs up).
+* :class:`StatusServer` answers ``POST /api/v1/statuses`` at once with a status as Mastodon's
+  API returns it, and records each request (its body, and whatever ``on_request`` returns at
+  that moment, e.g. whether the stalled instance still holds its request).
+
+The first two share :class:`LoopbackServer` (a listening socket on ``127.0.0.1``, an accept
+loop in a thread, ``requests`` counted, a context manager). Standard library only (no
+``odoo`` import: the plain pytest tests and ``bench/outbox.py`` load it by path).
+"""
 
 import contextlib
 import itertools
@@ -16,19 +26,19 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 
-class HoldServer:
-    """Accepts, reads the request, answers nothing; :meth:`waiting` says whether a client
-    still waits for an answer (its connection open)."""
+class LoopbackServer:
+    """A socket listening on ``127.0.0.1`` (a free port: :attr:`url`), accepting in a thread
+    until :meth:`close`; each accepted connection goes to :meth:`_accepted`."""
+
+    scheme = "http"
+    accept_timeout = 0.2
 
     def __init__(self):
         self.requests = 0
-        self.received_at = []  # time.monotonic() of each request
-        self._held = []  # [socket, closed]
-        self._lock = threading.Lock()
         self.stopping = threading.Event()
         self.sock = socket.create_server(("127.0.0.1", 0))
         self.port = self.sock.getsockname()[1]
-        self.url = f"http://127.0.0.1:{self.port}"
+        self.url = f"{self.scheme}://127.0.0.1:{self.port}"
         self.thread = threading.Thread(target=self._serve, daemon=True)
         self.thread.start()
 
@@ -39,22 +49,90 @@ class HoldServer:
         self.close()
 
     def _serve(self):
-        self.sock.settimeout(0.1)
+        self.sock.settimeout(self.accept_timeout)
         while not self.stopping.is_set():
             try:
                 conn, _addr = self.sock.accept()
             except OSError:
                 continue
-            conn.settimeout(5)
+            self._accepted(conn)
+
+    def _accepted(self, conn):
+        raise NotImplementedError
+
+    def close(self):
+        self.stopping.set()
+        self.sock.close()
+
+
+class DripServer(LoopbackServer):
+    """Answers one byte every ``pace`` seconds (see the module); :attr:`requests` counts the
+    requests received."""
+
+    def __init__(self, phase="body", pace=0.2, duration=None, context=None):
+        self.phase, self.pace, self.duration = phase, pace, duration
+        self.context = context
+        if context is not None:
+            self.scheme = "https"
+        super().__init__()
+
+    def _accepted(self, conn):
+        threading.Thread(target=self._answer, args=(conn,), daemon=True).start()
+
+    def _answer(self, conn):
+        until = time.monotonic() + self.duration if self.duration else None
+        try:
+            if self.context is not None:
+                conn.settimeout(5)
+                conn = self.context.wrap_socket(conn, server_side=True)
+                conn.settimeout(None)
+        except OSError:
+            conn.close()
+            return
+        with conn:
             try:
                 conn.recv(65536)
-            except OSError:
-                conn.close()
-                continue
-            with self._lock:
                 self.requests += 1
-                self.received_at.append(time.monotonic())
-                self._held.append([conn, False])
+                head = b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\n"
+                if self.phase == "headers":
+                    for byte in head:
+                        if self.stopping.wait(self.pace):
+                            return
+                        conn.sendall(bytes([byte]))
+                else:
+                    conn.sendall(head)
+                conn.sendall(b"Content-Length: 100000\r\n\r\n{")
+                while not self.stopping.wait(self.pace):
+                    if until and time.monotonic() > until:
+                        return
+                    conn.sendall(b" ")
+            except OSError:
+                return
+
+
+class HoldServer(LoopbackServer):
+    """Accepts, reads the request, answers nothing; :meth:`waiting` says whether a client
+    still waits for an answer (its connection open)."""
+
+    accept_timeout = 0.1
+
+    def __init__(self):
+        self.received_at = []  # time.monotonic() of each request
+        self._held = []  # [socket, closed]
+        self._lock = threading.Lock()
+        super().__init__()
+
+    def _accepted(self, conn):
+        conn.settimeout(5)
+        try:
+            conn.recv(65536)
+        except OSError:
+            conn.close()
+            return
+        with self._lock:
+            self.requests += 1
+            self.received_at.append(time.monotonic())
+            self._held.append([conn, False])
 
     def waiting(self):
         """Whether a client's request is held: its connection is open (the client has not

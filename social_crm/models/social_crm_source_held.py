@@ -1,0 +1,90 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Webhook items kept for a push source whose *Our Account ID* may be wrong.
+
+A delivery's item for an account that no push source of the app has is dropped when the
+database may hold that account's owner in another company (``_webhook_route_accounts``).
+When the source is its company's only push source of the network, the app is no other
+company's and no source of the app on another network has the account, the items are kept in
+quarantine on the source instead (``social.crm.event`` ``held_account``): a mistyped id, or a
+page name left from before the routing, loses nothing.
+The form names the account the network sent; “Use this account ID” makes it the source's and
+processes the kept items again.
+"""
+
+from odoo import fields, models
+from odoo.exceptions import UserError
+
+MANAGER = "social_crm.group_social_crm_manager"
+
+
+class SocialCrmSource(models.Model):
+    _inherit = "social.crm.source"
+
+    held_account_id = fields.Char(
+        string="Account Sent by the Network",
+        compute="_compute_held",
+        help="The account id the network addressed the items kept in quarantine to (the "
+        "newest, when there are several).",
+    )
+    held_event_count = fields.Integer(string="Items Kept", compute="_compute_held")
+
+    def _compute_held(self):
+        ids = [i for i in self.ids if isinstance(i, int)]
+        newest = {}
+        if ids:
+            # sudo: events are manager-only; the form shows their account to its readers
+            for source, account, count, received in self.env["social.crm.event"].sudo()._read_group(
+                [("source_id", "in", ids), ("state", "=", "quarantined"),
+                 ("held_account", "!=", False)],
+                ["source_id", "held_account"],
+                ["__count", "received_at:max"],
+            ):
+                best = newest.get(source.id)
+                if not best or received > best[2]:
+                    newest[source.id] = (account, count, received)
+        for source in self:
+            account, count, _received = newest.get(source.id, (False, 0, None))
+            source.held_account_id = account
+            source.held_event_count = count
+
+    def _webhook_use_account(self, account):
+        """Make ``account`` this push source's account (hook: WhatsApp's phone number id)."""
+        self.write({"account_id": account})
+
+    def action_use_held_account(self):
+        """“Use this account ID”: the account the network sent becomes the source's, and the
+        items kept for it are processed again (the cron, triggered now). Refused when another
+        push source (of any network, archived too) has that account (its items go there)."""
+        self.ensure_one()
+        self.check_access("write")
+        account = self.held_account_id
+        if not account:
+            raise UserError(self.env._("No item is kept for another account."))
+        # sudo: the push sources of every company, whatever the manager may read
+        taken = self.sudo().with_context(active_test=False).search([
+            ("intake_mode", "=", "push"), ("id", "!=", self.id),
+        ]).filtered(lambda other: account in other._webhook_accounts())
+        if taken:
+            raise UserError(self.env._(
+                "Account %(account)s is already the account of the push source “%(name)s”: "
+                "the items for it belong there.",
+                account=account, name=taken[0].name))
+        self._webhook_use_account(account)
+        # sudo: events are written by processing only
+        events = self.env["social.crm.event"].sudo().search([
+            ("source_id", "=", self.id), ("state", "=", "quarantined"),
+            ("held_account", "=", account),
+        ])
+        events.action_retry()
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Account ID set"),
+                "message": self.env._(
+                    "Our Account ID is now %(account)s; the %(count)s kept item(s) are being "
+                    "processed.", account=account, count=len(events)),
+                "type": "success",
+                "next": {"type": "ir.actions.client", "tag": "soft_reload"},
+            },
+        }

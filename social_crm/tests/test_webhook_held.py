@@ -1,0 +1,182 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Items of a push source whose *Our Account ID* differs from the id the network sends (a
+mistyped id, a page name kept from before the routing): kept in quarantine, named on the
+form, and stored by “Use this account ID”, when nothing says they could be another
+company's; dropped as before when the app is shared with another company or the company has
+several push sources of the network."""
+
+import json
+import logging
+
+from odoo.addons.social_crm.connectors import signatures
+from odoo.exceptions import UserError
+from odoo.tests import HttpCase, tagged
+from odoo.tools import mute_logger
+
+from .test_intake_webhook import APP_SECRET, CONSUMER_SECRET, PAGE_ID, meta_comment, x_activity
+
+INTAKE_LOG = "odoo.addons.social_crm.models.social_crm_source_intake"
+X_USER = "1440000000000000000"
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookHeldAccount(HttpCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.company = cls.env["res.company"].create({"name": "Gamma Shop GmbH"})
+        cls.env.user.company_ids |= cls.company
+        Source = cls.env["social.crm.source"].with_company(cls.company)
+        cls.page = Source.create({
+            "name": "Gamma page (push)", "company_id": cls.company.id,
+            "network_id": cls.env.ref("social_crm.network_facebook").id, "kind": "page",
+            # one digit too many: the page's id is PAGE_ID
+            "account_id": PAGE_ID + "0", "intake_mode": "push", "app_secret": APP_SECRET,
+        })
+        cls.x_source = Source.create({
+            "name": "Gamma X (push)", "company_id": cls.company.id,
+            "network_id": cls.env.ref("social_crm.network_x").id, "kind": "mentions",
+            # the username, not the user id X sends (for_user_id)
+            "account_id": "gamma_support", "intake_mode": "push",
+            "api_secret": CONSUMER_SECRET,
+        })
+        cls.Event = cls.env["social.crm.event"]
+        cls.Post = cls.env["social.crm.post"].with_context(active_test=False)
+
+    def _deliver_meta(self, payload, source=None):
+        body = json.dumps(payload).encode()
+        with mute_logger(INTAKE_LOG):
+            response = self.url_open(
+                f"/social_crm/webhook/{(source or self.page).webhook_token}", data=body,
+                headers={"Content-Type": "application/json",
+                         "X-Hub-Signature-256": signatures.meta_signature(APP_SECRET, body)})
+        self.assertEqual((response.status_code, response.text), (200, "OK"))
+
+    def _deliver_x(self, payload, source=None):
+        body = json.dumps(payload).encode()
+        with mute_logger(INTAKE_LOG):
+            response = self.url_open(
+                f"/social_crm/webhook/{(source or self.x_source).webhook_token}", data=body,
+                headers={"Content-Type": "application/json",
+                         "x-twitter-webhooks-signature":
+                             signatures.x_signature(CONSUMER_SECRET, body)})
+        self.assertEqual((response.status_code, response.text), (200, "OK"))
+
+    def _events(self, source):
+        return self.Event.search([("source_id", "=", source.id)])
+
+    def _process_new(self, source):
+        """What the cron "Process received events" does with the source's new events."""
+        self.Event.search([("source_id", "=", source.id), ("state", "=", "new")])._process()
+
+    def test_items_for_a_mistyped_account_are_kept_and_stored_by_use_this_account_id(self):
+        """Probe: the company's one Facebook push source had a mistyped Our Account ID; every
+        comment on its page was dropped (the form said "refused"), lost for good. Now they
+        are kept, the form names the page id Meta sent, and “Use this account ID” stores
+        them."""
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9701", message="Kaputt!"))
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9702", message="Wo bleibt es?"))
+        # Meta retries a delivery: kept once
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9702", message="Wo bleibt es?"))
+        events = self._events(self.page)
+        self.assertEqual(len(events), 2, "kept, not dropped")
+        self.assertEqual(set(events.mapped("state")), {"quarantined"})
+        self.assertEqual(set(events.mapped("held_account")), {PAGE_ID})
+        self.assertEqual(events.company_id, self.company)
+        self.assertIn(f"account {PAGE_ID}", events[0].error)
+        self.page.invalidate_recordset()
+        self.assertEqual((self.page.held_account_id, self.page.held_event_count), (PAGE_ID, 2))
+        self.assertFalse(self.page.refused_count, "nothing refused: kept")
+        self.assertFalse(self.page.event_failed_count, "said by its own message")
+        self._process_new(self.page)
+        self.assertFalse(self.Post.search([("source_id", "=", self.page.id)]),
+                         "not stored before the manager says it is the source's account")
+
+        action = self.page.action_use_held_account()
+        self.assertEqual(action["params"]["type"], "success")
+        self.assertEqual(self.page.account_id, PAGE_ID)
+        self.assertEqual(set(events.mapped("state")), {"new"})
+        self._process_new(self.page)
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        posts = self.Post.search([("source_id", "=", self.page.id)])
+        self.assertEqual(sorted(posts.mapped("external_id")),
+                         [f"{PAGE_ID}_9701", f"{PAGE_ID}_9702"])
+        self.assertEqual(posts.company_id, self.company)
+        self.page.invalidate_recordset()
+        self.assertEqual((self.page.held_account_id, self.page.held_event_count), (False, 0))
+        # the next delivery is the source's own
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9703"))
+        self.assertEqual(self._events(self.page).filtered(
+            lambda e: e.state == "new").mapped("held_account"), [False])
+
+    def test_an_x_user_id_never_entered_keeps_the_mentions(self):
+        """X: Our Account ID holds the username, X sends the user id (``for_user_id``)."""
+        self._deliver_x(x_activity("1865000000000000901"))
+        event = self._events(self.x_source)
+        self.assertEqual((event.state, event.held_account), ("quarantined", X_USER))
+        self.x_source.action_use_held_account()
+        self.assertEqual(self.x_source.account_id, X_USER)
+        self._process_new(self.x_source)
+        self.assertEqual(event.state, "done")
+        self.assertTrue(self.Post.search([("external_id", "=", "1865000000000000901"),
+                                          ("company_id", "=", self.company.id)]))
+
+    def test_use_this_account_id_refuses_an_account_another_source_has(self):
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9711"))
+        self.assertEqual(self._events(self.page).held_account, PAGE_ID)
+        other = self.env["res.company"].create({"name": "Delta AG"})
+        self.env["social.crm.source"].with_company(other).create({
+            "name": "Delta page (other app)", "company_id": other.id,
+            "network_id": self.page.network_id.id, "kind": "page", "account_id": PAGE_ID,
+            "intake_mode": "push", "app_secret": "another-app"})
+        with self.assertRaises(UserError):
+            self.page.action_use_held_account()
+        self.assertEqual(self.page.account_id, PAGE_ID + "0")
+        self.assertEqual(self._events(self.page).state, "quarantined")
+
+    def test_an_app_shared_with_another_company_still_drops(self):
+        """Another company's source uses the same app (even archived): the item may be that
+        company's page, so it is neither kept here nor stored with that company's source
+        (whose account is not the one sent either)."""
+        other = self.env["res.company"].create({"name": "Delta AG"})
+        delta = self.env["social.crm.source"].with_company(other).create({
+            "name": "Delta page", "company_id": other.id,
+            "network_id": self.page.network_id.id, "kind": "page",
+            "account_id": "303030303030", "intake_mode": "push", "app_secret": APP_SECRET,
+            "active": False})
+        with self.assertLogs(INTAKE_LOG, logging.INFO) as logs:
+            body = json.dumps(meta_comment(comment_id=f"{PAGE_ID}_9721")).encode()
+            self.url_open(f"/social_crm/webhook/{self.page.webhook_token}", data=body,
+                          headers={"Content-Type": "application/json",
+                                   "X-Hub-Signature-256":
+                                       signatures.meta_signature(APP_SECRET, body)})
+        self.assertTrue(any(f"for account {PAGE_ID} dropped" in line for line in logs.output))
+        self.assertFalse(self._events(self.page))
+        self.assertFalse(self._events(delta))
+        self.page.invalidate_recordset()
+        self.assertEqual(self.page.refused_count, 1)
+        self.assertFalse(self.page.held_event_count)
+
+    def test_a_second_push_source_of_the_company_still_drops(self):
+        """Two pages of the company: the item may be the other's (its id mistyped too); the
+        button could not say which source it is."""
+        self.env["social.crm.source"].with_company(self.company).create({
+            "name": "Gamma second page", "company_id": self.company.id,
+            "network_id": self.page.network_id.id, "kind": "page",
+            "account_id": "404040404040", "intake_mode": "push", "app_secret": APP_SECRET})
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9731"))
+        self.assertFalse(self._events(self.page))
+        self.page.invalidate_recordset()
+        self.assertEqual(self.page.refused_count, 1)
+
+    def test_an_account_of_the_app_on_another_network_still_drops(self):
+        """The company's Instagram account on the same Meta app, delivered at the page's
+        address: not the page's mistyped id (the button would make the page take it)."""
+        self.env["social.crm.source"].with_company(self.company).create({
+            "name": "Gamma Instagram", "company_id": self.company.id,
+            "network_id": self.env.ref("social_crm.network_instagram").id, "kind": "page",
+            "account_id": PAGE_ID, "intake_mode": "push", "app_secret": APP_SECRET})
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9741"))
+        self.assertFalse(self._events(self.page))
+        self.page.invalidate_recordset()
+        self.assertEqual(self.page.refused_count, 1)
