@@ -665,14 +665,16 @@ class SocialCrmOutbox(models.Model):
     def _answer_by_uri(self, post, credentials, base_url, code):
         """The federation URI by which the reply finds the id of ``post`` on the server it
         goes to, or False (the stored id is the one to answer). Mastodon status ids are
-        local to each instance: the stored id is the one on the instance of the source that
-        read the post; a reply through another instance (the company's account elsewhere, a
-        status first read on another instance) asks that instance for its id of the status,
-        by the status's federation URI (one call, made with the reply)."""
+        local to each instance: the stored id is the one on the instance the post was read
+        through (its ``instance``, whatever became of its source since: deleted, or moved to
+        another instance); a reply through another instance (the company's account
+        elsewhere, a status first read on another instance, a source now reading another
+        instance) asks that instance for its id of the status, by the status's federation
+        URI (one call, made with the reply)."""
         if code != "mastodon" or not post.network_uri:
             return False
-        # sudo: the sender runs as the cron user; the source holds the instance read
-        read_on = _endpoint({}, post.sudo().source_id.base_url or "")
+        # sudo: the sender runs as the cron user
+        read_on = _endpoint({}, post.sudo().instance or "")
         if read_on and read_on == _endpoint(credentials, base_url):
             return False
         return post.network_uri

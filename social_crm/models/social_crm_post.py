@@ -52,6 +52,7 @@ PRODUCT_FIELDS = frozenset({
     "mentioned_handles", "like_count", "repost_count", "reply_count", "quote_count",
     "raw_payload", "partner_id", "engagement_count", "edited_at", "previous_text",
     "version_external_id", "author_followers_count", "author_lookup_at", "network_uri",
+    "instance",
 })
 
 
@@ -165,6 +166,12 @@ class SocialCrmPost(models.Model):
         string="Federation URI", readonly=True, copy=False,
         help="Mastodon: the status's ActivityPub id, the same on every instance (the post ID "
         "is the status's id on the instance it was read from).",
+    )
+    instance = fields.Char(
+        readonly=True, copy=False,
+        help="Mastodon: the instance the post was read through (e.g. https://mastodon.social), "
+        "whose id the Post ID is. Deletions, replies to it and answers sent through another "
+        "instance go by it, also when its source is deleted or moved to another instance.",
     )
     url = fields.Char(string="URL", readonly=True)
     posted_at = fields.Datetime(string="Posted", required=True, index=True, readonly=True)
@@ -375,6 +382,9 @@ class SocialCrmPost(models.Model):
         result.post_ids.extend(plan.known_post_ids)
         vals_list = []
         threads = self._ingest_threads(plan.posts_to_create, source, company, networks)
+        # Mastodon: the instance whose ids the source reads (kept on the post: a status id is
+        # that instance's, whatever becomes of the source)
+        instance = (source.sudo()._intake_instance() if source else "") or False
         for vals, author_key, post, conversation in zip(
             plan.post_vals, plan.post_authors, plan.posts_to_create, threads, strict=True
         ):
@@ -391,6 +401,7 @@ class SocialCrmPost(models.Model):
                     partner_id=(identity[1] or False) if identity else False,
                     engagement_count=sum(vals[name] for name in ingest.POST_COUNT_FIELDS),
                     network_uri=ingest.federation_uri(post) or False,
+                    instance=instance if post.network == "mastodon" else False,
                 )
             )
         if vals_list:
@@ -664,15 +675,15 @@ class SocialCrmPost(models.Model):
     def _ingest_same_instance_domain(self, source, networks):
         """Of the posts an id read through ``source`` may name: Mastodon status ids are
         local to each instance (two instances may give one id to two statuses), so only the
-        Mastodon posts stored through a source of the same instance
-        (:meth:`social.crm.source._same_instance_sources`); other networks' ids are global.
-        Without ``source`` (the caller does not say which instance) or of another network:
-        every post."""
+        Mastodon posts read through the same instance (their own ``instance``, whatever
+        became of the source that read them:
+        :meth:`social.crm.source._same_instance_post_domain`); other networks' ids are
+        global. Without ``source`` (the caller does not say which instance) or of another
+        network: every post. No query."""
         mastodon = networks.get("mastodon")
         if not source or not mastodon or source.sudo().network_id != mastodon:
             return Domain.TRUE
-        return Domain("network_id", "!=", mastodon.id) | Domain(
-            "source_id", "in", source._same_instance_sources().ids)
+        return Domain("network_id", "!=", mastodon.id) | source._same_instance_post_domain()
 
     @api.model
     def _network_deleted_replies(self, parents, scope, deleted_at):

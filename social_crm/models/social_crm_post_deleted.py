@@ -1,4 +1,6 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from urllib.parse import urlsplit
+
 from odoo import api, fields, models
 
 
@@ -79,9 +81,9 @@ class SocialCrmPostDeleted(models.Model):
         posts = posts.sudo()  # sudo: whoever deletes a post, it stays deleted
         uris, whys = {}, {}
         for post in posts:
-            # Mastodon: the instance of the source that read it (its id is that instance's)
+            # Mastodon: the instance that showed it (its id is that instance's), by host
             key = (post.company_id.id, post.network_id.id, post.external_id,
-                   post.source_id._intake_host().lower() if post.source_id else "")
+                   urlsplit(post.instance).netloc.lower() if post.instance else "")
             uris[key] = post.network_uri or uris.get(key)
             if (why or {}).get(post.id):
                 whys[post.network_id.id, post.external_id] = why[post.id]

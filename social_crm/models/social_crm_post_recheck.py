@@ -99,12 +99,28 @@ class SocialCrmPost(models.Model):
             for company in companies
         )
         return (
-            Domain("source_id", "in", sources.ids)
+            self._recheck_source_domain(sources)
             & (young | self._recheck_extra_domain())
             & (Domain("rechecked_at", "=", False)
                | Domain("rechecked_at", "<", now - RECHECK_EVERY))
             # X: the tweets a compliance job covered today are not asked one by one
             & ~self.env["social.crm.x.compliance.job"]._covered_domain(now)
+        )
+
+    @api.model
+    def _recheck_source_domain(self, sources):
+        """The posts ``sources`` can ask about: Mastodon ids are the instance's that showed
+        the post, so a Mastodon source asks only about its posts read through the instance it
+        reads now (one whose instance URL was changed to another instance leaves the posts it
+        read before alone: the other instance's status of that id is another one). No
+        query."""
+        by_instance = {}
+        for source in sources:
+            by_instance.setdefault(source._intake_instance(), []).append(source.id)
+        return Domain.OR(
+            Domain("source_id", "in", ids)
+            & (Domain("instance", "=", instance) if instance else Domain.TRUE)
+            for instance, ids in by_instance.items()
         )
 
     # --- the job ------------------------------------------------------------------------------

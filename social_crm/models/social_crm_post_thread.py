@@ -10,10 +10,15 @@ conversation. When the parent is stored through the same instance, the reply and
 of the conversation it started join the parent's conversation; other addons follow through
 :meth:`_ingest_after_join_threads` (helpdesk: the ticket of the reply's conversation)."""
 
+import logging
+
 from odoo import api, models
 from odoo.fields import Domain
 
+from ..services import ingest, threads
 from .social_crm_post import THREADED_NETWORKS
+
+_logger = logging.getLogger(__name__)
 
 
 class SocialCrmPost(models.Model):
@@ -84,6 +89,56 @@ class SocialCrmPost(models.Model):
         ])
         thread.with_env(self.env)._ingest_after_join_threads(moved, company, network)
         return moved
+
+    @api.model
+    def _upgrade_old_conversation_keys(self):
+        """Mastodon posts stored before 19.0.1.5.0 are keyed by their own id (no
+        conversation), and the replies that joined them since by that id: where the thread's
+        federation URI is known they go over to it (``services.threads.old_key_moves``), so
+        that the replies arriving now (keyed by the URI) join those old threads. Per company
+        and instance (ids are the instance's); posts without instance (their source was
+        deleted before 19.0.1.6.2) are left as they are. Other addons follow through
+        :meth:`_ingest_after_join_threads` as when a parent arrives after its replies
+        (helpdesk: the ticket of an old key takes the URI key or is marked a duplicate of the
+        conversation's ticket; the crisis watch's counts move). Returns the number of posts
+        moved. Run by the upgrade to 19.0.1.6.2 (``end-migration``, all addons loaded)."""
+        network = self.env["social.crm.network"]._by_code().get("mastodon")
+        if not network:
+            return 0
+        Post = self.sudo()  # sudo: the upgrade moves every company's posts
+        stored = Post.search_fetch(
+            [("network_id", "=", network.id), ("instance", "!=", False)],
+            ["company_id", "instance", "external_id", "in_reply_to_external_id",
+             "conversation_external_id", "network_uri"],
+            order="id",
+        )
+        groups = {}
+        for post in stored:
+            groups.setdefault((post.company_id.id, post.instance), []).append(post)
+        count = 0
+        for (company_id, instance), posts in sorted(groups.items()):
+            moves = threads.old_key_moves(
+                [threads.Row(p.external_id, p.in_reply_to_external_id or None,
+                             p.conversation_external_id or None, p.network_uri or None)
+                 for p in posts],
+                ingest.MAX_KEY_BYTES,
+            )
+            moving = [p for p in posts if (p.conversation_external_id or p.external_id)
+                      in moves]
+            if not moving:
+                continue
+            Post._ingest_upsert(updates=[
+                (p.id, {"conversation_external_id":
+                        moves[p.conversation_external_id or p.external_id]})
+                for p in moving
+            ])
+            Post.browse([p.id for p in moving])._ingest_after_join_threads(
+                moves, self.env["res.company"].browse(company_id), network)
+            count += len(moving)
+            _logger.info("Social CRM: %s Mastodon post(s) of company %s read through %s went "
+                         "over from %s conversation key(s) by id to the thread's federation "
+                         "URI", len(moving), company_id, instance, len(moves))
+        return count
 
     def _ingest_after_join_threads(self, moved, company, network):
         """Hook: these stored posts (sudo) left the conversations they started for another

@@ -21,6 +21,7 @@ import psycopg2
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..connectors import events as connector_events
@@ -630,22 +631,30 @@ class SocialCrmSource(models.Model):
         except ConnectorError:
             return ""
 
-    def _same_instance_sources(self):
-        """Mastodon: the sources (sudo, archived ones too) of this source's company that read
-        the same instance, this one included. A status id is local to the instance that
-        gave it: a deletion or a reply's parent id read through this source names a post
-        stored through one of these, never one read through another instance (one query).
-        A source without instance URL (a replay) is only itself."""
-        self.ensure_one()
-        source = self.sudo()  # sudo: the posts' sources, whoever ingests
-        host = source._intake_host().lower()
+    def _intake_instance(self):
+        """The Mastodon instance this source reads, as the origin its status ids belong to
+        (``https://mastodon.social``: scheme and host, lower case); "" for other networks
+        and without instance URL (a replay). Stored on each post it reads
+        (``social.crm.post.instance``)."""
+        host = self._intake_host()
         if not host:
-            return source
-        return source.with_context(active_test=False).search([
-            ("company_id", "=", source.company_id.id),
-            ("network_id", "=", source.network_id.id),
-            ("base_url", "!=", False),
-        ]).filtered(lambda other: other._intake_host().lower() == host) | source
+            return ""
+        from ..connectors import mastodon
+
+        return mastodon.instance_url(self.base_url).lower()
+
+    def _same_instance_post_domain(self):
+        """Mastodon: the posts (of this source's network) an id read through this source may
+        name: a status id is local to the instance that gave it, so the posts read through
+        this instance (``social.crm.post.instance``, kept when their source is deleted or
+        moved to another instance), never one read through another. A source without
+        instance URL (a replay) names its own posts only. No query."""
+        self.ensure_one()
+        source = self.sudo()  # sudo: the source's instance, whoever ingests
+        instance = source._intake_instance()
+        if not instance:
+            return Domain("source_id", "=", source.id)
+        return Domain("instance", "=", instance)
 
     def _listener_spec(self):
         """Plain data the listener builds this source's stream from (secrets included: the
@@ -719,15 +728,13 @@ class SocialCrmSource(models.Model):
                 continue
             # sudo: whether the company stored the post, whoever runs the listener; a
             # Mastodon id names a status of this source's instance (not one read elsewhere)
-            same_instance = [("source_id", "in", self._same_instance_sources().ids)] \
-                if network == "mastodon" else []
+            same_instance = self._same_instance_post_domain() \
+                if network == "mastodon" else Domain.TRUE
             known = set(self.env["social.crm.post"].sudo().search_fetch(
-                [
-                    ("company_id", "=", self.company_id.id),
-                    ("network_id.code", "=", network),
-                    ("external_id", "in", sorted(ids)),
-                    *same_instance,
-                ],
+                Domain("company_id", "=", self.company_id.id)
+                & Domain("network_id.code", "=", network)
+                & Domain("external_id", "in", sorted(ids))
+                & same_instance,
                 ["external_id"],
             ).mapped("external_id"))
             if ids - known:

@@ -171,6 +171,63 @@ class TestMastodonFederation(SocialCrmCase):
                          [("POST", f"{SOCIAL}/api/v1/statuses")], "no search")
         self.assertEqual(self.sent()[0][2]["in_reply_to_id"], "113400000000000001")
 
+    def test_reply_after_the_source_moved_to_another_instance(self):
+        """The hashtag source read alice's status on mastodon.social, then its instance URL
+        was changed to acme.social: the stored id is still mastodon.social's, so a reply
+        through acme.social asks acme.social for its id of the status."""
+        self.poll(self.hashtag, TAG_URL,
+                  [status("113400000000000001", ALICE_URI, "alice@mastodon.social")])
+        post = self.posts()
+        self.assertEqual(post.instance, SOCIAL)
+        self.hashtag.base_url = OWN
+        self.assertEqual(post.instance, SOCIAL, "the post keeps the instance it was read on")
+        self.env["social.crm.account"].create(
+            {"name": "Acme", "network_id": self.mastodon.id, "base_url": OWN,
+             "access_token": "tok-ACME"})
+        item = self.env["social.crm.outbox"]._queue(
+            [{"action": "reply", "post_id": post.id, "text": "@alice@mastodon.social Wir "
+              "kümmern uns darum."}])
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{OWN}/api/v2/search", json_body={
+            "accounts": [], "hashtags": [], "statuses": [
+                status("113400000000000999", ALICE_URI, "alice@mastodon.social")]})
+        self.net.add("POST", f"{OWN}/api/v1/statuses", json_body=status(
+            "113400000000005000", f"{OWN}/users/acme/statuses/113400000000005000",
+            "acme@acme.social", text="Wir kümmern uns darum."))
+        item._deliver()
+        self.assertEqual(item.state, "sent", item.error_message)
+        self.assertEqual([(m, u) for m, u, _b in self.sent()],
+                         [("GET", f"{OWN}/api/v2/search"), ("POST", f"{OWN}/api/v1/statuses")])
+        self.assertEqual(self.sent()[1][2]["in_reply_to_id"], "113400000000000999",
+                         "acme.social's id of alice's status, not its status of her id")
+
+    def test_reply_after_the_source_was_deleted(self):
+        """The source that read the status was deleted: the post still knows its instance,
+        and a reply through that instance answers the stored id (no search)."""
+        self.poll(self.hashtag, TAG_URL,
+                  [status("113400000000000001", ALICE_URI, "alice@mastodon.social")])
+        post = self.posts()
+        self.hashtag.unlink()
+        self.assertFalse(post.source_id)
+        self.assertEqual(post.instance, SOCIAL)
+        self.env["social.crm.account"].create(
+            {"name": "Acme", "network_id": self.mastodon.id, "base_url": SOCIAL,
+             "access_token": "tok-ACME"})
+        item = self.env["social.crm.outbox"]._queue(
+            [{"action": "reply", "post_id": post.id, "text": "@alice@mastodon.social Wir "
+              "kümmern uns darum."}])
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("POST", f"{SOCIAL}/api/v1/statuses", json_body=status(
+            "113400000000005000", f"{SOCIAL}/users/acme/statuses/113400000000005000",
+            "acme@mastodon.social", text="Wir kümmern uns darum."))
+        item._deliver()
+        self.assertEqual(item.state, "sent", item.error_message)
+        self.assertEqual([(m, u) for m, u, _b in self.sent()],
+                         [("POST", f"{SOCIAL}/api/v1/statuses")], "no search")
+        self.assertEqual(self.sent()[0][2]["in_reply_to_id"], "113400000000000001")
+
     def test_reply_through_an_instance_that_does_not_find_the_status(self):
         item = self.reply_through(OWN, {"accounts": [], "hashtags": [], "statuses": []})
         self.assertEqual([m for m, _u, _b in self.sent()], ["GET"], "no reply to a wrong id")

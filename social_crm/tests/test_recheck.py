@@ -230,6 +230,62 @@ class TestRecheck(SocialCrmCase):
         self.assertTrue(ours.exists(), "mastodon.example's status of that id is another one")
         self.assertTrue(ours.rechecked_at)
 
+    def test_a_source_moved_to_another_instance_rechecks_only_that_instance_s_posts(self):
+        """The source read its posts on mastodon.example; its instance URL now names another
+        instance, where the posts' ids name other statuses (or none): the posts read before
+        are not asked there (a 404 would delete them), those read since are."""
+        before = self.store_status(text="Router kaputt")
+        other_url = "https://other.example"
+        self.masto_source.base_url = other_url
+        since = self.Post.browse(self.Post._ingest_posts([mastodon.parse_status(
+            self.status(status_id="113500000000000900", text="Rechnung doppelt",
+                        uri=f"{other_url}/users/kim/statuses/900", url=f"{other_url}/@kim/900"),
+            "other.example")], self.masto_source).post_ids)
+        self.assertEqual((before.instance, since.instance), (MASTO, other_url))
+        due = self.Post.search(self.Post._recheck_due_domain())
+        self.assertNotIn(before, due)
+        self.assertIn(since, due)
+        self.net.add("GET", f"{other_url}/api/v1/statuses", json_body=[self.status(
+            status_id="113500000000000900", text="Rechnung doppelt",
+            uri=f"{other_url}/users/kim/statuses/900", url=f"{other_url}/@kim/900")])
+        self.net.add("GET", f"{other_url}/api/v1/statuses/113500000000000777", status=404,
+                     json_body={"error": "Record not found"})
+        self.run_cron()
+        self.assertTrue(before.exists())
+        self.assertFalse(before.rechecked_at, "not asked")
+        self.assertTrue(since.rechecked_at)
+
+    def test_a_status_deleted_on_another_instance_s_stream_goes_with_the_recheck(self):
+        """alice's status lives on other.example (id 555 there) and was read through
+        mastodon.example (its id there: 113500000000000900). other.example's stream
+        announces the deletion of 555: no post here has that id of that instance (which
+        status it was cannot be asked any more), the post stays; the re-check through
+        mastodon.example finds its status gone and deletes it."""
+        other_url = "https://other.example"
+        other = self.env["social.crm.source"].create({
+            "name": "Mastodon mentions (other instance)", "network_id": self.mastodon.id,
+            "kind": "mentions", "base_url": other_url, "access_token": "other-token",
+            "intake_mode": "stream",
+        })
+        account = dict(self.status()["account"], acct="alice@other.example",
+                       username="alice", url=f"{other_url}/@alice")
+        alice = self.store_status(status_id="113500000000000900", text="Router kaputt",
+                                  uri=f"{other_url}/users/alice/statuses/555",
+                                  url=f"{other_url}/@alice/555", account=account)
+        self.Post._ingest_deletions([mastodon.parse_stream_delete("555")], other)
+        self.assertTrue(alice.exists())
+        self.net.add("GET", f"{MASTO}/api/v1/statuses", json_body=[])
+        self.net.add("GET", f"{MASTO}/api/v1/statuses/113500000000000900", status=404,
+                     json_body={"error": "Record not found"})
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/lookup", json_body=account)
+        self.net.add("GET", f"{MASTO}/api/v1/accounts/relationships",
+                     json_body=[self.relationship(account["id"])])
+        # and her own instance (asked by the id in the status's URI) no longer has it
+        self.net.add("GET", f"{other_url}/api/v1/statuses/555", status=404,
+                     json_body={"error": "Record not found"})
+        self.run_cron()
+        self.assertFalse(alice.exists())
+
     def test_suspended_mastodon_author_keeps_his_posts(self):
         """An instance hides a suspended account's statuses (404) and shows them again when
         the suspension is lifted: the post stays."""

@@ -53,3 +53,41 @@ class SocialCrmCrisisBucket(models.Model):
             )
         )
         self.invalidate_model()
+
+    @api.model
+    def _crisis_move(self, company, keys):
+        """The conversation counts of ``company`` under the keys of ``keys`` {old key: new
+        key} ("<network code>:<conversation key>") are added to the new keys' buckets of the
+        same start and removed (one query): the posts they counted joined that
+        conversation."""
+        if not keys:
+            return
+        self.flush_model()
+        self.env.execute_query(
+            SQL(
+                """WITH moved(old_key, new_key) AS (VALUES %s),
+                        gone AS (
+                            DELETE FROM social_crm_crisis_bucket b
+                             USING moved m
+                             WHERE b.company_id = %s AND b.kind = 'conversation'
+                               AND b.key = m.old_key
+                         RETURNING m.new_key, b.bucket_start, b.post_count,
+                                   b.complaint_count)
+                   INSERT INTO social_crm_crisis_bucket AS b
+                          (company_id, kind, key, bucket_start, post_count, complaint_count,
+                           create_date, write_date)
+                   SELECT %s, 'conversation', new_key, bucket_start, sum(post_count),
+                          sum(complaint_count), now() at time zone 'UTC',
+                          now() at time zone 'UTC'
+                     FROM gone
+                    GROUP BY new_key, bucket_start
+                   ON CONFLICT (company_id, kind, key, bucket_start) DO UPDATE
+                      SET post_count = b.post_count + EXCLUDED.post_count,
+                          complaint_count = b.complaint_count + EXCLUDED.complaint_count,
+                          write_date = EXCLUDED.write_date""",
+                SQL(", ").join(SQL("(%s, %s)", old, new) for old, new in sorted(keys.items())),
+                company.id,
+                company.id,
+            )
+        )
+        self.invalidate_model()

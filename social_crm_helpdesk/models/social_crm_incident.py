@@ -188,6 +188,55 @@ class SocialCrmIncident(models.Model):
                 )
 
     @api.model
+    def _crisis_follow_join(self, posts, moved, company, network):
+        """Posts left their conversations for others (``moved``: {old conversation key: new
+        one} of ``network`` in ``company``: replies that arrived before their parent, old
+        threads keyed by id): the counts of the old conversations are added to the new ones
+        (``social.crm.crisis.bucket._crisis_move``), and the new conversations are watched
+        over the span of ``posts`` (their merged counts may be a pile-on)."""
+        code = network.code
+        final = {}
+        for old, new in moved.items():
+            for _step in range(len(moved)):  # a key moved to one moved on: to the last
+                if new not in moved or moved[new] == new:
+                    break
+                new = moved[new]
+            final[old] = new
+        keys = {f"{code}:{old}": f"{code}:{new}" for old, new in final.items() if old != new}
+        if not keys:
+            return
+        self.env["social.crm.crisis.bucket"]._crisis_move(company, keys)
+        self._crisis_move_incidents(company, keys)
+        items = self._crisis_items(posts.sudo())  # sudo: as the watch of a batch
+        if not items:
+            return  # none of them in the watch's horizon: nothing new to alert on
+        found = self._crisis_assess(
+            company, {("conversation", key) for key in set(keys.values())},
+            min(item.posted_at for item in items), max(item.posted_at for item in items))
+        if found:
+            self.with_context(lang=company._social_lang())._crisis_raise(
+                company, found, posts.sudo())
+
+    @api.model
+    def _crisis_move_incidents(self, company, keys):
+        """The open pile-ons of ``company`` in a conversation of ``keys`` {old key: new key}
+        go over to the new one (its name too), unless the new one has its own open pile-on
+        (then both stay: one query to read them, a write per incident moved)."""
+        # sudo: incidents are the product's, whoever ingested the posts
+        incidents = self.sudo().search([
+            ("company_id", "=", company.id), ("kind", "=", "pile_on"),
+            ("state", "!=", "resolved"), ("key", "in", sorted({*keys, *keys.values()})),
+        ], order="id")
+        taken = set(incidents.mapped("key")) & set(keys.values())
+        for incident in incidents:
+            new = keys.get(incident.key)
+            if new and new not in taken:
+                taken.add(new)
+                verdict = crisis.Verdict("pile_on", new, 0, 0.0, 1.0, False)
+                incident.write({"key": new, "name": self.with_context(
+                    lang=company._social_lang())._crisis_name(verdict)})
+
+    @api.model
     def _crisis_assess(self, company, keys, first, last):
         """[(verdict, alerted at)] of the windows of ``keys`` {(kind, key)} ending in the
         batch's span ``first`` .. ``last``."""

@@ -2,10 +2,15 @@
 """One Mastodon complaint read through two instances (a status's ``id`` is local to each
 instance, its ``uri`` the same everywhere): one post, one ticket."""
 
+import datetime as dt
+
+from odoo import fields
 from odoo.addons.social_crm.connectors import mastodon
 from odoo.addons.social_crm.tests.test_mastodon_federation import ALICE_URI, status
 from odoo.tests import tagged
+from odoo.tools import SQL
 
+from ..models.social_crm_incident import _crisis_cache_clear
 from .common import SocialHelpdeskCase
 
 
@@ -114,6 +119,114 @@ class TestMastodonReplyBeforeParent(SocialHelpdeskCase):
         self.assertIn(agent_ticket.number,
                       "".join(root.ticket_id.message_ids.mapped("body")))
         self.assertEqual(middle.ticket_id, root.ticket_id)
+
+
+@tagged("post_install", "-at_install")
+class TestMastodonJoinCounts(SocialHelpdeskCase):
+    """What is keyed by conversation follows the posts that join one after the fact: the
+    crisis watch's counts (replies read before the status they answer), tickets and counts
+    of the threads stored before 19.0.1.5.0 (the upgrade to 19.0.1.6.2)."""
+
+    HOST = "mastodon.example"
+    URI = "https://mastodon.example/users/%s/statuses/%s"
+    ANGRY = "@acme Bei mir auch! Seit Tagen kaputt, keiner antwortet. Frechheit, ich kündige!"
+
+    def setUp(self):
+        super().setUp()
+        _crisis_cache_clear()  # the baselines are cached per hour and worker
+
+    def toot(self, sid, user, text, in_reply_to=None, minutes_ago=5):
+        body = status(sid, self.URI % (user, sid), f"{user}@{self.HOST}", text=text)
+        when = fields.Datetime.now() - dt.timedelta(minutes=minutes_ago)
+        body.update(created_at=when.strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+                    in_reply_to_id=in_reply_to,
+                    in_reply_to_account_id="109999" if in_reply_to else None)
+        return mastodon.parse_status(body, self.HOST)
+
+    def buckets(self, key):
+        rows = self.env["social.crm.crisis.bucket"].search([
+            ("company_id", "=", self.company.id), ("kind", "=", "conversation"),
+            ("key", "=", f"mastodon:{key}")])
+        return sum(rows.mapped("post_count")), sum(rows.mapped("complaint_count"))
+
+    def test_replies_read_before_their_status_bring_their_counts_along(self):
+        """Ten angry replies arrive before the status they answer (a mentions poll before
+        the hashtag's): each starts its own conversation and is counted there. When the
+        status arrives they join its conversation, and so do their counts: a pile-on."""
+        parent = "113400000000000050"
+        replies = [self.toot(str(113400000000000100 + i), f"user{i}", self.ANGRY,
+                             in_reply_to=parent, minutes_ago=10 - i % 5) for i in range(10)]
+        self.Post._ingest_posts(replies, self.mastodon_source)
+        first = self.URI % ("user0", "113400000000000100")
+        self.assertEqual(self.buckets(first), (1, 1), "its own conversation, for now")
+        self.assertFalse(self.env["social.crm.incident"].search([
+            ("key", "like", "mastodon:%")]))
+        # an incident the team opened on the first reply's conversation (by hand here)
+        opened = self.env["social.crm.incident"].create({
+            "name": f"Pile-on in conversation mastodon:{first}", "kind": "pile_on",
+            "key": f"mastodon:{first}", "company_id": self.company.id})
+        self.Post._ingest_posts([self.toot(
+            parent, "bob", "@acme Mein Router ist seit Montag kaputt!", minutes_ago=30)],
+            self.mastodon_source)
+        root = self.URI % ("bob", parent)
+        self.assertEqual(self.buckets(first), (0, 0), "moved")
+        self.assertEqual(self.buckets(root), (10, 10))
+        incident = self.env["social.crm.incident"].search([("key", "=", f"mastodon:{root}")])
+        self.assertEqual(incident, opened, "the open incident followed: no second one")
+        self.assertEqual(incident.name, f"Pile-on in conversation mastodon:{root}")
+        self.assertEqual(incident.kind, "pile_on")
+        self.assertEqual(incident.observed_count, 10)
+
+    def test_upgrade_moves_old_tickets_and_counts_to_the_thread_s_uri(self):
+        """A database of before 19.0.1.5.0: bob's complaint and carl's complaint answering
+        it each had their ticket, keyed by their ids. The upgrade keys the thread by bob's
+        federation URI: bob's ticket takes it, carl's is marked its duplicate, the counts
+        of carl's key go to the thread's; a complaint answering carl now goes to bob's
+        ticket."""
+        parent, answer = "113400000000000050", "113400000000000051"
+        root = self.URI % ("bob", parent)
+        carl = self.Post.browse(self.Post._ingest_posts([self.toot(
+            answer, "carl", self.ANGRY, in_reply_to=parent, minutes_ago=20)],
+            self.mastodon_source).post_ids)
+        # bob's status stored apart (another instance: no join), then made what an old
+        # database holds: read through mastodon.example, no conversation, each ticket keyed
+        # by its post's id, the counts of carl's reply under its id
+        other = self.env["social.crm.source"].create(
+            {"name": "#acme on other.example", "network_id": self.mastodon.id,
+             "kind": "hashtag", "query": "acme", "base_url": "https://other.example"})
+        bob = self.Post.browse(self.Post._ingest_posts([self.toot(
+            parent, "bob", "@acme Mein Router ist seit Montag kaputt und keiner antwortet. "
+            "Frechheit!", minutes_ago=30)], other).post_ids)
+        self.assertTrue(bob.ticket_id and carl.ticket_id)
+        self.assertNotEqual(bob.ticket_id, carl.ticket_id)
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            """UPDATE social_crm_post SET conversation_external_id = NULL, source_id = %s,
+                      instance = %s
+                WHERE id IN %s""",
+            self.mastodon_source.id, "https://mastodon.example", (bob.id, carl.id)))
+        for ticket, key in ((bob.ticket_id, parent), (carl.ticket_id, answer)):
+            self.env.cr.execute(SQL(
+                "UPDATE helpdesk_ticket SET social_conversation_key = %s WHERE id = %s",
+                key, ticket.id))
+        self.env.cr.execute(SQL(
+            """UPDATE social_crm_crisis_bucket SET key = %s
+                WHERE company_id = %s AND kind = 'conversation' AND key = %s""",
+            f"mastodon:{answer}", self.company.id,
+            f"mastodon:{self.URI % ('carl', answer)}"))
+        self.env.invalidate_all()
+        self.assertEqual(self.buckets(answer), (1, 1))
+        self.assertEqual(self.Post._upgrade_old_conversation_keys(), 2)
+        self.assertEqual((bob | carl).mapped("conversation_external_id"), [root, root])
+        self.assertEqual(bob.ticket_id.social_conversation_key, root)
+        self.assertEqual(carl.ticket_id.duplicate_id, bob.ticket_id)
+        self.assertEqual(self.buckets(answer), (0, 0))
+        self.assertEqual(self.buckets(root), (1, 1))
+        later = self.Post.browse(self.Post._ingest_posts([self.toot(
+            "113400000000000052", "dana", self.ANGRY, in_reply_to=answer, minutes_ago=1)],
+            self.mastodon_source).post_ids)
+        self.assertEqual(later.conversation_external_id, root)
+        self.assertEqual(later.ticket_id, bob.ticket_id)
 
 
 @tagged("post_install", "-at_install")
