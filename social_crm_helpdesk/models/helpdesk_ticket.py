@@ -723,6 +723,19 @@ class HelpdeskTicket(models.Model):
         nothing to follow. Returns the tickets changed."""
         return self.browse()
 
+    def _social_reader_lang(self, user=None):
+        """Language of the product's internal notes on this ticket (who it was assigned to,
+        the customer's later posts, sensitive data removed): the team reads them, so the
+        language of its agent (``user``: the one it is being given to), else of its team's
+        leader, else of its company (:meth:`res.company._social_lang`). A message to the
+        customer is written in the customer's language instead (helpdesk_mgmt's mail
+        templates: ``lang`` is the partner's)."""
+        self.ensure_one()
+        # sudo: the agent's and leader's language, whoever ingests
+        ticket = self.sudo()
+        reader = user or ticket.user_id or ticket.team_id.user_id
+        return reader.sudo().lang or ticket.company_id._social_lang()
+
     def _social_assign(self):
         """Assign these unassigned tickets by their team's rule (see
         ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not."""
@@ -744,7 +757,8 @@ class HelpdeskTicket(models.Model):
                 owner = fallback[key]
                 if owner:
                     owners.setdefault(owner, []).append(ticket.id)
-                    bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
+                    words = self.with_context(lang=ticket._social_reader_lang(owner)).env
+                    bodies[ticket.id] = Markup("<p>%s</p>") % words._(
                         "Assigned automatically to %(user)s: %(team)s has no active member.",
                         user=owner.name,
                         team=ticket.team_id.name,
@@ -754,32 +768,34 @@ class HelpdeskTicket(models.Model):
                 continue
             user_id = dispatcher.pick()
             team_name = ticket.team_id.name
+            user = self.env["res.users"].browse(user_id)
+            # the note in the language of whom reads it (see _social_reader_lang)
+            words = self.with_context(lang=ticket._social_reader_lang(user)).env
             if user_id:
-                user = self.env["res.users"].browse(user_id)
                 owners.setdefault(user, []).append(ticket.id)
                 why = dispatcher.why(user_id)
                 if why == "online":
-                    why = self.env._(
+                    why = words._(
                         "Assigned automatically to %(user)s, on duty in %(team)s.",
                         user=user.name,
                         team=team_name,
                     )
                 elif why == "working_hours":
-                    why = self.env._(
+                    why = words._(
                         "Assigned automatically to %(user)s, within their working hours in "
                         "%(team)s.",
                         user=user.name,
                         team=team_name,
                     )
                 elif why == "fallback":
-                    why = self.env._(
+                    why = words._(
                         "Assigned automatically to %(user)s, leader of %(team)s: no member is "
                         "online or within their working hours.",
                         user=user.name,
                         team=team_name,
                     )
                 elif dispatcher.scheduled:
-                    why = self.env._(
+                    why = words._(
                         "Assigned automatically to %(user)s: Odoo does not know who of "
                         "%(team)s is online, and %(user)s has no working hours, so counts as "
                         "on duty.",
@@ -787,20 +803,20 @@ class HelpdeskTicket(models.Model):
                         team=team_name,
                     )
                 else:
-                    why = self.env._(
+                    why = words._(
                         "Assigned automatically to %(user)s: Odoo does not know who of "
                         "%(team)s is online, so every member counts as on duty.",
                         user=user.name,
                         team=team_name,
                     )
             elif dispatcher.scheduled:
-                why = self.env._(
+                why = words._(
                     "Not assigned: no member of %(team)s is online or within their working "
                     "hours. The ticket waits in the list as “Unassigned”.",
                     team=team_name,
                 )
             else:
-                why = self.env._(
+                why = words._(
                     "Not assigned: no member of %(team)s is online. The ticket waits in the "
                     "list as “Unassigned”.",
                     team=team_name,
@@ -890,11 +906,17 @@ class HelpdeskTicket(models.Model):
 
     def _social_log_pii(self, kinds_by_ticket):
         """A note per ticket naming the kinds of removed data, never the values."""
-        labels = self.env["social.crm.post"]._social_pii_kind_labels()
+        labels = {}  # language -> {kind: its name}
         bodies = {}
-        for ticket_id, kinds in kinds_by_ticket.items():
-            names = ", ".join(labels.get(k, k) for k in (kinds or "").split(",") if k)
-            bodies[ticket_id] = Markup("<p>%s</p>") % self.env._(
+        for ticket in self.browse(list(kinds_by_ticket)):
+            kinds = kinds_by_ticket[ticket.id]
+            # in the language of whom reads the ticket (see _social_reader_lang)
+            words = self.with_context(lang=ticket._social_reader_lang()).env
+            if words.lang not in labels:
+                labels[words.lang] = words["social.crm.post"]._social_pii_kind_labels()
+            names = ", ".join(
+                labels[words.lang].get(k, k) for k in (kinds or "").split(",") if k)
+            bodies[ticket.id] = Markup("<p>%s</p>") % words._(
                 "Sensitive data removed from the customer's post: %(kinds)s. The values were "
                 "not stored; check whether to hide the post on the network.",
                 kinds=names,
@@ -927,8 +949,10 @@ class HelpdeskTicket(models.Model):
         root = self.env.ref("base.partner_root").id
         entries = []
         for ticket, posts in ordered.items():
+            # the network's name and link in the language of whom reads the ticket
+            words = self.with_context(lang=ticket._social_reader_lang())
             for post in posts:
-                entries.append((ticket, post.partner_id.id or root, self._social_post_body(post)))
+                entries.append((ticket, post.partner_id.id or root, words._social_post_body(post)))
         tickets._social_post_chatter(entries)
         self._social_flag_pii({
             ticket: {

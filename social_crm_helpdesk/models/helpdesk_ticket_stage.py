@@ -47,11 +47,15 @@ class HelpdeskTicketStage(models.Model):
             SQL("SELECT id, name FROM %s WHERE id IN %s", SQL.identifier(self._table),
                 tuple(stages))
         )
+        installed = {code for code, _name in self.env["res.lang"].get_installed()}
         for stage_id, names in rows:
             german, wrong = stages[stage_id]
             names = names or {}
-            for lang in langs:
+            for lang in set(langs) & installed:
                 current = names.get(lang)
                 if not current or current == names.get("en_US") or current in wrong:
-                    # sudo: a correction of the product's data, whoever loads the language
-                    self.sudo().browse(stage_id).with_context(lang=lang).name = german
+                    # sudo: a correction of the product's data, whoever loads the language;
+                    # only this language's name (a plain write in a database without English
+                    # active would write the English name as well)
+                    self.sudo().browse(stage_id).update_field_translations(
+                        "name", {lang: german})

@@ -193,18 +193,20 @@ class SocialCrmPost(models.Model):
             if (post.text or "") == (before["text"] or ""):
                 continue  # media or a poll edited, not the text: nothing to tell
             author = post.author_name or (post.author_handle and f"@{post.author_handle}") or "?"
+            # in the language of whom reads the ticket (helpdesk.ticket._social_reader_lang)
+            words = self.with_context(lang=ticket._social_reader_lang()).env
             body = Markup("<p>%s</p><blockquote>%s</blockquote><p class='text-muted small'>%s"
                           "</p><blockquote>%s</blockquote>") % (
-                self.env._(
+                words._(
                     "%(author)s edited the post on %(network)s:",
                     author=author, network=post.network_id.name,
                 ),
                 post.text or "",
-                self.env._("Before the edit:"),
+                words._("Before the edit:"),
                 before["text"] or "",
             )
             if before["complaint_label"] == "complaint" and post.complaint_label != "complaint":
-                body += Markup("<p>%s</p>") % self.env._(
+                body += Markup("<p>%s</p>") % words._(
                     "The edited post no longer reads as a complaint. The ticket is left as it "
                     "is: close it once the customer's matter is settled."
                 )

@@ -4,7 +4,9 @@ scheduled job, which run as OdooBot, their notes, the redaction placeholders) is
 
 import datetime as dt
 
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
 from .common import SocialHelpdeskCase
 
@@ -17,6 +19,8 @@ class TestGermanCompany(SocialHelpdeskCase):
         cls.env["res.lang"]._activate_lang("de_DE")
         cls.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
         cls.company.partner_id.lang = "de_DE"
+        # the company's staff reads German (the notes on a ticket are in its agent's language)
+        (cls.agent | cls.env.ref("base.user_admin")).lang = "de_DE"
 
     def test_ticket_notes_and_placeholders_in_german(self):
         # the job runs in English (OdooBot's language): the company's language wins
@@ -113,6 +117,21 @@ class TestStageGerman(SocialHelpdeskCase):
         self.env["ir.module.module"]._load_module_terms(["helpdesk_mgmt"], ["de_DE"])
         self.assertEqual(self.names_seen()[self.awaiting.id], "Wartet auf Kunde")
         self.assertEqual(self.names_seen()[self.rejected.id], "Abgelehnt")
+        self.assertEqual(self.awaiting.with_context(lang="en_US").name, "Awaiting")
+
+    def test_a_database_made_in_german_keeps_the_english_names(self):
+        """A database created in German has no English active: Odoo then writes a German
+        name into English as well (``Rejected`` read ``Abgelehnt`` in English, and the
+        German was taken for upstream's English)."""
+        self.env.cr.execute(SQL("UPDATE res_partner SET lang = 'de_DE' WHERE lang = 'en_US'"))
+        self.env.invalidate_all()
+        self.env.ref("base.lang_en").active = False
+        self.env.registry.clear_cache()
+        self.rejected.update_field_translations("name", {"de_DE": False})
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        self.rejected.invalidate_recordset()
+        self.assertEqual(self.rejected.with_context(lang="de_DE").name, "Abgelehnt")
+        self.assertEqual(self.rejected.with_context(lang="en_US").name, "Rejected")
         self.assertEqual(self.awaiting.with_context(lang="en_US").name, "Awaiting")
 
 
@@ -214,6 +233,90 @@ class TestHelpdeskMgmtGerman(SocialHelpdeskCase):
         Module._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
         Module._load_module_terms(["helpdesk_mgmt"], ["de_DE"], overwrite=True)
         self.assertEqual(self.all_tickets.with_env(self.agent_env()).name, "Alle Tickets")
+        self.assertIn("Abschlussdatum:", self.env.ref(
+            "helpdesk_mgmt.portal_helpdesk_ticket_page").with_context(lang="de_DE").arch_db)
+
+    def test_portal_pages_read_german(self):
+        # the customer's ticket list, ticket page and new-ticket form, as a German customer
+        # reads them (the views' German terms; their labels of fields and sorting are
+        # helpdesk_mgmt's German)
+        texts = {
+            "helpdesk_mgmt.portal_helpdesk_ticket_page": {
+                "Erstellungsdatum:": "Create Date:", "Abschlussdatum:": "Closed Date:",
+                "Zuständig": "Assignee", "Kommunikationsverlauf": "Communication history",
+                "Anhänge": "Attachments", ">Stufe:<": ">Stage:<",
+            },
+            "helpdesk_mgmt.portal_ticket_new_button": {
+                '<i class="fa fa-plus"/> Neu': '<i class="fa fa-plus"/> New'},
+            "helpdesk_mgmt.portal_my_home": {
+                "Verfolgen und kommentieren Sie Ihre Helpdesk-Tickets":
+                    "Follow and comment your helpdesk tickets"},
+        }
+        for xmlid, words in texts.items():
+            arch = self.env.ref(xmlid).with_context(lang="de_DE").arch_db
+            for german, english in words.items():
+                self.assertIn(german, arch, xmlid)
+                self.assertNotIn(english, arch, xmlid)
+
+    def test_settings_read_german(self):
+        env = self.env(context={"lang": "de_DE"})
+        arch = env["res.config.settings"].get_view(view_type="form")["arch"]
+        for german, english in (
+            ("Duplikatverfolgung aktivieren", "Enable duplicate tracking"),
+            ("Benutzer automatisch zuweisen", "Auto assign User"),
+            ("Formular für neue Tickets (Portal)", "New ticket form (portal)"),
+            ("Pflichtfelder", "Required fields"),
+            ("Als Duplikat markierte Tickets werden in diese Stufe verschoben",
+             "When marked as duplicate"),
+        ):
+            self.assertIn(german, arch)
+            self.assertNotIn(english, arch)
+        # a label without its own text shows the field's
+        labels = env["res.config.settings"].fields_get(
+            ["helpdesk_mgmt_ticket_auto_assign", "helpdesk_mgmt_duplicate_ticket_stage_id"],
+            ["string"])
+        self.assertEqual(labels["helpdesk_mgmt_ticket_auto_assign"]["string"],
+                         "Tickets automatisch zuweisen")
+        self.assertEqual(labels["helpdesk_mgmt_duplicate_ticket_stage_id"]["string"],
+                         "Doppelte Tickets in diese Stufe verschieben")
+
+    def test_a_german_customer_gets_german_mail(self):
+        customer = self.env["res.partner"].create(
+            {"name": "Karla Kundin", "email": "karla@example.org", "lang": "de_DE"})
+        ticket = self.Ticket.create({
+            "name": "Router kaputt", "description": "<p>Seit Montag</p>",
+            "partner_id": customer.id, "team_id": self.team.id,
+            "user_id": self.german_agent.id,
+        })
+        for template, german in (
+            ("helpdesk_mgmt.closed_ticket_template", "wurde geschlossen."),
+            ("helpdesk_mgmt.changed_stage_template", "ist jetzt"),
+            ("helpdesk_mgmt.assignment_email_template", "wurde Ihnen zugewiesen"),
+        ):
+            template = self.env.ref(template)
+            values = template._generate_template(ticket.ids, ["subject", "body_html"])[ticket.id]
+            self.assertIn("Hallo", values["body_html"], template.name)
+            self.assertIn(german, values["body_html"], template.name)
+            self.assertNotIn("Hello", values["body_html"], template.name)
+            self.assertNotIn("The ticket", values["subject"], template.name)
+        # the ticket is closed: helpdesk_mgmt's stage template goes to the customer as the
+        # tracking of the stage posts it (the tests' environment turns tracking off)
+        ticket.stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        ticket._message_track_post_template(["stage_id"])
+        ticket.invalidate_recordset(["message_ids"])
+        mail = ticket.message_ids.filtered(lambda m: m.message_type == "email_outgoing")
+        self.assertEqual(mail.notification_ids.res_partner_id, customer, "the customer is mailed")
+        self.assertEqual(mail.subject, f"Das Ticket {ticket.number} wurde geschlossen.")
+        self.assertIn("wurde geschlossen.", str(mail.body))
+        self.assertNotIn("has been closed", str(mail.body))
+
+    def test_the_duplicate_wizards_error_reads_german(self):
+        ticket = self.Ticket.create(
+            {"name": "Router kaputt", "description": "<p>Seit Montag</p>", "team_id": self.team.id})
+        wizard = self.agent_env()["helpdesk.ticket.duplicate.wizard"].create(
+            {"ticket_id": ticket.id, "duplicate_of_id": ticket.id})
+        with self.assertRaisesRegex(UserError, "gültiges Original"):
+            wizard.action_confirm()
 
     def test_a_name_given_by_a_user_is_kept(self):
         self.all_tickets.with_context(lang="de_DE").name = "Sämtliche Tickets"
@@ -221,3 +324,83 @@ class TestHelpdeskMgmtGerman(SocialHelpdeskCase):
             ["helpdesk_mgmt", "social_crm_helpdesk"], ["de_DE"])
         self.assertEqual(self.all_tickets.with_env(self.agent_env()).name, "Sämtliche Tickets")
         self.assertEqual(self.all_tickets.with_context(lang="en_US").name, "All Tickets")
+
+
+@tagged("post_install", "-at_install")
+class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
+    """An English company, a German agent: the product's notes on the agent's ticket (who it
+    was assigned to and why, the customer's later posts with their link to the network, the
+    reply's outcome) are read by the agent, in German; the company's language is only the
+    last resort (a ticket without an agent or a team leader)."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("de_DE")
+        cls.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        cls.company.partner_id.lang = "en_US"
+        cls.gerda = new_test_user(
+            cls.env, login="sh_gerda", name="Gerda Agentin", lang="de_DE",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user,"
+            "social_crm.group_social_crm_user",
+        )
+        cls.team.write({"user_ids": [(6, 0, cls.gerda.ids)], "social_assign_mode": "least_open"})
+
+    def notes(self, ticket):
+        return " ".join(ticket.message_ids.mapped(lambda m: str(m.body)))
+
+    def test_the_german_agents_ticket_notes_are_german(self):
+        first = "1990000000000000501"
+        post = self.ingest(self.complaint(
+            first, author=self.ina(), conversation_external_id=first,
+            url=f"https://x.com/ina_influencer/status/{first}",
+        )).with_context(lang="en_US")
+        ticket = post.ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        notes = self.notes(ticket)
+        self.assertIn("Automatisch Gerda Agentin zugewiesen", notes)
+        self.assertNotIn("Assigned automatically", notes)
+        # the customer writes again in the conversation (the job runs in English)
+        later = "1990000000000000502"
+        self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+            later, author=self.ina(), text="@acme Hallo? Immer noch kaputt!",
+            in_reply_to_external_id=first, conversation_external_id=first,
+            url=f"https://x.com/ina_influencer/status/{later}", minutes_ago=1,
+        )], self.x_source)
+        notes = self.notes(ticket)
+        self.assertIn("Immer noch kaputt", notes)
+        self.assertIn(">im Netzwerk</a>", notes)
+        self.assertNotIn(">on the network</a>", notes)
+        # the agent answers; the sender (the cron, in English) tells the ticket how it went
+        action = ticket.with_user(self.gerda).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.gerda).browse(
+            action["res_id"])
+        wizard.text = "@ina_influencer Das tut uns leid, wir melden uns per DM."
+        wizard.action_send()
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1990000000000000599", "text": wizard.text,
+                     "edit_history_tweet_ids": ["1990000000000000599"]}})
+        self.run_sender()
+        notes = self.notes(ticket)
+        self.assertIn("Öffentliche Antwort auf X", notes)
+        self.assertNotIn("Public reply on", notes)
+
+    def test_a_ticket_without_agent_is_noted_in_the_leaders_language(self):
+        self.team.write({"social_assign_mode": "none", "user_id": self.gerda.id})
+        bank = "1990000000000000511"
+        post = self.ingest(self.complaint(
+            bank, author=self.ina(), conversation_external_id=bank,
+            text="@acme Doppelt abgebucht! IBAN DE89 3704 0044 0532 0130 00, sofort zurück.",
+        ))
+        ticket = post.ticket_id
+        self.assertFalse(ticket.user_id)
+        notes = self.notes(ticket)
+        self.assertIn("Sensible Daten", notes)
+        self.assertNotIn("Sensitive data removed", notes)
+
+    def test_an_english_agent_of_an_english_company_reads_english(self):
+        self.gerda.lang = "en_US"
+        first = "1990000000000000521"
+        ticket = self.ingest(self.complaint(first, author=self.ina())).ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        self.assertIn("Assigned automatically to Gerda Agentin", self.notes(ticket))
