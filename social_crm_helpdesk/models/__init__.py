@@ -37,6 +37,7 @@ from . import (
     social_crm_identity,
     social_crm_incident,
     social_crm_match_suggestion,
+    social_crm_outbox,
     social_crm_post,
     social_crm_post_churn,
     social_crm_post_company,
