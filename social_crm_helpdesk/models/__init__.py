@@ -33,6 +33,7 @@ from . import (
     social_crm_complaint_model,
     social_crm_crisis_bucket,
     social_crm_crisis_report,
+    social_crm_event,
     social_crm_helpdesk_report,
     social_crm_identity,
     social_crm_incident,
