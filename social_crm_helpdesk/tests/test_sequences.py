@@ -84,6 +84,26 @@ class TestSequences(ArrivalCase):
         self.assertEqual(later.ticket_id.partner_id, ticket.partner_id)
         self.assertTrue(ticket.partner_id)
 
+    def test_the_critic_complains_then_mocks_with_an_eye_roll(self):
+        """Probe (served demo, X webhook): the stranger with 10,000 followers complained,
+        then, a minute later in a new tweet, "Wirklich toll, wie schnell ihr antwortet. Ganz
+        großes Kino. 🙄": read as praise, it stayed in the inbox beside his ticket. Mock
+        praise with an eye roll is sarcasm: a complaint that joins his ticket (one ticket,
+        one owner, one alert)."""
+        self.online(self.agent)
+        first = self.critic_post(ext="1990000000000000701", minutes_ago=2)
+        ticket = first.ticket_id
+        author = first.identity_id
+        mock = self.ingest(self.complaint(
+            "1990000000000000702", minutes_ago=1,
+            author=self.make_author(author.external_id, author.handle, "Carl Critic",
+                                    followers_count=10000),
+            text="@acme Wirklich toll, wie schnell ihr antwortet. Ganz großes Kino. 🙄"))
+        self.assertEqual(mock.complaint_label, "complaint")
+        self.assertIn("sarcasm", mock.complaint_reasons)
+        self.assertEqual(mock.ticket_id, ticket)
+        self.assertEqual(len(self.channel_messages()), 1, "one alert")
+
     def test_complaint_in_a_closed_conversation_reopens_its_ticket(self):
         author = self.customer("closed")
         post = self.ingest(self.complaint("s1-c1", author=author, conversation_external_id="cc",
