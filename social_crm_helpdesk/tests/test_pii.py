@@ -1,4 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
+from pathlib import Path
+
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment, x_activity
 from odoo.tests import tagged
@@ -99,6 +102,32 @@ class TestSensitiveData(SocialHelpdeskCase):
         self.assertIn("[IBAN removed, ends 3000]", payloads[0])
         self.assertIn("Frieda Fremd", payloads[0], "the rest of the item stays")
         self.assertEqual(payloads[2], untouched)
+
+    def test_events_processed_before_are_redacted_on_upgrade(self):
+        """A database upgraded to 19.0.1.7.3: the events processed before kept the items
+        as received; the migration redacts them (events still to process stay as received:
+        the detection must see the values)."""
+        Event = self.env["social.crm.event"]
+        comment = meta_comment(
+            comment_id="102030405060_9102", sender={"id": "100000000000903", "name": "Ida"},
+            message=f"Zweimal abgebucht, zurück auf {IBAN}, sofort!")
+        waiting = meta_comment(
+            comment_id="102030405060_9103", sender={"id": "100000000000904", "name": "Udo"},
+            message=f"Bitte auf {IBAN} erstatten!")
+        done = Event.browse(Event._store_events(
+            self.facebook_source, connector_events.split_meta(comment), "push", state="done"))
+        new = Event.browse(Event._store_events(
+            self.facebook_source, connector_events.split_meta(waiting), "push"))
+        self.assertIn("0532 0130", done.sudo().payload)
+        path = (Path(__file__).resolve().parent.parent / "migrations" / "19.0.1.7.3"
+                / "post-migration.py")
+        spec = importlib.util.spec_from_file_location("social_crm_helpdesk_post_1_7_3", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.7.2")
+        self.assertNotIn("0532 0130", done.sudo().payload)
+        self.assertIn("[IBAN removed, ends 3000]", done.sudo().payload)
+        self.assertIn("0532 0130", new.sudo().payload)
 
     def test_hostile_text(self):
         hostile = (
