@@ -57,8 +57,9 @@ def _refused_by_storage(error):
 MANAGER = "social_crm.group_social_crm_manager"
 #: networks whose connectors may give a reply without its conversation id (ingestion
 #: threads them by the answered post): Mastodon never gives one; X's Account Activity
-#: webhook (v1.1 tweets) neither
-THREADED_NETWORKS = ("mastodon", "x")
+#: webhook (v1.1 tweets) neither; Meta's feed webhook names the page's post, which is no
+#: customer's conversation (a comment joins a stored post or comment it answers)
+THREADED_NETWORKS = ("mastodon", "x", "facebook")
 # what the listening writes: plain users may read, not change, these (RPC included)
 PRODUCT_FIELDS = frozenset({
     "network_id", "external_id", "company_id", "source_id", "author_external_id",
