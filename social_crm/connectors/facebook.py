@@ -181,9 +181,9 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
         author=author,
         url=comment.get("permalink_url") or None,
         in_reply_to_external_id=text_of(parent or post.get("id")) or None,
-        # the page's own posts (``/{page}/posts``) are no customer's conversation: each
-        # top-level comment starts one, its replies join it (as the webhook's comments)
-        conversation_external_id=text_of(parent or comment["id"]) or None,
+        # the page's own post (``/{page}/posts``): the ingestion threads its comments by the
+        # comment they answer, else as conversations of their own (as the webhook's)
+        conversation_external_id=text_of(post.get("id")) or None,
         like_count=to_int(comment.get("like_count")) or 0,
         reply_count=to_int(comment.get("comment_count")) or 0,
         mentioned_external_ids=tuple(
@@ -478,12 +478,9 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
         or (post.get("permalink_url") if external_id == post_id else None)
         or f"https://www.facebook.com/{external_id}",
         in_reply_to_external_id=in_reply_to,
-        # set by the ingestion (threads): a comment joins the conversation of the post or
-        # comment it answers where that is stored or in the same delivery (a visitor's post,
-        # a comment); a comment on the page's own post (never stored) starts its own, so
-        # the customers commenting under one post of the page are as many conversations
-        # (tickets); a visitor's post starts its own
-        conversation_external_id=None,
+        # the post commented on; the ingestion threads a comment on a post it does not store
+        # (the page's own) by the comment it answers, else as a conversation of its own
+        conversation_external_id=post_id,
         mentioned_external_ids=(page_id,) if page_id else (),
         raw=dict(value),
         # ``edited``: the author changed the text; ``created_time`` stays the post's, the

@@ -142,6 +142,18 @@ class TestSequences(ArrivalCase):
         self.assertEqual(
             self.Post.search([("external_id", "=", "102030405060_9403")]).ticket_id,
             first.ticket_id)
+        # the poll reads the page's own posts with their comments: the same
+        polled = [
+            self.complaint(
+                ext, network="facebook", author=self.make_author(
+                    author_id, author_id, name, network="facebook"),
+                in_reply_to_external_id="102030405060_780",
+                conversation_external_id="102030405060_780")
+            for ext, author_id, name in (("102030405060_9501", "100000000000911", "Ada Alt"),
+                                         ("102030405060_9502", "100000000000912", "Bo Brandt"))
+        ]
+        tickets = self.ingest(*polled, source=self.facebook_source).ticket_id
+        self.assertEqual(len(tickets), 2)
 
     def test_complaint_in_a_closed_conversation_reopens_its_ticket(self):
         author = self.customer("closed")

