@@ -181,6 +181,8 @@ def parse_comment(comment: Mapping[str, Any], post: Mapping[str, Any]) -> Post:
         author=author,
         url=comment.get("permalink_url") or None,
         in_reply_to_external_id=text_of(parent or post.get("id")) or None,
+        # the page's own post (``/{page}/posts``): the ingestion threads its comments by the
+        # comment they answer, else as conversations of their own (as the webhook's)
         conversation_external_id=text_of(post.get("id")) or None,
         like_count=to_int(comment.get("like_count")) or 0,
         reply_count=to_int(comment.get("comment_count")) or 0,
@@ -476,6 +478,8 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
         or (post.get("permalink_url") if external_id == post_id else None)
         or f"https://www.facebook.com/{external_id}",
         in_reply_to_external_id=in_reply_to,
+        # the post commented on; the ingestion threads a comment on a post it does not store
+        # (the page's own) by the comment it answers, else as a conversation of its own
         conversation_external_id=post_id,
         mentioned_external_ids=(page_id,) if page_id else (),
         raw=dict(value),

@@ -820,6 +820,10 @@ class SocialCrmOutbox(models.Model):
             items._trigger_sender()
         return items
 
+    def _check_retry(self):
+        """Hook: raise (translated) when one of these items must not be sent again, e.g. a
+        reply whose words went out meanwhile by another item."""
+
     def _check_manager(self):
         self.check_access("read")
         if not self.env.user.has_group("social_crm.group_social_crm_manager"):
@@ -827,6 +831,7 @@ class SocialCrmOutbox(models.Model):
 
     def action_retry(self):
         self._check_manager()
+        self._check_retry()
         if not self._retry():
             raise UserError(self.env._("Only failed or cancelled items can be sent again."))
         return True

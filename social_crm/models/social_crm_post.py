@@ -42,8 +42,9 @@ def _refused_by_storage(error):
 MANAGER = "social_crm.group_social_crm_manager"
 #: networks whose connectors may give a reply without its conversation id (ingestion
 #: threads them by the answered post): Mastodon never gives one; X's Account Activity
-#: webhook (v1.1 tweets) neither
-THREADED_NETWORKS = ("mastodon", "x")
+#: webhook (v1.1 tweets) neither; Meta names the post commented on, the page's own post is
+#: no customer's conversation (such a comment joins the comment it answers, else its own)
+THREADED_NETWORKS = ("mastodon", "x", "facebook")
 # what the listening writes: plain users may read, not change, these (RPC included)
 PRODUCT_FIELDS = frozenset({
     "network_id", "external_id", "company_id", "source_id", "author_external_id",
@@ -618,6 +619,8 @@ class SocialCrmPost(models.Model):
         code = network.code
         todo = {p.external_id: p for p in posts
                 if p.network == code and not p.conversation_external_id}
+        if code == "facebook":
+            todo = self._ingest_comments_off_stored_posts(posts, network, company)
         if not todo:
             return
         parents = {p.in_reply_to_external_id for p in todo.values()
@@ -670,6 +673,26 @@ class SocialCrmPost(models.Model):
                     own = below.get(ext, ext)
                 found = conversation_of[ext] = found or own
             threads[index] = conversation_of[post.external_id]
+
+    @api.model
+    def _ingest_comments_off_stored_posts(self, posts, network, company):
+        """{id: post} of the Facebook comments of ``posts`` whose post (the conversation Meta
+        names) is neither stored nor in the batch: the page's own post (never stored) is no
+        customer's conversation, such a comment is threaded by the comment it answers, else
+        starts its own. One query."""
+        comments = [p for p in posts if p.network == network.code
+                    and p.in_reply_to_external_id and p.conversation_external_id]
+        if not comments:
+            return {}
+        roots = {p.conversation_external_id for p in comments} - {
+            p.external_id for p in posts if p.network == network.code}
+        if roots:
+            # sudo: whether the post commented on is stored, whoever may read it
+            roots -= set(self.sudo().search_fetch(
+                Domain("company_id", "=", company.id) & Domain("network_id", "=", network.id)
+                & Domain("external_id", "in", sorted(roots)), ["external_id"],
+            ).mapped("external_id"))
+        return {p.external_id: p for p in comments if p.conversation_external_id in roots}
 
     @api.model
     def _ingest_same_instance_domain(self, source, networks):

@@ -802,6 +802,9 @@ MORE_CUES = {
             r"\bnothing better to do\b", r"\b(?:you|you guys) are (?:the best|amazing|geniuses)\b"
             r"[^.!?\n]{0,3}(?:\U0001F644|\U0001F643|\U0001F44F|!)",
             r"\bwhat a (?:deal|bargain|time to be alive)\b", r"\bnew record\b",
+            # praise, then an eye roll (or an upside-down or unamused face): mock praise
+            r"\b(?:great|brilliant|wonderful|fantastic|amazing|awesome|lovely|perfect|love"
+            r"|thanks|thank you|wow)\b[^\n]{0,100}[\U0001F644\U0001F643\U0001F612]",
         ],
         "de": [
             r"\bhab(?:e)? (?:ja|eh) (?:sonst )?(?:nichts|nix) (?:anderes |besseres )?"
@@ -810,6 +813,11 @@ MORE_CUES = {
             r"|genial|grossartig|der hammer)\b",
             r"\bwas für ein (?:deal|schnäppchen|service|erlebnis)\b", r"\bneuer rekord\b",
             r"\b(?:geniessen|erleben) durfte\b", r"\bich liebe es,? wenn\b",
+            # Lob, dann ein Augenrollen: gespieltes Lob ("Wirklich toll, wie schnell ihr
+            # antwortet 🙄"); "ganz grosses Kino"
+            r"\b(?:toll|super|klasse|prima|grossartig|wunderbar|fantastisch|genial|spitze"
+            r"|perfekt|herrlich|danke|wow|bravo)\b[^\n]{0,100}[\U0001F644\U0001F643\U0001F612]",
+            r"\bganz grosses kino\b",
         ],
     },
     "irony": {

@@ -356,6 +356,10 @@ class SocialCrmReply(models.Model):
             reply._social_check_can_send()
             if reply.state not in ("failed", "cancelled"):
                 continue
+            # the same words went out meanwhile (the agent wrote them again in the wizard):
+            # never published twice, as in the wizard
+            self._social_check_not_duplicate(
+                reply.post_id, reply.text, ticket=reply.ticket_id, exclude=reply)
             problem = reply._social_publish_problem()
             if problem:
                 raise UserError(problem)

@@ -1,4 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
+from pathlib import Path
+
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment, x_activity
 from odoo.tests import tagged
 
 from .common import SocialHelpdeskCase
@@ -59,6 +64,70 @@ class TestSensitiveData(SocialHelpdeskCase):
             self.assertFalse(self.Ticket.search([("name", "ilike", needle)]))
             self.assertFalse(self.env["mail.message"].search([("body", "ilike", needle)]))
             self.assertFalse(self.Ticket.search([("message_ids.body", "ilike", needle)]))
+
+    def test_webhook_events_keep_no_value_once_processed(self):
+        """Probe (served demo): a Facebook comment with an IBAN came through the webhook;
+        post, ticket, chatter and alert showed the placeholder, but the received event kept
+        the item as received, the IBAN in clear, for good (Received Events, the database).
+        Once its posts are stored (the detection saw the values: flag, top priority, alert)
+        the event keeps the redacted item; an event without personal data stays as it came."""
+        Event = self.env["social.crm.event"]
+        comment = meta_comment(
+            comment_id="102030405060_9101",
+            message=f"Ihr habt zweimal abgebucht! Erstattet das sofort auf {IBAN}, Frechheit.",
+            sender={"id": "100000000000901", "name": "Frieda Fremd"})
+        tweet = x_activity(
+            tweet_id="1990000000000000601",
+            text="@acme_support Router kaputt, ruft mich an: +49 151 23456789. Frechheit!")
+        clean = x_activity(tweet_id="1990000000000000602",
+                           text="@acme_support Router kaputt, keiner antwortet. Frechheit!")
+        events = Event.browse(
+            Event._store_events(self.facebook_source, connector_events.split_meta(comment),
+                                "push")
+            + Event._store_events(self.x_source, connector_events.split_x_activity(tweet),
+                                  "push")
+            + Event._store_events(self.x_source, connector_events.split_x_activity(clean),
+                                  "push"))
+        self.assertEqual(len(events), 3)
+        untouched = events[2].sudo().payload
+        events._process()
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        post = self.Post.search([("external_id", "=", "102030405060_9101")])
+        self.assertTrue(post.has_sensitive_data)
+        self.assertEqual(post.ticket_id.priority, "3")
+        payloads = events.sudo().mapped("payload")
+        for value in ("0532 0130", "DE89 3704", "23456789"):
+            self.assertNotIn(value, " ".join(payloads))
+            self.assertFalse(Event.sudo().search([("payload", "ilike", value)]))
+        self.assertIn("[IBAN removed, ends 3000]", payloads[0])
+        self.assertIn("Frieda Fremd", payloads[0], "the rest of the item stays")
+        self.assertEqual(payloads[2], untouched)
+
+    def test_events_processed_before_are_redacted_on_upgrade(self):
+        """A database upgraded to 19.0.1.7.3: the events processed before kept the items
+        as received; the migration redacts them (events still to process stay as received:
+        the detection must see the values)."""
+        Event = self.env["social.crm.event"]
+        comment = meta_comment(
+            comment_id="102030405060_9102", sender={"id": "100000000000903", "name": "Ida"},
+            message=f"Zweimal abgebucht, zurück auf {IBAN}, sofort!")
+        waiting = meta_comment(
+            comment_id="102030405060_9103", sender={"id": "100000000000904", "name": "Udo"},
+            message=f"Bitte auf {IBAN} erstatten!")
+        done = Event.browse(Event._store_events(
+            self.facebook_source, connector_events.split_meta(comment), "push", state="done"))
+        new = Event.browse(Event._store_events(
+            self.facebook_source, connector_events.split_meta(waiting), "push"))
+        self.assertIn("0532 0130", done.sudo().payload)
+        path = (Path(__file__).resolve().parent.parent / "migrations" / "19.0.1.7.3"
+                / "post-migration.py")
+        spec = importlib.util.spec_from_file_location("social_crm_helpdesk_post_1_7_3", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "19.0.1.7.2")
+        self.assertNotIn("0532 0130", done.sudo().payload)
+        self.assertIn("[IBAN removed, ends 3000]", done.sudo().payload)
+        self.assertIn("0532 0130", new.sudo().payload)
 
     def test_hostile_text(self):
         hostile = (

@@ -117,6 +117,48 @@ class TestReplies(SocialHelpdeskCase):
             self.open_wizard(ticket, "@ina_influencer Sorry! We sent you a DM.").action_send()
         self.assertEqual(len(ticket.social_reply_ids), 1)
 
+    @mute_logger("odoo.addons.social_crm", "odoo.addons.social_crm_helpdesk")
+    def test_retrying_a_refused_reply_sent_meanwhile_is_no_answer_twice(self):
+        """Probe (served demo, Facebook): the network refused an agent's answer; the agent
+        wrote it again in the wizard and it went out; then the manager pressed Retry on the
+        refused one: the page published the same words a second time. Retry checks the
+        conversation's replies as the wizard does (the refused reply itself aside)."""
+        author = self.make_author("100000000000890", "frieda.fremd", "Frieda Fremd",
+                                  network="facebook")
+        post = self.ingest(
+            self.complaint("102030405060_900802000", author=author, network="facebook",
+                           lang="de", text="Zweimal abgebucht! Erstattet das sofort."),
+            source=self.facebook_source,
+        )
+        ticket = post.ticket_id
+        text = "Hallo Frieda, das tut uns leid. Bitte schreiben Sie uns eine Direktnachricht."
+        url = f"{GRAPH}/102030405060_900802000/comments"
+        self.net.add("POST", url, status=400, json_body={"error": {
+            "message": "(#200) Permissions error", "type": "OAuthException", "code": 200}})
+        self.open_wizard(ticket, text).action_send()
+        self.run_sender()
+        refused = ticket.social_reply_ids
+        self.assertEqual(refused.state, "failed")
+        self.net.routes.clear()
+        self.net.add("POST", url, json_body={"id": "102030405060_900802999"})
+        self.open_wizard(ticket, text).action_send()
+        self.run_sender()
+        sent = ticket.social_reply_ids - refused
+        self.assertEqual(sent.state, "sent")
+        calls = len(self.net.requests)
+        with self.assertRaisesRegex(UserError, "already published in this conversation"):
+            refused.with_user(self.agent).action_retry()
+        # nor by a manager's Retry in the outbox list
+        manager = self.env.ref("base.user_admin")
+        with self.assertRaisesRegex(UserError, "already published in this conversation"):
+            refused.outbox_id.with_user(manager).action_retry()
+        self.run_sender()
+        self.assertEqual(len(self.net.requests), calls, "nothing published a second time")
+        self.assertEqual(refused.state, "failed")
+        # another text (the agent changed it in the wizard) is a new answer and goes
+        self.open_wizard(ticket, text + " Die Erstattung ist veranlasst.").action_send()
+        self.assertEqual(len(ticket.social_reply_ids), 3)
+
     def test_reply_on_x(self):
         post = self.ingest(self.complaint("1990000000000000001", author=self.ina()))
         ticket = post.ticket_id

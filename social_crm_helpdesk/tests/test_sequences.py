@@ -9,6 +9,8 @@ from unittest.mock import patch
 from freezegun import freeze_time
 
 from odoo import fields
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment
 from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
@@ -83,6 +85,75 @@ class TestSequences(ArrivalCase):
         self.assertNotEqual(later.ticket_id, ticket)
         self.assertEqual(later.ticket_id.partner_id, ticket.partner_id)
         self.assertTrue(ticket.partner_id)
+
+    def test_the_critic_complains_then_mocks_with_an_eye_roll(self):
+        """Probe (served demo, X webhook): the stranger with 10,000 followers complained,
+        then, a minute later in a new tweet, "Wirklich toll, wie schnell ihr antwortet. Ganz
+        großes Kino. 🙄": read as praise, it stayed in the inbox beside his ticket. Mock
+        praise with an eye roll is sarcasm: a complaint that joins his ticket (one ticket,
+        one owner, one alert)."""
+        self.online(self.agent)
+        first = self.critic_post(ext="1990000000000000701", minutes_ago=2)
+        ticket = first.ticket_id
+        author = first.identity_id
+        mock = self.ingest(self.complaint(
+            "1990000000000000702", minutes_ago=1,
+            author=self.make_author(author.external_id, author.handle, "Carl Critic",
+                                    followers_count=10000),
+            text="@acme Wirklich toll, wie schnell ihr antwortet. Ganz großes Kino. 🙄"))
+        self.assertEqual(mock.complaint_label, "complaint")
+        self.assertIn("sarcasm", mock.complaint_reasons)
+        self.assertEqual(mock.ticket_id, ticket)
+        self.assertEqual(len(self.channel_messages()), 1, "one alert")
+
+    def test_customers_commenting_under_the_pages_post_get_a_ticket_each(self):
+        """Probe (served demo, Meta webhook): Frieda complained in a comment under the page's
+        post and got her ticket; Erwin, another customer, complained under the same post of
+        the page and his comment went into Frieda's ticket (the page's post was taken for
+        their conversation): answered already, his complaint waited for nobody. The page's
+        post is no customer's conversation: each comment starts its own, a reply in a
+        comment's thread joins it (as X replies under the brand's tweet)."""
+        Event = self.env["social.crm.event"]
+        now = int(fields.Datetime.now().timestamp())
+
+        def deliver(payload):
+            Event.browse(Event._store_events(
+                self.facebook_source, connector_events.split_meta(payload), "push"))._process()
+
+        frieda = {"id": "100000000000901", "name": "Frieda Fremd"}
+        deliver(meta_comment(
+            comment_id="102030405060_9401", created_time=now - 120, sender=frieda,
+            message="Ihr habt mir zweimal abgebucht! Erstattet das sofort. Frechheit."))
+        deliver(meta_comment(
+            comment_id="102030405060_9402", created_time=now - 60,
+            sender={"id": "100000000000902", "name": "Erwin Ernst"},
+            message="Wo bleibt meine Erstattung? Zweite Woche ohne Antwort, unmöglich!"))
+        first = self.Post.search([("external_id", "=", "102030405060_9401")])
+        second = self.Post.search([("external_id", "=", "102030405060_9402")])
+        self.assertTrue(first.ticket_id and second.ticket_id)
+        self.assertNotEqual(first.ticket_id, second.ticket_id)
+        self.assertEqual(second.ticket_id.partner_id.name, "Erwin Ernst")
+        # Frieda again, in her comment's thread: her ticket
+        again = meta_comment(
+            comment_id="102030405060_9403", created_time=now - 30, sender=frieda,
+            message="Und keiner meldet sich! Frechheit.")
+        again["entry"][0]["changes"][0]["value"]["parent_id"] = "102030405060_9401"
+        deliver(again)
+        self.assertEqual(
+            self.Post.search([("external_id", "=", "102030405060_9403")]).ticket_id,
+            first.ticket_id)
+        # the poll reads the page's own posts with their comments: the same
+        polled = [
+            self.complaint(
+                ext, network="facebook", author=self.make_author(
+                    author_id, author_id, name, network="facebook"),
+                in_reply_to_external_id="102030405060_780",
+                conversation_external_id="102030405060_780")
+            for ext, author_id, name in (("102030405060_9501", "100000000000911", "Ada Alt"),
+                                         ("102030405060_9502", "100000000000912", "Bo Brandt"))
+        ]
+        tickets = self.ingest(*polled, source=self.facebook_source).ticket_id
+        self.assertEqual(len(tickets), 2)
 
     def test_complaint_in_a_closed_conversation_reopens_its_ticket(self):
         author = self.customer("closed")

@@ -45,6 +45,23 @@ class TestWordings(SocialHelpdeskCase):
         action = ticket.with_user(self.agent).action_social_reply()
         return self.env["social.crm.reply.wizard"].with_user(self.agent).browse(action["res_id"])
 
+    def test_wizard_language_of_a_post_the_network_gave_none(self):
+        """Probe (served demo): a German comment from a Facebook webhook (Meta sends no
+        language) opened the composer with the English wordings for a German agent; the
+        language the detection found in the post is the one offered. A post of unknown
+        language falls back to the contact's as before."""
+        author = self.make_author("100000000000891", "frieda.fremd", "Frieda Fremd",
+                                  network="facebook")
+        post = self.ingest(
+            self.complaint("102030405060_900803000", author=author, network="facebook",
+                           lang=False, text="Ihr habt mir zweimal abgebucht! Erstattet das "
+                           "sofort, sonst Anwalt. Frechheit."),
+            source=self.facebook_source,
+        )
+        self.assertFalse(post.lang)
+        self.assertEqual(post.complaint_lang, "de")
+        self.assertEqual(self.open_wizard(post.ticket_id).lang, "de")
+
     def test_render_placeholders(self):
         post = self.ingest(self.complaint("1990000000000000301", author=self.ina()))
         ticket = post.ticket_id

@@ -81,7 +81,10 @@ class SocialCrmReplyWizard(models.TransientModel):
     @api.depends("post_id")
     def _compute_lang(self):
         for wizard in self:
-            lang = (wizard.post_id.lang or "").lower()[:2]
+            # the network's language, else the one the detection found in the text (Meta's
+            # webhooks and feeds give none)
+            post = wizard.post_id
+            lang = (post.lang or post.complaint_lang or "").lower()[:2]
             if lang not in ("de", "en"):
                 ticket_lang = (wizard.ticket_id.partner_id.lang or "").lower()[:2]
                 lang = ticket_lang if ticket_lang in ("de", "en") else "en"

@@ -197,7 +197,9 @@ class HelpdeskTicket(models.Model):
 
     def _dm_invitation_wording(self):
         self.ensure_one()
-        lang = (self.social_post_id.lang or self.partner_id.lang or "en")[:2]
+        post = self.social_post_id
+        # the network's language, else the one the detection found (Meta gives none)
+        lang = (post.lang or post.complaint_lang or self.partner_id.lang or "en")[:2]
         wordings = self.env["social.crm.wording"].search(
             [
                 ("category", "=", "private_channel"),

@@ -250,7 +250,7 @@ class TestMoveToPrivate(DmCase):
             ticket, ticket.social_dm_conversation_ids, "Danke, wir kümmern uns.")
         self.assertEqual(ticket.social_dm_message_ids.post_id.external_id, "1111111:1202")
 
-    def _mastodon_ticket(self, ext="113000000000000003"):
+    def _mastodon_ticket(self, ext="113000000000000003", lang="de"):
         self.team.write({"social_auto_ticket": True, "social_min_confidence": 0.5})
         mastodon = self.env.ref("social_crm.network_mastodon")
         source = self.env["social.crm.source"].create(
@@ -259,7 +259,7 @@ class TestMoveToPrivate(DmCase):
         result = self.env["social.crm.post"]._ingest_posts([Post(
             network="mastodon", external_id=ext,
             text="@acme Router kaputt, keiner antwortet! Frechheit, ich will mein Geld zurück!",
-            posted_at=dt.datetime.now(dt.UTC), lang="de",
+            posted_at=dt.datetime.now(dt.UTC), lang=lang,
             author=Author(network="mastodon", external_id="109002",
                           handle="uwe@mastodon.example", display_name="Uwe Ulm"),
         )], source)
@@ -295,6 +295,15 @@ class TestMoveToPrivate(DmCase):
         with self.assertRaisesRegex(UserError, "already invited to write privately"):
             ticket.with_user(self.agent).action_social_move_private()
         self.assertEqual(len(ticket.social_reply_ids), 1)
+
+    def test_invitation_in_the_language_found_in_the_post(self):
+        """The reply composer's defect of the served demo (a German Facebook comment offered
+        the English wordings), here in Move to Private: a German post the network gave no
+        language (a Mastodon status with ``language: null``, a Meta comment) was invited in
+        English (the contact's language); the language the detection found comes first."""
+        ticket = self._mastodon_ticket("113000000000000007", lang=None)
+        self.assertFalse(ticket.social_post_id.lang)
+        self.assertEqual(ticket._dm_invitation_wording().lang, "de")
 
     def test_invitation_typed_by_hand_counts_too(self):
         ticket = self._mastodon_ticket("113000000000000004")

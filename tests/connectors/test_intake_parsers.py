@@ -68,11 +68,14 @@ def test_meta_feed_comment_and_post():
     comment, post = posts
     assert comment.external_id == f"{PAGE}_9001"
     assert comment.in_reply_to_external_id == f"{PAGE}_777"
+    # the post commented on (the ingestion threads a comment on the page's own post 777,
+    # never stored, by the comment it answers, else as its own conversation)
     assert comment.conversation_external_id == f"{PAGE}_777"
     assert comment.author.external_id == "555" and comment.author.display_name == "Mia Roth"
     assert comment.posted_at == dt.datetime.fromtimestamp(1764600000, dt.UTC)
     assert comment.mentioned_external_ids == (PAGE,)
     assert post.external_id == f"{PAGE}_778" and post.in_reply_to_external_id is None
+    assert post.conversation_external_id == f"{PAGE}_778"
 
 
 def test_meta_skips_removals_reactions_and_the_page_itself():

@@ -87,6 +87,27 @@ def test_sarcasm_is_complaint(text):
     assert v.label == "complaint", (text, v)
 
 
+@pytest.mark.parametrize(("text", "lang"), [
+    # mock praise with an eye roll, no failure named (served demo probe: read as praise)
+    ("@acme_support Wirklich toll, wie schnell ihr antwortet. Ganz großes Kino. 🙄", "de"),
+    ("@acme_support Wow, wie schnell ihr antwortet 🙄", "de"),
+    ("@acme Great, another update and still the same bug 🙃", "en"),
+    ("@acme Thanks for the quick answer, only took a week 🙄", "en"),
+])
+def test_praise_with_an_eye_roll_is_sarcasm(text, lang):
+    v = classify(text, lang=lang)
+    assert v.label == "complaint", (text, v)
+    assert any(r.startswith("sarcasm") for r in v.reasons), v.reasons
+
+
+@pytest.mark.parametrize(("text", "lang"), [
+    ("@acme_support Danke für die schnelle Hilfe 🙂", "de"),
+    ("@acme Thanks, the new router works great 😀", "en"),
+])
+def test_praise_with_a_smile_stays_praise(text, lang):
+    assert classify(text, lang=lang).label == "praise"
+
+
 def test_sarcasm_reason():
     v = classify("thanks for ruining my morning", lang="en")
     assert any(r.startswith("sarcasm") for r in v.reasons)
