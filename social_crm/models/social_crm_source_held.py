@@ -41,6 +41,7 @@ class SocialCrmSource(models.Model):
     )
 
     @api.depends("network_id", "kind")
+    @api.depends_context("lang")
     def _compute_webhook_account_label(self):
         for source in self:
             source.webhook_account_label = source._webhook_account_label()
