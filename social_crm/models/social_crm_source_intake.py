@@ -95,6 +95,8 @@ class SocialCrmSource(models.Model):
         "such source has are dropped and shown on this source as refused (Deliveries "
         "Refused, Last Refusal), or, when this is the company's only push source of the "
         "network and no other company's source has the app secret, kept for “Use this "
+        "account ID”. A source without an account id takes the items no other source takes, "
+        "unless another company's source has the app secret: then it keeps them for “Use this "
         "account ID”.",
     )
     app_secret = fields.Char(
