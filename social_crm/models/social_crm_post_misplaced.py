@@ -34,7 +34,7 @@ from ..connectors.events import RawEvent
 
 _logger = logging.getLogger(__name__)
 
-BATCH = 1000
+BATCH = 2000  # processed deliveries read at a time by the flagging
 MANAGER = "social_crm.group_social_crm_manager"
 
 
@@ -118,13 +118,17 @@ class SocialCrmPost(models.Model):
         }
 
     @api.model
-    def _flag_misplaced_by_routing(self):
+    def _flag_misplaced_by_routing(self, batch_size=BATCH):
         """Flag the posts stored for another company's account (see the module); return
         them. Sources with flagged posts get a note in their chatter, the log a warning.
-        Running it again flags nothing twice."""
+        Running it again flags nothing twice.
+
+        A source's processed deliveries are read ``batch_size`` at a time, newest first (by
+        id), and each batch's posts flagged before the next is read, the cache emptied: a
+        table of millions of events is never in memory at once. A post named by several
+        deliveries keeps the newest one (it is flagged by the first batch that names it)."""
         # sudo: every company's push sources and deliveries (a migration, a manager's check)
         Source = self.env["social.crm.source"].sudo().with_context(active_test=False)
-        Event = self.env["social.crm.event"].sudo()
         sources = Source.search([("intake_mode", "=", "push")], order="id")
         if len(sources.company_id) < 2:
             return self.browse()  # one company's push sources: nothing went astray
@@ -134,41 +138,73 @@ class SocialCrmPost(models.Model):
             company_names[source.company_id.id] = source.company_id.name
             for account in source._webhook_accounts():
                 owners[(source.network_id.id, account)].add(source.company_id.id)
-        flagged = self.browse()
+        flagged_ids = []
         for source in sources:
-            own = source._webhook_accounts()
-            wanted = {}  # post external id -> (account, company id, event id)
-            host = source._intake_host()
-            last_id = 0
+            accounts, count = set(), 0
+            before_id = None
             while True:
-                events = Event.search_fetch(
-                    [("source_id", "=", source.id), ("channel", "=", "push"),
-                     ("state", "=", "done"), ("id", ">", last_id)],
-                    ["kind", "delivery_key", "payload"], order="id", limit=BATCH)
-                if not events:
+                batch, before_id = self._flag_misplaced_batch(
+                    source, owners, company_names, before_id, batch_size)
+                if before_id is None:
                     break
-                last_id = events[-1].id
-                for event in events:
-                    try:
-                        payload = json.loads(event.payload or "{}")
-                        if not isinstance(payload, dict):
-                            continue
-                        account = source._webhook_event_account(
-                            RawEvent(event.kind, event.delivery_key, payload))
-                        if account is None or account in own:
-                            continue
-                        companies = owners.get((source.network_id.id, account), set())
-                        if len(companies) != 1 or source.company_id.id in companies:
-                            continue  # no company's, this company's, or several companies'
-                        posts = Event._posts_of_event(event.kind, payload, host)
-                    except (ValueError, ConnectorError):
-                        continue  # an unreadable delivery names nothing for sure
-                    for post in posts:
-                        if post.external_id:
-                            wanted[str(post.external_id)] = (
-                                account, next(iter(companies)), event.id)
-            if not wanted:
+                flagged_ids += batch
+                count += len(batch)
+                accounts |= {account for _id, account in batch}
+            if not count:
                 continue
+            accounts = ", ".join(sorted(accounts))
+            _logger.warning(
+                "Social CRM: source %s (%s): %s post(s) stored before the webhook routing "
+                "for accounts of another company (%s): flagged, not moved (Social Inbox, "
+                "filter \"Stored for Another Company's Account\")", source.id, source.name,
+                count, accounts)
+            source._message_log(body=source.env._(
+                "%(count)s post(s) of this source were stored before the webhook routing "
+                "although the network addressed them to account %(accounts)s of another "
+                "company's push source. They are flagged, not moved (their contact, "
+                "identity and ticket belong to this company): Social Inbox, filter "
+                "“Stored for Another Company's Account”.",
+                count=count, accounts=accounts))
+        return self.browse([post_id for post_id, _account in flagged_ids])
+
+    def _flag_misplaced_batch(self, source, owners, company_names, before_id, batch_size):
+        """Flag the posts of ``source``'s ``batch_size`` newest processed deliveries below
+        id ``before_id`` (None: the newest); return ``([(post id, account)], lowest event
+        id read)``, the id None when there was nothing left to read."""
+        Event = self.env["social.crm.event"].sudo()
+        domain = [("source_id", "=", source.id), ("channel", "=", "push"),
+                  ("state", "=", "done")]
+        if before_id is not None:
+            domain.append(("id", "<", before_id))
+        events = Event.search_fetch(domain, ["kind", "delivery_key", "payload"],
+                                    order="id desc", limit=batch_size)
+        if not events:
+            return [], None
+        own = source._webhook_accounts()
+        host = source._intake_host()
+        wanted = {}  # post external id -> (account, company id, event id), the newest event
+        for event in events:
+            try:
+                payload = json.loads(event.payload or "{}")
+                if not isinstance(payload, dict):
+                    continue
+                account = source._webhook_event_account(
+                    RawEvent(event.kind, event.delivery_key, payload))
+                if account is None or account in own:
+                    continue
+                companies = owners.get((source.network_id.id, account), set())
+                if len(companies) != 1 or source.company_id.id in companies:
+                    continue  # no company's, this company's, or several companies'
+                posts = Event._posts_of_event(event.kind, payload, host)
+            except (ValueError, ConnectorError):
+                continue  # an unreadable delivery names nothing for sure
+            for post in posts:
+                if post.external_id:
+                    wanted.setdefault(str(post.external_id),
+                                      (account, next(iter(companies)), event.id))
+        lowest = events[-1].id
+        flagged = []
+        if wanted:
             posts = self.sudo().search_fetch(
                 [("source_id", "=", source.id), ("company_id", "=", source.company_id.id),
                  ("external_id", "in", sorted(wanted)), ("misplaced_account", "=", False)],
@@ -181,20 +217,8 @@ class SocialCrmPost(models.Model):
                     "misplaced_company": company_names.get(company_id) or str(company_id),
                     "misplaced_event_id": event_id,
                 }))
+                flagged.append((post.id, account))
             self.sudo()._ingest_upsert(updates=updates)
-            accounts = ", ".join(sorted({vals["misplaced_account"] for _id, vals in updates}))
-            if posts:
-                flagged |= posts
-                _logger.warning(
-                    "Social CRM: source %s (%s): %s post(s) stored before the webhook routing "
-                    "for accounts of another company (%s): flagged, not moved (Social Inbox, "
-                    "filter \"Stored for Another Company's Account\")", source.id, source.name,
-                    len(posts), accounts)
-                source._message_log(body=source.env._(
-                    "%(count)s post(s) of this source were stored before the webhook routing "
-                    "although the network addressed them to account %(accounts)s of another "
-                    "company's push source. They are flagged, not moved (their contact, "
-                    "identity and ticket belong to this company): Social Inbox, filter "
-                    "“Stored for Another Company's Account”.",
-                    count=len(posts), accounts=accounts))
-        return flagged.with_env(self.env)
+        # the batch's payloads and posts leave the cache (written: nothing to flush)
+        self.env.invalidate_all()
+        return flagged, lowest

@@ -9,10 +9,16 @@ quarantine on the source instead (``social.crm.event`` ``held_account``): a mist
 page name left from before the routing, loses nothing.
 The form names the account the network sent; “Use this account ID” makes it the source's and
 processes the kept items again.
+
+A push source without an account id takes the items of its app that no other source takes.
+When another company's push source of the network has the same app (secret), that would
+store the other company's items here: such a source is refused on save
+(``_check_webhook_account_shared``), and one saved before, or left so when the other company
+joined the app, keeps those items in quarantine instead (``_webhook_route_accounts``).
 """
 
-from odoo import fields, models
-from odoo.exceptions import UserError
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
 
 MANAGER = "social_crm.group_social_crm_manager"
 
@@ -27,6 +33,52 @@ class SocialCrmSource(models.Model):
         "newest, when there are several).",
     )
     held_event_count = fields.Integer(string="Items Kept", compute="_compute_held")
+    webhook_account_label = fields.Char(
+        string="Account Field",
+        compute="_compute_webhook_account_label",
+        help="The name of the field that holds the account id whose items the source takes "
+        "(Our Account ID; WhatsApp: WhatsApp Phone Number ID).",
+    )
+
+    @api.depends("network_id", "kind")
+    @api.depends_context("lang")
+    def _compute_webhook_account_label(self):
+        for source in self:
+            source.webhook_account_label = source._webhook_account_label()
+
+    def _webhook_account_field(self):
+        """The field holding the account id whose items this push source takes (hook:
+        WhatsApp's phone number id)."""
+        return "account_id"
+
+    def _webhook_account_label(self):
+        """The name of :meth:`_webhook_account_field`, in the user's language."""
+        return self._fields[self._webhook_account_field()]._description_string(self.env)
+
+    @api.constrains("intake_mode", "account_id", "query", "app_secret", "api_secret",
+                    "network_id", "company_id", "active")
+    def _check_webhook_account_shared(self):
+        """An active push source without an account id takes every item of its app that no
+        other source takes (``_webhook_route_accounts``): refused when a push source of
+        another company (archived ones too) has the app of the same network, whose items it
+        would store. A company alone on its app may leave it empty."""
+        # sudo: the other companies' sources are never shown, only counted
+        for source in self.sudo().filtered(lambda s: s.intake_mode == "push" and s.active):
+            if source._webhook_network() not in ("meta", "x") or source._webhook_accounts():
+                continue  # a bot with its own address, or a source with its account
+            secret = source._webhook_secret()
+            if not secret:
+                continue
+            others = source.with_context(active_test=False).search([
+                ("intake_mode", "=", "push"), ("network_id", "=", source.network_id.id),
+                ("company_id", "!=", source.company_id.id),
+            ])
+            if any(other._webhook_secret() == secret for other in others):
+                raise ValidationError(self.env._(
+                    "“%(name)s”: %(field)s is required: a push source of another company "
+                    "uses the same app (the same secret). Without it, this source would take "
+                    "the items of that app that no other source takes, that company's too.",
+                    name=source.name, field=source._webhook_account_label()))
 
     def _compute_held(self):
         ids = [i for i in self.ids if isinstance(i, int)]
@@ -82,8 +134,9 @@ class SocialCrmSource(models.Model):
             "params": {
                 "title": self.env._("Account ID set"),
                 "message": self.env._(
-                    "Our Account ID is now %(account)s; the %(count)s kept item(s) are being "
-                    "processed.", account=account, count=len(events)),
+                    "%(field)s is now %(account)s; the %(count)s kept item(s) are being "
+                    "processed.", field=self._webhook_account_label(), account=account,
+                    count=len(events)),
                 "type": "success",
                 "next": {"type": "ir.actions.client", "tag": "soft_reload"},
             },

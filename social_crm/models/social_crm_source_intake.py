@@ -95,6 +95,8 @@ class SocialCrmSource(models.Model):
         "such source has are dropped and shown on this source as refused (Deliveries "
         "Refused, Last Refusal), or, when this is the company's only push source of the "
         "network and no other company's source has the app secret, kept for “Use this "
+        "account ID”. A source without an account id takes the items no other source takes, "
+        "unless another company's source has the app secret: then it keeps them for “Use this "
         "account ID”.",
     )
     app_secret = fields.Char(
@@ -452,10 +454,11 @@ class SocialCrmSource(models.Model):
             event_model._store_events(
                 source, events, "push", state="quarantined", held_account=account,
                 error=self.env._(
-                    "Addressed to account %(account)s, which is not this source's Our Account "
-                    "ID (%(own)s) nor that of another push source: kept here until the source "
+                    "Addressed to account %(account)s, which is not this source's %(field)s "
+                    "(%(own)s) nor that of another push source: kept here until the source "
                     "takes that account (“Use this account ID” on the source).",
-                    account=account, own=", ".join(sorted(source._webhook_accounts())) or "-"))
+                    account=account, field=source._webhook_account_label(),
+                    own=", ".join(sorted(source._webhook_accounts())) or "-"))
         if stored:
             event_model._trigger_processing()
         return 200, "text/plain", "OK"
@@ -523,7 +526,12 @@ class SocialCrmSource(models.Model):
         push source of the network, no source of another company (archived ones too) uses
         the app, and no source of the app on another network has that account. The item is
         then kept in quarantine on this source, in its company, for the manager's “Use this
-        account ID”: nothing lost, nothing stored in another company's inbox."""
+        account ID”: nothing lost, nothing stored in another company's inbox.
+
+        A source without an account id takes the items no other source of the app takes,
+        unless a source of another company has the app: they may be that company's, and are
+        kept in quarantine here instead (such a source is refused on save,
+        ``_check_webhook_account_shared``; this is for one saved before)."""
         own = self._webhook_accounts()
         routes, foreign = {}, {}
         for event in raw_events:
@@ -557,8 +565,9 @@ class SocialCrmSource(models.Model):
                         others.setdefault(account, other)
         dropped, held = [], {}
         for account, events in foreign.items():
-            target = others.get(account) or (self if not own else None)
-            if target is None and alone and not shared and account not in elsewhere:
+            target = others.get(account) or (self if not own and not shared else None)
+            if target is None and account not in elsewhere and (
+                    (alone and not shared) or (shared and not own)):
                 _logger.info(
                     "Social CRM: source %s: %s item(s) of a delivery for account %s kept in "
                     "quarantine: not its Our Account ID, and no other push source takes it",
@@ -582,7 +591,8 @@ class SocialCrmSource(models.Model):
             # shown on the form: a wrong "Our Account ID" drops every delivery of the source
             self._intake_refused(self.env._(
                 "items for account %(accounts)s, which no push source with this app secret "
-                "has (check Our Account ID)", accounts=", ".join(sorted(dropped)[:3])))
+                "has (check %(field)s)", accounts=", ".join(sorted(dropped)[:3]),
+                field=self._webhook_account_label()))
         return routes, held
 
     def _webhook_split(self, payload):

@@ -9,7 +9,7 @@ import json
 import logging
 
 from odoo.addons.social_crm.connectors import signatures
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import HttpCase, tagged
 from odoo.tools import mute_logger
 
@@ -17,10 +17,20 @@ from .test_intake_webhook import APP_SECRET, CONSUMER_SECRET, PAGE_ID, meta_comm
 
 INTAKE_LOG = "odoo.addons.social_crm.models.social_crm_source_intake"
 X_USER = "1440000000000000000"
+PAGE_B = "202030405060"
 
 
-@tagged("post_install", "-at_install")
-class TestWebhookHeldAccount(HttpCase):
+def comment_on(page, number, message="Paket kaputt"):
+    """A Meta feed change for a comment on ``page``'s post (``entry[].id``: the page)."""
+    payload = meta_comment(comment_id=f"{page}_{number}", message=message)
+    entry = payload["entry"][0]
+    entry["id"] = page
+    value = entry["changes"][0]["value"]
+    value["post"]["id"] = value["post_id"] = value["parent_id"] = f"{page}_777"
+    return payload
+
+
+class HeldCase(HttpCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -68,6 +78,10 @@ class TestWebhookHeldAccount(HttpCase):
     def _process_new(self, source):
         """What the cron "Process received events" does with the source's new events."""
         self.Event.search([("source_id", "=", source.id), ("state", "=", "new")])._process()
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookHeldAccount(HeldCase):
 
     def test_items_for_a_mistyped_account_are_kept_and_stored_by_use_this_account_id(self):
         """Probe: the company's one Facebook push source had a mistyped Our Account ID; every
@@ -180,3 +194,86 @@ class TestWebhookHeldAccount(HttpCase):
         self.assertFalse(self._events(self.page))
         self.page.invalidate_recordset()
         self.assertEqual(self.page.refused_count, 1)
+
+
+@tagged("post_install", "-at_install")
+class TestWebhookEmptyAccountSharedApp(HeldCase):
+    """A push source with an empty Our Account ID takes the items of its app that no other
+    source takes: right for a company alone on its app, but with another company's source
+    on the same app it stored that company's comments (of a page it has no source for, or
+    whose source is archived or mistyped) in this company."""
+
+    def _delta(self, account=PAGE_B, **vals):
+        other = self.env["res.company"].create({"name": "Delta AG"})
+        return self.env["social.crm.source"].with_company(other).create({
+            "name": "Delta page", "company_id": other.id,
+            "network_id": self.page.network_id.id, "kind": "page", "account_id": account,
+            "intake_mode": "push", "app_secret": APP_SECRET, **vals})
+
+    def test_alone_on_its_app_an_empty_account_id_still_takes_the_items(self):
+        self.page.account_id = False
+        self._deliver_meta(comment_on("505050505050", 9751))
+        event = self._events(self.page)
+        self.assertEqual((event.state, event.held_account), ("new", False))
+        self._process_new(self.page)
+        self.assertEqual(self.Post.search([("external_id", "=", "505050505050_9751")]).company_id,
+                         self.company)
+
+    def test_another_company_s_items_are_kept_not_stored_here(self):
+        """Probe: company Gamma's page source saved with an empty Our Account ID (alone on
+        the app then); company Delta joins the app with its page. A comment on another
+        page of Delta's (no source yet), delivered at Gamma's address, became Gamma's post
+        (its contact, its ticket). Now it is kept in quarantine on Gamma's source, never
+        stored; Delta's configured page still gets its own."""
+        self.page.account_id = False
+        delta = self._delta()
+        self._deliver_meta(comment_on("505050505050", 9752, "Delta: Rechnung falsch"))
+        self._deliver_meta(comment_on(PAGE_B, 9753, "Delta: Paket kaputt"))
+        event = self._events(self.page)
+        self.assertEqual((event.state, event.held_account), ("quarantined", "505050505050"))
+        self.assertIn("Our Account ID (-)", event.error)
+        self.assertEqual((len(self._events(delta)), self._events(delta).company_id),
+                         (1, delta.company_id))
+        self._process_new(self.page)
+        self._process_new(delta)
+        self.assertFalse(self.Post.search([("external_id", "=", "505050505050_9752")]),
+                         "not stored in Gamma (nor anywhere) before a manager says whose")
+        self.assertEqual(self.Post.search([("external_id", "=", f"{PAGE_B}_9753")]).company_id,
+                         delta.company_id)
+        self.page.invalidate_recordset()
+        self.assertEqual((self.page.held_account_id, self.page.held_event_count),
+                         ("505050505050", 1))
+
+    def test_an_archived_source_of_another_company_on_the_app_also_keeps_them(self):
+        self.page.account_id = False
+        self._delta(active=False)
+        self._deliver_meta(comment_on(PAGE_B, 9754))
+        self.assertEqual(self._events(self.page).state, "quarantined")
+
+    def test_an_empty_account_id_is_refused_on_save_when_the_app_is_shared(self):
+        delta = self._delta()
+        with self.assertRaisesRegex(ValidationError, "Our Account ID is required"):
+            self.page.account_id = False
+        with self.assertRaises(ValidationError):
+            delta.account_id = " "
+        # a page id given as the query is an account id
+        self.page.write({"account_id": False, "query": PAGE_ID})
+        # archived: receives nothing; made active again without an id: refused
+        self.page.write({"active": False, "query": False})
+        with self.assertRaises(ValidationError):
+            self.page.active = True
+        # another app: Gamma alone on it
+        self.page.write({"active": True, "app_secret": "gamma-own-app"})
+        with self.assertRaises(ValidationError), self.env.cr.savepoint():
+            self.env["social.crm.source"].with_company(self.company).create({
+                "name": "Gamma page 2", "company_id": self.company.id,
+                "network_id": self.page.network_id.id, "kind": "page",
+                "intake_mode": "push", "app_secret": APP_SECRET})
+        # X: the consumer secret is the app
+        self.env["social.crm.source"].with_company(delta.company_id).create({
+            "name": "Delta X", "company_id": delta.company_id.id,
+            "network_id": self.x_source.network_id.id, "kind": "mentions",
+            "account_id": "1550000000000000000", "intake_mode": "push",
+            "api_secret": CONSUMER_SECRET})
+        with self.assertRaises(ValidationError):
+            self.x_source.account_id = False

@@ -134,3 +134,49 @@ class TestWebhookMisplaced(TransactionCase):
         self.env["social.crm.event"].search([("source_id", "=", self.page_a.id)], limit=1) \
             .sudo().write({"payload": json.dumps(["not", "an", "object"])})
         self.assertFalse(self.Post._flag_misplaced_by_routing())
+
+    def test_deliveries_read_in_small_batches_flag_the_same_posts(self):
+        """The flagging reads a source's deliveries a batch at a time (the migration's
+        million events never in memory at once): batches of 2 for 6 deliveries flag what
+        one read does; a post named by deliveries of two batches (its comment edited)
+        keeps the newest delivery; one note and one warning per source, counting all."""
+        def for_b(number, message, verb="add"):
+            payload = meta_comment(comment_id=f"{PAGE_B}_{number}", message=message)
+            payload["entry"][0]["id"] = PAGE_B
+            payload["entry"][0]["changes"][0]["value"]["verb"] = verb
+            return connector_events.split_meta(payload)
+
+        self._stored_before_the_routing(self.page_a, for_b(9901, "B: kaputt"))
+        self._stored_before_the_routing(self.page_a, connector_events.split_meta(
+            meta_comment(comment_id=f"{PAGE_ID}_9902", message="A: where is my refund")))
+        self._stored_before_the_routing(self.page_a, for_b(9903, "B: zu spät"))
+        self._stored_before_the_routing(self.page_a, for_b(9904, "B: falsche Farbe"))
+        self._stored_before_the_routing(self.page_a, for_b(9901, "B: kaputt!!", "edited"))
+        self._stored_before_the_routing(self.page_a, for_b(9905, "B: Rechnung?"))
+        Event = self.env["social.crm.event"]
+        events = Event.search([("source_id", "=", self.page_a.id)], order="id")
+        self.assertEqual(len(events), 6)
+        self.assertEqual(set(events.mapped("state")), {"done"})
+        notes = len(self.page_a.message_ids)
+
+        with self.assertLogs(MISPLACED_LOG, logging.WARNING) as logs:
+            flagged = self.Post._flag_misplaced_by_routing(batch_size=2)
+        self.env.invalidate_all()
+        misplaced = self.Post.search([("misplaced_account", "!=", False)])
+        self.assertEqual(flagged, misplaced)
+        self.assertEqual(sorted(misplaced.mapped("external_id")),
+                         [f"{PAGE_B}_9901", f"{PAGE_B}_9903", f"{PAGE_B}_9904",
+                          f"{PAGE_B}_9905"])
+        self.assertEqual(set(misplaced.mapped("misplaced_company")), {"Beta Retail GmbH"})
+        by_post = {p.external_id: p.misplaced_event_id for p in misplaced}
+        self.assertEqual(by_post[f"{PAGE_B}_9901"], events[4], "the edit, the newest")
+        self.assertEqual(by_post[f"{PAGE_B}_9903"], events[2])
+        self.assertEqual(by_post[f"{PAGE_B}_9904"], events[3])
+        self.assertEqual(by_post[f"{PAGE_B}_9905"], events[5])
+        self.assertEqual(len(logs.output), 1, "one warning for the source")
+        self.assertIn("4 post(s)", logs.output[0])
+        self.assertEqual(len(self.page_a.message_ids), notes + 1)
+        self.assertIn("4 post(s)", self.page_a.message_ids[0].body)
+        # again, in batches of 1: nothing flagged twice
+        with self.assertNoLogs(MISPLACED_LOG, logging.WARNING):
+            self.assertFalse(self.Post._flag_misplaced_by_routing(batch_size=1))

@@ -104,6 +104,18 @@ class SocialCrmSource(models.Model):
             return set()
         return super()._webhook_accounts()
 
+    def _webhook_account_field(self):
+        """A WhatsApp number's account is its phone number id."""
+        if self.kind == "direct" and self.network_id.code == "whatsapp":
+            return "whatsapp_phone_number_id"
+        return super()._webhook_account_field()
+
+    @api.constrains("intake_mode", "account_id", "query", "app_secret", "api_secret",
+                    "network_id", "company_id", "active", "kind", "whatsapp_phone_number_id")
+    def _check_webhook_account_shared(self):
+        """Also when a WhatsApp number's phone number id is emptied."""
+        return super()._check_webhook_account_shared()
+
     def _webhook_use_account(self, account):
         """A WhatsApp number takes its phone number id (“Use this account ID”)."""
         if self.kind == "direct" and self.network_id.code == "whatsapp":

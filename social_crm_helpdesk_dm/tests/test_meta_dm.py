@@ -9,7 +9,7 @@ import json
 
 from odoo import fields
 from odoo.addons.social_crm.connectors import signatures
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -422,11 +422,42 @@ class TestWhatsappHeldNumber(WhatsappCase):
         self.assertEqual(response.status_code, 200)
         event = self.Event.search([("source_id", "=", self.wa.id)])
         self.assertEqual((event.state, event.held_account), ("quarantined", PHONE_ID))
-        self.wa.action_use_held_account()
+        # the alert, the event and the button's message name the field the number uses
+        self.assertEqual(self.wa.webhook_account_label, "WhatsApp Phone Number ID")
+        self.assertIn(f"not this source's WhatsApp Phone Number ID ({PHONE_ID}9)", event.error)
+        action = self.wa.action_use_held_account()
+        self.assertTrue(action["params"]["message"].startswith(
+            f"WhatsApp Phone Number ID is now {PHONE_ID};"), action["params"]["message"])
         self.assertEqual(self.wa.whatsapp_phone_number_id, PHONE_ID)
         self.assertFalse(self.wa.account_id)
         [event] = self.process_source(self.wa)
         self.assertEqual((event.state, event.post_count), ("done", 1))
+
+
+    def test_the_account_field_is_named_per_network_in_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm", "social_crm_helpdesk_dm"], ["de_DE"], overwrite=True)
+        page = self.env["social.crm.source"].create({
+            "name": "Acme page", "network_id": self.env.ref("social_crm.network_facebook").id,
+            "kind": "page", "account_id": "102030405060", "intake_mode": "push",
+            "app_secret": APP_SECRET})
+        self.assertEqual(self.wa.with_context(lang="de_DE").webhook_account_label,
+                         "WhatsApp-Telefonnummer-ID")
+        self.assertEqual(page.with_context(lang="de_DE").webhook_account_label,
+                         "Unsere Konto-ID")
+        self.assertEqual(page.webhook_account_label, "Our Account ID")
+        # another company's number on the same app: the phone number id may not be emptied
+        company_b = self.env["res.company"].create({"name": "Beta Retail GmbH"})
+        self.env["social.crm.source"].with_company(company_b).create({
+            "name": "Beta WhatsApp", "company_id": company_b.id,
+            "network_id": self.whatsapp.id, "kind": "direct", "intake_mode": "push",
+            "app_secret": APP_SECRET, "whatsapp_phone_number_id": "106540352242999"})
+        with self.assertRaisesRegex(ValidationError, "„WhatsApp-Telefonnummer-ID“ ist "
+                                                     "erforderlich"):
+            self.wa.with_context(lang="de_DE").whatsapp_phone_number_id = False
+        with self.assertRaisesRegex(ValidationError, "WhatsApp Phone Number ID is required"):
+            self.wa.whatsapp_phone_number_id = " "
 
 
 @tagged("post_install", "-at_install")
