@@ -156,6 +156,21 @@ class TestMastodonFederation(SocialCrmCase):
         self.assertEqual(self.posts(), posts)
         self.assertEqual(alice.like_count, 7)
 
+    def test_two_statuses_without_uri_sharing_a_local_id_are_two_posts(self):
+        """Statuses of the OStatus era carry a ``tag:`` URI, not an ActivityPub id (no
+        federation URI is kept): the instance tells two of them with the same id apart."""
+        same_id = "1234567"
+        self.poll(self.hashtag, TAG_URL, [status(
+            same_id, "tag:mastodon.social,2017-04-05:objectId=1234567:objectType=Status",
+            "alice@mastodon.social", text="Lieferung kam nie an #acme")])
+        self.poll(self.mentions, NOTIFICATIONS_URL, [notification("7004", status(
+            same_id, "tag:acme.social,2017-04-06:objectId=1234567:objectType=Status",
+            "bob@acme.social", text="@acme Rechnung doppelt abgebucht"))])
+        posts = self.posts()
+        self.assertEqual(len(posts), 2)
+        self.assertFalse(any(posts.mapped("network_uri")))
+        self.assertEqual(sorted(posts.mapped("instance")), [OWN, SOCIAL])
+
     # --- answering: the id of the status on the instance the reply goes through ------------
     def reply_through(self, instance, search_answer=None):
         self.poll(self.hashtag, TAG_URL,
