@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
 
+from odoo.addons.social_crm.connectors import mastodon
 from odoo.addons.social_crm.connectors.base import Post as ConnectorPost
 from odoo.tests import Form, HttpCase, tagged
 
@@ -148,8 +149,6 @@ class TestMastodonPostForm(HttpCase):
         )
 
     def test_mastodon_instance_and_uri_in_technical_details(self):
-        from odoo.addons.social_crm.connectors import mastodon
-
         from .test_mastodon_federation import status
 
         source = self.env["social.crm.source"].create({
