@@ -552,7 +552,9 @@ def parse_delete_event(item: Any, own: str = "") -> Deletion | None:
     """Deletion of one ``tweet_delete_events[]`` item of an Account Activity delivery:
     ``{"status": {"id": "<tweet id>", "user_id": "<author id>"}, "timestamp_ms": "<ms>"}``
     (None for a tweet of the subscribed account itself, ``own``). The id may be any version
-    of an edited tweet (the stored post matches by its original's or its version's id)."""
+    of an edited tweet (the stored post matches by its original's or its version's id). X
+    sends these for the author's own deletions (a removal by X, of a suspended account, is
+    not delivered here): ``why`` "author"."""
     item = expect_dict(item, "tweet_delete_events[]", NETWORK)
     status = expect_dict(item.get("status"), "tweet_delete_events[].status", NETWORK)
     tweet_id = str(status.get("id_str") or status.get("id") or "")
@@ -561,7 +563,7 @@ def parse_delete_event(item: Any, own: str = "") -> Deletion | None:
     author = str(status.get("user_id_str") or status.get("user_id") or "") or None
     if own and author == own:
         return None
-    return Deletion(NETWORK, tweet_id, _epoch_ms(item.get("timestamp_ms")), author)
+    return Deletion(NETWORK, tweet_id, _epoch_ms(item.get("timestamp_ms")), author, why="author")
 
 
 def parse_activity_deletions(body: Any) -> list[Deletion]:

@@ -208,9 +208,11 @@ class SocialCrmPost(models.Model):
     text_preview = fields.Char(compute="_compute_text_preview")
 
     # Mastodon ids are local to each instance: two statuses of two instances may share one
-    # (their federation URIs differ); one status is stored once, whatever instance showed it
+    # (their federation URIs differ, or one has none: the instance the post was read
+    # through tells them apart); one status is stored once, whatever instance showed it
     _network_external_id_uniq = models.Constraint(
-        "UNIQUE NULLS NOT DISTINCT (company_id, network_id, external_id, network_uri)",
+        "UNIQUE NULLS NOT DISTINCT "
+        "(company_id, network_id, external_id, network_uri, instance)",
         "This post is already stored.",
     )
     _network_uri_uniq = models.UniqueIndex(
@@ -366,7 +368,8 @@ class SocialCrmPost(models.Model):
             network_ids={code: network.id for code, network in networks.items()}
         )
         if batch.posts:
-            snapshot.posts = self._ingest_known_posts(batch, snapshot.network_ids, company)
+            snapshot.posts = self._ingest_known_posts(batch, snapshot.network_ids, company,
+                                                      source)
             self.env["social.crm.identity"]._ingest_snapshot(batch, company, snapshot)
         policy = source.unknown_author_policy if source else "create_contact"
         plan = ingest.plan(batch, snapshot, now, create_contacts=policy == "create_contact")
@@ -763,13 +766,18 @@ class SocialCrmPost(models.Model):
         return super().unlink()
 
     @api.model
-    def _ingest_known_posts(self, batch, network_ids, company):
+    def _ingest_known_posts(self, batch, network_ids, company, source=None):
         """{(network code, external id): KnownPost} of the batch's posts already stored (one
         query, whatever the user may read: a post is stored once per company).
 
         Mastodon: a status is known by its federation URI where both copies have one (its id
         is local to the instance that showed it): the same status read through another
-        instance is the stored post; another status with the same id is not."""
+        instance is the stored post; another status with the same id is not. Where one of
+        them has no URI (a post stored before the URIs were kept), by its id on the same
+        instance: the post's ``instance`` and ``source``'s; where either is not known (no
+        source, a replay, a post stored before instances were kept), by its id alone."""
+        # sudo: the source's instance, whoever ingests
+        instance = (source.sudo()._intake_instance() if source else "") or ""
         code_of = {nid: code for code, nid in network_ids.items()}
         uris = {key: uri for key, post in batch.posts.items()
                 if (uri := ingest.federation_uri(post))}
@@ -782,7 +790,7 @@ class SocialCrmPost(models.Model):
             Domain("company_id", "=", company.id)
             & Domain("network_id", "in", sorted({network_ids[code] for code, _ext in batch.posts}))
             & by_id,
-            ["network_id", "external_id", "network_uri", "edited_at",
+            ["network_id", "external_id", "network_uri", "instance", "edited_at",
              *ingest.POST_COUNT_FIELDS],
         )
         key_of_uri = {(key[0], uri): key for key, uri in uris.items()}
@@ -792,8 +800,11 @@ class SocialCrmPost(models.Model):
             key = (code, post.external_id)
             if key in batch.posts and not (
                 post.network_uri and key in uris and uris[key] != post.network_uri
+            ) and not (
+                post.instance and instance and post.instance != instance
+                and not (post.network_uri and key in uris)
             ):
-                pass  # the same post (or one stored without its URI)
+                pass  # the same post (or one stored without its URI, on the same instance)
             elif post.network_uri and (code, post.network_uri) in key_of_uri:
                 key = key_of_uri[code, post.network_uri]  # read through another instance
             else:

@@ -9,6 +9,7 @@ from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors import mastodon
 from odoo.tests import tagged
+from odoo.tools import SQL
 
 from .common import FakeNetwork, SocialCrmCase
 from .test_poll import account
@@ -125,6 +126,50 @@ class TestMastodonFederation(SocialCrmCase):
         self.assertEqual(len(posts), 2, "a different status is not a duplicate")
         self.assertEqual(sorted(posts.mapped("author_handle")),
                          ["alice@mastodon.social", "bob@acme.social"])
+
+    def test_a_post_stored_without_uri_is_known_on_its_own_instance_only(self):
+        """A post stored before the federation URIs were kept has none: another instance's
+        status with the same local id is another status (it was taken for the stored post:
+        its counts and text written over it); read again through its own instance, it is the
+        stored post."""
+        same_id = "113400000000000005"
+        self.poll(self.hashtag, TAG_URL, [status(
+            same_id, ALICE_URI, "alice@mastodon.social", text="Lieferung kam nie an #acme")])
+        alice = self.posts()
+        self.env.cr.execute(SQL("UPDATE social_crm_post SET network_uri = NULL WHERE id = %s",
+                                alice.id))
+        alice.invalidate_recordset(["network_uri"])
+        self.assertEqual(alice.instance, SOCIAL)
+        self.poll(self.mentions, NOTIFICATIONS_URL, [notification("7003", status(
+            same_id, "https://acme.social/users/bob/statuses/113400000000000005",
+            "bob@acme.social", text="@acme Rechnung doppelt abgebucht"))])
+        posts = self.posts()
+        self.assertEqual(len(posts), 2, "another instance's status is not the stored post")
+        self.assertEqual(sorted(posts.mapped("author_handle")),
+                         ["alice@mastodon.social", "bob@acme.social"])
+        self.assertIn("Lieferung", alice.text)
+        self.assertEqual((posts - alice).instance, OWN)
+        # read again through mastodon.social: the stored post (no third one)
+        self.poll(self.hashtag, TAG_URL, [dict(status(
+            same_id, ALICE_URI, "alice@mastodon.social", text="Lieferung kam nie an #acme"),
+            favourites_count=7)])
+        self.assertEqual(self.posts(), posts)
+        self.assertEqual(alice.like_count, 7)
+
+    def test_two_statuses_without_uri_sharing_a_local_id_are_two_posts(self):
+        """Statuses of the OStatus era carry a ``tag:`` URI, not an ActivityPub id (no
+        federation URI is kept): the instance tells two of them with the same id apart."""
+        same_id = "1234567"
+        self.poll(self.hashtag, TAG_URL, [status(
+            same_id, "tag:mastodon.social,2017-04-05:objectId=1234567:objectType=Status",
+            "alice@mastodon.social", text="Lieferung kam nie an #acme")])
+        self.poll(self.mentions, NOTIFICATIONS_URL, [notification("7004", status(
+            same_id, "tag:acme.social,2017-04-06:objectId=1234567:objectType=Status",
+            "bob@acme.social", text="@acme Rechnung doppelt abgebucht"))])
+        posts = self.posts()
+        self.assertEqual(len(posts), 2)
+        self.assertFalse(any(posts.mapped("network_uri")))
+        self.assertEqual(sorted(posts.mapped("instance")), [OWN, SOCIAL])
 
     # --- answering: the id of the status on the instance the reply goes through ------------
     def reply_through(self, instance, search_answer=None):

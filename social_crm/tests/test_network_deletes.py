@@ -167,6 +167,8 @@ class TestNetworkDeletesWebhooks(HttpCase):
 
         self.assertFalse(self._stored(TWEET))
         self.assertTrue(self._remembered(TWEET))
+        # X sends tweet_delete_events for its author's own deletions
+        self.assertEqual(self._remembered(TWEET).network_reason, "author")
         # another company's post and another network's post with the same id stay
         self.assertEqual(elsewhere.exists(), elsewhere)
         # the tweet sent again (a poll, a late webhook) is not stored again
@@ -180,6 +182,7 @@ class TestNetworkDeletesWebhooks(HttpCase):
         self._post(self.x_source, x_delete("1865000000000000077"))
         self._process(self.x_source)
         self.assertTrue(self._remembered("1865000000000000077"))
+        self.assertEqual(self._remembered("1865000000000000077").network_reason, "author")
         # the tweet's own event, delivered late
         self._post(self.x_source, x_activity("1865000000000000077"))
         events = self._process(self.x_source)

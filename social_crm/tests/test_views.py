@@ -1,5 +1,9 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo.tests import Form, tagged
+import datetime as dt
+
+from odoo.addons.social_crm.connectors import mastodon
+from odoo.addons.social_crm.connectors.base import Post as ConnectorPost
+from odoo.tests import Form, HttpCase, tagged
 
 from .common import SocialCrmCase
 
@@ -77,3 +81,88 @@ class TestViews(SocialCrmCase):
         self.assertGreaterEqual(1366 - 40 - 32 - 270 - fixed, 180)
         self.assertNotIn("user_id", shown)
         self.assertGreaterEqual(int(shown["state"].get("width").removesuffix("px")), 210)
+
+
+@tagged("post_install", "-at_install")
+class TestMastodonPostForm(HttpCase):
+    """The post form's Technical Details show a Mastodon post's instance and federation URI
+    (read-only), not for a post without them; at 1366x768 (the test browser's window) the
+    form is no wider than the screen, however long the URI."""
+
+    # a long one (a 30-character user name on a long host name): ~1,050 px in one line
+    URI = ("https://mastodon.example/users/someone_with_a_rather_long_account_name/statuses/"
+           "113400000000000650/activity/with/a/path/as/long/as/instances/may/make/it/on/their"
+           "/own/servers")
+
+    CODE = """
+        (async () => {
+            const wait = async (selector) => {
+                for (let i = 0; i < 100; i++) {
+                    const el = document.querySelector(selector);
+                    if (el) { return el; }
+                    await new Promise((resolve) => setTimeout(resolve, 100));
+                }
+                throw new Error(`${selector} not found`);
+            };
+            (await wait(".o_notebook_headers a[name=details]")).click();
+            await wait(".o_notebook .tab-pane.active div[name=external_id]");
+            const uri = document.querySelector("div[name=network_uri]");
+            const instance = document.querySelector("div[name=instance]");
+            if (%(mastodon)s) {
+                if (!uri || !uri.textContent.includes("statuses/113400000000000650")) {
+                    throw new Error("the federation URI is not shown");
+                }
+                if (!instance || !instance.textContent.includes("https://mastodon.example")) {
+                    throw new Error("the instance is not shown");
+                }
+                if (uri.querySelector("input") || instance.querySelector("input")) {
+                    throw new Error("editable");
+                }
+                const sheet = document.querySelector(".o_form_sheet").getBoundingClientRect();
+                const box = uri.getBoundingClientRect();
+                console.log(`URI ${box.left}-${box.right} px, sheet ${sheet.left}-${sheet.right}`);
+                if (box.right > sheet.right || uri.scrollWidth > uri.clientWidth + 1) {
+                    throw new Error(`the URI ends at ${box.right} px (sheet: ${sheet.right})`);
+                }
+            } else if (uri || instance) {
+                throw new Error("shown without a value");
+            }
+            if (window.innerWidth > 1366) {
+                throw new Error(`the window is ${window.innerWidth} px wide`);
+            }
+            for (const el of [document.documentElement, document.querySelector(".o_content")]) {
+                if (el.scrollWidth > el.clientWidth + 1) {
+                    const wide = `${el.scrollWidth} px wide in ${el.clientWidth} px`;
+                    throw new Error(`${el.tagName} ${el.className} is ${wide}`);
+                }
+            }
+            console.log("test successful");
+        })().catch((error) => console.error(error.message));
+    """
+
+    def open_form(self, post, mastodon):
+        self.browser_js(
+            f"/odoo/action-social_crm.social_crm_post_action/{post.id}",
+            self.CODE % {"mastodon": "true" if mastodon else "false"},
+            ready="!!document.querySelector('.o_form_view .o_notebook')",
+            login="admin",
+        )
+
+    def test_mastodon_instance_and_uri_in_technical_details(self):
+        from .test_mastodon_federation import status
+
+        source = self.env["social.crm.source"].create({
+            "name": "#acme on mastodon.example",
+            "network_id": self.env.ref("social_crm.network_mastodon").id,
+            "kind": "hashtag", "query": "acme", "base_url": "https://mastodon.example"})
+        Post = self.env["social.crm.post"]
+        post = Post.browse(Post._ingest_posts([mastodon.parse_status(status(
+            "113400000000000650", self.URI, "someone_with_a_rather_long_account_name@"
+            "mastodon.example"), "mastodon.example")], source).post_ids)
+        self.assertEqual((post.instance, post.network_uri), ("https://mastodon.example", self.URI))
+        self.open_form(post, True)
+        x_post = Post.browse(Post._ingest_posts([ConnectorPost(
+            network="x", external_id="1865000000000000650", text="@acme_support no answer",
+            posted_at=dt.datetime(2026, 11, 21, 10, 15, tzinfo=dt.UTC))]).post_ids)
+        self.assertFalse(x_post.instance or x_post.network_uri)
+        self.open_form(x_post, False)

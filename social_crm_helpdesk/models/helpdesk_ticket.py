@@ -574,19 +574,24 @@ class HelpdeskTicket(models.Model):
         log = not (self.env.context.get("tracking_disable")
                    or self.env.context.get("mail_create_nolog"))
         tickets = creator.with_context(mail_create_nolog=True).create(vals_list)
+        # who the team's rule gives each ticket to, known before the first notes: they are
+        # written in the language of whom reads the ticket (see _social_reader_lang); the
+        # assignment itself comes after them, as before
+        plan = tickets.with_env(self.env)._social_assign_plan() if automatic else ({}, {})
+        readers = {tid: owner for owner, ids in plan[0].items() for tid in ids}
         tickets = tickets.with_env(creator.env)
         if log:
-            tickets._social_log_creation()
+            tickets._social_log_creation(readers)
         tickets = tickets.with_env(self.env)
         for ticket, (post, _team) in zip(tickets, items, strict=True):
             # sudo: a product-written link; the user opening the ticket may only read posts
             post.sudo().write({"ticket_id": ticket.id, "state": "ticket"})
         flagged = tickets.filtered("has_sensitive_data")
         if flagged:
-            flagged._social_log_pii({t.id: t.social_pii_kinds for t in flagged})
+            flagged._social_log_pii({t.id: t.social_pii_kinds for t in flagged}, readers)
         tickets._social_update_reach()
         if automatic:
-            tickets._social_assign()
+            tickets._social_assign(plan)
             tickets.filtered(lambda t: t._social_needs_alert())._social_alert()
         return tickets
 
@@ -619,24 +624,31 @@ class HelpdeskTicket(models.Model):
                 vals["number"] = number
         return vals_list
 
-    def _social_log_creation(self):
+    def _social_log_creation(self, readers=None):
         """The creation message mail.thread's ``create`` posts on each of these tickets
         (helpdesk_mgmt's subtype, the user as author), in a few queries for the batch where
         ``message_post`` would notify nobody (no follower of the subtype yet), by
-        ``message_post`` elsewhere (see ``_social_post_chatter``)."""
+        ``message_post`` elsewhere (see ``_social_post_chatter``); in the language of whom
+        reads the ticket (:meth:`_social_reader_lang`; ``readers``: {ticket id: the user it
+        is being given to})."""
         if not self:
             return
+        readers = readers or {}
+        messages = {
+            ticket.id: ticket.with_context(
+                lang=ticket._social_reader_lang(readers.get(ticket.id))
+            )._creation_message()
+            for ticket in self
+        }
         subtype = self._creation_subtype()
         if not subtype:  # as mail.thread: a logged note
-            self._message_log_batch(
-                bodies={ticket.id: ticket._creation_message() for ticket in self}
-            )
+            self._message_log_batch(bodies=messages)
             return
         author_id = self.env.user.partner_id.id
         self._social_post_chatter(
             [
                 (ticket, author_id, Markup('<div summary="o_mail_notification"><p>%s</p></div>')
-                 % ticket._creation_message())
+                 % messages[ticket.id])
                 for ticket in self
             ],
             message_type="notification",
@@ -736,13 +748,29 @@ class HelpdeskTicket(models.Model):
         reader = user or ticket.user_id or ticket.team_id.user_id
         return reader.sudo().lang or ticket.company_id._social_lang()
 
-    def _social_assign(self):
+    def _social_assign(self, plan=None):
         """Assign these unassigned tickets by their team's rule (see
-        ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not."""
+        ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not.
+        ``plan``: the :meth:`_social_assign_plan` of these tickets, made before (the notes
+        written before the assignment know their reader)."""
+        owners, bodies = plan if plan is not None else self._social_assign_plan()
+        # sudo: the product assigns and notes tickets of the whole team
+        tickets = self.sudo()
+        for owner, ids in owners.items():
+            tickets.browse(ids).write({"user_id": owner.id})
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+
+    def _social_assign_plan(self):
+        """(owners, notes) of :meth:`_social_assign` for these tickets, nothing written:
+        ``{res.users: ticket ids}`` of the unassigned tickets the team's rule gives, and
+        ``{ticket id: note}`` saying who and why, or why not (in the owner's language)."""
         # sudo: assignment by the team's rule reads members and tickets of the whole team
         tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
         if not tickets:
-            return
+            return {}, {}
         dispatchers = tickets.team_id._social_dispatchers()
         fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
@@ -822,12 +850,7 @@ class HelpdeskTicket(models.Model):
                     team=team_name,
                 )
             bodies[ticket.id] = Markup("<p>%s</p>") % why
-        for owner, ids in owners.items():
-            tickets.browse(ids).write({"user_id": owner.id})
-        if bodies:
-            self.browse(list(bodies))._message_log_batch(
-                bodies, author_id=self.env.ref("base.partner_root").id
-            )
+        return owners, bodies
 
     def _social_alert_reason(self):
         self.ensure_one()
@@ -904,14 +927,17 @@ class HelpdeskTicket(models.Model):
             return ticket.team_id._social_fallback_owner(ticket.company_id).with_env(self.env)
         return self.env["res.users"]
 
-    def _social_log_pii(self, kinds_by_ticket):
-        """A note per ticket naming the kinds of removed data, never the values."""
+    def _social_log_pii(self, kinds_by_ticket, readers=None):
+        """A note per ticket naming the kinds of removed data, never the values (``readers``:
+        {ticket id: the user it is being given to}, see :meth:`_social_reader_lang`)."""
         labels = {}  # language -> {kind: its name}
         bodies = {}
+        readers = readers or {}
         for ticket in self.browse(list(kinds_by_ticket)):
             kinds = kinds_by_ticket[ticket.id]
             # in the language of whom reads the ticket (see _social_reader_lang)
-            words = self.with_context(lang=ticket._social_reader_lang()).env
+            words = self.with_context(
+                lang=ticket._social_reader_lang(readers.get(ticket.id))).env
             if words.lang not in labels:
                 labels[words.lang] = words["social.crm.post"]._social_pii_kind_labels()
             names = ", ".join(

@@ -98,7 +98,8 @@ class SocialCrmPost(models.Model):
 
     def _ingest_before_network_delete(self, deleted_at):
         result = super()._ingest_before_network_delete(deleted_at)
-        # the notes are written in the company's language, as the product's notes are
+        # written in the company's language (the contacts' notes, the tickets' titles); the
+        # notes on a ticket in the language of whom reads it (_social_forget_on_tickets)
         for lang, group in by_company_lang(self):
             group = group.with_context(lang=lang)
             # the company's answers stay, without the post (the outbox cancelled what waited)
@@ -205,6 +206,11 @@ class SocialCrmPost(models.Model):
         stop = Ticket
         for ticket in tickets:
             gone = posts.filtered(lambda p, t=ticket: p.ticket_id == t or t.social_post_id == p)
+            # the note and the placeholders in the chatter: in the language of whom reads the
+            # ticket (its agent, else its team's leader, else the company: see
+            # helpdesk.ticket._social_reader_lang); its title and description stay in the
+            # company's language (the ticket's own text, written so when it was opened)
+            reader = posts.with_context(lang=ticket._social_reader_lang()).env
             # a post edited more than once: its older versions are in the edit notes
             notes = [
                 m.body for target in ticket | ticket.duplicate_id
@@ -214,7 +220,7 @@ class SocialCrmPost(models.Model):
                 (earlier_versions(notes, {t for p in group
                                           for t in (p.text, p.previous_text, p.text_preview)
                                           if t}),
-                 group._social_deleted_placeholder())
+                 group.with_env(reader)._social_deleted_placeholder())
                 for group in (gone - gone_with - removed, gone & removed, gone & gone_with)
                 if group
             ]
@@ -225,61 +231,23 @@ class SocialCrmPost(models.Model):
                         body = scrub_html(body, texts, placeholder) or body
                     if body != message.body:
                         message.write({"body": Markup(body)})
-            first = gone.sorted(lambda p: (p.posted_at, p.id))[:1]
-            author = (
-                first.author_name
-                or (first.author_handle and f"@{first.author_handle}")
-                or self.env._("Unknown author")
-            )
             when = max(deleted_at.get(p.id) or fields.Datetime.now() for p in gone)
-            if gone == gone & gone_with:
-                # comments gone with the post they answer (Facebook): their authors did not
-                # delete them
-                sentence = self.env._(
-                    "The post that %(author)s commented on was deleted on %(network)s "
-                    "(%(date)s), and its comments with it: their text is removed from the "
-                    "ticket.",
-                    author=author,
-                    network=first.network_id.name,
-                    date=ticket._social_time(when),
-                )
-                title = self.env._("%(author)s: comment deleted with its post", author=author)
-            elif gone == gone & removed:
-                # the network removed it (its host took it down, X reports the author's
-                # account suspended, private or deactivated): the author did not delete it
-                words = {"author": author, "network": first.network_id.name,
-                         "date": ticket._social_time(when), "why": gone._social_removed_why()}
-                sentence = self.env._(
-                    "%(network)s removed the post of %(author)s (%(date)s): %(why)s. Its text "
-                    "is removed from the ticket.", **words,
-                ) if words["why"] else self.env._(
-                    "%(network)s removed the post of %(author)s (%(date)s): its text is "
-                    "removed from the ticket.", **words,
-                )
-                title = self.env._("%(author)s: post removed on the network", author=author)
-            else:
-                sentence = self.env._(
-                    "%(author)s deleted the post on %(network)s (%(date)s): its text is "
-                    "removed from the ticket.",
-                    author=author,
-                    network=first.network_id.name,
-                    date=ticket._social_time(when),
-                )
-                title = self.env._("%(author)s: post deleted by its author", author=author)
             if ticket.social_post_id & gone:
+                title, sentence = gone._social_deleted_sentence(ticket, when)
                 ticket._social_replace_content(
                     {"name": title, "description": Markup("<p>%s</p>") % sentence}
                 )
+            _title, sentence = gone.with_env(reader)._social_deleted_sentence(ticket, when)
             waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
             if ticket._social_customer_posts_left(kept.get(ticket, ())):
                 if waiting and ticket.social_wait_deadline:
-                    sentence += " " + self.env._(
+                    sentence += " " + reader._(
                         "The ticket keeps waiting for an answer to the customer's other posts."
                     )
             else:
                 stop |= ticket
                 if waiting and ticket.social_wait_deadline:
-                    sentence += " " + self.env._(
+                    sentence += " " + reader._(
                         "No post of the customer is left to answer publicly: the response "
                         "clock stopped (no escalation). Answer by direct message or phone, "
                         "or close the ticket."
@@ -292,3 +260,50 @@ class SocialCrmPost(models.Model):
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
         )
         return True
+
+    def _social_deleted_sentence(self, ticket, when):
+        """(title, sentence) saying that these posts of ``ticket`` are gone from the network
+        on ``when`` (their authors deleted them, they went with the post they answered, or
+        the network removed them), in the language of the environment."""
+        gone_with = self._social_deleted_with()
+        removed = self._social_removed() - gone_with
+        first = self.sorted(lambda p: (p.posted_at, p.id))[:1]
+        author = (
+            first.author_name
+            or (first.author_handle and f"@{first.author_handle}")
+            or self.env._("Unknown author")
+        )
+        date = ticket.with_env(self.env)._social_time(when)
+        if self == gone_with:
+            # comments gone with the post they answer (Facebook): their authors did not
+            # delete them
+            sentence = self.env._(
+                "The post that %(author)s commented on was deleted on %(network)s "
+                "(%(date)s), and its comments with it: their text is removed from the "
+                "ticket.",
+                author=author,
+                network=first.network_id.name,
+                date=date,
+            )
+            return self.env._("%(author)s: comment deleted with its post", author=author), sentence
+        if self == removed:
+            # the network removed it (its host took it down, X reports the author's
+            # account suspended, private or deactivated): the author did not delete it
+            words = {"author": author, "network": first.network_id.name, "date": date,
+                     "why": self._social_removed_why()}
+            sentence = self.env._(
+                "%(network)s removed the post of %(author)s (%(date)s): %(why)s. Its text "
+                "is removed from the ticket.", **words,
+            ) if words["why"] else self.env._(
+                "%(network)s removed the post of %(author)s (%(date)s): its text is "
+                "removed from the ticket.", **words,
+            )
+            return self.env._("%(author)s: post removed on the network", author=author), sentence
+        sentence = self.env._(
+            "%(author)s deleted the post on %(network)s (%(date)s): its text is "
+            "removed from the ticket.",
+            author=author,
+            network=first.network_id.name,
+            date=date,
+        )
+        return self.env._("%(author)s: post deleted by its author", author=author), sentence

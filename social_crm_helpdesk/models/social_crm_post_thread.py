@@ -20,7 +20,6 @@ from markupsafe import Markup
 from odoo import models
 
 from .helpdesk_ticket_guard import product_env
-from .res_company import by_company_lang
 
 
 class SocialCrmPost(models.Model):
@@ -62,27 +61,25 @@ class SocialCrmPost(models.Model):
         return result
 
     def _social_note_joined_tickets(self, joined):
-        """A note on both tickets of each ``{reply's ticket: conversation's ticket}``, in
-        their company's language."""
+        """A note on both tickets of each ``{reply's ticket: conversation's ticket}``, each in
+        the language of whom reads that ticket (``helpdesk.ticket._social_reader_lang``)."""
         bodies = {}
-        for lang, waiting in by_company_lang(self.env["helpdesk.ticket"].sudo().browse(
-                [t.id for t in joined])):
-            env_lang = self.with_context(lang=lang).env
-            for ticket in waiting:
-                original = joined[ticket]
-                bodies[ticket.id] = Markup("<p>%s</p>") % env_lang._(
-                    "This ticket's post answers a post of the conversation of ticket "
-                    "%(ticket)s, which arrived after it: the conversation goes on in that "
-                    "ticket (this one is marked as its duplicate).",
-                    ticket=original.display_name,
-                )
-                bodies[original.id] = bodies.get(original.id, Markup()) + Markup(
-                    "<p>%s</p>") % env_lang._(
-                    "Ticket %(ticket)s was opened for a reply in this conversation that "
-                    "arrived before the post it answers: it is marked as a duplicate of "
-                    "this ticket.",
-                    ticket=ticket.display_name,
-                )
+        for ticket, original in joined.items():
+            words = self.with_context(lang=ticket._social_reader_lang()).env
+            bodies[ticket.id] = Markup("<p>%s</p>") % words._(
+                "This ticket's post answers a post of the conversation of ticket "
+                "%(ticket)s, which arrived after it: the conversation goes on in that "
+                "ticket (this one is marked as its duplicate).",
+                ticket=original.display_name,
+            )
+            words = self.with_context(lang=original._social_reader_lang()).env
+            bodies[original.id] = bodies.get(original.id, Markup()) + Markup(
+                "<p>%s</p>") % words._(
+                "Ticket %(ticket)s was opened for a reply in this conversation that "
+                "arrived before the post it answers: it is marked as a duplicate of "
+                "this ticket.",
+                ticket=ticket.display_name,
+            )
         self.env["helpdesk.ticket"].sudo().browse(list(bodies))._message_log_batch(
             bodies, author_id=self.env.ref("base.partner_root").id, message_type="comment"
         )

@@ -3,6 +3,7 @@
 scheduled job, which run as OdooBot, their notes, the redaction placeholders) is German."""
 
 import datetime as dt
+import re
 
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
@@ -404,3 +405,79 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         ticket = self.ingest(self.complaint(first, author=self.ina())).ticket_id
         self.assertEqual(ticket.user_id, self.gerda)
         self.assertIn("Assigned automatically to Gerda Agentin", self.notes(ticket))
+
+    def test_the_creation_message_is_in_the_agents_language(self):
+        self.env["ir.module.module"]._load_module_terms(["mail"], ["de_DE"])
+        # the job runs in English, with the chatter's tracking (the tests turn it off)
+        result = self.Post.with_context(lang="en_US", tracking_disable=False)._ingest_posts(
+            [self.complaint("1990000000000000531", author=self.ina())], self.x_source)
+        ticket = self.Post.browse(result.post_ids).ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        created = ticket.message_ids.filtered(
+            lambda m: m.subtype_id == ticket._creation_subtype())
+        self.assertIn("Helpdesk-Ticket erstellt", str(created.body))
+        self.assertNotIn("created", str(created.body))
+        # still the ticket's first message (the assignment's note comes after it)
+        self.assertEqual(ticket.message_ids.sorted("id")[:1], created)
+
+    def test_joined_tickets_are_noted_in_the_agents_language(self):
+        from odoo.addons.social_crm.connectors import mastodon
+        from odoo.addons.social_crm.tests.test_mastodon_federation import status
+
+        uri = "https://mastodon.example/users/%s/statuses/%s"
+
+        def toot(sid, user, text, in_reply_to=None):
+            body = status(sid, uri % (user, sid), f"{user}@mastodon.example", text=text)
+            body["in_reply_to_id"] = in_reply_to
+            body["in_reply_to_account_id"] = "109999" if in_reply_to else None
+            return self.Post.with_context(lang="en_US").browse(self.Post._ingest_posts(
+                [mastodon.parse_status(body, "mastodon.example")], self.mastodon_source,
+            ).post_ids)
+
+        root = toot("113400000000000650", "bob",
+                    "@acme Mein Router ist seit Montag kaputt und keiner antwortet!")
+        answer = toot("113400000000000652", "carl",
+                      "@acme Geht mir genauso, seit einer Woche kein Internet. Frechheit!",
+                      in_reply_to="113400000000000651")
+        self.assertEqual((root | answer).ticket_id.user_id, self.gerda)
+        # the status both answer arrives: the reply's ticket is marked as the root's duplicate
+        toot("113400000000000651", "dana", "@acme wir warten alle",
+             in_reply_to="113400000000000650")
+        self.assertEqual(answer.ticket_id.duplicate_id, root.ticket_id)
+        self.assertIn("als sein Duplikat markiert", self.notes(answer.ticket_id))
+        self.assertNotIn("marked as its duplicate", self.notes(answer.ticket_id))
+        self.assertIn("vor dem beantworteten Beitrag ankam", self.notes(root.ticket_id))
+        self.assertNotIn("arrived before the post it answers", self.notes(root.ticket_id))
+
+    def test_a_network_delete_is_noted_in_the_agents_language(self):
+        from odoo.addons.social_crm.connectors import x
+
+        first, later = "1990000000000000541", "1990000000000000542"
+        post = self.ingest(self.complaint(first, author=self.ina(), conversation_external_id=first))
+        ticket = post.ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        self.ingest(self.complaint(
+            later, author=self.ina(), text="@acme Hallo? Immer noch kaputt, Frechheit!",
+            in_reply_to_external_id=first, conversation_external_id=first, minutes_ago=1))
+        self.assertIn("Immer noch kaputt", self.notes(ticket))
+
+        def delete(tweet_id):
+            body = {"for_user_id": "1440000000000000000", "tweet_delete_events": [
+                {"status": {"id": tweet_id, "user_id": "9000"},
+                 "timestamp_ms": str(int(dt.datetime.now(dt.UTC).timestamp() * 1000))}]}
+            self.Post.with_context(lang="en_US")._ingest_deletions(
+                x.parse_activity_deletions(body), self.x_source)
+
+        # the author deletes the later post: its copy and the note are German
+        delete(later)
+        notes = self.notes(ticket)
+        self.assertNotIn("Immer noch kaputt", notes)
+        self.assertIn("[vom Autor im Netzwerk gelöscht]", notes)
+        self.assertNotIn("[deleted by its author on the network]", notes)
+        self.assertIn("Ina Influencer hat den Beitrag auf X (Twitter) gelöscht", notes)
+        self.assertNotIn("deleted the post on", notes)
+        # and the first: the ticket's title is the company's (English), the note German
+        delete(first)
+        self.assertEqual(ticket.name, "Ina Influencer: post deleted by its author")
+        self.assertEqual(len(re.findall(r"hat den Beitrag auf X \(Twitter\) gelöscht",
+                                        self.notes(ticket))), 2)

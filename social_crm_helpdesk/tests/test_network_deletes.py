@@ -365,10 +365,12 @@ class TestNetworkDeletes(NetworkDeleteCase):
             "[deleted by its author")
 
     def test_copies_of_comments_gone_with_their_post_in_german(self):
-        """The same in a German company (the product writes in the company's language)."""
+        """The same in a German company (the product writes in the company's language, the
+        notes on a ticket in its agent's: its staff reads German)."""
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
         self.company.partner_id.lang = "de_DE"
+        (self.agent | self.env.ref("base.user_admin")).lang = "de_DE"
         self.comments_gone_with_their_post(
             "[im Netzwerk mit dem kommentierten Beitrag gelöscht]", "[vom Autor")
 

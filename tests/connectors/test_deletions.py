@@ -34,7 +34,7 @@ def test_x_delete_events_are_keyed_by_the_tweet_and_apart_from_its_creation():
     (deletion,) = events.deletions_of_event("x_activity", raw[0].payload)
     assert deletion == Deletion(
         "x", "1045405559317569537",
-        dt.datetime(2025, 12, 1, 14, 40, 0, 123000, tzinfo=dt.UTC), "6253282")
+        dt.datetime(2025, 12, 1, 14, 40, 0, 123000, tzinfo=dt.UTC), "6253282", why="author")
     assert events.posts_of_event("x_activity", raw[0].payload) == []
 
 
@@ -44,7 +44,7 @@ def test_x_delete_of_our_own_tweet_and_without_date():
     assert events.split_x_activity(own) == []  # not even stored
     undated = x.parse_activity_deletions(
         {"tweet_delete_events": [{"status": {"id": "5", "user_id": "6"}}]})
-    assert undated == [Deletion("x", "5", None, "6")]
+    assert undated == [Deletion("x", "5", None, "6", why="author")]
 
 
 def test_x_malformed_delete_refuses_the_delivery():
