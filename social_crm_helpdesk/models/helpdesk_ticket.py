@@ -586,8 +586,8 @@ class HelpdeskTicket(models.Model):
             flagged._social_log_pii({t.id: t.social_pii_kinds for t in flagged})
         tickets._social_update_reach()
         if automatic:
-            tickets._social_assign()
-            tickets.filtered(lambda t: t._social_needs_alert())._social_alert()
+            off_duty = tickets._social_assign()
+            tickets.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
         return tickets
 
     @api.model
@@ -736,13 +736,26 @@ class HelpdeskTicket(models.Model):
         reader = user or ticket.user_id or ticket.team_id.user_id
         return reader.sudo().lang or ticket.company_id._social_lang()
 
+    def _social_needs_owner(self):
+        """Whether this ticket must have an owner even when nobody of its team is on duty: the
+        tickets the team is alerted of (a top influencer's complaint, bank or card data in
+        public). A regular complaint at night waits in the list for whoever is on duty next."""
+        self.ensure_one()
+        return self.social_tier == "top_influencer" or (
+            self.has_sensitive_data and _urgent_pii(self.social_pii_kinds)
+        )
+
     def _social_assign(self):
         """Assign these unassigned tickets by their team's rule (see
-        ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not."""
+        ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not.
+        Nobody on duty: a ticket that must have an owner (``_social_needs_owner``) goes to a
+        member not on leave, else to the leader (``Dispatcher.pick_off_duty``). Returns the
+        ids of the tickets so assigned off duty (their alert says so)."""
         # sudo: assignment by the team's rule reads members and tickets of the whole team
         tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
+        off_duty = set()
         if not tickets:
-            return
+            return off_duty
         dispatchers = tickets.team_id._social_dispatchers()
         fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
@@ -767,6 +780,10 @@ class HelpdeskTicket(models.Model):
             if dispatcher.mode == "none":
                 continue
             user_id = dispatcher.pick()
+            if not user_id and ticket._social_needs_owner():
+                user_id = dispatcher.pick_off_duty()
+                if user_id:
+                    off_duty.add(ticket.id)
             team_name = ticket.team_id.name
             user = self.env["res.users"].browse(user_id)
             # the note in the language of whom reads it (see _social_reader_lang)
@@ -793,6 +810,23 @@ class HelpdeskTicket(models.Model):
                         "online or within their working hours.",
                         user=user.name,
                         team=team_name,
+                    )
+                elif why in ("off_duty", "leader_off_duty"):
+                    nobody = (
+                        words._("no member is online or within their working hours")
+                        if dispatcher.scheduled
+                        else words._("no member is online")
+                    )
+                    why = words._(
+                        "Assigned automatically to %(user)s although %(nobody)s: this ticket "
+                        "must have an owner. %(user)s has the fewest open tickets of the "
+                        "members of %(team)s not on leave.",
+                        user=user.name, nobody=nobody, team=team_name,
+                    ) if why == "off_duty" else words._(
+                        "Assigned automatically to %(user)s, leader of %(team)s, although "
+                        "%(nobody)s: this ticket must have an owner, and every member is on "
+                        "leave.",
+                        user=user.name, nobody=nobody, team=team_name,
                     )
                 elif dispatcher.scheduled:
                     why = words._(
@@ -828,6 +862,7 @@ class HelpdeskTicket(models.Model):
             self.browse(list(bodies))._message_log_batch(
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
+        return off_duty
 
     def _social_alert_reason(self):
         self.ensure_one()
@@ -842,9 +877,10 @@ class HelpdeskTicket(models.Model):
             reach=formatLang(self.env, self.social_reach, digits=0),
         )
 
-    def _social_alert(self):
+    def _social_alert(self, off_duty=()):
         """Tell the team at once: a message in its alert channel with a link to the ticket,
-        a web client notification to the assignee (or the team leader)."""
+        a web client notification to the assignee (or the team leader). ``off_duty``: ids of
+        the tickets assigned although nobody was on duty (the alert says so)."""
         now = fields.Datetime.now()
         # sudo: the alert goes to the team's channel and users, whoever ingested the post
         for ticket in self.sudo():
@@ -854,7 +890,10 @@ class HelpdeskTicket(models.Model):
                 self.env._("Alert:"),
                 ticket._get_html_link(),
                 ticket._social_alert_reason(),
-                self.env._("Owner: %(owner)s", owner=owner),
+                self.env._("Owner: %(owner)s (assigned to them although nobody was on duty)",
+                           owner=owner)
+                if ticket.id in off_duty and ticket.user_id
+                else self.env._("Owner: %(owner)s", owner=owner),
                 self.env._(
                     "respond by %(time)s", time=ticket._social_time(ticket.social_wait_deadline)
                 )

@@ -224,7 +224,7 @@ class HelpdeskTicket(models.Model):
             self.browse(list(bodies))._message_log_batch(
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
-        tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
+        off_duty = tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
         # a closed ticket followed no change of its contact's tier: the reopened ones do now
         # (priority, the deadline of their wait, the alert of a new top influencer)
         alerted = {t.id: t.social_alerted_at for t in reopened}
@@ -238,7 +238,7 @@ class HelpdeskTicket(models.Model):
         )
         if again:
             again.write({"social_alerted_at": False})
-            again._social_alert()
+            again._social_alert(off_duty)
         for ticket in reopened:
             ticket._social_notify(
                 ticket.user_id or ticket.team_id.user_id,
