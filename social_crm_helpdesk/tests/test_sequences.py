@@ -4,6 +4,7 @@ through the buttons' methods, replies go out through the outbox with the network
 the HTTP boundary as its API documents."""
 
 import datetime as dt
+import json
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -13,7 +14,7 @@ from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from .common import ArrivalCase
 
@@ -154,6 +155,55 @@ class TestSequences(ArrivalCase):
         ]
         tickets = self.ingest(*polled, source=self.facebook_source).ticket_id
         self.assertEqual(len(tickets), 2)
+
+    def test_customers_commenting_under_the_accounts_instagram_media_get_a_ticket_each(self):
+        """As on Facebook (above): the Instagram webhook's comments name the account's own
+        media (``media.id``, never stored) as their conversation, so every customer commenting
+        under one photo of the brand went into the first customer's ticket. Each comment
+        starts its own conversation, a reply in a comment's thread (``parent_id``) joins it.
+        The deliveries are Meta's Instagram ``comments`` webhook (fixture), a minute apart."""
+        self.team.social_network_ids |= self.env.ref("social_crm.network_instagram")
+        source = self.env["social.crm.source"].create({
+            "name": "Instagram account (test)",
+            "network_id": self.env.ref("social_crm.network_instagram").id,
+            "kind": "page", "account_id": "17841400000000777", "access_token": "ig-token",
+        })
+        Event = self.env["social.crm.event"]
+        with file_open("social_crm/tests/data/instagram_comments_webhook.json") as fixture:
+            deliveries = json.load(fixture)
+        now = int(fields.Datetime.now().timestamp())
+        for delivery in deliveries:
+            for entry in delivery["entry"]:
+                entry["time"] = now - 120 + (entry["time"] - 1764600000)
+            Event.browse(Event._store_events(
+                source, connector_events.split_meta(delivery), "push"))._process()
+        posts = {p.external_id: p for p in self.Post.search(
+            [("network_id.code", "=", "instagram")])}
+        first, second, again = (posts[ext] for ext in (
+            "18100000000009401", "18100000000009402", "18100000000009403"))
+        self.assertTrue(first.ticket_id and second.ticket_id)
+        self.assertNotEqual(first.ticket_id, second.ticket_id)
+        self.assertEqual(second.ticket_id.partner_id.name, "erwin.ernst")
+        # Frieda again, in her comment's thread: her ticket
+        self.assertEqual(again.ticket_id, first.ticket_id)
+        # the same comments in one delivery (Meta batches changes): the same threads
+        batch = [
+            self.complaint(
+                ext, network="instagram", author=self.make_author(
+                    author_id, author_id, author_id, network="instagram"),
+                in_reply_to_external_id=parent or "18000000000000888",
+                conversation_external_id="18000000000000888")
+            for ext, author_id, parent in (
+                ("18100000000009501", "17841400000000911", None),
+                ("18100000000009502", "17841400000000912", None),
+                ("18100000000009503", "17841400000000911", "18100000000009501"))
+        ]
+        result = self.ingest(*batch, source=source)
+        by_ext = {p.external_id: p for p in result}
+        self.assertNotEqual(by_ext["18100000000009501"].ticket_id,
+                            by_ext["18100000000009502"].ticket_id)
+        self.assertEqual(by_ext["18100000000009503"].ticket_id,
+                         by_ext["18100000000009501"].ticket_id)
 
     def test_complaint_in_a_closed_conversation_reopens_its_ticket(self):
         author = self.customer("closed")
