@@ -276,15 +276,23 @@ class SocialCrmPost(models.Model):
         if not tickets:
             return {}
         # sudo: the author's posts on those tickets, whoever ingests
-        last = dict(self.env["social.crm.post"].sudo()._read_group(
-            [("ticket_id", "in", tickets.ids), ("identity_id", "in", identities.ids)],
-            ["ticket_id"],
-            ["posted_at:max"],
-        ))
+        last = {
+            (ticket.id, identity.id): when
+            for ticket, identity, when in self.env["social.crm.post"].sudo()._read_group(
+                [("ticket_id", "in", tickets.ids), ("identity_id", "in", identities.ids)],
+                ["ticket_id", "identity_id"],
+                ["posted_at:max"],
+            )
+        }
         result = {}
         for ticket in tickets:
-            opened_at = ticket.social_posted_at
-            last_at = max(filter(None, (last.get(ticket), opened_at)))
+            # the ticket's author's own last post on it (not another author's reply)
+            known = [when for when in (last.get((ticket.id, ticket.social_identity_id.id)),
+                                       ticket.social_posted_at) if when]
+            if not known:
+                continue
+            last_at = max(known)
+            opened_at = ticket.social_posted_at or last_at
             if last_at < min(dates) - JOIN_WINDOW:
                 continue
             author = (ticket.company_id.id, ticket.social_network_id.id,
