@@ -133,6 +133,18 @@ class TestArrival(ArrivalCase):
         other = self.critic_post(ext="taken-2").ticket_id
         other._social_take_by_answer(self.odoobot)
         self.assertFalse(other.user_id)
+        # an agent replies from Odoo: once the reply is out, the ticket is theirs
+        action = other.with_user(self.cleo).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.cleo).browse(
+            action["res_id"])
+        wizard.text = "@critic_taken-2 Das tut uns leid, wir melden uns per DM."
+        wizard.action_send()
+        self.assertFalse(other.user_id, "queued, not sent yet")
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1990000000000070999", "text": wizard.text,
+                     "edit_history_tweet_ids": ["1990000000000070999"]}})
+        self.run_sender()
+        self.assertEqual(other.user_id, self.cleo)
 
     def test_presence_unknown_falls_back_to_all_members(self):
         self.env["mail.presence"].sudo().search(
