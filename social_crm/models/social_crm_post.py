@@ -42,9 +42,12 @@ def _refused_by_storage(error):
 MANAGER = "social_crm.group_social_crm_manager"
 #: networks whose connectors may give a reply without its conversation id (ingestion
 #: threads them by the answered post): Mastodon never gives one; X's Account Activity
-#: webhook (v1.1 tweets) neither; Meta names the post commented on, the page's own post is
-#: no customer's conversation (such a comment joins the comment it answers, else its own)
-THREADED_NETWORKS = ("mastodon", "x", "facebook")
+#: webhook (v1.1 tweets) neither; Meta names the post commented on (Instagram: the media),
+#: the page's own post, the account's own media, is no customer's conversation (such a
+#: comment joins the comment it answers, else its own)
+THREADED_NETWORKS = ("mastodon", "x", "facebook", "instagram")
+#: Meta's networks: a comment names the post (media) it is under as its conversation
+COMMENTED_NETWORKS = ("facebook", "instagram")
 # what the listening writes: plain users may read, not change, these (RPC included)
 PRODUCT_FIELDS = frozenset({
     "network_id", "external_id", "company_id", "source_id", "author_external_id",
@@ -622,7 +625,7 @@ class SocialCrmPost(models.Model):
         code = network.code
         todo = {p.external_id: p for p in posts
                 if p.network == code and not p.conversation_external_id}
-        if code == "facebook":
+        if code in COMMENTED_NETWORKS:
             todo = self._ingest_comments_off_stored_posts(posts, network, company)
         if not todo:
             return
@@ -679,10 +682,10 @@ class SocialCrmPost(models.Model):
 
     @api.model
     def _ingest_comments_off_stored_posts(self, posts, network, company):
-        """{id: post} of the Facebook comments of ``posts`` whose post (the conversation Meta
-        names) is neither stored nor in the batch: the page's own post (never stored) is no
-        customer's conversation, such a comment is threaded by the comment it answers, else
-        starts its own. One query."""
+        """{id: post} of the Facebook or Instagram comments of ``posts`` whose post or media
+        (the conversation Meta names) is neither stored nor in the batch: the page's own post,
+        the Instagram account's own media (never stored) is no customer's conversation, such a
+        comment is threaded by the comment it answers, else starts its own. One query."""
         comments = [p for p in posts if p.network == network.code
                     and p.in_reply_to_external_id and p.conversation_external_id]
         if not comments:

@@ -16,6 +16,11 @@ member without a schedule (not in ``scheduled``) is a candidate as well, as befo
 counted. When no member is on duty, ``fallback`` (the team leader when on duty by the same
 rules) is picked, else nobody: the ticket stays unassigned.
 
+A ticket that must have an owner whoever is on duty (a top influencer's complaint, bank or
+card data: the product's alerts) asks :meth:`Dispatcher.pick_off_duty` when :meth:`pick`
+found nobody: the member with the fewest open tickets among those ``available`` (not on
+leave), ties as round robin, else the team ``leader`` (on duty or not), else nobody.
+
 :func:`escalation_due` says which escalation step of a ticket is due: "half" when half the
 time to the first-response deadline has passed without a reply, "missed" once the deadline
 has passed; each step once.
@@ -36,12 +41,13 @@ class Dispatcher:
     never, first; ties by member order), "least_open" (the candidate with the fewest open
     tickets; ties as round robin). ``members``: the team's user ids in the team's order.
     ``online``, ``working``, ``scheduled`` (members with a working schedule), ``fallback``:
-    see the module docstring. ``open_counts``: {user id: open tickets};
+    see the module docstring. ``available``: members not on leave now; ``leader``: the team
+    leader's id (for :meth:`pick_off_duty`). ``open_counts``: {user id: open tickets};
     ``last_assigned``: {user id: datetime of the last ticket assigned to them}.
     """
 
     def __init__(self, mode, members, online=None, open_counts=None, last_assigned=None,
-                 working=(), scheduled=(), fallback=None):
+                 working=(), scheduled=(), fallback=None, available=None, leader=None):
         if mode not in MODES:
             raise ValueError(f"Unknown assignment mode {mode!r}; expected one of {MODES}.")
         self.mode = mode
@@ -58,9 +64,14 @@ class Dispatcher:
                 self._why[uid] = "unknown"
         self.candidates = [uid for uid in self.members if uid in self._why]
         self.fallback = fallback
+        self.available = [
+            uid for uid in self.members if available is None or uid in set(available)
+        ]
+        self.leader = leader
         self.open_counts = {uid: int((open_counts or {}).get(uid) or 0) for uid in self.members}
         self.last_assigned = dict(last_assigned or {})
         self._turn = 0  # picks made: later picks count as more recent than any date
+        self._off_duty = {}  # uid -> "off_duty" (a member) or "leader_off_duty"
 
     def _round_robin_key(self, uid):
         order = self.members.index(uid)
@@ -75,7 +86,11 @@ class Dispatcher:
         """Why ``uid`` was picked: "online", "working_hours" (inside their schedule),
         "unknown" (presence unknown in the team and no schedule: on duty as before schedules
         counted) or "fallback" (nobody on duty: the team leader, on duty)."""
-        return self._why.get(uid, "fallback" if uid == self.fallback else None)
+        if uid in self._why:
+            return self._why[uid]
+        if uid == self.fallback:
+            return "fallback"
+        return self._off_duty.get(uid)
 
     def pick(self):
         """The user id for the next ticket, or None (mode "none", or nobody on duty and no
@@ -91,10 +106,34 @@ class Dispatcher:
                 self.candidates,
                 key=lambda user: (self.open_counts[user], self._round_robin_key(user)),
             )
+        self._count(uid)
+        return uid
+
+    def _count(self, uid):
         self._turn += 1
         self.last_assigned[uid] = self._turn
-        self.open_counts[uid] += 1
-        return uid
+        if uid in self.open_counts:
+            self.open_counts[uid] += 1
+
+    def pick_off_duty(self):
+        """The owner of a ticket that must have one when :meth:`pick` found nobody on duty:
+        the available member (not on leave) with the fewest open tickets, ties as round
+        robin; else the leader; else None. Mode "none" never assigns. ``why`` says
+        "off_duty" or "leader_off_duty"."""
+        if self.mode == "none":
+            return None
+        if self.available:
+            uid = min(
+                self.available,
+                key=lambda user: (self.open_counts[user], self._round_robin_key(user)),
+            )
+            self._off_duty.setdefault(uid, "off_duty")
+            self._count(uid)
+            return uid
+        if self.leader:
+            self._off_duty.setdefault(self.leader, "leader_off_duty")
+            return self.leader
+        return None
 
 
 def escalation_due(posted_at, deadline, now, replied_at=None, done=()):

@@ -577,7 +577,7 @@ class HelpdeskTicket(models.Model):
         # who the team's rule gives each ticket to, known before the first notes: they are
         # written in the language of whom reads the ticket (see _social_reader_lang); the
         # assignment itself comes after them, as before
-        plan = tickets.with_env(self.env)._social_assign_plan() if automatic else ({}, {})
+        plan = tickets.with_env(self.env)._social_assign_plan() if automatic else ({}, {}, set())
         readers = {tid: owner for owner, ids in plan[0].items() for tid in ids}
         tickets = tickets.with_env(creator.env)
         if log:
@@ -591,8 +591,8 @@ class HelpdeskTicket(models.Model):
             flagged._social_log_pii({t.id: t.social_pii_kinds for t in flagged}, readers)
         tickets._social_update_reach()
         if automatic:
-            tickets._social_assign(plan)
-            tickets.filtered(lambda t: t._social_needs_alert())._social_alert()
+            off_duty = tickets._social_assign(plan)
+            tickets.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
         return tickets
 
     @api.model
@@ -748,12 +748,22 @@ class HelpdeskTicket(models.Model):
         reader = user or ticket.user_id or ticket.team_id.user_id
         return reader.sudo().lang or ticket.company_id._social_lang()
 
+    def _social_needs_owner(self):
+        """Whether this ticket must have an owner even when nobody of its team is on duty: the
+        tickets the team is alerted of (a top influencer's complaint, bank or card data in
+        public). A regular complaint at night waits in the list for whoever is on duty next."""
+        self.ensure_one()
+        return self.social_tier == "top_influencer" or (
+            self.has_sensitive_data and _urgent_pii(self.social_pii_kinds)
+        )
+
     def _social_assign(self, plan=None):
         """Assign these unassigned tickets by their team's rule (see
         ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not.
         ``plan``: the :meth:`_social_assign_plan` of these tickets, made before (the notes
-        written before the assignment know their reader)."""
-        owners, bodies = plan if plan is not None else self._social_assign_plan()
+        written before the assignment know their reader). Returns the ids of the tickets
+        assigned although nobody was on duty (their alert says so)."""
+        owners, bodies, off_duty = plan if plan is not None else self._social_assign_plan()
         # sudo: the product assigns and notes tickets of the whole team
         tickets = self.sudo()
         for owner, ids in owners.items():
@@ -762,15 +772,20 @@ class HelpdeskTicket(models.Model):
             self.browse(list(bodies))._message_log_batch(
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
+        return off_duty
 
     def _social_assign_plan(self):
-        """(owners, notes) of :meth:`_social_assign` for these tickets, nothing written:
-        ``{res.users: ticket ids}`` of the unassigned tickets the team's rule gives, and
-        ``{ticket id: note}`` saying who and why, or why not (in the owner's language)."""
+        """(owners, notes, off duty) of :meth:`_social_assign` for these tickets, nothing
+        written: ``{res.users: ticket ids}`` of the unassigned tickets the team's rule gives,
+        ``{ticket id: note}`` saying who and why, or why not (in the owner's language), and
+        the ids of the tickets given although nobody was on duty. Nobody on duty: a ticket
+        that must have an owner (``_social_needs_owner``) goes to a member not on leave, else
+        to the leader (``Dispatcher.pick_off_duty``)."""
         # sudo: assignment by the team's rule reads members and tickets of the whole team
         tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
+        off_duty = set()
         if not tickets:
-            return {}, {}
+            return {}, {}, off_duty
         dispatchers = tickets.team_id._social_dispatchers()
         fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
@@ -795,6 +810,10 @@ class HelpdeskTicket(models.Model):
             if dispatcher.mode == "none":
                 continue
             user_id = dispatcher.pick()
+            if not user_id and ticket._social_needs_owner():
+                user_id = dispatcher.pick_off_duty()
+                if user_id:
+                    off_duty.add(ticket.id)
             team_name = ticket.team_id.name
             user = self.env["res.users"].browse(user_id)
             # the note in the language of whom reads it (see _social_reader_lang)
@@ -821,6 +840,23 @@ class HelpdeskTicket(models.Model):
                         "online or within their working hours.",
                         user=user.name,
                         team=team_name,
+                    )
+                elif why in ("off_duty", "leader_off_duty"):
+                    nobody = (
+                        words._("no member is online or within their working hours")
+                        if dispatcher.scheduled
+                        else words._("no member is online")
+                    )
+                    why = words._(
+                        "Assigned automatically to %(user)s although %(nobody)s: this ticket "
+                        "must have an owner. %(user)s has the fewest open tickets of the "
+                        "members of %(team)s not on leave.",
+                        user=user.name, nobody=nobody, team=team_name,
+                    ) if why == "off_duty" else words._(
+                        "Assigned automatically to %(user)s, leader of %(team)s, although "
+                        "%(nobody)s: this ticket must have an owner, and every member is on "
+                        "leave.",
+                        user=user.name, nobody=nobody, team=team_name,
                     )
                 elif dispatcher.scheduled:
                     why = words._(
@@ -850,7 +886,7 @@ class HelpdeskTicket(models.Model):
                     team=team_name,
                 )
             bodies[ticket.id] = Markup("<p>%s</p>") % why
-        return owners, bodies
+        return owners, bodies, off_duty
 
     def _social_alert_reason(self):
         self.ensure_one()
@@ -865,9 +901,10 @@ class HelpdeskTicket(models.Model):
             reach=formatLang(self.env, self.social_reach, digits=0),
         )
 
-    def _social_alert(self):
+    def _social_alert(self, off_duty=()):
         """Tell the team at once: a message in its alert channel with a link to the ticket,
-        a web client notification to the assignee (or the team leader)."""
+        a web client notification to the assignee (or the team leader). ``off_duty``: ids of
+        the tickets assigned although nobody was on duty (the alert says so)."""
         now = fields.Datetime.now()
         # sudo: the alert goes to the team's channel and users, whoever ingested the post
         for ticket in self.sudo():
@@ -877,7 +914,10 @@ class HelpdeskTicket(models.Model):
                 self.env._("Alert:"),
                 ticket._get_html_link(),
                 ticket._social_alert_reason(),
-                self.env._("Owner: %(owner)s", owner=owner),
+                self.env._("Owner: %(owner)s (assigned to them although nobody was on duty)",
+                           owner=owner)
+                if ticket.id in off_duty and ticket.user_id
+                else self.env._("Owner: %(owner)s", owner=owner),
                 self.env._(
                     "respond by %(time)s", time=ticket._social_time(ticket.social_wait_deadline)
                 )

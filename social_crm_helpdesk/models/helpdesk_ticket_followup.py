@@ -72,6 +72,48 @@ class HelpdeskTicket(models.Model):
         return result
 
     @api.model
+    def _social_note_joined(self, joined):
+        """``{ticket: posts}``: the author complained again in new posts (not in the ticket's
+        conversation) while their ticket was open and recent, and the posts joined it instead
+        of opening a second ticket. A note says so; the priority rises when a new post is
+        worse than the ticket (the priority it would open a ticket with: the author's tier
+        now, bank or card data)."""
+        Partner = self.env["res.partner"]
+        bodies = {}
+        raised = {}  # priority -> ticket ids
+        for ticket, posts in joined.items():
+            ticket = ticket.sudo()  # sudo: product-written note and priority
+            posts = posts.sudo().sorted(lambda p: (p.posted_at, p.id))
+            if not ticket.exists() or ticket.stage_id.closed:
+                continue
+            worst = max(
+                self._social_priority(
+                    Partner._social_author_tier(post.partner_id, post.company_id)[0],
+                    post.pii_kinds,
+                )
+                for post in posts
+            )
+            words = self.with_context(lang=ticket._social_reader_lang()).env
+            first = posts[0]
+            notes = [words._(
+                "%(author)s complained again on %(network)s in a new post while this ticket "
+                "is open: added to this ticket instead of opening another.",
+                author=first.author_name or first.author_handle or "?",
+                network=first.network_id.name,
+            )]
+            if int(worst or 0) > int(ticket.priority or 0):
+                raised.setdefault(worst, []).append(ticket.id)
+                notes.append(words._("Priority raised: the new post is more urgent."))
+            bodies[ticket.id] = Markup("").join(Markup("<p>%s</p>") % n for n in notes)
+        for priority, ids in raised.items():
+            self.browse(ids).sudo().write({"priority": priority})  # sudo: see above
+        if bodies:
+            self.browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id
+            )
+        return self.browse(list(bodies))
+
+    @api.model
     def _social_wait_again(self, tickets, posts, post_ids, own):
         """Open tickets already answered whose customer complains again after the answer
         (or posts bank or card data): the ticket waits for an answer again, as a reopened one
@@ -224,7 +266,7 @@ class HelpdeskTicket(models.Model):
             self.browse(list(bodies))._message_log_batch(
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
-        tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
+        off_duty = tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
         # a closed ticket followed no change of its contact's tier: the reopened ones do now
         # (priority, the deadline of their wait, the alert of a new top influencer)
         alerted = {t.id: t.social_alerted_at for t in reopened}
@@ -238,7 +280,7 @@ class HelpdeskTicket(models.Model):
         )
         if again:
             again.write({"social_alerted_at": False})
-            again._social_alert()
+            again._social_alert(off_duty)
         for ticket in reopened:
             ticket._social_notify(
                 ticket.user_id or ticket.team_id.user_id,

@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError
 
 from .helpdesk_ticket import INTERNAL
@@ -115,7 +115,33 @@ class HelpdeskTicket(models.Model):
             subtype_xmlid="mail.mt_note",
         )
         ticket._social_record_reaction(when, "network_app_recorded")
+        ticket._social_take_by_answer(user)
         return True
+
+    def _social_take_by_answer(self, user):
+        """``user`` answered the customer of these social tickets: those without an owner
+        become theirs (a note says why). An owner already there keeps the ticket; OdooBot, a
+        portal user or an archived user never takes one."""
+        user = user.sudo()  # sudo: whether the user is internal, whoever answered
+        if not user or not user.active or user.share or user.id == SUPERUSER_ID:
+            return self.browse()
+        # sudo: the product's assignment, after the caller's checks
+        tickets = self.sudo().filtered(lambda t: t.social_network_id and not t.user_id)
+        if not tickets:
+            return tickets
+        tickets.write({"user_id": user.id})
+        bodies = {
+            ticket.id: Markup("<p>%s</p>") % self.with_context(
+                lang=ticket._social_reader_lang(user)
+            ).env._(
+                "Assigned to %(user)s, who answered the customer while the ticket had no "
+                "owner.",
+                user=user.name,
+            )
+            for ticket in tickets
+        }
+        tickets._message_log_batch(bodies, author_id=self.env.ref("base.partner_root").id)
+        return tickets
 
     @api.model
     def _social_add_posts_batch(self, follow_ups):

@@ -81,7 +81,9 @@ class HelpdeskTicketTeam(models.Model):
         "not on leave, their own or their working time's (public holidays). When Odoo knows the "
         "presence of none of the members (nobody ever used the web client), every member "
         "without working hours counts as on duty. When no member is on duty, the team leader "
-        "gets it if on duty; else the ticket stays unassigned.",
+        "gets it if on duty; else the ticket stays unassigned, unless it must have an owner "
+        "(a top influencer's complaint, bank or card data): then the member not on leave with "
+        "the fewest open tickets gets it, else the team leader.",
     )
     social_alert_channel_id = fields.Many2one(
         "discuss.channel",
@@ -240,6 +242,36 @@ class HelpdeskTicketTeam(models.Model):
                     working.add(resource.user_id.id)
         return set(by_user), working
 
+    def _social_on_leave(self, users):
+        """Ids of ``users`` on leave now: a time off of their resource (the one that holds
+        their working hours, see ``res.users._social_resources``) or of its whole working time
+        or of every working time (public holidays). One search of resources, one of leaves;
+        a user without a resource is never on leave."""
+        resources = users._social_resources()
+        if not resources:
+            return set()
+        now = fields.Datetime.now()
+        calendars = {resource.calendar_id.id for resource in resources.values()}
+        # sudo: the leaves of the team's members, whatever the ingesting user may read
+        leaves = self.env["resource.calendar.leaves"].sudo().search_fetch(
+            [("date_from", "<=", now), ("date_to", ">", now), ("time_type", "=", "leave"),
+             "|", ("resource_id", "in", [r.id for r in resources.values()]),
+             "&", ("resource_id", "=", False),
+             ("calendar_id", "in", [False, *(c for c in calendars if c)])],
+            ["resource_id", "calendar_id", "company_id"],
+        )
+        away = set()
+        for uid, resource in resources.items():
+            if any(
+                leave.resource_id == resource
+                or (not leave.resource_id
+                    and leave.calendar_id in (resource.calendar_id, leave.calendar_id.browse())
+                    and leave.company_id in (resource.company_id, leave.company_id.browse()))
+                for leave in leaves
+            ):
+                away.add(uid)
+        return away
+
     def _social_dispatchers(self):
         """{team: Dispatcher} for these teams: members and leaders, presence, schedules,
         open tickets and latest assignments read for all of them at once (a few queries per
@@ -250,6 +282,7 @@ class HelpdeskTicketTeam(models.Model):
         known, online, unavailable = self._social_presence(members | leaders)
         scheduled, working = self._social_schedules(members | leaders)
         working -= unavailable
+        on_leave = self._social_on_leave(members | leaders)
         # sudo: open tickets of every member count, also those the user cannot read
         Ticket = self.env["helpdesk.ticket"].sudo()
         open_counts = dict(
@@ -286,6 +319,10 @@ class HelpdeskTicketTeam(models.Model):
                 # nobody on duty: the leader when on duty by the same rules (online, else
                 # inside their schedule); else the ticket waits unassigned, as before
                 fallback=leader.id if leader and leader.id in online | working else None,
+                # a ticket that must have an owner when nobody is on duty (see
+                # Dispatcher.pick_off_duty): a member not on leave, else the leader
+                available=ids - on_leave,
+                leader=leader.id or None,
             )
         return result
 

@@ -27,6 +27,9 @@ TICKET_BATCH_DEFAULT = 200
 # complaints of one author in new conversations this close to the opening of the author's
 # open ticket go to that ticket (a burst of posts: one ticket, one owner, one alert)
 BURST = dt.timedelta(minutes=10)
+# ... and later ones as long as the ticket is open and the author's last post on it is this
+# recent (the same critic an hour later: the ticket they wait on, not a second one)
+JOIN_WINDOW = dt.timedelta(hours=24)
 # what detection and moderation write: plain users may read, not change, these
 DETECTION_FIELDS = frozenset({
     "complaint_label", "complaint_confidence", "complaint_p", "complaint_reasons",
@@ -208,7 +211,10 @@ class SocialCrmPost(models.Model):
 
     # --- routing to tickets ----------------------------------------------------------------
     def _social_existing_tickets(self):
-        """{(company id, network id, conversation key): ticket} for these posts (one query)."""
+        """{(company id, network id, conversation key): ticket} for these posts: the ticket
+        of the conversation, else the ticket a stored post of the conversation went to (a
+        conversation that joined its author's open ticket, see :meth:`_social_burst_tickets`).
+        Two queries at most."""
         keys = {post._social_conversation_key() for post in self}
         if not keys:
             return {}
@@ -222,16 +228,38 @@ class SocialCrmPost(models.Model):
         )
         # a ticket marked as a duplicate (helpdesk_mgmt): its conversation goes on in the
         # original ticket
-        return {
+        found = {
             (t.company_id.id, t.social_network_id.id, t.social_conversation_key): (
                 t.duplicate_id or t
             )
             for t in tickets
         }
+        missing = keys - {key for _company, _network, key in found}
+        if missing:
+            # sudo: see above
+            stored = self.sudo().with_context(active_test=False).search_fetch(
+                Domain("ticket_id", "!=", False)
+                & Domain("network_id", "in", self.network_id.ids)
+                & Domain("company_id", "in", self.company_id.ids)
+                & (Domain("conversation_external_id", "in", sorted(missing))
+                   | (Domain("conversation_external_id", "=", False)
+                      & Domain("external_id", "in", sorted(missing)))),
+                ["conversation_external_id", "external_id", "ticket_id", "network_id",
+                 "company_id"],
+                order="posted_at, id",
+            )
+            for post in stored:
+                key = (post.company_id.id, post.network_id.id, post._social_conversation_key())
+                ticket = post.ticket_id
+                found.setdefault(key, ticket.duplicate_id or ticket)
+        return found
 
     def _social_burst_tickets(self):
-        """{(company id, network id, identity id): (ticket, its first post's date)}: the open
-        tickets of these posts' authors opened within :data:`BURST` of the batch (one query)."""
+        """{(company id, network id, identity id): (ticket, its first post's date, the
+        author's last post on it)}: the open ticket of each of these posts' authors that the
+        author's new complaints join instead of opening another (a burst within
+        :data:`BURST` of its opening, or a post within :data:`JOIN_WINDOW` of the author's
+        last one on it; the most recent when several). Two queries."""
         identities = self.identity_id
         if not identities:
             return {}
@@ -241,18 +269,38 @@ class SocialCrmPost(models.Model):
             [
                 ("social_identity_id", "in", identities.ids),
                 ("closed", "=", False),
-                ("social_posted_at", ">=", min(dates) - BURST),
                 ("social_posted_at", "<=", max(dates) + BURST),
                 ("company_id", "in", self.company_id.ids),
             ],
-            order="social_posted_at desc, id desc",
         )
-        return {
-            (t.company_id.id, t.social_network_id.id, t.social_identity_id.id): (
-                t.duplicate_id or t, t.social_posted_at
+        if not tickets:
+            return {}
+        # sudo: the author's posts on those tickets, whoever ingests
+        last = {
+            (ticket.id, identity.id): when
+            for ticket, identity, when in self.env["social.crm.post"].sudo()._read_group(
+                [("ticket_id", "in", tickets.ids), ("identity_id", "in", identities.ids)],
+                ["ticket_id", "identity_id"],
+                ["posted_at:max"],
             )
-            for t in tickets.sorted(lambda t: (t.social_posted_at, t.id))
         }
+        result = {}
+        for ticket in tickets:
+            # the ticket's author's own last post on it (not another author's reply)
+            known = [when for when in (last.get((ticket.id, ticket.social_identity_id.id)),
+                                       ticket.social_posted_at) if when]
+            if not known:
+                continue
+            last_at = max(known)
+            opened_at = ticket.social_posted_at or last_at
+            if last_at < min(dates) - JOIN_WINDOW:
+                continue
+            author = (ticket.company_id.id, ticket.social_network_id.id,
+                      ticket.social_identity_id.id)
+            if author not in result or (last_at, ticket.id) > (
+                    result[author][2], result[author][0].id):
+                result[author] = (ticket.duplicate_id or ticket, opened_at, last_at)
+        return result
 
     def _social_route(self, automatic=True, team=None):
         """Posts to tickets: a post of a conversation that has a ticket goes to its chatter;
@@ -280,8 +328,10 @@ class SocialCrmPost(models.Model):
         follow_ups = {}  # ticket -> posts
         openers = {}  # key -> (post, team)
         later = {}  # key -> posts of a conversation opened in this batch
-        # an author's burst of complaints in new conversations: one ticket (automatic only;
-        # an agent converting a post by hand gets the ticket asked for)
+        joined = {}  # ticket -> posts of new conversations that joined the author's ticket
+        # an author's complaints in new conversations while their ticket is open and recent:
+        # that ticket (automatic only; an agent converting a post by hand gets the ticket
+        # asked for)
         bursts = posts._social_burst_tickets() if automatic else {}
         for post in posts:
             key = (post.company_id.id, post.network_id.id, post._social_conversation_key())
@@ -294,17 +344,20 @@ class SocialCrmPost(models.Model):
                 if not chosen and not automatic:
                     chosen = team or post.company_id.social_helpdesk_team_id
                 author = (post.company_id.id, post.network_id.id, post.identity_id.id)
-                burst, opened_at = bursts.get(author) or (None, None)
-                if chosen and burst and abs(post.posted_at - opened_at) <= BURST:
+                burst, opened_at, last_at = bursts.get(author) or (None, None, None)
+                if chosen and burst and (
+                        opened_at - BURST <= post.posted_at <= last_at + JOIN_WINDOW):
                     if isinstance(burst, tuple):  # opened by this batch's post
                         later.setdefault(burst, []).append(post)
                     else:
                         follow_ups.setdefault(burst, []).append(post)
+                        joined.setdefault(burst, []).append(post)
                         existing[key] = burst
+                    bursts[author] = (burst, opened_at, max(last_at, post.posted_at))
                 elif chosen or not automatic:
                     openers[key] = (post, chosen)
                     if automatic and post.identity_id:
-                        bursts[author] = (key, post.posted_at)
+                        bursts[author] = (key, post.posted_at, post.posted_at)
         if openers and automatic:
             openers = self._social_defer_openers(openers, later)
         if openers:
@@ -324,6 +377,10 @@ class SocialCrmPost(models.Model):
             )
             for ticket in follow_ups:
                 Ticket |= ticket
+        if joined:
+            self.env["helpdesk.ticket"]._social_note_joined(
+                {ticket: self.browse([p.id for p in ps]) for ticket, ps in joined.items()}
+            )
         return Ticket
 
     @api.model

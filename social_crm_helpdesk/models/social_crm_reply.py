@@ -428,3 +428,6 @@ class SocialCrmReply(models.Model):
             # a reply only recorded (demo) was published nowhere: it answers nobody, neither
             # the first public reply nor the reaction-time KPIs count it
             ticket._social_record_reaction(item.sent_at or fields.Datetime.now(), "odoo")
+        # the agent who answered an unassigned ticket owns it (a demo reply too: the agent
+        # handles the customer, whether the words went out or not)
+        ticket._social_take_by_answer(self.user_id)

@@ -174,6 +174,21 @@ class ArrivalCase(SocialHelpdeskCase):
         )
         self.env["res.users"].invalidate_model(["im_status"])
 
+    def on_leave(self, user):
+        """``user`` has a time off from yesterday to tomorrow (their resource's own)."""
+        resource = self.env["resource.resource"].search([("user_id", "=", user.id)], limit=1)
+        if not resource:
+            resource = self.env["resource.resource"].create({
+                "name": user.name, "user_id": user.id, "company_id": self.company.id,
+                "calendar_id": self.company.resource_calendar_id.id,
+            })
+        now = fields.Datetime.now()
+        return self.env["resource.calendar.leaves"].create({
+            "name": "Holiday", "resource_id": resource.id,
+            "calendar_id": resource.calendar_id.id,
+            "date_from": now - dt.timedelta(days=1), "date_to": now + dt.timedelta(days=1),
+        })
+
     def critic_post(self, ext="crit-1", followers=10000, minutes_ago=1, text=None):
         author = self.make_author(
             f"critic-{ext}", f"critic_{ext}", "Carl Critic", followers_count=followers,

@@ -74,18 +74,77 @@ class TestArrival(ArrivalCase):
         # an agent (no right on identities) reads it on the form
         self.assertEqual(ticket.with_user(self.agent).social_author_followers, 2500)
 
-    def test_nobody_online_stays_unassigned_never_odoobot(self):
+    def test_nobody_online_a_top_ticket_still_gets_an_owner_never_odoobot(self):
+        """At night nobody of the team is online (poll path): the critic's ticket goes to the
+        member not on leave with the fewest open tickets, the note and the alert say that
+        nobody was on duty; a regular complaint waits unassigned (before: the critic's too,
+        "Owner: Unassigned")."""
         self.company.helpdesk_mgmt_ticket_auto_assign = True
         self.online(self.agent, self.bert, self.cleo, status="offline")
-        post = self.critic_post(ext="nobody")
-        ticket = post.ticket_id
-        self.assertFalse(ticket.user_id)
-        self.assertNotEqual(ticket.user_id, self.odoobot)
-        self.assertEqual(ticket.social_owner, "Unassigned")
-        self.assertIn("no member of Social Care Test is online",
+        self.Ticket.create([
+            {"name": "busy", "description": "x", "team_id": self.team.id,
+             "user_id": self.agent.id},
+            {"name": "busy 2", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+            {"name": "busy 3", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+        ])
+        # Cleo (no open ticket) is on leave: her own time off
+        self.on_leave(self.cleo)
+        ticket = self.critic_post(ext="nobody").ticket_id
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertEqual(ticket.social_owner, "Agnes Agent")
+        self.assertIn("Assigned automatically to Agnes Agent although no member is online",
                       " ".join(ticket.message_ids.mapped("body")))
-        # the alert still goes to the channel, and says nobody owns the ticket
-        self.assertIn("Owner: Unassigned", self.channel_messages().body)
+        self.assertIn("Owner: Agnes Agent (assigned to them although nobody was on duty)",
+                      self.channel_messages().body)
+        regular = self.ingest(self.complaint("nobody-regular")).ticket_id
+        self.assertFalse(regular.user_id)
+        self.assertNotEqual(regular.user_id, self.odoobot)
+        self.assertIn("no member of Social Care Test is online",
+                      " ".join(regular.message_ids.mapped("body")))
+
+    def test_nobody_online_every_member_on_leave_the_leader_owns_it(self):
+        self.online(self.agent, self.bert, self.cleo, self.leader, status="offline")
+        for user in (self.agent, self.bert, self.cleo):
+            self.on_leave(user)
+        ticket = self.critic_post(ext="all-away").ticket_id
+        self.assertEqual(ticket.user_id, self.leader)
+        self.assertIn("Lea Leader, leader of Social Care Test, although no member is online",
+                      " ".join(ticket.message_ids.mapped("body")))
+        self.assertIn("Owner: Lea Leader (assigned to them", self.channel_messages().body)
+
+    def test_an_unassigned_ticket_answered_by_an_agent_becomes_theirs(self):
+        """Nobody assigns (the team's rule): the agent who answers the critic in the network's
+        app and records it owns the ticket; a second answer does not take it over."""
+        self.team.social_assign_mode = "none"
+        ticket = self.critic_post(ext="taken").ticket_id
+        self.assertFalse(ticket.user_id)
+        wizard = self.env["social.crm.network.answer.wizard"].with_user(self.bert).create(
+            {"ticket_id": ticket.id}
+        )
+        wizard.action_confirm()
+        self.assertEqual(ticket.user_id, self.bert)
+        self.assertIn("Assigned to Bert Agent, who answered the customer while the ticket had "
+                      "no owner.", " ".join(ticket.message_ids.mapped("body")))
+        ticket.with_user(self.cleo)._social_take_by_answer(self.cleo)
+        self.assertEqual(ticket.user_id, self.bert)
+        # OdooBot never takes a ticket
+        other = self.critic_post(ext="taken-2").ticket_id
+        other._social_take_by_answer(self.odoobot)
+        self.assertFalse(other.user_id)
+        # an agent replies from Odoo: once the reply is out, the ticket is theirs
+        action = other.with_user(self.cleo).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.cleo).browse(
+            action["res_id"])
+        wizard.text = "@critic_taken-2 Das tut uns leid, wir melden uns per DM."
+        wizard.action_send()
+        self.assertFalse(other.user_id, "queued, not sent yet")
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1990000000000070999", "text": wizard.text,
+                     "edit_history_tweet_ids": ["1990000000000070999"]}})
+        self.run_sender()
+        self.assertEqual(other.user_id, self.cleo)
 
     def test_presence_unknown_falls_back_to_all_members(self):
         self.env["mail.presence"].sudo().search(

@@ -27,12 +27,12 @@ class TestCauses(SocialHelpdeskCase):
 
     def test_churn_on_post_and_ticket(self):
         post = self.ingest(self.complaint(
-            "1990000000000000603", author=self.ina(), minutes_ago=40,
+            "1990000000000000603", author=self.ina(), minutes_ago=25 * 60,
             text="@acme Router kaputt, keiner antwortet. Ich schaue mich anderswo um!"))
         self.assertTrue(post.social_churn_intent)
         self.assertTrue(post.ticket_id.social_churn_intent)
-        # half an hour later, another complaint: its own ticket (a burst of complaints
-        # within minutes of the first would join its ticket)
+        # a day later, another complaint: its own ticket (a complaint within 24 hours of
+        # her last post on the open ticket would join it)
         calm = self.ingest(self.complaint("1990000000000000604", author=self.ina()))
         self.assertFalse(calm.social_churn_intent)
         self.assertFalse(calm.ticket_id.social_churn_intent)

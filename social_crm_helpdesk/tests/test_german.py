@@ -386,6 +386,33 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         self.assertIn("Öffentliche Antwort auf X", notes)
         self.assertNotIn("Public reply on", notes)
 
+    def test_the_owner_nobody_online_and_the_joined_post_are_noted_in_german(self):
+        """Nobody online at night: the top influencer's ticket still goes to the German agent,
+        the note says why in German; her new complaint an hour later joins the ticket, with a
+        German note; the agent who answers an unassigned ticket owns it, noted in German."""
+        self.env["mail.presence"].sudo().create({"user_id": self.gerda.id, "status": "offline"})
+        self.env["res.users"].invalidate_model(["im_status"])
+        first = "1990000000000000531"
+        ticket = self.ingest(self.complaint(
+            first, author=self.ina(), conversation_external_id=first, minutes_ago=60,
+        )).ticket_id
+        if ticket.social_tier == "top_influencer":  # with the Social Score (a top influencer)
+            self.assertEqual(ticket.user_id, self.gerda)
+            self.assertIn("Automatisch Gerda Agentin zugewiesen, obwohl kein Mitglied online "
+                          "ist", self.notes(ticket))
+        again = "1990000000000000532"
+        self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+            again, author=self.ina(), conversation_external_id=again, minutes_ago=1,
+            text="@acme Immer noch kaputt, eine Stunde später!",
+        )], self.x_source)
+        notes = self.notes(ticket)
+        self.assertIn("in einem neuen Beitrag erneut beschwert", notes)
+        self.assertNotIn("complained again", notes)
+        ticket.sudo().user_id = False
+        ticket._social_take_by_answer(self.gerda)
+        self.assertEqual(ticket.user_id, self.gerda)
+        self.assertIn("Gerda Agentin zugewiesen: hat dem Kunden geantwortet", self.notes(ticket))
+
     def test_a_ticket_without_agent_is_noted_in_the_leaders_language(self):
         self.team.write({"social_assign_mode": "none", "user_id": self.gerda.id})
         bank = "1990000000000000511"

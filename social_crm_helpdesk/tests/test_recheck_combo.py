@@ -76,8 +76,9 @@ class TestRecheckCombo(SocialHelpdeskCase):
     def test_post_of_a_duplicate_ticket_is_rechecked_while_the_original_is_open(self):
         first = self.store(status("113500000000000801", GRUMBLE, self.month_ago))
         second_text = "@acme Immer noch kein Internet, zweite Woche. Unfassbar!"
+        # a day later (within 24 hours of the first it would join the open ticket)
         second = self.store(status("113500000000000802", second_text,
-                                   self.month_ago + dt.timedelta(hours=2)))
+                                   self.month_ago + dt.timedelta(hours=25)))
         original, duplicate = first.ticket_id, second.ticket_id
         self.assertTrue(original and duplicate)
         self.assertNotEqual(original, duplicate)
@@ -93,7 +94,7 @@ class TestRecheckCombo(SocialHelpdeskCase):
         self.net.add("GET", STATUSES, json_body=[
             status("113500000000000801", GRUMBLE, self.month_ago),
             status("113500000000000802", f"{second_text} Karte {CARD}",
-                   self.month_ago + dt.timedelta(hours=2), edited=edited),
+                   self.month_ago + dt.timedelta(hours=25), edited=edited),
         ])
         self.run_cron()
         self.assertTrue(second.rechecked_at, "the post of the duplicate is re-checked")
@@ -292,8 +293,9 @@ class TestRecheckCombo(SocialHelpdeskCase):
         third = "@acme Die Glasfaser ist seit Montag weg und keiner antwortet. Frechheit!"
         post = self.store(status("113500000000000861", GRUMBLE, self.month_ago))
         ticket = post.ticket_id
-        # half an hour later: not the same burst (one ticket for complaints within 10 minutes)
-        other_at = self.month_ago + dt.timedelta(minutes=30)
+        # a day later: not the same ticket (an open ticket takes the author's complaints
+        # within 24 hours of their last post on it)
+        other_at = self.month_ago + dt.timedelta(hours=25)
         other = self.store(status("113500000000000862", GRUMBLE, other_at,
                                   reply_to="113500000000000001"))
         for minutes, text in ((30, second), (20, third)):
@@ -383,8 +385,9 @@ class TestRecheckCombo(SocialHelpdeskCase):
         leave both tickets."""
         first = self.store(status("113500000000000881", GRUMBLE, self.month_ago))
         second_text = "@acme Immer noch kein Internet, zweite Woche. Unfassbar!"
+        # a day later (within 24 hours of the first it would join the open ticket)
         second = self.store(status("113500000000000882", second_text,
-                                   self.month_ago + dt.timedelta(hours=2)))
+                                   self.month_ago + dt.timedelta(hours=25)))
         original, duplicate = first.ticket_id, second.ticket_id
         closed = self.env["helpdesk.ticket.stage"].search([("closed", "=", True)], limit=1)
         self.env["helpdesk.ticket.duplicate.wizard"].with_user(self.agent).create({

@@ -328,7 +328,8 @@ class TestReplies(SocialHelpdeskCase):
         self.assertIn("Draft text", str(activity.note))
 
     def test_hide_on_network(self):
-        author = self.make_author("100000000000777", "troll", "Troll", network="facebook")
+        # not 100000000000777: the demo's James Carter, whose open demo ticket would take it
+        author = self.make_author("100000000000787", "troll", "Troll", network="facebook")
         post = self.ingest(
             self.complaint("102030405060_900801555", author=author, network="facebook",
                            lang="en", text="Worst company ever, you are all useless! Refund!"),

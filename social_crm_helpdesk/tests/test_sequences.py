@@ -4,6 +4,7 @@ through the buttons' methods, replies go out through the outbox with the network
 the HTTP boundary as its API documents."""
 
 import datetime as dt
+import json
 from unittest.mock import patch
 
 from freezegun import freeze_time
@@ -13,7 +14,7 @@ from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment
 from odoo.exceptions import UserError
 from odoo.tests import tagged
-from odoo.tools import mute_logger
+from odoo.tools import file_open, mute_logger
 
 from .common import ArrivalCase
 
@@ -154,6 +155,108 @@ class TestSequences(ArrivalCase):
         ]
         tickets = self.ingest(*polled, source=self.facebook_source).ticket_id
         self.assertEqual(len(tickets), 2)
+
+    def test_customers_commenting_under_the_accounts_instagram_media_get_a_ticket_each(self):
+        """As on Facebook (above): the Instagram webhook's comments name the account's own
+        media (``media.id``, never stored) as their conversation, so every customer commenting
+        under one photo of the brand went into the first customer's ticket. Each comment
+        starts its own conversation, a reply in a comment's thread (``parent_id``) joins it.
+        The deliveries are Meta's Instagram ``comments`` webhook (fixture), a minute apart."""
+        self.team.social_network_ids |= self.env.ref("social_crm.network_instagram")
+        source = self.env["social.crm.source"].create({
+            "name": "Instagram account (test)",
+            "network_id": self.env.ref("social_crm.network_instagram").id,
+            "kind": "page", "account_id": "17841400000000777", "access_token": "ig-token",
+        })
+        Event = self.env["social.crm.event"]
+        with file_open("social_crm/tests/data/instagram_comments_webhook.json") as fixture:
+            deliveries = json.load(fixture)
+        now = int(fields.Datetime.now().timestamp())
+        for delivery in deliveries:
+            for entry in delivery["entry"]:
+                entry["time"] = now - 120 + (entry["time"] - 1764600000)
+            Event.browse(Event._store_events(
+                source, connector_events.split_meta(delivery), "push"))._process()
+        posts = {p.external_id: p for p in self.Post.search(
+            [("network_id.code", "=", "instagram")])}
+        first, second, again = (posts[ext] for ext in (
+            "18100000000009401", "18100000000009402", "18100000000009403"))
+        self.assertTrue(first.ticket_id and second.ticket_id)
+        self.assertNotEqual(first.ticket_id, second.ticket_id)
+        self.assertEqual(second.ticket_id.partner_id.name, "erwin.ernst")
+        # Frieda again, in her comment's thread: her ticket
+        self.assertEqual(again.ticket_id, first.ticket_id)
+        # the same comments in one delivery (Meta batches changes): the same threads
+        batch = [
+            self.complaint(
+                ext, network="instagram", author=self.make_author(
+                    author_id, author_id, author_id, network="instagram"),
+                in_reply_to_external_id=parent or "18000000000000888",
+                conversation_external_id="18000000000000888")
+            for ext, author_id, parent in (
+                ("18100000000009501", "17841400000000911", None),
+                ("18100000000009502", "17841400000000912", None),
+                ("18100000000009503", "17841400000000911", "18100000000009501"))
+        ]
+        result = self.ingest(*batch, source=source)
+        by_ext = {p.external_id: p for p in result}
+        self.assertNotEqual(by_ext["18100000000009501"].ticket_id,
+                            by_ext["18100000000009502"].ticket_id)
+        self.assertEqual(by_ext["18100000000009503"].ticket_id,
+                         by_ext["18100000000009501"].ticket_id)
+
+    def test_the_same_critic_an_hour_later_joins_the_open_ticket(self):
+        """Probe: the critic complained, and an hour later complained again in a new tweet
+        (not a reply): a second ticket opened while the first was open (only a burst within
+        10 minutes joined). While the author's ticket is open and their last post on it is
+        less than 24 hours old, a new complaint of theirs on the same network joins it with a
+        note (the priority rises when the new post is worse); the replies under the new
+        tweet follow it. A closed ticket never reopens silently: a new conversation then opens
+        a new ticket, as does a complaint a day after the author's last post."""
+        self.online(self.agent)
+        author = self.make_author("1990000000000070001", "kritiker", "Karl Kritiker",
+                                  followers_count=120)
+        first = self.ingest(self.complaint(
+            "1990000000000070101", author=author, minutes_ago=65,
+            conversation_external_id="1990000000000070101"))
+        ticket = first.ticket_id
+        self.assertTrue(ticket)
+        # the agent lowered it meanwhile: the new complaint is worse than that
+        ticket.with_user(self.agent).priority = "0"
+        again = self.ingest(self.complaint(
+            "1990000000000070102", author=author, minutes_ago=2,
+            conversation_external_id="1990000000000070102",
+            text="@acme Immer noch kein Router, eine Stunde später. Unverschämt!"))
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertEqual(self.Ticket.search_count(
+            [("social_identity_id", "=", first.identity_id.id)]), 1)
+        notes = " ".join(ticket.message_ids.mapped("body"))
+        self.assertIn("Karl Kritiker complained again on X (Twitter) in a new post while this "
+                      "ticket is open", notes)
+        self.assertIn("Priority raised", notes)
+        self.assertGreater(int(ticket.priority), 0)
+        # a customer replies under the new tweet: the same ticket (its conversation joined it)
+        fan = self.ingest(self.complaint(
+            "1990000000000070103", minutes_ago=1,
+            author=self.make_author("1990000000000070002", "fan", "Fan Fanatic"),
+            in_reply_to_external_id="1990000000000070102",
+            conversation_external_id="1990000000000070102",
+            text="@kritiker @acme Bei mir genauso, Router kaputt, keiner antwortet!"))
+        self.assertEqual(fan.ticket_id, ticket)
+        # closed: the critic's next complaint opens a new ticket, the closed one stays closed
+        ticket.with_user(self.agent).write({"stage_id": self.closed_stage().id})
+        later = self.ingest(self.complaint(
+            "1990000000000070104", author=author, minutes_ago=0,
+            conversation_external_id="1990000000000070104"))
+        self.assertNotEqual(later.ticket_id, ticket)
+        self.assertTrue(ticket.closed)
+        # a day after the author's last post on the open ticket: a new ticket
+        with freeze_time(fields.Datetime.now() + dt.timedelta(hours=25)):
+            next_day = self.ingest(self.complaint(
+                "1990000000000070105", author=author, minutes_ago=0,
+                conversation_external_id="1990000000000070105"))
+        self.assertNotEqual(next_day.ticket_id, later.ticket_id)
+        self.assertNotEqual(next_day.ticket_id, ticket)
 
     def test_complaint_in_a_closed_conversation_reopens_its_ticket(self):
         author = self.customer("closed")
@@ -526,8 +629,10 @@ class TestSequences(ArrivalCase):
 
     def test_ticket_marked_as_duplicate_then_its_conversation_goes_on(self):
         author = self.customer("dup")
+        # a day apart: the second complaint opens its own ticket (within 24 hours of the
+        # author's last post it would join the open one)
         first = self.ingest(self.complaint("s6-d1", author=author, conversation_external_id="cd1",
-                                           minutes_ago=30)).ticket_id
+                                           minutes_ago=26 * 60)).ticket_id
         second = self.ingest(self.complaint("s6-d2", author=author, conversation_external_id="cd2",
                                             minutes_ago=20)).ticket_id
         self.assertNotEqual(first, second)

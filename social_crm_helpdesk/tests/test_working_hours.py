@@ -73,16 +73,26 @@ class TestWorkingHours(ArrivalCase):
         ticket = self.complaint_at(MON_1000_BERLIN, "morning")
         self.assertIn(ticket.user_id, self.agent | self.cleo)
 
-    def test_weekend_nobody_on_duty_stays_unassigned_leader_off(self):
+    def test_weekend_nobody_on_duty_top_ticket_to_a_member_leader_off(self):
         """Saturday, all members work Monday to Friday, the leader has no schedule and is not
-        online: the ticket waits unassigned, saying why; the alert goes to the leader."""
+        online: the critic's ticket goes to the member with the fewest open tickets (it must
+        have an owner), saying why, and the alert says so (before: it waited unassigned); a
+        regular complaint waits unassigned, saying why."""
         for user in (self.agent, self.bert, self.cleo):
             self.schedule(user, self.office)
+        self.Ticket.create([{"name": f"busy {i}", "description": "x", "team_id": self.team.id,
+                             "user_id": user.id}
+                            for i, user in enumerate((self.agent, self.cleo))])
         ticket = self.complaint_at(SAT_1100_BERLIN, "sat-1", critic=True)
-        self.assertFalse(ticket.user_id)
-        self.assertIn("no member of Social Care Test is online or within their working hours",
+        self.assertEqual(ticket.user_id, self.bert)
+        self.assertIn("Bert Agent although no member is online or within their working hours",
                       self.assignment_note(ticket))
-        self.assertIn("Owner: Unassigned", self.channel_messages().body)
+        self.assertIn("Owner: Bert Agent (assigned to them although nobody was on duty)",
+                      self.channel_messages().body)
+        regular = self.complaint_at(SAT_1100_BERLIN, "sat-1-regular")
+        self.assertFalse(regular.user_id)
+        self.assertIn("no member of Social Care Test is online or within their working hours",
+                      self.assignment_note(regular))
 
     def test_weekend_nobody_on_duty_goes_to_the_leader_on_duty(self):
         """Saturday, the leader works weekends: the leader owns it, and the note says why."""

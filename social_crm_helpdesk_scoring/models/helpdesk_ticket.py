@@ -137,6 +137,6 @@ class HelpdeskTicket(models.Model):
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
         if changed:
-            changed._social_assign()
-            changed.filtered(lambda t: t._social_needs_alert())._social_alert()
+            off_duty = changed._social_assign()
+            changed.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
         return changed

@@ -98,3 +98,19 @@ def test_escalation_steps():
     answered = T0 + dt.timedelta(minutes=3)
     assert escalation_due(T0, deadline, deadline, replied_at=answered) is None
     assert escalation_due(None, deadline, deadline) is None
+
+
+def test_off_duty_owner_for_a_ticket_that_must_have_one():
+    """Nobody on duty, no leader on duty: a ticket that must have an owner goes to the member
+    not on leave with the fewest open tickets (then the next one), else to the leader."""
+    dispatcher = Dispatcher("least_open", [1, 2, 3], online=set(), open_counts={1: 1, 2: 4},
+                            available={1, 2}, leader=9)
+    assert dispatcher.pick() is None
+    assert dispatcher.pick_off_duty() == 1
+    assert dispatcher.why(1) == "off_duty"
+    assert dispatcher.pick_off_duty() == 1  # 2 open tickets against 4
+    everyone_away = Dispatcher("round_robin", [1, 2], online=set(), available=set(), leader=9)
+    assert everyone_away.pick_off_duty() == 9
+    assert everyone_away.why(9) == "leader_off_duty"
+    assert Dispatcher("least_open", [1], online=set(), available=set()).pick_off_duty() is None
+    assert Dispatcher("none", [1], online=set(), leader=9).pick_off_duty() is None
