@@ -65,6 +65,31 @@ class ResPartner(models.Model):
             domain & self._social_privacy_scope()
         )
 
+    def _social_events(self, identities=None):
+        """Processed received events (webhook and stream items) that name one of these
+        contacts' identities by its network id (as a JSON string, or a JSON number for the
+        networks that send numeric user ids): their payload still holds the person's words,
+        name and profile after their posts are stored. Events not processed yet are left:
+        they may hold other people's items, and a post of the person they would store again
+        is refused (remembered as erased)."""
+        identities = self._social_identities() if identities is None else identities
+        clauses = []
+        for identity in identities.filtered("external_id"):
+            ext = identity.external_id
+            patterns = [json.dumps(ext)]
+            if ext.isdigit():
+                patterns += [f'"id": {ext},', f'"id": {ext}}}']
+            clauses.append(
+                Domain("company_id", "=", identity.company_id.id)
+                & Domain.OR(Domain("payload", "like", pattern) for pattern in patterns)
+            )
+        if not clauses:
+            return self.env["social.crm.event"]
+        # sudo: payloads are manager-only; the request covers the user's companies
+        return self.env["social.crm.event"].sudo().search(
+            Domain("state", "=", "done") & Domain.OR(clauses) & self._social_privacy_scope()
+        )
+
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
         domain = Domain("partner_id", "in", self.ids)
@@ -259,11 +284,15 @@ class ResPartner(models.Model):
         posts = self._social_posts(identities)
         # earlier exports (of the user's companies), erased with the contact
         exports = self._social_exports(self._social_privacy_scope())
+        events = self._social_events(identities)
         counts["match suggestions"] = len(suggestions)
         counts["posts"] = len(posts)
         counts["identities"] = len(identities)
         counts["earlier exports"] = len(exports)
+        counts["received events"] = len(events)
         suggestions.unlink()
+        # the deliveries stay (a redelivery is still known), without what they said
+        events.write({"payload": False})
         # remembered as erased before ``unlink`` remembers them as a user's delete
         self.env["social.crm.post.deleted"]._remember(posts, reason="erasure")
         posts.unlink()
@@ -281,6 +310,7 @@ class ResPartner(models.Model):
             "posts": self.env._("posts"),
             "identities": self.env._("identities"),
             "earlier exports": self.env._("earlier exports"),
+            "received events": self.env._("received events (their content)"),
         }
 
     def action_social_erase(self):

@@ -103,6 +103,48 @@ class TestSensitiveData(SocialHelpdeskCase):
         self.assertIn("Frieda Fremd", payloads[0], "the rest of the item stays")
         self.assertEqual(payloads[2], untouched)
 
+    def test_erasure_empties_the_received_events_of_the_person(self):
+        """Probe (served demo): a person's erasure (GDPR Art. 17) removed posts, identity and
+        ticket texts, but the received webhook events kept the person's words, name and
+        profile as delivered. The events that name the person's identity lose their content
+        (the delivery stays known, so a redelivery is not stored again); another person's
+        event and events still to process stay as they are."""
+        Event = self.env["social.crm.event"]
+        comment = meta_comment(
+            comment_id="102030405060_9201",
+            message="Ihr habt zweimal abgebucht, Frechheit.",
+            sender={"id": "100000000000902", "name": "Frieda Fremd"})
+        other = meta_comment(
+            comment_id="102030405060_9202",
+            message="Meine Lieferung fehlt seit einer Woche.",
+            sender={"id": "100000000000903", "name": "Otto Anders"})
+        events = Event.browse(
+            Event._store_events(self.facebook_source, connector_events.split_meta(comment),
+                                "push")
+            + Event._store_events(self.facebook_source, connector_events.split_meta(other),
+                                  "push"))
+        events._process()
+        self.assertEqual(events.mapped("state"), ["done", "done"])
+        post = self.Post.search([("external_id", "=", "102030405060_9201")])
+        partner = post.identity_id.partner_id
+        self.assertTrue(partner)
+        kept = events[1].sudo().payload
+        later = meta_comment(
+            comment_id="102030405060_9203", message="Noch immer nichts.",
+            sender={"id": "100000000000902", "name": "Frieda Fremd"})
+        waiting = Event.browse(Event._store_events(
+            self.facebook_source, connector_events.split_meta(later), "push"))
+        partner.action_social_erase()
+        self.assertFalse(events[0].sudo().payload)
+        self.assertFalse(Event.sudo().search([("payload", "like", "Frieda Fremd"),
+                                              ("state", "=", "done")]))
+        self.assertEqual(events[1].sudo().payload, kept, "another person's event stays")
+        self.assertEqual(waiting.state, "new")
+        self.assertIn("Frieda Fremd", waiting.sudo().payload, "not processed yet: left")
+        self.assertIn("received events (their content): 1", partner.message_ids[0].body)
+        waiting._process()
+        self.assertFalse(self.Post.search([("external_id", "=", "102030405060_9201")]))
+
     def test_events_processed_before_are_redacted_on_upgrade(self):
         """A database upgraded to 19.0.1.7.3: the events processed before kept the items
         as received; the migration redacts them (events still to process stay as received:
