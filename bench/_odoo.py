@@ -43,6 +43,40 @@ def _db_exists(env, dbname):
         conn.close()
 
 
+def _manifest_versions():
+    """{addon: version} of the project's addons, read from their manifests."""
+    import ast
+
+    versions = {}
+    for name in sorted(os.listdir(ROOT)):
+        path = os.path.join(ROOT, name, "__manifest__.py")
+        if name.startswith("social_crm") and os.path.isfile(path):
+            with open(path, encoding="utf-8") as manifest:
+                versions[name] = ast.literal_eval(manifest.read()).get("version")
+    return versions
+
+
+def _stale_addons(env, dbname):
+    """The project's addons installed in ``dbname`` at another version than their manifest
+    (the database was made by older code: its tables may lack today's columns)."""
+    import psycopg2
+
+    versions = _manifest_versions()
+    conn = psycopg2.connect(
+        host=env["PGHOST"], port=env["PGPORT"], user=env["PGUSER"], dbname=dbname
+    )
+    try:
+        with conn.cursor() as cr:
+            cr.execute(
+                "SELECT name, latest_version FROM ir_module_module "
+                "WHERE state = 'installed' AND name = ANY(%s)",
+                (list(versions),),
+            )
+            return sorted(name for name, got in cr.fetchall() if got != versions[name])
+    finally:
+        conn.close()
+
+
 @contextlib.contextmanager
 def odoo_env(dbname, modules, rebuild=False):
     env_vars = _pg_env()
@@ -52,6 +86,12 @@ def odoo_env(dbname, modules, rebuild=False):
         f"--db_port={env_vars['PGPORT']}",
         f"--db_user={env_vars['PGUSER']}",
     ]
+    if not rebuild and _db_exists(env_vars, dbname):
+        stale = _stale_addons(env_vars, dbname)
+        if stale:
+            print(f"database {dbname} was made by older code ({', '.join(stale)}): "
+                  "made again", file=sys.stderr)
+            rebuild = True
     if rebuild and _db_exists(env_vars, dbname):
         subprocess.run(
             [
