@@ -1,8 +1,12 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+
 from odoo import api, fields, models
 from odoo.tools import SQL
 
 from ..services.tiers import DEFAULT_TIER
+
+_logger = logging.getLogger(__name__)
 
 USER = "social_crm.group_social_crm_user"
 LATEST_POSTS = 10
@@ -189,3 +193,64 @@ class ResPartner(models.Model):
         action["domain"] = [("partner_id", "=", self.id)]
         action["context"] = {"default_partner_id": self.id}
         return action
+
+    @api.model
+    def _social_give_listening_contacts_their_company(self, batch=5000):
+        """Upgrade to 19.0.1.7.1: listening created its contacts without company, so every
+        company's users read the name and imported bio of whom another company listened to.
+        A contact listening made (``social_origin``) without company, that is no user's, gets
+        the company of its identities (and match suggestions) when they are all one
+        company's; one of several companies' stays shared and is named in the log, as the
+        contacts without identity (erased) stay as they are. In batches of ``batch`` contacts
+        by id: one read and one update each, no ORM loop.
+
+        :return: (number of contacts given a company, ids of those left shared)
+        """
+        moved, shared, last_id = 0, [], 0
+        while True:
+            rows = self.env.execute_query(
+                SQL(
+                    """SELECT p.id,
+                              (SELECT array_agg(DISTINCT c.company_id) FROM (
+                                   SELECT i.company_id FROM social_crm_identity i
+                                    WHERE i.partner_id = p.id
+                                   UNION
+                                   SELECT s.company_id FROM social_crm_match_suggestion s
+                                    WHERE s.partner_id = p.id) AS c)
+                         FROM res_partner p
+                        WHERE p.social_origin AND p.company_id IS NULL AND p.id > %s
+                          AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+                     ORDER BY p.id
+                        LIMIT %s""",
+                    last_id,
+                    batch,
+                )
+            )
+            if not rows:
+                break
+            last_id = rows[-1][0]
+            own = [(pid, companies[0]) for pid, companies in rows
+                   if companies and len(companies) == 1]
+            shared += [pid for pid, companies in rows if companies and len(companies) > 1]
+            if own:
+                self.env.execute_query(
+                    SQL(
+                        """UPDATE res_partner p
+                              SET company_id = o.company_id
+                             FROM unnest(%s::int[], %s::int[]) AS o(id, company_id)
+                            WHERE p.id = o.id""",
+                        [pid for pid, _c in own],
+                        [company_id for _p, company_id in own],
+                    )
+                )
+                moved += len(own)
+        self.invalidate_model(["company_id"])
+        _logger.info("Social CRM: %s contact(s) made by listening now belong to the company "
+                     "of their identities", moved)
+        if shared:
+            _logger.warning(
+                "Social CRM: %s contact(s) made by listening stay shared (no company): their "
+                "identities or match suggestions are of several companies, whose users all "
+                "read them; a manager may split them. Contact ids: %s",
+                len(shared), ", ".join(map(str, shared)))
+        return moved, shared

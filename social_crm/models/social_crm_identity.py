@@ -454,7 +454,9 @@ class SocialCrmIdentity(models.Model):
     def _ingest_partners_by_account(self, lookups, network_ids, company):
         """{(network code, author id): contact} of the batch's unknown authors whose account
         another company's listening already linked to a contact this company may see (shared
-        or its own, active): one query."""
+        or its own, active): one query. The contacts listening creates are their source's
+        company's (never seen here): a person writing to two companies gets a contact in each,
+        unless a user linked an identity to a shared contact (without company), used here."""
         code_of = {nid: code for code, nid in network_ids.items()}
         # raw SQL for a read (other companies' identities, whatever the user may read): one
         # indexed query, without the ORM's per-id domain work on a batch's author ids
@@ -560,7 +562,10 @@ class SocialCrmIdentity(models.Model):
                         {
                             "name": contact.name,
                             "social_origin": True,
-                            "company_id": False,
+                            # the source's company's: another company's users never read
+                            # whom this company listened to (a shared contact is a user's
+                            # choice, see ``_ingest_partners_by_account``)
+                            "company_id": company.id,
                             "comment": _plain_note(
                                 self._ingest_store_bio(
                                     contact.note, plan.authors[contact.author_key].handle

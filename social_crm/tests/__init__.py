@@ -1,4 +1,5 @@
 from . import (
+    test_contact_company,
     test_credentials_refused,
     test_dates,
     test_demo,

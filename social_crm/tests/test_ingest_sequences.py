@@ -175,10 +175,12 @@ class TestIngestSequences(SocialCrmCase):
                          sorted((self.company | self.other_company).ids))
         for post in posts:
             self.assertEqual(post.identity_id.company_id, post.company_id)
-        # the same account: the other company's identity joins the shared contact the first
-        # one created (no second contact, no suggestion waiting for a person)
-        self.assertEqual(len(identities.partner_id), 1)
-        self.assertFalse(identities.partner_id.company_id)
+        # the same account: each company's listening made a contact of its own company (the
+        # other company never reads whom this one listened to; before 19.0.1.7.1 one shared
+        # contact), no suggestion waiting for a person
+        self.assertEqual(len(identities.partner_id), 2)
+        for identity in identities:
+            self.assertEqual(identity.partner_id.company_id, identity.company_id)
         self.assertFalse(self.env["social.crm.match.suggestion"].sudo().search(
             [("author_external_id", "=", "905")]))
         # each company sees its own

@@ -161,6 +161,8 @@ class TestTierTickets(ArrivalCase):
         )
         post_b = self.ingest(self.complaint("shared-b", author=author), source=source_b)
         partner = post_b.partner_id
+        # a user shares B's contact (listening made it B's): A's listening links A's identity
+        partner.company_id = False
         self.assertEqual(partner.social_score_company_id, company_b)
         self.assertEqual(partner.social_score_tier, "top_influencer")
         post_a = self.ingest(self.complaint("shared-a", author=author))

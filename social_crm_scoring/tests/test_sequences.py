@@ -189,7 +189,9 @@ class TestScoringSequences(ScoringCase):
         )
         self.nightly()
         partner = self.critic(followers=10000).partner_id
-        self.assertFalse(partner.company_id)
+        # a user shares A's contact (listening made it A's): B's listening links B's identity
+        self.assertEqual(partner.company_id, self.score_company)
+        partner.company_id = False
         self.assertEqual(partner.social_score_tier, "top_influencer")
         author = self.make_author("carla-x", "carla_critic", "Carla Critic", followers_count=10000)
         post_b = self.ingest([self.post_of("c1", author=author)], source_b)
@@ -237,6 +239,7 @@ class TestScoringSequences(ScoringCase):
              "kind": "search", "query": "acme"}
         )
         partner = self.critic(followers=10000).partner_id
+        partner.company_id = False  # shared by a user: B's listening links B's identity to it
         partner.user_id = self.user
         Activity = self.env["mail.activity"]
         todos = Activity.search([("res_model", "=", "res.partner"), ("res_id", "=", partner.id)])

@@ -1,0 +1,164 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Multi-company privacy of the contacts listening creates: a contact made for a source's
+author is the source's company's (another company's users never read its name or imported
+bio); a person writing to two companies gets a contact in each; a shared contact (without
+company) a user made and linked stays matched by every company's listening. The upgrade
+gives the contacts made before the company of their identities."""
+
+from odoo.exceptions import AccessError
+from odoo.tests import tagged
+from odoo.tools import mute_logger
+
+from .common import SocialCrmCase
+
+PARTNER_LOG = "odoo.addons.social_crm.models.res_partner"
+
+
+@tagged("post_install", "-at_install")
+class TestListeningContactCompany(SocialCrmCase):
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Post = cls.env["social.crm.post"]
+        cls.Identity = cls.env["social.crm.identity"]
+        cls.source_a = cls.env["social.crm.source"].create(
+            {"name": "X search A", "network_id": cls.x.id, "kind": "search", "query": "acme"}
+        )
+        cls.source_b = cls.env["social.crm.source"].create(
+            {"name": "X search B", "network_id": cls.x.id, "kind": "search", "query": "acme",
+             "company_id": cls.other_company.id}
+        )
+
+    def _identity(self, ext, company):
+        return self.Identity.sudo().search(
+            [("external_id", "=", ext), ("company_id", "=", company.id)])
+
+    def test_company_b_never_reads_company_a_s_critic(self):
+        """Probe: company A's listening made a contact for its critic (name, bio as notes)
+        without company: company B's agent found and read it (Contacts, search, JSON-RPC)."""
+        critic = self.make_author("7301", "kritikerin", "Karla Kritisch", followers_count=900,
+                                  bio="Ich teste Versandhändler. Privat: Lindenweg 4")
+        self.Post._ingest_posts([self.make_post("cc1", critic, text="@acme unverschämt")],
+                                self.source_a)
+        contact = self._identity("7301", self.company).partner_id
+        self.assertTrue(contact.social_origin)
+        self.assertEqual(contact.company_id, self.company)
+        # company A's users read it
+        contact.with_user(self.user).check_access("read")
+        self.assertEqual(contact.with_user(self.user).name, "Karla Kritisch")
+        # company B's never: not by id, not by search
+        as_b = contact.with_user(self.other_user)
+        with self.assertRaises(AccessError):
+            as_b.check_access("read")
+        with self.assertRaises(AccessError):
+            as_b.read(["name", "comment"])
+        Partner_b = self.env["res.partner"].with_user(self.other_user)
+        self.assertFalse(Partner_b.search([("name", "ilike", "Kritisch")]))
+        self.assertFalse(Partner_b.search([("comment", "ilike", "Lindenweg")]))
+
+    def test_a_person_writing_to_both_companies_gets_a_contact_in_each(self):
+        author = self.make_author("7302", "beide", "Bea Beide", followers_count=40,
+                                  bio="Kundin bei beiden")
+        self.Post._ingest_posts([self.make_post("cc2", author)], self.source_a)
+        self.Post._ingest_posts([self.make_post("cc3", author)], self.source_b)
+        identity_a = self._identity("7302", self.company)
+        identity_b = self._identity("7302", self.other_company)
+        self.assertEqual(identity_a.partner_id.company_id, self.company)
+        self.assertEqual(identity_b.partner_id.company_id, self.other_company)
+        self.assertNotEqual(identity_a.partner_id, identity_b.partner_id)
+        self.assertEqual(identity_b.partner_id.name, "Bea Beide")
+        self.assertFalse(self.env["social.crm.match.suggestion"].sudo().search(
+            [("author_external_id", "=", "7302")]), "a new contact, no suggestion")
+        # each company reads its own contact, with its post, and not the other's
+        Partner_b = self.env["res.partner"].with_user(self.other_user)
+        self.assertEqual(Partner_b.search([("name", "=", "Bea Beide")]), identity_b.partner_id)
+        posts_b = self.Post.with_user(self.other_user).search(
+            [("partner_id", "=", identity_b.partner_id.id)])
+        self.assertEqual(posts_b.mapped("external_id"), ["cc3"])
+        # B's next post stays on B's contact
+        self.Post._ingest_posts([self.make_post("cc4", author)], self.source_b)
+        self.assertEqual(
+            self.Post.sudo().search([("external_id", "=", "cc4")]).partner_id,
+            identity_b.partner_id)
+
+    def test_a_shared_contact_a_user_linked_stays_matched_by_both(self):
+        """A user made a contact without company and linked company A's identity to it: B's
+        listening of the same account links B's identity to it, as before."""
+        shared = self.env["res.partner"].create({"name": "Gerd Geteilt"})
+        self.assertFalse(shared.company_id)
+        self.Identity.create({"partner_id": shared.id, "network_id": self.x.id,
+                              "handle": "gerd_geteilt", "external_id": "7303"})
+        author = self.make_author("7303", "gerd_geteilt", "Gerd G.")
+        self.Post._ingest_posts([self.make_post("cc5", author)], self.source_a)
+        result = self.Post._ingest_posts([self.make_post("cc6", author)], self.source_b)
+        self.assertEqual(result.new_contacts, 0)
+        self.assertEqual(self._identity("7303", self.other_company).partner_id, shared)
+        self.assertFalse(shared.company_id)
+        # B's user reads it and B's post on it
+        self.assertEqual(
+            self.Post.with_user(self.other_user).search([("partner_id", "=", shared.id)])
+            .mapped("external_id"), ["cc6"])
+
+    def test_a_shared_contact_is_still_suggested_to_both(self):
+        """A shared contact (no company) is still a candidate for both companies' authors with
+        a similar name; confirming in B links B's identity to it."""
+        author = self.make_author("7304", "p_vogel", "Petra Vogel")
+        self.Post._ingest_posts([self.make_post("cc7", author)], self.source_b)
+        suggestion = self.env["social.crm.match.suggestion"].sudo().search(
+            [("author_external_id", "=", "7304")])
+        self.assertEqual(suggestion.partner_id, self.partner)
+        self.assertEqual(suggestion.company_id, self.other_company)
+        suggestion.with_user(self.other_user).action_confirm()
+        self.assertEqual(self._identity("7304", self.other_company).partner_id, self.partner)
+
+    def test_upgrade_gives_old_listening_contacts_their_company(self):
+        """19.0.1.7.1: the contacts listening made without company (before) get the company
+        of their identities when all are one company's; those of several companies stay
+        shared and are named in the log; a user's contact without company stays shared."""
+        Partner = self.env["res.partner"]
+        only_a, only_b, both, by_user, erased = Partner.create([
+            {"name": "Alt A", "social_origin": True},
+            {"name": "Alt B", "social_origin": True},
+            {"name": "Alt Beide", "social_origin": True},
+            {"name": "Von Hand"},
+            {"name": "Gelöscht", "social_origin": True},
+        ])
+        self.Identity.create([
+            {"partner_id": only_a.id, "network_id": self.x.id, "external_id": "8001",
+             "handle": "alt_a"},
+            {"partner_id": only_b.id, "network_id": self.x.id, "external_id": "8003",
+             "company_id": self.other_company.id, "handle": "alt_b"},
+            {"partner_id": both.id, "network_id": self.x.id, "external_id": "8004",
+             "handle": "alt_beide"},
+            {"partner_id": both.id, "network_id": self.x.id, "external_id": "8004",
+             "company_id": self.other_company.id, "handle": "alt_beide"},
+            {"partner_id": by_user.id, "network_id": self.x.id, "external_id": "8005",
+             "handle": "von_hand"},
+        ])
+        # a suggestion of B about A's contact keeps it shared (B's reviewer reads it)
+        suggested = Partner.create({"name": "Alt Vorgeschlagen", "social_origin": True})
+        self.Identity.create({"partner_id": suggested.id, "network_id": self.x.id,
+                              "external_id": "8006", "handle": "alt_vorschlag"})
+        self.env["social.crm.match.suggestion"].sudo().create({
+            "company_id": self.other_company.id, "network_id": self.x.id,
+            "author_external_id": "8106", "partner_id": suggested.id})
+        with self.assertLogs(PARTNER_LOG, "WARNING") as logs:
+            moved, shared = Partner._social_give_listening_contacts_their_company(batch=2)
+        self.assertEqual(only_a.company_id, self.company)
+        self.assertEqual(only_b.company_id, self.other_company)
+        self.assertFalse(both.company_id)
+        self.assertFalse(suggested.company_id)
+        self.assertFalse(by_user.company_id, "a user's contact stays shared")
+        self.assertFalse(erased.company_id, "no identity: left as it is")
+        self.assertGreaterEqual(moved, 2)
+        self.assertIn(both.id, shared)
+        self.assertIn(suggested.id, shared)
+        self.assertIn(str(both.id), "\n".join(logs.output))
+        with self.assertRaises(AccessError):
+            only_a.with_user(self.other_user).check_access("read")
+        only_b.with_user(self.other_user).check_access("read")
+        both.with_user(self.other_user).check_access("read")
+        # run again (idempotent): nothing left to move
+        with mute_logger(PARTNER_LOG):
+            moved_again, _shared = Partner._social_give_listening_contacts_their_company()
+        self.assertEqual(moved_again, 0)
