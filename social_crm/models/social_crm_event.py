@@ -88,6 +88,13 @@ class SocialCrmEvent(models.Model):
         "no push source has as its Our Account ID. “Use this account ID” on the source takes "
         "it and processes the item again.",
     )
+    held_shared_app = fields.Boolean(
+        string="May Be Another Company's",
+        readonly=True,
+        help="Kept in quarantine on a webhook app that a push source of another company also "
+        "uses: the account the item is addressed to may be that company's. Take it (“Use "
+        "this account ID”) only when the account is this company's.",
+    )
     attempts = fields.Integer(readonly=True)
     post_count = fields.Integer(string="Posts", readonly=True)
     received_at = fields.Datetime(
@@ -103,16 +110,18 @@ class SocialCrmEvent(models.Model):
     # --- storing (webhook routes, listeners) ---------------------------------------------
     @api.model
     def _store_events(self, source, raw_events, channel, state="new", error=None,
-                      held_account=None):
+                      held_account=None, held_shared_app=False):
         """Store :class:`~..connectors.events.RawEvent` items of ``source``; return the ids of
         the rows inserted (those already stored are left alone). One statement (item by item
         after a conflict with a concurrent transaction). ``held_account``: the items are kept
-        in quarantine for that account (``social.crm.source._webhook_route_accounts``)."""
+        in quarantine for that account (``social.crm.source._webhook_route_accounts``);
+        ``held_shared_app``: another company's push source has the app (they may be its)."""
         raw_events = [e for e in raw_events if e.key and e.payload]
         if not raw_events:
             return []
         try:
-            return self._insert_events(source, raw_events, channel, state, error, held_account)
+            return self._insert_events(source, raw_events, channel, state, error, held_account,
+                                       held_shared_app)
         except psycopg2.errors.SerializationFailure:
             # a concurrent transaction (the network retrying the delivery, two listeners)
             # stored and committed one of these keys after this one began: under repeatable
@@ -126,23 +135,25 @@ class SocialCrmEvent(models.Model):
         for event in raw_events:
             try:
                 ids += self._insert_events(source, [event], channel, state, error,
-                                           held_account)
+                                           held_account, held_shared_app)
             except psycopg2.errors.SerializationFailure:
                 continue  # stored by the concurrent transaction
         return ids
 
     @api.model
-    def _insert_events(self, source, raw_events, channel, state, error, held_account=None):
+    def _insert_events(self, source, raw_events, channel, state, error, held_account=None,
+                       held_shared_app=False):
         """One ``INSERT ... ON CONFLICT DO NOTHING`` in a savepoint, its failure not logged
         as an error (``_store_events``); returns the ids inserted."""
         query = (
             SQL(
                 """INSERT INTO social_crm_event
                         (source_id, company_id, channel, kind, delivery_key, payload, state,
-                         error, held_account, attempts, post_count, received_at,
+                         error, held_account, held_shared_app, attempts, post_count,
+                         received_at,
                          create_uid, create_date, write_uid, write_date)
                    SELECT %(source)s, %(company)s, %(channel)s, k.kind, k.key, k.payload,
-                          %(state)s, %(error)s, %(held)s, 0, 0,
+                          %(state)s, %(error)s, %(held)s, %(shared)s, 0, 0,
                           clock_timestamp() AT TIME ZONE 'UTC',
                           %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'
                      FROM unnest(%(kinds)s::varchar[], %(keys)s::varchar[], %(payloads)s::text[])
@@ -155,6 +166,7 @@ class SocialCrmEvent(models.Model):
                 state=state,
                 error=error,
                 held=held_account,
+                shared=bool(held_account and held_shared_app),
                 uid=self.env.uid,
                 kinds=[e.kind for e in raw_events],
                 keys=[connector_events.storable_key(e.key) for e in raw_events],
@@ -361,12 +373,36 @@ class SocialCrmEvent(models.Model):
             }
         )
 
+    @api.model
+    def _mark_held_on_shared_apps(self):
+        """Upgrade to 19.0.1.7.1: the items kept in quarantine before on a webhook app that a
+        push source of another company also has get their marker (``held_shared_app``). One
+        grouped read, then one query and one update per source keeping items (a few).
+
+        :return: the number of events marked
+        """
+        groups = self._read_group(
+            [("state", "=", "quarantined"), ("held_account", "!=", False),
+             ("held_shared_app", "=", False)],
+            ["source_id"], ["id:array_agg"],
+        )
+        marked = 0
+        for source, ids in groups:
+            if source._webhook_app_shared():
+                self.browse(ids).write({"held_shared_app": True})
+                marked += len(ids)
+        if marked:
+            _logger.info("Social CRM: %s item(s) kept in quarantine on an app another company "
+                         "shares marked as possibly that company's", marked)
+        return marked
+
     # --- actions -------------------------------------------------------------------------
     def action_retry(self):
         """Process failed or quarantined events again (after fixing the cause)."""
         self.check_access("write")
         retry = self.filtered(lambda e: e.state in ("failed", "quarantined"))
-        retry.write({"state": "new", "attempts": 0, "error": False, "held_account": False})
+        retry.write({"state": "new", "attempts": 0, "error": False, "held_account": False,
+                    "held_shared_app": False})
         if retry:
             self._trigger_processing()
         return True

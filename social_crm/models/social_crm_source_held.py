@@ -62,23 +62,32 @@ class SocialCrmSource(models.Model):
         other source takes (``_webhook_route_accounts``): refused when a push source of
         another company (archived ones too) has the app of the same network, whose items it
         would store. A company alone on its app may leave it empty."""
-        # sudo: the other companies' sources are never shown, only counted
+        # sudo: the source's secret and accounts are compared, never shown
         for source in self.sudo().filtered(lambda s: s.intake_mode == "push" and s.active):
             if source._webhook_network() not in ("meta", "x") or source._webhook_accounts():
                 continue  # a bot with its own address, or a source with its account
-            secret = source._webhook_secret()
-            if not secret:
-                continue
-            others = source.with_context(active_test=False).search([
-                ("intake_mode", "=", "push"), ("network_id", "=", source.network_id.id),
-                ("company_id", "!=", source.company_id.id),
-            ])
-            if any(other._webhook_secret() == secret for other in others):
+            if source._webhook_app_shared():
                 raise ValidationError(self.env._(
                     "“%(name)s”: %(field)s is required: a push source of another company "
                     "uses the same app (the same secret). Without it, this source would take "
                     "the items of that app that no other source takes, that company's too.",
                     name=source.name, field=source._webhook_account_label()))
+
+    def _webhook_app_shared(self):
+        """Whether a push source of another company (archived ones too) has this push
+        source's app on its network (the same secret): items kept here may be that company's.
+        Never says which source (one query)."""
+        self.ensure_one()
+        # sudo: the other companies' sources are never shown, only compared
+        source = self.sudo()
+        secret = source._webhook_secret()
+        if not secret:
+            return False
+        others = source.with_context(active_test=False).search([
+            ("intake_mode", "=", "push"), ("network_id", "=", source.network_id.id),
+            ("company_id", "!=", source.company_id.id),
+        ])
+        return any(other._webhook_secret() == secret for other in others)
 
     def _compute_held(self):
         ids = [i for i in self.ids if isinstance(i, int)]

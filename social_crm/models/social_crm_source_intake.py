@@ -449,16 +449,23 @@ class SocialCrmSource(models.Model):
         routes, held = source._webhook_route(raw_events)
         for target, events in routes.items():
             stored |= bool(event_model._store_events(target, events, "push"))
+        # another company's source has the app: the kept items may be its (never named here)
+        shared = bool(held) and source._webhook_app_shared()
         for account, events in held.items():
             # kept in quarantine, nothing lost: "Use this account ID" on the source
+            error = self.env._(
+                "Addressed to account %(account)s, which is not this source's %(field)s "
+                "(%(own)s) nor that of another push source: kept here until the source "
+                "takes that account (“Use this account ID” on the source).",
+                account=account, field=source._webhook_account_label(),
+                own=", ".join(sorted(source._webhook_accounts())) or "-")
+            if shared:
+                error += " " + self.env._(
+                    "A push source of another company uses the same app: this account may "
+                    "be that company's. Use it only if it is this company's own.")
             event_model._store_events(
                 source, events, "push", state="quarantined", held_account=account,
-                error=self.env._(
-                    "Addressed to account %(account)s, which is not this source's %(field)s "
-                    "(%(own)s) nor that of another push source: kept here until the source "
-                    "takes that account (“Use this account ID” on the source).",
-                    account=account, field=source._webhook_account_label(),
-                    own=", ".join(sorted(source._webhook_accounts())) or "-"))
+                held_shared_app=shared, error=error)
         if stored:
             event_model._trigger_processing()
         return 200, "text/plain", "OK"

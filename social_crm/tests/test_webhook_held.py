@@ -10,7 +10,7 @@ import logging
 
 from odoo.addons.social_crm.connectors import signatures
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import HttpCase, tagged
+from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tools import mute_logger
 
 from .test_intake_webhook import APP_SECRET, CONSUMER_SECRET, PAGE_ID, meta_comment, x_activity
@@ -244,11 +244,59 @@ class TestWebhookEmptyAccountSharedApp(HeldCase):
         self.assertEqual((self.page.held_account_id, self.page.held_event_count),
                          ("505050505050", 1))
 
+    def test_items_kept_on_a_shared_app_are_marked_without_naming_the_other_source(self):
+        """Items kept on an app another company's push source has carried nothing that said
+        they may be that company's: a manager took them with “Use this account ID” as a
+        mistyped id of their own. Now each is marked (list, form, filter), its message says
+        so, and neither names the other company's source nor the company."""
+        self.page.account_id = False
+        delta = self._delta(name="Delta Kundenseite")
+        self._deliver_meta(comment_on("505050505050", 9756, "Delta: Rechnung falsch"))
+        event = self._events(self.page)
+        self.assertEqual((event.state, event.held_shared_app), ("quarantined", True))
+        self.assertIn("another company uses the same app", event.error)
+        for name in (delta.name, delta.company_id.name, PAGE_B):
+            self.assertNotIn(name, event.error)
+        manager = new_test_user(
+            self.env, login="gamma_held_manager",
+            groups="base.group_user,social_crm.group_social_crm_manager",
+            company_id=self.company.id, company_ids=[(6, 0, self.company.ids)])
+        Event = self.Event.with_user(manager).with_company(self.company)
+        self.assertEqual(Event.search([("held_shared_app", "=", True)]), event)
+        self.assertTrue(Event.browse(event.id).held_shared_app)
+        views = Event.get_views([(False, "list"), (False, "form"), (False, "search")])["views"]
+        self.assertIn('name="held_shared_app"', views["list"]["arch"])
+        self.assertIn('name="held_shared_app_alert"', views["form"]["arch"])
+        self.assertIn('name="filter_held_shared_app"', views["search"]["arch"])
+        # processed again (the manager took the account): no longer marked
+        event.action_retry()
+        self.assertFalse(event.held_shared_app)
+
+    def test_upgrade_marks_the_items_kept_before_on_a_shared_app(self):
+        """19.0.1.7.1: items kept before the marker existed, on an app another company's
+        source has, are marked; those of a company alone on its app are not."""
+        self.page.account_id = False
+        self._delta()
+        self._deliver_meta(comment_on("505050505050", 9758))
+        self._deliver_x(x_activity("1865000000000000902"))
+        shared, alone = self._events(self.page), self._events(self.x_source)
+        (shared | alone).write({"held_shared_app": False})  # as stored before
+        self.assertEqual(self.Event._mark_held_on_shared_apps(), 1)
+        self.assertEqual((shared.held_shared_app, alone.held_shared_app), (True, False))
+        self.assertEqual(self.Event._mark_held_on_shared_apps(), 0)
+
+    def test_items_kept_for_a_company_alone_on_its_app_are_not_marked(self):
+        self._deliver_meta(meta_comment(comment_id=f"{PAGE_ID}_9757"))
+        event = self._events(self.page)
+        self.assertEqual((event.state, event.held_shared_app), ("quarantined", False))
+        self.assertNotIn("another company", event.error)
+
     def test_an_archived_source_of_another_company_on_the_app_also_keeps_them(self):
         self.page.account_id = False
         self._delta(active=False)
         self._deliver_meta(comment_on(PAGE_B, 9754))
         self.assertEqual(self._events(self.page).state, "quarantined")
+        self.assertTrue(self._events(self.page).held_shared_app)
 
     def test_an_empty_account_id_is_refused_on_save_when_the_app_is_shared(self):
         delta = self._delta()
