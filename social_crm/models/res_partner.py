@@ -199,10 +199,10 @@ class ResPartner(models.Model):
         """Upgrade to 19.0.1.7.1: listening created its contacts without company, so every
         company's users read the name and imported bio of whom another company listened to.
         A contact listening made (``social_origin``) without company, that is no user's, gets
-        the company of its identities (and match suggestions) when they are all one
+        the company of its identities, match suggestions and posts when they are all one
         company's; one of several companies' stays shared and is named in the log, as the
-        contacts without identity (erased) stay as they are. In batches of ``batch`` contacts
-        by id: one read and one update each, no ORM loop.
+        contacts without any (erased) stay as they are. In batches of ``batch`` contacts by
+        id: one read and one update each, no ORM loop.
 
         :return: (number of contacts given a company, ids of those left shared)
         """
@@ -216,7 +216,10 @@ class ResPartner(models.Model):
                                     WHERE i.partner_id = p.id
                                    UNION
                                    SELECT s.company_id FROM social_crm_match_suggestion s
-                                    WHERE s.partner_id = p.id) AS c)
+                                    WHERE s.partner_id = p.id
+                                   UNION
+                                   SELECT o.company_id FROM social_crm_post o
+                                    WHERE o.partner_id = p.id) AS c)
                          FROM res_partner p
                         WHERE p.social_origin AND p.company_id IS NULL AND p.id > %s
                           AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
