@@ -253,7 +253,7 @@ class ResPartner(models.Model):
         if shared:
             _logger.warning(
                 "Social CRM: %s contact(s) made by listening stay shared (no company): their "
-                "identities or match suggestions are of several companies, whose users all "
-                "read them; a manager may split them. Contact ids: %s",
+                "identities, match suggestions or posts are of several companies, whose "
+                "users all read them; a manager may split them. Contact ids: %s",
                 len(shared), ", ".join(map(str, shared)))
         return moved, shared
