@@ -35,6 +35,7 @@ from . import (
     social_crm_source_listener,
     social_crm_source_news,
     social_crm_source_refusal,
+    social_crm_source_x_app,
     social_crm_x_compliance_job,
 )
 

@@ -35,8 +35,7 @@ def iso(when):
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-@tagged("post_install", "-at_install")
-class TestXCompliance(SocialCrmCase):
+class XComplianceCase(SocialCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -99,6 +98,9 @@ class TestXCompliance(SocialCrmCase):
         return self.env["social.crm.post.deleted"].sudo().search(
             [("external_id", "=", external_id), ("network_id", "=", self.x.id)])
 
+
+@tagged("post_install", "-at_install")
+class TestXCompliance(XComplianceCase):
     # --- submit, pick up, apply -----------------------------------------------------------------
     def test_submit_once_a_day_then_apply_through_the_deletion_path(self):
         posts = self.store_tweets()
@@ -276,3 +278,82 @@ class TestXCompliance(SocialCrmCase):
             self.run_cron()
         self.assertTrue(self.source.credentials_refused_at)
         self.assertEqual(job.state, "submitted")  # picked up once the token is saved again
+
+
+TOKEN_URL = "https://api.twitter.com/oauth2/token"
+
+
+@tagged("post_install", "-at_install")
+class TestXComplianceAppOnlyToken(XComplianceCase):
+    """A push source has the app's consumer key and secret, no bearer token: its compliance
+    job runs with X's app-only token of the key and secret (OAuth 2.0 client credentials),
+    asked for once and kept; a revoked key rests the source with a clear message."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source.write({"bearer_token": False, "intake_mode": "push",
+                          "kind": "mentions", "query": False,
+                          "account_id": "1440000000000000000",
+                          "api_key": "consumer-key", "api_secret": "consumer-secret"})
+        cls.token = payload("x_compliance/oauth2_token.json")["access_token"]
+
+    def test_the_consumer_key_and_secret_give_the_job_its_token(self):
+        posts = self.store_tweets(IDS[:2])
+        self.net.add("POST", TOKEN_URL, json_body=payload("x_compliance/oauth2_token.json"))
+        job = self.submit()
+        self.assertEqual((job.state, job.tweet_count), ("submitted", 2))
+        (token, token_kw), = self.requests_to("POST", TOKEN_URL)
+        self.assertEqual(token.body, "grant_type=client_credentials")
+        self.assertEqual(token.headers["Authorization"],
+                         "Basic Y29uc3VtZXIta2V5OmNvbnN1bWVyLXNlY3JldA==")
+        self.assertTrue(token_kw.get("timeout"))
+        create, _kw = self.requests_to("POST", JOBS)[0]
+        self.assertEqual(create.headers["Authorization"], f"Bearer {self.token}")
+        self.assertEqual(self.source.sudo().x_app_bearer_token, self.token)
+        # the kept token: not asked for again to pick the job up
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body="")
+        self.run_cron()
+        self.assertEqual(job.state, "done")
+        self.assertFalse(self.requests_to("POST", TOKEN_URL))
+        self.assertEqual(self.requests_to("GET", f"{JOBS}/{JOB_ID}")[0][0].headers[
+            "Authorization"], f"Bearer {self.token}")
+        self.assertTrue(all(p.exists() for p in posts))
+        # new keys saved: the kept token is forgotten
+        self.source.api_secret = "consumer-secret-2"
+        self.assertFalse(self.source.sudo().x_app_bearer_token)
+
+    def test_an_invalidated_app_token_is_asked_for_again_once(self):
+        self.store_tweets(IDS[:1])
+        self.source.sudo().x_app_bearer_token = "invalidated"
+        self.net.add("POST", JOBS, status=401, json_body=payload("x/error_401.json"))
+        self.net.add("POST", JOBS, json_body=self.job_body)
+        self.net.add("POST", TOKEN_URL, json_body=payload("x_compliance/oauth2_token.json"))
+        self.net.add("PUT", self.upload, body="")
+        self.run_cron()
+        job = self.Job.sudo().search([("source_id", "=", self.source.id)])
+        self.assertEqual(job.state, "submitted")
+        self.assertFalse(self.source.credentials_refused_at)
+        self.assertEqual(self.source.sudo().x_app_bearer_token, self.token)
+
+    def test_a_revoked_consumer_key_rests_the_source(self):
+        self.store_tweets(IDS[:1])
+        self.net.add("POST", TOKEN_URL, status=403,
+                     json_body=payload("x_compliance/oauth2_token_refused.json"))
+        with self.assertLogs(LOGGER, "WARNING") as logs:
+            self.run_cron()
+        self.assertTrue(self.source.credentials_refused_at)
+        self.assertIn("API key and secret", self.source.last_error)
+        self.assertFalse(self.requests_to("POST", JOBS))
+        self.assertFalse(self.Job.sudo().search([("source_id", "=", self.source.id)]))
+        text = "\n".join(logs.output)
+        self.assertIn("Unable to verify your credentials", text)
+        self.assertNotIn("consumer-secret", text)
+        self.assertNotIn("Y29uc3VtZXIta2V5", text)
+        # resting: not asked again until its credentials are saved again
+        self.net.requests.clear()
+        self.run_cron()
+        self.assertFalse(self.net.requests)
