@@ -37,6 +37,7 @@ from . import (
     social_crm_source_refusal,
     social_crm_source_x_app,
     social_crm_x_compliance_job,
+    social_crm_x_compliance_restore,
 )
 
 # isort: split

@@ -772,6 +772,13 @@ class SocialCrmPost(models.Model):
         self.env["social.crm.outbox"]._cancel_for_deleted_posts(self)
         return self
 
+    def _ingest_after_restore(self):
+        """Hook: these posts (sudo), removed by the network because their author's account
+        was suspended, made private or deactivated, are back (X no longer reports them:
+        ``social.crm.x.compliance.job._restore``), stored again by the ingestion, which
+        routed them as any arrival (helpdesk: a note on their ticket)."""
+        return self
+
     def unlink(self):
         """A deleted post is remembered: listening does not store it again."""
         self.env["social.crm.post.deleted"]._remember(self)

@@ -178,6 +178,10 @@ class SocialCrmXComplianceJob(models.Model):
         posts = self.env["social.crm.post"].sudo().search_fetch(
             [("source_id", "=", source.id), ("posted_at", ">=", since)], ["external_id"])
         ids = [p.external_id for p in posts if (p.external_id or "").isdigit()]
+        # the posts removed for their author's account are asked about once more (see
+        # social_crm_x_compliance_restore.py)
+        asked, restore_vals = self._submit_values(source, since)
+        ids = list(dict.fromkeys(ids + [i for i in asked if (i or "").isdigit()]))
         if not ids:
             return self.browse()
         config = source._connector_config()
@@ -188,7 +192,7 @@ class SocialCrmXComplianceJob(models.Model):
             # recorded before the upload: one job a day, whatever the upload does
             job = self.create({
                 "source_id": source.id, "external_id": answer.id, "submitted_at": now,
-                "window_start": since, "tweet_count": len(ids),
+                "window_start": since, "tweet_count": len(ids), **restore_vals,
             })
             x_compliance.upload_ids(answer, ids, timeout=config.timeout)
         except connector_base.ConnectorError as exc:
@@ -246,7 +250,7 @@ class SocialCrmXComplianceJob(models.Model):
         ]
         geo = [a.tweet_id for a in results.actions if a.kind == x_compliance.SCRUB_GEO]
         Post = self.env["social.crm.post"].sudo()
-        removed = scrubbed = 0
+        removed = scrubbed = restored = 0
         try:
             for start in range(0, len(deletions), DELETIONS_PER_SAVEPOINT):
                 with self.env.cr.savepoint(flush=True):
@@ -255,6 +259,8 @@ class SocialCrmXComplianceJob(models.Model):
             if geo:
                 with self.env.cr.savepoint(flush=True):
                     scrubbed = self._scrub_geo(source, geo)
+            with self.env.cr.savepoint(flush=True):
+                restored = self._restore(results)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
         except Exception as exc:  # a bug or hostile data: the job says so, the cron goes on
@@ -264,7 +270,7 @@ class SocialCrmXComplianceJob(models.Model):
             return False
         self.write({"state": "done", "done_at": now, "removed_count": removed,
                     "scrubbed_count": scrubbed, "skipped_count": results.skipped,
-                    "error": False})
+                    "restored_count": restored, "error": False})
         _logger.info("Social CRM: source %s (%s): X compliance job %s applied: %s post(s) "
                      "removed, %s without geo data, %s line(s) skipped", source.id,
                      source.name, self.external_id, removed, scrubbed, results.skipped)

@@ -178,6 +178,63 @@ class TestXCompliance(XComplianceCase):
             - dt.timedelta(minutes=1)
         self.assertEqual(Post.search(Post._recheck_due_domain()), posts | later)
 
+    # --- an account restored --------------------------------------------------------------------
+    def results(self, *lines):
+        when = iso(dt.datetime.now(dt.UTC))
+        return "".join(json.dumps({"id": tweet_id, "action": "delete", "created_at": when,
+                                   "redacted_at": when, "reason": reason}) + "\n"
+                       for tweet_id, reason in lines)
+
+    def tweets_answer(self, ids):
+        answer = payload("recheck/x_tweets.json")
+        tweet = answer["data"][0]
+        created = iso(dt.datetime.now(dt.UTC) - dt.timedelta(hours=30))
+        answer["data"] = [dict(tweet, id=i, conversation_id=i, created_at=created,
+                               edit_history_tweet_ids=[i]) for i in ids]
+        return answer
+
+    def test_a_restored_account_s_removed_tweets_come_back(self):
+        """X removed three tweets: one its author deleted, one of a suspended account, one
+        of a protected account. The next day's job asks once more for the last two; X no
+        longer reports the suspended one (the suspension was lifted): it is looked up (one
+        billed request, for it alone) and stored again through the ingestion; the protected
+        account's stays removed, the deleted one is not even asked about."""
+        self.store_tweets(IDS[:3])
+        job = self.submit()
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results(
+            (IDS[0], "deleted"), (IDS[1], "suspended"), (IDS[2], "protected")))
+        self.run_cron()
+        self.assertEqual((job.state, job.removed_count), ("done", 3))
+        self.assertFalse(self.Post.search([("external_id", "in", IDS[:3])]))
+        # the next day
+        job.sudo().submitted_at = fields.Datetime.now() - dt.timedelta(hours=25)
+        self.net.routes.clear()
+        self.net.requests.clear()
+        jobs = self.submit()
+        second = jobs - job
+        (upload, _kw), = self.requests_to("PUT", self.upload)
+        self.assertEqual(sorted(upload.body.decode().split("\n")), IDS[1:3])
+        self.assertEqual(sorted(second.restore_asked_ids.mapped("external_id")), IDS[1:3])
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results((IDS[2], "protected")))
+        self.net.add("GET", "https://api.twitter.com/2/tweets",
+                     json_body=self.tweets_answer([IDS[1]]))
+        self.run_cron()
+        self.assertEqual((second.state, second.restored_count), ("done", 1))
+        (lookup, _kw), = self.requests_to("GET", "https://api.twitter.com/2/tweets")
+        self.assertIn(f"ids={IDS[1]}&", lookup.url + "&")
+        back = self.Post.search([("external_id", "=", IDS[1])])
+        self.assertTrue(back)
+        self.assertEqual(back.source_id, self.source)
+        self.assertFalse(self.deleted(IDS[1]))
+        self.assertEqual(self.deleted(IDS[2]).network_reason, "protected")
+        self.assertEqual(self.deleted(IDS[0]).network_reason, "author")
+        self.assertFalse(self.Post.search([("external_id", "in", [IDS[0], IDS[2]])]))
+
     # --- what goes wrong ------------------------------------------------------------------------
     def test_a_failed_job_is_recorded_and_tried_again_the_next_day(self):
         posts = self.store_tweets(IDS[:2])
