@@ -18,6 +18,7 @@ from odoo.tests import tagged
 
 from ..connectors import x
 from ..models import social_crm_x_compliance_job as compliance_model
+from ..models import social_crm_x_compliance_restore as restore_model
 from .common import FakeNetwork, SocialCrmCase
 
 PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads"
@@ -234,6 +235,37 @@ class TestXCompliance(XComplianceCase):
         self.assertEqual(self.deleted(IDS[2]).network_reason, "protected")
         self.assertEqual(self.deleted(IDS[0]).network_reason, "author")
         self.assertFalse(self.Post.search([("external_id", "in", [IDS[0], IDS[2]])]))
+
+    def test_the_billed_look_ups_of_restored_tweets_are_bounded(self):
+        """Two accounts restored, one look-up allowed a job: the newest removal is looked
+        up, the other stays removed and is asked about by the next job."""
+        self.store_tweets(IDS[:2])
+        job = self.submit()
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results(
+            (IDS[0], "suspended"), (IDS[1], "deactivated")))
+        self.run_cron()
+        self.assertEqual(job.removed_count, 2)
+        job.sudo().submitted_at = fields.Datetime.now() - dt.timedelta(hours=25)
+        self.net.routes.clear()
+        second = self.submit() - job
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body="")
+        newest = second.restore_asked_ids.sorted(
+            lambda row: (row.create_date, row.id), reverse=True)[:1].external_id
+        self.net.add("GET", "https://api.twitter.com/2/tweets",
+                     json_body=self.tweets_answer([newest]))
+        with patch.object(restore_model, "RESTORE_LOOKUP", 1):
+            self.run_cron()
+        (lookup, _kw), = self.requests_to("GET", "https://api.twitter.com/2/tweets")
+        self.assertIn(f"ids={newest}&", lookup.url + "&")
+        self.assertEqual(second.restored_count, 1)
+        other = ({IDS[0], IDS[1]} - {newest}).pop()
+        self.assertTrue(self.deleted(other))
+        self.assertFalse(self.Post.search([("external_id", "=", other)]))
 
     # --- what goes wrong ------------------------------------------------------------------------
     def test_a_failed_job_is_recorded_and_tried_again_the_next_day(self):
