@@ -415,12 +415,21 @@ class SourceConfig:
 
 
 # --- errors ----------------------------------------------------------------------------------
+#: why a network refused a write, where its answer says so (``ConnectorError.refusal``): the
+#: text is longer than it allows, empty, refused as spam or abuse, or otherwise invalid
+TOO_LONG, EMPTY, BLOCKED, INVALID = "too_long", "empty", "blocked", "invalid"
+REFUSALS = (TOO_LONG, EMPTY, BLOCKED, INVALID)
+
+
 class ConnectorError(Exception):
     """Base class. ``str(error)`` is a sentence for users; it never contains a secret.
-    ``detail``: the network's own words on it, where it gave some (quoted to users)."""
+    ``detail``: the network's own words on it, where it gave some (quoted to users).
+    ``refusal``: why the network refused a write (one of :data:`REFUSALS`), where its
+    answer says so (the outbox explains it in the user's language)."""
 
     retryable = False
     detail = ""
+    refusal = ""
 
     def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
@@ -490,6 +499,8 @@ def scrub_error(error: ConnectorError, secrets) -> ConnectorError:
 
     secrets = tuple(s for s in secrets or () if s)
     error.args = tuple(scrub(arg, secrets) if isinstance(arg, str) else arg for arg in error.args)
+    if error.detail:
+        error.detail = scrub(error.detail, secrets)
     return error
 
 

@@ -32,10 +32,14 @@ import requests
 from . import http
 from .base import (
     DEFAULT_TIMEOUT,
+    INVALID,
+    TOO_LONG,
     Author,
     ConfigurationError,
     Connector,
+    ConnectorError,
     Deletion,
+    GoneError,
     MalformedResponseError,
     Page,
     Post,
@@ -50,6 +54,7 @@ from .util import (
     iso,
     parse_datetime,
     parse_each,
+    short,
     text_of,
     to_int,
 )
@@ -438,6 +443,22 @@ def reply_refs(post_view: Mapping[str, Any]) -> dict:
     return {"root": root, "parent": parent}
 
 
+def _record_refused(response, body):
+    """The PDS refuses the reply's record (HTTP 400 ``{"error": "InvalidRequest", "message":
+    "Invalid app.bsky.feed.post record: Record/text must not be longer than 300
+    graphemes"}``): the error carries its words (``detail``) and why (``refusal``)."""
+    if response.status_code != 400 or not isinstance(body, dict):
+        return None
+    words = short(text_of(body.get("message")) or text_of(body.get("error")), limit=300)
+    lower = words.lower()
+    error = ConnectorError(
+        f"bluesky: reply refused (HTTP 400, {text_of(body.get('error'))[:60] or '?'}"
+        + (f": {words}" if words else "") + ")", status=400)
+    error.detail = words
+    error.refusal = TOO_LONG if "longer than" in lower or "too long" in lower else INVALID
+    return error
+
+
 def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: str,
           timeout: float = DEFAULT_TIMEOUT, *, base_url: str = "",
           session: requests.Session | None = None, now: dt.datetime | None = None
@@ -459,8 +480,10 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
     )
     posts = expect_list(body.get("posts"), "posts", NETWORK)
     if not posts:
-        raise ConfigurationError(
-            "bluesky: the post to answer is gone (deleted, or not visible to the account)")
+        # a deleted post (or one hidden from the account) is left out of the answer
+        raise GoneError(
+            "bluesky: the post to answer is gone (deleted, or not visible to the account)",
+            status=404)
     created = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC)
     record = {
         "$type": POST_COLLECTION,
@@ -472,6 +495,7 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
         session, "POST", f"{base}/xrpc/com.atproto.repo.createRecord", network=NETWORK,
         json={"repo": did, "collection": POST_COLLECTION, "record": record},
         headers=headers, timeout=timeout, secrets=secrets, expect=dict,
+        error_hook=_record_refused,
     )
     uri = text_of(body.get("uri"))
     if not uri or not text_of(body.get("cid")):

@@ -33,7 +33,11 @@ import requests
 
 from . import http
 from .base import (
+    BLOCKED,
     DEFAULT_TIMEOUT,
+    EMPTY,
+    INVALID,
+    TOO_LONG,
     AuthError,
     Author,
     ConfigurationError,
@@ -81,6 +85,11 @@ TEMPORARY_CODES = frozenset({1, 2})
 #: code 100 with subcode 33: "Object with ID ... does not exist, cannot be loaded due to missing
 #: permissions, or does not support this operation" (a comment deleted meanwhile)
 GONE_CODE, GONE_SUBCODES = 100, frozenset({33})
+#: code 100 otherwise: an invalid parameter (a refused write: its message says which)
+INVALID_CODE = 100
+#: code 368: "The action attempted has been deemed abusive or is otherwise disallowed" (the
+#: page is blocked from commenting for a while, or the text looks like spam)
+BLOCKED_CODES = frozenset({368})
 
 
 # --- errors ----------------------------------------------------------------------------------
@@ -140,6 +149,17 @@ def graph_error(response: requests.Response, body: Any) -> ConnectorError | None
         err = GoneError(text + ": the post was deleted or is no longer visible", status=status)
     else:
         err = ConnectorError(text, status=status)
+        # a refused write: Meta's words and why, explained by the outbox
+        words = (text_of(error.get("message")) or "").lower()
+        if code in BLOCKED_CODES:
+            err.refusal = BLOCKED
+        elif "too long" in words or "at most" in words:
+            err.refusal = TOO_LONG
+        elif code == INVALID_CODE and "empty" in words:
+            err.refusal = EMPTY
+        elif code == INVALID_CODE:
+            err.refusal = INVALID
+    err.detail = short(error.get("message") or "", limit=300)
     err.code = code
     return err
 

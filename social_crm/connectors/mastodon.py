@@ -33,10 +33,14 @@ import requests
 from . import http
 from .base import (
     DEFAULT_TIMEOUT,
+    EMPTY,
+    INVALID,
     MAX_ITEMS_PER_ANSWER,
+    TOO_LONG,
     Author,
     ConfigurationError,
     Connector,
+    ConnectorError,
     Deletion,
     GoneError,
     InvalidItemError,
@@ -56,6 +60,7 @@ from .util import (
     max_id,
     parse_datetime,
     parse_each,
+    short,
     text_of,
     to_int,
 )
@@ -288,17 +293,41 @@ class MastodonConnector(Connector):
 
 
 # --- replies ---------------------------------------------------------------------------------
+#: Mastodon's validation errors (HTTP 422 ``{"error": "Validation failed: ..."}``) -> refusal
+REFUSAL_WORDS = (
+    ("character limit", TOO_LONG),  # "Text character limit of 500 exceeded"
+    ("too long", TOO_LONG),
+    ("can't be blank", EMPTY),  # "Text can't be blank"
+)
+#: a 422 saying that the status to answer is gone (deleted meanwhile, or not visible)
+GONE_WORDS = ("does not appear to exist", "deleted", "not found")
+
+
 def _reply_gone(response, body):
     """Mastodon answers 404 ("The post you are trying to reply to does not appear to exist.")
-    when the status to answer was deleted, or is not visible to the account."""
-    if response.status_code in (404, 410):
-        detail = body.get("error") if isinstance(body, dict) else None
-        return GoneError(
-            f"mastodon: reply refused (HTTP {response.status_code}"
-            + (f", {str(detail)[:200]}" if detail else "")
+    when the status to answer was deleted, or is not visible to the account; HTTP 422
+    ``{"error": "Validation failed: ..."}`` when it refuses the reply itself (too long,
+    empty...): the error carries Mastodon's words (``detail``) and why (``refusal``)."""
+    status = response.status_code
+    words = body.get("error") if isinstance(body, dict) else None
+    words = short(words, limit=300) if isinstance(words, str) else ""
+    if status in (404, 410) or (status == 422 and any(
+            w in words.lower() for w in GONE_WORDS)):
+        error = GoneError(
+            f"mastodon: reply refused (HTTP {status}"
+            + (f", {words[:200]}" if words else "")
             + "): the post was deleted or is no longer visible",
-            status=response.status_code,
+            status=status,
         )
+        error.detail = words
+        return error
+    if status == 422:
+        error = ConnectorError(
+            "mastodon: reply refused (HTTP 422" + (f", {words}" if words else "") + ")",
+            status=status)
+        error.detail = words
+        error.refusal = next((why for w, why in REFUSAL_WORDS if w in words.lower()), INVALID)
+        return error
     return None
 
 

@@ -17,21 +17,32 @@ results. The API calls carry the bearer token (never followed to another host); 
 URLs carry none: a refusal there (HTTP 400/401/403/404, the signature expired) is an
 :class:`ExpiredError`, never a refusal of the source's credentials. A line of the results
 that cannot be read is skipped with a note (the others are applied).
+
+A source with the app's consumer key and secret but no bearer token (a push source: the
+Account Activity webhook needs only these) gets X's app-only bearer token from them
+(:func:`app_bearer_token`: OAuth 2.0 client credentials, ``POST /oauth2/token``,
+``grant_type=client_credentials``, HTTP Basic with the URL-encoded key and secret): the one
+request of tweepy's ``OAuth2AppHandler``, sent here through :func:`.http.request` (tweepy's
+has no timeout and turns X's refusal of the keys into an untyped ``TweepyException``); a
+refusal of the keys (HTTP 401/403, X's code 99) is an :class:`AppKeysRefusedError`.
 """
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import dataclasses
 import datetime as dt
 import json
 from collections.abc import Iterable, Mapping
 from typing import Any
+from urllib.parse import quote
 
 from dateutil import parser as date_parser
 
 from . import http
 from .base import (
+    AuthError,
     ConfigurationError,
     ConnectorError,
     MalformedResponseError,
@@ -42,6 +53,7 @@ from .util import parse_datetime, remember_secrets, short, text_of
 
 NETWORK = "x"
 API = "https://api.twitter.com/2/compliance/jobs"
+TOKEN_URL = "https://api.twitter.com/oauth2/token"
 #: a job's states at X; the last three are final
 CREATED, IN_PROGRESS, COMPLETE, FAILED, EXPIRED = (
     "created", "in_progress", "complete", "failed", "expired")
@@ -79,6 +91,11 @@ class ExpiredError(JobEndedError):
     def __init__(self, message: str, *, status: int | None = None):
         super().__init__(message)
         self.status = status
+
+
+class AppKeysRefusedError(AuthError):
+    """X refuses the app's consumer key and secret (``POST /oauth2/token``): they are wrong
+    or revoked (or the app is suspended)."""
 
 
 @dataclasses.dataclass(frozen=True)
@@ -122,6 +139,45 @@ def _headers(credentials: Mapping[str, str]) -> tuple[dict, tuple[str, ...]]:
         raise ConfigurationError("x: credentials['bearer_token'] is missing")
     remember_secrets(token)
     return {"Authorization": f"Bearer {token}"}, (token,)
+
+
+def _token_refusal(response, body):
+    if response.status_code in (400, 401, 403):
+        errors = body.get("errors") if isinstance(body, dict) else None
+        detail = ""
+        if isinstance(errors, list) and errors and isinstance(errors[0], dict):
+            detail = text_of(errors[0].get("message"))
+        return AppKeysRefusedError(
+            f"x: the app-only bearer token was refused (HTTP {response.status_code}"
+            + (f": {short(detail, limit=120)}" if detail else "")
+            + "): the consumer key and secret are wrong or revoked",
+            status=response.status_code)
+    return None
+
+
+def app_bearer_token(consumer_key: str, consumer_secret: str, *, session=None,
+                     timeout: float | None = None) -> str:
+    """X's app-only bearer token of the app's consumer key and secret (OAuth 2.0 client
+    credentials: ``POST /oauth2/token`` ``grant_type=client_credentials``); X answers
+    ``{"token_type": "bearer", "access_token": "..."}`` and gives the same token until the app
+    invalidates it. A refusal of the keys is an :class:`AppKeysRefusedError`."""
+    if not consumer_key or not consumer_secret:
+        raise ConfigurationError("x: the consumer key and secret are missing")
+    basic = base64.b64encode(
+        f"{quote(consumer_key, safe='')}:{quote(consumer_secret, safe='')}".encode()).decode()
+    body, _response = http.request_json(
+        session, "POST", TOKEN_URL, network=NETWORK,
+        data={"grant_type": "client_credentials"},
+        headers={"Authorization": f"Basic {basic}",
+                 "Content-Type": "application/x-www-form-urlencoded;charset=UTF-8"},
+        secrets=(consumer_key, consumer_secret, basic), timeout=timeout,
+        error_hook=_token_refusal)
+    token = body.get("access_token")
+    if body.get("token_type") != "bearer" or not isinstance(token, str) or not token \
+            or len(token) > 4096:
+        raise MalformedResponseError("x: the app-only token answer has no bearer token")
+    remember_secrets(token)  # never in a message or the log
+    return token
 
 
 def _date(value: Any, field: str) -> dt.datetime | None:

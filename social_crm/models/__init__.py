@@ -35,7 +35,9 @@ from . import (
     social_crm_source_listener,
     social_crm_source_news,
     social_crm_source_refusal,
+    social_crm_source_x_app,
     social_crm_x_compliance_job,
+    social_crm_x_compliance_restore,
 )
 
 # isort: split

@@ -48,6 +48,9 @@ from odoo.tools import SQL
 from .. import connectors
 from ..connectors import http as connector_http
 from ..connectors.base import (
+    BLOCKED,
+    EMPTY,
+    TOO_LONG,
     AuthError,
     ConfigurationError,
     ConnectorError,
@@ -703,6 +706,13 @@ class SocialCrmOutbox(models.Model):
         self.ensure_one()
         if isinstance(error, RateLimitError):
             kind = "retry"
+            message = self.env._(
+                "%(network)s limits how many posts the account may publish in a while: it is "
+                "sent again automatically once %(network)s allows it (Next Attempt). "
+                "%(network)s says: “%(words)s”",
+                network=self.network_id.name,
+                words=(error.detail or message).rstrip("."),
+            )
         elif error.retryable:
             # a write that never reached the network (no connection) cannot be public
             kind = "retry" if self._may_repeat() or getattr(error, "unsent", False) \
@@ -735,6 +745,8 @@ class SocialCrmOutbox(models.Model):
                     "listening source), then Retry.",
                     error=message.rstrip("."),
                 )
+            elif error.refusal:
+                message = self._refusal_message(error, message)
         if kind == "retry" and self.attempts >= MAX_ATTEMPTS:
             kind = "exhausted"
         if kind != "retry":
@@ -761,6 +773,34 @@ class SocialCrmOutbox(models.Model):
         )
         self._trigger_sender(at)
         return False
+
+    def _refusal_message(self, error, message):
+        """Why the network refused this write (``error.refusal``: too long, empty, spam or
+        abuse, invalid) and what to do, in the reader's language; the network's own words
+        (``error.detail``, else ``message``) after it."""
+        network = self.network_id.name
+        explanations = {
+            TOO_LONG: self.env._(
+                "%(network)s refused the text: it is longer than %(network)s allows. "
+                "Nothing was published: shorten it and send it again from the ticket (Reply "
+                "on the Network); Retry would send the same text.", network=network),
+            EMPTY: self.env._(
+                "%(network)s refused the text: it is empty. Nothing was published: write the "
+                "answer and send it again from the ticket.", network=network),
+            BLOCKED: self.env._(
+                "%(network)s refused it as spam or abuse, or the account may not post for a "
+                "while. Nothing was published: check the account on %(network)s, then Retry "
+                "later, or answer in another way (direct message, phone).", network=network),
+        }
+        explanation = explanations.get(error.refusal) or self.env._(
+            "%(network)s refused it as invalid. Nothing was published: correct the answer and "
+            "send it again from the ticket, or answer in another way (direct message, "
+            "phone).", network=network)
+        return self.env._(
+            "%(explanation)s %(network)s says: “%(words)s”",
+            explanation=explanation, network=network,
+            words=(error.detail or message).rstrip("."),
+        )
 
     def _record_failure(self, kind, message):
         self.write(

@@ -11,6 +11,7 @@ from odoo.fields import Domain
 
 from ..connectors.base import REMOVED_WHY
 from ..services import ingest
+from ..services.threads import local_key
 from .social_crm_ingest_mixin import stored_concurrently
 
 _logger = logging.getLogger(__name__)
@@ -596,7 +597,9 @@ class SocialCrmPost(models.Model):
 
         Mastodon gives no conversation id, only the answered status's id (``in_reply_to_id``)
         on the instance that showed the reply. A status starts the conversation of its
-        federation URI (the same on every instance, as Bluesky's root URI); a reply joins
+        federation URI (the same on every instance, as Bluesky's root URI; without a usable
+        one, its id with the instance it was read through: ``<id>@<host>``, ids being local
+        to each instance, ``services.threads.local_key``); a reply joins
         its parent's conversation, the parent being the post of that id read through the
         same instance (:meth:`_ingest_same_instance_domain`: another instance's status with
         the same id is another status), stored (its conversation, or its id for a post
@@ -631,6 +634,10 @@ class SocialCrmPost(models.Model):
             return
         parents = {p.in_reply_to_external_id for p in todo.values()
                    if p.in_reply_to_external_id} - set(todo)
+        # Mastodon: a thread without federation URI is keyed by its top status's id with the
+        # instance it was read through (ids are the instance's; the keys stored by id
+        # before 19.0.1.7.1 take it on the upgrade)
+        instance = source.sudo()._intake_instance() if source and code == "mastodon" else ""
         stored = {}
         if parents and (source or code != "mastodon"):
             # Mastodon without a source: the instance is unknown, no stored parent is sure
@@ -673,6 +680,8 @@ class SocialCrmPost(models.Model):
                     own = ingest.federation_uri(todo[ext])
                     if own and len(own.encode()) > ingest.MAX_KEY_BYTES:
                         own = None  # too long a key (as a connector's): keyed by its id
+                    # keyed by its id with its instance (none known: by its id)
+                    own = own or local_key(ext, instance)
                 else:
                     # X: the root its stored v2 replies name, else its own id (a root
                     # tweet's conversation id is its id)
@@ -761,6 +770,13 @@ class SocialCrmPost(models.Model):
         :param deleted_at: {post id: when the author deleted it (naive UTC)}
         """
         self.env["social.crm.outbox"]._cancel_for_deleted_posts(self)
+        return self
+
+    def _ingest_after_restore(self):
+        """Hook: these posts (sudo), removed by the network because their author's account
+        was suspended, made private or deactivated, are back (X no longer reports them:
+        ``social.crm.x.compliance.job._restore``), stored again by the ingestion, which
+        routed them as any arrival (helpdesk: a note on their ticket)."""
         return self
 
     def unlink(self):

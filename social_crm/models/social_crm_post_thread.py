@@ -66,10 +66,15 @@ class SocialCrmPost(models.Model):
             ["external_id", "in_reply_to_external_id", "conversation_external_id",
              "network_uri"],
         )
+        # Mastodon: a reply that started its own conversation without federation URI is
+        # keyed by its id with the instance
+        instance = source.sudo()._intake_instance() if source and network.code == "mastodon" \
+            else ""
         moved = {}  # old conversation key -> the parent's
         for reply in replies:
             own = reply.conversation_external_id
-            if own and own not in (reply.network_uri, reply.external_id):
+            if own and own not in (reply.network_uri, reply.external_id,
+                                   threads.local_key(reply.external_id, instance)):
                 continue  # already in another conversation (its parent's)
             new = conversation_of[reply.in_reply_to_external_id]
             if (own or reply.external_id) != new:
@@ -139,6 +144,56 @@ class SocialCrmPost(models.Model):
                          "over from %s conversation key(s) by id to the thread's federation "
                          "URI", len(moving), company_id, instance, len(moves))
         return count
+
+    @api.model
+    def _upgrade_local_conversation_keys(self, batch_size=2000):
+        """Mastodon conversations keyed by a bare local id before 19.0.1.7.1 (threads whose
+        top status has no usable federation URI: OStatus era, too long a URI) take the
+        instance they were read through (``services.threads.local_key``: ``<id>@<host>``):
+        two instances' threads with one id were one conversation, and one ticket. The posts
+        are read ``batch_size`` at a time by id (the cache emptied after each batch), each
+        batch's keys moved per company and instance with one write; other addons follow
+        through :meth:`_ingest_after_join_threads` (helpdesk: the ticket of the old key takes
+        the new one; the crisis watch's counts move). Posts without instance (their source
+        deleted before 19.0.1.6.2) stay as they are. Returns the number of posts moved. Run
+        by the upgrade to 19.0.1.7.1 (``end-migration``, all addons loaded)."""
+        network = self.env["social.crm.network"]._by_code().get("mastodon")
+        if not network:
+            return 0
+        Post = self.sudo()  # sudo: the upgrade moves every company's posts
+        count, last = 0, 0
+        while True:
+            posts = Post.search_fetch(
+                [("network_id", "=", network.id), ("instance", "!=", False), ("id", ">", last)],
+                ["company_id", "instance", "external_id", "conversation_external_id"],
+                order="id", limit=batch_size,
+            )
+            if not posts:
+                return count
+            last = posts[-1].id
+            groups = {}
+            for post in posts:
+                key = post.conversation_external_id or post.external_id
+                if threads.needs_instance(key) and threads.local_key(key, post.instance):
+                    groups.setdefault((post.company_id.id, post.instance), []).append(post)
+            for (company_id, instance), moving in sorted(groups.items()):
+                moves = {
+                    key: threads.local_key(key, instance)
+                    for key in {p.conversation_external_id or p.external_id for p in moving}
+                }
+                Post._ingest_upsert(updates=[
+                    (p.id, {"conversation_external_id":
+                            moves[p.conversation_external_id or p.external_id]})
+                    for p in moving
+                ])
+                Post.browse([p.id for p in moving])._ingest_after_join_threads(
+                    moves, self.env["res.company"].browse(company_id), network)
+                count += len(moving)
+                _logger.info("Social CRM: %s Mastodon post(s) of company %s read through %s: "
+                             "%s conversation key(s) by id now carry the instance",
+                             len(moving), company_id, instance, len(moves))
+            self.env.flush_all()
+            self.env.invalidate_all()
 
     def _ingest_after_join_threads(self, moved, company, network):
         """Hook: these stored posts (sudo) left the conversations they started for another

@@ -14,7 +14,9 @@ The job (``_cron_run``, its own cron) does two steps per run, each committed by 
    re-check's own deletion path: helpdesk notes, the Deleted Post remembered with why);
    ``scrub_geo`` removes the geo data from the stored payload. A failed or expired job (or
    an expired download URL) is recorded as such; the next day's job covers its tweets.
-2. *submit*: per active X source with a bearer token (not resting after a refusal), at most
+2. *submit*: per active X source with a bearer token, or the app's consumer key and secret
+   (X's app-only token is asked for with them and kept on the source: a push source has no
+   bearer token), not resting after a refusal, at most
    one job a day (:data:`SUBMIT_EVERY`): the ids of its tweets posted in the last
    :data:`COMPLIANCE_DAYS` days, uploaded at once. X runs one job per type at a time per
    app: a source sharing its token with a source whose job waits is submitted at a later
@@ -107,28 +109,64 @@ class SocialCrmXComplianceJob(models.Model):
 
     @api.model
     def _sources_due(self):
-        """The X sources whose job is due: active, with a bearer token, not resting after a
+        """The X sources whose job is due: active, with a bearer token (or the app's consumer
+        key and secret, :meth:`_credentials`), not resting after a
         refusal, no job submitted in the last :data:`SUBMIT_EVERY`, and none waiting at X
         under the same token (X runs one job at a time per app)."""
         now = fields.Datetime.now()
-        sources = self.env["social.crm.source"].sudo().search([
-            ("network_id.code", "=", "x"),
-            ("bearer_token", "!=", False),
-            ("credentials_refused_at", "=", False),
-        ])
+        Source = self.env["social.crm.source"].sudo()
+        sources = Source.search(
+            Domain("network_id.code", "=", "x")
+            & Domain("credentials_refused_at", "=", False)
+            # the consumer key and secret give an app-only bearer token (push sources)
+            & (Domain("bearer_token", "!=", False)
+               | (Domain("api_key", "!=", False) & Domain("api_secret", "!=", False)))
+        )
         if not sources:
             return sources
         recent = self.sudo().search([
             ("source_id", "in", sources.ids),
             "|", ("state", "=", "submitted"), ("submitted_at", ">=", now - SUBMIT_EVERY),
         ])
-        busy = {job.source_id.bearer_token for job in recent if job.state == "submitted"}
+        busy = {Source._x_app_key(job.source_id) for job in recent if job.state == "submitted"}
         due = sources.browse()
         for source in sources - recent.source_id:
-            if source.bearer_token not in busy:
-                busy.add(source.bearer_token)
+            if Source._x_app_key(source) not in busy:
+                busy.add(Source._x_app_key(source))
                 due |= source
         return due
+
+    @api.model
+    def _credentials(self, source, config, renew=False):
+        """The credentials of ``source``'s compliance calls: its bearer token, else X's
+        app-only token of its consumer key and secret (kept on the source; ``renew``: the
+        kept one was refused, a new one is asked for)."""
+        credentials = dict(config.credentials)
+        if credentials.get("bearer_token"):
+            return credentials
+        source = source.sudo()
+        token = not renew and source.x_app_bearer_token
+        if not token:
+            token = x_compliance.app_bearer_token(
+                credentials.get("consumer_key"), credentials.get("consumer_secret"),
+                timeout=config.timeout)
+            source.x_app_bearer_token = token
+        credentials["bearer_token"] = token
+        return credentials
+
+    @api.model
+    def _call(self, source, config, call):
+        """``call(credentials)`` with ``source``'s compliance credentials; an app-only token
+        X no longer takes (the app invalidated it) is asked for anew, once."""
+        credentials = self._credentials(source, config)
+        try:
+            return call(credentials)
+        except x_compliance.AppKeysRefusedError:
+            raise
+        except connector_base.AuthError:
+            if config.credentials.get("bearer_token"):
+                raise
+        return call(self._credentials(source, config, renew=True))
 
     # --- submit ---------------------------------------------------------------------------------
     @api.model
@@ -140,17 +178,21 @@ class SocialCrmXComplianceJob(models.Model):
         posts = self.env["social.crm.post"].sudo().search_fetch(
             [("source_id", "=", source.id), ("posted_at", ">=", since)], ["external_id"])
         ids = [p.external_id for p in posts if (p.external_id or "").isdigit()]
+        # the posts removed for their author's account are asked about once more (see
+        # social_crm_x_compliance_restore.py)
+        asked, restore_vals = self._submit_values(source, since)
+        ids = list(dict.fromkeys(ids + [i for i in asked if (i or "").isdigit()]))
         if not ids:
             return self.browse()
         config = source._connector_config()
         job = self.browse()
         try:
-            answer = x_compliance.create_job(config.credentials, name=f"odoo-source-{source.id}",
-                                             timeout=config.timeout)
+            answer = self._call(source, config, lambda credentials: x_compliance.create_job(
+                credentials, name=f"odoo-source-{source.id}", timeout=config.timeout))
             # recorded before the upload: one job a day, whatever the upload does
             job = self.create({
                 "source_id": source.id, "external_id": answer.id, "submitted_at": now,
-                "window_start": since, "tweet_count": len(ids),
+                "window_start": since, "tweet_count": len(ids), **restore_vals,
             })
             x_compliance.upload_ids(answer, ids, timeout=config.timeout)
         except connector_base.ConnectorError as exc:
@@ -171,8 +213,8 @@ class SocialCrmXComplianceJob(models.Model):
         now = fields.Datetime.now()
         config = source._connector_config()
         try:
-            answer = x_compliance.get_job(config.credentials, self.external_id,
-                                          timeout=config.timeout)
+            answer = self._call(source, config, lambda credentials: x_compliance.get_job(
+                credentials, self.external_id, timeout=config.timeout))
             if answer.status in (x_compliance.CREATED, x_compliance.IN_PROGRESS):
                 if self.submitted_at < now - MAX_WAIT:
                     raise x_compliance.JobEndedError(
@@ -208,7 +250,7 @@ class SocialCrmXComplianceJob(models.Model):
         ]
         geo = [a.tweet_id for a in results.actions if a.kind == x_compliance.SCRUB_GEO]
         Post = self.env["social.crm.post"].sudo()
-        removed = scrubbed = 0
+        removed = scrubbed = restored = 0
         try:
             for start in range(0, len(deletions), DELETIONS_PER_SAVEPOINT):
                 with self.env.cr.savepoint(flush=True):
@@ -217,6 +259,8 @@ class SocialCrmXComplianceJob(models.Model):
             if geo:
                 with self.env.cr.savepoint(flush=True):
                     scrubbed = self._scrub_geo(source, geo)
+            with self.env.cr.savepoint(flush=True):
+                restored = self._restore(results)
         except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
             raise
         except Exception as exc:  # a bug or hostile data: the job says so, the cron goes on
@@ -226,7 +270,7 @@ class SocialCrmXComplianceJob(models.Model):
             return False
         self.write({"state": "done", "done_at": now, "removed_count": removed,
                     "scrubbed_count": scrubbed, "skipped_count": results.skipped,
-                    "error": False})
+                    "restored_count": restored, "error": False})
         _logger.info("Social CRM: source %s (%s): X compliance job %s applied: %s post(s) "
                      "removed, %s without geo data, %s line(s) skipped", source.id,
                      source.name, self.external_id, removed, scrubbed, results.skipped)
@@ -256,6 +300,14 @@ class SocialCrmXComplianceJob(models.Model):
                         source.name, exc)
         # the job runs as OdooBot: the message is written in the company's language
         env = self.with_context(lang=source.company_id.partner_id.lang or self.env.lang).env
+        if isinstance(exc, x_compliance.AppKeysRefusedError):
+            source._credentials_refused(env._(
+                "X refuses the source's API key and secret (HTTP %(status)s) when asked for "
+                "the app-only token of its compliance job: they are wrong or revoked. Deleted "
+                "tweets are not found until the credentials are saved again or “Try Again” "
+                "is clicked.",
+                status=exc.status or "-"))
+            return
         if isinstance(exc, connector_base.AuthError):
             source._credentials_refused(env._(
                 "X refuses the source's bearer token for its compliance job (HTTP "

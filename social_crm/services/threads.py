@@ -11,6 +11,7 @@ the replies that joined them since, and the replies arriving now share one conve
 from __future__ import annotations
 
 import dataclasses
+from urllib.parse import urlsplit
 
 
 @dataclasses.dataclass(frozen=True)
@@ -26,6 +27,25 @@ class Row:
     def key(self) -> str:
         """The post's conversation key, as the helpdesk and the crisis watch read it."""
         return self.conversation or self.external_id
+
+
+def local_key(external_id: str | None, instance: str | None) -> str | None:
+    """The conversation key of a Mastodon thread whose top status has no usable federation
+    URI (OStatus era, too long): its id on the instance that showed it, with that instance's
+    host (``<id>@<host>``: a status id is local to its instance, two instances' threads with
+    one id are two conversations). None without id or instance (the instance unknown: a
+    replay)."""
+    if not external_id or not instance:
+        return None
+    host = (urlsplit(instance).netloc if "://" in instance else instance).lower()
+    return f"{external_id}@{host}" if host else None
+
+
+def needs_instance(key: str | None) -> bool:
+    """Whether the Mastodon conversation key ``key`` is a bare local id (keyed so before
+    19.0.1.7.1): not a federation URI, a direct conversation (``dm:``) or a key with its
+    instance."""
+    return bool(key) and not is_uri_key(key) and not key.startswith("dm:") and "@" not in key
 
 
 def is_uri_key(key: str | None) -> bool:

@@ -22,6 +22,7 @@ from . import (
     test_observed_counts,
     test_outbox,
     test_outbox_parallel,
+    test_outbox_refusals,
     test_plural,
     test_poll,
     test_privacy_export,

@@ -170,6 +170,9 @@ class TestMastodonFederation(SocialCrmCase):
         self.assertEqual(len(posts), 2)
         self.assertFalse(any(posts.mapped("network_uri")))
         self.assertEqual(sorted(posts.mapped("instance")), [OWN, SOCIAL])
+        # two conversations: each keyed by its id with its instance (one key before)
+        self.assertEqual(sorted(posts.mapped("conversation_external_id")),
+                         [f"{same_id}@acme.social", f"{same_id}@mastodon.social"])
 
     # --- answering: the id of the status on the instance the reply goes through ------------
     def reply_through(self, instance, search_answer=None):

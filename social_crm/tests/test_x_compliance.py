@@ -18,6 +18,7 @@ from odoo.tests import tagged
 
 from ..connectors import x
 from ..models import social_crm_x_compliance_job as compliance_model
+from ..models import social_crm_x_compliance_restore as restore_model
 from .common import FakeNetwork, SocialCrmCase
 
 PAYLOADS = pathlib.Path(__file__).resolve().parents[2] / "tests/connectors/payloads"
@@ -35,8 +36,7 @@ def iso(when):
     return when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
-@tagged("post_install", "-at_install")
-class TestXCompliance(SocialCrmCase):
+class XComplianceCase(SocialCrmCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -99,6 +99,9 @@ class TestXCompliance(SocialCrmCase):
         return self.env["social.crm.post.deleted"].sudo().search(
             [("external_id", "=", external_id), ("network_id", "=", self.x.id)])
 
+
+@tagged("post_install", "-at_install")
+class TestXCompliance(XComplianceCase):
     # --- submit, pick up, apply -----------------------------------------------------------------
     def test_submit_once_a_day_then_apply_through_the_deletion_path(self):
         posts = self.store_tweets()
@@ -175,6 +178,94 @@ class TestXCompliance(SocialCrmCase):
         job.sudo().done_at = fields.Datetime.now() - compliance_model.COVERED_FOR \
             - dt.timedelta(minutes=1)
         self.assertEqual(Post.search(Post._recheck_due_domain()), posts | later)
+
+    # --- an account restored --------------------------------------------------------------------
+    def results(self, *lines):
+        when = iso(dt.datetime.now(dt.UTC))
+        return "".join(json.dumps({"id": tweet_id, "action": "delete", "created_at": when,
+                                   "redacted_at": when, "reason": reason}) + "\n"
+                       for tweet_id, reason in lines)
+
+    def tweets_answer(self, ids):
+        answer = payload("recheck/x_tweets.json")
+        tweet = answer["data"][0]
+        created = iso(dt.datetime.now(dt.UTC) - dt.timedelta(hours=30))
+        answer["data"] = [dict(tweet, id=i, conversation_id=i, created_at=created,
+                               edit_history_tweet_ids=[i]) for i in ids]
+        return answer
+
+    def test_a_restored_account_s_removed_tweets_come_back(self):
+        """X removed three tweets: one its author deleted, one of a suspended account, one
+        of a protected account. The next day's job asks once more for the last two; X no
+        longer reports the suspended one (the suspension was lifted): it is looked up (one
+        billed request, for it alone) and stored again through the ingestion; the protected
+        account's stays removed, the deleted one is not even asked about."""
+        self.store_tweets(IDS[:3])
+        job = self.submit()
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results(
+            (IDS[0], "deleted"), (IDS[1], "suspended"), (IDS[2], "protected")))
+        self.run_cron()
+        self.assertEqual((job.state, job.removed_count), ("done", 3))
+        self.assertFalse(self.Post.search([("external_id", "in", IDS[:3])]))
+        # the next day
+        job.sudo().submitted_at = fields.Datetime.now() - dt.timedelta(hours=25)
+        self.net.routes.clear()
+        self.net.requests.clear()
+        jobs = self.submit()
+        second = jobs - job
+        (upload, _kw), = self.requests_to("PUT", self.upload)
+        self.assertEqual(sorted(upload.body.decode().split("\n")), IDS[1:3])
+        self.assertEqual(sorted(second.restore_asked_ids.mapped("external_id")), IDS[1:3])
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results((IDS[2], "protected")))
+        self.net.add("GET", "https://api.twitter.com/2/tweets",
+                     json_body=self.tweets_answer([IDS[1]]))
+        self.run_cron()
+        self.assertEqual((second.state, second.restored_count), ("done", 1))
+        (lookup, _kw), = self.requests_to("GET", "https://api.twitter.com/2/tweets")
+        self.assertIn(f"ids={IDS[1]}&", lookup.url + "&")
+        back = self.Post.search([("external_id", "=", IDS[1])])
+        self.assertTrue(back)
+        self.assertEqual(back.source_id, self.source)
+        self.assertFalse(self.deleted(IDS[1]))
+        self.assertEqual(self.deleted(IDS[2]).network_reason, "protected")
+        self.assertEqual(self.deleted(IDS[0]).network_reason, "author")
+        self.assertFalse(self.Post.search([("external_id", "in", [IDS[0], IDS[2]])]))
+
+    def test_the_billed_look_ups_of_restored_tweets_are_bounded(self):
+        """Two accounts restored, one look-up allowed a job: the newest removal is looked
+        up, the other stays removed and is asked about by the next job."""
+        self.store_tweets(IDS[:2])
+        job = self.submit()
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results(
+            (IDS[0], "suspended"), (IDS[1], "deactivated")))
+        self.run_cron()
+        self.assertEqual(job.removed_count, 2)
+        job.sudo().submitted_at = fields.Datetime.now() - dt.timedelta(hours=25)
+        self.net.routes.clear()
+        second = self.submit() - job
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body="")
+        newest = second.restore_asked_ids.sorted(
+            lambda row: (row.create_date, row.id), reverse=True)[:1].external_id
+        self.net.add("GET", "https://api.twitter.com/2/tweets",
+                     json_body=self.tweets_answer([newest]))
+        with patch.object(restore_model, "RESTORE_LOOKUP", 1):
+            self.run_cron()
+        (lookup, _kw), = self.requests_to("GET", "https://api.twitter.com/2/tweets")
+        self.assertIn(f"ids={newest}&", lookup.url + "&")
+        self.assertEqual(second.restored_count, 1)
+        other = ({IDS[0], IDS[1]} - {newest}).pop()
+        self.assertTrue(self.deleted(other))
+        self.assertFalse(self.Post.search([("external_id", "=", other)]))
 
     # --- what goes wrong ------------------------------------------------------------------------
     def test_a_failed_job_is_recorded_and_tried_again_the_next_day(self):
@@ -276,3 +367,82 @@ class TestXCompliance(SocialCrmCase):
             self.run_cron()
         self.assertTrue(self.source.credentials_refused_at)
         self.assertEqual(job.state, "submitted")  # picked up once the token is saved again
+
+
+TOKEN_URL = "https://api.twitter.com/oauth2/token"
+
+
+@tagged("post_install", "-at_install")
+class TestXComplianceAppOnlyToken(XComplianceCase):
+    """A push source has the app's consumer key and secret, no bearer token: its compliance
+    job runs with X's app-only token of the key and secret (OAuth 2.0 client credentials),
+    asked for once and kept; a revoked key rests the source with a clear message."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.source.write({"bearer_token": False, "intake_mode": "push",
+                          "kind": "mentions", "query": False,
+                          "account_id": "1440000000000000000",
+                          "api_key": "consumer-key", "api_secret": "consumer-secret"})
+        cls.token = payload("x_compliance/oauth2_token.json")["access_token"]
+
+    def test_the_consumer_key_and_secret_give_the_job_its_token(self):
+        posts = self.store_tweets(IDS[:2])
+        self.net.add("POST", TOKEN_URL, json_body=payload("x_compliance/oauth2_token.json"))
+        job = self.submit()
+        self.assertEqual((job.state, job.tweet_count), ("submitted", 2))
+        (token, token_kw), = self.requests_to("POST", TOKEN_URL)
+        self.assertEqual(token.body, "grant_type=client_credentials")
+        self.assertEqual(token.headers["Authorization"],
+                         "Basic Y29uc3VtZXIta2V5OmNvbnN1bWVyLXNlY3JldA==")
+        self.assertTrue(token_kw.get("timeout"))
+        create, _kw = self.requests_to("POST", JOBS)[0]
+        self.assertEqual(create.headers["Authorization"], f"Bearer {self.token}")
+        self.assertEqual(self.source.sudo().x_app_bearer_token, self.token)
+        # the kept token: not asked for again to pick the job up
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body="")
+        self.run_cron()
+        self.assertEqual(job.state, "done")
+        self.assertFalse(self.requests_to("POST", TOKEN_URL))
+        self.assertEqual(self.requests_to("GET", f"{JOBS}/{JOB_ID}")[0][0].headers[
+            "Authorization"], f"Bearer {self.token}")
+        self.assertTrue(all(p.exists() for p in posts))
+        # new keys saved: the kept token is forgotten
+        self.source.api_secret = "consumer-secret-2"
+        self.assertFalse(self.source.sudo().x_app_bearer_token)
+
+    def test_an_invalidated_app_token_is_asked_for_again_once(self):
+        self.store_tweets(IDS[:1])
+        self.source.sudo().x_app_bearer_token = "invalidated"
+        self.net.add("POST", JOBS, status=401, json_body=payload("x/error_401.json"))
+        self.net.add("POST", JOBS, json_body=self.job_body)
+        self.net.add("POST", TOKEN_URL, json_body=payload("x_compliance/oauth2_token.json"))
+        self.net.add("PUT", self.upload, body="")
+        self.run_cron()
+        job = self.Job.sudo().search([("source_id", "=", self.source.id)])
+        self.assertEqual(job.state, "submitted")
+        self.assertFalse(self.source.credentials_refused_at)
+        self.assertEqual(self.source.sudo().x_app_bearer_token, self.token)
+
+    def test_a_revoked_consumer_key_rests_the_source(self):
+        self.store_tweets(IDS[:1])
+        self.net.add("POST", TOKEN_URL, status=403,
+                     json_body=payload("x_compliance/oauth2_token_refused.json"))
+        with self.assertLogs(LOGGER, "WARNING") as logs:
+            self.run_cron()
+        self.assertTrue(self.source.credentials_refused_at)
+        self.assertIn("API key and secret", self.source.last_error)
+        self.assertFalse(self.requests_to("POST", JOBS))
+        self.assertFalse(self.Job.sudo().search([("source_id", "=", self.source.id)]))
+        text = "\n".join(logs.output)
+        self.assertIn("Unable to verify your credentials", text)
+        self.assertNotIn("consumer-secret", text)
+        self.assertNotIn("Y29uc3VtZXIta2V5", text)
+        # resting: not asked again until its credentials are saved again
+        self.net.requests.clear()
+        self.run_cron()
+        self.assertFalse(self.net.requests)

@@ -113,6 +113,34 @@ class SocialCrmPost(models.Model):
             gone_with._social_scrub_contact_notes(gone_with._social_deleted_placeholder())
         return result
 
+    def _ingest_after_restore(self):
+        """A note on the ticket of each post back after its author's account was restored
+        (the ingestion routed it: its conversation's ticket), in the language of whom reads
+        the ticket; one batch of notes."""
+        result = super()._ingest_after_restore()
+        # sudo: the product notes on any agent's ticket
+        posts = self.sudo().filtered("ticket_id")
+        bodies = {}
+        for ticket, group in posts.grouped("ticket_id").items():
+            target = ticket.duplicate_id or ticket
+            reader = group.with_context(lang=target._social_reader_lang()).env
+            for post in group.sorted(lambda p: (p.posted_at, p.id)):
+                author = (post.author_name or (post.author_handle and f"@{post.author_handle}")
+                          or reader._("Unknown author"))
+                bodies[target.id] = bodies.get(target.id, Markup()) + Markup(
+                    "<p>%s</p>") % reader._(
+                    "%(network)s no longer reports the account of %(author)s suspended, "
+                    "private or deactivated: the post of %(date)s that it removed is back "
+                    "(its text: Social Media tab). Check whether it still needs an answer.",
+                    network=post.network_id.name, author=author,
+                    date=target.with_env(reader)._social_time(post.posted_at),
+                )
+        if bodies:
+            self.env["helpdesk.ticket"].sudo().browse(list(bodies))._message_log_batch(
+                bodies, author_id=self.env.ref("base.partner_root").id,
+                message_type="comment")
+        return result
+
     def _social_removed(self):
         """These posts the network removed for another reason than their authors' deletion
         (``social_crm_removed_why`` of ``_ingest_deletions``: taken down by the host, the

@@ -267,3 +267,79 @@ class TestXWebhookReplies(SocialHelpdeskCase):
         self.assertEqual(root.ticket_id, ticket, "the parent goes to the conversation's ticket")
         self.assertEqual(self.Ticket.search_count(
             [("social_post_ids", "in", (root | reply).ids)]), 1, "one ticket")
+
+
+@tagged("post_install", "-at_install")
+class TestMastodonLocalKeys(SocialHelpdeskCase):
+    """Threads without federation URI (OStatus-era statuses: a ``tag:`` URI, no ActivityPub
+    id) are keyed by their top status's id, which is local to the instance that showed it:
+    the key carries the instance, so two instances' threads with one id are two tickets."""
+
+    SAME_ID = "1234567"
+    ANGRY = "@acme Rechnung doppelt abgebucht, das ist eine Frechheit! Geld zurück!"
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.social = cls.env["social.crm.source"].create(
+            {"name": "#acme on mastodon.social", "network_id": cls.mastodon.id,
+             "kind": "hashtag", "query": "acme", "base_url": "https://mastodon.social"})
+
+    def toot(self, sid, acct, source, text=ANGRY, in_reply_to=None):
+        host = acct.split("@")[1]
+        body = dict(status(sid, f"tag:{host},2017-04-05:objectId={sid}:objectType=Status",
+                           acct, text=text), in_reply_to_id=in_reply_to,
+                    in_reply_to_account_id="109999" if in_reply_to else None)
+        return self.ingest(mastodon.parse_status(body, host), source=source)
+
+    def test_two_instances_threads_sharing_a_local_id_are_two_tickets(self):
+        alice = self.toot(self.SAME_ID, "alice@mastodon.social", self.social)
+        bob = self.toot(self.SAME_ID, "bob@mastodon.example", self.mastodon_source)
+        self.assertTrue(alice.ticket_id and bob.ticket_id)
+        self.assertNotEqual(alice.ticket_id, bob.ticket_id, "two threads, two tickets")
+        self.assertEqual(bob.ticket_id.social_conversation_key,
+                         f"{self.SAME_ID}@mastodon.example")
+        # a reply read through each instance goes to its own instance's thread
+        carl = self.toot("1234599", "carl@mastodon.example", self.mastodon_source,
+                         text="@acme Bei mir auch, doppelt abgebucht! Frechheit!",
+                         in_reply_to=self.SAME_ID)
+        dora = self.toot("1234600", "dora@mastodon.social", self.social,
+                         text="@acme Bei mir auch, doppelt abgebucht! Frechheit!",
+                         in_reply_to=self.SAME_ID)
+        self.assertEqual(carl.ticket_id, bob.ticket_id)
+        self.assertEqual(dora.ticket_id, alice.ticket_id)
+
+    def test_upgrade_gives_the_old_keys_their_instance(self):
+        """A database of before 19.0.1.7.1: the thread keyed by the bare id (posts and
+        ticket). The upgrade, in batches, gives the key its instance; a later reply joins
+        the ticket; a thread with a federation URI is left alone."""
+        bob = self.toot(self.SAME_ID, "bob@mastodon.example", self.mastodon_source)
+        carl = self.toot("1234599", "carl@mastodon.example", self.mastodon_source,
+                         text="@acme Bei mir auch, doppelt abgebucht! Frechheit!",
+                         in_reply_to=self.SAME_ID)
+        alice = self.ingest(mastodon.parse_status(status(
+            "113400000000000001", ALICE_URI, "alice@mastodon.social", text=self.ANGRY),
+            "mastodon.social"), source=self.social)
+        self.assertEqual(carl.ticket_id, bob.ticket_id)
+        self.env.flush_all()
+        self.env.cr.execute(SQL(
+            "UPDATE social_crm_post SET conversation_external_id = NULL WHERE id = %s",
+            bob.id))
+        self.env.cr.execute(SQL(
+            "UPDATE social_crm_post SET conversation_external_id = %s WHERE id = %s",
+            self.SAME_ID, carl.id))
+        self.env.cr.execute(SQL(
+            "UPDATE helpdesk_ticket SET social_conversation_key = %s WHERE id = %s",
+            self.SAME_ID, bob.ticket_id.id))
+        self.env.invalidate_all()
+        self.assertEqual(self.Post._upgrade_local_conversation_keys(batch_size=1), 2)
+        key = f"{self.SAME_ID}@mastodon.example"
+        self.assertEqual((bob | carl).mapped("conversation_external_id"), [key, key])
+        self.assertEqual(bob.ticket_id.social_conversation_key, key)
+        self.assertEqual(alice.conversation_external_id, ALICE_URI)
+        # a later reply of the thread joins its ticket
+        later = self.toot("1234601", "dana@mastodon.example", self.mastodon_source,
+                          text="@acme Immer noch doppelt abgebucht! Frechheit!",
+                          in_reply_to=self.SAME_ID)
+        self.assertEqual(later.ticket_id, bob.ticket_id)
+        self.assertEqual(self.Post._upgrade_local_conversation_keys(), 0, "once")

@@ -158,6 +158,61 @@ class TestNetworkDeletes(NetworkDeleteCase):
         self.assertIn(": Das Konto des Autors wurde gesperrt. Sein Text wurde",
                       str(ticket.description))
 
+    def test_x_compliance_restored_account_brings_the_complaint_back(self):
+        """The next day's job asks X once more for the removed complaint; X no longer
+        reports it (the suspension was lifted): it is looked up, stored again through the
+        ingestion, goes back to its ticket, and the ticket says so."""
+        ticket = self.compliance_removes_the_opener()
+        jobs = "https://api.twitter.com/2/compliance/jobs"
+        Job = self.env["social.crm.x.compliance.job"].sudo()
+        first = Job.search([("source_id", "=", self.x_source.id)])
+        first.submitted_at = first.submitted_at - dt.timedelta(hours=25)
+        now = dt.datetime.now(dt.UTC)
+        job = {"data": {
+            "id": "1460000000000000778", "type": "tweets", "status": "created",
+            "created_at": now.isoformat(),
+            "upload_url": "https://storage.googleapis.com/twttr-tweet-compliance/778/submission"
+                          "?X-Goog-Signature=abc",
+            "upload_expires_at": (now + dt.timedelta(minutes=15)).isoformat(),
+            "download_url": "https://storage.googleapis.com/twttr-tweet-compliance/778/delivery"
+                            "?X-Goog-Signature=def",
+            "download_expires_at": (now + dt.timedelta(days=7)).isoformat()}}
+        progress = patch.object(type(self.env["ir.cron"]), "_commit_progress",
+                                lambda cron, processed=0, remaining=None, deactivate=False: 60)
+        self.net.routes.clear()
+        self.net.add("POST", jobs, json_body=job)
+        self.net.add("PUT", job["data"]["upload_url"], body="")
+        with progress:
+            Job._cron_run()
+        self.net.routes.clear()
+        self.net.add("GET", f"{jobs}/1460000000000000778",
+                     json_body={"data": dict(job["data"], status="complete")})
+        self.net.add("GET", job["data"]["download_url"], body="")  # nothing to act on
+        posted = (now - dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+        self.net.add("GET", "https://api.twitter.com/2/tweets", json_body={
+            "data": [{"id": OPENER, "author_id": "a-karl", "conversation_id": OPENER,
+                      "created_at": posted, "lang": "de", "edit_history_tweet_ids": [OPENER],
+                      "text": "@acme Mein Router ist seit Montag kaputt und keiner "
+                              "antwortet. Frechheit!",
+                      "public_metrics": {"retweet_count": 0, "reply_count": 0,
+                                         "like_count": 1, "quote_count": 0}}],
+            "includes": {"users": [{"id": "a-karl", "name": "Karl Kunde",
+                                    "username": "karl_k", "public_metrics": {
+                                        "followers_count": 80, "following_count": 12,
+                                        "tweet_count": 300, "listed_count": 0}}]}})
+        with progress:
+            Job._cron_run()
+        self.env.invalidate_all()
+        back = self.Post.search([("external_id", "=", OPENER)])
+        self.assertTrue(back, "stored again")
+        self.assertEqual(back.ticket_id, ticket)
+        self.assertEqual(Job.search([("external_id", "=", "1460000000000000778")])
+                         .restored_count, 1)
+        self.assertIn(f"{self.x.name} no longer reports the account of Karl Kunde suspended",
+                      ticket.message_ids[:1].body)
+        self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
+            [("external_id", "=", OPENER)]))
+
     def compliance_removes_the_opener(self):
         """The opener's ticket after X's compliance job reported its author suspended."""
         self.env["social.crm.source"].search(

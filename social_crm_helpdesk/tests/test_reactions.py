@@ -54,7 +54,8 @@ class TestReactions(SocialHelpdeskCase):
         self.ingest(
             self.make_post("555000000000009502", own, network="mastodon",
                            text="@emily@fosstodon.org We are on it.",
-                           conversation_external_id="555000000000009501", minutes_ago=2),
+                           # as Mastodon says it: the status answered (no conversation id)
+                           in_reply_to_external_id="555000000000009501", minutes_ago=2),
             source=self.mastodon_source,
         )
         self.assertEqual(ticket.social_first_reply_channel, "network_app")

@@ -17,7 +17,7 @@ from social_crm.connectors import (
     missing_credentials,
     reply,
 )
-from social_crm.connectors.base import AuthError
+from social_crm.connectors.base import TOO_LONG, AuthError, ConnectorError, GoneError
 
 PDS = "https://bsky.social"
 CUSTOMER_POST = "at://did:plc:kimcustomer00000000000000/app.bsky.feed.post/3lcustomer22"
@@ -102,9 +102,29 @@ def test_reply_to_a_deleted_post():
     responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
                    json=load_payload("bluesky/create_session.json"))
     responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts", json={"posts": []})
-    with pytest.raises(ConfigurationError, match="gone"):
+    # the post answered is gone (as a 404 of the other networks): the outbox says so in
+    # the user's language
+    with pytest.raises(GoneError, match="gone"):
         reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
     assert len(responses.calls) == 2  # nothing was created
+
+
+@responses.activate
+def test_a_reply_longer_than_bluesky_allows_is_refused_with_its_words():
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
+                   json=load_payload("bluesky/create_session.json"))
+    responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts",
+                  json=load_payload("bluesky/get_posts_reply.json"))
+    responses.post(f"{PDS}/xrpc/com.atproto.repo.createRecord", status=400, json={
+        "error": "InvalidRequest",
+        "message": "Invalid app.bsky.feed.post record: Record/text must not be longer than "
+                   "300 graphemes"})
+    with pytest.raises(ConnectorError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "x" * 400)
+    assert info.value.status == 400
+    assert info.value.refusal == TOO_LONG
+    assert info.value.detail == ("Invalid app.bsky.feed.post record: Record/text must not be "
+                                 "longer than 300 graphemes")
 
 
 def test_bluesky_replies_but_does_not_hide():

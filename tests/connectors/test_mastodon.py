@@ -10,6 +10,8 @@ from social_crm.connectors import get_connector, hide, mastodon, reply
 from social_crm.connectors.base import (
     AuthError,
     ConfigurationError,
+    ConnectorError,
+    GoneError,
     MalformedResponseError,
     RateLimitError,
     SourceConfig,
@@ -228,7 +230,26 @@ def test_reply_errors_and_no_hide():
     with pytest.raises(Exception) as info:
         mastodon.reply({"access_token": TOKEN}, "1", "x" * 600, base_url=BASE)
     assert "Text too long" in str(info.value) and info.value.status == 422
+    assert info.value.refusal == "too_long"
+    assert info.value.detail == "Validation failed: Text too long"
     with pytest.raises(ConfigurationError):
         mastodon.reply({}, "1", "hi", base_url=BASE)
     with pytest.raises(ConfigurationError):
         hide("mastodon", {"access_token": TOKEN}, "1")
+
+
+@responses.activate
+@pytest.mark.parametrize(("status", "words", "refusal", "gone"), [
+    (422, "Validation failed: Text character limit of 500 exceeded", "too_long", False),
+    (422, "Validation failed: Text can't be blank", "empty", False),
+    (422, "Validation failed: Visibility is not included in the list", "invalid", False),
+    (422, "Validation failed: The post you are trying to reply to does not appear to exist",
+     "", True),
+    (404, "The post you are trying to reply to does not appear to exist.", "", True),
+])
+def test_reply_refusals_carry_mastodon_s_words_and_why(status, words, refusal, gone):
+    responses.post(f"{BASE}/api/v1/statuses", json={"error": words}, status=status)
+    with pytest.raises(ConnectorError) as info:
+        mastodon.reply({"access_token": TOKEN}, "1", "hi", base_url=BASE)
+    assert isinstance(info.value, GoneError) == gone
+    assert (info.value.refusal, info.value.detail, info.value.status) == (refusal, words, status)

@@ -1,6 +1,7 @@
 """Old Mastodon conversation keys (a post's id, before 19.0.1.5.0) and the URI keys they go
 over to (plain Python)."""
 
+from social_crm.services import threads
 from social_crm.services.threads import Row, old_key_moves
 
 URI = "https://acme.social/users/bob/statuses/%s"
@@ -49,3 +50,18 @@ def test_uri_keys_are_not_moved():
     rows = [row("100", conversation=URI % 100), row("101", parent="100",
                                                     conversation=URI % 100)]
     assert old_key_moves(rows, 1000) == {}
+
+
+def test_local_key_carries_the_instance():
+    assert threads.local_key("1234567", "https://Mastodon.Social") == "1234567@mastodon.social"
+    assert threads.local_key("1234567", "acme.social") == "1234567@acme.social"
+    assert threads.local_key("1234567", "") is None
+    assert threads.local_key("", "https://acme.social") is None
+
+
+def test_needs_instance_is_a_bare_local_id_only():
+    assert threads.needs_instance("1234567")
+    assert not threads.needs_instance("1234567@acme.social")
+    assert not threads.needs_instance("https://acme.social/users/bob/statuses/1")
+    assert not threads.needs_instance("dm:bob@acme.social")
+    assert not threads.needs_instance("")
