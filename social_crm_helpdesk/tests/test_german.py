@@ -503,8 +503,12 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         self.assertNotIn("[deleted by its author on the network]", notes)
         self.assertIn("Ina Influencer hat den Beitrag auf X (Twitter) gelöscht", notes)
         self.assertNotIn("deleted the post on", notes)
-        # and the first: the ticket's title is the company's (English), the note German
+        # and the first: the ticket's title and description are the agent's German too
+        # (they were the company's English before)
         delete(first)
-        self.assertEqual(ticket.name, "Ina Influencer: post deleted by its author")
+        self.assertEqual(ticket.name, "Ina Influencer: Beitrag vom Autor gelöscht")
+        self.assertIn("Ina Influencer hat den Beitrag auf X (Twitter) gelöscht",
+                      str(ticket.description))
+        self.assertNotIn("deleted the post on", str(ticket.description))
         self.assertEqual(len(re.findall(r"hat den Beitrag auf X \(Twitter\) gelöscht",
                                         self.notes(ticket))), 2)
