@@ -32,6 +32,7 @@ from . import (
     test_tour,
     test_tour_edits,
     test_tour_recheck,
+    test_translations_upgrade,
     test_views,
     test_webhook_held,
     test_webhook_hostile,

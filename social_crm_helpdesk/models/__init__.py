@@ -18,6 +18,7 @@ from . import (
     helpdesk_ticket_reaction,
     helpdesk_ticket_stage,
     helpdesk_ticket_team,
+    ir_http,
     ir_module_module,
     ir_sequence,
     mail_activity,

@@ -98,8 +98,9 @@ class SocialCrmPost(models.Model):
 
     def _ingest_before_network_delete(self, deleted_at):
         result = super()._ingest_before_network_delete(deleted_at)
-        # written in the company's language (the contacts' notes, the tickets' titles); the
-        # notes on a ticket in the language of whom reads it (_social_forget_on_tickets)
+        # written in the company's language (the contacts' notes); what is written on a
+        # ticket (notes, title, description) in the language of whom reads it
+        # (_social_forget_on_tickets)
         for lang, group in by_company_lang(self):
             group = group.with_context(lang=lang)
             # the company's answers stay, without the post (the outbox cancelled what waited)
@@ -234,10 +235,10 @@ class SocialCrmPost(models.Model):
         stop = Ticket
         for ticket in tickets:
             gone = posts.filtered(lambda p, t=ticket: p.ticket_id == t or t.social_post_id == p)
-            # the note and the placeholders in the chatter: in the language of whom reads the
-            # ticket (its agent, else its team's leader, else the company: see
-            # helpdesk.ticket._social_reader_lang); its title and description stay in the
-            # company's language (the ticket's own text, written so when it was opened)
+            # the note, the placeholders in the chatter and, when its opening post is gone, the
+            # ticket's title and description: in the language of whom reads the ticket (its
+            # agent, else its team's leader, else the company: see
+            # helpdesk.ticket._social_reader_lang)
             reader = posts.with_context(lang=ticket._social_reader_lang()).env
             # a post edited more than once: its older versions are in the edit notes
             notes = [
@@ -260,12 +261,11 @@ class SocialCrmPost(models.Model):
                     if body != message.body:
                         message.write({"body": Markup(body)})
             when = max(deleted_at.get(p.id) or fields.Datetime.now() for p in gone)
+            title, sentence = gone.with_env(reader)._social_deleted_sentence(ticket, when)
             if ticket.social_post_id & gone:
-                title, sentence = gone._social_deleted_sentence(ticket, when)
                 ticket._social_replace_content(
                     {"name": title, "description": Markup("<p>%s</p>") % sentence}
                 )
-            _title, sentence = gone.with_env(reader)._social_deleted_sentence(ticket, when)
             waiting = not ticket.social_wait_reply_at and not ticket.stage_id.closed
             if ticket._social_customer_posts_left(kept.get(ticket, ())):
                 if waiting and ticket.social_wait_deadline:

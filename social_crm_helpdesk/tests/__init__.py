@@ -10,6 +10,7 @@ from . import (
     test_detection_paths,
     test_edits,
     test_erased_copies,
+    test_forms_german_1366,
     test_german,
     test_hardening,
     test_inbox_reply,

@@ -259,6 +259,41 @@ class TestHelpdeskMgmtGerman(SocialHelpdeskCase):
                 self.assertIn(german, arch, xmlid)
                 self.assertNotIn(english, arch, xmlid)
 
+    def test_demo_categories_tags_and_teams_read_german(self):
+        # helpdesk_mgmt's demo (the demo database): its de.po leaves them English
+        env = self.agent_env()
+        names = {
+            "helpdesk_mgmt.helpdesk_category_2": ("WLAN", "Wifi"),
+            "helpdesk_mgmt.helpdesk_team_1": ("Lokalisierungsteam", "Localization team"),
+            "helpdesk_mgmt.helpdesk_team_3": ("Berater", "Consultants"),
+            "helpdesk_mgmt.helpdesk_tag_1": ("Schwierig", "Hard"),
+            "helpdesk_mgmt.helpdesk_tag_2": ("Technisch", "Technical"),
+            "helpdesk_mgmt.helpdesk_tag_3": ("Funktional", "Functional"),
+        }
+        if not self.env.ref("helpdesk_mgmt.helpdesk_category_2", raise_if_not_found=False):
+            self.skipTest("helpdesk_mgmt's demo data is not installed")
+        for xmlid, (german, english) in names.items():
+            # sudo: the agent's language, any team's record
+            record = self.env.ref(xmlid).with_env(env).sudo()
+            self.assertEqual(record.name, german, xmlid)
+            self.assertEqual(record.with_context(lang="en_US").name, english, xmlid)
+
+    def test_the_portal_upload_message_reads_german(self):
+        """helpdesk_mgmt's new ticket form says in JavaScript that a file is too big; its de.po
+        leaves it empty. The portal loads our module's JavaScript translations too, and the
+        web client's _t of helpdesk_mgmt falls back to them (any module's translation)."""
+        term = "The selected file (%sB) is over the maximum allowed file size (%sB)."
+        modules = self.env["ir.http"]._get_translation_frontend_modules_name()
+        self.assertIn("helpdesk_mgmt", modules)
+        self.assertIn("social_crm_helpdesk", modules)
+        translations, _lang = self.env["ir.http"]._get_translations_for_webclient(
+            modules, "de_DE")
+        ours = {m["id"]: m["string"] for m in translations["social_crm_helpdesk"]["messages"]}
+        self.assertEqual(
+            ours[term], "Die gewählte Datei (%sB) ist größer als die erlaubte Dateigröße (%sB).")
+        theirs = {m["id"] for m in translations["helpdesk_mgmt"]["messages"]}
+        self.assertNotIn(term, theirs, "helpdesk_mgmt's own German would be taken first")
+
     def test_settings_read_german(self):
         env = self.env(context={"lang": "de_DE"})
         arch = env["res.config.settings"].get_view(view_type="form")["arch"]
@@ -503,8 +538,12 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         self.assertNotIn("[deleted by its author on the network]", notes)
         self.assertIn("Ina Influencer hat den Beitrag auf X (Twitter) gelöscht", notes)
         self.assertNotIn("deleted the post on", notes)
-        # and the first: the ticket's title is the company's (English), the note German
+        # and the first: the ticket's title and description are the agent's German too
+        # (they were the company's English before)
         delete(first)
-        self.assertEqual(ticket.name, "Ina Influencer: post deleted by its author")
+        self.assertEqual(ticket.name, "Ina Influencer: Beitrag vom Autor gelöscht")
+        self.assertIn("Ina Influencer hat den Beitrag auf X (Twitter) gelöscht",
+                      str(ticket.description))
+        self.assertNotIn("deleted the post on", str(ticket.description))
         self.assertEqual(len(re.findall(r"hat den Beitrag auf X \(Twitter\) gelöscht",
                                         self.notes(ticket))), 2)

@@ -146,11 +146,13 @@ class TestNetworkDeletes(NetworkDeleteCase):
         self.assertEqual(row.network_reason, "suspended")
 
     def test_x_compliance_job_removal_in_german(self):
-        """The same in a German company (the product writes in the company's language)."""
+        """The same in a German company whose staff reads German (the ticket's title and
+        description are written in the language of whom reads the ticket, as its notes)."""
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(
             ["social_crm", "social_crm_helpdesk"], ["de_DE"])
         self.company.partner_id.lang = "de_DE"
+        (self.agent | self.env.ref("base.user_admin")).lang = "de_DE"
         ticket = self.compliance_removes_the_opener()
         self.assertEqual(ticket.name, "Karl Kunde: Beitrag im Netzwerk entfernt")
         self.assertIn(f"{self.x.name} hat den Beitrag von Karl Kunde entfernt",
