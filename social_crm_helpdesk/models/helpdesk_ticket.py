@@ -774,13 +774,13 @@ class HelpdeskTicket(models.Model):
             )
         return off_duty
 
-    def _social_assign_plan(self):
+    def _social_assign_plan(self, must_own=()):
         """(owners, notes, off duty) of :meth:`_social_assign` for these tickets, nothing
         written: ``{res.users: ticket ids}`` of the unassigned tickets the team's rule gives,
         ``{ticket id: note}`` saying who and why, or why not (in the owner's language), and
         the ids of the tickets given although nobody was on duty. Nobody on duty: a ticket
-        that must have an owner (``_social_needs_owner``) goes to a member not on leave, else
-        to the leader (``Dispatcher.pick_off_duty``)."""
+        that must have an owner (``_social_needs_owner``, or its id in ``must_own``) goes to
+        a member not on leave, else to the leader (``Dispatcher.pick_off_duty``)."""
         # sudo: assignment by the team's rule reads members and tickets of the whole team
         tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
         off_duty = set()
@@ -810,7 +810,7 @@ class HelpdeskTicket(models.Model):
             if dispatcher.mode == "none":
                 continue
             user_id = dispatcher.pick()
-            if not user_id and ticket._social_needs_owner():
+            if not user_id and (ticket.id in must_own or ticket._social_needs_owner()):
                 user_id = dispatcher.pick_off_duty()
                 if user_id:
                     off_duty.add(ticket.id)
@@ -1051,7 +1051,15 @@ class HelpdeskTicket(models.Model):
         if found:
             flagged = self.browse(list(found))
             flagged._social_log_pii(found)
-            flagged.filtered(lambda t: t._social_needs_alert())._social_alert()
+            # bank or card data on an open ticket nobody owns: it gets an owner as a new top
+            # ticket does (the team's rule, else a member not on leave, else the leader), the
+            # note and the alert say so
+            owned = flagged.sudo().filtered(  # sudo: the product's assignment
+                lambda t: _urgent_pii(found[t.id]) and not t.user_id and t.active
+                and not t.stage_id.closed
+            )
+            off_duty = owned._social_assign() if owned else set()
+            flagged.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
         return True
 
     @api.model

@@ -1,0 +1,126 @@
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Tickets nobody owned at night get an owner when the company answers them in the network's
+own app (its account's comment, polled), and when the customer posts bank or card data in a
+follow-up. The Graph API answers are a fixture (``social_crm/tests/data``)."""
+
+import datetime as dt
+import json
+
+from odoo import fields
+from odoo.tests import tagged
+from odoo.tools.misc import file_open
+
+from .common import ArrivalCase
+
+FIXTURE = "social_crm/tests/data/facebook_page_posts_brand_answers.json"
+PAGE_POSTS = "https://graph.facebook.com/v23.0/102030405060/posts"
+FIXTURE_NOW = dt.datetime(2026, 12, 4, 22, 30, tzinfo=dt.UTC)
+
+
+@tagged("post_install", "-at_install")
+class TestOwnerLeftovers(ArrivalCase):
+    def setUp(self):
+        super().setUp()
+        with file_open(FIXTURE) as fixture:
+            self.pages = json.load(fixture)
+        shift = dt.datetime.now(dt.UTC) - FIXTURE_NOW
+
+        def move(value):
+            if isinstance(value, dict):
+                for key, item in value.items():
+                    if key == "created_time":
+                        when = dt.datetime.strptime(item, "%Y-%m-%dT%H:%M:%S%z") + shift
+                        value[key] = when.strftime("%Y-%m-%dT%H:%M:%S+0000")
+                    else:
+                        move(item)
+            elif isinstance(value, list):
+                for item in value:
+                    move(item)
+
+        move(self.pages)
+
+    def poll(self, name):
+        """The page source polls; Graph answers with the fixture's page ``name``."""
+        self.net.routes.pop(("GET", "graph.facebook.com/v23.0/102030405060/posts"), None)
+        self.net.add("GET", PAGE_POSTS, json_body=self.pages[name])
+        self.net.add("GET", PAGE_POSTS.replace("/posts", "/tagged"), json_body={"data": []})
+        self.facebook_source._poll()
+
+    def night(self):
+        """Nobody of the team online; Agnes and Bert have open tickets, Cleo is on leave."""
+        self.online(self.agent, self.bert, self.cleo, self.leader, status="offline")
+        self.Ticket.create([
+            {"name": "busy", "description": "x", "team_id": self.team.id,
+             "user_id": self.agent.id},
+            {"name": "busy 2", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+            {"name": "busy 3", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+        ])
+        self.on_leave(self.cleo)
+        self.poll("night_complaint")
+        ticket = self.Post.search([("external_id", "=", "7701_88001")]).ticket_id
+        self.assertTrue(ticket)
+        self.assertFalse(ticket.user_id, "a regular complaint at night waits unassigned")
+        self.assertEqual(ticket.priority, "1")
+        return ticket
+
+    def bodies(self, ticket):
+        return " ".join(ticket.message_ids.mapped("body"))
+
+    def test_an_answer_in_the_networks_app_gives_the_unassigned_ticket_an_owner(self):
+        """Probe: the page answered the customer in Facebook's own app (the poll brings the
+        page's comment in the thread). The ticket counted as answered, but nobody owned it:
+        who follows the customer's next words? It goes to the owner a ticket that must have
+        one gets (nobody on duty: the member not on leave with the fewest open tickets), the
+        note says the answer came from the network's app (before: unassigned)."""
+        ticket = self.night()
+        self.poll("page_answers")
+        answer = self.Post.search([("external_id", "=", "7701_88002")])
+        self.assertEqual(answer.ticket_id, ticket)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        self.assertEqual(ticket.social_first_reply_at, answer.posted_at)
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertIn("The company's account @ACME answered the customer in the network's own "
+                      "app: Odoo does not know who of the team wrote it", self.bodies(ticket))
+        self.assertIn("Assigned automatically to Agnes Agent although no member is online or "
+                      "within their working hours", self.bodies(ticket))
+        self.assertFalse(self.channel_messages(), "an answered regular ticket alerts nobody")
+        # someone on duty now takes it instead; an owner already there keeps the ticket
+        self.env["mail.presence"].sudo().search([("user_id", "=", self.bert.id)]).write(
+            {"status": "online"})
+        self.env["res.users"].invalidate_model(["im_status"])
+        other = self.ingest(self.complaint("fb-owned")).ticket_id
+        self.assertEqual(other.user_id, self.bert)
+        other._social_assign_answered_in_app({other.id: "acme"})
+        self.assertEqual(other.user_id, self.bert)
+
+    def test_an_answer_in_the_networks_app_keeps_a_team_that_never_assigns(self):
+        self.team.social_assign_mode = "none"
+        ticket = self.night()
+        self.poll("page_answers")
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        self.assertFalse(ticket.user_id, "the team's rule: never assign")
+        self.assertNotIn("Odoo does not know who", self.bodies(ticket))
+
+    def test_card_data_in_a_follow_up_gives_the_unassigned_ticket_an_owner(self):
+        """Probe: a regular complaint waited unassigned at night; the customer then posts an
+        IBAN in the thread. The ticket became top priority and the team was alerted with
+        "Owner: Unassigned" (before): it gets an owner as a new top ticket does, the note and
+        the alert say nobody was on duty."""
+        ticket = self.night()
+        self.poll("card_follow_up")
+        follow_up = self.Post.search([("external_id", "=", "7701_88003")])
+        self.assertEqual(follow_up.ticket_id, ticket)
+        self.assertNotIn("DE89", follow_up.text)
+        self.assertEqual(ticket.priority, "3")
+        self.assertTrue(ticket.social_alerted_at)
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertIn("Assigned automatically to Agnes Agent although no member is online or "
+                      "within their working hours: this ticket must have an owner", self.bodies(ticket))
+        alert = self.channel_messages()
+        self.assertEqual(len(alert), 1)
+        self.assertIn("Owner: Agnes Agent (assigned to them although nobody was on duty)",
+                      alert.body)
+        self.assertNotEqual(ticket.user_id, self.odoobot)
+        self.assertTrue(fields.Datetime.now() >= ticket.social_alerted_at)
