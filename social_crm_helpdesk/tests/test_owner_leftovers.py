@@ -117,7 +117,8 @@ class TestOwnerLeftovers(ArrivalCase):
         self.assertTrue(ticket.social_alerted_at)
         self.assertEqual(ticket.user_id, self.agent)
         self.assertIn("Assigned automatically to Agnes Agent although no member is online or "
-                      "within their working hours: this ticket must have an owner", self.bodies(ticket))
+                      "within their working hours: this ticket must have an owner",
+                      self.bodies(ticket))
         alert = self.channel_messages()
         self.assertEqual(len(alert), 1)
         self.assertIn("Owner: Agnes Agent (assigned to them although nobody was on duty)",
