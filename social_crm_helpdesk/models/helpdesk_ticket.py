@@ -786,12 +786,20 @@ class HelpdeskTicket(models.Model):
         off_duty = set()
         if not tickets:
             return {}, {}, off_duty
-        dispatchers = tickets.team_id._social_dispatchers()
+        # per company: the owner of a ticket of a team shared by companies must be allowed
+        # in the ticket's company
+        dispatchers = {
+            (team, company): dispatcher
+            for company in tickets.company_id
+            for team, dispatcher in tickets.filtered(
+                lambda t, c=company: t.company_id == c
+            ).team_id._social_dispatchers(company).items()
+        }
         fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
         owners = {}  # res.users -> ticket ids: written once per owner, not once per ticket
         for ticket in tickets.sorted(lambda t: (-int(t.priority or 0), t.id)):
-            dispatcher = dispatchers[ticket.team_id]
+            dispatcher = dispatchers[ticket.team_id, ticket.company_id]
             if not dispatcher.members:
                 # every member left (archived): the leader, else a helpdesk manager owns it
                 key = (ticket.team_id, ticket.company_id)
@@ -814,6 +822,26 @@ class HelpdeskTicket(models.Model):
                 user_id = dispatcher.pick_off_duty()
                 if user_id:
                     off_duty.add(ticket.id)
+                else:
+                    # every member on leave and no leader who may take it (none, archived,
+                    # not in the ticket's company): a helpdesk manager of the company
+                    key = (ticket.team_id, ticket.company_id)
+                    if key not in fallback:
+                        fallback[key] = ticket.team_id._social_fallback_owner(ticket.company_id)
+                    owner = fallback[key]
+                    if owner:
+                        owners.setdefault(owner, []).append(ticket.id)
+                        off_duty.add(ticket.id)
+                        words = self.with_context(lang=ticket._social_reader_lang(owner)).env
+                        bodies[ticket.id] = Markup("<p>%s</p>") % words._(
+                            "Assigned automatically to %(user)s, helpdesk manager of "
+                            "%(company)s: this ticket must have an owner, and no member or "
+                            "leader of %(team)s can take it (on leave, or not in %(company)s).",
+                            user=owner.name,
+                            company=ticket.company_id.name,
+                            team=ticket.team_id.name,
+                        )
+                        continue
             team_name = ticket.team_id.name
             user = self.env["res.users"].browse(user_id)
             # the note in the language of whom reads it (see _social_reader_lang)

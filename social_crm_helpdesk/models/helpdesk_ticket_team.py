@@ -272,13 +272,20 @@ class HelpdeskTicketTeam(models.Model):
                 away.add(uid)
         return away
 
-    def _social_dispatchers(self):
+    def _social_dispatchers(self, company=None):
         """{team: Dispatcher} for these teams: members and leaders, presence, schedules,
         open tickets and latest assignments read for all of them at once (a few queries per
-        working calendar, not per user or team)."""
+        working calendar, not per user or team). ``company``: the members and leaders
+        allowed in it only (a team without company serves several: the owner of a ticket
+        must be able to open it)."""
+
+        def owner(user):
+            return user.active and not user.share and (
+                not company or company in user.company_ids)
+
         # sudo: the team's members, whatever the ingesting user may read
-        members = self.sudo().user_ids.filtered(lambda user: user.active and not user.share)
-        leaders = self.sudo().user_id.filtered(lambda user: user.active and not user.share)
+        members = self.sudo().user_ids.filtered(owner)
+        leaders = self.sudo().user_id.filtered(owner)
         known, online, unavailable = self._social_presence(members | leaders)
         scheduled, working = self._social_schedules(members | leaders)
         working -= unavailable
@@ -332,8 +339,9 @@ class HelpdeskTicketTeam(models.Model):
         ``company`` (never OdooBot, never a portal user). Empty when there is nobody."""
         self.ensure_one()
         team = self.sudo()  # sudo: the team's leader and the managers, whoever ingested the post
-        if team.user_id.active and not team.user_id.share:
-            return team.user_id
+        leader = team.user_id
+        if leader.active and not leader.share and (not company or company in leader.company_ids):
+            return leader
         group = self.env.ref("helpdesk_mgmt.group_helpdesk_manager", raise_if_not_found=False)
         if not group:
             return self.env["res.users"]

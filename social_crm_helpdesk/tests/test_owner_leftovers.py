@@ -7,7 +7,8 @@ import datetime as dt
 import json
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.exceptions import AccessError
+from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import file_open
 
 from .common import ArrivalCase
@@ -125,3 +126,45 @@ class TestOwnerLeftovers(ArrivalCase):
                       alert.body)
         self.assertNotEqual(ticket.user_id, self.odoobot)
         self.assertTrue(fields.Datetime.now() >= ticket.social_alerted_at)
+
+    def test_a_team_shared_by_two_companies_gives_a_ticket_to_a_member_of_its_company(self):
+        """Probe: a team without company serves the sources of two companies. Its member of
+        the other company only (fewest open tickets) got this company's ticket, which she
+        cannot even open; an owner must be allowed in the ticket's company. The same for
+        the team leader when nobody is on duty."""
+        other = self.env["res.company"].create({"name": "ACME Schweiz AG"})
+        groups = ("base.group_user,helpdesk_mgmt.group_helpdesk_user,"
+                  "social_crm.group_social_crm_user")
+        bea = new_test_user(self.env, login="sh_bea", name="Bea Basel", groups=groups,
+                            company_id=other.id, company_ids=[(6, 0, other.ids)])
+        self.team.write({"company_id": False, "user_ids": [(4, bea.id)]})
+        self.online(self.agent, self.bert, bea)
+        self.Ticket.create([
+            {"name": "busy", "description": "x", "team_id": self.team.id,
+             "user_id": self.agent.id},
+            {"name": "busy 2", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+            {"name": "busy 3", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+        ])
+        with self.assertRaises(AccessError):
+            self.Ticket.search([], limit=1).with_user(bea).check_access("read")
+        ticket = self.ingest(self.complaint("mc-1")).ticket_id
+        self.assertEqual(ticket.company_id, self.company)
+        self.assertEqual(ticket.user_id, self.agent)
+        # nobody of this company on duty, every member of it on leave: the leader of the
+        # other company only is no owner; a helpdesk manager of this company is
+        self.env["mail.presence"].sudo().search(
+            [("user_id", "in", (self.agent | self.bert).ids)]).write({"status": "offline"})
+        self.env["res.users"].invalidate_model(["im_status"])
+        for user in (self.agent, self.bert, self.cleo):
+            self.on_leave(user)
+        self.leader.write({"company_id": other.id, "company_ids": [(6, 0, other.ids)]})
+        top = self.critic_post(ext="mc-top").ticket_id
+        self.assertTrue(top.user_id)
+        self.assertNotIn(top.user_id, bea | self.leader)
+        self.assertIn(self.company, top.user_id.company_ids)
+        self.assertIn(f"Assigned automatically to {top.user_id.name}, helpdesk manager of "
+                      f"{self.company.name}: this ticket must have an owner", self.bodies(top))
+        self.assertIn(f"Owner: {top.user_id.name} (assigned to them although nobody was on "
+                      "duty)", self.channel_messages()[0].body)
