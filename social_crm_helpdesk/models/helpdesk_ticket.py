@@ -824,12 +824,18 @@ class HelpdeskTicket(models.Model):
                     off_duty.add(ticket.id)
                 else:
                     # every member on leave and no leader who may take it (none, archived,
-                    # not in the ticket's company): a helpdesk manager of the company
-                    key = (ticket.team_id, ticket.company_id)
+                    # on leave, not in the ticket's company): a helpdesk manager of the
+                    # company not on leave, else the leader on leave, else a manager on leave
+                    key = (ticket.team_id, ticket.company_id, "away")
                     if key not in fallback:
-                        fallback[key] = ticket.team_id._social_fallback_owner(ticket.company_id)
+                        fallback[key] = ticket.team_id._social_fallback_owner(
+                            ticket.company_id, away=dispatcher.away)
                     owner = fallback[key]
-                    if owner:
+                    if owner and owner.id == dispatcher.leader:
+                        # the leader on leave, no helpdesk manager present: still someone
+                        user_id = dispatcher.pick_leader()
+                        off_duty.add(ticket.id)
+                    elif owner:
                         owners.setdefault(owner, []).append(ticket.id)
                         off_duty.add(ticket.id)
                         words = self.with_context(lang=ticket._social_reader_lang(owner)).env

@@ -168,3 +168,28 @@ class TestOwnerLeftovers(ArrivalCase):
                       f"{self.company.name}: this ticket must have an owner", self.bodies(top))
         self.assertIn(f"Owner: {top.user_id.name} (assigned to them although nobody was on "
                       "duty)", self.channel_messages()[0].body)
+
+    def test_every_member_and_the_leader_on_leave_a_helpdesk_manager_owns_the_top_ticket(self):
+        """Probe: at night every member is on leave, and the team leader too (before: the
+        critic's ticket went to the leader on holiday, who sees nothing for two weeks). A
+        helpdesk manager of the company who is not on leave owns it; with every manager on
+        leave as well, the leader is still someone."""
+        team_users = self.agent | self.bert | self.cleo | self.leader
+        self.online(*team_users, status="offline")
+        for user in team_users:
+            self.on_leave(user)
+        ticket = self.critic_post(ext="leader-away").ticket_id
+        self.assertTrue(ticket.user_id)
+        self.assertNotIn(ticket.user_id, team_users)
+        self.assertTrue(ticket.user_id.has_group("helpdesk_mgmt.group_helpdesk_manager"))
+        self.assertIn(f"Assigned automatically to {ticket.user_id.name}, helpdesk manager of",
+                      self.bodies(ticket))
+        managers = self.env["res.users"].search([
+            ("all_group_ids", "in", self.env.ref("helpdesk_mgmt.group_helpdesk_manager").ids),
+            ("share", "=", False), ("id", "!=", self.odoobot.id)])
+        for manager in managers:
+            self.on_leave(manager)
+        ticket = self.critic_post(ext="all-away").ticket_id
+        self.assertEqual(ticket.user_id, self.leader)
+        self.assertIn("Lea Leader, leader of Social Care Test, although no member is online",
+                      self.bodies(ticket))
