@@ -757,13 +757,17 @@ class HelpdeskTicket(models.Model):
             self.has_sensitive_data and _urgent_pii(self.social_pii_kinds)
         )
 
-    def _social_assign(self, plan=None):
+    def _social_assign(self, plan=None, quiet=False):
         """Assign these unassigned tickets by their team's rule (see
         ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not.
         ``plan``: the :meth:`_social_assign_plan` of these tickets, made before (the notes
-        written before the assignment know their reader). Returns the ids of the tickets
-        assigned although nobody was on duty (their alert says so)."""
+        written before the assignment know their reader). ``quiet``: no note on the tickets
+        left unassigned (asked again: their first note still says why). Returns the ids of
+        the tickets assigned although nobody was on duty (their alert says so)."""
         owners, bodies, off_duty = plan if plan is not None else self._social_assign_plan()
+        if quiet:
+            given = {tid for ids in owners.values() for tid in ids}
+            bodies = {tid: body for tid, body in bodies.items() if tid in given}
         # sudo: the product assigns and notes tickets of the whole team
         tickets = self.sudo()
         for owner, ids in owners.items():

@@ -45,6 +45,13 @@ class TestOwnerLeftovers(ArrivalCase):
         self.net.routes.pop(("GET", "graph.facebook.com/v23.0/102030405060/posts"), None)
         self.net.add("GET", PAGE_POSTS, json_body=self.pages[name])
         self.net.add("GET", PAGE_POSTS.replace("/posts", "/tagged"), json_body={"data": []})
+        # the authors looked up on arrival (Graph API User and Page nodes)
+        self.net.add("GET", "https://graph.facebook.com/v23.0/100000000000931",
+                     json_body={"id": "100000000000931", "name": "Nora Nacht"})
+        self.net.add("GET", "https://graph.facebook.com/v23.0/102030405060", json_body={
+            "id": "102030405060", "name": "ACME", "username": "acme",
+            "link": "https://www.facebook.com/acme", "followers_count": 5400,
+            "fan_count": 5300})
         self.facebook_source._poll()
 
     def night(self):
@@ -64,6 +71,9 @@ class TestOwnerLeftovers(ArrivalCase):
         self.assertTrue(ticket)
         self.assertFalse(ticket.user_id, "a regular complaint at night waits unassigned")
         self.assertEqual(ticket.priority, "1")
+        # one note says why (the Social Score's tier on arrival asked again: no second one)
+        self.assertEqual(self.bodies(ticket).count("Not assigned"),
+                         0 if self.team.social_assign_mode == "none" else 1)
         return ticket
 
     def bodies(self, ticket):
@@ -82,7 +92,7 @@ class TestOwnerLeftovers(ArrivalCase):
         self.assertEqual(ticket.social_first_reply_channel, "network_app")
         self.assertEqual(ticket.social_first_reply_at, answer.posted_at)
         self.assertEqual(ticket.user_id, self.agent)
-        self.assertIn("The company's account @ACME answered the customer in the network's own "
+        self.assertIn("The company's account @acme answered the customer in the network's own "
                       "app: Odoo does not know who of the team wrote it", self.bodies(ticket))
         self.assertIn("Assigned automatically to Agnes Agent although no member is online or "
                       "within their working hours", self.bodies(ticket))
