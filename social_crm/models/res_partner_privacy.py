@@ -65,30 +65,52 @@ class ResPartner(models.Model):
             domain & self._social_privacy_scope()
         )
 
-    def _social_events(self, identities=None):
-        """Processed received events (webhook and stream items) that name one of these
-        contacts' identities by its network id (as a JSON string, or a JSON number for the
-        networks that send numeric user ids): their payload still holds the person's words,
-        name and profile after their posts are stored. Events not processed yet are left:
-        they may hold other people's items, and a post of the person they would store again
-        is refused (remembered as erased)."""
-        identities = self._social_identities() if identities is None else identities
-        clauses = []
+    def _social_event_clauses(self, identities):
+        """{identity: domain} of the received events whose payload names ``identity`` by its
+        network id (as a JSON string, or a JSON number for the networks that send numeric
+        user ids), in its company."""
+        clauses = {}
         for identity in identities.filtered("external_id"):
             ext = identity.external_id
             patterns = [json.dumps(ext)]
             if ext.isdigit():
                 patterns += [f'"id": {ext},', f'"id": {ext}}}']
-            clauses.append(
+            clauses[identity] = (
                 Domain("company_id", "=", identity.company_id.id)
                 & Domain.OR(Domain("payload", "like", pattern) for pattern in patterns)
             )
+        return clauses
+
+    def _social_events(self, identities=None):
+        """Processed received events (webhook and stream items) that name one of these
+        contacts' identities (:meth:`_social_event_clauses`): their payload still holds the
+        person's words, name and profile after their posts are stored. Events not processed
+        yet are :meth:`_social_pending_events`."""
+        identities = self._social_identities() if identities is None else identities
+        clauses = self._social_event_clauses(identities)
         if not clauses:
             return self.env["social.crm.event"]
         # sudo: payloads are manager-only; the request covers the user's companies
         return self.env["social.crm.event"].sudo().search(
-            Domain("state", "=", "done") & Domain.OR(clauses) & self._social_privacy_scope()
+            Domain("state", "=", "done") & Domain.OR(clauses.values())
+            & self._social_privacy_scope()
         )
+
+    def _social_pending_events(self, identities=None):
+        """{event: network ids of these contacts' identities it names} of the received
+        events not processed yet (to process, failed, quarantined). They are not emptied
+        now: they may hold other people's items. Marked (``erased_authors``), their posts
+        of these people are refused when they are processed, and then their content is
+        emptied as for the events processed before (one search per identity)."""
+        identities = self._social_identities() if identities is None else identities
+        named = {}
+        for identity, clause in self._social_event_clauses(identities).items():
+            # sudo: payloads are manager-only; the request covers the user's companies
+            for event in self.env["social.crm.event"].sudo().search(
+                Domain("state", "!=", "done") & clause & self._social_privacy_scope()
+            ):
+                named.setdefault(event, set()).add(identity.external_id)
+        return named
 
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
@@ -285,14 +307,19 @@ class ResPartner(models.Model):
         # earlier exports (of the user's companies), erased with the contact
         exports = self._social_exports(self._social_privacy_scope())
         events = self._social_events(identities)
+        pending = self._social_pending_events(identities)
         counts["match suggestions"] = len(suggestions)
         counts["posts"] = len(posts)
         counts["identities"] = len(identities)
         counts["earlier exports"] = len(exports)
         counts["received events"] = len(events)
+        counts["received events to process"] = len(pending)
         suggestions.unlink()
         # the deliveries stay (a redelivery is still known), without what they said
         events.write({"payload": False})
+        for event, external_ids in pending.items():
+            known = set(json.loads(event.erased_authors or "[]"))
+            event.erased_authors = json.dumps(sorted(known | external_ids))
         # remembered as erased before ``unlink`` remembers them as a user's delete
         self.env["social.crm.post.deleted"]._remember(posts, reason="erasure")
         posts.unlink()
@@ -311,6 +338,10 @@ class ResPartner(models.Model):
             "identities": self.env._("identities"),
             "earlier exports": self.env._("earlier exports"),
             "received events": self.env._("received events (their content)"),
+            "received events to process": self.env._(
+                "received events still to process (the person's posts in them refused, "
+                "their content emptied once processed)"
+            ),
         }
 
     def action_social_erase(self):

@@ -95,6 +95,14 @@ class SocialCrmEvent(models.Model):
         "uses: the account the item is addressed to may be that company's. Take it (“Use "
         "this account ID”) only when the account is this company's.",
     )
+    erased_authors = fields.Char(
+        string="Erased People Named",
+        readonly=True,
+        groups=MANAGER,
+        help="A privacy erasure named people this item names while it waited to be "
+        "processed (their network ids, JSON): their posts in it are refused when it is "
+        "processed, the others' stored, then its content is emptied.",
+    )
     attempts = fields.Integer(readonly=True)
     post_count = fields.Integer(string="Posts", readonly=True)
     received_at = fields.Datetime(
@@ -265,6 +273,13 @@ class SocialCrmEvent(models.Model):
             by_source[event.source_id].append(event)
         for source, events in by_source.items():
             self._process_source(source, events)
+        # an erasure named people these items name while they waited: processed (the
+        # others' posts stored), they keep nothing of them, as the events processed before
+        # the erasure (res.partner._social_events); failed or quarantined ones keep their
+        # content for a retry
+        erased = self.sudo().filtered(lambda e: e.erased_authors and e.state == "done")
+        if erased:
+            erased.write({"payload": False, "erased_authors": False})
 
     @api.model
     def _process_source(self, source, events):
@@ -290,7 +305,7 @@ class SocialCrmEvent(models.Model):
                     }
                 )
                 continue
-            parsed.append((event, posts, deletions))
+            parsed.append((event, event._refuse_erased_authors(source, posts), deletions))
         if not parsed:
             return
         # who the authors the payloads give without counts are, asked before storing
@@ -343,6 +358,27 @@ class SocialCrmEvent(models.Model):
             self.browse(ids).write(
                 {"state": "done", "processed_at": now, "post_count": count, "error": False}
             )
+
+    def _refuse_erased_authors(self, source, posts):
+        """``posts`` of this event without those of the people a privacy erasure named while
+        it waited (``erased_authors``): they are not stored, and remembered as erased (a
+        later delivery or poll of them is refused as well)."""
+        self.ensure_one()
+        try:
+            erased = set(json.loads(self.erased_authors or "[]"))
+        except ValueError:
+            erased = set()
+        if not erased:
+            return posts
+        refused = [p for p in posts if p.author and p.author.external_id in erased]
+        if refused:
+            network = source.network_id
+            host = source._intake_host().lower() if network.code == "mastodon" else ""
+            keys = {(source.company_id.id, network.id, p.external_id, host): p for p in refused}
+            self.env["social.crm.post.deleted"]._remember_keys(
+                keys, reason="erasure",
+                uris={key: ingest.federation_uri(p) for key, p in keys.items()})
+        return [p for p in posts if not (p.author and p.author.external_id in erased)]
 
     @api.model
     def _posts_of_event(self, kind, payload, host):

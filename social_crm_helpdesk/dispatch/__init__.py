@@ -19,7 +19,8 @@ rules) is picked, else nobody: the ticket stays unassigned.
 A ticket that must have an owner whoever is on duty (a top influencer's complaint, bank or
 card data: the product's alerts) asks :meth:`Dispatcher.pick_off_duty` when :meth:`pick`
 found nobody: the member with the fewest open tickets among those ``available`` (not on
-leave), ties as round robin, else the team ``leader`` (on duty or not), else nobody.
+leave), ties as round robin, else the team ``leader`` (on duty or not, but not on leave),
+else nobody.
 
 :func:`escalation_due` says which escalation step of a ticket is due: "half" when half the
 time to the first-response deadline has passed without a reply, "missed" once the deadline
@@ -42,12 +43,14 @@ class Dispatcher:
     tickets; ties as round robin). ``members``: the team's user ids in the team's order.
     ``online``, ``working``, ``scheduled`` (members with a working schedule), ``fallback``:
     see the module docstring. ``available``: members not on leave now; ``leader``: the team
-    leader's id (for :meth:`pick_off_duty`). ``open_counts``: {user id: open tickets};
-    ``last_assigned``: {user id: datetime of the last ticket assigned to them}.
+    leader's id (for :meth:`pick_off_duty`), ``away``: the leader's and members' ids on leave
+    (a leader on leave is picked last: :meth:`pick_off_duty`). ``open_counts``: {user id:
+    open tickets}; ``last_assigned``: {user id: datetime of the last ticket assigned to them}.
     """
 
     def __init__(self, mode, members, online=None, open_counts=None, last_assigned=None,
-                 working=(), scheduled=(), fallback=None, available=None, leader=None):
+                 working=(), scheduled=(), fallback=None, available=None, leader=None,
+                 away=()):
         if mode not in MODES:
             raise ValueError(f"Unknown assignment mode {mode!r}; expected one of {MODES}.")
         self.mode = mode
@@ -68,6 +71,7 @@ class Dispatcher:
             uid for uid in self.members if available is None or uid in set(available)
         ]
         self.leader = leader
+        self.away = set(away or ())
         self.open_counts = {uid: int((open_counts or {}).get(uid) or 0) for uid in self.members}
         self.last_assigned = dict(last_assigned or {})
         self._turn = 0  # picks made: later picks count as more recent than any date
@@ -118,8 +122,9 @@ class Dispatcher:
     def pick_off_duty(self):
         """The owner of a ticket that must have one when :meth:`pick` found nobody on duty:
         the available member (not on leave) with the fewest open tickets, ties as round
-        robin; else the leader; else None. Mode "none" never assigns. ``why`` says
-        "off_duty" or "leader_off_duty"."""
+        robin; else the leader not on leave; else None (the caller looks further: a helpdesk
+        manager, see ``helpdesk.ticket.team._social_fallback_owner``). Mode "none" never
+        assigns. ``why`` says "off_duty" or "leader_off_duty"."""
         if self.mode == "none":
             return None
         if self.available:
@@ -130,10 +135,17 @@ class Dispatcher:
             self._off_duty.setdefault(uid, "off_duty")
             self._count(uid)
             return uid
-        if self.leader:
-            self._off_duty.setdefault(self.leader, "leader_off_duty")
-            return self.leader
+        if self.leader and self.leader not in self.away:
+            return self.pick_leader()
         return None
+
+    def pick_leader(self):
+        """The leader (even on leave: the last resort of a ticket that must have an owner,
+        when no helpdesk manager is present either), or None. ``why``: "leader_off_duty"."""
+        if self.mode == "none" or not self.leader:
+            return None
+        self._off_duty.setdefault(self.leader, "leader_off_duty")
+        return self.leader
 
 
 def escalation_due(posted_at, deadline, now, replied_at=None, done=()):

@@ -757,13 +757,17 @@ class HelpdeskTicket(models.Model):
             self.has_sensitive_data and _urgent_pii(self.social_pii_kinds)
         )
 
-    def _social_assign(self, plan=None):
+    def _social_assign(self, plan=None, quiet=False):
         """Assign these unassigned tickets by their team's rule (see
         ``helpdesk.ticket.team.social_assign_mode``); a note says who and why, or why not.
         ``plan``: the :meth:`_social_assign_plan` of these tickets, made before (the notes
-        written before the assignment know their reader). Returns the ids of the tickets
-        assigned although nobody was on duty (their alert says so)."""
+        written before the assignment know their reader). ``quiet``: no note on the tickets
+        left unassigned (asked again: their first note still says why). Returns the ids of
+        the tickets assigned although nobody was on duty (their alert says so)."""
         owners, bodies, off_duty = plan if plan is not None else self._social_assign_plan()
+        if quiet:
+            given = {tid for ids in owners.values() for tid in ids}
+            bodies = {tid: body for tid, body in bodies.items() if tid in given}
         # sudo: the product assigns and notes tickets of the whole team
         tickets = self.sudo()
         for owner, ids in owners.items():
@@ -774,24 +778,32 @@ class HelpdeskTicket(models.Model):
             )
         return off_duty
 
-    def _social_assign_plan(self):
+    def _social_assign_plan(self, must_own=()):
         """(owners, notes, off duty) of :meth:`_social_assign` for these tickets, nothing
         written: ``{res.users: ticket ids}`` of the unassigned tickets the team's rule gives,
         ``{ticket id: note}`` saying who and why, or why not (in the owner's language), and
         the ids of the tickets given although nobody was on duty. Nobody on duty: a ticket
-        that must have an owner (``_social_needs_owner``) goes to a member not on leave, else
-        to the leader (``Dispatcher.pick_off_duty``)."""
+        that must have an owner (``_social_needs_owner``, or its id in ``must_own``) goes to
+        a member not on leave, else to the leader (``Dispatcher.pick_off_duty``)."""
         # sudo: assignment by the team's rule reads members and tickets of the whole team
         tickets = self.sudo().filtered(lambda t: t.team_id and not t.user_id)
         off_duty = set()
         if not tickets:
             return {}, {}, off_duty
-        dispatchers = tickets.team_id._social_dispatchers()
+        # per company: the owner of a ticket of a team shared by companies must be allowed
+        # in the ticket's company
+        dispatchers = {
+            (team, company): dispatcher
+            for company in tickets.company_id
+            for team, dispatcher in tickets.filtered(
+                lambda t, c=company: t.company_id == c
+            ).team_id._social_dispatchers(company).items()
+        }
         fallback = {}  # (team, company) -> owner when every member of the team left
         bodies = {}
         owners = {}  # res.users -> ticket ids: written once per owner, not once per ticket
         for ticket in tickets.sorted(lambda t: (-int(t.priority or 0), t.id)):
-            dispatcher = dispatchers[ticket.team_id]
+            dispatcher = dispatchers[ticket.team_id, ticket.company_id]
             if not dispatcher.members:
                 # every member left (archived): the leader, else a helpdesk manager owns it
                 key = (ticket.team_id, ticket.company_id)
@@ -810,10 +822,36 @@ class HelpdeskTicket(models.Model):
             if dispatcher.mode == "none":
                 continue
             user_id = dispatcher.pick()
-            if not user_id and ticket._social_needs_owner():
+            if not user_id and (ticket.id in must_own or ticket._social_needs_owner()):
                 user_id = dispatcher.pick_off_duty()
                 if user_id:
                     off_duty.add(ticket.id)
+                else:
+                    # every member on leave and no leader who may take it (none, archived,
+                    # on leave, not in the ticket's company): a helpdesk manager of the
+                    # company not on leave, else the leader on leave, else a manager on leave
+                    key = (ticket.team_id, ticket.company_id, "away")
+                    if key not in fallback:
+                        fallback[key] = ticket.team_id._social_fallback_owner(
+                            ticket.company_id, away=dispatcher.away)
+                    owner = fallback[key]
+                    if owner and owner.id == dispatcher.leader:
+                        # the leader on leave, no helpdesk manager present: still someone
+                        user_id = dispatcher.pick_leader()
+                        off_duty.add(ticket.id)
+                    elif owner:
+                        owners.setdefault(owner, []).append(ticket.id)
+                        off_duty.add(ticket.id)
+                        words = self.with_context(lang=ticket._social_reader_lang(owner)).env
+                        bodies[ticket.id] = Markup("<p>%s</p>") % words._(
+                            "Assigned automatically to %(user)s, helpdesk manager of "
+                            "%(company)s: this ticket must have an owner, and no member or "
+                            "leader of %(team)s can take it (on leave, or not in %(company)s).",
+                            user=owner.name,
+                            company=ticket.company_id.name,
+                            team=ticket.team_id.name,
+                        )
+                        continue
             team_name = ticket.team_id.name
             user = self.env["res.users"].browse(user_id)
             # the note in the language of whom reads it (see _social_reader_lang)
@@ -1051,7 +1089,15 @@ class HelpdeskTicket(models.Model):
         if found:
             flagged = self.browse(list(found))
             flagged._social_log_pii(found)
-            flagged.filtered(lambda t: t._social_needs_alert())._social_alert()
+            # bank or card data on an open ticket nobody owns: it gets an owner as a new top
+            # ticket does (the team's rule, else a member not on leave, else the leader), the
+            # note and the alert say so
+            owned = flagged.sudo().filtered(  # sudo: the product's assignment
+                lambda t: _urgent_pii(found[t.id]) and not t.user_id and t.active
+                and not t.stage_id.closed
+            )
+            off_duty = owned._social_assign() if owned else set()
+            flagged.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
         return True
 
     @api.model

@@ -157,6 +157,7 @@ class HelpdeskTicket(models.Model):
             ticket.id: ticket.social_wait_since or ticket.social_posted_at
             for ticket in self.browse([t.id for t in follow_ups]).sudo()
         } if own else {}
+        answered = {}  # ticket id -> the handle of the account that answered
         for ticket, ticket_posts in follow_ups.items():
             ticket_own = own & ticket_posts
             since = posted.get(ticket.id)
@@ -179,4 +180,35 @@ class HelpdeskTicket(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
             ticket._social_record_reaction(first.posted_at or fields.Datetime.now(), "network_app")
+            answered[ticket.id] = first.author_handle or first.author_name or "?"
+        if answered:
+            self.browse(list(answered))._social_assign_answered_in_app(answered)
         return result
+
+    def _social_assign_answered_in_app(self, handles):
+        """The company's account answered these tickets in the network's own app (``handles``:
+        {ticket id: the account's handle}): Odoo does not know who of the team wrote it, and
+        the customer's next words need someone. An open ticket without owner gets one as a
+        new top ticket does (the team's rule: who is on duty, else a member not on leave with
+        the fewest open tickets, else the leader; a team that never assigns keeps it
+        unassigned); the note says that the answer came from the network's app."""
+        # sudo: the product's assignment and note, whoever ingested the answer
+        tickets = self.sudo().filtered(
+            lambda t: t.team_id and not t.user_id and not t.stage_id.closed and t.active
+        )
+        if not tickets:
+            return self.browse()
+        owners, bodies, off_duty = tickets._social_assign_plan(must_own=set(tickets.ids))
+        readers = {tid: owner for owner, ids in owners.items() for tid in ids}
+        # a ticket nobody could take (the team never assigns, nobody at all): no note again
+        bodies = {tid: body for tid, body in bodies.items() if tid in readers}
+        for ticket in tickets.filtered(lambda t: t.id in readers):
+            words = self.with_context(lang=ticket._social_reader_lang(readers[ticket.id])).env
+            bodies[ticket.id] = Markup("<p>%s</p>") % words._(
+                "The company's account @%(handle)s answered the customer in the network's own "
+                "app: Odoo does not know who of the team wrote it, so the ticket gets an owner "
+                "for what the customer writes next.",
+                handle=handles.get(ticket.id, "?").lstrip("@"),
+            ) + bodies.get(ticket.id, Markup())
+        tickets._social_assign((owners, bodies, off_duty))
+        return tickets.filtered("user_id")

@@ -83,7 +83,8 @@ class HelpdeskTicketTeam(models.Model):
         "without working hours counts as on duty. When no member is on duty, the team leader "
         "gets it if on duty; else the ticket stays unassigned, unless it must have an owner "
         "(a top influencer's complaint, bank or card data): then the member not on leave with "
-        "the fewest open tickets gets it, else the team leader.",
+        "the fewest open tickets gets it, else the team leader if not on leave, else a "
+        "helpdesk manager of the ticket's company.",
     )
     social_alert_channel_id = fields.Many2one(
         "discuss.channel",
@@ -272,13 +273,20 @@ class HelpdeskTicketTeam(models.Model):
                 away.add(uid)
         return away
 
-    def _social_dispatchers(self):
+    def _social_dispatchers(self, company=None):
         """{team: Dispatcher} for these teams: members and leaders, presence, schedules,
         open tickets and latest assignments read for all of them at once (a few queries per
-        working calendar, not per user or team)."""
+        working calendar, not per user or team). ``company``: the members and leaders
+        allowed in it only (a team without company serves several: the owner of a ticket
+        must be able to open it)."""
+
+        def owner(user):
+            return user.active and not user.share and (
+                not company or company in user.company_ids)
+
         # sudo: the team's members, whatever the ingesting user may read
-        members = self.sudo().user_ids.filtered(lambda user: user.active and not user.share)
-        leaders = self.sudo().user_id.filtered(lambda user: user.active and not user.share)
+        members = self.sudo().user_ids.filtered(owner)
+        leaders = self.sudo().user_id.filtered(owner)
         known, online, unavailable = self._social_presence(members | leaders)
         scheduled, working = self._social_schedules(members | leaders)
         working -= unavailable
@@ -323,25 +331,37 @@ class HelpdeskTicketTeam(models.Model):
                 # Dispatcher.pick_off_duty): a member not on leave, else the leader
                 available=ids - on_leave,
                 leader=leader.id or None,
+                away=on_leave & (ids | set(leader.ids)),
             )
         return result
 
-    def _social_fallback_owner(self, company):
+    def _social_fallback_owner(self, company, away=None):
         """Who owns the social tickets of this team when none of its members is active any
         more (all left): the team leader if still active, else a helpdesk manager of
-        ``company`` (never OdooBot, never a portal user). Empty when there is nobody."""
+        ``company`` (never OdooBot, never a portal user). Empty when there is nobody.
+        ``away``: a ticket that must have an owner while every member is on leave: the ids
+        known to be on leave (the leader's among them), skipped as long as a helpdesk manager
+        of ``company`` is not on leave; else the leader on leave, else a manager on leave."""
         self.ensure_one()
         team = self.sudo()  # sudo: the team's leader and the managers, whoever ingested the post
-        if team.user_id.active and not team.user_id.share:
-            return team.user_id
+        leader = team.user_id
+        if not (leader.active and not leader.share
+                and (not company or company in leader.company_ids)):
+            leader = leader.browse()
+        if leader and (away is None or leader.id not in away):
+            return leader
         group = self.env.ref("helpdesk_mgmt.group_helpdesk_manager", raise_if_not_found=False)
         if not group:
-            return self.env["res.users"]
-        return self.env["res.users"].sudo().search(
-            [("all_group_ids", "in", group.ids), ("share", "=", False),
-             ("company_ids", "in", company.ids), ("id", "!=", SUPERUSER_ID)],
-            order="id", limit=1,
-        )
+            return leader or self.env["res.users"]
+        domain = [("all_group_ids", "in", group.ids), ("share", "=", False),
+                  ("company_ids", "in", company.ids), ("id", "!=", SUPERUSER_ID)]
+        if away is None:
+            return self.env["res.users"].sudo().search(domain, order="id", limit=1)
+        # sudo: see above; a few managers, read only when every member is on leave
+        managers = self.env["res.users"].sudo().search(domain, order="id", limit=20)
+        away = set(away) | self._social_on_leave(managers)
+        present = managers.filtered(lambda user: user.id not in away)
+        return present[:1] or leader or managers[:1]
 
     def _social_alert_channel(self):
         """The team's alert channel, created with its members and leader if missing."""

@@ -20,6 +20,7 @@ from . import (
     test_mastodon_federation,
     test_member_hours,
     test_network_deletes,
+    test_owner_leftovers,
     test_pii,
     test_plural,
     test_portal,

@@ -547,3 +547,27 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         self.assertNotIn("deleted the post on", str(ticket.description))
         self.assertEqual(len(re.findall(r"hat den Beitrag auf X \(Twitter\) gelöscht",
                                         self.notes(ticket))), 2)
+
+    def test_the_owner_of_an_answer_in_the_networks_app_is_noted_in_german(self):
+        """A regular complaint at night waits unassigned; the company's X account answers in
+        X's app (its tweet in the conversation): the German agent owns the ticket, the note
+        says in German that the answer came from the network's app."""
+        self.env["mail.presence"].sudo().create({"user_id": self.gerda.id, "status": "offline"})
+        self.env["res.users"].invalidate_model(["im_status"])
+        first = "1990000000000000541"
+        ticket = self.ingest(self.complaint(first, conversation_external_id=first,
+                                            minutes_ago=20)).ticket_id
+        self.assertFalse(ticket.user_id)
+        own = self.make_author("1440000000000000000", "acme_support", "ACME Support")
+        self.Post.with_context(lang="en_US")._ingest_posts([self.make_post(
+            "1990000000000000542", own, text=f"@user_{first} Das tut uns leid! Bitte per DM.",
+            conversation_external_id=first, in_reply_to_external_id=first, minutes_ago=2,
+        )], self.x_source)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        self.assertEqual(ticket.user_id, self.gerda)
+        notes = self.notes(ticket)
+        self.assertIn("Das Unternehmenskonto @acme_support hat dem Kunden in der App des "
+                      "Netzwerks geantwortet", notes)
+        self.assertIn("Automatisch Gerda Agentin zugewiesen, obwohl kein Mitglied online ist",
+                      notes)
+        self.assertNotIn("Odoo does not know who", notes)

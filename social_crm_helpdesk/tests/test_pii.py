@@ -1,10 +1,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import datetime as dt
 import importlib.util
+import json
 from pathlib import Path
 
 from odoo.addons.social_crm.connectors import events as connector_events
 from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment, x_activity
 from odoo.tests import tagged
+from odoo.tools.misc import file_open
 
 from .common import SocialHelpdeskCase
 
@@ -144,6 +147,53 @@ class TestSensitiveData(SocialHelpdeskCase):
         self.assertIn("received events (their content): 1", partner.message_ids[0].body)
         waiting._process()
         self.assertFalse(self.Post.search([("external_id", "=", "102030405060_9201")]))
+
+    def test_erasure_reaches_the_events_still_to_process(self):
+        """Probe: events still to process at the erasure kept the erased person's items;
+        processed later, the person's new tweet was stored again (a contact and identity
+        made anew) and the events kept her words and profile. Processed after the erasure,
+        her posts in them are refused (remembered as erased), another person's tweet naming
+        her (a reply to her) is stored, and the content of both events is emptied as for
+        the events processed before; an event not naming her stays. X Account Activity
+        deliveries (fixture)."""
+        Event = self.env["social.crm.event"]
+        with file_open("social_crm/tests/data/x_account_activity_erased_person.json") as data:
+            deliveries = json.load(data)
+        now = dt.datetime.now(dt.UTC)
+        for minutes, name in enumerate(("complaint", "again", "reply_naming_her", "other")):
+            tweet = deliveries[name]["tweet_create_events"][0]
+            when = now - dt.timedelta(minutes=30 - minutes)
+            tweet["created_at"] = when.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            tweet["timestamp_ms"] = str(int(when.timestamp() * 1000))
+
+        def store(name):
+            return Event.browse(Event._store_events(
+                self.x_source, connector_events.split_x_activity(deliveries[name]), "push"))
+
+        store("complaint")._process()
+        post = self.Post.search([("external_id", "=", "1990000000000093101")])
+        partner = post.identity_id.partner_id
+        self.assertEqual(partner.name, "Frieda Fremd")
+        waiting = store("again") | store("reply_naming_her")
+        other = store("other")
+        self.assertEqual((waiting | other).mapped("state"), ["new"] * 3)
+        partner.action_social_erase()
+        self.assertIn("received events still to process", partner.message_ids[0].body)
+        self.assertEqual(waiting.mapped("state"), ["new", "new"], "processed by the cron")
+        (waiting | other)._process()
+        self.assertEqual((waiting | other).mapped("state"), ["done"] * 3)
+        self.assertFalse(self.Post.search([("external_id", "=", "1990000000000093102")]),
+                         "her tweet received before the erasure is not stored after it")
+        self.assertTrue(self.env["social.crm.post.deleted"].search(
+            [("external_id", "=", "1990000000000093102"), ("reason", "=", "erasure")]))
+        self.assertFalse(self.env["social.crm.identity"].with_context(active_test=False).search(
+            [("external_id", "=", "1460000000000000931")]))
+        reply = self.Post.search([("external_id", "=", "1990000000000093103")])
+        self.assertEqual(reply.author_handle, "otto_anders", "another person's item is stored")
+        self.assertEqual(waiting.sudo().mapped("payload"), [False, False])
+        self.assertFalse(Event.sudo().search([("payload", "like", "1460000000000000931")]))
+        self.assertIn("Paul Petersen", other.sudo().payload, "not naming her: it stays")
+        self.assertFalse(other.sudo().erased_authors)
 
     def test_events_processed_before_are_redacted_on_upgrade(self):
         """A database upgraded to 19.0.1.7.3: the events processed before kept the items

@@ -137,6 +137,7 @@ class HelpdeskTicket(models.Model):
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
         if changed:
-            off_duty = changed._social_assign()
+            # a ticket still nobody takes keeps the note of its opening (not a second one)
+            off_duty = changed._social_assign(quiet=True)
             changed.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
         return changed

@@ -114,3 +114,14 @@ def test_off_duty_owner_for_a_ticket_that_must_have_one():
     assert everyone_away.why(9) == "leader_off_duty"
     assert Dispatcher("least_open", [1], online=set(), available=set()).pick_off_duty() is None
     assert Dispatcher("none", [1], online=set(), leader=9).pick_off_duty() is None
+
+
+def test_a_leader_on_leave_is_the_last_resort():
+    """Every member on leave and the leader too: :meth:`pick_off_duty` leaves the choice to
+    the caller (a helpdesk manager present first); :meth:`pick_leader` takes the leader."""
+    away = Dispatcher("least_open", [1, 2], online=set(), available=set(), leader=9,
+                      away={1, 2, 9})
+    assert away.pick_off_duty() is None
+    assert away.pick_leader() == 9
+    assert away.why(9) == "leader_off_duty"
+    assert Dispatcher("none", [1], online=set(), leader=9, away={9}).pick_leader() is None
