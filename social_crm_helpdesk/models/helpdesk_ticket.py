@@ -376,8 +376,16 @@ class HelpdeskTicket(models.Model):
 
     def _social_time(self, value):
         """A deadline as the user reads it, as the web client shows a datetime field in the
-        user's language and time zone: ``Dec 3, 3:37 AM`` / ``3. Dez., 03:37``."""
-        return self.env["res.lang"]._social_format_datetime(value)
+        user's language and time zone: ``Dec 3, 3:37 AM`` / ``3. Dez., 03:37``. Written by
+        the product on its own (a scheduled job, the stream listener, a webhook: no time zone
+        in the context), in the time zone of whom reads the ticket: its agent, else its
+        team's leader, else its company (see ``res.lang._social_reader_tz``)."""
+        lang = self.env["res.lang"]
+        if not self.env.context.get("tz"):
+            ticket = self[:1].sudo()  # sudo: the agent's and leader's time zone, whoever writes
+            lang = lang.with_context(tz=lang._social_reader_tz(
+                ticket.user_id or ticket.team_id.user_id, ticket.company_id))
+        return lang._social_format_datetime(value)
 
     @api.depends(
         "social_wait_deadline", "social_wait_reply_at", "social_wait_since",
@@ -1163,7 +1171,10 @@ class HelpdeskTicket(models.Model):
                         "user_id": leader.id,
                         "summary": summary,
                         "note": Markup("<p>%s</p>") % sentence,
-                        "date_deadline": fields.Date.context_today(self, now),
+                        # the leader's day, not OdooBot's (after midnight in Berlin, UTC
+                        # is still yesterday: the to-do would be overdue at once)
+                        "date_deadline": self.env["res.lang"]._social_today(
+                            leader, ticket.company_id, now),
                     }
                 )
             if ticket.team_id:
