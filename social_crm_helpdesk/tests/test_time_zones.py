@@ -30,9 +30,7 @@ class TestTimeZones(ArrivalCase):
     def product_env(self, model):
         """``model`` as a scheduled job, the stream listener or a webhook runs it: no user's
         time zone in the context."""
-        return self.env[model].with_context(
-            {k: v for k, v in self.env.context.items() if k != "tz"}
-        )
+        return self.env(context={k: v for k, v in self.env.context.items() if k != "tz"})[model]
 
     def escalate(self):
         """The escalation cron's job as the cron runs it (its commits not done)."""
