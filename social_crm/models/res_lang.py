@@ -53,3 +53,25 @@ class ResLang(models.Model):
         time = babel.dates.format_time(local, "short", locale=locale)
         pattern = str(locale.datetime_formats.get("medium") or "{1} {0}")
         return pattern.replace("{1}", date).replace("{0}", time)
+
+    @api.model
+    def _social_reader_tz(self, user=None, company=None):
+        """The time zone of whom reads what the product writes on its own (a scheduled job,
+        the stream listener, a webhook: they run as OdooBot, whose time zone is nobody's):
+        ``user``'s, else ``company``'s (its partner's), else the current one."""
+        # sudo: the reader's and the company's time zone, whoever writes
+        return (
+            (user and user.sudo().tz)
+            or (company and company.sudo().partner_id.tz)
+            or self.env.context.get("tz")
+            or self.env.user.tz
+            or "UTC"
+        )
+
+    @api.model
+    def _social_today(self, user=None, company=None, now=None):
+        """The day of ``now`` (naive UTC, default: now) where ``user`` lives (see
+        :meth:`_social_reader_tz`): the due date of a to-do the product gives them, which
+        they read as today, not as yesterday after midnight UTC."""
+        tz = self._social_reader_tz(user, company)
+        return fields.Date.context_today(self.with_context(tz=tz), now)

@@ -1,6 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import datetime as dt
 import logging
+from collections import Counter
 
 from markupsafe import Markup
 
@@ -22,6 +23,9 @@ _logger = logging.getLogger(__name__)
 URGENT_PII_KINDS = {"iban", "card"}
 #: tickets escalated per batch of the escalation cron (committed per batch)
 ESCALATION_BATCH = 100
+#: tickets of one team escalated at once that get a message each in the team's channel (and a
+#: notification each to the leader); more make one message that counts them (a pile-on)
+ESCALATION_ALERTS = 5
 ESCALATION_STEPS = [("half", "Half the time gone"), ("missed", "Deadline missed")]
 
 
@@ -376,8 +380,16 @@ class HelpdeskTicket(models.Model):
 
     def _social_time(self, value):
         """A deadline as the user reads it, as the web client shows a datetime field in the
-        user's language and time zone: ``Dec 3, 3:37 AM`` / ``3. Dez., 03:37``."""
-        return self.env["res.lang"]._social_format_datetime(value)
+        user's language and time zone: ``Dec 3, 3:37 AM`` / ``3. Dez., 03:37``. Written by
+        the product on its own (a scheduled job, the stream listener, a webhook: no time zone
+        in the context), in the time zone of whom reads the ticket: its agent, else its
+        team's leader, else its company (see ``res.lang._social_reader_tz``)."""
+        lang = self.env["res.lang"]
+        if not self.env.context.get("tz"):
+            ticket = self[:1].sudo()  # sudo: the agent's and leader's time zone, whoever writes
+            lang = lang.with_context(tz=lang._social_reader_tz(
+                ticket.user_id or ticket.team_id.user_id, ticket.company_id))
+        return lang._social_format_datetime(value)
 
     @api.depends(
         "social_wait_deadline", "social_wait_reply_at", "social_wait_since",
@@ -1163,6 +1175,9 @@ class HelpdeskTicket(models.Model):
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("helpdesk.ticket")
         activities = []
+        # the channel's messages and the leaders' notifications, grouped: many tickets
+        # escalated at once (a pile-on) make one message, not one each
+        alerts, notices = {}, {}
         # sudo: escalation writes product fields and activities on any agent's ticket
         for ticket in self.sudo():
             done = {
@@ -1209,19 +1224,69 @@ class HelpdeskTicket(models.Model):
                         "user_id": leader.id,
                         "summary": summary,
                         "note": Markup("<p>%s</p>") % sentence,
-                        "date_deadline": fields.Date.context_today(self, now),
+                        # the leader's day, not OdooBot's (after midnight in Berlin, UTC
+                        # is still yesterday: the to-do would be overdue at once)
+                        "date_deadline": self.env["res.lang"]._social_today(
+                            leader, ticket.company_id, now),
                     }
                 )
-            if ticket.team_id:
-                ticket.team_id._social_post_alert(
-                    Markup("<p><b>%s</b> %s</p><p>%s</p>")
-                    % (summary + ":", ticket._get_html_link(), sentence)
-                )
-            ticket._social_notify(leader, summary, sentence)
+            alerts.setdefault((ticket.team_id, step), []).append((ticket, summary, sentence))
+            notices.setdefault((leader, step), []).append((ticket, summary, sentence))
         if activities:
-            # sudo: activities for the team leader, created by the product
-            self.env["mail.activity"].sudo().create(activities)
+            per_user = Counter(vals["user_id"] for vals in activities)
+            Activity = self.env["mail.activity"].sudo()  # sudo: the leader's, by the product
+            # a to-do each, but no e-mail each when a leader gets many at once (a pile-on):
+            # the channel's message and the notification count them (see below)
+            for quiet in (False, True):
+                batch = [vals for vals in activities
+                         if (per_user[vals["user_id"]] > ESCALATION_ALERTS) == quiet]
+                if batch:
+                    Activity.with_context(mail_activity_quick_update=quiet).create(batch)
+        for (team, step), items in alerts.items():
+            if not team:
+                continue
+            if len(items) <= ESCALATION_ALERTS:
+                for ticket, summary, sentence in items:
+                    team._social_post_alert(
+                        Markup("<p><b>%s</b> %s</p><p>%s</p>")
+                        % (summary + ":", ticket._get_html_link(), sentence)
+                    )
+            else:
+                team._social_post_alert(self._social_escalation_digest(step, items, html=True))
+        for (leader, step), items in notices.items():
+            if len(items) <= ESCALATION_ALERTS:
+                for ticket, summary, sentence in items:
+                    ticket._social_notify(leader, summary, sentence)
+            else:
+                items[0][0]._social_notify(
+                    leader, *self._social_escalation_digest(step, items, html=False))
         return True
+
+    def _social_escalation_digest(self, step, items, html):
+        """One message for many tickets escalated at once (a pile-on): how many, the earliest
+        deadline, the first tickets and a link to the list, instead of one message each
+        (``items``: [(ticket, summary, sentence)] sorted by ticket id). ``html``: the body of
+        the channel's message, else (title, text) of a web client notification."""
+        tickets = self.browse([ticket.id for ticket, _s, _t in items]).sudo()
+        deadlines = [t.social_wait_deadline for t in tickets if t.social_wait_deadline]
+        if step == "half":
+            title = self.env._(
+                "%(count)s social tickets: half the response time is gone", count=len(tickets))
+        else:
+            title = self.env._(
+                "%(count)s social tickets: response deadline missed", count=len(tickets))
+        text = self.env._(
+            "None of them has a public reply yet (earliest deadline: %(time)s).",
+            time=tickets[:1]._social_time(min(deadlines)) if deadlines else "?",
+        )
+        if not html:
+            return title, text
+        shown = tickets[:ESCALATION_ALERTS]
+        links = Markup(", ").join(ticket._get_html_link() for ticket in shown)
+        more = self.env._("and %(count)s more", count=len(tickets) - len(shown))
+        url = "/odoo/action-social_crm_helpdesk.helpdesk_ticket_action_social"
+        return Markup("<p><b>%s</b> %s</p><p>%s %s</p><p><a href='%s'>%s</a></p>") % (
+            title + ":", text, links, more, url, self.env._("Open the social tickets"))
 
     # --- hand-offs ---------------------------------------------------------------------------
     def write(self, vals):

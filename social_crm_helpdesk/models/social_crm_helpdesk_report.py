@@ -2,6 +2,8 @@
 """Reaction-time KPIs of social tickets: one row per ticket (pivot, graph) and medians/means per
 company, team, network and month (percentile_cont in SQL)."""
 
+import pytz
+
 from odoo import api, fields, models
 from odoo.addons.social_crm.services.tiers import TIERS
 from odoo.tools import SQL
@@ -340,7 +342,8 @@ class SocialCrmHelpdeskKpi(models.Model):
                       r.*
                  FROM (
                     SELECT t.company_id, t.team_id, t.network_id,
-                           date_trunc('month', t.posted_at)::date AS month,
+                           date_trunc('month', t.posted_at AT TIME ZONE 'UTC'
+                                               AT TIME ZONE %(tz)s)::date AS month,
                            count(*) AS ticket_count,
                            percentile_cont(0.5) WITHIN GROUP (ORDER BY t.reaction_minutes)
                                AS reaction_median,
@@ -355,9 +358,18 @@ class SocialCrmHelpdeskKpi(models.Model):
                            avg(t.positive_rate) AS positive_share,
                            avg(t.rated_rate) AS rated_share,
                            avg(t.deadline_met_rate) AS in_time_share
-                      FROM (%s) t
+                      FROM (%(tickets)s) t
                      GROUP BY t.company_id, t.team_id, t.network_id,
-                              date_trunc('month', t.posted_at)::date
+                              date_trunc('month', t.posted_at AT TIME ZONE 'UTC'
+                                                  AT TIME ZONE %(tz)s)::date
                  ) r""",
-            TICKET_SQL,
+            tickets=TICKET_SQL,
+            tz=self._social_tz(),
         )
+
+    def _social_tz(self):
+        """The time zone of the months: the user's (from the web client's context), as Odoo
+        groups a datetime by month in the per-ticket report's pivot; a ticket posted at
+        00:30 on 1 November in Berlin is November's in both, not October's (UTC)."""
+        tz = self.env.context.get("tz")
+        return tz if tz in pytz.all_timezones_set else "UTC"

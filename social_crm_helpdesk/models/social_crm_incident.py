@@ -432,6 +432,8 @@ class SocialCrmIncident(models.Model):
         if leader:
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
+                # the leader's day (see res.lang._social_today), not the ingesting job's
+                date_deadline=self.env["res.lang"]._social_today(leader, self.company_id),
                 user_id=leader.id,
                 summary=self.env._("Crisis watch: %(name)s", name=self.name),
             )

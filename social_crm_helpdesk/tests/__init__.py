@@ -38,6 +38,7 @@ from . import (
     test_ticket_paths_mixed,
     test_ticket_queries,
     test_tickets,
+    test_time_zones,
     test_tour,
     test_tour_crisis,
     test_tour_hours,

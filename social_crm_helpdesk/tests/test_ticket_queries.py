@@ -5,11 +5,17 @@ webhooks run it (creation message, assignment with its note and notification, re
 notes, alerts), and helpdesk_mgmt's defaults (stage, ticket number, company) computed once per
 batch with the same result as ticket by ticket."""
 
+import datetime as dt
+from unittest.mock import patch
+
+from odoo import fields
 from odoo.addons.helpdesk_mgmt_rating.models.helpdesk_ticket import (
     HelpdeskTicket as RatingTicket,
 )
+from odoo.fields import Domain
 from odoo.tests import tagged
 
+from ..models.helpdesk_ticket import ESCALATION_ALERTS
 from .common import ArrivalCase
 
 IBAN = " Erstattet endlich auf DE89 3704 0044 0532 0130 00!"
@@ -26,6 +32,9 @@ COMPLAINTS = [
 #: followers of the new ticket, the assignee's notification, the alerts in the team's channel.
 #: The margin is below one query per ticket.
 MAX_QUERIES_20 = 410
+#: queries per ticket of a pile-on escalated at once (its step, the leader's to-do); one
+#: message each in the team's channel cost about 25
+MAX_QUERIES_PER_ESCALATION = 6
 
 
 @tagged("post_install", "-at_install")
@@ -224,3 +233,62 @@ class TestTicketQueries(ArrivalCase):
             one_by_one.append(ticket.positive_rate_percentage)
         self.assertEqual(batch, one_by_one)
         self.assertEqual(batch, [66, 0, 0, -1])
+
+    # --- a pile-on past its deadlines: the escalation cron ------------------------------------
+    def escalate_counted(self, tickets, now):
+        Ticket = self.Ticket.sudo()
+        self.env.flush_all()
+        before = self.env.cr.sql_log_count
+        Ticket.search(Ticket._social_escalation_domain(now) & Domain("id", "in", tickets.ids)
+                      )._social_escalate(now)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
+    def test_pile_on_escalates_in_one_message_per_team(self):
+        """Complaints of a pile-on miss their deadline together: each ticket gets its step and
+        the leader's to-do, but the team's channel gets one message that counts them (and the
+        leader one notification), not one each. Before, every ticket posted its own message
+        (about 25 queries per ticket, 304 messages in the channel and 304 sticky pop-ups for
+        the leader in the probe's pile-on of 300 complaints)."""
+        self.ingest_counted("warm", 5)
+        first, _q = self.ingest_counted("pileA", 6)
+        second, _q = self.ingest_counted("pileB", 12)
+        now = fields.Datetime.now() + dt.timedelta(hours=2)
+        messages = len(self.channel_messages())
+        notified = []
+        original = type(self.Ticket)._social_notify
+
+        def notify(tickets, users, title, message):
+            notified.append((users, title))
+            return original(tickets, users, title, message)
+
+        with patch.object(type(self.Ticket), "_social_notify", notify):
+            q6 = self.escalate_counted(first.ticket_id, now)
+            q12 = self.escalate_counted(second.ticket_id, now)
+        tickets = (first | second).ticket_id
+        self.assertEqual(set(tickets.mapped("social_escalation")), {"missed"})
+        todos = self.env["mail.activity"].search(
+            [("res_model", "=", "helpdesk.ticket"), ("res_id", "in", tickets.ids),
+             ("user_id", "=", self.leader.id)])
+        self.assertEqual(len(todos), 18, "a to-do per ticket for the leader")
+        new = self.channel_messages()[: len(self.channel_messages()) - messages]
+        self.assertEqual(len(new), 2, "one message per escalation run, not one per ticket")
+        self.assertIn("12 social tickets: response deadline missed", str(new[0].body))
+        self.assertIn("and 7 more", str(new[0].body))
+        self.assertIn("6 social tickets: response deadline missed", str(new[1].body))
+        self.assertEqual([title for _u, title in notified], [
+            "6 social tickets: response deadline missed",
+            "12 social tickets: response deadline missed"])
+        # six tickets more cost a few queries each (their to-dos), not a message each
+        self.assertLessEqual(
+            q12 - q6, 6 * MAX_QUERIES_PER_ESCALATION,
+            f"escalating 6 then 12 tickets: {q6} then {q12} queries",
+        )
+
+    def test_few_tickets_escalate_one_message_each(self):
+        """Up to ESCALATION_ALERTS tickets at once keep their own message (the link, the
+        owner, the deadline of each)."""
+        posts, _q = self.ingest_counted("few", ESCALATION_ALERTS)
+        messages = len(self.channel_messages())
+        self.escalate_counted(posts.ticket_id, fields.Datetime.now() + dt.timedelta(hours=2))
+        self.assertEqual(len(self.channel_messages()) - messages, ESCALATION_ALERTS)

@@ -206,3 +206,23 @@ class TestWorkingHours(ArrivalCase):
         dispatcher, six = queries()
         self.assertEqual(len(dispatcher.candidates), 6)
         self.assertEqual(six, three)
+
+    # --- the switches of summer time ----------------------------------------------------------
+    def test_office_hours_follow_summer_time(self):
+        """The office opens at 9:00 Berlin time on both sides of the switches (last Sundays of
+        March and October 2026): 07:30 UTC is 08:30 on Friday 27 March (closed) and 09:30 on
+        Monday 30 March (open); 08:30 UTC is 09:30 on Monday 26 October (open) and 07:30 UTC
+        08:30 there (closed). The regular complaint goes to the office agent when open, and
+        waits unassigned (nobody else on duty) when closed."""
+        self.schedule(self.agent, self.office)
+        self.schedule(self.bert, self.weekend)
+        self.schedule(self.cleo, self.weekend)
+        for when, ext, open_ in (
+            (dt.datetime(2026, 3, 27, 7, 30), "dst-fri", False),
+            (dt.datetime(2026, 3, 30, 7, 30), "dst-mon", True),
+            (dt.datetime(2026, 10, 26, 8, 30), "dst-oct-open", True),
+            (dt.datetime(2026, 10, 26, 7, 30), "dst-oct-closed", False),
+        ):
+            ticket = self.complaint_at(when, ext)
+            self.assertEqual(ticket.user_id, self.agent if open_ else self.env["res.users"],
+                             f"{ext} at {when} UTC")

@@ -456,7 +456,7 @@ class SocialCrmAccountScore(models.Model):
                 ]
             )
         }
-        today = fields.Date.context_today(self)
+        Lang = self.env["res.lang"]
         vals_list = []
         for lead in leads:
             account = lead.partner_id.commercial_partner_id
@@ -472,7 +472,8 @@ class SocialCrmAccountScore(models.Model):
                     "user_id": lead.user_id.id,
                     "summary": summary,
                     "note": note(env, account),
-                    "date_deadline": today,
+                    # the salesperson's day, not the scoring run's (res.lang._social_today)
+                    "date_deadline": Lang._social_today(lead.user_id, lead.company_id),
                 }
             )
         # sudo: activities for the salespeople, created whoever changed the account

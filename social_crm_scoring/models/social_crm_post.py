@@ -1,7 +1,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from markupsafe import Markup
 
-from odoo import api, fields, models
+from odoo import api, models
 from odoo.tools.misc import formatLang
 
 from .social_crm_score_history import round_half_up
@@ -53,7 +53,7 @@ class SocialCrmPost(models.Model):
             return
         todo = self.env.ref("mail.mail_activity_data_todo", raise_if_not_found=False)
         model_id = self.env["ir.model"]._get_id("res.partner")
-        today = fields.Date.context_today(self)
+        Lang = self.env["res.lang"]
         vals_list = []
         for partner, partner_posts in by_partner.items():
             user = partner.user_id
@@ -90,7 +90,8 @@ class SocialCrmPost(models.Model):
                     "user_id": user.id,
                     "summary": env._("Influencer posted about us"),
                     "note": note,
-                    "date_deadline": today,
+                    # the salesperson's day, not the ingesting job's (res.lang._social_today)
+                    "date_deadline": Lang._social_today(user, partner_posts[0].company_id),
                 }
             )
         # sudo: activities for the salespeople, created whoever ingested the posts
