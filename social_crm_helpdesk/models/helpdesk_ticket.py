@@ -901,29 +901,35 @@ class HelpdeskTicket(models.Model):
             reach=formatLang(self.env, self.social_reach, digits=0),
         )
 
+    def _social_alert_body(self, off_duty=()):
+        """The alert of this ticket for its team's channel (HTML), in the environment's
+        language."""
+        self.ensure_one()
+        words = self.env
+        owner = self.user_id.name or words._("Unassigned")
+        return Markup("<p><b>%s</b> %s</p><p>%s · %s · %s</p>") % (
+            words._("Alert:"),
+            self._get_html_link(),
+            self._social_alert_reason(),
+            words._("Owner: %(owner)s (assigned to them although nobody was on duty)",
+                    owner=owner)
+            if self.id in off_duty and self.user_id
+            else words._("Owner: %(owner)s", owner=owner),
+            words._("respond by %(time)s", time=self._social_time(self.social_wait_deadline))
+            if self.social_wait_deadline
+            else "",
+        )
+
     def _social_alert(self, off_duty=()):
-        """Tell the team at once: a message in its alert channel with a link to the ticket,
-        a web client notification to the assignee (or the team leader). ``off_duty``: ids of
-        the tickets assigned although nobody was on duty (the alert says so)."""
+        """Tell the team at once: a message in its alert channel with a link to the ticket
+        (in the language most of the channel's members read, see
+        :meth:`helpdesk.ticket.team._social_alert_lang`), a web client notification to the
+        assignee (or the team leader) in their own language. ``off_duty``: ids of the tickets
+        assigned although nobody was on duty (the alert says so)."""
         now = fields.Datetime.now()
         # sudo: the alert goes to the team's channel and users, whoever ingested the post
         for ticket in self.sudo():
             team = ticket.team_id
-            owner = ticket.user_id.name or self.env._("Unassigned")
-            body = Markup("<p><b>%s</b> %s</p><p>%s · %s · %s</p>") % (
-                self.env._("Alert:"),
-                ticket._get_html_link(),
-                ticket._social_alert_reason(),
-                self.env._("Owner: %(owner)s (assigned to them although nobody was on duty)",
-                           owner=owner)
-                if ticket.id in off_duty and ticket.user_id
-                else self.env._("Owner: %(owner)s", owner=owner),
-                self.env._(
-                    "respond by %(time)s", time=ticket._social_time(ticket.social_wait_deadline)
-                )
-                if ticket.social_wait_deadline
-                else "",
-            )
             # the alert reaches someone active: the owner, else the team leader, else who
             # owns the team's tickets when all its members left (see _social_fallback_owner)
             recipient = (ticket.user_id | team.user_id).filtered(
@@ -935,18 +941,30 @@ class HelpdeskTicket(models.Model):
                 channel = team._social_alert_channel()
                 if recipient and recipient.partner_id not in channel.channel_member_ids.partner_id:
                     channel._add_members(users=recipient, post_joined_message=False)
+                body = ticket.with_context(
+                    lang=team._social_alert_lang(ticket.company_id)
+                )._social_alert_body(off_duty)
                 team._social_post_alert(body)
             ticket.social_alerted_at = now
-            ticket._social_notify(
-                recipient,
-                self.env._("Social alert: %(ticket)s", ticket=ticket.display_name),
-                ticket._social_alert_reason(),
-            )
+            ticket._social_notify(recipient, lambda t: (
+                t.env._("Social alert: %(ticket)s", ticket=t.display_name),
+                t._social_alert_reason(),
+            ))
 
-    def _social_notify(self, users, title, message):
-        """A sticky web client notification (bus) for each of ``users``."""
-        for user in users.filtered(lambda u: u.active and not u.share):
-            user._bus_send(
+    def _social_notify(self, users, texts):
+        """A sticky web client notification (bus) for each of ``users``, in their language:
+        ``texts(ticket)`` gives (title, message) with ``ticket`` (this one) in a recipient's
+        language; one call and one bus send per language, not per user."""
+        self.ensure_one()
+        users = users.filtered(lambda u: u.active and not u.share)
+        if not users:
+            return
+        company_lang = self.company_id._social_lang()
+        # sudo: the recipients' language, whoever runs the job
+        by_lang = users.sudo().grouped(lambda u: u.lang or company_lang)
+        for lang, group in by_lang.items():
+            title, message = texts(self.with_context(lang=lang))
+            group.with_env(users.env)._bus_send(
                 "simple_notification",
                 {"title": title, "message": message, "sticky": True, "type": "warning"},
             )
@@ -1141,20 +1159,28 @@ class HelpdeskTicket(models.Model):
                     ticket.social_escalated_missed_at = now
                 continue
             ticket.write({f"social_escalated_{step}_at": now, "social_escalation": step})
-            if step == "half":
-                summary = self.env._("Social ticket: half the response time is gone")
-            else:
-                summary = self.env._("Social ticket: response deadline missed")
-            sentence = self.env._(
-                "%(ticket)s has no public reply yet; respond by %(time)s. Owner: %(owner)s.",
-                ticket=ticket.display_name,
-                time=ticket._social_time(ticket.social_wait_deadline),
-                owner=ticket.user_id.name or self.env._("Unassigned"),
-            )
+
+            def texts(t, step=step):
+                """(summary, sentence) of this step, in the language of ``t``'s env."""
+                words = t.env
+                if step == "half":
+                    summary = words._("Social ticket: half the response time is gone")
+                else:
+                    summary = words._("Social ticket: response deadline missed")
+                return summary, words._(
+                    "%(ticket)s has no public reply yet; respond by %(time)s. Owner: %(owner)s.",
+                    ticket=t.display_name,
+                    time=t._social_time(t.social_wait_deadline),
+                    owner=t.user_id.name or words._("Unassigned"),
+                )
+
             leader = ticket._social_activity_user()
             if ticket.team_id.user_id.active:
                 leader = ticket.team_id.user_id
             if leader:
+                # the leader's to-do in the leader's language
+                summary, sentence = texts(ticket.with_context(
+                    lang=leader.sudo().lang or ticket.company_id._social_lang()))
                 activities.append(
                     {
                         "res_model_id": model_id,
@@ -1167,11 +1193,13 @@ class HelpdeskTicket(models.Model):
                     }
                 )
             if ticket.team_id:
+                summary, sentence = texts(ticket.with_context(
+                    lang=ticket.team_id._social_alert_lang(ticket.company_id)))
                 ticket.team_id._social_post_alert(
                     Markup("<p><b>%s</b> %s</p><p>%s</p>")
                     % (summary + ":", ticket._get_html_link(), sentence)
                 )
-            ticket._social_notify(leader, summary, sentence)
+            ticket._social_notify(leader, texts)
         if activities:
             # sudo: activities for the team leader, created by the product
             self.env["mail.activity"].sudo().create(activities)
