@@ -33,6 +33,12 @@ class SocialCrmSource(models.Model):
         "newest, when there are several).",
     )
     held_event_count = fields.Integer(string="Items Kept", compute="_compute_held")
+    held_shared_count = fields.Integer(
+        string="Items Kept That May Be Another Company's",
+        compute="_compute_held",
+        help="Items kept in quarantine while a push source of another company uses the same "
+        "app: the account they are addressed to may be that company's.",
+    )
     webhook_account_label = fields.Char(
         string="Account Field",
         compute="_compute_webhook_account_label",
@@ -92,21 +98,31 @@ class SocialCrmSource(models.Model):
     def _compute_held(self):
         ids = [i for i in self.ids if isinstance(i, int)]
         newest = {}
+        shared = {}
         if ids:
             # sudo: events are manager-only; the form shows their account to its readers
-            for source, account, count, received in self.env["social.crm.event"].sudo()._read_group(
+            for source, account, is_shared, count, received in self.env[
+                    "social.crm.event"].sudo()._read_group(
                 [("source_id", "in", ids), ("state", "=", "quarantined"),
                  ("held_account", "!=", False)],
-                ["source_id", "held_account"],
+                ["source_id", "held_account", "held_shared_app"],
                 ["__count", "received_at:max"],
             ):
-                best = newest.get(source.id)
-                if not best or received > best[2]:
-                    newest[source.id] = (account, count, received)
+                if is_shared:
+                    shared[source.id] = shared.get(source.id, 0) + count
+                best = newest.get((source.id, account))
+                newest[(source.id, account)] = (
+                    (best[0] if best else 0) + count, max(received, best[1]) if best else received)
+        latest = {}
+        for (source_id, account), (count, received) in newest.items():
+            best = latest.get(source_id)
+            if not best or received > best[2]:
+                latest[source_id] = (account, count, received)
         for source in self:
-            account, count, _received = newest.get(source.id, (False, 0, None))
+            account, count, _received = latest.get(source.id, (False, 0, None))
             source.held_account_id = account
             source.held_event_count = count
+            source.held_shared_count = shared.get(source.id, 0)
 
     def _webhook_use_account(self, account):
         """Make ``account`` this push source's account (hook: WhatsApp's phone number id)."""

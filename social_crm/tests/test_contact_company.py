@@ -5,7 +5,7 @@ bio); a person writing to two companies gets a contact in each; a shared contact
 company) a user made and linked stays matched by every company's listening. The upgrade
 gives the contacts made before the company of their identities."""
 
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools import mute_logger
 
@@ -162,3 +162,76 @@ class TestListeningContactCompany(SocialCrmCase):
         with mute_logger(PARTNER_LOG):
             moved_again, _shared = Partner._social_give_listening_contacts_their_company()
         self.assertEqual(moved_again, 0)
+
+
+@tagged("post_install", "-at_install")
+class TestMergeAcrossCompanies(SocialCrmCase):
+    """Odoo 19's contact merge checks e-mails, parents and users, not companies: the
+    administrator merged company A's critic (made by A's listening, with A's identity) into a
+    company B contact, whose users then read A's critic, posts and identity."""
+
+    _identity = TestListeningContactCompany._identity
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.Post = cls.env["social.crm.post"]
+        cls.Identity = cls.env["social.crm.identity"]
+        cls.source_a = cls.env["social.crm.source"].create(
+            {"name": "X search A", "network_id": cls.x.id, "kind": "search", "query": "acme"}
+        )
+        cls.source_b = cls.env["social.crm.source"].create(
+            {"name": "X search B", "network_id": cls.x.id, "kind": "search", "query": "acme",
+             "company_id": cls.other_company.id}
+        )
+
+    def merge(self, partners, dst):
+        wizard = self.env["base.partner.merge.automatic.wizard"].create(
+            {"partner_ids": [(6, 0, partners.ids)], "dst_partner_id": dst.id})
+        return wizard.action_merge()
+
+    def test_a_company_a_critic_is_not_merged_into_a_company_b_contact(self):
+        critic = self.make_author("7311", "kritiker_m", "Moritz Kritisch", followers_count=90)
+        self.Post._ingest_posts([self.make_post("cm1", critic)], self.source_a)
+        contact_a = self._identity("7311", self.company).partner_id
+        contact_b = self.env["res.partner"].create(
+            {"name": "Moritz Kritisch", "company_id": self.other_company.id})
+        with self.assertRaisesRegex(UserError, "different companies"):
+            self.merge(contact_a | contact_b, contact_b)
+        self.assertTrue(contact_a.exists())
+        self.assertEqual(self._identity("7311", self.company).partner_id, contact_a)
+        # the same person's contact in each company (each with its identity): refused too
+        both = self.make_author("7313", "beide_m", "Mia Beide", followers_count=40)
+        self.Post._ingest_posts([self.make_post("cm4", both)], self.source_a)
+        self.Post._ingest_posts([self.make_post("cm5", both)], self.source_b)
+        mia_a = self._identity("7313", self.company).partner_id
+        mia_b = self._identity("7313", self.other_company).partner_id
+        self.assertTrue(mia_a and mia_b and mia_a != mia_b)
+        with self.assertRaisesRegex(UserError, "different companies"):
+            self.merge(mia_a | mia_b, mia_a)
+        self.assertTrue(mia_b.exists())
+
+    def test_contacts_of_one_company_still_merge(self):
+        critic = self.make_author("7312", "kritiker_n", "Nora Kritisch", followers_count=90)
+        self.Post._ingest_posts([self.make_post("cm3", critic)], self.source_a)
+        contact_a = self._identity("7312", self.company).partner_id
+        typed = self.env["res.partner"].create(
+            {"name": "Nora Kritisch", "company_id": self.company.id})
+        shared = self.env["res.partner"].create({"name": "Nora K."})  # no company
+        self.merge(contact_a | typed | shared, typed)
+        self.assertFalse(contact_a.exists())
+        self.assertEqual(self._identity("7312", self.company).partner_id, typed)
+
+    def test_the_refusal_reads_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm"], ["de_DE"])
+        critic = self.make_author("7314", "kritiker_o", "Olga Kritisch", followers_count=90)
+        self.Post._ingest_posts([self.make_post("cm6", critic)], self.source_a)
+        contact_a = self._identity("7314", self.company).partner_id
+        contact_b = self.env["res.partner"].create(
+            {"name": "Olga K.", "company_id": self.other_company.id})
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_context(
+            lang="de_DE").create({"partner_ids": [(6, 0, (contact_a | contact_b).ids)],
+                                  "dst_partner_id": contact_b.id})
+        with self.assertRaisesRegex(UserError, "Führen Sie nur Kontakte eines Unternehmens"):
+            wizard.action_merge()

@@ -272,6 +272,30 @@ class TestWebhookEmptyAccountSharedApp(HeldCase):
         event.action_retry()
         self.assertFalse(event.held_shared_app)
 
+    def test_the_source_form_says_kept_items_may_be_another_company_s(self):
+        """The source's “Kept in quarantine” alert offered “Use this account ID” without
+        saying that the items may be another company's (only the Received Events did): it
+        says so now, with how many, never naming the other company or its source."""
+        self.page.account_id = False
+        delta = self._delta(name="Delta Kundenseite")
+        self._deliver_meta(comment_on("505050505050", 9759, "Delta: Rechnung falsch"))
+        self._deliver_meta(comment_on("505050505050", 9760, "Delta: Paket kaputt"))
+        self.page.invalidate_recordset()
+        self.assertEqual((self.page.held_event_count, self.page.held_shared_count), (2, 2))
+        form = self.env["social.crm.source"].get_views([(False, "form")])["views"]["form"]
+        arch = form["arch"]
+        self.assertIn('name="held_shared_app_note"', arch)
+        note = arch[arch.index('name="held_shared_app_note"'):]
+        note = note[:note.index("</p>")]
+        self.assertIn("another company", note)
+        for name in (delta.name, delta.company_id.name, PAGE_B):
+            self.assertNotIn(name, note)
+        # alone on its app: the items kept are not said to be another company's
+        self._deliver_x(x_activity("1865000000000000903"))
+        self.x_source.invalidate_recordset()
+        self.assertEqual(self.x_source.held_event_count, 1)
+        self.assertEqual(self.x_source.held_shared_count, 0)
+
     def test_upgrade_marks_the_items_kept_before_on_a_shared_app(self):
         """19.0.1.7.1: items kept before the marker existed, on an app another company's
         source has, are marked; those of a company alone on its app are not."""

@@ -951,29 +951,35 @@ class HelpdeskTicket(models.Model):
             reach=formatLang(self.env, self.social_reach, digits=0),
         )
 
+    def _social_alert_body(self, off_duty=()):
+        """The alert of this ticket for its team's channel (HTML), in the environment's
+        language."""
+        self.ensure_one()
+        words = self.env
+        owner = self.user_id.name or words._("Unassigned")
+        return Markup("<p><b>%s</b> %s</p><p>%s · %s · %s</p>") % (
+            words._("Alert:"),
+            self._get_html_link(),
+            self._social_alert_reason(),
+            words._("Owner: %(owner)s (assigned to them although nobody was on duty)",
+                    owner=owner)
+            if self.id in off_duty and self.user_id
+            else words._("Owner: %(owner)s", owner=owner),
+            words._("respond by %(time)s", time=self._social_time(self.social_wait_deadline))
+            if self.social_wait_deadline
+            else "",
+        )
+
     def _social_alert(self, off_duty=()):
-        """Tell the team at once: a message in its alert channel with a link to the ticket,
-        a web client notification to the assignee (or the team leader). ``off_duty``: ids of
-        the tickets assigned although nobody was on duty (the alert says so)."""
+        """Tell the team at once: a message in its alert channel with a link to the ticket
+        (in the language most of the channel's members read, see
+        :meth:`helpdesk.ticket.team._social_alert_lang`), a web client notification to the
+        assignee (or the team leader) in their own language. ``off_duty``: ids of the tickets
+        assigned although nobody was on duty (the alert says so)."""
         now = fields.Datetime.now()
         # sudo: the alert goes to the team's channel and users, whoever ingested the post
         for ticket in self.sudo():
             team = ticket.team_id
-            owner = ticket.user_id.name or self.env._("Unassigned")
-            body = Markup("<p><b>%s</b> %s</p><p>%s · %s · %s</p>") % (
-                self.env._("Alert:"),
-                ticket._get_html_link(),
-                ticket._social_alert_reason(),
-                self.env._("Owner: %(owner)s (assigned to them although nobody was on duty)",
-                           owner=owner)
-                if ticket.id in off_duty and ticket.user_id
-                else self.env._("Owner: %(owner)s", owner=owner),
-                self.env._(
-                    "respond by %(time)s", time=ticket._social_time(ticket.social_wait_deadline)
-                )
-                if ticket.social_wait_deadline
-                else "",
-            )
             # the alert reaches someone active: the owner, else the team leader, else who
             # owns the team's tickets when all its members left (see _social_fallback_owner)
             recipient = (ticket.user_id | team.user_id).filtered(
@@ -985,18 +991,30 @@ class HelpdeskTicket(models.Model):
                 channel = team._social_alert_channel()
                 if recipient and recipient.partner_id not in channel.channel_member_ids.partner_id:
                     channel._add_members(users=recipient, post_joined_message=False)
+                body = ticket.with_context(
+                    lang=team._social_alert_lang(ticket.company_id)
+                )._social_alert_body(off_duty)
                 team._social_post_alert(body)
             ticket.social_alerted_at = now
-            ticket._social_notify(
-                recipient,
-                self.env._("Social alert: %(ticket)s", ticket=ticket.display_name),
-                ticket._social_alert_reason(),
-            )
+            ticket._social_notify(recipient, lambda t: (
+                t.env._("Social alert: %(ticket)s", ticket=t.display_name),
+                t._social_alert_reason(),
+            ))
 
-    def _social_notify(self, users, title, message):
-        """A sticky web client notification (bus) for each of ``users``."""
-        for user in users.filtered(lambda u: u.active and not u.share):
-            user._bus_send(
+    def _social_notify(self, users, texts):
+        """A sticky web client notification (bus) for each of ``users``, in their language:
+        ``texts(ticket)`` gives (title, message) with ``ticket`` (this one) in a recipient's
+        language; one call and one bus send per language, not per user."""
+        self.ensure_one()
+        users = users.filtered(lambda u: u.active and not u.share)
+        if not users:
+            return
+        company_lang = self.company_id._social_lang()
+        # sudo: the recipients' language, whoever runs the job
+        by_lang = users.sudo().grouped(lambda u: u.lang or company_lang)
+        for lang, group in by_lang.items():
+            title, message = texts(self.with_context(lang=lang))
+            group.with_env(users.env)._bus_send(
                 "simple_notification",
                 {"title": title, "message": message, "sticky": True, "type": "warning"},
             )
@@ -1202,20 +1220,28 @@ class HelpdeskTicket(models.Model):
                     ticket.social_escalated_missed_at = now
                 continue
             ticket.write({f"social_escalated_{step}_at": now, "social_escalation": step})
-            if step == "half":
-                summary = self.env._("Social ticket: half the response time is gone")
-            else:
-                summary = self.env._("Social ticket: response deadline missed")
-            sentence = self.env._(
-                "%(ticket)s has no public reply yet; respond by %(time)s. Owner: %(owner)s.",
-                ticket=ticket.display_name,
-                time=ticket._social_time(ticket.social_wait_deadline),
-                owner=ticket.user_id.name or self.env._("Unassigned"),
-            )
+
+            def texts(t, step=step):
+                """(summary, sentence) of this step, in the language of ``t``'s env."""
+                words = t.env
+                if step == "half":
+                    summary = words._("Social ticket: half the response time is gone")
+                else:
+                    summary = words._("Social ticket: response deadline missed")
+                return summary, words._(
+                    "%(ticket)s has no public reply yet; respond by %(time)s. Owner: %(owner)s.",
+                    ticket=t.display_name,
+                    time=t._social_time(t.social_wait_deadline),
+                    owner=t.user_id.name or words._("Unassigned"),
+                )
+
             leader = ticket._social_activity_user()
             if ticket.team_id.user_id.active:
                 leader = ticket.team_id.user_id
             if leader:
+                # the leader's to-do in the leader's language
+                summary, sentence = texts(ticket.with_context(
+                    lang=leader.sudo().lang or ticket.company_id._social_lang()))
                 activities.append(
                     {
                         "res_model_id": model_id,
@@ -1230,8 +1256,8 @@ class HelpdeskTicket(models.Model):
                             leader, ticket.company_id, now),
                     }
                 )
-            alerts.setdefault((ticket.team_id, step), []).append((ticket, summary, sentence))
-            notices.setdefault((leader, step), []).append((ticket, summary, sentence))
+            alerts.setdefault((ticket.team_id, step), []).append((ticket, texts))
+            notices.setdefault((leader, step), []).append((ticket, texts))
         if activities:
             per_user = Counter(vals["user_id"] for vals in activities)
             Activity = self.env["mail.activity"].sudo()  # sudo: the leader's, by the product
@@ -1245,29 +1271,39 @@ class HelpdeskTicket(models.Model):
         for (team, step), items in alerts.items():
             if not team:
                 continue
+            # the channel's message in the language most of its members read
+            lang = team._social_alert_lang(items[0][0].company_id)
             if len(items) <= ESCALATION_ALERTS:
-                for ticket, summary, sentence in items:
+                for ticket, texts in items:
+                    summary, sentence = texts(ticket.with_context(lang=lang))
                     team._social_post_alert(
                         Markup("<p><b>%s</b> %s</p><p>%s</p>")
                         % (summary + ":", ticket._get_html_link(), sentence)
                     )
             else:
-                team._social_post_alert(self._social_escalation_digest(step, items, html=True))
+                team._social_post_alert(
+                    self.with_context(lang=lang)._social_escalation_digest(step, items, html=True))
         for (leader, step), items in notices.items():
+            if not leader:
+                continue
             if len(items) <= ESCALATION_ALERTS:
-                for ticket, summary, sentence in items:
-                    ticket._social_notify(leader, summary, sentence)
+                for ticket, texts in items:
+                    ticket._social_notify(leader, texts)
             else:
                 items[0][0]._social_notify(
-                    leader, *self._social_escalation_digest(step, items, html=False))
+                    leader,
+                    lambda t, step=step, items=items: t._social_escalation_digest(
+                        step, items, html=False),
+                )
         return True
 
     def _social_escalation_digest(self, step, items, html):
         """One message for many tickets escalated at once (a pile-on): how many, the earliest
         deadline, the first tickets and a link to the list, instead of one message each
-        (``items``: [(ticket, summary, sentence)] sorted by ticket id). ``html``: the body of
+        (``items``: [(ticket, texts)] sorted by ticket id), in the language of this
+        recordset's environment. ``html``: the body of
         the channel's message, else (title, text) of a web client notification."""
-        tickets = self.browse([ticket.id for ticket, _s, _t in items]).sudo()
+        tickets = self.browse([ticket.id for ticket, _texts in items]).sudo()
         deadlines = [t.social_wait_deadline for t in tickets if t.social_wait_deadline]
         if step == "half":
             title = self.env._(

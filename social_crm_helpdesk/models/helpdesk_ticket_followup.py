@@ -157,11 +157,10 @@ class HelpdeskTicket(models.Model):
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
         for ticket in restarted:
-            ticket._social_notify(
-                ticket.user_id or ticket.team_id.user_id,
-                self.env._("Social ticket waits again: %(ticket)s", ticket=ticket.display_name),
-                self.env._("The customer complained again after your answer."),
-            )
+            ticket._social_notify(ticket.user_id or ticket.team_id.user_id, lambda t: (
+                t.env._("Social ticket waits again: %(ticket)s", ticket=t.display_name),
+                t.env._("The customer complained again after your answer."),
+            ))
         return restarted
 
     @api.model
@@ -282,9 +281,8 @@ class HelpdeskTicket(models.Model):
             again.write({"social_alerted_at": False})
             again._social_alert(off_duty)
         for ticket in reopened:
-            ticket._social_notify(
-                ticket.user_id or ticket.team_id.user_id,
-                self.env._("Social ticket reopened: %(ticket)s", ticket=ticket.display_name),
-                self.env._("The customer complained again after the ticket was closed."),
-            )
+            ticket._social_notify(ticket.user_id or ticket.team_id.user_id, lambda t: (
+                t.env._("Social ticket reopened: %(ticket)s", ticket=t.display_name),
+                t.env._("The customer complained again after the ticket was closed."),
+            ))
         return True

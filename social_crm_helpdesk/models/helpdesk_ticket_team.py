@@ -388,6 +388,25 @@ class HelpdeskTicketTeam(models.Model):
         team.social_alert_channel_id = channel
         return channel
 
+    def _social_alert_lang(self, company):
+        """Language of the messages in this team's alert channel: the one most of its members
+        (active internal users; OdooBot is not counted) read (one message for all of them),
+        the company's (``company``) on a tie or without members."""
+        self.ensure_one()
+        company_lang = company._social_lang()
+        # sudo: the channel and its members' language are the product's
+        partners = self.sudo().social_alert_channel_id.channel_member_ids.partner_id
+        users = partners.user_ids.filtered(lambda u: u.active and not u.share)
+        counts = {}
+        for user in users:
+            lang = user.lang or company_lang
+            counts[lang] = counts.get(lang, 0) + 1
+        if not counts:
+            return company_lang
+        top = max(counts.values())
+        leaders = [lang for lang, count in counts.items() if count == top]
+        return company_lang if company_lang in leaders or len(leaders) > 1 else leaders[0]
+
     def _social_post_alert(self, body):
         """Post ``body`` (HTML) in the team's alert channel, as OdooBot."""
         self.ensure_one()

@@ -121,6 +121,7 @@ class SocialCrmPost(models.Model):
         result = super()._ingest_after_restore()
         # sudo: the product notes on any agent's ticket
         posts = self.sudo().filtered("ticket_id")
+        posts._social_restore_openers()
         bodies = {}
         for ticket, group in posts.grouped("ticket_id").items():
             target = ticket.duplicate_id or ticket
@@ -141,6 +142,43 @@ class SocialCrmPost(models.Model):
                 bodies, author_id=self.env.ref("base.partner_root").id,
                 message_type="comment")
         return result
+
+    def _social_restore_openers(self):
+        """These posts (sudo), back after their author's account was restored, open their
+        tickets again where the ticket lost its opening post: the earliest of them by the
+        ticket's customer (see ``helpdesk.ticket._social_customer_posts_left``), when no
+        post of that customer left on the ticket is older (a later post coming back does not
+        replace an opener its author deleted). The ticket takes the post again
+        (``social_post_id``), with the title and description a ticket opened by it would have
+        (the generated words in the language of whom reads the ticket) in place of the
+        placeholder written at the removal. Two queries, one write per ticket."""
+        tickets = self.ticket_id.filtered(lambda t: not t.social_post_id)
+        if not tickets:
+            return
+        others = self.search(
+            Domain("ticket_id", "in", tickets.ids) & Domain("id", "not in", self.ids)
+        ).grouped("ticket_id")
+        Ticket = self.env["helpdesk.ticket"]
+        for ticket, group in self.filtered(lambda p: p.ticket_id in tickets).grouped(
+                "ticket_id").items():
+            theirs = group.filtered(
+                lambda p, t=ticket: t._social_customer_posts_left([(p.identity_id, p.partner_id)]))
+            opener = theirs.sorted(lambda p: (p.posted_at or fields.Datetime.now(), p.id))[:1]
+            if not opener:
+                continue
+            older = others.get(ticket, self.browse()).filtered(
+                lambda p, t=ticket, o=opener: p.posted_at and o.posted_at
+                and p.posted_at < o.posted_at
+                and t._social_customer_posts_left([(p.identity_id, p.partner_id)]))
+            if older:
+                continue
+            reader = Ticket.with_context(lang=ticket._social_reader_lang())
+            ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(
+                {"social_post_id": opener.id})
+            ticket._social_replace_content({
+                "name": reader._social_ticket_title(opener),
+                "description": reader._social_ticket_description(opener),
+            })
 
     def _social_removed(self):
         """These posts the network removed for another reason than their authors' deletion

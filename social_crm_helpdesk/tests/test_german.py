@@ -571,3 +571,66 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         self.assertIn("Automatisch Gerda Agentin zugewiesen, obwohl kein Mitglied online ist",
                       notes)
         self.assertNotIn("Odoo does not know who", notes)
+
+    def test_the_alert_pop_up_is_in_each_recipients_language(self):
+        """Two tickets with bank data in one batch, one for the German agent, one for an
+        English colleague: each pop-up in its reader's language; the alert channel (both of
+        them, a tie) in the company's English. They were all the company's English."""
+        from unittest.mock import patch
+
+        eric = new_test_user(
+            self.env, login="sh_eric", name="Eric Agent", lang="en_US",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user,"
+            "social_crm.group_social_crm_user",
+        )
+        self.team.write({"user_ids": [(6, 0, (self.gerda | eric).ids)]})
+        sent = []
+        Users = type(self.env["res.users"])
+        original = Users._bus_send
+
+        def record(users, notification_type, message, /, *, subchannel=None):
+            if notification_type == "simple_notification":
+                sent.extend((user, message["title"], message["message"]) for user in users)
+            return original(users, notification_type, message, subchannel=subchannel)
+
+        self.startPatcher(patch.object(Users, "_bus_send", record))
+        posts = self.Post.browse(self.Post.with_context(lang="en_US")._ingest_posts([
+            self.complaint(
+                ext, author=self.make_author(f"bank-{ext}", f"kunde_{ext}", "Klara Kundin"),
+                conversation_external_id=ext,
+                text="@acme Doppelt abgebucht! IBAN DE89 3704 0044 0532 0130 00, sofort zurück.",
+            ) for ext in ("1990000000000000561", "1990000000000000562")
+        ], self.x_source).post_ids)
+        tickets = posts.ticket_id
+        self.assertEqual(tickets.user_id, self.gerda | eric)
+        german = tickets.filtered(lambda t: t.user_id == self.gerda)
+        english = tickets - german
+        self.assertIn((self.gerda, f"Social-Alarm: {german.display_name}"),
+                      [(u, title) for u, title, _m in sent])
+        self.assertIn((eric, f"Social alert: {english.display_name}"),
+                      [(u, title) for u, title, _m in sent])
+        gerdas = next(m for u, _t, m in sent if u == self.gerda)
+        self.assertIn("Bank- oder Kartendaten", gerdas)
+        erics = next(m for u, _t, m in sent if u == eric)
+        self.assertIn("Bank or card data", erics)
+        channel = self.team.social_alert_channel_id
+        bodies = self.env["mail.message"].search(
+            [("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
+             ("message_type", "=", "comment")]).mapped(lambda m: str(m.body))
+        self.assertEqual(len(bodies), 2)
+        self.assertTrue(all("Alert:" in body for body in bodies))
+        # Eric leaves the team's channel: the German majority reads the next alert in German
+        channel.sudo().channel_member_ids.filtered(
+            lambda m: m.partner_id == eric.partner_id).unlink()
+        self.team.write({"user_ids": [(6, 0, self.gerda.ids)]})
+        ext = "1990000000000000563"
+        self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+            ext, author=self.make_author("bank-3", "kunde_3", "Karl Kunde"),
+            conversation_external_id=ext,
+            text="@acme Karte 4111 1111 1111 1111 wurde doppelt belastet, sofort zurück!",
+        )], self.x_source)
+        last = self.env["mail.message"].search(
+            [("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
+             ("message_type", "=", "comment")], order="id desc", limit=1)
+        self.assertIn("Alarm:", str(last.body))
+        self.assertNotIn("Alert:", str(last.body))

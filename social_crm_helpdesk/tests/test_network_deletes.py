@@ -214,6 +214,14 @@ class TestNetworkDeletes(NetworkDeleteCase):
                       ticket.message_ids[:1].body)
         self.assertFalse(self.env["social.crm.post.deleted"].sudo().search(
             [("external_id", "=", OPENER)]))
+        # the ticket is opened by it again: its post, title and description come back in
+        # place of the removal's placeholder (they stayed so before)
+        self.assertEqual(ticket.social_post_id, back)
+        self.assertEqual(ticket.name, "Karl Kunde: @acme Mein Router ist seit Montag kaputt und "
+                                      "keiner antwortet. Frechh…")
+        self.assertIn("Mein Router ist seit Montag kaputt", str(ticket.description))
+        self.assertIn("X (Twitter), Karl Kunde", str(ticket.description))
+        self.assertNotIn("suspended", str(ticket.description))
 
     def compliance_removes_the_opener(self):
         """The opener's ticket after X's compliance job reported its author suspended."""

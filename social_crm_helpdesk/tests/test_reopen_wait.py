@@ -308,10 +308,11 @@ class TestEditWaitsAgain(ArrivalCase):
         calls = []
         original = type(self.Ticket)._social_notify
 
-        def notify(ticket, users, title, message):
-            if "waits again" in title:
+        def notify(ticket, users, texts):
+            # texts(ticket): (title, message) in the recipients' language
+            if "waits again" in texts(ticket.with_context(lang="en_US"))[0]:
                 calls.append((users, ticket))
-            return original(ticket, users, title, message)
+            return original(ticket, users, texts)
 
         self.startPatcher(patch.object(type(self.Ticket), "_social_notify", notify))
         return calls
