@@ -258,9 +258,9 @@ class TestTicketQueries(ArrivalCase):
         notified = []
         original = type(self.Ticket)._social_notify
 
-        def notify(tickets, users, title, message):
-            notified.append((users, title))
-            return original(tickets, users, title, message)
+        def notify(tickets, users, texts):
+            notified.append((users, texts(tickets)[0]))
+            return original(tickets, users, texts)
 
         with patch.object(type(self.Ticket), "_social_notify", notify):
             q6 = self.escalate_counted(first.ticket_id, now)
