@@ -74,8 +74,8 @@ class TestIngest(SocialCrmCase):
 
         self.env.ref("base.user_root").partner_id.tz = False
         self.company.partner_id.tz = "Europe/Berlin"
-        product = self.Post.with_context(
-            {k: v for k, v in self.env.context.items() if k != "tz"})
+        product = self.env(context={
+            k: v for k, v in self.env.context.items() if k != "tz"})["social.crm.post"]
         with freeze_time("2026-12-04 23:30:00"):
             product._ingest_posts([self.make_post(
                 "1", self.make_author("7", "known", "Known", followers_count=10))], self.source)
