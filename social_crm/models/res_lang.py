@@ -75,3 +75,27 @@ class ResLang(models.Model):
         they read as today, not as yesterday after midnight UTC."""
         tz = self._social_reader_tz(user, company)
         return fields.Date.context_today(self.with_context(tz=tz), now)
+
+    @api.model
+    def _social_company_tz(self, company):
+        """The time zone of ``company``'s day: its partner's, else that of its first internal
+        user who has one (the administrator who set it up, usually), else UTC. Never the
+        current user's: the dated rows the product writes for the company (count history,
+        scores, conversion dates) are cut at one midnight whoever writes them (a job as
+        OdooBot, a webhook, a user abroad)."""
+        # sudo: the company's partner and users, whoever writes
+        company = company.sudo()
+        if company.partner_id.tz:
+            return company.partner_id.tz
+        first = self.env["res.users"].sudo().search_fetch(
+            [("company_id", "=", company.id), ("share", "=", False), ("tz", "!=", False)],
+            ["tz"], order="id", limit=1,
+        )
+        return first.tz or "UTC"
+
+    @api.model
+    def _social_company_today(self, company, now=None):
+        """The day of ``now`` (naive UTC, default: now) in ``company``'s time zone (see
+        :meth:`_social_company_tz`): the date of the rows the product writes for it."""
+        return fields.Date.context_today(
+            self.with_context(tz=self._social_company_tz(company)), now)

@@ -439,7 +439,8 @@ class SocialCrmIdentity(models.Model):
                 .search_fetch(
                     [
                         ("identity_id", "in", identity_ids),
-                        ("date", "=", fields.Date.context_today(self)),
+                        # the company's day, as the rows are written (see below)
+                        ("date", "=", self.env["res.lang"]._social_company_today(company)),
                     ],
                     ["identity_id", *ingest.COUNT_FIELDS],
                 )
@@ -609,7 +610,9 @@ class SocialCrmIdentity(models.Model):
         if plan.metrics:
             # sudo: metrics are written by the product only
             Metric = self.env["social.crm.identity.metric"].sudo()
-            today = fields.Date.context_today(self)
+            # the company's day, not the ingesting job's (OdooBot's, UTC without demo data):
+            # a count at 00:30 in Berlin is the new day's row
+            today = self.env["res.lang"]._social_company_today(company)
             Metric._ingest_upsert(
                 vals_list=[
                     dict(vals, identity_id=identities[key][0], date=today)

@@ -446,7 +446,8 @@ class SocialCrmIdentity(models.Model):
                 ).mapped("external_id")
             )
         now = fields.Datetime.now()
-        today = fields.Date.context_today(self)
+        # the company's day (its count history rows), not the look-up job's
+        today = self.env["res.lang"]._social_company_today(company, now)
         plans = []
         worded = self._enrich_profile_messages(company, network)
         for identity, profile in zip(identities, profiles, strict=True):

@@ -63,6 +63,29 @@ class TestIngest(SocialCrmCase):
         self.assertEqual(identity.metric_ids.followers_count, 250)
         self.assertEqual(self.Identity.search_count([("external_id", "=", "7")]), 1)
 
+    def test_count_history_rows_are_dated_on_the_company_s_day(self):
+        """The listening job runs as OdooBot (no time zone: UTC without demo data); the
+        company works in Berlin. A count read at 00:30 in Berlin (23:30 UTC) and the next
+        morning's are the same day's row, dated that day; they were two rows, the first
+        dated the day before."""
+        import datetime as dt
+
+        from freezegun import freeze_time
+
+        self.env.ref("base.user_root").partner_id.tz = False
+        self.company.partner_id.tz = "Europe/Berlin"
+        product = self.env(context={
+            k: v for k, v in self.env.context.items() if k != "tz"})["social.crm.post"]
+        with freeze_time("2026-12-04 23:30:00"):
+            product._ingest_posts([self.make_post(
+                "1", self.make_author("7", "known", "Known", followers_count=10))], self.source)
+        with freeze_time("2026-12-05 08:00:00"):
+            product._ingest_posts([self.make_post(
+                "2", self.make_author("7", "known", "Known", followers_count=12))], self.source)
+        identity = self.Identity.search([("external_id", "=", "7")])
+        self.assertEqual(identity.metric_ids.mapped("date"), [dt.date(2026, 12, 5)])
+        self.assertEqual(identity.metric_ids.followers_count, 12)
+
     def test_resolution_linked_identity_first(self):
         self.Identity.create(
             {

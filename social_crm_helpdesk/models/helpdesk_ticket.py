@@ -44,6 +44,25 @@ DEADLINE_STATES = [
 INTERNAL = "base.group_user"
 
 
+def social_notify_by_lang(record, users, texts):
+    """A sticky web client notification (bus) about ``record`` (one, with a ``company_id``)
+    for each of ``users`` (active internal ones), in their language (else the company's):
+    ``texts(record)`` gives (title, message) with ``record`` in a recipient's language; one
+    call and one bus send per language, not per user."""
+    users = users.filtered(lambda u: u.active and not u.share)
+    if not users:
+        return
+    company_lang = record.company_id._social_lang()
+    # sudo: the recipients' language, whoever runs the job
+    by_lang = users.sudo().grouped(lambda u: u.lang or company_lang)
+    for lang, group in by_lang.items():
+        title, message = texts(record.with_context(lang=lang))
+        group.with_env(users.env)._bus_send(
+            "simple_notification",
+            {"title": title, "message": message, "sticky": True, "type": "warning"},
+        )
+
+
 class HelpdeskTicket(models.Model):
     _inherit = "helpdesk.ticket"
 
@@ -1006,18 +1025,7 @@ class HelpdeskTicket(models.Model):
         ``texts(ticket)`` gives (title, message) with ``ticket`` (this one) in a recipient's
         language; one call and one bus send per language, not per user."""
         self.ensure_one()
-        users = users.filtered(lambda u: u.active and not u.share)
-        if not users:
-            return
-        company_lang = self.company_id._social_lang()
-        # sudo: the recipients' language, whoever runs the job
-        by_lang = users.sudo().grouped(lambda u: u.lang or company_lang)
-        for lang, group in by_lang.items():
-            title, message = texts(self.with_context(lang=lang))
-            group.with_env(users.env)._bus_send(
-                "simple_notification",
-                {"title": title, "message": message, "sticky": True, "type": "warning"},
-            )
+        social_notify_by_lang(self, users, texts)
 
     def _social_activity_user(self):
         """Who gets the activities of this ticket: its agent, else the team leader (never

@@ -80,11 +80,15 @@ class HelpdeskTicket(models.Model):
         "social_goodwill_amount", "social_goodwill_currency_id", "company_id.currency_id"
     )
     def _compute_social_goodwill_company_amount(self):
-        today = fields.Date.context_today(self)
+        # converted at the rate of the company's day (see res.lang._social_company_today),
+        # not the day of whoever saves it (a user abroad, a job in UTC): once per company
+        days = {}
         for ticket in self:
             currency = ticket.social_goodwill_currency_id
             company = ticket.company_id or self.env.company
             amount = ticket.social_goodwill_amount or 0.0
             if currency and company.currency_id and currency != company.currency_id:
-                amount = currency._convert(amount, company.currency_id, company, today)
+                if company not in days:
+                    days[company] = self.env["res.lang"]._social_company_today(company)
+                amount = currency._convert(amount, company.currency_id, company, days[company])
             ticket.social_goodwill_company_amount = amount

@@ -13,6 +13,7 @@ from odoo import api, fields, models
 from odoo.tools import SQL, formatLang
 
 from ..detection import crisis
+from .helpdesk_ticket import social_notify_by_lang
 
 _logger = logging.getLogger(__name__)
 
@@ -411,30 +412,61 @@ class SocialCrmIncident(models.Model):
             return self.env._("Pile-on in conversation %(key)s", key=verdict.key)
         return self.env._("Spike of “%(keyword)s”", keyword=verdict.key)
 
-    def _crisis_alert(self):
-        """Tell the team leader: a message in the team's alert channel and an activity."""
+    def _crisis_label(self):
+        """The incident's name in the environment's language when the product named it (in
+        the company's language, see :meth:`_crisis_name`), else the name the team gave it."""
         self.ensure_one()
-        team = self.team_id
-        body = Markup("<p><b>%s</b></p><p>%s</p>") % (
-            self.env._("Crisis watch: %(name)s", name=self.name),
-            self.env._(
+        verdict = crisis.Verdict(self.kind, self.key, 0, 0.0, 1.0, False)
+        named = self.with_context(lang=self.company_id._social_lang())._crisis_name(verdict)
+        return self._crisis_name(verdict) if self.name == named else self.name
+
+    def _crisis_texts(self):
+        """(title, message) of the alert, in the environment's language."""
+        words = self.env
+        return (
+            words._("Crisis watch: %(name)s", name=self._crisis_label()),
+            words._(
                 "%(observed)s in the last hour where %(expected)s are usual. "
-                "Answer from the incident: %(link)s",
+                "Answer from the incident.",
                 observed=self.observed_count,
                 expected=formatLang(self.env, self.expected_count, digits=1),
-                link=Markup("<a href='/odoo/action-social_crm_helpdesk.social_crm_incident_action"
-                            "/%s'>%s</a>") % (self.id, self.name),
             ),
         )
+
+    def _crisis_alert(self):
+        """Tell the team leader: a message in the team's alert channel (in the language most
+        of its members read, see ``helpdesk.ticket.team._social_alert_lang``), a web client
+        notification and an activity, both in the leader's language. The watch runs in the
+        polling job: the job's (the company's) language is nobody's in particular."""
+        self.ensure_one()
+        team = self.team_id
         if team:
+            incident = self.with_context(lang=team._social_alert_lang(self.company_id))
+            words = incident.env
+            body = Markup("<p><b>%s</b></p><p>%s</p>") % (
+                words._("Crisis watch: %(name)s", name=incident._crisis_label()),
+                words._(
+                    "%(observed)s in the last hour where %(expected)s are usual. "
+                    "Answer from the incident: %(link)s",
+                    observed=self.observed_count,
+                    expected=formatLang(words, self.expected_count, digits=1),
+                    link=Markup(
+                        "<a href='/odoo/action-social_crm_helpdesk.social_crm_incident_action"
+                        "/%s'>%s</a>") % (self.id, incident._crisis_label()),
+                ),
+            )
             team._social_post_alert(body)
         leader = team.user_id or team.user_ids[:1]
         if leader:
+            social_notify_by_lang(self, leader, lambda incident: incident._crisis_texts())
+            # sudo: the leader's language, whoever runs the watch
+            incident = self.with_context(
+                lang=leader.sudo().lang or self.company_id._social_lang())
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 # the leader's day (see res.lang._social_today), not the ingesting job's
                 date_deadline=self.env["res.lang"]._social_today(leader, self.company_id),
                 user_id=leader.id,
-                summary=self.env._("Crisis watch: %(name)s", name=self.name),
+                summary=incident.env._("Crisis watch: %(name)s", name=incident._crisis_label()),
             )
         _logger.info("Social CRM crisis watch: %s (%s)", self.name, self.company_id.name)

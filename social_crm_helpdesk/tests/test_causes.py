@@ -37,6 +37,41 @@ class TestCauses(SocialHelpdeskCase):
         self.assertFalse(calm.social_churn_intent)
         self.assertFalse(calm.ticket_id.social_churn_intent)
 
+    def test_goodwill_is_converted_at_the_rate_of_the_company_s_day(self):
+        """A goodwill in another currency saved at 00:30 in Berlin (23:30 UTC) by an agent
+        in New York (still the day before there): converted at the rate of the company's
+        day, not of the agent's (or a job's UTC) day."""
+        import datetime as dt
+
+        from freezegun import freeze_time
+
+        self.company.partner_id.tz = "Europe/Berlin"
+        self.agent.tz = "America/New_York"
+        ticket = self.ingest(self.complaint(
+            "1990000000000000606", author=self.ina(),
+            text="@acme Mein Paket wurde nie geliefert, Frechheit!")).ticket_id
+        other = self.env["res.currency"].with_context(active_test=False).search(
+            [("id", "!=", self.company.currency_id.id), ("name", "in", ("EUR", "USD"))],
+            limit=1)
+        other.active = True
+        Rate = self.env["res.currency.rate"]
+        Rate.search([("currency_id", "in", (other | self.company.currency_id).ids)]).unlink()
+        Rate.create([
+            {"currency_id": other.id, "company_id": self.company.id, "rate": rate,
+             "name": day}
+            for day, rate in ((dt.date(2026, 12, 4), 0.5), (dt.date(2026, 12, 5), 0.8))
+        ])
+        with freeze_time("2026-12-04 23:30:00"):
+            ticket.with_user(self.agent).write({
+                "social_goodwill_kind": "voucher",
+                "social_goodwill_amount": 20.0,
+                "social_goodwill_currency_id": other.id,
+            })
+            # computed as the agent's form reads it back (the agent's day)
+            self.assertTrue(ticket.with_user(self.agent).social_goodwill_company_amount)
+        # 20 at 0.8 a unit of the company's currency (5 December), not 0.5 (4 December)
+        self.assertAlmostEqual(ticket.social_goodwill_company_amount, 25.0)
+
     def test_goodwill_and_report(self):
         post = self.ingest(self.complaint(
             "1990000000000000605", author=self.ina(),

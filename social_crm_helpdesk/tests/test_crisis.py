@@ -2,7 +2,7 @@
 import datetime as dt
 
 from odoo import fields
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from ..detection import crisis
 from ..models.social_crm_incident import _crisis_cache_clear
@@ -105,6 +105,9 @@ class TestCrisis(SocialHelpdeskCase):
         self.env["res.lang"]._activate_lang("de_DE")
         self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
         self.company.partner_id.lang = "de_DE"
+        # its staff reads German: the alert channel's members (the agent, the leader) and the
+        # leader (pop-up, to-do) read the language of their own users
+        (self.agent | self.leader).write({"lang": "de_DE"})
         self.pile_on("1990000000000000911", 12, "19900000000019")
         incident = self.Incident.search([("key", "=", "x:1990000000000000911")])
         self.assertEqual(incident.name, "Pile-on in der Unterhaltung x:1990000000000000911")
@@ -113,6 +116,53 @@ class TestCrisis(SocialHelpdeskCase):
         self.assertIn("in der letzten Stunde", body)
         self.assertNotIn("Crisis watch", body)
         self.assertTrue(incident.activity_ids.summary.startswith("Krisenwache: "))
+
+    def test_the_alert_is_in_its_readers_language(self):
+        """An English company whose leader and most of the team read German: the alert
+        channel's message (most members German), the leader's pop-up and to-do are German,
+        the incident keeps the company's English name. They were all English (the job's, the
+        company's language), and there was no pop-up."""
+        from unittest.mock import patch
+
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "en_US"
+        gerda = new_test_user(
+            self.env, login="sh_gerda", name="Gerda Agentin", lang="de_DE",
+            groups="base.group_user,helpdesk_mgmt.group_helpdesk_user,"
+            "social_crm.group_social_crm_user",
+        )
+        self.leader.lang = "de_DE"
+        self.team.write({"user_ids": [(4, gerda.id)]})  # with the English agent
+        sent = []
+        Users = type(self.env["res.users"])
+        original = Users._bus_send
+
+        def record(users, notification_type, message, /, *, subchannel=None):
+            if notification_type == "simple_notification":
+                sent.append((users, message["title"], message["message"]))
+            return original(users, notification_type, message, subchannel=subchannel)
+
+        self.startPatcher(patch.object(Users, "_bus_send", record))
+        self.pile_on("1990000000000000912", 12, "19900000000018")
+        incident = self.Incident.search([("key", "=", "x:1990000000000000912")])
+        self.assertEqual(incident.name, "Pile-on in conversation x:1990000000000000912")
+        german_name = "Pile-on in der Unterhaltung x:1990000000000000912"
+        body = str(self.team.social_alert_channel_id.message_ids[:1].body)
+        self.assertIn(f"Krisenwache: {german_name}", body)
+        self.assertIn("in der letzten Stunde", body)
+        self.assertNotIn("Crisis watch", body)
+        # (the root's author is a top influencer: its ticket's own alert pops up too)
+        crisis_sent = [(users, title, message) for users, title, message in sent
+                       if "Krisenwache" in title or "Crisis watch" in title]
+        self.assertEqual([(users, title) for users, title, _m in crisis_sent],
+                         [(self.leader, f"Krisenwache: {german_name}")])
+        self.assertIn("in der letzten Stunde", crisis_sent[0][2])
+        self.assertEqual(incident.activity_ids.summary, f"Krisenwache: {german_name}")
+        # a name the team gave the incident is kept as it is
+        incident.name = "Router outage Tuesday"
+        self.assertEqual(incident.with_context(lang="de_DE")._crisis_label(),
+                         "Router outage Tuesday")
 
     def test_a_few_replies_are_no_crisis(self):
         self.pile_on("1990000000000000902", 4, "19900000000008")

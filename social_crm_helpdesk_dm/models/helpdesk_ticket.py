@@ -123,7 +123,7 @@ class HelpdeskTicket(models.Model):
             raise UserError(self.env._(
                 "The customer was already invited to write privately (%(when)s): their first "
                 "private message joins this ticket.",
-                when=self.env["res.lang"]._social_format_datetime(self.social_dm_invited_at)))
+                when=self._social_time(self.social_dm_invited_at)))
         problem = self.env["social.crm.outbox"]._publish_problem(post, "reply")
         if problem:
             raise UserError(problem)

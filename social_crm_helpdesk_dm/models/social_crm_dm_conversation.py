@@ -65,6 +65,20 @@ class SocialCrmDmConversation(models.Model):
                 conversation.window_closes_at = False
                 conversation.window_open = bool(conversation.last_post_id) or not hours
 
+    def _window_time(self):
+        """When the answer window closes, as whom reads the conversation's ticket reads it
+        (see ``helpdesk.ticket._social_time``: the user's time zone, else, written by the
+        product on its own, its agent's, team leader's or company's); "?" when it never does."""
+        self.ensure_one()
+        if not self.window_closes_at:
+            return "?"
+        if self.ticket_id:
+            return self.ticket_id._social_time(self.window_closes_at)
+        Lang = self.env["res.lang"]
+        if not self.env.context.get("tz"):
+            Lang = Lang.with_context(tz=Lang._social_reader_tz(company=self.company_id))
+        return Lang._social_format_datetime(self.window_closes_at)
+
     def _window_problem(self):
         """Why no message can be sent in this conversation now, or False."""
         self.ensure_one()
@@ -75,8 +89,7 @@ class SocialCrmDmConversation(models.Model):
                 "WhatsApp lets a business write freely only within 24 hours of the customer's "
                 "last message (the window closed on %(time)s): now only an approved template "
                 "message can be sent. Pick one under “Template”.",
-                time=fields.Datetime.to_string(self.window_closes_at) if self.window_closes_at
-                else "?",
+                time=self._window_time(),
             )
         return self.env._(
             "%(network)s lets a business answer only within %(hours)s hours of the customer's "
@@ -84,7 +97,5 @@ class SocialCrmDmConversation(models.Model):
             "or answer on another channel.",
             network=self.network_id.name,
             hours=ANSWER_WINDOW_HOURS.get(self.network_id.code or "", 24),
-            time=self.env["res.lang"]._social_format_datetime(self.window_closes_at)
-            if self.window_closes_at
-            else "?",
+            time=self._window_time(),
         )

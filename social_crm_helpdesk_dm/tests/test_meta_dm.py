@@ -225,6 +225,31 @@ class TestWhatsappDm(WhatsappCase):
         with self.assertRaises(UserError):
             Message._dm_send(ticket, ticket.social_dm_conversation_ids, "", template=foreign)
 
+    def test_the_window_s_closing_time_is_its_readers(self):
+        """The Answer Window note, as the product writes it (a job, a webhook: OdooBot
+        without a time zone, no user's time zone in the context), gives the closing time in
+        the time zone of whom reads the ticket (its agent in Berlin), as the open window's
+        'answer by' does. WhatsApp's said the raw UTC value ('2026-12-04 10:12:00')."""
+        self.env.ref("base.user_root").partner_id.tz = False
+        self.agent.tz = "Europe/Berlin"
+        self.deliver_signed(self.wa, wa_delivery([wa_text("wamid.TZ", "Hallo?",
+                                                          minutes_ago=25 * 60)]))
+        self.process_source(self.wa)
+        ticket = self.Post.search([("external_id", "=", "wamid.TZ")]).ticket_id
+        ticket.user_id = self.agent
+        conversation = ticket.social_dm_conversation_ids
+        closes = conversation.window_closes_at
+        Lang = self.env["res.lang"]
+        berlin = Lang.with_context(tz="Europe/Berlin")._social_format_datetime(closes)
+        product = ticket.with_env(self.env(context={
+            k: v for k, v in self.env.context.items() if k != "tz"}))
+        note = product.social_dm_window_note
+        self.assertIn(f"closed on {berlin})", note)
+        self.assertNotIn(fields.Datetime.to_string(closes), note)
+        # a user's own time zone (the web client's context) is kept
+        utc = Lang.with_context(tz="UTC")._social_format_datetime(closes)
+        self.assertIn(f"closed on {utc})", ticket.with_context(tz="UTC").social_dm_window_note)
+
     def test_image_and_document_through_the_media_endpoint(self):
         image = {"from": WA_ID, "id": "wamid.IMG", "timestamp": str(stamp()), "type": "image",
                  "image": {"caption": "So sieht es aus", "mime_type": "image/jpeg",
@@ -362,6 +387,26 @@ class TestInstagramDm(MetaDmCase):
         self.assertTrue(ticket.message_ids.filtered(
             lambda m: "/latest/meta-data/" in (m.body or "")
             and "no public address" in (m.body or "")))
+
+    def test_the_window_s_closing_time_is_its_readers(self):
+        """Instagram's closed window, written by the product (no user's time zone, OdooBot
+        without one): the closing time in the ticket's agent's time zone (Berlin), not UTC."""
+        self.env.ref("base.user_root").partner_id.tz = False
+        self.agent.tz = "Europe/Berlin"
+        self.deliver_signed(self.ig, self.ig_delivery("mid-tz", "Hallo?", minutes_ago=25 * 60))
+        self.process_source(self.ig)
+        ticket = self.Post.search([("external_id", "=", "mid-tz")]).ticket_id
+        ticket.user_id = self.agent
+        conversation = ticket.social_dm_conversation_ids
+        Lang = self.env["res.lang"]
+        berlin = Lang.with_context(tz="Europe/Berlin")._social_format_datetime(
+            conversation.window_closes_at)
+        utc = Lang.with_context(tz="UTC")._social_format_datetime(conversation.window_closes_at)
+        self.assertNotEqual(berlin, utc)
+        product = conversation.with_env(self.env(context={
+            k: v for k, v in self.env.context.items() if k != "tz"}))
+        self.assertIn(f"closed on {berlin})", product._window_problem())
+        self.assertIn(f"closed on {berlin})", product.ticket_id.social_dm_window_note)
 
     def test_outside_the_window_and_without_private_messages(self):
         self.deliver_signed(self.ig, self.ig_delivery("mid-old", "Hallo?", minutes_ago=25 * 60))

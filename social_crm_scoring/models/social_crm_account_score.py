@@ -167,7 +167,8 @@ class SocialCrmAccountScore(models.Model):
                    AS a(partner, score, people, influencers, corporate, strongest,
                         people_count, influencer_count)""",
             company=company.id,
-            date=fields.Date.to_date(now),
+            # the company's day, as the contacts' scores (res.lang._social_company_today)
+            date=self.env["res.lang"]._social_company_today(company, now),
             uid=self.env.uid,
             now=fields.Datetime.now(),
             partners=_array(accounts.account_ids[keep].tolist()),

@@ -550,7 +550,8 @@ class SocialCrmScoreHistory(models.Model):
         low, high = min(ids), max(ids)
         values = {
             "company": company.id,
-            "date": now.date(),
+            # the company's day (a post at 00:30 in Berlin is scored on the new day), not UTC's
+            "date": self.env["res.lang"]._social_company_today(company, now),
             "population": population,
             "settings": settings_json,
             "run": run,

@@ -76,6 +76,19 @@ class TestProvisionalScore(ScoringCase):
             self.assertIn(label, explanation)
         self.assertIn("12,000 followers on 1 identity", explanation)
 
+    def test_a_score_on_arrival_is_dated_on_the_company_s_day(self):
+        """A critic's post at 00:30 in Berlin (23:30 UTC), scored on arrival by the listening
+        job (OdooBot, no time zone): the score's row is dated the company's day, not UTC's
+        (it was the day before)."""
+        from freezegun import freeze_time
+
+        self.env.ref("base.user_root").partner_id.tz = False
+        self.score_company.partner_id.tz = "Europe/Berlin"
+        self.recompute()
+        with freeze_time("2026-12-04 23:30:00"):
+            partner = self.critic()
+        self.assertEqual(self.history(partner).date, dt.date(2026, 12, 5))
+
     def test_known_contacts_keep_their_score(self):
         self.recompute()
         before = self.history(self.star)
