@@ -433,14 +433,15 @@ class SocialCrmIdentity(models.Model):
             }
         identity_ids = [k.id for k in known.values()] + [m.id for m in snapshot.manual]
         if identity_ids:
+            # the company's day, as the rows are written (see below: read once per batch)
+            snapshot.metrics_date = self.env["res.lang"]._social_company_today(company)
             metrics = (
                 self.env["social.crm.identity.metric"]
                 .sudo()  # sudo: metrics are written by the product only
                 .search_fetch(
                     [
                         ("identity_id", "in", identity_ids),
-                        # the company's day, as the rows are written (see below)
-                        ("date", "=", self.env["res.lang"]._social_company_today(company)),
+                        ("date", "=", snapshot.metrics_date),
                     ],
                     ["identity_id", *ingest.COUNT_FIELDS],
                 )
@@ -612,7 +613,7 @@ class SocialCrmIdentity(models.Model):
             Metric = self.env["social.crm.identity.metric"].sudo()
             # the company's day, not the ingesting job's (OdooBot's, UTC without demo data):
             # a count at 00:30 in Berlin is the new day's row
-            today = self.env["res.lang"]._social_company_today(company)
+            today = plan.metrics_date or self.env["res.lang"]._social_company_today(company)
             Metric._ingest_upsert(
                 vals_list=[
                     dict(vals, identity_id=identities[key][0], date=today)

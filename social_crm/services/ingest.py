@@ -569,6 +569,7 @@ class Snapshot:
     suggested: set = dataclasses.field(default_factory=set)  # (network code, author id, pid)
     decided: set = dataclasses.field(default_factory=set)  # the same, confirmed or rejected
     metrics_today: Mapping = dataclasses.field(default_factory=dict)  # identity id -> (id, vals)
+    metrics_date: dt.date | None = None  # the day of metrics_today (the company's day)
     # identity id -> date (naive UTC) of its newest stored post, read only for the identities
     # a handle of the batch concerns (renamed known ones, holders of a handle an author uses)
     last_post_at: Mapping = dataclasses.field(default_factory=dict)
@@ -623,6 +624,7 @@ class Plan:
     earlier_posts_of: set = dataclasses.field(default_factory=set)
     authors: dict = dataclasses.field(default_factory=dict)  # author key -> clean Author
     metrics: list = dataclasses.field(default_factory=list)  # (author key, metric id|None, vals)
+    metrics_date: dt.date | None = None  # the day of the new metric rows (snapshot's)
     identities: dict = dataclasses.field(default_factory=dict)  # author key -> (iid, pid)
 
 
@@ -743,7 +745,8 @@ def contact_name(author: Author) -> str:
 
 def plan(batch: Batch, snapshot: Snapshot, now: dt.datetime, create_contacts=True) -> Plan:
     """Decide what the batch creates, updates, links and suggests."""
-    result = Plan(refused=list(batch.refused), skipped=list(batch.skipped))
+    result = Plan(refused=list(batch.refused), skipped=list(batch.skipped),
+                  metrics_date=snapshot.metrics_date)
     networks = snapshot.network_ids
     identities = {key: (k.id, k.partner_id) for key, k in snapshot.identities.items()}
     missing = {key: a for key, a in batch.authors.items() if key not in identities}
