@@ -154,6 +154,7 @@ class TestOwnerLeftovers(ArrivalCase):
         self.assertEqual(answer.ticket_id, ticket)
         self.assertEqual(ticket.social_first_reply_channel, "network_app")
         self.assertEqual(ticket.user_id, self.agent)
+        self.assertEqual(ticket.social_reach, 40, "the company's own followers are no reach")
         self.assertIn("The company's account @acme_support answered the customer in the "
                       "network's own app", self.bodies(ticket))
         # a reply sent from Odoo, which X delivers back, is no answer in X's app
