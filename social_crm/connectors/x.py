@@ -524,15 +524,20 @@ def parse_v1_tweet(tweet: Mapping[str, Any]) -> Post:
 
 
 def parse_activity(body: Any) -> list[Post]:
-    """Posts of an Account Activity delivery's ``tweet_create_events`` (the subscribed
-    account's own tweets, ``for_user_id``, are left out; other event types are ignored)."""
+    """Posts of an Account Activity delivery's ``tweet_create_events``; other event types
+    are ignored. The subscribed account's own tweets (``for_user_id``) are left out, but
+    for its replies to another user's tweet: the company's answers written in X's app,
+    which a ticket of that conversation records as its reaction."""
     body = expect_dict(body, "the delivery", NETWORK)
     own = str(body.get("for_user_id") or "")
     posts = []
     for tweet in expect_list(body.get("tweet_create_events"), "tweet_create_events", NETWORK):
         post = parse_v1_tweet(tweet)
         if own and post.author and post.author.external_id == own:
-            continue
+            answered = text_of(tweet.get("in_reply_to_user_id_str")
+                               or tweet.get("in_reply_to_user_id"))
+            if not post.in_reply_to_external_id or not answered or answered == own:
+                continue
         # the author's counts as of the event (``timestamp_ms``), not as of its processing
         posts.extend(observed([post], _epoch_ms(tweet.get("timestamp_ms"))))
     return posts

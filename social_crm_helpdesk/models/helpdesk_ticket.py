@@ -620,7 +620,7 @@ class HelpdeskTicket(models.Model):
         flagged = tickets.filtered("has_sensitive_data")
         if flagged:
             flagged._social_log_pii({t.id: t.social_pii_kinds for t in flagged}, readers)
-        tickets._social_update_reach()
+        tickets._social_update_reach(opening=True)
         if automatic:
             off_duty = tickets._social_assign(plan)
             tickets.filtered(lambda t: t._social_needs_alert())._social_alert(off_duty)
@@ -713,24 +713,44 @@ class HelpdeskTicket(models.Model):
             )
 
     # --- reach, tiers, assignment, alerts, escalation ------------------------------------------
-    def _social_update_reach(self):
+    def _social_update_reach(self, opening=False):
         """Reach = followers of the distinct authors of each ticket's posts (one query): an
         author's identity's count, or, for an author without identity (a match waiting for
         review, a source that creates no contacts), the count the network last reported
-        with its posts (``author_followers_count``), each author once."""
+        with its posts (``author_followers_count``), each author once. The company's own
+        accounts (its answers in the network's app) reach nobody new: left out.
+        ``opening``: the tickets were just opened, by a customer's post (the company's never
+        opens one): no look-up of the company's posts."""
         if not self:
             return
+        # the company's own posts, as ``social.crm.post._social_company_posts`` tells them (its
+        # accounts' and its listening sources' ids, its accounts' handles), in the same query
+        own = SQL("FALSE") if opening else SQL(
+            """EXISTS (SELECT 1 FROM social_crm_source AS s
+                        WHERE s.company_id = p.company_id AND s.network_id = p.network_id
+                          AND s.account_id = p.author_external_id)
+               OR EXISTS (SELECT 1 FROM social_crm_account AS a
+                           WHERE a.company_id = p.company_id AND a.network_id = p.network_id
+                             AND (a.account_id = p.author_external_id
+                                  OR LOWER(LTRIM(TRIM(a.handle), '@'))
+                                     = LOWER(LTRIM(TRIM(p.author_handle), '@'))))""")
         self.env["social.crm.post"].flush_model(
             ["ticket_id", "identity_id", "network_id", "author_external_id",
-             "author_followers_count", "posted_at"]
+             "author_followers_count", "posted_at", "company_id", "author_handle"]
         )
         self.env["social.crm.identity"].flush_model(["followers_count"])
+        if not opening:
+            for model in ("social.crm.source", "social.crm.account"):
+                self.env[model].flush_model(["company_id", "network_id", "account_id"])
+            self.env["social.crm.account"].flush_model(["handle"])
         rows = self.env.execute_query(
             SQL(
                 """SELECT r.ticket_id, COALESCE(SUM(r.followers), 0)
                      FROM (SELECT d.ticket_id, GREATEST(i.followers_count, 0) AS followers
-                             FROM (SELECT DISTINCT ticket_id, identity_id FROM social_crm_post
+                             FROM (SELECT DISTINCT ticket_id, identity_id
+                                     FROM social_crm_post AS p
                                     WHERE ticket_id = ANY(%(ids)s)
+                                      AND NOT (%(own)s)
                                       AND identity_id IS NOT NULL) AS d
                              JOIN social_crm_identity AS i ON i.id = d.identity_id
                            UNION ALL
@@ -740,10 +760,12 @@ class HelpdeskTicket(models.Model):
                                             FILTER (WHERE p.author_followers_count > 0))[1], 0)
                              FROM social_crm_post AS p
                             WHERE p.ticket_id = ANY(%(ids)s) AND p.identity_id IS NULL
+                              AND NOT (%(own)s)
                               AND p.author_external_id IS NOT NULL
                          GROUP BY p.ticket_id, p.network_id, p.author_external_id) AS r
                  GROUP BY r.ticket_id""",
                 ids=self.ids,
+                own=own,
             )
         )
         reach = dict(rows)

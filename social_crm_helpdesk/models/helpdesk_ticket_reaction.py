@@ -151,6 +151,18 @@ class HelpdeskTicket(models.Model):
             [post.id for ticket_posts in follow_ups.values() for post in ticket_posts]
         )
         own = posts._social_company_posts()  # one look-up of the accounts for the batch
+        if own:
+            # a reply sent from Odoo that the network delivers back (X's Account Activity
+            # sends the account's own tweets) was recorded when it was sent: no answer in
+            # the network's app (one query for the batch)
+            # sudo: the replies of these tickets, whoever ingested the posts
+            sent = self.env["social.crm.reply"].sudo().search_fetch(
+                [("ticket_id", "in", [t.id for t in follow_ups]),
+                 ("external_id", "in", own.mapped("external_id"))],
+                ["ticket_id", "external_id"],
+            )
+            echoes = {(reply.ticket_id.id, reply.external_id) for reply in sent}
+            own = own.filtered(lambda p: (p.ticket_id.id, p.external_id) not in echoes)
         # sudo: the tickets' post dates, whoever ingested the answer (read in one query): the
         # waiting complaint's (the first, or the one that reopened the ticket after an answer)
         posted = {

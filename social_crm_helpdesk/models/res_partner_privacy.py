@@ -106,6 +106,18 @@ class ResPartner(models.Model):
                 ("message_type", "in", ("comment", "email", "email_outgoing")),
             ]
         )
+        # and the product's notes naming the person (the scoring's tier and score on
+        # arrival: "<name> is now Top influencer ..."); its other notes name nobody
+        names = {name for partner in self for name in (partner.name, partner.display_name)
+                 if name and len(name.strip()) > 2}
+        if tickets and names:
+            messages |= self.env["mail.message"].sudo().search(  # sudo: see above
+                Domain("model", "=", "helpdesk.ticket")
+                & Domain("res_id", "in", tickets.ids)
+                & Domain("message_type", "=", "notification")
+                & Domain("author_id", "=", self.env.ref("base.partner_root").id)
+                & Domain.OR(Domain("body", "ilike", name) for name in sorted(names))
+            )
         counts = {
             "ticket texts": len(tickets),
             "replies": len(replies),

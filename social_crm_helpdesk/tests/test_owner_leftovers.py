@@ -7,6 +7,8 @@ import datetime as dt
 import json
 
 from odoo import fields
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.tests.test_intake_webhook import x_activity
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools.misc import file_open
@@ -105,6 +107,69 @@ class TestOwnerLeftovers(ArrivalCase):
         self.assertEqual(other.user_id, self.bert)
         other._social_assign_answered_in_app({other.id: "acme"})
         self.assertEqual(other.user_id, self.bert)
+
+    def deliver_x(self, tweet_id, text, user, reply_to=None):
+        """An X Account Activity delivery (a v1.1 tweet of ``user`` to the subscription
+        @acme_support), received by the webhook and processed."""
+        delivery = x_activity(tweet_id, text)
+        tweet = delivery["tweet_create_events"][0]
+        tweet["created_at"] = fields.Datetime.now().strftime("%a %b %d %H:%M:%S +0000 %Y")
+        tweet["user"] = {**tweet["user"], **user}
+        tweet["lang"] = "de"
+        if reply_to:
+            tweet.update(in_reply_to_status_id=int(reply_to[0]),
+                         in_reply_to_status_id_str=reply_to[0],
+                         in_reply_to_user_id=int(reply_to[1]), in_reply_to_user_id_str=reply_to[1],
+                         in_reply_to_screen_name=reply_to[2])
+        Event = self.env["social.crm.event"]
+        events = Event.browse(Event._store_events(
+            self.x_source, connector_events.split_x_activity(delivery), "push"))
+        events._process()
+        self.assertEqual(events.state, "done")
+        return self.Post.search([("external_id", "=", tweet_id)])
+
+    def test_the_company_s_reply_in_x_s_app_through_the_webhook_gives_an_owner(self):
+        """Probe (served demo, X webhook): a regular complaint waited unassigned at night; the
+        company's account @acme_support answered it in X's app. X's Account Activity API
+        delivers the subscribed account's own tweets too, but they were left out when the
+        delivery was read: the answer never reached the ticket (no first reaction, still
+        unassigned). The account's replies to other people's tweets are read (its own
+        tweets and its threads are still left out)."""
+        self.night()
+        customer = {"id": 1460000000000000777, "id_str": "1460000000000000777",
+                    "name": "Rita Regular", "screen_name": "rita_regular",
+                    "followers_count": 40, "description": ""}
+        complaint = self.deliver_x(
+            "1990000000000000701",
+            "@acme_support Ihr habt doppelt abgebucht und niemand antwortet. Frechheit, ich bin "
+            "wütend!", customer)
+        ticket = complaint.ticket_id
+        self.assertTrue(ticket)
+        self.assertFalse(ticket.user_id, "a regular complaint at night waits unassigned")
+        acme = {"id": 1440000000000000000, "id_str": "1440000000000000000",
+                "name": "ACME Support", "screen_name": "acme_support", "followers_count": 5200}
+        answer = self.deliver_x(
+            "1990000000000000702", "@rita_regular Das tut uns leid, bitte schreib uns per DM.",
+            acme, reply_to=("1990000000000000701", "1460000000000000777", "rita_regular"))
+        self.assertEqual(answer.ticket_id, ticket)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertEqual(ticket.social_reach, 40, "the company's own followers are no reach")
+        self.assertIn("The company's account @acme_support answered the customer in the "
+                      "network's own app", self.bodies(ticket))
+        # a reply sent from Odoo, which X delivers back, is no answer in X's app
+        self.env["social.crm.reply"].create({
+            "ticket_id": ticket.id, "post_id": complaint.id, "state": "sent",
+            "text": "@rita_regular Wir haben die Abbuchung erstattet.",
+            "external_id": "1990000000000000704"})
+        echo = self.deliver_x(
+            "1990000000000000704", "@rita_regular Wir haben die Abbuchung erstattet.",
+            acme, reply_to=("1990000000000000701", "1460000000000000777", "rita_regular"))
+        self.assertEqual(echo.ticket_id, ticket)
+        self.assertEqual(self.bodies(ticket).count("in the network's own app."), 1)
+        # the account's own tweet answering nobody stays out, as before
+        self.assertFalse(self.deliver_x("1990000000000000703", "Wartungsarbeiten heute Nacht.",
+                                        acme))
 
     def test_an_answer_in_the_networks_app_keeps_a_team_that_never_assigns(self):
         self.team.social_assign_mode = "none"

@@ -89,6 +89,8 @@ class TestGdpr(SocialHelpdeskCase):
 
     def test_erase_leaves_nothing(self):
         partner, identity, post, ticket = self._person()
+        # the product's note of the author's tier on arrival names the person and the score
+        self.assertIn("Erika Muster is now", " ".join(ticket.message_ids.mapped("body")))
         partner.action_social_export()
         partner.action_social_erase()
         # every stored many2one to the contact or its identity: nothing social is left
@@ -119,6 +121,8 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertNotIn("Router", ticket.description)
         self.assertNotIn("Router", ticket.name)
         self.assertFalse(ticket.message_ids.filtered(lambda m: "Router" in (m.body or "")))
+        # nor the product's notes naming the person (the tier and score on arrival)
+        self.assertFalse(ticket.message_ids.filtered(lambda m: "Erika" in (m.body or "")))
         log = partner.message_ids.filtered(lambda m: "erased" in (m.body or ""))
         self.assertTrue(log)
         self.assertNotIn("Router", log[0].body)

@@ -154,6 +154,20 @@ def test_x_activity_leaves_out_our_own_tweets_and_other_events():
     assert events.split_x_activity({"for_user_id": "99", "follow_events": []}) == []
 
 
+def test_x_activity_keeps_our_account_s_replies_to_other_people():
+    """The company's answer written in X's app (its reply to a customer's tweet) is read:
+    a ticket of the conversation records it; its own tweets and threads stay out."""
+    reply = {**V1_TWEET, "id_str": "2", "in_reply_to_status_id_str": "1050118621198921728",
+             "in_reply_to_user_id_str": "6253282",
+             "user": {**V1_TWEET["user"], "id_str": "99", "screen_name": "acme_support"}}
+    (post,) = x.parse_activity({"for_user_id": "99", "tweet_create_events": [reply]})
+    assert (post.external_id, post.author.external_id) == ("2", "99")
+    assert post.in_reply_to_external_id == "1050118621198921728"
+    standalone = {**reply, "id_str": "3", "in_reply_to_status_id_str": None,
+                  "in_reply_to_user_id_str": None}
+    assert x.parse_activity({"for_user_id": "99", "tweet_create_events": [standalone]}) == []
+
+
 # --- Mastodon stream -------------------------------------------------------------------------
 STATUS = {"id": "9002", "created_at": "2025-12-01T09:00:00.000Z", "content": "<p>@acme hi</p>",
           "account": {"acct": "critic@mastodon.example", "username": "critic",
