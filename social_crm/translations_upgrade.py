@@ -15,7 +15,9 @@ post-migrations of the module, then fills in the current one.
 a field translated by terms (``#: model_terms:``, views' arch_db, actions' help), the values
 being the terms' old translations anywhere in that record.
 """
+import json
 import re
+from pathlib import Path
 
 from psycopg2.extras import Json
 
@@ -40,6 +42,15 @@ def _split(key):
 def _langs(env):
     return [code for code, _name in env["res.lang"].get_installed()
             if code.startswith(LANG_PREFIX)]
+
+
+def forget_former_german(env, path):
+    """The upgrade step of an addon's migration folder: forget the German its former_de.json
+    (``path``, made by scripts/i18n-former) names where the database still has it, so that
+    the .po loader, which runs next and keeps the translations it finds, writes the current
+    one; a translation a user changed stays. Returns how many records changed."""
+    former = json.loads(Path(path).read_text(encoding="utf-8"))
+    return forget_former_translations(env, former["model"], former["model_terms"])
 
 
 def forget_former_translations(env, former=None, former_terms=None):

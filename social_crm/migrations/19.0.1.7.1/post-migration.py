@@ -9,22 +9,18 @@
 - German that an earlier de.po wrote into the database and a later one changed is
   forgotten where the database still has it (``forget_former_german``)."""
 
-import json
 from pathlib import Path
 
 from odoo import SUPERUSER_ID, api
-from odoo.addons.social_crm.translations_upgrade import forget_former_translations
+from odoo.addons.social_crm.translations_upgrade import forget_former_german as _forget
 
 FORMER = Path(__file__).resolve().parent / "former_de.json"
 
 
 def forget_former_german(env):
     """German that an earlier de.po of social_crm wrote into the database and a later one
-    changed (former_de.json, made by scripts/i18n-former) is forgotten where the database
-    still has it, so that the .po loader, which runs next and keeps the translations it
-    finds, writes the current one; a translation a user changed stays."""
-    former = json.loads(FORMER.read_text(encoding="utf-8"))
-    return forget_former_translations(env, former["model"], former["model_terms"])
+    changed, forgotten where the database still has it (see translations_upgrade)."""
+    return _forget(env, FORMER)
 
 
 def migrate(cr, version):
