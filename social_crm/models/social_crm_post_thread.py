@@ -132,13 +132,7 @@ class SocialCrmPost(models.Model):
                       in moves]
             if not moving:
                 continue
-            Post._ingest_upsert(updates=[
-                (p.id, {"conversation_external_id":
-                        moves[p.conversation_external_id or p.external_id]})
-                for p in moving
-            ])
-            Post.browse([p.id for p in moving])._ingest_after_join_threads(
-                moves, self.env["res.company"].browse(company_id), network)
+            Post._move_conversation_keys(moving, moves, company_id, network)
             count += len(moving)
             _logger.info("Social CRM: %s Mastodon post(s) of company %s read through %s went "
                          "over from %s conversation key(s) by id to the thread's federation "
@@ -181,19 +175,26 @@ class SocialCrmPost(models.Model):
                     key: threads.local_key(key, instance)
                     for key in {p.conversation_external_id or p.external_id for p in moving}
                 }
-                Post._ingest_upsert(updates=[
-                    (p.id, {"conversation_external_id":
-                            moves[p.conversation_external_id or p.external_id]})
-                    for p in moving
-                ])
-                Post.browse([p.id for p in moving])._ingest_after_join_threads(
-                    moves, self.env["res.company"].browse(company_id), network)
+                Post._move_conversation_keys(moving, moves, company_id, network)
                 count += len(moving)
                 _logger.info("Social CRM: %s Mastodon post(s) of company %s read through %s: "
                              "%s conversation key(s) by id now carry the instance",
                              len(moving), company_id, instance, len(moves))
             self.env.flush_all()
             self.env.invalidate_all()
+
+    @api.model
+    def _move_conversation_keys(self, posts, moves, company_id, network):
+        """The upgrades' move of stored ``posts`` (sudo) to new conversation keys (``moves``:
+        {old key: new key}) with one write; other addons follow through
+        :meth:`_ingest_after_join_threads`."""
+        self._ingest_upsert(updates=[
+            (p.id, {"conversation_external_id":
+                    moves[p.conversation_external_id or p.external_id]})
+            for p in posts
+        ])
+        self.browse([p.id for p in posts])._ingest_after_join_threads(
+            moves, self.env["res.company"].browse(company_id), network)
 
     def _ingest_after_join_threads(self, moved, company, network):
         """Hook: these stored posts (sudo) left the conversations they started for another
