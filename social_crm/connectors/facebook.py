@@ -443,14 +443,24 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
     ``parent_id``, ``message``, ``created_time`` (epoch seconds). Instagram
     (``object: instagram``), field ``comments``: ``value`` has ``id``, ``text``,
     ``from {id, username}``, ``media {id}``, ``parent_id``; its time is the entry's ``time``.
+
+    Meta also sends the page's (the Instagram account's: ``from.id`` is the entry's ``id``)
+    own changes. Its replies to a comment are read: the company's answers written in
+    Facebook's or Instagram's own app, which a ticket of that conversation records as its
+    reaction (a reply sent from Odoo that comes back is known by its id there); its posts,
+    and its comments directly under a post or media (its own: nobody is answered), are left
+    out (:func:`_page_s_own_reply`).
     """
     entry = expect_dict(entry, "entry[]", NETWORK)
     change = expect_dict(change, "entry[].changes[]", NETWORK)
     value = expect_dict(change.get("value"), "entry[].changes[].value", NETWORK)
     page_id = str(entry.get("id") or "")
     sender = value.get("from") if isinstance(value.get("from"), dict) else {}
-    if sender.get("id") and str(sender["id"]) == page_id:
-        return None  # the page's (or account's) own post or reply
+    own = bool(sender.get("id") and str(sender["id"]) == page_id)
+    if own and not _page_s_own_reply(change, value, obj):
+        return None  # the page's (or account's) own post, or its comment under one
+    # the page mentions nobody by answering (its own id is no mention of the brand)
+    mentioned = (page_id,) if page_id and not own else ()
     if obj == "instagram" and change.get("field") == "comments":
         if not value.get("id"):
             raise MalformedResponseError("instagram: comment without 'id'")
@@ -470,7 +480,7 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
             author=author,
             in_reply_to_external_id=str(value.get("parent_id") or media_id or "") or None,
             conversation_external_id=media_id,
-            mentioned_external_ids=(page_id,) if page_id else (),
+            mentioned_external_ids=mentioned,
             raw=dict(value),
         )
     if change.get("field") != "feed":
@@ -501,12 +511,23 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
         # the post commented on; the ingestion threads a comment on a post it does not store
         # (the page's own) by the comment it answers, else as a conversation of its own
         conversation_external_id=post_id,
-        mentioned_external_ids=(page_id,) if page_id else (),
+        mentioned_external_ids=mentioned,
         raw=dict(value),
         # ``edited``: the author changed the text; ``created_time`` stays the post's, the
         # entry's ``time`` is when the change happened
         edited_at=_edited_time(entry) if value.get("verb") == "edited" else None,
     )
+
+
+def _page_s_own_reply(change: Mapping[str, Any], value: Mapping[str, Any], obj: str) -> bool:
+    """Whether a change of the page's (the Instagram account's) own is its reply to a comment
+    (``parent_id`` names a comment, not the post): the company's answer in a conversation.
+    Its comments directly under a post name the post as their parent, or no parent."""
+    parent = text_of(value.get("parent_id"))
+    if obj == "instagram":
+        return change.get("field") == "comments" and bool(parent)
+    return (change.get("field") == "feed" and value.get("item") == "comment"
+            and bool(parent) and parent != text_of(value.get("post_id")))
 
 
 def _edited_time(entry: Mapping[str, Any]) -> dt.datetime | None:

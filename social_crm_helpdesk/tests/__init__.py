@@ -21,6 +21,7 @@ from . import (
     test_member_hours,
     test_network_deletes,
     test_owner_leftovers,
+    test_owner_leftovers_meta,
     test_pii,
     test_plural,
     test_portal,

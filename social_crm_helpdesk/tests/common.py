@@ -189,6 +189,19 @@ class ArrivalCase(SocialHelpdeskCase):
             "date_from": now - dt.timedelta(days=1), "date_to": now + dt.timedelta(days=1),
         })
 
+    def asleep(self):
+        """Nobody of the team online; Agnes and Bert have open tickets, Cleo is on leave."""
+        self.online(self.agent, self.bert, self.cleo, self.leader, status="offline")
+        self.Ticket.create([
+            {"name": "busy", "description": "x", "team_id": self.team.id,
+             "user_id": self.agent.id},
+            {"name": "busy 2", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+            {"name": "busy 3", "description": "x", "team_id": self.team.id,
+             "user_id": self.bert.id},
+        ])
+        self.on_leave(self.cleo)
+
     def critic_post(self, ext="crit-1", followers=10000, minutes_ago=1, text=None):
         author = self.make_author(
             f"critic-{ext}", f"critic_{ext}", "Carl Critic", followers_count=followers,

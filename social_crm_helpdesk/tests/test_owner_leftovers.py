@@ -57,17 +57,8 @@ class TestOwnerLeftovers(ArrivalCase):
         self.facebook_source._poll()
 
     def night(self):
-        """Nobody of the team online; Agnes and Bert have open tickets, Cleo is on leave."""
-        self.online(self.agent, self.bert, self.cleo, self.leader, status="offline")
-        self.Ticket.create([
-            {"name": "busy", "description": "x", "team_id": self.team.id,
-             "user_id": self.agent.id},
-            {"name": "busy 2", "description": "x", "team_id": self.team.id,
-             "user_id": self.bert.id},
-            {"name": "busy 3", "description": "x", "team_id": self.team.id,
-             "user_id": self.bert.id},
-        ])
-        self.on_leave(self.cleo)
+        """Night (:meth:`asleep`); a regular complaint comes, polled."""
+        self.asleep()
         self.poll("night_complaint")
         ticket = self.Post.search([("external_id", "=", "7701_88001")]).ticket_id
         self.assertTrue(ticket)

@@ -85,6 +85,44 @@ def test_meta_skips_removals_reactions_and_the_page_itself():
     assert facebook.parse_webhook(_meta([_comment("remove"), reaction, own])) == []
 
 
+def test_meta_keeps_the_page_s_replies_to_comments():
+    """The page's answer written in Facebook's app (its reply to a customer's comment) is
+    read: a ticket of the conversation records it; its posts and its comments directly
+    under a post stay out."""
+    page = {"id": PAGE, "name": "ACME"}
+    reply = _comment(**{"from": page, "comment_id": f"{PAGE}_9002", "parent_id": f"{PAGE}_9001"})
+    post = {"field": "feed", "value": {
+        "from": page, "post_id": f"{PAGE}_779", "message": "Wartungsarbeiten heute Nacht",
+        "created_time": 1764600100, "item": "status", "verb": "add", "published": 1}}
+    under_post = _comment(**{"from": page, "comment_id": f"{PAGE}_9003"})
+    without_parent = _comment(**{"from": page, "comment_id": f"{PAGE}_9004", "parent_id": None})
+    (answer,) = facebook.parse_webhook(_meta([reply, post, under_post, without_parent]))
+    assert (answer.external_id, answer.author.external_id) == (f"{PAGE}_9002", PAGE)
+    assert answer.in_reply_to_external_id == f"{PAGE}_9001"
+    assert answer.conversation_external_id == f"{PAGE}_777"
+    assert answer.mentioned_external_ids == ()  # the page mentions not itself
+    # the page's edit of its answer is read too; other people's comments as before
+    edited = _comment("edited", **{"from": page, "comment_id": f"{PAGE}_9002",
+                                   "parent_id": f"{PAGE}_9001", "message": "Refund sent"})
+    assert [p.text for p in facebook.parse_webhook(_meta([edited]))] == ["Refund sent"]
+
+
+def test_instagram_keeps_the_account_s_replies_to_comments():
+    """The Instagram account's own comment (``from.id`` is the entry's id) is read when it
+    replies to a comment (``parent_id``); directly under its media it answers nobody."""
+    account = {"id": "1780", "username": "acme"}
+    reply = {"field": "comments", "value": {"from": account, "media": {
+        "id": "1790", "media_product_type": "FEED"}, "id": "1792", "parent_id": "1791",
+        "text": "Sorry, please DM us"}}
+    top = {"field": "comments", "value": {"from": account, "media": {
+        "id": "1790", "media_product_type": "FEED"}, "id": "1793", "text": "New colours!"}}
+    (post,) = facebook.parse_webhook(_meta([reply, top], obj="instagram", entry_id="1780"))
+    assert (post.network, post.external_id, post.author.handle) == ("instagram", "1792", "acme")
+    assert post.in_reply_to_external_id == "1791"
+    assert post.conversation_external_id == "1790"
+    assert post.mentioned_external_ids == ()
+
+
 def test_meta_milliseconds_and_instagram_comment():
     change = {"field": "comments", "value": {"from": {"id": "1789", "username": "lena"},
                                              "media": {"id": "1790"}, "id": "1791",
