@@ -88,10 +88,11 @@ class SocialCrmXComplianceJob(models.Model):
             answers = self._call(source, config, lambda credentials: list(recheck.recheck(
                 "x", ids, dataclasses.replace(config, credentials=credentials))))
         except connector_base.ConnectorError as exc:
-            # the removed posts stay so: asked again by the next job
-            _logger.warning("Social CRM: source %s (%s): X compliance job %s: the posts X no "
-                            "longer reports could not be looked up: %s", source.id,
-                            source.name, self.external_id, exc)
+            # the removed posts stay so (their Deleted Posts kept): asked again by the next job
+            _logger.warning("Social CRM: source %s (%s): X compliance job %s: %s removed "
+                            "post(s) X no longer reports could not be looked up (they stay "
+                            "removed; the next job asks X about them again): %s", source.id,
+                            source.name, self.external_id, len(ids), exc)
             return 0
         posts = [post for answer in answers for post in answer.posts]
         found = {post.external_id for post in posts}

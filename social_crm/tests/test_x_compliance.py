@@ -267,6 +267,59 @@ class TestXCompliance(XComplianceCase):
         self.assertTrue(self.deleted(other))
         self.assertFalse(self.Post.search([("external_id", "=", other)]))
 
+    def test_a_failed_look_up_of_restored_tweets_waits_for_the_next_job(self):
+        """X no longer reports a suspended account's tweet (the suspension was lifted), but
+        the look-up of the tweet fails (X's rate limit): the job is applied all the same, the
+        log says how many removed posts wait and that the next job asks about them again, and
+        nothing is lost: the tweet stays removed (its Deleted Post kept), the next day's job
+        asks about it once more and brings it back."""
+        self.store_tweets(IDS[:1])
+        job = self.submit()
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body=self.results((IDS[0], "suspended")))
+        self.run_cron()
+        self.assertEqual(job.removed_count, 1)
+        # the next day: X no longer reports it, the look-up is refused (HTTP 429)
+        job.sudo().submitted_at = fields.Datetime.now() - dt.timedelta(hours=25)
+        self.net.routes.clear()
+        second = self.submit() - job
+        self.assertEqual(second.restore_asked_ids.mapped("external_id"), IDS[:1])
+        self.net.routes.clear()
+        self.net.requests.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body="")
+        reset = int(dt.datetime.now(dt.UTC).timestamp()) + 900
+        self.net.add("GET", "https://api.twitter.com/2/tweets", status=429, json_body={
+            "title": "Too Many Requests", "detail": "Too Many Requests", "type": "about:blank",
+            "status": 429}, headers={"x-rate-limit-limit": "15", "x-rate-limit-remaining": "0",
+                                     "x-rate-limit-reset": str(reset)})
+        with self.assertLogs(restore_model.__name__, "WARNING") as logs:
+            self.run_cron()
+        self.assertEqual(len(self.requests_to("GET", "https://api.twitter.com/2/tweets")), 1)
+        self.assertIn(f"X compliance job {JOB_ID}: 1 removed post(s) X no longer reports could "
+                      "not be looked up (they stay removed; the next job asks X about them "
+                      "again)", "\n".join(logs.output))
+        self.assertEqual((second.state, second.restored_count), ("done", 0))
+        self.assertTrue(self.deleted(IDS[0]))
+        self.assertFalse(self.Post.search([("external_id", "=", IDS[0])]))
+        # the day after: asked again, looked up, back
+        second.sudo().submitted_at = fields.Datetime.now() - dt.timedelta(hours=25)
+        self.net.routes.clear()
+        self.net.requests.clear()
+        third = self.submit() - job - second
+        (upload, _kw), = self.requests_to("PUT", self.upload)
+        self.assertEqual(upload.body.decode().split("\n"), IDS[:1])
+        self.net.routes.clear()
+        self.net.add("GET", f"{JOBS}/{JOB_ID}", json_body=self.job_answer("complete"))
+        self.net.add("GET", self.download, body="")
+        self.net.add("GET", "https://api.twitter.com/2/tweets",
+                     json_body=self.tweets_answer(IDS[:1]))
+        self.run_cron()
+        self.assertEqual((third.state, third.restored_count), ("done", 1))
+        self.assertTrue(self.Post.search([("external_id", "=", IDS[0])]))
+        self.assertFalse(self.deleted(IDS[0]))
+
     # --- what goes wrong ------------------------------------------------------------------------
     def test_a_failed_job_is_recorded_and_tried_again_the_next_day(self):
         posts = self.store_tweets(IDS[:2])
