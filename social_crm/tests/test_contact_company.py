@@ -235,3 +235,30 @@ class TestMergeAcrossCompanies(SocialCrmCase):
                                   "dst_partner_id": contact_b.id})
         with self.assertRaisesRegex(UserError, "Führen Sie nur Kontakte eines Unternehmens"):
             wizard.action_merge()
+
+
+@tagged("post_install", "-at_install")
+class TestDemoContactsCompany(SocialCrmCase):
+    """The demo's listened contacts (with the demo's identities, or matched by the replayed
+    authors' names) were demo records without company: a second company's users read the
+    demo company's critics and influencers (name, e-mail, phone)."""
+
+    def test_the_demo_s_listened_contacts_are_the_demo_company_s(self):
+        if not self.env["ir.module.module"].search_count(
+                [("name", "=", "social_crm"), ("demo", "=", True)]):
+            self.skipTest("installed without demo data")
+        identities = self.env["social.crm.identity"].sudo().with_context(
+            active_test=False).search([("partner_id", "!=", False)])
+        demo = identities.filtered(lambda i: i.get_external_id().get(i.id, "").split(".")[
+            -1].startswith("identity_demo_"))
+        self.assertTrue(demo)
+        for identity in demo:
+            self.assertEqual(identity.partner_id.company_id, identity.company_id,
+                             identity.partner_id.name)
+        # the replayed authors the demo matches by name (Tom Krause, Emily Brooks)
+        names = self.env.ref("social_crm.partner_demo_tom") | self.env.ref(
+            "social_crm.partner_demo_emily")
+        contacts = demo.partner_id | names
+        self.assertEqual(contacts.company_id, self.env.ref("base.main_company"))
+        self.assertFalse(self.env["res.partner"].with_user(self.other_user).search(
+            [("id", "in", contacts.ids)]))
