@@ -127,6 +127,27 @@ class ResPartner(models.Model):
             + identities.mapped("bio"),
         )
 
+    def _social_posts_naming(self, person, posts):
+        """Other people's posts (in the user's companies) whose raw copy may name the person:
+        replies to the person's ``posts``, posts of their conversations, posts mentioning
+        their identities (by network id or handle). One search."""
+        domain = Domain.FALSE
+        if posts:
+            domain |= Domain("in_reply_to_external_id", "in", posts.mapped("external_id"))
+            conversations = [c for c in posts.mapped("conversation_external_id") if c]
+            if conversations:
+                domain |= Domain("network_id", "in", posts.network_id.ids) & Domain(
+                    "conversation_external_id", "in", conversations)
+        for ext in sorted(person.ids):
+            domain |= Domain("mentioned_external_ids", "ilike", ext)
+        for handle in sorted(person.handles):
+            domain |= Domain("mentioned_handles", "ilike", handle)
+        if domain.is_false():
+            return self.env["social.crm.post"]
+        # sudo: every post in the user's companies (raw copies are manager-only)
+        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(
+            domain & Domain("id", "not in", posts.ids) & self._social_privacy_scope())
+
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
         domain = Domain("partner_id", "in", self.ids)
@@ -346,6 +367,15 @@ class ResPartner(models.Model):
         kept, _scrubbed = self.env["social.crm.quarantine"]._erase_person(
             person, self._social_privacy_scope())
         counts["items kept in quarantine"] = len(kept)
+        # other people's posts keep their words; their raw copy (the network's JSON, kept
+        # for managers) loses the person's profile, handle, name and words
+        scrubbed = self.env["social.crm.post"]
+        for post in self._social_posts_naming(person, posts):
+            raw, changed = erasure.scrub(post.raw_payload, person)
+            if changed:
+                post.raw_payload = raw
+                scrubbed |= post
+        counts["raw copies of other people's posts"] = len(scrubbed)
         # remembered as erased before ``unlink`` remembers them as a user's delete
         self.env["social.crm.post.deleted"]._remember(posts, reason="erasure")
         posts.unlink()
@@ -369,6 +399,8 @@ class ResPartner(models.Model):
                 "in them removed, the others' kept without the person)"
             ),
             "items kept in quarantine": self.env._("the person's items kept in quarantine"),
+            "raw copies of other people's posts": self.env._(
+                "other people's posts naming the person (their raw copy)"),
         }
 
     def action_social_erase(self):

@@ -236,6 +236,14 @@ class TestSensitiveData(SocialHelpdeskCase):
         store(deliveries["complaint"])._process()
         partner = self.Post.search([("external_id", "=", "1990000000000093101")]).partner_id
         self.assertEqual(partner.name, "Frieda Fremd")
+        # Otto answered her before the erasure: stored, its raw copy names her
+        earlier = copy.deepcopy(deliveries["reply_naming_her"])
+        earlier["tweet_create_events"][0].update(id=1990000000000093108,
+                                                 id_str="1990000000000093108")
+        store(earlier)._process()
+        answered = self.Post.search([("external_id", "=", "1990000000000093108")])
+        self.assertIn("Frieda Fremd", json.dumps(answered.sudo().raw_payload,
+                                                 ensure_ascii=False))
         # her new tweet and Otto's reply to her: storing failed five times
         hers, otto = store(deliveries["again"]), store(deliveries["reply_naming_her"])
         with patch.object(type(self.Post), "_ingest_posts",
@@ -278,6 +286,14 @@ class TestSensitiveData(SocialHelpdeskCase):
         for tweet_id in ("1990000000000093102", "1990000000000093107"):
             self.assertTrue(self.env["social.crm.post.deleted"].search(
                 [("external_id", "=", tweet_id), ("reason", "=", "erasure")]), tweet_id)
+        self.assertIn("other people's posts naming the person (their raw copy): 1",
+                      partner.message_ids[0].body)
+        # Otto's words stay as he wrote them (his post's text); its raw copy loses her
+        self.assertIn("@frieda_fremd", answered.text)
+        raw = json.dumps(answered.sudo().raw_payload, ensure_ascii=False)
+        self.assertIn("Bei mir genauso", raw)
+        for needle in theirs:
+            self.assertNotIn(needle, raw)
         for needle in theirs:
             self.assertFalse(Event.sudo().search([("payload", "ilike", needle)]), needle)
             self.assertFalse(self.env.execute_query(SQL(
@@ -285,6 +301,7 @@ class TestSensitiveData(SocialHelpdeskCase):
                     WHERE item_data::text ILIKE %(n)s OR raw_payload::text ILIKE %(n)s""",
                 n=f"%{needle}%")), needle)
             self.assertFalse(self.Post.search([("source_id", "=", self.x_source.id),
+                                               ("id", "!=", answered.id),
                                                ("text", "ilike", needle)]), needle)
         # retried: the others' posts are stored, hers not
         (otto | paul).action_retry()
@@ -302,6 +319,7 @@ class TestSensitiveData(SocialHelpdeskCase):
             [("external_id", "=", "1460000000000000931")]))
         for needle in theirs:
             self.assertFalse(self.Post.search([("source_id", "=", self.x_source.id),
+                                               ("id", "!=", answered.id),
                                                ("text", "ilike", needle)]), needle)
             self.assertFalse(Event.sudo().search([("payload", "ilike", needle)]), needle)
 
