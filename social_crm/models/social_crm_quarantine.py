@@ -150,8 +150,9 @@ class SocialCrmQuarantine(models.Model):
         for item in items:
             data = item.item_data or {}
             author = data.get("author") if isinstance(data, dict) else None
-            if erasure.written_by(data, person) or (
-                    isinstance(author, dict) and person.is_their_text(author.get("handle") or "")):
+            if erasure.written_by(data, person) or isinstance(author, dict) and (
+                    str(author.get("external_id") or "") in person.ids
+                    or person.is_their_text(author.get("handle") or "")):
                 theirs |= item
                 if item.network_id and item.external_id:
                     erased_keys[(item.company_id.id, item.network_id.id, item.external_id,
