@@ -3,6 +3,7 @@ import logging
 
 from odoo import api, fields, models
 from odoo.tools import SQL
+from odoo.tools.sql import column_exists
 
 from ..services.tiers import DEFAULT_TIER
 
@@ -195,6 +196,23 @@ class ResPartner(models.Model):
         return action
 
     @api.model
+    def _social_listening_holders_sql(self, partner):
+        """SQL of the companies whose other records point at the contact ``partner`` (an SQL
+        expression of its id): the tickets (helpdesk) and leads (CRM) of every company, read
+        from their tables where they exist (an upgrade of social_crm runs before the addons
+        that know them). A contact such a record of another company points at stays shared:
+        given a company, that company's contact would be hidden from the other company's
+        users on their own ticket or lead (and a lead refuses a contact of another company
+        on its next save)."""
+        parts = []
+        for table in ("helpdesk_ticket", "crm_lead"):
+            if column_exists(self.env.cr, table, "partner_id") and column_exists(
+                    self.env.cr, table, "company_id"):
+                parts.append(SQL(
+                    "SELECT r.company_id FROM %s r WHERE r.partner_id = %s "
+                    "AND r.company_id IS NOT NULL", SQL.identifier(table), partner))
+        return parts
+
     def _social_give_listening_contacts_their_company(self, batch=5000):
         """Upgrade to 19.0.1.7.1: listening created its contacts without company, so every
         company's users read the name and imported bio of whom another company listened to.
@@ -207,6 +225,11 @@ class ResPartner(models.Model):
         :return: (number of contacts given a company, ids of those left shared)
         """
         moved, shared, last_id = 0, [], 0
+        # the companies of the contact's tickets and leads count too (they keep it shared
+        # when they are another company's), not to make a company of a contact without
+        # social data (erased: left as it is)
+        holders = SQL("").join(
+            SQL(" UNION %s", part) for part in self._social_listening_holders_sql(SQL("p.id")))
         while True:
             rows = self.env.execute_query(
                 SQL(
@@ -219,12 +242,16 @@ class ResPartner(models.Model):
                                     WHERE s.partner_id = p.id
                                    UNION
                                    SELECT o.company_id FROM social_crm_post o
-                                    WHERE o.partner_id = p.id) AS c)
+                                    WHERE o.partner_id = p.id) AS c),
+                              (SELECT array_agg(DISTINCT h.company_id) FROM (
+                                   SELECT NULL::int AS company_id %s) AS h
+                                WHERE h.company_id IS NOT NULL)
                          FROM res_partner p
                         WHERE p.social_origin AND p.company_id IS NULL AND p.id > %s
                           AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
                      ORDER BY p.id
                         LIMIT %s""",
+                    holders,
                     last_id,
                     batch,
                 )
@@ -232,7 +259,9 @@ class ResPartner(models.Model):
             if not rows:
                 break
             last_id = rows[-1][0]
-            own = [(pid, companies[0]) for pid, companies in rows
+            rows = [(pid, set(companies or ()) | set(held or ()) if companies else None)
+                    for pid, companies, held in rows]
+            own = [(pid, next(iter(companies))) for pid, companies in rows
                    if companies and len(companies) == 1]
             shared += [pid for pid, companies in rows if companies and len(companies) > 1]
             if own:
@@ -253,7 +282,42 @@ class ResPartner(models.Model):
         if shared:
             _logger.warning(
                 "Social CRM: %s contact(s) made by listening stay shared (no company): their "
-                "identities, match suggestions or posts are of several companies, whose "
-                "users all read them; a manager may split them. Contact ids: %s",
+                "identities, match suggestions, posts, tickets or leads are of several "
+                "companies, whose users all read them; a manager may split them. Contact "
+                "ids: %s",
                 len(shared), ", ".join(map(str, shared)))
         return moved, shared
+
+    def _social_share_listening_contacts_held_elsewhere(self):
+        """Upgrade after 19.0.1.7.1 (which gave the contacts listening made before the company
+        of their identities, match suggestions and posts only): a contact listening made
+        (``social_origin``, no user's) whose tickets or leads are of another company than
+        the one it was given is shared again (no company), so that the other company's
+        users read the customer of their own ticket or lead again (as before 19.0.1.7.1),
+        named in the log (a manager may split it). One statement.
+
+        :return: ids of the contacts shared again
+        """
+        holders = self._social_listening_holders_sql(SQL("p.id"))
+        if not holders:
+            return []
+        rows = self.env.execute_query(
+            SQL(
+                """UPDATE res_partner p SET company_id = NULL
+                    WHERE p.social_origin AND p.company_id IS NOT NULL
+                      AND NOT EXISTS (SELECT 1 FROM res_users u WHERE u.partner_id = p.id)
+                      AND EXISTS (SELECT 1 FROM (%s) AS h
+                                   WHERE h.company_id != p.company_id)
+                RETURNING p.id""",
+                SQL(" UNION ").join(holders),
+            )
+        )
+        ids = sorted(row[0] for row in rows)
+        self.invalidate_model(["company_id"])
+        if ids:
+            _logger.warning(
+                "Social CRM: %s contact(s) made by listening are shared again (no company): "
+                "tickets or leads of another company than theirs point at them, whose users "
+                "read them again; a manager may split them. Contact ids: %s",
+                len(ids), ", ".join(map(str, ids)))
+        return ids

@@ -18,6 +18,8 @@ from odoo import fields, models
 from odoo.fields import Domain
 from odoo.tools import SQL
 
+from ..services import erasure
+
 EXPORT_PREFIX = "social-data-"
 
 
@@ -98,10 +100,11 @@ class ResPartner(models.Model):
 
     def _social_pending_events(self, identities=None):
         """{event: network ids of these contacts' identities it names} of the received
-        events not processed yet (to process, failed, quarantined). They are not emptied
-        now: they may hold other people's items. Marked (``erased_authors``), their posts
-        of these people are refused when they are processed, and then their content is
-        emptied as for the events processed before (one search per identity)."""
+        events not processed yet (to process, failed, quarantined). They may hold other
+        people's items: marked (``erased_authors``), their posts of these people are refused
+        when they are processed, and then their content is emptied as for the events
+        processed before (one search per identity); the failed and quarantined ones lose
+        these people's items at the erasure (``social.crm.event._erase_person``)."""
         identities = self._social_identities() if identities is None else identities
         named = {}
         for identity, clause in self._social_event_clauses(identities).items():
@@ -111,6 +114,39 @@ class ResPartner(models.Model):
             ):
                 named.setdefault(event, set()).add(identity.external_id)
         return named
+
+    def _social_erased_person(self, identities, posts):
+        """The :class:`~..services.erasure.Person` an erasure takes out of the raw items kept
+        for a retry: the identities' network ids, handles and names, the contacts' names,
+        the posts' texts (before and after an edit) and the imported bios."""
+        return erasure.Person.of(
+            ids=identities.mapped("external_id"),
+            handles=identities.mapped("handle"),
+            names=identities.mapped("display_name_on_network") + self.mapped("name"),
+            texts=posts.mapped("text") + posts.mapped("previous_text")
+            + identities.mapped("bio"),
+        )
+
+    def _social_posts_naming(self, person, posts):
+        """Other people's posts (in the user's companies) whose raw copy may name the person:
+        replies to the person's ``posts``, posts of their conversations, posts mentioning
+        their identities (by network id or handle). One search."""
+        domain = Domain.FALSE
+        if posts:
+            domain |= Domain("in_reply_to_external_id", "in", posts.mapped("external_id"))
+            conversations = [c for c in posts.mapped("conversation_external_id") if c]
+            if conversations:
+                domain |= Domain("network_id", "in", posts.network_id.ids) & Domain(
+                    "conversation_external_id", "in", conversations)
+        for ext in sorted(person.ids):
+            domain |= Domain("mentioned_external_ids", "ilike", ext)
+        for handle in sorted(person.handles):
+            domain |= Domain("mentioned_handles", "ilike", handle)
+        if domain.is_false():
+            return self.env["social.crm.post"]
+        # sudo: every post in the user's companies (raw copies are manager-only)
+        return self.env["social.crm.post"].sudo().with_context(active_test=False).search(
+            domain & Domain("id", "not in", posts.ids) & self._social_privacy_scope())
 
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
@@ -314,12 +350,32 @@ class ResPartner(models.Model):
         counts["earlier exports"] = len(exports)
         counts["received events"] = len(events)
         counts["received events to process"] = len(pending)
+        person = self._social_erased_person(identities, posts)
         suggestions.unlink()
         # the deliveries stay (a redelivery is still known), without what they said
         events.write({"payload": False})
+        waiting = self.env["social.crm.event"].sudo()  # sudo: see _social_pending_events
         for event, external_ids in pending.items():
             known = set(json.loads(event.erased_authors or "[]"))
             event.erased_authors = json.dumps(sorted(known | external_ids))
+            waiting |= event
+        # failed and quarantined ones wait for a manager's retry, maybe for good: at once,
+        # the person's own items emptied, the others' kept retryable without the person
+        # (those to process are processed by the next run: the person's posts refused, then
+        # emptied, the detection seeing the others' items as they came)
+        waiting.filtered(lambda e: e.state in ("failed", "quarantined"))._erase_person(person)
+        kept, _scrubbed = self.env["social.crm.quarantine"]._erase_person(
+            person, self._social_privacy_scope())
+        counts["items kept in quarantine"] = len(kept)
+        # other people's posts keep their words; their raw copy (the network's JSON, kept
+        # for managers) loses the person's profile, handle, name and words
+        scrubbed = self.env["social.crm.post"]
+        for post in self._social_posts_naming(person, posts):
+            raw, changed = erasure.scrub(post.raw_payload, person)
+            if changed:
+                post.raw_payload = raw
+                scrubbed |= post
+        counts["raw copies of other people's posts"] = len(scrubbed)
         # remembered as erased before ``unlink`` remembers them as a user's delete
         self.env["social.crm.post.deleted"]._remember(posts, reason="erasure")
         posts.unlink()
@@ -339,9 +395,12 @@ class ResPartner(models.Model):
             "earlier exports": self.env._("earlier exports"),
             "received events": self.env._("received events (their content)"),
             "received events to process": self.env._(
-                "received events still to process (the person's posts in them refused, "
-                "their content emptied once processed)"
+                "received events still to process or kept for a retry (the person's items "
+                "in them removed, the others' kept without the person)"
             ),
+            "items kept in quarantine": self.env._("the person's items kept in quarantine"),
+            "raw copies of other people's posts": self.env._(
+                "other people's posts naming the person (their raw copy)"),
         }
 
     def action_social_erase(self):

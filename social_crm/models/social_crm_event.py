@@ -23,7 +23,7 @@ from odoo.tools import SQL
 from ..connectors import base as connector_base
 from ..connectors import events as connector_events
 from ..connectors.base import ConnectorError, MalformedResponseError
-from ..services import ingest
+from ..services import erasure, ingest
 
 _logger = logging.getLogger(__name__)
 
@@ -379,6 +379,54 @@ class SocialCrmEvent(models.Model):
                 keys, reason="erasure",
                 uris={key: ingest.federation_uri(p) for key, p in keys.items()})
         return [p for p in posts if not (p.author and p.author.external_id in erased)]
+
+    def _erase_person(self, person):
+        """A privacy erasure of ``person`` (:class:`~..services.erasure.Person`) in these
+        events not processed yet: at once, not when a retry processes them. An item of the
+        person's own (every post read from it is theirs) loses its content (a failed or
+        quarantined one is done: nothing is left to store); the other people's items lose
+        the person's profile, handle, name and texts (:func:`~..services.erasure.scrub`)
+        and stay retryable. The person's posts are remembered as erased (a redelivery or
+        poll of them is refused). Call after ``erased_authors`` is set.
+
+        :return: the events changed
+        """
+        changed = self.browse()
+        now = fields.Datetime.now()
+        # sudo: payloads are manager-only; the erasure covers them (the caller checks)
+        for event in self.sudo():
+            if event.state == "done" or not event.payload:
+                continue
+            try:
+                payload = json.loads(event.payload)
+            except ValueError:
+                payload = event.payload  # kept as text: its text is scrubbed
+            theirs = False
+            if isinstance(payload, dict):
+                source = event.source_id
+                try:
+                    posts = self._posts_of_event(event.kind, payload, source._intake_host())
+                    deletions = self._deletions_of_event(event.kind, payload)
+                except (ValueError, ConnectorError):
+                    posts = deletions = None  # unreadable: scrubbed as it is
+                if posts:
+                    kept = event._refuse_erased_authors(source, posts)
+                    theirs = not kept and not deletions
+            if theirs:
+                vals = {"payload": False}
+                if event.state in ("failed", "quarantined"):
+                    vals.update(state="done", processed_at=now, post_count=0, error=False,
+                                held_account=False, held_shared_app=False)
+                event.write(vals)
+                changed |= event
+                continue
+            scrubbed, modified = erasure.scrub(payload, person)
+            if modified:
+                event.payload = (
+                    scrubbed if isinstance(scrubbed, str)
+                    else json.dumps(scrubbed, ensure_ascii=False, sort_keys=True))
+                changed |= event
+        return changed
 
     @api.model
     def _posts_of_event(self, kind, payload, host):

@@ -3,9 +3,11 @@ import logging
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.fields import Domain
+from odoo.tools import SQL
 
 from ..connectors.base import InvalidItemError
-from ..services import ingest
+from ..services import erasure, ingest
 
 _logger = logging.getLogger(__name__)
 
@@ -120,6 +122,54 @@ class SocialCrmQuarantine(models.Model):
         # a Rejected item may have no id: a Post cannot be built of it, it is kept as it is
         refused = [ingest.Refused(item, ingest.REJECTED, item.reason) for item in rejected]
         return self._ingest_quarantine(refused, company, source=source, result=result)
+
+    @api.model
+    def _erase_person(self, person, scope=Domain.TRUE):
+        """A privacy erasure of ``person`` (:class:`~..services.erasure.Person`) in the kept
+        items (``scope``: a domain on ``company_id``): the person's own items go, remembered
+        as erased (a later poll of them is refused); the other people's items that name the
+        person keep neither their profile, handle, name nor texts
+        (:func:`~..services.erasure.scrub`) and stay retryable. One query finds the rows.
+
+        :return: (items deleted, items changed)
+        """
+        needles = sorted(person.ids | person.handles)
+        if not needles:
+            return self.browse(), self.browse()
+        self.flush_model(["item_data", "raw_payload"])
+        patterns = ["%" + n.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+                    for n in needles]
+        rows = self.env.execute_query(SQL(
+            """SELECT id FROM social_crm_quarantine
+                WHERE item_data::text ILIKE ANY(%(patterns)s)
+                   OR raw_payload::text ILIKE ANY(%(patterns)s)""",
+            patterns=patterns))
+        # sudo: the quarantine is manager-only; the erasure covers it (the caller checks)
+        items = self.sudo().search(Domain("id", "in", [r[0] for r in rows]) & scope)
+        theirs, changed, erased_keys = self.browse(), self.browse(), {}
+        for item in items:
+            data = item.item_data or {}
+            author = data.get("author") if isinstance(data, dict) else None
+            if erasure.written_by(data, person) or isinstance(author, dict) and (
+                    str(author.get("external_id") or "") in person.ids
+                    or person.is_their_text(author.get("handle") or "")):
+                theirs |= item
+                if item.network_id and item.external_id:
+                    erased_keys[(item.company_id.id, item.network_id.id, item.external_id,
+                                 "")] = item
+                continue
+            vals = {}
+            for name in ("item_data", "raw_payload"):
+                scrubbed, modified = erasure.scrub(item[name], person)
+                if modified:
+                    vals[name] = scrubbed
+            if vals:
+                item.write(vals)
+                changed |= item
+        if erased_keys:
+            self.env["social.crm.post.deleted"]._remember_keys(erased_keys, reason="erasure")
+        theirs.unlink()
+        return theirs, changed
 
     def _retry_message(self, stored):
         """The Retry toast: how many of the retried items were stored, singular or plural."""

@@ -164,6 +164,61 @@ class TestListeningContactCompany(SocialCrmCase):
         self.assertEqual(moved_again, 0)
 
 
+    def test_upgrade_keeps_shared_a_contact_another_company_s_ticket_or_lead_uses(self):
+        """The 19.0.1.7.1 upgrade counted identities, match suggestions and posts only: a
+        contact listening made for company A, which company B's agent had given B's ticket
+        (or B's salesperson B's lead) while it was shared, became A's: B's users no longer
+        read the customer of their own ticket or lead. Such a contact stays shared (named
+        in the log); one given a company before is shared again by the next upgrade step;
+        A's own ticket does not keep a contact shared."""
+        if "helpdesk.ticket" not in self.env or "crm.lead" not in self.env:
+            self.skipTest("needs helpdesk_mgmt and crm")
+        Partner = self.env["res.partner"]
+        ticketed, led, own, given = Partner.create([
+            {"name": "Alt Ticket", "social_origin": True},
+            {"name": "Alt Lead", "social_origin": True},
+            {"name": "Alt Eigenes", "social_origin": True},
+            # given company A by 19.0.1.7.1 as it was
+            {"name": "Alt Vergeben", "social_origin": True, "company_id": self.company.id},
+        ])
+        self.Identity.create([
+            {"partner_id": partner.id, "network_id": self.x.id, "external_id": ext,
+             "handle": f"alt_{ext}"}
+            for partner, ext in ((ticketed, "8011"), (led, "8012"), (own, "8013"),
+                                 (given, "8014"))
+        ])
+        Ticket = self.env["helpdesk.ticket"].sudo()
+        Ticket.create([
+            {"name": "B's ticket", "description": "x", "partner_id": ticketed.id,
+             "company_id": self.other_company.id},
+            {"name": "A's ticket", "description": "x", "partner_id": own.id,
+             "company_id": self.company.id},
+            {"name": "B's ticket", "description": "x", "partner_id": given.id,
+             "company_id": self.other_company.id},
+        ])
+        self.env["crm.lead"].sudo().create({
+            "name": "B's lead", "partner_id": led.id, "company_id": self.other_company.id})
+        with self.assertLogs(PARTNER_LOG, "WARNING") as logs:
+            _moved, shared = Partner._social_give_listening_contacts_their_company()
+        self.assertFalse(ticketed.company_id)
+        self.assertFalse(led.company_id)
+        self.assertEqual(own.company_id, self.company)
+        self.assertEqual(given.company_id, self.company, "not this step's")
+        self.assertIn(ticketed.id, shared)
+        self.assertIn(led.id, shared)
+        self.assertIn("tickets or leads", "\n".join(logs.output))
+        ticketed.with_user(self.other_user).check_access("read")
+        led.with_user(self.other_user).check_access("read")
+        # the next step: the contact given A before is shared again, A's own stays A's
+        with self.assertLogs(PARTNER_LOG, "WARNING") as logs:
+            again = Partner._social_share_listening_contacts_held_elsewhere()
+        self.assertEqual(again, [given.id])
+        self.assertFalse(given.company_id)
+        self.assertEqual(own.company_id, self.company)
+        self.assertIn(str(given.id), "\n".join(logs.output))
+        given.with_user(self.other_user).check_access("read")
+        self.assertEqual(Partner._social_share_listening_contacts_held_elsewhere(), [])
+
 @tagged("post_install", "-at_install")
 class TestMergeAcrossCompanies(SocialCrmCase):
     """Odoo 19's contact merge checks e-mails, parents and users, not companies: the
@@ -235,3 +290,30 @@ class TestMergeAcrossCompanies(SocialCrmCase):
                                   "dst_partner_id": contact_b.id})
         with self.assertRaisesRegex(UserError, "Führen Sie nur Kontakte eines Unternehmens"):
             wizard.action_merge()
+
+
+@tagged("post_install", "-at_install")
+class TestDemoContactsCompany(SocialCrmCase):
+    """The demo's listened contacts (with the demo's identities, or matched by the replayed
+    authors' names) were demo records without company: a second company's users read the
+    demo company's critics and influencers (name, e-mail, phone)."""
+
+    def test_the_demo_s_listened_contacts_are_the_demo_company_s(self):
+        if not self.env["ir.module.module"].search_count(
+                [("name", "=", "social_crm"), ("demo", "=", True)]):
+            self.skipTest("installed without demo data")
+        identities = self.env["social.crm.identity"].sudo().with_context(
+            active_test=False).search([("partner_id", "!=", False)])
+        demo = identities.filtered(lambda i: i.get_external_id().get(i.id, "").split(".")[
+            -1].startswith("identity_demo_"))
+        self.assertTrue(demo)
+        for identity in demo:
+            self.assertEqual(identity.partner_id.company_id, identity.company_id,
+                             identity.partner_id.name)
+        # the replayed authors the demo matches by name (Tom Krause, Emily Brooks)
+        names = self.env.ref("social_crm.partner_demo_tom") | self.env.ref(
+            "social_crm.partner_demo_emily")
+        contacts = demo.partner_id | names
+        self.assertEqual(contacts.company_id, self.env.ref("base.main_company"))
+        self.assertFalse(self.env["res.partner"].with_user(self.other_user).search(
+            [("id", "in", contacts.ids)]))

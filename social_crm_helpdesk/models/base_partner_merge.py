@@ -10,6 +10,19 @@ class BasePartnerMergeAutomaticWizard(models.TransientModel):
 
     _inherit = "base.partner.merge.automatic.wizard"
 
+    def _social_merge_data(self, partners):
+        """Social tickets are the product's data; the companies of every ticket of the
+        contacts count (the merge moves them all to the kept contact). One grouped read."""
+        carries, companies = super()._social_merge_data(partners)
+        # sudo: every company's tickets, whoever merges
+        groups = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)._read_group(
+            Domain("partner_id", "in", partners.ids),
+            ["company_id", "social_network_id"])
+        for company, network in groups:
+            carries = carries or bool(network)
+            companies |= company
+        return carries, companies
+
     def _update_foreign_keys(self, src_partners, dst_partner):
         # sudo: the merged contacts' tickets may be any agent's
         Ticket = self.env["helpdesk.ticket"].sudo()

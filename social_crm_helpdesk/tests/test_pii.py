@@ -1,12 +1,17 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import copy
 import datetime as dt
 import importlib.util
 import json
 from pathlib import Path
+from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors import x as connector_x
+from odoo.addons.social_crm.services import ingest
 from odoo.addons.social_crm.tests.test_intake_webhook import meta_comment, x_activity
 from odoo.tests import tagged
+from odoo.tools import SQL, mute_logger
 from odoo.tools.misc import file_open
 
 from .common import SocialHelpdeskCase
@@ -194,6 +199,129 @@ class TestSensitiveData(SocialHelpdeskCase):
         self.assertFalse(Event.sudo().search([("payload", "like", "1460000000000000931")]))
         self.assertIn("Paul Petersen", other.sudo().payload, "not naming her: it stays")
         self.assertFalse(other.sudo().erased_authors)
+
+    def test_erasure_empties_failed_and_quarantined_items_at_once(self):
+        """Probe: items that failed or wait in quarantine at the erasure kept the erased
+        person's tweet, name, handle, profile and words (received events and items the
+        ingestion kept, for a manager's retry that may never come). At the erasure her own
+        items lose their content (her failed event is done, her kept item deleted, both
+        remembered as erased); the others' items lose her profile, handle, name and words
+        and stay retryable: retried, Otto's reply and Paul's quote are stored. X Account
+        Activity deliveries (fixture); Paul's quote carries her tweet as X sends it
+        (``quoted_status``)."""
+        Event = self.env["social.crm.event"]
+        Quarantine = self.env["social.crm.quarantine"]
+        with file_open("social_crm/tests/data/x_account_activity_erased_person.json") as data:
+            deliveries = json.load(data)
+        now = dt.datetime.now(dt.UTC)
+        for minutes, name in enumerate(("complaint", "again", "reply_naming_her", "other")):
+            tweet = deliveries[name]["tweet_create_events"][0]
+            when = now - dt.timedelta(minutes=30 - minutes)
+            tweet["created_at"] = when.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            tweet["timestamp_ms"] = str(int(when.timestamp() * 1000))
+        # Paul quotes her complaint, sent to an account of the company no source has yet
+        quote = copy.deepcopy(deliveries["other"])
+        quote["for_user_id"] = "1440000000000000999"
+        tweet = quote["tweet_create_events"][0]
+        tweet.update(
+            id=1990000000000093105, id_str="1990000000000093105",
+            text="Das ist ACME, sieht man ja https://t.co/q93105", is_quote_status=True,
+            quoted_status_id=1990000000000093101, quoted_status_id_str="1990000000000093101",
+            quoted_status=copy.deepcopy(deliveries["complaint"]["tweet_create_events"][0]))
+
+        def store(delivery, **kwargs):
+            return Event.browse(Event._store_events(
+                self.x_source, connector_events.split_x_activity(delivery), "push", **kwargs))
+
+        store(deliveries["complaint"])._process()
+        partner = self.Post.search([("external_id", "=", "1990000000000093101")]).partner_id
+        self.assertEqual(partner.name, "Frieda Fremd")
+        # Otto answered her before the erasure: stored, its raw copy names her
+        earlier = copy.deepcopy(deliveries["reply_naming_her"])
+        earlier["tweet_create_events"][0].update(id=1990000000000093108,
+                                                 id_str="1990000000000093108")
+        store(earlier)._process()
+        answered = self.Post.search([("external_id", "=", "1990000000000093108")])
+        self.assertIn("Frieda Fremd", json.dumps(answered.sudo().raw_payload,
+                                                 ensure_ascii=False))
+        # her new tweet and Otto's reply to her: storing failed five times
+        hers, otto = store(deliveries["again"]), store(deliveries["reply_naming_her"])
+        with patch.object(type(self.Post), "_ingest_posts",
+                          side_effect=RuntimeError("could not obtain lock")), \
+                mute_logger("odoo.addons.social_crm.models.social_crm_event"):
+            for _attempt in range(5):
+                (hers | otto)._process()
+        self.assertEqual((hers | otto).mapped("state"), ["failed", "failed"])
+        paul = store(quote, state="quarantined", held_account="1440000000000000999",
+                     error="Addressed to account 1440000000000000999")
+        # items the ingestion kept (the database refused them): her tweet, Otto's reply
+        kept = {}
+        for name, tweet_id in (("again", "1990000000000093107"),
+                               ("reply_naming_her", "1990000000000093106")):
+            delivery = copy.deepcopy(deliveries[name])
+            delivery["tweet_create_events"][0].update(id=int(tweet_id), id_str=tweet_id)
+            [post] = connector_x.parse_activity(delivery)
+            kept[name] = Quarantine._ingest_quarantine(
+                [ingest.Refused(post, ingest.STORAGE, "could not obtain lock")],
+                self.company, source=self.x_source)
+        theirs = ("frieda_fremd", "Frieda Fremd", "Kundin seit 2019",
+                  "Ihr habt zweimal abgebucht, Frechheit", "ich will mein Geld zur")
+        self.assertIn("frieda_fremd", otto.sudo().payload)
+        self.assertIn("Ihr habt zweimal abgebucht", paul.sudo().payload)
+
+        partner.action_social_erase()
+
+        self.assertIn("received events still to process or kept for a retry",
+                      partner.message_ids[0].body)
+        self.assertIn("the person's items kept in quarantine: 1", partner.message_ids[0].body)
+        self.assertEqual((hers.state, hers.sudo().payload), ("done", False),
+                         "her own failed tweet: nothing left to store")
+        self.assertEqual((otto.state, paul.state), ("failed", "quarantined"),
+                         "the others' items stay for a retry")
+        self.assertIn("Bei mir genauso, zweimal abgebucht!", otto.sudo().payload)
+        self.assertIn("Das ist ACME", paul.sudo().payload)
+        self.assertFalse(kept["again"].exists(), "her kept tweet is deleted")
+        self.assertEqual(kept["reply_naming_her"].sudo().item_data["author"]["handle"],
+                         "otto_anders")
+        for tweet_id in ("1990000000000093102", "1990000000000093107"):
+            self.assertTrue(self.env["social.crm.post.deleted"].search(
+                [("external_id", "=", tweet_id), ("reason", "=", "erasure")]), tweet_id)
+        self.assertIn("other people's posts naming the person (their raw copy): 1",
+                      partner.message_ids[0].body)
+        # Otto's words stay as he wrote them (his post's text); its raw copy loses her
+        self.assertIn("@frieda_fremd", answered.text)
+        raw = json.dumps(answered.sudo().raw_payload, ensure_ascii=False)
+        self.assertIn("Bei mir genauso", raw)
+        for needle in theirs:
+            self.assertNotIn(needle, raw)
+        for needle in theirs:
+            self.assertFalse(Event.sudo().search([("payload", "ilike", needle)]), needle)
+            self.assertFalse(self.env.execute_query(SQL(
+                """SELECT id FROM social_crm_quarantine
+                    WHERE item_data::text ILIKE %(n)s OR raw_payload::text ILIKE %(n)s""",
+                n=f"%{needle}%")), needle)
+            self.assertFalse(self.Post.search([("source_id", "=", self.x_source.id),
+                                               ("id", "!=", answered.id),
+                                               ("text", "ilike", needle)]), needle)
+        # retried: the others' posts are stored, hers not
+        (otto | paul).action_retry()
+        (otto | paul)._process()
+        self.assertEqual((otto | paul).mapped("state"), ["done", "done"])
+        kept["reply_naming_her"].action_retry()
+        self.assertEqual(kept["reply_naming_her"].state, "stored")
+        stored = self.Post.search([("external_id", "in", (
+            "1990000000000093103", "1990000000000093105", "1990000000000093106"))])
+        self.assertEqual(sorted(stored.mapped("author_handle")),
+                         ["otto_anders", "otto_anders", "paul_petersen"])
+        self.assertFalse(self.Post.search([("external_id", "in", (
+            "1990000000000093102", "1990000000000093107"))]))
+        self.assertFalse(self.env["social.crm.identity"].with_context(active_test=False).search(
+            [("external_id", "=", "1460000000000000931")]))
+        for needle in theirs:
+            self.assertFalse(self.Post.search([("source_id", "=", self.x_source.id),
+                                               ("id", "!=", answered.id),
+                                               ("text", "ilike", needle)]), needle)
+            self.assertFalse(Event.sudo().search([("payload", "ilike", needle)]), needle)
 
     def test_events_processed_before_are_redacted_on_upgrade(self):
         """A database upgraded to 19.0.1.7.3: the events processed before kept the items

@@ -8,6 +8,7 @@ contact (after a rejected match), contacts merged (Odoo's merge), a match confir
 
 import datetime as dt
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 
 from .common import ArrivalCase
@@ -120,3 +121,35 @@ class TestTicketContact(ArrivalCase):
         # the open ones get a note (and follow the tier)
         self.assertEqual(old.partner_id, kept)
         self.assertFalse(self.moved_notes(old))
+
+    def test_a_contact_with_a_social_ticket_is_not_merged_into_another_company_s(self):
+        """Probe: the contact merge refused only contacts with social identities. Company
+        A's agent gave A's complaint to the customer's own contact (company A, no social
+        identity: the identity stays on the listening contact); the administrator merged
+        that contact into a company B contact of the same name: B's users read A's customer
+        and A's ticket lost its customer. Refused now; Odoo's merge of contacts without the
+        product's data stays as it is (another company's contacts too)."""
+        author = self.make_author("tc-m", "kunde_tc_m", "Mira Kunde")
+        ticket = self.ingest(self.complaint("tc-m1", author=author)).ticket_id
+        self.assertTrue(ticket)
+        customer = self.env["res.partner"].create(
+            {"name": "Mira Kunde", "email": "mira@example.org",
+             "company_id": self.company.id})
+        ticket.partner_id = customer
+        self.assertFalse(self.env["social.crm.identity"].search(
+            [("partner_id", "=", customer.id)]), "no identity on the customer's contact")
+        other = self.env["res.partner"].create(
+            {"name": "Mira Kunde", "company_id": self.other_company.id})
+        wizard = self.env["base.partner.merge.automatic.wizard"].with_user(
+            self.env.ref("base.user_admin"))
+        with self.assertRaisesRegex(UserError, "different companies"):
+            wizard._merge((customer | other).ids, other)
+        self.assertTrue(customer.exists())
+        self.assertEqual(ticket.partner_id, customer)
+        # without the product's data: Odoo's merge, across companies as before
+        plain_a = self.env["res.partner"].create(
+            {"name": "Max Muster", "company_id": self.company.id})
+        plain_b = self.env["res.partner"].create(
+            {"name": "Max Muster", "company_id": self.other_company.id})
+        wizard._merge((plain_a | plain_b).ids, plain_b)
+        self.assertFalse(plain_a.exists())

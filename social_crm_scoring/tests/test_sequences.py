@@ -9,6 +9,7 @@ import datetime as dt
 from unittest.mock import patch
 
 from odoo.addons.social_crm.connectors.base import Post
+from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 
 from .common import ScoringCase
@@ -574,6 +575,33 @@ class TestScoringSequences(ScoringCase):
         rows = self.history(masto_partner)
         self.assertEqual(sorted(rows.mapped("date")), sorted(x_dates))
         self.assertEqual(len(rows.filtered("is_current")), 1)
+
+    def test_a_critic_is_not_merged_into_a_shared_contact_of_another_company_s_lead(self):
+        """Probe: the merge rule looked at the contacts' and identities' companies only. A
+        shared contact (no company) is another company's customer (its opportunity there);
+        the administrator merged this company's critic (listening contact, identity, score)
+        into it: the other company's salespeople read the critic's e-mail on their customer,
+        and its tier on their lead. Refused now (the leads' companies count once the
+        contacts carry the product's data); without the product's data Odoo's merge is left
+        as it is."""
+        critic = self.ingest([self.post_of("mg1", author=self.make_author(
+            "mg-1", "kritiker_mg", "Gerd Kritisch", followers_count=1200))]).partner_id
+        self.assertEqual(critic.company_id, self.score_company)
+        critic.email = "gerd@example.org"
+        shared = self.env["res.partner"].create({"name": "Gerd Kritisch"})
+        self.env["crm.lead"].create({"name": "Gerd's fleet", "type": "opportunity",
+                                     "partner_id": shared.id,
+                                     "company_id": self.other_company.id})
+        wizard = self.env["base.partner.merge.automatic.wizard"]
+        with self.assertRaisesRegex(UserError, "different companies"):
+            wizard._merge((critic | shared).ids, dst_partner=shared)
+        self.assertTrue(critic.exists())
+        self.assertFalse(shared.email)
+        # a plain customer of this company (a lead, no social data) still merges into it
+        plain = self.env["res.partner"].create(
+            {"name": "Gerd K.", "company_id": self.score_company.id})
+        wizard._merge((plain | shared).ids, dst_partner=shared)
+        self.assertFalse(plain.exists())
 
     def test_confirmed_suggestion_adds_followers_at_once(self):
         """A multiplier on X (3,000 followers) is confirmed as the author of a Mastodon

@@ -1,10 +1,27 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 
 class MergePartnerAutomatic(models.TransientModel):
     _inherit = "base.partner.merge.automatic.wizard"
+
+    def _social_merge_data(self, partners):
+        """Scores are the product's data; the companies of the contacts' leads and
+        opportunities count (the merge moves them to the kept contact, the leads show its
+        tier). One grouped read each."""
+        carries, companies = super()._social_merge_data(partners)
+        # sudo: every company's rows, whoever merges
+        for (company,) in self.env["social.crm.score.history"].sudo()._read_group(
+                Domain("partner_id", "in", partners.ids), ["company_id"]):
+            carries = True
+            companies |= company
+        for (company,) in self.env["crm.lead"].sudo().with_context(
+                active_test=False)._read_group(
+                Domain("partner_id", "in", partners.ids), ["company_id"]):
+            companies |= company
+        return carries, companies
 
     @api.model
     def _update_foreign_keys(self, src_partners, dst_partner):
