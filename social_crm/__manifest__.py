@@ -3,7 +3,7 @@
 {
     "name": "Social CRM",
     "summary": "Social identities, listening and the social interaction history of contacts",
-    "version": "19.0.1.7.1",
+    "version": "19.0.1.7.2",
     "category": "Sales/CRM",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
