@@ -103,6 +103,25 @@ class TestNewCompany(ArrivalCase):
         self.assertIn("fewer than 30", explanation)
         self.assertIn("here 36 for 35 followers", explanation)
         self.assertIn("Social Score 36: what 35 followers give on the fixed scale", explanation)
+        self.assertIn(
+            "1,000 followers: 70, 10,000 followers: 90, 100,000 followers: 100", explanation
+        )
+        self.assertIn("percentile is capped by the followers' fixed scale", explanation)
+
+    def test_the_explanation_in_german(self):
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm_scoring"], ["de_DE"], overwrite=True
+        )
+        partner = self.complain("german", 35).partner_id
+        explanation = str(partner.with_context(lang="de_DE").social_score_explanation)
+        self.assertIn("Wenige Kontakte zum Vergleich", explanation)
+        self.assertIn("1.000 Follower: 70, 10.000 Follower: 90, 100.000 Follower: 100", explanation)
+        self.assertIn("hier 36 für 35 Follower", explanation)
+        self.assertIn("Social Score 36: so viel ergeben 35 Follower auf der festen Skala",
+                      explanation)
+        self.assertIn("Gewichtete Summe (ihr Perzentil ist durch die feste Skala", explanation)
+        self.assertNotIn("fixed scale", explanation)
 
     def test_the_first_days_small_complainers_stay_regular_also_at_night(self):
         posts = [self.complain(f"day-{n}", followers) for n, followers in
