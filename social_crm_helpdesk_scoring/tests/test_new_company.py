@@ -106,7 +106,10 @@ class TestNewCompany(ArrivalCase):
         self.assertIn(
             "1,000 followers: 70, 10,000 followers: 90, 100,000 followers: 100", explanation
         )
-        self.assertIn("percentile is capped by the followers' fixed scale", explanation)
+        self.assertIn("has 1 scored contact, fewer than 30. Alone, a contact ranks at 100 %",
+                      explanation)
+        self.assertIn("the only scored contact of Neustart Räder GmbH", explanation)
+        self.assertIn("Weighted sum (its percentile is capped by the followers", explanation)
 
     def test_the_explanation_in_german(self):
         self.env["res.lang"]._activate_lang("de_DE")
@@ -115,7 +118,9 @@ class TestNewCompany(ArrivalCase):
         )
         partner = self.complain("german", 35).partner_id
         explanation = str(partner.with_context(lang="de_DE").social_score_explanation)
-        self.assertIn("Wenige Kontakte zum Vergleich", explanation)
+        self.assertIn("Wenige Kontakte zum Vergleich: Neustart Räder GmbH hat 1 bewerteten "
+                      "Kontakt, weniger als 30. Allein steht ein Kontakt bei 100 %", explanation)
+        self.assertIn("der einzige bewertete Kontakt von Neustart Räder GmbH", explanation)
         self.assertIn("1.000 Follower: 70, 10.000 Follower: 90, 100.000 Follower: 100", explanation)
         self.assertIn("hier 36 für 35 Follower", explanation)
         self.assertIn("Social Score 36: so viel ergeben 35 Follower auf der festen Skala",
@@ -142,6 +147,11 @@ class TestNewCompany(ArrivalCase):
         top = rows.filtered(lambda row: row.rank == 1)
         self.assertEqual(top.followers, 260)
         self.assertEqual(top.score, 56)  # its percentile (100) capped: 260 followers give 56
+        explanation = str(top.partner_id.social_score_explanation)
+        self.assertIn("has 5 scored contacts, fewer than 30. Among so few the top contact",
+                      explanation)
+        self.assertIn("rank 1 of the 5 scored contacts of Neustart Räder GmbH. Social Score 56: "
+                      "what 260 followers give on the fixed scale", explanation)
         for post in posts:
             self.assertEqual(post.ticket_id.social_tier, "regular")
         self.assertFalse(self.channel_messages(self.new_team))

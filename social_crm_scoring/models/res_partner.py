@@ -556,20 +556,32 @@ class ResPartner(models.Model):
         absolute = self._social_score_absolute(row)
         capped = absolute is not None and row.score >= absolute and (row.score or weighted_sum)
         if capped:
-            summary = self.env._(
-                "Weighted sum of the parts %(sum)s of 100, rank %(rank)s of the %(population)s "
-                "scored contacts of %(company)s. Social Score %(score)s: what %(followers)s "
-                "followers give on the fixed scale while the company has fewer than "
-                "%(minimum)s scored contacts (since %(date)s).",
-                sum=n(weighted_sum, 1),
-                rank=n(row.rank),
-                population=n(row.population),
-                company=row.company_id.name,
-                score=n(round_half_up(row.score)),
-                followers=n(row.followers),
-                minimum=n(row.settings["min_population"]),
-                date=date,
-            )
+            values = {
+                "sum": n(weighted_sum, 1),
+                "rank": n(row.rank),
+                "population": n(row.population),
+                "company": row.company_id.name,
+                "score": n(round_half_up(row.score)),
+                "followers": n(row.followers),
+                "minimum": n(row.settings["min_population"]),
+                "date": date,
+            }
+            if row.population == 1:
+                summary = self.env._(
+                    "Weighted sum of the parts %(sum)s of 100, the only scored contact of "
+                    "%(company)s. Social Score %(score)s: what %(followers)s followers give on "
+                    "the fixed scale while the company has fewer than %(minimum)s scored "
+                    "contacts (since %(date)s).",
+                    **values,
+                )
+            else:
+                summary = self.env._(
+                    "Weighted sum of the parts %(sum)s of 100, rank %(rank)s of the "
+                    "%(population)s scored contacts of %(company)s. Social Score %(score)s: "
+                    "what %(followers)s followers give on the fixed scale while the company "
+                    "has fewer than %(minimum)s scored contacts (since %(date)s).",
+                    **values,
+                )
         elif row.score > 0:
             summary = self.env._(
                 "Weighted sum of the parts %(sum)s of 100: more influential than %(score)s%% of "
@@ -669,23 +681,31 @@ class ResPartner(models.Model):
                 )
                 for followers, score in row.settings["absolute_anchors"]
             )
-            notes.append(
-                (
-                    "alert alert-warning py-1 o_social_score_absolute",
-                    self.env._(
-                        "Few contacts to compare with: %(company)s has %(population)s scored "
-                        "contacts, fewer than %(minimum)s. Among so few the top contact ranks at "
-                        "100 %%, so a score is at most what the followers give on a fixed scale "
-                        "(%(scale)s): here %(absolute)s for %(followers)s followers.",
-                        company=row.company_id.name,
-                        population=n(row.population),
-                        minimum=n(row.settings["min_population"]),
-                        scale=scale,
-                        absolute=n(round_half_up(absolute)),
-                        followers=n(row.followers),
-                    ),
+            values = {
+                "company": row.company_id.name,
+                "population": n(row.population),
+                "minimum": n(row.settings["min_population"]),
+                "scale": scale,
+                "absolute": n(round_half_up(absolute)),
+                "followers": n(row.followers),
+            }
+            if row.population == 1:
+                sentence = self.env._(
+                    "Few contacts to compare with: %(company)s has 1 scored contact, fewer "
+                    "than %(minimum)s. Alone, a contact ranks at 100 %%, so a score is at most "
+                    "what the followers give on a fixed scale (%(scale)s): here %(absolute)s "
+                    "for %(followers)s followers.",
+                    **values,
                 )
-            )
+            else:
+                sentence = self.env._(
+                    "Few contacts to compare with: %(company)s has %(population)s scored "
+                    "contacts, fewer than %(minimum)s. Among so few the top contact ranks at "
+                    "100 %%, so a score is at most what the followers give on a fixed scale "
+                    "(%(scale)s): here %(absolute)s for %(followers)s followers.",
+                    **values,
+                )
+            notes.append(("alert alert-warning py-1 o_social_score_absolute", sentence))
         tiers = (row.settings or {}).get("tiers") or {}
         min_score, min_followers = (tiers.get(row.tier) or [0, 0])[:2]
         if min_followers and row.score < min_score and row.followers >= min_followers:
