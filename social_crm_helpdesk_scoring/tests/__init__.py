@@ -4,6 +4,7 @@ from . import (
     test_headline,
     test_headline_demo,
     test_key_account,
+    test_new_company,
     test_privacy,
     test_tier_tickets,
 )

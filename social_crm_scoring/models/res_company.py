@@ -2,7 +2,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..scoring import DEFAULT_WEIGHTS, PARTS, ScoringSettings, Tier
+from ..scoring import DEFAULT_MIN_POPULATION, DEFAULT_WEIGHTS, PARTS, ScoringSettings, Tier
 
 WEIGHT_FIELDS = {part: f"social_score_weight_{part}" for part in PARTS}
 SETTING_FIELDS = (
@@ -13,6 +13,7 @@ SETTING_FIELDS = (
     "social_score_multiplier_threshold",
     "social_score_top_followers",
     "social_score_multiplier_followers",
+    "social_score_min_population",
 )
 
 
@@ -67,6 +68,15 @@ class ResCompany(models.Model):
         default=1000,
         help="Contacts with at least this many followers are at least multipliers, whatever "
         "their score. 0: no floor.",
+    )
+    social_score_min_population = fields.Integer(
+        string="Percentiles From Scored Contacts",
+        default=DEFAULT_MIN_POPULATION,
+        help="A score is the percentile among the company's scored contacts once there are at "
+        "least this many. With fewer (a new company, the first days of listening), a lone or "
+        "top contact would rank at 100 %: a score is then at most what the contact's followers "
+        "give on a fixed scale, anchored at the tiers' follower floors (by default 1,000 "
+        "followers = 70, 10,000 = 90, 100,000 = 100). 0: always percentiles.",
     )
     social_score_last_run = fields.Datetime(
         string="Social Scores Computed On", readonly=True, copy=False
@@ -128,6 +138,14 @@ class ResCompany(models.Model):
                     )
                 )
 
+            if company.social_score_min_population < 0:
+                raise ValidationError(
+                    self.env._(
+                        "The number of scored contacts from which scores are percentiles cannot "
+                        "be negative; use 0 for always (%(company)s).",
+                        company=company.name,
+                    )
+                )
             top_floor = company.social_score_top_followers
             multiplier_floor = company.social_score_multiplier_followers
             if top_floor < 0 or multiplier_floor < 0:
@@ -188,5 +206,6 @@ class ResCompany(models.Model):
                 ),
                 Tier("regular", 0.0, False, tier_labels["regular"]),
             ),
+            min_population=max(self.social_score_min_population, 0),
             now=now,
         )

@@ -50,6 +50,9 @@ class ResConfigSettings(models.TransientModel):
     social_score_multiplier_followers = fields.Integer(
         related="company_id.social_score_multiplier_followers", readonly=False
     )
+    social_score_min_population = fields.Integer(
+        related="company_id.social_score_min_population", readonly=False
+    )
     social_score_last_run = fields.Datetime(related="company_id.social_score_last_run")
 
     def action_social_score_recompute(self):

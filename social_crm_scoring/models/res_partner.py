@@ -18,7 +18,7 @@ from odoo.fields import Domain
 from odoo.tools import SQL
 from odoo.tools.misc import formatLang
 
-from ..scoring import PARTS
+from ..scoring import PARTS, absolute_scores
 from .social_crm_score_history import round_half_up
 
 USER = "social_crm.group_social_crm_user"
@@ -553,7 +553,36 @@ class ResPartner(models.Model):
         labels = self.env["res.company"]._social_score_part_labels()
         date = self.env["res.lang"]._social_format_date(row.date)
         contributions, weighted_sum = row._weighted_parts()
-        if row.score > 0:
+        absolute = self._social_score_absolute(row)
+        capped = absolute is not None and row.score >= absolute and (row.score or weighted_sum)
+        if capped:
+            values = {
+                "sum": n(weighted_sum, 1),
+                "rank": n(row.rank),
+                "population": n(row.population),
+                "company": row.company_id.name,
+                "score": n(round_half_up(row.score)),
+                "followers": n(row.followers),
+                "minimum": n(row.settings["min_population"]),
+                "date": date,
+            }
+            if row.population == 1:
+                summary = self.env._(
+                    "Weighted sum of the parts %(sum)s of 100, the only scored contact of "
+                    "%(company)s. Social Score %(score)s: what %(followers)s followers give on "
+                    "the fixed scale while the company has fewer than %(minimum)s scored "
+                    "contacts (since %(date)s).",
+                    **values,
+                )
+            else:
+                summary = self.env._(
+                    "Weighted sum of the parts %(sum)s of 100, rank %(rank)s of the "
+                    "%(population)s scored contacts of %(company)s. Social Score %(score)s: "
+                    "what %(followers)s followers give on the fixed scale while the company "
+                    "has fewer than %(minimum)s scored contacts (since %(date)s).",
+                    **values,
+                )
+        elif row.score > 0:
             summary = self.env._(
                 "Weighted sum of the parts %(sum)s of 100: more influential than %(score)s%% of "
                 "the %(population)s other scored contacts of %(company)s (Social Score "
@@ -588,12 +617,29 @@ class ResPartner(models.Model):
                 "lines": lines,
                 "weighted_sum": n(weighted_sum, 1),
                 "weighted_label": self.env._(
+                    "Weighted sum (its percentile is capped by the followers' fixed scale: "
+                    "Social Score %(score)s)",
+                    score=n(round_half_up(row.score)),
+                )
+                if capped
+                else self.env._(
                     "Weighted sum (its percentile among the company's contacts is the Social "
                     "Score, %(score)s)",
                     score=n(round_half_up(row.score)),
                 ),
             },
         )
+
+    @api.model
+    def _social_score_absolute(self, row):
+        """What the followers of the history ``row`` give on the absolute scale its company
+        used (see :func:`..scoring.absolute_scores`), or None when its score was a plain
+        percentile (enough scored contacts, or a row of before that scale)."""
+        settings = row.settings or {}
+        anchors = settings.get("absolute_anchors")
+        if not anchors or row.population >= (settings.get("min_population") or 0):
+            return None
+        return float(absolute_scores([row.followers or 0.0], [tuple(a) for a in anchors])[0])
 
     def _social_score_explain_notes(self, row):
         """[(css class, sentence)] said before the parts: a provisional score (and what the
@@ -625,6 +671,41 @@ class ResPartner(models.Model):
                     "The network also says: %(signals)s.", signals=", ".join(signals)
                 )
             notes.append(("alert alert-info py-1 o_social_score_provisional", sentence))
+        absolute = self._social_score_absolute(row)
+        if absolute is not None:
+            scale = ", ".join(
+                self.env._(
+                    "%(followers)s followers: %(score)s",
+                    followers=n(followers),
+                    score=n(round_half_up(score)),
+                )
+                for followers, score in row.settings["absolute_anchors"]
+            )
+            values = {
+                "company": row.company_id.name,
+                "population": n(row.population),
+                "minimum": n(row.settings["min_population"]),
+                "scale": scale,
+                "absolute": n(round_half_up(absolute)),
+                "followers": n(row.followers),
+            }
+            if row.population == 1:
+                sentence = self.env._(
+                    "Few contacts to compare with: %(company)s has 1 scored contact, fewer "
+                    "than %(minimum)s. Alone, a contact ranks at 100 %%, so a score is at most "
+                    "what the followers give on a fixed scale (%(scale)s): here %(absolute)s "
+                    "for %(followers)s followers.",
+                    **values,
+                )
+            else:
+                sentence = self.env._(
+                    "Few contacts to compare with: %(company)s has %(population)s scored "
+                    "contacts, fewer than %(minimum)s. Among so few the top contact ranks at "
+                    "100 %%, so a score is at most what the followers give on a fixed scale "
+                    "(%(scale)s): here %(absolute)s for %(followers)s followers.",
+                    **values,
+                )
+            notes.append(("alert alert-warning py-1 o_social_score_absolute", sentence))
         tiers = (row.settings or {}).get("tiers") or {}
         min_score, min_followers = (tiers.get(row.tier) or [0, 0])[:2]
         if min_followers and row.score < min_score and row.followers >= min_followers:

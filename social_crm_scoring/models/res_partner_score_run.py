@@ -47,14 +47,18 @@ MAX_HALF_LIVES = 1000
 
 
 def _settings_json(settings):
-    """The settings a history row was computed with (JSON text): weights, window, half-life
-    and the tiers' thresholds ``{code: [min score, min followers]}``."""
+    """The settings a history row was computed with (JSON text): weights, window, half-life,
+    the tiers' thresholds ``{code: [min score, min followers]}``, the population from which
+    scores are plain percentiles and the anchors ``[[followers, score], ...]`` of the
+    absolute scale that caps them below it."""
     return json.dumps(
         {
             "weights": settings.normalised_weights,
             "window_days": settings.window_days,
             "half_life_days": settings.half_life_days,
             "tiers": {tier.code: [tier.min_score, tier.min_followers] for tier in settings.tiers},
+            "min_population": settings.min_population,
+            "absolute_anchors": [list(anchor) for anchor in settings.absolute_anchors],
         }
     )
 

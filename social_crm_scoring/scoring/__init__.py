@@ -13,20 +13,30 @@ the mention/reply edges, then::
 
 Parts are log-scaled and normalised among the company's contacts (see
 :func:`~.normalise.log_normalise`), weighted, summed; the score is the mid-rank percentile
-of that sum (see :func:`~.normalise.midrank_fractions`), 0 for contacts with nothing.
+of that sum (see :func:`~.normalise.midrank_fractions`), 0 for contacts with nothing; while
+the company has fewer scored contacts than ``min_population``, at most what the followers give
+on a fixed scale (see :func:`~.normalise.absolute_scores`).
 """
 
 from .account import ACCOUNT_PARTS, ACCOUNT_WEIGHTS, AccountTable, compute_account_table
 from .engine import CONTACT_FIELDS, ScoreTable, compute_score_table
-from .normalise import log_normalise, midrank_fractions
+from .normalise import absolute_scores, log_normalise, midrank_fractions
 from .pagerank import Network, analyse_network, known_network
-from .settings import DEFAULT_TIERS, DEFAULT_WEIGHTS, PARTS, ScoringSettings, Tier
+from .settings import (
+    DEFAULT_MIN_POPULATION,
+    DEFAULT_TIERS,
+    DEFAULT_WEIGHTS,
+    PARTS,
+    ScoringSettings,
+    Tier,
+)
 
 __all__ = [
     "ACCOUNT_PARTS",
     "ACCOUNT_WEIGHTS",
     "AccountTable",
     "CONTACT_FIELDS",
+    "DEFAULT_MIN_POPULATION",
     "DEFAULT_TIERS",
     "DEFAULT_WEIGHTS",
     "PARTS",
@@ -34,6 +44,7 @@ __all__ = [
     "ScoreTable",
     "ScoringSettings",
     "Tier",
+    "absolute_scores",
     "analyse_network",
     "compute_account_table",
     "compute_score_table",

@@ -11,7 +11,7 @@ import math
 
 import numpy
 
-from .normalise import log_normalise, midrank_fractions
+from .normalise import absolute_scores, log_normalise, midrank_fractions
 from .pagerank import analyse_network
 from .professional import professional_values
 from .settings import PARTS, ScoringSettings
@@ -75,7 +75,11 @@ class ScoreTable:
     ``score``: 0-100 percentile of ``raw_total`` among the scored contacts, rounded down to
     a whole percent (90 = more influential than 90 % of the other contacts, ties counting
     half; whole percents, so that a score moves when a contact passes 1 % of the others,
-    not with every small shift of the ranks); 0 when ``raw_total`` is 0. ``raw_total``: sum
+    not with every small shift of the ranks); 0 when ``raw_total`` is 0. With fewer scored
+    contacts than the settings' ``min_population`` (``absolute_scale`` is then True), the
+    score is at most what the contact's followers give on the absolute scale (see
+    :func:`~.normalise.absolute_scores`): a lone or top contact of a handful is not at 100 %
+    for that alone. ``percentile``: the percentile before that cap. ``raw_total``: sum
     of the parts' contributions (0..1). ``rank``: 1 for the highest raw total (equal totals
     share a rank). ``tier``: code of the tier reached (highest tier whose score threshold
     or follower floor is reached); ``is_influencer``: that tier is flagged as influencer and
@@ -90,11 +94,13 @@ class ScoreTable:
     """
 
     __slots__ = (
+        "absolute_scale",
         "columns",
         "is_influencer",
         "network",
         "normalised",
         "partner_ids",
+        "percentile",
         "rank",
         "raw_total",
         "references",
@@ -184,10 +190,15 @@ def _score(columns, network, settings):
         if weight:
             totals = totals + weight * normalised[part]
     numerators, denominator = midrank_fractions(totals)
-    scores = numpy.where(totals > 0, ((100 * numerators) // denominator).astype(float), 0.0)
+    percentiles = numpy.where(totals > 0, ((100 * numerators) // denominator).astype(float), 0.0)
+    followers = columns["followers"]
+    # a handful of contacts ranks nobody meaningfully: the fixed scale of the followers caps
+    absolute_scale = count < settings.min_population
+    scores = percentiles
+    if absolute_scale:
+        scores = numpy.minimum(percentiles, absolute_scores(followers, settings.absolute_anchors))
     tier_index = numpy.full(count, len(settings.tiers) - 1)
     by_floor = numpy.zeros(count, bool)
-    followers = columns["followers"]
     for index in range(len(settings.tiers) - 1, -1, -1):  # highest tier reached wins
         tier = settings.tiers[index]
         floor = (followers >= tier.min_followers) if tier.min_followers > 0 else False
@@ -203,6 +214,8 @@ def _score(columns, network, settings):
         "references": references,
         "raw_total": totals,
         "score": scores,
+        "percentile": percentiles,
+        "absolute_scale": absolute_scale,
         "tier": numpy.array(codes, object)[tier_index],
         "is_influencer": flags[tier_index] & ((totals > 0) | by_floor),
         "rank": count - above + 1,

@@ -1,5 +1,5 @@
-"""Normalisations of a column of numbers (numpy): mid-rank percentile and log scale against a
-robust reference."""
+"""Normalisations of a column of numbers (numpy): mid-rank percentile, log scale against a
+robust reference, and the absolute scale of the followers."""
 
 from __future__ import annotations
 
@@ -69,3 +69,26 @@ def log_normalise(values, q=0.99):
         high = numpy.minimum(1.0, q + (1.0 - q) * (logs - reference_log) / band)
     normalised = numpy.where(logs >= top_log, 1.0, numpy.where(logs <= reference_log, low, high))
     return normalised, math.expm1(reference_log)
+
+
+def absolute_scores(followers, anchors):
+    """Whole scores 0-100 of follower counts on a fixed log scale (the same for every
+    company size): ``anchors`` are ``((followers, score), ...)`` in ascending order (see
+    ``ScoringSettings.absolute_anchors``); the score is linear in ``log1p(followers)`` from
+    (0, 0) through the anchors, the last anchor's score beyond it; followers reaching an
+    anchor score at least its score (no rounding below a tier's floor). Rounded down to a
+    whole score, as the percentiles are.
+
+    With the default tiers and floors (1,000 followers = 70, multiplier; 10,000 = 90, top
+    influencer; 100,000 = 100): 35 followers give 36, 300 give 57, 3,000 give 79.
+    """
+    values = numpy.asarray(followers, float)
+    if numpy.isnan(values).any():
+        raise ValueError("Cannot scale NaN values.")
+    values = numpy.maximum(values, 0.0)
+    logs = numpy.fromiter(map(math.log1p, values.tolist()), float, len(values))
+    points = [0.0, *(math.log1p(count) for count, _score in anchors)]
+    scores = numpy.interp(logs, points, [0.0, *(score for _count, score in anchors)])
+    for count, score in anchors:
+        scores = numpy.where(values >= count, numpy.maximum(scores, score), scores)
+    return numpy.floor(scores)

@@ -31,6 +31,15 @@ class Tier:
     min_followers: float = 0.0
 
 
+#: below this many scored contacts in a company, a percentile says little (a lone contact
+#: ranks at 100 %): scores are then capped by the absolute scale of the followers (see
+#: :attr:`ScoringSettings.absolute_anchors`); from it on, scores are plain percentiles
+DEFAULT_MIN_POPULATION = 30
+
+#: followers at which the absolute scale reaches the threshold of the highest scored tier when
+#: that tier has no follower floor (each lower tier without one: a tenth of the tier above)
+DEFAULT_ANCHOR_FOLLOWERS = 10000.0
+
 DEFAULT_TIERS = (
     Tier("top_influencer", 90.0, True, "Top influencer"),
     Tier("multiplier", 70.0, True, "Multiplier"),
@@ -71,6 +80,9 @@ class ScoringSettings:
     reference_quantile: float = 0.99
     #: PageRank damping factor.
     damping: float = 0.85
+    #: with fewer scored contacts than this, a score is at most what the contact's followers
+    #: give on the absolute scale (0 or 1: always plain percentiles).
+    min_population: int = DEFAULT_MIN_POPULATION
 
     def __post_init__(self):
         object.__setattr__(self, "weights", self._check_weights(self.weights))
@@ -92,6 +104,10 @@ class ScoringSettings:
         if not 0.0 <= damping < 1.0:
             raise ValueError(f"damping must be at least 0 and below 1, got {damping:g}.")
         object.__setattr__(self, "damping", damping)
+        minimum = _finite_number(self.min_population, "min_population")
+        if minimum < 0 or minimum != int(minimum):
+            raise ValueError(f"min_population must be a whole number >= 0, got {minimum:g}.")
+        object.__setattr__(self, "min_population", int(minimum))
         if self.now is not None and not isinstance(self.now, datetime):
             raise ValueError(f"now must be a datetime or None, got {self.now!r}.")
 
@@ -169,6 +185,34 @@ class ScoringSettings:
         """Weights divided by their sum (they add up to 1)."""
         total = sum(self.weights.values())
         return {part: weight / total for part, weight in self.weights.items()}
+
+    @property
+    def absolute_anchors(self):
+        """The absolute scale of the followers, used while the company has fewer than
+        :attr:`min_population` scored contacts: ``((followers, score), ...)`` in ascending
+        order, one per tier above 0 at its threshold and its follower floor (so that the
+        absolute score reaches a tier exactly where the followers reach its floor; a tier
+        without a floor at :data:`DEFAULT_ANCHOR_FOLLOWERS` for the highest, at a tenth of
+        the anchor above for the others), then 100 at ten times the highest anchor. See
+        :func:`~.normalise.absolute_scores`."""
+        anchors = []
+        above = None
+        for tier in self.tiers:  # highest threshold first
+            if tier.min_score <= 0:
+                continue
+            followers = tier.min_followers
+            if not followers:
+                followers = above / 10 if above else DEFAULT_ANCHOR_FOLLOWERS
+            elif above is not None and followers >= above:
+                followers = above / 10  # floors out of order: the scale must rise
+            anchors.append((float(followers), tier.min_score))
+            above = followers
+        anchors.reverse()
+        if not anchors:
+            anchors.append((DEFAULT_ANCHOR_FOLLOWERS, 100.0))
+        elif anchors[-1][1] < 100:
+            anchors.append((anchors[-1][0] * 10, 100.0))
+        return tuple(anchors)
 
     def floor_tier(self, followers):
         """The highest tier whose follower floor ``followers`` reaches, or None."""

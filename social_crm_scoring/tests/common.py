@@ -12,12 +12,14 @@ class ScoringCase(SocialCrmCase):
     def setUpClass(cls):
         super().setUpClass()
         cls.Partner = cls.env["res.partner"]
-        # percentiles only (the follower floors are tested on their own)
+        # percentiles only, however few the contacts (the follower floors and the absolute
+        # scale of small populations are tested on their own)
         cls.score_company = cls.env["res.company"].create(
             {
                 "name": "Scoring Test AG",
                 "social_score_top_followers": 0,
                 "social_score_multiplier_followers": 0,
+                "social_score_min_population": 0,
             }
         )
         cls.env.user.company_ids |= cls.score_company

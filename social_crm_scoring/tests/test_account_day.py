@@ -12,6 +12,7 @@ from odoo import fields
 from odoo.addons.social_crm.connectors.base import Post
 from odoo.tests import new_test_user, tagged
 
+from ..models.social_crm_score_history import round_half_up
 from .common import ScoringCase
 
 
@@ -404,7 +405,8 @@ class TestAccountDuringTheDay(AccountDayCase):
         self.assertEqual((row_a.score, row_a.write_date), (score_a, date_a))
         # B's own row is the one B's lead reads; B is told of B's key account only
         lead_b = lead_b.with_user(seller_b).with_context(allowed_company_ids=company_b.ids)
-        self.assertEqual(lead_b.social_account_score, row_b.score)
+        # (the lead shows the account score as a whole number: digits (5, 0))
+        self.assertEqual(lead_b.social_account_score, round_half_up(row_b.score))
         todo = self.todos(lead_b)
         self.assertEqual(len(todo), 1)
         self.assertNotIn("Stella", str(todo.note))

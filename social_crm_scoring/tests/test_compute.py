@@ -218,6 +218,9 @@ class TestScoringCompute(ScoringCase):
         )
         self.recompute()
         self.assertFalse(other.social_score_tier)
+        # ranked among its own company's contacts only: a percentile however few they are
+        # (a lone contact of a small population is capped otherwise: test_new_company)
+        self.other_company.social_score_min_population = 0
         self.Partner._social_score_recompute(companies=self.other_company)
         self.env.invalidate_all()
         self.assertEqual(other.social_score, 100, "alone in its company")

@@ -12,7 +12,11 @@ from social_crm_scoring.scoring import (
     compute_score_table,
 )
 
-ONLY_REACH = ScoringSettings(weights={"reach": 1})
+# these tests are about the percentiles among a few contacts: min_population=0 keeps the
+# scores relative however small the population (the absolute scale of small populations is
+# tested in test_scoring_small_population.py)
+RELATIVE = ScoringSettings(min_population=0)
+ONLY_REACH = ScoringSettings(weights={"reach": 1}, min_population=0)
 
 
 def score(contacts, edges=(), settings=None):
@@ -22,7 +26,7 @@ def score(contacts, edges=(), settings=None):
     columns = {
         name: [values.get(name, 0) for _pid, values in contacts] for name in CONTACT_FIELDS
     }
-    table = compute_score_table(ids, columns, edges, settings)
+    table = compute_score_table(ids, columns, edges, settings or RELATIVE)
     return table, {pid: position for position, pid in enumerate(ids)}
 
 
@@ -98,6 +102,7 @@ def test_tiers_and_influencer_flag_follow_thresholds():
     settings = ScoringSettings(
         weights={"reach": 1},
         tiers=[("top_influencer", 90, True), ("multiplier", 50, True), ("regular", 0)],
+        min_population=0,
     )
     table, at = score([c(pid, followers=pid, identities=1) for pid in range(1, 12)],
                       settings=settings)
@@ -158,7 +163,7 @@ def test_mentions_only_contact_is_ranked_above_empty_contacts():
 def test_network_part_uses_pagerank_over_contacts():
     edges = [(2, 1), (3, 1), (4, 1), (5, 1), (5, 6), (1, 1), (1, 999)]  # 999 not a contact
     table, at = score([c(pid) for pid in range(1, 7)], edges,
-                      ScoringSettings(weights={"network": 1}))
+                      ScoringSettings(weights={"network": 1}, min_population=0))
     assert table.network.in_count[at[1]] == 4
     assert table.normalised["network"][at[1]] == 1.0
     assert table.rank[at[1]] == 1
@@ -171,7 +176,7 @@ def test_professional_part():
     table, at = score([
         c(1, professional_followers=5000, professional_identities=1),
         c(2, professional_followers=50, professional_identities=1),
-    ], settings=ScoringSettings())
+    ], settings=RELATIVE)
     assert table.normalised["professional"][at[1]] == 1.0
     assert table.score[at[1]] == 100.0 and table.score[at[2]] == 0.0
 
@@ -198,7 +203,7 @@ def test_columns_of_another_length_are_refused():
 
 
 def test_missing_columns_count_zero():
-    table = compute_score_table([1, 2], {"followers": numpy.array([3.0, 0.0])})
+    table = compute_score_table([1, 2], {"followers": numpy.array([3.0, 0.0])}, (), RELATIVE)
     assert table.score.tolist() == [100.0, 0.0]
     assert table.columns["posts"].tolist() == [0.0, 0.0]
 

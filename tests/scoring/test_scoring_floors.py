@@ -69,7 +69,7 @@ def test_settings_floor_tier_and_checks():
 def test_known_network_replaces_edges():
     ids = [1, 2, 3]
     network = known_network(ids, [0.0, 2.5, 0.0], [0, 3, 0])
-    settings = ScoringSettings(weights={"network": 1})
+    settings = ScoringSettings(weights={"network": 1}, min_population=0)  # percentiles of 3
     table = compute_score_table(ids, {}, (), settings, network=network)
     assert table.score.tolist() == [0.0, 100.0, 0.0]
     assert table.network.in_count[1] == 3
