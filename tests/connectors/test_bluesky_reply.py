@@ -144,3 +144,33 @@ def test_missing_credentials_name_the_keys():
     assert missing_credentials("bluesky", "reply", {}) == ("identifier", "app_password")
     assert missing_credentials("mastodon", "reply", {}) == ("access_token",)
     assert missing_credentials("rss", "reply", {}) == ()
+
+
+@responses.activate
+def test_the_author_s_handle_in_the_reply_is_a_mention():
+    """Served probe: the reply began with ``@ines-voigt.bsky.social`` as plain text. Bluesky
+    reads a mention from the record's facets only (byte offsets into the UTF-8 text, the
+    account's DID): the handle of the answered post's author is one."""
+    add_thread()
+    text = "Grüße @kim.bsky.social, wir melden uns (@KIM.bsky.social)! @kim.bsky.socialist"
+    reply("bluesky", CREDENTIALS, CUSTOMER_POST, text, timeout=4)
+    record = json.loads(responses.calls[2].request.body)["record"]
+    assert record["text"] == text
+    mention = [{"$type": "app.bsky.richtext.facet#mention",
+                "did": "did:plc:kimcustomer00000000000000"}]
+    encoded = text.encode()
+    first = encoded.index(b"@kim")
+    second = encoded.index(b"@KIM")
+    assert record["facets"] == [
+        {"index": {"byteStart": first, "byteEnd": first + 16}, "features": mention},
+        {"index": {"byteStart": second, "byteEnd": second + 16}, "features": mention},
+    ]
+    assert encoded[first:first + 16] == b"@kim.bsky.social"
+
+
+@responses.activate
+def test_a_reply_without_the_author_s_handle_has_no_facets():
+    add_thread()
+    reply("bluesky", CREDENTIALS, CUSTOMER_POST, "sorry, we call you", timeout=4)
+    record = json.loads(responses.calls[2].request.body)["record"]
+    assert "facets" not in record
