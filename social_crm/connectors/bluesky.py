@@ -46,6 +46,7 @@ from .base import (
     Post,
     ReplyResult,
     SourceConfig,
+    TemporaryError,
     register,
 )
 from .util import (
@@ -491,14 +492,18 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
     base = _pds(base_url)
     session = session or http.new_session()  # follows http.deadline()
     secrets = tuple(str(v) for v in (credentials or {}).values() if v)
-    token, did = _session(credentials, base, timeout, session, secrets)
-    secrets += (token,)
-    headers = {"Authorization": f"Bearer {token}"}
-    body, _response = http.request_json(
-        session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
-        params={"uris": in_reply_to_external_id}, headers=headers, timeout=timeout,
-        secrets=secrets, expect=dict,
-    )
+    try:
+        token, did = _session(credentials, base, timeout, session, secrets)
+        secrets += (token,)
+        headers = {"Authorization": f"Bearer {token}"}
+        body, _response = http.request_json(
+            session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
+            params={"uris": in_reply_to_external_id}, headers=headers, timeout=timeout,
+            secrets=secrets, expect=dict,
+        )
+    except TemporaryError as exc:
+        exc.unsent = True  # nothing is written before createRecord: safe to send again
+        raise
     posts = expect_list(body.get("posts"), "posts", NETWORK)
     if not posts:
         # a deleted post (or one hidden from the account) is left out of the answer

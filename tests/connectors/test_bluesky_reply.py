@@ -174,3 +174,33 @@ def test_a_reply_without_the_author_s_handle_has_no_facets():
     reply("bluesky", CREDENTIALS, CUSTOMER_POST, "sorry, we call you", timeout=4)
     record = json.loads(responses.calls[2].request.body)["record"]
     assert "facets" not in record
+
+
+@responses.activate
+def test_a_failure_before_the_record_is_written_is_unsent():
+    """Served probe: the PDS failed on ``getPosts`` (before any write) and the outbox told
+    the agent that Bluesky "may have published it anyway: check the post", with no retry.
+    Nothing is written before ``createRecord``: a temporary failure of the session or of
+    ``getPosts`` is ``unsent`` (the outbox retries it); one of ``createRecord`` is not."""
+    from social_crm.connectors.base import TemporaryError
+
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
+                   json=load_payload("bluesky/create_session.json"))
+    responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts", status=502,
+                  json={"error": "UpstreamFailure", "message": "Upstream Failure"})
+    with pytest.raises(TemporaryError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert info.value.unsent
+    responses.reset()
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession", status=503,
+                   json={"error": "InternalServerError", "message": "Internal Server Error"})
+    with pytest.raises(TemporaryError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert info.value.unsent
+    responses.reset()
+    add_thread()
+    responses.replace(responses.POST, f"{PDS}/xrpc/com.atproto.repo.createRecord", status=502,
+                      json={"error": "UpstreamFailure", "message": "Upstream Failure"})
+    with pytest.raises(TemporaryError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert not info.value.unsent, "the record may have been written"
