@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 from urllib.parse import urlencode
@@ -45,6 +46,7 @@ from .base import (
     Post,
     ReplyResult,
     SourceConfig,
+    TemporaryError,
     register,
 )
 from .util import (
@@ -443,6 +445,26 @@ def reply_refs(post_view: Mapping[str, Any]) -> dict:
     return {"root": root, "parent": parent}
 
 
+def mention_facets(text: str, post_view: Mapping[str, Any]) -> list[dict]:
+    """The mention facets of a reply's ``text``: each ``@handle`` of the answered post's
+    author (``post_view``, an ``app.bsky.feed.defs#postView``), case-insensitive and not part
+    of a longer handle, as Bluesky reads mentions (byte offsets into the UTF-8 text, the
+    account's DID); the text alone links and notifies nobody."""
+    author = post_view.get("author") if isinstance(post_view.get("author"), dict) else {}
+    did, handle = text_of(author.get("did")), text_of(author.get("handle"))
+    if not did or not handle or not text:
+        return []
+    facets = []
+    pattern = re.compile(rf"(?<![\w.@-])@{re.escape(handle)}(?![\w.-]*\w)", re.IGNORECASE)
+    for match in pattern.finditer(text):
+        start = len(text[:match.start()].encode())
+        facets.append({
+            "index": {"byteStart": start, "byteEnd": start + len(match.group().encode())},
+            "features": [{"$type": "app.bsky.richtext.facet#mention", "did": did}],
+        })
+    return facets
+
+
 def _record_refused(response, body):
     """The PDS refuses the reply's record (HTTP 400 ``{"error": "InvalidRequest", "message":
     "Invalid app.bsky.feed.post record: Record/text must not be longer than 300
@@ -470,14 +492,18 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
     base = _pds(base_url)
     session = session or http.new_session()  # follows http.deadline()
     secrets = tuple(str(v) for v in (credentials or {}).values() if v)
-    token, did = _session(credentials, base, timeout, session, secrets)
-    secrets += (token,)
-    headers = {"Authorization": f"Bearer {token}"}
-    body, _response = http.request_json(
-        session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
-        params={"uris": in_reply_to_external_id}, headers=headers, timeout=timeout,
-        secrets=secrets, expect=dict,
-    )
+    try:
+        token, did = _session(credentials, base, timeout, session, secrets)
+        secrets += (token,)
+        headers = {"Authorization": f"Bearer {token}"}
+        body, _response = http.request_json(
+            session, "GET", f"{base}/xrpc/app.bsky.feed.getPosts", network=NETWORK,
+            params={"uris": in_reply_to_external_id}, headers=headers, timeout=timeout,
+            secrets=secrets, expect=dict,
+        )
+    except TemporaryError as exc:
+        exc.unsent = True  # nothing is written before createRecord: safe to send again
+        raise
     posts = expect_list(body.get("posts"), "posts", NETWORK)
     if not posts:
         # a deleted post (or one hidden from the account) is left out of the answer
@@ -491,6 +517,9 @@ def reply(credentials: Mapping[str, str], in_reply_to_external_id: str, text: st
         "createdAt": created.isoformat(timespec="milliseconds").replace("+00:00", "Z"),
         "reply": reply_refs(posts[0]),
     }
+    facets = mention_facets(text, posts[0])
+    if facets:
+        record["facets"] = facets
     body, _response = http.request_json(
         session, "POST", f"{base}/xrpc/com.atproto.repo.createRecord", network=NETWORK,
         json={"repo": did, "collection": POST_COLLECTION, "record": record},

@@ -623,6 +623,30 @@ class SocialCrmPost(models.Model):
         return threads
 
     @api.model
+    def _ingest_answered_threads(self, ids, network, company, instance):
+        """``{id: conversation}`` of the company's replies among ``ids`` that the outbox sent
+        (the network's ids of its answers): the conversation of the post each answered, so
+        that a reply to the company's answer joins the thread the answer is in. Mastodon: the
+        answers sent to ``instance`` only (status ids are the instance's). One query."""
+        if network.code == "mastodon" and not instance:
+            return {}
+        domain = (
+            Domain("company_id", "=", company.id)
+            & Domain("network_id", "=", network.id)
+            & Domain("action", "=", "reply")
+            & Domain("state", "=", "sent")
+            & Domain("external_id", "in", sorted(ids))
+        )
+        if network.code == "mastodon":
+            domain &= Domain("endpoint", "=", instance)
+        # sudo: a reply joins the thread of the company's answer whoever may read the outbox
+        return {
+            item.external_id: item.post_id.conversation_external_id or item.post_id.external_id
+            for item in self.env["social.crm.outbox"].sudo().search_fetch(
+                domain, ["external_id", "post_id"])
+        }
+
+    @api.model
     def _ingest_threads_of(self, posts, threads, network, source, company, networks):
         """:meth:`_ingest_threads` for the posts of one ``network`` (fills ``threads``)."""
         code = network.code
@@ -652,6 +676,10 @@ class SocialCrmPost(models.Model):
                     ["external_id", "conversation_external_id"],
                 )
             }
+            if parents - set(stored):
+                # a reply to the company's answer sent from Odoo (no stored post): its thread
+                stored.update(self._ingest_answered_threads(
+                    parents - set(stored), network, company, instance))
         below = {}
         if code != "mastodon":
             # X: a stored reply of the v2 API to one of them knows its thread's root

@@ -7,6 +7,7 @@ from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.rating.models import rating_data
+from odoo.addons.social_crm.services.cleaning import line_safe
 from odoo.addons.social_crm.services.tiers import TIERS, tier_priority
 from odoo.exceptions import UserError
 from odoo.fields import Domain
@@ -544,8 +545,9 @@ class HelpdeskTicket(models.Model):
     def _social_ticket_title(self, post, text=None):
         """The automatic title of a ticket opened by ``post``: its author and a preview of
         its text (``text``: of another version of the post, e.g. the one before an edit)."""
-        author = self._social_ticket_author(post)
-        preview = " ".join(((post.text if text is None else text) or "").split())
+        # no bidi override of the name or the text turns the rest of the title
+        author = line_safe(self._social_ticket_author(post))
+        preview = " ".join(line_safe((post.text if text is None else text) or "").split())
         if len(preview) > 70:
             preview = preview[:69] + "…"
         return f"{author}: {preview}" if preview else author

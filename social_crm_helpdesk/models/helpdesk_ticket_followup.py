@@ -145,12 +145,14 @@ class HelpdeskTicket(models.Model):
                 vals["priority"] = "3"  # bank or card data: as on a new ticket
             ticket.write(vals)
             restarted |= ticket
-            bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
+            # in the language of whom reads the ticket (the job runs in OdooBot's)
+            reader = ticket.with_context(lang=ticket._social_reader_lang())
+            bodies[ticket.id] = Markup("<p>%s</p>") % reader.env._(
                 "%(author)s wrote again on %(network)s after the answer: the ticket waits for "
                 "an answer again: respond by %(time)s.",
                 author=post.author_name or post.author_handle or "?",
                 network=post.network_id.name,
-                time=ticket._social_time(ticket.social_wait_deadline),
+                time=reader._social_time(ticket.social_wait_deadline),
             )
         if bodies:
             self.browse(list(bodies))._message_log_batch(
@@ -206,6 +208,9 @@ class HelpdeskTicket(models.Model):
             ticket = ticket.sudo()  # sudo: see above
             post = posts.sorted(lambda p: (p.posted_at, p.id))[0]
             notes = []
+            # in the language of whom reads the ticket (the job runs in OdooBot's)
+            reader = ticket.with_context(lang=ticket._social_reader_lang())
+            words = reader.env
             if ticket.team_id and not ticket.team_id.active:
                 default = ticket.company_id.social_helpdesk_team_id
                 team = (
@@ -214,7 +219,7 @@ class HelpdeskTicket(models.Model):
                     or (default if default.active else Team)
                 )
                 if team:
-                    notes.append(self.env._(
+                    notes.append(words._(
                         "Moved from the archived team %(old)s to %(new)s: the customer wrote "
                         "again.",
                         old=ticket.team_id.name,
@@ -244,16 +249,16 @@ class HelpdeskTicket(models.Model):
                 if not ticket.stage_id.closed and ticket.active:
                     reopened |= ticket
                 if ticket in reopened:
-                    notes.append(self.env._(
+                    notes.append(words._(
                         "Reopened: %(author)s complained again on %(network)s after the ticket "
                         "was closed.",
                         author=post.author_name or post.author_handle or "?",
                         network=post.network_id.name,
                     ))
                     if "social_wait_deadline" in vals:
-                        notes.append(self.env._(
+                        notes.append(words._(
                             "The ticket waits for an answer again: respond by %(time)s.",
-                            time=ticket._social_time(ticket.social_wait_deadline),
+                            time=reader._social_time(ticket.social_wait_deadline),
                         ))
             owner = ticket.user_id
             if owner and (not owner.active or (

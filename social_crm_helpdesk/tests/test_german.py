@@ -5,6 +5,8 @@ scheduled job, which run as OdooBot, their notes, the redaction placeholders) is
 import datetime as dt
 import re
 
+from freezegun import freeze_time
+
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
@@ -420,6 +422,56 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         notes = self.notes(ticket)
         self.assertIn("Öffentliche Antwort auf X", notes)
         self.assertNotIn("Public reply on", notes)
+
+    def test_the_customer_writing_again_after_the_answer_is_noted_in_german(self):
+        """Served probe (Mastodon, Facebook webhook): the agent answered from Odoo, the
+        customer complained again under the answer; the job (English) noted "... wrote again
+        on Facebook after the answer: the ticket waits for an answer again" in English on the
+        German agent's ticket, and so the reopening of a closed ticket."""
+        first = "1990000000000000541"
+        post = self.ingest(self.complaint(
+            first, author=self.ina(), conversation_external_id=first, minutes_ago=30,
+        ))
+        ticket = post.ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        action = ticket.with_user(self.gerda).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.gerda).browse(
+            action["res_id"])
+        wizard.text = "@ina_influencer Das tut uns leid, wir melden uns per DM."
+        wizard.action_send()
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1990000000000000549", "text": wizard.text,
+                     "edit_history_tweet_ids": ["1990000000000000549"]}})
+        self.run_sender()
+        self.assertTrue(ticket.social_wait_reply_at)
+        with freeze_time(dt.datetime.now() + dt.timedelta(minutes=5)):
+            self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+                "1990000000000000542", author=self.ina(), minutes_ago=0,
+                text="@acme Eine DM kam nicht an. Immer noch kaputt, Frechheit!",
+                in_reply_to_external_id="1990000000000000549",
+                conversation_external_id=first,
+            )], self.x_source)
+        self.assertEqual(ticket.social_reopen_count, 1)
+        notes = self.notes(ticket)
+        self.assertIn("hat nach der Antwort erneut auf X (Twitter) geschrieben", notes)
+        self.assertIn("Das Ticket wartet wieder auf eine Antwort: antworten bis", notes)
+        self.assertNotIn("wrote again", notes)
+        # answered again, closed; the customer complains once more: reopened, in German
+        ticket.sudo().write({"social_wait_reply_at": ticket.social_wait_since})
+        ticket.sudo().stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertTrue(ticket.closed)
+        with freeze_time(dt.datetime.now() + dt.timedelta(minutes=10)):
+            self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+                "1990000000000000543", author=self.ina(), minutes_ago=0,
+                text="@acme Schon wieder kaputt! Unverschämt.",
+                in_reply_to_external_id="1990000000000000542",
+                conversation_external_id=first,
+            )], self.x_source)
+        self.assertFalse(ticket.closed)
+        notes = self.notes(ticket)
+        self.assertIn("Wieder geöffnet: Ina Influencer hat sich nach dem Schließen", notes)
+        self.assertNotIn("Reopened:", notes)
+        self.assertNotIn("waits for an answer again", notes)
 
     def test_the_owner_nobody_online_and_the_joined_post_are_noted_in_german(self):
         """Nobody online at night: the top influencer's ticket still goes to the German agent,

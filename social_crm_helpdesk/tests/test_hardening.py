@@ -6,7 +6,7 @@ from unittest.mock import patch
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 
-from .common import SocialHelpdeskCase
+from .common import ArrivalCase, SocialHelpdeskCase
 
 SOCIAL_FIELDS = (
     "social_tier", "social_is_influencer", "social_response_deadline", "social_deadline_met",
@@ -73,3 +73,39 @@ class TestHardeningHelpdesk(SocialHelpdeskCase):
             self.Post._cron_social_route_pending()
         self.assertEqual(len(posts.ticket_id), 5)
         self.assertFalse(posts.filtered("social_route_pending"))
+
+
+RLO, PDF, ZWSP, BOM = "\u202e", "\u202c", "\u200b", "\ufeff"
+
+
+@tagged("post_install", "-at_install")
+class TestHostileNamesInTitles(ArrivalCase):
+    def test_a_right_to_left_override_in_the_name_does_not_turn_the_ticket_title(self):
+        """Served probe (Bluesky, Mastodon, Facebook webhook): an author named
+        ``<img …>\\u202eynnA`` (a right-to-left override, never closed) opened a ticket whose
+        title, in the form, the breadcrumbs and the team's alert, read backwards from the name
+        on (``…ela=rorreno x=crs gmi><tpircs/>…``): the override in a name the network gave
+        turned the product's own line. The title (author: preview) leaves out the bidi
+        embeddings, overrides and isolates and the zero-width spaces; the post keeps its text
+        as the network gave it (shown in an element of its own)."""
+        author = self.make_author(
+            "rlo-1", "evil_rlo", f"<img src=x onerror=alert(5)>{RLO}ynnA",
+            followers_count=10000, listed_count=120, verified=True,
+        )
+        text = (f"@acme <script>alert('x')</script> Unverschämt! {RLO}gnuldnahebuB{PDF} "
+                f"Kein{ZWSP}{BOM}Internet, Frechheit! \u202bembed\u2067isolate")
+        post = self.ingest(self.complaint("rlo-1", author=author, text=text))
+        ticket = post.ticket_id
+        self.assertTrue(ticket)
+        self.assertIn(RLO, post.text, "the post keeps what the network gave")
+        for control in (RLO, PDF, ZWSP, BOM, "\u202b", "\u2067"):
+            self.assertNotIn(control, ticket.name)
+        self.assertEqual(
+            ticket.name,
+            "<img src=x onerror=alert(5)>ynnA: @acme <script>alert('x')</script> "
+            "Unverschämt! gnuldnahebuB KeinInter…",
+        )
+        alert = self.channel_messages().filtered(lambda m: ticket.number in str(m.body))
+        self.assertTrue(alert)
+        self.assertNotIn(RLO, str(alert.body))
+        self.assertIn("&lt;img src=x", str(alert.body), "escaped")

@@ -96,6 +96,47 @@ class TestMastodonReplyBeforeParent(SocialHelpdeskCase):
                           in_reply_to="113400000000000050")
         self.assertEqual(later.ticket_id, ticket)
 
+    def test_a_reply_to_the_answer_sent_from_odoo_joins_the_ticket_s_conversation(self):
+        """Served probe (Mastodon mentions, polled): the agent answered from Odoo (status
+        113500000000000900 on the company's instance), the customer answered that status; the
+        company's answer is no stored post, so the customer's reply started a conversation of
+        its own (joined to the open ticket only as "a new post of the author"). Closed in the
+        meantime, the ticket stayed closed and another customer replying under the answer
+        got a ticket of their own. The answer the outbox sent is the parent: its post's
+        conversation."""
+        self.env["social.crm.account"].create({
+            "name": "ACME on mastodon.example", "network_id": self.mastodon.id,
+            "handle": "acme", "base_url": "https://mastodon.example",
+            "access_token": "masto-token"})
+        first = self.toot("113500000000000001", "alice",
+                          "@acme Mein Router ist seit Montag kaputt und keiner antwortet. "
+                          "Frechheit!")
+        ticket = first.ticket_id
+        self.assertTrue(ticket)
+        action = ticket.with_user(self.agent).action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].with_user(self.agent).browse(
+            action["res_id"])
+        wizard.text = "@alice@mastodon.example Das tut uns leid, wir melden uns per DM."
+        wizard.action_send()
+        answer = status("113500000000000900", self.URI % ("acme", "113500000000000900"),
+                        "acme@mastodon.example", text=wizard.text)
+        self.net.add("POST", "https://mastodon.example/api/v1/statuses", json_body=answer)
+        self.run_sender()
+        self.assertEqual(ticket.social_reply_ids.external_id, "113500000000000900")
+        ticket.with_user(self.agent).stage_id = self.env.ref(
+            "helpdesk_mgmt.helpdesk_ticket_stage_done")
+        self.assertTrue(ticket.closed)
+        again = self.toot("113500000000000002", "alice",
+                          "@acme Eine DM kam nie an. Immer noch kaputt, eine Frechheit!",
+                          in_reply_to="113500000000000900")
+        self.assertEqual(again.conversation_external_id, first.conversation_external_id)
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertFalse(ticket.closed, "reopened by the customer's reply to the answer")
+        other = self.toot("113500000000000003", "bob",
+                          "@acme Bei mir genauso, seit einer Woche kein Internet. Frechheit!",
+                          in_reply_to="113500000000000900")
+        self.assertEqual(other.ticket_id, ticket, "a reply under the answer: the same thread")
+
     def test_two_tickets_of_one_conversation_the_reply_s_is_marked_duplicate(self):
         root = self.toot("113400000000000050", "bob",
                          "@acme Mein Router ist seit Montag kaputt und keiner antwortet!")

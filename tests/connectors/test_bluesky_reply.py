@@ -144,3 +144,63 @@ def test_missing_credentials_name_the_keys():
     assert missing_credentials("bluesky", "reply", {}) == ("identifier", "app_password")
     assert missing_credentials("mastodon", "reply", {}) == ("access_token",)
     assert missing_credentials("rss", "reply", {}) == ()
+
+
+@responses.activate
+def test_the_author_s_handle_in_the_reply_is_a_mention():
+    """Served probe: the reply began with ``@ines-voigt.bsky.social`` as plain text. Bluesky
+    reads a mention from the record's facets only (byte offsets into the UTF-8 text, the
+    account's DID): the handle of the answered post's author is one."""
+    add_thread()
+    text = "Grüße @kim.bsky.social, wir melden uns (@KIM.bsky.social)! @kim.bsky.socialist"
+    reply("bluesky", CREDENTIALS, CUSTOMER_POST, text, timeout=4)
+    record = json.loads(responses.calls[2].request.body)["record"]
+    assert record["text"] == text
+    mention = [{"$type": "app.bsky.richtext.facet#mention",
+                "did": "did:plc:kimcustomer00000000000000"}]
+    encoded = text.encode()
+    first = encoded.index(b"@kim")
+    second = encoded.index(b"@KIM")
+    assert record["facets"] == [
+        {"index": {"byteStart": first, "byteEnd": first + 16}, "features": mention},
+        {"index": {"byteStart": second, "byteEnd": second + 16}, "features": mention},
+    ]
+    assert encoded[first:first + 16] == b"@kim.bsky.social"
+
+
+@responses.activate
+def test_a_reply_without_the_author_s_handle_has_no_facets():
+    add_thread()
+    reply("bluesky", CREDENTIALS, CUSTOMER_POST, "sorry, we call you", timeout=4)
+    record = json.loads(responses.calls[2].request.body)["record"]
+    assert "facets" not in record
+
+
+@responses.activate
+def test_a_failure_before_the_record_is_written_is_unsent():
+    """Served probe: the PDS failed on ``getPosts`` (before any write) and the outbox told
+    the agent that Bluesky "may have published it anyway: check the post", with no retry.
+    Nothing is written before ``createRecord``: a temporary failure of the session or of
+    ``getPosts`` is ``unsent`` (the outbox retries it); one of ``createRecord`` is not."""
+    from social_crm.connectors.base import TemporaryError
+
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession",
+                   json=load_payload("bluesky/create_session.json"))
+    responses.get(f"{PDS}/xrpc/app.bsky.feed.getPosts", status=502,
+                  json={"error": "UpstreamFailure", "message": "Upstream Failure"})
+    with pytest.raises(TemporaryError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert info.value.unsent
+    responses.reset()
+    responses.post(f"{PDS}/xrpc/com.atproto.server.createSession", status=503,
+                   json={"error": "InternalServerError", "message": "Internal Server Error"})
+    with pytest.raises(TemporaryError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert info.value.unsent
+    responses.reset()
+    add_thread()
+    responses.replace(responses.POST, f"{PDS}/xrpc/com.atproto.repo.createRecord", status=502,
+                      json={"error": "UpstreamFailure", "message": "Upstream Failure"})
+    with pytest.raises(TemporaryError) as info:
+        reply("bluesky", CREDENTIALS, CUSTOMER_POST, "Sorry!")
+    assert not info.value.unsent, "the record may have been written"

@@ -1,7 +1,7 @@
 """Author-to-contact matching helpers (plain Python)."""
 
 from social_crm.services import matching
-from social_crm.services.cleaning import clean_json, clean_text
+from social_crm.services.cleaning import clean_json, clean_text, line_safe
 
 
 def test_emails_in_bio():
@@ -55,3 +55,13 @@ def test_cleaning_drops_nul_and_controls():
         "t": "x",
         "l": ["y", 1, {"k": None}],
     }
+
+
+def test_line_safe_leaves_out_bidi_controls_and_zero_width_spaces():
+    name = "Eva\u202eliB\u202c \u2067x\u2069 Kein\u200b\ufeffNetz"
+    assert line_safe(name) == "EvaliB x KeinNetz"
+    # the joiners of emoji sequences and scripts stay, and so do the marks
+    family = "\U0001f468\u200d\U0001f469\u200d\U0001f467 \u200fשלום\u200e \u0645\u200c\u0627"
+    assert line_safe(family) == family
+    assert line_safe(None) is None
+    assert line_safe("") == ""
