@@ -96,7 +96,8 @@ class HelpdeskTicketTeam(models.Model):
         domain=[("channel_type", "=", "channel")],
         help="Discuss channel of the alerts (complaints of top influencers, posts with bank "
         "or card data, escalations). Created with the team's members at the first alert "
-        "when empty.",
+        "when empty. Its members follow the team's members and leader; who was added by "
+        "hand stays as long as they may read the team's tickets.",
     )
 
     @api.model_create_multi
