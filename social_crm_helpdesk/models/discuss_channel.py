@@ -26,8 +26,10 @@ class DiscussChannel(models.Model):
         company when one of its teams has none)."""
         self.ensure_one()
         channel = self.sudo()  # sudo: the product's channel, its teams and their users
-        helpdesk = self.env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
-        groups = (helpdesk or self.env["res.groups"]) | channel.group_public_id
+        # the id by its cached xml id (env.ref checks that the group exists: a query a call)
+        helpdesk = self.env["ir.model.data"]._xmlid_to_res_id(
+            "helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
+        groups = self.env["res.groups"].browse(helpdesk or ()) | channel.group_public_id
         teams = channel.social_alert_team_ids
         companies = None if not teams or not all(teams.company_id) else teams.company_id
         return users.sudo().filtered(
@@ -42,8 +44,9 @@ class DiscussChannel(models.Model):
         when they may read it; ``left``: {channel id: users who just left its teams}: removed
         unless still a member or leader of one of its teams or added by hand
         (``discuss.channel.member.social_alert_by_hand``). Whoever added them, members who
-        may no longer read the channel (see :meth:`_social_alert_allowed`) are removed
-        (OdooBot, the author of the alerts, only when in ``left``). A few queries per channel, none
+        may no longer read the channel (see :meth:`_social_alert_allowed`) are removed;
+        OdooBot, the author of the alerts (and the creator of the channels the jobs make),
+        is not touched. A few queries per channel, none
         per member (but the bus notifications Odoo sends to each member added)."""
         joined, left = joined or {}, left or {}
         root = self.env["ir.model.data"]._xmlid_to_res_id("base.partner_root")
@@ -58,9 +61,10 @@ class DiscussChannel(models.Model):
             allowed = channel._social_alert_allowed(members.partner_id.user_ids)
             leaving = (left.get(channel.id, Users) - wanted).partner_id
             gone |= members.filtered(
-                lambda m, allowed=allowed, leaving=leaving: (
-                    m.partner_id.id != root and not (m.partner_id.user_ids & allowed)
-                ) or (m.partner_id in leaving and not m.social_alert_by_hand)
+                lambda m, allowed=allowed, leaving=leaving: m.partner_id.id != root and (
+                    not (m.partner_id.user_ids & allowed)
+                    or (m.partner_id in leaving and not m.social_alert_by_hand)
+                )
             )
             new = (joined.get(channel.id, Users) & wanted).filtered(
                 lambda user, members=members: user.partner_id not in members.partner_id

@@ -1033,8 +1033,10 @@ class HelpdeskTicket(models.Model):
                 channel = team._social_alert_channel()
                 # the recipient reads the alert in the channel when allowed to (never a user
                 # of another company: see discuss.channel._social_alert_allowed)
-                reader = channel._social_alert_allowed(recipient)
-                if reader and reader.partner_id not in channel.channel_member_ids.partner_id:
+                members = channel.channel_member_ids.partner_id
+                reader = recipient.filtered(lambda u, members=members: u.partner_id not in members)
+                reader = reader and channel._social_alert_allowed(reader)
+                if reader:
                     channel.with_context(**{ALERT_MEMBERS_KEY: True})._add_members(
                         users=reader, post_joined_message=False)
                 body = ticket.with_context(

@@ -419,8 +419,8 @@ class HelpdeskTicketTeam(models.Model):
             }
         )
         # the team's members and leader who may read it join (see write); the user whose
-        # action made it (Odoo adds the creator of a channel: the job's user, an admin
-        # polling by hand) stays only as one of them
+        # action made it (Odoo adds the creator of a channel: an admin polling by hand)
+        # stays only as one of them; OdooBot (the jobs'), the author of the alerts, stays
         channel = channel.with_env(Channel.env)
         team.social_alert_channel_id = channel
         channel._social_alert_follow(left={channel.id: self.env.user})
