@@ -6,6 +6,7 @@ from . import social_crm_pii_mixin, social_crm_pii_pattern
 from . import (
     base_partner_merge,
     discuss_channel,
+    discuss_channel_member,
     helpdesk_ticket,
     helpdesk_ticket_cause,
     helpdesk_ticket_chatter,
@@ -28,6 +29,7 @@ from . import (
     res_company_privacy,
     res_config_settings,
     res_partner_privacy,
+    res_users_alert,
     res_users_schedule,
     social_crm_complaint_label,
     social_crm_complaint_label_privacy,

@@ -15,6 +15,7 @@ from odoo.tools import SQL, float_round
 from odoo.tools.misc import formatLang
 
 from ..dispatch import escalation_due
+from .discuss_channel_member import ALERT_MEMBERS_KEY
 from .helpdesk_ticket_guard import product_env
 from .res_company import by_company_lang
 
@@ -1032,8 +1033,14 @@ class HelpdeskTicket(models.Model):
                 recipient = team._social_fallback_owner(ticket.company_id)
             if team:
                 channel = team._social_alert_channel()
-                if recipient and recipient.partner_id not in channel.channel_member_ids.partner_id:
-                    channel._add_members(users=recipient, post_joined_message=False)
+                # the recipient reads the alert in the channel when allowed to (never a user
+                # of another company: see discuss.channel._social_alert_allowed)
+                members = channel.channel_member_ids.partner_id
+                reader = recipient.filtered(lambda u, members=members: u.partner_id not in members)
+                reader = reader and channel._social_alert_allowed(reader)
+                if reader:
+                    channel.with_context(**{ALERT_MEMBERS_KEY: True})._add_members(
+                        users=reader, post_joined_message=False)
                 body = ticket.with_context(
                     lang=team._social_alert_lang(ticket.company_id)
                 )._social_alert_body(off_duty)

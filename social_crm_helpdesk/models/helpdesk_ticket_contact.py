@@ -55,11 +55,14 @@ class HelpdeskTicket(models.Model):
                 continue
             old = old_names.get(ticket.id) or ticket.partner_id.display_name
             groups[partner, identity] = groups.get((partner, identity), ticket.browse()) | ticket
-            bodies[ticket.id] = Markup("<p>%s</p>") % self.env._(
+            # in the language of whom reads the ticket (see _social_reader_lang): also from
+            # listening (a job) or another user's merge
+            words = self.with_context(lang=ticket._social_reader_lang()).env
+            bodies[ticket.id] = Markup("<p>%s</p>") % words._(
                 "The author's posts now belong to %(new)s (before: %(old)s): the ticket moved "
                 "to %(new)s.",
                 new=partner.display_name,
-                old=old or self.env._("no contact"),
+                old=old or words._("no contact"),
             )
         if not bodies:
             return self.browse()

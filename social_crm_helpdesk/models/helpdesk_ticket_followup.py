@@ -145,14 +145,14 @@ class HelpdeskTicket(models.Model):
                 vals["priority"] = "3"  # bank or card data: as on a new ticket
             ticket.write(vals)
             restarted |= ticket
-            # in the language of whom reads the ticket (the job runs in OdooBot's)
-            reader = ticket.with_context(lang=ticket._social_reader_lang())
-            bodies[ticket.id] = Markup("<p>%s</p>") % reader.env._(
+            # in the language of whom reads the ticket (see _social_reader_lang), not the job's
+            words = self.with_context(lang=ticket._social_reader_lang()).env
+            bodies[ticket.id] = Markup("<p>%s</p>") % words._(
                 "%(author)s wrote again on %(network)s after the answer: the ticket waits for "
                 "an answer again: respond by %(time)s.",
                 author=post.author_name or post.author_handle or "?",
                 network=post.network_id.name,
-                time=reader._social_time(ticket.social_wait_deadline),
+                time=ticket._social_time(ticket.social_wait_deadline),
             )
         if bodies:
             self.browse(list(bodies))._message_log_batch(
@@ -208,9 +208,6 @@ class HelpdeskTicket(models.Model):
             ticket = ticket.sudo()  # sudo: see above
             post = posts.sorted(lambda p: (p.posted_at, p.id))[0]
             notes = []
-            # in the language of whom reads the ticket (the job runs in OdooBot's)
-            reader = ticket.with_context(lang=ticket._social_reader_lang())
-            words = reader.env
             if ticket.team_id and not ticket.team_id.active:
                 default = ticket.company_id.social_helpdesk_team_id
                 team = (
@@ -219,11 +216,11 @@ class HelpdeskTicket(models.Model):
                     or (default if default.active else Team)
                 )
                 if team:
-                    notes.append(words._(
+                    notes.append(lambda words, old=ticket.team_id.name, new=team.name: words._(
                         "Moved from the archived team %(old)s to %(new)s: the customer wrote "
                         "again.",
-                        old=ticket.team_id.name,
-                        new=team.name,
+                        old=old,
+                        new=new,
                     ))
                     ticket.write({"team_id": team.id})
             answer = self.env.context.get(AGENT_CONVERT_KEY) or _needs_answer(post)
@@ -249,28 +246,38 @@ class HelpdeskTicket(models.Model):
                 if not ticket.stage_id.closed and ticket.active:
                     reopened |= ticket
                 if ticket in reopened:
-                    notes.append(words._(
+                    notes.append(lambda words, post=post: words._(
                         "Reopened: %(author)s complained again on %(network)s after the ticket "
                         "was closed.",
                         author=post.author_name or post.author_handle or "?",
                         network=post.network_id.name,
                     ))
                     if "social_wait_deadline" in vals:
-                        notes.append(words._(
+                        notes.append(lambda words, ticket=ticket: words._(
                             "The ticket waits for an answer again: respond by %(time)s.",
-                            time=reader._social_time(ticket.social_wait_deadline),
+                            time=ticket.with_context(lang=words.lang)._social_time(
+                                ticket.social_wait_deadline),
                         ))
             owner = ticket.user_id
             if owner and (not owner.active or (
                     ticket.team_id.user_ids and owner not in ticket.team_id.user_ids)):
                 ticket.user_id = False
             if notes:
-                bodies[ticket.id] = Markup("").join(Markup("<p>%s</p>") % n for n in notes)
+                bodies[ticket.id] = notes
+        # the notes in the language of whom reads the ticket (see _social_reader_lang): its
+        # owner, the one it is being given to (known before the notes, given after them, as
+        # at the ticket's creation), else its team's leader, else its company
+        plan = tickets.filtered(lambda t: not t.stage_id.closed)._social_assign_plan()
+        readers = {tid: owner for owner, ids in plan[0].items() for tid in ids}
+        for ticket in self.browse(list(bodies)):
+            words = self.with_context(lang=ticket._social_reader_lang(readers.get(ticket.id)))
+            bodies[ticket.id] = Markup("").join(
+                Markup("<p>%s</p>") % note(words.env) for note in bodies[ticket.id])
         if bodies:
             self.browse(list(bodies))._message_log_batch(
                 bodies, author_id=self.env.ref("base.partner_root").id
             )
-        off_duty = tickets.filtered(lambda t: not t.stage_id.closed)._social_assign()
+        off_duty = tickets.filtered(lambda t: not t.stage_id.closed)._social_assign(plan)
         # a closed ticket followed no change of its contact's tier: the reopened ones do now
         # (priority, the deadline of their wait, the alert of a new top influencer)
         alerted = {t.id: t.social_alerted_at for t in reopened}

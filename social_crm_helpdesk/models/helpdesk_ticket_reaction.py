@@ -183,8 +183,10 @@ class HelpdeskTicket(models.Model):
                 continue
             first = ticket_own.sorted(lambda p: (p.posted_at, p.id))[0]
             ticket = self.browse(ticket.id)
+            # in the language of whom reads the ticket (see _social_reader_lang), not the job's
+            words = self.with_context(lang=ticket._social_reader_lang()).env
             ticket.sudo().message_post(  # sudo: the product's note, whoever ingested the answer
-                body=Markup("<p class='text-muted small'>%s</p>") % self.env._(
+                body=Markup("<p class='text-muted small'>%s</p>") % words._(
                     "Answered by the company's account @%(handle)s in the network's own app.",
                     handle=first.author_handle or first.author_name or "?",
                 ),

@@ -7,8 +7,12 @@ from odoo.exceptions import ValidationError
 from odoo.fields import Domain
 
 from ..dispatch import Dispatcher
+from .discuss_channel_member import ALERT_MEMBERS_KEY
 from .helpdesk_ticket import _urgent_pii
 from .res_users_schedule import SCHEDULE_FIELDS
+
+#: the team's fields its alert channel's members follow (see _social_alert_follow_team)
+ALERT_TEAM_FIELDS = frozenset({"user_ids", "user_id", "company_id", "social_alert_channel_id"})
 
 
 def _split_member_hours(vals):
@@ -92,7 +96,8 @@ class HelpdeskTicketTeam(models.Model):
         domain=[("channel_type", "=", "channel")],
         help="Discuss channel of the alerts (complaints of top influencers, posts with bank "
         "or card data, escalations). Created with the team's members at the first alert "
-        "when empty.",
+        "when empty. Its members follow the team's members and leader; who was added by "
+        "hand stays as long as they may read the team's tickets.",
     )
 
     @api.model_create_multi
@@ -101,13 +106,42 @@ class HelpdeskTicketTeam(models.Model):
         teams = super().create([vals for vals, _hours in split])
         for team, (_vals, hours) in zip(teams, split, strict=True):
             team._social_set_member_hours(hours)
+        teams._social_alert_follow_team({})
         return teams
 
     def write(self, vals):
         vals, hours = _split_member_hours(vals)
+        before = None
+        if ALERT_TEAM_FIELDS & set(vals):
+            # sudo: the members the product put in the alert channel, whoever edits the team
+            before = {
+                team.id: (team.social_alert_channel_id, team.user_ids | team.user_id)
+                for team in self.sudo()
+            } if "company_id" not in vals else {}
         result = super().write(vals)
         self._social_set_member_hours(hours)
+        if before is not None:
+            self._social_alert_follow_team(before)
         return result
+
+    def _social_alert_follow_team(self, before):
+        """The alert channels of these teams follow their members and leader (see
+        ``discuss.channel._social_alert_follow``): who joined the team since ``before``
+        ({team id: (its alert channel, its members and leader)}) joins its channel, who left
+        leaves it; a team missing from ``before`` (new, another channel, another company):
+        all its members and its leader join."""
+        joined, left = {}, {}
+        # sudo: see write
+        for team in self.sudo().filtered("social_alert_channel_id"):
+            channel = team.social_alert_channel_id
+            users = team.user_ids | team.user_id
+            old_channel, old_users = before.get(team.id, (None, users.browse()))
+            if old_channel != channel:
+                old_users = users.browse()
+            joined[channel.id] = joined.get(channel.id, users.browse()) | (users - old_users)
+            left[channel.id] = left.get(channel.id, users.browse()) | (old_users - users)
+        if joined:
+            self.env["discuss.channel"].browse(list(joined))._social_alert_follow(joined, left)
 
     def _social_set_member_hours(self, commands):
         """Apply the members' working hours (``Command.update`` of ``user_ids``) as the current
@@ -364,13 +398,15 @@ class HelpdeskTicketTeam(models.Model):
         return present[:1] or leader or managers[:1]
 
     def _social_alert_channel(self):
-        """The team's alert channel, created with its members and leader if missing."""
+        """The team's alert channel, created with its members and leader who may read it
+        (active helpdesk users of the team's company) if missing."""
         self.ensure_one()
         team = self.sudo()  # sudo: the alert channel is the product's; agents cannot write the team
         if team.social_alert_channel_id:
             return team.social_alert_channel_id
         group = self.env.ref("helpdesk_mgmt.group_helpdesk_user", raise_if_not_found=False)
-        channel = self.env["discuss.channel"].sudo().create(  # sudo: see above
+        Channel = self.env["discuss.channel"].sudo()  # sudo: see above
+        channel = Channel.with_context(**{ALERT_MEMBERS_KEY: True}).create(
             {
                 "name": self.env._("Social alerts: %(team)s", team=team.name),
                 "channel_type": "channel",
@@ -382,10 +418,12 @@ class HelpdeskTicketTeam(models.Model):
                 ),
             }
         )
-        users = (team.user_ids | team.user_id).filtered(lambda user: not user.share)
-        if users:
-            channel._add_members(users=users, post_joined_message=False)
+        # the team's members and leader who may read it join (see write); the user whose
+        # action made it (Odoo adds the creator of a channel: an admin polling by hand)
+        # stays only as one of them; OdooBot (the jobs'), the author of the alerts, stays
+        channel = channel.with_env(Channel.env)
         team.social_alert_channel_id = channel
+        channel._social_alert_follow(left={channel.id: self.env.user})
         return channel
 
     def _social_alert_lang(self, company):

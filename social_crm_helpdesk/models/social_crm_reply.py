@@ -329,14 +329,20 @@ class SocialCrmReply(models.Model):
                     network=network.name),
             })
         # the agent learns it where the agent works: a note on the ticket (as for a reply the
-        # network refused), in the language of the caller (the company's)
+        # network refused), in the language of whom reads the ticket (its agent, else its
+        # team's leader, else its company: helpdesk.ticket._social_reader_lang), not the
+        # caller's; the reply's own reason stays the company's
         bodies = {}
         for reply in being_sent.filtered("ticket_id"):
+            words = self.with_context(lang=reply.ticket_id._social_reader_lang()).env
             bodies[reply.ticket_id.id] = bodies.get(reply.ticket_id.id, Markup()) + Markup(
                 "<p>%s</p><p class='text-muted small'>%s</p>") % (
                 reply.text,
-                self.env._("Reply on %(network)s not confirmed: %(reason)s",
-                           network=reply.network_id.name, reason=reply.error_message),
+                words._("Reply on %(network)s not confirmed: %(reason)s",
+                        network=reply.network_id.name, reason=words._(
+                            "The post was deleted by its author on %(network)s while this "
+                            "reply was being sent: it may have been published anyway. Check "
+                            "on %(network)s.", network=reply.network_id.name)),
             )
         if bodies:
             # sudo: the product's note on tickets of any agent, whoever processes the deletion

@@ -2,6 +2,7 @@ from . import (
     test_access,
     test_agent_paths,
     test_alert_channel_access,
+    test_alert_members,
     test_arrival,
     test_causes,
     test_crisis,

@@ -624,6 +624,68 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
                       notes)
         self.assertNotIn("Odoo does not know who", notes)
 
+    def test_the_answer_in_the_app_and_the_customer_again_are_noted_in_german(self):
+        """The company's account answers in X's app, the customer writes again after the
+        answer (both by the job, in English): the German agent's notes are German. Before:
+        both in the company's English."""
+        first = "1990000000000000551"
+        ticket = self.ingest(self.complaint(first, conversation_external_id=first,
+                                            minutes_ago=30)).ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        own = self.make_author("1440000000000000000", "acme_support", "ACME Support")
+        self.Post.with_context(lang="en_US")._ingest_posts([self.make_post(
+            "1990000000000000552", own, text=f"@user_{first} Das tut uns leid! Bitte per DM.",
+            conversation_external_id=first, in_reply_to_external_id=first, minutes_ago=20,
+        )], self.x_source)
+        notes = self.notes(ticket)
+        self.assertIn("Vom Unternehmenskonto @acme_support in der App des Netzwerks "
+                      "beantwortet", notes)
+        self.assertNotIn("Answered by the company's account", notes)
+        self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+            "1990000000000000553", author=self.make_author(f"a-{first}", f"user_{first}",
+                                                         f"User {first}"),
+            text="@acme Per DM kommt nichts, immer noch kaputt. Frechheit!",
+            conversation_external_id=first, in_reply_to_external_id="1990000000000000552",
+            minutes_ago=1,
+        )], self.x_source)
+        self.assertTrue(ticket.social_wait_deadline)
+        notes = self.notes(ticket)
+        self.assertIn("nach der Antwort erneut auf X", notes)
+        self.assertNotIn("wrote again", notes)
+
+    def test_a_reopened_ticket_is_noted_in_german(self):
+        first = "1990000000000000561"
+        ticket = self.ingest(self.complaint(first, conversation_external_id=first,
+                                            minutes_ago=120)).ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        ticket.with_user(self.gerda).write(
+            {"stage_id": self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done").id})
+        self.assertTrue(ticket.closed)
+        self.Post.with_context(lang="en_US")._ingest_posts([self.complaint(
+            "1990000000000000562", author=self.make_author(f"a-{first}", f"user_{first}",
+                                                         f"User {first}"),
+            text="@acme Schon wieder kaputt, keiner antwortet. Frechheit!",
+            conversation_external_id=first, minutes_ago=1,
+        )], self.x_source)
+        self.assertFalse(ticket.closed)
+        notes = self.notes(ticket)
+        self.assertIn("Wieder geöffnet:", notes)
+        self.assertNotIn("Reopened:", notes)
+
+    def test_a_ticket_moved_to_another_contact_is_noted_in_german(self):
+        """The author's posts now belong to another contact (listening, a merge: run in
+        English): the note on the German agent's ticket is German. Before: English."""
+        first = "1990000000000000571"
+        ticket = self.ingest(self.complaint(first, conversation_external_id=first)).ticket_id
+        self.assertEqual(ticket.user_id, self.gerda)
+        other = self.env["res.partner"].create({"name": "Klara Kundin"})
+        self.Ticket.with_context(lang="en_US")._social_follow_contact(
+            {ticket: (other, ticket.social_identity_id)})
+        self.assertEqual(ticket.partner_id, other)
+        notes = self.notes(ticket)
+        self.assertIn("Die Beiträge des Autors gehören jetzt zu Klara Kundin", notes)
+        self.assertNotIn("now belong to", notes)
+
     def test_the_alert_pop_up_is_in_each_recipients_language(self):
         """Two tickets with bank data in one batch, one for the German agent, one for an
         English colleague: each pop-up in its reader's language; the alert channel (both of

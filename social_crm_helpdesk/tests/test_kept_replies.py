@@ -128,6 +128,8 @@ class TestKeptReplies(NetworkDeleteCase):
         self.company.partner_id.lang = "de_DE"
         post = self.opener()
         ticket = post.ticket_id
+        # the company's staff reads German (the notes on a ticket are in its agent's language)
+        (ticket.user_id | ticket.team_id.user_ids | ticket.team_id.user_id).lang = "de_DE"
         self.open_wizard(ticket, "@karl_k Wir kümmern uns.").action_send()
         reply = ticket.social_reply_ids
         self.env["social.crm.outbox"]._claim_next()
@@ -137,6 +139,29 @@ class TestKeptReplies(NetworkDeleteCase):
         self.assertEqual(len(notes), 1)
         self.assertIn("nicht bestätigt", notes.body)
         self.assertIn("trotzdem veröffentlicht", notes.body)
+
+    def test_reply_being_sent_note_in_the_agents_language(self):
+        """An English company, a German agent: the note of the deletion (the job runs in
+        English) is the agent's German, its reason too. Before: the company's English."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(["social_crm_helpdesk"], ["de_DE"])
+        self.company.partner_id.lang = "en_US"
+        post = self.opener()
+        ticket = post.ticket_id
+        self.assertTrue(ticket.user_id)
+        ticket.user_id.lang = "de_DE"
+        self.open_wizard(ticket, "@karl_k Wir kümmern uns.").action_send()
+        reply = ticket.social_reply_ids
+        self.env["social.crm.outbox"]._claim_next()
+        self.x_delete(OPENER)
+        self.assertEqual(reply.state, "failed")
+        notes = self.being_sent_notes(ticket, "@karl_k Wir kümmern uns.")
+        self.assertEqual(len(notes), 1)
+        self.assertIn("nicht bestätigt", notes.body)
+        self.assertIn("trotzdem veröffentlicht", notes.body)
+        self.assertNotIn("not confirmed", notes.body)
+        # the reply's own reason (read by whoever opens the reply) stays the company's
+        self.assertIn("it may have been published anyway", reply.error_message)
 
     def test_wizard_answers_the_post_left_with_a_new_reply(self):
         """The agent's reply to the opener is cancelled by its deletion while the wizard is
