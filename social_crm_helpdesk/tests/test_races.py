@@ -4,6 +4,7 @@ transactions at once, the interleaving set by the test; what they commit is remo
 
 import copy
 import logging
+from unittest.mock import patch
 
 from odoo import api
 from odoo.addons.social_crm.connectors import x as x_connector
@@ -12,6 +13,7 @@ from odoo.addons.social_crm.tests.test_intake_webhook import x_activity
 from odoo.tests import TransactionCase, tagged
 
 EVENT_LOG = "odoo.addons.social_crm.models.social_crm_event"
+RECHECK_LOG = "odoo.addons.social_crm.models.social_crm_post_recheck"
 
 
 def _reply(tweet_id, text, user_id, handle, parent):
@@ -107,3 +109,96 @@ class TestTicketRaces(TransactionCase):
                 source.unlink()
             poll_cr.commit()
             poll_cr.close()
+
+    def test_an_agent_answers_while_the_recheck_finds_the_post_deleted(self):
+        """Probe (two real transactions): the re-check job asks X about a complaint; while X
+        answers that the tweet is gone, the agent sends a reply on its ticket and commits.
+        The job's deletion of the post met the reply's outbox item, committed after its
+        snapshot ("could not serialize access due to concurrent update", logged at ERROR):
+        the job failed with a traceback. Now the job commits what it did and stores the
+        answer again in a new transaction, said in one line: the post goes, the agent's
+        reply is never sent (its outbox item cancelled, the reply says why)."""
+        from odoo.addons.social_crm.tests.common import FakeNetwork
+
+        tweet_id = "1865000000000006670"
+        job_cr, agent_cr = self.registry.cursor(), self.registry.cursor()
+        job_env = api.Environment(job_cr, api.SUPERUSER_ID, {})
+        agent_env = api.Environment(agent_cr, api.SUPERUSER_ID, {})
+        last = {model: (job_env[model].with_context(active_test=False).search(
+            [], order="id desc", limit=1).id or 0)
+            for model in ("res.partner", "social.crm.identity", "mail.message",
+                          "social.crm.outbox", "social.crm.reply")}
+        source = ticket = None
+        try:
+            source = job_env["social.crm.source"].create({
+                "name": "Race (re-check)", "network_id": job_env.ref("social_crm.network_x").id,
+                "kind": "mentions", "account_id": "1440000000000000000",
+                "bearer_token": "race-bearer", "api_key": "ck", "api_secret": "cs",
+                "access_token": "at", "access_token_secret": "ats", "recheck_posts": True})
+            result = job_env["social.crm.post"]._ingest_posts(x_connector.parse_activity(
+                _reply(tweet_id, "@acme_support my order never came, terrible service, I "
+                       "want a refund", "1460000000000006670", "thirdcustomer", None)),
+                source=source)
+            post = job_env["social.crm.post"].browse(result.post_ids)
+            ticket = post.ticket_id
+            self.assertTrue(ticket, "the demo's team opens a ticket for the complaint")
+            job_cr.commit()
+            net = FakeNetwork()
+            # X's answer (GET /2/tweets): the tweet is gone
+            net.add("GET", "https://api.twitter.com/2/tweets", json_body={"errors": [{
+                "value": tweet_id,
+                "detail": f"Could not find tweet with ids: [{tweet_id}].",
+                "title": "Not Found Error", "resource_type": "tweet", "parameter": "ids",
+                "resource_id": tweet_id,
+                "type": "https://api.twitter.com/2/problems/resource-not-found"}]})
+
+            def agent_answers_meanwhile(session, prepared, /, **kwargs):
+                if not net.requests:
+                    wizard = agent_env["social.crm.reply.wizard"].create({
+                        "ticket_id": ticket.id, "post_id": post.id,
+                        "text": "@thirdcustomer Sorry! We are on it."})
+                    wizard.action_send()
+                    agent_cr.commit()
+                return net.handler(session, prepared, **kwargs)
+
+            job_post = job_env["social.crm.post"].browse(post.id)
+            job_post.fetch(["external_id"])  # the job's snapshot is taken
+            with patch.object(type(self), "_request_handler", agent_answers_meanwhile), \
+                    self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertLogs(RECHECK_LOG, logging.INFO) as logs:
+                job_post.sudo()._recheck(
+                    job_env["social.crm.source"].browse(source.id),
+                    commit=lambda count: job_env["ir.cron"]._commit_progress(count))
+            self.assertEqual(len(net.requests), 1, "X is asked once")
+            self.assertIn("another transaction wrote the same rows at the same time (could "
+                          "not serialize access due to concurrent update): stored again after "
+                          "a commit", "\n".join(logs.output))
+            job_cr.commit()
+            job_env.invalidate_all()
+            self.assertFalse(job_post.exists(), "the tweet deleted on X goes")
+            reply = job_env["social.crm.reply"].search([("ticket_id", "=", ticket.id)])
+            self.assertEqual(len(reply), 1)
+            # never sent: its outbox item was cancelled, then went with the post
+            self.assertFalse(job_env["social.crm.outbox"].search(
+                [("res_model", "=", "social.crm.reply"), ("res_id", "=", reply.id)]))
+            self.assertEqual((reply.state, reply.error_message), (
+                "cancelled", "The post was deleted by its author: a public reply is no longer "
+                "possible; write a direct message or call."))
+            self.assertTrue(reply.post_deleted_at)
+        finally:
+            agent_cr.rollback()
+            agent_cr.close()
+            job_cr.rollback()
+            if source:
+                if ticket:
+                    job_env["helpdesk.ticket"].browse(ticket.id).exists().unlink()
+                job_env["social.crm.post"].search([("source_id", "=", source.id)]).unlink()
+                job_env["social.crm.post.deleted"].search(
+                    [("external_id", "=", tweet_id)]).unlink()
+                for model in ("social.crm.reply", "social.crm.outbox", "mail.message",
+                              "social.crm.identity", "res.partner"):
+                    job_env[model].with_context(active_test=False).search(
+                        [("id", ">", last[model])]).unlink()
+                source.unlink()
+            job_cr.commit()
+            job_cr.close()
