@@ -3,10 +3,11 @@
 transactions at once, the interleaving set by the test; what they commit is removed."""
 
 import copy
+import datetime as dt
 import logging
 from unittest.mock import patch
 
-from odoo import api
+from odoo import api, fields
 from odoo.addons.social_crm.connectors import x as x_connector
 from odoo.addons.social_crm.connectors.events import RawEvent
 from odoo.addons.social_crm.tests.test_intake_webhook import x_activity
@@ -202,3 +203,96 @@ class TestTicketRaces(TransactionCase):
                 source.unlink()
             job_cr.commit()
             job_cr.close()
+
+    def test_two_posts_naming_the_brand_counted_by_two_workers_at_once(self):
+        """Probe (two real transactions): two customers name the brand within minutes; a
+        webhook's event of the one is processed while a poll stores the other and commits.
+        Both add to the crisis watch's count of the brand keyword in the same bucket: the
+        processing's upsert met the poll's row committed after its snapshot ("could not
+        serialize access due to concurrent update"), logged at ERROR, the event failed to
+        store (on a poll: the page failed with a traceback, shown on the source). Now it is a
+        race, said in one line: the event stays to process, and the next run counts it:
+        both posts, counted once each."""
+        first, second = "1865000000000006681", "1865000000000006682"
+        now = dt.datetime.now(dt.UTC).strftime("%a %b %d %H:%M:%S +0000 %Y")
+        poll_cr, event_cr = self.registry.cursor(), self.registry.cursor()
+        poll_env = api.Environment(poll_cr, api.SUPERUSER_ID, {})
+        event_env = api.Environment(event_cr, api.SUPERUSER_ID, {})
+        last = {model: (poll_env[model].with_context(active_test=False).search(
+            [], order="id desc", limit=1).id or 0)
+            for model in ("res.partner", "social.crm.identity", "mail.message",
+                          "social.crm.crisis.bucket")}
+        company = poll_env.company
+        keywords = company.social_crisis_keywords
+        source = None
+
+        def tweet(tweet_id, text, user_id, handle):
+            payload = _reply(tweet_id, text, user_id, handle, None)
+            payload["tweet_create_events"][0]["created_at"] = now
+            return payload
+
+        def keyword_count():
+            # the row of this bucket, as committed (a fresh snapshot)
+            return sum(poll_env["social.crm.crisis.bucket"].search(
+                [("company_id", "=", company.id), ("kind", "=", "keyword"),
+                 ("key", "=", "rocketbrand")]).mapped("post_count"))
+
+        try:
+            company.social_crisis_keywords = "rocketbrand"
+            source = poll_env["social.crm.source"].create({
+                "name": "Race (push)", "network_id": poll_env.ref("social_crm.network_x").id,
+                "kind": "mentions", "account_id": "1440000000000000000", "intake_mode": "push",
+                "api_secret": "race-secret"})
+            payload = tweet(second, "@acme_support rocketbrand rocks, thanks",
+                            "1460000000000006682", "fourthcustomer")
+            [event_id] = poll_env["social.crm.event"]._store_events(
+                source, [RawEvent("x_activity", f"x:tweet:{second}", payload)], "push")
+            poll_cr.commit()
+            before = keyword_count()
+            # the processing begins (its snapshot is taken) ...
+            event = event_env["social.crm.event"].browse(event_id)
+            self.assertEqual(event.state, "new")
+            # ... when a poll stores the other post naming the brand and commits
+            poll_env["social.crm.post"]._ingest_posts(x_connector.parse_activity(tweet(
+                first, "@acme_support rocketbrand is great today", "1460000000000006681",
+                "fifthcustomer")), source=source)
+            poll_cr.commit()
+            self.assertEqual(keyword_count(), before + 1)
+            with self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertLogs(EVENT_LOG, logging.INFO) as logs:
+                event._process()
+            self.assertIn("another worker wrote the same rows at the same time (could not "
+                          "serialize access due to concurrent update): stored again in a new "
+                          "transaction", logs.output[-1])
+            self.assertEqual((event.state, event.attempts), ("new", 1))
+            event_cr.commit()
+            event_env.invalidate_all()
+            event._process()  # the next run: a new transaction
+            self.assertEqual((event.state, event.post_count), ("done", 1))
+            event_cr.commit()
+            poll_cr.rollback()  # a fresh snapshot
+            self.assertEqual(keyword_count(), before + 2, "both posts, counted once each")
+        finally:
+            event_cr.rollback()
+            event_cr.close()
+            poll_cr.rollback()
+            company.social_crisis_keywords = keywords
+            if source:
+                posts = poll_env["social.crm.post"].search([("source_id", "=", source.id)])
+                poll_env["helpdesk.ticket"].with_context(active_test=False).search(
+                    [("social_post_id", "in", posts.ids)]).unlink()
+                posts.unlink()
+                poll_env["social.crm.post.deleted"].search(
+                    [("external_id", "like", "186500000000000668%")]).unlink()
+                poll_env["social.crm.incident"].search(
+                    [("create_date", ">=", fields.Datetime.now() - dt.timedelta(hours=1)),
+                     ("key", "=", "rocketbrand")]).unlink()
+                poll_env["social.crm.crisis.bucket"].search([
+                    "|", ("id", ">", last["social.crm.crisis.bucket"]),
+                    ("key", "in", ["rocketbrand", f"x:{first}", f"x:{second}"])]).unlink()
+                for model in ("mail.message", "social.crm.identity", "res.partner"):
+                    poll_env[model].with_context(active_test=False).search(
+                        [("id", ">", last[model])]).unlink()
+                source.unlink()
+            poll_cr.commit()
+            poll_cr.close()
