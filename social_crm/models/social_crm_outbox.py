@@ -61,6 +61,7 @@ from ..connectors.base import (
     TemporaryError,
     scrub_error,
 )
+from .social_crm_ingest_mixin import race_expected, written_concurrently
 
 _logger = logging.getLogger(__name__)
 
@@ -856,7 +857,8 @@ class SocialCrmOutbox(models.Model):
                 else None
             )
             try:
-                with self.env.cr.savepoint():
+                # a concurrent update is said below, not logged as an error by odoo.sql_db
+                with race_expected(frozenset(), writes=True), self.env.cr.savepoint():
                     if origin and hasattr(origin, "_social_outbox_update"):
                         # worded as the item's reason is (its notes on the ticket, authored
                         # by the agent): for the user who queued it, not the cron's user
@@ -865,8 +867,16 @@ class SocialCrmOutbox(models.Model):
                             lang=reader.env.lang, tz=reader.env.context.get("tz")
                         )._social_outbox_update(reader)
                     item.notified = True
-            except Exception:
-                _logger.exception("Social CRM: the origin of outbox item %s failed", item.id)
+            except Exception as error:
+                if not written_concurrently(error):
+                    _logger.exception("Social CRM: the origin of outbox item %s failed", item.id)
+                    continue
+                # e.g. an agent changed the ticket after this transaction began: it is told
+                # in a new transaction (the end of this run, else the next run, at once)
+                _logger.info("Social CRM: the origin of outbox item %s was changed by another "
+                             "transaction meanwhile (%s): it is told again", item.id,
+                             error.diag.message_primary)
+                self._trigger_sender()
 
     # --- people's actions --------------------------------------------------------------------
     def _retry(self):

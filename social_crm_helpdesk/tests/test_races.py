@@ -15,6 +15,7 @@ from odoo.tests import TransactionCase, tagged
 
 EVENT_LOG = "odoo.addons.social_crm.models.social_crm_event"
 RECHECK_LOG = "odoo.addons.social_crm.models.social_crm_post_recheck"
+OUTBOX_LOG = "odoo.addons.social_crm.models.social_crm_outbox"
 
 
 def _reply(tweet_id, text, user_id, handle, parent):
@@ -296,3 +297,100 @@ class TestTicketRaces(TransactionCase):
                 source.unlink()
             poll_cr.commit()
             poll_cr.close()
+
+    def test_the_sender_tells_the_ticket_while_the_agent_changes_it(self):
+        """Probe (two real transactions): the outbox sender has published the agent's reply
+        and tells the ticket (first response, owner); meanwhile the agent changes the
+        ticket's priority and commits. The sender's write met the ticket changed after its
+        snapshot ("could not serialize access"): logged at ERROR with a traceback ("the
+        origin of outbox item ... failed"). Now it is said in one line and the ticket is
+        told again in a new transaction: the reply is published once (one request to X),
+        the ticket records it, the agent's priority stays."""
+        from odoo.addons.social_crm.tests.common import FakeNetwork
+
+        tweet_id = "1865000000000006690"
+        sender_cr, agent_cr = self.registry.cursor(), self.registry.cursor()
+        sender_env = api.Environment(sender_cr, api.SUPERUSER_ID, {})
+        agent_env = api.Environment(agent_cr, api.SUPERUSER_ID, {})
+        last = {model: (sender_env[model].with_context(active_test=False).search(
+            [], order="id desc", limit=1).id or 0)
+            for model in ("res.partner", "social.crm.identity", "mail.message",
+                          "social.crm.outbox", "social.crm.reply")}
+        source = ticket = None
+        try:
+            source = sender_env["social.crm.source"].create({
+                "name": "Race (sender)", "network_id": sender_env.ref("social_crm.network_x").id,
+                "kind": "mentions", "account_id": "1440000000000000000",
+                "bearer_token": "race-bearer", "api_key": "ck", "api_secret": "cs",
+                "access_token": "at", "access_token_secret": "ats"})
+            result = sender_env["social.crm.post"]._ingest_posts(x_connector.parse_activity(
+                _reply(tweet_id, "@acme_support my order never came, terrible service, I "
+                       "want a refund", "1460000000000006690", "sixthcustomer", None)),
+                source=source)
+            post = sender_env["social.crm.post"].browse(result.post_ids)
+            ticket = post.ticket_id
+            self.assertTrue(ticket, "the demo's team opens a ticket for the complaint")
+            sender_env["social.crm.reply.wizard"].create({
+                "ticket_id": ticket.id, "post_id": post.id,
+                "text": "@sixthcustomer Sorry! We are on it."}).action_send()
+            sender_cr.commit()
+            net = FakeNetwork()
+            net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+                "data": {"id": "1865000000000006699",
+                         "text": "@sixthcustomer Sorry! We are on it.",
+                         "edit_history_tweet_ids": ["1865000000000006699"]}})
+            Reply = type(sender_env["social.crm.reply"])
+            tell = Reply._social_outbox_update
+            raced = []
+
+            def agent_changes_the_ticket_meanwhile(reply, item):
+                if not raced and item.state == "sent":
+                    raced.append(True)
+                    # the sender's transaction has its snapshot ...
+                    reply.env.cr.execute("SELECT count(*) FROM helpdesk_ticket")
+                    # ... when the agent changes the ticket and commits
+                    agent_env["helpdesk.ticket"].browse(ticket.id).write({"priority": "2"})
+                    agent_cr.commit()
+                return tell(reply, item)
+
+            # the other due items of the demo database are not this test's
+            others = sender_env["social.crm.outbox"].search(
+                [("state", "=", "queued"), ("id", "<=", last["social.crm.outbox"])])
+            self.assertFalse(others)
+            with patch.object(type(self), "_request_handler", net.handler), \
+                    patch.object(Reply, "_social_outbox_update",
+                                 agent_changes_the_ticket_meanwhile), \
+                    self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertNoLogs(OUTBOX_LOG, logging.ERROR), \
+                    self.assertLogs(OUTBOX_LOG, logging.INFO) as logs:
+                sender_env["social.crm.outbox"]._cron_send()
+            sender_cr.commit()
+            self.assertTrue(raced)
+            self.assertIn("was changed by another transaction meanwhile (could not serialize "
+                          "access due to concurrent update): it is told again",
+                          "\n".join(logs.output))
+            self.assertEqual(len(net.requests), 1, "published once")
+            sender_env.invalidate_all()
+            reply = sender_env["social.crm.reply"].search([("ticket_id", "=", ticket.id)])
+            self.assertEqual((reply.state, reply.external_id),
+                             ("sent", "1865000000000006699"))
+            self.assertTrue(reply.outbox_id.notified)
+            self.assertTrue(ticket.social_first_reply_at, "the ticket records the answer")
+            self.assertEqual(ticket.priority, "2", "the agent's change stays")
+        finally:
+            agent_cr.rollback()
+            agent_cr.close()
+            sender_cr.rollback()
+            if source:
+                if ticket:
+                    sender_env["helpdesk.ticket"].browse(ticket.id).exists().unlink()
+                sender_env["social.crm.post"].search([("source_id", "=", source.id)]).unlink()
+                sender_env["social.crm.post.deleted"].search(
+                    [("external_id", "=", tweet_id)]).unlink()
+                for model in ("social.crm.reply", "social.crm.outbox", "mail.message",
+                              "social.crm.identity", "res.partner"):
+                    sender_env[model].with_context(active_test=False).search(
+                        [("id", ">", last[model])]).unlink()
+                source.unlink()
+            sender_cr.commit()
+            sender_cr.close()
