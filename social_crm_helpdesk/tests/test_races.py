@@ -172,6 +172,8 @@ class TestTicketRaces(TransactionCase):
                     job_env["social.crm.source"].browse(source.id),
                     commit=lambda count: job_env["ir.cron"]._commit_progress(count))
             self.assertEqual(len(net.requests), 1, "X is asked once")
+            self.assertEqual([line for line in logs.output if not line.startswith("INFO")], [],
+                             "no error of the job")
             self.assertIn("another transaction wrote the same rows at the same time (could "
                           "not serialize access due to concurrent update): stored again after "
                           "a commit", "\n".join(logs.output))
