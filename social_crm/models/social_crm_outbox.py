@@ -527,7 +527,8 @@ class SocialCrmOutbox(models.Model):
         there, and the writes of its threads under way were left unrecorded)."""
         for attempt in range(1, CLAIM_TRIES + 1):
             try:
-                return self._claim_next(skip_endpoints=skip_endpoints)
+                return (self._claim_next(skip_endpoints=skip_endpoints) if skip_endpoints
+                        else self._claim_next())
             except psycopg2.errors.SerializationFailure as error:
                 if attempt == CLAIM_TRIES:
                     raise
