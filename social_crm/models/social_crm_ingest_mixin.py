@@ -21,10 +21,21 @@ RACE_CONSTRAINTS = frozenset({
 })
 
 
-def stored_concurrently(error):
-    """Whether ``error`` says that another transaction stored the same post or author."""
+def stored_concurrently(error, constraints=RACE_CONSTRAINTS):
+    """Whether ``error`` says that another transaction stored the same post or author (or,
+    with ``constraints``, the row another of these unique keys protects)."""
     return isinstance(error, psycopg2.errors.UniqueViolation) \
-        and getattr(error.diag, "constraint_name", None) in RACE_CONSTRAINTS
+        and getattr(error.diag, "constraint_name", None) in constraints
+
+
+def written_concurrently(error):
+    """Whether ``error`` says that another transaction changed a row this one writes after
+    this one's snapshot (repeatable read: "could not serialize access due to concurrent
+    update", e.g. the crisis watch's count of a keyword, an author's counts, written by two
+    ingestions at once), or that two transactions waited for each other: nothing is wrong
+    with the data, a new transaction does it."""
+    return isinstance(error, (psycopg2.errors.SerializationFailure,
+                              psycopg2.errors.DeadlockDetected))
 
 
 _inserting = threading.local()
@@ -35,12 +46,19 @@ class _RaceLogFilter(logging.Filter):
     The ingestion's own INSERT refused for a race (:func:`stored_concurrently`) is no error:
     ``social.crm.post._ingest_posts`` raises ``ConcurrencyError``, which stores it again in
     a new transaction (logged at INFO). Only that record is dropped, only while this thread
-    runs the ingestion's create (:func:`_race_expected`); any other refusal is logged."""
+    runs what :func:`race_expected` wraps (the ingestion's create; with ``writes``, the
+    whole batch: a concurrent update, :func:`written_concurrently`); any other refusal is
+    logged."""
 
     def filter(self, record):
-        if not getattr(_inserting, "depth", 0) or not isinstance(record.args, tuple):
+        expected = getattr(_inserting, "expected", None)
+        if not expected or not isinstance(record.args, tuple):
             return True
-        return not any(stored_concurrently(arg) for arg in record.args)
+        return not any(
+            stored_concurrently(arg, constraints) or (writes and written_concurrently(arg))
+            for arg in record.args
+            for constraints, writes in expected
+        )
 
 
 _sql_log = logging.getLogger("odoo.sql_db")
@@ -49,16 +67,20 @@ if not any(isinstance(f, _RaceLogFilter) for f in _sql_log.filters):
 
 
 @contextlib.contextmanager
-def _race_expected():
-    """Around the ingestion's INSERT: a concurrent commit of the same key is not logged as
-    an error by ``odoo.sql_db`` (no query added: a lock taken now could not make the other
-    transaction's row visible to this one's snapshot, the INSERT would meet it all the
-    same)."""
-    _inserting.depth = getattr(_inserting, "depth", 0) + 1
+def race_expected(constraints=RACE_CONSTRAINTS, writes=False):
+    """Around the ingestion's INSERT: a concurrent commit of the same key (one of
+    ``constraints``) is not logged as an error by ``odoo.sql_db`` (no query added: a lock
+    taken now could not make the other transaction's row visible to this one's snapshot,
+    the INSERT would meet it all the same); ``writes``: a concurrent update either (the
+    caller raises ``ConcurrencyError`` for both, which says it in the log)."""
+    expected = getattr(_inserting, "expected", None)
+    if expected is None:
+        expected = _inserting.expected = []
+    expected.append((frozenset(constraints), writes))
     try:
         yield
     finally:
-        _inserting.depth -= 1
+        expected.pop()
 
 
 class SocialCrmIngestMixin(models.AbstractModel):
@@ -112,7 +134,7 @@ class SocialCrmIngestMixin(models.AbstractModel):
                 records.modified(names)
             records._validate_fields(names)
         if vals_list:
-            with _race_expected():
+            with race_expected():
                 records = self.with_context(**{GROUPED_CHECK: True}).create(list(vals_list))
             return records.with_env(self.env)
         return self.browse()

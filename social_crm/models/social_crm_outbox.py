@@ -61,6 +61,7 @@ from ..connectors.base import (
     TemporaryError,
     scrub_error,
 )
+from .social_crm_ingest_mixin import race_expected, written_concurrently
 
 _logger = logging.getLogger(__name__)
 
@@ -76,6 +77,9 @@ SEND_BUDGET = 45
 #: threads making one run's network calls: one server at a time each (a server's items keep
 #: their order), so that a server that does not answer holds no other server's writes
 SEND_WORKERS = 4
+#: claims a run asks again, each after a commit, when another transaction changed an item
+#: meanwhile (see ``_claim_fresh``)
+CLAIM_TRIES = 3
 #: networks that deduplicate a repeated write by its Idempotency-Key, and for how long
 IDEMPOTENT_WINDOW = {"mastodon": dt.timedelta(minutes=55)}  # Mastodon keeps keys for 1 hour
 #: writes that can be repeated without harm
@@ -371,9 +375,7 @@ class SocialCrmOutbox(models.Model):
                         break
                     # a server with a write under way is skipped: its items keep their order
                     skip = stalled + [send.server for _item, send in running.values()]
-                    item, recovering = (
-                        self._claim_next(skip_endpoints=skip) if skip else self._claim_next()
-                    )
+                    item, recovering = self._claim_fresh(cron, skip)
                     if not item:
                         break
                     claimed += 1
@@ -516,6 +518,28 @@ class SocialCrmOutbox(models.Model):
         return f"{self.network_id.name} ({host})" if host else self.network_id.name
 
     @api.model
+    def _claim_fresh(self, cron, skip_endpoints=()):
+        """:meth:`_claim_next` in the run (``cron``): an item changed by another transaction
+        since this run's last commit (a manager's or an agent's cancel, a retry, a deletion)
+        cannot be locked in this transaction's snapshot (repeatable read: "could not
+        serialize access due to concurrent update"); what this run has written is then
+        committed, and the claim asked again in a fresh snapshot (before: the run failed
+        there, and the writes of its threads under way were left unrecorded)."""
+        for attempt in range(1, CLAIM_TRIES + 1):
+            try:
+                return (self._claim_next(skip_endpoints=skip_endpoints) if skip_endpoints
+                        else self._claim_next())
+            except psycopg2.errors.SerializationFailure as error:
+                if attempt == CLAIM_TRIES:
+                    raise
+                _logger.info(
+                    "Social CRM: outbox: an item was changed by another transaction while "
+                    "this run claimed the next one (%s): claimed again after a commit",
+                    error.diag.message_primary)
+                cron._commit_progress(0)  # a fresh snapshot
+        return self.browse(), False
+
+    @api.model
     def _claim_next(self, skip_networks=(), skip_endpoints=()):
         """The next due item, locked and marked *sending*; and whether it was found
         *sending* (its previous attempt was interrupted). Items of ``skip_networks`` (ids)
@@ -523,31 +547,35 @@ class SocialCrmOutbox(models.Model):
         run."""
         self.flush_model()
         now = fields.Datetime.now()
-        self.env.cr.execute(
-            SQL(
-                """
-                SELECT id, state FROM social_crm_outbox
-                 WHERE ((state = 'queued'
-                         AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
-                        OR (state = 'sending' AND claimed_at < %(stale)s))
-                   AND NOT (network_id = ANY(%(skip)s))
-                   AND NOT EXISTS (
-                       SELECT 1 FROM unnest(%(skip_ids)s::int[], %(skip_hosts)s::varchar[])
-                                  AS skipped(network_id, endpoint)
-                        WHERE skipped.network_id = social_crm_outbox.network_id
-                          AND skipped.endpoint = COALESCE(social_crm_outbox.endpoint, ''))
-                 ORDER BY next_attempt_at NULLS FIRST, id
-                 LIMIT 1
-                   FOR UPDATE SKIP LOCKED
-                """,
-                now=now,
-                stale=now - LEASE,
-                skip=list(skip_networks),
-                skip_ids=[network for network, _endpoint in skip_endpoints],
-                skip_hosts=[endpoint or "" for _network, endpoint in skip_endpoints],
+        # in a savepoint, not logged as an error: a concurrent update is the caller's to
+        # handle (:meth:`_claim_fresh`), this transaction's writes are kept
+        with self.env.cr.savepoint(flush=False):
+            self.env.cr.execute(
+                SQL(
+                    """
+                    SELECT id, state FROM social_crm_outbox
+                     WHERE ((state = 'queued'
+                             AND (next_attempt_at IS NULL OR next_attempt_at <= %(now)s))
+                            OR (state = 'sending' AND claimed_at < %(stale)s))
+                       AND NOT (network_id = ANY(%(skip)s))
+                       AND NOT EXISTS (
+                           SELECT 1 FROM unnest(%(skip_ids)s::int[], %(skip_hosts)s::varchar[])
+                                      AS skipped(network_id, endpoint)
+                            WHERE skipped.network_id = social_crm_outbox.network_id
+                              AND skipped.endpoint = COALESCE(social_crm_outbox.endpoint, ''))
+                     ORDER BY next_attempt_at NULLS FIRST, id
+                     LIMIT 1
+                       FOR UPDATE SKIP LOCKED
+                    """,
+                    now=now,
+                    stale=now - LEASE,
+                    skip=list(skip_networks),
+                    skip_ids=[network for network, _endpoint in skip_endpoints],
+                    skip_hosts=[endpoint or "" for _network, endpoint in skip_endpoints],
+                ),
+                log_exceptions=False,
             )
-        )
-        row = self.env.cr.fetchone()
+            row = self.env.cr.fetchone()
         if not row:
             return self.browse(), False
         item = self.browse(row[0])
@@ -830,7 +858,8 @@ class SocialCrmOutbox(models.Model):
                 else None
             )
             try:
-                with self.env.cr.savepoint():
+                # a concurrent update is said below, not logged as an error by odoo.sql_db
+                with race_expected(frozenset(), writes=True), self.env.cr.savepoint():
                     if origin and hasattr(origin, "_social_outbox_update"):
                         # worded as the item's reason is (its notes on the ticket, authored
                         # by the agent): for the user who queued it, not the cron's user
@@ -839,8 +868,16 @@ class SocialCrmOutbox(models.Model):
                             lang=reader.env.lang, tz=reader.env.context.get("tz")
                         )._social_outbox_update(reader)
                     item.notified = True
-            except Exception:
-                _logger.exception("Social CRM: the origin of outbox item %s failed", item.id)
+            except Exception as error:
+                if not written_concurrently(error):
+                    _logger.exception("Social CRM: the origin of outbox item %s failed", item.id)
+                    continue
+                # e.g. an agent changed the ticket after this transaction began: it is told
+                # in a new transaction (the end of this run, else the next run, at once)
+                _logger.info("Social CRM: the origin of outbox item %s was changed by another "
+                             "transaction meanwhile (%s): it is told again", item.id,
+                             error.diag.message_primary)
+                self._trigger_sender()
 
     # --- people's actions --------------------------------------------------------------------
     def _retry(self):

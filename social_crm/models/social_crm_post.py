@@ -12,7 +12,7 @@ from odoo.fields import Domain
 from ..connectors.base import REMOVED_WHY
 from ..services import ingest
 from ..services.threads import local_key
-from .social_crm_ingest_mixin import stored_concurrently
+from .social_crm_ingest_mixin import race_expected, stored_concurrently
 
 _logger = logging.getLogger(__name__)
 
@@ -322,8 +322,17 @@ class SocialCrmPost(models.Model):
         """
         posts = list(posts)
         try:
-            with self.env.cr.savepoint():
+            with race_expected(frozenset(), writes=True), self.env.cr.savepoint():
                 return self._ingest_batch(posts, source)
+        except (psycopg2.errors.SerializationFailure, psycopg2.errors.DeadlockDetected) as error:
+            # another ingestion wrote the same rows meanwhile (the crisis watch's count of a
+            # conversation or keyword, an author's counts): this transaction's snapshot
+            # cannot see its commit; a new transaction can (as for a row stored meanwhile)
+            raise ConcurrencyError(
+                f"another worker wrote the same rows at the same time "
+                f"({getattr(error.diag, 'message_primary', None) or _error_text(error)}): "
+                f"stored again in a new transaction"
+            ) from error
         except STORAGE_ERRORS as error:
             if stored_concurrently(error):
                 # already stored, by a transaction this one cannot see: not a refusal to

@@ -23,6 +23,7 @@ import datetime as dt
 import logging
 
 from odoo import api, fields, models
+from odoo.exceptions import ConcurrencyError
 from odoo.fields import Domain
 from odoo.service.model import PG_CONCURRENCY_EXCEPTIONS_TO_RETRY
 from odoo.tools import SQL
@@ -30,11 +31,15 @@ from odoo.tools import SQL
 from ..connectors import base as connector_base
 from ..connectors import recheck
 from ..services import recheck as recheck_service
+from .social_crm_ingest_mixin import race_expected
 
 _logger = logging.getLogger(__name__)
 
 RECHECK_EVERY = dt.timedelta(hours=1)  # a post is asked again at most this often
 CRON_LIMIT = 1000  # posts read per run of the job (committed per request batch)
+#: what another transaction writing the same rows at the same time raises: the batch is
+#: stored again in a new transaction (``_recheck_store_again``)
+RACES = (ConcurrencyError, *PG_CONCURRENCY_EXCEPTIONS_TO_RETRY)
 
 
 class SocialCrmPost(models.Model):
@@ -173,7 +178,8 @@ class SocialCrmPost(models.Model):
                                           hints=self._recheck_hints()):
                 batch = {p.external_id for p in answer.posts} | set(answer.gone) | set(
                     answer.unknown)
-                deleted = self._recheck_store(source, stored, answer, ids_of, now)
+                deleted = self._recheck_store_again(source, stored, answer, ids_of, now,
+                                                    commit)
                 self._recheck_mark(ids_of, batch, now)
                 self._recheck_visibility(ids_of, recheck_service.states_of(stored, answer))
                 checked |= batch
@@ -203,6 +209,27 @@ class SocialCrmPost(models.Model):
         self._recheck_mark(ids_of, rest, now)
         return not commit or bool(commit(len(rest)))
 
+    def _recheck_store_again(self, source, stored, answer, ids_of, now, commit=None):
+        """:meth:`_recheck_store`, once more in a new transaction when another one wrote
+        the same rows meanwhile (an agent answered the post the network deleted: the reply
+        and its outbox item, committed after this job's snapshot, refer to it; two workers
+        stored the author's counts): what the job did before is committed, the batch stored
+        again with a fresh snapshot, said in one line (before: the job failed with a
+        traceback, and its next run asked the network again). Without ``commit`` (a
+        request), Odoo runs the request again."""
+        try:
+            return self._recheck_store(source, stored, answer, ids_of, now)
+        except RACES as race:
+            if not commit:
+                raise
+            _logger.info(
+                "Social CRM: re-check of source %s (%s): another transaction wrote the same "
+                "rows at the same time (%s): stored again after a commit", source.id,
+                source.name, getattr(getattr(race, "diag", None), "message_primary", None)
+                or race)
+            commit(0)  # a fresh snapshot
+        return self._recheck_store(source, stored, answer, ids_of, now)
+
     def _recheck_store(self, source, stored, answer, ids_of, now):
         """Store what the network says of one request batch (``answer``) in one savepoint;
         return the number of posts deleted. Storing may fail for another reason than the
@@ -211,7 +238,7 @@ class SocialCrmPost(models.Model):
         (their savepoint rolled back, logged with the source and their ids, shown on the
         source) and the job goes on (they are marked as asked with the others: asked again
         after :data:`RECHECK_EVERY`, never first again). A concurrency error (lock,
-        serialization) fails the job as before: its next run retries."""
+        serialization, ``ConcurrencyError``) is raised: :meth:`_recheck_store_again`."""
         network = source.network_id.code
 
         def store(part):
@@ -220,7 +247,9 @@ class SocialCrmPost(models.Model):
             # precommit hooks (mail tracking, the posts stored before), so that a failing
             # post's rollback, which clears the pending hooks, takes none of theirs
             # (social_crm_helpdesk TestRecheckCombo, a batch retried post by post)
-            with self.env.cr.savepoint(flush=True):
+            # a concurrent update is not logged as an error by odoo.sql_db: it is raised,
+            # and stored again (see _recheck_store_again)
+            with race_expected(frozenset(), writes=True), self.env.cr.savepoint(flush=True):
                 if plan.deletions:
                     self._ingest_deletions(plan.deletions, source=source)
                 if plan.posts:
@@ -229,7 +258,7 @@ class SocialCrmPost(models.Model):
 
         try:
             return store(answer)
-        except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+        except RACES:
             raise
         except Exception as exc:  # one post must not stall the job: retried one by one
             error = exc
@@ -244,7 +273,7 @@ class SocialCrmPost(models.Model):
             )
             try:
                 deleted += store(part)
-            except PG_CONCURRENCY_EXCEPTIONS_TO_RETRY:
+            except RACES:
                 raise
             except Exception as exc:  # see above
                 error = error if failed else exc

@@ -242,9 +242,15 @@ class SocialCrmSource(models.Model):
                 logged = f"{exc} (not asked again until its credentials are saved again)"
         except connector_base.ConnectorError as exc:
             error, logged = self._poll_problem(exc), str(exc)
+        except ConcurrencyError as race:
+            if not commit:
+                raise  # a request (Poll Now): Odoo runs it again in a new transaction
+            # stored again after a commit, and another worker wrote the same rows once more
+            # meanwhile: no error of the source, the next poll stores that page (the cursor
+            # stays before it)
+            _logger.info("Social CRM: source %s: %s; the page is stored at the next poll",
+                         self.id, race)
         except Exception as exc:
-            if isinstance(exc, ConcurrencyError) and not commit:
-                raise
             _logger.exception("Social CRM: storing posts of source %s failed", self.id)
             error = self.env._(
                 "Storing the posts failed, nothing of that page was kept: %(error)s",

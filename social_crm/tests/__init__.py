@@ -26,6 +26,7 @@ from . import (
     test_plural,
     test_poll,
     test_privacy_export,
+    test_races,
     test_recheck,
     test_security,
     test_stream_deletes,

@@ -251,7 +251,7 @@ class TestTriggerConflict(TransactionCase):
         """``odoo.sql_db`` keeps quiet about a race-key violation of the ingestion's own
         create only: the same violation elsewhere (a user's create), and any other refusal
         of the ingestion's create, are logged at ERROR as before."""
-        from ..models.social_crm_ingest_mixin import _race_expected
+        from ..models.social_crm_ingest_mixin import race_expected
 
         Post = self.env["social.crm.post"]
         vals = {"network_id": self.env.ref("social_crm.network_x").id,
@@ -268,5 +268,5 @@ class TestTriggerConflict(TransactionCase):
             log = self.assertLogs("odoo.sql_db", logging.ERROR) if logged \
                 else self.assertNoLogs("odoo.sql_db", logging.ERROR)
             with self.assertRaises(error), self.env.cr.savepoint(), log, \
-                    (_race_expected() if inside else contextlib.nullcontext()):
+                    (race_expected() if inside else contextlib.nullcontext()):
                 Post.create(values)

@@ -3,6 +3,7 @@
 like Mastodon's documented API, including every fault the listening must survive."""
 
 import datetime as dt
+import logging
 from unittest.mock import patch
 
 import requests
@@ -188,6 +189,28 @@ class TestPoll(SocialCrmCase):
         with patch.object(Post, "_ingest_posts", stored_meanwhile_once), \
                 self.assertRaises(ConcurrencyError):
             self.source._poll()
+
+    def test_a_page_raced_again_after_the_commit_waits_for_the_next_poll(self):
+        """Stored again after the commit, the page meets another worker's rows once more:
+        no traceback nor error on the source (it was "Storing the posts failed" with a logged
+        traceback); the cursor stays before that page, which the next poll stores."""
+        Post = type(self.Post)
+
+        def stored_meanwhile_always(model, posts, source=None):
+            raise ConcurrencyError("another worker wrote the same rows at the same time")
+
+        commits = []
+        self._two_pages()
+        cursor = self.source.cursor
+        with patch.object(Post, "_ingest_posts", stored_meanwhile_always), \
+                self.assertLogs("odoo.addons.social_crm.models.social_crm_source",
+                                logging.INFO) as logs:
+            self.source._poll(commit=commits.append)
+        self.assertIn("the page is stored at the next poll", logs.output[-1])
+        self.assertEqual([line for line in logs.output if not line.startswith("INFO")], [])
+        self.assertEqual(commits, [0], "committed once, before storing the page again")
+        self.assertFalse(self.source.last_error)
+        self.assertEqual(self.source.cursor, cursor)
 
     def test_fault_timeout(self):
         self._assert_fault("(?i)time", exc=requests.exceptions.ReadTimeout("read timed out"))

@@ -3,13 +3,18 @@ import datetime as dt
 import logging
 from collections import Counter
 
+import psycopg2
 from markupsafe import Markup
 
 from odoo import api, fields, models
 from odoo.addons.rating.models import rating_data
+from odoo.addons.social_crm.models.social_crm_ingest_mixin import (
+    race_expected,
+    stored_concurrently,
+)
 from odoo.addons.social_crm.services.cleaning import line_safe
 from odoo.addons.social_crm.services.tiers import TIERS, tier_priority
-from odoo.exceptions import UserError
+from odoo.exceptions import ConcurrencyError, UserError
 from odoo.fields import Domain
 from odoo.tools import SQL, float_round
 from odoo.tools.misc import formatLang
@@ -20,6 +25,11 @@ from .helpdesk_ticket_guard import product_env
 from .res_company import by_company_lang
 
 _logger = logging.getLogger(__name__)
+
+#: one ticket per conversation (``_social_conversation_uniq``): a violation is the ticket of
+#: the same conversation opened by another transaction after this one began (two complaints
+#: of one thread stored by two workers at once), never bad data
+CONVERSATION_KEY = frozenset({"helpdesk_ticket_social_conversation_uniq"})
 
 #: removed data kinds found by a checksum (IBAN mod 97, card Luhn): top priority and an alert
 URGENT_PII_KINDS = {"iban", "card"}
@@ -607,7 +617,18 @@ class HelpdeskTicket(models.Model):
         # each): the same messages, for the batch, by _social_log_creation
         log = not (self.env.context.get("tracking_disable")
                    or self.env.context.get("mail_create_nolog"))
-        tickets = creator.with_context(mail_create_nolog=True).create(vals_list)
+        try:
+            with race_expected(CONVERSATION_KEY):
+                tickets = creator.with_context(mail_create_nolog=True).create(vals_list)
+        except psycopg2.errors.UniqueViolation as error:
+            if not stored_concurrently(error, CONVERSATION_KEY):
+                raise
+            # its snapshot cannot see that ticket: a new transaction finds it and adds the
+            # posts to it (Odoo runs a request again; ingestion stores the posts again)
+            raise ConcurrencyError(
+                "a ticket of the same conversation was opened at the same time by another "
+                "worker: the posts join it in a new transaction"
+            ) from error
         # who the team's rule gives each ticket to, known before the first notes: they are
         # written in the language of whom reads the ticket (see _social_reader_lang); the
         # assignment itself comes after them, as before

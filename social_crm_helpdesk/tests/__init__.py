@@ -27,6 +27,7 @@ from . import (
     test_plural,
     test_portal,
     test_privacy,
+    test_races,
     test_reactions,
     test_recheck,
     test_recheck_combo,
