@@ -18,6 +18,7 @@ from collections import defaultdict
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..connectors import base as connector_base
@@ -308,6 +309,7 @@ class SocialCrmEvent(models.Model):
             parsed.append((event, event._refuse_erased_authors(source, posts), deletions))
         if not parsed:
             return
+        parsed = self._keep_answers_to_customers(source, parsed)
         # who the authors the payloads give without counts are, asked before storing
         Identity = self.env["social.crm.identity"]
         filled, arrival = Identity._arrival_lookup(
@@ -358,6 +360,45 @@ class SocialCrmEvent(models.Model):
             self.browse(ids).write(
                 {"state": "done", "processed_at": now, "post_count": count, "error": False}
             )
+
+    @api.model
+    def _keep_answers_to_customers(self, source, parsed):
+        """``parsed`` ``[(event, posts, deletions)]`` without the page's own comments
+        directly under a post (``Post.own_top_level_comment``: Meta's webhook does not say
+        whose post) that answer no customer. Such a comment is the company's answer when
+        its post is stored in the source's company, or arrives in the batch, written by
+        someone else than the page (a visitor's post on the page, a post tagging it); under
+        the page's own post (never stored) or a post unknown here it answers nobody and is
+        left out. One query for the whole batch."""
+        marked = [p for _e, posts, _d in parsed for p in posts if p.own_top_level_comment]
+        if not marked:
+            return parsed
+        # (network code, post id) -> the id of its author ("" for an unknown author)
+        authors = {(p.network, p.external_id): p.author.external_id if p.author else ""
+                   for _e, posts, _d in parsed for p in posts if not p.own_top_level_comment}
+        networks = self.env["social.crm.network"]._by_code()
+        wanted = {(p.network, p.conversation_external_id) for p in marked
+                  if p.conversation_external_id and networks.get(p.network)} - set(authors)
+        if wanted:
+            code_of = {network.id: code for code, network in networks.items()}
+            # sudo: whether the post commented on is a stored customer's, whoever processes
+            for row in self.env["social.crm.post"].sudo().search_fetch(
+                Domain("company_id", "=", source.company_id.id)
+                & Domain("network_id", "in", sorted({networks[c].id for c, _ext in wanted}))
+                & Domain("external_id", "in", sorted({ext for _c, ext in wanted})),
+                ["network_id", "external_id", "author_external_id"],
+            ):
+                key = (code_of.get(row.network_id.id), row.external_id)
+                if key in wanted:
+                    authors[key] = row.author_external_id or ""
+
+        def answers(post):
+            author = authors.get((post.network, post.conversation_external_id))
+            return author is not None and author != (
+                post.author.external_id if post.author else "")
+
+        return [(event, [p for p in posts if not p.own_top_level_comment or answers(p)],
+                 deletions) for event, posts, deletions in parsed]
 
     def _refuse_erased_authors(self, source, posts):
         """``posts`` of this event without those of the people a privacy erasure named while
