@@ -2,6 +2,7 @@
 from markupsafe import Markup
 
 from odoo import models
+from odoo.addons.social_crm.services import erasure
 from odoo.fields import Domain
 from odoo.tools import SQL
 
@@ -86,8 +87,72 @@ class ResPartner(models.Model):
                 "ticket texts": self.env._("ticket texts"),
                 "replies": self.env._("replies"),
                 "ticket messages": self.env._("ticket messages"),
+                "other tickets naming the person": self.env._(
+                    "other people's tickets naming the person (their title and description)"),
+                "messages naming the person": self.env._(
+                    "notes and alerts naming the person (in other tickets and the alert "
+                    "channels)"),
             },
         )
+
+    def _social_erase_names_in_texts(self, person, own_tickets):
+        """The person's handles, names and quoted words replaced by "[erased]"
+        (:func:`~odoo.addons.social_crm.services.erasure.redact_text`) in the texts the
+        product wrote from other people's items, in the user's companies: the titles and
+        descriptions of the social tickets that are not the person's (``own_tickets`` are
+        emptied apart), the messages of the social tickets (the product's notes, the
+        agents' notes and answers) and of the teams' alert channels, and where the old
+        titles were copied (to-dos, alerts). One search per
+        model, one write per record changed. Return {what: count}."""
+        needles = self._social_erased_needles(person)
+        if not needles:
+            return {}
+        names = Domain.OR(Domain("name", "ilike", n) | Domain("description", "ilike", n)
+                          for n in needles)
+        # sudo: the erasure covers every social ticket of the user's companies
+        Ticket = self.env["helpdesk.ticket"].sudo().with_context(active_test=False)
+        tickets = Ticket.search(
+            names & Domain("social_network_id", "!=", False)
+            & Domain("id", "not in", own_tickets.ids) & self._social_privacy_scope())
+        old_names = {ticket.id: ticket.display_name for ticket in tickets}
+        for ticket in tickets:
+            vals = {}
+            for name in ("name", "description"):
+                text, changed = erasure.redact_text(
+                    ticket[name] and str(ticket[name]), person)
+                if changed:
+                    vals[name] = Markup(text) if name == "description" else text
+            if vals:
+                ticket.with_context(social_crm_pii_done=True, mail_notrack=True).write(vals)
+        # the old titles where they were copied (to-dos, record names, the alerts' links)
+        tickets._social_replace_old_names(old_names)
+        # sudo: the messages of other users' tickets and of the alert channels
+        messages = self.env["mail.message"].sudo().search(
+            Domain("model", "in", ("helpdesk.ticket", "discuss.channel"))
+            & Domain.OR(Domain("body", "ilike", n) for n in needles))
+        ticket_ids = messages.filtered(lambda m: m.model == "helpdesk.ticket").mapped("res_id")
+        channel_ids = messages.filtered(lambda m: m.model == "discuss.channel").mapped("res_id")
+        covered = set(Ticket.search(
+            Domain("id", "in", ticket_ids) & Domain("social_network_id", "!=", False)
+            & self._social_privacy_scope()).ids)
+        # sudo: the teams' alert channels, whoever erases (teams of the user's companies)
+        teams = self.env["helpdesk.ticket.team"].sudo().with_context(active_test=False).search(
+            Domain("social_alert_channel_id", "in", channel_ids)
+            & (self._social_privacy_scope() | Domain("company_id", "=", False)))
+        alert_channels = set(teams.social_alert_channel_id.ids)
+        changed_messages = self.env["mail.message"]
+        for message in messages:
+            if message.res_id not in (
+                    covered if message.model == "helpdesk.ticket" else alert_channels):
+                continue
+            body, changed = erasure.redact_text(message.body and str(message.body), person)
+            if changed:
+                message.write({"body": Markup(body)})
+                changed_messages |= message
+        return {
+            "other tickets naming the person": len(tickets),
+            "messages naming the person": len(changed_messages),
+        }
 
     def _social_erase(self):
         """Tickets stay for the reaction-time statistics, without any text of the person:
@@ -152,5 +217,10 @@ class ResPartner(models.Model):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
+        # then other people's tickets, the notes and the alerts naming the person keep
+        # their words with hers replaced ("[erased]"); after her tickets' titles are
+        # replaced in the alerts (which quote them whole)
+        person = self._social_erased_person(identities, posts)
+        counts.update(self._social_erase_names_in_texts(person, tickets))
         counts.update(super()._social_erase())
         return counts
