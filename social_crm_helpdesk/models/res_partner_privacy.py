@@ -89,6 +89,12 @@ class ResPartner(models.Model):
                 "ticket messages": self.env._("ticket messages"),
                 "other tickets naming the person": self.env._(
                     "other people's tickets naming the person (their title and description)"),
+                "complaint labels": self.env._(
+                    "the agents' decisions on the person's posts (complaint labels)"),
+                "answers naming the person": self.env._(
+                    "answers to other people naming the person"),
+                "labels naming the person": self.env._(
+                    "other people's complaint labels naming the person"),
                 "messages naming the person": self.env._(
                     "notes and alerts naming the person (in other tickets and the alert "
                     "channels)"),
@@ -102,7 +108,8 @@ class ResPartner(models.Model):
         descriptions of the social tickets that are not the person's (``own_tickets`` are
         emptied apart), the messages of the social tickets (the product's notes, the
         agents' notes and answers) and of the teams' alert channels, and where the old
-        titles were copied (to-dos, alerts). One search per
+        titles were copied (to-dos, alerts); the answers to other people as recorded
+        (replies, outbox) and their complaint labels. One search per
         model, one write per record changed. Return {what: count}."""
         needles = self._social_erased_needles(person)
         if not needles:
@@ -149,9 +156,33 @@ class ResPartner(models.Model):
             if changed:
                 message.write({"body": Markup(body)})
                 changed_messages |= message
+        # the company's answers to other people naming the person, as recorded (those
+        # still to send are the agents' work in progress: left as they are)
+        answers = 0
+        done = ("sent", "demo", "failed", "cancelled")
+        for model in ("social.crm.reply", "social.crm.outbox"):
+            # sudo: product records of every team in the user's companies
+            records = self.env[model].sudo().search(
+                Domain("state", "in", done) & self._social_privacy_scope()
+                & Domain.OR(Domain("text", "ilike", n) for n in needles))
+            for record in records:
+                text, changed = erasure.redact_text(record.text, person)
+                if changed:
+                    record.write({"text": text})
+                    answers += model == "social.crm.reply"
+        # other people's complaint labels (the classifier's training texts) naming her
+        labels = self.env["social.crm.complaint.label"].sudo().search(  # sudo: see above
+            self._social_privacy_scope()
+            & Domain.OR(Domain("text", "ilike", n) for n in needles))
+        for label in labels:
+            text, changed = erasure.redact_text(label.text, person)
+            if changed:
+                label.with_context(social_crm_pii_done=True).write({"text": text})
         return {
             "other tickets naming the person": len(tickets),
             "messages naming the person": len(changed_messages),
+            "answers naming the person": answers,
+            "labels naming the person": len(labels),
         }
 
     def _social_erase(self):
@@ -188,6 +219,14 @@ class ResPartner(models.Model):
             "replies": len(replies),
             "ticket messages": len(messages),
         }
+        # the agents' decisions on the person's posts keep the post's text to train the
+        # classifier (the label loses its post when the post goes): they go with the posts
+        # sudo: labels are product records (users only read them)
+        labels = self.env["social.crm.complaint.label"].sudo().search(
+            Domain("post_id", "in", posts.ids)) if posts else self.env[
+            "social.crm.complaint.label"]
+        counts["complaint labels"] = len(labels)
+        labels.unlink()
         replies.unlink()
         messages.unlink()
         # the previews of the person's posts in the contact's chatter (an agent's decision

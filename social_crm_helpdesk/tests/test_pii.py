@@ -364,6 +364,20 @@ class TestSensitiveData(SocialHelpdeskCase):
             body="Gleicher Fall wie @frieda_fremd (Frieda Fremd) gestern.",
             message_type="comment", subtype_xmlid="mail.mt_note")
         ticket._social_alert()
+        # the answer to Paul names her, sent on X
+        action = ticket.action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].browse(action["res_id"])
+        wizard.text = "@paul_petersen Das tut uns leid, wie bei @frieda_fremd melden wir uns."
+        wizard.action_send()
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1990000000000093199", "text": wizard.text,
+                     "edit_history_tweet_ids": ["1990000000000093199"]}})
+        self.run_sender()
+        reply = self.env["social.crm.reply"].search([("post_id", "=", paul.id)])
+        self.assertEqual(reply.state, "sent")
+        # the agents' decisions keep the posts' texts to train the classifier
+        Label = self.env["social.crm.complaint.label"]
+        Label._record_decisions(hers | paul, True)
         channel = self.team.social_alert_channel_id
         self.assertTrue(self.env["mail.message"].search([
             ("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
@@ -375,7 +389,10 @@ class TestSensitiveData(SocialHelpdeskCase):
             found = []
             for table, columns in (
                     ("social_crm_post", ("text", "previous_text")),
-                    ("helpdesk_ticket", ("name", "description"))):
+                    ("helpdesk_ticket", ("name", "description")),
+                    ("social_crm_reply", ("text",)),
+                    ("social_crm_outbox", ("text",)),
+                    ("social_crm_complaint_label", ("text",))):
                 for column in columns:
                     rows = self.env.execute_query(SQL(
                         "SELECT id FROM %s WHERE %s::text ILIKE %s",
@@ -404,6 +421,12 @@ class TestSensitiveData(SocialHelpdeskCase):
         self.assertIn("Gleicher Fall wie [erased] ([erased]) gestern.", note.body)
         self.assertIn("other people's tickets naming the person (their title and "
                       "description): 1", partner.message_ids[0].body)
+        self.assertIn("Das tut uns leid, wie bei [erased] melden wir uns.", reply.text)
+        self.assertEqual(Label.sudo().search([("company_id", "=", self.company.id),
+                                              ("text", "ilike", "Lieferung")]).text,
+                         paul.text, "Paul's label stays, without her name")
+        self.assertFalse(Label.sudo().search([("text", "ilike", "zweimal abgebucht")]),
+                         "her label goes with her post")
 
     def test_events_processed_before_are_redacted_on_upgrade(self):
         """A database upgraded to 19.0.1.7.3: the events processed before kept the items
