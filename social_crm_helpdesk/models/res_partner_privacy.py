@@ -107,7 +107,8 @@ class ResPartner(models.Model):
         product wrote from other people's items, in the user's companies: the titles and
         descriptions of the social tickets that are not the person's (``own_tickets`` are
         emptied apart), the messages of the social tickets (the product's notes, the
-        agents' notes and answers) and of the teams' alert channels, and where the old
+        agents' notes and answers), of the teams' alert channels and of other contacts (the
+        previews of their posts in the notes of an agent's decision), and where the old
         titles were copied (to-dos, alerts); the answers to other people as recorded
         (replies, outbox) and their complaint labels. One search per
         model, one write per record changed. Return {what: count}."""
@@ -135,10 +136,18 @@ class ResPartner(models.Model):
         tickets._social_replace_old_names(old_names)
         # sudo: the messages of other users' tickets and of the alert channels
         messages = self.env["mail.message"].sudo().search(
-            Domain("model", "in", ("helpdesk.ticket", "discuss.channel"))
+            Domain("model", "in", ("helpdesk.ticket", "discuss.channel", "res.partner"))
             & Domain.OR(Domain("body", "ilike", n) for n in needles))
         ticket_ids = messages.filtered(lambda m: m.model == "helpdesk.ticket").mapped("res_id")
         channel_ids = messages.filtered(lambda m: m.model == "discuss.channel").mapped("res_id")
+        # other contacts' notes (the previews of their posts an agent decided on); the
+        # person's own contact keeps its name (the erasure keeps the contact)
+        partner_ids = set(messages.filtered(lambda m: m.model == "res.partner").mapped(
+            "res_id")) - set(self.ids)
+        # sudo: contacts of the user's companies and shared ones, whatever the user reads
+        contacts = set(self.sudo().with_context(active_test=False).search(
+            Domain("id", "in", list(partner_ids))
+            & (self._social_privacy_scope() | Domain("company_id", "=", False))).ids)
         covered = set(Ticket.search(
             Domain("id", "in", ticket_ids) & Domain("social_network_id", "!=", False)
             & self._social_privacy_scope()).ids)
@@ -149,8 +158,8 @@ class ResPartner(models.Model):
         alert_channels = set(teams.social_alert_channel_id.ids)
         changed_messages = self.env["mail.message"]
         for message in messages:
-            if message.res_id not in (
-                    covered if message.model == "helpdesk.ticket" else alert_channels):
+            if message.res_id not in {"helpdesk.ticket": covered, "res.partner": contacts,
+                                      "discuss.channel": alert_channels}[message.model]:
                 continue
             body, changed = erasure.redact_text(message.body and str(message.body), person)
             if changed:

@@ -378,6 +378,16 @@ class TestSensitiveData(SocialHelpdeskCase):
         # the agents' decisions keep the posts' texts to train the classifier
         Label = self.env["social.crm.complaint.label"]
         Label._record_decisions(hers | paul, True)
+        # Udo thanks the company naming her; an agent decides it is no complaint: the note
+        # on his contact quotes his post
+        udo = self.ingest(self.make_post(
+            "1990000000000093110", self.make_author("1460000000000000950", "udo_ulm", "Udo Ulm"),
+            text="@acme_support Danke! Wie bei @frieda_fremd kam die Erstattung heute an.",
+            lang="de"))
+        self.assertFalse(udo.ticket_id)
+        udo.action_not_complaint()
+        self.assertTrue(udo.partner_id.message_ids.filtered(
+            lambda m: "frieda_fremd" in (m.body or "")))
         channel = self.team.social_alert_channel_id
         self.assertTrue(self.env["mail.message"].search([
             ("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
@@ -401,9 +411,10 @@ class TestSensitiveData(SocialHelpdeskCase):
             rows = self.env.execute_query(SQL(
                 """SELECT id FROM mail_message
                     WHERE (model = 'helpdesk.ticket' OR (model = 'discuss.channel'
-                                                         AND res_id = %s))
+                                                         AND res_id = %s)
+                           OR (model = 'res.partner' AND res_id != %s))
                       AND body ILIKE %s""",
-                channel.id, f"%{needle}%"))
+                channel.id, partner.id, f"%{needle}%"))
             return found + [("mail_message", "body", row[0]) for row in rows]
 
         for needle in needles:
@@ -422,6 +433,9 @@ class TestSensitiveData(SocialHelpdeskCase):
         self.assertIn("other people's tickets naming the person (their title and "
                       "description): 1", partner.message_ids[0].body)
         self.assertIn("Das tut uns leid, wie bei [erased] melden wir uns.", reply.text)
+        self.assertIn("Wie bei [erased] kam die Erstattung heute an.", udo.text)
+        self.assertTrue(udo.partner_id.message_ids.filtered(
+            lambda m: "[erased] kam die Erstattung" in (m.body or "")))
         self.assertEqual(Label.sudo().search([("company_id", "=", self.company.id),
                                               ("text", "ilike", "Lieferung")]).text,
                          paul.text, "Paul's label stays, without her name")
