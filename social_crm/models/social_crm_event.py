@@ -11,6 +11,7 @@ same path as polling, and commits per batch with ``ir.cron._commit_progress``. D
 that a post deleted in the same batch, or before it arrived, is not stored.
 """
 
+import dataclasses
 import json
 import logging
 from collections import defaultdict
@@ -403,7 +404,8 @@ class SocialCrmEvent(models.Model):
     def _refuse_erased_authors(self, source, posts):
         """``posts`` of this event without those of the people a privacy erasure named while
         it waited (``erased_authors``): they are not stored, and remembered as erased (a
-        later delivery or poll of them is refused as well)."""
+        later delivery or poll of them is refused as well); the other posts do not mention
+        them (``mentioned_external_ids``)."""
         self.ensure_one()
         try:
             erased = set(json.loads(self.erased_authors or "[]"))
@@ -419,7 +421,14 @@ class SocialCrmEvent(models.Model):
             self.env["social.crm.post.deleted"]._remember_keys(
                 keys, reason="erasure",
                 uris={key: ingest.federation_uri(p) for key, p in keys.items()})
-        return [p for p in posts if not (p.author and p.author.external_id in erased)]
+        # the others' posts mention or answer them by the network id their item keeps
+        # (``in_reply_to_user_id``): no mention of an erased person is recorded
+        return [
+            dataclasses.replace(p, mentioned_external_ids=erasure.without_mentions_of(
+                erased, p.mentioned_external_ids))
+            if erased & set(p.mentioned_external_ids) else p
+            for p in posts if not (p.author and p.author.external_id in erased)
+        ]
 
     def _erase_person(self, person):
         """A privacy erasure of ``person`` (:class:`~..services.erasure.Person`) in these
