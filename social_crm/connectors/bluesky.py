@@ -14,7 +14,9 @@ DID) and ``credentials['app_password']`` (``com.atproto.server.createSession``),
 access JWT in ``credentials['access_token']`` (``com.atproto.server.getSession`` gives its
 DID). Bluesky has no way to hide a reply of another account.
 
-Cursor: the newest ``indexedAt`` (``record.createdAt`` when absent) seen, as ISO 8601 text.
+Cursor: the newest ``indexedAt`` (``record.createdAt``, set by the author's client, when
+absent) seen, as ISO 8601 text, but never later than the poll's own time
+(:func:`.util.date_cursor`).
 Results come newest first: paging stops at the first post not newer than the cursor, and
 only the last page yielded carries the new cursor.
 """
@@ -51,11 +53,12 @@ from .base import (
 )
 from .util import (
     cap_items,
+    date_cursor,
     expect_dict,
     expect_list,
-    iso,
     parse_datetime,
     parse_each,
+    read_date_cursor,
     short,
     text_of,
     to_int,
@@ -232,7 +235,8 @@ class BlueskyConnector(Connector):
         return profiles
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
-        since = parse_datetime(cursor, "cursor", NETWORK) if cursor else None
+        now = http.now_utc()  # the poll's own time: the cursor never moves past it
+        since = read_date_cursor(cursor, NETWORK, now)
         newest = since
         page_cursor = None
         for number in range(1, max(1, self.config.max_pages) + 1):
@@ -262,7 +266,7 @@ class BlueskyConnector(Connector):
             page_cursor = text_of(body.get("cursor")) or None
             is_last = (reached_cursor or not items or not page_cursor
                        or number >= self.config.max_pages)
-            new_cursor = iso(newest) if is_last and newest is not None else None
+            new_cursor = date_cursor(newest, now) if is_last else None
             yield Page(posts=posts, cursor=new_cursor, is_last=is_last, rejected=rejected)
             if is_last:
                 return

@@ -14,8 +14,9 @@ Paging follows ``paging.next``. Graph errors: code 190/102 -> AuthError, 4/17/32
 -> RateLimitError (reset from ``x-business-use-case-usage`` / ``x-page-usage``, else one
 hour), 1/2 or ``is_transient`` -> TemporaryError.
 
-Cursor: the newest ``created_time`` (ISO 8601) of the comments and tagged posts seen; older
-ones are skipped. Results come newest first, so the cursor comes on a last, empty page.
+Cursor: the newest ``created_time`` (ISO 8601) of the comments and tagged posts seen, but
+never later than the poll's own time (:func:`.util.date_cursor`); older ones are skipped.
+Results come newest first, so the cursor comes on a last, empty page.
 Posts older than the cursor minus :data:`LOOKBACK` end the walk through the page's posts.
 """
 
@@ -58,11 +59,12 @@ from .base import (
 )
 from .util import (
     cap_items,
+    date_cursor,
     expect_dict,
     expect_list,
-    iso,
     parse_datetime,
     parse_each,
+    read_date_cursor,
     safe_url,
     short,
     text_of,
@@ -315,7 +317,8 @@ class FacebookConnector(Connector):
         return result
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
-        since = parse_datetime(cursor, "cursor", NETWORK) if cursor else None
+        now = http.now_utc()  # the poll's own time: the cursor never moves past it
+        since = read_date_cursor(cursor, NETWORK, now)
         newest = since
 
         def note(posts):
@@ -376,7 +379,7 @@ class FacebookConnector(Connector):
             _logger.warning("facebook: page %s: tagged posts skipped: %s", self.page_id, error)
 
         # everything was yielded: a last, empty page carries the new high-water mark
-        yield Page(posts=[], cursor=iso(newest) if newest else None, is_last=True)
+        yield Page(posts=[], cursor=date_cursor(newest, now), is_last=True)
 
 
 # --- replies and moderation ------------------------------------------------------------------

@@ -4,12 +4,14 @@ Kind ``feed`` (network code ``rss``): ``config.query`` is the feed URL. Only ent
 mentioning one of ``config.keywords`` (case-insensitive, in title, summary or content) are
 kept; all entries when there are no keywords.
 
-Cursor: JSON text ``{"published": ISO time of the newest entry seen, "etag": ...,
-"modified": ...}`` (a bare ISO time is accepted too). Entries not newer than ``published``
-are skipped; ``etag`` / ``modified`` are sent back as ``If-None-Match`` /
-``If-Modified-Since`` and a 304 answer yields one empty last page. Entries without any date
-are always yielded (ingestion dedupes them). A feed is one document: it is cut into pages of
-``config.page_size`` and only the last page carries the cursor.
+Cursor: JSON text ``{"published": ISO time of the newest entry seen, but never later than
+the poll's own time, "etag": ..., "modified": ...}`` (a bare ISO time is accepted too; one
+stored ahead of the poll's time is read as none). Entries not newer than ``published``
+are skipped (an entry dated ahead comes again until the polls' time passes it); ``etag`` /
+``modified`` are sent back as ``If-None-Match`` / ``If-Modified-Since`` and a 304 answer
+yields one empty last page. Entries without any date are always yielded (ingestion dedupes
+them). A feed is one document: it is cut into pages of ``config.page_size`` and only the
+last page carries the cursor.
 """
 
 from __future__ import annotations
@@ -38,7 +40,16 @@ from .base import (
     SourceConfig,
     register,
 )
-from .util import cap_items, html_to_text, iso, parse_datetime, parse_each, safe_url, text_of
+from .util import (
+    cap_items,
+    date_cursor,
+    html_to_text,
+    parse_datetime,
+    parse_each,
+    read_date_cursor,
+    safe_url,
+    text_of,
+)
 
 NETWORK = "rss"
 ACCEPT = ("application/rss+xml, application/atom+xml, application/rdf+xml;q=0.9, "
@@ -59,9 +70,11 @@ def read_cursor(cursor: str | None) -> dict[str, str]:
     return {"published": cursor}
 
 
-def write_cursor(published: dt.datetime | None, etag: str | None, modified: str | None) -> str:
-    value = {"published": iso(published) if published else None, "etag": etag,
-             "modified": modified}
+def write_cursor(published: dt.datetime | None, etag: str | None, modified: str | None,
+                 now: dt.datetime) -> str:
+    """The cursor after a poll made at ``now``: ``published`` never later than ``now``
+    (:func:`.util.date_cursor`: an entry dated ahead moves it to the poll's time only)."""
+    value = {"published": date_cursor(published, now), "etag": etag, "modified": modified}
     return json.dumps({k: v for k, v in value.items() if v}, sort_keys=True)
 
 
@@ -215,8 +228,8 @@ class FeedConnector(Connector):
 
     def fetch(self, cursor: str | None) -> Iterator[Page]:
         state = read_cursor(cursor)
-        since = parse_datetime(state["published"], "cursor", NETWORK) \
-            if state.get("published") else None
+        now = http.now_utc()  # the poll's own time: the cursor never moves past it
+        since = read_date_cursor(state.get("published"), NETWORK, now)
         headers = {"Accept": ACCEPT}
         if state.get("etag"):
             headers["If-None-Match"] = state["etag"]
@@ -257,7 +270,7 @@ class FeedConnector(Connector):
             posts.append(post)
         etag, modified = response.headers.get("ETag"), response.headers.get("Last-Modified")
         new_cursor = write_cursor(newest, etag[:200] if etag else None,
-                                  modified[:100] if modified else None)
+                                  modified[:100] if modified else None, now)
         size = max(1, self.config.page_size)
         chunks = [posts[i:i + size] for i in range(0, len(posts), size)] or [[]]
         for number, chunk in enumerate(chunks, 1):

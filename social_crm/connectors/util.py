@@ -151,6 +151,31 @@ def parse_datetime(value: Any, field: str, network: str = "") -> dt.datetime:
     return now if parsed > now + FUTURE_SLACK else parsed
 
 
+def read_date_cursor(value: Any, network: str, now: dt.datetime) -> dt.datetime | None:
+    """The date a stored date cursor holds; None without one, and for one later than ``now``
+    (the poll's own time): moved ahead by an item dated in the future (an older version did
+    not stop it at the poll's time) or by a clock set back, it tells nothing of what was read;
+    the poll reads as a source's first (ingestion de-duplicates by external id) instead of
+    skipping what was published since the last good poll. It writes a good cursor again."""
+    if not value:
+        return None
+    since = parse_datetime(value, "cursor", network)
+    return None if since > utc(now) else since
+
+
+def date_cursor(newest: dt.datetime | None, now: dt.datetime) -> str | None:
+    """The cursor text of a connector whose cursor is a date (RSS/Atom, Facebook, Bluesky):
+    ``newest``, the newest date seen, but never later than ``now``, the poll's own time taken
+    before its first request. An item dated ahead of the poll (a feed in a wrong time zone, a
+    client clock ahead) would otherwise make the next polls ask for items newer than it and
+    skip every item dated before it. Items are new when dated after the cursor: those dated
+    after ``now`` come again at the next polls (ingestion de-duplicates them by external id)
+    until the poll's time passes them; none is skipped."""
+    if newest is None:
+        return None
+    return iso(min(utc(newest), utc(now)))
+
+
 def iso(value: dt.datetime) -> str:
     """ISO 8601 text of an aware datetime, in UTC (``2024-05-01T10:00:00.123000+00:00``)."""
     return utc(value).isoformat()
