@@ -1,6 +1,7 @@
 from . import (
     test_contact_company,
     test_credentials_refused,
+    test_date_cursors,
     test_dates,
     test_demo,
     test_enrich,
