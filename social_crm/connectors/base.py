@@ -379,7 +379,10 @@ class Deletion:
     the id of any version of an edited tweet), ``deleted_at`` when, if the network says.
     ``with_replies``: the network deletes the post's comments and their replies with it
     (Facebook), where replies elsewhere stay (X, Mastodon, Bluesky). ``why``: why the
-    network removed it, where it says (one of :data:`REMOVED_WHY`; "": not said)."""
+    network removed it, where it says (one of :data:`REMOVED_WHY`; "": not said).
+    ``own_account``: the deletion of a post of the company's own account (X Account
+    Activity: ``for_user_id``), applied only to a post stored here (the company's answer),
+    never remembered otherwise (its standalone tweets, never stored, leave no trace)."""
 
     network: str
     external_id: str
@@ -387,6 +390,7 @@ class Deletion:
     author_external_id: str | None = None
     with_replies: bool = False
     why: str = ""
+    own_account: bool = False
 
 
 #: why a network removed a post (``Deletion.why``): its author deleted it, the host took it

@@ -148,10 +148,9 @@ def split_x_activity(body: Any) -> list[RawEvent]:
         events.append(RawEvent("x_activity", f"x:tweet:{tweet_id}",
                                {**head, "tweet_create_events": [tweet]}))
     for item in expect_list(body.get("tweet_delete_events"), "tweet_delete_events", "x"):
-        # raises for an item without the tweet id; None for the account's own tweet
+        # raises for an item without the tweet id; the account's own deletions are kept
+        # too (its answer written in X's app, deleted there): applied only to a stored post
         deletion = x.parse_delete_event(item, str(body.get("for_user_id") or ""))
-        if deletion is None:
-            continue
         events.append(RawEvent("x_activity", f"x:tweet_delete:{deletion.external_id}",
                                {**head, "tweet_delete_events": [item]}))
     return events

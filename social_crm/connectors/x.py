@@ -553,28 +553,28 @@ def _epoch_ms(value: Any) -> dt.datetime | None:
         return None
 
 
-def parse_delete_event(item: Any, own: str = "") -> Deletion | None:
+def parse_delete_event(item: Any, own: str = "") -> Deletion:
     """Deletion of one ``tweet_delete_events[]`` item of an Account Activity delivery:
-    ``{"status": {"id": "<tweet id>", "user_id": "<author id>"}, "timestamp_ms": "<ms>"}``
-    (None for a tweet of the subscribed account itself, ``own``). The id may be any version
-    of an edited tweet (the stored post matches by its original's or its version's id). X
-    sends these for the author's own deletions (a removal by X, of a suspended account, is
-    not delivered here): ``why`` "author"."""
+    ``{"status": {"id": "<tweet id>", "user_id": "<author id>"}, "timestamp_ms": "<ms>"}``.
+    The id may be any version of an edited tweet (the stored post matches by its original's
+    or its version's id). X sends these for the author's own deletions (a removal by X, of a
+    suspended account, is not delivered here): ``why`` "author". A tweet of the subscribed
+    account itself (``own``) is marked ``own_account``: its answer to a customer, written in
+    X's app and stored (:func:`parse_activity`), deleted there is deleted here; its other
+    tweets were never stored, their deletion leaves no trace (``social.crm.event``)."""
     item = expect_dict(item, "tweet_delete_events[]", NETWORK)
     status = expect_dict(item.get("status"), "tweet_delete_events[].status", NETWORK)
     tweet_id = str(status.get("id_str") or status.get("id") or "")
     if not tweet_id:
         raise MalformedResponseError("x: a deletion without 'status.id'")
     author = str(status.get("user_id_str") or status.get("user_id") or "") or None
-    if own and author == own:
-        return None
-    return Deletion(NETWORK, tweet_id, _epoch_ms(item.get("timestamp_ms")), author, why="author")
+    return Deletion(NETWORK, tweet_id, _epoch_ms(item.get("timestamp_ms")), author, why="author",
+                    own_account=bool(own and author == own))
 
 
 def parse_activity_deletions(body: Any) -> list[Deletion]:
     """Deletions of an Account Activity delivery's ``tweet_delete_events``."""
     body = expect_dict(body, "the delivery", NETWORK)
     own = str(body.get("for_user_id") or "")
-    deletions = (parse_delete_event(item, own) for item in
-                 expect_list(body.get("tweet_delete_events"), "tweet_delete_events", NETWORK))
-    return [d for d in deletions if d is not None]
+    return [parse_delete_event(item, own) for item in
+            expect_list(body.get("tweet_delete_events"), "tweet_delete_events", NETWORK)]

@@ -311,6 +311,7 @@ class SocialCrmEvent(models.Model):
         if not parsed:
             return
         parsed = self._keep_answers_to_customers(source, parsed)
+        parsed = self._keep_own_deletions_of_stored(source, parsed)
         # who the authors the payloads give without counts are, asked before storing
         Identity = self.env["social.crm.identity"]
         filled, arrival = Identity._arrival_lookup(
@@ -400,6 +401,40 @@ class SocialCrmEvent(models.Model):
 
         return [(event, [p for p in posts if not p.own_top_level_comment or answers(p)],
                  deletions) for event, posts, deletions in parsed]
+
+    @api.model
+    def _keep_own_deletions_of_stored(self, source, parsed):
+        """``parsed`` ``[(event, posts, deletions)]`` without the deletions of the company's
+        own account (``Deletion.own_account``: X Account Activity delivers every deletion of
+        the subscribed account) of posts not stored in the source's company (by their id or
+        an edited version's) nor arriving in the batch: its answer to a customer, stored,
+        deleted in the network's app is deleted here as any author's post; its standalone
+        tweets, never stored, are not remembered in *Deleted Posts*. One query for the
+        whole batch."""
+        own = {(d.network, d.external_id) for _e, _p, deletions in parsed for d in deletions
+               if d.own_account}
+        if not own:
+            return parsed
+        known = {(p.network, ext) for _e, posts, _d in parsed for p in posts
+                 for ext in (p.external_id, p.version_external_id) if ext}
+        wanted = own - known
+        networks = self.env["social.crm.network"]._by_code()
+        wanted = {(code, ext) for code, ext in wanted if networks.get(code)}
+        if wanted:
+            code_of = {network.id: code for code, network in networks.items()}
+            ids = sorted({ext for _c, ext in wanted})
+            # sudo: whether the company stored the post, whoever processes
+            for row in self.env["social.crm.post"].sudo().search_fetch(
+                Domain("company_id", "=", source.company_id.id)
+                & Domain("network_id", "in", sorted({networks[c].id for c, _ext in wanted}))
+                & (Domain("external_id", "in", ids) | Domain("version_external_id", "in", ids)),
+                ["network_id", "external_id", "version_external_id"],
+            ):
+                code = code_of.get(row.network_id.id)
+                known |= {(code, row.external_id), (code, row.version_external_id)}
+        return [(event, posts, [d for d in deletions
+                                if not d.own_account or (d.network, d.external_id) in known])
+                for event, posts, deletions in parsed]
 
     def _refuse_erased_authors(self, source, posts):
         """``posts`` of this event without those of the people a privacy erasure named while

@@ -105,6 +105,8 @@ class SocialCrmPost(models.Model):
             group = group.with_context(lang=lang)
             # the company's answers stay, without the post (the outbox cancelled what waited)
             group.env["social.crm.reply"]._social_keep_for_deleted_posts(group, deleted_at)
+            # the company's answers sent from Odoo and deleted on the network say so
+            group.env["social.crm.reply"]._social_mark_deleted_answers(group, deleted_at)
             group._social_forget_on_tickets(deleted_at)
             gone_with = group._social_deleted_with()
             removed = group._social_removed() - gone_with

@@ -356,6 +356,44 @@ class SocialCrmReply(models.Model):
             group.write({"post_id": False, "post_deleted_at": when})
         return replies
 
+    @api.model
+    def _social_mark_deleted_answers(self, posts, deleted_at):
+        """The company's replies sent from Odoo whose own post (the echo the network
+        delivered back, stored as the company's answer) is among ``posts``, deleted on the
+        network (the company deleted its answer in the network's own app): they stay
+        ``sent`` (they were published, and answered the customer then: the ticket's first
+        reaction stays), their reason (``error_message``, shown with the state) says the
+        answer is no longer public, and since when. One read, one write per date.
+
+        :param deleted_at: {post id: when it was deleted (naive UTC)}
+        """
+        # sudo: the product marks the company's answers, whoever processes the deletion
+        posts = posts.sudo()
+        ids = {i for i in posts.mapped("external_id") + posts.mapped("version_external_id")
+               if i}
+        if not ids:
+            return self.browse()
+        replies = self.sudo().search([
+            ("company_id", "in", posts.company_id.ids),
+            ("network_id", "in", posts.network_id.ids),
+            ("state", "=", "sent"),
+            ("external_id", "in", sorted(ids)),
+        ])
+        when_of = {}
+        for post in posts:
+            for ext in (post.external_id, post.version_external_id):
+                if ext:
+                    when_of[post.company_id.id, post.network_id.id, ext] = deleted_at.get(post.id)
+        now = fields.Datetime.now()
+        Lang = self.env["res.lang"]
+        for (when, network), group in replies.grouped(lambda r: (
+                when_of.get((r.company_id.id, r.network_id.id, r.external_id)) or now,
+                r.network_id)).items():
+            group.write({"error_message": self.env._(
+                "Deleted on %(network)s on %(date)s: this answer is no longer public.",
+                network=network.name, date=Lang._social_format_datetime(when))})
+        return replies
+
     def action_retry(self):
         """Send a failed reply again (the agent checked the reason)."""
         for reply in self:

@@ -52,4 +52,5 @@ from . import (
     test_upgrade_leftovers,
     test_wordings,
     test_working_hours,
+    test_x_own_deletions,
 )

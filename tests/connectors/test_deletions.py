@@ -39,9 +39,26 @@ def test_x_delete_events_are_keyed_by_the_tweet_and_apart_from_its_creation():
 
 
 def test_x_delete_of_our_own_tweet_and_without_date():
+    """The account's own deletion (its answer written in X's app, deleted there) is kept as
+    an event, marked ``own_account``: processing applies it only to a post stored here, the
+    deletion of its standalone tweets (never stored) leaves no trace
+    (social_crm_helpdesk TestXOwnDeletionsWebhook)."""
     own = {"for_user_id": "99", "tweet_delete_events": [_x_delete(user_id="99")]}
-    assert x.parse_activity_deletions(own) == []
-    assert events.split_x_activity(own) == []  # not even stored
+    (deletion,) = x.parse_activity_deletions(own)
+    assert deletion == Deletion(
+        "x", "1045405559317569537",
+        dt.datetime(2025, 12, 1, 14, 40, 0, 123000, tzinfo=dt.UTC), "99", why="author",
+        own_account=True)
+    (raw,) = events.split_x_activity(own)
+    assert raw.key == "x:tweet_delete:1045405559317569537"
+    assert events.deletions_of_event("x_activity", raw.payload) == [deletion]
+    assert events.posts_of_event("x_activity", raw.payload) == []
+    # another author's deletion, and one without the subscription's id, are nobody's own
+    (theirs,) = x.parse_activity_deletions(
+        {"for_user_id": "99", "tweet_delete_events": [_x_delete(user_id="6253282")]})
+    assert not theirs.own_account
+    (unsubscribed,) = x.parse_activity_deletions({"tweet_delete_events": [_x_delete()]})
+    assert not unsubscribed.own_account
     undated = x.parse_activity_deletions(
         {"tweet_delete_events": [{"status": {"id": "5", "user_id": "6"}}]})
     assert undated == [Deletion("x", "5", None, "6", why="author")]
