@@ -4,7 +4,7 @@
     "name": "Social CRM Helpdesk",
     "summary": "Complaints on social media become prioritised helpdesk tickets: detection, "
     "replies on the network, redaction of bank and card numbers, reaction-time KPIs",
-    "version": "19.0.1.8.1",
+    "version": "19.0.1.8.2",
     "category": "After-Sales",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",

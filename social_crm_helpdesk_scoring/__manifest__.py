@@ -4,7 +4,7 @@
     "name": "Social CRM: Helpdesk and Scoring",
     "summary": "Social tickets follow their customer's Social Score tier (priority, deadline, "
     "alert) when both the helpdesk and the scoring addons are installed",
-    "version": "19.0.1.1.3",
+    "version": "19.0.1.1.4",
     "category": "After-Sales",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",

@@ -4,7 +4,7 @@
     "name": "Social CRM Scoring",
     "summary": "Social Customer Score: reach, engagement, news mentions, network position "
     "and professional weight of contacts; influencers on contacts and leads",
-    "version": "19.0.1.6.2",
+    "version": "19.0.1.6.3",
     "category": "Sales/CRM",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",
