@@ -254,6 +254,11 @@ class Post:
     # id; the post keeps the original id (``external_id``: one post, one ticket) and this is
     # the id of the version read
     version_external_id: str | None = None
+    # Meta webhook: the page's own comment directly under a post (the webhook does not say
+    # whose post): the company's answer when that post is stored as a customer's (a visitor's
+    # post on the page, a post tagging it), else nobody's; the processing of webhook events
+    # decides (``social.crm.event``) and stores it as any post or leaves it out
+    own_top_level_comment: bool = False
 
     def __post_init__(self):
         """Typed, bounded, cleaned values, whichever path built the post (connector, replay,
@@ -291,6 +296,7 @@ class Post:
         put("version_external_id", clean_id(self.version_external_id))
         if self.version_external_id == self.external_id:
             put("version_external_id", None)
+        put("own_top_level_comment", self.own_top_level_comment is True)
         put("_checked", True)  # see ``services.ingest.checked``
 
 

@@ -448,8 +448,11 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
     own changes. Its replies to a comment are read: the company's answers written in
     Facebook's or Instagram's own app, which a ticket of that conversation records as its
     reaction (a reply sent from Odoo that comes back is known by its id there); its posts,
-    and its comments directly under a post or media (its own: nobody is answered), are left
-    out (:func:`_page_s_own_reply`).
+    and its comments directly under an Instagram media (the account's own), are left out
+    (:func:`_page_s_own_reply`). The page's comment directly under a Facebook post is read
+    marked ``own_top_level_comment``: the webhook does not say whose post it is, the
+    processing of the events does (a customer's post stored: the company's answer; the
+    page's own post, never stored: left out).
     """
     entry = expect_dict(entry, "entry[]", NETWORK)
     change = expect_dict(change, "entry[].changes[]", NETWORK)
@@ -457,8 +460,9 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
     page_id = str(entry.get("id") or "")
     sender = value.get("from") if isinstance(value.get("from"), dict) else {}
     own = bool(sender.get("id") and str(sender["id"]) == page_id)
-    if own and not _page_s_own_reply(change, value, obj):
-        return None  # the page's (or account's) own post, or its comment under one
+    top_level = own and _page_s_top_level_comment(change, value, obj)
+    if own and not top_level and not _page_s_own_reply(change, value, obj):
+        return None  # the page's (or account's) own post, or its comment under a media
     # the page mentions nobody by answering (its own id is no mention of the brand)
     mentioned = (page_id,) if page_id and not own else ()
     if obj == "instagram" and change.get("field") == "comments":
@@ -516,6 +520,7 @@ def parse_webhook_change(entry: Mapping[str, Any], change: Mapping[str, Any],
         # ``edited``: the author changed the text; ``created_time`` stays the post's, the
         # entry's ``time`` is when the change happened
         edited_at=_edited_time(entry) if value.get("verb") == "edited" else None,
+        own_top_level_comment=top_level,
     )
 
 
@@ -530,6 +535,16 @@ def _page_s_own_reply(change: Mapping[str, Any], value: Mapping[str, Any], obj: 
             and bool(parent) and parent != text_of(value.get("post_id")))
 
 
+def _page_s_top_level_comment(change: Mapping[str, Any], value: Mapping[str, Any],
+                              obj: str) -> bool:
+    """Whether a change of the page's own is its comment directly under a Facebook post
+    (``parent_id`` the post, or none): an answer only if the post is a customer's."""
+    parent = text_of(value.get("parent_id"))
+    post_id = text_of(value.get("post_id"))
+    return (obj == "page" and change.get("field") == "feed" and value.get("item") == "comment"
+            and bool(post_id) and parent in ("", post_id))
+
+
 def _edited_time(entry: Mapping[str, Any]) -> dt.datetime | None:
     try:
         return _webhook_time(entry.get("time"), "entry[].time") if entry.get("time") else None
@@ -541,9 +556,11 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
                           obj: str = "page") -> Deletion | None:
     """Deletion of one ``entry[].changes[]`` item of a page's ``feed`` saying ``verb:
     remove`` (a comment: ``comment_id``; a post: ``post_id``), dated by the entry's ``time``;
-    None for any other change, and for the page's own posts (never stored). On Facebook the
-    comments of a removed post, and the replies of a removed comment, go with it
-    (``with_replies``)."""
+    None for any other change, and for the page's own posts (never stored). The page's own
+    comment removed is the company's answer deleted on the network: deleted here as any
+    post its author deleted (as a Mastodon stream's ``delete`` of the company's status, or
+    a re-check finding it gone). On Facebook the comments of a removed post, and the
+    replies of a removed comment, go with it (``with_replies``)."""
     entry = expect_dict(entry, "entry[]", NETWORK)
     change = expect_dict(change, "entry[].changes[]", NETWORK)
     if obj != "page" or change.get("field") != "feed":
@@ -553,8 +570,8 @@ def parse_webhook_removal(entry: Mapping[str, Any], change: Mapping[str, Any],
         return None
     sender = value.get("from") if isinstance(value.get("from"), dict) else {}
     page_id = str(entry.get("id") or "")
-    if sender.get("id") and str(sender["id"]) == page_id:
-        return None
+    if sender.get("id") and str(sender["id"]) == page_id and value.get("item") != "comment":
+        return None  # the page's own post: never stored
     key = "comment_id" if value.get("item") == "comment" else "post_id"
     external_id = value.get(key)
     if not isinstance(external_id, str | int) or isinstance(external_id, bool) \

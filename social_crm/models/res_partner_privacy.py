@@ -128,9 +128,10 @@ class ResPartner(models.Model):
         )
 
     def _social_posts_naming(self, person, posts):
-        """Other people's posts (in the user's companies) whose raw copy may name the person:
-        replies to the person's ``posts``, posts of their conversations, posts mentioning
-        their identities (by network id or handle). One search."""
+        """Other people's posts (in the user's companies) whose raw copy or text may name the
+        person: replies to the person's ``posts``, posts of their conversations, posts
+        mentioning their identities (by network id or handle), posts whose text names one of
+        their handles or names. One search."""
         domain = Domain.FALSE
         if posts:
             domain |= Domain("in_reply_to_external_id", "in", posts.mapped("external_id"))
@@ -142,11 +143,22 @@ class ResPartner(models.Model):
             domain |= Domain("mentioned_external_ids", "ilike", ext)
         for handle in sorted(person.handles):
             domain |= Domain("mentioned_handles", "ilike", handle)
+        # their texts naming the person without a mention the network recorded
+        for needle in self._social_erased_needles(person):
+            domain |= Domain("text", "ilike", needle) | Domain("previous_text", "ilike", needle)
         if domain.is_false():
             return self.env["social.crm.post"]
         # sudo: every post in the user's companies (raw copies are manager-only)
         return self.env["social.crm.post"].sudo().with_context(active_test=False).search(
             domain & Domain("id", "not in", posts.ids) & self._social_privacy_scope())
+
+    @staticmethod
+    def _social_erased_needles(person):
+        """The person's handles and names that :func:`~..services.erasure.redact_text`
+        replaces in other texts (the words searched for: ``ilike`` of each)."""
+        return sorted(
+            {h for h in person.handles if len(h) >= erasure.MIN_HANDLE}
+            | {n for n in person.names if len(n) >= erasure.MIN_NAME})
 
     def _social_suggestions(self, identities=None):
         identities = self._social_identities() if identities is None else identities
@@ -367,13 +379,22 @@ class ResPartner(models.Model):
         kept, _scrubbed = self.env["social.crm.quarantine"]._erase_person(
             person, self._social_privacy_scope())
         counts["items kept in quarantine"] = len(kept)
-        # other people's posts keep their words; their raw copy (the network's JSON, kept
-        # for managers) loses the person's profile, handle, name and words
+        # other people's posts keep their words without the person: their text (and the
+        # text before an edit) has her handles, names and quoted words replaced by
+        # "[erased]"; their raw copy (the network's JSON, kept for managers) loses the
+        # person's profile, handle, name and words. One write per post changed
         scrubbed = self.env["social.crm.post"]
         for post in self._social_posts_naming(person, posts):
+            vals = {}
             raw, changed = erasure.scrub(post.raw_payload, person)
             if changed:
-                post.raw_payload = raw
+                vals["raw_payload"] = raw
+            for name in ("text", "previous_text"):
+                text, changed = erasure.redact_text(post[name], person)
+                if changed:
+                    vals[name] = text
+            if vals:
+                post.write(vals)
                 scrubbed |= post
         counts["raw copies of other people's posts"] = len(scrubbed)
         # remembered as erased before ``unlink`` remembers them as a user's delete
@@ -400,7 +421,7 @@ class ResPartner(models.Model):
             ),
             "items kept in quarantine": self.env._("the person's items kept in quarantine"),
             "raw copies of other people's posts": self.env._(
-                "other people's posts naming the person (their raw copy)"),
+                "other people's posts naming the person (their text and raw copy)"),
         }
 
     def action_social_erase(self):

@@ -11,6 +11,7 @@ same path as polling, and commits per batch with ``ir.cron._commit_progress``. D
 that a post deleted in the same batch, or before it arrived, is not stored.
 """
 
+import dataclasses
 import json
 import logging
 from collections import defaultdict
@@ -18,6 +19,7 @@ from collections import defaultdict
 import psycopg2
 
 from odoo import api, fields, models
+from odoo.fields import Domain
 from odoo.tools import SQL
 
 from ..connectors import base as connector_base
@@ -308,6 +310,7 @@ class SocialCrmEvent(models.Model):
             parsed.append((event, event._refuse_erased_authors(source, posts), deletions))
         if not parsed:
             return
+        parsed = self._keep_answers_to_customers(source, parsed)
         # who the authors the payloads give without counts are, asked before storing
         Identity = self.env["social.crm.identity"]
         filled, arrival = Identity._arrival_lookup(
@@ -359,10 +362,50 @@ class SocialCrmEvent(models.Model):
                 {"state": "done", "processed_at": now, "post_count": count, "error": False}
             )
 
+    @api.model
+    def _keep_answers_to_customers(self, source, parsed):
+        """``parsed`` ``[(event, posts, deletions)]`` without the page's own comments
+        directly under a post (``Post.own_top_level_comment``: Meta's webhook does not say
+        whose post) that answer no customer. Such a comment is the company's answer when
+        its post is stored in the source's company, or arrives in the batch, written by
+        someone else than the page (a visitor's post on the page, a post tagging it); under
+        the page's own post (never stored) or a post unknown here it answers nobody and is
+        left out. One query for the whole batch."""
+        marked = [p for _e, posts, _d in parsed for p in posts if p.own_top_level_comment]
+        if not marked:
+            return parsed
+        # (network code, post id) -> the id of its author ("" for an unknown author)
+        authors = {(p.network, p.external_id): p.author.external_id if p.author else ""
+                   for _e, posts, _d in parsed for p in posts if not p.own_top_level_comment}
+        networks = self.env["social.crm.network"]._by_code()
+        wanted = {(p.network, p.conversation_external_id) for p in marked
+                  if p.conversation_external_id and networks.get(p.network)} - set(authors)
+        if wanted:
+            code_of = {network.id: code for code, network in networks.items()}
+            # sudo: whether the post commented on is a stored customer's, whoever processes
+            for row in self.env["social.crm.post"].sudo().search_fetch(
+                Domain("company_id", "=", source.company_id.id)
+                & Domain("network_id", "in", sorted({networks[c].id for c, _ext in wanted}))
+                & Domain("external_id", "in", sorted({ext for _c, ext in wanted})),
+                ["network_id", "external_id", "author_external_id"],
+            ):
+                key = (code_of.get(row.network_id.id), row.external_id)
+                if key in wanted:
+                    authors[key] = row.author_external_id or ""
+
+        def answers(post):
+            author = authors.get((post.network, post.conversation_external_id))
+            return author is not None and author != (
+                post.author.external_id if post.author else "")
+
+        return [(event, [p for p in posts if not p.own_top_level_comment or answers(p)],
+                 deletions) for event, posts, deletions in parsed]
+
     def _refuse_erased_authors(self, source, posts):
         """``posts`` of this event without those of the people a privacy erasure named while
         it waited (``erased_authors``): they are not stored, and remembered as erased (a
-        later delivery or poll of them is refused as well)."""
+        later delivery or poll of them is refused as well); the other posts do not mention
+        them (``mentioned_external_ids``)."""
         self.ensure_one()
         try:
             erased = set(json.loads(self.erased_authors or "[]"))
@@ -378,7 +421,14 @@ class SocialCrmEvent(models.Model):
             self.env["social.crm.post.deleted"]._remember_keys(
                 keys, reason="erasure",
                 uris={key: ingest.federation_uri(p) for key, p in keys.items()})
-        return [p for p in posts if not (p.author and p.author.external_id in erased)]
+        # the others' posts mention or answer them by the network id their item keeps
+        # (``in_reply_to_user_id``): no mention of an erased person is recorded
+        return [
+            dataclasses.replace(p, mentioned_external_ids=erasure.without_mentions_of(
+                erased, p.mentioned_external_ids))
+            if erased & set(p.mentioned_external_ids) else p
+            for p in posts if not (p.author and p.author.external_id in erased)
+        ]
 
     def _erase_person(self, person):
         """A privacy erasure of ``person`` (:class:`~..services.erasure.Person`) in these

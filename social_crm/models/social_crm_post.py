@@ -368,6 +368,12 @@ class SocialCrmPost(models.Model):
         networks = self.env["social.crm.network"]._by_code()
         now = fields.Datetime.now()
         batch = ingest.prepare(posts, networks, now)
+        future = ingest.future_dated(batch, now)
+        if future:
+            _logger.info(
+                "Social CRM: %d post(s) dated after their arrival stored as received at %s "
+                "(the network's dates kept in the raw payload): %s", len(future), now,
+                ", ".join(f"{net} {ext} dated {when}" for net, ext, when in future[:5]))
         for post in batch.skipped:
             _logger.warning("Social CRM: skipping post of unknown network %r", post.network)
         result.skipped += len(batch.skipped)

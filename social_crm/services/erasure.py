@@ -11,11 +11,16 @@ and retryable, without the person's profile, handle, name and texts:
   a dict that is their profile (its ``id``/``id_str``/``did`` is their id: a mentioned user)
   are left out of their list or object;
 * in every other text, their handles (``@handle``, a profile URL's last part), their names and
-  their posts' texts are replaced by :data:`PLACEHOLDER`; a text that is only one of them, in
-  a list (a post's mentioned handles), is left out.
+  their posts' texts are replaced by :data:`PLACEHOLDER`; a text that is only one of them, or
+  one of their network ids, in a list (a post's mentioned handles and accounts), is left out.
 
 Their network ids stay where another item refers to them (``in_reply_to_user_id``): the
-structure the connectors read, and no name, handle or word of theirs.
+structure the connectors read, and no name, handle or word of theirs (a post read again from
+it leaves them out of its mentions: ``without_mentions_of``).
+
+The texts the product stored or wrote from other people's items (their posts' texts, the
+tickets made of them, the notes and alerts naming the person) keep their words with the
+person's handles, names and texts replaced (:func:`redact_text`).
 """
 
 from __future__ import annotations
@@ -128,7 +133,8 @@ def scrub(value: Any, person: Person) -> tuple[Any, bool]:
             out = []
             for child in item:
                 if (isinstance(child, dict) and gone(child)) or (
-                        isinstance(child, str) and person.is_their_text(child)):
+                        isinstance(child, str) and (person.is_their_text(child)
+                                                    or _is_id(child, person.ids))):
                     changed = True
                     continue
                 out.append(walk(child))
@@ -142,3 +148,21 @@ def scrub(value: Any, person: Person) -> tuple[Any, bool]:
 
     result = walk(value)
     return result, changed
+
+
+def redact_text(text: Any, person: Person) -> tuple[Any, bool]:
+    """(``text`` with the person's handles, names and texts replaced by :data:`PLACEHOLDER`,
+    whether anything was replaced); a value that is no text is returned as it is. For the
+    texts the product stores and writes (post texts, ticket titles, HTML bodies of notes and
+    alerts: the handles and names are plain words there too)."""
+    pattern = person.pattern()
+    if not text or not isinstance(text, str) or pattern is None:
+        return text, False
+    redacted = pattern.sub(PLACEHOLDER, text)
+    return redacted, redacted != text
+
+
+def without_mentions_of(ids: Iterable[str], mentioned: Iterable[str]) -> tuple[str, ...]:
+    """``mentioned`` (a post's mentioned account ids) without ``ids`` (erased people's)."""
+    gone = {str(i) for i in ids}
+    return tuple(m for m in mentioned if str(m) not in gone)

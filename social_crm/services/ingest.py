@@ -57,6 +57,15 @@ REJECTED = "rejected"  # the connector could not read it as a post (``Page.rejec
 SIMILAR_NAME = "name"
 EMAIL_IN_BIO = "email"
 
+# a post cannot have been written after it reached us: a date later than the batch's ``now``
+# (the network's clock ahead of ours, an RSS/news feed in a wrong time zone, a broken or
+# hostile payload: "2031-01-01T00:00:00Z") is stored as ``now``, the time received, so that
+# deadlines, reaction times, the list's order, "last 24 hours" windows and recency count from
+# the arrival; the network's own value stays in the raw payload, under this key as well
+REPORTED_POSTED_AT = "_social_crm_reported_posted_at"
+# a date at most this far ahead is ordinary clock jitter: clamped all the same, but not logged
+FUTURE_LOG_TOLERANCE = dt.timedelta(minutes=1)
+
 COUNT_FIELDS = ("followers_count", "following_count", "posts_count", "listed_count")
 POST_COUNT_FIELDS = ("like_count", "repost_count", "reply_count", "quote_count")
 
@@ -260,10 +269,35 @@ def clean_post(post: Post, now: dt.datetime, authors=None) -> tuple[Post | None,
         "version_external_id": key_id(getattr(post, "version_external_id", None))[0],
     }
     posted_at = post.posted_at
+    received = naive_utc(now, None)
+    reported = naive_utc(posted_at, None)
+    # (to the second, as the column stores it: the same second is no date ahead)
+    if received is not None and reported is not None \
+            and reported.replace(microsecond=0) > received:
+        # dated after its arrival: stored as received (see REPORTED_POSTED_AT)
+        posted_at = received
+        values["raw"] = {**values["raw"], REPORTED_POSTED_AT: reported.isoformat() + "Z"}
+    edited = values["edited_at"]
+    if received is not None and edited is not None \
+            and naive_utc(edited, received).replace(microsecond=0) > received:
+        # an edit dated ahead: as received, or a later real edit would look older than it
+        values["edited_at"] = received.replace(tzinfo=dt.UTC)
     if isinstance(posted_at, dt.datetime) and posted_at.tzinfo is dt.UTC and checked(post, values):
         return post, None, ""  # a checked post holds its date aware in UTC, as Post makes it
     # Post holds the date aware; post_vals makes it naive
     return Post(posted_at=naive_utc(posted_at, now), **values), None, ""
+
+
+def future_dated(batch: Batch, now: dt.datetime) -> list:
+    """(network, external id, date the network reported) of the batch's posts dated more
+    than :data:`FUTURE_LOG_TOLERANCE` after ``now`` and stored as received (for the log)."""
+    out = []
+    for (network, ext), post in batch.posts.items():
+        reported = post.raw.get(REPORTED_POSTED_AT) if isinstance(post.raw, Mapping) else None
+        when = naive_utc(reported, None) if reported else None
+        if when is not None and when - naive_utc(now, when) > FUTURE_LOG_TOLERANCE:
+            out.append((network, ext, reported))
+    return out
 
 
 def post_to_data(post: Post) -> dict:

@@ -12,6 +12,7 @@ from . import (
     test_edits,
     test_erased_copies,
     test_forms_german_1366,
+    test_future_dates,
     test_german,
     test_hardening,
     test_inbox_reply,

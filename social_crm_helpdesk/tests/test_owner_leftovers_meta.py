@@ -156,3 +156,130 @@ class TestOwnerLeftoversMetaWebhooks(ArrivalCase, HttpCase):
                       "app", self.bodies(ticket))
         self.assertFalse(self.deliver(self.instagram_source, comment(
             "18100000000009703", "Neue Farben ab Montag!", account, self.now - 60)))
+
+    def visitor_post(self, post_id, text, time, sender):
+        """Meta's ``feed`` change of a visitor's post on the page (``item: status``)."""
+        return {"object": "page", "entry": [{"id": PAGE_ID, "time": time + 1, "changes": [
+            {"field": "feed", "value": {
+                "from": sender, "post_id": post_id, "message": text, "created_time": time,
+                "item": "status", "verb": "add", "published": 1}}]}]}
+
+    def page_comment(self, comment_id, text, time, post_id, parent=True, verb="add"):
+        """The page's comment directly under post ``post_id`` (``parent_id`` the post, or
+        none), as Meta's ``feed`` webhook sends it (``from`` is the page itself)."""
+        delivery = meta_comment(comment_id, text, time, sender={"id": PAGE_ID, "name": "ACME"})
+        value = delivery["entry"][0]["changes"][0]["value"]
+        value.update(post_id=post_id, verb=verb,
+                     post={"id": post_id, "status_type": "mobile_status_update",
+                           "is_published": True})
+        if parent:
+            value["parent_id"] = post_id
+        else:
+            del value["parent_id"]
+        if verb == "remove":
+            del value["message"]
+        return delivery
+
+    def test_the_page_s_comment_under_a_visitor_s_post_through_the_webhook_gives_an_owner(self):
+        """Probe (Meta webhook, night): Nora complained in a post on the page's wall; the
+        page answered with a comment directly under her post in Facebook's own app. The
+        webhook does not say whose post that is, so the reader left every comment of the
+        page directly under a post out: the answer reached the ticket only with the next
+        poll. The post is stored as Nora's: the page's comment under it is the company's
+        answer (first reaction, owner); its comments under its own posts (never stored)
+        still answer nobody."""
+        self.asleep()
+        nora = {"id": "100000000000931", "name": "Nora Nacht"}
+        post_id = f"{PAGE_ID}_9801"
+        complaint = self.deliver(self.facebook_source, self.visitor_post(
+            post_id, COMPLAINT, self.now - 300, nora))
+        ticket = complaint.ticket_id
+        self.assertTrue(ticket)
+        self.assertFalse(ticket.user_id, "a regular complaint at night waits unassigned")
+        answer = self.deliver(self.facebook_source, self.page_comment(
+            "9801_9802", "Das tut uns leid, Nora. Bitte schreib uns eine Nachricht.",
+            self.now - 120, post_id))
+        self.assertEqual(answer.ticket_id, ticket)
+        self.assertEqual(answer.author_external_id, PAGE_ID)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        self.assertEqual(ticket.social_first_reply_at, answer.posted_at)
+        self.assertEqual(ticket.user_id, self.agent)
+        self.assertIn("answered the customer in the network's own app: Odoo does not know "
+                      "who of the team wrote it", self.bodies(ticket))
+        # a comment without parent_id directly under her post is an answer too (no second
+        # first reaction)
+        again = self.deliver(self.facebook_source, self.page_comment(
+            "9801_9803", "Nachtrag: Die Erstattung ist unterwegs.", self.now - 60, post_id,
+            parent=False))
+        self.assertEqual(again.ticket_id, ticket)
+        self.assertEqual(ticket.social_first_reply_at, answer.posted_at)
+        # under the page's own post (never stored), and under a post not known here: nobody
+        # is answered, nothing is stored
+        self.assertFalse(self.deliver(self.facebook_source, self.page_comment(
+            f"{PAGE_ID}_9806", "Alle Infos im Link!", self.now - 20, f"{PAGE_ID}_777")))
+        self.assertFalse(self.deliver(self.facebook_source, self.page_comment(
+            "9900_9807", "Danke!", self.now - 10, f"{PAGE_ID}_9900", parent=False)))
+        # one delivery, several changes (one batch of events, one look-up): Otto's post and
+        # the page's answer under it arrive together, with a comment under its own post
+        otto = {"id": "100000000000932", "name": "Otto Ohnegeld"}
+        self.net.add("GET", "https://graph.facebook.com/v23.0/100000000000932",
+                     json_body={"id": otto["id"], "name": otto["name"]})
+        deliveries = [
+            self.visitor_post(f"{PAGE_ID}_9811", "Wo bleibt meine Gutschrift? Seit Wochen "
+                              "nichts, ich bin sauer!", self.now - 9, otto),
+            self.page_comment("9811_9812", "Hallo Otto, wir kümmern uns sofort.",
+                              self.now - 8, f"{PAGE_ID}_9811"),
+            self.page_comment(f"{PAGE_ID}_9813", "Gewinnspiel läuft!", self.now - 7,
+                              f"{PAGE_ID}_780"),
+        ]
+        stored = self.deliver(self.facebook_source, {"object": "page", "entry": [
+            delivery["entry"][0] for delivery in deliveries]})
+        self.assertEqual(sorted(stored.mapped("external_id")),
+                         [f"{PAGE_ID}_9811", "9811_9812"])
+        otto_ticket = stored.filtered(lambda p: p.external_id == f"{PAGE_ID}_9811").ticket_id
+        self.assertTrue(otto_ticket)
+        self.assertEqual(otto_ticket.social_first_reply_channel, "network_app")
+
+    def test_the_page_deleting_its_answer_in_facebook_s_app_deletes_it_here(self):
+        """The page deleted its answer in Facebook's own app (Meta's ``remove`` of a comment
+        whose ``from`` is the page): the reader left every removal of the page out, so the
+        answer stayed stored and its words in the ticket as if still public. It goes as a
+        post its author deleted on the network (as a Mastodon stream's ``delete`` of the
+        company's status): deleted and remembered, its words leave the ticket, a note says
+        so; the ticket's first reaction stays (the answer was given then)."""
+        self.asleep()
+        nora = {"id": "100000000000931", "name": "Nora Nacht"}
+        complaint = self.deliver(self.facebook_source, meta_comment(
+            f"{PAGE_ID}_9901", COMPLAINT, self.now - 300, sender=nora))
+        ticket = complaint.ticket_id
+        self.assertTrue(ticket)
+        page = {"id": PAGE_ID, "name": "ACME"}
+        words = "Wir buchen den doppelten Betrag morgen zurück."
+        delivery = meta_comment(f"{PAGE_ID}_9902", words, self.now - 120, sender=page)
+        delivery["entry"][0]["changes"][0]["value"]["parent_id"] = f"{PAGE_ID}_9901"
+        answer = self.deliver(self.facebook_source, delivery)
+        self.assertEqual(answer.ticket_id, ticket)
+        answered_at = ticket.social_first_reply_at
+        self.assertTrue(answered_at)
+        self.assertIn("doppelten Betrag morgen", self.bodies(ticket))
+        removal = meta_comment(f"{PAGE_ID}_9902", "", self.now - 120, sender=page)
+        value = removal["entry"][0]["changes"][0]["value"]
+        value.update(verb="remove", parent_id=f"{PAGE_ID}_9901")
+        del value["message"]
+        removal["entry"][0]["time"] = self.now - 30
+        self.assertFalse(self.deliver(self.facebook_source, removal))
+        self.assertFalse(answer.exists())
+        self.assertTrue(complaint.exists(), "the customer's comment stays")
+        deleted = self.env["social.crm.post.deleted"].search(
+            [("external_id", "=", f"{PAGE_ID}_9902")])
+        self.assertEqual(deleted.reason, "network")
+        self.env.invalidate_all()
+        bodies = self.bodies(ticket)
+        self.assertNotIn("doppelten Betrag morgen", bodies)
+        self.assertIn("ACME deleted the post on Facebook", bodies)
+        self.assertEqual(ticket.social_first_reply_at, answered_at)
+        self.assertEqual(ticket.social_first_reply_channel, "network_app")
+        # a late change of the answer (its ``edited``, delivered after the removal) does not
+        # bring it back
+        delivery["entry"][0]["changes"][0]["value"]["verb"] = "edited"
+        self.assertFalse(self.deliver(self.facebook_source, delivery))

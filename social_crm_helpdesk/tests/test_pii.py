@@ -286,10 +286,10 @@ class TestSensitiveData(SocialHelpdeskCase):
         for tweet_id in ("1990000000000093102", "1990000000000093107"):
             self.assertTrue(self.env["social.crm.post.deleted"].search(
                 [("external_id", "=", tweet_id), ("reason", "=", "erasure")]), tweet_id)
-        self.assertIn("other people's posts naming the person (their raw copy): 1",
+        self.assertIn("other people's posts naming the person (their text and raw copy): 1",
                       partner.message_ids[0].body)
-        # Otto's words stay as he wrote them (his post's text); its raw copy loses her
-        self.assertIn("@frieda_fremd", answered.text)
+        # Otto's words stay, without her handle (his post's text); its raw copy loses her
+        self.assertIn("[erased] @acme_support Bei mir genauso", answered.text)
         raw = json.dumps(answered.sudo().raw_payload, ensure_ascii=False)
         self.assertIn("Bei mir genauso", raw)
         for needle in theirs:
@@ -322,6 +322,125 @@ class TestSensitiveData(SocialHelpdeskCase):
                                                ("id", "!=", answered.id),
                                                ("text", "ilike", needle)]), needle)
             self.assertFalse(Event.sudo().search([("payload", "ilike", needle)]), needle)
+
+    def test_erasure_takes_her_handle_and_name_out_of_other_people_s_texts(self):
+        """Probe: after Frieda's erasure, the texts the product stored or wrote from other
+        people's items still named her: Otto's reply (``@frieda_fremd ...``) and Paul's
+        complaint naming her (``wie bei Frieda Fremd``) in their post texts and the tickets
+        made of them (title, description), an agent's note and the team's alert quoting the
+        title. After it, no text column the product writes holds her handle or name (posts,
+        tickets, the tickets' messages, the alert channel's messages); Otto's and Paul's
+        words stay readable, her handle and name read ``[erased]``. X Account Activity
+        deliveries through the received events (fixture)."""
+        Event = self.env["social.crm.event"]
+        with file_open("social_crm/tests/data/x_account_activity_erased_person.json") as data:
+            deliveries = json.load(data)
+        now = dt.datetime.now(dt.UTC)
+        # Paul names her without a mention X records
+        deliveries["other"]["tweet_create_events"][0]["text"] = (
+            "@acme_support Wie bei Frieda Fremd: meine Lieferung fehlt seit einer Woche, "
+            "Frechheit!")
+        for minutes, name in enumerate(("complaint", "reply_naming_her", "other")):
+            tweet = deliveries[name]["tweet_create_events"][0]
+            when = now - dt.timedelta(minutes=30 - minutes)
+            tweet["created_at"] = when.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            tweet["timestamp_ms"] = str(int(when.timestamp() * 1000))
+        for name in ("complaint", "reply_naming_her", "other"):
+            Event.browse(Event._store_events(
+                self.x_source, connector_events.split_x_activity(deliveries[name]),
+                "push"))._process()
+        hers = self.Post.search([("external_id", "=", "1990000000000093101")])
+        otto = self.Post.search([("external_id", "=", "1990000000000093103")])
+        paul = self.Post.search([("external_id", "=", "1990000000000093104")])
+        partner = hers.partner_id
+        self.assertEqual(partner.name, "Frieda Fremd")
+        self.assertIn("@frieda_fremd", otto.text)
+        self.assertIn("Frieda Fremd", paul.text)
+        ticket = paul.ticket_id
+        self.assertTrue(ticket, "Paul's complaint has its ticket")
+        self.assertIn("Frieda Fremd", ticket.name + str(ticket.description))
+        # an agent's note and the team's alert on Paul's ticket name her
+        ticket.with_user(self.agent).message_post(
+            body="Gleicher Fall wie @frieda_fremd (Frieda Fremd) gestern.",
+            message_type="comment", subtype_xmlid="mail.mt_note")
+        ticket._social_alert()
+        # the answer to Paul names her, sent on X
+        action = ticket.action_social_reply()
+        wizard = self.env["social.crm.reply.wizard"].browse(action["res_id"])
+        wizard.text = "@paul_petersen Das tut uns leid, wie bei @frieda_fremd melden wir uns."
+        wizard.action_send()
+        self.net.add("POST", "https://api.twitter.com/2/tweets", status=201, json_body={
+            "data": {"id": "1990000000000093199", "text": wizard.text,
+                     "edit_history_tweet_ids": ["1990000000000093199"]}})
+        self.run_sender()
+        reply = self.env["social.crm.reply"].search([("post_id", "=", paul.id)])
+        self.assertEqual(reply.state, "sent")
+        # the agents' decisions keep the posts' texts to train the classifier
+        Label = self.env["social.crm.complaint.label"]
+        Label._record_decisions(hers | paul, True)
+        # Udo thanks the company naming her; an agent decides it is no complaint: the note
+        # on his contact quotes his post
+        udo = self.ingest(self.make_post(
+            "1990000000000093110", self.make_author("1460000000000000950", "udo_ulm", "Udo Ulm"),
+            text="@acme_support Danke! Wie bei @frieda_fremd kam die Erstattung heute an.",
+            lang="de"))
+        self.assertFalse(udo.ticket_id)
+        udo.action_not_complaint()
+        self.assertTrue(udo.partner_id.message_ids.filtered(
+            lambda m: "frieda_fremd" in (m.body or "")))
+        channel = self.team.social_alert_channel_id
+        self.assertTrue(self.env["mail.message"].search([
+            ("model", "=", "discuss.channel"), ("res_id", "=", channel.id),
+            ("body", "ilike", "Frieda Fremd")]))
+        needles = ("frieda_fremd", "Frieda Fremd")
+
+        def texts_naming(needle):
+            self.env.flush_all()
+            found = []
+            for table, columns in (
+                    ("social_crm_post", ("text", "previous_text")),
+                    ("helpdesk_ticket", ("name", "description")),
+                    ("social_crm_reply", ("text",)),
+                    ("social_crm_outbox", ("text",)),
+                    ("social_crm_complaint_label", ("text",))):
+                for column in columns:
+                    rows = self.env.execute_query(SQL(
+                        "SELECT id FROM %s WHERE %s::text ILIKE %s",
+                        SQL.identifier(table), SQL.identifier(column), f"%{needle}%"))
+                    found += [(table, column, row[0]) for row in rows]
+            rows = self.env.execute_query(SQL(
+                """SELECT id FROM mail_message
+                    WHERE (model = 'helpdesk.ticket' OR (model = 'discuss.channel'
+                                                         AND res_id = %s)
+                           OR (model = 'res.partner' AND res_id != %s))
+                      AND body ILIKE %s""",
+                channel.id, partner.id, f"%{needle}%"))
+            return found + [("mail_message", "body", row[0]) for row in rows]
+
+        for needle in needles:
+            self.assertTrue(texts_naming(needle), needle)
+
+        partner.action_social_erase()
+
+        for needle in needles:
+            self.assertEqual(texts_naming(needle), [], needle)
+        # the others' words stay, her handle and name read [erased]
+        self.assertIn("[erased] @acme_support Bei mir genauso, zweimal abgebucht!", otto.text)
+        self.assertIn("Wie bei [erased]: meine Lieferung fehlt", paul.text)
+        self.assertIn("meine Lieferung fehlt", ticket.name + str(ticket.description))
+        note = ticket.message_ids.filtered(lambda m: "Gleicher Fall" in (m.body or ""))
+        self.assertIn("Gleicher Fall wie [erased] ([erased]) gestern.", note.body)
+        self.assertIn("other people's tickets naming the person (their title and "
+                      "description): 1", partner.message_ids[0].body)
+        self.assertIn("Das tut uns leid, wie bei [erased] melden wir uns.", reply.text)
+        self.assertIn("Wie bei [erased] kam die Erstattung heute an.", udo.text)
+        self.assertTrue(udo.partner_id.message_ids.filtered(
+            lambda m: "[erased] kam die Erstattung" in (m.body or "")))
+        self.assertEqual(Label.sudo().search([("company_id", "=", self.company.id),
+                                              ("text", "ilike", "Lieferung")]).text,
+                         paul.text, "Paul's label stays, without her name")
+        self.assertFalse(Label.sudo().search([("text", "ilike", "zweimal abgebucht")]),
+                         "her label goes with her post")
 
     def test_events_processed_before_are_redacted_on_upgrade(self):
         """A database upgraded to 19.0.1.7.3: the events processed before kept the items

@@ -2,6 +2,7 @@
 """GDPR export/erase and retention of a customer with social tickets and a Social Score
 (moved from social_crm_helpdesk: they need both addons)."""
 
+import copy
 import datetime as dt
 import io
 import json
@@ -9,10 +10,14 @@ import zipfile
 from unittest.mock import patch
 
 from odoo import fields
+from odoo.addons.social_crm.connectors import events as connector_events
+from odoo.addons.social_crm.connectors import x as connector_x
+from odoo.addons.social_crm.services import ingest
 from odoo.addons.social_crm_helpdesk.tests.common import SocialHelpdeskCase
 from odoo.exceptions import AccessError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import mute_logger
+from odoo.tools.misc import file_open
 
 IBAN = "DE89 3704 0044 0532 0130 00"
 CARD = "4111 1111 1111 1111"
@@ -127,6 +132,70 @@ class TestGdpr(SocialHelpdeskCase):
         self.assertTrue(log)
         self.assertNotIn("Router", log[0].body)
         self.assertIn("posts: 1", log[0].body)
+
+    def test_a_retried_reply_records_no_mention_of_an_erased_person(self):
+        """Probe: Otto's reply to Frieda failed (a received event) or was kept by the
+        ingestion (quarantine) before her erasure; retried after it, his post was stored
+        with her network id among its mentioned accounts (X's ``in_reply_to_user_id``,
+        kept in the event; the kept item's ``mentioned_external_ids``) and the scoring
+        recorded a mention row to her account. Retried now, Otto's posts are stored
+        without a mention of her, and no identity of hers comes back. X Account Activity
+        deliveries (fixture)."""
+        Event = self.env["social.crm.event"]
+        Quarantine = self.env["social.crm.quarantine"]
+        Mention = self.env["social.crm.mention"]
+        her_id = "1460000000000000931"
+        with file_open("social_crm/tests/data/x_account_activity_erased_person.json") as data:
+            deliveries = json.load(data)
+        now = dt.datetime.now(dt.UTC)
+        for minutes, name in enumerate(("complaint", "reply_naming_her")):
+            tweet = deliveries[name]["tweet_create_events"][0]
+            when = now - dt.timedelta(minutes=30 - minutes)
+            tweet["created_at"] = when.strftime("%a %b %d %H:%M:%S +0000 %Y")
+            tweet["timestamp_ms"] = str(int(when.timestamp() * 1000))
+
+        def store(delivery):
+            return Event.browse(Event._store_events(
+                self.x_source, connector_events.split_x_activity(delivery), "push"))
+
+        store(deliveries["complaint"])._process()
+        partner = self.env["social.crm.post"].search(
+            [("external_id", "=", "1990000000000093101")]).partner_id
+        self.assertEqual(partner.name, "Frieda Fremd")
+        otto = store(deliveries["reply_naming_her"])
+        with patch.object(type(self.env["social.crm.post"]), "_ingest_posts",
+                          side_effect=RuntimeError("could not obtain lock")), \
+                mute_logger("odoo.addons.social_crm.models.social_crm_event"):
+            for _attempt in range(5):
+                otto._process()
+        self.assertEqual(otto.state, "failed")
+        kept_delivery = copy.deepcopy(deliveries["reply_naming_her"])
+        kept_delivery["tweet_create_events"][0].update(
+            id=1990000000000093106, id_str="1990000000000093106")
+        [kept_post] = connector_x.parse_activity(kept_delivery)
+        self.assertIn(her_id, kept_post.mentioned_external_ids)
+        kept = Quarantine._ingest_quarantine(
+            [ingest.Refused(kept_post, ingest.STORAGE, "could not obtain lock")],
+            self.company, source=self.x_source)
+
+        partner.action_social_erase()
+
+        otto.action_retry()
+        otto._process()
+        kept.action_retry()
+        self.assertEqual((otto.state, kept.state), ("done", "stored"))
+        posts = self.env["social.crm.post"].search(
+            [("external_id", "in", ("1990000000000093103", "1990000000000093106"))])
+        self.assertEqual(posts.mapped("author_handle"), ["otto_anders", "otto_anders"])
+        for post in posts:
+            self.assertNotIn(her_id, (post.mentioned_external_ids or "").split(),
+                             post.external_id)
+        self.env.flush_all()
+        self.assertFalse(Mention.sudo().search([("target_external_id", "=", her_id)]))
+        self.assertTrue(Mention.sudo().search([("post_id", "in", posts.ids)]),
+                        "his mention of the company's account stays")
+        self.assertFalse(self.env["social.crm.identity"].with_context(
+            active_test=False).search([("external_id", "=", her_id)]))
 
     def test_erase_note_is_worded_in_the_users_language(self):
         """The note the erasure leaves on the contact names what was removed in the reader's

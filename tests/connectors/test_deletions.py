@@ -126,17 +126,27 @@ def test_meta_remove_comment_and_post():
     removed_post = {"field": "feed", "value": {
         "from": {"id": "556", "name": "Ole"}, "post_id": f"{PAGE}_778",
         "created_time": 1764600100, "item": "status", "verb": "remove", "recipient_id": PAGE}}
-    page_own = _removed_comment(**{"from": {"id": PAGE, "name": "Acme"}})
-    body = _meta([_removed_comment(), removed_post, page_own])
+    # the page deleted its answer (a comment of its own) in Facebook's app: the company's
+    # answer deleted on the network, a deletion as any author's; its own post is never stored
+    page_answer = _removed_comment(**{"from": {"id": PAGE, "name": "Acme"},
+                                      "comment_id": f"{PAGE}_9002", "parent_id": f"{PAGE}_9001"})
+    page_post = {"field": "feed", "value": {
+        "from": {"id": PAGE, "name": "Acme"}, "post_id": f"{PAGE}_779",
+        "created_time": 1764600200, "item": "status", "verb": "remove", "recipient_id": PAGE}}
+    body = _meta([_removed_comment(), removed_post, page_answer, page_post])
     raw = events.split_meta(body)
-    assert len({e.key for e in raw}) == 3
-    comment, post = facebook.parse_webhook_removals(body)
+    assert len({e.key for e in raw}) == 4
+    comment, post, answer = facebook.parse_webhook_removals(body)
     # on Facebook a removed post's comments, and a removed comment's replies, go with it
     assert comment == Deletion("facebook", f"{PAGE}_9001",
                                dt.datetime.fromtimestamp(1764600001, dt.UTC), "555",
                                with_replies=True)
     assert (post.external_id, post.with_replies) == (f"{PAGE}_778", True)
-    assert events.deletions_of_event("meta", raw[2].payload) == []  # the page's own
+    assert answer == Deletion("facebook", f"{PAGE}_9002",
+                              dt.datetime.fromtimestamp(1764600001, dt.UTC), PAGE,
+                              with_replies=True)
+    assert events.deletions_of_event("meta", raw[2].payload) == [answer]
+    assert events.deletions_of_event("meta", raw[3].payload) == []  # the page's own post
     assert events.posts_of_event("meta", raw[0].payload) == []
     # the removal and the comment's creation are different events
     added = events.split_meta(_meta([_removed_comment(verb="add", message="Refund?")]))

@@ -81,14 +81,22 @@ def test_meta_feed_comment_and_post():
 def test_meta_skips_removals_reactions_and_the_page_itself():
     reaction = {"field": "feed", "value": {"item": "reaction", "verb": "add",
                                            "post_id": f"{PAGE}_1", "reaction_type": "like"}}
-    own = _comment(**{"from": {"id": PAGE, "name": "ACME"}})
+    own = {"field": "feed", "value": {
+        "from": {"id": PAGE, "name": "ACME"}, "post_id": f"{PAGE}_779", "message": "Hallo",
+        "created_time": 1764600100, "item": "status", "verb": "add", "published": 1}}
     assert facebook.parse_webhook(_meta([_comment("remove"), reaction, own])) == []
+    # the page's comment directly under a post is read, marked: whose post it is the
+    # ingestion knows (test_meta_keeps_the_page_s_replies_to_comments)
+    (under,) = facebook.parse_webhook(_meta([_comment(**{"from": {"id": PAGE, "name": "ACME"}})]))
+    assert under.own_top_level_comment
 
 
 def test_meta_keeps_the_page_s_replies_to_comments():
     """The page's answer written in Facebook's app (its reply to a customer's comment) is
-    read: a ticket of the conversation records it; its posts and its comments directly
-    under a post stay out."""
+    read: a ticket of the conversation records it; its posts stay out; its comments
+    directly under a post (``parent_id`` the post, or none) are read marked
+    ``own_top_level_comment``: the processing of the events keeps them where the post is a
+    customer's stored post."""
     page = {"id": PAGE, "name": "ACME"}
     reply = _comment(**{"from": page, "comment_id": f"{PAGE}_9002", "parent_id": f"{PAGE}_9001"})
     post = {"field": "feed", "value": {
@@ -96,7 +104,12 @@ def test_meta_keeps_the_page_s_replies_to_comments():
         "created_time": 1764600100, "item": "status", "verb": "add", "published": 1}}
     under_post = _comment(**{"from": page, "comment_id": f"{PAGE}_9003"})
     without_parent = _comment(**{"from": page, "comment_id": f"{PAGE}_9004", "parent_id": None})
-    (answer,) = facebook.parse_webhook(_meta([reply, post, under_post, without_parent]))
+    answer, *top_level = facebook.parse_webhook(_meta([reply, post, under_post, without_parent]))
+    assert [(p.external_id, p.own_top_level_comment, p.in_reply_to_external_id,
+             p.conversation_external_id, p.mentioned_external_ids) for p in top_level] == [
+        (f"{PAGE}_9003", True, f"{PAGE}_777", f"{PAGE}_777", ()),
+        (f"{PAGE}_9004", True, f"{PAGE}_777", f"{PAGE}_777", ())]
+    assert not answer.own_top_level_comment
     assert (answer.external_id, answer.author.external_id) == (f"{PAGE}_9002", PAGE)
     assert answer.in_reply_to_external_id == f"{PAGE}_9001"
     assert answer.conversation_external_id == f"{PAGE}_777"

@@ -75,3 +75,28 @@ def test_short_handles_and_names_are_not_replaced_inside_texts():
     scrubbed, changed = erasure.scrub(item, person)
     assert changed
     assert scrubbed == {"text": "alle sagen: al ist weg", "mentioned_handles": ["paul"]}
+
+
+def test_a_kept_item_s_mentioned_accounts_lose_her_id():
+    item = {"author": {"external_id": "110", "handle": "otto_anders"},
+            "in_reply_to_external_id": "1990000000000093101",
+            "mentioned_external_ids": ["1460000000000000931", "1440000000000000000"],
+            "mentioned_handles": ["frieda_fremd", "acme_support"]}
+    scrubbed, changed = erasure.scrub(item, FRIEDA)
+    assert changed
+    assert scrubbed["mentioned_external_ids"] == ["1440000000000000000"]
+    assert scrubbed["mentioned_handles"] == ["acme_support"]
+    assert scrubbed["in_reply_to_external_id"] == "1990000000000093101"
+    assert erasure.without_mentions_of(
+        FRIEDA.ids, ("1460000000000000931", "1440000000000000000")) == ("1440000000000000000",)
+
+
+def test_other_texts_keep_their_words_without_her_handles_and_names():
+    text, changed = erasure.redact_text(
+        "<p>Gleicher Fall wie @frieda_fremd (Frieda Fremd) gestern, "
+        "https://x.com/frieda_fremd</p>", FRIEDA)
+    assert changed
+    assert text == "<p>Gleicher Fall wie [erased] ([erased]) gestern, https://x.com/[erased]</p>"
+    assert erasure.redact_text("Frieda und Fremde", FRIEDA) == ("Frieda und Fremde", False)
+    assert erasure.redact_text(False, FRIEDA) == (False, False)
+    assert erasure.redact_text("x", erasure.Person.of(ids=["1"])) == ("x", False)

@@ -532,3 +532,28 @@ def test_posts_keep_the_followers_their_author_was_reported_with():
     assert not plan.identities_to_create
     assert {v["external_id"]: v["author_followers_count"] for v in plan.post_vals} == {
         "1": 27400, "2": 0, "3": 0}
+
+
+# --- dates ahead of the arrival --------------------------------------------------------------
+def test_a_post_dated_after_its_arrival_is_stored_as_received_with_the_networks_date_kept():
+    hour = dataclasses.replace(post("f1", raw={"created_at": "2026-05-04T13:00:00.000Z"}),
+                               posted_at=dt.datetime(2026, 5, 4, 13, 0, tzinfo=dt.UTC))
+    jitter = dataclasses.replace(post("f2"),
+                                 posted_at=dt.datetime(2026, 5, 4, 12, 0, 20, tzinfo=dt.UTC))
+    batch, plan = run([hour, jitter, post("f3")])
+    stored = {vals["external_id"]: vals for vals in plan.post_vals}
+    assert stored["f1"]["posted_at"] == NOW
+    assert stored["f1"]["raw_payload"] == {
+        "created_at": "2026-05-04T13:00:00.000Z",
+        ingest.REPORTED_POSTED_AT: "2026-05-04T13:00:00Z",
+    }
+    assert stored["f2"]["posted_at"] == NOW  # 20 seconds ahead: clamped, not logged
+    assert stored["f3"]["posted_at"] == dt.datetime(2026, 5, 4, 10, 0)  # in the past: as is
+    assert ingest.future_dated(batch, NOW) == [("x", "f1", "2026-05-04T13:00:00Z")]
+
+
+def test_an_edit_dated_after_its_arrival_is_dated_as_received():
+    edit = post("e1", edited_at=dt.datetime(2031, 1, 1, tzinfo=dt.UTC))
+    batch, _plan = run([edit])
+    assert batch.posts[("x", "e1")].edited_at == NOW.replace(tzinfo=dt.UTC)
+    assert ingest.edit_vals(batch.posts[("x", "e1")], NOW)["edited_at"] == NOW
