@@ -393,6 +393,17 @@ class ResPartner(models.Model):
                 text, changed = erasure.redact_text(post[name], person)
                 if changed:
                     vals[name] = text
+            # nor the mentions it records (as a post retried after the erasure: see
+            # social.crm.event._refuse_erased_authors)
+            for name, kept in (
+                    ("mentioned_external_ids", lambda values: erasure.without_mentions_of(
+                        person.ids, values)),
+                    ("mentioned_handles", lambda values: erasure.without_handles_of(
+                        person, values))):
+                values = (post[name] or "").split()
+                left = kept(values)
+                if len(left) != len(values):
+                    vals[name] = " ".join(left) or False
             if vals:
                 post.write(vals)
                 scrubbed |= post

@@ -13,11 +13,13 @@ GROUPED_CHECK = "social_crm_ingest_grouped_check"
 #: the unique keys the ingestion plan looks up in its snapshot before it creates a row: a
 #: violation of one is a row that a concurrent transaction committed after this one's snapshot
 #: (the same post or author stored by two workers at once: a webhook's events processed while
-#: a poll of another source of the company stores the same post), never bad data
+#: a poll of another source of the company stores the same post; the same author's match
+#: suggestion, made by both), never bad data
 RACE_CONSTRAINTS = frozenset({
     "social_crm_post_network_external_id_uniq",
     "social_crm_post_network_uri_uniq",
     "social_crm_identity_network_external_id_company_uniq",
+    "social_crm_match_suggestion_author_partner_uniq",
 })
 
 

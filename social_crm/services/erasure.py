@@ -166,3 +166,11 @@ def without_mentions_of(ids: Iterable[str], mentioned: Iterable[str]) -> tuple[s
     """``mentioned`` (a post's mentioned account ids) without ``ids`` (erased people's)."""
     gone = {str(i) for i in ids}
     return tuple(m for m in mentioned if str(m) not in gone)
+
+
+def without_handles_of(person: Person, mentioned: Iterable[str]) -> tuple[str, ...]:
+    """``mentioned`` (a post's mentioned handles) without the person's handles (compared
+    without ``@`` and case; a Mastodon acct of another instance with the same user name
+    stays)."""
+    gone = {handle.lower() for handle in person.handles}
+    return tuple(m for m in mentioned if str(m).lstrip("@").lower() not in gone)

@@ -186,3 +186,86 @@ class TestRaces(TransactionCase):
                 [("external_id", "like", "11360000000000777%")]).unlink()
             run_cr.commit()
             run_cr.close()
+
+    def test_a_suggested_author_s_post_stored_by_a_poll_and_a_webhook_at_once(self):
+        """Served probe (two workers, X webhook and a poll of the same tweet at once): the
+        author's name is close to a contact's, so the ingestion suggests the match instead of
+        linking. The poll committed the post and its suggestion while the webhook's event was
+        being processed; the event's INSERT of the same suggestion met the poll's row
+        (``social_crm_match_suggestion_author_partner_uniq``): odoo.sql_db logged it at ERROR
+        and the item went to the quarantine as refused by storage. It is the same race as
+        the same post stored twice: said in one line, the event is processed again in a new
+        transaction; one post, one suggestion, nothing quarantined."""
+        from ..connectors import x as x_connector
+
+        tweet_id = "1865000000000007781"
+        poll_cr, event_cr = self.registry.cursor(), self.registry.cursor()
+        poll_env = api.Environment(poll_cr, api.SUPERUSER_ID, {})
+        event_env = api.Environment(event_cr, api.SUPERUSER_ID, {})
+        last = self._last_ids(poll_env)
+        source = None
+        try:
+            source = poll_env["social.crm.source"].create({
+                "name": "Race (push)", "network_id": poll_env.ref("social_crm.network_x").id,
+                "kind": "mentions", "account_id": "1440000000000000000", "intake_mode": "push",
+                "api_secret": "race-secret"})
+            # a customer known by an earlier tweet: Kai Brenner
+            poll_env["social.crm.post"]._ingest_posts(x_connector.parse_activity(
+                _tweet("1865000000000007780", "@acme_support hello", 400)), source=source)
+            known = poll_env["social.crm.post"].search(
+                [("external_id", "=", "1865000000000007780")]).partner_id
+            self.assertEqual(known.name, "Kai Brenner")
+            # another account of a close name (a second account of his? someone else?)
+            payload = _tweet(tweet_id, "@acme_support my order never came, again", 120)
+            user = payload["tweet_create_events"][0]["user"]
+            user.update(id=1460000000000007781, id_str="1460000000000007781",
+                        screen_name="kai_brenner_2", name="Kai Brenner")
+            [event_id] = poll_env["social.crm.event"]._store_events(
+                source, [RawEvent("x_activity", f"x:tweet:{tweet_id}", payload)], "push")
+            poll_cr.commit()
+            # the processing begins (its snapshot is taken) ...
+            event = event_env["social.crm.event"].browse(event_id)
+            self.assertEqual(event.state, "new")
+            # ... when a poll stores the same tweet and commits
+            result = poll_env["social.crm.post"]._ingest_posts(
+                x_connector.parse_activity(copy.deepcopy(payload)), source=source)
+            self.assertEqual(result.suggestions, 1, "a suggestion, not a link")
+            poll_cr.commit()
+            with self.assertNoLogs("odoo.sql_db", logging.ERROR), \
+                    self.assertLogs(EVENT_LOG, logging.INFO) as logs:
+                event._process()
+            self.assertIn("stored again in a new transaction", logs.output[-1])
+            self.assertEqual(event.state, "new")
+            self.assertFalse(event_env["social.crm.quarantine"].search(
+                [("source_id", "=", source.id)]), "nothing refused")
+            event_cr.commit()
+            event_env.invalidate_all()
+            event._process()  # the next run: a new transaction
+            self.assertEqual(event.state, "done")
+            event_cr.commit()
+            self.assertEqual(len(event_env["social.crm.post"].search(
+                [("external_id", "=", tweet_id)])), 1)
+            self.assertEqual(len(event_env["social.crm.match.suggestion"].search(
+                [("author_external_id", "=", "1460000000000007781")])), 1)
+            self.assertFalse(event_env["social.crm.quarantine"].search(
+                [("source_id", "=", source.id)]))
+        finally:
+            event_cr.rollback()
+            event_cr.close()
+            poll_cr.rollback()
+            if source:
+                posts = poll_env["social.crm.post"].search([("source_id", "=", source.id)])
+                if "helpdesk.ticket" in poll_env:
+                    poll_env["helpdesk.ticket"].search(
+                        [("social_post_id", "in", posts.ids)]).unlink()
+                posts.unlink()
+                poll_env["social.crm.match.suggestion"].search(
+                    [("source_id", "=", source.id)]).unlink()
+                poll_env["social.crm.quarantine"].search(
+                    [("source_id", "=", source.id)]).unlink()
+                poll_env["social.crm.event"].search(
+                    [("source_id", "=", source.id)]).unlink()
+                self._drop_new(poll_env, last)
+                source.unlink()
+            poll_cr.commit()
+            poll_cr.close()

@@ -152,7 +152,8 @@ class HelpdeskTicket(models.Model):
                 "an answer again: respond by %(time)s.",
                 author=post.author_name or post.author_handle or "?",
                 network=post.network_id.name,
-                time=ticket._social_time(ticket.social_wait_deadline),
+                time=ticket.with_context(lang=words.lang)._social_time(
+                    ticket.social_wait_deadline),
             )
         if bodies:
             self.browse(list(bodies))._message_log_batch(

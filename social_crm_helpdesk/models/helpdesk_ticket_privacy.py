@@ -108,8 +108,18 @@ class HelpdeskTicket(models.Model):
                 vals["record_name"] = new
             if message.body and escape(old) in message.body:
                 vals["body"] = Markup(str(message.body).replace(escape(old), escape(new)))
+            if message.subject and old in message.subject:
+                # the notifications' subject ("You have been assigned to <ticket>")
+                vals["subject"] = message.subject.replace(old, new)
             if vals:
                 message.write(vals)
+        # their e-mails still queued or failed (an agent's assignment, the followers' news)
+        # copy the body as the template rendered it
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)])
+        for mail in mails:
+            old, new = changed[mail.mail_message_id.res_id]
+            if mail.body_html and escape(old) in mail.body_html:
+                mail.body_html = str(mail.body_html).replace(escape(old), escape(new))
         # the alerts link the ticket by its id (``_get_html_link``), with its name as text
         alerts = Message.search(
             Domain("model", "=", "discuss.channel")

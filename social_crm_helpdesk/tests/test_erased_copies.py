@@ -40,9 +40,13 @@ class TestErasedCopies(ArrivalCase):
 
     def quotes(self, ticket, words):
         alerts, activities, messages = self.copies(ticket)
+        # the e-mails of the notifications waiting in the queue (or failed) copy the
+        # message's subject and body
+        mails = self.env["mail.mail"].sudo().search([("mail_message_id", "in", messages.ids)])
         texts = [str(m.body) for m in alerts] + [
             f"{a.summary} {a.note}" for a in activities] + [
-            m.record_name or "" for m in messages]
+            f"{m.record_name or ''} {m.subject or ''}" for m in messages] + [
+            f"{m.subject or ''} {m.body_html or ''}" for m in mails]
         return [t for t in texts if words in t]
 
     def test_erasure_replaces_the_old_title_in_alerts_todos_and_inboxes(self):
@@ -54,6 +58,12 @@ class TestErasedCopies(ArrivalCase):
         self.assertTrue(alerts, "the influencer's complaint was alerted in the channel")
         self.assertTrue(activities, "the escalation made a to-do")
         self.assertTrue(messages.filtered("record_name"), "the inboxes name the ticket")
+        # served probe: the assignment ("You have been assigned to HT… - <name>: <post>") kept
+        # the customer's name and words in its subject and in the e-mail queued for the agent
+        self.assertTrue(messages.filtered(lambda m: WORDS in (m.subject or "")),
+                        "a subject quotes the title")
+        self.assertTrue(self.env["mail.mail"].sudo().search(
+            [("mail_message_id", "in", messages.ids)]), "an e-mail waits in the queue")
         self.assertTrue(self.quotes(ticket, WORDS), "the copies quote the post before")
         post.partner_id.sudo()._social_erase()
         self.assertNotIn(WORDS, ticket.name)

@@ -456,6 +456,12 @@ class TestNotesInTheReadersLanguage(SocialHelpdeskCase):
         self.assertIn("hat nach der Antwort erneut auf X (Twitter) geschrieben", notes)
         self.assertIn("Das Ticket wartet wieder auf eine Antwort: antworten bis", notes)
         self.assertNotIn("wrote again", notes)
+        # its deadline as the German agent reads dates (served probe: "antworten bis Dec 5,
+        # 3:48 PM", the job's English date in the German sentence)
+        deadline = ticket.with_context(lang="de_DE")._social_time(ticket.social_wait_deadline)
+        self.assertRegex(deadline, r"^\d{1,2}\. \w+\.?, \d{2}:\d{2}$")
+        self.assertIn(f"antworten bis {deadline}.", notes)
+        self.assertNotRegex(notes, r"antworten bis [A-Z][a-z]{2} \d")
         # answered again, closed; the customer complains once more: reopened, in German
         ticket.sudo().write({"social_wait_reply_at": ticket.social_wait_since})
         ticket.sudo().stage_id = self.env.ref("helpdesk_mgmt.helpdesk_ticket_stage_done")

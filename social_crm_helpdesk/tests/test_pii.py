@@ -398,7 +398,9 @@ class TestSensitiveData(SocialHelpdeskCase):
             self.env.flush_all()
             found = []
             for table, columns in (
-                    ("social_crm_post", ("text", "previous_text")),
+                    # the mentions the post records too (served probe: Paula's reply
+                    # read "[erased] …" but still listed udo_unmut among its mentions)
+                    ("social_crm_post", ("text", "previous_text", "mentioned_handles")),
                     ("helpdesk_ticket", ("name", "description")),
                     ("social_crm_reply", ("text",)),
                     ("social_crm_outbox", ("text",)),
@@ -426,6 +428,10 @@ class TestSensitiveData(SocialHelpdeskCase):
             self.assertEqual(texts_naming(needle), [], needle)
         # the others' words stay, her handle and name read [erased]
         self.assertIn("[erased] @acme_support Bei mir genauso, zweimal abgebucht!", otto.text)
+        # Otto's reply mentions her no more (as a reply retried after the erasure), the
+        # company's account still
+        self.assertEqual(otto.mentioned_handles, "acme_support")
+        self.assertEqual(otto.mentioned_external_ids, "1440000000000000000")
         self.assertIn("Wie bei [erased]: meine Lieferung fehlt", paul.text)
         self.assertIn("meine Lieferung fehlt", ticket.name + str(ticket.description))
         note = ticket.message_ids.filtered(lambda m: "Gleicher Fall" in (m.body or ""))

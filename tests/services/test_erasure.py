@@ -89,6 +89,14 @@ def test_a_kept_item_s_mentioned_accounts_lose_her_id():
     assert scrubbed["in_reply_to_external_id"] == "1990000000000093101"
     assert erasure.without_mentions_of(
         FRIEDA.ids, ("1460000000000000931", "1440000000000000000")) == ("1440000000000000000",)
+    assert erasure.without_handles_of(
+        FRIEDA, ("@Frieda_Fremd", "acme_support", "frieda_fremd")) == ("acme_support",)
+
+
+def test_a_mastodon_namesake_of_another_instance_keeps_its_mention():
+    anna = erasure.Person.of(ids=["1"], handles=["anna@social.example"])
+    assert erasure.without_handles_of(
+        anna, ("anna@social.example", "anna", "anna@other.example")) == ("anna@other.example",)
 
 
 def test_other_texts_keep_their_words_without_her_handles_and_names():
