@@ -5,7 +5,7 @@
     "summary": "Private messages (Telegram bots, Facebook Messenger, Instagram Direct, WhatsApp) "
     "become helpdesk tickets, "
     "answered from the ticket; a public complaint moves to a private channel",
-    "version": "19.0.1.0.5",
+    "version": "19.0.1.0.6",
     "category": "After-Sales",
     "website": "https://github.com/social-crm/social-crm",
     "author": "Social CRM contributors",

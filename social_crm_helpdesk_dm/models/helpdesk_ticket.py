@@ -68,11 +68,13 @@ class HelpdeskTicket(models.Model):
                 ticket.social_dm_window_note = conversation._window_problem()
 
     def _dm_note_linked(self):
-        """A note on tickets a private conversation was just linked to."""
+        """A note on tickets a private conversation was just linked to, in the language of
+        whom reads the ticket (``_social_reader_lang``), not the webhook's or job's user's."""
         # sudo: the product's note on tickets the ingesting user may not write
         for ticket in self.sudo():
+            words = self.with_context(lang=ticket._social_reader_lang()).env
             ticket.message_post(
-                body=Markup("<p>%s</p>") % self.env._(
+                body=Markup("<p>%s</p>") % words._(
                     "The customer wrote privately: the private conversation is linked to this "
                     "ticket. Answer with “Private Message”."
                 ),

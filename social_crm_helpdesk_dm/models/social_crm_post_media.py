@@ -108,17 +108,19 @@ class SocialCrmPost(models.Model):
                 "res_model": "helpdesk.ticket",
                 "res_id": ticket.id,
             })
+        # the notes in the language of whom reads the ticket, not the webhook's or job's user's
+        words = self.with_context(lang=ticket.sudo()._social_reader_lang()).env
         reasons = {
-            "size": self.env._("over the size limit of %(mb)s MB",
+            "size": words._("over the size limit of %(mb)s MB",
                                mb=round(max_bytes / 1024 / 1024, 1)),
-            "type": self.env._("not an image or PDF"),
+            "type": words._("not an image or PDF"),
         }
         lines = []
         if attachments:
             # sudo: the product attaches the files to a ticket the ingesting user may not write
             created = self.env["ir.attachment"].sudo().create(attachments)
             ticket.message_post(
-                body=Markup("<p>%s</p>") % self.env._(
+                body=Markup("<p>%s</p>") % words._(
                     "Files of the customer's private message: %(names)s",
                     names=", ".join(created.mapped("name")),
                 ),
@@ -128,11 +130,11 @@ class SocialCrmPost(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
         for name, why in refused:
-            lines.append(self.env._("%(name)s: %(why)s", name=name, why=reasons.get(why, why)))
+            lines.append(words._("%(name)s: %(why)s", name=name, why=reasons.get(why, why)))
         if lines:
             ticket.message_post(
                 body=Markup("<p>%s</p><ul>%s</ul>") % (
-                    self.env._("Files of the customer's private message not stored:"),
+                    words._("Files of the customer's private message not stored:"),
                     Markup("").join(Markup("<li>%s</li>") % line for line in lines),
                 ),
                 message_type="notification",

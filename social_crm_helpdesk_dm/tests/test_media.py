@@ -77,3 +77,34 @@ class TestDmMedia(DmCase):
         self.assertFalse(self.net.requests, "nothing is downloaded over the limit")
         self.assertTrue(ticket.message_ids.filtered(
             lambda m: "video.mp4" in (m.body or "") and "size limit" in (m.body or "")))
+
+    def test_the_notes_on_files_are_in_the_german_agent_s_language(self):
+        """The webhook's job writes the notes on the customer's files in the language of whom
+        reads the ticket (its team's leader here: German), not in the job's (English)."""
+        self.env["res.lang"]._activate_lang("de_DE")
+        self.env["ir.module.module"]._load_module_terms(
+            ["social_crm_helpdesk_dm"], ["de_DE"], overwrite=True)
+        self.agent.lang = "de_DE"
+        self.team.user_id = self.agent
+        self.assertNotEqual(self.env.lang, "de_DE")
+        self.net.add("GET", f"{API}/getFile", json_body=get_file("doc", "documents/f2.pdf",
+                                                                 len(PDF)))
+        self.net.add("GET", f"{FILES}/documents/f2.pdf", body=PDF)
+        self.deliver(update(1501, "Die Rechnung", document={
+            "file_id": "doc", "file_unique_id": "ud", "file_name": "rechnung.pdf",
+            "mime_type": "application/pdf", "file_size": len(PDF)}))
+        self.process()
+        ticket = self.Post.search([("external_id", "=", "1111111:1501")]).ticket_id
+        self.assertTrue(ticket)
+        self.net.routes.clear()
+        self.net.add("GET", f"{API}/getFile", json_body=get_file("exe", "documents/f3.pdf",
+                                                                 len(EXE)))
+        self.net.add("GET", f"{FILES}/documents/f3.pdf", body=EXE)
+        self.deliver(update(1502, "", document={
+            "file_id": "exe", "file_unique_id": "ue", "file_name": "beleg.pdf",
+            "mime_type": "application/pdf", "file_size": len(EXE)}))
+        self.process()
+        bodies = " ".join(ticket.message_ids.mapped(lambda m: str(m.body or "")))
+        self.assertIn("Dateien der privaten Kundennachricht: rechnung.pdf", bodies)
+        self.assertIn("Nicht gespeicherte Dateien der privaten Kundennachricht:", bodies)
+        self.assertNotIn("Files of the customer's private message", bodies)
