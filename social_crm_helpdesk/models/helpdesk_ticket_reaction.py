@@ -7,6 +7,14 @@ from odoo.exceptions import AccessError
 from .helpdesk_ticket import INTERNAL
 from .helpdesk_ticket_guard import _PRODUCT, PRODUCT_KEY
 
+
+def _account_label(post):
+    """The company's account that wrote ``post``, as the notes name it: its handle with "@",
+    else its name as it is (a Facebook page without username, a failed profile look-up: no
+    "@" before a name), else "?"."""
+    handle = (post.author_handle or "").lstrip("@")
+    return f"@{handle}" if handle else (post.author_name or "?")
+
 REACTION_FIELDS = frozenset({"social_first_reply_channel"})
 
 
@@ -187,25 +195,26 @@ class HelpdeskTicket(models.Model):
             words = self.with_context(lang=ticket._social_reader_lang()).env
             ticket.sudo().message_post(  # sudo: the product's note, whoever ingested the answer
                 body=Markup("<p class='text-muted small'>%s</p>") % words._(
-                    "Answered by the company's account @%(handle)s in the network's own app.",
-                    handle=first.author_handle or first.author_name or "?",
+                    "Answered by the company's account %(account)s in the network's own app.",
+                    account=_account_label(first),
                 ),
                 message_type="notification",
                 subtype_xmlid="mail.mt_note",
             )
             ticket._social_record_reaction(first.posted_at or fields.Datetime.now(), "network_app")
-            answered[ticket.id] = first.author_handle or first.author_name or "?"
+            answered[ticket.id] = _account_label(first)
         if answered:
             self.browse(list(answered))._social_assign_answered_in_app(answered)
         return result
 
     def _social_assign_answered_in_app(self, handles):
         """The company's account answered these tickets in the network's own app (``handles``:
-        {ticket id: the account's handle}): Odoo does not know who of the team wrote it, and
-        the customer's next words need someone. An open ticket without owner gets one as a
-        new top ticket does (the team's rule: who is on duty, else a member not on leave with
-        the fewest open tickets, else the leader; a team that never assigns keeps it
-        unassigned); the note says that the answer came from the network's app."""
+        {ticket id: the account as :func:`_account_label` names it}): Odoo does not know who
+        of the team wrote it, and the customer's next words need someone. An open ticket
+        without owner gets one as a new top ticket does (the team's rule: who is on duty,
+        else a member not on leave with the fewest open tickets, else the leader; a team that
+        never assigns keeps it unassigned); the note says that the answer came from the
+        network's app."""
         # sudo: the product's assignment and note, whoever ingested the answer
         tickets = self.sudo().filtered(
             lambda t: t.team_id and not t.user_id and not t.stage_id.closed and t.active
@@ -219,10 +228,10 @@ class HelpdeskTicket(models.Model):
         for ticket in tickets.filtered(lambda t: t.id in readers):
             words = self.with_context(lang=ticket._social_reader_lang(readers[ticket.id])).env
             bodies[ticket.id] = Markup("<p>%s</p>") % words._(
-                "The company's account @%(handle)s answered the customer in the network's own "
+                "The company's account %(account)s answered the customer in the network's own "
                 "app: Odoo does not know who of the team wrote it, so the ticket gets an owner "
                 "for what the customer writes next.",
-                handle=handles.get(ticket.id, "?").lstrip("@"),
+                account=handles.get(ticket.id, "?"),
             ) + bodies.get(ticket.id, Markup())
         tickets._social_assign((owners, bodies, off_duty))
         return tickets.filtered("user_id")

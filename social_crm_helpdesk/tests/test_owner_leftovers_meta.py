@@ -12,6 +12,7 @@ from urllib.parse import urlsplit
 from odoo import fields
 from odoo.addons.social_crm.connectors import signatures
 from odoo.addons.social_crm.tests.test_intake_webhook import APP_SECRET, PAGE_ID, meta_comment
+from odoo.addons.social_crm_helpdesk.models.helpdesk_ticket_reaction import _account_label
 from odoo.tests import BaseCase, HttpCase, tagged
 
 from .common import ArrivalCase
@@ -106,6 +107,8 @@ class TestOwnerLeftoversMetaWebhooks(ArrivalCase, HttpCase):
         self.assertEqual(ticket.user_id, self.agent)
         self.assertIn("answered the customer in the network's own app: Odoo does not know "
                       "who of the team wrote it", self.bodies(ticket))
+        self.assertIn(f"The company's account {_account_label(answer)} answered",
+                      self.bodies(ticket))
         # a reply sent from Odoo, which Meta delivers back, is no answer in Facebook's app
         self.env["social.crm.reply"].create({
             "ticket_id": ticket.id, "post_id": complaint.id, "state": "sent",
@@ -283,3 +286,16 @@ class TestOwnerLeftoversMetaWebhooks(ArrivalCase, HttpCase):
         # bring it back
         delivery["entry"][0]["changes"][0]["value"]["verb"] = "edited"
         self.assertFalse(self.deliver(self.facebook_source, delivery))
+
+    def test_a_page_without_username_is_named_not_written_as_a_handle(self):
+        """Served probe: a Facebook page without username (or whose profile look-up failed)
+        answered in Facebook's app; the notes read "the company's account @Neustart Räder",
+        a page name written as a handle. A handle gets its "@", a name is written as it is."""
+        Post = self.env["social.crm.post"]
+        self.assertEqual(_account_label(Post.new({"author_handle": "acme_support"})),
+                         "@acme_support")
+        self.assertEqual(_account_label(Post.new({"author_handle": "@acme_support"})),
+                         "@acme_support")
+        self.assertEqual(_account_label(Post.new({"author_name": "Neustart Räder"})),
+                         "Neustart Räder")
+        self.assertEqual(_account_label(Post.new({})), "?")
